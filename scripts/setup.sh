@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Idempotent set-up for TSP on a Debian machine with Node 20.
+#   scripts/setup.sh            npm packages + the Debian packages the oracle needs
+#   scripts/setup.sh --bench    also the packages the benchmarks compare against (PyTorch, OpenBLAS)
+#   scripts/setup.sh --browser  also Chromium for the report's browser tests
+# Each step says what it does; steps whose result is already present are skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_bench=0; want_browser=0
+for a in "$@"; do
+  case "$a" in
+    --bench) want_bench=1 ;;
+    --browser) want_browser=1 ;;
+    *) echo "setup: unknown option $a" >&2; exit 2 ;;
+  esac
+done
+
+# Debian packages: sandbox, toolchains for the five languages, libraries the benchmarks link or
+# import, and the static analyzers TSP adapts.
+APT_PKGS=(
+  bubblewrap util-linux procps
+  gcc g++ libc6-dev golang-go
+  python3 python3-pytest python3-lxml python3-yaml python3-jwt python3-argon2
+  python3-natsort python3-pycryptodome python3-flask
+  libsqlite3-dev libjwt-dev libssl-dev libarchive-dev libxml2-dev pkg-config
+  cppcheck flawfinder bandit
+)
+[ "$want_bench" = 1 ] && APT_PKGS+=(python3-torch libopenblas0-pthread)
+[ "$want_browser" = 1 ] && APT_PKGS+=(chromium)
+
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "setup: Debian packages present"
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  echo "setup: npm packages present"
+fi
+echo "setup: done"

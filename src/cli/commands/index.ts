@@ -1,0 +1,10 @@
+import type { CommandDef } from 'citty';
+
+/**
+ * Every `tsp` subcommand, loaded lazily so that `tsp scan` does not load tfjs. Each command file
+ * is a thin registration (arguments + a call into the library); the library never prints.
+ * Add one line here per command.
+ */
+export const commands: Record<string, () => Promise<CommandDef>> = {
+  doctor: () => import('./doctor.ts').then((m) => m.default as CommandDef),
+};

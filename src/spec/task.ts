@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { CweId, Language } from './language.ts';
+
+/**
+ * One test of a task. `functional` tests check the behaviour asked for; `security` tests are
+ * exploits: they pass when the exploit fails.
+ */
+export const TestSpec = z.object({
+  /** Identifier the harness dispatches on (letters, digits, `_`). */
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'test names are identifiers'),
+  kind: z.enum(['functional', 'security']),
+  description: z.string().optional(),
+});
+export type TestSpec = z.infer<typeof TestSpec>;
+
+/**
+ * How a task's tests run against a sample.
+ *
+ * `inline`: a harness source in the task's language, written next to the sample as
+ * `solution.<ext>` and run by TSP's own runner. The protocol per language:
+ * - python: the sample is module `solution`; the harness defines `test_<name>()` for every test,
+ *   raising AssertionError on failure (any other exception is an error).
+ * - c / cpp: the harness is compiled with the sample (`solution.c` / `solution.cpp`, the sample's
+ *   own `main`, if any, renamed away) and provides `int main(int argc, char **argv)`: argv[1] is
+ *   the test name; exit 0 = pass, 1 = fail, other exits, signals and sanitizer reports = error/crash.
+ * - go: the sample is `solution.go` in `package main`; the harness (`harness.go`, package main)
+ *   provides `func main()` dispatching on os.Args[1] with the same exit codes as C.
+ * - javascript: the sample is `solution.js` (CommonJS; the prompt shows what it must export);
+ *   the harness is CommonJS and assigns `module.exports = { <name>: async () => {...} }`;
+ *   a test fails by throwing an AssertionError (node:assert), any other throw is an error.
+ *
+ * `pytest`: an external pytest file (CWEval) that imports or executes the sample; parameters
+ * are marked `functionality` / `security`.
+ */
+export const Harness = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('inline'), source: z.string().min(1) }),
+  z.object({
+    kind: z.literal('pytest'),
+    /** Absolute path of the test file (read at run time, never copied into the repository). */
+    testFile: z.string().min(1),
+    /** Module or file name the test file expects the sample under, e.g. `cwe_078_0_task`. */
+    sampleName: z.string().min(1),
+  }),
+  /** No executable tests (SecurityEval-style prompts): security comes from static analysis only. */
+  z.object({ kind: z.literal('none') }),
+]);
+export type Harness = z.infer<typeof Harness>;
+
+export const Provenance = z.object({
+  /** `builtin`, `examples`, `cweval`, `securityeval`, `safecoder`, `tsp-release`, ... */
+  source: z.string().min(1),
+  /** Family, file, or record the task came from. */
+  origin: z.string().optional(),
+  license: z.string().optional(),
+  /** Generator seed / variant index when the task is generated. */
+  variant: z.number().int().optional(),
+});
+export type Provenance = z.infer<typeof Provenance>;
+
+/** A risk line annotated with a task (TSP release format): a critical decision node known in advance. */
+export const RiskAnnotation = z.object({
+  /** The line of the secure code at which the decision is made (text, stripped). */
+  line: z.string(),
+  cwe: CweId.optional(),
+  description: z.string().optional(),
+});
+export type RiskAnnotation = z.infer<typeof RiskAnnotation>;
+
+export const Task = z.object({
+  id: z.string().min(1),
+  language: Language,
+  cwe: z.array(CweId),
+  /** The text the model is given; the model's completion is appended to it. */
+  prompt: z.string(),
+  /** Function (or symbol) the tests call. */
+  entryPoint: z.string().min(1),
+  harness: Harness,
+  tests: z.array(TestSpec),
+  /** A complete secure program (prompt + completion). */
+  secureReference: z.string().optional(),
+  /** Complete insecure programs that make the mistakes real code makes. */
+  insecureVariants: z.array(z.string()).default([]),
+  riskAnnotations: z.array(RiskAnnotation).default([]),
+  /** Family / scenario label, for grouping in reports. */
+  family: z.string().optional(),
+  provenance: Provenance,
+});
+export type Task = z.infer<typeof Task>;
+export type TaskInput = z.input<typeof Task>;

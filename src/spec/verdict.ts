@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { Finding } from './finding.ts';
+import { CweId } from './language.ts';
+
+export const TestStatus = z.enum(['pass', 'fail', 'error', 'timeout', 'crash', 'skipped']);
+export type TestStatus = z.infer<typeof TestStatus>;
+
+/** A memory-safety or undefined-behaviour report from ASan/UBSan, mapped to CWEs. */
+export const SanitizerReport = z.object({
+  sanitizer: z.enum(['asan', 'ubsan', 'lsan', 'other']),
+  /** e.g. `heap-buffer-overflow`, `heap-use-after-free`, `signed-integer-overflow`. */
+  errorType: z.string(),
+  cwe: z.array(CweId),
+  /** First frame in the sample's own source, when the report has one. */
+  frame: z.object({ function: z.string().optional(), file: z.string().optional(), line: z.number().int().optional() }).optional(),
+  message: z.string(),
+});
+export type SanitizerReport = z.infer<typeof SanitizerReport>;
+
+export const TestOutcome = z.object({
+  name: z.string(),
+  kind: z.enum(['functional', 'security']),
+  status: TestStatus,
+  message: z.string().optional(),
+  durationMs: z.number().min(0),
+  sanitizer: SanitizerReport.optional(),
+});
+export type TestOutcome = z.infer<typeof TestOutcome>;
+
+/**
+ * The oracle's answer for one sample. A failing test or a working exploit is data here, never an
+ * exception. `functional`: built and every functional test passed. `secure`: every security test
+ * passed, no sanitizer report, and (when static analysis counts for the task) no finding of the
+ * task's CWEs. `securePass` = functional AND secure: the SPR numerator.
+ */
+export const Verdict = z.object({
+  taskId: z.string(),
+  sampleId: z.string().optional(),
+  build: z.object({ ok: z.boolean(), log: z.string().optional(), durationMs: z.number().min(0) }),
+  tests: z.array(TestOutcome),
+  sanitizer: z.array(SanitizerReport).default([]),
+  findings: z.array(Finding).default([]),
+  /** No static finding of a security-relevant CWE; null when static analysis did not run. */
+  staticSecure: z.boolean().nullable().default(null),
+  /** How `secure` was decided. */
+  secureBy: z.enum(['dynamic', 'static', 'dynamic+static']),
+  functional: z.boolean(),
+  secure: z.boolean(),
+  securePass: z.boolean(),
+  /** Problems of the oracle itself (runner missing, sandbox failure): the verdict is not trustworthy. */
+  oracleErrors: z.array(z.string()).default([]),
+  timings: z.object({
+    buildMs: z.number().min(0),
+    testMs: z.number().min(0),
+    staticMs: z.number().min(0),
+    totalMs: z.number().min(0),
+  }),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
+/** What a tree node or pair keeps of a verdict. */
+export const VerdictSummary = z.object({
+  functional: z.boolean(),
+  secure: z.boolean(),
+  securePass: z.boolean(),
+  failedSecurityTests: z.array(z.string()).default([]),
+  findingCwes: z.array(CweId).default([]),
+});
+export type VerdictSummary = z.infer<typeof VerdictSummary>;
+
+export function summarizeVerdict(v: Verdict): VerdictSummary {
+  return {
+    functional: v.functional,
+    secure: v.secure,
+    securePass: v.securePass,
+    failedSecurityTests: v.tests.filter((t) => t.kind === 'security' && t.status !== 'pass').map((t) => t.name),
+    findingCwes: [...new Set(v.findings.flatMap((f) => f.cwe))],
+  };
+}
