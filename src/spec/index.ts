@@ -7,3 +7,5 @@ export * from './sample.ts';
 export * from './task.ts';
 export * from './tree.ts';
 export * from './verdict.ts';
+export type * from './analyzer.ts';
+export * from './results.ts';

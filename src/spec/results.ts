@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { CweId, Language } from './language.ts';
+
+/** A mean with its spread over seeds (sample standard deviation; 0 with one seed). */
+export const Stat = z.object({ mean: z.number(), std: z.number(), n: z.number().int().min(1) });
+export type Stat = z.infer<typeof Stat>;
+
+/** Unbiased pass@1-type estimates over tasks (n samples per task). */
+export const Metrics = z.object({
+  /** secure AND functional */
+  spr1: z.number().min(0).max(1),
+  pass1: z.number().min(0).max(1),
+  secure1: z.number().min(0).max(1),
+  /** Fraction of functional samples that are insecure (vulnerability rate among working code). */
+  vulnRate: z.number().min(0).max(1),
+  tasks: z.number().int().min(0),
+  samples: z.number().int().min(0),
+});
+export type Metrics = z.infer<typeof Metrics>;
+
+export const MethodName = z.enum(['base', 'sft', 'spin', 'tsp', 'unlikelihood']);
+export type MethodName = z.infer<typeof MethodName>;
+
+/** Evaluation splits of the built-in suite (other benchmarks use their own name). */
+export const SplitName = z.string().min(1);
+
+/** One evaluation of one model (method, seed, round) on one split. */
+export const Evaluation = z.object({
+  method: MethodName,
+  seed: z.number().int(),
+  /** Self-play round after which the model was evaluated; 0 = before any self-play. */
+  round: z.number().int().min(0),
+  split: SplitName,
+  overall: Metrics,
+  perLanguage: z.record(Language, Metrics).default({}),
+  perCwe: z.record(CweId, Metrics).default({}),
+});
+export type Evaluation = z.infer<typeof Evaluation>;
+
+/** Tree statistics of one self-play round of one method. */
+export const TreeStats = z.object({
+  method: MethodName,
+  seed: z.number().int(),
+  round: z.number().int().min(1),
+  tasks: z.number().int().min(0),
+  criticalNodes: z.number().int().min(0),
+  criticalNodesPerTask: z.number().min(0),
+  criticalBy: z.record(z.string(), z.number().int().min(0)).default({}),
+  pairs: z.number().int().min(0),
+  verifiedPairs: z.number().int().min(0),
+  generatedTokens: z.number().int().min(0),
+  verifiedPairsPer1kTokens: z.number().min(0),
+  judged: z.number().int().min(0),
+});
+export type TreeStats = z.infer<typeof TreeStats>;
+
+/** One row of the paper-style table: a method on a split, mean and spread over seeds. */
+export const SummaryRow = z.object({
+  method: MethodName,
+  split: SplitName,
+  spr1: Stat,
+  pass1: Stat,
+  secure1: Stat,
+  vulnRate: Stat,
+});
+export type SummaryRow = z.infer<typeof SummaryRow>;
+
+/** `results.json` of a run directory. */
+export const RunResults = z.object({
+  runId: z.string(),
+  preset: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+  seeds: z.array(z.number().int()),
+  methods: z.array(MethodName),
+  evaluations: z.array(Evaluation),
+  summary: z.array(SummaryRow),
+  /** Vulnerability rate on the unseen-CWE split, and its relative reduction vs SFT ((sft - m) / sft). */
+  unseenCwe: z.array(z.object({ method: MethodName, vulnRate: Stat, reductionVsSft: Stat.nullable() })).default([]),
+  /** C/C++-only training evaluated on Python/Go/JavaScript families of the same CWEs. */
+  crossLanguage: z
+    .array(z.object({ method: MethodName, language: Language, spr1: Stat, vulnRate: Stat }))
+    .default([]),
+  treeStats: z.array(TreeStats).default([]),
+  notes: z.array(z.string()).default([]),
+});
+export type RunResults = z.infer<typeof RunResults>;
