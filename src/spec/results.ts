@@ -32,7 +32,7 @@ export const Evaluation = z.object({
   round: z.number().int().min(0),
   split: SplitName,
   overall: Metrics,
-  perLanguage: z.record(Language, Metrics).default({}),
+  perLanguage: z.partialRecord(Language, Metrics).default({}),
   perCwe: z.record(CweId, Metrics).default({}),
 });
 export type Evaluation = z.infer<typeof Evaluation>;
