@@ -22,15 +22,63 @@ export interface ToolStatus extends ToolSpec {
 
 /** Toolchains the sandbox oracle runs generated code with. */
 export const TOOLCHAINS: ToolSpec[] = [
-  { name: 'bwrap', command: 'bwrap', versionArgs: ['--version'], debianPackage: 'bubblewrap', purpose: 'sandbox' },
-  { name: 'setpriv', command: 'setpriv', versionArgs: ['--version'], debianPackage: 'util-linux', purpose: 'sandbox (unprivileged uid)' },
-  { name: 'prlimit', command: 'prlimit', versionArgs: ['--version'], debianPackage: 'util-linux', purpose: 'sandbox (resource limits)' },
-  { name: 'python3', command: '/usr/bin/python3', versionArgs: ['--version'], debianPackage: 'python3', purpose: 'Python runner' },
-  { name: 'pytest', command: '/usr/bin/pytest-3', versionArgs: ['--version'], debianPackage: 'python3-pytest', purpose: 'CWEval Python harness' },
-  { name: 'gcc', command: 'gcc', versionArgs: ['--version'], debianPackage: 'gcc', purpose: 'C runner (ASan/UBSan)' },
-  { name: 'g++', command: 'g++', versionArgs: ['--version'], debianPackage: 'g++', purpose: 'C++ runner (ASan/UBSan)' },
+  {
+    name: 'bwrap',
+    command: 'bwrap',
+    versionArgs: ['--version'],
+    debianPackage: 'bubblewrap',
+    purpose: 'sandbox',
+  },
+  {
+    name: 'setpriv',
+    command: 'setpriv',
+    versionArgs: ['--version'],
+    debianPackage: 'util-linux',
+    purpose: 'sandbox (unprivileged uid)',
+  },
+  {
+    name: 'prlimit',
+    command: 'prlimit',
+    versionArgs: ['--version'],
+    debianPackage: 'util-linux',
+    purpose: 'sandbox (resource limits)',
+  },
+  {
+    name: 'python3',
+    command: '/usr/bin/python3',
+    versionArgs: ['--version'],
+    debianPackage: 'python3',
+    purpose: 'Python runner',
+  },
+  {
+    name: 'pytest',
+    command: '/usr/bin/pytest-3',
+    versionArgs: ['--version'],
+    debianPackage: 'python3-pytest',
+    purpose: 'CWEval Python harness',
+  },
+  {
+    name: 'gcc',
+    command: 'gcc',
+    versionArgs: ['--version'],
+    debianPackage: 'gcc',
+    purpose: 'C runner (ASan/UBSan)',
+  },
+  {
+    name: 'g++',
+    command: 'g++',
+    versionArgs: ['--version'],
+    debianPackage: 'g++',
+    purpose: 'C++ runner (ASan/UBSan)',
+  },
   { name: 'go', command: 'go', versionArgs: ['version'], debianPackage: 'golang-go', purpose: 'Go runner' },
-  { name: 'node', command: process.execPath, versionArgs: ['--version'], debianPackage: 'nodejs', purpose: 'JavaScript runner' },
+  {
+    name: 'node',
+    command: process.execPath,
+    versionArgs: ['--version'],
+    debianPackage: 'nodejs',
+    purpose: 'JavaScript runner',
+  },
 ];
 
 async function which(command: string): Promise<string | undefined> {

@@ -76,7 +76,9 @@ export const RunResults = z.object({
   evaluations: z.array(Evaluation),
   summary: z.array(SummaryRow),
   /** Vulnerability rate on the unseen-CWE split, and its relative reduction vs SFT ((sft - m) / sft). */
-  unseenCwe: z.array(z.object({ method: MethodName, vulnRate: Stat, reductionVsSft: Stat.nullable() })).default([]),
+  unseenCwe: z
+    .array(z.object({ method: MethodName, vulnRate: Stat, reductionVsSft: Stat.nullable() }))
+    .default([]),
   /** C/C++-only training evaluated on Python/Go/JavaScript families of the same CWEs. */
   crossLanguage: z
     .array(z.object({ method: MethodName, language: Language, spr1: Stat, vulnRate: Stat }))

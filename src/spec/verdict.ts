@@ -12,7 +12,13 @@ export const SanitizerReport = z.object({
   errorType: z.string(),
   cwe: z.array(CweId),
   /** First frame in the sample's own source, when the report has one. */
-  frame: z.object({ function: z.string().optional(), file: z.string().optional(), line: z.number().int().optional() }).optional(),
+  frame: z
+    .object({
+      function: z.string().optional(),
+      file: z.string().optional(),
+      line: z.number().int().optional(),
+    })
+    .optional(),
   message: z.string(),
 });
 export type SanitizerReport = z.infer<typeof SanitizerReport>;
@@ -65,6 +71,28 @@ export const VerdictSummary = z.object({
   securePass: z.boolean(),
   failedSecurityTests: z.array(z.string()).default([]),
   findingCwes: z.array(CweId).default([]),
+  /** What a person needs to see why: the findings (with lines) and the failing tests' messages. */
+  evidence: z
+    .object({
+      findings: z.array(
+        z.object({
+          ruleId: z.string(),
+          cwe: z.array(CweId),
+          message: z.string(),
+          startLine: z.number().int(),
+          endLine: z.number().int(),
+        }),
+      ),
+      failedTests: z.array(
+        z.object({
+          name: z.string(),
+          kind: z.enum(['functional', 'security']),
+          status: TestStatus,
+          message: z.string().optional(),
+        }),
+      ),
+    })
+    .optional(),
 });
 export type VerdictSummary = z.infer<typeof VerdictSummary>;
 
@@ -73,7 +101,26 @@ export function summarizeVerdict(v: Verdict): VerdictSummary {
     functional: v.functional,
     secure: v.secure,
     securePass: v.securePass,
-    failedSecurityTests: v.tests.filter((t) => t.kind === 'security' && t.status !== 'pass').map((t) => t.name),
+    failedSecurityTests: v.tests
+      .filter((t) => t.kind === 'security' && t.status !== 'pass')
+      .map((t) => t.name),
     findingCwes: [...new Set(v.findings.flatMap((f) => f.cwe))],
+    evidence: {
+      findings: v.findings.map((f) => ({
+        ruleId: f.ruleId,
+        cwe: f.cwe,
+        message: f.message,
+        startLine: f.span.startLine,
+        endLine: f.span.endLine,
+      })),
+      failedTests: v.tests
+        .filter((t) => t.status !== 'pass')
+        .map((t) => ({
+          name: t.name,
+          kind: t.kind,
+          status: t.status,
+          ...(t.message ? { message: t.message.slice(0, 500) } : {}),
+        })),
+    },
   };
 }

@@ -3,14 +3,26 @@ import { detectTools, TOOLCHAINS } from '../../sandbox/toolchains.ts';
 import { formatTable, printJson } from '../output.ts';
 
 export default defineCommand({
-  meta: { name: 'doctor', description: 'List each toolchain and analyzer TSP uses: found or missing, and the package that provides it.' },
+  meta: {
+    name: 'doctor',
+    description:
+      'List each toolchain and analyzer TSP uses: found or missing, and the package that provides it.',
+  },
   args: { json: { type: 'boolean', description: 'print JSON' } },
   async run({ args }) {
     const tools = await detectTools(TOOLCHAINS);
     if (args.json) return printJson(tools);
-    const rows = tools.map((t) => [t.name, t.found ? 'found' : 'MISSING', t.found ? (t.version ?? t.path ?? '') : `apt-get install ${t.debianPackage}`, t.purpose]);
+    const rows = tools.map((t) => [
+      t.name,
+      t.found ? 'found' : 'MISSING',
+      t.found ? (t.version ?? t.path ?? '') : `apt-get install ${t.debianPackage}`,
+      t.purpose,
+    ]);
     console.log(formatTable(['tool', 'status', 'version / install', 'used for'], rows));
     const missing = tools.filter((t) => !t.found);
-    if (missing.length) console.log(`\n${missing.length} missing: run scripts/setup.sh (or apt-get install ${[...new Set(missing.map((t) => t.debianPackage))].join(' ')})`);
+    if (missing.length)
+      console.log(
+        `\n${missing.length} missing: run scripts/setup.sh (or apt-get install ${[...new Set(missing.map((t) => t.debianPackage))].join(' ')})`,
+      );
   },
 });
