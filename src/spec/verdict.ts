@@ -106,13 +106,29 @@ export function summarizeVerdict(v: Verdict): VerdictSummary {
       .map((t) => t.name),
     findingCwes: [...new Set(v.findings.flatMap((f) => f.cwe))],
     evidence: {
-      findings: v.findings.map((f) => ({
-        ruleId: f.ruleId,
-        cwe: f.cwe,
-        message: f.message,
-        startLine: f.span.startLine,
-        endLine: f.span.endLine,
-      })),
+      findings: [
+        ...v.findings.map((f) => ({
+          ruleId: f.ruleId,
+          cwe: f.cwe,
+          message: f.message,
+          startLine: f.span.startLine,
+          endLine: f.span.endLine,
+        })),
+        // Sanitizer reports with a frame in the sample's source locate the flaw like a finding does.
+        ...v.sanitizer.flatMap((r) =>
+          r.frame?.line !== undefined && r.cwe.length > 0
+            ? [
+                {
+                  ruleId: `sanitizer/${r.errorType}`,
+                  cwe: r.cwe,
+                  message: r.message.slice(0, 300),
+                  startLine: r.frame.line,
+                  endLine: r.frame.line,
+                },
+              ]
+            : [],
+        ),
+      ],
       failedTests: v.tests
         .filter((t) => t.status !== 'pass')
         .map((t) => ({
