@@ -6,7 +6,15 @@ import type { Metrics, Stat } from '../spec/results.ts';
  * computed as a stable product.
  */
 export function passAtK(n: number, c: number, k: number): number {
-  if (!Number.isInteger(n) || !Number.isInteger(c) || !Number.isInteger(k) || n < 1 || k < 1 || c < 0 || c > n) {
+  if (
+    !Number.isInteger(n) ||
+    !Number.isInteger(c) ||
+    !Number.isInteger(k) ||
+    n < 1 ||
+    k < 1 ||
+    c < 0 ||
+    c > n
+  ) {
     throw new RangeError(`passAtK needs integers n >= 1, 0 <= c <= n, k >= 1 (got n=${n}, c=${c}, k=${k})`);
   }
   if (k > n) throw new RangeError(`passAtK needs k <= n (got k=${k}, n=${n})`);

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type { CriticalSource, Pair } from '../spec/tree.ts';
+import type { Rng } from './rng.ts';
+import { commonLinePrefixLength, nextStatementLength, normalizeForDedup } from './text-boundary.ts';
+import type { Leaf } from './tree.ts';
+
+/** How much of each side the TSP contrast covers: the next statement after the divergence, or all of it. */
+export type SegmentMode = 'statement' | 'to-end';
+
+export function pairId(prefix: string, chosen: string, rejected: string): string {
+  return createHash('sha1')
+    .update(prefix)
+    .update('\u0000')
+    .update(chosen)
+    .update('\u0000')
+    .update(rejected)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+function segmentChars(text: string, mode: SegmentMode): number {
+  return mode === 'to-end' ? text.length : nextStatementLength(text);
+}
+
+/** A leaf that can stand on the rejected side: verified insecure. Functional ones are preferred. */
+export function isVerifiedInsecure(l: Leaf): boolean {
+  return !l.verdict.secure;
+}
+
+/**
+ * Preference pairs at a critical node. Chosen sides are secure-pass leaves below the node (the golden
+ * path), rejected sides verified-insecure leaves below it, both de-duplicated by their text after the
+ * node. Each rejected leaf is paired with the secure leaf that shares the most whole lines with it, and
+ * the pair's prefix runs to where the two actually diverge, so the contrast is exactly the decision.
+ */
+export function pairsAtNode(input: {
+  taskId: string;
+  round: number;
+  prompt: string;
+  nodeId: string;
+  nodePrefix: string;
+  criticalBy?: CriticalSource;
+  leaves: readonly Leaf[];
+  maxPairs: number;
+  segment: SegmentMode;
+  rng: Rng;
+}): Pair[] {
+  const { nodePrefix, leaves } = input;
+  const below = leaves.filter(
+    (l) => l.program.startsWith(nodePrefix) && l.program.length > nodePrefix.length,
+  );
+  const dedup = (ls: Leaf[]) => {
+    const seen = new Set<string>();
+    return ls.filter((l) => {
+      const key = normalizeForDedup(l.program.slice(nodePrefix.length));
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  };
+  const chosen = dedup(below.filter((l) => l.verdict.securePass));
+  const rejected = dedup(
+    input.rng
+      .shuffle(below.filter(isVerifiedInsecure))
+      .sort((a, b) => Number(b.verdict.functional) - Number(a.verdict.functional)),
+  );
+  if (chosen.length === 0 || rejected.length === 0) return [];
+  const pairs: Pair[] = [];
+  for (const r of rejected.slice(0, input.maxPairs)) {
+    let best = chosen[0] as Leaf;
+    let bestLen = -1;
+    for (const c of chosen) {
+      const len = commonLinePrefixLength(r.program, c.program, nodePrefix.length);
+      if (len > bestLen) {
+        best = c;
+        bestLen = len;
+      }
+    }
+    if (normalizeForDedup(best.program) === normalizeForDedup(r.program)) continue;
+    const prefix = r.program.slice(0, bestLen);
+    const chosenText = best.program.slice(bestLen);
+    const rejectedText = r.program.slice(bestLen);
+    pairs.push({
+      id: pairId(prefix, chosenText, rejectedText),
+      taskId: input.taskId,
+      round: input.round,
+      source: 'tsp',
+      nodeId: input.nodeId,
+      ...(input.criticalBy ? { criticalBy: input.criticalBy } : {}),
+      prompt: input.prompt,
+      prefix,
+      chosen: chosenText,
+      rejected: rejectedText,
+      chosenSegmentChars: segmentChars(chosenText, input.segment),
+      rejectedSegmentChars: segmentChars(rejectedText, input.segment),
+      chosenVerified: true,
+      rejectedVerified: true,
+      chosenVerdict: best.verdict,
+      rejectedVerdict: r.verdict,
+    });
+  }
+  return pairs;
+}
