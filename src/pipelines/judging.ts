@@ -1,0 +1,42 @@
+import type { Task } from '../spec/task.ts';
+import { summarizeVerdict, type Verdict, type VerdictSummary } from '../spec/verdict.ts';
+import { contentKey, type KeyedCache } from '../store/keyed-cache.ts';
+
+export interface JudgeItem {
+  task: Task;
+  /** The complete program. */
+  code: string;
+  sampleId?: string;
+}
+
+/** Judges many programs at once (all oracle slots busy), answering in the same order. */
+export type JudgeMany = (items: readonly JudgeItem[]) => Promise<Verdict[]>;
+
+/** A judge that remembers: the same program for the same task is judged once per run. */
+export type Judge = (items: readonly JudgeItem[]) => Promise<VerdictSummary[]>;
+
+export function judgeKey(taskId: string, code: string): string {
+  return contentKey({ t: taskId, c: code });
+}
+
+export function createCachedJudge(
+  judgeMany: JudgeMany,
+  cache: KeyedCache<VerdictSummary>,
+): Judge & { judged: () => number } {
+  let judged = 0;
+  const judge = async (items: readonly JudgeItem[]): Promise<VerdictSummary[]> => {
+    const keys = items.map((i) => judgeKey(i.task.id, i.code));
+    const todo = new Map<string, JudgeItem>();
+    keys.forEach((k, idx) => {
+      if (cache.get(k) === undefined && !todo.has(k)) todo.set(k, items[idx] as JudgeItem);
+    });
+    if (todo.size > 0) {
+      const list = [...todo.entries()];
+      const verdicts = await judgeMany(list.map(([, item]) => item));
+      judged += list.length;
+      cache.setMany(list.map(([k], i) => [k, summarizeVerdict(verdicts[i] as Verdict)]));
+    }
+    return keys.map((k) => cache.get(k) as VerdictSummary);
+  };
+  return Object.assign(judge, { judged: () => judged });
+}
