@@ -149,3 +149,46 @@ describe('buildTrees', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('buildSpinPairs', () => {
+  it('pairs the verified reference against verified failing samples from the prompt', async () => {
+    const { buildSpinPairs } = await import('./spin-round.ts');
+    const { ctx } = context();
+    const [r] = await buildSpinPairs(
+      [task],
+      { samples: 4, maxPairsPerTask: 4, temperature: 1, topP: 1, maxTokens: 64 },
+      ctx,
+    );
+    expect(r?.pairs).toHaveLength(1); // two insecure samples, identical: de-duplicated
+    const p = r?.pairs[0];
+    expect(p?.source).toBe('spin');
+    expect(p?.prefix).toBe(prompt);
+    expect(p?.chosen).toBe(line1 + secureExec + ret);
+    expect(p?.rejected).toBe(line1 + insecureExec + ret);
+    expect(p?.rejectedVerdict?.secure).toBe(false);
+  });
+});
+
+describe('evaluatePolicy', () => {
+  it('judges n samples per task and computes SPR@1, pass@1, secure@1', async () => {
+    const { evaluatePolicy, summarizeSamples } = await import('./evaluate.ts');
+    const { ctx } = context();
+    const samples = await evaluatePolicy({
+      policy: ctx.policy,
+      modelKey: 'm',
+      tasks: [task],
+      cfg: { samplesPerTask: 4, temperature: 0.5, topP: 1, maxTokens: 64 },
+      judge: ctx.judge,
+      genCache: ctx.genCache,
+      chunkSize: 4,
+      seed: 1,
+    });
+    expect(samples).toHaveLength(4);
+    const m = summarizeSamples(samples);
+    expect(m.overall.spr1).toBeCloseTo(0.5);
+    expect(m.overall.pass1).toBeCloseTo(1);
+    expect(m.overall.vulnRate).toBeCloseTo(0.5);
+    expect(m.perCwe['CWE-89']?.spr1).toBeCloseTo(0.5);
+    expect(m.perLanguage.python?.tasks).toBe(1);
+  });
+});
