@@ -1,0 +1,175 @@
+import { createRng, hashString, type Rng } from '../../core/rng.ts';
+import type { CweId, Language } from '../../spec/language.ts';
+import { Task } from '../../spec/task.ts';
+import type { Family, FamilyMeta, Instance, Side, SlotPicker } from './family.ts';
+import { FAMILIES } from './families/index.ts';
+import { ENTITIES, type Entity } from './vocab.ts';
+
+export interface VariantCounts {
+  /** Variants per family drawn from train-side slot values (SFT and self-play prompts). */
+  train: number;
+  /** Variants per family drawn from eval-side slot values (held-out names and phrasings). */
+  eval: number;
+}
+
+export interface SuiteOptions {
+  /** Seed of the slot partition and of every draw (default 1). */
+  seed?: number;
+  variantsPerFamily?: Partial<VariantCounts>;
+  /** Keep only these family ids. */
+  families?: readonly string[];
+  languages?: readonly Language[];
+}
+
+/** Where a task came from in the suite. */
+export interface TaskInfo {
+  family: string;
+  side: Side;
+  index: number;
+}
+
+export interface Suite {
+  seed: number;
+  variantsPerFamily: VariantCounts;
+  families: FamilyMeta[];
+  tasks: Task[];
+  /** Task id -> family, side and index. */
+  info: Record<string, TaskInfo>;
+}
+
+export const DEFAULT_VARIANTS: VariantCounts = { train: 6, eval: 3 };
+const PREFIX = 'builtin/';
+
+/** The leak-free partition of slot values: a third of each pool (and of the entities) is eval-only. */
+export interface Partition {
+  evalEntities: ReadonlySet<string>;
+  isEvalValue(value: string): boolean;
+}
+
+export function createPartition(seed: number): Partition {
+  const rng = createRng(seed).fork('partition');
+  const shuffled = rng.shuffle(ENTITIES.map((e) => e.name));
+  const evalEntities = new Set(shuffled.slice(0, Math.floor(ENTITIES.length / 3)));
+  return {
+    evalEntities,
+    isEvalValue: (v) => hashString(`${seed}:${v}`) % 3 === 0,
+  };
+}
+
+export function createPicker(partition: Partition, side: Side, rng: Rng): SlotPicker {
+  const wantEval = side === 'eval';
+  const entities = ENTITIES.filter((e) => partition.evalEntities.has(e.name) === wantEval);
+  return {
+    side,
+    rng,
+    entity: (): Entity => rng.pick(entities),
+    pick<T extends string>(values: readonly T[]): T {
+      const part = values.filter((v) => partition.isEvalValue(v) === wantEval);
+      return rng.pick(part.length ? part : values);
+    },
+  };
+}
+
+/**
+ * Draws up to `count` distinct instances (distinct prompts) of a family from one side. Fewer come
+ * back only when the slot space is exhausted.
+ */
+export function drawInstances(
+  family: Family,
+  partition: Partition,
+  side: Side,
+  count: number,
+  rng: Rng,
+): Instance[] {
+  const out: Instance[] = [];
+  const seen = new Set<string>();
+  for (let attempt = 0; out.length < count && attempt < count * 40; attempt++) {
+    const inst = family.instantiate(createPicker(partition, side, rng.fork(attempt)));
+    if (seen.has(inst.prompt)) continue;
+    seen.add(inst.prompt);
+    out.push(inst);
+  }
+  return out;
+}
+
+/** The first line of the secure completion that differs from an insecure one (the latest such line over all insecure variants is the decision). */
+export function findDecisionLine(secure: string, insecure: string): string | undefined {
+  const a = secure.split('\n');
+  const b = insecure.split('\n');
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      const line = (a[i] ?? '').trim();
+      return line || undefined;
+    }
+  }
+  return undefined;
+}
+
+function toTask(meta: FamilyMeta, inst: Instance, side: Side, index: number, seed: number): Task {
+  const decision = inst.insecure
+    .map((bad) => findDecisionLine(inst.secure, bad))
+    .filter((l): l is string => l !== undefined)
+    .sort((a, b) => inst.secure.indexOf(b) - inst.secure.indexOf(a))[0];
+  return Task.parse({
+    id: `${meta.id}/${side}-${index}`,
+    language: meta.language,
+    cwe: [meta.cwe],
+    prompt: inst.prompt,
+    entryPoint: inst.entryPoint,
+    harness: { kind: 'inline', source: inst.harness },
+    tests: inst.tests,
+    secureReference: inst.prompt + inst.secure,
+    insecureVariants: inst.insecure.map((c) => inst.prompt + c),
+    riskAnnotations: decision ? [{ line: decision, cwe: meta.cwe }] : [],
+    family: meta.id,
+    provenance: { source: 'builtin', origin: meta.id, variant: index, license: `generated (seed ${seed})` },
+  });
+}
+
+/** Generates the whole suite: every family, `train` + `eval` variants each. Deterministic from the seed. */
+export function buildSuite(options: SuiteOptions = {}): Suite {
+  const seed = options.seed ?? 1;
+  const counts: VariantCounts = { ...DEFAULT_VARIANTS, ...options.variantsPerFamily };
+  const partition = createPartition(seed);
+  const families = selectFamilies(options);
+  const tasks: Task[] = [];
+  const info: Record<string, TaskInfo> = {};
+  for (const fam of families) {
+    const rng = createRng(seed).fork(fam.meta.id);
+    for (const side of ['train', 'eval'] as const) {
+      const insts = drawInstances(fam, partition, side, counts[side], rng.fork(side));
+      insts.forEach((inst, i) => {
+        const task = toTask(fam.meta, inst, side, i, seed);
+        tasks.push(task);
+        info[task.id] = { family: fam.meta.id, side, index: i };
+      });
+    }
+  }
+  return { seed, variantsPerFamily: counts, families: families.map((f) => f.meta), tasks, info };
+}
+
+export function selectFamilies(options: Pick<SuiteOptions, 'families' | 'languages'> = {}): Family[] {
+  return FAMILIES.filter(
+    (f) =>
+      (!options.families || options.families.includes(f.meta.id)) &&
+      (!options.languages || options.languages.includes(f.meta.language)),
+  );
+}
+
+/** Metadata of every family, without generating tasks. */
+export function listFamilies(): FamilyMeta[] {
+  return FAMILIES.map((f) => f.meta);
+}
+
+/** The CWEs of a set of families. */
+export function cwesOf(families: readonly FamilyMeta[]): CweId[] {
+  return [...new Set(families.map((f) => f.cwe))].sort();
+}
+
+/** Finds a task by id (with or without the `builtin/` prefix) in a default suite. */
+export function lookupBuiltinTask(id: string, options: SuiteOptions = {}): Task | undefined {
+  const bare = id.startsWith(PREFIX) ? id.slice(PREFIX.length) : id;
+  const family = bare.split('/')[0] ?? '';
+  const suite = buildSuite({ ...options, families: [family] });
+  return suite.tasks.find((t) => t.id === bare);
+}
