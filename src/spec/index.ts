@@ -9,3 +9,4 @@ export * from './tree.ts';
 export * from './verdict.ts';
 export type * from './analyzer.ts';
 export * from './results.ts';
+export * from './run-config.ts';

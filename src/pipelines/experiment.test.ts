@@ -1,0 +1,160 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunResults } from '../spec/results.ts';
+import type { RunConfig } from '../spec/run-config.ts';
+import type { Task } from '../spec/task.ts';
+import { readJsonl } from '../store/jsonl.ts';
+import { RunDir } from '../store/run-dir.ts';
+import { createFakeBackend, fakeJudgeMany } from './_fake-backend.ts';
+import { type ExperimentData, runExperiment } from './experiment.ts';
+import type { JudgeMany } from './judging.ts';
+import { getPreset } from './presets.ts';
+
+function task(id: string, cwe: string, language: Task['language'] = 'python'): Task {
+  const prompt = `def ${id}(db, name):\n    """Look the row up."""\n`;
+  return {
+    id,
+    language,
+    cwe: [cwe],
+    prompt,
+    entryPoint: id,
+    harness: { kind: 'none' },
+    tests: [],
+    secureReference: `${prompt}    cur = db.cursor()\n    cur.execute("SELECT 1 WHERE n = ?", (name,))\n    return cur.fetchone()\n`,
+    insecureVariants: [
+      `${prompt}    cur = db.cursor()\n    cur.execute("SELECT 1 WHERE n = '%s'" % name)\n    return cur.fetchone()\n`,
+    ],
+    riskAnnotations: [],
+    provenance: { source: 'test' },
+  };
+}
+
+const data: ExperimentData = {
+  standard: {
+    train: [task('a', 'CWE-89'), task('b', 'CWE-89'), task('c', 'CWE-78')],
+    eval: [task('d', 'CWE-89'), task('e', 'CWE-78')],
+    unseenCwe: [task('f', 'CWE-22')],
+  },
+  crossLanguage: { train: [task('g', 'CWE-89', 'c')], eval: [task('h', 'CWE-89', 'go')] },
+};
+
+function config(): RunConfig {
+  const c = getPreset('smoke');
+  return {
+    ...c,
+    seeds: [1, 2],
+    training: { ...c.training, rounds: 2 },
+    tree: { ...c.tree, rootSamples: 6 },
+    eval: { ...c.eval, everyRound: true, samplesPerTask: 4 },
+  };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'tsp-exp-'));
+
+describe('runExperiment', () => {
+  it('runs every method, writes trees, pairs and a valid results.json', async () => {
+    const dir = tmp();
+    const calls: string[] = [];
+    const all = [
+      ...data.standard.train,
+      ...data.standard.eval,
+      ...data.standard.unseenCwe,
+      ...(data.crossLanguage?.train ?? []),
+      ...(data.crossLanguage?.eval ?? []),
+    ];
+    const runDir = new RunDir(dir, config(), {});
+    const results = await runExperiment({
+      config: config(),
+      data,
+      backend: createFakeBackend(all, calls),
+      judgeMany: fakeJudgeMany,
+      runDir,
+    });
+    const parsed = RunResults.safeParse(results);
+    expect(parsed.error?.issues ?? []).toEqual([]);
+    expect(results.summary.map((r) => `${r.method}/${r.split}`)).toEqual(
+      expect.arrayContaining([
+        'base/eval',
+        'sft/eval',
+        'spin/eval',
+        'tsp/eval',
+        'tsp/unseen-cwe',
+        'tsp/cross-language',
+      ]),
+    );
+    expect(results.summary.find((r) => r.method === 'tsp' && r.split === 'eval')?.spr1.n).toBe(2);
+    // Matched compute: SFT gets as many steps per round as each self-play round.
+    expect(calls.filter((c) => c === 'sft:6').length).toBe(2 * 2 * 2); // 2 seeds x 2 configurations x 2 rounds
+    expect(calls.some((c) => c.startsWith('tsp:'))).toBe(true);
+    expect(calls.some((c) => c.startsWith('dpo:'))).toBe(true);
+    const nodes = readJsonl<{ critical: boolean }>(join(dir, 'trees', 'tsp-s1-r1.jsonl'));
+    expect(nodes.some((n) => n.critical)).toBe(true);
+    const pairs = readJsonl<{ chosenVerified: boolean; rejectedVerified: boolean }>(
+      join(dir, 'pairs', 'tsp-s1-r1.jsonl'),
+    );
+    expect(pairs.length).toBeGreaterThan(0);
+    expect(pairs.every((p) => p.chosenVerified && p.rejectedVerified)).toBe(true);
+    expect(results.treeStats.find((t) => t.method === 'tsp')?.verifiedPairsPer1kTokens).toBeGreaterThan(0);
+    expect(results.unseenCwe.find((u) => u.method === 'tsp')?.reductionVsSft).toBeDefined();
+  });
+
+  it('resumes after an interruption with nothing repeated and the same results', async () => {
+    const all = [
+      ...data.standard.train,
+      ...data.standard.eval,
+      ...data.standard.unseenCwe,
+      ...(data.crossLanguage?.train ?? []),
+      ...(data.crossLanguage?.eval ?? []),
+    ];
+    const straightDir = tmp();
+    const straight = await runExperiment({
+      config: config(),
+      data,
+      backend: createFakeBackend(all),
+      judgeMany: fakeJudgeMany,
+      runDir: new RunDir(straightDir, config(), {}),
+    });
+
+    const dir = tmp();
+    let budget = 10; // judged programs before the "kill"
+    const judged: string[] = [];
+    const dying: JudgeMany = async (items) => {
+      if (budget <= 0) throw new Error('killed');
+      budget -= items.length;
+      judged.push(...items.map((i) => `${i.task.id}\u0000${i.code}`));
+      return fakeJudgeMany(items);
+    };
+    await expect(
+      runExperiment({
+        config: config(),
+        data,
+        backend: createFakeBackend(all),
+        judgeMany: dying,
+        runDir: new RunDir(dir, config(), {}),
+      }),
+    ).rejects.toThrow('killed');
+    expect(readJsonl(join(dir, 'evaluations.jsonl')).length).toBeGreaterThan(0); // it died part-way
+    const counting: JudgeMany = async (items) => {
+      judged.push(...items.map((i) => `${i.task.id}\u0000${i.code}`));
+      return fakeJudgeMany(items);
+    };
+    const resumed = await runExperiment({
+      config: config(),
+      data,
+      backend: createFakeBackend(all),
+      judgeMany: counting,
+      runDir: new RunDir(dir, config(), {}),
+    });
+    expect(new Set(judged).size).toBe(judged.length); // no program judged twice
+    const strip = (r: typeof straight) => ({ ...r, runId: '', createdAt: '', finishedAt: '' });
+    expect(strip(resumed)).toEqual(strip(straight));
+  });
+
+  it('refuses to resume a run directory with another configuration', () => {
+    const dir = tmp();
+    new RunDir(dir, config(), {});
+    expect(() => new RunDir(dir, { ...config(), seeds: [9] }, {})).toThrow(/different configuration/);
+  });
+});

@@ -1,0 +1,419 @@
+import { existsSync } from 'node:fs';
+import { stat } from '../core/metrics.ts';
+import { createRng, hashString } from '../core/rng.ts';
+import type { Language } from '../spec/language.ts';
+import type { Evaluation, MethodName, RunResults, SummaryRow, TreeStats } from '../spec/results.ts';
+import type { RunConfig } from '../spec/run-config.ts';
+import type { Task } from '../spec/task.ts';
+import type { Pair, TreeNode } from '../spec/tree.ts';
+import type { RunDir } from '../store/run-dir.ts';
+import { type EvalSample, evaluatePolicy, summarizeSamples } from './evaluate.ts';
+import { createCachedJudge, type JudgeMany } from './judging.ts';
+import { buildSpinPairs } from './spin-round.ts';
+import type {
+  PreferenceExample,
+  PreferenceLoss,
+  SftExample,
+  TrainableModel,
+  TrainingBackend,
+  TrainStats,
+} from './training-backend.ts';
+import { buildTrees, type RoundContext } from './tsp-round.ts';
+
+/** The tasks of an experiment: the standard splits, and optionally the cross-language configuration. */
+export interface ExperimentData {
+  standard: { train: Task[]; eval: Task[]; unseenCwe: Task[] };
+  crossLanguage?: { train: Task[]; eval: Task[] };
+}
+
+export interface ProgressEvent {
+  /** e.g. `tsp s1 r2: depth 1: judge` */
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface ExperimentInput<M extends TrainableModel> {
+  config: RunConfig;
+  data: ExperimentData;
+  backend: TrainingBackend<M>;
+  judgeMany: JudgeMany;
+  runDir: RunDir;
+  /** Generation requests per policy call. */
+  chunkSize?: number;
+  onProgress?: (e: ProgressEvent) => void;
+  onLog?: (line: string) => void;
+  now?: () => Date;
+}
+
+interface PhaseRecord {
+  name: string;
+  method: MethodName | 'sft0';
+  seed: number;
+  round: number;
+  config: 'standard' | 'cross-language';
+  train: TrainStats | null;
+  pairs: number;
+  tree?: Omit<TreeStats, 'method' | 'seed' | 'round'>;
+}
+
+const SELF_PLAY: Record<string, PreferenceLoss | undefined> = {
+  spin: 'dpo',
+  tsp: 'tsp',
+  unlikelihood: 'unlikelihood',
+};
+
+/**
+ * The whole experiment: from one base model, SFT, unstructured self-play (SPIN-style) and TSP with
+ * matched optimizer steps, evaluated on the built-in splits, over several seeds. Every finished
+ * piece of work is recorded in the run directory, so a killed run started again with the same
+ * directory continues where it stopped and ends with the same results.
+ */
+export async function runExperiment<M extends TrainableModel>(
+  input: ExperimentInput<M>,
+): Promise<RunResults> {
+  const { config, data, backend, runDir } = input;
+  const now = input.now ?? (() => new Date());
+  const chunkSize = input.chunkSize ?? 32;
+  const log = input.onLog ?? (() => {});
+  const progress = (phase: string, done: number, total: number) => input.onProgress?.({ phase, done, total });
+  const judge = createCachedJudge(input.judgeMany, runDir.verdictCache);
+  const phases = new Map(runDir.records<PhaseRecord>('phases').map((p) => [p.name, p]));
+  const evaluations = new Map(runDir.records<Evaluation>('evaluations').map((e) => [evalKey(e), e]));
+  if (runDir.resumed)
+    log(
+      `resuming ${runDir.path}: ${phases.size} training phases and ${evaluations.size} evaluations already done`,
+    );
+
+  const base = await backend.base((p, d, t) => progress(`base: ${p}`, d, t));
+  try {
+    for (const seed of config.seeds) {
+      await runConfiguration('standard', seed, base);
+      if (config.suite.crossLanguage && data.crossLanguage)
+        await runConfiguration('cross-language', seed, base);
+    }
+  } finally {
+    base.dispose();
+  }
+
+  const results = assembleResults(
+    config,
+    [...evaluations.values()],
+    [...phases.values()],
+    runDir.manifest.runId,
+    runDir.manifest.createdAt,
+    now().toISOString(),
+  );
+  runDir.writeJson('results.json', results);
+  return results;
+
+  async function evaluate(
+    model: M,
+    modelKey: string,
+    method: MethodName,
+    seed: number,
+    round: number,
+    split: string,
+    tasks: Task[],
+  ): Promise<void> {
+    const key = evalKey({ method, seed, round, split });
+    if (evaluations.has(key) || tasks.length === 0) return;
+    const samples: EvalSample[] = await evaluatePolicy({
+      policy: model.policy,
+      modelKey,
+      tasks,
+      cfg: { samplesPerTask: config.eval.samplesPerTask, ...config.eval.sampling },
+      judge,
+      genCache: runDir.genCache,
+      chunkSize,
+      seed: hashString(`${seed}:${split}`),
+      onProgress: (p, d, t) => progress(`eval ${modelKey} ${split}: ${p}`, d, t),
+    });
+    runDir.writeJsonl(`samples/${modelKey}-${split}.jsonl`, samples);
+    const ev: Evaluation = { method, seed, round, split, ...summarizeSamples(samples) };
+    runDir.append('evaluations', ev);
+    evaluations.set(key, ev);
+    log(
+      `${modelKey} on ${split}: SPR@1 ${pct(ev.overall.spr1)}  pass@1 ${pct(ev.overall.pass1)}  secure@1 ${pct(ev.overall.secure1)}`,
+    );
+  }
+
+  async function runConfiguration(
+    which: 'standard' | 'cross-language',
+    seed: number,
+    baseModel: M,
+  ): Promise<void> {
+    const tag = which === 'standard' ? '' : 'xl-';
+    const train = which === 'standard' ? data.standard.train : (data.crossLanguage?.train ?? []);
+    const splits: [string, Task[]][] =
+      which === 'standard'
+        ? [
+            ['eval', data.standard.eval],
+            ['unseen-cwe', data.standard.unseenCwe],
+          ]
+        : [['cross-language', data.crossLanguage?.eval ?? []]];
+    const evalAll = async (m: M, key: string, method: MethodName, round: number) => {
+      for (const [split, tasks] of splits) await evaluate(m, key, method, seed, round, split, tasks);
+    };
+    if (config.methods.includes('base')) await evalAll(baseModel, `${tag}base-s${seed}`, 'base', 0);
+    const trained = config.methods.filter((m) => m !== 'base');
+    if (trained.length === 0) return;
+
+    const sftExamples: SftExample[] = train
+      .filter((t) => t.secureReference?.startsWith(t.prompt))
+      .map((t) => ({ prompt: t.prompt, target: (t.secureReference as string).slice(t.prompt.length) }));
+    const warmName = `${tag}sft0-s${seed}`;
+    const warm = await trainPhase(
+      warmName,
+      baseModel,
+      { name: warmName, method: 'sft0', seed, round: 0, config: which, train: null, pairs: 0 },
+      async (m) =>
+        config.training.sftWarmupSteps > 0
+          ? backend.sft(m, sftExamples, { steps: config.training.sftWarmupSteps, seed: hashString(warmName) })
+          : null,
+    );
+    try {
+      for (const method of trained) {
+        let current = await backend.clone(warm);
+        try {
+          for (let round = 1; round <= config.training.rounds; round++) {
+            const name = `${tag}${method}-s${seed}-r${round}`;
+            const next = await trainPhase(name, current, null, async (m, record) => {
+              if (method === 'sft') {
+                return backend.sft(m, sftExamples, {
+                  steps: config.training.stepsPerRound,
+                  seed: hashString(name),
+                });
+              }
+              const loss = SELF_PLAY[method];
+              if (!loss) throw new Error(`no training for method ${method}`);
+              const ctx: RoundContext = {
+                policy: current.policy,
+                modelKey: round === 1 ? warmName : `${tag}${method}-s${seed}-r${round - 1}`,
+                judge,
+                genCache: runDir.genCache,
+                chunkSize,
+                rng: createRng(hashString(name)),
+                round,
+                onProgress: (p, d, t) => progress(`${name}: ${p}`, d, t),
+              };
+              const { pairs, nodes, tree } = await selfPlayData(method, train, ctx);
+              runDir.writeJsonl(`pairs/${name}.jsonl`, pairs);
+              if (nodes.length) runDir.writeJsonl(`trees/${name}.jsonl`, nodes);
+              record.pairs = pairs.length;
+              if (tree) record.tree = tree;
+              const examples: PreferenceExample[] = pairs.map((p) => ({
+                prefix: p.prefix,
+                chosen: p.chosen,
+                rejected: p.rejected,
+                chosenSegmentChars: p.chosenSegmentChars,
+                rejectedSegmentChars: p.rejectedSegmentChars,
+              }));
+              if (examples.length === 0) return null;
+              // The opponent and the DPO reference of round t is the model of round t-1.
+              const reference = await backend.clone(m);
+              try {
+                return await backend.preference(m, reference, examples, {
+                  loss,
+                  steps: config.training.stepsPerRound,
+                  seed: hashString(name),
+                });
+              } finally {
+                reference.dispose();
+              }
+            });
+            current.dispose();
+            current = next;
+            if (config.eval.everyRound || round === config.training.rounds)
+              await evalAll(current, name, method, round);
+          }
+        } finally {
+          current.dispose();
+        }
+      }
+    } finally {
+      warm.dispose();
+    }
+
+    async function trainPhase(
+      name: string,
+      from: M,
+      fixed: PhaseRecord | null,
+      train: (m: M, record: PhaseRecord) => Promise<TrainStats | null>,
+    ): Promise<M> {
+      const dir = runDir.checkpointDir(name);
+      if (phases.has(name) && existsSync(dir)) return backend.load(dir);
+      const [, method, round] = /^(?:xl-)?([a-z0-9]+)-s-?\d+-r(\d+)$/.exec(name) ?? [];
+      const record: PhaseRecord = fixed ?? {
+        name,
+        method: (method ?? 'sft') as MethodName,
+        seed,
+        round: Number(round ?? 0),
+        config: which,
+        train: null,
+        pairs: 0,
+      };
+      const m = await backend.clone(from);
+      progress(`${name}: train`, 0, 1);
+      record.train = await train(m, record);
+      progress(`${name}: train`, 1, 1);
+      await backend.save(m, dir);
+      runDir.append('phases', record);
+      phases.set(name, record);
+      const t = record.train;
+      log(
+        `${name}: ${t ? `${t.steps} steps, loss ${fmt(t.firstLoss)} -> ${fmt(t.lastLoss)}` : 'no training data'}${record.pairs ? `, ${record.pairs} pairs` : ''}`,
+      );
+      return m;
+    }
+  }
+
+  async function selfPlayData(
+    method: MethodName,
+    train: Task[],
+    ctx: RoundContext,
+  ): Promise<{ pairs: Pair[]; nodes: TreeNode[]; tree: PhaseRecord['tree'] }> {
+    const before = judge.judged();
+    if (method === 'spin') {
+      const res = await buildSpinPairs(
+        train,
+        {
+          samples: config.spin.samples,
+          maxPairsPerTask: config.spin.maxPairsPerTask,
+          ...config.spin.sampling,
+        },
+        ctx,
+      );
+      const pairs = res.flatMap((r) => r.pairs);
+      const tokens = res.reduce((a, r) => a + r.stats.generatedTokens, 0);
+      return {
+        pairs,
+        nodes: [],
+        tree: treeStats(train.length, 0, {}, pairs, tokens, judge.judged() - before),
+      };
+    }
+    const trees = await buildTrees(train, { ...config.tree, ...config.tree.sampling }, ctx);
+    const pairs = trees.flatMap((t) => t.pairs);
+    const criticalBy: Record<string, number> = {};
+    for (const t of trees)
+      for (const [k, v] of Object.entries(t.stats.criticalBy))
+        criticalBy[k] = (criticalBy[k] ?? 0) + (v ?? 0);
+    const critical = trees.reduce((a, t) => a + t.stats.criticalNodes, 0);
+    const tokens = trees.reduce((a, t) => a + t.stats.generatedTokens, 0);
+    return {
+      pairs,
+      nodes: trees.flatMap((t) => t.nodes),
+      tree: treeStats(train.length, critical, criticalBy, pairs, tokens, judge.judged() - before),
+    };
+  }
+}
+
+function treeStats(
+  tasks: number,
+  critical: number,
+  criticalBy: Record<string, number>,
+  pairs: Pair[],
+  tokens: number,
+  judged: number,
+) {
+  const verified = pairs.filter((p) => p.chosenVerified && p.rejectedVerified).length;
+  return {
+    tasks,
+    criticalNodes: critical,
+    criticalNodesPerTask: tasks ? critical / tasks : 0,
+    criticalBy,
+    pairs: pairs.length,
+    verifiedPairs: verified,
+    generatedTokens: tokens,
+    verifiedPairsPer1kTokens: tokens ? (1000 * verified) / tokens : 0,
+    judged,
+  };
+}
+
+function evalKey(e: { method: string; seed: number; round: number; split: string }): string {
+  return `${e.method}|${e.seed}|${e.round}|${e.split}`;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const fmt = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+
+/** Final evaluations (last round for trained methods), summarized over seeds. */
+export function assembleResults(
+  config: RunConfig,
+  evaluations: Evaluation[],
+  phases: PhaseRecord[],
+  runId: string,
+  createdAt: string,
+  finishedAt: string,
+): RunResults {
+  const finalRound = (m: MethodName) => (m === 'base' ? 0 : config.training.rounds);
+  const finals = evaluations.filter((e) => e.round === finalRound(e.method));
+  const splits = [...new Set(finals.map((e) => e.split))];
+  const summary: SummaryRow[] = [];
+  for (const method of config.methods) {
+    for (const split of splits) {
+      const es = finals.filter((e) => e.method === method && e.split === split);
+      if (es.length === 0) continue;
+      summary.push({
+        method,
+        split,
+        spr1: stat(es.map((e) => e.overall.spr1)),
+        pass1: stat(es.map((e) => e.overall.pass1)),
+        secure1: stat(es.map((e) => e.overall.secure1)),
+        vulnRate: stat(es.map((e) => e.overall.vulnRate)),
+      });
+    }
+  }
+  const unseen = finals.filter((e) => e.split === 'unseen-cwe');
+  const sftBySeed = new Map(
+    unseen.filter((e) => e.method === 'sft').map((e) => [e.seed, e.overall.vulnRate]),
+  );
+  const unseenCwe = config.methods.flatMap((method) => {
+    const es = unseen.filter((e) => e.method === method);
+    if (es.length === 0) return [];
+    const reductions = es.flatMap((e) => {
+      const sft = sftBySeed.get(e.seed);
+      return sft !== undefined && sft > 0 ? [(sft - e.overall.vulnRate) / sft] : [];
+    });
+    return [
+      {
+        method,
+        vulnRate: stat(es.map((e) => e.overall.vulnRate)),
+        reductionVsSft: reductions.length ? stat(reductions) : null,
+      },
+    ];
+  });
+  const xl = finals.filter((e) => e.split === 'cross-language');
+  const crossLanguage = config.methods.flatMap((method) => {
+    const es = xl.filter((e) => e.method === method);
+    const langs = [...new Set(es.flatMap((e) => Object.keys(e.perLanguage)))] as Language[];
+    return langs.flatMap((language) => {
+      const ms = es.flatMap((e) => (e.perLanguage[language] ? [e.perLanguage[language]] : []));
+      return ms.length
+        ? [{ method, language, spr1: stat(ms.map((m) => m.spr1)), vulnRate: stat(ms.map((m) => m.vulnRate)) }]
+        : [];
+    });
+  });
+  const treeStatsRows: TreeStats[] = phases
+    .filter((p) => p.tree && p.config === 'standard' && p.method !== 'sft0')
+    .map((p) => ({
+      method: p.method as MethodName,
+      seed: p.seed,
+      round: p.round,
+      ...(p.tree as NonNullable<PhaseRecord['tree']>),
+    }));
+  return {
+    runId,
+    preset: config.preset,
+    createdAt,
+    finishedAt,
+    seeds: config.seeds,
+    methods: config.methods,
+    evaluations,
+    summary,
+    unseenCwe,
+    crossLanguage,
+    treeStats: treeStatsRows,
+    notes: [],
+  };
+}

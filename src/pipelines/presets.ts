@@ -1,0 +1,93 @@
+import { TspError } from '../spec/errors.ts';
+import { parseOrThrow } from '../spec/parse.ts';
+import { RunConfig } from '../spec/run-config.ts';
+
+const sampling = { temperature: 1.0, topP: 0.95, maxTokens: 192 };
+
+/** The default preset: the README's main job (Base / SFT / SPIN / TSP, several seeds, < 30 minutes here). */
+const defaultPreset: RunConfig = {
+  preset: 'default',
+  seeds: [1, 2, 3],
+  methods: ['base', 'sft', 'spin', 'tsp'],
+  suite: {
+    seed: 7,
+    trainVariants: 4,
+    evalVariants: 2,
+    maxTrainTasks: 0,
+    maxEvalTasks: 0,
+    crossLanguage: true,
+  },
+  base: {
+    vocabSize: 1024,
+    layers: 4,
+    dModel: 128,
+    heads: 4,
+    context: 384,
+    corpusPrograms: 6000,
+    insecureRate: 0.6,
+    steps: 1500,
+    batchSize: 16,
+    learningRate: 2e-3,
+    seed: 1,
+  },
+  training: {
+    sftWarmupSteps: 60,
+    stepsPerRound: 40,
+    rounds: 2,
+    batchSize: 8,
+    learningRate: 5e-4,
+    preferenceLearningRate: 2e-4,
+    beta: 0.1,
+    anchorWeight: 0.2,
+  },
+  tree: {
+    rootSamples: 6,
+    branchSamples: 4,
+    maxDepth: 2,
+    sources: ['oracle', 'value'],
+    maxCriticalPerTask: 2,
+    valueRollouts: 3,
+    valueMaxProbes: 3,
+    maxPairsPerNode: 2,
+    segment: 'statement',
+    maxGenerationsPerTask: 24,
+    sampling,
+  },
+  spin: { samples: 6, maxPairsPerTask: 4, sampling },
+  eval: { samplesPerTask: 4, everyRound: true, sampling: { temperature: 0.6, topP: 0.95, maxTokens: 192 } },
+  slots: 0,
+  staticCounts: false,
+};
+
+/** The smoke preset: every phase of the experiment on a handful of tasks, in a few minutes; used by tests. */
+const smokePreset: RunConfig = {
+  ...defaultPreset,
+  preset: 'smoke',
+  seeds: [1],
+  suite: { ...defaultPreset.suite, trainVariants: 1, evalVariants: 1, maxTrainTasks: 6, maxEvalTasks: 6 },
+  base: {
+    ...defaultPreset.base,
+    vocabSize: 512,
+    layers: 2,
+    dModel: 64,
+    heads: 2,
+    context: 320,
+    corpusPrograms: 600,
+    steps: 120,
+  },
+  training: { ...defaultPreset.training, sftWarmupSteps: 8, stepsPerRound: 6, rounds: 1 },
+  tree: { ...defaultPreset.tree, rootSamples: 4, branchSamples: 2, maxDepth: 1, maxGenerationsPerTask: 10 },
+  spin: { ...defaultPreset.spin, samples: 4 },
+  eval: { ...defaultPreset.eval, samplesPerTask: 2, everyRound: false },
+};
+
+export const PRESETS: Record<string, RunConfig> = { default: defaultPreset, smoke: smokePreset };
+
+export function getPreset(name: string): RunConfig {
+  const p = PRESETS[name];
+  if (!p)
+    throw new TspError('invalid-input', `unknown preset '${name}'`, {
+      hint: `presets: ${Object.keys(PRESETS).join(', ')}`,
+    });
+  return parseOrThrow(RunConfig, structuredClone(p), `preset ${name}`);
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { MethodName } from './results.ts';
+import { CriticalSource } from './tree.ts';
+
+const Sampling = z.object({
+  temperature: z.number().min(0).max(5),
+  topP: z.number().gt(0).max(1),
+  maxTokens: z.number().int().min(1),
+});
+
+/** Everything that decides what `tsp run` does. A preset fills it; flags override fields. */
+export const RunConfig = z.object({
+  preset: z.string(),
+  seeds: z.array(z.number().int()).min(1),
+  methods: z.array(MethodName).min(1),
+  /** Built-in suite size and the configurations to run. */
+  suite: z.object({
+    seed: z.number().int(),
+    /** Variants per family in the train / eval splits. */
+    trainVariants: z.number().int().min(1),
+    evalVariants: z.number().int().min(1),
+    /** Limit the tasks used per split (0 = all), to keep small presets small. */
+    maxTrainTasks: z.number().int().min(0),
+    maxEvalTasks: z.number().int().min(0),
+    crossLanguage: z.boolean(),
+  }),
+  /** The embedded base model: pretraining on the built-in corpus (cached by config hash). */
+  base: z.object({
+    vocabSize: z.number().int().min(260),
+    layers: z.number().int().min(1),
+    dModel: z.number().int().min(8),
+    heads: z.number().int().min(1),
+    context: z.number().int().min(16),
+    corpusPrograms: z.number().int().min(1),
+    insecureRate: z.number().min(0).max(1),
+    steps: z.number().int().min(1),
+    batchSize: z.number().int().min(1),
+    learningRate: z.number().positive(),
+    seed: z.number().int(),
+  }),
+  training: z.object({
+    /** SFT steps shared by the self-play methods before round 1. */
+    sftWarmupSteps: z.number().int().min(0),
+    /** Optimizer steps per self-play round; SFT gets the same number per round (matched compute). */
+    stepsPerRound: z.number().int().min(1),
+    rounds: z.number().int().min(1),
+    batchSize: z.number().int().min(1),
+    learningRate: z.number().positive(),
+    preferenceLearningRate: z.number().positive(),
+    beta: z.number().positive(),
+    /** Weight of the NLL anchor on the chosen side in preference losses. */
+    anchorWeight: z.number().min(0),
+  }),
+  tree: z.object({
+    rootSamples: z.number().int().min(1),
+    branchSamples: z.number().int().min(1),
+    maxDepth: z.number().int().min(1),
+    sources: z.array(CriticalSource).min(1),
+    maxCriticalPerTask: z.number().int().min(1),
+    valueRollouts: z.number().int().min(1),
+    valueMaxProbes: z.number().int().min(1),
+    maxPairsPerNode: z.number().int().min(1),
+    segment: z.enum(['statement', 'to-end']),
+    maxGenerationsPerTask: z.number().int().min(1),
+    sampling: Sampling,
+  }),
+  spin: z.object({
+    samples: z.number().int().min(1),
+    maxPairsPerTask: z.number().int().min(1),
+    sampling: Sampling,
+  }),
+  eval: z.object({ samplesPerTask: z.number().int().min(1), everyRound: z.boolean(), sampling: Sampling }),
+  /** Oracle worker slots (0 = one per core). */
+  slots: z.number().int().min(0),
+  /** Static analysis folded into `secure` (beside the executable exploit tests). */
+  staticCounts: z.boolean(),
+});
+export type RunConfig = z.infer<typeof RunConfig>;

@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TspError } from '../spec/errors.ts';
+import type { GenerateResult } from '../spec/policy.ts';
+import type { VerdictSummary } from '../spec/verdict.ts';
+import { appendJsonl, readJsonl } from './jsonl.ts';
+import { contentKey, KeyedCache } from './keyed-cache.ts';
+
+/** Writes a file so that a reader never sees half of it (write to a temp name, then rename). */
+export function writeFileAtomic(path: string, data: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+export interface Manifest {
+  runId: string;
+  createdAt: string;
+  configHash: string;
+  config: unknown;
+  versions: Record<string, string>;
+  gitCommit: string | null;
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A run directory: manifest, append-only records of finished work, caches of generations and
+ * verdicts, trees, pairs and checkpoints. Opening an existing directory resumes it; its config must
+ * be the one it was started with.
+ */
+export class RunDir {
+  readonly genCache: KeyedCache<GenerateResult[]>;
+  readonly verdictCache: KeyedCache<VerdictSummary>;
+  readonly manifest: Manifest;
+  readonly resumed: boolean;
+
+  constructor(
+    readonly path: string,
+    config: unknown,
+    versions: Record<string, string>,
+    now: () => Date = () => new Date(),
+  ) {
+    mkdirSync(path, { recursive: true });
+    const configHash = contentKey(config);
+    const manifestPath = join(path, 'manifest.json');
+    if (existsSync(manifestPath)) {
+      const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+      if (m.configHash !== configHash) {
+        throw new TspError('invalid-input', `${path} was started with a different configuration`, {
+          hint: 'use a new --run-dir, or the same preset and flags as the run you are resuming',
+        });
+      }
+      this.manifest = m;
+      this.resumed = true;
+    } else {
+      this.manifest = {
+        runId: path.split('/').filter(Boolean).pop() ?? 'run',
+        createdAt: now().toISOString(),
+        configHash,
+        config,
+        versions,
+        gitCommit: gitCommit(),
+      };
+      writeFileAtomic(manifestPath, `${JSON.stringify(this.manifest, null, 2)}\n`);
+      this.resumed = false;
+    }
+    for (const d of ['trees', 'pairs', 'samples', 'checkpoints'])
+      mkdirSync(join(path, d), { recursive: true });
+    this.genCache = new KeyedCache(join(path, 'cache-generations.jsonl'));
+    this.verdictCache = new KeyedCache(join(path, 'cache-verdicts.jsonl'));
+  }
+
+  file(...parts: string[]): string {
+    return join(this.path, ...parts);
+  }
+
+  checkpointDir(name: string): string {
+    return join(this.path, 'checkpoints', name);
+  }
+
+  /** Records of a kind (`phases`, `evaluations`, ...), in the order written. */
+  records<T>(kind: string): T[] {
+    return readJsonl<T>(join(this.path, `${kind}.jsonl`));
+  }
+
+  append(kind: string, record: unknown): void {
+    appendJsonl(join(this.path, `${kind}.jsonl`), [record]);
+  }
+
+  writeJsonl(relPath: string, records: readonly unknown[]): void {
+    writeFileAtomic(join(this.path, relPath), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+
+  writeJson(relPath: string, value: unknown): void {
+    writeFileAtomic(join(this.path, relPath), `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  writeText(relPath: string, text: string): void {
+    writeFileAtomic(join(this.path, relPath), text);
+  }
+}
