@@ -1,0 +1,437 @@
+/**
+ * What the HTML report embeds: aggregated views of results.json (computed here, typed and tested,
+ * so the page only draws) and the decision trees in a compact form (prefixes rebuilt from edges in
+ * the page), trimmed to a byte budget with a note saying what was left out.
+ */
+
+import { stat } from '../core/metrics.ts';
+import type { Evaluation, MethodName, RunResults, Stat, SummaryRow } from '../spec/results.ts';
+import type { CriticalSource, Pair, TreeNode } from '../spec/tree.ts';
+import type { VerdictSummary } from '../spec/verdict.ts';
+import { METHOD_LABEL, METHOD_ORDER, sortMethods } from './format.ts';
+import { aggregateTreeStats } from './markdown.ts';
+import {
+  listRunDir,
+  type ReportManifest,
+  type ReportTask,
+  readManifest,
+  readPairFile,
+  readResults,
+  readTasks,
+  readTreeFile,
+  type SetKey,
+} from './run-dir.ts';
+
+export type MetricKey = 'spr1' | 'pass1' | 'secure1' | 'vulnRate';
+export const METRIC_KEYS: readonly MetricKey[] = ['spr1', 'pass1', 'secure1', 'vulnRate'];
+
+export interface CurvePoint extends Stat {
+  round: number;
+}
+
+/** One line of a chart: a method's metric on a split after each round, spread over seeds. */
+export interface Curve {
+  split: string;
+  metric: MetricKey;
+  method: MethodName;
+  points: CurvePoint[];
+}
+
+/** Rows = methods at their last round, columns = CWEs or languages; cells = mean vuln. rate. */
+export interface Heatmap {
+  split: string;
+  columns: string[];
+  rows: { method: MethodName; round: number; cells: (number | null)[]; samples: (number | null)[] }[];
+}
+
+/** A tree node, compact: the page rebuilds `prefix` as parent prefix + edge (or takes `x`). */
+export interface CompactNode {
+  id: string;
+  /** Index of the parent in the same list; -1 for the root or a node whose parent was not kept. */
+  p: number;
+  k: TreeNode['kind'];
+  /** edgeText */
+  e: string;
+  /** Only when the prefix is not the parent's prefix + edge (the root: when it is not the prompt). */
+  x?: string;
+  t: number;
+  v: number | null;
+  n: number;
+  c?: CriticalSource | 'unknown';
+  d?: VerdictSummary;
+}
+
+export interface CompactPair {
+  id: string;
+  /** Index of the node the pair branches at, -1 when it has none (unstructured self-play). */
+  node: number;
+  src: Pair['source'];
+  by?: CriticalSource;
+  /** Only when it differs from the node's prefix (always for pairs without a node). */
+  pre?: string;
+  ch: string;
+  rj: string;
+  cs: number;
+  rs: number;
+  cv: boolean;
+  rv: boolean;
+  cvd?: VerdictSummary;
+  rvd?: VerdictSummary;
+}
+
+export interface TreeEntry {
+  task: string;
+  set: string;
+  nodes: CompactNode[];
+  pairs: CompactPair[];
+  /** Nodes left out of this tree by the per-tree cap. */
+  trimmed?: number;
+}
+
+export interface TreeData {
+  tasks: ReportTask[];
+  sets: SetKey[];
+  entries: TreeEntry[];
+}
+
+export interface ReportData {
+  schema: 1;
+  run: {
+    runId: string;
+    preset: string;
+    createdAt: string;
+    finishedAt?: string;
+    seeds: number[];
+    methods: MethodName[];
+    gitCommit?: string;
+    versions?: Record<string, string>;
+    config?: Record<string, string>;
+  };
+  methodLabels: Record<MethodName, string>;
+  table: { split: string; rows: SummaryRow[] }[];
+  curves: Curve[];
+  perCwe: Heatmap[];
+  perLanguage: Heatmap[];
+  unseenCwe: RunResults['unseenCwe'];
+  crossLanguage: RunResults['crossLanguage'];
+  treeStats: ReturnType<typeof aggregateTreeStats>;
+  trees: TreeData;
+  /** What the reader should know: results notes and anything the report trimmed. */
+  notes: string[];
+}
+
+export interface ProgressEvent {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface BuildReportOptions {
+  /** Byte budget of the embedded trees (JSON, before compression). Default 1.5 MB. */
+  maxTreeBytes?: number;
+  /** Nodes kept per tree (critical nodes, their paths and children first). Default 400. */
+  maxNodesPerTree?: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const g = m.get(k);
+    if (g) g.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}
+
+/** Per split, metric and method: the mean and spread over seeds after each round. */
+export function buildCurves(evaluations: readonly Evaluation[]): Curve[] {
+  const curves: Curve[] = [];
+  const bySplitMethod = groupBy(evaluations, (e) => `${e.split}\u0000${e.method}`);
+  for (const evs of bySplitMethod.values()) {
+    const first = evs[0] as Evaluation;
+    const byRound = [...groupBy(evs, (e) => String(e.round)).values()].sort(
+      (a, b) => (a[0] as Evaluation).round - (b[0] as Evaluation).round,
+    );
+    for (const metric of METRIC_KEYS) {
+      curves.push({
+        split: first.split,
+        metric,
+        method: first.method,
+        points: byRound.map((g) => ({
+          round: (g[0] as Evaluation).round,
+          ...stat(g.map((e) => e.overall[metric])),
+        })),
+      });
+    }
+  }
+  return sortMethods(curves);
+}
+
+/** Vulnerability rate per CWE or language of each method at its last evaluated round. */
+export function buildHeatmaps(evaluations: readonly Evaluation[], by: 'perCwe' | 'perLanguage'): Heatmap[] {
+  const out: Heatmap[] = [];
+  for (const [split, evs] of groupBy(evaluations, (e) => e.split)) {
+    const columns = [...new Set(evs.flatMap((e) => Object.keys(e[by])))].sort((a, b) =>
+      by === 'perCwe' ? Number(a.slice(4)) - Number(b.slice(4)) : a.localeCompare(b),
+    );
+    if (!columns.length) continue;
+    const methods = METHOD_ORDER.filter((m) => evs.some((e) => e.method === m));
+    const rows = methods.map((method) => {
+      const mine = evs.filter((e) => e.method === method);
+      const round = Math.max(...mine.map((e) => e.round));
+      const last = mine.filter((e) => e.round === round);
+      const cells = columns.map((c) => {
+        const ms = last
+          .map((e) => (e[by] as Record<string, Evaluation['overall'] | undefined>)[c])
+          .filter((m) => !!m);
+        return ms.length ? ms.reduce((a, m) => a + m.vulnRate, 0) / ms.length : null;
+      });
+      const samples = columns.map((c) => {
+        const ms = last
+          .map((e) => (e[by] as Record<string, Evaluation['overall'] | undefined>)[c])
+          .filter((m) => !!m);
+        return ms.length ? ms.reduce((a, m) => a + m.samples, 0) : null;
+      });
+      return { method, round, cells, samples };
+    });
+    out.push({ split, columns, rows });
+  }
+  return out;
+}
+
+function stringifyConfig(config: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  if (!config) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config).slice(0, 40)) {
+    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    out[k] = s.length > 120 ? `${s.slice(0, 117)}...` : s;
+  }
+  return out;
+}
+
+function stringifyVersions(v: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  if (!v) return undefined;
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]),
+  );
+}
+
+/** Which nodes of a big tree to keep: critical nodes with their ancestors and children, then breadth-first. */
+export function selectNodes(nodes: readonly TreeNode[], max: number): TreeNode[] {
+  if (nodes.length <= max) return [...nodes];
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const children = groupBy(
+    nodes.filter((n) => n.parentId !== null),
+    (n) => n.parentId as string,
+  );
+  const keep = new Set<string>();
+  const addPath = (n: TreeNode | undefined) => {
+    for (let cur = n; cur && !keep.has(cur.id); cur = cur.parentId ? byId.get(cur.parentId) : undefined) {
+      keep.add(cur.id);
+    }
+  };
+  for (const n of nodes.filter((x) => x.critical)) {
+    if (keep.size >= max) break;
+    addPath(n);
+    // Each child of a critical node, down to one leaf, so the branches can be shown.
+    for (const c of children.get(n.id) ?? []) {
+      let cur: TreeNode | undefined = c;
+      while (cur && keep.size < max) {
+        addPath(cur);
+        cur = (children.get(cur.id) ?? [])[0];
+      }
+    }
+  }
+  const byDepth = [...nodes].sort((a, b) => a.depth - b.depth);
+  for (const n of byDepth) {
+    if (keep.size >= max) break;
+    if (n.parentId === null || keep.has(n.parentId)) keep.add(n.id);
+  }
+  return nodes.filter((n) => keep.has(n.id));
+}
+
+/** Compacts one task's tree of one set; parents come before children. */
+export function compactTree(
+  taskNodes: readonly TreeNode[],
+  taskPairs: readonly Pair[],
+  prompt: string | undefined,
+  maxNodes: number,
+): { nodes: CompactNode[]; pairs: CompactPair[]; trimmed: number } {
+  const kept = selectNodes(taskNodes, maxNodes).sort((a, b) => a.depth - b.depth);
+  const index = new Map(kept.map((n, i) => [n.id, i]));
+  const prefixOf = new Map<string, string>();
+  const nodes: CompactNode[] = kept.map((n) => {
+    const p = n.parentId === null ? -1 : (index.get(n.parentId) ?? -1);
+    const parentPrefix = n.parentId === null ? undefined : prefixOf.get(n.parentId);
+    prefixOf.set(n.id, n.prefix);
+    const c: CompactNode = {
+      id: n.id,
+      p,
+      k: n.kind,
+      e: n.edgeText,
+      t: n.edgeTokens,
+      v: n.value,
+      n: n.leaves,
+    };
+    const rebuilt = n.parentId === null ? prompt : p === -1 ? undefined : `${parentPrefix}${n.edgeText}`;
+    if (rebuilt !== n.prefix) c.x = n.prefix;
+    if (n.critical) c.c = n.criticalBy ?? 'unknown';
+    if (n.verdict) c.d = n.verdict;
+    return c;
+  });
+  const pairs: CompactPair[] = taskPairs.map((pr) => {
+    const node = pr.nodeId === undefined ? -1 : (index.get(pr.nodeId) ?? -1);
+    const nodePrefix = pr.nodeId === undefined ? undefined : prefixOf.get(pr.nodeId);
+    const cp: CompactPair = {
+      id: pr.id,
+      node,
+      src: pr.source,
+      ch: pr.chosen,
+      rj: pr.rejected,
+      cs: pr.chosenSegmentChars,
+      rs: pr.rejectedSegmentChars,
+      cv: pr.chosenVerified,
+      rv: pr.rejectedVerified,
+    };
+    if (pr.criticalBy) cp.by = pr.criticalBy;
+    if (nodePrefix !== pr.prefix) cp.pre = pr.prefix;
+    if (pr.chosenVerdict) cp.cvd = pr.chosenVerdict;
+    if (pr.rejectedVerdict) cp.rvd = pr.rejectedVerdict;
+    return cp;
+  });
+  return { nodes, pairs, trimmed: taskNodes.length - kept.length };
+}
+
+/** Reads a run directory and builds everything the report page shows. */
+export async function buildReportData(runDir: string, options: BuildReportOptions = {}): Promise<ReportData> {
+  const maxTreeBytes = options.maxTreeBytes ?? 1_500_000;
+  const maxNodes = options.maxNodesPerTree ?? 400;
+  const listing = await listRunDir(runDir);
+  const results = await readResults(runDir);
+  const manifest: ReportManifest | undefined = await readManifest(runDir);
+  const tasks = await readTasks(runDir);
+  const taskById = new Map(tasks.map((t) => [t.id, t]));
+  const notes = [...results.notes];
+
+  // Trees and pairs, per set (file), grouped by task.
+  const setKeys = new Map<string, SetKey>();
+  const perTask = new Map<string, Map<string, { nodes: TreeNode[]; pairs: Pair[] }>>();
+  const slot = (task: string, set: SetKey) => {
+    setKeys.set(set.key, set);
+    let m = perTask.get(task);
+    if (!m) {
+      m = new Map();
+      perTask.set(task, m);
+    }
+    let s = m.get(set.key);
+    if (!s) {
+      s = { nodes: [], pairs: [] };
+      m.set(set.key, s);
+    }
+    return s;
+  };
+  const files = [
+    ...listing.treeFiles.map((f) => ({ ...f, kind: 'tree' as const })),
+    ...listing.pairFiles.map((f) => ({ ...f, kind: 'pairs' as const })),
+  ];
+  let done = 0;
+  options.onProgress?.({ phase: 'read trees and pairs', done, total: files.length });
+  for (const f of files) {
+    if (f.kind === 'tree') for (const n of await readTreeFile(f.path)) slot(n.taskId, f.set).nodes.push(n);
+    else for (const p of await readPairFile(f.path)) slot(p.taskId, f.set).pairs.push(p);
+    options.onProgress?.({ phase: 'read trees and pairs', done: ++done, total: files.length });
+  }
+
+  // Tasks with critical nodes first (what people come to look at), then by id.
+  const criticalCount = (t: string) =>
+    [...(perTask.get(t)?.values() ?? [])].reduce((a, s) => a + s.nodes.filter((n) => n.critical).length, 0);
+  const taskIds = [...perTask.keys()].sort(
+    (a, b) => criticalCount(b) - criticalCount(a) || a.localeCompare(b),
+  );
+  const entries: TreeEntry[] = [];
+  const keptTasks: ReportTask[] = [];
+  let bytes = 0;
+  let trimmedNodes = 0;
+  let droppedTasks = 0;
+  for (const id of taskIds) {
+    const sets = perTask.get(id) as Map<string, { nodes: TreeNode[]; pairs: Pair[] }>;
+    const task = taskById.get(id);
+    const mine: TreeEntry[] = [];
+    let size = 0;
+    let trimmedHere = 0;
+    for (const [set, { nodes, pairs }] of sets) {
+      const c = compactTree(nodes, pairs, task?.prompt, maxNodes);
+      const entry: TreeEntry = { task: id, set, nodes: c.nodes, pairs: c.pairs };
+      if (c.trimmed) entry.trimmed = c.trimmed;
+      trimmedHere += c.trimmed;
+      size += JSON.stringify(entry).length;
+      mine.push(entry);
+    }
+    if (bytes + size > maxTreeBytes && entries.length > 0) {
+      droppedTasks++;
+      continue;
+    }
+    bytes += size;
+    trimmedNodes += trimmedHere;
+    entries.push(...mine);
+    keptTasks.push(
+      task ?? { id, language: 'python', cwe: [], prompt: '', family: '(task not in tasks.jsonl)' },
+    );
+  }
+  if (droppedTasks) {
+    notes.push(
+      `The tree viewer embeds ${keptTasks.length} of ${taskIds.length} tasks (budget ${Math.round(maxTreeBytes / 1000)} kB of tree data; tasks with the most critical nodes first). Raise it with \`tsp report --max-tree-kb\`.`,
+    );
+  }
+  if (trimmedNodes) {
+    notes.push(
+      `${trimmedNodes} tree nodes were left out of the viewer (at most ${maxNodes} per tree; critical nodes, their paths and branches are kept).`,
+    );
+  }
+  const missingTasks = keptTasks.filter((t) => !taskById.has(t.id)).length;
+  if (missingTasks)
+    notes.push(`${missingTasks} tasks of the trees are missing from tasks.jsonl (no prompt shown).`);
+
+  const run: ReportData['run'] = {
+    runId: results.runId,
+    preset: results.preset,
+    createdAt: results.createdAt,
+    seeds: results.seeds,
+    methods: results.methods,
+  };
+  if (results.finishedAt) run.finishedAt = results.finishedAt;
+  if (manifest?.gitCommit) run.gitCommit = manifest.gitCommit;
+  const versions = stringifyVersions(manifest?.versions);
+  if (versions) run.versions = versions;
+  const config = stringifyConfig(manifest?.config);
+  if (config) run.config = config;
+
+  const splits = [...new Set(results.summary.map((r) => r.split))];
+  return {
+    schema: 1,
+    run,
+    methodLabels: METHOD_LABEL,
+    table: splits.map((split) => ({
+      split,
+      rows: sortMethods(results.summary.filter((r) => r.split === split)),
+    })),
+    curves: buildCurves(results.evaluations),
+    perCwe: buildHeatmaps(results.evaluations, 'perCwe'),
+    perLanguage: buildHeatmaps(results.evaluations, 'perLanguage'),
+    unseenCwe: sortMethods(results.unseenCwe),
+    crossLanguage: sortMethods(results.crossLanguage),
+    treeStats: aggregateTreeStats(results.treeStats),
+    trees: {
+      tasks: keptTasks,
+      sets: [...setKeys.values()].sort((a, b) =>
+        a.method === b.method
+          ? a.seed - b.seed || a.round - b.round
+          : METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method),
+      ),
+      entries,
+    },
+    notes,
+  };
+}

@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunResults } from '../spec/results.ts';
+import { writeFixtureRun } from './fixture.ts';
+import { formatStat } from './format.ts';
+import { renderMarkdownTable } from './markdown.ts';
+
+let dir: string;
+let results: RunResults;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tsp-md-'));
+  results = (await writeFixtureRun(dir)).results;
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** The rows of the table under `### <heading>` as arrays of cells. */
+function tableUnder(md: string, heading: string): string[][] {
+  const lines = md.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('### ') && l.includes(heading));
+  expect(start, `heading ${heading}`).toBeGreaterThanOrEqual(0);
+  const rows: string[][] = [];
+  for (let i = start + 1; i < lines.length; i++) {
+    const l = lines[i] as string;
+    if (l.startsWith('### ')) break;
+    if (l.startsWith('|')) rows.push(l.slice(2, -2).split(' | '));
+  }
+  return rows;
+}
+
+describe('renderMarkdownTable', () => {
+  it('has one table per split whose cells are the summary rows, with the best of each column in bold', () => {
+    const md = renderMarkdownTable(results);
+    for (const split of ['test', 'unseen-cwe']) {
+      const rows = tableUnder(md, `Split \`${split}\``);
+      expect(rows[0]).toEqual(['Method', 'SPR@1 ↑', 'pass@1 ↑', 'secure@1 ↑', 'Vuln. rate ↓']);
+      const body = rows.slice(2);
+      const summary = results.summary.filter((r) => r.split === split);
+      expect(body).toHaveLength(summary.length);
+      const bestSpr = Math.max(...summary.map((r) => r.spr1.mean));
+      const bestVuln = Math.min(...summary.map((r) => r.vulnRate.mean));
+      for (const r of summary) {
+        const label = {
+          base: 'Base',
+          sft: 'SFT',
+          spin: 'Self-play (unstructured)',
+          tsp: 'TSP',
+          unlikelihood: 'Unlikelihood',
+        }[r.method];
+        const row = body.find((b) => b[0] === label);
+        expect(row, label).toBeDefined();
+        const strip = (s: string) => s.replace(/\*\*/g, '');
+        expect(strip(row?.[1] ?? '')).toBe(formatStat(r.spr1));
+        expect(strip(row?.[2] ?? '')).toBe(formatStat(r.pass1));
+        expect(strip(row?.[3] ?? '')).toBe(formatStat(r.secure1));
+        expect(strip(row?.[4] ?? '')).toBe(formatStat(r.vulnRate));
+        expect(row?.[1]?.startsWith('**')).toBe(r.spr1.mean === bestSpr);
+        expect(row?.[4]?.startsWith('**')).toBe(r.vulnRate.mean === bestVuln);
+      }
+    }
+  });
+
+  it('lists methods in the paper order and adds the unseen-CWE, cross-language and tree panels', () => {
+    const md = renderMarkdownTable(results);
+    const body = tableUnder(md, 'Split `test`').slice(2);
+    expect(body.map((r) => r[0])).toEqual(['Base', 'SFT', 'Self-play (unstructured)', 'TSP']);
+    const unseen = tableUnder(md, 'Unseen CWEs').slice(2);
+    expect(unseen.find((r) => r[0] === 'SFT')?.[2]).toBe('–');
+    const cross = tableUnder(md, 'Cross-language');
+    expect(cross[0]).toContain('Python SPR@1 ↑');
+    const trees = tableUnder(md, 'Decision trees').slice(2);
+    expect(trees.map((r) => r[1])).toEqual(['1', '2']);
+    // Critical nodes per task: the mean over seeds of the fixture's own counts.
+    const r1 = results.treeStats.filter((s) => s.round === 1);
+    const mean = r1.reduce((a, s) => a + s.criticalNodesPerTask, 0) / r1.length;
+    expect(trees[0]?.[2]).toBe(mean.toFixed(2));
+  });
+
+  it('drops the spread with one seed, keeps notes on one line, and says when there is nothing to show', () => {
+    const one: RunResults = RunResults.parse({
+      runId: 'r',
+      preset: 'p',
+      createdAt: 'now',
+      seeds: [3],
+      methods: ['tsp'],
+      evaluations: [],
+      summary: [
+        {
+          method: 'tsp',
+          split: 'a|b',
+          spr1: { mean: 0.5, std: 0, n: 1 },
+          pass1: { mean: 0.75, std: 0, n: 1 },
+          secure1: { mean: 0.6, std: 0, n: 1 },
+          vulnRate: { mean: 0.25, std: 0, n: 1 },
+        },
+      ],
+      notes: ['a | b\nc'],
+    });
+    const md = renderMarkdownTable(one);
+    expect(md).toContain('| TSP | 50.0 | 75.0 | 60.0 | 25.0 |');
+    expect(md).toContain('### Split `a|b`');
+    expect(md).toContain('- a | b c');
+    expect(renderMarkdownTable({ ...one, summary: [] })).toContain('No summary rows');
+  });
+});
