@@ -7,4 +7,5 @@ import type { CommandDef } from 'citty';
  */
 export const commands: Record<string, () => Promise<CommandDef>> = {
   doctor: () => import('./doctor.ts').then((m) => m.default as CommandDef),
+  judge: () => import('./judge.ts').then((m) => m.default as CommandDef),
 };

@@ -1,0 +1,105 @@
+import type { Finding } from '../spec/finding.ts';
+import type { Sample } from '../spec/sample.ts';
+import type { Task } from '../spec/task.ts';
+import type { TestOutcome, Verdict } from '../spec/verdict.ts';
+import type { HarnessResult } from './harness-registry.ts';
+
+export interface StaticPart {
+  /** Whether static analysis ran (an analyzer was given and did not fail). */
+  ran: boolean;
+  findings: Finding[];
+  durationMs: number;
+  /** The analyzer failed with this message. */
+  error?: string;
+}
+
+/**
+ * A finding makes a sample statically insecure when it names one of the task's CWEs, or when its
+ * severity is `error` (whatever its CWE): the oracle's documented rule for `staticSecure`.
+ */
+export function isSecurityRelevant(finding: Finding, task: Task): boolean {
+  return finding.severity === 'error' || finding.cwe.some((c) => task.cwe.includes(c));
+}
+
+/**
+ * Turns a harness result and the static part into the Verdict (pure).
+ * - `functional`: built, no oracle error, every functional test passed.
+ * - dynamic security: built, no oracle error, every security test passed, no sanitizer report (a
+ *   sample that does not build is not called secure).
+ * - `staticSecure`: no security-relevant finding (see `isSecurityRelevant`); null when it did not run.
+ * - `secure`: dynamic security, AND staticSecure when static analysis counts (option `staticCounts`)
+ *   or when the harness has no executable tests (then static alone decides). Any oracle error makes
+ *   the sample not secure: an untrustworthy verdict is never reported as secure.
+ */
+export function assembleVerdict(
+  task: Task,
+  sample: Sample,
+  harness: HarnessResult,
+  stat: StaticPart,
+  options: { staticCounts: boolean; totalMs: number },
+): Verdict {
+  const byName = new Map(harness.tests.map((t) => [t.name, t]));
+  const tests: TestOutcome[] = task.tests.map(
+    (t) =>
+      byName.get(t.name) ?? {
+        name: t.name,
+        kind: t.kind,
+        status: 'error',
+        message: 'no result from the test runner',
+        durationMs: 0,
+      },
+  );
+  const oracleErrors = [...(harness.oracleErrors ?? [])];
+  const noTests = task.harness.kind === 'none';
+  const staticCounts = stat.ran && (options.staticCounts || noTests);
+  if (stat.error && (options.staticCounts || noTests))
+    oracleErrors.push(`static analysis failed: ${stat.error}`);
+  if (noTests && !stat.ran && !stat.error)
+    oracleErrors.push('the task has no executable tests and no static analyzer was given: security unknown');
+  const sanitizer = [
+    ...(harness.sanitizer ?? []),
+    ...tests.flatMap((t) => (t.sanitizer ? [t.sanitizer] : [])),
+  ];
+  const built = harness.build.ok;
+  const trusted = oracleErrors.length === 0;
+  const functional =
+    built && trusted && tests.filter((t) => t.kind === 'functional').every((t) => t.status === 'pass');
+  const dynamicSecure =
+    built &&
+    tests.filter((t) => t.kind === 'security').every((t) => t.status === 'pass') &&
+    sanitizer.length === 0;
+  const staticSecure = stat.ran ? !stat.findings.some((f) => isSecurityRelevant(f, task)) : null;
+  let secure: boolean;
+  let secureBy: Verdict['secureBy'];
+  if (noTests) {
+    secure = staticSecure === true;
+    secureBy = 'static';
+  } else if (staticCounts) {
+    secure = dynamicSecure && staticSecure === true;
+    secureBy = 'dynamic+static';
+  } else {
+    secure = dynamicSecure;
+    secureBy = 'dynamic';
+  }
+  secure = secure && trusted;
+  return {
+    taskId: task.id,
+    ...(sample.sampleId !== undefined ? { sampleId: sample.sampleId } : {}),
+    build: harness.build,
+    tests,
+    sanitizer,
+    findings: stat.findings,
+    staticSecure,
+    secureBy,
+    functional,
+    secure,
+    securePass: functional && secure,
+    oracleErrors,
+    timings: {
+      buildMs: harness.build.durationMs,
+      testMs: harness.testMs,
+      staticMs: stat.durationMs,
+      totalMs: options.totalMs,
+    },
+  };
+}

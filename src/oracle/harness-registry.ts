@@ -1,0 +1,58 @@
+import type { Harness, Task } from '../spec/task.ts';
+import type { Sample } from '../spec/sample.ts';
+import type { SanitizerReport, TestOutcome } from '../spec/verdict.ts';
+import type { Limits } from '../sandbox/limits.ts';
+import type { PythonServer } from '../sandbox/python-server.ts';
+import { TspError } from '../spec/errors.ts';
+
+/** The worker slot a harness runs in: an unprivileged uid of its own and a warm Python server. */
+export interface WorkerSlot {
+  index: number;
+  uid: number;
+  python: PythonServer;
+}
+
+export interface HarnessContext {
+  task: Task;
+  sample: Sample;
+  limits: Limits;
+  slot: WorkerSlot;
+  /** Host folder bound read-only for JavaScript runs (NODE_PATH), e.g. CWEval's node packages. */
+  nodeModules?: string;
+}
+
+/** What a harness runner reports; the oracle turns it into a Verdict. */
+export interface HarnessResult {
+  build: { ok: boolean; log?: string; durationMs: number };
+  tests: TestOutcome[];
+  /** Sanitizer reports not attached to one test (those of tests are collected too). */
+  sanitizer?: SanitizerReport[];
+  /** Failures of the runner itself: the verdict is then not trustworthy. */
+  oracleErrors?: string[];
+  testMs: number;
+}
+
+export type HarnessRunner = (ctx: HarnessContext) => Promise<HarnessResult>;
+
+const runners = new Map<string, HarnessRunner>();
+
+/**
+ * Registers the runner of a harness kind (`inline`, `none` are built in; `pytest` is CWEval's).
+ * A later registration of the same kind replaces the earlier one.
+ */
+export function registerHarnessRunner(kind: Harness['kind'], runner: HarnessRunner): void {
+  runners.set(kind, runner);
+}
+
+export function getHarnessRunner(kind: string): HarnessRunner {
+  const r = runners.get(kind);
+  if (!r)
+    throw new TspError('unsupported', `no runner registered for harness kind '${kind}'`, {
+      hint: `import the module that calls registerHarnessRunner('${kind}', ...)`,
+    });
+  return r;
+}
+
+export function hasHarnessRunner(kind: string): boolean {
+  return runners.has(kind);
+}

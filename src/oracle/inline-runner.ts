@@ -1,0 +1,352 @@
+import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  compileNative,
+  type NativeLanguage,
+  SANITIZER_EXIT_CODE,
+  sanitizerEnv,
+} from '../sandbox/compile-native.ts';
+import { SANDBOX_PYTHON } from '../sandbox/python-server.ts';
+import { runSandboxed } from '../sandbox/run-sandboxed.ts';
+import { parseSanitizerReports } from '../sandbox/sanitizer.ts';
+import { createWorkDir, removeWorkDir } from '../sandbox/work-dir.ts';
+import { TspError } from '../spec/errors.ts';
+import type { TestSpec } from '../spec/task.ts';
+import type { SanitizerReport, TestOutcome, TestStatus } from '../spec/verdict.ts';
+import type { HarnessContext, HarnessResult } from './harness-registry.ts';
+import { type BatchReport, runTestsResumable } from './resumable-tests.ts';
+
+const NATIVE_DRIVER = fileURLToPath(new URL('../sandbox/native-driver.py', import.meta.url));
+const JS_RUNNER = fileURLToPath(new URL('../sandbox/js-runner.cjs', import.meta.url));
+const DRIVER_IN_SANDBOX = '/opt/tsp/native-driver.py';
+const JS_RUNNER_IN_SANDBOX = '/opt/tsp/js-runner.cjs';
+const MESSAGE_LIMIT = 2000;
+
+/** Runs an `inline` harness (protocol in src/spec/task.ts) for the task's language. */
+export async function runInlineHarness(ctx: HarnessContext): Promise<HarnessResult> {
+  if (ctx.task.harness.kind !== 'inline')
+    throw new TspError('internal', `inline runner given a '${ctx.task.harness.kind}' harness`);
+  switch (ctx.task.language) {
+    case 'python':
+      return runPython(ctx, ctx.task.harness.source);
+    case 'javascript':
+      return runJavaScript(ctx, ctx.task.harness.source);
+    case 'c':
+    case 'cpp':
+    case 'go':
+      return runNative(ctx, ctx.task.language, ctx.task.harness.source);
+  }
+}
+
+async function runPython(ctx: HarnessContext, harness: string): Promise<HarnessResult> {
+  const req = {
+    files: { 'solution.py': ctx.sample.code, 'harness.py': harness },
+    module: 'harness',
+    tests: ctx.task.tests.map((t) => t.name),
+    limits: ctx.limits,
+    checkSyntax: 'solution.py',
+  };
+  let r = await ctx.slot.python.run(req);
+  // A server that died is restarted; run once more so that a hiccup of the oracle is not blamed on the sample.
+  if (r.serverDied) r = await ctx.slot.python.run(req);
+  const kinds = new Map(ctx.task.tests.map((t) => [t.name, t.kind]));
+  return {
+    build: { ok: r.build.ok, ...(r.build.log ? { log: r.build.log } : {}), durationMs: 0 },
+    tests: r.tests.map((t) => ({
+      name: t.name,
+      kind: kinds.get(t.name) ?? 'functional',
+      status: t.status,
+      ...(t.message ? { message: t.message.slice(-MESSAGE_LIMIT) } : {}),
+      durationMs: t.durationMs,
+    })),
+    testMs: r.durationMs,
+  };
+}
+
+interface RunnerEvent {
+  event?: string;
+  test?: string;
+  status?: TestStatus;
+  message?: string;
+  ms?: number;
+  exit?: number | null;
+  signal?: string | null;
+  timedOut?: boolean;
+  stdout?: string;
+  stderr?: string;
+}
+
+function parseEvents(stdout: string, prefix = ''): RunnerEvent[] {
+  const events: RunnerEvent[] = [];
+  for (const line of stdout.split('\n')) {
+    if (prefix && !line.startsWith(prefix)) continue;
+    try {
+      const ev = JSON.parse(line.slice(prefix.length)) as unknown;
+      if (ev && typeof ev === 'object') events.push(ev as RunnerEvent);
+    } catch {
+      // not an event
+    }
+  }
+  return events;
+}
+
+function diedOf(r: {
+  timedOut: boolean;
+  outputTruncated: boolean;
+  exitCode: number | null;
+  signal: string | null;
+}) {
+  if (r.timedOut) return { status: 'timeout' as const, message: 'time limit reached' };
+  if (r.outputTruncated) return { status: 'error' as const, message: 'output limit exceeded' };
+  return {
+    status: 'crash' as const,
+    message: `test process died (${r.signal ?? `exit ${r.exitCode}`})`,
+  };
+}
+
+function collectBatch(
+  events: RunnerEvent[],
+  tests: TestSpec[],
+  toOutcome: (ev: RunnerEvent, t: TestSpec) => TestOutcome,
+) {
+  const byName = new Map(tests.map((t) => [t.name, t]));
+  const outcomes = new Map<string, TestOutcome>();
+  let current: string | undefined;
+  for (const ev of events) {
+    const t = ev.test ? byName.get(ev.test) : undefined;
+    if (!t) continue;
+    if (ev.event === 'start') current = t.name;
+    else if (ev.event === 'end' && !outcomes.has(t.name)) {
+      outcomes.set(t.name, toOutcome(ev, t));
+      if (current === t.name) current = undefined;
+    }
+  }
+  return { outcomes, current };
+}
+
+function nodeBinds(ctx: HarnessContext): { binds: string[]; env: Record<string, string> } {
+  const binds: string[] = [];
+  const env: Record<string, string> = {};
+  const nodeDir = dirname(process.execPath);
+  if (!process.execPath.startsWith('/usr/')) binds.push(nodeDir);
+  if (ctx.nodeModules) {
+    binds.push(`${ctx.nodeModules}:/opt/node_modules`);
+    env.NODE_PATH = '/opt/node_modules';
+  }
+  return { binds, env };
+}
+
+async function runJavaScript(ctx: HarnessContext, harness: string): Promise<HarnessResult> {
+  const uid = ctx.slot.uid;
+  const dir = await createWorkDir(uid);
+  const { binds, env } = nodeBinds(ctx);
+  const start = performance.now();
+  let build: HarnessResult['build'] = { ok: true, durationMs: 0 };
+  try {
+    // "Build" for JavaScript: the sample must parse (checked by node itself in the sandbox).
+    const check = await runSandboxed({
+      files: { 'solution.js': ctx.sample.code, 'harness.js': harness },
+      argv: [process.execPath, '--check', 'solution.js'],
+      workDir: dir,
+      uid,
+      timeoutMs: ctx.limits.compileTimeoutMs,
+      memoryMb: ctx.limits.memoryMb,
+      memoryMode: 'none',
+      maxOutputBytes: ctx.limits.maxOutputBytes,
+      maxFileBytes: ctx.limits.maxFileBytes,
+      maxProcs: ctx.limits.maxProcs,
+      network: false,
+      readOnlyBinds: binds,
+    });
+    build = {
+      ok: check.exitCode === 0,
+      ...(check.exitCode === 0 ? {} : { log: `${check.stderr}${check.stdout}`.slice(0, 4000) }),
+      durationMs: check.durationMs,
+    };
+    if (!build.ok) return notBuilt(ctx, build, performance.now() - start);
+    const testStart = performance.now();
+    const tests = await runTestsResumable(
+      ctx.task.tests,
+      ctx.limits.sampleTimeoutMs,
+      async (batch, leftMs) => {
+        const nonce = `@@tsp-${randomBytes(8).toString('hex')}@@`;
+        const r = await runSandboxed({
+          files: {},
+          argv: [
+            process.execPath,
+            `--max-old-space-size=${ctx.limits.memoryMb}`,
+            JS_RUNNER_IN_SANDBOX,
+            nonce,
+            'harness.js',
+            String(ctx.limits.testTimeoutMs),
+            ...batch.map((t) => t.name),
+          ],
+          workDir: dir,
+          uid,
+          env,
+          timeoutMs: Math.min(leftMs, ctx.limits.testTimeoutMs * batch.length + 2_000),
+          memoryMb: ctx.limits.memoryMb,
+          memoryMode: 'none',
+          cpuSeconds: ctx.limits.cpuSeconds,
+          maxOutputBytes: ctx.limits.maxOutputBytes,
+          maxFileBytes: ctx.limits.maxFileBytes,
+          maxProcs: ctx.limits.maxProcs,
+          network: false,
+          readOnlyBinds: [...binds, `${JS_RUNNER}:${JS_RUNNER_IN_SANDBOX}`],
+        });
+        const { outcomes, current } = collectBatch(parseEvents(r.stdout, `${nonce} `), batch, (ev, t) => ({
+          name: t.name,
+          kind: t.kind,
+          status: ev.status ?? 'error',
+          ...(ev.message ? { message: ev.message.slice(0, MESSAGE_LIMIT) } : {}),
+          durationMs: ev.ms ?? 0,
+        }));
+        const report: BatchReport = { outcomes, ...(current ? { current } : {}) };
+        if (outcomes.size < batch.length) report.died = diedOf(r);
+        return report;
+      },
+    );
+    return { build, tests, testMs: performance.now() - testStart };
+  } finally {
+    await removeWorkDir(dir);
+  }
+}
+
+function notBuilt(ctx: HarnessContext, build: HarnessResult['build'], testMs: number): HarnessResult {
+  return {
+    build,
+    tests: ctx.task.tests.map((t) => ({
+      name: t.name,
+      kind: t.kind,
+      status: 'error',
+      message: 'the sample does not build',
+      durationMs: 0,
+    })),
+    testMs,
+  };
+}
+
+/** The sample's own `main`, renamed away so that the harness's main is the program's entry point. */
+export function renameSampleMain(language: NativeLanguage, code: string): string {
+  if (language === 'go') return code.replace(/^func\s+main\s*\(\s*\)/gm, 'func tspSolutionMain()');
+  const file = language === 'c' ? 'solution.c' : 'solution.cpp';
+  return `#define main tsp_solution_main\n#line 1 "${file}"\n${code}\n#undef main\n`;
+}
+
+function nativeOutcome(ev: RunnerEvent, t: TestSpec, ownFiles: string[]): TestOutcome {
+  const stderr = ev.stderr ?? '';
+  const reports = parseSanitizerReports(stderr, ownFiles);
+  let status: TestStatus;
+  let message: string | undefined;
+  if (ev.timedOut) {
+    status = 'timeout';
+    message = 'test time limit reached';
+  } else if (reports.length > 0 || ev.exit === SANITIZER_EXIT_CODE) {
+    status = 'crash';
+    message = reports[0]?.message ?? 'sanitizer error';
+  } else if (ev.signal) {
+    status = ev.signal === 'SIGXCPU' ? 'timeout' : 'crash';
+    message = ev.signal === 'SIGXFSZ' ? 'file size limit exceeded (SIGXFSZ)' : `killed by ${ev.signal}`;
+  } else if (ev.exit === 0) status = 'pass';
+  else if (ev.exit === 1) {
+    status = 'fail';
+    message = `${ev.stderr ?? ''}${ev.stdout ?? ''}`.trim() || 'exit 1';
+  } else {
+    status = 'error';
+    message = `exit ${ev.exit}: ${stderr.trim()}`;
+  }
+  if (/panic: /.test(stderr) && status === 'error') {
+    status = 'crash';
+    message = stderr.slice(stderr.indexOf('panic: '));
+  }
+  return {
+    name: t.name,
+    kind: t.kind,
+    status,
+    ...(message ? { message: message.slice(0, MESSAGE_LIMIT) } : {}),
+    durationMs: ev.ms ?? 0,
+    ...(reports[0] ? { sanitizer: reports[0] } : {}),
+  };
+}
+
+async function runNative(
+  ctx: HarnessContext,
+  language: NativeLanguage,
+  harness: string,
+): Promise<HarnessResult> {
+  const uid = ctx.slot.uid;
+  const dir = await createWorkDir(uid);
+  const ext = language === 'c' ? 'c' : language === 'cpp' ? 'cpp' : 'go';
+  const solution = `solution.${ext}`;
+  const harnessFile = `harness.${ext}`;
+  const includesSolution = new RegExp(`#\\s*include\\s*"${solution.replace('.', '\\.')}"`).test(harness);
+  const start = performance.now();
+  try {
+    const compiled = await compileNative({
+      language,
+      files: { [solution]: renameSampleMain(language, ctx.sample.code), [harnessFile]: harness },
+      ...(language !== 'go' ? { sources: includesSolution ? [harnessFile] : [harnessFile, solution] } : {}),
+      workDir: dir,
+      uid,
+      timeoutMs: ctx.limits.compileTimeoutMs,
+    });
+    const build = {
+      ok: compiled.ok,
+      ...(compiled.log ? { log: compiled.log.slice(0, 8000) } : {}),
+      durationMs: compiled.durationMs,
+    };
+    if (!compiled.ok) return notBuilt(ctx, build, performance.now() - start);
+    const testStart = performance.now();
+    const go = language === 'go';
+    const tests = await runTestsResumable(
+      ctx.task.tests,
+      ctx.limits.sampleTimeoutMs,
+      async (batch, leftMs) => {
+        const request = {
+          argv: ['./prog'],
+          tests: batch.map((t) => t.name),
+          testTimeoutMs: ctx.limits.testTimeoutMs,
+          maxOutputBytes: ctx.limits.maxOutputBytes,
+          ...(go ? { addressSpaceBytes: (ctx.limits.memoryMb + 1024) * 1024 * 1024 } : {}),
+          env: go ? { GOMAXPROCS: '2', GOTRACEBACK: 'single' } : sanitizerEnv(ctx.limits.memoryMb),
+        };
+        const r = await runSandboxed({
+          files: {},
+          argv: [SANDBOX_PYTHON, '-I', DRIVER_IN_SANDBOX],
+          stdin: JSON.stringify(request),
+          workDir: dir,
+          uid,
+          timeoutMs: Math.min(leftMs, ctx.limits.testTimeoutMs * batch.length + 2_000),
+          memoryMb: ctx.limits.memoryMb,
+          memoryMode: 'none',
+          cpuSeconds: ctx.limits.cpuSeconds,
+          maxOutputBytes: Math.max(ctx.limits.maxOutputBytes * 2 * batch.length + 65536, 1 << 20),
+          maxFileBytes: ctx.limits.maxFileBytes,
+          maxProcs: ctx.limits.maxProcs,
+          network: false,
+          readOnlyBinds: [`${NATIVE_DRIVER}:${DRIVER_IN_SANDBOX}`],
+        });
+        const own = [solution];
+        const { outcomes, current } = collectBatch(parseEvents(r.stdout), batch, (ev, t) =>
+          nativeOutcome(ev, t, own),
+        );
+        const report: BatchReport = { outcomes, ...(current ? { current } : {}) };
+        if (outcomes.size < batch.length) {
+          report.died = diedOf(r);
+          if (r.exitCode !== null && r.exitCode !== 0 && r.stderr.includes('Traceback'))
+            report.died = { status: 'error', message: `test driver failed: ${r.stderr.slice(-500)}` };
+        }
+        return report;
+      },
+    );
+    return { build, tests, testMs: performance.now() - testStart };
+  } finally {
+    await removeWorkDir(dir);
+  }
+}
+
+/** Sanitizer reports attached to test outcomes. */
+export function sanitizerReportsOf(tests: TestOutcome[]): SanitizerReport[] {
+  return tests.flatMap((t) => (t.sanitizer ? [t.sanitizer] : []));
+}

@@ -1,0 +1,134 @@
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { TspError } from '../spec/errors.ts';
+
+/** Where sandboxed code runs its work directory. */
+export const SANDBOX_WORK_DIR = '/work';
+
+export interface SandboxCommandOptions {
+  /** Unprivileged uid (and gid) the sandbox runs as; RLIMIT_NPROC counts per uid. */
+  uid: number;
+  /** Program and arguments, as seen inside the sandbox. */
+  argv: string[];
+  /** Host directory bound read-write at /work; a private tmpfs when absent. */
+  workDir?: string;
+  /** Working directory inside the sandbox (default /work). */
+  cwd?: string;
+  /** Environment inside the sandbox, added to a minimal scrubbed one (PATH, HOME, LANG, TMPDIR). */
+  env?: Record<string, string>;
+  /** Host paths bound read-only: `path` (same place inside) or `hostPath:sandboxPath`. */
+  readOnlyBinds?: string[];
+  /** Host paths bound read-write, same syntax (e.g. a slot's Go build cache). */
+  writableBinds?: string[];
+  /** prlimit limits applied to the sandboxed program and everything it starts. */
+  rlimits?: { cpuSeconds?: number; fileBytes?: number; procs?: number; addressSpaceBytes?: number };
+}
+
+const SETPRIV = '/usr/bin/setpriv';
+/** Size of each private tmpfs (/tmp, and /work when no host dir is bound): RAM a sample may fill. */
+const TMPFS_BYTES = 256 * 1024 * 1024;
+const PRLIMIT = '/usr/bin/prlimit';
+
+function findBwrap(): string | undefined {
+  for (const p of ['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap']) if (existsSync(p)) return p;
+  return undefined;
+}
+
+let cachedRootArgs: string[] | undefined;
+
+/** Read-only system: /usr and /etc, with the merged-/usr symlinks (or binds) of the host; secrets hidden. */
+function systemMountArgs(): string[] {
+  if (cachedRootArgs) return cachedRootArgs;
+  const args = ['--ro-bind', '/usr', '/usr'];
+  for (const top of ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32']) {
+    if (!existsSync(top)) continue;
+    const st = lstatSync(top);
+    if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(top), top);
+    else if (st.isDirectory()) args.push('--ro-bind', top, top);
+  }
+  args.push('--ro-bind', '/etc', '/etc');
+  // Unreadable for the sandbox uid anyway; hidden so that not even their existence leaks.
+  for (const secret of ['/etc/shadow', '/etc/gshadow', '/etc/shadow-', '/etc/gshadow-', '/etc/sudoers']) {
+    if (existsSync(secret)) args.push('--ro-bind', '/dev/null', secret);
+  }
+  cachedRootArgs = args;
+  return args;
+}
+
+function splitBind(spec: string): [string, string] {
+  const i = spec.indexOf(':');
+  return i < 0 ? [spec, spec] : [spec.slice(0, i), spec.slice(i + 1)];
+}
+
+/** The scrubbed environment every sandboxed program starts from. */
+export function baseSandboxEnv(): Record<string, string> {
+  return {
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    HOME: SANDBOX_WORK_DIR,
+    TMPDIR: '/tmp',
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+  };
+}
+
+/**
+ * The host command line that runs `argv` in a bubblewrap sandbox: a fresh namespace of every kind
+ * (no network at all), read-only system, private /tmp, /proc and /dev, one writable work directory,
+ * no capabilities, a scrubbed environment, an unprivileged uid (setpriv) so that the prlimit limits
+ * bite, `--die-with-parent` and `--new-session`. Spawn it with an EMPTY environment: the sandbox's
+ * pid 1 is bwrap itself, and its /proc/1/environ is readable from inside.
+ */
+export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string; args: string[] } {
+  const bwrap = findBwrap();
+  if (!bwrap)
+    throw new TspError('missing-tool', 'bubblewrap (bwrap) is not installed', {
+      hint: 'apt-get install bubblewrap (or run scripts/setup.sh)',
+    });
+  const uid = String(opts.uid);
+  const args = [
+    `--reuid=${uid}`,
+    `--regid=${uid}`,
+    '--clear-groups',
+    '--inh-caps=-all',
+    '--bounding-set=-all',
+    '--',
+    bwrap,
+    '--unshare-all',
+    '--die-with-parent',
+    '--new-session',
+    '--cap-drop',
+    'ALL',
+    '--hostname',
+    'sandbox',
+    '--clearenv',
+    ...systemMountArgs(),
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--size',
+    String(TMPFS_BYTES),
+    '--tmpfs',
+    '/tmp',
+  ];
+  if (opts.workDir) args.push('--bind', opts.workDir, SANDBOX_WORK_DIR);
+  else args.push('--size', String(TMPFS_BYTES), '--tmpfs', SANDBOX_WORK_DIR);
+  for (const spec of opts.readOnlyBinds ?? []) {
+    const [from, to] = splitBind(spec);
+    args.push('--ro-bind', from, to);
+  }
+  for (const spec of opts.writableBinds ?? []) {
+    const [from, to] = splitBind(spec);
+    args.push('--bind', from, to);
+  }
+  args.push('--chdir', opts.cwd ?? SANDBOX_WORK_DIR);
+  for (const [k, v] of Object.entries({ ...baseSandboxEnv(), ...(opts.env ?? {}) }))
+    args.push('--setenv', k, v);
+  args.push('--', PRLIMIT, '--core=0');
+  const r = opts.rlimits ?? {};
+  if (r.cpuSeconds !== undefined) args.push(`--cpu=${Math.max(1, Math.ceil(r.cpuSeconds))}`);
+  if (r.fileBytes !== undefined) args.push(`--fsize=${Math.max(0, Math.floor(r.fileBytes))}`);
+  if (r.procs !== undefined) args.push(`--nproc=${Math.max(1, Math.floor(r.procs))}`);
+  if (r.addressSpaceBytes !== undefined) args.push(`--as=${Math.floor(r.addressSpaceBytes)}`);
+  args.push('--', ...opts.argv);
+  return { file: SETPRIV, args };
+}

@@ -1,0 +1,241 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { TspError } from '../spec/errors.ts';
+import type { TestStatus } from '../spec/verdict.ts';
+import { buildSandboxCommand } from './bwrap.ts';
+import type { Limits } from './limits.ts';
+
+const SERVER_SOURCE = fileURLToPath(new URL('./python-server.py', import.meta.url));
+const SERVER_IN_SANDBOX = '/opt/tsp/python-server.py';
+export const SANDBOX_PYTHON = '/usr/bin/python3';
+
+export interface PythonTestRequest {
+  /** Files of the sample directory (e.g. `solution.py`, `harness.py`). */
+  files: Record<string, string>;
+  /** Module imported in the child; its `test_<name>()` functions are the tests. */
+  module: string;
+  tests: string[];
+  limits: Limits;
+  /** File whose syntax decides `build.ok`. */
+  checkSyntax?: string;
+  env?: Record<string, string>;
+}
+
+export interface PythonTestResult {
+  build: { ok: boolean; log?: string };
+  tests: { name: string; status: TestStatus; message?: string; durationMs: number }[];
+  /** stdout + stderr of the sample, capped. */
+  output: string;
+  durationMs: number;
+  /** The server died or stopped answering during this request (it has been restarted). */
+  serverDied?: string;
+}
+
+interface Pending {
+  id: number;
+  resolve: (v: RawResponse | { died: string }) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface RawResponse {
+  id: number;
+  fatal?: string;
+  build?: { ok: boolean; log: string | null };
+  tests?: { name: string; status: TestStatus; message: string | null; ms: number }[];
+  output?: string;
+  ms?: number;
+}
+
+/**
+ * A warm Python fork-server in its own bubblewrap sandbox, for one worker slot. Requests run one
+ * at a time; a server that dies (or that a sample stops) is killed and started again on the next
+ * request.
+ */
+export class PythonServer {
+  private proc: ChildProcess | undefined;
+  private ready: Promise<void> | undefined;
+  private buffer = '';
+  private pending: Pending | undefined;
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** How many times the server process was started (1 after the first request). */
+  starts = 0;
+
+  constructor(
+    readonly uid: number,
+    private readonly options: { preload?: string[]; readOnlyBinds?: string[] } = {},
+  ) {}
+
+  /** Runs the tests of one sample; serialised with the other requests of this server. */
+  run(req: PythonTestRequest): Promise<PythonTestResult> {
+    const next = this.queue.then(() => this.runNow(req));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Starts the server now (otherwise the first request does). */
+  async start(): Promise<void> {
+    await this.ensureStarted();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.kill();
+  }
+
+  /** Host pid of the sandbox process, for tests. */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  private async runNow(req: PythonTestRequest): Promise<PythonTestResult> {
+    if (this.closed) throw new TspError('internal', 'python server is closed');
+    await this.ensureStarted();
+    const id = this.nextId++;
+    const start = performance.now();
+    const payload = `${JSON.stringify({
+      id,
+      files: req.files,
+      module: req.module,
+      tests: req.tests,
+      limits: req.limits,
+      checkSyntax: req.checkSyntax ?? null,
+      env: req.env ?? {},
+    })}\n`;
+    const watchdogMs = req.limits.sampleTimeoutMs + req.limits.testTimeoutMs + 5_000;
+    const answer = await new Promise<RawResponse | { died: string }>((resolve) => {
+      const timer = setTimeout(() => {
+        this.failPending('the server stopped answering');
+      }, watchdogMs);
+      this.pending = { id, resolve, timer };
+      this.proc?.stdin?.write(payload);
+    });
+    const durationMs = performance.now() - start;
+    if ('died' in answer) {
+      this.kill();
+      return {
+        build: { ok: true },
+        tests: req.tests.map((name) => ({
+          name,
+          status: 'crash',
+          message: `python test server: ${answer.died}`,
+          durationMs: 0,
+        })),
+        output: '',
+        durationMs,
+        serverDied: answer.died,
+      };
+    }
+    if (answer.fatal !== undefined)
+      throw new TspError('sandbox-failure', `python test server failed: ${answer.fatal.slice(-500)}`);
+    return {
+      build: { ok: answer.build?.ok ?? false, ...(answer.build?.log ? { log: answer.build.log } : {}) },
+      tests: (answer.tests ?? []).map((t) => ({
+        name: t.name,
+        status: t.status,
+        ...(t.message ? { message: t.message } : {}),
+        durationMs: t.ms,
+      })),
+      output: answer.output ?? '',
+      durationMs,
+    };
+  }
+
+  private ensureStarted(): Promise<void> {
+    if (this.proc && this.ready) return this.ready;
+    this.starts++;
+    const cmd = buildSandboxCommand({
+      uid: this.uid,
+      argv: [SANDBOX_PYTHON, '-I', SERVER_IN_SANDBOX],
+      readOnlyBinds: [`${SERVER_SOURCE}:${SERVER_IN_SANDBOX}`, ...(this.options.readOnlyBinds ?? [])],
+      env: { TSP_PRELOAD: (this.options.preload ?? []).join(',') },
+    });
+    const proc = spawn(cmd.file, cmd.args, { detached: true, env: {}, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = proc;
+    this.buffer = '';
+    let stderr = '';
+    proc.stderr?.on('data', (c: Buffer) => {
+      if (stderr.length < 8192) stderr += c.toString('utf8');
+    });
+    proc.stdin?.on('error', () => {});
+    this.ready = new Promise<void>((resolve, reject) => {
+      let isReady = false;
+      const timer = setTimeout(() => {
+        if (!isReady) {
+          this.kill();
+          reject(new TspError('sandbox-failure', 'python test server did not start within 30 s'));
+        }
+      }, 30_000);
+      proc.stdout?.on('data', (c: Buffer) => {
+        this.buffer += c.toString('utf8');
+        let nl = this.buffer.indexOf('\n');
+        while (nl >= 0) {
+          const line = this.buffer.slice(0, nl);
+          this.buffer = this.buffer.slice(nl + 1);
+          nl = this.buffer.indexOf('\n');
+          if (!isReady) {
+            if (line.includes('"ready"')) {
+              isReady = true;
+              clearTimeout(timer);
+              resolve();
+            }
+            continue;
+          }
+          this.onLine(line);
+        }
+      });
+      proc.on('close', (code, signal) => {
+        clearTimeout(timer);
+        if (this.proc === proc) {
+          this.proc = undefined;
+          this.ready = undefined;
+        }
+        const why = `server exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.slice(-300)}` : ''}`;
+        if (!isReady)
+          reject(
+            new TspError('sandbox-failure', `python test server failed to start: ${why}`, {
+              hint: 'run `tsp doctor`; the sandbox needs bwrap, setpriv and /usr/bin/python3',
+            }),
+          );
+        this.failPending(why);
+      });
+    });
+    return this.ready;
+  }
+
+  private onLine(line: string): void {
+    let msg: RawResponse;
+    try {
+      msg = JSON.parse(line) as RawResponse;
+    } catch {
+      return;
+    }
+    const p = this.pending;
+    if (!p || msg.id !== p.id) return;
+    clearTimeout(p.timer);
+    this.pending = undefined;
+    p.resolve(msg);
+  }
+
+  private failPending(why: string): void {
+    const p = this.pending;
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending = undefined;
+    p.resolve({ died: why });
+  }
+
+  private kill(): void {
+    const proc = this.proc;
+    this.proc = undefined;
+    this.ready = undefined;
+    if (proc?.pid !== undefined) {
+      try {
+        process.kill(-proc.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
+}
