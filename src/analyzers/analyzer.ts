@@ -1,0 +1,140 @@
+import type { StaticAnalyzer } from '../spec/analyzer.ts';
+import type { Finding } from '../spec/finding.ts';
+import type { Language } from '../spec/language.ts';
+import { FileModel } from './engine/model.ts';
+import type { Rule } from './engine/rule.ts';
+import { type CompiledRules, compileRules, runRules } from './engine/run-rules.ts';
+import { type ExternalRunner, runExternal, selectExternal } from './external/index.ts';
+import { dedupeFindings } from './findings.ts';
+import { collectParseErrors, loadGrammar, type ParseError, PositionIndex, parseLoaded } from './parser.ts';
+import { ALL_RULES } from './rules/index.ts';
+
+export type { ParseError };
+
+export interface DetailedAnalysis {
+  findings: Finding[];
+  parseErrors: ParseError[];
+  /** Messages about the input itself: empty, binary, too large, wrong language, partial parse. */
+  notes: string[];
+}
+
+export interface Analyzer extends StaticAnalyzer {
+  analyzeDetailed(code: string, language: Language, options?: { file?: string }): Promise<DetailedAnalysis>;
+  /** The tree-sitter rules this analyzer runs. */
+  readonly rules: readonly Rule[];
+  /** External analyzers enabled and installed (names), resolved at creation. */
+  readonly external: readonly string[];
+}
+
+export interface CreateAnalyzerOptions {
+  /** Run installed external analyzers too: true (all), or a list of names. Default false (fast path). */
+  external?: boolean | string[];
+  /** Replace the rule set (tests). */
+  rules?: readonly Rule[];
+}
+
+/** Largest input analyzed (bytes); larger files get a note instead of findings. */
+export const MAX_INPUT_BYTES = 1024 * 1024;
+
+/** Creates the static analyzer: TSP's tree-sitter rules, plus installed external analyzers when asked. */
+export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promise<Analyzer> {
+  const rules = options.rules ?? ALL_RULES;
+  const compiled = new Map<Language, Promise<CompiledRules>>();
+  const externals: ExternalRunner[] = options.external ? await selectExternal(options.external) : [];
+
+  const compiledFor = (language: Language): Promise<CompiledRules> => {
+    let c = compiled.get(language);
+    if (!c) {
+      c = loadGrammar(language).then((g) => compileRules(rules, language, g));
+      compiled.set(language, c);
+    }
+    return c;
+  };
+
+  const analyzeDetailed = async (
+    code: string,
+    language: Language,
+    opts: { file?: string } = {},
+  ): Promise<DetailedAnalysis> => {
+    const notes: string[] = [];
+    const problem = checkInput(code);
+    if (problem) return { findings: [], parseErrors: [], notes: [problem] };
+    const rulesFor = await compiledFor(language);
+    const grammar = await loadGrammar(language);
+    const tree = parseLoaded(language, grammar, code);
+    try {
+      const positions = new PositionIndex(code);
+      const parseErrors = collectParseErrors(tree, positions);
+      if (parseErrors.length) {
+        const share = errorShare(tree.rootNode, code.length);
+        if (share > 0.4)
+          notes.push(
+            `most of the input (${Math.round(share * 100)}%) does not parse as ${language}: is the language right? findings cover only what parsed`,
+          );
+        else
+          notes.push(
+            `${parseErrors.length}${parseErrors.length >= 20 ? '+' : ''} parse error(s) (truncated or invalid code): findings cover what parsed`,
+          );
+      }
+      const model = new FileModel(language, tree, code);
+      const hits = runRules(rulesFor, model);
+      const findings: Finding[] = hits.map((h) => ({
+        cwe: h.cwe,
+        ruleId: h.rule.id,
+        source: 'tsp',
+        severity: h.severity,
+        message: h.message,
+        span: positions.span(h.node.startIndex, h.node.endIndex),
+        ...(opts.file ? { file: opts.file } : {}),
+      }));
+      if (externals.length) {
+        const ext = await runExternal(externals, code, language, opts.file);
+        findings.push(...ext.findings);
+        notes.push(...ext.notes);
+      }
+      return { findings: dedupeFindings(findings), parseErrors, notes };
+    } finally {
+      tree.delete();
+    }
+  };
+
+  return {
+    rules,
+    external: externals.map((e) => e.name),
+    analyzeDetailed,
+    analyze: async (code, language, opts) => (await analyzeDetailed(code, language, opts)).findings,
+  };
+}
+
+/** A clear message for input that cannot be analyzed, else undefined. */
+export function checkInput(code: string): string | undefined {
+  if (code.trim().length === 0) return 'empty input: nothing to analyze';
+  const bytes = Buffer.byteLength(code, 'utf8');
+  if (bytes > MAX_INPUT_BYTES)
+    return `input is ${(bytes / 1048576).toFixed(1)} MB, larger than the 1 MB limit: not analyzed (split the file)`;
+  const sample = code.slice(0, 8192);
+  if (sample.includes('\u0000')) return 'binary content (NUL bytes): not analyzed';
+  let bad = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0xfffd || (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12)) bad++;
+  }
+  if (bad > sample.length * 0.1) return 'binary or non-text content: not analyzed';
+  return undefined;
+}
+
+function errorShare(root: import('web-tree-sitter').Node, length: number): number {
+  if (length === 0) return 0;
+  let covered = 0;
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n) continue;
+    if (n.type === 'ERROR') {
+      covered += n.endIndex - n.startIndex;
+      continue;
+    }
+    if (n.hasError) for (const c of n.children) if (c) stack.push(c);
+  }
+  return covered / length;
+}

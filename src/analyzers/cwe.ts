@@ -1,0 +1,168 @@
+import { type CweId, normalizeCwe } from '../spec/language.ts';
+
+/**
+ * CWE relations TSP accepts when it asks "is this finding about the task's weakness?". Each pair is
+ * a parent/child (or near-equivalent) link from the CWE research view (CWE-1000), kept small on
+ * purpose: a finding matches a task when its CWE equals the task's, or the two are linked here.
+ *
+ *  119 <-> 120, 787, 125, 131, 170, 805, 806 : the specific buffer errors are children of 119
+ *   120 <-> 787, 805 <-> 787                  : a classic overflow / size-of-source copy is an out-of-bounds write
+ *  131 <-> 787, 193                           : a wrong allocation size leads to the write (child 193 off-by-one)
+ *  327 <-> 328, 916                           : weak hash (328) and fast password hash (916) are risky crypto
+ *  328 <-> 916, 916 <-> 759, 760              : salt-less / predictable-salt password hashes are children of 916
+ *  326 <-> 327                                : too-short keys and weak algorithms are siblings often merged
+ *  330 <-> 338, 329, 335, 336, 337, 760       : predictable randomness; 329 (IV) and 760 (salt) are its uses
+ *   329 <-> 1204                              : 1204 "weak IV" is 329's parent
+ *  94 <-> 95                                  : eval injection is a child of code injection
+ *  200 <-> 209, 215, 532                      : error messages / debug info / logs exposing information
+ *  259 <-> 798, 321                           : hard-coded password / key are children of hard-coded credentials
+ *  943 <-> 89, 90, 643, 652                   : SQL, LDAP, XPath, XQuery injection are data-query injection
+ *  77 <-> 78, 88                              : OS command injection is command injection
+ *  74 <-> 79, 89, 78, 94, 113, 117, 643, 943  : all are injection (74); not used for matching by default
+ *  20 <-> 1284, 1286, 184                     : improper input validation and its children
+ *  22 <-> 23, 36, 73                          : path traversal variants
+ *  400 <-> 1333, 730, 770                     : uncontrolled resource consumption (ReDoS is a child)
+ *  732 <-> 276, 277, 278, 279, 281            : permission assignment variants
+ *  295 <-> 297, 599                           : certificate validation variants
+ *  319 <-> 311, 5, 523                        : clear-text transmission
+ *  502 <-> 915                                : unsafe deserialization / object attribute modification
+ *  611 <-> 776, 827                           : XXE and entity expansion
+ *  601 <-> 20                                 : open redirect is input validation (child of 20 via 610)
+ *  190 <-> 191, 680, 128                      : integer overflow family
+ *  476 <-> 690                                : unchecked allocation result dereferenced
+ *  252 <-> 253, 690                           : unchecked return value
+ *  676 <-> 242, 120                           : dangerous function (gets is also a classic overflow)
+ *  113 <-> 93                                 : CRLF injection (93) is 113's parent
+ *  117 <-> 93                                 : log forging is CRLF injection in logs
+ *  918 <-> 441                                : SSRF is an unintended proxy
+ *  134 <-> 787                                : format string writes (%n) are out-of-bounds writes
+ */
+const RELATED: [number, number[]][] = [
+  [119, [120, 787, 125, 131, 170, 805, 806, 193, 786, 788, 823]],
+  [120, [787, 676, 242]],
+  [805, [787, 806]],
+  [131, [787, 193, 122]],
+  [327, [328, 916, 326]],
+  [328, [916]],
+  [916, [759, 760]],
+  [330, [338, 329, 335, 336, 337, 760, 1204, 331]],
+  [329, [1204]],
+  [94, [95]],
+  [200, [209, 215, 532, 497]],
+  [259, [798, 321]],
+  [798, [321]],
+  [943, [89, 90, 643, 652]],
+  [77, [78, 88]],
+  [20, [1284, 1286, 184, 601]],
+  [22, [23, 36, 73]],
+  [400, [1333, 730, 770]],
+  [732, [276, 277, 278, 279, 281]],
+  [295, [297, 599]],
+  [319, [311, 5, 523]],
+  [502, [915]],
+  [611, [776, 827]],
+  [190, [191, 680, 128]],
+  [476, [690]],
+  [252, [253, 690]],
+  [676, [242]],
+  [93, [113, 117]],
+  [918, [441]],
+  [134, [787]],
+];
+
+const LINKS = new Map<number, Set<number>>();
+for (const [a, bs] of RELATED)
+  for (const b of bs) {
+    if (!LINKS.has(a)) LINKS.set(a, new Set());
+    if (!LINKS.has(b)) LINKS.set(b, new Set());
+    LINKS.get(a)?.add(b);
+    LINKS.get(b)?.add(a);
+  }
+
+function cweNumber(raw: string): number | undefined {
+  const id = normalizeCwe(raw);
+  return id ? Number(id.slice(4)) : undefined;
+}
+
+/**
+ * Whether a finding's CWE is about the task's CWE: equal, or directly linked in the table above.
+ * Accepts "CWE-89", "cwe-089", "89".
+ */
+export function cweMatches(findingCwe: string, taskCwe: string): boolean {
+  const a = cweNumber(findingCwe);
+  const b = cweNumber(taskCwe);
+  if (a === undefined || b === undefined) return false;
+  return a === b || (LINKS.get(a)?.has(b) ?? false);
+}
+
+/** True when any of the finding's CWEs matches any of the task's. */
+export function anyCweMatches(findingCwes: readonly string[], taskCwes: readonly string[]): boolean {
+  return findingCwes.some((f) => taskCwes.some((t) => cweMatches(f, t)));
+}
+
+/** Short CWE names for SARIF rule descriptions and text output. */
+export const CWE_NAMES: Record<number, string> = {
+  20: 'Improper Input Validation',
+  22: 'Path Traversal',
+  74: 'Injection',
+  77: 'Command Injection',
+  78: 'OS Command Injection',
+  79: 'Cross-site Scripting',
+  89: 'SQL Injection',
+  93: 'CRLF Injection',
+  94: 'Code Injection',
+  95: 'Eval Injection',
+  113: 'HTTP Response Splitting',
+  117: 'Log Injection',
+  119: 'Buffer Errors',
+  120: 'Classic Buffer Overflow',
+  125: 'Out-of-bounds Read',
+  131: 'Incorrect Calculation of Buffer Size',
+  134: 'Externally-Controlled Format String',
+  170: 'Improper Null Termination',
+  190: 'Integer Overflow',
+  200: 'Exposure of Sensitive Information',
+  209: 'Information Exposure Through an Error Message',
+  215: 'Information Exposure Through Debug Information',
+  250: 'Execution with Unnecessary Privileges',
+  252: 'Unchecked Return Value',
+  259: 'Hard-coded Password',
+  295: 'Improper Certificate Validation',
+  311: 'Missing Encryption of Sensitive Data',
+  319: 'Cleartext Transmission of Sensitive Information',
+  326: 'Inadequate Encryption Strength',
+  327: 'Broken or Risky Cryptographic Algorithm',
+  328: 'Use of Weak Hash',
+  329: 'Predictable IV with CBC Mode',
+  330: 'Insufficiently Random Values',
+  338: 'Cryptographically Weak PRNG',
+  347: 'Improper Verification of Cryptographic Signature',
+  377: 'Insecure Temporary File',
+  400: 'Uncontrolled Resource Consumption',
+  468: 'Incorrect Pointer Scaling',
+  476: 'NULL Pointer Dereference',
+  489: 'Active Debug Code',
+  502: 'Deserialization of Untrusted Data',
+  601: 'Open Redirect',
+  611: 'XML External Entity Reference',
+  643: 'XPath Injection',
+  676: 'Use of Potentially Dangerous Function',
+  732: 'Incorrect Permission Assignment for Critical Resource',
+  760: 'Use of a One-Way Hash with a Predictable Salt',
+  787: 'Out-of-bounds Write',
+  798: 'Hard-coded Credentials',
+  916: 'Password Hash With Insufficient Computational Effort',
+  918: 'Server-Side Request Forgery',
+  943: 'Improper Neutralization in Data Query Logic',
+  1333: 'Inefficient Regular Expression Complexity',
+};
+
+export function cweName(id: CweId | string): string {
+  const n = cweNumber(id);
+  return (n !== undefined && CWE_NAMES[n]) || String(id);
+}
+
+export function cweHelpUri(id: CweId | string): string {
+  const n = cweNumber(id);
+  return `https://cwe.mitre.org/data/definitions/${n ?? 0}.html`;
+}

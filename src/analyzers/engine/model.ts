@@ -1,0 +1,572 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Language } from '../../spec/language.ts';
+import { type LanguageProfile, PROFILES } from './profiles.ts';
+
+/**
+ * One pass over a syntax tree that indexes what the rules and the taint engine ask about: call
+ * sites (with callee text, positional and keyword arguments), functions and their parameters, and
+ * variable bindings (assignments, loop variables, out-parameters) in source order.
+ */
+
+export interface CallSite {
+  node: Node;
+  /** The callee expression (for C++ constructor declarations: the declared type). */
+  callee: Node | null;
+  /** Callee text without whitespace, e.g. `os.path.join`, `std::regex`, `crypto.createHash`. */
+  calleeText: string;
+  /** Last segment of the callee: `join`, `regex`, `createHash`. */
+  name: string;
+  /** Receiver expression of a method call (`cursor` in `cursor.execute(q)`). */
+  receiver: Node | null;
+  args: Node[];
+  kwargs: Map<string, Node>;
+  argList: Node | null;
+  isNew: boolean;
+}
+
+export interface Binding {
+  name: string;
+  /** Index (UTF-16) from which the binding is visible. */
+  at: number;
+  /** The expression the variable takes its value from (null for parameters). */
+  value: Node | null;
+  /** The statement that binds (for branch analysis). */
+  statement: Node;
+  kind: 'param' | 'assign' | 'augment' | 'loop' | 'out' | 'stream';
+}
+
+export interface FunctionInfo {
+  node: Node;
+  params: string[];
+  /** Parameter names with their declared type text (C/C++/Go: for pointer/element checks). */
+  paramTypes: Map<string, string>;
+  bindings: Map<string, Binding[]>;
+  start: number;
+  end: number;
+}
+
+export class FileModel {
+  readonly profile: LanguageProfile;
+  readonly calls: CallSite[] = [];
+  readonly functions: FunctionInfo[] = [];
+  /** Bindings outside any function (module level). */
+  readonly topLevel: FunctionInfo;
+  /** All nodes by type, for rules that need a kind of node (if statements, subscripts...). */
+  private readonly byType = new Map<string, Node[]>();
+  private readonly declaredTypes = new Map<string, string>();
+
+  constructor(
+    readonly language: Language,
+    readonly tree: Tree,
+    readonly source: string,
+  ) {
+    this.profile = PROFILES[language];
+    const root = tree.rootNode;
+    this.topLevel = {
+      node: root,
+      params: [],
+      paramTypes: new Map(),
+      bindings: new Map(),
+      start: root.startIndex,
+      end: root.endIndex,
+    };
+    this.walk(root);
+    this.functions.sort((a, b) => a.start - b.start);
+    for (const f of [this.topLevel, ...this.functions])
+      for (const list of f.bindings.values()) list.sort((a, b) => a.at - b.at);
+  }
+
+  nodesOfType(type: string): Node[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  /** Innermost function containing the index, or the top level. */
+  functionAt(index: number): FunctionInfo {
+    let best = this.topLevel;
+    for (const f of this.functions) {
+      if (f.start > index) break;
+      if (f.end >= index && f.start >= best.start) best = f;
+    }
+    return best;
+  }
+
+  /** Chain of enclosing scopes from innermost to the top level. */
+  scopesAt(index: number): FunctionInfo[] {
+    const out = this.functions.filter((f) => f.start <= index && f.end >= index);
+    out.sort((a, b) => b.start - a.start);
+    out.push(this.topLevel);
+    return out;
+  }
+
+  /** Declared type text of a local or parameter (C/C++/Go), when known. */
+  declaredType(name: string, at: number): string | undefined {
+    for (const scope of this.scopesAt(at)) {
+      const t = scope.paramTypes.get(name);
+      if (t) return t;
+    }
+    return this.declaredTypes.get(name);
+  }
+
+  private walk(root: Node): void {
+    const cursor = root.walk();
+    const fnStack: FunctionInfo[] = [];
+    let done = false;
+    while (!done) {
+      const node = cursor.currentNode;
+      const type = node.type;
+      let list = this.byType.get(type);
+      if (!list) {
+        list = [];
+        this.byType.set(type, list);
+      }
+      list.push(node);
+      while (fnStack.length && (fnStack[fnStack.length - 1]?.end ?? 0) <= node.startIndex) fnStack.pop();
+      const scope = fnStack[fnStack.length - 1] ?? this.topLevel;
+      if (this.profile.functionTypes.has(type)) {
+        const fn = this.readFunction(node);
+        this.functions.push(fn);
+        fnStack.push(fn);
+      } else {
+        this.visit(node, type, scope);
+      }
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) {
+          done = true;
+          break;
+        }
+      }
+    }
+    cursor.delete();
+  }
+
+  private bind(scope: FunctionInfo, b: Binding): void {
+    let list = scope.bindings.get(b.name);
+    if (!list) {
+      list = [];
+      scope.bindings.set(b.name, list);
+    }
+    list.push(b);
+  }
+
+  private visit(node: Node, type: string, scope: FunctionInfo): void {
+    if (this.profile.callTypes.has(type)) {
+      const call = readCall(this.language, node);
+      if (call) {
+        this.calls.push(call);
+        if (this.profile.outParamCalls.test(call.calleeText) && call.args[0]) {
+          const target = baseIdentifier(call.args[0]);
+          if (target)
+            this.bind(scope, { name: target, at: node.endIndex, value: node, statement: node, kind: 'out' });
+        }
+      }
+      return;
+    }
+    switch (this.language) {
+      case 'python':
+        return this.visitPython(node, type, scope);
+      case 'c':
+      case 'cpp':
+        return this.visitC(node, type, scope);
+      case 'go':
+        return this.visitGo(node, type, scope);
+      case 'javascript':
+        return this.visitJs(node, type, scope);
+    }
+  }
+
+  private visitPython(node: Node, type: string, scope: FunctionInfo): void {
+    if (type === 'assignment' || type === 'augmented_assignment') {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (!left || !right) return;
+      for (const name of patternNames(left))
+        this.bind(scope, {
+          name,
+          at: node.endIndex,
+          value: right,
+          statement: node,
+          kind: type === 'assignment' ? 'assign' : 'augment',
+        });
+    } else if (type === 'for_statement' || type === 'for_in_clause') {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const body = node.childForFieldName('body');
+      if (!left || !right) return;
+      for (const name of patternNames(left))
+        this.bind(scope, {
+          name,
+          at: body ? body.startIndex : right.endIndex,
+          value: right,
+          statement: node,
+          kind: 'loop',
+        });
+    } else if (type === 'with_item') {
+      const value = node.childForFieldName('value');
+      if (value?.type === 'as_pattern') {
+        const target =
+          value.childForFieldName('alias') ?? value.namedChildren[value.namedChildren.length - 1];
+        const expr = value.namedChildren[0];
+        if (target && expr)
+          for (const name of patternNames(target))
+            this.bind(scope, { name, at: node.endIndex, value: expr, statement: node, kind: 'assign' });
+      }
+    } else if (type === 'named_expression') {
+      const name = node.childForFieldName('name');
+      const value = node.childForFieldName('value');
+      if (name && value)
+        this.bind(scope, { name: name.text, at: node.endIndex, value, statement: node, kind: 'assign' });
+    }
+  }
+
+  private visitC(node: Node, type: string, scope: FunctionInfo): void {
+    if (type === 'init_declarator') {
+      const decl = node.childForFieldName('declarator');
+      const value = node.childForFieldName('value');
+      const name = decl ? declaratorName(decl) : undefined;
+      if (!name) return;
+      const declType = node.parent?.childForFieldName('type')?.text;
+      if (declType)
+        this.declaredTypes.set(name, declType + (decl?.type === 'pointer_declarator' ? ' *' : ''));
+      if (value)
+        this.bind(scope, { name, at: node.endIndex, value, statement: node.parent ?? node, kind: 'assign' });
+      // C++ `std::regex re(pattern);` constructs through a declaration: index it as a call.
+      if (value?.type === 'argument_list' && declType) {
+        const typeText = compact(declType);
+        this.calls.push({
+          node,
+          callee: node.parent?.childForFieldName('type') ?? null,
+          calleeText: typeText,
+          name: typeText.replace(/<.*$/, '').split('::').pop() ?? typeText,
+          receiver: null,
+          args: value.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment'),
+          kwargs: new Map(),
+          argList: value,
+          isNew: true,
+        });
+      }
+    } else if (type === 'declaration') {
+      const declType = node.childForFieldName('type')?.text;
+      if (!declType) return;
+      for (const d of node.childrenForFieldName('declarator')) {
+        if (!d || d.type === 'init_declarator') continue;
+        const name = declaratorName(d);
+        if (name) this.declaredTypes.set(name, declType + (d.type === 'pointer_declarator' ? ' *' : ''));
+      }
+    } else if (type === 'assignment_expression') {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const op = node.childForFieldName('operator')?.text ?? '=';
+      const name = left ? baseIdentifier(left) : undefined;
+      if (!name || !right || !left) return;
+      // Writing into an element (buf[i] = x) keeps the rest of the buffer: it augments.
+      const whole = left.type === 'identifier';
+      this.bind(scope, {
+        name,
+        at: node.endIndex,
+        value: right,
+        statement: node,
+        kind: whole && op === '=' ? 'assign' : 'augment',
+      });
+    } else if (type === 'for_range_loop') {
+      const decl = node.childForFieldName('declarator');
+      const right = node.childForFieldName('right');
+      const body = node.childForFieldName('body');
+      const name = decl ? declaratorName(decl) : undefined;
+      if (name && right)
+        this.bind(scope, {
+          name,
+          at: body?.startIndex ?? node.endIndex,
+          value: right,
+          statement: node,
+          kind: 'loop',
+        });
+    } else if (type === 'binary_expression' && node.parent?.type === 'expression_statement') {
+      // `out << a << b;` : a stream insertion builds `out` (C++ logs, stringstreams).
+      if (node.childForFieldName('operator')?.text !== '<<') return;
+      let left = node.childForFieldName('left');
+      while (left?.type === 'binary_expression') left = left.childForFieldName('left');
+      if (left?.type === 'identifier' && !/^(?:std::)?(?:cout|cerr|clog)$/.test(left.text))
+        this.bind(scope, {
+          name: left.text,
+          at: node.endIndex,
+          value: node,
+          statement: node,
+          kind: 'stream',
+        });
+    }
+  }
+
+  private visitGo(node: Node, type: string, scope: FunctionInfo): void {
+    if (type === 'short_var_declaration' || type === 'assignment_statement' || type === 'var_spec') {
+      const lefts =
+        type === 'var_spec'
+          ? node.childrenForFieldName('name').filter((n): n is Node => !!n)
+          : (node.childForFieldName('left')?.namedChildren.filter((n): n is Node => !!n) ?? []);
+      const rightList = node.childForFieldName(type === 'var_spec' ? 'value' : 'right');
+      const rights = rightList?.namedChildren.filter((n): n is Node => !!n) ?? [];
+      const op = node.childForFieldName('operator')?.text ?? '=';
+      lefts.forEach((l, i) => {
+        const name = baseIdentifier(l);
+        const value = rights.length === lefts.length ? rights[i] : rights[0];
+        if (!name || name === '_' || !value) return;
+        const whole = l.type === 'identifier' && (op === '=' || op === ':=');
+        this.bind(scope, {
+          name,
+          at: node.endIndex,
+          value,
+          statement: type === 'var_spec' ? (node.parent ?? node) : node,
+          kind: whole ? 'assign' : 'augment',
+        });
+      });
+    } else if (type === 'range_clause') {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const body = node.parent?.childForFieldName('body');
+      if (!left || !right) return;
+      for (const l of left.namedChildren) {
+        if (l && l.type === 'identifier' && l.text !== '_')
+          this.bind(scope, {
+            name: l.text,
+            at: body?.startIndex ?? node.endIndex,
+            value: right,
+            statement: node.parent ?? node,
+            kind: 'loop',
+          });
+      }
+    }
+  }
+
+  private visitJs(node: Node, type: string, scope: FunctionInfo): void {
+    if (type === 'variable_declarator') {
+      const name = node.childForFieldName('name');
+      const value = node.childForFieldName('value');
+      if (!name || !value) return;
+      for (const n of patternNames(name))
+        this.bind(scope, {
+          name: n,
+          at: node.endIndex,
+          value,
+          statement: node.parent ?? node,
+          kind: 'assign',
+        });
+    } else if (type === 'assignment_expression' || type === 'augmented_assignment_expression') {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const name = left ? baseIdentifier(left) : undefined;
+      if (!name || !right || !left) return;
+      const whole = left.type === 'identifier' && type === 'assignment_expression';
+      this.bind(scope, {
+        name,
+        at: node.endIndex,
+        value: right,
+        statement: node,
+        kind: whole ? 'assign' : 'augment',
+      });
+    } else if (type === 'for_in_statement') {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const body = node.childForFieldName('body');
+      if (!left || !right) return;
+      for (const n of patternNames(left))
+        this.bind(scope, {
+          name: n,
+          at: body?.startIndex ?? node.endIndex,
+          value: right,
+          statement: node,
+          kind: 'loop',
+        });
+    }
+  }
+
+  private readFunction(node: Node): FunctionInfo {
+    const fn: FunctionInfo = {
+      node,
+      params: [],
+      paramTypes: new Map(),
+      bindings: new Map(),
+      start: node.startIndex,
+      end: node.endIndex,
+    };
+    const add = (name: string | undefined, typeText?: string) => {
+      if (!name) return;
+      fn.params.push(name);
+      if (typeText) fn.paramTypes.set(name, typeText);
+    };
+    switch (this.language) {
+      case 'python': {
+        const params = node.childForFieldName('parameters');
+        for (const p of params?.namedChildren ?? []) {
+          if (!p) continue;
+          if (p.type === 'identifier') add(p.text);
+          else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter')
+            add(p.childForFieldName('name')?.text, p.childForFieldName('type')?.text);
+          else if (p.type === 'typed_parameter')
+            add(
+              p.namedChildren.find((c) => c?.type === 'identifier')?.text,
+              p.childForFieldName('type')?.text,
+            );
+          else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern')
+            add(p.namedChildren[0]?.text);
+        }
+        break;
+      }
+      case 'c':
+      case 'cpp': {
+        let decl = node.childForFieldName('declarator');
+        if (node.type === 'lambda_expression') decl = node.childForFieldName('declarator');
+        while (decl && decl.type !== 'function_declarator' && decl.type !== 'abstract_function_declarator') {
+          decl = decl.childForFieldName('declarator') ?? null;
+        }
+        const params = decl?.childForFieldName('parameters');
+        for (const p of params?.namedChildren ?? []) {
+          if (!p || (p.type !== 'parameter_declaration' && p.type !== 'optional_parameter_declaration'))
+            continue;
+          const d = p.childForFieldName('declarator');
+          const typeText = p.childForFieldName('type')?.text ?? '';
+          const ptr = d?.text.trim().startsWith('*') || d?.type === 'array_declarator' ? ' *' : '';
+          add(d ? declaratorName(d) : undefined, typeText + ptr);
+        }
+        break;
+      }
+      case 'go': {
+        const params = node.childForFieldName('parameters');
+        for (const p of params?.namedChildren ?? []) {
+          if (!p) continue;
+          const typeText = p.childForFieldName('type')?.text;
+          for (const n of p.childrenForFieldName('name')) add(n?.text, typeText);
+        }
+        const recv = node.childForFieldName('receiver');
+        for (const p of recv?.namedChildren ?? [])
+          for (const n of p?.childrenForFieldName('name') ?? []) if (n) fn.paramTypes.set(n.text, 'receiver');
+        break;
+      }
+      case 'javascript': {
+        const single = node.childForFieldName('parameter');
+        if (single) add(single.text);
+        const params = node.childForFieldName('parameters');
+        for (const p of params?.namedChildren ?? []) if (p) for (const n of patternNames(p)) add(n);
+        break;
+      }
+    }
+    return fn;
+  }
+}
+
+/** Names bound by an assignment target / parameter pattern (tuples, destructuring, defaults). */
+export function patternNames(node: Node): string[] {
+  switch (node.type) {
+    case 'identifier':
+    case 'shorthand_property_identifier_pattern':
+      return [node.text];
+    case 'assignment_pattern':
+    case 'default_parameter': {
+      const left = node.childForFieldName('left') ?? node.childForFieldName('name');
+      return left ? patternNames(left) : [];
+    }
+    case 'pattern_list':
+    case 'tuple_pattern':
+    case 'list_pattern':
+    case 'array_pattern':
+    case 'object_pattern':
+    case 'expression_list':
+    case 'parenthesized_expression':
+    case 'rest_pattern':
+    case 'lexical_declaration':
+    case 'variable_declaration':
+      return node.namedChildren.flatMap((c) => (c ? patternNames(c) : []));
+    case 'pair_pattern': {
+      const v = node.childForFieldName('value');
+      return v ? patternNames(v) : [];
+    }
+    case 'variable_declarator': {
+      const n = node.childForFieldName('name');
+      return n ? patternNames(n) : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The variable a C/Go/JS/Python lvalue writes to: `buf` for `buf[i]`, `*buf`, `buf.x`, `&buf`. */
+export function baseIdentifier(node: Node): string | undefined {
+  let n: Node | null = node;
+  for (let i = 0; n && i < 8; i++) {
+    if (n.type === 'identifier') return n.text;
+    if (n.type === 'this' || n.type === 'self') return n.text;
+    n =
+      n.childForFieldName('argument') ??
+      n.childForFieldName('object') ??
+      n.childForFieldName('operand') ??
+      n.childForFieldName('value') ??
+      n.childForFieldName('left') ??
+      n.childForFieldName('field') ??
+      n.namedChildren[0] ??
+      null;
+    if (n?.type === 'field_identifier' || n?.type === 'property_identifier') return undefined;
+  }
+  return undefined;
+}
+
+/** The identifier a C declarator declares (`*p`, `buf[10]`, `&r`, `(*fp)(int)`). */
+export function declaratorName(node: Node): string | undefined {
+  let n: Node | null = node;
+  for (let i = 0; n && i < 8; i++) {
+    if (n.type === 'identifier' || n.type === 'field_identifier') return n.text;
+    n =
+      n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c?.type !== 'type_qualifier') ?? null;
+  }
+  return undefined;
+}
+
+function compact(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+/** Reads a call node of any of the five grammars into a CallSite. */
+export function readCall(language: Language, node: Node): CallSite | null {
+  const isNew = node.type === 'new_expression';
+  const callee = node.childForFieldName(isNew ? 'constructor' : 'function');
+  const argList = node.childForFieldName('arguments');
+  if (!callee) return null;
+  let calleeNode: Node = callee;
+  // Go generics / C++ templates: `f[T](x)`, `make_unique<T>(x)`.
+  if (calleeNode.type === 'template_function' || calleeNode.type === 'generic_type')
+    calleeNode = calleeNode.childForFieldName('name') ?? calleeNode;
+  const calleeText = compact(calleeNode.text);
+  let receiver: Node | null = null;
+  let name = calleeText;
+  switch (calleeNode.type) {
+    case 'attribute':
+      receiver = calleeNode.childForFieldName('object');
+      name = calleeNode.childForFieldName('attribute')?.text ?? name;
+      break;
+    case 'member_expression':
+      receiver = calleeNode.childForFieldName('object');
+      name = calleeNode.childForFieldName('property')?.text ?? name;
+      break;
+    case 'selector_expression':
+      receiver = calleeNode.childForFieldName('operand');
+      name = calleeNode.childForFieldName('field')?.text ?? name;
+      break;
+    case 'field_expression':
+      receiver = calleeNode.childForFieldName('argument');
+      name = calleeNode.childForFieldName('field')?.text ?? name;
+      break;
+    case 'qualified_identifier':
+      name = calleeText.split('::').pop() ?? name;
+      break;
+  }
+  const args: Node[] = [];
+  const kwargs = new Map<string, Node>();
+  for (const a of argList?.namedChildren ?? []) {
+    if (!a || a.type === 'comment') continue;
+    if (language === 'python' && a.type === 'keyword_argument') {
+      const k = a.childForFieldName('name')?.text;
+      const v = a.childForFieldName('value');
+      if (k && v) kwargs.set(k, v);
+    } else args.push(a);
+  }
+  void language;
+  return { node, callee: calleeNode, calleeText, name, receiver, args, kwargs, argList, isNew };
+}

@@ -1,0 +1,228 @@
+import { type Language as Grammar, type Node, Query } from 'web-tree-sitter';
+import type { Severity } from '../../spec/finding.ts';
+import type { CweId, Language } from '../../spec/language.ts';
+import type { CallSite, FileModel } from './model.ts';
+import type { CallRule, Captures, QueryRule, Rule, RuleContext, RuleHit } from './rule.ts';
+import { TaintEngine } from './taint.ts';
+
+export interface RawHit {
+  rule: Rule;
+  node: Node;
+  message: string;
+  cwe: CweId[];
+  severity: Severity;
+}
+
+/** Rules compiled for one language: calls indexed by name, query rules as one combined query. */
+export interface CompiledRules {
+  language: Language;
+  byName: Map<string, CallRule[]>;
+  everyCall: CallRule[];
+  query: Query | undefined;
+  /** patternIndex -> rule of the combined query. */
+  patternRule: QueryRule[];
+}
+
+export function queryFor(rule: QueryRule, language: Language): string | undefined {
+  return typeof rule.query === 'string' ? rule.query : rule.query[language];
+}
+
+export function compileRules(rules: readonly Rule[], language: Language, grammar: Grammar): CompiledRules {
+  const byName = new Map<string, CallRule[]>();
+  const everyCall: CallRule[] = [];
+  const patternRule: QueryRule[] = [];
+  const sources: string[] = [];
+  for (const rule of rules) {
+    if (!rule.languages.includes(language)) continue;
+    if (rule.kind === 'call') {
+      if (rule.names === '*') everyCall.push(rule);
+      else
+        for (const n of rule.names) {
+          const list = byName.get(n) ?? [];
+          list.push(rule);
+          byName.set(n, list);
+        }
+    } else {
+      const src = queryFor(rule, language);
+      if (!src) continue;
+      let q: Query;
+      try {
+        q = new Query(grammar, src);
+      } catch (e) {
+        throw new Error(`rule ${rule.id}: invalid ${language} query: ${(e as Error).message}`);
+      }
+      for (let i = 0; i < q.patternCount(); i++) patternRule.push(rule);
+      q.delete();
+      sources.push(src);
+    }
+  }
+  const query = sources.length ? new Query(grammar, sources.join('\n')) : undefined;
+  return { language, byName, everyCall, query, patternRule };
+}
+
+export function runRules(compiled: CompiledRules, model: FileModel): RawHit[] {
+  const ctx = createContext(model);
+  const hits: RawHit[] = [];
+  const emit = (rule: Rule, hit: RuleHit, fallback: Node) => {
+    if (!hit) return;
+    const d = hit === true ? {} : hit;
+    hits.push({
+      rule,
+      node: d.node ?? fallback,
+      message: d.message ?? rule.message,
+      cwe: d.cwe ?? rule.cwe,
+      severity: d.severity ?? rule.severity,
+    });
+  };
+  for (const call of model.calls) {
+    const rules = compiled.byName.get(call.name);
+    for (const rule of [...(rules ?? []), ...compiled.everyCall]) {
+      if (rule.callee && !rule.callee.test(call.calleeText)) continue;
+      emit(rule, rule.check ? rule.check(call, ctx) : true, call.node);
+    }
+  }
+  if (compiled.query) {
+    for (const m of compiled.query.matches(model.tree.rootNode)) {
+      const rule = compiled.patternRule[m.patternIndex];
+      if (!rule) continue;
+      const caps: Captures = {};
+      for (const c of m.captures) caps[c.name] ??= c.node;
+      const report = caps.report ?? m.captures[0]?.node;
+      if (!report) continue;
+      emit(rule, rule.check ? rule.check(caps, ctx) : true, report);
+    }
+  }
+  return hits;
+}
+
+function createContext(model: FileModel): RuleContext {
+  const taint = new TaintEngine(model);
+  const p = model.profile;
+  const ctx: RuleContext = {
+    language: model.language,
+    source: model.source,
+    model,
+    taint,
+    tainted: (node, kind) => !!node && taint.tainted(node, kind),
+    built: (node, kind) => !!node && taint.built(node, kind),
+    resolve: (node) => taint.resolve(node),
+    stringValue: (node) => {
+      if (!node) return undefined;
+      const n = taint.resolve(node);
+      return literalString(n, model.language, p.stringTypes);
+    },
+    intValue: (node) => {
+      if (!node) return undefined;
+      const n = taint.resolve(node);
+      if (!p.numberTypes.has(n.type)) return undefined;
+      return parseIntLiteral(n.text, model.language);
+    },
+    isConstant: (node) => !!node && isConstantExpr(node, ctx, 0),
+    callsNear: (node, wholeFile) => {
+      if (wholeFile) return model.calls;
+      const fn = model.functionAt(node.startIndex);
+      return model.calls.filter((c) => c.node.startIndex >= fn.start && c.node.endIndex <= fn.end);
+    },
+    functionText: (node) => model.functionAt(node.startIndex).node.text,
+  };
+  return ctx;
+}
+
+const CONSTANT_WRAPPERS =
+  /^(?:Buffer\.from|Buffer\.alloc|bytes|bytearray|bytes\.fromhex|bytearray\.fromhex|str|String|.*\.encode|\[\]byte|string|std::string|std::vector<.*>|b|new Uint8Array|Uint8Array\.from|strdup)$/;
+
+function isConstantExpr(node: Node, ctx: RuleContext, depth: number): boolean {
+  if (depth > 8) return false;
+  const p = ctx.model.profile;
+  if (p.stringTypes.has(node.type)) return !node.namedChildren.some((c) => c?.type === 'interpolation');
+  if (p.numberTypes.has(node.type)) return true;
+  if (['true', 'false', 'null', 'nil', 'None', 'True', 'False', 'NULL', 'nullptr'].includes(node.text))
+    return true;
+  if (p.identifierTypes.has(node.type)) {
+    const r = ctx.resolve(node);
+    if (r === node || r.equals(node))
+      return /^[A-Z][A-Z0-9_]*$/.test(node.text) && !ctx.taint.isParam(node.text, node.startIndex);
+    return isConstantExpr(r, ctx, depth + 1);
+  }
+  if (p.callTypes.has(node.type)) {
+    const callee = (
+      node.childForFieldName('function') ?? node.childForFieldName('constructor')
+    )?.text.replace(/\s+/g, '');
+    if (!callee || !CONSTANT_WRAPPERS.test(callee)) return false;
+    if (/\.encode$/.test(callee)) {
+      const obj = node.childForFieldName('function')?.childForFieldName('object');
+      if (obj && !isConstantExpr(obj, ctx, depth + 1)) return false;
+    }
+    const args =
+      node.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+    return args.every((a) => !!a && isConstantExpr(a, ctx, depth + 1));
+  }
+  const kids = node.namedChildren.filter((c) => c && c.type !== 'comment');
+  if (!kids.length) return false;
+  const allowed = new Set([
+    'binary_operator',
+    'binary_expression',
+    'list',
+    'tuple',
+    'array',
+    'parenthesized_expression',
+    'composite_literal',
+    'literal_value',
+    'literal_element',
+    'initializer_list',
+    'expression_list',
+    'concatenated_string',
+    'unary_expression',
+    'unary_operator',
+    'type_conversion_expression',
+    'cast_expression',
+    'slice_type',
+    'type_identifier',
+    'primitive_type',
+    'type_descriptor',
+    'qualified_identifier',
+    'template_type',
+    'array_type',
+    'new_expression',
+    'argument_list',
+    'arguments',
+  ]);
+  if (!allowed.has(node.type)) return false;
+  return kids.every((k) => !!k && (isTypeNode(k) || isConstantExpr(k, ctx, depth + 1)));
+}
+
+function isTypeNode(n: Node): boolean {
+  return /type|primitive/.test(n.type) && !/literal/.test(n.type);
+}
+
+export function literalString(
+  n: Node,
+  language: Language,
+  stringTypes: ReadonlySet<string>,
+): string | undefined {
+  if (n.type === 'concatenated_string')
+    return n.namedChildren.map((c) => (c ? (literalString(c, language, stringTypes) ?? '') : '')).join('');
+  if (n.type === 'template_string' && !n.namedChildren.some((c) => c?.type === 'template_substitution'))
+    return n.text.slice(1, -1);
+  if (!stringTypes.has(n.type)) return undefined;
+  if (n.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
+  const t = n.text;
+  if (n.type === 'raw_string_literal' && language !== 'go') {
+    const m = /^[uUL8]*R"([^(]*)\(([\s\S]*)\)\1"$/.exec(t);
+    return m ? m[2] : t;
+  }
+  const m = /^[rRbBuUfFL8]*("""|'''|"|'|`)([\s\S]*)\1$/.exec(t);
+  return m ? m[2] : t;
+}
+
+export function parseIntLiteral(text: string, language: Language): number | undefined {
+  const t = text.replace(/[_']/g, '').replace(/[uUlL]+$/, '');
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) return Number.parseInt(t.slice(2), 16);
+  if (/^0[oO][0-7]+$/.test(t)) return Number.parseInt(t.slice(2), 8);
+  if (/^0[bB][01]+$/.test(t)) return Number.parseInt(t.slice(2), 2);
+  if (/^0[0-7]+$/.test(t) && language !== 'python' && language !== 'javascript') return Number.parseInt(t, 8);
+  if (/^\d+$/.test(t)) return Number.parseInt(t, 10);
+  return undefined;
+}
+
+export type { CallSite };

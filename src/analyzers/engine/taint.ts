@@ -1,0 +1,421 @@
+import type { Node } from 'web-tree-sitter';
+import type { Language } from '../../spec/language.ts';
+import { type Binding, type FileModel, type FunctionInfo, readCall } from './model.ts';
+
+/**
+ * A light intra-procedural taint step. Sources: the enclosing function's parameters (generated
+ * code is often a single function whose arguments come from the caller) and reads of requests,
+ * argv, the environment and stdin. Taint follows assignments, copies, out-parameters and string
+ * building in source order; a sanitizer call for the sink's kind, a re-assignment from a clean
+ * value, or a validating `if` (an early exit, or the branch the sink sits in) cuts it.
+ */
+export type TaintKind =
+  | 'sql'
+  | 'cmd'
+  | 'code'
+  | 'path'
+  | 'html'
+  | 'header'
+  | 'log'
+  | 'url'
+  | 'xpath'
+  | 'regex'
+  | 'redirect'
+  | 'index'
+  | 'format'
+  | 'generic';
+
+interface TaintValue {
+  tainted: boolean;
+  /** The value was assembled by string building (concatenation, formatting) from tainted data. */
+  built: boolean;
+}
+
+const CLEAN: TaintValue = { tainted: false, built: false };
+const RAW: TaintValue = { tainted: true, built: false };
+
+const NUMERIC_KINDS: ReadonlySet<TaintKind> = new Set(['index', 'format']);
+
+/** Calls that neutralize data for a sink kind, per language (tested on the callee text). */
+const SANITIZERS: Record<Language, Partial<Record<TaintKind, RegExp>>> = {
+  python: {
+    cmd: /^(?:shlex\.quote|pipes\.quote|quote)$/,
+    path: /^(?:os\.path\.basename|secure_filename|werkzeug\.utils\.secure_filename|.*\.name)$/,
+    html: /^(?:html\.escape|escape|markupsafe\.escape|cgi\.escape|bleach\.clean|Markup\.escape|xml\.sax\.saxutils\.escape)$/,
+    url: /^(?:urllib\.parse\.quote|quote|quote_plus|urllib\.parse\.quote_plus|urlencode)$/,
+    regex: /^(?:re\.escape)$/,
+    sql: /^(?:int|float)$/,
+  },
+  javascript: {
+    cmd: /^(?:shellescape|shellEscape|quote|shq)$/,
+    path: /^(?:path\.basename|basename)$/,
+    html: /^(?:escape|escapeHtml|escapeHTML|he\.encode|he\.escape|validator\.escape|DOMPurify\.sanitize|sanitizeHtml|xss|_\.escape|lodash\.escape|encodeURIComponent)$/,
+    url: /^(?:encodeURIComponent|encodeURI|querystring\.escape)$/,
+    regex: /^(?:_\.escapeRegExp|escapeRegExp|escapeStringRegexp|lodash\.escapeRegExp|RegExp\.escape)$/,
+    sql: /^(?:mysql\.escape|connection\.escape|pool\.escape|SqlString\.escape|sqlstring\.escape|pgFormat|format\.literal)$/,
+  },
+  go: {
+    path: /^(?:filepath\.Base|path\.Base)$/,
+    html: /^(?:html\.EscapeString|template\.HTMLEscapeString|template\.HTMLEscaper|url\.QueryEscape)$/,
+    url: /^(?:url\.QueryEscape|url\.PathEscape)$/,
+    regex: /^(?:regexp\.QuoteMeta)$/,
+    log: /^(?:strconv\.Quote)$/,
+    header: /^(?:strconv\.Quote|url\.QueryEscape)$/,
+  },
+  c: { path: /^(?:basename)$/ },
+  cpp: { path: /^(?:basename|.*::filename)$/ },
+};
+
+/** A user-written escaper/validator for injection kinds (`html_escape`, `sanitizeInput`, `escapeRegex`). */
+const NAMED_SANITIZER = /(?:escape|saniti[sz]|quote|encodeuri|urlencode|strip_?tags|clean_?input)/i;
+
+const INJECTION_KINDS: ReadonlySet<TaintKind> = new Set([
+  'sql',
+  'cmd',
+  'code',
+  'html',
+  'header',
+  'log',
+  'url',
+  'xpath',
+  'regex',
+  'redirect',
+]);
+
+const COMPARISON_OPS = new Set(['<', '<=', '>', '>=']);
+const EQUALITY_OPS = new Set(['==', '===', '!=', '!==']);
+
+export class TaintEngine {
+  private readonly memo = new Map<string, TaintValue>();
+  private readonly inProgress = new Set<string>();
+
+  constructor(private readonly model: FileModel) {}
+
+  /** Whether untrusted data reaches this expression (for a sink of `kind`). */
+  tainted(node: Node, kind: TaintKind): boolean {
+    return this.evaluate(node, kind, 0).tainted;
+  }
+
+  /** Whether the expression is a string assembled from untrusted data (an injection payload). */
+  built(node: Node, kind: TaintKind): boolean {
+    return this.evaluate(node, kind, 0).built;
+  }
+
+  /** Follows an identifier to the value last assigned to it (for constant checks); else the node. */
+  resolve(node: Node, depth = 0): Node {
+    if (depth > 6 || !this.model.profile.identifierTypes.has(node.type)) return node;
+    const b = this.latestBinding(node.text, node.startIndex);
+    if (!b?.value || b.kind === 'out' || b.kind === 'loop' || b.kind === 'stream') return node;
+    return this.resolve(b.value, depth + 1);
+  }
+
+  /** The most recent binding of a name visible at `at`. */
+  latestBinding(name: string, at: number): Binding | undefined {
+    for (const scope of this.model.scopesAt(at)) {
+      const list = scope.bindings.get(name);
+      if (list)
+        for (let i = list.length - 1; i >= 0; i--) {
+          const b = list[i];
+          if (b && b.at <= at) return b;
+        }
+      if (scope.params.includes(name)) return undefined;
+    }
+    return undefined;
+  }
+
+  /** All bindings of a name in the scopes visible at `at` (any position). */
+  bindingsOf(name: string, at: number): Binding[] {
+    return this.model.scopesAt(at).flatMap((s) => s.bindings.get(name) ?? []);
+  }
+
+  isParam(name: string, at: number): boolean {
+    return this.model.functionAt(at).params.includes(name);
+  }
+
+  private evaluate(node: Node, kind: TaintKind, depth: number): TaintValue {
+    if (depth > 60) return CLEAN;
+    const p = this.model.profile;
+    const type = node.type;
+    if (p.stringTypes.has(type) && !hasInterpolation(node)) return CLEAN;
+    if (p.numberTypes.has(type)) return CLEAN;
+    if (p.sourceNodeTypes.has(type) && p.sourcePattern.test(node.text)) return RAW;
+    if (p.identifierTypes.has(type)) {
+      if (isNameNotReference(node)) return CLEAN;
+      return this.variable(node.text, node.startIndex, kind, depth);
+    }
+    if (p.callTypes.has(type)) return this.call(node, kind, depth);
+    if (isComparison(node)) return CLEAN;
+    if (p.functionTypes.has(type)) return CLEAN;
+    let tainted = false;
+    let built = false;
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      const v = this.evaluate(child, kind, depth + 1);
+      if (v.tainted) tainted = true;
+      if (v.built) built = true;
+      if (tainted && built) break;
+    }
+    if (tainted && !built && isStringBuilding(node)) built = true;
+    return { tainted, built };
+  }
+
+  private call(node: Node, kind: TaintKind, depth: number): TaintValue {
+    const p = this.model.profile;
+    const call = readCall(this.model.language, node);
+    if (!call) return CLEAN;
+    const text = call.calleeText;
+    if (p.sourcePattern.test(node.text)) return RAW;
+    if (!NUMERIC_KINDS.has(kind) && p.neutralCalls.test(text)) return CLEAN;
+    if (isSanitizerCall(this.model.language, call.name, text, call.args, kind)) return CLEAN;
+    let tainted = false;
+    let built = false;
+    const parts = call.receiver ? [call.receiver, ...call.args, ...call.kwargs.values()] : [...call.args];
+    if (!call.receiver) for (const v of call.kwargs.values()) parts.push(v);
+    for (const a of parts) {
+      const v = this.evaluate(a, kind, depth + 1);
+      if (v.tainted) tainted = true;
+      if (v.built) built = true;
+    }
+    if (tainted && p.buildingCalls.test(text)) built = true;
+    return { tainted, built };
+  }
+
+  private variable(name: string, at: number, kind: TaintKind, depth: number): TaintValue {
+    for (const scope of this.model.scopesAt(at)) {
+      const list = scope.bindings.get(name) ?? [];
+      let acc: TaintValue = CLEAN;
+      for (let i = list.length - 1; i >= 0; i--) {
+        const b = list[i];
+        if (!b || b.at > at) continue;
+        const v = this.binding(b, kind, depth);
+        if (v.tainted && !this.guarded(name, b.at, at, kind, scope)) {
+          return { tainted: true, built: v.built || acc.built };
+        }
+        const unconditional =
+          (b.kind === 'assign' || b.kind === 'loop') && this.unconditionalFor(b.statement, at);
+        if (unconditional) return acc;
+      }
+      if (scope.params.includes(name)) {
+        if (this.guarded(name, scope.start, at, kind, scope)) return CLEAN;
+        return RAW;
+      }
+      if (list.length) return acc;
+    }
+    return CLEAN;
+  }
+
+  private binding(b: Binding, kind: TaintKind, depth: number): TaintValue {
+    const key = `${b.name}@${b.at}:${b.kind}:${kind}`;
+    const memo = this.memo.get(key);
+    if (memo) return memo;
+    if (this.inProgress.has(key) || !b.value) return CLEAN;
+    this.inProgress.add(key);
+    let v: TaintValue;
+    if (b.kind === 'out') {
+      // strcpy(dst, src) / snprintf(dst, n, fmt, args...): dst takes the other arguments' data.
+      const call = readCall(this.model.language, b.value);
+      v = CLEAN;
+      if (call && !isSanitizerCall(this.model.language, call.name, call.calleeText, call.args, kind)) {
+        if (/^(?:fgets|gets|read|recv|recvfrom|fread|getline)$/.test(call.calleeText)) v = RAW;
+        else {
+          for (const a of call.args.slice(1)) {
+            const av = this.evaluate(a, kind, depth + 1);
+            if (av.tainted) v = { tainted: true, built: v.built || av.built };
+          }
+          if (v.tainted && /printf|cat$/.test(call.calleeText)) v = { tainted: true, built: true };
+        }
+      }
+    } else if (b.kind === 'stream') {
+      v = this.evaluate(b.value, kind, depth + 1);
+      if (v.tainted) v = { tainted: true, built: true };
+    } else {
+      v = this.evaluate(b.value, kind, depth + 1);
+      if (b.kind === 'augment' && v.tainted) v = { tainted: true, built: true };
+    }
+    this.inProgress.delete(key);
+    this.memo.set(key, v);
+    return v;
+  }
+
+  /** True when the binding statement is not inside a branch that excludes the use at `at`. */
+  private unconditionalFor(statement: Node, at: number): boolean {
+    const branch = this.model.profile.branchTypes;
+    let n: Node | null = statement.parent;
+    while (n) {
+      if (this.model.profile.functionTypes.has(n.type)) return true;
+      if (branch.has(n.type) && n.type !== 'block') return n.startIndex <= at && at <= n.endIndex;
+      n = n.parent;
+    }
+    return true;
+  }
+
+  /** A validating `if` between `from` and the use at `at` cuts the flow of `name`. */
+  private guarded(name: string, from: number, at: number, kind: TaintKind, scope: FunctionInfo): boolean {
+    const p = this.model.profile;
+    for (const type of p.ifTypes) {
+      for (const stmt of this.model.nodesOfType(type)) {
+        if (stmt.startIndex < from || stmt.startIndex > at) continue;
+        if (stmt.startIndex < scope.start || stmt.endIndex > scope.end) continue;
+        const cond = stmt.childForFieldName('condition');
+        if (!cond || cond.endIndex > at) continue;
+        const inside = stmt.endIndex >= at;
+        if (!inside && !endsWithExit(stmt, p.exitStatementTypes, p.exitCalls, this.model.language)) continue;
+        if (this.conditionValidates(cond, name, kind, at)) return true;
+      }
+    }
+    return false;
+  }
+
+  private conditionValidates(cond: Node, name: string, kind: TaintKind, at: number): boolean {
+    const names = new Set([name]);
+    // A loop variable drawn from `name` (`for c in name`, `for (char c : name)`) validates `name`.
+    for (const scope of this.model.scopesAt(at))
+      for (const [v, list] of scope.bindings)
+        if (list.some((b) => b.kind === 'loop' && b.value && mentions(b.value, name))) names.add(v);
+    const p = this.model.profile;
+    const lang = this.model.language;
+    const stack: Node[] = [cond];
+    while (stack.length) {
+      const n = stack.pop();
+      if (!n) continue;
+      const op = operatorOf(n);
+      if (op && (COMPARISON_OPS.has(op) || EQUALITY_OPS.has(op) || op === 'in' || op === 'not in')) {
+        const operands = n.namedChildren.filter((c): c is Node => !!c);
+        if (operands.some((o) => [...names].some((nm) => mentions(o, nm)))) {
+          if (COMPARISON_OPS.has(op)) {
+            if (kind === 'index' || kind === 'format') return true;
+          } else if (op === 'in' || op === 'not in') {
+            return true;
+          } else if (operands.some((o) => p.stringTypes.has(o.type))) {
+            // Equality with a literal: an allow-list (`x == "asc"`), or a CR/LF check.
+            return true;
+          }
+        }
+      }
+      if (p.callTypes.has(n.type)) {
+        const call = readCall(lang, n);
+        if (call && !p.nonValidatorCalls.test(call.calleeText)) {
+          const subjects = call.receiver ? [call.receiver, ...call.args] : call.args;
+          if (subjects.some((s) => [...names].some((nm) => mentions(s, nm)))) return true;
+        }
+      }
+      for (const c of n.namedChildren) if (c) stack.push(c);
+    }
+    return false;
+  }
+}
+
+function isSanitizerCall(lang: Language, name: string, text: string, args: Node[], kind: TaintKind): boolean {
+  const table = SANITIZERS[lang][kind];
+  if (table?.test(text)) return true;
+  if (INJECTION_KINDS.has(kind) && name !== 'encode' && name !== 'decode' && NAMED_SANITIZER.test(name))
+    return true;
+  if (
+    (kind === 'header' || kind === 'log') &&
+    /^(?:replace|replaceAll|ReplaceAll|Replace|sub|translate|strip|splitlines|split)$/.test(name)
+  ) {
+    const argText = args.map((a) => a.text).join(' ');
+    if (/\\[nr]|\\x0[ad]|\\u000[ad]/i.test(argText) || name === 'splitlines') return true;
+  }
+  return false;
+}
+
+/** Identifier in a position that names something rather than reading a variable. */
+function isNameNotReference(node: Node): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  switch (parent.type) {
+    case 'keyword_argument':
+      return parent.childForFieldName('name')?.equals(node) ?? false;
+    case 'attribute':
+      return parent.childForFieldName('attribute')?.equals(node) ?? false;
+    case 'call':
+    case 'call_expression':
+      return parent.childForFieldName('function')?.equals(node) ?? false;
+    case 'function_definition':
+    case 'function_declaration':
+    case 'class_definition':
+      return parent.childForFieldName('name')?.equals(node) ?? false;
+    default:
+      return false;
+  }
+}
+
+function hasInterpolation(node: Node): boolean {
+  for (const c of node.namedChildren) if (c?.type === 'interpolation') return true;
+  return false;
+}
+
+function operatorOf(node: Node): string | undefined {
+  if (node.type === 'comparison_operator') {
+    // Python: `a in b`, `a not in b`, `a < b`: the operator tokens are unnamed children.
+    const ops = node.children.filter((c) => c && !c.isNamed).map((c) => c?.text ?? '');
+    return ops.join(' ').replace(/\s+/g, ' ') || undefined;
+  }
+  if (node.type === 'binary_expression') return node.childForFieldName('operator')?.text;
+  return undefined;
+}
+
+function isComparison(node: Node): boolean {
+  if (node.type === 'comparison_operator' || node.type === 'not_operator') return true;
+  if (node.type === 'unary_expression' && node.childForFieldName('operator')?.text === '!') return true;
+  const op = operatorOf(node);
+  return !!op && (COMPARISON_OPS.has(op) || EQUALITY_OPS.has(op) || op === '&&' || op === '||');
+}
+
+function isStringBuilding(node: Node): boolean {
+  switch (node.type) {
+    case 'string':
+    case 'template_string':
+      return true;
+    case 'binary_operator': {
+      const op = node.childForFieldName('operator')?.text;
+      return op === '+' || op === '%';
+    }
+    case 'binary_expression':
+      return (
+        node.childForFieldName('operator')?.text === '+' || node.childForFieldName('operator')?.text === '<<'
+      );
+    case 'augmented_assignment':
+    case 'augmented_assignment_expression':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Whether the subtree reads a variable named `name`. */
+export function mentions(node: Node, name: string): boolean {
+  if (node.type === 'identifier' || node.type === 'shorthand_property_identifier') return node.text === name;
+  if (!node.text.includes(name)) return false;
+  for (const c of node.namedChildren) if (c && mentions(c, name)) return true;
+  return false;
+}
+
+/** An `if` whose taken branch leaves the function or loop (return, raise, throw, exit()). */
+export function endsWithExit(
+  stmt: Node,
+  exits: ReadonlySet<string>,
+  exitCalls: RegExp,
+  lang: Language,
+): boolean {
+  const body = stmt.childForFieldName('consequence') ?? stmt.childForFieldName('body');
+  if (!body) return false;
+  const isExit = (n: Node | null | undefined): boolean => {
+    if (!n) return false;
+    if (exits.has(n.type)) return true;
+    if (n.type === 'expression_statement') {
+      const e = n.namedChildren[0];
+      if (e && (e.type === 'call' || e.type === 'call_expression')) {
+        const call = readCall(lang, e);
+        return !!call && exitCalls.test(call.calleeText);
+      }
+    }
+    if (n.type === 'block' || n.type === 'compound_statement' || n.type === 'statement_block') {
+      const stmts = n.namedChildren.filter((c) => c && c.type !== 'comment');
+      return isExit(stmts[stmts.length - 1]);
+    }
+    return false;
+  };
+  return isExit(body);
+}

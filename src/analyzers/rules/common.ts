@@ -1,0 +1,125 @@
+import type { Node } from 'web-tree-sitter';
+import type { Language } from '../../spec/language.ts';
+import type { CallSite } from '../engine/model.ts';
+import type { RuleContext } from '../engine/rule.ts';
+import type { TaintKind } from '../engine/taint.ts';
+
+/** Names that hold secrets or security decisions (for weak-randomness and hard-coded-credential rules). */
+export const SECRET_NAME =
+  /(?:^|_|\b|[a-z])(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|priv_?key|credential|auth|session|csrf|nonce|salt|otp|pin|iv)(?:$|_|\b|[A-Z0-9])/i;
+
+/** Credential-like variable names whose literal value is a hard-coded secret. */
+export const CREDENTIAL_NAME =
+  /^(?:[a-z0-9_]*_)?(?:password|passwd|pwd|pass|secret|secret_?key|api_?key|apikey|access_?key|auth_?token|private_?key|client_?secret|db_?password|token)$/i;
+
+/** A password-like name: the data being hashed is a password. */
+export const PASSWORD_NAME = /pass(?:word|wd|phrase)?|pwd/i;
+
+export const HTML_TAG = /<\/?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?\/?>|<[a-zA-Z][a-zA-Z0-9-]*\s*$/m;
+
+export const TIMESTAMP_CALL =
+  /datetime\.(?:now|utcnow|today)|time\.(?:time|strftime|ctime|asctime|localtime|gmtime)|strftime|isoformat|asctime|ctime\(|localtime\(|time\.Now\(\)|new Date\(|Date\.now\(|toISOString|std::chrono|put_time|timestamp/i;
+
+export function isLocalUrl(url: string): boolean {
+  return /^http:\/\/(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|[a-z0-9-]+\.local(?:host)?)(?:[:/]|$)/i.test(
+    url,
+  );
+}
+
+/**
+ * Where an injection payload is assembled: when the sink's argument is a variable holding a string
+ * built in the same function, its building expression (the earlier line the model chose); else the node.
+ */
+export function originOf(node: Node, ctx: RuleContext, kind: TaintKind): Node {
+  const r = ctx.resolve(node);
+  if (r !== node && !r.equals(node) && ctx.built(r, kind)) {
+    const fnA = ctx.model.functionAt(node.startIndex);
+    const fnB = ctx.model.functionAt(r.startIndex);
+    if (fnA === fnB) return r;
+  }
+  return node;
+}
+
+/** Text of a call's keyword argument or JS/Go option property (`verify=False`, `{ rejectUnauthorized: false }`). */
+export function optionText(call: CallSite, key: string): string | undefined {
+  const kw = call.kwargs.get(key);
+  if (kw) return kw.text;
+  for (const a of call.args) {
+    if (a.type !== 'object' && a.type !== 'dictionary') continue;
+    for (const p of a.namedChildren) {
+      if (!p || p.type !== 'pair') continue;
+      const k = p.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '');
+      if (k === key) return p.childForFieldName('value')?.text;
+    }
+  }
+  return undefined;
+}
+
+/** Distinct tainted identifiers that a string-building expression interpolates. */
+export function taintedParts(node: Node, ctx: RuleContext, kind: TaintKind): string[] {
+  const names = new Set<string>();
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n) continue;
+    if (ctx.model.profile.identifierTypes.has(n.type)) {
+      if (ctx.tainted(n, kind)) names.add(n.text);
+      continue;
+    }
+    if (ctx.model.profile.callTypes.has(n.type)) {
+      if (ctx.tainted(n, kind)) names.add(n.text);
+      continue;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return [...names];
+}
+
+/** Whether a string-building node is the outermost of its chain (report each expression once). */
+export function isOutermostBuild(node: Node): boolean {
+  const p = node.parent;
+  if (!p) return true;
+  if (p.type === node.type && (p.type === 'binary_operator' || p.type === 'binary_expression')) return false;
+  if (p.type === 'parenthesized_expression') return isOutermostBuild(p);
+  return true;
+}
+
+/** The literal (non-interpolated) text of a string-building expression. */
+export function literalText(node: Node, ctx: RuleContext): string {
+  const out: string[] = [];
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n) continue;
+    if (n.type === 'string_content' || n.type === 'string_fragment' || n.type === 'escape_sequence') {
+      out.push(n.text);
+      continue;
+    }
+    if (n.type === 'interpolation' || n.type === 'template_substitution') continue;
+    const s = ctx.model.profile.stringTypes.has(n.type) ? ctx.stringValue(n) : undefined;
+    if (s !== undefined) {
+      out.push(s);
+      continue;
+    }
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c) stack.push(c);
+    }
+  }
+  return out.join('');
+}
+
+export const ALL_LANGUAGES: readonly Language[] = ['python', 'c', 'cpp', 'go', 'javascript'];
+export const C_FAMILY: readonly Language[] = ['c', 'cpp'];
+
+/** Permission bits check shared by chmod / open / mkdir / umask rules. */
+export function permissionProblem(mode: number): { level: 'error' | 'note'; text: string } | undefined {
+  if (mode & 0o002)
+    return { level: 'error', text: `mode 0${mode.toString(8)} lets every user write the file` };
+  if (mode & 0o066)
+    return {
+      level: 'note',
+      text: `mode 0${mode.toString(8)} lets group/other users read or write it; use 0600 (0700 for directories) for private data`,
+    };
+  return undefined;
+}

@@ -1,0 +1,1014 @@
+import type { Node } from 'web-tree-sitter';
+import type { CallRule, QueryRule, Rule } from '../engine/rule.ts';
+import {
+  CREDENTIAL_NAME,
+  HTML_TAG,
+  isLocalUrl,
+  isOutermostBuild,
+  literalText,
+  originOf,
+  PASSWORD_NAME,
+  permissionProblem,
+  SECRET_NAME,
+  TIMESTAMP_CALL,
+  taintedParts,
+} from './common.ts';
+import { redosRisk } from './redos.ts';
+
+const PY = ['python'] as const;
+
+const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({ kind: 'call', languages: PY, ...r });
+const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
+  kind: 'query',
+  languages: PY,
+  ...r,
+});
+
+const REQUESTS =
+  /^(?:requests|httpx|session|s|client|http)\.(?:get|post|put|patch|delete|head|options|request)$|^(?:urllib\.request\.)?urlopen$|^urllib\.request\.Request$|^urllib2\.urlopen$/;
+
+/** String-building node types in Python (f-strings, concatenation, %, .format). */
+const BUILD_QUERY = `
+[(string (interpolation)) (binary_operator operator: ["+" "%"])] @report
+(call function: (attribute attribute: (identifier) @m (#eq? @m "format"))) @report`;
+
+export const PYTHON_RULES: Rule[] = [
+  call({
+    id: 'py.sql-injection',
+    cwe: ['CWE-89'],
+    severity: 'error',
+    title: 'SQL built from untrusted data',
+    message:
+      'SQL query built by string formatting from untrusted data: pass the values as query parameters (cursor.execute(sql, params)) instead.',
+    names: [
+      'execute',
+      'executemany',
+      'executescript',
+      'raw',
+      'read_sql',
+      'read_sql_query',
+      'mogrify',
+      'text',
+    ],
+    check: (c, ctx) => {
+      const q = c.args[0];
+      if (!q || (c.name === 'text' && !/^(?:sqlalchemy\.)?text$/.test(c.calleeText))) return false;
+      return ctx.built(q, 'sql') && { node: originOf(q, ctx, 'sql') };
+    },
+    examples: {
+      bad: ['def f(cur, name):\n    cur.execute(f"SELECT * FROM users WHERE name = \'{name}\'")\n'],
+      good: ['def f(cur, name):\n    cur.execute("SELECT * FROM users WHERE name = ?", (name,))\n'],
+    },
+  }),
+  call({
+    id: 'py.command-injection',
+    cwe: ['CWE-78'],
+    severity: 'error',
+    title: 'OS command built from untrusted data',
+    message:
+      'Untrusted data reaches a shell command: call subprocess.run([...]) with an argument list and shell=False (or shlex.quote each value).',
+    names: [
+      'system',
+      'popen',
+      'getoutput',
+      'getstatusoutput',
+      'call',
+      'run',
+      'Popen',
+      'check_output',
+      'check_call',
+      'spawnl',
+      'execl',
+    ],
+    check: (c, ctx) => {
+      const cmd = c.args[0];
+      if (!cmd) return false;
+      if (
+        /^(?:os\.system|os\.popen|commands\.\w+|subprocess\.getoutput|subprocess\.getstatusoutput)$/.test(
+          c.calleeText,
+        )
+      )
+        return ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
+      if (!/^subprocess\./.test(c.calleeText)) return false;
+      if (c.kwargs.get('shell')?.text === 'True')
+        return ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
+      // ['sh', '-c', cmd]: a shell again.
+      const r = ctx.resolve(cmd);
+      if (r.type === 'list' && /^\[\s*['"](?:\/bin\/)?(?:ba|z|da)?sh['"]\s*,\s*['"]-c['"]/.test(r.text))
+        return ctx.built(r, 'cmd');
+      return false;
+    },
+    examples: {
+      bad: [
+        'import os\ndef f(d):\n    os.system("ls " + d)\n',
+        'import subprocess\ndef f(d):\n    subprocess.check_output(f"ls {d}", shell=True)\n',
+      ],
+      good: ['import subprocess\ndef f(d):\n    subprocess.check_output(["ls", "-l", d])\n'],
+    },
+  }),
+  call({
+    id: 'py.code-injection',
+    cwe: ['CWE-95', 'CWE-94'],
+    severity: 'error',
+    title: 'eval/exec of untrusted data',
+    message:
+      'Untrusted data is evaluated as code: parse it instead (ast.literal_eval for literals, a small parser or an allow-list for expressions).',
+    names: ['eval', 'exec', 'compile'],
+    callee: /^(?:builtins\.)?(?:eval|exec|compile)$/,
+    check: (c, ctx) => ctx.tainted(c.args[0], 'code'),
+    examples: {
+      bad: ['def calc(expr):\n    return eval(expr)\n'],
+      good: [
+        'def calc(expr):\n    if not set(expr).issubset(set("0123456789+-*/ ")):\n        return None\n    return eval(expr)\n',
+        'import ast\ndef calc(expr):\n    return ast.literal_eval(expr)\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.path-traversal',
+    cwe: ['CWE-22'],
+    severity: 'error',
+    title: 'File path built from untrusted data',
+    message:
+      'A file path is built from untrusted data without confinement: resolve it (os.path.realpath) and check it stays under the base directory (os.path.commonpath), or use os.path.basename.',
+    names: [
+      'open',
+      'send_file',
+      'remove',
+      'unlink',
+      'rmtree',
+      'copyfile',
+      'copy',
+      'move',
+      'rename',
+      'listdir',
+      'read_text',
+      'read_bytes',
+      'write_text',
+      'write_bytes',
+      'FileResponse',
+      'Path',
+    ],
+    check: (c, ctx) => {
+      if (c.name === 'open' && c.receiver && !/^(?:io|os|codecs|builtins)$/.test(c.receiver.text))
+        return false;
+      const p = c.args[0] ?? c.kwargs.get('file');
+      if (!p) return false;
+      if (/^(?:read_text|read_bytes|write_text|write_bytes)$/.test(c.name)) {
+        return !!c.receiver && ctx.built(c.receiver, 'path') && { node: c.node };
+      }
+      return ctx.built(p, 'path') && { node: c.node };
+    },
+    examples: {
+      bad: [
+        'import os\ndef read(name, base):\n    path = os.path.join(base, name)\n    with open(path) as f:\n        return f.read()\n',
+      ],
+      good: [
+        'import os\ndef read(name, base):\n    path = os.path.abspath(os.path.join(base, name))\n    if not path.startswith(os.path.abspath(base) + os.sep):\n        return ""\n    with open(path) as f:\n        return f.read()\n',
+        'import os\ndef read(name, base):\n    with open(os.path.join(base, os.path.basename(name))) as f:\n        return f.read()\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.archive-extraction',
+    cwe: ['CWE-22'],
+    severity: 'error',
+    title: 'Archive extracted without checking member paths',
+    message:
+      'extractall() writes members wherever their names point ("../", absolute paths, links): check each member (or pass filter="data" on Python 3.12+) before extracting.',
+    names: ['extractall'],
+    check: (c) => !c.kwargs.has('filter') && !c.kwargs.has('members') && !(c.args.length >= 2),
+    examples: {
+      bad: ['import tarfile\ndef f(p, d):\n    with tarfile.open(p) as t:\n        t.extractall(d)\n'],
+      good: [
+        'import tarfile\ndef f(p, d):\n    with tarfile.open(p) as t:\n        t.extractall(d, filter="data")\n',
+      ],
+    },
+  }),
+  query({
+    id: 'py.xss',
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'HTML built from untrusted data',
+    message:
+      'Untrusted data is placed into HTML without escaping: escape it (html.escape / markupsafe.escape) or use an auto-escaping template.',
+    query: BUILD_QUERY,
+    check: (caps, ctx) => {
+      const n = caps.report;
+      if (!n || !isOutermostBuild(n)) return false;
+      return HTML_TAG.test(literalText(n, ctx)) && ctx.built(n, 'html');
+    },
+    examples: {
+      bad: ['def page(name):\n    return f"<h1>Hello {name}</h1>"\n'],
+      good: ['import html\ndef page(name):\n    return f"<h1>Hello {html.escape(name)}</h1>"\n'],
+    },
+  }),
+  call({
+    id: 'py.xss-template',
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'Untrusted data rendered as markup',
+    message:
+      'Untrusted data is marked safe or used as a template: pass it as a template variable (auto-escaped) instead.',
+    names: ['render_template_string', 'Markup', 'mark_safe', 'Template'],
+    check: (c, ctx) => ctx.tainted(c.args[0], 'html'),
+    examples: {
+      bad: [
+        'from flask import render_template_string, request\ndef f():\n    return render_template_string(request.args["t"])\n',
+      ],
+      good: [
+        'from flask import render_template_string, request\ndef f():\n    return render_template_string("<p>{{ t }}</p>", t=request.args["t"])\n',
+      ],
+    },
+  }),
+  query({
+    id: 'py.header-injection',
+    cwe: ['CWE-113'],
+    severity: 'error',
+    title: 'HTTP header value from untrusted data',
+    message:
+      'Untrusted data is stored in an HTTP header without removing CR/LF: strip "\\r" and "\\n" (or reject them) first.',
+    query: '(assignment left: (subscript value: (_) @obj) right: (_) @val) @report',
+    check: (caps, ctx) => !!caps.obj && /header/i.test(caps.obj.text) && ctx.tainted(caps.val, 'header'),
+    examples: {
+      bad: ['def f(resp, value):\n    resp.headers["X-Info"] = value\n'],
+      good: [
+        'def f(resp, value):\n    value = value.replace("\\r", "").replace("\\n", "")\n    resp.headers["X-Info"] = value\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.header-injection-call',
+    cwe: ['CWE-113'],
+    severity: 'error',
+    title: 'HTTP header value from untrusted data',
+    message: 'Untrusted data is set as an HTTP header without removing CR/LF: strip "\\r" and "\\n" first.',
+    names: ['add_header', 'set_header', 'putheader', 'send_header'],
+    check: (c, ctx) => ctx.tainted(c.args[1], 'header'),
+    examples: {
+      bad: ['def f(h, v):\n    h.send_header("X-A", v)\n'],
+      good: ['def f(h, v):\n    h.send_header("X-A", v.replace("\\n", ""))\n'],
+    },
+  }),
+  call({
+    id: 'py.log-injection',
+    cwe: ['CWE-117'],
+    severity: 'warning',
+    title: 'Untrusted data written to a log',
+    message:
+      'Untrusted data is logged without neutralizing line breaks: replace "\\r" and "\\n" (or log it with repr) so entries cannot be forged.',
+    names: ['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'log'],
+    callee:
+      /^(?:logging|log|logger|_logger|LOGGER|LOG|self\.log(?:ger)?|app\.logger|current_app\.logger)\.\w+$/,
+    check: (c, ctx) => c.args.some((a) => ctx.tainted(a, 'log')),
+    examples: {
+      bad: ['import logging\ndef f(user):\n    logging.info("login " + user)\n'],
+      good: ['import logging\ndef f(user):\n    logging.info("login %s", user.replace("\\n", " "))\n'],
+    },
+  }),
+  query({
+    id: 'py.log-forging',
+    cwe: ['CWE-117'],
+    severity: 'warning',
+    title: 'Log entry built from untrusted data',
+    message:
+      'A timestamped log entry is assembled from untrusted text that may contain line breaks: replace "\\r"/"\\n" in it first.',
+    query: BUILD_QUERY,
+    check: (caps, ctx) => {
+      const n = caps.report;
+      return !!n && isOutermostBuild(n) && TIMESTAMP_CALL.test(n.text) && ctx.built(n, 'log');
+    },
+    examples: {
+      bad: [
+        'import datetime\ndef entry(msg):\n    return f"[{datetime.datetime.now().isoformat()}] {msg}"\n',
+      ],
+      good: [
+        'import datetime\ndef entry(msg):\n    msg = msg.replace("\\n", " ").replace("\\r", " ")\n    return f"[{datetime.datetime.now().isoformat()}] {msg}"\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.redos',
+    cwe: ['CWE-1333'],
+    severity: 'warning',
+    title: 'Regular expression with catastrophic backtracking',
+    message: '', // filled by the check
+    names: ['compile', 'match', 'search', 'fullmatch', 'findall', 'finditer', 'sub', 'subn', 'split'],
+    callee: /^(?:re|regex)\.\w+$/,
+    check: (c, ctx) => {
+      const pattern = ctx.stringValue(c.args[0]);
+      const risk = pattern === undefined ? undefined : redosRisk(pattern);
+      return (
+        !!risk && {
+          node: c.args[0] ? ctx.resolve(c.args[0]) : c.node,
+          message: `Regular expression can backtrack catastrophically (${risk}): make the repetitions unambiguous or bound the input length.`,
+        }
+      );
+    },
+    examples: {
+      bad: ['import re\ndef f(s):\n    return re.match(r"^(a+)+$", s)\n'],
+      good: ['import re\ndef f(s):\n    return re.match(r"^a+$", s)\n'],
+    },
+  }),
+  call({
+    id: 'py.regex-injection',
+    cwe: ['CWE-400', 'CWE-1333'],
+    severity: 'error',
+    title: 'Regular expression from untrusted data',
+    message:
+      'An untrusted string is compiled as a regular expression (ReDoS, wrong matches): escape it with re.escape or match it as plain text.',
+    names: ['compile', 'match', 'search', 'fullmatch', 'findall', 'finditer', 'sub', 'subn', 'split'],
+    callee: /^(?:re|regex)\.\w+$/,
+    check: (c, ctx) => ctx.tainted(c.args[0], 'regex'),
+    examples: {
+      bad: ['import re\ndef f(p, s):\n    return re.search(p, s)\n'],
+      good: ['import re\ndef f(p, s):\n    return re.search(re.escape(p), s)\n'],
+    },
+  }),
+  call({
+    id: 'py.weak-hash',
+    cwe: ['CWE-328', 'CWE-327'],
+    severity: 'warning',
+    title: 'Weak hash algorithm',
+    message:
+      'MD5/SHA-1 are broken for security use: use SHA-256 or stronger (and a password hash such as argon2/bcrypt/scrypt for passwords).',
+    names: ['md5', 'sha1', 'new', 'MD5', 'SHA1', 'md4', 'MD4', 'MD2'],
+    check: (c, ctx) => {
+      if (c.kwargs.get('usedforsecurity')?.text === 'False') return false;
+      if (/^hashlib\.(?:md5|sha1|md4)$/.test(c.calleeText)) return true;
+      if (c.calleeText === 'hashlib.new')
+        return /^(?:md5|sha1|md4|md2|ripemd160)$/i.test(ctx.stringValue(c.args[0]) ?? '');
+      if (/^(?:MD5|SHA1|MD4|MD2|SHA)\.new$/.test(c.calleeText)) return true;
+      return /^hashes\.(?:MD5|SHA1)$/.test(c.calleeText);
+    },
+    examples: {
+      bad: [
+        'import hashlib\ndef f(x):\n    return hashlib.md5(x).hexdigest()\n',
+        'import hashlib\ndef f(x):\n    return hashlib.new("sha1", x).hexdigest()\n',
+      ],
+      good: ['import hashlib\ndef f(x):\n    return hashlib.sha256(x).hexdigest()\n'],
+    },
+  }),
+  call({
+    id: 'py.password-fast-hash',
+    cwe: ['CWE-916', 'CWE-328'],
+    severity: 'error',
+    title: 'Password hashed with a fast hash',
+    message:
+      'A password is hashed with a fast general-purpose hash: use argon2 (argon2.PasswordHasher), bcrypt or scrypt with a random salt.',
+    names: [
+      'sha256',
+      'sha512',
+      'sha384',
+      'sha224',
+      'sha1',
+      'md5',
+      'blake2b',
+      'blake2s',
+      'sha3_256',
+      'sha3_512',
+      'new',
+    ],
+    callee: /^(?:hashlib\.\w+|SHA\d+\.new)$/,
+    check: (c) => {
+      const data = c.args[c.calleeText === 'hashlib.new' ? 1 : 0];
+      if (!data || !PASSWORD_NAME.test(data.text)) return false;
+      // Part of a salted KDF input or an HMAC key derivation: left to the salt rule.
+      return !/pbkdf2|hmac|scrypt/i.test(c.node.parent?.text ?? '');
+    },
+    examples: {
+      bad: ['import hashlib\ndef f(password):\n    return hashlib.sha256(password.encode()).hexdigest()\n'],
+      good: [
+        'import argon2\ndef f(password):\n    return argon2.PasswordHasher().hash(password)\n',
+        'import hashlib\ndef f(cert):\n    return hashlib.sha256(cert.encode()).hexdigest()\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.weak-cipher',
+    cwe: ['CWE-327'],
+    severity: 'error',
+    title: 'Broken or risky cipher',
+    message:
+      'DES/3DES/RC4/Blowfish/ECB are broken or risky: use AES-GCM (or ChaCha20-Poly1305) with a random nonce.',
+    names: ['new', 'TripleDES', 'ARC4', 'Blowfish', 'IDEA', 'CAST5', 'ECB', 'SEED'],
+    check: (c) => {
+      if (/^(?:DES|DES3|ARC4|ARC2|Blowfish|CAST|XOR)\.new$/.test(c.calleeText)) return true;
+      if (/^(?:algorithms\.)?(?:TripleDES|ARC4|Blowfish|IDEA|CAST5|SEED)$/.test(c.calleeText)) return true;
+      if (/^(?:modes\.)?ECB$/.test(c.calleeText)) return true;
+      return /^AES\.new$/.test(c.calleeText) && /MODE_ECB/.test(c.args[1]?.text ?? '');
+    },
+    examples: {
+      bad: [
+        'from Crypto.Cipher import DES\ndef f(k):\n    return DES.new(k, DES.MODE_CBC)\n',
+        'from Crypto.Cipher import AES\ndef f(k):\n    return AES.new(k, AES.MODE_ECB)\n',
+      ],
+      good: ['from Crypto.Cipher import AES\ndef f(k):\n    return AES.new(k, AES.MODE_GCM)\n'],
+    },
+  }),
+  call({
+    id: 'py.static-iv',
+    cwe: ['CWE-329'],
+    severity: 'error',
+    title: 'Constant IV or nonce',
+    message:
+      'The IV/nonce is a constant: generate a fresh random one per encryption (get_random_bytes / os.urandom) and send it with the ciphertext.',
+    names: ['new', 'CBC', 'CFB', 'OFB', 'CTR', 'GCM'],
+    check: (c, ctx) => {
+      let iv: Node | undefined;
+      if (/^(?:AES|DES|DES3|Blowfish|ARC2|CAST)\.new$/.test(c.calleeText))
+        iv = c.kwargs.get('iv') ?? c.kwargs.get('nonce') ?? c.args[2];
+      else if (/^(?:modes\.)?(?:CBC|CFB|OFB|CTR|GCM)$/.test(c.calleeText)) iv = c.args[0];
+      return !!iv && ctx.isConstant(iv) && { node: ctx.resolve(iv) };
+    },
+    examples: {
+      bad: [
+        'from Crypto.Cipher import AES\ndef f(k):\n    iv = b"\\x00" * 16\n    return AES.new(k, AES.MODE_CBC, iv)\n',
+      ],
+      good: [
+        'from Crypto.Cipher import AES\nfrom Crypto.Random import get_random_bytes\ndef f(k):\n    iv = get_random_bytes(16)\n    return AES.new(k, AES.MODE_CBC, iv)\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.weak-key-size',
+    cwe: ['CWE-326'],
+    severity: 'error',
+    title: 'Key too short',
+    message:
+      'RSA/DSA keys shorter than 2048 bits can be broken: use at least 2048 (3072 for long-lived keys).',
+    names: ['generate', 'generate_private_key', 'generate_parameters', 'newkeys'],
+    check: (c, ctx) => {
+      const size =
+        c.kwargs.get('key_size') ??
+        c.kwargs.get('bits') ??
+        (c.calleeText.endsWith('generate_private_key') ? c.args[1] : c.args[0]);
+      if (
+        !/^(?:RSA|DSA|rsa|dsa|ElGamal)\.(?:generate|generate_private_key|generate_parameters|newkeys)$/.test(
+          c.calleeText,
+        )
+      )
+        return false;
+      const n = ctx.intValue(size);
+      return n !== undefined && n < 2048;
+    },
+    examples: {
+      bad: ['from Crypto.PublicKey import RSA\ndef f():\n    return RSA.generate(1024)\n'],
+      good: ['from Crypto.PublicKey import RSA\ndef f():\n    return RSA.generate(2048)\n'],
+    },
+  }),
+  call({
+    id: 'py.jwt-no-verify',
+    cwe: ['CWE-347'],
+    severity: 'error',
+    title: 'JWT decoded without verifying the signature',
+    message:
+      "The token's signature is not verified: call jwt.decode(token, key, algorithms=['HS256']) with verification on.",
+    names: ['decode'],
+    callee: /^(?:jwt|pyjwt|jose\.jwt)\.decode$/,
+    check: (c) => {
+      const opts = c.kwargs.get('options')?.text ?? '';
+      if (/verify_signature['"]\s*:\s*False/.test(opts)) return true;
+      if (c.kwargs.get('verify')?.text === 'False') return true;
+      if (/['"]none['"]/i.test(c.kwargs.get('algorithms')?.text ?? '')) return true;
+      return c.args.length < 2 && !c.kwargs.has('key');
+    },
+    examples: {
+      bad: ['import jwt\ndef f(t, k):\n    return jwt.decode(t, k, options={"verify_signature": False})\n'],
+      good: ['import jwt\ndef f(t, k):\n    return jwt.decode(t, k, algorithms=["HS256"])\n'],
+    },
+  }),
+  call({
+    id: 'py.insecure-tempfile',
+    cwe: ['CWE-377'],
+    severity: 'error',
+    title: 'Predictable temporary file name',
+    message:
+      'mktemp()/tempnam() return a name another process can create first: use tempfile.NamedTemporaryFile / mkstemp.',
+    names: ['mktemp', 'tempnam', 'tmpnam'],
+    callee: /^(?:tempfile\.mktemp|os\.tempnam|os\.tmpnam|mktemp)$/,
+    examples: {
+      bad: ['import tempfile\ndef f():\n    return tempfile.mktemp()\n'],
+      good: ['import tempfile\ndef f():\n    return tempfile.mkstemp()\n'],
+    },
+  }),
+  call({
+    id: 'py.unsafe-deserialization',
+    cwe: ['CWE-502'],
+    severity: 'error',
+    title: 'Unsafe deserialization',
+    message:
+      'This loader can construct arbitrary objects (code execution) from its input: use yaml.safe_load / json, or sign and verify the data.',
+    names: [
+      'load',
+      'loads',
+      'unsafe_load',
+      'full_load',
+      'load_all',
+      'unsafe_load_all',
+      'decode',
+      'read_pickle',
+      'Unpickler',
+    ],
+    check: (c) => {
+      const t = c.calleeText;
+      if (
+        /^(?:pickle|cPickle|_pickle|dill|marshal|shelve|jsonpickle|pandas|pd)\.(?:loads?|decode|read_pickle|Unpickler|open)$/.test(
+          t,
+        )
+      )
+        return true;
+      if (/^yaml\.(?:unsafe_load|unsafe_load_all|full_load)$/.test(t)) return true;
+      if (/^yaml\.(?:load|load_all)$/.test(t)) {
+        const loader = c.kwargs.get('Loader')?.text ?? c.args[1]?.text ?? '';
+        return !/Safe(?:Loader)?|CSafeLoader|BaseLoader/.test(loader);
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        'import yaml\ndef f(s):\n    return yaml.load(s, Loader=yaml.Loader)\n',
+        'import pickle\ndef f(b):\n    return pickle.loads(b)\n',
+      ],
+      good: ['import yaml\ndef f(s):\n    return yaml.safe_load(s)\n'],
+    },
+  }),
+  call({
+    id: 'py.xpath-injection',
+    cwe: ['CWE-643'],
+    severity: 'error',
+    title: 'XPath built from untrusted data',
+    message:
+      'Untrusted data is concatenated into an XPath expression: use XPath variables (root.xpath("//u[name=$n]", n=value)).',
+    names: ['xpath', 'XPath', 'find', 'findall', 'iterfind', 'findtext', 'evaluate'],
+    check: (c, ctx) => {
+      const q = c.args[0];
+      if (
+        !q ||
+        (c.name !== 'xpath' && c.name !== 'XPath' && !/etree|root|tree|doc|xml/i.test(c.receiver?.text ?? ''))
+      )
+        return false;
+      return ctx.built(q, 'xpath') && { node: originOf(q, ctx, 'xpath') };
+    },
+    examples: {
+      bad: ['def f(root, u):\n    q = f"//user[name=\'{u}\']"\n    return root.xpath(q)\n'],
+      good: ['def f(root, u):\n    return root.xpath("//user[name=$u]", u=u)\n'],
+    },
+  }),
+  call({
+    id: 'py.xxe',
+    cwe: ['CWE-611'],
+    severity: 'error',
+    title: 'XML parser resolves external entities',
+    message:
+      'The XML parser resolves external entities / loads DTDs from the network: set resolve_entities=False, no_network=True (or use defusedxml).',
+    names: ['XMLParser', 'setFeature'],
+    check: (c) => {
+      if (c.name === 'XMLParser')
+        return (
+          c.kwargs.get('resolve_entities')?.text === 'True' ||
+          c.kwargs.get('no_network')?.text === 'False' ||
+          c.kwargs.get('load_dtd')?.text === 'True'
+        );
+      return /feature_external_(?:ges|pes)/.test(c.args[0]?.text ?? '') && c.args[1]?.text === 'True';
+    },
+    examples: {
+      bad: [
+        'from lxml import etree\ndef f(x):\n    p = etree.XMLParser(resolve_entities=True)\n    return etree.fromstring(x, p)\n',
+      ],
+      good: [
+        'from lxml import etree\ndef f(x):\n    p = etree.XMLParser(resolve_entities=False, no_network=True)\n    return etree.fromstring(x, p)\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.insecure-permissions',
+    cwe: ['CWE-732'],
+    severity: 'warning',
+    title: 'File permissions too broad',
+    message: '',
+    names: ['chmod', 'open', 'mkdir', 'makedirs', 'umask', 'fchmod', 'lchmod'],
+    check: (c, ctx) => {
+      const t = c.calleeText;
+      if (!/^(?:os\.\w+|\w+\.chmod|\w+\.mkdir)$/.test(t) || (c.name === 'open' && t !== 'os.open'))
+        return false;
+      if (c.name === 'umask') {
+        const m = ctx.intValue(c.args[0]);
+        if (m === undefined || (m & 0o077) === 0o077) return false;
+        return {
+          message: `umask 0${m.toString(8)} leaves new files readable or writable by other users: use 0o077 for private data.`,
+          severity: (m & 0o002) === 0 ? 'error' : 'note',
+        };
+      }
+      const modeNode =
+        c.kwargs.get('mode') ??
+        (c.name === 'open'
+          ? c.args[2]
+          : c.name === 'chmod' && !c.receiver?.text.match(/^os$/) && c.args.length === 1
+            ? c.args[0]
+            : c.args[1]);
+      if (!modeNode) {
+        if (t === 'os.open' && /O_CREAT/.test(c.args[1]?.text ?? ''))
+          return {
+            message:
+              'os.open(..., O_CREAT) without a mode creates the file with mode 0777 & ~umask: pass 0o600 for private data.',
+          };
+        return false;
+      }
+      const mode = ctx.intValue(modeNode) ?? statMode(modeNode.text);
+      if (mode === undefined) return false;
+      const p = permissionProblem(mode);
+      return !!p && { message: `${p.text}.`, severity: p.level === 'error' ? 'error' : 'note' };
+    },
+    examples: {
+      bad: [
+        'import os\ndef f(p):\n    os.chmod(p, 0o777)\n',
+        'import os\ndef f(p):\n    return os.open(p, os.O_CREAT | os.O_WRONLY)\n',
+      ],
+      good: ['import os\ndef f(p):\n    os.chmod(p, 0o600)\n'],
+    },
+  }),
+  call({
+    id: 'py.ssrf',
+    cwe: ['CWE-918'],
+    severity: 'error',
+    title: 'Request to a URL built from untrusted data',
+    message:
+      'The request target is built from untrusted data: validate the host against an allow-list and only let the caller choose a path segment that you validate.',
+    names: ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'urlopen', 'Request'],
+    callee: REQUESTS,
+    check: (c, ctx) => {
+      const u = c.calleeText.endsWith('.request') ? c.args[1] : c.args[0];
+      return !!u && ctx.built(u, 'url');
+    },
+    examples: {
+      bad: ['import requests\ndef f(host):\n    return requests.get(f"https://{host}/api")\n'],
+      good: ['import requests\ndef f():\n    return requests.get("https://api.example.com/v1")\n'],
+    },
+  }),
+  query({
+    id: 'py.url-from-untrusted-parts',
+    cwe: ['CWE-918'],
+    severity: 'warning',
+    title: 'URL assembled from several unvalidated inputs',
+    message:
+      'A URL is assembled from several unvalidated inputs (host, path segments): validate each part (allow-list the host, restrict segments to [A-Za-z0-9-]).',
+    query: BUILD_QUERY,
+    check: (caps, ctx) => {
+      const n = caps.report;
+      if (!n || !isOutermostBuild(n)) return false;
+      const lit = literalText(n, ctx);
+      const urlish =
+        /:\/\//.test(lit) || /^\s*f?['"]?\{?\s*\w*(?:url|uri|endpoint|base|host)\w*/i.test(n.text);
+      return urlish && !/\s/.test(lit.trim()) && taintedParts(n, ctx, 'url').length >= 2;
+    },
+    examples: {
+      bad: ['def f(sub, domain):\n    return f"https://{sub}.{domain}"\n'],
+      good: [
+        'import re\ndef f(sub, domain):\n    if not re.match(r"^[a-z0-9-]+$", sub):\n        return f"https://{domain}"\n    return f"https://{sub}.{domain}"\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.incomplete-host-check',
+    cwe: ['CWE-20'],
+    severity: 'error',
+    title: 'Incomplete host check',
+    message:
+      'A host is checked with endswith()/substring without a dot boundary ("evil-example.com" passes): compare host == domain or host.endswith("." + domain).',
+    names: ['endswith'],
+    check: (c, ctx) => {
+      if (!c.receiver || !/netloc|host|domain/i.test(c.receiver.text)) return false;
+      const arg = c.args[0];
+      if (!arg) return false;
+      const lit = ctx.stringValue(arg);
+      if (lit !== undefined) return !lit.startsWith('.');
+      return !/['"]\.['"]|f['"]\.|\.\{|['"]\.\w/.test(ctx.resolve(arg).text);
+    },
+    examples: {
+      bad: ['from urllib.parse import urlparse\ndef f(u, d):\n    return urlparse(u).netloc.endswith(d)\n'],
+      good: [
+        'from urllib.parse import urlparse\ndef f(u, d):\n    h = urlparse(u).netloc\n    return h == d or h.endswith("." + d)\n',
+      ],
+    },
+  }),
+  query({
+    id: 'py.substring-host-check',
+    cwe: ['CWE-20'],
+    severity: 'error',
+    title: 'Host checked by substring',
+    message:
+      'A host is validated with a substring test ("in"): "example.com.evil.net" passes; parse the URL and compare the host exactly or by "." suffix.',
+    query: '(comparison_operator (_) @needle "in" (_) @hay) @report',
+    check: (caps) =>
+      !!caps.hay &&
+      /netloc|hostname|host\b/i.test(caps.hay.text) &&
+      !!caps.needle &&
+      !/^['"]/.test(caps.needle.text),
+    examples: {
+      bad: ['def f(t, d):\n    return d in t.netloc\n'],
+      good: ['def f(t, d):\n    return t.netloc == d\n'],
+    },
+  }),
+  call({
+    id: 'py.open-redirect',
+    cwe: ['CWE-601'],
+    severity: 'error',
+    title: 'Redirect to an untrusted URL',
+    message:
+      'The redirect target comes from untrusted data: allow only relative paths or hosts from an allow-list.',
+    names: ['redirect', 'HttpResponseRedirect', 'RedirectResponse'],
+    check: (c, ctx) => ctx.tainted(c.args[0], 'redirect'),
+    examples: {
+      bad: ['from flask import redirect, request\ndef f():\n    return redirect(request.args.get("next"))\n'],
+      good: ['from flask import redirect, url_for\ndef f():\n    return redirect(url_for("index"))\n'],
+    },
+  }),
+  call({
+    id: 'py.tls-no-verify',
+    cwe: ['CWE-295'],
+    severity: 'error',
+    title: 'TLS certificate verification disabled',
+    message:
+      'Certificate verification is turned off, so any server can impersonate the peer: keep verify=True (pass a CA bundle if needed).',
+    names: [
+      'get',
+      'post',
+      'put',
+      'patch',
+      'delete',
+      'head',
+      'request',
+      'Session',
+      '_create_unverified_context',
+      'Client',
+      'AsyncClient',
+    ],
+    check: (c) => c.name === '_create_unverified_context' || c.kwargs.get('verify')?.text === 'False',
+    examples: {
+      bad: ['import requests\ndef f(u):\n    return requests.get(u, verify=False)\n'],
+      good: ['import requests\ndef f(u):\n    return requests.get(u, timeout=5)\n'],
+    },
+  }),
+  query({
+    id: 'py.tls-no-verify-setting',
+    cwe: ['CWE-295'],
+    severity: 'error',
+    title: 'TLS certificate verification disabled',
+    message: 'Certificate or host-name checks are turned off: keep CERT_REQUIRED and check_hostname=True.',
+    query:
+      '[(assignment left: (attribute attribute: (identifier) @a (#any-of? @a "check_hostname" "verify_mode")) right: (_) @v) (keyword_argument name: (identifier) @a (#eq? @a "cert_reqs") value: (_) @v)] @report',
+    check: (caps) => /^(?:False|ssl\.CERT_NONE|CERT_NONE|['"]CERT_NONE['"])$/.test(caps.v?.text ?? ''),
+    examples: {
+      bad: [
+        'import ssl\nctx = ssl.create_default_context()\nctx.check_hostname = False\nctx.verify_mode = ssl.CERT_NONE\n',
+      ],
+      good: ['import ssl\nctx = ssl.create_default_context()\nctx.check_hostname = True\n'],
+    },
+  }),
+  call({
+    id: 'py.cleartext-http',
+    cwe: ['CWE-319'],
+    severity: 'warning',
+    title: 'Clear-text protocol',
+    message: 'Data is sent over an unencrypted protocol (http://, FTP, telnet): use https:// / SFTP / SSH.',
+    names: [
+      'get',
+      'post',
+      'put',
+      'patch',
+      'delete',
+      'head',
+      'request',
+      'urlopen',
+      'Request',
+      'FTP',
+      'Telnet',
+      'HTTPConnection',
+    ],
+    check: (c, ctx) => {
+      if (/^(?:ftplib\.FTP|telnetlib\.Telnet|FTP|Telnet)$/.test(c.calleeText)) return true;
+      if (/^(?:http\.client\.)?HTTPConnection$/.test(c.calleeText))
+        return !/^['"](?:localhost|127\.)/.test(c.args[0]?.text ?? '');
+      if (!REQUESTS.test(c.calleeText)) return false;
+      const u = ctx.stringValue(c.calleeText.endsWith('.request') ? c.args[1] : c.args[0]);
+      return !!u && /^http:\/\//i.test(u) && !isLocalUrl(u);
+    },
+    examples: {
+      bad: ['import requests\ndef f(d):\n    return requests.post("http://api.example.com/login", data=d)\n'],
+      good: [
+        'import requests\ndef f(d):\n    return requests.post("https://api.example.com/login", data=d)\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.weak-random',
+    cwe: ['CWE-338', 'CWE-330'],
+    severity: 'warning',
+    title: 'Predictable random value for a secret',
+    message:
+      'The random module is predictable: generate tokens, keys, salts and passwords with secrets (secrets.token_bytes / token_urlsafe / choice).',
+    names: [
+      'random',
+      'randint',
+      'choice',
+      'choices',
+      'randrange',
+      'getrandbits',
+      'sample',
+      'uniform',
+      'shuffle',
+      'randbytes',
+    ],
+    callee: /^random\.\w+$/,
+    check: (c) => {
+      const fn = c.node;
+      let n: Node | null = fn.parent;
+      for (let i = 0; n && i < 6; i++, n = n.parent) {
+        if (n.type === 'assignment') return SECRET_NAME.test(n.childForFieldName('left')?.text ?? '');
+        if (n.type === 'function_definition')
+          return SECRET_NAME.test(n.childForFieldName('name')?.text ?? '');
+        if (n.type === 'keyword_argument') return SECRET_NAME.test(n.childForFieldName('name')?.text ?? '');
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        'import random\ndef f():\n    token = "".join(random.choice("abc") for _ in range(16))\n    return token\n',
+      ],
+      good: [
+        'import secrets\ndef f():\n    token = secrets.token_urlsafe(16)\n    return token\n',
+        'import random\ndef f(items):\n    pick = random.choice(items)\n    return pick\n',
+      ],
+    },
+  }),
+  query({
+    id: 'py.hardcoded-credential',
+    cwe: ['CWE-798', 'CWE-259'],
+    severity: 'warning',
+    title: 'Hard-coded credential',
+    message:
+      'A password, key or token is written in the source: read it from the environment or a secret store.',
+    query:
+      '[(assignment left: (identifier) @name right: (string) @value) (assignment left: (attribute attribute: (identifier) @name) right: (string) @value) (keyword_argument name: (identifier) @name value: (string) @value)] @report',
+    check: (caps, ctx) => {
+      const v = ctx.stringValue(caps.value);
+      return (
+        !!caps.name &&
+        CREDENTIAL_NAME.test(caps.name.text) &&
+        !!v &&
+        v.length >= 4 &&
+        !/^(?:[A-Z_]+|\$\{.*\}|<.*>|\*+|x+|changeme|null|none|your.*)$/i.test(v) && { node: caps.value }
+      );
+    },
+    examples: {
+      bad: ['DB_PASSWORD = "hunter22"\n', 'connect(host="db", password="s3cret!")\n'],
+      good: ['import os\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'],
+    },
+  }),
+  query({
+    id: 'py.debug-enabled',
+    cwe: ['CWE-215', 'CWE-489'],
+    severity: 'warning',
+    title: 'Debug mode enabled',
+    message:
+      'Debug mode exposes an interactive debugger and stack traces: turn it off in deployed code (read it from configuration).',
+    query:
+      '[(call function: (attribute attribute: (identifier) @m (#eq? @m "run")) arguments: (argument_list (keyword_argument name: (identifier) @k (#eq? @k "debug") value: (true)))) (expression_statement (assignment left: (identifier) @k (#eq? @k "DEBUG") right: (true))) (assignment left: (attribute attribute: (identifier) @k (#eq? @k "debug")) right: (true))] @report',
+    examples: {
+      bad: ['from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n'],
+      good: ['from flask import Flask\napp = Flask(__name__)\napp.run(debug=False)\n'],
+    },
+  }),
+  call({
+    id: 'py.error-exposure',
+    cwe: ['CWE-209'],
+    severity: 'warning',
+    title: 'Stack trace or exception text sent to the client',
+    message:
+      'Exception details are returned to the client: log them server-side and return a generic error message.',
+    names: [
+      'format_exc',
+      'format_exception',
+      'jsonify',
+      'make_response',
+      'Response',
+      'JsonResponse',
+      'HttpResponse',
+    ],
+    check: (c) => {
+      if (c.name === 'format_exc' || c.name === 'format_exception') {
+        let n: Node | null = c.node.parent;
+        for (let i = 0; n && i < 6; i++, n = n.parent) if (n.type === 'return_statement') return true;
+        return false;
+      }
+      let n: Node | null = c.node.parent;
+      let exc: string | undefined;
+      for (let i = 0; n && i < 12; i++, n = n.parent)
+        if (n.type === 'except_clause') {
+          exc = /\bas\s+(\w+)/.exec(n.text.split('\n')[0] ?? '')?.[1];
+          break;
+        }
+      if (!exc) return false;
+      return new RegExp(`\\b(?:str|repr)\\(\\s*${exc}\\s*\\)|\\{${exc}\\}|traceback`).test(
+        c.argList?.text ?? '',
+      );
+    },
+    examples: {
+      bad: [
+        'from flask import jsonify\ndef f():\n    try:\n        work()\n    except Exception as e:\n        return jsonify(error=str(e)), 500\n',
+      ],
+      good: [
+        'from flask import jsonify\ndef f():\n    try:\n        work()\n    except Exception:\n        return jsonify(error="internal error"), 500\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.predictable-salt',
+    cwe: ['CWE-760'],
+    severity: 'error',
+    title: 'Constant or predictable salt',
+    message:
+      'The salt is constant or derived from other data: generate a random salt per password (os.urandom(16) / secrets.token_bytes) and store it.',
+    names: [
+      'pbkdf2_hmac',
+      'scrypt',
+      'hashpw',
+      'PBKDF2',
+      'Scrypt',
+      'PBKDF2HMAC',
+      'hash_secret',
+      'hash_password',
+    ],
+    check: (c, ctx) => {
+      let salt: Node | undefined = c.kwargs.get('salt');
+      if (!salt) {
+        if (c.name === 'pbkdf2_hmac') salt = c.args[2];
+        else if (c.name === 'hashpw' || c.name === 'PBKDF2') salt = c.args[1];
+        else if (c.name === 'scrypt') salt = c.args[1];
+      }
+      if (!salt) return false;
+      const r = ctx.resolve(salt);
+      if (ctx.isConstant(salt)) return { node: r };
+      if (
+        r.type === 'call' &&
+        /^hashlib\.\w+|^\w+\.(?:digest|hexdigest|encode)$/.test(
+          r.childForFieldName('function')?.text ?? '',
+        ) &&
+        !/urandom|random|token|gensalt/.test(r.text)
+      )
+        return {
+          node: r,
+          message:
+            'The salt is derived from other data (a hash of the input), so equal inputs share a salt: use a random salt per password.',
+        };
+      return false;
+    },
+    examples: {
+      bad: [
+        'import hashlib\ndef f(pw):\n    salt = b"\\x00" * 16\n    return hashlib.pbkdf2_hmac("sha256", pw, salt, 100000)\n',
+        'import hashlib\ndef f(user, pw):\n    salt = hashlib.sha256(user.encode()).digest()\n    return hashlib.pbkdf2_hmac("sha256", pw, salt, 100000)\n',
+      ],
+      good: [
+        'import hashlib, os\ndef f(pw):\n    salt = os.urandom(16)\n    return hashlib.pbkdf2_hmac("sha256", pw, salt, 100000)\n',
+      ],
+    },
+  }),
+  query({
+    id: 'py.nosql-injection',
+    cwe: ['CWE-943'],
+    severity: 'error',
+    title: 'NoSQL query operator from untrusted data',
+    message:
+      'Untrusted data reaches a $where/$regex query operator: query with plain field values and validate their type.',
+    query: '(pair key: (string) @k value: (_) @v) @report',
+    check: (caps, ctx) =>
+      /^['"]\$(?:where|regex|expr|function)['"]$/.test(caps.k?.text ?? '') && ctx.tainted(caps.v, 'sql'),
+    examples: {
+      bad: ['def f(coll, name):\n    return coll.find({"$where": "this.name == \'" + name + "\'"})\n'],
+      good: ['def f(coll, name):\n    return coll.find({"name": str(name)})\n'],
+    },
+  }),
+];
+
+function statMode(text: string): number | undefined {
+  const bits: Record<string, number> = {
+    S_IRWXU: 0o700,
+    S_IRUSR: 0o400,
+    S_IWUSR: 0o200,
+    S_IXUSR: 0o100,
+    S_IRWXG: 0o070,
+    S_IRGRP: 0o040,
+    S_IWGRP: 0o020,
+    S_IXGRP: 0o010,
+    S_IRWXO: 0o007,
+    S_IROTH: 0o004,
+    S_IWOTH: 0o002,
+    S_IXOTH: 0o001,
+  };
+  const names = text.match(/S_I[RWX](?:USR|GRP|OTH|WXU|WXG|WXO)/g);
+  if (!names) return undefined;
+  return names.reduce((m, n) => m | (bits[n] ?? 0), 0);
+}
+
+export { statMode };
