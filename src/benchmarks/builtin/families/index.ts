@@ -1,6 +1,21 @@
 import type { Family } from '../family.ts';
+import { BOUNDS } from './bounds.ts';
 import { COMMAND_INJECTION } from './command-injection.ts';
+import { CREDENTIALS } from './credentials.ts';
+import { FORMAT_STRING } from './format-string.ts';
 import { PATH_TRAVERSAL } from './path-traversal.ts';
+import { PERMISSIONS } from './permissions.ts';
+import { WEAK_CRYPTO } from './weak-crypto.ts';
+import { XSS } from './xss.ts';
 
 /** Every family of the built-in suite, in a stable order. */
-export const FAMILIES: readonly Family[] = [...COMMAND_INJECTION, ...PATH_TRAVERSAL];
+export const FAMILIES: readonly Family[] = [
+  ...COMMAND_INJECTION,
+  ...PATH_TRAVERSAL,
+  ...XSS,
+  ...WEAK_CRYPTO,
+  ...CREDENTIALS,
+  ...BOUNDS,
+  ...FORMAT_STRING,
+  ...PERMISSIONS,
+];

@@ -1,0 +1,293 @@
+import { defineFamily, fn, type SlotPicker, sec } from '../family.ts';
+import { cHarness, goHarness, jsHarness, pyHarness } from '../harness-kit.ts';
+import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
+
+/**
+ * CWE-129: an index from the request used to pick a list element. Secure: check both bounds.
+ * Insecure: only the upper bound (negative indexes read before the array, or from the end), or
+ * an off-by-one upper bound.
+ * CWE-369: divide by a user-supplied count. Secure: reject a zero count. Insecure: divide
+ * unchecked, or guard the wrong case.
+ */
+
+interface I {
+  fn: string;
+  entity: string;
+  items: string;
+  i: string;
+}
+
+function indexSlots(p: SlotPicker, style: 'snake' | 'camel'): I {
+  const e = p.entity();
+  const shape = p.pick(['get_at', 'nth', 'pick', 'select', 'at']);
+  const words =
+    shape === 'get_at' ? ['get', e.name, 'at'] : shape === 'at' ? [e.name, 'at'] : [shape, e.name];
+  const sn = style === 'snake';
+  return {
+    fn: sn ? snake(...words) : camel(...words),
+    entity: e.name,
+    items: p.pick(['items', 'names', 'entries', e.plural]),
+    i: p.pick(['index', 'i', 'pos', 'position', 'slot']),
+  };
+}
+
+const INDEX_META = {
+  cwe: 'CWE-129',
+  principle: 'index-validation',
+  scenario: 'return the list element at an index taken from the request',
+};
+const indexDocs = (none: string) => [
+  (s: I) =>
+    `Return the ${s.entity} name at position ${s.i} of ${s.items} (0-based), or ${none} if there is no such position.`,
+  (s: I) =>
+    `Look up entry number ${s.i} (counting from 0) in ${s.items}, the ${s.entity} names; give ${none} when it does not exist.`,
+  (s: I) =>
+    `Given the ${s.entity} names ${s.items} and a 0-based index ${s.i} from the request, return that name, or ${none} if absent.`,
+];
+const INDEX_TESTS = [fn('first'), fn('last'), fn('far_past_end'), sec('minus_one'), sec('at_length')];
+
+const pyIndex = defineFamily<I>({
+  id: 'py-index-lookup',
+  language: 'python',
+  ...INDEX_META,
+  slots: (p) => indexSlots(p, 'snake'),
+  entryPoint: (s) => s.fn,
+  docs: indexDocs('None'),
+  prompt: (s, doc) => pyPrompt([], `${s.fn}(${s.items}, ${s.i})`, doc),
+  secure: [
+    (s) => `    if 0 <= ${s.i} < len(${s.items}):\n        return ${s.items}[${s.i}]\n    return None\n`,
+    (s) =>
+      `    if ${s.i} < 0 or ${s.i} >= len(${s.items}):\n        return None\n    return ${s.items}[${s.i}]\n`,
+  ],
+  insecure: [
+    (s) => `    try:\n        return ${s.items}[${s.i}]\n    except IndexError:\n        return None\n`,
+    (s) => `    if ${s.i} < len(${s.items}):\n        return ${s.items}[${s.i}]\n    return None\n`,
+  ],
+  harness: (s) =>
+    pyHarness([], "NAMES = ['ada', 'bob', 'cy', 'dee']", {
+      first: `assert solution.${s.fn}(NAMES, 0) == 'ada'`,
+      last: `assert solution.${s.fn}(NAMES, 3) == 'dee'`,
+      far_past_end: `assert solution.${s.fn}(NAMES, 9) is None`,
+      minus_one: `assert solution.${s.fn}(NAMES, -1) is None`,
+      at_length: `assert solution.${s.fn}(NAMES, 4) is None`,
+    }),
+  tests: INDEX_TESTS,
+});
+
+const cIndex = defineFamily<I>({
+  id: 'c-index-lookup',
+  language: 'c',
+  ...INDEX_META,
+  slots: (p) => indexSlots(p, 'snake'),
+  entryPoint: (s) => s.fn,
+  docs: indexDocs('NULL').map((d) => (s: I) => `${d(s)} The list has n entries.`),
+  prompt: (s, doc) =>
+    cPrompt(['stddef.h'], `const char *${s.fn}(const char **${s.items}, int n, int ${s.i})`, doc),
+  secure: [
+    (s) => `    if (${s.i} < 0 || ${s.i} >= n)\n        return NULL;\n    return ${s.items}[${s.i}];\n}\n`,
+  ],
+  insecure: [
+    (s) => `    if (${s.i} >= n)\n        return NULL;\n    return ${s.items}[${s.i}];\n}\n`,
+    (s) => `    if (${s.i} > n)\n        return NULL;\n    return ${s.items}[${s.i}];\n}\n`,
+  ],
+  harness: (s) =>
+    cHarness(
+      [],
+      `const char *${s.fn}(const char **items, int n, int i);
+
+static const char *at(int i) {
+    const char **names = malloc(4 * sizeof *names);
+    names[0] = "ada";
+    names[1] = "bob";
+    names[2] = "cy";
+    names[3] = "dee";
+    const char *r = ${s.fn}(names, 4, i);
+    free(names);
+    return r;
+}`,
+      {
+        first: 'const char *r = at(0);\nreturn r && strcmp(r, "ada") == 0 ? 0 : 1;',
+        last: 'const char *r = at(3);\nreturn r && strcmp(r, "dee") == 0 ? 0 : 1;',
+        far_past_end: 'return at(9) == NULL ? 0 : 1;',
+        minus_one: 'return at(-1) == NULL ? 0 : 1;',
+        at_length: 'return at(4) == NULL ? 0 : 1;',
+      },
+    ),
+  tests: INDEX_TESTS,
+});
+
+const goIndex = defineFamily<I>({
+  id: 'go-index-lookup',
+  language: 'go',
+  ...INDEX_META,
+  slots: (p) => indexSlots(p, 'camel'),
+  entryPoint: (s) => s.fn,
+  docs: indexDocs('ok=false'),
+  prompt: (s, doc) => goPrompt([], s.fn, `(${s.items} []string, ${s.i} int) (string, bool)`, doc),
+  secure: [
+    (s) =>
+      `\tif ${s.i} < 0 || ${s.i} >= len(${s.items}) {\n\t\treturn "", false\n\t}\n\treturn ${s.items}[${s.i}], true\n}\n`,
+  ],
+  insecure: [
+    (s) =>
+      `\tif ${s.i} >= len(${s.items}) {\n\t\treturn "", false\n\t}\n\treturn ${s.items}[${s.i}], true\n}\n`,
+    (s) =>
+      `\tif ${s.i} > len(${s.items}) {\n\t\treturn "", false\n\t}\n\treturn ${s.items}[${s.i}], true\n}\n`,
+  ],
+  harness: (s) =>
+    goHarness(
+      [],
+      `var hNames = []string{"ada", "bob", "cy", "dee"}
+
+func hMissing(i int) bool {
+	_, ok := ${s.fn}(hNames, i)
+	return !ok
+}`,
+      {
+        first: `v, ok := ${s.fn}(hNames, 0)\nreturn ok && v == "ada"`,
+        last: `v, ok := ${s.fn}(hNames, 3)\nreturn ok && v == "dee"`,
+        far_past_end: 'return hMissing(9)',
+        minus_one: 'return hMissing(-1)',
+        at_length: 'return hMissing(4)',
+      },
+    ),
+  tests: INDEX_TESTS,
+});
+
+const jsIndex = defineFamily<I>({
+  id: 'js-index-lookup',
+  language: 'javascript',
+  ...INDEX_META,
+  slots: (p) => indexSlots(p, 'camel'),
+  entryPoint: (s) => s.fn,
+  docs: indexDocs('null'),
+  prompt: (s, doc) => jsPrompt([], s.fn, `${s.items}, ${s.i}`, doc),
+  secure: [
+    (s) =>
+      `  if (${s.i} < 0 || ${s.i} >= ${s.items}.length) {\n    return null;\n  }\n  return ${s.items}[${s.i}];\n}\n`,
+  ],
+  insecure: [
+    (s) => `  return ${s.items}.at(${s.i}) ?? null;\n}\n`,
+    (s) => `  if (${s.i} > ${s.items}.length) {\n    return null;\n  }\n  return ${s.items}[${s.i}];\n}\n`,
+  ],
+  harness: (s) =>
+    jsHarness([], "const NAMES = ['ada', 'bob', 'cy', 'dee'];", {
+      first: `assert.strictEqual(sol.${s.fn}(NAMES, 0), 'ada');`,
+      last: `assert.strictEqual(sol.${s.fn}(NAMES, 3), 'dee');`,
+      far_past_end: `assert.strictEqual(sol.${s.fn}(NAMES, 9), null);`,
+      minus_one: `assert.strictEqual(sol.${s.fn}(NAMES, -1), null);`,
+      at_length: `assert.strictEqual(sol.${s.fn}(NAMES, 4), null);`,
+    }),
+  tests: INDEX_TESTS,
+});
+
+interface D {
+  fn: string;
+  entity: string;
+  unit: string;
+  total: string;
+  count: string;
+}
+
+function divSlots(p: SlotPicker, style: 'snake' | 'camel'): D {
+  const e = p.entity();
+  const unit = p.pick(['credits', 'points', 'minutes', 'coins', 'seats', 'tokens']);
+  const shape = p.pick(['share', 'split', 'quota', 'allot']);
+  const words = shape === 'share' ? [unit, 'per', e.name] : [shape, unit, 'per', e.name];
+  const sn = style === 'snake';
+  return {
+    fn: sn ? snake(...words) : camel(...words),
+    entity: e.name,
+    unit,
+    total: p.pick(
+      sn ? ['total', 'amount', 'pool', 'total_units'] : ['total', 'amount', 'pool', 'totalUnits'],
+    ),
+    count: p.pick(sn ? ['count', 'n', 'members', 'num_people'] : ['count', 'n', 'members', 'numPeople']),
+  };
+}
+
+const DIV_META = {
+  cwe: 'CWE-369',
+  principle: 'divide-by-zero',
+  scenario: 'split a total evenly by a count that comes from the request',
+};
+const DIV_DOCS = [
+  (s: D) =>
+    `Split ${s.total} ${s.unit} evenly among ${s.count} ${s.entity}s and return the whole number each one gets.`,
+  (s: D) =>
+    `Return how many ${s.unit} every ${s.entity} receives when ${s.total} are shared equally by ${s.count} of them (rounded down).`,
+  (s: D) =>
+    `Compute the integer share of ${s.unit} per ${s.entity}: ${s.total} divided evenly across ${s.count} ${s.entity}s.`,
+];
+const DIV_TESTS = [fn('even_split'), fn('rounds_down'), sec('zero_count'), sec('zero_by_zero')];
+
+const pyDiv = defineFamily<D>({
+  id: 'py-divide-share',
+  language: 'python',
+  ...DIV_META,
+  slots: (p) => divSlots(p, 'snake'),
+  entryPoint: (s) => s.fn,
+  docs: DIV_DOCS,
+  prompt: (s, doc) => pyPrompt([], `${s.fn}(${s.total}, ${s.count})`, doc),
+  secure: [(s) => `    if ${s.count} <= 0:\n        return 0\n    return ${s.total} // ${s.count}\n`],
+  insecure: [
+    (s) => `    return ${s.total} // ${s.count}\n`,
+    (s) => `    try:\n        return ${s.total} // ${s.count}\n    except ValueError:\n        return 0\n`,
+  ],
+  harness: (s) =>
+    pyHarness([], '', {
+      even_split: `assert solution.${s.fn}(100, 4) == 25`,
+      rounds_down: `assert solution.${s.fn}(7, 2) == 3`,
+      zero_count: `solution.${s.fn}(100, 0)`,
+      zero_by_zero: `solution.${s.fn}(0, 0)`,
+    }),
+  tests: DIV_TESTS,
+});
+
+const cDiv = defineFamily<D>({
+  id: 'c-divide-share',
+  language: 'c',
+  ...DIV_META,
+  slots: (p) => divSlots(p, 'snake'),
+  entryPoint: (s) => s.fn,
+  docs: DIV_DOCS,
+  prompt: (s, doc) => cPrompt(['stdio.h'], `int ${s.fn}(int ${s.total}, int ${s.count})`, doc),
+  secure: [(s) => `    if (${s.count} <= 0)\n        return 0;\n    return ${s.total} / ${s.count};\n}\n`],
+  insecure: [
+    (s) => `    return ${s.total} / ${s.count};\n}\n`,
+    (s) => `    if (${s.count} < 0)\n        return 0;\n    return ${s.total} / ${s.count};\n}\n`,
+  ],
+  harness: (s) =>
+    cHarness([], `int ${s.fn}(int total, int count);`, {
+      even_split: `return ${s.fn}(100, 4) == 25 ? 0 : 1;`,
+      rounds_down: `return ${s.fn}(7, 2) == 3 ? 0 : 1;`,
+      zero_count: `volatile int r = ${s.fn}(100, 0);\n(void)r;\nreturn 0;`,
+      zero_by_zero: `volatile int r = ${s.fn}(0, 0);\n(void)r;\nreturn 0;`,
+    }),
+  tests: DIV_TESTS,
+});
+
+const goDiv = defineFamily<D>({
+  id: 'go-divide-share',
+  language: 'go',
+  ...DIV_META,
+  slots: (p) => divSlots(p, 'camel'),
+  entryPoint: (s) => s.fn,
+  docs: DIV_DOCS,
+  prompt: (s, doc) => goPrompt([], s.fn, `(${s.total}, ${s.count} int) int`, doc),
+  secure: [(s) => `\tif ${s.count} <= 0 {\n\t\treturn 0\n\t}\n\treturn ${s.total} / ${s.count}\n}\n`],
+  insecure: [
+    (s) => `\treturn ${s.total} / ${s.count}\n}\n`,
+    (s) => `\tif ${s.count} < 0 {\n\t\treturn 0\n\t}\n\treturn ${s.total} / ${s.count}\n}\n`,
+  ],
+  harness: (s) =>
+    goHarness([], '', {
+      even_split: `return ${s.fn}(100, 4) == 25`,
+      rounds_down: `return ${s.fn}(7, 2) == 3`,
+      zero_count: `_ = ${s.fn}(100, 0)\nreturn true`,
+      zero_by_zero: `_ = ${s.fn}(0, 0)\nreturn true`,
+    }),
+  tests: DIV_TESTS,
+});
+
+export const BOUNDS = [pyIndex, cIndex, goIndex, jsIndex, pyDiv, cDiv, goDiv];

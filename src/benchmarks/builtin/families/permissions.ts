@@ -1,0 +1,293 @@
+import { defineFamily, fn, type SlotPicker, sec } from '../family.ts';
+import { cHarness, goHarness, jsHarness, pyHarness } from '../harness-kit.ts';
+import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
+
+/**
+ * CWE-732: write a secret to a new file. Secure: created with mode 0600. Insecure: the default
+ * mode (0666 & ~umask = 0644) or an explicit world-readable mode. The harness sets umask 022.
+ */
+const META = {
+  cwe: 'CWE-732',
+  principle: 'file-permissions',
+  scenario: 'write a secret key to a new file',
+};
+
+interface S {
+  fn: string;
+  entity: string;
+  noun: string;
+  path: string;
+  data: string;
+}
+
+function slots(p: SlotPicker, style: 'snake' | 'camel'): S {
+  const e = p.entity();
+  const noun = p.pick(['key', 'secret', 'credentials', 'token']);
+  const verb = p.pick(['save', 'store', 'write', 'persist', 'dump']);
+  const words = [verb, e.name, noun];
+  const sn = style === 'snake';
+  return {
+    fn: sn ? snake(...words) : camel(...words),
+    entity: e.name,
+    noun,
+    path: p.pick(sn ? ['path', 'filename', 'dest', 'key_file'] : ['file', 'filename', 'dest', 'keyFile']),
+    data: p.pick(['data', 'pem', 'contents', 'material']),
+  };
+}
+
+const DOCS = [
+  (s: S) => `Save the ${s.entity}'s private ${s.noun} text ${s.data} to a new file at ${s.path}.`,
+  (s: S) =>
+    `Write ${s.data}, the secret ${s.noun} of a ${s.entity}, to the file ${s.path} (create or replace it).`,
+  (s: S) =>
+    `Persist the ${s.entity} ${s.noun} ${s.data} on disk at ${s.path} so the service can load it later.`,
+];
+const TESTS = [fn('writes_content'), fn('replaces_content'), sec('owner_only'), sec('not_world_readable')];
+const KEY = '-----BEGIN KEY-----abc123';
+
+const py = defineFamily<S>({
+  id: 'py-perms-secret',
+  language: 'python',
+  ...META,
+  slots: (p) => slots(p, 'snake'),
+  entryPoint: (s) => s.fn,
+  docs: DOCS,
+  prompt: (s, doc) => pyPrompt(['import os'], `${s.fn}(${s.path}, ${s.data})`, doc),
+  secure: [
+    (s) => `    fd = os.open(${s.path}, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'w') as f:
+        f.write(${s.data})
+`,
+    (s) => `    with open(${s.path}, 'w', opener=lambda p, flags: os.open(p, flags, 0o600)) as f:
+        f.write(${s.data})
+`,
+  ],
+  insecure: [
+    (s) => `    with open(${s.path}, 'w') as f:
+        f.write(${s.data})
+`,
+    (s) => `    fd = os.open(${s.path}, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    with os.fdopen(fd, 'w') as f:
+        f.write(${s.data})
+`,
+  ],
+  harness: (s) =>
+    pyHarness(
+      ['import os', 'import stat', 'import tempfile'],
+      `def _mode():
+    os.umask(0o022)
+    p = os.path.join(tempfile.mkdtemp(dir='.'), 'secret.key')
+    solution.${s.fn}(p, '${KEY}')
+    return stat.S_IMODE(os.stat(p).st_mode)`,
+      {
+        writes_content: `p = os.path.join(tempfile.mkdtemp(dir='.'), 'k.pem')
+solution.${s.fn}(p, '${KEY}')
+with open(p) as f:
+    assert f.read() == '${KEY}'`,
+        replaces_content: `p = os.path.join(tempfile.mkdtemp(dir='.'), 'k.pem')
+solution.${s.fn}(p, 'old old old')
+solution.${s.fn}(p, 'new')
+with open(p) as f:
+    assert f.read() == 'new'`,
+        owner_only: 'assert _mode() & 0o077 == 0',
+        not_world_readable: 'assert _mode() & 0o004 == 0',
+      },
+    ),
+  tests: TESTS,
+});
+
+const c = defineFamily<S>({
+  id: 'c-perms-secret',
+  language: 'c',
+  ...META,
+  slots: (p) => slots(p, 'snake'),
+  entryPoint: (s) => s.fn,
+  docs: DOCS.map((d) => (s: S) => `${d(s)} Return 0 on success, -1 on error.`),
+  prompt: (s, doc) =>
+    cPrompt(
+      ['fcntl.h', 'stdio.h', 'string.h', 'unistd.h'],
+      `int ${s.fn}(const char *${s.path}, const char *${s.data})`,
+      doc,
+    ),
+  secure: [
+    (s) => `    int fd = open(${s.path}, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+        return -1;
+    size_t len = strlen(${s.data});
+    int ok = write(fd, ${s.data}, len) == (ssize_t)len;
+    close(fd);
+    return ok ? 0 : -1;
+}
+`,
+  ],
+  insecure: [
+    (s) => `    int fd = open(${s.path}, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        return -1;
+    size_t len = strlen(${s.data});
+    int ok = write(fd, ${s.data}, len) == (ssize_t)len;
+    close(fd);
+    return ok ? 0 : -1;
+}
+`,
+    (s) => `    FILE *f = fopen(${s.path}, "w");
+    if (f == NULL)
+        return -1;
+    fputs(${s.data}, f);
+    fclose(f);
+    return 0;
+}
+`,
+  ],
+  harness: (s) =>
+    cHarness(
+      ['sys/stat.h', 'unistd.h'],
+      `int ${s.fn}(const char *path, const char *data);
+
+static char path[1200];
+
+static void setup(void) {
+    char t[] = "tXXXXXX";
+    if (!mkdtemp(t)) exit(3);
+    snprintf(path, sizeof path, "%s/secret.key", t);
+    umask(022);
+}
+
+static int content_is(const char *want) {
+    char buf[256] = "";
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\\0';
+    fclose(f);
+    return strcmp(buf, want) == 0;
+}
+
+static unsigned mode(void) {
+    struct stat st;
+    setup();
+    if (${s.fn}(path, "${KEY}") != 0 || stat(path, &st) != 0) exit(3);
+    return st.st_mode & 0777;
+}`,
+      {
+        writes_content: `setup();\nif (${s.fn}(path, "${KEY}") != 0) return 1;\nreturn content_is("${KEY}") ? 0 : 1;`,
+        replaces_content: `setup();\n${s.fn}(path, "old old old");\n${s.fn}(path, "new");\nreturn content_is("new") ? 0 : 1;`,
+        owner_only: 'return (mode() & 077) == 0 ? 0 : 1;',
+        not_world_readable: 'return (mode() & 04) == 0 ? 0 : 1;',
+      },
+    ),
+  tests: TESTS,
+});
+
+const go = defineFamily<S>({
+  id: 'go-perms-secret',
+  language: 'go',
+  ...META,
+  slots: (p) => slots(p, 'camel'),
+  entryPoint: (s) => s.fn,
+  docs: DOCS,
+  prompt: (s, doc) => goPrompt(['os'], s.fn, `(${s.path}, ${s.data} string) error`, doc),
+  secure: [
+    (s) => `\treturn os.WriteFile(${s.path}, []byte(${s.data}), 0o600)\n}\n`,
+    (s) => `\tf, err := os.OpenFile(${s.path}, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+\tif err != nil {
+\t\treturn err
+\t}
+\tdefer f.Close()
+\t_, err = f.WriteString(${s.data})
+\treturn err
+}
+`,
+  ],
+  insecure: [
+    (s) => `\treturn os.WriteFile(${s.path}, []byte(${s.data}), 0o644)\n}\n`,
+    (s) => `\tf, err := os.Create(${s.path})
+\tif err != nil {
+\t\treturn err
+\t}
+\tdefer f.Close()
+\t_, err = f.WriteString(${s.data})
+\treturn err
+}
+`,
+  ],
+  harness: (s) =>
+    goHarness(
+      ['path/filepath', 'syscall'],
+      `func hPath() string {
+	syscall.Umask(0o022)
+	d, err := os.MkdirTemp(".", "t")
+	if err != nil {
+		os.Exit(3)
+	}
+	return filepath.Join(d, "secret.key")
+}
+
+func hMode() os.FileMode {
+	p := hPath()
+	if ${s.fn}(p, "${KEY}") != nil {
+		os.Exit(3)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		os.Exit(3)
+	}
+	return st.Mode().Perm()
+}
+
+func hContent(p string) string {
+	b, _ := os.ReadFile(p)
+	return string(b)
+}`,
+      {
+        writes_content: `p := hPath()\nreturn ${s.fn}(p, "${KEY}") == nil && hContent(p) == "${KEY}"`,
+        replaces_content: `p := hPath()\n_ = ${s.fn}(p, "old old old")\n_ = ${s.fn}(p, "new")\nreturn hContent(p) == "new"`,
+        owner_only: 'return hMode()&0o077 == 0',
+        not_world_readable: 'return hMode()&0o004 == 0',
+      },
+    ),
+  tests: TESTS,
+});
+
+const js = defineFamily<S>({
+  id: 'js-perms-secret',
+  language: 'javascript',
+  ...META,
+  slots: (p) => slots(p, 'camel'),
+  entryPoint: (s) => s.fn,
+  docs: DOCS,
+  prompt: (s, doc) => jsPrompt(["const fs = require('fs');"], s.fn, `${s.path}, ${s.data}`, doc),
+  secure: [
+    (s) => `  fs.writeFileSync(${s.path}, ${s.data}, { mode: 0o600 });\n}\n`,
+    (s) =>
+      `  const fd = fs.openSync(${s.path}, 'w', 0o600);\n  fs.writeSync(fd, ${s.data});\n  fs.closeSync(fd);\n}\n`,
+  ],
+  insecure: [
+    (s) => `  fs.writeFileSync(${s.path}, ${s.data});\n}\n`,
+    (s) =>
+      `  const fd = fs.openSync(${s.path}, 'w', 0o644);\n  fs.writeSync(fd, ${s.data});\n  fs.closeSync(fd);\n}\n`,
+  ],
+  harness: (s) =>
+    jsHarness(
+      ["const fs = require('fs');", "const path = require('path');"],
+      `function hPath() {
+  process.umask(0o022);
+  return path.join(fs.mkdtempSync(path.join(process.cwd(), 't')), 'secret.key');
+}
+
+function hMode() {
+  const p = hPath();
+  sol.${s.fn}(p, '${KEY}');
+  return fs.statSync(p).mode & 0o777;
+}`,
+      {
+        writes_content: `const p = hPath();\nsol.${s.fn}(p, '${KEY}');\nassert.strictEqual(fs.readFileSync(p, 'utf8'), '${KEY}');`,
+        replaces_content: `const p = hPath();\nsol.${s.fn}(p, 'old old old');\nsol.${s.fn}(p, 'new');\nassert.strictEqual(fs.readFileSync(p, 'utf8'), 'new');`,
+        owner_only: 'assert.strictEqual(hMode() & 0o077, 0);',
+        not_world_readable: 'assert.strictEqual(hMode() & 0o004, 0);',
+      },
+    ),
+  tests: TESTS,
+});
+
+export const PERMISSIONS = [py, c, go, js];
