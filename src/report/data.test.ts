@@ -104,7 +104,16 @@ describe('aggregation', () => {
   });
 
   it('parses set file names and rejects others', () => {
+    expect(parseSetFileName('xl-spin-s1-r2.jsonl')).toEqual({
+      config: 'xl',
+      method: 'spin',
+      seed: 1,
+      round: 2,
+      key: 'xl-spin-s1-r2',
+    });
+    expect(parseSetFileName('sft0-s1.jsonl')).toBeUndefined();
     expect(parseSetFileName('tsp-s12-r3.jsonl')).toEqual({
+      config: '',
       method: 'tsp',
       seed: 12,
       round: 3,

@@ -201,8 +201,8 @@ export function buildHeatmaps(evaluations: readonly Evaluation[], by: 'perCwe' |
   return out;
 }
 
-function stringifyConfig(config: Record<string, unknown> | undefined): Record<string, string> | undefined {
-  if (!config) return undefined;
+function stringifyConfig(config: unknown): Record<string, string> | undefined {
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return undefined;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(config).slice(0, 40)) {
     const s = typeof v === 'string' ? v : JSON.stringify(v);
@@ -425,11 +425,14 @@ export async function buildReportData(runDir: string, options: BuildReportOption
     treeStats: aggregateTreeStats(results.treeStats),
     trees: {
       tasks: keptTasks,
-      sets: [...setKeys.values()].sort((a, b) =>
-        a.method === b.method
-          ? a.seed - b.seed || a.round - b.round
-          : METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method),
+      sets: [...setKeys.values()].sort(
+        (a, b) =>
+          a.config.localeCompare(b.config) ||
+          METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method) ||
+          a.seed - b.seed ||
+          a.round - b.round,
       ),
+
       entries,
     },
     notes,

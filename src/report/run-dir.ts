@@ -26,32 +26,35 @@ export const ReportManifest = z
   .object({
     runId: z.string().optional(),
     preset: z.string().optional(),
-    gitCommit: z.string().optional(),
+    gitCommit: z.string().nullable().optional(),
     versions: z.record(z.string(), z.unknown()).optional(),
-    config: z.record(z.string(), z.unknown()).optional(),
+    config: z.unknown().optional(),
   })
   .loose();
 export type ReportManifest = z.infer<typeof ReportManifest>;
 
-/** `<method>-s<seed>-r<round>.jsonl` */
+/** `[<config>-]<method>-s<seed>-r<round>.jsonl`, e.g. `tsp-s1-r2.jsonl`, `xl-tsp-s1-r2.jsonl`. */
 export interface SetKey {
+  /** Experiment configuration tag: '' for the standard one, `xl` for cross-language. */
+  config: string;
   method: MethodName;
   seed: number;
   round: number;
-  /** `<method>-s<seed>-r<round>` */
+  /** The file name without `.jsonl`. */
   key: string;
 }
 
-const SET_FILE = /^([a-z]+)-s(-?\d+)-r(\d+)\.jsonl$/;
+const SET_FILE = /^((?:[a-z0-9]+-)*?)([a-z]+)-s(-?\d+)-r(\d+)\.jsonl$/;
 
 export function parseSetFileName(file: string): SetKey | undefined {
   const m = SET_FILE.exec(file);
   if (!m) return undefined;
-  const method = MethodName.safeParse(m[1]);
+  const method = MethodName.safeParse(m[2]);
   if (!method.success) return undefined;
-  const seed = Number(m[2]);
-  const round = Number(m[3]);
-  return { method: method.data, seed, round, key: `${method.data}-s${seed}-r${round}` };
+  const config = (m[1] ?? '').replace(/-$/, '');
+  const seed = Number(m[3]);
+  const round = Number(m[4]);
+  return { config, method: method.data, seed, round, key: file.slice(0, -'.jsonl'.length) };
 }
 
 async function readText(path: string, what: string): Promise<string> {
@@ -127,10 +130,12 @@ async function listSetFiles(dir: string): Promise<{ file: string; set: SetKey }[
   return names
     .map((file) => ({ file, set: parseSetFileName(file) }))
     .filter((x): x is { file: string; set: SetKey } => x.set !== undefined)
-    .sort((a, b) =>
-      a.set.method === b.set.method
-        ? a.set.seed - b.set.seed || a.set.round - b.set.round
-        : a.set.method.localeCompare(b.set.method),
+    .sort(
+      (a, b) =>
+        a.set.config.localeCompare(b.set.config) ||
+        a.set.method.localeCompare(b.set.method) ||
+        a.set.seed - b.set.seed ||
+        a.set.round - b.set.round,
     );
 }
 

@@ -8,4 +8,5 @@ import type { CommandDef } from 'citty';
 export const commands: Record<string, () => Promise<CommandDef>> = {
   doctor: () => import('./doctor.ts').then((m) => m.default as CommandDef),
   judge: () => import('./judge.ts').then((m) => m.default as CommandDef),
+  report: () => import('./report.ts').then((m) => m.default as CommandDef),
 };

@@ -20,7 +20,7 @@
    *   cs: number, rs: number, cv: boolean, rv: boolean, cvd?: Verdict, rvd?: Verdict }} CPair
    * @typedef {{ task: string, set: string, nodes: CNode[], pairs: CPair[], trimmed?: number }} Entry
    * @typedef {{ id: string, language: string, cwe: string[], prompt: string, family?: string }} Task
-   * @typedef {{ method: string, seed: number, round: number, key: string }} SetKey
+   * @typedef {{ config?: string, method: string, seed: number, round: number, key: string }} SetKey
    * @typedef {{ tasks: Task[], sets: SetKey[], entries: Entry[] }} Trees
    * @typedef {{ method: string, round: number, criticalNodesPerTask: number, verifiedPairsPer1kTokens: number,
    *   verifiedPairs: number }} TreeStatRow
@@ -61,6 +61,16 @@
   const label = (m) => data.methodLabels[m] ?? m;
   /** @param {string} m */
   const color = (m) => data.methodColors[m] ?? '#444';
+
+  /** A method within an experiment configuration: `tsp`, `xl:tsp`. @param {SetKey} s */
+  const variantOf = (s) => (s.config ? `${s.config}:${s.method}` : s.method);
+  /** @param {string} v */
+  const variantLabel = (v) => {
+    const i = v.indexOf(':');
+    if (i < 0) return label(v);
+    const config = v.slice(0, i);
+    return `${label(v.slice(i + 1))} (${config === 'xl' ? 'cross-language training' : config})`;
+  };
 
   /** @param {unknown} err */
   function showError(err) {
@@ -623,14 +633,14 @@
 
     function currentSet() {
       return sortedSets(state.task).find(
-        (s) => s.method === state.method && s.seed === state.seed && s.round === state.round,
+        (s) => variantOf(s) === state.method && s.seed === state.seed && s.round === state.round,
       );
     }
 
     /** Re-selects the node with the same prefix after switching tree. @param {string | undefined} prefix */
     function refresh(prefix) {
       const sets = sortedSets(state.task);
-      const methods = [...new Set(sets.map((s) => s.method))];
+      const methods = [...new Set(sets.map((s) => variantOf(s)))];
       const preferred = methods.includes(state.method)
         ? state.method
         : methods.includes('tsp')
@@ -638,10 +648,10 @@
           : (methods[0] ?? '');
       state.method = fill(
         methodSelect,
-        methods.map((m) => ({ value: m, text: label(m) })),
+        methods.map((m) => ({ value: m, text: variantLabel(m) })),
         preferred,
       );
-      const seeds = [...new Set(sets.filter((s) => s.method === state.method).map((s) => s.seed))];
+      const seeds = [...new Set(sets.filter((s) => variantOf(s) === state.method).map((s) => s.seed))];
       state.seed = Number(
         fill(
           seedSelect,
@@ -650,7 +660,7 @@
         ),
       );
       const rounds = sets
-        .filter((s) => s.method === state.method && s.seed === state.seed)
+        .filter((s) => variantOf(s) === state.method && s.seed === state.seed)
         .map((s) => s.round);
       if (!rounds.includes(state.round)) state.round = rounds[rounds.length - 1] ?? 0;
       tabs.textContent = '';
@@ -701,7 +711,7 @@
       strip.textContent = '';
       for (const r of rounds) {
         const set = sortedSets(state.task).find(
-          (s) => s.method === state.method && s.seed === state.seed && s.round === r,
+          (s) => variantOf(s) === state.method && s.seed === state.seed && s.round === r,
         );
         const e = set ? entries.get(state.task)?.get(set.key) : undefined;
         if (!e) continue;
@@ -735,7 +745,7 @@
           h('p', {
             class: 'empty',
             text: tree?.entry.pairs.length
-              ? `No decision tree for ${label(state.method)}: it pairs whole programs at the prompt. Its ${tree.entry.pairs.length} pairs are shown below.`
+              ? `No decision tree for ${variantLabel(state.method)}: it pairs whole programs at the prompt. Its ${tree.entry.pairs.length} pairs are shown below.`
               : 'No tree for this selection.',
           }),
         );
