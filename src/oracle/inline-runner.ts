@@ -256,9 +256,10 @@ function nativeOutcome(ev: RunnerEvent, t: TestSpec, ownFiles: string[]): TestOu
     status = 'error';
     message = `exit ${ev.exit}: ${stderr.trim()}`;
   }
-  if (/panic: /.test(stderr) && status === 'error') {
+  const goFatal = /^(panic: |fatal error: )/m.exec(stderr);
+  if (goFatal && status === 'error') {
     status = 'crash';
-    message = stderr.slice(stderr.indexOf('panic: '));
+    message = stderr.slice(goFatal.index);
   }
   return {
     name: t.name,

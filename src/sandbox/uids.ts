@@ -26,6 +26,11 @@ export function acquireUid(): number {
   return base + Math.floor(Math.random() * BLOCK);
 }
 
+/** The uids this process may hand out (for leak checks of this process's sandboxes). */
+export function ownUidBlock(): readonly [number, number] {
+  return [base, base + BLOCK - 1];
+}
+
 export function releaseUid(uid: number): void {
   inUse.delete(uid);
 }
