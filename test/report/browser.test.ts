@@ -1,0 +1,223 @@
+/**
+ * Drives the HTML report in headless Chromium (Debian's /usr/bin/chromium through playwright-core):
+ * the page loads offline without console errors, the table matches results.json, clicking a
+ * critical node opens its branches with the evidence, rounds can be followed, and screenshots are
+ * saved under test-artifacts/. Skips (with a message) when Chromium is missing, fails under CI.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFixtureRun } from '../../src/report/fixture.ts';
+import { formatStat } from '../../src/report/format.ts';
+import { writeReport } from '../../src/report/index.ts';
+import { RunResults } from '../../src/spec/results.ts';
+
+const CHROMIUM = process.env.TSP_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) {
+  throw new Error(
+    `Chromium not found at ${CHROMIUM}: the report's browser tests need it in CI (scripts/setup.sh --browser)`,
+  );
+}
+if (!haveChromium) {
+  console.warn(
+    `skipping the report browser tests: no Chromium at ${CHROMIUM} (install: scripts/setup.sh --browser)`,
+  );
+}
+
+const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
+
+interface Opened {
+  page: Page;
+  consoleErrors: string[];
+  blocked: string[];
+}
+
+describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
+  let work: string;
+  let context: BrowserContext;
+  let results: RunResults;
+  let reportPath: string;
+  let bigReportPath: string;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'tsp-browser-'));
+    await mkdir(ARTIFACTS, { recursive: true });
+    const run = join(work, 'run');
+    await writeFixtureRun(run);
+    reportPath = (await writeReport(run)).htmlPath;
+    results = RunResults.parse(JSON.parse(await readFile(join(run, 'results.json'), 'utf8')));
+    const big = join(work, 'big');
+    await writeFixtureRun(big, { tasks: 60, seeds: [1, 2, 3], rounds: 3, branching: 4, runId: 'big' });
+    bigReportPath = (await writeReport(big, { markdown: false })).htmlPath;
+    const { chromium } = await import('playwright-core');
+    context = await chromium.launchPersistentContext(join(work, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1360, height: 900 },
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  async function open(path: string): Promise<Opened> {
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    const blocked: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+      blocked.push(url);
+      return route.abort();
+    });
+    await page.goto(pathToFileURL(path).href);
+    await page.waitForSelector('body[data-ready]', { timeout: 20_000 });
+    expect(await page.evaluate(() => document.body.dataset.ready)).toBe('true');
+    return { page, consoleErrors, blocked };
+  }
+
+  it('loads offline with no console errors and no network request, and draws every chart', async () => {
+    const { page, consoleErrors, blocked } = await open(reportPath);
+    expect(consoleErrors).toEqual([]);
+    expect(blocked).toEqual([]);
+    const splits = new Set(results.evaluations.map((e) => e.split)).size;
+    // Four metrics per split, and three tree-statistics charts.
+    expect(await page.locator('[data-testid=chart] canvas').count()).toBe(splits * 4 + 3);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-full.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('shows the results table exactly as results.json has it', async () => {
+    const { page } = await open(reportPath);
+    const tables = page.locator('[data-testid=results-table]');
+    expect(await tables.count()).toBe(new Set(results.summary.map((r) => r.split)).size);
+    for (const row of results.summary) {
+      const tr = page.locator(
+        `[data-testid=results-table][data-split="${row.split}"] tr[data-method="${row.method}"]`,
+      );
+      expect(await tr.count()).toBe(1);
+      for (const metric of ['spr1', 'pass1', 'secure1', 'vulnRate'] as const) {
+        const cell = tr.locator(`td[data-metric="${metric}"]`);
+        expect((await cell.textContent())?.trim()).toBe(formatStat(row[metric]));
+        expect(Number(await cell.getAttribute('data-mean'))).toBe(row[metric].mean);
+      }
+    }
+    await page.close();
+  });
+
+  it('opens the branches of a critical node: golden next to vulnerable, flagged line and exploit shown', async () => {
+    const { page, consoleErrors } = await open(reportPath);
+    const critical = page.locator('[data-testid=tree-node][data-critical=true]').first();
+    const nodeId = await critical.getAttribute('data-node-id');
+    expect(nodeId).toBeTruthy();
+    expect(await page.locator('[data-testid=branch]').count()).toBe(0);
+    await critical.click();
+    await expect.poll(() => page.locator('[data-testid=branch]').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('[data-testid=detail-head] code').textContent()).toBe(nodeId);
+    const golden = page.locator('[data-testid=branch][data-kind=golden]');
+    const vulnerable = page.locator('[data-testid=branch][data-kind=vulnerable]');
+    expect(await golden.count()).toBeGreaterThanOrEqual(1);
+    expect(await vulnerable.count()).toBeGreaterThanOrEqual(1);
+
+    // The flagged line of the vulnerable program is the line the finding names, and is highlighted.
+    const first = vulnerable.first();
+    const finding = (await first.locator('[data-testid=finding]').first().textContent()) ?? '';
+    const line = Number(/line (\d+)/.exec(finding)?.[1]);
+    expect(line).toBeGreaterThan(0);
+    const flagged = first.locator('.ln-row.flagged');
+    expect(await flagged.count()).toBeGreaterThanOrEqual(1);
+    expect(Number(await flagged.first().getAttribute('data-line'))).toBe(line);
+    expect(await flagged.first().locator('mark.seg-vulnerable').count()).toBe(1);
+    expect(await first.locator('[data-testid=failed-test]').count()).toBeGreaterThanOrEqual(1);
+    // The golden side has its own highlighted segment and no finding.
+    expect(await golden.first().locator('mark.seg-golden').count()).toBeGreaterThanOrEqual(1);
+    expect(await golden.first().locator('[data-testid=finding]').count()).toBe(0);
+    await page.locator('#viewer').screenshot({ path: join(ARTIFACTS, 'report-viewer.png') });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('follows the same decision point across rounds', async () => {
+    const { page } = await open(reportPath);
+    const tabs = page.locator('[data-testid=round-tabs] button');
+    expect(await tabs.count()).toBe(2);
+    expect(await tabs.nth(1).getAttribute('aria-selected')).toBe('true');
+    const root = page.locator('[data-testid=tree-node][data-kind=root]').first();
+    await root.click();
+    const before = await page.locator('[data-testid=detail-head] code').textContent();
+    await tabs.nth(0).click();
+    expect(await page.locator('[data-testid=round-tabs] button').nth(0).getAttribute('aria-selected')).toBe(
+      'true',
+    );
+    // The root (same prefix: the prompt) is selected again in round 1, under its round-1 id.
+    const after = await page.locator('[data-testid=detail-head] code').textContent();
+    expect(after).not.toBe(before);
+    expect(after).toMatch(/\/r1\//);
+    expect(await page.locator('[data-testid=tree-node][aria-selected=true]').getAttribute('data-kind')).toBe(
+      'root',
+    );
+    // A method without trees (unstructured self-play) shows its whole-program pairs instead.
+    const taskSelect = page.locator('[data-testid=task-select]');
+    expect(await taskSelect.locator('option').count()).toBe(6);
+    const methodSelect = page.locator('[data-testid=method-select]');
+    let found = false;
+    for (let i = 0; i < 6 && !found; i++) {
+      await taskSelect.selectOption({ index: i });
+      found = (await methodSelect.locator('option[value=spin]').count()) > 0;
+    }
+    expect(found).toBe(true);
+    await methodSelect.selectOption('spin');
+    expect(await page.locator('[data-testid=tree]').textContent()).toMatch(/No decision tree/);
+    expect(await page.locator('[data-testid=branch][data-kind=golden]').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('[data-testid=branch][data-kind=vulnerable]').count()).toBeGreaterThanOrEqual(
+      1,
+    );
+    await page.close();
+  });
+
+  it('would notice a request to the network (the guard works)', async () => {
+    const { page, blocked } = await open(reportPath);
+    await page.evaluate(() => {
+      const img = document.createElement('img');
+      img.src = 'http://example.invalid/pixel.png';
+      document.body.append(img);
+    });
+    await expect.poll(() => blocked.length).toBe(1);
+    expect(blocked[0]).toContain('example.invalid');
+    await page.close();
+  });
+
+  it('inflates compressed trees of a big run and stays small', async () => {
+    const html = await readFile(bigReportPath, 'utf8');
+    expect(html).toContain('data-encoding="gzip-base64"');
+    expect(Buffer.byteLength(html)).toBeLessThan(500_000);
+    const { page, consoleErrors, blocked } = await open(bigReportPath);
+    expect(await page.locator('[data-testid=task-select] option').count()).toBeGreaterThan(10);
+    await page.locator('[data-testid=tree-node][data-critical=true]').first().click();
+    await expect.poll(() => page.locator('[data-testid=branch]').count()).toBeGreaterThanOrEqual(2);
+    expect(consoleErrors).toEqual([]);
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+});
