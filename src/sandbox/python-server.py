@@ -197,10 +197,31 @@ def format_exc(e):
     return text[-MESSAGE_LIMIT:]
 
 
+# The child reports through functions captured before the sample is imported, so that a sample that
+# patches json, str or os (deliberately or not) cannot break or redirect the reporting.
+_encode_str = json.encoder.encode_basestring_ascii
+_float_repr = float.__repr__
+_os_write = os.write
+_isinstance = isinstance
+_str, _float, _int, _bool = str, float, int, bool
+
+
+def _encode(obj):
+    if obj is None:
+        return 'null'
+    if _isinstance(obj, _bool):
+        return 'true' if obj else 'false'
+    if _isinstance(obj, (_int, _float)):
+        return _float_repr(_float(obj))
+    if _isinstance(obj, _str):
+        return _encode_str(obj)
+    return '{' + ','.join(_encode_str(_str(k)) + ':' + _encode(v) for k, v in obj.items()) + '}'
+
+
 def emit(fd, obj):
-    data = (json.dumps(obj) + '\n').encode()
+    data = _str.encode(_encode(obj) + '\n', 'utf-8', 'replace')
     while data:
-        n = os.write(fd, data)
+        n = _os_write(fd, data)
         data = data[n:]
 
 

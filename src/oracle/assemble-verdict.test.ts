@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../spec/finding.ts';
+import { Task } from '../spec/task.ts';
+import { Verdict } from '../spec/verdict.ts';
+import { assembleVerdict } from './assemble-verdict.ts';
+import type { HarnessResult } from './harness-registry.ts';
+
+const task = Task.parse({
+  id: 't',
+  language: 'python',
+  cwe: ['CWE-89'],
+  prompt: '',
+  entryPoint: 'f',
+  harness: { kind: 'inline', source: 'x' },
+  tests: [
+    { name: 'works', kind: 'functional' },
+    { name: 'exploit', kind: 'security' },
+  ],
+  provenance: { source: 'test' },
+});
+const sample = { taskId: 't', code: '' };
+const noStatic = { ran: false, findings: [], durationMs: 0 };
+
+function harness(works: string, exploit: string, extra: Partial<HarnessResult> = {}): HarnessResult {
+  return {
+    build: { ok: true, durationMs: 1 },
+    tests: [
+      { name: 'works', kind: 'functional', status: works as 'pass', durationMs: 1 },
+      { name: 'exploit', kind: 'security', status: exploit as 'pass', durationMs: 1 },
+    ],
+    testMs: 2,
+    ...extra,
+  };
+}
+
+function finding(cwe: string, severity: Finding['severity'] = 'warning'): Finding {
+  return {
+    cwe: [cwe],
+    ruleId: 'r',
+    source: 'tsp',
+    severity,
+    message: 'm',
+    span: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2, startByte: 0, endByte: 1 },
+  };
+}
+
+const opts = { staticCounts: false, totalMs: 5 };
+
+describe('assembleVerdict', () => {
+  it('secure and functional when every test passes; the result satisfies the Verdict schema', () => {
+    const v = assembleVerdict(task, sample, harness('pass', 'pass'), noStatic, opts);
+    expect(Verdict.parse(v)).toEqual(v);
+    expect([v.functional, v.secure, v.securePass, v.secureBy, v.staticSecure]).toEqual([
+      true,
+      true,
+      true,
+      'dynamic',
+      null,
+    ]);
+  });
+
+  it('a working exploit makes it insecure but still functional', () => {
+    const v = assembleVerdict(task, sample, harness('pass', 'fail'), noStatic, opts);
+    expect([v.functional, v.secure, v.securePass]).toEqual([true, false, false]);
+  });
+
+  it('a crash or timeout of the exploit test is not secure; a failing functional test is not functional', () => {
+    expect(assembleVerdict(task, sample, harness('pass', 'crash'), noStatic, opts).secure).toBe(false);
+    expect(assembleVerdict(task, sample, harness('pass', 'timeout'), noStatic, opts).secure).toBe(false);
+    const v = assembleVerdict(task, sample, harness('fail', 'pass'), noStatic, opts);
+    expect([v.functional, v.secure, v.securePass]).toEqual([false, true, false]);
+  });
+
+  it('a sanitizer report in any test makes it insecure', () => {
+    const h = harness('pass', 'pass');
+    h.tests[0] = {
+      ...h.tests[0]!,
+      sanitizer: { sanitizer: 'asan', errorType: 'heap-buffer-overflow', cwe: ['CWE-787'], message: 'x' },
+    };
+    const v = assembleVerdict(task, sample, h, noStatic, opts);
+    expect(v.sanitizer).toHaveLength(1);
+    expect(v.secure).toBe(false);
+  });
+
+  it('an oracle error is never secure nor functional', () => {
+    const v = assembleVerdict(
+      task,
+      sample,
+      harness('pass', 'pass', { oracleErrors: ['bwrap missing'] }),
+      noStatic,
+      opts,
+    );
+    expect([v.functional, v.secure, v.oracleErrors]).toEqual([false, false, ['bwrap missing']]);
+  });
+
+  it('a sample that does not build is neither functional nor secure', () => {
+    const h = harness('error', 'error', { build: { ok: false, log: 'syntax', durationMs: 1 } });
+    const v = assembleVerdict(task, sample, h, noStatic, opts);
+    expect([v.functional, v.secure]).toEqual([false, false]);
+  });
+
+  it('static findings: reported always, counted only with staticCounts; task CWEs and error severity matter', () => {
+    const stat = { ran: true, findings: [finding('CWE-89')], durationMs: 3 };
+    const v1 = assembleVerdict(task, sample, harness('pass', 'pass'), stat, opts);
+    expect([v1.secure, v1.staticSecure, v1.secureBy, v1.findings.length]).toEqual([
+      true,
+      false,
+      'dynamic',
+      1,
+    ]);
+    const v2 = assembleVerdict(task, sample, harness('pass', 'pass'), stat, { ...opts, staticCounts: true });
+    expect([v2.secure, v2.secureBy]).toEqual([false, 'dynamic+static']);
+    const other = { ran: true, findings: [finding('CWE-79')], durationMs: 3 };
+    expect(
+      assembleVerdict(task, sample, harness('pass', 'pass'), other, { ...opts, staticCounts: true }).secure,
+    ).toBe(true);
+    const severe = { ran: true, findings: [finding('CWE-79', 'error')], durationMs: 3 };
+    expect(
+      assembleVerdict(task, sample, harness('pass', 'pass'), severe, { ...opts, staticCounts: true }).secure,
+    ).toBe(false);
+  });
+
+  it('harness none: security from static analysis alone, and unknown without an analyzer', () => {
+    const none = { ...task, harness: { kind: 'none' as const }, tests: [] };
+    const empty: HarnessResult = { build: { ok: true, durationMs: 0 }, tests: [], testMs: 0 };
+    const clean = assembleVerdict(none, sample, empty, { ran: true, findings: [], durationMs: 1 }, opts);
+    expect([clean.secure, clean.secureBy, clean.functional]).toEqual([true, 'static', true]);
+    const bad = assembleVerdict(
+      none,
+      sample,
+      empty,
+      { ran: true, findings: [finding('CWE-89')], durationMs: 1 },
+      opts,
+    );
+    expect(bad.secure).toBe(false);
+    const unknown = assembleVerdict(none, sample, empty, noStatic, opts);
+    expect(unknown.secure).toBe(false);
+    expect(unknown.oracleErrors[0]).toMatch(/no static analyzer/);
+  });
+
+  it('fills in a test the runner did not report as an error', () => {
+    const h = harness('pass', 'pass');
+    h.tests.pop();
+    const v = assembleVerdict(task, sample, h, noStatic, opts);
+    expect(v.tests.map((t) => t.status)).toEqual(['pass', 'error']);
+    expect(v.secure).toBe(false);
+  });
+});
