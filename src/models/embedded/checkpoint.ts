@@ -1,0 +1,87 @@
+/**
+ * A checkpoint is a directory: model.safetensors (weights), config.json (model config and any
+ * extra JSON the caller attaches, e.g. training state) and tokenizer.json. Files are written to
+ * temporary names and renamed, so a killed process never leaves a half-written checkpoint file.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TspError } from '../../spec/errors.ts';
+import { GptConfigSchema, GptModel } from './gpt.ts';
+import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors.ts';
+import { Tokenizer } from './tokenizer.ts';
+
+export const CHECKPOINT_FORMAT = 'tsp-embedded-gpt';
+
+export interface LoadedCheckpoint {
+  model: GptModel;
+  tokenizer: Tokenizer;
+  extra: unknown;
+}
+
+/** Write bytes or text to `path` atomically (temp file + rename). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+export async function saveCheckpoint(
+  dir: string,
+  model: GptModel,
+  tokenizer: Tokenizer,
+  extra?: unknown,
+): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    const tensors = new Map<string, NamedTensor>();
+    const values = model.readValues();
+    for (const s of model.specs)
+      tensors.set(s.name, { shape: s.shape, data: values.get(s.name) as Float32Array });
+    await writeFileAtomic(
+      join(dir, 'model.safetensors'),
+      encodeSafetensors(tensors, { format: CHECKPOINT_FORMAT }),
+    );
+    await writeFileAtomic(join(dir, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()));
+    await writeFileAtomic(
+      join(dir, 'config.json'),
+      `${JSON.stringify({ format: CHECKPOINT_FORMAT, version: 1, model: model.config, extra: extra ?? null }, null, 2)}\n`,
+    );
+  } catch (cause) {
+    if (cause instanceof TspError) throw cause;
+    throw new TspError('io-error', `cannot write checkpoint to ${dir}`, {
+      cause,
+      hint: 'check the path and free disk space',
+    });
+  }
+}
+
+async function readOrThrow(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    throw new TspError('not-found', `checkpoint file ${path} cannot be read`, {
+      cause,
+      hint: 'a checkpoint directory holds model.safetensors, config.json and tokenizer.json',
+    });
+  }
+}
+
+export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+  const configJson = JSON.parse((await readOrThrow(join(dir, 'config.json'))).toString('utf8')) as {
+    format?: string;
+    model?: unknown;
+    extra?: unknown;
+  };
+  if (configJson.format !== CHECKPOINT_FORMAT)
+    throw new TspError('invalid-input', `${dir}/config.json is not a ${CHECKPOINT_FORMAT} checkpoint`);
+  const parsed = GptConfigSchema.safeParse(configJson.model);
+  if (!parsed.success)
+    throw new TspError('invalid-input', `${dir}/config.json: invalid model config: ${parsed.error.message}`);
+  const tokenizer = Tokenizer.fromJSON(
+    JSON.parse((await readOrThrow(join(dir, 'tokenizer.json'))).toString('utf8')),
+  );
+  const { tensors } = decodeSafetensors(new Uint8Array(await readOrThrow(join(dir, 'model.safetensors'))));
+  const values = new Map<string, Float32Array>();
+  for (const [name, t] of tensors) values.set(name, t.data);
+  return { model: new GptModel(parsed.data, values), tokenizer, extra: configJson.extra ?? undefined };
+}
