@@ -5,7 +5,7 @@ import { type CweId, normalizeCwe } from '../spec/language.ts';
  * a parent/child (or near-equivalent) link from the CWE research view (CWE-1000), kept small on
  * purpose: a finding matches a task when its CWE equals the task's, or the two are linked here.
  *
- *  119 <-> 120, 787, 125, 131, 170, 805, 806 : the specific buffer errors are children of 119
+ *  119 <-> 120, 787, 125, 131, 805, 806      : the specific buffer errors are children of 119
  *   120 <-> 787, 805 <-> 787                  : a classic overflow / size-of-source copy is an out-of-bounds write
  *  131 <-> 787, 193                           : a wrong allocation size leads to the write (child 193 off-by-one)
  *  327 <-> 328, 916                           : weak hash (328) and fast password hash (916) are risky crypto
@@ -38,7 +38,7 @@ import { type CweId, normalizeCwe } from '../spec/language.ts';
  *  134 <-> 787                                : format string writes (%n) are out-of-bounds writes
  */
 const RELATED: [number, number[]][] = [
-  [119, [120, 787, 125, 131, 170, 805, 806, 193, 786, 788, 823]],
+  [119, [120, 787, 125, 131, 805, 806, 193, 786, 788, 823]],
   [120, [787, 676, 242]],
   [805, [787, 806]],
   [131, [787, 193, 122]],

@@ -102,12 +102,29 @@ export function listTargets(root: string): Target[] {
           });
         });
       } else {
+        out[out.length - 1] = { ...out[out.length - 1]!, lines: judgedLines(join(dir, f)) };
         const unsafe = join(dir, `${base}_unsafe.${m[3]}`);
-        if (existsSync(unsafe)) out.push({ id, language, taskCwe, kind: 'insecure', file: unsafe });
+        if (existsSync(unsafe))
+          out.push({ id, language, taskCwe, kind: 'insecure', file: unsafe, lines: judgedLines(unsafe) });
       }
     }
   }
   return out;
+}
+
+/**
+ * The reference solution's lines in a C/C++/Go/JS file: everything before the harness entry point
+ * (the `BEGIN ENTRYPOINT` marker, else the `main` function / `require.main` block), which only parses
+ * argv for the tests and is not part of the solution.
+ */
+export function judgedLines(file: string): [number, number] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  let end = lines.findIndex((l) => /BEGIN ENTRYPOINT/.test(l));
+  if (end < 0)
+    end = lines.findIndex((l) =>
+      /^(?:int\s+main\s*\(|func\s+main\s*\(|if\s*\(\s*require\.main\s*===\s*module)/.test(l),
+    );
+  return [1, end < 0 ? lines.length : end];
 }
 
 export async function measureCwevalQuality(

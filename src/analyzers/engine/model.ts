@@ -32,7 +32,7 @@ export interface Binding {
   value: Node | null;
   /** The statement that binds (for branch analysis). */
   statement: Node;
-  kind: 'param' | 'assign' | 'augment' | 'loop' | 'out' | 'stream';
+  kind: 'param' | 'assign' | 'augment' | 'loop' | 'out' | 'stream' | 'sanitize';
 }
 
 export interface FunctionInfo {
@@ -154,7 +154,22 @@ export class FileModel {
       const call = readCall(this.language, node);
       if (call) {
         this.calls.push(call);
-        if (this.profile.outParamCalls.test(call.calleeText) && call.args[0]) {
+        // `sanitize_input(buf);` as a statement cleans `buf` in place.
+        if (
+          node.parent?.type === 'expression_statement' &&
+          /saniti[sz]|escape|strip_?(?:crlf|newlines?)|clean/i.test(call.name) &&
+          call.args[0]
+        ) {
+          const target = baseIdentifier(call.args[0]);
+          if (target)
+            this.bind(scope, {
+              name: target,
+              at: node.endIndex,
+              value: node,
+              statement: node.parent,
+              kind: 'sanitize',
+            });
+        } else if (this.profile.outParamCalls.test(call.calleeText) && call.args[0]) {
           const target = baseIdentifier(call.args[0]);
           if (target)
             this.bind(scope, { name: target, at: node.endIndex, value: node, statement: node, kind: 'out' });
@@ -250,6 +265,36 @@ export class FileModel {
       if (!declType) return;
       for (const d of node.childrenForFieldName('declarator')) {
         if (!d || d.type === 'init_declarator') continue;
+        // `std::regex re(pattern);` inside a body parses as a function declaration (the most
+        // vexing parse): read it as a constructor call whose arguments are the "parameter types".
+        if (d.type === 'function_declarator' && scope !== this.topLevel) {
+          const params = d.childForFieldName('parameters')?.namedChildren ?? [];
+          const args = params.map((p) =>
+            p?.type === 'parameter_declaration' && !p.childForFieldName('declarator')
+              ? p.childForFieldName('type')
+              : null,
+          );
+          if (
+            args.length &&
+            args.every((a) => a && (a.type === 'type_identifier' || a.type === 'qualified_identifier'))
+          ) {
+            const typeText = compact(declType);
+            const name = declaratorName(d);
+            this.calls.push({
+              node: d,
+              callee: node.childForFieldName('type'),
+              calleeText: typeText,
+              name: typeText.replace(/<.*$/, '').split('::').pop() ?? typeText,
+              receiver: null,
+              args: args.filter((a): a is Node => !!a),
+              kwargs: new Map(),
+              argList: d.childForFieldName('parameters'),
+              isNew: true,
+            });
+            if (name) this.declaredTypes.set(name, declType);
+            continue;
+          }
+        }
         const name = declaratorName(d);
         if (name) this.declaredTypes.set(name, declType + (d.type === 'pointer_declarator' ? ' *' : ''));
       }

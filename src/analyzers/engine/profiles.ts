@@ -108,7 +108,8 @@ const c: LanguageProfile = {
 const cpp: LanguageProfile = {
   ...c,
   functionTypes: set('function_definition', 'lambda_expression'),
-  identifierTypes: set('identifier'),
+  // type_identifier: arguments of `T x(arg);` declarations parse as parameter types.
+  identifierTypes: set('identifier', 'type_identifier'),
 };
 
 const go: LanguageProfile = {

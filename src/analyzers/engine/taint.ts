@@ -192,7 +192,8 @@ export class TaintEngine {
           return { tainted: true, built: v.built || acc.built };
         }
         const unconditional =
-          (b.kind === 'assign' || b.kind === 'loop') && this.unconditionalFor(b.statement, at);
+          (b.kind === 'assign' || b.kind === 'loop' || b.kind === 'sanitize') &&
+          this.unconditionalFor(b.statement, at);
         if (unconditional) return acc;
       }
       if (scope.params.includes(name)) {
@@ -211,7 +212,9 @@ export class TaintEngine {
     if (this.inProgress.has(key) || !b.value) return CLEAN;
     this.inProgress.add(key);
     let v: TaintValue;
-    if (b.kind === 'out') {
+    if (b.kind === 'sanitize') {
+      v = CLEAN;
+    } else if (b.kind === 'out') {
       // strcpy(dst, src) / snprintf(dst, n, fmt, args...): dst takes the other arguments' data.
       const call = readCall(this.model.language, b.value);
       v = CLEAN;

@@ -15,7 +15,8 @@ export const CREDENTIAL_NAME =
 /** A password-like name: the data being hashed is a password. */
 export const PASSWORD_NAME = /pass(?:word|wd|phrase)?|pwd/i;
 
-export const HTML_TAG = /<\/?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?\/?>|<[a-zA-Z][a-zA-Z0-9-]*\s*$/m;
+export const HTML_TAG =
+  /<\/?(?:html|head|body|div|span|p|a|b|i|u|em|strong|h[1-6]|ul|ol|li|table|tr|td|th|form|input|button|script|style|img|br|hr|label|select|option|textarea|pre|code|title|meta|link|section|article|nav|header|footer|main|iframe|small|blockquote)\b[^<>]*>/i;
 
 export const TIMESTAMP_CALL =
   /datetime\.(?:now|utcnow|today)|time\.(?:time|strftime|ctime|asctime|localtime|gmtime)|strftime|isoformat|asctime|ctime\(|localtime\(|time\.Now\(\)|new Date\(|Date\.now\(|toISOString|std::chrono|put_time|timestamp/i;

@@ -1,5 +1,7 @@
 import type { Rule } from '../engine/rule.ts';
+import { C_RULES } from './c.ts';
 import { PYTHON_RULES } from './python.ts';
+import { SHARED_RULES } from './shared.ts';
 
 /** Every TSP rule, all languages. */
-export const ALL_RULES: readonly Rule[] = [...PYTHON_RULES];
+export const ALL_RULES: readonly Rule[] = [...SHARED_RULES, ...PYTHON_RULES, ...C_RULES];

@@ -1,0 +1,1348 @@
+import type { Node } from 'web-tree-sitter';
+import type { CallSite } from '../engine/model.ts';
+import { mentions } from '../engine/taint.ts';
+import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
+import {
+  C_FAMILY,
+  CREDENTIAL_NAME,
+  HTML_TAG,
+  isLocalUrl,
+  literalText,
+  originOf,
+  permissionProblem,
+  SECRET_NAME,
+  TIMESTAMP_CALL,
+  taintedParts,
+} from './common.ts';
+import { statMode } from './python.ts';
+import { redosRisk } from './redos.ts';
+
+/** Rules for C and C++ (the C++ grammar extends C's, so most queries serve both). */
+
+const call = (r: Omit<CallRule, 'kind' | 'languages'> & { languages?: CallRule['languages'] }): CallRule => ({
+  kind: 'call',
+  languages: C_FAMILY,
+  ...r,
+});
+const query = (
+  r: Omit<QueryRule, 'kind' | 'languages'> & { languages?: QueryRule['languages'] },
+): QueryRule => ({
+  kind: 'query',
+  languages: C_FAMILY,
+  ...r,
+});
+
+/** Index of the format argument of printf-family functions. */
+const FORMAT_ARG: Record<string, number> = {
+  printf: 0,
+  vprintf: 0,
+  fprintf: 1,
+  vfprintf: 1,
+  dprintf: 1,
+  sprintf: 1,
+  vsprintf: 1,
+  snprintf: 2,
+  vsnprintf: 2,
+  syslog: 1,
+  err: 1,
+  warn: 0,
+  warnx: 0,
+  errx: 1,
+};
+
+const ALLOC =
+  /^(?:\(\s*[\w\s*]+\)\s*)?(?:malloc|calloc|realloc|strdup|strndup|aligned_alloc|reallocarray)\s*\(/;
+
+/** `result.iv`, `iv.data()`, `&iv[0]`, `iv` -> `iv`-ish key used to find writes to the same buffer. */
+function bufferKey(node: Node | undefined): string {
+  if (!node) return '';
+  return node.text
+    .replace(/\s+/g, '')
+    .replace(/^\(.*?\)/, '')
+    .replace(/^&/, '')
+    .replace(/\.data\(\)$|\.c_str\(\)$|\[0\]$/, '')
+    .replace(/^\(unsigned char\s*\*\)/, '');
+}
+
+/** Whether the file fills the buffer with random bytes somewhere (RAND_bytes(buf, n), getrandom...). */
+function filledRandomly(ctx: RuleContext, key: string, at: Node): boolean {
+  if (!key) return false;
+  const calls = ctx.callsNear(at, true);
+  // Follow copies: memcpy(iv_copy, result.iv, n) means iv_copy is as random as result.iv.
+  const keys = new Set([key]);
+  for (let round = 0; round < 3; round++)
+    for (const c of calls)
+      if (
+        /^(?:memcpy|memmove|std::copy|strncpy)$/.test(c.calleeText) &&
+        keys.has(bufferKey(c.args[0])) &&
+        c.args[1]
+      )
+        keys.add(bufferKey(c.args[1]));
+  return [...keys].some((k) => filledFrom(calls, k));
+}
+
+function filledFrom(calls: CallSite[], key: string): boolean {
+  return calls.some(
+    (c) =>
+      /^(?:RAND_bytes|RAND_priv_bytes|RAND_pseudo_bytes|getrandom|arc4random_buf|getentropy|randombytes_buf|BCryptGenRandom|fread|read|std::generate)$/.test(
+        c.calleeText,
+      ) &&
+      c.args.some(
+        (a) => bufferKey(a) === key || bufferKey(a).endsWith(`.${key}`) || key.endsWith(`.${bufferKey(a)}`),
+      ),
+  );
+}
+
+function isCharPointerType(t: string | undefined): boolean {
+  return !!t && /\b(?:char|unsigned char|uint8_t|int8_t|u_char|void|std::byte|BYTE|xmlChar)\b/.test(t);
+}
+
+function argNameMentions(expr: Node, name: string): boolean {
+  return new RegExp(`\\b${name.replace(/[^\w]/g, '')}\\w*`).test(expr.text);
+}
+
+export const C_RULES: Rule[] = [
+  call({
+    id: 'c.command-injection',
+    cwe: ['CWE-78'],
+    severity: 'error',
+    title: 'OS command built from untrusted data',
+    message:
+      'Untrusted data reaches a shell command: run the program directly with execv/posix_spawn and an argument vector (no shell).',
+    names: ['system', 'popen', '_popen', 'execl', 'execlp', 'wpopen'],
+    check: (c, ctx) => {
+      if (c.name === 'execl' || c.name === 'execlp') {
+        const shell =
+          /^"(?:\/bin\/)?(?:ba|da|z)?sh"$/.test(c.args[0]?.text ?? '') &&
+          c.args.some((a) => a.text === '"-c"');
+        const cmd = c.args[c.args.findIndex((a) => a.text === '"-c"') + 1];
+        return shell && !!cmd && ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
+      }
+      const cmd = c.args[0];
+      return !!cmd && ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\nvoid f(const char *d) {\n  char cmd[256];\n  snprintf(cmd, sizeof(cmd), "ls -l %s", d);\n  system(cmd);\n}\n',
+      ],
+      good: [
+        '#include <unistd.h>\nvoid f(const char *d) {\n  execlp("ls", "ls", "-l", d, (char *)NULL);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.format-string',
+    cwe: ['CWE-134'],
+    severity: 'error',
+    title: 'Format string not a literal',
+    message:
+      'The format string is not a literal, so "%n"/"%s" in the data are interpreted: use a literal format such as printf("%s", msg).',
+    names: Object.keys(FORMAT_ARG),
+    check: (c, ctx) => {
+      const i = FORMAT_ARG[c.calleeText];
+      if (i === undefined) return false;
+      const fmt = c.args[i];
+      if (!fmt || c.args.length > i + 1) return false;
+      const r = ctx.resolve(fmt);
+      if (ctx.model.profile.stringTypes.has(r.type) || r.type === 'concatenated_string') return false;
+      if (/^(?:_|gettext|N_|tr)\(/.test(r.text)) return false;
+      return ctx.tainted(fmt, 'format') ? true : { severity: 'warning' };
+    },
+    examples: {
+      bad: ['#include <stdio.h>\nvoid f(const char *msg) {\n  printf(msg);\n}\n'],
+      good: ['#include <stdio.h>\nvoid f(const char *msg) {\n  printf("%s", msg);\n}\n'],
+    },
+  }),
+  call({
+    id: 'c.gets',
+    cwe: ['CWE-676', 'CWE-242', 'CWE-120'],
+    severity: 'error',
+    title: 'gets() cannot be used safely',
+    message: 'gets() writes past any buffer: use fgets(buf, size, stdin).',
+    names: ['gets', '_getws'],
+    examples: {
+      bad: ['#include <stdio.h>\nchar *f(char *buf, int n) {\n  gets(buf);\n  return buf;\n}\n'],
+      good: ['#include <stdio.h>\nchar *f(char *buf, int n) {\n  fgets(buf, n, stdin);\n  return buf;\n}\n'],
+    },
+  }),
+  call({
+    id: 'c.unbounded-copy',
+    cwe: ['CWE-120', 'CWE-676'],
+    severity: 'warning',
+    title: 'Unbounded string copy',
+    message:
+      'strcpy/strcat/sprintf do not check the destination size: use snprintf / strlcpy with the destination size, or allocate strlen(src) + 1 first.',
+    names: [
+      'strcpy',
+      'strcat',
+      'sprintf',
+      'vsprintf',
+      'wcscpy',
+      'wcscat',
+      'stpcpy',
+      'scanf',
+      'sscanf',
+      'fscanf',
+    ],
+    check: (c, ctx) => {
+      if (/scanf$/.test(c.name)) {
+        const fmt = ctx.stringValue(c.args[c.name === 'scanf' ? 0 : 1]);
+        return (
+          !!fmt &&
+          /%s|%\[/.test(fmt) && {
+            message: 'scanf("%s") writes without a bound: give a width ("%63s") matching the buffer.',
+          }
+        );
+      }
+      const dst = c.args[0];
+      const src = c.args[c.name.includes('printf') ? 2 : 1];
+      if (!dst || !src) return false;
+      if (c.name.includes('printf')) {
+        const fmt = ctx.stringValue(c.args[1]);
+        if (fmt !== undefined && !/%s/.test(fmt)) return false;
+      } else if (ctx.stringValue(src) !== undefined) return false;
+      // Destination sized from the source (malloc(strlen(src) + 1)): fine.
+      const dv = ctx.resolve(dst);
+      if (
+        ALLOC.test(dv.text) &&
+        new RegExp(`strlen\\s*\\(\\s*${src.text.replace(/[^\w]/g, '')}\\s*\\)\\s*\\+\\s*1`).test(dv.text)
+      )
+        return false;
+      const dk = baseName(dst);
+      if (dk) {
+        for (const b of ctx.taint.bindingsOf(dk, c.node.startIndex)) {
+          if (b.value && ALLOC.test(b.value.text) && /strlen[^)]*\)\s*\+\s*\d|\+\s*1\b/.test(b.value.text))
+            return false;
+        }
+      }
+      return ctx.tainted(src, 'generic') ? true : { severity: 'note' };
+    },
+    examples: {
+      bad: ['#include <string.h>\nvoid f(const char *name) {\n  char buf[16];\n  strcpy(buf, name);\n}\n'],
+      good: [
+        '#include <string.h>\nvoid f(const char *name) {\n  char buf[16];\n  snprintf(buf, sizeof(buf), "%s", name);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.size-from-source',
+    cwe: ['CWE-119', 'CWE-805', 'CWE-787'],
+    severity: 'error',
+    title: 'Copy bounded by the source size',
+    message:
+      "The copy's length comes from the source, not the destination: bound it by the destination's size (sizeof(dst) or the dst_size parameter).",
+    names: [
+      'strncpy',
+      'strncat',
+      'memcpy',
+      'memmove',
+      'snprintf',
+      'vsnprintf',
+      'wcsncpy',
+      'stpncpy',
+      'strlcpy',
+    ],
+    check: (c, ctx) => {
+      const isPrintf = c.name === 'snprintf' || c.name === 'vsnprintf';
+      const dst = c.args[0];
+      const size = c.args[isPrintf ? 1 : 2];
+      if (!dst || !size) return false;
+      const dstName = baseName(dst);
+      if (!dstName || size.text.includes(dstName) || /sizeof\s*\(?\s*\*?\s*\w*dst/i.test(size.text))
+        return false;
+      const sources = isPrintf ? c.args.slice(3) : [c.args[1]];
+      for (const s of sources) {
+        const sn = s ? baseName(s) : undefined;
+        if (!sn || sn.length < 2) continue;
+        if (
+          new RegExp(`\\b(?:strlen|sizeof|wcslen)\\s*\\(\\s*${sn}\\b`).test(size.text) ||
+          argNameMentions(size, `${sn}_`) ||
+          new RegExp(`\\b${sn}(?:_?(?:size|len|length|Size|Len|Length))\\b`).test(size.text)
+        )
+          return true;
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\nvoid f(char *dest, int dest_size, char *src, int src_size) {\n  strncpy(dest, src, src_size);\n}\n',
+      ],
+      good: [
+        '#include <string.h>\nvoid f(char *dest, int dest_size, char *src, int src_size) {\n  strncpy(dest, src, dest_size - 1);\n  dest[dest_size - 1] = 0;\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.alloc-size',
+    cwe: ['CWE-131'],
+    severity: 'error',
+    title: 'Allocation size miscalculated',
+    message: '',
+    names: ['malloc', 'alloca', 'realloc'],
+    check: (c, ctx) => {
+      const size = c.args[c.name === 'realloc' ? 1 : 0];
+      if (!size) return false;
+      const t = size.text.replace(/\s+/g, '');
+      if (/^strlen\([^()]*\)(?:\*sizeof\((?:char|unsignedchar)\))?$/.test(t))
+        return {
+          message: 'strlen() does not count the terminating NUL: allocate strlen(s) + 1 bytes.',
+          cwe: ['CWE-131', 'CWE-193'],
+        };
+      // `T *p = malloc(n)` for a non-byte T without sizeof: n elements need n * sizeof(T).
+      let n: Node | null = c.node.parent;
+      while (n && (n.type === 'cast_expression' || n.type === 'parenthesized_expression')) n = n.parent;
+      if (n?.type === 'init_declarator' || n?.type === 'assignment_expression') {
+        const name =
+          n.type === 'init_declarator'
+            ? baseName(n.childForFieldName('declarator') ?? n)
+            : baseName(n.childForFieldName('left') ?? n);
+        const type = name ? ctx.model.declaredType(name, n.startIndex) : undefined;
+        if (type && /\*/.test(type) && !isCharPointerType(type) && !/sizeof/.test(t) && !/^\d+$/.test(t))
+          return {
+            message: `The allocation for ${type.replace(/\s*\*$/, '')} elements does not multiply by sizeof: use malloc(n * sizeof *p).`,
+          };
+      }
+      void ctx;
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *s) {\n  char *p = malloc(strlen(s));\n  if (!p) return NULL;\n  strcpy(p, s);\n  return p;\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *s) {\n  char *p = malloc(strlen(s) + 1);\n  if (!p) return NULL;\n  strcpy(p, s);\n  return p;\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.unchecked-allocation',
+    cwe: ['CWE-476', 'CWE-690'],
+    severity: 'warning',
+    title: 'Allocation result used without a NULL check',
+    message:
+      'The allocation can return NULL and the result is used without a check: test it (if (!p) ...) before the first use.',
+    query:
+      '[(init_declarator declarator: (_) @var value: (_) @val) (assignment_expression left: (identifier) @var right: (_) @val)] @report',
+    check: (caps, ctx) => {
+      const val = caps.val;
+      const varNode = caps.var;
+      if (!val || !varNode || !ALLOC.test(val.text.trim())) return false;
+      const name = baseName(varNode);
+      if (!name) return false;
+      const fn = ctx.model.functionAt(val.startIndex);
+      // First statement after the allocation that mentions the pointer.
+      const after = ctx.source.slice(val.endIndex, fn.end);
+      const re = new RegExp(`\\b${name}\\b`);
+      const m = re.exec(after);
+      if (!m) return false;
+      const lineStart = after.lastIndexOf('\n', m.index) + 1;
+      const line = after.slice(
+        lineStart,
+        after.indexOf('\n', m.index) === -1 ? undefined : after.indexOf('\n', m.index),
+      );
+      if (/\b(?:if|while|assert|return)\b|\?|&&|\|\|/.test(line)) return false;
+      const use = new RegExp(
+        `(?:\\b(?:mem\\w+|str\\w+|sprintf|snprintf|fgets|fread|read)\\s*\\(\\s*\\(?\\s*${name}\\b|\\b${name}\\s*(?:\\[|->)|\\*\\s*${name}\\b)`,
+      );
+      if (!use.test(line)) return false;
+      const at = val.endIndex + lineStart + (line.length - line.trimStart().length);
+      const node = ctx.model.tree.rootNode.descendantForIndex(at, at + line.trim().length - 1);
+      return { node: node ?? val };
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  memset(buf, 0, n);\n  return buf;\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  if (buf == NULL) return NULL;\n  memset(buf, 0, n);\n  return buf;\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.untrusted-index',
+    cwe: ['CWE-125', 'CWE-129'],
+    severity: 'error',
+    title: 'Array index from untrusted data without a bounds check',
+    message:
+      'An index that comes from the caller or input is used without checking 0 <= i < size: check both bounds before indexing.',
+    query: {
+      c: '(subscript_expression argument: (_) @arr index: (_) @idx) @report',
+      cpp: '(subscript_expression argument: (_) @arr indices: (subscript_argument_list (_) @idx)) @report',
+    },
+    check: (caps, ctx) => {
+      const idx = caps.idx;
+      const arr = caps.arr;
+      const report = caps.report;
+      if (!idx || !arr || !report) return false;
+      if (ctx.model.profile.numberTypes.has(idx.type) || ctx.model.profile.stringTypes.has(idx.type))
+        return false;
+      if (idx.type !== 'identifier') return false;
+      // Only integer indices parsed from input or passed in by the caller, never loop counters.
+      const fn = ctx.model.functionAt(idx.startIndex);
+      if (!fn.params.includes(idx.text)) {
+        const b = ctx.taint.latestBinding(idx.text, idx.startIndex);
+        if (!b?.value || !/\b(?:atoi|atol|strtol|strtoul|stoi|stol|sscanf)\b/.test(b.value.text))
+          return false;
+      }
+      if (!ctx.tainted(idx, 'index')) return false;
+      const write =
+        report.parent?.type === 'assignment_expression' &&
+        report.parent.childForFieldName('left')?.equals(report);
+      return write
+        ? {
+            cwe: ['CWE-787', 'CWE-129'],
+            message:
+              'An index from the caller or input is written through without a bounds check: check 0 <= i < size first.',
+          }
+        : true;
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\nint f(int *prices, int size, const char *s) {\n  int i = atoi(s);\n  return prices[i];\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\nint f(int *prices, int size, const char *s) {\n  int i = atoi(s);\n  if (i < 0 || i >= size) return -1;\n  return prices[i];\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.index-underflow',
+    cwe: ['CWE-787', 'CWE-125'],
+    severity: 'error',
+    title: 'Index can go below zero',
+    message:
+      'The index `n - k` is used without checking n >= k (an empty string has length 0): test the length first.',
+    query: {
+      c: '(subscript_expression index: (binary_expression left: (identifier) @n operator: "-" right: (number_literal) @k) @idx) @report',
+      cpp: '(subscript_expression indices: (subscript_argument_list (binary_expression left: (identifier) @n operator: "-" right: (number_literal) @k) @idx)) @report',
+    },
+    check: (caps, ctx) => {
+      const n = caps.n;
+      const report = caps.report;
+      if (!n || !report) return false;
+      const b = ctx.taint.latestBinding(n.text, n.startIndex);
+      if (!b?.value || !/\b(?:strlen|wcslen|size|length)\b/.test(b.value.text)) return false;
+      // A check of the length in the enclosing conditions or before the use.
+      const fn = ctx.model.functionAt(n.startIndex);
+      const before = ctx.source.slice(b.at, report.startIndex);
+      const name = n.text;
+      const check = new RegExp(
+        `\\b${name}\\s*(?:>|>=|!=)\\s*\\d|\\d\\s*(?:<|<=)\\s*${name}\\b|\\b${name}\\s*&&|\\(\\s*!?\\s*${name}\\s*\\)|\\b${name}\\s*==\\s*0`,
+      );
+      let p: Node | null = report.parent;
+      while (p && p.startIndex >= fn.start) {
+        const cond = p.childForFieldName('condition');
+        if (cond && check.test(cond.text)) return false;
+        p = p.parent;
+      }
+      if (check.test(before)) return false;
+      const write =
+        report.parent?.type === 'assignment_expression' &&
+        report.parent.childForFieldName('left')?.equals(report);
+      return write ? true : { cwe: ['CWE-125', 'CWE-787'], severity: 'error' };
+    },
+    examples: {
+      bad: [
+        "#include <string.h>\nvoid trim(char *s) {\n  int len = strlen(s);\n  while (s[len - 1] == ' ') {\n    s[len - 1] = 0;\n    len--;\n  }\n}\n",
+      ],
+      good: [
+        "#include <string.h>\nvoid trim(char *s) {\n  int len = strlen(s);\n  while (len > 0 && s[len - 1] == ' ') {\n    s[len - 1] = 0;\n    len--;\n  }\n}\n",
+      ],
+    },
+  }),
+  query({
+    id: 'c.integer-overflow',
+    cwe: ['CWE-190'],
+    severity: 'warning',
+    title: 'Arithmetic on caller-supplied integers without an overflow check',
+    message:
+      'This sum/product of caller-supplied integers can overflow: check against INT_MAX/SIZE_MAX first (or use __builtin_add_overflow / __builtin_mul_overflow).',
+    query: '(binary_expression left: (_) @a operator: ["+" "*"] right: (_) @b) @report',
+    check: (caps, ctx) => {
+      const { a, b, report } = caps;
+      if (!a || !b || !report) return false;
+      const num = ctx.model.profile.numberTypes;
+      if (num.has(a.type) || num.has(b.type) || /sizeof/.test(report.text)) return false;
+      if (report.parent?.type === 'binary_expression' || report.parent?.type === 'subscript_expression')
+        return false;
+      const fn = ctx.model.functionAt(report.startIndex);
+      const isIntParam = (n: Node) =>
+        n.type === 'identifier' &&
+        fn.params.includes(n.text) &&
+        /\b(?:int|long|short|int32_t|int64_t|size_t|unsigned)\b/.test(fn.paramTypes.get(n.text) ?? '') &&
+        !/\*/.test(fn.paramTypes.get(n.text) ?? '');
+      if (!isIntParam(a) && !isIntParam(b)) return false;
+      if (
+        !(a.type === 'identifier' || a.type === 'call_expression') ||
+        !(b.type === 'identifier' || b.type === 'call_expression')
+      )
+        return false;
+      if (
+        /(?:INT|LONG|LLONG|SIZE|UINT|ULONG|SSIZE|INT32|INT64|UINT32|UINT64)_(?:MAX|MIN)|__builtin_\w+_overflow|numeric_limits|ckd_(?:add|mul)/.test(
+          fn.node.text,
+        )
+      )
+        return false;
+      // Used where the value matters: output, allocation size, return value, stored.
+      const ctxType = report.parent?.type ?? '';
+      if (
+        !['argument_list', 'return_statement', 'init_declarator', 'assignment_expression'].includes(ctxType)
+      )
+        return false;
+      return true;
+    },
+    examples: {
+      bad: ['#include <stdio.h>\nvoid f(int offset, int r) {\n  printf("%d", r + offset);\n}\n'],
+      good: [
+        '#include <stdio.h>\n#include <limits.h>\nvoid f(int offset, int r) {\n  if (offset > 0 && r > INT_MAX - offset) return;\n  printf("%d", r + offset);\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.pointer-scaling',
+    cwe: ['CWE-468'],
+    severity: 'error',
+    title: 'Pointer arithmetic scaled twice',
+    message: 'Pointer arithmetic already scales by the element size: write p + i, not p + i * sizeof(*p).',
+    query:
+      '(binary_expression left: (identifier) @p operator: ["+" "-"] right: (binary_expression operator: "*") @off) @report',
+    check: (caps, ctx) => {
+      const { p, off } = caps;
+      if (!p || !off || !/sizeof/.test(off.text)) return false;
+      const t = ctx.model.declaredType(p.text, p.startIndex);
+      return !!t && /\*/.test(t) && !isCharPointerType(t);
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\nvoid f(long long *v, int b, int n) {\n  memset(v + b * sizeof(long long), 0, n * sizeof(long long));\n}\n',
+      ],
+      good: [
+        '#include <string.h>\nvoid f(long long *v, int b, int n) {\n  memset(v + b, 0, n * sizeof(long long));\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.missing-null-termination',
+    cwe: ['CWE-170'],
+    severity: 'warning',
+    title: 'Buffer used as a string without NUL termination',
+    message:
+      "read()/strncpy() do not NUL-terminate: write buf[n] = '\\0' (within bounds) before using the buffer as a string.",
+    names: ['read', 'recv', 'fread', 'strncpy'],
+    check: (c, ctx) => {
+      const buf = c.args[c.name === 'fread' ? 0 : c.name === 'strncpy' ? 0 : 1];
+      const name = buf ? baseName(buf) : undefined;
+      if (!name) return false;
+      const fn = ctx.model.functionAt(c.node.startIndex);
+      const after = ctx.source.slice(c.node.endIndex, fn.end);
+      const terminated = new RegExp(
+        `\\b${name}\\s*\\[[^\\]]*\\]\\s*=\\s*(?:'\\\\0'|0|\\(char\\)\\s*0)\\s*;|\\bmemset\\s*\\(\\s*${name}\\b`,
+      ).test(after);
+      const beforeTerm = new RegExp(
+        `\\bmemset\\s*\\(\\s*${name}\\b|\\b${name}\\s*\\[[^\\]]*\\]\\s*=\\s*(?:'\\\\0'|0)`,
+      ).test(ctx.source.slice(fn.start, c.node.startIndex));
+      if (terminated) return false;
+      if (c.name === 'strncpy') return !beforeTerm;
+      const usedAsString = new RegExp(
+        `\\b(?:strcpy|strcat|strlen|strdup|puts|atoi|strcmp|printf|strstr)\\s*\\([^;]*\\b${name}\\b`,
+      ).test(after);
+      return usedAsString && !beforeTerm;
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\n#include <unistd.h>\nvoid f(int fd, char *out, char *buf, int n) {\n  read(fd, buf, n);\n  strcpy(out, buf);\n}\n',
+      ],
+      good: [
+        "#include <string.h>\n#include <unistd.h>\nvoid f(int fd, char *out, char *buf, int n) {\n  int k = read(fd, buf, n - 1);\n  buf[k < 0 ? 0 : k] = '\\0';\n  strcpy(out, buf);\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'c.weak-hash',
+    cwe: ['CWE-328', 'CWE-327'],
+    severity: 'warning',
+    title: 'Weak hash algorithm',
+    message: 'MD5/MD4/SHA-1 are broken for security use: use SHA-256 (EVP_sha256) or stronger.',
+    names: [
+      'MD5',
+      'MD5_Init',
+      'MD4',
+      'MD4_Init',
+      'SHA1',
+      'SHA1_Init',
+      'EVP_md5',
+      'EVP_md4',
+      'EVP_sha1',
+      'EVP_md5_sha1',
+      'MD2',
+    ],
+    examples: {
+      bad: [
+        '#include <openssl/md5.h>\nvoid f(const unsigned char *d, unsigned long n, unsigned char *out) {\n  MD5(d, n, out);\n}\n',
+      ],
+      good: [
+        '#include <openssl/sha.h>\nvoid f(const unsigned char *d, unsigned long n, unsigned char *out) {\n  SHA256(d, n, out);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.weak-cipher',
+    cwe: ['CWE-327'],
+    severity: 'error',
+    title: 'Broken or risky cipher',
+    message:
+      'DES/3DES/RC4/Blowfish and ECB mode are broken or risky: use AES-GCM (EVP_aes_256_gcm) with a random IV.',
+    names: '*',
+    check: (c) =>
+      /^(?:DES_\w+|EVP_des_\w+|EVP_rc4\w*|EVP_rc2_\w+|EVP_bf_\w+|EVP_cast5_\w+|EVP_aes_\d+_ecb|AES_ecb_encrypt|BF_\w+|RC4\w*|EVP_idea_\w+)$/.test(
+        c.calleeText,
+      ) && !/^(?:DES_random_key|DES_set_odd_parity)$/.test(c.calleeText),
+    examples: {
+      bad: [
+        '#include <openssl/evp.h>\nvoid f(EVP_CIPHER_CTX *c, unsigned char *k, unsigned char *iv) {\n  EVP_EncryptInit_ex(c, EVP_des_cbc(), NULL, k, iv);\n}\n',
+      ],
+      good: [
+        '#include <openssl/evp.h>\nvoid f(EVP_CIPHER_CTX *c, unsigned char *k, unsigned char *iv) {\n  EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, k, iv);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.static-iv',
+    cwe: ['CWE-329'],
+    severity: 'error',
+    title: 'IV not generated randomly',
+    message:
+      'The IV is constant or never filled with random bytes: call RAND_bytes(iv, iv_len) for every encryption and send the IV with the ciphertext.',
+    names: [
+      'EVP_EncryptInit_ex',
+      'EVP_EncryptInit',
+      'EVP_CipherInit_ex',
+      'EVP_EncryptInit_ex2',
+      'AES_cbc_encrypt',
+      'DES_ncbc_encrypt',
+      'DES_cbc_encrypt',
+      'AES_cfb128_encrypt',
+      'AES_ofb128_encrypt',
+    ],
+    check: (c, ctx) => {
+      const iv = /^EVP_/.test(c.name) ? c.args[4] : c.args[4];
+      if (!iv || /^(?:NULL|nullptr|0)$/.test(iv.text)) return false;
+      if (/EVP_\w+_ecb/.test(c.args[1]?.text ?? '')) return false;
+      const r = ctx.resolve(iv);
+      if (r !== iv && ctx.isConstant(iv)) return { node: r };
+      return !filledRandomly(ctx, bufferKey(iv), c.node);
+    },
+    examples: {
+      bad: [
+        '#include <openssl/evp.h>\n#include <string.h>\nvoid f(EVP_CIPHER_CTX *c, unsigned char *k) {\n  unsigned char iv[16];\n  memcpy(iv, "0123456789abcdef", 16);\n  EVP_EncryptInit_ex(c, EVP_aes_128_cbc(), NULL, k, iv);\n}\n',
+      ],
+      good: [
+        '#include <openssl/evp.h>\n#include <openssl/rand.h>\nvoid f(EVP_CIPHER_CTX *c, unsigned char *k) {\n  unsigned char iv[16];\n  if (RAND_bytes(iv, 16) != 1) return;\n  EVP_EncryptInit_ex(c, EVP_aes_128_cbc(), NULL, k, iv);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.predictable-salt',
+    cwe: ['CWE-760'],
+    severity: 'error',
+    title: 'Salt not generated randomly',
+    message:
+      'The salt is constant or never filled with random bytes: fill it with RAND_bytes(salt, 16) for each password and store it.',
+    names: [
+      'PKCS5_PBKDF2_HMAC',
+      'PKCS5_PBKDF2_HMAC_SHA1',
+      'EVP_PBE_scrypt',
+      'crypto_pwhash',
+      'argon2id_hash_raw',
+      'argon2i_hash_raw',
+    ],
+    check: (c, ctx) => {
+      const idx =
+        c.name === 'EVP_PBE_scrypt'
+          ? 2
+          : c.name.startsWith('argon2')
+            ? 3
+            : c.name === 'crypto_pwhash'
+              ? 4
+              : 2;
+      const salt = c.args[idx];
+      if (!salt) return false;
+      if (ctx.isConstant(salt)) return { node: ctx.resolve(salt) };
+      return !filledRandomly(ctx, bufferKey(salt), c.node);
+    },
+    examples: {
+      bad: [
+        '#include <openssl/evp.h>\n#include <string.h>\nvoid f(const char *pw, unsigned char *out) {\n  unsigned char salt[16];\n  memset(salt, 0, 16);\n  PKCS5_PBKDF2_HMAC(pw, strlen(pw), salt, 16, 10000, EVP_sha256(), 32, out);\n}\n',
+      ],
+      good: [
+        '#include <openssl/evp.h>\n#include <openssl/rand.h>\n#include <string.h>\nvoid f(const char *pw, unsigned char *out) {\n  unsigned char salt[16];\n  RAND_bytes(salt, 16);\n  PKCS5_PBKDF2_HMAC(pw, strlen(pw), salt, 16, 10000, EVP_sha256(), 32, out);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.weak-key-size',
+    cwe: ['CWE-326'],
+    severity: 'error',
+    title: 'Key too short',
+    message: 'RSA/DSA/DH keys shorter than 2048 bits can be broken: use at least 2048 bits.',
+    names: [
+      'RSA_generate_key_ex',
+      'RSA_generate_key',
+      'EVP_PKEY_CTX_set_rsa_keygen_bits',
+      'DSA_generate_parameters_ex',
+      'EVP_PKEY_CTX_set_dsa_paramgen_bits',
+      'DH_generate_parameters_ex',
+      'EVP_RSA_gen',
+    ],
+    check: (c, ctx) => {
+      const i = /^(?:RSA_generate_key|EVP_RSA_gen)$/.test(c.name) ? 0 : 1;
+      const n = ctx.intValue(c.args[i]);
+      return n !== undefined && n < 2048;
+    },
+    examples: {
+      bad: [
+        '#include <openssl/rsa.h>\nvoid f(EVP_PKEY_CTX *c) {\n  EVP_PKEY_CTX_set_rsa_keygen_bits(c, 1024);\n}\n',
+      ],
+      good: [
+        '#include <openssl/rsa.h>\nvoid f(EVP_PKEY_CTX *c) {\n  EVP_PKEY_CTX_set_rsa_keygen_bits(c, 3072);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.jwt-no-verify',
+    cwe: ['CWE-347'],
+    severity: 'error',
+    title: 'JWT decoded without a key',
+    message:
+      'jwt_decode() without a key does not verify the signature: pass the key and check the algorithm (jwt_get_alg) is the expected one.',
+    names: ['jwt_decode', 'jwt_decode_2'],
+    check: (c) => /^(?:NULL|nullptr|0)$/.test(c.args[2]?.text ?? '') || /^0$/.test(c.args[3]?.text ?? ''),
+    examples: {
+      bad: ['#include <jwt.h>\nint f(jwt_t **j, const char *t) {\n  return jwt_decode(j, t, NULL, 0);\n}\n'],
+      good: [
+        '#include <jwt.h>\n#include <string.h>\nint f(jwt_t **j, const char *t, const char *k) {\n  return jwt_decode(j, t, (const unsigned char *)k, strlen(k));\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.insecure-tempfile',
+    cwe: ['CWE-377'],
+    severity: 'error',
+    title: 'Predictable temporary file name',
+    message:
+      'tmpnam/tempnam/mktemp return a name another process can create first: use mkstemp() and the descriptor it returns.',
+    names: ['tmpnam', 'tempnam', 'mktemp', 'tmpnam_r', '_mktemp'],
+    callee: /^(?:std::)?(?:tmpnam|tempnam|mktemp|tmpnam_r|_mktemp)$/,
+    examples: {
+      bad: ['#include <stdio.h>\nvoid f(char *name) {\n  tmpnam(name);\n}\n'],
+      good: ['#include <stdlib.h>\nint f(void) {\n  char t[] = "/tmp/xXXXXXX";\n  return mkstemp(t);\n}\n'],
+    },
+  }),
+  call({
+    id: 'c.xpath-injection',
+    cwe: ['CWE-643'],
+    severity: 'error',
+    title: 'XPath built from untrusted data',
+    message:
+      'Untrusted data is formatted into an XPath expression: select with a fixed expression and compare values in code, or register XPath variables.',
+    names: ['xmlXPathEvalExpression', 'xmlXPathEval', 'xmlXPathCompile', 'xmlXPathCtxtCompile'],
+    check: (c, ctx) => {
+      const e = c.args[c.name === 'xmlXPathCtxtCompile' ? 1 : 0];
+      return !!e && ctx.built(e, 'xpath') && { node: originOf(e, ctx, 'xpath') };
+    },
+    examples: {
+      bad: [
+        '#include <libxml/xpath.h>\nvoid f(xmlXPathContextPtr x, const char *u) {\n  char q[256];\n  snprintf(q, sizeof(q), "//user[name=\'%s\']", u);\n  xmlXPathEvalExpression((xmlChar *)q, x);\n}\n',
+      ],
+      good: [
+        '#include <libxml/xpath.h>\nvoid f(xmlXPathContextPtr x) {\n  xmlXPathEvalExpression((xmlChar *)"//user", x);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.sql-injection',
+    cwe: ['CWE-89'],
+    severity: 'error',
+    title: 'SQL built from untrusted data',
+    message:
+      'Untrusted data is formatted into SQL: prepare a statement with ? placeholders and bind the values (sqlite3_bind_text).',
+    names: [
+      'sqlite3_exec',
+      'sqlite3_prepare',
+      'sqlite3_prepare_v2',
+      'sqlite3_prepare_v3',
+      'mysql_query',
+      'mysql_real_query',
+      'PQexec',
+      'exec',
+      'executeQuery',
+    ],
+    check: (c, ctx) => {
+      const q = c.args[c.name === 'exec' || c.name === 'executeQuery' ? 0 : 1];
+      return !!q && ctx.built(q, 'sql') && { node: originOf(q, ctx, 'sql') };
+    },
+    examples: {
+      bad: [
+        '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char q[256];\n  snprintf(q, sizeof(q), "SELECT * FROM t WHERE u = \'%s\'", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n}\n',
+      ],
+      good: [
+        '#include <sqlite3.h>\nvoid f(sqlite3 *db, sqlite3_stmt **s) {\n  sqlite3_prepare_v2(db, "SELECT * FROM t WHERE u = ?", -1, s, 0);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.path-traversal',
+    cwe: ['CWE-22'],
+    severity: 'error',
+    title: 'File path built from untrusted data',
+    message:
+      'A path is built from untrusted data without confinement: resolve it with realpath() and check it starts with the base directory plus "/".',
+    names: [
+      'fopen',
+      'open',
+      'openat',
+      'opendir',
+      'unlink',
+      'remove',
+      'rename',
+      'ifstream',
+      'ofstream',
+      'fstream',
+      'creat',
+      'stat',
+      'access',
+    ],
+    check: (c, ctx) => {
+      const p = c.args[c.name === 'openat' ? 1 : 0];
+      if (!p || (c.name === 'open' && c.receiver)) return false;
+      return ctx.built(p, 'path');
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nFILE *f(const char *dir, const char *name) {\n  char p[512];\n  snprintf(p, sizeof(p), "%s/%s", dir, name);\n  return fopen(p, "r");\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nFILE *f(const char *dir, const char *name) {\n  char p[512], r[4096];\n  snprintf(p, sizeof(p), "%s/%s", dir, name);\n  if (realpath(p, r) == NULL || strncmp(r, dir, strlen(dir)) != 0) return NULL;\n  return fopen(r, "r");\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.archive-extraction',
+    cwe: ['CWE-22'],
+    severity: 'error',
+    title: 'Archive entries extracted without checking their paths',
+    message:
+      'Entry names can contain "../" or absolute paths: reject them (or set ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS) before writing.',
+    names: ['archive_write_header', 'archive_read_extract', 'archive_read_extract2'],
+    check: (c, ctx) => !/"\.\."|SECURE_NODOTDOT|\.\.\//.test(ctx.source),
+    examples: {
+      bad: [
+        '#include <archive.h>\nvoid f(struct archive *a, struct archive *o, struct archive_entry *e) {\n  while (archive_read_next_header(a, &e) == ARCHIVE_OK) archive_write_header(o, e);\n}\n',
+      ],
+      good: [
+        '#include <archive.h>\n#include <string.h>\nvoid f(struct archive *a, struct archive *o, struct archive_entry *e) {\n  while (archive_read_next_header(a, &e) == ARCHIVE_OK) {\n    if (strstr(archive_entry_pathname(e), "..")) continue;\n    archive_write_header(o, e);\n  }\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.header-injection',
+    cwe: ['CWE-113'],
+    severity: 'error',
+    title: 'HTTP header value from untrusted data',
+    message:
+      'Untrusted data is stored in a response header without removing CR/LF: strip "\\r" and "\\n" first.',
+    names: [
+      'strcpy',
+      'strncpy',
+      'snprintf',
+      'sprintf',
+      'memcpy',
+      'strcat',
+      'strlcpy',
+      'insert',
+      'emplace',
+      'insert_or_assign',
+    ],
+    check: (c, ctx) => {
+      const dst = c.receiver ?? c.args[0];
+      if (!dst || !/header/i.test(dst.text)) return false;
+      const srcs = c.receiver ? c.args : /printf/.test(c.name) ? c.args.slice(3) : c.args.slice(1, 2);
+      return srcs.some((s) => !/key/i.test(s.text) && ctx.tainted(s, 'header'));
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\nstruct H { char value[64]; };\nvoid f(struct H *header, const char *v) {\n  strncpy(header->value, v, 63);\n}\n',
+      ],
+      good: [
+        '#include <string.h>\nstruct H { char value[64]; };\nvoid sanitize_input(char *s);\nvoid f(struct H *header, const char *v) {\n  char c[64];\n  strncpy(c, v, 63);\n  sanitize_input(c);\n  strncpy(header->value, c, 63);\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'cpp.header-injection',
+    languages: ['cpp'],
+    cwe: ['CWE-113'],
+    severity: 'error',
+    title: 'HTTP header value from untrusted data',
+    message:
+      'Untrusted data is stored in a response header without removing CR/LF: strip "\\r" and "\\n" first.',
+    query: '(assignment_expression left: (subscript_expression argument: (_) @obj) right: (_) @val) @report',
+    check: (caps, ctx) => !!caps.obj && /header/i.test(caps.obj.text) && ctx.tainted(caps.val, 'header'),
+    examples: {
+      bad: [
+        {
+          code: '#include <map>\n#include <string>\nvoid f(std::map<std::string, std::string> &header, const std::string &v) {\n  header["X-Info"] = v;\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <map>\n#include <string>\nstd::string sanitize(const std::string &);\nvoid f(std::map<std::string, std::string> &header, const std::string &v) {\n  header["X-Info"] = sanitize(v);\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
+  call({
+    id: 'c.log-forging',
+    cwe: ['CWE-117'],
+    severity: 'warning',
+    title: 'Log entry built from untrusted data',
+    message:
+      'A log entry is assembled from untrusted text that may contain line breaks: replace "\\r"/"\\n" first.',
+    names: ['snprintf', 'sprintf', 'fprintf', 'syslog', 'vsnprintf'],
+    check: (c, ctx) => {
+      const dst = c.args[0]?.text ?? '';
+      const fi = FORMAT_ARG[c.name] ?? 1;
+      const fmt = ctx.stringValue(c.args[fi]) ?? '';
+      const logish =
+        /log/i.test(dst) ||
+        c.name === 'syslog' ||
+        /^\[%s\]|Received|%s\s*-\s*%s/.test(fmt) ||
+        TIMESTAMP_CALL.test(c.node.text);
+      return logish && /%s/.test(fmt) && c.args.slice(fi + 1).some((a) => ctx.tainted(a, 'log'));
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nvoid f(char *log_entry, const char *ts, const char *msg) {\n  snprintf(log_entry, 256, "[%s] Received: %s", ts, msg);\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nvoid f(char *log_entry, const char *ts) {\n  snprintf(log_entry, 256, "[%s] Received", ts);\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'cpp.log-forging',
+    languages: ['cpp'],
+    cwe: ['CWE-117'],
+    severity: 'warning',
+    title: 'Log entry built from untrusted data',
+    message:
+      'A log entry is assembled from untrusted text that may contain line breaks: replace "\\r"/"\\n" first.',
+    query: '(expression_statement (binary_expression operator: "<<") @report)',
+    check: (caps, ctx) => {
+      const n = caps.report;
+      if (!n) return false;
+      let left: Node | null = n;
+      while (left?.type === 'binary_expression') left = left.childForFieldName('left');
+      if (!left || !/log/i.test(left.text) || /^(?:std::)?(?:cout|cerr)$/.test(left.text)) return false;
+      const parts: Node[] = [];
+      let cur: Node | null = n;
+      while (cur?.type === 'binary_expression') {
+        const r = cur.childForFieldName('right');
+        if (r) parts.push(r);
+        cur = cur.childForFieldName('left');
+      }
+      return parts.some((p) => ctx.tainted(p, 'log'));
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <sstream>\n#include <string>\nstd::string f(const std::string &msg) {\n  std::ostringstream log_entry;\n  log_entry << "Received: " << msg;\n  return log_entry.str();\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <sstream>\n#include <string>\nstd::string f(const std::string &msg) {\n  std::ostringstream log_entry;\n  log_entry << "Received: " << msg.size();\n  return log_entry.str();\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
+  call({
+    id: 'c.url-from-untrusted-parts',
+    cwe: ['CWE-918'],
+    severity: 'warning',
+    title: 'URL assembled from several unvalidated inputs',
+    message:
+      'A URL is assembled from several unvalidated inputs: allow-list the host and restrict path segments to safe characters.',
+    names: ['snprintf', 'sprintf'],
+    check: (c, ctx) => {
+      const fi = FORMAT_ARG[c.name] ?? 1;
+      const fmt = ctx.stringValue(c.args[fi]) ?? '';
+      const urlish = /:\/\//.test(fmt) || /url|uri|endpoint/i.test(c.args[0]?.text ?? '');
+      if (!urlish || /\s/.test(fmt.trim())) return false;
+      return c.args.slice(fi + 1).filter((a) => ctx.tainted(a, 'url')).length >= 2;
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nvoid f(char *url, const char *sub, const char *dom) {\n  sprintf(url, "https://%s.%s", sub, dom);\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nvoid f(char *url, const char *dom) {\n  sprintf(url, "https://%s", dom);\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'cpp.url-from-untrusted-parts',
+    languages: ['cpp'],
+    cwe: ['CWE-918'],
+    severity: 'warning',
+    title: 'URL assembled from several unvalidated inputs',
+    message:
+      'A URL is assembled from several unvalidated inputs: allow-list the host and restrict path segments to safe characters.',
+    query: '(binary_expression operator: "+") @report',
+    check: (caps, ctx) => {
+      const n = caps.report;
+      if (!n || n.parent?.type === 'binary_expression') return false;
+      const lit = literalText(n, ctx);
+      const urlish = /:\/\//.test(lit) || /^\s*\w*(?:url|uri|endpoint|base)\w*\s*\+/i.test(n.text);
+      return urlish && !/\s/.test(lit.trim()) && taintedParts(n, ctx, 'url').length >= 2;
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <string>\nstd::string f(const std::string &api_url, const std::string &id) {\n  return api_url + "/" + id;\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <string>\nstd::string f(const std::string &api_url) {\n  return api_url + "/health";\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
+  call({
+    id: 'c.incomplete-host-check',
+    cwe: ['CWE-20'],
+    severity: 'error',
+    title: 'Host checked by substring',
+    message:
+      'A host is validated by a substring search: "example.com.evil.net" passes; compare the host exactly or check it ends with "." + domain.',
+    names: ['strstr', 'find', 'rfind', 'ends_with', 'contains', 'strcasestr'],
+    check: (c) => {
+      const hay = c.name === 'strstr' || c.name === 'strcasestr' ? c.args[0] : c.receiver;
+      const needle = c.name === 'strstr' || c.name === 'strcasestr' ? c.args[1] : c.args[0];
+      if (!hay || !needle || !/netloc|host/i.test(hay.text)) return false;
+      if (/^"/.test(needle.text) || /"\."/.test(needle.text)) return false;
+      return c.args.length <= 2;
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\nint f(const char *target_netloc, const char *domain) {\n  return strstr(target_netloc, domain) != NULL;\n}\n',
+      ],
+      good: [
+        '#include <string.h>\nint f(const char *target_netloc, const char *domain) {\n  return strcmp(target_netloc, domain) == 0;\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.weak-random',
+    cwe: ['CWE-338', 'CWE-330'],
+    severity: 'warning',
+    title: 'Predictable random value for a secret',
+    message:
+      'rand()/random() are predictable: use RAND_bytes / getrandom / arc4random_buf for keys, tokens, salts and IVs.',
+    names: ['rand', 'random', 'drand48', 'lrand48', 'rand_r'],
+    check: (c, ctx) => {
+      let n: Node | null = c.node.parent;
+      for (let i = 0; n && i < 6; i++, n = n.parent) {
+        if (n.type === 'init_declarator' || n.type === 'assignment_expression')
+          return SECRET_NAME.test(
+            (n.childForFieldName('declarator') ?? n.childForFieldName('left'))?.text ?? '',
+          );
+        if (n.type === 'function_definition') break;
+      }
+      const fn = ctx.model.functionAt(c.node.startIndex).node;
+      const name = fn.childForFieldName('declarator')?.text.split('(')[0] ?? '';
+      return SECRET_NAME.test(name);
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\nvoid f(unsigned char *out) {\n  int token = rand();\n  out[0] = token;\n}\n',
+      ],
+      good: ['#include <stdlib.h>\nint f(void) {\n  int dice = rand() % 6;\n  return dice;\n}\n'],
+    },
+  }),
+  query({
+    id: 'c.hardcoded-credential',
+    cwe: ['CWE-798', 'CWE-259'],
+    severity: 'warning',
+    title: 'Hard-coded credential',
+    message:
+      'A password, key or token is written in the source: read it from the environment or a secret store.',
+    query:
+      '[(init_declarator declarator: (_) @name value: (string_literal) @value) (preproc_def name: (identifier) @name value: (preproc_arg) @value)] @report',
+    check: (caps, ctx) => {
+      const name = caps.name ? (baseName(caps.name) ?? caps.name.text) : '';
+      const raw =
+        caps.value?.type === 'preproc_arg'
+          ? caps.value.text.trim().replace(/^"|"$/g, '')
+          : ctx.stringValue(caps.value);
+      if (!caps.value || (caps.value.type === 'preproc_arg' && !/^\s*"/.test(caps.value.text))) return false;
+      return (
+        CREDENTIAL_NAME.test(name) &&
+        !!raw &&
+        raw.length >= 4 &&
+        !/%|^[A-Z_]+$/.test(raw) && { node: caps.value }
+      );
+    },
+    examples: {
+      bad: ['const char *db_password = "hunter22";\n'],
+      good: [
+        '#include <stdlib.h>\nconst char *f(void) {\n  const char *db_password = getenv("DB_PASSWORD");\n  return db_password;\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.tls-no-verify',
+    cwe: ['CWE-295'],
+    severity: 'error',
+    title: 'TLS certificate verification disabled',
+    message:
+      'Certificate verification is off, so any server can impersonate the peer: use SSL_VERIFY_PEER / CURLOPT_SSL_VERIFYPEER 1L.',
+    names: ['SSL_CTX_set_verify', 'SSL_set_verify', 'curl_easy_setopt'],
+    check: (c) => {
+      if (c.name === 'curl_easy_setopt')
+        return (
+          /CURLOPT_SSL_VERIFY(?:PEER|HOST)/.test(c.args[1]?.text ?? '') &&
+          /^(?:0L?|false|FALSE)$/.test(c.args[2]?.text ?? '')
+        );
+      return /SSL_VERIFY_NONE/.test(c.args[1]?.text ?? '');
+    },
+    examples: {
+      bad: [
+        '#include <curl/curl.h>\nvoid f(CURL *c) {\n  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);\n}\n',
+      ],
+      good: [
+        '#include <curl/curl.h>\nvoid f(CURL *c) {\n  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.cleartext-http',
+    cwe: ['CWE-319'],
+    severity: 'warning',
+    title: 'Clear-text protocol',
+    message: 'Data is sent over http://: use https://.',
+    names: ['curl_easy_setopt'],
+    check: (c, ctx) => {
+      if (!/CURLOPT_URL/.test(c.args[1]?.text ?? '')) return false;
+      const u = ctx.stringValue(c.args[2]);
+      return !!u && /^http:\/\//i.test(u) && !isLocalUrl(u);
+    },
+    examples: {
+      bad: [
+        '#include <curl/curl.h>\nvoid f(CURL *c) {\n  curl_easy_setopt(c, CURLOPT_URL, "http://api.example.com/login");\n}\n',
+      ],
+      good: [
+        '#include <curl/curl.h>\nvoid f(CURL *c) {\n  curl_easy_setopt(c, CURLOPT_URL, "https://api.example.com/login");\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.xxe',
+    cwe: ['CWE-611'],
+    severity: 'error',
+    title: 'XML parser substitutes external entities',
+    message:
+      'XML_PARSE_NOENT / DTDLOAD make libxml2 load external entities: parse without them (and with XML_PARSE_NONET).',
+    names: [
+      'xmlReadMemory',
+      'xmlReadFile',
+      'xmlReadDoc',
+      'xmlCtxtReadMemory',
+      'xmlCtxtReadFile',
+      'xmlCtxtUseOptions',
+      'xmlSubstituteEntitiesDefault',
+    ],
+    check: (c) =>
+      c.name === 'xmlSubstituteEntitiesDefault'
+        ? c.args[0]?.text === '1'
+        : /XML_PARSE_(?:NOENT|DTDLOAD)/.test(c.argList?.text ?? ''),
+    examples: {
+      bad: [
+        '#include <libxml/parser.h>\nxmlDocPtr f(const char *x, int n) {\n  return xmlReadMemory(x, n, "a.xml", NULL, XML_PARSE_NOENT);\n}\n',
+      ],
+      good: [
+        '#include <libxml/parser.h>\nxmlDocPtr f(const char *x, int n) {\n  return xmlReadMemory(x, n, "a.xml", NULL, XML_PARSE_NONET);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.insecure-permissions',
+    cwe: ['CWE-732'],
+    severity: 'warning',
+    title: 'File permissions too broad',
+    message: '',
+    names: ['open', 'creat', 'chmod', 'fchmod', 'mkdir', 'umask', 'openat', 'permissions'],
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      if (c.name === 'umask') {
+        const m = ctx.intValue(c.args[0]);
+        if (m === undefined || (m & 0o077) === 0o077) return false;
+        return {
+          message: `umask 0${m.toString(8)} leaves new files readable by other users: use 077 for private data.`,
+          severity: (m & 0o002) === 0 ? 'error' : 'note',
+        };
+      }
+      const idx =
+        c.name === 'open'
+          ? 2
+          : c.name === 'openat'
+            ? 3
+            : c.name === 'creat' ||
+                c.name === 'chmod' ||
+                c.name === 'mkdir' ||
+                c.name === 'fchmod' ||
+                c.name === 'permissions'
+              ? 1
+              : -1;
+      const modeNode = c.args[idx];
+      if (!modeNode) return false;
+      const mode = ctx.intValue(modeNode) ?? statMode(modeNode.text);
+      if (mode === undefined) return false;
+      const p = permissionProblem(mode);
+      return !!p && { message: `${p.text}.`, severity: p.level };
+    },
+    examples: {
+      bad: ['#include <fcntl.h>\nint f(const char *p) {\n  return open(p, O_WRONLY | O_CREAT, 0666);\n}\n'],
+      good: [
+        '#include <fcntl.h>\nint f(const char *p) {\n  return open(p, O_WRONLY | O_CREAT, S_IRUSR | S_IWUSR);\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.unchecked-return',
+    cwe: ['CWE-252'],
+    severity: 'warning',
+    title: 'Security-relevant return value ignored',
+    message:
+      'This call can fail and its result is ignored: check it (a failed setuid/chroot/RAND_bytes leaves the program in an unsafe state).',
+    query: '(expression_statement (call_expression function: (identifier) @f) @report)',
+    check: (caps) =>
+      /^(?:setuid|setgid|seteuid|setegid|setresuid|setresgid|setgroups|chroot|RAND_bytes|RAND_priv_bytes|mlock|chdir|initgroups)$/.test(
+        caps.f?.text ?? '',
+      ),
+    examples: {
+      bad: ['#include <unistd.h>\nvoid f(void) {\n  setuid(1000);\n}\n'],
+      good: [
+        '#include <unistd.h>\n#include <stdlib.h>\nvoid f(void) {\n  if (setuid(1000) != 0) abort();\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'cpp.regex-injection',
+    languages: ['cpp'],
+    cwe: ['CWE-400', 'CWE-1333'],
+    severity: 'error',
+    title: 'Regular expression from untrusted data',
+    message:
+      'An untrusted string is compiled as a regular expression (ReDoS, wrong matches): escape its metacharacters or match it as plain text.',
+    names: ['regex', 'basic_regex', 'wregex'],
+    check: (c, ctx) => !!c.args[0] && ctx.tainted(c.args[0], 'regex'),
+    examples: {
+      bad: [
+        {
+          code: '#include <regex>\n#include <string>\nbool f(const std::string &p, const std::string &s) {\n  std::regex re(p);\n  return std::regex_search(s, re);\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <regex>\n#include <string>\nstd::string escapeRegex(const std::string &);\nbool f(const std::string &p, const std::string &s) {\n  std::regex re(escapeRegex(p));\n  return std::regex_search(s, re);\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
+  call({
+    id: 'cpp.redos',
+    languages: ['cpp'],
+    cwe: ['CWE-1333'],
+    severity: 'warning',
+    title: 'Regular expression with catastrophic backtracking',
+    message: '',
+    names: ['regex', 'basic_regex', 'wregex'],
+    check: (c, ctx) => {
+      const p = ctx.stringValue(c.args[0]);
+      const risk = p === undefined ? undefined : redosRisk(p);
+      return (
+        !!risk && {
+          node: c.args[0] ? ctx.resolve(c.args[0]) : c.node,
+          message: `Regular expression can backtrack catastrophically in std::regex (${risk}): make repetitions unambiguous or bound the input.`,
+        }
+      );
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <regex>\nbool f(const std::string &s) {\n  std::regex re("^(a+)+$");\n  return std::regex_match(s, re);\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <regex>\nbool f(const std::string &s) {\n  std::regex re("^a+$");\n  return std::regex_match(s, re);\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
+  query({
+    id: 'c.xss',
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'HTML built from untrusted data',
+    message: 'Untrusted data is placed into HTML without escaping: HTML-escape it (&, <, >, ", \') first.',
+    query: '(call_expression function: (identifier) @f arguments: (argument_list)) @report',
+    check: (caps, ctx) => {
+      const n = caps.report;
+      if (!n || !/^(?:sprintf|snprintf|strcat|printf|fprintf)$/.test(caps.f?.text ?? '')) return false;
+      return (
+        HTML_TAG.test(literalText(n, ctx)) &&
+        n.namedChildren[1]?.namedChildren.some(
+          (a) => !!a && !ctx.model.profile.stringTypes.has(a.type) && ctx.tainted(a, 'html'),
+        ) === true
+      );
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nvoid f(char *out, const char *name) {\n  sprintf(out, "<h1>%s</h1>", name);\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nchar *html_escape(const char *);\nvoid f(char *out, const char *name) {\n  sprintf(out, "<h1>%s</h1>", html_escape(name));\n}\n',
+      ],
+    },
+  }),
+];
+
+function baseName(node: Node): string | undefined {
+  let n: Node | null = node;
+  for (let i = 0; n && i < 8; i++) {
+    if (n.type === 'identifier') return n.text;
+    n =
+      n.childForFieldName('argument') ??
+      n.childForFieldName('declarator') ??
+      n.childForFieldName('value') ??
+      n.namedChildren.find((c) => c?.type !== 'type_descriptor') ??
+      null;
+  }
+  return undefined;
+}
+
+void mentions;
+export type { CallSite };
