@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TspError } from '../spec/errors.ts';
+import { Task } from '../spec/task.ts';
 import { registerTaskSource, resolveTask } from './task-sources.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsp-task-sources-'));
