@@ -2,9 +2,11 @@ import type { Family } from '../family.ts';
 import { BOUNDS } from './bounds.ts';
 import { COMMAND_INJECTION } from './command-injection.ts';
 import { CREDENTIALS } from './credentials.ts';
+import { MEMORY } from './memory.ts';
 import { FORMAT_STRING } from './format-string.ts';
 import { PATH_TRAVERSAL } from './path-traversal.ts';
 import { PERMISSIONS } from './permissions.ts';
+import { SQL_INJECTION } from './sql-injection.ts';
 import { WEAK_CRYPTO } from './weak-crypto.ts';
 import { XSS } from './xss.ts';
 
@@ -18,4 +20,6 @@ export const FAMILIES: readonly Family[] = [
   ...BOUNDS,
   ...FORMAT_STRING,
   ...PERMISSIONS,
+  ...SQL_INJECTION,
+  ...MEMORY,
 ];
