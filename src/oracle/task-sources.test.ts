@@ -52,7 +52,7 @@ describe('resolveTask', () => {
   it('looks ids up in registered sources', async () => {
     registerTaskSource(
       'unit',
-      (id) => (id === 'one' ? { ...(valid as never), id: 'unit/one' } : undefined),
+      (id) => (id === 'one' ? Task.parse({ ...valid, id: 'unit/one' }) : undefined),
       () => ['one'],
     );
     expect((await resolveTask('unit/one')).id).toBe('unit/one');
