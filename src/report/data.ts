@@ -88,8 +88,11 @@ export interface TreeEntry {
   trimmed?: number;
 }
 
+/** A task as the viewer shows it; the language is unknown when the task is not in tasks.jsonl. */
+export type ViewerTask = Omit<ReportTask, 'language'> & { language?: ReportTask['language'] };
+
 export interface TreeData {
-  tasks: ReportTask[];
+  tasks: ViewerTask[];
   sets: SetKey[];
   entries: TreeEntry[];
 }
@@ -351,7 +354,7 @@ export async function buildReportData(runDir: string, options: BuildReportOption
     (a, b) => criticalCount(b) - criticalCount(a) || a.localeCompare(b),
   );
   const entries: TreeEntry[] = [];
-  const keptTasks: ReportTask[] = [];
+  const keptTasks: ViewerTask[] = [];
   let bytes = 0;
   let trimmedNodes = 0;
   let droppedTasks = 0;
@@ -376,9 +379,7 @@ export async function buildReportData(runDir: string, options: BuildReportOption
     bytes += size;
     trimmedNodes += trimmedHere;
     entries.push(...mine);
-    keptTasks.push(
-      task ?? { id, language: 'python', cwe: [], prompt: '', family: '(task not in tasks.jsonl)' },
-    );
+    keptTasks.push(task ?? { id, cwe: [], prompt: '', family: '(not in tasks.jsonl)' });
   }
   if (droppedTasks) {
     notes.push(

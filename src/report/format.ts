@@ -28,7 +28,10 @@ export function formatStat(s: Stat): string {
 /** Which metric direction is better, for bolding the best value in a column. */
 export type Better = 'higher' | 'lower';
 
-/** Indexes of the best mean in `values` (ties all win); none when fewer than two values. */
+/**
+ * Indexes of the best mean in `values` (ties all win); none when fewer than two values or when
+ * every value ties (nothing stands out).
+ */
 export function bestIndexes(values: readonly number[], better: Better): Set<number> {
   if (values.length < 2) return new Set();
   const best = better === 'higher' ? Math.max(...values) : Math.min(...values);
@@ -36,5 +39,5 @@ export function bestIndexes(values: readonly number[], better: Better): Set<numb
   values.forEach((v, i) => {
     if (Math.abs(v - best) < 1e-12) out.add(i);
   });
-  return out;
+  return out.size === values.length ? new Set() : out;
 }

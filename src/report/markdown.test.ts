@@ -103,5 +103,15 @@ describe('renderMarkdownTable', () => {
     expect(md).toContain('### Split `a|b`');
     expect(md).toContain('- a | b c');
     expect(renderMarkdownTable({ ...one, summary: [] })).toContain('No summary rows');
+    // When every method ties, nothing is bold.
+    const first = one.summary[0] as RunResults['summary'][number];
+    const tie = renderMarkdownTable({ ...one, summary: [first, { ...first, method: 'sft' }] });
+    expect(tie).not.toContain('**5');
+    expect(
+      renderMarkdownTable({
+        ...one,
+        summary: [first, { ...first, method: 'sft', spr1: { mean: 0.4, std: 0, n: 1 } }],
+      }),
+    ).toContain('| TSP | **50.0** | 75.0 |');
   });
 });

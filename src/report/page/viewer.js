@@ -19,7 +19,7 @@
    * @typedef {{ id: string, node: number, src: string, by?: string, pre?: string, ch: string, rj: string,
    *   cs: number, rs: number, cv: boolean, rv: boolean, cvd?: Verdict, rvd?: Verdict }} CPair
    * @typedef {{ task: string, set: string, nodes: CNode[], pairs: CPair[], trimmed?: number }} Entry
-   * @typedef {{ id: string, language: string, cwe: string[], prompt: string, family?: string }} Task
+   * @typedef {{ id: string, language?: string, cwe: string[], prompt: string, family?: string }} Task
    * @typedef {{ config?: string, method: string, seed: number, round: number, key: string }} SetKey
    * @typedef {{ tasks: Task[], sets: SetKey[], entries: Entry[] }} Trees
    * @typedef {{ method: string, round: number, criticalNodesPerTask: number, verifiedPairsPer1kTokens: number,
@@ -143,8 +143,14 @@
       hi = 1;
     }
     const pad = Math.max((hi - lo) * 0.15, percent ? 0.02 : 0.05);
-    const yMin = percent ? Math.max(0, lo - pad) : Math.max(0, lo - pad);
-    const yMax = percent ? Math.min(1, hi + pad) : hi + pad;
+    let yMin = Math.max(0, lo - pad);
+    let yMax = percent ? Math.min(1, hi + pad) : hi + pad;
+    // At least 10 points of a percentage axis, so flat lines do not fill it with noise.
+    if (percent && yMax - yMin < 0.1) {
+      const mid = (yMax + yMin) / 2;
+      yMin = Math.max(0, Math.min(mid - 0.05, 0.9));
+      yMax = Math.min(1, yMin + 0.1);
+    }
     const width = Math.max(240, holder.clientWidth || card.clientWidth - 16 || 300);
     const span = yMax - yMin;
     /** @param {number} t */
@@ -170,7 +176,7 @@
           grid: { show: false },
         },
         {
-          size: 46,
+          size: 52,
           values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map((t) => tickFmt(t)),
           grid: { stroke: '#eceef1' },
         },
@@ -594,7 +600,7 @@
       taskSelect.append(
         h('option', {
           value: t.id,
-          text: `${t.id} · ${t.language} · ${t.cwe.join(', ') || 'no CWE'}${crit ? ` · ${crit} critical` : ''}`,
+          text: `${t.id} · ${t.language ?? 'language unknown'} · ${t.cwe.join(', ') || 'no CWE'}${crit ? ` · ${crit} critical` : ''}`,
         }),
       );
     }
@@ -679,7 +685,7 @@
       taskInfo.textContent = '';
       if (task) {
         taskInfo.append(
-          h('span', { class: 'tag', text: task.language }),
+          h('span', { class: 'tag', text: task.language ?? 'language unknown' }),
           ...task.cwe.map((c) => h('span', { class: 'tag', text: c })),
         );
         if (task.family) taskInfo.append(h('span', { class: 'tag', text: task.family }));
@@ -802,7 +808,9 @@
           title: 'Monte-Carlo value: share of secure-pass leaves below',
           text: n.v === null ? 'value –' : `value ${n.v.toFixed(2)}`,
         }),
-        n.k !== 'leaf' ? h('span', { class: 'pill muted', text: `${n.n} leaves` }) : null,
+        n.k !== 'leaf'
+          ? h('span', { class: 'pill muted', text: `${n.n} ${n.n === 1 ? 'leaf' : 'leaves'}` })
+          : null,
         n.c ? h('span', { class: 'pill crit', text: `critical · ${n.c}` }) : null,
         ...(n.k === 'leaf' ? verdictPills(n.d) : []),
       );
