@@ -340,7 +340,7 @@ ${renderResultsTables(data)}
 </section>
 <section id="curves">
 <h2>Metrics per self-play round</h2>
-<p class="lede">Round 0 is the starting model; Base and SFT do not self-play and are drawn as dashed reference lines. Bands: ± 1 standard deviation over seeds.</p>
+<p class="lede">Each method's metrics after each self-play round (round 0: before self-play); a method evaluated at one round only (e.g. Base) is drawn as a dashed reference line. Bands: ± 1 standard deviation over seeds.</p>
 <div class="legend">${legend}</div>
 <div id="curve-grid" class="chart-grid" data-testid="curve-grid"><p class="noscript">Charts need JavaScript.</p></div>
 </section>

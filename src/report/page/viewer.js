@@ -772,8 +772,8 @@
       }
     }
 
-    /** @param {Tree} tree @param {number} i @param {boolean} big @returns {HTMLElement} */
-    function nodeItem(tree, i, big) {
+    /** @param {Tree} tree @param {number} i @param {boolean} big @param {number} [same] @returns {HTMLElement} */
+    function nodeItem(tree, i, big, same = 1) {
       const n = /** @type {CNode} */ (tree.entry.nodes[i]);
       const kids = tree.children[i] ?? [];
       const li = h('li', { role: 'treeitem' });
@@ -812,6 +812,13 @@
           ? h('span', { class: 'pill muted', text: `${n.n} ${n.n === 1 ? 'leaf' : 'leaves'}` })
           : null,
         n.c ? h('span', { class: 'pill crit', text: `critical · ${n.c}` }) : null,
+        same > 1
+          ? h('span', {
+              class: 'pill muted',
+              title: `${same} sampled programs end with the same text and verdict`,
+              text: `×${same}`,
+            })
+          : null,
         ...(n.k === 'leaf' ? verdictPills(n.d) : []),
       );
       row.addEventListener('click', () => {
@@ -824,7 +831,7 @@
       li.append(h('div', { class: 'node-line' }, caret, row));
       if (kids.length) {
         const sub = h('ul', { role: 'group' });
-        for (const k of kids) sub.append(nodeItem(tree, k, big));
+        for (const g of groupLeaves(tree, kids)) sub.append(nodeItem(tree, g[0] ?? 0, big, g.length));
         const collapsed = big && tree.entry.nodes[kids[0] ?? 0]?.k === 'leaf' && !n.c;
         if (collapsed) {
           sub.hidden = true;
@@ -837,6 +844,28 @@
         li.append(sub);
       }
       return li;
+    }
+
+    /**
+     * Sibling leaves with the same edge text and verdict, grouped (samples often repeat); other
+     * children stay alone. Order of first appearance.
+     * @param {Tree} tree @param {number[]} kids @returns {number[][]}
+     */
+    function groupLeaves(tree, kids) {
+      /** @type {Map<string, number[]>} */
+      const groups = new Map();
+      for (const k of kids) {
+        const n = tree.entry.nodes[k];
+        const leafy = n?.k === 'leaf' && !(tree.children[k] ?? []).length;
+        const d = n?.d;
+        const key = leafy
+          ? `L${n?.e}\u0000${d ? `${d.functional}${d.secure}${(d.failedSecurityTests ?? []).join(',')}` : '-'}`
+          : `N${k}`;
+        const g = groups.get(key);
+        if (g) g.push(k);
+        else groups.set(key, [k]);
+      }
+      return [...groups.values()];
     }
 
     /** Leaves under node i. @param {Tree} tree @param {number} i @returns {number[]} */
