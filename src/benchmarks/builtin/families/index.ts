@@ -7,6 +7,7 @@ import { FORMAT_STRING } from './format-string.ts';
 import { PATH_TRAVERSAL } from './path-traversal.ts';
 import { PERMISSIONS } from './permissions.ts';
 import { SQL_INJECTION } from './sql-injection.ts';
+import { UNTRUSTED_INPUT } from './untrusted-input.ts';
 import { WEAK_CRYPTO } from './weak-crypto.ts';
 import { XSS } from './xss.ts';
 
@@ -22,4 +23,5 @@ export const FAMILIES: readonly Family[] = [
   ...PERMISSIONS,
   ...SQL_INJECTION,
   ...MEMORY,
+  ...UNTRUSTED_INPUT,
 ];
