@@ -1,7 +1,15 @@
 import type { Rule } from '../engine/rule.ts';
 import { C_RULES } from './c.ts';
+import { GO_RULES } from './go.ts';
+import { JS_RULES } from './javascript.ts';
 import { PYTHON_RULES } from './python.ts';
 import { SHARED_RULES } from './shared.ts';
 
 /** Every TSP rule, all languages. */
-export const ALL_RULES: readonly Rule[] = [...SHARED_RULES, ...PYTHON_RULES, ...C_RULES];
+export const ALL_RULES: readonly Rule[] = [
+  ...SHARED_RULES,
+  ...PYTHON_RULES,
+  ...C_RULES,
+  ...GO_RULES,
+  ...JS_RULES,
+];

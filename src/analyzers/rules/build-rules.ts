@@ -1,0 +1,81 @@
+import type { Language } from '../../spec/language.ts';
+import type { QueryRule, RuleExample } from '../engine/rule.ts';
+import { HTML_TAG, isOutermostBuild, literalText, TIMESTAMP_CALL, taintedParts } from './common.ts';
+
+/**
+ * Rules about strings *assembled* from untrusted data (HTML, log entries, URLs), shared by Go and
+ * JavaScript: each language supplies its string-building query (concatenation, template strings,
+ * Sprintf) and examples.
+ */
+export function buildingRules(
+  language: Language,
+  buildQuery: string,
+  prefix: string,
+  examples: Record<'xss' | 'log' | 'url', { bad: string; good: string }>,
+): QueryRule[] {
+  const ex = (k: 'xss' | 'log' | 'url') => ({
+    bad: [{ code: examples[k].bad, language } as RuleExample],
+    good: [{ code: examples[k].good, language } as RuleExample],
+  });
+  return [
+    {
+      kind: 'query',
+      id: `${prefix}.xss`,
+      languages: [language],
+      cwe: ['CWE-79'],
+      severity: 'error',
+      title: 'HTML built from untrusted data',
+      message:
+        'Untrusted data is placed into HTML without escaping: escape it (or use an auto-escaping template).',
+      query: buildQuery,
+      check: (caps, ctx) => {
+        const n = caps.report;
+        return !!n && isOutermostBuild(n) && HTML_TAG.test(literalText(n, ctx)) && ctx.built(n, 'html');
+      },
+      examples: ex('xss'),
+    },
+    {
+      kind: 'query',
+      id: `${prefix}.log-forging`,
+      languages: [language],
+      cwe: ['CWE-117'],
+      severity: 'warning',
+      title: 'Log entry built from untrusted data',
+      message:
+        'A log entry is assembled from untrusted text that may contain line breaks: replace "\\r"/"\\n" in it first.',
+      query: buildQuery,
+      check: (caps, ctx) => {
+        const n = caps.report;
+        if (!n || !isOutermostBuild(n)) return false;
+        let holder = n.parent;
+        for (let i = 0; holder && i < 3 && !/declar|assign|return/.test(holder.type); i++)
+          holder = holder.parent;
+        const logish = TIMESTAMP_CALL.test(n.text) || /log/i.test(holder?.text.split(/[=:]/)[0] ?? '');
+        return logish && ctx.built(n, 'log');
+      },
+      examples: ex('log'),
+    },
+    {
+      kind: 'query',
+      id: `${prefix}.url-from-untrusted-parts`,
+      languages: [language],
+      cwe: ['CWE-918'],
+      severity: 'warning',
+      title: 'URL assembled from several unvalidated inputs',
+      message:
+        'A URL is assembled from several unvalidated inputs: allow-list the host and restrict path segments to safe characters.',
+      query: buildQuery,
+      check: (caps, ctx) => {
+        const n = caps.report;
+        if (!n || !isOutermostBuild(n)) return false;
+        const lit = literalText(n, ctx);
+        const urlish =
+          /:\/\//.test(lit) ||
+          /^[\s`(]*\$?\{?\s*\w*(?:url|uri|endpoint|base)\w*/i.test(n.text) ||
+          /Sprintf\(\s*"%s\//.test(n.text);
+        return urlish && !/\s/.test(lit.trim()) && taintedParts(n, ctx, 'url').length >= 2;
+      },
+      examples: ex('url'),
+    },
+  ];
+}

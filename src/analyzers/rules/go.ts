@@ -1,0 +1,748 @@
+import type { Node } from 'web-tree-sitter';
+import type { CallSite } from '../engine/model.ts';
+import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
+import { buildingRules } from './build-rules.ts';
+import { CREDENTIAL_NAME, isLocalUrl, originOf, permissionProblem, SECRET_NAME } from './common.ts';
+
+const GO = ['go'] as const;
+const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({ kind: 'call', languages: GO, ...r });
+const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
+  kind: 'query',
+  languages: GO,
+  ...r,
+});
+const pkg = (body: string, imports = '') => `package main\n\n${imports}${body}`;
+
+const GO_BUILD = `[(binary_expression operator: "+") (call_expression function: (selector_expression) @fn (#match? @fn "^fmt\\\\.Sprintf$"))] @report`;
+
+/** Whether a buffer (`iv`, `salt`) is filled from crypto/rand somewhere in the file. */
+function filledFromRand(ctx: RuleContext, buf: Node, at: Node): boolean {
+  const key = buf.text.replace(/\[:?\]$/, '');
+  return ctx
+    .callsNear(at, true)
+    .some(
+      (c: CallSite) =>
+        (/^(?:rand|crand|cryptorand)\.Read$/.test(c.calleeText) &&
+          c.args[0]?.text.replace(/\[:?\]$/, '') === key) ||
+        (/^io\.ReadFull$/.test(c.calleeText) &&
+          /rand\.Reader/.test(c.args[0]?.text ?? '') &&
+          c.args[1]?.text.replace(/\[:?\]$/, '') === key),
+    );
+}
+
+function constantBytes(ctx: RuleContext, n: Node): boolean {
+  const r = ctx.resolve(n);
+  if (r.type === 'composite_literal')
+    return !!r.childForFieldName('body') && ctx.isConstant(r.childForFieldName('body'));
+  if (r.type === 'type_conversion_expression' || r.type === 'call_expression') {
+    const t = r.text.replace(/\s+/g, '');
+    return /^\[\]byte\("[^"]*"\)$/.test(t) || /^\[\]byte\(`[^`]*`\)$/.test(t);
+  }
+  return ctx.isConstant(n);
+}
+
+export const GO_RULES: Rule[] = [
+  call({
+    id: 'go.command-injection',
+    cwe: ['CWE-78'],
+    severity: 'error',
+    title: 'OS command built from untrusted data',
+    message:
+      'Untrusted data reaches a shell (sh -c) or chooses the program: call exec.Command with a fixed program and separate arguments.',
+    names: ['Command', 'CommandContext'],
+    callee: /^exec\.(?:Command|CommandContext)$/,
+    check: (c, ctx) => {
+      const args = c.name === 'CommandContext' ? c.args.slice(1) : c.args;
+      const prog = ctx.stringValue(args[0]);
+      if (prog !== undefined && /^(?:\/bin\/)?(?:ba|z|da)?sh$/.test(prog) && args[1]?.text === '"-c"') {
+        const cmd = args[2];
+        return !!cmd && ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
+      }
+      return prog === undefined && !!args[0] && ctx.built(args[0], 'cmd');
+    },
+    examples: {
+      bad: [
+        pkg(
+          'func f(d string) {\n\tc := fmt.Sprintf("ls -l %s", d)\n\texec.Command("sh", "-c", c).Run()\n}\n',
+          'import (\n\t"fmt"\n\t"os/exec"\n)\n\n',
+        ),
+      ],
+      good: [pkg('func f(d string) {\n\texec.Command("ls", "-l", d).Run()\n}\n', 'import "os/exec"\n\n')],
+    },
+  }),
+  call({
+    id: 'go.sql-injection',
+    cwe: ['CWE-89'],
+    severity: 'error',
+    title: 'SQL built from untrusted data',
+    message: 'Untrusted data is formatted into SQL: use placeholders (db.Query("... WHERE u = ?", u)).',
+    names: [
+      'Query',
+      'QueryRow',
+      'Exec',
+      'QueryContext',
+      'QueryRowContext',
+      'ExecContext',
+      'Prepare',
+      'PrepareContext',
+      'Raw',
+      'Select',
+      'Get',
+    ],
+    check: (c, ctx) => {
+      const q = /Context$/.test(c.name) ? c.args[1] : c.args[0];
+      if (!q || !ctx.built(q, 'sql')) return false;
+      if (/^(?:Select|Get)$/.test(c.name)) return false;
+      return { node: originOf(q, ctx, 'sql') };
+    },
+    examples: {
+      bad: [
+        pkg(
+          'func f(db *sql.DB, u string) {\n\tq := fmt.Sprintf("SELECT * FROM t WHERE u = \'%s\'", u)\n\tdb.QueryRow(q)\n}\n',
+          'import (\n\t"database/sql"\n\t"fmt"\n)\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f(db *sql.DB, u string) {\n\tdb.QueryRow("SELECT * FROM t WHERE u = ?", u)\n}\n',
+          'import "database/sql"\n\n',
+        ),
+      ],
+    },
+  }),
+  call({
+    id: 'go.path-traversal',
+    cwe: ['CWE-22'],
+    severity: 'error',
+    title: 'File path built from untrusted data',
+    message:
+      'A path is built from untrusted data without confinement: Clean/EvalSymlinks it and check it stays under the base directory (filepath.Rel, HasPrefix with a separator).',
+    names: [
+      'Open',
+      'OpenFile',
+      'ReadFile',
+      'WriteFile',
+      'Create',
+      'Remove',
+      'RemoveAll',
+      'ServeFile',
+      'Stat',
+      'ReadDir',
+      'Mkdir',
+      'MkdirAll',
+    ],
+    callee: /^(?:os|ioutil|http)\.\w+$/,
+    check: (c, ctx) => {
+      const p = c.calleeText === 'http.ServeFile' ? c.args[2] : c.args[0];
+      return !!p && ctx.built(p, 'path');
+    },
+    examples: {
+      bad: [
+        pkg(
+          'func f(dir, name string) ([]byte, error) {\n\treturn os.ReadFile(filepath.Join(dir, name))\n}\n',
+          'import (\n\t"os"\n\t"path/filepath"\n)\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f(dir, name string) ([]byte, error) {\n\tp := filepath.Join(dir, filepath.Base(name))\n\treturn os.ReadFile(p)\n}\n',
+          'import (\n\t"os"\n\t"path/filepath"\n)\n\n',
+        ),
+      ],
+    },
+  }),
+  call({
+    id: 'go.archive-extraction',
+    cwe: ['CWE-22'],
+    severity: 'error',
+    title: 'Archive entry name used as a path without checks',
+    message:
+      'Archive entry names can contain "../" or absolute paths (zip slip): reject them, or check the joined path stays under the destination.',
+    names: ['Join'],
+    callee: /^(?:filepath|path)\.Join$/,
+    check: (c, ctx) =>
+      c.args.some((a) => /\.Name$/.test(a.text)) &&
+      /archive\/(?:tar|zip)/.test(ctx.source) &&
+      !/"\.\."|HasPrefix|filepath\.Rel|IsLocal/.test(ctx.source),
+    examples: {
+      bad: [
+        pkg(
+          'func f(tr *tar.Reader, dest string) {\n\th, _ := tr.Next()\n\tos.Create(filepath.Join(dest, h.Name))\n}\n',
+          'import (\n\t"archive/tar"\n\t"os"\n\t"path/filepath"\n)\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f(tr *tar.Reader, dest string) {\n\th, _ := tr.Next()\n\tif strings.Contains(h.Name, "..") {\n\t\treturn\n\t}\n\tos.Create(filepath.Join(dest, h.Name))\n}\n',
+          'import (\n\t"archive/tar"\n\t"os"\n\t"path/filepath"\n\t"strings"\n)\n\n',
+        ),
+      ],
+    },
+  }),
+  ...buildingRules('go', GO_BUILD, 'go', {
+    xss: {
+      bad: pkg('func f(name string) string {\n\treturn "<h1>" + name + "</h1>"\n}\n'),
+      good: pkg(
+        'func f(name string) string {\n\treturn "<h1>" + html.EscapeString(name) + "</h1>"\n}\n',
+        'import "html"\n\n',
+      ),
+    },
+    log: {
+      bad: pkg(
+        'func f(msg string) string {\n\treturn fmt.Sprintf("[%s] Received: %s", time.Now().Format(time.RFC3339), msg)\n}\n',
+        'import (\n\t"fmt"\n\t"time"\n)\n\n',
+      ),
+      good: pkg(
+        'func f(msg string) string {\n\tmsg = strings.ReplaceAll(msg, "\\n", " ")\n\treturn fmt.Sprintf("[%s] Received: %s", time.Now().Format(time.RFC3339), msg)\n}\n',
+        'import (\n\t"fmt"\n\t"strings"\n\t"time"\n)\n\n',
+      ),
+    },
+    url: {
+      bad: pkg(
+        'func f(sub, domain string) string {\n\treturn fmt.Sprintf("https://%s.%s", sub, domain)\n}\n',
+        'import "fmt"\n\n',
+      ),
+      good: pkg(
+        'func f(sub, domain string) string {\n\tif !regexp.MustCompile(`^[a-z0-9-]+$`).MatchString(sub) {\n\t\treturn ""\n\t}\n\treturn fmt.Sprintf("https://%s.%s", sub, domain)\n}\n',
+        'import (\n\t"fmt"\n\t"regexp"\n)\n\n',
+      ),
+    },
+  }),
+  call({
+    id: 'go.xss-writer',
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'Untrusted data written to an HTML response',
+    message: 'Untrusted data is written to the response as HTML: use html/template or html.EscapeString.',
+    names: ['HTML', 'HTMLAttr', 'JS'],
+    callee: /^template\.(?:HTML|HTMLAttr|JS)$/,
+    check: (c, ctx) => ctx.tainted(c.args[0], 'html'),
+    examples: {
+      bad: [
+        pkg('func f(s string) template.HTML {\n\treturn template.HTML(s)\n}\n', 'import "html/template"\n\n'),
+      ],
+      good: [
+        pkg(
+          'func f() template.HTML {\n\treturn template.HTML("<b>ok</b>")\n}\n',
+          'import "html/template"\n\n',
+        ),
+      ],
+    },
+  }),
+  query({
+    id: 'go.header-injection',
+    cwe: ['CWE-113'],
+    severity: 'error',
+    title: 'HTTP header value from untrusted data',
+    message:
+      'Untrusted data is stored in a header without removing CR/LF: strings.ReplaceAll the "\\r" and "\\n" away first.',
+    query:
+      '(assignment_statement left: (expression_list (index_expression operand: (_) @obj)) right: (expression_list (_) @val)) @report',
+    check: (caps, ctx) => !!caps.obj && /header/i.test(caps.obj.text) && ctx.tainted(caps.val, 'header'),
+    examples: {
+      bad: [pkg('func f(header map[string]string, v string) {\n\theader["X-Info"] = v\n}\n')],
+      good: [
+        pkg(
+          'func f(header map[string]string, v string) {\n\tv = strings.ReplaceAll(v, "\\n", "")\n\theader["X-Info"] = v\n}\n',
+          'import "strings"\n\n',
+        ),
+      ],
+    },
+  }),
+  call({
+    id: 'go.header-injection-call',
+    cwe: ['CWE-113'],
+    severity: 'error',
+    title: 'HTTP header value from untrusted data',
+    message: 'Untrusted data is set as a header without removing CR/LF: strip "\\r" and "\\n" first.',
+    names: ['Set', 'Add'],
+    check: (c, ctx) =>
+      !!c.receiver && /Header\(\)|header/i.test(c.receiver.text) && ctx.tainted(c.args[1], 'header'),
+    examples: {
+      bad: [
+        pkg(
+          'func f(w http.ResponseWriter, v string) {\n\tw.Header().Set("X-Info", v)\n}\n',
+          'import "net/http"\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f(w http.ResponseWriter) {\n\tw.Header().Set("X-Info", "fixed")\n}\n',
+          'import "net/http"\n\n',
+        ),
+      ],
+    },
+  }),
+  call({
+    id: 'go.log-injection',
+    cwe: ['CWE-117'],
+    severity: 'warning',
+    title: 'Untrusted data written to a log',
+    message:
+      'Untrusted data is logged without neutralizing line breaks: replace "\\r"/"\\n" or log it with %q.',
+    names: [
+      'Printf',
+      'Println',
+      'Print',
+      'Info',
+      'Infof',
+      'Warn',
+      'Warnf',
+      'Error',
+      'Errorf',
+      'Debug',
+      'Debugf',
+    ],
+    callee: /^(?:log|logger|l|slog|zap|logrus)\.\w+$/,
+    check: (c, ctx) => {
+      const fmt = ctx.stringValue(c.args[0]);
+      if (fmt && /%q/.test(fmt)) return false;
+      return c.args.slice(fmt === undefined ? 0 : 1).some((a) => ctx.tainted(a, 'log'));
+    },
+    examples: {
+      bad: [pkg('func f(u string) {\n\tlog.Printf("login %s", u)\n}\n', 'import "log"\n\n')],
+      good: [pkg('func f(u string) {\n\tlog.Printf("login %q", u)\n}\n', 'import "log"\n\n')],
+    },
+  }),
+  call({
+    id: 'go.weak-hash',
+    cwe: ['CWE-328', 'CWE-327'],
+    severity: 'warning',
+    title: 'Weak hash algorithm',
+    message: 'MD5/SHA-1 are broken for security use: use sha256 or stronger.',
+    names: ['New', 'Sum'],
+    callee: /^(?:md5|sha1|md4)\.(?:New|Sum)$/,
+    examples: {
+      bad: [pkg('func f(b []byte) [16]byte {\n\treturn md5.Sum(b)\n}\n', 'import "crypto/md5"\n\n')],
+      good: [
+        pkg('func f(b []byte) [32]byte {\n\treturn sha256.Sum256(b)\n}\n', 'import "crypto/sha256"\n\n'),
+      ],
+    },
+  }),
+  call({
+    id: 'go.password-fast-hash',
+    cwe: ['CWE-916', 'CWE-328'],
+    severity: 'error',
+    title: 'Password hashed with a fast hash',
+    message: 'A password is hashed with a fast hash: use argon2.IDKey, bcrypt or scrypt with a random salt.',
+    names: ['Sum256', 'Sum512', 'Sum'],
+    callee: /^(?:sha256|sha512|sha1|md5)\.\w+$/,
+    check: (c) => /pass(?:word)?|pwd/i.test(c.args[0]?.text ?? ''),
+    examples: {
+      bad: [
+        pkg(
+          'func f(password string) [32]byte {\n\treturn sha256.Sum256([]byte(password))\n}\n',
+          'import "crypto/sha256"\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f(cert string) [32]byte {\n\treturn sha256.Sum256([]byte(cert))\n}\n',
+          'import "crypto/sha256"\n\n',
+        ),
+      ],
+    },
+  }),
+  call({
+    id: 'go.weak-cipher',
+    cwe: ['CWE-327'],
+    severity: 'error',
+    title: 'Broken or risky cipher',
+    message: 'DES/3DES/RC4/Blowfish are broken or risky: use AES-GCM (cipher.NewGCM) with a random nonce.',
+    names: ['NewCipher', 'NewTripleDESCipher'],
+    callee: /^(?:des|rc4|blowfish|cast5|tea|xtea)\.\w+$/,
+    examples: {
+      bad: [pkg('func f(k []byte) {\n\tdes.NewCipher(k)\n}\n', 'import "crypto/des"\n\n')],
+      good: [pkg('func f(k []byte) {\n\taes.NewCipher(k)\n}\n', 'import "crypto/aes"\n\n')],
+    },
+  }),
+  call({
+    id: 'go.static-iv',
+    cwe: ['CWE-329'],
+    severity: 'error',
+    title: 'IV not generated randomly',
+    message:
+      'The IV/nonce is constant or never filled from crypto/rand: fill it with io.ReadFull(rand.Reader, iv) for every encryption.',
+    names: ['NewCBCEncrypter', 'NewCFBEncrypter', 'NewCTR', 'NewOFB', 'Seal'],
+    check: (c, ctx) => {
+      const iv = c.name === 'Seal' ? c.args[1] : c.args[1];
+      if (!iv || (c.name === 'Seal' && !/nonce|iv/i.test(iv.text))) return false;
+      if (c.name !== 'Seal' && !/^cipher\./.test(c.calleeText)) return false;
+      if (constantBytes(ctx, iv)) return { node: ctx.resolve(iv) };
+      return !filledFromRand(ctx, iv, c.node);
+    },
+    examples: {
+      bad: [
+        pkg(
+          'func f(b cipher.Block) cipher.BlockMode {\n\tiv := make([]byte, 16)\n\treturn cipher.NewCBCEncrypter(b, iv)\n}\n',
+          'import "crypto/cipher"\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f(b cipher.Block) cipher.BlockMode {\n\tiv := make([]byte, 16)\n\tio.ReadFull(rand.Reader, iv)\n\treturn cipher.NewCBCEncrypter(b, iv)\n}\n',
+          'import (\n\t"crypto/cipher"\n\t"crypto/rand"\n\t"io"\n)\n\n',
+        ),
+      ],
+    },
+  }),
+  call({
+    id: 'go.predictable-salt',
+    cwe: ['CWE-760'],
+    severity: 'error',
+    title: 'Salt not generated randomly',
+    message:
+      'The salt is constant or never filled from crypto/rand: generate a random salt per password (rand.Read).',
+    names: ['Key', 'IDKey'],
+    callee: /^(?:pbkdf2|scrypt|argon2)\.(?:Key|IDKey)$/,
+    check: (c, ctx) => {
+      const salt = c.args[1];
+      if (!salt) return false;
+      if (constantBytes(ctx, salt)) return { node: ctx.resolve(salt) };
+      return !filledFromRand(ctx, salt, c.node);
+    },
+    examples: {
+      bad: [
+        pkg(
+          'func f(pw string) []byte {\n\tsalt := []byte{1, 2, 3, 4}\n\treturn pbkdf2.Key([]byte(pw), salt, 10000, 32, sha256.New)\n}\n',
+          'import (\n\t"crypto/sha256"\n\t"golang.org/x/crypto/pbkdf2"\n)\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f(pw string) []byte {\n\tsalt := make([]byte, 16)\n\trand.Read(salt)\n\treturn pbkdf2.Key([]byte(pw), salt, 10000, 32, sha256.New)\n}\n',
+          'import (\n\t"crypto/rand"\n\t"crypto/sha256"\n\t"golang.org/x/crypto/pbkdf2"\n)\n\n',
+        ),
+      ],
+    },
+  }),
+  call({
+    id: 'go.weak-key-size',
+    cwe: ['CWE-326'],
+    severity: 'error',
+    title: 'Key too short',
+    message: 'RSA/DSA keys shorter than 2048 bits can be broken: use at least 2048 bits (dsa.L2048N256).',
+    names: ['GenerateKey', 'GenerateParameters', 'GenerateMultiPrimeKey'],
+    check: (c, ctx) => {
+      if (c.calleeText === 'dsa.GenerateParameters') return /L1024/.test(c.args[2]?.text ?? '');
+      if (!/^rsa\./.test(c.calleeText)) return false;
+      const n = ctx.intValue(c.args[c.name === 'GenerateMultiPrimeKey' ? 2 : 1]);
+      return n !== undefined && n < 2048;
+    },
+    examples: {
+      bad: [
+        pkg(
+          'func f() {\n\trsa.GenerateKey(rand.Reader, 1024)\n}\n',
+          'import (\n\t"crypto/rand"\n\t"crypto/rsa"\n)\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f() {\n\trsa.GenerateKey(rand.Reader, 2048)\n}\n',
+          'import (\n\t"crypto/rand"\n\t"crypto/rsa"\n)\n\n',
+        ),
+      ],
+    },
+  }),
+  call({
+    id: 'go.jwt-no-verify',
+    cwe: ['CWE-347'],
+    severity: 'error',
+    title: 'JWT parsed without verifying the signature',
+    message:
+      'The token is parsed without signature verification: use jwt.Parse with a key function that checks token.Method.',
+    names: ['ParseUnverified', 'Parse', 'ParseWithClaims'],
+    check: (c) =>
+      c.name === 'ParseUnverified' ||
+      (/^jwt\.Parse/.test(c.calleeText) && /^nil$/.test(c.args[c.name === 'Parse' ? 1 : 2]?.text ?? '')),
+    examples: {
+      bad: [
+        pkg(
+          'func f(t string) {\n\tjwt.NewParser().ParseUnverified(t, jwt.MapClaims{})\n}\n',
+          'import "github.com/golang-jwt/jwt/v5"\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f(t string, k []byte) {\n\tjwt.Parse(t, func(tok *jwt.Token) (interface{}, error) { return k, nil })\n}\n',
+          'import "github.com/golang-jwt/jwt/v5"\n\n',
+        ),
+      ],
+    },
+  }),
+  call({
+    id: 'go.xpath-injection',
+    cwe: ['CWE-643'],
+    severity: 'error',
+    title: 'XPath built from untrusted data',
+    message:
+      'Untrusted data is formatted into an XPath expression: use XPath variables ($user) bound to the values.',
+    names: ['Parse', 'MustParse', 'Compile', 'MustCompile', 'Find', 'FindOne', 'QueryAll', 'Query', 'Select'],
+    callee: /^(?:goxpath|xpath|xmlquery|htmlquery)\.\w+$/,
+    check: (c, ctx) => {
+      const e = /^(?:Find|FindOne|QueryAll|Query)$/.test(c.name) ? c.args[1] : c.args[0];
+      return !!e && ctx.built(e, 'xpath') && { node: originOf(e, ctx, 'xpath') };
+    },
+    examples: {
+      bad: [
+        pkg(
+          'func f(u string) {\n\tq := fmt.Sprintf("//user[name=\'%s\']", u)\n\tgoxpath.MustParse(q)\n}\n',
+          'import (\n\t"fmt"\n\t"github.com/ChrisTrenkamp/goxpath"\n)\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f() {\n\tgoxpath.MustParse("//user[name=$u]")\n}\n',
+          'import "github.com/ChrisTrenkamp/goxpath"\n\n',
+        ),
+      ],
+    },
+  }),
+  call({
+    id: 'go.insecure-permissions',
+    cwe: ['CWE-732'],
+    severity: 'warning',
+    title: 'File permissions too broad',
+    message: '',
+    names: ['OpenFile', 'WriteFile', 'Chmod', 'Mkdir', 'MkdirAll', 'Umask'],
+    callee: /^(?:os|ioutil|syscall|unix)\.\w+$/,
+    check: (c, ctx) => {
+      if (c.name === 'Umask') {
+        const m = ctx.intValue(c.args[0]);
+        if (m === undefined || (m & 0o077) === 0o077) return false;
+        return {
+          message: `umask 0${m.toString(8)} leaves new files readable by other users: use 0077 for private data.`,
+          severity: (m & 0o002) === 0 ? 'error' : 'note',
+        };
+      }
+      const idx = c.name === 'OpenFile' || c.name === 'WriteFile' ? 2 : 1;
+      const m = ctx.intValue(c.args[idx]);
+      const p = m === undefined ? undefined : permissionProblem(m);
+      return !!p && { message: `${p.text}.`, severity: p.level };
+    },
+    examples: {
+      bad: [pkg('func f(p string) {\n\tos.WriteFile(p, nil, 0666)\n}\n', 'import "os"\n\n')],
+      good: [pkg('func f(p string) {\n\tos.WriteFile(p, nil, 0600)\n}\n', 'import "os"\n\n')],
+    },
+  }),
+  call({
+    id: 'go.ssrf',
+    cwe: ['CWE-918'],
+    severity: 'error',
+    title: 'Request to a URL built from untrusted data',
+    message:
+      'The request target is built from untrusted data: allow-list the host and validate path segments.',
+    names: ['Get', 'Post', 'Head', 'PostForm', 'NewRequest', 'NewRequestWithContext'],
+    callee: /^(?:http|client|c|httpClient)\.\w+$/,
+    check: (c, ctx) => {
+      const u =
+        c.name === 'NewRequest' ? c.args[1] : c.name === 'NewRequestWithContext' ? c.args[2] : c.args[0];
+      return !!u && ctx.built(u, 'url');
+    },
+    examples: {
+      bad: [
+        pkg('func f(host string) {\n\thttp.Get("https://" + host + "/api")\n}\n', 'import "net/http"\n\n'),
+      ],
+      good: [pkg('func f() {\n\thttp.Get("https://api.example.com/v1")\n}\n', 'import "net/http"\n\n')],
+    },
+  }),
+  call({
+    id: 'go.incomplete-host-check',
+    cwe: ['CWE-20'],
+    severity: 'error',
+    title: 'Host checked by substring',
+    message:
+      'A host is validated by substring/suffix without a dot boundary: compare it exactly or check HasSuffix(host, "."+domain).',
+    names: ['Contains', 'HasSuffix', 'Index'],
+    callee: /^strings\.(?:Contains|HasSuffix|Index)$/,
+    check: (c) => {
+      const hay = c.args[0];
+      const needle = c.args[1];
+      if (!hay || !needle || !/netloc|host/i.test(hay.text)) return false;
+      return !/^"/.test(needle.text) && !/"\."/.test(needle.text);
+    },
+    examples: {
+      bad: [
+        pkg(
+          'func f(host, domain string) bool {\n\treturn strings.Contains(host, domain)\n}\n',
+          'import "strings"\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f(host, domain string) bool {\n\treturn host == domain || strings.HasSuffix(host, "."+domain)\n}\n',
+          'import "strings"\n\n',
+        ),
+      ],
+    },
+  }),
+  query({
+    id: 'go.tls-no-verify',
+    cwe: ['CWE-295'],
+    severity: 'error',
+    title: 'TLS certificate verification disabled',
+    message: 'InsecureSkipVerify turns off certificate checks: remove it (configure RootCAs if needed).',
+    query: '(keyed_element (_) @k (_) @v) @report',
+    check: (caps) => /InsecureSkipVerify/.test(caps.k?.text ?? '') && caps.v?.text === 'true',
+    examples: {
+      bad: [pkg('var c = &tls.Config{InsecureSkipVerify: true}\n', 'import "crypto/tls"\n\n')],
+      good: [pkg('var c = &tls.Config{MinVersion: tls.VersionTLS12}\n', 'import "crypto/tls"\n\n')],
+    },
+  }),
+  call({
+    id: 'go.cleartext-http',
+    cwe: ['CWE-319'],
+    severity: 'warning',
+    title: 'Clear-text protocol',
+    message: 'Data is sent over http://: use https://.',
+    names: ['Get', 'Post', 'Head', 'PostForm', 'NewRequest'],
+    callee: /^(?:http|client|c)\.\w+$/,
+    check: (c, ctx) => {
+      const u = ctx.stringValue(c.name === 'NewRequest' ? c.args[1] : c.args[0]);
+      return !!u && /^http:\/\//i.test(u) && !isLocalUrl(u);
+    },
+    examples: {
+      bad: [pkg('func f() {\n\thttp.Get("http://api.example.com/login")\n}\n', 'import "net/http"\n\n')],
+      good: [pkg('func f() {\n\thttp.Get("https://api.example.com/login")\n}\n', 'import "net/http"\n\n')],
+    },
+  }),
+  call({
+    id: 'go.weak-random',
+    cwe: ['CWE-338', 'CWE-330'],
+    severity: 'warning',
+    title: 'Predictable random value for a secret',
+    message: 'math/rand is predictable: use crypto/rand for keys, tokens, salts and IVs.',
+    names: ['Intn', 'Int', 'Int63', 'Int31', 'Read', 'Uint32', 'Uint64', 'Float64', 'Perm'],
+    callee: /^rand\.\w+$/,
+    check: (c, ctx) => {
+      if (!/"math\/rand(?:\/v2)?"/.test(ctx.source) || /"crypto\/rand"/.test(ctx.source)) return false;
+      let n: Node | null = c.node.parent;
+      for (let i = 0; n && i < 6; i++, n = n.parent)
+        if (n.type === 'short_var_declaration' || n.type === 'assignment_statement' || n.type === 'var_spec')
+          return SECRET_NAME.test((n.childForFieldName('left') ?? n.childForFieldName('name'))?.text ?? '');
+      const fn = ctx.model.functionAt(c.node.startIndex).node.childForFieldName('name')?.text ?? '';
+      return SECRET_NAME.test(fn) || c.name === 'Read';
+    },
+    examples: {
+      bad: [
+        pkg('func f() int {\n\ttoken := rand.Int63()\n\treturn int(token)\n}\n', 'import "math/rand"\n\n'),
+      ],
+      good: [pkg('func f() int {\n\tdice := rand.Intn(6)\n\treturn dice\n}\n', 'import "math/rand"\n\n')],
+    },
+  }),
+  query({
+    id: 'go.hardcoded-credential',
+    cwe: ['CWE-798', 'CWE-259'],
+    severity: 'warning',
+    title: 'Hard-coded credential',
+    message:
+      'A password, key or token is written in the source: read it from the environment or a secret store.',
+    query:
+      '[(const_spec name: (identifier) @name value: (expression_list (interpreted_string_literal) @value)) (var_spec name: (identifier) @name value: (expression_list (interpreted_string_literal) @value)) (short_var_declaration left: (expression_list (identifier) @name) right: (expression_list (interpreted_string_literal) @value))] @report',
+    check: (caps, ctx) => {
+      const v = ctx.stringValue(caps.value);
+      return (
+        !!caps.name &&
+        CREDENTIAL_NAME.test(caps.name.text) &&
+        !!v &&
+        v.length >= 4 &&
+        !/%/.test(v) && { node: caps.value }
+      );
+    },
+    examples: {
+      bad: [pkg('const dbPassword = "hunter22"\n')],
+      good: [pkg('var dbPassword = os.Getenv("DB_PASSWORD")\n', 'import "os"\n\n')],
+    },
+  }),
+  query({
+    id: 'go.debug-endpoint',
+    cwe: ['CWE-215', 'CWE-489'],
+    severity: 'warning',
+    title: 'Debug endpoints or debug mode enabled',
+    message:
+      'net/http/pprof / debug mode exposes internals on the server: remove it from production builds or serve it on a private port.',
+    query:
+      '[(import_spec path: (interpreted_string_literal) @p (#eq? @p "\\"net/http/pprof\\"")) (call_expression function: (selector_expression) @f (#eq? @f "gin.SetMode") arguments: (argument_list (selector_expression) @m (#eq? @m "gin.DebugMode")))] @report',
+    examples: {
+      bad: [pkg('func main() {}\n', 'import _ "net/http/pprof"\n\n')],
+      good: [pkg('func main() {}\n', 'import _ "net/http"\n\n')],
+    },
+  }),
+  call({
+    id: 'go.error-exposure',
+    cwe: ['CWE-209'],
+    severity: 'warning',
+    title: 'Error details sent to the client',
+    message: 'Internal error text is sent to the client: log it and return a generic message.',
+    names: ['Error'],
+    callee: /^http\.Error$/,
+    check: (c) => /\berr\w*\.Error\(\)|%v|\berr\b/.test(c.args[1]?.text ?? ''),
+    examples: {
+      bad: [
+        pkg(
+          'func f(w http.ResponseWriter, err error) {\n\thttp.Error(w, err.Error(), 500)\n}\n',
+          'import "net/http"\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f(w http.ResponseWriter) {\n\thttp.Error(w, "internal error", 500)\n}\n',
+          'import "net/http"\n\n',
+        ),
+      ],
+    },
+  }),
+  call({
+    id: 'go.open-redirect',
+    cwe: ['CWE-601'],
+    severity: 'error',
+    title: 'Redirect to an untrusted URL',
+    message: 'The redirect target comes from the request: allow only relative paths or allow-listed hosts.',
+    names: ['Redirect'],
+    callee: /^http\.Redirect$/,
+    check: (c, ctx) => ctx.tainted(c.args[2], 'redirect'),
+    examples: {
+      bad: [
+        pkg(
+          'func f(w http.ResponseWriter, r *http.Request) {\n\thttp.Redirect(w, r, r.URL.Query().Get("next"), 302)\n}\n',
+          'import "net/http"\n\n',
+        ),
+      ],
+      good: [
+        pkg(
+          'func f(w http.ResponseWriter, r *http.Request) {\n\thttp.Redirect(w, r, "/home", 302)\n}\n',
+          'import "net/http"\n\n',
+        ),
+      ],
+    },
+  }),
+  query({
+    id: 'go.ignored-error',
+    cwe: ['CWE-252'],
+    severity: 'warning',
+    title: 'Error of a security-relevant call ignored',
+    message:
+      'The error of this call is discarded: a failed random read or permission change leaves the program in an unsafe state; check it.',
+    query:
+      '[(short_var_declaration left: (expression_list) @l right: (expression_list (call_expression function: (_) @f))) (assignment_statement left: (expression_list) @l right: (expression_list (call_expression function: (_) @f)))] @report',
+    check: (caps) => {
+      const names = caps.l?.namedChildren ?? [];
+      const last = names[names.length - 1];
+      return (
+        last?.text === '_' &&
+        /^(?:rand\.Read|io\.ReadFull|os\.Chmod|os\.Chown|syscall\.Set[ug]id|syscall\.Setgroups|os\.Setenv)$/.test(
+          caps.f?.text.replace(/\s+/g, '') ?? '',
+        )
+      );
+    },
+    examples: {
+      bad: [pkg('func f(b []byte) {\n\t_, _ = rand.Read(b)\n}\n', 'import "crypto/rand"\n\n')],
+      good: [
+        pkg(
+          'func f(b []byte) error {\n\t_, err := rand.Read(b)\n\treturn err\n}\n',
+          'import "crypto/rand"\n\n',
+        ),
+      ],
+    },
+  }),
+];

@@ -1,0 +1,763 @@
+import type { Node } from 'web-tree-sitter';
+import type { CallRule, QueryRule, Rule } from '../engine/rule.ts';
+import { buildingRules } from './build-rules.ts';
+import {
+  CREDENTIAL_NAME,
+  isLocalUrl,
+  literalText,
+  optionText,
+  originOf,
+  PASSWORD_NAME,
+  permissionProblem,
+  SECRET_NAME,
+} from './common.ts';
+import { redosRisk } from './redos.ts';
+
+const JS = ['javascript'] as const;
+const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({ kind: 'call', languages: JS, ...r });
+const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
+  kind: 'query',
+  languages: JS,
+  ...r,
+});
+
+const JS_BUILD = '[(template_string (template_substitution)) (binary_expression operator: "+")] @report';
+
+const SQL_WORDS =
+  /\b(?:select|insert|update|delete|create|drop|alter|replace)\b[\s\S]*\b(?:from|into|set|table|where|values)\b/i;
+
+export const JS_RULES: Rule[] = [
+  call({
+    id: 'js.command-injection',
+    cwe: ['CWE-78'],
+    severity: 'error',
+    title: 'OS command built from untrusted data',
+    message:
+      'Untrusted data reaches a shell command: use execFile/spawn with an argument array and no shell.',
+    names: ['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync'],
+    check: (c, ctx) => {
+      if (c.receiver && !/child_process|cp|childProcess/.test(c.receiver.text)) return false;
+      const cmd = c.args[0];
+      if (!cmd) return false;
+      if (c.name === 'exec' || c.name === 'execSync')
+        return ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
+      const shell = optionText(c, 'shell');
+      if (shell && shell !== 'false') return c.args.some((a) => ctx.tainted(a, 'cmd'));
+      const prog = ctx.stringValue(cmd);
+      if (prog && /^(?:\/bin\/)?(?:ba|z|da)?sh$/.test(prog) && /['"]-c['"]/.test(c.args[1]?.text ?? ''))
+        return ctx.tainted(c.args[1], 'cmd');
+      return false;
+    },
+    examples: {
+      bad: [
+        "const { exec } = require('child_process');\nfunction f(d) {\n  exec(`ls -l ${d}`, () => {});\n}\n",
+      ],
+      good: [
+        "const { execFile } = require('child_process');\nfunction f(d) {\n  execFile('ls', ['-l', d], () => {});\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.code-injection',
+    cwe: ['CWE-95', 'CWE-94'],
+    severity: 'error',
+    title: 'Untrusted data evaluated as code',
+    message:
+      'Untrusted data is evaluated as JavaScript: parse it instead (JSON.parse, a small expression parser) or check it against an allow-list first.',
+    names: [
+      'eval',
+      'Function',
+      'setTimeout',
+      'setInterval',
+      'runInNewContext',
+      'runInThisContext',
+      'runInContext',
+      'compileFunction',
+    ],
+    check: (c, ctx) => {
+      if (
+        (c.name === 'setTimeout' || c.name === 'setInterval') &&
+        c.args[0]?.type !== 'string' &&
+        c.args[0]?.type !== 'template_string' &&
+        c.args[0]?.type !== 'binary_expression'
+      )
+        return false;
+      if (/^(?:runIn|compileFunction)/.test(c.name) && !/^vm\./.test(c.calleeText)) return false;
+      return c.args.some((a) => ctx.tainted(a, 'code'));
+    },
+    examples: {
+      bad: ['function calc(expr) {\n  return eval(expr);\n}\n'],
+      good: [
+        "function calc(expr) {\n  for (const ch of expr) {\n    if (!'0123456789+-*/ '.includes(ch)) return '';\n  }\n  return eval(expr);\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.sql-injection',
+    cwe: ['CWE-89'],
+    severity: 'error',
+    title: 'SQL built from untrusted data',
+    message:
+      'Untrusted data is concatenated into SQL: use placeholders and pass the values separately (db.get(sql, [a, b])).',
+    names: [
+      'query',
+      'execute',
+      'get',
+      'all',
+      'run',
+      'each',
+      'prepare',
+      'exec',
+      'raw',
+      'queryRaw',
+      '$queryRawUnsafe',
+      'unsafe',
+    ],
+    check: (c, ctx) => {
+      const q = c.args[0];
+      if (!q || !ctx.built(q, 'sql')) return false;
+      if (!SQL_WORDS.test(literalText(ctx.resolve(q), ctx))) return false;
+      return { node: originOf(q, ctx, 'sql') };
+    },
+    examples: {
+      bad: [
+        "function f(db, u) {\n  const q = `SELECT * FROM users WHERE name = '${u}'`;\n  db.get(q, () => {});\n}\n",
+      ],
+      good: ["function f(db, u) {\n  db.get('SELECT * FROM users WHERE name = ?', [u], () => {});\n}\n"],
+    },
+  }),
+  call({
+    id: 'js.nosql-injection',
+    cwe: ['CWE-943'],
+    severity: 'error',
+    title: 'Query object from untrusted data',
+    message:
+      'A query document or $where clause comes from untrusted data (operator injection): build the filter from validated scalar values.',
+    names: ['find', 'findOne', 'updateOne', 'deleteOne', 'deleteMany', 'updateMany', 'countDocuments'],
+    check: (c, ctx) => {
+      const f = c.args[0];
+      if (!f) return false;
+      if (f.type === 'object') return /\$where/.test(f.text) && ctx.built(f, 'sql');
+      return f.type !== 'object' && /^(?:req|request)\.(?:body|query|params)\b/.test(ctx.resolve(f).text);
+    },
+    examples: {
+      bad: ['function f(users, req) {\n  return users.find(req.body);\n}\n'],
+      good: ['function f(users, req) {\n  return users.find({ name: String(req.body.name) });\n}\n'],
+    },
+  }),
+  call({
+    id: 'js.path-traversal',
+    cwe: ['CWE-22'],
+    severity: 'error',
+    title: 'File path built from untrusted data',
+    message:
+      'A path is built from untrusted data without confinement: path.resolve it and check it starts with the base directory plus path.sep.',
+    names: [
+      'readFile',
+      'readFileSync',
+      'createReadStream',
+      'writeFile',
+      'writeFileSync',
+      'createWriteStream',
+      'unlink',
+      'unlinkSync',
+      'readdir',
+      'readdirSync',
+      'sendFile',
+      'rm',
+      'rmSync',
+      'appendFile',
+      'appendFileSync',
+      'open',
+      'openSync',
+      'stat',
+      'statSync',
+    ],
+    check: (c, ctx) => {
+      if (c.receiver && !/^(?:fs|fsp|fs\.promises|promises|res|response|fse)$/.test(c.receiver.text))
+        return false;
+      const p = c.args[0];
+      return !!p && ctx.built(p, 'path');
+    },
+    examples: {
+      bad: [
+        "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  return fs.readFileSync(path.join(dir, name), 'utf8');\n}\n",
+      ],
+      good: [
+        "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  const p = path.resolve(dir, name);\n  if (!p.startsWith(path.resolve(dir) + path.sep)) return '';\n  return fs.readFileSync(p, 'utf8');\n}\n",
+      ],
+    },
+  }),
+  ...buildingRules('javascript', JS_BUILD, 'js', {
+    xss: {
+      bad: 'function f(name) {\n  return `<h1>Hello ${name}</h1>`;\n}\n',
+      good: "const escapeHtml = require('escape-html');\nfunction f(name) {\n  return `<h1>Hello ${escapeHtml(name)}</h1>`;\n}\n",
+    },
+    log: {
+      bad: 'function f(msg) {\n  const timestamp = new Date().toISOString();\n  return `[${timestamp}] Received: ${msg}`;\n}\n',
+      good: "function f(msg) {\n  msg = msg.replace(/[\\n\\r]/g, ' ');\n  const timestamp = new Date().toISOString();\n  return `[${timestamp}] Received: ${msg}`;\n}\n",
+    },
+    url: {
+      bad: 'function f(sub, domain) {\n  return `https://${sub}.${domain}`;\n}\n',
+      good: 'function f(sub, domain) {\n  if (!/^[a-z0-9-]+$/.test(sub)) return `https://${domain}`;\n  return `https://${sub}.${domain}`;\n}\n',
+    },
+  }),
+  call({
+    id: 'js.xss-sink',
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'Untrusted data written as HTML',
+    message:
+      'Untrusted data is written into the page/response as HTML: escape it or use textContent / a template engine that escapes.',
+    names: ['write', 'writeln', 'send', 'insertAdjacentHTML'],
+    check: (c, ctx) => {
+      const a = c.name === 'insertAdjacentHTML' ? c.args[1] : c.args[0];
+      if (c.name === 'send' && !/^res\b|response/.test(c.receiver?.text ?? '')) return false;
+      if ((c.name === 'write' || c.name === 'writeln') && c.receiver?.text !== 'document') return false;
+      return (
+        !!a && ctx.tainted(a, 'html') && (c.name !== 'send' || /</.test(literalText(ctx.resolve(a), ctx)))
+      );
+    },
+    examples: {
+      bad: ['function f(req, res) {\n  res.send(`<p>${req.query.q}</p>`);\n}\n'],
+      good: [
+        "const escapeHtml = require('escape-html');\nfunction f(req, res) {\n  res.send(`<p>${escapeHtml(req.query.q)}</p>`);\n}\n",
+      ],
+    },
+  }),
+  query({
+    id: 'js.xss-innerhtml',
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'Untrusted data assigned to innerHTML',
+    message: 'Untrusted data is assigned to innerHTML/outerHTML: use textContent or sanitize with DOMPurify.',
+    query:
+      '(assignment_expression left: (member_expression property: (property_identifier) @p (#any-of? @p "innerHTML" "outerHTML")) right: (_) @v) @report',
+    check: (caps, ctx) => ctx.tainted(caps.v, 'html'),
+    examples: {
+      bad: ['function f(el, name) {\n  el.innerHTML = name;\n}\n'],
+      good: ['function f(el, name) {\n  el.textContent = name;\n}\n'],
+    },
+  }),
+  query({
+    id: 'js.header-injection',
+    cwe: ['CWE-113'],
+    severity: 'error',
+    title: 'HTTP header value from untrusted data',
+    message: 'Untrusted data is stored in a header without removing CR/LF: strip "\\r" and "\\n" first.',
+    query: '(assignment_expression left: (subscript_expression object: (_) @obj) right: (_) @val) @report',
+    check: (caps, ctx) => !!caps.obj && /header/i.test(caps.obj.text) && ctx.tainted(caps.val, 'header'),
+    examples: {
+      bad: ['function f(header, v) {\n  header["X-Info"] = v;\n}\n'],
+      good: ["function f(header, v) {\n  header['X-Info'] = v.replace(/[\\r\\n]/g, '');\n}\n"],
+    },
+  }),
+  call({
+    id: 'js.header-injection-call',
+    cwe: ['CWE-113'],
+    severity: 'error',
+    title: 'HTTP header value from untrusted data',
+    message: 'Untrusted data is set as a header without removing CR/LF: strip "\\r" and "\\n" first.',
+    names: ['setHeader', 'header', 'set', 'append'],
+    check: (c, ctx) =>
+      !!c.receiver &&
+      /^(?:res|response|reply|headers|ctx)\b/.test(c.receiver.text) &&
+      ctx.tainted(c.args[1], 'header'),
+    examples: {
+      bad: ['function f(res, v) {\n  res.setHeader("X-Info", v);\n}\n'],
+      good: ['function f(res) {\n  res.setHeader("X-Info", "fixed");\n}\n'],
+    },
+  }),
+  call({
+    id: 'js.log-injection',
+    cwe: ['CWE-117'],
+    severity: 'warning',
+    title: 'Untrusted data written to a log',
+    message:
+      'Untrusted data is logged without neutralizing line breaks: replace "\\r"/"\\n" (or log JSON.stringify(value)).',
+    names: ['log', 'info', 'warn', 'error', 'debug'],
+    callee: /^(?:logger|log|winston|pino|bunyan)\.\w+$/,
+    check: (c, ctx) => c.args.some((a) => ctx.tainted(a, 'log')),
+    examples: {
+      bad: ['function f(logger, user) {\n  logger.info("login " + user);\n}\n'],
+      good: ['function f(logger, user) {\n  logger.info("login " + JSON.stringify(user));\n}\n'],
+    },
+  }),
+  query({
+    id: 'js.redos',
+    cwe: ['CWE-1333'],
+    severity: 'warning',
+    title: 'Regular expression with catastrophic backtracking',
+    message: '',
+    query: '(regex pattern: (regex_pattern) @p) @report',
+    check: (caps) => {
+      const risk = caps.p ? redosRisk(caps.p.text) : undefined;
+      return (
+        !!risk && {
+          message: `Regular expression can backtrack catastrophically (${risk}): make repetitions unambiguous or bound the input length.`,
+        }
+      );
+    },
+    examples: {
+      bad: ['function f(s) {\n  return /^(a+)+$/.test(s);\n}\n'],
+      good: ['function f(s) {\n  return /^a+$/.test(s);\n}\n'],
+    },
+  }),
+  call({
+    id: 'js.regex-injection',
+    cwe: ['CWE-400', 'CWE-1333'],
+    severity: 'error',
+    title: 'Regular expression from untrusted data',
+    message:
+      'An untrusted string is compiled as a regular expression (ReDoS): escape it (_.escapeRegExp) or match it as plain text (includes).',
+    names: ['RegExp'],
+    check: (c, ctx) => {
+      if (ctx.tainted(c.args[0], 'regex')) return true;
+      const p = ctx.stringValue(c.args[0]);
+      const risk = p === undefined ? undefined : redosRisk(p);
+      return (
+        !!risk && {
+          cwe: ['CWE-1333'],
+          severity: 'warning',
+          message: `Regular expression can backtrack catastrophically (${risk}).`,
+        }
+      );
+    },
+    examples: {
+      bad: ['function f(p, s) {\n  return new RegExp(p).test(s);\n}\n'],
+      good: [
+        "const _ = require('lodash');\nfunction f(p, s) {\n  return new RegExp(_.escapeRegExp(p)).test(s);\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.weak-hash',
+    cwe: ['CWE-328', 'CWE-327'],
+    severity: 'warning',
+    title: 'Weak hash algorithm',
+    message: 'MD5/SHA-1 are broken for security use: use sha256 or stronger.',
+    names: ['createHash'],
+    check: (c, ctx) => /^(?:md5|md4|sha1|ripemd160|md2)$/i.test(ctx.stringValue(c.args[0]) ?? ''),
+    examples: {
+      bad: [
+        "const crypto = require('crypto');\nfunction f(x) {\n  return crypto.createHash('md5').update(x).digest('hex');\n}\n",
+      ],
+      good: [
+        "const crypto = require('crypto');\nfunction f(x) {\n  return crypto.createHash('sha256').update(x).digest('hex');\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.password-fast-hash',
+    cwe: ['CWE-916', 'CWE-328'],
+    severity: 'error',
+    title: 'Password hashed with a fast hash',
+    message:
+      'A password is hashed with a fast hash: use argon2, bcrypt or scrypt (crypto.scrypt) with a random salt.',
+    names: ['update'],
+    check: (c) => /createHash\s*\(/.test(c.receiver?.text ?? '') && PASSWORD_NAME.test(c.args[0]?.text ?? ''),
+    examples: {
+      bad: [
+        "const crypto = require('crypto');\nfunction f(password) {\n  return crypto.createHash('sha256').update(password).digest('hex');\n}\n",
+      ],
+      good: [
+        "const crypto = require('crypto');\nfunction f(cert) {\n  return crypto.createHash('sha256').update(cert).digest('hex');\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.weak-cipher',
+    cwe: ['CWE-327'],
+    severity: 'error',
+    title: 'Broken or risky cipher',
+    message: 'DES/3DES/RC4/Blowfish/ECB are broken or risky: use aes-256-gcm with a random IV.',
+    names: ['createCipheriv', 'createCipher', 'createDecipheriv'],
+    check: (c, ctx) => {
+      const alg = ctx.stringValue(c.args[0]) ?? '';
+      if (c.name === 'createCipher')
+        return {
+          cwe: ['CWE-327', 'CWE-329'],
+          message:
+            'crypto.createCipher derives the key and IV from a password without salt: use createCipheriv with a random IV.',
+        };
+      return /^(?:des|des-ede|des-ede3|des3|rc4|rc2|bf|blowfish|cast|idea|seed)(?:-|$)|-ecb$/i.test(alg);
+    },
+    examples: {
+      bad: [
+        "const crypto = require('crypto');\nfunction f(k, iv) {\n  return crypto.createCipheriv('des-cbc', k, iv);\n}\n",
+      ],
+      good: [
+        "const crypto = require('crypto');\nfunction f(k, iv) {\n  return crypto.createCipheriv('aes-256-gcm', k, iv);\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.static-iv',
+    cwe: ['CWE-329'],
+    severity: 'error',
+    title: 'Constant IV',
+    message:
+      'The IV is a constant: generate one per encryption with crypto.randomBytes and send it with the ciphertext.',
+    names: ['createCipheriv'],
+    check: (c, ctx) => {
+      const iv = c.args[2];
+      return !!iv && iv.text !== 'null' && ctx.isConstant(iv) && { node: ctx.resolve(iv) };
+    },
+    examples: {
+      bad: [
+        "const crypto = require('crypto');\nfunction f(k) {\n  const iv = Buffer.alloc(16, 0);\n  return crypto.createCipheriv('aes-128-cbc', k, iv);\n}\n",
+      ],
+      good: [
+        "const crypto = require('crypto');\nfunction f(k) {\n  const iv = crypto.randomBytes(16);\n  return crypto.createCipheriv('aes-128-cbc', k, iv);\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.predictable-salt',
+    cwe: ['CWE-760'],
+    severity: 'error',
+    title: 'Constant salt',
+    message:
+      'The salt is a constant: generate a random salt per password (crypto.randomBytes(16)) and store it.',
+    names: ['pbkdf2', 'pbkdf2Sync', 'scrypt', 'scryptSync', 'hash', 'hashSync'],
+    check: (c, ctx) => {
+      if ((c.name === 'hash' || c.name === 'hashSync') && !/bcrypt/.test(c.calleeText)) return false;
+      const salt = c.args[1];
+      if (
+        !salt ||
+        ((c.name === 'hash' || c.name === 'hashSync') &&
+          ctx.model.profile.numberTypes.has(ctx.resolve(salt).type))
+      )
+        return false;
+      return ctx.isConstant(salt) && { node: ctx.resolve(salt) };
+    },
+    examples: {
+      bad: [
+        "const crypto = require('crypto');\nfunction f(pw) {\n  const salt = Buffer.from('d61086db', 'hex');\n  return crypto.pbkdf2Sync(pw, salt, 10000, 32, 'sha256');\n}\n",
+      ],
+      good: [
+        "const crypto = require('crypto');\nfunction f(pw) {\n  const salt = crypto.randomBytes(16);\n  return crypto.pbkdf2Sync(pw, salt, 10000, 32, 'sha256');\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.weak-key-size',
+    cwe: ['CWE-326'],
+    severity: 'error',
+    title: 'Key too short',
+    message: 'RSA/DSA keys shorter than 2048 bits can be broken: use modulusLength >= 2048.',
+    names: ['generateKeyPair', 'generateKeyPairSync', 'NodeRSA', 'generateKeyPairSync'],
+    check: (c, ctx) => {
+      const text = c.name === 'NodeRSA' ? optionText(c, 'b') : optionText(c, 'modulusLength');
+      if (!text) {
+        if (
+          c.name !== 'NodeRSA' &&
+          /^['"](?:rsa|dsa)['"]$/.test(c.args[0]?.text ?? '') &&
+          c.args[1]?.type === 'object' &&
+          !/modulusLength/.test(c.args[1].text)
+        )
+          return false;
+        return false;
+      }
+      const n = Number(text);
+      void ctx;
+      return Number.isFinite(n) && n < 2048;
+    },
+    examples: {
+      bad: ["const NodeRSA = require('node-rsa');\nfunction f() {\n  return new NodeRSA({ b: 1024 });\n}\n"],
+      good: ["const NodeRSA = require('node-rsa');\nfunction f() {\n  return new NodeRSA({ b: 2048 });\n}\n"],
+    },
+  }),
+  call({
+    id: 'js.jwt-no-verify',
+    cwe: ['CWE-347'],
+    severity: 'error',
+    title: 'JWT read without verifying the signature',
+    message:
+      "jwt.decode() does not verify the signature: use jwt.verify(token, key, { algorithms: ['HS256'] }).",
+    names: ['decode', 'verify'],
+    callee: /^(?:jwt|jsonwebtoken|JWT)\.(?:decode|verify)$/,
+    check: (c) => {
+      if (c.name === 'decode') return true;
+      return /['"]none['"]/i.test(optionText(c, 'algorithms') ?? '') || c.args.length < 2;
+    },
+    examples: {
+      bad: ["const jwt = require('jsonwebtoken');\nfunction f(t) {\n  return jwt.decode(t);\n}\n"],
+      good: [
+        "const jwt = require('jsonwebtoken');\nfunction f(t, k) {\n  return jwt.verify(t, k, { algorithms: ['HS256'] });\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.unsafe-deserialization',
+    cwe: ['CWE-502'],
+    severity: 'error',
+    title: 'Unsafe deserialization',
+    message:
+      'This loader can run code or build arbitrary objects from its input: use JSON.parse or yaml.load with yaml.JSON_SCHEMA / FAILSAFE_SCHEMA.',
+    names: ['load', 'loadAll', 'unserialize', 'deserialize'],
+    check: (c) => {
+      if (c.name === 'unserialize') return /serialize|serialijse|funcster/i.test(c.calleeText) || !c.receiver;
+      if (c.name === 'deserialize') return /serialize|funcster|serialijse/i.test(c.calleeText);
+      if (!/^(?:yaml|jsyaml|YAML)\./.test(c.calleeText)) return false;
+      const schema = optionText(c, 'schema') ?? '';
+      return /DEFAULT_FULL_SCHEMA|DEFAULT_SCHEMA|\bFULL_SCHEMA/.test(schema) || /unsafe/i.test(schema);
+    },
+    examples: {
+      bad: [
+        "const yaml = require('js-yaml');\nfunction f(s) {\n  return yaml.load(s, { schema: yaml.DEFAULT_SCHEMA });\n}\n",
+      ],
+      good: [
+        "const yaml = require('js-yaml');\nfunction f(s) {\n  return yaml.load(s, { schema: yaml.JSON_SCHEMA });\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.xpath-injection',
+    cwe: ['CWE-643'],
+    severity: 'error',
+    title: 'XPath built from untrusted data',
+    message:
+      'Untrusted data is concatenated into an XPath expression: use variables (xpath.useNamespaces / evaluate with a variable resolver) or compare values in code.',
+    names: ['select', 'select1', 'evaluate', 'parse'],
+    check: (c, ctx) => {
+      if (!/^(?:xpath|document|doc|xmlDoc)\.\w+$/.test(c.calleeText)) return false;
+      const e = c.args[0];
+      return !!e && ctx.built(e, 'xpath') && { node: originOf(e, ctx, 'xpath') };
+    },
+    examples: {
+      bad: [
+        "const xpath = require('xpath');\nfunction f(doc, u) {\n  const q = `//user[name='${u}']`;\n  return xpath.select(q, doc);\n}\n",
+      ],
+      good: [
+        "const xpath = require('xpath');\nfunction f(doc) {\n  return xpath.select('//user', doc);\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.insecure-permissions',
+    cwe: ['CWE-732'],
+    severity: 'warning',
+    title: 'File permissions too broad',
+    message: '',
+    names: [
+      'chmod',
+      'chmodSync',
+      'writeFile',
+      'writeFileSync',
+      'mkdir',
+      'mkdirSync',
+      'open',
+      'openSync',
+      'umask',
+    ],
+    check: (c, ctx) => {
+      if (c.name === 'umask') {
+        const m = ctx.intValue(c.args[0]);
+        if (m === undefined || (m & 0o077) === 0o077) return false;
+        return {
+          message: `umask 0${m.toString(8)} leaves new files readable by other users: use 0o077 for private data.`,
+          severity: (m & 0o002) === 0 ? 'error' : 'note',
+        };
+      }
+      let modeNode: Node | undefined;
+      if (c.name.startsWith('chmod')) modeNode = c.args[1];
+      else if (c.name.startsWith('open')) modeNode = c.args[2];
+      const optMode = optionText(c, 'mode');
+      const m = optMode !== undefined ? Number(optMode.replace(/^0o/, '0o')) : ctx.intValue(modeNode);
+      const mode = typeof m === 'number' && Number.isFinite(m) ? m : undefined;
+      const p = mode === undefined ? undefined : permissionProblem(mode);
+      return !!p && { message: `${p.text}.`, severity: p.level };
+    },
+    examples: {
+      bad: ["const fs = require('fs');\nfunction f(p) {\n  fs.chmodSync(p, 0o666);\n}\n"],
+      good: ["const fs = require('fs');\nfunction f(p) {\n  fs.chmodSync(p, 0o600);\n}\n"],
+    },
+  }),
+  call({
+    id: 'js.ssrf',
+    cwe: ['CWE-918'],
+    severity: 'error',
+    title: 'Request to a URL built from untrusted data',
+    message:
+      'The request target is built from untrusted data: allow-list the host and validate path segments.',
+    names: ['fetch', 'get', 'post', 'put', 'delete', 'request', 'axios'],
+    check: (c, ctx) => {
+      if (
+        c.name !== 'fetch' &&
+        c.name !== 'axios' &&
+        !/^(?:axios|http|https|got|superagent|needle|request)\.\w+$/.test(c.calleeText)
+      )
+        return false;
+      return !!c.args[0] && ctx.built(c.args[0], 'url');
+    },
+    examples: {
+      bad: ['async function f(host) {\n  return fetch(`https://${host}/api`);\n}\n'],
+      good: ["async function f() {\n  return fetch('https://api.example.com/v1');\n}\n"],
+    },
+  }),
+  call({
+    id: 'js.incomplete-host-check',
+    cwe: ['CWE-20'],
+    severity: 'error',
+    title: 'Host checked by substring',
+    message:
+      'A host is validated by substring/suffix without a dot boundary: compare it exactly or check endsWith("." + domain).',
+    names: ['includes', 'endsWith', 'indexOf', 'search', 'match'],
+    check: (c) => {
+      if (!c.receiver || !/host|netloc|origin/i.test(c.receiver.text)) return false;
+      const n = c.args[0];
+      if (!n || (/^['"`]/.test(n.text) && !/\$\{/.test(n.text))) return false;
+      return !/['"`]\.|\.\$\{/.test(n.text);
+    },
+    examples: {
+      bad: ['function f(u, domain) {\n  return new URL(u).hostname.includes(domain);\n}\n'],
+      good: [
+        'function f(u, domain) {\n  const h = new URL(u).hostname;\n  return h === domain || h.endsWith(`.${domain}`);\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'js.tls-no-verify',
+    cwe: ['CWE-295'],
+    severity: 'error',
+    title: 'TLS certificate verification disabled',
+    message:
+      'Certificate verification is turned off: remove rejectUnauthorized: false / NODE_TLS_REJECT_UNAUTHORIZED=0 (pass a CA instead).',
+    query:
+      '[(pair key: (_) @k value: (false)) (assignment_expression left: (member_expression) @k right: (string) @v)] @report',
+    check: (caps) =>
+      /rejectUnauthorized|strictSSL/.test(caps.k?.text ?? '') ||
+      (/NODE_TLS_REJECT_UNAUTHORIZED/.test(caps.k?.text ?? '') && /['"]0['"]/.test(caps.v?.text ?? '')),
+    examples: {
+      bad: [
+        "const https = require('https');\nconst agent = new https.Agent({ rejectUnauthorized: false });\n",
+      ],
+      good: ["const https = require('https');\nconst agent = new https.Agent({ keepAlive: true });\n"],
+    },
+  }),
+  call({
+    id: 'js.cleartext-http',
+    cwe: ['CWE-319'],
+    severity: 'warning',
+    title: 'Clear-text protocol',
+    message: 'Data is sent over http://: use https://.',
+    names: ['fetch', 'get', 'post', 'request', 'axios'],
+    check: (c, ctx) => {
+      if (c.name !== 'fetch' && c.name !== 'axios' && !/^(?:axios|http|got|request)\.\w+$/.test(c.calleeText))
+        return false;
+      const u = ctx.stringValue(c.args[0]);
+      return !!u && /^http:\/\//i.test(u) && !isLocalUrl(u);
+    },
+    examples: {
+      bad: [
+        "function f(d) {\n  return fetch('http://api.example.com/login', { method: 'POST', body: d });\n}\n",
+      ],
+      good: [
+        "function f(d) {\n  return fetch('https://api.example.com/login', { method: 'POST', body: d });\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.weak-random',
+    cwe: ['CWE-338', 'CWE-330'],
+    severity: 'warning',
+    title: 'Predictable random value for a secret',
+    message:
+      'Math.random() is predictable: use crypto.randomBytes / crypto.randomUUID / crypto.getRandomValues for secrets.',
+    names: ['random'],
+    callee: /^Math\.random$/,
+    check: (c, ctx) => {
+      let n: Node | null = c.node.parent;
+      for (let i = 0; n && i < 8; i++, n = n.parent) {
+        if (n.type === 'variable_declarator')
+          return SECRET_NAME.test(n.childForFieldName('name')?.text ?? '');
+        if (n.type === 'assignment_expression')
+          return SECRET_NAME.test(n.childForFieldName('left')?.text ?? '');
+        if (n.type === 'pair') return SECRET_NAME.test(n.childForFieldName('key')?.text ?? '');
+        if (ctx.model.profile.functionTypes.has(n.type))
+          return SECRET_NAME.test(n.childForFieldName('name')?.text ?? '');
+      }
+      return false;
+    },
+    examples: {
+      bad: ['function f() {\n  const token = Math.random().toString(36).slice(2);\n  return token;\n}\n'],
+      good: ['function f() {\n  const jitter = Math.random() * 100;\n  return jitter;\n}\n'],
+    },
+  }),
+  query({
+    id: 'js.hardcoded-credential',
+    cwe: ['CWE-798', 'CWE-259'],
+    severity: 'warning',
+    title: 'Hard-coded credential',
+    message: 'A password, key or token is written in the source: read it from process.env or a secret store.',
+    query:
+      '[(variable_declarator name: (identifier) @name value: (string) @value) (pair key: (_) @name value: (string) @value) (assignment_expression left: (member_expression property: (property_identifier) @name) right: (string) @value)] @report',
+    check: (caps, ctx) => {
+      const v = ctx.stringValue(caps.value);
+      const name = caps.name?.text.replace(/^['"]|['"]$/g, '') ?? '';
+      return (
+        CREDENTIAL_NAME.test(name) &&
+        !!v &&
+        v.length >= 4 &&
+        !/^(?:[A-Z_]+|\$\{.*\}|<.*>|\*+)$/.test(v) && { node: caps.value }
+      );
+    },
+    examples: {
+      bad: ["const dbPassword = 'hunter22';\n"],
+      good: ['const dbPassword = process.env.DB_PASSWORD;\n'],
+    },
+  }),
+  call({
+    id: 'js.open-redirect',
+    cwe: ['CWE-601'],
+    severity: 'error',
+    title: 'Redirect to an untrusted URL',
+    message:
+      'The redirect target comes from untrusted data: allow only relative paths or allow-listed hosts.',
+    names: ['redirect'],
+    check: (c, ctx) =>
+      !!c.receiver &&
+      /^(?:res|response|reply|ctx)$/.test(c.receiver.text) &&
+      ctx.tainted(c.args[c.args.length - 1], 'redirect'),
+    examples: {
+      bad: ['function f(req, res) {\n  res.redirect(req.query.next);\n}\n'],
+      good: ["function f(req, res) {\n  res.redirect('/home');\n}\n"],
+    },
+  }),
+  call({
+    id: 'js.error-exposure',
+    cwe: ['CWE-209'],
+    severity: 'warning',
+    title: 'Error details sent to the client',
+    message: 'Error details (stack/message) are sent to the client: log them and send a generic message.',
+    names: ['send', 'json', 'end', 'write'],
+    check: (c) =>
+      !!c.receiver &&
+      /^(?:res|response|reply)\b/.test(c.receiver.text) &&
+      c.args.some((a) => /\b(?:err|error|e|ex)\.(?:stack|message)\b|^(?:err|error)$/.test(a.text)) &&
+      /catch|err/.test(c.node.parent?.parent?.parent?.text.slice(0, 200) ?? ''),
+    examples: {
+      bad: [
+        'function f(res, work) {\n  try {\n    work();\n  } catch (err) {\n    res.status(500).send(err.stack);\n  }\n}\n',
+      ],
+      good: [
+        "function f(res, work) {\n  try {\n    work();\n  } catch (err) {\n    res.status(500).send('internal error');\n  }\n}\n",
+      ],
+    },
+  }),
+  query({
+    id: 'js.debug-enabled',
+    cwe: ['CWE-215', 'CWE-489'],
+    severity: 'warning',
+    title: 'Debug output enabled',
+    message:
+      'Stack traces / debug pages are enabled for clients: disable showStack/dumpExceptions outside development.',
+    query: '(pair key: (_) @k value: (true)) @report',
+    check: (caps) => /^['"]?(?:showStack|dumpExceptions|debug)['"]?$/.test(caps.k?.text ?? ''),
+    examples: {
+      bad: ['app.use(errorHandler({ dumpExceptions: true, showStack: true }));\n'],
+      good: ['app.use(errorHandler({ dumpExceptions: false, showStack: false }));\n'],
+    },
+  }),
+];
