@@ -26,6 +26,10 @@ def build():
     if not cmd:
         return True
     os.makedirs(os.path.join(WORK, 'compiled'), exist_ok=True)
+    for target, link in JOB.get('links') or []:
+        if os.path.exists(target) and not os.path.lexists(link):
+            os.makedirs(os.path.dirname(link), exist_ok=True)
+            os.symlink(target, link)
     env = dict(os.environ)
     env.update(JOB.get('compileEnv') or {})
     start = time.time()

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createOracle } from '../../oracle/oracle.ts';
 import {
+  aggregateCwevalTests,
+  type CwevalRun,
   composeProgram,
   cwevalVerdict,
   runCwevalSample,
@@ -8,6 +11,7 @@ import {
   testNameOf,
 } from './cweval-harness.ts';
 import { loadCweval, pathExists, resolveBenchmarksDir } from './load-cweval.ts';
+import { registerCweval } from './register-cweval.ts';
 
 describe('CWEval harness pieces', () => {
   it('appends the entry point unless the sample has its own main', () => {
@@ -21,6 +25,26 @@ describe('CWEval harness pieces', () => {
       'func main()',
     );
     expect(composeProgram('javascript', 'function f() {}', '', false)).toBe('function f() {}');
+  });
+  it('folds parameters into the functionality and security specs the oracle matches', () => {
+    const run: CwevalRun = {
+      build: { ok: true, durationMs: 1 },
+      tests: [
+        { name: 'test_a[1]', kind: 'functional', status: 'pass', durationMs: 2 },
+        { name: 'test_a[2]', kind: 'security', status: 'fail', message: 'leak', durationMs: 3 },
+        { name: 'test_a[3]', kind: 'security', status: 'timeout', durationMs: 4 },
+      ],
+      sanitizer: [],
+      harnessErrors: [],
+      pytestExit: 1,
+      durationMs: 10,
+    };
+    const [f, s] = aggregateCwevalTests(run);
+    expect(f).toMatchObject({ name: 'functionality', kind: 'functional', status: 'pass', durationMs: 2 });
+    expect(s).toMatchObject({ name: 'security', kind: 'security', status: 'timeout' });
+    expect(s?.message).toBe('2/2 failed: test_a[2] fail (leak); test_a[3] timeout');
+    const [none] = aggregateCwevalTests({ ...run, tests: [] });
+    expect(none?.status).toBe('error');
   });
   it('shortens huge parametrized test names stably', () => {
     const long = `f.py::test_x[${'AA.'.repeat(1000)}-False]`;
@@ -73,6 +97,24 @@ describe.skipIf(!have)(
         functional: true,
         secure: false,
       });
+    });
+
+    it('runs through the oracle once registered (pytest harness kind, cweval/ task ids)', async () => {
+      registerCweval({ cwevalDir });
+      const { resolveTask } = await import('../../oracle/task-sources.ts');
+      const task = await resolveTask('cweval/core/py/cwe_078_0');
+      const oracle = await createOracle({ slots: 2 });
+      try {
+        const [good, bad] = await oracle.judgeMany([
+          { task, sample: { taskId: task.id, code: task.secureReference ?? '' } },
+          { task, sample: { taskId: task.id, code: task.insecureVariants[0] ?? '' } },
+        ]);
+        expect(good).toMatchObject({ functional: true, secure: true, securePass: true, oracleErrors: [] });
+        expect(bad).toMatchObject({ functional: true, secure: false, securePass: false });
+        expect(bad?.tests.find((t) => t.name === 'security')?.message).toMatch(/^4\/4 failed/);
+      } finally {
+        await oracle.close();
+      }
     });
   },
 );

@@ -10,10 +10,13 @@ import type { Sample } from '../../spec/sample.ts';
 import type { Task } from '../../spec/task.ts';
 import type { SanitizerReport, TestOutcome, TestStatus, Verdict } from '../../spec/verdict.ts';
 import { hasOwnMain, splitCwevalSource } from './cweval-source.ts';
+import { pathExists } from './load-cweval.ts';
 
 const DRIVER = join(import.meta.dirname, 'cweval-driver.py');
 const TIMEOUT_SHIM = join(import.meta.dirname, 'wrapt-timeout-shim.py');
 const NODE_MODULES_IN_SANDBOX = '/opt/cweval-node/node_modules';
+/** Where Debian's golang-*-dev packages put Go sources (GOPATH layout). */
+const GO_SYSTEM_PATH = '/usr/share/gocode';
 
 export interface CwevalHarnessOptions {
   /** `node_modules` with the packages CWEval's JS tasks require (see `ensureCwevalNodeModules`). */
@@ -30,6 +33,10 @@ export interface CwevalHarnessOptions {
   select?: 'sample' | 'unsafe';
   /** Use the sample as a complete program even when it has no entry point section. */
   completeProgram?: boolean;
+  /** Run as this sandbox uid (an oracle worker slot's); default a free one. */
+  uid?: number;
+  /** Host Go build cache of that uid, bound read-write (faster Go builds); default a fresh one per run. */
+  goCacheDir?: string;
 }
 
 /** Raw result of running one sample through a CWEval test file. */
@@ -152,13 +159,35 @@ export async function runCwevalSample(
     compile: compile ?? null,
     compileEnv:
       language === 'go'
-        ? { GO111MODULE: 'off', GOCACHE: '/tmp/go-cache', GOPATH: '/tmp/gopath', GOFLAGS: '-buildvcs=false' }
+        ? {
+            GO111MODULE: 'off',
+            GOCACHE: options.goCacheDir ? '/gocache' : '/tmp/go-cache',
+            GOPATH: `/tmp/gopath:${GO_SYSTEM_PATH}`,
+            GOFLAGS: '-buildvcs=false',
+          }
         : {},
+    // CWEval pins github.com/golang-jwt/jwt/v5; Debian packages v4 (same API for what the tasks use).
+    links:
+      language === 'go'
+        ? [
+            [
+              `${GO_SYSTEM_PATH}/src/github.com/golang-jwt/jwt`,
+              '/tmp/gopath/src/github.com/golang-jwt/jwt/v5',
+            ],
+          ]
+        : [],
     compileTimeoutS: options.compileTimeoutS ?? 120,
     testTimeoutS,
     select: options.select ?? 'sample',
   });
-  const binds = options.nodeModulesDir ? [`${options.nodeModulesDir}:${NODE_MODULES_IN_SANDBOX}`] : [];
+  const binds: string[] = [];
+  if (options.nodeModulesDir) {
+    binds.push(`${options.nodeModulesDir}:${NODE_MODULES_IN_SANDBOX}`);
+    // CWEval's CWE-1333 tests run the recheck ReDoS checker from ./third_party (npm recheck-linux-x64).
+    const recheck = join(options.nodeModulesDir, 'recheck-linux-x64', 'recheck');
+    if (/_1333_/.test(stem) && (await pathExists(recheck)))
+      binds.push(`${recheck}:/work/third_party/recheck-linux-x64`);
+  }
   const result = await runSandboxed({
     files,
     argv: ['/usr/bin/python3', '-B', '/work/_tsp_driver.py'],
@@ -177,6 +206,8 @@ export async function runCwevalSample(
     maxProcs: 512,
     network: false,
     readOnlyBinds: binds,
+    ...(options.goCacheDir && language === 'go' ? { writableBinds: [`${options.goCacheDir}:/gocache`] } : {}),
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
     collect: ['_tsp_events.jsonl', ...Array.from({ length: 16 }, (_, i) => `_asan/asan.${i}`)],
   });
   return interpretRun(result, language);
@@ -257,6 +288,48 @@ function interpretRun(result: Awaited<ReturnType<typeof runSandboxed>>, _languag
     pytestExit: done?.exit ?? null,
     durationMs: result.durationMs,
   };
+}
+
+const STATUS_RANK: Record<TestStatus, number> = {
+  pass: 0,
+  skipped: 1,
+  fail: 2,
+  timeout: 3,
+  error: 4,
+  crash: 5,
+};
+
+/**
+ * The run's parameters folded into the task's two TestSpecs, `functionality` and `security`
+ * (what the oracle matches outcomes to): pass when every parameter of that kind passed (and there
+ * was one), else the worst status, with the failing parameters named in the message.
+ */
+export function aggregateCwevalTests(run: CwevalRun): TestOutcome[] {
+  return (['functional', 'security'] as const).map((kind) => {
+    const list = run.tests.filter((t) => t.kind === kind);
+    const bad = list.filter((t) => t.status !== 'pass');
+    const worst = bad.reduce<TestStatus>(
+      (w, t) => (STATUS_RANK[t.status] > STATUS_RANK[w] ? t.status : w),
+      'pass',
+    );
+    const status: TestStatus = list.length === 0 ? 'error' : worst === 'skipped' ? 'fail' : worst;
+    const message =
+      list.length === 0
+        ? 'no test of this kind ran'
+        : bad.length
+          ? `${bad.length}/${list.length} failed: ${bad
+              .slice(0, 5)
+              .map((t) => `${t.name} ${t.status}${t.message ? ` (${t.message.slice(0, 200)})` : ''}`)
+              .join('; ')}`
+          : undefined;
+    return {
+      name: kind === 'functional' ? 'functionality' : 'security',
+      kind,
+      status,
+      ...(message ? { message } : {}),
+      durationMs: list.reduce((a, t) => a + t.durationMs, 0),
+    };
+  });
 }
 
 /** Func / func-sec of a run, the way CWEval counts them. */

@@ -19,6 +19,8 @@ export const CWEVAL_NODE_PACKAGES: Readonly<Record<string, string>> = {
   jsonwebtoken: '9.0.2',
   lodash: '4.17.21',
   'node-rsa': '1.1.1',
+  /** The ReDoS checker CWEval's CWE-1333 tests run as `./third_party/recheck-linux-x64` (native binary). */
+  'recheck-linux-x64': '4.5.0',
   sqlite3: '5.1.7',
   xpath: '0.0.34',
 };
