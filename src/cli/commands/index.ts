@@ -9,4 +9,5 @@ export const commands: Record<string, () => Promise<CommandDef>> = {
   doctor: () => import('./doctor.ts').then((m) => m.default as CommandDef),
   judge: () => import('./judge.ts').then((m) => m.default as CommandDef),
   report: () => import('./report.ts').then((m) => m.default as CommandDef),
+  eval: () => import('./eval.ts').then((m) => m.default as CommandDef),
 };
