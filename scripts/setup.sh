@@ -24,6 +24,8 @@ APT_PKGS=(
   python3 python3-pytest python3-lxml python3-yaml python3-jwt python3-argon2
   python3-natsort python3-pycryptodome python3-flask
   libsqlite3-dev libjwt-dev libssl-dev libarchive-dev libxml2-dev pkg-config
+  golang-github-golang-jwt-jwt-dev golang-golang-x-crypto-dev golang-github-mattn-go-sqlite3-dev
+  golang-github-christrenkamp-goxpath-dev
   cppcheck flawfinder bandit
 )
 [ "$want_bench" = 1 ] && APT_PKGS+=(python3-torch libopenblas0-pthread)
