@@ -149,7 +149,7 @@ export class PythonServer {
       uid: this.uid,
       argv: [SANDBOX_PYTHON, '-I', SERVER_IN_SANDBOX],
       readOnlyBinds: [`${SERVER_SOURCE}:${SERVER_IN_SANDBOX}`, ...(this.options.readOnlyBinds ?? [])],
-      env: { TSP_PRELOAD: (this.options.preload ?? []).join(',') },
+      env: { TSP_PRELOAD: (this.options.preload ?? []).join(','), TSP_IN_SANDBOX: '1' },
     });
     const proc = spawn(cmd.file, cmd.args, { detached: true, env: {}, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc = proc;

@@ -1,0 +1,258 @@
+/**
+ * Sandbox oracle benchmark: per-sample verdict latency (median, p95) and verdicts per second with
+ * all worker slots, per language, on the example tasks (secure references and insecure variants),
+ * against references measured in the same run: the bare interpreter start (`/usr/bin/python3 -c
+ * pass`, `node -e 0`), the same inside the sandbox, and a naive runner that starts a fresh
+ * sandboxed interpreter per sample. C, C++ and Go report compile time separately.
+ *
+ *   npm run bench -- sandbox          (TSP_BENCH_QUICK=1 for a short run)
+ */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { EXAMPLE_TASKS } from '../src/benchmarks/examples/index.ts';
+import { formatTable } from '../src/cli/output.ts';
+import { createOracle, type JudgeItem } from '../src/oracle/index.ts';
+import { runSandboxed } from '../src/sandbox/index.ts';
+import type { Language } from '../src/spec/language.ts';
+import type { Task } from '../src/spec/task.ts';
+
+const quick = process.env.TSP_BENCH_QUICK === '1';
+
+function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+}
+const median = (xs: number[]) => quantile(xs, 0.5);
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+function timeHost(cmd: string, args: string[], n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    spawnSync(cmd, args, { env: {}, stdio: 'ignore' });
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+async function timeSandboxed(argv: string[], n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await runSandboxed({
+      files: {},
+      argv,
+      timeoutMs: 10_000,
+      memoryMb: 512,
+      memoryMode: 'none',
+      maxOutputBytes: 65536,
+      maxFileBytes: 1 << 20,
+      maxProcs: 64,
+      network: false,
+    });
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+const NAIVE_RUNNER = `import importlib, json, sys
+results = {}
+mod = importlib.import_module('harness')
+for name in sys.argv[1:]:
+    try:
+        getattr(mod, 'test_' + name)()
+        results[name] = 'pass'
+    except AssertionError:
+        results[name] = 'fail'
+    except BaseException:
+        results[name] = 'error'
+print(json.dumps(results))
+`;
+
+/** The naive way: a fresh sandboxed interpreter per sample, running all its tests. */
+async function naivePython(task: Task, code: string): Promise<number> {
+  const t = performance.now();
+  if (task.harness.kind !== 'inline') throw new Error('inline only');
+  const r = await runSandboxed({
+    files: { 'solution.py': code, 'harness.py': task.harness.source, 'naive.py': NAIVE_RUNNER },
+    argv: ['/usr/bin/python3', 'naive.py', ...task.tests.map((x) => x.name)],
+    timeoutMs: 10_000,
+    memoryMb: 1024,
+    maxOutputBytes: 65536,
+    maxFileBytes: 16 << 20,
+    maxProcs: 64,
+    network: false,
+  });
+  if (r.exitCode !== 0) throw new Error(`naive runner failed: ${r.stderr.slice(-300)}`);
+  return performance.now() - t;
+}
+
+function itemsFor(tasks: Task[], count: number): JudgeItem[] {
+  const programs = tasks.flatMap((task) =>
+    [task.secureReference ?? '', ...task.insecureVariants].map((code) => ({ task, code })),
+  );
+  return Array.from({ length: count }, (_, i) => {
+    const p = programs[i % programs.length]!;
+    return { task: p.task, sample: { taskId: p.task.id, sampleId: String(i), code: p.code } };
+  });
+}
+
+interface Row {
+  language: Language | 'reference';
+  what: string;
+  n: number;
+  medianMs: number;
+  p95Ms: number;
+  perSecond?: number;
+  buildMedianMs?: number;
+  testMedianMs?: number;
+}
+
+export async function run(): Promise<{ table: string; json: unknown }> {
+  const slots = availableParallelism();
+  const rows: Row[] = [];
+  const refN = quick ? 10 : 30;
+
+  // References.
+  const barePy = timeHost('/usr/bin/python3', ['-c', 'pass'], refN);
+  rows.push({
+    language: 'reference',
+    what: 'bare `/usr/bin/python3 -c pass`',
+    n: refN,
+    medianMs: median(barePy),
+    p95Ms: quantile(barePy, 0.95),
+  });
+  const bareNode = timeHost(process.execPath, ['-e', '0'], refN);
+  rows.push({
+    language: 'reference',
+    what: 'bare `node -e 0`',
+    n: refN,
+    medianMs: median(bareNode),
+    p95Ms: quantile(bareNode, 0.95),
+  });
+  const sbxPy = await timeSandboxed(['/usr/bin/python3', '-c', 'pass'], refN);
+  rows.push({
+    language: 'reference',
+    what: 'sandboxed `python3 -c pass` (bwrap+setpriv+prlimit)',
+    n: refN,
+    medianMs: median(sbxPy),
+    p95Ms: quantile(sbxPy, 0.95),
+  });
+
+  const byLang = (l: Language) => EXAMPLE_TASKS.filter((t) => t.language === l);
+  const pyTasks = byLang('python');
+  const pyPrograms = itemsFor(pyTasks, pyTasks.length * 2);
+  const naive: number[] = [];
+  for (let i = 0; i < (quick ? 10 : 40); i++) {
+    const it = pyPrograms[i % pyPrograms.length]!;
+    naive.push(await naivePython(it.task, it.sample.code));
+  }
+  rows.push({
+    language: 'reference',
+    what: 'naive: fresh sandboxed python3 per sample (python examples)',
+    n: naive.length,
+    medianMs: median(naive),
+    p95Ms: quantile(naive, 0.95),
+    perSecond: 1000 / median(naive),
+  });
+
+  // Latency: one slot, one sample at a time (after a warm-up that starts the Python server).
+  const latencyOracle = await createOracle({ slots: 1 });
+  const perLanguage: Record<string, { n: number; latency: number[]; build: number[]; test: number[] }> = {};
+  try {
+    const plan: [Language, number][] = [
+      ['python', quick ? 40 : 200],
+      ['javascript', quick ? 6 : 20],
+      ['c', quick ? 3 : 8],
+      ['cpp', quick ? 3 : 8],
+      ['go', quick ? 3 : 8],
+    ];
+    for (const [lang, n] of plan) {
+      const tasks = byLang(lang);
+      const items = itemsFor(tasks, n);
+      const warm = items[0];
+      if (warm) await latencyOracle.judge(warm.task, warm.sample);
+      const acc = { n, latency: [] as number[], build: [] as number[], test: [] as number[] };
+      for (const it of items) {
+        const t = performance.now();
+        const v = await latencyOracle.judge(it.task, it.sample);
+        acc.latency.push(performance.now() - t);
+        acc.build.push(v.timings.buildMs);
+        acc.test.push(v.timings.testMs);
+        if (v.oracleErrors.length) throw new Error(`oracle error in benchmark: ${v.oracleErrors.join('; ')}`);
+      }
+      perLanguage[lang] = acc;
+    }
+  } finally {
+    await latencyOracle.close();
+  }
+
+  // Throughput: all slots.
+  const throughput: Record<string, number> = {};
+  const poolOracle = await createOracle({ slots });
+  try {
+    const plan: [Language, number][] = [
+      ['python', quick ? 100 : 600],
+      ['javascript', quick ? 8 : 30],
+      ['c', quick ? 4 : 10],
+      ['cpp', quick ? 4 : 10],
+      ['go', quick ? 4 : 10],
+    ];
+    for (const [lang, n] of plan) {
+      const items = itemsFor(byLang(lang), n);
+      await poolOracle.judgeMany(items.slice(0, slots));
+      const t = performance.now();
+      await poolOracle.judgeMany(items);
+      throughput[lang] = (n * 1000) / (performance.now() - t);
+    }
+  } finally {
+    await poolOracle.close();
+  }
+
+  for (const [lang, acc] of Object.entries(perLanguage)) {
+    const compiled = lang === 'c' || lang === 'cpp' || lang === 'go' || lang === 'javascript';
+    rows.push({
+      language: lang as Language,
+      what: `oracle on ${byLang(lang as Language)
+        .map((t) => t.id)
+        .join(', ')}`,
+      n: acc.n,
+      medianMs: median(acc.latency),
+      p95Ms: quantile(acc.latency, 0.95),
+      ...(throughput[lang] !== undefined ? { perSecond: throughput[lang] } : {}),
+      ...(compiled ? { buildMedianMs: median(acc.build), testMedianMs: median(acc.test) } : {}),
+    });
+  }
+  const pyMedian = median(perLanguage.python?.latency ?? []);
+  const ratio = pyMedian / median(barePy);
+  const table = [
+    formatTable(
+      [
+        'language',
+        'what',
+        'n',
+        'median ms',
+        'p95 ms',
+        `verdicts/s (${slots} slots)`,
+        'build median ms',
+        'test median ms',
+      ],
+      rows.map((r) => [
+        r.language,
+        r.what,
+        r.n,
+        r1(r.medianMs),
+        r1(r.p95Ms),
+        r.perSecond === undefined ? '' : r1(r.perSecond),
+        r.buildMedianMs === undefined ? '' : r1(r.buildMedianMs),
+        r.testMedianMs === undefined ? '' : r1(r.testMedianMs),
+      ]),
+    ),
+    '',
+    `Python median verdict latency / bare interpreter start: ${ratio.toFixed(2)}x (target <= 2x)`,
+    `Python verdicts/s with ${slots} slots: ${r1(throughput.python ?? Number.NaN)} (target >= 100)`,
+    `(naive row's verdicts/s is 1000 / median: one at a time)`,
+  ].join('\n');
+  return { table, json: { slots, quick, rows, pythonLatencyOverBareStart: ratio } };
+}
