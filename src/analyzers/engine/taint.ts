@@ -197,6 +197,15 @@ export class TaintEngine {
         if (unconditional) return acc;
       }
       if (scope.params.includes(name)) {
+        // Parameters of a closure nested in another function get their values from the enclosing
+        // code (callbacks, helpers), not from the caller: they are not sources.
+        if (
+          scope !== this.model.topLevel &&
+          this.model
+            .scopesAt(scope.start)
+            .some((s) => s !== scope && s !== this.model.topLevel && s.start < scope.start)
+        )
+          return CLEAN;
         if (this.guarded(name, scope.start, at, kind, scope)) return CLEAN;
         return RAW;
       }
@@ -271,6 +280,20 @@ export class TaintEngine {
 
   private conditionValidates(cond: Node, name: string, kind: TaintKind, at: number): boolean {
     const names = new Set([name]);
+    // A canonical form of `name` (realpath, EvalSymlinks, abspath, resolve) validates `name`.
+    for (const scope of this.model.scopesAt(at))
+      for (const [v, list] of scope.bindings)
+        if (
+          list.some(
+            (b) =>
+              b.value &&
+              mentions(b.value, name) &&
+              /(?:EvalSymlinks|Abs|abspath|realpath|resolve|normpath|Clean|canonical)\s*\(/i.test(
+                b.value.text,
+              ),
+          )
+        )
+          names.add(v);
     // A loop variable drawn from `name` (`for c in name`, `for (char c : name)`) validates `name`.
     for (const scope of this.model.scopesAt(at))
       for (const [v, list] of scope.bindings)
@@ -414,7 +437,12 @@ export function endsWithExit(
         return !!call && exitCalls.test(call.calleeText);
       }
     }
-    if (n.type === 'block' || n.type === 'compound_statement' || n.type === 'statement_block') {
+    if (
+      n.type === 'block' ||
+      n.type === 'compound_statement' ||
+      n.type === 'statement_block' ||
+      n.type === 'statement_list'
+    ) {
       const stmts = n.namedChildren.filter((c) => c && c.type !== 'comment');
       return isExit(stmts[stmts.length - 1]);
     }

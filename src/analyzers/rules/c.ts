@@ -13,6 +13,7 @@ import {
   SECRET_NAME,
   TIMESTAMP_CALL,
   taintedParts,
+  builtBeyondBase,
 } from './common.ts';
 import { statMode } from './python.ts';
 import { redosRisk } from './redos.ts';
@@ -70,7 +71,7 @@ function filledRandomly(ctx: RuleContext, key: string, at: Node): boolean {
   const calls = ctx.callsNear(at, true);
   // Follow copies: memcpy(iv_copy, result.iv, n) means iv_copy is as random as result.iv.
   const keys = new Set([key]);
-  for (let round = 0; round < 3; round++)
+  for (let round = 0; round < 3; round++) {
     for (const c of calls)
       if (
         /^(?:memcpy|memmove|std::copy|strncpy)$/.test(c.calleeText) &&
@@ -78,6 +79,10 @@ function filledRandomly(ctx: RuleContext, key: string, at: Node): boolean {
         c.args[1]
       )
         keys.add(bufferKey(c.args[1]));
+    for (const k of [...keys])
+      for (const b of ctx.taint.bindingsOf(k, at.startIndex))
+        if (b.value && b.kind === 'assign' && /^[\w.]+$/.test(b.value.text)) keys.add(bufferKey(b.value));
+  }
   return [...keys].some((k) => filledFrom(calls, k));
 }
 
@@ -815,7 +820,7 @@ export const C_RULES: Rule[] = [
     check: (c, ctx) => {
       const p = c.args[c.name === 'openat' ? 1 : 0];
       if (!p || (c.name === 'open' && c.receiver)) return false;
-      return ctx.built(p, 'path');
+      return builtBeyondBase(p, ctx, 'path');
     },
     examples: {
       bad: [

@@ -59,7 +59,9 @@ export function optionText(call: CallSite, key: string): string | undefined {
 /** Distinct tainted identifiers that a string-building expression interpolates. */
 export function taintedParts(node: Node, ctx: RuleContext, kind: TaintKind): string[] {
   const names = new Set<string>();
-  const stack: Node[] = [node];
+  const stack: Node[] = ctx.model.profile.callTypes.has(node.type)
+    ? [...(node.childForFieldName('arguments')?.namedChildren ?? [])].filter((c): c is Node => !!c)
+    : [node];
   while (stack.length) {
     const n = stack.pop();
     if (!n) continue;
@@ -123,4 +125,50 @@ export function permissionProblem(mode: number): { level: 'error' | 'note'; text
       text: `mode 0${mode.toString(8)} lets group/other users read or write it; use 0600 (0700 for directories) for private data`,
     };
   return undefined;
+}
+
+/**
+ * Path built from untrusted data beyond its base: the first component (the base directory, usually
+ * configuration) may come from the caller, but a later component (the file name) must not be
+ * tainted. Looks through one variable to the expression that built the path.
+ */
+export function builtBeyondBase(node: Node, ctx: RuleContext, kind: TaintKind): boolean {
+  if (!ctx.built(node, kind)) return false;
+  let r = ctx.resolve(node);
+  if (r === node && ctx.model.profile.identifierTypes.has(node.type)) {
+    const b = ctx.taint.latestBinding(node.text, node.startIndex);
+    if (b?.kind === 'out' && b.value) r = b.value;
+  }
+  const parts = pathParts(r, ctx);
+  if (parts.length < 2) return ctx.built(r, kind);
+  return parts.slice(1).some((p) => ctx.tainted(p, kind));
+}
+
+function pathParts(n: Node, ctx: RuleContext): Node[] {
+  const p = ctx.model.profile;
+  if (p.callTypes.has(n.type)) {
+    const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter(
+      (c): c is Node => !!c && c.type !== 'keyword_argument',
+    );
+    const callee = (n.childForFieldName('function') ?? n.childForFieldName('constructor'))?.text ?? '';
+    if (/(?:^|\.)(?:join|Join|resolve)$/.test(callee)) return args;
+    if (/printf$|Sprintf$/.test(callee)) {
+      const fi = args.findIndex((a) => p.stringTypes.has(a.type));
+      return fi >= 0 ? args.slice(fi + 1) : args;
+    }
+    return [n];
+  }
+  if (n.type === 'binary_operator' || n.type === 'binary_expression') {
+    const l = n.childForFieldName('left');
+    const r = n.childForFieldName('right');
+    return [...(l ? pathParts(l, ctx) : []), ...(r ? pathParts(r, ctx) : [])].filter(
+      (x) => !p.stringTypes.has(x.type),
+    );
+  }
+  if (n.type === 'string' || n.type === 'template_string') {
+    return n.namedChildren.filter(
+      (c): c is Node => !!c && (c.type === 'interpolation' || c.type === 'template_substitution'),
+    );
+  }
+  return [n];
 }

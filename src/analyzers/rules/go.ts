@@ -2,7 +2,14 @@ import type { Node } from 'web-tree-sitter';
 import type { CallSite } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';
-import { CREDENTIAL_NAME, isLocalUrl, originOf, permissionProblem, SECRET_NAME } from './common.ts';
+import {
+  CREDENTIAL_NAME,
+  isLocalUrl,
+  originOf,
+  permissionProblem,
+  SECRET_NAME,
+  builtBeyondBase,
+} from './common.ts';
 
 const GO = ['go'] as const;
 const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({ kind: 'call', languages: GO, ...r });
@@ -134,7 +141,7 @@ export const GO_RULES: Rule[] = [
     callee: /^(?:os|ioutil|http)\.\w+$/,
     check: (c, ctx) => {
       const p = c.calleeText === 'http.ServeFile' ? c.args[2] : c.args[0];
-      return !!p && ctx.built(p, 'path');
+      return !!p && builtBeyondBase(p, ctx, 'path');
     },
     examples: {
       bad: [
@@ -559,6 +566,10 @@ export const GO_RULES: Rule[] = [
       const hay = c.args[0];
       const needle = c.args[1];
       if (!hay || !needle || !/netloc|host/i.test(hay.text)) return false;
+      let cond: Node | null = c.node;
+      while (cond?.parent && /binary_expression|parenthesized|unary/.test(cond.parent.type))
+        cond = cond.parent;
+      if (cond && /'\.'|"\."/.test(cond.text)) return false;
       return !/^"/.test(needle.text) && !/"\."/.test(needle.text);
     },
     examples: {

@@ -10,6 +10,7 @@ import {
   PASSWORD_NAME,
   permissionProblem,
   SECRET_NAME,
+  builtBeyondBase,
 } from './common.ts';
 import { redosRisk } from './redos.ts';
 
@@ -177,7 +178,7 @@ export const JS_RULES: Rule[] = [
       if (c.receiver && !/^(?:fs|fsp|fs\.promises|promises|res|response|fse)$/.test(c.receiver.text))
         return false;
       const p = c.args[0];
-      return !!p && ctx.built(p, 'path');
+      return !!p && builtBeyondBase(p, ctx, 'path');
     },
     examples: {
       bad: [

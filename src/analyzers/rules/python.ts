@@ -12,6 +12,7 @@ import {
   SECRET_NAME,
   TIMESTAMP_CALL,
   taintedParts,
+  builtBeyondBase,
 } from './common.ts';
 import { redosRisk } from './redos.ts';
 
@@ -157,7 +158,7 @@ export const PYTHON_RULES: Rule[] = [
       if (/^(?:read_text|read_bytes|write_text|write_bytes)$/.test(c.name)) {
         return !!c.receiver && ctx.built(c.receiver, 'path') && { node: c.node };
       }
-      return ctx.built(p, 'path') && { node: c.node };
+      return builtBeyondBase(p, ctx, 'path') && { node: c.node };
     },
     examples: {
       bad: [
