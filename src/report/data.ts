@@ -108,6 +108,8 @@ export interface ReportData {
     methods: MethodName[];
     gitCommit?: string;
     versions?: Record<string, string>;
+    /** The run's own notes (results.json `notes`), shown at the top. */
+    notes: string[];
     config?: Record<string, string>;
   };
   methodLabels: Record<MethodName, string>;
@@ -119,7 +121,7 @@ export interface ReportData {
   crossLanguage: RunResults['crossLanguage'];
   treeStats: ReturnType<typeof aggregateTreeStats>;
   trees: TreeData;
-  /** What the reader should know: results notes and anything the report trimmed. */
+  /** What the report itself left out or could not show (trimming, missing tasks). */
   notes: string[];
 }
 
@@ -316,7 +318,7 @@ export async function buildReportData(runDir: string, options: BuildReportOption
   const manifest: ReportManifest | undefined = await readManifest(runDir);
   const tasks = await readTasks(runDir);
   const taskById = new Map(tasks.map((t) => [t.id, t]));
-  const notes = [...results.notes];
+  const notes: string[] = [];
 
   // Trees and pairs, per set (file), grouped by task.
   const setKeys = new Map<string, SetKey>();
@@ -401,6 +403,7 @@ export async function buildReportData(runDir: string, options: BuildReportOption
     createdAt: results.createdAt,
     seeds: results.seeds,
     methods: results.methods,
+    notes: results.notes,
   };
   if (results.finishedAt) run.finishedAt = results.finishedAt;
   if (manifest?.gitCommit) run.gitCommit = manifest.gitCommit;

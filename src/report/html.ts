@@ -334,6 +334,7 @@ ${renderRunMeta(data)}
 </header>
 <main>
 <section id="results">
+${data.run.notes.length ? `<div class="run-notes" data-testid="run-notes">${data.run.notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}</div>` : ''}
 <h2>Results</h2>
 <p class="lede">Mean ± standard deviation over seeds, in percent, each method after its last round. SPR@1: secure <em>and</em> functional. <strong>Bold</strong>: best in the column.</p>
 ${renderResultsTables(data)}

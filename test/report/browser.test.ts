@@ -8,15 +8,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixtureRun } from '../../src/report/fixture.ts';
 import { formatStat } from '../../src/report/format.ts';
 import { writeReport } from '../../src/report/index.ts';
 import { RunResults } from '../../src/spec/results.ts';
+import { CHROMIUM, launchChromium, type OpenedReport, openReport } from './chromium.ts';
 
-const CHROMIUM = process.env.TSP_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env.CI) {
   throw new Error(
@@ -30,12 +29,6 @@ if (!haveChromium) {
 }
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
-
-interface Opened {
-  page: Page;
-  consoleErrors: string[];
-  blocked: string[];
-}
 
 describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
   let work: string;
@@ -54,22 +47,7 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     const big = join(work, 'big');
     await writeFixtureRun(big, { tasks: 60, seeds: [1, 2, 3], rounds: 3, branching: 4, runId: 'big' });
     bigReportPath = (await writeReport(big, { markdown: false })).htmlPath;
-    const { chromium } = await import('playwright-core');
-    context = await chromium.launchPersistentContext(join(work, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1360, height: 900 },
-    });
+    context = await launchChromium(join(work, 'profile'));
   });
 
   afterAll(async () => {
@@ -77,24 +55,10 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  async function open(path: string): Promise<Opened> {
-    const page = await context.newPage();
-    const consoleErrors: string[] = [];
-    const blocked: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-      blocked.push(url);
-      return route.abort();
-    });
-    await page.goto(pathToFileURL(path).href);
-    await page.waitForSelector('body[data-ready]', { timeout: 20_000 });
-    expect(await page.locator('body').getAttribute('data-ready')).toBe('true');
-    return { page, consoleErrors, blocked };
+  async function open(path: string): Promise<OpenedReport> {
+    const opened = await openReport(context, path);
+    expect(await opened.page.locator('body').getAttribute('data-ready')).toBe('true');
+    return opened;
   }
 
   it('loads offline with no console errors and no network request, and draws every chart', async () => {
