@@ -81,6 +81,38 @@ export const TOOLCHAINS: ToolSpec[] = [
   },
 ];
 
+/** Static analyzers TSP adapts (src/analyzers/external); optional: TSP's own rules run without them. */
+export const ANALYZER_TOOLS: ToolSpec[] = [
+  {
+    name: 'cppcheck',
+    command: 'cppcheck',
+    versionArgs: ['--version'],
+    debianPackage: 'cppcheck',
+    purpose: 'static analysis (C/C++)',
+  },
+  {
+    name: 'flawfinder',
+    command: 'flawfinder',
+    versionArgs: ['--version'],
+    debianPackage: 'flawfinder',
+    purpose: 'static analysis (C/C++)',
+  },
+  {
+    name: 'bandit',
+    command: 'bandit',
+    versionArgs: ['--version'],
+    debianPackage: 'bandit',
+    purpose: 'static analysis (Python)',
+  },
+  {
+    name: 'clang',
+    command: 'clang',
+    versionArgs: ['--version'],
+    debianPackage: 'clang',
+    purpose: 'static analysis (C/C++, --analyze)',
+  },
+];
+
 async function which(command: string): Promise<string | undefined> {
   if (command.startsWith('/')) {
     try {

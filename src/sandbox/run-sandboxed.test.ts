@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { compileNative } from './compile-native.ts';
+import { runSandboxed } from './run-sandboxed.ts';
+import { checkSandbox } from './self-check.ts';
+
+const base = {
+  timeoutMs: 5000,
+  memoryMb: 256,
+  maxOutputBytes: 4096,
+  maxFileBytes: 1 << 20,
+  maxProcs: 32,
+  network: false as const,
+};
+
+describe('runSandboxed', () => {
+  it('runs a program on its files in /work and reads back collected files', async () => {
+    const r = await runSandboxed({
+      ...base,
+      files: {
+        'in/data.txt': 'hello',
+        'run.py':
+          'import os\nopen("out.txt","w").write(open("in/data.txt").read().upper())\nprint(os.getcwd(), os.getuid())',
+      },
+      argv: ['/usr/bin/python3', 'run.py'],
+      collect: ['out.txt', 'missing.txt'],
+    });
+    expect(r.exitCode).toBe(0);
+    const [cwd, uid] = r.stdout.trim().split(' ');
+    expect(cwd).toBe('/work');
+    expect(Number(uid)).toBeGreaterThanOrEqual(60000);
+    expect(r.files['out.txt']?.toString()).toBe('HELLO');
+    expect(r.files['missing.txt']).toBeUndefined();
+  });
+
+  it('kills on the wall-clock limit and on too much output', async () => {
+    const slow = await runSandboxed({ ...base, timeoutMs: 300, files: {}, argv: ['/bin/sleep', '30'] });
+    expect(slow.timedOut).toBe(true);
+    expect(slow.durationMs).toBeLessThan(5000);
+    const loud = await runSandboxed({ ...base, files: {}, argv: ['/usr/bin/yes'] });
+    expect(loud.outputTruncated).toBe(true);
+    expect(loud.stdout.length).toBe(4096);
+  });
+
+  it('applies the address-space, file-size and process limits', async () => {
+    const mem = await runSandboxed({
+      ...base,
+      files: {},
+      argv: ['/usr/bin/python3', '-c', 'b = bytearray(1 << 30)'],
+    });
+    expect(mem.stderr).toMatch(/MemoryError/);
+    const big = await runSandboxed({
+      ...base,
+      files: {},
+      argv: ['/usr/bin/python3', '-c', 'open("f","wb").write(b"x" * (2 << 20))'],
+    });
+    expect(big.stderr).toMatch(/File too large/);
+    const forks = await runSandboxed({
+      ...base,
+      files: {},
+      argv: [
+        '/usr/bin/python3',
+        '-c',
+        'import os\nn = 0\ntry:\n  while n < 200:\n    if os.fork() == 0:\n      import time; time.sleep(5); os._exit(0)\n    n += 1\nexcept OSError:\n  pass\nprint(n)',
+      ],
+    });
+    expect(Number(forks.stdout.trim())).toBeLessThan(32);
+  });
+
+  it('refuses file names that leave the work dir', async () => {
+    await expect(
+      runSandboxed({ ...base, files: { '../x': 'y' }, argv: ['/bin/true'] }),
+    ).rejects.toMatchObject({
+      code: 'invalid-input',
+    });
+  });
+});
+
+describe('compileNative', () => {
+  it('compiles C with the sanitizers and returns the binary; reports compiler errors', async () => {
+    const ok = await compileNative({
+      language: 'c',
+      files: { 'a.c': 'int main(void) { return 0; }\n' },
+      returnBinary: true,
+    });
+    expect(ok.ok, ok.log).toBe(true);
+    expect(ok.command).toContain('-fsanitize=address,undefined');
+    expect(ok.binary?.subarray(1, 4).toString()).toBe('ELF');
+    const bad = await compileNative({ language: 'c', files: { 'a.c': 'int main(void) { return x; }\n' } });
+    expect(bad.ok).toBe(false);
+    expect(bad.log).toMatch(/undeclared/);
+  });
+});
+
+describe('checkSandbox', () => {
+  it('passes its probes on this machine', async () => {
+    const checks = await checkSandbox();
+    expect(checks.map((c) => [c.name, c.ok, c.detail])).toEqual(checks.map((c) => [c.name, true, c.detail]));
+  });
+});

@@ -1,0 +1,62 @@
+import { runSandboxed } from './run-sandboxed.ts';
+
+export interface SandboxCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+const base = {
+  files: {},
+  timeoutMs: 20_000,
+  memoryMb: 512,
+  memoryMode: 'none' as const,
+  maxOutputBytes: 4096,
+  maxFileBytes: 1 << 20,
+  maxProcs: 64,
+  network: false as const,
+};
+
+/**
+ * Runs a few probes through the real sandbox: a program starts as an unprivileged uid, has no
+ * network, and cannot write the system. Never throws: a failure is a check with ok=false.
+ */
+export async function checkSandbox(): Promise<SandboxCheck[]> {
+  const probe = [
+    'import os, socket',
+    'r = {"uid": os.getuid()}',
+    'try:',
+    '    socket.create_connection(("127.0.0.1", 22), timeout=1); r["net"] = "open"',
+    'except OSError as e:',
+    '    r["net"] = "closed"',
+    'try:',
+    '    open("/usr/tsp-doctor-probe", "w"); r["fs"] = "writable"',
+    'except OSError:',
+    '    r["fs"] = "read-only"',
+    'print(r["uid"], r["net"], r["fs"])',
+  ].join('\n');
+  const checks: SandboxCheck[] = [];
+  try {
+    const r = await runSandboxed({ ...base, argv: ['/usr/bin/python3', '-c', probe] });
+    const [uid, net, fs] = r.stdout.trim().split(' ');
+    const ok = r.exitCode === 0 && Number(uid) >= 1000 && net === 'closed' && fs === 'read-only';
+    checks.push({
+      name: 'sandbox (bwrap + setpriv + prlimit)',
+      ok,
+      detail: r.exitCode === 0 ? `uid ${uid}, network ${net}, system ${fs}` : r.stderr.trim().slice(0, 200),
+    });
+  } catch (e) {
+    checks.push({ name: 'sandbox (bwrap + setpriv + prlimit)', ok: false, detail: (e as Error).message });
+  }
+  try {
+    const r = await runSandboxed({ ...base, argv: [process.execPath, '-e', 'console.log(process.version)'] });
+    checks.push({
+      name: 'node in the sandbox',
+      ok: r.exitCode === 0,
+      detail: r.exitCode === 0 ? r.stdout.trim() : r.stderr.trim().slice(0, 200),
+    });
+  } catch (e) {
+    checks.push({ name: 'node in the sandbox', ok: false, detail: (e as Error).message });
+  }
+  return checks;
+}
