@@ -10,4 +10,6 @@ export const commands: Record<string, () => Promise<CommandDef>> = {
   judge: () => import('./judge.ts').then((m) => m.default as CommandDef),
   report: () => import('./report.ts').then((m) => m.default as CommandDef),
   eval: () => import('./eval.ts').then((m) => m.default as CommandDef),
+  export: () => import('./export.ts').then((m) => m.default as CommandDef),
+  suite: () => import('./suite.ts').then((m) => m.default as CommandDef),
 };
