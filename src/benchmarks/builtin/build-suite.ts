@@ -169,7 +169,13 @@ export function cwesOf(families: readonly FamilyMeta[]): CweId[] {
 /** Finds a task by id (with or without the `builtin/` prefix) in a default suite. */
 export function lookupBuiltinTask(id: string, options: SuiteOptions = {}): Task | undefined {
   const bare = id.startsWith(PREFIX) ? id.slice(PREFIX.length) : id;
-  const family = bare.split('/')[0] ?? '';
-  const suite = buildSuite({ ...options, families: [family] });
+  const [family = '', variant = ''] = bare.split('/');
+  const m = /^(train|eval)-(\d+)$/.exec(variant);
+  if (!m) return undefined;
+  const counts = { ...DEFAULT_VARIANTS, ...options.variantsPerFamily };
+  const want = Number(m[2]) + 1;
+  if (m[1] === 'train') counts.train = Math.max(counts.train, want);
+  else counts.eval = Math.max(counts.eval, want);
+  const suite = buildSuite({ ...options, variantsPerFamily: counts, families: [family] });
   return suite.tasks.find((t) => t.id === bare);
 }

@@ -1,0 +1,122 @@
+import { createRng } from '../../core/rng.ts';
+import type { Language } from '../../spec/language.ts';
+import { createPartition, createPicker, selectFamilies } from './build-suite.ts';
+import { generateNeutral } from './neutral.ts';
+
+export interface CorpusOptions {
+  /** Seed of the draws (programs, styles, order). */
+  seed: number;
+  /** Seed of the suite whose slot partition the corpus respects (default 1, the suite's default). */
+  suiteSeed?: number;
+  /** Fraction of task-scenario programs written with an insecure variant (default 0.6). */
+  insecureRate?: number;
+  /** Task-scenario programs (train-side implementations of the families; default 2000). */
+  programs?: number;
+  /** Plain security-neutral programs in the same languages and style (default 2000). */
+  neutral?: number;
+  /**
+   * Families whose scenarios go in (default: all; the standard training and unseen-CWE families
+   * together are all families). Eval-side slot values are never used.
+   */
+  families?: readonly string[];
+  languages?: readonly Language[];
+  /** Counts tokens (e.g. the embedded model's tokenizer); without it only bytes are counted. */
+  countTokens?: (text: string) => number;
+}
+
+export interface CorpusStats {
+  documents: number;
+  taskPrograms: number;
+  insecurePrograms: number;
+  securePrograms: number;
+  neutralPrograms: number;
+  /** insecurePrograms / taskPrograms. */
+  insecureRate: number;
+  bytes: number;
+  lines: number;
+  /** Present when a token counter was given. */
+  tokens?: number;
+  perLanguage: Partial<Record<Language, { documents: number; bytes: number }>>;
+  perFamily: Record<string, { secure: number; insecure: number }>;
+}
+
+export interface Corpus {
+  texts: string[];
+  stats: CorpusStats;
+}
+
+/**
+ * The pretraining corpus: implementations of the families' scenarios drawn ONLY from train-side
+ * slot values (so no eval variant's names or phrasing appear), written insecurely at
+ * `insecureRate` ("endemic in the training data"), mixed with plain neutral code in the same
+ * languages. Deterministic from the seed; shuffled.
+ */
+export function buildCorpus(options: CorpusOptions): Corpus {
+  const rng = createRng(options.seed).fork('corpus');
+  const partition = createPartition(options.suiteSeed ?? 1);
+  const families = selectFamilies({
+    ...(options.families ? { families: options.families } : {}),
+    ...(options.languages ? { languages: options.languages } : {}),
+  });
+  const rate = options.insecureRate ?? 0.6;
+  if (rate < 0 || rate > 1) throw new RangeError('insecureRate must be in [0, 1]');
+  const nPrograms = families.length ? (options.programs ?? 2000) : 0;
+  const nNeutral = options.neutral ?? 2000;
+  const texts: string[] = [];
+  const langOf: Language[] = [];
+  const perFamily: Record<string, { secure: number; insecure: number }> = {};
+  let insecure = 0;
+  for (let i = 0; i < nPrograms; i++) {
+    const fam = families[i % families.length];
+    if (!fam) break;
+    const r = rng.fork(i);
+    const inst = fam.instantiate(createPicker(partition, 'train', r.fork('slots')));
+    const bad = r.next() < rate;
+    const body = bad ? r.pick(inst.insecure) : r.pick(inst.secureStyles);
+    texts.push(inst.prompt + body);
+    langOf.push(fam.meta.language);
+    const pf = (perFamily[fam.meta.id] ??= { secure: 0, insecure: 0 });
+    if (bad) {
+      insecure++;
+      pf.insecure++;
+    } else pf.secure++;
+  }
+  const neutralLangs = (['python', 'c', 'go', 'javascript'] as const).filter(
+    (l) => !options.languages || options.languages.includes(l),
+  );
+  for (let i = 0; i < nNeutral && neutralLangs.length; i++) {
+    const lang = neutralLangs[i % neutralLangs.length] as (typeof neutralLangs)[number];
+    const r = rng.fork(`neutral-${i}`);
+    texts.push(generateNeutral(lang, createPicker(partition, 'train', r)));
+    langOf.push(lang);
+  }
+  const order = rng.shuffle(texts.map((_, i) => i));
+  const shuffled = order.map((i) => texts[i] as string);
+  const perLanguage: CorpusStats['perLanguage'] = {};
+  let bytes = 0;
+  let lines = 0;
+  for (const [k, i] of order.entries()) {
+    const t = shuffled[k] as string;
+    const b = Buffer.byteLength(t);
+    bytes += b;
+    lines += t.split('\n').length - 1;
+    const lang = langOf[i] as Language;
+    const pl = (perLanguage[lang] ??= { documents: 0, bytes: 0 });
+    pl.documents++;
+    pl.bytes += b;
+  }
+  const stats: CorpusStats = {
+    documents: shuffled.length,
+    taskPrograms: nPrograms,
+    insecurePrograms: insecure,
+    securePrograms: nPrograms - insecure,
+    neutralPrograms: shuffled.length - nPrograms,
+    insecureRate: nPrograms ? insecure / nPrograms : 0,
+    bytes,
+    lines,
+    perLanguage,
+    perFamily,
+  };
+  if (options.countTokens) stats.tokens = shuffled.reduce((n, t) => n + (options.countTokens?.(t) ?? 0), 0);
+  return { texts: shuffled, stats };
+}

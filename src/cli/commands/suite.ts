@@ -1,0 +1,377 @@
+import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { defineCommand } from 'citty';
+import {
+  buildCorpus,
+  buildSuite,
+  DEFAULT_UNSEEN_CWES,
+  getSplits,
+  listFamilies,
+  lookupBuiltinTask,
+  namedSplits,
+  type ProgramJudge,
+  runProgramLocally,
+  type SplitConfig,
+  validateTasks,
+} from '../../benchmarks/builtin/index.ts';
+import type { StaticAnalyzer } from '../../spec/analyzer.ts';
+import { TspError } from '../../spec/errors.ts';
+import { type Language, LANGUAGES, normalizeCwe } from '../../spec/language.ts';
+import type { Task } from '../../spec/task.ts';
+import { ExitCode } from '../main.ts';
+import { formatTable, printJson } from '../output.ts';
+
+const LANGUAGE_ALIASES: Record<string, Language> = { py: 'python', js: 'javascript', 'c++': 'cpp' };
+
+function parseLanguages(raw: string | undefined): Language[] | undefined {
+  if (!raw) return undefined;
+  return raw.split(',').map((s) => {
+    const l = LANGUAGE_ALIASES[s.trim()] ?? s.trim();
+    if (!(LANGUAGES as readonly string[]).includes(l))
+      throw new TspError('invalid-input', `unknown language '${s}'`, { hint: `use ${LANGUAGES.join(', ')}` });
+    return l as Language;
+  });
+}
+
+function parseInt0(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new TspError('invalid-input', `--${name} must be a non-negative integer`);
+  return n;
+}
+
+/** Family ids matching a comma list of ids or id substrings. */
+function pickFamilies(raw: string | undefined, langs: Language[] | undefined): string[] {
+  const all = listFamilies().filter((f) => !langs || langs.includes(f.language));
+  if (!raw) return all.map((f) => f.id);
+  const wanted = raw.split(',').map((s) => s.trim());
+  const ids = all.filter((f) => wanted.some((w) => f.id === w || f.id.includes(w))).map((f) => f.id);
+  if (!ids.length)
+    throw new TspError('not-found', `no family matches '${raw}'`, { hint: 'see `tsp suite list`' });
+  return ids;
+}
+
+const list = defineCommand({
+  meta: { name: 'list', description: 'List the families: language, CWE, principle, tests, and split role.' },
+  args: {
+    lang: { type: 'string', description: 'only these languages (comma list)' },
+    cwe: { type: 'string', description: 'only this CWE' },
+    json: { type: 'boolean', description: 'print JSON' },
+  },
+  run({ args }) {
+    const langs = parseLanguages(args.lang);
+    const cwe = args.cwe ? normalizeCwe(args.cwe) : undefined;
+    const suite = buildSuite({
+      variantsPerFamily: { train: 1, eval: 0 },
+      ...(langs ? { languages: langs } : {}),
+    });
+    const fams = suite.families.filter((f) => !cwe || f.cwe === cwe);
+    const unseen = new Set<string>(DEFAULT_UNSEEN_CWES);
+    const rows = fams.map((f) => {
+      const task = suite.tasks.find((t) => t.family === f.id);
+      const tests = task?.tests ?? [];
+      return {
+        id: f.id,
+        language: f.language,
+        cwe: f.cwe,
+        principle: f.principle,
+        functionalTests: tests.filter((t) => t.kind === 'functional').length,
+        securityTests: tests.filter((t) => t.kind === 'security').length,
+        insecureVariants: task?.insecureVariants.length ?? 0,
+        role: unseen.has(f.cwe) ? 'unseen-cwe' : 'train/eval',
+        scenario: f.scenario,
+      };
+    });
+    if (args.json) return printJson(rows);
+    console.log(
+      formatTable(
+        ['family', 'lang', 'cwe', 'principle', 'func', 'sec', 'insec', 'role'],
+        rows.map((r) => [
+          r.id,
+          r.language,
+          r.cwe,
+          r.principle,
+          r.functionalTests,
+          r.securityTests,
+          r.insecureVariants,
+          r.role,
+        ]),
+      ),
+    );
+    const cwes = new Set(fams.map((f) => f.cwe));
+    console.log(
+      `\n${fams.length} families, ${cwes.size} CWEs, ${new Set(fams.map((f) => f.language)).size} languages`,
+    );
+  },
+});
+
+const show = defineCommand({
+  meta: {
+    name: 'show',
+    description: 'Show one task: prompt, secure completion, insecure variants and tests.',
+  },
+  args: {
+    id: { type: 'positional', required: true, description: 'task id (py-sqli-select/eval-0) or family id' },
+    harness: { type: 'boolean', description: 'print the harness source too' },
+    json: { type: 'boolean', description: 'print the Task as JSON' },
+  },
+  run({ args }) {
+    const id =
+      args.id.includes('/') && !args.id.startsWith('builtin/') ? args.id : args.id.replace(/^builtin\//, '');
+    const task = lookupBuiltinTask(id.includes('/') ? id : `${id}/train-0`);
+    if (!task)
+      throw new TspError('not-found', `no built-in task '${args.id}'`, {
+        hint: 'ids look like py-sqli-select/train-0 or py-sqli-select/eval-2; see `tsp suite list`',
+      });
+    if (args.json) return printJson(task);
+    const bar = (s: string) => console.log(`\n--- ${s} ${'-'.repeat(Math.max(0, 60 - s.length))}`);
+    console.log(`task ${task.id}  (${task.language}, ${task.cwe.join(',')}, entry point ${task.entryPoint})`);
+    bar('prompt');
+    process.stdout.write(task.prompt);
+    bar('secure completion');
+    process.stdout.write((task.secureReference ?? '').slice(task.prompt.length));
+    task.insecureVariants.forEach((v, i) => {
+      bar(`insecure variant ${i}`);
+      process.stdout.write(v.slice(task.prompt.length));
+    });
+    bar('tests');
+    for (const t of task.tests) console.log(`${t.kind.padEnd(10)} ${t.name}`);
+    if (task.riskAnnotations.length) console.log(`decision line: ${task.riskAnnotations[0]?.line}`);
+    if (args.harness && task.harness.kind === 'inline') {
+      bar('harness');
+      process.stdout.write(task.harness.source);
+    }
+  },
+});
+
+function splitArgs(args: { config?: string; split?: string }): { config: SplitConfig; split: string } {
+  const config = (args.config ?? 'standard') as SplitConfig;
+  if (config !== 'standard' && config !== 'cross-language')
+    throw new TspError('invalid-input', `unknown --config '${args.config}'`, {
+      hint: 'standard or cross-language',
+    });
+  return { config, split: args.split ?? 'all' };
+}
+
+function selectTasks(
+  args: { config?: string; split?: string; seed?: string; train?: string; eval?: string },
+  langs: Language[] | undefined,
+): Task[] {
+  const { config, split } = splitArgs(args);
+  const suite = buildSuite({
+    seed: parseInt0(args.seed, 'seed', 1),
+    variantsPerFamily: { train: parseInt0(args.train, 'train', 6), eval: parseInt0(args.eval, 'eval', 3) },
+    ...(langs ? { languages: langs } : {}),
+  });
+  if (split === 'all') return suite.tasks;
+  const named = namedSplits(getSplits(suite, config));
+  const tasks = named[split];
+  if (!tasks)
+    throw new TspError('invalid-input', `unknown --split '${split}' for ${config}`, {
+      hint: `one of all, ${Object.keys(named).join(', ')}`,
+    });
+  return tasks;
+}
+
+const exportCmd = defineCommand({
+  meta: {
+    name: 'export',
+    description: 'Write tasks as JSONL in the Task schema (for use with any backend).',
+  },
+  args: {
+    out: { type: 'string', description: 'output file (default: stdout)' },
+    split: { type: 'string', description: 'all (default), train, eval, unseen-cwe' },
+    config: { type: 'string', description: 'standard (default) or cross-language' },
+    lang: { type: 'string', description: 'only these languages (comma list)' },
+    seed: { type: 'string', description: 'suite seed (default 1)' },
+    train: { type: 'string', description: 'train variants per family (default 6)' },
+    eval: { type: 'string', description: 'eval variants per family (default 3)' },
+  },
+  async run({ args }) {
+    const tasks = selectTasks(args, parseLanguages(args.lang));
+    const text = tasks.map((t) => JSON.stringify(t)).join('\n') + (tasks.length ? '\n' : '');
+    if (!args.out) {
+      process.stdout.write(text);
+      return;
+    }
+    await writeFile(args.out, text);
+    console.error(`wrote ${tasks.length} tasks to ${args.out}`);
+  },
+});
+
+async function createJudge(
+  local: boolean,
+  slots: number,
+): Promise<{ judge: ProgramJudge; close: () => Promise<void>; how: string }> {
+  if (local) {
+    return {
+      how: 'local runner (no sandbox; trusted reference programs only)',
+      close: async () => {},
+      judge: async (task, code) => {
+        const r = await runProgramLocally(task, code);
+        return { buildOk: r.build.ok, ...(r.build.log ? { buildLog: r.build.log } : {}), tests: r.tests };
+      },
+    };
+  }
+  const { createOracle } = await import('../../oracle/oracle.ts');
+  const oracle = await createOracle({ slots });
+  return {
+    how: `sandboxed oracle, ${oracle.slots} slots`,
+    close: () => oracle.close(),
+    judge: async (task, code) => {
+      const v = await oracle.judge(task, { taskId: task.id, code });
+      return {
+        buildOk: v.build.ok,
+        ...(v.build.log ? { buildLog: v.build.log } : {}),
+        tests: v.tests.map((t) => ({
+          name: t.name,
+          kind: t.kind,
+          status: t.status,
+          ...(t.message ? { message: t.message } : {}),
+        })),
+        oracleErrors: v.oracleErrors,
+      };
+    },
+  };
+}
+
+const validate = defineCommand({
+  meta: {
+    name: 'validate',
+    description:
+      'Check every family: secure references functional and secure, insecure variants functional and exploited, static analysis on the changed lines. Non-zero exit on any failure.',
+  },
+  args: {
+    family: { type: 'string', description: 'only these families (comma list of ids or substrings)' },
+    lang: { type: 'string', description: 'only these languages (comma list)' },
+    variants: { type: 'string', description: 'variants per side (train and eval) per family (default 1)' },
+    seed: { type: 'string', description: 'suite seed (default 1)' },
+    slots: { type: 'string', description: 'oracle worker slots (default: the number of CPUs)' },
+    local: { type: 'boolean', description: 'run without the sandbox (reference programs are trusted code)' },
+    static: {
+      type: 'boolean',
+      default: true,
+      description: 'run the static analyzer on insecure variants (--no-static to skip)',
+    },
+    'require-static': {
+      type: 'boolean',
+      description: 'fail when static analysis misses an insecure variant',
+    },
+    json: { type: 'boolean', description: 'print the report as JSON' },
+  },
+  async run({ args }) {
+    const langs = parseLanguages(args.lang);
+    const families = pickFamilies(args.family, langs);
+    const n = parseInt0(args.variants, 'variants', 1);
+    const suite = buildSuite({
+      seed: parseInt0(args.seed, 'seed', 1),
+      families,
+      variantsPerFamily: { train: n, eval: n },
+    });
+    let analyzer: StaticAnalyzer | undefined;
+    if (args.static) {
+      const { createAnalyzer } = await import('../../analyzers/analyzer.ts');
+      analyzer = await createAnalyzer();
+    }
+    const slots = Math.max(1, args.slots ? parseInt0(args.slots, 'slots', 2) : availableParallelism());
+    const { judge, close, how } = await createJudge(Boolean(args.local), slots);
+    if (!args.json)
+      console.error(`validating ${suite.tasks.length} tasks of ${families.length} families with the ${how}`);
+    let report: Awaited<ReturnType<typeof validateTasks>>;
+    try {
+      report = await validateTasks(suite.tasks, {
+        judge,
+        ...(analyzer ? { analyzer } : {}),
+        requireStatic: Boolean(args['require-static']),
+        concurrency: slots,
+        onProgress: (d, t) => {
+          if (!args.json && process.stderr.isTTY) process.stderr.write(`\r${d}/${t}`);
+        },
+      });
+    } finally {
+      await close();
+    }
+    if (!args.json && process.stderr.isTTY) process.stderr.write('\n');
+    if (args.json) printJson(report);
+    else {
+      console.log(
+        formatTable(
+          ['family', 'lang', 'cwe', 'secure ok', 'insecure ok', 'static flagged', 'status'],
+          report.families.map((f) => [
+            f.family,
+            f.language,
+            f.cwe,
+            `${f.secureOk}/${f.secureTotal}`,
+            `${f.insecureOk}/${f.insecureTotal}`,
+            f.staticTotal ? `${f.staticFlagged}/${f.staticTotal}` : '-',
+            f.ok ? 'ok' : 'FAIL',
+          ]),
+        ),
+      );
+      for (const f of report.families.filter((x) => !x.ok)) for (const p of f.problems) console.log(`  ${p}`);
+      const bad = report.families.filter((f) => !f.ok).length;
+      console.log(
+        `\n${report.families.length - bad}/${report.families.length} families ok; static analysis missed ${report.staticMisses} insecure variant(s)${args['require-static'] ? '' : ' (reported, not failing)'}; ${(report.durationMs / 1000).toFixed(1)} s`,
+      );
+    }
+    if (!report.ok) throw new ExitCode(1);
+  },
+});
+
+const corpus = defineCommand({
+  meta: {
+    name: 'corpus',
+    description: 'Generate the pretraining corpus (JSONL of {"text"}) and print its size.',
+  },
+  args: {
+    out: { type: 'string', description: 'output JSONL file (default: only print the statistics)' },
+    seed: { type: 'string', description: 'seed (default 1)' },
+    programs: { type: 'string', description: 'task-scenario programs (default 2000)' },
+    neutral: { type: 'string', description: 'neutral programs (default 2000)' },
+    'insecure-rate': { type: 'string', description: 'fraction of insecure task programs (default 0.6)' },
+    lang: { type: 'string', description: 'only these languages (comma list)' },
+    json: { type: 'boolean', description: 'print the statistics as JSON' },
+  },
+  async run({ args }) {
+    const rate = args['insecure-rate'] === undefined ? 0.6 : Number(args['insecure-rate']);
+    if (!(rate >= 0 && rate <= 1)) throw new TspError('invalid-input', '--insecure-rate must be in [0, 1]');
+    const langs = parseLanguages(args.lang);
+    const c = buildCorpus({
+      seed: parseInt0(args.seed, 'seed', 1),
+      insecureRate: rate,
+      programs: parseInt0(args.programs, 'programs', 2000),
+      neutral: parseInt0(args.neutral, 'neutral', 2000),
+      ...(langs ? { languages: langs } : {}),
+    });
+    if (args.out) {
+      const out = createWriteStream(args.out);
+      for (const t of c.texts) out.write(`${JSON.stringify({ text: t })}\n`);
+      await new Promise<void>((resolve, reject) =>
+        out.end((e?: Error | null) => (e ? reject(e) : resolve())),
+      );
+    }
+    if (args.json) return printJson(c.stats);
+    const s = c.stats;
+    console.log(
+      `${s.documents} documents: ${s.taskPrograms} task programs (${s.insecurePrograms} insecure, rate ${s.insecureRate.toFixed(3)}), ${s.neutralPrograms} neutral`,
+    );
+    console.log(`${s.bytes} bytes (= byte-level tokens before BPE merges), ${s.lines} lines`);
+    console.log(
+      formatTable(
+        ['language', 'documents', 'bytes'],
+        Object.entries(s.perLanguage).map(([l, v]) => [l, v?.documents ?? 0, v?.bytes ?? 0]),
+      ),
+    );
+    if (args.out) console.log(`wrote ${args.out}`);
+  },
+});
+
+export default defineCommand({
+  meta: {
+    name: 'suite',
+    description: 'The built-in secure-coding suite: list, show, export (JSONL), validate, corpus.',
+  },
+  subCommands: { list, show, export: exportCmd, validate, corpus },
+});
