@@ -53,6 +53,8 @@ const SANITIZERS: Record<Language, Partial<Record<TaintKind, RegExp>>> = {
     url: /^(?:encodeURIComponent|encodeURI|querystring\.escape)$/,
     regex: /^(?:_\.escapeRegExp|escapeRegExp|escapeStringRegexp|lodash\.escapeRegExp|RegExp\.escape)$/,
     sql: /^(?:mysql\.escape|connection\.escape|pool\.escape|SqlString\.escape|sqlstring\.escape|pgFormat|format\.literal)$/,
+    log: /^(?:JSON\.stringify|encodeURIComponent)$/,
+    header: /^(?:encodeURIComponent|encodeURI)$/,
   },
   go: {
     path: /^(?:filepath\.Base|path\.Base)$/,

@@ -932,7 +932,7 @@ export const C_RULES: Rule[] = [
         '#include <stdio.h>\nvoid f(char *log_entry, const char *ts, const char *msg) {\n  snprintf(log_entry, 256, "[%s] Received: %s", ts, msg);\n}\n',
       ],
       good: [
-        '#include <stdio.h>\nvoid f(char *log_entry, const char *ts) {\n  snprintf(log_entry, 256, "[%s] Received", ts);\n}\n',
+        '#include <stdio.h>\nvoid f(char *log_entry, int code) {\n  snprintf(log_entry, 256, "[%d] Received", code);\n}\n',
       ],
     },
   }),
@@ -1317,11 +1317,13 @@ export const C_RULES: Rule[] = [
     check: (caps, ctx) => {
       const n = caps.report;
       if (!n || !/^(?:sprintf|snprintf|strcat|printf|fprintf)$/.test(caps.f?.text ?? '')) return false;
+      const first: Record<string, number> = { sprintf: 2, snprintf: 3, strcat: 1, printf: 1, fprintf: 2 };
+      const args = (n.childForFieldName('arguments')?.namedChildren ?? []).slice(
+        first[caps.f?.text ?? ''] ?? 1,
+      );
       return (
         HTML_TAG.test(literalText(n, ctx)) &&
-        n.namedChildren[1]?.namedChildren.some(
-          (a) => !!a && !ctx.model.profile.stringTypes.has(a.type) && ctx.tainted(a, 'html'),
-        ) === true
+        args.some((a) => !!a && !ctx.model.profile.stringTypes.has(a.type) && ctx.tainted(a, 'html'))
       );
     },
     examples: {

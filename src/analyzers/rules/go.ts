@@ -20,7 +20,8 @@ const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
 });
 const pkg = (body: string, imports = '') => `package main\n\n${imports}${body}`;
 
-const GO_BUILD = `[(binary_expression operator: "+") (call_expression function: (selector_expression) @fn (#match? @fn "^fmt\\\\.Sprintf$"))] @report`;
+const GO_BUILD = `(binary_expression operator: "+") @report
+(call_expression function: (selector_expression) @fn (#match? @fn "^fmt\\\\.Sprintf$")) @report`;
 
 /** Whether a buffer (`iv`, `salt`) is filled from crypto/rand somewhere in the file. */
 function filledFromRand(ctx: RuleContext, buf: Node, at: Node): boolean {
@@ -673,7 +674,7 @@ export const GO_RULES: Rule[] = [
     message:
       'net/http/pprof / debug mode exposes internals on the server: remove it from production builds or serve it on a private port.',
     query:
-      '[(import_spec path: (interpreted_string_literal) @p (#eq? @p "\\"net/http/pprof\\"")) (call_expression function: (selector_expression) @f (#eq? @f "gin.SetMode") arguments: (argument_list (selector_expression) @m (#eq? @m "gin.DebugMode")))] @report',
+      '(import_spec path: (interpreted_string_literal) @p (#eq? @p "\\"net/http/pprof\\"")) @report\n(call_expression function: (selector_expression) @f (#eq? @f "gin.SetMode") arguments: (argument_list (selector_expression) @m (#eq? @m "gin.DebugMode"))) @report',
     examples: {
       bad: [pkg('func main() {}\n', 'import _ "net/http/pprof"\n\n')],
       good: [pkg('func main() {}\n', 'import _ "net/http"\n\n')],

@@ -758,7 +758,7 @@ export const PYTHON_RULES: Rule[] = [
     title: 'TLS certificate verification disabled',
     message: 'Certificate or host-name checks are turned off: keep CERT_REQUIRED and check_hostname=True.',
     query:
-      '[(assignment left: (attribute attribute: (identifier) @a (#any-of? @a "check_hostname" "verify_mode")) right: (_) @v) (keyword_argument name: (identifier) @a (#eq? @a "cert_reqs") value: (_) @v)] @report',
+      '(assignment left: (attribute attribute: (identifier) @a (#any-of? @a "check_hostname" "verify_mode")) right: (_) @v) @report\n(keyword_argument name: (identifier) @a (#eq? @a "cert_reqs") value: (_) @v) @report',
     check: (caps) => /^(?:False|ssl\.CERT_NONE|CERT_NONE|['"]CERT_NONE['"])$/.test(caps.v?.text ?? ''),
     examples: {
       bad: [
@@ -875,7 +875,7 @@ export const PYTHON_RULES: Rule[] = [
     message:
       'Debug mode exposes an interactive debugger and stack traces: turn it off in deployed code (read it from configuration).',
     query:
-      '[(call function: (attribute attribute: (identifier) @m (#eq? @m "run")) arguments: (argument_list (keyword_argument name: (identifier) @k (#eq? @k "debug") value: (true)))) (expression_statement (assignment left: (identifier) @k (#eq? @k "DEBUG") right: (true))) (assignment left: (attribute attribute: (identifier) @k (#eq? @k "debug")) right: (true))] @report',
+      '(call function: (attribute attribute: (identifier) @m (#eq? @m "run")) arguments: (argument_list (keyword_argument name: (identifier) @k (#eq? @k "debug") value: (true)))) @report\n(expression_statement (assignment left: (identifier) @k (#eq? @k "DEBUG") right: (true))) @report\n(assignment left: (attribute attribute: (identifier) @k (#eq? @k "debug")) right: (true)) @report',
     examples: {
       bad: ['from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n'],
       good: ['from flask import Flask\napp = Flask(__name__)\napp.run(debug=False)\n'],
