@@ -12,4 +12,5 @@ export const commands: Record<string, () => Promise<CommandDef>> = {
   eval: () => import('./eval.ts').then((m) => m.default as CommandDef),
   export: () => import('./export.ts').then((m) => m.default as CommandDef),
   suite: () => import('./suite.ts').then((m) => m.default as CommandDef),
+  serve: () => import('./serve.ts').then((m) => m.default as CommandDef),
 };
