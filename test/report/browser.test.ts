@@ -5,7 +5,7 @@
  * saved under test-artifacts/. Skips (with a message) when Chromium is missing, fails under CI.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
@@ -141,6 +141,10 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     expect(await page.locator('[data-testid=tree-node][aria-selected=true]').getAttribute('data-kind')).toBe(
       'root',
     );
+    // Each round's card says how the selected point looks there (the root is in every round).
+    const here = await page.locator('[data-testid=strip-node]').allTextContents();
+    expect(here).toHaveLength(2);
+    for (const t of here) expect(t).toMatch(/^selected point: value \d\.\d\d · \d+ lea(f|ves)/);
     // A method without trees (unstructured self-play) shows its whole-program pairs instead.
     const taskSelect = page.locator('[data-testid=task-select]');
     expect(await taskSelect.locator('option').count()).toBe(6);
@@ -160,6 +164,29 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     await page.close();
   });
 
+  it('keeps the selection in the URL so a link opens the same node', async () => {
+    const first = await open(reportPath);
+    // Not the default view: another task, round 1.
+    await first.page.locator('[data-testid=task-select]').selectOption({ index: 1 });
+    await first.page.locator('[data-testid=round-tabs] button').first().click();
+    const critical = first.page.locator('[data-testid=tree-node][data-critical=true]').first();
+    const id = await critical.getAttribute('data-node-id');
+    await critical.click();
+    const url = first.page.url();
+    expect(url).toContain('#t=');
+    expect(decodeURIComponent(url)).toContain(`n=${id}`);
+    await first.page.close();
+    const second = await context.newPage();
+    await second.goto(url);
+    await second.waitForSelector('body[data-ready]');
+    expect(
+      await second.locator('[data-testid=tree-node][aria-selected=true]').getAttribute('data-node-id'),
+    ).toBe(id);
+    expect(await second.locator('[data-testid=detail-head] code').textContent()).toBe(id);
+    expect(await second.locator('[data-testid=branch]').count()).toBeGreaterThanOrEqual(2);
+    await second.close();
+  });
+
   it('would notice a request to the network (the guard works)', async () => {
     const { page, blocked } = await open(reportPath);
     // A string expression: it runs in the page (this file is type-checked without DOM types).
@@ -168,6 +195,29 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     );
     await expect.poll(() => blocked.length).toBe(1);
     expect(blocked[0]).toContain('example.invalid');
+    await page.close();
+  });
+
+  it('renders a run with no evaluations, trees or tasks without errors', async () => {
+    const bare = join(work, 'bare');
+    await mkdir(bare, { recursive: true });
+    const minimal: RunResults = {
+      ...results,
+      runId: 'bare',
+      evaluations: [],
+      summary: [],
+      unseenCwe: [],
+      crossLanguage: [],
+      treeStats: [],
+      notes: [],
+    };
+    await writeFile(join(bare, 'results.json'), JSON.stringify(minimal));
+    const { htmlPath } = await writeReport(bare);
+    const { page, consoleErrors, blocked } = await open(htmlPath);
+    expect(consoleErrors).toEqual([]);
+    expect(blocked).toEqual([]);
+    expect(await page.locator('#viewer-root').textContent()).toContain('no decision trees');
+    expect(await page.locator('#curve-grid').textContent()).toContain('No evaluations');
     await page.close();
   });
 

@@ -690,13 +690,42 @@
         );
         if (task.family) taskInfo.append(h('span', { class: 'tag', text: task.family }));
       }
-      renderStrip(rounds);
       const set = currentSet();
       const tree = set ? treeOf(state.task, set.key) : undefined;
       state.node = -1;
       if (tree && prefix !== undefined) state.node = tree.prefix.indexOf(prefix);
+      renderStrip();
       renderTree(tree);
       renderDetail(tree, prefix !== undefined && state.node < 0);
+      saveHash();
+    }
+
+    /** The viewer's selection in the URL, so a link opens the same node: `#t=..&s=..&n=..`. */
+    function saveHash() {
+      const set = currentSet();
+      if (!set) return;
+      const tree = treeOf(state.task, set.key);
+      const p = new URLSearchParams({ t: state.task, s: set.key });
+      const node = tree && state.node >= 0 ? tree.entry.nodes[state.node] : undefined;
+      if (node) p.set('n', node.id);
+      history.replaceState(null, '', `#${p.toString()}`);
+    }
+
+    /** Restores a selection saved by saveHash; false when the hash is not one. */
+    function loadHash() {
+      const p = new URLSearchParams(location.hash.slice(1));
+      const t = p.get('t');
+      const set = setByKey.get(p.get('s') ?? '');
+      if (!t || !set || !entries.get(t)?.has(set.key)) return false;
+      state.task = t;
+      taskSelect.value = t;
+      state.method = variantOf(set);
+      state.seed = set.seed;
+      state.round = set.round;
+      const tree = treeOf(t, set.key);
+      const i = tree ? tree.entry.nodes.findIndex((n) => n.id === p.get('n')) : -1;
+      refresh(tree && i >= 0 ? tree.prefix[i] : undefined);
+      return true;
     }
 
     /** @param {number} r */
@@ -712,19 +741,38 @@
       return tree && state.node >= 0 ? tree.prefix[state.node] : undefined;
     }
 
-    /** @param {number[]} rounds */
-    function renderStrip(rounds) {
+    /**
+     * One card per round of this task, method and seed: the tree's root value and counts, and
+     * how the selected decision point (same prefix) looks in that round: what training changed there.
+     */
+    function renderStrip() {
       strip.textContent = '';
-      for (const r of rounds) {
-        const set = sortedSets(state.task).find(
-          (s) => variantOf(s) === state.method && s.seed === state.seed && s.round === r,
-        );
-        const e = set ? entries.get(state.task)?.get(set.key) : undefined;
-        if (!e) continue;
+      const prefix = selectedPrefix();
+      const sets = sortedSets(state.task).filter(
+        (s) => variantOf(s) === state.method && s.seed === state.seed,
+      );
+      for (const set of sets) {
+        const r = set.round;
+        const tree = treeOf(state.task, set.key);
+        if (!tree) continue;
+        const e = tree.entry;
         const rootNode = e.nodes.find((n) => n.p < 0 && n.k === 'root');
         const leaves = e.nodes.filter((n) => n.k === 'leaf');
         const good = leaves.filter((n) => n.d?.securePass).length;
         const crit = e.nodes.filter((n) => n.c).length;
+        /** @type {HTMLElement | null} */
+        let here = null;
+        if (prefix !== undefined && e.nodes.length) {
+          const j = tree.prefix.indexOf(prefix);
+          const n = j >= 0 ? e.nodes[j] : undefined;
+          here = h('span', {
+            class: 'here',
+            'data-testid': 'strip-node',
+            text: n
+              ? `selected point: value ${n.v === null ? '–' : n.v.toFixed(2)} · ${n.n} ${n.n === 1 ? 'leaf' : 'leaves'}${n.c ? ' · critical' : ''}`
+              : 'selected point: not reached',
+          });
+        }
         const card = h(
           'button',
           {
@@ -735,8 +783,9 @@
           },
           h('b', { text: `Round ${r}` }),
           e.nodes.length
-            ? `value ${rootNode?.v === null || rootNode?.v === undefined ? '–' : rootNode.v.toFixed(2)} · ${crit} critical · ${good}/${leaves.length} secure-pass leaves`
+            ? `root value ${rootNode?.v === null || rootNode?.v === undefined ? '–' : rootNode.v.toFixed(2)} · ${crit} critical · ${good}/${leaves.length} secure-pass leaves`
             : `${e.pairs.length} pairs, no tree`,
+          here,
         );
         card.addEventListener('click', () => switchRound(r));
         strip.append(card);
@@ -827,6 +876,8 @@
           r.setAttribute('aria-selected', 'false');
         row.setAttribute('aria-selected', 'true');
         renderDetail(tree, false);
+        renderStrip();
+        saveHash();
       });
       li.append(h('div', { class: 'node-line' }, caret, row));
       if (kids.length) {
@@ -1094,7 +1145,7 @@
       state.seed = Number(seedSelect.value);
       refresh(prefix);
     });
-    refresh(undefined);
+    if (!loadHash()) refresh(undefined);
   }
 
   async function main() {
