@@ -66,7 +66,36 @@ async function readOrThrow(path: string): Promise<Buffer> {
   }
 }
 
+/** File in a training checkpoint directory naming its newest complete checkpoint. */
+export const LATEST_POINTER = 'latest.json';
+
+export interface LatestPointer {
+  path: string;
+  step: number;
+  history: string[];
+}
+
+/** The latest.json pointer of a training checkpoint directory, if any. */
+export async function readLatestPointer(dir: string): Promise<LatestPointer | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, LATEST_POINTER), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const j = JSON.parse(text) as Partial<LatestPointer>;
+  if (typeof j.path !== 'string')
+    throw new TspError('invalid-input', `${dir}/${LATEST_POINTER} names no checkpoint`);
+  return { path: j.path, step: j.step ?? 0, history: j.history ?? [j.path] };
+}
+
+/**
+ * Load a checkpoint directory, or the newest checkpoint of a training directory (one with a
+ * latest.json pointer written by the trainer).
+ */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+  const latest = await readLatestPointer(dir);
+  if (latest) return loadCheckpoint(join(dir, latest.path));
   const configJson = JSON.parse((await readOrThrow(join(dir, 'config.json'))).toString('utf8')) as {
     format?: string;
     model?: unknown;

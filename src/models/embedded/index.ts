@@ -1,6 +1,13 @@
 /** The embedded default model: byte-level BPE tokenizer + a small GPT on tfjs (wasm), as a Policy. */
 export { type BackendName, useBackend } from './backend.ts';
-export { CHECKPOINT_FORMAT, type LoadedCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+export {
+  CHECKPOINT_FORMAT,
+  LATEST_POINTER,
+  type LoadedCheckpoint,
+  loadCheckpoint,
+  readLatestPointer,
+  saveCheckpoint,
+} from './checkpoint.ts';
 export {
   cloneModel,
   createModel,

@@ -9,9 +9,14 @@ import { TspError } from '../../spec/errors.ts';
 
 export const END_OF_TEXT = '<|endoftext|>';
 
-/** Words with an optional leading space, numbers, punctuation runs, whitespace (keeping the last space). */
+/**
+ * Words with an optional leading space, numbers, punctuation runs, each line break on its own, and
+ * runs of spaces/tabs (the last space goes to the next word). Line breaks never merge with the
+ * indentation after them, so a prefix that ends at a line end (as TSP's prefixes do) ends on the
+ * same token boundary as in training, and its continuation tokenizes as it did in training.
+ */
 export const DEFAULT_PRETOKENIZE_PATTERN =
-  ' ?\\p{L}[\\p{L}\\p{N}_]*| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+';
+  ' ?\\p{L}[\\p{L}\\p{N}_]*| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\r?\\n|[^\\S\\n]+(?!\\S)|[^\\S\\n]+';
 
 export interface TokenizerJson {
   type: 'byte-bpe';
