@@ -1,8 +1,8 @@
 import { createRng, hashString, type Rng } from '../../core/rng.ts';
 import type { CweId, Language } from '../../spec/language.ts';
 import { Task } from '../../spec/task.ts';
-import type { Family, FamilyMeta, Instance, Side, SlotPicker } from './family.ts';
 import { FAMILIES } from './families/index.ts';
+import type { Family, FamilyMeta, Instance, Side, SlotPicker } from './family.ts';
 import { ENTITIES, type Entity } from './vocab.ts';
 
 export interface VariantCounts {

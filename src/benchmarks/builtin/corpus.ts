@@ -75,7 +75,8 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     const body = bad ? r.pick(inst.insecure) : r.pick(inst.secureStyles);
     texts.push(inst.prompt + body);
     langOf.push(fam.meta.language);
-    const pf = (perFamily[fam.meta.id] ??= { secure: 0, insecure: 0 });
+    perFamily[fam.meta.id] ??= { secure: 0, insecure: 0 };
+    const pf = perFamily[fam.meta.id] as { secure: number; insecure: number };
     if (bad) {
       insecure++;
       pf.insecure++;
@@ -101,7 +102,8 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     bytes += b;
     lines += t.split('\n').length - 1;
     const lang = langOf[i] as Language;
-    const pl = (perLanguage[lang] ??= { documents: 0, bytes: 0 });
+    perLanguage[lang] ??= { documents: 0, bytes: 0 };
+    const pl = perLanguage[lang] as { documents: number; bytes: number };
     pl.documents++;
     pl.bytes += b;
   }

@@ -1,6 +1,6 @@
+import type { Rng } from '../../core/rng.ts';
 import type { CweId, Language } from '../../spec/language.ts';
 import type { TestSpec } from '../../spec/task.ts';
-import type { Rng } from '../../core/rng.ts';
 import type { Entity } from './vocab.ts';
 
 /** Which side of the leak-free partition a variant's slot values come from. */

@@ -97,10 +97,10 @@ const pyEval = defineFamily<Y>({
   ),
   entryPoint: (s) => s.fn,
   docs: EVAL_DOCS,
-  prompt: (s, doc) => pyPrompt(['import ast', 'import json'], `${s.fn}(${s.param})`, doc),
+  prompt: (s, doc) => pyPrompt([], `${s.fn}(${s.param})`, doc),
   secure: [
-    (s) => `    return sum(ast.literal_eval(${s.param}))\n`,
-    (s) => `    return sum(json.loads(${s.param}))\n`,
+    (s) => `    import ast\n    return sum(ast.literal_eval(${s.param}))\n`,
+    (s) => `    import json\n    return sum(json.loads(${s.param}))\n`,
   ],
   insecure: [
     (s) => `    return sum(eval(${s.param}))\n`,

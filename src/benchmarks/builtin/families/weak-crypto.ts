@@ -367,12 +367,13 @@ const jsRand = defineFamily<R>({
   slots: (p) => randSlots(p, 'camel'),
   entryPoint: (s) => s.fn,
   docs: RAND_DOCS,
-  prompt: (s, doc) => jsPrompt(["const crypto = require('crypto');"], s.fn, '', doc),
+  prompt: (s, doc) => jsPrompt([], s.fn, '', doc),
   secure: [
-    (s) => `  return crypto.randomBytes(${s.n / 2}).toString('hex');\n}\n`,
+    (s) =>
+      `  const { randomBytes } = require('crypto');\n  return randomBytes(${s.n / 2}).toString('hex');\n}\n`,
     (s) => `  let out = '';
   for (let i = 0; i < ${s.n}; i++) {
-    out += crypto.randomInt(16).toString(16);
+    out += require('crypto').randomInt(16).toString(16);
   }
   return out;
 }

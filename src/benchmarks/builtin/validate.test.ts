@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../core/rng.ts';
+import type { Task } from '../../spec/task.ts';
+import { buildSuite, createPartition, createPicker, selectFamilies } from './build-suite.ts';
+import { runProgramLocally } from './local-runner.ts';
+import { changedLines, type ProgramJudge, validateTasks } from './validate.ts';
+
+const localJudge: ProgramJudge = async (task, code) => {
+  const r = await runProgramLocally(task, code);
+  return { buildOk: r.build.ok, ...(r.build.log ? { buildLog: r.build.log } : {}), tests: r.tests };
+};
+
+describe('changedLines', () => {
+  it('finds the lines of b that differ from a', () => {
+    expect(changedLines('a\nb\nc\n', 'a\nX\nc\n')).toEqual([2]);
+    expect(changedLines('a\nb\nc\n', 'a\nX\nY\nc\n')).toEqual([2, 3]);
+    expect(changedLines('a\nb\n', 'a\nb\n')).toEqual([]);
+  });
+});
+
+describe('validateTasks with the local runner (Python and JavaScript families)', () => {
+  const suite = buildSuite({ languages: ['python', 'javascript'], variantsPerFamily: { train: 1, eval: 0 } });
+
+  it('every secure reference is functional and secure; every insecure variant functional and exploited', async () => {
+    const report = await validateTasks(suite.tasks, { judge: localJudge, concurrency: 2 });
+    const failing = report.families.filter((f) => !f.ok).flatMap((f) => f.problems);
+    expect(failing).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.families.length).toBe(suite.families.length);
+  }, 120_000);
+
+  it('catches a swapped reference: an insecure "secure" reference and a secure "insecure" variant', async () => {
+    const t = suite.tasks.find((x) => x.family === 'py-sqli-select') as Task;
+    const broken: Task = {
+      ...t,
+      secureReference: t.insecureVariants[0],
+      insecureVariants: [t.secureReference ?? '', t.insecureVariants[1] ?? ''],
+    };
+    const report = await validateTasks([broken], { judge: localJudge });
+    expect(report.ok).toBe(false);
+    const problems = report.families[0]?.problems.join('\n') ?? '';
+    expect(problems).toMatch(/secure reference fails security tests/);
+    expect(problems).toMatch(/insecure variant passes every exploit test/);
+  }, 60_000);
+
+  it('catches a non-functional insecure variant and flags static misses only when asked', async () => {
+    const t = suite.tasks.find((x) => x.family === 'js-xss-render') as Task;
+    const broken: Task = {
+      ...t,
+      insecureVariants: [`${t.prompt}  return '';\n}\n`, t.insecureVariants[1] ?? ''],
+    };
+    const analyzer = { analyze: async () => [] };
+    const lenient = await validateTasks([broken], { judge: localJudge, analyzer });
+    expect(lenient.families[0]?.problems.join('\n')).toMatch(/not functional/);
+    expect(lenient.staticMisses).toBe(2);
+    const ok = suite.tasks.find((x) => x.family === 'js-hash-fingerprint') as Task;
+    const strict = await validateTasks([ok], { judge: localJudge, analyzer, requireStatic: true });
+    expect(strict.ok).toBe(false);
+    const loose = await validateTasks([ok], { judge: localJudge, analyzer });
+    expect(loose.ok).toBe(true);
+  }, 60_000);
+});
+
+/** Opt-in: every family in every language (C with ASan, Go builds), every secure style. */
+describe.skipIf(!process.env.TSP_SLOW)('every family and every secure style (slow)', () => {
+  it('validates all families locally, one train and one eval variant', async () => {
+    const suite = buildSuite({ variantsPerFamily: { train: 1, eval: 1 } });
+    const report = await validateTasks(suite.tasks, { judge: localJudge, concurrency: 2 });
+    expect(report.families.filter((f) => !f.ok).flatMap((f) => f.problems)).toEqual([]);
+  }, 900_000);
+
+  it('every secure style of every family is functional and secure', async () => {
+    const partition = createPartition(1);
+    const problems: string[] = [];
+    for (const fam of selectFamilies()) {
+      const base = buildSuite({ families: [fam.meta.id], variantsPerFamily: { train: 1, eval: 0 } })
+        .tasks[0] as Task;
+      const inst = fam.instantiate(createPicker(partition, 'train', createRng(9)));
+      for (const [i, style] of inst.secureStyles.entries()) {
+        const task: Task = {
+          ...base,
+          prompt: inst.prompt,
+          harness: { kind: 'inline', source: inst.harness },
+        };
+        const r = await localJudge(task, inst.prompt + style);
+        const bad = r.tests.filter((x) => x.status !== 'pass');
+        if (!r.buildOk || bad.length)
+          problems.push(`${fam.meta.id} style ${i}: ${bad.map((b) => b.name).join(',') || 'build'}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 900_000);
+});
