@@ -147,8 +147,13 @@ def install_crypto_alias():
 
 
 def main():
-    if not build():
+    tests_only = '--tests-only' in sys.argv
+    if not tests_only and not build():
         emit({'type': 'done', 'exit': None})
+        return
+    if not tests_only and JOB.get('mode') == 'fresh':
+        # Baseline for timing: pytest in a fresh interpreter per sample (what CWEval's scripts do).
+        subprocess.run([sys.executable, '-B', os.path.abspath(__file__), '--tests-only'], cwd=WORK)
         return
     sys.path.insert(0, os.path.join(WORK, '_tsp_py'))
     sys.path.insert(0, WORK)

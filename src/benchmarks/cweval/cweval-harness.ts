@@ -33,6 +33,8 @@ export interface CwevalHarnessOptions {
   select?: 'sample' | 'unsafe';
   /** Use the sample as a complete program even when it has no entry point section. */
   completeProgram?: boolean;
+  /** `fresh`: pytest in a new interpreter after the build (the timing baseline); default in-process. */
+  pytestMode?: 'in-process' | 'fresh';
   /** Run as this sandbox uid (an oracle worker slot's); default a free one. */
   uid?: number;
   /** Host Go build cache of that uid, bound read-write (faster Go builds); default a fresh one per run. */
@@ -179,6 +181,7 @@ export async function runCwevalSample(
     compileTimeoutS: options.compileTimeoutS ?? 120,
     testTimeoutS,
     select: options.select ?? 'sample',
+    mode: options.pytestMode === 'fresh' ? 'fresh' : 'in-process',
   });
   const binds: string[] = [];
   if (options.nodeModulesDir) {
