@@ -125,16 +125,20 @@ export function checkInput(code: string): string | undefined {
 
 function errorShare(root: import('web-tree-sitter').Node, length: number): number {
   if (length === 0) return 0;
+  // Count the tokens an ERROR node could not attach to any construct (its unnamed children), so a
+  // file wrapped in one ERROR node but made of valid statements is not "mostly unparsed".
   let covered = 0;
   const stack = [root];
   while (stack.length) {
     const n = stack.pop();
-    if (!n) continue;
-    if (n.type === 'ERROR') {
-      covered += n.endIndex - n.startIndex;
-      continue;
+    if (!n || !n.hasError) continue;
+    for (const c of n.children) {
+      if (!c) continue;
+      if (n.type === 'ERROR' && !c.isNamed) covered += c.endIndex - c.startIndex;
+      else if (n.type === 'ERROR' && c.isNamed && !c.hasError && c.type === 'identifier')
+        covered += c.endIndex - c.startIndex;
+      else stack.push(c);
     }
-    if (n.hasError) for (const c of n.children) if (c) stack.push(c);
   }
   return covered / length;
 }

@@ -1,0 +1,185 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Finding } from '../spec/finding.ts';
+import { type Analyzer, createAnalyzer } from './analyzer.ts';
+import { cweMatches } from './cwe.ts';
+import { parseCsv } from './external/index.ts';
+import { dedupeFindings } from './findings.ts';
+import { judgeStaticSecurity } from './index.ts';
+import { redosRisk } from './rules/redos.ts';
+import { toSarif } from './sarif.ts';
+import { collectFiles, scanFiles } from './scan.ts';
+import { formatScanText } from './text-format.ts';
+
+let analyzer: Analyzer;
+beforeAll(async () => {
+  analyzer = await createAnalyzer();
+});
+
+describe('createAnalyzer', () => {
+  it('reports the exact span of the vulnerable expression with UTF-8 byte offsets', async () => {
+    const code = '# é\nimport os\ndef f(d):\n    os.system("ls " + d)\n';
+    const [f] = await analyzer.analyze(code, 'python');
+    expect(f).toBeDefined();
+    expect(Finding.parse(f)).toBeTruthy();
+    expect(f?.span.startLine).toBe(4);
+    expect(f?.span.startColumn).toBe(15);
+    const bytes = Buffer.from(code, 'utf8');
+    expect(bytes.subarray(f?.span.startByte, f?.span.endByte).toString()).toBe('"ls " + d');
+  });
+
+  it('finds what parsed in truncated code and notes the parse errors', async () => {
+    const r = await analyzer.analyzeDetailed(
+      'import os\ndef f(d):\n    os.system("ls " + d)\ndef g(:\n  x = (',
+      'python',
+    );
+    expect(r.findings.map((f) => f.ruleId)).toContain('py.command-injection');
+    expect(r.parseErrors.length).toBeGreaterThan(0);
+    expect(r.notes.join(' ')).toMatch(/parse error/);
+  });
+
+  it('gives clear messages for empty, binary, huge and wrongly-labelled input', async () => {
+    expect((await analyzer.analyzeDetailed('   \n', 'go')).notes[0]).toMatch(/empty/);
+    expect((await analyzer.analyzeDetailed('a\u0000b', 'c')).notes[0]).toMatch(/binary/);
+    expect((await analyzer.analyzeDetailed('x'.repeat(1024 * 1024 + 10), 'python')).notes[0]).toMatch(/1 MB/);
+    const js =
+      'const { exec } = require("child_process");\nfunction f(a) { exec(`ls ${a}`, () => {}); }\n'.repeat(3);
+    const wrong = await analyzer.analyzeDetailed(js, 'python');
+    expect(wrong.notes.join(' ')).toMatch(/does not parse as python|parse error/);
+  });
+
+  it('keeps external analyzers off by default', () => {
+    expect(analyzer.external).toEqual([]);
+  });
+});
+
+describe('cweMatches', () => {
+  it('accepts equal and linked CWEs only', () => {
+    expect(cweMatches('CWE-89', 'cwe-089')).toBe(true);
+    expect(cweMatches('CWE-787', 'CWE-119')).toBe(true);
+    expect(cweMatches('CWE-328', 'CWE-327')).toBe(true);
+    expect(cweMatches('CWE-338', 'CWE-330')).toBe(true);
+    expect(cweMatches('CWE-95', 'CWE-94')).toBe(true);
+    expect(cweMatches('CWE-798', 'CWE-259')).toBe(true);
+    expect(cweMatches('CWE-89', 'CWE-943')).toBe(true);
+    expect(cweMatches('CWE-89', 'CWE-78')).toBe(false);
+    expect(cweMatches('CWE-125', 'CWE-787')).toBe(false);
+    expect(cweMatches('bogus', 'CWE-1')).toBe(false);
+  });
+});
+
+describe('judgeStaticSecurity', () => {
+  it('is false only for findings relevant to the task', async () => {
+    const findings = await analyzer.analyze(
+      'import hashlib\ndef f(x):\n    return hashlib.md5(x).hexdigest()\n',
+      'python',
+    );
+    expect(judgeStaticSecurity(findings, ['CWE-327'])).toBe(false);
+    expect(judgeStaticSecurity(findings, ['CWE-78'])).toBe(true);
+  });
+});
+
+describe('dedupeFindings', () => {
+  it('merges the same weakness at the same line across sources', () => {
+    const span = { startLine: 3, startColumn: 1, endLine: 3, endColumn: 9, startByte: 10, endByte: 18 };
+    const out = dedupeFindings([
+      {
+        cwe: ['CWE-120'],
+        ruleId: 'flawfinder.gets',
+        source: 'flawfinder',
+        severity: 'error',
+        message: 'x',
+        span,
+      },
+      { cwe: ['CWE-676'], ruleId: 'c.gets', source: 'tsp', severity: 'error', message: 'y', span },
+      { cwe: ['CWE-134'], ruleId: 'c.format-string', source: 'tsp', severity: 'error', message: 'z', span },
+    ]);
+    expect(out.map((f) => f.ruleId).sort()).toEqual(['c.format-string', 'c.gets']);
+    expect(out.find((f) => f.ruleId === 'c.gets')?.alsoReportedBy).toEqual(['flawfinder']);
+  });
+});
+
+describe('redosRisk', () => {
+  it('flags nested and overlapping repetitions, not plain ones', () => {
+    expect(redosRisk('^(a+)+$')).toBeDefined();
+    expect(redosRisk('^(\\w+\\s?)*$')).toBeDefined();
+    expect(redosRisk('^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}(?:\\.[a-zA-Z]{2,})*$')).toBeDefined();
+    expect(redosRisk('^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$')).toBeUndefined();
+    expect(redosRisk('^\\d{3}-\\d{4}$')).toBeUndefined();
+  });
+});
+
+describe('scan, text and SARIF', () => {
+  it('scans a folder without stopping on bad files and writes valid SARIF 2.1.0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tsp-scan-test-'));
+    await writeFile(join(dir, 'a.py'), 'import os\ndef f(d):\n    os.system("ls " + d)\n');
+    await writeFile(join(dir, 'b.c'), '#include <stdio.h>\nvoid f(const char *m) {\n  printf(m);\n}\n');
+    await writeFile(
+      join(dir, 'c.go'),
+      'package main\n\nimport "crypto/md5"\n\nfunc f(b []byte) [16]byte {\n\treturn md5.Sum(b)\n}\n',
+    );
+    await writeFile(
+      join(dir, 'd.js'),
+      "const crypto = require('crypto');\nfunction f(x) { return crypto.createHash('md5').update(x).digest('hex'); }\n",
+    );
+    await writeFile(join(dir, 'e.cpp'), '#include <cstdio>\nvoid f(const char *m) { printf(m); }\n');
+    await writeFile(join(dir, 'bin.py'), Buffer.from([0, 1, 2, 3]));
+    await writeFile(join(dir, 'empty.go'), '');
+    await writeFile(join(dir, 'notes.txt'), 'not code');
+    const files = await collectFiles([dir]);
+    expect(files.some((f) => f.endsWith('notes.txt'))).toBe(false);
+    const scans = await scanFiles(files, analyzer);
+    const byName = (n: string) => scans.find((s) => s.file.endsWith(n));
+    for (const n of ['a.py', 'b.c', 'c.go', 'd.js', 'e.cpp'])
+      expect(byName(n)?.findings.length, n).toBeGreaterThan(0);
+    expect(byName('bin.py')?.notes[0]).toMatch(/binary/);
+    expect(byName('empty.go')?.notes[0]).toMatch(/empty/);
+
+    const text = formatScanText(scans);
+    expect(text).toMatch(/a\.py:3:15: error \[py\.command-injection\] CWE-78/);
+    expect(text).toMatch(/\n {2} {14}\^~+/);
+
+    const sarif = toSarif(scans, analyzer.rules, { baseDir: dir });
+    expect(sarif.version).toBe('2.1.0');
+    const run = sarif.runs[0];
+    expect(run).toBeDefined();
+    const rules = run?.tool.driver.rules ?? [];
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      expect(r.id).toBeTruthy();
+      expect(r.shortDescription.text).toBeTruthy();
+      expect(r.helpUri).toMatch(/^https:\/\/cwe\.mitre\.org\/data\/definitions\/\d+\.html$/);
+      expect(r.properties.tags).toContain('security');
+      expect(r.properties.tags.some((t) => /^external\/cwe\/cwe-\d+$/.test(t))).toBe(true);
+    }
+    for (const res of run?.results ?? []) {
+      expect(rules[res.ruleIndex]?.id).toBe(res.ruleId);
+      expect(['error', 'warning', 'note']).toContain(res.level);
+      expect(res.message.text).toBeTruthy();
+      const loc = res.locations[0]?.physicalLocation;
+      expect(loc?.artifactLocation.uri).not.toMatch(/^\//);
+      expect(loc?.region.startLine).toBeGreaterThanOrEqual(1);
+      expect(loc?.region.endColumn).toBeGreaterThan(0);
+      expect(res.partialFingerprints.primaryLocationLineHash).toMatch(/^[0-9a-f]{32}$/);
+    }
+    expect(JSON.parse(JSON.stringify(sarif))).toEqual(sarif);
+  });
+});
+
+describe('external adapters', () => {
+  it('parses flawfinder-style CSV with quoted fields', () => {
+    const rows = parseCsv('File,Line,CWEs\nc.c,3,"CWE-120, CWE-20"\nd.c,4,"say ""hi"""\n');
+    expect(rows[1]).toEqual(['c.c', '3', 'CWE-120, CWE-20']);
+    expect(rows[2]?.[2]).toBe('say "hi"');
+  });
+
+  it.skipIf(!process.env.TSP_SLOW)('runs the installed analyzers and normalizes their findings', async () => {
+    const a = await createAnalyzer({ external: true });
+    const r = await a.analyze('#include <stdio.h>\nvoid f(char *b) {\n  gets(b);\n}\n', 'c');
+    if (a.external.includes('flawfinder'))
+      expect(r.find((f) => f.ruleId === 'c.gets')?.alsoReportedBy).toContain('flawfinder');
+    for (const f of r) expect(Finding.parse(f)).toBeTruthy();
+  });
+});
