@@ -6,6 +6,7 @@ import type { CommandDef } from 'citty';
  * Add one line here per command.
  */
 export const commands: Record<string, () => Promise<CommandDef>> = {
+  run: () => import('./run.ts').then((m) => m.default as CommandDef),
   doctor: () => import('./doctor.ts').then((m) => m.default as CommandDef),
   judge: () => import('./judge.ts').then((m) => m.default as CommandDef),
   report: () => import('./report.ts').then((m) => m.default as CommandDef),
@@ -13,4 +14,6 @@ export const commands: Record<string, () => Promise<CommandDef>> = {
   export: () => import('./export.ts').then((m) => m.default as CommandDef),
   suite: () => import('./suite.ts').then((m) => m.default as CommandDef),
   serve: () => import('./serve.ts').then((m) => m.default as CommandDef),
+  scan: () => import('./scan.ts').then((m) => m.default as CommandDef),
+  dpo: () => import('./dpo.ts').then((m) => m.default as CommandDef),
 };
