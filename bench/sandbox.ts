@@ -8,11 +8,12 @@
  *   npm run bench -- sandbox          (TSP_BENCH_QUICK=1 for a short run)
  */
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { EXAMPLE_TASKS } from '../src/benchmarks/examples/index.ts';
 import { formatTable } from '../src/cli/output.ts';
 import { createOracle, type JudgeItem } from '../src/oracle/index.ts';
-import { runSandboxed } from '../src/sandbox/index.ts';
+import { ownUidBlock, runSandboxed } from '../src/sandbox/index.ts';
 import type { Language } from '../src/spec/language.ts';
 import type { Task } from '../src/spec/task.ts';
 
@@ -25,6 +26,29 @@ function quantile(xs: number[], q: number): number {
 }
 const median = (xs: number[]) => quantile(xs, 0.5);
 const r1 = (x: number) => Math.round(x * 10) / 10;
+
+/** CPU ms (user+sys, own + reaped children) of a /proc/<pid>/stat. */
+function cpuMsOf(statPath: string): number {
+  const f = readFileSync(statPath, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / 100;
+}
+
+/** CPU used so far by this process and by the oracle's warm Python servers (and the samples they forked). */
+function oracleCpuMs(): number {
+  const [lo, hi] = ownUidBlock();
+  let total = cpuMsOf('/proc/self/stat');
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${e}/status`, 'utf8'))?.[1]);
+      if (uid >= lo && uid <= hi && readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('python-server'))
+        total += cpuMsOf(`/proc/${e}/stat`);
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
 
 function timeHost(cmd: string, args: string[], n: number): number[] {
   const out: number[] = [];
@@ -190,6 +214,7 @@ export async function run(): Promise<{ table: string; json: unknown }> {
 
   // Throughput: all slots.
   const throughput: Record<string, number> = {};
+  let pythonCpuMsPerVerdict = Number.NaN;
   const poolOracle = await createOracle({ slots });
   try {
     const plan: [Language, number][] = [
@@ -202,9 +227,11 @@ export async function run(): Promise<{ table: string; json: unknown }> {
     for (const [lang, n] of plan) {
       const items = itemsFor(byLang(lang), n);
       await poolOracle.judgeMany(items.slice(0, slots));
+      const cpu0 = oracleCpuMs();
       const t = performance.now();
       await poolOracle.judgeMany(items);
       throughput[lang] = (n * 1000) / (performance.now() - t);
+      if (lang === 'python') pythonCpuMsPerVerdict = (oracleCpuMs() - cpu0) / n;
     }
   } finally {
     await poolOracle.close();
@@ -252,7 +279,8 @@ export async function run(): Promise<{ table: string; json: unknown }> {
     '',
     `Python median verdict latency / bare interpreter start: ${ratio.toFixed(2)}x (target <= 2x)`,
     `Python verdicts/s with ${slots} slots: ${r1(throughput.python ?? Number.NaN)} (target >= 100)`,
+    `Python CPU per verdict (node + warm servers + samples): ${r1(pythonCpuMsPerVerdict)} ms -> at most ${r1((slots * 1000) / pythonCpuMsPerVerdict)} verdicts/s on ${slots} otherwise idle cores`,
     `(naive row's verdicts/s is 1000 / median: one at a time)`,
   ].join('\n');
-  return { table, json: { slots, quick, rows, pythonLatencyOverBareStart: ratio } };
+  return { table, json: { slots, quick, rows, pythonLatencyOverBareStart: ratio, pythonCpuMsPerVerdict } };
 }

@@ -421,6 +421,11 @@ def main():
     extra = [m for m in os.environ.get('TSP_PRELOAD', '').split(',') if m]
     loaded = preload(extra)
     set_dumpable(False)
+    # Move every pre-imported object out of the collector's reach: a child's garbage collections
+    # then do not touch (and copy-on-write) the server's pages after each fork.
+    import gc
+    gc.collect()
+    gc.freeze()
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     out = os.fdopen(os.dup(1), 'w')
     # Nothing the server imports may write on the protocol channel.
