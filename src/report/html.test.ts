@@ -47,6 +47,21 @@ describe('renderHtml', () => {
     }
   });
 
+  it('shows per-CWE rates with the change vs SFT', () => {
+    const html = renderHtml(data);
+    const h = data.perCwe[0];
+    const sft = h?.rows.find((r) => r.method === 'sft');
+    const tsp = h?.rows.find((r) => r.method === 'tsp');
+    const x = tsp?.cells[0];
+    const ref = sft?.cells[0];
+    expect(x !== null && x !== undefined && ref !== null && ref !== undefined).toBe(true);
+    const delta = (x as number) - (ref as number);
+    const shown = `${delta < 0 ? '−' : '+'}${(Math.abs(delta) * 100).toFixed(1)}</span>`;
+    expect(html).toContain(
+      `data-value="${x}">${((x as number) * 100).toFixed(1)}<span class="delta ${delta < 0 ? 'good' : 'bad'}">${shown}`,
+    );
+  });
+
   it('embeds the trees as JSON, or gzip+base64 that inflates to the same JSON', () => {
     const plain = embedded(renderHtml(data, { compress: 'never' }), 'tsp-trees');
     expect(plain.encoding).toBe('json');

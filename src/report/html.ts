@@ -156,10 +156,15 @@ function heatColor(x: number): string {
   return `rgb(${c.join(',')})`;
 }
 
-function heatCell(x: number | null | undefined, title: string): string {
+/** A heat cell; `delta` (vs SFT, in rate units) is shown small under the value when given. */
+function heatCell(x: number | null | undefined, title: string, delta?: number | null): string {
   if (x === null || x === undefined) return '<td class="num na">–</td>';
   const dark = x > 0.55;
-  return `<td class="num heat${dark ? ' dark' : ''}" style="background:${heatColor(x)}" title="${escapeHtml(title)}" data-value="${x}">${formatPercent(x)}</td>`;
+  const d =
+    delta === undefined || delta === null || Math.abs(delta) < 0.0005
+      ? ''
+      : `<span class="delta ${delta < 0 ? 'good' : 'bad'}">${delta < 0 ? '−' : '+'}${formatPercent(Math.abs(delta))}</span>`;
+  return `<td class="num heat${dark ? ' dark' : ''}" style="background:${heatColor(x)}" title="${escapeHtml(title)}" data-value="${x}">${formatPercent(x)}${d}</td>`;
 }
 
 function renderHeatmap(h: Heatmap, kind: 'CWE' | 'language', testId: string): string {
@@ -169,21 +174,26 @@ function renderHeatmap(h: Heatmap, kind: 'CWE' | 'language', testId: string): st
         `<th scope="col" class="num">${escapeHtml(kind === 'language' ? (LANGUAGE_LABEL[c] ?? c) : c)}</th>`,
     )
     .join('');
+  const sft = h.rows.find((r) => r.method === 'sft');
   const rows = h.rows
     .map(
       (r) =>
         `<tr data-method="${r.method}">${methodCell(r.method)}<td class="num round">${r.round}</td>${r.cells
-          .map((x, i) =>
-            heatCell(
+          .map((x, i) => {
+            const ref = sft?.cells[i];
+            const delta =
+              sft && r !== sft && x !== null && ref !== null && ref !== undefined ? x - ref : null;
+            return heatCell(
               x,
-              `${METHOD_LABEL[r.method]}, ${h.columns[i]}: ${x === null ? 'n/a' : `${formatPercent(x)}% vulnerable`} (${r.samples[i] ?? 0} samples over seeds)`,
-            ),
-          )
+              `${METHOD_LABEL[r.method]}, ${h.columns[i]}: ${x === null ? 'n/a' : `${formatPercent(x)}% vulnerable`} (${r.samples[i] ?? 0} samples over seeds)${delta === null ? '' : `; ${delta <= 0 ? '' : '+'}${formatPercent(delta)} points vs SFT`}`,
+              delta,
+            );
+          })
           .join('')}</tr>`,
     )
     .join('\n');
   return `<div class="table-wrap"><table class="heatmap" data-testid="${testId}" data-split="${escapeHtml(h.split)}">
-<caption>Vulnerability rate per ${kind} (%), split <code>${escapeHtml(h.split)}</code>, each method at its last round</caption>
+<caption>Vulnerability rate per ${kind} (%), split <code>${escapeHtml(h.split)}</code>, each method at its last round${sft ? '; small: points vs SFT' : ''}</caption>
 <thead><tr><th scope="col">Method</th><th scope="col" class="num">Round</th>${cols}</tr></thead>
 <tbody>
 ${rows}
@@ -304,8 +314,6 @@ export function renderHtml(data: ReportData, options: RenderHtmlOptions = {}): s
   const treesScript = compress
     ? `<script type="application/octet-stream" id="tsp-trees" data-encoding="gzip-base64">${gzipSync(treesJson, { level: 9 }).toString('base64')}</script>`
     : `<script type="application/json" id="tsp-trees" data-encoding="json">${scriptJson(trees)}</script>`;
-  const lastSplit = data.perCwe[0];
-  const lastLang = data.perLanguage[0];
   const notes = data.notes.length
     ? `<section id="notes"><h2>Notes</h2><ul>${data.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></section>`
     : '';
@@ -347,8 +355,8 @@ ${renderResultsTables(data)}
 </section>
 <section id="vulns">
 <h2>Where the models are vulnerable</h2>
-${lastSplit ? renderHeatmap(lastSplit, 'CWE', 'per-cwe') : '<p class="empty">No per-CWE metrics in this run.</p>'}
-${lastLang ? renderHeatmap(lastLang, 'language', 'per-language') : '<p class="empty">No per-language metrics in this run.</p>'}
+${data.perCwe.length ? data.perCwe.map((h) => renderHeatmap(h, 'CWE', 'per-cwe')).join('\n') : '<p class="empty">No per-CWE metrics in this run.</p>'}
+${data.perLanguage.length ? data.perLanguage.map((h) => renderHeatmap(h, 'language', 'per-language')).join('\n') : '<p class="empty">No per-language metrics in this run.</p>'}
 </section>
 <section id="generalization">
 <h2>Generalization</h2>

@@ -164,6 +164,22 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     await page.close();
   });
 
+  it('filters the task list and follows the filter', async () => {
+    const { page } = await open(reportPath);
+    const filter = page.locator('[data-testid=task-filter]');
+    await filter.fill('python shell');
+    const visible = await page.locator('[data-testid=task-select] option:not([hidden])').allTextContents();
+    expect(visible).toHaveLength(1);
+    expect(visible[0]).toContain('CWE-78');
+    expect(await page.locator('[data-testid=task-select]').inputValue()).toBe('py-ping-host');
+    expect(
+      await page.locator('[data-testid=tree-node][data-kind=root]').getAttribute('data-node-id'),
+    ).toMatch(/^py-ping-host\//);
+    await filter.fill('no such task');
+    expect(await page.locator('[data-testid=task-select] option:not([hidden])').count()).toBe(0);
+    await page.close();
+  });
+
   it('keeps the selection in the URL so a link opens the same node', async () => {
     const first = await open(reportPath);
     // Not the default view: another task, round 1.

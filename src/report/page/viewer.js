@@ -600,10 +600,18 @@
       taskSelect.append(
         h('option', {
           value: t.id,
-          text: `${t.id} · ${t.language ?? 'language unknown'} · ${t.cwe.join(', ') || 'no CWE'}${crit ? ` · ${crit} critical` : ''}`,
+          text: `${t.id} · ${t.language ?? 'language unknown'} · ${t.cwe.join(', ') || 'no CWE'}${t.family ? ` · ${t.family}` : ''}${crit ? ` · ${crit} critical` : ''}`,
         }),
       );
     }
+    const taskFilter = /** @type {HTMLInputElement} */ (
+      h('input', {
+        type: 'search',
+        'data-testid': 'task-filter',
+        placeholder: 'id, language, CWE, family…',
+        'aria-label': 'filter tasks',
+      })
+    );
     const methodSelect = /** @type {HTMLSelectElement} */ (
       h('select', { 'data-testid': 'method-select', 'aria-label': 'method' })
     );
@@ -619,6 +627,7 @@
       h(
         'div',
         { class: 'viewer-controls' },
+        h('label', null, 'Filter tasks', taskFilter),
         h('label', null, 'Task', taskSelect),
         h('label', null, 'Method', methodSelect),
         h('label', null, 'Seed', seedSelect),
@@ -1134,6 +1143,23 @@
     taskSelect.addEventListener('change', () => {
       state.task = taskSelect.value;
       refresh(undefined);
+    });
+    taskFilter.addEventListener('input', () => {
+      const words = taskFilter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      let firstShown = '';
+      for (const o of taskSelect.options) {
+        const text = o.textContent?.toLowerCase() ?? '';
+        o.hidden = !words.every((w) => text.includes(w));
+        if (!o.hidden && !firstShown) firstShown = o.value;
+      }
+      const current = [...taskSelect.options].find((o) => o.value === state.task);
+      if (firstShown && current?.hidden) {
+        taskSelect.value = firstShown;
+        state.task = firstShown;
+        refresh(undefined);
+      }
+      taskFilter.title = firstShown ? '' : 'no task matches';
+      taskFilter.classList.toggle('nomatch', !firstShown);
     });
     methodSelect.addEventListener('change', () => {
       const prefix = selectedPrefix();
