@@ -1,0 +1,278 @@
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { TspError } from '../../spec/errors.ts';
+import type { Policy } from '../../spec/policy.ts';
+import type { Pair } from '../../spec/tree.ts';
+import { type ExportFormat, type ExportVariant, type WrittenExport, writeExport } from './export-pairs.ts';
+
+/**
+ * `tsp train --external '<command>'`: each self-play round's verified pairs are exported, a
+ * user's trainer command runs on them, and the policy switches to what it produced, either a new
+ * OpenAI-compatible endpoint or a LoRA adapter loaded into the running vLLM server through its
+ * adapter-loading API. The round itself (trees, oracle, pairs) is injected, so this module knows
+ * nothing of the engine.
+ */
+
+/** Where the policy is served. `modelPath` is the checkpoint / adapter the trainer starts from. */
+export interface PolicyTarget {
+  baseUrl: string;
+  model: string;
+  modelPath?: string;
+}
+
+/** Values a trainer command receives as `{placeholders}` (shell-quoted) and `TSP_*` variables. */
+export interface TrainerVars {
+  round: number;
+  /** The export folder of this round (LLaMA-Factory dataset_dir, or the TRL JSONL files). */
+  exportDir: string;
+  /** Folder the trainer must write the new model / adapter to. */
+  outputDir: string;
+  /** Checkpoint or adapter of the current policy ('' when unknown). */
+  modelPath: string;
+  baseUrl: string;
+  modelName: string;
+}
+
+const PLACEHOLDERS: Record<string, keyof TrainerVars> = {
+  round: 'round',
+  export: 'exportDir',
+  output: 'outputDir',
+  model: 'modelPath',
+  base_url: 'baseUrl',
+  model_name: 'modelName',
+};
+
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Substitutes `{round}`, `{export}`, `{output}`, `{model}`, `{base_url}`, `{model_name}` (shell-quoted). */
+export function expandTrainerCommand(template: string, vars: TrainerVars): string {
+  return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => {
+    const key = PLACEHOLDERS[name];
+    return key ? shellQuote(String(vars[key])) : whole;
+  });
+}
+
+export function trainerEnv(vars: TrainerVars): Record<string, string> {
+  return {
+    TSP_ROUND: String(vars.round),
+    TSP_EXPORT_DIR: vars.exportDir,
+    TSP_OUTPUT_DIR: vars.outputDir,
+    TSP_MODEL_PATH: vars.modelPath,
+    TSP_BASE_URL: vars.baseUrl,
+    TSP_MODEL: vars.modelName,
+  };
+}
+
+export interface TrainerRun {
+  command: string;
+  exitCode: number | null;
+  durationMs: number;
+  /** Last lines of the trainer's output. */
+  outputTail: string;
+}
+
+/** Runs the trainer command with `/bin/sh -c`; a non-zero exit is a TspError naming the command. */
+export async function runTrainerCommand(
+  template: string,
+  vars: TrainerVars,
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    onOutput?: (chunk: string) => void;
+  } = {},
+): Promise<TrainerRun> {
+  const command = expandTrainerCommand(template, vars);
+  const t0 = performance.now();
+  let tail = '';
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', command], {
+      cwd: options.cwd,
+      env: { ...process.env, ...(options.env ?? {}), ...trainerEnv(vars) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), options.timeoutMs) : undefined;
+    const onData = (b: Buffer) => {
+      const s = b.toString('utf8');
+      tail = (tail + s).slice(-4000);
+      options.onOutput?.(s);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  const run = { command, exitCode, durationMs: performance.now() - t0, outputTail: tail };
+  if (exitCode !== 0)
+    throw new TspError(
+      'backend-error',
+      `trainer command failed (exit ${exitCode}) in round ${vars.round}: ${command}`,
+      {
+        hint: `its last output: ${tail.split('\n').slice(-6).join(' | ')}`,
+      },
+    );
+  return run;
+}
+
+/**
+ * Loads a LoRA adapter into a running vLLM server (`POST /v1/load_lora_adapter`; vLLM needs
+ * `VLLM_ALLOW_RUNTIME_LORA_UPDATING=True` and `--enable-lora`). `tsp serve` implements the same
+ * call for embedded checkpoints.
+ */
+export async function loadLoraAdapter(
+  baseUrl: string,
+  name: string,
+  path: string,
+  fetchFn: (input: string, init: RequestInit) => Promise<Response> = (i, o) => fetch(i, o),
+): Promise<void> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/load_lora_adapter`;
+  let res: Response;
+  try {
+    res = await fetchFn(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ lora_name: name, lora_path: path }),
+    });
+  } catch (e) {
+    throw new TspError('backend-error', `${url}: network error while loading adapter ${name}`, {
+      retryable: true,
+      cause: e,
+    });
+  }
+  if (!res.ok)
+    throw new TspError(
+      'backend-error',
+      `${url}: HTTP ${res.status} loading adapter ${name} from ${path}: ${(await res.text()).slice(0, 300)}`,
+      {
+        hint: 'start vLLM with --enable-lora and VLLM_ALLOW_RUNTIME_LORA_UPDATING=True',
+        retryable: res.status >= 500,
+      },
+    );
+}
+
+/** What a trainer (or the launcher it calls) writes when it serves the new model itself. */
+export const EndpointFile = z.object({
+  baseUrl: z.string().url(),
+  model: z.string().min(1),
+  modelPath: z.string().optional(),
+});
+export const ENDPOINT_FILE = 'tsp-endpoint.json';
+
+export type SwitchMode = 'lora' | 'endpoint';
+
+/** The policy after a round's training: a loaded adapter on the same server, or the endpoint the trainer wrote. */
+export async function switchPolicy(
+  mode: SwitchMode,
+  current: PolicyTarget,
+  outputDir: string,
+  round: number,
+  fetchFn?: (input: string, init: RequestInit) => Promise<Response>,
+): Promise<PolicyTarget> {
+  if (mode === 'lora') {
+    const name = `tsp-round-${round}`;
+    await loadLoraAdapter(current.baseUrl, name, outputDir, fetchFn);
+    return { baseUrl: current.baseUrl, model: name, modelPath: outputDir };
+  }
+  const file = join(outputDir, ENDPOINT_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new TspError('not-found', `the trainer wrote no ${file}`, {
+      hint: `with --switch endpoint the trainer (or its launcher) writes {"baseUrl": "...", "model": "..."} to {output}/${ENDPOINT_FILE} once the new model is served`,
+    });
+  }
+  const parsed = EndpointFile.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new TspError('invalid-input', `${file}: expected baseUrl and model`);
+  return { modelPath: outputDir, ...parsed.data };
+}
+
+export interface ExternalRoundRecord {
+  round: number;
+  policy: PolicyTarget;
+  pairs: number;
+  exported: number;
+  exportDir: string;
+  trainer: TrainerRun;
+  next: PolicyTarget;
+}
+
+/**
+ * The self-play loop against real models: for each round, run the injected round on the current
+ * policy, export its verified pairs, run the trainer, switch the policy. Writes
+ * `<workDir>/round-<r>/{pairs.jsonl, export/, model/}` and `<workDir>/rounds.jsonl`.
+ */
+export async function runExternalSelfPlay(options: {
+  rounds: number;
+  initial: PolicyTarget;
+  makePolicy: (target: PolicyTarget) => Policy;
+  runRound: (policy: Policy, round: number) => Promise<Pair[]>;
+  trainerCommand: string;
+  switchMode: SwitchMode;
+  workDir: string;
+  format: ExportFormat;
+  variants?: ExportVariant[];
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  trainerTimeoutMs?: number;
+  onLog?: (line: string) => void;
+}): Promise<ExternalRoundRecord[]> {
+  const records: ExternalRoundRecord[] = [];
+  let target = options.initial;
+  await mkdir(options.workDir, { recursive: true });
+  for (let round = 1; round <= options.rounds; round++) {
+    const dir = join(options.workDir, `round-${round}`);
+    await mkdir(dir, { recursive: true });
+    options.onLog?.(`round ${round}: self-play with ${target.model} at ${target.baseUrl}`);
+    const pairs = await options.runRound(options.makePolicy(target), round);
+    await writeFile(join(dir, 'pairs.jsonl'), pairs.map((p) => `${JSON.stringify(p)}\n`).join(''));
+    const exported: WrittenExport = await writeExport(pairs, join(dir, 'export'), {
+      format: options.format,
+      variants: options.variants ?? ['whole', 'segment'],
+    });
+    options.onLog?.(
+      `round ${round}: ${pairs.length} pairs, ${exported.pairs} verified exported to ${exported.dir}`,
+    );
+    if (exported.pairs === 0) {
+      options.onLog?.(`round ${round}: no verified pair; the policy stays ${target.model}`);
+      break;
+    }
+    const vars: TrainerVars = {
+      round,
+      exportDir: exported.dir,
+      outputDir: join(dir, 'model'),
+      modelPath: target.modelPath ?? '',
+      baseUrl: target.baseUrl,
+      modelName: target.model,
+    };
+    await mkdir(vars.outputDir, { recursive: true });
+    const trainer = await runTrainerCommand(options.trainerCommand, vars, {
+      ...(options.trainerTimeoutMs ? { timeoutMs: options.trainerTimeoutMs } : {}),
+      ...(options.onLog ? { onOutput: (s: string) => options.onLog?.(s.trimEnd()) } : {}),
+    });
+    const next = await switchPolicy(options.switchMode, target, vars.outputDir, round, options.fetch);
+    const record: ExternalRoundRecord = {
+      round,
+      policy: target,
+      pairs: pairs.length,
+      exported: exported.pairs,
+      exportDir: exported.dir,
+      trainer,
+      next,
+    };
+    records.push(record);
+    await writeFile(
+      join(options.workDir, 'rounds.jsonl'),
+      records.map((r) => `${JSON.stringify(r)}\n`).join(''),
+    );
+    options.onLog?.(`round ${round}: policy is now ${next.model} at ${next.baseUrl}`);
+    target = next;
+  }
+  return records;
+}
