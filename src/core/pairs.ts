@@ -80,6 +80,8 @@ export function pairsAtNode(input: {
     const prefix = r.program.slice(0, bestLen);
     const chosenText = best.program.slice(bestLen);
     const rejectedText = r.program.slice(bestLen);
+    // A side that only stops (nothing after the shared lines) gives the contrast no tokens to train on.
+    if (!chosenText.trim() || !rejectedText.trim()) continue;
     pairs.push({
       id: pairId(prefix, chosenText, rejectedText),
       taskId: input.taskId,

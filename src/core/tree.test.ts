@@ -186,3 +186,22 @@ describe('pairsAtNode', () => {
     ).toEqual([]);
   });
 });
+
+describe('pairsAtNode with an empty side', () => {
+  it('skips a rejected program that ends where the secure one goes on', () => {
+    const at = `${prompt}    cur = db.cursor()\n`;
+    const stops = leaf('s', at, vuln); // insecure by verdict, but nothing after the node
+    const pairs = pairsAtNode({
+      taskId: 't',
+      round: 1,
+      prompt,
+      nodeId: 'n',
+      nodePrefix: prompt,
+      leaves: [leaf('a', secure, ok), stops],
+      maxPairs: 4,
+      segment: 'statement',
+      rng: createRng(1),
+    });
+    expect(pairs).toEqual([]);
+  });
+});

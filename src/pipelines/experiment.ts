@@ -8,7 +8,7 @@ import type { Task } from '../spec/task.ts';
 import type { Pair, TreeNode } from '../spec/tree.ts';
 import type { RunDir } from '../store/run-dir.ts';
 import { type EvalSample, evaluatePolicy, summarizeSamples } from './evaluate.ts';
-import { createCachedJudge, type JudgeMany } from './judging.ts';
+import { createCachedJudge, type JudgeMany, judgeKey } from './judging.ts';
 import { buildSpinPairs } from './spin-round.ts';
 import type {
   PreferenceExample,
@@ -41,6 +41,8 @@ export interface ExperimentInput<M extends TrainableModel> {
   runDir: RunDir;
   /** Generation requests per policy call. */
   chunkSize?: number;
+  /** Whether a static finding is about the task's weakness (for locating critical nodes). */
+  relevantFinding?: RoundContext['relevantFinding'];
   onProgress?: (e: ProgressEvent) => void;
   onLog?: (line: string) => void;
   now?: () => Date;
@@ -195,6 +197,7 @@ export async function runExperiment<M extends TrainableModel>(
                 chunkSize,
                 rng: createRng(hashString(name)),
                 round,
+                ...(input.relevantFinding ? { relevantFinding: input.relevantFinding } : {}),
                 onProgress: (p, d, t) => progress(`${name}: ${p}`, d, t),
               };
               const { pairs, nodes, tree } = await selfPlayData(method, train, ctx);
@@ -271,9 +274,18 @@ export async function runExperiment<M extends TrainableModel>(
   async function selfPlayData(
     method: MethodName,
     train: Task[],
-    ctx: RoundContext,
+    roundCtx: RoundContext,
   ): Promise<{ pairs: Pair[]; nodes: TreeNode[]; tree: PhaseRecord['tree'] }> {
-    const before = judge.judged();
+    // Distinct programs judged in this phase, cached or not, so a resumed run reports the same.
+    const seen = new Set<string>();
+    const ctx: RoundContext = {
+      ...roundCtx,
+      judge: (items) => {
+        for (const i of items) seen.add(judgeKey(i.task.id, i.code));
+        return roundCtx.judge(items);
+      },
+    };
+    const judged = () => seen.size;
     if (method === 'spin') {
       const res = await buildSpinPairs(
         train,
@@ -289,7 +301,7 @@ export async function runExperiment<M extends TrainableModel>(
       return {
         pairs,
         nodes: [],
-        tree: treeStats(train.length, 0, {}, pairs, tokens, judge.judged() - before),
+        tree: treeStats(train.length, 0, {}, pairs, tokens, judged()),
       };
     }
     const trees = await buildTrees(train, { ...config.tree, ...config.tree.sampling }, ctx);
@@ -303,7 +315,7 @@ export async function runExperiment<M extends TrainableModel>(
     return {
       pairs,
       nodes: trees.flatMap((t) => t.nodes),
-      tree: treeStats(train.length, critical, criticalBy, pairs, tokens, judge.judged() - before),
+      tree: treeStats(train.length, critical, criticalBy, pairs, tokens, judged()),
     };
   }
 }

@@ -66,7 +66,7 @@ export async function buildSpinPairs(
       const chosen = (task.secureReference as string).slice(task.prompt.length);
       const seen = new Set<string>();
       const rejects = samples
-        .filter((s) => s.v && !s.v.securePass && s.g.text.trim() !== chosen.trim())
+        .filter((s) => s.v && !s.v.securePass && s.g.text.trim() !== '' && s.g.text.trim() !== chosen.trim())
         .sort((a, b) => Number(a.v?.secure) - Number(b.v?.secure));
       for (const s of rejects) {
         if (pairs.length >= cfg.maxPairsPerTask || seen.has(s.g.text)) continue;

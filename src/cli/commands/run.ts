@@ -1,0 +1,125 @@
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { defineCommand } from 'citty';
+import { runBuiltinExperiment } from '../../pipelines/builtin-experiment.ts';
+import { getPreset, PRESETS } from '../../pipelines/presets.ts';
+import { renderMarkdownTable, writeReport } from '../../report/index.ts';
+import { TspError } from '../../spec/errors.ts';
+import { MethodName } from '../../spec/results.ts';
+import type { RunConfig } from '../../spec/run-config.ts';
+import { printJson } from '../output.ts';
+import { createProgress } from '../progress.ts';
+
+function parseList(raw: string, what: string): string[] {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw new TspError('invalid-input', `--${what} needs a comma-separated list`);
+  return items;
+}
+
+/** Applies command-line overrides to a preset. */
+export function applyOverrides(
+  config: RunConfig,
+  args: { seeds?: string; methods?: string; rounds?: string; slots?: string },
+): RunConfig {
+  const c = structuredClone(config);
+  if (args.seeds) {
+    c.seeds = parseList(args.seeds, 'seeds').map((s) => {
+      const n = Number(s);
+      if (!Number.isInteger(n)) throw new TspError('invalid-input', `--seeds: '${s}' is not an integer`);
+      return n;
+    });
+  }
+  if (args.methods) {
+    c.methods = parseList(args.methods, 'methods').map((m) => {
+      const r = MethodName.safeParse(m);
+      if (!r.success)
+        throw new TspError('invalid-input', `--methods: unknown method '${m}'`, {
+          hint: `methods: ${MethodName.options.join(', ')}`,
+        });
+      return r.data;
+    });
+  }
+  if (args.rounds) {
+    const n = Number(args.rounds);
+    if (!Number.isInteger(n) || n < 1)
+      throw new TspError('invalid-input', '--rounds must be a whole number >= 1');
+    c.training.rounds = n;
+  }
+  if (args.slots) {
+    const n = Number(args.slots);
+    if (!Number.isInteger(n) || n < 0)
+      throw new TspError('invalid-input', '--slots must be a whole number >= 0');
+    c.slots = n;
+  }
+  return c;
+}
+
+function versions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const v = (p: string) => {
+    try {
+      return (require(`${p}/package.json`) as { version: string }).version;
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    node: process.version,
+    tsp: v('../../..'),
+    'tfjs-core': v('@tensorflow/tfjs-core'),
+    'tfjs-backend-wasm': v('@tensorflow/tfjs-backend-wasm'),
+  };
+}
+
+export default defineCommand({
+  meta: {
+    name: 'run',
+    description:
+      'Run the whole experiment on the embedded default: pretrain (cached) a small GPT on the built-in corpus, then Base / SFT / unstructured self-play / TSP with matched compute, evaluated on the built-in splits over several seeds. Resumable: run again with the same --run-dir.',
+  },
+  args: {
+    preset: { type: 'string', description: `preset: ${Object.keys(PRESETS).join(', ')}`, default: 'default' },
+    'run-dir': {
+      type: 'string',
+      description: 'run directory (default runs/<preset>-<time>); an existing one is resumed',
+    },
+    'cache-dir': { type: 'string', description: 'where base models are cached', default: '.tsp-cache' },
+    seeds: { type: 'string', description: 'override the seeds, e.g. 1,2,3' },
+    methods: { type: 'string', description: `override the methods (${MethodName.options.join(', ')})` },
+    rounds: { type: 'string', description: 'override the number of self-play rounds' },
+    slots: { type: 'string', description: 'oracle worker slots (0 = one per core)' },
+    report: { type: 'boolean', description: 'write report.html at the end', default: true },
+    json: { type: 'boolean', description: 'print results.json instead of the table' },
+    quiet: { type: 'boolean', description: 'no progress display' },
+  },
+  async run({ args }) {
+    const config = applyOverrides(getPreset(args.preset), args);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const runDir = resolve(args['run-dir'] ?? join('runs', `${config.preset}-${stamp}`));
+    const progress = createProgress({ enabled: !args.quiet });
+    const log = (line: string) => progress.log(line);
+    log(
+      `tsp run: preset ${config.preset}, seeds ${config.seeds.join(',')}, methods ${config.methods.join(',')}, run dir ${runDir}`,
+    );
+    const started = Date.now();
+    const results = await runBuiltinExperiment({
+      config,
+      runDir,
+      cacheDir: resolve(args['cache-dir']),
+      versions: versions(),
+      onProgress: (e) => progress.update(e),
+      onLog: log,
+    });
+    let reportPath: string | undefined;
+    if (args.report)
+      reportPath = (await writeReport(runDir, { onProgress: (e) => progress.update(e) })).htmlPath;
+    progress.done();
+    if (args.json) return printJson(results);
+    console.log(`\n${renderMarkdownTable(results)}`);
+    console.log(`\nrun directory: ${runDir} (${((Date.now() - started) / 60000).toFixed(1)} min)`);
+    if (reportPath) console.log(`report: ${reportPath}`);
+  },
+});

@@ -1,0 +1,140 @@
+import { anyCweMatches } from '../analyzers/cwe.ts';
+import { createAnalyzer } from '../analyzers/analyzer.ts';
+import { buildCorpus, buildSuite, getSplits } from '../benchmarks/builtin/index.ts';
+import { createRng } from '../core/rng.ts';
+import { createOracle } from '../oracle/index.ts';
+import type { RunResults } from '../spec/results.ts';
+import type { RunConfig } from '../spec/run-config.ts';
+import type { Task } from '../spec/task.ts';
+import { RunDir } from '../store/run-dir.ts';
+import { createEmbeddedBackend } from './embedded-backend.ts';
+import { type ExperimentData, type ProgressEvent, runExperiment } from './experiment.ts';
+
+/**
+ * Keeps at most `max` tasks (0 = all), spread over families: one variant of every family first,
+ * then a second, and so on, in a seeded order.
+ */
+export function limitTasks(tasks: readonly Task[], max: number, seed: number): Task[] {
+  if (max <= 0 || tasks.length <= max) return [...tasks];
+  const byFamily = new Map<string, Task[]>();
+  for (const t of tasks) {
+    const f = t.family ?? t.id;
+    byFamily.set(f, [...(byFamily.get(f) ?? []), t]);
+  }
+  const families = createRng(seed).shuffle([...byFamily.keys()].sort());
+  const out: Task[] = [];
+  for (let round = 0; out.length < max; round++) {
+    let added = false;
+    for (const f of families) {
+      const t = byFamily.get(f)?.[round];
+      if (t && out.length < max) {
+        out.push(t);
+        added = true;
+      }
+    }
+    if (!added) break;
+  }
+  return out;
+}
+
+/** The built-in suite's splits for a run configuration. */
+export function builtinData(config: RunConfig): ExperimentData {
+  const s = config.suite;
+  const suite = buildSuite({
+    seed: s.seed,
+    variantsPerFamily: { train: s.trainVariants, eval: s.evalVariants },
+  });
+  const std = getSplits(suite, 'standard');
+  const xl = getSplits(suite, 'cross-language');
+  return {
+    standard: {
+      train: limitTasks(std.train, s.maxTrainTasks, s.seed),
+      eval: limitTasks(std.eval, s.maxEvalTasks, s.seed),
+      unseenCwe: limitTasks(std.unseenCwe, s.maxEvalTasks, s.seed),
+    },
+    ...(s.crossLanguage
+      ? {
+          crossLanguage: {
+            train: limitTasks(xl.train, s.maxTrainTasks, s.seed),
+            eval: limitTasks(xl.eval, s.maxEvalTasks, s.seed),
+          },
+        }
+      : {}),
+  };
+}
+
+export function builtinCorpus(config: RunConfig): string[] {
+  return buildCorpus({
+    seed: config.base.seed,
+    suiteSeed: config.suite.seed,
+    insecureRate: config.base.insecureRate,
+    programs: config.base.corpusPrograms,
+    neutral: config.base.corpusPrograms,
+  }).texts;
+}
+
+/**
+ * `tsp run` on the embedded default: the built-in suite, the tfjs GPT, the sandbox oracle with
+ * the static analyzer, and the full comparison, in a resumable run directory.
+ */
+export async function runBuiltinExperiment(input: {
+  config: RunConfig;
+  runDir: string;
+  cacheDir: string;
+  versions: Record<string, string>;
+  onProgress?: (e: ProgressEvent) => void;
+  onLog?: (line: string) => void;
+}): Promise<RunResults> {
+  const { config } = input;
+  const data = builtinData(config);
+  const runDir = new RunDir(input.runDir, config, input.versions);
+  const tasks = new Map<string, Task>();
+  for (const list of [
+    data.standard.train,
+    data.standard.eval,
+    data.standard.unseenCwe,
+    data.crossLanguage?.train ?? [],
+    data.crossLanguage?.eval ?? [],
+  ]) {
+    for (const t of list) tasks.set(t.id, t);
+  }
+  runDir.writeJsonl('tasks.jsonl', [...tasks.values()]);
+  input.onLog?.(
+    `tasks: train ${data.standard.train.length}, eval ${data.standard.eval.length}, unseen-cwe ${data.standard.unseenCwe.length}` +
+      (data.crossLanguage
+        ? `, cross-language train ${data.crossLanguage.train.length} / eval ${data.crossLanguage.eval.length}`
+        : ''),
+  );
+  const analyzer = await createAnalyzer();
+  const oracle = await createOracle({
+    ...(config.slots > 0 ? { slots: config.slots } : {}),
+    staticAnalyzer: analyzer,
+    staticCounts: config.staticCounts,
+  });
+  try {
+    const backend = createEmbeddedBackend({
+      config,
+      corpus: () => builtinCorpus(config),
+      cacheDir: input.cacheDir,
+      ...(input.onLog ? { onLog: input.onLog } : {}),
+    });
+    return await runExperiment({
+      config,
+      data,
+      backend,
+      runDir,
+      judgeMany: (items) =>
+        oracle.judgeMany(
+          items.map((i) => ({
+            task: i.task,
+            sample: { taskId: i.task.id, code: i.code, ...(i.sampleId ? { sampleId: i.sampleId } : {}) },
+          })),
+        ),
+      relevantFinding: (task, f) => anyCweMatches(f.cwe, task.cwe),
+      ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+      ...(input.onLog ? { onLog: input.onLog } : {}),
+    });
+  } finally {
+    await oracle.close();
+  }
+}

@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  cloneModel,
+  createModel,
+  EmbeddedPolicy,
+  type GptModel,
+  loadCheckpoint,
+  saveCheckpoint,
+  type Tokenizer,
+  trainTokenizer,
+  useBackend,
+} from '../models/embedded/index.ts';
+import type { RunConfig } from '../spec/run-config.ts';
+import { contentKey } from '../store/keyed-cache.ts';
+import { trainLanguageModel, trainPreference, trainSupervised } from '../training/index.ts';
+import type { TrainableModel, TrainingBackend, TrainStats } from './training-backend.ts';
+
+export interface EmbeddedModel extends TrainableModel {
+  readonly model: GptModel;
+  readonly tokenizer: Tokenizer;
+  readonly policy: EmbeddedPolicy;
+}
+
+function wrap(model: GptModel, tokenizer: Tokenizer): EmbeddedModel {
+  return {
+    model,
+    tokenizer,
+    policy: new EmbeddedPolicy(model, tokenizer, { maxBatchRows: 48 }),
+    dispose: () => model.dispose(),
+  };
+}
+
+function stats(r: { steps: number; tokens: number; losses: number[] }): TrainStats {
+  return {
+    steps: r.steps,
+    tokens: r.tokens,
+    firstLoss: r.losses[0] ?? null,
+    lastLoss: r.losses[r.losses.length - 1] ?? null,
+  };
+}
+
+/** Identifies a base model: its configuration and the exact corpus it is trained on. */
+export function baseKey(config: RunConfig, corpus: readonly string[]): string {
+  return contentKey({ base: config.base, corpus: contentKey(corpus) });
+}
+
+/**
+ * The embedded default as a TrainingBackend: a GPT on tfjs-wasm, pretrained on the built-in
+ * corpus once per configuration (cached under `cacheDir/base-<key>`, resumable), then trained by
+ * SFT and the preference losses.
+ */
+export function createEmbeddedBackend(input: {
+  config: RunConfig;
+  /** The pretraining corpus (computed only when the base has to be trained). */
+  corpus: () => string[];
+  cacheDir: string;
+  onLog?: (line: string) => void;
+}): TrainingBackend<EmbeddedModel> {
+  const { config } = input;
+  const t = config.training;
+  return {
+    name: 'embedded',
+    async base(onProgress) {
+      await useBackend('wasm');
+      const corpus = input.corpus();
+      const dir = join(input.cacheDir, `base-${baseKey(config, corpus).slice(0, 16)}`);
+      const final = join(dir, 'final');
+      if (existsSync(join(final, 'config.json'))) {
+        const { model, tokenizer } = await loadCheckpoint(final);
+        input.onLog?.(`base model: cached at ${final}`);
+        return wrap(model, tokenizer);
+      }
+      const b = config.base;
+      input.onLog?.(
+        `base model: pretraining ${b.layers} layers, d=${b.dModel} on ${corpus.length} programs (cached afterwards)`,
+      );
+      const tokenizer = trainTokenizer(corpus, b.vocabSize);
+      const model = createModel(
+        {
+          vocabSize: b.vocabSize,
+          contextLength: b.context,
+          dModel: b.dModel,
+          nLayers: b.layers,
+          nHeads: b.heads,
+        },
+        b.seed,
+      );
+      await trainLanguageModel(
+        model,
+        tokenizer,
+        corpus,
+        {
+          epochs: 1000,
+          maxSteps: b.steps,
+          learningRate: b.learningRate,
+          warmupSteps: Math.min(100, Math.floor(b.steps / 10)),
+          maxBatchSize: b.batchSize,
+          batchTokens: b.batchSize * b.context,
+          seed: b.seed,
+          checkpointEvery: 100,
+          keepCheckpoints: 1,
+        },
+        {
+          checkpointDir: join(dir, 'train'),
+          resume: true,
+          onStep: (r) => onProgress?.('pretrain', r.step, r.totalSteps),
+        },
+      );
+      await saveCheckpoint(final, model, tokenizer, { corpusDocuments: corpus.length });
+      return wrap(model, tokenizer);
+    },
+    async clone(m) {
+      return wrap(cloneModel(m.model), m.tokenizer);
+    },
+    async sft(m, examples, opts) {
+      const r = await trainSupervised(
+        m.model,
+        m.tokenizer,
+        examples,
+        {
+          epochs: 1000,
+          maxSteps: opts.steps,
+          learningRate: t.learningRate,
+          warmupSteps: Math.min(10, Math.floor(opts.steps / 5)),
+          maxBatchSize: t.batchSize,
+          batchTokens: t.batchSize * config.base.context,
+          seed: opts.seed,
+        },
+        { onStep: (s) => opts.onStep?.(s.step, s.loss) },
+      );
+      m.policy.weightsChanged();
+      return stats(r);
+    },
+    async preference(m, reference, examples, opts) {
+      const r = await trainPreference(
+        m.model,
+        reference.model,
+        m.tokenizer,
+        examples,
+        {
+          loss: opts.loss,
+          epochs: 1000,
+          maxSteps: opts.steps,
+          learningRate: t.preferenceLearningRate,
+          beta: t.beta,
+          anchorWeight: t.anchorWeight,
+          maxBatchSize: t.batchSize,
+          batchTokens: 2 * t.batchSize * config.base.context,
+          seed: opts.seed,
+        },
+        { onStep: (s) => opts.onStep?.(s.step, s.loss) },
+      );
+      m.policy.weightsChanged();
+      return stats(r);
+    },
+    async save(m, dir) {
+      await saveCheckpoint(dir, m.model, m.tokenizer);
+    },
+    async load(dir) {
+      const { model, tokenizer } = await loadCheckpoint(dir);
+      return wrap(model, tokenizer);
+    },
+  };
+}
