@@ -1,0 +1,174 @@
+/**
+ * Embedded model benchmark: training tokens/s (batch 8 x 256, forward + backward + AdamW) and
+ * sampling tokens/s (8 rows, KV cache) of the ~1M-parameter GPT on tfjs-wasm, against the same
+ * architecture in PyTorch on the CPU (bench/torch_reference.py, run in the same process tree),
+ * plus peak memory. `npm run bench -- model`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tf, useBackend } from '../src/models/embedded/backend.ts';
+import { createModel } from '../src/models/embedded/gpt.ts';
+import { EmbeddedPolicy } from '../src/models/embedded/policy.ts';
+import { trainTokenizer } from '../src/models/embedded/tokenizer.ts';
+import { batchLogprobs } from '../src/training/trainer.ts';
+import { adamWStep, createAdamWState } from '../src/training/optimizer.ts';
+import { packBatch } from '../src/training/batching.ts';
+import { createRng } from '../src/core/rng.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CONFIG = { vocabSize: 2048, contextLength: 256, dModel: 128, nLayers: 4, nHeads: 4 };
+const BATCH = 8;
+const TRAIN_STEPS = Number(process.env.TSP_BENCH_TRAIN_STEPS ?? 6);
+const PROMPT_TOKENS = 16;
+const NEW_TOKENS = 240;
+
+interface TorchResult {
+  torch?: string;
+  threads?: number;
+  blas?: string;
+  trainTokensPerSecond?: number;
+  sampleTokensPerSecond?: number;
+  peakRssMiB?: number;
+  error?: string;
+  install?: string;
+}
+
+function runTorch(args: string[]): Promise<TorchResult> {
+  const python = '/usr/bin/python3';
+  if (!existsSync(python))
+    return Promise.resolve({
+      error: 'no /usr/bin/python3',
+      install: 'apt-get install python3 python3-torch libopenblas0-pthread',
+    });
+  return new Promise((resolve) => {
+    const child = spawn(python, [join(here, 'torch_reference.py'), ...args], {
+      env: { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as TorchResult);
+      } catch {
+        const missing = /No module named 'torch'/.test(err);
+        resolve({
+          error: missing
+            ? 'python3-torch is not installed'
+            : `torch reference exited ${code}: ${err.slice(-300)}`,
+          install: 'apt-get install python3-torch libopenblas0-pthread (or scripts/setup.sh --bench)',
+        });
+      }
+    });
+  });
+}
+
+async function codeCorpus(): Promise<string[]> {
+  const root = join(here, '..', 'src');
+  const texts: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.name.endsWith('.ts')) texts.push(await readFile(p, 'utf8'));
+    }
+  };
+  await walk(root);
+  return texts;
+}
+
+function measureTraining(): { tokensPerSecond: number; stepMs: number; loss: number } {
+  const model = createModel(CONFIG, 1);
+  const rng = createRng(1);
+  const seqs = Array.from({ length: BATCH }, () => ({
+    ids: Array.from({ length: CONFIG.contextLength + 1 }, () => rng.int(CONFIG.vocabSize)),
+    planes: { weight: new Float32Array(CONFIG.contextLength).fill(1) },
+  }));
+  const batch = packBatch(seqs);
+  const params = model.readValues();
+  const opt = createAdamWState(params);
+  const vars = model.specs.map((s) => model.p(s.name));
+  let loss = 0;
+  const step = (): void => {
+    const { value, grads } = tf.variableGrads(
+      () => tf.mul(tf.mean(batchLogprobs(model, batch)), -1) as tf.Scalar,
+      vars,
+    );
+    const g = new Map<string, Float32Array>();
+    model.specs.forEach((s, i) => {
+      g.set(s.name, (grads[(vars[i] as tf.Variable).name] as tf.Tensor).dataSync() as Float32Array);
+    });
+    loss = value.dataSync()[0] as number;
+    tf.dispose([value, ...Object.values(grads)]);
+    adamWStep(params, g, opt, 3e-4, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.01 }, 1);
+    model.writeValues(params);
+  };
+  step();
+  step();
+  const t0 = performance.now();
+  for (let i = 0; i < TRAIN_STEPS; i++) step();
+  const ms = (performance.now() - t0) / TRAIN_STEPS;
+  model.dispose();
+  return { tokensPerSecond: (BATCH * CONFIG.contextLength * 1000) / ms, stepMs: ms, loss };
+}
+
+async function measureSampling(): Promise<{ tokensPerSecond: number; tokens: number }> {
+  const corpus = await codeCorpus();
+  const tok = trainTokenizer(corpus, CONFIG.vocabSize);
+  const model = createModel({ ...CONFIG, vocabSize: tok.vocabSize }, 2);
+  const policy = new EmbeddedPolicy(model, tok, { maxBatchRows: BATCH });
+  const ids = tok.encode(corpus[0] ?? 'x').ids.slice(0, PROMPT_TOKENS - 1);
+  const prompt = tok.decode(ids);
+  const req = { prompt, n: BATCH, maxTokens: NEW_TOKENS, seed: 3, temperature: 1 };
+  await policy.generate([{ ...req, maxTokens: 8 }]);
+  const t0 = performance.now();
+  const [r] = await policy.generate([req]);
+  const s = (performance.now() - t0) / 1000;
+  const tokens = (r?.generations ?? []).reduce((a, g) => a + g.completionTokens, 0);
+  model.dispose();
+  return { tokensPerSecond: tokens / s, tokens };
+}
+
+export async function run(): Promise<{ table: string; json: unknown }> {
+  await useBackend('wasm');
+  const train = measureTraining();
+  const sample = await measureSampling();
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const torch = await runTorch(['--batch', String(BATCH), '--ctx', String(CONFIG.contextLength)]);
+  const ratio = (a: number, b: number | undefined) => (b ? (a / b).toFixed(2) : 'n/a');
+  const f = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(0));
+  const rows = [
+    '| metric | tfjs-wasm (1 thread) | PyTorch CPU | ratio | target |',
+    '|---|---|---|---|---|',
+    `| training tokens/s (batch ${BATCH} x ${CONFIG.contextLength}) | ${f(train.tokensPerSecond)} | ${f(torch.trainTokensPerSecond)} | ${ratio(train.tokensPerSecond, torch.trainTokensPerSecond)} | >= 0.5 |`,
+    `| sampling tokens/s (batch ${BATCH}, KV cache) | ${f(sample.tokensPerSecond)} | ${f(torch.sampleTokensPerSecond)} | ${ratio(sample.tokensPerSecond, torch.sampleTokensPerSecond)} | >= 1 |`,
+    `| peak RSS MiB | ${f(peakRssMiB)} | ${f(torch.peakRssMiB)} | | |`,
+  ];
+  const notes = torch.error
+    ? `PyTorch reference unavailable: ${torch.error}. Install: ${torch.install}`
+    : `PyTorch ${torch.torch}, ${torch.threads} thread(s), BLAS: ${torch.blas}; tfjs train step ${train.stepMs.toFixed(0)} ms, ${sample.tokens} tokens sampled.`;
+  return {
+    table: `${rows.join('\n')}\n${notes}`,
+    json: {
+      config: CONFIG,
+      batch: BATCH,
+      trainSteps: TRAIN_STEPS,
+      tfjs: { train, sample, peakRssMiB },
+      torch,
+      ratios: {
+        train: torch.trainTokensPerSecond ? train.tokensPerSecond / torch.trainTokensPerSecond : null,
+        sample: torch.sampleTokensPerSecond ? sample.tokensPerSecond / torch.sampleTokensPerSecond : null,
+      },
+    },
+  };
+}
