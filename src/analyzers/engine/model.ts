@@ -45,6 +45,28 @@ export interface FunctionInfo {
   end: number;
 }
 
+/** Node types the per-language visitors read (bindings); calls, functions and ifs come from the profile. */
+const INDEXED_TYPES: ReadonlySet<string> = new Set([
+  'assignment',
+  'augmented_assignment',
+  'for_statement',
+  'for_in_clause',
+  'with_item',
+  'named_expression',
+  'init_declarator',
+  'declaration',
+  'assignment_expression',
+  'for_range_loop',
+  'binary_expression',
+  'short_var_declaration',
+  'assignment_statement',
+  'var_spec',
+  'range_clause',
+  'variable_declarator',
+  'augmented_assignment_expression',
+  'for_in_statement',
+]);
+
 export class FileModel {
   readonly profile: LanguageProfile;
   readonly calls: CallSite[] = [];
@@ -110,24 +132,37 @@ export class FileModel {
   private walk(root: Node): void {
     const cursor = root.walk();
     const fnStack: FunctionInfo[] = [];
+    const p = this.profile;
     let done = false;
     while (!done) {
-      const node = cursor.currentNode;
-      const type = node.type;
-      let list = this.byType.get(type);
-      if (!list) {
-        list = [];
-        this.byType.set(type, list);
-      }
-      list.push(node);
-      while (fnStack.length && (fnStack[fnStack.length - 1]?.end ?? 0) <= node.startIndex) fnStack.pop();
-      const scope = fnStack[fnStack.length - 1] ?? this.topLevel;
-      if (this.profile.functionTypes.has(type)) {
-        const fn = this.readFunction(node);
-        this.functions.push(fn);
-        fnStack.push(fn);
-      } else {
-        this.visit(node, type, scope);
+      // Read the type from the cursor first: materializing a Node for every syntax node is the
+      // costly part of a walk, so only the node types the engine indexes get one.
+      const type = cursor.nodeType;
+      const start = cursor.startIndex;
+      while (fnStack.length && (fnStack[fnStack.length - 1]?.end ?? 0) <= start) fnStack.pop();
+      if (
+        INDEXED_TYPES.has(type) ||
+        p.functionTypes.has(type) ||
+        p.callTypes.has(type) ||
+        p.ifTypes.has(type)
+      ) {
+        const node = cursor.currentNode;
+        if (p.ifTypes.has(type)) {
+          let list = this.byType.get(type);
+          if (!list) {
+            list = [];
+            this.byType.set(type, list);
+          }
+          list.push(node);
+        }
+        const scope = fnStack[fnStack.length - 1] ?? this.topLevel;
+        if (p.functionTypes.has(type)) {
+          const fn = this.readFunction(node);
+          this.functions.push(fn);
+          fnStack.push(fn);
+        } else {
+          this.visit(node, type, scope);
+        }
       }
       if (cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) {

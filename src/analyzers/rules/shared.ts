@@ -24,7 +24,7 @@ const weakKeyCommand: QueryRule = {
   },
   check: (caps, ctx) => {
     const n = caps.report;
-    if (!n || !isOutermostBuild(n)) return false;
+    if (!n || !/rsa|dsa|dh|keygen/i.test(n.text) || !isOutermostBuild(n)) return false;
     if (n.parent && ctx.model.profile.stringTypes.has(n.type) && /binary/.test(n.parent.type)) return false;
     const m = KEY_COMMAND.exec(literalText(n, ctx));
     return !!m?.[1] && Number(m[1]) < 2048;
