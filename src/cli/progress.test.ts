@@ -71,6 +71,28 @@ describe('createProgress', () => {
     expect(out.endsWith('2/2 100% in 0:00\n')).toBe(true);
   });
 
+  it('fits the line to the terminal: the phase first, the bar shrinks, long phases are cut', () => {
+    const { chunks, stream } = fakeStream(true);
+    stream.columns = 60;
+    const p = createProgress({ stream, now: () => 0 });
+    p.update({ phase: 'read trees and pairs', done: 3, total: 12 });
+    p.update({ phase: 'x'.repeat(80), done: 3, total: 12 });
+    const lines = chunks.filter((c) => c.startsWith('\r')).map((c) => c.replace('\r\x1b[2K', ''));
+    // 59 usable columns: 20 (phase) + 2 + 27 (bar) + 2 + 8 (stats).
+    expect(lines[0]).toMatch(/^read trees and pairs \[█{6}░{21}\] 3\/12 25%$/);
+    expect(lines[1]?.length).toBeLessThanOrEqual(59);
+    expect(lines[1]).toContain('…');
+    // Zero columns (some pseudo-terminals): assume 100.
+    const z = fakeStream(true);
+    z.stream.columns = 0;
+    createProgress({ stream: z.stream, now: () => 0 }).update({
+      phase: 'read trees and pairs',
+      done: 3,
+      total: 12,
+    });
+    expect(z.chunks[0]).toContain('read trees and pairs [');
+  });
+
   it('prints nothing when disabled but still passes log lines through', () => {
     const { chunks, stream } = fakeStream(true);
     const p = createProgress({ stream, enabled: false });

@@ -116,10 +116,12 @@ export function createProgress(options: ProgressOptions = {}): ProgressRenderer 
   };
 
   const drawBar = (e: ProgressEvent, state: PhaseState) => {
-    const cols = Math.max(40, (stream.columns ?? 100) - 1);
+    // A pseudo-terminal may report 0 columns: then assume a common width.
+    const cols = (stream.columns ?? 0) >= 40 ? (stream.columns as number) - 1 : 99;
     const stats = describeProgress(e, now() - state.start);
-    const barWidth = e.total > 0 ? Math.min(30, Math.max(10, cols - stats.length - 24)) : 0;
-    const room = cols - stats.length - (barWidth ? barWidth + 4 : 1) - 1;
+    // The phase name comes first; the bar takes what is left (10 to 30 cells).
+    const barWidth = e.total > 0 ? Math.min(30, Math.max(10, cols - stats.length - e.phase.length - 4)) : 0;
+    const room = cols - stats.length - (barWidth ? barWidth + 4 : 1);
     const phase = e.phase.length > room ? `${e.phase.slice(0, Math.max(8, room - 1))}…` : e.phase;
     const bar = barWidth ? ` [${renderBar(e.done, e.total, barWidth)}] ` : ' ';
     stream.write(`\r\x1b[2K${phase}${bar}${stats}`);
