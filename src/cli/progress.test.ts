@@ -66,7 +66,8 @@ describe('createProgress', () => {
     expect(draws.length).toBeLessThanOrEqual(8);
     expect(draws.at(-1)).toContain('50/50 100% in 0:01');
     expect(draws.at(-1)).toContain('[██████████');
-    expect(out).toContain('a message\n');
+    // The finished phase keeps its final line; the message comes after it, not over it.
+    expect(out).toMatch(/50\/50 100% in 0:01\na message\n/);
     expect(out).toContain('\n\r\x1b[2Kjudge');
     expect(out.endsWith('2/2 100% in 0:00\n')).toBe(true);
   });

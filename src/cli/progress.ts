@@ -152,6 +152,11 @@ export function createProgress(options: ProgressOptions = {}): ProgressRenderer 
           barShown = false;
         }
         if (complete || phaseChanged || now() - lastDraw >= redrawMs) drawBar(e, state);
+        if (complete) {
+          // A finished phase keeps its final line.
+          stream.write('\n');
+          barShown = false;
+        }
         lastEvent = e;
       } else {
         const pct = e.total > 0 ? Math.floor((100 * Math.min(e.done, e.total)) / e.total) : 0;
