@@ -178,7 +178,7 @@ const javascript: LanguageProfile = {
   neutralCalls:
     /^(?:parseInt|parseFloat|Number|Boolean|isNaN|Math\.\w+|.*\.(?:length|indexOf|lastIndexOf|includes|startsWith|endsWith|test|digest|has)|crypto\.(?:randomBytes|randomUUID|randomInt)|Array\.isArray)$/,
   nonValidatorCalls: /^(?:String|.*\.(?:trim|toLowerCase|toUpperCase|toString))$/,
-  buildingCalls: /^(?:.*\.(?:join|concat)|util\.format|format)$/,
+  buildingCalls: /^(?:.*\.(?:join|concat)|util\.format|format|path\.resolve)$/,
   outParamCalls: /^$/,
 };
 
