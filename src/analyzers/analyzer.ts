@@ -131,7 +131,7 @@ function errorShare(root: import('web-tree-sitter').Node, length: number): numbe
   const stack = [root];
   while (stack.length) {
     const n = stack.pop();
-    if (!n || !n.hasError) continue;
+    if (!n?.hasError) continue;
     for (const c of n.children) {
       if (!c) continue;
       if (n.type === 'ERROR' && !c.isNamed) covered += c.endIndex - c.startIndex;

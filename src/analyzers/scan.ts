@@ -52,7 +52,7 @@ export interface FileScan {
 }
 
 /** Files to scan under the given paths (directories walked, known extensions only unless forced). */
-export async function collectFiles(paths: string[], forced?: Language): Promise<string[]> {
+export async function collectFiles(paths: string[]): Promise<string[]> {
   const out: string[] = [];
   const walk = async (p: string, top: boolean): Promise<void> => {
     let st: Awaited<ReturnType<typeof stat>>;

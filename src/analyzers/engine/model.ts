@@ -214,14 +214,18 @@ export class FileModel {
     }
     switch (this.language) {
       case 'python':
-        return this.visitPython(node, type, scope);
+        this.visitPython(node, type, scope);
+        return;
       case 'c':
       case 'cpp':
-        return this.visitC(node, type, scope);
+        this.visitC(node, type, scope);
+        return;
       case 'go':
-        return this.visitGo(node, type, scope);
+        this.visitGo(node, type, scope);
+        return;
       case 'javascript':
-        return this.visitJs(node, type, scope);
+        this.visitJs(node, type, scope);
+        return;
     }
   }
 

@@ -185,7 +185,7 @@ export class TaintEngine {
   private variable(name: string, at: number, kind: TaintKind, depth: number): TaintValue {
     for (const scope of this.model.scopesAt(at)) {
       const list = scope.bindings.get(name) ?? [];
-      let acc: TaintValue = CLEAN;
+      const acc: TaintValue = CLEAN;
       for (let i = list.length - 1; i >= 0; i--) {
         const b = list[i];
         if (!b || b.at > at) continue;

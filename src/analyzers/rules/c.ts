@@ -247,7 +247,7 @@ export const C_RULES: Rule[] = [
       'stpncpy',
       'strlcpy',
     ],
-    check: (c, ctx) => {
+    check: (c, _ctx) => {
       const isPrintf = c.name === 'snprintf' || c.name === 'vsnprintf';
       const dst = c.args[0];
       const size = c.args[isPrintf ? 1 : 2];
@@ -839,7 +839,7 @@ export const C_RULES: Rule[] = [
     message:
       'Entry names can contain "../" or absolute paths: reject them (or set ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS) before writing.',
     names: ['archive_write_header', 'archive_read_extract', 'archive_read_extract2'],
-    check: (c, ctx) => !/"\.\."|SECURE_NODOTDOT|\.\.\//.test(ctx.source),
+    check: (_c, ctx) => !/"\.\."|SECURE_NODOTDOT|\.\.\//.test(ctx.source),
     examples: {
       bad: [
         '#include <archive.h>\nvoid f(struct archive *a, struct archive *o, struct archive_entry *e) {\n  while (archive_read_next_header(a, &e) == ARCHIVE_OK) archive_write_header(o, e);\n}\n',

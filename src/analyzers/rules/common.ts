@@ -48,7 +48,7 @@ export function optionText(call: CallSite, key: string): string | undefined {
   for (const a of call.args) {
     if (a.type !== 'object' && a.type !== 'dictionary') continue;
     for (const p of a.namedChildren) {
-      if (!p || p.type !== 'pair') continue;
+      if (p?.type !== 'pair') continue;
       const k = p.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '');
       if (k === key) return p.childForFieldName('value')?.text;
     }

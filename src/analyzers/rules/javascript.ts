@@ -1,3 +1,4 @@
+/** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
 import type { CallRule, QueryRule, Rule } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';

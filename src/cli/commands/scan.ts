@@ -45,7 +45,7 @@ export default defineCommand({
     const positional = (args._ as string[] | undefined)?.length ? (args._ as string[]) : [String(args.paths)];
     const useExternal = !args['no-external'] && args.external !== false;
     const analyzer = await createAnalyzer({ external: useExternal });
-    const files = await collectFiles(positional, lang as Language | undefined);
+    const files = await collectFiles(positional);
     const scans = await scanFiles(files, analyzer, lang as Language | undefined);
     let out: string;
     if (format === 'sarif') out = JSON.stringify(toSarif(scans, analyzer.rules), null, 2);
