@@ -101,6 +101,14 @@ function statusOf(x: Exec): TestStatus {
   return 'error';
 }
 
+/** Link flags for the libraries a C/C++ source includes (the sandbox's native builder does the same). */
+export function detectLibs(source: string): string[] {
+  const libs: string[] = [];
+  if (/#\s*include\s*<sqlite3\.h>/.test(source)) libs.push('-lsqlite3');
+  if (/#\s*include\s*<openssl\//.test(source)) libs.push('-lcrypto');
+  return libs;
+}
+
 /** Builds `code` with the task's harness in a temporary directory and runs every test once. */
 export async function runProgramLocally(
   task: Task,
@@ -146,7 +154,7 @@ export async function runProgramLocally(
             'prog',
             `solution.${ext}`,
             `harness.${ext}`,
-            ...(options.libs ?? []),
+            ...(options.libs ?? detectLibs(code + harness)),
           ],
           dir,
           60_000,
