@@ -30,20 +30,27 @@ export async function run(): Promise<{ table: string; json: unknown }> {
   for (const lang of ['python', 'c', 'cpp', 'go', 'javascript'] as const)
     tasks.push(...all.filter((t) => t.language === lang && !t.id.includes('1333')).slice(0, PER_LANGUAGE));
   const rows: { language: string; mode: string; ms: number[]; ok: number }[] = [];
-  for (const mode of ['in-process', 'fresh'] as const) {
-    for (const lang of new Set(tasks.map((t) => t.language))) {
-      const row = { language: lang, mode, ms: [] as number[], ok: 0 };
-      for (let r = 0; r < REPEATS; r++)
-        for (const t of tasks.filter((x) => x.language === lang)) {
-          const opts: CwevalHarnessOptions = { nodeModulesDir, pytestMode: mode };
-          const t0 = performance.now();
-          const res = await runCwevalSample(t, t.secureReference ?? '', opts);
-          row.ms.push(performance.now() - t0);
-          if (scoreCwevalRun(res).securePass) row.ok++;
-        }
+  const rowOf = (language: string, mode: string) => {
+    let row = rows.find((r) => r.language === language && r.mode === mode);
+    if (!row) {
+      row = { language, mode, ms: [], ok: 0 };
       rows.push(row);
     }
-  }
+    return row;
+  };
+  // Interleaved (A B, then B A on the next repeat) so that load drift hits both modes alike.
+  for (let r = 0; r < REPEATS; r++)
+    for (const t of tasks) {
+      const modes = r % 2 === 0 ? (['in-process', 'fresh'] as const) : (['fresh', 'in-process'] as const);
+      for (const mode of modes) {
+        const opts: CwevalHarnessOptions = { nodeModulesDir, pytestMode: mode };
+        const t0 = performance.now();
+        const res = await runCwevalSample(t, t.secureReference ?? '', opts);
+        const row = rowOf(t.language, mode);
+        row.ms.push(performance.now() - t0);
+        if (scoreCwevalRun(res).securePass) row.ok++;
+      }
+    }
   const lines = [
     'language    in-process ms (median)   fresh pytest ms (median)   samples   func-sec ok (both modes)',
   ];
