@@ -349,12 +349,20 @@ export async function buildReportData(runDir: string, options: BuildReportOption
     options.onProgress?.({ phase: 'read trees and pairs', done: ++done, total: files.length });
   }
 
-  // Tasks with critical nodes first (what people come to look at), then by id.
-  const criticalCount = (t: string) =>
-    [...(perTask.get(t)?.values() ?? [])].reduce((a, s) => a + s.nodes.filter((n) => n.critical).length, 0);
-  const taskIds = [...perTask.keys()].sort(
-    (a, b) => criticalCount(b) - criticalCount(a) || a.localeCompare(b),
+  // Tasks with critical nodes first (what people come to look at), then tasks with trees, then by id.
+  const count = (t: string, f: (n: TreeNode) => boolean) =>
+    [...(perTask.get(t)?.values() ?? [])].reduce((a, s) => a + s.nodes.filter(f).length, 0);
+  const order = new Map(
+    [...perTask.keys()].map((t) => [
+      t,
+      { critical: count(t, (n) => n.critical), nodes: count(t, () => true) },
+    ]),
   );
+  const taskIds = [...perTask.keys()].sort((a, b) => {
+    const x = order.get(a) ?? { critical: 0, nodes: 0 };
+    const y = order.get(b) ?? { critical: 0, nodes: 0 };
+    return y.critical - x.critical || Number(y.nodes > 0) - Number(x.nodes > 0) || a.localeCompare(b);
+  });
   const entries: TreeEntry[] = [];
   const keptTasks: ViewerTask[] = [];
   let bytes = 0;

@@ -230,8 +230,10 @@
       for (const [key, title, sub] of metrics) {
         const mine = curves.filter((c) => c.metric === key);
         const lines = mine.map((c) => {
-          const single = c.points.length === 1 && rounds.length > 1;
+          // Evaluated only before self-play (Base, SFT): a reference line across all rounds. A
+          // method with one later point is drawn as that point only.
           const only = c.points[0];
+          const single = c.points.length === 1 && rounds.length > 1 && only?.round === 0;
           return {
             method: c.method,
             dashed: single,
@@ -656,11 +658,12 @@
     function refresh(prefix) {
       const sets = sortedSets(state.task);
       const methods = [...new Set(sets.map((s) => variantOf(s)))];
+      // Keep the method; else prefer TSP in the standard configuration, then TSP, then the first.
       const preferred = methods.includes(state.method)
         ? state.method
-        : methods.includes('tsp')
-          ? 'tsp'
-          : (methods[0] ?? '');
+        : (['tsp', ...methods.filter((m) => m.endsWith(':tsp'))].find((m) => methods.includes(m)) ??
+          methods[0] ??
+          '');
       state.method = fill(
         methodSelect,
         methods.map((m) => ({ value: m, text: variantLabel(m) })),
