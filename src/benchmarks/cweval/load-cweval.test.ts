@@ -131,7 +131,7 @@ describe.skipIf(!haveCweval)(
       const per: Record<string, number> = {};
       for (const t of tasks) per[t.language] = (per[t.language] ?? 0) + 1;
       expect(per).toEqual({ python: 25, c: 31, cpp: 21, go: 19, javascript: 23 });
-      expect(tasks.every((t) => t.secureReference && t.secureReference.startsWith(t.prompt))).toBe(true);
+      expect(tasks.every((t) => t.secureReference?.startsWith(t.prompt))).toBe(true);
       expect(new Set(tasks.map((t) => t.id)).size).toBe(119);
       // every prompt names its entry point, and the entry point appears in the test file's target
       expect(tasks.filter((t) => !t.prompt.includes(t.entryPoint))).toEqual([]);

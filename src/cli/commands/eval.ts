@@ -79,14 +79,15 @@ export function formatEvalReport(r: OfflineEvalReport): string {
   const staticOnly = r.securityBasis === 'static-only';
   const header = ['group', 'tasks', 'samples'];
   for (const k of r.ks) {
-    header.push(`func@${k}`);
+    // Without tests "functional" only means "built": not shown for static-only benchmarks.
+    if (!staticOnly) header.push(`func@${k}`);
     header.push(staticOnly ? `secure@${k} (static only)` : `func-sec@${k} (SPR@${k})`);
   }
   const row = (g: OfflineEvalReport['overall']) => [
     g.group,
     g.tasks,
     g.samples,
-    ...g.atK.flatMap((a) => [pct(a.func), pct(staticOnly ? a.secure : a.funcSec)]),
+    ...g.atK.flatMap((a) => (staticOnly ? [pct(a.secure)] : [pct(a.func), pct(a.funcSec)])),
   ];
   const lines = [
     `${r.benchmark}: ${r.overall.samples} samples of ${r.overall.tasks} tasks; security ${

@@ -50,9 +50,8 @@ describe('the OpenAI backend against the embedded model behind tsp serve (loopba
     expect(viaHttp?.generations[0]?.tokenLogprobs).toHaveLength(
       direct?.generations[0]?.tokenLogprobs?.length ?? -1,
     );
-    viaHttp?.generations[0]?.tokenLogprobs?.forEach((lp, i) =>
-      expect(lp).toBeCloseTo(direct?.generations[0]?.tokenLogprobs?.[i] ?? Number.NaN, 4),
-    );
+    for (const [i, lp] of (viaHttp?.generations[0]?.tokenLogprobs ?? []).entries())
+      expect(lp).toBeCloseTo(direct?.generations[0]?.tokenLogprobs?.[i] ?? Number.NaN, 4);
     expect(viaHttp?.generations[0]?.tokenOffsets).toEqual(direct?.generations[0]?.tokenOffsets);
     expect(viaHttp?.warnings).toEqual([]);
     // the seed repeats over HTTP
