@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { defineCommand } from 'citty';
 import '../../benchmarks/examples/index.ts';
+import '../../benchmarks/builtin/register.ts';
 import { createOracle } from '../../oracle/oracle.ts';
 import { resolveTask } from '../../oracle/task-sources.ts';
 import { TspError } from '../../spec/errors.ts';
