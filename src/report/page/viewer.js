@@ -143,7 +143,8 @@
       hi = 1;
     }
     const pad = Math.max((hi - lo) * 0.15, percent ? 0.02 : 0.05);
-    let yMin = Math.max(0, lo - pad);
+    // Counts start at zero; percentages zoom to the data (their axis is labelled).
+    let yMin = percent ? Math.max(0, lo - pad) : 0;
     let yMax = percent ? Math.min(1, hi + pad) : hi + pad;
     // At least 10 points of a percentage axis, so flat lines do not fill it with noise.
     if (percent && yMax - yMin < 0.1) {
@@ -279,8 +280,8 @@
     );
     lineChart(
       grid,
-      'Verified pairs per 1k tokens',
-      'sample efficiency',
+      'Verified pairs / 1k tokens',
+      'per generated token',
       rounds,
       lines((r) => r.verifiedPairsPer1kTokens),
       fmt2,
