@@ -281,7 +281,7 @@
     lineChart(
       grid,
       'Verified pairs / 1k tokens',
-      'per generated token',
+      'efficiency',
       rounds,
       lines((r) => r.verifiedPairsPer1kTokens),
       fmt2,
