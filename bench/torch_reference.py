@@ -120,9 +120,11 @@ def main() -> None:
     for _ in range(2):
         train_step()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for _ in range(args.train_steps):
         train_step()
     train_s = time.perf_counter() - t0
+    train_cpu = time.process_time() - c0
     train_tps = args.train_steps * args.batch * args.ctx / train_s
 
     @torch.no_grad()
@@ -143,8 +145,10 @@ def main() -> None:
     model.eval()
     sample()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     generated = sample()
     sample_s = time.perf_counter() - t0
+    sample_cpu = time.process_time() - c0
 
     blas = "unknown"
     try:
@@ -161,7 +165,9 @@ def main() -> None:
         "params": params,
         "trainTokensPerSecond": train_tps,
         "trainStepMs": 1000 * train_s / args.train_steps,
+        "trainTokensPerCpuSecond": args.train_steps * args.batch * args.ctx / train_cpu,
         "sampleTokensPerSecond": generated / sample_s,
+        "sampleTokensPerCpuSecond": generated / sample_cpu,
         "sampleTokens": generated,
         "peakRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "finalLoss": train_step(),

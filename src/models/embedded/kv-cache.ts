@@ -8,7 +8,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GptModel } from './gpt.ts';
-import { gelu, layerNorm, linear } from './ops.ts';
 
 export interface CacheRow {
   /** Per layer: keys and values, [heads, capacity, headDim] each. */
@@ -113,10 +112,20 @@ export function prefill(
   return { rows, logits };
 }
 
-/** Weights needed on the JS side during decoding (token and position tables). */
+interface LayerTables {
+  ln1g: Float32Array;
+  ln1b: Float32Array;
+  ln2g: Float32Array;
+  ln2b: Float32Array;
+}
+
+/** Weights read once per generation: small tables in JS, the output matrix transposed on the backend. */
 export interface DecodeTables {
   wte: Float32Array;
   wpe: Float32Array;
+  layers: LayerTables[];
+  lnfG: Float32Array;
+  lnfB: Float32Array;
   /** wte transposed [d, vocab] on the backend, so the output matmul takes the fast path. */
   wteT: tf.Tensor2D;
   dispose(): void;
@@ -125,17 +134,130 @@ export interface DecodeTables {
 /** Read the tables once per generation; call dispose() when done. */
 export function readDecodeTables(model: GptModel): DecodeTables {
   const wteT = tf.tidy(() => tf.transpose(model.p('wte')) as tf.Tensor2D);
+  const read = (name: string) => model.p(name).dataSync() as Float32Array;
   return {
-    wte: model.p('wte').dataSync() as Float32Array,
-    wpe: model.p('wpe').dataSync() as Float32Array,
+    wte: read('wte'),
+    wpe: read('wpe'),
+    layers: Array.from({ length: model.config.nLayers }, (_, l) => ({
+      ln1g: read(`h.${l}.ln1.g`),
+      ln1b: read(`h.${l}.ln1.b`),
+      ln2g: read(`h.${l}.ln2.g`),
+      ln2b: read(`h.${l}.ln2.b`),
+    })),
+    lnfG: read('lnf.g'),
+    lnfB: read('lnf.b'),
     wteT,
     dispose: () => wteT.dispose(),
   };
 }
 
+/** LayerNorm of each row of x [rows, d] in JS (a handful of rows: cheaper than kernel launches). */
+function layerNormRows(
+  x: Float32Array,
+  rows: number,
+  d: number,
+  g: Float32Array,
+  b: Float32Array,
+  eps: number,
+): Float32Array {
+  const out = new Float32Array(rows * d);
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    let mean = 0;
+    for (let j = 0; j < d; j++) mean += x[o + j] as number;
+    mean /= d;
+    let v = 0;
+    for (let j = 0; j < d; j++) v += ((x[o + j] as number) - mean) ** 2;
+    const rstd = 1 / Math.sqrt(v / d + eps);
+    for (let j = 0; j < d; j++)
+      out[o + j] = ((x[o + j] as number) - mean) * rstd * (g[j] as number) + (b[j] as number);
+  }
+  return out;
+}
+
+const GELU_2C = 2 * Math.sqrt(2 / Math.PI);
+
+function geluInPlace(x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] as number;
+    x[i] = v / (1 + Math.exp(-GELU_2C * (v + 0.044715 * v * v * v)));
+  }
+}
+
+/** x [rows, k] @ w + b on the backend (XNNPACK; the weights' packed operator is cached). */
+function matmulRows(x: Float32Array, rows: number, w: tf.Tensor, b?: tf.Tensor): Float32Array {
+  const k = w.shape[0] as number;
+  const xt = tf.tensor2d(x, [rows, k]);
+  const y = b ? tf.fused.matMul({ a: xt, b: w as tf.Tensor2D, bias: b }) : tf.matMul(xt, w as tf.Tensor2D);
+  const out = y.dataSync() as Float32Array;
+  xt.dispose();
+  y.dispose();
+  return out;
+}
+
+/**
+ * One row's attention at position `pos` for every head: append its key/value (from qkv) to the
+ * cache, then softmax(q . k_s) over s <= pos and the weighted sum of v_s into y.
+ */
+function attendRow(
+  qkv: Float32Array,
+  base: number,
+  d: number,
+  heads: number,
+  hd: number,
+  kc: Float32Array,
+  vc: Float32Array,
+  capacity: number,
+  pos: number,
+  scale: number,
+  scores: Float32Array,
+  y: Float32Array,
+  yBase: number,
+): void {
+  const acc = new Float64Array(hd);
+  const q = new Float64Array(hd);
+  for (let h = 0; h < heads; h++) {
+    const cacheBase = h * capacity * hd;
+    const kDst = cacheBase + pos * hd;
+    const qOff = base + h * hd;
+    kc.set(qkv.subarray(base + d + h * hd, base + d + h * hd + hd), kDst);
+    vc.set(qkv.subarray(base + 2 * d + h * hd, base + 2 * d + h * hd + hd), kDst);
+    let max = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < hd; j++) q[j] = qkv[qOff + j]! * scale;
+    for (let s = 0, kOff = cacheBase; s <= pos; s++, kOff += hd) {
+      // four independent accumulators: hd is a multiple of 4 for every sensible config
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      let j = 0;
+      for (; j + 3 < hd; j += 4) {
+        d0 += q[j]! * kc[kOff + j]!;
+        d1 += q[j + 1]! * kc[kOff + j + 1]!;
+        d2 += q[j + 2]! * kc[kOff + j + 2]!;
+        d3 += q[j + 3]! * kc[kOff + j + 3]!;
+      }
+      for (; j < hd; j++) d0 += q[j]! * kc[kOff + j]!;
+      const dot = d0 + d1 + d2 + d3;
+      scores[s] = dot;
+      if (dot > max) max = dot;
+    }
+    let sum = 0;
+    acc.fill(0);
+    for (let s = 0, vOff = cacheBase; s <= pos; s++, vOff += hd) {
+      const e = Math.exp(scores[s]! - max);
+      sum += e;
+      for (let j = 0; j < hd; j++) acc[j]! += e * vc[vOff + j]!;
+    }
+    const yOff = yBase + h * hd;
+    for (let j = 0; j < hd; j++) y[yOff + j] = acc[j]! / sum;
+  }
+}
+
 /**
  * Feed one token per row at the row's next position; appends to each row's cache and returns
- * the next-token logits [rows * vocab].
+ * the next-token logits [rows * vocab]. Only the matmuls run on the backend; LayerNorm, GELU,
+ * residuals and attention over the cache run in JS on the few rows.
  */
 export function decodeStep(
   model: GptModel,
@@ -149,67 +271,48 @@ export function decodeStep(
   const hd = model.headDim;
   const r = rows.length;
   const scale = 1 / Math.sqrt(hd);
-  const x0 = new Float32Array(r * d);
+  const x = new Float32Array(r * d);
   rows.forEach((row, i) => {
     const tok = tokens[i] as number;
     const pos = row.length;
     for (let j = 0; j < d; j++)
-      x0[i * d + j] = (tables.wte[tok * d + j] as number) + (tables.wpe[pos * d + j] as number);
+      x[i * d + j] = (tables.wte[tok * d + j] as number) + (tables.wpe[pos * d + j] as number);
   });
   const maxLen = Math.max(...rows.map((row) => row.length + 1));
   const scores = new Float32Array(maxLen);
-  const out = tf.tidy(() => {
-    let x = tf.tensor2d(x0, [r, d]);
-    for (let l = 0; l < c.nLayers; l++) {
-      const p = `h.${l}.`;
-      const a = layerNorm(x, model.p(`${p}ln1.g`), model.p(`${p}ln1.b`), c.layerNormEps);
-      const qkv = linear(a, model.p(`${p}attn.wqkv`), model.p(`${p}attn.bqkv`)).dataSync() as Float32Array;
-      const y = new Float32Array(r * d);
-      rows.forEach((row, i) => {
-        const kc = row.k[l] as Float32Array;
-        const vc = row.v[l] as Float32Array;
-        const pos = row.length;
-        const base = i * 3 * d;
-        for (let h = 0; h < heads; h++) {
-          const cacheBase = h * row.capacity * hd;
-          const kDst = cacheBase + pos * hd;
-          for (let j = 0; j < hd; j++) {
-            kc[kDst + j] = qkv[base + d + h * hd + j] as number;
-            vc[kDst + j] = qkv[base + 2 * d + h * hd + j] as number;
-          }
-          const qOff = base + h * hd;
-          let max = Number.NEGATIVE_INFINITY;
-          for (let s = 0; s <= pos; s++) {
-            let dot = 0;
-            const kOff = cacheBase + s * hd;
-            for (let j = 0; j < hd; j++) dot += (qkv[qOff + j] as number) * (kc[kOff + j] as number);
-            dot *= scale;
-            scores[s] = dot;
-            if (dot > max) max = dot;
-          }
-          let sum = 0;
-          for (let s = 0; s <= pos; s++) {
-            const e = Math.exp((scores[s] as number) - max);
-            scores[s] = e;
-            sum += e;
-          }
-          const yOff = i * d + h * hd;
-          for (let s = 0; s <= pos; s++) {
-            const w = (scores[s] as number) / sum;
-            const vOff = cacheBase + s * hd;
-            for (let j = 0; j < hd; j++) y[yOff + j] = (y[yOff + j] as number) + w * (vc[vOff + j] as number);
-          }
-        }
-      });
-      x = tf.add(x, linear(tf.tensor2d(y, [r, d]), model.p(`${p}attn.wproj`), model.p(`${p}attn.bproj`)));
-      const m = layerNorm(x, model.p(`${p}ln2.g`), model.p(`${p}ln2.b`), c.layerNormEps);
-      const fc = gelu(linear(m, model.p(`${p}mlp.wfc`), model.p(`${p}mlp.bfc`)));
-      x = tf.add(x, linear(fc, model.p(`${p}mlp.wproj`), model.p(`${p}mlp.bproj`)));
+  for (let l = 0; l < c.nLayers; l++) {
+    const p = `h.${l}.`;
+    const lt = tables.layers[l] as LayerTables;
+    const a = layerNormRows(x, r, d, lt.ln1g, lt.ln1b, c.layerNormEps);
+    const qkv = matmulRows(a, r, model.p(`${p}attn.wqkv`), model.p(`${p}attn.bqkv`));
+    const y = new Float32Array(r * d);
+    for (let i = 0; i < r; i++) {
+      const row = rows[i] as CacheRow;
+      attendRow(
+        qkv,
+        i * 3 * d,
+        d,
+        heads,
+        hd,
+        row.k[l] as Float32Array,
+        row.v[l] as Float32Array,
+        row.capacity,
+        row.length,
+        scale,
+        scores,
+        y,
+        i * d,
+      );
     }
-    return tf.matMul(layerNorm(x, model.p('lnf.g'), model.p('lnf.b'), c.layerNormEps), tables.wteT);
-  });
-  const logits = out.dataSync() as Float32Array;
-  out.dispose();
+    const proj = matmulRows(y, r, model.p(`${p}attn.wproj`), model.p(`${p}attn.bproj`));
+    for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) + (proj[i] as number);
+    const m = layerNormRows(x, r, d, lt.ln2g, lt.ln2b, c.layerNormEps);
+    const fc = matmulRows(m, r, model.p(`${p}mlp.wfc`), model.p(`${p}mlp.bfc`));
+    geluInPlace(fc);
+    const out = matmulRows(fc, r, model.p(`${p}mlp.wproj`), model.p(`${p}mlp.bproj`));
+    for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) + (out[i] as number);
+  }
+  const logits = matmulRows(layerNormRows(x, r, d, tables.lnfG, tables.lnfB, c.layerNormEps), r, tables.wteT);
   for (const row of rows) row.length++;
   return logits;
 }

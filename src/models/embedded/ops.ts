@@ -11,6 +11,15 @@ import * as tf from '@tensorflow/tfjs-core';
 type GradSave = (tensors: tf.Tensor[]) => void;
 type Arg = tf.Tensor | GradSave;
 
+/**
+ * x^T @ g for x [m, k], g [m, n] with one explicit transpose of the narrower operand:
+ * (x^T) @ g when k <= n, else (g^T @ x)^T (the final transpose is only [n, k]).
+ */
+function weightGrad(x: tf.Tensor2D, g: tf.Tensor2D): tf.Tensor2D {
+  if (x.shape[1] <= g.shape[1]) return tf.matMul(tf.transpose(x), g);
+  return tf.transpose(tf.matMul(tf.transpose(g), x)) as tf.Tensor2D;
+}
+
 /** x [m, k] @ w [k, n] (+ bias [n]); all gradients are plain 2-D matmuls. */
 export function linear(x: tf.Tensor2D, w: tf.Tensor, bias?: tf.Tensor): tf.Tensor2D {
   if (!bias) return linearNoBias(x, w);
@@ -26,7 +35,7 @@ const linearNoBias = tf.customGrad((a: Arg, b: Arg, save: Arg) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
-      return [tf.matMul(g, tf.transpose(sw)), tf.matMul(tf.transpose(sx), g)];
+      return [tf.matMul(g, tf.transpose(sw)), weightGrad(sx, g)];
     },
   };
 }) as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor2D;
@@ -40,7 +49,7 @@ const linearBias = tf.customGrad((a: Arg, b: Arg, c: Arg, save: Arg) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
-      return [tf.matMul(g, tf.transpose(sw)), tf.matMul(tf.transpose(sx), g), sumRows(g)];
+      return [tf.matMul(g, tf.transpose(sw)), weightGrad(sx, g), sumRows(g)];
     },
   };
 }) as (x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor) => tf.Tensor2D;
@@ -175,93 +184,81 @@ function causalMaskValues(t: number): Float32Array {
 }
 
 /**
- * Split qkv [b*t, 3d] (columns q | k | v, each split into heads) into per-(sequence, head) slices
- * [t, hd], read once from the backend. On wasm every Slice/Unpack kernel copies its whole input
- * out of the heap, so many small slices of one big tensor are slow; one read plus JS copies is not.
- * `transposeK` gives k as [hd, t].
+ * Per-(sequence, head) slices of a row-major [b*t, width] array: columns col0 + h*hd .. + hd of
+ * the rows of sequence b, as tensors [t, hd] (or [hd, t] when `transpose`), times `scale`.
+ * On wasm every Slice/Unpack/Transpose kernel copies its whole input out of the heap, so many
+ * small slices of one big tensor are slow; one read plus JS copies is not.
  */
-export function splitHeads(
-  qkv: tf.Tensor2D,
+function sliceHeads(
+  src: Float32Array,
+  width: number,
+  col0: number,
   batch: number,
   t: number,
   heads: number,
-  transposeK = false,
-): { q: tf.Tensor2D[]; k: tf.Tensor2D[]; v: tf.Tensor2D[] } {
-  const d3 = qkv.shape[1];
-  const d = d3 / 3;
-  const hd = d / heads;
-  const src = qkv.dataSync() as Float32Array;
-  const q: tf.Tensor2D[] = [];
-  const k: tf.Tensor2D[] = [];
-  const v: tf.Tensor2D[] = [];
+  hd: number,
+  transpose: boolean,
+  scale = 1,
+): tf.Tensor2D[] {
+  const out: tf.Tensor2D[] = [];
   for (let b = 0; b < batch; b++)
     for (let h = 0; h < heads; h++) {
-      const qa = new Float32Array(t * hd);
-      const ka = new Float32Array(t * hd);
-      const va = new Float32Array(t * hd);
+      const a = new Float32Array(t * hd);
       for (let i = 0; i < t; i++) {
-        const row = (b * t + i) * d3 + h * hd;
-        for (let j = 0; j < hd; j++) {
-          qa[i * hd + j] = src[row + j] as number;
-          va[i * hd + j] = src[row + 2 * d + j] as number;
-          if (transposeK) ka[j * t + i] = src[row + d + j] as number;
-          else ka[i * hd + j] = src[row + d + j] as number;
-        }
+        const row = (b * t + i) * width + col0 + h * hd;
+        if (transpose) for (let j = 0; j < hd; j++) a[j * t + i] = src[row + j]! * scale;
+        else for (let j = 0; j < hd; j++) a[i * hd + j] = src[row + j]! * scale;
       }
-      q.push(tf.tensor2d(qa, [t, hd]));
-      k.push(tf.tensor2d(ka, transposeK ? [hd, t] : [t, hd]));
-      v.push(tf.tensor2d(va, [t, hd]));
+      out.push(tf.tensor2d(a, transpose ? [hd, t] : [t, hd]));
     }
-  return { q, k, v };
+  return out;
 }
 
-/** Inverse of splitHeads for one group: slices [t, hd] in (sequence, head) order -> [b*t, heads*hd]. */
-function mergeHeads(
-  slices: tf.Tensor[],
-  batch: number,
+/** Inverse of sliceHeads: write slices ([t, hd], or [hd, t] when `transposed`) into dst. */
+function gatherHeads(
+  slices: readonly tf.Tensor[],
+  dst: Float32Array,
+  width: number,
+  col0: number,
   t: number,
   heads: number,
-  out?: Float32Array,
-  stride?: number,
-  col0 = 0,
-): Float32Array {
-  const hd = (slices[0] as tf.Tensor).shape[1] as number;
-  const width = stride ?? heads * hd;
-  const dst = out ?? new Float32Array(batch * t * width);
+  hd: number,
+  transposed: boolean,
+): void {
   slices.forEach((s, idx) => {
     const b = Math.floor(idx / heads);
     const h = idx % heads;
     const a = s.dataSync() as Float32Array;
     for (let i = 0; i < t; i++) {
       const row = (b * t + i) * width + col0 + h * hd;
-      for (let j = 0; j < hd; j++) dst[row + j] = a[i * hd + j] as number;
+      if (transposed) for (let j = 0; j < hd; j++) dst[row + j] = a[j * t + i]!;
+      else for (let j = 0; j < hd; j++) dst[row + j] = a[i * hd + j]!;
     }
   });
-  return dst;
 }
 
-/** Split dy [b*t, heads*hd] into per-(sequence, head) slices [t, hd]. */
-function splitMerged(y: tf.Tensor, batch: number, t: number, heads: number): tf.Tensor2D[] {
-  const width = y.shape[1] as number;
-  const hd = width / heads;
-  const src = y.dataSync() as Float32Array;
-  const out: tf.Tensor2D[] = [];
-  for (let b = 0; b < batch; b++)
-    for (let h = 0; h < heads; h++) {
-      const a = new Float32Array(t * hd);
-      for (let i = 0; i < t; i++) {
-        const row = (b * t + i) * width + h * hd;
-        for (let j = 0; j < hd; j++) a[i * hd + j] = src[row + j] as number;
-      }
-      out.push(tf.tensor2d(a, [t, hd]));
-    }
-  return out;
+/** Keys and values of qkv [b*t, 3d] as per-(sequence, head) slices [t, hd]. */
+export function splitHeads(
+  qkv: tf.Tensor2D,
+  batch: number,
+  t: number,
+  heads: number,
+): { k: tf.Tensor2D[]; v: tf.Tensor2D[] } {
+  const d = qkv.shape[1] / 3;
+  const hd = d / heads;
+  const src = qkv.dataSync() as Float32Array;
+  return {
+    k: sliceHeads(src, 3 * d, d, batch, t, heads, hd, false),
+    v: sliceHeads(src, 3 * d, 2 * d, batch, t, heads, hd, false),
+  };
 }
 
 /**
  * Causal multi-head self-attention from the fused projection qkv [b*t, 3d] (columns: q | k | v,
  * each split into heads) to the merged heads [b*t, d], before the output projection. Forward and
- * backward loop over the b*h slices with 2-D matmuls and explicit transposes.
+ * backward loop over the b*h slices with plain 2-D matmuls only; every transposed operand is
+ * built transposed by the JS slicing, and the softmax backward uses rowsum(dP * P) = dO . O
+ * (computed in JS) instead of a [t, t] reduction.
  */
 export function causalSelfAttention(qkv: tf.Tensor2D, batch: number, t: number, heads: number): tf.Tensor2D {
   const d = qkv.shape[1] / 3;
@@ -269,39 +266,58 @@ export function causalSelfAttention(qkv: tf.Tensor2D, batch: number, t: number, 
   const n = batch * heads;
   const scale = 1 / Math.sqrt(hd);
   const f = tf.customGrad((a: Arg, save: Arg) => {
-    const { q, k: kT, v } = splitHeads(a as tf.Tensor2D, batch, t, heads, true);
+    const src = (a as tf.Tensor).dataSync() as Float32Array;
+    const q = sliceHeads(src, 3 * d, 0, batch, t, heads, hd, false, scale);
+    const kT = sliceHeads(src, 3 * d, d, batch, t, heads, hd, true);
+    const v = sliceHeads(src, 3 * d, 2 * d, batch, t, heads, hd, false);
     const mask = tf.tensor2d(causalMaskValues(t), [t, t]);
     const probs: tf.Tensor2D[] = [];
     const outs: tf.Tensor[] = [];
     for (let i = 0; i < n; i++) {
-      const sc = tf.add(tf.mul(tf.matMul(q[i] as tf.Tensor2D, kT[i] as tf.Tensor2D), scale), mask);
-      const p = tf.softmax(sc) as tf.Tensor2D;
+      const p = tf.softmax(tf.add(tf.matMul(q[i] as tf.Tensor2D, kT[i] as tf.Tensor2D), mask)) as tf.Tensor2D;
       probs.push(p);
       outs.push(tf.matMul(p, v[i] as tf.Tensor2D));
     }
-    (save as GradSave)([a as tf.Tensor, ...probs]);
+    const merged = new Float32Array(batch * t * d);
+    gatherHeads(outs, merged, d, 0, t, heads, hd, false);
+    const value = tf.tensor2d(merged, [batch * t, d]);
+    (save as GradSave)([a as tf.Tensor, value, ...probs]);
     return {
-      value: tf.tensor2d(mergeHeads(outs, batch, t, heads), [batch * t, d]),
+      value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sqkv, ...sp] = saved as [tf.Tensor2D, ...tf.Tensor2D[]];
-        const { q: qs, k: ks, v: vs } = splitHeads(sqkv, batch, t, heads, false);
-        const dOs = splitMerged(dy, batch, t, heads);
+        const [sqkv, sout, ...sp] = saved as [tf.Tensor2D, tf.Tensor2D, ...tf.Tensor2D[]];
+        const qkvData = sqkv.dataSync() as Float32Array;
+        const o = sout.dataSync() as Float32Array;
+        const g = dy.dataSync() as Float32Array;
+        const kS = sliceHeads(qkvData, 3 * d, d, batch, t, heads, hd, false, scale);
+        const qTS = sliceHeads(qkvData, 3 * d, 0, batch, t, heads, hd, true, scale);
+        const vT = sliceHeads(qkvData, 3 * d, 2 * d, batch, t, heads, hd, true);
+        const dO = sliceHeads(g, d, 0, batch, t, heads, hd, false);
+        const dOT = sliceHeads(g, d, 0, batch, t, heads, hd, true);
         const dQs: tf.Tensor[] = [];
-        const dKs: tf.Tensor[] = [];
-        const dVs: tf.Tensor[] = [];
+        const dKTs: tf.Tensor[] = [];
+        const dVTs: tf.Tensor[] = [];
+        const rowDot = new Float32Array(t);
         for (let i = 0; i < n; i++) {
+          const b = Math.floor(i / heads);
+          const h = i % heads;
+          for (let r = 0; r < t; r++) {
+            const off = (b * t + r) * d + h * hd;
+            let s = 0;
+            for (let j = 0; j < hd; j++) s += g[off + j]! * o[off + j]!;
+            rowDot[r] = s;
+          }
           const p = sp[i] as tf.Tensor2D;
-          const dO = dOs[i] as tf.Tensor2D;
-          const dP = tf.matMul(dO, tf.transpose(vs[i] as tf.Tensor2D));
-          dVs.push(tf.matMul(tf.transpose(p), dO));
-          const dS = tf.mul(tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))), scale) as tf.Tensor2D;
-          dQs.push(tf.matMul(dS, ks[i] as tf.Tensor2D));
-          dKs.push(tf.matMul(tf.transpose(dS), qs[i] as tf.Tensor2D));
+          const dP = tf.matMul(dO[i] as tf.Tensor2D, vT[i] as tf.Tensor2D);
+          dVTs.push(tf.matMul(dOT[i] as tf.Tensor2D, p));
+          const dS = tf.mul(p, tf.sub(dP, tf.tensor2d(rowDot, [t, 1]))) as tf.Tensor2D;
+          dQs.push(tf.matMul(dS, kS[i] as tf.Tensor2D));
+          dKTs.push(tf.matMul(qTS[i] as tf.Tensor2D, dS));
         }
         const out = new Float32Array(batch * t * 3 * d);
-        mergeHeads(dQs, batch, t, heads, out, 3 * d, 0);
-        mergeHeads(dKs, batch, t, heads, out, 3 * d, d);
-        mergeHeads(dVs, batch, t, heads, out, 3 * d, 2 * d);
+        gatherHeads(dQs, out, 3 * d, 0, t, heads, hd, false);
+        gatherHeads(dKTs, out, 3 * d, d, t, heads, hd, true);
+        gatherHeads(dVTs, out, 3 * d, 2 * d, t, heads, hd, true);
         return [tf.tensor2d(out, [batch * t, 3 * d])];
       },
     };
@@ -309,22 +325,26 @@ export function causalSelfAttention(qkv: tf.Tensor2D, batch: number, t: number, 
   return f(qkv);
 }
 
-/** Log-probability of each target under logits [m, vocab] -> [m]; gradient onehot - softmax. */
+/**
+ * Log-probability of each target under logits [m, vocab] -> [m]. The forward keeps the softmax
+ * and the one-hot targets, so the backward (dy * (onehot - softmax)) needs no second exp.
+ */
 export function targetLogprobs(logits: tf.Tensor2D, targets: Int32Array): tf.Tensor1D {
   const vocab = logits.shape[1];
   const f = tf.customGrad((a: Arg, save: Arg) => {
     const x = a as tf.Tensor2D;
-    const idx = tf.tensor1d(targets, 'int32');
-    const onehot = oneHotF32(idx, vocab);
-    const lse = tf.logSumExp(x, -1);
-    (save as GradSave)([x, lse]);
+    const onehot = oneHotF32(tf.tensor1d(targets, 'int32'), vocab);
+    const max = tf.max(x, -1, true);
+    const e = tf.exp(tf.sub(x, max));
+    const sum = tf.sum(e, -1, true);
+    const probs = tf.div(e, sum);
+    (save as GradSave)([onehot, probs]);
+    const picked = tf.sum(tf.mul(x, onehot), -1);
     return {
-      value: tf.sub(tf.sum(tf.mul(x, onehot), -1), lse) as tf.Tensor1D,
+      value: tf.sub(picked, tf.reshape(tf.add(max, tf.log(sum)), [x.shape[0]])) as tf.Tensor1D,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, slse] = saved as [tf.Tensor2D, tf.Tensor1D];
-        const probs = tf.exp(tf.sub(sx, tf.expandDims(slse, -1)));
-        const oh = oneHotF32(tf.tensor1d(targets, 'int32'), vocab);
-        return [tf.mul(tf.expandDims(dy, -1), tf.sub(oh, probs))];
+        const [oh, pr] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return [tf.mul(tf.expandDims(dy, -1), tf.sub(oh, pr))];
       },
     };
   }) as (a: tf.Tensor) => tf.Tensor1D;

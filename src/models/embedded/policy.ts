@@ -23,7 +23,7 @@ import type {
 import type { GptModel } from './gpt.ts';
 import { type CacheRow, copyRow, decodeStep, prefill, readDecodeTables } from './kv-cache.ts';
 import { targetLogprobs } from './ops.ts';
-import { logSoftmaxAt, sampleToken } from './sampling.ts';
+import { sampleWithLogprob } from './sampling.ts';
 import type { Tokenizer } from './tokenizer.ts';
 
 export interface EmbeddedPolicyOptions {
@@ -189,13 +189,20 @@ export class EmbeddedPolicy implements Policy {
           const fed: RowState[] = [];
           const tokens: number[] = [];
           for (const row of active) {
-            const id = sampleToken(row.next, 0, this.tokenizer.vocabSize, row, row.rng);
+            const { id, logprob } = sampleWithLogprob(
+              row.next,
+              0,
+              vocab,
+              this.tokenizer.vocabSize,
+              row,
+              row.rng,
+            );
             if (id === eot) {
               row.finish = 'stop';
               continue;
             }
             row.ids.push(id);
-            row.logprobs.push(logSoftmaxAt(row.next, 0, vocab, id));
+            row.logprobs.push(logprob);
             if (row.stop.length > 0 && this.hitsStop(row)) row.finish = 'stop';
             else if (row.ids.length >= row.maxTokens || row.cache.length >= row.cache.capacity)
               row.finish = 'length';

@@ -1,7 +1,7 @@
 /**
  * Choosing the next token from logits: temperature, nucleus (top-p) truncation, greedy at
  * temperature 0. The log-prob reported for a token is the model's own (temperature 1, untruncated)
- * log-softmax, the same quantity `score()` returns.
+ * log-softmax over the whole vocabulary, the same quantity `score()` returns.
  */
 import type { Rng } from '../../core/rng.ts';
 
@@ -13,62 +13,88 @@ export interface SamplingParams {
 /** log-softmax of logits[offset, offset + n) at index `id`. */
 export function logSoftmaxAt(logits: Float32Array, offset: number, n: number, id: number): number {
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) max = Math.max(max, logits[offset + i] as number);
+  for (let i = 0; i < n; i++) if (logits[offset + i]! > max) max = logits[offset + i]!;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += Math.exp((logits[offset + i] as number) - max);
-  return (logits[offset + id] as number) - max - Math.log(sum);
+  for (let i = 0; i < n; i++) sum += Math.exp(logits[offset + i]! - max);
+  return logits[offset + id]! - max - Math.log(sum);
 }
 
-/** Sample a token id from logits[offset, offset + n). */
-export function sampleToken(
+/**
+ * Sample a token among the first `n` ids of logits[offset, offset + vocab) and return it with its
+ * log-prob under the full softmax (one pass of exponentials when temperature is 1).
+ */
+export function sampleWithLogprob(
+  logits: Float32Array,
+  offset: number,
+  vocab: number,
+  n: number,
+  params: SamplingParams,
+  rng: Rng,
+): { id: number; logprob: number } {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < vocab; i++) if (logits[offset + i]! > max) max = logits[offset + i]!;
+  const exps = new Float64Array(vocab);
+  let sumAll = 0;
+  for (let i = 0; i < vocab; i++) {
+    const e = Math.exp(logits[offset + i]! - max);
+    exps[i] = e;
+    sumAll += e;
+  }
+  const logZ = max + Math.log(sumAll);
+  const id = chooseToken(logits, offset, n, params, rng, params.temperature === 1 ? exps : undefined);
+  return { id, logprob: logits[offset + id]! - logZ };
+}
+
+function chooseToken(
   logits: Float32Array,
   offset: number,
   n: number,
   params: SamplingParams,
   rng: Rng,
+  unitExps: Float64Array | undefined,
 ): number {
-  const get = (i: number): number => logits[offset + i] as number;
   if (params.temperature <= 0) {
     let best = 0;
-    for (let i = 1; i < n; i++) if (get(i) > get(best)) best = i;
+    for (let i = 1; i < n; i++) if (logits[offset + i]! > logits[offset + best]!) best = i;
     return best;
   }
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) max = Math.max(max, get(i));
-  const probs = new Float64Array(n);
+  let probs: Float64Array;
   let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const p = Math.exp((get(i) - max) / params.temperature);
-    probs[i] = p;
-    sum += p;
+  if (unitExps) {
+    probs = unitExps;
+    for (let i = 0; i < n; i++) sum += probs[i]!;
+  } else {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) if (logits[offset + i]! > max) max = logits[offset + i]!;
+    probs = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = Math.exp((logits[offset + i]! - max) / params.temperature);
+      probs[i] = p;
+      sum += p;
+    }
   }
-  let candidates: number[] | undefined;
-  let total = sum;
   if (params.topP < 1) {
-    const order = Array.from({ length: n }, (_, i) => i).sort(
-      (a, b) => (probs[b] as number) - (probs[a] as number) || a - b,
-    );
-    candidates = [];
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => probs[b]! - probs[a]! || a - b);
+    const candidates: number[] = [];
     let acc = 0;
     for (const i of order) {
       candidates.push(i);
-      acc += probs[i] as number;
+      acc += probs[i]!;
       if (acc >= params.topP * sum) break;
     }
-    total = acc;
-  }
-  const u = rng.next() * total;
-  let acc = 0;
-  if (candidates) {
+    const u = rng.next() * acc;
+    let c = 0;
     for (const i of candidates) {
-      acc += probs[i] as number;
-      if (u < acc) return i;
+      c += probs[i]!;
+      if (u < c) return i;
     }
     return candidates[candidates.length - 1] as number;
   }
+  const u = rng.next() * sum;
+  let acc = 0;
   let last = 0;
   for (let i = 0; i < n; i++) {
-    const p = probs[i] as number;
+    const p = probs[i]!;
     if (p > 0) last = i;
     acc += p;
     if (u < acc) return i;
