@@ -1,5 +1,5 @@
-import { anyCweMatches } from '../analyzers/cwe.ts';
 import { createAnalyzer } from '../analyzers/analyzer.ts';
+import { anyCweMatches } from '../analyzers/cwe.ts';
 import { buildCorpus, buildSuite, getSplits } from '../benchmarks/builtin/index.ts';
 import { createRng } from '../core/rng.ts';
 import { createOracle } from '../oracle/index.ts';
@@ -7,7 +7,7 @@ import type { RunResults } from '../spec/results.ts';
 import type { RunConfig } from '../spec/run-config.ts';
 import type { Task } from '../spec/task.ts';
 import { RunDir } from '../store/run-dir.ts';
-import { createEmbeddedBackend } from './embedded-backend.ts';
+import { baseCheckpointDir, baseKey, createEmbeddedBackend } from './embedded-backend.ts';
 import { type ExperimentData, type ProgressEvent, runExperiment } from './experiment.ts';
 
 /**
@@ -81,6 +81,8 @@ export async function runBuiltinExperiment(input: {
   config: RunConfig;
   runDir: string;
   cacheDir: string;
+  /** Base checkpoints shipped with the project, used when their key matches the configuration. */
+  shippedDirs?: string[];
   versions: Record<string, string>;
   onProgress?: (e: ProgressEvent) => void;
   onLog?: (line: string) => void;
@@ -116,6 +118,7 @@ export async function runBuiltinExperiment(input: {
       config,
       corpus: () => builtinCorpus(config),
       cacheDir: input.cacheDir,
+      ...(input.shippedDirs ? { shippedDirs: input.shippedDirs } : {}),
       ...(input.onLog ? { onLog: input.onLog } : {}),
     });
     return await runExperiment({
@@ -137,4 +140,26 @@ export async function runBuiltinExperiment(input: {
   } finally {
     await oracle.close();
   }
+}
+
+/** Pretrains (or finds) the base model of a configuration and returns where its checkpoint is. */
+export async function pretrainBuiltinBase(input: {
+  config: RunConfig;
+  cacheDir: string;
+  shippedDirs?: string[];
+  onProgress?: (e: ProgressEvent) => void;
+  onLog?: (line: string) => void;
+}): Promise<{ checkpoint: string; key: string; documents: number }> {
+  const corpus = builtinCorpus(input.config);
+  const backend = createEmbeddedBackend({
+    config: input.config,
+    corpus: () => corpus,
+    cacheDir: input.cacheDir,
+    ...(input.shippedDirs ? { shippedDirs: input.shippedDirs } : {}),
+    ...(input.onLog ? { onLog: input.onLog } : {}),
+  });
+  const model = await backend.base((phase, done, total) => input.onProgress?.({ phase, done, total }));
+  model.dispose();
+  const key = baseKey(input.config, corpus);
+  return { checkpoint: baseCheckpointDir(input.cacheDir, key), key, documents: corpus.length };
 }

@@ -45,6 +45,11 @@ export function baseKey(config: RunConfig, corpus: readonly string[]): string {
   return contentKey({ base: config.base, corpus: contentKey(corpus) });
 }
 
+/** Where the base model of a key is cached. */
+export function baseCheckpointDir(cacheDir: string, key: string): string {
+  return join(cacheDir, `base-${key.slice(0, 16)}`, 'final');
+}
+
 /**
  * The embedded default as a TrainingBackend: a GPT on tfjs-wasm, pretrained on the built-in
  * corpus once per configuration (cached under `cacheDir/base-<key>`, resumable), then trained by
@@ -55,6 +60,8 @@ export function createEmbeddedBackend(input: {
   /** The pretraining corpus (computed only when the base has to be trained). */
   corpus: () => string[];
   cacheDir: string;
+  /** Checkpoints shipped with the project (e.g. `models/`), used when their base key matches. */
+  shippedDirs?: string[];
   onLog?: (line: string) => void;
 }): TrainingBackend<EmbeddedModel> {
   const { config } = input;
@@ -64,8 +71,18 @@ export function createEmbeddedBackend(input: {
     async base(onProgress) {
       await useBackend('wasm');
       const corpus = input.corpus();
-      const dir = join(input.cacheDir, `base-${baseKey(config, corpus).slice(0, 16)}`);
-      const final = join(dir, 'final');
+      const key = baseKey(config, corpus);
+      for (const shipped of input.shippedDirs ?? []) {
+        if (!existsSync(join(shipped, 'config.json'))) continue;
+        const ckpt = await loadCheckpoint(shipped);
+        if ((ckpt.extra as { baseKey?: string } | null)?.baseKey === key) {
+          input.onLog?.(`base model: shipped at ${shipped}`);
+          return wrap(ckpt.model, ckpt.tokenizer);
+        }
+        ckpt.model.dispose();
+      }
+      const final = baseCheckpointDir(input.cacheDir, key);
+      const dir = join(final, '..');
       if (existsSync(join(final, 'config.json'))) {
         const { model, tokenizer } = await loadCheckpoint(final);
         input.onLog?.(`base model: cached at ${final}`);
@@ -107,7 +124,11 @@ export function createEmbeddedBackend(input: {
           onStep: (r) => onProgress?.('pretrain', r.step, r.totalSteps),
         },
       );
-      await saveCheckpoint(final, model, tokenizer, { corpusDocuments: corpus.length });
+      await saveCheckpoint(final, model, tokenizer, {
+        baseKey: key,
+        corpusDocuments: corpus.length,
+        preset: config.preset,
+      });
       return wrap(model, tokenizer);
     },
     async clone(m) {

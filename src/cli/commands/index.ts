@@ -6,6 +6,7 @@ import type { CommandDef } from 'citty';
  * Add one line here per command.
  */
 export const commands: Record<string, () => Promise<CommandDef>> = {
+  pretrain: () => import('./pretrain.ts').then((m) => m.default as CommandDef),
   run: () => import('./run.ts').then((m) => m.default as CommandDef),
   doctor: () => import('./doctor.ts').then((m) => m.default as CommandDef),
   judge: () => import('./judge.ts').then((m) => m.default as CommandDef),

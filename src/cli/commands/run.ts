@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
 import { runBuiltinExperiment } from '../../pipelines/builtin-experiment.ts';
 import { getPreset, PRESETS } from '../../pipelines/presets.ts';
@@ -57,6 +58,11 @@ export function applyOverrides(
   return c;
 }
 
+/** Where checkpoints shipped with the project live (`models/` at the repository root). */
+export function shippedModelsDir(): string {
+  return fileURLToPath(new URL('../../../models', import.meta.url));
+}
+
 function versions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   const v = (p: string) => {
@@ -109,6 +115,7 @@ export default defineCommand({
       config,
       runDir,
       cacheDir: resolve(args['cache-dir']),
+      shippedDirs: [join(shippedModelsDir(), `base-${config.preset}`)],
       versions: versions(),
       onProgress: (e) => progress.update(e),
       onLog: log,

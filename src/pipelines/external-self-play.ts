@@ -1,0 +1,434 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createAnalyzer } from '../analyzers/analyzer.ts';
+import { anyCweMatches } from '../analyzers/cwe.ts';
+import { buildSuite, getSplits } from '../benchmarks/builtin/index.ts';
+import { ensureCwevalNodeModules } from '../benchmarks/cweval/cweval-setup.ts';
+import { loadCweval, resolveBenchmarksDir } from '../benchmarks/cweval/load-cweval.ts';
+import { registerCweval } from '../benchmarks/cweval/register-cweval.ts';
+import { createRng, hashString } from '../core/rng.ts';
+import { createOpenAIPolicy, type FetchLike } from '../models/openai/openai-policy.ts';
+import { createOracle } from '../oracle/index.ts';
+import { TspError } from '../spec/errors.ts';
+import type { Language } from '../spec/language.ts';
+import { parseOrThrow } from '../spec/parse.ts';
+import type { RunConfig } from '../spec/run-config.ts';
+import { Task } from '../spec/task.ts';
+import type { Pair, TreeNode } from '../spec/tree.ts';
+import { contentKey } from '../store/keyed-cache.ts';
+import { RunDir } from '../store/run-dir.ts';
+import type { ExportFormat, ExportVariant } from '../training/export/export-pairs.ts';
+import {
+  type ExternalRoundOutput,
+  type ExternalRoundRecord,
+  loadLoraAdapter,
+  type PolicyTarget,
+  runExternalSelfPlay,
+  type SwitchMode,
+} from '../training/export/external-trainer.ts';
+import { limitTasks } from './builtin-experiment.ts';
+import { createCachedJudge, judgeKey } from './judging.ts';
+import { buildSpinPairs } from './spin-round.ts';
+import { buildTrees, type RoundContext } from './tsp-round.ts';
+
+/**
+ * `tsp train --external`: the self-play loop against a real model over HTTP. Each round runs the
+ * engine's tree search (or SPIN pairs) with an OpenAI-compatible policy on the current endpoint and
+ * model, judges every branch with the sandbox oracle and the static analyzer, keeps the trees and
+ * pairs, exports the verified pairs, runs the user's trainer command, and switches the policy to
+ * what it produced (a LoRA adapter loaded into the server, or the endpoint the trainer wrote).
+ *
+ * The work directory is a `RunDir`: generations and verdicts are cached there, so an interrupted
+ * round run again replays them instead of sampling and judging again, and `rounds.jsonl` holds the
+ * rounds that finished (a resumed loop starts after them).
+ */
+
+export type ExternalMethod = 'tsp' | 'spin';
+
+export interface ExternalTrainingInput {
+  workDir: string;
+  rounds: number;
+  trainerCommand: string;
+  /** Base URL including `/v1`, e.g. `http://127.0.0.1:8000/v1`. */
+  endpoint: string;
+  model: string;
+  /** Checkpoint / weights of the initial model, passed to the trainer as `{model}`. */
+  modelPath?: string;
+  apiKey?: string;
+  /** Requests in flight to the endpoint (default 4). */
+  concurrency?: number;
+  switchMode: SwitchMode;
+  format: ExportFormat;
+  variants?: ExportVariant[];
+  method: ExternalMethod;
+  /** Tree / SPIN settings, suite size and oracle slots come from the preset. */
+  config: RunConfig;
+  /** `builtin:train` (default), `builtin:eval`, `builtin:unseen-cwe`, `cweval`, or a task JSONL file. */
+  tasks: string;
+  /** At most this many tasks (0 = all; default: the preset's train-task limit for builtin tasks). */
+  maxTasks?: number;
+  languages?: Language[];
+  seed?: number;
+  /** Generation requests per policy call (and per cache entry). */
+  chunkSize?: number;
+  trainerTimeoutMs?: number;
+  versions?: Record<string, string>;
+  fetch?: FetchLike;
+  onLog?: (line: string) => void;
+  onProgress?: (e: { phase: string; done: number; total: number }) => void;
+}
+
+/** What the tree search of one round found, kept in the round's record. */
+export interface ExternalRoundStats {
+  [key: string]: unknown;
+  method: ExternalMethod;
+  /** The policy that generated: model name and the OpenAI policy id (model@endpoint). */
+  model: string;
+  policyId: string;
+  tasks: number;
+  criticalNodes: number;
+  criticalBy: Record<string, number>;
+  pairs: number;
+  verifiedPairs: number;
+  generatedTokens: number;
+  /** Distinct programs judged in the round (cached or not). */
+  judged: number;
+  /** Generation chunks sampled from the endpoint vs replayed from the work directory's cache. */
+  sampledChunks: number;
+  replayedChunks: number;
+  /** Verdicts computed by the oracle in this invocation (the rest came from the cache). */
+  oracleRuns: number;
+}
+
+export interface ExternalTrainingResult {
+  workDir: string;
+  resumed: boolean;
+  tasks: number;
+  /** Every finished round, including those of earlier invocations. */
+  rounds: ExternalRoundRecord[];
+  /** Rounds finished before this invocation started. */
+  previousRounds: number;
+  /** The policy after the last finished round. */
+  policy: PolicyTarget;
+  /** Set when the loop stopped before `rounds` (a round had no verified pair to train on). */
+  stoppedAt?: { round: number; reason: string };
+}
+
+/** Loads the tasks to train on from a spec (`builtin:<split>`, `cweval`, or a task JSONL path). */
+export async function loadTrainingTasks(
+  spec: string,
+  options: {
+    config: RunConfig;
+    maxTasks?: number;
+    languages?: Language[];
+    onLog?: (line: string) => void;
+  },
+): Promise<Task[]> {
+  const { config } = options;
+  let tasks: Task[];
+  let defaultMax = 0;
+  if (spec.startsWith('builtin')) {
+    const split = spec.split(':')[1] ?? 'train';
+    const suite = buildSuite({
+      seed: config.suite.seed,
+      variantsPerFamily: { train: config.suite.trainVariants, eval: config.suite.evalVariants },
+    });
+    const std = getSplits(suite, 'standard');
+    const splits: Record<string, Task[]> = { train: std.train, eval: std.eval, 'unseen-cwe': std.unseenCwe };
+    const list = splits[split];
+    if (!list)
+      throw new TspError('invalid-input', `unknown built-in split '${split}'`, {
+        hint: `use builtin:${Object.keys(splits).join(', builtin:')}`,
+      });
+    tasks = list;
+    defaultMax = split === 'train' ? config.suite.maxTrainTasks : config.suite.maxEvalTasks;
+  } else if (spec === 'cweval') {
+    const dir = join(resolveBenchmarksDir(), 'CWEval');
+    const nodeModulesDir = await ensureCwevalNodeModules(undefined, options.onLog);
+    registerCweval({ cwevalDir: dir, nodeModulesDir });
+    tasks = await loadCweval(dir);
+  } else {
+    tasks = await readTaskFile(spec);
+  }
+  if (options.languages) {
+    const langs = options.languages;
+    tasks = tasks.filter((t) => langs.includes(t.language));
+  }
+  tasks = limitTasks(tasks, options.maxTasks ?? defaultMax, config.suite.seed);
+  if (tasks.length === 0)
+    throw new TspError('invalid-input', `no tasks to train on from '${spec}'`, {
+      hint: 'check --tasks and --languages',
+    });
+  return tasks;
+}
+
+async function readTaskFile(file: string): Promise<Task[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new TspError('not-found', `cannot read tasks file ${file}`, {
+      hint: 'give builtin:train, cweval, or a task JSONL (e.g. from `tsp suite export`)',
+      cause: e,
+    });
+  }
+  return text
+    .split('\n')
+    .flatMap((line, i) => {
+      if (!line.trim()) return [];
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        throw new TspError('invalid-input', `${file}:${i + 1}: not valid JSON`);
+      }
+      return [parseOrThrow(Task, value, `task at ${file}:${i + 1}`)];
+    });
+}
+
+/** The models an endpoint serves (`GET /models`), or undefined when it does not list them. */
+export async function listServedModels(
+  baseUrl: string,
+  options: { fetch?: FetchLike; apiKey?: string; timeoutMs?: number } = {},
+): Promise<string[] | undefined> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/models`;
+  const fetchFn = options.fetch ?? ((i: string, o: RequestInit) => fetch(i, o));
+  let res: Response;
+  try {
+    res = await fetchFn(url, {
+      method: 'GET',
+      headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
+      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+    });
+  } catch (e) {
+    throw new TspError(
+      'backend-error',
+      `cannot reach the endpoint ${baseUrl}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`,
+      {
+        hint: 'start the server first (e.g. `vllm serve <model>` or `tsp serve --model <checkpoint>`) and pass its base URL with /v1, e.g. --endpoint http://127.0.0.1:8000/v1',
+        retryable: true,
+        cause: e,
+      },
+    );
+  }
+  if (!res.ok) return undefined;
+  try {
+    const body = (await res.json()) as { data?: { id?: unknown }[] };
+    if (!Array.isArray(body.data)) return undefined;
+    return body.data.flatMap((m) => (typeof m.id === 'string' ? [m.id] : []));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks that the endpoint answers and serves the model. A LoRA adapter of a finished round that
+ * the server no longer has (it was restarted) is loaded again from its folder.
+ */
+export async function ensurePolicyServed(
+  target: PolicyTarget,
+  options: { fetch?: FetchLike; apiKey?: string; reloadAdapter?: boolean; onLog?: (line: string) => void },
+): Promise<void> {
+  const served = await listServedModels(target.baseUrl, options);
+  if (!served || served.includes(target.model)) return;
+  if (options.reloadAdapter && target.modelPath) {
+    options.onLog?.(`${target.model} is not loaded at ${target.baseUrl}; loading it again from ${target.modelPath}`);
+    await loadLoraAdapter(target.baseUrl, target.model, target.modelPath, options.fetch);
+    return;
+  }
+  throw new TspError('not-found', `the endpoint ${target.baseUrl} does not serve the model '${target.model}'`, {
+    hint: `it serves: ${served.join(', ') || '(nothing)'}; pass one of them with --model`,
+  });
+}
+
+/** Identifies the weights behind a target, for the generation cache. */
+function modelKeyOf(target: PolicyTarget): string {
+  return `external:${target.model}${target.modelPath ? `@${target.modelPath}` : ''}`;
+}
+
+/** The whole loop; see the module comment. */
+export async function runExternalTraining(input: ExternalTrainingInput): Promise<ExternalTrainingResult> {
+  const log = input.onLog ?? (() => {});
+  const { config } = input;
+  const seed = input.seed ?? config.seeds[0] ?? 1;
+  const tasks = await loadTrainingTasks(input.tasks, {
+    config,
+    ...(input.maxTasks !== undefined ? { maxTasks: input.maxTasks } : {}),
+    ...(input.languages ? { languages: input.languages } : {}),
+    onLog: log,
+  });
+  // What decides the results; the trainer command, the number of rounds and the endpoint's
+  // address may change when a run is resumed.
+  const identity = {
+    kind: 'external-self-play',
+    method: input.method,
+    model: input.model,
+    modelPath: input.modelPath ?? null,
+    switch: input.switchMode,
+    format: input.format,
+    seed,
+    tasks: input.tasks,
+    taskIds: contentKey(tasks.map((t) => t.id)),
+    search: input.method === 'spin' ? config.spin : config.tree,
+    chunkSize: input.chunkSize ?? 32,
+  };
+  const runDir = new RunDir(input.workDir, identity, input.versions ?? { node: process.version });
+  runDir.writeJsonl('tasks.jsonl', tasks);
+  const previous = runDir.records<ExternalRoundRecord>('rounds');
+  if (runDir.resumed)
+    log(
+      `resuming ${runDir.path}: ${previous.length} round(s) finished, ${runDir.genCache.size} generation chunks and ${runDir.verdictCache.size} verdicts cached`,
+    );
+  log(`${tasks.length} tasks (${input.tasks}), method ${input.method}, preset ${config.preset}`);
+
+  const initial: PolicyTarget = { baseUrl: input.endpoint, model: input.model, ...(input.modelPath ? { modelPath: input.modelPath } : {}) };
+  const last = previous[previous.length - 1];
+  // With adapters the next policy lives on the --endpoint server, wherever it listens now.
+  const start: PolicyTarget = last
+    ? input.switchMode === 'lora'
+      ? { ...last.next, baseUrl: input.endpoint }
+      : last.next
+    : initial;
+  const fetchOpts = {
+    ...(input.fetch ? { fetch: input.fetch } : {}),
+    ...(input.apiKey ? { apiKey: input.apiKey } : {}),
+  };
+  if (previous.length < input.rounds)
+    await ensurePolicyServed(start, { ...fetchOpts, reloadAdapter: input.switchMode === 'lora' && Boolean(last), onLog: log });
+
+  const makePolicy = (t: PolicyTarget) =>
+    createOpenAIPolicy({
+      endpoints: [
+        {
+          baseUrl: t.baseUrl,
+          model: t.model,
+          ...(input.apiKey ? { apiKey: input.apiKey } : {}),
+          ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+        },
+      ],
+      ...(input.fetch ? { fetch: input.fetch } : {}),
+      // The engine's generations do not need log-probs.
+      logprobs: false,
+    });
+
+  const analyzer = await createAnalyzer();
+  const oracle = await createOracle({
+    ...(config.slots > 0 ? { slots: config.slots } : {}),
+    staticAnalyzer: analyzer,
+    staticCounts: config.staticCounts,
+  });
+  const judge = createCachedJudge(
+    (items) =>
+      oracle.judgeMany(
+        items.map((i) => ({
+          task: i.task,
+          sample: { taskId: i.task.id, code: i.code, ...(i.sampleId ? { sampleId: i.sampleId } : {}) },
+        })),
+      ),
+    runDir.verdictCache,
+  );
+
+  const runRound = async (
+    policy: ReturnType<typeof makePolicy>,
+    round: number,
+    target: PolicyTarget,
+  ): Promise<ExternalRoundOutput> => {
+    const seen = new Set<string>();
+    const missesBefore = runDir.genCache.misses;
+    const hitsBefore = runDir.genCache.hits;
+    const judgedBefore = judge.judged();
+    const ctx: RoundContext = {
+      policy,
+      modelKey: modelKeyOf(target),
+      judge: (items) => {
+        for (const i of items) seen.add(judgeKey(i.task.id, i.code));
+        return judge(items);
+      },
+      genCache: runDir.genCache,
+      chunkSize: input.chunkSize ?? 32,
+      rng: createRng(hashString(`external:${seed}:round-${round}`)),
+      round,
+      relevantFinding: (task, f) => anyCweMatches(f.cwe, task.cwe),
+      onProgress: (phase, done, total) => input.onProgress?.({ phase: `round ${round}: ${phase}`, done, total }),
+    };
+    let pairs: Pair[];
+    let nodes: TreeNode[] = [];
+    let criticalNodes = 0;
+    const criticalBy: Record<string, number> = {};
+    let generatedTokens = 0;
+    if (input.method === 'spin') {
+      const res = await buildSpinPairs(
+        tasks,
+        { samples: config.spin.samples, maxPairsPerTask: config.spin.maxPairsPerTask, ...config.spin.sampling },
+        ctx,
+      );
+      pairs = res.flatMap((r) => r.pairs);
+      generatedTokens = res.reduce((a, r) => a + r.stats.generatedTokens, 0);
+    } else {
+      const trees = await buildTrees(tasks, { ...config.tree, ...config.tree.sampling }, ctx);
+      pairs = trees.flatMap((t) => t.pairs);
+      nodes = trees.flatMap((t) => t.nodes);
+      for (const t of trees) {
+        criticalNodes += t.stats.criticalNodes;
+        generatedTokens += t.stats.generatedTokens;
+        for (const [k, v] of Object.entries(t.stats.criticalBy)) criticalBy[k] = (criticalBy[k] ?? 0) + (v ?? 0);
+      }
+    }
+    runDir.writeJsonl(`pairs/round-${round}.jsonl`, pairs);
+    if (nodes.length) runDir.writeJsonl(`trees/round-${round}.jsonl`, nodes);
+    const stats: ExternalRoundStats = {
+      method: input.method,
+      model: target.model,
+      policyId: policy.id,
+      tasks: tasks.length,
+      criticalNodes,
+      criticalBy,
+      pairs: pairs.length,
+      verifiedPairs: pairs.filter((p) => p.chosenVerified && p.rejectedVerified).length,
+      generatedTokens,
+      judged: seen.size,
+      sampledChunks: runDir.genCache.misses - missesBefore,
+      replayedChunks: runDir.genCache.hits - hitsBefore,
+      oracleRuns: judge.judged() - judgedBefore,
+    };
+    log(
+      `round ${round}: ${stats.criticalNodes} critical nodes, ${stats.verifiedPairs} verified pairs, ${stats.judged} programs judged (${stats.oracleRuns} by the oracle now), ${stats.sampledChunks} generation chunks sampled, ${stats.replayedChunks} replayed`,
+    );
+    return { pairs, stats };
+  };
+
+  try {
+    const records = await runExternalSelfPlay({
+      rounds: input.rounds,
+      initial: start,
+      previous,
+      makePolicy,
+      runRound,
+      trainerCommand: input.trainerCommand,
+      switchMode: input.switchMode,
+      workDir: runDir.path,
+      format: input.format,
+      ...(input.variants ? { variants: input.variants } : {}),
+      ...(input.fetch ? { fetch: input.fetch } : {}),
+      ...(input.trainerTimeoutMs ? { trainerTimeoutMs: input.trainerTimeoutMs } : {}),
+      onLog: log,
+    });
+    const end = records[records.length - 1];
+    const result: ExternalTrainingResult = {
+      workDir: runDir.path,
+      resumed: runDir.resumed,
+      tasks: tasks.length,
+      rounds: records,
+      previousRounds: previous.length,
+      policy: end ? end.next : start,
+    };
+    if (records.length < input.rounds)
+      result.stoppedAt = {
+        round: records.length + 1,
+        reason: 'no verified pair to train on (the policy produced no secure-and-vulnerable branches)',
+      };
+    return result;
+  } finally {
+    await oracle.close();
+  }
+}
