@@ -203,6 +203,42 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     await second.close();
   });
 
+  it('shows hostile generated code as text: it never runs in the page', async () => {
+    const hostile = join(work, 'hostile');
+    await writeFixtureRun(hostile);
+    const file = join(hostile, 'trees', 'tsp-s1-r2.jsonl');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder inside hostile text, on purpose
+    const payload =
+      '# </script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> \u2028 ${1}\n';
+    const nodes = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; edgeText: string; prefix: string; id: string });
+    const leaf = nodes.find((n) => n.kind === 'leaf');
+    if (!leaf) throw new Error('fixture has no leaf');
+    leaf.edgeText += payload;
+    leaf.prefix += payload;
+    await writeFile(file, nodes.map((n) => `${JSON.stringify(n)}\n`).join(''));
+    for (const compress of ['never', 'always'] as const) {
+      const { htmlPath } = await writeReport(hostile, {
+        compress,
+        out: join(hostile, `report-${compress}.html`),
+      });
+      const { page, consoleErrors } = await open(htmlPath);
+      expect(consoleErrors).toEqual([]);
+      await page.locator('[data-testid=seed-select]').selectOption('1');
+      const task = leaf.id.split('/')[0] ?? '';
+      await page.locator('[data-testid=task-select]').selectOption(task);
+      await page.locator(`[data-testid=tree-node][data-node-id="${leaf.id}"]`).click();
+      expect(await page.locator('[data-testid=branch] .code').first().textContent()).toContain(
+        '</script><script>window.__pwned = 1</script>',
+      );
+      expect(await page.evaluate('window.__pwned')).toBeUndefined();
+      expect(await page.locator('img').count()).toBe(0);
+      await page.close();
+    }
+  });
+
   it('would notice a request to the network (the guard works)', async () => {
     const { page, blocked } = await open(reportPath);
     // A string expression: it runs in the page (this file is type-checked without DOM types).
