@@ -207,8 +207,8 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     const hostile = join(work, 'hostile');
     await writeFixtureRun(hostile);
     const file = join(hostile, 'trees', 'tsp-s1-r2.jsonl');
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder inside hostile text, on purpose
     const payload =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder inside hostile text, on purpose
       '# </script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> \u2028 ${1}\n';
     const nodes = (await readFile(file, 'utf8'))
       .trim()
