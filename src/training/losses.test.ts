@@ -154,6 +154,41 @@ describe('losses on a tiny model', () => {
     expect(compute('tsp')).toBeCloseTo(-logSigmoid(beta * segMargin), 4);
   });
 
+  it('computes logits only at weighted positions with the same values and gradients', () => {
+    const seq = encodeSupervised(tok, { prompt: 'x = input()\n', target: 'os.system(x)\n' }, 48);
+    const packed = packBatch([{ ids: seq.ids, planes: { weight: seq.weights } }]);
+    const vars = [...policyModel.params.values()];
+    const run = (only: boolean) => {
+      const { value: v, grads } = tf.variableGrads(
+        () =>
+          LOSSES.nll(
+            {
+              logps: batchLogprobs(policyModel, packed, only),
+              rows: packed.rows,
+              t: packed.t,
+              planes: packed.planes,
+            },
+            DEFAULT_LOSS_CONFIG,
+          ).loss,
+        vars,
+      );
+      const out = {
+        loss: v.dataSync()[0] as number,
+        g: vars.map((x) => Array.from((grads[x.name] as tf.Tensor).dataSync())),
+      };
+      tf.dispose([v, ...Object.values(grads)]);
+      return out;
+    };
+    const sel = run(true);
+    const full = run(false);
+    expect(sel.loss).toBeCloseTo(full.loss, 5);
+    sel.g.forEach((g, i) => {
+      g.forEach((x, j) => {
+        expect(Math.abs(x - (full.g[i]?.[j] as number))).toBeLessThan(1e-5);
+      });
+    });
+  });
+
   it('tokens with weight zero do not affect the loss or its gradients', () => {
     const seq = encodeSupervised(tok, { prompt: 'x = input()\n', target: 'os.system(x)\n' }, 48);
     const packed = packBatch([{ ids: seq.ids, planes: { weight: seq.weights } }]);

@@ -355,3 +355,42 @@ export function targetLogprobs(logits: tf.Tensor2D, targets: Int32Array): tf.Ten
 function oneHotF32(indices: tf.Tensor1D, depth: number): tf.Tensor2D {
   return tf.cast(tf.oneHot(indices, depth), 'float32') as tf.Tensor2D;
 }
+
+/**
+ * Rows `index` of x [n, d] -> [m, d]. The gradient scatter-adds rows in JS (wasm lacks the
+ * UnsortedSegmentSum kernel that tf.gather's gradient needs).
+ */
+export function selectRows(x: tf.Tensor2D, index: Int32Array): tf.Tensor2D {
+  const [n, d] = x.shape;
+  const f = tf.customGrad((a: Arg) => {
+    const idx = tf.tensor1d(index, 'int32');
+    const value = tf.gather(a as tf.Tensor2D, idx) as tf.Tensor2D;
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor) => {
+        const g = dy.dataSync() as Float32Array;
+        const out = new Float32Array(n * d);
+        for (let i = 0; i < index.length; i++) {
+          const dst = index[i]! * d;
+          for (let j = 0; j < d; j++) out[dst + j]! += g[i * d + j]!;
+        }
+        return [tf.tensor2d(out, [n, d])];
+      },
+    };
+  }) as (a: tf.Tensor) => tf.Tensor2D;
+  return f(x);
+}
+
+/** Place v [m] at positions `index` of a zero vector [n] (gradient: gather). */
+export function scatterToLength(v: tf.Tensor1D, index: Int32Array, n: number): tf.Tensor1D {
+  const f = tf.customGrad((a: Arg) => {
+    const src = (a as tf.Tensor).dataSync() as Float32Array;
+    const out = new Float32Array(n);
+    for (let i = 0; i < index.length; i++) out[index[i]!] = src[i]!;
+    return {
+      value: tf.tensor1d(out),
+      gradFunc: (dy: tf.Tensor) => [tf.gather(dy, tf.tensor1d(index, 'int32'))],
+    };
+  }) as (a: tf.Tensor) => tf.Tensor1D;
+  return f(v);
+}
