@@ -4,12 +4,18 @@
  * the page), trimmed to a byte budget with a note saying what was left out.
  */
 
-import { stat } from '../core/metrics.ts';
-import type { Evaluation, MethodName, RunResults, Stat, SummaryRow } from '../spec/results.ts';
+import type { MethodName, RunResults, SummaryRow } from '../spec/results.ts';
 import type { CriticalSource, Pair, TreeNode } from '../spec/tree.ts';
 import type { VerdictSummary } from '../spec/verdict.ts';
+import {
+  aggregateTreeStats,
+  buildCurves,
+  buildHeatmaps,
+  type Curve,
+  groupBy,
+  type Heatmap,
+} from './aggregate.ts';
 import { METHOD_LABEL, METHOD_ORDER, sortMethods } from './format.ts';
-import { aggregateTreeStats } from './markdown.ts';
 import {
   listRunDir,
   type ReportManifest,
@@ -22,27 +28,8 @@ import {
   type SetKey,
 } from './run-dir.ts';
 
-export type MetricKey = 'spr1' | 'pass1' | 'secure1' | 'vulnRate';
-export const METRIC_KEYS: readonly MetricKey[] = ['spr1', 'pass1', 'secure1', 'vulnRate'];
-
-export interface CurvePoint extends Stat {
-  round: number;
-}
-
-/** One line of a chart: a method's metric on a split after each round, spread over seeds. */
-export interface Curve {
-  split: string;
-  metric: MetricKey;
-  method: MethodName;
-  points: CurvePoint[];
-}
-
-/** Rows = methods at their last round, columns = CWEs or languages; cells = mean vuln. rate. */
-export interface Heatmap {
-  split: string;
-  columns: string[];
-  rows: { method: MethodName; round: number; cells: (number | null)[]; samples: (number | null)[] }[];
-}
+export type { Curve, CurvePoint, Heatmap, MetricKey } from './aggregate.ts';
+export { buildCurves, buildHeatmaps } from './aggregate.ts';
 
 /** A tree node, compact: the page rebuilds `prefix` as parent prefix + edge (or takes `x`). */
 export interface CompactNode {
@@ -137,73 +124,6 @@ export interface BuildReportOptions {
   /** Nodes kept per tree (critical nodes, their paths and children first). Default 400. */
   maxNodesPerTree?: number;
   onProgress?: (event: ProgressEvent) => void;
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const g = m.get(k);
-    if (g) g.push(it);
-    else m.set(k, [it]);
-  }
-  return m;
-}
-
-/** Per split, metric and method: the mean and spread over seeds after each round. */
-export function buildCurves(evaluations: readonly Evaluation[]): Curve[] {
-  const curves: Curve[] = [];
-  const bySplitMethod = groupBy(evaluations, (e) => `${e.split}\u0000${e.method}`);
-  for (const evs of bySplitMethod.values()) {
-    const first = evs[0] as Evaluation;
-    const byRound = [...groupBy(evs, (e) => String(e.round)).values()].sort(
-      (a, b) => (a[0] as Evaluation).round - (b[0] as Evaluation).round,
-    );
-    for (const metric of METRIC_KEYS) {
-      curves.push({
-        split: first.split,
-        metric,
-        method: first.method,
-        points: byRound.map((g) => ({
-          round: (g[0] as Evaluation).round,
-          ...stat(g.map((e) => e.overall[metric])),
-        })),
-      });
-    }
-  }
-  return sortMethods(curves);
-}
-
-/** Vulnerability rate per CWE or language of each method at its last evaluated round. */
-export function buildHeatmaps(evaluations: readonly Evaluation[], by: 'perCwe' | 'perLanguage'): Heatmap[] {
-  const out: Heatmap[] = [];
-  for (const [split, evs] of groupBy(evaluations, (e) => e.split)) {
-    const columns = [...new Set(evs.flatMap((e) => Object.keys(e[by])))].sort((a, b) =>
-      by === 'perCwe' ? Number(a.slice(4)) - Number(b.slice(4)) : a.localeCompare(b),
-    );
-    if (!columns.length) continue;
-    const methods = METHOD_ORDER.filter((m) => evs.some((e) => e.method === m));
-    const rows = methods.map((method) => {
-      const mine = evs.filter((e) => e.method === method);
-      const round = Math.max(...mine.map((e) => e.round));
-      const last = mine.filter((e) => e.round === round);
-      const cells = columns.map((c) => {
-        const ms = last
-          .map((e) => (e[by] as Record<string, Evaluation['overall'] | undefined>)[c])
-          .filter((m) => !!m);
-        return ms.length ? ms.reduce((a, m) => a + m.vulnRate, 0) / ms.length : null;
-      });
-      const samples = columns.map((c) => {
-        const ms = last
-          .map((e) => (e[by] as Record<string, Evaluation['overall'] | undefined>)[c])
-          .filter((m) => !!m);
-        return ms.length ? ms.reduce((a, m) => a + m.samples, 0) : null;
-      });
-      return { method, round, cells, samples };
-    });
-    out.push({ split, columns, rows });
-  }
-  return out;
 }
 
 function stringifyConfig(config: unknown): Record<string, string> | undefined {

@@ -78,6 +78,19 @@ describe('renderMarkdownTable', () => {
     expect(trees[0]?.[2]).toBe(mean.toFixed(2));
   });
 
+  it('has a per-CWE table of the main split whose cells are the mean rates over seeds at the last round', () => {
+    const md = renderMarkdownTable(results);
+    const rows = tableUnder(md, 'Vulnerability rate per CWE (split `test`)');
+    const cwes = rows[0]?.slice(2) ?? [];
+    expect(cwes).toContain('CWE-89');
+    const tsp = rows.slice(2).find((r) => r[0] === 'TSP');
+    const last = results.evaluations.filter((e) => e.method === 'tsp' && e.split === 'test' && e.round === 2);
+    expect(tsp?.[1]).toBe('2');
+    const i = cwes.indexOf('CWE-89');
+    const mean = last.reduce((a, e) => a + (e.perCwe['CWE-89']?.vulnRate ?? Number.NaN), 0) / last.length;
+    expect(tsp?.[2 + i]?.replace(/\*\*/g, '')).toBe((mean * 100).toFixed(1));
+  });
+
   it('drops the spread with one seed, keeps notes on one line, and says when there is nothing to show', () => {
     const one: RunResults = RunResults.parse({
       runId: 'r',

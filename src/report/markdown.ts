@@ -2,8 +2,11 @@
  * The paper-style Markdown tables of a run (`results.md`): one table per evaluation split, the
  * unseen-CWE and cross-language panels, and the tree statistics. Pure: RunResults in, text out.
  */
-import type { MethodName, RunResults, Stat, TreeStats } from '../spec/results.ts';
+import type { MethodName, RunResults, Stat } from '../spec/results.ts';
+import { aggregateTreeStats, buildHeatmaps } from './aggregate.ts';
 import { type Better, bestIndexes, formatPercent, formatStat, METHOD_LABEL, sortMethods } from './format.ts';
+
+export { aggregateTreeStats } from './aggregate.ts';
 
 const LANGUAGE_LABEL: Record<string, string> = {
   python: 'Python',
@@ -42,53 +45,6 @@ function seedsNote(results: RunResults): string {
   return n > 1
     ? `Mean ± sample standard deviation over ${n} seeds (${results.seeds.join(', ')}), in percent.`
     : `One seed (${results.seeds.join(', ') || 'none'}), in percent; no spread.`;
-}
-
-function meanOf(values: number[]): number {
-  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
-}
-
-/** Tree statistics averaged over seeds, per method and round. */
-export function aggregateTreeStats(stats: readonly TreeStats[]): {
-  method: MethodName;
-  round: number;
-  seeds: number;
-  tasks: number;
-  criticalNodesPerTask: number;
-  criticalBy: Record<string, number>;
-  pairs: number;
-  verifiedPairs: number;
-  generatedTokens: number;
-  verifiedPairsPer1kTokens: number;
-  judged: number;
-}[] {
-  const groups = new Map<string, TreeStats[]>();
-  for (const s of stats) {
-    const key = `${s.method}\u0000${s.round}`;
-    const g = groups.get(key);
-    if (g) g.push(s);
-    else groups.set(key, [s]);
-  }
-  const rows = [...groups.values()].map((g) => {
-    const first = g[0] as TreeStats;
-    const sources = [...new Set(g.flatMap((s) => Object.keys(s.criticalBy)))].sort();
-    const criticalBy: Record<string, number> = {};
-    for (const src of sources) criticalBy[src] = meanOf(g.map((s) => s.criticalBy[src] ?? 0));
-    return {
-      method: first.method,
-      round: first.round,
-      seeds: g.length,
-      tasks: meanOf(g.map((s) => s.tasks)),
-      criticalNodesPerTask: meanOf(g.map((s) => s.criticalNodesPerTask)),
-      criticalBy,
-      pairs: meanOf(g.map((s) => s.pairs)),
-      verifiedPairs: meanOf(g.map((s) => s.verifiedPairs)),
-      generatedTokens: meanOf(g.map((s) => s.generatedTokens)),
-      verifiedPairsPer1kTokens: meanOf(g.map((s) => s.verifiedPairsPer1kTokens)),
-      judged: meanOf(g.map((s) => s.judged)),
-    };
-  });
-  return sortMethods(rows).sort((a, b) => (a.method === b.method ? a.round - b.round : 0));
 }
 
 const num = (x: number, digits = 1) => (Number.isInteger(x) ? String(x) : x.toFixed(digits));
@@ -137,6 +93,40 @@ export function renderMarkdownTable(results: RunResults): string {
     );
   }
   if (splits.length === 0) out.push('_No summary rows in results.json._', '');
+
+  // Per-CWE vulnerability rates on the main split (the first of the table), each method at its last round.
+  const heatmaps = buildHeatmaps(results.evaluations, 'perCwe');
+  const main = heatmaps.find((h) => h.split === splits[0]) ?? heatmaps[0];
+  if (main) {
+    out.push(
+      `### Vulnerability rate per CWE (split \`${main.split}\`)`,
+      '',
+      'Insecure among functional samples, each method at its last round, mean over seeds (↓).',
+      '',
+    );
+    const cols = main.columns.map((_, i) => {
+      const values = main.rows.map((r) => r.cells[i] ?? null);
+      const present = values.filter((v): v is number => v !== null).map((v) => Number(formatPercent(v)));
+      const best = bestIndexes(present, 'lower');
+      let k = -1;
+      return values.map((v) => {
+        if (v === null) return '–';
+        k++;
+        return best.has(k) ? `**${formatPercent(v)}**` : formatPercent(v);
+      });
+    });
+    out.push(
+      table(
+        ['Method', 'Round', ...main.columns],
+        ['l', 'r', ...main.columns.map(() => 'r' as const)],
+        transpose(
+          [main.rows.map((r) => String(r.round)), ...cols],
+          main.rows.map((r) => METHOD_LABEL[r.method]),
+        ),
+      ),
+      '',
+    );
+  }
 
   if (results.unseenCwe.length) {
     const rows = sortMethods(results.unseenCwe);
