@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAnalyzer } from '../analyzers/analyzer.ts';
@@ -11,6 +12,7 @@ import { createOpenAIPolicy, type FetchLike } from '../models/openai/openai-poli
 import { createOracle } from '../oracle/index.ts';
 import { TspError } from '../spec/errors.ts';
 import type { Language } from '../spec/language.ts';
+import type { Policy } from '../spec/policy.ts';
 import { parseOrThrow } from '../spec/parse.ts';
 import type { RunConfig } from '../spec/run-config.ts';
 import { Task } from '../spec/task.ts';
@@ -172,18 +174,16 @@ async function readTaskFile(file: string): Promise<Task[]> {
       cause: e,
     });
   }
-  return text
-    .split('\n')
-    .flatMap((line, i) => {
-      if (!line.trim()) return [];
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        throw new TspError('invalid-input', `${file}:${i + 1}: not valid JSON`);
-      }
-      return [parseOrThrow(Task, value, `task at ${file}:${i + 1}`)];
-    });
+  return text.split('\n').flatMap((line, i) => {
+    if (!line.trim()) return [];
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new TspError('invalid-input', `${file}:${i + 1}: not valid JSON`);
+    }
+    return [parseOrThrow(Task, value, `task at ${file}:${i + 1}`)];
+  });
 }
 
 /** The models an endpoint serves (`GET /models`), or undefined when it does not list them. */
@@ -232,13 +232,19 @@ export async function ensurePolicyServed(
   const served = await listServedModels(target.baseUrl, options);
   if (!served || served.includes(target.model)) return;
   if (options.reloadAdapter && target.modelPath) {
-    options.onLog?.(`${target.model} is not loaded at ${target.baseUrl}; loading it again from ${target.modelPath}`);
+    options.onLog?.(
+      `${target.model} is not loaded at ${target.baseUrl}; loading it again from ${target.modelPath}`,
+    );
     await loadLoraAdapter(target.baseUrl, target.model, target.modelPath, options.fetch);
     return;
   }
-  throw new TspError('not-found', `the endpoint ${target.baseUrl} does not serve the model '${target.model}'`, {
-    hint: `it serves: ${served.join(', ') || '(nothing)'}; pass one of them with --model`,
-  });
+  throw new TspError(
+    'not-found',
+    `the endpoint ${target.baseUrl} does not serve the model '${target.model}'`,
+    {
+      hint: `it serves: ${served.join(', ') || '(nothing)'}; pass one of them with --model`,
+    },
+  );
 }
 
 /** Identifies the weights behind a target, for the generation cache. */
@@ -272,6 +278,17 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
     search: input.method === 'spin' ? config.spin : config.tree,
     chunkSize: input.chunkSize ?? 32,
   };
+  const initial: PolicyTarget = {
+    baseUrl: input.endpoint,
+    model: input.model,
+    ...(input.modelPath ? { modelPath: input.modelPath } : {}),
+  };
+  const fetchOpts = {
+    ...(input.fetch ? { fetch: input.fetch } : {}),
+    ...(input.apiKey ? { apiKey: input.apiKey } : {}),
+  };
+  // A new work directory is only made for an endpoint that answers and serves the model.
+  if (!existsSync(join(input.workDir, 'manifest.json'))) await ensurePolicyServed(initial, fetchOpts);
   const runDir = new RunDir(input.workDir, identity, input.versions ?? { node: process.version });
   runDir.writeJsonl('tasks.jsonl', tasks);
   const previous = runDir.records<ExternalRoundRecord>('rounds');
@@ -281,7 +298,6 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
     );
   log(`${tasks.length} tasks (${input.tasks}), method ${input.method}, preset ${config.preset}`);
 
-  const initial: PolicyTarget = { baseUrl: input.endpoint, model: input.model, ...(input.modelPath ? { modelPath: input.modelPath } : {}) };
   const last = previous[previous.length - 1];
   // With adapters the next policy lives on the --endpoint server, wherever it listens now.
   const start: PolicyTarget = last
@@ -289,12 +305,12 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
       ? { ...last.next, baseUrl: input.endpoint }
       : last.next
     : initial;
-  const fetchOpts = {
-    ...(input.fetch ? { fetch: input.fetch } : {}),
-    ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-  };
   if (previous.length < input.rounds)
-    await ensurePolicyServed(start, { ...fetchOpts, reloadAdapter: input.switchMode === 'lora' && Boolean(last), onLog: log });
+    await ensurePolicyServed(start, {
+      ...fetchOpts,
+      reloadAdapter: input.switchMode === 'lora' && Boolean(last),
+      onLog: log,
+    });
 
   const makePolicy = (t: PolicyTarget) =>
     createOpenAIPolicy({
@@ -329,7 +345,7 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
   );
 
   const runRound = async (
-    policy: ReturnType<typeof makePolicy>,
+    policy: Policy,
     round: number,
     target: PolicyTarget,
   ): Promise<ExternalRoundOutput> => {
@@ -349,7 +365,8 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
       rng: createRng(hashString(`external:${seed}:round-${round}`)),
       round,
       relevantFinding: (task, f) => anyCweMatches(f.cwe, task.cwe),
-      onProgress: (phase, done, total) => input.onProgress?.({ phase: `round ${round}: ${phase}`, done, total }),
+      onProgress: (phase, done, total) =>
+        input.onProgress?.({ phase: `round ${round}: ${phase}`, done, total }),
     };
     let pairs: Pair[];
     let nodes: TreeNode[] = [];
@@ -359,7 +376,11 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
     if (input.method === 'spin') {
       const res = await buildSpinPairs(
         tasks,
-        { samples: config.spin.samples, maxPairsPerTask: config.spin.maxPairsPerTask, ...config.spin.sampling },
+        {
+          samples: config.spin.samples,
+          maxPairsPerTask: config.spin.maxPairsPerTask,
+          ...config.spin.sampling,
+        },
         ctx,
       );
       pairs = res.flatMap((r) => r.pairs);
@@ -371,7 +392,8 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
       for (const t of trees) {
         criticalNodes += t.stats.criticalNodes;
         generatedTokens += t.stats.generatedTokens;
-        for (const [k, v] of Object.entries(t.stats.criticalBy)) criticalBy[k] = (criticalBy[k] ?? 0) + (v ?? 0);
+        for (const [k, v] of Object.entries(t.stats.criticalBy))
+          criticalBy[k] = (criticalBy[k] ?? 0) + (v ?? 0);
       }
     }
     runDir.writeJsonl(`pairs/round-${round}.jsonl`, pairs);

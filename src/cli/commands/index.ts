@@ -17,4 +17,5 @@ export const commands: Record<string, () => Promise<CommandDef>> = {
   serve: () => import('./serve.ts').then((m) => m.default as CommandDef),
   scan: () => import('./scan.ts').then((m) => m.default as CommandDef),
   dpo: () => import('./dpo.ts').then((m) => m.default as CommandDef),
+  train: () => import('./train.ts').then((m) => m.default as CommandDef),
 };

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TspError } from '../../spec/errors.ts';
@@ -174,10 +175,21 @@ export async function switchPolicy(
   outputDir: string,
   round: number,
   fetchFn?: (input: string, init: RequestInit) => Promise<Response>,
+  options: {
+    /** Adapter name for round r (default `tsp-round-<r>`). */
+    adapterName?: (round: number) => string;
+    /** A resumed round: an adapter of that name already loaded (by the interrupted run) is kept. */
+    acceptLoaded?: boolean;
+  } = {},
 ): Promise<PolicyTarget> {
   if (mode === 'lora') {
-    const name = `tsp-round-${round}`;
-    await loadLoraAdapter(current.baseUrl, name, outputDir, fetchFn);
+    const name = options.adapterName?.(round) ?? `tsp-round-${round}`;
+    try {
+      await loadLoraAdapter(current.baseUrl, name, outputDir, fetchFn);
+    } catch (e) {
+      const loaded = e instanceof TspError && /HTTP 400 .*already been loaded/.test(e.message);
+      if (!(loaded && options.acceptLoaded)) throw e;
+    }
     return { baseUrl: current.baseUrl, model: name, modelPath: outputDir };
   }
   const file = join(outputDir, ENDPOINT_FILE);
@@ -202,18 +214,55 @@ export interface ExternalRoundRecord {
   exportDir: string;
   trainer: TrainerRun;
   next: PolicyTarget;
+  /** What the round reported about itself (e.g. the tree search's statistics). */
+  stats?: Record<string, unknown>;
+  /** The trainer's output was reused from an interrupted run of the same round (not run again). */
+  trainerReused?: boolean;
+}
+
+/** What a round returns: its pairs, optionally with statistics kept in the round's record. */
+export interface ExternalRoundOutput {
+  pairs: Pair[];
+  stats?: Record<string, unknown>;
+}
+
+/** Written to `round-<r>/trainer.json` when the trainer succeeded, so a resumed round does not train again. */
+interface TrainerDone {
+  exportHash: string;
+  trainer: TrainerRun;
+}
+
+function hashPairIds(pairs: readonly Pair[]): string {
+  return createHash('sha256')
+    .update(pairs.map((p) => p.id).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+async function readTrainerDone(file: string): Promise<TrainerDone | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as TrainerDone;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * The self-play loop against real models: for each round, run the injected round on the current
  * policy, export its verified pairs, run the trainer, switch the policy. Writes
- * `<workDir>/round-<r>/{pairs.jsonl, export/, model/}` and `<workDir>/rounds.jsonl`.
+ * `<workDir>/round-<r>/{pairs.jsonl, export/, model/, trainer.json}` and `<workDir>/rounds.jsonl`.
+ *
+ * Resuming: `previous` holds the records of finished rounds (from `rounds.jsonl`); the loop starts
+ * after them with `initial` as the policy (the caller passes the last record's `next`). A round
+ * whose trainer already succeeded on the same exported pairs (`trainer.json`) is not trained again.
  */
 export async function runExternalSelfPlay(options: {
   rounds: number;
   initial: PolicyTarget;
   makePolicy: (target: PolicyTarget) => Policy;
-  runRound: (policy: Policy, round: number) => Promise<Pair[]>;
+  runRound: (policy: Policy, round: number, target: PolicyTarget) => Promise<Pair[] | ExternalRoundOutput>;
+  previous?: readonly ExternalRoundRecord[];
+  adapterName?: (round: number) => string;
   trainerCommand: string;
   switchMode: SwitchMode;
   workDir: string;
@@ -223,14 +272,15 @@ export async function runExternalSelfPlay(options: {
   trainerTimeoutMs?: number;
   onLog?: (line: string) => void;
 }): Promise<ExternalRoundRecord[]> {
-  const records: ExternalRoundRecord[] = [];
+  const records: ExternalRoundRecord[] = [...(options.previous ?? [])];
   let target = options.initial;
   await mkdir(options.workDir, { recursive: true });
-  for (let round = 1; round <= options.rounds; round++) {
+  for (let round = records.length + 1; round <= options.rounds; round++) {
     const dir = join(options.workDir, `round-${round}`);
     await mkdir(dir, { recursive: true });
     options.onLog?.(`round ${round}: self-play with ${target.model} at ${target.baseUrl}`);
-    const pairs = await options.runRound(options.makePolicy(target), round);
+    const output = await options.runRound(options.makePolicy(target), round, target);
+    const { pairs, stats } = Array.isArray(output) ? { pairs: output, stats: undefined } : output;
     await writeFile(join(dir, 'pairs.jsonl'), pairs.map((p) => `${JSON.stringify(p)}\n`).join(''));
     const exported: WrittenExport = await writeExport(pairs, join(dir, 'export'), {
       format: options.format,
@@ -252,11 +302,27 @@ export async function runExternalSelfPlay(options: {
       modelName: target.model,
     };
     await mkdir(vars.outputDir, { recursive: true });
-    const trainer = await runTrainerCommand(options.trainerCommand, vars, {
-      ...(options.trainerTimeoutMs ? { timeoutMs: options.trainerTimeoutMs } : {}),
-      ...(options.onLog ? { onOutput: (s: string) => options.onLog?.(s.trimEnd()) } : {}),
+    const doneFile = join(dir, 'trainer.json');
+    const exportHash = hashPairIds(pairs);
+    const done = await readTrainerDone(doneFile);
+    const reused = done?.exportHash === exportHash;
+    let trainer: TrainerRun;
+    if (done && reused) {
+      trainer = done.trainer;
+      options.onLog?.(
+        `round ${round}: the trainer already finished on these pairs (${doneFile}); not run again`,
+      );
+    } else {
+      trainer = await runTrainerCommand(options.trainerCommand, vars, {
+        ...(options.trainerTimeoutMs ? { timeoutMs: options.trainerTimeoutMs } : {}),
+        ...(options.onLog ? { onOutput: (s: string) => options.onLog?.(s.trimEnd()) } : {}),
+      });
+      await writeFile(doneFile, `${JSON.stringify({ exportHash, trainer } satisfies TrainerDone)}\n`);
+    }
+    const next = await switchPolicy(options.switchMode, target, vars.outputDir, round, options.fetch, {
+      ...(options.adapterName ? { adapterName: options.adapterName } : {}),
+      acceptLoaded: reused,
     });
-    const next = await switchPolicy(options.switchMode, target, vars.outputDir, round, options.fetch);
     const record: ExternalRoundRecord = {
       round,
       policy: target,
@@ -265,12 +331,14 @@ export async function runExternalSelfPlay(options: {
       exportDir: exported.dir,
       trainer,
       next,
+      ...(stats ? { stats } : {}),
+      ...(reused ? { trainerReused: true } : {}),
     };
     records.push(record);
-    await writeFile(
-      join(options.workDir, 'rounds.jsonl'),
-      records.map((r) => `${JSON.stringify(r)}\n`).join(''),
-    );
+    // Written whole, then renamed: a kill never leaves a torn record of a finished round.
+    const roundsFile = join(options.workDir, 'rounds.jsonl');
+    await writeFile(`${roundsFile}.tmp`, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    await rename(`${roundsFile}.tmp`, roundsFile);
     options.onLog?.(`round ${round}: policy is now ${next.model} at ${next.baseUrl}`);
     target = next;
   }

@@ -1,0 +1,188 @@
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { defineCommand } from 'citty';
+import { type ExternalMethod, runExternalTraining } from '../../pipelines/external-self-play.ts';
+import { getPreset, PRESETS } from '../../pipelines/presets.ts';
+import { TspError } from '../../spec/errors.ts';
+import { type Language, LANGUAGES } from '../../spec/language.ts';
+import type { ExportFormat } from '../../training/export/export-pairs.ts';
+import type { SwitchMode } from '../../training/export/external-trainer.ts';
+import { formatTable, printJson } from '../output.ts';
+import { createProgress } from '../progress.ts';
+
+function oneOf<T extends string>(value: string, options: readonly T[], flag: string): T {
+  if (!(options as readonly string[]).includes(value))
+    throw new TspError('invalid-input', `--${flag}: unknown value '${value}'`, {
+      hint: `use ${options.join(' or ')}`,
+    });
+  return value as T;
+}
+
+function wholeNumber(raw: string | undefined, flag: string, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min)
+    throw new TspError('invalid-input', `--${flag} must be a whole number >= ${min}`);
+  return n;
+}
+
+const LANGUAGE_ALIASES: Record<string, Language> = { py: 'python', js: 'javascript', 'c++': 'cpp' };
+
+function parseLanguages(raw: string | undefined): Language[] | undefined {
+  if (!raw) return undefined;
+  return raw.split(',').map((s) => {
+    const l = LANGUAGE_ALIASES[s.trim()] ?? s.trim();
+    if (!(LANGUAGES as readonly string[]).includes(l))
+      throw new TspError('invalid-input', `unknown language '${s}'`, { hint: `use ${LANGUAGES.join(', ')}` });
+    return l as Language;
+  });
+}
+
+function versions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  let tsp = 'unknown';
+  try {
+    tsp = (require('../../../package.json') as { version: string }).version;
+  } catch {}
+  return { node: process.version, tsp };
+}
+
+export default defineCommand({
+  meta: {
+    name: 'train',
+    description:
+      "Self-play against a real model over HTTP: each round builds trees with the engine's tree search on --endpoint/--model (OpenAI completions API), verifies every branch in the sandbox oracle, exports the verified pairs, runs the --external trainer command, and switches the policy to its output (a LoRA adapter loaded into the server, or the endpoint the trainer wrote). Resumable: run again with the same --work-dir.",
+  },
+  args: {
+    external: {
+      type: 'string',
+      description:
+        'trainer command run with /bin/sh after each round; placeholders {round} {export} {output} {model} {base_url} {model_name} (also TSP_ROUND, TSP_EXPORT_DIR, TSP_OUTPUT_DIR, TSP_MODEL_PATH, TSP_BASE_URL, TSP_MODEL)',
+    },
+    endpoint: { type: 'string', description: 'base URL of the OpenAI-compatible server, with /v1' },
+    model: { type: 'string', description: 'model name the server serves' },
+    'model-path': {
+      type: 'string',
+      description: "the initial model's checkpoint / weights, given to the trainer as {model}",
+    },
+    tasks: {
+      type: 'string',
+      default: 'builtin:train',
+      description: 'builtin:train | builtin:eval | builtin:unseen-cwe | cweval | <tasks.jsonl>',
+    },
+    languages: { type: 'string', description: 'only tasks in these languages (python,c,cpp,go,javascript)' },
+    'max-tasks': {
+      type: 'string',
+      description: 'at most this many tasks (0 = all; default: the preset limit for built-in tasks)',
+    },
+    rounds: {
+      type: 'string',
+      default: '2',
+      description: 'self-play rounds (a resumed run may ask for more)',
+    },
+    switch: {
+      type: 'string',
+      default: 'lora',
+      description: 'lora (vLLM adapter loading) or endpoint (the trainer writes {output}/tsp-endpoint.json)',
+    },
+    format: { type: 'string', default: 'trl', description: 'export format: trl or llamafactory' },
+    method: {
+      type: 'string',
+      default: 'tsp',
+      description: 'tsp (tree search) or spin (whole samples against the reference)',
+    },
+    preset: {
+      type: 'string',
+      default: 'default',
+      description: `tree settings: ${Object.keys(PRESETS).join(', ')}`,
+    },
+    'work-dir': {
+      type: 'string',
+      description: 'work directory (default runs/train-<time>); an existing one is resumed',
+    },
+    seed: { type: 'string', description: 'seed of the tree search (default: the preset seed)' },
+    slots: { type: 'string', description: 'oracle worker slots (0 = one per core)' },
+    concurrency: { type: 'string', description: 'requests in flight to the endpoint (default 4)' },
+    'api-key': { type: 'string', description: 'API key for the endpoint (default: $OPENAI_API_KEY)' },
+    'trainer-timeout': { type: 'string', description: 'stop the trainer after this many minutes' },
+    json: { type: 'boolean', description: 'print the rounds as JSON' },
+    quiet: { type: 'boolean', description: 'no progress display' },
+  },
+  async run({ args }) {
+    if (!args.external)
+      throw new TspError('invalid-input', 'tsp train needs --external <trainer command>', {
+        hint: "e.g. --external 'llamafactory-cli train dpo.yaml' (training the embedded model: `tsp run`)",
+      });
+    if (!args.endpoint)
+      throw new TspError('invalid-input', '--endpoint <url> is required', {
+        hint: 'e.g. --endpoint http://127.0.0.1:8000/v1',
+      });
+    if (!args.model)
+      throw new TspError('invalid-input', '--model <name> is required', {
+        hint: 'the model name the server serves (GET /v1/models)',
+      });
+    const switchMode = oneOf<SwitchMode>(args.switch, ['lora', 'endpoint'], 'switch');
+    const format = oneOf<ExportFormat>(args.format, ['trl', 'llamafactory'], 'format');
+    const method = oneOf<ExternalMethod>(args.method, ['tsp', 'spin'], 'method');
+    const config = getPreset(args.preset);
+    const slots = wholeNumber(args.slots, 'slots', 0);
+    if (slots !== undefined) config.slots = slots;
+    const rounds = wholeNumber(args.rounds, 'rounds', 1) ?? 2;
+    const maxTasks = wholeNumber(args['max-tasks'], 'max-tasks', 0);
+    const seed = wholeNumber(args.seed, 'seed', 0);
+    const concurrency = wholeNumber(args.concurrency, 'concurrency', 1);
+    const timeoutMin = args['trainer-timeout'] ? Number(args['trainer-timeout']) : undefined;
+    if (timeoutMin !== undefined && !(timeoutMin > 0))
+      throw new TspError('invalid-input', '--trainer-timeout must be a positive number of minutes');
+    const apiKey = args['api-key'] ?? process.env.OPENAI_API_KEY;
+    const languages = parseLanguages(args.languages);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const workDir = resolve(args['work-dir'] ?? join('runs', `train-${stamp}`));
+
+    const progress = createProgress({ enabled: !args.quiet });
+    const log = (line: string) => progress.log(line);
+    log(`tsp train --external: ${rounds} rounds on ${args.model} at ${args.endpoint}, work dir ${workDir}`);
+    const result = await runExternalTraining({
+      workDir,
+      rounds,
+      trainerCommand: args.external,
+      endpoint: args.endpoint,
+      model: args.model,
+      ...(args['model-path'] ? { modelPath: resolve(args['model-path']) } : {}),
+      ...(apiKey ? { apiKey } : {}),
+      ...(concurrency ? { concurrency } : {}),
+      switchMode,
+      format,
+      method,
+      config,
+      tasks: args.tasks,
+      ...(maxTasks !== undefined ? { maxTasks } : {}),
+      ...(languages ? { languages } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(timeoutMin ? { trainerTimeoutMs: timeoutMin * 60_000 } : {}),
+      versions: versions(),
+      onLog: log,
+      onProgress: (e) => progress.update(e),
+    }).finally(() => progress.done());
+    if (args.json) return printJson(result);
+    console.log(
+      `\n${formatTable(
+        ['round', 'policy', 'critical nodes', 'pairs', 'exported', 'trainer', 'next policy'],
+        result.rounds.map((r) => [
+          r.round,
+          r.policy.model,
+          String(r.stats?.criticalNodes ?? '-'),
+          r.pairs,
+          r.exported,
+          r.trainerReused ? 'reused' : `${(r.trainer.durationMs / 1000).toFixed(1)} s`,
+          r.next.model,
+        ]),
+      )}`,
+    );
+    if (result.stoppedAt)
+      console.log(`\nstopped before round ${result.stoppedAt.round}: ${result.stoppedAt.reason}`);
+    console.log(
+      `\npolicy: ${result.policy.model} at ${result.policy.baseUrl}\nwork directory: ${result.workDir}`,
+    );
+  },
+});
