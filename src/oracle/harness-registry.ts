@@ -1,9 +1,9 @@
-import type { Harness, Task } from '../spec/task.ts';
-import type { Sample } from '../spec/sample.ts';
-import type { SanitizerReport, TestOutcome } from '../spec/verdict.ts';
 import type { Limits } from '../sandbox/limits.ts';
 import type { PythonServer } from '../sandbox/python-server.ts';
 import { TspError } from '../spec/errors.ts';
+import type { Sample } from '../spec/sample.ts';
+import type { Harness, Task } from '../spec/task.ts';
+import type { SanitizerReport, TestOutcome } from '../spec/verdict.ts';
 
 /** The worker slot a harness runs in: an unprivileged uid of its own and a warm Python server. */
 export interface WorkerSlot {

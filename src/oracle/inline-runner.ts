@@ -7,6 +7,7 @@ import {
   SANITIZER_EXIT_CODE,
   sanitizerEnv,
 } from '../sandbox/compile-native.ts';
+import { drawGuardSuffix, guardNativeHarness, prepareNativeSample } from '../sandbox/finish-guard.ts';
 import { SANDBOX_PYTHON } from '../sandbox/python-server.ts';
 import { runSandboxed } from '../sandbox/run-sandboxed.ts';
 import { parseSanitizerReports } from '../sandbox/sanitizer.ts';
@@ -22,6 +23,8 @@ const JS_RUNNER = fileURLToPath(new URL('../sandbox/js-runner.cjs', import.meta.
 const DRIVER_IN_SANDBOX = '/opt/tsp/native-driver.py';
 const JS_RUNNER_IN_SANDBOX = '/opt/tsp/js-runner.cjs';
 const MESSAGE_LIMIT = 2000;
+/** Node flags of the JavaScript test process (see docs/PERFORMANCE.md, "Sandbox oracle"). */
+const JS_NODE_FLAGS: string[] = [];
 
 /** Runs an `inline` harness (protocol in src/spec/task.ts) for the task's language. */
 export async function runInlineHarness(ctx: HarnessContext): Promise<HarnessResult> {
@@ -71,8 +74,13 @@ interface RunnerEvent {
   message?: string;
   ms?: number;
   exit?: number | null;
+  /** Native finish guard: the code the harness finished with, or null when it never got there. */
+  finished?: number | null;
   signal?: string | null;
   timedOut?: boolean;
+  /** JavaScript build event. */
+  ok?: boolean;
+  log?: string;
   stdout?: string;
   stderr?: string;
 }
@@ -99,6 +107,8 @@ function diedOf(r: {
 }) {
   if (r.timedOut) return { status: 'timeout' as const, message: 'time limit reached' };
   if (r.outputTruncated) return { status: 'error' as const, message: 'output limit exceeded' };
+  if (r.exitCode === 0)
+    return { status: 'error' as const, message: `${UNFINISHED_MESSAGE} (the process exited with 0)` };
   return {
     status: 'crash' as const,
     message: `test process died (${r.signal ?? `exit ${r.exitCode}`})`,
@@ -142,46 +152,31 @@ async function runJavaScript(ctx: HarnessContext, harness: string): Promise<Harn
   const dir = await createWorkDir(uid);
   const { binds, env } = nodeBinds(ctx);
   const start = performance.now();
-  let build: HarnessResult['build'] = { ok: true, durationMs: 0 };
+  // "Build" for JavaScript: the sample must compile as a CommonJS module. The runner checks it in
+  // the same node process as the first batch of tests (one node start per sample, not two).
+  let build: HarnessResult['build'] | undefined;
+  let oracleError: string | undefined;
   try {
-    // "Build" for JavaScript: the sample must parse (checked by node itself in the sandbox).
-    const check = await runSandboxed({
-      files: { 'solution.js': ctx.sample.code, 'harness.js': harness },
-      argv: [process.execPath, '--check', 'solution.js'],
-      workDir: dir,
-      uid,
-      timeoutMs: ctx.limits.compileTimeoutMs,
-      memoryMb: ctx.limits.memoryMb,
-      memoryMode: 'none',
-      maxOutputBytes: ctx.limits.maxOutputBytes,
-      maxFileBytes: ctx.limits.maxFileBytes,
-      maxProcs: ctx.limits.maxProcs,
-      network: false,
-      readOnlyBinds: binds,
-    });
-    build = {
-      ok: check.exitCode === 0,
-      ...(check.exitCode === 0 ? {} : { log: `${check.stderr}${check.stdout}`.slice(0, 4000) }),
-      durationMs: check.durationMs,
-    };
-    if (!build.ok) return notBuilt(ctx, build, performance.now() - start);
-    const testStart = performance.now();
     const tests = await runTestsResumable(
       ctx.task.tests,
       ctx.limits.sampleTimeoutMs,
       async (batch, leftMs) => {
-        const nonce = `@@tsp-${randomBytes(8).toString('hex')}@@`;
+        const first = build === undefined;
+        const nonce = `@@tsp-${randomBytes(12).toString('hex')}@@`;
         const r = await runSandboxed({
-          files: {},
+          files: first ? { 'solution.js': ctx.sample.code, 'harness.js': harness } : {},
           argv: [
             process.execPath,
+            ...JS_NODE_FLAGS,
             `--max-old-space-size=${ctx.limits.memoryMb}`,
             JS_RUNNER_IN_SANDBOX,
-            nonce,
+            ...(first ? ['--check', 'solution.js'] : []),
             'harness.js',
             String(ctx.limits.testTimeoutMs),
             ...batch.map((t) => t.name),
           ],
+          // The nonce travels on stdin: argv and the environment are readable by the sample.
+          stdin: `${nonce}\n`,
           workDir: dir,
           uid,
           env,
@@ -195,7 +190,36 @@ async function runJavaScript(ctx: HarnessContext, harness: string): Promise<Harn
           network: false,
           readOnlyBinds: [...binds, `${JS_RUNNER}:${JS_RUNNER_IN_SANDBOX}`],
         });
-        const { outcomes, current } = collectBatch(parseEvents(r.stdout, `${nonce} `), batch, (ev, t) => ({
+        const events = parseEvents(r.stdout, `${nonce} `);
+        if (first) {
+          const ev = events.find((e) => e.event === 'build');
+          if (ev) {
+            build = {
+              ok: ev.ok === true,
+              ...(ev.ok === true ? {} : { log: String(ev.log ?? 'syntax error').slice(0, 4000) }),
+              durationMs: ev.ms ?? 0,
+            };
+          } else {
+            build = { ok: false, log: `${r.stderr}${r.stdout}`.slice(0, 4000), durationMs: r.durationMs };
+            oracleError = `the JavaScript runner did not start (${diedOf(r).message}): ${r.stderr.slice(-300)}`;
+          }
+          if (!build.ok) {
+            const outcomes = new Map<string, TestOutcome>(
+              batch.map((t) => [
+                t.name,
+                {
+                  name: t.name,
+                  kind: t.kind,
+                  status: 'error',
+                  message: 'the sample does not build',
+                  durationMs: 0,
+                },
+              ]),
+            );
+            return { outcomes };
+          }
+        }
+        const { outcomes, current } = collectBatch(events, batch, (ev, t) => ({
           name: t.name,
           kind: t.kind,
           status: ev.status ?? 'error',
@@ -207,7 +231,17 @@ async function runJavaScript(ctx: HarnessContext, harness: string): Promise<Harn
         return report;
       },
     );
-    return { build, tests, testMs: performance.now() - testStart };
+    const finalBuild = build ?? {
+      ok: false,
+      log: 'sample time limit reached before the build',
+      durationMs: 0,
+    };
+    const testMs = performance.now() - start - (finalBuild.durationMs ?? 0);
+    if (!finalBuild.ok) {
+      const nb = notBuilt(ctx, finalBuild, testMs);
+      return oracleError ? { ...nb, oracleErrors: [oracleError] } : nb;
+    }
+    return { build: finalBuild, tests, testMs };
   } finally {
     await removeWorkDir(dir);
   }
@@ -227,12 +261,16 @@ function notBuilt(ctx: HarnessContext, build: HarnessResult['build'], testMs: nu
   };
 }
 
-/** The sample's own `main`, renamed away so that the harness's main is the program's entry point. */
+/**
+ * The sample's own `main`, renamed away so that the harness's main is the program's entry point
+ * (and, for C/C++, the finish guard's `exit` macro pushed away around the sample).
+ */
 export function renameSampleMain(language: NativeLanguage, code: string): string {
-  if (language === 'go') return code.replace(/^func\s+main\s*\(\s*\)/gm, 'func tspSolutionMain()');
-  const file = language === 'c' ? 'solution.c' : 'solution.cpp';
-  return `#define main tsp_solution_main\n#line 1 "${file}"\n${code}\n#undef main\n`;
+  return prepareNativeSample(language, code);
 }
+
+/** Message of a test whose process ended before the harness returned (a forged pass, or a bug). */
+export const UNFINISHED_MESSAGE = 'test ended before the harness finished';
 
 function nativeOutcome(ev: RunnerEvent, t: TestSpec, ownFiles: string[]): TestOutcome {
   const stderr = ev.stderr ?? '';
@@ -248,6 +286,14 @@ function nativeOutcome(ev: RunnerEvent, t: TestSpec, ownFiles: string[]): TestOu
   } else if (ev.signal) {
     status = ev.signal === 'SIGXCPU' ? 'timeout' : 'crash';
     message = ev.signal === 'SIGXFSZ' ? 'file size limit exceeded (SIGXFSZ)' : `killed by ${ev.signal}`;
+  } else if (ev.finished !== undefined && ev.finished !== null && ev.finished !== ev.exit) {
+    // The harness finished with one code and the process ended with another (an exit handler of
+    // the sample changed it): trust neither.
+    status = 'error';
+    message = `exit ${ev.exit} after the harness finished with ${ev.finished}`;
+  } else if (ev.exit === 0 && ev.finished === null) {
+    status = 'error';
+    message = `${UNFINISHED_MESSAGE} (exit 0 from the sample's code)`;
   } else if (ev.exit === 0) status = 'pass';
   else if (ev.exit === 1) {
     status = 'fail';
@@ -283,11 +329,23 @@ async function runNative(
   const harnessFile = `harness.${ext}`;
   const includesSolution = new RegExp(`#\\s*include\\s*"${solution.replace('.', '\\.')}"`).test(harness);
   const start = performance.now();
+  const guard = guardNativeHarness(language, harness, drawGuardSuffix());
   try {
     const compiled = await compileNative({
       language,
-      files: { [solution]: renameSampleMain(language, ctx.sample.code), [harnessFile]: harness },
-      ...(language !== 'go' ? { sources: includesSolution ? [harnessFile] : [harnessFile, solution] } : {}),
+      files: {
+        [solution]: prepareNativeSample(language, ctx.sample.code),
+        [harnessFile]: guard.harness,
+        [guard.runnerFile]: guard.runnerSource,
+      },
+      ...(language !== 'go'
+        ? {
+            sources: includesSolution
+              ? [harnessFile, guard.runnerFile]
+              : [harnessFile, solution, guard.runnerFile],
+          }
+        : {}),
+      flags: guard.flags,
       workDir: dir,
       uid,
       timeoutMs: ctx.limits.compileTimeoutMs,
@@ -309,6 +367,7 @@ async function runNative(
           tests: batch.map((t) => t.name),
           testTimeoutMs: ctx.limits.testTimeoutMs,
           maxOutputBytes: ctx.limits.maxOutputBytes,
+          finishChannel: true,
           ...(go ? { addressSpaceBytes: (ctx.limits.memoryMb + 1024) * 1024 * 1024 } : {}),
           env: go ? { GOMAXPROCS: '2', GOTRACEBACK: 'single' } : sanitizerEnv(ctx.limits.memoryMb),
         };

@@ -2,7 +2,15 @@
 # runs `<argv...> <test>` in its own session with a time limit, stdout/stderr going to size-limited
 # files, and prints one JSON line per event on its own stdout: {"event":"start"} then {"event":"end",
 # "exit":..,"signal":..,"timedOut":..,"stderr":..}. The TS side turns these into test statuses.
+#
+# Finish channel (request field `finishChannel`): the binary was linked with TSP's runner main
+# (src/sandbox/finish-guard.ts). Per test the driver draws a random nonce, hands it to the test
+# process on fd 3 (a pipe it reads once and closes) and gives it fd 4 (a pipe) for the result. The
+# runner writes `<nonce> <code>` on fd 4 only when the harness itself returned (or called exit) with
+# <code>; a sample that calls exit(0) / _exit(0) / os.Exit(0) ends the process without it. The end
+# event then carries "finished": <code> or null.
 import ctypes
+import fcntl
 import json
 import os
 import resource
@@ -12,6 +20,29 @@ import sys
 import time
 
 
+def read_finish(fd, nonce):
+    """The code the harness finished with, from the result pipe, or None (never reached the end).
+    Non-blocking: a descendant that still holds the pipe open cannot stall the driver."""
+    os.set_blocking(fd, False)
+    data = b''
+    try:
+        while len(data) < 4096:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            data += chunk
+    except BlockingIOError:
+        pass
+    for line in data.decode('ascii', 'replace').split('\n'):
+        parts = line.split(' ')
+        if len(parts) == 2 and parts[0] == nonce:
+            try:
+                return int(parts[1])
+            except ValueError:
+                return None
+    return None
+
+
 def main():
     req = json.loads(sys.stdin.read())
     try:
@@ -19,16 +50,36 @@ def main():
     except Exception:  # noqa: BLE001
         pass
     out = os.fdopen(os.dup(1), 'w')
+    # fds 3 and 4 stay taken in the driver, so no pipe of its own (Popen's error pipe included) can
+    # sit where the test process's fds 3 and 4 are placed.
+    held = []
+    while True:
+        fd = os.open('/dev/null', os.O_RDONLY)
+        if fd > 4:
+            os.close(fd)
+            break
+        held.append(fd)
     argv = req['argv']
     tests = req['tests']
     test_s = req['testTimeoutMs'] / 1000.0
     cap = int(req['maxOutputBytes'])
     as_bytes = req.get('addressSpaceBytes')
     env = req.get('env') or {}
+    finish_channel = bool(req.get('finishChannel'))
     full_env = dict(os.environ)
     full_env.update(env)
 
+    channel = {}
+
     def limits():
+        if finish_channel:
+            # The nonce pipe becomes fd 3 and the result pipe fd 4 (via high fds: no clobbering).
+            hi_r = fcntl.fcntl(channel['nonce_r'], fcntl.F_DUPFD, 20)
+            hi_w = fcntl.fcntl(channel['result_w'], fcntl.F_DUPFD, 20)
+            os.dup2(hi_r, 3)
+            os.dup2(hi_w, 4)
+            os.close(hi_r)
+            os.close(hi_w)
         if as_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (as_bytes, as_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -42,16 +93,30 @@ def main():
         se_path = '/tmp/.tsp-err-%d' % i
         t0 = time.perf_counter()
         timed_out = False
+        nonce = None
+        if finish_channel:
+            nonce = os.urandom(16).hex()
+            channel['nonce_r'], nonce_w = os.pipe()
+            os.write(nonce_w, nonce.encode())
+            os.close(nonce_w)
+            result_r, channel['result_w'] = os.pipe()
         with open(so_path, 'wb') as so, open(se_path, 'wb') as se:
             try:
                 p = subprocess.Popen(argv + [name], stdin=subprocess.DEVNULL, stdout=so, stderr=se,
-                                     start_new_session=True, preexec_fn=limits, env=full_env)
+                                     start_new_session=True, preexec_fn=limits, env=full_env,
+                                     pass_fds=(3, 4) if finish_channel else ())
             except OSError as e:
+                if finish_channel:
+                    for fd in (channel['nonce_r'], channel['result_w'], result_r):
+                        os.close(fd)
                 out.write(json.dumps({'event': 'end', 'test': name, 'exit': None, 'signal': None,
                                       'timedOut': False, 'stdout': '', 'stderr': 'cannot start: %s' % e,
                                       'ms': 0}) + '\n')
                 out.flush()
                 continue
+            if finish_channel:
+                os.close(channel['nonce_r'])
+                os.close(channel['result_w'])
             try:
                 p.wait(timeout=test_s)
             except subprocess.TimeoutExpired:
@@ -63,6 +128,10 @@ def main():
             p.wait()
         ms = (time.perf_counter() - t0) * 1000
         rc = p.returncode
+        finished = None
+        if finish_channel:
+            finished = read_finish(result_r, nonce)
+            os.close(result_r)
 
         def head(path):
             try:
@@ -73,7 +142,7 @@ def main():
         out.write(json.dumps({'event': 'end', 'test': name, 'exit': rc if rc >= 0 else None,
                               'signal': signal.Signals(-rc).name if rc < 0 and -rc in signal.valid_signals() else None,
                               'timedOut': timed_out, 'stdout': head(so_path), 'stderr': head(se_path),
-                              'ms': ms}) + '\n')
+                              'ms': ms, **({'finished': finished} if finish_channel else {})}) + '\n')
         out.flush()
         for path in (so_path, se_path):
             try:

@@ -386,6 +386,9 @@ def handle(req):
                     st, msg = 'error', 'output flood on the result channel'
             elif died.startswith('setup-error'):
                 st, msg = 'error', died
+            elif died == 'exit 0':
+                # os._exit(0) from the sample's code: the harness never finished this test.
+                st, msg = 'error', 'test ended before the harness finished (exit 0)'
             else:
                 st, msg = 'crash', 'test process died: ' + died
             results[victim] = {'name': victim, 'status': st, 'message': msg, 'ms': 0}

@@ -284,5 +284,136 @@ export function hostileSamples(h: HostContext): HostileSample[] {
       harness: cHarness('cpp'),
       expect: 'crash',
     },
+    ...forgedPasses(),
+  ];
+}
+
+/**
+ * Forged passes: the tests run in the sample's own process, so a sample that ends the process with
+ * status 0 before the harness checked anything must not pass (error: the harness never finished);
+ * harnesses that end with exit(0) / os.Exit(0) themselves, and legitimate samples, still pass.
+ */
+function forgedPasses(): HostileSample[] {
+  const exitingCHarness = `#include <stdlib.h>\nint attack(void);\nint main(int argc, char **argv) {\n  (void)argc; (void)argv;\n  if (attack()) exit(1);\n  exit(0);\n}\n`;
+  const includingCppHarness = `#include <cstdlib>\n#include <iostream>\n#include <string>\n#include "solution.cpp"\nint main(int argc, char **argv) {\n  (void)argc; (void)argv;\n  if (attack()) std::exit(1);\n  std::cout << "checked" << std::endl;\n}\n`;
+  const cSample = (id: string, what: string, body: string, expect: TestStatus, harness = cHarness('c')) => ({
+    id,
+    language: 'c' as const,
+    what,
+    code: `#include <stdlib.h>\n#include <unistd.h>\n#include <sys/syscall.h>\nint attack(void) {\n${body}\n}\n`,
+    harness,
+    expect,
+  });
+  const cppSample = (id: string, what: string, body: string, expect: TestStatus) => ({
+    id,
+    language: 'cpp' as const,
+    what,
+    code: `#include <cstdlib>\n#include <unistd.h>\nint attack() {\n${body}\n}\n`,
+    harness: includingCppHarness,
+    expect,
+  });
+  return [
+    cSample('c-forge-exit', 'C: exit(0) inside the function under test', '  exit(0);\n  return 1;', 'error'),
+    cSample('c-forge-_exit', 'C: _exit(0)', '  _exit(0);\n  return 1;', 'error'),
+    cSample(
+      'c-forge-syscall',
+      'C: raw exit_group(0) syscall',
+      '  syscall(SYS_exit_group, 0);\n  return 1;',
+      'error',
+    ),
+    cSample(
+      'c-forge-exit-harness-exits',
+      'C: exit(0) from the sample under a harness that itself ends with exit()',
+      '  exit(0);\n  return 1;',
+      'error',
+      exitingCHarness,
+    ),
+    cSample(
+      'c-legit-harness-exits',
+      'C: a legitimate sample under a harness that ends with exit(0)',
+      '  return 0;',
+      'pass',
+      exitingCHarness,
+    ),
+    cSample(
+      'c-forge-atexit',
+      'C: an atexit handler that turns the failing exit 1 into _exit(0)',
+      '  static int armed;\n  if (!armed) { armed = 1; }\n  void flip(void);\n  atexit(flip);\n  return 1;\n}\nvoid flip(void) {\n  _exit(0);',
+      'error',
+    ),
+    cppSample(
+      'cpp-forge-exit',
+      'C++: std::exit(0) in a sample the harness #includes',
+      '  std::exit(0);\n  return 1;',
+      'error',
+    ),
+    cppSample(
+      'cpp-forge-quick-exit',
+      'C++: std::quick_exit(0)',
+      '  std::quick_exit(0);\n  return 1;',
+      'error',
+    ),
+    cppSample(
+      'cpp-legit-included',
+      'C++: a legitimate sample the harness #includes (implicit return 0)',
+      '  return 0;',
+      'pass',
+    ),
+    go(
+      'go-forge-exit',
+      'Go: os.Exit(0) inside the function under test',
+      ['os'],
+      '\tos.Exit(0)\n\treturn true',
+      'error',
+    ),
+    go(
+      'go-forge-syscall-exit',
+      'Go: syscall.Exit(0)',
+      ['syscall'],
+      '\tsyscall.Exit(0)\n\treturn true',
+      'error',
+    ),
+    go(
+      'go-forge-goroutine-exit',
+      'Go: os.Exit(0) from a goroutine',
+      ['os', 'time'],
+      '\tgo os.Exit(0)\n\ttime.Sleep(time.Second)\n\treturn true',
+      'error',
+    ),
+    go(
+      'go-legit',
+      'Go: a legitimate sample (the harness ends with os.Exit(0))',
+      [],
+      '\treturn false',
+      'pass',
+    ),
+    py('py-forge-os-exit', 'os._exit(0) inside the function under test', `os._exit(0)`, 'error'),
+    py('py-forge-sys-exit', 'sys.exit(0)', `sys.exit(0)`, 'error'),
+    py('py-forge-kill-self', 'SIGKILL itself', `os.kill(os.getpid(), 9)`, 'crash'),
+    js('js-forge-exit', 'node: process.exit(0)', `process.exit(0);\nreturn true;`, 'error'),
+    js(
+      'js-forge-really-exit',
+      'node: process.reallyExit(0)',
+      `process.reallyExit(0);\nreturn true;`,
+      'error',
+    ),
+    js(
+      'js-forge-kill-self',
+      'node: SIGKILL itself',
+      `process.kill(process.pid, 'SIGKILL');\nreturn true;`,
+      'crash',
+    ),
+    js(
+      'js-forge-events',
+      'node: write pass events with every nonce it can see (argv, env), then exit 0',
+      `const tags = [...process.argv, ...Object.values(process.env), '@@tsp-@@'];\nfor (const t of tags) fs.writeSync(1, t + ' {"event":"end","test":"attack","status":"pass","ms":1}\\n');\nprocess.exit(0);\nreturn true;`,
+      'error',
+    ),
+    js(
+      'js-forge-assert',
+      'node: switch off node:assert, then return the escaped value',
+      `const assert = require('node:assert');\ntry { assert.strictEqual = () => {}; } catch {}\nreturn true;`,
+      'fail',
+    ),
   ];
 }
