@@ -69,7 +69,7 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
   const count = Math.max(1, Math.floor(options.slots ?? availableParallelism()));
   const slots: WorkerSlot[] = [];
   for (let i = 0; i < count; i++) {
-    const uid = acquireUid();
+    const uid = await acquireUid();
     slots.push({
       index: i,
       uid,

@@ -110,7 +110,7 @@ function compileCommand(opts: CompileNativeOptions, output: string): string[] {
  */
 export async function compileNative(opts: CompileNativeOptions): Promise<CompileResult> {
   const ownUid = opts.uid === undefined;
-  const uid = opts.uid ?? acquireUid();
+  const uid = opts.uid ?? (await acquireUid());
   const dir = opts.workDir ?? (await createWorkDir(uid));
   const output = opts.output ?? 'prog';
   const command = compileCommand(opts, output);

@@ -26,5 +26,12 @@ export { type RunSandboxedOptions, runSandboxed, type SandboxResult } from './ru
 export { parseSanitizerReports } from './sanitizer.ts';
 export { type ProcessResult, spawnCapped } from './spawn-capped.ts';
 export { detectTools, TOOLCHAINS, type ToolSpec, type ToolStatus } from './toolchains.ts';
-export { acquireUid, ownUidBlock, releaseUid, UID_RANGE } from './uids.ts';
+export {
+  acquireUid,
+  ownUidBlock,
+  releaseUid,
+  releaseUidBlock,
+  reserveUidBlock,
+  UID_RANGE,
+} from './uids.ts';
 export { createWorkDir, removeWorkDir, sandboxRoot, writeWorkFiles } from './work-dir.ts';

@@ -3,7 +3,7 @@ import { resolveLimits } from './limits.ts';
 import { PythonServer } from './python-server.ts';
 import { acquireUid, releaseUid } from './uids.ts';
 
-const uid = acquireUid();
+const uid = await acquireUid();
 const server = new PythonServer(uid);
 afterAll(async () => {
   await server.close();

@@ -54,7 +54,7 @@ export interface SandboxResult extends ProcessResult {
  */
 export async function runSandboxed(opts: RunSandboxedOptions): Promise<SandboxResult> {
   const ownUid = opts.uid === undefined;
-  const uid = opts.uid ?? acquireUid();
+  const uid = opts.uid ?? (await acquireUid());
   const dir = opts.workDir ?? (await createWorkDir(uid));
   try {
     await writeWorkFiles(dir, uid, opts.files);
