@@ -180,6 +180,30 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     await page.close();
   });
 
+  it('lists every task at a glance and opens one from the overview', async () => {
+    const { page } = await open(reportPath);
+    const overview = page.locator('[data-testid=overview]');
+    expect(await overview.locator('tbody tr').count()).toBe(0);
+    await overview.locator('summary').click();
+    const rows = overview.locator('tbody tr');
+    // The toggle event that renders the table fires after the click returns.
+    await expect.poll(() => rows.count()).toBe(6);
+    // Each round column shows the root value of that round's tree of the task.
+    const target = rows.nth(2);
+    const id = (await target.getAttribute('data-task')) ?? '';
+    const cells = await target.locator('td.num').allTextContents();
+    expect(cells).toHaveLength(2);
+    for (const c of cells) expect(c).toMatch(/^\d\.\d\d/);
+    await target.click();
+    expect(await page.locator('[data-testid=task-select]').inputValue()).toBe(id);
+    const root = page.locator('[data-testid=tree-node][data-kind=root]');
+    expect(await root.getAttribute('data-node-id')).toMatch(new RegExp(`^${id}/r2/`));
+    expect(cells[1]?.slice(0, 4)).toBe(
+      ((await root.locator('.pill.value').textContent()) ?? '').replace('value ', ''),
+    );
+    await page.close();
+  });
+
   it('keeps the selection in the URL so a link opens the same node', async () => {
     const first = await open(reportPath);
     // Not the default view: another task, round 1.

@@ -622,6 +622,13 @@
       h('select', { 'data-testid': 'seed-select', 'aria-label': 'seed' })
     );
     const tabs = h('div', { class: 'round-tabs', role: 'tablist', 'data-testid': 'round-tabs' });
+    const overview = /** @type {HTMLDetailsElement} */ (
+      h('details', { class: 'overview', 'data-testid': 'overview' })
+    );
+    const overviewSummary = h('summary');
+    const overviewBody = h('div', { class: 'overview-body' });
+    overview.append(overviewSummary, overviewBody);
+    overview.addEventListener('toggle', () => renderOverview());
     const taskInfo = h('div', { class: 'task-info' });
     const strip = h('div', { class: 'round-strip', 'data-testid': 'round-strip' });
     const treePane = h('div', { class: 'tree-pane', 'data-testid': 'tree' });
@@ -636,6 +643,7 @@
         h('label', null, 'Seed', seedSelect),
         h('label', null, 'Round', tabs),
       ),
+      overview,
       taskInfo,
       strip,
       h('div', { class: 'viewer-body' }, treePane, detail),
@@ -708,6 +716,7 @@
       state.node = -1;
       if (tree && prefix !== undefined) state.node = tree.prefix.indexOf(prefix);
       renderStrip();
+      renderOverview();
       renderTree(tree);
       renderDetail(tree, prefix !== undefined && state.node < 0);
       saveHash();
@@ -752,6 +761,67 @@
       const set = currentSet();
       const tree = set ? treeOf(state.task, set.key) : undefined;
       return tree && state.node >= 0 ? tree.prefix[state.node] : undefined;
+    }
+
+    /**
+     * Every task at a glance for the chosen method and seed: per round, the root's value and the
+     * number of critical nodes. Rendered when opened; a row click opens the task.
+     */
+    function renderOverview() {
+      const sets = trees.sets.filter((s) => variantOf(s) === state.method && s.seed === state.seed);
+      const rounds = [...new Set(sets.map((s) => s.round))].sort((a, b) => a - b);
+      const shown = [...taskSelect.options].filter((o) => !o.hidden).map((o) => o.value);
+      overviewSummary.textContent = `All ${shown.length} tasks at a glance (${variantLabel(state.method)}, seed ${state.seed}): root value and critical nodes per round`;
+      overviewBody.textContent = '';
+      if (!overview.open) return;
+      const head = h(
+        'tr',
+        null,
+        h('th', { text: 'Task' }),
+        h('th', { text: 'Language' }),
+        h('th', { text: 'CWE' }),
+        ...rounds.map((r) => h('th', { class: 'num', text: `Round ${r}` })),
+      );
+      const body = h('tbody');
+      for (const id of shown) {
+        const t = taskById.get(id);
+        const row = h(
+          'tr',
+          { 'data-task': id, class: id === state.task ? 'current' : '' },
+          h('td', null, h('code', { text: id })),
+          h('td', { text: t?.language ?? '?' }),
+          h('td', { text: t?.cwe.join(', ') ?? '' }),
+        );
+        for (const r of rounds) {
+          const set = sets.find((s) => s.round === r);
+          const e = set ? entries.get(id)?.get(set.key) : undefined;
+          const root = e?.nodes.find((n) => n.p < 0 && n.k === 'root');
+          const crit = e ? e.nodes.filter((n) => n.c).length : 0;
+          if (!e || !root) {
+            row.append(h('td', { class: 'num na', text: e ? `${e.pairs.length} pairs` : '–' }));
+            continue;
+          }
+          row.append(
+            h(
+              'td',
+              { class: 'num' },
+              h('span', {
+                class: 'pill value',
+                style: `background:${valueColor(root.v)}`,
+                text: root.v === null ? '–' : root.v.toFixed(2),
+              }),
+              crit ? h('span', { class: 'pill crit', text: `${crit} critical` }) : '',
+            ),
+          );
+        }
+        row.addEventListener('click', () => {
+          taskSelect.value = id;
+          state.task = id;
+          refresh(undefined);
+        });
+        body.append(row);
+      }
+      overviewBody.append(h('table', { class: 'overview-table' }, h('thead', null, head), body));
     }
 
     /**
@@ -1162,6 +1232,7 @@
         state.task = firstShown;
         refresh(undefined);
       }
+      renderOverview();
       taskFilter.title = firstShown ? '' : 'no task matches';
       taskFilter.classList.toggle('nomatch', !firstShown);
     });
