@@ -60,6 +60,8 @@ export interface ExternalTrainingInput {
   /** Requests in flight to the endpoint (default 4). */
   concurrency?: number;
   switchMode: SwitchMode;
+  /** LoRA adapter of round r is loaded as `<adapterPrefix><r>` (default `<work dir name>-round-`). */
+  adapterPrefix?: string;
   format: ExportFormat;
   variants?: ExportVariant[];
   method: ExternalMethod;
@@ -271,6 +273,7 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
     model: input.model,
     modelPath: input.modelPath ?? null,
     switch: input.switchMode,
+    adapterPrefix: input.adapterPrefix ?? null,
     format: input.format,
     seed,
     tasks: input.tasks,
@@ -419,6 +422,8 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
     return { pairs, stats };
   };
 
+  // Adapter names are unique per work directory, so runs sharing one server do not collide.
+  const adapterPrefix = input.adapterPrefix ?? `${runDir.manifest.runId}-round-`;
   try {
     const records = await runExternalSelfPlay({
       rounds: input.rounds,
@@ -428,6 +433,7 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
       runRound,
       trainerCommand: input.trainerCommand,
       switchMode: input.switchMode,
+      adapterName: (round) => `${adapterPrefix}${round}`,
       workDir: runDir.path,
       format: input.format,
       ...(input.variants ? { variants: input.variants } : {}),

@@ -85,6 +85,10 @@ export default defineCommand({
       default: 'lora',
       description: 'lora (vLLM adapter loading) or endpoint (the trainer writes {output}/tsp-endpoint.json)',
     },
+    'adapter-prefix': {
+      type: 'string',
+      description: 'with --switch lora, round r is loaded as <prefix><r> (default: <work dir name>-round-)',
+    },
     format: { type: 'string', default: 'trl', description: 'export format: trl or llamafactory' },
     method: {
       type: 'string',
@@ -152,6 +156,7 @@ export default defineCommand({
       ...(apiKey ? { apiKey } : {}),
       ...(concurrency ? { concurrency } : {}),
       switchMode,
+      ...(args['adapter-prefix'] ? { adapterPrefix: args['adapter-prefix'] } : {}),
       format,
       method,
       config,

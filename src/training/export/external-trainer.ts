@@ -188,7 +188,16 @@ export async function switchPolicy(
       await loadLoraAdapter(current.baseUrl, name, outputDir, fetchFn);
     } catch (e) {
       const loaded = e instanceof TspError && /HTTP 400 .*already been loaded/.test(e.message);
-      if (!(loaded && options.acceptLoaded)) throw e;
+      if (!loaded) throw e;
+      if (!options.acceptLoaded)
+        throw new TspError(
+          'invalid-input',
+          `the server already has an adapter named '${name}' (${current.baseUrl})`,
+          {
+            hint: 'another run on this server loaded one under that name: choose another adapter name (tsp train: --adapter-prefix, or another --work-dir name)',
+            cause: e,
+          },
+        );
     }
     return { baseUrl: current.baseUrl, model: name, modelPath: outputDir };
   }

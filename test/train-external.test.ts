@@ -1,0 +1,295 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSuite, getSplits } from '../src/benchmarks/builtin/index.ts';
+import { useBackend } from '../src/models/embedded/backend.ts';
+import { saveCheckpoint } from '../src/models/embedded/checkpoint.ts';
+import { createModel } from '../src/models/embedded/gpt.ts';
+import { trainTokenizer } from '../src/models/embedded/tokenizer.ts';
+import type { ExternalRoundStats } from '../src/pipelines/external-self-play.ts';
+import type { Task } from '../src/spec/task.ts';
+import type { Pair, TreeNode } from '../src/spec/tree.ts';
+import type { ExternalRoundRecord } from '../src/training/export/external-trainer.ts';
+import { trainSupervised } from '../src/training/trainer.ts';
+
+/**
+ * `tsp train --external` end to end, every piece a real process: `tsp serve` serves a tiny
+ * embedded checkpoint over the OpenAI API, `tsp train` runs the engine's tree search against it on
+ * built-in Python tasks (smoke tree settings) with the sandbox oracle, exports the verified pairs,
+ * runs `tsp dpo` as the external trainer, and loads its output into the server as a LoRA-style
+ * adapter. The checkpoint is pretrained in the test on the tasks' own secure and insecure
+ * references, so that it samples both and the tree search finds verified pairs.
+ *
+ * The trainer is made to crash once in round 2: the run fails with the trainer's output in the
+ * error, and the same command run again resumes: round 1 is not redone, and round 2's tree search
+ * is replayed from the work directory's caches (no generation, no oracle run) before training.
+ */
+const REPO = resolve(import.meta.dirname, '..');
+const TSP = join(REPO, 'bin', 'tsp.js');
+const FAMILIES = ['py-cmdi-create', 'py-hash-fingerprint', 'py-divide-share'];
+
+let work: string;
+let checkpoint: string;
+let tasksFile: string;
+let tasks: Task[];
+let server: ChildProcess | undefined;
+let baseUrl: string;
+
+/** A child's environment without what slows node down or leaks the test runner's settings. */
+function childEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'LANG', 'TSP_BENCHMARKS_DIR'];
+  return Object.fromEntries(keep.flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
+}
+
+interface RunOutput {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runTsp(args: string[], timeoutMs = 150_000): Promise<RunOutput> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [TSP, ...args], { cwd: REPO, env: childEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', rej);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Starts `tsp serve --port 0` and waits for the line that gives its URL. */
+function startServer(model: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((res, rej) => {
+    const child = spawn(
+      process.execPath,
+      [TSP, 'serve', '--model', model, '--port', '0', '--name', 'tiny', '--quiet'],
+      {
+        cwd: REPO,
+        env: childEnv(),
+      },
+    );
+    let out = '';
+    const timer = setTimeout(() => rej(new Error(`tsp serve did not start: ${out}`)), 60_000);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /at (http:\/\/\S+\/v1)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        res({ child, url: m[1] });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`tsp serve exited (${code}): ${out}`));
+    });
+  });
+}
+
+function readJsonl<T>(file: string): T[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'tsp-train-external-'));
+  const suite = buildSuite({ seed: 7, variantsPerFamily: { train: 1, eval: 1 } });
+  tasks = getSplits(suite, 'standard').train.filter((t) => FAMILIES.includes(t.family ?? ''));
+  expect(tasks.map((t) => t.family).sort()).toEqual([...FAMILIES].sort());
+  tasksFile = join(work, 'tasks.jsonl');
+  writeFileSync(tasksFile, tasks.map((t) => `${JSON.stringify(t)}\n`).join(''));
+
+  // A tiny GPT that knows each task's secure reference and its insecure variants.
+  await useBackend('wasm');
+  const texts = tasks.flatMap((t) => [t.secureReference as string, ...t.insecureVariants]);
+  const tokenizer = trainTokenizer(texts, 420);
+  // The context holds the prompt plus the smoke preset's 192 new tokens.
+  const model = createModel(
+    { vocabSize: tokenizer.vocabSize, contextLength: 256, dModel: 48, nLayers: 2, nHeads: 2 },
+    3,
+  );
+  const examples = tasks.flatMap((t) =>
+    [t.secureReference as string, ...t.insecureVariants].map((c) => ({
+      prompt: t.prompt,
+      target: c.slice(t.prompt.length),
+    })),
+  );
+  await trainSupervised(model, tokenizer, examples, {
+    epochs: 1000,
+    maxSteps: 80,
+    learningRate: 1e-2,
+    warmupSteps: 5,
+    seed: 1,
+  });
+  checkpoint = join(work, 'base');
+  await saveCheckpoint(checkpoint, model, tokenizer);
+  model.dispose();
+  const started = await startServer(checkpoint);
+  server = started.child;
+  baseUrl = started.url;
+}, 120_000);
+
+afterAll(async () => {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server?.once('exit', r));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('tsp train --external against a spawned tsp serve', () => {
+  it('runs two rounds of tree search, trainer and adapter switch; a failed trainer resumes from the caches', async () => {
+    const loop = join(work, 'loop');
+    const marker = join(work, 'trainer-failed-once');
+    // The trainer crashes the first time it is called for round 2.
+    const trainer = [
+      `if [ {round} = 2 ] && [ ! -e ${marker} ]; then touch ${marker}; echo "simulated trainer crash in round {round}"; exit 7; fi;`,
+      `node ${TSP} dpo --model {model} --data {export}/segment.jsonl --out {output} --steps 2 --lr 5e-4`,
+    ].join(' ');
+    const args = [
+      'train',
+      '--external',
+      trainer,
+      '--endpoint',
+      baseUrl,
+      '--model',
+      'tiny',
+      '--model-path',
+      checkpoint,
+      '--tasks',
+      tasksFile,
+      '--preset',
+      'smoke',
+      '--rounds',
+      '2',
+      '--switch',
+      'lora',
+      '--format',
+      'trl',
+      '--slots',
+      '2',
+      '--work-dir',
+      loop,
+      '--quiet',
+    ];
+
+    const first = await runTsp(args);
+    expect(first.code, first.stderr).toBe(2);
+    expect(first.stderr).toContain('trainer command failed (exit 7) in round 2');
+    expect(first.stderr).toContain('simulated trainer crash in round 2');
+    const afterFirst = readJsonl<ExternalRoundRecord>(join(loop, 'rounds.jsonl'));
+    expect(afterFirst.map((r) => r.round)).toEqual([1]);
+    const genCacheSize = readFileSync(join(loop, 'cache-generations.jsonl'), 'utf8').length;
+    const verdictCacheSize = readFileSync(join(loop, 'cache-verdicts.jsonl'), 'utf8').length;
+
+    const second = await runTsp([...args, '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain('resuming');
+    const result = JSON.parse(second.stdout) as { rounds: ExternalRoundRecord[]; previousRounds: number };
+    expect(result.previousRounds).toBe(1);
+
+    const rounds = readJsonl<ExternalRoundRecord>(join(loop, 'rounds.jsonl'));
+    expect(rounds.map((r) => r.round)).toEqual([1, 2]);
+    expect(rounds[0]).toEqual(afterFirst[0]);
+    // The policy switched: round 2 sampled from the adapter the round-1 trainer produced.
+    expect(rounds.map((r) => [r.policy.model, r.next.model])).toEqual([
+      ['tiny', 'loop-round-1'],
+      ['loop-round-1', 'loop-round-2'],
+    ]);
+    const stats = rounds.map((r) => r.stats as ExternalRoundStats);
+    expect(stats[0]?.policyId).toBe(`openai:tiny@${baseUrl}`);
+    expect(stats[1]?.policyId).toBe(`openai:loop-round-1@${baseUrl}`);
+    expect(rounds[1]?.policy.modelPath).toBe(join(loop, 'round-1', 'model'));
+    const served = (await (await fetch(`${baseUrl}/models`)).json()) as { data: { id: string }[] };
+    expect(served.data.map((m) => m.id)).toEqual(['tiny', 'loop-round-1', 'loop-round-2']);
+
+    // Round 2 of the second invocation replayed its tree search: nothing sampled or judged again.
+    expect(stats[1]?.sampledChunks).toBe(0);
+    expect(stats[1]?.replayedChunks).toBeGreaterThan(0);
+    expect(stats[1]?.oracleRuns).toBe(0);
+    expect(readFileSync(join(loop, 'cache-generations.jsonl'), 'utf8').length).toBe(genCacheSize);
+    expect(readFileSync(join(loop, 'cache-verdicts.jsonl'), 'utf8').length).toBe(verdictCacheSize);
+    expect(stats[0]?.sampledChunks).toBeGreaterThan(0);
+
+    for (const r of rounds) {
+      const round = r.round;
+      // Verified pairs at critical nodes of real trees, both sides judged by the oracle.
+      const pairs = readJsonl<Pair>(join(loop, 'pairs', `round-${round}.jsonl`));
+      expect(pairs.length).toBeGreaterThan(0);
+      expect(r.exported).toBe(pairs.length);
+      const nodes = readJsonl<TreeNode>(join(loop, 'trees', `round-${round}.jsonl`));
+      const critical = new Set(nodes.filter((n) => n.critical).map((n) => n.id));
+      for (const p of pairs) {
+        expect(p.round).toBe(round);
+        expect(p.source).toBe('tsp');
+        expect(critical.has(p.nodeId as string)).toBe(true);
+        expect(p.chosenVerified && p.rejectedVerified).toBe(true);
+        expect(p.chosenVerdict?.securePass).toBe(true);
+        expect(p.rejectedVerdict?.secure).toBe(false);
+        const task = tasks.find((t) => t.id === p.taskId) as Task;
+        expect((p.prefix + p.chosen).startsWith(task.prompt)).toBe(true);
+      }
+      // The export the trainer read, and the checkpoint it wrote.
+      expect(readJsonl(join(loop, `round-${round}`, 'export', 'segment.jsonl')).length).toBe(pairs.length);
+      expect(readdirSync(join(loop, `round-${round}`, 'model')).length).toBeGreaterThan(0);
+      expect(r.trainer.exitCode).toBe(0);
+      expect(r.trainer.outputTail).toMatch(/trained on \d+ pairs/);
+    }
+    expect(rounds[1]?.trainer.command).toContain(`--model ${join(loop, 'round-1', 'model')}`);
+    expect(existsSync(marker)).toBe(true);
+  }, 240_000);
+
+  it('says clearly when the model is not served or the endpoint does not answer', async () => {
+    const common = ['train', '--external', 'true', '--tasks', tasksFile, '--preset', 'smoke', '--quiet'];
+    const missing = await runTsp([
+      ...common,
+      '--endpoint',
+      baseUrl,
+      '--model',
+      'nope',
+      '--work-dir',
+      join(work, 'w-missing'),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`does not serve the model 'nope'`);
+    expect(missing.stderr).toContain('it serves: tiny');
+    // Nothing was started for a model that is not there.
+    expect(existsSync(join(work, 'w-missing', 'manifest.json'))).toBe(false);
+    // A port nobody listens on: bind one, then free it.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const closed = `http://127.0.0.1:${port}/v1`;
+    const down = await runTsp([
+      ...common,
+      '--endpoint',
+      closed,
+      '--model',
+      'tiny',
+      '--work-dir',
+      join(work, 'w-down'),
+    ]);
+    expect(down.code).toBe(2);
+    expect(down.stderr).toContain(`cannot reach the endpoint ${closed}`);
+    expect(down.stderr).toContain('hint:');
+  }, 60_000);
+});
