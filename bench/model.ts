@@ -9,14 +9,14 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRng } from '../src/core/rng.ts';
 import { tf, useBackend } from '../src/models/embedded/backend.ts';
 import { createModel } from '../src/models/embedded/gpt.ts';
 import { EmbeddedPolicy } from '../src/models/embedded/policy.ts';
 import { trainTokenizer } from '../src/models/embedded/tokenizer.ts';
-import { batchLogprobs } from '../src/training/trainer.ts';
-import { adamWStep, createAdamWState } from '../src/training/optimizer.ts';
 import { packBatch } from '../src/training/batching.ts';
-import { createRng } from '../src/core/rng.ts';
+import { adamWStep, createAdamWState } from '../src/training/optimizer.ts';
+import { batchLogprobs } from '../src/training/trainer.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONFIG = { vocabSize: 2048, contextLength: 256, dModel: 128, nLayers: 4, nHeads: 4 };

@@ -25,10 +25,10 @@ export {
 export { adamWStep, createAdamWState, globalNorm, learningRateAt } from './optimizer.ts';
 export {
   batchLogprobs,
-  packPreferenceBatch,
   type PreferenceConfig,
   type PreferenceConfigInput,
   PreferenceConfigSchema,
+  packPreferenceBatch,
   type StepReport,
   type TrainConfig,
   type TrainConfigInput,

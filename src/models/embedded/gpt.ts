@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { createRng, type Rng } from '../../core/rng.ts';
 import { TspError } from '../../spec/errors.ts';
-import { causalSelfAttention, embedTokens, gelu, layerNorm, linear, splitHeads, tiedLogits } from './ops.ts';
 import { registerGradients } from './gradients.ts';
+import { causalSelfAttention, embedTokens, gelu, layerNorm, linear, splitHeads, tiedLogits } from './ops.ts';
 
 export const GptConfigSchema = z.object({
   vocabSize: z.number().int().min(2),

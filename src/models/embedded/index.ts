@@ -17,6 +17,7 @@ export {
   GptConfigSchema,
   GptModel,
 } from './gpt.ts';
+export { loadEmbeddedPolicy } from './load-policy.ts';
 export { EmbeddedPolicy, type EmbeddedPolicyOptions, scoreBatch } from './policy.ts';
 export { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 export { END_OF_TEXT, type Encoding, Tokenizer, trainTokenizer } from './tokenizer.ts';
