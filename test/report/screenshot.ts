@@ -36,6 +36,7 @@ try {
   });
   const critical = page.locator('[data-testid=tree-node][data-critical=true]').first();
   if (await critical.count()) await critical.click();
+  await page.mouse.move(0, 0);
   await page.locator('#viewer').screenshot({ path: join(outDir, 'report-viewer.png') });
   console.log(
     `wrote ${join(outDir, 'report-overview.png')} and ${join(outDir, 'report-viewer.png')} from ${html}`,
