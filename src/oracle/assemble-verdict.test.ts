@@ -120,6 +120,28 @@ describe('assembleVerdict', () => {
     ).toBe(false);
   });
 
+  it('static relevance follows the CWE relations of src/analyzers; notes never count', () => {
+    const cmd = { ...task, cwe: ['CWE-78'] };
+    const judge = (f: Finding) =>
+      assembleVerdict(cmd, sample, harness('pass', 'pass'), { ran: true, findings: [f], durationMs: 1 }, opts)
+        .staticSecure;
+    expect(judge(finding('CWE-78'))).toBe(false);
+    // CWE-77 (command injection) is the parent of the task's CWE-78.
+    expect(judge(finding('CWE-77'))).toBe(false);
+    expect(judge(finding('CWE-79'))).toBe(true);
+    expect(judge(finding('CWE-78', 'note'))).toBe(true);
+    expect(judge(finding('CWE-79', 'error'))).toBe(false);
+    const bof = { ...task, cwe: ['CWE-787'] };
+    const v = assembleVerdict(
+      bof,
+      sample,
+      harness('pass', 'pass'),
+      { ran: true, findings: [finding('CWE-120')], durationMs: 1 },
+      opts,
+    );
+    expect(v.staticSecure).toBe(false);
+  });
+
   it('harness none: security from static analysis alone, and unknown without an analyzer', () => {
     const none = { ...task, harness: { kind: 'none' as const }, tests: [] };
     const empty: HarnessResult = { build: { ok: true, durationMs: 0 }, tests: [], testMs: 0 };

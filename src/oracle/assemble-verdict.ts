@@ -1,3 +1,4 @@
+import { anyCweMatches } from '../analyzers/cwe.ts';
 import type { Finding } from '../spec/finding.ts';
 import type { Sample } from '../spec/sample.ts';
 import type { Task } from '../spec/task.ts';
@@ -14,11 +15,16 @@ export interface StaticPart {
 }
 
 /**
- * A finding makes a sample statically insecure when it names one of the task's CWEs, or when its
- * severity is `error` (whatever its CWE): the oracle's documented rule for `staticSecure`.
+ * A finding makes a sample statically insecure when its severity is `error` (whatever its CWE), or
+ * when it is a `warning` about the task's weakness: one of its CWEs equals or is linked to one of
+ * the task's in the analyzers' CWE relations (`anyCweMatches`: e.g. a CWE-77 finding on a CWE-78
+ * task, CWE-120 on CWE-787). Notes never count. With `error` findings aside, this is
+ * `judgeStaticSecurity(findings, task.cwe)` of src/analyzers (not imported from there: its index
+ * loads tree-sitter; cwe.ts is plain data).
  */
 export function isSecurityRelevant(finding: Finding, task: Task): boolean {
-  return finding.severity === 'error' || finding.cwe.some((c) => task.cwe.includes(c));
+  if (finding.severity === 'error') return true;
+  return finding.severity === 'warning' && anyCweMatches(finding.cwe, task.cwe);
 }
 
 /**
