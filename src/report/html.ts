@@ -42,6 +42,7 @@ export function scriptJson(value: unknown): string {
 }
 
 interface Assets {
+  uplotVersion: string;
   uplotJs: string;
   uplotCss: string;
   pageJs: string;
@@ -74,7 +75,15 @@ function loadAssets(): Assets {
     });
   }
   const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+  const pkg = readAsset(
+    uplotJsPath.replace(/dist\/uPlot\.iife\.min\.js$/, 'package.json'),
+    'uPlot package.json',
+  );
   cachedAssets = {
+    uplotVersion: String((JSON.parse(pkg) as { version?: unknown }).version ?? 'unknown').replace(
+      /[^\w.-]/g,
+      '',
+    ),
     uplotJs: readAsset(uplotJsPath, 'uPlot'),
     uplotCss: readAsset(uplotJsPath.replace(/uPlot\.iife\.min\.js$/, 'uPlot.min.css'), 'uPlot CSS'),
     pageJs: readAsset(here('./page/viewer.js'), 'the report page script'),
@@ -330,7 +339,7 @@ export function renderHtml(data: ReportData, options: RenderHtmlOptions = {}): s
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="tsp report">
 <title>TSP report: ${escapeHtml(data.run.runId)}</title>
-<!-- uPlot ${'1.6'} (MIT License, (c) Leon Sorokin), inlined so the report works offline -->
+<!-- uPlot ${assets.uplotVersion} (MIT License, (c) Leon Sorokin), inlined so the report works offline -->
 <style>${assets.uplotCss}</style>
 <style>${assets.pageCss}</style>
 </head>
