@@ -11,9 +11,11 @@ import { saveCheckpoint } from '../src/models/embedded/checkpoint.ts';
 import { createModel } from '../src/models/embedded/gpt.ts';
 import { trainTokenizer } from '../src/models/embedded/tokenizer.ts';
 import type { ExternalRoundStats } from '../src/pipelines/external-self-play.ts';
+import { TspError } from '../src/spec/errors.ts';
+import type { Policy } from '../src/spec/policy.ts';
 import type { Task } from '../src/spec/task.ts';
 import type { Pair, TreeNode } from '../src/spec/tree.ts';
-import type { ExternalRoundRecord } from '../src/training/export/external-trainer.ts';
+import { type ExternalRoundRecord, runExternalSelfPlay } from '../src/training/export/external-trainer.ts';
 import { trainSupervised } from '../src/training/trainer.ts';
 
 /**
@@ -292,4 +294,81 @@ describe('tsp train --external against a spawned tsp serve', () => {
     expect(down.stderr).toContain(`cannot reach the endpoint ${closed}`);
     expect(down.stderr).toContain('hint:');
   }, 60_000);
+});
+
+describe('runExternalSelfPlay resumes a round whose trainer finished', () => {
+  const pair: Pair = {
+    id: 'p1',
+    taskId: 't',
+    round: 1,
+    source: 'tsp',
+    prompt: 'def f(x):\n',
+    prefix: 'def f(x):\n',
+    chosen: '    return safe(x)\n',
+    rejected: '    return unsafe(x)\n',
+    chosenSegmentChars: 19,
+    rejectedSegmentChars: 21,
+    chosenVerified: true,
+    rejectedVerified: true,
+  };
+  const policy: Policy = {
+    id: 'fake',
+    generate: async () => [],
+    score: async () => [],
+  };
+
+  it('does not train again after a failed switch, and accepts the adapter the interrupted run loaded', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tsp-external-resume-'));
+    try {
+      const trained = join(dir, 'trained.log');
+      const loaded = new Set<string>();
+      let loseResponse = true;
+      // A vLLM-like server that loads the adapter but whose first answer is lost (a 500).
+      const fetchFn = async (_url: string, init: RequestInit) => {
+        const name = (JSON.parse(String(init.body)) as { lora_name: string }).lora_name;
+        if (loaded.has(name))
+          return new Response(`The lora adapter '${name}' has already been loaded.`, { status: 400 });
+        loaded.add(name);
+        if (loseResponse) {
+          loseResponse = false;
+          return new Response('gateway timeout', { status: 500 });
+        }
+        return new Response('Success', { status: 200 });
+      };
+      const options = {
+        rounds: 1,
+        initial: { baseUrl: 'http://h/v1', model: 'base', modelPath: '/m' },
+        makePolicy: () => policy,
+        runRound: async () => ({ pairs: [pair], stats: { rounds: 1 } }),
+        trainerCommand: `echo {round} >> ${trained}`,
+        switchMode: 'lora' as const,
+        workDir: join(dir, 'w'),
+        format: 'trl' as const,
+        fetch: fetchFn,
+      };
+      const failed = await runExternalSelfPlay(options).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(TspError);
+      expect(readFileSync(trained, 'utf8')).toBe('1\n');
+      expect(existsSync(join(dir, 'w', 'rounds.jsonl'))).toBe(false);
+
+      const records = await runExternalSelfPlay(options);
+      expect(readFileSync(trained, 'utf8')).toBe('1\n');
+      expect(records.map((r) => [r.round, r.next.model, r.trainerReused, r.stats])).toEqual([
+        [1, 'tsp-round-1', true, { rounds: 1 }],
+      ]);
+
+      // Different pairs are trained on, and a name another run loaded is refused with a hint.
+      const other = await runExternalSelfPlay({
+        ...options,
+        workDir: join(dir, 'w2'),
+        runRound: async () => [{ ...pair, id: 'p2' }],
+      }).catch((e: unknown) => e);
+      expect(readFileSync(trained, 'utf8')).toBe('1\n1\n');
+      expect(other).toBeInstanceOf(TspError);
+      expect((other as TspError).message).toContain("already has an adapter named 'tsp-round-1'");
+      expect((other as TspError).hint).toContain('--adapter-prefix');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -12,8 +12,8 @@ import { createOpenAIPolicy, type FetchLike } from '../models/openai/openai-poli
 import { createOracle } from '../oracle/index.ts';
 import { TspError } from '../spec/errors.ts';
 import type { Language } from '../spec/language.ts';
-import type { Policy } from '../spec/policy.ts';
 import { parseOrThrow } from '../spec/parse.ts';
+import type { Policy } from '../spec/policy.ts';
 import type { RunConfig } from '../spec/run-config.ts';
 import { Task } from '../spec/task.ts';
 import type { Pair, TreeNode } from '../spec/tree.ts';

@@ -4,7 +4,7 @@ import { defineCommand } from 'citty';
 import { type ExternalMethod, runExternalTraining } from '../../pipelines/external-self-play.ts';
 import { getPreset, PRESETS } from '../../pipelines/presets.ts';
 import { TspError } from '../../spec/errors.ts';
-import { type Language, LANGUAGES } from '../../spec/language.ts';
+import { LANGUAGES, type Language } from '../../spec/language.ts';
 import type { ExportFormat } from '../../training/export/export-pairs.ts';
 import type { SwitchMode } from '../../training/export/external-trainer.ts';
 import { formatTable, printJson } from '../output.ts';
