@@ -117,6 +117,14 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     // The golden side has its own highlighted segment and no finding.
     expect(await golden.first().locator('mark.seg-golden').count()).toBeGreaterThanOrEqual(1);
     expect(await golden.first().locator('[data-testid=finding]').count()).toBe(0);
+    // Every child of the node is one click away, pair or not.
+    const more = page.locator('.more-branches');
+    const kids = Number(/All (\d+) branches/.exec((await more.locator('summary').textContent()) ?? '')?.[1]);
+    expect(kids).toBeGreaterThanOrEqual(2);
+    await more.locator('summary').click();
+    await expect.poll(() => more.locator('[data-testid=branch]').first().isVisible()).toBe(true);
+    expect(await more.locator('[data-testid=branch]').count()).toBeLessThanOrEqual(kids);
+    await more.locator('summary').click();
     await page.locator('#viewer').screenshot({ path: join(ARTIFACTS, 'report-viewer.png') });
     expect(consoleErrors).toEqual([]);
     await page.close();

@@ -1111,11 +1111,20 @@
       );
       detail.append(ctx);
       const pairs = tree.entry.pairs.filter((p) => p.node === i);
+      const kids = tree.children[i] ?? [];
       if (pairs.length) {
         renderPairs(pairs, prefix, tree);
+        if (kids.length) {
+          const more = h(
+            'details',
+            { class: 'more-branches' },
+            h('summary', { text: `All ${kids.length} branches from this node, pairs or not` }),
+          );
+          more.append(childBranches(tree, kids, prefix));
+          detail.append(more);
+        }
         return;
       }
-      const kids = tree.children[i] ?? [];
       if (!kids.length) {
         detail.append(h('p', { class: 'hint', text: 'This node has no children in the report.' }));
         return;
@@ -1126,9 +1135,19 @@
           text: `${kids.length} branch${kids.length === 1 ? '' : 'es'} from this node (no training pair was made here; each branch shown with one of its complete programs)`,
         }),
       );
+      detail.append(childBranches(tree, kids, prefix));
+    }
+
+    /**
+     * The children of a node side by side (identical leaves once, counted), each with one
+     * complete program below it: secure ones first, then vulnerable, then the rest.
+     * @param {Tree} tree @param {number[]} kids @param {string} prefix
+     */
+    function childBranches(tree, kids, prefix) {
       /** @type {{ col: HTMLElement, order: number }[]} */
       const cols = [];
-      for (const k of kids) {
+      for (const group of groupLeaves(tree, kids)) {
+        const k = group[0] ?? 0;
         const kid = /** @type {CNode} */ (tree.entry.nodes[k]);
         const leaves = leavesUnder(tree, k);
         const pick =
@@ -1136,10 +1155,11 @@
         const leaf = /** @type {CNode} */ (tree.entry.nodes[pick]);
         const leafPrefix = tree.prefix[pick] ?? '';
         const kind = kindOf(leaf.d);
+        const times = group.length > 1 ? ` ×${group.length}` : '';
         cols.push({
           order: kind === 'golden' ? 0 : kind === 'vulnerable' ? 1 : 2,
           col: branchColumn({
-            title: `${kind === 'golden' ? 'Secure branch' : kind === 'vulnerable' ? 'Vulnerable branch' : 'Branch'} (value ${kid.v === null ? '–' : kid.v.toFixed(2)}, ${kid.n} leaves)`,
+            title: `${kind === 'golden' ? 'Secure branch' : kind === 'vulnerable' ? 'Vulnerable branch' : 'Branch'}${times} (value ${kid.v === null ? '–' : kid.v.toFixed(2)}, ${kid.n} ${kid.n === 1 ? 'leaf' : 'leaves'})`,
             kind,
             prefix,
             continuation: leafPrefix.startsWith(prefix) ? leafPrefix.slice(prefix.length) : kid.e,
@@ -1150,7 +1170,7 @@
       }
       const box = h('div', { class: 'branches', 'data-testid': 'branches' });
       for (const c of cols.sort((a, b) => a.order - b.order)) box.append(c.col);
-      detail.append(box);
+      return box;
     }
 
     /** @param {Tree} tree @param {number} i */
