@@ -130,7 +130,7 @@ function stringifyConfig(config: unknown): Record<string, string> | undefined {
   if (!config || typeof config !== 'object' || Array.isArray(config)) return undefined;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(config).slice(0, 40)) {
-    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
     out[k] = s.length > 120 ? `${s.slice(0, 117)}...` : s;
   }
   return out;

@@ -1046,7 +1046,7 @@
             ),
           );
         }
-        if (pairsWithoutNode.length) renderPairs(pairsWithoutNode, undefined, tree);
+        if (pairsWithoutNode.length) renderPairs(pairsWithoutNode, undefined);
         return;
       }
       const i = state.node;
@@ -1113,7 +1113,7 @@
       const pairs = tree.entry.pairs.filter((p) => p.node === i);
       const kids = tree.children[i] ?? [];
       if (pairs.length) {
-        renderPairs(pairs, prefix, tree);
+        renderPairs(pairs, prefix);
         if (kids.length) {
           const more = h(
             'details',
@@ -1182,9 +1182,9 @@
 
     /**
      * The golden branch next to each vulnerable one, grouped by identical golden text.
-     * @param {CPair[]} pairs @param {string | undefined} nodePrefix @param {Tree} tree
+     * @param {CPair[]} pairs @param {string | undefined} nodePrefix
      */
-    function renderPairs(pairs, nodePrefix, tree) {
+    function renderPairs(pairs, nodePrefix) {
       /** @type {Map<string, CPair[]>} */
       const groups = new Map();
       for (const p of pairs) {
@@ -1231,7 +1231,6 @@
         });
         detail.append(box);
       }
-      void tree;
     }
 
     taskSelect.addEventListener('change', () => {
