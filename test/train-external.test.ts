@@ -257,6 +257,37 @@ describe('tsp train --external against a spawned tsp serve', () => {
     }
     expect(rounds[1]?.trainer.command).toContain(`--model ${join(loop, 'round-1', 'model')}`);
     expect(existsSync(marker)).toBe(true);
+
+    // The server restarts elsewhere and a third round is asked for: the round-2 adapter it lost is
+    // loaded again from the work directory, and round 3 samples from it.
+    const old = server as ChildProcess;
+    const exited = new Promise((r) => old.once('exit', r));
+    old.kill('SIGTERM');
+    await exited;
+    const restarted = await startServer(checkpoint);
+    server = restarted.child;
+    const moved = args.map((a, i) => (a === baseUrl ? restarted.url : args[i - 1] === '--rounds' ? '3' : a));
+    expect(moved.join(' ')).toContain(`--endpoint ${restarted.url} --model tiny`);
+    expect(moved.join(' ')).toContain('--rounds 3 ');
+    const third = await runTsp(moved);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toContain(`loop-round-2 is not loaded at ${restarted.url}; loading it again`);
+    const after = readJsonl<ExternalRoundRecord>(join(loop, 'rounds.jsonl'));
+    expect(after.slice(0, 2)).toEqual(rounds);
+    const again = (await (await fetch(`${restarted.url}/models`)).json()) as { data: { id: string }[] };
+    expect(again.data.map((m) => m.id)).toContain('loop-round-2');
+    // Round 3 either trained (and switched) or found nothing to train on, and said so.
+    if (after.length === 3) {
+      expect(after[2]?.policy).toEqual({
+        baseUrl: restarted.url,
+        model: 'loop-round-2',
+        modelPath: join(loop, 'round-2', 'model'),
+      });
+      expect(after[2]?.next.model).toBe('loop-round-3');
+    } else {
+      expect(third.stdout).toContain('stopped before round 3');
+    }
+    baseUrl = restarted.url;
   }, 240_000);
 
   it('says clearly when the model is not served or the endpoint does not answer', async () => {

@@ -176,7 +176,7 @@ export default defineCommand({
         result.rounds.map((r) => [
           r.round,
           r.policy.model,
-          String(r.stats?.criticalNodes ?? '-'),
+          r.stats?.method === 'tsp' ? String(r.stats.criticalNodes) : '-',
           r.pairs,
           r.exported,
           r.trainerReused ? 'reused' : `${(r.trainer.durationMs / 1000).toFixed(1)} s`,
