@@ -16,13 +16,13 @@ import {
   type Heatmap,
 } from './aggregate.ts';
 import { METHOD_LABEL, METHOD_ORDER, sortMethods } from './format.ts';
+import { loadRunResults } from './partial-results.ts';
 import {
   listRunDir,
   type ReportManifest,
   type ReportTask,
   readManifest,
   readPairFile,
-  readResults,
   readTasks,
   readTreeFile,
   type SetKey,
@@ -234,8 +234,8 @@ export async function buildReportData(runDir: string, options: BuildReportOption
   const maxTreeBytes = options.maxTreeBytes ?? 1_500_000;
   const maxNodes = options.maxNodesPerTree ?? 400;
   const listing = await listRunDir(runDir);
-  const results = await readResults(runDir);
   const manifest: ReportManifest | undefined = await readManifest(runDir);
+  const results = await loadRunResults(runDir, manifest);
   const tasks = await readTasks(runDir);
   const taskById = new Map(tasks.map((t) => [t.id, t]));
   const notes: string[] = [];

@@ -8,7 +8,8 @@ import { TspError } from '../spec/errors.ts';
 import { type BuildReportOptions, buildReportData } from './data.ts';
 import { type RenderHtmlOptions, renderHtml } from './html.ts';
 import { renderMarkdownTable } from './markdown.ts';
-import { readResults } from './run-dir.ts';
+import { loadRunResults } from './partial-results.ts';
+import { readManifest } from './run-dir.ts';
 
 export type { BuildReportOptions, ProgressEvent, ReportData } from './data.ts';
 export { buildReportData } from './data.ts';
@@ -49,7 +50,10 @@ export async function writeReport(
   const result: WriteReportResult = { htmlPath, bytes: Buffer.byteLength(html) };
   if (options.markdown ?? true) {
     const markdownPath = join(runDir, 'results.md');
-    await writeText(markdownPath, renderMarkdownTable(await readResults(runDir)));
+    await writeText(
+      markdownPath,
+      renderMarkdownTable(await loadRunResults(runDir, await readManifest(runDir))),
+    );
     result.markdownPath = markdownPath;
   }
   options.onProgress?.({ phase: 'render report', done: 1, total: 1 });

@@ -26,6 +26,7 @@ export const ReportManifest = z
   .object({
     runId: z.string().optional(),
     preset: z.string().optional(),
+    createdAt: z.string().optional(),
     gitCommit: z.string().nullable().optional(),
     versions: z.record(z.string(), z.unknown()).optional(),
     config: z.unknown().optional(),
