@@ -245,9 +245,8 @@ async function runJob<Item>(
       if (s < (epochStarts[e + 1] as number)) return { epoch: e, index: s - (epochStarts[e] as number) };
     }
   };
-  let allEpochs = 0;
-  for (let e = 0; e < config.epochs; e++) allEpochs += planOf(e).length;
-  const totalSteps = config.maxSteps ?? allEpochs;
+  let totalSteps = config.maxSteps ?? 0;
+  if (config.maxSteps === undefined) for (let e = 0; e < config.epochs; e++) totalSteps += planOf(e).length;
   const params = model.readValues();
   const opt = createAdamWState(params);
   let startStep = 0;
