@@ -10,7 +10,11 @@ import { useBackend } from '../src/models/embedded/backend.ts';
 import { saveCheckpoint } from '../src/models/embedded/checkpoint.ts';
 import { createModel } from '../src/models/embedded/gpt.ts';
 import { trainTokenizer } from '../src/models/embedded/tokenizer.ts';
-import type { ExternalRoundStats } from '../src/pipelines/external-self-play.ts';
+import {
+  type ExternalRoundStats,
+  ensurePolicyServed,
+  listServedModels,
+} from '../src/pipelines/external-self-play.ts';
 import { TspError } from '../src/spec/errors.ts';
 import type { Policy } from '../src/spec/policy.ts';
 import type { Task } from '../src/spec/task.ts';
@@ -110,54 +114,54 @@ function readJsonl<T>(file: string): T[] {
     .map((l) => JSON.parse(l) as T);
 }
 
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'tsp-train-external-'));
-  const suite = buildSuite({ seed: 7, variantsPerFamily: { train: 1, eval: 1 } });
-  tasks = getSplits(suite, 'standard').train.filter((t) => FAMILIES.includes(t.family ?? ''));
-  expect(tasks.map((t) => t.family).sort()).toEqual([...FAMILIES].sort());
-  tasksFile = join(work, 'tasks.jsonl');
-  writeFileSync(tasksFile, tasks.map((t) => `${JSON.stringify(t)}\n`).join(''));
-
-  // A tiny GPT that knows each task's secure reference and its insecure variants.
-  await useBackend('wasm');
-  const texts = tasks.flatMap((t) => [t.secureReference as string, ...t.insecureVariants]);
-  const tokenizer = trainTokenizer(texts, 420);
-  // The context holds the prompt plus the smoke preset's 192 new tokens.
-  const model = createModel(
-    { vocabSize: tokenizer.vocabSize, contextLength: 256, dModel: 48, nLayers: 2, nHeads: 2 },
-    3,
-  );
-  const examples = tasks.flatMap((t) =>
-    [t.secureReference as string, ...t.insecureVariants].map((c) => ({
-      prompt: t.prompt,
-      target: c.slice(t.prompt.length),
-    })),
-  );
-  await trainSupervised(model, tokenizer, examples, {
-    epochs: 1000,
-    maxSteps: 80,
-    learningRate: 1e-2,
-    warmupSteps: 5,
-    seed: 1,
-  });
-  checkpoint = join(work, 'base');
-  await saveCheckpoint(checkpoint, model, tokenizer);
-  model.dispose();
-  const started = await startServer(checkpoint);
-  server = started.child;
-  baseUrl = started.url;
-}, 120_000);
-
-afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server?.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  if (work) await rm(work, { recursive: true, force: true });
-});
-
 describe('tsp train --external against a spawned tsp serve', () => {
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'tsp-train-external-'));
+    const suite = buildSuite({ seed: 7, variantsPerFamily: { train: 1, eval: 1 } });
+    tasks = getSplits(suite, 'standard').train.filter((t) => FAMILIES.includes(t.family ?? ''));
+    expect(tasks.map((t) => t.family).sort()).toEqual([...FAMILIES].sort());
+    tasksFile = join(work, 'tasks.jsonl');
+    writeFileSync(tasksFile, tasks.map((t) => `${JSON.stringify(t)}\n`).join(''));
+
+    // A tiny GPT that knows each task's secure reference and its insecure variants.
+    await useBackend('wasm');
+    const texts = tasks.flatMap((t) => [t.secureReference as string, ...t.insecureVariants]);
+    const tokenizer = trainTokenizer(texts, 420);
+    // The context holds the prompt plus the smoke preset's 192 new tokens.
+    const model = createModel(
+      { vocabSize: tokenizer.vocabSize, contextLength: 256, dModel: 48, nLayers: 2, nHeads: 2 },
+      3,
+    );
+    const examples = tasks.flatMap((t) =>
+      [t.secureReference as string, ...t.insecureVariants].map((c) => ({
+        prompt: t.prompt,
+        target: c.slice(t.prompt.length),
+      })),
+    );
+    await trainSupervised(model, tokenizer, examples, {
+      epochs: 1000,
+      maxSteps: 80,
+      learningRate: 1e-2,
+      warmupSteps: 5,
+      seed: 1,
+    });
+    checkpoint = join(work, 'base');
+    await saveCheckpoint(checkpoint, model, tokenizer);
+    model.dispose();
+    const started = await startServer(checkpoint);
+    server = started.child;
+    baseUrl = started.url;
+  }, 120_000);
+
+  afterAll(async () => {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server?.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
   it('runs two rounds of tree search, trainer and adapter switch; a failed trainer resumes from the caches', async () => {
     const loop = join(work, 'loop');
     const marker = join(work, 'trainer-failed-once');
@@ -401,5 +405,57 @@ describe('runExternalSelfPlay resumes a round whose trainer finished', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('endpoint checks before a run', () => {
+  const models = (ids: string[]) =>
+    new Response(JSON.stringify({ object: 'list', data: ids.map((id) => ({ id })) }));
+  it('lists models, names a missing one, and points at /v1 or the API key', async () => {
+    const seen: string[] = [];
+    const vllm = async (url: string) => {
+      seen.push(url);
+      return url === 'http://h:8000/v1/models'
+        ? models(['qwen', 'qwen-lora'])
+        : new Response('', { status: 404 });
+    };
+    expect(await listServedModels('http://h:8000/v1/', { fetch: vllm })).toEqual(['qwen', 'qwen-lora']);
+    await expect(
+      ensurePolicyServed({ baseUrl: 'http://h:8000/v1', model: 'qwen' }, { fetch: vllm }),
+    ).resolves.toBe(undefined);
+    const missing = (await ensurePolicyServed(
+      { baseUrl: 'http://h:8000/v1', model: 'llama' },
+      { fetch: vllm },
+    ).catch((e: unknown) => e)) as TspError;
+    expect(missing.code).toBe('not-found');
+    expect(missing.hint).toContain('qwen, qwen-lora');
+    const noV1 = (await listServedModels('http://h:8000', { fetch: vllm }).catch(
+      (e: unknown) => e,
+    )) as TspError;
+    expect(noV1.hint).toContain('--endpoint http://h:8000/v1');
+    const locked = (await listServedModels('http://h/v1', {
+      fetch: async () => new Response('no', { status: 401 }),
+    }).catch((e: unknown) => e)) as TspError;
+    expect(locked.hint).toContain('--api-key');
+    // A server without a model list is not checked (its first completion will say what is wrong).
+    expect(
+      await listServedModels('http://h/v1', { fetch: async () => new Response('', { status: 404 }) }),
+    ).toBe(undefined);
+    // A finished round's adapter that a restarted server lost is loaded again.
+    const loads: unknown[] = [];
+    await ensurePolicyServed(
+      { baseUrl: 'http://h:8000/v1', model: 'run-round-1', modelPath: '/w/round-1/model' },
+      {
+        reloadAdapter: true,
+        fetch: async (url, init) => {
+          if (url.endsWith('/load_lora_adapter')) {
+            loads.push(JSON.parse(String(init.body)));
+            return new Response('Success');
+          }
+          return models(['qwen']);
+        },
+      },
+    );
+    expect(loads).toEqual([{ lora_name: 'run-round-1', lora_path: '/w/round-1/model' }]);
   });
 });

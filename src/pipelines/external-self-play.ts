@@ -213,6 +213,24 @@ export async function listServedModels(
       },
     );
   }
+  if (res.status === 401 || res.status === 403)
+    throw new TspError('backend-error', `${url}: HTTP ${res.status}: the endpoint refused the request`, {
+      hint: 'pass the API key with --api-key (or OPENAI_API_KEY)',
+    });
+  if (res.status === 404 && !/\/v1\/?$/.test(baseUrl)) {
+    // A base URL without /v1 is the most common mistake: say so if /v1 answers.
+    const v1 = `${baseUrl.replace(/\/+$/, '')}/v1`;
+    const ok = await fetchFn(`${v1}/models`, {
+      method: 'GET',
+      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+    })
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok)
+      throw new TspError('invalid-input', `${url} does not exist, but ${v1}/models does`, {
+        hint: `pass the base URL with /v1: --endpoint ${v1}`,
+      });
+  }
   if (!res.ok) return undefined;
   try {
     const body = (await res.json()) as { data?: { id?: unknown }[] };
