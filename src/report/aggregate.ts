@@ -75,22 +75,69 @@ export function buildHeatmaps(evaluations: readonly Evaluation[], by: 'perCwe' |
     const rows = methods.map((method) => {
       const mine = evs.filter((e) => e.method === method);
       const round = Math.max(...mine.map((e) => e.round));
-      const last = mine.filter((e) => e.round === round);
-      const cells = columns.map((c) => {
-        const ms = last
-          .map((e) => (e[by] as Record<string, Evaluation['overall'] | undefined>)[c])
-          .filter((m) => !!m);
-        return ms.length ? ms.reduce((a, m) => a + m.vulnRate, 0) / ms.length : null;
-      });
-      const samples = columns.map((c) => {
-        const ms = last
-          .map((e) => (e[by] as Record<string, Evaluation['overall'] | undefined>)[c])
-          .filter((m) => !!m);
-        return ms.length ? ms.reduce((a, m) => a + m.samples, 0) : null;
-      });
-      return { method, round, cells, samples };
+      return {
+        method,
+        round,
+        ...cellsOf(
+          mine.filter((e) => e.round === round),
+          columns,
+          by,
+        ),
+      };
     });
     out.push({ split, columns, rows });
+  }
+  return out;
+}
+
+/** Mean vulnerability rate and total samples per column over the given evaluations (seeds). */
+function cellsOf(
+  evs: readonly Evaluation[],
+  columns: readonly string[],
+  by: 'perCwe' | 'perLanguage',
+): { cells: (number | null)[]; samples: (number | null)[] } {
+  const metricsOf = (c: string) =>
+    evs.map((e) => (e[by] as Record<string, Evaluation['overall'] | undefined>)[c]).filter((m) => !!m);
+  return {
+    cells: columns.map((c) => {
+      const ms = metricsOf(c);
+      return ms.length ? ms.reduce((a, m) => a + m.vulnRate, 0) / ms.length : null;
+    }),
+    samples: columns.map((c) => {
+      const ms = metricsOf(c);
+      return ms.length ? ms.reduce((a, m) => a + m.samples, 0) : null;
+    }),
+  };
+}
+
+/**
+ * Per-CWE vulnerability rate of each method evaluated after several rounds, one row per round
+ * (mean over seeds), on one split: what training changed, CWE by CWE.
+ */
+export function buildRoundHeatmaps(evaluations: readonly Evaluation[], split: string): Heatmap[] {
+  const evs = evaluations.filter((e) => e.split === split);
+  const columns = [...new Set(evs.flatMap((e) => Object.keys(e.perCwe)))].sort(
+    (a, b) => Number(a.slice(4)) - Number(b.slice(4)),
+  );
+  if (!columns.length) return [];
+  const out: Heatmap[] = [];
+  for (const method of METHOD_ORDER) {
+    const mine = evs.filter((e) => e.method === method);
+    const rounds = [...new Set(mine.map((e) => e.round))].sort((a, b) => a - b);
+    if (rounds.length < 2) continue;
+    out.push({
+      split,
+      columns,
+      rows: rounds.map((round) => ({
+        method,
+        round,
+        ...cellsOf(
+          mine.filter((e) => e.round === round),
+          columns,
+          'perCwe',
+        ),
+      })),
+    });
   }
   return out;
 }

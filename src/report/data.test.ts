@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTspError } from '../spec/errors.ts';
 import type { Evaluation, Metrics } from '../spec/results.ts';
 import { TreeNode } from '../spec/tree.ts';
+import { buildRoundHeatmaps } from './aggregate.ts';
 import {
   buildCurves,
   buildHeatmaps,
@@ -101,6 +102,27 @@ describe('aggregation', () => {
     expect(tsp?.cells[0]).toBeCloseTo(0.1, 12);
     expect(tsp?.cells[1]).toBeCloseTo(0.3, 12);
     expect(h?.rows[0]?.cells[0]).toBeNull();
+  });
+
+  it('buildRoundHeatmaps gives one row per round for methods evaluated after several rounds', () => {
+    const hs = buildRoundHeatmaps(
+      [
+        ev('tsp', 1, 0, 0, { 'CWE-89': m(0, 0.8) }),
+        ev('tsp', 2, 0, 0, { 'CWE-89': m(0, 0.6) }),
+        ev('tsp', 1, 1, 0, { 'CWE-89': m(0, 0.3), 'CWE-22': m(0, 0.5) }),
+        ev('sft', 1, 0, 0, { 'CWE-89': m(0, 0.6) }),
+      ],
+      'test',
+    );
+    expect(hs).toHaveLength(1);
+    expect(hs[0]?.columns).toEqual(['CWE-22', 'CWE-89']);
+    expect(hs[0]?.rows.map((r) => [r.method, r.round])).toEqual([
+      ['tsp', 0],
+      ['tsp', 1],
+    ]);
+    expect(hs[0]?.rows[0]?.cells).toEqual([null, 0.7]);
+    expect(hs[0]?.rows[1]?.cells[1]).toBeCloseTo(0.3, 12);
+    expect(buildRoundHeatmaps([], 'test')).toEqual([]);
   });
 
   it('parses set file names and rejects others', () => {

@@ -11,6 +11,7 @@ import {
   aggregateTreeStats,
   buildCurves,
   buildHeatmaps,
+  buildRoundHeatmaps,
   type Curve,
   groupBy,
   type Heatmap,
@@ -104,6 +105,8 @@ export interface ReportData {
   curves: Curve[];
   perCwe: Heatmap[];
   perLanguage: Heatmap[];
+  /** Per-CWE rates round by round of each method evaluated after several rounds (main split). */
+  perCweByRound: Heatmap[];
   unseenCwe: RunResults['unseenCwe'];
   crossLanguage: RunResults['crossLanguage'];
   treeStats: ReturnType<typeof aggregateTreeStats>;
@@ -352,6 +355,7 @@ export async function buildReportData(runDir: string, options: BuildReportOption
     curves: buildCurves(results.evaluations),
     perCwe: buildHeatmaps(results.evaluations, 'perCwe'),
     perLanguage: buildHeatmaps(results.evaluations, 'perLanguage'),
+    perCweByRound: splits[0] ? buildRoundHeatmaps(results.evaluations, splits[0]) : [],
     unseenCwe: sortMethods(results.unseenCwe),
     crossLanguage: sortMethods(results.crossLanguage),
     treeStats: aggregateTreeStats(results.treeStats),

@@ -62,6 +62,14 @@ describe('renderHtml', () => {
     );
   });
 
+  it('shows what training changed CWE by CWE: one table per self-play method, one row per round', () => {
+    const html = renderHtml(data);
+    const tables = html.split('data-testid="per-cwe-rounds"').slice(1);
+    expect(tables).toHaveLength(2);
+    const tsp = tables.find((t) => t.includes('TSP: vulnerability rate')) ?? '';
+    expect(tsp.split('</table>')[0]?.match(/<tr data-method="tsp">/g)).toHaveLength(3);
+  });
+
   it('embeds the trees as JSON, or gzip+base64 that inflates to the same JSON', () => {
     const plain = embedded(renderHtml(data, { compress: 'never' }), 'tsp-trees');
     expect(plain.encoding).toBe('json');

@@ -176,14 +176,16 @@ function heatCell(x: number | null | undefined, title: string, delta?: number | 
   return `<td class="num heat${dark ? ' dark' : ''}" style="background:${heatColor(x)}" title="${escapeHtml(title)}" data-value="${x}">${formatPercent(x)}${d}</td>`;
 }
 
-function renderHeatmap(h: Heatmap, kind: 'CWE' | 'language', testId: string): string {
+function renderHeatmap(h: Heatmap, kind: 'CWE' | 'language', testId: string, byRound = false): string {
   const cols = h.columns
     .map(
       (c) =>
         `<th scope="col" class="num">${escapeHtml(kind === 'language' ? (LANGUAGE_LABEL[c] ?? c) : c)}</th>`,
     )
     .join('');
-  const sft = h.rows.find((r) => r.method === 'sft');
+  // Small numbers: the change vs SFT, or vs the first round when the rows are one method's rounds.
+  const sft = byRound ? h.rows[0] : h.rows.find((r) => r.method === 'sft');
+  const refName = byRound ? `round ${h.rows[0]?.round ?? 0}` : 'SFT';
   const rows = h.rows
     .map(
       (r) =>
@@ -194,7 +196,7 @@ function renderHeatmap(h: Heatmap, kind: 'CWE' | 'language', testId: string): st
               sft && r !== sft && x !== null && ref !== null && ref !== undefined ? x - ref : null;
             return heatCell(
               x,
-              `${METHOD_LABEL[r.method]}, ${h.columns[i]}: ${x === null ? 'n/a' : `${formatPercent(x)}% vulnerable`} (${r.samples[i] ?? 0} samples over seeds)${delta === null ? '' : `; ${delta <= 0 ? '' : '+'}${formatPercent(delta)} points vs SFT`}`,
+              `${METHOD_LABEL[r.method]}, ${h.columns[i]}: ${x === null ? 'n/a' : `${formatPercent(x)}% vulnerable`} (${r.samples[i] ?? 0} samples over seeds)${delta === null ? '' : `; ${delta <= 0 ? '' : '+'}${formatPercent(delta)} points vs ${refName}`}`,
               delta,
             );
           })
@@ -202,7 +204,11 @@ function renderHeatmap(h: Heatmap, kind: 'CWE' | 'language', testId: string): st
     )
     .join('\n');
   return `<div class="table-wrap"><table class="heatmap" data-testid="${testId}" data-split="${escapeHtml(h.split)}">
-<caption>Vulnerability rate per ${kind} (%), split <code>${escapeHtml(h.split)}</code>, each method at its last round${sft ? '; small: points vs SFT' : ''}</caption>
+<caption>${
+    byRound
+      ? `${escapeHtml(METHOD_LABEL[h.rows[0]?.method ?? 'tsp'])}: vulnerability rate per CWE (%) after each round, split <code>${escapeHtml(h.split)}</code>; small: points vs ${refName}`
+      : `Vulnerability rate per ${kind} (%), split <code>${escapeHtml(h.split)}</code>, each method at its last round${sft ? '; small: points vs SFT' : ''}`
+  }</caption>
 <thead><tr><th scope="col">Method</th><th scope="col" class="num">Round</th>${cols}</tr></thead>
 <tbody>
 ${rows}
@@ -366,6 +372,7 @@ ${renderResultsTables(data)}
 <h2>Where the models are vulnerable</h2>
 ${data.perCwe.length ? data.perCwe.map((h) => renderHeatmap(h, 'CWE', 'per-cwe')).join('\n') : '<p class="empty">No per-CWE metrics in this run.</p>'}
 ${data.perLanguage.length ? data.perLanguage.map((h) => renderHeatmap(h, 'language', 'per-language')).join('\n') : '<p class="empty">No per-language metrics in this run.</p>'}
+${data.perCweByRound.length ? `<h3>What training changed, CWE by CWE</h3>\n${data.perCweByRound.map((h) => renderHeatmap(h, 'CWE', 'per-cwe-rounds', true)).join('\n')}` : ''}
 </section>
 <section id="generalization">
 <h2>Generalization</h2>
