@@ -18,6 +18,9 @@ import type { Language } from '../src/spec/language.ts';
 import type { Task } from '../src/spec/task.ts';
 
 const quick = process.env.TSP_BENCH_QUICK === '1';
+/** `TSP_BENCH_LANGS=javascript,c` measures only these languages (the reference rows always run). */
+const onlyLangs = process.env.TSP_BENCH_LANGS?.split(',').filter(Boolean);
+const wanted = ([lang]: [Language, number]) => !onlyLangs || onlyLangs.includes(lang);
 
 function quantile(xs: number[], q: number): number {
   if (xs.length === 0) return Number.NaN;
@@ -192,7 +195,7 @@ export async function run(): Promise<{ table: string; json: unknown }> {
       ['cpp', quick ? 3 : 8],
       ['go', quick ? 3 : 8],
     ];
-    for (const [lang, n] of plan) {
+    for (const [lang, n] of plan.filter(wanted)) {
       const tasks = byLang(lang);
       const items = itemsFor(tasks, n);
       const warm = items[0];
@@ -224,7 +227,7 @@ export async function run(): Promise<{ table: string; json: unknown }> {
       ['cpp', quick ? 4 : 10],
       ['go', quick ? 4 : 10],
     ];
-    for (const [lang, n] of plan) {
+    for (const [lang, n] of plan.filter(wanted)) {
       const items = itemsFor(byLang(lang), n);
       await poolOracle.judgeMany(items.slice(0, slots));
       const cpu0 = oracleCpuMs();

@@ -336,15 +336,9 @@ async function runNative(
       files: {
         [solution]: prepareNativeSample(language, ctx.sample.code),
         [harnessFile]: guard.harness,
-        [guard.runnerFile]: guard.runnerSource,
+        ...guard.extraFiles,
       },
-      ...(language !== 'go'
-        ? {
-            sources: includesSolution
-              ? [harnessFile, guard.runnerFile]
-              : [harnessFile, solution, guard.runnerFile],
-          }
-        : {}),
+      ...(language !== 'go' ? { sources: includesSolution ? [harnessFile] : [harnessFile, solution] } : {}),
       flags: guard.flags,
       workDir: dir,
       uid,

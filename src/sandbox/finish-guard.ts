@@ -22,11 +22,13 @@ import type { NativeLanguage } from './compile-native.ts';
  * identifiers carry a random suffix per build, so a sample cannot name them.
  */
 export interface GuardedHarness {
-  /** The harness source, rewritten (prelude for C/C++, renamed main and exits for Go). */
+  /**
+   * The harness source, rewritten: for C/C++ a prelude before it and the runner after it (same
+   * translation unit: no extra compiler run); for Go, its main and exits renamed.
+   */
   harness: string;
-  /** File name and source of the runner, to compile with the harness and the sample. */
-  runnerFile: string;
-  runnerSource: string;
+  /** Further files to build with it (Go: the runner file). */
+  extraFiles: Record<string, string>;
   /** Extra compiler / linker flags (C/C++). */
   flags: string[];
 }
@@ -96,15 +98,28 @@ TSP_C int __wrap_main(int argc, char **argv, char **envp) {
 `;
 }
 
+/**
+ * Feature-test macros (`#define _GNU_SOURCE`, ...) the harness sets before its first `#include`:
+ * the prelude includes a system header, so they must come first there too (repeated verbatim, an
+ * identical redefinition is allowed).
+ */
+function featureMacros(harness: string): string {
+  const firstInclude = harness.search(/^\s*#\s*include\b/m);
+  const head = firstInclude < 0 ? harness : harness.slice(0, firstInclude);
+  return [...head.matchAll(/^\s*#\s*define\s+_[A-Z0-9_]*SOURCE\b.*$/gm)]
+    .map((m) => `${m[0].trim()}\n`)
+    .join('');
+}
+
 /** Declarations put before the C / C++ harness: its `exit(...)` calls report before exiting. */
-function nativeHarnessPrelude(language: 'c' | 'cpp', suffix: string, file: string): string {
+function nativeHarnessPrelude(language: 'c' | 'cpp', suffix: string, file: string, harness: string): string {
   const decl =
     language === 'cpp'
       ? `extern "C" void tsp_harness_exit_${suffix}(int) noexcept __attribute__((__noreturn__));\nnamespace std { using ::tsp_harness_exit_${suffix}; }`
       : `extern void tsp_harness_exit_${suffix}(int) __attribute__((__noreturn__));`;
   // The system's own declaration of exit comes first, untouched by the macro.
   const std = language === 'cpp' ? '#include <cstdlib>' : '#include <stdlib.h>';
-  return `${std}\n${decl}\n#define exit(code) tsp_harness_exit_${suffix}(code)\n#line 1 "${file}"\n`;
+  return `${featureMacros(harness)}${std}\n${decl}\n#define exit(code) tsp_harness_exit_${suffix}(code)\n#line 1 "${file}"\n`;
 }
 
 /** The Go runner: `func main()` around the renamed harness main. */
@@ -174,20 +189,13 @@ export function guardNativeHarness(
     const renamed = harness
       .replace(/^func\s+main\s*\(\s*\)/gm, `func tspHarnessMain_${suffix}()`)
       .replace(/\bos\.Exit\(/g, `tspExit_${suffix}(os.Exit, `);
-    return {
-      harness: renamed,
-      runnerFile: 'tsp_runner.go',
-      runnerSource: goRunnerSource(suffix),
-      flags: [],
-    };
+    return { harness: renamed, extraFiles: { 'tsp_runner.go': goRunnerSource(suffix) }, flags: [] };
   }
   const ext = language === 'c' ? 'c' : 'cpp';
-  return {
-    harness: `${nativeHarnessPrelude(language, suffix, `harness.${ext}`)}${harness}`,
-    runnerFile: `tsp_runner.${ext}`,
-    runnerSource: nativeRunnerSource(suffix),
-    flags: ['-Wl,--wrap=main'],
-  };
+  const prelude = nativeHarnessPrelude(language, suffix, `harness.${ext}`, harness);
+  // The runner follows the harness in its file; the exit macro ends before it.
+  const runner = `\n#undef exit\n#line 1 "tsp-runner.${ext}"\n${nativeRunnerSource(suffix)}`;
+  return { harness: `${prelude}${harness}${runner}`, extraFiles: {}, flags: ['-Wl,--wrap=main'] };
 }
 
 /**

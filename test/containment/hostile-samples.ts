@@ -341,6 +341,13 @@ function forgedPasses(): HostileSample[] {
       '  static int armed;\n  if (!armed) { armed = 1; }\n  void flip(void);\n  atexit(flip);\n  return 1;\n}\nvoid flip(void) {\n  _exit(0);',
       'error',
     ),
+    cSample(
+      'c-legit-gnu-source',
+      'C: a legitimate sample under a harness that sets _GNU_SOURCE before its includes (strcasestr)',
+      '  return 0;',
+      'pass',
+      `#define _GNU_SOURCE\n#include <string.h>\n#include <stdlib.h>\nint attack(void);\nint main(int argc, char **argv) {\n  (void)argc; (void)argv;\n  const char *p = strcasestr("Hello World", "WORLD");\n  if (!p || strcmp(p, "World") != 0) return 3;\n  if (attack()) exit(1);\n  exit(0);\n}\n`,
+    ),
     cppSample(
       'cpp-forge-exit',
       'C++: std::exit(0) in a sample the harness #includes',
