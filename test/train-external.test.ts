@@ -14,11 +14,14 @@ import {
   type ExternalRoundStats,
   ensurePolicyServed,
   listServedModels,
+  runExternalTraining,
 } from '../src/pipelines/external-self-play.ts';
+import { getPreset } from '../src/pipelines/presets.ts';
 import { TspError } from '../src/spec/errors.ts';
 import type { Policy } from '../src/spec/policy.ts';
 import type { Task } from '../src/spec/task.ts';
 import type { Pair, TreeNode } from '../src/spec/tree.ts';
+import type { Verdict } from '../src/spec/verdict.ts';
 import { type ExternalRoundRecord, runExternalSelfPlay } from '../src/training/export/external-trainer.ts';
 import { trainSupervised } from '../src/training/trainer.ts';
 
@@ -457,5 +460,99 @@ describe('endpoint checks before a run', () => {
       },
     );
     expect(loads).toEqual([{ lora_name: 'run-round-1', lora_path: '/w/round-1/model' }]);
+  });
+});
+
+describe('runExternalTraining with a scripted endpoint and judge', () => {
+  it('stops when the oracle fails on everything, keeps no such verdict, and judges again on resume', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tsp-external-oracle-'));
+    try {
+      const suite = buildSuite({ seed: 7, variantsPerFamily: { train: 1, eval: 1 } });
+      const picked = getSplits(suite, 'standard').train.filter((t) =>
+        ['py-cmdi-create', 'py-hash-fingerprint'].includes(t.family ?? ''),
+      );
+      const file = join(dir, 'tasks.jsonl');
+      writeFileSync(file, picked.map((t) => `${JSON.stringify(t)}\n`).join(''));
+      // An endpoint that continues a prefix with the secure reference or an insecure variant.
+      let rootRequests = 0;
+      const fetchFn = async (url: string, init: RequestInit) => {
+        if (url.endsWith('/models')) return new Response(JSON.stringify({ data: [{ id: 'm' }] }));
+        if (url.endsWith('/load_lora_adapter')) return new Response('Success');
+        const body = JSON.parse(String(init.body)) as { prompt: string; n: number; seed: number };
+        if (picked.some((t) => t.prompt === body.prompt)) rootRequests++;
+        const task = picked.find((t) => body.prompt.startsWith(t.prompt)) as Task;
+        const options = [task.secureReference as string, ...task.insecureVariants].filter((c) =>
+          c.startsWith(body.prompt),
+        );
+        const choices = Array.from({ length: body.n }, (_, k) => ({
+          index: k,
+          text: (options[(body.seed + k) % options.length] ?? `${body.prompt}    pass\n`).slice(
+            body.prompt.length,
+          ),
+          finish_reason: 'stop',
+        }));
+        return new Response(JSON.stringify({ choices, usage: { prompt_tokens: 10, completion_tokens: 10 } }));
+      };
+      const verdict = (taskId: string, secure: boolean, oracleErrors: string[]): Verdict => ({
+        taskId,
+        build: { ok: true, durationMs: 0 },
+        tests: [],
+        sanitizer: [],
+        findings: [],
+        staticSecure: null,
+        secureBy: 'dynamic',
+        functional: true,
+        secure,
+        securePass: secure,
+        oracleErrors,
+        timings: { buildMs: 0, testMs: 0, staticMs: 0, totalMs: 0 },
+      });
+      let judged = 0;
+      const input = {
+        workDir: join(dir, 'w'),
+        rounds: 1,
+        trainerCommand: 'true',
+        endpoint: 'http://fake/v1',
+        model: 'm',
+        switchMode: 'lora' as const,
+        format: 'trl' as const,
+        method: 'tsp' as const,
+        config: getPreset('smoke'),
+        tasks: file,
+        fetch: fetchFn,
+      };
+      const broken = await runExternalTraining({
+        ...input,
+        judgeMany: async (items) => {
+          judged += items.length;
+          return items.map((i) => verdict(i.task.id, false, ['sandbox: bwrap failed']));
+        },
+      }).catch((e: unknown) => e);
+      expect(broken).toBeInstanceOf(TspError);
+      expect((broken as TspError).code).toBe('sandbox-failure');
+      expect((broken as TspError).message).toContain('bwrap failed');
+      expect(judged).toBeGreaterThan(0);
+      const verdictCache = join(dir, 'w', 'cache-verdicts.jsonl');
+      expect(existsSync(verdictCache) ? readFileSync(verdictCache, 'utf8').trim() : '').toBe('');
+      expect(readFileSync(join(dir, 'w', 'cache-generations.jsonl'), 'utf8').trim()).not.toBe('');
+      const sampledRoots = rootRequests;
+
+      const result = await runExternalTraining({
+        ...input,
+        judgeMany: async (items) =>
+          items.map((i) => verdict(i.task.id, i.code === i.task.secureReference, [])),
+      });
+      const stats = result.rounds[0]?.stats as ExternalRoundStats;
+      // The programs were judged again; the root samples were replayed, not requested again.
+      expect(stats.oracleRuns).toBe(stats.judged);
+      expect(stats.oracleRuns).toBeGreaterThan(0);
+      expect(stats.oracleErrors).toBe(0);
+      expect(stats.replayedChunks).toBeGreaterThan(0);
+      expect(rootRequests).toBe(sampledRoots);
+      expect(result.rounds[0]?.exported).toBeGreaterThan(0);
+      expect(result.rounds[0]?.next.model).toBe('w-round-1');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

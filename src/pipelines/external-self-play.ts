@@ -17,7 +17,8 @@ import type { Policy } from '../spec/policy.ts';
 import type { RunConfig } from '../spec/run-config.ts';
 import { Task } from '../spec/task.ts';
 import type { Pair, TreeNode } from '../spec/tree.ts';
-import { contentKey } from '../store/keyed-cache.ts';
+import type { VerdictSummary } from '../spec/verdict.ts';
+import { contentKey, KeyedCache } from '../store/keyed-cache.ts';
 import { RunDir } from '../store/run-dir.ts';
 import type { ExportFormat, ExportVariant } from '../training/export/export-pairs.ts';
 import {
@@ -29,7 +30,7 @@ import {
   type SwitchMode,
 } from '../training/export/external-trainer.ts';
 import { limitTasks } from './builtin-experiment.ts';
-import { createCachedJudge, judgeKey } from './judging.ts';
+import { createCachedJudge, type JudgeMany, judgeKey } from './judging.ts';
 import { buildSpinPairs } from './spin-round.ts';
 import { buildTrees, type RoundContext } from './tsp-round.ts';
 
@@ -78,6 +79,8 @@ export interface ExternalTrainingInput {
   trainerTimeoutMs?: number;
   versions?: Record<string, string>;
   fetch?: FetchLike;
+  /** Judges programs (default: the sandbox oracle with the static analyzer); injected by tests. */
+  judgeMany?: JudgeMany;
   onLog?: (line: string) => void;
   onProgress?: (e: { phase: string; done: number; total: number }) => void;
 }
@@ -102,6 +105,33 @@ export interface ExternalRoundStats {
   replayedChunks: number;
   /** Verdicts computed by the oracle in this invocation (the rest came from the cache). */
   oracleRuns: number;
+  /** Of those, verdicts the oracle itself failed on (counted as failing, not cached). */
+  oracleErrors: number;
+}
+
+/** The verdict cache, except that verdicts listed as untrusted stay in memory only. */
+class TrustedCache extends KeyedCache<VerdictSummary> {
+  private readonly memory = new Map<string, VerdictSummary>();
+
+  constructor(
+    path: string,
+    private readonly untrusted: ReadonlySet<string>,
+  ) {
+    super(path);
+  }
+
+  override get(key: string): VerdictSummary | undefined {
+    return this.memory.get(key) ?? super.get(key);
+  }
+
+  override set(key: string, value: VerdictSummary): void {
+    this.setMany([[key, value]]);
+  }
+
+  override setMany(entries: readonly [string, VerdictSummary][]): void {
+    for (const [k, v] of entries) if (this.untrusted.has(k)) this.memory.set(k, v);
+    super.setMany(entries.filter(([k]) => !this.untrusted.has(k)));
+  }
 }
 
 export interface ExternalTrainingResult {
@@ -348,21 +378,38 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
       logprobs: false,
     });
 
-  const analyzer = await createAnalyzer();
-  const oracle = await createOracle({
-    ...(config.slots > 0 ? { slots: config.slots } : {}),
-    staticAnalyzer: analyzer,
-    staticCounts: config.staticCounts,
-  });
-  const judge = createCachedJudge(
-    (items) =>
-      oracle.judgeMany(
+  const oracle = input.judgeMany
+    ? undefined
+    : await createOracle({
+        ...(config.slots > 0 ? { slots: config.slots } : {}),
+        staticAnalyzer: await createAnalyzer(),
+        staticCounts: config.staticCounts,
+      });
+  const judgeMany: JudgeMany =
+    input.judgeMany ??
+    ((items) =>
+      (oracle as NonNullable<typeof oracle>).judgeMany(
         items.map((i) => ({
           task: i.task,
           sample: { taskId: i.task.id, code: i.code, ...(i.sampleId ? { sampleId: i.sampleId } : {}) },
         })),
-      ),
-    runDir.verdictCache,
+      ));
+  // Verdicts the oracle itself failed on are used (as failing) but not kept: a resumed run judges
+  // them again instead of replaying a broken sandbox's answer.
+  const untrusted = new Set<string>();
+  const oracleErrors: string[] = [];
+  const judge = createCachedJudge(
+    async (items) => {
+      const verdicts = await judgeMany(items);
+      verdicts.forEach((v, k) => {
+        const item = items[k];
+        if (v.oracleErrors.length === 0 || !item) return;
+        untrusted.add(judgeKey(item.task.id, item.code));
+        oracleErrors.push(v.oracleErrors[0] as string);
+      });
+      return verdicts;
+    },
+    new TrustedCache(runDir.file('cache-verdicts.jsonl'), untrusted),
   );
 
   const runRound = async (
@@ -371,6 +418,7 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
     target: PolicyTarget,
   ): Promise<ExternalRoundOutput> => {
     const seen = new Set<string>();
+    const errorsBefore = oracleErrors.length;
     const missesBefore = runDir.genCache.misses;
     const hitsBefore = runDir.genCache.hits;
     const judgedBefore = judge.judged();
@@ -417,6 +465,20 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
           criticalBy[k] = (criticalBy[k] ?? 0) + (v ?? 0);
       }
     }
+    const oracleRuns = judge.judged() - judgedBefore;
+    const failed = oracleErrors.slice(errorsBefore);
+    if (oracleRuns > 0 && failed.length === oracleRuns)
+      throw new TspError(
+        'sandbox-failure',
+        `round ${round}: the oracle failed on all ${oracleRuns} programs it judged: ${failed[0]}`,
+        {
+          hint: 'check the sandbox with `tsp doctor`; nothing was trained, and the run resumes from here',
+        },
+      );
+    if (failed.length)
+      log(
+        `round ${round}: ${failed.length} verdicts had oracle errors (counted as failing, not cached): ${failed[0]}`,
+      );
     runDir.writeJsonl(`pairs/round-${round}.jsonl`, pairs);
     if (nodes.length) runDir.writeJsonl(`trees/round-${round}.jsonl`, nodes);
     const stats: ExternalRoundStats = {
@@ -432,7 +494,8 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
       judged: seen.size,
       sampledChunks: runDir.genCache.misses - missesBefore,
       replayedChunks: runDir.genCache.hits - hitsBefore,
-      oracleRuns: judge.judged() - judgedBefore,
+      oracleRuns,
+      oracleErrors: failed.length,
     };
     log(
       `round ${round}: ${stats.criticalNodes} critical nodes, ${stats.verifiedPairs} verified pairs, ${stats.judged} programs judged (${stats.oracleRuns} by the oracle now), ${stats.sampledChunks} generation chunks sampled, ${stats.replayedChunks} replayed`,
@@ -475,6 +538,6 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
       };
     return result;
   } finally {
-    await oracle.close();
+    await oracle?.close();
   }
 }
