@@ -11,12 +11,14 @@ import { saveCheckpoint } from '../src/models/embedded/checkpoint.ts';
 import { createModel } from '../src/models/embedded/gpt.ts';
 import { trainTokenizer } from '../src/models/embedded/tokenizer.ts';
 import {
+  createRoundRng,
   type ExternalRoundStats,
   ensurePolicyServed,
   listServedModels,
   runExternalTraining,
 } from '../src/pipelines/external-self-play.ts';
 import { getPreset } from '../src/pipelines/presets.ts';
+import { requestSeed } from '../src/pipelines/tsp-round.ts';
 import { TspError } from '../src/spec/errors.ts';
 import type { Policy } from '../src/spec/policy.ts';
 import type { Task } from '../src/spec/task.ts';
@@ -229,6 +231,37 @@ describe('tsp train --external against a spawned tsp serve', () => {
     expect(rounds[1]?.policy.modelPath).toBe(join(loop, 'round-1', 'model'));
     const served = (await (await fetch(`${baseUrl}/models`)).json()) as { data: { id: string }[] };
     expect(served.data.map((m) => m.id)).toEqual(['tiny', 'loop-round-1', 'loop-round-2']);
+    // The samples in round 2's trees are what the round-1 adapter answers to the same seeded
+    // request, and not what the base model answers (sampling over HTTP is deterministic by seed).
+    const tree2 = readJsonl<TreeNode>(join(loop, 'trees', 'round-2.jsonl'));
+    let differsFromBase = 0;
+    for (const task of tasks) {
+      const seed = requestSeed(createRoundRng(1, 2), task.id, task.prompt, 'root');
+      const sampled = tree2
+        .filter((n) => n.taskId === task.id && /#root\.\d+$/.test(n.id))
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((n) => n.prefix.slice(task.prompt.length));
+      const ask = async (model: string) => {
+        const res = await fetch(`${baseUrl}/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model,
+            prompt: task.prompt,
+            n: 4,
+            temperature: 1,
+            top_p: 0.95,
+            max_tokens: 192,
+            seed,
+          }),
+        });
+        return ((await res.json()) as { choices: { text: string }[] }).choices.map((c) => c.text);
+      };
+      expect(sampled).toHaveLength(4);
+      expect(await ask('loop-round-1')).toEqual(sampled);
+      if (JSON.stringify(await ask('tiny')) !== JSON.stringify(sampled)) differsFromBase++;
+    }
+    expect(differsFromBase).toBeGreaterThan(0);
 
     // Round 2 of the second invocation replayed its tree search: nothing sampled or judged again.
     expect(stats[1]?.sampledChunks).toBe(0);

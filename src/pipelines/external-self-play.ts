@@ -7,7 +7,7 @@ import { buildSuite, getSplits } from '../benchmarks/builtin/index.ts';
 import { ensureCwevalNodeModules } from '../benchmarks/cweval/cweval-setup.ts';
 import { loadCweval, resolveBenchmarksDir } from '../benchmarks/cweval/load-cweval.ts';
 import { registerCweval } from '../benchmarks/cweval/register-cweval.ts';
-import { createRng, hashString } from '../core/rng.ts';
+import { createRng, hashString, type Rng } from '../core/rng.ts';
 import { createOpenAIPolicy, type FetchLike } from '../models/openai/openai-policy.ts';
 import { createOracle } from '../oracle/index.ts';
 import { TspError } from '../spec/errors.ts';
@@ -297,6 +297,11 @@ export async function ensurePolicyServed(
   );
 }
 
+/** The random source of a round's tree search (request seeds, pair choice): fixed by seed and round. */
+export function createRoundRng(seed: number, round: number): Rng {
+  return createRng(hashString(`external:${seed}:round-${round}`));
+}
+
 /** Identifies the weights behind a target, for the generation cache. */
 function modelKeyOf(target: PolicyTarget): string {
   return `external:${target.model}${target.modelPath ? `@${target.modelPath}` : ''}`;
@@ -431,7 +436,7 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
       },
       genCache: runDir.genCache,
       chunkSize: input.chunkSize ?? 32,
-      rng: createRng(hashString(`external:${seed}:round-${round}`)),
+      rng: createRoundRng(seed, round),
       round,
       relevantFinding: (task, f) => anyCweMatches(f.cwe, task.cwe),
       onProgress: (phase, done, total) =>
