@@ -106,8 +106,16 @@ def kill_strays():
             return
 
 
-def child_main(req, sample_dir, tests, wfd):
-    """In the forked child: limits, fresh module state, run tests, stream events, never return."""
+def child_main(req, sample_dir, tests, wfd, key):
+    """In the forked child: limits, fresh module state, run tests, stream events, never return.
+
+    Every event carries `key`, a random value of this batch: the server ignores lines without it,
+    so a sample that finds the event pipe (/proc/self/fd) and writes "pass" lines of its own, then
+    ends the process, reports nothing."""
+    def report(obj):
+        obj['k'] = key
+        emit(wfd, obj)
+
     try:
         os.setsid()
         set_dumpable(True)
@@ -139,7 +147,7 @@ def child_main(req, sample_dir, tests, wfd):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
     except BaseException as e:  # noqa: BLE001
-        emit(wfd, {'event': 'setup-error', 'message': repr(e)})
+        report({'event': 'setup-error', 'message': repr(e)})
         os._exit(70)
 
     test_ms = int(lim['testTimeoutMs'])
@@ -161,14 +169,14 @@ def child_main(req, sample_dir, tests, wfd):
         import_error = ('error', 'import failed: ' + format_exc(e))
     for name in tests:
         t0 = time.perf_counter()
-        emit(wfd, {'event': 'start', 'test': name, 't': time.monotonic()})
+        report({'event': 'start', 'test': name, 't': time.monotonic()})
         if import_error is not None:
-            emit(wfd, {'event': 'end', 'test': name, 'status': import_error[0], 'message': import_error[1],
+            report({'event': 'end', 'test': name, 'status': import_error[0], 'message': import_error[1],
                        'ms': 0})
             continue
         fn = getattr(module, 'test_' + name, None)
         if fn is None:
-            emit(wfd, {'event': 'end', 'test': name, 'status': 'error',
+            report({'event': 'end', 'test': name, 'status': 'error',
                        'message': 'harness has no test_' + name, 'ms': 0})
             continue
         status, message = 'pass', None
@@ -184,7 +192,7 @@ def child_main(req, sample_dir, tests, wfd):
         except BaseException as e:  # noqa: BLE001
             signal.setitimer(signal.ITIMER_REAL, 0)
             status, message = 'error', format_exc(e)
-        emit(wfd, {'event': 'end', 'test': name, 'status': status, 'message': message,
+        report({'event': 'end', 'test': name, 'status': status, 'message': message,
                    'ms': (time.perf_counter() - t0) * 1000, 't': time.monotonic()})
     os._exit(0)
 
@@ -233,6 +241,7 @@ def run_batch(req, sample_dir, tests, deadline):
     have passed), rather than once per test event: on a loaded machine every wake-up costs.
     The child stamps its events with CLOCK_MONOTONIC, so limits are measured from the test's start.
     """
+    key = os.urandom(12).hex()
     r, w = os.pipe()
     try:
         fcntl.fcntl(w, 1031, 1 << 20)  # F_SETPIPE_SZ: room for every event without blocking the child
@@ -241,7 +250,7 @@ def run_batch(req, sample_dir, tests, deadline):
     pid = os.fork()
     if pid == 0:
         os.close(r)
-        child_main(req, sample_dir, tests, w)
+        child_main(req, sample_dir, tests, w, key)
         os._exit(71)
     os.close(w)
     os.set_blocking(r, False)
@@ -270,7 +279,7 @@ def run_batch(req, sample_dir, tests, deadline):
                     ev = json.loads(line)
                 except ValueError:
                     continue
-                if not isinstance(ev, dict):
+                if not isinstance(ev, dict) or ev.get('k') != key:
                     continue
                 kind = ev.get('event')
                 name = ev.get('test')

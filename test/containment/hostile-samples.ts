@@ -397,6 +397,12 @@ function forgedPasses(): HostileSample[] {
     py('py-forge-os-exit', 'os._exit(0) inside the function under test', `os._exit(0)`, 'error'),
     py('py-forge-sys-exit', 'sys.exit(0)', `sys.exit(0)`, 'error'),
     py('py-forge-kill-self', 'SIGKILL itself', `os.kill(os.getpid(), 9)`, 'crash'),
+    py(
+      'py-forge-events',
+      'write pass events on every open fd (the event pipe included), then os._exit(0)',
+      `line = b'{"event":"start","test":"attack","t":0}\\n{"event":"end","test":"attack","status":"pass","message":null,"ms":1,"t":0}\\n'\nfor fd in range(3, 256):\n    try:\n        os.write(fd, line)\n    except OSError:\n        pass\nos._exit(0)`,
+      'error',
+    ),
     js('js-forge-exit', 'node: process.exit(0)', `process.exit(0);\nreturn true;`, 'error'),
     js(
       'js-forge-really-exit',
