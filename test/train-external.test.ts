@@ -395,7 +395,9 @@ describe('runExternalSelfPlay resumes a round whose trainer finished', () => {
       const loaded = new Set<string>();
       let loseResponse = true;
       // A vLLM-like server that loads the adapter but whose first answer is lost (a 500).
+      let fetchCalls = 0;
       const fetchFn = async (_url: string, init: RequestInit) => {
+        fetchCalls++;
         const name = (JSON.parse(String(init.body)) as { lora_name: string }).lora_name;
         if (loaded.has(name))
           return new Response(`The lora adapter '${name}' has already been loaded.`, { status: 400 });
@@ -411,7 +413,7 @@ describe('runExternalSelfPlay resumes a round whose trainer finished', () => {
         initial: { baseUrl: 'http://h/v1', model: 'base', modelPath: '/m' },
         makePolicy: () => policy,
         runRound: async () => ({ pairs: [pair], stats: { rounds: 1 } }),
-        trainerCommand: `echo {round} >> ${trained}`,
+        trainerCommand: `echo {round} >> ${trained} && touch {output}/adapter`,
         switchMode: 'lora' as const,
         workDir: join(dir, 'w'),
         format: 'trl' as const,
@@ -438,6 +440,17 @@ describe('runExternalSelfPlay resumes a round whose trainer finished', () => {
       expect(other).toBeInstanceOf(TspError);
       expect((other as TspError).message).toContain("already has an adapter named 'tsp-round-1'");
       expect((other as TspError).hint).toContain('--adapter-prefix');
+
+      // A trainer that exits 0 without writing anything is named before any adapter call.
+      const calls = fetchCalls;
+      const empty = (await runExternalSelfPlay({
+        ...options,
+        workDir: join(dir, 'w3'),
+        trainerCommand: 'true',
+      }).catch((e: unknown) => e)) as TspError;
+      expect(empty.message).toMatch(/trainer finished but wrote nothing to .*w3\/round-1\/model/);
+      expect(empty.hint).toContain('{output}');
+      expect(fetchCalls).toBe(calls);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -544,7 +557,7 @@ describe('runExternalTraining with a scripted endpoint and judge', () => {
       const input = {
         workDir: join(dir, 'w'),
         rounds: 1,
-        trainerCommand: 'true',
+        trainerCommand: 'touch {output}/adapter_model.safetensors',
         endpoint: 'http://fake/v1',
         model: 'm',
         switchMode: 'lora' as const,

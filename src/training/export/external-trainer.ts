@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TspError } from '../../spec/errors.ts';
@@ -152,7 +152,7 @@ export async function loadLoraAdapter(
       'backend-error',
       `${url}: HTTP ${res.status} loading adapter ${name} from ${path}: ${(await res.text()).slice(0, 300)}`,
       {
-        hint: 'start vLLM with --enable-lora and VLLM_ALLOW_RUNTIME_LORA_UPDATING=True',
+        hint: `the server must run with --enable-lora (vLLM: and VLLM_ALLOW_RUNTIME_LORA_UPDATING=True) and be able to read ${path}`,
         retryable: res.status >= 500,
       },
     );
@@ -328,6 +328,14 @@ export async function runExternalSelfPlay(options: {
       });
       await writeFile(doneFile, `${JSON.stringify({ exportHash, trainer } satisfies TrainerDone)}\n`);
     }
+    if (options.switchMode === 'lora' && (await readdir(vars.outputDir)).length === 0)
+      throw new TspError(
+        'not-found',
+        `round ${round}: the trainer finished but wrote nothing to ${vars.outputDir}`,
+        {
+          hint: 'the trainer command must save the new adapter / model to {output} (also in TSP_OUTPUT_DIR)',
+        },
+      );
     const next = await switchPolicy(options.switchMode, target, vars.outputDir, round, options.fetch, {
       ...(options.adapterName ? { adapterName: options.adapterName } : {}),
       acceptLoaded: reused,
