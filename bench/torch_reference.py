@@ -9,6 +9,7 @@ import argparse
 import json
 import math
 import resource
+import statistics
 import sys
 import time
 
@@ -24,6 +25,7 @@ def main() -> None:
     ap.add_argument("--train-steps", type=int, default=10)
     ap.add_argument("--prompt", type=int, default=16)
     ap.add_argument("--new-tokens", type=int, default=240)
+    ap.add_argument("--sample-reps", type=int, default=3)
     ap.add_argument("--threads", type=int, default=0, help="0 = torch default")
     args = ap.parse_args()
 
@@ -119,13 +121,15 @@ def main() -> None:
 
     for _ in range(2):
         train_step()
-    t0 = time.perf_counter()
-    c0 = time.process_time()
+    step_wall = []
+    step_cpu = []
     for _ in range(args.train_steps):
+        t0 = time.perf_counter()
+        c0 = time.process_time()
         train_step()
-    train_s = time.perf_counter() - t0
-    train_cpu = time.process_time() - c0
-    train_tps = args.train_steps * args.batch * args.ctx / train_s
+        step_wall.append(time.perf_counter() - t0)
+        step_cpu.append(time.process_time() - c0)
+    tokens_per_step = args.batch * args.ctx
 
     @torch.no_grad()
     def sample():
@@ -144,11 +148,15 @@ def main() -> None:
 
     model.eval()
     sample()
-    t0 = time.perf_counter()
-    c0 = time.process_time()
-    generated = sample()
-    sample_s = time.perf_counter() - t0
-    sample_cpu = time.process_time() - c0
+    samp_wall = []
+    samp_cpu = []
+    generated = 0
+    for _ in range(args.sample_reps):
+        t0 = time.perf_counter()
+        c0 = time.process_time()
+        generated = sample()
+        samp_wall.append(time.perf_counter() - t0)
+        samp_cpu.append(time.process_time() - c0)
 
     blas = "unknown"
     try:
@@ -163,11 +171,13 @@ def main() -> None:
         "threads": torch.get_num_threads(),
         "blas": blas,
         "params": params,
-        "trainTokensPerSecond": train_tps,
-        "trainStepMs": 1000 * train_s / args.train_steps,
-        "trainTokensPerCpuSecond": args.train_steps * args.batch * args.ctx / train_cpu,
-        "sampleTokensPerSecond": generated / sample_s,
-        "sampleTokensPerCpuSecond": generated / sample_cpu,
+        "trainTokensPerSecond": tokens_per_step / statistics.median(step_wall),
+        "trainTokensPerCpuSecond": tokens_per_step / statistics.median(step_cpu),
+        "trainTokensPerSecondBest": tokens_per_step / min(step_wall),
+        "trainStepMs": 1000 * statistics.median(step_wall),
+        "sampleTokensPerSecond": generated / statistics.median(samp_wall),
+        "sampleTokensPerCpuSecond": generated / statistics.median(samp_cpu),
+        "sampleTokensPerSecondBest": generated / min(samp_wall),
         "sampleTokens": generated,
         "peakRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "finalLoss": train_step(),
