@@ -45,6 +45,7 @@ function nativeRunnerSource(suffix: string): string {
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #ifdef __cplusplus
 #define TSP_C extern "C"
@@ -53,6 +54,25 @@ function nativeRunnerSource(suffix: string): string {
 #define TSP_C
 #define TSP_NOEXCEPT
 #endif
+
+/* Raw system calls: a sample that defines its own read/write/close (it may) cannot break reporting. */
+static long tsp_sys3_${suffix}(long n, long a, long b, long c) {
+#if defined(__x86_64__)
+  long r;
+  __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+  return r;
+#elif defined(__aarch64__)
+  register long x8 __asm__("x8") = n;
+  register long x0 __asm__("x0") = a;
+  register long x1 __asm__("x1") = b;
+  register long x2 __asm__("x2") = c;
+  __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
+  return x0;
+#else
+  long r = syscall(n, a, b, c);
+  return r < 0 ? -errno : r;
+#endif
+}
 
 static char tsp_nonce_${suffix}[128];
 static size_t tsp_nonce_len_${suffix};
@@ -70,7 +90,8 @@ static void tsp_report_${suffix}(int code) {
   do { digits[nd++] = (char)('0' + v % 10); v /= 10; } while (v > 0);
   while (nd > 0) buf[n++] = digits[--nd];
   buf[n++] = '\\n';
-  if (write(4, buf, n) < 0) { /* the driver then reports the test as unfinished */ }
+  /* On failure the driver reports the test as unfinished. */
+  (void)tsp_sys3_${suffix}(SYS_write, 4, (long)buf, (long)n);
 }
 
 TSP_C void tsp_harness_exit_${suffix}(int code) TSP_NOEXCEPT {
@@ -83,14 +104,14 @@ TSP_C int __real_main(int, char **, char **);
 TSP_C int __wrap_main(int argc, char **argv, char **envp) {
   int rc;
   while (tsp_nonce_len_${suffix} < sizeof tsp_nonce_${suffix}) {
-    ssize_t r = read(3, tsp_nonce_${suffix} + tsp_nonce_len_${suffix},
-                     sizeof tsp_nonce_${suffix} - tsp_nonce_len_${suffix});
-    if (r < 0 && errno == EINTR) continue;
+    long r = tsp_sys3_${suffix}(SYS_read, 3, (long)(tsp_nonce_${suffix} + tsp_nonce_len_${suffix}),
+                                (long)(sizeof tsp_nonce_${suffix} - tsp_nonce_len_${suffix}));
+    if (r == -EINTR) continue;
     if (r <= 0) break;
     tsp_nonce_len_${suffix} += (size_t)r;
   }
-  close(3);
-  fcntl(4, F_SETFD, FD_CLOEXEC);
+  (void)tsp_sys3_${suffix}(SYS_close, 3, 0, 0);
+  (void)tsp_sys3_${suffix}(SYS_fcntl, 4, F_SETFD, FD_CLOEXEC);
   rc = __real_main(argc, argv, envp);
   tsp_report_${suffix}(rc);
   return rc;

@@ -341,6 +341,14 @@ function forgedPasses(): HostileSample[] {
       '  static int armed;\n  if (!armed) { armed = 1; }\n  void flip(void);\n  atexit(flip);\n  return 1;\n}\nvoid flip(void) {\n  _exit(0);',
       'error',
     ),
+    {
+      id: 'c-legit-own-write',
+      language: 'c' as const,
+      what: 'C: a legitimate sample that defines its own write() and close() (they shadow libc in the binary)',
+      code: `#include <stddef.h>\nlong write(int fd, const void *buf, unsigned long n) { (void)fd; (void)buf; return (long)n; }\nint close(int fd) { (void)fd; return 0; }\nint attack(void) { return 0; }\n`,
+      harness: cHarness('c'),
+      expect: 'pass' as const,
+    },
     cSample(
       'c-legit-gnu-source',
       'C: a legitimate sample under a harness that sets _GNU_SOURCE before its includes (strcasestr)',
