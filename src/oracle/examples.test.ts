@@ -46,6 +46,33 @@ describe('oracle on the example tasks', () => {
     expect(v.secure, detail).toBe(key.endsWith('reference'));
   });
 
+  it('JavaScript: the in-process syntax check is the build step; a throw at load is a built sample whose tests error', async () => {
+    const task = EXAMPLE_TASKS.find((t) => t.language === 'javascript');
+    if (!task) throw new Error('no JavaScript example');
+    const broken = await oracle.judge(task, {
+      taskId: task.id,
+      code: `${task.prompt}  return '<p>' + text;\n`,
+    });
+    expect([broken.build.ok, broken.functional, broken.secure, broken.oracleErrors]).toEqual([
+      false,
+      false,
+      false,
+      [],
+    ]);
+    expect(broken.build.log).toMatch(/solution\.js:\d+[\s\S]*SyntaxError/);
+    expect(broken.tests.every((t) => t.status === 'error' && t.message === 'the sample does not build')).toBe(
+      true,
+    );
+    const esm = await oracle.judge(task, {
+      taskId: task.id,
+      code: "import fs from 'node:fs';\nexport const x = 1;\n",
+    });
+    expect(esm.build.ok).toBe(false);
+    const throws = await oracle.judge(task, { taskId: task.id, code: "throw new Error('boom at load');\n" });
+    expect([throws.build.ok, throws.functional, throws.secure]).toEqual([true, false, false]);
+    expect(throws.tests[0]?.message).toMatch(/boom at load/);
+  });
+
   it('a program that does not build is neither functional nor secure', async () => {
     const task = EXAMPLE_TASKS.find((t) => t.language === 'c');
     if (!task) throw new Error('no C example');

@@ -65,10 +65,14 @@ function checkSyntax(file) {
     );
     return { event: 'build', ok: true, ms: now() - t0 };
   } catch (e) {
-    let where = '';
-    const m = /:(\d+)\s*$/m.exec(String(e?.stack ?? '').split('\n')[0] ?? '');
-    if (m) where = `${file}:${m[1]}\n`;
-    return { event: 'build', ok: false, log: `${where}${describe(e)}`, ms: now() - t0 };
+    // Like `node --check`: "<file>:<line>", the source line with a caret, the error; no frames of ours.
+    const text = describe(e)
+      .split('\n')
+      .filter((l) => !/^\s+at /.test(l))
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
+    return { event: 'build', ok: false, log: text, ms: now() - t0 };
   }
 }
 
