@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GptModel } from './gpt.ts';
+import { type AttentionKernels, attentionKernels } from './simd-kernels.ts';
 
 export interface CacheRow {
   /** Per layer: keys and values, [heads, capacity, headDim] each. */
@@ -16,6 +17,55 @@ export interface CacheRow {
   /** Positions filled so far. */
   length: number;
   capacity: number;
+  /** When the row lives in a SIMD arena: byte offsets of k[l] and v[l] in its memory. */
+  arena?: { owner: KvArena; k: number[]; v: number[] };
+}
+
+/**
+ * Memory of one instance of the SIMD attention kernels, sized once (views stay valid because it
+ * never grows afterwards) and used by one generation call: cache rows plus scratch.
+ */
+export class KvArena {
+  readonly kernels: AttentionKernels;
+  private top = 0;
+  private readonly size: number;
+  /** Scratch: the scaled query [hd], scores/weights [capacity], the weighted sum [hd]. */
+  readonly q: number;
+  readonly scores: number;
+  readonly acc: number;
+
+  constructor(kernels: AttentionKernels, bytes: number, hd: number, capacity: number) {
+    this.kernels = kernels;
+    const scratch = 16 * (Math.ceil(hd / 4) * 2 + Math.ceil(capacity / 4) + 3);
+    this.size = bytes + scratch;
+    const have = kernels.memory.buffer.byteLength;
+    if (this.size > have) kernels.memory.grow(Math.ceil((this.size - have) / 65536));
+    this.q = this.alloc(hd);
+    this.scores = this.alloc(capacity);
+    this.acc = this.alloc(hd);
+  }
+
+  /** A 16-byte aligned block of `floats` f32 values; returns its byte offset. */
+  alloc(floats: number): number {
+    const at = this.top;
+    this.top += Math.ceil((floats * 4) / 16) * 16;
+    if (this.top > this.size) throw new Error('KvArena: out of reserved memory');
+    return at;
+  }
+
+  view(offset: number, floats: number): Float32Array {
+    return new Float32Array(this.kernels.memory.buffer, offset, floats);
+  }
+}
+
+/** An arena for `rows` cache rows of `capacity` positions, or undefined without SIMD support. */
+export function createArena(model: GptModel, rows: number, capacity: number): KvArena | undefined {
+  const hd = model.headDim;
+  if (hd % 4 !== 0) return undefined;
+  const kernels = attentionKernels();
+  if (!kernels) return undefined;
+  const perRow = 2 * model.config.nLayers * Math.ceil((model.config.nHeads * capacity * hd * 4) / 16) * 16;
+  return new KvArena(kernels, rows * perRow, hd, capacity);
 }
 
 function newRow(model: GptModel, capacity: number): CacheRow {
@@ -29,9 +79,26 @@ function newRow(model: GptModel, capacity: number): CacheRow {
   };
 }
 
+function newArenaRow(model: GptModel, capacity: number, arena: KvArena): CacheRow {
+  const size = model.config.nHeads * capacity * model.headDim;
+  const k: number[] = [];
+  const v: number[] = [];
+  for (let l = 0; l < model.config.nLayers; l++) {
+    k.push(arena.alloc(size));
+    v.push(arena.alloc(size));
+  }
+  return {
+    k: k.map((o) => arena.view(o, size)),
+    v: v.map((o) => arena.view(o, size)),
+    length: 0,
+    capacity,
+    arena: { owner: arena, k, v },
+  };
+}
+
 /** A copy of `row` with room for `capacity` positions (the prompt shared by n samples). */
-export function copyRow(model: GptModel, row: CacheRow, capacity = row.capacity): CacheRow {
-  const out = newRow(model, capacity);
+export function copyRow(model: GptModel, row: CacheRow, capacity = row.capacity, arena?: KvArena): CacheRow {
+  const out = arena ? newArenaRow(model, capacity, arena) : newRow(model, capacity);
   const hd = model.headDim;
   const n = row.length * hd;
   for (let l = 0; l < model.config.nLayers; l++)
@@ -266,6 +333,51 @@ function attendRow(
   }
 }
 
+/** attendRow with the dot products and weighted sums in the SIMD kernels. */
+function attendRowSimd(
+  qkv: Float32Array,
+  base: number,
+  d: number,
+  heads: number,
+  hd: number,
+  row: CacheRow,
+  layer: number,
+  scale: number,
+  y: Float32Array,
+  yBase: number,
+): void {
+  const a = row.arena as NonNullable<CacheRow['arena']>;
+  const arena = a.owner;
+  const kc = row.k[layer] as Float32Array;
+  const vc = row.v[layer] as Float32Array;
+  const pos = row.length;
+  const n = pos + 1;
+  const q = arena.view(arena.q, hd);
+  const w = arena.view(arena.scores, n);
+  const acc = arena.view(arena.acc, hd);
+  const vecs = hd / 4;
+  for (let h = 0; h < heads; h++) {
+    const headFloats = h * row.capacity * hd;
+    const kDst = headFloats + pos * hd;
+    kc.set(qkv.subarray(base + d + h * hd, base + d + h * hd + hd), kDst);
+    vc.set(qkv.subarray(base + 2 * d + h * hd, base + 2 * d + h * hd + hd), kDst);
+    for (let j = 0; j < hd; j++) q[j] = qkv[base + h * hd + j]! * scale;
+    arena.kernels.dots(arena.q, (a.k[layer] as number) + 4 * headFloats, n, vecs, arena.scores);
+    let max = Number.NEGATIVE_INFINITY;
+    for (let s = 0; s < n; s++) if (w[s]! > max) max = w[s]!;
+    let sum = 0;
+    for (let s = 0; s < n; s++) {
+      const e = Math.exp(w[s]! - max);
+      w[s] = e;
+      sum += e;
+    }
+    acc.fill(0);
+    arena.kernels.wsum(arena.scores, (a.v[layer] as number) + 4 * headFloats, n, vecs, arena.acc);
+    const yOff = yBase + h * hd;
+    for (let j = 0; j < hd; j++) y[yOff + j] = acc[j]! / sum;
+  }
+}
+
 /**
  * Feed one token per row at the row's next position; appends to each row's cache and returns
  * the next-token logits [rows * vocab]. Only the matmuls run on the backend; LayerNorm, GELU,
@@ -300,6 +412,10 @@ export function decodeStep(
     const y = new Float32Array(r * d);
     for (let i = 0; i < r; i++) {
       const row = rows[i] as CacheRow;
+      if (row.arena) {
+        attendRowSimd(qkv, i * 3 * d, d, heads, hd, row, l, scale, y, i * d);
+        continue;
+      }
       attendRow(
         qkv,
         i * 3 * d,

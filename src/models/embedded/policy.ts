@@ -21,7 +21,7 @@ import type {
   ScoreResult,
 } from '../../spec/policy.ts';
 import type { GptModel } from './gpt.ts';
-import { type CacheRow, copyRow, decodeStep, prefill, readDecodeTables } from './kv-cache.ts';
+import { type CacheRow, copyRow, createArena, decodeStep, prefill, readDecodeTables } from './kv-cache.ts';
 import { targetLogprobs } from './ops.ts';
 import { sampleWithLogprob } from './sampling.ts';
 import type { Tokenizer } from './tokenizer.ts';
@@ -37,6 +37,8 @@ export interface EmbeddedPolicyOptions {
   defaultMaxTokens?: number;
   /** Token budget per forward batch in score() and prefill (default 8192). */
   maxBatchTokens?: number;
+  /** Attention over the KV cache in WebAssembly SIMD kernels (default true; false = plain JS). */
+  simd?: boolean;
 }
 
 interface RowState {
@@ -92,6 +94,7 @@ export class EmbeddedPolicy implements Policy {
       maxBatchRows: options.maxBatchRows ?? 32,
       defaultMaxTokens: options.defaultMaxTokens ?? 256,
       maxBatchTokens: options.maxBatchTokens ?? 8192,
+      simd: options.simd ?? true,
     };
     this.unseeded = createRng(this.options.seed).fork('unseeded');
   }
@@ -174,11 +177,15 @@ export class EmbeddedPolicy implements Policy {
           ctx,
           this.options.maxBatchTokens,
         );
+        // one SIMD arena per chunk (JS attention where WebAssembly SIMD is unavailable)
+        const arena = this.options.simd
+          ? createArena(this.model, chunk.length, Math.max(...reqs.map(capacityOf)))
+          : undefined;
         const rows: RowState[] = chunk.map((p) => {
           const k = reqs.indexOf(p.request);
           return {
             ...p,
-            cache: copyRow(this.model, pre.rows[k] as CacheRow, capacityOf(p.request)),
+            cache: copyRow(this.model, pre.rows[k] as CacheRow, capacityOf(p.request), arena),
             next: pre.logits[k] as Float32Array,
           };
         });
