@@ -293,7 +293,7 @@ function nativeOutcome(ev: RunnerEvent, t: TestSpec, ownFiles: string[]): TestOu
     message = `exit ${ev.exit} after the harness finished with ${ev.finished}`;
   } else if (ev.exit === 0 && ev.finished === null) {
     status = 'error';
-    message = `${UNFINISHED_MESSAGE} (exit 0 from the sample's code)`;
+    message = `${UNFINISHED_MESSAGE} (exit 0 without the harness returning or calling exit)`;
   } else if (ev.exit === 0) status = 'pass';
   else if (ev.exit === 1) {
     status = 'fail';
