@@ -24,7 +24,7 @@ describe.skipIf(!process.env.TSP_SLOW)('embedded model on the built-in corpus (s
       model,
       tok,
       train,
-      { epochs: 1, learningRate: 6e-3, warmupSteps: 20, batchTokens: 2048, maxBatchSize: 24 },
+      { epochs: 2, learningRate: 4e-3, warmupSteps: 20, batchTokens: 2048, maxBatchSize: 24 },
       { onStep: (s) => losses.push(s.loss) },
     );
     const tail = losses.slice(-10).reduce((a, b) => a + b, 0) / 10;
