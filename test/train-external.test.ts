@@ -510,63 +510,40 @@ describe('endpoint checks before a run', () => {
 });
 
 describe('runExternalTraining with a scripted endpoint and judge', () => {
+  it('keeps the verdicts of a round killed while judging, and judges only the rest on resume', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tsp-external-kill-'));
+    try {
+      const { input, verdict } = scripted(dir);
+      let calls = 0;
+      const killed = await runExternalTraining({
+        ...input,
+        judgeChunk: 1,
+        judgeMany: async (items) => {
+          if (++calls === 3) throw new Error('killed');
+          return items.map((i) => verdict(i.task.id, i.code === i.task.secureReference, []));
+        },
+      }).catch((e: unknown) => e);
+      expect(calls, JSON.stringify(killed).slice(0, 300)).toBe(3);
+      expect((killed as Error).message).toBe('killed');
+      expect(readJsonl(join(dir, 'w', 'cache-verdicts.jsonl'))).toHaveLength(2);
+      const result = await runExternalTraining({
+        ...input,
+        judgeMany: async (items) =>
+          items.map((i) => verdict(i.task.id, i.code === i.task.secureReference, [])),
+      });
+      const stats = result.rounds[0]?.stats as ExternalRoundStats;
+      expect(stats.oracleRuns).toBe(stats.judged - 2);
+      expect(existsSync(join(dir, 'w', '.lock'))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops when the oracle fails on everything, keeps no such verdict, and judges again on resume', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tsp-external-oracle-'));
     try {
-      const suite = buildSuite({ seed: 7, variantsPerFamily: { train: 1, eval: 1 } });
-      const picked = getSplits(suite, 'standard').train.filter((t) =>
-        ['py-cmdi-create', 'py-hash-fingerprint'].includes(t.family ?? ''),
-      );
-      const file = join(dir, 'tasks.jsonl');
-      writeFileSync(file, picked.map((t) => `${JSON.stringify(t)}\n`).join(''));
-      // An endpoint that continues a prefix with the secure reference or an insecure variant.
-      let rootRequests = 0;
-      const fetchFn = async (url: string, init: RequestInit) => {
-        if (url.endsWith('/models')) return new Response(JSON.stringify({ data: [{ id: 'm' }] }));
-        if (url.endsWith('/load_lora_adapter')) return new Response('Success');
-        const body = JSON.parse(String(init.body)) as { prompt: string; n: number; seed: number };
-        if (picked.some((t) => t.prompt === body.prompt)) rootRequests++;
-        const task = picked.find((t) => body.prompt.startsWith(t.prompt)) as Task;
-        const options = [task.secureReference as string, ...task.insecureVariants].filter((c) =>
-          c.startsWith(body.prompt),
-        );
-        const choices = Array.from({ length: body.n }, (_, k) => ({
-          index: k,
-          text: (options[(body.seed + k) % options.length] ?? `${body.prompt}    pass\n`).slice(
-            body.prompt.length,
-          ),
-          finish_reason: 'stop',
-        }));
-        return new Response(JSON.stringify({ choices, usage: { prompt_tokens: 10, completion_tokens: 10 } }));
-      };
-      const verdict = (taskId: string, secure: boolean, oracleErrors: string[]): Verdict => ({
-        taskId,
-        build: { ok: true, durationMs: 0 },
-        tests: [],
-        sanitizer: [],
-        findings: [],
-        staticSecure: null,
-        secureBy: 'dynamic',
-        functional: true,
-        secure,
-        securePass: secure,
-        oracleErrors,
-        timings: { buildMs: 0, testMs: 0, staticMs: 0, totalMs: 0 },
-      });
+      const { input, verdict, roots } = scripted(dir);
       let judged = 0;
-      const input = {
-        workDir: join(dir, 'w'),
-        rounds: 1,
-        trainerCommand: 'touch {output}/adapter_model.safetensors',
-        endpoint: 'http://fake/v1',
-        model: 'm',
-        switchMode: 'lora' as const,
-        format: 'trl' as const,
-        method: 'tsp' as const,
-        config: getPreset('smoke'),
-        tasks: file,
-        fetch: fetchFn,
-      };
       const broken = await runExternalTraining({
         ...input,
         judgeMany: async (items) => {
@@ -581,7 +558,7 @@ describe('runExternalTraining with a scripted endpoint and judge', () => {
       const verdictCache = join(dir, 'w', 'cache-verdicts.jsonl');
       expect(existsSync(verdictCache) ? readFileSync(verdictCache, 'utf8').trim() : '').toBe('');
       expect(readFileSync(join(dir, 'w', 'cache-generations.jsonl'), 'utf8').trim()).not.toBe('');
-      const sampledRoots = rootRequests;
+      const sampledRoots = roots();
 
       const result = await runExternalTraining({
         ...input,
@@ -594,7 +571,7 @@ describe('runExternalTraining with a scripted endpoint and judge', () => {
       expect(stats.oracleRuns).toBeGreaterThan(0);
       expect(stats.oracleErrors).toBe(0);
       expect(stats.replayedChunks).toBeGreaterThan(0);
-      expect(rootRequests).toBe(sampledRoots);
+      expect(roots()).toBe(sampledRoots);
       expect(result.rounds[0]?.exported).toBeGreaterThan(0);
       expect(result.rounds[0]?.next.model).toBe('w-round-1');
     } finally {
@@ -602,3 +579,61 @@ describe('runExternalTraining with a scripted endpoint and judge', () => {
     }
   });
 });
+
+/** Two built-in tasks, an endpoint that continues a prefix with a reference, and verdicts by hand. */
+function scripted(dir: string) {
+  const suite = buildSuite({ seed: 7, variantsPerFamily: { train: 1, eval: 1 } });
+  const picked = getSplits(suite, 'standard').train.filter((t) =>
+    ['py-cmdi-create', 'py-hash-fingerprint'].includes(t.family ?? ''),
+  );
+  const file = join(dir, 'tasks.jsonl');
+  writeFileSync(file, picked.map((t) => `${JSON.stringify(t)}\n`).join(''));
+  // An endpoint that continues a prefix with the secure reference or an insecure variant.
+  let rootRequests = 0;
+  const fetchFn = async (url: string, init: RequestInit) => {
+    if (url.endsWith('/models')) return new Response(JSON.stringify({ data: [{ id: 'm' }] }));
+    if (url.endsWith('/load_lora_adapter')) return new Response('Success');
+    const body = JSON.parse(String(init.body)) as { prompt: string; n: number; seed: number };
+    if (picked.some((t) => t.prompt === body.prompt)) rootRequests++;
+    const task = picked.find((t) => body.prompt.startsWith(t.prompt)) as Task;
+    const options = [task.secureReference as string, ...task.insecureVariants].filter((c) =>
+      c.startsWith(body.prompt),
+    );
+    const choices = Array.from({ length: body.n }, (_, k) => ({
+      index: k,
+      text: (options[(body.seed + k) % options.length] ?? `${body.prompt}    pass\n`).slice(
+        body.prompt.length,
+      ),
+      finish_reason: 'stop',
+    }));
+    return new Response(JSON.stringify({ choices, usage: { prompt_tokens: 10, completion_tokens: 10 } }));
+  };
+  const verdict = (taskId: string, secure: boolean, oracleErrors: string[]): Verdict => ({
+    taskId,
+    build: { ok: true, durationMs: 0 },
+    tests: [],
+    sanitizer: [],
+    findings: [],
+    staticSecure: null,
+    secureBy: 'dynamic',
+    functional: true,
+    secure,
+    securePass: secure,
+    oracleErrors,
+    timings: { buildMs: 0, testMs: 0, staticMs: 0, totalMs: 0 },
+  });
+  const input = {
+    workDir: join(dir, 'w'),
+    rounds: 1,
+    trainerCommand: 'touch {output}/adapter_model.safetensors',
+    endpoint: 'http://fake/v1',
+    model: 'm',
+    switchMode: 'lora' as const,
+    format: 'trl' as const,
+    method: 'tsp' as const,
+    config: getPreset('smoke'),
+    tasks: file,
+    fetch: fetchFn,
+  };
+  return { input, verdict, roots: () => rootRequests };
+}

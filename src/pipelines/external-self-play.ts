@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAnalyzer } from '../analyzers/analyzer.ts';
@@ -17,7 +17,7 @@ import type { Policy } from '../spec/policy.ts';
 import type { RunConfig } from '../spec/run-config.ts';
 import { Task } from '../spec/task.ts';
 import type { Pair, TreeNode } from '../spec/tree.ts';
-import type { VerdictSummary } from '../spec/verdict.ts';
+import { summarizeVerdict, type Verdict, type VerdictSummary } from '../spec/verdict.ts';
 import { contentKey, KeyedCache } from '../store/keyed-cache.ts';
 import { RunDir } from '../store/run-dir.ts';
 import type { ExportFormat, ExportVariant } from '../training/export/export-pairs.ts';
@@ -81,6 +81,8 @@ export interface ExternalTrainingInput {
   fetch?: FetchLike;
   /** Judges programs (default: the sandbox oracle with the static analyzer); injected by tests. */
   judgeMany?: JudgeMany;
+  /** Programs per oracle call, each call's verdicts written before the next (default 48). */
+  judgeChunk?: number;
   onLog?: (line: string) => void;
   onProgress?: (e: { phase: string; done: number; total: number }) => void;
 }
@@ -108,6 +110,9 @@ export interface ExternalRoundStats {
   /** Of those, verdicts the oracle itself failed on (counted as failing, not cached). */
   oracleErrors: number;
 }
+
+/** Programs judged per oracle call; each chunk's verdicts are written before the next starts. */
+const JUDGE_CHUNK = 48;
 
 /** The verdict cache, except that verdicts listed as untrusted stay in memory only. */
 class TrustedCache extends KeyedCache<VerdictSummary> {
@@ -302,6 +307,43 @@ export function createRoundRng(seed: number, round: number): Rng {
   return createRng(hashString(`external:${seed}:round-${round}`));
 }
 
+/**
+ * Makes sure one process at a time works in a directory: `<dir>/.lock` holds the owner's pid; a
+ * lock whose process is gone (killed) is taken over. Returns the release function.
+ */
+export function lockWorkDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, '.lock');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid))
+        throw new TspError('invalid-input', `${dir} is in use by another tsp process (pid ${pid})`, {
+          hint: 'wait for it to finish or stop it; two runs in one work directory would interleave their rounds',
+        });
+      rmSync(file, { force: true });
+    }
+  }
+  return () => {
+    try {
+      if (readFileSync(file, 'utf8').trim() === String(process.pid)) rmSync(file, { force: true });
+    } catch {}
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Identifies the weights behind a target, for the generation cache. */
 function modelKeyOf(target: PolicyTarget): string {
   return `external:${target.model}${target.modelPath ? `@${target.modelPath}` : ''}`;
@@ -345,204 +387,215 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
   };
   // A new work directory is only made for an endpoint that answers and serves the model.
   if (!existsSync(join(input.workDir, 'manifest.json'))) await ensurePolicyServed(initial, fetchOpts);
-  const runDir = new RunDir(input.workDir, identity, input.versions ?? { node: process.version });
-  runDir.writeJsonl('tasks.jsonl', tasks);
-  const previous = runDir.records<ExternalRoundRecord>('rounds');
-  if (runDir.resumed)
-    log(
-      `resuming ${runDir.path}: ${previous.length} round(s) finished, ${runDir.genCache.size} generation chunks and ${runDir.verdictCache.size} verdicts cached`,
-    );
-  log(`${tasks.length} tasks (${input.tasks}), method ${input.method}, preset ${config.preset}`);
-
-  const last = previous[previous.length - 1];
-  // With adapters the next policy lives on the --endpoint server, wherever it listens now.
-  const start: PolicyTarget = last
-    ? input.switchMode === 'lora'
-      ? { ...last.next, baseUrl: input.endpoint }
-      : last.next
-    : initial;
-  if (previous.length < input.rounds)
-    await ensurePolicyServed(start, {
-      ...fetchOpts,
-      reloadAdapter: input.switchMode === 'lora' && Boolean(last),
-      onLog: log,
-    });
-
-  const makePolicy = (t: PolicyTarget) =>
-    createOpenAIPolicy({
-      endpoints: [
-        {
-          baseUrl: t.baseUrl,
-          model: t.model,
-          ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-          ...(input.concurrency ? { concurrency: input.concurrency } : {}),
-        },
-      ],
-      ...(input.fetch ? { fetch: input.fetch } : {}),
-      // The engine's generations do not need log-probs.
-      logprobs: false,
-    });
-
-  const oracle = input.judgeMany
-    ? undefined
-    : await createOracle({
-        ...(config.slots > 0 ? { slots: config.slots } : {}),
-        staticAnalyzer: await createAnalyzer(),
-        staticCounts: config.staticCounts,
-      });
-  const judgeMany: JudgeMany =
-    input.judgeMany ??
-    ((items) =>
-      (oracle as NonNullable<typeof oracle>).judgeMany(
-        items.map((i) => ({
-          task: i.task,
-          sample: { taskId: i.task.id, code: i.code, ...(i.sampleId ? { sampleId: i.sampleId } : {}) },
-        })),
-      ));
-  // Verdicts the oracle itself failed on are used (as failing) but not kept: a resumed run judges
-  // them again instead of replaying a broken sandbox's answer.
-  const untrusted = new Set<string>();
-  const oracleErrors: string[] = [];
-  const judge = createCachedJudge(
-    async (items) => {
-      const verdicts = await judgeMany(items);
-      verdicts.forEach((v, k) => {
-        const item = items[k];
-        if (v.oracleErrors.length === 0 || !item) return;
-        untrusted.add(judgeKey(item.task.id, item.code));
-        oracleErrors.push(v.oracleErrors[0] as string);
-      });
-      return verdicts;
-    },
-    new TrustedCache(runDir.file('cache-verdicts.jsonl'), untrusted),
-  );
-
-  const runRound = async (
-    policy: Policy,
-    round: number,
-    target: PolicyTarget,
-  ): Promise<ExternalRoundOutput> => {
-    const seen = new Set<string>();
-    const errorsBefore = oracleErrors.length;
-    const missesBefore = runDir.genCache.misses;
-    const hitsBefore = runDir.genCache.hits;
-    const judgedBefore = judge.judged();
-    const ctx: RoundContext = {
-      policy,
-      modelKey: modelKeyOf(target),
-      judge: (items) => {
-        for (const i of items) seen.add(judgeKey(i.task.id, i.code));
-        return judge(items);
-      },
-      genCache: runDir.genCache,
-      chunkSize: input.chunkSize ?? 32,
-      rng: createRoundRng(seed, round),
-      round,
-      relevantFinding: (task, f) => anyCweMatches(f.cwe, task.cwe),
-      onProgress: (phase, done, total) =>
-        input.onProgress?.({ phase: `round ${round}: ${phase}`, done, total }),
-    };
-    let pairs: Pair[];
-    let nodes: TreeNode[] = [];
-    let criticalNodes = 0;
-    const criticalBy: Record<string, number> = {};
-    let generatedTokens = 0;
-    if (input.method === 'spin') {
-      const res = await buildSpinPairs(
-        tasks,
-        {
-          samples: config.spin.samples,
-          maxPairsPerTask: config.spin.maxPairsPerTask,
-          ...config.spin.sampling,
-        },
-        ctx,
-      );
-      pairs = res.flatMap((r) => r.pairs);
-      generatedTokens = res.reduce((a, r) => a + r.stats.generatedTokens, 0);
-    } else {
-      const trees = await buildTrees(tasks, { ...config.tree, ...config.tree.sampling }, ctx);
-      pairs = trees.flatMap((t) => t.pairs);
-      nodes = trees.flatMap((t) => t.nodes);
-      for (const t of trees) {
-        criticalNodes += t.stats.criticalNodes;
-        generatedTokens += t.stats.generatedTokens;
-        for (const [k, v] of Object.entries(t.stats.criticalBy))
-          criticalBy[k] = (criticalBy[k] ?? 0) + (v ?? 0);
-      }
-    }
-    const oracleRuns = judge.judged() - judgedBefore;
-    const failed = oracleErrors.slice(errorsBefore);
-    if (oracleRuns > 0 && failed.length === oracleRuns)
-      throw new TspError(
-        'sandbox-failure',
-        `round ${round}: the oracle failed on all ${oracleRuns} programs it judged: ${failed[0]}`,
-        {
-          hint: 'check the sandbox with `tsp doctor`; nothing was trained, and the run resumes from here',
-        },
-      );
-    if (failed.length)
-      log(
-        `round ${round}: ${failed.length} verdicts had oracle errors (counted as failing, not cached): ${failed[0]}`,
-      );
-    runDir.writeJsonl(`pairs/round-${round}.jsonl`, pairs);
-    if (nodes.length) runDir.writeJsonl(`trees/round-${round}.jsonl`, nodes);
-    const stats: ExternalRoundStats = {
-      method: input.method,
-      model: target.model,
-      policyId: policy.id,
-      tasks: tasks.length,
-      criticalNodes,
-      criticalBy,
-      pairs: pairs.length,
-      verifiedPairs: pairs.filter((p) => p.chosenVerified && p.rejectedVerified).length,
-      generatedTokens,
-      judged: seen.size,
-      sampledChunks: runDir.genCache.misses - missesBefore,
-      replayedChunks: runDir.genCache.hits - hitsBefore,
-      oracleRuns,
-      oracleErrors: failed.length,
-    };
-    log(
-      `round ${round}: ${stats.criticalNodes} critical nodes, ${stats.verifiedPairs} verified pairs, ${stats.judged} programs judged (${stats.oracleRuns} by the oracle now), ${stats.sampledChunks} generation chunks sampled, ${stats.replayedChunks} replayed`,
-    );
-    return { pairs, stats };
-  };
-
-  // Adapter names are unique per work directory, so runs sharing one server do not collide.
-  const adapterPrefix = input.adapterPrefix ?? `${runDir.manifest.runId}-round-`;
+  const release = lockWorkDir(input.workDir);
   try {
-    const records = await runExternalSelfPlay({
-      rounds: input.rounds,
-      initial: start,
-      previous,
-      makePolicy,
-      runRound,
-      trainerCommand: input.trainerCommand,
-      switchMode: input.switchMode,
-      adapterName: (round) => `${adapterPrefix}${round}`,
-      workDir: runDir.path,
-      format: input.format,
-      ...(input.variants ? { variants: input.variants } : {}),
-      ...(input.fetch ? { fetch: input.fetch } : {}),
-      ...(input.trainerTimeoutMs ? { trainerTimeoutMs: input.trainerTimeoutMs } : {}),
-      onLog: log,
-    });
-    const end = records[records.length - 1];
-    const result: ExternalTrainingResult = {
-      workDir: runDir.path,
-      resumed: runDir.resumed,
-      tasks: tasks.length,
-      rounds: records,
-      previousRounds: previous.length,
-      policy: end ? end.next : start,
-    };
-    if (records.length < input.rounds)
-      result.stoppedAt = {
-        round: records.length + 1,
-        reason: 'no verified pair to train on (the policy produced no secure-and-vulnerable branches)',
+    const runDir = new RunDir(input.workDir, identity, input.versions ?? { node: process.version });
+    runDir.writeJsonl('tasks.jsonl', tasks);
+    const previous = runDir.records<ExternalRoundRecord>('rounds');
+    if (runDir.resumed)
+      log(
+        `resuming ${runDir.path}: ${previous.length} round(s) finished, ${runDir.genCache.size} generation chunks and ${runDir.verdictCache.size} verdicts cached`,
+      );
+    log(`${tasks.length} tasks (${input.tasks}), method ${input.method}, preset ${config.preset}`);
+
+    const last = previous[previous.length - 1];
+    // With adapters the next policy lives on the --endpoint server, wherever it listens now.
+    const start: PolicyTarget = last
+      ? input.switchMode === 'lora'
+        ? { ...last.next, baseUrl: input.endpoint }
+        : last.next
+      : initial;
+    if (previous.length < input.rounds)
+      await ensurePolicyServed(start, {
+        ...fetchOpts,
+        reloadAdapter: input.switchMode === 'lora' && Boolean(last),
+        onLog: log,
+      });
+
+    const makePolicy = (t: PolicyTarget) =>
+      createOpenAIPolicy({
+        endpoints: [
+          {
+            baseUrl: t.baseUrl,
+            model: t.model,
+            ...(input.apiKey ? { apiKey: input.apiKey } : {}),
+            ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+          },
+        ],
+        ...(input.fetch ? { fetch: input.fetch } : {}),
+        // The engine's generations do not need log-probs.
+        logprobs: false,
+      });
+
+    const oracle = input.judgeMany
+      ? undefined
+      : await createOracle({
+          ...(config.slots > 0 ? { slots: config.slots } : {}),
+          staticAnalyzer: await createAnalyzer(),
+          staticCounts: config.staticCounts,
+        });
+    const judgeMany: JudgeMany =
+      input.judgeMany ??
+      ((items) =>
+        (oracle as NonNullable<typeof oracle>).judgeMany(
+          items.map((i) => ({
+            task: i.task,
+            sample: { taskId: i.task.id, code: i.code, ...(i.sampleId ? { sampleId: i.sampleId } : {}) },
+          })),
+        ));
+    // Verdicts the oracle itself failed on are used (as failing) but not kept: a resumed run judges
+    // them again instead of replaying a broken sandbox's answer.
+    const untrusted = new Set<string>();
+    const oracleErrors: string[] = [];
+    const verdictCache = new TrustedCache(runDir.file('cache-verdicts.jsonl'), untrusted);
+    const judge = createCachedJudge(async (items) => {
+      const out: Verdict[] = [];
+      // In chunks, each kept as soon as it is judged: a run killed while judging keeps its work.
+      const size = Math.max(1, input.judgeChunk ?? JUDGE_CHUNK);
+      for (let at = 0; at < items.length; at += size) {
+        const chunk = items.slice(at, at + size);
+        const verdicts = await judgeMany(chunk);
+        const keys = chunk.map((item) => judgeKey(item.task.id, item.code));
+        verdicts.forEach((v, k) => {
+          if (v.oracleErrors.length === 0) return;
+          untrusted.add(keys[k] as string);
+          oracleErrors.push(v.oracleErrors[0] as string);
+        });
+        verdictCache.setMany(verdicts.map((v, k) => [keys[k] as string, summarizeVerdict(v)]));
+        out.push(...verdicts);
+      }
+      return out;
+    }, verdictCache);
+
+    const runRound = async (
+      policy: Policy,
+      round: number,
+      target: PolicyTarget,
+    ): Promise<ExternalRoundOutput> => {
+      const seen = new Set<string>();
+      const errorsBefore = oracleErrors.length;
+      const missesBefore = runDir.genCache.misses;
+      const hitsBefore = runDir.genCache.hits;
+      const judgedBefore = judge.judged();
+      const ctx: RoundContext = {
+        policy,
+        modelKey: modelKeyOf(target),
+        judge: (items) => {
+          for (const i of items) seen.add(judgeKey(i.task.id, i.code));
+          return judge(items);
+        },
+        genCache: runDir.genCache,
+        chunkSize: input.chunkSize ?? 32,
+        rng: createRoundRng(seed, round),
+        round,
+        relevantFinding: (task, f) => anyCweMatches(f.cwe, task.cwe),
+        onProgress: (phase, done, total) =>
+          input.onProgress?.({ phase: `round ${round}: ${phase}`, done, total }),
       };
-    return result;
+      let pairs: Pair[];
+      let nodes: TreeNode[] = [];
+      let criticalNodes = 0;
+      const criticalBy: Record<string, number> = {};
+      let generatedTokens = 0;
+      if (input.method === 'spin') {
+        const res = await buildSpinPairs(
+          tasks,
+          {
+            samples: config.spin.samples,
+            maxPairsPerTask: config.spin.maxPairsPerTask,
+            ...config.spin.sampling,
+          },
+          ctx,
+        );
+        pairs = res.flatMap((r) => r.pairs);
+        generatedTokens = res.reduce((a, r) => a + r.stats.generatedTokens, 0);
+      } else {
+        const trees = await buildTrees(tasks, { ...config.tree, ...config.tree.sampling }, ctx);
+        pairs = trees.flatMap((t) => t.pairs);
+        nodes = trees.flatMap((t) => t.nodes);
+        for (const t of trees) {
+          criticalNodes += t.stats.criticalNodes;
+          generatedTokens += t.stats.generatedTokens;
+          for (const [k, v] of Object.entries(t.stats.criticalBy))
+            criticalBy[k] = (criticalBy[k] ?? 0) + (v ?? 0);
+        }
+      }
+      const oracleRuns = judge.judged() - judgedBefore;
+      const failed = oracleErrors.slice(errorsBefore);
+      if (oracleRuns > 0 && failed.length === oracleRuns)
+        throw new TspError(
+          'sandbox-failure',
+          `round ${round}: the oracle failed on all ${oracleRuns} programs it judged: ${failed[0]}`,
+          {
+            hint: 'check the sandbox with `tsp doctor`; nothing was trained, and the run resumes from here',
+          },
+        );
+      if (failed.length)
+        log(
+          `round ${round}: ${failed.length} verdicts had oracle errors (counted as failing, not cached): ${failed[0]}`,
+        );
+      runDir.writeJsonl(`pairs/round-${round}.jsonl`, pairs);
+      if (nodes.length) runDir.writeJsonl(`trees/round-${round}.jsonl`, nodes);
+      const stats: ExternalRoundStats = {
+        method: input.method,
+        model: target.model,
+        policyId: policy.id,
+        tasks: tasks.length,
+        criticalNodes,
+        criticalBy,
+        pairs: pairs.length,
+        verifiedPairs: pairs.filter((p) => p.chosenVerified && p.rejectedVerified).length,
+        generatedTokens,
+        judged: seen.size,
+        sampledChunks: runDir.genCache.misses - missesBefore,
+        replayedChunks: runDir.genCache.hits - hitsBefore,
+        oracleRuns,
+        oracleErrors: failed.length,
+      };
+      log(
+        `round ${round}: ${stats.criticalNodes} critical nodes, ${stats.verifiedPairs} verified pairs, ${stats.judged} programs judged (${stats.oracleRuns} by the oracle now), ${stats.sampledChunks} generation chunks sampled, ${stats.replayedChunks} replayed`,
+      );
+      return { pairs, stats };
+    };
+
+    // Adapter names are unique per work directory, so runs sharing one server do not collide.
+    const adapterPrefix = input.adapterPrefix ?? `${runDir.manifest.runId}-round-`;
+    try {
+      const records = await runExternalSelfPlay({
+        rounds: input.rounds,
+        initial: start,
+        previous,
+        makePolicy,
+        runRound,
+        trainerCommand: input.trainerCommand,
+        switchMode: input.switchMode,
+        adapterName: (round) => `${adapterPrefix}${round}`,
+        workDir: runDir.path,
+        format: input.format,
+        ...(input.variants ? { variants: input.variants } : {}),
+        ...(input.fetch ? { fetch: input.fetch } : {}),
+        ...(input.trainerTimeoutMs ? { trainerTimeoutMs: input.trainerTimeoutMs } : {}),
+        onLog: log,
+      });
+      const end = records[records.length - 1];
+      const result: ExternalTrainingResult = {
+        workDir: runDir.path,
+        resumed: runDir.resumed,
+        tasks: tasks.length,
+        rounds: records,
+        previousRounds: previous.length,
+        policy: end ? end.next : start,
+      };
+      if (records.length < input.rounds)
+        result.stoppedAt = {
+          round: records.length + 1,
+          reason: 'no verified pair to train on (the policy produced no secure-and-vulnerable branches)',
+        };
+      return result;
+    } finally {
+      await oracle?.close();
+    }
   } finally {
-    await oracle?.close();
+    release();
   }
 }
