@@ -34,8 +34,11 @@ export class KvArena {
   readonly scores: number;
   readonly acc: number;
 
+  private readonly hd: number;
+
   constructor(kernels: AttentionKernels, bytes: number, hd: number, capacity: number) {
     this.kernels = kernels;
+    this.hd = hd;
     const scratch = 16 * (Math.ceil(hd / 4) * 2 + Math.ceil(capacity / 4) + 3);
     this.size = bytes + scratch;
     const have = kernels.memory.buffer.byteLength;
@@ -43,6 +46,11 @@ export class KvArena {
     this.q = this.alloc(hd);
     this.scores = this.alloc(capacity);
     this.acc = this.alloc(hd);
+  }
+
+  /** Free every row (scratch stays): the arena serves the next chunk of a generation. */
+  reset(): void {
+    this.top = this.acc + 16 * Math.ceil(this.hd / 4);
   }
 
   /** A 16-byte aligned block of `floats` f32 values; returns its byte offset. */

@@ -104,6 +104,26 @@ describe('EmbeddedPolicy', () => {
     expect(offs[offs.length - 1]).toBeLessThan(text.length);
   });
 
+  it('decodes the same with the SIMD kernels as with plain JS, across several chunks', async () => {
+    const reqs = [
+      { prompt: 'def f(x):\n', n: 5, maxTokens: 15, seed: 8, temperature: 0 },
+      { prompt: 'print(', n: 2, maxTokens: 9, seed: 2, temperature: 0 },
+    ];
+    const simd = await new EmbeddedPolicy(model, tok, { maxBatchRows: 3 }).generate(reqs);
+    const js = await new EmbeddedPolicy(model, tok, { maxBatchRows: 3, simd: false }).generate(reqs);
+    expect(simd.map((r) => r.generations.map((g) => g.text))).toEqual(
+      js.map((r) => r.generations.map((g) => g.text)),
+    );
+    simd.forEach((r, i) => {
+      r.generations.forEach((g, j) => {
+        g.tokenLogprobs?.forEach((lp, k) => {
+          expect(lp).toBeCloseTo(js[i]?.generations[j]?.tokenLogprobs?.[k] as number, 4);
+        });
+      });
+    });
+    expect(await new EmbeddedPolicy(model, tok).generate([])).toEqual([]);
+  });
+
   it('leaks no tensors across calls and has a weight-derived id', async () => {
     const p = new EmbeddedPolicy(model, tok);
     await p.generate([{ prompt: 'x', maxTokens: 4 }]);

@@ -161,6 +161,18 @@ export class EmbeddedPolicy implements Policy {
     });
     const generations: Generation[][] = requests.map((r) => new Array(r.n ?? 1));
     const tables = readDecodeTables(this.model);
+    // one SIMD arena for every chunk of this call (JS attention where WebAssembly SIMD is unavailable)
+    const arena =
+      this.options.simd && pending.length > 0
+        ? createArena(
+            this.model,
+            Math.min(this.options.maxBatchRows, pending.length),
+            Math.min(
+              ctx,
+              Math.max(...pending.map((p) => (prompts[p.request] as number[]).length + p.maxTokens)),
+            ),
+          )
+        : undefined;
     try {
       for (let start = 0; start < pending.length; start += this.options.maxBatchRows) {
         const chunk = pending.slice(start, start + this.options.maxBatchRows);
@@ -177,10 +189,7 @@ export class EmbeddedPolicy implements Policy {
           ctx,
           this.options.maxBatchTokens,
         );
-        // one SIMD arena per chunk (JS attention where WebAssembly SIMD is unavailable)
-        const arena = this.options.simd
-          ? createArena(this.model, chunk.length, Math.max(...reqs.map(capacityOf)))
-          : undefined;
+        arena?.reset();
         const rows: RowState[] = chunk.map((p) => {
           const k = reqs.indexOf(p.request);
           return {
