@@ -24,7 +24,11 @@ import type { Policy } from '../src/spec/policy.ts';
 import type { Task } from '../src/spec/task.ts';
 import type { Pair, TreeNode } from '../src/spec/tree.ts';
 import type { Verdict } from '../src/spec/verdict.ts';
-import { type ExternalRoundRecord, runExternalSelfPlay } from '../src/training/export/external-trainer.ts';
+import {
+  type ExternalRoundRecord,
+  runExternalSelfPlay,
+  runTrainerCommand,
+} from '../src/training/export/external-trainer.ts';
 import { trainSupervised } from '../src/training/trainer.ts';
 
 /**
@@ -454,6 +458,25 @@ describe('runExternalSelfPlay resumes a round whose trainer finished', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('trainer command', () => {
+  it('names a trainer stopped by --trainer-timeout as timed out, with its last output', async () => {
+    const vars = {
+      round: 3,
+      exportDir: '/e',
+      outputDir: '/o',
+      modelPath: '',
+      baseUrl: 'http://h/v1',
+      modelName: 'm',
+    };
+    const err = (await runTrainerCommand('echo starting epoch 1; sleep 20', vars, { timeoutMs: 1000 }).catch(
+      (e: unknown) => e,
+    )) as TspError;
+    expect(err).toBeInstanceOf(TspError);
+    expect(err.message).toMatch(/^trainer command timed out after 1 s in round 3: echo starting/);
+    expect(err.hint).toContain('starting epoch 1');
   });
 });
 

@@ -160,7 +160,8 @@ export default defineCommand({
       format,
       method,
       config,
-      tasks: args.tasks,
+      // A task file is named by its absolute path, so a resumed run may be started from elsewhere.
+      tasks: args.tasks.startsWith('builtin') || args.tasks === 'cweval' ? args.tasks : resolve(args.tasks),
       ...(maxTasks !== undefined ? { maxTasks } : {}),
       ...(languages ? { languages } : {}),
       ...(seed !== undefined ? { seed } : {}),

@@ -76,6 +76,55 @@ export interface TrainerRun {
   outputTail: string;
 }
 
+/** Pids of every descendant of `root` (Linux /proc), children before their own children. */
+async function listDescendants(root: number): Promise<number[]> {
+  const children = new Map<number, number[]>();
+  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    // Field 4 (ppid) follows the parenthesized command name, which may contain spaces.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (Number.isInteger(ppid)) children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length) {
+    for (const c of children.get(queue.shift() as number) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+/** Start time of a process (field 22 of /proc/<pid>/stat), to recognize it later; '' if gone. */
+async function startTimeOf(pid: number): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat ? (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '') : '';
+}
+
+/**
+ * SIGTERM to a process and its descendants, SIGKILL 5 s later to those still running (the same
+ * processes: a pid is only signalled again if its start time is unchanged).
+ */
+async function killProcessTree(pid: number): Promise<void> {
+  const all = [pid, ...(await listDescendants(pid))];
+  const started = await Promise.all(all.map(startTimeOf));
+  for (const p of all) {
+    try {
+      process.kill(p, 'SIGTERM');
+    } catch {}
+  }
+  setTimeout(() => {
+    all.forEach(async (p, i) => {
+      if (!started[i] || (await startTimeOf(p)) !== started[i]) return;
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {}
+    });
+  }, 5000).unref();
+}
+
 /** Runs the trainer command with `/bin/sh -c`; a non-zero exit is a TspError naming the command. */
 export async function runTrainerCommand(
   template: string,
@@ -90,13 +139,21 @@ export async function runTrainerCommand(
   const command = expandTrainerCommand(template, vars);
   const t0 = performance.now();
   let tail = '';
+  let timedOut = false;
   const exitCode = await new Promise<number | null>((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', command], {
       cwd: options.cwd,
       env: { ...process.env, ...(options.env ?? {}), ...trainerEnv(vars) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), options.timeoutMs) : undefined;
+    // On timeout the whole tree goes: the shell's children (the trainer itself) would otherwise
+    // keep running and hold the output pipes open.
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          if (child.pid !== undefined) void killProcessTree(child.pid);
+        }, options.timeoutMs)
+      : undefined;
     const onData = (b: Buffer) => {
       const s = b.toString('utf8');
       tail = (tail + s).slice(-4000);
@@ -114,7 +171,7 @@ export async function runTrainerCommand(
   if (exitCode !== 0)
     throw new TspError(
       'backend-error',
-      `trainer command failed (exit ${exitCode}) in round ${vars.round}: ${command}`,
+      `trainer command ${timedOut ? `timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s` : `failed (exit ${exitCode})`} in round ${vars.round}: ${command}`,
       {
         hint: `its last output: ${tail.split('\n').slice(-6).join(' | ')}`,
       },
