@@ -73,6 +73,11 @@ describe('EmbeddedPolicy', () => {
       expect(g?.text.includes('e') || g?.text.includes('\n')).toBe(false);
       if (g?.finishReason === 'length') expect(g.completionTokens).toBe(20);
     }
+    const [none] = await p.generate([{ prompt: 'x', maxTokens: 0, n: 2 }]);
+    expect(none?.generations.map((g) => [g.text, g.completionTokens, g.finishReason])).toEqual([
+      ['', 0, 'length'],
+      ['', 0, 'length'],
+    ]);
     const [capped] = await p.generate([{ prompt: 'x', maxTokens: 3, seed: 9, temperature: 0 }]);
     expect(capped?.generations[0]?.completionTokens).toBeLessThanOrEqual(3);
     // a prompt longer than the context is truncated from the left, with a warning

@@ -129,7 +129,7 @@ export class EmbeddedPolicy implements Policy {
     const pending: Omit<RowState, 'cache' | 'next'>[] = [];
     requests.forEach((req, ri) => {
       const result = results[ri] as GenerateResult;
-      let maxTokens = req.maxTokens ?? this.options.defaultMaxTokens;
+      let maxTokens = Math.max(0, Math.floor(req.maxTokens ?? this.options.defaultMaxTokens));
       if (maxTokens >= ctx) {
         result.warnings.push(`maxTokens ${maxTokens} capped to ${ctx - 1} (context length ${ctx})`);
         maxTokens = ctx - 1;
@@ -205,6 +205,10 @@ export class EmbeddedPolicy implements Policy {
           const fed: RowState[] = [];
           const tokens: number[] = [];
           for (const row of active) {
+            if (row.maxTokens <= 0) {
+              row.finish = 'length';
+              continue;
+            }
             const { id, logprob } = sampleWithLogprob(
               row.next,
               0,
