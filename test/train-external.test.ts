@@ -334,6 +334,68 @@ describe('tsp train --external against a spawned tsp serve', () => {
     baseUrl = restarted.url;
   }, 240_000);
 
+  it('switches by endpoint: the trainer serves its checkpoint itself and writes tsp-endpoint.json', async () => {
+    const loop = join(work, 'ep');
+    // The "trainer" trains, starts `tsp serve` on its output in the background, waits for its URL
+    // and writes the endpoint file: what a launcher around a real trainer and vLLM would do.
+    const trainer = [
+      `node ${TSP} dpo --model {model} --data {export}/segment.jsonl --out {output} --steps 2 --lr 5e-4 &&`,
+      `(nohup node ${TSP} serve --model {output} --port 0 --name tiny-r{round} --quiet > {output}/serve.log 2>&1 & echo $! > {output}/serve.pid) &&`,
+      `for i in $(seq 300); do url=$(grep -o 'http://[^ ]*/v1' {output}/serve.log) && break; sleep 0.1; done &&`,
+      `printf '{"baseUrl":"%s","model":"tiny-r%s"}' "$url" {round} > {output}/tsp-endpoint.json`,
+    ].join(' ');
+    const servers = () =>
+      [1, 2].flatMap((r) => {
+        const f = join(loop, `round-${r}`, 'model', 'serve.pid');
+        return existsSync(f) ? [Number(readFileSync(f, 'utf8').trim())] : [];
+      });
+    try {
+      const run = await runTsp([
+        'train',
+        '--external',
+        trainer,
+        '--endpoint',
+        baseUrl,
+        '--model',
+        'tiny',
+        '--model-path',
+        checkpoint,
+        '--tasks',
+        tasksFile,
+        '--preset',
+        'smoke',
+        '--rounds',
+        '2',
+        '--switch',
+        'endpoint',
+        '--slots',
+        '2',
+        '--work-dir',
+        loop,
+        '--quiet',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const rounds = readJsonl<ExternalRoundRecord>(join(loop, 'rounds.jsonl'));
+      expect(rounds.map((r) => [r.policy.model, r.next.model])).toEqual([
+        ['tiny', 'tiny-r1'],
+        ['tiny-r1', 'tiny-r2'],
+      ]);
+      const urls = [baseUrl, ...rounds.map((r) => r.next.baseUrl)];
+      expect(new Set(urls).size).toBe(3);
+      expect(rounds[1]?.policy.baseUrl).toBe(urls[1]);
+      expect((rounds[1]?.stats as ExternalRoundStats).policyId).toBe(`openai:tiny-r1@${urls[1]}`);
+      expect(rounds[1]?.exported).toBeGreaterThan(0);
+      const listed = (await (await fetch(`${urls[2]}/models`)).json()) as { data: { id: string }[] };
+      expect(listed.data.map((m) => m.id)).toEqual(['tiny-r2']);
+    } finally {
+      for (const pid of servers()) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {}
+      }
+    }
+  }, 180_000);
+
   it('says clearly when the model is not served or the endpoint does not answer', async () => {
     const common = ['train', '--external', 'true', '--tasks', tasksFile, '--preset', 'smoke', '--quiet'];
     const missing = await runTsp([
