@@ -383,7 +383,9 @@ describe('tsp train --external against a spawned tsp serve', () => {
       const urls = [baseUrl, ...rounds.map((r) => r.next.baseUrl)];
       expect(new Set(urls).size).toBe(3);
       expect(rounds[1]?.policy.baseUrl).toBe(urls[1]);
-      expect((rounds[1]?.stats as ExternalRoundStats).policyId).toBe(`openai:tiny-r1@${urls[1]}`);
+      expect((rounds[1]?.stats as ExternalRoundStats | undefined)?.policyId).toBe(
+        `openai:tiny-r1@${urls[1]}`,
+      );
       expect(rounds[1]?.exported).toBeGreaterThan(0);
       const listed = (await (await fetch(`${urls[2]}/models`)).json()) as { data: { id: string }[] };
       expect(listed.data.map((m) => m.id)).toEqual(['tiny-r2']);
