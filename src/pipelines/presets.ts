@@ -2,7 +2,9 @@ import { TspError } from '../spec/errors.ts';
 import { parseOrThrow } from '../spec/parse.ts';
 import { RunConfig } from '../spec/run-config.ts';
 
-const sampling = { temperature: 1.0, topP: 0.95, maxTokens: 192 };
+// A small model trained for minutes derails easily at high temperature: branches are sampled at 0.7
+// (enough diversity to reach both secure and insecure leaves), evaluation at 0.2 (close to greedy).
+const sampling = { temperature: 0.7, topP: 0.95, maxTokens: 192 };
 
 /** The default preset: the README's main job (Base / SFT / SPIN / TSP, several seeds, < 30 minutes here). */
 const defaultPreset: RunConfig = {
@@ -54,7 +56,7 @@ const defaultPreset: RunConfig = {
     sampling,
   },
   spin: { samples: 4, maxPairsPerTask: 4, sampling },
-  eval: { samplesPerTask: 3, everyRound: true, sampling: { temperature: 0.6, topP: 0.95, maxTokens: 192 } },
+  eval: { samplesPerTask: 3, everyRound: true, sampling: { temperature: 0.2, topP: 0.95, maxTokens: 192 } },
   slots: 0,
   staticCounts: false,
 };

@@ -81,9 +81,16 @@ describe('EmbeddedPolicy', () => {
     const [capped] = await p.generate([{ prompt: 'x', maxTokens: 3, seed: 9, temperature: 0 }]);
     expect(capped?.generations[0]?.completionTokens).toBeLessThanOrEqual(3);
     // a prompt longer than the context is truncated from the left, with a warning
+    const ctx = model.config.contextLength;
     const [long] = await p.generate([{ prompt: 'x = 1\n'.repeat(40), maxTokens: 8, seed: 1 }]);
     expect(long?.warnings.join(' ')).toMatch(/truncated/);
-    expect(long?.promptTokens).toBe(40);
+    expect(long?.promptTokens).toBe(ctx - 1);
+    // a prompt that fits is kept whole: the budget for new tokens shrinks instead
+    const fits = 'x = 1\n'.repeat(4);
+    const [short] = await p.generate([{ prompt: fits, maxTokens: ctx, seed: 1, temperature: 0 }]);
+    expect(short?.promptTokens).toBe(p.encodePrefix(fits).length);
+    expect(short?.warnings.join(' ')).toMatch(/capped/);
+    expect(short?.generations[0]?.completionTokens).toBeLessThanOrEqual(ctx - (short?.promptTokens ?? 0));
   });
 
   it('scores batches of different lengths like one-at-a-time, and continues any prefix', async () => {

@@ -135,10 +135,16 @@ export class EmbeddedPolicy implements Policy {
         maxTokens = ctx - 1;
       }
       let ids = this.encodePrefix(req.prompt);
-      if (ids.length + maxTokens > ctx) {
-        const keep = ctx - maxTokens;
+      // The prompt is what the continuation depends on: keep all of it and shorten the budget for new
+      // tokens instead (most programs end long before it); only a prompt that fills the context is cut.
+      if (ids.length >= ctx) {
+        const keep = ctx - 1;
         result.warnings.push(`prompt truncated to its last ${keep} tokens (context length ${ctx})`);
         ids = ids.slice(ids.length - keep);
+      }
+      if (ids.length + maxTokens > ctx) {
+        result.warnings.push(`maxTokens ${maxTokens} capped to ${ctx - ids.length}: the prompt takes ${ids.length} of ${ctx} context tokens`);
+        maxTokens = ctx - ids.length;
       }
       prompts.push(ids);
       result.promptTokens = ids.length;
