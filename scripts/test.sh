@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 npx --no-install tsc --noEmit
+npx --no-install biome check src test bench
 npx --no-install vitest run "$@"

@@ -13,7 +13,7 @@ export type { CallRule, QueryRule, Rule, RuleContext } from './engine/rule.ts';
 export { ANALYZERS, BANDIT_CWE, ESLINT_SECURITY_CWE } from './external/index.ts';
 export { dedupeFindings } from './findings.ts';
 export { ALL_RULES } from './rules/index.ts';
-export { toSarif, type SarifLog } from './sarif.ts';
+export { type SarifLog, toSarif } from './sarif.ts';
 export { collectFiles, type FileScan, languageOf, scanFiles } from './scan.ts';
 export { formatScanText } from './text-format.ts';
 

@@ -102,7 +102,6 @@ export class PositionIndex {
 
   constructor(private readonly text: string) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
     this.ascii = /^[\u0000-\u007f]*$/.test(text);
   }
 

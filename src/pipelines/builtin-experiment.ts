@@ -69,7 +69,8 @@ export function builtinCorpus(config: RunConfig): string[] {
     suiteSeed: config.suite.seed,
     insecureRate: config.base.insecureRate,
     programs: config.base.corpusPrograms,
-    neutral: config.base.corpusPrograms,
+    // Plain code teaches syntax; the task scenarios are what the experiment is about, so they dominate.
+    neutral: Math.round(config.base.corpusPrograms / 2),
   }).texts;
 }
 

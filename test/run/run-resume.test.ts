@@ -48,14 +48,20 @@ describe('tsp run --preset smoke', () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(dir, { recursive: true });
     cpSync(join(straight, 'cache-verdicts.jsonl'), join(dir, 'cache-verdicts.jsonl'));
-    const child = spawn(process.execPath, [bin, 'run', '--preset', 'smoke', '--run-dir', dir, '--cache-dir', cacheDir, '--quiet'], {
-      cwd: repo,
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [bin, 'run', '--preset', 'smoke', '--run-dir', dir, '--cache-dir', cacheDir, '--quiet'],
+      {
+        cwd: repo,
+        stdio: 'ignore',
+      },
+    );
     // Kill it in the middle: once two training phases are recorded.
     await new Promise<void>((done, fail) => {
       const timer = setInterval(() => {
-        const phases = existsSync(join(dir, 'phases.jsonl')) ? readJsonl(join(dir, 'phases.jsonl')).length : 0;
+        const phases = existsSync(join(dir, 'phases.jsonl'))
+          ? readJsonl(join(dir, 'phases.jsonl')).length
+          : 0;
         if (phases >= 2) {
           clearInterval(timer);
           child.kill('SIGKILL');
@@ -75,9 +81,9 @@ describe('tsp run --preset smoke', () => {
     // Nothing done twice: every training phase, evaluation and generation chunk is recorded once.
     const names = readJsonl<{ name: string }>(join(dir, 'phases.jsonl')).map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
-    const evals = readJsonl<{ method: string; seed: number; round: number; split: string }>(join(dir, 'evaluations.jsonl')).map(
-      (e) => `${e.method}/${e.seed}/${e.round}/${e.split}`,
-    );
+    const evals = readJsonl<{ method: string; seed: number; round: number; split: string }>(
+      join(dir, 'evaluations.jsonl'),
+    ).map((e) => `${e.method}/${e.seed}/${e.round}/${e.split}`);
     expect(new Set(evals).size).toBe(evals.length);
     const chunks = readJsonl<{ k: string }>(join(dir, 'cache-generations.jsonl')).map((c) => c.k);
     expect(new Set(chunks).size).toBe(chunks.length);

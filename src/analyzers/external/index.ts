@@ -4,9 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ToolSpec } from '../../sandbox/toolchains.ts';
 import type { Finding, Severity } from '../../spec/finding.ts';
 import { type CweId, LANGUAGE_EXTENSION, type Language, normalizeCwe } from '../../spec/language.ts';
-import type { ToolSpec } from '../../sandbox/toolchains.ts';
 import { PositionIndex } from '../parser.ts';
 
 /**

@@ -1,8 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallSite } from '../engine/model.ts';
-import { mentions } from '../engine/taint.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
+import { mentions } from '../engine/taint.ts';
 import {
+  builtBeyondBase,
   C_FAMILY,
   CREDENTIAL_NAME,
   HTML_TAG,
@@ -13,7 +14,6 @@ import {
   SECRET_NAME,
   TIMESTAMP_CALL,
   taintedParts,
-  builtBeyondBase,
 } from './common.ts';
 import { statMode } from './python.ts';
 import { redosRisk } from './redos.ts';
@@ -1352,4 +1352,5 @@ function baseName(node: Node): string | undefined {
 }
 
 void mentions;
+
 export type { CallSite };

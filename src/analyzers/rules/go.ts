@@ -3,12 +3,12 @@ import type { CallSite } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';
 import {
+  builtBeyondBase,
   CREDENTIAL_NAME,
   isLocalUrl,
   originOf,
   permissionProblem,
   SECRET_NAME,
-  builtBeyondBase,
 } from './common.ts';
 
 const GO = ['go'] as const;

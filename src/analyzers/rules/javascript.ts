@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CallRule, QueryRule, Rule } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';
 import {
+  builtBeyondBase,
   CREDENTIAL_NAME,
   isLocalUrl,
   literalText,
@@ -11,7 +12,6 @@ import {
   PASSWORD_NAME,
   permissionProblem,
   SECRET_NAME,
-  builtBeyondBase,
 } from './common.ts';
 import { redosRisk } from './redos.ts';
 

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallRule, QueryRule, Rule } from '../engine/rule.ts';
 import {
+  builtBeyondBase,
   CREDENTIAL_NAME,
   HTML_TAG,
   isLocalUrl,
@@ -12,7 +13,6 @@ import {
   SECRET_NAME,
   TIMESTAMP_CALL,
   taintedParts,
-  builtBeyondBase,
 } from './common.ts';
 import { redosRisk } from './redos.ts';
 

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
-import { trainEmbeddedOnExport } from '../../training/export/embedded-trainer.ts';
 import { TspError } from '../../spec/errors.ts';
+import { trainEmbeddedOnExport } from '../../training/export/embedded-trainer.ts';
 import { printJson } from '../output.ts';
 
 export default defineCommand({

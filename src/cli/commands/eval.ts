@@ -19,7 +19,7 @@ import { loadSafeCoder, loadTspRelease } from '../../benchmarks/safecoder/load-s
 import { loadSecurityEval } from '../../benchmarks/securityeval/load-securityeval.ts';
 import { createOracle } from '../../oracle/oracle.ts';
 import { TspError } from '../../spec/errors.ts';
-import { type Language, LANGUAGES } from '../../spec/language.ts';
+import { LANGUAGES, type Language } from '../../spec/language.ts';
 import type { Task } from '../../spec/task.ts';
 import { ExitCode } from '../main.ts';
 import { formatTable, printJson } from '../output.ts';

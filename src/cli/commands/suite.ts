@@ -17,7 +17,7 @@ import {
 } from '../../benchmarks/builtin/index.ts';
 import type { StaticAnalyzer } from '../../spec/analyzer.ts';
 import { TspError } from '../../spec/errors.ts';
-import { type Language, LANGUAGES, normalizeCwe } from '../../spec/language.ts';
+import { LANGUAGES, type Language, normalizeCwe } from '../../spec/language.ts';
 import type { Task } from '../../spec/task.ts';
 import { ExitCode } from '../main.ts';
 import { formatTable, printJson } from '../output.ts';

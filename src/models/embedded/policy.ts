@@ -143,7 +143,9 @@ export class EmbeddedPolicy implements Policy {
         ids = ids.slice(ids.length - keep);
       }
       if (ids.length + maxTokens > ctx) {
-        result.warnings.push(`maxTokens ${maxTokens} capped to ${ctx - ids.length}: the prompt takes ${ids.length} of ${ctx} context tokens`);
+        result.warnings.push(
+          `maxTokens ${maxTokens} capped to ${ctx - ids.length}: the prompt takes ${ids.length} of ${ctx} context tokens`,
+        );
         maxTokens = ctx - ids.length;
       }
       prompts.push(ids);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TspError } from '../../spec/errors.ts';
+import type { Policy } from '../../spec/policy.ts';
 import { useBackend } from '../embedded/backend.ts';
 import { createModel } from '../embedded/gpt.ts';
 import { EmbeddedPolicy } from '../embedded/policy.ts';
 import { trainTokenizer } from '../embedded/tokenizer.ts';
-import { TspError } from '../../spec/errors.ts';
-import type { Policy } from '../../spec/policy.ts';
 import { type CompletionsServer, startCompletionsServer } from './completions-server.ts';
 import { createOpenAIPolicy } from './openai-policy.ts';
 

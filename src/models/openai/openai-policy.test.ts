@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TspError } from '../../spec/errors.ts';
-import { fakeContinuation, type FakeServer, startFakeServer, sumCodes } from './_fake-server.ts';
+import { type FakeServer, fakeContinuation, startFakeServer, sumCodes } from './_fake-server.ts';
 import { CHAT_TEMPLATES, parseChatTemplate, renderCompletionPrompt } from './chat-templates.ts';
 import { applyStops, createOpenAIPolicy, type OpenAIPolicyOptions } from './openai-policy.ts';
 import { computeBackoffMs, parseRetryAfter, Semaphore } from './retry.ts';

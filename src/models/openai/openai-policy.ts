@@ -9,7 +9,7 @@ import type {
   ScoreRequest,
   ScoreResult,
 } from '../../spec/policy.ts';
-import { type ChatTemplate, CHAT_TEMPLATES, renderCompletionPrompt } from './chat-templates.ts';
+import { CHAT_TEMPLATES, type ChatTemplate, renderCompletionPrompt } from './chat-templates.ts';
 import {
   type CompletionChoice,
   type CompletionRequestBody,

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { cloneModel } from '../../models/embedded/gpt.ts';
 import { useBackend } from '../../models/embedded/backend.ts';
 import { loadCheckpoint, saveCheckpoint } from '../../models/embedded/checkpoint.ts';
+import { cloneModel } from '../../models/embedded/gpt.ts';
 import { TspError } from '../../spec/errors.ts';
 import type { PreferenceExample } from '../batching.ts';
 import { trainPreference } from '../trainer.ts';

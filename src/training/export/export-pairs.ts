@@ -1,9 +1,9 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJsonl } from '../../store/jsonl.ts';
 import { TspError } from '../../spec/errors.ts';
 import { parseOrThrow } from '../../spec/parse.ts';
 import { Pair } from '../../spec/tree.ts';
+import { readJsonl } from '../../store/jsonl.ts';
 
 /**
  * Export of TSP's verified preference pairs for external DPO trainers.
