@@ -253,9 +253,10 @@ describe('tsp train --external against a spawned tsp serve', () => {
             model,
             prompt: task.prompt,
             n: 4,
-            temperature: 1,
-            top_p: 0.95,
-            max_tokens: 192,
+            // the smoke preset's tree sampling, which the rounds used
+            temperature: getPreset('smoke').tree.sampling.temperature,
+            top_p: getPreset('smoke').tree.sampling.topP,
+            max_tokens: getPreset('smoke').tree.sampling.maxTokens,
             seed,
           }),
         });
