@@ -46,8 +46,10 @@ else
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` honours package-lock.json; `npm ci` is not used because npm 11 reports the lock
+  # file as out of sync when it lacks other platforms' optional packages (biome's binaries).
+  echo "setup: installing npm packages (npm install, from package-lock.json)"
+  npm install --no-audit --no-fund --loglevel=error
 else
   echo "setup: npm packages present"
 fi
