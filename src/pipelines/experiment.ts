@@ -152,6 +152,7 @@ export async function runExperiment<M extends TrainableModel>(
         ? [
             ['eval', data.standard.eval],
             ['unseen-cwe', data.standard.unseenCwe],
+            ...(config.eval.trainSplit ? ([['train', data.standard.train]] as [string, Task[]][]) : []),
           ]
         : [['cross-language', data.crossLanguage?.eval ?? []]];
     const evalAll = async (m: M, key: string, method: MethodName, round: number) => {

@@ -56,7 +56,12 @@ const defaultPreset: RunConfig = {
     sampling,
   },
   spin: { samples: 4, maxPairsPerTask: 4, sampling },
-  eval: { samplesPerTask: 3, everyRound: true, sampling: { temperature: 0.2, topP: 0.95, maxTokens: 192 } },
+  eval: {
+    samplesPerTask: 3,
+    everyRound: true,
+    trainSplit: true,
+    sampling: { temperature: 0.2, topP: 0.95, maxTokens: 192 },
+  },
   slots: 0,
   staticCounts: false,
 };
@@ -80,7 +85,7 @@ const smokePreset: RunConfig = {
   training: { ...defaultPreset.training, sftWarmupSteps: 8, stepsPerRound: 6, rounds: 1 },
   tree: { ...defaultPreset.tree, rootSamples: 4, branchSamples: 2, maxDepth: 1, maxGenerationsPerTask: 10 },
   spin: { ...defaultPreset.spin, samples: 4 },
-  eval: { ...defaultPreset.eval, samplesPerTask: 2, everyRound: false },
+  eval: { ...defaultPreset.eval, samplesPerTask: 2, everyRound: false, trainSplit: false },
 };
 
 export const PRESETS: Record<string, RunConfig> = { default: defaultPreset, smoke: smokePreset };

@@ -69,7 +69,13 @@ export const RunConfig = z.object({
     maxPairsPerTask: z.number().int().min(1),
     sampling: Sampling,
   }),
-  eval: z.object({ samplesPerTask: z.number().int().min(1), everyRound: z.boolean(), sampling: Sampling }),
+  eval: z.object({
+    samplesPerTask: z.number().int().min(1),
+    everyRound: z.boolean(),
+    /** Also evaluate on the training prompts (split `train`): a diagnostic of what training did where it trained, not a held-out result. */
+    trainSplit: z.boolean(),
+    sampling: Sampling,
+  }),
   /** Oracle worker slots (0 = one per core). */
   slots: z.number().int().min(0),
   /** Static analysis folded into `secure` (beside the executable exploit tests). */
