@@ -33,7 +33,10 @@ const defaultPreset: RunConfig = {
     seed: 1,
   },
   training: {
-    sftWarmupSteps: 40,
+    // Self-play starts from the base: an SFT warm-up on the training references makes the model
+    // reproduce them (SPR@1 ~94% on the training prompts, measured), which leaves almost no
+    // insecure leaf to branch from; SFT gets its steps as its own method instead.
+    sftWarmupSteps: 0,
     stepsPerRound: 20,
     rounds: 2,
     batchSize: 8,
