@@ -22,9 +22,21 @@ function segmentChars(text: string, mode: SegmentMode): number {
   return mode === 'to-end' ? text.length : nextStatementLength(text);
 }
 
-/** A leaf that can stand on the rejected side: verified insecure. Functional ones are preferred. */
+/**
+ * A leaf that can stand on the rejected side: verified insecure, i.e. an exploit test ran and
+ * failed (or crashed it: a sanitizer abort), or a static finding was reported. A program that does
+ * not build, or whose exploit tests only errored, is broken rather than insecure and is never a
+ * rejected side. Functional ones are preferred by the callers.
+ */
 export function isVerifiedInsecure(l: Leaf): boolean {
-  return !l.verdict.secure;
+  const v = l.verdict;
+  if (v.secure) return false;
+  const ev = v.evidence;
+  if (!ev) return v.failedSecurityTests.length > 0 || v.findingCwes.length > 0;
+  return (
+    ev.findings.length > 0 ||
+    ev.failedTests.some((t) => t.kind === 'security' && (t.status === 'fail' || t.status === 'crash'))
+  );
 }
 
 /**

@@ -205,3 +205,54 @@ describe('pairsAtNode with an empty side', () => {
     expect(pairs).toEqual([]);
   });
 });
+
+describe('isVerifiedInsecure', () => {
+  it('needs a failed exploit or a finding; a program that does not build is broken, not insecure', async () => {
+    const { isVerifiedInsecure } = await import('./pairs.ts');
+    const broken: VerdictSummary = {
+      functional: false,
+      secure: false,
+      securePass: false,
+      failedSecurityTests: ['test_injection'],
+      findingCwes: [],
+      evidence: {
+        findings: [],
+        failedTests: [
+          { name: 'test_injection', kind: 'security', status: 'error', message: 'does not compile' },
+        ],
+      },
+    };
+    expect(isVerifiedInsecure(leaf('x', insecure, broken))).toBe(false);
+    const exploited: VerdictSummary = {
+      ...broken,
+      functional: true,
+      evidence: { findings: [], failedTests: [{ name: 'test_injection', kind: 'security', status: 'fail' }] },
+    };
+    expect(isVerifiedInsecure(leaf('y', insecure, exploited))).toBe(true);
+    expect(isVerifiedInsecure(leaf('z', insecure, vuln))).toBe(true);
+    expect(isVerifiedInsecure(leaf('s', secure, ok))).toBe(false);
+  });
+  it('pairs no secure branch with a branch that only fails to build', () => {
+    const at = `${prompt}    cur = db.cursor()\n`;
+    const brokenLeaf = leaf('b', `${at}    cur.execute(undefined_name)\n`, {
+      functional: false,
+      secure: false,
+      securePass: false,
+      failedSecurityTests: ['t'],
+      findingCwes: [],
+      evidence: { findings: [], failedTests: [{ name: 't', kind: 'security', status: 'error' }] },
+    });
+    const pairs = pairsAtNode({
+      taskId: 't',
+      round: 1,
+      prompt,
+      nodeId: 'n',
+      nodePrefix: at,
+      leaves: [leaf('a', secure, ok), brokenLeaf],
+      maxPairs: 4,
+      segment: 'statement',
+      rng: createRng(1),
+    });
+    expect(pairs).toEqual([]);
+  });
+});

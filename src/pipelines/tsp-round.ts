@@ -4,7 +4,7 @@ import {
   locateByOracle,
   locateByValue,
 } from '../core/critical-node.ts';
-import { pairsAtNode, type SegmentMode } from '../core/pairs.ts';
+import { isVerifiedInsecure, pairsAtNode, type SegmentMode } from '../core/pairs.ts';
 import { hashString, type Rng } from '../core/rng.ts';
 import { assembleTree, type ExplicitNode, type Leaf, nodeId } from '../core/tree.ts';
 import type { GenerateRequest, GenerateResult, Policy } from '../spec/policy.ts';
@@ -167,7 +167,7 @@ export async function buildTrees(
     'root',
   );
   states.forEach((s, i) => {
-    s.frontier = (roots[i] ?? []).filter((l) => !l.verdict.secure);
+    s.frontier = (roots[i] ?? []).filter(isVerifiedInsecure);
   });
 
   // 2. Critical nodes, branching and nesting.
@@ -190,7 +190,7 @@ export async function buildTrees(
     const made = await expand(jobs, `depth ${depth}`);
     for (const s of states) s.frontier = [];
     jobs.forEach((j, i) => {
-      j.s.frontier.push(...(made[i] ?? []).filter((l) => !l.verdict.secure));
+      j.s.frontier.push(...(made[i] ?? []).filter(isVerifiedInsecure));
     });
   }
 
