@@ -699,7 +699,8 @@ function scripted(dir: string) {
   const verdict = (taskId: string, secure: boolean, oracleErrors: string[]): Verdict => ({
     taskId,
     build: { ok: true, durationMs: 0 },
-    tests: [],
+    // an insecure verdict carries its evidence: a failed exploit test
+    tests: secure ? [] : [{ name: 'exploit', kind: 'security', status: 'fail', durationMs: 0 }],
     sanitizer: [],
     findings: [],
     staticSecure: null,
