@@ -166,14 +166,10 @@ export async function runExperiment<M extends TrainableModel>(
       .filter((t) => t.secureReference?.startsWith(t.prompt))
       .map((t) => ({ prompt: t.prompt, target: (t.secureReference as string).slice(t.prompt.length) }));
     const warmName = `${tag}sft0-s${seed}`;
-    const warm = await trainPhase(
-      warmName,
-      baseModel,
-      { name: warmName, method: 'sft0', seed, round: 0, config: which, train: null, pairs: 0 },
-      async (m) =>
-        config.training.sftWarmupSteps > 0
-          ? backend.sft(m, sftExamples, { steps: config.training.sftWarmupSteps, seed: hashString(warmName) })
-          : null,
+    const warm = await trainPhase(warmName, baseModel, { method: 'sft0', round: 0 }, async (m) =>
+      config.training.sftWarmupSteps > 0
+        ? backend.sft(m, sftExamples, { steps: config.training.sftWarmupSteps, seed: hashString(warmName) })
+        : null,
     );
     try {
       for (const method of trained) {
@@ -181,7 +177,7 @@ export async function runExperiment<M extends TrainableModel>(
         try {
           for (let round = 1; round <= config.training.rounds; round++) {
             const name = `${tag}${method}-s${seed}-r${round}`;
-            const next = await trainPhase(name, current, null, async (m, record) => {
+            const next = await trainPhase(name, current, { method, round }, async (m, record) => {
               if (method === 'sft') {
                 return backend.sft(m, sftExamples, {
                   steps: config.training.stepsPerRound,
@@ -242,21 +238,12 @@ export async function runExperiment<M extends TrainableModel>(
     async function trainPhase(
       name: string,
       from: M,
-      fixed: PhaseRecord | null,
+      phase: Pick<PhaseRecord, 'method' | 'round'>,
       train: (m: M, record: PhaseRecord) => Promise<TrainStats | null>,
     ): Promise<M> {
       const dir = runDir.checkpointDir(name);
       if (phases.has(name) && existsSync(dir)) return backend.load(dir);
-      const [, method, round] = /^(?:xl-)?([a-z0-9]+)-s-?\d+-r(\d+)$/.exec(name) ?? [];
-      const record: PhaseRecord = fixed ?? {
-        name,
-        method: (method ?? 'sft') as MethodName,
-        seed,
-        round: Number(round ?? 0),
-        config: which,
-        train: null,
-        pairs: 0,
-      };
+      const record: PhaseRecord = { name, ...phase, seed, config: which, train: null, pairs: 0 };
       const m = await backend.clone(from);
       progress(`${name}: train`, 0, 1);
       record.train = await train(m, record);

@@ -175,17 +175,17 @@ export async function buildTrees(
     const located = await Promise.all(states.map((s) => locateCritical(s, depth)));
     const jobs: { s: TaskState; prefix: string; n: number; tag: string }[] = [];
     states.forEach((s, i) => {
+      let planned = 0; // generations already planned for this task at this depth
       for (const loc of located[i] ?? []) {
         const prefix = loc.prefix;
         if (!s.explicit.some((e) => e.prefix === prefix)) s.explicit.push({ prefix, criticalBy: loc.source });
-        const n = Math.min(cfg.branchSamples, budgetLeft(s));
+        const n = Math.min(cfg.branchSamples, budgetLeft(s) - planned);
         if (n > 0 && !s.sampledAt.has(prefix)) {
           jobs.push({ s, prefix, n, tag: `d${depth}` });
-          s.generations += n; // reserve the budget now; expand() counts again, so undo below
+          planned += n;
         }
       }
     });
-    for (const j of jobs) j.s.generations -= j.n;
     if (jobs.length === 0) break;
     const made = await expand(jobs, `depth ${depth}`);
     for (const s of states) s.frontier = [];
