@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import { TspError } from '../spec/errors.ts';
 import { type BuildReportOptions, buildReportData } from './data.ts';
 import { type RenderHtmlOptions, renderHtml } from './html.ts';
-import { renderMarkdownTable } from './markdown.ts';
+import { type MarkdownOptions, renderMarkdownTable } from './markdown.ts';
 import { loadRunResults } from './partial-results.ts';
 import { readManifest } from './run-dir.ts';
 
 export type { BuildReportOptions, ProgressEvent, ReportData } from './data.ts';
 export { buildReportData } from './data.ts';
 export { renderHtml } from './html.ts';
-export { renderMarkdownTable } from './markdown.ts';
+export { type MarkdownOptions, renderMarkdownTable } from './markdown.ts';
 
 export interface WriteReportOptions extends BuildReportOptions, RenderHtmlOptions {
   /** Where to write the HTML; default `<runDir>/report.html`. */
@@ -37,6 +37,14 @@ async function writeText(path: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * The Markdown tables of a run directory (finished or not): `results.md`, or with
+ * `variant: 'readme'` the README's results tables.
+ */
+export async function renderRunMarkdown(runDir: string, options: MarkdownOptions = {}): Promise<string> {
+  return renderMarkdownTable(await loadRunResults(runDir, await readManifest(runDir)), options);
+}
+
 /** Writes report.html (and results.md) for a run directory. */
 export async function writeReport(
   runDir: string,
@@ -50,10 +58,7 @@ export async function writeReport(
   const result: WriteReportResult = { htmlPath, bytes: Buffer.byteLength(html) };
   if (options.markdown ?? true) {
     const markdownPath = join(runDir, 'results.md');
-    await writeText(
-      markdownPath,
-      renderMarkdownTable(await loadRunResults(runDir, await readManifest(runDir))),
-    );
+    await writeText(markdownPath, await renderRunMarkdown(runDir));
     result.markdownPath = markdownPath;
   }
   options.onProgress?.({ phase: 'render report', done: 1, total: 1 });

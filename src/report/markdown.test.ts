@@ -128,3 +128,150 @@ describe('renderMarkdownTable', () => {
     ).toContain('| TSP | **50.0** | 75.0 |');
   });
 });
+
+describe("renderMarkdownTable({ variant: 'readme' })", () => {
+  const s = (mean: number, std = 0.05) => ({ mean, std, n: 2 });
+  const metrics = (spr1: number, pass1: number) => ({
+    spr1,
+    pass1,
+    secure1: spr1,
+    vulnRate: 0.1,
+    tasks: 4,
+    samples: 16,
+  });
+  const row = (method: 'base' | 'sft' | 'tsp', split: string, spr1: number) => ({
+    method,
+    split,
+    spr1: s(spr1),
+    pass1: s(0.5),
+    secure1: s(0.25),
+    vulnRate: s(0.125),
+  });
+  const evaluation = (
+    method: 'base' | 'sft' | 'tsp',
+    seed: number,
+    round: number,
+    spr1: number,
+    pass1: number,
+  ) => ({
+    method,
+    seed,
+    round,
+    split: 'train',
+    overall: metrics(spr1, pass1),
+  });
+  const tree = (seed: number, round: number, verifiedPairs: number, generatedTokens: number) => ({
+    method: 'tsp',
+    seed,
+    round,
+    tasks: 4,
+    criticalNodes: seed + round,
+    criticalNodesPerTask: (seed + round) / 4,
+    pairs: verifiedPairs + 1,
+    verifiedPairs,
+    generatedTokens,
+    verifiedPairsPer1kTokens: (1000 * verifiedPairs) / generatedTokens,
+    judged: 10,
+  });
+  // Splits listed in results.json in an order unlike the README's; a benchmark split of its own.
+  const fabricated = RunResults.parse({
+    runId: 'small',
+    preset: 'test',
+    createdAt: 'now',
+    seeds: [1, 2],
+    methods: ['base', 'sft', 'tsp'],
+    summary: [
+      row('tsp', 'train', 0.3),
+      row('base', 'train', 0.1),
+      row('tsp', 'cweval', 0.7),
+      row('tsp', 'cross-language', 0.05),
+      row('tsp', 'unseen-cwe', 0.02),
+      row('sft', 'eval', 0.04),
+      row('tsp', 'eval', 0.06),
+      row('base', 'eval', 0.01),
+    ],
+    evaluations: [
+      evaluation('base', 1, 0, 0.1, 0.5),
+      evaluation('base', 2, 0, 0.1, 0.5),
+      evaluation('sft', 1, 1, 0.6, 0.7),
+      evaluation('sft', 2, 1, 0.8, 0.9),
+      evaluation('tsp', 1, 1, 0.2, 0.4),
+      evaluation('tsp', 2, 1, 0.4, 0.6),
+      evaluation('tsp', 1, 2, 0.3, 0.3),
+      evaluation('tsp', 2, 2, 0.3, 0.5),
+    ],
+    treeStats: [tree(1, 1, 10, 2000), tree(2, 1, 20, 2000), tree(1, 2, 3, 1000), tree(2, 2, 4, 1000)],
+  });
+
+  it('has a table per split under its README title, held-out eval first and the train diagnostic last', () => {
+    const md = renderMarkdownTable(fabricated, { variant: 'readme' });
+    const headings = md.split('\n').filter((l) => l.startsWith('### '));
+    expect(headings).toEqual([
+      '### Held-out eval',
+      '### Unseen CWEs',
+      '### Cross-language eval (trained on C/C++ only)',
+      '### Split `cweval`',
+      '### Training prompts (diagnostic: the prompts SFT and self-play trained on, not held out)',
+      '### Self-play rounds',
+    ]);
+    expect(md.startsWith('Mean ± sample standard deviation over 2 seeds (1, 2), in percent.')).toBe(true);
+    const evalRows = tableUnder(md, 'Held-out eval');
+    expect(evalRows[0]).toEqual(['Method', 'SPR@1 ↑', 'pass@1 ↑', 'secure@1 ↑', 'Vuln. rate ↓']);
+    expect(evalRows.slice(2)).toEqual([
+      ['Base', '1.0 ± 5.0', '50.0 ± 5.0', '25.0 ± 5.0', '12.5 ± 5.0'],
+      ['SFT', '4.0 ± 5.0', '50.0 ± 5.0', '25.0 ± 5.0', '12.5 ± 5.0'],
+      ['TSP', '**6.0 ± 5.0**', '50.0 ± 5.0', '25.0 ± 5.0', '12.5 ± 5.0'],
+    ]);
+    expect(
+      tableUnder(md, 'Training prompts')
+        .slice(2)
+        .map((r) => r[1]),
+    ).toEqual(['10.0 ± 5.0', '**30.0 ± 5.0**']);
+    // results.md keeps its own shape: no README titles, the per-split headings instead.
+    const full = renderMarkdownTable(fabricated);
+    expect(full).toContain('### Split `eval`');
+    expect(full).not.toContain('### Held-out eval');
+  });
+
+  it('lists each self-play round with its training-prompt metrics over seeds and the verified pairs it built', () => {
+    const md = renderMarkdownTable(fabricated, { variant: 'readme' });
+    const rows = tableUnder(md, 'Self-play rounds');
+    expect(rows[0]).toEqual([
+      'Method',
+      'Round',
+      'train SPR@1 ↑',
+      'train pass@1 ↑',
+      'Critical nodes / task',
+      'Verified pairs',
+      'Verified pairs / 1k tokens',
+    ]);
+    // Hand-computed: SFT round 1 SPR@1 (0.6, 0.8) -> 70.0 ± 14.1; TSP round 1 critical nodes (2/4, 3/4)
+    // -> 0.63 (0.625), verified pairs (10, 20) -> 15, per 1k tokens (5, 10) -> 7.50.
+    expect(rows.slice(2)).toEqual([
+      ['SFT', '1', '70.0 ± 14.1', '80.0 ± 14.1', '–', '–', '–'],
+      ['TSP', '1', '30.0 ± 14.1', '50.0 ± 14.1', '0.63', '15', '7.50'],
+      ['TSP', '2', '30.0 ± 0.0', '40.0 ± 14.1', '0.88', '3.5', '3.50'],
+    ]);
+  });
+
+  it('drops the training-prompt columns without a train split and the rounds table without rounds', () => {
+    const noTrain = { ...fabricated, evaluations: fabricated.evaluations.filter((e) => e.round === 0) };
+    const rows = tableUnder(renderMarkdownTable(noTrain, { variant: 'readme' }), 'Self-play rounds');
+    expect(rows[0]).toEqual([
+      'Method',
+      'Round',
+      'Critical nodes / task',
+      'Verified pairs',
+      'Verified pairs / 1k tokens',
+    ]);
+    expect(rows.slice(2).map((r) => r.slice(0, 2))).toEqual([
+      ['TSP', '1'],
+      ['TSP', '2'],
+    ]);
+    const none = renderMarkdownTable({ ...noTrain, treeStats: [] }, { variant: 'readme' });
+    expect(none).not.toContain('Self-play rounds');
+    expect(renderMarkdownTable({ ...noTrain, summary: [] }, { variant: 'readme' })).toContain(
+      'No summary rows',
+    );
+  });
+});

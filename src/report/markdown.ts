@@ -2,8 +2,8 @@
  * The paper-style Markdown tables of a run (`results.md`): one table per evaluation split, the
  * unseen-CWE and cross-language panels, and the tree statistics. Pure: RunResults in, text out.
  */
-import type { MethodName, RunResults, Stat } from '../spec/results.ts';
-import { aggregateTreeStats, buildHeatmaps } from './aggregate.ts';
+import type { MethodName, RunResults, Stat, SummaryRow } from '../spec/results.ts';
+import { aggregateTreeStats, buildCurves, buildHeatmaps } from './aggregate.ts';
 import { type Better, bestIndexes, formatPercent, formatStat, METHOD_LABEL, sortMethods } from './format.ts';
 
 export { aggregateTreeStats } from './aggregate.ts';
@@ -49,48 +49,59 @@ function seedsNote(results: RunResults): string {
 
 const num = (x: number, digits = 1) => (Number.isInteger(x) ? String(x) : x.toFixed(digits));
 
-/** Renders `results.md`: the paper-style tables of a run. */
-export function renderMarkdownTable(results: RunResults): string {
+/** The split's table: one row per method, SPR@1 / pass@1 / secure@1 / vuln. rate over seeds. */
+function splitTable(summary: readonly SummaryRow[]): string {
+  const rows = sortMethods(summary);
+  const cols = [
+    statColumn(
+      rows.map((r) => r.spr1),
+      'higher',
+    ),
+    statColumn(
+      rows.map((r) => r.pass1),
+      'higher',
+    ),
+    statColumn(
+      rows.map((r) => r.secure1),
+      'higher',
+    ),
+    statColumn(
+      rows.map((r) => r.vulnRate),
+      'lower',
+    ),
+  ];
+  return table(
+    ['Method', 'SPR@1 ↑', 'pass@1 ↑', 'secure@1 ↑', 'Vuln. rate ↓'],
+    ['l', 'r', 'r', 'r', 'r'],
+    transpose(
+      cols,
+      rows.map((r) => METHOD_LABEL[r.method]),
+    ),
+  );
+}
+
+const METRICS_NOTE =
+  "SPR@1: secure **and** functional (pass@1-type estimate); secure@1: no working exploit and no finding of the task's CWE; vuln. rate: insecure among functional samples. ↑ higher is better, ↓ lower is better; **bold**: best in the column.";
+
+export interface MarkdownOptions {
+  /**
+   * `results` (default): `results.md`, every table of the run. `readme`: the README's results
+   * section: one table per split under a readable title (held-out eval first, the training-prompt
+   * diagnostic last) and the self-play rounds (training-prompt metrics and verified pairs per round).
+   */
+  variant?: 'results' | 'readme';
+}
+
+/** Renders `results.md` (or, with `variant: 'readme'`, the README's results tables) of a run. */
+export function renderMarkdownTable(results: RunResults, options: MarkdownOptions = {}): string {
+  if (options.variant === 'readme') return renderReadme(results);
   const out: string[] = [];
   out.push(`## Results of run \`${results.runId}\` (preset \`${results.preset}\`)`, '');
-  out.push(
-    `${seedsNote(results)} SPR@1: secure **and** functional (pass@1-type estimate); secure@1: no working exploit and no finding of the task's CWE; vuln. rate: insecure among functional samples. ↑ higher is better, ↓ lower is better; **bold**: best in the column.`,
-    '',
-  );
+  out.push(`${seedsNote(results)} ${METRICS_NOTE}`, '');
 
   const splits = [...new Set(results.summary.map((r) => r.split))];
   for (const split of splits) {
-    const rows = sortMethods(results.summary.filter((r) => r.split === split));
-    out.push(`### Split \`${split}\``, '');
-    const cols = [
-      statColumn(
-        rows.map((r) => r.spr1),
-        'higher',
-      ),
-      statColumn(
-        rows.map((r) => r.pass1),
-        'higher',
-      ),
-      statColumn(
-        rows.map((r) => r.secure1),
-        'higher',
-      ),
-      statColumn(
-        rows.map((r) => r.vulnRate),
-        'lower',
-      ),
-    ];
-    out.push(
-      table(
-        ['Method', 'SPR@1 ↑', 'pass@1 ↑', 'secure@1 ↑', 'Vuln. rate ↓'],
-        ['l', 'r', 'r', 'r', 'r'],
-        transpose(
-          cols,
-          rows.map((r) => METHOD_LABEL[r.method]),
-        ),
-      ),
-      '',
-    );
+    out.push(`### Split \`${split}\``, '', splitTable(results.summary.filter((r) => r.split === split)), '');
   }
   if (splits.length === 0) out.push('_No summary rows in results.json._', '');
 
@@ -238,4 +249,88 @@ export function renderMarkdownTable(results: RunResults): string {
     out.push('Notes:', '', ...results.notes.map((n) => `- ${n.replace(/\r?\n/g, ' ')}`), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** README titles of the built-in experiment's splits, in the order the README lists them. */
+const README_SPLITS: readonly { split: string; title: string }[] = [
+  { split: 'eval', title: 'Held-out eval' },
+  { split: 'test', title: 'Held-out test' },
+  { split: 'unseen-cwe', title: 'Unseen CWEs' },
+  { split: 'cross-language', title: 'Cross-language eval (trained on C/C++ only)' },
+  {
+    split: 'train',
+    title: 'Training prompts (diagnostic: the prompts SFT and self-play trained on, not held out)',
+  },
+];
+
+/** The README's results tables: per split, then the self-play rounds. */
+function renderReadme(results: RunResults): string {
+  const out: string[] = [`${seedsNote(results)} ${METRICS_NOTE}`, ''];
+  const present = [...new Set(results.summary.map((r) => r.split))];
+  const known = README_SPLITS.filter((s) => present.includes(s.split));
+  const others = present
+    .filter((p) => !README_SPLITS.some((s) => s.split === p))
+    .map((split) => ({ split, title: `Split \`${split}\`` }));
+  // Unknown splits go before the diagnostic one, which always comes last.
+  const ordered = [
+    ...known.filter((s) => s.split !== 'train'),
+    ...others,
+    ...known.filter((s) => s.split === 'train'),
+  ];
+  for (const { split, title } of ordered) {
+    out.push(`### ${title}`, '', splitTable(results.summary.filter((r) => r.split === split)), '');
+  }
+  if (ordered.length === 0) out.push('_No summary rows in results.json._', '');
+
+  const rounds = roundsTable(results);
+  if (rounds) out.push('### Self-play rounds', '', rounds.note, '', rounds.table, '');
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * One row per method and self-play round (>= 1): the training-prompt SPR@1 and pass@1 after the
+ * round (when the run evaluated the `train` split) and what the round built (tree statistics, mean
+ * over seeds; `–` for methods that build no trees, such as SFT).
+ */
+function roundsTable(results: RunResults): { note: string; table: string } | undefined {
+  const curves = buildCurves(results.evaluations.filter((e) => e.split === 'train' && e.round >= 1));
+  const trees = aggregateTreeStats(results.treeStats);
+  const keyOf = (method: MethodName, round: number) => `${method}\u0000${round}`;
+  const keys = new Map<string, { method: MethodName; round: number }>();
+  for (const c of curves)
+    for (const p of c.points) keys.set(keyOf(c.method, p.round), { method: c.method, round: p.round });
+  for (const t of trees) keys.set(keyOf(t.method, t.round), { method: t.method, round: t.round });
+  if (keys.size === 0) return undefined;
+  const rows = sortMethods([...keys.values()]).sort((a, b) =>
+    a.method === b.method ? a.round - b.round : 0,
+  );
+  const withTrain = curves.length > 0;
+  const point = (method: MethodName, round: number, metric: 'spr1' | 'pass1') =>
+    curves.find((c) => c.method === method && c.metric === metric)?.points.find((p) => p.round === round);
+  const cell = (s: Stat | undefined) => (s ? formatStat(s) : '–');
+  const header = [
+    'Method',
+    'Round',
+    ...(withTrain ? ['train SPR@1 ↑', 'train pass@1 ↑'] : []),
+    'Critical nodes / task',
+    'Verified pairs',
+    'Verified pairs / 1k tokens',
+  ];
+  const body = rows.map(({ method, round }) => {
+    const t = trees.find((x) => x.method === method && x.round === round);
+    return [
+      METHOD_LABEL[method],
+      String(round),
+      ...(withTrain ? [cell(point(method, round, 'spr1')), cell(point(method, round, 'pass1'))] : []),
+      t ? t.criticalNodesPerTask.toFixed(2) : '–',
+      t ? num(t.verifiedPairs) : '–',
+      t ? t.verifiedPairsPer1kTokens.toFixed(2) : '–',
+    ];
+  });
+  return {
+    note: withTrain
+      ? 'After each round: SPR@1 and pass@1 on the training prompts (percent, over seeds), and what the round built (mean over seeds).'
+      : 'What each round built (mean over seeds).',
+    table: table(header, ['l', ...header.slice(1).map(() => 'r' as const)], body),
+  };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +39,19 @@ describe('tsp report', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^wrote .*report\.html \(\d+ KiB\)\nwrote .*results\.md\n$/);
     expect(r.stderr).toMatch(/read trees and pairs: 12\/12 100% in 0:0\d/);
+  });
+
+  it("prints the README's results tables with --readme and writes no report", async () => {
+    const runDir = join(dir, 'readme');
+    const r = await tsp(['report', '--demo', runDir, '--readme']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Mean ± sample standard deviation over \d+ seeds/);
+    expect(r.stdout).toContain(
+      '### Held-out test\n\n| Method | SPR@1 ↑ | pass@1 ↑ | secure@1 ↑ | Vuln. rate ↓ |',
+    );
+    expect(r.stdout).toContain('### Self-play rounds');
+    expect(existsSync(join(runDir, 'report.html'))).toBe(false);
+    expect(existsSync(join(runDir, 'results.md'))).toBe(false);
   });
 
   it('fails with one clear line for a missing or invalid run directory', async () => {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { writeFixtureRun } from '../../report/fixture.ts';
-import { writeReport } from '../../report/index.ts';
+import { renderRunMarkdown, writeReport } from '../../report/index.ts';
 import { TspError } from '../../spec/errors.ts';
 import { printJson } from '../output.ts';
 import { createProgress } from '../progress.ts';
@@ -36,11 +36,20 @@ export default defineCommand({
         'first write a synthetic demo run into <runDir> (generated numbers, for trying the report)',
     },
     json: { type: 'boolean', description: 'print { htmlPath, bytes, markdownPath } as JSON' },
+    readme: {
+      type: 'boolean',
+      description:
+        "print the README's results tables (per split, then the self-play rounds) as Markdown instead of writing the report",
+    },
   },
   async run({ args }) {
     const runDir = resolve(String(args.runDir));
     const maxTreeBytes = parseKb(args['max-tree-kb']);
     if (args.demo) await writeFixtureRun(runDir, { runId: 'demo' });
+    if (args.readme) {
+      process.stdout.write(await renderRunMarkdown(runDir, { variant: 'readme' }));
+      return;
+    }
     const progress = createProgress({ enabled: !args.json || !!process.stderr.isTTY });
     const result = await writeReport(runDir, {
       ...(args.out ? { out: resolve(String(args.out)) } : {}),
