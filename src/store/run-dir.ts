@@ -1,18 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '../core/atomic-file.ts';
 import { TspError } from '../spec/errors.ts';
 import type { GenerateResult } from '../spec/policy.ts';
 import type { VerdictSummary } from '../spec/verdict.ts';
 import { appendJsonl, readJsonl } from './jsonl.ts';
 import { contentKey, KeyedCache } from './keyed-cache.ts';
-
-/** Writes a file so that a reader never sees half of it (write to a temp name, then rename). */
-export function writeFileAtomic(path: string, data: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 export interface Manifest {
   runId: string;
@@ -71,7 +65,7 @@ export class RunDir {
         versions,
         gitCommit: gitCommit(),
       };
-      writeFileAtomic(manifestPath, `${JSON.stringify(this.manifest, null, 2)}\n`);
+      writeFileAtomicSync(manifestPath, `${JSON.stringify(this.manifest, null, 2)}\n`);
       this.resumed = false;
     }
     for (const d of ['trees', 'pairs', 'samples', 'checkpoints'])
@@ -98,14 +92,14 @@ export class RunDir {
   }
 
   writeJsonl(relPath: string, records: readonly unknown[]): void {
-    writeFileAtomic(join(this.path, relPath), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    writeFileAtomicSync(join(this.path, relPath), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 
   writeJson(relPath: string, value: unknown): void {
-    writeFileAtomic(join(this.path, relPath), `${JSON.stringify(value, null, 2)}\n`);
+    writeFileAtomicSync(join(this.path, relPath), `${JSON.stringify(value, null, 2)}\n`);
   }
 
   writeText(relPath: string, text: string): void {
-    writeFileAtomic(join(this.path, relPath), text);
+    writeFileAtomicSync(join(this.path, relPath), text);
   }
 }

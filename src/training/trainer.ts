@@ -14,13 +14,9 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { writeFileAtomic } from '../core/atomic-file.ts';
 import { createRng } from '../core/rng.ts';
-import {
-  LATEST_POINTER,
-  readLatestPointer,
-  saveCheckpoint,
-  writeFileAtomic,
-} from '../models/embedded/checkpoint.ts';
+import { LATEST_POINTER, readLatestPointer, saveCheckpoint } from '../models/embedded/checkpoint.ts';
 import type { GptModel } from '../models/embedded/gpt.ts';
 import { scatterToLength, selectRows, targetLogprobs } from '../models/embedded/ops.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../models/embedded/safetensors.ts';

@@ -3,8 +3,9 @@
  * extra JSON the caller attaches, e.g. training state) and tokenizer.json. Files are written to
  * temporary names and renamed, so a killed process never leaves a half-written checkpoint file.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-file.ts';
 import { TspError } from '../../spec/errors.ts';
 import { GptConfigSchema, GptModel } from './gpt.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors.ts';
@@ -16,13 +17,6 @@ export interface LoadedCheckpoint {
   model: GptModel;
   tokenizer: Tokenizer;
   extra: unknown;
-}
-
-/** Write bytes or text to `path` atomically (temp file + rename). */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
 }
 
 export async function saveCheckpoint(
