@@ -338,6 +338,7 @@ function isSanitizerCall(lang: Language, name: string, text: string, args: Node[
   if (table?.test(text)) return true;
   if (INJECTION_KINDS.has(kind) && name !== 'encode' && name !== 'decode' && NAMED_SANITIZER.test(name))
     return true;
+  if (kind === 'html' && isEscapingReplace(lang, name, text, args)) return true;
   if (
     (kind === 'header' || kind === 'log') &&
     /^(?:replace|replaceAll|ReplaceAll|Replace|sub|translate|strip|splitlines|split)$/.test(name)
@@ -346,6 +347,67 @@ function isSanitizerCall(lang: Language, name: string, text: string, args: Node[
     if (/\\[nr]|\\x0[ad]|\\u000[ad]/i.test(argText) || name === 'splitlines') return true;
   }
   return false;
+}
+
+/**
+ * An HTML escape written by hand: a replace of every `<` (a global regex or a replace-all whose
+ * pattern matches a lone `<`) by something that is not a `<` (`&lt;`, a lookup table, nothing):
+ * `s.replace(/[&<>"']/g, (c) => MAP[c])`, `s.replaceAll('<', '&lt;')`, Python's
+ * `s.replace('<', '&lt;')` and `re.sub(r'[<>]', '', s)`, Go's `strings.ReplaceAll(s, "<", "&lt;")`.
+ * Escaping only `&`, only the first `<` (`s.replace('<', ...)` in JavaScript) or a tag name
+ * (`/<script>/g`) does not count.
+ */
+function isEscapingReplace(lang: Language, name: string, callee: string, args: Node[]): boolean {
+  let pattern: Node | undefined;
+  let replacement: Node | undefined;
+  if (lang === 'javascript' && (name === 'replace' || name === 'replaceAll') && callee.includes('.')) {
+    [pattern, replacement] = args;
+    // `replace` with a string or a non-global regex replaces the first match only.
+    if (name === 'replace' && !(pattern?.type === 'regex' && regexFlags(pattern).includes('g'))) return false;
+  } else if (lang === 'python' && name === 'replace' && callee.includes('.') && args.length === 2) {
+    // str.replace replaces every occurrence; a regex is not a pattern here.
+    [pattern, replacement] = args;
+    return !!pattern && literalText(pattern) === '<' && replacementEscapes(replacement);
+  } else if (lang === 'python' && callee === 're.sub' && args.length === 3) {
+    [pattern, replacement] = args;
+  } else if (lang === 'go' && (callee === 'strings.ReplaceAll' || callee === 'strings.Replace')) {
+    if (callee === 'strings.Replace' && args[3]?.text !== '-1') return false;
+    [, pattern, replacement] = args;
+    return !!pattern && literalText(pattern) === '<' && replacementEscapes(replacement);
+  } else return false;
+  if (!pattern) return false;
+  const source = pattern.type === 'regex' ? pattern.childForFieldName('pattern')?.text : literalText(pattern);
+  if (source === undefined) return false;
+  if (pattern.type !== 'regex' && !(lang === 'python' && callee === 're.sub')) {
+    return source === '<' && replacementEscapes(replacement);
+  }
+  let matchesLt = false;
+  try {
+    matchesLt = new RegExp(`^(?:${source})$`).test('<');
+  } catch {
+    return false;
+  }
+  return matchesLt && replacementEscapes(replacement);
+}
+
+function regexFlags(regex: Node): string {
+  return regex.childForFieldName('flags')?.text ?? '';
+}
+
+/** A replacement that cannot put a `<` back: a literal without one, or computed (a function, a table). */
+function replacementEscapes(replacement: Node | undefined): boolean {
+  if (!replacement) return false;
+  const text = literalText(replacement);
+  return text === undefined || !text.includes('<');
+}
+
+/** The text of a plain string literal (no interpolation), else undefined. */
+function literalText(node: Node): string | undefined {
+  if (node.namedChildren.some((c) => c?.type === 'interpolation' || c?.type === 'template_substitution'))
+    return undefined;
+  if (!/string/.test(node.type) || node.type === 'string_content') return undefined;
+  const m = /^[rRbBuU]*("|'|`)([\s\S]*)\1$/.exec(node.text);
+  return m ? m[2] : undefined;
 }
 
 /** Identifier in a position that names something rather than reading a variable. */

@@ -58,3 +58,114 @@ describe('rule packs', () => {
     });
   }
 });
+
+describe('xss rules: hand-written HTML escapes', () => {
+  const js = (body: string) => `function renderComment(text) {\n${body}\n}\n`;
+  const py = (body: string) => `import re\n\ndef render_comment(text):\n${body}\n`;
+  const go = (body: string) =>
+    `package main\n\nimport "strings"\n\nfunc renderComment(text string) string {\n${body}\n}\n`;
+  const cases: { name: string; language: Language; rule: string; code: string; flagged: boolean }[] = [
+    // The secure and the insecure form of examples/js-render-comment.
+    {
+      name: 'JS: global regex over & < > " \' with a lookup table',
+      language: 'javascript',
+      rule: 'js.xss',
+      code: js(
+        `  const escaped = String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);\n  return '<p>' + escaped + '</p>';`,
+      ),
+      flagged: false,
+    },
+    {
+      name: 'JS: only & escaped',
+      language: 'javascript',
+      rule: 'js.xss',
+      code: js(`  return '<p>' + String(text).replace(/&/g, '&amp;') + '</p>';`),
+      flagged: true,
+    },
+    {
+      name: 'JS: a chain that ends with the < escape',
+      language: 'javascript',
+      rule: 'js.xss',
+      code: js(
+        `  return \`<p>\${text.replace(/&/g, '&amp;').replace(/>/g, '&gt;').replace(/</g, '&lt;')}</p>\`;`,
+      ),
+      flagged: false,
+    },
+    {
+      name: 'JS: replaceAll of a string',
+      language: 'javascript',
+      rule: 'js.xss',
+      code: js(`  return '<p>' + text.replaceAll('&', '&amp;').replaceAll('<', '&lt;') + '</p>';`),
+      flagged: false,
+    },
+    {
+      name: 'JS: replace of a string replaces the first < only',
+      language: 'javascript',
+      rule: 'js.xss',
+      code: js(`  return '<p>' + text.replace('<', '&lt;') + '</p>';`),
+      flagged: true,
+    },
+    {
+      name: 'JS: a non-global regex replaces the first < only',
+      language: 'javascript',
+      rule: 'js.xss',
+      code: js(`  return '<p>' + text.replace(/[<>]/, '') + '</p>';`),
+      flagged: true,
+    },
+    {
+      name: 'JS: a tag blacklist is not an escape',
+      language: 'javascript',
+      rule: 'js.xss',
+      code: js(`  return '<p>' + text.replace(/<script>/gi, '') + '</p>';`),
+      flagged: true,
+    },
+    {
+      name: 'JS: a replacement that puts < back',
+      language: 'javascript',
+      rule: 'js.xss',
+      code: js(`  return '<p>' + text.replace(/</g, '<') + '</p>';`),
+      flagged: true,
+    },
+    {
+      name: 'Python: str.replace of every <',
+      language: 'python',
+      rule: 'py.xss',
+      code: py(`    return "<p>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</p>"`),
+      flagged: false,
+    },
+    {
+      name: 'Python: re.sub over a class with <',
+      language: 'python',
+      rule: 'py.xss',
+      code: py(`    safe = re.sub(r"[<>]", "", text)\n    return f"<p>{safe}</p>"`),
+      flagged: false,
+    },
+    {
+      name: 'Python: only & escaped',
+      language: 'python',
+      rule: 'py.xss',
+      code: py(`    return "<p>" + text.replace("&", "&amp;") + "</p>"`),
+      flagged: true,
+    },
+    {
+      name: 'Go: strings.ReplaceAll of every <',
+      language: 'go',
+      rule: 'go.xss',
+      code: go(`\treturn "<p>" + strings.ReplaceAll(text, "<", "&lt;") + "</p>"`),
+      flagged: false,
+    },
+    {
+      name: 'Go: strings.Replace of the first < only',
+      language: 'go',
+      rule: 'go.xss',
+      code: go(`\treturn "<p>" + strings.Replace(text, "<", "&lt;", 1) + "</p>"`),
+      flagged: true,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.flagged ? 'flags' : 'does not flag'} ${c.name}`, async () => {
+      const findings = await analyzer.analyze(c.code, c.language);
+      expect(findings.map((f) => f.ruleId).includes(c.rule), c.code).toBe(c.flagged);
+    });
+  }
+});
