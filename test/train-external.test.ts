@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
@@ -66,9 +66,14 @@ interface RunOutput {
   stderr: string;
 }
 
+/** `node bin/tsp.js <args>` in the repository, with the scrubbed environment. */
+function spawnTsp(args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [TSP, ...args], { cwd: REPO, env: childEnv() });
+}
+
 function runTsp(args: string[], timeoutMs = 150_000): Promise<RunOutput> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [TSP, ...args], { cwd: REPO, env: childEnv() });
+    const child = spawnTsp(args);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => {
@@ -89,14 +94,7 @@ function runTsp(args: string[], timeoutMs = 150_000): Promise<RunOutput> {
 /** Starts `tsp serve --port 0` and waits for the line that gives its URL. */
 function startServer(model: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((res, rej) => {
-    const child = spawn(
-      process.execPath,
-      [TSP, 'serve', '--model', model, '--port', '0', '--name', 'tiny', '--quiet'],
-      {
-        cwd: REPO,
-        env: childEnv(),
-      },
-    );
+    const child = spawnTsp(['serve', '--model', model, '--port', '0', '--name', 'tiny', '--quiet']);
     let out = '';
     const timer = setTimeout(() => rej(new Error(`tsp serve did not start: ${out}`)), 60_000);
     const onData = (b: Buffer) => {
@@ -114,6 +112,51 @@ function startServer(model: string): Promise<{ child: ChildProcess; url: string 
       rej(new Error(`tsp serve exited (${code}): ${out}`));
     });
   });
+}
+
+/** Stops a `tsp serve` child (if still running) and waits until it has exited. */
+async function stopServer(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * `tsp train --external <trainer>` against the served tiny model on the test's tasks, two rounds
+ * of the smoke preset with two slots, in `workDir`.
+ */
+function trainArgs(o: {
+  trainer: string;
+  switchMode: 'lora' | 'endpoint';
+  workDir: string;
+  format?: 'trl';
+}): string[] {
+  return [
+    'train',
+    '--external',
+    o.trainer,
+    '--endpoint',
+    baseUrl,
+    '--model',
+    'tiny',
+    '--model-path',
+    checkpoint,
+    '--tasks',
+    tasksFile,
+    '--preset',
+    'smoke',
+    '--rounds',
+    '2',
+    '--switch',
+    o.switchMode,
+    ...(o.format ? ['--format', o.format] : []),
+    '--slots',
+    '2',
+    '--work-dir',
+    o.workDir,
+    '--quiet',
+  ];
 }
 
 function readJsonl<T>(file: string): T[] {
@@ -163,11 +206,7 @@ describe('tsp train --external against a spawned tsp serve', () => {
   }, 120_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server?.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await stopServer(server);
     if (work) await rm(work, { recursive: true, force: true });
   });
 
@@ -179,32 +218,7 @@ describe('tsp train --external against a spawned tsp serve', () => {
       `if [ {round} = 2 ] && [ ! -e ${marker} ]; then touch ${marker}; echo "simulated trainer crash in round {round}"; exit 7; fi;`,
       `node ${TSP} dpo --model {model} --data {export}/segment.jsonl --out {output} --steps 2 --lr 5e-4`,
     ].join(' ');
-    const args = [
-      'train',
-      '--external',
-      trainer,
-      '--endpoint',
-      baseUrl,
-      '--model',
-      'tiny',
-      '--model-path',
-      checkpoint,
-      '--tasks',
-      tasksFile,
-      '--preset',
-      'smoke',
-      '--rounds',
-      '2',
-      '--switch',
-      'lora',
-      '--format',
-      'trl',
-      '--slots',
-      '2',
-      '--work-dir',
-      loop,
-      '--quiet',
-    ];
+    const args = trainArgs({ trainer, switchMode: 'lora', format: 'trl', workDir: loop });
 
     const first = await runTsp(args);
     expect(first.code, first.stderr).toBe(2);
@@ -305,10 +319,7 @@ describe('tsp train --external against a spawned tsp serve', () => {
 
     // The server restarts elsewhere and a third round is asked for: the round-2 adapter it lost is
     // loaded again from the work directory, and round 3 samples from it.
-    const old = server as ChildProcess;
-    const exited = new Promise((r) => old.once('exit', r));
-    old.kill('SIGTERM');
-    await exited;
+    await stopServer(server);
     const restarted = await startServer(checkpoint);
     server = restarted.child;
     const moved = args.map((a, i) => (a === baseUrl ? restarted.url : args[i - 1] === '--rounds' ? '3' : a));
@@ -351,30 +362,7 @@ describe('tsp train --external against a spawned tsp serve', () => {
         return existsSync(f) ? [Number(readFileSync(f, 'utf8').trim())] : [];
       });
     try {
-      const run = await runTsp([
-        'train',
-        '--external',
-        trainer,
-        '--endpoint',
-        baseUrl,
-        '--model',
-        'tiny',
-        '--model-path',
-        checkpoint,
-        '--tasks',
-        tasksFile,
-        '--preset',
-        'smoke',
-        '--rounds',
-        '2',
-        '--switch',
-        'endpoint',
-        '--slots',
-        '2',
-        '--work-dir',
-        loop,
-        '--quiet',
-      ]);
+      const run = await runTsp(trainArgs({ trainer, switchMode: 'endpoint', workDir: loop }));
       expect(run.code, run.stderr).toBe(0);
       const rounds = readJsonl<ExternalRoundRecord>(join(loop, 'rounds.jsonl'));
       expect(rounds.map((r) => [r.policy.model, r.next.model])).toEqual([
