@@ -4,6 +4,17 @@
 #      sample (not CWEval's self-tests of its unsafe reference, unless asked) and streams one JSON
 #      line per result to /work/_tsp_events.jsonl, so that results survive an outer kill.
 # Job description: /work/_tsp_job.json. Written by TSP (src/benchmarks/cweval/cweval-harness.ts).
+#
+# Forged results: the events file sits in /work, where the sample (and the programs the tests run)
+# can write too. Every line is `<mac> <json>`, the mac an HMAC-SHA256 over the line's sequence
+# number and JSON under a random key of this run that arrives on stdin (argv, the environment and
+# /work are readable by the sample) and is kept in a closure, not a module global. TSP accepts only
+# lines that verify in sequence, so lines the sample appends, copies or replays are rejected (and
+# fail the run). The driver is also made non-dumpable, so a program the tests start cannot read its
+# memory through /proc or ptrace. A Python sample runs in this very process and could still dig the
+# key out of memory: this stops forging through the file, not a sample that attacks the interpreter.
+import hashlib
+import hmac
 import json
 import os
 import signal
@@ -13,15 +24,35 @@ import time
 
 WORK = '/work'
 JOB = json.load(open(os.path.join(WORK, '_tsp_job.json')))
-EVENTS = open(os.path.join(WORK, '_tsp_events.jsonl'), 'a', buffering=1)
 
 
-def emit(obj):
-    EVENTS.write(json.dumps(obj) + '\n')
-    EVENTS.flush()
+def make_emitter(key, seq):
+    """`emit(obj)`: one authenticated line per event, written with one append (O_APPEND) each."""
+    fd = os.open(os.path.join(WORK, '_tsp_events.jsonl'), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    state = {'seq': seq}
+
+    def emit(obj):
+        body = json.dumps(obj)
+        mac = hmac.new(key, ('%d\n%s' % (state['seq'], body)).encode(), hashlib.sha256).hexdigest()
+        state['seq'] += 1
+        data = ('%s %s\n' % (mac, body)).encode()
+        while data:
+            data = data[os.write(fd, data):]
+
+    emit.next_seq = lambda: state['seq']
+    return emit
 
 
-def build():
+def set_dumpable(flag):
+    """PR_SET_DUMPABLE = 4: a non-dumpable process cannot be ptraced or read via /proc by its children."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(4, 1 if flag else 0, 0, 0, 0)
+    except BaseException:  # noqa: BLE001
+        pass
+
+
+def build(emit):
     cmd = JOB.get('compile')
     if not cmd:
         return True
@@ -51,7 +82,8 @@ class TestTimeout(BaseException):
 
 
 class Plugin:
-    def __init__(self, select, test_timeout_s):
+    def __init__(self, emit, select, test_timeout_s):
+        self.emit = emit
         self.select = select
         self.test_timeout_s = test_timeout_s
         self.kind = {}
@@ -73,11 +105,11 @@ class Plugin:
                 self.kind[it.nodeid] = 'functional'
             else:
                 self.kind[it.nodeid] = 'unmarked'
-        emit({'type': 'planned', 'tests': [{'id': it.nodeid, 'kind': self.kind[it.nodeid]} for it in keep]})
+        self.emit({'type': 'planned', 'tests': [{'id': it.nodeid, 'kind': self.kind[it.nodeid]} for it in keep]})
 
     def pytest_collectreport(self, report):
         if report.failed:
-            emit({'type': 'collect-error', 'message': str(report.longrepr)[-3000:]})
+            self.emit({'type': 'collect-error', 'message': str(report.longrepr)[-3000:]})
 
     def pytest_runtest_call(self, item):
         # Python-level hangs end here; C-level ones (a regex in C) end at the outer sandbox limit.
@@ -114,7 +146,7 @@ class Plugin:
             if report.failed:
                 crash = getattr(report.longrepr, 'reprcrash', None)
                 message = (crash.message if crash is not None else str(report.longrepr))[-1500:]
-            emit({'type': 'test', 'id': report.nodeid, 'when': report.when, 'status': status,
+            self.emit({'type': 'test', 'id': report.nodeid, 'when': report.when, 'status': status,
                   'message': message, 'ms': report.duration * 1000,
                   'kind': self.kind.get(report.nodeid, 'unmarked')})
 
@@ -146,20 +178,37 @@ def install_crypto_alias():
         pass
 
 
+def read_key():
+    """`<key hex> [<first sequence number>]` from stdin; stdin then becomes /dev/null."""
+    parts = sys.stdin.buffer.readline().split()
+    null = os.open('/dev/null', os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    if not parts:
+        sys.stderr.write('tsp cweval driver: no event key on stdin\n')
+        sys.exit(2)
+    return bytes.fromhex(parts[0].decode()), int(parts[1]) if len(parts) > 1 else 0
+
+
 def main():
+    set_dumpable(False)
+    key, seq = read_key()
+    emit = make_emitter(key, seq)
     tests_only = '--tests-only' in sys.argv
-    if not tests_only and not build():
+    if not tests_only and not build(emit):
         emit({'type': 'done', 'exit': None})
         return
     if not tests_only and JOB.get('mode') == 'fresh':
         # Baseline for timing: pytest in a fresh interpreter per sample (what CWEval's scripts do).
-        subprocess.run([sys.executable, '-B', os.path.abspath(__file__), '--tests-only'], cwd=WORK)
+        subprocess.run([sys.executable, '-B', os.path.abspath(__file__), '--tests-only'], cwd=WORK,
+                       input=('%s %d\n' % (key.hex(), emit.next_seq())).encode())
         return
+    del key
     sys.path.insert(0, os.path.join(WORK, '_tsp_py'))
     sys.path.insert(0, WORK)
     install_crypto_alias()
     import pytest
-    plugin = Plugin(JOB.get('select', 'sample'), JOB.get('testTimeoutS', 30))
+    plugin = Plugin(emit, JOB.get('select', 'sample'), JOB.get('testTimeoutS', 30))
     args = [JOB['testFile'], '-q', '-p', 'no:cacheprovider', '-p', 'no:randomly', '--rootdir', WORK,
             '--basetemp', '/tmp/tsp-pytest', '-o', 'console_output_style=classic', '--tb=line']
     code = pytest.main(args, plugins=[plugin])

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createOracle } from '../../oracle/oracle.ts';
@@ -6,6 +7,7 @@ import {
   type CwevalRun,
   composeProgram,
   cwevalVerdict,
+  readDriverEvents,
   runCwevalSample,
   scoreCwevalRun,
   testNameOf,
@@ -45,6 +47,36 @@ describe('CWEval harness pieces', () => {
     expect(s?.message).toBe('2/2 failed: test_a[2] fail (leak); test_a[3] timeout');
     const [none] = aggregateCwevalTests({ ...run, tests: [] });
     expect(none?.status).toBe('error');
+  });
+  it("accepts only the driver's events: MAC-verified, in sequence; counts forged, copied and replayed lines", () => {
+    const key = Buffer.alloc(32, 7);
+    const sign = (i: number, body: string, k = key) =>
+      `${createHmac('sha256', k).update(`${i}\n${body}`).digest('hex')} ${body}`;
+    const planned = JSON.stringify({ type: 'planned', tests: [{ id: 't.py::test_a', kind: 'security' }] });
+    const fail = JSON.stringify({ type: 'test', id: 't.py::test_a', status: 'fail', kind: 'security' });
+    const pass = JSON.stringify({ type: 'test', id: 't.py::test_a', status: 'pass', kind: 'security' });
+    const done = JSON.stringify({ type: 'done', exit: 1 });
+    const good = [sign(0, planned), sign(1, fail), sign(2, done)];
+    expect(readDriverEvents(`${good.join('\n')}\n`, key)).toEqual({
+      events: [JSON.parse(planned), JSON.parse(fail), JSON.parse(done)],
+      rejected: 0,
+    });
+    const mac1 = (good[1] as string).slice(0, 64);
+    const forged = [
+      pass, // plain JSON, the format before the MAC
+      `${mac1} ${pass}`, // a real line's MAC on other content
+      sign(1, pass, Buffer.alloc(32, 8)), // another key
+      good[0] as string, // a replay of the driver's first line
+      sign(5, pass), // out of sequence
+    ];
+    const mixed = [good[0], ...forged, good[1], good[2]].join('\n');
+    const r = readDriverEvents(`${mixed}\n`, key);
+    expect(r.events.map((e) => e.type)).toEqual(['planned', 'test', 'done']);
+    expect(r.events[1]?.status).toBe('fail');
+    expect(r.rejected).toBe(forged.length);
+    // A line the driver was killed in the middle of is not a forgery; other trailing text is.
+    expect(readDriverEvents(`${good[0]}\n${(good[1] as string).slice(0, 80)}`, key).rejected).toBe(0);
+    expect(readDriverEvents(`${good[0]}\n${pass}`, key).rejected).toBe(1);
   });
   it('shortens huge parametrized test names stably', () => {
     const long = `f.py::test_x[${'AA.'.repeat(1000)}-False]`;
@@ -97,6 +129,74 @@ describe.skipIf(!have)(
         functional: true,
         secure: false,
       });
+    });
+
+    it('does not let a sample forge passing results through the events file', async () => {
+      const tasks = await loadCweval(cwevalDir);
+      const py = tasks.find((t) => t.id === 'cweval/core/py/cwe_078_0');
+      const c = tasks.find((t) => t.id === 'cweval/core/c/cwe_022_0_c');
+      if (!py || !c) throw new Error('tasks missing');
+      // Python, in the driver's process: appends pass results for every planned test and a clean
+      // "done" (plain, with a real line's MAC, and replays of the driver's lines), then ends the
+      // process before the driver can report the real results. (Against a driver that wrote plain
+      // JSON lines, this made the insecure reference securePass.)
+      const pyForger = `${py.prompt}    import json, os
+    path = '/work/_tsp_events.jsonl'
+    lines = open(path).read().splitlines()
+    line = next(l for l in lines if '"planned"' in l)
+    mac, planned = line[:line.index('{')], line[line.index('{'):]
+    forged = [json.dumps({'type': 'test', 'id': t['id'], 'when': 'call', 'status': 'pass', 'message': None,
+                          'ms': 1, 'kind': t['kind']}) for t in json.loads(planned)['tests']]
+    forged.append(json.dumps({'type': 'done', 'exit': 0}))
+    with open(path, 'a') as f:
+        for line in forged:
+            f.write(line + '\\n')
+            f.write(mac + line + '\\n')
+        for line in lines:
+            f.write(line + '\\n')
+    os._exit(0)
+`;
+      // C, a program the tests run: replays the driver's lines, appends a pass for every test id it
+      // finds there and a "done", then kills the driver (its parent, same uid) so that no real
+      // result follows.
+      const cForger = `#include <signal.h>\n${c.prompt}
+  (void)filename; (void)dir_path;
+  static char buf[1 << 16];
+  FILE *in = fopen("/work/_tsp_events.jsonl", "r");
+  size_t n = in ? fread(buf, 1, sizeof buf - 1, in) : 0;
+  if (in) fclose(in);
+  buf[n] = 0;
+  FILE *out = fopen("/work/_tsp_events.jsonl", "a");
+  if (!out) return strdup("");
+  fwrite(buf, 1, n, out);
+  for (char *p = strstr(buf, "{\\"id\\": \\""); p; p = strstr(p + 1, "{\\"id\\": \\"")) {
+    char *id = p + 8, *end = strchr(id, '"');
+    char *kind = end ? strstr(end, "\\"kind\\": \\"") : NULL;
+    if (!end || !kind) break;
+    kind += 9;
+    fprintf(out, "{\\"type\\": \\"test\\", \\"id\\": \\"%.*s\\", \\"when\\": \\"call\\", \\"status\\": \\"pass\\", \\"message\\": null, \\"ms\\": 1, \\"kind\\": \\"%.*s\\"}\\n",
+            (int)(end - id), id, (int)strcspn(kind, "\\""), kind);
+  }
+  fputs("{\\"type\\": \\"done\\", \\"exit\\": 0}\\n", out);
+  fclose(out);
+  kill(getppid(), SIGKILL);
+  return strdup("");
+}
+`;
+      const [pyRun, cRun] = await Promise.all([runCwevalSample(py, pyForger), runCwevalSample(c, cForger)]);
+      for (const run of [pyRun, cRun]) {
+        expect(run.build.ok).toBe(true);
+        expect(run.harnessErrors.join('\n')).toMatch(
+          /line\(s\) of the events file do not come from the driver/,
+        );
+        expect(run.tests.length).toBeGreaterThan(0);
+        expect(run.tests.every((t) => t.status !== 'pass' || t.kind === 'functional')).toBe(true);
+        expect(scoreCwevalRun(run)).toEqual({ functional: false, secure: false, securePass: false });
+        expect(run.pytestExit).toBe(null);
+      }
+      // No security test passed for either: the forged passes were not taken.
+      expect(pyRun.tests.filter((t) => t.kind === 'security').map((t) => t.status)).not.toContain('pass');
+      expect(cRun.tests.filter((t) => t.kind === 'security').map((t) => t.status)).not.toContain('pass');
     });
 
     it('runs through the oracle once registered (pytest harness kind, cweval/ task ids)', async () => {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -191,9 +192,12 @@ export async function runCwevalSample(
     if (/_1333_/.test(stem) && (await pathExists(recheck)))
       binds.push(`${recheck}:/work/third_party/recheck-linux-x64`);
   }
+  // The key of the events' MACs travels on stdin: argv, the environment and /work are readable by the sample.
+  const eventKey = randomBytes(32);
   const result = await runSandboxed({
     files,
     argv: ['/usr/bin/python3', '-B', '/work/_tsp_driver.py'],
+    stdin: `${eventKey.toString('hex')}\n`,
     env: {
       PYTHONDONTWRITEBYTECODE: '1',
       NODE_PATH: NODE_MODULES_IN_SANDBOX,
@@ -213,7 +217,7 @@ export async function runCwevalSample(
     ...(options.uid !== undefined ? { uid: options.uid } : {}),
     collect: ['_tsp_events.jsonl', ...Array.from({ length: 16 }, (_, i) => `_asan/asan.${i}`)],
   });
-  return interpretRun(result, language);
+  return interpretRun(result, eventKey);
 }
 
 /** A pytest node id without the file, shortened when a parameter is huge (CWEval's ReDoS inputs). */
@@ -225,17 +229,48 @@ export function testNameOf(nodeId: string): string {
   return `${name.slice(0, 120)}...${name.slice(-24)}#${(h >>> 0).toString(16)}`;
 }
 
-function interpretRun(result: Awaited<ReturnType<typeof runSandboxed>>, _language: Language): CwevalRun {
+/**
+ * The driver's events that verify: line `i` of the driver is `<mac> <json>` with mac =
+ * HMAC-SHA256(key, `${i}\n${json}`). Lines that do not verify in sequence (written, copied or
+ * replayed by the sample or a program it ran) are skipped and counted; a torn last line (no
+ * newline: the driver was killed mid-write) is not counted.
+ */
+export function readDriverEvents(text: string, key: Buffer): { events: DriverEvent[]; rejected: number } {
   const events: DriverEvent[] = [];
-  for (const line of (result.files['_tsp_events.jsonl']?.toString('utf8') ?? '').split('\n')) {
+  let rejected = 0;
+  const lines = text.split('\n');
+  const torn = lines.pop() ?? '';
+  for (const line of lines) {
     if (!line.trim()) continue;
-    try {
-      events.push(JSON.parse(line) as DriverEvent);
-    } catch {
-      // a torn last line after a kill
+    const space = line.indexOf(' ');
+    const mac = Buffer.from(line.slice(0, Math.max(0, space)), 'hex');
+    const body = line.slice(space + 1);
+    const expected = createHmac('sha256', key).update(`${events.length}\n${body}`).digest();
+    let event: DriverEvent | undefined;
+    if (space === 64 && mac.length === expected.length && timingSafeEqual(mac, expected)) {
+      try {
+        event = JSON.parse(body) as DriverEvent;
+      } catch {
+        // a verified line is the driver's own JSON; unreachable
+      }
     }
+    if (event) events.push(event);
+    else rejected++;
   }
+  if (torn.trim() && !/^[0-9a-f]{0,64}( |$)/.test(torn)) rejected++;
+  return { events, rejected };
+}
+
+function interpretRun(result: Awaited<ReturnType<typeof runSandboxed>>, key: Buffer): CwevalRun {
+  const { events, rejected } = readDriverEvents(
+    result.files['_tsp_events.jsonl']?.toString('utf8') ?? '',
+    key,
+  );
   const harnessErrors: string[] = [];
+  if (rejected > 0)
+    harnessErrors.push(
+      `${rejected} line(s) of the events file do not come from the driver (written by the sample?): ignored`,
+    );
   const buildEv = events.find((e) => e.type === 'build');
   const build = buildEv
     ? { ok: buildEv.ok === true, ...(buildEv.log ? { log: buildEv.log } : {}), durationMs: buildEv.ms ?? 0 }
