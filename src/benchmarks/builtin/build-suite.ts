@@ -3,7 +3,7 @@ import type { CweId, Language } from '../../spec/language.ts';
 import { Task } from '../../spec/task.ts';
 import { FAMILIES } from './families/index.ts';
 import type { Family, FamilyMeta, Instance, Side, SlotPicker } from './family.ts';
-import { ENTITIES, type Entity } from './vocab.ts';
+import { type Entity, FIELDS, RECORD_NAMES } from './vocab.ts';
 
 export interface VariantCounts {
   /** Variants per family drawn from train-side slot values (SFT and self-play prompts). */
@@ -40,29 +40,49 @@ export interface Suite {
 export const DEFAULT_VARIANTS: VariantCounts = { train: 6, eval: 3 };
 const PREFIX = 'builtin/';
 
-/** The leak-free partition of slot values: a third of each pool (and of the entities) is eval-only. */
+/**
+ * The leak-free partition of slot values: a third of the record nouns and of the fields (by a
+ * seeded shuffle) and a third of every other pool's values (by a seeded hash) are eval-only.
+ */
 export interface Partition {
-  evalEntities: ReadonlySet<string>;
+  evalNouns: ReadonlySet<string>;
+  evalFields: ReadonlySet<string>;
   isEvalValue(value: string): boolean;
 }
 
 export function createPartition(seed: number): Partition {
   const rng = createRng(seed).fork('partition');
-  const shuffled = rng.shuffle(ENTITIES.map((e) => e.name));
-  const evalEntities = new Set(shuffled.slice(0, Math.floor(ENTITIES.length / 3)));
+  const third = <T>(xs: readonly T[]): Set<T> =>
+    new Set(rng.shuffle([...xs]).slice(0, Math.floor(xs.length / 3)));
+  const evalNouns = third(RECORD_NAMES.map((e) => e.name));
+  const evalFields = third(FIELDS);
+  const fieldSet = new Set(FIELDS);
+  const nounSet = new Set(RECORD_NAMES.map((e) => e.name));
   return {
-    evalEntities,
-    isEvalValue: (v) => hashString(`${seed}:${v}`) % 3 === 0,
+    evalNouns,
+    evalFields,
+    isEvalValue: (v) =>
+      fieldSet.has(v)
+        ? evalFields.has(v)
+        : nounSet.has(v)
+          ? evalNouns.has(v)
+          : hashString(`${seed}:${v}`) % 3 === 0,
   };
 }
 
+/** A picker over one side of the partition: an entity is a noun of that side with three distinct fields of that side. */
 export function createPicker(partition: Partition, side: Side, rng: Rng): SlotPicker {
   const wantEval = side === 'eval';
-  const entities = ENTITIES.filter((e) => partition.evalEntities.has(e.name) === wantEval);
+  const nouns = RECORD_NAMES.filter((e) => partition.evalNouns.has(e.name) === wantEval);
+  const fields = FIELDS.filter((f) => partition.evalFields.has(f) === wantEval);
   return {
     side,
     rng,
-    entity: (): Entity => rng.pick(entities),
+    entity(): Entity {
+      const noun = rng.pick(nouns);
+      const [a, b, c] = rng.shuffle([...fields]).slice(0, 3) as [string, string, string];
+      return { ...noun, fields: [a, b, c] };
+    },
     pick<T extends string>(values: readonly T[]): T {
       const part = values.filter((v) => partition.isEvalValue(v) === wantEval);
       return rng.pick(part.length ? part : values);

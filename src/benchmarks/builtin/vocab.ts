@@ -10,20 +10,61 @@ export interface Entity {
   fields: readonly [string, string, string];
 }
 
-export const ENTITIES: readonly Entity[] = [
-  { name: 'user', plural: 'users', fields: ['email', 'username', 'city'] },
-  { name: 'order', plural: 'orders', fields: ['status', 'customer', 'region'] },
-  { name: 'book', plural: 'books', fields: ['title', 'author', 'isbn'] },
-  { name: 'ticket', plural: 'tickets', fields: ['status', 'owner', 'priority'] },
-  { name: 'product', plural: 'products', fields: ['sku', 'label', 'category'] },
-  { name: 'employee', plural: 'employees', fields: ['email', 'department', 'role'] },
-  { name: 'invoice', plural: 'invoices', fields: ['number', 'client', 'currency'] },
-  { name: 'song', plural: 'songs', fields: ['title', 'artist', 'genre'] },
-  { name: 'device', plural: 'devices', fields: ['serial', 'owner', 'model'] },
-  { name: 'course', plural: 'courses', fields: ['code', 'teacher', 'room'] },
-  { name: 'patient', plural: 'patients', fields: ['email', 'doctor', 'ward'] },
-  { name: 'account', plural: 'accounts', fields: ['login', 'owner', 'plan'] },
+/**
+ * Record nouns (with the plural where it is not `+s`). The pools are large on purpose: with a
+ * dozen names a small model memorizes every (name, body) pair of the corpus and derails on a
+ * held-out name; with ~150 nouns and ~100 fields drawn freshly for every program, copying names
+ * from the signature is the only way to fit the corpus, and held-out names are made of the same
+ * sub-words. No noun or field is a keyword, builtin or imported module name in a suite language,
+ * an SQLite keyword, or a name the families use for parameters (vocab.test.ts checks the lists).
+ */
+// biome-ignore format: a word list
+export const NOUNS: readonly (string | readonly [string, string])[] = [
+  'book', 'product', 'employee', 'invoice', 'song', 'device', 'course',
+  'patient', 'vendor', 'supplier', 'shipment', 'parcel', 'article', 'review', 'recipe',
+  'movie', 'album', 'player', 'student', 'guest', 'pilot', 'flight',
+  'booking', 'hotel', 'truck', 'vehicle', 'garage', 'station', 'sensor', 'meter', 'printer',
+  'cluster', 'job', 'meeting', 'contract', 'payment', 'refund', 'receipt', 'coupon', 'voucher',
+  'wallet', 'loan', 'deal', 'campaign', 'donor', 'donation', 'volunteer', 'project', 'milestone',
+  'bug', 'memo', 'photo', 'video', 'podcast', 'episode', 'playlist', 'warehouse', 'shop', 'farm',
+  'crop', 'animal', 'pet', 'horse', 'plant', 'garden', 'lake', 'river', 'trail', 'museum',
+  'exhibit', 'painting', 'sculpture', 'concert', 'festival', 'menu', 'dish', 'meal', 'drink',
+  'bottle', 'container', 'pallet', 'crate', 'tool', 'machine', 'robot', 'drone', 'satellite',
+  'rocket', 'planet', 'tenant', 'landlord', 'lease', 'apartment', 'building', 'elevator', 'bridge',
+  'tunnel', 'airport', 'ferry', 'wagon', 'bicycle', 'scooter', 'helmet', 'jacket', 'shoe',
+  'garment', 'necklace', 'ring', 'stamp', 'poster', 'banner', 'chapter', 'lesson', 'exam',
+  'diploma', 'award', 'trophy', 'tournament', 'athlete', 'referee', 'surgeon', 'nurse', 'vaccine',
+  'allergy', 'symptom', 'invitation', 'reminder', 'vote', 'petition', 'survey',
+  'subscriber', 'newsletter', 'forum', 'reply', 'falcon', 'whale', 'orchid', 'cactus', 'mushroom',
+  ['galaxy', 'galaxies'], ['company', 'companies'], ['library', 'libraries'],
+  ['delivery', 'deliveries'], ['facility', 'facilities'], ['property', 'properties'],
+  ['agency', 'agencies'], ['battery', 'batteries'], ['bakery', 'bakeries'], ['gallery', 'galleries'],
+  ['factory', 'factories'], ['charity', 'charities'], ['inquiry', 'inquiries'], ['box', 'boxes'],
+  ['bus', 'buses'], ['church', 'churches'],
 ];
+
+/** Record fields: column, member and parameter names. */
+// biome-ignore format: a word list
+export const FIELDS: readonly string[] = [
+  'username', 'city', 'customer', 'region', 'author', 'isbn', 
+  'priority', 'sku', 'category', 'department', 'role', 'currency',
+  'artist', 'genre', 'serial', 'teacher', 'doctor', 'ward', 'plan',
+  'country', 'phone', 'brand', 'carrier', 'venue', 'topic', 'coach', 'breed', 'species',
+  'tier', 'season', 'flavor', 'sector', 'campus', 'studio', 'stage', 'zone', 'district', 'county',
+  'harbor', 'lane', 'aisle', 'shelf', 'rack', 'badge', 'grade', 'cohort', 'squad', 'crew', 'route',
+  'locale', 'dialect', 'nickname', 'surname', 'manager', 'mentor', 'sponsor', 'courier', 'pharmacy',
+  'clinic', 'school', 'village', 'street', 'postcode', 'province', 'territory', 'continent',
+  'climate', 'fabric', 'texture', 'mood', 'rating', 'origin', 'destination',
+  'edition', 'publisher', 'editor', 'composer', 'director', 'producer', 'narrator', 'instructor',
+  'supervisor', 'reviewer', 'approver', 'auditor', 'landmark', 'neighborhood', 'diet', 'cuisine',
+  'vintage', 'grape', 'engine', 'fuel', 'gearbox', 'chassis', 'firmware', 'quarter', 'semester',
+  'weekday', 'timezone', 'hometown', 'nationality', 'occupation', 'employer', 'hobby', 'pseudonym',
+];
+
+/** The nouns as `{ name, plural }`. */
+export const RECORD_NAMES: readonly { name: string; plural: string }[] = NOUNS.map((n) =>
+  typeof n === 'string' ? { name: n, plural: `${n}s` } : { name: n[0], plural: n[1] },
+);
 
 /** snake_case from words. */
 export function snake(...words: string[]): string {
