@@ -275,3 +275,67 @@ describe("renderMarkdownTable({ variant: 'readme' })", () => {
     );
   });
 });
+
+describe("renderMarkdownTable({ variant: 'calibration' })", () => {
+  const m = (pass1: number, vulnRate: number, tasks = 4) => ({
+    spr1: pass1 * (1 - vulnRate),
+    pass1,
+    secure1: 1 - pass1 * vulnRate,
+    vulnRate,
+    tasks,
+    samples: tasks * 2,
+  });
+  const ev = (
+    seed: number,
+    split: string,
+    method: 'base' | 'sft',
+    round: number,
+    pass1: number,
+    vuln: number,
+  ) => ({
+    method,
+    seed,
+    round,
+    split,
+    overall: m(pass1, vuln),
+    perLanguage: { python: m(pass1, vuln, 2), c: m(0, 0, 2) },
+    perCwe: { 'CWE-89': m(pass1, vuln) },
+  });
+  const calibrationRun = () =>
+    RunResults.parse({
+      ...results,
+      seeds: [1, 2],
+      evaluations: [
+        ev(1, 'eval', 'base', 0, 0.5, 0.4),
+        ev(2, 'eval', 'base', 0, 0.3, 0.2),
+        ev(1, 'eval', 'sft', 1, 1, 0),
+        ev(1, 'unseen-cwe', 'base', 0, 0, 0),
+        ev(2, 'unseen-cwe', 'base', 0, 0, 0),
+      ],
+    });
+
+  it("averages the base model's round-0 metrics over seeds per split, language and CWE", () => {
+    const md = renderMarkdownTable(calibrationRun(), { variant: 'calibration' });
+    const top = tableUnder(`### top\n${md.slice(md.indexOf('| split'))}`, 'top');
+    expect(top.slice(2)).toEqual([
+      ['eval', '4', '40.0', '87.0', '27.0', '30.0'],
+      ['unseen-cwe', '4', '0.0', '100.0', '0.0', '–'],
+    ]);
+    const rows = tableUnder(md, 'Split `eval`').slice(2);
+    expect(rows.map((r) => r[0])).toEqual(['C', 'Python', 'CWE-89']);
+    expect(rows[0]).toEqual(['C', '2', '0.0', '100.0', '0.0', '–']);
+    expect(rows[1]?.slice(2)).toEqual(['40.0', '87.0', '27.0', '30.0']);
+    expect(md).not.toContain('sft');
+  });
+
+  it('says so when the run has no base evaluation', () => {
+    const run = calibrationRun();
+    const none = RunResults.parse({
+      ...run,
+      evaluations: run.evaluations.filter((e) => e.method !== 'base'),
+    });
+    expect(renderMarkdownTable(none, { variant: 'calibration' })).toContain(
+      'No evaluation of the base model',
+    );
+  });
+});

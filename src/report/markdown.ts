@@ -2,7 +2,7 @@
  * The paper-style Markdown tables of a run (`results.md`): one table per evaluation split, the
  * unseen-CWE and cross-language panels, and the tree statistics. Pure: RunResults in, text out.
  */
-import type { MethodName, RunResults, Stat, SummaryRow } from '../spec/results.ts';
+import type { Evaluation, MethodName, RunResults, Stat, SummaryRow } from '../spec/results.ts';
 import { aggregateTreeStats, buildCurves, buildHeatmaps } from './aggregate.ts';
 import { type Better, bestIndexes, formatPercent, formatStat, METHOD_LABEL, sortMethods } from './format.ts';
 
@@ -88,13 +88,15 @@ export interface MarkdownOptions {
    * `results` (default): `results.md`, every table of the run. `readme`: the README's results
    * section: one table per split under a readable title (held-out eval first, the training-prompt
    * diagnostic last) and the self-play rounds (training-prompt metrics and verified pairs per round).
+   * `calibration`: the base model (round 0) per split, language and CWE (docs/suite.md's table).
    */
-  variant?: 'results' | 'readme';
+  variant?: 'results' | 'readme' | 'calibration';
 }
 
 /** Renders `results.md` (or, with `variant: 'readme'`, the README's results tables) of a run. */
 export function renderMarkdownTable(results: RunResults, options: MarkdownOptions = {}): string {
   if (options.variant === 'readme') return renderReadme(results);
+  if (options.variant === 'calibration') return renderCalibration(results);
   const out: string[] = [];
   out.push(`## Results of run \`${results.runId}\` (preset \`${results.preset}\`)`, '');
   out.push(`${seedsNote(results)} ${METRICS_NOTE}`, '');
@@ -333,4 +335,86 @@ function roundsTable(results: RunResults): { note: string; table: string } | und
       : 'What each round built (mean over seeds).',
     table: table(header, ['l', ...header.slice(1).map(() => 'r' as const)], body),
   };
+}
+
+type MetricsRow = Evaluation['overall'];
+
+/** Mean over seeds of a group's metrics; the vulnerability rate only over seeds with a functional sample. */
+function meanMetrics(ms: readonly MetricsRow[]): {
+  tasks: number;
+  pass1: number;
+  secure1: number;
+  spr1: number;
+  vuln: number | null;
+} {
+  const avg = (f: (m: MetricsRow) => number, xs: readonly MetricsRow[]) =>
+    xs.reduce((a, m) => a + f(m), 0) / xs.length;
+  const functional = ms.filter((m) => m.pass1 > 0);
+  return {
+    tasks: ms[0]?.tasks ?? 0,
+    pass1: avg((m) => m.pass1, ms),
+    secure1: avg((m) => m.secure1, ms),
+    spr1: avg((m) => m.spr1, ms),
+    vuln: functional.length ? avg((m) => m.vulnRate, functional) : null,
+  };
+}
+
+/**
+ * The suite's calibration: how the base model (round 0 of the `base` method, mean over seeds)
+ * does on each split, per language and per CWE. The suite is right when the base is often
+ * functional but often insecure on held-out prompts.
+ */
+function renderCalibration(results: RunResults): string {
+  const base = results.evaluations.filter((e) => e.method === 'base' && e.round === 0);
+  if (base.length === 0) return '_No evaluation of the base model in results.json._\n';
+  const out: string[] = [
+    `The base model before any training, mean over ${results.seeds.length} seed(s) (${results.seeds.join(', ')}), in percent. Vuln. rate: insecure among functional samples (– when none is functional).`,
+    '',
+  ];
+  const row = (label: string, ms: readonly MetricsRow[]) => {
+    const m = meanMetrics(ms);
+    return [
+      label,
+      String(m.tasks),
+      formatPercent(m.pass1),
+      formatPercent(m.secure1),
+      formatPercent(m.spr1),
+      m.vuln === null ? '–' : formatPercent(m.vuln),
+    ];
+  };
+  const header = ['', 'tasks', 'pass@1', 'secure@1', 'SPR@1', 'vuln. rate'];
+  const align: ('l' | 'r')[] = ['l', 'r', 'r', 'r', 'r', 'r'];
+  const splits = [...new Set(base.map((e) => e.split))];
+  out.push(
+    table(
+      ['split', ...header.slice(1)],
+      align,
+      splits.map((sp) =>
+        row(
+          sp,
+          base.filter((e) => e.split === sp).map((e) => e.overall),
+        ),
+      ),
+    ),
+    '',
+  );
+  for (const sp of splits) {
+    const evs = base.filter((e) => e.split === sp);
+    const groups = (pick: (e: Evaluation) => Record<string, MetricsRow | undefined>) =>
+      [...new Set(evs.flatMap((e) => Object.keys(pick(e))))].sort().map((k) => ({
+        k,
+        ms: evs.map((e) => pick(e)[k]).filter((m): m is MetricsRow => m !== undefined),
+      }));
+    const rows = [
+      ...groups((e) => e.perLanguage).map(({ k, ms }) => row(LANGUAGE_LABEL[k] ?? k, ms)),
+      ...groups((e) => e.perCwe).map(({ k, ms }) => row(k, ms)),
+    ];
+    out.push(
+      `### Split \`${sp}\`: per language and CWE`,
+      '',
+      table(['group', ...header.slice(1)], align, rows),
+      '',
+    );
+  }
+  return `${out.join('\n').trimEnd()}\n`;
 }

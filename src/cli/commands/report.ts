@@ -41,13 +41,20 @@ export default defineCommand({
       description:
         "print the README's results tables (per split, then the self-play rounds) as Markdown instead of writing the report",
     },
+    calibration: {
+      type: 'boolean',
+      description:
+        "print the base model's calibration tables (per split, language and CWE; docs/suite.md) as Markdown instead of writing the report",
+    },
   },
   async run({ args }) {
     const runDir = resolve(String(args.runDir));
     const maxTreeBytes = parseKb(args['max-tree-kb']);
     if (args.demo) await writeFixtureRun(runDir, { runId: 'demo' });
-    if (args.readme) {
-      process.stdout.write(await renderRunMarkdown(runDir, { variant: 'readme' }));
+    if (args.readme || args.calibration) {
+      process.stdout.write(
+        await renderRunMarkdown(runDir, { variant: args.readme ? 'readme' : 'calibration' }),
+      );
       return;
     }
     const progress = createProgress({ enabled: !args.json || !!process.stderr.isTTY });
