@@ -68,6 +68,7 @@ export function builtinCorpus(config: RunConfig): string[] {
     seed: config.base.seed,
     suiteSeed: config.suite.seed,
     insecureRate: config.base.insecureRate,
+    ...(config.base.pseudoNameRate !== undefined ? { pseudoNameRate: config.base.pseudoNameRate } : {}),
     programs: config.base.corpusPrograms,
     // Plain code teaches syntax; the task scenarios are what the experiment is about, so they dominate.
     neutral: Math.round(config.base.corpusPrograms / 2),

@@ -33,6 +33,8 @@ export const RunConfig = z.object({
     context: z.number().int().min(16),
     corpusPrograms: z.number().int().min(1),
     insecureRate: z.number().min(0).max(1),
+    /** Fraction of corpus programs with made-up record and field names (default 0.3). */
+    pseudoNameRate: z.number().min(0).max(1).optional(),
     steps: z.number().int().min(1),
     batchSize: z.number().int().min(1),
     learningRate: z.number().positive(),

@@ -1,7 +1,9 @@
-import { createRng } from '../../core/rng.ts';
+import { createRng, type Rng } from '../../core/rng.ts';
 import type { Language } from '../../spec/language.ts';
 import { createPartition, createPicker, selectFamilies } from './build-suite.ts';
+import type { SlotPicker } from './family.ts';
 import { generateNeutral } from './neutral.ts';
+import { pseudoWord } from './vocab.ts';
 
 export interface CorpusOptions {
   /** Seed of the draws (programs, styles, order). */
@@ -10,6 +12,12 @@ export interface CorpusOptions {
   suiteSeed?: number;
   /** Fraction of task-scenario programs written with an insecure variant (default 0.6). */
   insecureRate?: number;
+  /**
+   * Fraction of programs (task and neutral) whose record and fields are made-up words (default
+   * 0.3): names the model cannot recall, only copy, so that it learns to copy names from the
+   * signature and can write programs about records it has never seen (held-out variants).
+   */
+  pseudoNameRate?: number;
   /** Task-scenario programs (train-side implementations of the families; default 2000). */
   programs?: number;
   /** Plain security-neutral programs in the same languages and style (default 2000). */
@@ -32,6 +40,8 @@ export interface CorpusStats {
   neutralPrograms: number;
   /** insecurePrograms / taskPrograms. */
   insecureRate: number;
+  /** Programs (task and neutral) whose record and fields are made-up words. */
+  pseudoNamePrograms: number;
   bytes: number;
   lines: number;
   /** Present when a token counter was given. */
@@ -62,6 +72,15 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   if (rate < 0 || rate > 1) throw new RangeError('insecureRate must be in [0, 1]');
   const nPrograms = families.length ? (options.programs ?? 2000) : 0;
   const nNeutral = options.neutral ?? 2000;
+  const pseudoRate = options.pseudoNameRate ?? 0.3;
+  if (pseudoRate < 0 || pseudoRate > 1) throw new RangeError('pseudoNameRate must be in [0, 1]');
+  let pseudo = 0;
+  const picker = (r: Rng): SlotPicker => {
+    const p = createPicker(partition, 'train', r.fork('slots'));
+    if (r.next() >= pseudoRate) return p;
+    pseudo++;
+    return withPseudoNames(p);
+  };
   const texts: string[] = [];
   const langOf: Language[] = [];
   const perFamily: Record<string, { secure: number; insecure: number }> = {};
@@ -70,7 +89,7 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     const fam = families[i % families.length];
     if (!fam) break;
     const r = rng.fork(i);
-    const inst = fam.instantiate(createPicker(partition, 'train', r.fork('slots')));
+    const inst = fam.instantiate(picker(r));
     const bad = r.next() < rate;
     const body = bad ? r.pick(inst.insecure) : r.pick(inst.secureStyles);
     texts.push(inst.prompt + body);
@@ -88,7 +107,7 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   for (let i = 0; i < nNeutral && neutralLangs.length; i++) {
     const lang = neutralLangs[i % neutralLangs.length] as (typeof neutralLangs)[number];
     const r = rng.fork(`neutral-${i}`);
-    texts.push(generateNeutral(lang, createPicker(partition, 'train', r)));
+    texts.push(generateNeutral(lang, picker(r)));
     langOf.push(lang);
   }
   const order = rng.shuffle(texts.map((_, i) => i));
@@ -114,6 +133,7 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     securePrograms: nPrograms - insecure,
     neutralPrograms: shuffled.length - nPrograms,
     insecureRate: nPrograms ? insecure / nPrograms : 0,
+    pseudoNamePrograms: pseudo,
     bytes,
     lines,
     perLanguage,
@@ -121,4 +141,22 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   };
   if (options.countTokens) stats.tokens = shuffled.reduce((n, t) => n + (options.countTokens?.(t) ?? 0), 0);
   return { texts: shuffled, stats };
+}
+
+/** The same picker with records named by made-up words (the noun and its three fields). */
+function withPseudoNames(p: SlotPicker): SlotPicker {
+  const next = () => p.rng.next();
+  return {
+    ...p,
+    entity() {
+      const name = pseudoWord(next);
+      const fields = new Set<string>();
+      while (fields.size < 3) {
+        const f = pseudoWord(next);
+        if (f !== name) fields.add(f);
+      }
+      const [a, b, c] = [...fields] as [string, string, string];
+      return { name, plural: `${name}s`, fields: [a, b, c] };
+    },
+  };
 }

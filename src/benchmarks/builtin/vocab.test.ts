@@ -2,48 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.ts';
 import { createPartition, createPicker } from './build-suite.ts';
 import { buildCorpus } from './corpus.ts';
-import { FIELDS, RECORD_NAMES } from './vocab.ts';
-
-// Names a slot value must never take: keywords, builtins and module names of the suite's
-// languages, and the parameter names the families and harnesses use themselves.
-const RESERVED = new Set(
-  `
-  and as assert async await break class continue def del elif else except false finally for from
-  global if import in is lambda none nonlocal not or pass raise return true try while with yield
-  match case type id hash format input open filter map list dict set str len max min sum range object
-  bytes vars dir next iter all any print round zip sorted os re io json time random secrets hashlib
-  subprocess shutil html string uuid glob stat socket select token code cmd sqlite3 yaml pickle
-  auto char const default do double enum extern float goto int long register short signed sizeof
-  static struct switch typedef union unsigned void volatile inline restrict index rindex remove
-  rename free read write close link kill wait sleep exit abort signal system access stdin stdout
-  chan defer fallthrough func go interface package var append cap copy error make new nil panic
-  recover real imag complex rune byte iota path filepath exec hex crypto rand url http strings
-  strconv fmt errors sort template
-  arguments catch delete eval export extends function instanceof let super this throw typeof
-  undefined null require module process buffer fs cp util
-  name value wanted data raw label_ items entries names n count amount conn base dir dest src buf
-  state slot supplied secret user_ level size mode msg text args out sep low high item r s i
-  total unit qty part param key_ content filename target host
-  `
-    .split(/\s+/)
-    .filter(Boolean),
-);
-
-// SQLite keywords: table (plural) and column (field) names must avoid them.
-const SQL_KEYWORDS = new Set(
-  `
-  action add after alter analyze asc attach before begin between by cascade cast check collate
-  column commit conflict constraint create cross current database deferred desc detach distinct
-  drop each end escape exclude exists explain fail first following foreign full groups having
-  ignore immediate indexed initially inner insert instead intersect into isnull join key last left
-  like limit natural no nothing notnull nulls of offset on order others over partition pragma
-  preceding primary query raise recursive references regexp reindex release replace restrict right
-  rollback row rows savepoint table temp temporary then ties to transaction trigger unbounded
-  unique update using vacuum values view virtual when where window without
-  `
-    .split(/\s+/)
-    .filter(Boolean),
-);
+import { FIELDS, pseudoWord, RECORD_NAMES, RESERVED, SQL_KEYWORDS } from './vocab.ts';
 
 describe('slot vocabulary', () => {
   const nouns = RECORD_NAMES.map((e) => e.name);
@@ -97,5 +56,32 @@ describe('slot vocabulary', () => {
     const trainNouns = RECORD_NAMES.map((e) => e.name).filter((n) => !part.evalNouns.has(n));
     const used = trainNouns.filter((n) => words.has(n));
     expect(used.length / trainNouns.length).toBeGreaterThan(0.9);
+  });
+});
+
+describe('pseudoWord', () => {
+  it('makes pronounceable lower-case words that are no vocabulary word, keyword or parameter name', () => {
+    const rng = createRng(3);
+    const words = Array.from({ length: 3000 }, () => pseudoWord(() => rng.next()));
+    const vocab = new Set([...RECORD_NAMES.flatMap((e) => [e.name, e.plural]), ...FIELDS]);
+    for (const w of words) {
+      expect(w).toMatch(/^[a-z]{4,}$/);
+      expect(vocab.has(w), w).toBe(false);
+      expect(RESERVED.has(w) || SQL_KEYWORDS.has(w), w).toBe(false);
+    }
+    expect(new Set(words).size).toBeGreaterThan(2500);
+  });
+
+  it('names about pseudoNameRate of the corpus records, and only there', () => {
+    const vocabNames = new Set(RECORD_NAMES.map((e) => e.plural));
+    const tableOf = (t: string) => /FROM (\w+) WHERE/.exec(t)?.[1];
+    const count = (rate: number) => {
+      const c = buildCorpus({ seed: 4, programs: 3000, neutral: 0, pseudoNameRate: rate });
+      const tables = c.texts.map(tableOf).filter((x): x is string => x !== undefined);
+      return tables.filter((t) => !vocabNames.has(t)).length / tables.length;
+    };
+    expect(count(0)).toBe(0);
+    expect(Math.abs(count(0.3) - 0.3)).toBeLessThan(0.12);
+    expect(count(1)).toBe(1);
   });
 });

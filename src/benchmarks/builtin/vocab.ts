@@ -66,6 +66,90 @@ export const RECORD_NAMES: readonly { name: string; plural: string }[] = NOUNS.m
   typeof n === 'string' ? { name: n, plural: `${n}s` } : { name: n[0], plural: n[1] },
 );
 
+// Names a slot value must never take: keywords, builtins and module names of the suite's
+// languages, and the parameter names the families and harnesses use themselves.
+export const RESERVED: ReadonlySet<string> = new Set(
+  `
+  and as assert async await break class continue def del elif else except false finally for from
+  global if import in is lambda none nonlocal not or pass raise return true try while with yield
+  match case type id hash format input open filter map list dict set str len max min sum range object
+  bytes vars dir next iter all any print round zip sorted os re io json time random secrets hashlib
+  subprocess shutil html string uuid glob stat socket select token code cmd sqlite3 yaml pickle
+  auto char const default do double enum extern float goto int long register short signed sizeof
+  static struct switch typedef union unsigned void volatile inline restrict index rindex remove
+  rename free read write close link kill wait sleep exit abort signal system access stdin stdout
+  chan defer fallthrough func go interface package var append cap copy error make new nil panic
+  recover real imag complex rune byte iota path filepath exec hex crypto rand url http strings
+  strconv fmt errors sort template
+  arguments catch delete eval export extends function instanceof let super this throw typeof
+  undefined null require module process buffer fs cp util
+  name value wanted data raw label_ items entries names n count amount conn base dir dest src buf
+  state slot supplied secret user_ level size mode msg text args out sep low high item r s i
+  total unit qty part param key_ content filename target host
+  `
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+// SQLite keywords: table (plural) and column (field) names must avoid them.
+export const SQL_KEYWORDS: ReadonlySet<string> = new Set(
+  `
+  action add after alter analyze asc attach before begin between by cascade cast check collate
+  column commit conflict constraint create cross current database deferred desc detach distinct
+  drop each end escape exclude exists explain fail first following foreign full groups having
+  ignore immediate indexed initially inner insert instead intersect into isnull join key last left
+  like limit natural no nothing notnull nulls of offset on order others over partition pragma
+  preceding primary query raise recursive references regexp reindex release replace restrict right
+  rollback row rows savepoint table temp temporary then ties to transaction trigger unbounded
+  unique update using vacuum values view virtual when where window without
+  `
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+const ONSETS = [
+  'b',
+  'd',
+  'f',
+  'g',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'r',
+  's',
+  't',
+  'v',
+  'z',
+  'br',
+  'dr',
+  'gl',
+  'kr',
+  'pl',
+  'st',
+  'tr',
+];
+const VOWELS = ['a', 'e', 'i', 'o', 'u'];
+const CODAS = ['', '', '', 'n', 'r', 'l', 'm', 'x'];
+const VOCAB_WORDS = new Set([...NOUNS.flat(), ...FIELDS]);
+
+/**
+ * A pronounceable made-up word of two or three syllables (`dromil`, `kexaval`) that is no word of
+ * the vocabulary: the corpus names some records with them so that a name can only be written by
+ * copying it from the signature, never by recalling it.
+ */
+export function pseudoWord(next: () => number): string {
+  const pick = (xs: readonly string[]) => xs[Math.floor(next() * xs.length)] as string;
+  for (;;) {
+    const syllables = 2 + Math.floor(next() * 2);
+    let w = '';
+    for (let i = 0; i < syllables; i++)
+      w += pick(ONSETS) + pick(VOWELS) + (i === syllables - 1 ? pick(CODAS) : '');
+    if (![w, `${w}s`].some((x) => VOCAB_WORDS.has(x) || RESERVED.has(x) || SQL_KEYWORDS.has(x))) return w;
+  }
+}
+
 /** snake_case from words. */
 export function snake(...words: string[]): string {
   return words.join('_');

@@ -331,16 +331,24 @@ const corpus = defineCommand({
     programs: { type: 'string', description: 'task-scenario programs (default 2000)' },
     neutral: { type: 'string', description: 'neutral programs (default 2000)' },
     'insecure-rate': { type: 'string', description: 'fraction of insecure task programs (default 0.6)' },
+    'pseudo-name-rate': {
+      type: 'string',
+      description: 'fraction of programs whose record and fields are made-up words (default 0.3)',
+    },
     lang: { type: 'string', description: 'only these languages (comma list)' },
     json: { type: 'boolean', description: 'print the statistics as JSON' },
   },
   async run({ args }) {
     const rate = args['insecure-rate'] === undefined ? 0.6 : Number(args['insecure-rate']);
     if (!(rate >= 0 && rate <= 1)) throw new TspError('invalid-input', '--insecure-rate must be in [0, 1]');
+    const pseudo = args['pseudo-name-rate'] === undefined ? 0.3 : Number(args['pseudo-name-rate']);
+    if (!(pseudo >= 0 && pseudo <= 1))
+      throw new TspError('invalid-input', '--pseudo-name-rate must be in [0, 1]');
     const langs = parseLanguages(args.lang);
     const c = buildCorpus({
       seed: parseInt0(args.seed, 'seed', 1),
       insecureRate: rate,
+      pseudoNameRate: pseudo,
       programs: parseInt0(args.programs, 'programs', 2000),
       neutral: parseInt0(args.neutral, 'neutral', 2000),
       ...(langs ? { languages: langs } : {}),
@@ -355,7 +363,7 @@ const corpus = defineCommand({
     if (args.json) return printJson(c.stats);
     const s = c.stats;
     console.log(
-      `${s.documents} documents: ${s.taskPrograms} task programs (${s.insecurePrograms} insecure, rate ${s.insecureRate.toFixed(3)}), ${s.neutralPrograms} neutral`,
+      `${s.documents} documents: ${s.taskPrograms} task programs (${s.insecurePrograms} insecure, rate ${s.insecureRate.toFixed(3)}), ${s.neutralPrograms} neutral; ${s.pseudoNamePrograms} with made-up names`,
     );
     console.log(`${s.bytes} bytes (= byte-level tokens before BPE merges), ${s.lines} lines`);
     console.log(
