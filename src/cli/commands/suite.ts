@@ -237,6 +237,67 @@ async function createJudge(
   };
 }
 
+const calibrate = defineCommand({
+  meta: {
+    name: 'calibrate',
+    description:
+      'Sample an embedded checkpoint on one fresh prompt per family with train- or eval-side names and phrasing (2x2), judge in the sandbox, and print pass@1 / secure@1 / SPR@1 / vuln. rate: what a held-out variant breaks.',
+  },
+  args: {
+    model: {
+      type: 'string',
+      required: true,
+      description: 'embedded checkpoint directory (e.g. models/base-default)',
+    },
+    seed: { type: 'string', description: 'draw seed of the prompts (default 1)' },
+    'suite-seed': {
+      type: 'string',
+      description: 'suite seed of the slot partition (default 7, the default preset)',
+    },
+    samples: { type: 'string', description: 'samples per prompt (default 2)' },
+    slots: { type: 'string', description: 'oracle worker slots (default: the number of CPUs)' },
+    json: { type: 'boolean', description: 'print the rows as JSON' },
+  },
+  async run({ args }) {
+    const [{ loadEmbeddedPolicy }, { calibrateNamesAndPhrasing }, { createOracle }] = await Promise.all([
+      import('../../models/embedded/load-policy.ts'),
+      import('../../pipelines/calibrate.ts'),
+      import('../../oracle/index.ts'),
+    ]);
+    const policy = await loadEmbeddedPolicy(String(args.model));
+    const slots = parseInt0(args.slots, 'slots', 0);
+    const oracle = await createOracle(slots > 0 ? { slots } : {});
+    try {
+      const rows = await calibrateNamesAndPhrasing({
+        policy,
+        judge: (items) =>
+          oracle.judgeMany(items.map((i) => ({ task: i.task, sample: { taskId: i.task.id, code: i.code } }))),
+        seed: parseInt0(args.seed, 'seed', 1),
+        suiteSeed: parseInt0(args['suite-seed'], 'suite-seed', 7),
+        samples: parseInt0(args.samples, 'samples', 2),
+      });
+      if (args.json) return printJson(rows);
+      const pct = (x: number) => (100 * x).toFixed(1);
+      console.log(
+        formatTable(
+          ['names', 'phrasing', 'prompts', 'pass@1', 'secure@1', 'SPR@1', 'vuln. rate'],
+          rows.map((r) => [
+            r.names,
+            r.phrasing,
+            r.metrics.tasks,
+            pct(r.metrics.pass1),
+            pct(r.metrics.secure1),
+            pct(r.metrics.spr1),
+            r.metrics.pass1 > 0 ? pct(r.metrics.vulnRate) : '-',
+          ]),
+        ),
+      );
+    } finally {
+      await oracle.close();
+    }
+  },
+});
+
 const validate = defineCommand({
   meta: {
     name: 'validate',
@@ -379,7 +440,7 @@ const corpus = defineCommand({
 export default defineCommand({
   meta: {
     name: 'suite',
-    description: 'The built-in secure-coding suite: list, show, export (JSONL), validate, corpus.',
+    description: 'The built-in secure-coding suite: list, show, export (JSONL), validate, corpus, calibrate.',
   },
-  subCommands: { list, show, export: exportCmd, validate, corpus },
+  subCommands: { list, show, export: exportCmd, validate, corpus, calibrate },
 });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { createPartition } from '../benchmarks/builtin/build-suite.ts';
+import type { GenerateRequest, GenerateResult, Policy } from '../spec/policy.ts';
+import type { Task } from '../spec/task.ts';
+import type { Verdict } from '../spec/verdict.ts';
+import { calibrateNamesAndPhrasing } from './calibrate.ts';
+
+describe('calibrateNamesAndPhrasing', () => {
+  it('samples one prompt per family for each names x phrasing cell and scores each cell on its own', async () => {
+    const prompts: string[] = [];
+    const policy = {
+      name: 'capture',
+      generate: async (reqs: GenerateRequest[]): Promise<GenerateResult[]> =>
+        reqs.map((r) => {
+          prompts.push(r.prompt);
+          return {
+            generations: Array.from({ length: r.n ?? 1 }, () => ({
+              text: '',
+              finishReason: 'stop' as const,
+              completionTokens: 0,
+            })),
+            warnings: [],
+            promptTokens: 0,
+          };
+        }),
+    } as unknown as Policy;
+    const judged: Task[] = [];
+    // functional exactly when both names and phrasing are train-side; secure never
+    const judge = async (items: { task: Task; code: string }[]) =>
+      items.map(({ task }) => {
+        judged.push(task);
+        const functional = task.id.endsWith('train-names-train-phrasing');
+        return { functional, secure: false, securePass: false } as Verdict;
+      });
+    const families = ['py-sqli-select', 'c-cmdi-create', 'go-path-read', 'js-xss-render'];
+    const rows = await calibrateNamesAndPhrasing({ policy, judge, families, samples: 3 });
+    expect(rows.map((r) => `${r.names}/${r.phrasing}`)).toEqual([
+      'train/train',
+      'train/eval',
+      'eval/train',
+      'eval/eval',
+    ]);
+    expect(rows.map((r) => r.metrics.pass1)).toEqual([1, 0, 0, 0]);
+    expect(
+      rows.every((r) => r.metrics.tasks === families.length && r.metrics.samples === 3 * families.length),
+    ).toBe(true);
+    expect(rows[0]?.metrics.vulnRate).toBe(1);
+
+    // eval-side prompts use only eval-side record nouns; train-side prompts none
+    const part = createPartition(7);
+    const evalNoun = (p: string) => [...part.evalNouns].some((n) => new RegExp(`\\b${n}s?\\b`).test(p));
+    const byCell = (names: string, phrasing: string) =>
+      judged.filter((t) => t.id.endsWith(`${names}-names-${phrasing}-phrasing`)).map((t) => t.prompt);
+    expect(byCell('eval', 'eval').some(evalNoun)).toBe(true);
+    expect(byCell('train', 'eval').some(evalNoun)).toBe(false);
+    // same names side, other phrasing: the prompts differ (another docstring pool)
+    expect(byCell('train', 'train')).not.toEqual(byCell('train', 'eval'));
+    expect(prompts.length).toBe(4 * families.length);
+  });
+});
