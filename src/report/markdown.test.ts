@@ -339,3 +339,18 @@ describe("renderMarkdownTable({ variant: 'calibration' })", () => {
     );
   });
 });
+
+describe('vulnerability rate without functional samples', () => {
+  it('is shown as – (undefined), not as 0', () => {
+    const zero = { mean: 0, std: 0, n: 2 };
+    const summary = results.summary.map((r, i) =>
+      i === 0 ? { ...r, pass1: zero, spr1: zero, vulnRate: zero } : r,
+    );
+    const first = summary[0];
+    const md = renderMarkdownTable(RunResults.parse({ ...results, summary }));
+    const row = tableUnder(md, `Split \`${first?.split}\``).find(
+      (r) => r[0]?.replace(/\*/g, '') !== 'Method' && r[2] === '0.0 ± 0.0',
+    );
+    expect(row?.[4]).toBe('–');
+  });
+});
