@@ -24,19 +24,23 @@ function segmentChars(text: string, mode: SegmentMode): number {
 
 /**
  * A leaf that can stand on the rejected side: verified insecure, i.e. an exploit test ran and
- * failed (or crashed it: a sanitizer abort), or a static finding was reported. A program that does
- * not build, or whose exploit tests only errored, is broken rather than insecure and is never a
- * rejected side. Functional ones are preferred by the callers.
+ * failed (or crashed it: a sanitizer abort), or the program ran and a static finding of the task's
+ * weakness (`relevant`, default: any finding) was reported. A program that does not build, or
+ * whose tests only errored, is broken rather than insecure and is never a rejected side, whatever
+ * the analyzer says about its text. Functional ones are preferred by the callers.
  */
-export function isVerifiedInsecure(l: Leaf): boolean {
+export function isVerifiedInsecure(
+  l: Leaf,
+  relevant: (f: { ruleId: string; cwe: string[] }) => boolean = () => true,
+): boolean {
   const v = l.verdict;
   if (v.secure) return false;
   const ev = v.evidence;
   if (!ev) return v.failedSecurityTests.length > 0 || v.findingCwes.length > 0;
-  return (
-    ev.findings.length > 0 ||
-    ev.failedTests.some((t) => t.kind === 'security' && (t.status === 'fail' || t.status === 'crash'))
-  );
+  if (ev.failedTests.some((t) => t.kind === 'security' && (t.status === 'fail' || t.status === 'crash')))
+    return true;
+  const ran = v.functional || ev.failedTests.some((t) => t.status !== 'error');
+  return ran && ev.findings.some(relevant);
 }
 
 /**
@@ -56,6 +60,8 @@ export function pairsAtNode(input: {
   maxPairs: number;
   segment: SegmentMode;
   rng: Rng;
+  /** Which findings verify a leaf as insecure (default: any; the engine passes the task's CWEs). */
+  relevant?: (f: { ruleId: string; cwe: string[] }) => boolean;
 }): Pair[] {
   const { nodePrefix, leaves } = input;
   const below = leaves.filter(
@@ -73,7 +79,7 @@ export function pairsAtNode(input: {
   const chosen = dedup(below.filter((l) => l.verdict.securePass));
   const rejected = dedup(
     input.rng
-      .shuffle(below.filter(isVerifiedInsecure))
+      .shuffle(below.filter((l) => isVerifiedInsecure(l, input.relevant)))
       .sort((a, b) => Number(b.verdict.functional) - Number(a.verdict.functional)),
   );
   if (chosen.length === 0 || rejected.length === 0) return [];

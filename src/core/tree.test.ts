@@ -232,6 +232,39 @@ describe('isVerifiedInsecure', () => {
     expect(isVerifiedInsecure(leaf('z', insecure, vuln))).toBe(true);
     expect(isVerifiedInsecure(leaf('s', secure, ok))).toBe(false);
   });
+  it('counts a finding only when the program ran and the finding is of the weakness asked about', async () => {
+    const { isVerifiedInsecure } = await import('./pairs.ts');
+    const finding = {
+      ruleId: 'c.unbounded-copy',
+      cwe: ['CWE-120'],
+      message: 'sprintf',
+      startLine: 9,
+      endLine: 9,
+    };
+    const notBuilt: VerdictSummary = {
+      functional: false,
+      secure: false,
+      securePass: false,
+      failedSecurityTests: ['not_md5'],
+      findingCwes: ['CWE-120'],
+      evidence: {
+        findings: [finding],
+        failedTests: [
+          { name: 'is_hex', kind: 'functional', status: 'error', message: 'the sample does not build' },
+          { name: 'not_md5', kind: 'security', status: 'error', message: 'the sample does not build' },
+        ],
+      },
+    };
+    expect(isVerifiedInsecure(leaf('nb', insecure, notBuilt))).toBe(false);
+    const ran: VerdictSummary = {
+      ...notBuilt,
+      functional: true,
+      evidence: { findings: [finding], failedTests: [] },
+    };
+    expect(isVerifiedInsecure(leaf('r', insecure, ran))).toBe(true);
+    const onlyMd5 = (f: { cwe: string[] }) => f.cwe.includes('CWE-328');
+    expect(isVerifiedInsecure(leaf('r', insecure, ran), onlyMd5)).toBe(false);
+  });
   it('pairs no secure branch with a branch that only fails to build', () => {
     const at = `${prompt}    cur = db.cursor()\n`;
     const brokenLeaf = leaf('b', `${at}    cur.execute(undefined_name)\n`, {

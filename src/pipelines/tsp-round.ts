@@ -167,7 +167,7 @@ export async function buildTrees(
     'root',
   );
   states.forEach((s, i) => {
-    s.frontier = (roots[i] ?? []).filter(isVerifiedInsecure);
+    s.frontier = (roots[i] ?? []).filter((l) => isVerifiedInsecure(l, (f) => relevant(s.task, f)));
   });
 
   // 2. Critical nodes, branching and nesting.
@@ -190,7 +190,9 @@ export async function buildTrees(
     const made = await expand(jobs, `depth ${depth}`);
     for (const s of states) s.frontier = [];
     jobs.forEach((j, i) => {
-      j.s.frontier.push(...(made[i] ?? []).filter(isVerifiedInsecure));
+      j.s.frontier.push(
+        ...(made[i] ?? []).filter((l) => isVerifiedInsecure(l, (f) => relevant(j.s.task, f))),
+      );
     });
   }
 
@@ -220,6 +222,7 @@ export async function buildTrees(
         maxPairs: cfg.maxPairsPerNode,
         segment: cfg.segment,
         rng: pairRng,
+        relevant: (f) => relevant(s.task, f),
       })) {
         if (!seen.has(p.id)) {
           seen.add(p.id);
