@@ -661,8 +661,8 @@ describe('runExternalTraining with a scripted endpoint and judge', () => {
 /** Two built-in tasks, an endpoint that continues a prefix with a reference, and verdicts by hand. */
 function scripted(dir: string) {
   // The test needs verified pairs in round 2 too, which depends on what the tiny model learned from
-    // these tasks: with the suite's slot vocabulary of 2026-11-21, seed 1 gives them (seed 7 does not).
-    const suite = buildSuite({ seed: 1, variantsPerFamily: { train: 1, eval: 1 } });
+  // these tasks: with the suite's slot vocabulary of 2026-11-21, seed 1 gives them (seed 7 does not).
+  const suite = buildSuite({ seed: 1, variantsPerFamily: { train: 1, eval: 1 } });
   const picked = getSplits(suite, 'standard').train.filter((t) =>
     ['py-cmdi-create', 'py-hash-fingerprint'].includes(t.family ?? ''),
   );
