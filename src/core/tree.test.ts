@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VerdictSummary } from '../spec/verdict.ts';
 import { locateByAnnotation, locateByOracle, locateByValue } from './critical-node.ts';
-import { pairsAtNode } from './pairs.ts';
+import { isVerifiedInsecure, pairsAtNode } from './pairs.ts';
 import { createRng } from './rng.ts';
 import { assembleTree, type Leaf } from './tree.ts';
 
@@ -207,24 +207,32 @@ describe('pairsAtNode with an empty side', () => {
 });
 
 describe('isVerifiedInsecure', () => {
-  it('needs a failed exploit or a finding; a program that does not build is broken, not insecure', async () => {
-    const { isVerifiedInsecure } = await import('./pairs.ts');
-    const broken: VerdictSummary = {
-      functional: false,
-      secure: false,
-      securePass: false,
-      failedSecurityTests: ['test_injection'],
-      findingCwes: [],
-      evidence: {
-        findings: [],
-        failedTests: [
-          { name: 'test_injection', kind: 'security', status: 'error', message: 'does not compile' },
-        ],
-      },
-    };
-    expect(isVerifiedInsecure(leaf('x', insecure, broken))).toBe(false);
+  // A program that does not build: every test errors, the exploit ones included.
+  const doesNotBuild: VerdictSummary = {
+    functional: false,
+    secure: false,
+    securePass: false,
+    failedSecurityTests: ['test_injection'],
+    findingCwes: [],
+    evidence: {
+      findings: [],
+      failedTests: [
+        { name: 'test_injection', kind: 'security', status: 'error', message: 'does not compile' },
+      ],
+    },
+  };
+  const finding = {
+    ruleId: 'c.unbounded-copy',
+    cwe: ['CWE-120'],
+    message: 'sprintf',
+    startLine: 9,
+    endLine: 9,
+  };
+
+  it('needs a failed exploit or a finding; a program that does not build is broken, not insecure', () => {
+    expect(isVerifiedInsecure(leaf('x', insecure, doesNotBuild))).toBe(false);
     const exploited: VerdictSummary = {
-      ...broken,
+      ...doesNotBuild,
       functional: true,
       evidence: { findings: [], failedTests: [{ name: 'test_injection', kind: 'security', status: 'fail' }] },
     };
@@ -232,28 +240,11 @@ describe('isVerifiedInsecure', () => {
     expect(isVerifiedInsecure(leaf('z', insecure, vuln))).toBe(true);
     expect(isVerifiedInsecure(leaf('s', secure, ok))).toBe(false);
   });
-  it('counts a finding only when the program ran and the finding is of the weakness asked about', async () => {
-    const { isVerifiedInsecure } = await import('./pairs.ts');
-    const finding = {
-      ruleId: 'c.unbounded-copy',
-      cwe: ['CWE-120'],
-      message: 'sprintf',
-      startLine: 9,
-      endLine: 9,
-    };
+  it('counts a finding only when the program ran and the finding is of the weakness asked about', () => {
     const notBuilt: VerdictSummary = {
-      functional: false,
-      secure: false,
-      securePass: false,
-      failedSecurityTests: ['not_md5'],
+      ...doesNotBuild,
       findingCwes: ['CWE-120'],
-      evidence: {
-        findings: [finding],
-        failedTests: [
-          { name: 'is_hex', kind: 'functional', status: 'error', message: 'the sample does not build' },
-          { name: 'not_md5', kind: 'security', status: 'error', message: 'the sample does not build' },
-        ],
-      },
+      evidence: { findings: [finding], failedTests: doesNotBuild.evidence?.failedTests ?? [] },
     };
     expect(isVerifiedInsecure(leaf('nb', insecure, notBuilt))).toBe(false);
     const ran: VerdictSummary = {
@@ -267,14 +258,7 @@ describe('isVerifiedInsecure', () => {
   });
   it('pairs no secure branch with a branch that only fails to build', () => {
     const at = `${prompt}    cur = db.cursor()\n`;
-    const brokenLeaf = leaf('b', `${at}    cur.execute(undefined_name)\n`, {
-      functional: false,
-      secure: false,
-      securePass: false,
-      failedSecurityTests: ['t'],
-      findingCwes: [],
-      evidence: { findings: [], failedTests: [{ name: 't', kind: 'security', status: 'error' }] },
-    });
+    const brokenLeaf = leaf('b', `${at}    cur.execute(undefined_name)\n`, doesNotBuild);
     const pairs = pairsAtNode({
       taskId: 't',
       round: 1,

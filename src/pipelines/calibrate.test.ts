@@ -26,14 +26,21 @@ describe('calibrateNamesAndPhrasing', () => {
     } as unknown as Policy;
     const judged: Task[] = [];
     // functional exactly when both names and phrasing are train-side; secure never
-    const judge = async (items: { task: Task; code: string }[]) =>
+    const judgeMany = async (items: readonly { task: Task; code: string }[]) =>
       items.map(({ task }) => {
         judged.push(task);
         const functional = task.id.endsWith('train-names-train-phrasing');
-        return { functional, secure: false, securePass: false } as Verdict;
+        return {
+          functional,
+          secure: false,
+          securePass: false,
+          tests: [],
+          findings: [],
+          sanitizer: [],
+        } as unknown as Verdict;
       });
     const families = ['py-sqli-select', 'c-cmdi-create', 'go-path-read', 'js-xss-render'];
-    const rows = await calibrateNamesAndPhrasing({ policy, judge, families, samples: 3 });
+    const rows = await calibrateNamesAndPhrasing({ policy, judgeMany, families, samples: 3 });
     expect(rows.map((r) => `${r.names}/${r.phrasing}`)).toEqual([
       'train/train',
       'train/eval',

@@ -1,11 +1,12 @@
-import { createPartition, createPicker, selectFamilies } from '../benchmarks/builtin/build-suite.ts';
+import { createPartition, createPicker, selectFamilies, toTask } from '../benchmarks/builtin/build-suite.ts';
 import { DEFAULT_UNSEEN_CWES } from '../benchmarks/builtin/splits.ts';
-import { computeMetrics } from '../core/metrics.ts';
 import { createRng } from '../core/rng.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { Metrics } from '../spec/results.ts';
-import { Task } from '../spec/task.ts';
-import type { Verdict } from '../spec/verdict.ts';
+import type { VerdictSummary } from '../spec/verdict.ts';
+import { KeyedCache } from '../store/keyed-cache.ts';
+import { evaluatePolicy, summarizeSamples } from './evaluate.ts';
+import { createCachedJudge, type JudgeMany } from './judging.ts';
 
 export type Side = 'train' | 'eval';
 
@@ -18,10 +19,10 @@ export interface CalibrationRow {
 
 export interface CalibrationOptions {
   policy: Policy;
-  judge: (items: { task: Task; code: string }[]) => Promise<Verdict[]>;
+  judgeMany: JudgeMany;
   /** Suite seed (the slot partition; default 7, the default preset's). */
   suiteSeed?: number;
-  /** Draw seed of the prompts (default 1). */
+  /** Draw seed of the prompts and the samples (default 1). */
   seed?: number;
   /** Samples per prompt (default 2). */
   samples?: number;
@@ -34,15 +35,19 @@ export interface CalibrationOptions {
 /**
  * Which part of a held-out variant a base model fails on: one prompt per family for each of the
  * four combinations of train-side or eval-side names (record, fields, verbs, parameters) and
- * train-side or eval-side docstring phrasing, sampled and judged. `train`/`train` is a fresh
- * variant of what the corpus taught; `eval`/`eval` is the held-out `eval` split's condition.
+ * train-side or eval-side docstring phrasing, sampled and judged like an evaluation split.
+ * `train`/`train` is a fresh variant of what the corpus taught; `eval`/`eval` is the held-out
+ * `eval` split's condition.
  */
 export async function calibrateNamesAndPhrasing(options: CalibrationOptions): Promise<CalibrationRow[]> {
-  const partition = createPartition(options.suiteSeed ?? 7);
+  const suiteSeed = options.suiteSeed ?? 7;
+  const seed = options.seed ?? 1;
+  const partition = createPartition(suiteSeed);
   const families = selectFamilies(options.families ? { families: options.families } : {}).filter(
     (f) => options.families || !DEFAULT_UNSEEN_CWES.includes(f.meta.cwe),
   );
-  const rng = createRng(options.seed ?? 1).fork('calibrate');
+  const rng = createRng(seed).fork('calibrate');
+  const judge = createCachedJudge(options.judgeMany, new KeyedCache<VerdictSummary>());
   const rows: CalibrationRow[] = [];
   for (const names of ['train', 'eval'] as const) {
     for (const phrasing of ['train', 'eval'] as const) {
@@ -52,38 +57,25 @@ export async function calibrateNamesAndPhrasing(options: CalibrationOptions): Pr
           ...createPicker(partition, names, rng.fork(`${f.meta.id}/${names}`)),
           side: phrasing,
         };
-        const inst = f.instantiate(picker);
-        return Task.parse({
-          id: `calibrate/${f.meta.id}/${names}-names-${phrasing}-phrasing`,
-          language: f.meta.language,
-          cwe: [f.meta.cwe],
-          prompt: inst.prompt,
-          entryPoint: inst.entryPoint,
-          harness: { kind: 'inline', source: inst.harness },
-          tests: inst.tests,
-          family: f.meta.id,
-          provenance: { source: 'builtin', origin: f.meta.id },
-        });
+        const task = toTask(f.meta, f.instantiate(picker), phrasing, 0, suiteSeed);
+        return { ...task, id: `calibrate/${f.meta.id}/${names}-names-${phrasing}-phrasing` };
       });
-      const gens = await options.policy.generate(
-        tasks.map((t) => ({
-          prompt: t.prompt,
-          n: options.samples ?? 2,
+      const samples = await evaluatePolicy({
+        policy: options.policy,
+        modelKey: 'calibrate',
+        tasks,
+        cfg: {
+          samplesPerTask: options.samples ?? 2,
           temperature: options.temperature ?? 0.2,
           topP: 0.95,
           maxTokens: options.maxTokens ?? 192,
-          seed: options.seed ?? 1,
-        })),
-      );
-      const items = tasks.flatMap((task, i) =>
-        (gens[i]?.generations ?? []).map((g) => ({ task, code: task.prompt + g.text })),
-      );
-      const verdicts = await options.judge(items);
-      const outcomes = items.map((it, i) => {
-        const v = verdicts[i] as Verdict;
-        return { taskId: it.task.id, functional: v.functional, secure: v.secure, securePass: v.securePass };
+        },
+        judge,
+        genCache: new KeyedCache(),
+        chunkSize: 64,
+        seed,
       });
-      rows.push({ names, phrasing, metrics: computeMetrics(outcomes) });
+      rows.push({ names, phrasing, metrics: summarizeSamples(samples).overall });
     }
   }
   return rows;

@@ -5,11 +5,11 @@ import type { Language } from '../spec/language.ts';
 import type { Evaluation, MethodName, RunResults, SummaryRow, TreeStats } from '../spec/results.ts';
 import type { RunConfig } from '../spec/run-config.ts';
 import type { Task } from '../spec/task.ts';
-import type { Pair, TreeNode } from '../spec/tree.ts';
+import type { Pair } from '../spec/tree.ts';
 import type { RunDir } from '../store/run-dir.ts';
 import { type EvalSample, evaluatePolicy, summarizeSamples } from './evaluate.ts';
-import { createCachedJudge, type JudgeMany, judgeKey } from './judging.ts';
-import { buildSpinPairs } from './spin-round.ts';
+import { createCachedJudge, type JudgeMany } from './judging.ts';
+import { buildSelfPlayRound, type SelfPlayRound } from './self-play-round.ts';
 import type {
   PreferenceExample,
   PreferenceLoss,
@@ -18,7 +18,7 @@ import type {
   TrainingBackend,
   TrainStats,
 } from './training-backend.ts';
-import { buildTrees, type RoundContext } from './tsp-round.ts';
+import type { RoundContext } from './tsp-round.ts';
 
 /** The tasks of an experiment: the standard splits, and optionally the cross-language configuration. */
 export interface ExperimentData {
@@ -197,7 +197,8 @@ export async function runExperiment<M extends TrainableModel>(
                 ...(input.relevantFinding ? { relevantFinding: input.relevantFinding } : {}),
                 onProgress: (p, d, t) => progress(`${name}: ${p}`, d, t),
               };
-              const { pairs, nodes, tree } = await selfPlayData(method, train, ctx);
+              const { pairs, nodes, ...built } = await buildSelfPlayRound(method, train, config, ctx);
+              const tree = treeStats(train.length, built, pairs);
               runDir.writeJsonl(`pairs/${name}.jsonl`, pairs);
               if (nodes.length) runDir.writeJsonl(`trees/${name}.jsonl`, nodes);
               record.pairs = pairs.length;
@@ -258,75 +259,21 @@ export async function runExperiment<M extends TrainableModel>(
       return m;
     }
   }
-
-  async function selfPlayData(
-    method: MethodName,
-    train: Task[],
-    roundCtx: RoundContext,
-  ): Promise<{ pairs: Pair[]; nodes: TreeNode[]; tree: PhaseRecord['tree'] }> {
-    // Distinct programs judged in this phase, cached or not, so a resumed run reports the same.
-    const seen = new Set<string>();
-    const ctx: RoundContext = {
-      ...roundCtx,
-      judge: (items) => {
-        for (const i of items) seen.add(judgeKey(i.task.id, i.code));
-        return roundCtx.judge(items);
-      },
-    };
-    const judged = () => seen.size;
-    if (method === 'spin') {
-      const res = await buildSpinPairs(
-        train,
-        {
-          samples: config.spin.samples,
-          maxPairsPerTask: config.spin.maxPairsPerTask,
-          ...config.spin.sampling,
-        },
-        ctx,
-      );
-      const pairs = res.flatMap((r) => r.pairs);
-      const tokens = res.reduce((a, r) => a + r.stats.generatedTokens, 0);
-      return {
-        pairs,
-        nodes: [],
-        tree: treeStats(train.length, 0, {}, pairs, tokens, judged()),
-      };
-    }
-    const trees = await buildTrees(train, { ...config.tree, ...config.tree.sampling }, ctx);
-    const pairs = trees.flatMap((t) => t.pairs);
-    const criticalBy: Record<string, number> = {};
-    for (const t of trees)
-      for (const [k, v] of Object.entries(t.stats.criticalBy))
-        criticalBy[k] = (criticalBy[k] ?? 0) + (v ?? 0);
-    const critical = trees.reduce((a, t) => a + t.stats.criticalNodes, 0);
-    const tokens = trees.reduce((a, t) => a + t.stats.generatedTokens, 0);
-    return {
-      pairs,
-      nodes: trees.flatMap((t) => t.nodes),
-      tree: treeStats(train.length, critical, criticalBy, pairs, tokens, judged()),
-    };
-  }
 }
 
-function treeStats(
-  tasks: number,
-  critical: number,
-  criticalBy: Record<string, number>,
-  pairs: Pair[],
-  tokens: number,
-  judged: number,
-) {
+function treeStats(tasks: number, built: Omit<SelfPlayRound, 'pairs' | 'nodes'>, pairs: Pair[]) {
   const verified = pairs.filter((p) => p.chosenVerified && p.rejectedVerified).length;
+  const tokens = built.generatedTokens;
   return {
     tasks,
-    criticalNodes: critical,
-    criticalNodesPerTask: tasks ? critical / tasks : 0,
-    criticalBy,
+    criticalNodes: built.criticalNodes,
+    criticalNodesPerTask: tasks ? built.criticalNodes / tasks : 0,
+    criticalBy: built.criticalBy,
     pairs: pairs.length,
     verifiedPairs: verified,
     generatedTokens: tokens,
     verifiedPairsPer1kTokens: tokens ? (1000 * verified) / tokens : 0,
-    judged,
+    judged: built.judged,
   };
 }
 

@@ -16,8 +16,7 @@ import { parseOrThrow } from '../spec/parse.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { RunConfig } from '../spec/run-config.ts';
 import { Task } from '../spec/task.ts';
-import type { Pair, TreeNode } from '../spec/tree.ts';
-import { summarizeVerdict, type Verdict, type VerdictSummary } from '../spec/verdict.ts';
+import type { VerdictSummary } from '../spec/verdict.ts';
 import { contentKey, KeyedCache } from '../store/keyed-cache.ts';
 import { RunDir } from '../store/run-dir.ts';
 import type { ExportFormat, ExportVariant } from '../training/export/export-pairs.ts';
@@ -31,8 +30,8 @@ import {
 } from '../training/export/external-trainer.ts';
 import { limitTasks } from './builtin-experiment.ts';
 import { createCachedJudge, type JudgeMany, judgeKey } from './judging.ts';
-import { buildSpinPairs } from './spin-round.ts';
-import { buildTrees, type RoundContext } from './tsp-round.ts';
+import { buildSelfPlayRound } from './self-play-round.ts';
+import type { RoundContext } from './tsp-round.ts';
 
 /**
  * `tsp train --external`: the self-play loop against a real model over HTTP. Each round runs the
@@ -448,31 +447,26 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
     const untrusted = new Set<string>();
     const oracleErrors: string[] = [];
     const verdictCache = new TrustedCache(runDir.file('cache-verdicts.jsonl'), untrusted);
-    const judge = createCachedJudge(async (items) => {
-      const out: Verdict[] = [];
-      // In chunks, each kept as soon as it is judged: a run killed while judging keeps its work.
-      const size = Math.max(1, input.judgeChunk ?? JUDGE_CHUNK);
-      for (let at = 0; at < items.length; at += size) {
-        const chunk = items.slice(at, at + size);
-        const verdicts = await judgeMany(chunk);
-        const keys = chunk.map((item) => judgeKey(item.task.id, item.code));
+    const judge = createCachedJudge(
+      async (items) => {
+        const verdicts = await judgeMany(items);
         verdicts.forEach((v, k) => {
-          if (v.oracleErrors.length === 0) return;
-          untrusted.add(keys[k] as string);
+          const item = items[k];
+          if (v.oracleErrors.length === 0 || !item) return;
+          untrusted.add(judgeKey(item.task.id, item.code));
           oracleErrors.push(v.oracleErrors[0] as string);
         });
-        verdictCache.setMany(verdicts.map((v, k) => [keys[k] as string, summarizeVerdict(v)]));
-        out.push(...verdicts);
-      }
-      return out;
-    }, verdictCache);
+        return verdicts;
+      },
+      verdictCache,
+      input.judgeChunk ?? JUDGE_CHUNK,
+    );
 
     const runRound = async (
       policy: Policy,
       round: number,
       target: PolicyTarget,
     ): Promise<ExternalRoundOutput> => {
-      const seen = new Set<string>();
       const errorsBefore = oracleErrors.length;
       const missesBefore = runDir.genCache.misses;
       const hitsBefore = runDir.genCache.hits;
@@ -480,10 +474,7 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
       const ctx: RoundContext = {
         policy,
         modelKey: modelKeyOf(target),
-        judge: (items) => {
-          for (const i of items) seen.add(judgeKey(i.task.id, i.code));
-          return judge(items);
-        },
+        judge,
         genCache: runDir.genCache,
         chunkSize: input.chunkSize ?? 32,
         rng: createRoundRng(seed, round),
@@ -492,34 +483,12 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
         onProgress: (phase, done, total) =>
           input.onProgress?.({ phase: `round ${round}: ${phase}`, done, total }),
       };
-      let pairs: Pair[];
-      let nodes: TreeNode[] = [];
-      let criticalNodes = 0;
-      const criticalBy: Record<string, number> = {};
-      let generatedTokens = 0;
-      if (input.method === 'spin') {
-        const res = await buildSpinPairs(
-          tasks,
-          {
-            samples: config.spin.samples,
-            maxPairsPerTask: config.spin.maxPairsPerTask,
-            ...config.spin.sampling,
-          },
-          ctx,
-        );
-        pairs = res.flatMap((r) => r.pairs);
-        generatedTokens = res.reduce((a, r) => a + r.stats.generatedTokens, 0);
-      } else {
-        const trees = await buildTrees(tasks, { ...config.tree, ...config.tree.sampling }, ctx);
-        pairs = trees.flatMap((t) => t.pairs);
-        nodes = trees.flatMap((t) => t.nodes);
-        for (const t of trees) {
-          criticalNodes += t.stats.criticalNodes;
-          generatedTokens += t.stats.generatedTokens;
-          for (const [k, v] of Object.entries(t.stats.criticalBy))
-            criticalBy[k] = (criticalBy[k] ?? 0) + (v ?? 0);
-        }
-      }
+      const { pairs, nodes, criticalNodes, criticalBy, generatedTokens, judged } = await buildSelfPlayRound(
+        input.method,
+        tasks,
+        config,
+        ctx,
+      );
       const oracleRuns = judge.judged() - judgedBefore;
       const failed = oracleErrors.slice(errorsBefore);
       if (oracleRuns > 0 && failed.length === oracleRuns)
@@ -546,7 +515,7 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
         pairs: pairs.length,
         verifiedPairs: pairs.filter((p) => p.chosenVerified && p.rejectedVerified).length,
         generatedTokens,
-        judged: seen.size,
+        judged,
         sampledChunks: runDir.genCache.misses - missesBefore,
         replayedChunks: runDir.genCache.hits - hitsBefore,
         oracleRuns,

@@ -22,6 +22,8 @@ export function judgeKey(taskId: string, code: string): string {
 export function createCachedJudge(
   judgeMany: JudgeMany,
   cache: KeyedCache<VerdictSummary>,
+  /** Programs per `judgeMany` call, each call's verdicts cached before the next (default: all at once). */
+  chunk = Number.POSITIVE_INFINITY,
 ): Judge & { judged: () => number } {
   let judged = 0;
   const judge = async (items: readonly JudgeItem[]): Promise<VerdictSummary[]> => {
@@ -30,11 +32,14 @@ export function createCachedJudge(
     keys.forEach((k, idx) => {
       if (cache.get(k) === undefined && !todo.has(k)) todo.set(k, items[idx] as JudgeItem);
     });
-    if (todo.size > 0) {
-      const list = [...todo.entries()];
-      const verdicts = await judgeMany(list.map(([, item]) => item));
-      judged += list.length;
-      cache.setMany(list.map(([k], i) => [k, summarizeVerdict(verdicts[i] as Verdict)]));
+    const list = [...todo.entries()];
+    const size = Math.max(1, chunk);
+    // A persistent cache keeps each chunk as soon as it is judged: a run killed while judging keeps its work.
+    for (let at = 0; at < list.length; at += size) {
+      const part = list.slice(at, at + size);
+      const verdicts = await judgeMany(part.map(([, item]) => item));
+      judged += part.length;
+      cache.setMany(part.map(([k], i) => [k, summarizeVerdict(verdicts[i] as Verdict)]));
     }
     return keys.map((k) => cache.get(k) as VerdictSummary);
   };

@@ -98,6 +98,8 @@ export async function buildTrees(
     frontier: [],
   }));
   const relevant = ctx.relevantFinding ?? defaultRelevant;
+  /** A leaf that can be a rejected side (and a frontier to branch from) for its task. */
+  const rejectable = (task: Task) => (l: Leaf) => isVerifiedInsecure(l, (f) => relevant(task, f));
 
   // Samples n continuations at each (state, prefix), judges them, and adds them as leaves.
   const expand = async (
@@ -167,7 +169,7 @@ export async function buildTrees(
     'root',
   );
   states.forEach((s, i) => {
-    s.frontier = (roots[i] ?? []).filter((l) => isVerifiedInsecure(l, (f) => relevant(s.task, f)));
+    s.frontier = (roots[i] ?? []).filter(rejectable(s.task));
   });
 
   // 2. Critical nodes, branching and nesting.
@@ -190,9 +192,7 @@ export async function buildTrees(
     const made = await expand(jobs, `depth ${depth}`);
     for (const s of states) s.frontier = [];
     jobs.forEach((j, i) => {
-      j.s.frontier.push(
-        ...(made[i] ?? []).filter((l) => isVerifiedInsecure(l, (f) => relevant(j.s.task, f))),
-      );
+      j.s.frontier.push(...(made[i] ?? []).filter(rejectable(j.s.task)));
     });
   }
 

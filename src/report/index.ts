@@ -38,8 +38,8 @@ async function writeText(path: string, text: string): Promise<void> {
 }
 
 /**
- * The Markdown tables of a run directory (finished or not): `results.md`, or with
- * `variant: 'readme'` the README's results tables.
+ * The Markdown tables of a run directory (finished or not): `results.md`, or per `variant` the
+ * README's results tables or the base model's calibration.
  */
 export async function renderRunMarkdown(runDir: string, options: MarkdownOptions = {}): Promise<string> {
   return renderMarkdownTable(await loadRunResults(runDir, await readManifest(runDir)), options);

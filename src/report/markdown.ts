@@ -2,7 +2,7 @@
  * The paper-style Markdown tables of a run (`results.md`): one table per evaluation split, the
  * unseen-CWE and cross-language panels, and the tree statistics. Pure: RunResults in, text out.
  */
-import type { Evaluation, MethodName, RunResults, Stat, SummaryRow } from '../spec/results.ts';
+import type { Evaluation, MethodName, Metrics, RunResults, Stat, SummaryRow } from '../spec/results.ts';
 import { aggregateTreeStats, buildCurves, buildHeatmaps } from './aggregate.ts';
 import { type Better, bestIndexes, formatPercent, formatStat, METHOD_LABEL, sortMethods } from './format.ts';
 
@@ -94,7 +94,7 @@ export interface MarkdownOptions {
   variant?: 'results' | 'readme' | 'calibration';
 }
 
-/** Renders `results.md` (or, with `variant: 'readme'`, the README's results tables) of a run. */
+/** Renders `results.md` (or, per `variant`, the README's results tables or the base model's calibration) of a run. */
 export function renderMarkdownTable(results: RunResults, options: MarkdownOptions = {}): string {
   if (options.variant === 'readme') return renderReadme(results);
   if (options.variant === 'calibration') return renderCalibration(results);
@@ -338,17 +338,15 @@ function roundsTable(results: RunResults): { note: string; table: string } | und
   };
 }
 
-type MetricsRow = Evaluation['overall'];
-
 /** Mean over seeds of a group's metrics; the vulnerability rate only over seeds with a functional sample. */
-function meanMetrics(ms: readonly MetricsRow[]): {
+function meanMetrics(ms: readonly Metrics[]): {
   tasks: number;
   pass1: number;
   secure1: number;
   spr1: number;
   vuln: number | null;
 } {
-  const avg = (f: (m: MetricsRow) => number, xs: readonly MetricsRow[]) =>
+  const avg = (f: (m: Metrics) => number, xs: readonly Metrics[]) =>
     xs.reduce((a, m) => a + f(m), 0) / xs.length;
   const functional = ms.filter((m) => m.pass1 > 0);
   return {
@@ -372,7 +370,7 @@ function renderCalibration(results: RunResults): string {
     `The base model before any training, mean over ${results.seeds.length} seed(s) (${results.seeds.join(', ')}), in percent. Vuln. rate: insecure among functional samples (– when none is functional).`,
     '',
   ];
-  const row = (label: string, ms: readonly MetricsRow[]) => {
+  const row = (label: string, ms: readonly Metrics[]) => {
     const m = meanMetrics(ms);
     return [
       label,
@@ -401,10 +399,10 @@ function renderCalibration(results: RunResults): string {
   );
   for (const sp of splits) {
     const evs = base.filter((e) => e.split === sp);
-    const groups = (pick: (e: Evaluation) => Record<string, MetricsRow | undefined>) =>
+    const groups = (pick: (e: Evaluation) => Record<string, Metrics | undefined>) =>
       [...new Set(evs.flatMap((e) => Object.keys(pick(e))))].sort().map((k) => ({
         k,
-        ms: evs.map((e) => pick(e)[k]).filter((m): m is MetricsRow => m !== undefined),
+        ms: evs.map((e) => pick(e)[k]).filter((m): m is Metrics => m !== undefined),
       }));
     const rows = [
       ...groups((e) => e.perLanguage).map(({ k, ms }) => row(LANGUAGE_LABEL[k] ?? k, ms)),

@@ -52,8 +52,7 @@ export interface Partition {
 
 export function createPartition(seed: number): Partition {
   const rng = createRng(seed).fork('partition');
-  const third = <T>(xs: readonly T[]): Set<T> =>
-    new Set(rng.shuffle([...xs]).slice(0, Math.floor(xs.length / 3)));
+  const third = <T>(xs: readonly T[]): Set<T> => new Set(rng.shuffle(xs).slice(0, Math.floor(xs.length / 3)));
   const evalNouns = third(RECORD_NAMES.map((e) => e.name));
   const evalFields = third(FIELDS);
   const fieldSet = new Set(FIELDS);
@@ -80,7 +79,7 @@ export function createPicker(partition: Partition, side: Side, rng: Rng): SlotPi
     rng,
     entity(): Entity {
       const noun = rng.pick(nouns);
-      const [a, b, c] = rng.shuffle([...fields]).slice(0, 3) as [string, string, string];
+      const [a, b, c] = rng.shuffle(fields).slice(0, 3) as [string, string, string];
       return { ...noun, fields: [a, b, c] };
     },
     pick<T extends string>(values: readonly T[]): T {
@@ -125,7 +124,8 @@ export function findDecisionLine(secure: string, insecure: string): string | und
   return undefined;
 }
 
-function toTask(meta: FamilyMeta, inst: Instance, side: Side, index: number, seed: number): Task {
+/** The Task of one generated variant (id `<family>/<side>-<index>`). */
+export function toTask(meta: FamilyMeta, inst: Instance, side: Side, index: number, seed: number): Task {
   const decision = inst.insecure
     .map((bad) => findDecisionLine(inst.secure, bad))
     .filter((l): l is string => l !== undefined)

@@ -145,14 +145,13 @@ export function buildCorpus(options: CorpusOptions): Corpus {
 
 /** The same picker with records named by made-up words (the noun and its three fields). */
 function withPseudoNames(p: SlotPicker): SlotPicker {
-  const next = () => p.rng.next();
   return {
     ...p,
     entity() {
-      const name = pseudoWord(next);
+      const name = pseudoWord(p.rng);
       const fields = new Set<string>();
       while (fields.size < 3) {
-        const f = pseudoWord(next);
+        const f = pseudoWord(p.rng);
         if (f !== name) fields.add(f);
       }
       const [a, b, c] = [...fields] as [string, string, string];

@@ -62,7 +62,7 @@ describe('slot vocabulary', () => {
 describe('pseudoWord', () => {
   it('makes pronounceable lower-case words that are no vocabulary word, keyword or parameter name', () => {
     const rng = createRng(3);
-    const words = Array.from({ length: 3000 }, () => pseudoWord(() => rng.next()));
+    const words = Array.from({ length: 3000 }, () => pseudoWord(rng));
     const vocab = new Set([...RECORD_NAMES.flatMap((e) => [e.name, e.plural]), ...FIELDS]);
     for (const w of words) {
       expect(w).toMatch(/^[a-z]{4,}$/);
@@ -72,7 +72,7 @@ describe('pseudoWord', () => {
     expect(new Set(words).size).toBeGreaterThan(2500);
   });
 
-  it('names about pseudoNameRate of the corpus records, and only there', () => {
+  it('names about pseudoNameRate of the corpus records with made-up words', () => {
     const vocabNames = new Set(RECORD_NAMES.map((e) => e.plural));
     const tableOf = (t: string) => /FROM (\w+) WHERE/.exec(t)?.[1];
     const count = (rate: number) => {

@@ -3,6 +3,8 @@
  * corpus share, so that names, prompts and bodies look alike across the whole suite.
  */
 
+import type { Rng } from '../../core/rng.ts';
+
 /** A record type: used for function, table, column and variable names. */
 export interface Entity {
   name: string;
@@ -46,7 +48,7 @@ export const NOUNS: readonly (string | readonly [string, string])[] = [
 /** Record fields: column, member and parameter names. */
 // biome-ignore format: a word list
 export const FIELDS: readonly string[] = [
-  'username', 'city', 'customer', 'region', 'author', 'isbn', 
+  'username', 'city', 'customer', 'region', 'author', 'isbn',
   'priority', 'sku', 'category', 'department', 'role', 'currency',
   'artist', 'genre', 'serial', 'teacher', 'doctor', 'ward', 'plan',
   'country', 'phone', 'brand', 'carrier', 'venue', 'topic', 'coach', 'breed', 'species',
@@ -83,9 +85,9 @@ export const RESERVED: ReadonlySet<string> = new Set(
   strconv fmt errors sort template
   arguments catch delete eval export extends function instanceof let super this throw typeof
   undefined null require module process buffer fs cp util
-  name value wanted data raw label_ items entries names n count amount conn base dir dest src buf
-  state slot supplied secret user_ level size mode msg text args out sep low high item r s i
-  total unit qty part param key_ content filename target host
+  name value wanted data raw items entries names n count amount conn base dir dest src buf
+  state slot supplied secret level size mode msg text args out sep low high item r s i
+  total unit qty part param content filename target host
   `
     .split(/\s+/)
     .filter(Boolean),
@@ -107,45 +109,23 @@ export const SQL_KEYWORDS: ReadonlySet<string> = new Set(
     .filter(Boolean),
 );
 
-const ONSETS = [
-  'b',
-  'd',
-  'f',
-  'g',
-  'k',
-  'l',
-  'm',
-  'n',
-  'p',
-  'r',
-  's',
-  't',
-  'v',
-  'z',
-  'br',
-  'dr',
-  'gl',
-  'kr',
-  'pl',
-  'st',
-  'tr',
-];
+// biome-ignore format: a list of syllable onsets
+const ONSETS = ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'br', 'dr', 'gl', 'kr', 'pl', 'st', 'tr'];
 const VOWELS = ['a', 'e', 'i', 'o', 'u'];
 const CODAS = ['', '', '', 'n', 'r', 'l', 'm', 'x'];
 const VOCAB_WORDS = new Set([...NOUNS.flat(), ...FIELDS]);
 
 /**
- * A pronounceable made-up word of two or three syllables (`dromil`, `kexaval`) that is no word of
+ * A pronounceable made-up word of two or three syllables (`dromil`, `kelavar`) that is no word of
  * the vocabulary: the corpus names some records with them so that a name can only be written by
  * copying it from the signature, never by recalling it.
  */
-export function pseudoWord(next: () => number): string {
-  const pick = (xs: readonly string[]) => xs[Math.floor(next() * xs.length)] as string;
+export function pseudoWord(rng: Rng): string {
   for (;;) {
-    const syllables = 2 + Math.floor(next() * 2);
+    const syllables = 2 + rng.int(2);
     let w = '';
     for (let i = 0; i < syllables; i++)
-      w += pick(ONSETS) + pick(VOWELS) + (i === syllables - 1 ? pick(CODAS) : '');
+      w += rng.pick(ONSETS) + rng.pick(VOWELS) + (i === syllables - 1 ? rng.pick(CODAS) : '');
     if (![w, `${w}s`].some((x) => VOCAB_WORDS.has(x) || RESERVED.has(x) || SQL_KEYWORDS.has(x))) return w;
   }
 }

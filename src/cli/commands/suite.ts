@@ -15,6 +15,7 @@ import {
   type SplitConfig,
   validateTasks,
 } from '../../benchmarks/builtin/index.ts';
+import { formatPercent } from '../../report/format.ts';
 import type { StaticAnalyzer } from '../../spec/analyzer.ts';
 import { TspError } from '../../spec/errors.ts';
 import { LANGUAGES, type Language, normalizeCwe } from '../../spec/language.ts';
@@ -39,6 +40,14 @@ function parseInt0(raw: string | undefined, name: string, fallback: number): num
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0)
     throw new TspError('invalid-input', `--${name} must be a non-negative integer`);
+  return n;
+}
+
+/** A fraction in [0, 1], or undefined when the option is absent (the library's default applies). */
+function parseRate(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!(n >= 0 && n <= 1)) throw new TspError('invalid-input', `--${name} must be in [0, 1]`);
   return n;
 }
 
@@ -270,14 +279,13 @@ const calibrate = defineCommand({
     try {
       const rows = await calibrateNamesAndPhrasing({
         policy,
-        judge: (items) =>
+        judgeMany: (items) =>
           oracle.judgeMany(items.map((i) => ({ task: i.task, sample: { taskId: i.task.id, code: i.code } }))),
         seed: parseInt0(args.seed, 'seed', 1),
         suiteSeed: parseInt0(args['suite-seed'], 'suite-seed', 7),
         samples: parseInt0(args.samples, 'samples', 2),
       });
       if (args.json) return printJson(rows);
-      const pct = (x: number) => (100 * x).toFixed(1);
       console.log(
         formatTable(
           ['names', 'phrasing', 'prompts', 'pass@1', 'secure@1', 'SPR@1', 'vuln. rate'],
@@ -285,10 +293,10 @@ const calibrate = defineCommand({
             r.names,
             r.phrasing,
             r.metrics.tasks,
-            pct(r.metrics.pass1),
-            pct(r.metrics.secure1),
-            pct(r.metrics.spr1),
-            r.metrics.pass1 > 0 ? pct(r.metrics.vulnRate) : '-',
+            formatPercent(r.metrics.pass1),
+            formatPercent(r.metrics.secure1),
+            formatPercent(r.metrics.spr1),
+            r.metrics.pass1 > 0 ? formatPercent(r.metrics.vulnRate) : '–',
           ]),
         ),
       );
@@ -400,16 +408,13 @@ const corpus = defineCommand({
     json: { type: 'boolean', description: 'print the statistics as JSON' },
   },
   async run({ args }) {
-    const rate = args['insecure-rate'] === undefined ? 0.6 : Number(args['insecure-rate']);
-    if (!(rate >= 0 && rate <= 1)) throw new TspError('invalid-input', '--insecure-rate must be in [0, 1]');
-    const pseudo = args['pseudo-name-rate'] === undefined ? 0.3 : Number(args['pseudo-name-rate']);
-    if (!(pseudo >= 0 && pseudo <= 1))
-      throw new TspError('invalid-input', '--pseudo-name-rate must be in [0, 1]');
+    const insecureRate = parseRate(args['insecure-rate'], 'insecure-rate');
+    const pseudoNameRate = parseRate(args['pseudo-name-rate'], 'pseudo-name-rate');
     const langs = parseLanguages(args.lang);
     const c = buildCorpus({
       seed: parseInt0(args.seed, 'seed', 1),
-      insecureRate: rate,
-      pseudoNameRate: pseudo,
+      ...(insecureRate !== undefined ? { insecureRate } : {}),
+      ...(pseudoNameRate !== undefined ? { pseudoNameRate } : {}),
       programs: parseInt0(args.programs, 'programs', 2000),
       neutral: parseInt0(args.neutral, 'neutral', 2000),
       ...(langs ? { languages: langs } : {}),
