@@ -46,6 +46,20 @@ const leaf = (id: string, program: string, verdict: VerdictSummary): Leaf => ({
   verdict,
 });
 
+/** Pairs at a node with the fixture's task, round 1, up to 4 pairs and a fixed rng. */
+const pairsAt = (nodePrefix: string, leaves: Leaf[], segment: 'statement' | 'to-end' = 'statement') =>
+  pairsAtNode({
+    taskId: 't',
+    round: 1,
+    prompt,
+    nodeId: 'n',
+    nodePrefix,
+    leaves,
+    maxPairs: 4,
+    segment,
+    rng: createRng(1),
+  });
+
 describe('assembleTree', () => {
   const leaves = [
     leaf('a', secure, ok),
@@ -148,17 +162,7 @@ describe('pairsAtNode', () => {
     leaf('d', secure, ok),
   ];
   it('pairs a verified secure branch with a verified insecure one, prefix up to the divergence', () => {
-    const pairs = pairsAtNode({
-      taskId: 't',
-      round: 1,
-      prompt,
-      nodeId: 'n',
-      nodePrefix: at,
-      leaves,
-      maxPairs: 4,
-      segment: 'statement',
-      rng: createRng(1),
-    });
+    const pairs = pairsAt(at, leaves);
     expect(pairs).toHaveLength(1); // the two secure leaves are duplicates
     const p = pairs[0];
     expect(p?.prefix).toBe(at);
@@ -171,19 +175,7 @@ describe('pairsAtNode', () => {
   });
   it('makes no pair without both a secure-pass and an insecure branch', () => {
     const onlyBad = [leaf('b', insecure, vuln), leaf('c', broken, nonfunc)];
-    expect(
-      pairsAtNode({
-        taskId: 't',
-        round: 1,
-        prompt,
-        nodeId: 'n',
-        nodePrefix: prompt,
-        leaves: onlyBad,
-        maxPairs: 4,
-        segment: 'to-end',
-        rng: createRng(1),
-      }),
-    ).toEqual([]);
+    expect(pairsAt(prompt, onlyBad, 'to-end')).toEqual([]);
   });
 });
 
@@ -191,17 +183,7 @@ describe('pairsAtNode with an empty side', () => {
   it('skips a rejected program that ends where the secure one goes on', () => {
     const at = `${prompt}    cur = db.cursor()\n`;
     const stops = leaf('s', at, vuln); // insecure by verdict, but nothing after the node
-    const pairs = pairsAtNode({
-      taskId: 't',
-      round: 1,
-      prompt,
-      nodeId: 'n',
-      nodePrefix: prompt,
-      leaves: [leaf('a', secure, ok), stops],
-      maxPairs: 4,
-      segment: 'statement',
-      rng: createRng(1),
-    });
+    const pairs = pairsAt(prompt, [leaf('a', secure, ok), stops]);
     expect(pairs).toEqual([]);
   });
 });
@@ -259,17 +241,7 @@ describe('isVerifiedInsecure', () => {
   it('pairs no secure branch with a branch that only fails to build', () => {
     const at = `${prompt}    cur = db.cursor()\n`;
     const brokenLeaf = leaf('b', `${at}    cur.execute(undefined_name)\n`, doesNotBuild);
-    const pairs = pairsAtNode({
-      taskId: 't',
-      round: 1,
-      prompt,
-      nodeId: 'n',
-      nodePrefix: at,
-      leaves: [leaf('a', secure, ok), brokenLeaf],
-      maxPairs: 4,
-      segment: 'statement',
-      rng: createRng(1),
-    });
+    const pairs = pairsAt(at, [leaf('a', secure, ok), brokenLeaf]);
     expect(pairs).toEqual([]);
   });
 });
