@@ -26,6 +26,11 @@ export class ExitCode extends Error {
  * TspError for user-facing problems and ExitCode to end with a status after printing.
  */
 export async function runCli(argv: string[]): Promise<void> {
+  // `tsp … | head`: the reader went away; stop quietly like any Unix filter.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
   const verbose = argv.includes('--verbose');
   const rawArgs = argv.filter((a) => a !== '--verbose');
   try {

@@ -1,0 +1,20 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const bin = new URL('../../bin/tsp.js', import.meta.url).pathname;
+
+describe('tsp as a pipeline stage', () => {
+  it('exits 0 without a stack trace when the reader closes the pipe early (`tsp … | head`)', async () => {
+    const child = spawn(process.execPath, [bin, 'suite', 'export'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    // read one chunk, then go away like `head -c`
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
+  }, 60_000);
+});
