@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, passAtK, stat } from './metrics.ts';
+import { computeMetrics, passAtK, stat, vulnStat } from './metrics.ts';
 
 /** Direct definition with binomial coefficients, for comparison. */
 function binom(n: number, k: number): number {
@@ -56,5 +56,15 @@ describe('stat', () => {
     expect(s.mean).toBe(2.5);
     expect(s.std).toBeCloseTo(Math.sqrt(5 / 3));
     expect(stat([7])).toEqual({ mean: 7, std: 0, n: 1 });
+  });
+});
+
+describe('vulnStat', () => {
+  it('averages the vulnerability rate over groups with a functional sample, null when there is none', () => {
+    const m = (pass1: number, vulnRate: number) => ({ pass1, vulnRate });
+    // the seed with no functional sample has vulnRate 0 by convention; it must not pull the mean down
+    expect(vulnStat([m(0.5, 0.8), m(0, 0), m(0.25, 0.4)])).toEqual(stat([0.8, 0.4]));
+    expect(vulnStat([m(0, 0), m(0, 0)])).toBeNull();
+    expect(vulnStat([])).toBeNull();
   });
 });

@@ -66,6 +66,16 @@ export function computeMetrics(outcomes: readonly Outcome[], k = 1): Metrics {
   };
 }
 
+/**
+ * The vulnerability rate over seeds (or any group of Metrics): the mean over those that had at
+ * least one functional sample, since a rate among no functional samples is undefined (its 0 is
+ * not "secure"); null when none had one.
+ */
+export function vulnStat(ms: readonly Pick<Metrics, 'pass1' | 'vulnRate'>[]): Stat | null {
+  const defined = ms.filter((m) => m.pass1 > 0);
+  return defined.length ? stat(defined.map((m) => m.vulnRate)) : null;
+}
+
 /** Mean and sample standard deviation (0 for a single value). */
 export function stat(values: readonly number[]): Stat {
   if (values.length === 0) throw new RangeError('stat of no values');

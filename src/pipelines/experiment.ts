@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { stat } from '../core/metrics.ts';
+import { stat, vulnStat } from '../core/metrics.ts';
 import { createRng, hashString } from '../core/rng.ts';
 import type { Language } from '../spec/language.ts';
 import type { Evaluation, MethodName, RunResults, SummaryRow, TreeStats } from '../spec/results.ts';
@@ -307,25 +307,25 @@ export function assembleResults(
         spr1: stat(es.map((e) => e.overall.spr1)),
         pass1: stat(es.map((e) => e.overall.pass1)),
         secure1: stat(es.map((e) => e.overall.secure1)),
-        vulnRate: stat(es.map((e) => e.overall.vulnRate)),
+        vulnRate: vulnStat(es.map((e) => e.overall)),
       });
     }
   }
   const unseen = finals.filter((e) => e.split === 'unseen-cwe');
   const sftBySeed = new Map(
-    unseen.filter((e) => e.method === 'sft').map((e) => [e.seed, e.overall.vulnRate]),
+    unseen.filter((e) => e.method === 'sft' && e.overall.pass1 > 0).map((e) => [e.seed, e.overall.vulnRate]),
   );
   const unseenCwe = config.methods.flatMap((method) => {
     const es = unseen.filter((e) => e.method === method);
     if (es.length === 0) return [];
     const reductions = es.flatMap((e) => {
       const sft = sftBySeed.get(e.seed);
-      return sft !== undefined && sft > 0 ? [(sft - e.overall.vulnRate) / sft] : [];
+      return sft !== undefined && sft > 0 && e.overall.pass1 > 0 ? [(sft - e.overall.vulnRate) / sft] : [];
     });
     return [
       {
         method,
-        vulnRate: stat(es.map((e) => e.overall.vulnRate)),
+        vulnRate: vulnStat(es.map((e) => e.overall)),
         reductionVsSft: reductions.length ? stat(reductions) : null,
       },
     ];
@@ -337,7 +337,7 @@ export function assembleResults(
     return langs.flatMap((language) => {
       const ms = es.flatMap((e) => (e.perLanguage[language] ? [e.perLanguage[language]] : []));
       return ms.length
-        ? [{ method, language, spr1: stat(ms.map((m) => m.spr1)), vulnRate: stat(ms.map((m) => m.vulnRate)) }]
+        ? [{ method, language, spr1: stat(ms.map((m) => m.spr1)), vulnRate: vulnStat(ms) }]
         : [];
     });
   });

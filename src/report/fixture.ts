@@ -10,7 +10,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stat } from '../core/metrics.ts';
+import { stat, vulnStat } from '../core/metrics.ts';
 import { createRng, type Rng } from '../core/rng.ts';
 import type { CweId, Language } from '../spec/language.ts';
 import type { Evaluation, MethodName, Metrics, RunResults, TreeStats } from '../spec/results.ts';
@@ -685,7 +685,7 @@ function buildResults(
         spr1: stat(evs.map((e) => e.overall.spr1)),
         pass1: stat(evs.map((e) => e.overall.pass1)),
         secure1: stat(evs.map((e) => e.overall.secure1)),
-        vulnRate: stat(evs.map((e) => e.overall.vulnRate)),
+        vulnRate: vulnStat(evs.map((e) => e.overall)),
       };
     }),
   );
@@ -698,7 +698,11 @@ function buildResults(
       const s = sft[i] ?? sft[0] ?? 0;
       return s > 0 ? (s - v) / s : 0;
     });
-    return { method, vulnRate: stat(vuln), reductionVsSft: sft.length ? stat(reductions) : null };
+    return {
+      method,
+      vulnRate: vulnStat(evs.map((e) => e.overall)),
+      reductionVsSft: sft.length ? stat(reductions) : null,
+    };
   });
   const crossLanguage = methods.flatMap((method) =>
     (['python', 'go', 'javascript'] as const).map((language, i) => {
@@ -709,7 +713,7 @@ function buildResults(
         method,
         language,
         spr1: stat(ms.map((m) => m.spr1)),
-        vulnRate: stat(ms.map((m) => m.vulnRate)),
+        vulnRate: vulnStat(ms),
       };
     }),
   );

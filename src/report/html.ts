@@ -217,19 +217,27 @@ ${rows}
 
 function renderUnseen(data: ReportData): string {
   if (!data.unseenCwe.length) return '<p class="empty">No unseen-CWE evaluation in this run.</p>';
-  const max = Math.max(0.01, ...data.unseenCwe.map((r) => r.vulnRate.mean + r.vulnRate.std));
+  const max = Math.max(
+    0.01,
+    ...data.unseenCwe.map((r) => (r.vulnRate ? r.vulnRate.mean + r.vulnRate.std : 0)),
+  );
   const rows = data.unseenCwe
     .map((r) => {
-      const w = (100 * r.vulnRate.mean) / max;
-      const lo = (100 * Math.max(0, r.vulnRate.mean - r.vulnRate.std)) / max;
-      const hi = (100 * (r.vulnRate.mean + r.vulnRate.std)) / max;
+      const label = `<span class="hbar-label"><span class="swatch" style="background:${METHOD_COLOR[r.method]}"></span>${escapeHtml(METHOD_LABEL[r.method])}</span>`;
+      const v = r.vulnRate;
+      if (!v)
+        return `<div class="hbar-row" data-method="${r.method}">${label}
+<span class="hbar-track"></span><span class="hbar-value na" title="no functional sample">–</span></div>`;
+      const w = (100 * v.mean) / max;
+      const lo = (100 * Math.max(0, v.mean - v.std)) / max;
+      const hi = (100 * (v.mean + v.std)) / max;
       const red =
         r.reductionVsSft && r.method !== 'sft'
           ? `<span class="delta ${r.reductionVsSft.mean >= 0 ? 'good' : 'bad'}">${r.reductionVsSft.mean >= 0 ? '−' : '+'}${formatPercent(Math.abs(r.reductionVsSft.mean))}% vs SFT</span>`
           : '';
-      return `<div class="hbar-row" data-method="${r.method}"><span class="hbar-label"><span class="swatch" style="background:${METHOD_COLOR[r.method]}"></span>${escapeHtml(METHOD_LABEL[r.method])}</span>
-<span class="hbar-track"><span class="hbar" style="width:${w.toFixed(1)}%;background:${METHOD_COLOR[r.method]}"></span>${r.vulnRate.n > 1 ? `<span class="whisker" style="left:${lo.toFixed(1)}%;width:${(hi - lo).toFixed(1)}%"></span>` : ''}</span>
-<span class="hbar-value">${escapeHtml(formatStat(r.vulnRate))}%</span>${red}</div>`;
+      return `<div class="hbar-row" data-method="${r.method}">${label}
+<span class="hbar-track"><span class="hbar" style="width:${w.toFixed(1)}%;background:${METHOD_COLOR[r.method]}"></span>${v.n > 1 ? `<span class="whisker" style="left:${lo.toFixed(1)}%;width:${(hi - lo).toFixed(1)}%"></span>` : ''}</span>
+<span class="hbar-value">${escapeHtml(formatStat(v))}%</span>${red}</div>`;
     })
     .join('\n');
   return `<div class="hbars" data-testid="unseen-cwe"><div class="panel-title">Vulnerability rate on unseen CWEs (lower is better; whisker: ± 1 std over seeds)</div>${rows}</div>`;
@@ -251,7 +259,7 @@ function renderCrossLanguage(data: ReportData): string {
         .map((l) => {
           const r = data.crossLanguage.find((x) => x.method === m && x.language === l);
           if (!r) return '<td class="num na">–</td><td class="num na">–</td>';
-          return `<td class="num" data-metric="spr1">${escapeHtml(formatStat(r.spr1))}</td>${heatCell(r.vulnRate.mean, `${formatStat(r.vulnRate)}% vulnerable`)}`;
+          return `<td class="num" data-metric="spr1">${escapeHtml(formatStat(r.spr1))}</td>${r.vulnRate ? heatCell(r.vulnRate.mean, `${formatStat(r.vulnRate)}% vulnerable`) : heatCell(null, 'no functional sample')}`;
         })
         .join('');
       return `<tr data-method="${m}">${methodCell(m)}${cells}</tr>`;

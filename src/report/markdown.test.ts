@@ -40,7 +40,7 @@ describe('renderMarkdownTable', () => {
       const summary = results.summary.filter((r) => r.split === split);
       expect(body).toHaveLength(summary.length);
       const bestSpr = Math.max(...summary.map((r) => r.spr1.mean));
-      const bestVuln = Math.min(...summary.map((r) => r.vulnRate.mean));
+      const bestVuln = Math.min(...summary.flatMap((r) => (r.vulnRate ? [r.vulnRate.mean] : [])));
       for (const r of summary) {
         const label = {
           base: 'Base',
@@ -55,9 +55,9 @@ describe('renderMarkdownTable', () => {
         expect(strip(row?.[1] ?? '')).toBe(formatStat(r.spr1));
         expect(strip(row?.[2] ?? '')).toBe(formatStat(r.pass1));
         expect(strip(row?.[3] ?? '')).toBe(formatStat(r.secure1));
-        expect(strip(row?.[4] ?? '')).toBe(formatStat(r.vulnRate));
+        expect(strip(row?.[4] ?? '')).toBe(r.vulnRate ? formatStat(r.vulnRate) : '–');
         expect(row?.[1]?.startsWith('**')).toBe(r.spr1.mean === bestSpr);
-        expect(row?.[4]?.startsWith('**')).toBe(r.vulnRate.mean === bestVuln);
+        expect(row?.[4]?.startsWith('**')).toBe(r.vulnRate?.mean === bestVuln);
       }
     }
   });
@@ -341,10 +341,10 @@ describe("renderMarkdownTable({ variant: 'calibration' })", () => {
 });
 
 describe('vulnerability rate without functional samples', () => {
-  it('is shown as – (undefined), not as 0', () => {
+  it('is shown as – (the summary has null: undefined, not 0)', () => {
     const zero = { mean: 0, std: 0, n: 2 };
     const summary = results.summary.map((r, i) =>
-      i === 0 ? { ...r, pass1: zero, spr1: zero, vulnRate: zero } : r,
+      i === 0 ? { ...r, pass1: zero, spr1: zero, vulnRate: null } : r,
     );
     const first = summary[0];
     const md = renderMarkdownTable(RunResults.parse({ ...results, summary }));

@@ -65,9 +65,9 @@ function splitTable(summary: readonly SummaryRow[]): string {
       rows.map((r) => r.secure1),
       'higher',
     ),
-    // undefined (not 0) where no seed produced a functional sample
+    // null (–, not 0) where no seed produced a functional sample
     statColumn(
-      rows.map((r) => (r.pass1.mean > 0 ? r.vulnRate : null)),
+      rows.map((r) => r.vulnRate),
       'lower',
     ),
   ];
@@ -82,7 +82,7 @@ function splitTable(summary: readonly SummaryRow[]): string {
 }
 
 const METRICS_NOTE =
-  "SPR@1: secure **and** functional (pass@1-type estimate); secure@1: no working exploit and no finding of the task's CWE; vuln. rate: insecure among functional samples (– when none is functional). ↑ higher is better, ↓ lower is better; **bold**: best in the column.";
+  "SPR@1: secure **and** functional (pass@1-type estimate); secure@1: no working exploit and no finding of the task's CWE; vuln. rate: insecure among functional samples, averaged over the seeds that had one (– when none had). ↑ higher is better, ↓ lower is better; **bold**: best in the column.";
 
 export interface MarkdownOptions {
   /**

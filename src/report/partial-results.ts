@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { stat } from '../core/metrics.ts';
+import { stat, vulnStat } from '../core/metrics.ts';
 import { Evaluation, type MethodName, type RunResults, type SummaryRow, TreeStats } from '../spec/results.ts';
 import { groupBy } from './aggregate.ts';
 import { METHOD_ORDER } from './format.ts';
@@ -27,7 +27,7 @@ export function summarizeEvaluations(evaluations: readonly Evaluation[]): Summar
       spr1: stat(final.map((e) => e.overall.spr1)),
       pass1: stat(final.map((e) => e.overall.pass1)),
       secure1: stat(final.map((e) => e.overall.secure1)),
-      vulnRate: stat(final.map((e) => e.overall.vulnRate)),
+      vulnRate: vulnStat(final.map((e) => e.overall)),
     });
   }
   return rows.sort((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));

@@ -61,7 +61,8 @@ export const SummaryRow = z.object({
   spr1: Stat,
   pass1: Stat,
   secure1: Stat,
-  vulnRate: Stat,
+  /** Over the seeds with at least one functional sample; null when none had one. */
+  vulnRate: Stat.nullable(),
 });
 export type SummaryRow = z.infer<typeof SummaryRow>;
 
@@ -75,13 +76,16 @@ export const RunResults = z.object({
   methods: z.array(MethodName),
   evaluations: z.array(Evaluation),
   summary: z.array(SummaryRow),
-  /** Vulnerability rate on the unseen-CWE split, and its relative reduction vs SFT ((sft - m) / sft). */
+  /**
+   * Vulnerability rate on the unseen-CWE split (over seeds with a functional sample; null when
+   * none), and its relative reduction vs SFT ((sft - m) / sft, over seeds where both are defined).
+   */
   unseenCwe: z
-    .array(z.object({ method: MethodName, vulnRate: Stat, reductionVsSft: Stat.nullable() }))
+    .array(z.object({ method: MethodName, vulnRate: Stat.nullable(), reductionVsSft: Stat.nullable() }))
     .default([]),
   /** C/C++-only training evaluated on Python/Go/JavaScript families of the same CWEs. */
   crossLanguage: z
-    .array(z.object({ method: MethodName, language: Language, spr1: Stat, vulnRate: Stat }))
+    .array(z.object({ method: MethodName, language: Language, spr1: Stat, vulnRate: Stat.nullable() }))
     .default([]),
   treeStats: z.array(TreeStats).default([]),
   notes: z.array(z.string()).default([]),
