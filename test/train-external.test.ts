@@ -169,8 +169,8 @@ function readJsonl<T>(file: string): T[] {
 describe('tsp train --external against a spawned tsp serve', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'tsp-train-external-'));
-    // The test needs verified pairs in round 2 too, which depends on what the tiny model learned from
-    // these tasks: with the suite's slot vocabulary of 2026-11-21, seed 1 gives them (seed 7 does not).
+    // The test needs verified pairs in both rounds: the tiny model below samples secure and insecure
+    // bodies about equally often (suite seeds 1, 2, 3 and 7 all pass, measured 2026-11-21).
     const suite = buildSuite({ seed: 1, variantsPerFamily: { train: 1, eval: 1 } });
     tasks = getSplits(suite, 'standard').train.filter((t) => FAMILIES.includes(t.family ?? ''));
     expect(tasks.map((t) => t.family).sort()).toEqual([...FAMILIES].sort());
@@ -186,8 +186,9 @@ describe('tsp train --external against a spawned tsp serve', () => {
       { vocabSize: tokenizer.vocabSize, contextLength: 256, dModel: 48, nLayers: 2, nHeads: 2 },
       3,
     );
+    // As many secure as insecure examples per task, so that it samples both about equally often.
     const examples = tasks.flatMap((t) =>
-      [t.secureReference as string, ...t.insecureVariants].map((c) => ({
+      [...t.insecureVariants.map(() => t.secureReference as string), ...t.insecureVariants].map((c) => ({
         prompt: t.prompt,
         target: c.slice(t.prompt.length),
       })),
@@ -252,8 +253,18 @@ describe('tsp train --external against a spawned tsp serve', () => {
     const served = (await (await fetch(`${baseUrl}/models`)).json()) as { data: { id: string }[] };
     expect(served.data.map((m) => m.id)).toEqual(['tiny', 'loop-round-1', 'loop-round-2']);
     // The samples in round 2's trees are what the round-1 adapter answers to the same seeded
-    // request, and not what the base model answers (sampling over HTTP is deterministic by seed).
+    // request (sampling over HTTP is deterministic by seed), and the adapter is not the base model:
+    // it scores the same text differently (two DPO steps need not change a seeded sample).
     const tree2 = readJsonl<TreeNode>(join(loop, 'trees', 'round-2.jsonl'));
+    const score = async (model: string, text: string) => {
+      const res = await fetch(`${baseUrl}/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model, prompt: text, max_tokens: 0, echo: true, logprobs: 0 }),
+      });
+      const body = (await res.json()) as { choices: { logprobs: { token_logprobs: (number | null)[] } }[] };
+      return body.choices[0]?.logprobs.token_logprobs ?? [];
+    };
     let differsFromBase = 0;
     for (const task of tasks) {
       const seed = requestSeed(createRoundRng(1, 2), task.id, task.prompt, 'root');
@@ -280,7 +291,10 @@ describe('tsp train --external against a spawned tsp serve', () => {
       };
       expect(sampled).toHaveLength(4);
       expect(await ask('loop-round-1')).toEqual(sampled);
-      if (JSON.stringify(await ask('tiny')) !== JSON.stringify(sampled)) differsFromBase++;
+      const text = task.prompt + (sampled[0] ?? '');
+      const [base, adapted] = [await score('tiny', text), await score('loop-round-1', text)];
+      expect(adapted).toHaveLength(base.length);
+      if (base.some((lp, i) => lp !== null && Math.abs(lp - (adapted[i] ?? lp)) > 1e-6)) differsFromBase++;
     }
     expect(differsFromBase).toBeGreaterThan(0);
 
