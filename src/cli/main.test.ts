@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const bin = new URL('../../bin/tsp.js', import.meta.url).pathname;
@@ -16,5 +17,14 @@ describe('tsp as a pipeline stage', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect(stderr).not.toMatch(/EPIPE|Error/);
     expect(code).toBe(0);
+  }, 60_000);
+});
+
+describe('tsp <command> <subcommand> --help', () => {
+  it("shows the subcommand's own options, not its parent's list", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'suite', 'calibrate', '--help']);
+    expect(stdout).toContain('tsp suite calibrate [OPTIONS] --model=<model>');
+    expect(stdout).toContain('--suite-seed');
+    expect(stdout).not.toContain('list|show|export');
   }, 60_000);
 });

@@ -50,7 +50,18 @@ export async function runCli(argv: string[]): Promise<void> {
     }
     const sub = await resolveCommand(name);
     if (rawArgs.includes('--help') || rawArgs.includes('-h')) {
-      await showUsage(sub, rootCommand as CommandDef);
+      // `tsp suite calibrate --help`: the usage of the innermost named subcommand
+      let cmd = sub;
+      const names = ['tsp', name];
+      for (const word of rawArgs.slice(1)) {
+        const subs = typeof cmd.subCommands === 'function' ? await cmd.subCommands() : await cmd.subCommands;
+        const next = subs?.[word];
+        if (!next) break;
+        names.push(word);
+        cmd = (typeof next === 'function' ? await next() : await next) as CommandDef;
+      }
+      // the parent is named by every word but the last: "tsp suite" for `tsp suite calibrate`
+      await showUsage(cmd, { meta: { name: names.slice(0, -1).join(' '), version: VERSION } } as CommandDef);
       return;
     }
     await runCommand(sub, { rawArgs: rawArgs.slice(1) });
