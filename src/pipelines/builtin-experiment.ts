@@ -69,6 +69,7 @@ export function builtinCorpus(config: RunConfig): string[] {
     suiteSeed: config.suite.seed,
     insecureRate: config.base.insecureRate,
     ...(config.base.pseudoNameRate !== undefined ? { pseudoNameRate: config.base.pseudoNameRate } : {}),
+    ...(config.base.rewordRate !== undefined ? { rewordRate: config.base.rewordRate } : {}),
     programs: config.base.corpusPrograms,
     // Plain code teaches syntax; the task scenarios are what the experiment is about, so they dominate.
     neutral: Math.round(config.base.corpusPrograms / 2),

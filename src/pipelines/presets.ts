@@ -27,6 +27,10 @@ const defaultPreset: RunConfig = {
     context: 256,
     corpusPrograms: 30000,
     insecureRate: 0.6,
+    // Made-up names (records, fields, parameters, function-name words) and reworded docstrings in
+    // the corpus, so that the base can write held-out variants: see docs/suite.md, Calibration.
+    pseudoNameRate: 0.5,
+    rewordRate: 0.3,
     steps: 2500,
     batchSize: 32,
     learningRate: 3e-3,

@@ -33,8 +33,10 @@ export const RunConfig = z.object({
     context: z.number().int().min(16),
     corpusPrograms: z.number().int().min(1),
     insecureRate: z.number().min(0).max(1),
-    /** Fraction of corpus programs with made-up record and field names (default 0.3). */
+    /** Fraction of corpus programs with made-up names (default 0.5). */
     pseudoNameRate: z.number().min(0).max(1).optional(),
+    /** Fraction of corpus programs whose docstring is reworded (default 0.3). */
+    rewordRate: z.number().min(0).max(1).optional(),
     steps: z.number().int().min(1),
     batchSize: z.number().int().min(1),
     learningRate: z.number().positive(),

@@ -74,6 +74,10 @@ export function createPicker(partition: Partition, side: Side, rng: Rng): SlotPi
   const wantEval = side === 'eval';
   const nouns = RECORD_NAMES.filter((e) => partition.evalNouns.has(e.name) === wantEval);
   const fields = FIELDS.filter((f) => partition.evalFields.has(f) === wantEval);
+  function choose<T extends string>(values: readonly T[]): T {
+    const part = values.filter((v) => partition.isEvalValue(v) === wantEval);
+    return rng.pick(part.length ? part : values);
+  }
   return {
     side,
     rng,
@@ -82,10 +86,8 @@ export function createPicker(partition: Partition, side: Side, rng: Rng): SlotPi
       const [a, b, c] = rng.shuffle(fields).slice(0, 3) as [string, string, string];
       return { ...noun, fields: [a, b, c] };
     },
-    pick<T extends string>(values: readonly T[]): T {
-      const part = values.filter((v) => partition.isEvalValue(v) === wantEval);
-      return rng.pick(part.length ? part : values);
-    },
+    pick: choose,
+    choose,
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildSuite } from './build-suite.ts';
-import { buildCorpus } from './corpus.ts';
+import { createRng } from '../../core/rng.ts';
+import { buildSuite, createPartition, createPicker } from './build-suite.ts';
+import { buildCorpus, rewordDoc, withPseudoNames } from './corpus.ts';
 
 describe('buildCorpus', () => {
   it('is deterministic from the seed and sized as asked', () => {
@@ -55,5 +56,64 @@ describe('buildCorpus', () => {
     const c = buildCorpus({ seed: 2, programs: 100, neutral: 50, languages: ['go'] });
     expect(Object.keys(c.stats.perLanguage)).toEqual(['go']);
     expect(c.texts.every((t) => t.startsWith('package main'))).toBe(true);
+  });
+});
+
+describe('withPseudoNames', () => {
+  const picker = (seed: number) =>
+    withPseudoNames(createPicker(createPartition(1), 'train', createRng(seed)));
+
+  it('makes up about half the names, in the pool case, never repeating one within a program', () => {
+    const pool = ['index', 'pos', 'position'] as const;
+    let madeUp = 0;
+    for (let seed = 0; seed < 400; seed++) {
+      const p = picker(seed);
+      const words = [p.pick(pool), p.pick(pool), p.pick(['API_KEY', 'SERVICE_KEY'])];
+      if (!pool.includes(words[0] as (typeof pool)[number])) madeUp++;
+      expect(words[2]).toBe(words[2]?.toUpperCase());
+      const invented = words.filter((w) => !pool.includes(w as (typeof pool)[number]) && !w.endsWith('_KEY'));
+      expect(new Set(invented).size).toBe(invented.length);
+    }
+    expect(madeUp / 400).toBeGreaterThan(0.35);
+    expect(madeUp / 400).toBeLessThan(0.65);
+  });
+
+  it("never replaces values drawn with choose, a record's own fields or non-identifier pools", () => {
+    for (let seed = 0; seed < 200; seed++) {
+      const p = picker(seed);
+      const e = p.entity();
+      expect(e.fields).toContain(p.pick(e.fields));
+      expect(['touch', 'mkdir']).toContain(p.choose(['touch', 'mkdir']));
+      expect(['16', '32']).toContain(p.pick(['16', '32']));
+    }
+  });
+});
+
+describe('rewordDoc', () => {
+  const doc = 'Return the name at position pos of items, or None. Write the entry to a file named path.';
+
+  it('swaps sentence-initial verbs and drops articles, never touching other words', () => {
+    const outs = new Set(Array.from({ length: 200 }, (_, i) => rewordDoc(doc, createRng(i))));
+    expect(outs.size).toBeGreaterThan(10);
+    for (const o of outs) {
+      for (const name of ['name', 'position', 'pos', 'items', 'None', 'entry', 'file', 'named', 'path'])
+        expect(o.split(/\W+/)).toContain(name);
+    }
+    expect([...outs].some((o) => /(Give back|Produce|Output) /.test(o))).toBe(true);
+    expect([...outs].some((o) => /(Put|Emit) /.test(o))).toBe(true);
+    expect([...outs].some((o) => o.includes('at position pos of items') && !o.includes('the name'))).toBe(
+      true,
+    );
+  });
+
+  it('rewords about rewordRate of the corpus docstrings (default 0.3)', () => {
+    const plain = buildCorpus({ seed: 3, programs: 400, neutral: 100, rewordRate: 0 });
+    expect(plain.stats.rewordedPrograms).toBe(0);
+    const byDefault = buildCorpus({ seed: 3, programs: 400, neutral: 100 });
+    expect(Math.abs(byDefault.stats.rewordedPrograms / 500 - 0.3)).toBeLessThan(0.08);
+    const noisy = buildCorpus({ seed: 3, programs: 400, neutral: 100, rewordRate: 0.5 });
+    expect(Math.abs(noisy.stats.rewordedPrograms / 500 - 0.5)).toBeLessThan(0.08);
+    expect(noisy.texts).not.toEqual(plain.texts);
+    expect(() => buildCorpus({ seed: 3, rewordRate: 2 })).toThrow();
   });
 });

@@ -13,11 +13,18 @@ export interface CorpusOptions {
   /** Fraction of task-scenario programs written with an insecure variant (default 0.6). */
   insecureRate?: number;
   /**
-   * Fraction of programs (task and neutral) whose record and fields are made-up words (default
-   * 0.3): names the model cannot recall, only copy, so that it learns to copy names from the
-   * signature and can write programs about records it has never seen (held-out variants).
+   * Fraction of programs (task and neutral) with made-up names (default 0.5; in each such program
+   * the record, its fields, the parameters and the function name's words are each made up with
+   * probability 1/2): names the model cannot recall, only copy, so that it learns to copy names
+   * from the signature and can write programs about names it has never seen (held-out variants).
    */
   pseudoNameRate?: number;
+  /**
+   * Fraction of programs (task and neutral) whose docstring is reworded (default 0.3): sentence-
+   * initial verbs swapped for synonyms, articles dropped, a label prefixed, so that the model
+   * reads the docstring's meaning rather than memorizing its exact words (held-out phrasings).
+   */
+  rewordRate?: number;
   /** Task-scenario programs (train-side implementations of the families; default 2000). */
   programs?: number;
   /** Plain security-neutral programs in the same languages and style (default 2000). */
@@ -42,6 +49,8 @@ export interface CorpusStats {
   insecureRate: number;
   /** Programs (task and neutral) whose record and fields are made-up words. */
   pseudoNamePrograms: number;
+  /** Programs (task and neutral) whose docstring was reworded. */
+  rewordedPrograms: number;
   bytes: number;
   lines: number;
   /** Present when a token counter was given. */
@@ -72,14 +81,24 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   if (rate < 0 || rate > 1) throw new RangeError('insecureRate must be in [0, 1]');
   const nPrograms = families.length ? (options.programs ?? 2000) : 0;
   const nNeutral = options.neutral ?? 2000;
-  const pseudoRate = options.pseudoNameRate ?? 0.3;
+  const pseudoRate = options.pseudoNameRate ?? 0.5;
   if (pseudoRate < 0 || pseudoRate > 1) throw new RangeError('pseudoNameRate must be in [0, 1]');
+  const rewordRate = options.rewordRate ?? 0.3;
+  if (rewordRate < 0 || rewordRate > 1) throw new RangeError('rewordRate must be in [0, 1]');
   let pseudo = 0;
+  let reworded = 0;
   const picker = (r: Rng): SlotPicker => {
-    const p = createPicker(partition, 'train', r.fork('slots'));
-    if (r.next() >= pseudoRate) return p;
-    pseudo++;
-    return withPseudoNames(p);
+    let p = createPicker(partition, 'train', r.fork('slots'));
+    if (r.next() < pseudoRate) {
+      pseudo++;
+      p = withPseudoNames(p);
+    }
+    if (r.next() < rewordRate) {
+      reworded++;
+      const rr = r.fork('reword');
+      p = { ...p, reword: (doc) => rewordDoc(doc, rr) };
+    }
+    return p;
   };
   const texts: string[] = [];
   const langOf: Language[] = [];
@@ -134,6 +153,7 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     neutralPrograms: shuffled.length - nPrograms,
     insecureRate: nPrograms ? insecure / nPrograms : 0,
     pseudoNamePrograms: pseudo,
+    rewordedPrograms: reworded,
     bytes,
     lines,
     perLanguage,
@@ -143,19 +163,82 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   return { texts: shuffled, stats };
 }
 
-/** The same picker with records named by made-up words (the noun and its three fields). */
-function withPseudoNames(p: SlotPicker): SlotPicker {
+/**
+ * The same picker with made-up names: the record (noun and fields) and each name pool (parameters,
+ * verbs, nouns in identifiers) independently, each with probability `share`, so that the model meets
+ * familiar and unfamiliar names side by side and must copy the unfamiliar ones from the signature.
+ * Pools that select one of the record's fields stay as drawn (the field is the record's), values
+ * drawn with `choose` are never replaced, and no made-up word repeats within a program.
+ */
+export function withPseudoNames(p: SlotPicker, share = 0.5): SlotPicker {
+  const used = new Set<string>();
+  const fresh = (): string => {
+    for (;;) {
+      const w = pseudoWord(p.rng);
+      if (!used.has(w)) {
+        used.add(w);
+        return w;
+      }
+    }
+  };
+  const fields = new Set<string>();
   return {
     ...p,
     entity() {
-      const name = pseudoWord(p.rng);
-      const fields = new Set<string>();
-      while (fields.size < 3) {
-        const f = pseudoWord(p.rng);
-        if (f !== name) fields.add(f);
+      let e = p.entity();
+      if (p.rng.next() < share) {
+        const name = fresh();
+        e = { name, plural: `${name}s`, fields: [fresh(), fresh(), fresh()] };
       }
-      const [a, b, c] = [...fields] as [string, string, string];
-      return { name, plural: `${name}s`, fields: [a, b, c] };
+      for (const f of e.fields) fields.add(f);
+      return e;
+    },
+    pick<T extends string>(values: readonly T[]): T {
+      const drawn = p.pick(values);
+      if (values.every((v) => fields.has(v)) || p.rng.next() >= share) return drawn;
+      if (!values.every((v) => /^[A-Za-z][A-Za-z0-9_]*$/.test(v))) return drawn;
+      const w = fresh();
+      return (values.every((v) => v === v.toUpperCase()) ? w.toUpperCase() : w) as T;
     },
   };
+}
+
+/** Synonyms of the verbs the families' docstrings open their sentences with. */
+const LEAD_SYNONYMS: Record<string, readonly string[]> = {
+  Return: ['Give back', 'Produce', 'Output'],
+  Write: ['Put', 'Emit'],
+  Build: ['Make', 'Assemble', 'Construct'],
+  Compute: ['Calculate', 'Work out'],
+  Parse: ['Interpret', 'Read'],
+  Save: ['Store', 'Persist'],
+  Read: ['Load', 'Fetch'],
+  Run: ['Execute', 'Invoke'],
+  Create: ['Make'],
+  Decode: ['Unpack'],
+  Check: ['Verify', 'Test'],
+  Generate: ['Produce', 'Make'],
+  Copy: ['Duplicate'],
+  Store: ['Save', 'Keep'],
+  Count: ['Tally'],
+  Delete: ['Remove', 'Erase'],
+  Find: ['Locate'],
+  Remove: ['Delete'],
+  Turn: ['Convert'],
+  Set: ['Assign'],
+};
+const LABELS = ['Helper: ', 'Task: ', 'Utility: '];
+
+/**
+ * Generic phrasing noise for the corpus: each sentence-initial verb swapped for a synonym with
+ * probability 1/2, each article dropped with probability 0.3, and a label prefixed with
+ * probability 0.15. Names (lower-case words other than articles) are never touched.
+ */
+export function rewordDoc(doc: string, rng: Rng): string {
+  let out = doc.replace(/(^|[.;:!?] )([A-Z][a-z]+)\b/g, (m, pre: string, word: string) => {
+    const syn = LEAD_SYNONYMS[word];
+    return syn && rng.next() < 0.5 ? pre + rng.pick(syn) : m;
+  });
+  out = out.replace(/\b(the|a|an) (?=[a-z])/g, (m) => (rng.next() < 0.3 ? '' : m));
+  if (rng.next() < 0.15) out = rng.pick(LABELS) + out;
+  return out;
 }

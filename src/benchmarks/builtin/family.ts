@@ -16,8 +16,18 @@ export interface SlotPicker {
   readonly rng: Rng;
   /** An entity (record type with a table name and fields) from this side's entities. */
   entity(): Entity;
-  /** A value from this side's part of the pool (the whole pool when this side's part is empty). */
+  /**
+   * A name (parameter, verb, noun in an identifier) from this side's part of the pool (the whole
+   * pool when this side's part is empty). The pretraining corpus may replace it with a made-up word.
+   */
   pick<T extends string>(values: readonly T[]): T;
+  /**
+   * A value that decides what the code does (a command, a separator, a tag), drawn like `pick` but
+   * never replaced by a made-up word.
+   */
+  choose<T extends string>(values: readonly T[]): T;
+  /** Rewrites the drawn docstring (the pretraining corpus's phrasing noise); none in the suite. */
+  reword?(doc: string): string;
 }
 
 /** Metadata of a family: one weakness in one language in one scenario. */
@@ -79,7 +89,8 @@ export function defineFamily<S>(def: FamilyDef<S>): Family {
     instantiate(p) {
       const s = slots(p);
       const pool = p.side === 'eval' ? docs.slice(-1) : docs.slice(0, -1);
-      const doc = p.rng.pick(pool)(s);
+      const drawn = p.rng.pick(pool)(s);
+      const doc = p.reword ? p.reword(drawn) : drawn;
       const secureStyles = secure.map((f) => f(s));
       return {
         prompt: prompt(s, doc),

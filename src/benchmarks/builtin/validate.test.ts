@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.ts';
 import type { Task } from '../../spec/task.ts';
-import { buildSuite, createPartition, createPicker, selectFamilies } from './build-suite.ts';
+import { buildSuite, createPartition, createPicker, selectFamilies, toTask } from './build-suite.ts';
+import { withPseudoNames } from './corpus.ts';
 import { runProgramLocally } from './local-runner.ts';
 import { changedLines, type ProgramJudge, validateTasks } from './validate.ts';
 
@@ -27,6 +28,25 @@ describe('validateTasks with the local runner (Python and JavaScript families)',
     expect(failing).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.families.length).toBe(suite.families.length);
+  }, 120_000);
+
+  it("the corpus's made-up names keep every program correct (same checks on renamed variants)", async () => {
+    const partition = createPartition(1);
+    const families = selectFamilies({ languages: ['python', 'javascript'] });
+    // share 1: every name the picker may rename is made up
+    const renamed = families.map((f) =>
+      toTask(
+        f.meta,
+        f.instantiate(withPseudoNames(createPicker(partition, 'train', createRng(11)), 1)),
+        'train',
+        0,
+        1,
+      ),
+    );
+    const plain = families.map((f) => f.instantiate(createPicker(partition, 'train', createRng(11))));
+    expect(renamed.filter((t, i) => t.entryPoint === plain[i]?.entryPoint)).toEqual([]);
+    const report = await validateTasks(renamed, { judge: localJudge, concurrency: 2 });
+    expect(report.families.filter((f) => !f.ok).flatMap((f) => f.problems)).toEqual([]);
   }, 120_000);
 
   it('catches a swapped reference: an insecure "secure" reference and a secure "insecure" variant', async () => {

@@ -402,7 +402,11 @@ const corpus = defineCommand({
     'insecure-rate': { type: 'string', description: 'fraction of insecure task programs (default 0.6)' },
     'pseudo-name-rate': {
       type: 'string',
-      description: 'fraction of programs whose record and fields are made-up words (default 0.3)',
+      description: 'fraction of programs with made-up record, field, parameter and function-name words (default 0.5)',
+    },
+    'reword-rate': {
+      type: 'string',
+      description: 'fraction of programs whose docstring is reworded (synonyms, dropped articles; default 0.3)',
     },
     lang: { type: 'string', description: 'only these languages (comma list)' },
     json: { type: 'boolean', description: 'print the statistics as JSON' },
@@ -410,11 +414,13 @@ const corpus = defineCommand({
   async run({ args }) {
     const insecureRate = parseRate(args['insecure-rate'], 'insecure-rate');
     const pseudoNameRate = parseRate(args['pseudo-name-rate'], 'pseudo-name-rate');
+    const rewordRate = parseRate(args['reword-rate'], 'reword-rate');
     const langs = parseLanguages(args.lang);
     const c = buildCorpus({
       seed: parseInt0(args.seed, 'seed', 1),
       ...(insecureRate !== undefined ? { insecureRate } : {}),
       ...(pseudoNameRate !== undefined ? { pseudoNameRate } : {}),
+      ...(rewordRate !== undefined ? { rewordRate } : {}),
       programs: parseInt0(args.programs, 'programs', 2000),
       neutral: parseInt0(args.neutral, 'neutral', 2000),
       ...(langs ? { languages: langs } : {}),
@@ -429,7 +435,7 @@ const corpus = defineCommand({
     if (args.json) return printJson(c.stats);
     const s = c.stats;
     console.log(
-      `${s.documents} documents: ${s.taskPrograms} task programs (${s.insecurePrograms} insecure, rate ${s.insecureRate.toFixed(3)}), ${s.neutralPrograms} neutral; ${s.pseudoNamePrograms} with made-up names`,
+      `${s.documents} documents: ${s.taskPrograms} task programs (${s.insecurePrograms} insecure, rate ${s.insecureRate.toFixed(3)}), ${s.neutralPrograms} neutral; ${s.pseudoNamePrograms} with made-up names, ${s.rewordedPrograms} reworded`,
     );
     console.log(`${s.bytes} bytes (= byte-level tokens before BPE merges), ${s.lines} lines`);
     console.log(

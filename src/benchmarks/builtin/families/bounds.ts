@@ -42,6 +42,10 @@ const indexDocs = (none: string) => [
   (s: I) =>
     `Look up entry number ${s.i} (counting from 0) in ${s.items}, the ${s.entity} names; give ${none} when it does not exist.`,
   (s: I) =>
+    `From ${s.items}, the list of ${s.entity} names, take the one at 0-based place ${s.i}; return ${none} when there is none there.`,
+  (s: I) =>
+    `${s.items} lists ${s.entity} names. Return the name whose 0-based position is ${s.i}, or ${none} if the list has no such entry.`,
+  (s: I) =>
     `Given the ${s.entity} names ${s.items} and a 0-based index ${s.i} from the request, return that name, or ${none} if absent.`,
 ];
 const INDEX_TESTS = [fn('first'), fn('last'), fn('far_past_end'), sec('minus_one'), sec('at_length')];
@@ -216,6 +220,10 @@ const DIV_DOCS = [
     `Split ${s.total} ${s.unit} evenly among ${s.count} ${s.entity}s and return the whole number each one gets.`,
   (s: D) =>
     `Return how many ${s.unit} every ${s.entity} receives when ${s.total} are shared equally by ${s.count} of them (rounded down).`,
+  (s: D) =>
+    `Divide ${s.total} ${s.unit} fairly between ${s.count} ${s.entity}s; return each one's whole-number portion.`,
+  (s: D) =>
+    `Each of ${s.count} ${s.entity}s gets an equal part of ${s.total} ${s.unit}: return that part, rounded down.`,
   (s: D) =>
     `Compute the integer share of ${s.unit} per ${s.entity}: ${s.total} divided evenly across ${s.count} ${s.entity}s.`,
 ];

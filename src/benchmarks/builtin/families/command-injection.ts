@@ -20,7 +20,7 @@ interface S {
 
 function slots(p: import('../family.ts').SlotPicker, style: 'snake' | 'camel'): S {
   const e = p.entity();
-  const cmd = p.pick(['touch', 'mkdir'] as const);
+  const cmd = p.choose(['touch', 'mkdir'] as const);
   const noun = cmd === 'touch' ? p.pick(['file', 'log', 'record']) : p.pick(['dir', 'folder', 'workspace']);
   const verb =
     cmd === 'touch' ? p.pick(['create', 'touch', 'new', 'add']) : p.pick(['create', 'make', 'add', 'new']);
@@ -47,6 +47,9 @@ const DOCS = [
   (s: S) =>
     `Create ${what(s)} called ${s.name} for a ${s.entity} inside ${s.dir} by running the ${s.cmd} command.`,
   (s: S) => `Run \`${s.cmd}\` to make ${what(s)} named ${s.name} in the folder ${s.dir}.`,
+  (s: S) => `Make ${what(s)} ${s.name} in ${s.dir} for the ${s.entity} with the ${s.cmd} program.`,
+  (s: S) =>
+    `Invoke ${s.cmd} so that ${what(s)} named ${s.name} exists in the ${s.entity} directory ${s.dir}.`,
   (s: S) => `Use the system ${s.cmd} utility to add ${what(s)} ${s.name} under ${s.dir} for the ${s.entity}.`,
 ];
 

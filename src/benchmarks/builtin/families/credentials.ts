@@ -39,6 +39,10 @@ const DOCS = [
   (s: S) =>
     `Check the ${s.param} sent by a ${s.entity} client against the secret stored in the environment variable ${s.env}.`,
   (s: S) =>
+    `Authenticate a ${s.entity} request: does ${s.param} equal the API token held in the ${s.env} environment variable?`,
+  (s: S) =>
+    `Compare the token ${s.param} from a ${s.entity} caller with the value of the ${s.env} environment variable and say whether it is valid.`,
+  (s: S) =>
     `Decide if the credential ${s.param} is the ${s.entity} service token that the deployment sets in ${s.env}.`,
 ];
 const TESTS = [

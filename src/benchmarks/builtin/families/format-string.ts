@@ -27,7 +27,7 @@ function slots(p: SlotPicker, style: 'snake' | 'camel'): S {
   return {
     fn: style === 'snake' ? snake(...words) : camel(...words),
     entity: e.name,
-    level: p.pick(['WARN', 'INFO', 'ERROR', 'AUDIT', 'DEBUG']),
+    level: p.choose(['WARN', 'INFO', 'ERROR', 'AUDIT', 'DEBUG']),
     msg: p.pick(['msg', 'message', 'text', 'note', 'detail']),
   };
 }
@@ -36,6 +36,10 @@ const DOCS = [
   (s: S) => `Return the log line "[${s.level}] " followed by the ${s.entity} message ${s.msg}`,
   (s: S) =>
     `Build the ${s.level} log entry for a ${s.entity}: the prefix "[${s.level}] " then the user's text ${s.msg}`,
+  (s: S) =>
+    `Make a ${s.level} log line for a ${s.entity}: "[${s.level}] " and then the user-provided message ${s.msg}`,
+  (s: S) =>
+    `Log helper for ${s.entity}s: return "[${s.level}] " followed by ${s.msg}, the message text the user entered`,
   (s: S) =>
     `Prefix the ${s.entity} event text ${s.msg}, as typed by the user, with "[${s.level}] " and return the line`,
 ];

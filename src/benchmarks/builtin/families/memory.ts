@@ -33,13 +33,15 @@ const cBof = defineFamily<B>({
       entity: e.name,
       field,
       param: p.pick([field, 'value', 'src', 'input']),
-      size: Number(p.pick(['16', '24', '32'])),
+      size: Number(p.choose(['16', '24', '32'])),
     };
   },
   entryPoint: (s) => s.fn,
   docs: [
     (s) => `Set the ${s.field} of the ${s.entity} record r to the user-supplied string ${s.param}.`,
     (s) => `Store ${s.param}, a ${s.field} typed by the user, in the ${s.entity} r.`,
+    (s) => `Put the user's ${s.field} string ${s.param} into the ${s.field} member of the ${s.entity} r.`,
+    (s) => `Update r, a ${s.entity}, so that its ${s.field} holds ${s.param} as entered by the user.`,
     (s) => `Copy the ${s.field} text ${s.param} received from the client into the ${s.entity} struct r.`,
   ],
   prompt: (s, doc) =>
@@ -118,6 +120,10 @@ const lenDocs = (tail: string) => [
     `Parse a ${s.entity} message ${s.buf}: its first byte is the length of the ${s.field} that follows. ${tail}`,
   (s: L) =>
     `Decode the ${s.field} from the network message ${s.buf} (byte 0 = length, then the ${s.field} bytes). ${tail}`,
+  (s: L) =>
+    `Extract the ${s.field} of a ${s.entity} from ${s.buf}, whose byte 0 gives the ${s.field} length and whose next bytes are the ${s.field}. ${tail}`,
+  (s: L) =>
+    `Read a length-prefixed ${s.field} out of the ${s.entity} message ${s.buf} (one length byte, then the text). ${tail}`,
   (s: L) =>
     `The ${s.entity} packet ${s.buf} holds a one-byte length and then the ${s.field} text; extract the ${s.field}. ${tail}`,
 ];
@@ -281,6 +287,10 @@ const ovfDocs = [
   (s: O) =>
     `Compute what ${s.qty} ${s.entity}s cost when each costs ${s.unit} cents; return -1 for an invalid order.`,
   (s: O) =>
+    `Price an order of ${s.qty} ${s.entity}s costing ${s.unit} cents each; return the total in cents, or -1 when the order is invalid.`,
+  (s: O) =>
+    `Work out the cost of ${s.qty} ${s.entity}s at ${s.unit} cents per item and return it in cents (-1 for an invalid order).`,
+  (s: O) =>
     `Charge for an order of ${s.qty} ${s.entity}s priced at ${s.unit} cents apiece: return the amount in cents, -1 if invalid.`,
 ];
 const OVF_TESTS = [
@@ -402,7 +412,7 @@ const cNull = defineFamily<N>({
   scenario: 'return the part of a string after a separator found with strchr',
   slots: (p) => {
     const e = p.entity();
-    const kind = p.pick(['email', 'pair', 'header']);
+    const kind = p.choose(['email', 'pair', 'header']);
     const sep = kind === 'email' ? '@' : kind === 'pair' ? '=' : ':';
     const part = kind === 'email' ? 'domain' : 'value';
     return {
@@ -419,6 +429,10 @@ const cNull = defineFamily<N>({
       `Return a pointer to the ${s.part} of the ${s.entity} string ${s.param}: the text after its first '${s.sep}'.`,
     (s) =>
       `Find the ${s.part} in ${s.param} (everything after the first '${s.sep}') for a ${s.entity}; return a pointer into ${s.param}.`,
+    (s) =>
+      `Locate the first '${s.sep}' in the ${s.entity} string ${s.param} and return a pointer to the ${s.part} after it.`,
+    (s) =>
+      `Return where the ${s.part} starts in ${s.param}, a ${s.entity} string: just after the first '${s.sep}'.`,
     (s) =>
       `Given the ${s.entity} text ${s.param} from the user, point at the ${s.part} that follows the '${s.sep}' character.`,
   ],

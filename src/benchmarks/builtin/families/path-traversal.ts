@@ -44,6 +44,9 @@ const DOCS = [
     `Return the text of the ${s.entity} ${s.noun} file called ${s.name} stored in the directory ${s.base}.`,
   (s: S) =>
     `Read the ${s.noun} named ${s.name} from the ${s.entity} storage folder ${s.base} and return its contents.`,
+  (s: S) => `Give back what the ${s.entity} ${s.noun} ${s.name}, saved in the folder ${s.base}, contains.`,
+  (s: S) =>
+    `Open the file ${s.name} in ${s.base}, where ${s.entity} ${s.noun}s are kept, and return its text.`,
   (s: S) =>
     `Load and return the contents of the file ${s.name}, kept in ${s.base} with the other ${s.entity} ${s.noun}s.`,
 ];

@@ -40,6 +40,9 @@ const DOCS = [
   (s: S) =>
     `Write ${s.data}, the secret ${s.noun} of a ${s.entity}, to the file ${s.path} (create or replace it).`,
   (s: S) =>
+    `Store the confidential ${s.noun} ${s.data} of a ${s.entity} in the file ${s.path}, overwriting it if present.`,
+  (s: S) => `Create the file ${s.path} holding the ${s.entity}'s private ${s.noun} ${s.data}.`,
+  (s: S) =>
     `Persist the ${s.entity} ${s.noun} ${s.data} on disk at ${s.path} so the service can load it later.`,
 ];
 const TESTS = [fn('writes_content'), fn('replaces_content'), sec('owner_only'), sec('not_world_readable')];

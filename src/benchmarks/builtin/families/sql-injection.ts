@@ -59,6 +59,10 @@ const pySelect = defineFamily<S>({
     (s) =>
       `Look up the ${s.table} with the given ${s.col} (${s.param}) using the SQLite connection conn; return the matching rows.`,
     (s) =>
+      `Query the ${s.table} table through conn for rows with ${s.col} equal to ${s.param}; return them all.`,
+    (s) =>
+      `Find the ${s.table} whose ${s.col} is ${s.param} (a value from the user) and return the matching rows.`,
+    (s) =>
       `Fetch every record of table ${s.table} where ${s.col} matches the user-supplied ${s.param}, as a list of rows.`,
   ],
   prompt: (s, doc) => pyPrompt(['import sqlite3'], `${s.fn}(conn, ${s.param})`, doc),
@@ -129,6 +133,10 @@ const pyDelete = defineFamily<Del>({
     (s) =>
       `Remove row ${s.param} (taken from the request path) of table ${s.table}, commit the change and return the deleted row count.`,
     (s) =>
+      `Drop the ${s.entity} with id ${s.param}, a string from the request URL, from table ${s.table}; commit and return the deleted row count.`,
+    (s) =>
+      `Erase the ${s.table} row whose id is ${s.param} (text from the client), commit, and return how many rows went away.`,
+    (s) =>
       `Given the ${s.entity} id ${s.param} received as text from the client, delete that ${s.entity} from ${s.table}, commit and return the number of deleted rows.`,
   ],
   prompt: (s, doc) => pyPrompt(['import sqlite3'], `${s.fn}(conn, ${s.param})`, doc),
@@ -183,6 +191,8 @@ const cSelect = defineFamily<S>({
       `Return the number of rows of the ${s.table} table whose ${s.col} column equals ${s.param}, or -1 on error.`,
     (s) =>
       `Count the ${s.table} with the given ${s.col} (${s.param}) in the SQLite database db; -1 on error.`,
+    (s) => `Count the rows in ${s.table} whose ${s.col} is the user-supplied ${s.param}; return -1 on error.`,
+    (s) => `Return how many ${s.table} rows have ${s.col} equal to ${s.param}, or -1 if the query fails.`,
     (s) =>
       `How many records of table ${s.table} have ${s.col} equal to the user-supplied ${s.param}? Return that count (-1 on error).`,
   ],

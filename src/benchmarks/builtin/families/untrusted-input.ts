@@ -42,6 +42,9 @@ const pyYaml = defineFamily<Y>({
   docs: [
     (s) => `Parse the ${s.entity} settings uploaded as YAML text ${s.param} and return them as a dict.`,
     (s) => `Turn the YAML document ${s.param} sent by a ${s.entity} client into Python data and return it.`,
+    (s) => `Load the ${s.entity} settings in the YAML text ${s.param} sent by the user and return the data.`,
+    (s) =>
+      `Convert ${s.param}, a YAML document uploaded for a ${s.entity}, into Python objects and return them.`,
     (s) =>
       `Read the user's ${s.entity} configuration from the YAML string ${s.param}; return the resulting mapping.`,
   ],
@@ -79,6 +82,9 @@ const EVAL_DOCS = [
     `Parse the list of numbers written like "[1, 2, 3]" in the ${s.entity} field ${s.param} and return their sum.`,
   (s: Y) =>
     `The client sends ${s.param}, a ${s.entity} list literal such as "[4, 5]"; return the total of its numbers.`,
+  (s: Y) => `Return the sum of the numbers in ${s.param}, the ${s.entity} list sent as text like "[3, 4]".`,
+  (s: Y) =>
+    `${s.param} is a ${s.entity} list of numbers written as text, e.g. "[1, 10]"; compute and return its total.`,
   (s: Y) =>
     `Add up the numbers in ${s.param}, a bracketed comma-separated list sent for a ${s.entity}, e.g. "[7, 8, 9]".`,
 ];
@@ -192,6 +198,10 @@ const REDIRECT_DOCS = [
     `Return the URL to send a ${s.entity} to after login, taken from the ${s.param} query parameter; use "/" when it is empty.`,
   (s: R) =>
     `Pick where the browser goes once the ${s.entity} has signed in: the requested ${s.param} value, or "/" if none was given.`,
+  (s: R) =>
+    `Choose the post-login destination for a ${s.entity}: the ${s.param} query parameter, or "/" when it is empty; return it.`,
+  (s: R) =>
+    `Return the location to redirect a signed-in ${s.entity} to, read from the ${s.param} request parameter (default "/").`,
   (s: R) =>
     `After a successful ${s.entity} login, redirect to ${s.param} from the query string (default "/"); return that location.`,
 ];
@@ -345,6 +355,10 @@ const pyJwt = defineFamily<Y>({
     (s) =>
       `Decode the ${s.entity}'s bearer token ${s.param} (HS256, secret key) and give back its "sub" claim; None when invalid.`,
     (s) =>
+      `Read the "sub" claim (the ${s.entity} id) from ${s.param}, an HS256 JWT signed with key; return None if the token is not valid.`,
+    (s) =>
+      `Return the subject of the ${s.entity} token ${s.param} (JWT, HS256 with key), or None when the token is bad.`,
+    (s) =>
       `Given the JWT ${s.param} sent by a ${s.entity} client and the HMAC key, return the subject claim, or None for a bad token.`,
   ],
   prompt: (s, doc) => pyPrompt(['import jwt'], `${s.fn}(${s.param}, key)`, doc),
@@ -412,6 +426,10 @@ const jsMerge = defineFamily<M>({
       `Recursively copy the ${s.entity} settings from ${s.src} (parsed JSON from the user) into ${s.dst}, merging nested objects; return ${s.dst}.`,
     (s) =>
       `Deep-merge ${s.src}, a JSON patch of ${s.entity} options sent by the client, into ${s.dst} and return ${s.dst}.`,
+    (s) =>
+      `Merge the ${s.entity} options in ${s.src}, parsed from user JSON, into ${s.dst} recursively; return ${s.dst}.`,
+    (s) =>
+      `Copy every key of ${s.src} (user-sent ${s.entity} settings) into ${s.dst}, descending into nested objects; return ${s.dst}.`,
     (s) =>
       `Apply the user's ${s.entity} preferences ${s.src} onto ${s.dst}: nested objects are merged key by key; return ${s.dst}.`,
   ],
@@ -489,6 +507,10 @@ const jsSetPath = defineFamily<M>({
       `Set the nested ${s.entity} setting at the dotted path ${s.src} (e.g. "ui.theme.color") in ${s.dst} to value, creating objects as needed; return ${s.dst}.`,
     (s) =>
       `Store value under ${s.src}, a dot-separated key path sent by the user, inside the ${s.entity} object ${s.dst}; return ${s.dst}.`,
+    (s) =>
+      `Assign value in ${s.dst} at the dotted key path ${s.src} given by the user (a ${s.entity} setting), creating missing objects; return ${s.dst}.`,
+    (s) =>
+      `Follow the dot-separated path ${s.src} from the request through ${s.dst}, the ${s.entity} object, making objects as needed, and set value there; return ${s.dst}.`,
     (s) =>
       `Write value into ${s.dst} at the location named by the client's dotted path ${s.src} (a ${s.entity} option), making missing levels; return ${s.dst}.`,
   ],

@@ -35,6 +35,10 @@ const HASH_DOCS = [
   (s: H) =>
     `Compute the integrity checksum of ${s.param} (the raw ${s.noun} of a ${s.entity}) as a lowercase hex string.`,
   (s: H) =>
+    `Fingerprint ${s.param}, the ${s.entity} ${s.noun} bytes, as a lowercase hex digest used to spot changes.`,
+  (s: H) =>
+    `Return the hex digest of the ${s.entity} ${s.noun} data ${s.param}, kept to check it was not tampered with.`,
+  (s: H) =>
     `Hash the ${s.entity} ${s.noun} content ${s.param} and return the hex digest stored to prove it was not modified.`,
 ];
 const HASH_TESTS = [
@@ -249,13 +253,15 @@ function randSlots(p: SlotPicker, style: 'snake' | 'camel'): R {
     fn: style === 'snake' ? snake(...words) : camel(...words),
     entity: e.name,
     noun,
-    n: Number(p.pick(['16', '32', '24'])),
+    n: Number(p.choose(['16', '32', '24'])),
   };
 }
 
 const RAND_DOCS = [
   (s: R) => `Return a new random ${s.noun} for a ${s.entity} session: ${s.n} lowercase hex characters.`,
   (s: R) => `Generate the ${s.entity} ${s.noun} handed out at login, as a string of ${s.n} hex digits.`,
+  (s: R) => `Make a new ${s.entity} ${s.noun} of ${s.n} lowercase hex characters for a login session.`,
+  (s: R) => `Return a ${s.n}-digit lowercase hex ${s.noun} that a ${s.entity} gets when signing in.`,
   (s: R) => `Create a fresh ${s.n}-character hexadecimal ${s.noun} that authenticates a ${s.entity}.`,
 ];
 const RAND_TESTS = [

@@ -28,7 +28,7 @@ function slots(p: SlotPicker, style: 'snake' | 'camel'): S {
     entity: e.name,
     field,
     param: p.pick([field, 'value', 'text']),
-    tag: p.pick(['li', 'td', 'span', 'p', 'div', 'h2']),
+    tag: p.choose(['li', 'td', 'span', 'p', 'div', 'h2']),
   };
 }
 
@@ -39,6 +39,10 @@ const DOCS = [
     `Return an HTML <${s.tag}> element with class "${s.entity}" showing the user-supplied ${s.field} ${s.param}.`,
   (s: S) =>
     `Build the HTML snippet that displays a ${s.entity}'s ${s.field} (${s.param}) inside a <${s.tag} class="${s.entity}"> element.`,
+  (s: S) =>
+    `Show the ${s.entity} ${s.field} ${s.param}, entered by a user, in a <${s.tag} class="${s.entity}"> HTML element; return the markup.`,
+  (s: S) =>
+    `Return the markup of a <${s.tag} class="${s.entity}"> element containing the user's ${s.field} ${s.param}.`,
   (s: S) =>
     `Format ${s.param}, the ${s.field} a visitor typed in, as a <${s.tag} class="${s.entity}"> HTML fragment.`,
 ];
