@@ -402,11 +402,13 @@ const corpus = defineCommand({
     'insecure-rate': { type: 'string', description: 'fraction of insecure task programs (default 0.6)' },
     'pseudo-name-rate': {
       type: 'string',
-      description: 'fraction of programs with made-up record, field, parameter and function-name words (default 0.5)',
+      description:
+        'fraction of programs with made-up record, field, parameter and function-name words (default 0.5)',
     },
     'reword-rate': {
       type: 'string',
-      description: 'fraction of programs whose docstring is reworded (synonyms, dropped articles; default 0.3)',
+      description:
+        'fraction of programs whose docstring is reworded (synonyms, dropped articles; default 0.3)',
     },
     lang: { type: 'string', description: 'only these languages (comma list)' },
     json: { type: 'boolean', description: 'print the statistics as JSON' },
