@@ -161,7 +161,7 @@ export function createEmbeddedBackend(input: {
         examples,
         {
           loss: opts.loss,
-          epochs: 1000,
+          epochs: t.preferenceEpochs ?? 1000,
           maxSteps: opts.steps,
           learningRate: t.preferenceLearningRate,
           beta: t.beta,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { TspError } from '../spec/errors.ts';
 import { parseOrThrow } from '../spec/parse.ts';
 import { RunConfig } from '../spec/run-config.ts';
@@ -111,4 +112,51 @@ export function getPreset(name: string): RunConfig {
       hint: `presets: ${Object.keys(PRESETS).join(', ')}`,
     });
   return parseOrThrow(RunConfig, structuredClone(p), `preset ${name}`);
+}
+
+/** The object schema under an optional/default wrapper, or undefined for a leaf. */
+function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  let s: z.ZodType = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
+  return s instanceof z.ZodObject ? (s.shape as Record<string, z.ZodType>) : undefined;
+}
+
+/**
+ * Applies one `path=value` assignment (e.g. `training.beta=0.5`, `tree.sources=["oracle"]`) to a
+ * configuration: the path must name a field of the RunConfig schema, the value is read as JSON
+ * (a bare word as a string), and the result is validated. Returns a new configuration.
+ */
+export function setConfigValue(config: RunConfig, assignment: string): RunConfig {
+  const eq = assignment.indexOf('=');
+  const path = eq > 0 ? assignment.slice(0, eq).trim().split('.') : [];
+  if (path.length === 0 || path.some((k) => !k))
+    throw new TspError('invalid-input', `--set '${assignment}': expected path=value`, {
+      hint: 'e.g. --set training.beta=0.5',
+    });
+  const raw = assignment.slice(eq + 1).trim();
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = raw;
+  }
+  const out = structuredClone(config) as Record<string, unknown>;
+  let schema: Record<string, z.ZodType> | undefined = RunConfig.shape;
+  let node: Record<string, unknown> = out;
+  for (const [i, key] of path.entries()) {
+    const field = schema?.[key];
+    if (!field)
+      throw new TspError('invalid-input', `--set: no setting '${path.slice(0, i + 1).join('.')}'`, {
+        hint: `settings here: ${Object.keys(schema ?? {}).join(', ')}`,
+      });
+    if (i === path.length - 1) node[key] = value;
+    else {
+      schema = objectShape(field);
+      if (!schema)
+        throw new TspError('invalid-input', `--set: '${path.slice(0, i + 1).join('.')}' is not a group`);
+      node[key] ??= {};
+      node = node[key] as Record<string, unknown>;
+    }
+  }
+  return parseOrThrow(RunConfig, out, `configuration after --set ${path.join('.')}`);
 }

@@ -54,6 +54,11 @@ export const RunConfig = z.object({
     beta: z.number().positive(),
     /** Weight of the NLL anchor on the chosen side in preference losses. */
     anchorWeight: z.number().min(0),
+    /**
+     * At most this many passes over a round's pairs (default: no cap, stepsPerRound steps however
+     * few the pairs). A round with a handful of pairs otherwise repeats them tens of times.
+     */
+    preferenceEpochs: z.number().int().min(1).optional(),
   }),
   tree: z.object({
     rootSamples: z.number().int().min(1),

@@ -122,6 +122,28 @@ describe('trainers', () => {
     m.dispose();
   }, 120_000);
 
+  it('stops at whichever comes first, epochs or maxSteps, and spans its schedule over what runs', async () => {
+    const cfg = { learningRate: 5e-3, warmupSteps: 0, batchTokens: 128, maxBatchSize: 2, seed: 3 };
+    const perEpoch = (await trainLanguageModel(tiny(1), tok, CORPUS, { ...cfg, epochs: 1 })).steps;
+    expect(perEpoch).toBeGreaterThan(1);
+    const lrs: number[] = [];
+    const capped = await trainLanguageModel(
+      tiny(1),
+      tok,
+      CORPUS,
+      { ...cfg, epochs: 2, maxSteps: 100 },
+      { onStep: (s) => lrs.push(s.learningRate) },
+    );
+    expect(capped.steps).toBe(2 * perEpoch);
+    // the cosine schedule spans the steps that run, not 100
+    const n = 2 * perEpoch;
+    expect(lrs[n - 1]).toBeCloseTo(learningRateAt(n - 1, n, cfg.learningRate, 0, 0.1), 9);
+    expect(lrs[n - 1]).toBeLessThan(cfg.learningRate / 2);
+    expect((await trainLanguageModel(tiny(1), tok, CORPUS, { ...cfg, epochs: 50, maxSteps: 3 })).steps).toBe(
+      3,
+    );
+  }, 60_000);
+
   it('resumes from a checkpoint with exactly the result of an uninterrupted run', async () => {
     const cfg = { epochs: 4, learningRate: 5e-3, warmupSteps: 2, batchTokens: 128, maxBatchSize: 2, seed: 9 };
     const full = tiny(2);

@@ -241,8 +241,11 @@ async function runJob<Item>(
       if (s < (epochStarts[e + 1] as number)) return { epoch: e, index: s - (epochStarts[e] as number) };
     }
   };
-  let totalSteps = config.maxSteps ?? 0;
-  if (config.maxSteps === undefined) for (let e = 0; e < config.epochs; e++) totalSteps += planOf(e).length;
+  // all epochs, or maxSteps when that comes first (the learning-rate schedule spans what will run)
+  const cap = config.maxSteps ?? Number.POSITIVE_INFINITY;
+  let totalSteps = 0;
+  for (let e = 0; e < config.epochs && totalSteps < cap; e++) totalSteps += planOf(e).length;
+  totalSteps = Math.min(totalSteps, cap);
   const params = model.readValues();
   const opt = createAdamWState(params);
   let startStep = 0;

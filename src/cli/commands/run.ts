@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
 import { runBuiltinExperiment } from '../../pipelines/builtin-experiment.ts';
-import { getPreset, PRESETS } from '../../pipelines/presets.ts';
+import { getPreset, PRESETS, setConfigValue } from '../../pipelines/presets.ts';
 import { renderMarkdownTable, writeReport } from '../../report/index.ts';
 import { TspError } from '../../spec/errors.ts';
 import { MethodName } from '../../spec/results.ts';
@@ -20,12 +20,28 @@ function parseList(raw: string, what: string): string[] {
   return items;
 }
 
-/** Applies command-line overrides to a preset. */
+/** Every value of a repeatable string flag (`--set a=1 --set b=2` or `--set=a=1`), in order. */
+export function repeatedFlag(rawArgs: readonly string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i] as string;
+    if (a === `--${name}`) {
+      const v = rawArgs[i + 1];
+      if (v === undefined) throw new TspError('invalid-input', `--${name} needs a value`);
+      out.push(v);
+      i++;
+    } else if (a.startsWith(`--${name}=`)) out.push(a.slice(name.length + 3));
+  }
+  return out;
+}
+
+/** Applies command-line overrides to a preset: the named flags, then each `--set path=value` in order. */
 export function applyOverrides(
   config: RunConfig,
   args: { seeds?: string; methods?: string; rounds?: string; slots?: string },
+  sets: readonly string[] = [],
 ): RunConfig {
-  const c = structuredClone(config);
+  let c = structuredClone(config);
   if (args.seeds) {
     c.seeds = parseList(args.seeds, 'seeds').map((s) => {
       const n = Number(s);
@@ -55,6 +71,7 @@ export function applyOverrides(
       throw new TspError('invalid-input', '--slots must be a whole number >= 0');
     c.slots = n;
   }
+  for (const assignment of sets) c = setConfigValue(c, assignment);
   return c;
 }
 
@@ -97,12 +114,17 @@ export default defineCommand({
     methods: { type: 'string', description: `override the methods (${MethodName.options.join(', ')})` },
     rounds: { type: 'string', description: 'override the number of self-play rounds' },
     slots: { type: 'string', description: 'oracle worker slots (0 = one per core)' },
+    set: {
+      type: 'string',
+      description:
+        'override any setting of the preset, repeatable: --set training.beta=0.5 --set tree.rootSamples=4 (JSON values)',
+    },
     report: { type: 'boolean', description: 'write report.html at the end', default: true },
     json: { type: 'boolean', description: 'print results.json instead of the table' },
     quiet: { type: 'boolean', description: 'no progress display' },
   },
-  async run({ args }) {
-    const config = applyOverrides(getPreset(args.preset), args);
+  async run({ args, rawArgs }) {
+    const config = applyOverrides(getPreset(args.preset), args, repeatedFlag(rawArgs, 'set'));
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const runDir = resolve(args['run-dir'] ?? join('runs', `${config.preset}-${stamp}`));
     const progress = createProgress({ enabled: !args.quiet });

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { getPreset, setConfigValue } from './presets.ts';
+
+describe('setConfigValue', () => {
+  const base = getPreset('smoke');
+
+  it('sets a nested number, an array and an optional field, leaving the input untouched', () => {
+    let c = setConfigValue(base, 'training.beta=0.5');
+    c = setConfigValue(c, 'tree.sources=["oracle","value"]');
+    c = setConfigValue(c, 'training.preferenceEpochs=2');
+    expect(c.training.beta).toBe(0.5);
+    expect(c.tree.sources).toEqual(['oracle', 'value']);
+    expect(c.training.preferenceEpochs).toBe(2);
+    expect(base.training.beta).toBe(getPreset('smoke').training.beta);
+    expect(base.training.preferenceEpochs).toBeUndefined();
+    // a bare word is a string
+    expect(setConfigValue(base, 'tree.segment=to-end').tree.segment).toBe('to-end');
+  });
+
+  it('rejects unknown settings, groups given a value, and values the schema refuses', () => {
+    expect(() => setConfigValue(base, 'training.beeta=0.5')).toThrow(/no setting 'training.beeta'.*/);
+    expect(() => setConfigValue(base, 'training.beta.x=1')).toThrow(/not a group/);
+    expect(() => setConfigValue(base, 'training.beta=-1')).toThrow(/training\.beta/);
+    expect(() => setConfigValue(base, 'tree.segment=sideways')).toThrow(/tree\.segment/);
+    expect(() => setConfigValue(base, 'training')).toThrow(/path=value/);
+    expect(() => setConfigValue(base, 'training=1')).toThrow(/training/);
+  });
+});
