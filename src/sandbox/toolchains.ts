@@ -12,6 +12,8 @@ export interface ToolSpec {
   versionArgs: string[];
   debianPackage: string;
   purpose: string;
+  /** Not installed by scripts/setup.sh: used when present (a large package few users need). */
+  optional?: boolean;
 }
 
 export interface ToolStatus extends ToolSpec {
@@ -110,6 +112,7 @@ export const ANALYZER_TOOLS: ToolSpec[] = [
     versionArgs: ['--version'],
     debianPackage: 'clang',
     purpose: 'static analysis (C/C++, --analyze)',
+    optional: true,
   },
 ];
 

@@ -19,15 +19,21 @@ export default defineCommand({
     if (args.json) return printJson({ tools, sandbox });
     const rows = tools.map((t) => [
       t.name,
-      t.found ? 'found' : 'MISSING',
+      t.found ? 'found' : t.optional ? 'absent' : 'MISSING',
       t.found ? (t.version ?? t.path ?? '') : `apt-get install ${t.debianPackage}`,
-      t.purpose,
+      t.optional ? `${t.purpose}; optional` : t.purpose,
     ]);
     console.log(formatTable(['tool', 'status', 'version / install', 'used for'], rows));
-    const missing = tools.filter((t) => !t.found);
+    const packages = (ts: typeof tools) => [...new Set(ts.map((t) => t.debianPackage))].join(' ');
+    const missing = tools.filter((t) => !t.found && !t.optional);
     if (missing.length)
       console.log(
-        `\n${missing.length} missing: run scripts/setup.sh (or apt-get install ${[...new Set(missing.map((t) => t.debianPackage))].join(' ')})`,
+        `\n${missing.length} missing: run scripts/setup.sh (or apt-get install ${packages(missing)})`,
+      );
+    const absent = tools.filter((t) => !t.found && t.optional);
+    if (absent.length)
+      console.log(
+        `\n${absent.length} optional tool(s) absent (used when installed; setup does not install them): apt-get install ${packages(absent)}`,
       );
     if (sandbox.length) {
       console.log('');
