@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createPartition } from '../benchmarks/builtin/build-suite.ts';
+import { createPartition, listFamilies } from '../benchmarks/builtin/build-suite.ts';
 import type { GenerateRequest, GenerateResult, Policy } from '../spec/policy.ts';
 import type { Task } from '../spec/task.ts';
 import type { Verdict } from '../spec/verdict.ts';
 import { calibrateNamesAndPhrasing } from './calibrate.ts';
+
+const principleOf = (t: Task): string => listFamilies().find((f) => f.id === t.family)?.principle ?? '';
 
 describe('calibrateNamesAndPhrasing', () => {
   it('samples one prompt per family for each names x phrasing cell and scores each cell on its own', async () => {
@@ -54,12 +56,15 @@ describe('calibrateNamesAndPhrasing', () => {
     expect(rows[0]?.metrics.vulnRate).toBe(1);
 
     // eval-side prompts use only eval-side record nouns; train-side prompts none
-    const part = createPartition(7);
-    const evalNoun = (p: string) => [...part.evalNouns].some((n) => new RegExp(`\\b${n}s?\\b`).test(p));
-    const byCell = (names: string, phrasing: string) =>
-      judged.filter((t) => t.id.endsWith(`${names}-names-${phrasing}-phrasing`)).map((t) => t.prompt);
-    expect(byCell('eval', 'eval').some(evalNoun)).toBe(true);
-    expect(byCell('train', 'eval').some(evalNoun)).toBe(false);
+    const evalNoun = (t: Task) => {
+      const part = createPartition(7, principleOf(t));
+      return [...part.evalNouns].some((n) => new RegExp(`\\b${n}s?\\b`).test(t.prompt));
+    };
+    const cell = (names: string, phrasing: string) =>
+      judged.filter((t) => t.id.endsWith(`${names}-names-${phrasing}-phrasing`));
+    const byCell = (names: string, phrasing: string) => cell(names, phrasing).map((t) => t.prompt);
+    expect(cell('eval', 'eval').some(evalNoun)).toBe(true);
+    expect(cell('train', 'eval').some(evalNoun)).toBe(false);
     // same names side, other phrasing: the prompts differ (another docstring pool)
     expect(byCell('train', 'train')).not.toEqual(byCell('train', 'eval'));
     expect(prompts.length).toBe(4 * families.length);

@@ -42,7 +42,6 @@ export interface CalibrationOptions {
 export async function calibrateNamesAndPhrasing(options: CalibrationOptions): Promise<CalibrationRow[]> {
   const suiteSeed = options.suiteSeed ?? 7;
   const seed = options.seed ?? 1;
-  const partition = createPartition(suiteSeed);
   const families = selectFamilies(options.families ? { families: options.families } : {}).filter(
     (f) => options.families || !DEFAULT_UNSEEN_CWES.includes(f.meta.cwe),
   );
@@ -54,7 +53,11 @@ export async function calibrateNamesAndPhrasing(options: CalibrationOptions): Pr
       const tasks = families.map((f) => {
         // the picker draws names from one side; `side` picks the phrasing pool
         const picker = {
-          ...createPicker(partition, names, rng.fork(`${f.meta.id}/${names}`)),
+          ...createPicker(
+            createPartition(suiteSeed, f.meta.principle),
+            names,
+            rng.fork(`${f.meta.id}/${names}`),
+          ),
           side: phrasing,
         };
         const task = toTask(f.meta, f.instantiate(picker), phrasing, 0, suiteSeed);

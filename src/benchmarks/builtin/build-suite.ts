@@ -41,23 +41,31 @@ export const DEFAULT_VARIANTS: VariantCounts = { train: 6, eval: 3 };
 const PREFIX = 'builtin/';
 
 /**
- * The leak-free partition of slot values: a third of the record nouns and of the fields (by a
- * seeded shuffle) and a third of every other pool's values (by a seeded hash) are eval-only.
+ * The leak-free partition of slot values for one principle (one weakness's scenario in every
+ * language): a third of the record nouns and of the fields (by a seeded shuffle) and a third of
+ * every other pool's values (by a seeded hash) are eval-only for that principle. An eval variant's
+ * names therefore never occur in a training prompt or a corpus program of its principle in any
+ * language, while they are ordinary words elsewhere in the corpus (other scenarios, neutral code),
+ * as the words of a real held-out task are: the model has to write a known word into a scenario
+ * it never saw it in, not a word it has never read.
  */
 export interface Partition {
+  /** The principle whose held-out names this is (`*` for the open partition of neutral code). */
+  scope: string;
   evalNouns: ReadonlySet<string>;
   evalFields: ReadonlySet<string>;
   isEvalValue(value: string): boolean;
 }
 
-export function createPartition(seed: number): Partition {
-  const rng = createRng(seed).fork('partition');
+export function createPartition(seed: number, principle: string): Partition {
+  const rng = createRng(seed).fork(`partition:${principle}`);
   const third = <T>(xs: readonly T[]): Set<T> => new Set(rng.shuffle(xs).slice(0, Math.floor(xs.length / 3)));
   const evalNouns = third(RECORD_NAMES.map((e) => e.name));
   const evalFields = third(FIELDS);
   const fieldSet = new Set(FIELDS);
   const nounSet = new Set(RECORD_NAMES.map((e) => e.name));
   return {
+    scope: principle,
     evalNouns,
     evalFields,
     isEvalValue: (v) =>
@@ -65,9 +73,17 @@ export function createPartition(seed: number): Partition {
         ? evalFields.has(v)
         : nounSet.has(v)
           ? evalNouns.has(v)
-          : hashString(`${seed}:${v}`) % 3 === 0,
+          : hashString(`${seed}:${principle}:${v}`) % 3 === 0,
   };
 }
+
+/** The partition that holds nothing out: the corpus's neutral programs draw from every value. */
+export const OPEN_PARTITION: Partition = {
+  scope: '*',
+  evalNouns: new Set(),
+  evalFields: new Set(),
+  isEvalValue: () => false,
+};
 
 /** A picker over one side of the partition: an entity is a noun of that side with three distinct fields of that side. */
 export function createPicker(partition: Partition, side: Side, rng: Rng): SlotPicker {
@@ -152,12 +168,12 @@ export function toTask(meta: FamilyMeta, inst: Instance, side: Side, index: numb
 export function buildSuite(options: SuiteOptions = {}): Suite {
   const seed = options.seed ?? 1;
   const counts: VariantCounts = { ...DEFAULT_VARIANTS, ...options.variantsPerFamily };
-  const partition = createPartition(seed);
   const families = selectFamilies(options);
   const tasks: Task[] = [];
   const info: Record<string, TaskInfo> = {};
   for (const fam of families) {
     const rng = createRng(seed).fork(fam.meta.id);
+    const partition = createPartition(seed, fam.meta.principle);
     for (const side of ['train', 'eval'] as const) {
       const insts = drawInstances(fam, partition, side, counts[side], rng.fork(side));
       insts.forEach((inst, i) => {

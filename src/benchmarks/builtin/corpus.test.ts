@@ -61,7 +61,7 @@ describe('buildCorpus', () => {
 
 describe('withPseudoNames', () => {
   const picker = (seed: number) =>
-    withPseudoNames(createPicker(createPartition(1), 'train', createRng(seed)));
+    withPseudoNames(createPicker(createPartition(1, 'sql-injection'), 'train', createRng(seed)));
 
   it('makes up about half the names, in the pool case, never repeating one within a program', () => {
     const pool = ['index', 'pos', 'position'] as const;

@@ -1,6 +1,12 @@
 import { createRng, type Rng } from '../../core/rng.ts';
 import type { Language } from '../../spec/language.ts';
-import { createPartition, createPicker, selectFamilies } from './build-suite.ts';
+import {
+  createPartition,
+  createPicker,
+  OPEN_PARTITION,
+  type Partition,
+  selectFamilies,
+} from './build-suite.ts';
 import type { SlotPicker } from './family.ts';
 import { generateNeutral } from './neutral.ts';
 import { pseudoWord } from './vocab.ts';
@@ -31,7 +37,7 @@ export interface CorpusOptions {
   neutral?: number;
   /**
    * Families whose scenarios go in (default: all; the standard training and unseen-CWE families
-   * together are all families). Eval-side slot values are never used.
+   * together are all families). A family's programs never use its principle's eval-side values.
    */
   families?: readonly string[];
   languages?: readonly Language[];
@@ -61,18 +67,21 @@ export interface CorpusStats {
 
 export interface Corpus {
   texts: string[];
+  /** Where each text came from: its family id, or `neutral`. */
+  sources: string[];
   stats: CorpusStats;
 }
 
 /**
- * The pretraining corpus: implementations of the families' scenarios drawn ONLY from train-side
- * slot values (so no eval variant's names or phrasing appear), written insecurely at
+ * The pretraining corpus: implementations of the families' scenarios drawn ONLY from the train
+ * side of their principle's partition (so no eval variant's names appear in its scenario, and no
+ * eval phrasing appears at all), written insecurely at
  * `insecureRate` ("endemic in the training data"), mixed with plain neutral code in the same
- * languages. Deterministic from the seed; shuffled.
+ * languages, which draws from every name. Deterministic from the seed; shuffled.
  */
 export function buildCorpus(options: CorpusOptions): Corpus {
   const rng = createRng(options.seed).fork('corpus');
-  const partition = createPartition(options.suiteSeed ?? 1);
+  const suiteSeed = options.suiteSeed ?? 1;
   const families = selectFamilies({
     ...(options.families ? { families: options.families } : {}),
     ...(options.languages ? { languages: options.languages } : {}),
@@ -87,7 +96,11 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   if (rewordRate < 0 || rewordRate > 1) throw new RangeError('rewordRate must be in [0, 1]');
   let pseudo = 0;
   let reworded = 0;
-  const picker = (r: Rng): SlotPicker => {
+  const partitions = new Map(
+    [...new Set(families.map((f) => f.meta.principle))].map((pr) => [pr, createPartition(suiteSeed, pr)]),
+  );
+  const partitionOf = (principle: string): Partition => partitions.get(principle) ?? OPEN_PARTITION;
+  const picker = (r: Rng, partition: Partition): SlotPicker => {
     let p = createPicker(partition, 'train', r.fork('slots'));
     if (r.next() < pseudoRate) {
       pseudo++;
@@ -101,6 +114,7 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     return p;
   };
   const texts: string[] = [];
+  const sourceOf: string[] = [];
   const langOf: Language[] = [];
   const perFamily: Record<string, { secure: number; insecure: number }> = {};
   let insecure = 0;
@@ -108,10 +122,11 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     const fam = families[i % families.length];
     if (!fam) break;
     const r = rng.fork(i);
-    const inst = fam.instantiate(picker(r));
+    const inst = fam.instantiate(picker(r, partitionOf(fam.meta.principle)));
     const bad = r.next() < rate;
     const body = bad ? r.pick(inst.insecure) : r.pick(inst.secureStyles);
     texts.push(inst.prompt + body);
+    sourceOf.push(fam.meta.id);
     langOf.push(fam.meta.language);
     perFamily[fam.meta.id] ??= { secure: 0, insecure: 0 };
     const pf = perFamily[fam.meta.id] as { secure: number; insecure: number };
@@ -126,7 +141,8 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   for (let i = 0; i < nNeutral && neutralLangs.length; i++) {
     const lang = neutralLangs[i % neutralLangs.length] as (typeof neutralLangs)[number];
     const r = rng.fork(`neutral-${i}`);
-    texts.push(generateNeutral(lang, picker(r)));
+    texts.push(generateNeutral(lang, picker(r, OPEN_PARTITION)));
+    sourceOf.push('neutral');
     langOf.push(lang);
   }
   const order = rng.shuffle(texts.map((_, i) => i));
@@ -160,7 +176,7 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     perFamily,
   };
   if (options.countTokens) stats.tokens = shuffled.reduce((n, t) => n + (options.countTokens?.(t) ?? 0), 0);
-  return { texts: shuffled, stats };
+  return { texts: shuffled, sources: order.map((i) => sourceOf[i] as string), stats };
 }
 
 /**

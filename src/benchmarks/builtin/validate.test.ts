@@ -31,19 +31,14 @@ describe('validateTasks with the local runner (Python and JavaScript families)',
   }, 120_000);
 
   it("the corpus's made-up names keep every program correct (same checks on renamed variants)", async () => {
-    const partition = createPartition(1);
     const families = selectFamilies({ languages: ['python', 'javascript'] });
+    const picker = (f: (typeof families)[number]) =>
+      createPicker(createPartition(1, f.meta.principle), 'train', createRng(11));
     // share 1: every name the picker may rename is made up
     const renamed = families.map((f) =>
-      toTask(
-        f.meta,
-        f.instantiate(withPseudoNames(createPicker(partition, 'train', createRng(11)), 1)),
-        'train',
-        0,
-        1,
-      ),
+      toTask(f.meta, f.instantiate(withPseudoNames(picker(f), 1)), 'train', 0, 1),
     );
-    const plain = families.map((f) => f.instantiate(createPicker(partition, 'train', createRng(11))));
+    const plain = families.map((f) => f.instantiate(picker(f)));
     expect(renamed.filter((t, i) => t.entryPoint === plain[i]?.entryPoint)).toEqual([]);
     const report = await validateTasks(renamed, { judge: localJudge, concurrency: 2 });
     expect(report.families.filter((f) => !f.ok).flatMap((f) => f.problems)).toEqual([]);
@@ -90,12 +85,13 @@ describe.skipIf(!process.env.TSP_SLOW)('every family and every secure style (slo
   }, 900_000);
 
   it('every secure style of every family is functional and secure', async () => {
-    const partition = createPartition(1);
     const problems: string[] = [];
     for (const fam of selectFamilies()) {
       const base = buildSuite({ families: [fam.meta.id], variantsPerFamily: { train: 1, eval: 0 } })
         .tasks[0] as Task;
-      const inst = fam.instantiate(createPicker(partition, 'train', createRng(9)));
+      const inst = fam.instantiate(
+        createPicker(createPartition(1, fam.meta.principle), 'train', createRng(9)),
+      );
       for (const [i, style] of inst.secureStyles.entries()) {
         const task: Task = {
           ...base,
