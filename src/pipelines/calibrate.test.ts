@@ -3,7 +3,7 @@ import { createPartition, listFamilies } from '../benchmarks/builtin/build-suite
 import type { GenerateRequest, GenerateResult, Policy } from '../spec/policy.ts';
 import type { Task } from '../spec/task.ts';
 import type { Verdict } from '../spec/verdict.ts';
-import { calibrateNamesAndPhrasing } from './calibrate.ts';
+import { calibrateNamesAndPhrasing, probeNameCopying } from './calibrate.ts';
 
 const principleOf = (t: Task): string => listFamilies().find((f) => f.id === t.family)?.principle ?? '';
 
@@ -68,5 +68,36 @@ describe('calibrateNamesAndPhrasing', () => {
     // same names side, other phrasing: the prompts differ (another docstring pool)
     expect(byCell('train', 'train')).not.toEqual(byCell('train', 'eval'));
     expect(prompts.length).toBe(4 * families.length);
+  });
+});
+
+describe('probeNameCopying', () => {
+  it('scores the first body use of each name the prompt introduces, never a template word', async () => {
+    const probed: { prefix: string; continuation: string }[] = [];
+    const policy = {
+      score: async (reqs: { prefix: string; continuation: string }[]) =>
+        reqs.map((r) => {
+          probed.push(r);
+          // the whole name is likelier when it is a made-up word's (odd but recognisable in the means)
+          const p = /^ ?[a-z]+$/.test(r.continuation) ? 0.5 : 0.25;
+          return { tokenLogprobs: [Math.log(0.8)], tokenOffsets: [0], total: Math.log(p) };
+        }),
+    };
+    const rows = await probeNameCopying({ policy, families: ['py-sqli-select'], draws: 2 });
+    expect(rows.map((r) => r.names)).toEqual(['train', 'eval', 'made-up']);
+    for (const r of rows) {
+      expect(r.uses).toBeGreaterThanOrEqual(4); // the table and the column, in two draws
+      expect(r.firstToken).toBeCloseTo(0.8, 9);
+      expect(r.wholeName).toBeGreaterThan(0.24);
+      expect(r.wholeName).toBeLessThan(0.51);
+    }
+    const names = probed.map((r) => r.continuation.trim());
+    for (const template of ['conn', 'cur', 'execute', 'fetchall', 'return', 'SELECT', 'WHERE'])
+      expect(names).not.toContain(template);
+    // each probe continues the program exactly where the name starts
+    for (const r of probed)
+      expect(r.prefix.endsWith('\n') || /[\s(,'"[.]$/.test(r.prefix) || r.continuation.startsWith(' ')).toBe(
+        true,
+      );
   });
 });

@@ -1,4 +1,6 @@
 import { createPartition, createPicker, selectFamilies, toTask } from '../benchmarks/builtin/build-suite.ts';
+import { withPseudoNames } from '../benchmarks/builtin/corpus.ts';
+import type { SlotPicker } from '../benchmarks/builtin/family.ts';
 import { DEFAULT_UNSEEN_CWES } from '../benchmarks/builtin/splits.ts';
 import { createRng } from '../core/rng.ts';
 import type { Policy } from '../spec/policy.ts';
@@ -80,6 +82,85 @@ export async function calibrateNamesAndPhrasing(options: CalibrationOptions): Pr
       });
       rows.push({ names, phrasing, metrics: summarizeSamples(samples).overall });
     }
+  }
+  return rows;
+}
+
+/** Where the names of a copying probe come from. */
+export type NameSource = 'train' | 'eval' | 'made-up';
+
+export interface CopyRow {
+  names: NameSource;
+  /** Name uses probed (first use in the body of a name the prompt introduced). */
+  uses: number;
+  /** Mean probability of writing the whole name, teacher-forced from the exact prefix. */
+  wholeName: number;
+  /** Mean probability of its first token. */
+  firstToken: number;
+}
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+const identifiers = (text: string): Set<string> => new Set(text.match(IDENTIFIER) ?? []);
+
+/**
+ * How well a model copies names from the prompt into the body: for one secure reference per family
+ * and draw, every identifier that the prompt introduces (it varies between draws of the family, so
+ * it is a slot value, not a template word) is scored at its first use in the body, teacher-forced
+ * from the exact program text before it. Names from the train side of the family's principle (what
+ * pretraining wrote in this scenario), its eval side (known words, new to the scenario), or made up
+ * (never seen anywhere). A held-out variant needs every one of its names copied.
+ */
+export async function probeNameCopying(options: {
+  policy: Pick<Policy, 'score'>;
+  suiteSeed?: number;
+  seed?: number;
+  /** Draws per family and name source (default 3). */
+  draws?: number;
+  families?: readonly string[];
+}): Promise<CopyRow[]> {
+  const suiteSeed = options.suiteSeed ?? 7;
+  const draws = options.draws ?? 3;
+  const families = selectFamilies(options.families ? { families: options.families } : {});
+  const rng = createRng(options.seed ?? 1).fork('copy-probe');
+  const rows: CopyRow[] = [];
+  for (const names of ['train', 'eval', 'made-up'] as const) {
+    let uses = 0;
+    let whole = 0;
+    let first = 0;
+    for (const f of families) {
+      const partition = createPartition(suiteSeed, f.meta.principle);
+      const pickerFor = (side: 'train' | 'eval', key: string): SlotPicker =>
+        createPicker(partition, side, rng.fork(`${f.meta.id}/${names}/${key}`));
+      // template words: identifiers every one of four train-side draws has
+      const others = [0, 1, 2, 3].map((k) => {
+        const inst = f.instantiate(pickerFor('train', `template-${k}`));
+        return identifiers(inst.prompt + inst.secure);
+      });
+      const template = new Set([...(others[0] ?? [])].filter((w) => others.every((o) => o.has(w))));
+      for (let d = 0; d < draws; d++) {
+        const base = pickerFor(names === 'eval' ? 'eval' : 'train', `draw-${d}`);
+        const inst = f.instantiate(names === 'made-up' ? withPseudoNames(base, 1) : base);
+        const program = inst.prompt + inst.secure;
+        const introduced = identifiers(inst.prompt);
+        const seen = new Set<string>();
+        for (const m of inst.secure.matchAll(IDENTIFIER)) {
+          const name = m[0];
+          if (seen.has(name) || template.has(name) || !introduced.has(name)) continue;
+          seen.add(name);
+          const at = inst.prompt.length + (m.index ?? 0);
+          // a name after a space starts with that space's token, as the tokenizer splits it
+          const start = program[at - 1] === ' ' ? at - 1 : at;
+          const [r] = await options.policy.score([
+            { prefix: program.slice(0, start), continuation: program.slice(start, at + name.length) },
+          ]);
+          if (!r) continue;
+          uses++;
+          whole += Math.exp(r.total);
+          first += Math.exp(r.tokenLogprobs[0] ?? Number.NEGATIVE_INFINITY);
+        }
+      }
+    }
+    rows.push({ names, uses, wholeName: uses ? whole / uses : 0, firstToken: uses ? first / uses : 0 });
   }
   return rows;
 }

@@ -250,7 +250,7 @@ const calibrate = defineCommand({
   meta: {
     name: 'calibrate',
     description:
-      'Sample an embedded checkpoint on one fresh prompt per family with train- or eval-side names and phrasing (2x2), judge in the sandbox, and print pass@1 / secure@1 / SPR@1 / vuln. rate: what a held-out variant breaks.',
+      'Sample an embedded checkpoint on one fresh prompt per family with train- or eval-side names and phrasing (2x2), judge in the sandbox, and print pass@1 / secure@1 / SPR@1 / vuln. rate: what a held-out variant breaks. Then probe how well it copies names from the prompt into the body (train-side, eval-side and made-up names).',
   },
   args: {
     model: {
@@ -268,24 +268,28 @@ const calibrate = defineCommand({
     json: { type: 'boolean', description: 'print the rows as JSON' },
   },
   async run({ args }) {
-    const [{ loadEmbeddedPolicy }, { calibrateNamesAndPhrasing }, { createOracle }] = await Promise.all([
-      import('../../models/embedded/load-policy.ts'),
-      import('../../pipelines/calibrate.ts'),
-      import('../../oracle/index.ts'),
-    ]);
+    const [{ loadEmbeddedPolicy }, { calibrateNamesAndPhrasing, probeNameCopying }, { createOracle }] =
+      await Promise.all([
+        import('../../models/embedded/load-policy.ts'),
+        import('../../pipelines/calibrate.ts'),
+        import('../../oracle/index.ts'),
+      ]);
     const policy = await loadEmbeddedPolicy(String(args.model));
     const slots = parseInt0(args.slots, 'slots', 0);
     const oracle = await createOracle(slots > 0 ? { slots } : {});
     try {
+      const seed = parseInt0(args.seed, 'seed', 1);
+      const suiteSeed = parseInt0(args['suite-seed'], 'suite-seed', 7);
       const rows = await calibrateNamesAndPhrasing({
         policy,
         judgeMany: (items) =>
           oracle.judgeMany(items.map((i) => ({ task: i.task, sample: { taskId: i.task.id, code: i.code } }))),
-        seed: parseInt0(args.seed, 'seed', 1),
-        suiteSeed: parseInt0(args['suite-seed'], 'suite-seed', 7),
+        seed,
+        suiteSeed,
         samples: parseInt0(args.samples, 'samples', 2),
       });
-      if (args.json) return printJson(rows);
+      const copying = await probeNameCopying({ policy, seed, suiteSeed });
+      if (args.json) return printJson({ cells: rows, copying });
       console.log(
         formatTable(
           ['names', 'phrasing', 'prompts', 'pass@1', 'secure@1', 'SPR@1', 'vuln. rate'],
@@ -298,6 +302,15 @@ const calibrate = defineCommand({
             formatPercent(r.metrics.spr1),
             r.metrics.pass1 > 0 ? formatPercent(r.metrics.vulnRate) : '–',
           ]),
+        ),
+      );
+      console.log(
+        '\nName copying (teacher-forced, first use in the body of each name the prompt introduces):',
+      );
+      console.log(
+        formatTable(
+          ['names', 'uses', 'P(whole name)', 'P(first token)'],
+          copying.map((c) => [c.names, c.uses, formatPercent(c.wholeName), formatPercent(c.firstToken)]),
         ),
       );
     } finally {
