@@ -41,7 +41,7 @@ function stats(r: { steps: number; tokens: number; losses: number[] }): TrainSta
 }
 
 /** Identifies a base model: its configuration and the exact corpus it is trained on. */
-export function baseKey(config: RunConfig, corpus: readonly string[]): string {
+export function baseKey(config: Pick<RunConfig, 'base'>, corpus: readonly string[]): string {
   return contentKey({ base: config.base, corpus: contentKey(corpus) });
 }
 
@@ -66,34 +66,49 @@ export function createEmbeddedBackend(input: {
 }): TrainingBackend<EmbeddedModel> {
   const { config } = input;
   const t = config.training;
-  return {
-    name: 'embedded',
-    async base(onProgress) {
-      await useBackend('wasm');
-      const corpus = input.corpus();
-      const key = baseKey(config, corpus);
-      for (const shipped of input.shippedDirs ?? []) {
-        if (!existsSync(join(shipped, 'config.json'))) continue;
-        const ckpt = await loadCheckpoint(shipped);
-        if ((ckpt.extra as { baseKey?: string } | null)?.baseKey === key) {
-          input.onLog?.(`base model: shipped at ${shipped}`);
-          return wrap(ckpt.model, ckpt.tokenizer);
-        }
-        ckpt.model.dispose();
+
+  /** The base of a pretraining configuration: shipped, cached, or trained (stage by stage). */
+  async function obtainBase(
+    b: RunConfig['base'],
+    corpus: string[],
+    onProgress: ((phase: string, done: number, total: number) => void) | undefined,
+  ): Promise<{ model: GptModel; tokenizer: Tokenizer }> {
+    const key = baseKey({ base: b }, corpus);
+    for (const shipped of input.shippedDirs ?? []) {
+      if (!existsSync(join(shipped, 'config.json'))) continue;
+      const ckpt = await loadCheckpoint(shipped);
+      if ((ckpt.extra as { baseKey?: string } | null)?.baseKey === key) {
+        input.onLog?.(`base model: shipped at ${shipped}`);
+        return ckpt;
       }
-      const final = baseCheckpointDir(input.cacheDir, key);
-      const dir = join(final, '..');
-      if (existsSync(join(final, 'config.json'))) {
-        const { model, tokenizer } = await loadCheckpoint(final);
-        input.onLog?.(`base model: cached at ${final}`);
-        return wrap(model, tokenizer);
-      }
-      const b = config.base;
+      ckpt.model.dispose();
+    }
+    const final = baseCheckpointDir(input.cacheDir, key);
+    const dir = join(final, '..');
+    if (existsSync(join(final, 'config.json'))) {
+      input.onLog?.(`base model: cached at ${final}`);
+      return loadCheckpoint(final);
+    }
+    let model: GptModel;
+    let tokenizer: Tokenizer;
+    let steps: number;
+    let learningRate: number;
+    let seed: number;
+    if (b.continueSteps) {
+      // second stage: the first stage's model (itself shipped, cached or trained), then more steps
+      // with a fresh optimizer and a new warm-up and cosine cycle, over a new data order
+      const { continueSteps, continueLearningRate, ...first } = b;
+      ({ model, tokenizer } = await obtainBase(first, corpus, onProgress));
+      steps = continueSteps;
+      learningRate = continueLearningRate ?? b.learningRate;
+      seed = b.seed + 1;
+      input.onLog?.(`base model: continuing pretraining for ${steps} steps (cached afterwards)`);
+    } else {
       input.onLog?.(
         `base model: pretraining ${b.layers} layers, d=${b.dModel} on ${corpus.length} programs (cached afterwards)`,
       );
-      const tokenizer = trainTokenizer(corpus, b.vocabSize);
-      const model = createModel(
+      tokenizer = trainTokenizer(corpus, b.vocabSize);
+      model = createModel(
         {
           vocabSize: b.vocabSize,
           contextLength: b.context,
@@ -103,32 +118,46 @@ export function createEmbeddedBackend(input: {
         },
         b.seed,
       );
-      await trainLanguageModel(
-        model,
-        tokenizer,
-        corpus,
-        {
-          epochs: 1000,
-          maxSteps: b.steps,
-          learningRate: b.learningRate,
-          warmupSteps: Math.min(100, Math.floor(b.steps / 10)),
-          maxBatchSize: b.batchSize,
-          batchTokens: b.batchSize * b.context,
-          seed: b.seed,
-          checkpointEvery: 100,
-          keepCheckpoints: 1,
-        },
-        {
-          checkpointDir: join(dir, 'train'),
-          resume: true,
-          onStep: (r) => onProgress?.('pretrain', r.step, r.totalSteps),
-        },
-      );
-      await saveCheckpoint(final, model, tokenizer, {
-        baseKey: key,
-        corpusDocuments: corpus.length,
-        preset: config.preset,
-      });
+      steps = b.steps;
+      learningRate = b.learningRate;
+      seed = b.seed;
+    }
+    await trainLanguageModel(
+      model,
+      tokenizer,
+      corpus,
+      {
+        epochs: 1000,
+        maxSteps: steps,
+        learningRate,
+        warmupSteps: Math.min(100, Math.floor(steps / 10)),
+        maxBatchSize: b.batchSize,
+        batchTokens: b.batchSize * b.context,
+        seed,
+        checkpointEvery: 100,
+        keepCheckpoints: 1,
+      },
+      {
+        checkpointDir: join(dir, 'train'),
+        resume: true,
+        onStep: (r) =>
+          onProgress?.(b.continueSteps ? 'pretrain (continued)' : 'pretrain', r.step, r.totalSteps),
+      },
+    );
+    await saveCheckpoint(final, model, tokenizer, {
+      baseKey: key,
+      corpusDocuments: corpus.length,
+      preset: config.preset,
+    });
+    return { model, tokenizer };
+  }
+
+  return {
+    name: 'embedded',
+    async base(onProgress) {
+      await useBackend('wasm');
+      const corpus = input.corpus();
+      const { model, tokenizer } = await obtainBase(config.base, corpus, onProgress);
       return wrap(model, tokenizer);
     },
     async clone(m) {

@@ -85,6 +85,9 @@ const defaultPreset: RunConfig = {
   staticCounts: false,
 };
 
+// The smoke preset pretrains one short stage.
+const { continueSteps: _steps, continueLearningRate: _rate, ...singleStageBase } = defaultPreset.base;
+
 /** The smoke preset: every phase of the experiment on a handful of tasks, in a few minutes; used by tests. */
 const smokePreset: RunConfig = {
   ...defaultPreset,
@@ -92,7 +95,7 @@ const smokePreset: RunConfig = {
   seeds: [1],
   suite: { ...defaultPreset.suite, trainVariants: 1, evalVariants: 1, maxTrainTasks: 6, maxEvalTasks: 6 },
   base: {
-    ...defaultPreset.base,
+    ...singleStageBase,
     vocabSize: 512,
     layers: 2,
     dModel: 64,

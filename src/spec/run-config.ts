@@ -41,6 +41,13 @@ export const RunConfig = z.object({
     batchSize: z.number().int().min(1),
     learningRate: z.number().positive(),
     seed: z.number().int(),
+    /**
+     * A second pretraining stage: this many more steps from the first stage's model (found shipped
+     * or cached by its own key, so a longer base extends a shorter one), with a fresh optimizer,
+     * warm-up and cosine cycle at `continueLearningRate` (default learningRate).
+     */
+    continueSteps: z.number().int().min(1).optional(),
+    continueLearningRate: z.number().positive().optional(),
   }),
   training: z.object({
     /** SFT steps shared by the self-play methods before round 1. */
