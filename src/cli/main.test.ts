@@ -28,3 +28,13 @@ describe('tsp <command> <subcommand> --help', () => {
     expect(stdout).not.toContain('list|show|export');
   }, 60_000);
 });
+
+describe('tsp doctor', () => {
+  it('--no-sandbox skips the live sandbox check; optional tools are marked as such', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'doctor', '--no-sandbox', '--json']);
+    const r = JSON.parse(stdout) as { tools: { name: string; optional?: boolean }[]; sandbox: unknown[] };
+    expect(r.sandbox).toEqual([]);
+    expect(r.tools.find((t) => t.name === 'clang')?.optional).toBe(true);
+    expect(r.tools.find((t) => t.name === 'bwrap')?.optional).toBeUndefined();
+  }, 60_000);
+});

@@ -11,11 +11,11 @@ export default defineCommand({
   },
   args: {
     json: { type: 'boolean', description: 'print JSON' },
-    'no-sandbox': { type: 'boolean', description: 'skip the live sandbox check' },
+    sandbox: { type: 'boolean', default: true, description: 'try the sandbox live (--no-sandbox to skip)' },
   },
   async run({ args }) {
     const tools = await detectTools([...TOOLCHAINS, ...ANALYZER_TOOLS]);
-    const sandbox = args['no-sandbox'] ? [] : await checkSandbox();
+    const sandbox = args.sandbox === false ? [] : await checkSandbox();
     if (args.json) return printJson({ tools, sandbox });
     const rows = tools.map((t) => [
       t.name,
