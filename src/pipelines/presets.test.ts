@@ -7,12 +7,12 @@ describe('setConfigValue', () => {
   it('sets a nested number, an array and an optional field, leaving the input untouched', () => {
     let c = setConfigValue(base, 'training.beta=0.5');
     c = setConfigValue(c, 'tree.sources=["oracle","value"]');
-    c = setConfigValue(c, 'training.preferenceEpochs=2');
+    c = setConfigValue(c, 'base.continueSteps=5');
     expect(c.training.beta).toBe(0.5);
     expect(c.tree.sources).toEqual(['oracle', 'value']);
-    expect(c.training.preferenceEpochs).toBe(2);
-    expect(base.training.beta).toBe(getPreset('smoke').training.beta);
-    expect(base.training.preferenceEpochs).toBeUndefined();
+    expect(c.base.continueSteps).toBe(5);
+    expect(getPreset('smoke').base.continueSteps).toBeUndefined();
+    expect(base).toEqual(getPreset('smoke'));
     // a bare word is a string
     expect(setConfigValue(base, 'tree.segment=to-end').tree.segment).toBe('to-end');
   });
