@@ -36,6 +36,10 @@ const defaultPreset: RunConfig = {
     batchSize: 32,
     learningRate: 3e-3,
     seed: 1,
+    // A second cycle of 2,500 steps from the first stage's model (whose key the first stage keeps):
+    // the base copies names from the signature poorly after 2,500 steps (docs/suite.md, Calibration).
+    continueSteps: 2500,
+    continueLearningRate: 1.5e-3,
   },
   training: {
     // Self-play starts from the base: an SFT warm-up on the training references makes the model
