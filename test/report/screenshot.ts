@@ -34,8 +34,21 @@ try {
     fullPage: true,
     clip: { x: 0, y: 0, width: 1280, height: Math.min(curves.y + curves.height, 1500) },
   });
-  const critical = page.locator('[data-testid=tree-node][data-critical=true]').first();
-  if (await critical.count()) await critical.click();
+  // the first task whose tree has a critical node with training pairs (golden vs vulnerable), else
+  // the first critical node of the first task
+  const paired = '[data-testid=tree-node][data-critical=true]:not([data-pairs="0"])';
+  const select = page.locator('[data-testid=task-select]');
+  const tasks = await select
+    .locator('option')
+    .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+  for (const t of tasks) {
+    await select.selectOption(t);
+    if (await page.locator(paired).count()) break;
+  }
+  const node = (await page.locator(paired).count())
+    ? page.locator(paired).first()
+    : page.locator('[data-testid=tree-node][data-critical=true]').first();
+  if (await node.count()) await node.click();
   await page.mouse.move(0, 0);
   await page.locator('#viewer').screenshot({ path: join(outDir, 'report-viewer.png') });
   console.log(

@@ -925,6 +925,7 @@
           'data-node-id': n.id,
           'data-kind': n.k,
           'data-critical': n.c ? 'true' : 'false',
+          'data-pairs': String(tree.entry.pairs.filter((p) => p.node === i).length),
           'aria-selected': state.node === i ? 'true' : 'false',
           title: n.k === 'root' ? 'the prompt' : n.e,
         },
