@@ -3,7 +3,7 @@ import { withPseudoNames } from '../benchmarks/builtin/corpus.ts';
 import type { SlotPicker } from '../benchmarks/builtin/family.ts';
 import { DEFAULT_UNSEEN_CWES } from '../benchmarks/builtin/splits.ts';
 import { createRng } from '../core/rng.ts';
-import type { Policy } from '../spec/policy.ts';
+import type { Policy, ScoreRequest, ScoreResult } from '../spec/policy.ts';
 import type { Metrics } from '../spec/results.ts';
 import type { VerdictSummary } from '../spec/verdict.ts';
 import { KeyedCache } from '../store/keyed-cache.ts';
@@ -124,9 +124,7 @@ export async function probeNameCopying(options: {
   const rng = createRng(options.seed ?? 1).fork('copy-probe');
   const rows: CopyRow[] = [];
   for (const names of ['train', 'eval', 'made-up'] as const) {
-    let uses = 0;
-    let whole = 0;
-    let first = 0;
+    const requests: ScoreRequest[] = [];
     for (const f of families) {
       const partition = createPartition(suiteSeed, f.meta.principle);
       const pickerFor = (side: 'train' | 'eval', key: string): SlotPicker =>
@@ -150,17 +148,23 @@ export async function probeNameCopying(options: {
           const at = inst.prompt.length + (m.index ?? 0);
           // a name after a space starts with that space's token, as the tokenizer splits it
           const start = program[at - 1] === ' ' ? at - 1 : at;
-          const [r] = await options.policy.score([
-            { prefix: program.slice(0, start), continuation: program.slice(start, at + name.length) },
-          ]);
-          if (!r) continue;
-          uses++;
-          whole += Math.exp(r.total);
-          first += Math.exp(r.tokenLogprobs[0] ?? Number.NEGATIVE_INFINITY);
+          requests.push({
+            prefix: program.slice(0, start),
+            continuation: program.slice(start, at + name.length),
+          });
         }
       }
     }
-    rows.push({ names, uses, wholeName: uses ? whole / uses : 0, firstToken: uses ? first / uses : 0 });
+    // one call: the policy batches the forward passes
+    const scored = await options.policy.score(requests);
+    const mean = (f: (r: ScoreResult) => number) =>
+      scored.length ? scored.reduce((sum, r) => sum + f(r), 0) / scored.length : 0;
+    rows.push({
+      names,
+      uses: scored.length,
+      wholeName: mean((r) => Math.exp(r.total)),
+      firstToken: mean((r) => Math.exp(r.tokenLogprobs[0] ?? Number.NEGATIVE_INFINITY)),
+    });
   }
   return rows;
 }

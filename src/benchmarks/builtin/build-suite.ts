@@ -50,8 +50,6 @@ const PREFIX = 'builtin/';
  * it never saw it in, not a word it has never read.
  */
 export interface Partition {
-  /** The principle whose held-out names this is (`*` for the open partition of neutral code). */
-  scope: string;
   evalNouns: ReadonlySet<string>;
   evalFields: ReadonlySet<string>;
   isEvalValue(value: string): boolean;
@@ -65,7 +63,6 @@ export function createPartition(seed: number, principle: string): Partition {
   const fieldSet = new Set(FIELDS);
   const nounSet = new Set(RECORD_NAMES.map((e) => e.name));
   return {
-    scope: principle,
     evalNouns,
     evalFields,
     isEvalValue: (v) =>
@@ -79,7 +76,6 @@ export function createPartition(seed: number, principle: string): Partition {
 
 /** The partition that holds nothing out: the corpus's neutral programs draw from every value. */
 export const OPEN_PARTITION: Partition = {
-  scope: '*',
   evalNouns: new Set(),
   evalFields: new Set(),
   isEvalValue: () => false,

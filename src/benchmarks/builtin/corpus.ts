@@ -96,10 +96,10 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   if (rewordRate < 0 || rewordRate > 1) throw new RangeError('rewordRate must be in [0, 1]');
   let pseudo = 0;
   let reworded = 0;
+  // one partition per principle, shared by its families
   const partitions = new Map(
     [...new Set(families.map((f) => f.meta.principle))].map((pr) => [pr, createPartition(suiteSeed, pr)]),
   );
-  const partitionOf = (principle: string): Partition => partitions.get(principle) ?? OPEN_PARTITION;
   const picker = (r: Rng, partition: Partition): SlotPicker => {
     let p = createPicker(partition, 'train', r.fork('slots'));
     if (r.next() < pseudoRate) {
@@ -122,7 +122,7 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     const fam = families[i % families.length];
     if (!fam) break;
     const r = rng.fork(i);
-    const inst = fam.instantiate(picker(r, partitionOf(fam.meta.principle)));
+    const inst = fam.instantiate(picker(r, partitions.get(fam.meta.principle) as Partition));
     const bad = r.next() < rate;
     const body = bad ? r.pick(inst.insecure) : r.pick(inst.secureStyles);
     texts.push(inst.prompt + body);

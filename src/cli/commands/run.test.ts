@@ -13,10 +13,12 @@ describe('tsp run overrides', () => {
     const c = applyOverrides(getPreset('smoke'), { seeds: '4,5', rounds: '3' }, [
       'training.rounds=2',
       'training.preferenceEpochs=1',
-      'training.preferenceEpochs=3',
+      'training.preferenceEpochs=2',
     ]);
     expect(c.seeds).toEqual([4, 5]);
     expect(c.training.rounds).toBe(2);
-    expect(c.training.preferenceEpochs).toBe(3);
+    // the preset's own value is 3: 2 can only come from the last --set
+    expect(getPreset('smoke').training.preferenceEpochs).toBe(3);
+    expect(c.training.preferenceEpochs).toBe(2);
   });
 });
