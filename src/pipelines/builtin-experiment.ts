@@ -7,7 +7,7 @@ import type { RunResults } from '../spec/results.ts';
 import type { RunConfig } from '../spec/run-config.ts';
 import type { Task } from '../spec/task.ts';
 import { RunDir } from '../store/run-dir.ts';
-import { baseCheckpointDir, baseKey, createEmbeddedBackend } from './embedded-backend.ts';
+import { baseCheckpointDir, baseKey, createEmbeddedBackend, shippedBaseKey } from './embedded-backend.ts';
 import { type ExperimentData, type ProgressEvent, runExperiment } from './experiment.ts';
 
 /**
@@ -164,5 +164,6 @@ export async function pretrainBuiltinBase(input: {
   const model = await backend.base((phase, done, total) => input.onProgress?.({ phase, done, total }));
   model.dispose();
   const key = baseKey(input.config, corpus);
-  return { checkpoint: baseCheckpointDir(input.cacheDir, key), key, documents: corpus.length };
+  const shipped = input.shippedDirs?.find((d) => shippedBaseKey(d) === key);
+  return { checkpoint: shipped ?? baseCheckpointDir(input.cacheDir, key), key, documents: corpus.length };
 }

@@ -25,38 +25,56 @@ describe('embedded backend: the base model', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  it('trains a second stage on top of the first, each cached under its own key', async () => {
+  it('trains later stages on top of the first, each cached under its own key', async () => {
     const cacheDir = await mkdtemp(join(tmpdir(), 'tsp-base-'));
     dirs.push(cacheDir);
-    const staged: RunConfig = {
+    const config = (stages?: RunConfig['base']['stages']): RunConfig => ({
       ...getPreset('smoke'),
-      base: { ...tiny, continueSteps: 2, continueLearningRate: 1e-3 },
-    };
-    const firstOnly: RunConfig = { ...getPreset('smoke'), base: tiny };
+      base: stages ? { ...tiny, stages } : tiny,
+    });
+    const second = { steps: 2, learningRate: 1e-3 };
+    const third = { steps: 1, learningRate: 5e-4 };
+    const firstOnly = config();
+    const two = config([second]);
+    const three = config([second, third]);
     const logs: string[] = [];
-    const backend = (config: RunConfig) =>
-      createEmbeddedBackend({ config, corpus: () => corpus, cacheDir, onLog: (l) => logs.push(l) });
+    const backend = (c: RunConfig) =>
+      createEmbeddedBackend({ config: c, corpus: () => corpus, cacheDir, onLog: (l) => logs.push(l) });
     const progress: string[] = [];
-    const m = await backend(staged).base((phase, done) => progress.push(`${phase} ${done}`));
+    const m = await backend(three).base((phase, done) => progress.push(`${phase} ${done}`));
     m.dispose();
     expect(logs[0]).toMatch(/pretraining 1 layers/);
-    expect(logs[1]).toMatch(/continuing pretraining for 2 steps/);
+    expect(logs[1]).toMatch(/stage 2\) for 2 steps/);
+    expect(logs[2]).toMatch(/stage 3\) for 1 steps/);
     expect(progress).toContain('pretrain 3');
-    expect(progress).toContain('pretrain (continued) 2');
-    const firstKey = baseKey(firstOnly, corpus);
-    const finalKey = baseKey(staged, corpus);
-    expect(firstKey).not.toBe(finalKey);
-    expect(existsSync(join(baseCheckpointDir(cacheDir, firstKey), 'config.json'))).toBe(true);
-    expect(existsSync(join(baseCheckpointDir(cacheDir, finalKey), 'config.json'))).toBe(true);
-    // both are found again without training, and the stages differ
+    expect(progress).toContain('pretrain (stage 2) 2');
+    expect(progress).toContain('pretrain (stage 3) 1');
+    const keys = [firstOnly, two, three].map((c) => baseKey(c, corpus));
+    expect(new Set(keys).size).toBe(3);
+    for (const key of keys)
+      expect(existsSync(join(baseCheckpointDir(cacheDir, key), 'config.json'))).toBe(true);
+    // every stage is found again without training, and the stages differ
     logs.length = 0;
-    const a = await backend(firstOnly).base();
-    const b = await backend(staged).base();
+    const models = [];
+    for (const c of [firstOnly, two, three]) models.push(await backend(c).base());
+    expect(logs).toHaveLength(3);
     expect(logs.every((l) => l.startsWith('base model: cached at'))).toBe(true);
-    const [wa, wb] = [a.model.readValues(), b.model.readValues()];
-    const name = [...wa.keys()][0] as string;
-    expect([...(wa.get(name) ?? [])]).not.toEqual([...(wb.get(name) ?? [])]);
-    a.dispose();
-    b.dispose();
+    const values = models.map((x) => x.model.readValues());
+    const name = [...(values[0]?.keys() ?? [])][0] as string;
+    const firsts = values.map((v) => (v.get(name) ?? [])[0]);
+    expect(new Set(firsts).size).toBe(3);
+    // a shipped checkpoint is used when its config names the key
+    logs.length = 0;
+    const shipped = join(baseCheckpointDir(cacheDir, keys[1] as string));
+    const viaShipped = await createEmbeddedBackend({
+      config: two,
+      corpus: () => corpus,
+      cacheDir: join(cacheDir, 'empty'),
+      shippedDirs: [baseCheckpointDir(cacheDir, keys[0] as string), shipped],
+      onLog: (l) => logs.push(l),
+    }).base();
+    expect(logs).toEqual([`base model: shipped at ${shipped}`]);
+    viaShipped.dispose();
+    for (const x of models) x.dispose();
   }, 120_000);
 });

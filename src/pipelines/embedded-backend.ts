@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   cloneModel,
@@ -45,6 +45,15 @@ export function baseKey(config: Pick<RunConfig, 'base'>, corpus: readonly string
   return contentKey({ base: config.base, corpus: contentKey(corpus) });
 }
 
+/** The base key a shipped checkpoint was trained for, read from its config (no weights loaded). */
+export function shippedBaseKey(dir: string): string | undefined {
+  const file = join(dir, 'config.json');
+  if (!existsSync(file)) return undefined;
+  const config = JSON.parse(readFileSync(file, 'utf8')) as { extra?: { baseKey?: unknown } | null };
+  const key = config.extra?.baseKey;
+  return typeof key === 'string' ? key : undefined;
+}
+
 /** Where the base model of a key is cached. */
 export function baseCheckpointDir(cacheDir: string, key: string): string {
   return join(cacheDir, `base-${key.slice(0, 16)}`, 'final');
@@ -75,13 +84,9 @@ export function createEmbeddedBackend(input: {
   ): Promise<{ model: GptModel; tokenizer: Tokenizer }> {
     const key = baseKey({ base: b }, corpus);
     for (const shipped of input.shippedDirs ?? []) {
-      if (!existsSync(join(shipped, 'config.json'))) continue;
-      const ckpt = await loadCheckpoint(shipped);
-      if ((ckpt.extra as { baseKey?: string } | null)?.baseKey === key) {
-        input.onLog?.(`base model: shipped at ${shipped}`);
-        return ckpt;
-      }
-      ckpt.model.dispose();
+      if (shippedBaseKey(shipped) !== key) continue;
+      input.onLog?.(`base model: shipped at ${shipped}`);
+      return loadCheckpoint(shipped);
     }
     const final = baseCheckpointDir(input.cacheDir, key);
     const dir = join(final, '..');
@@ -94,15 +99,20 @@ export function createEmbeddedBackend(input: {
     let steps: number;
     let learningRate: number;
     let seed: number;
-    if (b.continueSteps) {
-      // second stage: the first stage's model (itself shipped, cached or trained), then more steps
-      // with a fresh optimizer and a new warm-up and cosine cycle, over a new data order
-      const { continueSteps, continueLearningRate, ...first } = b;
-      ({ model, tokenizer } = await obtainBase(first, corpus, onProgress));
-      steps = continueSteps;
-      learningRate = continueLearningRate ?? b.learningRate;
-      seed = b.seed + 1;
-      input.onLog?.(`base model: continuing pretraining for ${steps} steps (cached afterwards)`);
+    const stages = b.stages ?? [];
+    const stage = stages.at(-1);
+    if (stage) {
+      // a later stage: the previous stage's model (itself shipped, cached or trained), then more
+      // steps with a fresh optimizer and a new warm-up and cosine cycle, over a new data order
+      const { stages: _all, ...first } = b;
+      const previous = stages.length > 1 ? { ...first, stages: stages.slice(0, -1) } : first;
+      ({ model, tokenizer } = await obtainBase(previous, corpus, onProgress));
+      steps = stage.steps;
+      learningRate = stage.learningRate;
+      seed = b.seed + stages.length;
+      input.onLog?.(
+        `base model: continuing pretraining (stage ${stages.length + 1}) for ${steps} steps (cached afterwards)`,
+      );
     } else {
       input.onLog?.(
         `base model: pretraining ${b.layers} layers, d=${b.dModel} on ${corpus.length} programs (cached afterwards)`,
@@ -141,7 +151,7 @@ export function createEmbeddedBackend(input: {
         checkpointDir: join(dir, 'train'),
         resume: true,
         onStep: (r) =>
-          onProgress?.(b.continueSteps ? 'pretrain (continued)' : 'pretrain', r.step, r.totalSteps),
+          onProgress?.(stage ? `pretrain (stage ${stages.length + 1})` : 'pretrain', r.step, r.totalSteps),
       },
     );
     await saveCheckpoint(final, model, tokenizer, {

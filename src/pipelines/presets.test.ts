@@ -7,11 +7,11 @@ describe('setConfigValue', () => {
   it('sets a nested number, an array and an optional field, leaving the input untouched', () => {
     let c = setConfigValue(base, 'training.beta=0.5');
     c = setConfigValue(c, 'tree.sources=["oracle","value"]');
-    c = setConfigValue(c, 'base.continueSteps=5');
+    c = setConfigValue(c, 'base.stages=[{"steps":5,"learningRate":0.001}]');
     expect(c.training.beta).toBe(0.5);
     expect(c.tree.sources).toEqual(['oracle', 'value']);
-    expect(c.base.continueSteps).toBe(5);
-    expect(getPreset('smoke').base.continueSteps).toBeUndefined();
+    expect(c.base.stages).toEqual([{ steps: 5, learningRate: 0.001 }]);
+    expect(getPreset('smoke').base.stages).toBeUndefined();
     expect(base).toEqual(getPreset('smoke'));
     // a bare word is a string
     expect(setConfigValue(base, 'tree.segment=to-end').tree.segment).toBe('to-end');

@@ -38,8 +38,7 @@ const defaultPreset: RunConfig = {
     seed: 1,
     // A second cycle of 2,500 steps from the first stage's model (whose key the first stage keeps):
     // the base copies names from the signature poorly after 2,500 steps (docs/suite.md, Calibration).
-    continueSteps: 2500,
-    continueLearningRate: 1.5e-3,
+    stages: [{ steps: 2500, learningRate: 1.5e-3 }],
   },
   training: {
     // Self-play starts from the base: an SFT warm-up on the training references makes the model
@@ -90,7 +89,7 @@ const defaultPreset: RunConfig = {
 };
 
 // The smoke preset pretrains one short stage.
-const { continueSteps: _steps, continueLearningRate: _rate, ...singleStageBase } = defaultPreset.base;
+const { stages: _stages, ...singleStageBase } = defaultPreset.base;
 
 /** The smoke preset: every phase of the experiment on a handful of tasks, in a few minutes; used by tests. */
 const smokePreset: RunConfig = {

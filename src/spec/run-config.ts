@@ -42,12 +42,14 @@ export const RunConfig = z.object({
     learningRate: z.number().positive(),
     seed: z.number().int(),
     /**
-     * A second pretraining stage: this many more steps from the first stage's model (found shipped
-     * or cached by its own key, so a longer base extends a shorter one), with a fresh optimizer,
-     * warm-up and cosine cycle at `continueLearningRate` (default learningRate).
+     * Further pretraining stages, in order: each runs this many more steps from the previous
+     * stage's model (found shipped or cached by its own key, so a longer base extends a shorter
+     * one), with a fresh optimizer, warm-up and cosine cycle at its own learning rate.
      */
-    continueSteps: z.number().int().min(1).optional(),
-    continueLearningRate: z.number().positive().optional(),
+    stages: z
+      .array(z.object({ steps: z.number().int().min(1), learningRate: z.number().positive() }))
+      .min(1)
+      .optional(),
   }),
   training: z.object({
     /** SFT steps shared by the self-play methods before round 1. */

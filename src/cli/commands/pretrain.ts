@@ -2,10 +2,10 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { pretrainBuiltinBase } from '../../pipelines/builtin-experiment.ts';
-import { getPreset, PRESETS } from '../../pipelines/presets.ts';
+import { getPreset, PRESETS, setConfigValue } from '../../pipelines/presets.ts';
 import { printJson } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { shippedModelsDir } from './run.ts';
+import { repeatedFlag, shippedModelsDir } from './run.ts';
 
 export default defineCommand({
   meta: {
@@ -16,24 +16,33 @@ export default defineCommand({
   args: {
     preset: { type: 'string', description: `preset: ${Object.keys(PRESETS).join(', ')}`, default: 'default' },
     'cache-dir': { type: 'string', description: 'where base models are cached', default: '.tsp-cache' },
+    set: {
+      type: 'string',
+      description:
+        'override a base setting, path=value (repeatable), e.g. --set \'base.stages=[{"steps":2500,"learningRate":0.0015}]\'',
+    },
     ship: { type: 'boolean', description: 'copy the checkpoint to models/base-<preset>/' },
     json: { type: 'boolean', description: 'print the result as JSON' },
     quiet: { type: 'boolean', description: 'no progress display' },
   },
-  async run({ args }) {
-    const config = getPreset(args.preset);
+  async run({ args, rawArgs }) {
+    let config = getPreset(args.preset);
+    for (const assignment of repeatedFlag(rawArgs, 'set')) config = setConfigValue(config, assignment);
+    const shippedDir = join(shippedModelsDir(), `base-${config.preset}`);
     const progress = createProgress({ enabled: !args.quiet });
     const started = Date.now();
     const r = await pretrainBuiltinBase({
       config,
       cacheDir: resolve(args['cache-dir']),
+      // earlier stages (or the whole base) may be the shipped checkpoint
+      shippedDirs: [shippedDir],
       onProgress: (e) => progress.update(e),
       onLog: (l) => progress.log(l),
     });
     progress.done();
     let shipped: string | undefined;
-    if (args.ship) {
-      shipped = join(shippedModelsDir(), `base-${config.preset}`);
+    if (args.ship && r.checkpoint !== shippedDir) {
+      shipped = shippedDir;
       rmSync(shipped, { recursive: true, force: true });
       mkdirSync(shipped, { recursive: true });
       for (const f of ['model.safetensors', 'config.json', 'tokenizer.json'])
