@@ -86,6 +86,8 @@ export async function runBuiltinExperiment(input: {
   cacheDir: string;
   /** Base checkpoints shipped with the project, used when their key matches the configuration. */
   shippedDirs?: string[];
+  /** Threads for base pretraining (default: the machine's cores, at most 4). */
+  pretrainThreads?: number;
   versions: Record<string, string>;
   onProgress?: (e: ProgressEvent) => void;
   onLog?: (line: string) => void;
@@ -122,6 +124,8 @@ export async function runBuiltinExperiment(input: {
       corpus: () => builtinCorpus(config),
       cacheDir: input.cacheDir,
       ...(input.shippedDirs ? { shippedDirs: input.shippedDirs } : {}),
+      ...(input.pretrainThreads ? { pretrainThreads: input.pretrainThreads } : {}),
+      ...(input.pretrainThreads ? { pretrainThreads: input.pretrainThreads } : {}),
       ...(input.onLog ? { onLog: input.onLog } : {}),
     });
     return await runExperiment({
@@ -150,6 +154,8 @@ export async function pretrainBuiltinBase(input: {
   config: RunConfig;
   cacheDir: string;
   shippedDirs?: string[];
+  /** Threads for base pretraining (default: the machine's cores, at most 4). */
+  pretrainThreads?: number;
   onProgress?: (e: ProgressEvent) => void;
   onLog?: (line: string) => void;
 }): Promise<{ checkpoint: string; key: string; documents: number }> {
@@ -159,6 +165,7 @@ export async function pretrainBuiltinBase(input: {
     corpus: () => corpus,
     cacheDir: input.cacheDir,
     ...(input.shippedDirs ? { shippedDirs: input.shippedDirs } : {}),
+    ...(input.pretrainThreads ? { pretrainThreads: input.pretrainThreads } : {}),
     ...(input.onLog ? { onLog: input.onLog } : {}),
   });
   const model = await backend.base((phase, done, total) => input.onProgress?.({ phase, done, total }));

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   cloneModel,
@@ -54,6 +55,11 @@ export function shippedBaseKey(dir: string): string | undefined {
   return typeof key === 'string' ? key : undefined;
 }
 
+/** Gradient threads when none are asked for: one per core, at most 4. */
+export function defaultTrainThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
 /** Where the base model of a key is cached. */
 export function baseCheckpointDir(cacheDir: string, key: string): string {
   return join(cacheDir, `base-${key.slice(0, 16)}`, 'final');
@@ -72,9 +78,12 @@ export function createEmbeddedBackend(input: {
   /** Checkpoints shipped with the project (e.g. `models/`), used when their base key matches. */
   shippedDirs?: string[];
   onLog?: (line: string) => void;
+  /** Threads for base pretraining (data-parallel; default: the machine's cores, at most 4). */
+  pretrainThreads?: number;
 }): TrainingBackend<EmbeddedModel> {
   const { config } = input;
   const t = config.training;
+  const pretrainThreads = input.pretrainThreads ?? defaultTrainThreads();
 
   /** The base of a pretraining configuration: shipped, cached, or trained (stage by stage). */
   async function obtainBase(
@@ -111,11 +120,11 @@ export function createEmbeddedBackend(input: {
       learningRate = stage.learningRate;
       seed = b.seed + stages.length;
       input.onLog?.(
-        `base model: continuing pretraining (stage ${stages.length + 1}) for ${steps} steps (cached afterwards)`,
+        `base model: continuing pretraining (stage ${stages.length + 1}) for ${steps} steps on ${pretrainThreads} thread(s) (cached afterwards)`,
       );
     } else {
       input.onLog?.(
-        `base model: pretraining ${b.layers} layers, d=${b.dModel} on ${corpus.length} programs (cached afterwards)`,
+        `base model: pretraining ${b.layers} layers, d=${b.dModel} on ${corpus.length} programs, ${pretrainThreads} thread(s) (cached afterwards)`,
       );
       tokenizer = trainTokenizer(corpus, b.vocabSize);
       model = createModel(
@@ -146,6 +155,7 @@ export function createEmbeddedBackend(input: {
         seed,
         checkpointEvery: 100,
         keepCheckpoints: 1,
+        threads: pretrainThreads,
       },
       {
         checkpointDir: join(dir, 'train'),

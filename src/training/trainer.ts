@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-file.ts';
 import { createRng } from '../core/rng.ts';
+import type { BackendName } from '../models/embedded/backend.ts';
 import { LATEST_POINTER, readLatestPointer, saveCheckpoint } from '../models/embedded/checkpoint.ts';
 import type { GptModel } from '../models/embedded/gpt.ts';
 import { scatterToLength, selectRows, targetLogprobs } from '../models/embedded/ops.ts';
@@ -33,6 +34,7 @@ import {
   type SupervisedExample,
   type WeightedSequence,
 } from './batching.ts';
+import { GradientWorkers, type ShardGradients } from './gradient-workers.ts';
 import { LOSSES, type LossConfig, type LossFn, needsReference, type PreferenceLossName } from './losses.ts';
 import { type AdamWState, adamWStep, createAdamWState, learningRateAt } from './optimizer.ts';
 
@@ -58,6 +60,12 @@ export const TrainConfigSchema = z.object({
   checkpointEvery: z.number().int().min(0).default(0),
   /** How many step checkpoints to keep. */
   keepCheckpoints: z.number().int().min(1).default(2),
+  /**
+   * Threads computing gradients (data-parallel; pretraining and SFT): each batch is split by
+   * tokens between this thread and threads - 1 worker threads, each on its own tfjs backend.
+   * 1 = this thread only. The gradient is the same up to float summation order.
+   */
+  threads: z.number().int().min(1).default(1),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
@@ -110,6 +118,8 @@ export interface TrainResult {
   tokens: number;
   elapsedMs: number;
   stopped: boolean;
+  /** Threads that computed gradients (1 + gradient workers). */
+  threads: number;
 }
 
 interface TrainerState {
@@ -124,6 +134,8 @@ interface Job<Item> {
   items: Item[];
   lengths: number[];
   dataHash: string;
+  /** Items are weighted sequences under the NLL: a batch can be split between gradient workers. */
+  shardable?: boolean;
   /** Build the loss for a batch of items (inside a tidy / gradient scope). */
   loss: (
     model: GptModel,
@@ -214,6 +226,92 @@ async function loadTrainingState(
   return state;
 }
 
+/** One batch's loss, metrics and gradients (copied out of the backend, by parameter name). */
+export function batchGradients<Item>(
+  model: GptModel,
+  lossOf: Job<Item>['loss'],
+  batch: Item[],
+): ShardGradients {
+  const vars = model.specs.map((s) => model.p(s.name));
+  let kept: Record<string, tf.Scalar> = {};
+  let counts = { tokens: 0, positions: 0 };
+  const { value, grads } = tf.variableGrads(() => {
+    const out = lossOf(model, batch);
+    kept = Object.fromEntries(Object.entries(out.metrics).map(([k, v]) => [k, tf.keep(v)]));
+    counts = { tokens: out.tokens, positions: out.positions };
+    return out.loss;
+  }, vars);
+  const gradValues = new Map<string, Float32Array>();
+  model.specs.forEach((s, i) => {
+    const g = grads[(vars[i] as tf.Variable).name];
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    gradValues.set(s.name, g ? new Float32Array(g.dataSync() as Float32Array) : new Float32Array(size));
+  });
+  const loss = value.dataSync()[0] as number;
+  const metrics: Record<string, number> = {};
+  for (const [k, v] of Object.entries(kept)) metrics[k] = v.dataSync()[0] as number;
+  tf.dispose([value, ...Object.values(grads), ...Object.values(kept)]);
+  return { loss, grads: gradValues, metrics, ...counts };
+}
+
+/**
+ * Split a batch of sequences into at most `n` shards of balanced size (longest first, each to the
+ * shard with the fewest token positions so far); shards with no weighted token are left out.
+ */
+export function splitBatch(items: readonly WeightedSequence[], n: number): WeightedSequence[][] {
+  const shards: WeightedSequence[][] = Array.from({ length: Math.min(n, items.length) }, () => []);
+  const load = shards.map(() => 0);
+  const order = items
+    .map((_, i) => i)
+    .sort((a, b) => (items[b]?.ids.length ?? 0) - (items[a]?.ids.length ?? 0) || a - b);
+  for (const i of order) {
+    const k = load.indexOf(Math.min(...load));
+    (shards[k] as WeightedSequence[]).push(items[i] as WeightedSequence);
+    load[k] = (load[k] as number) + (items[i]?.ids.length ?? 0);
+  }
+  return shards.filter((s) => weightOf(s) > 0);
+}
+
+function weightOf(items: readonly WeightedSequence[]): number {
+  let w = 0;
+  for (const s of items) for (const x of s.weights) w += x;
+  return w;
+}
+
+/**
+ * The whole batch's result from its shards' (each a weighted mean over its own tokens): every
+ * shard counts in proportion to its token weight, so the loss and gradient equal the batch's.
+ */
+export function combineShards(
+  results: readonly ShardGradients[],
+  shards: readonly WeightedSequence[][],
+): ShardGradients {
+  const weights = shards.map(weightOf);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const share = weights.map((w) => (total > 0 ? w / total : 1 / weights.length));
+  const first = results[0] as ShardGradients;
+  const grads = new Map<string, Float32Array>();
+  for (const [name, g0] of first.grads) {
+    const g = new Float32Array(g0.length);
+    results.forEach((r, k) => {
+      const src = r.grads.get(name) as Float32Array;
+      const f = share[k] as number;
+      for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) + f * (src[i] as number);
+    });
+    grads.set(name, g);
+  }
+  const metrics: Record<string, number> = {};
+  for (const k of Object.keys(first.metrics))
+    metrics[k] = results.reduce((a, r, i) => a + (share[i] as number) * (r.metrics[k] ?? 0), 0);
+  return {
+    loss: results.reduce((a, r, i) => a + (share[i] as number) * r.loss, 0),
+    grads,
+    metrics,
+    tokens: results.reduce((a, r) => a + r.tokens, 0),
+    positions: results.reduce((a, r) => a + r.positions, 0),
+  };
+}
+
 async function runJob<Item>(
   model: GptModel,
   tokenizer: Tokenizer,
@@ -263,94 +361,98 @@ async function runJob<Item>(
       startStep = state.step;
     }
   }
-  const vars = model.specs.map((s) => model.p(s.name));
-  const losses: number[] = [];
-  let tokens = 0;
-  const t0 = performance.now();
-  let step = startStep;
-  let stopped = false;
-  const save = async (): Promise<void> => {
-    if (!hooks.checkpointDir) return;
-    await saveTrainingCheckpoint(
-      hooks.checkpointDir,
-      model,
-      tokenizer,
-      opt,
-      { kind: job.kind, step, totalSteps, dataHash: job.dataHash },
-      config.keepCheckpoints,
-    );
-  };
-  while (step < totalSteps) {
-    const { epoch, index } = locate(step);
-    const batchIdx = planOf(epoch)[index] as number[];
-    const batch = batchIdx.map((i) => job.items[i] as Item);
-    const lr = learningRateAt(
-      step,
-      totalSteps,
-      config.learningRate,
-      config.warmupSteps,
-      config.minLearningRateRatio,
-    );
-    const ts = performance.now();
-    let kept: Record<string, tf.Scalar> = {};
-    let counts = { tokens: 0, positions: 0 };
-    const { value, grads } = tf.variableGrads(() => {
-      const out = job.loss(model, batch);
-      kept = Object.fromEntries(Object.entries(out.metrics).map(([k, v]) => [k, tf.keep(v)]));
-      counts = { tokens: out.tokens, positions: out.positions };
-      return out.loss;
-    }, vars);
-    const gradValues = new Map<string, Float32Array>();
-    model.specs.forEach((s, i) => {
-      const g = grads[(vars[i] as tf.Variable).name];
-      gradValues.set(
-        s.name,
-        g ? (g.dataSync() as Float32Array) : new Float32Array(params.get(s.name)?.length ?? 0),
-      );
-    });
-    const loss = value.dataSync()[0] as number;
-    const metrics: Record<string, number> = {};
-    for (const [k, v] of Object.entries(kept)) metrics[k] = v.dataSync()[0] as number;
-    tf.dispose([value, ...Object.values(grads), ...Object.values(kept)]);
-    if (!Number.isFinite(loss))
-      throw new TspError('internal', `${job.kind}: loss became ${loss} at step ${step}`, {
-        hint: 'lower the learning rate or check the data',
-      });
-    const gradNorm = adamWStep(params, gradValues, opt, lr, config, config.gradClip);
-    model.writeValues(params);
-    step++;
-    losses.push(loss);
-    tokens += counts.tokens;
-    hooks.onStep?.({
-      step,
-      totalSteps,
-      epoch,
-      loss,
-      learningRate: lr,
-      gradNorm,
-      tokens: counts.tokens,
-      positions: counts.positions,
-      elapsedMs: performance.now() - ts,
-      metrics,
-    });
-    if (config.checkpointEvery > 0 && step % config.checkpointEvery === 0 && step < totalSteps) await save();
-    if (hooks.signal?.aborted) {
-      stopped = true;
-      break;
-    }
-    await Promise.resolve();
+  const workers =
+    config.threads > 1 && job.shardable && startStep < totalSteps
+      ? await GradientWorkers.start(config.threads - 1, model.config, tf.getBackend() as BackendName)
+      : undefined;
+  try {
+    return await loop(workers);
+  } finally {
+    await workers?.close();
   }
-  if (step > startStep || stopped) await save();
-  return {
-    steps: step,
-    totalSteps,
-    startStep,
-    finalLoss: losses[losses.length - 1] ?? Number.NaN,
-    losses,
-    tokens,
-    elapsedMs: performance.now() - t0,
-    stopped,
-  };
+
+  async function loop(workers: GradientWorkers | undefined): Promise<TrainResult> {
+    const losses: number[] = [];
+    let tokens = 0;
+    const t0 = performance.now();
+    let step = startStep;
+    let stopped = false;
+    const save = async (): Promise<void> => {
+      if (!hooks.checkpointDir) return;
+      await saveTrainingCheckpoint(
+        hooks.checkpointDir,
+        model,
+        tokenizer,
+        opt,
+        { kind: job.kind, step, totalSteps, dataHash: job.dataHash },
+        config.keepCheckpoints,
+      );
+    };
+    while (step < totalSteps) {
+      const { epoch, index } = locate(step);
+      const batchIdx = planOf(epoch)[index] as number[];
+      const batch = batchIdx.map((i) => job.items[i] as Item);
+      const lr = learningRateAt(
+        step,
+        totalSteps,
+        config.learningRate,
+        config.warmupSteps,
+        config.minLearningRateRatio,
+      );
+      const ts = performance.now();
+      const shards =
+        workers && job.shardable ? splitBatch(batch as WeightedSequence[], workers.size + 1) : [];
+      let out: ShardGradients;
+      if (shards.length > 1) {
+        // data-parallel: the workers take the other shards while this thread computes the first
+        const pending = workers?.gradients(params, model.specs, shards.slice(1)) as Promise<ShardGradients[]>;
+        const first = batchGradients(model, job.loss, shards[0] as unknown as Item[]);
+        out = combineShards([first, ...(await pending)], shards);
+      } else out = batchGradients(model, job.loss, batch);
+      const { loss, metrics, grads: gradValues } = out;
+      const counts = { tokens: out.tokens, positions: out.positions };
+      if (!Number.isFinite(loss))
+        throw new TspError('internal', `${job.kind}: loss became ${loss} at step ${step}`, {
+          hint: 'lower the learning rate or check the data',
+        });
+      const gradNorm = adamWStep(params, gradValues, opt, lr, config, config.gradClip);
+      model.writeValues(params);
+      step++;
+      losses.push(loss);
+      tokens += counts.tokens;
+      hooks.onStep?.({
+        step,
+        totalSteps,
+        epoch,
+        loss,
+        learningRate: lr,
+        gradNorm,
+        tokens: counts.tokens,
+        positions: counts.positions,
+        elapsedMs: performance.now() - ts,
+        metrics,
+      });
+      if (config.checkpointEvery > 0 && step % config.checkpointEvery === 0 && step < totalSteps)
+        await save();
+      if (hooks.signal?.aborted) {
+        stopped = true;
+        break;
+      }
+      await Promise.resolve();
+    }
+    if (step > startStep || stopped) await save();
+    return {
+      steps: step,
+      totalSteps,
+      startStep,
+      finalLoss: losses[losses.length - 1] ?? Number.NaN,
+      losses,
+      tokens,
+      elapsedMs: performance.now() - t0,
+      stopped,
+      threads: 1 + (workers?.size ?? 0),
+    };
+  }
 }
 
 function sequencesLoss(fn: LossFn, config: LossConfig) {
@@ -361,6 +463,9 @@ function sequencesLoss(fn: LossFn, config: LossConfig) {
     return { ...out, tokens: packed.tokens, positions: packed.rows * packed.t };
   };
 }
+
+/** The NLL of weighted sequences (pretraining and SFT batches). */
+export const nllOfSequences = sequencesLoss(LOSSES.nll, { beta: 0, anchorWeight: 0, unlikelihoodWeight: 0 });
 
 /** Next-token pretraining on a corpus (each text one document, split into context windows). */
 export async function trainLanguageModel(
@@ -380,7 +485,8 @@ export async function trainLanguageModel(
       items,
       lengths: items.map((s) => s.ids.length - 1),
       dataHash: hashData(texts),
-      loss: sequencesLoss(LOSSES.nll, { beta: 0, anchorWeight: 0, unlikelihoodWeight: 0 }),
+      shardable: true,
+      loss: nllOfSequences,
     },
     c,
     hooks,
@@ -408,7 +514,8 @@ export async function trainSupervised(
       items,
       lengths: items.map((s) => s.ids.length - 1),
       dataHash: hashData([examples, appendEnd ?? true]),
-      loss: sequencesLoss(LOSSES.nll, { beta: 0, anchorWeight: 0, unlikelihoodWeight: 0 }),
+      shardable: true,
+      loss: nllOfSequences,
     },
     c,
     hooks,

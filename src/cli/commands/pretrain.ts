@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { pretrainBuiltinBase } from '../../pipelines/builtin-experiment.ts';
 import { getPreset, PRESETS, setConfigValue } from '../../pipelines/presets.ts';
+import { wholeNumber } from '../args.ts';
 import { printJson } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { repeatedFlag, shippedModelsDir } from './run.ts';
@@ -21,6 +22,10 @@ export default defineCommand({
       description:
         'override a base setting, path=value (repeatable), e.g. --set \'base.stages=[{"steps":2500,"learningRate":0.0015}]\'',
     },
+    threads: {
+      type: 'string',
+      description: 'threads computing gradients (data-parallel; default: the cores, at most 4)',
+    },
     ship: { type: 'boolean', description: 'copy the checkpoint to models/base-<preset>/' },
     json: { type: 'boolean', description: 'print the result as JSON' },
     quiet: { type: 'boolean', description: 'no progress display' },
@@ -36,6 +41,7 @@ export default defineCommand({
       cacheDir: resolve(args['cache-dir']),
       // earlier stages (or the whole base) may be the shipped checkpoint
       shippedDirs: [shippedDir],
+      ...(args.threads ? { pretrainThreads: wholeNumber(args.threads, 'threads', 1) } : {}),
       onProgress: (e) => progress.update(e),
       onLog: (l) => progress.log(l),
     });

@@ -7,6 +7,7 @@ import { TspError } from '../../spec/errors.ts';
 import { LANGUAGES, type Language } from '../../spec/language.ts';
 import type { ExportFormat } from '../../training/export/export-pairs.ts';
 import type { SwitchMode } from '../../training/export/external-trainer.ts';
+import { wholeNumber } from '../args.ts';
 import { formatTable, printJson } from '../output.ts';
 import { createProgress } from '../progress.ts';
 
@@ -16,14 +17,6 @@ function oneOf<T extends string>(value: string, options: readonly T[], flag: str
       hint: `use ${options.join(' or ')}`,
     });
   return value as T;
-}
-
-function wholeNumber(raw: string | undefined, flag: string, min: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min)
-    throw new TspError('invalid-input', `--${flag} must be a whole number >= ${min}`);
-  return n;
 }
 
 const LANGUAGE_ALIASES: Record<string, Language> = { py: 'python', js: 'javascript', 'c++': 'cpp' };

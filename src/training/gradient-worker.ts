@@ -1,0 +1,62 @@
+/**
+ * A worker thread of data-parallel training (see gradient-workers.ts): holds its own copy of the
+ * model on its own tfjs backend and, per message, loads the main thread's current weights and
+ * returns the gradient of the NLL of its shard of the batch.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { BackendName } from '../models/embedded/backend.ts';
+import { tf, useBackend } from '../models/embedded/backend.ts';
+import { createModel, type GptConfig, type GptModel } from '../models/embedded/gpt.ts';
+import type { WeightedSequence } from './batching.ts';
+import { batchGradients, nllOfSequences } from './trainer.ts';
+
+export type WorkerRequest =
+  | { kind: 'init'; config: GptConfig; backend: BackendName }
+  | { kind: 'step'; id: number; params: Float32Array[]; items: WeightedSequence[] };
+
+export type WorkerReply =
+  | { kind: 'ready' }
+  | { kind: 'step'; id: number; loss: number; grads: Float32Array[]; tokens: number; positions: number }
+  | { kind: 'error'; id?: number; message: string };
+
+const port = parentPort;
+if (!port) throw new Error('gradient-worker.ts runs as a worker thread');
+let model: GptModel | undefined;
+
+port.on('message', async (msg: WorkerRequest) => {
+  try {
+    if (msg.kind === 'init') {
+      await useBackend(msg.backend);
+      model = createModel(msg.config, 0);
+      port.postMessage({ kind: 'ready' } satisfies WorkerReply);
+      return;
+    }
+    if (!model) throw new Error('gradient worker: step before init');
+    const m = model;
+    m.specs.forEach((s, i) => {
+      const t = tf.tensor(msg.params[i] as Float32Array, s.shape, 'float32');
+      m.p(s.name).assign(t);
+      t.dispose();
+    });
+    const out = batchGradients(m, nllOfSequences, msg.items);
+    const grads = m.specs.map((s) => out.grads.get(s.name) as Float32Array);
+    port.postMessage(
+      {
+        kind: 'step',
+        id: msg.id,
+        loss: out.loss,
+        grads,
+        tokens: out.tokens,
+        positions: out.positions,
+      } satisfies WorkerReply,
+      grads.map((g) => g.buffer as ArrayBuffer),
+    );
+  } catch (e) {
+    const id = msg.kind === 'step' ? msg.id : undefined;
+    port.postMessage({
+      kind: 'error',
+      ...(id === undefined ? {} : { id }),
+      message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    } satisfies WorkerReply);
+  }
+});
