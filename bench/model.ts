@@ -2,8 +2,10 @@
  * Embedded model benchmark: training tokens/s (batch 8 x 256, forward + backward + AdamW) and
  * sampling tokens/s (8 rows, KV cache) of the ~1M-parameter GPT on tfjs-wasm, against the same
  * architecture in PyTorch on the CPU (bench/torch_reference.py, run in the same process tree),
- * plus peak memory. Rates are medians over steps / sampling runs, with the best one beside them
- * (the machine is shared); `TSP_BENCH_TRAIN_STEPS` sets the measured steps (default 8).
+ * plus peak memory; then the trainer itself on real text at 1 thread and data-parallel over the
+ * cores, against PyTorch with as many threads. Rates are medians over steps / sampling runs, with
+ * the best one beside them (the machine is shared); `TSP_BENCH_TRAIN_STEPS` sets the measured
+ * steps (default 8).
  * `npm run bench -- model`.
  */
 import { spawn } from 'node:child_process';
@@ -53,7 +55,10 @@ function runTorch(args: string[]): Promise<TorchResult> {
     });
   return new Promise((resolve) => {
     const child = spawn(python, [join(here, 'torch_reference.py'), ...args], {
-      env: { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+      // OpenBLAS (libopenblas0-pthread) starts one thread per core unless told otherwise, whatever
+      // torch.set_num_threads says: pinned to 1 so that --threads is the number of threads used
+      // (measured here: 2 torch threads over 1-thread BLAS is PyTorch's fastest 2-core setting)
+      env: { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', OPENBLAS_NUM_THREADS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -251,7 +256,7 @@ export async function run(): Promise<{ table: string; json: unknown }> {
     '--train-steps',
     String(TRAIN_STEPS),
   ];
-  const torch = await runTorch([...torchArgs, '--sample-reps', String(SAMPLE_REPS)]);
+  const torch = await runTorch([...torchArgs, '--sample-reps', String(SAMPLE_REPS), '--threads', '1']);
   const torchN = await runTorch([...torchArgs, '--sample-reps', '1', '--threads', String(threads)]);
   const ratio = (a: number, b: number | undefined) => (b ? (a / b).toFixed(2) : 'n/a');
   const f = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(0));
