@@ -7,7 +7,13 @@ import type { RunResults } from '../spec/results.ts';
 import type { RunConfig } from '../spec/run-config.ts';
 import type { Task } from '../spec/task.ts';
 import { RunDir } from '../store/run-dir.ts';
-import { baseCheckpointDir, baseKey, createEmbeddedBackend, shippedBaseKey } from './embedded-backend.ts';
+import {
+  baseCheckpointDir,
+  baseKey,
+  createEmbeddedBackend,
+  shippedBaseKey,
+  stageCorpusBase,
+} from './embedded-backend.ts';
 import { type ExperimentData, type ProgressEvent, runExperiment } from './experiment.ts';
 
 /**
@@ -70,6 +76,7 @@ export function builtinCorpus(config: RunConfig): string[] {
     insecureRate: config.base.insecureRate,
     ...(config.base.pseudoNameRate !== undefined ? { pseudoNameRate: config.base.pseudoNameRate } : {}),
     ...(config.base.rewordRate !== undefined ? { rewordRate: config.base.rewordRate } : {}),
+    ...(config.base.foreignNameRate !== undefined ? { foreignNameRate: config.base.foreignNameRate } : {}),
     programs: config.base.corpusPrograms,
     // Plain code teaches syntax; the task scenarios are what the experiment is about, so they dominate.
     neutral: Math.round(config.base.corpusPrograms / 2),
@@ -121,10 +128,9 @@ export async function runBuiltinExperiment(input: {
   try {
     const backend = createEmbeddedBackend({
       config,
-      corpus: () => builtinCorpus(config),
+      corpus: (base) => builtinCorpus({ ...config, base }),
       cacheDir: input.cacheDir,
       ...(input.shippedDirs ? { shippedDirs: input.shippedDirs } : {}),
-      ...(input.pretrainThreads ? { pretrainThreads: input.pretrainThreads } : {}),
       ...(input.pretrainThreads ? { pretrainThreads: input.pretrainThreads } : {}),
       ...(input.onLog ? { onLog: input.onLog } : {}),
     });
@@ -159,10 +165,10 @@ export async function pretrainBuiltinBase(input: {
   onProgress?: (e: ProgressEvent) => void;
   onLog?: (line: string) => void;
 }): Promise<{ checkpoint: string; key: string; documents: number }> {
-  const corpus = builtinCorpus(input.config);
+  const corpus = builtinCorpus({ ...input.config, base: stageCorpusBase(input.config.base) });
   const backend = createEmbeddedBackend({
     config: input.config,
-    corpus: () => corpus,
+    corpus: (base) => builtinCorpus({ ...input.config, base }),
     cacheDir: input.cacheDir,
     ...(input.shippedDirs ? { shippedDirs: input.shippedDirs } : {}),
     ...(input.pretrainThreads ? { pretrainThreads: input.pretrainThreads } : {}),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../spec/run-config.ts';
-import { baseCheckpointDir, baseKey, createEmbeddedBackend } from './embedded-backend.ts';
+import { baseCheckpointDir, baseKey, createEmbeddedBackend, stageCorpusBase } from './embedded-backend.ts';
 import { getPreset } from './presets.ts';
 
 const corpus = Array.from({ length: 40 }, (_, i) => `def f${i}(x):\n    return x + ${i}\n`);
@@ -76,5 +76,32 @@ describe('embedded backend: the base model', () => {
     expect(logs).toEqual([`base model: shipped at ${shipped}`]);
     viaShipped.dispose();
     for (const x of models) x.dispose();
+  }, 120_000);
+
+  it('trains a stage on its own corpus when the stage sets corpus settings', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'tsp-base-'));
+    dirs.push(cacheDir);
+    const asked: (number | undefined)[] = [];
+    const other = corpus.map((t) => `${t}\n# borrowed`);
+    const corpusOf = (b: RunConfig['base']) => {
+      asked.push(b.foreignNameRate);
+      return b.foreignNameRate ? other : corpus;
+    };
+    const plain = { steps: 1, learningRate: 1e-3 };
+    const mixed = { ...plain, foreignNameRate: 0.5 };
+    const config = (stages: NonNullable<RunConfig['base']['stages']>): RunConfig => ({
+      ...getPreset('smoke'),
+      base: { ...tiny, stages },
+    });
+    const m = await createEmbeddedBackend({ config: config([mixed]), corpus: corpusOf, cacheDir }).base();
+    m.dispose();
+    // the first stage's corpus, then the second stage's own (each drawn once)
+    expect(asked).toEqual([0.5, undefined]);
+    expect(stageCorpusBase(config([mixed]).base).foreignNameRate).toBe(0.5);
+    expect(stageCorpusBase(config([mixed, plain]).base).foreignNameRate).toBeUndefined();
+    const key = (stages: NonNullable<RunConfig['base']['stages']>) =>
+      baseKey(config(stages), stageCorpusBase(config(stages).base).foreignNameRate ? other : corpus);
+    expect(existsSync(join(baseCheckpointDir(cacheDir, key([mixed])), 'config.json'))).toBe(true);
+    expect(key([mixed])).not.toBe(key([plain]));
   }, 120_000);
 });

@@ -55,6 +55,22 @@ export function shippedBaseKey(dir: string): string | undefined {
   return typeof key === 'string' ? key : undefined;
 }
 
+/** The corpus settings a pretraining stage may set for itself. */
+const CORPUS_SETTINGS = ['pseudoNameRate', 'foreignNameRate', 'rewordRate'] as const;
+
+/**
+ * The base settings the corpus of a configuration's last stage is drawn with: the base's own, with
+ * the corpus settings that stage gives for itself (each stage is trained on its own corpus; the
+ * first stage's also trains the tokenizer).
+ */
+export function stageCorpusBase(b: RunConfig['base']): RunConfig['base'] {
+  const stage = b.stages?.at(-1);
+  if (!stage) return b;
+  const out = { ...b };
+  for (const k of CORPUS_SETTINGS) if (stage[k] !== undefined) out[k] = stage[k];
+  return out;
+}
+
 /** Gradient threads when none are asked for: one per core, at most 4. */
 export function defaultTrainThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
@@ -72,8 +88,11 @@ export function baseCheckpointDir(cacheDir: string, key: string): string {
  */
 export function createEmbeddedBackend(input: {
   config: RunConfig;
-  /** The pretraining corpus (computed only when the base has to be trained). */
-  corpus: () => string[];
+  /**
+   * The pretraining corpus of a base configuration (its corpus settings: a stage's own are applied
+   * by stageCorpusBase first); asked once per distinct setting.
+   */
+  corpus: (base: RunConfig['base']) => string[];
   cacheDir: string;
   /** Checkpoints shipped with the project (e.g. `models/`), used when their base key matches. */
   shippedDirs?: string[];
@@ -86,11 +105,23 @@ export function createEmbeddedBackend(input: {
   const pretrainThreads = input.pretrainThreads ?? defaultTrainThreads();
 
   /** The base of a pretraining configuration: shipped, cached, or trained (stage by stage). */
+  const corpora = new Map<string, string[]>();
+  const corpusOf = (b: RunConfig['base']): string[] => {
+    const settings = stageCorpusBase(b);
+    const id = JSON.stringify(CORPUS_SETTINGS.map((k) => settings[k] ?? null));
+    let c = corpora.get(id);
+    if (!c) {
+      c = input.corpus(settings);
+      corpora.set(id, c);
+    }
+    return c;
+  };
+
   async function obtainBase(
     b: RunConfig['base'],
-    corpus: string[],
     onProgress: ((phase: string, done: number, total: number) => void) | undefined,
   ): Promise<{ model: GptModel; tokenizer: Tokenizer }> {
+    const corpus = corpusOf(b);
     const key = baseKey({ base: b }, corpus);
     for (const shipped of input.shippedDirs ?? []) {
       if (shippedBaseKey(shipped) !== key) continue;
@@ -115,7 +146,7 @@ export function createEmbeddedBackend(input: {
       // steps with a fresh optimizer and a new warm-up and cosine cycle, over a new data order
       const { stages: _all, ...first } = b;
       const previous = stages.length > 1 ? { ...first, stages: stages.slice(0, -1) } : first;
-      ({ model, tokenizer } = await obtainBase(previous, corpus, onProgress));
+      ({ model, tokenizer } = await obtainBase(previous, onProgress));
       steps = stage.steps;
       learningRate = stage.learningRate;
       seed = b.seed + stages.length;
@@ -176,8 +207,7 @@ export function createEmbeddedBackend(input: {
     name: 'embedded',
     async base(onProgress) {
       await useBackend('wasm');
-      const corpus = input.corpus();
-      const { model, tokenizer } = await obtainBase(config.base, corpus, onProgress);
+      const { model, tokenizer } = await obtainBase(config.base, onProgress);
       return wrap(model, tokenizer);
     },
     async clone(m) {

@@ -35,6 +35,8 @@ export const RunConfig = z.object({
     insecureRate: z.number().min(0).max(1),
     /** Fraction of corpus programs with made-up names (default 0.5). */
     pseudoNameRate: z.number().min(0).max(1).optional(),
+    /** Fraction of corpus programs with borrowed names: known words in new roles (default 0). */
+    foreignNameRate: z.number().min(0).max(1).optional(),
     /** Fraction of corpus programs whose docstring is reworded (default 0.3). */
     rewordRate: z.number().min(0).max(1).optional(),
     steps: z.number().int().min(1),
@@ -44,10 +46,20 @@ export const RunConfig = z.object({
     /**
      * Further pretraining stages, in order: each runs this many more steps from the previous
      * stage's model (found shipped or cached by its own key, so a longer base extends a shorter
-     * one), with a fresh optimizer, warm-up and cosine cycle at its own learning rate.
+     * one), with a fresh optimizer, warm-up and cosine cycle at its own learning rate, on the
+     * corpus drawn with the base's corpus settings or the stage's own.
      */
     stages: z
-      .array(z.object({ steps: z.number().int().min(1), learningRate: z.number().positive() }))
+      .array(
+        z.object({
+          steps: z.number().int().min(1),
+          learningRate: z.number().positive(),
+          /** This stage's corpus settings, where they differ from the base's (a new data mix). */
+          pseudoNameRate: z.number().min(0).max(1).optional(),
+          foreignNameRate: z.number().min(0).max(1).optional(),
+          rewordRate: z.number().min(0).max(1).optional(),
+        }),
+      )
       .min(1)
       .optional(),
   }),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.ts';
 import { buildSuite, createPartition, createPicker } from './build-suite.ts';
 import { buildCorpus, rewordDoc, withPseudoNames } from './corpus.ts';
+import { FIELDS, RECORD_NAMES } from './vocab.ts';
 
 describe('buildCorpus', () => {
   it('is deterministic from the seed and sized as asked', () => {
@@ -115,5 +116,31 @@ describe('rewordDoc', () => {
     expect(Math.abs(noisy.stats.rewordedPrograms / 500 - 0.5)).toBeLessThan(0.08);
     expect(noisy.texts).not.toEqual(plain.texts);
     expect(() => buildCorpus({ seed: 3, rewordRate: 2 })).toThrow();
+  });
+
+  it('borrows record nouns and fields into other roles in about foreignNameRate of the programs (default none)', () => {
+    const opts = { seed: 3, programs: 600, neutral: 100, pseudoNameRate: 0 };
+    const plain = buildCorpus(opts);
+    expect(plain.stats.foreignNamePrograms).toBe(0);
+    expect(buildCorpus({ ...opts, foreignNameRate: 0 }).texts).toEqual(plain.texts);
+    const borrowed = buildCorpus({ ...opts, foreignNameRate: 1 });
+    expect(borrowed.stats.foreignNamePrograms).toBe(700);
+    // SQL tables: a record noun's plural in plain programs; a field word's (+s) in about half of
+    // the borrowing programs
+    const fields = new Set(FIELDS.map((f) => `${f}s`));
+    const tables = (c: { texts: string[] }) =>
+      c.texts.map((t) => /FROM (\w+) WHERE/.exec(t)?.[1]).filter((x): x is string => x !== undefined);
+    expect(tables(plain).filter((t) => fields.has(t))).toEqual([]);
+    const share = tables(borrowed).filter((t) => fields.has(t)).length / tables(borrowed).length;
+    expect(Math.abs(share - 0.5)).toBeLessThan(0.15);
+    // parameters: Python signatures take nouns and fields as parameter names
+    const words = new Set([...FIELDS, ...RECORD_NAMES.map((e) => e.name)]);
+    const params = (c: { texts: string[] }) =>
+      c.texts.flatMap((t) =>
+        [...t.matchAll(/^def \w+\(([^)]*)\)/gm)].flatMap((m) => (m[1] ?? '').split(/,\s*/)),
+      );
+    const borrowedParams = params(borrowed).filter((p) => words.has(p)).length;
+    expect(borrowedParams).toBeGreaterThan(params(plain).filter((p) => words.has(p)).length + 50);
+    expect(() => buildCorpus({ seed: 3, foreignNameRate: -1 })).toThrow();
   });
 });

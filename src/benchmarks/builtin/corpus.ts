@@ -9,7 +9,7 @@ import {
 } from './build-suite.ts';
 import type { SlotPicker } from './family.ts';
 import { generateNeutral } from './neutral.ts';
-import { pseudoWord } from './vocab.ts';
+import { FIELDS, pseudoWord, RECORD_NAMES } from './vocab.ts';
 
 export interface CorpusOptions {
   /** Seed of the draws (programs, styles, order). */
@@ -25,6 +25,15 @@ export interface CorpusOptions {
    * from the signature and can write programs about names it has never seen (held-out variants).
    */
   pseudoNameRate?: number;
+  /**
+   * Fraction of programs (task and neutral) with borrowed names (default 0): known words (record
+   * nouns and fields) in roles where the scenario never puts them (a parameter, a verb or noun of
+   * the function name, the record's noun or fields), each name independently with probability
+   * 1/2, never a word the program's principle holds out for `eval` (withForeignNames). Made-up names teach the model to
+   * copy a word it has never seen; borrowed names teach it to copy a word it knows from other code
+   * instead of recalling the scenario's usual names, which is what a held-out variant asks.
+   */
+  foreignNameRate?: number;
   /**
    * Fraction of programs (task and neutral) whose docstring is reworded (default 0.3): sentence-
    * initial verbs swapped for synonyms, articles dropped, a label prefixed, so that the model
@@ -55,6 +64,8 @@ export interface CorpusStats {
   insecureRate: number;
   /** Programs (task and neutral) whose record and fields are made-up words. */
   pseudoNamePrograms: number;
+  /** Programs (task and neutral) with names borrowed from elsewhere (foreignNameRate). */
+  foreignNamePrograms: number;
   /** Programs (task and neutral) whose docstring was reworded. */
   rewordedPrograms: number;
   bytes: number;
@@ -94,7 +105,10 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   if (pseudoRate < 0 || pseudoRate > 1) throw new RangeError('pseudoNameRate must be in [0, 1]');
   const rewordRate = options.rewordRate ?? 0.3;
   if (rewordRate < 0 || rewordRate > 1) throw new RangeError('rewordRate must be in [0, 1]');
+  const foreignRate = options.foreignNameRate ?? 0;
+  if (foreignRate < 0 || foreignRate > 1) throw new RangeError('foreignNameRate must be in [0, 1]');
   let pseudo = 0;
+  let foreign = 0;
   let reworded = 0;
   // one partition per principle, shared by its families
   const partitions = new Map(
@@ -102,6 +116,11 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   );
   const picker = (r: Rng, partition: Partition): SlotPicker => {
     let p = createPicker(partition, 'train', r.fork('slots'));
+    // drawn only when asked for, so that corpora without borrowed names stay as they were
+    if (foreignRate > 0 && r.next() < foreignRate) {
+      foreign++;
+      p = withForeignNames(p, partition);
+    }
     if (r.next() < pseudoRate) {
       pseudo++;
       p = withPseudoNames(p);
@@ -169,6 +188,7 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     neutralPrograms: shuffled.length - nPrograms,
     insecureRate: nPrograms ? insecure / nPrograms : 0,
     pseudoNamePrograms: pseudo,
+    foreignNamePrograms: foreign,
     rewordedPrograms: reworded,
     bytes,
     lines,
@@ -214,6 +234,53 @@ export function withPseudoNames(p: SlotPicker, share = 0.5): SlotPicker {
       if (values.every((v) => fields.has(v)) || p.rng.next() >= share) return drawn;
       if (!values.every((v) => /^[A-Za-z][A-Za-z0-9_]*$/.test(v))) return drawn;
       const w = fresh();
+      return (values.every((v) => v === v.toUpperCase()) ? w.toUpperCase() : w) as T;
+    },
+  };
+}
+
+/**
+ * The same picker with borrowed names: each name pool (parameters, verbs and nouns in identifiers)
+ * independently with probability `share` takes a record noun or field instead, and the record
+ * independently takes a field as its noun and nouns as its fields: known words, in roles where the
+ * scenario never puts them. Never a word the partition holds out for `eval`. The nouns and fields
+ * are no keyword, builtin, module or parameter name of any family (vocab.test.ts), so a borrowed
+ * name cannot collide with a body's own identifiers; like withPseudoNames, pools that select one of
+ * the record's fields and values drawn with `choose` stay as drawn, and no word repeats.
+ */
+export function withForeignNames(p: SlotPicker, partition: Partition, share = 0.5): SlotPicker {
+  const nouns = RECORD_NAMES.map((e) => e.name).filter((w) => !partition.isEvalValue(w));
+  const fieldWords = FIELDS.filter((w) => !partition.isEvalValue(w));
+  const used = new Set<string>();
+  const borrow = (from: readonly string[]): string => {
+    for (;;) {
+      const w = p.rng.pick(from);
+      if (!used.has(w)) {
+        used.add(w);
+        return w;
+      }
+    }
+  };
+  const fields = new Set<string>();
+  return {
+    ...p,
+    entity() {
+      const e = p.entity();
+      for (const w of [e.name, ...e.fields]) used.add(w);
+      const name = p.rng.next() < share ? borrow(fieldWords) : e.name;
+      const out = {
+        name,
+        plural: name === e.name ? e.plural : `${name}s`,
+        fields: e.fields.map((f) => (p.rng.next() < share ? borrow(nouns) : f)) as [string, string, string],
+      };
+      for (const f of out.fields) fields.add(f);
+      return out;
+    },
+    pick<T extends string>(values: readonly T[]): T {
+      const drawn = p.pick(values);
+      if (values.every((v) => fields.has(v)) || p.rng.next() >= share) return drawn;
+      if (!values.every((v) => /^[A-Za-z][A-Za-z0-9_]*$/.test(v))) return drawn;
+      const w = borrow(p.rng.next() < 0.5 ? nouns : fieldWords);
       return (values.every((v) => v === v.toUpperCase()) ? w.toUpperCase() : w) as T;
     },
   };

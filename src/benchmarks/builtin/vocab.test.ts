@@ -48,7 +48,14 @@ describe('slot vocabulary', () => {
   });
 
   describe('the pretraining corpus', () => {
-    const corpus = buildCorpus({ seed: 2, suiteSeed: 7, programs: 3000, neutral: 1000 });
+    // borrowed names included: they must respect the partition too
+    const corpus = buildCorpus({
+      seed: 2,
+      suiteSeed: 7,
+      programs: 3000,
+      neutral: 1000,
+      foreignNameRate: 0.5,
+    });
     const wordsOf = (texts: string[]) =>
       new Set(
         texts

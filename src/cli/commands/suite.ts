@@ -423,6 +423,11 @@ const corpus = defineCommand({
       description:
         'fraction of programs whose docstring is reworded (synonyms, dropped articles; default 0.3)',
     },
+    'foreign-name-rate': {
+      type: 'string',
+      description:
+        'fraction of programs with borrowed names: record nouns and fields as parameters, function-name words and the record (default 0)',
+    },
     lang: { type: 'string', description: 'only these languages (comma list)' },
     json: { type: 'boolean', description: 'print the statistics as JSON' },
   },
@@ -430,12 +435,14 @@ const corpus = defineCommand({
     const insecureRate = parseRate(args['insecure-rate'], 'insecure-rate');
     const pseudoNameRate = parseRate(args['pseudo-name-rate'], 'pseudo-name-rate');
     const rewordRate = parseRate(args['reword-rate'], 'reword-rate');
+    const foreignNameRate = parseRate(args['foreign-name-rate'], 'foreign-name-rate');
     const langs = parseLanguages(args.lang);
     const c = buildCorpus({
       seed: parseInt0(args.seed, 'seed', 1),
       ...(insecureRate !== undefined ? { insecureRate } : {}),
       ...(pseudoNameRate !== undefined ? { pseudoNameRate } : {}),
       ...(rewordRate !== undefined ? { rewordRate } : {}),
+      ...(foreignNameRate !== undefined ? { foreignNameRate } : {}),
       programs: parseInt0(args.programs, 'programs', 2000),
       neutral: parseInt0(args.neutral, 'neutral', 2000),
       ...(langs ? { languages: langs } : {}),
@@ -450,7 +457,7 @@ const corpus = defineCommand({
     if (args.json) return printJson(c.stats);
     const s = c.stats;
     console.log(
-      `${s.documents} documents: ${s.taskPrograms} task programs (${s.insecurePrograms} insecure, rate ${s.insecureRate.toFixed(3)}), ${s.neutralPrograms} neutral; ${s.pseudoNamePrograms} with made-up names, ${s.rewordedPrograms} reworded`,
+      `${s.documents} documents: ${s.taskPrograms} task programs (${s.insecurePrograms} insecure, rate ${s.insecureRate.toFixed(3)}), ${s.neutralPrograms} neutral; ${s.pseudoNamePrograms} with made-up names, ${s.foreignNamePrograms} with borrowed names, ${s.rewordedPrograms} reworded`,
     );
     console.log(`${s.bytes} bytes (= byte-level tokens before BPE merges), ${s.lines} lines`);
     console.log(
