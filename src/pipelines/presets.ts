@@ -36,9 +36,13 @@ const defaultPreset: RunConfig = {
     batchSize: 32,
     learningRate: 3e-3,
     seed: 1,
-    // A second cycle of 2,500 steps from the first stage's model (whose key the first stage keeps):
-    // the base copies names from the signature poorly after 2,500 steps (docs/suite.md, Calibration).
-    stages: [{ steps: 2500, learningRate: 1.5e-3 }],
+    // Two more cycles of 2,500 steps, each from the previous stage's model (found by its own key):
+    // the base copies names from the signature poorly after 2,500 steps, and each stage raised the
+    // name-copying probe and the calibration grid (docs/suite.md, Calibration).
+    stages: [
+      { steps: 2500, learningRate: 1.5e-3 },
+      { steps: 2500, learningRate: 1e-3 },
+    ],
   },
   training: {
     // Self-play starts from the base: an SFT warm-up on the training references makes the model
