@@ -9,7 +9,7 @@ import {
 } from './build-suite.ts';
 import type { SlotPicker } from './family.ts';
 import { generateNeutral } from './neutral.ts';
-import { FIELDS, pseudoWord, RECORD_NAMES } from './vocab.ts';
+import { FIELDS, pseudoWord, RECORD_NAMES, RESERVED, SQL_KEYWORDS } from './vocab.ts';
 
 export interface CorpusOptions {
   /** Seed of the draws (programs, styles, order). */
@@ -239,24 +239,68 @@ export function withPseudoNames(p: SlotPicker, share = 0.5): SlotPicker {
   };
 }
 
+let borrowable: readonly string[] | undefined;
+
+/**
+ * The families' own name words that can be borrowed: every lower-case word a family draws with
+ * `pick` (parameters, verbs and nouns of identifiers), gathered by instantiating each family many
+ * times over the open partition, except the words any family's programs always contain (their
+ * template identifiers: locals, module and library names) and every keyword, builtin, harness
+ * parameter and SQLite keyword (RESERVED, SQL_KEYWORDS), so that a borrowed word cannot collide
+ * with the identifiers of the body it goes into.
+ */
+export function borrowableWords(): readonly string[] {
+  if (borrowable) return borrowable;
+  const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+  const drawn = new Set<string>();
+  const fixed = new Set<string>();
+  const rng = createRng(0).fork('borrowable');
+  for (const fam of selectFamilies()) {
+    let always: Set<string> | undefined;
+    for (let k = 0; k < 40; k++) {
+      const base = createPicker(OPEN_PARTITION, 'train', rng.fork(`${fam.meta.id}:${k}`));
+      const inst = fam.instantiate({
+        ...base,
+        pick<T extends string>(values: readonly T[]): T {
+          for (const v of values) if (/^[a-z][a-z0-9]*$/.test(v)) drawn.add(v);
+          return base.pick(values);
+        },
+      });
+      const ids = new Set(
+        [inst.prompt, inst.secure, ...inst.secureStyles, ...inst.insecure].join('\n').match(IDENTIFIER) ?? [],
+      );
+      always = always ? new Set([...always].filter((w) => ids.has(w))) : ids;
+    }
+    for (const w of always ?? []) fixed.add(w);
+  }
+  borrowable = [...drawn]
+    .filter((w) => w.length >= 3 && !fixed.has(w) && !RESERVED.has(w) && !SQL_KEYWORDS.has(w))
+    .sort();
+  return borrowable;
+}
+
 /**
  * The same picker with borrowed names: each name pool (parameters, verbs and nouns in identifiers)
- * independently with probability `share` takes a record noun or field instead, and the record
- * independently takes a field as its noun and nouns as its fields: known words, in roles where the
- * scenario never puts them. Never a word the partition holds out for `eval`. The nouns and fields
- * are no keyword, builtin, module or parameter name of any family (vocab.test.ts), so a borrowed
- * name cannot collide with a body's own identifiers; like withPseudoNames, pools that select one of
- * the record's fields and values drawn with `choose` stay as drawn, and no word repeats.
+ * independently with probability `share` takes a known word from elsewhere (a record noun, a
+ * field, or another family's name word: borrowableWords), and the record independently takes a
+ * field as its noun and nouns as its fields: known words, in roles where the scenario never puts
+ * them. Never a word the partition holds out for `eval`, never a word of the pool itself, and no
+ * word twice in a program (a drawn name that an earlier borrowed one took is replaced too). Like
+ * withPseudoNames, pools that select one of the record's fields and values drawn with `choose`
+ * stay as drawn.
  */
 export function withForeignNames(p: SlotPicker, partition: Partition, share = 0.5): SlotPicker {
   const nouns = RECORD_NAMES.map((e) => e.name).filter((w) => !partition.isEvalValue(w));
   const fieldWords = FIELDS.filter((w) => !partition.isEvalValue(w));
+  const anyWord = [...nouns, ...fieldWords, ...borrowableWords().filter((w) => !partition.isEvalValue(w))];
   const used = new Set<string>();
-  const borrow = (from: readonly string[]): string => {
+  const borrowed = new Set<string>();
+  const borrow = (from: readonly string[], avoid: readonly string[] = []): string => {
     for (;;) {
       const w = p.rng.pick(from);
-      if (!used.has(w)) {
+      if (!used.has(w) && !avoid.includes(w)) {
         used.add(w);
+        borrowed.add(w);
         return w;
       }
     }
@@ -278,9 +322,16 @@ export function withForeignNames(p: SlotPicker, partition: Partition, share = 0.
     },
     pick<T extends string>(values: readonly T[]): T {
       const drawn = p.pick(values);
-      if (values.every((v) => fields.has(v)) || p.rng.next() >= share) return drawn;
-      if (!values.every((v) => /^[A-Za-z][A-Za-z0-9_]*$/.test(v))) return drawn;
-      const w = borrow(p.rng.next() < 0.5 ? nouns : fieldWords);
+      if (values.every((v) => fields.has(v))) return drawn;
+      const named = values.every((v) => /^[A-Za-z][A-Za-z0-9_]*$/.test(v));
+      if (!named || (!borrowed.has(drawn.toLowerCase()) && p.rng.next() >= share)) {
+        used.add(drawn);
+        return drawn;
+      }
+      const w = borrow(
+        anyWord,
+        values.map((v) => v.toLowerCase()),
+      );
       return (values.every((v) => v === v.toUpperCase()) ? w.toUpperCase() : w) as T;
     },
   };
