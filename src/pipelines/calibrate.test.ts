@@ -3,7 +3,7 @@ import { createPartition, listFamilies } from '../benchmarks/builtin/build-suite
 import type { GenerateRequest, GenerateResult, Policy } from '../spec/policy.ts';
 import type { Task } from '../spec/task.ts';
 import type { Verdict } from '../spec/verdict.ts';
-import { calibrateNamesAndPhrasing, probeNameCopying } from './calibrate.ts';
+import { calibrateNamesAndPhrasing, nameKind, probeNameCopying } from './calibrate.ts';
 
 const principleOf = (t: Task): string => listFamilies().find((f) => f.id === t.family)?.principle ?? '';
 
@@ -71,6 +71,18 @@ describe('calibrateNamesAndPhrasing', () => {
   });
 });
 
+describe('nameKind', () => {
+  it('tells record words, other single words and compounds apart', () => {
+    expect(nameKind('invoices')).toBe('record word');
+    expect(nameKind('city')).toBe('record word');
+    expect(nameKind('supplied')).toBe('other word');
+    expect(nameKind('num_people')).toBe('compound');
+    expect(nameKind('createSatelliteWorkspace')).toBe('compound');
+    expect(nameKind('PROPERTY_API_TOKEN')).toBe('compound');
+    expect(nameKind('AUDIT')).toBe('other word');
+  });
+});
+
 describe('probeNameCopying', () => {
   it('scores the first body use of each name the prompt introduces, never a template word', async () => {
     const probed: { prefix: string; continuation: string }[] = [];
@@ -90,6 +102,10 @@ describe('probeNameCopying', () => {
       expect(r.firstToken).toBeCloseTo(0.8, 9);
       expect(r.wholeName).toBeGreaterThan(0.24);
       expect(r.wholeName).toBeLessThan(0.51);
+      // the table (a noun's plural) and the column (a field) are record words, or made up
+      const kinds = Object.entries(r.byKind);
+      expect(kinds.reduce((n, [, v]) => n + (v?.uses ?? 0), 0)).toBe(r.uses);
+      if (r.names !== 'made-up') expect(r.byKind['record word']?.uses).toBeGreaterThanOrEqual(4);
     }
     const names = probed.map((r) => r.continuation.trim());
     for (const template of ['conn', 'cur', 'execute', 'fetchall', 'return', 'SELECT', 'WHERE'])

@@ -2,6 +2,7 @@ import { createPartition, createPicker, selectFamilies, toTask } from '../benchm
 import { withPseudoNames } from '../benchmarks/builtin/corpus.ts';
 import type { SlotPicker } from '../benchmarks/builtin/family.ts';
 import { DEFAULT_UNSEEN_CWES } from '../benchmarks/builtin/splits.ts';
+import { FIELDS, RECORD_NAMES } from '../benchmarks/builtin/vocab.ts';
 import { createRng } from '../core/rng.ts';
 import type { Policy, ScoreRequest, ScoreResult } from '../spec/policy.ts';
 import type { Metrics } from '../spec/results.ts';
@@ -89,6 +90,20 @@ export async function calibrateNamesAndPhrasing(options: CalibrationOptions): Pr
 /** Where the names of a copying probe come from. */
 export type NameSource = 'train' | 'eval' | 'made-up';
 
+/**
+ * What a name is made of: one record noun or field (or a noun's plural), one other word (a
+ * parameter, a verb), or several words joined (snake_case, camelCase, UPPER_CASE).
+ */
+export type NameKind = 'record word' | 'other word' | 'compound';
+
+const RECORD_WORDS = new Set([...RECORD_NAMES.flatMap((e) => [e.name, e.plural]), ...FIELDS]);
+
+export function nameKind(name: string): NameKind {
+  const words = name.split(/_|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
+  if (words.length > 1) return 'compound';
+  return RECORD_WORDS.has(name.toLowerCase()) ? 'record word' : 'other word';
+}
+
 export interface CopyRow {
   names: NameSource;
   /** Name uses probed (first use in the body of a name the prompt introduced). */
@@ -97,6 +112,8 @@ export interface CopyRow {
   wholeName: number;
   /** Mean probability of its first token. */
   firstToken: number;
+  /** The same by kind of name (kinds with no use are left out). */
+  byKind: Partial<Record<NameKind, { uses: number; wholeName: number }>>;
 }
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
@@ -125,6 +142,7 @@ export async function probeNameCopying(options: {
   const rows: CopyRow[] = [];
   for (const names of ['train', 'eval', 'made-up'] as const) {
     const requests: ScoreRequest[] = [];
+    const kinds: NameKind[] = [];
     for (const f of families) {
       const partition = createPartition(suiteSeed, f.meta.principle);
       const pickerFor = (side: 'train' | 'eval', key: string): SlotPicker =>
@@ -152,6 +170,7 @@ export async function probeNameCopying(options: {
             prefix: program.slice(0, start),
             continuation: program.slice(start, at + name.length),
           });
+          kinds.push(nameKind(name));
         }
       }
     }
@@ -159,11 +178,21 @@ export async function probeNameCopying(options: {
     const scored = await options.policy.score(requests);
     const mean = (f: (r: ScoreResult) => number) =>
       scored.length ? scored.reduce((sum, r) => sum + f(r), 0) / scored.length : 0;
+    const byKind: CopyRow['byKind'] = {};
+    scored.forEach((r, i) => {
+      const k = kinds[i] as NameKind;
+      const acc = byKind[k] ?? { uses: 0, wholeName: 0 };
+      acc.uses++;
+      acc.wholeName += Math.exp(r.total);
+      byKind[k] = acc;
+    });
+    for (const acc of Object.values(byKind)) acc.wholeName /= acc.uses;
     rows.push({
       names,
       uses: scored.length,
       wholeName: mean((r) => Math.exp(r.total)),
       firstToken: mean((r) => Math.exp(r.tokenLogprobs[0] ?? Number.NEGATIVE_INFINITY)),
+      byKind,
     });
   }
   return rows;

@@ -313,6 +313,20 @@ const calibrate = defineCommand({
           copying.map((c) => [c.names, c.uses, formatPercent(c.wholeName), formatPercent(c.firstToken)]),
         ),
       );
+      const kinds = ['record word', 'other word', 'compound'] as const;
+      console.log('\nP(whole name) by kind of name (uses in brackets):');
+      console.log(
+        formatTable(
+          ['names', ...kinds],
+          copying.map((c) => [
+            c.names,
+            ...kinds.map((k) => {
+              const v = c.byKind[k];
+              return v ? `${formatPercent(v.wholeName)} (${v.uses})` : '–';
+            }),
+          ]),
+        ),
+      );
     } finally {
       await oracle.close();
     }
