@@ -199,6 +199,18 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   return { texts: shuffled, sources: order.map((i) => sourceOf[i] as string), stats };
 }
 
+/** Draws until a word is neither used nor to avoid, then marks it used. */
+function drawUnused(used: Set<string>, draw: () => string, avoid: readonly string[] = []): string {
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    const w = draw();
+    if (!used.has(w) && !avoid.includes(w)) {
+      used.add(w);
+      return w;
+    }
+  }
+  throw new Error('no unused word left to draw');
+}
+
 /**
  * The same picker with made-up names: the record (noun and fields) and each name pool (parameters,
  * verbs, nouns in identifiers) independently, each with probability `share`, so that the model meets
@@ -208,15 +220,7 @@ export function buildCorpus(options: CorpusOptions): Corpus {
  */
 export function withPseudoNames(p: SlotPicker, share = 0.5): SlotPicker {
   const used = new Set<string>();
-  const fresh = (): string => {
-    for (;;) {
-      const w = pseudoWord(p.rng);
-      if (!used.has(w)) {
-        used.add(w);
-        return w;
-      }
-    }
-  };
+  const fresh = (): string => drawUnused(used, () => pseudoWord(p.rng));
   const fields = new Set<string>();
   return {
     ...p,
@@ -296,14 +300,9 @@ export function withForeignNames(p: SlotPicker, partition: Partition, share = 0.
   const used = new Set<string>();
   const borrowed = new Set<string>();
   const borrow = (from: readonly string[], avoid: readonly string[] = []): string => {
-    for (;;) {
-      const w = p.rng.pick(from);
-      if (!used.has(w) && !avoid.includes(w)) {
-        used.add(w);
-        borrowed.add(w);
-        return w;
-      }
-    }
+    const w = drawUnused(used, () => p.rng.pick(from), avoid);
+    borrowed.add(w);
+    return w;
   };
   const fields = new Set<string>();
   return {
