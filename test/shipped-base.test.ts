@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinCorpus } from '../src/pipelines/builtin-experiment.ts';
-import { baseKey } from '../src/pipelines/embedded-backend.ts';
+import { builtinBaseKey } from '../src/pipelines/builtin-experiment.ts';
 import { getPreset } from '../src/pipelines/presets.ts';
 
 describe('models/base-default', () => {
@@ -18,6 +17,6 @@ describe('models/base-default', () => {
     ) as {
       extra: { baseKey?: string };
     };
-    expect(shipped.extra.baseKey).toBe(baseKey(config, builtinCorpus(config)));
+    expect(shipped.extra.baseKey).toBe(builtinBaseKey(config).key);
   });
 });

@@ -155,6 +155,12 @@ export async function runBuiltinExperiment(input: {
   }
 }
 
+/** The key of a configuration's base model (over its last stage's corpus), and that corpus's size. */
+export function builtinBaseKey(config: RunConfig): { key: string; documents: number } {
+  const corpus = builtinCorpus({ ...config, base: stageCorpusBase(config.base) });
+  return { key: baseKey(config, corpus), documents: corpus.length };
+}
+
 /** Pretrains (or finds) the base model of a configuration and returns where its checkpoint is. */
 export async function pretrainBuiltinBase(input: {
   config: RunConfig;
@@ -165,7 +171,6 @@ export async function pretrainBuiltinBase(input: {
   onProgress?: (e: ProgressEvent) => void;
   onLog?: (line: string) => void;
 }): Promise<{ checkpoint: string; key: string; documents: number }> {
-  const corpus = builtinCorpus({ ...input.config, base: stageCorpusBase(input.config.base) });
   const backend = createEmbeddedBackend({
     config: input.config,
     corpus: (base) => builtinCorpus({ ...input.config, base }),
@@ -176,7 +181,7 @@ export async function pretrainBuiltinBase(input: {
   });
   const model = await backend.base((phase, done, total) => input.onProgress?.({ phase, done, total }));
   model.dispose();
-  const key = baseKey(input.config, corpus);
+  const { key, documents } = builtinBaseKey(input.config);
   const shipped = input.shippedDirs?.find((d) => shippedBaseKey(d) === key);
-  return { checkpoint: shipped ?? baseCheckpointDir(input.cacheDir, key), key, documents: corpus.length };
+  return { checkpoint: shipped ?? baseCheckpointDir(input.cacheDir, key), key, documents };
 }
