@@ -7,13 +7,7 @@ import type { RunResults } from '../spec/results.ts';
 import type { RunConfig } from '../spec/run-config.ts';
 import type { Task } from '../spec/task.ts';
 import { RunDir } from '../store/run-dir.ts';
-import {
-  baseCheckpointDir,
-  baseKey,
-  createEmbeddedBackend,
-  shippedBaseKey,
-  stageCorpusBase,
-} from './embedded-backend.ts';
+import { baseCheckpointDir, createEmbeddedBackend, shippedBaseKey } from './embedded-backend.ts';
 import { type ExperimentData, type ProgressEvent, runExperiment } from './experiment.ts';
 
 /**
@@ -128,7 +122,7 @@ export async function runBuiltinExperiment(input: {
   try {
     const backend = createEmbeddedBackend({
       config,
-      corpus: (base) => builtinCorpus({ ...config, base }),
+      corpus: builtinCorpusOf(config),
       cacheDir: input.cacheDir,
       ...(input.shippedDirs ? { shippedDirs: input.shippedDirs } : {}),
       ...(input.pretrainThreads ? { pretrainThreads: input.pretrainThreads } : {}),
@@ -157,8 +151,12 @@ export async function runBuiltinExperiment(input: {
 
 /** The key of a configuration's base model (over its last stage's corpus), and that corpus's size. */
 export function builtinBaseKey(config: RunConfig): { key: string; documents: number } {
-  const corpus = builtinCorpus({ ...config, base: stageCorpusBase(config.base) });
-  return { key: baseKey(config, corpus), documents: corpus.length };
+  return createEmbeddedBackend({ config, corpus: builtinCorpusOf(config), cacheDir: '' }).baseIdentity();
+}
+
+/** The built-in corpus for a configuration's base settings (a stage's own, as the backend asks). */
+function builtinCorpusOf(config: RunConfig): (base: RunConfig['base']) => string[] {
+  return (base) => builtinCorpus({ ...config, base });
 }
 
 /** Pretrains (or finds) the base model of a configuration and returns where its checkpoint is. */
@@ -173,7 +171,7 @@ export async function pretrainBuiltinBase(input: {
 }): Promise<{ checkpoint: string; key: string; documents: number }> {
   const backend = createEmbeddedBackend({
     config: input.config,
-    corpus: (base) => builtinCorpus({ ...input.config, base }),
+    corpus: builtinCorpusOf(input.config),
     cacheDir: input.cacheDir,
     ...(input.shippedDirs ? { shippedDirs: input.shippedDirs } : {}),
     ...(input.pretrainThreads ? { pretrainThreads: input.pretrainThreads } : {}),
@@ -181,7 +179,8 @@ export async function pretrainBuiltinBase(input: {
   });
   const model = await backend.base((phase, done, total) => input.onProgress?.({ phase, done, total }));
   model.dispose();
-  const { key, documents } = builtinBaseKey(input.config);
+  // the corpus the backend drew for the last stage, not a second draw
+  const { key, documents } = backend.baseIdentity();
   const shipped = input.shippedDirs?.find((d) => shippedBaseKey(d) === key);
   return { checkpoint: shipped ?? baseCheckpointDir(input.cacheDir, key), key, documents };
 }

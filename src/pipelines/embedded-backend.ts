@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -7,6 +7,7 @@ import {
   EmbeddedPolicy,
   type GptModel,
   loadCheckpoint,
+  readCheckpointExtra,
   saveCheckpoint,
   type Tokenizer,
   trainTokenizer,
@@ -48,10 +49,7 @@ export function baseKey(config: Pick<RunConfig, 'base'>, corpus: readonly string
 
 /** The base key a shipped checkpoint was trained for, read from its config (no weights loaded). */
 export function shippedBaseKey(dir: string): string | undefined {
-  const file = join(dir, 'config.json');
-  if (!existsSync(file)) return undefined;
-  const config = JSON.parse(readFileSync(file, 'utf8')) as { extra?: { baseKey?: unknown } | null };
-  const key = config.extra?.baseKey;
+  const key = (readCheckpointExtra(dir) as { baseKey?: unknown } | undefined)?.baseKey;
   return typeof key === 'string' ? key : undefined;
 }
 
@@ -99,12 +97,15 @@ export function createEmbeddedBackend(input: {
   onLog?: (line: string) => void;
   /** Threads for base pretraining (data-parallel; default: the machine's cores, at most 4). */
   pretrainThreads?: number;
-}): TrainingBackend<EmbeddedModel> {
+}): TrainingBackend<EmbeddedModel> & {
+  /** The key of the configuration's base model and the size of its last stage's corpus. */
+  baseIdentity(): { key: string; documents: number };
+} {
   const { config } = input;
   const t = config.training;
   const pretrainThreads = input.pretrainThreads ?? defaultTrainThreads();
 
-  /** The base of a pretraining configuration: shipped, cached, or trained (stage by stage). */
+  /** The corpus of a stage, drawn once per distinct corpus setting. */
   const corpora = new Map<string, string[]>();
   const corpusOf = (b: RunConfig['base']): string[] => {
     const settings = stageCorpusBase(b);
@@ -117,6 +118,7 @@ export function createEmbeddedBackend(input: {
     return c;
   };
 
+  /** The base of a pretraining configuration: shipped, cached, or trained (stage by stage). */
   async function obtainBase(
     b: RunConfig['base'],
     onProgress: ((phase: string, done: number, total: number) => void) | undefined,
@@ -205,6 +207,10 @@ export function createEmbeddedBackend(input: {
 
   return {
     name: 'embedded',
+    baseIdentity() {
+      const corpus = corpusOf(config.base);
+      return { key: baseKey(config, corpus), documents: corpus.length };
+    },
     async base(onProgress) {
       await useBackend('wasm');
       const { model, tokenizer } = await obtainBase(config.base, onProgress);

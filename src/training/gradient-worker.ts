@@ -5,18 +5,19 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { BackendName } from '../models/embedded/backend.ts';
-import { tf, useBackend } from '../models/embedded/backend.ts';
+import { useBackend } from '../models/embedded/backend.ts';
 import { createModel, type GptConfig, type GptModel } from '../models/embedded/gpt.ts';
 import type { WeightedSequence } from './batching.ts';
+import type { ShardGradients } from './gradient-workers.ts';
 import { batchGradients, nllOfSequences } from './trainer.ts';
 
 export type WorkerRequest =
   | { kind: 'init'; config: GptConfig; backend: BackendName }
-  | { kind: 'step'; id: number; params: Float32Array[]; items: WeightedSequence[] };
+  | { kind: 'step'; id: number; params: Map<string, Float32Array>; items: WeightedSequence[] };
 
 export type WorkerReply =
   | { kind: 'ready' }
-  | { kind: 'step'; id: number; loss: number; grads: Float32Array[]; tokens: number; positions: number }
+  | { kind: 'step'; id: number; result: ShardGradients }
   | { kind: 'error'; id?: number; message: string };
 
 const port = parentPort;
@@ -32,25 +33,11 @@ port.on('message', async (msg: WorkerRequest) => {
       return;
     }
     if (!model) throw new Error('gradient worker: step before init');
-    const m = model;
-    m.specs.forEach((s, i) => {
-      const t = tf.tensor(msg.params[i] as Float32Array, s.shape, 'float32');
-      m.p(s.name).assign(t);
-      t.dispose();
-    });
-    const out = batchGradients(m, nllOfSequences, msg.items);
-    const grads = m.specs.map((s) => out.grads.get(s.name) as Float32Array);
-    port.postMessage(
-      {
-        kind: 'step',
-        id: msg.id,
-        loss: out.loss,
-        grads,
-        tokens: out.tokens,
-        positions: out.positions,
-      } satisfies WorkerReply,
-      grads.map((g) => g.buffer as ArrayBuffer),
-    );
+    model.writeValues(msg.params);
+    const result = batchGradients(model, nllOfSequences, msg.items);
+    port.postMessage({ kind: 'step', id: msg.id, result } satisfies WorkerReply, [
+      ...[...result.grads.values()].map((g) => g.buffer as ArrayBuffer),
+    ]);
   } catch (e) {
     const id = msg.kind === 'step' ? msg.id : undefined;
     port.postMessage({

@@ -7,7 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../models/embedded/backend.ts';
-import type { GptConfig, ParamSpec } from '../models/embedded/gpt.ts';
+import type { GptConfig } from '../models/embedded/gpt.ts';
 import { TspError } from '../spec/errors.ts';
 import type { WeightedSequence } from './batching.ts';
 import type { WorkerReply, WorkerRequest } from './gradient-worker.ts';
@@ -34,7 +34,6 @@ function bootstrap(): string {
 interface Pending {
   resolve: (r: ShardGradients) => void;
   reject: (e: Error) => void;
-  specs: ParamSpec[];
 }
 
 export class GradientWorkers {
@@ -86,25 +85,20 @@ export class GradientWorkers {
   }
 
   /** The gradients of `shards` (one per worker at most) under `params`, in shard order. */
-  gradients(
-    params: Map<string, Float32Array>,
-    specs: ParamSpec[],
-    shards: WeightedSequence[][],
-  ): Promise<ShardGradients[]> {
+  gradients(params: Map<string, Float32Array>, shards: WeightedSequence[][]): Promise<ShardGradients[]> {
     if (this.failure) return Promise.reject(this.failure);
     if (shards.length > this.workers.length)
       throw new TspError('internal', `${shards.length} shards for ${this.workers.length} gradient workers`);
-    const values = specs.map((s) => params.get(s.name) as Float32Array);
     return Promise.all(
       shards.map(
         (items, i) =>
           new Promise<ShardGradients>((resolve, reject) => {
             const id = this.nextId++;
-            this.pending.set(id, { resolve, reject, specs });
+            this.pending.set(id, { resolve, reject });
             (this.workers[i] as Worker).postMessage({
               kind: 'step',
               id,
-              params: values,
+              params,
               items,
             } satisfies WorkerRequest);
           }),
@@ -131,8 +125,7 @@ export class GradientWorkers {
     }
     if (!p) return;
     this.pending.delete(r.id);
-    const grads = new Map(p.specs.map((s, i) => [s.name, r.grads[i] as Float32Array]));
-    p.resolve({ loss: r.loss, grads, metrics: {}, tokens: r.tokens, positions: r.positions });
+    p.resolve(r.result);
   }
 
   private fail(e: Error): void {

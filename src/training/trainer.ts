@@ -365,29 +365,24 @@ async function runJob<Item>(
     config.threads > 1 && job.shardable && startStep < totalSteps
       ? await GradientWorkers.start(config.threads - 1, model.config, tf.getBackend() as BackendName)
       : undefined;
+  const losses: number[] = [];
+  let tokens = 0;
+  const t0 = performance.now();
+  let step = startStep;
+  let stopped = false;
+  const save = async (): Promise<void> => {
+    if (!hooks.checkpointDir) return;
+    await saveTrainingCheckpoint(
+      hooks.checkpointDir,
+      model,
+      tokenizer,
+      opt,
+      { kind: job.kind, step, totalSteps, dataHash: job.dataHash },
+      config.keepCheckpoints,
+    );
+  };
+  // the workers live until the job ends, however it ends
   try {
-    return await loop(workers);
-  } finally {
-    await workers?.close();
-  }
-
-  async function loop(workers: GradientWorkers | undefined): Promise<TrainResult> {
-    const losses: number[] = [];
-    let tokens = 0;
-    const t0 = performance.now();
-    let step = startStep;
-    let stopped = false;
-    const save = async (): Promise<void> => {
-      if (!hooks.checkpointDir) return;
-      await saveTrainingCheckpoint(
-        hooks.checkpointDir,
-        model,
-        tokenizer,
-        opt,
-        { kind: job.kind, step, totalSteps, dataHash: job.dataHash },
-        config.keepCheckpoints,
-      );
-    };
     while (step < totalSteps) {
       const { epoch, index } = locate(step);
       const batchIdx = planOf(epoch)[index] as number[];
@@ -400,17 +395,16 @@ async function runJob<Item>(
         config.minLearningRateRatio,
       );
       const ts = performance.now();
-      const shards =
-        workers && job.shardable ? splitBatch(batch as WeightedSequence[], workers.size + 1) : [];
+      // workers exist only for shardable jobs, whose items are weighted sequences
+      const shards = workers ? splitBatch(batch as WeightedSequence[], workers.size + 1) : [];
       let out: ShardGradients;
-      if (shards.length > 1) {
+      if (workers && shards.length > 1) {
         // data-parallel: the workers take the other shards while this thread computes the first
-        const pending = workers?.gradients(params, model.specs, shards.slice(1)) as Promise<ShardGradients[]>;
+        const pending = workers.gradients(params, shards.slice(1));
         const first = batchGradients(model, job.loss, shards[0] as unknown as Item[]);
         out = combineShards([first, ...(await pending)], shards);
       } else out = batchGradients(model, job.loss, batch);
       const { loss, metrics, grads: gradValues } = out;
-      const counts = { tokens: out.tokens, positions: out.positions };
       if (!Number.isFinite(loss))
         throw new TspError('internal', `${job.kind}: loss became ${loss} at step ${step}`, {
           hint: 'lower the learning rate or check the data',
@@ -419,7 +413,7 @@ async function runJob<Item>(
       model.writeValues(params);
       step++;
       losses.push(loss);
-      tokens += counts.tokens;
+      tokens += out.tokens;
       hooks.onStep?.({
         step,
         totalSteps,
@@ -427,8 +421,8 @@ async function runJob<Item>(
         loss,
         learningRate: lr,
         gradNorm,
-        tokens: counts.tokens,
-        positions: counts.positions,
+        tokens: out.tokens,
+        positions: out.positions,
         elapsedMs: performance.now() - ts,
         metrics,
       });
@@ -452,6 +446,8 @@ async function runJob<Item>(
       stopped,
       threads: 1 + (workers?.size ?? 0),
     };
+  } finally {
+    await workers?.close();
   }
 }
 

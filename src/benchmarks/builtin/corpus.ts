@@ -283,6 +283,21 @@ export function borrowableWords(): readonly string[] {
   return borrowable;
 }
 
+const lendableOf = new WeakMap<Partition, { nouns: string[]; fieldWords: string[]; anyWord: string[] }>();
+
+/** The words a partition lets its programs borrow (computed once per partition, not per program). */
+function lendable(partition: Partition): { nouns: string[]; fieldWords: string[]; anyWord: string[] } {
+  let out = lendableOf.get(partition);
+  if (!out) {
+    const nouns = RECORD_NAMES.map((e) => e.name).filter((w) => !partition.isEvalValue(w));
+    const fieldWords = FIELDS.filter((w) => !partition.isEvalValue(w));
+    const others = borrowableWords().filter((w) => !partition.isEvalValue(w));
+    out = { nouns, fieldWords, anyWord: [...nouns, ...fieldWords, ...others] };
+    lendableOf.set(partition, out);
+  }
+  return out;
+}
+
 /**
  * The same picker with borrowed names: each name pool (parameters, verbs and nouns in identifiers)
  * independently with probability `share` takes a known word from elsewhere (a record noun, a
@@ -294,9 +309,7 @@ export function borrowableWords(): readonly string[] {
  * stay as drawn.
  */
 export function withForeignNames(p: SlotPicker, partition: Partition, share = 0.5): SlotPicker {
-  const nouns = RECORD_NAMES.map((e) => e.name).filter((w) => !partition.isEvalValue(w));
-  const fieldWords = FIELDS.filter((w) => !partition.isEvalValue(w));
-  const anyWord = [...nouns, ...fieldWords, ...borrowableWords().filter((w) => !partition.isEvalValue(w))];
+  const { nouns, fieldWords, anyWord } = lendable(partition);
   const used = new Set<string>();
   const borrowed = new Set<string>();
   const borrow = (from: readonly string[], avoid: readonly string[] = []): string => {

@@ -2,11 +2,11 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { pretrainBuiltinBase } from '../../pipelines/builtin-experiment.ts';
-import { getPreset, PRESETS, setConfigValue } from '../../pipelines/presets.ts';
+import { getPreset, PRESETS } from '../../pipelines/presets.ts';
 import { wholeNumber } from '../args.ts';
 import { printJson } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { repeatedFlag, shippedModelsDir } from './run.ts';
+import { applyOverrides, repeatedFlag, shippedModelsDir } from './run.ts';
 
 export default defineCommand({
   meta: {
@@ -31,8 +31,7 @@ export default defineCommand({
     quiet: { type: 'boolean', description: 'no progress display' },
   },
   async run({ args, rawArgs }) {
-    let config = getPreset(args.preset);
-    for (const assignment of repeatedFlag(rawArgs, 'set')) config = setConfigValue(config, assignment);
+    const config = applyOverrides(getPreset(args.preset), {}, repeatedFlag(rawArgs, 'set'));
     const shippedDir = join(shippedModelsDir(), `base-${config.preset}`);
     const progress = createProgress({ enabled: !args.quiet });
     const started = Date.now();
@@ -41,7 +40,7 @@ export default defineCommand({
       cacheDir: resolve(args['cache-dir']),
       // earlier stages (or the whole base) may be the shipped checkpoint
       shippedDirs: [shippedDir],
-      ...(args.threads ? { pretrainThreads: wholeNumber(args.threads, 'threads', 1) } : {}),
+      ...(args.threads ? { pretrainThreads: wholeNumber(args.threads, 'threads', 1) as number } : {}),
       onProgress: (e) => progress.update(e),
       onLog: (l) => progress.log(l),
     });

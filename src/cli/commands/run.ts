@@ -8,6 +8,7 @@ import { renderMarkdownTable, writeReport } from '../../report/index.ts';
 import { TspError } from '../../spec/errors.ts';
 import { MethodName } from '../../spec/results.ts';
 import type { RunConfig } from '../../spec/run-config.ts';
+import { wholeNumber } from '../args.ts';
 import { printJson } from '../output.ts';
 import { createProgress } from '../progress.ts';
 
@@ -59,18 +60,8 @@ export function applyOverrides(
       return r.data;
     });
   }
-  if (args.rounds) {
-    const n = Number(args.rounds);
-    if (!Number.isInteger(n) || n < 1)
-      throw new TspError('invalid-input', '--rounds must be a whole number >= 1');
-    c.training.rounds = n;
-  }
-  if (args.slots) {
-    const n = Number(args.slots);
-    if (!Number.isInteger(n) || n < 0)
-      throw new TspError('invalid-input', '--slots must be a whole number >= 0');
-    c.slots = n;
-  }
+  if (args.rounds) c.training.rounds = wholeNumber(args.rounds, 'rounds', 1) as number;
+  if (args.slots) c.slots = wholeNumber(args.slots, 'slots', 0) as number;
   for (const assignment of sets) c = setConfigValue(c, assignment);
   return c;
 }

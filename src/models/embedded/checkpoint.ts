@@ -3,6 +3,7 @@
  * extra JSON the caller attaches, e.g. training state) and tokenizer.json. Files are written to
  * temporary names and renamed, so a killed process never leaves a half-written checkpoint file.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-file.ts';
@@ -81,6 +82,16 @@ export async function readLatestPointer(dir: string): Promise<LatestPointer | un
   if (typeof j.path !== 'string')
     throw new TspError('invalid-input', `${dir}/${LATEST_POINTER} names no checkpoint`);
   return { path: j.path, step: j.step ?? 0, history: j.history ?? [j.path] };
+}
+
+/**
+ * The extra JSON a checkpoint directory's config.json carries, without loading the weights
+ * (undefined when there is no config.json or it carries none).
+ */
+export function readCheckpointExtra(dir: string): unknown {
+  const file = join(dir, 'config.json');
+  if (!existsSync(file)) return undefined;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { extra?: unknown }).extra ?? undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ export {
   LATEST_POINTER,
   type LoadedCheckpoint,
   loadCheckpoint,
+  readCheckpointExtra,
   readLatestPointer,
   saveCheckpoint,
 } from './checkpoint.ts';
