@@ -71,6 +71,7 @@ export function builtinCorpus(config: RunConfig): string[] {
     ...(config.base.pseudoNameRate !== undefined ? { pseudoNameRate: config.base.pseudoNameRate } : {}),
     ...(config.base.rewordRate !== undefined ? { rewordRate: config.base.rewordRate } : {}),
     ...(config.base.foreignNameRate !== undefined ? { foreignNameRate: config.base.foreignNameRate } : {}),
+    ...(config.base.compoundNameRate !== undefined ? { compoundNameRate: config.base.compoundNameRate } : {}),
     programs: config.base.corpusPrograms,
     // Plain code teaches syntax; the task scenarios are what the experiment is about, so they dominate.
     neutral: Math.round(config.base.corpusPrograms / 2),

@@ -54,7 +54,7 @@ export function shippedBaseKey(dir: string): string | undefined {
 }
 
 /** The corpus settings a pretraining stage may set for itself. */
-const CORPUS_SETTINGS = ['pseudoNameRate', 'foreignNameRate', 'rewordRate'] as const;
+const CORPUS_SETTINGS = ['pseudoNameRate', 'foreignNameRate', 'compoundNameRate', 'rewordRate'] as const;
 
 /**
  * The base settings the corpus of a configuration's last stage is drawn with: the base's own, with

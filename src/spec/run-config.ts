@@ -37,6 +37,8 @@ export const RunConfig = z.object({
     pseudoNameRate: z.number().min(0).max(1).optional(),
     /** Fraction of corpus programs with borrowed names: known words in new roles (default 0). */
     foreignNameRate: z.number().min(0).max(1).optional(),
+    /** Fraction of the made-up or borrowed names that are compounds like num_vorblick (default 0). */
+    compoundNameRate: z.number().min(0).max(1).optional(),
     /** Fraction of corpus programs whose docstring is reworded (default 0.3). */
     rewordRate: z.number().min(0).max(1).optional(),
     steps: z.number().int().min(1),
@@ -57,6 +59,7 @@ export const RunConfig = z.object({
           /** This stage's corpus settings, where they differ from the base's (a new data mix). */
           pseudoNameRate: z.number().min(0).max(1).optional(),
           foreignNameRate: z.number().min(0).max(1).optional(),
+          compoundNameRate: z.number().min(0).max(1).optional(),
           rewordRate: z.number().min(0).max(1).optional(),
         }),
       )

@@ -165,4 +165,42 @@ describe('rewordDoc', () => {
     expect(novel.flatMap((p) => p.split('_')).filter((w) => !known.has(w))).toEqual([]);
     expect(() => buildCorpus({ seed: 3, foreignNameRate: -1 })).toThrow();
   });
+
+  it('makes compounds of about compoundNameRate of the replaced names, in the style of the name they replace', () => {
+    const opts = { seed: 3, programs: 600, neutral: 100, pseudoNameRate: 0, foreignNameRate: 1 };
+    const single = buildCorpus(opts);
+    expect(buildCorpus({ ...opts, compoundNameRate: 0 }).texts).toEqual(single.texts);
+    const joined = buildCorpus({ ...opts, compoundNameRate: 1 });
+    const params = (c: { texts: string[] }, re: RegExp) =>
+      c.texts.flatMap((t) => [...t.matchAll(re)].flatMap((m) => (m[1] ?? '').split(/,\s*/)));
+    // Python parameters: snake_case compounds of known words, many more than with single words
+    const py = /^def \w+\(([^)]*)\)/gm;
+    const snakeParams = (c: { texts: string[] }) => new Set(params(c, py).filter((x) => x.includes('_')));
+    expect(snakeParams(joined).size).toBeGreaterThan(2 * snakeParams(single).size);
+    const known = new Set([...FIELDS, ...RECORD_NAMES.map((e) => e.name), ...borrowableWords()]);
+    const plainWords = new Set(
+      params(buildCorpus({ ...opts, foreignNameRate: 0 }), py).flatMap((x) => x.split('_')),
+    );
+    for (const x of snakeParams(joined))
+      for (const w of x.split('_')) expect(known.has(w) || plainWords.has(w), `${x}: ${w}`).toBe(true);
+    // JavaScript parameters: camelCase compounds where the pools have camelCase names
+    const js = /^function \w+\(([^)]*)\)/gm;
+    const camelParams = (c: { texts: string[] }) =>
+      new Set(params(c, js).filter((x) => /[a-z][A-Z]/.test(x)));
+    expect(camelParams(joined).size).toBeGreaterThan(2 * camelParams(single).size);
+    // environment variables (an UPPER_CASE pool): new UPPER_CASE compounds
+    const envs = (c: { texts: string[] }) =>
+      new Set(c.texts.flatMap((t) => [...t.matchAll(/getenv\("([A-Z_]+)"\)/g)].map((m) => m[1])));
+    expect([...envs(joined)].filter((e) => !envs(single).has(e)).length).toBeGreaterThan(0);
+    // made-up names too: compounds that join a made-up word with a known one
+    const made = buildCorpus({ ...opts, foreignNameRate: 0, pseudoNameRate: 1, compoundNameRate: 1 });
+    expect(
+      [...snakeParams(made)].some(
+        (x) =>
+          x.split('_').some((w) => known.has(w)) &&
+          x.split('_').some((w) => !known.has(w) && !plainWords.has(w)),
+      ),
+    ).toBe(true);
+    expect(() => buildCorpus({ seed: 3, compoundNameRate: 1.5 })).toThrow();
+  });
 });

@@ -9,7 +9,7 @@ import {
 } from './build-suite.ts';
 import type { SlotPicker } from './family.ts';
 import { generateNeutral } from './neutral.ts';
-import { FIELDS, pseudoWord, RECORD_NAMES, RESERVED, SQL_KEYWORDS } from './vocab.ts';
+import { camel, FIELDS, pascal, pseudoWord, RECORD_NAMES, RESERVED, SQL_KEYWORDS } from './vocab.ts';
 
 export interface CorpusOptions {
   /** Seed of the draws (programs, styles, order). */
@@ -34,6 +34,14 @@ export interface CorpusOptions {
    * instead of recalling the scenario's usual names, which is what a held-out variant asks.
    */
   foreignNameRate?: number;
+  /**
+   * Fraction of the names that made-up or borrowed naming replaces which become compounds (default
+   * 0): where the scenario's name joins words (`num_people`, `unitCents`, `API_TOKEN`) or its pool
+   * has such names, the replacement joins new words with some of its own in the same style
+   * (`num_vorblick`, `ledgerCents`), instead of one word (compoundOf). Held-out variants ask for
+   * compound names the base has never written; this is where it can learn to copy them.
+   */
+  compoundNameRate?: number;
   /**
    * Fraction of programs (task and neutral) whose docstring is reworded (default 0.3): sentence-
    * initial verbs swapped for synonyms, articles dropped, a label prefixed, so that the model
@@ -107,6 +115,8 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   if (rewordRate < 0 || rewordRate > 1) throw new RangeError('rewordRate must be in [0, 1]');
   const foreignRate = options.foreignNameRate ?? 0;
   if (foreignRate < 0 || foreignRate > 1) throw new RangeError('foreignNameRate must be in [0, 1]');
+  const compoundRate = options.compoundNameRate ?? 0;
+  if (compoundRate < 0 || compoundRate > 1) throw new RangeError('compoundNameRate must be in [0, 1]');
   let pseudo = 0;
   let foreign = 0;
   let reworded = 0;
@@ -119,11 +129,11 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     // drawn only when asked for, so that corpora without borrowed names stay as they were
     if (foreignRate > 0 && r.next() < foreignRate) {
       foreign++;
-      p = withForeignNames(p, partition);
+      p = withForeignNames(p, partition, 0.5, compoundRate);
     }
     if (r.next() < pseudoRate) {
       pseudo++;
-      p = withPseudoNames(p);
+      p = withPseudoNames(p, 0.5, compoundRate);
     }
     if (r.next() < rewordRate) {
       reworded++;
@@ -211,14 +221,66 @@ function drawUnused(used: Set<string>, draw: () => string, avoid: readonly strin
   throw new Error('no unused word left to draw');
 }
 
+/** The words of a name: snake_case, UPPER_CASE, camelCase or PascalCase parts, lower-cased. */
+function nameParts(name: string): string[] {
+  return name
+    .split(/_|(?<=[a-z0-9])(?=[A-Z])/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
+
+type CompoundStyle = 'snake' | 'upper' | 'camel' | 'pascal';
+
+/** How a name joins its words, or undefined for a single word. */
+function compoundStyle(name: string): CompoundStyle | undefined {
+  if (nameParts(name).length < 2) return undefined;
+  if (name.includes('_')) return name === name.toUpperCase() ? 'upper' : 'snake';
+  return /^[A-Z]/.test(name) ? 'pascal' : 'camel';
+}
+
+function joinName(style: CompoundStyle, words: readonly string[]): string {
+  if (style === 'snake') return words.join('_');
+  if (style === 'upper') return words.join('_').toUpperCase();
+  return style === 'camel' ? camel(...words) : pascal(...words);
+}
+
+/**
+ * A compound name in place of a drawn one, in the style of the drawn name or, for a single word,
+ * of its pool's compound values (none: undefined, the caller replaces it with one word): each of the
+ * drawn name's words is kept or replaced by `word()` with probability 1/2, at least one replaced (a
+ * single drawn word gains a new word before or after it).
+ */
+function compoundOf(
+  drawn: string,
+  values: readonly string[],
+  word: () => string,
+  rng: Rng,
+): string | undefined {
+  const own = compoundStyle(drawn);
+  const style = own ?? values.map(compoundStyle).find((s) => s !== undefined);
+  if (!style) return undefined;
+  let words: string[];
+  if (own) {
+    words = nameParts(drawn);
+    const keep = words.map(() => rng.next() < 0.5);
+    if (keep.every(Boolean)) keep[rng.int(keep.length)] = false;
+    words = words.map((w, i) => (keep[i] ? w : word()));
+  } else {
+    const fresh = word();
+    words = rng.next() < 0.5 ? [fresh, drawn.toLowerCase()] : [drawn.toLowerCase(), fresh];
+  }
+  return joinName(style, words);
+}
+
 /**
  * The same picker with made-up names: the record (noun and fields) and each name pool (parameters,
  * verbs, nouns in identifiers) independently, each with probability `share`, so that the model meets
  * familiar and unfamiliar names side by side and must copy the unfamiliar ones from the signature.
  * Pools that select one of the record's fields stay as drawn (the field is the record's), values
- * drawn with `choose` are never replaced, and no made-up word repeats within a program.
+ * drawn with `choose` are never replaced, and no made-up word repeats within a program. A replaced
+ * name becomes a compound (compoundOf) with probability `compoundShare`.
  */
-export function withPseudoNames(p: SlotPicker, share = 0.5): SlotPicker {
+export function withPseudoNames(p: SlotPicker, share = 0.5, compoundShare = 0): SlotPicker {
   const used = new Set<string>();
   const fresh = (): string => drawUnused(used, () => pseudoWord(p.rng));
   const fields = new Set<string>();
@@ -237,6 +299,11 @@ export function withPseudoNames(p: SlotPicker, share = 0.5): SlotPicker {
       const drawn = p.pick(values);
       if (values.every((v) => fields.has(v)) || p.rng.next() >= share) return drawn;
       if (!values.every((v) => /^[A-Za-z][A-Za-z0-9_]*$/.test(v))) return drawn;
+      const compound =
+        compoundShare > 0 && p.rng.next() < compoundShare
+          ? compoundOf(drawn, values, fresh, p.rng)
+          : undefined;
+      if (compound) return compound as T;
       const w = fresh();
       return (values.every((v) => v === v.toUpperCase()) ? w.toUpperCase() : w) as T;
     },
@@ -306,9 +373,14 @@ function lendable(partition: Partition): { nouns: string[]; fieldWords: string[]
  * them. Never a word the partition holds out for `eval`, never a word of the pool itself, and no
  * word twice in a program (a drawn name that an earlier borrowed one took is replaced too). Like
  * withPseudoNames, pools that select one of the record's fields and values drawn with `choose`
- * stay as drawn.
+ * stay as drawn, and a replaced name becomes a compound with probability `compoundShare`.
  */
-export function withForeignNames(p: SlotPicker, partition: Partition, share = 0.5): SlotPicker {
+export function withForeignNames(
+  p: SlotPicker,
+  partition: Partition,
+  share = 0.5,
+  compoundShare = 0,
+): SlotPicker {
   const { nouns, fieldWords, anyWord } = lendable(partition);
   const used = new Set<string>();
   const borrowed = new Set<string>();
@@ -340,10 +412,20 @@ export function withForeignNames(p: SlotPicker, partition: Partition, share = 0.
         used.add(drawn);
         return drawn;
       }
-      const w = borrow(
-        anyWord,
-        values.map((v) => v.toLowerCase()),
-      );
+      const avoid = values.map((v) => v.toLowerCase());
+      if (compoundShare > 0 && p.rng.next() < compoundShare) {
+        const compound = compoundOf(
+          drawn,
+          values,
+          () => borrow(anyWord, [...avoid, ...nameParts(drawn)]),
+          p.rng,
+        );
+        if (compound) {
+          used.add(compound);
+          return compound as T;
+        }
+      }
+      const w = borrow(anyWord, avoid);
       return (values.every((v) => v === v.toUpperCase()) ? w.toUpperCase() : w) as T;
     },
   };

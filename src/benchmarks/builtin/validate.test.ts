@@ -30,19 +30,27 @@ describe('validateTasks with the local runner (Python and JavaScript families)',
     expect(report.families.length).toBe(suite.families.length);
   }, 120_000);
 
-  it("the corpus's made-up names keep every program correct (same checks on renamed variants)", async () => {
-    const families = selectFamilies({ languages: ['python', 'javascript'] });
-    const picker = (f: (typeof families)[number]) =>
-      createPicker(createPartition(1, f.meta.principle), 'train', createRng(11));
-    // share 1: every name the picker may rename is made up
-    const renamed = families.map((f) =>
-      toTask(f.meta, f.instantiate(withPseudoNames(picker(f), 1)), 'train', 0, 1),
-    );
-    const plain = families.map((f) => f.instantiate(picker(f)));
-    expect(renamed.filter((t, i) => t.entryPoint === plain[i]?.entryPoint)).toEqual([]);
-    const report = await validateTasks(renamed, { judge: localJudge, concurrency: 2 });
-    expect(report.families.filter((f) => !f.ok).flatMap((f) => f.problems)).toEqual([]);
-  }, 120_000);
+  it.each([
+    ['single words', 0],
+    ['compounds', 1],
+  ])(
+    "the corpus's made-up names (%s) keep every program correct (same checks on renamed variants)",
+    async (_, compoundShare) => {
+      const families = selectFamilies({ languages: ['python', 'javascript'] });
+      const picker = (f: (typeof families)[number]) =>
+        createPicker(createPartition(1, f.meta.principle), 'train', createRng(11));
+      // share 1: every name the picker may rename is made up (and, with compoundShare 1, joins words
+      // wherever the name it replaces or its pool does)
+      const renamed = families.map((f) =>
+        toTask(f.meta, f.instantiate(withPseudoNames(picker(f), 1, compoundShare)), 'train', 0, 1),
+      );
+      const plain = families.map((f) => f.instantiate(picker(f)));
+      expect(renamed.filter((t, i) => t.entryPoint === plain[i]?.entryPoint)).toEqual([]);
+      const report = await validateTasks(renamed, { judge: localJudge, concurrency: 2 });
+      expect(report.families.filter((f) => !f.ok).flatMap((f) => f.problems)).toEqual([]);
+    },
+    120_000,
+  );
 
   it('catches a swapped reference: an insecure "secure" reference and a secure "insecure" variant', async () => {
     const t = suite.tasks.find((x) => x.family === 'py-sqli-select') as Task;

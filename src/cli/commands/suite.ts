@@ -442,6 +442,11 @@ const corpus = defineCommand({
       description:
         'fraction of programs with borrowed names: record nouns and fields as parameters, function-name words and the record (default 0)',
     },
+    'compound-name-rate': {
+      type: 'string',
+      description:
+        'fraction of the made-up or borrowed names that join words like the name they replace (num_vorblick; default 0)',
+    },
     lang: { type: 'string', description: 'only these languages (comma list)' },
     json: { type: 'boolean', description: 'print the statistics as JSON' },
   },
@@ -450,6 +455,7 @@ const corpus = defineCommand({
     const pseudoNameRate = parseRate(args['pseudo-name-rate'], 'pseudo-name-rate');
     const rewordRate = parseRate(args['reword-rate'], 'reword-rate');
     const foreignNameRate = parseRate(args['foreign-name-rate'], 'foreign-name-rate');
+    const compoundNameRate = parseRate(args['compound-name-rate'], 'compound-name-rate');
     const langs = parseLanguages(args.lang);
     const c = buildCorpus({
       seed: parseInt0(args.seed, 'seed', 1),
@@ -457,6 +463,7 @@ const corpus = defineCommand({
       ...(pseudoNameRate !== undefined ? { pseudoNameRate } : {}),
       ...(rewordRate !== undefined ? { rewordRate } : {}),
       ...(foreignNameRate !== undefined ? { foreignNameRate } : {}),
+      ...(compoundNameRate !== undefined ? { compoundNameRate } : {}),
       programs: parseInt0(args.programs, 'programs', 2000),
       neutral: parseInt0(args.neutral, 'neutral', 2000),
       ...(langs ? { languages: langs } : {}),
