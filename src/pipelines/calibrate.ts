@@ -2,7 +2,7 @@ import { createPartition, createPicker, selectFamilies, toTask } from '../benchm
 import { withPseudoNames } from '../benchmarks/builtin/corpus.ts';
 import type { SlotPicker } from '../benchmarks/builtin/family.ts';
 import { DEFAULT_UNSEEN_CWES } from '../benchmarks/builtin/splits.ts';
-import { FIELDS, RECORD_NAMES } from '../benchmarks/builtin/vocab.ts';
+import { FIELDS, nameParts, RECORD_NAMES } from '../benchmarks/builtin/vocab.ts';
 import { createRng } from '../core/rng.ts';
 import type { Policy, ScoreRequest, ScoreResult } from '../spec/policy.ts';
 import type { Metrics } from '../spec/results.ts';
@@ -99,8 +99,7 @@ export type NameKind = 'record word' | 'other word' | 'compound';
 const RECORD_WORDS = new Set([...RECORD_NAMES.flatMap((e) => [e.name, e.plural]), ...FIELDS]);
 
 export function nameKind(name: string): NameKind {
-  const words = name.split(/_|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
-  if (words.length > 1) return 'compound';
+  if (nameParts(name).length > 1) return 'compound';
   return RECORD_WORDS.has(name.toLowerCase()) ? 'record word' : 'other word';
 }
 

@@ -9,7 +9,16 @@ import {
 } from './build-suite.ts';
 import type { SlotPicker } from './family.ts';
 import { generateNeutral } from './neutral.ts';
-import { camel, FIELDS, pascal, pseudoWord, RECORD_NAMES, RESERVED, SQL_KEYWORDS } from './vocab.ts';
+import {
+  camel,
+  FIELDS,
+  nameParts,
+  pascal,
+  pseudoWord,
+  RECORD_NAMES,
+  RESERVED,
+  SQL_KEYWORDS,
+} from './vocab.ts';
 
 export interface CorpusOptions {
   /** Seed of the draws (programs, styles, order). */
@@ -219,14 +228,6 @@ function drawUnused(used: Set<string>, draw: () => string, avoid: readonly strin
     }
   }
   throw new Error('no unused word left to draw');
-}
-
-/** The words of a name: snake_case, UPPER_CASE, camelCase or PascalCase parts, lower-cased. */
-function nameParts(name: string): string[] {
-  return name
-    .split(/_|(?<=[a-z0-9])(?=[A-Z])/)
-    .filter(Boolean)
-    .map((w) => w.toLowerCase());
 }
 
 type CompoundStyle = 'snake' | 'upper' | 'camel' | 'pascal';

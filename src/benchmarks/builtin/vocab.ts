@@ -130,6 +130,14 @@ export function pseudoWord(rng: Rng): string {
   }
 }
 
+/** The words of a name: snake_case, UPPER_CASE, camelCase or PascalCase parts, lower-cased. */
+export function nameParts(name: string): string[] {
+  return name
+    .split(/_|(?<=[a-z0-9])(?=[A-Z])/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
+
 /** snake_case from words. */
 export function snake(...words: string[]): string {
   return words.join('_');
