@@ -37,7 +37,11 @@ export function limitTasks(tasks: readonly Task[], max: number, seed: number): T
   return out;
 }
 
-/** The built-in suite's splits for a run configuration. */
+/**
+ * The built-in suite's splits for a run configuration. The standard `eval` split holds held-out
+ * variants of the families the run trains on only (when `maxTrainTasks` leaves some out, their
+ * eval variants would measure families no method was trained on).
+ */
 export function builtinData(config: RunConfig): ExperimentData {
   const s = config.suite;
   const suite = buildSuite({
@@ -46,10 +50,16 @@ export function builtinData(config: RunConfig): ExperimentData {
   });
   const std = getSplits(suite, 'standard');
   const xl = getSplits(suite, 'cross-language');
+  const train = limitTasks(std.train, s.maxTrainTasks, s.seed);
+  const trained = new Set(train.map((t) => t.family));
   return {
     standard: {
-      train: limitTasks(std.train, s.maxTrainTasks, s.seed),
-      eval: limitTasks(std.eval, s.maxEvalTasks, s.seed),
+      train,
+      eval: limitTasks(
+        std.eval.filter((t) => trained.has(t.family)),
+        s.maxEvalTasks,
+        s.seed,
+      ),
       unseenCwe: limitTasks(std.unseenCwe, s.maxEvalTasks, s.seed),
     },
     ...(s.crossLanguage
