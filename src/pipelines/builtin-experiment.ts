@@ -4,7 +4,7 @@ import { buildCorpus, buildSuite, getSplits } from '../benchmarks/builtin/index.
 import { createRng } from '../core/rng.ts';
 import { createOracle } from '../oracle/index.ts';
 import type { RunResults } from '../spec/results.ts';
-import type { RunConfig } from '../spec/run-config.ts';
+import { corpusSettingsOf, type RunConfig } from '../spec/run-config.ts';
 import type { Task } from '../spec/task.ts';
 import { RunDir } from '../store/run-dir.ts';
 import { baseCheckpointDir, createEmbeddedBackend, shippedBaseKey } from './embedded-backend.ts';
@@ -78,10 +78,7 @@ export function builtinCorpus(config: RunConfig): string[] {
     seed: config.base.seed,
     suiteSeed: config.suite.seed,
     insecureRate: config.base.insecureRate,
-    ...(config.base.pseudoNameRate !== undefined ? { pseudoNameRate: config.base.pseudoNameRate } : {}),
-    ...(config.base.rewordRate !== undefined ? { rewordRate: config.base.rewordRate } : {}),
-    ...(config.base.foreignNameRate !== undefined ? { foreignNameRate: config.base.foreignNameRate } : {}),
-    ...(config.base.compoundNameRate !== undefined ? { compoundNameRate: config.base.compoundNameRate } : {}),
+    ...corpusSettingsOf(config.base),
     programs: config.base.corpusPrograms,
     // Plain code teaches syntax; the task scenarios are what the experiment is about, so they dominate.
     neutral: Math.round(config.base.corpusPrograms / 2),

@@ -13,7 +13,7 @@ import {
   trainTokenizer,
   useBackend,
 } from '../models/embedded/index.ts';
-import type { RunConfig } from '../spec/run-config.ts';
+import { corpusSettingsOf, type RunConfig } from '../spec/run-config.ts';
 import { contentKey } from '../store/keyed-cache.ts';
 import { trainLanguageModel, trainPreference, trainSupervised } from '../training/index.ts';
 import type { TrainableModel, TrainingBackend, TrainStats } from './training-backend.ts';
@@ -53,9 +53,6 @@ export function shippedBaseKey(dir: string): string | undefined {
   return typeof key === 'string' ? key : undefined;
 }
 
-/** The corpus settings a pretraining stage may set for itself. */
-const CORPUS_SETTINGS = ['pseudoNameRate', 'foreignNameRate', 'compoundNameRate', 'rewordRate'] as const;
-
 /**
  * The base settings the corpus of a configuration's last stage is drawn with: the base's own, with
  * the corpus settings that stage gives for itself (each stage is trained on its own corpus; the
@@ -64,9 +61,7 @@ const CORPUS_SETTINGS = ['pseudoNameRate', 'foreignNameRate', 'compoundNameRate'
 export function stageCorpusBase(b: RunConfig['base']): RunConfig['base'] {
   const stage = b.stages?.at(-1);
   if (!stage) return b;
-  const out = { ...b };
-  for (const k of CORPUS_SETTINGS) if (stage[k] !== undefined) out[k] = stage[k];
-  return out;
+  return { ...b, ...corpusSettingsOf(stage) };
 }
 
 /** Gradient threads when none are asked for: one per core, at most 4. */
@@ -109,7 +104,7 @@ export function createEmbeddedBackend(input: {
   const corpora = new Map<string, string[]>();
   const corpusOf = (b: RunConfig['base']): string[] => {
     const settings = stageCorpusBase(b);
-    const id = JSON.stringify(CORPUS_SETTINGS.map((k) => settings[k] ?? null));
+    const id = JSON.stringify(corpusSettingsOf(settings));
     let c = corpora.get(id);
     if (!c) {
       c = input.corpus(settings);

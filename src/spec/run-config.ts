@@ -8,6 +8,33 @@ const Sampling = z.object({
   maxTokens: z.number().int().min(1),
 });
 
+/**
+ * The corpus settings of a base model that a pretraining stage may also set for itself (a new data
+ * mix for that stage).
+ */
+export const CORPUS_SETTINGS = {
+  /** Fraction of corpus programs with made-up names (default 0.5). */
+  pseudoNameRate: z.number().min(0).max(1).optional(),
+  /** Fraction of corpus programs with borrowed names: known words in new roles (default 0). */
+  foreignNameRate: z.number().min(0).max(1).optional(),
+  /** Fraction of the made-up or borrowed names that are compounds like num_vorblick (default 0). */
+  compoundNameRate: z.number().min(0).max(1).optional(),
+  /** Fraction of corpus programs whose docstring is reworded (default 0.3). */
+  rewordRate: z.number().min(0).max(1).optional(),
+};
+
+type CorpusSettings = { [K in keyof typeof CORPUS_SETTINGS]?: number };
+
+/** The corpus settings an object (a base or one of its stages) sets, in a fixed order. */
+export function corpusSettingsOf(o: CorpusSettings): CorpusSettings {
+  const out: CorpusSettings = {};
+  for (const k of Object.keys(CORPUS_SETTINGS) as (keyof CorpusSettings)[]) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
 /** Everything that decides what `tsp run` does. A preset fills it; flags override fields. */
 export const RunConfig = z.object({
   preset: z.string(),
@@ -33,14 +60,7 @@ export const RunConfig = z.object({
     context: z.number().int().min(16),
     corpusPrograms: z.number().int().min(1),
     insecureRate: z.number().min(0).max(1),
-    /** Fraction of corpus programs with made-up names (default 0.5). */
-    pseudoNameRate: z.number().min(0).max(1).optional(),
-    /** Fraction of corpus programs with borrowed names: known words in new roles (default 0). */
-    foreignNameRate: z.number().min(0).max(1).optional(),
-    /** Fraction of the made-up or borrowed names that are compounds like num_vorblick (default 0). */
-    compoundNameRate: z.number().min(0).max(1).optional(),
-    /** Fraction of corpus programs whose docstring is reworded (default 0.3). */
-    rewordRate: z.number().min(0).max(1).optional(),
+    ...CORPUS_SETTINGS,
     steps: z.number().int().min(1),
     batchSize: z.number().int().min(1),
     learningRate: z.number().positive(),
@@ -56,11 +76,8 @@ export const RunConfig = z.object({
         z.object({
           steps: z.number().int().min(1),
           learningRate: z.number().positive(),
-          /** This stage's corpus settings, where they differ from the base's (a new data mix). */
-          pseudoNameRate: z.number().min(0).max(1).optional(),
-          foreignNameRate: z.number().min(0).max(1).optional(),
-          compoundNameRate: z.number().min(0).max(1).optional(),
-          rewordRate: z.number().min(0).max(1).optional(),
+          /** This stage's corpus settings, where they differ from the base's. */
+          ...CORPUS_SETTINGS,
         }),
       )
       .min(1)

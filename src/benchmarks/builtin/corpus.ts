@@ -38,9 +38,10 @@ export interface CorpusOptions {
    * Fraction of programs (task and neutral) with borrowed names (default 0): known words (record
    * nouns and fields) in roles where the scenario never puts them (a parameter, a verb or noun of
    * the function name, the record's noun or fields), each name independently with probability
-   * 1/2, never a word the program's principle holds out for `eval` (withForeignNames). Made-up names teach the model to
-   * copy a word it has never seen; borrowed names teach it to copy a word it knows from other code
-   * instead of recalling the scenario's usual names, which is what a held-out variant asks.
+   * 1/2, never a word the program's principle holds out for `eval` (withForeignNames). Made-up
+   * names teach the model to copy a word it has never seen; borrowed names teach it to copy a word
+   * it knows from other code instead of recalling the scenario's usual names, which is what a
+   * held-out variant asks.
    */
   foreignNameRate?: number;
   /**
@@ -273,6 +274,29 @@ function compoundOf(
   return joinName(style, words);
 }
 
+/** A pool of names (not values such as paths or messages): only these are replaced. */
+const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * What replaces a drawn name: with probability `compoundShare` a compound of `part()` words
+ * (compoundOf), otherwise (or when neither the name nor its pool joins words) one `word()`, upper-
+ * cased in an UPPER_CASE pool.
+ */
+function replaceName(
+  drawn: string,
+  values: readonly string[],
+  rng: Rng,
+  compoundShare: number,
+  word: () => string,
+  part: () => string = word,
+): string {
+  const compound =
+    compoundShare > 0 && rng.next() < compoundShare ? compoundOf(drawn, values, part, rng) : undefined;
+  if (compound) return compound;
+  const w = word();
+  return values.every((v) => v === v.toUpperCase()) ? w.toUpperCase() : w;
+}
+
 /**
  * The same picker with made-up names: the record (noun and fields) and each name pool (parameters,
  * verbs, nouns in identifiers) independently, each with probability `share`, so that the model meets
@@ -299,14 +323,8 @@ export function withPseudoNames(p: SlotPicker, share = 0.5, compoundShare = 0): 
     pick<T extends string>(values: readonly T[]): T {
       const drawn = p.pick(values);
       if (values.every((v) => fields.has(v)) || p.rng.next() >= share) return drawn;
-      if (!values.every((v) => /^[A-Za-z][A-Za-z0-9_]*$/.test(v))) return drawn;
-      const compound =
-        compoundShare > 0 && p.rng.next() < compoundShare
-          ? compoundOf(drawn, values, fresh, p.rng)
-          : undefined;
-      if (compound) return compound as T;
-      const w = fresh();
-      return (values.every((v) => v === v.toUpperCase()) ? w.toUpperCase() : w) as T;
+      if (!values.every((v) => NAME.test(v))) return drawn;
+      return replaceName(drawn, values, p.rng, compoundShare, fresh) as T;
     },
   };
 }
@@ -408,26 +426,21 @@ export function withForeignNames(
     pick<T extends string>(values: readonly T[]): T {
       const drawn = p.pick(values);
       if (values.every((v) => fields.has(v))) return drawn;
-      const named = values.every((v) => /^[A-Za-z][A-Za-z0-9_]*$/.test(v));
+      const named = values.every((v) => NAME.test(v));
       if (!named || (!borrowed.has(drawn.toLowerCase()) && p.rng.next() >= share)) {
         used.add(drawn);
         return drawn;
       }
       const avoid = values.map((v) => v.toLowerCase());
-      if (compoundShare > 0 && p.rng.next() < compoundShare) {
-        const compound = compoundOf(
-          drawn,
-          values,
-          () => borrow(anyWord, [...avoid, ...nameParts(drawn)]),
-          p.rng,
-        );
-        if (compound) {
-          used.add(compound);
-          return compound as T;
-        }
-      }
-      const w = borrow(anyWord, avoid);
-      return (values.every((v) => v === v.toUpperCase()) ? w.toUpperCase() : w) as T;
+      return replaceName(
+        drawn,
+        values,
+        p.rng,
+        compoundShare,
+        () => borrow(anyWord, avoid),
+        // a compound's new words differ from the words it keeps
+        () => borrow(anyWord, [...avoid, ...nameParts(drawn)]),
+      ) as T;
     },
   };
 }

@@ -5,6 +5,9 @@ import { buildSuite, createPartition, createPicker, selectFamilies, toTask } fro
 import { withPseudoNames } from './corpus.ts';
 import { runProgramLocally } from './local-runner.ts';
 import { changedLines, type ProgramJudge, validateTasks } from './validate.ts';
+import { nameParts } from './vocab.ts';
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 
 const localJudge: ProgramJudge = async (task, code) => {
   const r = await runProgramLocally(task, code);
@@ -46,6 +49,18 @@ describe('validateTasks with the local runner (Python and JavaScript families)',
       );
       const plain = families.map((f) => f.instantiate(picker(f)));
       expect(renamed.filter((t, i) => t.entryPoint === plain[i]?.entryPoint)).toEqual([]);
+      if (compoundShare > 0) {
+        // the renamed prompts do join words: many more distinct compound names than single words give
+        const compounds = (share: number) =>
+          new Set(
+            families
+              .flatMap(
+                (f) => f.instantiate(withPseudoNames(picker(f), 1, share)).prompt.match(IDENTIFIER) ?? [],
+              )
+              .filter((w) => nameParts(w).length > 1),
+          ).size;
+        expect(compounds(compoundShare)).toBeGreaterThan(1.5 * compounds(0));
+      }
       const report = await validateTasks(renamed, { judge: localJudge, concurrency: 2 });
       expect(report.families.filter((f) => !f.ok).flatMap((f) => f.problems)).toEqual([]);
     },
