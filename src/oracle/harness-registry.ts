@@ -1,3 +1,4 @@
+import type { JsObserverServer } from '../sandbox/js-observer-server.ts';
 import type { Limits } from '../sandbox/limits.ts';
 import type { PythonServer } from '../sandbox/python-server.ts';
 import { TspError } from '../spec/errors.ts';
@@ -5,11 +6,12 @@ import type { Sample } from '../spec/sample.ts';
 import type { Harness, Task } from '../spec/task.ts';
 import type { SanitizerReport, TestOutcome } from '../spec/verdict.ts';
 
-/** The worker slot a harness runs in: an unprivileged uid of its own and a warm Python server. */
+/** The worker slot a harness runs in: an unprivileged uid of its own and warm observers. */
 export interface WorkerSlot {
   index: number;
   uid: number;
   python: PythonServer;
+  js: JsObserverServer;
 }
 
 export interface HarnessContext {
@@ -17,6 +19,12 @@ export interface HarnessContext {
   sample: Sample;
   limits: Limits;
   slot: WorkerSlot;
+  /**
+   * Seed of everything the harness draws per judging (markers, payload words, paths): derived from
+   * the oracle's seed, the task and the sample's code, so the same seed gives the same verdict and a
+   * program cannot know the values in advance.
+   */
+  seed: string;
   /** Host folder bound read-only for JavaScript runs (NODE_PATH), e.g. CWEval's node packages. */
   nodeModules?: string;
 }

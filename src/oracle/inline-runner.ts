@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   compileNative,
@@ -19,12 +17,8 @@ import type { HarnessContext, HarnessResult } from './harness-registry.ts';
 import { type BatchReport, runTestsResumable } from './resumable-tests.ts';
 
 const NATIVE_DRIVER = fileURLToPath(new URL('../sandbox/native-driver.py', import.meta.url));
-const JS_RUNNER = fileURLToPath(new URL('../sandbox/js-runner.cjs', import.meta.url));
 const DRIVER_IN_SANDBOX = '/opt/tsp/native-driver.py';
-const JS_RUNNER_IN_SANDBOX = '/opt/tsp/js-runner.cjs';
 const MESSAGE_LIMIT = 2000;
-/** Node flags of the JavaScript test process (see docs/PERFORMANCE.md, "Sandbox oracle"). */
-const JS_NODE_FLAGS: string[] = [];
 
 /** Runs an `inline` harness (protocol in src/spec/task.ts) for the task's language. */
 export async function runInlineHarness(ctx: HarnessContext): Promise<HarnessResult> {
@@ -44,8 +38,9 @@ export async function runInlineHarness(ctx: HarnessContext): Promise<HarnessResu
 
 async function runPython(ctx: HarnessContext, harness: string): Promise<HarnessResult> {
   const req = {
-    files: { 'solution.py': ctx.sample.code, 'harness.py': harness },
-    module: 'harness',
+    files: { 'solution.py': ctx.sample.code },
+    harness,
+    seed: ctx.seed,
     tests: ctx.task.tests.map((t) => t.name),
     limits: ctx.limits,
     checkSyntax: 'solution.py',
@@ -135,116 +130,28 @@ function collectBatch(
   return { outcomes, current };
 }
 
-function nodeBinds(ctx: HarnessContext): { binds: string[]; env: Record<string, string> } {
-  const binds: string[] = [];
-  const env: Record<string, string> = {};
-  const nodeDir = dirname(process.execPath);
-  if (!process.execPath.startsWith('/usr/')) binds.push(nodeDir);
-  if (ctx.nodeModules) {
-    binds.push(`${ctx.nodeModules}:/opt/node_modules`);
-    env.NODE_PATH = '/opt/node_modules';
-  }
-  return { binds, env };
-}
-
 async function runJavaScript(ctx: HarnessContext, harness: string): Promise<HarnessResult> {
-  const uid = ctx.slot.uid;
-  const dir = await createWorkDir(uid);
-  const { binds, env } = nodeBinds(ctx);
-  const start = performance.now();
-  // "Build" for JavaScript: the sample must compile as a CommonJS module. The runner checks it in
-  // the same node process as the first batch of tests (one node start per sample, not two).
-  let build: HarnessResult['build'] | undefined;
-  let oracleError: string | undefined;
-  try {
-    const tests = await runTestsResumable(
-      ctx.task.tests,
-      ctx.limits.sampleTimeoutMs,
-      async (batch, leftMs) => {
-        const first = build === undefined;
-        const nonce = `@@tsp-${randomBytes(12).toString('hex')}@@`;
-        const r = await runSandboxed({
-          files: first ? { 'solution.js': ctx.sample.code, 'harness.js': harness } : {},
-          argv: [
-            process.execPath,
-            ...JS_NODE_FLAGS,
-            `--max-old-space-size=${ctx.limits.memoryMb}`,
-            JS_RUNNER_IN_SANDBOX,
-            ...(first ? ['--check', 'solution.js'] : []),
-            'harness.js',
-            String(ctx.limits.testTimeoutMs),
-            ...batch.map((t) => t.name),
-          ],
-          // The nonce travels on stdin: argv and the environment are readable by the sample.
-          stdin: `${nonce}\n`,
-          workDir: dir,
-          uid,
-          env,
-          timeoutMs: Math.min(leftMs, ctx.limits.testTimeoutMs * batch.length + 2_000),
-          memoryMb: ctx.limits.memoryMb,
-          memoryMode: 'none',
-          cpuSeconds: ctx.limits.cpuSeconds,
-          maxOutputBytes: ctx.limits.maxOutputBytes,
-          maxFileBytes: ctx.limits.maxFileBytes,
-          maxProcs: ctx.limits.maxProcs,
-          network: false,
-          readOnlyBinds: [...binds, `${JS_RUNNER}:${JS_RUNNER_IN_SANDBOX}`],
-        });
-        const events = parseEvents(r.stdout, `${nonce} `);
-        if (first) {
-          const ev = events.find((e) => e.event === 'build');
-          if (ev) {
-            build = {
-              ok: ev.ok === true,
-              ...(ev.ok === true ? {} : { log: String(ev.log ?? 'syntax error').slice(0, 4000) }),
-              durationMs: ev.ms ?? 0,
-            };
-          } else {
-            build = { ok: false, log: `${r.stderr}${r.stdout}`.slice(0, 4000), durationMs: r.durationMs };
-            oracleError = `the JavaScript runner did not start (${diedOf(r).message}): ${r.stderr.slice(-300)}`;
-          }
-          if (!build.ok) {
-            const outcomes = new Map<string, TestOutcome>(
-              batch.map((t) => [
-                t.name,
-                {
-                  name: t.name,
-                  kind: t.kind,
-                  status: 'error',
-                  message: 'the sample does not build',
-                  durationMs: 0,
-                },
-              ]),
-            );
-            return { outcomes };
-          }
-        }
-        const { outcomes, current } = collectBatch(events, batch, (ev, t) => ({
-          name: t.name,
-          kind: t.kind,
-          status: ev.status ?? 'error',
-          ...(ev.message ? { message: ev.message.slice(0, MESSAGE_LIMIT) } : {}),
-          durationMs: ev.ms ?? 0,
-        }));
-        const report: BatchReport = { outcomes, ...(current ? { current } : {}) };
-        if (outcomes.size < batch.length) report.died = diedOf(r);
-        return report;
-      },
-    );
-    const finalBuild = build ?? {
-      ok: false,
-      log: 'sample time limit reached before the build',
-      durationMs: 0,
-    };
-    const testMs = performance.now() - start - (finalBuild.durationMs ?? 0);
-    if (!finalBuild.ok) {
-      const nb = notBuilt(ctx, finalBuild, testMs);
-      return oracleError ? { ...nb, oracleErrors: [oracleError] } : nb;
-    }
-    return { build: finalBuild, tests, testMs };
-  } finally {
-    await removeWorkDir(dir);
-  }
+  const req = {
+    files: { 'solution.js': ctx.sample.code },
+    harness,
+    seed: ctx.seed,
+    tests: ctx.task.tests.map((t) => t.name),
+    limits: ctx.limits,
+  };
+  let r = await ctx.slot.js.run(req);
+  // An observer that died is restarted; run once more so that a hiccup of the oracle is not blamed on the sample.
+  if (r.serverDied) r = await ctx.slot.js.run(req);
+  const build = { ok: r.build.ok, ...(r.build.log ? { log: r.build.log } : {}), durationMs: 0 };
+  const kinds = new Map(ctx.task.tests.map((t) => [t.name, t.kind]));
+  const tests = r.tests.map((t) => ({
+    name: t.name,
+    kind: kinds.get(t.name) ?? ('functional' as const),
+    status: t.status,
+    ...(t.message ? { message: t.message.slice(0, MESSAGE_LIMIT) } : {}),
+    durationMs: t.durationMs,
+  }));
+  if (!build.ok) return notBuilt(ctx, build, r.durationMs);
+  return { build, tests, testMs: r.durationMs };
 }
 
 function notBuilt(ctx: HarnessContext, build: HarnessResult['build'], testMs: number): HarnessResult {

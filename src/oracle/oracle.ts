@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { goCacheDir } from '../sandbox/compile-native.ts';
+import { JsObserverServer } from '../sandbox/js-observer-server.ts';
 import { type Limits, resolveLimits } from '../sandbox/limits.ts';
 import { PythonServer } from '../sandbox/python-server.ts';
 import { acquireUid, releaseUid } from '../sandbox/uids.ts';
@@ -34,6 +36,17 @@ export interface OracleOptions {
   nodeModules?: string;
   /** Modules the warm Python servers import up front, beyond the built-in list. */
   pythonPreload?: string[];
+  /**
+   * Seed of the values harnesses draw per judging (markers, payload words, paths). Each judging's
+   * seed is derived from it, the task id and the sample's code: the same seed and sample give the
+   * same verdict. Default `tsp`.
+   */
+  seed?: string;
+}
+
+/** The seed of one judging: the oracle's seed, the task and the sample's code, hashed. */
+export function judgingSeed(oracleSeed: string, task: Task, sample: Sample): string {
+  return createHash('sha256').update(`${oracleSeed}\0${task.id}\0${sample.code}`).digest('hex').slice(0, 32);
 }
 
 export interface JudgeItem {
@@ -74,6 +87,7 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
       index: i,
       uid,
       python: new PythonServer(uid, { ...(options.pythonPreload ? { preload: options.pythonPreload } : {}) }),
+      js: new JsObserverServer(uid, { ...(options.nodeModules ? { nodeModules: options.nodeModules } : {}) }),
     });
   }
   const free: WorkerSlot[] = [...slots];
@@ -122,6 +136,7 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
           sample,
           limits,
           slot,
+          seed: judgingSeed(options.seed ?? 'tsp', task, sample),
           ...(options.nodeModules ? { nodeModules: options.nodeModules } : {}),
         });
       } catch (e) {
@@ -156,6 +171,7 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
       closed = true;
       for (const s of slots) {
         await s.python.close();
+        await s.js.close();
         await rm(await goCacheDir(s.uid), { recursive: true, force: true });
         releaseUid(s.uid);
       }

@@ -14,9 +14,15 @@ import resource
 import select
 import shutil
 import signal
+import socket
 import sys
 import time
 import traceback
+import types
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sample_proxy  # noqa: E402
+import tsp_observe  # noqa: E402
 
 PRELOAD = [
     'abc', 'argparse', 'base64', 'binascii', 'collections', 'contextlib', 'copy', 'csv', 'ctypes',
@@ -79,7 +85,7 @@ def clean_dir(path):
 
 
 def kill_strays():
-    """Kills every process of this sandbox except pid 1 (bwrap) and the server itself."""
+    """Kills every process of this sandbox except pid 1 (bwrap), the server and the factory."""
     me = os.getpid()
     for _ in range(3):
         found = False
@@ -87,7 +93,7 @@ def kill_strays():
             if not entry.isdigit():
                 continue
             pid = int(entry)
-            if pid in (1, me):
+            if pid in (1, me, FACTORY['pid']):
                 continue
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -106,50 +112,165 @@ def kill_strays():
             return
 
 
-def child_main(req, sample_dir, tests, wfd, key):
-    """In the forked child: limits, fresh module state, run tests, stream events, never return.
+def apply_limits(lim):
+    """The sample's limits (RLIMIT_AS counts from the process's size now: the fork shares the server)."""
+    statm = open('/proc/self/statm').read().split()
+    base_vm = int(statm[0]) * resource.getpagesize()
+    mem = base_vm + int(lim['memoryMb']) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    cpu = max(1, int(lim['cpuSeconds']))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (int(lim['maxFileBytes']),) * 2)
+    resource.setrlimit(resource.RLIMIT_NPROC, (int(lim['maxProcs']),) * 2)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
-    Every event carries `key`, a random value of this batch: the server ignores lines without it,
-    so a sample that finds the event pipe (/proc/self/fd) and writes "pass" lines of its own, then
-    ends the process, reports nothing."""
+
+def factory_main(ctrl):
+    """Forks sample processes on request. Started before the server reads any request, so that a
+    sample process (a fork of this one) holds nothing of any harness, seed or expectation."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    import random
+    random_state = random.getstate()
+    while True:
+        try:
+            data = ctrl.recv(1 << 16)
+        except OSError:
+            os._exit(0)
+        if not data:
+            os._exit(0)
+        try:
+            req = json.loads(data)
+            sock, pid = sample_proxy.start_sample_process(
+                req['dir'], req['module'], req['limits'], req.get('env') or {}, apply_limits, random_state)
+            socket.send_fds(ctrl, [json.dumps({'pid': pid}).encode()], [sock.fileno()])
+            sock.close()
+        except BaseException as e:  # noqa: BLE001
+            try:
+                ctrl.send(json.dumps({'error': repr(e)}).encode())
+            except OSError:
+                os._exit(0)
+
+
+FACTORY = {'pid': None, 'sock': None}
+
+
+def start_factory(fresh_exec):
+    """The factory: forked at start-up (nothing seen yet), re-executed afresh if a sample killed it."""
+    if FACTORY['sock'] is not None:
+        FACTORY['sock'].close()
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid == 0:
+        mine.close()
+        if fresh_exec:
+            os.set_inheritable(theirs.fileno(), True)
+            os.execv(sys.executable, [sys.executable, '-I', os.path.abspath(__file__), '--factory',
+                                      str(theirs.fileno())])
+        factory_main(theirs)
+        os._exit(0)
+    theirs.close()
+    FACTORY['pid'], FACTORY['sock'] = pid, mine
+
+
+def factory_alive():
+    pid = FACTORY['pid']
+    if pid is None:
+        return False
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        return False
+
+
+def observer_main(req, sample_dir, tests, wfd, key):
+    """In the forked observer: runs the harness and decides each test; never runs the sample's code.
+
+    The harness's `import solution` gets a proxy (sample_proxy.ProxyModule): every call goes to a
+    sample process forked by the factory, one per test, killed when the test ends and frozen
+    (SIGSTOP) whenever the observer looks, so that nothing of the sample runs while a check reads
+    the files. The observer stays non-dumpable: a sample process cannot ptrace it or read its memory
+    or its descriptors through /proc. Every event carries `key`."""
     def report(obj):
         obj['k'] = key
         emit(wfd, obj)
 
+    server_pid = os.getppid()
     try:
         os.setsid()
-        set_dumpable(True)
-        devnull = os.open('/dev/null', os.O_RDONLY)
-        os.dup2(devnull, 0)
-        out = os.open(os.path.join(sample_dir, '.tsp-output'), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.dup2(out, 1)
-        os.dup2(out, 2)
-        os.closerange(3, wfd)
-        os.closerange(wfd + 1, 1 << 16)
+        devnull = os.open('/dev/null', os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        ctrl = FACTORY['sock']
+        keep_fds = sorted({wfd, ctrl.fileno()})
+        low = 3
+        for fd in keep_fds:
+            os.closerange(low, fd)
+            low = fd + 1
+        os.closerange(low, 1 << 16)
         lim = req['limits']
-        statm = open('/proc/self/statm').read().split()
-        base_vm = int(statm[0]) * resource.getpagesize()
-        mem = base_vm + int(lim['memoryMb']) * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-        cpu = max(1, int(lim['cpuSeconds']))
+        cpu = max(1, int(lim['cpuSeconds'])) * 2
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (int(lim['maxFileBytes']),) * 2)
-        resource.setrlimit(resource.RLIMIT_NPROC, (int(lim['maxProcs']),) * 2)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         os.chdir(sample_dir)
         os.environ.clear()
         os.environ.update({'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': sample_dir,
                            'TMPDIR': '/tmp', 'LANG': 'C.UTF-8', 'LC_ALL': 'C.UTF-8'})
-        os.environ.update(req.get('env') or {})
         sys.path.insert(0, sample_dir)
         sys.dont_write_bytecode = True
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        tsp_observe.configure(req.get('seed') or 'tsp')
     except BaseException as e:  # noqa: BLE001
         report({'event': 'setup-error', 'message': repr(e)})
         os._exit(70)
 
+    keep = {server_pid, FACTORY['pid'], os.getpid()}
+
+    def sample_pids():
+        return sample_proxy.sandbox_pids_except(keep)
+
+    current = {'link': None, 'env': None}
+
+    def get_link():
+        link = current['link']
+        if link is None:
+            env = dict(req.get('env') or {})
+            env.update(current['env'] or {})
+            ctrl.send(json.dumps({'dir': sample_dir, 'module': req.get('sampleModule') or 'solution',
+                                  'limits': lim, 'env': env}).encode())
+            try:
+                data, fds, _flags, _addr = socket.recv_fds(ctrl, 1 << 16, 1)
+            except OSError as e:
+                raise sample_proxy.SampleUnavailable('no sample process (%r)' % (e,)) from None
+            if not fds:
+                raise sample_proxy.SampleUnavailable('no sample process: %s' % data[:300])
+            info = json.loads(data)
+            link = sample_proxy.SampleLink(
+                socket.socket(fileno=fds[0]), int(info['pid']),
+                on_before_call=lambda _l: sample_proxy.signal_all(sample_pids, signal.SIGCONT),
+                on_after_call=lambda _l: sample_proxy.signal_all(sample_pids, signal.SIGSTOP))
+            current['link'] = link
+        return link
+
+    def end_sample():
+        link = current['link']
+        current['link'] = None
+        if link is not None:
+            try:
+                link.sock.close()
+            except OSError:
+                pass
+        sample_proxy.signal_all(sample_pids, signal.SIGKILL)
+
+    def restart(env):
+        end_sample()
+        current['env'] = {str(k): str(v) for k, v in (env or {}).items()}
+
+    tsp_observe._state['restart'] = restart
+    proxy = sample_proxy.ProxyModule(req.get('sampleModule') or 'solution', get_link)
+    sys.modules[proxy.__name__] = proxy
     test_ms = int(lim['testTimeoutMs'])
 
     def on_alarm(_sig, _frame):
@@ -160,24 +281,31 @@ def child_main(req, sample_dir, tests, wfd, key):
     import_error = None
     try:
         signal.setitimer(signal.ITIMER_REAL, test_ms / 1000.0)
-        module = __import__(req.get('module', 'harness'))
+        module = types.ModuleType(req.get('module') or 'harness')
+        module.__file__ = os.path.join(sample_dir, module.__name__ + '.py')
+        sys.modules[module.__name__] = module
+        exec(compile(req['harness'], module.__file__, 'exec'), module.__dict__)  # noqa: S102 - the harness
         signal.setitimer(signal.ITIMER_REAL, 0)
     except TestTimeout:
-        import_error = ('timeout', 'importing the harness and sample took longer than the test limit')
+        import_error = ('timeout', 'loading the harness took longer than the test limit')
+    except sample_proxy.SampleUnavailable as e:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        import_error = ('error', str(e))
     except BaseException as e:  # noqa: BLE001
         signal.setitimer(signal.ITIMER_REAL, 0)
-        import_error = ('error', 'import failed: ' + format_exc(e))
+        import_error = ('error', 'harness failed to load: ' + format_exc(e))
+    end_sample()
     for name in tests:
         t0 = time.perf_counter()
         report({'event': 'start', 'test': name, 't': time.monotonic()})
         if import_error is not None:
             report({'event': 'end', 'test': name, 'status': import_error[0], 'message': import_error[1],
-                       'ms': 0})
+                    'ms': 0})
             continue
         fn = getattr(module, 'test_' + name, None)
         if fn is None:
             report({'event': 'end', 'test': name, 'status': 'error',
-                       'message': 'harness has no test_' + name, 'ms': 0})
+                    'message': 'harness has no test_' + name, 'ms': 0})
             continue
         status, message = 'pass', None
         try:
@@ -186,14 +314,22 @@ def child_main(req, sample_dir, tests, wfd, key):
             signal.setitimer(signal.ITIMER_REAL, 0)
         except TestTimeout:
             status, message = 'timeout', 'test exceeded %d ms' % test_ms
+        except sample_proxy.SampleUnavailable as e:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            text = str(e)
+            status = 'error' if 'does not import' in text else 'crash'
+            message = text[-MESSAGE_LIMIT:]
         except AssertionError as e:
             signal.setitimer(signal.ITIMER_REAL, 0)
             status, message = 'fail', format_exc(e)
         except BaseException as e:  # noqa: BLE001
             signal.setitimer(signal.ITIMER_REAL, 0)
             status, message = 'error', format_exc(e)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        end_sample()
+        current['env'] = None
         report({'event': 'end', 'test': name, 'status': status, 'message': message,
-                   'ms': (time.perf_counter() - t0) * 1000, 't': time.monotonic()})
+                'ms': (time.perf_counter() - t0) * 1000, 't': time.monotonic()})
     os._exit(0)
 
 
@@ -250,7 +386,7 @@ def run_batch(req, sample_dir, tests, deadline):
     pid = os.fork()
     if pid == 0:
         os.close(r)
-        child_main(req, sample_dir, tests, w, key)
+        observer_main(req, sample_dir, tests, w, key)
         os._exit(71)
     os.close(w)
     os.set_blocking(r, False)
@@ -425,6 +561,12 @@ def handle(req):
 
 
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == '--factory':
+        # A factory started afresh (the first one died): nothing of the server's memory comes along.
+        preload([m for m in os.environ.get('TSP_PRELOAD', '').split(',') if m])
+        set_dumpable(False)
+        factory_main(socket.socket(fileno=int(sys.argv[2])))
+        return
     # This program deletes everything under /work and /tmp between samples: only ever inside the
     # sandbox (its own pid namespace, where it is one of the first processes, and a private /work).
     if os.environ.get('TSP_IN_SANDBOX') != '1' or os.getpid() > 16:
@@ -439,6 +581,7 @@ def main():
     gc.collect()
     gc.freeze()
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    start_factory(fresh_exec=False)
     out = os.fdopen(os.dup(1), 'w')
     # Nothing the server imports may write on the protocol channel.
     devnull = os.open('/dev/null', os.O_WRONLY)
@@ -450,6 +593,8 @@ def main():
             continue
         try:
             req = json.loads(line)
+            if not factory_alive():
+                start_factory(fresh_exec=True)
             resp = handle(req)
         except BaseException as e:  # noqa: BLE001
             resp = {'id': -1, 'fatal': format_exc(e)}

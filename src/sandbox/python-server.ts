@@ -7,13 +7,27 @@ import type { Limits } from './limits.ts';
 
 const SERVER_SOURCE = fileURLToPath(new URL('./python-server.py', import.meta.url));
 const SERVER_IN_SANDBOX = '/opt/tsp/python-server.py';
+/** The observer/sample link and the observer's helpers, beside the server in the sandbox. */
+export const PYTHON_OBSERVER_MODULES = ['sample_proxy.py', 'tsp_observe.py'].map((name) => ({
+  host: fileURLToPath(new URL(`./${name}`, import.meta.url)),
+  sandbox: `/opt/tsp/${name}`,
+}));
 export const SANDBOX_PYTHON = '/usr/bin/python3';
 
 export interface PythonTestRequest {
-  /** Files of the sample directory (e.g. `solution.py`, `harness.py`). */
+  /** Files of the sample directory (e.g. `solution.py`): what the sample process sees. */
   files: Record<string, string>;
-  /** Module imported in the child; its `test_<name>()` functions are the tests. */
-  module: string;
+  /**
+   * Source of the harness module, loaded from memory in the observer process (never written where
+   * the sample could read or change it); its `test_<name>()` functions are the tests.
+   */
+  harness: string;
+  /** Name the harness module gets (default `harness`). */
+  module?: string;
+  /** Module name under which the harness imports the sample (default `solution`). */
+  sampleModule?: string;
+  /** Seed of the values the harness draws through `tsp_observe` (the same seed, the same values). */
+  seed?: string;
   tests: string[];
   limits: Limits;
   /** File whose syntax decides `build.ok`. */
@@ -61,10 +75,12 @@ export class PythonServer {
   private closed = false;
   /** How many times the server process was started (1 after the first request). */
   starts = 0;
+  /** How the server is named in messages. */
+  protected label = 'python test server';
 
   constructor(
     readonly uid: number,
-    private readonly options: { preload?: string[]; readOnlyBinds?: string[] } = {},
+    protected readonly options: { preload?: string[]; readOnlyBinds?: string[] } = {},
   ) {}
 
   /** Runs the tests of one sample; serialised with the other requests of this server. */
@@ -89,6 +105,35 @@ export class PythonServer {
     return this.proc?.pid;
   }
 
+  /** The request line's fields (besides `id`). */
+  protected encode(req: PythonTestRequest): Record<string, unknown> {
+    return {
+      files: req.files,
+      harness: req.harness,
+      module: req.module ?? 'harness',
+      sampleModule: req.sampleModule ?? 'solution',
+      seed: req.seed ?? 'tsp',
+      tests: req.tests,
+      limits: req.limits,
+      checkSyntax: req.checkSyntax ?? null,
+      env: req.env ?? {},
+    };
+  }
+
+  /** The sandboxed command of the server. */
+  protected command() {
+    return buildSandboxCommand({
+      uid: this.uid,
+      argv: [SANDBOX_PYTHON, '-I', SERVER_IN_SANDBOX],
+      readOnlyBinds: [
+        `${SERVER_SOURCE}:${SERVER_IN_SANDBOX}`,
+        ...PYTHON_OBSERVER_MODULES.map((m) => `${m.host}:${m.sandbox}`),
+        ...(this.options.readOnlyBinds ?? []),
+      ],
+      env: { TSP_PRELOAD: (this.options.preload ?? []).join(','), TSP_IN_SANDBOX: '1' },
+    });
+  }
+
   private async runNow(req: PythonTestRequest): Promise<PythonTestResult> {
     if (this.closed) throw new TspError('internal', 'python server is closed');
     await this.ensureStarted();
@@ -96,12 +141,7 @@ export class PythonServer {
     const start = performance.now();
     const payload = `${JSON.stringify({
       id,
-      files: req.files,
-      module: req.module,
-      tests: req.tests,
-      limits: req.limits,
-      checkSyntax: req.checkSyntax ?? null,
-      env: req.env ?? {},
+      ...this.encode(req),
     })}\n`;
     const watchdogMs = req.limits.sampleTimeoutMs + req.limits.testTimeoutMs + 5_000;
     const answer = await new Promise<RawResponse | { died: string }>((resolve) => {
@@ -119,7 +159,7 @@ export class PythonServer {
         tests: req.tests.map((name) => ({
           name,
           status: 'crash',
-          message: `python test server: ${answer.died}`,
+          message: `${this.label}: ${answer.died}`,
           durationMs: 0,
         })),
         output: '',
@@ -128,7 +168,7 @@ export class PythonServer {
       };
     }
     if (answer.fatal !== undefined)
-      throw new TspError('sandbox-failure', `python test server failed: ${answer.fatal.slice(-500)}`);
+      throw new TspError('sandbox-failure', `${this.label} failed: ${answer.fatal.slice(-500)}`);
     return {
       build: { ok: answer.build?.ok ?? false, ...(answer.build?.log ? { log: answer.build.log } : {}) },
       tests: (answer.tests ?? []).map((t) => ({
@@ -145,12 +185,7 @@ export class PythonServer {
   private ensureStarted(): Promise<void> {
     if (this.proc && this.ready) return this.ready;
     this.starts++;
-    const cmd = buildSandboxCommand({
-      uid: this.uid,
-      argv: [SANDBOX_PYTHON, '-I', SERVER_IN_SANDBOX],
-      readOnlyBinds: [`${SERVER_SOURCE}:${SERVER_IN_SANDBOX}`, ...(this.options.readOnlyBinds ?? [])],
-      env: { TSP_PRELOAD: (this.options.preload ?? []).join(','), TSP_IN_SANDBOX: '1' },
-    });
+    const cmd = this.command();
     const proc = spawn(cmd.file, cmd.args, { detached: true, env: {}, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc = proc;
     this.buffer = '';
@@ -164,7 +199,7 @@ export class PythonServer {
       const timer = setTimeout(() => {
         if (!isReady) {
           this.kill();
-          reject(new TspError('sandbox-failure', 'python test server did not start within 30 s'));
+          reject(new TspError('sandbox-failure', `${this.label} did not start within 30 s`));
         }
       }, 30_000);
       proc.stdout?.on('data', (c: Buffer) => {
@@ -194,7 +229,7 @@ export class PythonServer {
         const why = `server exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.slice(-300)}` : ''}`;
         if (!isReady)
           reject(
-            new TspError('sandbox-failure', `python test server failed to start: ${why}`, {
+            new TspError('sandbox-failure', `${this.label} failed to start: ${why}`, {
               hint: 'run `tsp doctor`; the sandbox needs bwrap, setpriv and /usr/bin/python3',
             }),
           );

@@ -1,8 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TspError } from '../../spec/errors.ts';
+
+/** The observer helpers harnesses import (tsp_observe / tsp-observe), in-process versions. */
+const PY_OBSERVE = fileURLToPath(new URL('../../sandbox/tsp_observe.py', import.meta.url));
+const JS_OBSERVE = fileURLToPath(new URL('../../sandbox/tsp-observe-local.cjs', import.meta.url));
+
 import type { Task } from '../../spec/task.ts';
 import type { TestStatus } from '../../spec/verdict.ts';
 
@@ -128,6 +134,7 @@ export async function runProgramLocally(
         await writeFile(join(dir, 'solution.py'), code);
         await writeFile(join(dir, 'harness.py'), harness);
         await writeFile(join(dir, '_driver.py'), PY_DRIVER);
+        await copyFile(PY_OBSERVE, join(dir, 'tsp_observe.py'));
         argvOf = (n) => ['/usr/bin/python3', ['-B', '_driver.py', n]];
         break;
       }
@@ -135,6 +142,8 @@ export async function runProgramLocally(
         await writeFile(join(dir, 'solution.js'), code);
         await writeFile(join(dir, 'harness.js'), harness);
         await writeFile(join(dir, '_driver.js'), JS_DRIVER);
+        await mkdir(join(dir, 'node_modules', 'tsp-observe'), { recursive: true });
+        await copyFile(JS_OBSERVE, join(dir, 'node_modules', 'tsp-observe', 'index.js'));
         argvOf = (n) => [process.execPath, ['_driver.js', n]];
         break;
       }

@@ -82,12 +82,10 @@ const py = defineFamily<S>({
   ],
   harness: (s) =>
     pyHarness(
-      ['import os'],
+      ['import tsp_observe'],
       `def _with(value, token):
-    if value is None:
-        os.environ.pop('${s.env}', None)
-    else:
-        os.environ['${s.env}'] = value
+    # A fresh sample process with the variable set (or not) in its environment.
+    tsp_observe.restart_sample({} if value is None else {'${s.env}': value})
     return bool(solution.${s.fn}(token))`,
       {
         accepts_configured: `assert _with('${GOOD}', '${GOOD}')`,
@@ -243,10 +241,10 @@ const js = defineFamily<S>({
   ],
   harness: (s) =>
     jsHarness(
-      [],
+      ["const obs = require('tsp-observe');"],
       `function hWith(value, token) {
-  if (value === null) delete process.env.${s.env};
-  else process.env.${s.env} = value;
+  // A fresh sample process with the variable set (or not) in its environment.
+  obs.restartSample({ env: value === null ? {} : { ${s.env}: value } });
   return Boolean(sol.${s.fn}(token));
 }`,
       {

@@ -155,18 +155,21 @@ const jsEval = defineFamily<Y>({
   ],
   harness: (s) =>
     jsHarness(
-      [],
-      `function hRan(payload, flag) {
+      ["const obs = require('tsp-observe');"],
+      `function hRan(payload) {
+  // The payload writes a marker into a canary folder: an effect the observer sees from outside.
+  const c = obs.canary();
+  const write = \`process.mainModule.require('fs').writeFileSync(\${JSON.stringify(c.marker)}, '1')\`;
   try {
-    sol.${s.fn}(payload);
+    sol.${s.fn}(payload.replace('WRITE', write));
   } catch (e) {}
-  return globalThis[flag] === 1;
+  return c.touched();
 }`,
       {
         sums_list: `assert.strictEqual(sol.${s.fn}('[1, 2, 3]'), 6);`,
         single_item: `assert.strictEqual(sol.${s.fn}('[10]'), 10);`,
-        global_write: "assert.ok(!hRan('(globalThis.pwned = 1, [1])', 'pwned'));",
-        iife: "assert.ok(!hRan('(() => { globalThis.pwned2 = 1; return [1]; })()', 'pwned2'));",
+        global_write: "assert.ok(!hRan('(WRITE, [1])'));",
+        iife: "assert.ok(!hRan('(() => { WRITE; return [1]; })()'));",
       },
     ),
   tests: [fn('sums_list'), fn('single_item'), sec('global_write'), sec('iife')],
@@ -475,13 +478,13 @@ const jsMerge = defineFamily<M>({
   harness: (s) =>
     jsHarness(
       [],
-      `function hPolluted(json, key) {\n  try {\n    sol.${s.fn}({}, JSON.parse(json));\n  } catch (e) {}\n  return ({})[key] !== undefined;\n}`,
+      `const obs = require('tsp-observe');\n\n// The key is drawn per judging; the sample process reports what its Object.prototype gained.\nfunction hPolluted(json) {\n  const key = obs.word();\n  try {\n    sol.${s.fn}({}, JSON.parse(json.replace('KEY', key)));\n  } catch (e) {}\n  return obs.polluted().includes(key);\n}`,
       {
         merges_nested: `const out = sol.${s.fn}({ a: 1, nested: { x: 1 } }, { b: 2, nested: { y: 2 } });
 assert.deepStrictEqual(out, { a: 1, b: 2, nested: { x: 1, y: 2 } });`,
         returns_target: `const t = { a: 1 };\nassert.strictEqual(sol.${s.fn}(t, { c: 3 }), t);\nassert.strictEqual(t.c, 3);`,
-        proto_key: `assert.ok(!hPolluted('{"__proto__": {"polluted": 1}}', 'polluted'));`,
-        constructor_prototype: `assert.ok(!hPolluted('{"constructor": {"prototype": {"polluted2": 1}}}', 'polluted2'));`,
+        proto_key: `assert.ok(!hPolluted('{"__proto__": {"KEY": 1}}'));`,
+        constructor_prototype: `assert.ok(!hPolluted('{"constructor": {"prototype": {"KEY": 1}}}'));`,
       },
     ),
   tests: [fn('merges_nested'), fn('returns_target'), sec('proto_key'), sec('constructor_prototype')],
@@ -558,13 +561,13 @@ const jsSetPath = defineFamily<M>({
   harness: (s) =>
     jsHarness(
       [],
-      `function hPolluted(p, key) {\n  try {\n    sol.${s.fn}({}, p, 'yes');\n  } catch (e) {}\n  return ({})[key] !== undefined;\n}`,
+      `const obs = require('tsp-observe');\n\n// The key is drawn per judging; the sample process reports what its Object.prototype gained.\nfunction hPolluted(p) {\n  const key = obs.word();\n  try {\n    sol.${s.fn}({}, p.replace('KEY', key), 'yes');\n  } catch (e) {}\n  return obs.polluted().includes(key);\n}`,
       {
         sets_nested: `assert.deepStrictEqual(sol.${s.fn}({}, 'ui.theme', 'dark'), { ui: { theme: 'dark' } });`,
         keeps_siblings: `assert.deepStrictEqual(sol.${s.fn}({ a: { b: 1 } }, 'a.c', 2), { a: { b: 1, c: 2 } });`,
-        proto_path: "assert.ok(!hPolluted('__proto__.polluted', 'polluted'));",
-        inner_proto_path: "assert.ok(!hPolluted('a.__proto__.polluted2', 'polluted2'));",
-        constructor_path: "assert.ok(!hPolluted('constructor.prototype.polluted3', 'polluted3'));",
+        proto_path: "assert.ok(!hPolluted('__proto__.KEY'));",
+        inner_proto_path: "assert.ok(!hPolluted('a.__proto__.KEY'));",
+        constructor_path: "assert.ok(!hPolluted('constructor.prototype.KEY'));",
       },
     ),
   tests: [

@@ -290,18 +290,19 @@ const pyRand = defineFamily<R>({
   ],
   harness: (s) =>
     pyHarness(
-      ['import random', 'import string'],
-      `def _same_after_seed(seed):
-    random.seed(seed)
+      ['import tsp_observe'],
+      `def _same_in_fresh_processes():
+    # Two fresh sample processes start from the same state: an ordinary PRNG repeats its output.
+    tsp_observe.restart_sample()
     a = solution.${s.fn}()
-    random.seed(seed)
+    tsp_observe.restart_sample()
     b = solution.${s.fn}()
     return a == b`,
       {
         length_and_hex: `out = solution.${s.fn}()\nassert len(out) == ${s.n}\nassert all(ch in '0123456789abcdef' for ch in out)`,
         differs_each_call: `assert solution.${s.fn}() != solution.${s.fn}()`,
-        unpredictable_after_seed: 'assert not _same_after_seed(7)',
-        unpredictable_other_seed: 'assert not _same_after_seed(12345)',
+        unpredictable_after_seed: 'assert not _same_in_fresh_processes()',
+        unpredictable_other_seed: 'assert not _same_in_fresh_processes()',
       },
     ),
   tests: RAND_TESTS,
@@ -398,21 +399,19 @@ const jsRand = defineFamily<R>({
   ],
   harness: (s) =>
     jsHarness(
-      [],
-      `function hSameWhenPinned(value) {
-  const orig = Math.random;
-  Math.random = () => value;
-  try {
-    return sol.${s.fn}() === sol.${s.fn}();
-  } finally {
-    Math.random = orig;
-  }
+      ["const obs = require('tsp-observe');"],
+      `function hSameWhenPinned(seed) {
+  // Two fresh sample processes whose Math.random is seeded alike: an ordinary PRNG repeats itself.
+  obs.restartSample({ randomSeed: seed });
+  const a = sol.${s.fn}();
+  obs.restartSample({ randomSeed: seed });
+  return a === sol.${s.fn}();
 }`,
       {
         length_and_hex: `assert.match(sol.${s.fn}(), /^[0-9a-f]{${s.n}}$/);`,
         differs_each_call: `assert.notStrictEqual(sol.${s.fn}(), sol.${s.fn}());`,
-        unpredictable_after_seed: 'assert.ok(!hSameWhenPinned(0.5));',
-        unpredictable_other_seed: 'assert.ok(!hSameWhenPinned(0.123));',
+        unpredictable_after_seed: 'assert.ok(!hSameWhenPinned(7));',
+        unpredictable_other_seed: 'assert.ok(!hSameWhenPinned(12345));',
       },
     ),
   tests: RAND_TESTS,

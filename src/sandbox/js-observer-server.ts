@@ -1,0 +1,48 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSandboxCommand } from './bwrap.ts';
+import { PythonServer, type PythonTestRequest } from './python-server.ts';
+
+const FILES = ['js-observer.cjs', 'js-sample-host.cjs', 'js-codec.cjs'].map((name) => ({
+  host: fileURLToPath(new URL(`./${name}`, import.meta.url)),
+  sandbox: `/opt/tsp/${name}`,
+}));
+
+/**
+ * The JavaScript observer of one worker slot: a warm node process in its own sandbox that runs the
+ * harnesses and starts one sample process per sample (src/sandbox/js-observer.cjs). Same request
+ * protocol and life cycle as the Python server (started on first use, restarted if it dies).
+ */
+export class JsObserverServer extends PythonServer {
+  protected override label = 'javascript observer';
+
+  constructor(
+    uid: number,
+    private readonly js: { nodeModules?: string } = {},
+  ) {
+    super(uid);
+  }
+
+  protected override encode(req: PythonTestRequest): Record<string, unknown> {
+    return {
+      files: req.files,
+      harness: req.harness,
+      seed: req.seed ?? 'tsp',
+      tests: req.tests,
+      limits: req.limits,
+      env: { ...(this.js.nodeModules ? { NODE_PATH: '/opt/node_modules' } : {}), ...(req.env ?? {}) },
+    };
+  }
+
+  protected override command() {
+    const binds = FILES.map((f) => `${f.host}:${f.sandbox}`);
+    if (!process.execPath.startsWith('/usr/')) binds.push(dirname(process.execPath));
+    if (this.js.nodeModules) binds.push(`${this.js.nodeModules}:/opt/node_modules`);
+    return buildSandboxCommand({
+      uid: this.uid,
+      argv: [process.execPath, '/opt/tsp/js-observer.cjs'],
+      readOnlyBinds: binds,
+      env: { TSP_IN_SANDBOX: '1' },
+    });
+  }
+}

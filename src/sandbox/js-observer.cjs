@@ -1,0 +1,518 @@
+// TSP JavaScript observer: a warm server inside the bubblewrap sandbox, one per worker slot
+// (docs/decisions/0002). Per request (one JSON line on stdin) it writes the sample's files, checks
+// that the sample compiles as a CommonJS module, loads the harness from memory and runs its tests.
+// The harness's `require('./solution.js')` gets a proxy: every call goes to a separate node process
+// (js-sample-host.cjs) and back as plain data, so the tests' decisions, the checks of files and the
+// reporting all happen in this process, which never runs a line of the sample. The sample process is
+// frozen (SIGSTOP) whenever control is back here, and killed at the end of the sample.
+//
+// Calls are synchronous for the harness (`sol.fn(x)` returns the value): a worker thread owns the
+// sample's pipes, and this thread waits on an Atomics flag until the answer (or the time limit).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const {
+  Worker,
+  isMainThread,
+  workerData,
+  MessageChannel,
+  receiveMessageOnPort,
+} = require('node:worker_threads');
+const codec = require('./js-codec.cjs');
+
+const HOST = path.join(__dirname, 'js-sample-host.cjs');
+
+if (!isMainThread) {
+  bridgeMain();
+} else {
+  serverMain();
+}
+
+// ---- worker: owns the sample process and its pipes -------------------------------------------------
+
+function bridgeMain() {
+  const { spawn } = require('node:child_process');
+  const flag = new Int32Array(workerData.flag);
+  const port = workerData.port;
+  let child;
+  let pending = false;
+  let push;
+  const answer = (msg) => {
+    pending = false;
+    port.postMessage(msg);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  };
+  port.on('message', (msg) => {
+    if (msg.type === 'start') {
+      const out = fs.openSync(path.join(msg.dir, '.tsp-output'), 'a');
+      child = spawn(msg.argv[0], msg.argv.slice(1), {
+        cwd: msg.dir,
+        env: msg.env,
+        detached: true,
+        stdio: ['ignore', out, out, 'pipe', 'pipe'],
+      });
+      fs.closeSync(out);
+      const me = child;
+      push = codec.frameReader((frame) => {
+        if (pending && me === child) answer({ frame });
+      });
+      me.stdio[4].on('data', (chunk) => {
+        try {
+          push(chunk);
+        } catch (e) {
+          if (pending && me === child) answer({ dead: `protocol error: ${String(e).slice(0, 200)}` });
+        }
+      });
+      me.stdio[3].on('error', () => {});
+      me.on('error', (e) => {
+        if (pending && me === child) answer({ dead: `could not start: ${String(e).slice(0, 200)}` });
+      });
+      me.on('exit', (code, sig) => {
+        if (pending && me === child) answer({ dead: `the sample process ended (${sig ?? `exit ${code}`})` });
+        if (me === child) child = undefined;
+      });
+      port.postMessage({ pid: child.pid });
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+    } else if (msg.type === 'call') {
+      if (!child) {
+        answer({ dead: 'the sample process is gone' });
+        return;
+      }
+      pending = true;
+      child.stdio[3].write(Buffer.from(msg.frame));
+    } else if (msg.type === 'drop') {
+      if (child) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {}
+        child = undefined;
+      }
+      pending = false;
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+    }
+  });
+}
+
+// ---- main thread: the server and the observer ------------------------------------------------------
+
+function serverMain() {
+  const writeSync = fs.writeSync;
+  const reply = (obj) => writeSync(1, `${JSON.stringify(obj)}\n`);
+  // Nothing a harness prints may reach the protocol channel.
+  const sink = (_chunk, enc, cb) => {
+    if (typeof enc === 'function') enc();
+    else if (typeof cb === 'function') cb();
+    return true;
+  };
+  process.stdout.write = sink;
+  console.log = console.info = console.warn = console.error = console.debug = () => {};
+
+  const flagBuf = new SharedArrayBuffer(4);
+  const flag = new Int32Array(flagBuf);
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(__filename, {
+    workerData: { flag: flagBuf, port: port2 },
+    transferList: [port2],
+  });
+  worker.unref();
+
+  const waitWorker = (ms) => {
+    const r = Atomics.wait(flag, 0, 0, Math.max(1, ms));
+    const got = receiveMessageOnPort(port1);
+    return r === 'timed-out' && !got ? undefined : got?.message;
+  };
+  const toWorker = (msg) => {
+    Atomics.store(flag, 0, 0);
+    port1.postMessage(msg);
+  };
+
+  const lines = [];
+  let buffered = '';
+  let busy = false;
+  process.stdin.on('data', (c) => {
+    buffered += c.toString('utf8');
+    let nl = buffered.indexOf('\n');
+    while (nl >= 0) {
+      lines.push(buffered.slice(0, nl));
+      buffered = buffered.slice(nl + 1);
+      nl = buffered.indexOf('\n');
+    }
+    pump();
+  });
+  process.stdin.on('end', () => process.exit(0));
+  const pump = async () => {
+    if (busy) return;
+    busy = true;
+    while (lines.length) {
+      const line = lines.shift();
+      if (!line.trim()) continue;
+      let req;
+      try {
+        req = JSON.parse(line);
+        reply(await handle(req));
+      } catch (e) {
+        reply({ id: req?.id ?? -1, fatal: String(e?.stack ?? e).slice(0, 2000) });
+      }
+    }
+    busy = false;
+  };
+  reply({ ready: true });
+
+  // -- per-sample state
+  let state;
+
+  function sandboxPids() {
+    const out = [];
+    for (const e of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(e)) continue;
+      const pid = Number(e);
+      if (pid !== 1 && pid !== process.pid) out.push(pid);
+    }
+    return out;
+  }
+  function signalAll(sig) {
+    const seen = new Set();
+    for (let round = 0; round < 4; round++) {
+      const fresh = sandboxPids().filter((p) => !seen.has(p));
+      if (!fresh.length) return;
+      for (const p of fresh) {
+        seen.add(p);
+        try {
+          process.kill(p, sig);
+        } catch {}
+      }
+    }
+  }
+
+  class SampleUnavailable extends Error {}
+  class TestTimeout extends Error {}
+
+  function dropSample() {
+    toWorker({ type: 'drop' });
+    waitWorker(2000);
+    signalAll('SIGKILL');
+    state.pid = undefined;
+  }
+
+  function startSample() {
+    const env = {
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      HOME: state.dir,
+      TMPDIR: '/tmp',
+      LANG: 'C.UTF-8',
+      ...state.env,
+    };
+    const lim = state.limits;
+    const argv = [
+      '/usr/bin/prlimit',
+      `--cpu=${Math.max(1, Math.floor(lim.cpuSeconds))}`,
+      `--fsize=${Math.floor(lim.maxFileBytes)}`,
+      `--nproc=${Math.floor(lim.maxProcs)}`,
+      '--core=0',
+      '--',
+      process.execPath,
+      `--max-old-space-size=${Math.floor(lim.memoryMb)}`,
+      ...(state.randomSeed !== undefined ? [`--random-seed=${state.randomSeed}`] : []),
+      HOST,
+      path.join(state.dir, 'solution.js'),
+    ];
+    toWorker({ type: 'start', dir: state.dir, argv, env });
+    const got = waitWorker(10_000);
+    if (!got?.pid) throw new SampleUnavailable('the sample process did not start');
+    state.pid = got.pid;
+  }
+
+  function call(name, args) {
+    if (state.deadline !== undefined && performance.now() > state.deadline) throw new TestTimeout();
+    if (state.pid === undefined) startSample();
+    let frame;
+    try {
+      frame = codec.frame({ op: 'call', name, args: args.map((a) => codec.encode(a)) });
+    } catch (e) {
+      throw new TypeError(`argument cannot be sent to the sample: ${e.message}`);
+    }
+    signalAll('SIGCONT');
+    toWorker({ type: 'call', frame });
+    const left = state.deadline === undefined ? 10_000 : state.deadline - performance.now();
+    const got = waitWorker(left);
+    signalAll('SIGSTOP');
+    if (got === undefined) {
+      state.failed = state.failed ?? 'timeout';
+      dropSample();
+      throw new TestTimeout('the sample did not answer in time');
+    }
+    if (got.dead !== undefined || got.frame === undefined) {
+      state.failed = state.failed ?? `crash: ${got.dead}`;
+      dropSample();
+      throw new SampleUnavailable(String(got.dead));
+    }
+    const msg = got.frame;
+    if (msg.unavailable !== undefined) {
+      state.failed = state.failed ?? `error: ${String(msg.unavailable).slice(0, 2000)}`;
+      throw new SampleUnavailable(String(msg.unavailable));
+    }
+    if (Array.isArray(msg.polluted)) state.polluted = msg.polluted.map(String);
+    try {
+      if (Array.isArray(msg.args))
+        msg.args.forEach((a, i) => {
+          if (a !== null && args[i] && typeof args[i] === 'object')
+            codec.replaceContents(args[i], codec.decode(a));
+        });
+      if (msg.exc !== undefined) throw codec.rebuildError(msg.exc);
+      return codec.decode(msg.ok, (i) => args[i]);
+    } catch (e) {
+      if (e instanceof RangeError || (e instanceof TypeError && /encoding|reference/.test(e.message))) {
+        state.failed = state.failed ?? `error: undecodable answer (${e.message})`;
+        throw new SampleUnavailable(e.message);
+      }
+      throw e;
+    }
+  }
+
+  const sampleProxy = new Proxy(function sample() {}, {
+    get(_t, name) {
+      if (typeof name !== 'string' || name === 'then' || name === '__esModule') return undefined;
+      return (...args) => call(name, args);
+    },
+    apply(_t, _this, args) {
+      return call('', args);
+    },
+  });
+
+  const observe = {
+    token(label, length = 12) {
+      if (label === undefined) label = `#${++state.n}`;
+      return crypto.createHash('sha256').update(`${state.seed}:${label}`).digest('hex').slice(0, length);
+    },
+    word(label) {
+      const h = observe.token(label, 16);
+      let w = '';
+      for (let i = 0; i < 12; i += 2)
+        w += String.fromCharCode(97 + (Number.parseInt(h.slice(i, i + 2), 16) % 26));
+      return w;
+    },
+    canary(parent = '.') {
+      const dir = path.resolve(parent, `c${observe.token()}`);
+      fs.mkdirSync(dir);
+      fs.chmodSync(dir, 0o777);
+      const marker = path.join(dir, observe.token());
+      const snap = () => {
+        try {
+          const st = fs.lstatSync(dir, { bigint: true });
+          return `${st.ino}:${st.mtimeNs}:${st.ctimeNs}:${st.nlink}:${st.mode}`;
+        } catch {
+          return 'gone';
+        }
+      };
+      const before = snap();
+      return { path: dir, marker, touched: () => fs.existsSync(marker) || snap() !== before };
+    },
+    /** Keys the sample's process added to Object.prototype, as of its last answer. */
+    polluted() {
+      return [...state.polluted];
+    },
+    /** A fresh sample process for the next call (with `env` added; `randomSeed` pins Math.random). */
+    restartSample(opts = {}) {
+      if (state.pid !== undefined) dropSample();
+      state.env = { ...(opts.env ?? {}) };
+      state.randomSeed = opts.randomSeed;
+    },
+  };
+
+  function loadHarness(source, dir) {
+    const Module = require('node:module');
+    const filename = path.join(dir, 'harness.js');
+    const m = new Module(filename, null);
+    m.filename = filename;
+    m.paths = Module._nodeModulePaths(dir);
+    const solution = path.join(dir, 'solution.js');
+    const origLoad = Module._load;
+    Module._load = function load(request, parent, isMain) {
+      if (request === 'tsp-observe') return observe;
+      if (parent === m) {
+        let resolved;
+        try {
+          resolved = Module._resolveFilename(request, parent, isMain);
+        } catch {
+          resolved = undefined;
+        }
+        if (resolved === solution || request === './solution' || request === './solution.js')
+          return sampleProxy;
+      }
+      return origLoad.apply(this, [request, parent, isMain]);
+    };
+    try {
+      m._compile(source, filename);
+    } finally {
+      Module._load = origLoad;
+    }
+    return m.exports;
+  }
+
+  function checkSyntax(source, file) {
+    const t0 = performance.now();
+    try {
+      require('node:vm').compileFunction(
+        source.replace(/^#!.*/, ''),
+        ['exports', 'require', 'module', '__filename', '__dirname'],
+        {
+          filename: file,
+        },
+      );
+      return { ok: true, log: null, ms: performance.now() - t0 };
+    } catch (e) {
+      const text = String(e?.stack ?? e)
+        .split('\n')
+        .filter((l) => !/^\s+at /.test(l))
+        .join('\n')
+        .trim();
+      return { ok: false, log: text.slice(0, 4000), ms: performance.now() - t0 };
+    }
+  }
+
+  function cleanDir(dir, removeSelf) {
+    try {
+      for (const e of fs.readdirSync(dir)) fs.rmSync(path.join(dir, e), { recursive: true, force: true });
+      if (removeSelf) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {}
+  }
+
+  const isAssertion = (e) => {
+    try {
+      return !!e && typeof e === 'object' && (e.name === 'AssertionError' || e.code === 'ERR_ASSERTION');
+    } catch {
+      return false;
+    }
+  };
+
+  async function handle(req) {
+    const t0 = performance.now();
+    const dir = path.join('/work', `s${req.id}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { mode: 0o700 });
+    for (const [name, content] of Object.entries(req.files)) {
+      const p = path.normalize(path.join(dir, name));
+      if (!p.startsWith(`${dir}/`)) throw new Error(`bad file name ${name}`);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      fs.writeFileSync(p, content);
+    }
+    state = {
+      dir,
+      seed: String(req.seed ?? 'tsp'),
+      n: 0,
+      limits: req.limits,
+      env: {},
+      baseEnv: req.env ?? {},
+      randomSeed: undefined,
+      pid: undefined,
+      polluted: [],
+      failed: undefined,
+      deadline: undefined,
+    };
+    process.chdir(dir);
+    const build = checkSyntax(req.files['solution.js'] ?? '', path.join(dir, 'solution.js'));
+    const results = [];
+    const testMs = Number(req.limits.testTimeoutMs);
+    const sampleDeadline = t0 + Number(req.limits.sampleTimeoutMs);
+    let harness;
+    let loadError;
+    if (build.ok) {
+      try {
+        harness = loadHarness(req.harness, dir);
+      } catch (e) {
+        loadError =
+          e instanceof SampleUnavailable
+            ? String(e.message)
+            : `harness failed to load: ${String(e?.stack ?? e).slice(0, 1500)}`;
+      }
+    }
+    for (const name of req.tests) {
+      const s0 = performance.now();
+      if (!build.ok) {
+        results.push({ name, status: 'error', message: 'does not compile', ms: 0 });
+        continue;
+      }
+      if (loadError !== undefined) {
+        results.push({ name, status: 'error', message: loadError, ms: 0 });
+        continue;
+      }
+      if (performance.now() > sampleDeadline) {
+        results.push({ name, status: 'timeout', message: 'sample time limit reached', ms: 0 });
+        continue;
+      }
+      const t = harness?.[name];
+      if (typeof t !== 'function') {
+        results.push({ name, status: 'error', message: `harness has no test ${name}`, ms: 0 });
+        continue;
+      }
+      state.failed = undefined;
+      state.deadline = performance.now() + testMs;
+      let status = 'pass';
+      let message;
+      let timer;
+      try {
+        await Promise.race([
+          Promise.resolve().then(() => t()),
+          new Promise((_r, reject) => {
+            timer = setTimeout(() => reject(new TestTimeout()), testMs);
+          }),
+        ]);
+      } catch (e) {
+        if (e instanceof TestTimeout) {
+          status = 'timeout';
+          message = `test exceeded ${testMs} ms`;
+        } else if (isAssertion(e)) {
+          status = 'fail';
+          message = String(e?.stack ?? e).slice(0, 2000);
+        } else {
+          status = 'error';
+          message = String(e?.stack ?? e).slice(0, 2000);
+        }
+      } finally {
+        clearTimeout(timer);
+        state.deadline = undefined;
+      }
+      // A failure of the sample process decides the test even if the harness caught the exception.
+      if (state.failed !== undefined) {
+        const f = state.failed;
+        if (f === 'timeout') {
+          status = 'timeout';
+          message = `test exceeded ${testMs} ms`;
+        } else if (f.startsWith('crash: ')) {
+          status = 'crash';
+          message = f.slice(7);
+        } else {
+          status = 'error';
+          message = f.slice(7);
+        }
+      }
+      results.push({ name, status, message: message ?? null, ms: performance.now() - s0 });
+    }
+    if (state.pid !== undefined) dropSample();
+    signalAll('SIGKILL');
+    let output = '';
+    try {
+      output = fs
+        .readFileSync(path.join(dir, '.tsp-output'))
+        .subarray(0, Number(req.limits.maxOutputBytes ?? 65536))
+        .toString('utf8');
+    } catch {}
+    process.chdir('/');
+    cleanDir(dir, true);
+    cleanDir('/tmp', false);
+    cleanDir('/dev/shm', false);
+    cleanDir('/work', false);
+    return {
+      id: req.id,
+      build: { ok: build.ok, log: build.log },
+      buildMs: build.ms,
+      tests: results,
+      output,
+      ms: performance.now() - t0,
+    };
+  }
+}

@@ -1,0 +1,71 @@
+// The JavaScript sample process (docs/decisions/0002): loads the sample's module and answers the
+// observer's calls, one frame in on fd 3, one frame out on fd 4. Nothing here is trusted: the
+// observer decodes what arrives into plain values and decides on its own side.
+'use strict';
+const fs = require('node:fs');
+const net = require('node:net');
+const codec = require('./js-codec.cjs');
+
+const solutionPath = process.argv[2];
+// What the built-in prototypes hold before the sample loads: additions are reported after each call.
+const initialKeys = new Set(Reflect.ownKeys(Object.prototype).map(String));
+const pollution = () =>
+  Reflect.ownKeys(Object.prototype)
+    .map(String)
+    .filter((k) => !initialKeys.has(k));
+
+let mod;
+let failure;
+try {
+  mod = require(solutionPath);
+} catch (e) {
+  const r = codec.errorRecord(e);
+  failure = `the sample does not load: ${r.name}: ${r.message}`;
+}
+
+const out = new net.Socket({ fd: 4, readable: false, writable: true });
+const send = (obj) => {
+  let data;
+  try {
+    data = codec.frame(obj);
+  } catch (e) {
+    data = codec.frame({ exc: codec.errorRecord(e) });
+  }
+  out.write(data);
+};
+
+async function answer(msg) {
+  if (failure !== undefined) return { unavailable: failure };
+  let args = [];
+  try {
+    args = (msg.args ?? []).map((a) => codec.decode(a));
+    const target = msg.name === '' ? mod : mod?.[msg.name];
+    let result = msg.op === 'call' ? Reflect.apply(target, undefined, args) : target;
+    if (result && typeof result.then === 'function') result = await result;
+    const argIndex = (v) => (v && typeof v === 'object' ? args.indexOf(v) : -1);
+    return {
+      ok: codec.encode(result, argIndex),
+      args: args.map((a) => (a && typeof a === 'object' ? codec.encode(a) : null)),
+      polluted: pollution(),
+    };
+  } catch (e) {
+    return { exc: codec.errorRecord(e), polluted: pollution() };
+  }
+}
+
+let queue = Promise.resolve();
+const input = new net.Socket({ fd: 3, readable: true, writable: false });
+const push = codec.frameReader((msg) => {
+  queue = queue.then(() => answer(msg)).then(send);
+});
+input.on('data', (chunk) => {
+  try {
+    push(chunk);
+  } catch {
+    process.exit(0);
+  }
+});
+input.on('end', () => process.exit(0));
+input.on('error', () => process.exit(0));
+// Keep running while the observer holds the link open.
+fs.fstatSync(3);

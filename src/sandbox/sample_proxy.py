@@ -1,0 +1,513 @@
+# The sample's code and the test that judges it run in two processes (docs/decisions/0002).
+#
+# The observer (the harness, pytest, the checks) never runs a line of the sample. It reaches the
+# sample's functions through `ProxyModule`: each call is one message to a separate sample process
+# (`serve_sample`), whose answer is decoded into plain built-in values (None, bool, int, float, str,
+# bytes, list, tuple, dict, set, pathlib paths) and compared on the observer's side. Objects the
+# observer passes that cannot be copied (a sqlite3 connection) stay in the observer: the sample gets
+# a handle whose allowed methods run in the observer (so what the sample's SQL does to the database
+# happens where the observer looks). Nothing the sample sends back is ever executed or trusted as an
+# object: an unknown object arrives as an inert `Opaque`, an exception as a plain instance of an
+# allow-listed exception class.
+#
+# Failures of the link are `SampleUnavailable` (a BaseException, so that a harness's
+# `except Exception:` around an attack cannot mistake "the sample never ran" for "the attack failed").
+import base64
+import json
+import os
+import pathlib
+import signal
+import socket
+import struct
+import sys
+import traceback
+
+MAX_MESSAGE = 32 * 1024 * 1024
+# Captured at import, before any sample code runs in this process (a sample that patches json or
+# struct for its own reasons should not break its own answers).
+_dumps, _loads, _pack, _unpack = json.dumps, json.loads, struct.pack, struct.unpack
+MESSAGE_LIMIT = 2000
+
+
+class SampleUnavailable(BaseException):
+    """The sample could not answer: it did not import, died, hung up or broke the protocol."""
+
+
+class Opaque:
+    """An object of the sample's that is not a plain value: only its type name and repr arrive."""
+
+    __slots__ = ('type_name', 'text')
+
+    def __init__(self, type_name, text):
+        self.type_name = type_name
+        self.text = text
+
+    def __repr__(self):
+        return '<sample object %s: %s>' % (self.type_name, self.text)
+
+    __str__ = __repr__
+
+
+# ---- framing -------------------------------------------------------------------------------------
+
+def send_msg(sock, obj):
+    data = _dumps(obj, separators=(',', ':')).encode('utf-8')
+    sock.sendall(_pack('>I', len(data)) + data)
+
+
+def _recv_exact(sock, n):
+    chunks = []
+    while n > 0:
+        chunk = sock.recv(min(n, 1 << 20))
+        if not chunk:
+            raise EOFError('connection closed')
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b''.join(chunks)
+
+
+def recv_msg(sock):
+    (n,) = _unpack('>I', _recv_exact(sock, 4))
+    if n > MAX_MESSAGE:
+        raise ValueError('message of %d bytes is over the limit' % n)
+    return _loads(_recv_exact(sock, n).decode('utf-8'))
+
+
+# ---- values ----------------------------------------------------------------------------------------
+
+def encode(v, handle_of=None, depth=0):
+    """Plain values as tagged JSON; `handle_of(v)` names objects that must stay on this side."""
+    if depth > 200:
+        raise ValueError('value nested too deeply')
+    if v is None or v is True or v is False:
+        return v
+    t = type(v)
+    if t is int or t is float or t is str:
+        return v
+    if isinstance(v, bool):
+        return bool(v)
+    if isinstance(v, int):
+        return int.__index__(v) if not isinstance(v, bool) else bool(v)
+    if isinstance(v, float):
+        return float.__float__(v)
+    if isinstance(v, str):
+        return str.__str__(v)
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return {'$b': base64.b64encode(bytes(v)).decode('ascii')}
+    if isinstance(v, tuple):
+        return {'$t': [encode(x, handle_of, depth + 1) for x in v]}
+    if isinstance(v, list):
+        return [encode(x, handle_of, depth + 1) for x in v]
+    if isinstance(v, dict):
+        return {'$d': [[encode(k, handle_of, depth + 1), encode(x, handle_of, depth + 1)] for k, x in v.items()]}
+    if isinstance(v, (set, frozenset)):
+        return {'$s': [encode(x, handle_of, depth + 1) for x in v], 'f': isinstance(v, frozenset)}
+    if isinstance(v, pathlib.PurePath):
+        return {'$p': str(v)}
+    if handle_of is not None:
+        h = handle_of(v)
+        if h is not None:
+            return h
+    try:
+        import sqlite3
+        if isinstance(v, sqlite3.Row):
+            return {'$t': [encode(x, handle_of, depth + 1) for x in tuple(v)]}
+    except ImportError:
+        pass
+    try:
+        text = repr(v)[:200]
+    except BaseException:  # noqa: BLE001
+        text = '?'
+    return {'$o': type(v).__qualname__[:100], 'r': text}
+
+
+def decode(v, resolve_handle, depth=0):
+    """Tagged JSON back to plain built-in values (never anything the other side defined)."""
+    if depth > 200:
+        raise ValueError('value nested too deeply')
+    if v is None or type(v) in (bool, int, float, str):
+        return v
+    if type(v) is list:
+        return [decode(x, resolve_handle, depth + 1) for x in v]
+    if type(v) is dict:
+        if '$b' in v:
+            return base64.b64decode(str(v['$b']))
+        if '$t' in v:
+            return tuple(decode(x, resolve_handle, depth + 1) for x in v['$t'])
+        if '$d' in v:
+            out = {}
+            for pair in v['$d']:
+                k = decode(pair[0], resolve_handle, depth + 1)
+                try:
+                    hash(k)
+                except TypeError:
+                    k = repr(k)
+                out[k] = decode(pair[1], resolve_handle, depth + 1)
+            return out
+        if '$s' in v:
+            items = []
+            for x in v['$s']:
+                x = decode(x, resolve_handle, depth + 1)
+                try:
+                    hash(x)
+                    items.append(x)
+                except TypeError:
+                    items.append(repr(x))
+            return frozenset(items) if v.get('f') else set(items)
+        if '$p' in v:
+            return pathlib.Path(str(v['$p']))
+        if '$h' in v:
+            return resolve_handle(v)
+        if '$o' in v:
+            return Opaque(str(v['$o'])[:100], str(v.get('r', ''))[:200])
+    raise ValueError('unknown value encoding')
+
+
+# ---- exceptions ------------------------------------------------------------------------------------
+
+# Modules whose exception classes the observer re-creates by name (only if already imported there).
+EXCEPTION_MODULES = (
+    'builtins', 'sqlite3', 'jwt', 'jwt.exceptions', 'yaml', 'yaml.error', 'yaml.constructor',
+    'yaml.scanner', 'yaml.parser', 'yaml.composer', 'json', 'json.decoder', 'subprocess', 'argon2',
+    'argon2.exceptions', 'binascii', 'lxml.etree', 'xml.etree.ElementTree', 'xml.parsers.expat',
+    'urllib.error', 'zipfile', 'tarfile', 're', 'ssl', 'socket', 'shutil', 'decimal', 'werkzeug.exceptions',
+    'Crypto', 'Cryptodome', 'defusedxml', 'marshmallow', 'natsort',
+)
+
+
+def exception_record(e):
+    t = type(e)
+    text = ''
+    try:
+        text = str(e)[:MESSAGE_LIMIT]
+    except BaseException:  # noqa: BLE001
+        pass
+    return {'type': '%s:%s' % (t.__module__, t.__qualname__), 'msg': text}
+
+
+def rebuild_exception(rec):
+    """An instance of the named class if it is an allow-listed Exception subclass, else RuntimeError."""
+    name = str(rec.get('type', ''))
+    msg = str(rec.get('msg', ''))[:MESSAGE_LIMIT]
+    mod_name, _, qual = name.partition(':')
+    cls = None
+    if mod_name in EXCEPTION_MODULES and mod_name in sys.modules and qual:
+        obj = sys.modules[mod_name]
+        for part in qual.split('.'):
+            obj = getattr(obj, part, None) if not part.startswith('__') else None
+            if obj is None:
+                break
+        if isinstance(obj, type) and issubclass(obj, Exception):
+            cls = obj
+    if cls is not None:
+        try:
+            e = cls.__new__(cls)
+            Exception.__init__(e, msg)
+            return e
+        except BaseException:  # noqa: BLE001
+            pass
+    return RuntimeError('%s: %s' % (name, msg))
+
+
+# ---- observer side ---------------------------------------------------------------------------------
+
+def _handle_rules():
+    """Which methods and attributes of observer-owned objects a sample may use (and nothing else)."""
+    rules = []
+    try:
+        import sqlite3
+        rules.append((sqlite3.Connection,
+                      {'execute', 'executemany', 'executescript', 'cursor', 'commit', 'rollback', 'close'},
+                      {'total_changes', 'in_transaction', 'isolation_level'}))
+        rules.append((sqlite3.Cursor,
+                      {'execute', 'executemany', 'executescript', 'fetchone', 'fetchall', 'fetchmany', 'close'},
+                      {'rowcount', 'lastrowid', 'description', 'arraysize'}))
+    except ImportError:
+        pass
+    return rules
+
+
+class SampleLink:
+    """The observer's end of one sample process."""
+
+    def __init__(self, sock, pid, on_before_call=None, on_after_call=None):
+        self.sock = sock
+        self.pid = pid
+        self.objects = {}
+        self.rules = _handle_rules()
+        self.on_before_call = on_before_call
+        self.on_after_call = on_after_call
+        self.dead = None
+        self.calls = 0
+
+    def _handle_of(self, v):
+        for cls, methods, attrs in self.rules:
+            if type(v) is cls:
+                hid = id(v)
+                self.objects[hid] = v
+                return {'$h': hid, 'c': cls.__name__, 'm': sorted(methods), 'a': sorted(attrs)}
+        return None
+
+    def _resolve(self, ref):
+        obj = self.objects.get(ref.get('$h'))
+        if obj is None:
+            raise ValueError('unknown handle')
+        return obj
+
+    def _rule(self, obj):
+        for cls, methods, attrs in self.rules:
+            if type(obj) is cls:
+                return methods, attrs
+        return set(), set()
+
+    def _serve_handle_op(self, msg):
+        try:
+            obj = self._resolve({'$h': msg.get('id')})
+            name = str(msg.get('name', ''))
+            methods, attrs = self._rule(obj)
+            if msg.get('op') == 'hcall' and name in methods:
+                args = decode(msg.get('args', []), self._resolve)
+                kwargs = decode(msg.get('kwargs', {'$d': []}), self._resolve)
+                result = getattr(obj, name)(*args, **{str(k): x for k, x in kwargs.items()})
+            elif msg.get('op') == 'hget' and name in attrs:
+                result = getattr(obj, name)
+            else:
+                raise AttributeError('%s.%s is not available to the sample' % (type(obj).__name__, name))
+            reply = {'ok': encode(result, self._handle_of)}
+        except Exception as e:  # noqa: BLE001 - the sample's SQL may fail; that is its business
+            reply = {'exc': exception_record(e)}
+        send_msg(self.sock, reply)
+
+    def call(self, op, name, args=(), kwargs=None):
+        if self.dead is not None:
+            raise SampleUnavailable(self.dead)
+        request = {'op': op, 'name': name,
+                   'args': encode(list(args), self._handle_of),
+                   'kwargs': encode(dict(kwargs or {}), self._handle_of)}
+        if self.on_before_call:
+            self.on_before_call(self)
+        self.calls += 1
+        try:
+            send_msg(self.sock, request)
+            while True:
+                msg = recv_msg(self.sock)
+                if not isinstance(msg, dict):
+                    raise ValueError('malformed message')
+                if msg.get('op') in ('hcall', 'hget'):
+                    self._serve_handle_op(msg)
+                    continue
+                break
+        except (OSError, EOFError, ValueError, struct.error, RecursionError) as e:
+            self.dead = 'the sample process stopped answering (%s)' % (e,)
+            raise SampleUnavailable(self.dead) from None
+        finally:
+            if self.on_after_call:
+                self.on_after_call(self)
+        if 'unavailable' in msg:
+            self.dead = str(msg['unavailable'])[:MESSAGE_LIMIT]
+            raise SampleUnavailable(self.dead)
+        if 'exc' in msg:
+            raise rebuild_exception(msg['exc'] if isinstance(msg['exc'], dict) else {})
+        try:
+            return decode(msg.get('ok'), self._resolve)
+        except (ValueError, RecursionError, TypeError, KeyError) as e:
+            self.dead = 'undecodable answer from the sample (%s)' % (e,)
+            raise SampleUnavailable(self.dead) from None
+
+
+class RemoteFunction:
+    """A function of the sample's module, called in the sample process."""
+
+    def __init__(self, get_link, module, name):
+        self._get_link = get_link
+        self._module = module
+        self.__name__ = name
+        self.__qualname__ = name
+
+    def __call__(self, *args, **kwargs):
+        return self._get_link().call('call', self.__name__, args, kwargs)
+
+    def __repr__(self):
+        return '<sample function %s.%s>' % (self._module, self.__name__)
+
+
+class ProxyModule(type(sys)):
+    """Stands for the sample's module in the observer: attributes are the sample's functions."""
+
+    def __init__(self, name, get_link):
+        super().__init__(name)
+        self.__dict__['_tsp_get_link'] = get_link
+        self.__file__ = '<sample %s>' % name
+
+    def __getattr__(self, attr):
+        if attr.startswith('__') and attr.endswith('__'):
+            raise AttributeError(attr)
+        return RemoteFunction(self.__dict__['_tsp_get_link'], self.__name__, attr)
+
+
+def sandbox_pids_except(keep):
+    """Pids of this pid namespace's processes, minus `keep` and pid 1."""
+    out = []
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            pid = int(entry)
+            if pid != 1 and pid not in keep:
+                out.append(pid)
+    return out
+
+
+def signal_all(pids_fn, sig):
+    """Sends `sig` to every process `pids_fn()` lists, until no new one appears (forks in flight)."""
+    seen = set()
+    for _ in range(4):
+        fresh = [p for p in pids_fn() if p not in seen]
+        if not fresh:
+            return
+        for pid in fresh:
+            seen.add(pid)
+            try:
+                os.kill(pid, sig)
+            except OSError:
+                pass
+
+
+# ---- sample side -----------------------------------------------------------------------------------
+
+class _HandleProxy:
+    """The sample's view of an observer-owned object: its allowed methods and attributes, remotely."""
+
+    def __init__(self, sock, ref):
+        object.__setattr__(self, '_ref', ref)
+        object.__setattr__(self, '_sock', sock)
+
+    def _request(self, op, name, args=(), kwargs=None):
+        ref = object.__getattribute__(self, '_ref')
+        sock = object.__getattribute__(self, '_sock')
+        send_msg(sock, {'op': op, 'id': ref['$h'], 'name': name,
+                        'args': encode(list(args), _sample_handle_of),
+                        'kwargs': encode(dict(kwargs or {}), _sample_handle_of)})
+        msg = recv_msg(sock)
+        if 'exc' in msg:
+            raise _sample_exception(msg['exc'])
+        return decode(msg.get('ok'), lambda r: _HandleProxy(sock, r))
+
+    def __getattr__(self, name):
+        ref = object.__getattribute__(self, '_ref')
+        if name in ref.get('m', ()):
+            return lambda *a, **k: self._request('hcall', name, a, k)
+        if name in ref.get('a', ()):
+            return self._request('hget', name)
+        raise AttributeError('%s has no attribute %s here' % (ref.get('c'), name))
+
+    def __iter__(self):
+        while True:
+            row = self._request('hcall', 'fetchone')
+            if row is None:
+                return
+            yield row
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, _exc, _tb):
+        self._request('hcall', 'rollback' if exc_type else 'commit')
+        return False
+
+
+def _sample_handle_of(v):
+    if isinstance(v, _HandleProxy):
+        return {'$h': object.__getattribute__(v, '_ref')['$h']}
+    return None
+
+
+def _sample_exception(rec):
+    name = str(rec.get('type', ''))
+    mod_name, _, qual = name.partition(':')
+    obj = sys.modules.get(mod_name)
+    for part in qual.split('.') if obj is not None else ():
+        obj = getattr(obj, part, None)
+    if isinstance(obj, type) and issubclass(obj, BaseException):
+        try:
+            e = obj.__new__(obj)
+            BaseException.__init__(e, rec.get('msg', ''))
+            return e
+        except BaseException:  # noqa: BLE001
+            pass
+    return RuntimeError('%s: %s' % (name, rec.get('msg', '')))
+
+
+def serve_sample(sock, module_name):
+    """The sample process: import the sample's module, then answer calls until the link closes."""
+    try:
+        module = __import__(module_name)
+        failure = None
+    except BaseException as e:  # noqa: BLE001
+        module = None
+        tb = traceback.format_exception(type(e), e, e.__traceback__)
+        failure = 'the sample does not import: ' + ''.join(tb[-3:])[-MESSAGE_LIMIT:]
+    while True:
+        try:
+            msg = recv_msg(sock)
+        except BaseException:  # noqa: BLE001
+            os._exit(0)
+        if failure is not None:
+            send_msg(sock, {'unavailable': failure})
+            continue
+        try:
+            args = decode(msg.get('args', []), lambda r: _HandleProxy(sock, r))
+            kwargs = decode(msg.get('kwargs', {'$d': []}), lambda r: _HandleProxy(sock, r))
+            target = getattr(module, str(msg.get('name')))
+            if msg.get('op') == 'call':
+                result = target(*args, **{str(k): v for k, v in kwargs.items()})
+            else:
+                result = target
+            reply = {'ok': encode(result, _sample_handle_of)}
+        except BaseException as e:  # noqa: BLE001
+            reply = {'exc': exception_record(e)}
+        try:
+            send_msg(sock, reply)
+        except (ValueError, TypeError, RecursionError) as e:
+            send_msg(sock, {'exc': exception_record(e)})
+        except BaseException:  # noqa: BLE001
+            os._exit(0)
+
+
+def start_sample_process(sample_dir, module_name, limits, env, setup_limits, random_state=None):
+    """Forks the sample process (from a process that never saw a harness); returns (socket, pid)."""
+    parent_sock, child_sock = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            parent_sock.close()
+            os.setsid()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            devnull = os.open('/dev/null', os.O_RDONLY)
+            os.dup2(devnull, 0)
+            out = os.open(os.path.join(sample_dir, '.tsp-output'), os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                          0o600)
+            os.dup2(out, 1)
+            os.dup2(out, 2)
+            keep = child_sock.fileno()
+            os.closerange(3, keep)
+            os.closerange(keep + 1, 1 << 16)
+            os.chdir(sample_dir)
+            os.environ.clear()
+            os.environ.update({'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': sample_dir,
+                               'TMPDIR': '/tmp', 'LANG': 'C.UTF-8', 'LC_ALL': 'C.UTF-8'})
+            os.environ.update(env or {})
+            sys.path.insert(0, sample_dir)
+            sys.dont_write_bytecode = True
+            if random_state is not None:
+                # Python reseeds `random` in a forked child; every sample process starts from the
+                # factory's state instead, so that an ordinary PRNG's output repeats across them.
+                import random
+                random.setstate(random_state)
+            setup_limits(limits)
+            serve_sample(child_sock, module_name)
+        finally:
+            os._exit(0)
+    child_sock.close()
+    return parent_sock, pid

@@ -1,0 +1,75 @@
+# Helpers for harnesses, on the observer's side only (docs/decisions/0002): values drawn per judging
+# from the oracle's seed (the same seed gives the same values), and canaries that show an exploit's
+# effect even when the sample removes its marker afterwards.
+import hashlib
+import os
+
+_state = {'seed': 'tsp', 'n': 0, 'restart': None}
+
+
+def configure(seed):
+    _state['seed'] = str(seed)
+    _state['n'] = 0
+
+
+def restart_sample(env=None):
+    """Ends the sample process of this test; the next call starts a fresh one (with `env` added to
+    its environment). Fresh processes start from the same clean state: a value that two of them
+    compute alike (an ordinary PRNG's output) is predictable."""
+    if _state['restart'] is not None:
+        _state['restart'](env)
+        return
+    # Without the sandboxed observer (trusted reference programs run in one process, see
+    # src/benchmarks/builtin/local-runner.ts): the same effect in this process.
+    import random
+    random.seed(_state['seed'])
+    base = _state.setdefault('env0', dict(os.environ))
+    os.environ.clear()
+    os.environ.update(base)
+    os.environ.update({str(k): str(v) for k, v in (env or {}).items()})
+
+
+def token(label=None, length=12):
+    """A lowercase hex string drawn from the judging's seed (by `label`, or the next in sequence)."""
+    if label is None:
+        _state['n'] += 1
+        label = '#%d' % _state['n']
+    return hashlib.sha256(('%s:%s' % (_state['seed'], label)).encode()).hexdigest()[:length]
+
+
+def word(label=None):
+    """A random lowercase word (letters only), for payload parts and names."""
+    letters = 'abcdefghijklmnopqrstuvwxyz'
+    h = token(label, 16)
+    return ''.join(letters[int(h[i:i + 2], 16) % 26] for i in range(0, 12, 2))
+
+
+class Canary:
+    """A fresh directory the code under test is never given. `touched()` is true when anything was
+    created, removed or changed in it (its inode, mtime, ctime or link count moved; ctime cannot be
+    set back by a program), or when its marker exists."""
+
+    def __init__(self, parent='.'):
+        self.path = os.path.abspath(os.path.join(parent, 'c' + token()))
+        if os.path.lexists(self.path):  # a local run (one process per test) drew the same name
+            import tempfile
+            self.path = tempfile.mkdtemp(prefix='c', dir=os.path.abspath(parent))
+        else:
+            os.mkdir(self.path)
+        os.chmod(self.path, 0o777)
+        self.marker = os.path.join(self.path, token())
+        self._before = self._state()
+
+    def _state(self):
+        try:
+            st = os.lstat(self.path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_nlink, st.st_mode)
+
+    def touched(self):
+        return os.path.lexists(self.marker) or self._state() != self._before
+
+
+def canary(parent='.'):
+    return Canary(parent)
