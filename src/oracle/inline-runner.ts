@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
   compileNative,
@@ -13,6 +14,17 @@ import { createWorkDir, removeWorkDir } from '../sandbox/work-dir.ts';
 import { TspError } from '../spec/errors.ts';
 import type { TestSpec } from '../spec/task.ts';
 import type { SanitizerReport, TestOutcome, TestStatus } from '../spec/verdict.ts';
+import {
+  checkExpectations,
+  drawBuildSuffix,
+  drawTests,
+  type FileState,
+  filesToReport,
+  parseObservations,
+  placeTestIds,
+  runsNeeded,
+  type TestDraw,
+} from './expectations.ts';
 import type { HarnessContext, HarnessResult } from './harness-registry.ts';
 import { type BatchReport, runTestsResumable } from './resumable-tests.ts';
 
@@ -32,7 +44,9 @@ export async function runInlineHarness(ctx: HarnessContext): Promise<HarnessResu
     case 'c':
     case 'cpp':
     case 'go':
-      return runNative(ctx, ctx.task.language, ctx.task.harness.source);
+      return ctx.task.tests.some((t) => t.expect !== undefined)
+        ? runObservedNative(ctx, ctx.task.language, ctx.task.harness.source)
+        : runNative(ctx, ctx.task.language, ctx.task.harness.source);
   }
 }
 
@@ -305,6 +319,214 @@ async function runNative(
   } finally {
     await removeWorkDir(dir);
   }
+}
+
+const OBSERVE_C = fileURLToPath(new URL('../sandbox/tsp_observe.h', import.meta.url));
+const OBSERVE_GO = fileURLToPath(new URL('../sandbox/tsp_observe.go', import.meta.url));
+/** Where an observed native test's folders live: /tmp, a size-limited tmpfs (the sample's disk quota). */
+const OBSERVED_ROOT = '/tmp/tsp';
+
+/**
+ * Names a sample may not carry into the binary of an observed test: the sanitizers' run-time
+ * interface (which could silence a report, redirect it or end the process with another code) and
+ * dynamic symbol lookup (which could reach that interface by a computed name).
+ */
+const FORBIDDEN_SYMBOLS =
+  /\b(__(asan|ubsan|lsan|msan|tsan|sanitizer)_(default_options|default_suppressions|on_error|set_\w+|install_\w+|print_\w+|report_error_summary|acquire_crash_state|finish_switch_fiber|start_switch_fiber)|__sanitizer_set_report_(path|fd)|dlsym|dlvsym|dlopen|dlmopen)\b/;
+
+/** Why an observed harness cannot run as written, or undefined. */
+function observedHarnessProblem(ctx: HarnessContext): string | undefined {
+  const without = ctx.task.tests.filter((t) => t.expect === undefined).map((t) => t.name);
+  if (without.length > 0) return `tests without expectations in an observed harness: ${without.join(', ')}`;
+  return undefined;
+}
+
+/**
+ * C, C++ and Go with an *observed* harness (tests with `expect`): the harness beside the sample
+ * only reports values; each test runs as `prog <random id> <dir> <marker> <words...>` in a fresh
+ * folder on the size-limited /tmp, and the decision is taken here from the values reported under
+ * that test's id, the canary folder and the files as the driver found them after the process (and
+ * anything it left running) ended. The exit code means nothing; timeouts, signals and sanitizer
+ * reports keep their meaning.
+ */
+async function runObservedNative(
+  ctx: HarnessContext,
+  language: NativeLanguage,
+  harness: string,
+): Promise<HarnessResult> {
+  const problem = observedHarnessProblem(ctx);
+  const draws = drawTests(ctx.seed, ctx.task.tests, OBSERVED_ROOT);
+  const placed = placeTestIds(harness, draws);
+  const notRunnable =
+    problem ?? (placed.missing.length ? `harness has no test ${placed.missing.join(', ')}` : undefined);
+  if (notRunnable) {
+    return {
+      build: { ok: false, log: notRunnable, durationMs: 0 },
+      tests: [],
+      testMs: 0,
+      oracleErrors: [`the task's harness is not runnable: ${notRunnable}`],
+    };
+  }
+  const uid = ctx.slot.uid;
+  const dir = await createWorkDir(uid);
+  const ext = language === 'c' ? 'c' : language === 'cpp' ? 'cpp' : 'go';
+  const solution = `solution.${ext}`;
+  const harnessFile = `harness.${ext}`;
+  const includesSolution = new RegExp(`#\\s*include\\s*"${solution.replace('.', '\\.')}"`).test(harness);
+  const start = performance.now();
+  const suffix = drawBuildSuffix(ctx.seed);
+  const goRename = (src: string) =>
+    src.replace(/\bTSP\b/g, `tsp${suffix}`).replace(/\btspObserver\b/g, `tspObserver${suffix}`);
+  const kit: Record<string, string> =
+    language === 'go'
+      ? { 'tsp_observe.go': goRename(await readFile(OBSERVE_GO, 'utf8')) }
+      : { 'tsp_observe.h': await readFile(OBSERVE_C, 'utf8') };
+  const harnessSource = language === 'go' ? goRename(placed.source) : placed.source;
+  try {
+    const compiled = await compileNative({
+      language,
+      files: {
+        [solution]:
+          language === 'go'
+            ? prepareNativeSample(language, ctx.sample.code)
+            : prepareObservedC(ctx.sample.code, solution),
+        [harnessFile]: harnessSource,
+        ...kit,
+      },
+      ...(language !== 'go' ? { sources: includesSolution ? [harnessFile] : [harnessFile, solution] } : {}),
+      workDir: dir,
+      uid,
+      timeoutMs: ctx.limits.compileTimeoutMs,
+      returnBinary: true,
+    });
+    let build = {
+      ok: compiled.ok,
+      ...(compiled.log ? { log: compiled.log.slice(0, 8000) } : {}),
+      durationMs: compiled.durationMs,
+    };
+    const forbidden =
+      compiled.ok && language !== 'go'
+        ? FORBIDDEN_SYMBOLS.exec(compiled.binary?.toString('latin1') ?? '')
+        : null;
+    if (forbidden)
+      build = {
+        ok: false,
+        log: `the program uses ${forbidden[0]}, which a test program may not use (it could hide a sanitizer report)`,
+        durationMs: compiled.durationMs,
+      };
+    if (!build.ok) return notBuilt(ctx, build, performance.now() - start);
+    const testStart = performance.now();
+    const byName = new Map(draws.map((d) => [d.name, d]));
+    const tests = await runTestsResumable(
+      ctx.task.tests,
+      ctx.limits.sampleTimeoutMs,
+      async (batch, leftMs) => {
+        const request = {
+          argv: ['/work/prog'],
+          observed: batch.map((t) => {
+            const d = byName.get(t.name) as TestDraw;
+            return {
+              name: t.name,
+              args: [d.id, d.dir, d.marker, ...d.words],
+              dir: d.dir,
+              canary: d.canary,
+              marker: d.marker,
+              files: filesToReport(t.expect ?? [], d),
+            };
+          }),
+          testTimeoutMs: ctx.limits.testTimeoutMs,
+          maxOutputBytes: ctx.limits.maxOutputBytes,
+          ...(language === 'go' ? { addressSpaceBytes: (ctx.limits.memoryMb + 1024) * 1024 * 1024 } : {}),
+          env:
+            language === 'go'
+              ? { GOMAXPROCS: '2', GOTRACEBACK: 'single' }
+              : sanitizerEnv(ctx.limits.memoryMb),
+        };
+        const r = await runSandboxed({
+          files: {},
+          argv: [SANDBOX_PYTHON, '-I', DRIVER_IN_SANDBOX],
+          stdin: JSON.stringify(request),
+          workDir: dir,
+          workDirReadOnly: true,
+          uid,
+          timeoutMs: Math.min(leftMs, ctx.limits.testTimeoutMs * batch.length + 2_000),
+          memoryMb: ctx.limits.memoryMb,
+          memoryMode: 'none',
+          cpuSeconds: ctx.limits.cpuSeconds,
+          maxOutputBytes: Math.max(ctx.limits.maxOutputBytes * 2 * batch.length + 8 * 1024 * 1024, 1 << 20),
+          maxFileBytes: ctx.limits.maxFileBytes,
+          maxProcs: ctx.limits.maxProcs,
+          network: false,
+          readOnlyBinds: [`${NATIVE_DRIVER}:${DRIVER_IN_SANDBOX}`],
+        });
+        const own = [solution];
+        const { outcomes, current } = collectBatch(parseEvents(r.stdout), batch, (ev, t) =>
+          observedOutcome(ev, t, byName.get(t.name) as TestDraw, own),
+        );
+        const report: BatchReport = { outcomes, ...(current ? { current } : {}) };
+        if (outcomes.size < batch.length) {
+          report.died = diedOf(r);
+          if (r.exitCode !== null && r.exitCode !== 0 && r.stderr.includes('Traceback'))
+            report.died = { status: 'error', message: `test driver failed: ${r.stderr.slice(-500)}` };
+        }
+        return report;
+      },
+    );
+    return { build, tests, testMs: performance.now() - testStart };
+  } finally {
+    await removeWorkDir(dir);
+  }
+}
+
+/** The sample's C/C++ file for an observed harness: its own `main` renamed (no finish guard). */
+function prepareObservedC(code: string, file: string): string {
+  return `#define main tsp_solution_main\n#line 1 "${file}"\n${code}\n#undef main\n`;
+}
+
+function observedOutcome(
+  ev: RunnerEvent & {
+    obs?: string;
+    obsRuns?: string[];
+    canaryTouched?: boolean;
+    files?: Record<string, FileState>;
+  },
+  t: TestSpec,
+  draw: TestDraw,
+  ownFiles: string[],
+): TestOutcome {
+  const stderr = ev.stderr ?? '';
+  const reports = parseSanitizerReports(stderr, ownFiles);
+  const base = { name: t.name, kind: t.kind, durationMs: ev.ms ?? 0 };
+  if (ev.timedOut) return { ...base, status: 'timeout', message: 'test time limit reached' };
+  if (reports.length > 0 || ev.exit === SANITIZER_EXIT_CODE)
+    return {
+      ...base,
+      status: 'crash',
+      message: (reports[0]?.message ?? 'sanitizer error').slice(0, MESSAGE_LIMIT),
+      ...(reports[0] ? { sanitizer: reports[0] } : {}),
+    };
+  if (ev.signal)
+    return {
+      ...base,
+      status: ev.signal === 'SIGXCPU' ? 'timeout' : 'crash',
+      message: ev.signal === 'SIGXFSZ' ? 'file size limit exceeded (SIGXFSZ)' : `killed by ${ev.signal}`,
+    };
+  const goFatal = /^(panic: |fatal error: )/m.exec(stderr);
+  const why = checkExpectations(
+    t.expect ?? [],
+    {
+      observations: parseObservations(ev.obs ?? '', draw.id),
+      ...(ev.obsRuns?.[1] !== undefined ? { secondRun: parseObservations(ev.obsRuns[1], draw.id) } : {}),
+      canaryTouched: ev.canaryTouched === true,
+      files: ev.files ?? {},
+    },
+    draw,
+  );
+  if (why === null) return { ...base, status: 'pass' };
+  if (goFatal)
+    return { ...base, status: 'crash', message: stderr.slice(goFatal.index, goFatal.index + MESSAGE_LIMIT) };
+  const tail = `${stderr}${ev.stdout ?? ''}`.trim();
+  return { ...base, status: 'fail', message: `${why}${tail ? `\n${tail}` : ''}`.slice(0, MESSAGE_LIMIT) };
 }
 
 /** Sanitizer reports attached to test outcomes. */

@@ -11,6 +11,8 @@ export interface SandboxCommandOptions {
   argv: string[];
   /** Host directory bound read-write at /work; a private tmpfs when absent. */
   workDir?: string;
+  /** Bind `workDir` read-only (the program then writes only to the size-limited tmpfs /tmp). */
+  workDirReadOnly?: boolean;
   /** Working directory inside the sandbox (default /work). */
   cwd?: string;
   /** Environment inside the sandbox, added to a minimal scrubbed one (PATH, HOME, LANG, TMPDIR). */
@@ -110,7 +112,7 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
     '--tmpfs',
     '/tmp',
   ];
-  if (opts.workDir) args.push('--bind', opts.workDir, SANDBOX_WORK_DIR);
+  if (opts.workDir) args.push(opts.workDirReadOnly ? '--ro-bind' : '--bind', opts.workDir, SANDBOX_WORK_DIR);
   else args.push('--size', String(TMPFS_BYTES), '--tmpfs', SANDBOX_WORK_DIR);
   for (const spec of opts.readOnlyBinds ?? []) {
     const [from, to] = splitBind(spec);

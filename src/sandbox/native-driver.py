@@ -9,6 +9,14 @@
 # runner writes `<nonce> <code>` on fd 4 only when the harness itself returned (or called exit) with
 # <code>; a sample that calls exit(0) / _exit(0) / os.Exit(0) ends the process without it. The end
 # event then carries "finished": <code> or null.
+#
+# Observed mode (request field `observed`, docs/decisions/0002): each test is an object with its
+# argument list (a random test id, a fresh folder, a marker path, eight random words), its folder,
+# its canary folder and the files to report. The driver creates the folders, runs the test with its
+# working directory in its folder and fd 3 a pipe for the harness's values, then, once the process
+# has ended and every process it left is killed, reads the values, whether the canary folder was
+# touched (inode, mtime, ctime, link count: a removed marker still shows) and the state of the files
+# asked for. It decides nothing: the TS side compares all of it with the task's expectations.
 import ctypes
 import fcntl
 import json
@@ -43,6 +51,165 @@ def read_finish(fd, nonce):
     return None
 
 
+def read_all(fd, cap):
+    """Up to `cap` bytes from a pipe, without blocking on a descendant that holds it open."""
+    os.set_blocking(fd, False)
+    data = b''
+    try:
+        while len(data) < cap:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            data += chunk
+    except BlockingIOError:
+        pass
+    return data[:cap]
+
+
+def kill_others():
+    """Kills every process of this sandbox but pid 1 and the driver (what a test left running)."""
+    me = os.getpid()
+    for _ in range(4):
+        found = False
+        for entry in os.listdir('/proc'):
+            if entry.isdigit() and int(entry) not in (1, me):
+                try:
+                    os.kill(int(entry), signal.SIGKILL)
+                    found = True
+                except OSError:
+                    pass
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+                if pid == 0:
+                    break
+            except ChildProcessError:
+                break
+        if not found:
+            return
+
+
+def dir_state(path):
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_nlink, st.st_mode]
+
+
+def file_report(path, cap=65536):
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return {'exists': False}
+    rep = {'exists': True, 'mode': st.st_mode & 0o7777, 'size': st.st_size}
+    try:
+        if os.path.isfile(path) and not os.path.islink(path):
+            with open(path, 'rb') as f:
+                rep['head'] = f.read(cap).hex()
+    except OSError:
+        pass
+    return rep
+
+
+def run_observed(req, out):
+    argv = req['argv']
+    test_s = req['testTimeoutMs'] / 1000.0
+    cap = int(req['maxOutputBytes'])
+    as_bytes = req.get('addressSpaceBytes')
+    full_env = dict(os.environ)
+    full_env.update(req.get('env') or {})
+    channel = {}
+
+    def limits():
+        hi = fcntl.fcntl(channel['w'], fcntl.F_DUPFD, 20)
+        os.dup2(hi, 3)
+        os.close(hi)
+        if as_bytes:
+            resource.setrlimit(resource.RLIMIT_AS, (as_bytes, as_bytes))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+
+    def head(path):
+        try:
+            with open(path, 'rb') as f:
+                return f.read(cap).decode('utf-8', 'replace')
+        except OSError:
+            return ''
+
+    def run_once(t, i):
+        """One process of test `t`: its end fields and the values it reported."""
+        so_path = '/tmp/.tsp-out-%d' % i
+        se_path = '/tmp/.tsp-err-%d' % i
+        r, channel['w'] = os.pipe()
+        try:
+            fcntl.fcntl(channel['w'], 1031, 1 << 20)  # F_SETPIPE_SZ: room for the values
+        except OSError:
+            pass
+        t0 = time.perf_counter()
+        timed_out = False
+        with open(so_path, 'wb') as so, open(se_path, 'wb') as se:
+            try:
+                p = subprocess.Popen(argv + list(t['args']), stdin=subprocess.DEVNULL, stdout=so, stderr=se,
+                                     cwd=t['dir'], start_new_session=True, preexec_fn=limits, env=full_env,
+                                     pass_fds=(3,))
+            except OSError as e:
+                os.close(r)
+                os.close(channel['w'])
+                return {'exit': None, 'signal': None, 'timedOut': False, 'stdout': '',
+                        'stderr': 'cannot start: %s' % e, 'ms': 0}, ''
+            os.close(channel['w'])
+            try:
+                p.wait(timeout=test_s)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            p.wait()
+        ms = (time.perf_counter() - t0) * 1000
+        kill_others()
+        obs = read_all(r, 4 * 1024 * 1024)
+        os.close(r)
+        rc = p.returncode
+        end = {'exit': rc if rc >= 0 else None,
+               'signal': signal.Signals(-rc).name if rc < 0 and -rc in signal.valid_signals() else None,
+               'timedOut': timed_out, 'stdout': head(so_path), 'stderr': head(se_path), 'ms': ms}
+        for path in (so_path, se_path):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        return end, obs.decode('latin-1')
+
+    for i, t in enumerate(req['observed']):
+        name = t['name']
+        out.write(json.dumps({'event': 'start', 'test': name}) + '\n')
+        out.flush()
+        for d in (t['dir'], t['canary']):
+            os.makedirs(d, exist_ok=True)
+            os.chmod(d, 0o777)
+        before = dir_state(t['canary'])
+        runs = []
+        end = None
+        # A test that compares runs (a value a fresh process computes alike is predictable) runs
+        # more than once, each run a fresh process; the first run that fails to end normally stops it.
+        for _k in range(max(1, int(t.get('repeat') or 1))):
+            run_end, obs = run_once(t, i)
+            runs.append(obs)
+            if end is None or run_end['timedOut'] or run_end['signal'] or run_end['exit'] not in (0, None):
+                end = run_end
+            if run_end['timedOut'] or run_end['signal']:
+                break
+        touched = dir_state(t['canary']) != before or os.path.lexists(t.get('marker') or '/nonexistent')
+        files = {f: file_report(f) for f in t.get('files') or []}
+        out.write(json.dumps({'event': 'end', 'test': name, **end, 'obs': runs[0], 'obsRuns': runs,
+                              'canaryTouched': touched, 'files': files}) + '\n')
+        out.flush()
+
+
 def main():
     req = json.loads(sys.stdin.read())
     try:
@@ -59,6 +226,9 @@ def main():
             os.close(fd)
             break
         held.append(fd)
+    if req.get('observed') is not None:
+        run_observed(req, out)
+        return
     argv = req['argv']
     tests = req['tests']
     test_s = req['testTimeoutMs'] / 1000.0

@@ -38,6 +38,8 @@ export interface RunSandboxedOptions {
   uid?: number;
   /** Use this existing host work dir (from `createWorkDir`) and keep it; default a fresh one, removed. */
   workDir?: string;
+  /** Bind the work dir read-only: the program writes only to /tmp, a size-limited tmpfs (a quota). */
+  workDirReadOnly?: boolean;
   /** Files (relative to /work) to read back after the run, up to maxFileBytes each. */
   collect?: string[];
 }
@@ -62,6 +64,7 @@ export async function runSandboxed(opts: RunSandboxedOptions): Promise<SandboxRe
       uid,
       argv: opts.argv,
       workDir: dir,
+      ...(opts.workDirReadOnly ? { workDirReadOnly: true } : {}),
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.readOnlyBinds ? { readOnlyBinds: opts.readOnlyBinds } : {}),

@@ -2,6 +2,57 @@ import { z } from 'zod';
 import { CweId, Language } from './language.ts';
 
 /**
+ * What the observer expects of one test of an *observed* native harness (C, C++, Go: see
+ * `Harness`). The harness beside the sample only reports values (`obs`); the decision is taken
+ * here, outside the sample's process, from those values and from effects the test driver saw after
+ * the process ended (`canary`, `file`). Strings may hold the test's drawn values: `{w0}`..`{w7}`
+ * (random lowercase words), `{dir}` (the test's fresh folder), `{marker}` (a path in the canary
+ * folder).
+ */
+export const Expectation = z.union([
+  z
+    .object({
+      /** A value the harness reported with `tsp_obs_*` / `obsInt`, `obsStr`. */
+      obs: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+      /** Numbers compare as numbers, strings as text. */
+      eq: z.union([z.string(), z.number()]).optional(),
+      ne: z.union([z.string(), z.number()]).optional(),
+      lt: z.number().optional(),
+      le: z.number().optional(),
+      gt: z.number().optional(),
+      ge: z.number().optional(),
+      oneOf: z.array(z.union([z.string(), z.number()])).optional(),
+      contains: z.string().optional(),
+      notContains: z.string().optional(),
+      /** A JavaScript regular expression the whole value must match. */
+      matches: z.string().optional(),
+      /** Default true: the value must have been reported (false: must not have been). */
+      present: z.boolean().optional(),
+      /**
+       * The test runs twice, each time a fresh process: `differ` requires the two values to differ
+       * (what fresh processes compute alike, such as an unseeded or time-seeded PRNG's output, is
+       * predictable), `same` requires them equal.
+       */
+      acrossRuns: z.enum(['same', 'differ']).optional(),
+    })
+    .strict(),
+  /** The canary folder (never given to the code under test): `untouched` fails on any change. */
+  z.object({ canary: z.enum(['untouched', 'touched']) }).strict(),
+  /** A file as the driver found it after the test's process ended. */
+  z
+    .object({
+      file: z.string().min(1),
+      exists: z.boolean().optional(),
+      /** Bits that must be clear in the file's mode (e.g. 0o077: no group or other access). */
+      modeClear: z.number().int().optional(),
+      contains: z.string().optional(),
+      notContains: z.string().optional(),
+    })
+    .strict(),
+]);
+export type Expectation = z.infer<typeof Expectation>;
+
+/**
  * One test of a task. `functional` tests check the behaviour asked for; `security` tests are
  * exploits: they pass when the exploit fails.
  */
@@ -10,6 +61,11 @@ export const TestSpec = z.object({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'test names are identifiers'),
   kind: z.enum(['functional', 'security']),
   description: z.string().optional(),
+  /**
+   * Observed native harnesses only: every expectation must hold for the test to pass. The
+   * harness's exit code then means nothing; a test whose process ends without its values fails.
+   */
+  expect: z.array(Expectation).optional(),
 });
 export type TestSpec = z.infer<typeof TestSpec>;
 

@@ -1,6 +1,6 @@
 import type { Rng } from '../../core/rng.ts';
 import type { CweId, Language } from '../../spec/language.ts';
-import type { TestSpec } from '../../spec/task.ts';
+import type { Expectation, TestSpec } from '../../spec/task.ts';
 import type { Entity } from './vocab.ts';
 
 /** Which side of the leak-free partition a variant's slot values come from. */
@@ -103,6 +103,20 @@ export function defineFamily<S>(def: FamilyDef<S>): Family {
       };
     },
   };
+}
+
+/**
+ * The tests of an observed native harness: `tests` with each one's expectations (every test must
+ * have some: the observer decides from them alone).
+ */
+export function expecting(tests: TestSpec[], byName: Record<string, Expectation[]>): TestSpec[] {
+  for (const name of Object.keys(byName))
+    if (!tests.some((t) => t.name === name)) throw new Error(`expectations for an unknown test ${name}`);
+  return tests.map((t) => {
+    const expect = byName[t.name];
+    if (!expect?.length) throw new Error(`test ${t.name} has no expectations`);
+    return { ...t, expect };
+  });
 }
 
 /** Shorthand for test lists: `fn('name')`, `sec('name')`. */

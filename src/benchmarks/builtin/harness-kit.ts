@@ -87,3 +87,52 @@ ${cases}
 }
 `;
 }
+
+/*
+ * Observed harnesses for C, C++ and Go (docs/decisions/0002). A body only reports values; the
+ * decision is the test's `expect` list, taken outside the sample's process. Each process runs one
+ * test under a random id; `tsp_dir()` / `TSP.Dir()` is the test's fresh folder (also the working
+ * directory), `tsp_marker()` / `TSP.Marker()` a path in a canary folder the code under test is
+ * never given (`{ canary: 'untouched' }` fails on any change there), and `tsp_word(i)` /
+ * `TSP.Word(i)` eight random lowercase words (`{w0}`..`{w7}` in expectations). Report raw values
+ * (a return code, an output string): a value computed here from the sample's output could be
+ * steered by a sample that replaces the library function used to compute it.
+ */
+
+/** C / C++: `#include "tsp_observe.h"` and a `main` that runs the selected body. */
+export function cObservedHarness(includes: string[], decls: string, tests: Record<string, string>): string {
+  const base = ['stdio.h', 'stdlib.h', 'string.h'];
+  const inc = [...new Set([...base, ...includes])].map((h) => `#include <${h}>`).join('\n');
+  const cases = Object.entries(tests)
+    .map(([name, body]) => `    if (tsp_select("{{test:${name}}}")) {\n${indent(body, '        ')}\n    }`)
+    .join('\n');
+  return `${inc}\n#include "tsp_observe.h"\n\n${decls.trim()}\n\nint main(int argc, char **argv) {\n    tsp_begin(argc, argv);\n${cases}\n    return 0;\n}\n`;
+}
+
+/**
+ * Go: `func main()` runs the selected body; bodies report with `TSP.ObsInt`, `TSP.ObsStr`,
+ * `TSP.ObsBool`, `TSP.ObsErr` (the identifier is renamed per build). Helper names in `prelude`
+ * start with `h`.
+ */
+export function goObservedHarness(imports: string[], prelude: string, tests: Record<string, string>): string {
+  const imps = [...new Set(['os', ...imports])]
+    .sort()
+    .map((i) => `\t"${i}"`)
+    .join('\n');
+  const cases = Object.entries(tests)
+    .map(([name, body]) => `\tif TSP.Select("{{test:${name}}}") {\n${indent(body, '\t\t')}\n\t}`)
+    .join('\n');
+  return `package main
+
+import (
+${imps}
+)
+
+${prelude.trim()}
+
+func main() {
+\tTSP.begin(os.Args)
+${cases}
+}
+`;
+}

@@ -3,6 +3,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { PYTHON_OBSERVER_MODULES } from '../../sandbox/python-server.ts';
 import { runSandboxed } from '../../sandbox/run-sandboxed.ts';
 import { parseSanitizerReports } from '../../sandbox/sanitizer.ts';
 import { TspError } from '../../spec/errors.ts';
@@ -15,6 +16,16 @@ import { pathExists } from './load-cweval.ts';
 
 const DRIVER = join(import.meta.dirname, 'cweval-driver.py');
 const TIMEOUT_SHIM = join(import.meta.dirname, 'wrapt-timeout-shim.py');
+/**
+ * Read-only in the sandbox, where the sample cannot change them: the host of a Python sample's
+ * process, and the observer/sample link (src/sandbox/sample_proxy.py) the driver and the host share.
+ */
+const DRIVER_MODULE_BINDS = [
+  `${join(import.meta.dirname, 'cweval-sample-host.py')}:/opt/tsp/cweval_sample_host.py`,
+  ...PYTHON_OBSERVER_MODULES.filter((m) => m.sandbox.endsWith('/sample_proxy.py')).map(
+    (m) => `${m.host}:${m.sandbox}`,
+  ),
+];
 const NODE_MODULES_IN_SANDBOX = '/opt/cweval-node/node_modules';
 /** Where Debian's golang-*-dev packages put Go sources (GOPATH layout). */
 const GO_SYSTEM_PATH = '/usr/share/gocode';
@@ -113,7 +124,9 @@ export function composeProgram(
  * Runs one sample against its CWEval test file in a fresh bubblewrap sandbox: the test file, the
  * sample (where the test expects it: module `<task>_task.py`, script `<task>_task.js`, or binary
  * `compiled/<task>_task` built from the sample), a `pytest.ini` with CWEval's markers, a
- * `wrapt_timeout_decorator` shim and a `Crypto` -> `Cryptodome` alias; then pytest in-process.
+ * `wrapt_timeout_decorator` shim and a `Crypto` -> `Cryptodome` alias; then pytest in the driver
+ * (the observer). A Python sample is never imported there: its functions run in a separate fresh
+ * interpreter per test, reached through `sample_proxy` (see the top of cweval-driver.py).
  */
 export async function runCwevalSample(
   task: Task,
@@ -183,8 +196,11 @@ export async function runCwevalSample(
     testTimeoutS,
     select: options.select ?? 'sample',
     mode: options.pytestMode === 'fresh' ? 'fresh' : 'in-process',
+    language,
+    // Python: the module the driver proxies to a separate sample process (never imported there).
+    sampleModule: language === 'python' ? task.harness.sampleName : null,
   });
-  const binds: string[] = [];
+  const binds: string[] = [...DRIVER_MODULE_BINDS];
   if (options.nodeModulesDir) {
     binds.push(`${options.nodeModulesDir}:${NODE_MODULES_IN_SANDBOX}`);
     // CWEval's CWE-1333 tests run the recheck ReDoS checker from ./third_party (npm recheck-linux-x64).
@@ -196,7 +212,7 @@ export async function runCwevalSample(
   const eventKey = randomBytes(32);
   const result = await runSandboxed({
     files,
-    argv: ['/usr/bin/python3', '-B', '/work/_tsp_driver.py'],
+    argv: ['/usr/bin/python3', '-I', '-B', '/work/_tsp_driver.py'],
     stdin: `${eventKey.toString('hex')}\n`,
     env: {
       PYTHONDONTWRITEBYTECODE: '1',

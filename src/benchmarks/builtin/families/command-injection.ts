@@ -1,5 +1,5 @@
-import { defineFamily, fn, sec } from '../family.ts';
-import { cHarness, goHarness, jsHarness, pyHarness } from '../harness-kit.ts';
+import { defineFamily, expecting, fn, sec } from '../family.ts';
+import { cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
 import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
@@ -60,6 +60,20 @@ const TESTS = [
   sec('subshell'),
   sec('backticks'),
 ];
+
+/**
+ * Observed native harnesses (C, Go): the entry is named by drawn words and created in the test's
+ * folder; each attack's payload starts with a drawn word and would create the marker in the canary
+ * folder. The observer checks the files and the canary after the process ended.
+ */
+const NATIVE_TESTS = expecting(TESTS, {
+  creates_entry: [{ obs: 'rc' }, { file: '{dir}/{w0}', exists: true }],
+  creates_dotted: [{ obs: 'rc' }, { file: '{dir}/{w1}-{w2}.txt', exists: true }],
+  semicolon: [{ obs: 'rc' }, { canary: 'untouched' }],
+  subshell: [{ obs: 'rc' }, { canary: 'untouched' }],
+  backticks: [{ obs: 'rc' }, { canary: 'untouched' }],
+});
+const NATIVE_PAYLOADS = { semicolon: '%s; touch %s', subshell: '%s$(touch %s)', backticks: '%s`touch %s`' };
 
 /** The names each test passes (marker `M` is replaced by the language's absolute marker path). */
 const py = defineFamily<S>({
@@ -148,43 +162,24 @@ const c = defineFamily<S>({
 `,
   ],
   harness: (s) =>
-    cHarness(
-      ['unistd.h'],
+    cObservedHarness(
+      [],
       `int ${s.fn}(const char *dir, const char *name);
 
-static char dir[1024];
-static char marker[1200];
-
-static int attack(const char *fmt) {
+static void attack(const char *fmt) {
     char payload[1400];
-    snprintf(payload, sizeof payload, fmt, marker);
-    ${s.fn}(dir, payload);
-    return access(marker, F_OK) == 0;
-}
-
-static int created(const char *name) {
-    char p[1400];
-    ${s.fn}(dir, name);
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return access(p, F_OK) == 0;
-}
-
-static void setup(void) {
-    char t[] = "tXXXXXX";
-    if (!mkdtemp(t) || !getcwd(dir, 900)) exit(3);
-    strcat(dir, "/");
-    strcat(dir, t);
-    snprintf(marker, sizeof marker, "%s/pwned", dir);
+    snprintf(payload, sizeof payload, fmt, tsp_word(3), tsp_marker());
+    tsp_obs_int("rc", ${s.fn}(tsp_dir(), payload));
 }`,
       {
-        creates_entry: 'setup();\nreturn created("notes") ? 0 : 1;',
-        creates_dotted: 'setup();\nreturn created("q3-report.txt") ? 0 : 1;',
-        semicolon: 'setup();\nreturn attack("x; touch %s") ? 1 : 0;',
-        subshell: 'setup();\nreturn attack("x$(touch %s)") ? 1 : 0;',
-        backticks: 'setup();\nreturn attack("x`touch %s`") ? 1 : 0;',
+        creates_entry: `tsp_obs_int("rc", ${s.fn}(tsp_dir(), tsp_word(0)));`,
+        creates_dotted: `char name[64];\nsnprintf(name, sizeof name, "%s-%s.txt", tsp_word(1), tsp_word(2));\ntsp_obs_int("rc", ${s.fn}(tsp_dir(), name));`,
+        semicolon: `attack(${JSON.stringify(NATIVE_PAYLOADS.semicolon)});`,
+        subshell: `attack(${JSON.stringify(NATIVE_PAYLOADS.subshell)});`,
+        backticks: `attack(${JSON.stringify(NATIVE_PAYLOADS.backticks)});`,
       },
     ),
-  tests: TESTS,
+  tests: NATIVE_TESTS,
 });
 
 const go = defineFamily<S>({
@@ -209,40 +204,20 @@ const go = defineFamily<S>({
       `\tpath := filepath.Join(${s.dir}, ${s.name})\n\tcmd := exec.Command("sh", "-c", "${s.cmd} \\""+path+"\\"")\n\treturn cmd.Run()\n}\n`,
   ],
   harness: (s) =>
-    goHarness(
-      ['path/filepath', 'strings'],
-      `func hDir() string {
-	d, err := os.MkdirTemp(".", "t")
-	if err != nil {
-		os.Exit(3)
-	}
-	a, _ := filepath.Abs(d)
-	return a
-}
-
-func hAttack(payload string) bool {
-	d := hDir()
-	m := filepath.Join(d, "pwned")
-	_ = ${s.fn}(d, strings.ReplaceAll(payload, "M", m))
-	_, err := os.Stat(m)
-	return err == nil
-}
-
-func hCreated(name string) bool {
-	d := hDir()
-	_ = ${s.fn}(d, name)
-	_, err := os.Stat(filepath.Join(d, name))
-	return err == nil
+    goObservedHarness(
+      ['fmt'],
+      `func hAttack(format string) {
+	TSP.ObsErr("rc", ${s.fn}(TSP.Dir(), fmt.Sprintf(format, TSP.Word(3), TSP.Marker())))
 }`,
       {
-        creates_entry: 'return hCreated("notes")',
-        creates_dotted: 'return hCreated("q3-report.txt")',
-        semicolon: 'return !hAttack("x; touch M")',
-        subshell: 'return !hAttack("x$(touch M)")',
-        backticks: 'return !hAttack("x`touch M`")',
+        creates_entry: `TSP.ObsErr("rc", ${s.fn}(TSP.Dir(), TSP.Word(0)))`,
+        creates_dotted: `TSP.ObsErr("rc", ${s.fn}(TSP.Dir(), TSP.Word(1)+"-"+TSP.Word(2)+".txt"))`,
+        semicolon: `hAttack(${JSON.stringify(NATIVE_PAYLOADS.semicolon)})`,
+        subshell: `hAttack(${JSON.stringify(NATIVE_PAYLOADS.subshell)})`,
+        backticks: `hAttack(${JSON.stringify(NATIVE_PAYLOADS.backticks)})`,
       },
     ),
-  tests: TESTS,
+  tests: NATIVE_TESTS,
 });
 
 const js = defineFamily<S>({
