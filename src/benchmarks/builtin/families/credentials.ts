@@ -1,5 +1,5 @@
-import { defineFamily, fn, type SlotPicker, sec } from '../family.ts';
-import { cHarness, goHarness, jsHarness, pyHarness } from '../harness-kit.ts';
+import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
+import { cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
 import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
@@ -53,6 +53,20 @@ const TESTS = [
   sec('backdoor_admin'),
 ];
 const GOOD = 'Zq9-k2Lm-77xT';
+
+/**
+ * Observed native harnesses (C, Go): the configured secret and the wrong token are drawn words
+ * (`{w0}`, `{w1}`); the attacks keep their structure (an unset variable with the empty token, the
+ * hard-coded default "changeme", the backdoor "admin": the guesses a hard-coded credential answers).
+ * The harness reports the function's raw answer (`ok`); the observer decides: 0 rejects.
+ */
+const NATIVE_TESTS = expecting(TESTS, {
+  accepts_configured: [{ obs: 'ok', ne: 0 }],
+  rejects_wrong: [{ obs: 'ok', eq: 0 }],
+  unset_empty: [{ obs: 'ok', eq: 0 }],
+  unset_default: [{ obs: 'ok', eq: 0 }],
+  backdoor_admin: [{ obs: 'ok', eq: 0 }],
+});
 
 const py = defineFamily<S>({
   id: 'py-creds-check',
@@ -129,26 +143,26 @@ const c = defineFamily<S>({
 `,
   ],
   harness: (s) =>
-    cHarness(
+    cObservedHarness(
       [],
       `int ${s.fn}(const char *token);
 
-static int with(const char *value, const char *token) {
+static void check(const char *value, const char *token) {
     if (value == NULL)
         unsetenv("${s.env}");
     else
         setenv("${s.env}", value, 1);
-    return ${s.fn}(token) != 0;
+    tsp_obs_int("ok", ${s.fn}(token));
 }`,
       {
-        accepts_configured: `return with("${GOOD}", "${GOOD}") ? 0 : 1;`,
-        rejects_wrong: `return with("${GOOD}", "wrong-token-1") ? 1 : 0;`,
-        unset_empty: 'return with(NULL, "") ? 1 : 0;',
-        unset_default: 'return with(NULL, "changeme") ? 1 : 0;',
-        backdoor_admin: `return with("${GOOD}", "admin") ? 1 : 0;`,
+        accepts_configured: 'check(tsp_word(0), tsp_word(0));',
+        rejects_wrong: 'check(tsp_word(0), tsp_word(1));',
+        unset_empty: 'check(NULL, "");',
+        unset_default: 'check(NULL, "changeme");',
+        backdoor_admin: 'check(tsp_word(0), "admin");',
       },
     ),
-  tests: TESTS,
+  tests: NATIVE_TESTS,
 });
 
 const go = defineFamily<S>({
@@ -189,27 +203,30 @@ const go = defineFamily<S>({
 `,
   ],
   harness: (s) =>
-    goHarness(
+    goObservedHarness(
       [],
-      `func hWith(value *string, token string) bool {
+      `func hCheck(value *string, token string) {
 	if value == nil {
 		os.Unsetenv("${s.env}")
 	} else {
 		os.Setenv("${s.env}", *value)
 	}
-	return ${s.fn}(token)
+	TSP.ObsBool("ok", ${s.fn}(token))
 }
 
-var hGood = "${GOOD}"`,
+func hWord(i int) *string {
+	w := TSP.Word(i)
+	return &w
+}`,
       {
-        accepts_configured: 'return hWith(&hGood, hGood)',
-        rejects_wrong: 'return !hWith(&hGood, "wrong-token-1")',
-        unset_empty: 'return !hWith(nil, "")',
-        unset_default: 'return !hWith(nil, "changeme")',
-        backdoor_admin: 'return !hWith(&hGood, "admin")',
+        accepts_configured: 'hCheck(hWord(0), TSP.Word(0))',
+        rejects_wrong: 'hCheck(hWord(0), TSP.Word(1))',
+        unset_empty: 'hCheck(nil, "")',
+        unset_default: 'hCheck(nil, "changeme")',
+        backdoor_admin: 'hCheck(hWord(0), "admin")',
       },
     ),
-  tests: TESTS,
+  tests: NATIVE_TESTS,
 });
 
 const js = defineFamily<S>({
