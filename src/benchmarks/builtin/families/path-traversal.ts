@@ -1,5 +1,5 @@
-import { defineFamily, fn, type SlotPicker, sec } from '../family.ts';
-import { cHarness, goHarness, jsHarness, pyHarness } from '../harness-kit.ts';
+import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
+import { cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
 import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
@@ -60,6 +60,47 @@ const TESTS = [
 ];
 const SECRET = 'TOPSECRET';
 /** Payloads: `../secret.txt`, `sub/../../secret.txt`, `....//secret.txt`. */
+
+/**
+ * Observed native harnesses (C, Go): every name is drawn. The base folder `{w0}` (with a
+ * subfolder `{w3}`) sits in the test's folder beside the secret file `{w4}.txt` holding `{w5}`;
+ * the stored files are `{w1}.txt` ("hello {w2}") and `{w1}-2.txt` ("{w6}"). The attacks keep their
+ * structure (`../{w4}.txt`, `{w3}/../../{w4}.txt`, `....//{w4}.txt`). The harness reports what the
+ * function returned and the text it wrote (`text`: the first rc bytes of out, as returned); the
+ * observer decides.
+ */
+const NATIVE_TESTS = expecting(TESTS, {
+  reads_file: [
+    { obs: 'text', eq: 'hello {w2}' },
+    { obs: 'out', eq: 'hello {w2}' },
+  ],
+  reads_other_file: [
+    { obs: 'text', eq: '{w6}' },
+    { obs: 'out', eq: '{w6}' },
+  ],
+  dotdot: [{ obs: 'rc' }, { obs: 'out', notContains: '{w5}' }],
+  nested_dotdot: [{ obs: 'rc' }, { obs: 'out', notContains: '{w5}' }],
+  doubled_dots: [{ obs: 'rc' }, { obs: 'out', notContains: '{w5}' }],
+});
+/** Go: the function's error must be nil (`ok`) and its bytes the file's text. */
+const GO_TESTS = expecting(TESTS, {
+  reads_file: [
+    { obs: 'ok', eq: 1 },
+    { obs: 'out', eq: 'hello {w2}' },
+  ],
+  reads_other_file: [
+    { obs: 'ok', eq: 1 },
+    { obs: 'out', eq: '{w6}' },
+  ],
+  dotdot: [{ obs: 'rc' }, { obs: 'out', notContains: '{w5}' }],
+  nested_dotdot: [{ obs: 'rc' }, { obs: 'out', notContains: '{w5}' }],
+  doubled_dots: [{ obs: 'rc' }, { obs: 'out', notContains: '{w5}' }],
+});
+const NATIVE_ATTACKS = {
+  dotdot: '../%s.txt',
+  nested_dotdot: '%s/../../%s.txt',
+  doubled_dots: '....//%s.txt',
+};
 
 const py = defineFamily<S>({
   id: 'py-path-read',
@@ -187,14 +228,14 @@ const c = defineFamily<S>({
 `,
   ],
   harness: (s) =>
-    cHarness(
-      ['unistd.h', 'sys/stat.h'],
+    cObservedHarness(
+      ['sys/stat.h'],
       `long ${s.fn}(const char *base, const char *name, char *out, size_t outsz);
 
-static char base[1024];
+static char base[1200];
 
 static void put(const char *dir, const char *file, const char *text) {
-    char p[1200];
+    char p[1400];
     snprintf(p, sizeof p, "%s/%s", dir, file);
     FILE *f = fopen(p, "w");
     if (!f) exit(3);
@@ -202,42 +243,41 @@ static void put(const char *dir, const char *file, const char *text) {
     fclose(f);
 }
 
+/* The base folder {w0} (subfolder {w3}) and its files; the secret {w4}.txt beside it. */
 static void setup(void) {
-    char t[] = "tXXXXXX", d[1024], sub[1100];
-    if (!mkdtemp(t) || !getcwd(d, 900)) exit(3);
-    strcat(d, "/");
-    strcat(d, t);
-    snprintf(base, sizeof base, "%s/base", d);
+    char sub[1300], file[64], text[64];
+    snprintf(base, sizeof base, "%s/%s", tsp_dir(), tsp_word(0));
     mkdir(base, 0755);
-    snprintf(sub, sizeof sub, "%s/sub", base);
+    snprintf(sub, sizeof sub, "%s/%s", base, tsp_word(3));
     mkdir(sub, 0755);
-    put(base, "a.txt", "hello ${s.entity}");
-    put(base, "notes-2.txt", "second");
-    put(d, "secret.txt", "${SECRET}");
+    snprintf(file, sizeof file, "%s.txt", tsp_word(1));
+    snprintf(text, sizeof text, "hello %s", tsp_word(2));
+    put(base, file, text);
+    snprintf(file, sizeof file, "%s-2.txt", tsp_word(1));
+    put(base, file, tsp_word(6));
+    snprintf(file, sizeof file, "%s.txt", tsp_word(4));
+    put(tsp_dir(), file, tsp_word(5));
 }
 
-static int leaks(const char *name) {
+/* Reports the return value, out as a string, and the first rc bytes of out (null if rc is out of range). */
+static void read_name(const char *name) {
     char out[256] = "";
     setup();
     long n = ${s.fn}(base, name, out, sizeof out);
-    return n >= 0 && strstr(out, "${SECRET}") != NULL;
-}
-
-static int reads(const char *name, const char *want) {
-    char out[256] = "";
-    setup();
-    long n = ${s.fn}(base, name, out, sizeof out);
-    return n == (long)strlen(want) && strcmp(out, want) == 0;
+    tsp_obs_int("rc", n);
+    tsp_obs_str("out", out);
+    tsp_obs_mem("text", n >= 0 && n < (long)sizeof out ? out : NULL, n >= 0 && n < (long)sizeof out ? (unsigned long)n : 0);
 }`,
       {
-        reads_file: `return reads("a.txt", "hello ${s.entity}") ? 0 : 1;`,
-        reads_other_file: 'return reads("notes-2.txt", "second") ? 0 : 1;',
-        dotdot: 'return leaks("../secret.txt") ? 1 : 0;',
-        nested_dotdot: 'return leaks("sub/../../secret.txt") ? 1 : 0;',
-        doubled_dots: 'return leaks("....//secret.txt") ? 1 : 0;',
+        reads_file: 'char name[64];\nsnprintf(name, sizeof name, "%s.txt", tsp_word(1));\nread_name(name);',
+        reads_other_file:
+          'char name[64];\nsnprintf(name, sizeof name, "%s-2.txt", tsp_word(1));\nread_name(name);',
+        dotdot: `char name[64];\nsnprintf(name, sizeof name, "${NATIVE_ATTACKS.dotdot}", tsp_word(4));\nread_name(name);`,
+        nested_dotdot: `char name[64];\nsnprintf(name, sizeof name, "${NATIVE_ATTACKS.nested_dotdot}", tsp_word(3), tsp_word(4));\nread_name(name);`,
+        doubled_dots: `char name[64];\nsnprintf(name, sizeof name, "${NATIVE_ATTACKS.doubled_dots}", tsp_word(4));\nread_name(name);`,
       },
     ),
-  tests: TESTS,
+  tests: NATIVE_TESTS,
 });
 
 const go = defineFamily<S>({
@@ -279,40 +319,34 @@ const go = defineFamily<S>({
 `,
   ],
   harness: (s) =>
-    goHarness(
-      ['path/filepath', 'strings'],
-      `func hSetup() string {
-	d, err := os.MkdirTemp(".", "t")
-	if err != nil {
-		os.Exit(3)
-	}
-	d, _ = filepath.Abs(d)
-	base := filepath.Join(d, "base")
-	_ = os.MkdirAll(filepath.Join(base, "sub"), 0o755)
-	_ = os.WriteFile(filepath.Join(base, "a.txt"), []byte("hello ${s.entity}"), 0o644)
-	_ = os.WriteFile(filepath.Join(base, "notes-2.txt"), []byte("second"), 0o644)
-	_ = os.WriteFile(filepath.Join(d, "secret.txt"), []byte("${SECRET}"), 0o644)
+    goObservedHarness(
+      ['fmt', 'path/filepath'],
+      `// The base folder {w0} (subfolder {w3}) and its files; the secret {w4}.txt beside it.
+func hSetup() string {
+	base := filepath.Join(TSP.Dir(), TSP.Word(0))
+	_ = os.MkdirAll(filepath.Join(base, TSP.Word(3)), 0o755)
+	_ = os.WriteFile(filepath.Join(base, TSP.Word(1)+".txt"), []byte("hello "+TSP.Word(2)), 0o644)
+	_ = os.WriteFile(filepath.Join(base, TSP.Word(1)+"-2.txt"), []byte(TSP.Word(6)), 0o644)
+	_ = os.WriteFile(filepath.Join(TSP.Dir(), TSP.Word(4)+".txt"), []byte(TSP.Word(5)), 0o644)
 	return base
 }
 
-func hLeaks(name string) bool {
+// Reports the error (null when nil), whether there was none, and the bytes returned (null when nil).
+func hRead(name string) {
 	out, err := ${s.fn}(hSetup(), name)
-	return err == nil && strings.Contains(string(out), "${SECRET}")
-}
-
-func hReads(name, want string) bool {
-	out, err := ${s.fn}(hSetup(), name)
-	return err == nil && string(out) == want
+	TSP.ObsErr("rc", err)
+	TSP.ObsBool("ok", err == nil)
+	TSP.ObsBytes("out", out)
 }`,
       {
-        reads_file: `return hReads("a.txt", "hello ${s.entity}")`,
-        reads_other_file: 'return hReads("notes-2.txt", "second")',
-        dotdot: 'return !hLeaks("../secret.txt")',
-        nested_dotdot: 'return !hLeaks("sub/../../secret.txt")',
-        doubled_dots: 'return !hLeaks("....//secret.txt")',
+        reads_file: 'hRead(TSP.Word(1) + ".txt")',
+        reads_other_file: 'hRead(TSP.Word(1) + "-2.txt")',
+        dotdot: `hRead(fmt.Sprintf("${NATIVE_ATTACKS.dotdot}", TSP.Word(4)))`,
+        nested_dotdot: `hRead(fmt.Sprintf("${NATIVE_ATTACKS.nested_dotdot}", TSP.Word(3), TSP.Word(4)))`,
+        doubled_dots: `hRead(fmt.Sprintf("${NATIVE_ATTACKS.doubled_dots}", TSP.Word(4)))`,
       },
     ),
-  tests: TESTS,
+  tests: GO_TESTS,
 });
 
 const js = defineFamily<S>({
