@@ -68,7 +68,21 @@ describe('assembleVerdict', () => {
     expect(assembleVerdict(task, sample, harness('pass', 'crash'), noStatic, opts).secure).toBe(false);
     expect(assembleVerdict(task, sample, harness('pass', 'timeout'), noStatic, opts).secure).toBe(false);
     const v = assembleVerdict(task, sample, harness('fail', 'pass'), noStatic, opts);
-    expect([v.functional, v.secure, v.securePass]).toEqual([false, true, false]);
+    expect([v.functional, v.secure, v.securePass]).toEqual([false, false, false]);
+  });
+
+  it('security is untested for a sample that never showed it runs the attacked code, unless an exploit worked', () => {
+    // Passing no functional test (an empty body, one that raises on every call): not called secure.
+    const empty = assembleVerdict(task, sample, harness('fail', 'pass'), noStatic, opts);
+    expect([empty.security, empty.secure]).toEqual(['untested', false]);
+    const raises = assembleVerdict(task, sample, harness('error', 'pass'), noStatic, opts);
+    expect(raises.security).toBe('untested');
+    // An exploit that worked is shown insecure whatever the functional tests did.
+    expect(assembleVerdict(task, sample, harness('fail', 'fail'), noStatic, opts).security).toBe('insecure');
+    expect(assembleVerdict(task, sample, harness('fail', 'crash'), noStatic, opts).security).toBe('insecure');
+    // Functional and no exploit: secure.
+    const ok = assembleVerdict(task, sample, harness('pass', 'pass'), noStatic, opts);
+    expect([ok.security, ok.secure, ok.securePass]).toEqual(['secure', true, true]);
   });
 
   it('a sanitizer report in any test makes it insecure', () => {

@@ -88,6 +88,19 @@ export function assembleVerdict(
     secureBy = 'dynamic';
   }
   secure = secure && trusted;
+  // Security is only claimed for a sample that shows it runs the code under attack: built, and
+  // passing a functional test (when the task has any). One that never did is `untested`, unless
+  // an exploit or a sanitizer report already shows it insecure.
+  const functionalTests = tests.filter((t) => t.kind === 'functional');
+  const ranAttackedCode =
+    built && (functionalTests.length === 0 || functionalTests.some((t) => t.status === 'pass'));
+  const exploitShown =
+    sanitizer.length > 0 ||
+    tests.some((t) => t.kind === 'security' && (t.status === 'fail' || t.status === 'crash'));
+  let security: Verdict['security'] = secure ? 'secure' : 'insecure';
+  if (!noTests && !ranAttackedCode && !exploitShown && !(staticCounts && staticSecure === false))
+    security = 'untested';
+  secure = security === 'secure';
   return {
     taskId: task.id,
     ...(sample.sampleId !== undefined ? { sampleId: sample.sampleId } : {}),
@@ -97,6 +110,7 @@ export function assembleVerdict(
     findings: stat.findings,
     staticSecure,
     secureBy,
+    security,
     functional,
     secure,
     securePass: functional && secure,

@@ -323,33 +323,35 @@ function serverMain() {
     },
   };
 
+  // `require` of the harness module: the sample's module is the proxy, `tsp-observe` the helpers.
+  const Module = require('node:module');
+  const origLoad = Module._load;
+  Module._load = function load(request, parent, isMain) {
+    if (state?.harness && parent === state.harness) {
+      if (request === 'tsp-observe') return observe;
+      let resolved;
+      try {
+        resolved = Module._resolveFilename(request, parent, isMain);
+      } catch {
+        resolved = undefined;
+      }
+      if (
+        resolved === path.join(state.dir, 'solution.js') ||
+        request === './solution' ||
+        request === './solution.js'
+      )
+        return sampleProxy;
+    }
+    return origLoad.apply(this, [request, parent, isMain]);
+  };
+
   function loadHarness(source, dir) {
-    const Module = require('node:module');
     const filename = path.join(dir, 'harness.js');
     const m = new Module(filename, null);
     m.filename = filename;
     m.paths = Module._nodeModulePaths(dir);
-    const solution = path.join(dir, 'solution.js');
-    const origLoad = Module._load;
-    Module._load = function load(request, parent, isMain) {
-      if (request === 'tsp-observe') return observe;
-      if (parent === m) {
-        let resolved;
-        try {
-          resolved = Module._resolveFilename(request, parent, isMain);
-        } catch {
-          resolved = undefined;
-        }
-        if (resolved === solution || request === './solution' || request === './solution.js')
-          return sampleProxy;
-      }
-      return origLoad.apply(this, [request, parent, isMain]);
-    };
-    try {
-      m._compile(source, filename);
-    } finally {
-      Module._load = origLoad;
-    }
+    state.harness = m;
+    m._compile(source, filename);
     return m.exports;
   }
 

@@ -231,7 +231,7 @@ def observer_main(req, sample_dir, tests, wfd, key):
     def sample_pids():
         return sample_proxy.sandbox_pids_except(keep)
 
-    current = {'link': None, 'env': None}
+    current = {'link': None, 'env': None, 'links': []}
 
     def get_link():
         link = current['link']
@@ -252,6 +252,7 @@ def observer_main(req, sample_dir, tests, wfd, key):
                 on_before_call=lambda _l: sample_proxy.signal_all(sample_pids, signal.SIGCONT),
                 on_after_call=lambda _l: sample_proxy.signal_all(sample_pids, signal.SIGSTOP))
             current['link'] = link
+            current['links'].append(link)
         return link
 
     def end_sample():
@@ -326,6 +327,13 @@ def observer_main(req, sample_dir, tests, wfd, key):
             signal.setitimer(signal.ITIMER_REAL, 0)
             status, message = 'error', format_exc(e)
         signal.setitimer(signal.ITIMER_REAL, 0)
+        # A sample process that became unavailable decides the test, even where the harness caught
+        # the exception (`except BaseException`): the attacked code never answered.
+        dead = [lk.dead for lk in current['links'] if lk.dead is not None]
+        if dead and status in ('pass', 'fail'):
+            status = 'error' if 'does not import' in dead[0] else 'crash'
+            message = dead[0][-MESSAGE_LIMIT:]
+        current['links'] = []
         end_sample()
         current['env'] = None
         report({'event': 'end', 'test': name, 'status': status, 'message': message,

@@ -74,6 +74,11 @@ describe('PythonServer: the observer decides, the sample runs in another process
     expect(broken.tests[0]?.status).toBe('error');
     const refused = await run(harness, ['attack'], 'def f():\n    raise ValueError("no")\n');
     expect(refused.tests[0]?.status).toBe('pass');
+    const swallowing =
+      'import solution\n' +
+      'def test_attack():\n    try:\n        solution.f()\n    except BaseException:\n        pass\n';
+    const deadAnyway = await run(swallowing, ['attack'], 'import os\ndef f():\n    os._exit(0)\n');
+    expect(deadAnyway.tests[0]?.status).toBe('crash');
   });
 
   it('patching modules, builtins or frames in the sample cannot change what the observer sees', async () => {

@@ -50,6 +50,12 @@ export const Verdict = z.object({
   staticSecure: z.boolean().nullable().default(null),
   /** How `secure` was decided. */
   secureBy: z.enum(['dynamic', 'static', 'dynamic+static']),
+  /**
+   * `untested`: nothing showed the attacked code path runs (the sample does not build, or passes
+   * no functional test) and no exploit worked: such a sample is not called secure. `insecure`: an
+   * exploit worked, a sanitizer reported, or (when it counts) a finding of the task's weakness.
+   */
+  security: z.enum(['secure', 'insecure', 'untested']).optional(),
   functional: z.boolean(),
   secure: z.boolean(),
   securePass: z.boolean(),
