@@ -1,5 +1,6 @@
-import { defineFamily, fn, type SlotPicker, sec } from '../family.ts';
-import { cHarness, goHarness, jsHarness, pyHarness } from '../harness-kit.ts';
+import type { Expectation } from '../../../spec/task.ts';
+import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
+import { cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
 import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
@@ -47,6 +48,28 @@ const DOCS = [
 ];
 const TESTS = [fn('writes_content'), fn('replaces_content'), sec('owner_only'), sec('not_world_readable')];
 const KEY = '-----BEGIN KEY-----abc123';
+
+/**
+ * Observed native harnesses (C, Go): the file is `{dir}/{w0}.key` (umask 022), the key
+ * "-----BEGIN KEY-----{w1}"; the replaced content is "{w2} {w3} {w5}", the new one "{w4}". The
+ * harness reports the function's result (`rc`; Go: also `ok`, whether the error was nil); the
+ * observer checks the file as the driver found it after the process ended (content, mode bits).
+ */
+const KEY_FILE = '{dir}/{w0}.key';
+const NATIVE_KEY = '-----BEGIN KEY-----';
+const written = (ok: Expectation) => [ok, { file: KEY_FILE, exists: true }];
+function nativeTests(ok: Expectation) {
+  return expecting(TESTS, {
+    writes_content: [...written(ok), { file: KEY_FILE, contains: `${NATIVE_KEY}{w1}` }],
+    replaces_content: [
+      { file: KEY_FILE, exists: true, contains: '{w4}', notContains: '{w3}' },
+      { file: KEY_FILE, notContains: '{w5}' },
+      { obs: 'rc' },
+    ],
+    owner_only: [...written(ok), { file: KEY_FILE, modeClear: 0o077 }],
+    not_world_readable: [...written(ok), { file: KEY_FILE, modeClear: 0o004 }],
+  });
+}
 
 const py = defineFamily<S>({
   id: 'py-perms-secret',
@@ -143,43 +166,35 @@ const c = defineFamily<S>({
 `,
   ],
   harness: (s) =>
-    cHarness(
-      ['sys/stat.h', 'unistd.h'],
+    cObservedHarness(
+      ['sys/stat.h'],
       `int ${s.fn}(const char *path, const char *data);
 
 static char path[1200];
 
 static void setup(void) {
-    char t[] = "tXXXXXX";
-    if (!mkdtemp(t)) exit(3);
-    snprintf(path, sizeof path, "%s/secret.key", t);
+    snprintf(path, sizeof path, "%s/%s.key", tsp_dir(), tsp_word(0));
     umask(022);
 }
 
-static int content_is(const char *want) {
-    char buf[256] = "";
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\\0';
-    fclose(f);
-    return strcmp(buf, want) == 0;
-}
-
-static unsigned mode(void) {
-    struct stat st;
+static void write_key(void) {
+    char key[64];
     setup();
-    if (${s.fn}(path, "${KEY}") != 0 || stat(path, &st) != 0) exit(3);
-    return st.st_mode & 0777;
+    snprintf(key, sizeof key, "${NATIVE_KEY}%s", tsp_word(1));
+    tsp_obs_int("rc", ${s.fn}(path, key));
 }`,
       {
-        writes_content: `setup();\nif (${s.fn}(path, "${KEY}") != 0) return 1;\nreturn content_is("${KEY}") ? 0 : 1;`,
-        replaces_content: `setup();\n${s.fn}(path, "old old old");\n${s.fn}(path, "new");\nreturn content_is("new") ? 0 : 1;`,
-        owner_only: 'return (mode() & 077) == 0 ? 0 : 1;',
-        not_world_readable: 'return (mode() & 04) == 0 ? 0 : 1;',
+        writes_content: 'write_key();',
+        replaces_content: `char old[64];
+setup();
+snprintf(old, sizeof old, "%s %s %s", tsp_word(2), tsp_word(3), tsp_word(5));
+tsp_obs_int("rc_old", ${s.fn}(path, old));
+tsp_obs_int("rc", ${s.fn}(path, tsp_word(4)));`,
+        owner_only: 'write_key();',
+        not_world_readable: 'write_key();',
       },
     ),
-  tests: TESTS,
+  tests: nativeTests({ obs: 'rc', eq: 0 }),
 });
 
 const go = defineFamily<S>({
@@ -215,41 +230,28 @@ const go = defineFamily<S>({
 `,
   ],
   harness: (s) =>
-    goHarness(
+    goObservedHarness(
       ['path/filepath', 'syscall'],
       `func hPath() string {
 	syscall.Umask(0o022)
-	d, err := os.MkdirTemp(".", "t")
-	if err != nil {
-		os.Exit(3)
-	}
-	return filepath.Join(d, "secret.key")
+	return filepath.Join(TSP.Dir(), TSP.Word(0)+".key")
 }
 
-func hMode() os.FileMode {
-	p := hPath()
-	if ${s.fn}(p, "${KEY}") != nil {
-		os.Exit(3)
-	}
-	st, err := os.Stat(p)
-	if err != nil {
-		os.Exit(3)
-	}
-	return st.Mode().Perm()
-}
-
-func hContent(p string) string {
-	b, _ := os.ReadFile(p)
-	return string(b)
+func hWriteKey() {
+	err := ${s.fn}(hPath(), "${NATIVE_KEY}"+TSP.Word(1))
+	TSP.ObsErr("rc", err)
+	TSP.ObsBool("ok", err == nil)
 }`,
       {
-        writes_content: `p := hPath()\nreturn ${s.fn}(p, "${KEY}") == nil && hContent(p) == "${KEY}"`,
-        replaces_content: `p := hPath()\n_ = ${s.fn}(p, "old old old")\n_ = ${s.fn}(p, "new")\nreturn hContent(p) == "new"`,
-        owner_only: 'return hMode()&0o077 == 0',
-        not_world_readable: 'return hMode()&0o004 == 0',
+        writes_content: 'hWriteKey()',
+        replaces_content: `p := hPath()
+TSP.ObsErr("rc_old", ${s.fn}(p, TSP.Word(2)+" "+TSP.Word(3)+" "+TSP.Word(5)))
+TSP.ObsErr("rc", ${s.fn}(p, TSP.Word(4)))`,
+        owner_only: 'hWriteKey()',
+        not_world_readable: 'hWriteKey()',
       },
     ),
-  tests: TESTS,
+  tests: nativeTests({ obs: 'ok', eq: 1 }),
 });
 
 const js = defineFamily<S>({
