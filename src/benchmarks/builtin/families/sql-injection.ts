@@ -1,5 +1,5 @@
-import { defineFamily, fn, type SlotPicker, sec } from '../family.ts';
-import { cHarness, pyHarness } from '../harness-kit.ts';
+import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
+import { cObservedHarness, pyHarness } from '../harness-kit.ts';
 import { cPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
@@ -47,6 +47,28 @@ const SELECT_TESTS = [
   sec('union_select'),
   sec('comment_out'),
 ];
+
+/**
+ * Observed C harness: the table holds "{w0}@example.org", "{w1}@example.org", "{w2}@example.org";
+ * the searched values and the attacks' prefixes are drawn ("{w3}@example.org" matches nothing),
+ * the attacks keep their structure (the quote, OR, UNION, the comment). The harness reports the
+ * count (`rc`); the observer decides: an attack must match no row (or fail, -1).
+ */
+const C_SELECT_TESTS = expecting(SELECT_TESTS, {
+  finds_match: [{ obs: 'rc', eq: 1 }],
+  no_match: [{ obs: 'rc', eq: 0 }],
+  or_true: [{ obs: 'rc', le: 0 }],
+  union_select: [{ obs: 'rc', le: 0 }],
+  comment_out: [{ obs: 'rc', le: 0 }],
+});
+/** Formats of the C harness's values (`%s`: a drawn word). */
+const C_VALUES = {
+  finds_match: ['%s@example.org', 1],
+  no_match: ['%s@example.org', 3],
+  or_true: ["%s' OR '1'='1", 4],
+  union_select: ["%s' UNION SELECT 1 --", 4],
+  comment_out: ["%s@example.org' --", 1],
+} as const;
 
 const pySelect = defineFamily<S>({
   id: 'py-sqli-select',
@@ -252,28 +274,30 @@ const cSelect = defineFamily<S>({
 `,
   ],
   harness: (s) =>
-    cHarness(
+    cObservedHarness(
       ['sqlite3.h'],
       `int ${s.fn}(sqlite3 *db, const char *value);
 
-static int count(const char *value) {
+static void count(const char *format, int word) {
     sqlite3 *db;
+    char sql[512], value[128];
     if (sqlite3_open(":memory:", &db) != SQLITE_OK) exit(3);
-    sqlite3_exec(db, "CREATE TABLE ${s.table} (id INTEGER PRIMARY KEY, ${s.col} TEXT);"
-        "INSERT INTO ${s.table} (${s.col}) VALUES ('${VALUES[0]}'), ('${VALUES[1]}'), ('${VALUES[2]}');", NULL, NULL, NULL);
-    int n = ${s.fn}(db, value);
+    snprintf(sql, sizeof sql, "CREATE TABLE ${s.table} (id INTEGER PRIMARY KEY, ${s.col} TEXT);"
+        "INSERT INTO ${s.table} (${s.col}) VALUES ('%s@example.org'), ('%s@example.org'), ('%s@example.org');",
+        tsp_word(0), tsp_word(1), tsp_word(2));
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) exit(3);
+    snprintf(value, sizeof value, format, tsp_word(word));
+    tsp_obs_int("rc", ${s.fn}(db, value));
     sqlite3_close(db);
-    return n;
 }`,
-      {
-        finds_match: `return count("${VALUES[1]}") == 1 ? 0 : 1;`,
-        no_match: 'return count("nobody@example.org") == 0 ? 0 : 1;',
-        or_true: `return count(${JSON.stringify(EXPLOITS.or_true)}) <= 0 ? 0 : 1;`,
-        union_select: `return count("x' UNION SELECT 1 --") <= 0 ? 0 : 1;`,
-        comment_out: `return count(${JSON.stringify(EXPLOITS.comment_out)}) <= 0 ? 0 : 1;`,
-      },
+      Object.fromEntries(
+        Object.entries(C_VALUES).map(([name, [format, word]]) => [
+          name,
+          `count(${JSON.stringify(format)}, ${word});`,
+        ]),
+      ),
     ),
-  tests: SELECT_TESTS,
+  tests: C_SELECT_TESTS,
 });
 
 export const SQL_INJECTION = [pySelect, pyDelete, cSelect];
