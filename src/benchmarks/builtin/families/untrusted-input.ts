@@ -1,5 +1,5 @@
-import { defineFamily, fn, type SlotPicker, sec } from '../family.ts';
-import { goHarness, jsHarness, pyHarness } from '../harness-kit.ts';
+import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
+import { goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
 import { camel, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
@@ -223,6 +223,29 @@ const REDIRECT_CASES = {
 };
 const EVIL = ['https://evil.example/', '//evil.example/x', '/\\\\evil.example'];
 
+/**
+ * Observed Go harness: the paths and the attacker's host are drawn (`/{w0}`, `/{w1}?{w2}=2`, the
+ * host `{w3}.example`); the attacks keep their structure (a scheme, `//`, a slash and a backslash). The harness
+ * reports the returned location (`to`); the observer decides.
+ */
+const GO_REDIRECT_TESTS = expecting(REDIRECT_TESTS, {
+  local_path: [{ obs: 'to', eq: '/{w0}' }],
+  empty_default: [{ obs: 'to', eq: '/' }],
+  path_with_query: [{ obs: 'to', eq: '/{w1}?{w2}=2' }],
+  absolute_url: [{ obs: 'to', notContains: '{w3}.example' }],
+  protocol_relative: [{ obs: 'to', notContains: '{w3}.example' }],
+  backslash: [{ obs: 'to', notContains: '{w3}.example' }],
+});
+/** The Go harness's inputs (Go expressions over the drawn words). */
+const GO_REDIRECT_INPUTS = {
+  local_path: '"/" + TSP.Word(0)',
+  empty_default: '""',
+  path_with_query: '"/" + TSP.Word(1) + "?" + TSP.Word(2) + "=2"',
+  absolute_url: '"https://" + TSP.Word(3) + ".example/"',
+  protocol_relative: '"//" + TSP.Word(3) + ".example/x"',
+  backslash: '"/\\\\" + TSP.Word(3) + ".example"',
+};
+
 const redirectMeta = {
   cwe: 'CWE-601',
   principle: 'open-redirect',
@@ -284,22 +307,14 @@ const goRedirect = defineFamily<R>({
     (s) => `\tif !strings.HasPrefix(${s.param}, "/") {\n\t\treturn "/"\n\t}\n\treturn ${s.param}\n}\n`,
   ],
   harness: (s) =>
-    goHarness(
-      ['strings'],
-      `func hSafe(v string) bool {\n\treturn !strings.Contains(${s.fn}(v), "evil.example")\n}`,
-      {
-        ...Object.fromEntries(
-          Object.entries(REDIRECT_CASES).map(([k, [inp, out]]) => [
-            k,
-            `return ${s.fn}("${inp}") == "${out}"`,
-          ]),
-        ),
-        absolute_url: `return hSafe("${EVIL[0]}")`,
-        protocol_relative: `return hSafe("${EVIL[1]}")`,
-        backslash: `return hSafe("${EVIL[2]}")`,
-      },
+    goObservedHarness(
+      [],
+      '',
+      Object.fromEntries(
+        Object.entries(GO_REDIRECT_INPUTS).map(([k, input]) => [k, `TSP.ObsStr("to", ${s.fn}(${input}))`]),
+      ),
     ),
-  tests: REDIRECT_TESTS,
+  tests: GO_REDIRECT_TESTS,
 });
 
 const jsRedirect = defineFamily<R>({
