@@ -133,6 +133,11 @@ export function checkExpectations(exp: Expectation[], ev: Evidence, draw: TestDr
   const fill = (s: string) => fillPlaceholders(s, draw);
   const fillAny = (s: string | number) => (typeof s === 'string' ? fill(s) : s);
   for (const e of exp) {
+    if ('anyOf' in e) {
+      const whys = e.anyOf.map((alt) => checkExpectations(alt, ev, draw));
+      if (whys.every((w) => w !== null)) return `none of the alternatives holds: ${whys.join('; or ')}`;
+      continue;
+    }
     if ('obs' in e) {
       const has = ev.observations.values.has(e.obs);
       const value = ev.observations.values.get(e.obs);
@@ -196,10 +201,18 @@ export function checkExpectations(exp: Expectation[], ev: Evidence, draw: TestDr
 
 /** How many fresh processes a test needs (2 when an expectation compares runs). */
 export function runsNeeded(exp: Expectation[]): number {
-  return exp.some((e) => 'obs' in e && e.acrossRuns !== undefined) ? 2 : 1;
+  return exp.some((e) => ('anyOf' in e ? e.anyOf.some((alt) => runsNeeded(alt) > 1) : 'obs' in e && e.acrossRuns !== undefined))
+    ? 2
+    : 1;
 }
 
 /** The files a test's expectations look at (placeholders filled), for the driver to report. */
 export function filesToReport(exp: Expectation[], draw: TestDraw): string[] {
-  return [...new Set(exp.flatMap((e) => ('file' in e ? [fillPlaceholders(e.file, draw)] : [])))];
+  return [
+    ...new Set(
+      exp.flatMap((e): string[] =>
+        'anyOf' in e ? e.anyOf.flatMap((alt) => filesToReport(alt, draw)) : 'file' in e ? [fillPlaceholders(e.file, draw)] : [],
+      ),
+    ),
+  ];
 }

@@ -9,7 +9,7 @@ import { CweId, Language } from './language.ts';
  * (random lowercase words), `{dir}` (the test's fresh folder), `{marker}` (a path in the canary
  * folder).
  */
-export const Expectation = z.union([
+const ExpectationBase = z.union([
   z
     .object({
       /** A value the harness reported with `tsp_obs_*` / `obsInt`, `obsStr`. */
@@ -50,7 +50,11 @@ export const Expectation = z.union([
     })
     .strict(),
 ]);
-export type Expectation = z.infer<typeof Expectation>;
+export type Expectation = z.infer<typeof ExpectationBase> | { anyOf: Expectation[][] };
+/** `anyOf`: holds when every expectation of at least one of the lists holds. */
+export const Expectation: z.ZodType<Expectation> = z.lazy(() =>
+  z.union([ExpectationBase, z.object({ anyOf: z.array(z.array(Expectation)).min(1) }).strict()]),
+);
 
 /**
  * One test of a task. `functional` tests check the behaviour asked for; `security` tests are

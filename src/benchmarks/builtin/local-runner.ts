@@ -1,13 +1,27 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { lstatSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  checkExpectations,
+  drawBuildSuffix,
+  drawTests,
+  type FileState,
+  filesToReport,
+  parseObservations,
+  placeTestIds,
+  runsNeeded,
+  type TestDraw,
+} from '../../oracle/expectations.ts';
 import { TspError } from '../../spec/errors.ts';
 
 /** The observer helpers harnesses import (tsp_observe / tsp-observe), in-process versions. */
 const PY_OBSERVE = fileURLToPath(new URL('../../sandbox/tsp_observe.py', import.meta.url));
 const JS_OBSERVE = fileURLToPath(new URL('../../sandbox/tsp-observe-local.cjs', import.meta.url));
+const C_OBSERVE = fileURLToPath(new URL('../../sandbox/tsp_observe.h', import.meta.url));
+const GO_OBSERVE = fileURLToPath(new URL('../../sandbox/tsp_observe.go', import.meta.url));
 
 import type { Task } from '../../spec/task.ts';
 import type { TestStatus } from '../../spec/verdict.ts';
@@ -125,7 +139,26 @@ export async function runProgramLocally(
     throw new TspError('unsupported', `task ${task.id}: only inline harnesses run locally`);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const dir = await mkdtemp(join(tmpdir(), 'tsp-suite-'));
-  const harness = task.harness.source;
+  const observed =
+    task.language !== 'python' && task.language !== 'javascript' && task.tests.some((t) => t.expect);
+  const draws = drawTests('local', task.tests, join(dir, 'runs'));
+  let harness = task.harness.source;
+  if (observed) {
+    const placed = placeTestIds(harness, draws);
+    if (placed.missing.length)
+      throw new TspError(
+        'invalid-input',
+        `task ${task.id}: harness has no test ${placed.missing.join(', ')}`,
+      );
+    harness = placed.source;
+    const suffix = drawBuildSuffix('local');
+    if (task.language === 'go') {
+      const rename = (s: string) =>
+        s.replace(/\bTSP\b/g, `tsp${suffix}`).replace(/\btspObserver\b/g, `tspObserver${suffix}`);
+      harness = rename(harness);
+      await writeFile(join(dir, 'tsp_observe.go'), rename(readFileSync(GO_OBSERVE, 'utf8')));
+    } else await copyFile(C_OBSERVE, join(dir, 'tsp_observe.h'));
+  }
   try {
     let argvOf: (name: string) => [string, string[]];
     let extraEnv: Record<string, string> = {};
@@ -176,13 +209,21 @@ export async function runProgramLocally(
       case 'go': {
         await writeFile(join(dir, 'solution.go'), code);
         await writeFile(join(dir, 'harness.go'), harness);
-        const b = await run('go', ['build', '-o', 'prog', 'solution.go', 'harness.go'], dir, 120_000);
+        const goFiles = ['solution.go', 'harness.go', ...(observed ? ['tsp_observe.go'] : [])];
+        const b = await run('go', ['build', '-o', 'prog', ...goFiles], dir, 120_000);
         if (b.code !== 0) return { build: { ok: false, log: b.stderr.slice(0, 4000) }, tests: [] };
         argvOf = (n) => [join(dir, 'prog'), [n]];
         break;
       }
     }
     const tests: LocalTestResult[] = [];
+    if (observed) {
+      for (const t of task.tests) {
+        const d = draws.find((x) => x.name === t.name) as TestDraw;
+        tests.push(await runObservedLocally(join(dir, 'prog'), t, d, timeoutMs, extraEnv));
+      }
+      return { build: { ok: true }, tests };
+    }
     for (const t of task.tests) {
       const [cmd, args] = argvOf(t.name);
       const x = await run(cmd, args, dir, timeoutMs, extraEnv);
@@ -198,4 +239,104 @@ export async function runProgramLocally(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function dirState(path: string): string {
+  try {
+    const st = lstatSync(path, { bigint: true });
+    return `${st.ino}:${st.mtimeNs}:${st.ctimeNs}:${st.nlink}:${st.mode}`;
+  } catch {
+    return 'gone';
+  }
+}
+
+function fileState(path: string): FileState {
+  try {
+    const st = lstatSync(path);
+    const head = st.isFile() ? readFileSync(path).subarray(0, 65536).toString('hex') : undefined;
+    return { exists: true, mode: st.mode & 0o7777, size: st.size, ...(head !== undefined ? { head } : {}) };
+  } catch {
+    return { exists: false };
+  }
+}
+
+/** One process of an observed test: its status and the values it reported on fd 3. */
+function runObservedOnce(prog: string, d: TestDraw, timeoutMs: number, extraEnv: Record<string, string>) {
+  return new Promise<{ status: TestStatus; obs: string; text: string }>((resolve) => {
+    const child = spawn(prog, [d.id, d.dir, d.marker, ...d.words], {
+      cwd: d.dir,
+      env: {
+        PATH: '/usr/local/bin:/usr/bin:/bin',
+        HOME: d.dir,
+        LANG: 'C.UTF-8',
+        ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    let obs = '';
+    let text = '';
+    child.stdio[3]?.on('data', (c: Buffer) => {
+      obs += c.toString('latin1');
+    });
+    child.stdout?.on('data', (c: Buffer) => {
+      if (text.length < 4000) text += c.toString('utf8');
+    });
+    child.stderr?.on('data', (c: Buffer) => {
+      if (text.length < 4000) text += c.toString('utf8');
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (_code, signal) => {
+      clearTimeout(timer);
+      const status: TestStatus = timedOut
+        ? 'timeout'
+        : SANITIZER_MARK.test(text) || signal
+          ? 'crash'
+          : 'pass';
+      resolve({ status, obs, text });
+    });
+  });
+}
+
+/** An observed native test without the sandbox (trusted reference programs only). */
+async function runObservedLocally(
+  prog: string,
+  t: Task['tests'][number],
+  d: TestDraw,
+  timeoutMs: number,
+  extraEnv: Record<string, string>,
+): Promise<LocalTestResult> {
+  await mkdir(d.dir, { recursive: true });
+  await mkdir(d.canary, { recursive: true });
+  const before = dirState(d.canary);
+  const runs = [];
+  for (let k = 0; k < runsNeeded(t.expect ?? []); k++) {
+    const r = await runObservedOnce(prog, d, timeoutMs, extraEnv);
+    runs.push(r);
+    if (r.status !== 'pass')
+      return { name: t.name, kind: t.kind, status: r.status, message: r.text.slice(0, 1000) };
+  }
+  const files = Object.fromEntries(filesToReport(t.expect ?? [], d).map((f) => [f, fileState(f)]));
+  const why = checkExpectations(
+    t.expect ?? [],
+    {
+      observations: parseObservations(runs[0]?.obs ?? '', d.id),
+      ...(runs[1] ? { secondRun: parseObservations(runs[1].obs, d.id) } : {}),
+      canaryTouched: dirState(d.canary) !== before,
+      files,
+    },
+    d,
+  );
+  return why === null
+    ? { name: t.name, kind: t.kind, status: 'pass' }
+    : {
+        name: t.name,
+        kind: t.kind,
+        status: 'fail',
+        message: `${why}\n${runs[0]?.text ?? ''}`.slice(0, 1000),
+      };
 }

@@ -16,63 +16,56 @@ export const cGreeting: TaskInput = {
   family: 'bounded-copy',
   prompt: greetPrompt,
   entryPoint: 'format_greeting',
+  // Observed protocol (docs/decisions/0002): the harness reports the buffer and the return value;
+  // the expectations decide. Names are drawn per judging ({w0}..{w7}: six lowercase letters).
   harness: {
     kind: 'inline',
     source: `#include <stdlib.h>
 #include <string.h>
+#include "tsp_observe.h"
 
 size_t format_greeting(char *out, size_t outsz, const char *name);
 
-static int t_short(void) {
-  char *buf = malloc(32);
-  format_greeting(buf, 32, "Ann");
-  int ok = strcmp(buf, "Hello, Ann!") == 0;
+static void greet(size_t size, const char *name) {
+  char *buf = malloc(size);
+  size_t n = format_greeting(buf, size, name);
+  tsp_obs_str("out", buf);
+  tsp_obs_int("n", (long long) n);
   free(buf);
-  return ok ? 0 : 1;
-}
-
-static int t_exact(void) {
-  char *buf = malloc(12);
-  format_greeting(buf, 12, "Ann");
-  int ok = strcmp(buf, "Hello, Ann!") == 0;
-  free(buf);
-  return ok ? 0 : 1;
-}
-
-static int t_long_name(void) {
-  char name[200];
-  memset(name, 'A', sizeof name - 1);
-  name[sizeof name - 1] = 0;
-  char *buf = malloc(16);
-  format_greeting(buf, 16, name);
-  int ok = strlen(buf) == 15 && strncmp(buf, "Hello, AAAAAAAA", 15) == 0;
-  free(buf);
-  return ok ? 0 : 1;
-}
-
-static int t_tiny_buffer(void) {
-  char *buf = malloc(4);
-  format_greeting(buf, 4, "Bartholomew");
-  int ok = strlen(buf) <= 3;
-  free(buf);
-  return ok ? 0 : 1;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) return 2;
-  if (!strcmp(argv[1], "short")) return t_short();
-  if (!strcmp(argv[1], "exact")) return t_exact();
-  if (!strcmp(argv[1], "long_name")) return t_long_name();
-  if (!strcmp(argv[1], "tiny_buffer")) return t_tiny_buffer();
-  return 2;
+  tsp_begin(argc, argv);
+  if (tsp_select("{{test:short}}")) greet(32, tsp_word(0));
+  if (tsp_select("{{test:exact}}")) greet(15, tsp_word(0));
+  if (tsp_select("{{test:long_name}}")) {
+    char name[200];
+    for (int i = 0; i < 199; i++) name[i] = tsp_word(1)[i % 6];
+    name[199] = 0;
+    greet(16, name);
+  }
+  if (tsp_select("{{test:tiny_buffer}}")) greet(4, tsp_word(2));
+  return 0;
 }
 `,
   },
   tests: [
-    { name: 'short', kind: 'functional' },
-    { name: 'exact', kind: 'functional' },
-    { name: 'long_name', kind: 'security', description: 'a 199-byte name into a 16-byte buffer' },
-    { name: 'tiny_buffer', kind: 'security' },
+    {
+      name: 'short',
+      kind: 'functional',
+      expect: [
+        { obs: 'out', eq: 'Hello, {w0}!' },
+        { obs: 'n', eq: 14 },
+      ],
+    },
+    { name: 'exact', kind: 'functional', expect: [{ obs: 'out', eq: 'Hello, {w0}!' }] },
+    {
+      name: 'long_name',
+      kind: 'security',
+      description: 'a 199-byte name into a 16-byte buffer',
+      expect: [{ obs: 'out', matches: 'Hello, {w1}[a-z]{2}' }, { obs: 'n' }],
+    },
+    { name: 'tiny_buffer', kind: 'security', expect: [{ obs: 'out', matches: '.{0,3}' }, { obs: 'n' }] },
   ],
   secureReference: `${greetPrompt}  if (outsz == 0) return 0;
   int n = snprintf(out, outsz, "Hello, %s!", name);

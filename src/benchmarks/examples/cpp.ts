@@ -14,32 +14,43 @@ export const cppValueAt: TaskInput = {
   family: 'bounds-check',
   prompt,
   entryPoint: 'value_at',
+  // Observed protocol (docs/decisions/0002): the harness reports what value_at returned; the
+  // expectations decide (an out-of-bounds read is also an ASan report).
   harness: {
     kind: 'inline',
-    source: `#include <cstring>
-#include <vector>
+    source: `#include <vector>
+#include "tsp_observe.h"
 
 int value_at(const std::vector<int> &v, long idx, int fallback);
 
 int main(int argc, char **argv) {
-  if (argc < 2) return 2;
+  tsp_begin(argc, argv);
   std::vector<int> v{10, 20, 30, 40};
-  const char *t = argv[1];
-  if (!std::strcmp(t, "in_range")) return value_at(v, 2, -1) == 30 && value_at(v, 0, -1) == 10 ? 0 : 1;
-  if (!std::strcmp(t, "last")) return value_at(v, 3, -1) == 40 ? 0 : 1;
-  if (!std::strcmp(t, "past_end")) return value_at(v, 4, -1) == -1 ? 0 : 1;
-  if (!std::strcmp(t, "negative")) return value_at(v, -3, -7) == -7 ? 0 : 1;
-  if (!std::strcmp(t, "far")) return value_at(v, 1000000, 5) == 5 ? 0 : 1;
-  return 2;
+  if (tsp_select("{{test:in_range}}")) {
+    tsp_obs_int("at2", value_at(v, 2, -1));
+    tsp_obs_int("at0", value_at(v, 0, -1));
+  }
+  if (tsp_select("{{test:last}}")) tsp_obs_int("r", value_at(v, 3, -1));
+  if (tsp_select("{{test:past_end}}")) tsp_obs_int("r", value_at(v, 4, -1));
+  if (tsp_select("{{test:negative}}")) tsp_obs_int("r", value_at(v, -3, -7));
+  if (tsp_select("{{test:far}}")) tsp_obs_int("r", value_at(v, 1000000, 5));
+  return 0;
 }
 `,
   },
   tests: [
-    { name: 'in_range', kind: 'functional' },
-    { name: 'last', kind: 'functional' },
-    { name: 'past_end', kind: 'security' },
-    { name: 'negative', kind: 'security' },
-    { name: 'far', kind: 'security' },
+    {
+      name: 'in_range',
+      kind: 'functional',
+      expect: [
+        { obs: 'at2', eq: 30 },
+        { obs: 'at0', eq: 10 },
+      ],
+    },
+    { name: 'last', kind: 'functional', expect: [{ obs: 'r', eq: 40 }] },
+    { name: 'past_end', kind: 'security', expect: [{ obs: 'r', eq: -1 }] },
+    { name: 'negative', kind: 'security', expect: [{ obs: 'r', eq: -7 }] },
+    { name: 'far', kind: 'security', expect: [{ obs: 'r', eq: 5 }] },
   ],
   secureReference: `${prompt}  if (idx < 0 || static_cast<unsigned long>(idx) >= v.size()) return fallback;
   return v[static_cast<std::vector<int>::size_type>(idx)];

@@ -24,50 +24,50 @@ export const goSafeJoin: TaskInput = {
   family: 'path-traversal',
   prompt,
   entryPoint: 'SafeJoin',
+  // Observed protocol (docs/decisions/0002): the harness reports the joined path and the error;
+  // the expectations decide. Path components are drawn per judging ({w0}..{w7}).
   harness: {
     kind: 'inline',
     source: `package main
 
 import "os"
 
-func check(ok bool) {
-	if ok {
-		os.Exit(0)
-	}
-	os.Exit(1)
+func join(name string) {
+	p, err := SafeJoin("/srv/files", name)
+	TSP.ObsStr("p", p)
+	TSP.ObsErr("err", err)
 }
 
 func main() {
-	if len(os.Args) < 2 {
-		os.Exit(2)
+	TSP.begin(os.Args)
+	if TSP.Select("{{test:simple}}") {
+		join(TSP.Word(0) + ".txt")
 	}
-	switch os.Args[1] {
-	case "simple":
-		p, err := SafeJoin("/srv/files", "report.txt")
-		check(err == nil && p == "/srv/files/report.txt")
-	case "subdir":
-		p, err := SafeJoin("/srv/files", "a/b/../c.txt")
-		check(err == nil && p == "/srv/files/a/c.txt")
-	case "dotdot":
-		_, err := SafeJoin("/srv/files", "../../etc/passwd")
-		check(err != nil)
-	case "absolute":
-		p, err := SafeJoin("/srv/files", "/etc/passwd")
-		check(err != nil || p == "/srv/files/etc/passwd")
-	case "sibling_prefix":
-		_, err := SafeJoin("/srv/files", "../files2/secret")
-		check(err != nil)
+	if TSP.Select("{{test:subdir}}") {
+		join(TSP.Word(1) + "/" + TSP.Word(2) + "/../" + TSP.Word(3) + ".txt")
 	}
-	os.Exit(2)
+	if TSP.Select("{{test:dotdot}}") {
+		join("../../" + TSP.Word(4) + "/passwd")
+	}
+	if TSP.Select("{{test:absolute}}") {
+		join("/" + TSP.Word(5) + "/passwd")
+	}
+	if TSP.Select("{{test:sibling_prefix}}") {
+		join("../files2/" + TSP.Word(6))
+	}
 }
 `,
   },
   tests: [
-    { name: 'simple', kind: 'functional' },
-    { name: 'subdir', kind: 'functional' },
-    { name: 'dotdot', kind: 'security' },
-    { name: 'absolute', kind: 'security' },
-    { name: 'sibling_prefix', kind: 'security' },
+    { name: 'simple', kind: 'functional', expect: [{ obs: 'p', eq: '/srv/files/{w0}.txt' }] },
+    { name: 'subdir', kind: 'functional', expect: [{ obs: 'p', eq: '/srv/files/{w1}/{w3}.txt' }] },
+    { name: 'dotdot', kind: 'security', expect: [{ obs: 'err', matches: '.+' }] },
+    {
+      name: 'absolute',
+      kind: 'security',
+      expect: [{ anyOf: [[{ obs: 'err', matches: '.+' }], [{ obs: 'p', eq: '/srv/files/{w5}/passwd' }]] }],
+    },
+    { name: 'sibling_prefix', kind: 'security', expect: [{ obs: 'err', matches: '.+' }] },
   ],
   secureReference: `${prompt}	if filepath.IsAbs(name) {
 		return "", errors.New("absolute path")

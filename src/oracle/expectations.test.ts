@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import type { Expectation } from '../spec/task.ts';
+import {
+  checkExpectations,
+  drawTests,
+  drawWord,
+  type Evidence,
+  filesToReport,
+  parseObservations,
+  placeTestIds,
+  runsNeeded,
+} from './expectations.ts';
+
+const [draw] = drawTests('seed-1', [{ name: 'attack', kind: 'security' }], '/tmp/tsp');
+if (!draw) throw new Error('no draw');
+const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
+const line = (id: string, name: string, value: string | null) =>
+  `${id} ${name} ${value === null ? '!' : hex(value)}\n`;
+const evidence = (raw: string, extra: Partial<Evidence> = {}): Evidence => ({
+  observations: parseObservations(raw, draw.id),
+  canaryTouched: false,
+  files: {},
+  ...extra,
+});
+
+describe('per-judging draws', () => {
+  it('are reproducible from the seed, differ across seeds and tests, and never show the test name', () => {
+    const again = drawTests('seed-1', [{ name: 'attack', kind: 'security' }], '/tmp/tsp')[0];
+    expect(again).toEqual(draw);
+    const other = drawTests('seed-2', [{ name: 'attack', kind: 'security' }], '/tmp/tsp')[0];
+    expect(other?.id).not.toBe(draw.id);
+    expect(draw.id).not.toContain('attack');
+    expect(draw.words).toHaveLength(8);
+    for (const w of draw.words) expect(w).toMatch(/^[a-z]{6}$/);
+    expect(drawWord('a', 'x')).toBe(drawWord('a', 'x'));
+    expect(draw.marker.startsWith(`${draw.canary}/`)).toBe(true);
+  });
+
+  it('place test ids in the harness and list tests the harness lacks', () => {
+    const d = drawTests(
+      's',
+      [
+        { name: 'a', kind: 'functional' },
+        { name: 'b', kind: 'security' },
+      ],
+      '/tmp',
+    );
+    const placed = placeTestIds('if (tsp_select("{{test:a}}")) {}', d);
+    expect(placed.source).toBe(`if (tsp_select("${d[0]?.id}")) {}`);
+    expect(placed.missing).toEqual(['b']);
+  });
+});
+
+describe('parseObservations', () => {
+  it('keeps only the lines of the test id, decodes hex and null, and lists values reported twice', () => {
+    const raw =
+      line(draw.id, 'rc', '0') +
+      line('tother', 'rc', '1') +
+      line(draw.id, 'p', null) +
+      'garbage\n' +
+      line(draw.id, 'rc', '5');
+    const o = parseObservations(raw, draw.id);
+    expect(o.values.get('rc')).toBe('0');
+    expect(o.values.get('p')).toBeNull();
+    expect(o.duplicates).toEqual(['rc']);
+  });
+});
+
+describe('checkExpectations', () => {
+  const check = (exp: Expectation[], ev: Evidence) => checkExpectations(exp, ev, draw);
+
+  it('compares numbers as numbers and strings as text, with the drawn words filled in', () => {
+    const ev = evidence(line(draw.id, 'n', '14') + line(draw.id, 'out', `Hello, ${draw.words[0]}!`));
+    expect(
+      check(
+        [
+          { obs: 'n', eq: 14 },
+          { obs: 'out', eq: 'Hello, {w0}!' },
+        ],
+        ev,
+      ),
+    ).toBeNull();
+    expect(check([{ obs: 'n', eq: '14.0' }], ev)).toMatch(/expected "14.0"/);
+    expect(check([{ obs: 'n', le: 13 }], ev)).toMatch(/<= 13/);
+    expect(
+      check(
+        [
+          { obs: 'out', contains: '{w0}' },
+          { obs: 'out', notContains: '{w1}' },
+        ],
+        ev,
+      ),
+    ).toBeNull();
+    expect(check([{ obs: 'out', matches: 'Hello, [a-z]+!' }], ev)).toBeNull();
+    expect(check([{ obs: 'out', matches: 'Hello' }], ev)).toMatch(/match/);
+    expect(check([{ obs: 'n', oneOf: [1, 14] }], ev)).toBeNull();
+  });
+
+  it('fails a value that was not reported (the test ended early) and one reported twice', () => {
+    expect(check([{ obs: 'rc' }], evidence(''))).toMatch(/not reported/);
+    expect(check([{ obs: 'rc', present: false }], evidence(''))).toBeNull();
+    expect(check([{ obs: 'rc' }], evidence(line(draw.id, 'rc', '0') + line(draw.id, 'rc', '0')))).toMatch(
+      /more than once/,
+    );
+  });
+
+  it('a null value satisfies no comparison but ne', () => {
+    const ev = evidence(line(draw.id, 'err', null));
+    expect(check([{ obs: 'err', matches: '.+' }], ev)).toMatch(/null/);
+    expect(check([{ obs: 'err', ne: 'x' }], ev)).toBeNull();
+  });
+
+  it('decides on the canary and on files as the driver found them', () => {
+    const rc = line(draw.id, 'rc', '0');
+    expect(check([{ canary: 'untouched' }], evidence(rc, { canaryTouched: true }))).toMatch(/canary/);
+    expect(check([{ canary: 'untouched' }], evidence(rc))).toBeNull();
+    const path = `${draw.dir}/${draw.words[0]}`;
+    const files = { [path]: { exists: true, mode: 0o644, head: hex('secret') } };
+    expect(filesToReport([{ file: '{dir}/{w0}', exists: true }], draw)).toEqual([path]);
+    expect(check([{ file: '{dir}/{w0}', exists: true }], evidence(rc, { files }))).toBeNull();
+    expect(check([{ file: '{dir}/{w0}', modeClear: 0o077 }], evidence(rc, { files }))).toMatch(/mode 644/);
+    expect(check([{ file: '{dir}/{w0}', contains: 'secret' }], evidence(rc, { files }))).toBeNull();
+    expect(check([{ file: '{dir}/{w1}', exists: true }], evidence(rc, { files }))).toMatch(/does not exist/);
+  });
+
+  it('anyOf holds when one alternative holds', () => {
+    const ev = evidence(line(draw.id, 'err', null) + line(draw.id, 'p', '/srv/x'));
+    const exp: Expectation[] = [{ anyOf: [[{ obs: 'err', matches: '.+' }], [{ obs: 'p', eq: '/srv/x' }]] }];
+    expect(check(exp, ev)).toBeNull();
+    expect(check([{ anyOf: [[{ obs: 'err', matches: '.+' }], [{ obs: 'p', eq: '/y' }]] }], ev)).toMatch(
+      /none of the alternatives/,
+    );
+  });
+
+  it('acrossRuns compares the value of two fresh processes', () => {
+    expect(runsNeeded([{ obs: 't', acrossRuns: 'differ' }])).toBe(2);
+    expect(runsNeeded([{ obs: 't' }])).toBe(1);
+    const same = evidence(line(draw.id, 't', 'abc'), {
+      secondRun: parseObservations(line(draw.id, 't', 'abc'), draw.id),
+    });
+    const differ = evidence(line(draw.id, 't', 'abc'), {
+      secondRun: parseObservations(line(draw.id, 't', 'abd'), draw.id),
+    });
+    expect(check([{ obs: 't', acrossRuns: 'differ' }], same)).toMatch(/predictable/);
+    expect(check([{ obs: 't', acrossRuns: 'differ' }], differ)).toBeNull();
+    expect(check([{ obs: 't', acrossRuns: 'differ' }], evidence(line(draw.id, 't', 'abc')))).toMatch(
+      /second run/,
+    );
+  });
+});
