@@ -76,18 +76,23 @@ export type TestSpec = z.infer<typeof TestSpec>;
 /**
  * How a task's tests run against a sample.
  *
- * `inline`: a harness source in the task's language, written next to the sample as
- * `solution.<ext>` and run by TSP's own runner. The protocol per language:
- * - python: the sample is module `solution`; the harness defines `test_<name>()` for every test,
- *   raising AssertionError on failure (any other exception is an error).
- * - c / cpp: the harness is compiled with the sample (`solution.c` / `solution.cpp`, the sample's
- *   own `main`, if any, renamed away) and provides `int main(int argc, char **argv)`: argv[1] is
- *   the test name; exit 0 = pass, 1 = fail, other exits, signals and sanitizer reports = error/crash.
- * - go: the sample is `solution.go` in `package main`; the harness (`harness.go`, package main)
- *   provides `func main()` dispatching on os.Args[1] with the same exit codes as C.
- * - javascript: the sample is `solution.js` (CommonJS; the prompt shows what it must export);
- *   the harness is CommonJS and assigns `module.exports = { <name>: async () => {...} }`;
- *   a test fails by throwing an AssertionError (node:assert), any other throw is an error.
+ * `inline`: a harness source in the task's language, run by TSP's own runner. The decision is
+ * always taken outside the sample's process (docs/decisions/0002):
+ * - python: the harness runs in an observer process; `import solution` gives a proxy whose calls run
+ *   in a separate sample process and return plain values. The harness defines `test_<name>()` for
+ *   every test, raising AssertionError on failure (any other exception is an error); it may import
+ *   `tsp_observe` (drawn values, canary folders, fresh sample processes).
+ * - javascript: the same with CommonJS: the harness assigns `module.exports = { <name>: async () =>
+ *   {...} }`, `require('./solution.js')` gives the proxy, a test fails through node:assert; it may
+ *   `require('tsp-observe')`.
+ * - c / cpp / go, *observed* (every test has `expect`): the harness is compiled with the sample
+ *   (`solution.c` / `.cpp` / `.go`, the sample's own `main` renamed away), includes
+ *   `tsp_observe.h` (Go: uses `TSP`), calls `tsp_begin(argc, argv)` / `TSP.begin(os.Args)` and runs
+ *   the body under `tsp_select("{{test:<name>}}")` / `TSP.Select(...)`; bodies only report values
+ *   and the expectations decide.
+ * - c / cpp / go without `expect` (older protocol, forgeable by a program written against it):
+ *   `main` dispatches on argv[1]; exit 0 = pass, 1 = fail, other exits, signals and sanitizer
+ *   reports = error/crash.
  *
  * `pytest`: an external pytest file (CWEval) that imports or executes the sample; parameters
  * are marked `functionality` / `security`.
