@@ -1,5 +1,5 @@
-import { defineFamily, fn, type SlotPicker, sec } from '../family.ts';
-import { cHarness, goHarness, jsHarness, pyHarness } from '../harness-kit.ts';
+import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
+import { cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
 import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
@@ -49,6 +49,28 @@ const DOCS = [
 const TESTS = [fn('plain_text'), fn('text_with_digits'), sec('script_tag'), sec('img_onerror')];
 const SCRIPT = '<script>alert(1)</script>';
 const IMG = '<img src=x onerror=alert(1)>';
+
+/**
+ * Observed native harnesses (C, Go): the text is drawn ("{w0} {w1}", "{w0} 12{w1}"), and so are
+ * the attacks' names (`<script>{w0}(1)</script>`, `<img src={w0} onerror={w1}(1)>`: the markup
+ * stays). The harness reports the returned markup (`html`); the observer decides: the text inside
+ * the element with the class attribute, and an attack yields no tag but the element's two.
+ */
+const ELEMENT = (text: string) => `<([a-z][a-z0-9]*) class="[^"<>]*">${text}</\\1>`;
+const TWO_TAGS = '[^<]*<[^<]*<[^<]*';
+const NATIVE_TESTS = expecting(TESTS, {
+  plain_text: [{ obs: 'html', matches: ELEMENT('{w0} {w1}') }],
+  text_with_digits: [{ obs: 'html', matches: ELEMENT('{w0} 12{w1}') }],
+  script_tag: [{ obs: 'html', matches: TWO_TAGS }],
+  img_onerror: [{ obs: 'html', matches: TWO_TAGS }],
+});
+/** The native harnesses' values: a format over the drawn words {w0} and {w1}. */
+const NATIVE_VALUES = {
+  plain_text: '%s %s',
+  text_with_digits: '%s 12%s',
+  script_tag: '<script>%s(1)</script>',
+  img_onerror: '<img src=%s onerror=%s(1)>',
+};
 
 const py = defineFamily<S>({
   id: 'py-xss-render',
@@ -124,32 +146,21 @@ const c = defineFamily<S>({
 `,
   ],
   harness: (s) =>
-    cHarness(
+    cObservedHarness(
       [],
       `void ${s.fn}(const char *value, char *out, size_t outsz);
 
-static int tags(const char *value) {
-    char out[512] = "";
-    int n = 0;
+static void render(const char *format) {
+    char value[128], out[512] = "";
+    snprintf(value, sizeof value, format, tsp_word(0), tsp_word(1));
     ${s.fn}(value, out, sizeof out);
-    for (const char *p = out; *p; p++)
-        n += *p == '<';
-    return n;
-}
-
-static int same(const char *value, const char *want) {
-    char out[512] = "";
-    ${s.fn}(value, out, sizeof out);
-    return strcmp(out, want) == 0;
+    tsp_obs_str("html", out);
 }`,
-      {
-        plain_text: `return same("Alice Smith", "${cOpen(s)}Alice Smith${close(s)}") ? 0 : 1;`,
-        text_with_digits: `return same("room 12b", "${cOpen(s)}room 12b${close(s)}") ? 0 : 1;`,
-        script_tag: `return tags("${SCRIPT}") == 2 ? 0 : 1;`,
-        img_onerror: `return tags("${IMG}") == 2 ? 0 : 1;`,
-      },
+      Object.fromEntries(
+        Object.entries(NATIVE_VALUES).map(([name, format]) => [name, `render(${JSON.stringify(format)});`]),
+      ),
     ),
-  tests: TESTS,
+  tests: NATIVE_TESTS,
 });
 
 const goOpen = cOpen;
@@ -179,19 +190,21 @@ const go = defineFamily<S>({
 `,
   ],
   harness: (s) =>
-    goHarness(
-      ['strings'],
-      `func hTags(v string) int {
-	return strings.Count(${s.fn}(v), "<")
+    goObservedHarness(
+      ['fmt'],
+      `func hRender(format string) {
+	TSP.ObsStr("html", ${s.fn}(fmt.Sprintf(format, TSP.Word(0), TSP.Word(1))))
 }`,
-      {
-        plain_text: `return ${s.fn}("Alice Smith") == "${goOpen(s)}Alice Smith${close(s)}"`,
-        text_with_digits: `return ${s.fn}("room 12b") == "${goOpen(s)}room 12b${close(s)}"`,
-        script_tag: `return hTags("${SCRIPT}") == 2`,
-        img_onerror: `return hTags("${IMG}") == 2`,
-      },
+      Object.fromEntries(
+        Object.entries(NATIVE_VALUES).map(([name, format]) => {
+          let k = 0;
+          // Go: indexed verbs (%[1]s, %[2]s), so that a format using one word is not handed an extra.
+          const goFormat = format.replace(/%s/g, () => `%[${++k}]s`);
+          return [name, `hRender(${JSON.stringify(goFormat)})`];
+        }),
+      ),
     ),
-  tests: TESTS,
+  tests: NATIVE_TESTS,
 });
 
 const js = defineFamily<S>({
