@@ -74,7 +74,12 @@ export async function judgeForgers(options: JudgeForgersOptions = {}): Promise<F
       items.push({ task, code: task.secureReference, result: control });
       const bad = task.insecureVariants[0];
       if (bad) {
-        const baseline: ForgeryResult = { ...control, id: `baseline:${label}`, mechanism: 'insecure-variant', role: 'baseline' };
+        const baseline: ForgeryResult = {
+          ...control,
+          id: `baseline:${label}`,
+          mechanism: 'insecure-variant',
+          role: 'baseline',
+        };
         results.push(baseline);
         items.push({ task, code: bad, result: baseline });
       }

@@ -76,7 +76,9 @@ if (out) {
         functional: r.verdict?.functional ?? null,
         secure: r.verdict?.secure ?? null,
         securePass: r.verdict?.securePass ?? null,
-        build: r.verdict ? { ok: r.verdict.build.ok, log: r.verdict.build.log?.slice(0, 2000) ?? null } : null,
+        build: r.verdict
+          ? { ok: r.verdict.build.ok, log: r.verdict.build.log?.slice(0, 2000) ?? null }
+          : null,
         tests: r.verdict?.tests.map((t) => ({
           name: t.name,
           kind: t.kind,
