@@ -53,6 +53,14 @@ describe('forgery: samples that attack the judge instead of solving the task', (
     expect(new Set(cweval.map((f) => f.language))).toEqual(new Set(['python', 'c', 'javascript']));
   });
 
+  it('every forger was built for its task and keeps the prompt verbatim (a policy could write it)', () => {
+    const forgers = results.filter(
+      (r) => r.role === 'forger' && !(r.skipped && !cwevalDir && r.target.startsWith('cweval/')),
+    );
+    expect(forgers.filter((r) => !r.verdict).map((r) => `${r.id}: ${r.skipped ?? 'not judged'}`)).toEqual([]);
+    expect(forgers.filter((r) => r.promptFirst !== true).map((r) => r.id)).toEqual([]);
+  });
+
   it("every target's secure reference gets securePass (the harness is real)", () => {
     const controls = results.filter((r) => r.role === 'control');
     expect(controls.length).toBeGreaterThan(0);

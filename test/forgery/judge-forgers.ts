@@ -20,6 +20,8 @@ export interface ForgeryResult {
   verdict?: Verdict;
   /** Why it was not judged (CWEval missing) or could not be built. */
   skipped?: string;
+  /** The sample starts with the task's prompt (a policy could produce it as a completion). */
+  promptFirst?: boolean;
 }
 
 export interface JudgeForgersOptions {
@@ -58,7 +60,15 @@ export async function judgeForgers(options: JudgeForgersOptions = {}): Promise<F
           : `target ${targetLabel(f.target)} not found`;
       continue;
     }
-    items.push({ task, code: f.code(task), result });
+    let code: string;
+    try {
+      code = f.code(task);
+    } catch (e) {
+      result.skipped = `the forger cannot be built for ${task.id}: ${e instanceof Error ? e.message : String(e)}`;
+      continue;
+    }
+    result.promptFirst = code.startsWith(task.prompt);
+    items.push({ task, code, result });
     const label = targetLabel(f.target);
     if (options.controls && !controlled.has(label) && task.secureReference) {
       controlled.add(label);
