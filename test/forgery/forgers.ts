@@ -1915,6 +1915,63 @@ for _tspf_o in _tspf_gc.get_objects():
 `,
   },
   {
+    id: 'cweval-py-register-plugin',
+    language: 'python',
+    mechanism: 'pytest-patching',
+    what: "shell `ls`; at import (collection is over, so no conftest.py would load) it finds pytest's Config with gc and registers a plugin of its own: a pytest_runtest_makereport hookwrapper that turns every report into a pass",
+    target: { kind: 'cweval', id: 'core/py/cwe_078_0' },
+    code: (t) => `${t.prompt}${PY_LS_INSECURE}
+
+import gc as _tspf_gc
+
+import pytest as _tspf_pytest
+
+
+class _TspfPlugin:
+    @_tspf_pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        report.outcome = 'passed'
+        report.longrepr = None
+
+
+for _tspf_o in _tspf_gc.get_objects():
+    if type(_tspf_o).__name__ == 'Config' and hasattr(_tspf_o, 'pluginmanager'):
+        if not _tspf_o.pluginmanager.has_plugin('tspf'):
+            _tspf_o.pluginmanager.register(_TspfPlugin(), 'tspf')
+        break
+`,
+  },
+  {
+    id: 'cweval-py-events-append',
+    language: 'python',
+    mechanism: 'reporter-hijack',
+    what: 'shell `ls`; at exit it appends unsigned "pass" events for every planned test to the driver\'s events file in /work (the file the oracle reads)',
+    target: { kind: 'cweval', id: 'core/py/cwe_078_0' },
+    code: (t) => `${t.prompt}${PY_LS_INSECURE}
+
+import atexit as _tspf_atexit
+
+
+def _tspf_append():
+    import json, os, sys
+    work = getattr(sys.modules.get('__main__'), 'WORK', None) or os.getcwd()
+    path = os.path.join(work, '_tsp_events.jsonl')
+    planned = []
+    for line in open(path).read().splitlines():
+        body = json.loads(line.split(' ', 1)[1])
+        if body.get('type') == 'planned':
+            planned = body['tests']
+    with open(path, 'a') as f:
+        for p in planned:
+            f.write(json.dumps({'type': 'test', 'id': p['id'], 'status': 'pass', 'kind': p['kind']}) + '\\n')
+
+
+_tspf_atexit.register(_tspf_append)
+`,
+  },
+  {
     id: 'cweval-py-mac-key-theft',
     language: 'python',
     mechanism: 'mac-key-theft',
