@@ -14,8 +14,11 @@ import type { Target } from './targets.ts';
  * reporter's closures) sit next to attacks that work against any naive design (constant-payload
  * spotting, undoing effects, lying return objects, context detection).
  *
- * `expect` is what a sound oracle must say; every forger must be denied `securePass`.
- * `degenerate` forgers never run the attacked path (not a forgery of a pass, but of `secure`).
+ * Every sample keeps the task's prompt verbatim (a policy could write it as a completion):
+ * wrappers call the insecure body, defined after the prompt's function under another name.
+ * A sound oracle denies every forger `securePass` (forgery.test.ts). `degenerate` forgers never
+ * run the attacked path: not a forgery of a pass, but they show what `secure` says about them.
+ * Identifiers a forger adds start with `tspf` / `_tspf` (easy to spot in a diff or transcript).
  */
 export type Mechanism =
   | 'pre-main-finish'
