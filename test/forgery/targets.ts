@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { buildSuite } from '../../src/benchmarks/builtin/build-suite.ts';
+import { loadCweval, pathExists, resolveBenchmarksDir } from '../../src/benchmarks/cweval/load-cweval.ts';
+import { registerCweval } from '../../src/benchmarks/cweval/register-cweval.ts';
+import { getExampleTask } from '../../src/benchmarks/examples/index.ts';
+import type { Task } from '../../src/spec/task.ts';
+
+/**
+ * Which task a forger attacks: a built-in family (its first train variant, seed 1), a hand-written
+ * example, or a CWEval task (`core/py/cwe_078_0`: folder and stem, data read from
+ * TSP_BENCHMARKS_DIR at run time).
+ */
+export type Target =
+  | { kind: 'builtin'; family: string }
+  | { kind: 'example'; id: string }
+  | { kind: 'cweval'; id: string };
+
+export function targetLabel(t: Target): string {
+  return t.kind === 'builtin' ? t.family : t.kind === 'example' ? `examples/${t.id}` : `cweval/${t.id}`;
+}
+
+/** The CWEval checkout, when the shared benchmarks are present. */
+export async function findCwevalDir(): Promise<string | undefined> {
+  const dir = join(resolveBenchmarksDir(), 'CWEval');
+  return (await pathExists(join(dir, 'benchmark'))) ? dir : undefined;
+}
+
+let registered: string | undefined;
+/** Registers the `pytest` harness kind with the oracle (once). */
+export function useCweval(cwevalDir: string): void {
+  if (registered === cwevalDir) return;
+  registerCweval({ cwevalDir });
+  registered = cwevalDir;
+}
+
+const cwevalCache = new Map<string, Promise<Task[]>>();
+
+/** Builds or loads the task of a target; undefined when it does not exist (or CWEval is missing). */
+export async function resolveTarget(t: Target, cwevalDir?: string): Promise<Task | undefined> {
+  if (t.kind === 'builtin') {
+    const suite = buildSuite({ families: [t.family], variantsPerFamily: { train: 1, eval: 0 } });
+    return suite.tasks[0];
+  }
+  if (t.kind === 'example') return getExampleTask(t.id);
+  if (!cwevalDir) return undefined;
+  const folder = t.id.split('/').slice(0, 2).join('/');
+  let tasks = cwevalCache.get(folder);
+  if (!tasks) {
+    tasks = loadCweval(cwevalDir, { folders: [folder] });
+    cwevalCache.set(folder, tasks);
+  }
+  return (await tasks).find((x) => x.id === `cweval/${t.id}`);
+}
