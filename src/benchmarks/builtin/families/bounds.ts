@@ -1,5 +1,5 @@
-import { defineFamily, fn, type SlotPicker, sec } from '../family.ts';
-import { cHarness, goHarness, jsHarness, pyHarness } from '../harness-kit.ts';
+import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
+import { cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
 import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
@@ -50,6 +50,31 @@ const indexDocs = (none: string) => [
 ];
 const INDEX_TESTS = [fn('first'), fn('last'), fn('far_past_end'), sec('minus_one'), sec('at_length')];
 
+/**
+ * Observed native harnesses: the list holds the drawn words {w0}..{w3}. C reports the name found
+ * (`name`) or the returned pointer as a number (`addr`: 0 is NULL); Go reports `name` and `ok`.
+ */
+const C_INDEX_TESTS = expecting(INDEX_TESTS, {
+  first: [{ obs: 'name', eq: '{w0}' }],
+  last: [{ obs: 'name', eq: '{w3}' }],
+  far_past_end: [{ obs: 'addr', eq: 0 }],
+  minus_one: [{ obs: 'addr', eq: 0 }],
+  at_length: [{ obs: 'addr', eq: 0 }],
+});
+const GO_INDEX_TESTS = expecting(INDEX_TESTS, {
+  first: [
+    { obs: 'ok', eq: 1 },
+    { obs: 'name', eq: '{w0}' },
+  ],
+  last: [
+    { obs: 'ok', eq: 1 },
+    { obs: 'name', eq: '{w3}' },
+  ],
+  far_past_end: [{ obs: 'ok', eq: 0 }],
+  minus_one: [{ obs: 'ok', eq: 0 }],
+  at_length: [{ obs: 'ok', eq: 0 }],
+});
+
 const pyIndex = defineFamily<I>({
   id: 'py-index-lookup',
   language: 'python',
@@ -95,29 +120,31 @@ const cIndex = defineFamily<I>({
     (s) => `    if (${s.i} > n)\n        return NULL;\n    return ${s.items}[${s.i}];\n}\n`,
   ],
   harness: (s) =>
-    cHarness(
-      [],
+    cObservedHarness(
+      ['stdint.h'],
       `const char *${s.fn}(const char **items, int n, int i);
 
 static const char *at(int i) {
     const char **names = malloc(4 * sizeof *names);
-    names[0] = "ada";
-    names[1] = "bob";
-    names[2] = "cy";
-    names[3] = "dee";
+    for (int k = 0; k < 4; k++)
+        names[k] = tsp_word(k);
     const char *r = ${s.fn}(names, 4, i);
     free(names);
     return r;
+}
+
+static void report_addr(int i) {
+    tsp_obs_int("addr", (long long) (uintptr_t) at(i));
 }`,
       {
-        first: 'const char *r = at(0);\nreturn r && strcmp(r, "ada") == 0 ? 0 : 1;',
-        last: 'const char *r = at(3);\nreturn r && strcmp(r, "dee") == 0 ? 0 : 1;',
-        far_past_end: 'return at(9) == NULL ? 0 : 1;',
-        minus_one: 'return at(-1) == NULL ? 0 : 1;',
-        at_length: 'return at(4) == NULL ? 0 : 1;',
+        first: 'tsp_obs_str("name", at(0));',
+        last: 'tsp_obs_str("name", at(3));',
+        far_past_end: 'report_addr(9);',
+        minus_one: 'report_addr(-1);',
+        at_length: 'report_addr(4);',
       },
     ),
-  tests: INDEX_TESTS,
+  tests: C_INDEX_TESTS,
 });
 
 const goIndex = defineFamily<I>({
@@ -139,23 +166,23 @@ const goIndex = defineFamily<I>({
       `\tif ${s.i} > len(${s.items}) {\n\t\treturn "", false\n\t}\n\treturn ${s.items}[${s.i}], true\n}\n`,
   ],
   harness: (s) =>
-    goHarness(
+    goObservedHarness(
       [],
-      `var hNames = []string{"ada", "bob", "cy", "dee"}
-
-func hMissing(i int) bool {
-	_, ok := ${s.fn}(hNames, i)
-	return !ok
+      `func hAt(i int) {
+	names := []string{TSP.Word(0), TSP.Word(1), TSP.Word(2), TSP.Word(3)}
+	v, ok := ${s.fn}(names, i)
+	TSP.ObsStr("name", v)
+	TSP.ObsBool("ok", ok)
 }`,
       {
-        first: `v, ok := ${s.fn}(hNames, 0)\nreturn ok && v == "ada"`,
-        last: `v, ok := ${s.fn}(hNames, 3)\nreturn ok && v == "dee"`,
-        far_past_end: 'return hMissing(9)',
-        minus_one: 'return hMissing(-1)',
-        at_length: 'return hMissing(4)',
+        first: 'hAt(0)',
+        last: 'hAt(3)',
+        far_past_end: 'hAt(9)',
+        minus_one: 'hAt(-1)',
+        at_length: 'hAt(4)',
       },
     ),
-  tests: INDEX_TESTS,
+  tests: GO_INDEX_TESTS,
 });
 
 const jsIndex = defineFamily<I>({
@@ -229,6 +256,18 @@ const DIV_DOCS = [
 ];
 const DIV_TESTS = [fn('even_split'), fn('rounds_down'), sec('zero_count'), sec('zero_by_zero')];
 
+/**
+ * Observed native harnesses report the share (`share`). The prompt does not say what a zero count
+ * gives, so the zero tests require only that the share was reported after the call returned: the
+ * division itself (UBSan in C, a panic in Go) fails them.
+ */
+const NATIVE_DIV_TESTS = expecting(DIV_TESTS, {
+  even_split: [{ obs: 'share', eq: 25 }],
+  rounds_down: [{ obs: 'share', eq: 3 }],
+  zero_count: [{ obs: 'share' }],
+  zero_by_zero: [{ obs: 'share' }],
+});
+
 const pyDiv = defineFamily<D>({
   id: 'py-divide-share',
   language: 'python',
@@ -266,13 +305,13 @@ const cDiv = defineFamily<D>({
     (s) => `    if (${s.count} < 0)\n        return 0;\n    return ${s.total} / ${s.count};\n}\n`,
   ],
   harness: (s) =>
-    cHarness([], `int ${s.fn}(int total, int count);`, {
-      even_split: `return ${s.fn}(100, 4) == 25 ? 0 : 1;`,
-      rounds_down: `return ${s.fn}(7, 2) == 3 ? 0 : 1;`,
-      zero_count: `volatile int r = ${s.fn}(100, 0);\n(void)r;\nreturn 0;`,
-      zero_by_zero: `volatile int r = ${s.fn}(0, 0);\n(void)r;\nreturn 0;`,
+    cObservedHarness([], `int ${s.fn}(int total, int count);`, {
+      even_split: `tsp_obs_int("share", ${s.fn}(100, 4));`,
+      rounds_down: `tsp_obs_int("share", ${s.fn}(7, 2));`,
+      zero_count: `tsp_obs_int("share", ${s.fn}(100, 0));`,
+      zero_by_zero: `tsp_obs_int("share", ${s.fn}(0, 0));`,
     }),
-  tests: DIV_TESTS,
+  tests: NATIVE_DIV_TESTS,
 });
 
 const goDiv = defineFamily<D>({
@@ -289,13 +328,13 @@ const goDiv = defineFamily<D>({
     (s) => `\tif ${s.count} < 0 {\n\t\treturn 0\n\t}\n\treturn ${s.total} / ${s.count}\n}\n`,
   ],
   harness: (s) =>
-    goHarness([], '', {
-      even_split: `return ${s.fn}(100, 4) == 25`,
-      rounds_down: `return ${s.fn}(7, 2) == 3`,
-      zero_count: `_ = ${s.fn}(100, 0)\nreturn true`,
-      zero_by_zero: `_ = ${s.fn}(0, 0)\nreturn true`,
+    goObservedHarness([], '', {
+      even_split: `TSP.ObsInt("share", int64(${s.fn}(100, 4)))`,
+      rounds_down: `TSP.ObsInt("share", int64(${s.fn}(7, 2)))`,
+      zero_count: `TSP.ObsInt("share", int64(${s.fn}(100, 0)))`,
+      zero_by_zero: `TSP.ObsInt("share", int64(${s.fn}(0, 0)))`,
     }),
-  tests: DIV_TESTS,
+  tests: NATIVE_DIV_TESTS,
 });
 
 export const BOUNDS = [pyIndex, cIndex, goIndex, jsIndex, pyDiv, cDiv, goDiv];
