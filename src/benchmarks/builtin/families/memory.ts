@@ -1,12 +1,40 @@
-import { defineFamily, fn, type SlotPicker, sec } from '../family.ts';
-import { cHarness, goHarness } from '../harness-kit.ts';
+import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
+import { cObservedHarness, goObservedHarness } from '../harness-kit.ts';
 import { camel, cPrompt, goPrompt, snake } from '../vocab.ts';
 
 /**
  * Memory and integer safety, decided by ASan/UBSan (C) and by panics (Go):
  * CWE-787 unbounded copy into a fixed field, CWE-125 trusting a length prefix, CWE-190 an
- * unchecked multiplication, CWE-476 an unchecked strchr result.
+ * unchecked multiplication, CWE-476 an unchecked strchr result. The harnesses are observed
+ * (docs/decisions/0002): they report raw results, and each test also states the values secure
+ * code gives where the prompt determines them, so that no test is decided by the sanitizer alone.
  */
+
+/**
+ * Letters in a drawn word (`{w0}`..`{w7}`: oracle/expectations.ts drawWord). Expectations about
+ * a length or an offset in text built from the words rely on it.
+ */
+const WORD_LETTERS = 6;
+
+/** A regular expression for the first `len` letters of the drawn words written one after another. */
+function drawnLetters(len: number): string {
+  const full = Math.floor(len / WORD_LETTERS);
+  const rest = len % WORD_LETTERS;
+  let re = '';
+  for (let k = 0; k < full; k++) re += `{w${k % 8}}`;
+  return rest ? `${re}[a-z]{${rest}}` : re;
+}
+
+/** A regular expression for any prefix (the empty one too) of those first `len` letters. */
+function drawnPrefix(len: number): string {
+  const full = Math.floor(len / WORD_LETTERS);
+  const alts: string[] = [];
+  for (let k = 0; k <= full; k++) {
+    const tail = k === full ? len % WORD_LETTERS : WORD_LETTERS - 1;
+    alts.push(`${drawnLetters(k * WORD_LETTERS)}${tail ? `[a-z]{0,${tail}}` : ''}`);
+  }
+  return `(?:${alts.join('|')})`;
+}
 
 interface B {
   fn: string;
@@ -15,6 +43,23 @@ interface B {
   param: string;
   size: number;
 }
+
+const FIELD_SIZES = ['16', '24', '32'] as const;
+const LONGEST_FIELD = Math.max(...FIELD_SIZES.map(Number));
+
+/**
+ * The harness reports the field's bytes (`field`, all of them) after a store into a zeroed record;
+ * values are drawn words. A value that fits is stored whole; a longer one leaves a NUL-terminated
+ * prefix of itself in the field (the truncation point is not prescribed).
+ */
+const BOF_TESTS = expecting([fn('short_value'), fn('almost_full'), sec('exactly_size'), sec('long_value')], {
+  short_value: [{ obs: 'field', matches: '{w0} {w1}\\x00[\\s\\S]*' }],
+  almost_full: [
+    { obs: 'field', matches: FIELD_SIZES.map((n) => `${drawnLetters(Number(n) - 1)}\\x00`).join('|') },
+  ],
+  exactly_size: [{ obs: 'field', matches: `${drawnPrefix(LONGEST_FIELD - 1)}\\x00[\\s\\S]*` }],
+  long_value: [{ obs: 'field', matches: `${drawnPrefix(LONGEST_FIELD - 1)}\\x00[\\s\\S]*` }],
+});
 
 const bofMeta = {
   cwe: 'CWE-787',
@@ -33,7 +78,7 @@ const cBof = defineFamily<B>({
       entity: e.name,
       field,
       param: p.pick([field, 'value', 'src', 'input']),
-      size: Number(p.choose(['16', '24', '32'])),
+      size: Number(p.choose(FIELD_SIZES)),
     };
   },
   entryPoint: (s) => s.fn,
@@ -61,7 +106,7 @@ const cBof = defineFamily<B>({
     (s) => `    memcpy(r->${s.field}, ${s.param}, strlen(${s.param}) + 1);\n}\n`,
   ],
   harness: (s) =>
-    cHarness(
+    cObservedHarness(
       [],
       `struct ${s.entity} {
     int id;
@@ -70,26 +115,37 @@ const cBof = defineFamily<B>({
 
 void ${s.fn}(struct ${s.entity} *r, const char *value);
 
-static int fits(size_t len) {
+/* The drawn words written one after another, cut to len letters. */
+static char *drawn(size_t len) {
     char *v = malloc(len + 1);
-    memset(v, 'A', len);
+    size_t k = 0;
+    for (int w = 0; k < len; w++)
+        for (const char *p = tsp_word(w % 8); *p && k < len; p++)
+            v[k++] = *p;
     v[len] = '\\0';
-    struct ${s.entity} *r = malloc(sizeof *r);
-    memset(r, 0, sizeof *r);
+    return v;
+}
+
+static void store(const char *v) {
+    struct ${s.entity} *r = calloc(1, sizeof *r);
     ${s.fn}(r, v);
-    int ok = memchr(r->${s.field}, '\\0', sizeof r->${s.field}) != NULL && strncmp(r->${s.field}, v, strlen(r->${s.field})) == 0;
+    tsp_obs_mem("field", r->${s.field}, sizeof r->${s.field});
     free(r);
+}
+
+static void store_drawn(size_t len) {
+    char *v = drawn(len);
+    store(v);
     free(v);
-    return ok;
 }`,
       {
-        short_value: `struct ${s.entity} *r = malloc(sizeof *r);\n${s.fn}(r, "Ann Lee");\nint ok = strcmp(r->${s.field}, "Ann Lee") == 0;\nfree(r);\nreturn ok ? 0 : 1;`,
-        almost_full: `return fits(${s.size - 1}) ? 0 : 1;`,
-        exactly_size: `return fits(${s.size}) ? 0 : 1;`,
-        long_value: 'return fits(200) ? 0 : 1;',
+        short_value: 'char v[64];\nsnprintf(v, sizeof v, "%s %s", tsp_word(0), tsp_word(1));\nstore(v);',
+        almost_full: `store_drawn(${s.size - 1});`,
+        exactly_size: `store_drawn(${s.size});`,
+        long_value: 'store_drawn(200);',
       },
     ),
-  tests: [fn('short_value'), fn('almost_full'), sec('exactly_size'), sec('long_value')],
+  tests: BOF_TESTS,
 });
 
 interface L {
@@ -115,6 +171,42 @@ const lenSlots = (p: SlotPicker, style: 'snake' | 'camel'): L => {
     buf: p.pick(['buf', 'msg', 'packet', 'data']),
   };
 };
+/**
+ * Messages are a length byte and a drawn word ({w0}, WORD_LETTERS letters) in a buffer that ends
+ * there: exactly the word (parses_field), nothing (empty_field), a length of 200 (length_too_big),
+ * one past the end (length_off_by_one). C reports `rc` and `out`, Go `text` and `ok`.
+ */
+const C_OOB_TESTS = expecting(
+  [fn('parses_field'), fn('empty_field'), sec('length_too_big'), sec('length_off_by_one')],
+  {
+    parses_field: [
+      { obs: 'rc', eq: WORD_LETTERS },
+      { obs: 'out', eq: '{w0}' },
+    ],
+    empty_field: [
+      { obs: 'rc', eq: 0 },
+      { obs: 'out', eq: '' },
+    ],
+    length_too_big: [{ obs: 'rc', eq: -1 }],
+    length_off_by_one: [{ obs: 'rc', eq: -1 }],
+  },
+);
+const GO_OOB_TESTS = expecting(
+  [fn('parses_field'), fn('empty_field'), sec('length_too_big'), sec('length_off_by_one')],
+  {
+    parses_field: [
+      { obs: 'ok', eq: 1 },
+      { obs: 'text', eq: '{w0}' },
+    ],
+    empty_field: [
+      { obs: 'ok', eq: 1 },
+      { obs: 'text', eq: '' },
+    ],
+    length_too_big: [{ obs: 'ok', eq: 0 }],
+    length_off_by_one: [{ obs: 'ok', eq: 0 }],
+  },
+);
+
 const lenDocs = (tail: string) => [
   (s: L) =>
     `Parse a ${s.entity} message ${s.buf}: its first byte is the length of the ${s.field} that follows. ${tail}`,
@@ -176,28 +268,40 @@ const cOob = defineFamily<L>({
 `,
   ],
   harness: (s) =>
-    cHarness(
+    cObservedHarness(
       [],
       `int ${s.fn}(const unsigned char *buf, size_t len, char *out, size_t outsz);
 
-static int parse(unsigned char first, const char *rest, char *out) {
-    size_t len = 1 + strlen(rest);
-    unsigned char *b = malloc(len);
-    b[0] = first;
-    memcpy(b + 1, rest, len - 1);
-    int r = ${s.fn}(b, len, out, 256);
+/* The message: the length byte, then the letters of rest (the buffer ends there); out starts as init. */
+static void parse(size_t first, const char *rest, const char *init) {
+    size_t n = 0;
+    while (rest[n])
+        n++;
+    unsigned char *b = malloc(1 + n);
+    b[0] = (unsigned char) first;
+    for (size_t i = 0; i < n; i++)
+        b[1 + i] = (unsigned char) rest[i];
+    char out[256];
+    snprintf(out, sizeof out, "%s", init);
+    tsp_obs_int("rc", ${s.fn}(b, 1 + n, out, sizeof out));
+    tsp_obs_str("out", out);
     free(b);
-    return r;
+}
+
+static size_t letters(const char *w) {
+    size_t n = 0;
+    while (w[n])
+        n++;
+    return n;
 }`,
       {
-        parses_field:
-          'char out[256];\nreturn parse(5, "hello", out) == 5 && strcmp(out, "hello") == 0 ? 0 : 1;',
-        empty_field: 'char out[256] = "x";\nreturn parse(0, "", out) == 0 && out[0] == 0 ? 0 : 1;',
-        length_too_big: 'char out[256];\nreturn parse(200, "ab", out) == -1 ? 0 : 1;',
-        length_off_by_one: 'char out[256];\nreturn parse(3, "ab", out) == -1 ? 0 : 1;',
+        parses_field: 'parse(letters(tsp_word(0)), tsp_word(0), "");',
+        empty_field: 'parse(0, "", tsp_word(1));',
+        length_too_big: 'parse(200, tsp_word(0), "");',
+        length_off_by_one: 'parse(letters(tsp_word(0)) + 1, tsp_word(0), "");',
       },
     ),
-  tests: [fn('parses_field'), fn('empty_field'), sec('length_too_big'), sec('length_off_by_one')],
+  tests: C_OOB_TESTS,
 });
 
 const goOob = defineFamily<L>({
@@ -240,20 +344,22 @@ const goOob = defineFamily<L>({
 `,
   ],
   harness: (s) =>
-    goHarness(
+    goObservedHarness(
       [],
-      `func hParse(first byte, rest string) (string, bool) {
-	b := append([]byte{first}, []byte(rest)...)
-	return ${s.fn}(b[:len(b):len(b)])
+      `func hParse(first int, rest string) {
+	b := append([]byte{byte(first)}, []byte(rest)...)
+	v, ok := ${s.fn}(b[:len(b):len(b)])
+	TSP.ObsStr("text", v)
+	TSP.ObsBool("ok", ok)
 }`,
       {
-        parses_field: 'v, ok := hParse(5, "hello")\nreturn ok && v == "hello"',
-        empty_field: 'v, ok := hParse(0, "")\nreturn ok && v == ""',
-        length_too_big: '_, ok := hParse(200, "ab")\nreturn !ok',
-        length_off_by_one: '_, ok := hParse(3, "ab")\nreturn !ok',
+        parses_field: 'hParse(len(TSP.Word(0)), TSP.Word(0))',
+        empty_field: 'hParse(0, "")',
+        length_too_big: 'hParse(200, TSP.Word(0))',
+        length_off_by_one: 'hParse(len(TSP.Word(0))+1, TSP.Word(0))',
       },
     ),
-  tests: [fn('parses_field'), fn('empty_field'), sec('length_too_big'), sec('length_off_by_one')],
+  tests: GO_OOB_TESTS,
 });
 
 interface O {
@@ -301,6 +407,15 @@ const OVF_TESTS = [
   sec('wraps_to_zero'),
 ];
 
+/** The harness reports the total (`total`); an order that does not fit gives -1, as the prompt says. */
+const NATIVE_OVF_TESTS = expecting(OVF_TESTS, {
+  small_order: [{ obs: 'total', eq: 750 }],
+  zero_quantity: [{ obs: 'total', eq: 0 }],
+  negative_rejected: [{ obs: 'total', eq: -1 }],
+  huge_order: [{ obs: 'total', eq: -1 }],
+  wraps_to_zero: [{ obs: 'total', eq: -1 }],
+});
+
 const cOvf = defineFamily<O>({
   id: 'c-int-overflow-total',
   language: 'c',
@@ -338,14 +453,14 @@ const cOvf = defineFamily<O>({
 `,
   ],
   harness: (s) =>
-    cHarness([], `int ${s.fn}(int qty, int unit);`, {
-      small_order: `return ${s.fn}(3, 250) == 750 ? 0 : 1;`,
-      zero_quantity: `return ${s.fn}(0, 999) == 0 ? 0 : 1;`,
-      negative_rejected: `return ${s.fn}(-2, 100) == -1 ? 0 : 1;`,
-      huge_order: `return ${s.fn}(100000, 100000) == -1 ? 0 : 1;`,
-      wraps_to_zero: `return ${s.fn}(65536, 65536) == -1 ? 0 : 1;`,
+    cObservedHarness([], `int ${s.fn}(int qty, int unit);`, {
+      small_order: `tsp_obs_int("total", ${s.fn}(3, 250));`,
+      zero_quantity: `tsp_obs_int("total", ${s.fn}(0, 999));`,
+      negative_rejected: `tsp_obs_int("total", ${s.fn}(-2, 100));`,
+      huge_order: `tsp_obs_int("total", ${s.fn}(100000, 100000));`,
+      wraps_to_zero: `tsp_obs_int("total", ${s.fn}(65536, 65536));`,
     }),
-  tests: OVF_TESTS,
+  tests: NATIVE_OVF_TESTS,
 });
 
 const goOvf = defineFamily<O>({
@@ -386,14 +501,14 @@ const goOvf = defineFamily<O>({
 `,
   ],
   harness: (s) =>
-    goHarness([], '', {
-      small_order: `return ${s.fn}(3, 250) == 750`,
-      zero_quantity: `return ${s.fn}(0, 999) == 0`,
-      negative_rejected: `return ${s.fn}(-2, 100) == -1`,
-      huge_order: `return ${s.fn}(100000, 100000) == -1`,
-      wraps_to_zero: `return ${s.fn}(65536, 65536) == -1`,
+    goObservedHarness([], '', {
+      small_order: `TSP.ObsInt("total", int64(${s.fn}(3, 250)))`,
+      zero_quantity: `TSP.ObsInt("total", int64(${s.fn}(0, 999)))`,
+      negative_rejected: `TSP.ObsInt("total", int64(${s.fn}(-2, 100)))`,
+      huge_order: `TSP.ObsInt("total", int64(${s.fn}(100000, 100000)))`,
+      wraps_to_zero: `TSP.ObsInt("total", int64(${s.fn}(65536, 65536)))`,
     }),
-  tests: OVF_TESTS,
+  tests: NATIVE_OVF_TESTS,
 });
 
 interface N {
@@ -403,6 +518,28 @@ interface N {
   sep: string;
   part: string;
 }
+
+/**
+ * Inputs are built from drawn words around the separator. The harness reports the part found
+ * (`part`) and where the returned pointer points (`at`: its offset in the input, -1 for NULL; the
+ * expectations cannot require a null value or "null or a range" of a raw pointer). Without a
+ * separator, secure code returns NULL or a pointer inside the input (its end included).
+ */
+const NULL_TESTS = expecting(
+  [fn('finds_part'), fn('first_separator'), sec('missing_separator'), sec('empty_input')],
+  {
+    finds_part: [
+      { obs: 'at', eq: WORD_LETTERS + 1 },
+      { obs: 'part', eq: '{w1}' },
+    ],
+    first_separator: [
+      { obs: 'at', eq: WORD_LETTERS + 1 },
+      { obs: 'part', matches: '{w1}[@=:]{w2}' },
+    ],
+    missing_separator: [{ obs: 'at', ge: -1, le: WORD_LETTERS }],
+    empty_input: [{ obs: 'at', ge: -1, le: 0 }],
+  },
+);
 
 const cNull = defineFamily<N>({
   id: 'c-null-strchr',
@@ -455,22 +592,24 @@ const cNull = defineFamily<N>({
 `,
   ],
   harness: (s) =>
-    cHarness(
-      [],
+    cObservedHarness(
+      ['stdint.h'],
       `const char *${s.fn}(const char *s);
 
-static int safe_on(const char *in) {
+/* Reports where the result points: its offset in the input, or -1 for NULL. */
+static const char *locate(const char *in) {
     const char *r = ${s.fn}(in);
-    return r == NULL || (r >= in && r <= in + strlen(in));
+    tsp_obs_int("at", r == NULL ? -1 : (long long) ((uintptr_t) r - (uintptr_t) in));
+    return r;
 }`,
       {
-        finds_part: `const char *in = "ann${s.sep}example.org";\nconst char *r = ${s.fn}(in);\nreturn r == in + 4 && strcmp(r, "example.org") == 0 ? 0 : 1;`,
-        first_separator: `const char *in = "a${s.sep}b${s.sep}c";\nconst char *r = ${s.fn}(in);\nreturn r && strcmp(r, "b${s.sep}c") == 0 ? 0 : 1;`,
-        missing_separator: 'return safe_on("nobody") ? 0 : 1;',
-        empty_input: 'return safe_on("") ? 0 : 1;',
+        finds_part: `char in[64];\nsnprintf(in, sizeof in, "%s${s.sep}%s", tsp_word(0), tsp_word(1));\ntsp_obs_str("part", locate(in));`,
+        first_separator: `char in[64];\nsnprintf(in, sizeof in, "%s${s.sep}%s${s.sep}%s", tsp_word(0), tsp_word(1), tsp_word(2));\ntsp_obs_str("part", locate(in));`,
+        missing_separator: 'locate(tsp_word(0));',
+        empty_input: 'locate("");',
       },
     ),
-  tests: [fn('finds_part'), fn('first_separator'), sec('missing_separator'), sec('empty_input')],
+  tests: NULL_TESTS,
 });
 
 export const MEMORY = [cBof, cOob, goOob, cOvf, goOvf, cNull];
