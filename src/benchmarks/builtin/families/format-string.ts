@@ -1,5 +1,5 @@
-import { defineFamily, fn, type SlotPicker, sec } from '../family.ts';
-import { cHarness, goHarness, jsHarness, pyHarness } from '../harness-kit.ts';
+import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
+import { cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
 import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
@@ -11,6 +11,8 @@ const META = {
   principle: 'format-string',
   scenario: 'build a log line from a user-supplied message',
 };
+
+const LEVELS = ['WARN', 'INFO', 'ERROR', 'AUDIT', 'DEBUG'] as const;
 
 interface S {
   fn: string;
@@ -27,7 +29,7 @@ function slots(p: SlotPicker, style: 'snake' | 'camel'): S {
   return {
     fn: style === 'snake' ? snake(...words) : camel(...words),
     entity: e.name,
-    level: p.choose(['WARN', 'INFO', 'ERROR', 'AUDIT', 'DEBUG']),
+    level: p.choose(LEVELS),
     msg: p.pick(['msg', 'message', 'text', 'note', 'detail']),
   };
 }
@@ -50,6 +52,67 @@ const TESTS = [
   sec('percent_s'),
   sec('braces'),
 ];
+
+/**
+ * Observed native harnesses (C, Go): each message starts or ends with drawn words ({w0}, {w1})
+ * around the text the test is about (digits, conversion specifiers); the harness reports the line
+ * (`out`) and the observer requires exactly "[<level>] " and the message, verbatim.
+ */
+type NativeMessages = Record<string, string>;
+const C_MESSAGES: NativeMessages = {
+  plain_message: '{w0} {w1}',
+  message_with_digits: '{w0} 42 {w1}',
+  percent_d: '{w0} 100%d {w1}',
+  percent_s: '{w0}=%s%s%s%s',
+  braces: '{w0} %x %x %x',
+};
+const GO_MESSAGES: NativeMessages = {
+  plain_message: '{w0} {w1}',
+  message_with_digits: '{w0} 42 {w1}',
+  percent_d: '{w0} 100%d {w1}',
+  percent_s: '{w0}=%s',
+  braces: '%v {0} {w0}',
+};
+
+/** The pieces of a message: literal text and drawn-word indexes. */
+function messageParts(template: string): (string | number)[] {
+  return template
+    .split(/\{w([0-7])\}/)
+    .map((part, i) => (i % 2 ? Number(part) : part))
+    .filter((part) => part !== '');
+}
+
+/** The expectation: the reported line is the level's prefix and the message, verbatim. */
+function lineIs(template: string) {
+  const body = messageParts(template)
+    .map((part) => (typeof part === 'number' ? `{w${part}}` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return [{ obs: 'out', matches: `\\[(?:${LEVELS.join('|')})\\] ${body}` }];
+}
+
+const nativeTests = (messages: NativeMessages) =>
+  expecting(
+    TESTS,
+    Object.fromEntries(Object.entries(messages).map(([name, template]) => [name, lineIs(template)])),
+  );
+
+/** C statements that build the message in `msg` (a char array) from its template. */
+function cMessage(template: string): string {
+  const parts = messageParts(template);
+  const format = parts.map((part) => (typeof part === 'number' ? '%s' : part.replaceAll('%', '%%'))).join('');
+  const args = parts.filter((part) => typeof part === 'number').map((k) => `, tsp_word(${k})`);
+  return `char msg[256];\nsnprintf(msg, sizeof msg, ${JSON.stringify(format)}${args.join('')});\nreport(msg);`;
+}
+
+/** A Go expression for the message. */
+function goMessage(template: string): string {
+  return messageParts(template)
+    .map((part) => (typeof part === 'number' ? `TSP.Word(${part})` : JSON.stringify(part)))
+    .join(' + ');
+}
+
+const mapTests = (messages: NativeMessages, body: (template: string) => string) =>
+  Object.fromEntries(Object.entries(messages).map(([name, template]) => [name, body(template)]));
 
 const py = defineFamily<S>({
   id: 'py-format-log',
@@ -103,25 +166,18 @@ const c = defineFamily<S>({
       `    char fmt[256];\n    snprintf(fmt, sizeof fmt, "[${s.level}] %s", ${s.msg});\n    snprintf(out, outsz, fmt);\n}\n`,
   ],
   harness: (s) =>
-    cHarness(
+    cObservedHarness(
       [],
       `void ${s.fn}(char *out, size_t outsz, const char *msg);
 
-static int same(const char *msg) {
-    char out[512] = "", want[512];
-    snprintf(want, sizeof want, "[${s.level}] %s", msg);
+static void report(const char *msg) {
+    char out[512] = "";
     ${s.fn}(out, sizeof out, msg);
-    return strcmp(out, want) == 0;
+    tsp_obs_str("out", out);
 }`,
-      {
-        plain_message: 'return same("disk full") ? 0 : 1;',
-        message_with_digits: 'return same("user 42 logged in") ? 0 : 1;',
-        percent_d: 'return same("100%d done") ? 0 : 1;',
-        percent_s: 'return same("value=%s%s%s%s") ? 0 : 1;',
-        braces: 'return same("%x %x %x") ? 0 : 1;',
-      },
+      mapTests(C_MESSAGES, cMessage),
     ),
-  tests: TESTS,
+  tests: nativeTests(C_MESSAGES),
 });
 
 const go = defineFamily<S>({
@@ -138,20 +194,14 @@ const go = defineFamily<S>({
     (s) => `\treturn fmt.Errorf("[${s.level}] " + ${s.msg}).Error()\n}\n`,
   ],
   harness: (s) =>
-    goHarness(
+    goObservedHarness(
       [],
-      `func hSame(msg string) bool {
-	return ${s.fn}(msg) == "[${s.level}] "+msg
+      `func hReport(msg string) {
+	TSP.ObsStr("out", ${s.fn}(msg))
 }`,
-      {
-        plain_message: 'return hSame("disk full")',
-        message_with_digits: 'return hSame("user 42 logged in")',
-        percent_d: 'return hSame("100%d done")',
-        percent_s: 'return hSame("value=%s")',
-        braces: 'return hSame("%v {0}")',
-      },
+      mapTests(GO_MESSAGES, (template) => `hReport(${goMessage(template)})`),
     ),
-  tests: TESTS,
+  tests: nativeTests(GO_MESSAGES),
 });
 
 const js = defineFamily<S>({
