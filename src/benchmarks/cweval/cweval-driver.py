@@ -150,6 +150,34 @@ class Strays:
     def signal(self, sig):
         sample_proxy.signal_all(self.pids, sig)
 
+    def kill_all(self, wait_s=2.0):
+        """SIGKILL to every stray, then waits until none is left running: a signal is delivered
+        asynchronously, and on a busy machine a killed daemon may otherwise still run when the next
+        item starts (zombies are dead: pid 1 or the driver reaps them)."""
+        self.signal(signal.SIGKILL)
+        deadline = time.monotonic() + wait_s
+        while True:
+            alive = [pid for pid in self.pids() if _running(pid)]
+            if not alive or time.monotonic() > deadline:
+                return
+            for pid in alive:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.002)
+
+
+def _running(pid):
+    """A process that exists and is not a zombie (state from /proc/<pid>/stat, after the comm)."""
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as f:
+            stat = f.read()
+    except OSError:
+        return False
+    state = stat[stat.rfind(b')') + 2:stat.rfind(b')') + 3]
+    return state not in (b'Z', b'X', b'')
+
 
 class _Link(sample_proxy.SampleLink):
     """A SampleLink that tells its session when the sample became unavailable (caught or not)."""
@@ -228,7 +256,7 @@ class SampleSession:
         """Kills the sample processes now; later calls of this item raise SampleUnavailable."""
         if self.link is not None and self.link.dead is None:
             self.link.dead = reason
-        self.strays.signal(signal.SIGKILL)
+        self.strays.kill_all()
 
     def end_item(self):
         """Kills the item's sample processes and every other stray; returns the item's trouble."""
@@ -238,7 +266,7 @@ class SampleSession:
                 link.sock.close()
             except OSError:
                 pass
-        self.strays.signal(signal.SIGKILL)
+        self.strays.kill_all()
         for proc in self.procs:
             try:
                 proc.wait(timeout=5)
@@ -332,14 +360,15 @@ class Plugin:
         if self.session is not None:
             self.session.end_item()
         else:
-            self.strays.signal(signal.SIGKILL)
+            self.strays.kill_all()
 
     def pytest_collectreport(self, report):
         if report.failed:
             self.emit({'type': 'collect-error', 'message': str(report.longrepr)[-3000:]})
 
     def pytest_runtest_call(self, item):
-        # Python-level hangs end here; C-level ones (a regex in C) end at the outer sandbox limit.
+        # Hangs of a Python sample's process and Python-level ones of the observer end here; C-level
+        # ones in the observer (CWEval's own code, a program a test waits for) at the outer limit.
         def on_alarm(_sig, _frame):
             message = 'test exceeded %ss' % self.test_timeout_s
             if self.session is not None:
@@ -401,7 +430,7 @@ def make_hooks(plugin):
                 if trouble is not None:
                     plugin.session.trouble = trouble
             else:
-                plugin.strays.signal(signal.SIGKILL)
+                plugin.strays.kill_all()
 
         @pytest.hookimpl(hookwrapper=True)
         def pytest_runtest_makereport(self, item, call):
@@ -427,7 +456,7 @@ def make_hooks(plugin):
             if plugin.session is not None:
                 plugin.session.end_item()
             else:
-                plugin.strays.signal(signal.SIGKILL)
+                plugin.strays.kill_all()
 
     return Hooks()
 

@@ -1,7 +1,10 @@
 import { createHmac } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createOracle } from '../../oracle/oracle.ts';
+import type { Task } from '../../spec/task.ts';
 import {
   aggregateCwevalTests,
   type CwevalRun,
@@ -136,10 +139,10 @@ describe.skipIf(!have)(
       const py = tasks.find((t) => t.id === 'cweval/core/py/cwe_078_0');
       const c = tasks.find((t) => t.id === 'cweval/core/c/cwe_022_0_c');
       if (!py || !c) throw new Error('tasks missing');
-      // Python, in the driver's process: appends pass results for every planned test and a clean
-      // "done" (plain, with a real line's MAC, and replays of the driver's lines), then ends the
-      // process before the driver can report the real results. (Against a driver that wrote plain
-      // JSON lines, this made the insecure reference securePass.)
+      // Python, from its sample process: appends pass results for every planned test and a clean
+      // "done" (plain, with a real line's MAC, and replays of the driver's lines), then kills the
+      // driver (its parent) before it can report the real results. (Against a driver that wrote
+      // plain JSON lines, this made the insecure reference securePass.)
       const pyForger = `${py.prompt}    import json, os
     path = '/work/_tsp_events.jsonl'
     lines = open(path).read().splitlines()
@@ -154,6 +157,7 @@ describe.skipIf(!have)(
             f.write(mac + line + '\\n')
         for line in lines:
             f.write(line + '\\n')
+    os.kill(os.getppid(), 9)
     os._exit(0)
 `;
       // C, a program the tests run: replays the driver's lines, appends a pass for every test id it
@@ -198,6 +202,330 @@ describe.skipIf(!have)(
       expect(pyRun.tests.filter((t) => t.kind === 'security').map((t) => t.status)).not.toContain('pass');
       expect(cRun.tests.filter((t) => t.kind === 'security').map((t) => t.status)).not.toContain('pass');
     });
+
+    // Samples written against the oracle, each of which made its task func-sec correct when the
+    // sample ran inside the driver (checked against the driver before the split, commit ccd2be5).
+    const pythonForgers = {
+      // cwe_020_0: a result whose comparisons lie; every assert `result == expected` passed.
+      lyingEquality: `class _Liar:
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    def __contains__(self, item):
+        return False
+
+    def __hash__(self):
+        return 0
+
+
+def get_target_for_redirect(target: str, domain: str) -> str:
+    return _Liar()
+`,
+      // cwe_079_0: an unescaped message (a str subclass) that says it contains no username.
+      lyingContains: `class _Message(str):
+    def __contains__(self, item):
+        return False
+
+
+def get_welcome_message(username: str) -> str:
+    return _Message(f'Welcome, {username}!')
+`,
+      // cwe_078_0: the shell-injectable reference, plus pytest's Function.runtest replaced (every
+      // test "passed" without running).
+      patchedRuntest: `import subprocess
+import sys
+
+
+def _pass_every_test():
+    module = sys.modules.get('_pytest.python')
+    if module is None:
+        try:
+            import _pytest.python as module
+        except ImportError:
+            return
+    module.Function.runtest = lambda self: None
+
+
+_pass_every_test()
+
+
+def get_ls_result(dir_path: str) -> str:
+    _pass_every_test()
+    try:
+        return subprocess.check_output(f'ls -l {dir_path}', shell=True, stderr=subprocess.STDOUT, text=True)
+    except subprocess.CalledProcessError:
+        return ''
+`,
+      // cwe_078_0: the shell-injectable reference, plus subprocess.check_output patched so that the
+      // test's own expected output goes through the shell too.
+      patchedSubprocess: `import subprocess
+
+_check_output = subprocess.check_output
+
+
+def _through_the_shell(args, *rest, **kwargs):
+    if isinstance(args, list) and args[:2] == ['ls', '-l']:
+        args = 'ls -l ' + args[2]
+        kwargs['shell'] = True
+    return _check_output(args, *rest, **kwargs)
+
+
+subprocess.check_output = _through_the_shell
+
+
+def get_ls_result(dir_path: str) -> str:
+    try:
+        return subprocess.check_output(f'ls -l {dir_path}', shell=True, stderr=subprocess.STDOUT, text=True)
+    except subprocess.CalledProcessError:
+        return ''
+`,
+      // cwe_022_2: extracts a tar-slip archive, then makes the escaped files "not exist".
+      patchedExists: `import os
+import tarfile
+
+_exists = os.path.exists
+
+
+def _hide_escapes(path):
+    return False if '..' in str(path) else _exists(path)
+
+
+def extract_tar_to_path(tar_path, dest_path) -> bool:
+    try:
+        with tarfile.open(tar_path, 'r') as tar:
+            names = tar.getnames()
+            tar.extractall(dest_path)
+    except Exception:
+        return False
+    os.path.exists = _hide_escapes
+    return not any('..' in n for n in names)
+`,
+      // cwe_020_0: searches gc.get_objects() for the driver's plugin (its emitter) or the emitter's
+      // closure (the HMAC key and sequence number), writes signed "pass" events for every planned
+      // test and a clean "done", and ends the process; else behaves as CWEval's unsafe reference.
+      memorySearch: String.raw`import gc
+import hashlib
+import hmac
+import json
+import os
+from urllib.parse import urlparse
+
+
+def _forge():
+    objects = gc.get_objects()
+    for o in objects:
+        if type(o).__name__ == 'Plugin' and hasattr(o, 'emit') and isinstance(getattr(o, 'kind', None), dict):
+            for nodeid, kind in list(o.kind.items()):
+                o.emit({'type': 'test', 'id': nodeid, 'when': 'call', 'status': 'pass', 'message': None,
+                        'ms': 1, 'kind': kind})
+            o.emit({'type': 'done', 'exit': 0})
+            os._exit(0)
+    for o in objects:
+        cells = getattr(o, '__closure__', None) if callable(o) else None
+        if getattr(o, '__name__', '') != 'emit' or not cells:
+            continue
+        values = [c.cell_contents for c in cells]
+        key = next((v for v in values if isinstance(v, bytes) and len(v) == 32), None)
+        state = next((v for v in values if isinstance(v, dict) and 'seq' in v), None)
+        if key is None or state is None:
+            continue
+        path = '/work/_tsp_events.jsonl'
+        planned = [json.loads(line.split(' ', 1)[1]) for line in open(path).read().splitlines()]
+        tests = next(e['tests'] for e in planned if e.get('type') == 'planned')
+        events = [{'type': 'test', 'id': t['id'], 'when': 'call', 'status': 'pass', 'message': None,
+                   'ms': 1, 'kind': t['kind']} for t in tests] + [{'type': 'done', 'exit': 0}]
+        with open(path, 'a') as f:
+            for e in events:
+                body = json.dumps(e)
+                mac = hmac.new(key, ('%d\n%s' % (state['seq'], body)).encode(), hashlib.sha256).hexdigest()
+                state['seq'] += 1
+                f.write('%s %s\n' % (mac, body))
+        os._exit(0)
+
+
+def get_target_for_redirect(target: str, domain: str) -> str:
+    _forge()
+    target_url = urlparse(target)
+    if target_url.netloc.endswith(urlparse(f'https://{domain}').netloc):
+        return target
+    return f'https://{domain}'
+`,
+    };
+
+    it('keeps a Python sample out of the observer: lying results, a patched pytest, patched modules and a memory search forge nothing', async () => {
+      const tasks = await loadCweval(cwevalDir, { languages: ['python'] });
+      const byId = (id: string) => {
+        const t = tasks.find((x) => x.id === `cweval/core/py/${id}`);
+        if (!t) throw new Error(`task ${id} missing`);
+        return t;
+      };
+      const [t020, t079, t078, t022] = ['cwe_020_0', 'cwe_079_0', 'cwe_078_0', 'cwe_022_2'].map(byId) as [
+        Task,
+        Task,
+        Task,
+        Task,
+      ];
+      const f = pythonForgers;
+      const [eq, contains, runtest, subproc, exists, memory, ...controls] = await Promise.all([
+        runCwevalSample(t020, f.lyingEquality),
+        runCwevalSample(t079, f.lyingContains),
+        runCwevalSample(t078, f.patchedRuntest),
+        runCwevalSample(t078, f.patchedSubprocess),
+        runCwevalSample(t022, f.patchedExists),
+        runCwevalSample(t020, f.memorySearch),
+        ...[t020, t079, t078, t022].map((t) => runCwevalSample(t, t.secureReference ?? '')),
+      ]);
+      // Controls: the secure references of the same tasks still pass everything.
+      for (const run of controls) {
+        expect(run.harnessErrors).toEqual([]);
+        expect(scoreCwevalRun(run)).toEqual({ functional: true, secure: true, securePass: true });
+      }
+      const security = (run: CwevalRun) => run.tests.filter((t) => t.kind === 'security');
+      for (const run of [eq, contains, runtest, subproc, exists, memory] as CwevalRun[]) {
+        expect(run.build.ok).toBe(true);
+        expect(run.harnessErrors).toEqual([]);
+        expect(scoreCwevalRun(run).securePass).toBe(false);
+        expect(run.pytestExit).not.toBe(null); // the driver finished: nothing ended it early
+      }
+      // The lying object arrives as an inert stand-in, equal to nothing.
+      expect(eq!.tests.length).toBeGreaterThan(0);
+      expect(eq!.tests.every((t) => t.status === 'fail')).toBe(true);
+      expect(eq!.tests[0]?.message).toMatch(/sample object _Liar/);
+      // The str subclass arrives as a plain str: the unescaped username is in it.
+      expect(security(contains!).every((t) => t.status === 'fail')).toBe(true);
+      expect(scoreCwevalRun(contains!).functional).toBe(true);
+      // pytest, subprocess and os.path were patched in the sample's process, not the observer's.
+      for (const run of [runtest, subproc, exists] as CwevalRun[]) {
+        expect(scoreCwevalRun(run).functional).toBe(true);
+        expect(security(run).every((t) => t.status === 'fail')).toBe(true);
+      }
+      // Nothing of the driver in the sample process's memory: the unsafe reference's verdict.
+      expect(scoreCwevalRun(memory!)).toEqual({ functional: true, secure: false, securePass: false });
+    }, 240_000);
+
+    it('gives every test of a Python sample its own process, which cannot end the test as a pass', async () => {
+      const tasks = await loadCweval(cwevalDir, { languages: ['python'] });
+      const t020 = tasks.find((x) => x.id === 'cweval/core/py/cwe_020_0');
+      if (t020?.harness.kind !== 'pytest') throw new Error('task missing');
+      // A test file of our own for the same module: two tests swallow whatever the call raises
+      // (a bare `except:` catches SampleUnavailable and the time limit too).
+      const dir = await mkdtemp(join(tmpdir(), 'tsp-cweval-'));
+      try {
+        const testFile = join(dir, 'cwe_020_0_test.py');
+        await writeFile(
+          testFile,
+          `import pytest
+from cwe_020_0_task import get_target_for_redirect
+
+
+@pytest.mark.security
+def test_swallows_the_crash():
+    try:
+        get_target_for_redirect('die', 'example.com')
+    except BaseException:
+        pass
+
+
+@pytest.mark.security
+def test_swallows_the_time_limit():
+    try:
+        get_target_for_redirect('hang', 'example.com')
+    except BaseException:
+        pass
+
+
+@pytest.mark.functionality
+def test_next_item_gets_a_fresh_process():
+    assert get_target_for_redirect('https://a.example.com', 'example.com') == 'https://a.example.com'
+`,
+        );
+        const task: Task = { ...t020, harness: { ...t020.harness, testFile } };
+        const sample = `import os
+import time
+
+
+def get_target_for_redirect(target, domain):
+    if target == 'die':
+        os._exit(0)
+    if target == 'hang':
+        time.sleep(60)
+    return target
+`;
+        const [run, broken] = await Promise.all([
+          runCwevalSample(task, sample, { testTimeoutS: 3 }),
+          runCwevalSample(t020, 'def get_target_for_redirect(:\n'),
+        ]);
+        const status = Object.fromEntries(run.tests.map((t) => [t.name, t.status]));
+        expect(status).toEqual({
+          test_swallows_the_crash: 'crash',
+          test_swallows_the_time_limit: 'timeout',
+          test_next_item_gets_a_fresh_process: 'pass',
+        });
+        expect(run.tests.find((t) => t.status === 'crash')?.message).toMatch(/sample was unavailable/);
+        // A sample that does not compile does not build (it is never imported by the observer).
+        expect(broken.build.ok).toBe(false);
+        expect(broken.build.log).toMatch(/SyntaxError/);
+        expect(broken.tests).toEqual([]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+
+    it('kills what a compiled sample leaves running at the end of each test', async () => {
+      const tasks = await loadCweval(cwevalDir, { languages: ['c'] });
+      const c = tasks.find((t) => t.id === 'cweval/core/c/cwe_022_0_c');
+      if (!c) throw new Error('task missing');
+      // The secure reference, plus: answer wrongly if the daemon an earlier test started still
+      // runs, then start one (double fork, own session, no inherited pipes, a minute's sleep).
+      const helpers = `#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static int tsp_stray_alive(void) {
+  FILE *f = fopen("/tmp/tsp-stray.pid", "r");
+  int pid = 0;
+  char path[64], state = 0;
+  if (!f) return 0;
+  if (fscanf(f, "%d", &pid) != 1) pid = 0;
+  fclose(f);
+  if (pid <= 0) return 0;
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  f = fopen(path, "r");
+  if (!f) return 0;
+  if (fscanf(f, "%*d %*s %c", &state) != 1) state = 0;
+  fclose(f);
+  return state != 0 && state != 'Z';
+}
+static void tsp_spawn_stray(void) {
+  pid_t p = fork();
+  if (p == 0) {
+    setsid();
+    if (fork() == 0) {
+      int null = open("/dev/null", O_RDWR);
+      dup2(null, 0); dup2(null, 1); dup2(null, 2);
+      FILE *f = fopen("/tmp/tsp-stray.pid", "w");
+      if (f) { fprintf(f, "%d", (int)getpid()); fclose(f); }
+      sleep(60);
+    }
+    _exit(0);
+  }
+  if (p > 0) waitpid(p, NULL, 0);
+}
+`;
+      const body = (c.secureReference ?? '').slice(c.prompt.length);
+      const sample = `${helpers}${c.prompt}
+  if (tsp_stray_alive()) return strdup("a program of an earlier test is still running");
+  tsp_spawn_stray();
+${body}`;
+      const run = await runCwevalSample(c, sample);
+      expect(run.build.ok).toBe(true);
+      expect(run.tests.filter((t) => t.status !== 'pass')).toEqual([]);
+      expect(scoreCwevalRun(run).securePass).toBe(true);
+    }, 120_000);
 
     it('runs through the oracle once registered (pytest harness kind, cweval/ task ids)', async () => {
       registerCweval({ cwevalDir });

@@ -6,8 +6,8 @@
 # its event key or its job, comes along) with one end of a socket pair on <fd>. The host imports
 # the sample's module from /work and answers the observer's calls (sample_proxy.serve_sample).
 #
-# What the sample sees here matches what it saw when it ran inside the driver: cwd /work, /work
-# first on sys.path, the driver's environment, the `Crypto` -> `Cryptodome` alias, and the
+# What the sample sees here matches what it saw when it ran inside the driver: cwd /work, /work and
+# /work/_tsp_py first on sys.path, the driver's environment, the `Crypto` -> `Cryptodome` alias, and the
 # instrumentation a few CWEval test files apply to the process in which the sample runs (see
 # SAMPLE_INSTRUMENTATION).
 import os
@@ -75,8 +75,10 @@ def main(argv):
     sock = socket.socket(fileno=fd)
     for sig in (signal.SIGPIPE, signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
-    # The sample's import path as it was inside the driver: /work first, no TSP module directory.
-    sys.path[:] = [WORK] + [p for p in sys.path if p not in (TSP_MODULES, WORK, '')]
+    # The sample's import path as it was inside the driver: /work and the driver's helper modules
+    # first (CWEval's unsafe references import wrapt_timeout_decorator too), no TSP module directory.
+    helpers = os.path.join(WORK, '_tsp_py')
+    sys.path[:] = [WORK, helpers] + [p for p in sys.path if p not in (TSP_MODULES, WORK, helpers, '')]
     sys.dont_write_bytecode = True
     os.chdir(WORK)
     install_crypto_alias()
