@@ -201,7 +201,9 @@ export function checkExpectations(exp: Expectation[], ev: Evidence, draw: TestDr
 
 /** How many fresh processes a test needs (2 when an expectation compares runs). */
 export function runsNeeded(exp: Expectation[]): number {
-  return exp.some((e) => ('anyOf' in e ? e.anyOf.some((alt) => runsNeeded(alt) > 1) : 'obs' in e && e.acrossRuns !== undefined))
+  return exp.some((e) =>
+    'anyOf' in e ? e.anyOf.some((alt) => runsNeeded(alt) > 1) : 'obs' in e && e.acrossRuns !== undefined,
+  )
     ? 2
     : 1;
 }
@@ -211,7 +213,11 @@ export function filesToReport(exp: Expectation[], draw: TestDraw): string[] {
   return [
     ...new Set(
       exp.flatMap((e): string[] =>
-        'anyOf' in e ? e.anyOf.flatMap((alt) => filesToReport(alt, draw)) : 'file' in e ? [fillPlaceholders(e.file, draw)] : [],
+        'anyOf' in e
+          ? e.anyOf.flatMap((alt) => filesToReport(alt, draw))
+          : 'file' in e
+            ? [fillPlaceholders(e.file, draw)]
+            : [],
       ),
     ),
   ];

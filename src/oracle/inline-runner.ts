@@ -150,6 +150,7 @@ async function runJavaScript(ctx: HarnessContext, harness: string): Promise<Harn
     harness,
     seed: ctx.seed,
     tests: ctx.task.tests.map((t) => t.name),
+    kinds: ctx.task.tests.map((t) => ({ name: t.name, kind: t.kind })),
     limits: ctx.limits,
   };
   let r = await ctx.slot.js.run(req);
@@ -511,6 +512,8 @@ function observedOutcome(
       status: ev.signal === 'SIGXCPU' ? 'timeout' : 'crash',
       message: ev.signal === 'SIGXFSZ' ? 'file size limit exceeded (SIGXFSZ)' : `killed by ${ev.signal}`,
     };
+  if ((ev as { lingering?: boolean }).lingering)
+    return { ...base, status: 'timeout', message: 'the test left a process running past its time limit' };
   const goFatal = /^(panic: |fatal error: )/m.exec(stderr);
   const why = checkExpectations(
     t.expect ?? [],

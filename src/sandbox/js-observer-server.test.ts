@@ -16,7 +16,15 @@ function run(tests: Record<string, string>, solution: string, seed = 's') {
   const harness = `${head}module.exports = {\n${Object.entries(tests)
     .map(([n, b]) => `  ${n}: async () => {\n${b}\n  },`)
     .join('\n')}\n};\n`;
-  return server.run({ files: { 'solution.js': solution }, harness, seed, tests: Object.keys(tests), limits });
+  const kinds = Object.keys(tests).map((name) => ({ name, kind: 'security' as const }));
+  return server.run({
+    files: { 'solution.js': solution },
+    harness,
+    seed,
+    tests: Object.keys(tests),
+    kinds,
+    limits,
+  });
 }
 const statuses = (r: Awaited<ReturnType<typeof run>>) =>
   Object.fromEntries(r.tests.map((t) => [t.name, t.status]));
@@ -110,6 +118,33 @@ describe('JsObserverServer: the observer decides, the sample runs in another nod
       'exports.pollute = (k) => { Object.prototype[k] = 1; };\nexports.env = () => process.env.TSP_X;\nexports.rnd = () => Math.random();\n',
     );
     expect(statuses(r), JSON.stringify(r.tests)).toEqual({ pollution: 'pass', env: 'pass', pinned: 'pass' });
+  });
+
+  it('an effect after the call returned, or a process still running at the end, fails the test', async () => {
+    const late = await run(
+      {
+        late: "const obs = require('tsp-observe');\nconst c = obs.canary();\nsol.later(c.marker);\nassert.ok(!c.touched());",
+      },
+      "const cp = require('child_process');\nexports.later = (p) => { cp.spawn('sh', ['-c', 'sleep 0.2; touch ' + p], { detached: true, stdio: 'ignore' }).unref(); };\n",
+    );
+    expect(late.tests[0]?.status).toBe('fail');
+    expect(late.tests[0]?.message).toMatch(/after the call returned/);
+    const stays = await run(
+      { stays: 'sol.daemon();' },
+      "const cp = require('child_process');\nexports.daemon = () => { cp.spawn('sleep', ['100'], { detached: true, stdio: 'ignore' }).unref(); };\n",
+    );
+    expect(stays.tests[0]?.status).toBe('timeout');
+  });
+
+  it('reports a prototype member the sample replaced, not only keys it added', async () => {
+    const r = await run(
+      {
+        replaced:
+          "const obs = require('tsp-observe');\nsol.swap();\nassert.ok(obs.polluted().includes('toLocaleString'));",
+      },
+      "exports.swap = () => { Object.prototype.toLocaleString = () => 'x'; };\n",
+    );
+    expect(r.tests[0], r.tests[0]?.message).toMatchObject({ status: 'pass' });
   });
 
   it('the sample sees neither the harness file nor its source', async () => {

@@ -29,6 +29,7 @@ export class JsObserverServer extends PythonServer {
       harness: req.harness,
       seed: req.seed ?? 'tsp',
       tests: req.tests,
+      kinds: req.kinds ?? [],
       limits: req.limits,
       env: { ...(this.js.nodeModules ? { NODE_PATH: '/opt/node_modules' } : {}), ...(req.env ?? {}) },
     };

@@ -83,6 +83,10 @@ function bridgeMain() {
       }
       pending = true;
       child.stdio[3].write(Buffer.from(msg.frame));
+    } else if (msg.type === 'close') {
+      if (child) child.stdio[3].end();
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
     } else if (msg.type === 'drop') {
       if (child) {
         try {
@@ -111,7 +115,7 @@ function serverMain() {
   process.stdout.write = sink;
   console.log = console.info = console.warn = console.error = console.debug = () => {};
 
-  const flagBuf = new SharedArrayBuffer(4);
+  const flagBuf = new SharedArrayBuffer(8);
   const flag = new Int32Array(flagBuf);
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(__filename, {
@@ -194,8 +198,52 @@ function serverMain() {
   function dropSample() {
     toWorker({ type: 'drop' });
     waitWorker(2000);
-    signalAll('SIGKILL');
+    killAndWait();
     state.pid = undefined;
+  }
+
+  function livePids() {
+    return sandboxPids().filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/stat`, 'latin1').split(') ')[1]?.[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    });
+  }
+  function killAndWait() {
+    const end = performance.now() + 2000;
+    do {
+      signalAll('SIGKILL');
+      if (!livePids().length) return;
+      Atomics.wait(flag, 1, 0, 2);
+    } while (performance.now() < end);
+  }
+
+  /**
+   * Ends the sample's processes after its last test: the link closes, and what the sample started
+   * (timers, processes) may finish until `deadline`, so that a delayed effect happens where the
+   * checks see it. True when something of it was still running then.
+   */
+  function finishSample(deadline) {
+    if (state.pid !== undefined) {
+      signalAll('SIGCONT');
+      toWorker({ type: 'close' });
+      waitWorker(1000);
+    }
+    let lingering = false;
+    while (livePids().length) {
+      if (performance.now() >= deadline) {
+        lingering = true;
+        break;
+      }
+      Atomics.wait(flag, 1, 0, 5);
+    }
+    toWorker({ type: 'drop' });
+    waitWorker(2000);
+    killAndWait();
+    state.pid = undefined;
+    return lingering;
   }
 
   function startSample() {
@@ -309,7 +357,20 @@ function serverMain() {
         }
       };
       const before = snap();
-      return { path: dir, marker, touched: () => fs.existsSync(marker) || snap() !== before };
+      const c = {
+        path: dir,
+        marker,
+        test: state.test,
+        seenUntouched: false,
+        touched: () => {
+          const hit = fs.existsSync(marker) || snap() !== before;
+          if (!hit) c.seenUntouched = true;
+          return hit;
+        },
+        late: () => c.seenUntouched && (fs.existsSync(marker) || snap() !== before),
+      };
+      state.canaries.push(c);
+      return c;
     },
     /** Keys the sample's process added to Object.prototype, as of its last answer. */
     polluted() {
@@ -414,6 +475,8 @@ function serverMain() {
       polluted: [],
       failed: undefined,
       deadline: undefined,
+      canaries: [],
+      test: undefined,
     };
     process.chdir(dir);
     const build = checkSyntax(req.files['solution.js'] ?? '', path.join(dir, 'solution.js'));
@@ -452,6 +515,7 @@ function serverMain() {
         continue;
       }
       state.failed = undefined;
+      state.test = name;
       state.deadline = performance.now() + testMs;
       let status = 'pass';
       let message;
@@ -494,8 +558,20 @@ function serverMain() {
       }
       results.push({ name, status, message: message ?? null, ms: performance.now() - s0 });
     }
-    if (state.pid !== undefined) dropSample();
-    signalAll('SIGKILL');
+    // What the sample started may finish (up to one test's time); then effects are looked at again.
+    const lingering = finishSample(Math.min(sampleDeadline, performance.now() + testMs));
+    const kinds = new Map((req.kinds ?? []).map((k) => [k.name, k.kind]));
+    for (const r of results) {
+      if (r.status !== 'pass') continue;
+      const late = state.canaries.find((c) => c.test === r.name && c.late());
+      if (late) {
+        r.status = 'fail';
+        r.message = `an effect appeared after the call returned (canary ${late.path} touched)`;
+      } else if (lingering && kinds.get(r.name) !== 'functional') {
+        r.status = 'timeout';
+        r.message = 'the sample was still running after its calls returned (a timer or a process it started)';
+      }
+    }
     let output = '';
     try {
       output = fs

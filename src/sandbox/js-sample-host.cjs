@@ -7,12 +7,20 @@ const net = require('node:net');
 const codec = require('./js-codec.cjs');
 
 const solutionPath = process.argv[2];
-// What the built-in prototypes hold before the sample loads: additions are reported after each call.
-const initialKeys = new Set(Reflect.ownKeys(Object.prototype).map(String));
+// What Object.prototype holds before the sample loads: keys added or members replaced are
+// reported after each call.
+const initial = new Map(
+  Reflect.ownKeys(Object.prototype).map((k) => [k, Object.getOwnPropertyDescriptor(Object.prototype, k)]),
+);
 const pollution = () =>
   Reflect.ownKeys(Object.prototype)
-    .map(String)
-    .filter((k) => !initialKeys.has(k));
+    .filter((k) => {
+      const was = initial.get(k);
+      if (!was) return true;
+      const now = Object.getOwnPropertyDescriptor(Object.prototype, k);
+      return now?.value !== was.value || now?.get !== was.get || now?.set !== was.set;
+    })
+    .map(String);
 
 let mod;
 let failure;
@@ -65,7 +73,14 @@ input.on('data', (chunk) => {
     process.exit(0);
   }
 });
-input.on('end', () => process.exit(0));
-input.on('error', () => process.exit(0));
+// The observer closed the link: stop reading and let whatever the sample started finish (the
+// process then ends by itself); the observer waits for that up to the sample's limit.
+const finish = () => {
+  input.removeAllListeners();
+  input.destroy();
+  out.end();
+};
+input.on('end', finish);
+input.on('error', finish);
 // Keep running while the observer holds the link open.
 fs.fstatSync(3);

@@ -89,6 +89,21 @@ def kill_others():
             return
 
 
+def others_alive():
+    """Whether a live (not zombie) process other than pid 1 and the driver exists."""
+    me = os.getpid()
+    for entry in os.listdir('/proc'):
+        if entry.isdigit() and int(entry) not in (1, me):
+            try:
+                with open('/proc/%s/stat' % entry, 'rb') as f:
+                    state = f.read().rsplit(b')', 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state != b'Z':
+                return True
+    return False
+
+
 def dir_state(path):
     try:
         st = os.lstat(path)
@@ -164,6 +179,15 @@ def run_observed(req, out):
                 p.wait(timeout=test_s)
             except subprocess.TimeoutExpired:
                 timed_out = True
+            # What the test started may finish within the test's time (a delayed effect then happens
+            # before the canary and the files are looked at); still running then: it lingered.
+            lingering = False
+            if not timed_out:
+                while others_alive():
+                    if time.perf_counter() - t0 >= test_s:
+                        lingering = True
+                        break
+                    time.sleep(0.005)
             try:
                 os.killpg(p.pid, signal.SIGKILL)
             except OSError:
@@ -176,7 +200,8 @@ def run_observed(req, out):
         rc = p.returncode
         end = {'exit': rc if rc >= 0 else None,
                'signal': signal.Signals(-rc).name if rc < 0 and -rc in signal.valid_signals() else None,
-               'timedOut': timed_out, 'stdout': head(so_path), 'stderr': head(se_path), 'ms': ms}
+               'timedOut': timed_out, 'stdout': head(so_path), 'stderr': head(se_path), 'ms': ms,
+               'lingering': lingering}
         for path in (so_path, se_path):
             try:
                 os.unlink(path)
@@ -199,7 +224,8 @@ def run_observed(req, out):
         for _k in range(max(1, int(t.get('repeat') or 1))):
             run_end, obs = run_once(t, i)
             runs.append(obs)
-            if end is None or run_end['timedOut'] or run_end['signal'] or run_end['exit'] not in (0, None):
+            if (end is None or run_end['timedOut'] or run_end['signal'] or run_end.get('lingering')
+                    or run_end['exit'] not in (0, None)):
                 end = run_end
             if run_end['timedOut'] or run_end['signal']:
                 break

@@ -247,23 +247,52 @@ def observer_main(req, sample_dir, tests, wfd, key):
             if not fds:
                 raise sample_proxy.SampleUnavailable('no sample process: %s' % data[:300])
             info = json.loads(data)
+            # The sample process leads its own process group: it and what it started stay stopped
+            # while the observer looks (a process that left the group is killed at the test's end).
             link = sample_proxy.SampleLink(
                 socket.socket(fileno=fds[0]), int(info['pid']),
-                on_before_call=lambda _l: sample_proxy.signal_all(sample_pids, signal.SIGCONT),
-                on_after_call=lambda _l: sample_proxy.signal_all(sample_pids, signal.SIGSTOP))
+                on_before_call=lambda lk: sample_proxy.signal_group(lk.pid, signal.SIGCONT),
+                on_after_call=lambda lk: (sample_proxy.signal_group(lk.pid, signal.SIGSTOP), check_sample(lk)))
             current['link'] = link
             current['links'].append(link)
         return link
 
-    def end_sample():
+    def end_sample(deadline=None):
+        """Ends the test's sample processes. With a deadline, first lets them finish what they
+        started (threads, processes: a delayed effect then happens where the checks can see it) up
+        to the deadline; returns whether something of the sample was still running then."""
         link = current['link']
         current['link'] = None
+        lingering = False
         if link is not None:
+            if deadline is not None:
+                sample_proxy.signal_all(sample_pids, signal.SIGCONT)
             try:
                 link.sock.close()
             except OSError:
                 pass
-        sample_proxy.signal_all(sample_pids, signal.SIGKILL)
+        if deadline is not None:
+            while sample_pids():
+                if time.monotonic() >= deadline:
+                    lingering = True
+                    break
+                time.sleep(0.005)
+        sample_proxy.kill_and_wait(sample_pids)
+        return lingering
+
+    expected_limits = {
+        'Max cpu time': str(max(1, int(lim['cpuSeconds']))),
+        'Max file size': str(int(lim['maxFileBytes'])),
+        'Max processes': str(int(lim['maxProcs'])),
+        'Max core file size': '0',
+        'Max open files': sample_proxy.limit_line('self', 'Max open files'),
+    }
+
+    def check_sample(link):
+        """After a call (the sample frozen): its limits and filters are still those it was given."""
+        problem = sample_proxy.tampered(link.pid, expected_limits)
+        if problem and link.dead is None:
+            link.dead = 'the sample changed its own process limits or filters (%s): what it ran cannot be judged' % problem
 
     def restart(env):
         end_sample()
@@ -298,7 +327,8 @@ def observer_main(req, sample_dir, tests, wfd, key):
     end_sample()
     for name in tests:
         t0 = time.perf_counter()
-        report({'event': 'start', 'test': name, 't': time.monotonic()})
+        t_mono = time.monotonic()
+        report({'event': 'start', 'test': name, 't': t_mono})
         if import_error is not None:
             report({'event': 'end', 'test': name, 'status': import_error[0], 'message': import_error[1],
                     'ms': 0})
@@ -334,7 +364,11 @@ def observer_main(req, sample_dir, tests, wfd, key):
             status = 'error' if 'does not import' in dead[0] else 'crash'
             message = dead[0][-MESSAGE_LIMIT:]
         current['links'] = []
-        end_sample()
+        if end_sample(deadline=t_mono + test_ms / 1000.0) and status == 'pass':
+            status, message = 'timeout', 'the sample was still running after its calls returned (a thread or a process it started)'
+        late = tsp_observe.late_effects()
+        if late and status == 'pass':
+            status, message = 'fail', 'an effect appeared after the call returned (canary %s touched)' % late[0]
         current['env'] = None
         report({'event': 'end', 'test': name, 'status': status, 'message': message,
                 'ms': (time.perf_counter() - t0) * 1000, 't': time.monotonic()})

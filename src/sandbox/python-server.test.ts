@@ -137,6 +137,27 @@ describe('PythonServer: the observer decides, the sample runs in another process
     ]);
   });
 
+  it('an effect that comes after the call returned still fails the test (the observer waits for what the sample started)', async () => {
+    const r = await run(
+      'import os, tsp_observe, solution\n' +
+        'def test_late():\n    c = tsp_observe.canary()\n    solution.later(c.marker)\n    assert not c.touched()\n',
+      ['late'],
+      "import subprocess\ndef later(p):\n    subprocess.Popen(['sh', '-c', 'sleep 0.2; touch ' + p], start_new_session=True)\n",
+    );
+    expect(r.tests[0]?.status).toBe('fail');
+    expect(r.tests[0]?.message).toMatch(/after the call returned/);
+  });
+
+  it('a sample that lowers its own limits (so the vulnerable line fails only here) cannot pass', async () => {
+    const r = await run(
+      'import solution\ndef test_t():\n    solution.f()\n',
+      ['t'],
+      'import resource\ndef f():\n    resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))\n',
+    );
+    expect(r.tests[0]?.status).toBe('crash');
+    expect(r.tests[0]?.message).toMatch(/limits/);
+  });
+
   it('the sample is frozen while the observer looks, and a canary shows a marker removed before returning', async () => {
     const harness =
       'import os, time, tsp_observe, solution\n' +
@@ -187,7 +208,8 @@ describe('PythonServer: the observer decides, the sample runs in another process
         "def plant():\n    open('/tmp/planted', 'w').write('x')\n    open('left.txt', 'w').write('x')\n" +
         "    subprocess.Popen(['sleep', '1000'], start_new_session=True)\n",
     );
-    expect(a.tests[0], a.tests[0]?.message).toMatchObject({ status: 'pass' });
+    // A process it started still running when the test's time is up: the test did not end.
+    expect(a.tests[0], a.tests[0]?.message).toMatchObject({ status: 'timeout' });
     const b = await run(
       'import os\n' +
         'def test_clean():\n' +

@@ -29,6 +29,8 @@ export interface PythonTestRequest {
   /** Seed of the values the harness draws through `tsp_observe` (the same seed, the same values). */
   seed?: string;
   tests: string[];
+  /** Each test's kind (the JavaScript observer treats a sample still running at the end as failing its security tests). */
+  kinds?: { name: string; kind: 'functional' | 'security' }[];
   limits: Limits;
   /** File whose syntax decides `build.ok`. */
   checkSyntax?: string;

@@ -346,14 +346,92 @@ class ProxyModule(type(sys)):
 
 
 def sandbox_pids_except(keep):
-    """Pids of this pid namespace's processes, minus `keep` and pid 1."""
+    """Live (not zombie) processes of this pid namespace, minus `keep` and pid 1."""
     out = []
     for entry in os.listdir('/proc'):
         if entry.isdigit():
             pid = int(entry)
             if pid != 1 and pid not in keep:
-                out.append(pid)
+                try:
+                    with open('/proc/%d/stat' % pid, 'rb') as f:
+                        state = f.read().rsplit(b')', 1)[1].split()[0]
+                except (OSError, IndexError):
+                    continue
+                if state != b'Z':
+                    out.append(pid)
     return out
+
+
+def kill_and_wait(pids_fn, wait_s=2.0):
+    """SIGKILLs every process `pids_fn()` lists and waits (up to wait_s) until none is left alive."""
+    import time
+    end = time.monotonic() + wait_s
+    while True:
+        signal_all(pids_fn, signal.SIGKILL)
+        if not pids_fn() or time.monotonic() >= end:
+            return
+        time.sleep(0.002)
+
+
+def limit_line(pid, name):
+    """The soft limit of /proc/<pid>/limits line `name` (as text), or None."""
+    try:
+        with open('/proc/%s/limits' % pid) as f:
+            for line in f:
+                if line.startswith(name):
+                    return line[len(name):].split()[0]
+    except OSError:
+        return None
+    return None
+
+
+def tampered(pid, expected):
+    """What of a sample process's limits or filters differs from what it was given, or None: a
+    sample that lowers its own RLIMIT_NPROC or installs a seccomp filter can make the vulnerable
+    line fail only in the judge."""
+    try:
+        with open('/proc/%d/limits' % pid) as f:
+            text = f.read()
+        with open('/proc/%d/status' % pid) as f:
+            status = f.read()
+    except OSError:
+        return None
+    for name, want in expected.items():
+        if want is None:
+            continue
+        for line in text.splitlines():
+            if line.startswith(name):
+                got = line[len(name):].split()[0]
+                if got != want:
+                    return '%s %s, given %s' % (name, got, want)
+    for key in ('Seccomp', 'Seccomp_filters', 'NoNewPrivs'):
+        mine, theirs = status_field('self', key), _status_field_of(status, key)
+        if mine != theirs:
+            return '%s %s, given %s' % (key, theirs, mine)
+    return None
+
+
+def _status_field_of(text, key):
+    for line in text.splitlines():
+        k, _, value = line.partition(':')
+        if k == key:
+            return value.strip()
+    return None
+
+
+def status_field(pid, key):
+    try:
+        with open('/proc/%s/status' % pid) as f:
+            return _status_field_of(f.read(), key)
+    except OSError:
+        return None
+
+
+def signal_group(pgid, sig):
+    try:
+        os.killpg(pgid, sig)
+    except OSError:
+        pass
 
 
 def signal_all(pids_fn, sig):
@@ -449,6 +527,12 @@ def serve_sample(sock, module_name):
         try:
             msg = recv_msg(sock)
         except BaseException:  # noqa: BLE001
+            # The observer closed the link: the test is over once what the sample started in this
+            # process (threads) is done too; the observer waits for that, up to the test's limit.
+            import threading
+            import time
+            while threading.active_count() > 1:
+                time.sleep(0.01)
             os._exit(0)
         if failure is not None:
             send_msg(sock, {'unavailable': failure})

@@ -4,7 +4,7 @@
 import hashlib
 import os
 
-_state = {'seed': 'tsp', 'n': 0, 'restart': None}
+_state = {'seed': 'tsp', 'n': 0, 'restart': None, 'canaries': []}
 
 
 def configure(seed):
@@ -59,6 +59,8 @@ class Canary:
         os.chmod(self.path, 0o777)
         self.marker = os.path.join(self.path, token())
         self._before = self._state()
+        self.seen_untouched = False
+        _state['canaries'].append(self)
 
     def _state(self):
         try:
@@ -68,7 +70,18 @@ class Canary:
         return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_nlink, st.st_mode)
 
     def touched(self):
-        return os.path.lexists(self.marker) or self._state() != self._before
+        hit = os.path.lexists(self.marker) or self._state() != self._before
+        if not hit:
+            self.seen_untouched = True
+        return hit
+
+
+def late_effects():
+    """Canaries the harness saw untouched that are touched now (after the sample's activity ended),
+    forgotten afterwards: an effect that came after the call returned."""
+    late = [c.path for c in _state['canaries'] if c.seen_untouched and (os.path.lexists(c.marker) or c._state() != c._before)]
+    _state['canaries'] = []
+    return late
 
 
 def canary(parent='.'):
