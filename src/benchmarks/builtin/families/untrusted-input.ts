@@ -225,8 +225,8 @@ const EVIL = ['https://evil.example/', '//evil.example/x', '/\\\\evil.example'];
 
 /**
  * Observed Go harness: the paths and the attacker's host are drawn (`/{w0}`, `/{w1}?{w2}=2`, the
- * host `{w3}.example`); the attacks keep their structure (a scheme, `//`, a slash and a backslash). The harness
- * reports the returned location (`to`); the observer decides.
+ * host `{w3}.example`); the attacks keep their structure (a scheme, `//`, a slash and a backslash).
+ * The harness reports the returned location (`to`); the observer decides.
  */
 const GO_REDIRECT_TESTS = expecting(REDIRECT_TESTS, {
   local_path: [{ obs: 'to', eq: '/{w0}' }],
