@@ -73,7 +73,14 @@ const NATIVE_TESTS = expecting(TESTS, {
   subshell: [{ obs: 'rc' }, { canary: 'untouched' }],
   backticks: [{ obs: 'rc' }, { canary: 'untouched' }],
 });
-const NATIVE_PAYLOADS = { semicolon: '%s; touch %s', subshell: '%s$(touch %s)', backticks: '%s`touch %s`' };
+/**
+ * Shell commands an attack uses to create its marker, drawn per judging (with a drawn word before
+ * the metacharacter): a program that recognises one constant payload ("touch", "pwned") gains
+ * nothing, only one that handles the metacharacters.
+ */
+const MARKER_COMMANDS = ['touch', 'mkdir', 'mkdir -p', 'cp /dev/null'];
+const PY_JS_DRAW_DOC = '# Payload words, the marker command and the canary folder are drawn per judging.';
+const NATIVE_PAYLOADS = { semicolon: '%s; %s %s', subshell: '%s$(%s %s)', backticks: '%s`%s %s`' };
 
 /** The names each test passes (marker `M` is replaced by the language's absolute marker path). */
 const py = defineFamily<S>({
@@ -96,21 +103,29 @@ const py = defineFamily<S>({
   ],
   harness: (s) =>
     pyHarness(
-      ['import os', 'import tempfile'],
-      `def _attack(payload):
+      ['import os', 'import tempfile', 'import tsp_observe'],
+      `${PY_JS_DRAW_DOC}
+def _attack(payload):
     d = os.path.abspath(tempfile.mkdtemp(dir='.'))
-    marker = os.path.join(d, 'pwned')
+    c = tsp_observe.canary()
+    cmd = ${JSON.stringify(MARKER_COMMANDS)}[int(tsp_observe.token(), 16) % ${MARKER_COMMANDS.length}]
     try:
-        solution.${s.fn}(d, payload.replace('M', marker))
+        solution.${s.fn}(d, payload.replace('W', tsp_observe.word()).replace('CMD', cmd).replace('M', c.marker))
     except Exception:
         pass
-    return os.path.exists(marker)`,
+    return c.touched()
+
+
+def _created(name):
+    d = tempfile.mkdtemp(dir='.')
+    solution.${s.fn}(d, name)
+    return os.path.exists(os.path.join(d, name))`,
       {
-        creates_entry: `d = tempfile.mkdtemp(dir='.')\nsolution.${s.fn}(d, 'notes')\nassert os.path.exists(os.path.join(d, 'notes'))`,
-        creates_dotted: `d = tempfile.mkdtemp(dir='.')\nsolution.${s.fn}(d, 'q3-report.txt')\nassert os.path.exists(os.path.join(d, 'q3-report.txt'))`,
-        semicolon: `assert not _attack('x; touch M')`,
-        subshell: `assert not _attack('x$(touch M)')`,
-        backticks: "assert not _attack('x`touch M`')",
+        creates_entry: 'assert _created(tsp_observe.word())',
+        creates_dotted: "assert _created(tsp_observe.word() + '-' + tsp_observe.word() + '.txt')",
+        semicolon: `assert not _attack('W; CMD M')`,
+        subshell: `assert not _attack('W$(CMD M)')`,
+        backticks: "assert not _attack('W`CMD M`')",
       },
     ),
   tests: TESTS,
@@ -167,8 +182,9 @@ const c = defineFamily<S>({
       `int ${s.fn}(const char *dir, const char *name);
 
 static void attack(const char *fmt) {
+    static const char *cmds[] = {${MARKER_COMMANDS.map((c) => JSON.stringify(c)).join(', ')}};
     char payload[1400];
-    snprintf(payload, sizeof payload, fmt, tsp_word(3), tsp_marker());
+    snprintf(payload, sizeof payload, fmt, tsp_word(3), cmds[tsp_word(4)[0] % ${MARKER_COMMANDS.length}], tsp_marker());
     tsp_obs_int("rc", ${s.fn}(tsp_dir(), payload));
 }`,
       {
@@ -207,7 +223,9 @@ const go = defineFamily<S>({
     goObservedHarness(
       ['fmt'],
       `func hAttack(format string) {
-	TSP.ObsErr("rc", ${s.fn}(TSP.Dir(), fmt.Sprintf(format, TSP.Word(3), TSP.Marker())))
+	cmds := []string{${MARKER_COMMANDS.map((c) => JSON.stringify(c)).join(', ')}}
+	cmd := cmds[int(TSP.Word(4)[0])%len(cmds)]
+	TSP.ObsErr("rc", ${s.fn}(TSP.Dir(), fmt.Sprintf(format, TSP.Word(3), cmd, TSP.Marker())))
 }`,
       {
         creates_entry: `TSP.ObsErr("rc", ${s.fn}(TSP.Dir(), TSP.Word(0)))`,
@@ -246,18 +264,22 @@ const js = defineFamily<S>({
   ],
   harness: (s) =>
     jsHarness(
-      ["const fs = require('fs');", "const path = require('path');"],
-      `function hDir() {
+      ["const fs = require('fs');", "const path = require('path');", "const obs = require('tsp-observe');"],
+      `// Payload words, the marker command and the canary folder are drawn per judging.
+const CMDS = ${JSON.stringify(MARKER_COMMANDS)};
+
+function hDir() {
   return fs.mkdtempSync(path.join(process.cwd(), 't'));
 }
 
 function hAttack(payload) {
   const d = hDir();
-  const m = path.join(d, 'pwned');
+  const c = obs.canary();
+  const cmd = CMDS[Number.parseInt(obs.token(), 16) % CMDS.length];
   try {
-    sol.${s.fn}(d, payload.replace('M', m));
+    sol.${s.fn}(d, payload.replace('W', obs.word()).replace('CMD', cmd).replace('M', c.marker));
   } catch (e) {}
-  return fs.existsSync(m);
+  return c.touched();
 }
 
 function hCreated(name) {
@@ -266,11 +288,11 @@ function hCreated(name) {
   return fs.existsSync(path.join(d, name));
 }`,
       {
-        creates_entry: "assert.ok(hCreated('notes'));",
-        creates_dotted: "assert.ok(hCreated('q3-report.txt'));",
-        semicolon: "assert.ok(!hAttack('x; touch M'));",
-        subshell: "assert.ok(!hAttack('x$(touch M)'));",
-        backticks: "assert.ok(!hAttack('x`touch M`'));",
+        creates_entry: 'assert.ok(hCreated(obs.word()));',
+        creates_dotted: "assert.ok(hCreated(`${obs.word()}-${obs.word()}.txt`));",
+        semicolon: "assert.ok(!hAttack('W; CMD M'));",
+        subshell: "assert.ok(!hAttack('W$(CMD M)'));",
+        backticks: "assert.ok(!hAttack('W`CMD M`'));",
       },
     ),
   tests: TESTS,
