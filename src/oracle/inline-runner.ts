@@ -433,6 +433,7 @@ async function runObservedNative(
               canary: d.canary,
               marker: d.marker,
               files: filesToReport(t.expect ?? [], d),
+              repeat: runsNeeded(t.expect ?? []),
             };
           }),
           testTimeoutMs: ctx.limits.testTimeoutMs,

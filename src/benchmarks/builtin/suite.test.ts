@@ -60,7 +60,9 @@ describe('buildSuite', () => {
             ? `def test_${test.name}():`
             : t.language === 'javascript'
               ? `${test.name}: async`
-              : `"${test.name}"`;
+              : test.expect
+                ? `"{{test:${test.name}}}"`
+                : `"${test.name}"`;
         expect(src, `${t.id} ${test.name}`).toContain(needle);
       }
     }

@@ -1,5 +1,5 @@
 import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
-import { cHarness, cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
+import { cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
 import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
@@ -307,6 +307,20 @@ const RAND_TESTS = [
 ];
 const RAND = { cwe: 'CWE-338', principle: 'weak-random', scenario: 'generate a random security token' };
 
+/**
+ * Observed C harness: the harness reports the token (`token`: exactly n+1 bytes of out, so the
+ * length and the terminating NUL are checked) or two tokens side by side (`pair`: 80 bytes each);
+ * the unpredictability tests run twice, each run a fresh process, and the tokens must differ
+ * (`acrossRuns`): once after the harness seeded the ordinary PRNG with a value drawn per judging
+ * (the same in both runs), once from the process's initial PRNG state.
+ */
+const C_RAND_TESTS = expecting(RAND_TESTS, {
+  length_and_hex: [{ obs: 'token', matches: '[0-9a-f]+\\x00' }],
+  differs_each_call: [{ obs: 'pair', matches: '(?=([0-9a-f]+)\\x00)[\\s\\S]{80}(?!\\1\\x00)[\\s\\S]*' }],
+  unpredictable_after_seed: [{ obs: 'token', matches: '[0-9a-f]+', acrossRuns: 'differ' }],
+  unpredictable_other_seed: [{ obs: 'token', matches: '[0-9a-f]+', acrossRuns: 'differ' }],
+});
+
 const pyRand = defineFamily<R>({
   id: 'py-random-token',
   language: 'python',
@@ -375,31 +389,25 @@ const cRand = defineFamily<R>({
 `,
   ],
   harness: (s) =>
-    cHarness(
+    cObservedHarness(
       [],
       `void ${s.fn}(char *out);
 
-static int same_after_seed(unsigned seed) {
-    char a[80] = "", b[80] = "";
-    srand(seed);
-    ${s.fn}(a);
-    srand(seed);
-    ${s.fn}(b);
-    return strcmp(a, b) == 0;
+/* A seed from a drawn word (the same in both runs of a test). */
+static unsigned drawn_seed(void) {
+    unsigned seed = 0;
+    for (const char *p = tsp_word(0); *p; p++)
+        seed = seed * 31u + (unsigned char)*p;
+    return seed;
 }`,
       {
-        length_and_hex: `char a[80] = "";
-${s.fn}(a);
-if (strlen(a) != ${s.n}) return 1;
-for (char *p = a; *p; p++)
-    if (!strchr("0123456789abcdef", *p)) return 1;
-return 0;`,
-        differs_each_call: `char a[80] = "", b[80] = "";\n${s.fn}(a);\n${s.fn}(b);\nreturn strcmp(a, b) != 0 ? 0 : 1;`,
-        unpredictable_after_seed: 'return same_after_seed(7) ? 1 : 0;',
-        unpredictable_other_seed: 'return same_after_seed(12345) ? 1 : 0;',
+        length_and_hex: `char a[80] = "";\n${s.fn}(a);\ntsp_obs_mem("token", a, ${s.n + 1});`,
+        differs_each_call: `char ab[160] = "";\n${s.fn}(ab);\n${s.fn}(ab + 80);\ntsp_obs_mem("pair", ab, sizeof ab);`,
+        unpredictable_after_seed: `char a[80] = "";\nsrand(drawn_seed());\n${s.fn}(a);\ntsp_obs_str("token", a);`,
+        unpredictable_other_seed: `char a[80] = "";\n${s.fn}(a);\ntsp_obs_str("token", a);`,
       },
     ),
-  tests: RAND_TESTS,
+  tests: C_RAND_TESTS,
 });
 
 const jsRand = defineFamily<R>({
