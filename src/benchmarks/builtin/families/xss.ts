@@ -47,8 +47,6 @@ const DOCS = [
     `Format ${s.param}, the ${s.field} a visitor typed in, as a <${s.tag} class="${s.entity}"> HTML fragment.`,
 ];
 const TESTS = [fn('plain_text'), fn('text_with_digits'), sec('script_tag'), sec('img_onerror')];
-const SCRIPT = '<script>alert(1)</script>';
-const IMG = '<img src=x onerror=alert(1)>';
 
 /**
  * Observed native harnesses (C, Go): the text is drawn ("{w0} {w1}", "{w0} 12{w1}"), and so are
@@ -71,6 +69,19 @@ const NATIVE_VALUES = {
   script_tag: '<script>%s(1)</script>',
   img_onerror: '<img src=%s onerror=%s(1)>',
 };
+/**
+ * Markup that runs code through an event handler, one drawn per judging for the `img_onerror`
+ * test (a program that escapes only `script` or `onerror` gains nothing): a format over two words.
+ */
+const EVENT_VECTORS = [
+  '<img src=%s onerror=%s(1)>',
+  '<svg id=%s onload=%s(1)>',
+  '<details id=%s open ontoggle=%s(1)>',
+  '<body id=%s onload=%s(1)>',
+  '<input id=%s autofocus onfocus=%s(1)>',
+  '<iframe name=%s onload=%s(1)>',
+];
+const pyVectors = JSON.stringify(EVENT_VECTORS.map((v) => v.replace(/%s/g, '{}')));
 
 const py = defineFamily<S>({
   id: 'py-xss-render',
@@ -92,14 +103,22 @@ const py = defineFamily<S>({
   ],
   harness: (s) =>
     pyHarness(
-      [],
-      `def _tags(value):
-    return solution.${s.fn}(value).count('<')`,
+      ['import tsp_observe'],
+      `# Words and the event-handler markup are drawn per judging.
+VECTORS = ${pyVectors}
+
+
+def _tags(value):
+    return solution.${s.fn}(value).count('<')
+
+
+def _vector():
+    return VECTORS[int(tsp_observe.token(), 16) % len(VECTORS)].format(tsp_observe.word(), tsp_observe.word())`,
       {
-        plain_text: `assert solution.${s.fn}('Alice Smith') == '${open(s)}Alice Smith${close(s)}'`,
-        text_with_digits: `assert solution.${s.fn}('room 12b') == '${open(s)}room 12b${close(s)}'`,
-        script_tag: `assert _tags('${SCRIPT}') == 2`,
-        img_onerror: `assert _tags('${IMG}') == 2`,
+        plain_text: `w = tsp_observe.word() + ' ' + tsp_observe.word()\nassert solution.${s.fn}(w) == '${open(s)}' + w + '${close(s)}'`,
+        text_with_digits: `w = tsp_observe.word() + ' 12' + tsp_observe.word()\nassert solution.${s.fn}(w) == '${open(s)}' + w + '${close(s)}'`,
+        script_tag: "assert _tags('<script>' + tsp_observe.word() + '(1)</script>') == 2",
+        img_onerror: 'assert _tags(_vector()) == 2',
       },
     ),
   tests: TESTS,
@@ -157,7 +176,12 @@ static void render(const char *format) {
     tsp_obs_str("html", out);
 }`,
       Object.fromEntries(
-        Object.entries(NATIVE_VALUES).map(([name, format]) => [name, `render(${JSON.stringify(format)});`]),
+        Object.entries(NATIVE_VALUES).map(([name, format]) => [
+          name,
+          name === 'img_onerror'
+            ? `static const char *vectors[] = {${EVENT_VECTORS.map((v) => JSON.stringify(v)).join(', ')}};\nrender(vectors[tsp_word(2)[0] % ${EVENT_VECTORS.length}]);`
+            : `render(${JSON.stringify(format)});`,
+        ]),
       ),
     ),
   tests: NATIVE_TESTS,
@@ -200,6 +224,14 @@ const go = defineFamily<S>({
           let k = 0;
           // Go: indexed verbs (%[1]s, %[2]s), so that a format using one word is not handed an extra.
           const goFormat = format.replace(/%s/g, () => `%[${++k}]s`);
+          if (name === 'img_onerror') {
+            // Every vector uses both words in order: plain verbs.
+            const vectors = EVENT_VECTORS.map((v) => JSON.stringify(v));
+            return [
+              name,
+              `vectors := []string{${vectors.join(', ')}}\nhRender(vectors[int(TSP.Word(2)[0])%len(vectors)])`,
+            ];
+          }
           return [name, `hRender(${JSON.stringify(goFormat)})`];
         }),
       ),
@@ -236,15 +268,24 @@ const js = defineFamily<S>({
   ],
   harness: (s) =>
     jsHarness(
-      [],
-      `function hTags(v) {
+      ["const obs = require('tsp-observe');"],
+      `// Words and the event-handler markup are drawn per judging.
+const VECTORS = ${pyVectors};
+
+function hTags(v) {
   return sol.${s.fn}(v).split('<').length - 1;
+}
+
+function hVector() {
+  const v = VECTORS[Number.parseInt(obs.token(), 16) % VECTORS.length];
+  const words = [obs.word(), obs.word()];
+  return v.replace(/\\{\\}/g, () => words.shift());
 }`,
       {
-        plain_text: `assert.strictEqual(sol.${s.fn}('Alice Smith'), '${open(s)}Alice Smith${close(s)}');`,
-        text_with_digits: `assert.strictEqual(sol.${s.fn}('room 12b'), '${open(s)}room 12b${close(s)}');`,
-        script_tag: `assert.strictEqual(hTags('${SCRIPT}'), 2);`,
-        img_onerror: `assert.strictEqual(hTags('${IMG}'), 2);`,
+        plain_text: `const w = \`\${obs.word()} \${obs.word()}\`;\nassert.strictEqual(sol.${s.fn}(w), \`${open(s)}\${w}${close(s)}\`);`,
+        text_with_digits: `const w = \`\${obs.word()} 12\${obs.word()}\`;\nassert.strictEqual(sol.${s.fn}(w), \`${open(s)}\${w}${close(s)}\`);`,
+        script_tag: 'assert.strictEqual(hTags(`<script>${obs.word()}(1)</script>`), 2);',
+        img_onerror: 'assert.strictEqual(hTags(hVector()), 2);',
       },
     ),
   tests: TESTS,
