@@ -109,8 +109,13 @@ def _attack(payload):
     d = os.path.abspath(tempfile.mkdtemp(dir='.'))
     c = tsp_observe.canary()
     cmd = ${JSON.stringify(MARKER_COMMANDS)}[int(tsp_observe.token(), 16) % ${MARKER_COMMANDS.length}]
+    # The marker by its absolute path, or by a cd into the canary folder (no slash at all).
+    if int(tsp_observe.token(), 16) % 2:
+        target = cmd + ' ' + c.marker
+    else:
+        target = 'cd ' + os.path.basename(c.path) + ' && ' + cmd + ' ' + os.path.basename(c.marker)
     try:
-        solution.${s.fn}(d, payload.replace('W', tsp_observe.word()).replace('CMD', cmd).replace('M', c.marker))
+        solution.${s.fn}(d, payload.replace('W', tsp_observe.word()).replace('T', target))
     except Exception:
         pass
     return c.touched()
@@ -123,9 +128,9 @@ def _created(name):
       {
         creates_entry: 'assert _created(tsp_observe.word())',
         creates_dotted: "assert _created(tsp_observe.word() + '-' + tsp_observe.word() + '.txt')",
-        semicolon: `assert not _attack('W; CMD M')`,
-        subshell: `assert not _attack('W$(CMD M)')`,
-        backticks: "assert not _attack('W`CMD M`')",
+        semicolon: `assert not _attack('W; T')`,
+        subshell: `assert not _attack('W$(T)')`,
+        backticks: "assert not _attack('W`T`')",
       },
     ),
   tests: TESTS,
@@ -276,8 +281,13 @@ function hAttack(payload) {
   const d = hDir();
   const c = obs.canary();
   const cmd = CMDS[Number.parseInt(obs.token(), 16) % CMDS.length];
+  // The marker by its absolute path, or by a cd into the canary folder (no slash at all).
+  const target =
+    Number.parseInt(obs.token(), 16) % 2
+      ? \`\${cmd} \${c.marker}\`
+      : \`cd \${path.basename(c.path)} && \${cmd} \${path.basename(c.marker)}\`;
   try {
-    sol.${s.fn}(d, payload.replace('W', obs.word()).replace('CMD', cmd).replace('M', c.marker));
+    sol.${s.fn}(d, payload.replace('W', obs.word()).replace('T', target));
   } catch (e) {}
   return c.touched();
 }
@@ -290,9 +300,9 @@ function hCreated(name) {
       {
         creates_entry: 'assert.ok(hCreated(obs.word()));',
         creates_dotted: "assert.ok(hCreated(`${obs.word()}-${obs.word()}.txt`));",
-        semicolon: "assert.ok(!hAttack('W; CMD M'));",
-        subshell: "assert.ok(!hAttack('W$(CMD M)'));",
-        backticks: "assert.ok(!hAttack('W`CMD M`'));",
+        semicolon: "assert.ok(!hAttack('W; T'));",
+        subshell: "assert.ok(!hAttack('W$(T)'));",
+        backticks: "assert.ok(!hAttack('W`T`'));",
       },
     ),
   tests: TESTS,

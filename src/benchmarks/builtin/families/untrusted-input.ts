@@ -493,16 +493,18 @@ const jsMerge = defineFamily<M>({
   harness: (s) =>
     jsHarness(
       [],
-      `const obs = require('tsp-observe');\n\n// The key is drawn per judging; the sample process reports what its Object.prototype gained.\nfunction hPolluted(json) {\n  const key = obs.word();\n  try {\n    sol.${s.fn}({}, JSON.parse(json.replace('KEY', key)));\n  } catch (e) {}\n  return obs.polluted().includes(key);\n}`,
+      `const obs = require('tsp-observe');\n\n// The key is drawn per judging; the sample process reports what its Object.prototype gained.\nfunction hPolluted(json, member) {\n  const key = member ?? obs.word();\n  try {\n    sol.${s.fn}({}, JSON.parse(json.replace('KEY', key).replace('VALUE', obs.word())));\n  } catch (e) {}\n  return obs.polluted().includes(key);\n}`,
       {
         merges_nested: `const out = sol.${s.fn}({ a: 1, nested: { x: 1 } }, { b: 2, nested: { y: 2 } });
 assert.deepStrictEqual(out, { a: 1, b: 2, nested: { x: 1, y: 2 } });`,
         returns_target: `const t = { a: 1 };\nassert.strictEqual(sol.${s.fn}(t, { c: 3 }), t);\nassert.strictEqual(t.c, 3);`,
         proto_key: `assert.ok(!hPolluted('{"__proto__": {"KEY": 1}}'));`,
         constructor_prototype: `assert.ok(!hPolluted('{"constructor": {"prototype": {"KEY": 1}}}'));`,
+        // Replacing a member Object.prototype already has (a cleanup of new keys does not undo it).
+        proto_member: `assert.ok(!hPolluted('{"__proto__": {"KEY": "VALUE"}}', 'toLocaleString'));`,
       },
     ),
-  tests: [fn('merges_nested'), fn('returns_target'), sec('proto_key'), sec('constructor_prototype')],
+  tests: [fn('merges_nested'), fn('returns_target'), sec('proto_key'), sec('constructor_prototype'), sec('proto_member')],
 });
 
 const jsSetPath = defineFamily<M>({
@@ -576,13 +578,15 @@ const jsSetPath = defineFamily<M>({
   harness: (s) =>
     jsHarness(
       [],
-      `const obs = require('tsp-observe');\n\n// The key is drawn per judging; the sample process reports what its Object.prototype gained.\nfunction hPolluted(p) {\n  const key = obs.word();\n  try {\n    sol.${s.fn}({}, p.replace('KEY', key), 'yes');\n  } catch (e) {}\n  return obs.polluted().includes(key);\n}`,
+      `const obs = require('tsp-observe');\n\n// The key is drawn per judging; the sample process reports what its Object.prototype gained.\nfunction hPolluted(p, member) {\n  const key = member ?? obs.word();\n  try {\n    sol.${s.fn}({}, p.replace('KEY', key), obs.word());\n  } catch (e) {}\n  return obs.polluted().includes(key);\n}`,
       {
         sets_nested: `assert.deepStrictEqual(sol.${s.fn}({}, 'ui.theme', 'dark'), { ui: { theme: 'dark' } });`,
         keeps_siblings: `assert.deepStrictEqual(sol.${s.fn}({ a: { b: 1 } }, 'a.c', 2), { a: { b: 1, c: 2 } });`,
         proto_path: "assert.ok(!hPolluted('__proto__.KEY'));",
         inner_proto_path: "assert.ok(!hPolluted('a.__proto__.KEY'));",
         constructor_path: "assert.ok(!hPolluted('constructor.prototype.KEY'));",
+        // Replacing a member Object.prototype already has (a cleanup of new keys does not undo it).
+        proto_member: "assert.ok(!hPolluted('constructor.prototype.KEY', 'toLocaleString'));",
       },
     ),
   tests: [
@@ -591,6 +595,7 @@ const jsSetPath = defineFamily<M>({
     sec('proto_path'),
     sec('inner_proto_path'),
     sec('constructor_path'),
+    sec('proto_member'),
   ],
 });
 
