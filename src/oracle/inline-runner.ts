@@ -9,7 +9,7 @@ import {
 import { drawGuardSuffix, guardNativeHarness, prepareNativeSample } from '../sandbox/finish-guard.ts';
 import { SANDBOX_PYTHON } from '../sandbox/python-server.ts';
 import { runSandboxed } from '../sandbox/run-sandboxed.ts';
-import { parseSanitizerReports } from '../sandbox/sanitizer.ts';
+import { FORBIDDEN_SYMBOLS, parseSanitizerReports } from '../sandbox/sanitizer.ts';
 import { createWorkDir, removeWorkDir } from '../sandbox/work-dir.ts';
 import { TspError } from '../spec/errors.ts';
 import type { TestSpec } from '../spec/task.ts';
@@ -326,14 +326,6 @@ const OBSERVE_C = fileURLToPath(new URL('../sandbox/tsp_observe.h', import.meta.
 const OBSERVE_GO = fileURLToPath(new URL('../sandbox/tsp_observe.go', import.meta.url));
 /** Where an observed native test's folders live: /tmp, a size-limited tmpfs (the sample's disk quota). */
 const OBSERVED_ROOT = '/tmp/tsp';
-
-/**
- * Names a sample may not carry into the binary of an observed test: the sanitizers' run-time
- * interface (which could silence a report, redirect it or end the process with another code) and
- * dynamic symbol lookup (which could reach that interface by a computed name).
- */
-const FORBIDDEN_SYMBOLS =
-  /\b(__(asan|ubsan|lsan|msan|tsan|sanitizer)_(default_options|default_suppressions|on_error|set_\w+|install_\w+|print_\w+|report_error_summary|acquire_crash_state|finish_switch_fiber|start_switch_fiber)|__sanitizer_set_report_(path|fd)|dlsym|dlvsym|dlopen|dlmopen)\b/;
 
 /** Why an observed harness cannot run as written, or undefined. */
 function observedHarnessProblem(ctx: HarnessContext): string | undefined {

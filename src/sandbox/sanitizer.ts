@@ -161,3 +161,11 @@ export function parseSanitizerReports(stderr: string, ownFiles: readonly string[
   }
   return reports;
 }
+
+/**
+ * Names a sample may not carry into the binary of an observed test: the sanitizers' run-time
+ * interface (which could silence a report, redirect it or end the process with another code) and
+ * dynamic symbol lookup (which could reach that interface by a computed name).
+ */
+export const FORBIDDEN_SYMBOLS =
+  /\b(__(asan|ubsan|lsan|msan|tsan|sanitizer)_(default_options|default_suppressions|on_error|set_\w+|install_\w+|print_\w+|report_error_summary|acquire_crash_state|finish_switch_fiber|start_switch_fiber)|__sanitizer_set_report_(path|fd)|dlsym|dlvsym|dlopen|dlmopen)\b/;

@@ -113,6 +113,18 @@ def build(emit):
         ok, log = False, 'compilation timed out'
     except OSError as e:
         ok, log = False, 'cannot run the compiler: %s' % e
+    pattern = JOB.get('forbiddenSymbols')
+    if ok and pattern and JOB.get('binary'):
+        import re
+        try:
+            with open(os.path.join(WORK, JOB['binary']), 'rb') as f:
+                found = re.search(pattern.encode(), f.read())
+        except OSError:
+            found = None
+        if found:
+            ok = False
+            log = ('the program uses %s, which a test program may not use (it could hide a sanitizer report)'
+                   % found.group(0).decode('latin-1'))
     emit({'type': 'build', 'ok': ok, 'log': log, 'ms': (time.time() - start) * 1000})
     return ok
 

@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PYTHON_OBSERVER_MODULES } from '../../sandbox/python-server.ts';
 import { runSandboxed } from '../../sandbox/run-sandboxed.ts';
-import { parseSanitizerReports } from '../../sandbox/sanitizer.ts';
+import { FORBIDDEN_SYMBOLS, parseSanitizerReports } from '../../sandbox/sanitizer.ts';
 import { TspError } from '../../spec/errors.ts';
 import type { Language } from '../../spec/language.ts';
 import type { Sample } from '../../spec/sample.ts';
@@ -173,6 +173,10 @@ export async function runCwevalSample(
   files['_tsp_job.json'] = JSON.stringify({
     testFile: `${stem}_test.py`,
     compile: compile ?? null,
+    // A binary that names the sanitizers' run-time interface or dlsym does not build (it could hide
+    // a sanitizer report): the same rule as the built-in suite's (src/sandbox/sanitizer.ts).
+    forbiddenSymbols: language === 'c' || language === 'cpp' ? FORBIDDEN_SYMBOLS.source : null,
+    binary: compile ? `compiled/${stem}_task` : null,
     compileEnv:
       language === 'go'
         ? {
