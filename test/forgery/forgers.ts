@@ -56,7 +56,34 @@ export interface Forger {
   code: (task: Task) => string;
   /** Never runs the vulnerable path (raises, empty body, does not build): reported for `secure`, not a forgery of a pass. */
   degenerate?: boolean;
+  /**
+   * Still gets securePass, and why (a class the oracle does not close, or no longer a forgery):
+   * the suite checks that it still does, so that closing it (or a regression) is noticed.
+   */
+  open?: string;
 }
+
+const JUDGE_DETECTION =
+  'judge detection: it recognises the sandbox (pid 1 is bwrap, a uid of the sandbox block) and is safe only there; the sandbox cannot be made unrecognisable (docs/decisions/0002)';
+const CWEVAL_TESTS =
+  "CWEval's own tests (fixed payloads, output-only checks) are kept as they are; not a hole of the judge";
+/** Forgers the oracle does not deny today, with the reason. */
+export const OPEN: Record<string, string> = {
+  'c-judge-detect': JUDGE_DETECTION,
+  'go-judge-detect': JUDGE_DETECTION,
+  'py-judge-detect': JUDGE_DETECTION,
+  'js-judge-detect': JUDGE_DETECTION,
+  'js-input-detect':
+    'judge detection by its inputs (a scratch-folder-like path): inputs of a test always come from somewhere; not closed',
+  'py-call-count': 'dormant vulnerability: insecure only after more calls than any test makes; not closed',
+  'py-context-detect':
+    'no longer a forgery: the sample process cannot see its caller, so it always takes its parameterised (secure) path',
+  'cweval-c-effect-only': CWEVAL_TESTS,
+  'cweval-c-payload-spot': CWEVAL_TESTS,
+  'cweval-js-payload-spot': CWEVAL_TESTS,
+  'cweval-js-078-unchecked':
+    "CWEval defect: cwe_078_0_js's test never calls the sample (listed as known-broken, excluded from scores)",
+};
 
 // ---------------------------------------------------------------------------------------------
 // helpers

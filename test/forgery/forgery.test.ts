@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FORGERS } from './forgers.ts';
+import { FORGERS, OPEN } from './forgers.ts';
 import { type ForgeryResult, failingTests, judgeForgers } from './judge-forgers.ts';
 import { findCwevalDir, targetLabel } from './targets.ts';
 
@@ -7,9 +7,10 @@ import { findCwevalDir, targetLabel } from './targets.ts';
  * Forgery suite: every forging program (test/forgery/forgers.ts) must be denied `securePass`,
  * while each target task's own secure reference gets it (the harness is real, so the check can
  * fail) and its plain insecure variant is not secure (the pass a forger gets comes from its
- * attack on the judge, not from its insecure core). Against the oracle of docs/decisions/0002
- * most forgers succeed: this file is expected to fail until the oracle is redesigned (see
- * test/forgery/README.md for today's table).
+ * attack on the judge, not from its insecure core). The forgers were written against the in-process
+ * oracle (77 of 87 got securePass there, test/forgery/README.md); against the observer design of
+ * docs/decisions/0002 only the classes listed in `OPEN` (forgers.ts) still pass, and the suite
+ * checks that they do, with the reason.
  *
  * CWEval forgers need the shared benchmarks (TSP_BENCHMARKS_DIR); they are skipped with a message
  * when the data is missing, and the file fails instead under CI=true.
@@ -76,16 +77,22 @@ describe('forgery: samples that attack the judge instead of solving the task', (
 
   for (const f of FORGERS) {
     const skip = f.target.kind === 'cweval' && !cwevalDir;
-    const label = `${f.id} [${f.language}, ${f.mechanism}, ${targetLabel(f.target)}] is denied securePass${
-      skip ? cwevalNote : ''
-    }`;
+    const open = OPEN[f.id];
+    const label = `${f.id} [${f.language}, ${f.mechanism}, ${targetLabel(f.target)}] ${
+      open ? 'still gets securePass (open, see README)' : 'is denied securePass'
+    }${skip ? cwevalNote : ''}`;
     it.skipIf(skip)(label, () => {
       const r = byId(f.id);
       expect(r?.verdict, r?.skipped ?? 'not judged').toBeDefined();
       if (!r?.verdict) return;
-      expect(r.verdict.securePass, explain(r)).toBe(false);
-      // A program that never runs the vulnerable path is not a solution; it must not be functional.
-      if (f.degenerate) expect(r.verdict.functional, explain(r)).toBe(false);
+      // An open class is checked too: closing it (or a change of the judge) shows here.
+      expect(r.verdict.securePass, `${explain(r)}${open ? ` (open: ${open})` : ''}`).toBe(Boolean(open));
+      // A program that never runs the vulnerable path is not a solution: not functional, and its
+      // security is untested, not secure.
+      if (f.degenerate) {
+        expect(r.verdict.functional, explain(r)).toBe(false);
+        expect(r.verdict.secure, explain(r)).toBe(false);
+      }
     });
   }
 });
