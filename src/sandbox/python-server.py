@@ -280,6 +280,34 @@ def observer_main(req, sample_dir, tests, wfd, key):
         sample_proxy.kill_and_wait(sample_pids)
         return lingering
 
+    def settle_sample(deadline, status):
+        """After a test: the sample process serves the sample's next test too (one per sample, as
+        in JavaScript), but only once what it started (threads, processes) has finished, up to the
+        deadline; if it is still busy then it is killed and the test lingered (True)."""
+        link = current['link']
+        if link is None or link.dead is not None or current['env'] is not None or status == 'timeout':
+            # A fresh process for the next test: this one died, hung, or had its own environment.
+            return end_sample(None if status == 'timeout' else deadline)
+
+        def busy():
+            if any(p != link.pid for p in sample_pids()):
+                return True
+            try:
+                return len(os.listdir('/proc/%d/task' % link.pid)) > 1
+            except OSError:
+                return False
+
+        if not busy():
+            return False
+        sample_proxy.signal_all(sample_pids, signal.SIGCONT)
+        while busy():
+            if time.monotonic() >= deadline:
+                end_sample()
+                return True
+            time.sleep(0.005)
+        sample_proxy.signal_all(sample_pids, signal.SIGSTOP)
+        return False
+
     expected_limits = {
         'Max cpu time': str(max(1, int(lim['cpuSeconds']))),
         'Max file size': str(int(lim['maxFileBytes'])),
@@ -364,14 +392,17 @@ def observer_main(req, sample_dir, tests, wfd, key):
             status = 'error' if 'does not import' in dead[0] else 'crash'
             message = dead[0][-MESSAGE_LIMIT:]
         current['links'] = []
-        if end_sample(deadline=t_mono + test_ms / 1000.0) and status == 'pass':
+        if settle_sample(t_mono + test_ms / 1000.0, status) and status == 'pass':
             status, message = 'timeout', 'the sample was still running after its calls returned (a thread or a process it started)'
         late = tsp_observe.late_effects()
         if late and status == 'pass':
             status, message = 'fail', 'an effect appeared after the call returned (canary %s touched)' % late[0]
         current['env'] = None
+        if current['link'] is not None:
+            current['links'].append(current['link'])
         report({'event': 'end', 'test': name, 'status': status, 'message': message,
                 'ms': (time.perf_counter() - t0) * 1000, 't': time.monotonic()})
+    end_sample()
     os._exit(0)
 
 
