@@ -112,12 +112,12 @@ export interface AtK {
   k: number;
   /** Tasks with at least k samples (the estimate is over these). */
   tasks: number;
-  /** All functionality tests pass. */
-  func: number;
+  /** All functionality tests pass (null: no task has k samples, so there is no estimate). */
+  func: number | null;
   /** Functionality and security tests all pass: CWEval's func-sec@k, the paper's SPR@k. */
-  funcSec: number;
+  funcSec: number | null;
   /** Security only (for static-only benchmarks: no finding of a security CWE). */
-  secure: number;
+  secure: number | null;
 }
 
 export interface EvalGroup {
@@ -139,9 +139,14 @@ export interface OfflineEvalReport {
   oracleErrors: number;
   unknownTaskIds: string[];
   problems: string[];
+  /** Samples of tasks left out of the scores (e.g. CWEval's known-broken tasks), per task id. */
+  excluded: { taskId: string; samples: number; reason: string }[];
 }
 
-/** func@k, func-sec@k and secure@k with the unbiased estimator, averaged over tasks with n >= k. */
+/**
+ * func@k, func-sec@k and secure@k with the unbiased estimator, averaged over tasks with n >= k;
+ * null (not 0) when no task has k samples.
+ */
 export function computeAtK(
   perTask: readonly { n: number; func: number; funcSec: number; secure: number }[],
   ks: readonly number[],
@@ -149,7 +154,7 @@ export function computeAtK(
   return ks.map((k) => {
     const eligible = perTask.filter((t) => t.n >= k);
     const avg = (f: (t: (typeof perTask)[number]) => number) =>
-      eligible.length ? eligible.reduce((a, t) => a + passAtK(t.n, f(t), k), 0) / eligible.length : 0;
+      eligible.length ? eligible.reduce((a, t) => a + passAtK(t.n, f(t), k), 0) / eligible.length : null;
     return {
       k,
       tasks: eligible.length,
@@ -166,7 +171,11 @@ export function summarizeVerdicts(
   items: readonly { task: Task; sample: Sample }[],
   verdicts: readonly Verdict[],
   ks: readonly number[],
-  extra: { unknownTaskIds?: string[]; problems?: string[] } = {},
+  extra: {
+    unknownTaskIds?: string[];
+    problems?: string[];
+    excluded?: OfflineEvalReport['excluded'];
+  } = {},
 ): OfflineEvalReport {
   const per = new Map<string, { task: Task; n: number; func: number; funcSec: number; secure: number }>();
   let oracleErrors = 0;
@@ -212,6 +221,7 @@ export function summarizeVerdicts(
     oracleErrors,
     unknownTaskIds: extra.unknownTaskIds ?? [],
     problems: extra.problems ?? [],
+    excluded: extra.excluded ?? [],
   };
 }
 
@@ -223,13 +233,26 @@ export async function scoreSamples(options: {
   oracle: Pick<Oracle, 'judgeMany'>;
   ks?: readonly number[];
   problems?: string[];
+  /** Tasks left out of the scores, with the reason (their samples are neither judged nor counted). */
+  exclude?: ReadonlyMap<string, string>;
   onProgress?: (done: number, total: number, verdict: Verdict) => void;
 }): Promise<{ report: OfflineEvalReport; verdicts: Verdict[] }> {
-  const { items, unknownTaskIds } = matchSamples(options.tasks, options.records);
+  const matched = matchSamples(options.tasks, options.records);
+  const exclude = options.exclude ?? new Map<string, string>();
+  const excluded = new Map<string, { taskId: string; samples: number; reason: string }>();
+  const items = matched.items.filter((it) => {
+    const reason = exclude.get(it.task.id);
+    if (reason === undefined) return true;
+    const e = excluded.get(it.task.id) ?? { taskId: it.task.id, samples: 0, reason };
+    e.samples++;
+    excluded.set(it.task.id, e);
+    return false;
+  });
   const verdicts = await options.oracle.judgeMany(items, options.onProgress);
   const report = summarizeVerdicts(options.benchmark, items, verdicts, options.ks ?? [1], {
-    unknownTaskIds,
+    unknownTaskIds: matched.unknownTaskIds,
     problems: options.problems ?? [],
+    excluded: [...excluded.values()],
   });
   return { report, verdicts };
 }
