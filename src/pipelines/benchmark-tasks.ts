@@ -9,9 +9,10 @@ import { loadSecurityEval } from '../benchmarks/securityeval/load-securityeval.t
 import { TspError } from '../spec/errors.ts';
 import type { Language } from '../spec/language.ts';
 import type { Task } from '../spec/task.ts';
+import { readTaskFileStrict } from './task-file.ts';
 
-/** The benchmarks `tsp eval` and `tsp tasks export` read. */
-export const BENCHMARKS = ['cweval', 'securityeval', 'safecoder', 'tsp-release', 'builtin'] as const;
+/** The benchmarks `tsp eval` and `tsp tasks export` read (`tasks`: a task file of your own). */
+export const BENCHMARKS = ['cweval', 'securityeval', 'safecoder', 'tsp-release', 'builtin', 'tasks'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 export function parseBenchmark(name: string): BenchmarkName {
@@ -68,6 +69,13 @@ export async function loadBenchmarkTasks(
       break;
     case 'builtin':
       tasks = buildSuite().tasks;
+      break;
+    case 'tasks':
+      if (!file)
+        throw new TspError('invalid-input', '--file <tasks.jsonl> is required for --benchmark tasks', {
+          hint: 'your own task file (docs/tasks.md)',
+        });
+      tasks = await readTaskFileStrict(file);
       break;
   }
   const langs = options.languages;

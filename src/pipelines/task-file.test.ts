@@ -20,9 +20,12 @@ const base: TaskInput = {
   provenance: { source: 'mine' },
 };
 
-/** A judge that passes the secure reference and lets the exploit through on the insecure one. */
+/**
+ * A judge that passes the secure reference, lets the exploit through on the insecure one, and
+ * does not build a function without a body (the prompt alone).
+ */
 const judge: ProgramJudge = async (task, code) => ({
-  buildOk: true,
+  buildOk: code.includes('return'),
   tests: task.tests.map((t) => ({
     name: t.name,
     kind: t.kind,
@@ -88,6 +91,16 @@ describe('task files', () => {
     const failing = await validateTaskFile(parseTaskText(JSON.stringify(insecureRef)), { judge });
     expect(failing.tasks[0]?.problems).toContain(
       'secure reference: secure reference fails security tests: no_injection',
+    );
+
+    const vacuous = await validateTaskFile(parseTaskText(JSON.stringify(good)), {
+      judge: async (task) => ({
+        buildOk: true,
+        tests: task.tests.map((t) => ({ name: t.name, kind: t.kind, status: 'pass' as const })),
+      }),
+    });
+    expect(vacuous.tasks[0]?.problems[0]).toContain(
+      'the prompt alone (an empty completion) passes every test',
     );
 
     const harmless = { ...good, insecureVariants: [`${prompt}    return x + 0\n`] };

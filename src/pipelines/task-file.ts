@@ -7,8 +7,8 @@ import { Task } from '../spec/task.ts';
 /**
  * Task files written by users (docs/tasks.md): reading them (JSONL, a JSON array, or one JSON
  * object) and validating them before anything is sampled: the schema, that the harness has every
- * test the task declares, that the secure reference is secure-pass, and that each insecure variant
- * fails at least one exploit test.
+ * test the task declares, that the secure reference is secure-pass, that each insecure variant
+ * fails at least one exploit test, and that the prompt alone (an empty completion) does not pass.
  */
 
 export interface TaskFileRead {
@@ -154,9 +154,22 @@ export async function validateTaskFile(
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
+  // The prompt alone (a model that writes nothing) must not pass: CWEval's core/js/cwe_078_0_js did.
+  const empty = new Map<string, string>();
+  for (const t of read.tasks) {
+    if (t.harness.kind === 'none') continue;
+    const out = await options.judge(t, t.prompt);
+    const functional = out.buildOk && out.tests.some((x) => x.kind === 'functional');
+    if (functional && out.tests.every((x) => x.status === 'pass'))
+      empty.set(
+        t.id,
+        'the prompt alone (an empty completion) passes every test: the tests cannot tell a program that does nothing',
+      );
+  }
   const tasks = report.tasks.map((r: TaskValidation) => {
     const problems = [
       ...(pre.get(r.taskId) ?? []),
+      ...(empty.has(r.taskId) ? [empty.get(r.taskId) as string] : []),
       ...r.checks.flatMap((c) =>
         c.problems.map(
           (p) => `${c.role === 'secure' ? 'secure reference' : `insecure variant ${c.index}`}: ${p}`,
