@@ -65,12 +65,15 @@ function pickFamilies(raw: string | undefined, langs: Language[] | undefined): s
 const list = defineCommand({
   meta: { name: 'list', description: 'List the families: language, CWE, principle, tests, and split role.' },
   args: {
-    lang: { type: 'string', description: 'only these languages (comma list)' },
+    languages: {
+      type: 'string',
+      description: 'only these languages (python,c,cpp,go,javascript; --lang is deprecated)',
+    },
     cwe: { type: 'string', description: 'only this CWE' },
     json: { type: 'boolean', description: 'print JSON' },
   },
   run({ args }) {
-    const langs = parseLanguages(args.lang);
+    const langs = parseLanguages(args.languages);
     const cwe = args.cwe ? normalizeCwe(args.cwe) : undefined;
     const suite = buildSuite({
       variantsPerFamily: { train: 1, eval: 0 },
@@ -193,13 +196,16 @@ const exportCmd = defineCommand({
     out: { type: 'string', description: 'output file (default: stdout)' },
     split: { type: 'string', description: 'all (default), train, eval, unseen-cwe' },
     config: { type: 'string', description: 'standard (default) or cross-language' },
-    lang: { type: 'string', description: 'only these languages (comma list)' },
+    languages: {
+      type: 'string',
+      description: 'only these languages (python,c,cpp,go,javascript; --lang is deprecated)',
+    },
     seed: { type: 'string', description: 'suite seed (default 1)' },
     train: { type: 'string', description: 'train variants per family (default 6)' },
     eval: { type: 'string', description: 'eval variants per family (default 3)' },
   },
   async run({ args }) {
-    const tasks = selectTasks(args, parseLanguages(args.lang));
+    const tasks = selectTasks(args, parseLanguages(args.languages));
     const text = tasks.map((t) => JSON.stringify(t)).join('\n') + (tasks.length ? '\n' : '');
     if (!args.out) {
       process.stdout.write(text);
@@ -341,7 +347,10 @@ const validate = defineCommand({
   },
   args: {
     family: { type: 'string', description: 'only these families (comma list of ids or substrings)' },
-    lang: { type: 'string', description: 'only these languages (comma list)' },
+    languages: {
+      type: 'string',
+      description: 'only these languages (python,c,cpp,go,javascript; --lang is deprecated)',
+    },
     variants: { type: 'string', description: 'variants per side (train and eval) per family (default 1)' },
     seed: { type: 'string', description: 'suite seed (default 1)' },
     slots: { type: 'string', description: 'oracle worker slots (default: the number of CPUs)' },
@@ -358,7 +367,7 @@ const validate = defineCommand({
     json: { type: 'boolean', description: 'print the report as JSON' },
   },
   async run({ args }) {
-    const langs = parseLanguages(args.lang);
+    const langs = parseLanguages(args.languages);
     const families = pickFamilies(args.family, langs);
     const n = parseInt0(args.variants, 'variants', 1);
     const suite = buildSuite({
@@ -447,7 +456,10 @@ const corpus = defineCommand({
       description:
         'fraction of the made-up or borrowed names that join words like the name they replace (num_vorblick; default 0)',
     },
-    lang: { type: 'string', description: 'only these languages (comma list)' },
+    languages: {
+      type: 'string',
+      description: 'only these languages (python,c,cpp,go,javascript; --lang is deprecated)',
+    },
     json: { type: 'boolean', description: 'print the statistics as JSON' },
   },
   async run({ args }) {
@@ -456,7 +468,7 @@ const corpus = defineCommand({
     const rewordRate = parseRate(args['reword-rate'], 'reword-rate');
     const foreignNameRate = parseRate(args['foreign-name-rate'], 'foreign-name-rate');
     const compoundNameRate = parseRate(args['compound-name-rate'], 'compound-name-rate');
-    const langs = parseLanguages(args.lang);
+    const langs = parseLanguages(args.languages);
     const c = buildCorpus({
       seed: parseInt0(args.seed, 'seed', 1),
       ...(insecureRate !== undefined ? { insecureRate } : {}),
