@@ -403,6 +403,120 @@ describe('tsp train --external against a spawned tsp serve', () => {
     }
   }, 180_000);
 
+  it('the real-model path of docs/real-models.md: eval --endpoint, pre-flight, settings in the manifest, resume, report, retrain', async () => {
+    const own = await startServer(checkpoint);
+    try {
+      const url = own.url;
+      // 1. Generate and score in one command; samples saved and scored again offline give the same numbers.
+      const saved = join(work, 'samples.jsonl');
+      const evalArgs = [
+        'eval',
+        '--benchmark',
+        'tasks',
+        '--file',
+        tasksFile,
+        '--slots',
+        '2',
+        '--k',
+        '1,4',
+        '--json',
+      ];
+      const gen = await runTsp([
+        ...evalArgs,
+        '--endpoint',
+        url,
+        '--model',
+        'tiny',
+        '--samples',
+        '2',
+        '--save-samples',
+        saved,
+      ]);
+      expect(gen.code, gen.stderr).toBe(0);
+      // tsp serve lists its model as owned by tsp: the preset's sampling for the embedded model
+      expect(gen.stderr).toContain('max tokens 192');
+      expect(gen.stderr).toContain(`generated ${tasks.length}/${tasks.length} tasks`);
+      const report = JSON.parse(gen.stdout) as {
+        overall: { samples: number; atK: { k: number; func: number | null }[] };
+      };
+      expect(report.overall.samples).toBe(2 * tasks.length);
+      expect(report.overall.atK.map((a) => [a.k, a.func === null])).toEqual([
+        [1, false],
+        [4, true], // n/a: no task has 4 samples
+      ]);
+      const offline = await runTsp([...evalArgs, '--samples', saved]);
+      expect(offline.code, offline.stderr).toBe(0);
+      expect(JSON.parse(offline.stdout).overall).toEqual(report.overall);
+
+      // 2. Pre-flight: a trainer that needs {model} without --model-path stops before anything is made.
+      const w = join(work, 'path');
+      const trainer = `node ${TSP} dpo --model {model} --data {export}/segment.jsonl --out {output} --steps 2 --lr 5e-4`;
+      const common = [
+        'train',
+        '--external',
+        trainer,
+        '--endpoint',
+        url,
+        '--model',
+        'tiny',
+        '--tasks',
+        tasksFile,
+      ];
+      const tiny = ['--preset', 'smoke', '--slots', '2', '--work-dir', w, '--quiet'];
+      const noPath = await runTsp([...common, ...tiny, '--rounds', '1']);
+      expect(noPath.code).toBe(2);
+      expect(noPath.stderr).toContain('no --model-path was given');
+      expect(existsSync(join(w, 'manifest.json'))).toBe(false);
+      const notOnPath = await runTsp([
+        ...common.map((a) => (a === trainer ? 'tsp dpo --out {output}' : a)),
+        ...tiny,
+      ]);
+      expect(notOnPath.stderr).toContain("'tsp' is not on PATH");
+
+      // 3. One round with sampling flags: they are in the manifest.
+      const withPath = [
+        ...common,
+        '--model-path',
+        checkpoint,
+        ...tiny,
+        '--max-tokens',
+        '160',
+        '--set',
+        'tree.maxDepth=1',
+      ];
+      const one = await runTsp([...withPath, '--rounds', '1']);
+      expect(one.code, one.stderr).toBe(0);
+      const manifest = JSON.parse(readFileSync(join(w, 'manifest.json'), 'utf8')) as {
+        config: { realModel: boolean; search: { maxDepth: number; sampling: { maxTokens: number } } };
+      };
+      expect(manifest.config.realModel).toBe(false);
+      expect(manifest.config.search.sampling.maxTokens).toBe(160);
+      expect(manifest.config.search.maxDepth).toBe(1);
+
+      // 4. A resume with another setting is refused, naming it.
+      const changed = await runTsp([...withPath.map((a) => (a === '160' ? '100' : a)), '--rounds', '2']);
+      expect(changed.code).toBe(2);
+      expect(changed.stderr).toContain('search.sampling.maxTokens: 160 -> 100');
+
+      // 5. The report of a train work directory.
+      const rep = await runTsp(['report', w]);
+      expect(rep.code, rep.stderr).toBe(0);
+      expect(readFileSync(join(w, 'results.md'), 'utf8')).toContain('## Rounds (1 finished)');
+
+      // 6. Round 1's trainer again: the self-play replays from the caches, the adapter is reloaded.
+      const again = await runTsp(
+        [...withPath, '--rounds', '1', '--retrain-round', '1'].filter((a) => a !== '--quiet'),
+      );
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain('running the trainer again');
+      const rounds = readJsonl<ExternalRoundRecord>(join(w, 'rounds.jsonl'));
+      expect(rounds).toHaveLength(1);
+      expect((rounds[0]?.stats as ExternalRoundStats | undefined)?.sampledChunks).toBe(0);
+    } finally {
+      await stopServer(own.child);
+    }
+  }, 240_000);
+
   it('says clearly when the model is not served or the endpoint does not answer', async () => {
     const common = ['train', '--external', 'true', '--tasks', tasksFile, '--preset', 'smoke', '--quiet'];
     const missing = await runTsp([

@@ -393,6 +393,16 @@ async function isRealModel(
   return entries?.find((m) => m.id === input.model)?.ownedBy !== EMBEDDED_OWNER;
 }
 
+function countRecords(file: string): number {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim()).length;
+  } catch {
+    return 0;
+  }
+}
+
 function isTaskFile(spec: string): boolean {
   return !spec.startsWith('builtin') && spec !== 'cweval';
 }
@@ -473,8 +483,30 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
     model: input.model,
     ...(input.modelPath ? { modelPath: input.modelPath } : {}),
   };
-  // A new work directory is only made for an endpoint that answers and serves the model.
-  if (!existsSync(join(input.workDir, 'manifest.json'))) await ensurePolicyServed(initial, fetchOpts);
+  // Pre-flight, before any sampling and before a new work directory is made: the trainer command
+  // will run, the endpoint answers and serves the model, the task file validates.
+  const isNew = !existsSync(join(input.workDir, 'manifest.json'));
+  const finishedBefore = countRecords(join(input.workDir, 'rounds.jsonl'));
+  if (finishedBefore < input.rounds || input.retrainRound)
+    checkTrainerCommand(input.trainerCommand, {
+      // after a finished round the trainer starts from that round's output
+      modelPath:
+        input.modelPath ??
+        (finishedBefore > 0 ? join(input.workDir, `round-${finishedBefore}`, 'model') : ''),
+    });
+  if (isNew) {
+    await ensurePolicyServed(initial, fetchOpts);
+    if (isTaskFile(input.tasks)) {
+      log(`validating ${tasks.length} task(s) of ${input.tasks} (tsp tasks validate)`);
+      const v = await (input.validateTasks ?? validateWithOracle)(tasks);
+      if (!v.ok) {
+        const bad = [...v.problems, ...v.tasks.flatMap((t) => t.problems.map((p) => `${t.taskId}: ${p}`))];
+        throw new TspError('invalid-input', `the task file ${input.tasks} does not validate: ${bad[0]}`, {
+          hint: `${bad.length} problem(s); \`tsp tasks validate ${input.tasks}\` lists them (docs/tasks.md). Nothing was sampled.`,
+        });
+      }
+    }
+  }
   const release = lockWorkDir(input.workDir);
   try {
     const runDir = new RunDir(input.workDir, identity, input.versions ?? { node: process.version });
@@ -503,18 +535,6 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
         : last.next
       : initial;
     if (previous.length < input.rounds) {
-      // Pre-flight, before anything is sampled: the trainer command will run, the tasks are sound.
-      checkTrainerCommand(input.trainerCommand, { modelPath: start.modelPath ?? '' });
-      if (previous.length === 0 && isTaskFile(input.tasks)) {
-        log(`validating ${tasks.length} task(s) of ${input.tasks} (tsp tasks validate)`);
-        const v = await (input.validateTasks ?? validateWithOracle)(tasks);
-        if (!v.ok) {
-          const bad = [...v.problems, ...v.tasks.flatMap((t) => t.problems.map((p) => `${t.taskId}: ${p}`))];
-          throw new TspError('invalid-input', `the task file ${input.tasks} does not validate: ${bad[0]}`, {
-            hint: `${bad.length} problem(s); \`tsp tasks validate ${input.tasks}\` lists them (docs/tasks.md). Nothing was sampled.`,
-          });
-        }
-      }
       await ensurePolicyServed(start, {
         ...fetchOpts,
         reloadAdapter: input.switchMode === 'lora' && Boolean(last),
