@@ -518,7 +518,7 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
     log(`${tasks.length} tasks (${input.tasks}), method ${input.method}, preset ${config.preset}`);
     const s = config.tree.sampling;
     log(
-      `sampling for a ${realModel ? 'real model' : 'embedded model (tsp serve)'}: max tokens ${s.maxTokens}, temperature ${s.temperature}, top-p ${s.topP}${s.stop?.length ? `, stop ${JSON.stringify(s.stop)}` : ''}, ${input.method === 'spin' ? config.spin.samples : config.tree.rootSamples} samples per prompt, chat template ${chatTemplate?.name ?? 'plain'}`,
+      `sampling for ${realModel ? 'a real model' : 'the embedded model (tsp serve)'}: max tokens ${s.maxTokens}, temperature ${s.temperature}, top-p ${s.topP}${s.stop?.length ? `, stop ${JSON.stringify(s.stop)}` : ''}, ${input.method === 'spin' ? config.spin.samples : config.tree.rootSamples} samples per prompt, chat template ${chatTemplate?.name ?? 'plain'}`,
     );
 
     const finished = runDir.records<ExternalRoundRecord>('rounds');
