@@ -3,6 +3,7 @@ import { type ProgramJudge, type TaskValidation, validateTasks } from '../benchm
 import type { Oracle } from '../oracle/oracle.ts';
 import { TspError } from '../spec/errors.ts';
 import { Task } from '../spec/task.ts';
+import { jsonlLines } from '../store/jsonl.ts';
 
 /**
  * Task files written by users (docs/tasks.md): reading them (JSONL, a JSON array, or one JSON
@@ -54,17 +55,10 @@ export function parseTaskText(text: string, origin = 'tasks'): TaskFileRead {
       // not one JSON value: read it as JSONL below
     }
   }
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      problems.push(`${origin}:${i + 1}: not valid JSON`);
-      return;
-    }
-    add(value, `${origin}:${i + 1}`);
-  });
+  for (const { line, value, valid } of jsonlLines(text)) {
+    if (valid) add(value, `${origin}:${line}`);
+    else problems.push(`${origin}:${line}: not valid JSON`);
+  }
   return { tasks, problems };
 }
 

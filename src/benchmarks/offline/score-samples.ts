@@ -7,6 +7,7 @@ import type { Language } from '../../spec/language.ts';
 import type { Sample } from '../../spec/sample.ts';
 import type { Task } from '../../spec/task.ts';
 import type { Verdict } from '../../spec/verdict.ts';
+import { jsonlLines } from '../../store/jsonl.ts';
 
 /**
  * One pre-generated output, as users write them from their own generation stack: `taskId` and
@@ -36,19 +37,15 @@ export interface ParsedSamples {
 export function parseSamplesJsonl(text: string, origin = 'samples'): ParsedSamples {
   const records: ParsedSamples['records'] = [];
   const problems: string[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      problems.push(`${origin}:${i + 1}: not JSON`);
-      return;
+  for (const { line, value, valid } of jsonlLines(text)) {
+    if (!valid) {
+      problems.push(`${origin}:${line}: not JSON`);
+      continue;
     }
-    const r = OfflineSampleRecord.safeParse(raw);
+    const r = OfflineSampleRecord.safeParse(value);
     if (!r.success) {
-      problems.push(`${origin}:${i + 1}: ${r.error.issues.map((x) => x.message).join('; ')}`);
-      return;
+      problems.push(`${origin}:${line}: ${r.error.issues.map((x) => x.message).join('; ')}`);
+      continue;
     }
     const rec = r.data;
     records.push({
@@ -58,7 +55,7 @@ export function parseSamplesJsonl(text: string, origin = 'samples'): ParsedSampl
       ...(rec.completion !== undefined ? { completion: rec.completion } : {}),
       ...(rec.model ? { model: rec.model } : {}),
     });
-  });
+  }
   return { records, problems };
 }
 

@@ -15,25 +15,15 @@ import {
   type SplitConfig,
   validateTasks,
 } from '../../benchmarks/builtin/index.ts';
+import { oracleProgramJudge } from '../../pipelines/task-file.ts';
 import { formatPercent } from '../../report/format.ts';
 import type { StaticAnalyzer } from '../../spec/analyzer.ts';
 import { TspError } from '../../spec/errors.ts';
-import { LANGUAGES, type Language, normalizeCwe } from '../../spec/language.ts';
+import { type Language, normalizeCwe } from '../../spec/language.ts';
 import type { Task } from '../../spec/task.ts';
+import { parseLanguages } from '../args.ts';
 import { ExitCode } from '../main.ts';
 import { formatTable, printJson } from '../output.ts';
-
-const LANGUAGE_ALIASES: Record<string, Language> = { py: 'python', js: 'javascript', 'c++': 'cpp' };
-
-function parseLanguages(raw: string | undefined): Language[] | undefined {
-  if (!raw) return undefined;
-  return raw.split(',').map((s) => {
-    const l = LANGUAGE_ALIASES[s.trim()] ?? s.trim();
-    if (!(LANGUAGES as readonly string[]).includes(l))
-      throw new TspError('invalid-input', `unknown language '${s}'`, { hint: `use ${LANGUAGES.join(', ')}` });
-    return l as Language;
-  });
-}
 
 function parseInt0(raw: string | undefined, name: string, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -235,20 +225,7 @@ async function createJudge(
   return {
     how: `sandboxed oracle, ${oracle.slots} slots`,
     close: () => oracle.close(),
-    judge: async (task, code) => {
-      const v = await oracle.judge(task, { taskId: task.id, code });
-      return {
-        buildOk: v.build.ok,
-        ...(v.build.log ? { buildLog: v.build.log } : {}),
-        tests: v.tests.map((t) => ({
-          name: t.name,
-          kind: t.kind,
-          status: t.status,
-          ...(t.message ? { message: t.message } : {}),
-        })),
-        oracleErrors: v.oracleErrors,
-      };
-    },
+    judge: oracleProgramJudge(oracle),
   };
 }
 
