@@ -180,7 +180,8 @@ function selectTasks(
 const exportCmd = defineCommand({
   meta: {
     name: 'export',
-    description: 'Write tasks as JSONL in the Task schema (for use with any backend).',
+    description:
+      "Write the built-in suite's tasks as JSONL in the Task schema (for use with any backend); other benchmarks: `tsp tasks export --benchmark cweval`.",
   },
   args: {
     out: { type: 'string', description: 'output file (default: stdout)' },

@@ -54,7 +54,7 @@ const validate = defineCommand({
   meta: {
     name: 'validate',
     description:
-      'Check a task file before training on it (docs/tasks.md): the schema, that the harness defines every declared test, that the secure reference is secure-pass and that each insecure variant fails an exploit test (in the sandbox). Exit 1 when a task fails.',
+      'Check a task file before training on it (docs/tasks.md): the schema, that the harness defines every declared test, that the secure reference is secure-pass, that each insecure variant fails an exploit test, and that the prompt alone does not pass (in the sandbox). Exit 1 when a task fails.',
   },
   args: {
     file: {
