@@ -745,6 +745,45 @@ describe('runExternalTraining with a scripted endpoint and judge', () => {
     }
   });
 
+  it('samples a real model with real-model settings, and says what was cut short', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tsp-external-real-'));
+    try {
+      const { input, verdict } = scripted(dir);
+      const asked: number[] = [];
+      // the endpoint's model list names no owner (vLLM says "vllm"): a real model
+      const lengthy = async (url: string, init: RequestInit) => {
+        const res = await input.fetch(url, init);
+        if (!url.endsWith('/completions')) return res;
+        asked.push((JSON.parse(String(init.body)) as { max_tokens: number }).max_tokens);
+        const body = (await res.json()) as { choices: { finish_reason: string }[]; warnings?: string[] };
+        for (const c of body.choices) c.finish_reason = 'length';
+        body.warnings = ['prompt of 300 tokens truncated to its last 255 (context length 256)'];
+        return new Response(JSON.stringify(body));
+      };
+      const logs: string[] = [];
+      const result = await runExternalTraining({
+        ...input,
+        fetch: lengthy,
+        onLog: (l) => logs.push(l),
+        judgeMany: async (items) =>
+          items.map((i) => verdict(i.task.id, i.code === i.task.secureReference, [])),
+      });
+      expect(new Set(asked)).toEqual(new Set([1024]));
+      const manifest = JSON.parse(readFileSync(join(dir, 'w', 'manifest.json'), 'utf8'));
+      expect(manifest.config).toMatchObject({ realModel: true, search: { sampling: { maxTokens: 1024 } } });
+      const stats = result.rounds[0]?.stats as ExternalRoundStats;
+      expect(stats.truncatedGenerations).toBeGreaterThan(0);
+      expect(
+        logs.some((l) => /^round 1: \d+ of \d+ generations sampled now stopped at max tokens 1024/.test(l)),
+      ).toBe(true);
+      expect(logs).toContain(
+        'round 1: warning: http://fake/v1: prompt of 300 tokens truncated to its last 255 (context length 256)',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops when the oracle fails on everything, keeps no such verdict, and judges again on resume', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tsp-external-oracle-'));
     try {

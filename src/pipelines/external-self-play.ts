@@ -126,6 +126,8 @@ export interface ExternalRoundStats {
   oracleRuns: number;
   /** Of those, verdicts the oracle itself failed on (counted as failing, not cached). */
   oracleErrors: number;
+  /** Generations sampled in this invocation that stopped at the token limit. */
+  truncatedGenerations?: number;
 }
 
 /** Programs judged per oracle call; each chunk's verdicts are written before the next starts. */
@@ -542,21 +544,41 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
       });
     }
 
+    // What the server could not honour (a prompt cut to its context) and programs cut at the token
+    // limit are counted per round and said, not dropped.
+    const sampled = { generations: 0, truncated: 0, warnings: new Set<string>() };
+    const watched = (p: Policy): Policy => ({
+      id: p.id,
+      score: (r, o) => p.score(r, o),
+      generate: async (requests, o) => {
+        const results = await p.generate(requests, o);
+        for (const r of results) {
+          for (const w of r.warnings) sampled.warnings.add(w);
+          for (const g of r.generations) {
+            sampled.generations++;
+            if (g.finishReason === 'length') sampled.truncated++;
+          }
+        }
+        return results;
+      },
+    });
     const makePolicy = (t: PolicyTarget) =>
-      createOpenAIPolicy({
-        endpoints: [
-          {
-            baseUrl: t.baseUrl,
-            model: t.model,
-            ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-            ...(input.concurrency ? { concurrency: input.concurrency } : {}),
-          },
-        ],
-        ...(input.fetch ? { fetch: input.fetch } : {}),
-        // The engine's generations do not need log-probs.
-        logprobs: false,
-        ...(chatTemplate ? { chatTemplate } : {}),
-      });
+      watched(
+        createOpenAIPolicy({
+          endpoints: [
+            {
+              baseUrl: t.baseUrl,
+              model: t.model,
+              ...(input.apiKey ? { apiKey: input.apiKey } : {}),
+              ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+            },
+          ],
+          ...(input.fetch ? { fetch: input.fetch } : {}),
+          // The engine's generations do not need log-probs.
+          logprobs: false,
+          ...(chatTemplate ? { chatTemplate } : {}),
+        }),
+      );
 
     const oracle = input.judgeMany
       ? undefined
@@ -600,6 +622,7 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
       target: PolicyTarget,
     ): Promise<ExternalRoundOutput> => {
       const errorsBefore = oracleErrors.length;
+      Object.assign(sampled, { generations: 0, truncated: 0, warnings: new Set<string>() });
       const missesBefore = runDir.genCache.misses;
       const hitsBefore = runDir.genCache.hits;
       const judgedBefore = judge.judged();
@@ -652,7 +675,15 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
         replayedChunks: runDir.genCache.hits - hitsBefore,
         oracleRuns,
         oracleErrors: failed.length,
+        truncatedGenerations: sampled.truncated,
       };
+      if (sampled.truncated)
+        log(
+          `round ${round}: ${sampled.truncated} of ${sampled.generations} generations sampled now stopped at max tokens ${(input.method === 'spin' ? config.spin : config.tree).sampling.maxTokens}: a program cut short fails its tests (raise --max-tokens)`,
+        );
+      for (const w of [...sampled.warnings].slice(0, 3)) log(`round ${round}: warning: ${w}`);
+      if (sampled.warnings.size > 3)
+        log(`round ${round}: ... and ${sampled.warnings.size - 3} more warnings`);
       log(
         `round ${round}: ${stats.criticalNodes} critical nodes, ${stats.verifiedPairs} verified pairs, ${stats.judged} programs judged (${stats.oracleRuns} by the oracle now), ${stats.sampledChunks} generation chunks sampled, ${stats.replayedChunks} replayed`,
       );
