@@ -403,6 +403,120 @@ describe('tsp train --external against a spawned tsp serve', () => {
     }
   }, 180_000);
 
+  it('the real-model path of docs/real-models.md: eval --endpoint, pre-flight, settings in the manifest, resume, report, retrain', async () => {
+    const own = await startServer(checkpoint);
+    try {
+      const url = own.url;
+      // 1. Generate and score in one command; samples saved and scored again offline give the same numbers.
+      const saved = join(work, 'samples.jsonl');
+      const evalArgs = [
+        'eval',
+        '--benchmark',
+        'tasks',
+        '--file',
+        tasksFile,
+        '--slots',
+        '2',
+        '--k',
+        '1,4',
+        '--json',
+      ];
+      const gen = await runTsp([
+        ...evalArgs,
+        '--endpoint',
+        url,
+        '--model',
+        'tiny',
+        '--samples',
+        '2',
+        '--save-samples',
+        saved,
+      ]);
+      expect(gen.code, gen.stderr).toBe(0);
+      // tsp serve lists its model as owned by tsp: the preset's sampling for the embedded model
+      expect(gen.stderr).toContain('max tokens 192');
+      expect(gen.stderr).toContain(`generated ${tasks.length}/${tasks.length} tasks`);
+      const report = JSON.parse(gen.stdout) as {
+        overall: { samples: number; atK: { k: number; func: number | null }[] };
+      };
+      expect(report.overall.samples).toBe(2 * tasks.length);
+      expect(report.overall.atK.map((a) => [a.k, a.func === null])).toEqual([
+        [1, false],
+        [4, true], // n/a: no task has 4 samples
+      ]);
+      const offline = await runTsp([...evalArgs, '--samples', saved]);
+      expect(offline.code, offline.stderr).toBe(0);
+      expect(JSON.parse(offline.stdout).overall).toEqual(report.overall);
+
+      // 2. Pre-flight: a trainer that needs {model} without --model-path stops before anything is made.
+      const w = join(work, 'path');
+      const trainer = `node ${TSP} dpo --model {model} --data {export}/segment.jsonl --out {output} --steps 2 --lr 5e-4`;
+      const common = [
+        'train',
+        '--external',
+        trainer,
+        '--endpoint',
+        url,
+        '--model',
+        'tiny',
+        '--tasks',
+        tasksFile,
+      ];
+      const tiny = ['--preset', 'smoke', '--slots', '2', '--work-dir', w, '--quiet'];
+      const noPath = await runTsp([...common, ...tiny, '--rounds', '1']);
+      expect(noPath.code).toBe(2);
+      expect(noPath.stderr).toContain('no --model-path was given');
+      expect(existsSync(join(w, 'manifest.json'))).toBe(false);
+      const notOnPath = await runTsp([
+        ...common.map((a) => (a === trainer ? 'tsp dpo --out {output}' : a)),
+        ...tiny,
+      ]);
+      expect(notOnPath.stderr).toContain("'tsp' is not on PATH");
+
+      // 3. One round with sampling flags: they are in the manifest.
+      const withPath = [
+        ...common,
+        '--model-path',
+        checkpoint,
+        ...tiny,
+        '--max-tokens',
+        '160',
+        '--set',
+        'tree.maxDepth=1',
+      ];
+      const one = await runTsp([...withPath, '--rounds', '1']);
+      expect(one.code, one.stderr).toBe(0);
+      const manifest = JSON.parse(readFileSync(join(w, 'manifest.json'), 'utf8')) as {
+        config: { realModel: boolean; search: { maxDepth: number; sampling: { maxTokens: number } } };
+      };
+      expect(manifest.config.realModel).toBe(false);
+      expect(manifest.config.search.sampling.maxTokens).toBe(160);
+      expect(manifest.config.search.maxDepth).toBe(1);
+
+      // 4. A resume with another setting is refused, naming it.
+      const changed = await runTsp([...withPath.map((a) => (a === '160' ? '100' : a)), '--rounds', '2']);
+      expect(changed.code).toBe(2);
+      expect(changed.stderr).toContain('search.sampling.maxTokens: 160 -> 100');
+
+      // 5. The report of a train work directory.
+      const rep = await runTsp(['report', w]);
+      expect(rep.code, rep.stderr).toBe(0);
+      expect(readFileSync(join(w, 'results.md'), 'utf8')).toContain('## Rounds (1 finished)');
+
+      // 6. Round 1's trainer again: the self-play replays from the caches, the adapter is reloaded.
+      const again = await runTsp(
+        [...withPath, '--rounds', '1', '--retrain-round', '1'].filter((a) => a !== '--quiet'),
+      );
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain('running the trainer again');
+      const rounds = readJsonl<ExternalRoundRecord>(join(w, 'rounds.jsonl'));
+      expect(rounds).toHaveLength(1);
+      expect((rounds[0]?.stats as ExternalRoundStats | undefined)?.sampledChunks).toBe(0);
+    } finally {
+      await stopServer(own.child);
+    }
+  }, 240_000);
+
   it('says clearly when the model is not served or the endpoint does not answer', async () => {
     const common = ['train', '--external', 'true', '--tasks', tasksFile, '--preset', 'smoke', '--quiet'];
     const missing = await runTsp([
@@ -631,6 +745,45 @@ describe('runExternalTraining with a scripted endpoint and judge', () => {
     }
   });
 
+  it('samples a real model with real-model settings, and says what was cut short', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tsp-external-real-'));
+    try {
+      const { input, verdict } = scripted(dir);
+      const asked: number[] = [];
+      // the endpoint's model list names no owner (vLLM says "vllm"): a real model
+      const lengthy = async (url: string, init: RequestInit) => {
+        const res = await input.fetch(url, init);
+        if (!url.endsWith('/completions')) return res;
+        asked.push((JSON.parse(String(init.body)) as { max_tokens: number }).max_tokens);
+        const body = (await res.json()) as { choices: { finish_reason: string }[]; warnings?: string[] };
+        for (const c of body.choices) c.finish_reason = 'length';
+        body.warnings = ['prompt of 300 tokens truncated to its last 255 (context length 256)'];
+        return new Response(JSON.stringify(body));
+      };
+      const logs: string[] = [];
+      const result = await runExternalTraining({
+        ...input,
+        fetch: lengthy,
+        onLog: (l) => logs.push(l),
+        judgeMany: async (items) =>
+          items.map((i) => verdict(i.task.id, i.code === i.task.secureReference, [])),
+      });
+      expect(new Set(asked)).toEqual(new Set([1024]));
+      const manifest = JSON.parse(readFileSync(join(dir, 'w', 'manifest.json'), 'utf8'));
+      expect(manifest.config).toMatchObject({ realModel: true, search: { sampling: { maxTokens: 1024 } } });
+      const stats = result.rounds[0]?.stats as ExternalRoundStats;
+      expect(stats.truncatedGenerations).toBeGreaterThan(0);
+      expect(
+        logs.some((l) => /^round 1: \d+ of \d+ generations sampled now stopped at max tokens 1024/.test(l)),
+      ).toBe(true);
+      expect(logs).toContain(
+        'round 1: warning: http://fake/v1: prompt of 300 tokens truncated to its last 255 (context length 256)',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops when the oracle fails on everything, keeps no such verdict, and judges again on resume', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tsp-external-oracle-'));
     try {
@@ -729,6 +882,8 @@ function scripted(dir: string) {
     config: getPreset('smoke'),
     tasks: file,
     fetch: fetchFn,
+    // built-in tasks, validated by the suite's own tests
+    validateTasks: async () => ({ ok: true, problems: [], tasks: [] }),
   };
   return { input, verdict, roots: () => rootRequests };
 }

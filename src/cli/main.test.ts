@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { renameDeprecatedFlags } from './main.ts';
 
 const bin = new URL('../../bin/tsp.js', import.meta.url).pathname;
 
@@ -37,4 +38,36 @@ describe('tsp doctor', () => {
     expect(r.tools.find((t) => t.name === 'clang')?.optional).toBe(true);
     expect(r.tools.find((t) => t.name === 'bwrap')?.optional).toBeUndefined();
   }, 60_000);
+});
+
+describe('help and flag names', () => {
+  it('lists the commands one short line each, without padding', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, '--help']);
+    const lines = stdout.split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(180);
+    expect(lines.filter((l) => l !== l.trimEnd())).toEqual([]);
+    expect(stdout).toMatch(/^ {2}tasks +Task files/m);
+    const scan = await promisify(execFile)(process.execPath, [bin, 'scan', '--help']);
+    // citty colours the option names
+    const optionLines = scan.stdout.split('\n').filter((l) => /^\s*(\x1b\[\d+m)?--no-external/.test(l));
+    expect(optionLines).toHaveLength(1);
+  }, 60_000);
+
+  it('keeps the old spellings as deprecated aliases, with a warning', () => {
+    const warned: string[] = [];
+    expect(renameDeprecatedFlags('suite', ['list', '--lang', 'go'], (l) => warned.push(l))).toEqual([
+      'list',
+      '--languages',
+      'go',
+    ]);
+    expect(renameDeprecatedFlags('run', ['--run-dir=runs/x'], (l) => warned.push(l))).toEqual([
+      '--work-dir=runs/x',
+    ]);
+    // scan's --lang (one language for every file) is another option and stays
+    expect(renameDeprecatedFlags('scan', ['--lang', 'c'], (l) => warned.push(l))).toEqual(['--lang', 'c']);
+    expect(warned).toEqual([
+      'tsp: --lang is deprecated; use --languages',
+      'tsp: --run-dir is deprecated; use --work-dir',
+    ]);
+  });
 });

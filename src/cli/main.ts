@@ -1,4 +1,4 @@
-import { type CommandDef, defineCommand, runCommand, showUsage } from 'citty';
+import { type CommandDef, defineCommand, renderUsage, runCommand } from 'citty';
 import { isTspError } from '../spec/errors.ts';
 import { commands } from './commands/index.ts';
 
@@ -35,7 +35,7 @@ export async function runCli(argv: string[]): Promise<void> {
   const rawArgs = argv.filter((a) => a !== '--verbose');
   try {
     if (rawArgs.length === 0 || rawArgs[0] === '--help' || rawArgs[0] === '-h') {
-      await showUsage(rootCommand as CommandDef);
+      console.log(await rootUsage());
       return;
     }
     if (rawArgs[0] === '--version' || rawArgs[0] === '-v') {
@@ -61,13 +61,79 @@ export async function runCli(argv: string[]): Promise<void> {
         cmd = (typeof next === 'function' ? await next() : await next) as CommandDef;
       }
       // the parent is named by every word but the last: "tsp suite" for `tsp suite calibrate`
-      await showUsage(cmd, { meta: { name: names.slice(0, -1).join(' '), version: VERSION } } as CommandDef);
+      const usage = await renderUsage(cmd, {
+        meta: { name: names.slice(0, -1).join(' '), version: VERSION },
+      } as CommandDef);
+      // citty pads every line to the widest one; the terminal wraps long lines by itself.
+      console.log(`${trimLines(usage)}\n`);
       return;
     }
-    await runCommand(sub, { rawArgs: rawArgs.slice(1) });
+    await runCommand(sub, { rawArgs: renameDeprecatedFlags(name, rawArgs.slice(1)) });
   } catch (e) {
     process.exitCode = reportError(e, verbose);
   }
+}
+
+function trimLines(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
+}
+
+/** The first sentence of a description, for the list of commands. */
+function firstSentence(text: string, max = 100): string {
+  const s = text.split(/(?<=\.)\s/)[0] ?? '';
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max - 3);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > 60 ? cut.lastIndexOf(' ') : cut.length).replace(/[,:;(]$/, '')} ...`;
+}
+
+/** `tsp --help`: one line per command (its first sentence); `tsp <command> --help` says the rest. */
+async function rootUsage(): Promise<string> {
+  const names = Object.keys(commands);
+  const width = Math.max(...names.map((n) => n.length));
+  const lines = [
+    String(rootCommand.meta && 'description' in rootCommand.meta ? rootCommand.meta.description : ''),
+    '',
+    `Usage: tsp <command> [options]    (tsp ${VERSION})`,
+    '',
+    'Commands:',
+  ];
+  for (const n of names) {
+    const cmd = await resolveCommand(n);
+    const meta = (typeof cmd.meta === 'function' ? await cmd.meta() : await cmd.meta) as
+      | { description?: string }
+      | undefined;
+    lines.push(`  ${n.padEnd(width)}  ${firstSentence(meta?.description ?? '')}`);
+  }
+  lines.push('', 'Use `tsp <command> --help` for the options of a command.');
+  return lines.join('\n');
+}
+
+/**
+ * Old spellings of flags, kept as deprecated aliases: the same option is called the same in
+ * every command (`--languages`, `--work-dir`). Per command: old name -> new name.
+ */
+export const DEPRECATED_FLAGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  suite: { lang: 'languages' },
+  run: { 'run-dir': 'work-dir' },
+};
+
+/** Rewrites deprecated flag spellings to the current ones, with a warning on stderr. */
+export function renameDeprecatedFlags(
+  command: string,
+  args: readonly string[],
+  warn: (line: string) => void = (l) => console.error(l),
+): string[] {
+  const renames = DEPRECATED_FLAGS[command] ?? {};
+  return args.map((a) => {
+    const m = /^--([a-z-]+)(=.*)?$/.exec(a);
+    const next = m ? renames[m[1] as string] : undefined;
+    if (!m || !next) return a;
+    warn(`tsp: --${m[1]} is deprecated; use --${next}`);
+    return `--${next}${m[2] ?? ''}`;
+  });
 }
 
 async function resolveCommand(name: string): Promise<CommandDef> {

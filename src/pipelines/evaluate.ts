@@ -14,6 +14,7 @@ export interface EvalConfig {
   temperature: number;
   topP: number;
   maxTokens: number;
+  stop?: string[];
 }
 
 export interface EvalSample {
@@ -60,6 +61,7 @@ export async function evaluatePolicy(input: {
     temperature: cfg.temperature,
     topP: cfg.topP,
     maxTokens: cfg.maxTokens,
+    ...(cfg.stop?.length ? { stop: cfg.stop } : {}),
     seed: hashString(`eval:${input.seed}:${t.id}`),
   }));
   const results = await generateCached({

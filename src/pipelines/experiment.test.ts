@@ -155,6 +155,8 @@ describe('runExperiment', () => {
   it('refuses to resume a run directory with another configuration', () => {
     const dir = tmp();
     new RunDir(dir, config(), {});
-    expect(() => new RunDir(dir, { ...config(), seeds: [9] }, {})).toThrow(/different configuration/);
+    expect(() => new RunDir(dir, { ...config(), seeds: [9] }, {})).toThrow(
+      /different configuration: seeds: \[[^\]]*\] -> \[9\]/,
+    );
   });
 });

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAnalyzer } from '../analyzers/analyzer.ts';
 import { anyCweMatches } from '../analyzers/cwe.ts';
@@ -8,14 +7,14 @@ import { ensureCwevalNodeModules } from '../benchmarks/cweval/cweval-setup.ts';
 import { loadCweval, resolveBenchmarksDir } from '../benchmarks/cweval/load-cweval.ts';
 import { registerCweval } from '../benchmarks/cweval/register-cweval.ts';
 import { createRng, hashString, type Rng } from '../core/rng.ts';
+import { type ChatTemplate, loadChatTemplate } from '../models/openai/chat-templates.ts';
 import { createOpenAIPolicy, type FetchLike } from '../models/openai/openai-policy.ts';
 import { createOracle } from '../oracle/index.ts';
 import { TspError } from '../spec/errors.ts';
 import type { Language } from '../spec/language.ts';
-import { parseOrThrow } from '../spec/parse.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { RunConfig } from '../spec/run-config.ts';
-import { Task } from '../spec/task.ts';
+import type { Task } from '../spec/task.ts';
 import type { VerdictSummary } from '../spec/verdict.ts';
 import { contentKey, KeyedCache } from '../store/keyed-cache.ts';
 import { RunDir } from '../store/run-dir.ts';
@@ -28,9 +27,17 @@ import {
   runExternalSelfPlay,
   type SwitchMode,
 } from '../training/export/external-trainer.ts';
+import { checkTrainerCommand } from '../training/export/trainer-preflight.ts';
 import { limitTasks } from './builtin-experiment.ts';
 import { createCachedJudge, type JudgeMany, judgeKey } from './judging.ts';
+import { applySamplingSettings, type SamplingSettings } from './presets.ts';
 import { buildSelfPlayRound } from './self-play-round.ts';
+import {
+  oracleProgramJudge,
+  readTaskFileStrict,
+  type TaskFileValidation,
+  validateTaskFile,
+} from './task-file.ts';
 import type { RoundContext } from './tsp-round.ts';
 
 /**
@@ -67,6 +74,17 @@ export interface ExternalTrainingInput {
   method: ExternalMethod;
   /** Tree / SPIN settings, suite size and oracle slots come from the preset. */
   config: RunConfig;
+  /**
+   * Sampling flags and `--set` assignments, applied to `config` after the real-model defaults
+   * (`REAL_MODEL_SAMPLING`, unless the endpoint serves the embedded model, i.e. `tsp serve`).
+   */
+  sampling?: SamplingSettings;
+  /** Chat template for an instruct model: a name (`chatml`, ...) or a template file. */
+  chatTemplate?: string;
+  /** Run this round's trainer again: the last finished round, or the interrupted one. */
+  retrainRound?: number;
+  /** Validates a task file before any sampling (default: `validateTaskFile` with the oracle). */
+  validateTasks?: (tasks: Task[]) => Promise<TaskFileValidation>;
   /** `builtin:train` (default), `builtin:eval`, `builtin:unseen-cwe`, `cweval`, or a task JSONL file. */
   tasks: string;
   /** At most this many tasks (0 = all; default: the preset's train-task limit for builtin tasks). */
@@ -108,6 +126,8 @@ export interface ExternalRoundStats {
   oracleRuns: number;
   /** Of those, verdicts the oracle itself failed on (counted as failing, not cached). */
   oracleErrors: number;
+  /** Generations sampled in this invocation that stopped at the token limit. */
+  truncatedGenerations?: number;
 }
 
 /** Programs judged per oracle call; each chunk's verdicts are written before the next starts. */
@@ -186,7 +206,7 @@ export async function loadTrainingTasks(
     registerCweval({ cwevalDir: dir, nodeModulesDir });
     tasks = await loadCweval(dir);
   } else {
-    tasks = await readTaskFile(spec);
+    tasks = await readTaskFileStrict(spec);
   }
   if (options.languages) {
     const langs = options.languages;
@@ -200,33 +220,22 @@ export async function loadTrainingTasks(
   return tasks;
 }
 
-async function readTaskFile(file: string): Promise<Task[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new TspError('not-found', `cannot read tasks file ${file}`, {
-      hint: 'give builtin:train, cweval, or a task JSONL (e.g. from `tsp suite export`)',
-      cause: e,
-    });
-  }
-  return text.split('\n').flatMap((line, i) => {
-    if (!line.trim()) return [];
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new TspError('invalid-input', `${file}:${i + 1}: not valid JSON`);
-    }
-    return [parseOrThrow(Task, value, `task at ${file}:${i + 1}`)];
-  });
-}
-
 /** The models an endpoint serves (`GET /models`), or undefined when it does not list them. */
 export async function listServedModels(
   baseUrl: string,
   options: { fetch?: FetchLike; apiKey?: string; timeoutMs?: number } = {},
 ): Promise<string[] | undefined> {
+  return (await listServedModelEntries(baseUrl, options))?.map((m) => m.id);
+}
+
+/** The embedded model served by `tsp serve` lists itself as owned by `tsp`. */
+export const EMBEDDED_OWNER = 'tsp';
+
+/** Like `listServedModels`, with each model's `owned_by`. */
+export async function listServedModelEntries(
+  baseUrl: string,
+  options: { fetch?: FetchLike; apiKey?: string; timeoutMs?: number } = {},
+): Promise<{ id: string; ownedBy?: string }[] | undefined> {
   const url = `${baseUrl.replace(/\/+$/, '')}/models`;
   const fetchFn = options.fetch ?? ((i: string, o: RequestInit) => fetch(i, o));
   let res: Response;
@@ -267,9 +276,13 @@ export async function listServedModels(
   }
   if (!res.ok) return undefined;
   try {
-    const body = (await res.json()) as { data?: { id?: unknown }[] };
+    const body = (await res.json()) as { data?: { id?: unknown; owned_by?: unknown }[] };
     if (!Array.isArray(body.data)) return undefined;
-    return body.data.flatMap((m) => (typeof m.id === 'string' ? [m.id] : []));
+    return body.data.flatMap((m) =>
+      typeof m.id === 'string'
+        ? [{ id: m.id, ...(typeof m.owned_by === 'string' ? { ownedBy: m.owned_by } : {}) }]
+        : [],
+    );
   } catch {
     return undefined;
   }
@@ -343,16 +356,106 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Identifies the weights behind a target, for the generation cache. */
-function modelKeyOf(target: PolicyTarget): string {
-  return `external:${target.model}${target.modelPath ? `@${target.modelPath}` : ''}`;
+/**
+ * Identifies the weights behind a target, for the generation cache. The initial model is known by
+ * its name alone, so `--model-path` (which only the trainer reads) may be added on resume; a
+ * trained round's model by its folder and the time its trainer finished (a retrained round's
+ * generations are not replayed from the previous training).
+ */
+function modelKeyOf(target: PolicyTarget, initial: boolean): string {
+  if (initial) return `external:${target.model}`;
+  return `external:${target.model}${target.modelPath ? `@${target.modelPath}` : ''}${target.revision ? `#${target.revision}` : ''}`;
+}
+
+/** A name that identifies a chat template by what it renders (a file's content, not its path). */
+function chatTemplateKey(t: ChatTemplate): { name: string; render: string; stop: readonly string[] } {
+  return {
+    name: t.name,
+    render: t.render({ system: '{{system}}', user: '{{user}}', assistantPrefix: '{{assistant}}' }),
+    stop: t.stop,
+  };
+}
+
+/**
+ * Whether the policy is a real model (anything but the embedded GPT served by `tsp serve`): a
+ * resumed run keeps what its manifest says; a new one asks the endpoint's model list.
+ */
+async function isRealModel(
+  input: ExternalTrainingInput,
+  fetchOpts: { fetch?: FetchLike; apiKey?: string },
+): Promise<boolean> {
+  const manifest = join(input.workDir, 'manifest.json');
+  if (existsSync(manifest)) {
+    try {
+      const m = JSON.parse(readFileSync(manifest, 'utf8')) as { config?: { realModel?: unknown } };
+      if (typeof m.config?.realModel === 'boolean') return m.config.realModel;
+    } catch {}
+  }
+  const entries = await listServedModelEntries(input.endpoint, fetchOpts).catch(() => undefined);
+  return entries?.find((m) => m.id === input.model)?.ownedBy !== EMBEDDED_OWNER;
+}
+
+function countRecords(file: string): number {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim()).length;
+  } catch {
+    return 0;
+  }
+}
+
+function isTaskFile(spec: string): boolean {
+  return !spec.startsWith('builtin') && spec !== 'cweval';
+}
+
+async function validateWithOracle(tasks: Task[]): Promise<TaskFileValidation> {
+  const oracle = await createOracle({ slots: 2 });
+  try {
+    return await validateTaskFile(
+      { tasks, problems: [] },
+      { judge: oracleProgramJudge(oracle), concurrency: 2 },
+    );
+  } finally {
+    await oracle.close();
+  }
+}
+
+/**
+ * The finished rounds a run continues from, given `--retrain-round N`: all of them when N is the
+ * round after the last finished one (an interrupted round), the rounds before N when N is the last
+ * finished round (its trainer runs again). An earlier N is refused: later rounds sampled from it.
+ */
+export function retrainedPrevious(
+  finished: readonly ExternalRoundRecord[],
+  retrainRound: number | undefined,
+): ExternalRoundRecord[] {
+  if (retrainRound === undefined || retrainRound === finished.length + 1) return [...finished];
+  if (retrainRound === finished.length && retrainRound >= 1) return finished.slice(0, -1);
+  throw new TspError(
+    'invalid-input',
+    `--retrain-round ${retrainRound}: ${finished.length} round(s) finished; only round ${finished.length || 1}${finished.length ? ` or ${finished.length + 1}` : ''} can be trained again`,
+    {
+      hint: 'rounds after a retrained one sampled from its old model: start a new --work-dir to redo an earlier round',
+    },
+  );
 }
 
 /** The whole loop; see the module comment. */
 export async function runExternalTraining(input: ExternalTrainingInput): Promise<ExternalTrainingResult> {
   const log = input.onLog ?? (() => {});
-  const { config } = input;
+  const fetchOpts = {
+    ...(input.fetch ? { fetch: input.fetch } : {}),
+    ...(input.apiKey ? { apiKey: input.apiKey } : {}),
+  };
+  const realModel = await isRealModel(input, fetchOpts);
+  const config = applySamplingSettings(input.config, input.sampling ?? {}, { realModel });
+  const chatTemplate = input.chatTemplate ? await loadChatTemplate(input.chatTemplate) : undefined;
   const seed = input.seed ?? config.seeds[0] ?? 1;
+  if (input.tasks === 'cweval')
+    log(
+      'warning: CWEval is an evaluation benchmark; training on it makes its scores (tsp eval --benchmark cweval) meaningless for this model. Train on builtin:train, SafeCoder, or your own tasks, and keep CWEval for evaluation.',
+    );
   const tasks = await loadTrainingTasks(input.tasks, {
     config,
     ...(input.maxTasks !== undefined ? { maxTasks: input.maxTasks } : {}),
@@ -361,11 +464,13 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
   });
   // What decides the results; the trainer command, the number of rounds and the endpoint's
   // address may change when a run is resumed.
+  // `--model-path` is not part of it: only the trainer reads it, so it may be added on resume.
   const identity = {
     kind: 'external-self-play',
     method: input.method,
     model: input.model,
-    modelPath: input.modelPath ?? null,
+    realModel,
+    chatTemplate: chatTemplate ? chatTemplateKey(chatTemplate) : null,
     switch: input.switchMode,
     adapterPrefix: input.adapterPrefix ?? null,
     format: input.format,
@@ -380,23 +485,50 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
     model: input.model,
     ...(input.modelPath ? { modelPath: input.modelPath } : {}),
   };
-  const fetchOpts = {
-    ...(input.fetch ? { fetch: input.fetch } : {}),
-    ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-  };
-  // A new work directory is only made for an endpoint that answers and serves the model.
-  if (!existsSync(join(input.workDir, 'manifest.json'))) await ensurePolicyServed(initial, fetchOpts);
+  // Pre-flight, before any sampling and before a new work directory is made: the trainer command
+  // will run, the endpoint answers and serves the model, the task file validates.
+  const isNew = !existsSync(join(input.workDir, 'manifest.json'));
+  const finishedBefore = countRecords(join(input.workDir, 'rounds.jsonl'));
+  if (finishedBefore < input.rounds || input.retrainRound)
+    checkTrainerCommand(input.trainerCommand, {
+      // after a finished round the trainer starts from that round's output
+      modelPath:
+        input.modelPath ??
+        (finishedBefore > 0 ? join(input.workDir, `round-${finishedBefore}`, 'model') : ''),
+    });
+  if (isNew) {
+    await ensurePolicyServed(initial, fetchOpts);
+    if (isTaskFile(input.tasks)) {
+      log(`validating ${tasks.length} task(s) of ${input.tasks} (tsp tasks validate)`);
+      const v = await (input.validateTasks ?? validateWithOracle)(tasks);
+      if (!v.ok) {
+        const bad = [...v.problems, ...v.tasks.flatMap((t) => t.problems.map((p) => `${t.taskId}: ${p}`))];
+        throw new TspError('invalid-input', `the task file ${input.tasks} does not validate: ${bad[0]}`, {
+          hint: `${bad.length} problem(s); \`tsp tasks validate ${input.tasks}\` lists them (docs/tasks.md). Nothing was sampled.`,
+        });
+      }
+    }
+  }
   const release = lockWorkDir(input.workDir);
   try {
     const runDir = new RunDir(input.workDir, identity, input.versions ?? { node: process.version });
     runDir.writeJsonl('tasks.jsonl', tasks);
-    const previous = runDir.records<ExternalRoundRecord>('rounds');
     if (runDir.resumed)
       log(
-        `resuming ${runDir.path}: ${previous.length} round(s) finished, ${runDir.genCache.size} generation chunks and ${runDir.verdictCache.size} verdicts cached`,
+        `resuming ${runDir.path}: ${runDir.records<ExternalRoundRecord>('rounds').length} round(s) finished, ${runDir.genCache.size} generation chunks and ${runDir.verdictCache.size} verdicts cached`,
       );
     log(`${tasks.length} tasks (${input.tasks}), method ${input.method}, preset ${config.preset}`);
+    const s = config.tree.sampling;
+    log(
+      `sampling for ${realModel ? 'a real model' : 'the embedded model (tsp serve)'}: max tokens ${s.maxTokens}, temperature ${s.temperature}, top-p ${s.topP}${s.stop?.length ? `, stop ${JSON.stringify(s.stop)}` : ''}, ${input.method === 'spin' ? config.spin.samples : config.tree.rootSamples} samples per prompt, chat template ${chatTemplate?.name ?? 'plain'}`,
+    );
 
+    const finished = runDir.records<ExternalRoundRecord>('rounds');
+    const previous = retrainedPrevious(finished, input.retrainRound);
+    if (previous.length < finished.length)
+      log(
+        `round ${input.retrainRound}: trained again (--retrain-round); its self-play replays from the caches`,
+      );
     const last = previous[previous.length - 1];
     // With adapters the next policy lives on the --endpoint server, wherever it listens now.
     const start: PolicyTarget = last
@@ -404,27 +536,49 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
         ? { ...last.next, baseUrl: input.endpoint }
         : last.next
       : initial;
-    if (previous.length < input.rounds)
+    if (previous.length < input.rounds) {
       await ensurePolicyServed(start, {
         ...fetchOpts,
         reloadAdapter: input.switchMode === 'lora' && Boolean(last),
         onLog: log,
       });
+    }
 
+    // What the server could not honour (a prompt cut to its context) and programs cut at the token
+    // limit are counted per round and said, not dropped.
+    const sampled = { generations: 0, truncated: 0, warnings: new Set<string>() };
+    const watched = (p: Policy): Policy => ({
+      id: p.id,
+      score: (r, o) => p.score(r, o),
+      generate: async (requests, o) => {
+        const results = await p.generate(requests, o);
+        for (const r of results) {
+          for (const w of r.warnings) sampled.warnings.add(w);
+          for (const g of r.generations) {
+            sampled.generations++;
+            if (g.finishReason === 'length') sampled.truncated++;
+          }
+        }
+        return results;
+      },
+    });
     const makePolicy = (t: PolicyTarget) =>
-      createOpenAIPolicy({
-        endpoints: [
-          {
-            baseUrl: t.baseUrl,
-            model: t.model,
-            ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-            ...(input.concurrency ? { concurrency: input.concurrency } : {}),
-          },
-        ],
-        ...(input.fetch ? { fetch: input.fetch } : {}),
-        // The engine's generations do not need log-probs.
-        logprobs: false,
-      });
+      watched(
+        createOpenAIPolicy({
+          endpoints: [
+            {
+              baseUrl: t.baseUrl,
+              model: t.model,
+              ...(input.apiKey ? { apiKey: input.apiKey } : {}),
+              ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+            },
+          ],
+          ...(input.fetch ? { fetch: input.fetch } : {}),
+          // The engine's generations do not need log-probs.
+          logprobs: false,
+          ...(chatTemplate ? { chatTemplate } : {}),
+        }),
+      );
 
     const oracle = input.judgeMany
       ? undefined
@@ -468,12 +622,13 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
       target: PolicyTarget,
     ): Promise<ExternalRoundOutput> => {
       const errorsBefore = oracleErrors.length;
+      Object.assign(sampled, { generations: 0, truncated: 0, warnings: new Set<string>() });
       const missesBefore = runDir.genCache.misses;
       const hitsBefore = runDir.genCache.hits;
       const judgedBefore = judge.judged();
       const ctx: RoundContext = {
         policy,
-        modelKey: modelKeyOf(target),
+        modelKey: modelKeyOf(target, previous.length === 0 && round === 1),
         judge,
         genCache: runDir.genCache,
         chunkSize: input.chunkSize ?? 32,
@@ -520,7 +675,15 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
         replayedChunks: runDir.genCache.hits - hitsBefore,
         oracleRuns,
         oracleErrors: failed.length,
+        truncatedGenerations: sampled.truncated,
       };
+      if (sampled.truncated)
+        log(
+          `round ${round}: ${sampled.truncated} of ${sampled.generations} generations sampled now stopped at max tokens ${(input.method === 'spin' ? config.spin : config.tree).sampling.maxTokens}: a program cut short fails its tests (raise --max-tokens)`,
+        );
+      for (const w of [...sampled.warnings].slice(0, 3)) log(`round ${round}: warning: ${w}`);
+      if (sampled.warnings.size > 3)
+        log(`round ${round}: ... and ${sampled.warnings.size - 3} more warnings`);
       log(
         `round ${round}: ${stats.criticalNodes} critical nodes, ${stats.verifiedPairs} verified pairs, ${stats.judged} programs judged (${stats.oracleRuns} by the oracle now), ${stats.sampledChunks} generation chunks sampled, ${stats.replayedChunks} replayed`,
       );
@@ -544,6 +707,7 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
         ...(input.variants ? { variants: input.variants } : {}),
         ...(input.fetch ? { fetch: input.fetch } : {}),
         ...(input.trainerTimeoutMs ? { trainerTimeoutMs: input.trainerTimeoutMs } : {}),
+        ...(input.retrainRound ? { retrainRounds: [input.retrainRound] } : {}),
         onLog: log,
       });
       const end = records[records.length - 1];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getPreset, setConfigValue } from './presets.ts';
+import { applySamplingSettings, getPreset, REAL_MODEL_SAMPLING, setConfigValue } from './presets.ts';
 
 describe('setConfigValue', () => {
   const base = getPreset('smoke');
@@ -24,5 +24,35 @@ describe('setConfigValue', () => {
     expect(() => setConfigValue(base, 'tree.segment=sideways')).toThrow(/tree\.segment/);
     expect(() => setConfigValue(base, 'training')).toThrow(/path=value/);
     expect(() => setConfigValue(base, 'training=1')).toThrow(/training/);
+  });
+});
+
+describe('applySamplingSettings', () => {
+  const base = getPreset('default');
+
+  it('gives a real model room to write (1024 tokens), then the flags, then each --set', () => {
+    const real = applySamplingSettings(base, {}, { realModel: true });
+    expect(real.tree.sampling).toEqual({ ...REAL_MODEL_SAMPLING.tree });
+    expect(real.eval.sampling.maxTokens).toBe(1024);
+    // the embedded model keeps the preset's settings
+    expect(applySamplingSettings(base, {}, { realModel: false })).toEqual(base);
+    const c = applySamplingSettings(
+      base,
+      {
+        maxTokens: 600,
+        temperature: 0.5,
+        stop: ['\n\n\n'],
+        samples: 6,
+        set: ['tree.maxDepth=3', 'tree.sampling.maxTokens=700'],
+      },
+      { realModel: true },
+    );
+    expect(c.tree.sampling).toEqual({ temperature: 0.5, topP: 0.95, maxTokens: 700, stop: ['\n\n\n'] });
+    expect(c.spin.sampling.maxTokens).toBe(600);
+    expect(c.eval.sampling).toMatchObject({ temperature: 0.5, maxTokens: 600 });
+    expect([c.tree.rootSamples, c.spin.samples, c.eval.samplesPerTask, c.tree.maxDepth]).toEqual([
+      6, 6, 6, 3,
+    ]);
+    expect(base).toEqual(getPreset('default'));
   });
 });

@@ -183,3 +183,57 @@ export function setConfigValue(config: RunConfig, assignment: string): RunConfig
   }
   return parseOrThrow(RunConfig, out, `configuration after --set ${path.join('.')}`);
 }
+
+/**
+ * Sampling for a real code model (anything but the embedded GPT): a CWEval C solution runs to 400
+ * tokens and more, where the presets' 192 suit the 256-token embedded model. Branches at 0.8 for
+ * diversity, evaluation at 0.2 (close to greedy), as the embedded presets do.
+ */
+export const REAL_MODEL_SAMPLING = {
+  tree: { temperature: 0.8, topP: 0.95, maxTokens: 1024 },
+  eval: { temperature: 0.2, topP: 0.95, maxTokens: 1024 },
+} as const;
+
+/** The sampling and prompt settings of `tsp train` / `tsp eval` (flags), each optional. */
+export interface SamplingSettings {
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  stop?: string[];
+  /** Samples per node: the tree's root samples and SPIN's samples; evaluation samples per task. */
+  samples?: number;
+  /** `path=value` assignments (`setConfigValue`), applied after the flags above. */
+  set?: readonly string[];
+}
+
+/**
+ * A preset adjusted for the policy and the user's settings, in this order: the real-model sampling
+ * defaults (unless the policy is the embedded model), the flags, then each `--set`.
+ */
+export function applySamplingSettings(
+  preset: RunConfig,
+  settings: SamplingSettings,
+  options: { realModel: boolean },
+): RunConfig {
+  const config = structuredClone(preset);
+  const groups = [config.tree.sampling, config.spin.sampling, config.eval.sampling];
+  if (options.realModel) {
+    Object.assign(config.tree.sampling, REAL_MODEL_SAMPLING.tree);
+    Object.assign(config.spin.sampling, REAL_MODEL_SAMPLING.tree);
+    Object.assign(config.eval.sampling, REAL_MODEL_SAMPLING.eval);
+  }
+  for (const g of groups) {
+    if (settings.maxTokens !== undefined) g.maxTokens = settings.maxTokens;
+    if (settings.temperature !== undefined) g.temperature = settings.temperature;
+    if (settings.topP !== undefined) g.topP = settings.topP;
+    if (settings.stop?.length) g.stop = [...settings.stop];
+  }
+  if (settings.samples !== undefined) {
+    config.tree.rootSamples = settings.samples;
+    config.spin.samples = settings.samples;
+    config.eval.samplesPerTask = settings.samples;
+  }
+  let out = parseOrThrow(RunConfig, config, 'configuration with the sampling settings');
+  for (const a of settings.set ?? []) out = setConfigValue(out, a);
+  return out;
+}

@@ -12,6 +12,7 @@ export interface SpinConfig {
   temperature: number;
   topP: number;
   maxTokens: number;
+  stop?: string[];
 }
 
 export interface SpinTaskResult {
@@ -38,6 +39,7 @@ export async function buildSpinPairs(
     temperature: cfg.temperature,
     topP: cfg.topP,
     maxTokens: cfg.maxTokens,
+    ...(cfg.stop?.length ? { stop: cfg.stop } : {}),
     seed: requestSeed(ctx.rng, t.id, t.prompt, 'spin'),
   }));
   const results = await generateCached({

@@ -32,6 +32,7 @@ export interface TreeSearchConfig {
   temperature: number;
   topP: number;
   maxTokens: number;
+  stop?: string[];
   /** Budget: generations (root + branches + rollouts) per task and round. */
   maxGenerationsPerTask: number;
 }
@@ -112,6 +113,7 @@ export async function buildTrees(
       temperature: cfg.temperature,
       topP: cfg.topP,
       maxTokens: cfg.maxTokens,
+      ...(cfg.stop?.length ? { stop: cfg.stop } : {}),
       seed: requestSeed(ctx.rng, j.s.task.id, j.prefix, j.tag),
     }));
     const results = await generateCached({

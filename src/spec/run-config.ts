@@ -6,6 +6,8 @@ const Sampling = z.object({
   temperature: z.number().min(0).max(5),
   topP: z.number().gt(0).max(1),
   maxTokens: z.number().int().min(1),
+  /** Generation stops before the first of these strings (a real model's end-of-program markers). */
+  stop: z.array(z.string().min(1)).optional(),
 });
 
 /**

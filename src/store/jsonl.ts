@@ -61,3 +61,20 @@ export function appendJsonl(path: string, records: readonly unknown[]): void {
   }
   appendFileSync(path, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
 }
+
+/**
+ * The lines of a user's JSONL text, leniently: each non-blank line's value with its 1-based line
+ * number, or `undefined` as the value when the line is not JSON (the caller reports it).
+ */
+export function jsonlLines(text: string): { line: number; value: unknown; valid: boolean }[] {
+  const out: { line: number; value: unknown; valid: boolean }[] = [];
+  text.split('\n').forEach((raw, i) => {
+    if (!raw.trim()) return;
+    try {
+      out.push({ line: i + 1, value: JSON.parse(raw), valid: true });
+    } catch {
+      out.push({ line: i + 1, value: undefined, valid: false });
+    }
+  });
+  return out;
+}

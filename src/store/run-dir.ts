@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '../core/atomic-file.ts';
+import { diffSettings } from '../core/config-diff.ts';
 import { TspError } from '../spec/errors.ts';
 import type { GenerateResult } from '../spec/policy.ts';
 import type { VerdictSummary } from '../spec/verdict.ts';
@@ -50,9 +51,14 @@ export class RunDir {
     if (existsSync(manifestPath)) {
       const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
       if (m.configHash !== configHash) {
-        throw new TspError('invalid-input', `${path} was started with a different configuration`, {
-          hint: 'use a new --run-dir, or the same preset and flags as the run you are resuming',
-        });
+        const changed = diffSettings(m.config, config);
+        throw new TspError(
+          'invalid-input',
+          `${path} was started with a different configuration: ${changed.slice(0, 8).join('; ') || '(the same settings, another hash)'}${changed.length > 8 ? `; and ${changed.length - 8} more` : ''}`,
+          {
+            hint: 'give the settings the run was started with (its manifest.json has them), or use a new --work-dir',
+          },
+        );
       }
       this.manifest = m;
       this.resumed = true;

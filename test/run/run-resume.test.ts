@@ -30,7 +30,7 @@ describe('tsp run --preset smoke', () => {
   const straight = join(work, 'straight');
 
   it('runs every phase and writes results, trees, pairs and the report', () => {
-    const r = tsp(['run', '--preset', 'smoke', '--run-dir', straight, '--cache-dir', cacheDir, '--quiet']);
+    const r = tsp(['run', '--preset', 'smoke', '--work-dir', straight, '--cache-dir', cacheDir, '--quiet']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('| TSP |');
     const results = comparable(straight);
@@ -50,7 +50,7 @@ describe('tsp run --preset smoke', () => {
     cpSync(join(straight, 'cache-verdicts.jsonl'), join(dir, 'cache-verdicts.jsonl'));
     const child = spawn(
       process.execPath,
-      [bin, 'run', '--preset', 'smoke', '--run-dir', dir, '--cache-dir', cacheDir, '--quiet'],
+      [bin, 'run', '--preset', 'smoke', '--work-dir', dir, '--cache-dir', cacheDir, '--quiet'],
       {
         cwd: repo,
         stdio: 'ignore',
@@ -75,7 +75,7 @@ describe('tsp run --preset smoke', () => {
     });
     await new Promise((r) => child.once('exit', r));
     expect(existsSync(join(dir, 'results.json'))).toBe(false);
-    const r = tsp(['run', '--preset', 'smoke', '--run-dir', dir, '--cache-dir', cacheDir, '--quiet']);
+    const r = tsp(['run', '--preset', 'smoke', '--work-dir', dir, '--cache-dir', cacheDir, '--quiet']);
     expect(r.status, r.stderr).toBe(0);
     expect(comparable(dir)).toEqual(comparable(straight));
     // Nothing done twice: every training phase, evaluation and generation chunk is recorded once.

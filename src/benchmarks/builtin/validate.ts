@@ -66,6 +66,8 @@ export interface ValidateOptions {
   /** Count a missing static finding on an insecure variant as a failure (default false: reported only). */
   requireStatic?: boolean;
   concurrency?: number;
+  /** Insecure variants a task must have (default 2: the built-in suite's rule). */
+  minInsecureVariants?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -147,7 +149,9 @@ async function validateTask(task: Task, opts: ValidateOptions): Promise<TaskVali
   } else checks.push(await checkProgram(task, task.secureReference, 'secure', 0, opts));
   for (const [i, code] of task.insecureVariants.entries())
     checks.push(await checkProgram(task, code, 'insecure', i, opts));
-  if (task.insecureVariants.length < 2) checks[0]?.problems.push('fewer than two insecure variants');
+  const minInsecure = opts.minInsecureVariants ?? 2;
+  if (task.insecureVariants.length < minInsecure)
+    checks[0]?.problems.push(`fewer than ${minInsecure === 2 ? 'two' : minInsecure} insecure variants`);
   return {
     taskId: task.id,
     family: task.family ?? task.id,

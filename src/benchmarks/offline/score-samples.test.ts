@@ -88,7 +88,38 @@ describe('offline samples', () => {
     // task 1: 1 - C(2,2)/C(4,2) = 5/6 func; 1 - C(3,2)/C(4,2) = 1/2 func-sec
     expect(k2?.func).toBeCloseTo((5 / 6 + 0) / 2);
     expect(k2?.funcSec).toBeCloseTo((0.5 + 0) / 2);
-    expect(k5?.tasks).toBe(0);
+    // no task has 5 samples: no estimate (n/a), not 0%
+    expect(k5).toEqual({ k: 5, tasks: 0, func: null, funcSec: null, secure: null });
+  });
+
+  it('leaves excluded tasks (known-broken) out of judging and scores, and lists them', async () => {
+    const tasks = [
+      task('cweval/core/js/cwe_078_0_js', 'javascript'),
+      task('cweval/core/js/ok', 'javascript'),
+    ];
+    const judged: string[] = [];
+    const { report } = await scoreSamples({
+      benchmark: 'cweval',
+      tasks,
+      records: [
+        { taskId: 'core/js/cwe_078_0_js', completion: '' },
+        { taskId: 'core/js/cwe_078_0_js', completion: 'x' },
+        { taskId: 'core/js/ok', completion: '' },
+      ],
+      oracle: {
+        judgeMany: async (items: { task: Task }[]) =>
+          items.map((it) => {
+            judged.push(it.task.id);
+            return verdict(it.task.id, true, true);
+          }),
+      },
+      exclude: new Map([['cweval/core/js/cwe_078_0_js', 'passes for an empty program']]),
+    });
+    expect(judged).toEqual(['cweval/core/js/ok']);
+    expect(report.overall.tasks).toBe(1);
+    expect(report.excluded).toEqual([
+      { taskId: 'cweval/core/js/cwe_078_0_js', samples: 2, reason: 'passes for an empty program' },
+    ]);
   });
 
   it('scores through an oracle and labels static-only benchmarks', async () => {

@@ -7,6 +7,7 @@ import type { Language } from '../../spec/language.ts';
 import type { Sample } from '../../spec/sample.ts';
 import type { Task } from '../../spec/task.ts';
 import type { Verdict } from '../../spec/verdict.ts';
+import { jsonlLines } from '../../store/jsonl.ts';
 
 /**
  * One pre-generated output, as users write them from their own generation stack: `taskId` and
@@ -36,19 +37,15 @@ export interface ParsedSamples {
 export function parseSamplesJsonl(text: string, origin = 'samples'): ParsedSamples {
   const records: ParsedSamples['records'] = [];
   const problems: string[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      problems.push(`${origin}:${i + 1}: not JSON`);
-      return;
+  for (const { line, value, valid } of jsonlLines(text)) {
+    if (!valid) {
+      problems.push(`${origin}:${line}: not JSON`);
+      continue;
     }
-    const r = OfflineSampleRecord.safeParse(raw);
+    const r = OfflineSampleRecord.safeParse(value);
     if (!r.success) {
-      problems.push(`${origin}:${i + 1}: ${r.error.issues.map((x) => x.message).join('; ')}`);
-      return;
+      problems.push(`${origin}:${line}: ${r.error.issues.map((x) => x.message).join('; ')}`);
+      continue;
     }
     const rec = r.data;
     records.push({
@@ -58,7 +55,7 @@ export function parseSamplesJsonl(text: string, origin = 'samples'): ParsedSampl
       ...(rec.completion !== undefined ? { completion: rec.completion } : {}),
       ...(rec.model ? { model: rec.model } : {}),
     });
-  });
+  }
   return { records, problems };
 }
 
@@ -112,12 +109,12 @@ export interface AtK {
   k: number;
   /** Tasks with at least k samples (the estimate is over these). */
   tasks: number;
-  /** All functionality tests pass. */
-  func: number;
+  /** All functionality tests pass (null: no task has k samples, so there is no estimate). */
+  func: number | null;
   /** Functionality and security tests all pass: CWEval's func-sec@k, the paper's SPR@k. */
-  funcSec: number;
+  funcSec: number | null;
   /** Security only (for static-only benchmarks: no finding of a security CWE). */
-  secure: number;
+  secure: number | null;
 }
 
 export interface EvalGroup {
@@ -139,9 +136,14 @@ export interface OfflineEvalReport {
   oracleErrors: number;
   unknownTaskIds: string[];
   problems: string[];
+  /** Samples of tasks left out of the scores (e.g. CWEval's known-broken tasks), per task id. */
+  excluded: { taskId: string; samples: number; reason: string }[];
 }
 
-/** func@k, func-sec@k and secure@k with the unbiased estimator, averaged over tasks with n >= k. */
+/**
+ * func@k, func-sec@k and secure@k with the unbiased estimator, averaged over tasks with n >= k;
+ * null (not 0) when no task has k samples.
+ */
 export function computeAtK(
   perTask: readonly { n: number; func: number; funcSec: number; secure: number }[],
   ks: readonly number[],
@@ -149,7 +151,7 @@ export function computeAtK(
   return ks.map((k) => {
     const eligible = perTask.filter((t) => t.n >= k);
     const avg = (f: (t: (typeof perTask)[number]) => number) =>
-      eligible.length ? eligible.reduce((a, t) => a + passAtK(t.n, f(t), k), 0) / eligible.length : 0;
+      eligible.length ? eligible.reduce((a, t) => a + passAtK(t.n, f(t), k), 0) / eligible.length : null;
     return {
       k,
       tasks: eligible.length,
@@ -166,7 +168,11 @@ export function summarizeVerdicts(
   items: readonly { task: Task; sample: Sample }[],
   verdicts: readonly Verdict[],
   ks: readonly number[],
-  extra: { unknownTaskIds?: string[]; problems?: string[] } = {},
+  extra: {
+    unknownTaskIds?: string[];
+    problems?: string[];
+    excluded?: OfflineEvalReport['excluded'];
+  } = {},
 ): OfflineEvalReport {
   const per = new Map<string, { task: Task; n: number; func: number; funcSec: number; secure: number }>();
   let oracleErrors = 0;
@@ -212,6 +218,7 @@ export function summarizeVerdicts(
     oracleErrors,
     unknownTaskIds: extra.unknownTaskIds ?? [],
     problems: extra.problems ?? [],
+    excluded: extra.excluded ?? [],
   };
 }
 
@@ -223,13 +230,26 @@ export async function scoreSamples(options: {
   oracle: Pick<Oracle, 'judgeMany'>;
   ks?: readonly number[];
   problems?: string[];
+  /** Tasks left out of the scores, with the reason (their samples are neither judged nor counted). */
+  exclude?: ReadonlyMap<string, string>;
   onProgress?: (done: number, total: number, verdict: Verdict) => void;
 }): Promise<{ report: OfflineEvalReport; verdicts: Verdict[] }> {
-  const { items, unknownTaskIds } = matchSamples(options.tasks, options.records);
+  const matched = matchSamples(options.tasks, options.records);
+  const exclude = options.exclude ?? new Map<string, string>();
+  const excluded = new Map<string, { taskId: string; samples: number; reason: string }>();
+  const items = matched.items.filter((it) => {
+    const reason = exclude.get(it.task.id);
+    if (reason === undefined) return true;
+    const e = excluded.get(it.task.id) ?? { taskId: it.task.id, samples: 0, reason };
+    e.samples++;
+    excluded.set(it.task.id, e);
+    return false;
+  });
   const verdicts = await options.oracle.judgeMany(items, options.onProgress);
   const report = summarizeVerdicts(options.benchmark, items, verdicts, options.ks ?? [1], {
-    unknownTaskIds,
+    unknownTaskIds: matched.unknownTaskIds,
     problems: options.problems ?? [],
+    excluded: [...excluded.values()],
   });
   return { report, verdicts };
 }

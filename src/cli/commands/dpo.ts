@@ -7,7 +7,7 @@ export default defineCommand({
   meta: {
     name: 'dpo',
     description:
-      'Train an embedded checkpoint on an exported TRL preference file and save the result: the stand-in trainer for `tsp train --external` (e.g. --external "tsp dpo --model {model} --data {export}/segment.jsonl --out {output}").',
+      'Train an embedded checkpoint on an exported TRL preference file and save the result: the stand-in trainer for `tsp train --external` (from the repository: --external "node bin/tsp.js dpo --model {model} --data {export}/segment.jsonl --out {output}"; `tsp` itself is only on PATH after `npm link`).',
   },
   args: {
     model: { type: 'string', required: true, description: 'embedded checkpoint folder to start from' },

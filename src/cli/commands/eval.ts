@@ -1,78 +1,42 @@
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { createAnalyzer } from '../../analyzers/analyzer.ts';
-import { buildSuite } from '../../benchmarks/builtin/build-suite.ts';
 import { ensureCwevalNodeModules } from '../../benchmarks/cweval/cweval-setup.ts';
-import { loadCweval, resolveBenchmarksDir } from '../../benchmarks/cweval/load-cweval.ts';
-import { registerCweval } from '../../benchmarks/cweval/register-cweval.ts';
 import {
   summarizeValidation,
   validateCwevalReferences,
 } from '../../benchmarks/cweval/validate-references.ts';
 import {
   type OfflineEvalReport,
+  type ParsedSamples,
   readSamplesFile,
   scoreSamples,
 } from '../../benchmarks/offline/score-samples.ts';
-import { loadSafeCoder, loadTspRelease } from '../../benchmarks/safecoder/load-safecoder.ts';
-import { loadSecurityEval } from '../../benchmarks/securityeval/load-securityeval.ts';
+import { loadChatTemplate } from '../../models/openai/chat-templates.ts';
+import { createOpenAIPolicy } from '../../models/openai/openai-policy.ts';
 import { createOracle } from '../../oracle/oracle.ts';
+import {
+  BENCHMARKS,
+  knownBrokenTasks,
+  loadBenchmarkTasks,
+  parseBenchmark,
+} from '../../pipelines/benchmark-tasks.ts';
+import {
+  EMBEDDED_OWNER,
+  ensurePolicyServed,
+  listServedModelEntries,
+} from '../../pipelines/external-self-play.ts';
+import { generateBenchmarkSamples } from '../../pipelines/generate-samples.ts';
+import { applySamplingSettings, getPreset } from '../../pipelines/presets.ts';
 import { TspError } from '../../spec/errors.ts';
-import { LANGUAGES, type Language } from '../../spec/language.ts';
 import type { Task } from '../../spec/task.ts';
+import { parseLanguages, SAMPLING_ARGS, samplingSettingsFrom, wholeNumber } from '../args.ts';
 import { ExitCode } from '../main.ts';
 import { formatTable, printJson } from '../output.ts';
 
-const BENCHMARKS = ['cweval', 'securityeval', 'safecoder', 'tsp-release', 'builtin'] as const;
-type BenchmarkName = (typeof BENCHMARKS)[number];
-
-const LANGUAGE_ALIASES: Record<string, Language> = { py: 'python', js: 'javascript', 'c++': 'cpp' };
-
-function parseLanguages(raw: string | undefined): Language[] | undefined {
-  if (!raw) return undefined;
-  return raw.split(',').map((s) => {
-    const l = LANGUAGE_ALIASES[s.trim()] ?? s.trim();
-    if (!(LANGUAGES as readonly string[]).includes(l))
-      throw new TspError('invalid-input', `unknown language '${s}'`, { hint: `use ${LANGUAGES.join(', ')}` });
-    return l as Language;
-  });
-}
-
-async function loadTasks(
-  benchmark: BenchmarkName,
-  file: string | undefined,
-  log: (s: string) => void,
-): Promise<Task[]> {
-  const root = resolveBenchmarksDir();
-  switch (benchmark) {
-    case 'cweval': {
-      const dir = file ?? join(root, 'CWEval');
-      const nodeModulesDir = await ensureCwevalNodeModules(undefined, log);
-      registerCweval({ cwevalDir: dir, nodeModulesDir });
-      return loadCweval(dir);
-    }
-    case 'securityeval': {
-      if (!file)
-        throw new TspError('invalid-input', '--file <prompts.jsonl> is required for securityeval', {
-          hint: 'a JSONL with ID, Prompt and optional Insecure_code per line',
-        });
-      const r = await loadSecurityEval(file);
-      if (r.skipped.length) log(`skipped ${r.skipped.length} records (${r.skipped[0]?.reason} ...)`);
-      return r.tasks;
-    }
-    case 'safecoder':
-      return (await loadSafeCoder(file ?? join(root, 'SafeCoder/data_train_val/train/sec-new-desc.jsonl')))
-        .tasks;
-    case 'tsp-release':
-      return (await loadTspRelease(file ?? join(root, 'TSP/sec-new-desc_annotated.json'))).tasks;
-    case 'builtin':
-      return buildSuite().tasks;
-  }
-}
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(1)}%`;
+/** A rate as a percentage; n/a where no task had enough samples for an estimate. */
+function pct(x: number | null): string {
+  return x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`;
 }
 
 export function formatEvalReport(r: OfflineEvalReport): string {
@@ -89,7 +53,19 @@ export function formatEvalReport(r: OfflineEvalReport): string {
     g.samples,
     ...g.atK.flatMap((a) => (staticOnly ? [pct(a.secure)] : [pct(a.func), pct(a.funcSec)])),
   ];
-  const lines = [
+  const lines: string[] = [];
+  // What was not scored comes first: it changes how to read every number below.
+  if (r.problems.length)
+    lines.push(
+      `${r.problems.length} unreadable sample line(s) skipped (--skip-bad-lines): ${r.problems.slice(0, 3).join('; ')}${r.problems.length > 3 ? ' ...' : ''}`,
+    );
+  if (r.excluded.length)
+    lines.push(
+      `${r.excluded.length} known-broken task(s) left out of the scores (--include-broken keeps them): ${r.excluded
+        .map((e) => `${e.taskId} (${e.samples} samples): ${e.reason}`)
+        .join('; ')}`,
+    );
+  lines.push(
     `${r.benchmark}: ${r.overall.samples} samples of ${r.overall.tasks} tasks; security ${
       staticOnly
         ? 'from the STATIC ANALYZER ONLY (no executable tests): a static-only security rate'
@@ -98,13 +74,23 @@ export function formatEvalReport(r: OfflineEvalReport): string {
           : 'from the security tests'
     }`,
     formatTable(header, [...r.perLanguage.map(row), row(r.overall)]),
-  ];
+  );
+  const short = r.overall.atK.filter((a) => a.tasks < r.overall.tasks);
+  if (short.length)
+    lines.push(
+      short
+        .map((a) =>
+          a.tasks === 0
+            ? `@${a.k}: n/a, no task has ${a.k} samples (give at least ${a.k} per task)`
+            : `@${a.k}: over the ${a.tasks} task(s) with at least ${a.k} samples`,
+        )
+        .join('; '),
+    );
   if (r.oracleErrors) lines.push(`${r.oracleErrors} samples had oracle errors (counted as failing)`);
   if (r.unknownTaskIds.length)
     lines.push(
       `unknown task ids (ignored): ${r.unknownTaskIds.slice(0, 10).join(', ')}${r.unknownTaskIds.length > 10 ? ' ...' : ''}`,
     );
-  for (const p of r.problems.slice(0, 10)) lines.push(`bad record: ${p}`);
   return lines.join('\n');
 }
 
@@ -112,12 +98,25 @@ export default defineCommand({
   meta: {
     name: 'eval',
     description:
-      'Judge pre-generated samples (JSONL: taskId + code or completion) on a benchmark and report func@k and func-sec@k (SPR@k); or validate CWEval references (--references).',
+      'Score a model on a benchmark: generate from an OpenAI-compatible server and judge (--endpoint URL --model NAME), or judge pre-generated samples (--samples file.jsonl); reports func@k and func-sec@k (SPR@k). --references validates the CWEval harness.',
   },
   args: {
     samples: {
       type: 'string',
-      description: 'JSONL of samples: {"taskId", "code"} or {"taskId", "completion"}',
+      description:
+        'JSONL of samples: {"taskId", "code"} or {"taskId", "completion"}; with --endpoint: samples per task (default: the largest k)',
+    },
+    endpoint: {
+      type: 'string',
+      description: 'generate the samples from this OpenAI-compatible server (base URL with /v1)',
+    },
+    model: { type: 'string', description: 'with --endpoint: the model name the server serves' },
+    'api-key': { type: 'string', description: 'API key for the endpoint (default: $OPENAI_API_KEY)' },
+    concurrency: { type: 'string', description: 'requests in flight to the endpoint (default 4)' },
+    seed: { type: 'string', default: '1', description: 'seed of the generation requests' },
+    'save-samples': {
+      type: 'string',
+      description: 'with --endpoint: also write the generated samples (JSONL)',
     },
     benchmark: { type: 'string', default: 'cweval', description: `one of ${BENCHMARKS.join(', ')}` },
     file: { type: 'string', description: 'benchmark file or folder (securityeval: the prompts JSONL)' },
@@ -129,19 +128,33 @@ export default defineCommand({
     k: { type: 'string', default: '1', description: 'comma-separated k values for func@k / func-sec@k' },
     slots: { type: 'string', description: 'samples judged in parallel (default: CPU count)' },
     static: { type: 'boolean', description: 'also require no static finding for secure (tested benchmarks)' },
+    'include-broken': {
+      type: 'boolean',
+      description:
+        "score CWEval's known-broken tasks too (left out by default; `tsp tasks export --benchmark cweval` marks them)",
+    },
+    'skip-bad-lines': {
+      type: 'boolean',
+      description: 'score the readable lines of a samples file that has unreadable ones (default: exit 2)',
+    },
     out: { type: 'string', description: 'write the verdicts (JSONL) here' },
     json: { type: 'boolean', description: 'print the report as JSON' },
+    'chat-template': SAMPLING_ARGS['chat-template'],
+    'max-tokens': SAMPLING_ARGS['max-tokens'],
+    temperature: SAMPLING_ARGS.temperature,
+    'top-p': SAMPLING_ARGS['top-p'],
+    stop: SAMPLING_ARGS.stop,
+    set: SAMPLING_ARGS.set,
   },
-  async run({ args }) {
-    const benchmark = args.benchmark as BenchmarkName;
-    if (!BENCHMARKS.includes(benchmark))
-      throw new TspError('invalid-input', `unknown benchmark '${args.benchmark}'`, {
-        hint: `use ${BENCHMARKS.join(', ')}`,
-      });
+  async run({ args, rawArgs }) {
+    const benchmark = parseBenchmark(args.benchmark);
     const log = (s: string) => process.stderr.write(`${s}\n`);
     const languages = parseLanguages(args.languages);
-    let tasks = await loadTasks(benchmark, args.file, log);
-    if (languages) tasks = tasks.filter((t) => languages.includes(t.language));
+    const tasks = await loadBenchmarkTasks(benchmark, {
+      ...(args.file ? { file: args.file } : {}),
+      ...(languages ? { languages } : {}),
+      onLog: log,
+    });
     const slots = args.slots ? Number(args.slots) : undefined;
 
     if (args.references) {
@@ -188,11 +201,35 @@ export default defineCommand({
       return;
     }
 
-    if (!args.samples) throw new TspError('invalid-input', 'give --samples <file.jsonl> (or --references)');
     const ks = args.k.split(',').map((s) => Number(s.trim()));
     if (ks.some((k) => !Number.isInteger(k) || k < 1))
       throw new TspError('invalid-input', `bad --k '${args.k}'`);
-    const parsed = await readSamplesFile(args.samples);
+    let parsed: ParsedSamples;
+    if (args.endpoint) {
+      parsed = await generateFromEndpoint(args, rawArgs, tasks, Math.max(...ks), log);
+    } else {
+      if (!args.samples)
+        throw new TspError(
+          'invalid-input',
+          'give --samples <file.jsonl>, or --endpoint URL --model NAME to generate',
+          { hint: 'or --references to validate the CWEval harness' },
+        );
+      parsed = await readSamplesFile(args.samples);
+      if (parsed.problems.length) {
+        log(
+          `${parsed.problems.length} of ${parsed.problems.length + parsed.records.length} lines of ${args.samples} are not sample records: ${parsed.problems.slice(0, 3).join('; ')}${parsed.problems.length > 3 ? ' ...' : ''}`,
+        );
+        if (!args['skip-bad-lines'])
+          throw new TspError(
+            'invalid-input',
+            `${parsed.problems.length} unreadable line(s) in ${args.samples}; nothing was scored`,
+            {
+              hint: 'fix them, or pass --skip-bad-lines to score the readable ones (the report says how many were skipped)',
+            },
+          );
+      }
+    }
+    const broken = args['include-broken'] ? new Map<string, string>() : knownBrokenTasks(benchmark, tasks);
     const staticNeeded = args.static || tasks.some((t) => t.harness.kind === 'none');
     const oracle = await createOracle({
       ...(slots ? { slots } : {}),
@@ -208,6 +245,7 @@ export default defineCommand({
         oracle,
         ks,
         problems: parsed.problems,
+        exclude: broken,
         onProgress: (done, total) => {
           if (done === total || Date.now() - last > 2000) {
             last = Date.now();
@@ -227,3 +265,70 @@ export default defineCommand({
     }
   },
 });
+
+/** `tsp eval --endpoint`: samples every task's prompt from the server, with progress on stderr. */
+async function generateFromEndpoint(
+  args: Record<string, unknown>,
+  rawArgs: string[],
+  tasks: Task[],
+  maxK: number,
+  log: (s: string) => void,
+): Promise<ParsedSamples> {
+  const str = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : undefined);
+  const endpoint = str('endpoint') as string;
+  const model = str('model');
+  if (!model)
+    throw new TspError('invalid-input', '--model <name> is required with --endpoint', {
+      hint: 'the model name the server serves (GET /v1/models)',
+    });
+  const samples = wholeNumber(str('samples'), 'samples', 1) ?? maxK;
+  if (samples < maxK) log(`warning: ${samples} sample(s) per task: func@k for k > ${samples} will be n/a`);
+  const apiKey = str('api-key') ?? process.env.OPENAI_API_KEY;
+  const auth = apiKey ? { apiKey } : {};
+  const concurrency = wholeNumber(str('concurrency'), 'concurrency', 1);
+  const seed = wholeNumber(str('seed'), 'seed', 0) ?? 1;
+  await ensurePolicyServed({ baseUrl: endpoint, model }, auth);
+  const served = await listServedModelEntries(endpoint, auth);
+  const realModel = served?.find((m) => m.id === model)?.ownedBy !== EMBEDDED_OWNER;
+  const config = applySamplingSettings(getPreset('default'), samplingSettingsFrom(args, rawArgs), {
+    realModel,
+  });
+  const sampling = config.eval.sampling;
+  const template = str('chat-template');
+  const chatTemplate = template ? await loadChatTemplate(template) : undefined;
+  const policy = createOpenAIPolicy({
+    endpoints: [{ baseUrl: endpoint, model, ...auth, ...(concurrency ? { concurrency } : {}) }],
+    logprobs: false,
+    ...(chatTemplate ? { chatTemplate } : {}),
+  });
+  log(
+    `generating ${samples} sample(s) for each of ${tasks.length} tasks from ${model} at ${endpoint}: max tokens ${sampling.maxTokens}, temperature ${sampling.temperature}, top-p ${sampling.topP}${sampling.stop?.length ? `, stop ${JSON.stringify(sampling.stop)}` : ''}, chat template ${chatTemplate?.name ?? 'plain'}`,
+  );
+  let last = 0;
+  const generated = await generateBenchmarkSamples({
+    policy,
+    model,
+    tasks,
+    sampling,
+    samples,
+    seed,
+    parallel: concurrency ?? 4,
+    onProgress: (done, total) => {
+      if (done === total || Date.now() - last > 2000) {
+        last = Date.now();
+        log(`generated ${done}/${total} tasks`);
+      }
+    },
+  });
+  for (const w of generated.warnings) log(`warning: ${w}`);
+  if (generated.truncated)
+    log(
+      `warning: ${generated.truncated} of ${generated.samples.length} samples stopped at max tokens ${sampling.maxTokens} (raise --max-tokens: a cut program usually fails)`,
+    );
+  const saveTo = str('save-samples');
+  if (saveTo) {
+    await writeFile(saveTo, generated.samples.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    log(`wrote ${generated.samples.length} samples to ${saveTo}`);
+  }
+  return { records: generated.samples, problems: [] };
+}

@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { TspError } from '../../spec/errors.ts';
-import { type ExportVariant, readRunPairs, writeExport } from '../../training/export/export-pairs.ts';
+import {
+  EXPORT_VARIANTS,
+  type ExportVariant,
+  readRunPairs,
+  writeExport,
+} from '../../training/export/export-pairs.ts';
 import { printJson } from '../output.ts';
 
 export default defineCommand({
@@ -18,7 +23,12 @@ export default defineCommand({
     },
     format: { type: 'string', required: true, description: 'llamafactory or trl' },
     out: { type: 'string', description: 'output folder (default <run>/export/<format>)' },
-    variant: { type: 'string', default: 'both', description: 'whole, segment (prefix-in-prompt), or both' },
+    variant: {
+      type: 'string',
+      default: 'both',
+      description:
+        'whole, segment (prefix in the prompt, each side to the end of its program), both (whole and segment), or segment-only (just the divergent statement: only for trainers that append no end-of-sequence token; see docs/real-models.md)',
+    },
     sharegpt: { type: 'boolean', description: 'llamafactory: sharegpt rows instead of alpaca' },
     round: { type: 'string', description: 'only pairs of these rounds (comma-separated)' },
     'include-unverified': {
@@ -34,12 +44,12 @@ export default defineCommand({
     const variants: ExportVariant[] =
       args.variant === 'both'
         ? ['whole', 'segment']
-        : args.variant === 'whole' || args.variant === 'segment'
-          ? [args.variant]
+        : (EXPORT_VARIANTS as readonly string[]).includes(args.variant)
+          ? [args.variant as ExportVariant]
           : [];
     if (!variants.length)
       throw new TspError('invalid-input', `unknown variant '${args.variant}'`, {
-        hint: 'use whole, segment or both',
+        hint: `use both, ${EXPORT_VARIANTS.join(', ')}`,
       });
     const rounds = args.round ? args.round.split(',').map((s) => Number(s.trim())) : undefined;
     const pairs = await readRunPairs(args.run);

@@ -18,4 +18,5 @@ export const commands: Record<string, () => Promise<CommandDef>> = {
   scan: () => import('./scan.ts').then((m) => m.default as CommandDef),
   dpo: () => import('./dpo.ts').then((m) => m.default as CommandDef),
   train: () => import('./train.ts').then((m) => m.default as CommandDef),
+  tasks: () => import('./tasks.ts').then((m) => m.default as CommandDef),
 };

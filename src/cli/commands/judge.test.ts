@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { getExampleTask } from '../../benchmarks/examples/index.ts';
+import type { Task } from '../../spec/task.ts';
 import { Verdict } from '../../spec/verdict.ts';
 
 const run = promisify(execFile);
@@ -51,6 +53,21 @@ describe('tsp judge', () => {
     expect(r.stderr).toMatch(/language/);
     expect(r.stderr).toMatch(/harness/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads a JSONL task file (--id), and exits 1 when the secure reference is not secure-pass', async () => {
+    const good = getExampleTask('py-sql-email') as Task;
+    const broken = { ...good, id: 'my/broken', secureReference: good.insecureVariants[0] };
+    const file = join(dir, 'tasks.jsonl');
+    writeFileSync(file, `${JSON.stringify(good)}\n${JSON.stringify(broken)}\n`);
+    const which = await tsp(['judge', '--task', file, '--reference']);
+    expect(which.code).toBe(2);
+    expect(which.stderr).toContain('holds 2 tasks: say which with --id');
+    const ok = await tsp(['judge', '--task', file, '--id', good.id, '--reference']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const bad = await tsp(['judge', '--task', file, '--id', 'my/broken', '--reference']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('the secure reference of my/broken is not secure-pass');
   });
 
   it('reports an unknown example id with the known ones', async () => {

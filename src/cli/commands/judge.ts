@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { defineCommand } from 'citty';
 import '../../benchmarks/examples/index.ts';
 import '../../benchmarks/builtin/register.ts';
 import { createOracle } from '../../oracle/oracle.ts';
 import { resolveTask } from '../../oracle/task-sources.ts';
+import { readTaskFile } from '../../pipelines/task-file.ts';
 import { TspError } from '../../spec/errors.ts';
+import type { Task } from '../../spec/task.ts';
 import type { Verdict } from '../../spec/verdict.ts';
 import { ExitCode } from '../main.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -69,8 +72,10 @@ export default defineCommand({
     task: {
       type: 'string',
       required: true,
-      description: 'task JSON file, or a task id such as examples/py-sql-email',
+      description:
+        'task file (one JSON task, or JSONL / a JSON array with --id), or a task id such as examples/py-sql-email',
     },
+    id: { type: 'string', description: 'the task to judge in a task file that holds several' },
     code: {
       type: 'string',
       description: 'file with the complete program (prompt + completion); or --reference / --insecure',
@@ -80,7 +85,7 @@ export default defineCommand({
     json: { type: 'boolean', description: 'print the Verdict as JSON' },
   },
   async run({ args }) {
-    const task = await resolveTask(args.task);
+    const task = await findTask(args.task, args.id);
     let code: string;
     if (args.code) {
       try {
@@ -116,5 +121,49 @@ export default defineCommand({
     if (args.json) printJson(verdict);
     else console.log(formatVerdict(verdict));
     if (verdict.oracleErrors.length) throw new ExitCode(2);
+    // Judging the task's own programs checks the task: a secure reference that is not
+    // secure-pass, or an insecure variant that passes every exploit test, is a broken task.
+    if (args.reference && !verdict.securePass) {
+      console.error(
+        `tsp: the secure reference of ${task.id} is not secure-pass (functional ${verdict.functional}, secure ${verdict.secure}): the task is broken`,
+      );
+      throw new ExitCode(1);
+    }
+    if (args.insecure !== undefined && verdict.secure && verdict.build.ok) {
+      console.error(
+        `tsp: insecure variant ${args.insecure} of ${task.id} passes every security test: its exploit tests cannot fail it`,
+      );
+      throw new ExitCode(1);
+    }
   },
 });
+
+/** A task by id, or from a task file: one task, or the one named by `--id` among several. */
+async function findTask(ref: string, id: string | undefined): Promise<Task> {
+  if (!/\.(jsonl|json)$/.test(ref) || !existsSync(ref)) return resolveTask(ref);
+  const { tasks, problems } = await readTaskFile(ref);
+  if (id) {
+    const t = tasks.find((x) => x.id === id);
+    if (t) return t;
+    throw new TspError(
+      'not-found',
+      `no task '${id}' in ${ref}${problems.length ? ` (${problems.length} unreadable record(s))` : ''}`,
+      {
+        hint: `it holds ${
+          tasks
+            .map((x) => x.id)
+            .slice(0, 10)
+            .join(', ') || 'no valid task'
+        }`,
+      },
+    );
+  }
+  if (tasks.length === 1 && problems.length === 0) return tasks[0] as Task;
+  if (problems.length)
+    throw new TspError('invalid-input', `${ref}: ${problems[0]}`, {
+      hint: '`tsp tasks validate` lists every problem',
+    });
+  throw new TspError('invalid-input', `${ref} holds ${tasks.length} tasks: say which with --id`, {
+    hint: `e.g. --id ${tasks[0]?.id ?? '<task id>'}`,
+  });
+}

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { writeFixtureRun } from '../../report/fixture.ts';
 import { renderRunMarkdown, writeReport } from '../../report/index.ts';
+import { isTrainWorkDir, writeTrainReport } from '../../report/train-report.ts';
 import { TspError } from '../../spec/errors.ts';
 import { printJson } from '../output.ts';
 import { createProgress } from '../progress.ts';
@@ -21,10 +22,14 @@ export default defineCommand({
   meta: {
     name: 'report',
     description:
-      'Write the self-contained HTML report (report.html: results table, charts, tree viewer) and results.md of a run directory.',
+      'Write the self-contained HTML report (report.html: results table, charts, tree viewer) and results.md of a run directory; for a tsp train work directory, its rounds and pairs.',
   },
   args: {
-    runDir: { type: 'positional', required: true, description: 'run directory, e.g. runs/<runId>' },
+    runDir: {
+      type: 'positional',
+      required: true,
+      description: 'run directory (runs/<runId>) or tsp train work directory',
+    },
     out: { type: 'string', description: 'where to write the HTML (default <runDir>/report.html)' },
     'max-tree-kb': {
       type: 'string',
@@ -51,10 +56,22 @@ export default defineCommand({
     const runDir = resolve(String(args.runDir));
     const maxTreeBytes = parseKb(args['max-tree-kb']);
     if (args.demo) await writeFixtureRun(runDir, { runId: 'demo' });
-    if (args.readme || args.calibration) {
+    if ((args.readme || args.calibration) && !isTrainWorkDir(runDir)) {
       process.stdout.write(
         await renderRunMarkdown(runDir, { variant: args.readme ? 'readme' : 'calibration' }),
       );
+      return;
+    }
+    if (isTrainWorkDir(runDir)) {
+      // A `tsp train` work directory: its rounds, not an experiment's results.
+      if (args.readme || args.calibration)
+        throw new TspError(
+          'invalid-input',
+          `${runDir} is a tsp train work directory: --readme and --calibration are for tsp run directories`,
+        );
+      const r = await writeTrainReport(runDir, args.out ? { out: resolve(String(args.out)) } : {});
+      if (args.json) return printJson(r);
+      console.log(`wrote ${r.htmlPath} and ${r.markdownPath} (tsp train work directory)`);
       return;
     }
     const progress = createProgress({ enabled: !args.json || !!process.stderr.isTTY });

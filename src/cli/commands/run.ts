@@ -92,11 +92,11 @@ export default defineCommand({
   meta: {
     name: 'run',
     description:
-      'Run the whole experiment on the embedded default: pretrain (cached) a small GPT on the built-in corpus, then Base / SFT / unstructured self-play / TSP with matched compute, evaluated on the built-in splits over several seeds. Resumable: run again with the same --run-dir.',
+      'Run the whole experiment on the embedded default: pretrain (cached) a small GPT on the built-in corpus, then Base / SFT / unstructured self-play / TSP with matched compute, evaluated on the built-in splits over several seeds. Resumable: run again with the same --work-dir.',
   },
   args: {
     preset: { type: 'string', description: `preset: ${Object.keys(PRESETS).join(', ')}`, default: 'default' },
-    'run-dir': {
+    'work-dir': {
       type: 'string',
       description: 'run directory (default runs/<preset>-<time>); an existing one is resumed',
     },
@@ -117,7 +117,7 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     const config = applyOverrides(getPreset(args.preset), args, repeatedFlag(rawArgs, 'set'));
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const runDir = resolve(args['run-dir'] ?? join('runs', `${config.preset}-${stamp}`));
+    const runDir = resolve(args['work-dir'] ?? join('runs', `${config.preset}-${stamp}`));
     const progress = createProgress({ enabled: !args.quiet });
     const log = (line: string) => progress.log(line);
     log(

@@ -16,13 +16,10 @@ export default defineCommand({
     lang: { type: 'string', description: `treat every file as this language (${LANGUAGES.join('|')})` },
     format: { type: 'string', description: 'text | json | sarif', default: 'text' },
     output: { type: 'string', alias: 'o', description: 'write the report to this file instead of stdout' },
-    'no-external': {
-      type: 'boolean',
-      description: 'only TSP rules (do not run bandit, cppcheck, flawfinder, eslint)',
-    },
     external: {
       type: 'boolean',
-      description: 'run installed external analyzers (default on; --no-external to turn off)',
+      description:
+        'run the installed external analyzers: bandit, cppcheck, flawfinder, eslint (default on; --no-external: only TSP rules)',
       default: true,
     },
     'fail-on': {
@@ -43,7 +40,7 @@ export default defineCommand({
         hint: `use one of ${LANGUAGES.join(', ')}`,
       });
     const positional = (args._ as string[] | undefined)?.length ? (args._ as string[]) : [String(args.paths)];
-    const useExternal = !args['no-external'] && args.external !== false;
+    const useExternal = args.external !== false;
     const analyzer = await createAnalyzer({ external: useExternal });
     const files = await collectFiles(positional);
     const scans = await scanFiles(files, analyzer, lang as Language | undefined);

@@ -34,9 +34,11 @@ export default defineCommand({
       host: args.host,
       port,
       loadAdapter: loadEmbedded,
-      ...(args.quiet
-        ? {}
-        : { onRequest: (r) => console.error(`${r.status} ${r.path} ${Math.round(r.ms)} ms`) }),
+      // Warnings (a prompt cut to the model's context) are logged even with --quiet.
+      onRequest: (r) => {
+        if (!args.quiet) console.error(`${r.status} ${r.path} ${Math.round(r.ms)} ms`);
+        for (const w of r.warnings ?? []) console.error(`warning: ${r.path}: ${w}`);
+      },
     }).catch((e: unknown) => {
       throw new TspError(
         'io-error',

@@ -15,25 +15,15 @@ import {
   type SplitConfig,
   validateTasks,
 } from '../../benchmarks/builtin/index.ts';
+import { oracleProgramJudge } from '../../pipelines/task-file.ts';
 import { formatPercent } from '../../report/format.ts';
 import type { StaticAnalyzer } from '../../spec/analyzer.ts';
 import { TspError } from '../../spec/errors.ts';
-import { LANGUAGES, type Language, normalizeCwe } from '../../spec/language.ts';
+import { type Language, normalizeCwe } from '../../spec/language.ts';
 import type { Task } from '../../spec/task.ts';
+import { parseLanguages } from '../args.ts';
 import { ExitCode } from '../main.ts';
 import { formatTable, printJson } from '../output.ts';
-
-const LANGUAGE_ALIASES: Record<string, Language> = { py: 'python', js: 'javascript', 'c++': 'cpp' };
-
-function parseLanguages(raw: string | undefined): Language[] | undefined {
-  if (!raw) return undefined;
-  return raw.split(',').map((s) => {
-    const l = LANGUAGE_ALIASES[s.trim()] ?? s.trim();
-    if (!(LANGUAGES as readonly string[]).includes(l))
-      throw new TspError('invalid-input', `unknown language '${s}'`, { hint: `use ${LANGUAGES.join(', ')}` });
-    return l as Language;
-  });
-}
 
 function parseInt0(raw: string | undefined, name: string, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -65,12 +55,15 @@ function pickFamilies(raw: string | undefined, langs: Language[] | undefined): s
 const list = defineCommand({
   meta: { name: 'list', description: 'List the families: language, CWE, principle, tests, and split role.' },
   args: {
-    lang: { type: 'string', description: 'only these languages (comma list)' },
+    languages: {
+      type: 'string',
+      description: 'only these languages (python,c,cpp,go,javascript; --lang is deprecated)',
+    },
     cwe: { type: 'string', description: 'only this CWE' },
     json: { type: 'boolean', description: 'print JSON' },
   },
   run({ args }) {
-    const langs = parseLanguages(args.lang);
+    const langs = parseLanguages(args.languages);
     const cwe = args.cwe ? normalizeCwe(args.cwe) : undefined;
     const suite = buildSuite({
       variantsPerFamily: { train: 1, eval: 0 },
@@ -187,19 +180,23 @@ function selectTasks(
 const exportCmd = defineCommand({
   meta: {
     name: 'export',
-    description: 'Write tasks as JSONL in the Task schema (for use with any backend).',
+    description:
+      "Write the built-in suite's tasks as JSONL in the Task schema (for use with any backend); other benchmarks: `tsp tasks export --benchmark cweval`.",
   },
   args: {
     out: { type: 'string', description: 'output file (default: stdout)' },
     split: { type: 'string', description: 'all (default), train, eval, unseen-cwe' },
     config: { type: 'string', description: 'standard (default) or cross-language' },
-    lang: { type: 'string', description: 'only these languages (comma list)' },
+    languages: {
+      type: 'string',
+      description: 'only these languages (python,c,cpp,go,javascript; --lang is deprecated)',
+    },
     seed: { type: 'string', description: 'suite seed (default 1)' },
     train: { type: 'string', description: 'train variants per family (default 6)' },
     eval: { type: 'string', description: 'eval variants per family (default 3)' },
   },
   async run({ args }) {
-    const tasks = selectTasks(args, parseLanguages(args.lang));
+    const tasks = selectTasks(args, parseLanguages(args.languages));
     const text = tasks.map((t) => JSON.stringify(t)).join('\n') + (tasks.length ? '\n' : '');
     if (!args.out) {
       process.stdout.write(text);
@@ -229,20 +226,7 @@ async function createJudge(
   return {
     how: `sandboxed oracle, ${oracle.slots} slots`,
     close: () => oracle.close(),
-    judge: async (task, code) => {
-      const v = await oracle.judge(task, { taskId: task.id, code });
-      return {
-        buildOk: v.build.ok,
-        ...(v.build.log ? { buildLog: v.build.log } : {}),
-        tests: v.tests.map((t) => ({
-          name: t.name,
-          kind: t.kind,
-          status: t.status,
-          ...(t.message ? { message: t.message } : {}),
-        })),
-        oracleErrors: v.oracleErrors,
-      };
-    },
+    judge: oracleProgramJudge(oracle),
   };
 }
 
@@ -341,7 +325,10 @@ const validate = defineCommand({
   },
   args: {
     family: { type: 'string', description: 'only these families (comma list of ids or substrings)' },
-    lang: { type: 'string', description: 'only these languages (comma list)' },
+    languages: {
+      type: 'string',
+      description: 'only these languages (python,c,cpp,go,javascript; --lang is deprecated)',
+    },
     variants: { type: 'string', description: 'variants per side (train and eval) per family (default 1)' },
     seed: { type: 'string', description: 'suite seed (default 1)' },
     slots: { type: 'string', description: 'oracle worker slots (default: the number of CPUs)' },
@@ -358,7 +345,7 @@ const validate = defineCommand({
     json: { type: 'boolean', description: 'print the report as JSON' },
   },
   async run({ args }) {
-    const langs = parseLanguages(args.lang);
+    const langs = parseLanguages(args.languages);
     const families = pickFamilies(args.family, langs);
     const n = parseInt0(args.variants, 'variants', 1);
     const suite = buildSuite({
@@ -447,7 +434,10 @@ const corpus = defineCommand({
       description:
         'fraction of the made-up or borrowed names that join words like the name they replace (num_vorblick; default 0)',
     },
-    lang: { type: 'string', description: 'only these languages (comma list)' },
+    languages: {
+      type: 'string',
+      description: 'only these languages (python,c,cpp,go,javascript; --lang is deprecated)',
+    },
     json: { type: 'boolean', description: 'print the statistics as JSON' },
   },
   async run({ args }) {
@@ -456,7 +446,7 @@ const corpus = defineCommand({
     const rewordRate = parseRate(args['reword-rate'], 'reword-rate');
     const foreignNameRate = parseRate(args['foreign-name-rate'], 'foreign-name-rate');
     const compoundNameRate = parseRate(args['compound-name-rate'], 'compound-name-rate');
-    const langs = parseLanguages(args.lang);
+    const langs = parseLanguages(args.languages);
     const c = buildCorpus({
       seed: parseInt0(args.seed, 'seed', 1),
       ...(insecureRate !== undefined ? { insecureRate } : {}),

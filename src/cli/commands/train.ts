@@ -4,10 +4,9 @@ import { defineCommand } from 'citty';
 import { type ExternalMethod, runExternalTraining } from '../../pipelines/external-self-play.ts';
 import { getPreset, PRESETS } from '../../pipelines/presets.ts';
 import { TspError } from '../../spec/errors.ts';
-import { LANGUAGES, type Language } from '../../spec/language.ts';
 import type { ExportFormat } from '../../training/export/export-pairs.ts';
 import type { SwitchMode } from '../../training/export/external-trainer.ts';
-import { wholeNumber } from '../args.ts';
+import { parseLanguages, SAMPLING_ARGS, samplingSettingsFrom, wholeNumber } from '../args.ts';
 import { formatTable, printJson } from '../output.ts';
 import { createProgress } from '../progress.ts';
 
@@ -17,18 +16,6 @@ function oneOf<T extends string>(value: string, options: readonly T[], flag: str
       hint: `use ${options.join(' or ')}`,
     });
   return value as T;
-}
-
-const LANGUAGE_ALIASES: Record<string, Language> = { py: 'python', js: 'javascript', 'c++': 'cpp' };
-
-function parseLanguages(raw: string | undefined): Language[] | undefined {
-  if (!raw) return undefined;
-  return raw.split(',').map((s) => {
-    const l = LANGUAGE_ALIASES[s.trim()] ?? s.trim();
-    if (!(LANGUAGES as readonly string[]).includes(l))
-      throw new TspError('invalid-input', `unknown language '${s}'`, { hint: `use ${LANGUAGES.join(', ')}` });
-    return l as Language;
-  });
 }
 
 function versions(): Record<string, string> {
@@ -50,7 +37,7 @@ export default defineCommand({
     external: {
       type: 'string',
       description:
-        'trainer command run with /bin/sh after each round; placeholders {round} {export} {output} {model} {base_url} {model_name} (also TSP_ROUND, TSP_EXPORT_DIR, TSP_OUTPUT_DIR, TSP_MODEL_PATH, TSP_BASE_URL, TSP_MODEL)',
+        'trainer command run with /bin/sh after each round (checked before round 1: its program must resolve); placeholders {round} {export} {output} {model} (needs --model-path) {base_url} {model_name}, also as TSP_ROUND, TSP_EXPORT_DIR, TSP_OUTPUT_DIR, TSP_MODEL_PATH, TSP_BASE_URL, TSP_MODEL',
     },
     endpoint: { type: 'string', description: 'base URL of the OpenAI-compatible server, with /v1' },
     model: { type: 'string', description: 'model name the server serves' },
@@ -61,7 +48,8 @@ export default defineCommand({
     tasks: {
       type: 'string',
       default: 'builtin:train',
-      description: 'builtin:train | builtin:eval | builtin:unseen-cwe | cweval | <tasks.jsonl>',
+      description:
+        'builtin:train | builtin:eval | builtin:unseen-cwe | cweval (an evaluation benchmark: warned) | <tasks.jsonl> (validated first; docs/tasks.md)',
     },
     languages: { type: 'string', description: 'only tasks in these languages (python,c,cpp,go,javascript)' },
     'max-tasks': {
@@ -102,10 +90,16 @@ export default defineCommand({
     concurrency: { type: 'string', description: 'requests in flight to the endpoint (default 4)' },
     'api-key': { type: 'string', description: 'API key for the endpoint (default: $OPENAI_API_KEY)' },
     'trainer-timeout': { type: 'string', description: 'stop the trainer after this many minutes' },
+    ...SAMPLING_ARGS,
+    'retrain-round': {
+      type: 'string',
+      description:
+        "run this round's trainer again (the last finished round, or the interrupted one), e.g. after fixing the trainer command",
+    },
     json: { type: 'boolean', description: 'print the rounds as JSON' },
     quiet: { type: 'boolean', description: 'no progress display' },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     if (!args.external)
       throw new TspError('invalid-input', 'tsp train needs --external <trainer command>', {
         hint: "e.g. --external 'llamafactory-cli train dpo.yaml' (training the embedded model: `tsp run`)",
@@ -133,6 +127,8 @@ export default defineCommand({
       throw new TspError('invalid-input', '--trainer-timeout must be a positive number of minutes');
     const apiKey = args['api-key'] ?? process.env.OPENAI_API_KEY;
     const languages = parseLanguages(args.languages);
+    const sampling = samplingSettingsFrom(args, rawArgs);
+    const retrainRound = wholeNumber(args['retrain-round'], 'retrain-round', 1);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const workDir = resolve(args['work-dir'] ?? join('runs', `train-${stamp}`));
 
@@ -153,6 +149,9 @@ export default defineCommand({
       format,
       method,
       config,
+      sampling,
+      ...(args['chat-template'] ? { chatTemplate: args['chat-template'] } : {}),
+      ...(retrainRound ? { retrainRound } : {}),
       // A task file is named by its absolute path, so a resumed run may be started from elsewhere.
       tasks: args.tasks.startsWith('builtin') || args.tasks === 'cweval' ? args.tasks : resolve(args.tasks),
       ...(maxTasks !== undefined ? { maxTasks } : {}),

@@ -139,7 +139,9 @@ export class EmbeddedPolicy implements Policy {
       // tokens instead (most programs end long before it); only a prompt that fills the context is cut.
       if (ids.length >= ctx) {
         const keep = ctx - 1;
-        result.warnings.push(`prompt truncated to its last ${keep} tokens (context length ${ctx})`);
+        result.warnings.push(
+          `prompt of ${ids.length} tokens truncated to its last ${keep} (context length ${ctx}): the model does not see its beginning`,
+        );
         ids = ids.slice(ids.length - keep);
       }
       if (ids.length + maxTokens > ctx) {

@@ -34,6 +34,8 @@ export const CompletionResponse = z
       .loose()
       .nullable()
       .optional(),
+    /** `tsp serve` only: what it could not honour (a prompt cut to the model's context). */
+    warnings: z.array(z.string()).optional(),
   })
   .loose();
 export type CompletionResponse = z.infer<typeof CompletionResponse>;

@@ -59,6 +59,34 @@ describe('the OpenAI backend against the embedded model behind tsp serve (loopba
     expect(again?.generations.map((g) => g.text)).toEqual(viaHttp?.generations.map((g) => g.text));
   });
 
+  it('says so in the response and to the log when a prompt is cut to the context', async () => {
+    const logged: string[][] = [];
+    const s = await startCompletionsServer(local, {
+      modelName: 'tiny',
+      onRequest: (r) => logged.push(r.warnings ?? []),
+    });
+    try {
+      const long = 'x = [i * i for i in range(10)]\n'.repeat(40);
+      const body = (await (
+        await fetch(`${s.url}/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'tiny', prompt: long, max_tokens: 4, seed: 1 }),
+        })
+      ).json()) as { warnings: string[] };
+      expect(body.warnings[0]).toMatch(
+        /^prompt of \d+ tokens truncated to its last 95 \(context length 96\)/,
+      );
+      expect(logged.flat()).toEqual(body.warnings);
+      // and the HTTP policy reports it as a warning of the generation
+      const remote = createOpenAIPolicy({ endpoints: [{ baseUrl: s.url, model: 'tiny' }] });
+      const [r] = await remote.generate([{ prompt: long, maxTokens: 4, seed: 1 }]);
+      expect(r?.warnings.some((w) => w.includes('truncated to its last 95'))).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('scores a continuation through echo the same as the policy does', async () => {
     const remote = createOpenAIPolicy({ endpoints: [{ baseUrl: server.url, model: 'tiny' }] });
     const req = { prefix: 'def add(a, b):\n', continuation: '    return a + b\n' };

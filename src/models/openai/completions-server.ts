@@ -22,7 +22,8 @@ export interface CompletionsServerOptions {
   maxN?: number;
   maxTokens?: number;
   /** Called with each finished request (for logs). */
-  onRequest?: (info: { path: string; status: number; ms: number }) => void;
+  /** After each request; `warnings`: what the model could not honour (e.g. a prompt cut to its context). */
+  onRequest?: (info: { path: string; status: number; ms: number; warnings?: string[] }) => void;
 }
 
 export interface CompletionsServer {
@@ -169,6 +170,7 @@ export async function startCompletionsServer(
     const stop = body.stop == null ? undefined : typeof body.stop === 'string' ? [body.stop] : body.stop;
     const wantLp = body.logprobs != null;
     const choices: unknown[] = [];
+    const warnings = new Set<string>();
     let promptTokens = 0;
     let completionTokens = 0;
     for (const [pi, prompt] of prompts.entries()) {
@@ -194,6 +196,7 @@ export async function startCompletionsServer(
               warnings: [],
               promptTokens: 0,
             };
+      for (const w of gen.warnings) warnings.add(w);
       const echoed = body.echo
         ? (await queue.exclusive(() => p.score([{ prefix: '', continuation: prompt }])))[0]
         : undefined;
@@ -241,10 +244,17 @@ export async function startCompletionsServer(
         completion_tokens: completionTokens,
         total_tokens: promptTokens + completionTokens,
       },
+      // Not in the OpenAI API (clients ignore it): a prompt longer than the embedded model's
+      // context is cut to its last tokens, which changes what the model sees.
+      ...(warnings.size ? { warnings: [...warnings] } : {}),
     };
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<number> => {
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: { warnings?: string[] },
+  ): Promise<number> => {
     const path = (req.url ?? '/').split('?')[0];
     try {
       if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
@@ -278,7 +288,9 @@ export async function startCompletionsServer(
             400,
             parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
           );
-        send(res, 200, await completions(parsed.data));
+        const out = await completions(parsed.data);
+        if (out.warnings) info.warnings = out.warnings;
+        send(res, 200, out);
         return 200;
       }
       if (path === '/v1/load_lora_adapter') {
@@ -323,8 +335,9 @@ export async function startCompletionsServer(
 
   const server = createServer((req, res) => {
     const t0 = performance.now();
-    void handle(req, res).then((status) =>
-      options.onRequest?.({ path: req.url ?? '', status, ms: performance.now() - t0 }),
+    const info: { warnings?: string[] } = {};
+    void handle(req, res, info).then((status) =>
+      options.onRequest?.({ path: req.url ?? '', status, ms: performance.now() - t0, ...info }),
     );
   });
   await new Promise<void>((resolve, reject) => {

@@ -173,6 +173,7 @@ export class OpenAIPolicy implements Policy {
       const label = endpoint.endpoint.baseUrl;
       for (const d of dropped.get(endpoint) ?? []) warnings.add(`${label}: ${d}`);
       promptTokens = response.usage?.prompt_tokens ?? promptTokens;
+      for (const w of response.warnings ?? []) warnings.add(`${label}: ${w}`);
       const choices = [...response.choices].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).slice(0, want);
       if (choices.length === 0)
         throw new TspError('backend-error', `${endpoint.url} answered with no choices`, {

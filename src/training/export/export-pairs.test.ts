@@ -47,12 +47,30 @@ describe('preference export', () => {
     expect(whole.prompt + whole.chosen).toBe(PREFIX + CHOSEN_SEG + TAIL);
     expect(whole.prompt + whole.rejected).toBe(PREFIX + REJECTED_SEG + TAIL);
     const seg = toTrlRecord(pair(), 'segment');
-    expect(seg).toEqual({ prompt: PREFIX, chosen: CHOSEN_SEG, rejected: REJECTED_SEG });
+    expect(seg).toEqual({ prompt: PREFIX, chosen: CHOSEN_SEG + TAIL, rejected: REJECTED_SEG + TAIL });
+    const only = toTrlRecord(pair(), 'segment-only');
+    expect(only).toEqual({ prompt: PREFIX, chosen: CHOSEN_SEG, rejected: REJECTED_SEG });
+  });
+
+  it('segment ends each side where its program ends, so an appended end-of-sequence token is true', () => {
+    // TRL's DPO tokenization appends EOS after chosen and after rejected: prompt + side + EOS must
+    // be a whole program, not a program cut after the critical statement.
+    const p = pair();
+    const seg = toTrlRecord(p, 'segment');
+    expect(seg.prompt + seg.chosen).toBe(p.prefix + p.chosen);
+    expect(seg.prompt + seg.rejected).toBe(p.prefix + p.rejected);
+    expect(seg.chosen.startsWith(CHOSEN_SEG)).toBe(true);
+    expect(seg.rejected.startsWith(REJECTED_SEG)).toBe(true);
   });
 
   it('LLaMA-Factory alpaca and sharegpt rows match their dataset_info columns', () => {
     const a = toLlamaFactoryAlpaca(pair(), 'segment');
-    expect(a).toEqual({ instruction: PREFIX, input: '', chosen: CHOSEN_SEG, rejected: REJECTED_SEG });
+    expect(a).toEqual({
+      instruction: PREFIX,
+      input: '',
+      chosen: CHOSEN_SEG + TAIL,
+      rejected: REJECTED_SEG + TAIL,
+    });
     const infoA = llamaFactoryDatasetInfo('d', 'd.json', 'alpaca').d as {
       ranking: boolean;
       columns: Record<string, string>;
@@ -103,11 +121,13 @@ describe('preference export', () => {
     const info = JSON.parse(await readFile(join(run, 'lf', 'dataset_info.json'), 'utf8'));
     expect(Object.keys(info)).toEqual(['tsp_dpo_whole', 'tsp_dpo_segment']);
     const rows = JSON.parse(await readFile(join(run, 'lf', info.tsp_dpo_segment.file_name), 'utf8'));
-    expect(rows).toEqual([{ instruction: PREFIX, input: '', chosen: CHOSEN_SEG, rejected: REJECTED_SEG }]);
+    expect(rows).toEqual([
+      { instruction: PREFIX, input: '', chosen: CHOSEN_SEG + TAIL, rejected: REJECTED_SEG + TAIL },
+    ]);
     const trl = await writeExport(pairs, join(run, 'trl'), { format: 'trl', variants: ['segment'] });
     const lines = (await readFile(join(run, 'trl', 'segment.jsonl'), 'utf8')).trim().split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual([
-      { prompt: PREFIX, chosen: CHOSEN_SEG, rejected: REJECTED_SEG },
+      { prompt: PREFIX, chosen: CHOSEN_SEG + TAIL, rejected: REJECTED_SEG + TAIL },
     ]);
     expect(trl.files.some((f) => f.endsWith('pairs-meta.jsonl'))).toBe(true);
     const meta = JSON.parse((await readFile(join(run, 'trl', 'pairs-meta.jsonl'), 'utf8')).trim());

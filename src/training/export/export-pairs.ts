@@ -8,14 +8,22 @@ import { readJsonl } from '../../store/jsonl.ts';
 /**
  * Export of TSP's verified preference pairs for external DPO trainers.
  *
- * Two variants of every pair:
+ * Variants of every pair:
  * - `whole`: prompt = the task prompt; chosen / rejected = the shared text after the prompt plus
  *   each side's continuation to the end of the program (standard DPO on complete programs);
  * - `segment` (prefix-in-prompt): prompt = the shared prefix up to the critical node; chosen /
- *   rejected = only the divergent segment (the next statement), so that a standard DPO trainer
- *   optimizes exactly the TSP contrast.
+ *   rejected = each side's continuation from the critical node to the end of the program. The
+ *   shared code is in the prompt, so the loss starts exactly at TSP's contrast; and each side ends
+ *   where its program ends, so the end-of-sequence token that TRL's DPO tokenization appends
+ *   after chosen and rejected (and LLaMA-Factory's chat templates, as end of turn) sits where
+ *   the program really stops;
+ * - `segment-only` (opt-in): chosen / rejected = only the divergent segment (the next statement).
+ *   Only for trainers that append nothing after the response (LLaMA-Factory with
+ *   `template: empty`, `tsp dpo`): with TRL's defaults it teaches "end the program after this
+ *   line".
  */
-export type ExportVariant = 'whole' | 'segment';
+export type ExportVariant = 'whole' | 'segment' | 'segment-only';
+export const EXPORT_VARIANTS: readonly ExportVariant[] = ['whole', 'segment', 'segment-only'];
 export type ExportFormat = 'llamafactory' | 'trl';
 
 export interface PreferenceRecord {
@@ -43,7 +51,8 @@ export function selectPairs(pairs: readonly Pair[], options: ExportOptions = {})
 
 /** One pair as prompt / chosen / rejected in the given variant. */
 export function toPreferenceRecord(pair: Pair, variant: ExportVariant): PreferenceRecord {
-  if (variant === 'segment') {
+  if (variant === 'segment') return { prompt: pair.prefix, chosen: pair.chosen, rejected: pair.rejected };
+  if (variant === 'segment-only') {
     const chosen = pair.chosen.slice(0, pair.chosenSegmentChars || pair.chosen.length);
     const rejected = pair.rejected.slice(0, pair.rejectedSegmentChars || pair.rejected.length);
     return { prompt: pair.prefix, chosen, rejected };

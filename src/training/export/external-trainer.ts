@@ -21,6 +21,12 @@ export interface PolicyTarget {
   baseUrl: string;
   model: string;
   modelPath?: string;
+  /**
+   * Which training of that path (the time its trainer finished): a round trained again
+   * (`--retrain-round`) writes new weights to the same folder and name, and its generations must
+   * not be replayed from the old ones.
+   */
+  revision?: string;
 }
 
 /** Values a trainer command receives as `{placeholders}` (shell-quoted) and `TSP_*` variables. */
@@ -36,7 +42,7 @@ export interface TrainerVars {
   modelName: string;
 }
 
-const PLACEHOLDERS: Record<string, keyof TrainerVars> = {
+export const TRAINER_PLACEHOLDERS: Readonly<Record<string, keyof TrainerVars>> = {
   round: 'round',
   export: 'exportDir',
   output: 'outputDir',
@@ -52,7 +58,7 @@ export function shellQuote(s: string): string {
 /** Substitutes `{round}`, `{export}`, `{output}`, `{model}`, `{base_url}`, `{model_name}` (shell-quoted). */
 export function expandTrainerCommand(template: string, vars: TrainerVars): string {
   return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => {
-    const key = PLACEHOLDERS[name];
+    const key = TRAINER_PLACEHOLDERS[name];
     return key ? shellQuote(String(vars[key])) : whole;
   });
 }
@@ -292,10 +298,37 @@ export interface ExternalRoundOutput {
   stats?: Record<string, unknown>;
 }
 
-/** Written to `round-<r>/trainer.json` when the trainer succeeded, so a resumed round does not train again. */
+/**
+ * Written to `round-<r>/trainer.json` when the trainer succeeded and wrote its output, so a resumed
+ * round does not train again (`tsp train --retrain-round <r>` runs it again anyway).
+ */
 interface TrainerDone {
   exportHash: string;
   trainer: TrainerRun;
+  finishedAt?: string;
+}
+
+/** Unloads an adapter from a vLLM (or `tsp serve`) server; a name it does not have is fine. */
+export async function unloadLoraAdapter(
+  baseUrl: string,
+  name: string,
+  fetchFn: (input: string, init: RequestInit) => Promise<Response> = (i, o) => fetch(i, o),
+): Promise<void> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/unload_lora_adapter`;
+  await fetchFn(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ lora_name: name }),
+  }).catch(() => undefined);
+}
+
+/** Why the trainer's output folder does not hold a finished model ('' when it does). */
+async function missingOutput(mode: SwitchMode, outputDir: string): Promise<string> {
+  const names = await readdir(outputDir).catch(() => [] as string[]);
+  if (mode === 'lora' && names.length === 0) return `wrote nothing to ${outputDir}`;
+  if (mode === 'endpoint' && !names.includes(ENDPOINT_FILE))
+    return `wrote no ${join(outputDir, ENDPOINT_FILE)}`;
+  return '';
 }
 
 function hashPairIds(pairs: readonly Pair[]): string {
@@ -336,6 +369,8 @@ export async function runExternalSelfPlay(options: {
   variants?: ExportVariant[];
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   trainerTimeoutMs?: number;
+  /** Rounds whose trainer runs again even if it already finished on the same pairs. */
+  retrainRounds?: readonly number[];
   onLog?: (line: string) => void;
 }): Promise<ExternalRoundRecord[]> {
   const records: ExternalRoundRecord[] = [...(options.previous ?? [])];
@@ -371,32 +406,48 @@ export async function runExternalSelfPlay(options: {
     const doneFile = join(dir, 'trainer.json');
     const exportHash = hashPairIds(pairs);
     const done = await readTrainerDone(doneFile);
-    const reused = done?.exportHash === exportHash;
+    const retrain = options.retrainRounds?.includes(round) ?? false;
+    const reused =
+      !retrain &&
+      done?.exportHash === exportHash &&
+      !(await missingOutput(options.switchMode, vars.outputDir));
     let trainer: TrainerRun;
+    let finishedAt: string | undefined;
     if (done && reused) {
       trainer = done.trainer;
+      finishedAt = done.finishedAt;
       options.onLog?.(
-        `round ${round}: the trainer already finished on these pairs (${doneFile}); not run again`,
+        `round ${round}: the trainer already finished on these pairs (${doneFile}); not run again (--retrain-round ${round} runs it again)`,
       );
     } else {
+      if (retrain) options.onLog?.(`round ${round}: running the trainer again (--retrain-round)`);
       trainer = await runTrainerCommand(options.trainerCommand, vars, {
         ...(options.trainerTimeoutMs ? { timeoutMs: options.trainerTimeoutMs } : {}),
         ...(options.onLog ? { onOutput: (s: string) => options.onLog?.(s.trimEnd()) } : {}),
       });
-      await writeFile(doneFile, `${JSON.stringify({ exportHash, trainer } satisfies TrainerDone)}\n`);
-    }
-    if (options.switchMode === 'lora' && (await readdir(vars.outputDir)).length === 0)
-      throw new TspError(
-        'not-found',
-        `round ${round}: the trainer finished but wrote nothing to ${vars.outputDir}`,
-        {
-          hint: 'the trainer command must save the new adapter / model to {output} (also in TSP_OUTPUT_DIR)',
-        },
+      // Only a trainer that wrote its output counts as finished: one that exited 0 but saved
+      // elsewhere runs again when the command is fixed and the run resumed.
+      const missing = await missingOutput(options.switchMode, vars.outputDir);
+      if (missing)
+        throw new TspError('not-found', `round ${round}: the trainer finished but ${missing}`, {
+          hint:
+            options.switchMode === 'lora'
+              ? 'the trainer command must save the new adapter / model to {output} (also in TSP_OUTPUT_DIR); fix it and run the same tsp train again: the round resumes from its caches and trains again'
+              : `with --switch endpoint the trainer (or its launcher) writes {"baseUrl": "...", "model": "..."} to {output}/${ENDPOINT_FILE} once the new model is served; fix it and run again`,
+        });
+      finishedAt = new Date().toISOString();
+      await writeFile(
+        doneFile,
+        `${JSON.stringify({ exportHash, trainer, finishedAt } satisfies TrainerDone)}\n`,
       );
-    const next = await switchPolicy(options.switchMode, target, vars.outputDir, round, options.fetch, {
+      if (retrain && options.switchMode === 'lora' && options.adapterName)
+        await unloadLoraAdapter(target.baseUrl, options.adapterName(round), options.fetch);
+    }
+    const switched = await switchPolicy(options.switchMode, target, vars.outputDir, round, options.fetch, {
       ...(options.adapterName ? { adapterName: options.adapterName } : {}),
       acceptLoaded: reused,
     });
+    const next: PolicyTarget = { ...switched, ...(finishedAt ? { revision: finishedAt } : {}) };
     const record: ExternalRoundRecord = {
       round,
       policy: target,
