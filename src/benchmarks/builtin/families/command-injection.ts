@@ -299,7 +299,7 @@ function hCreated(name) {
 }`,
       {
         creates_entry: 'assert.ok(hCreated(obs.word()));',
-        creates_dotted: "assert.ok(hCreated(`${obs.word()}-${obs.word()}.txt`));",
+        creates_dotted: 'assert.ok(hCreated(`${obs.word()}-${obs.word()}.txt`));',
         semicolon: "assert.ok(!hAttack('W; T'));",
         subshell: "assert.ok(!hAttack('W$(T)'));",
         backticks: "assert.ok(!hAttack('W`T`'));",

@@ -504,7 +504,13 @@ assert.deepStrictEqual(out, { a: 1, b: 2, nested: { x: 1, y: 2 } });`,
         proto_member: `assert.ok(!hPolluted('{"__proto__": {"KEY": "VALUE"}}', 'toLocaleString'));`,
       },
     ),
-  tests: [fn('merges_nested'), fn('returns_target'), sec('proto_key'), sec('constructor_prototype'), sec('proto_member')],
+  tests: [
+    fn('merges_nested'),
+    fn('returns_target'),
+    sec('proto_key'),
+    sec('constructor_prototype'),
+    sec('proto_member'),
+  ],
 });
 
 const jsSetPath = defineFamily<M>({
