@@ -10,7 +10,8 @@ import { oracleProgramJudge, readTaskFile, validateTaskFile } from '../src/pipel
  * docs/tasks.md teaches writing tasks as folders of files assembled with jq. This test writes out
  * every `file=<folder>/<name>` block of the page, runs the page's own `assemble` command in each
  * folder, and validates the resulting task file as `tsp tasks validate` does (the sandboxed
- * oracle): one task per language, every one valid.
+ * oracle): one task per language, every one valid (each secure reference secure-pass, each insecure
+ * variant caught by a security test, the prompt alone not passing).
  */
 const DOC = readFileSync(resolve(import.meta.dirname, '..', 'docs', 'tasks.md'), 'utf8');
 const work = mkdtempSync(join(tmpdir(), 'tsp-docs-tasks-'));
@@ -41,6 +42,20 @@ describe('docs/tasks.md', () => {
     const read = await readTaskFile(join(work, 'my-tasks.jsonl'));
     expect(read.problems).toEqual([]);
     expect(read.tasks.map((t) => t.language)).toEqual(['python', 'javascript', 'c', 'cpp', 'go']);
+    // The page teaches the current protocol (docs/decisions/0002): native examples are observed
+    // (every test has `expect`, bodies run under tsp_select / TSP.Select, no argv dispatch), and the
+    // Python and JavaScript examples draw their names and payloads through the helpers.
+    for (const t of read.tasks) {
+      const source = t.harness.kind === 'inline' ? t.harness.source : '';
+      if (t.language === 'python') expect(source).toContain('import tsp_observe');
+      else if (t.language === 'javascript') expect(source).toContain("require('tsp-observe')");
+      else {
+        expect(t.tests.filter((x) => x.expect === undefined).map((x) => x.name)).toEqual([]);
+        expect(source).toMatch(t.language === 'go' ? /TSP\.begin\(os\.Args\)/ : /tsp_begin\(argc, argv\)/);
+        for (const x of t.tests) expect(source).toContain(`{{test:${x.name}}}`);
+        expect(source).not.toMatch(/argv\[1\]|os\.Args\[1\]|os\.Exit/);
+      }
+    }
     const oracle = await createOracle({ slots: 2 });
     try {
       const result = await validateTaskFile(read, { judge: oracleProgramJudge(oracle), concurrency: 2 });
