@@ -88,7 +88,7 @@ export function missingHarnessTests(task: Task): string[] {
         case 'javascript':
           return !new RegExp(`(?:^|[\\s{,])['"]?${t.name}['"]?\\s*(?::|\\()`, 'm').test(src);
         default:
-          return !src.includes(`"${t.name}"`);
+          return !src.includes(`"${t.name}"`) && !src.includes(`{{test:${t.name}}}`);
       }
     })
     .map((t) => t.name);
