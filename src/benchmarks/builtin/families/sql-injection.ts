@@ -34,11 +34,20 @@ function slots(p: SlotPicker, verbs: readonly string[]): S {
   };
 }
 
-const VALUES = ['ada@example.org', 'bob@example.org', 'cy@example.org'];
-const EXPLOITS = {
-  or_true: "x' OR '1'='1",
-  union_select: "x' UNION SELECT 1, sqlite_version() --",
-  comment_out: `${VALUES[1]}' --`,
+/**
+ * Python harness: the rows' values, the searched value and the attacks' prefixes are drawn per
+ * judging, and each attack's shape is drawn from a few equivalent forms; the structure (the quote,
+ * OR, UNION, the comment) is what secure code must handle. `{w}`/`{x}`: drawn words, `{v}`: a
+ * stored value, `{n}`: a drawn number.
+ */
+const PY_EXPLOITS = {
+  or_true: ["{w}' OR '{x}'='{x}", "{w}' OR 1=1 --", "{w}' OR {n}={n} --", "{w}' OR ''='"],
+  union_select: [
+    "{w}' UNION SELECT 1, sqlite_version() --",
+    "{w}' UNION SELECT {n}, '{x}' --",
+    "{w}' UNION ALL SELECT {n}, '{v}' --",
+  ],
+  comment_out: ["{v}' --", "{v}'--", "{v}' -- {x}"],
 };
 const SELECT_TESTS = [
   fn('finds_match'),
@@ -102,13 +111,32 @@ const pySelect = defineFamily<S>({
   ],
   harness: (s) =>
     pyHarness(
-      ['import sqlite3'],
-      `def _db():
+      ['import sqlite3', 'import tsp_observe'],
+      `# Row values, searched values and the attacks' words and forms are drawn per judging.
+EXPLOITS = ${JSON.stringify(PY_EXPLOITS)}
+
+
+def _values():
+    return [tsp_observe.word('u%d' % i) + '@' + tsp_observe.word('h%d' % i) + '.org' for i in range(3)]
+
+
+def _db():
     conn = sqlite3.connect(':memory:')
     conn.execute('CREATE TABLE ${s.table} (id INTEGER PRIMARY KEY, ${s.col} TEXT)')
-    for v in ${JSON.stringify(VALUES).replace(/"/g, "'")}:
+    for v in _values():
         conn.execute('INSERT INTO ${s.table} (${s.col}) VALUES (?)', (v,))
     return conn
+
+
+def _pick(seq):
+    return seq[int(tsp_observe.token(), 16) % len(seq)]
+
+
+def _payload(kind):
+    n = str(int(tsp_observe.token(), 16) % 90 + 2)
+    form = _pick(EXPLOITS[kind])
+    return (form.replace('{w}', tsp_observe.word()).replace('{x}', tsp_observe.word())
+            .replace('{v}', _pick(_values())).replace('{n}', n))
 
 
 def _rows(value):
@@ -117,11 +145,11 @@ def _rows(value):
     except sqlite3.Error:
         return []`,
       {
-        finds_match: `rows = solution.${s.fn}(_db(), '${VALUES[1]}')\nassert len(rows) == 1 and rows[0][1] == '${VALUES[1]}'`,
-        no_match: `assert len(solution.${s.fn}(_db(), 'nobody@example.org')) == 0`,
-        or_true: `assert len(_rows(${JSON.stringify(EXPLOITS.or_true)})) == 0`,
-        union_select: `assert len(_rows(${JSON.stringify(EXPLOITS.union_select)})) == 0`,
-        comment_out: `assert len(_rows(${JSON.stringify(EXPLOITS.comment_out)})) == 0`,
+        finds_match: `v = _pick(_values())\nrows = solution.${s.fn}(_db(), v)\nassert len(rows) == 1 and rows[0][1] == v`,
+        no_match: `assert len(solution.${s.fn}(_db(), tsp_observe.word() + '@' + tsp_observe.word() + '.org')) == 0`,
+        or_true: "assert len(_rows(_payload('or_true'))) == 0",
+        union_select: "assert len(_rows(_payload('union_select'))) == 0",
+        comment_out: "assert len(_rows(_payload('comment_out'))) == 0",
       },
     ),
   tests: SELECT_TESTS,
@@ -174,12 +202,23 @@ const pyDelete = defineFamily<Del>({
   ],
   harness: (s) =>
     pyHarness(
-      ['import sqlite3'],
-      `def _db():
+      ['import sqlite3', 'import tsp_observe'],
+      `# The number of rows, their labels, the ids and the attacks' numbers and forms are drawn per judging.
+ROWS = 3 + int(tsp_observe.token('rows'), 16) % 4
+OR_FORMS = ['{a} OR 1=1', '{a} OR {b}={b}', '{a} OR id>0', '{a} OR {b}']
+SUB_FORMS = ['(SELECT MAX(id) FROM ${s.table})', '(SELECT MIN(id) FROM ${s.table})',
+             '(SELECT id FROM ${s.table} LIMIT 1 OFFSET {c})']
+
+
+def _num(k):
+    return int(tsp_observe.token(), 16) % k
+
+
+def _db():
     conn = sqlite3.connect(':memory:')
     conn.execute('CREATE TABLE ${s.table} (id INTEGER PRIMARY KEY, label TEXT)')
-    for v in ['a', 'b', 'c']:
-        conn.execute('INSERT INTO ${s.table} (label) VALUES (?)', (v,))
+    for _ in range(ROWS):
+        conn.execute('INSERT INTO ${s.table} (label) VALUES (?)', (tsp_observe.word(),))
     conn.commit()
     return conn
 
@@ -190,12 +229,18 @@ def _left(value):
         solution.${s.fn}(conn, value)
     except sqlite3.Error:
         pass
-    return conn.execute('SELECT COUNT(*) FROM ${s.table}').fetchone()[0]`,
+    return conn.execute('SELECT COUNT(*) FROM ${s.table}').fetchone()[0]
+
+
+def _payload(forms):
+    form = forms[_num(len(forms))]
+    return (form.replace('{a}', str(ROWS + 1 + _num(50))).replace('{b}', str(2 + _num(90)))
+            .replace('{c}', str(_num(ROWS))))`,
       {
-        deletes_one: `conn = _db()\nassert solution.${s.fn}(conn, '2') == 1\nassert conn.execute('SELECT COUNT(*) FROM ${s.table}').fetchone()[0] == 2`,
-        missing_id: `assert solution.${s.fn}(_db(), '9') == 0`,
-        or_true: "assert _left('1 OR 1=1') == 3",
-        subquery: `assert _left('(SELECT MAX(id) FROM ${s.table})') == 3`,
+        deletes_one: `conn = _db()\nassert solution.${s.fn}(conn, str(1 + _num(ROWS))) == 1\nassert conn.execute('SELECT COUNT(*) FROM ${s.table}').fetchone()[0] == ROWS - 1`,
+        missing_id: `assert solution.${s.fn}(_db(), str(ROWS + 1 + _num(50))) == 0`,
+        or_true: "assert _left(_payload(OR_FORMS)) == ROWS",
+        subquery: "assert _left(_payload(SUB_FORMS)) == ROWS",
       },
     ),
   tests: [fn('deletes_one'), fn('missing_id'), sec('or_true'), sec('subquery')],
