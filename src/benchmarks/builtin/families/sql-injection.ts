@@ -239,8 +239,8 @@ def _payload(forms):
       {
         deletes_one: `conn = _db()\nassert solution.${s.fn}(conn, str(1 + _num(ROWS))) == 1\nassert conn.execute('SELECT COUNT(*) FROM ${s.table}').fetchone()[0] == ROWS - 1`,
         missing_id: `assert solution.${s.fn}(_db(), str(ROWS + 1 + _num(50))) == 0`,
-        or_true: "assert _left(_payload(OR_FORMS)) == ROWS",
-        subquery: "assert _left(_payload(SUB_FORMS)) == ROWS",
+        or_true: 'assert _left(_payload(OR_FORMS)) == ROWS',
+        subquery: 'assert _left(_payload(SUB_FORMS)) == ROWS',
       },
     ),
   tests: [fn('deletes_one'), fn('missing_id'), sec('or_true'), sec('subquery')],
