@@ -58,8 +58,19 @@ const TESTS = [
   sec('nested_dotdot'),
   sec('doubled_dots'),
 ];
-const SECRET = 'TOPSECRET';
-/** Payloads: `../secret.txt`, `sub/../../secret.txt`, `....//secret.txt`. */
+/**
+ * Python and JavaScript harnesses: the folder and file names (with their extensions), the files'
+ * texts and the secret file's name and text are drawn per judging, and each attack's form is drawn
+ * from a few equivalent ones (`{b}`: the base folder's name, `{u}`/`{v}`: its subfolders, `{s}`: the
+ * secret file beside the base folder). The structure (`../`, a subfolder then `../../`, `....//`)
+ * is what secure code must handle.
+ */
+const PY_JS_ATTACKS = {
+  dotdot: ['../{s}', './../{s}', '../{b}/../{s}'],
+  nested_dotdot: ['{u}/../../{s}', '{u}/./../../{s}', '{u}/{v}/../../../{s}'],
+  doubled_dots: ['....//{s}', '..././{s}', '....//./{s}'],
+};
+const EXTS = ['txt', 'md', 'log', 'dat'];
 
 /**
  * Observed native harnesses (C, Go): every name is drawn. The base folder `{w0}` (with a
@@ -137,33 +148,56 @@ const py = defineFamily<S>({
   ],
   harness: (s) =>
     pyHarness(
-      ['import os', 'import tempfile'],
-      `def _setup():
+      ['import os', 'import tempfile', 'import tsp_observe'],
+      `# Folder and file names, texts, the secret and the attacks' forms are drawn per judging.
+ATTACKS = ${JSON.stringify(PY_JS_ATTACKS)}
+EXTS = ${JSON.stringify(EXTS)}
+
+
+def _num(k, label=None):
+    return int(tsp_observe.token(label), 16) % k
+
+
+def _names():
+    n = {k: tsp_observe.word(k) for k in ('b', 'u', 'v', 't1', 't2', 'secret')}
+    n['f1'] = tsp_observe.word('f1') + '.' + EXTS[_num(len(EXTS), 'f1.ext')]
+    n['f2'] = tsp_observe.word('f2') + '-' + str(_num(9, 'f2.n') + 1) + '.' + EXTS[_num(len(EXTS), 'f2.ext')]
+    n['s'] = tsp_observe.word('s') + '.' + EXTS[_num(len(EXTS), 's.ext')]
+    return n
+
+
+def _setup():
+    n = _names()
     d = os.path.abspath(tempfile.mkdtemp(dir='.'))
-    base = os.path.join(d, 'base')
-    os.makedirs(os.path.join(base, 'sub'))
-    with open(os.path.join(base, 'a.txt'), 'w') as f:
-        f.write('hello ${s.entity}')
-    with open(os.path.join(base, 'notes-2.txt'), 'w') as f:
-        f.write('second')
-    with open(os.path.join(d, 'secret.txt'), 'w') as f:
-        f.write('${SECRET}')
+    base = os.path.join(d, n['b'])
+    os.makedirs(os.path.join(base, n['u'], n['v']))
+    with open(os.path.join(base, n['f1']), 'w') as f:
+        f.write('hello ' + n['t1'])
+    with open(os.path.join(base, n['f2']), 'w') as f:
+        f.write(n['t2'])
+    with open(os.path.join(d, n['s']), 'w') as f:
+        f.write(n['secret'])
     return base
 
 
-def _leaks(name):
+def _leaks(kind):
+    n = _names()
+    forms = ATTACKS[kind]
+    name = forms[_num(len(forms))]
+    for k in ('b', 'u', 'v', 's'):
+        name = name.replace('{%s}' % k, n[k])
     base = _setup()
     try:
         out = solution.${s.fn}(base, name)
     except Exception:
         return False
-    return out is not None and '${SECRET}' in str(out)`,
+    return out is not None and n['secret'] in str(out)`,
       {
-        reads_file: `assert solution.${s.fn}(_setup(), 'a.txt') == 'hello ${s.entity}'`,
-        reads_other_file: `assert solution.${s.fn}(_setup(), 'notes-2.txt') == 'second'`,
-        dotdot: `assert not _leaks('../secret.txt')`,
-        nested_dotdot: `assert not _leaks('sub/../../secret.txt')`,
-        doubled_dots: `assert not _leaks('....//secret.txt')`,
+        reads_file: `assert solution.${s.fn}(_setup(), _names()['f1']) == 'hello ' + _names()['t1']`,
+        reads_other_file: `assert solution.${s.fn}(_setup(), _names()['f2']) == _names()['t2']`,
+        dotdot: "assert not _leaks('dotdot')",
+        nested_dotdot: "assert not _leaks('nested_dotdot')",
+        doubled_dots: "assert not _leaks('doubled_dots')",
       },
     ),
   tests: TESTS,
@@ -392,32 +426,54 @@ const js = defineFamily<S>({
   ],
   harness: (s) =>
     jsHarness(
-      ["const fs = require('fs');", "const path = require('path');"],
-      `function hSetup() {
+      ["const fs = require('fs');", "const path = require('path');", "const obs = require('tsp-observe');"],
+      `// Folder and file names, texts, the secret and the attacks' forms are drawn per judging.
+const ATTACKS = ${JSON.stringify(PY_JS_ATTACKS)};
+const EXTS = ${JSON.stringify(EXTS)};
+
+function hNum(k, label) {
+  return Number.parseInt(obs.token(label), 16) % k;
+}
+
+function hNames() {
+  const n = {};
+  for (const k of ['b', 'u', 'v', 't1', 't2', 'secret']) n[k] = obs.word(k);
+  n.f1 = \`\${obs.word('f1')}.\${EXTS[hNum(EXTS.length, 'f1.ext')]}\`;
+  n.f2 = \`\${obs.word('f2')}-\${hNum(9, 'f2.n') + 1}.\${EXTS[hNum(EXTS.length, 'f2.ext')]}\`;
+  n.s = \`\${obs.word('s')}.\${EXTS[hNum(EXTS.length, 's.ext')]}\`;
+  return n;
+}
+
+function hSetup() {
+  const n = hNames();
   const d = fs.mkdtempSync(path.join(process.cwd(), 't'));
-  const base = path.join(d, 'base');
-  fs.mkdirSync(path.join(base, 'sub'), { recursive: true });
-  fs.writeFileSync(path.join(base, 'a.txt'), 'hello ${s.entity}');
-  fs.writeFileSync(path.join(base, 'notes-2.txt'), 'second');
-  fs.writeFileSync(path.join(d, 'secret.txt'), '${SECRET}');
+  const base = path.join(d, n.b);
+  fs.mkdirSync(path.join(base, n.u, n.v), { recursive: true });
+  fs.writeFileSync(path.join(base, n.f1), \`hello \${n.t1}\`);
+  fs.writeFileSync(path.join(base, n.f2), n.t2);
+  fs.writeFileSync(path.join(d, n.s), n.secret);
   return base;
 }
 
-function hLeaks(name) {
+function hLeaks(kind) {
+  const n = hNames();
+  const forms = ATTACKS[kind];
+  let name = forms[hNum(forms.length)];
+  for (const k of ['b', 'u', 'v', 's']) name = name.replace(\`{\${k}}\`, n[k]);
   let out;
   try {
     out = sol.${s.fn}(hSetup(), name);
   } catch (e) {
     return false;
   }
-  return out != null && String(out).includes('${SECRET}');
+  return out != null && String(out).includes(n.secret);
 }`,
       {
-        reads_file: `assert.strictEqual(sol.${s.fn}(hSetup(), 'a.txt'), 'hello ${s.entity}');`,
-        reads_other_file: `assert.strictEqual(sol.${s.fn}(hSetup(), 'notes-2.txt'), 'second');`,
-        dotdot: "assert.ok(!hLeaks('../secret.txt'));",
-        nested_dotdot: "assert.ok(!hLeaks('sub/../../secret.txt'));",
-        doubled_dots: "assert.ok(!hLeaks('....//secret.txt'));",
+        reads_file: `assert.strictEqual(sol.${s.fn}(hSetup(), hNames().f1), \`hello \${hNames().t1}\`);`,
+        reads_other_file: `assert.strictEqual(sol.${s.fn}(hSetup(), hNames().f2), hNames().t2);`,
+        dotdot: "assert.ok(!hLeaks('dotdot'));",
+        nested_dotdot: "assert.ok(!hLeaks('nested_dotdot'));",
+        doubled_dots: "assert.ok(!hLeaks('doubled_dots'));",
       },
     ),
   tests: TESTS,
