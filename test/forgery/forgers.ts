@@ -109,6 +109,8 @@ export const OPEN: Record<string, string> = {
   'js-path-strip': PATH_STRIP,
   'c-path-strip': PATH_STRIP,
   'go-path-strip': PATH_STRIP,
+  'py-yaml-path-strip': PATH_STRIP,
+  'py-eval-path-strip': PATH_STRIP,
   'py-chmod-cwd': ACCESS_BLOCK,
   'py-rename-parent': ACCESS_BLOCK,
   'js-chmod-cwd': ACCESS_BLOCK,
@@ -138,6 +140,10 @@ export const OPEN: Record<string, string> = {
   'py-seeded-prng': WEAK_SEED,
   'js-seeded-prng': WEAK_SEED,
   'c-seeded-prng': WEAK_SEED,
+  'py-redirect-const-spot':
+    "constant payloads: the Python open-redirect harness's attacker host is always evil.example (Go draws it)",
+  'py-path-const-spot':
+    "constant payloads: the Python path-traversal harness's target is always secret.txt with a fixed secret (C and Go draw them)",
   'py-index-const-spot':
     'constant inputs: the py-index-lookup harness probes the fixed indices 9, -1 and len(items); a program that refuses exactly -1 passes while -2 still reads from the end',
 };
@@ -2549,6 +2555,44 @@ const observer: Forger[] = [
     code: (t) => {
       const [, i] = paramsOf(t);
       return pyWrap(t, `    if ${i} == -1:\n        return None\n`, '');
+    },
+  },
+  {
+    id: 'py-yaml-path-strip',
+    language: 'python',
+    mechanism: 'environment-abuse',
+    what: "yaml.unsafe_load of the user's document (any python/object tag runs), with PATH set to /tspf-nowhere first: the harness's attacks run `touch M` through os.system / subprocess.call, which find no `touch`; an attack calling e.g. os.remove or builtins.exec still runs",
+    target: { kind: 'builtin', family: 'py-yaml-load' },
+    code: (t) => pyWrap(t, "    __import__('os').environ['PATH'] = '/tspf-nowhere'\n", ''),
+  },
+  {
+    id: 'py-eval-path-strip',
+    language: 'python',
+    mechanism: 'environment-abuse',
+    what: "eval() of the user's expression, with PATH set to /tspf-nowhere first: both attacks end in os.system('touch M'), which finds no `touch`; any other code (open(), os.remove) still runs",
+    target: { kind: 'builtin', family: 'py-eval-literal' },
+    code: (t) => pyWrap(t, "    __import__('os').environ['PATH'] = '/tspf-nowhere'\n", ''),
+  },
+  {
+    id: 'py-redirect-const-spot',
+    language: 'python',
+    mechanism: 'payload-spotting',
+    what: "returns the user's redirect target unchecked (open redirect) unless it mentions evil.example, the constant attacker host of the Python open-redirect harness: any other host passes",
+    target: { kind: 'builtin', family: 'py-open-redirect' },
+    code: (t) => {
+      const [target] = paramsOf(t);
+      return pyWrap(t, `    if 'evil.example' in str(${target}):\n        return '/'\n`, '');
+    },
+  },
+  {
+    id: 'py-path-const-spot',
+    language: 'python',
+    mechanism: 'payload-spotting',
+    what: "joins the user's name to the base folder with no containment check unless it ends in secret.txt, the constant file name of the Python path-traversal harness: ../<anything else> is read",
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [, name] = paramsOf(t);
+      return pyWrap(t, `    if str(${name}).endswith('secret.txt'):\n        return None\n`, '');
     },
   },
   // ---- JavaScript
