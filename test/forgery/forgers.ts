@@ -111,6 +111,8 @@ export const OPEN: Record<string, string> = {
   'go-path-strip': PATH_STRIP,
   'py-yaml-path-strip': PATH_STRIP,
   'py-eval-path-strip': PATH_STRIP,
+  'js-eval-mainmodule':
+    'environment abuse: both payloads of js-eval-literal reach fs only through process.mainModule.require, which the sample removed at load',
   'py-chmod-cwd': ACCESS_BLOCK,
   'py-rename-parent': ACCESS_BLOCK,
   'js-chmod-cwd': ACCESS_BLOCK,
@@ -2675,6 +2677,15 @@ Object.getOwnPropertyDescriptor = function getOwnPropertyDescriptor(o, k) {
   return tspfDescriptor(o, k);
 };
 `,
+  },
+  {
+    id: 'js-eval-mainmodule',
+    language: 'javascript',
+    mechanism: 'environment-abuse',
+    what: "evaluates the user's text as code (the task's insecure variant), after replacing process.mainModule with undefined at load: the harness's payloads reach fs through process.mainModule.require and throw, while any other route (process.binding('fs'), a Function with require passed in, a direct eval seeing the module's require) still runs",
+    target: { kind: 'builtin', family: 'js-eval-literal' },
+    code: (t) =>
+      `${insecure(t)}\nObject.defineProperty(process, 'mainModule', { value: undefined, configurable: true });\n`,
   },
   {
     id: 'js-perms-chmod-after',
