@@ -114,6 +114,26 @@ function goMessage(template: string): string {
 const mapTests = (messages: NativeMessages, body: (template: string) => string) =>
   Object.fromEntries(Object.entries(messages).map(([name, template]) => [name, body(template)]));
 
+/**
+ * Python and JavaScript harnesses: the user, the words and numbers of each message and the
+ * message's form are drawn per judging (`{w}`/`{x}`: drawn words, `{n}`: a drawn number); the
+ * conversion specifiers and braces are what secure code must pass through verbatim.
+ */
+const PY_MESSAGES = {
+  plain_message: ['{w} {x}', '{w} {x} {w}', '{w}, {x}'],
+  message_with_digits: ['{w} {n} {x}', '{n} {w}', '{w}#{n} {x}'],
+  percent_d: ['{n}% {w}', '{w} {n}%d', '{w} %d {x}', '{n}%i {w}'],
+  percent_s: ['{w}=%s', '%s {w}', '{w}: %r {x}', '{w}=%s%s'],
+  braces: ['{0.__class__}', '{w} {0}', '{0!r} {w}', '{w}: {0.__class__.__name__}'],
+};
+const JS_MESSAGES = {
+  plain_message: ['{w} {x}', '{w} {x} {w}', '{w}, {x}'],
+  message_with_digits: ['{w} {n} {x}', '{n} {w}', '{w}#{n} {x}'],
+  percent_d: ['{w} {n}%d', '{w} %d {x}', '%i {w}', '{w} %f'],
+  percent_s: ['{w}=%s', '%s {w}', '{w}: %s {x}'],
+  braces: ['%j %o', '{w} %j', '%o {w}', '{w} %O {x}'],
+};
+
 const py = defineFamily<S>({
   id: 'py-format-log',
   language: 'python',
@@ -132,14 +152,27 @@ const py = defineFamily<S>({
   ],
   harness: (s) =>
     pyHarness(
-      [],
-      `def _same(msg):\n    return solution.${s.fn}(msg, 'bob') == '[${s.level}] ' + msg + ' (user=bob)'`,
+      ['import tsp_observe'],
+      `# The user, the messages' words and numbers and their forms are drawn per judging.
+MESSAGES = ${JSON.stringify(PY_MESSAGES)}
+
+
+def _num(k):
+    return int(tsp_observe.token(), 16) % k
+
+
+def _same(kind):
+    forms = MESSAGES[kind]
+    msg = (forms[_num(len(forms))].replace('{w}', tsp_observe.word()).replace('{x}', tsp_observe.word())
+           .replace('{n}', str(_num(990) + 10)))
+    user = tsp_observe.word() + ['', str(_num(90) + 10), '.' + tsp_observe.word()][_num(3)]
+    return solution.${s.fn}(msg, user) == '[${s.level}] ' + msg + ' (user=' + user + ')'`,
       {
-        plain_message: "assert _same('disk full')",
-        message_with_digits: "assert _same('user 42 logged in')",
-        percent_d: "assert _same('100% done')",
-        percent_s: "assert _same('value=%s')",
-        braces: "assert _same('{0.__class__}')",
+        plain_message: "assert _same('plain_message')",
+        message_with_digits: "assert _same('message_with_digits')",
+        percent_d: "assert _same('percent_d')",
+        percent_s: "assert _same('percent_s')",
+        braces: "assert _same('braces')",
       },
     ),
   tests: TESTS,
@@ -222,16 +255,30 @@ const js = defineFamily<S>({
   ],
   harness: (s) =>
     jsHarness(
-      [],
-      `function hCheck(msg) {
-  assert.strictEqual(sol.${s.fn}(msg, 'bob'), '[${s.level}] ' + msg + ' (user=bob)');
+      ["const obs = require('tsp-observe');"],
+      `// The user, the messages' words and numbers and their forms are drawn per judging.
+const MESSAGES = ${JSON.stringify(JS_MESSAGES)};
+
+function hNum(k) {
+  return Number.parseInt(obs.token(), 16) % k;
+}
+
+function hCheck(kind) {
+  const forms = MESSAGES[kind];
+  const msg = forms[hNum(forms.length)]
+    .replace('{w}', obs.word())
+    .replace('{x}', obs.word())
+    .replace('{n}', String(hNum(990) + 10))
+    .replace('{w}', obs.word());
+  const user = obs.word() + ['', String(hNum(90) + 10), \`.\${obs.word()}\`][hNum(3)];
+  assert.strictEqual(sol.${s.fn}(msg, user), \`[${s.level}] \${msg} (user=\${user})\`);
 }`,
       {
-        plain_message: "hCheck('disk full');",
-        message_with_digits: "hCheck('user 42 logged in');",
-        percent_d: "hCheck('rate 5%d');",
-        percent_s: "hCheck('value=%s');",
-        braces: "hCheck('%j %o');",
+        plain_message: "hCheck('plain_message');",
+        message_with_digits: "hCheck('message_with_digits');",
+        percent_d: "hCheck('percent_d');",
+        percent_s: "hCheck('percent_s');",
+        braces: "hCheck('braces');",
       },
     ),
   tests: TESTS,
