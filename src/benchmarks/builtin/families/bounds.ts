@@ -93,13 +93,27 @@ const pyIndex = defineFamily<I>({
     (s) => `    if ${s.i} < len(${s.items}):\n        return ${s.items}[${s.i}]\n    return None\n`,
   ],
   harness: (s) =>
-    pyHarness([], "NAMES = ['ada', 'bob', 'cy', 'dee']", {
-      first: `assert solution.${s.fn}(NAMES, 0) == 'ada'`,
-      last: `assert solution.${s.fn}(NAMES, 3) == 'dee'`,
-      far_past_end: `assert solution.${s.fn}(NAMES, 9) is None`,
-      minus_one: `assert solution.${s.fn}(NAMES, -1) is None`,
-      at_length: `assert solution.${s.fn}(NAMES, 4) is None`,
-    }),
+    pyHarness(
+      ['import tsp_observe'],
+      `# The list's length and names, the index past the end and the negative index are drawn per judging.
+def _num(k, label=None):
+    return int(tsp_observe.token(label), 16) % k
+
+
+N = 4 + _num(5, 'len')
+NAMES = [tsp_observe.word('name%d' % i) for i in range(N)]
+
+
+def _negative():
+    return -1 if _num(2) else -(2 + _num(N - 1))`,
+      {
+        first: `assert solution.${s.fn}(list(NAMES), 0) == NAMES[0]`,
+        last: `assert solution.${s.fn}(list(NAMES), N - 1) == NAMES[-1]`,
+        far_past_end: `assert solution.${s.fn}(list(NAMES), N + 2 + _num(50)) is None`,
+        minus_one: `assert solution.${s.fn}(list(NAMES), _negative()) is None`,
+        at_length: `assert solution.${s.fn}(list(NAMES), N) is None`,
+      },
+    ),
   tests: INDEX_TESTS,
 });
 
@@ -202,13 +216,27 @@ const jsIndex = defineFamily<I>({
     (s) => `  if (${s.i} > ${s.items}.length) {\n    return null;\n  }\n  return ${s.items}[${s.i}];\n}\n`,
   ],
   harness: (s) =>
-    jsHarness([], "const NAMES = ['ada', 'bob', 'cy', 'dee'];", {
-      first: `assert.strictEqual(sol.${s.fn}(NAMES, 0), 'ada');`,
-      last: `assert.strictEqual(sol.${s.fn}(NAMES, 3), 'dee');`,
-      far_past_end: `assert.strictEqual(sol.${s.fn}(NAMES, 9), null);`,
-      minus_one: `assert.strictEqual(sol.${s.fn}(NAMES, -1), null);`,
-      at_length: `assert.strictEqual(sol.${s.fn}(NAMES, 4), null);`,
-    }),
+    jsHarness(
+      ["const obs = require('tsp-observe');"],
+      `// The list's length and names, the index past the end and the negative index are drawn per judging.
+function hNum(k, label) {
+  return Number.parseInt(obs.token(label), 16) % k;
+}
+
+const N = 4 + hNum(5, 'len');
+const NAMES = Array.from({ length: N }, (_, i) => obs.word(\`name\${i}\`));
+
+function hNegative() {
+  return hNum(2) ? -1 : -(2 + hNum(N - 1));
+}`,
+      {
+        first: `assert.strictEqual(sol.${s.fn}([...NAMES], 0), NAMES[0]);`,
+        last: `assert.strictEqual(sol.${s.fn}([...NAMES], N - 1), NAMES[N - 1]);`,
+        far_past_end: `assert.strictEqual(sol.${s.fn}([...NAMES], N + 2 + hNum(50)), null);`,
+        minus_one: `assert.strictEqual(sol.${s.fn}([...NAMES], hNegative()), null);`,
+        at_length: `assert.strictEqual(sol.${s.fn}([...NAMES], N), null);`,
+      },
+    ),
   tests: INDEX_TESTS,
 });
 
@@ -282,12 +310,18 @@ const pyDiv = defineFamily<D>({
     (s) => `    try:\n        return ${s.total} // ${s.count}\n    except ValueError:\n        return 0\n`,
   ],
   harness: (s) =>
-    pyHarness([], '', {
-      even_split: `assert solution.${s.fn}(100, 4) == 25`,
-      rounds_down: `assert solution.${s.fn}(7, 2) == 3`,
-      zero_count: `solution.${s.fn}(100, 0)`,
-      zero_by_zero: `solution.${s.fn}(0, 0)`,
-    }),
+    pyHarness(
+      ['import tsp_observe'],
+      `# The totals, counts and shares are drawn per judging (a zero count is the attack itself).
+def _num(k):
+    return int(tsp_observe.token(), 16) % k`,
+      {
+        even_split: `count = 2 + _num(11)\nshare = 1 + _num(500)\nassert solution.${s.fn}(count * share, count) == share`,
+        rounds_down: `count = 2 + _num(11)\nshare = _num(500)\nassert solution.${s.fn}(count * share + 1 + _num(count - 1), count) == share`,
+        zero_count: `solution.${s.fn}(1 + _num(10000), 0)`,
+        zero_by_zero: `solution.${s.fn}(0, 0)`,
+      },
+    ),
   tests: DIV_TESTS,
 });
 
