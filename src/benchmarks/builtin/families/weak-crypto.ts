@@ -110,14 +110,41 @@ const pyHash = defineFamily<H>({
     (s) => `    h = hashlib.sha1()\n    h.update(${s.param})\n    return h.hexdigest()\n`,
   ],
   harness: (s) =>
-    pyHarness(['import hashlib'], `DATA = b'${s.entity} ${s.noun} v1'`, {
-      is_hex: `out = solution.${s.fn}(DATA)\nassert isinstance(out, str) and len(out) >= 32\nint(out, 16)`,
-      deterministic: `assert solution.${s.fn}(DATA) == solution.${s.fn}(DATA)`,
-      distinguishes_inputs: `assert solution.${s.fn}(DATA) != solution.${s.fn}(DATA + b'!')`,
-      not_md5: `assert solution.${s.fn}(DATA) != hashlib.md5(DATA).hexdigest()`,
-      not_sha1: `assert solution.${s.fn}(DATA) != hashlib.sha1(DATA).hexdigest()`,
-      long_digest: `assert len(solution.${s.fn}(DATA)) >= 64`,
-    }),
+    pyHarness(
+      ['import hashlib', 'import tsp_observe'],
+      `# The data (text or raw bytes, in a drawn shape) and the other input are drawn per judging.
+def _num(k, label=None):
+    return int(tsp_observe.token(label), 16) % k
+
+
+def _data(label):
+    words = [tsp_observe.word(label + str(i)) for i in range(1 + _num(4, label + '.n'))]
+    shape = _num(3, label + '.shape')
+    if shape == 0:
+        return (' '.join(words) + ' v' + str(_num(9, label + '.v') + 1)).encode()
+    if shape == 1:
+        return bytes.fromhex(tsp_observe.token(label + '.raw', 2 * (8 + _num(24, label + '.len'))))
+    return ('{"%s": "%s"}' % (words[0], tsp_observe.token(label + '.val'))).encode()
+
+
+DATA = _data('data')
+
+
+def _other():
+    if _num(2):
+        return _data('other') + b'-'
+    flipped = bytearray(DATA)
+    flipped[_num(len(flipped))] ^= 1 << _num(8)
+    return bytes(flipped)`,
+      {
+        is_hex: `out = solution.${s.fn}(DATA)\nassert isinstance(out, str) and len(out) >= 32\nint(out, 16)`,
+        deterministic: `assert solution.${s.fn}(DATA) == solution.${s.fn}(DATA)`,
+        distinguishes_inputs: `assert solution.${s.fn}(DATA) != solution.${s.fn}(_other())`,
+        not_md5: `assert solution.${s.fn}(DATA) != hashlib.md5(DATA).hexdigest()`,
+        not_sha1: `assert solution.${s.fn}(DATA) != hashlib.sha1(DATA).hexdigest()`,
+        long_digest: `assert len(solution.${s.fn}(DATA)) >= 64`,
+      },
+    ),
   tests: HASH_TESTS,
 });
 
@@ -254,8 +281,28 @@ const jsHash = defineFamily<H>({
   ],
   harness: (s) =>
     jsHarness(
-      ["const crypto = require('crypto');"],
-      `const DATA = Buffer.from('${s.entity} ${s.noun} v1');
+      ["const crypto = require('crypto');", "const obs = require('tsp-observe');"],
+      `// The data (text or raw bytes, in a drawn shape) and the other input are drawn per judging.
+function hNum(k, label) {
+  return Number.parseInt(obs.token(label), 16) % k;
+}
+
+function hData(label) {
+  const words = Array.from({ length: 1 + hNum(4, \`\${label}.n\`) }, (_, i) => obs.word(label + i));
+  const shape = hNum(3, \`\${label}.shape\`);
+  if (shape === 0) return Buffer.from(\`\${words.join(' ')} v\${hNum(9, \`\${label}.v\`) + 1}\`);
+  if (shape === 1) return Buffer.from(obs.token(\`\${label}.raw\`, 2 * (8 + hNum(24, \`\${label}.len\`))), 'hex');
+  return Buffer.from(JSON.stringify({ [words[0]]: obs.token(\`\${label}.val\`) }));
+}
+
+const DATA = hData('data');
+
+function hOther() {
+  if (hNum(2)) return Buffer.concat([hData('other'), Buffer.from('-')]);
+  const flipped = Buffer.from(DATA);
+  flipped[hNum(flipped.length)] ^= 1 << hNum(8);
+  return flipped;
+}
 
 function hDigest(alg) {
   return crypto.createHash(alg).update(DATA).digest('hex');
@@ -263,7 +310,7 @@ function hDigest(alg) {
       {
         is_hex: `const out = sol.${s.fn}(DATA);\nassert.match(out, /^[0-9a-f]{32,}$/);`,
         deterministic: `assert.strictEqual(sol.${s.fn}(DATA), sol.${s.fn}(DATA));`,
-        distinguishes_inputs: `assert.notStrictEqual(sol.${s.fn}(DATA), sol.${s.fn}(Buffer.from('other input')));`,
+        distinguishes_inputs: `assert.notStrictEqual(sol.${s.fn}(DATA), sol.${s.fn}(hOther()));`,
         not_md5: `assert.notStrictEqual(sol.${s.fn}(DATA), hDigest('md5'));`,
         not_sha1: `assert.notStrictEqual(sol.${s.fn}(DATA), hDigest('sha1'));`,
         long_digest: `assert.ok(sol.${s.fn}(DATA).length >= 64);`,
@@ -443,7 +490,12 @@ const jsRand = defineFamily<R>({
   harness: (s) =>
     jsHarness(
       ["const obs = require('tsp-observe');"],
-      `function hSameWhenPinned(seed) {
+      `// The seeds Math.random is pinned to are drawn per judging.
+function hNum(k) {
+  return Number.parseInt(obs.token(), 16) % k;
+}
+
+function hSameWhenPinned(seed) {
   // Two fresh sample processes whose Math.random is seeded alike: an ordinary PRNG repeats itself.
   obs.restartSample({ randomSeed: seed });
   const a = sol.${s.fn}();
@@ -453,8 +505,8 @@ const jsRand = defineFamily<R>({
       {
         length_and_hex: `assert.match(sol.${s.fn}(), /^[0-9a-f]{${s.n}}$/);`,
         differs_each_call: `assert.notStrictEqual(sol.${s.fn}(), sol.${s.fn}());`,
-        unpredictable_after_seed: 'assert.ok(!hSameWhenPinned(7));',
-        unpredictable_other_seed: 'assert.ok(!hSameWhenPinned(12345));',
+        unpredictable_after_seed: 'assert.ok(!hSameWhenPinned(1 + hNum(1000)));',
+        unpredictable_other_seed: 'assert.ok(!hSameWhenPinned(1000 + hNum(2 ** 30)));',
       },
     ),
   tests: RAND_TESTS,
