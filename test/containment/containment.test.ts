@@ -123,7 +123,10 @@ describe('sandbox containment', () => {
     expect(v.oracleErrors, JSON.stringify(v.oracleErrors)).toEqual([]);
     expect(v.build.ok, v.build.log).toBe(true);
     const t = v.tests[0];
-    expect({ status: t?.status, message: t?.message?.slice(0, 400) }).toMatchObject({ status: expected });
+    const allowed = ([] as string[]).concat(expected);
+    expect(allowed, JSON.stringify({ status: t?.status, message: t?.message?.slice(0, 400) })).toContain(
+      t?.status,
+    );
     // A sample whose exploit test did not pass is never called secure.
     expect(v.secure).toBe(expected === 'pass' && v.sanitizer.length === 0);
   });

@@ -22,15 +22,15 @@ export interface HostileSample {
   code: string;
   /** Harness with one test, `attack`, in the language's inline protocol. */
   harness: string;
-  /** The exact status the one test must get. */
-  expect: TestStatus;
+  /** The exact status the one test must get (one of several where the order of kills decides). */
+  expect: TestStatus | TestStatus[];
 }
 
 const py = (
   id: string,
   what: string,
   body: string,
-  expect: TestStatus,
+  expect: TestStatus | TestStatus[],
   check = 'attack()',
 ): HostileSample => ({
   id,
@@ -185,7 +185,7 @@ export function hostileSamples(h: HostContext): HostileSample[] {
       'pass',
     ),
     // --- resources -------------------------------------------------------------------------
-    py('py-fork-bomb', 'fork bomb', `while True:\n    os.fork()`, 'error'),
+    py('py-fork-bomb', 'fork bomb', `while True:\n    os.fork()`, 'timeout'),
     c(
       'c-fork-bomb',
       'C: fork bomb',
@@ -231,21 +231,19 @@ export function hostileSamples(h: HostContext): HostileSample[] {
       'js-unbounded-output',
       'node: unbounded output',
       `for (;;) process.stdout.write('x'.repeat(65536));\nreturn true;`,
-      'error',
+      'timeout',
     ),
     // --- the worker and other processes ------------------------------------------------------
     py(
       'py-kill-server',
-      'SIGKILL the fork-server (its parent)',
+      'SIGKILL its parent (the sample factory), then sleep past the limit',
       `os.kill(os.getppid(), 9)\ntime.sleep(5)`,
-      'crash',
+      'timeout',
     ),
-    py(
-      'py-kill-all',
-      'kill(-1, SIGKILL): every process it can signal',
-      `os.kill(-1, 9)\ntime.sleep(5)`,
+    py('py-kill-all', 'kill(-1, SIGKILL): every process it can signal', `os.kill(-1, 9)\ntime.sleep(5)`, [
       'crash',
-    ),
+      'timeout',
+    ]),
     py(
       'py-kill-host',
       'signal the host TSP process by its pid (other pid namespace)',
@@ -262,19 +260,19 @@ export function hostileSamples(h: HostContext): HostileSample[] {
       'py-orphans',
       'orphaned background processes (double fork, new session)',
       `subprocess.Popen(['sleep', '1000'], start_new_session=True)\nsubprocess.Popen(['sh', '-c', '(sleep 1000 &) ; sleep 1000 &'], start_new_session=True)\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        time.sleep(1000)\n    os._exit(0)`,
-      'pass',
+      'timeout',
     ),
     js(
       'js-orphans',
       'node: detached background process',
       `const c = cp.spawn('sleep', ['1000'], { detached: true, stdio: 'ignore' });\nc.unref();\nreturn false;`,
-      'pass',
+      'timeout',
     ),
     js(
       'js-kill-parent',
-      'node: SIGKILL its parent, the sandbox init (ignored inside a pid namespace)',
+      'node: SIGKILL its parent (the JavaScript observer: the test cannot pass)',
       `process.kill(process.ppid, 'SIGKILL');\nreturn false;`,
-      'pass',
+      'crash',
     ),
     {
       id: 'cpp-exit-early',
@@ -402,21 +400,21 @@ function forgedPasses(): HostileSample[] {
       '\treturn false',
       'pass',
     ),
-    py('py-forge-os-exit', 'os._exit(0) inside the function under test', `os._exit(0)`, 'error'),
+    py('py-forge-os-exit', 'os._exit(0) inside the function under test', `os._exit(0)`, 'crash'),
     py('py-forge-sys-exit', 'sys.exit(0)', `sys.exit(0)`, 'error'),
     py('py-forge-kill-self', 'SIGKILL itself', `os.kill(os.getpid(), 9)`, 'crash'),
     py(
       'py-forge-events',
       'write pass events on every open fd (the event pipe included), then os._exit(0)',
       `line = b'{"event":"start","test":"attack","t":0}\\n{"event":"end","test":"attack","status":"pass","message":null,"ms":1,"t":0}\\n'\nfor fd in range(3, 256):\n    try:\n        os.write(fd, line)\n    except OSError:\n        pass\nos._exit(0)`,
-      'error',
+      'crash',
     ),
-    js('js-forge-exit', 'node: process.exit(0)', `process.exit(0);\nreturn true;`, 'error'),
+    js('js-forge-exit', 'node: process.exit(0)', `process.exit(0);\nreturn true;`, 'crash'),
     js(
       'js-forge-really-exit',
       'node: process.reallyExit(0)',
       `process.reallyExit(0);\nreturn true;`,
-      'error',
+      'crash',
     ),
     js(
       'js-forge-kill-self',
@@ -428,7 +426,7 @@ function forgedPasses(): HostileSample[] {
       'js-forge-events',
       'node: write pass events with every nonce it can see (argv, env), then exit 0',
       `const tags = [...process.argv, ...Object.values(process.env), '@@tsp-@@'];\nfor (const t of tags) fs.writeSync(1, t + ' {"event":"end","test":"attack","status":"pass","ms":1}\\n');\nprocess.exit(0);\nreturn true;`,
-      'error',
+      'crash',
     ),
     js(
       'js-forge-assert',
