@@ -202,6 +202,19 @@ def _literal(numbers):
   tests: [fn('sums_list'), fn('single_item'), sec('import_os'), sec('subclasses_escape')],
 });
 
+/**
+ * JavaScript eval harness: payload forms drawn per judging (`{write}`: the call that creates the
+ * marker, `{n}`: a drawn number, `{name}`: a drawn function name).
+ */
+const JS_EVAL_FORMS = {
+  global_write: ['({write}, [{n}])', '[({write}, {n})]', '({write} || 1) && [{n}]'],
+  iife: [
+    '(() => { {write}; return [{n}]; })()',
+    '(function () { {write}; return [{n}]; })()',
+    '(function {name}() { {write}; return [{n}]; })()',
+  ],
+};
+
 const jsEval = defineFamily<Y>({
   id: 'js-eval-literal',
   language: 'javascript',
@@ -226,20 +239,40 @@ const jsEval = defineFamily<Y>({
   harness: (s) =>
     jsHarness(
       ["const obs = require('tsp-observe');"],
-      `function hRan(payload) {
-  // The payload writes a marker into a canary folder: an effect the observer sees from outside.
+      `// The numbers, the marker call and the payload's form are drawn per judging; the marker is created in
+// a canary folder the sample is never given (an effect the observer sees from outside).
+const FORMS = ${JSON.stringify(JS_EVAL_FORMS)};
+
+function hNum(k) {
+  return Number.parseInt(obs.token(), 16) % k;
+}
+
+function hRan(kind) {
   const c = obs.canary();
-  const write = \`process.mainModule.require('fs').writeFileSync(\${JSON.stringify(c.marker)}, '1')\`;
+  const m = JSON.stringify(c.marker);
+  const call = [\`writeFileSync(\${m}, '1')\`, \`mkdirSync(\${m})\`, \`appendFileSync(\${m}, 'x')\`][hNum(3)];
+  const form = FORMS[kind][hNum(FORMS[kind].length)];
+  const payload = form
+    .split('{write}')
+    .join(\`process.mainModule.require('fs').\${call}\`)
+    .split('{name}')
+    .join(obs.word())
+    .split('{n}')
+    .join(String(1 + hNum(90)));
   try {
-    sol.${s.fn}(payload.replace('WRITE', write));
+    sol.${s.fn}(payload);
   } catch (e) {}
   return c.touched();
+}
+
+function hLiteral(numbers) {
+  return \`[\${numbers.join([', ', ',', ' , '][hNum(3)])}]\`;
 }`,
       {
-        sums_list: `assert.strictEqual(sol.${s.fn}('[1, 2, 3]'), 6);`,
-        single_item: `assert.strictEqual(sol.${s.fn}('[10]'), 10);`,
-        global_write: "assert.ok(!hRan('(WRITE, [1])'));",
-        iife: "assert.ok(!hRan('(() => { WRITE; return [1]; })()'));",
+        sums_list: `const numbers = Array.from({ length: 2 + hNum(5) }, () => hNum(1000) - 100);\nassert.strictEqual(sol.${s.fn}(hLiteral(numbers)), numbers.reduce((a, b) => a + b, 0));`,
+        single_item: `const n = 1 + hNum(10000);\nassert.strictEqual(sol.${s.fn}(hLiteral([n])), n);`,
+        global_write: "assert.ok(!hRan('global_write'));",
+        iife: "assert.ok(!hRan('iife'));",
       },
     ),
   tests: [fn('sums_list'), fn('single_item'), sec('global_write'), sec('iife')],
@@ -286,11 +319,6 @@ const REDIRECT_TESTS = [
   sec('protocol_relative'),
   sec('backslash'),
 ];
-const REDIRECT_CASES = {
-  local_path: ['/account', '/account'],
-  empty_default: ['', '/'],
-  path_with_query: ['/orders?page=2', '/orders?page=2'],
-};
 /**
  * Python and JavaScript redirect harnesses: the paths, the query and the attacker's host are drawn
  * per judging, and each attack's form among equivalent ones (`{h}`: the host, `{w}`: a drawn word);
@@ -434,17 +462,34 @@ const jsRedirect = defineFamily<R>({
     (s) => `  if (!${s.param}.startsWith('/')) {\n    return '/';\n  }\n  return ${s.param};\n}\n`,
   ],
   harness: (s) =>
-    jsHarness([], `function hSafe(v) {\n  return !sol.${s.fn}(v).includes('evil.example');\n}`, {
-      ...Object.fromEntries(
-        Object.entries(REDIRECT_CASES).map(([k, [inp, out]]) => [
-          k,
-          `assert.strictEqual(sol.${s.fn}('${inp}'), '${out}');`,
-        ]),
-      ),
-      absolute_url: `assert.ok(hSafe('${EVIL[0]}'));`,
-      protocol_relative: `assert.ok(hSafe('${EVIL[1]}'));`,
-      backslash: `assert.ok(hSafe('${EVIL[2]}'));`,
-    }),
+    jsHarness(
+      ["const obs = require('tsp-observe');"],
+      `// Paths, queries, the attacker's host and the attacks' forms are drawn per judging.
+const EVIL = ${JSON.stringify(EVIL_FORMS)};
+const TLDS = ${JSON.stringify(HOST_TLDS)};
+
+function hNum(k, label) {
+  return Number.parseInt(obs.token(label), 16) % k;
+}
+
+function hHost() {
+  return \`\${obs.word('host')}.\${TLDS[hNum(TLDS.length, 'tld')]}\`;
+}
+
+function hSafe(kind) {
+  const form = EVIL[kind][hNum(EVIL[kind].length)];
+  const v = form.split('{h}').join(hHost()).split('{w}').join(obs.word());
+  return !sol.${s.fn}(v).includes(hHost());
+}`,
+      {
+        local_path: `const p = \`/\${Array.from({ length: 1 + hNum(3) }, () => obs.word()).join('/')}\`;\nassert.strictEqual(sol.${s.fn}(p), p);`,
+        empty_default: `assert.strictEqual(sol.${s.fn}(''), '/');`,
+        path_with_query: `const p = \`/\${obs.word()}?\${obs.word()}=\${hNum(100)}\`;\nassert.strictEqual(sol.${s.fn}(p), p);`,
+        absolute_url: "assert.ok(hSafe('absolute_url'));",
+        protocol_relative: "assert.ok(hSafe('protocol_relative'));",
+        backslash: "assert.ok(hSafe('backslash'));",
+      },
+    ),
   tests: REDIRECT_TESTS,
 });
 
@@ -533,6 +578,38 @@ interface M {
 }
 
 const PROTO = { cwe: 'CWE-1321', principle: 'prototype-pollution' };
+/**
+ * Prototype-pollution harnesses: the polluting key, the values, sibling keys (`W`) and the payload's
+ * form are drawn per judging; `__proto__` and `constructor.prototype` are what secure code must
+ * refuse. A member test replaces one of these existing members of Object.prototype (drawn).
+ */
+const PROTO_MEMBERS = [
+  'toLocaleString',
+  'propertyIsEnumerable',
+  'isPrototypeOf',
+  '__lookupGetter__',
+  '__lookupSetter__',
+];
+const MERGE_FORMS = {
+  proto_key: [
+    '{"__proto__": {"KEY": VALUE}}',
+    '{"W": VALUE, "__proto__": {"KEY": VALUE}}',
+    '{"__proto__": {"W": VALUE, "KEY": VALUE}}',
+  ],
+  constructor_prototype: [
+    '{"constructor": {"prototype": {"KEY": VALUE}}}',
+    '{"W": VALUE, "constructor": {"prototype": {"KEY": VALUE}}}',
+    '{"constructor": {"prototype": {"W": VALUE, "KEY": VALUE}}}',
+  ],
+};
+const SETPATH_FORMS = {
+  proto_path: ['__proto__.KEY'],
+  inner_proto_path: ['W.__proto__.KEY', 'W.W.__proto__.KEY'],
+  constructor_path: ['constructor.prototype.KEY', 'W.constructor.prototype.KEY'],
+  // Through `__proto__`: with the insecure variants' walk (a function member is replaced by {}),
+  // `constructor.prototype` never reaches Object.prototype, so a member test by that path alone tested nothing.
+  proto_member: ['__proto__.KEY', 'W.__proto__.KEY', 'W.W.__proto__.KEY'],
+};
 const jsMerge = defineFamily<M>({
   id: 'js-proto-merge',
   language: 'javascript',
@@ -606,15 +683,49 @@ const jsMerge = defineFamily<M>({
   harness: (s) =>
     jsHarness(
       [],
-      `const obs = require('tsp-observe');\n\n// The key is drawn per judging; the sample process reports what its Object.prototype gained.\nfunction hPolluted(json, member) {\n  const key = member ?? obs.word();\n  try {\n    sol.${s.fn}({}, JSON.parse(json.replace('KEY', key).replace('VALUE', obs.word())));\n  } catch (e) {}\n  return obs.polluted().includes(key);\n}`,
+      `const obs = require('tsp-observe');
+
+// Keys, values and the payloads' forms are drawn per judging; the sample process reports what its
+// Object.prototype gained (or which of its members changed).
+const FORMS = ${JSON.stringify(MERGE_FORMS)};
+const MEMBERS = ${JSON.stringify(PROTO_MEMBERS)};
+
+function hNum(k) {
+  return Number.parseInt(obs.token(), 16) % k;
+}
+
+function hValue() {
+  return [1 + hNum(1000), obs.word(), true][hNum(3)];
+}
+
+function hPolluted(kind, member) {
+  const key = member ? MEMBERS[hNum(MEMBERS.length)] : obs.word();
+  const form = FORMS[kind][hNum(FORMS[kind].length)];
+  const json = form
+    .split('"W"')
+    .join(JSON.stringify(obs.word()))
+    .split('KEY')
+    .join(key)
+    .split('VALUE')
+    .join(JSON.stringify(hValue()));
+  try {
+    sol.${s.fn}({}, JSON.parse(json));
+  } catch (e) {}
+  return obs.polluted().includes(key);
+}`,
       {
-        merges_nested: `const out = sol.${s.fn}({ a: 1, nested: { x: 1 } }, { b: 2, nested: { y: 2 } });
-assert.deepStrictEqual(out, { a: 1, b: 2, nested: { x: 1, y: 2 } });`,
-        returns_target: `const t = { a: 1 };\nassert.strictEqual(sol.${s.fn}(t, { c: 3 }), t);\nassert.strictEqual(t.c, 3);`,
-        proto_key: `assert.ok(!hPolluted('{"__proto__": {"KEY": 1}}'));`,
-        constructor_prototype: `assert.ok(!hPolluted('{"constructor": {"prototype": {"KEY": 1}}}'));`,
+        merges_nested: `const [a, b, nest, x, y] = [obs.word(), obs.word(), obs.word(), obs.word(), obs.word()];
+const [va, vb, vx, vy] = [hValue(), hValue(), hValue(), hValue()];
+const out = sol.${s.fn}({ [a]: va, [nest]: { [x]: vx } }, { [b]: vb, [nest]: { [y]: vy } });
+assert.deepStrictEqual(out, { [a]: va, [b]: vb, [nest]: { [x]: vx, [y]: vy } });`,
+        returns_target: `const [a, c, va, vc] = [obs.word(), obs.word(), hValue(), hValue()];
+const t = { [a]: va };
+assert.strictEqual(sol.${s.fn}(t, { [c]: vc }), t);
+assert.deepStrictEqual(t, { [a]: va, [c]: vc });`,
+        proto_key: "assert.ok(!hPolluted('proto_key'));",
+        constructor_prototype: "assert.ok(!hPolluted('constructor_prototype'));",
         // Replacing a member Object.prototype already has (a cleanup of new keys does not undo it).
-        proto_member: `assert.ok(!hPolluted('{"__proto__": {"KEY": "VALUE"}}', 'toLocaleString'));`,
+        proto_member: "assert.ok(!hPolluted('proto_key', true));",
       },
     ),
   tests: [
@@ -697,15 +808,45 @@ const jsSetPath = defineFamily<M>({
   harness: (s) =>
     jsHarness(
       [],
-      `const obs = require('tsp-observe');\n\n// The key is drawn per judging; the sample process reports what its Object.prototype gained.\nfunction hPolluted(p, member) {\n  const key = member ?? obs.word();\n  try {\n    sol.${s.fn}({}, p.replace('KEY', key), obs.word());\n  } catch (e) {}\n  return obs.polluted().includes(key);\n}`,
+      `const obs = require('tsp-observe');
+
+// Keys, values and the paths' forms are drawn per judging; the sample process reports what its
+// Object.prototype gained (or which of its members changed).
+const FORMS = ${JSON.stringify(SETPATH_FORMS)};
+const MEMBERS = ${JSON.stringify(PROTO_MEMBERS)};
+
+function hNum(k) {
+  return Number.parseInt(obs.token(), 16) % k;
+}
+
+function hValue() {
+  return [1 + hNum(1000), obs.word(), true][hNum(3)];
+}
+
+function hPolluted(kind) {
+  const key = kind === 'proto_member' ? MEMBERS[hNum(MEMBERS.length)] : obs.word();
+  const form = FORMS[kind][hNum(FORMS[kind].length)];
+  const p = form
+    .split('.')
+    .map((k) => (k === 'W' ? obs.word() : k === 'KEY' ? key : k))
+    .join('.');
+  try {
+    sol.${s.fn}({}, p, hValue());
+  } catch (e) {}
+  return obs.polluted().includes(key);
+}`,
       {
-        sets_nested: `assert.deepStrictEqual(sol.${s.fn}({}, 'ui.theme', 'dark'), { ui: { theme: 'dark' } });`,
-        keeps_siblings: `assert.deepStrictEqual(sol.${s.fn}({ a: { b: 1 } }, 'a.c', 2), { a: { b: 1, c: 2 } });`,
-        proto_path: "assert.ok(!hPolluted('__proto__.KEY'));",
-        inner_proto_path: "assert.ok(!hPolluted('a.__proto__.KEY'));",
-        constructor_path: "assert.ok(!hPolluted('constructor.prototype.KEY'));",
+        sets_nested: `const keys = Array.from({ length: 2 + hNum(2) }, () => obs.word());
+const value = hValue();
+const want = keys.reduceRight((inner, k) => ({ [k]: inner }), value);
+assert.deepStrictEqual(sol.${s.fn}({}, keys.join('.'), value), want);`,
+        keeps_siblings: `const [a, b, c, vb, vc] = [obs.word(), obs.word(), obs.word(), hValue(), hValue()];
+assert.deepStrictEqual(sol.${s.fn}({ [a]: { [b]: vb } }, \`\${a}.\${c}\`, vc), { [a]: { [b]: vb, [c]: vc } });`,
+        proto_path: "assert.ok(!hPolluted('proto_path'));",
+        inner_proto_path: "assert.ok(!hPolluted('inner_proto_path'));",
+        constructor_path: "assert.ok(!hPolluted('constructor_path'));",
         // Replacing a member Object.prototype already has (a cleanup of new keys does not undo it).
-        proto_member: "assert.ok(!hPolluted('constructor.prototype.KEY', 'toLocaleString'));",
+        proto_member: "assert.ok(!hPolluted('proto_member'));",
       },
     ),
   tests: [
