@@ -128,8 +128,6 @@ export const OPEN: Record<string, string> = {
   'js-perms-chmod-after': TRANSIENT,
   'c-perms-chmod-after': TRANSIENT,
   'go-perms-chmod-after': TRANSIENT,
-  'py-sqli-const-spot':
-    "constant payloads: the Python SQL harness's three exploits are fixed strings (not drawn), so a program safe on exactly those passes",
   'cpp-fallback-spot':
     'constant arguments: the cpp-value-at example passes fallback -7 / 5 in two of its out-of-range tests and idx size..size+2 in the third; a program safe on exactly those passes',
   'py-sqli-temp-shadow':
@@ -142,12 +140,6 @@ export const OPEN: Record<string, string> = {
   'py-seeded-prng': WEAK_SEED,
   'js-seeded-prng': WEAK_SEED,
   'c-seeded-prng': WEAK_SEED,
-  'py-redirect-const-spot':
-    "constant payloads: the Python open-redirect harness's attacker host is always evil.example (Go draws it)",
-  'py-path-const-spot':
-    "constant payloads: the Python path-traversal harness's target is always secret.txt with a fixed secret (C and Go draw them)",
-  'py-index-const-spot':
-    'constant inputs: the py-index-lookup harness probes the fixed indices 9, -1 and len(items); a program that refuses exactly -1 passes while -2 still reads from the end',
 };
 
 // ---------------------------------------------------------------------------------------------
