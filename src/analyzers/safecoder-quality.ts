@@ -181,7 +181,9 @@ async function main(): Promise<void> {
     const { results, rows } = await measureSafeCoder(pairs, analyzer);
     json[split] = rows;
     if (argv.includes('--json')) continue;
-    process.stdout.write(`SafeCoder ${split} split (${pairs.length} pairs)\n\n${formatSafeCoderTable(rows)}\n\n`);
+    process.stdout.write(
+      `SafeCoder ${split} split (${pairs.length} pairs)\n\n${formatSafeCoderTable(rows)}\n\n`,
+    );
     if (argv.includes('--verbose'))
       for (const r of results) {
         const state = r.beforeRelated.length

@@ -59,7 +59,8 @@ const python: LanguageProfile = {
     /^(?:(?:flask\.)?request\.(?:args|form|values|json|data|cookies|headers|files|get_json|get_data|query_string|path|url|full_path)\b|input\s*\(|raw_input\s*\(|sys\.argv\b|sys\.stdin\b|os\.environ\b|os\.getenv\s*\(|self\.request\.|request\.(?:GET|POST|COOKIES|META|body)\b)/,
   neutralCalls:
     /^(?:len|int|float|bool|abs|round|ord|hash|id|isinstance|hasattr|callable|type|uuid\.uuid4|.*\.(?:hexdigest|digest|count|index|find|rfind|isdigit|isalnum|isalpha|startswith|endswith|bit_length|total_seconds|exists|isfile|isdir|getsize)|os\.path\.(?:exists|isfile|isdir|getsize|isabs)|hashlib\..*|hmac\..*)$/,
-  nonValidatorCalls: /^(?:len|bool|str|type|isinstance|.*\.(?:strip|lower|upper|encode|decode))$/,
+  nonValidatorCalls:
+    /^(?:len|bool|str|type|isinstance|os\.path\.(?:exists|isfile|isdir|islink|getsize)|.*\.(?:strip|lower|upper|encode|decode|exists|is_file|is_dir))$/,
   buildingCalls: /(?:^|\.)(?:format|join|format_map)$/,
   outParamCalls: /^$/,
 };

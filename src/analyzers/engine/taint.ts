@@ -140,7 +140,7 @@ export class TaintEngine {
     const type = node.type;
     if (p.stringTypes.has(type) && !hasInterpolation(node)) return CLEAN;
     if (p.numberTypes.has(type)) return CLEAN;
-    if (p.sourceNodeTypes.has(type) && p.sourcePattern.test(node.text)) return RAW;
+    if (p.sourceNodeTypes.has(type) && !p.callTypes.has(type) && p.sourcePattern.test(node.text)) return RAW;
     if (p.identifierTypes.has(type)) {
       if (isNameNotReference(node)) return CLEAN;
       return this.variable(node.text, node.startIndex, kind, depth);
@@ -166,9 +166,10 @@ export class TaintEngine {
     const call = readCall(this.model.language, node);
     if (!call) return CLEAN;
     const text = call.calleeText;
+    // A sanitizer applied to a request read (`request.args["u"].replace("\n", "")`) cleans it.
+    if (isSanitizerCall(this.model.language, call.name, text, call.args, kind)) return CLEAN;
     if (p.sourcePattern.test(node.text)) return RAW;
     if (!NUMERIC_KINDS.has(kind) && p.neutralCalls.test(text)) return CLEAN;
-    if (isSanitizerCall(this.model.language, call.name, text, call.args, kind)) return CLEAN;
     let tainted = false;
     let built = false;
     const parts = call.receiver ? [call.receiver, ...call.args, ...call.kwargs.values()] : [...call.args];
@@ -274,13 +275,19 @@ export class TaintEngine {
         if (!cond || cond.endIndex > at) continue;
         const inside = stmt.endIndex >= at;
         if (!inside && !endsWithExit(stmt, p.exitStatementTypes, p.exitCalls, this.model.language)) continue;
-        if (this.conditionValidates(cond, name, kind, at)) return true;
+        if (this.conditionValidates(cond, name, kind, at, inside)) return true;
       }
     }
     return false;
   }
 
-  private conditionValidates(cond: Node, name: string, kind: TaintKind, at: number): boolean {
+  private conditionValidates(
+    cond: Node,
+    name: string,
+    kind: TaintKind,
+    at: number,
+    inside: boolean,
+  ): boolean {
     const names = new Set([name]);
     // A canonical form of `name` (realpath, EvalSymlinks, abspath, resolve) validates `name`.
     for (const scope of this.model.scopesAt(at))
@@ -314,8 +321,12 @@ export class TaintEngine {
             if (kind === 'index' || kind === 'format') return true;
           } else if (op === 'in' || op === 'not in') {
             return true;
-          } else if (operands.some((o) => p.stringTypes.has(o.type))) {
-            // Equality with a literal: an allow-list (`x == "asc"`), or a CR/LF check.
+          } else if (
+            operands.some((o) => p.stringTypes.has(o.type) && !/^[rRbBuU]*(["'`])\1$/.test(o.text)) &&
+            (op === '==' || op === '===') === inside
+          ) {
+            // Equality with a non-empty literal: an allow-list (`x == "asc"` around the sink, or
+            // `x != "asc"` before an early exit), or a CR/LF check. `x != ""` validates nothing.
             return true;
           }
         }
