@@ -192,7 +192,9 @@ export class FileModel {
         // `sanitize_input(buf);` as a statement cleans `buf` in place.
         if (
           node.parent?.type === 'expression_statement' &&
-          /saniti[sz]|escape|strip_?(?:crlf|newlines?)|clean/i.test(call.name) &&
+          /saniti[sz]|escape|strip_?(?:crlf|newlines?)|clean|^validate|^(?:ensure|check|assert)_?(?:safe|valid)/i.test(
+            call.name,
+          ) &&
           call.args[0]
         ) {
           const target = baseIdentifier(call.args[0]);

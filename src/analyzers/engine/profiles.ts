@@ -175,7 +175,7 @@ const javascript: LanguageProfile = {
   ifTypes: set('if_statement'),
   sourceNodeTypes: set('member_expression', 'call_expression', 'subscript_expression'),
   sourcePattern:
-    /^(?:(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|url|originalUrl|path|hostname|get\s*\()|process\.argv\b|process\.env\b|(?:window\.|document\.)?location\.(?:hash|search|href)|document\.(?:cookie|referrer|URL))/,
+    /^(?:(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|url|originalUrl|path|hostname|get\s*\()|process\.argv\b|process\.env\b|(?:window\.|document\.)?location\.(?:hash|search|href|pathname)|document\.(?:cookie|referrer|URL|location)|window\.name\b|(?:local|session)Storage\.getItem\s*\(|(?:\$|jQuery)\((?:[^()]|\([^()]*\))*\)(?:\.\w+\([^()]*\))*?\.(?:val|text|attr)\s*\(|\$?\w+\.val\s*\(\s*\))/,
   neutralCalls:
     /^(?:parseInt|parseFloat|Number|Boolean|isNaN|Math\.\w+|.*\.(?:length|indexOf|lastIndexOf|includes|startsWith|endsWith|test|digest|has)|crypto\.(?:randomBytes|randomUUID|randomInt)|Array\.isArray)$/,
   nonValidatorCalls: /^(?:String|.*\.(?:trim|toLowerCase|toUpperCase|toString))$/,

@@ -40,7 +40,7 @@ const NUMERIC_KINDS: ReadonlySet<TaintKind> = new Set(['index', 'format']);
 const SANITIZERS: Record<Language, Partial<Record<TaintKind, RegExp>>> = {
   python: {
     cmd: /^(?:shlex\.quote|pipes\.quote|quote)$/,
-    path: /^(?:os\.path\.basename|secure_filename|werkzeug\.utils\.secure_filename|.*\.name)$/,
+    path: /^(?:os\.path\.basename|secure_filename|werkzeug\.utils\.secure_filename|(?:flask\.|werkzeug\.utils\.|werkzeug\.security\.)?safe_join|.*\.name)$/,
     html: /^(?:html\.escape|escape|markupsafe\.escape|cgi\.escape|bleach\.clean|Markup\.escape|xml\.sax\.saxutils\.escape)$/,
     url: /^(?:urllib\.parse\.quote|quote|quote_plus|urllib\.parse\.quote_plus|urlencode)$/,
     regex: /^(?:re\.escape)$/,
@@ -69,7 +69,8 @@ const SANITIZERS: Record<Language, Partial<Record<TaintKind, RegExp>>> = {
 };
 
 /** A user-written escaper/validator for injection kinds (`html_escape`, `sanitizeInput`, `escapeRegex`). */
-const NAMED_SANITIZER = /(?:escape|saniti[sz]|quote|encodeuri|urlencode|strip_?tags|clean_?input)/i;
+const NAMED_SANITIZER =
+  /(?:escape|saniti[sz]|quote|encodeuri|urlencode|strip_?tags|clean_?input|html_?(?:encode|entities)|encode_?html|^e_?html$)/i;
 
 const INJECTION_KINDS: ReadonlySet<TaintKind> = new Set([
   'sql',
@@ -350,6 +351,15 @@ function isSanitizerCall(lang: Language, name: string, text: string, args: Node[
   if (INJECTION_KINDS.has(kind) && name !== 'encode' && name !== 'decode' && NAMED_SANITIZER.test(name))
     return true;
   if (kind === 'html' && isEscapingReplace(lang, name, text, args)) return true;
+  // jQuery's escape idiom: `$('<div/>').text(s).html()`.
+  if (
+    kind === 'html' &&
+    lang === 'javascript' &&
+    name === 'html' &&
+    !args.length &&
+    /\.text\([\s\S]*\)\.html$/.test(text)
+  )
+    return true;
   if (
     (kind === 'header' || kind === 'log') &&
     /^(?:replace|replaceAll|ReplaceAll|Replace|sub|translate|strip|splitlines|split)$/.test(name)
