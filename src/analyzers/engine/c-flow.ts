@@ -130,6 +130,12 @@ export function dereferences(fn: Node, lvalue: string, from: number, anyCallArgu
       out.push(n);
     }
   }
+  // Pointer arithmetic on a NULL result (`p + n`) yields a wild pointer that is used next.
+  for (const b of fn.descendantsOfType('binary_expression')) {
+    if (!b || b.startIndex < from || b.childForFieldName('operator')?.text !== '+') continue;
+    if (norm(b.childForFieldName('left')?.text ?? '') === lvalue && b.parent?.type !== 'binary_expression')
+      out.push(b);
+  }
   for (const c of fn.descendantsOfType('call_expression')) {
     if (!c || c.startIndex < from) continue;
     const callee = c.childForFieldName('function')?.text ?? '';

@@ -169,6 +169,9 @@ export const C_MEMORY_RULES: Rule[] = [
       if (!size) return false;
       const product = findProduct(size);
       if (!product) return false;
+      // A factor widened first (`(size_t)n * m`) makes the product 64-bit wide.
+      if (/\(\s*(?:size_t|u?int64_t|unsigned\s+long(?:\s+long)?|long\s+long|uint64)\s*\)/.test(product.text))
+        return false;
       const factors = productFactors(product).filter(
         (f) => !/^(?:sizeof\b|\d|[A-Z][A-Z0-9_]*$)/.test(f.text.trim()),
       );
@@ -189,6 +192,7 @@ export const C_MEMORY_RULES: Rule[] = [
       good: [
         '#include <stdlib.h>\n#include <stdint.h>\nstruct T { int a, b; };\nstruct T *mk(size_t count) {\n  if (count > SIZE_MAX / sizeof(struct T)) return NULL;\n  struct T *t = malloc(count * sizeof(struct T));\n  return t;\n}\n',
         '#include <stdlib.h>\nstruct T { int a, b; };\nstruct T *mk(size_t count) {\n  if (count > 1024) return NULL;\n  return malloc(count * sizeof(struct T));\n}\n',
+        '#include <stdlib.h>\n#include <stdint.h>\nvoid *mk(uint32_t size, uint32_t elem) {\n  return malloc((size_t)size * elem);\n}\n',
       ],
     },
   }),
