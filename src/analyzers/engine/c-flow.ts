@@ -188,3 +188,29 @@ export function fallsThrough(stmt: Node, to: number): boolean {
   }
   return true;
 }
+
+/**
+ * The declared element count of a fixed array visible in the function (`char buf[64]` as a local,
+ * a parameter or a file-level variable): the size expression's text, or undefined.
+ */
+export function arraySize(fn: Node, name: string): string | undefined {
+  let root: Node = fn;
+  while (root.parent) root = root.parent;
+  const places = [fn, ...root.namedChildren.filter((c): c is Node => !!c && c.type === 'declaration')];
+  for (const place of places)
+    for (const d of place.descendantsOfType('array_declarator')) {
+      const inner = d?.childForFieldName('declarator');
+      if (!d || inner?.type !== 'identifier' || inner.text !== name) continue;
+      const size = d.childForFieldName('size');
+      return size ? norm(size.text) : undefined;
+    }
+  return undefined;
+}
+
+/** Value of a decimal/hex integer literal text, else undefined. */
+export function intLiteral(text: string): number | undefined {
+  const t = text.replace(/[uUlL]+$/, '');
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) return Number.parseInt(t, 16);
+  if (/^\d+$/.test(t)) return Number.parseInt(t, 10);
+  return undefined;
+}

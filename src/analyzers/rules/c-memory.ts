@@ -1,11 +1,13 @@
 import type { Node } from 'web-tree-sitter';
 import {
+  arraySize,
   assignedBetween,
   dereferences,
   enclosingFunction,
   enclosingLoop,
   fallsThrough,
   guardedUse,
+  intLiteral,
   mentionsLvalue,
   norm,
 } from '../engine/c-flow.ts';
@@ -236,3 +238,113 @@ function boundedBefore(fn: Node, value: string, at: number): boolean {
   }
   return false;
 }
+
+/** Calls that write at most `size` bytes into `dst`: [dst index, size index]. */
+const SIZED_WRITES: Record<string, [number, number]> = {
+  snprintf: [0, 1],
+  vsnprintf: [0, 1],
+  strncpy: [0, 2],
+  memcpy: [0, 2],
+  memmove: [0, 2],
+  memset: [0, 2],
+  fgets: [0, 1],
+  read: [1, 2],
+  recv: [1, 2],
+  fread: [0, 1],
+};
+
+/** scanf family: index of the format argument. */
+const SCANF_FORMAT: Record<string, number> = { scanf: 0, sscanf: 1, fscanf: 1 };
+
+/** Whether `size` (text) is larger than the declared `declared` (text): numbers, or `N + k`. */
+function exceeds(size: string, declared: string, orEqual: boolean): boolean {
+  const a = intLiteral(size);
+  const b = intLiteral(declared);
+  if (a !== undefined && b !== undefined) return orEqual ? a >= b : a > b;
+  if (orEqual && size === declared) return true;
+  const m = /^(.+)\+(\d+)$/.exec(size);
+  return !!m && m[1] === declared && Number(m[2]) > 0;
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.fixed-buffer-index',
+    cwe: ['CWE-787', 'CWE-125', 'CWE-193'],
+    severity: 'error',
+    title: 'Constant index at or past the end of a fixed array',
+    message: '',
+    query: '(subscript_expression argument: (identifier) @arr) @report',
+    check: (caps) => {
+      const arr = caps.arr;
+      // C names the index `index`; C++ wraps it in `indices`.
+      const idx =
+        caps.report?.childForFieldName('index') ??
+        caps.report?.childForFieldName('indices')?.namedChildren[0];
+      if (!arr || !idx || !caps.report) return false;
+      const declared = arraySize(enclosingFunction(arr), arr.text);
+      if (!declared || !exceeds(norm(idx.text), declared, true)) return false;
+      const parent = caps.report.parent;
+      const write =
+        parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.equals(caps.report);
+      return {
+        cwe: write ? ['CWE-787', 'CWE-193'] : ['CWE-125', 'CWE-193'],
+        message: `${arr.text} has ${declared} elements, so index ${norm(idx.text)} is past its end: the last element is ${arr.text}[${declared} - 1].`,
+      };
+    },
+    examples: {
+      bad: ['#define MAX 64\nvoid f(void) {\n  char buf[MAX];\n  read_name(buf);\n  buf[MAX] = 0;\n}\n'],
+      good: ['#define MAX 64\nvoid f(void) {\n  char buf[MAX];\n  read_name(buf);\n  buf[MAX - 1] = 0;\n}\n'],
+    },
+  }),
+  call({
+    id: 'c.size-exceeds-buffer',
+    cwe: ['CWE-787', 'CWE-120'],
+    severity: 'error',
+    title: 'Size argument larger than the destination array',
+    message: '',
+    names: [...Object.keys(SIZED_WRITES), ...Object.keys(SCANF_FORMAT)],
+    check: (c) => {
+      const fn = enclosingFunction(c.node);
+      const sized = SIZED_WRITES[c.name];
+      if (sized) {
+        const dst = c.args[sized[0]];
+        const size = c.args[sized[1]];
+        if (dst?.type !== 'identifier' || !size) return false;
+        const declared = arraySize(fn, dst.text);
+        if (!declared || !exceeds(norm(size.text), declared, false)) return false;
+        return {
+          node: size,
+          message: `${c.name}() may write ${norm(size.text)} bytes into ${dst.text}, which holds ${declared}: pass sizeof ${dst.text}.`,
+        };
+      }
+      // scanf("%10s", buf): a width of N stores N characters plus the NUL.
+      const fi = SCANF_FORMAT[c.name];
+      const format = fi === undefined ? undefined : c.args[fi];
+      if (fi === undefined || format?.type !== 'string_literal') return false;
+      let k = fi + 1;
+      for (const m of format.text.matchAll(/%(\*)?(\d*)(?:hh|h|ll|l|L|z|j|t)?([a-zA-Z[%])/g)) {
+        if (m[3] === '%') continue;
+        if (m[1]) continue;
+        const arg = c.args[k++];
+        if (!m[2] || (m[3] !== 's' && m[3] !== '[') || arg?.type !== 'identifier') continue;
+        const declared = arraySize(fn, arg.text);
+        if (declared && exceeds(m[2], declared, true))
+          return {
+            node: arg,
+            message: `%${m[2]}${m[3]} stores up to ${Number(m[2]) + 1} bytes (with the NUL) into ${arg.text}, which holds ${declared}: use a width of at most ${declared} - 1.`,
+          };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nvoid f(const char *p) {\n  char match[65];\n  snprintf(match, 66, "path=%s", p);\n}\n',
+        '#include <stdio.h>\nvoid f(const char *line) {\n  char unit[10];\n  sscanf(line, "%d %10s", &n, unit);\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nvoid f(const char *p) {\n  char match[68];\n  snprintf(match, 67, "path=%s", p);\n}\n',
+        '#include <stdio.h>\nvoid f(const char *line) {\n  char unit[11];\n  sscanf(line, "%d %10s", &n, unit);\n}\n',
+      ],
+    },
+  }),
+);
