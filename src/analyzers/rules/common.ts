@@ -210,7 +210,9 @@ export function builtStatement(
   kind: TaintKind,
   statement: RegExp,
 ): boolean {
-  if (!node || !ctx.built(node, kind)) return false;
+  if (!node) return false;
+  // Cheap text test first: this runs on every argument of every call.
   const r = ctx.resolve(node);
-  return statement.test(literalText(r, ctx));
+  if (!statement.test(r.text)) return false;
+  return statement.test(literalText(r, ctx)) && ctx.built(node, kind);
 }
