@@ -20,7 +20,7 @@ import { defaultBenchmarksDir } from './cweval-quality.ts';
  * writing rules) and a held-out part (scored only to report). Read at run time from
  * `${TSP_BENCHMARKS_DIR}/SafeCoder`; nothing is copied. Run:
  *
- *   node --import tsx src/analyzers/safecoder-quality.ts [--split dev|heldout|all] [--verbose] [--json]
+ *   node --import tsx src/analyzers/safecoder-quality.ts [--split dev|heldout|all] [--external] [--verbose] [--json]
  */
 
 const EXT_LANGUAGE: Record<string, Language> = {
@@ -120,10 +120,30 @@ export async function measureSafeCoder(
   analyzer?: Analyzer,
 ): Promise<{ results: PairResult[]; rows: SafeCoderRow[] }> {
   const a = analyzer ?? (await createAnalyzer());
+  // External analyzers (when enabled) run once over all snippets, as in a scan.
+  const ext = new Map<string, Finding[]>();
+  if (a.external.length) {
+    const inputs = pairs.flatMap((p, i) => [
+      { path: `/nonexistent/${i}-before`, code: p.before, language: p.language, display: `${i}:before` },
+      { path: `/nonexistent/${i}-after`, code: p.after, language: p.language, display: `${i}:after` },
+    ]);
+    for (const f of (await a.analyzeExternal(inputs)).findings) {
+      const { file, ...rest } = f;
+      const list = ext.get(file ?? '') ?? [];
+      list.push(rest);
+      ext.set(file ?? '', list);
+    }
+  }
   const results: PairResult[] = [];
-  for (const pair of pairs) {
-    const before = await a.analyze(pair.before, pair.language);
-    const after = await a.analyze(pair.after, pair.language);
+  for (const [i, pair] of pairs.entries()) {
+    const before = [
+      ...(await a.analyzeDetailed(pair.before, pair.language, { skipExternal: true })).findings,
+      ...(ext.get(`${i}:before`) ?? []),
+    ];
+    const after = [
+      ...(await a.analyzeDetailed(pair.after, pair.language, { skipExternal: true })).findings,
+      ...(ext.get(`${i}:after`) ?? []),
+    ];
     const related = (fs: Finding[]) => fs.filter((f) => anyCweMatches(f.cwe, [pair.cwe]));
     results.push({
       pair,
@@ -174,7 +194,8 @@ async function main(): Promise<void> {
   const i = argv.indexOf('--split');
   const which = i >= 0 ? argv[i + 1] : 'dev';
   const splits: Split[] = which === 'all' ? ['dev', 'heldout'] : [which === 'heldout' ? 'heldout' : 'dev'];
-  const analyzer = await createAnalyzer();
+  // --external: add the installed external analyzers (to measure what they gain).
+  const analyzer = await createAnalyzer({ external: argv.includes('--external') });
   const json: Record<string, SafeCoderRow[]> = {};
   for (const split of splits) {
     const pairs = loadPairs(root).filter((p) => p.split === split);
