@@ -98,11 +98,7 @@ export function guardedUse(use: Node, lvalue: string, from = 0): boolean {
 
 /** Assignments (`x = ...`, `x++`, out-parameters `&x`) to the lvalue between two positions. */
 export function assignedBetween(fn: Node, lvalue: string, from: number, to: number): boolean {
-  for (const a of fn.descendantsOfType([
-    'assignment_expression',
-    'update_expression',
-    'pointer_expression',
-  ])) {
+  for (const a of nodesIn(fn, ['assignment_expression', 'update_expression', 'pointer_expression'])) {
     if (!a || a.startIndex < from || a.startIndex >= to) continue;
     if (a.type === 'assignment_expression') {
       const left = a.childForFieldName('left');
@@ -119,7 +115,7 @@ export function assignedBetween(fn: Node, lvalue: string, from: number, to: numb
 /** Uses of the lvalue that read memory through it: `p->f`, `p[i]`, `*p`, `p + n`, `mem*(p, ...)`. */
 export function dereferences(fn: Node, lvalue: string, from: number, anyCallArgument = false): Node[] {
   const out: Node[] = [];
-  for (const n of fn.descendantsOfType(['field_expression', 'subscript_expression', 'pointer_expression'])) {
+  for (const n of nodesIn(fn, ['field_expression', 'subscript_expression', 'pointer_expression'])) {
     if (!n || n.startIndex < from) continue;
     if (n.type === 'field_expression') {
       if (n.childForFieldName('operator')?.text !== '->') continue;
@@ -131,12 +127,12 @@ export function dereferences(fn: Node, lvalue: string, from: number, anyCallArgu
     }
   }
   // Pointer arithmetic on a NULL result (`p + n`) yields a wild pointer that is used next.
-  for (const b of fn.descendantsOfType('binary_expression')) {
+  for (const b of nodesIn(fn, ['binary_expression'])) {
     if (!b || b.startIndex < from || b.childForFieldName('operator')?.text !== '+') continue;
     if (norm(b.childForFieldName('left')?.text ?? '') === lvalue && b.parent?.type !== 'binary_expression')
       out.push(b);
   }
-  for (const c of fn.descendantsOfType('call_expression')) {
+  for (const c of nodesIn(fn, ['call_expression'])) {
     if (!c || c.startIndex < from) continue;
     const callee = c.childForFieldName('function')?.text ?? '';
     const first = c.childForFieldName('arguments')?.namedChildren[0];
@@ -189,28 +185,47 @@ export function fallsThrough(stmt: Node, to: number): boolean {
   return true;
 }
 
-/**
- * The declared element count of a fixed array visible in the function (`char buf[64]` as a local,
- * a parameter or a file-level variable): the size expression's text, or undefined.
- */
-export function arraySize(fn: Node, name: string): string | undefined {
-  let root: Node = fn;
-  while (root.parent) root = root.parent;
-  const places = [fn, ...root.namedChildren.filter((c): c is Node => !!c && c.type === 'declaration')];
-  for (const place of places)
-    for (const d of place.descendantsOfType('array_declarator')) {
-      const inner = d?.childForFieldName('declarator');
-      if (!d || inner?.type !== 'identifier' || inner.text !== name) continue;
-      const size = d.childForFieldName('size');
-      return size ? norm(size.text) : undefined;
-    }
-  return undefined;
-}
-
 /** Value of a decimal/hex integer literal text, else undefined. */
 export function intLiteral(text: string): number | undefined {
   const t = text.replace(/[uUlL]+$/, '');
   if (/^0[xX][0-9a-fA-F]+$/.test(t)) return Number.parseInt(t, 16);
   if (/^\d+$/.test(t)) return Number.parseInt(t, 10);
   return undefined;
+}
+
+/** Node types the flow helpers read, collected once per function of a tree (one walk, not one per question). */
+const FLOW_TYPES = [
+  'assignment_expression',
+  'update_expression',
+  'pointer_expression',
+  'field_expression',
+  'subscript_expression',
+  'binary_expression',
+  'call_expression',
+  'if_statement',
+  'while_statement',
+  'conditional_expression',
+];
+const FLOW_CACHE = new WeakMap<object, Map<number, Map<string, Node[]>>>();
+
+/** The function's nodes of the given types, in source order (cached per function). */
+export function nodesIn(fn: Node, types: string[]): Node[] {
+  let perTree = FLOW_CACHE.get(fn.tree);
+  if (!perTree) {
+    perTree = new Map();
+    FLOW_CACHE.set(fn.tree, perTree);
+  }
+  let byType = perTree.get(fn.startIndex);
+  if (!byType) {
+    byType = new Map();
+    for (const n of fn.descendantsOfType(FLOW_TYPES)) {
+      if (!n) continue;
+      const list = byType.get(n.type) ?? [];
+      list.push(n);
+      byType.set(n.type, list);
+    }
+    perTree.set(fn.startIndex, byType);
+  }
+  if (types.length === 1) return byType.get(types[0] as string) ?? [];
+  return types.flatMap((t) => byType?.get(t) ?? []).sort((a, b) => a.startIndex - b.startIndex);
 }

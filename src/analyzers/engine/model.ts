@@ -76,6 +76,7 @@ export class FileModel {
   /** All nodes by type, for rules that need a kind of node (if statements, subscripts...). */
   private readonly byType = new Map<string, Node[]>();
   private readonly declaredTypes = new Map<string, string>();
+  private readonly arraySizes = new Map<string, string>();
 
   constructor(
     readonly language: Language,
@@ -121,6 +122,11 @@ export class FileModel {
   }
 
   /** Declared type text of a local or parameter (C/C++/Go), when known. */
+  /** C/C++: the element count (size expression text, no spaces) of a fixed array declared with this name. */
+  arraySize(name: string): string | undefined {
+    return this.arraySizes.get(name);
+  }
+
   declaredType(name: string, at: number): string | undefined {
     for (const scope of this.scopesAt(at)) {
       const t = scope.paramTypes.get(name);
@@ -275,9 +281,16 @@ export class FileModel {
     }
   }
 
+  private recordArray(decl: Node): void {
+    const inner = decl.childForFieldName('declarator');
+    const size = decl.childForFieldName('size');
+    if (inner?.type === 'identifier' && size) this.arraySizes.set(inner.text, size.text.replace(/\s+/g, ''));
+  }
+
   private visitC(node: Node, type: string, scope: FunctionInfo): void {
     if (type === 'init_declarator') {
       const decl = node.childForFieldName('declarator');
+      if (decl?.type === 'array_declarator') this.recordArray(decl);
       const value = node.childForFieldName('value');
       const name = decl ? declaratorName(decl) : undefined;
       if (!name) return;
@@ -336,6 +349,7 @@ export class FileModel {
             continue;
           }
         }
+        if (d.type === 'array_declarator') this.recordArray(d);
         const name = declaratorName(d);
         if (name) this.declaredTypes.set(name, declType + (d.type === 'pointer_declarator' ? ' *' : ''));
       }

@@ -1,6 +1,5 @@
 import type { Node } from 'web-tree-sitter';
 import {
-  arraySize,
   assignedBetween,
   dereferences,
   enclosingFunction,
@@ -9,6 +8,7 @@ import {
   guardedUse,
   intLiteral,
   mentionsLvalue,
+  nodesIn,
   norm,
 } from '../engine/c-flow.ts';
 import type { CallRule, QueryRule, Rule } from '../engine/rule.ts';
@@ -77,7 +77,7 @@ export const C_MEMORY_RULES: Rule[] = [
       'The allocation (or lookup) can return NULL and the result is dereferenced with no check on the way: test it (if (!p) ...) before the first use.',
     query:
       '[(init_declarator declarator: (_) @var value: (_) @val) (assignment_expression left: (_) @var right: (_) @val)] @report',
-    check: (caps) => {
+    check: (caps, ctx) => {
       if (!caps.val || !caps.var) return false;
       const val = unwrap(caps.val);
       if (val.type !== 'call_expression') return false;
@@ -87,6 +87,10 @@ export const C_MEMORY_RULES: Rule[] = [
       const lv = lvalueOf(caps.var);
       if (!lv) return false;
       const fn = enclosingFunction(val);
+      // Cheap text test first: is the result dereferenced or handed to a mem/str call at all?
+      const after = ctx.source.slice(val.endIndex, fn.endIndex).replace(/\s+/g, '');
+      const esc = lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (!new RegExp(`${esc}(?:->|\\[|\\+)|\\*${esc}|\\(${esc}[,)]`).test(after)) return false;
       const use = dereferences(fn, lv, val.endIndex)[0];
       if (!use || assignedBetween(fn, lv, val.endIndex, use.startIndex)) return false;
       if (guardedUse(use, lv, caps.val.startIndex)) return false;
@@ -114,7 +118,7 @@ export const C_MEMORY_RULES: Rule[] = [
     message: '',
     names: '*',
     callee: FREE_CALL,
-    check: (c) => {
+    check: (c, ctx) => {
       const arg = c.args[0];
       if (!arg || c.args.length > 2) return false;
       const lv = lvalueOf(unwrap(arg));
@@ -122,7 +126,11 @@ export const C_MEMORY_RULES: Rule[] = [
       const stmt = c.node.parent?.type === 'expression_statement' ? c.node.parent : c.node;
       const fn = enclosingFunction(c.node);
       const loop = enclosingLoop(c.node);
-      for (const use of dereferences(fn, lv, fn.startIndex, true)) {
+      // Uses after the free, or anywhere in an enclosing loop (its next turn); quick text test first.
+      const from = loop ? loop.startIndex : c.node.endIndex;
+      const rest = ctx.source.slice(from, fn.endIndex).replace(/\s+/g, '');
+      if (rest.split(lv).length < (loop ? 3 : 2)) return false;
+      for (const use of dereferences(fn, lv, from, true)) {
         if (use.startIndex >= c.node.startIndex && use.endIndex <= c.node.endIndex) continue;
         const owner = use.type === 'call_expression' ? use : use.parent?.parent;
         if (owner?.type === 'call_expression' && FREE_CALL.test(calleeName(owner))) continue;
@@ -135,7 +143,7 @@ export const C_MEMORY_RULES: Rule[] = [
           reached =
             !!loop &&
             use.startIndex > loop.startIndex &&
-            !assignedBetween(loop, lv, loop.startIndex, loop.endIndex) &&
+            !assignedBetween(fn, lv, loop.startIndex, loop.endIndex) &&
             fallsThrough(stmt, loop.endIndex - 1);
         }
         if (!reached) continue;
@@ -180,7 +188,10 @@ export const C_MEMORY_RULES: Rule[] = [
       if (!factors.length) return false;
       const fn = enclosingFunction(c.node);
       // A bound on any factor before the allocation (or an explicit overflow test) counts as a check.
-      const bounded = factors.some((f) => boundedBefore(fn, norm(f.text), c.node.startIndex));
+      const before = ctx.source.slice(fn.startIndex, c.node.startIndex);
+      const bounded = factors.some(
+        (f) => before.includes(f.text) && boundedBefore(fn, norm(f.text), c.node.startIndex),
+      );
       if (bounded || /SIZE_MAX|INT_MAX|UINT_MAX|mul_overflow/.test(ctx.functionText(c.node))) return false;
       return {
         node: size,
@@ -226,12 +237,12 @@ function productFactors(n: Node): Node[] {
 
 /** Whether a relational test mentioning the value appears in the function before `at`. */
 function boundedBefore(fn: Node, value: string, at: number): boolean {
-  for (const cond of fn.descendantsOfType(['if_statement', 'while_statement', 'conditional_expression'])) {
+  for (const cond of nodesIn(fn, ['if_statement', 'while_statement', 'conditional_expression'])) {
     if (!cond || cond.startIndex >= at) continue;
     const c = cond.childForFieldName('condition');
     if (c && /[<>]/.test(c.text) && mentionsLvalue(c, value)) return true;
   }
-  for (const a of fn.descendantsOfType('call_expression')) {
+  for (const a of nodesIn(fn, ['call_expression'])) {
     if (!a || a.startIndex >= at) continue;
     if (/assert|CHECK|BUG_ON/.test(calleeName(a)) && /[<>]/.test(a.text) && mentionsLvalue(a, value))
       return true;
@@ -274,15 +285,18 @@ C_MEMORY_RULES.push(
     title: 'Constant index at or past the end of a fixed array',
     message: '',
     query: '(subscript_expression argument: (identifier) @arr) @report',
-    check: (caps) => {
+    check: (caps, ctx) => {
       const arr = caps.arr;
       // C names the index `index`; C++ wraps it in `indices`.
       const idx =
         caps.report?.childForFieldName('index') ??
         caps.report?.childForFieldName('indices')?.namedChildren[0];
       if (!arr || !idx || !caps.report) return false;
-      const declared = arraySize(enclosingFunction(arr), arr.text);
-      if (!declared || !exceeds(norm(idx.text), declared, true)) return false;
+      // Only constant indexes (a number or a macro, maybe plus a number) can be compared with the size.
+      const index = norm(idx.text);
+      if (!/^(?:\d+|0x[0-9a-f]+|[A-Z_][A-Z0-9_]*(?:\+\d+)?)$/i.test(index)) return false;
+      const declared = ctx.model.arraySize(arr.text);
+      if (!declared || !exceeds(index, declared, true)) return false;
       const parent = caps.report.parent;
       const write =
         parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.equals(caps.report);
@@ -303,14 +317,13 @@ C_MEMORY_RULES.push(
     title: 'Size argument larger than the destination array',
     message: '',
     names: [...Object.keys(SIZED_WRITES), ...Object.keys(SCANF_FORMAT)],
-    check: (c) => {
-      const fn = enclosingFunction(c.node);
+    check: (c, ctx) => {
       const sized = SIZED_WRITES[c.name];
       if (sized) {
         const dst = c.args[sized[0]];
         const size = c.args[sized[1]];
         if (dst?.type !== 'identifier' || !size) return false;
-        const declared = arraySize(fn, dst.text);
+        const declared = ctx.model.arraySize(dst.text);
         if (!declared || !exceeds(norm(size.text), declared, false)) return false;
         return {
           node: size,
@@ -327,7 +340,7 @@ C_MEMORY_RULES.push(
         if (m[1]) continue;
         const arg = c.args[k++];
         if (!m[2] || (m[3] !== 's' && m[3] !== '[') || arg?.type !== 'identifier') continue;
-        const declared = arraySize(fn, arg.text);
+        const declared = ctx.model.arraySize(arg.text);
         if (declared && exceeds(m[2], declared, true))
           return {
             node: arg,

@@ -111,7 +111,11 @@ export const JS_RULES: Rule[] = [
         )
       )
         return false;
-      const q = c.args.find((a) => ctx.built(a, 'sql') && SQL_WORDS.test(literalText(ctx.resolve(a), ctx)));
+      // Text tests first: this runs on every argument of every call.
+      const q = c.args.find((a) => {
+        const r = ctx.resolve(a);
+        return SQL_WORDS.test(r.text) && SQL_WORDS.test(literalText(r, ctx)) && ctx.built(a, 'sql');
+      });
       return !!q && { node: originOf(q, ctx, 'sql') };
     },
     examples: {
