@@ -525,6 +525,8 @@ export class FileModel {
           const d = p.childForFieldName('declarator');
           const typeText = p.childForFieldName('type')?.text ?? '';
           const ptr = d?.text.trim().startsWith('*') || d?.type === 'array_declarator' ? ' *' : '';
+          // `char buf[NAME_MAX]` as a parameter documents the caller's buffer size.
+          if (d?.type === 'array_declarator') this.recordArray(d);
           add(d ? declaratorName(d) : undefined, typeText + ptr);
         }
         break;
