@@ -666,8 +666,14 @@ export const PYTHON_RULES: Rule[] = [
       'read_pickle',
       'Unpickler',
     ],
-    check: (c) => {
+    check: (c, ctx) => {
       const t = c.calleeText;
+      // `yaml = YAML(typ='safe')` (ruamel): the name now holds a safe loader.
+      if (c.receiver?.type === 'identifier') {
+        const r = ctx.resolve(c.receiver);
+        if (r !== c.receiver && /^(?:ruamel\.yaml\.)?YAML\s*\(/.test(r.text))
+          return /typ\s*=\s*['"]unsafe['"]/.test(r.text);
+      }
       if (
         /^(?:pickle|cPickle|_pickle|dill|marshal|shelve|jsonpickle|pandas|pd)\.(?:loads?|decode|read_pickle|Unpickler|open)$/.test(
           t,
@@ -686,7 +692,10 @@ export const PYTHON_RULES: Rule[] = [
         'import yaml\ndef f(s):\n    return yaml.load(s, Loader=yaml.Loader)\n',
         'import pickle\ndef f(b):\n    return pickle.loads(b)\n',
       ],
-      good: ['import yaml\ndef f(s):\n    return yaml.safe_load(s)\n'],
+      good: [
+        'import yaml\ndef f(s):\n    return yaml.safe_load(s)\n',
+        "from ruamel.yaml import YAML\ndef f(s):\n    yaml = YAML(typ='safe')\n    return yaml.load(s)\n",
+      ],
     },
   }),
   call({
