@@ -11,8 +11,8 @@ import {
   nodesIn,
   norm,
 } from '../engine/c-flow.ts';
-import type { CallRule, QueryRule, Rule } from '../engine/rule.ts';
-import { C_FAMILY } from './common.ts';
+import type { Rule } from '../engine/rule.ts';
+import { call, query } from './c.ts';
 
 /**
  * C/C++ memory-safety rules that reason about one function's control flow (engine/c-flow.ts):
@@ -55,17 +55,6 @@ function lvalueOf(target: Node): string | undefined {
   if (!t || !/^(?:identifier|field_expression|subscript_expression)$/.test(t.type)) return undefined;
   return norm(t.text);
 }
-
-const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
-  kind: 'query',
-  languages: C_FAMILY,
-  ...r,
-});
-const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({
-  kind: 'call',
-  languages: C_FAMILY,
-  ...r,
-});
 
 export const C_MEMORY_RULES: Rule[] = [
   query({

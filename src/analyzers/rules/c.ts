@@ -20,12 +20,14 @@ import { redosRisk } from './redos.ts';
 
 /** Rules for C and C++ (the C++ grammar extends C's, so most queries serve both). */
 
-const call = (r: Omit<CallRule, 'kind' | 'languages'> & { languages?: CallRule['languages'] }): CallRule => ({
+export const call = (
+  r: Omit<CallRule, 'kind' | 'languages'> & { languages?: CallRule['languages'] },
+): CallRule => ({
   kind: 'call',
   languages: C_FAMILY,
   ...r,
 });
-const query = (
+export const query = (
   r: Omit<QueryRule, 'kind' | 'languages'> & { languages?: QueryRule['languages'] },
 ): QueryRule => ({
   kind: 'query',
