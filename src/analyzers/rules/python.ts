@@ -304,6 +304,7 @@ export const PYTHON_RULES: Rule[] = [
       'A web view returns a string (sent as text/html) built from untrusted data: escape it (markupsafe.escape) or render a template.',
     query: '(return_statement (_) @val) @report',
     check: (caps, ctx) => {
+      if (!hasRouteDecorator(ctx.model, ctx.source)) return false;
       let v = caps.val;
       if (v?.type === 'expression_list' || v?.type === 'tuple') v = v.namedChildren[0] ?? undefined;
       if (!v || !isRouteHandler(v) || !ctx.built(v, 'html')) return false;
@@ -1177,6 +1178,19 @@ function statMode(text: string): number | undefined {
 }
 
 export { statMode };
+
+const ROUTE_DECORATOR = /@\s*(?:\w+\.)*(?:route|expose|get|post|put|patch|delete)\s*\(/;
+const routeFiles = new WeakMap<object, boolean>();
+
+/** Whether the file declares any route-decorated view (tested once per file). */
+function hasRouteDecorator(model: object, source: string): boolean {
+  let v = routeFiles.get(model);
+  if (v === undefined) {
+    v = ROUTE_DECORATOR.test(source);
+    routeFiles.set(model, v);
+  }
+  return v;
+}
 
 /** Whether the node sits in a web view: a function decorated as a route (`@app.route`, `@expose`, `@bp.get`). */
 function isRouteHandler(node: Node): boolean {
