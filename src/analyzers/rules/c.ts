@@ -323,6 +323,7 @@ export const C_RULES: Rule[] = [
       ],
       good: [
         '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *s) {\n  char *p = malloc(strlen(s) + 1);\n  if (!p) return NULL;\n  strcpy(p, s);\n  return p;\n}\n',
+        '#include <stdlib.h>\nstruct S { char *str; size_t size; };\nint grow(struct S *s) {\n  s->str = malloc(s->size);\n  return s->str ? 0 : -1;\n}\n',
       ],
     },
   }),
@@ -846,6 +847,7 @@ export const C_RULES: Rule[] = [
       ],
       good: [
         '#include <string.h>\nstruct H { char value[64]; };\nvoid sanitize_input(char *s);\nvoid f(struct H *header, const char *v) {\n  char c[64];\n  strncpy(c, v, 63);\n  sanitize_input(c);\n  strncpy(header->value, c, 63);\n}\n',
+        '#include <string.h>\nstruct D { char id[4]; unsigned size; };\nint rd(const unsigned char *buf) {\n  struct D dff_file_header;\n  memcpy(&dff_file_header, buf, sizeof dff_file_header);\n  return dff_file_header.size;\n}\n',
       ],
     },
   }),
