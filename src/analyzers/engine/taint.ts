@@ -276,7 +276,10 @@ export class TaintEngine {
         if (!cond || cond.endIndex > at) continue;
         const inside = stmt.endIndex >= at;
         if (!inside && !endsWithExit(stmt, p.exitStatementTypes, p.exitCalls, this.model.language)) continue;
-        if (this.conditionValidates(cond, name, kind, at, inside)) return true;
+        // In the `else` branch the condition is false there, as after an early exit.
+        const alt = stmt.childForFieldName('alternative');
+        const holds = inside && !(alt && alt.startIndex <= at);
+        if (this.conditionValidates(cond, name, kind, at, holds)) return true;
       }
     }
     return false;
@@ -323,11 +326,15 @@ export class TaintEngine {
           } else if (op === 'in' || op === 'not in') {
             return true;
           } else if (
+            // `typeof x === "object"` checks a type, not the value.
+            !operands.some((o) => /^typeof\b/.test(o.text)) &&
             operands.some((o) => p.stringTypes.has(o.type) && !/^[rRbBuU]*(["'`])\1$/.test(o.text)) &&
-            (op === '==' || op === '===') === inside
+            ((op === '==' || op === '===') === inside ||
+              // A CR/LF test (`ch == '\n'`) sorts line breaks out in either branch.
+              operands.some((o) => p.stringTypes.has(o.type) && /\\[nr]/.test(o.text)))
           ) {
-            // Equality with a non-empty literal: an allow-list (`x == "asc"` around the sink, or
-            // `x != "asc"` before an early exit), or a CR/LF check. `x != ""` validates nothing.
+            // Equality with a non-empty literal: an allow-list (`x == "asc"` where it holds, or
+            // `x != "asc"` before an early exit or in the else branch). `x != ""` validates nothing.
             return true;
           }
         }

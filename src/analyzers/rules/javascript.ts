@@ -321,6 +321,38 @@ export const JS_RULES: Rule[] = [
       good: ["function f(header, v) {\n  header['X-Info'] = v.replace(/[\\r\\n]/g, '');\n}\n"],
     },
   }),
+  query({
+    id: 'js.prototype-pollution',
+    cwe: ['CWE-915', 'CWE-1321'],
+    severity: 'warning',
+    title: 'Object key and value both from untrusted data',
+    message:
+      'An untrusted key is written with an untrusted value (`obj[key] = value`): a key of "__proto__", "constructor" or "prototype" changes object prototypes. Reject those keys (or check hasOwnProperty), or use a Map / Object.create(null).',
+    query:
+      '(assignment_expression left: (subscript_expression object: (_) @obj index: (_) @key) right: (_) @val) @report',
+    check: (caps, ctx) => {
+      const { obj, key, val, report } = caps;
+      if (!obj || !key || !val || !report || /header/i.test(obj.text)) return false;
+      if (key.type === 'string' || key.type === 'number') return false;
+      // A guard on the key (or a prototype-free target) anywhere in the function settles it.
+      if (
+        /__proto__|\bconstructor\b|\bprototype\b|hasOwnProperty|hasOwn\(|Object\.create\(null\)|new Map\(/.test(
+          ctx.functionText(report),
+        )
+      )
+        return false;
+      return ctx.tainted(key, 'generic') && ctx.tainted(val, 'generic');
+    },
+    examples: {
+      bad: [
+        'function merge(target, source) {\n  for (const key in source) {\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
+      ],
+      good: [
+        'function merge(target, source) {\n  for (const key in source) {\n    if (key === "__proto__" || key === "constructor") continue;\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
+        'function count(counts, name) {\n  counts[name] = (counts[name] || 0) + 1;\n}\n',
+      ],
+    },
+  }),
   call({
     id: 'js.header-injection-call',
     cwe: ['CWE-113'],
