@@ -184,3 +184,22 @@ describe('external adapters', () => {
     for (const f of r) expect(Finding.parse(f)).toBeTruthy();
   });
 });
+
+describe('external analyzers once per scan', () => {
+  it.skipIf(!process.env.TSP_SLOW)(
+    'runs one batch over all files and maps findings back to each file',
+    async () => {
+      const a = await createAnalyzer({ external: ['bandit'] });
+      if (!a.external.includes('bandit')) return;
+      const dir = await mkdtemp(join(tmpdir(), 'tsp-batch-'));
+      await writeFile(join(dir, 'a.py'), 'import pickle\ndef f(b):\n    return pickle.loads(b)\n');
+      await writeFile(join(dir, 'b.py'), 'import os\ndef g(c):\n    os.system("ls " + c)\n');
+      const scans = await scanFiles(await collectFiles([dir]), a);
+      for (const s of scans) expect(s.findings.every((f) => f.file === s.file)).toBe(true);
+      const bandit = scans.flatMap((s) =>
+        s.findings.filter((f) => f.source === 'bandit' || f.alsoReportedBy?.includes('bandit')),
+      );
+      expect(new Set(bandit.map((f) => f.file)).size).toBe(2);
+    },
+  );
+});

@@ -4,7 +4,14 @@ import type { Language } from '../spec/language.ts';
 import { FileModel } from './engine/model.ts';
 import type { Rule } from './engine/rule.ts';
 import { type CompiledRules, compileRules, runRules } from './engine/run-rules.ts';
-import { type ExternalRunner, runExternal, selectExternal } from './external/index.ts';
+import {
+  type ExternalInput,
+  type ExternalResult,
+  type ExternalRunner,
+  runExternal,
+  runExternalBatch,
+  selectExternal,
+} from './external/index.ts';
 import { dedupeFindings } from './findings.ts';
 import { collectParseErrors, loadGrammar, type ParseError, PositionIndex, parseLoaded } from './parser.ts';
 import { ALL_RULES } from './rules/index.ts';
@@ -18,8 +25,16 @@ export interface DetailedAnalysis {
   notes: string[];
 }
 
+export interface AnalyzeOptions {
+  file?: string;
+  /** Leave the external analyzers out (a scan runs them once over all files instead). */
+  skipExternal?: boolean;
+}
+
 export interface Analyzer extends StaticAnalyzer {
-  analyzeDetailed(code: string, language: Language, options?: { file?: string }): Promise<DetailedAnalysis>;
+  analyzeDetailed(code: string, language: Language, options?: AnalyzeOptions): Promise<DetailedAnalysis>;
+  /** Runs the enabled external analyzers once over many files (one process per tool and batch). */
+  analyzeExternal(inputs: ExternalInput[]): Promise<ExternalResult>;
   /** The tree-sitter rules this analyzer runs. */
   readonly rules: readonly Rule[];
   /** External analyzers enabled and installed (names), resolved at creation. */
@@ -54,7 +69,7 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
   const analyzeDetailed = async (
     code: string,
     language: Language,
-    opts: { file?: string } = {},
+    opts: AnalyzeOptions = {},
   ): Promise<DetailedAnalysis> => {
     const notes: string[] = [];
     const problem = checkInput(code);
@@ -87,7 +102,7 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
         span: positions.span(h.node.startIndex, h.node.endIndex),
         ...(opts.file ? { file: opts.file } : {}),
       }));
-      if (externals.length) {
+      if (externals.length && !opts.skipExternal) {
         const ext = await runExternal(externals, code, language, opts.file);
         findings.push(...ext.findings);
         notes.push(...ext.notes);
@@ -102,6 +117,8 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
     rules,
     external: externals.map((e) => e.name),
     analyzeDetailed,
+    analyzeExternal: async (inputs) =>
+      externals.length ? runExternalBatch(externals, inputs) : { findings: [], notes: [] },
     analyze: async (code, language, opts) => (await analyzeDetailed(code, language, opts)).findings,
   };
 }

@@ -15,6 +15,19 @@ export { dedupeFindings } from './findings.ts';
 export { ALL_RULES } from './rules/index.ts';
 export { type SarifLog, toSarif } from './sarif.ts';
 export { collectFiles, type FileScan, languageOf, scanFiles } from './scan.ts';
+export {
+  applyScanFilters,
+  type Baseline,
+  createBaseline,
+  displayPath,
+  type FindingFilter,
+  findingFingerprint,
+  keepFinding,
+  matchesSelector,
+  parseBaseline,
+  SEVERITY_RANK,
+  scanRoot,
+} from './scan-filter.ts';
 export { formatScanText } from './text-format.ts';
 
 import type { Finding } from '../spec/finding.ts';

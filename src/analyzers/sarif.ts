@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { relative, sep } from 'node:path';
 import type { Finding } from '../spec/finding.ts';
 import { cweHelpUri, cweName } from './cwe.ts';
 import type { Rule } from './engine/rule.ts';
 import type { FileScan } from './scan.ts';
+import { displayPath, findingFingerprint } from './scan-filter.ts';
 
 /**
  * SARIF 2.1.0 as GitHub code scanning accepts it: one run, `tool.driver.rules` with CWE tags and
@@ -60,8 +59,7 @@ interface SarifResult {
 const SECURITY_SEVERITY = { error: '8.0', warning: '5.0', note: '2.0' } as const;
 
 function toUri(file: string, baseDir: string): string {
-  const rel = relative(baseDir, file) || file;
-  return rel.split(sep).map(encodeURIComponent).join('/');
+  return displayPath(file, baseDir).split('/').map(encodeURIComponent).join('/');
 }
 
 export function toSarif(
@@ -107,11 +105,7 @@ export function toSarif(
     const lines = s.source?.split('\n') ?? [];
     for (const f of s.findings) {
       const idx = ruleFor(f);
-      const lineText = (lines[f.span.startLine - 1] ?? '').replace(/\s+/g, ' ').trim();
-      const hash = createHash('sha256')
-        .update(`${f.ruleId}\u0000${uri}\u0000${lineText}`)
-        .digest('hex')
-        .slice(0, 32);
+      const hash = findingFingerprint(f, displayPath(s.file, baseDir), lines[f.span.startLine - 1] ?? '');
       results.push({
         ruleId: f.ruleId,
         ruleIndex: idx,

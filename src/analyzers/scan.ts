@@ -4,6 +4,7 @@ import { TspError } from '../spec/errors.ts';
 import type { Finding } from '../spec/finding.ts';
 import type { Language } from '../spec/language.ts';
 import { type Analyzer, MAX_INPUT_BYTES, type ParseError } from './analyzer.ts';
+import { dedupeFindings } from './findings.ts';
 
 /** Scanning files and folders: language by extension (or forced), one result per file, never a crash. */
 
@@ -77,7 +78,11 @@ export async function collectFiles(paths: string[]): Promise<string[]> {
   return out;
 }
 
-/** Scans each file; a file that cannot be read or analyzed gets a note, the others go on. */
+/**
+ * Scans each file with TSP's rules, then runs the enabled external analyzers once over all the
+ * files (one process per tool, not one per file) and merges their findings per file. A file that
+ * cannot be read or analyzed gets a note, the others go on.
+ */
 export async function scanFiles(files: string[], analyzer: Analyzer, forced?: Language): Promise<FileScan[]> {
   const results: FileScan[] = [];
   for (const file of files) {
@@ -100,7 +105,7 @@ export async function scanFiles(files: string[], analyzer: Analyzer, forced?: La
           if (buf.includes(0)) base.notes.push('binary content (NUL bytes): not analyzed');
           else {
             const source = buf.toString('utf8');
-            const r = await analyzer.analyzeDetailed(source, language, { file });
+            const r = await analyzer.analyzeDetailed(source, language, { file, skipExternal: true });
             Object.assign(base, { findings: r.findings, parseErrors: r.parseErrors, source });
             base.notes.push(...r.notes);
           }
@@ -111,6 +116,28 @@ export async function scanFiles(files: string[], analyzer: Analyzer, forced?: La
     }
     base.durationMs = performance.now() - t0;
     results.push(base);
+  }
+  if (analyzer.external.length) {
+    const inputs = results
+      .filter((r) => r.language && r.source !== undefined)
+      .map((r) => ({
+        path: r.file,
+        code: r.source as string,
+        language: r.language as Language,
+        display: r.file,
+      }));
+    const ext = await analyzer.analyzeExternal(inputs);
+    const byFile = new Map<string, Finding[]>();
+    for (const f of ext.findings) {
+      const list = byFile.get(f.file ?? '') ?? [];
+      list.push(f);
+      byFile.set(f.file ?? '', list);
+    }
+    for (const r of results) {
+      const extra = byFile.get(r.file);
+      if (extra) r.findings = dedupeFindings([...r.findings, ...extra]);
+    }
+    if (ext.notes.length) results[0]?.notes.push(...[...new Set(ext.notes)]);
   }
   return results;
 }

@@ -1,14 +1,16 @@
 import type { FileScan } from './scan.ts';
+import { displayPath } from './scan-filter.ts';
 
 /** Human-readable scan output: `file:line:col: severity [rule] CWE-x: message`, the source line and a caret. */
-export function formatScanText(scans: FileScan[], options: { color?: boolean } = {}): string {
+export function formatScanText(scans: FileScan[], options: { color?: boolean; root?: string } = {}): string {
   const c = (code: string, s: string) => (options.color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const name = (file: string) => (options.root ? displayPath(file, options.root) : file);
   const out: string[] = [];
   let total = 0;
   for (const s of scans) {
-    for (const n of s.notes) out.push(`${s.file}: note: ${n}`);
+    for (const n of s.notes) out.push(`${name(s.file)}: note: ${n}`);
     for (const p of s.parseErrors.slice(0, 3))
-      out.push(`${s.file}:${p.line}:${p.column}: parse error: ${p.message}`);
+      out.push(`${name(s.file)}:${p.line}:${p.column}: parse error: ${p.message}`);
     const lines = s.source?.split('\n');
     for (const f of s.findings) {
       total++;
@@ -20,7 +22,7 @@ export function formatScanText(scans: FileScan[], options: { color?: boolean } =
             : c('36', 'note');
       const also = f.alsoReportedBy?.length ? ` (also ${f.alsoReportedBy.join(', ')})` : '';
       out.push(
-        `${s.file}:${f.span.startLine}:${f.span.startColumn}: ${sev} [${f.ruleId}] ${f.cwe.join(', ')}: ${f.message}${also}`,
+        `${name(s.file)}:${f.span.startLine}:${f.span.startColumn}: ${sev} [${f.ruleId}] ${f.cwe.join(', ')}: ${f.message}${also}`,
       );
       const line = lines?.[f.span.startLine - 1];
       if (line !== undefined) {

@@ -76,6 +76,7 @@ export class FileModel {
   /** All nodes by type, for rules that need a kind of node (if statements, subscripts...). */
   private readonly byType = new Map<string, Node[]>();
   private readonly declaredTypes = new Map<string, string>();
+  private readonly arraySizes = new Map<string, string>();
 
   constructor(
     readonly language: Language,
@@ -121,6 +122,11 @@ export class FileModel {
   }
 
   /** Declared type text of a local or parameter (C/C++/Go), when known. */
+  /** C/C++: the element count (size expression text, no spaces) of a fixed array declared with this name. */
+  arraySize(name: string): string | undefined {
+    return this.arraySizes.get(name);
+  }
+
   declaredType(name: string, at: number): string | undefined {
     for (const scope of this.scopesAt(at)) {
       const t = scope.paramTypes.get(name);
@@ -192,7 +198,9 @@ export class FileModel {
         // `sanitize_input(buf);` as a statement cleans `buf` in place.
         if (
           node.parent?.type === 'expression_statement' &&
-          /saniti[sz]|escape|strip_?(?:crlf|newlines?)|clean/i.test(call.name) &&
+          /saniti[sz]|escape|strip_?(?:crlf|newlines?)|clean|^validate|^(?:ensure|check|assert)_?(?:safe|valid)/i.test(
+            call.name,
+          ) &&
           call.args[0]
         ) {
           const target = baseIdentifier(call.args[0]);
@@ -273,9 +281,16 @@ export class FileModel {
     }
   }
 
+  private recordArray(decl: Node): void {
+    const inner = decl.childForFieldName('declarator');
+    const size = decl.childForFieldName('size');
+    if (inner?.type === 'identifier' && size) this.arraySizes.set(inner.text, size.text.replace(/\s+/g, ''));
+  }
+
   private visitC(node: Node, type: string, scope: FunctionInfo): void {
     if (type === 'init_declarator') {
       const decl = node.childForFieldName('declarator');
+      if (decl?.type === 'array_declarator') this.recordArray(decl);
       const value = node.childForFieldName('value');
       const name = decl ? declaratorName(decl) : undefined;
       if (!name) return;
@@ -334,6 +349,7 @@ export class FileModel {
             continue;
           }
         }
+        if (d.type === 'array_declarator') this.recordArray(d);
         const name = declaratorName(d);
         if (name) this.declaredTypes.set(name, declType + (d.type === 'pointer_declarator' ? ' *' : ''));
       }
@@ -509,6 +525,8 @@ export class FileModel {
           const d = p.childForFieldName('declarator');
           const typeText = p.childForFieldName('type')?.text ?? '';
           const ptr = d?.text.trim().startsWith('*') || d?.type === 'array_declarator' ? ' *' : '';
+          // `char buf[NAME_MAX]` as a parameter documents the caller's buffer size.
+          if (d?.type === 'array_declarator') this.recordArray(d);
           add(d ? declaratorName(d) : undefined, typeText + ptr);
         }
         break;

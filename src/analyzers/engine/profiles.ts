@@ -59,7 +59,8 @@ const python: LanguageProfile = {
     /^(?:(?:flask\.)?request\.(?:args|form|values|json|data|cookies|headers|files|get_json|get_data|query_string|path|url|full_path)\b|input\s*\(|raw_input\s*\(|sys\.argv\b|sys\.stdin\b|os\.environ\b|os\.getenv\s*\(|self\.request\.|request\.(?:GET|POST|COOKIES|META|body)\b)/,
   neutralCalls:
     /^(?:len|int|float|bool|abs|round|ord|hash|id|isinstance|hasattr|callable|type|uuid\.uuid4|.*\.(?:hexdigest|digest|count|index|find|rfind|isdigit|isalnum|isalpha|startswith|endswith|bit_length|total_seconds|exists|isfile|isdir|getsize)|os\.path\.(?:exists|isfile|isdir|getsize|isabs)|hashlib\..*|hmac\..*)$/,
-  nonValidatorCalls: /^(?:len|bool|str|type|isinstance|.*\.(?:strip|lower|upper|encode|decode))$/,
+  nonValidatorCalls:
+    /^(?:len|bool|str|type|isinstance|os\.path\.(?:exists|isfile|isdir|islink|getsize)|.*\.(?:strip|lower|upper|encode|decode|exists|is_file|is_dir))$/,
   buildingCalls: /(?:^|\.)(?:format|join|format_map)$/,
   outParamCalls: /^$/,
 };
@@ -174,7 +175,7 @@ const javascript: LanguageProfile = {
   ifTypes: set('if_statement'),
   sourceNodeTypes: set('member_expression', 'call_expression', 'subscript_expression'),
   sourcePattern:
-    /^(?:(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|url|originalUrl|path|hostname|get\s*\()|process\.argv\b|process\.env\b|(?:window\.|document\.)?location\.(?:hash|search|href)|document\.(?:cookie|referrer|URL))/,
+    /^(?:(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|url|originalUrl|path|hostname|get\s*\()|process\.argv\b|process\.env\b|(?:window\.|document\.)?location\.(?:hash|search|href|pathname)|document\.(?:cookie|referrer|URL|location)|window\.name\b|(?:local|session)Storage\.getItem\s*\(|(?:\$|jQuery)\((?:[^()]|\([^()]*\))*\)(?:\.\w+\([^()]*\))*?\.(?:val|text|attr)\s*\(|\$?\w+\.val\s*\(\s*\))/,
   neutralCalls:
     /^(?:parseInt|parseFloat|Number|Boolean|isNaN|Math\.\w+|.*\.(?:length|indexOf|lastIndexOf|includes|startsWith|endsWith|test|digest|has)|crypto\.(?:randomBytes|randomUUID|randomInt)|Array\.isArray)$/,
   nonValidatorCalls: /^(?:String|.*\.(?:trim|toLowerCase|toUpperCase|toString))$/,

@@ -40,7 +40,7 @@ const NUMERIC_KINDS: ReadonlySet<TaintKind> = new Set(['index', 'format']);
 const SANITIZERS: Record<Language, Partial<Record<TaintKind, RegExp>>> = {
   python: {
     cmd: /^(?:shlex\.quote|pipes\.quote|quote)$/,
-    path: /^(?:os\.path\.basename|secure_filename|werkzeug\.utils\.secure_filename|.*\.name)$/,
+    path: /^(?:os\.path\.basename|secure_filename|werkzeug\.utils\.secure_filename|(?:flask\.|werkzeug\.utils\.|werkzeug\.security\.)?safe_join|.*\.name)$/,
     html: /^(?:html\.escape|escape|markupsafe\.escape|cgi\.escape|bleach\.clean|Markup\.escape|xml\.sax\.saxutils\.escape)$/,
     url: /^(?:urllib\.parse\.quote|quote|quote_plus|urllib\.parse\.quote_plus|urlencode)$/,
     regex: /^(?:re\.escape)$/,
@@ -69,7 +69,8 @@ const SANITIZERS: Record<Language, Partial<Record<TaintKind, RegExp>>> = {
 };
 
 /** A user-written escaper/validator for injection kinds (`html_escape`, `sanitizeInput`, `escapeRegex`). */
-const NAMED_SANITIZER = /(?:escape|saniti[sz]|quote|encodeuri|urlencode|strip_?tags|clean_?input)/i;
+const NAMED_SANITIZER =
+  /(?:escape|saniti[sz]|quote|encodeuri|urlencode|strip_?tags|clean_?input|html_?(?:encode|entities)|encode_?html|^e_?html$)/i;
 
 const INJECTION_KINDS: ReadonlySet<TaintKind> = new Set([
   'sql',
@@ -140,7 +141,7 @@ export class TaintEngine {
     const type = node.type;
     if (p.stringTypes.has(type) && !hasInterpolation(node)) return CLEAN;
     if (p.numberTypes.has(type)) return CLEAN;
-    if (p.sourceNodeTypes.has(type) && p.sourcePattern.test(node.text)) return RAW;
+    if (p.sourceNodeTypes.has(type) && !p.callTypes.has(type) && p.sourcePattern.test(node.text)) return RAW;
     if (p.identifierTypes.has(type)) {
       if (isNameNotReference(node)) return CLEAN;
       return this.variable(node.text, node.startIndex, kind, depth);
@@ -166,9 +167,10 @@ export class TaintEngine {
     const call = readCall(this.model.language, node);
     if (!call) return CLEAN;
     const text = call.calleeText;
+    // A sanitizer applied to a request read (`request.args["u"].replace("\n", "")`) cleans it.
+    if (isSanitizerCall(this.model.language, call.name, text, call.args, kind)) return CLEAN;
     if (p.sourcePattern.test(node.text)) return RAW;
     if (!NUMERIC_KINDS.has(kind) && p.neutralCalls.test(text)) return CLEAN;
-    if (isSanitizerCall(this.model.language, call.name, text, call.args, kind)) return CLEAN;
     let tainted = false;
     let built = false;
     const parts = call.receiver ? [call.receiver, ...call.args, ...call.kwargs.values()] : [...call.args];
@@ -274,13 +276,22 @@ export class TaintEngine {
         if (!cond || cond.endIndex > at) continue;
         const inside = stmt.endIndex >= at;
         if (!inside && !endsWithExit(stmt, p.exitStatementTypes, p.exitCalls, this.model.language)) continue;
-        if (this.conditionValidates(cond, name, kind, at)) return true;
+        // In the `else` branch the condition is false there, as after an early exit.
+        const alt = stmt.childForFieldName('alternative');
+        const holds = inside && !(alt && alt.startIndex <= at);
+        if (this.conditionValidates(cond, name, kind, at, holds)) return true;
       }
     }
     return false;
   }
 
-  private conditionValidates(cond: Node, name: string, kind: TaintKind, at: number): boolean {
+  private conditionValidates(
+    cond: Node,
+    name: string,
+    kind: TaintKind,
+    at: number,
+    inside: boolean,
+  ): boolean {
     const names = new Set([name]);
     // A canonical form of `name` (realpath, EvalSymlinks, abspath, resolve) validates `name`.
     for (const scope of this.model.scopesAt(at))
@@ -314,8 +325,16 @@ export class TaintEngine {
             if (kind === 'index' || kind === 'format') return true;
           } else if (op === 'in' || op === 'not in') {
             return true;
-          } else if (operands.some((o) => p.stringTypes.has(o.type))) {
-            // Equality with a literal: an allow-list (`x == "asc"`), or a CR/LF check.
+          } else if (
+            // `typeof x === "object"` checks a type, not the value.
+            !operands.some((o) => /^typeof\b/.test(o.text)) &&
+            operands.some((o) => p.stringTypes.has(o.type) && !/^[rRbBuU]*(["'`])\1$/.test(o.text)) &&
+            ((op === '==' || op === '===') === inside ||
+              // A CR/LF test (`ch == '\n'`) sorts line breaks out in either branch.
+              operands.some((o) => p.stringTypes.has(o.type) && /\\[nr]/.test(o.text)))
+          ) {
+            // Equality with a non-empty literal: an allow-list (`x == "asc"` where it holds, or
+            // `x != "asc"` before an early exit or in the else branch). `x != ""` validates nothing.
             return true;
           }
         }
@@ -339,6 +358,15 @@ function isSanitizerCall(lang: Language, name: string, text: string, args: Node[
   if (INJECTION_KINDS.has(kind) && name !== 'encode' && name !== 'decode' && NAMED_SANITIZER.test(name))
     return true;
   if (kind === 'html' && isEscapingReplace(lang, name, text, args)) return true;
+  // jQuery's escape idiom: `$('<div/>').text(s).html()`.
+  if (
+    kind === 'html' &&
+    lang === 'javascript' &&
+    name === 'html' &&
+    !args.length &&
+    /\.text\([\s\S]*\)\.html$/.test(text)
+  )
+    return true;
   if (
     (kind === 'header' || kind === 'log') &&
     /^(?:replace|replaceAll|ReplaceAll|Replace|sub|translate|strip|splitlines|split)$/.test(name)

@@ -53,15 +53,42 @@ function eslintPath(): string {
   return resolve(here, '../../../node_modules/.bin/eslint');
 }
 
+/** One file for an external analyzer: where it is on disk, its text, and the name to report. */
+export interface ExternalInput {
+  path: string;
+  code: string;
+  language: Language;
+  display?: string;
+}
+
+export interface ExternalResult {
+  findings: Finding[];
+  notes: string[];
+}
+
+/**
+ * An external analyzer runs once over a batch of files (one process per tool and batch, as
+ * `bandit -r` would), and its results are mapped back to the files by path.
+ */
 export interface ExternalRunner {
   name: string;
   languages: readonly Language[];
-  run(
-    file: string,
-    code: string,
-    language: Language,
-    displayFile?: string,
-  ): Promise<{ findings: Finding[]; notes: string[] }>;
+  run(inputs: ExternalInput[]): Promise<ExternalResult>;
+}
+
+/** Files per process: keeps the command line well under the kernel's limit. */
+const BATCH = 400;
+
+/** Maps the paths a tool prints back to its inputs (tools echo, absolutize or `./`-prefix them). */
+class InputIndex {
+  private readonly byPath = new Map<string, { input: ExternalInput; pos: PositionIndex }>();
+  constructor(inputs: ExternalInput[]) {
+    for (const input of inputs)
+      this.byPath.set(resolve(input.path), { input, pos: new PositionIndex(input.code) });
+  }
+  get(path: string | undefined): { input: ExternalInput; pos: PositionIndex } | undefined {
+    return path === undefined ? undefined : this.byPath.get(resolve(path));
+  }
 }
 
 /** bandit test id -> CWE (from bandit's own documentation of each plugin; 1.7+ prints these). */
@@ -224,10 +251,12 @@ function finding(
 const bandit: ExternalRunner = {
   name: 'bandit',
   languages: ['python'],
-  async run(file, code, _language, display) {
-    const r = await run('bandit', ['-f', 'json', '-q', file]);
+  async run(inputs) {
+    const index = new InputIndex(inputs);
+    const r = await run('bandit', ['-f', 'json', '-q', ...inputs.map((i) => i.path)], 300_000);
     let data: {
       results?: {
+        filename: string;
         test_id: string;
         issue_severity: string;
         issue_text: string;
@@ -240,21 +269,25 @@ const bandit: ExternalRunner = {
     } catch {
       return { findings: [], notes: [`bandit failed: ${r.stderr.split('\n')[0] ?? 'no output'}`] };
     }
-    const pos = new PositionIndex(code);
-    const findings = (data.results ?? []).map((x) =>
-      finding(
-        'bandit',
-        x.test_id,
-        [BANDIT_CWE[x.test_id] ?? 710],
-        x.issue_severity === 'HIGH' ? 'error' : x.issue_severity === 'MEDIUM' ? 'warning' : 'note',
-        x.issue_text,
-        pos,
-        code,
-        x.line_number,
-        x.col_offset === undefined ? undefined : x.col_offset + 1,
-        display,
-      ),
-    );
+    const findings: Finding[] = [];
+    for (const x of data.results ?? []) {
+      const at = index.get(x.filename);
+      if (!at) continue;
+      findings.push(
+        finding(
+          'bandit',
+          x.test_id,
+          [BANDIT_CWE[x.test_id] ?? 710],
+          x.issue_severity === 'HIGH' ? 'error' : x.issue_severity === 'MEDIUM' ? 'warning' : 'note',
+          x.issue_text,
+          at.pos,
+          at.input.code,
+          x.line_number,
+          x.col_offset === undefined ? undefined : x.col_offset + 1,
+          at.input.display ?? at.input.path,
+        ),
+      );
+    }
     return { findings, notes: [] };
   },
 };
@@ -262,38 +295,47 @@ const bandit: ExternalRunner = {
 const cppcheck: ExternalRunner = {
   name: 'cppcheck',
   languages: ['c', 'cpp'],
-  async run(file, code, language, display) {
-    const r = await run('cppcheck', [
-      '--xml',
-      '--enable=warning,portability',
-      '--quiet',
-      `--language=${language === 'cpp' ? 'c++' : 'c'}`,
-      file,
-    ]);
-    const pos = new PositionIndex(code);
+  async run(inputs) {
+    const index = new InputIndex(inputs);
     const findings: Finding[] = [];
-    for (const m of r.stderr.matchAll(/<error ([^>]*)>([\s\S]*?)<\/error>/g)) {
-      const attrs = m[1] ?? '';
-      const attr = (k: string) => new RegExp(`\\b${k}="([^"]*)"`).exec(attrs)?.[1];
-      const loc = /<location file="[^"]*" line="(\d+)" column="(\d+)"/.exec(m[2] ?? '');
-      if (!loc) continue;
-      const sevText = attr('severity');
-      const sev = sevText === 'error' ? 'error' : sevText === 'warning' ? 'warning' : 'note';
-      const cwe = attr('cwe');
-      findings.push(
-        finding(
-          'cppcheck',
-          attr('id') ?? 'unknown',
-          cwe ? [cwe] : [710],
-          sev,
-          unescapeXml(attr('msg') ?? ''),
-          pos,
-          code,
-          Number(loc[1]),
-          Number(loc[2]),
-          display,
-        ),
+    for (const language of ['c', 'cpp'] as const) {
+      const mine = inputs.filter((i) => i.language === language);
+      if (!mine.length) continue;
+      const r = await run(
+        'cppcheck',
+        [
+          '--xml',
+          '--enable=warning,portability',
+          '--quiet',
+          `--language=${language === 'cpp' ? 'c++' : 'c'}`,
+          ...mine.map((i) => i.path),
+        ],
+        300_000,
       );
+      for (const m of r.stderr.matchAll(/<error ([^>]*)>([\s\S]*?)<\/error>/g)) {
+        const attrs = m[1] ?? '';
+        const attr = (k: string) => new RegExp(`\\b${k}="([^"]*)"`).exec(attrs)?.[1];
+        const loc = /<location file="([^"]*)" line="(\d+)" column="(\d+)"/.exec(m[2] ?? '');
+        const at = index.get(loc?.[1] === undefined ? undefined : unescapeXml(loc[1]));
+        if (!loc || !at) continue;
+        const sevText = attr('severity');
+        const sev = sevText === 'error' ? 'error' : sevText === 'warning' ? 'warning' : 'note';
+        const cwe = attr('cwe');
+        findings.push(
+          finding(
+            'cppcheck',
+            attr('id') ?? 'unknown',
+            cwe ? [cwe] : [710],
+            sev,
+            unescapeXml(attr('msg') ?? ''),
+            at.pos,
+            at.input.code,
+            Number(loc[2]),
+            Number(loc[3]),
+            at.input.display ?? at.input.path,
+          ),
+        );
+      }
     }
     return { findings, notes: [] };
   },
@@ -302,13 +344,18 @@ const cppcheck: ExternalRunner = {
 const flawfinder: ExternalRunner = {
   name: 'flawfinder',
   languages: ['c', 'cpp'],
-  async run(file, code, _language, display) {
-    const r = await run('flawfinder', ['--csv', '--quiet', '--dataonly', '--minlevel=2', file]);
-    const pos = new PositionIndex(code);
+  async run(inputs) {
+    const index = new InputIndex(inputs);
+    const r = await run(
+      'flawfinder',
+      ['--csv', '--quiet', '--dataonly', '--minlevel=2', ...inputs.map((i) => i.path)],
+      300_000,
+    );
     const findings: Finding[] = [];
     for (const row of parseCsv(r.stdout).slice(1)) {
-      const [, line, column, , level, , name, warning, , , cwes] = row;
-      if (!line) continue;
+      const [file, line, column, , level, , name, warning, , , cwes] = row;
+      const at = index.get(file);
+      if (!line || !at) continue;
       const ids = (cwes ?? '').match(/CWE-\d+/g) ?? ['CWE-710'];
       const lv = Number(level);
       findings.push(
@@ -318,11 +365,11 @@ const flawfinder: ExternalRunner = {
           ids,
           lv >= 4 ? 'error' : lv >= 3 ? 'warning' : 'note',
           warning ?? '',
-          pos,
-          code,
+          at.pos,
+          at.input.code,
           Number(line),
           Number(column),
-          display,
+          at.input.display ?? at.input.path,
         ),
       );
     }
@@ -333,18 +380,24 @@ const flawfinder: ExternalRunner = {
 const eslint: ExternalRunner = {
   name: 'eslint',
   languages: ['javascript'],
-  async run(file, code, _language, display) {
-    const r = await run(eslintPath(), [
-      '--no-config-lookup',
-      '--plugin',
-      'security',
-      '--rule',
-      '{"security/detect-child-process":"warn","security/detect-eval-with-expression":"warn","security/detect-non-literal-fs-filename":"warn","security/detect-non-literal-regexp":"warn","security/detect-unsafe-regex":"warn","security/detect-pseudoRandomBytes":"warn","security/detect-possible-timing-attacks":"warn"}',
-      '-f',
-      'json',
-      file,
-    ]);
+  async run(inputs) {
+    const index = new InputIndex(inputs);
+    const r = await run(
+      eslintPath(),
+      [
+        '--no-config-lookup',
+        '--plugin',
+        'security',
+        '--rule',
+        '{"security/detect-child-process":"warn","security/detect-eval-with-expression":"warn","security/detect-non-literal-fs-filename":"warn","security/detect-non-literal-regexp":"warn","security/detect-unsafe-regex":"warn","security/detect-pseudoRandomBytes":"warn","security/detect-possible-timing-attacks":"warn"}',
+        '-f',
+        'json',
+        ...inputs.map((i) => i.path),
+      ],
+      300_000,
+    );
     let data: {
+      filePath: string;
       messages: { ruleId: string | null; message: string; line: number; column: number; severity: number }[];
     }[];
     try {
@@ -355,25 +408,28 @@ const eslint: ExternalRunner = {
         notes: [`eslint failed: ${(r.stderr || r.stdout).split('\n')[0] ?? 'no output'}`],
       };
     }
-    const pos = new PositionIndex(code);
-    const findings = data.flatMap((f) =>
-      f.messages
-        .filter((m) => m.ruleId && ESLINT_SECURITY_CWE[m.ruleId])
-        .map((m) =>
+    const findings: Finding[] = [];
+    for (const f of data) {
+      const at = index.get(f.filePath);
+      if (!at) continue;
+      for (const m of f.messages) {
+        if (!m.ruleId || !ESLINT_SECURITY_CWE[m.ruleId]) continue;
+        findings.push(
           finding(
             'eslint',
-            m.ruleId ?? 'unknown',
-            [ESLINT_SECURITY_CWE[m.ruleId ?? ''] ?? 710],
+            m.ruleId,
+            [ESLINT_SECURITY_CWE[m.ruleId] ?? 710],
             m.severity >= 2 ? 'error' : 'warning',
             m.message,
-            pos,
-            code,
+            at.pos,
+            at.input.code,
             m.line,
             m.column,
-            display,
+            at.input.display ?? at.input.path,
           ),
-        ),
-    );
+        );
+      }
+    }
     return { findings, notes: [] };
   },
 };
@@ -391,35 +447,54 @@ export async function selectExternal(which: true | string[]): Promise<ExternalRu
   });
 }
 
-/** Runs the external analyzers for a language on code (through a temporary file when needed). */
+/**
+ * Runs each external analyzer once per batch over every file of its languages (files that are not
+ * on disk, e.g. model output, go through a temporary folder). Findings carry `display ?? path`.
+ */
+export async function runExternalBatch(
+  runners: ExternalRunner[],
+  inputs: ExternalInput[],
+): Promise<ExternalResult> {
+  const tmp = inputs.some((i) => !existsSync(i.path))
+    ? await mkdtemp(join(tmpdir(), 'tsp-scan-'))
+    : undefined;
+  try {
+    const onDisk: ExternalInput[] = [];
+    for (const [n, i] of inputs.entries()) {
+      if (existsSync(i.path)) onDisk.push(i);
+      else {
+        const path = join(tmp as string, `input-${n}.${LANGUAGE_EXTENSION[i.language]}`);
+        await writeFile(path, i.code);
+        onDisk.push({ ...i, path, display: i.display ?? '' }); // '' = report no file (a snippet)
+      }
+    }
+    const jobs: Promise<ExternalResult>[] = [];
+    for (const r of runners) {
+      const mine = onDisk.filter((i) => r.languages.includes(i.language));
+      for (let k = 0; k < mine.length; k += BATCH)
+        jobs.push(
+          r.run(mine.slice(k, k + BATCH)).catch((e: unknown) => ({
+            findings: [] as Finding[],
+            notes: [`${r.name} failed: ${e instanceof Error ? e.message : String(e)}`],
+          })),
+        );
+    }
+    const results = await Promise.all(jobs);
+    return { findings: results.flatMap((r) => r.findings), notes: results.flatMap((r) => r.notes) };
+  } finally {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Runs the external analyzers for a language on one piece of code (one file). */
 export async function runExternal(
   runners: ExternalRunner[],
   code: string,
   language: Language,
   file?: string,
-): Promise<{ findings: Finding[]; notes: string[] }> {
-  const mine = runners.filter((r) => r.languages.includes(language));
-  if (!mine.length) return { findings: [], notes: [] };
-  let path = file && existsSync(file) ? file : undefined;
-  let tmp: string | undefined;
-  if (!path) {
-    tmp = await mkdtemp(join(tmpdir(), 'tsp-scan-'));
-    path = join(tmp, `input.${LANGUAGE_EXTENSION[language]}`);
-    await writeFile(path, code);
-  }
-  try {
-    const results = await Promise.all(
-      mine.map((r) =>
-        r.run(path as string, code, language, file).catch((e: unknown) => ({
-          findings: [] as Finding[],
-          notes: [`${r.name} failed: ${e instanceof Error ? e.message : String(e)}`],
-        })),
-      ),
-    );
-    return { findings: results.flatMap((r) => r.findings), notes: results.flatMap((r) => r.notes) };
-  } finally {
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  }
+): Promise<ExternalResult> {
+  const path = file && existsSync(file) ? file : `/nonexistent/input.${LANGUAGE_EXTENSION[language]}`;
+  return runExternalBatch(runners, [{ path, code, language, display: file ?? '' }]);
 }
 
 function onPath(command: string): boolean {

@@ -20,12 +20,14 @@ import { redosRisk } from './redos.ts';
 
 /** Rules for C and C++ (the C++ grammar extends C's, so most queries serve both). */
 
-const call = (r: Omit<CallRule, 'kind' | 'languages'> & { languages?: CallRule['languages'] }): CallRule => ({
+export const call = (
+  r: Omit<CallRule, 'kind' | 'languages'> & { languages?: CallRule['languages'] },
+): CallRule => ({
   kind: 'call',
   languages: C_FAMILY,
   ...r,
 });
-const query = (
+export const query = (
   r: Omit<QueryRule, 'kind' | 'languages'> & { languages?: QueryRule['languages'] },
 ): QueryRule => ({
   kind: 'query',
@@ -296,6 +298,10 @@ export const C_RULES: Rule[] = [
       // `T *p = malloc(n)` for a non-byte T without sizeof: n elements need n * sizeof(T).
       let n: Node | null = c.node.parent;
       while (n && (n.type === 'cast_expression' || n.type === 'parenthesized_expression')) n = n.parent;
+      const target =
+        n?.type === 'init_declarator' ? n.childForFieldName('declarator') : n?.childForFieldName('left');
+      // Only a declared variable's type is known: `s->str = malloc(s->size)` says nothing about `str`.
+      if (target && !/^(?:identifier|pointer_declarator)$/.test(target.type)) return false;
       if (n?.type === 'init_declarator' || n?.type === 'assignment_expression') {
         const name =
           n.type === 'init_declarator'
@@ -305,6 +311,7 @@ export const C_RULES: Rule[] = [
         if (type && /\*/.test(type) && !isCharPointerType(type) && !/sizeof/.test(t) && !/^\d+$/.test(t))
           return {
             message: `The allocation for ${type.replace(/\s*\*$/, '')} elements does not multiply by sizeof: use malloc(n * sizeof *p).`,
+            severity: 'warning',
           };
       }
       void ctx;
@@ -316,50 +323,7 @@ export const C_RULES: Rule[] = [
       ],
       good: [
         '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *s) {\n  char *p = malloc(strlen(s) + 1);\n  if (!p) return NULL;\n  strcpy(p, s);\n  return p;\n}\n',
-      ],
-    },
-  }),
-  query({
-    id: 'c.unchecked-allocation',
-    cwe: ['CWE-476', 'CWE-690'],
-    severity: 'warning',
-    title: 'Allocation result used without a NULL check',
-    message:
-      'The allocation can return NULL and the result is used without a check: test it (if (!p) ...) before the first use.',
-    query:
-      '[(init_declarator declarator: (_) @var value: (_) @val) (assignment_expression left: (identifier) @var right: (_) @val)] @report',
-    check: (caps, ctx) => {
-      const val = caps.val;
-      const varNode = caps.var;
-      if (!val || !varNode || !ALLOC.test(val.text.trim())) return false;
-      const name = baseName(varNode);
-      if (!name) return false;
-      const fn = ctx.model.functionAt(val.startIndex);
-      // First statement after the allocation that mentions the pointer.
-      const after = ctx.source.slice(val.endIndex, fn.end);
-      const re = new RegExp(`\\b${name}\\b`);
-      const m = re.exec(after);
-      if (!m) return false;
-      const lineStart = after.lastIndexOf('\n', m.index) + 1;
-      const line = after.slice(
-        lineStart,
-        after.indexOf('\n', m.index) === -1 ? undefined : after.indexOf('\n', m.index),
-      );
-      if (/\b(?:if|while|assert|return)\b|\?|&&|\|\|/.test(line)) return false;
-      const use = new RegExp(
-        `(?:\\b(?:mem\\w+|str\\w+|sprintf|snprintf|fgets|fread|read)\\s*\\(\\s*\\(?\\s*${name}\\b|\\b${name}\\s*(?:\\[|->)|\\*\\s*${name}\\b)`,
-      );
-      if (!use.test(line)) return false;
-      const at = val.endIndex + lineStart + (line.length - line.trimStart().length);
-      const node = ctx.model.tree.rootNode.descendantForIndex(at, at + line.trim().length - 1);
-      return { node: node ?? val };
-    },
-    examples: {
-      bad: [
-        '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  memset(buf, 0, n);\n  return buf;\n}\n',
-      ],
-      good: [
-        '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  if (buf == NULL) return NULL;\n  memset(buf, 0, n);\n  return buf;\n}\n',
+        '#include <stdlib.h>\nstruct S { char *str; size_t size; };\nint grow(struct S *s) {\n  s->str = malloc(s->size);\n  return s->str ? 0 : -1;\n}\n',
       ],
     },
   }),
@@ -870,7 +834,10 @@ export const C_RULES: Rule[] = [
     ],
     check: (c, ctx) => {
       const dst = c.receiver ?? c.args[0];
-      if (!dst || !/header/i.test(dst.text)) return false;
+      // A header *field* or *map* (`resp->headers`, `header.value`), not a binary struct copy
+      // (`memcpy(&dff_file_header, ...)`) or a variable that merely has "header" in its name.
+      if (!dst || c.name === 'memcpy' || dst.text.startsWith('&')) return false;
+      if (!/(?:^|[^\w])(?:\w*resp\w*[.>-]+)?headers?\b|headers?(?:->|\.|\[)/i.test(dst.text)) return false;
       const srcs = c.receiver ? c.args : /printf/.test(c.name) ? c.args.slice(3) : c.args.slice(1, 2);
       return srcs.some((s) => !/key/i.test(s.text) && ctx.tainted(s, 'header'));
     },
@@ -880,6 +847,7 @@ export const C_RULES: Rule[] = [
       ],
       good: [
         '#include <string.h>\nstruct H { char value[64]; };\nvoid sanitize_input(char *s);\nvoid f(struct H *header, const char *v) {\n  char c[64];\n  strncpy(c, v, 63);\n  sanitize_input(c);\n  strncpy(header->value, c, 63);\n}\n',
+        '#include <string.h>\nstruct D { char id[4]; unsigned size; };\nint rd(const unsigned char *buf) {\n  struct D dff_file_header;\n  memcpy(&dff_file_header, buf, sizeof dff_file_header);\n  return dff_file_header.size;\n}\n',
       ],
     },
   }),

@@ -152,6 +152,8 @@ function pathParts(n: Node, ctx: RuleContext): Node[] {
     );
     const callee = (n.childForFieldName('function') ?? n.childForFieldName('constructor'))?.text ?? '';
     if (/(?:^|\.)(?:join|Join|resolve)$/.test(callee)) return args;
+    // The folder of a path keeps the path's parts (`filepath.Dir(filepath.Join(base, name))`).
+    if (/(?:^|\.)(?:Dir|dirname)$/.test(callee) && args[0]) return pathParts(ctx.resolve(args[0]), ctx);
     if (/printf$|Sprintf$/.test(callee)) {
       const fi = args.findIndex((a) => p.stringTypes.has(a.type));
       return fi >= 0 ? args.slice(fi + 1) : args;
@@ -171,4 +173,46 @@ function pathParts(n: Node, ctx: RuleContext): Node[] {
     );
   }
   return [n];
+}
+
+/** Literal SQL statement text (the skeleton of a query built by formatting). */
+export const SQL_STATEMENT =
+  /\b(?:select\b[\s\S]*?\bfrom|insert\s+(?:or\s+\w+\s+)?into|update\b[\s\S]*?\bset|delete\s+from|replace\s+into|(?:create|drop|alter|truncate)\s+table)\b/i;
+
+/**
+ * Whether the expression reads untrusted input itself (a request field, argv, the environment,
+ * stdin), directly or through local variables: a parameter alone does not count. Rules whose sink
+ * is common in ordinary code (logging, file removal) ask this instead of plain taint.
+ */
+export function readsInput(node: Node | undefined | null, ctx: RuleContext, depth = 0): boolean {
+  if (!node || depth > 5) return false;
+  const p = ctx.model.profile;
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n) continue;
+    if (p.sourceNodeTypes.has(n.type) && p.sourcePattern.test(n.text)) return true;
+    if (p.identifierTypes.has(n.type)) {
+      const b = ctx.taint.latestBinding(n.text, n.startIndex);
+      if (b?.value && b.kind !== 'sanitize' && readsInput(b.value, ctx, depth + 1)) return true;
+      continue;
+    }
+    if (p.functionTypes.has(n.type)) continue;
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
+}
+
+/** A string built by formatting (concatenation, interpolation, format calls) from untrusted data. */
+export function builtStatement(
+  node: Node | undefined,
+  ctx: RuleContext,
+  kind: TaintKind,
+  statement: RegExp,
+): boolean {
+  if (!node) return false;
+  // Cheap text test first: this runs on every argument of every call.
+  const r = ctx.resolve(node);
+  if (!statement.test(r.text)) return false;
+  return statement.test(literalText(r, ctx)) && ctx.built(node, kind);
 }

@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/rule.ts';
 import { C_RULES } from './c.ts';
+import { C_MEMORY_RULES } from './c-memory.ts';
 import { GO_RULES } from './go.ts';
 import { JS_RULES } from './javascript.ts';
 import { PYTHON_RULES } from './python.ts';
@@ -10,6 +11,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...SHARED_RULES,
   ...PYTHON_RULES,
   ...C_RULES,
+  ...C_MEMORY_RULES,
   ...GO_RULES,
   ...JS_RULES,
 ];

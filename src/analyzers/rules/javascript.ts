@@ -11,6 +11,7 @@ import {
   originOf,
   PASSWORD_NAME,
   permissionProblem,
+  readsInput,
   SECRET_NAME,
 } from './common.ts';
 import { redosRisk } from './redos.ts';
@@ -101,31 +102,30 @@ export const JS_RULES: Rule[] = [
     title: 'SQL built from untrusted data',
     message:
       'Untrusted data is concatenated into SQL: use placeholders and pass the values separately (db.get(sql, [a, b])).',
-    names: [
-      'query',
-      'execute',
-      'get',
-      'all',
-      'run',
-      'each',
-      'prepare',
-      'exec',
-      'raw',
-      'queryRaw',
-      '$queryRawUnsafe',
-      'unsafe',
-    ],
+    // Any call: drivers (`query`, `all`, `run`) and the project's own helpers take the statement.
+    names: '*',
     check: (c, ctx) => {
-      const q = c.args[0];
-      if (!q || !ctx.built(q, 'sql')) return false;
-      if (!SQL_WORDS.test(literalText(ctx.resolve(q), ctx))) return false;
-      return { node: originOf(q, ctx, 'sql') };
+      if (
+        /^(?:console\.\w+|.*\.(?:log|debug|info|warn|error|push|concat|join|replace|split|write))$/.test(
+          c.calleeText,
+        )
+      )
+        return false;
+      // Text tests first: this runs on every argument of every call.
+      const q = c.args.find((a) => {
+        const r = ctx.resolve(a);
+        return SQL_WORDS.test(r.text) && SQL_WORDS.test(literalText(r, ctx)) && ctx.built(a, 'sql');
+      });
+      return !!q && { node: originOf(q, ctx, 'sql') };
     },
     examples: {
       bad: [
         "function f(db, u) {\n  const q = `SELECT * FROM users WHERE name = '${u}'`;\n  db.get(q, () => {});\n}\n",
       ],
-      good: ["function f(db, u) {\n  db.get('SELECT * FROM users WHERE name = ?', [u], () => {});\n}\n"],
+      good: [
+        "function f(db, u) {\n  db.get('SELECT * FROM users WHERE name = ?', [u], () => {});\n}\n",
+        "function f(u) {\n  console.log(`SELECT * FROM users WHERE name = '${u}'`);\n}\n",
+      ],
     },
   }),
   call({
@@ -174,12 +174,23 @@ export const JS_RULES: Rule[] = [
       'openSync',
       'stat',
       'statSync',
+      'sendfile',
+      'download',
+      'rmdir',
+      'rmdirSync',
+      'mkdir',
+      'mkdirSync',
+      'copyFile',
+      'copyFileSync',
+      'rename',
+      'renameSync',
     ],
     check: (c, ctx) => {
-      if (c.receiver && !/^(?:fs|fsp|fs\.promises|promises|res|response|fse)$/.test(c.receiver.text))
+      if (c.receiver && !/^(?:fs|fsp|fs\.promises|promises|res|response|fse|fs-extra)$/.test(c.receiver.text))
         return false;
       const p = c.args[0];
-      return !!p && builtBeyondBase(p, ctx, 'path');
+      // A path built beyond its base, or a request value used as the path itself.
+      return !!p && (builtBeyondBase(p, ctx, 'path') || (readsInput(p, ctx) && ctx.tainted(p, 'path')));
     },
     examples: {
       bad: [
@@ -211,20 +222,76 @@ export const JS_RULES: Rule[] = [
     title: 'Untrusted data written as HTML',
     message:
       'Untrusted data is written into the page/response as HTML: escape it or use textContent / a template engine that escapes.',
-    names: ['write', 'writeln', 'send', 'insertAdjacentHTML'],
+    names: ['write', 'writeln', 'send', 'end', 'insertAdjacentHTML'],
     check: (c, ctx) => {
       const a = c.name === 'insertAdjacentHTML' ? c.args[1] : c.args[0];
-      if (c.name === 'send' && !/^res\b|response/.test(c.receiver?.text ?? '')) return false;
-      if ((c.name === 'write' || c.name === 'writeln') && c.receiver?.text !== 'document') return false;
-      return (
-        !!a && ctx.tainted(a, 'html') && (c.name !== 'send' || /</.test(literalText(ctx.resolve(a), ctx)))
-      );
+      if (!a) return false;
+      const response = /^(?:res|response|resp)\b/.test(c.receiver?.text ?? '');
+      if (c.name === 'write' || c.name === 'writeln' || c.name === 'end') {
+        if (c.receiver?.text === 'document') return ctx.tainted(a, 'html');
+        if (!response) return false;
+      } else if (c.name === 'send' && !response) return false;
+      if (!ctx.tainted(a, 'html')) return false;
+      if (c.name === 'insertAdjacentHTML') return true;
+      // A response body: markup around untrusted data, or request data echoed into a string.
+      return /</.test(literalText(ctx.resolve(a), ctx)) || (ctx.built(a, 'html') && readsInput(a, ctx));
     },
     examples: {
       bad: ['function f(req, res) {\n  res.send(`<p>${req.query.q}</p>`);\n}\n'],
       good: [
         "const escapeHtml = require('escape-html');\nfunction f(req, res) {\n  res.send(`<p>${escapeHtml(req.query.q)}</p>`);\n}\n",
       ],
+    },
+  }),
+  call({
+    id: 'js.xss-jquery',
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'Untrusted data inserted as HTML (jQuery, Angular)',
+    message:
+      'Untrusted data is inserted as HTML: use .text() / textContent, escape it, or sanitize with DOMPurify.',
+    names: [
+      'html',
+      'append',
+      'prepend',
+      'after',
+      'before',
+      'replaceWith',
+      'trustAsHtml',
+      'bypassSecurityTrustHtml',
+    ],
+    check: (c, ctx) => {
+      const a = c.args[0];
+      if (!a || c.args.length !== 1 || !c.receiver) return false;
+      if (!ctx.tainted(a, 'html')) return false;
+      if (c.name === 'html' || /trust/i.test(c.name)) return { node: originOf(a, ctx, 'html') };
+      // append/prepend/after/before also take DOM nodes: only markup strings count.
+      const built = ctx.built(a, 'html') && /</.test(literalText(ctx.resolve(a), ctx));
+      return (built || readsInput(a, ctx)) && { node: originOf(a, ctx, 'html') };
+    },
+    examples: {
+      bad: [
+        "function show(message) {\n  jQuery('#fb-success').html(message);\n}\n",
+        "function f() {\n  const name = $('#name').val();\n  $('#out').append('<b>' + name + '</b>');\n}\n",
+      ],
+      good: [
+        "function show(message) {\n  jQuery('#fb-success').text(message);\n}\n",
+        "function f(list) {\n  const row = document.createElement('li');\n  $('#out').append(row);\n}\n",
+      ],
+    },
+  }),
+  query({
+    id: 'js.xss-react',
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'Untrusted data in dangerouslySetInnerHTML',
+    message:
+      'Untrusted data is rendered as raw HTML: render it as text, or sanitize it with DOMPurify first.',
+    query: '(pair key: (property_identifier) @k (#eq? @k "__html") value: (_) @v) @report',
+    check: (caps, ctx) => ctx.tainted(caps.v, 'html') && { node: caps.v },
+    examples: {
+      bad: ['function Bio(props) {\n  return { __html: props.bio };\n}\n'],
+      good: ['function Bio(props) {\n  return { __html: DOMPurify.sanitize(props.bio) };\n}\n'],
     },
   }),
   query({
@@ -252,6 +319,38 @@ export const JS_RULES: Rule[] = [
     examples: {
       bad: ['function f(header, v) {\n  header["X-Info"] = v;\n}\n'],
       good: ["function f(header, v) {\n  header['X-Info'] = v.replace(/[\\r\\n]/g, '');\n}\n"],
+    },
+  }),
+  query({
+    id: 'js.prototype-pollution',
+    cwe: ['CWE-915', 'CWE-1321'],
+    severity: 'warning',
+    title: 'Object key and value both from untrusted data',
+    message:
+      'An untrusted key is written with an untrusted value (`obj[key] = value`): a key of "__proto__", "constructor" or "prototype" changes object prototypes. Reject those keys (or check hasOwnProperty), or use a Map / Object.create(null).',
+    query:
+      '(assignment_expression left: (subscript_expression object: (_) @obj index: (_) @key) right: (_) @val) @report',
+    check: (caps, ctx) => {
+      const { obj, key, val, report } = caps;
+      if (!obj || !key || !val || !report || /header/i.test(obj.text)) return false;
+      if (key.type === 'string' || key.type === 'number') return false;
+      // A guard on the key (or a prototype-free target) anywhere in the function settles it.
+      if (
+        /__proto__|\bconstructor\b|\bprototype\b|hasOwnProperty|hasOwn\(|Object\.create\(null\)|new Map\(/.test(
+          ctx.functionText(report),
+        )
+      )
+        return false;
+      return ctx.tainted(key, 'generic') && ctx.tainted(val, 'generic');
+    },
+    examples: {
+      bad: [
+        'function merge(target, source) {\n  for (const key in source) {\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
+      ],
+      good: [
+        'function merge(target, source) {\n  for (const key in source) {\n    if (key === "__proto__" || key === "constructor") continue;\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
+        'function count(counts, name) {\n  counts[name] = (counts[name] || 0) + 1;\n}\n',
+      ],
     },
   }),
   call({

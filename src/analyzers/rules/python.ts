@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CallRule, QueryRule, Rule } from '../engine/rule.ts';
 import {
   builtBeyondBase,
+  builtStatement,
   CREDENTIAL_NAME,
   HTML_TAG,
   isLocalUrl,
@@ -10,7 +11,9 @@ import {
   originOf,
   PASSWORD_NAME,
   permissionProblem,
+  readsInput,
   SECRET_NAME,
+  SQL_STATEMENT,
   TIMESTAMP_CALL,
   taintedParts,
 } from './common.ts';
@@ -24,6 +27,22 @@ const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
   languages: PY,
   ...r,
 });
+
+/** Call names py.sql-injection judges (its first argument is the statement). */
+const SQL_SINK_NAMES = new Set([
+  'execute',
+  'executemany',
+  'executescript',
+  'raw',
+  'read_sql',
+  'read_sql_query',
+  'mogrify',
+  'text',
+]);
+
+/** Calls that print, log or format a statement rather than run it. */
+const NOT_A_QUERY =
+  /^(?:print|str|repr|len|format|.*\.(?:debug|info|warning|warn|error|exception|critical|log|write|append|format|join|replace|strip|encode|assertEqual|assertIn))$/;
 
 const REQUESTS =
   /^(?:requests|httpx|session|s|client|http)\.(?:get|post|put|patch|delete|head|options|request)$|^(?:urllib\.request\.)?urlopen$|^urllib\.request\.Request$|^urllib2\.urlopen$/;
@@ -41,16 +60,7 @@ export const PYTHON_RULES: Rule[] = [
     title: 'SQL built from untrusted data',
     message:
       'SQL query built by string formatting from untrusted data: pass the values as query parameters (cursor.execute(sql, params)) instead.',
-    names: [
-      'execute',
-      'executemany',
-      'executescript',
-      'raw',
-      'read_sql',
-      'read_sql_query',
-      'mogrify',
-      'text',
-    ],
+    names: [...SQL_SINK_NAMES],
     check: (c, ctx) => {
       const q = c.args[0];
       if (!q || (c.name === 'text' && !/^(?:sqlalchemy\.)?text$/.test(c.calleeText))) return false;
@@ -59,6 +69,30 @@ export const PYTHON_RULES: Rule[] = [
     examples: {
       bad: ['def f(cur, name):\n    cur.execute(f"SELECT * FROM users WHERE name = \'{name}\'")\n'],
       good: ['def f(cur, name):\n    cur.execute("SELECT * FROM users WHERE name = ?", (name,))\n'],
+    },
+  }),
+  call({
+    id: 'py.sql-injection-wrapper',
+    cwe: ['CWE-89'],
+    severity: 'error',
+    title: 'SQL statement built from untrusted data',
+    message:
+      'An SQL statement built by string formatting from untrusted data is passed to a query helper: keep the statement constant and pass the values as parameters.',
+    names: '*',
+    check: (c, ctx) => {
+      if (SQL_SINK_NAMES.has(c.name) || NOT_A_QUERY.test(c.calleeText)) return false;
+      const q = c.args.find((a) => builtStatement(a, ctx, 'sql', SQL_STATEMENT));
+      return !!q && { node: originOf(q, ctx, 'sql') };
+    },
+    examples: {
+      bad: [
+        'def f(db, uid):\n    sql = "SELECT * FROM users WHERE id = " + str(uid)\n    return db.query(sql)\n',
+        'def g(short):\n    return query_db("select dest from urls where short=\'%s\'" % short)\n',
+      ],
+      good: [
+        'def f(db, uid):\n    return db.query("SELECT * FROM users WHERE id = %s", (uid,))\n',
+        'def g(short):\n    print("select dest from urls where short=\'%s\'" % short)\n',
+      ],
     },
   }),
   call({
@@ -158,13 +192,17 @@ export const PYTHON_RULES: Rule[] = [
       if (/^(?:read_text|read_bytes|write_text|write_bytes)$/.test(c.name)) {
         return !!c.receiver && ctx.built(c.receiver, 'path') && { node: c.node };
       }
-      return builtBeyondBase(p, ctx, 'path') && { node: c.node };
+      if (builtBeyondBase(p, ctx, 'path')) return { node: c.node };
+      // A file name taken straight from the request (`os.remove(request.args.get("f"))`).
+      return c.name !== 'Path' && readsInput(p, ctx) && ctx.tainted(p, 'path') && { node: c.node };
     },
     examples: {
       bad: [
+        'import os\nfrom flask import request\ndef rm():\n    os.remove(request.args.get("fileName"))\n',
         'import os\ndef read(name, base):\n    path = os.path.join(base, name)\n    with open(path) as f:\n        return f.read()\n',
       ],
       good: [
+        'import os\nfrom flask import request\ndef rm():\n    os.remove(os.path.join("/srv/up", os.path.basename(request.args.get("fileName"))))\n',
         'import os\ndef read(name, base):\n    path = os.path.abspath(os.path.join(base, name))\n    if not path.startswith(os.path.abspath(base) + os.sep):\n        return ""\n    with open(path) as f:\n        return f.read()\n',
         'import os\ndef read(name, base):\n    with open(os.path.join(base, os.path.basename(name))) as f:\n        return f.read()\n',
       ],
@@ -222,6 +260,114 @@ export const PYTHON_RULES: Rule[] = [
       ],
     },
   }),
+  call({
+    id: 'py.xss-response',
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'HTTP response body built from untrusted data',
+    message:
+      'A response body (text/html by default) is built from untrusted data: escape it (html.escape / markupsafe.escape), render a template, or return JSON.',
+    names: [
+      'make_response',
+      'Response',
+      'HttpResponse',
+      'HttpResponseNotFound',
+      'HttpResponseBadRequest',
+      'HttpResponseForbidden',
+      'HttpResponseServerError',
+      'HTMLResponse',
+    ],
+    check: (c, ctx) => {
+      const body = c.args[0] ?? c.kwargs.get('response') ?? c.kwargs.get('content');
+      const type = [...c.kwargs.entries()].find(([k]) =>
+        /^(?:mimetype|content_type|media_type)$/.test(k),
+      )?.[1];
+      if (type && !/html/i.test(type.text)) return false;
+      return ctx.built(body, 'html') && { node: originOf(body as Node, ctx, 'html') };
+    },
+    examples: {
+      bad: [
+        'from flask import make_response, request\ndef hello():\n    name = request.args.get("name")\n    return make_response("Name: " + name)\n',
+      ],
+      good: [
+        'import html\nfrom flask import make_response, request\ndef hello():\n    name = request.args.get("name")\n    return make_response("Name: " + html.escape(name))\n',
+        'from flask import Response\ndef hello(name):\n    return Response("Name: " + name, mimetype="text/plain")\n',
+      ],
+    },
+  }),
+  query({
+    id: 'py.xss-route-return',
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'View returns a string built from untrusted data',
+    message:
+      'A web view returns a string (sent as text/html) built from untrusted data: escape it (markupsafe.escape) or render a template.',
+    query: '(return_statement (_) @val) @report',
+    check: (caps, ctx) => {
+      if (!hasRouteDecorator(ctx.model, ctx.source)) return false;
+      let v = caps.val;
+      if (v?.type === 'expression_list' || v?.type === 'tuple') v = v.namedChildren[0] ?? undefined;
+      if (!v || !isRouteHandler(v) || !ctx.built(v, 'html')) return false;
+      return !/^(?:json\.dumps|jsonify|redirect|url_for)\b/.test(ctx.resolve(v).text) && { node: v };
+    },
+    examples: {
+      bad: [
+        'from flask import Flask\napp = Flask(__name__)\n@app.route("/v/<form>")\ndef view(form):\n    return "Error: form {} not found".format(form), 404\n',
+      ],
+      good: [
+        'from flask import Flask\nfrom markupsafe import escape\napp = Flask(__name__)\n@app.route("/v/<form>")\ndef view(form):\n    return "Error: form {} not found".format(escape(form)), 404\n',
+        'def helper(form):\n    return "Error: form {} not found".format(form)\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.template-no-autoescape',
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'Jinja2 environment without autoescaping renders untrusted data',
+    message:
+      'This Jinja2 Environment/Template does not escape HTML and renders untrusted data: pass autoescape=True (or select_autoescape()).',
+    names: ['Environment', 'Template'],
+    callee: /^(?:jinja2\.)?(?:Environment|Template)$/,
+    check: (c, ctx) => {
+      const ae = c.kwargs.get('autoescape');
+      if (ae && ae.text !== 'False') return false;
+      return ctx
+        .callsNear(c.node, true)
+        .some(
+          (k) =>
+            /^(?:render|stream|generate)$/.test(k.name) &&
+            [...k.args, ...k.kwargs.values()].some((a) => ctx.tainted(a, 'html')),
+        );
+    },
+    examples: {
+      bad: [
+        'import jinja2\nfrom flask import request\ndef f():\n    env = jinja2.Environment()\n    return env.from_string("Hi {{ n }}").render(n=request.args["n"])\n',
+      ],
+      good: [
+        'import jinja2\nfrom flask import request\ndef f():\n    env = jinja2.Environment(autoescape=True)\n    return env.from_string("Hi {{ n }}").render(n=request.args["n"])\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.xxe-default-parser',
+    cwe: ['CWE-611'],
+    severity: 'error',
+    title: 'Untrusted XML parsed with lxml defaults',
+    message:
+      "lxml's default parser expands entities in untrusted XML: pass etree.XMLParser(resolve_entities=False, no_network=True) or use defusedxml.",
+    names: ['fromstring', 'XML', 'parse'],
+    callee: /^(?:lxml\.)?etree\.(?:fromstring|XML|parse)$/,
+    check: (c, ctx) => !c.args[1] && !c.kwargs.has('parser') && ctx.tainted(c.args[0], 'generic'),
+    examples: {
+      bad: [
+        'from lxml import etree\nfrom flask import request\ndef f():\n    return etree.fromstring(request.get_data())\n',
+      ],
+      good: [
+        'from lxml import etree\nfrom flask import request\ndef f():\n    p = etree.XMLParser(resolve_entities=False, no_network=True)\n    return etree.fromstring(request.get_data(), p)\n',
+      ],
+    },
+  }),
   query({
     id: 'py.header-injection',
     cwe: ['CWE-113'],
@@ -261,10 +407,20 @@ export const PYTHON_RULES: Rule[] = [
     names: ['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'log'],
     callee:
       /^(?:logging|log|logger|_logger|LOGGER|LOG|self\.log(?:ger)?|app\.logger|current_app\.logger)\.\w+$/,
-    check: (c, ctx) => c.args.some((a) => ctx.tainted(a, 'log')),
+    check: (c, ctx) => {
+      // The message itself (not lazy %-arguments, which handlers may still render safely) carries
+      // user-controlled input (request, argv, stdin), not merely a parameter of the function.
+      const msg = c.name === 'log' ? c.args[1] : c.args[0];
+      return !!msg && ctx.tainted(msg, 'log') && readsInput(msg, ctx);
+    },
     examples: {
-      bad: ['import logging\ndef f(user):\n    logging.info("login " + user)\n'],
-      good: ['import logging\ndef f(user):\n    logging.info("login %s", user.replace("\\n", " "))\n'],
+      bad: [
+        'import logging\nfrom flask import request\ndef f():\n    logging.info("login " + request.args["user"])\n',
+      ],
+      good: [
+        'import logging\nfrom flask import request\ndef f():\n    logging.info("login " + request.args["user"].replace("\\n", " "))\n',
+        "def f(volume_name):\n    LOG.warn(_('volume %s not found') % volume_name)\n",
+      ],
     },
   }),
   query({
@@ -511,8 +667,14 @@ export const PYTHON_RULES: Rule[] = [
       'read_pickle',
       'Unpickler',
     ],
-    check: (c) => {
+    check: (c, ctx) => {
       const t = c.calleeText;
+      // `yaml = YAML(typ='safe')` (ruamel): the name now holds a safe loader.
+      if (c.receiver?.type === 'identifier') {
+        const r = ctx.resolve(c.receiver);
+        if (r !== c.receiver && /^(?:ruamel\.yaml\.)?YAML\s*\(/.test(r.text))
+          return /typ\s*=\s*['"]unsafe['"]/.test(r.text);
+      }
       if (
         /^(?:pickle|cPickle|_pickle|dill|marshal|shelve|jsonpickle|pandas|pd)\.(?:loads?|decode|read_pickle|Unpickler|open)$/.test(
           t,
@@ -531,7 +693,10 @@ export const PYTHON_RULES: Rule[] = [
         'import yaml\ndef f(s):\n    return yaml.load(s, Loader=yaml.Loader)\n',
         'import pickle\ndef f(b):\n    return pickle.loads(b)\n',
       ],
-      good: ['import yaml\ndef f(s):\n    return yaml.safe_load(s)\n'],
+      good: [
+        'import yaml\ndef f(s):\n    return yaml.safe_load(s)\n',
+        "from ruamel.yaml import YAML\ndef f(s):\n    yaml = YAML(typ='safe')\n    return yaml.load(s)\n",
+      ],
     },
   }),
   call({
@@ -1013,3 +1178,29 @@ function statMode(text: string): number | undefined {
 }
 
 export { statMode };
+
+const ROUTE_DECORATOR = /@\s*(?:\w+\.)*(?:route|expose|get|post|put|patch|delete)\s*\(/;
+const routeFiles = new WeakMap<object, boolean>();
+
+/** Whether the file declares any route-decorated view (tested once per file). */
+function hasRouteDecorator(model: object, source: string): boolean {
+  let v = routeFiles.get(model);
+  if (v === undefined) {
+    v = ROUTE_DECORATOR.test(source);
+    routeFiles.set(model, v);
+  }
+  return v;
+}
+
+/** Whether the node sits in a web view: a function decorated as a route (`@app.route`, `@expose`, `@bp.get`). */
+function isRouteHandler(node: Node): boolean {
+  let n: Node | null = node.parent;
+  while (n && n.type !== 'function_definition') n = n.parent;
+  const deco = n?.parent;
+  if (deco?.type !== 'decorated_definition') return false;
+  return deco.namedChildren.some(
+    (d) =>
+      d?.type === 'decorator' &&
+      /^@\s*(?:\w+\.)*(?:route|expose|get|post|put|patch|delete)\s*\(/.test(d.text),
+  );
+}

@@ -1,15 +1,46 @@
-import { writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { defineCommand } from 'citty';
-import { collectFiles, createAnalyzer, formatScanText, scanFiles, toSarif } from '../../analyzers/index.ts';
+import {
+  applyScanFilters,
+  type Baseline,
+  collectFiles,
+  createAnalyzer,
+  createBaseline,
+  displayPath,
+  type FindingFilter,
+  formatScanText,
+  parseBaseline,
+  SEVERITY_RANK,
+  scanFiles,
+  scanRoot,
+  toSarif,
+} from '../../analyzers/index.ts';
 import { TspError } from '../../spec/errors.ts';
+import type { Severity } from '../../spec/finding.ts';
 import { LANGUAGES, type Language } from '../../spec/language.ts';
 import { ExitCode } from '../main.ts';
+
+const list = (v: unknown): string[] | undefined =>
+  v === undefined || v === ''
+    ? undefined
+    : String(v)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+
+function severityArg(name: string, value: unknown): Severity | undefined {
+  if (value === undefined) return undefined;
+  const s = String(value);
+  if (s in SEVERITY_RANK) return s as Severity;
+  throw new TspError('invalid-input', `unknown ${name} '${s}'`, { hint: 'use error, warning or note' });
+}
 
 export default defineCommand({
   meta: {
     name: 'scan',
     description:
-      'Static security scan (tree-sitter CWE rules, plus bandit/cppcheck/flawfinder/eslint when installed) of files or folders: text, JSON or SARIF 2.1.0.',
+      'Static security scan (tree-sitter CWE rules; --external adds bandit/cppcheck/flawfinder/eslint when installed, each run once over all files) of files or folders: text, JSON or SARIF 2.1.0, paths relative to the scan root.',
   },
   args: {
     paths: { type: 'positional', description: 'files or directories', required: true },
@@ -19,12 +50,25 @@ export default defineCommand({
     external: {
       type: 'boolean',
       description:
-        'run the installed external analyzers: bandit, cppcheck, flawfinder, eslint (default on; --no-external: only TSP rules)',
-      default: true,
+        'also run the installed external analyzers (bandit, cppcheck, flawfinder, eslint), once each over all files; off by default: on real fix pairs they add more findings on fixed code than on vulnerable code (docs/analyzer.md)',
+      default: false,
     },
+    'no-external': { type: 'boolean', description: 'only TSP rules (the default; kept for old scripts)' },
+    rules: {
+      type: 'string',
+      description: 'only these rules: comma-separated ids, prefixes with * (py.*, bandit.*) or CWEs (CWE-89)',
+    },
+    'exclude-rules': { type: 'string', description: 'drop these rules (same syntax as --rules)' },
+    'min-severity': {
+      type: 'string',
+      description: 'report only findings at least this severe: error | warning | note',
+    },
+    baseline: { type: 'string', description: 'suppress the findings recorded in this baseline file' },
+    'write-baseline': { type: 'string', description: 'record the (filtered) findings in this baseline file' },
     'fail-on': {
       type: 'string',
-      description: 'exit 1 when a finding has at least this severity: error | warning | note | never',
+      description:
+        'exit 1 when a reported finding has at least this severity: error | warning | note | never',
       default: 'error',
     },
   },
@@ -39,31 +83,71 @@ export default defineCommand({
       throw new TspError('invalid-input', `unknown --lang '${lang}'`, {
         hint: `use one of ${LANGUAGES.join(', ')}`,
       });
+    const failOn = String(args['fail-on']);
+    if (failOn !== 'never') severityArg('--fail-on', failOn);
+    const filter: FindingFilter = {
+      ...(list(args.rules) ? { rules: list(args.rules) } : {}),
+      ...(list(args['exclude-rules']) ? { excludeRules: list(args['exclude-rules']) } : {}),
+      ...(args['min-severity'] ? { minSeverity: severityArg('--min-severity', args['min-severity']) } : {}),
+    };
+    let baseline: Baseline | undefined;
+    if (args.baseline) {
+      const file = String(args.baseline);
+      try {
+        baseline = parseBaseline(await readFile(file, 'utf8'));
+      } catch (cause) {
+        throw new TspError('invalid-input', `cannot read baseline ${file}`, {
+          hint: 'create one with --write-baseline',
+          cause,
+        });
+      }
+    }
     const positional = (args._ as string[] | undefined)?.length ? (args._ as string[]) : [String(args.paths)];
-    const useExternal = args.external !== false;
+    const useExternal = args.external === true && !args['no-external'];
     const analyzer = await createAnalyzer({ external: useExternal });
     const files = await collectFiles(positional);
+    const root = scanRoot(positional, (abs) => statSync(abs).isDirectory());
     const scans = await scanFiles(files, analyzer, lang as Language | undefined);
+    const suppressed = applyScanFilters(scans, root, filter, baseline);
+    if (args['write-baseline'])
+      await writeFile(
+        String(args['write-baseline']),
+        `${JSON.stringify(createBaseline(scans, root), null, 2)}\n`,
+      );
     let out: string;
-    if (format === 'sarif') out = JSON.stringify(toSarif(scans, analyzer.rules), null, 2);
+    if (format === 'sarif') out = JSON.stringify(toSarif(scans, analyzer.rules, { baseDir: root }), null, 2);
     else if (format === 'json')
       out = JSON.stringify(
         {
+          root,
           external: analyzer.external,
-          files: scans.map(({ source: _source, ...rest }) => rest),
+          suppressedByBaseline: suppressed,
+          files: scans.map(({ source: _source, file, ...rest }) => ({
+            file: displayPath(file, root),
+            ...rest,
+            findings: rest.findings.map((f) => ({
+              ...f,
+              ...(f.file ? { file: displayPath(f.file, root) } : {}),
+            })),
+          })),
         },
         null,
         2,
       );
     else
-      out = `${formatScanText(scans, { color: !args.output && process.stdout.isTTY })}${analyzer.external.length ? `\n(external: ${analyzer.external.join(', ')})` : ''}`;
+      out = [
+        formatScanText(scans, { color: !args.output && process.stdout.isTTY, root }),
+        ...(suppressed
+          ? [`(${suppressed} known finding${suppressed === 1 ? '' : 's'} suppressed by the baseline)`]
+          : []),
+        ...(analyzer.external.length ? [`(external: ${analyzer.external.join(', ')})`] : []),
+      ].join('\n');
     if (args.output) await writeFile(String(args.output), `${out}\n`);
     else process.stdout.write(`${out}\n`);
-    const rank = { error: 0, warning: 1, note: 2 } as const;
-    const failOn = String(args['fail-on']);
-    if (failOn !== 'never' && failOn in rank) {
-      const limit = rank[failOn as keyof typeof rank];
-      if (scans.some((s) => s.findings.some((f) => rank[f.severity] <= limit))) throw new ExitCode(1);
+    if (failOn !== 'never') {
+      const limit = SEVERITY_RANK[failOn as Severity];
+      if (scans.some((s) => s.findings.some((f) => SEVERITY_RANK[f.severity] <= limit)))
+        throw new ExitCode(1);
     }
   },
 });

@@ -1,0 +1,231 @@
+import type { Node } from 'web-tree-sitter';
+
+/**
+ * Intra-procedural facts for C/C++ memory-safety rules, read from the tree-sitter syntax tree (so
+ * snippets without headers work): which checks guard a use of an lvalue (an enclosing `if`, `&&`,
+ * `?:` or loop condition that mentions it, or an earlier `if` that leaves the function or loop
+ * when it fails, or an assert-like call), whether a statement leaves its block, and where an lvalue
+ * is assigned again. Lvalues are compared by their text without spaces (`c->prev`, `buf`, `s.len`).
+ */
+
+const EXIT_TYPES = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']);
+const EXIT_CALL =
+  /^(?:exit|_exit|abort|err|errx|panic|BUG|longjmp|__builtin_unreachable|assert_not_reached)$/;
+const ASSERT_CALL =
+  /^(?:assert|BUG_ON|WARN_ON(?:_ONCE)?|g_return_if_fail|g_return_val_if_fail|g_assert|CHECK|DCHECK|ENSURE|REQUIRE|av_assert[0-2]|return_if_fail|\w*_RETURN_IF\w*|\w*CHECK\w*)$/;
+const LOOP_TYPES = new Set(['for_statement', 'while_statement', 'do_statement', 'for_range_loop']);
+const FUNCTION_TYPES = new Set(['function_definition', 'lambda_expression']);
+
+export const norm = (s: string): string => s.replace(/\s+/g, '');
+
+/** Whether `expr` mentions the lvalue (as a whole word: `p` in `p->x`, not in `pp`). */
+export function mentionsLvalue(expr: Node, lvalue: string): boolean {
+  const text = norm(expr.text);
+  const esc = lvalue.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&').replace(/\\-/g, '-');
+  return new RegExp(`(?:^|[^\\w.>])${esc}(?![\\w])`).test(text);
+}
+
+/** The enclosing function definition (or the root). */
+export function enclosingFunction(node: Node): Node {
+  let n: Node | null = node;
+  while (n?.parent && !FUNCTION_TYPES.has(n.type)) n = n.parent;
+  return n ?? node;
+}
+
+/** Whether the statement (block or single statement) always leaves: its last statement exits. */
+export function leaves(stmt: Node | null | undefined): boolean {
+  if (!stmt) return false;
+  if (EXIT_TYPES.has(stmt.type)) return true;
+  if (stmt.type === 'expression_statement') {
+    const e = stmt.namedChildren[0];
+    const callee = e?.type === 'call_expression' ? e.childForFieldName('function')?.text : undefined;
+    return !!callee && EXIT_CALL.test(callee);
+  }
+  if (stmt.type === 'compound_statement') {
+    const stmts = stmt.namedChildren.filter((c) => c && c.type !== 'comment');
+    return leaves(stmts[stmts.length - 1]);
+  }
+  if (stmt.type === 'if_statement') {
+    const alt = stmt.childForFieldName('alternative');
+    return !!alt && leaves(stmt.childForFieldName('consequence')) && leaves(alt.namedChildren[0] ?? alt);
+  }
+  return false;
+}
+
+function conditionOf(n: Node): Node | null {
+  return n.childForFieldName('condition');
+}
+
+/**
+ * Whether a check on `lvalue` guards the use: an enclosing condition mentioning it (the use in an
+ * `if`'s branch, the right of `&&`/`||`, a `?:` arm, a loop body), or, earlier in an enclosing
+ * block, an `if` mentioning it whose branch leaves, or an assert-like call on it.
+ */
+export function guardedUse(use: Node, lvalue: string, from = 0): boolean {
+  let child: Node = use;
+  let n: Node | null = use.parent;
+  while (n && !FUNCTION_TYPES.has(n.type)) {
+    if (n.type === 'if_statement' || n.type === 'conditional_expression' || LOOP_TYPES.has(n.type)) {
+      const cond = conditionOf(n);
+      if (cond && !cond.equals(child) && cond.startIndex >= from && mentionsLvalue(cond, lvalue)) return true;
+    }
+    if (n.type === 'binary_expression') {
+      const op = n.childForFieldName('operator')?.text;
+      const left = n.childForFieldName('left');
+      if ((op === '&&' || op === '||') && left && !left.equals(child) && mentionsLvalue(left, lvalue))
+        return true;
+    }
+    if (n.type === 'compound_statement' || n.type === 'translation_unit') {
+      for (const s of n.namedChildren) {
+        if (!s || s.startIndex >= child.startIndex) break;
+        if (s.endIndex <= from) continue;
+        if (s.type === 'if_statement') {
+          const cond = conditionOf(s);
+          if (cond && mentionsLvalue(cond, lvalue) && leaves(s.childForFieldName('consequence'))) return true;
+        }
+        if (s.type === 'expression_statement') {
+          const e = s.namedChildren[0];
+          const callee = e?.type === 'call_expression' ? e.childForFieldName('function')?.text : undefined;
+          if (callee && ASSERT_CALL.test(callee) && mentionsLvalue(e as Node, lvalue)) return true;
+        }
+      }
+    }
+    child = n;
+    n = n.parent;
+  }
+  return false;
+}
+
+/** Assignments (`x = ...`, `x++`, out-parameters `&x`) to the lvalue between two positions. */
+export function assignedBetween(fn: Node, lvalue: string, from: number, to: number): boolean {
+  for (const a of nodesIn(fn, ['assignment_expression', 'update_expression', 'pointer_expression'])) {
+    if (!a || a.startIndex < from || a.startIndex >= to) continue;
+    if (a.type === 'assignment_expression') {
+      const left = a.childForFieldName('left');
+      if (left && norm(left.text) === lvalue) return true;
+    } else if (a.type === 'update_expression') {
+      if (norm(a.childForFieldName('argument')?.text ?? '') === lvalue) return true;
+    } else if (a.text.startsWith('&') && norm(a.childForFieldName('argument')?.text ?? '') === lvalue) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Uses of the lvalue that read memory through it: `p->f`, `p[i]`, `*p`, `p + n`, `mem*(p, ...)`. */
+export function dereferences(fn: Node, lvalue: string, from: number, anyCallArgument = false): Node[] {
+  const out: Node[] = [];
+  for (const n of nodesIn(fn, ['field_expression', 'subscript_expression', 'pointer_expression'])) {
+    if (!n || n.startIndex < from) continue;
+    if (n.type === 'field_expression') {
+      if (n.childForFieldName('operator')?.text !== '->') continue;
+      if (norm(n.childForFieldName('argument')?.text ?? '') === lvalue) out.push(n);
+    } else if (n.type === 'subscript_expression') {
+      if (norm(n.childForFieldName('argument')?.text ?? '') === lvalue) out.push(n);
+    } else if (n.text.startsWith('*') && norm(n.childForFieldName('argument')?.text ?? '') === lvalue) {
+      out.push(n);
+    }
+  }
+  // Pointer arithmetic on a NULL result (`p + n`) yields a wild pointer that is used next.
+  for (const b of nodesIn(fn, ['binary_expression'])) {
+    if (!b || b.startIndex < from || b.childForFieldName('operator')?.text !== '+') continue;
+    if (norm(b.childForFieldName('left')?.text ?? '') === lvalue && b.parent?.type !== 'binary_expression')
+      out.push(b);
+  }
+  for (const c of nodesIn(fn, ['call_expression'])) {
+    if (!c || c.startIndex < from) continue;
+    const callee = c.childForFieldName('function')?.text ?? '';
+    const first = c.childForFieldName('arguments')?.namedChildren[0];
+    if (
+      /^(?:mem(?:cpy|move|set|cmp)|str(?:n?cpy|n?cat|len|cmp)|sprintf|snprintf|fgets|fread)$/.test(callee) &&
+      first
+    ) {
+      if (norm(first.text.replace(/^\([^()]*\)/, '')) === lvalue) out.push(c);
+    } else if (anyCallArgument) {
+      // A freed pointer handed to any function is a use.
+      const arg = c
+        .childForFieldName('arguments')
+        ?.namedChildren.find((a) => a && norm(a.text.replace(/^\([^()]*\)/, '')) === lvalue);
+      if (arg) out.push(arg);
+    }
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/** Whether the node sits inside a loop body of the function, and that loop. */
+export function enclosingLoop(node: Node): Node | undefined {
+  let n: Node | null = node.parent;
+  while (n && !FUNCTION_TYPES.has(n.type)) {
+    if (LOOP_TYPES.has(n.type)) return n;
+    n = n.parent;
+  }
+  return undefined;
+}
+
+/**
+ * Whether control can flow from the end of `stmt` to `to` (later in the function): false when a
+ * block between them ends by leaving (return/goto/break/continue) after `stmt`.
+ */
+export function fallsThrough(stmt: Node, to: number): boolean {
+  let child: Node = stmt;
+  let n: Node | null = stmt.parent;
+  while (n && !FUNCTION_TYPES.has(n.type)) {
+    if (n.startIndex <= to && to < n.endIndex) {
+      // The other branch of the same `if` is not reached from this one.
+      const alt = n.type === 'if_statement' ? n.childForFieldName('alternative') : null;
+      return !(alt && !alt.equals(child) && alt.startIndex <= to && to < alt.endIndex);
+    }
+    if (n.type === 'compound_statement' || n.type === 'case_statement') {
+      for (const s of n.namedChildren)
+        if (s && s.startIndex >= child.endIndex && (EXIT_TYPES.has(s.type) || leaves(s))) return false;
+    }
+    child = n;
+    n = n.parent;
+  }
+  return true;
+}
+
+/** Value of a decimal/hex integer literal text, else undefined. */
+export function intLiteral(text: string): number | undefined {
+  const t = text.replace(/[uUlL]+$/, '');
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) return Number.parseInt(t, 16);
+  if (/^\d+$/.test(t)) return Number.parseInt(t, 10);
+  return undefined;
+}
+
+/** Node types the flow helpers read, collected once per function of a tree (one walk, not one per question). */
+const FLOW_TYPES = [
+  'assignment_expression',
+  'update_expression',
+  'pointer_expression',
+  'field_expression',
+  'subscript_expression',
+  'binary_expression',
+  'call_expression',
+  'if_statement',
+  'while_statement',
+  'conditional_expression',
+];
+const FLOW_CACHE = new WeakMap<object, Map<number, Map<string, Node[]>>>();
+
+/** The function's nodes of the given types, in source order (cached per function). */
+export function nodesIn(fn: Node, types: string[]): Node[] {
+  let perTree = FLOW_CACHE.get(fn.tree);
+  if (!perTree) {
+    perTree = new Map();
+    FLOW_CACHE.set(fn.tree, perTree);
+  }
+  let byType = perTree.get(fn.startIndex);
+  if (!byType) {
+    byType = new Map();
+    for (const n of fn.descendantsOfType(FLOW_TYPES)) {
+      if (!n) continue;
+      const list = byType.get(n.type) ?? [];
+      list.push(n);
+      byType.set(n.type, list);
+    }
+    perTree.set(fn.startIndex, byType);
+  }
+  if (types.length === 1) return byType.get(types[0] as string) ?? [];
+  return types.flatMap((t) => byType?.get(t) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+}

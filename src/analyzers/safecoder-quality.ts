@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Finding } from '../spec/finding.ts';
+import type { Language } from '../spec/language.ts';
+import { type Analyzer, createAnalyzer } from './analyzer.ts';
+import { anyCweMatches } from './cwe.ts';
+import { defaultBenchmarksDir } from './cweval-quality.ts';
+
+/**
+ * Measures the analyzer on SafeCoder's real vulnerability-fix pairs (functions before and after a
+ * fix commit, labelled with the fix's CWE). Per language:
+ * - recall: vulnerable functions with a finding whose CWE matches the label (cwe.ts links);
+ * - fixed flagged: fixed functions with such a finding (false positives, as far as the label goes);
+ * - gone after fix: of the flagged pairs, those whose fixed side has no related finding;
+ * - any finding on the fixed side, of any CWE (noise).
+ *
+ * The records are split by a hash of commit link + function name into a dev part (looked at while
+ * writing rules) and a held-out part (scored only to report). Read at run time from
+ * `${TSP_BENCHMARKS_DIR}/SafeCoder`; nothing is copied. Run:
+ *
+ *   node --import tsx src/analyzers/safecoder-quality.ts [--split dev|heldout|all] [--external] [--verbose] [--json]
+ */
+
+const EXT_LANGUAGE: Record<string, Language> = {
+  py: 'python',
+  c: 'c',
+  cc: 'cpp',
+  cpp: 'cpp',
+  cxx: 'cpp',
+  js: 'javascript',
+  jsx: 'javascript',
+  go: 'go',
+};
+
+export type Split = 'dev' | 'heldout';
+
+export interface FixPair {
+  id: string;
+  language: Language;
+  cwe: string;
+  split: Split;
+  before: string;
+  after: string;
+}
+
+export interface PairResult {
+  pair: FixPair;
+  beforeRelated: Finding[];
+  afterRelated: Finding[];
+  afterAny: number;
+}
+
+export interface SafeCoderRow {
+  language: Language | 'all';
+  pairs: number;
+  detected: number;
+  fixedFlagged: number;
+  gone: number;
+  fixedAny: number;
+}
+
+export function safecoderRoot(benchmarksDir = defaultBenchmarksDir()): string | undefined {
+  const root = join(benchmarksDir, 'SafeCoder', 'data_train_val');
+  return existsSync(root) ? root : undefined;
+}
+
+/** dev for ~60% of records, held-out for the rest, by a stable hash (independent of file order). */
+export function splitOf(key: string): Split {
+  const h = createHash('sha256').update(key).digest();
+  return (h[0] ?? 0) % 10 < 6 ? 'dev' : 'heldout';
+}
+
+/** Removes the common leading indentation (methods cut out of a class). */
+export function dedent(code: string): string {
+  const lines = code.split('\n');
+  let min = Number.POSITIVE_INFINITY;
+  for (const l of lines) {
+    if (!l.trim()) continue;
+    min = Math.min(min, l.length - l.trimStart().length);
+  }
+  if (!Number.isFinite(min) || min === 0) return code;
+  return lines.map((l) => l.slice(Math.min(min, l.length - l.trimStart().length))).join('\n');
+}
+
+/** All pairs of the supported languages, de-duplicated (the val files repeat some train records). */
+export function loadPairs(root: string): FixPair[] {
+  const files: string[] = [];
+  for (const sub of readdirSync(root).sort())
+    for (const f of readdirSync(join(root, sub)).sort())
+      if (f.endsWith('.jsonl')) files.push(join(root, sub, f));
+  const seen = new Set<string>();
+  const out: FixPair[] = [];
+  for (const file of files)
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const r = JSON.parse(line) as Record<string, string>;
+      const ext = (r.file_name ?? '').split('.').pop()?.toLowerCase() ?? '';
+      const language = EXT_LANGUAGE[ext];
+      if (!language || !r.func_src_before || !r.func_src_after || !r.vul_type) continue;
+      const key = `${r.commit_link}\u0000${r.file_name}\u0000${r.func_name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const tidy = (s: string) => (language === 'python' ? dedent(s) : s);
+      out.push({
+        id: `${r.commit_link}#${r.func_name}`,
+        language,
+        cwe: r.vul_type.toUpperCase(),
+        split: splitOf(key),
+        before: tidy(r.func_src_before),
+        after: tidy(r.func_src_after),
+      });
+    }
+  return out;
+}
+
+export async function measureSafeCoder(
+  pairs: FixPair[],
+  analyzer?: Analyzer,
+): Promise<{ results: PairResult[]; rows: SafeCoderRow[] }> {
+  const a = analyzer ?? (await createAnalyzer());
+  // External analyzers (when enabled) run once over all snippets, as in a scan.
+  const ext = new Map<string, Finding[]>();
+  if (a.external.length) {
+    const inputs = pairs.flatMap((p, i) => [
+      { path: `/nonexistent/${i}-before`, code: p.before, language: p.language, display: `${i}:before` },
+      { path: `/nonexistent/${i}-after`, code: p.after, language: p.language, display: `${i}:after` },
+    ]);
+    for (const f of (await a.analyzeExternal(inputs)).findings) {
+      const { file, ...rest } = f;
+      const list = ext.get(file ?? '') ?? [];
+      list.push(rest);
+      ext.set(file ?? '', list);
+    }
+  }
+  const results: PairResult[] = [];
+  for (const [i, pair] of pairs.entries()) {
+    const before = [
+      ...(await a.analyzeDetailed(pair.before, pair.language, { skipExternal: true })).findings,
+      ...(ext.get(`${i}:before`) ?? []),
+    ];
+    const after = [
+      ...(await a.analyzeDetailed(pair.after, pair.language, { skipExternal: true })).findings,
+      ...(ext.get(`${i}:after`) ?? []),
+    ];
+    const related = (fs: Finding[]) => fs.filter((f) => anyCweMatches(f.cwe, [pair.cwe]));
+    results.push({
+      pair,
+      beforeRelated: related(before),
+      afterRelated: related(after),
+      afterAny: after.length,
+    });
+  }
+  const langs: Language[] = ['python', 'c', 'cpp', 'javascript', 'go'];
+  const row = (language: Language | 'all'): SafeCoderRow => {
+    const mine = results.filter((r) => language === 'all' || r.pair.language === language);
+    const flagged = mine.filter((r) => r.beforeRelated.length > 0);
+    return {
+      language,
+      pairs: mine.length,
+      detected: flagged.length,
+      fixedFlagged: mine.filter((r) => r.afterRelated.length > 0).length,
+      gone: flagged.filter((r) => r.afterRelated.length === 0).length,
+      fixedAny: mine.filter((r) => r.afterAny > 0).length,
+    };
+  };
+  return { results, rows: [...langs.map(row), row('all')] };
+}
+
+const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(0)}%` : '-');
+
+export function formatSafeCoderTable(rows: SafeCoderRow[]): string {
+  const header =
+    '| language | pairs | vulnerable flagged (related CWE) | recall | fixed flagged (related) | fixed FP rate | gone after fix | fixed with any finding |';
+  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|';
+  const lines = rows
+    .filter((r) => r.pairs > 0)
+    .map(
+      (r) =>
+        `| ${r.language} | ${r.pairs} | ${r.detected} | ${pct(r.detected, r.pairs)} | ${r.fixedFlagged} | ${pct(r.fixedFlagged, r.pairs)} | ${r.gone}/${r.detected} (${pct(r.gone, r.detected)}) | ${r.fixedAny} (${pct(r.fixedAny, r.pairs)}) |`,
+    );
+  return [header, sep, ...lines].join('\n');
+}
+
+async function main(): Promise<void> {
+  const root = safecoderRoot();
+  if (!root) {
+    process.stderr.write(`SafeCoder not found under ${defaultBenchmarksDir()} (set TSP_BENCHMARKS_DIR)\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf('--split');
+  const which = i >= 0 ? argv[i + 1] : 'dev';
+  const splits: Split[] = which === 'all' ? ['dev', 'heldout'] : [which === 'heldout' ? 'heldout' : 'dev'];
+  // --external: add the installed external analyzers (to measure what they gain).
+  const analyzer = await createAnalyzer({ external: argv.includes('--external') });
+  const json: Record<string, SafeCoderRow[]> = {};
+  for (const split of splits) {
+    const pairs = loadPairs(root).filter((p) => p.split === split);
+    const { results, rows } = await measureSafeCoder(pairs, analyzer);
+    json[split] = rows;
+    if (argv.includes('--json')) continue;
+    process.stdout.write(
+      `SafeCoder ${split} split (${pairs.length} pairs)\n\n${formatSafeCoderTable(rows)}\n\n`,
+    );
+    if (argv.includes('--verbose'))
+      for (const r of results) {
+        const state = r.beforeRelated.length
+          ? r.afterRelated.length
+            ? 'STILL'
+            : 'GONE'
+          : r.afterRelated.length
+            ? 'FP-ONLY'
+            : 'MISS';
+        const rules = (fs: Finding[]) => [...new Set(fs.map((f) => f.ruleId))].join(',');
+        process.stdout.write(
+          `${state} ${r.pair.language} ${r.pair.cwe} ${r.pair.id} before=[${rules(r.beforeRelated)}] after=[${rules(r.afterRelated)}]\n`,
+        );
+      }
+  }
+  if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) await main();
