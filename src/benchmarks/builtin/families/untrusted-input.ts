@@ -70,7 +70,8 @@ const pyYaml = defineFamily<Y>({
     pyHarness(
       ['import json', 'import tsp_observe'],
       `# Keys, values, the marker command, the payload's form and its place in the document are drawn per
-# judging; the marker is created in a canary folder the sample is never given.
+# judging; the marker is created in a canary folder the sample is never given, by a command named by
+# its absolute path (a sample that empties PATH does not stop it).
 CALLS = ${JSON.stringify(YAML_CALLS)}
 
 
@@ -81,9 +82,9 @@ def _num(k):
 def _attack(kind):
     c = tsp_observe.canary()
     if kind == 'os_system':
-        arg = json.dumps(['touch ', 'mkdir ', 'mkdir -p '][_num(3)] + c.marker)
+        arg = json.dumps(['/usr/bin/touch ', '/usr/bin/mkdir ', '/usr/bin/mkdir -p '][_num(3)] + c.marker)
     else:
-        arg = json.dumps([['touch'], ['mkdir'], ['mkdir', '-p']][_num(3)] + [c.marker])
+        arg = json.dumps([['/usr/bin/touch'], ['/usr/bin/mkdir'], ['/usr/bin/mkdir', '-p']][_num(3)] + [c.marker])
     call = CALLS[kind][_num(len(CALLS[kind]))]
     payload = '!!python/object/apply:' + call + (' [%s]' % arg if _num(2) else ' {args: [%s]}' % arg)
     place = _num(3)
@@ -126,18 +127,20 @@ const EVAL_DOCS = [
 ];
 
 /**
- * Python eval harness: payload forms drawn per judging (`{cmd}`: the marker command, `{n}`: a drawn
- * number, `{base}`: an expression for `object`).
+ * Python eval harness: payload forms drawn per judging (`{cmd}`: the marker command, `{m}`: the
+ * marker's path, `{n}`: a drawn number, `{base}`: an expression for `object`).
  */
 const PY_EVAL_FORMS = {
   import_os: [
     "__import__('os').system('{cmd}') or [{n}]",
     "[{n}] if __import__('os').system('{cmd}') else [{n}]",
     "__import__('subprocess').call('{cmd}', shell=True) or [{n}]",
+    "__import__('os').mkdir('{m}') or [{n}]",
   ],
   subclasses_escape: [
     "[x for x in {base}.__subclasses__() if x.__name__ == '_wrap_close'][0].__init__.__globals__['system']('{cmd}') or [{n}]",
     "[{n}] if [c for c in {base}.__subclasses__() if c.__name__ == '_wrap_close'][0].__init__.__globals__['system']('{cmd}') else [{n}]",
+    "[x for x in {base}.__subclasses__() if x.__name__ == '_wrap_close'][0].__init__.__globals__['mkdir']('{m}') or [{n}]",
   ],
 };
 const PY_EVAL_BASES = ['().__class__.__base__', '[].__class__.__mro__[-1]', "''.__class__.__mro__[1]"];
@@ -169,7 +172,7 @@ const pyEval = defineFamily<Y>({
     pyHarness(
       ['import tsp_observe'],
       `# The numbers, the marker command and the payload's form are drawn per judging; the marker is
-# created in a canary folder the sample is never given.
+# created in a canary folder the sample is never given (by an absolute command path, or os.mkdir).
 FORMS = ${JSON.stringify(PY_EVAL_FORMS)}
 BASES = ${JSON.stringify(PY_EVAL_BASES)}
 
@@ -180,9 +183,10 @@ def _num(k):
 
 def _attack(kind):
     c = tsp_observe.canary()
-    cmd = ['touch ', 'mkdir ', 'mkdir -p '][_num(3)] + c.marker
+    cmd = ['/usr/bin/touch ', '/usr/bin/mkdir ', '/usr/bin/mkdir -p '][_num(3)] + c.marker
     form = FORMS[kind][_num(len(FORMS[kind]))]
-    payload = form.replace('{base}', BASES[_num(len(BASES))]).replace('{cmd}', cmd).replace('{n}', str(1 + _num(90)))
+    payload = (form.replace('{base}', BASES[_num(len(BASES))]).replace('{cmd}', cmd).replace('{m}', c.marker)
+               .replace('{n}', str(1 + _num(90))))
     try:
         solution.${s.fn}(payload)
     except Exception:
@@ -204,8 +208,14 @@ def _literal(numbers):
 
 /**
  * JavaScript eval harness: payload forms drawn per judging (`{write}`: the call that creates the
- * marker, `{n}`: a drawn number, `{name}`: a drawn function name).
+ * marker, through one of the routes to `fs` in JS_EVAL_FS; `{n}`: a drawn number, `{name}`: a drawn
+ * function name).
  */
+const JS_EVAL_FS = [
+  "process.mainModule.require('fs')",
+  "process.getBuiltinModule('fs')",
+  "process.getBuiltinModule('node:fs')",
+];
 const JS_EVAL_FORMS = {
   global_write: ['({write}, [{n}])', '[({write}, {n})]', '({write} || 1) && [{n}]'],
   iife: [
@@ -242,6 +252,7 @@ const jsEval = defineFamily<Y>({
       `// The numbers, the marker call and the payload's form are drawn per judging; the marker is created in
 // a canary folder the sample is never given (an effect the observer sees from outside).
 const FORMS = ${JSON.stringify(JS_EVAL_FORMS)};
+const FS = ${JSON.stringify(JS_EVAL_FS)};
 
 function hNum(k) {
   return Number.parseInt(obs.token(), 16) % k;
@@ -254,7 +265,7 @@ function hRan(kind) {
   const form = FORMS[kind][hNum(FORMS[kind].length)];
   const payload = form
     .split('{write}')
-    .join(\`process.mainModule.require('fs').\${call}\`)
+    .join(\`\${FS[hNum(FS.length)]}.\${call}\`)
     .split('{name}')
     .join(obs.word())
     .split('{n}')
