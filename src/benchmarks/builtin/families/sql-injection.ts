@@ -229,7 +229,8 @@ def _left(value):
         solution.${s.fn}(conn, value)
     except sqlite3.Error:
         pass
-    return conn.execute('SELECT COUNT(*) FROM ${s.table}').fetchone()[0]
+    # main.: a TEMP table of the same name, created by the sample through this connection, is not counted.
+    return conn.execute('SELECT COUNT(*) FROM main.${s.table}').fetchone()[0]
 
 
 def _payload(forms):
@@ -237,7 +238,7 @@ def _payload(forms):
     return (form.replace('{a}', str(ROWS + 1 + _num(50))).replace('{b}', str(2 + _num(90)))
             .replace('{c}', str(_num(ROWS))))`,
       {
-        deletes_one: `conn = _db()\nassert solution.${s.fn}(conn, str(1 + _num(ROWS))) == 1\nassert conn.execute('SELECT COUNT(*) FROM ${s.table}').fetchone()[0] == ROWS - 1`,
+        deletes_one: `conn = _db()\nassert solution.${s.fn}(conn, str(1 + _num(ROWS))) == 1\nassert conn.execute('SELECT COUNT(*) FROM main.${s.table}').fetchone()[0] == ROWS - 1`,
         missing_id: `assert solution.${s.fn}(_db(), str(ROWS + 1 + _num(50))) == 0`,
         or_true: 'assert _left(_payload(OR_FORMS)) == ROWS',
         subquery: 'assert _left(_payload(SUB_FORMS)) == ROWS',
