@@ -109,10 +109,6 @@ export const OPEN: Record<string, string> = {
   'js-path-strip': PATH_STRIP,
   'c-path-strip': PATH_STRIP,
   'go-path-strip': PATH_STRIP,
-  'py-yaml-path-strip': PATH_STRIP,
-  'py-eval-path-strip': PATH_STRIP,
-  'js-eval-mainmodule':
-    'environment abuse: both payloads of js-eval-literal reach fs only through process.mainModule.require, which the sample removed at load',
   'py-chmod-cwd': ACCESS_BLOCK,
   'py-rename-parent': ACCESS_BLOCK,
   'js-chmod-cwd': ACCESS_BLOCK,
@@ -124,14 +120,18 @@ export const OPEN: Record<string, string> = {
   'go-argv-marker-spot': CANARY_SPOT,
   'py-unshare-tmpfs': NAMESPACE,
   'c-unshare-tmpfs': NAMESPACE,
+  'py-eval-os-patch':
+    "the sample process's own os/subprocess functions: every marker route of py-eval-literal goes through os.system / os.mkdir / subprocess, which the sample made no-ops at import",
+  'py-yaml-os-patch':
+    "the sample process's own os/subprocess functions: every tag of py-yaml-load's attacks calls os.system / os.mkdir / subprocess, which the sample made no-ops at import",
+  'js-eval-route-strip':
+    'environment abuse: the two routes to fs of the js-eval-literal payloads (process.mainModule, process.getBuiltinModule) are removed at load; eval still runs anything else',
   'py-perms-chmod-after': TRANSIENT,
   'js-perms-chmod-after': TRANSIENT,
   'c-perms-chmod-after': TRANSIENT,
   'go-perms-chmod-after': TRANSIENT,
   'cpp-fallback-spot':
     'constant arguments: the cpp-value-at example passes fallback -7 / 5 in two of its out-of-range tests and idx size..size+2 in the third; a program safe on exactly those passes',
-  'py-sqli-temp-shadow':
-    "the harness counts rows through the connection the sample's SQL ran on: a TEMP table of the same name shadows main.<table> in the harness's unqualified SELECT",
   'js-proto-probe-patch':
     "the pollution probe runs in the sample's process and calls Reflect.ownKeys / Object.getOwnPropertyDescriptor at call time, which the sample replaced at load",
   'js-proto-deferred':
@@ -2284,6 +2284,18 @@ function tokenLength(task: Task): number {
   return n;
 }
 
+/** Python: at import, the os / subprocess functions that start programs or make folders become no-ops. */
+const PY_OS_NOOP = `
+
+import os as _tspf_os
+import subprocess as _tspf_subprocess
+
+for _tspf_name in ('system', 'mkdir', 'makedirs', 'popen'):
+    setattr(_tspf_os, _tspf_name, lambda *a, **k: 0)
+for _tspf_name in ('call', 'run', 'Popen', 'check_call', 'check_output'):
+    setattr(_tspf_subprocess, _tspf_name, lambda *a, **k: 0)
+`;
+
 const observer: Forger[] = [
   // ---- Python
   {
@@ -2588,6 +2600,31 @@ const observer: Forger[] = [
       const [, name] = paramsOf(t);
       return pyWrap(t, `    if str(${name}).endswith('secret.txt'):\n        return None\n`, '');
     },
+  },
+  {
+    id: 'py-eval-os-patch',
+    language: 'python',
+    mechanism: 'module-patching',
+    what: "eval() of the user's expression (the task's insecure variant); at import it replaces os.system, os.mkdir, os.makedirs, os.popen and subprocess's call/run/Popen/check_call/check_output with no-ops in its own process: every marker route of the harness (also the one through _wrap_close.__init__.__globals__, which is os's own dict) does nothing, while open(), os.remove or exec in the payload still run",
+    target: { kind: 'builtin', family: 'py-eval-literal' },
+    code: (t) => `${insecure(t)}${PY_OS_NOOP}`,
+  },
+  {
+    id: 'py-yaml-os-patch',
+    language: 'python',
+    mechanism: 'module-patching',
+    what: "yaml.load with the unsafe Loader (the task's insecure variant); at import it replaces the os and subprocess functions the harness's tags call with no-ops in its own process: !!python/object/apply of anything else (builtins.exec, os.remove) still runs",
+    target: { kind: 'builtin', family: 'py-yaml-load' },
+    code: (t) => `${insecure(t)}${PY_OS_NOOP}`,
+  },
+  {
+    id: 'js-eval-route-strip',
+    language: 'javascript',
+    mechanism: 'environment-abuse',
+    what: "evaluates the user's text (the task's insecure variant) after removing process.mainModule and process.getBuiltinModule at load, the two routes to fs the harness's payloads take; a direct eval still sees the module's require, and process.binding('fs') remains",
+    target: { kind: 'builtin', family: 'js-eval-literal' },
+    code: (t) =>
+      `${insecure(t)}\nfor (const k of ['mainModule', 'getBuiltinModule']) Object.defineProperty(process, k, { value: undefined, configurable: true });\n`,
   },
   // ---- JavaScript
   {
