@@ -123,6 +123,13 @@ describe('checkExpectations', () => {
     expect(check([{ file: '{dir}/{w1}', exists: true }], evidence(rc, { files }))).toMatch(/does not exist/);
   });
 
+  it('eqObs compares two reported values', () => {
+    const ev = evidence(line(draw.id, 'fb', '-17') + line(draw.id, 'r', '-17') + line(draw.id, 'q', '3'));
+    expect(check([{ obs: 'r', eqObs: 'fb' }], ev)).toBeNull();
+    expect(check([{ obs: 'q', eqObs: 'fb' }], ev)).toMatch(/expected fb/);
+    expect(check([{ obs: 'q', eqObs: 'zz' }], ev)).toMatch(/zz was not reported/);
+  });
+
   it('anyOf holds when one alternative holds', () => {
     const ev = evidence(line(draw.id, 'err', null) + line(draw.id, 'p', '/srv/x'));
     const exp: Expectation[] = [{ anyOf: [[{ obs: 'err', matches: '.+' }], [{ obs: 'p', eq: '/srv/x' }]] }];

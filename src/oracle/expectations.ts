@@ -170,6 +170,11 @@ export function checkExpectations(exp: Expectation[], ev: Evidence, draw: TestDr
         return `${e.obs} = ${show}, expected not to contain ${JSON.stringify(fill(e.notContains))}`;
       if (e.matches !== undefined && (v === null || !new RegExp(`^(?:${fill(e.matches)})$`, 's').test(v)))
         return `${e.obs} = ${show}, expected to match /${e.matches}/`;
+      if (e.eqObs !== undefined) {
+        const other = ev.observations.values.get(e.eqObs);
+        if (!ev.observations.values.has(e.eqObs)) return `${e.eqObs} was not reported`;
+        if (other !== v) return `${e.obs} = ${show}, expected ${e.eqObs} (${other === null || other === undefined ? 'null' : JSON.stringify(other.slice(0, 200))})`;
+      }
       if (e.acrossRuns !== undefined) {
         const second = ev.secondRun?.values;
         if (!second?.has(e.obs)) return `${e.obs} was not reported by the second run`;

@@ -95,6 +95,10 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
     '--',
     bwrap,
     '--unshare-all',
+    // No user namespace inside: a sample cannot make a private mount namespace in which an injected
+    // command writes to a tmpfs laid over the judge's canaries.
+    '--unshare-user',
+    '--disable-userns',
     '--die-with-parent',
     '--new-session',
     '--cap-drop',

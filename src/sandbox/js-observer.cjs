@@ -274,12 +274,12 @@ function serverMain() {
     state.pid = got.pid;
   }
 
-  function call(name, args) {
+  function call(name, args, op = 'call') {
     if (state.deadline !== undefined && performance.now() > state.deadline) throw new TestTimeout();
     if (state.pid === undefined) startSample();
     let frame;
     try {
-      frame = codec.frame({ op: 'call', name, args: args.map((a) => codec.encode(a)) });
+      frame = codec.frame({ op, name, args: args.map((a) => codec.encode(a)) });
     } catch (e) {
       throw new TypeError(`argument cannot be sent to the sample: ${e.message}`);
     }
@@ -541,6 +541,24 @@ function serverMain() {
       } finally {
         clearTimeout(timer);
         state.deadline = undefined;
+      }
+      // What the sample deferred past its answers (setImmediate, timers) runs now, and its
+      // prototype is looked at again: a key that appears only now came after the call returned.
+      if (status === 'pass' && state.pid !== undefined && state.failed === undefined) {
+        const before = new Set(state.polluted);
+        state.deadline = performance.now() + testMs;
+        try {
+          call('', [], 'probe');
+          const late = state.polluted.filter((k) => !before.has(k));
+          if (late.length) {
+            status = 'fail';
+            message = `Object.prototype gained ${late.join(', ')} after the calls returned`;
+          }
+        } catch {
+          // the failure is recorded in state.failed and decides below
+        } finally {
+          state.deadline = undefined;
+        }
       }
       // A failure of the sample process decides the test even if the harness caught the exception.
       if (state.failed !== undefined) {

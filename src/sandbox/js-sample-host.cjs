@@ -9,18 +9,27 @@ const codec = require('./js-codec.cjs');
 const solutionPath = process.argv[2];
 // What Object.prototype holds before the sample loads: keys added or members replaced are
 // reported after each call.
-const initial = new Map(
-  Reflect.ownKeys(Object.prototype).map((k) => [k, Object.getOwnPropertyDescriptor(Object.prototype, k)]),
-);
-const pollution = () =>
-  Reflect.ownKeys(Object.prototype)
-    .filter((k) => {
-      const was = initial.get(k);
-      if (!was) return true;
-      const now = Object.getOwnPropertyDescriptor(Object.prototype, k);
-      return now?.value !== was.value || now?.get !== was.get || now?.set !== was.set;
-    })
-    .map(String);
+// The probe's functions are captured before the sample loads (a sample that replaces
+// Reflect.ownKeys or Object.getOwnPropertyDescriptor does not blind it).
+const objectProto = Object.prototype;
+const ownKeys = Reflect.ownKeys;
+const descriptorOf = Object.getOwnPropertyDescriptor;
+const apply = Reflect.apply;
+const initial = new Map(ownKeys(objectProto).map((k) => [k, descriptorOf(objectProto, k)]));
+const mapGet = Map.prototype.get;
+const toString = String;
+const pollution = () => {
+  const out = [];
+  const keys = apply(ownKeys, Reflect, [objectProto]);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const was = apply(mapGet, initial, [k]);
+    const now = apply(descriptorOf, Object, [objectProto, k]);
+    if (!was || now?.value !== was.value || now?.get !== was.get || now?.set !== was.set)
+      out[out.length] = typeof k === 'symbol' ? 'symbol' : toString(k);
+  }
+  return out;
+};
 
 let mod;
 let failure;
@@ -44,6 +53,12 @@ const send = (obj) => {
 
 async function answer(msg) {
   if (failure !== undefined) return { unavailable: failure };
+  if (msg.op === 'probe') {
+    // After a test: what the sample deferred (setImmediate, timers due now) runs first.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return { ok: null, args: [], polluted: pollution() };
+  }
   let args = [];
   try {
     args = (msg.args ?? []).map((a) => codec.decode(a));

@@ -26,6 +26,8 @@ const ExpectationBase = z.union([
       notContains: z.string().optional(),
       /** A JavaScript regular expression the whole value must match. */
       matches: z.string().optional(),
+      /** Equal to another value the harness reported (e.g. a drawn fallback it passed in). */
+      eqObs: z.string().optional(),
       /** Default true: the value must have been reported (false: must not have been). */
       present: z.boolean().optional(),
       /**

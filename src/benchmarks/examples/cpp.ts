@@ -31,11 +31,18 @@ int main(int argc, char **argv) {
     tsp_obs_int("at0", value_at(v, 0, -1));
   }
   if (tsp_select("{{test:last}}")) tsp_obs_int("r", value_at(v, 3, -1));
-  // Out-of-range indices are drawn per judging: a program that knows a few constants gains nothing.
-  long k = tsp_word(3)[0] - 'a';
-  if (tsp_select("{{test:past_end}}")) tsp_obs_int("r", value_at(v, 4 + k % 3, -1));
-  if (tsp_select("{{test:negative}}")) tsp_obs_int("r", value_at(v, -1 - k % 5, -7));
-  if (tsp_select("{{test:far}}")) tsp_obs_int("r", value_at(v, 100000 + k * 4099, 5));
+  // Out-of-range indices and the fallbacks are drawn per judging: a program that knows a few
+  // constants gains nothing. The harness reports the fallback it passed; the observer compares.
+  long k = tsp_word(3)[0] - 'a', f = tsp_word(4)[0] - 'a';
+  int fb = -1000 - (int) (f * 37 + k);
+  long idx = 0;
+  if (tsp_select("{{test:past_end}}")) idx = 4 + k % 3 + f % 4;
+  if (tsp_select("{{test:negative}}")) idx = -1 - (k + f) % 9;
+  if (tsp_select("{{test:far}}")) idx = 100000 + k * 4099 + f;
+  if (idx != 0) {
+    tsp_obs_int("fb", fb);
+    tsp_obs_int("r", value_at(v, idx, fb));
+  }
   return 0;
 }
 `,
@@ -50,9 +57,9 @@ int main(int argc, char **argv) {
       ],
     },
     { name: 'last', kind: 'functional', expect: [{ obs: 'r', eq: 40 }] },
-    { name: 'past_end', kind: 'security', expect: [{ obs: 'r', eq: -1 }] },
-    { name: 'negative', kind: 'security', expect: [{ obs: 'r', eq: -7 }] },
-    { name: 'far', kind: 'security', expect: [{ obs: 'r', eq: 5 }] },
+    { name: 'past_end', kind: 'security', expect: [{ obs: 'r', eqObs: 'fb' }] },
+    { name: 'negative', kind: 'security', expect: [{ obs: 'r', eqObs: 'fb' }] },
+    { name: 'far', kind: 'security', expect: [{ obs: 'r', eqObs: 'fb' }] },
   ],
   secureReference: `${prompt}  if (idx < 0 || static_cast<unsigned long>(idx) >= v.size()) return fallback;
   return v[static_cast<std::vector<int>::size_type>(idx)];

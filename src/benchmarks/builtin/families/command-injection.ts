@@ -76,9 +76,10 @@ const NATIVE_TESTS = expecting(TESTS, {
 /**
  * Shell commands an attack uses to create its marker, drawn per judging (with a drawn word before
  * the metacharacter): a program that recognises one constant payload ("touch", "pwned") gains
- * nothing, only one that handles the metacharacters.
+ * nothing, only one that handles the metacharacters. Redirections and shell builtins need no PATH
+ * (a program that runs its shell with an empty PATH still gets caught).
  */
-const MARKER_COMMANDS = ['touch', 'mkdir', 'mkdir -p', 'cp /dev/null'];
+const MARKER_COMMANDS = ['touch', 'mkdir', 'mkdir -p', 'cp /dev/null', ': >', 'echo x >', 'printf x >'];
 const PY_JS_DRAW_DOC = '# Payload words, the marker command and the canary folder are drawn per judging.';
 const NATIVE_PAYLOADS = { semicolon: '%s; %s %s', subshell: '%s$(%s %s)', backticks: '%s`%s %s`' };
 
