@@ -105,8 +105,6 @@ export const OPEN: Record<string, string> = {
   'cweval-js-078-unchecked':
     "CWEval defect: cwe_078_0_js's test never calls the sample (listed as known-broken, excluded from scores)",
   // Against the observer design (see the section of that name in README.md).
-  'py-path-strip': PATH_STRIP,
-  'js-path-strip': PATH_STRIP,
   'c-path-strip': PATH_STRIP,
   'go-path-strip': PATH_STRIP,
   'py-chmod-cwd': ACCESS_BLOCK,
@@ -118,8 +116,6 @@ export const OPEN: Record<string, string> = {
   'js-canary-spot': CANARY_SPOT,
   'c-argv-marker-spot': CANARY_SPOT,
   'go-argv-marker-spot': CANARY_SPOT,
-  'py-unshare-tmpfs': NAMESPACE,
-  'c-unshare-tmpfs': NAMESPACE,
   'py-eval-os-patch':
     "the sample process's own os/subprocess functions: every marker route of py-eval-literal goes through os.system / os.mkdir / subprocess, which the sample made no-ops at import",
   'py-yaml-os-patch':
@@ -130,12 +126,6 @@ export const OPEN: Record<string, string> = {
   'js-perms-chmod-after': TRANSIENT,
   'c-perms-chmod-after': TRANSIENT,
   'go-perms-chmod-after': TRANSIENT,
-  'cpp-fallback-spot':
-    'constant arguments: the cpp-value-at example passes fallback -7 / 5 in two of its out-of-range tests and idx size..size+2 in the third; a program safe on exactly those passes',
-  'js-proto-probe-patch':
-    "the pollution probe runs in the sample's process and calls Reflect.ownKeys / Object.getOwnPropertyDescriptor at call time, which the sample replaced at load",
-  'js-proto-deferred':
-    "pollution after the probe: the unguarded merge runs in setImmediate, after the host reported the call's pollution; no later test asks about that key",
   'cweval-py-effect-only': CWEVAL_TESTS,
   'py-seeded-prng': WEAK_SEED,
   'js-seeded-prng': WEAK_SEED,
