@@ -27,8 +27,9 @@ APT_PKGS=(
   golang-github-golang-jwt-jwt-dev golang-golang-x-crypto-dev golang-github-mattn-go-sqlite3-dev
   golang-github-christrenkamp-goxpath-dev
   cppcheck flawfinder bandit
+  libopenblas-pthread-dev
 )
-[ "$want_bench" = 1 ] && APT_PKGS+=(python3-torch libopenblas0-pthread)
+[ "$want_bench" = 1 ] && APT_PKGS+=(python3-torch)
 [ "$want_browser" = 1 ] && APT_PKGS+=(chromium)
 
 missing=()

@@ -7,17 +7,26 @@
  * scatter-add. Blocks run as single kernels, so tfjs records no intermediate ops on the tape.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { activeNative, type NativeBlas } from './native-blas.ts';
 
 type GradSave = (tensors: tf.Tensor[]) => void;
 type Arg = tf.Tensor | GradSave;
 
 /**
- * x^T @ g for x [m, k], g [m, n] with one explicit transpose of the narrower operand:
- * (x^T) @ g when k <= n, else (g^T @ x)^T (the final transpose is only [n, k]).
+ * x^T @ g for x [m, k], g [m, n]. On the native path BLAS reads x transposed in place; on wasm,
+ * one explicit transpose of the narrower operand: (x^T) @ g when k <= n, else (g^T @ x)^T (the
+ * final transpose is only [n, k]).
  */
 function weightGrad(x: tf.Tensor2D, g: tf.Tensor2D): tf.Tensor2D {
+  if (activeNative()) return tf.matMul(x, g, true, false);
   if (x.shape[1] <= g.shape[1]) return tf.matMul(tf.transpose(x), g);
   return tf.transpose(tf.matMul(tf.transpose(g), x)) as tf.Tensor2D;
+}
+
+/** a @ b^T: a transpose flag on the native path, an explicit transpose on wasm. */
+function matMulBT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  if (activeNative()) return tf.matMul(a, b, false, true);
+  return tf.matMul(a, tf.transpose(b));
 }
 
 /** x [m, k] @ w [k, n] (+ bias [n]); all gradients are plain 2-D matmuls. */
@@ -35,7 +44,7 @@ const linearNoBias = tf.customGrad((a: Arg, b: Arg, save: Arg) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
-      return [tf.matMul(g, tf.transpose(sw)), weightGrad(sx, g)];
+      return [matMulBT(g, sw), weightGrad(sx, g)];
     },
   };
 }) as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor2D;
@@ -49,7 +58,7 @@ const linearBias = tf.customGrad((a: Arg, b: Arg, c: Arg, save: Arg) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
-      return [tf.matMul(g, tf.transpose(sw)), weightGrad(sx, g), sumRows(g)];
+      return [matMulBT(g, sw), weightGrad(sx, g), sumRows(g)];
     },
   };
 }) as (x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor) => tf.Tensor2D;
@@ -60,11 +69,14 @@ export const tiedLogits = tf.customGrad((a: Arg, b: Arg, save: Arg) => {
   const wte = b as tf.Tensor2D;
   (save as GradSave)([h, wte]);
   return {
-    value: tf.matMul(h, tf.transpose(wte)),
+    value: matMulBT(h, wte),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sh, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
-      return [tf.matMul(g, sw), tf.transpose(tf.matMul(tf.transpose(sh), g))];
+      const dwte = activeNative()
+        ? tf.matMul(g, sh, true, false)
+        : tf.transpose(tf.matMul(tf.transpose(sh), g));
+      return [tf.matMul(g, sw), dwte];
     },
   };
 }) as (h: tf.Tensor, wte: tf.Tensor) => tf.Tensor2D;
@@ -112,6 +124,8 @@ export function embedTokens(
 
 /** LayerNorm over the last axis of x [m, d] with gain and bias [d]. */
 export function layerNorm(x: tf.Tensor2D, gain: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor2D {
+  const native = activeNative();
+  if (native) return nativeLayerNorm(native, x, gain, bias, eps);
   let op = layerNormOps.get(eps);
   if (!op) {
     op = makeLayerNorm(eps);
@@ -144,11 +158,66 @@ function makeLayerNorm(eps: number): LayerNormOp {
   }) as LayerNormOp;
 }
 
+/** layerNorm on the native path: one addon call per direction. */
+function nativeLayerNorm(native: NativeBlas, x: tf.Tensor2D, gain: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor2D {
+  const [rows, d] = x.shape;
+  const f = tf.customGrad((a: Arg, b: Arg, c: Arg) => {
+    const g = (b as tf.Tensor).dataSync() as Float32Array;
+    const y = new Float32Array(rows * d);
+    const xhat = new Float32Array(rows * d);
+    const rstd = new Float32Array(rows);
+    native.layerNormForward(
+      (a as tf.Tensor).dataSync() as Float32Array,
+      rows,
+      d,
+      g,
+      (c as tf.Tensor).dataSync() as Float32Array,
+      eps,
+      y,
+      xhat,
+      rstd,
+    );
+    return {
+      value: tf.tensor2d(y, [rows, d]),
+      gradFunc: (dy: tf.Tensor) => {
+        const dx = new Float32Array(rows * d);
+        const dg = new Float32Array(d);
+        const db = new Float32Array(d);
+        native.layerNormBackward(dy.dataSync() as Float32Array, xhat, rstd, g, rows, d, dx, dg, db);
+        return [tf.tensor2d(dx, [rows, d]), tf.tensor1d(dg), tf.tensor1d(db)];
+      },
+    };
+  }) as LayerNormOp;
+  return f(x, gain, bias);
+}
+
 const GELU_C = Math.sqrt(2 / Math.PI);
 const GELU_A = 0.044715;
 
 /** GELU, tanh approximation (PyTorch's approximate='tanh'), as x * sigmoid(2u): wasm's tanh is slow. */
-export const gelu = tf.customGrad((a: Arg, save: Arg) => {
+export function gelu<T extends tf.Tensor>(x: T): T {
+  const native = activeNative();
+  return native ? (nativeGelu(native, x) as T) : wasmGelu(x);
+}
+
+function nativeGelu(native: NativeBlas, x: tf.Tensor): tf.Tensor {
+  const f = tf.customGrad((a: Arg) => {
+    const src = (a as tf.Tensor).dataSync() as Float32Array;
+    const y = new Float32Array(src.length);
+    native.geluForward(src, y);
+    return {
+      value: tf.tensor(y, x.shape),
+      gradFunc: (dy: tf.Tensor) => {
+        const dx = new Float32Array(src.length);
+        native.geluBackward(src, dy.dataSync() as Float32Array, dx);
+        return [tf.tensor(dx, x.shape)];
+      },
+    };
+  }) as (a: tf.Tensor) => tf.Tensor;
+  return f(x);
+}
+
+const wasmGelu = tf.customGrad((a: Arg, save: Arg) => {
   const x = a as tf.Tensor;
   const x2 = tf.mul(x, x);
   // 2u = 2c(x + a x^3)
@@ -261,6 +330,8 @@ export function splitHeads(
  * (computed in JS) instead of a [t, t] reduction.
  */
 export function causalSelfAttention(qkv: tf.Tensor2D, batch: number, t: number, heads: number): tf.Tensor2D {
+  const native = activeNative();
+  if (native) return nativeSelfAttention(native, qkv, batch, t, heads);
   const d = qkv.shape[1] / 3;
   const hd = d / heads;
   const n = batch * heads;
@@ -326,10 +397,43 @@ export function causalSelfAttention(qkv: tf.Tensor2D, batch: number, t: number, 
 }
 
 /**
+ * causalSelfAttention on the native path: one addon call per direction for all (sequence, head)
+ * slices, BLAS reading the heads in place from qkv (strided). The forward's inputs, output and
+ * softmax stay in JS arrays for the backward (copies out of the wasm heap, so tfjs's disposal of
+ * the input tensor does not touch them).
+ */
+function nativeSelfAttention(
+  native: NativeBlas,
+  qkv: tf.Tensor2D,
+  batch: number,
+  t: number,
+  heads: number,
+): tf.Tensor2D {
+  const d = qkv.shape[1] / 3;
+  const f = tf.customGrad((a: Arg) => {
+    const src = (a as tf.Tensor).dataSync() as Float32Array;
+    const merged = new Float32Array(batch * t * d);
+    const probs = new Float32Array(batch * heads * t * t);
+    native.attentionForward(src, batch, t, heads, merged, probs);
+    return {
+      value: tf.tensor2d(merged, [batch * t, d]),
+      gradFunc: (dy: tf.Tensor) => {
+        const out = new Float32Array(batch * t * 3 * d);
+        native.attentionBackward(src, probs, merged, dy.dataSync() as Float32Array, batch, t, heads, out);
+        return [tf.tensor2d(out, [batch * t, 3 * d])];
+      },
+    };
+  }) as (a: tf.Tensor) => tf.Tensor2D;
+  return f(qkv);
+}
+
+/**
  * Log-probability of each target under logits [m, vocab] -> [m]. The forward keeps the softmax
  * and the one-hot targets, so the backward (dy * (onehot - softmax)) needs no second exp.
  */
 export function targetLogprobs(logits: tf.Tensor2D, targets: Int32Array): tf.Tensor1D {
+  const native = activeNative();
+  if (native) return nativeTargetLogprobs(native, logits, targets);
   const vocab = logits.shape[1];
   const f = tf.customGrad((a: Arg, save: Arg) => {
     const x = a as tf.Tensor2D;
@@ -345,6 +449,25 @@ export function targetLogprobs(logits: tf.Tensor2D, targets: Int32Array): tf.Ten
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [oh, pr] = saved as [tf.Tensor2D, tf.Tensor2D];
         return [tf.mul(tf.expandDims(dy, -1), tf.sub(oh, pr))];
+      },
+    };
+  }) as (a: tf.Tensor) => tf.Tensor1D;
+  return f(logits);
+}
+
+/** targetLogprobs on the native path: the softmax is computed in place of a copy of the logits. */
+function nativeTargetLogprobs(native: NativeBlas, logits: tf.Tensor2D, targets: Int32Array): tf.Tensor1D {
+  const [rows, vocab] = logits.shape;
+  const f = tf.customGrad((a: Arg) => {
+    // dataSync on wasm is a fresh copy of the heap: the softmax overwrites it in place
+    const probs = (a as tf.Tensor).dataSync() as Float32Array;
+    const logp = new Float32Array(rows);
+    native.targetLogprobs(probs, rows, vocab, targets, logp);
+    return {
+      value: tf.tensor1d(logp),
+      gradFunc: (dy: tf.Tensor) => {
+        native.targetLogprobsBackward(probs, rows, vocab, targets, dy.dataSync() as Float32Array, probs);
+        return [tf.tensor2d(probs, [rows, vocab])];
       },
     };
   }) as (a: tf.Tensor) => tf.Tensor1D;

@@ -1,0 +1,525 @@
+/*
+ * The embedded model's native fast path: dense matmuls through OpenBLAS (Debian's
+ * libopenblas0-pthread) and fused causal attention (forward and backward, one call per layer).
+ * Every argument is a Float32Array; tfjs-wasm tensors are passed as views of the wasm heap, so
+ * a matmul reads and writes the tensors in place (no copies). Built by scripts/build-native.sh.
+ *
+ * Exports:
+ *   gemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, batch, strideA, strideB, strideC)
+ *     C[i] = alpha * op(A[i]) @ op(B[i]) + beta * C[i] for i < batch (row-major; a zero stride
+ *     broadcasts). Bounds are checked against the arrays' lengths.
+ *   attentionForward(qkv, batch, t, heads, out, probs)
+ *     qkv [batch*t, 3d] (q | k | v, heads of hd = d/heads columns) -> out [batch*t, d] (merged
+ *     heads), probs [batch*heads, t, t] (causal softmax, kept for the backward).
+ *   attentionBackward(qkv, probs, out, dy, batch, t, heads, dqkv)
+ *     dy [batch*t, d] -> dqkv [batch*t, 3d].
+ *   targetLogprobs(logits, rows, vocab, targets, logp)
+ *     logp[i] = log softmax(logits[i])[targets[i]]; logits [rows, vocab] is overwritten with the
+ *     softmax (the backward's input).
+ *   targetLogprobsBackward(probs, rows, vocab, targets, dy, dlogits)
+ *     dlogits[i] = dy[i] * (onehot(targets[i]) - probs[i]); dlogits may be probs itself.
+ *   layerNormForward(x, rows, d, gain, bias, eps, y, xhat, rstd)
+ *   layerNormBackward(dy, xhat, rstd, gain, rows, d, dx, dgain, dbias)
+ *   geluForward(x, y), geluBackward(x, dy, dx)  (tanh approximation, as x * sigmoid(2u))
+ *   setThreads(n), threads(), config()
+ */
+#define NAPI_VERSION 8
+#include <cblas.h>
+#include <math.h>
+#include <node_api.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK(call)                                                                                \
+  do {                                                                                             \
+    if ((call) != napi_ok) {                                                                       \
+      napi_throw_error(env, NULL, "tsp-blas: N-API call failed: " #call);                          \
+      return NULL;                                                                                 \
+    }                                                                                              \
+  } while (0)
+
+#define REQUIRE(cond, msg)                                                                         \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      napi_throw_range_error(env, NULL, "tsp-blas: " msg);                                         \
+      return NULL;                                                                                 \
+    }                                                                                              \
+  } while (0)
+
+typedef struct {
+  float *data;
+  size_t length;
+} F32;
+
+/*
+ * expf for the softmaxes and GELU, written so that GCC vectorizes the loops that call it
+ * (libm's expf is a scalar call): Cody-Waite range reduction and Cephes' degree-6 polynomial,
+ * within about 2 ulp of expf over [-87, 88] (inputs are clamped there: exp(-87) ~ 1.6e-38 stands
+ * for 0, which no caller can tell apart from it).
+ */
+static inline float fast_exp(float x) {
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  const float n = floorf(x * 1.44269504088896341f + 0.5f);
+  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float y = p * r * r + r + 1.0f;
+  const int32_t bits = ((int32_t)n + 127) << 23;
+  float scale;
+  memcpy(&scale, &bits, sizeof scale);
+  return y * scale;
+}
+
+static int get_f32(napi_env env, napi_value v, F32 *out) {
+  napi_typedarray_type type;
+  size_t length, offset;
+  void *data;
+  napi_value ab;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, &ab, &offset) != napi_ok ||
+      type != napi_float32_array) {
+    napi_throw_type_error(env, NULL, "tsp-blas: expected a Float32Array");
+    return 0;
+  }
+  out->data = (float *)data;
+  out->length = length;
+  return 1;
+}
+
+static int get_i64(napi_env env, napi_value v, int64_t *out) {
+  if (napi_get_value_int64(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, NULL, "tsp-blas: expected an integer");
+    return 0;
+  }
+  return 1;
+}
+
+static int get_f64(napi_env env, napi_value v, double *out) {
+  if (napi_get_value_double(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, NULL, "tsp-blas: expected a number");
+    return 0;
+  }
+  return 1;
+}
+
+static int get_bool(napi_env env, napi_value v, bool *out) {
+  if (napi_get_value_bool(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, NULL, "tsp-blas: expected a boolean");
+    return 0;
+  }
+  return 1;
+}
+
+/* Number of floats a row-major rows x cols operand with leading dimension ld spans. */
+static int64_t span(int64_t rows, int64_t cols, int64_t ld) {
+  if (rows <= 0 || cols <= 0) return 0;
+  return (rows - 1) * ld + cols;
+}
+
+static napi_value gemm(napi_env env, napi_callback_info info) {
+  size_t argc = 17;
+  napi_value a[17];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  REQUIRE(argc == 17, "gemm takes 17 arguments");
+  bool ta, tb;
+  int64_t m, n, k, lda, ldb, ldc, batch, sa, sb, sc;
+  double alpha, beta;
+  F32 A, B, C;
+  if (!get_bool(env, a[0], &ta) || !get_bool(env, a[1], &tb) || !get_i64(env, a[2], &m) ||
+      !get_i64(env, a[3], &n) || !get_i64(env, a[4], &k) || !get_f64(env, a[5], &alpha) ||
+      !get_f32(env, a[6], &A) || !get_i64(env, a[7], &lda) || !get_f32(env, a[8], &B) ||
+      !get_i64(env, a[9], &ldb) || !get_f64(env, a[10], &beta) || !get_f32(env, a[11], &C) ||
+      !get_i64(env, a[12], &ldc) || !get_i64(env, a[13], &batch) || !get_i64(env, a[14], &sa) ||
+      !get_i64(env, a[15], &sb) || !get_i64(env, a[16], &sc))
+    return NULL;
+  REQUIRE(m >= 0 && n >= 0 && k >= 0 && batch >= 1 && sa >= 0 && sb >= 0 && sc >= 0,
+          "gemm: negative size");
+  REQUIRE(m < INT32_MAX && n < INT32_MAX && k < INT32_MAX, "gemm: size too large");
+  /* op(A) is m x k: stored m x k (lda >= k) or k x m (lda >= m); likewise B and C */
+  int64_t ar = ta ? k : m, ac = ta ? m : k, br = tb ? n : k, bc = tb ? k : n;
+  REQUIRE(lda >= (ac > 1 ? ac : 1) && ldb >= (bc > 1 ? bc : 1) && ldc >= (n > 1 ? n : 1),
+          "gemm: leading dimension too small");
+  REQUIRE(sa * (batch - 1) + span(ar, ac, lda) <= (int64_t)A.length, "gemm: A too short");
+  REQUIRE(sb * (batch - 1) + span(br, bc, ldb) <= (int64_t)B.length, "gemm: B too short");
+  REQUIRE(sc * (batch - 1) + span(m, n, ldc) <= (int64_t)C.length, "gemm: C too short");
+  if (m == 0 || n == 0) return NULL;
+  for (int64_t i = 0; i < batch; i++) {
+    float *c = C.data + i * sc;
+    if (k == 0) {
+      for (int64_t r = 0; r < m; r++)
+        for (int64_t j = 0; j < n; j++) c[r * ldc + j] = beta == 0 ? 0.0f : (float)beta * c[r * ldc + j];
+      continue;
+    }
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                (blasint)m, (blasint)n, (blasint)k, (float)alpha, A.data + i * sa, (blasint)lda,
+                B.data + i * sb, (blasint)ldb, (float)beta, c, (blasint)ldc);
+  }
+  return NULL;
+}
+
+typedef struct {
+  int64_t batch, t, heads, d, hd, w;
+} Dims;
+
+static int attention_dims(napi_env env, napi_value *a, const F32 *qkv, Dims *dm) {
+  if (!get_i64(env, a[0], &dm->batch) || !get_i64(env, a[1], &dm->t) || !get_i64(env, a[2], &dm->heads))
+    return 0;
+  if (dm->batch < 1 || dm->t < 1 || dm->heads < 1 || dm->t > 65536) {
+    napi_throw_range_error(env, NULL, "tsp-blas: attention: bad batch, t or heads");
+    return 0;
+  }
+  int64_t rows = dm->batch * dm->t;
+  if (qkv->length % rows != 0 || (qkv->length / rows) % (3 * dm->heads) != 0) {
+    napi_throw_range_error(env, NULL, "tsp-blas: attention: qkv is not [batch*t, 3*heads*hd]");
+    return 0;
+  }
+  dm->w = (int64_t)qkv->length / rows;
+  dm->d = dm->w / 3;
+  dm->hd = dm->d / dm->heads;
+  return 1;
+}
+
+static napi_value attention_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value a[6];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  REQUIRE(argc == 6, "attentionForward takes 6 arguments");
+  F32 qkv, out, probs;
+  Dims dm;
+  if (!get_f32(env, a[0], &qkv) || !attention_dims(env, a + 1, &qkv, &dm) || !get_f32(env, a[4], &out) ||
+      !get_f32(env, a[5], &probs))
+    return NULL;
+  const int64_t B = dm.batch, T = dm.t, H = dm.heads, D = dm.d, HD = dm.hd, W = dm.w;
+  REQUIRE((int64_t)out.length == B * T * D, "attentionForward: out is not [batch*t, d]");
+  REQUIRE((int64_t)probs.length == B * H * T * T, "attentionForward: probs is not [batch*heads, t, t]");
+  const float scale = 1.0f / sqrtf((float)HD);
+  for (int64_t b = 0; b < B; b++)
+    for (int64_t h = 0; h < H; h++) {
+      const float *q = qkv.data + b * T * W + h * HD;
+      const float *k = q + D;
+      const float *v = q + 2 * D;
+      float *p = probs.data + (b * H + h) * T * T;
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)T, (blasint)T, (blasint)HD, scale, q,
+                  (blasint)W, k, (blasint)W, 0.0f, p, (blasint)T);
+      for (int64_t i = 0; i < T; i++) {
+        float *row = p + i * T;
+        float mx = row[0];
+#pragma omp simd reduction(max : mx)
+        for (int64_t j = 1; j <= i; j++) mx = row[j] > mx ? row[j] : mx;
+        float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+        for (int64_t j = 0; j <= i; j++) {
+          row[j] = fast_exp(row[j] - mx);
+          sum += row[j];
+        }
+        const float inv = 1.0f / sum;
+        for (int64_t j = 0; j <= i; j++) row[j] *= inv;
+        for (int64_t j = i + 1; j < T; j++) row[j] = 0.0f;
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)T, (blasint)HD, (blasint)T, 1.0f, p,
+                  (blasint)T, v, (blasint)W, 0.0f, out.data + b * T * D + h * HD, (blasint)D);
+    }
+  return NULL;
+}
+
+static napi_value attention_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value a[8];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  REQUIRE(argc == 8, "attentionBackward takes 8 arguments");
+  F32 qkv, probs, out, dy, dqkv;
+  Dims dm;
+  if (!get_f32(env, a[0], &qkv) || !get_f32(env, a[1], &probs) || !get_f32(env, a[2], &out) ||
+      !get_f32(env, a[3], &dy) || !attention_dims(env, a + 4, &qkv, &dm) || !get_f32(env, a[7], &dqkv))
+    return NULL;
+  const int64_t B = dm.batch, T = dm.t, H = dm.heads, D = dm.d, HD = dm.hd, W = dm.w;
+  REQUIRE((int64_t)out.length == B * T * D && (int64_t)dy.length == B * T * D,
+          "attentionBackward: out or dy is not [batch*t, d]");
+  REQUIRE((int64_t)probs.length == B * H * T * T, "attentionBackward: probs is not [batch*heads, t, t]");
+  REQUIRE(dqkv.length == qkv.length, "attentionBackward: dqkv is not the shape of qkv");
+  const float scale = 1.0f / sqrtf((float)HD);
+  float *ds = (float *)malloc(sizeof(float) * (size_t)(T * T + T));
+  REQUIRE(ds != NULL, "attentionBackward: out of memory");
+  float *rowdot = ds + T * T;
+  for (int64_t b = 0; b < B; b++)
+    for (int64_t h = 0; h < H; h++) {
+      const int64_t base = b * T * W + h * HD;
+      const float *q = qkv.data + base, *k = q + D, *v = q + 2 * D;
+      float *dq = dqkv.data + base, *dk = dq + D, *dv = dq + 2 * D;
+      const float *p = probs.data + (b * H + h) * T * T;
+      const float *go = dy.data + b * T * D + h * HD;
+      const float *o = out.data + b * T * D + h * HD;
+      /* softmax backward: dS = P * (dP - rowsum(dP * P)), and rowsum(dP * P) = dO . O */
+      for (int64_t i = 0; i < T; i++) {
+        float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+        for (int64_t j = 0; j < HD; j++) s += go[i * D + j] * o[i * D + j];
+        rowdot[i] = s;
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)T, (blasint)T, (blasint)HD, 1.0f, go,
+                  (blasint)D, v, (blasint)W, 0.0f, ds, (blasint)T);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (blasint)T, (blasint)HD, (blasint)T, 1.0f, p,
+                  (blasint)T, go, (blasint)D, 0.0f, dv, (blasint)W);
+      for (int64_t i = 0; i < T; i++) {
+        const float r = rowdot[i];
+        float *row = ds + i * T;
+        const float *prow = p + i * T;
+        for (int64_t j = 0; j <= i; j++) row[j] = prow[j] * (row[j] - r);
+        for (int64_t j = i + 1; j < T; j++) row[j] = 0.0f;
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)T, (blasint)HD, (blasint)T, scale, ds,
+                  (blasint)T, k, (blasint)W, 0.0f, dq, (blasint)W);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (blasint)T, (blasint)HD, (blasint)T, scale, ds,
+                  (blasint)T, q, (blasint)W, 0.0f, dk, (blasint)W);
+    }
+  free(ds);
+  return NULL;
+}
+
+static int get_i32a(napi_env env, napi_value v, int32_t **data, size_t *length) {
+  napi_typedarray_type type;
+  size_t offset;
+  void *p;
+  napi_value ab;
+  if (napi_get_typedarray_info(env, v, &type, length, &p, &ab, &offset) != napi_ok ||
+      type != napi_int32_array) {
+    napi_throw_type_error(env, NULL, "tsp-blas: expected an Int32Array");
+    return 0;
+  }
+  *data = (int32_t *)p;
+  return 1;
+}
+
+static napi_value target_logprobs(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value a[5];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  REQUIRE(argc == 5, "targetLogprobs takes 5 arguments");
+  F32 x, logp;
+  int64_t rows, vocab;
+  int32_t *tg;
+  size_t ntg;
+  if (!get_f32(env, a[0], &x) || !get_i64(env, a[1], &rows) || !get_i64(env, a[2], &vocab) ||
+      !get_i32a(env, a[3], &tg, &ntg) || !get_f32(env, a[4], &logp))
+    return NULL;
+  REQUIRE(rows >= 0 && vocab >= 1 && (int64_t)x.length == rows * vocab && (int64_t)ntg == rows &&
+              (int64_t)logp.length == rows,
+          "targetLogprobs: shapes");
+  for (int64_t i = 0; i < rows; i++) {
+    REQUIRE(tg[i] >= 0 && tg[i] < vocab, "targetLogprobs: target out of range");
+    float *row = x.data + i * vocab;
+    float mx = row[0];
+#pragma omp simd reduction(max : mx)
+    for (int64_t j = 1; j < vocab; j++) mx = row[j] > mx ? row[j] : mx;
+    const float picked = row[tg[i]];
+    float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+    for (int64_t j = 0; j < vocab; j++) {
+      row[j] = fast_exp(row[j] - mx);
+      sum += row[j];
+    }
+    const float inv = 1.0f / sum;
+    for (int64_t j = 0; j < vocab; j++) row[j] *= inv;
+    logp.data[i] = picked - (mx + logf(sum));
+  }
+  return NULL;
+}
+
+static napi_value target_logprobs_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value a[6];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  REQUIRE(argc == 6, "targetLogprobsBackward takes 6 arguments");
+  F32 p, dy, dx;
+  int64_t rows, vocab;
+  int32_t *tg;
+  size_t ntg;
+  if (!get_f32(env, a[0], &p) || !get_i64(env, a[1], &rows) || !get_i64(env, a[2], &vocab) ||
+      !get_i32a(env, a[3], &tg, &ntg) || !get_f32(env, a[4], &dy) || !get_f32(env, a[5], &dx))
+    return NULL;
+  REQUIRE(rows >= 0 && vocab >= 1 && (int64_t)p.length == rows * vocab && (int64_t)ntg == rows &&
+              (int64_t)dy.length == rows && dx.length == p.length,
+          "targetLogprobsBackward: shapes");
+  for (int64_t i = 0; i < rows; i++) {
+    REQUIRE(tg[i] >= 0 && tg[i] < vocab, "targetLogprobsBackward: target out of range");
+    const float g = dy.data[i];
+    const float *pr = p.data + i * vocab;
+    const float pt = pr[tg[i]]; /* read first: dx may be p */
+    float *out = dx.data + i * vocab;
+    for (int64_t j = 0; j < vocab; j++) out[j] = g * (0.0f - pr[j]);
+    out[tg[i]] = g * (1.0f - pt);
+  }
+  return NULL;
+}
+
+static napi_value layer_norm_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value a[9];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  REQUIRE(argc == 9, "layerNormForward takes 9 arguments");
+  F32 x, g, b, y, xhat, rstd;
+  int64_t rows, d;
+  double eps;
+  if (!get_f32(env, a[0], &x) || !get_i64(env, a[1], &rows) || !get_i64(env, a[2], &d) ||
+      !get_f32(env, a[3], &g) || !get_f32(env, a[4], &b) || !get_f64(env, a[5], &eps) ||
+      !get_f32(env, a[6], &y) || !get_f32(env, a[7], &xhat) || !get_f32(env, a[8], &rstd))
+    return NULL;
+  REQUIRE(rows >= 0 && d >= 1 && (int64_t)x.length == rows * d && (int64_t)g.length == d &&
+              (int64_t)b.length == d && y.length == x.length && xhat.length == x.length &&
+              (int64_t)rstd.length == rows,
+          "layerNormForward: shapes");
+  for (int64_t i = 0; i < rows; i++) {
+    const float *xr = x.data + i * d;
+    float mean = 0.0f;
+#pragma omp simd reduction(+ : mean)
+    for (int64_t j = 0; j < d; j++) mean += xr[j];
+    mean /= (float)d;
+    float var = 0.0f;
+#pragma omp simd reduction(+ : var)
+    for (int64_t j = 0; j < d; j++) {
+      const float c = xr[j] - mean;
+      var += c * c;
+    }
+    var /= (float)d;
+    const float r = 1.0f / sqrtf(var + (float)eps);
+    rstd.data[i] = r;
+    float *hr = xhat.data + i * d, *yr = y.data + i * d;
+    for (int64_t j = 0; j < d; j++) {
+      hr[j] = (xr[j] - mean) * r;
+      yr[j] = hr[j] * g.data[j] + b.data[j];
+    }
+  }
+  return NULL;
+}
+
+static napi_value layer_norm_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value a[9];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  REQUIRE(argc == 9, "layerNormBackward takes 9 arguments");
+  F32 dy, xhat, rstd, g, dx, dg, db;
+  int64_t rows, d;
+  if (!get_f32(env, a[0], &dy) || !get_f32(env, a[1], &xhat) || !get_f32(env, a[2], &rstd) ||
+      !get_f32(env, a[3], &g) || !get_i64(env, a[4], &rows) || !get_i64(env, a[5], &d) ||
+      !get_f32(env, a[6], &dx) || !get_f32(env, a[7], &dg) || !get_f32(env, a[8], &db))
+    return NULL;
+  REQUIRE(rows >= 0 && d >= 1 && (int64_t)dy.length == rows * d && xhat.length == dy.length &&
+              (int64_t)rstd.length == rows && (int64_t)g.length == d && dx.length == dy.length &&
+              (int64_t)dg.length == d && (int64_t)db.length == d,
+          "layerNormBackward: shapes");
+  memset(dg.data, 0, sizeof(float) * (size_t)d);
+  memset(db.data, 0, sizeof(float) * (size_t)d);
+  for (int64_t i = 0; i < rows; i++) {
+    const float *gy = dy.data + i * d, *h = xhat.data + i * d;
+    float m1 = 0.0f, m2 = 0.0f;
+#pragma omp simd reduction(+ : m1, m2)
+    for (int64_t j = 0; j < d; j++) {
+      const float dh = gy[j] * g.data[j];
+      m1 += dh;
+      m2 += dh * h[j];
+      dg.data[j] += gy[j] * h[j];
+      db.data[j] += gy[j];
+    }
+    m1 /= (float)d;
+    m2 /= (float)d;
+    const float r = rstd.data[i];
+    float *o = dx.data + i * d;
+    for (int64_t j = 0; j < d; j++) o[j] = (gy[j] * g.data[j] - m1 - h[j] * m2) * r;
+  }
+  return NULL;
+}
+
+#define GELU_C 0.7978845608028654f /* sqrt(2 / pi) */
+#define GELU_A 0.044715f
+
+static napi_value gelu_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value a[2];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  REQUIRE(argc == 2, "geluForward takes 2 arguments");
+  F32 x, y;
+  if (!get_f32(env, a[0], &x) || !get_f32(env, a[1], &y)) return NULL;
+  REQUIRE(x.length == y.length, "geluForward: shapes");
+  const float *xs = x.data;
+  float *ys = y.data;
+#pragma omp simd
+  for (size_t i = 0; i < x.length; i++) {
+    const float v = xs[i];
+    const float s = 1.0f / (1.0f + fast_exp(-2.0f * GELU_C * v * (1.0f + GELU_A * v * v)));
+    ys[i] = v * s;
+  }
+  return NULL;
+}
+
+static napi_value gelu_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value a[3];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  REQUIRE(argc == 3, "geluBackward takes 3 arguments");
+  F32 x, dy, dx;
+  if (!get_f32(env, a[0], &x) || !get_f32(env, a[1], &dy) || !get_f32(env, a[2], &dx)) return NULL;
+  REQUIRE(x.length == dy.length && dx.length == x.length, "geluBackward: shapes");
+  const float *xs = x.data, *dys = dy.data;
+  float *dxs = dx.data;
+#pragma omp simd
+  for (size_t i = 0; i < x.length; i++) {
+    const float v = xs[i];
+    const float s = 1.0f / (1.0f + fast_exp(-2.0f * GELU_C * v * (1.0f + GELU_A * v * v)));
+    /* d/dx x*s(2u) = s + x s (1-s) 2c (1 + 3a x^2) */
+    const float du = 2.0f * GELU_C * (1.0f + 3.0f * GELU_A * v * v);
+    dxs[i] = dys[i] * (s + v * s * (1.0f - s) * du);
+  }
+  return NULL;
+}
+
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value a[1];
+  int64_t n;
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  REQUIRE(argc == 1, "setThreads takes 1 argument");
+  if (!get_i64(env, a[0], &n)) return NULL;
+  REQUIRE(n >= 1 && n <= 64, "setThreads: 1..64");
+  openblas_set_num_threads((int)n);
+  return NULL;
+}
+
+static napi_value threads(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  CHECK(napi_create_int32(env, openblas_get_num_threads(), &r));
+  return r;
+}
+
+static napi_value config(napi_env env, napi_callback_info info) {
+  (void)info;
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s; core %s", openblas_get_config(), openblas_get_corename());
+  napi_value r;
+  CHECK(napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &r));
+  return r;
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor props[] = {
+      {"gemm", NULL, gemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"attentionForward", NULL, attention_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"attentionBackward", NULL, attention_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"targetLogprobs", NULL, target_logprobs, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"targetLogprobsBackward", NULL, target_logprobs_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"layerNormForward", NULL, layer_norm_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"layerNormBackward", NULL, layer_norm_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"geluForward", NULL, gelu_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"geluBackward", NULL, gelu_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"threads", NULL, threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}
