@@ -17,7 +17,7 @@ for a in "$@"; do
 done
 
 # Debian packages: sandbox, toolchains for the five languages, libraries the benchmarks link or
-# import, and the static analyzers TSP adapts.
+# import, the static analyzers TSP adapts, and OpenBLAS for the embedded model's native path.
 APT_PKGS=(
   bubblewrap util-linux procps
   gcc g++ libc6-dev golang-go
@@ -53,5 +53,14 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund --loglevel=error
 else
   echo "setup: npm packages present"
+fi
+# The embedded model's native fast path (OpenBLAS through a small N-API addon); without it the
+# wasm path is used, so a failed build is reported, not fatal.
+if [ -f native/build/tsp-blas.node ] && [ native/build/tsp-blas.node -nt native/tsp-blas.c ] \
+  && [ native/build/tsp-blas.node -nt scripts/build-native.sh ]; then
+  echo "setup: native fast path present (native/build/tsp-blas.node)"
+else
+  echo "setup: building the native fast path (scripts/build-native.sh)"
+  bash scripts/build-native.sh || echo "setup: the native fast path was not built; the embedded model uses the wasm path"
 fi
 echo "setup: done"

@@ -53,7 +53,13 @@ export interface NativeBlas {
     heads: number,
     dqkv: Float32Array,
   ): void;
-  targetLogprobs(logits: Float32Array, rows: number, vocab: number, targets: Int32Array, logp: Float32Array): void;
+  targetLogprobs(
+    logits: Float32Array,
+    rows: number,
+    vocab: number,
+    targets: Int32Array,
+    logp: Float32Array,
+  ): void;
   targetLogprobsBackward(
     probs: Float32Array,
     rows: number,
@@ -99,7 +105,15 @@ export interface NativeStatus {
   detail: string;
 }
 
-const ADDON_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'build', 'tsp-blas.node');
+const ADDON_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'native',
+  'build',
+  'tsp-blas.node',
+);
 
 let loaded: { addon?: NativeBlas; status: NativeStatus } | undefined;
 
@@ -140,6 +154,17 @@ let originals: tf.KernelConfig[] | undefined;
 /** The addon when this thread's wasm backend runs the native kernels, else undefined. */
 export function activeNative(): NativeBlas | undefined {
   return active;
+}
+
+/**
+ * The path `useBackend('wasm')` takes in this process, before any backend exists: for run
+ * manifests (`embedded-path`: native or wasm) and `tsp doctor`.
+ */
+export function plannedComputePath(): { path: 'native' | 'wasm'; detail: string } {
+  const s = nativeStatus();
+  return s.available
+    ? { path: 'native', detail: `OpenBLAS matmuls and fused kernels (${s.detail})` }
+    : { path: 'wasm', detail: `tfjs-wasm only: native addon ${s.detail}` };
 }
 
 /** What computes the embedded model in this thread, in one line. */
@@ -215,10 +240,15 @@ function product(xs: readonly number[]): number {
  * [..., m, k] @ [..., k, n] (either transposed) as one strided-batch BLAS call, for float32 with
  * equal or broadcast (size-1) batch dimensions; fused: plus a rank-1 bias, linear activation only.
  */
-function matMul(addon: NativeBlas, { inputs, backend, attrs }: KernelArgs, fused: boolean): tf.TensorInfo | undefined {
+function matMul(
+  addon: NativeBlas,
+  { inputs, backend, attrs }: KernelArgs,
+  fused: boolean,
+): tf.TensorInfo | undefined {
   const { a, b, bias } = inputs;
   if (!a || !b || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
-  if (fused && (inputs.preluActivationWeights || (attrs.activation ?? 'linear') !== 'linear')) return undefined;
+  if (fused && (inputs.preluActivationWeights || (attrs.activation ?? 'linear') !== 'linear'))
+    return undefined;
   if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1)) return undefined;
   const ta = attrs.transposeA === true;
   const tb = attrs.transposeB === true;

@@ -159,7 +159,13 @@ function makeLayerNorm(eps: number): LayerNormOp {
 }
 
 /** layerNorm on the native path: one addon call per direction. */
-function nativeLayerNorm(native: NativeBlas, x: tf.Tensor2D, gain: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor2D {
+function nativeLayerNorm(
+  native: NativeBlas,
+  x: tf.Tensor2D,
+  gain: tf.Tensor,
+  bias: tf.Tensor,
+  eps: number,
+): tf.Tensor2D {
   const [rows, d] = x.shape;
   const f = tf.customGrad((a: Arg, b: Arg, c: Arg) => {
     const g = (b as tf.Tensor).dataSync() as Float32Array;
