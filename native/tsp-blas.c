@@ -13,9 +13,9 @@
  *     heads), probs [batch*heads, t, t] (causal softmax, kept for the backward).
  *   attentionBackward(qkv, probs, out, dy, batch, t, heads, dqkv)
  *     dy [batch*t, d] -> dqkv [batch*t, 3d].
- *   targetLogprobs(logits, rows, vocab, targets, logp)
- *     logp[i] = log softmax(logits[i])[targets[i]]; logits [rows, vocab] is overwritten with the
- *     softmax (the backward's input).
+ *   targetLogprobs(logits, rows, vocab, targets, logp, probs)
+ *     logp[i] = log softmax(logits[i])[targets[i]], probs [rows, vocab] = the softmax (the
+ *     backward's input; may be logits itself).
  *   targetLogprobsBackward(probs, rows, vocab, targets, dy, dlogits)
  *     dlogits[i] = dy[i] * (onehot(targets[i]) - probs[i]); dlogits may be probs itself.
  *   layerNormForward(x, rows, d, gain, bias, eps, y, xhat, rstd)
@@ -296,31 +296,32 @@ static int get_i32a(napi_env env, napi_value v, int32_t **data, size_t *length) 
 }
 
 static napi_value target_logprobs(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value a[5];
+  size_t argc = 6;
+  napi_value a[6];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  REQUIRE(argc == 5, "targetLogprobs takes 5 arguments");
-  F32 x, logp;
+  REQUIRE(argc == 6, "targetLogprobs takes 6 arguments");
+  F32 x, logp, probs;
   int64_t rows, vocab;
   int32_t *tg;
   size_t ntg;
   if (!get_f32(env, a[0], &x) || !get_i64(env, a[1], &rows) || !get_i64(env, a[2], &vocab) ||
-      !get_i32a(env, a[3], &tg, &ntg) || !get_f32(env, a[4], &logp))
+      !get_i32a(env, a[3], &tg, &ntg) || !get_f32(env, a[4], &logp) || !get_f32(env, a[5], &probs))
     return NULL;
   REQUIRE(rows >= 0 && vocab >= 1 && (int64_t)x.length == rows * vocab && (int64_t)ntg == rows &&
-              (int64_t)logp.length == rows,
+              (int64_t)logp.length == rows && probs.length == x.length,
           "targetLogprobs: shapes");
   for (int64_t i = 0; i < rows; i++) {
     REQUIRE(tg[i] >= 0 && tg[i] < vocab, "targetLogprobs: target out of range");
-    float *row = x.data + i * vocab;
-    float mx = row[0];
+    const float *in = x.data + i * vocab;
+    float *row = probs.data + i * vocab;
+    float mx = in[0];
 #pragma omp simd reduction(max : mx)
-    for (int64_t j = 1; j < vocab; j++) mx = row[j] > mx ? row[j] : mx;
-    const float picked = row[tg[i]];
+    for (int64_t j = 1; j < vocab; j++) mx = in[j] > mx ? in[j] : mx;
+    const float picked = in[tg[i]];
     float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
     for (int64_t j = 0; j < vocab; j++) {
-      row[j] = fast_exp(row[j] - mx);
+      row[j] = fast_exp(in[j] - mx);
       sum += row[j];
     }
     const float inv = 1.0f / sum;

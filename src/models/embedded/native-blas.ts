@@ -59,6 +59,7 @@ export interface NativeBlas {
     vocab: number,
     targets: Int32Array,
     logp: Float32Array,
+    probs: Float32Array,
   ): void;
   targetLogprobsBackward(
     probs: Float32Array,
@@ -213,6 +214,26 @@ export function setNativePath(on: boolean): boolean {
 interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  incRef(dataId: tf.DataId): void;
+}
+
+/**
+ * Call `f` on float32 views of the wasm heap: the data of `inputs` (wasm tensors) and of new
+ * output tensors of `shapes`, which it returns. The views are taken after every allocation (a
+ * growing heap replaces its buffer) and are only used inside `f`; nothing is copied.
+ */
+export function onHeap(
+  inputs: readonly tf.Tensor[],
+  shapes: readonly number[][],
+  f: (ins: Float32Array[], outs: Float32Array[]) => void,
+): tf.Tensor[] {
+  const backend = tf.backend() as unknown as WasmBackend;
+  const infos = shapes.map((s) => backend.makeOutput(s, 'float32'));
+  f(
+    inputs.map((t) => backend.typedArrayFromHeap(t)),
+    infos.map((i) => backend.typedArrayFromHeap(i)),
+  );
+  return infos.map((i) => tf.engine().makeTensorFromTensorInfo(i));
 }
 
 interface KernelArgs {
@@ -228,9 +249,19 @@ interface NativeKernel {
 }
 
 const KERNELS: NativeKernel[] = [
+  // a clone shares its input's data (as wasm's Reshape does) instead of copying it: every tensor
+  // a custom gradient saves is cloned
+  { kernelName: tf.Identity, kernelFunc: (_, args) => shareData(args) },
   { kernelName: tf.BatchMatMul, kernelFunc: (addon, args) => matMul(addon, args, false) },
   { kernelName: tf._FusedMatMul, kernelFunc: (addon, args) => matMul(addon, args, true) },
 ];
+
+function shareData({ inputs, backend }: KernelArgs): tf.TensorInfo | undefined {
+  const x = inputs.x;
+  if (!x || x.dtype === 'string' || x.dtype === 'complex64') return undefined;
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
 
 function product(xs: readonly number[]): number {
   return xs.reduce((a, b) => a * b, 1);

@@ -7,7 +7,7 @@
  * scatter-add. Blocks run as single kernels, so tfjs records no intermediate ops on the tape.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { activeNative, type NativeBlas } from './native-blas.ts';
+import { activeNative, type NativeBlas, onHeap } from './native-blas.ts';
 
 type GradSave = (tensors: tf.Tensor[]) => void;
 type Arg = tf.Tensor | GradSave;
@@ -158,7 +158,10 @@ function makeLayerNorm(eps: number): LayerNormOp {
   }) as LayerNormOp;
 }
 
-/** layerNorm on the native path: one addon call per direction. */
+/**
+ * layerNorm on the native path: one addon call per direction, on the wasm heap (native-blas.ts
+ * onHeap); the normalised input and 1/std are kept for the backward.
+ */
 function nativeLayerNorm(
   native: NativeBlas,
   x: tf.Tensor2D,
@@ -167,31 +170,40 @@ function nativeLayerNorm(
   eps: number,
 ): tf.Tensor2D {
   const [rows, d] = x.shape;
-  const f = tf.customGrad((a: Arg, b: Arg, c: Arg) => {
-    const g = (b as tf.Tensor).dataSync() as Float32Array;
-    const y = new Float32Array(rows * d);
-    const xhat = new Float32Array(rows * d);
-    const rstd = new Float32Array(rows);
-    native.layerNormForward(
-      (a as tf.Tensor).dataSync() as Float32Array,
-      rows,
-      d,
-      g,
-      (c as tf.Tensor).dataSync() as Float32Array,
-      eps,
-      y,
-      xhat,
-      rstd,
-    );
+  const f = tf.customGrad((a: Arg, b: Arg, c: Arg, save: Arg) => {
+    const [y, xhat, rstd] = onHeap(
+      [a as tf.Tensor, b as tf.Tensor, c as tf.Tensor],
+      [[rows, d], [rows, d], [rows]],
+      ([xs, g, bs], [ys, hs, rs]) =>
+        native.layerNormForward(
+          xs as Float32Array,
+          rows,
+          d,
+          g as Float32Array,
+          bs as Float32Array,
+          eps,
+          ys as Float32Array,
+          hs as Float32Array,
+          rs as Float32Array,
+        ),
+    ) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    (save as GradSave)([xhat, rstd, b as tf.Tensor]);
     return {
-      value: tf.tensor2d(y, [rows, d]),
-      gradFunc: (dy: tf.Tensor) => {
-        const dx = new Float32Array(rows * d);
-        const dg = new Float32Array(d);
-        const db = new Float32Array(d);
-        native.layerNormBackward(dy.dataSync() as Float32Array, xhat, rstd, g, rows, d, dx, dg, db);
-        return [tf.tensor2d(dx, [rows, d]), tf.tensor1d(dg), tf.tensor1d(db)];
-      },
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        onHeap([dy, ...saved], [[rows, d], [d], [d]], ([g, hs, rs, gn], [dx, dg, db]) =>
+          native.layerNormBackward(
+            g as Float32Array,
+            hs as Float32Array,
+            rs as Float32Array,
+            gn as Float32Array,
+            rows,
+            d,
+            dx as Float32Array,
+            dg as Float32Array,
+            db as Float32Array,
+          ),
+        ),
     };
   }) as LayerNormOp;
   return f(x, gain, bias);
@@ -207,17 +219,16 @@ export function gelu<T extends tf.Tensor>(x: T): T {
 }
 
 function nativeGelu(native: NativeBlas, x: tf.Tensor): tf.Tensor {
-  const f = tf.customGrad((a: Arg) => {
-    const src = (a as tf.Tensor).dataSync() as Float32Array;
-    const y = new Float32Array(src.length);
-    native.geluForward(src, y);
+  const f = tf.customGrad((a: Arg, save: Arg) => {
+    (save as GradSave)([a as tf.Tensor]);
     return {
-      value: tf.tensor(y, x.shape),
-      gradFunc: (dy: tf.Tensor) => {
-        const dx = new Float32Array(src.length);
-        native.geluBackward(src, dy.dataSync() as Float32Array, dx);
-        return [tf.tensor(dx, x.shape)];
-      },
+      value: onHeap([a as tf.Tensor], [x.shape], ([xs], [ys]) =>
+        native.geluForward(xs as Float32Array, ys as Float32Array),
+      )[0] as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        onHeap([saved[0] as tf.Tensor, dy], [x.shape], ([xs, g], [dx]) =>
+          native.geluBackward(xs as Float32Array, g as Float32Array, dx as Float32Array),
+        ),
     };
   }) as (a: tf.Tensor) => tf.Tensor;
   return f(x);
@@ -404,9 +415,8 @@ export function causalSelfAttention(qkv: tf.Tensor2D, batch: number, t: number, 
 
 /**
  * causalSelfAttention on the native path: one addon call per direction for all (sequence, head)
- * slices, BLAS reading the heads in place from qkv (strided). The forward's inputs, output and
- * softmax stay in JS arrays for the backward (copies out of the wasm heap, so tfjs's disposal of
- * the input tensor does not touch them).
+ * slices, on the wasm heap (BLAS reads the heads in place from qkv, strided); qkv, the output and
+ * the softmax are kept for the backward.
  */
 function nativeSelfAttention(
   native: NativeBlas,
@@ -416,18 +426,32 @@ function nativeSelfAttention(
   heads: number,
 ): tf.Tensor2D {
   const d = qkv.shape[1] / 3;
-  const f = tf.customGrad((a: Arg) => {
-    const src = (a as tf.Tensor).dataSync() as Float32Array;
-    const merged = new Float32Array(batch * t * d);
-    const probs = new Float32Array(batch * heads * t * t);
-    native.attentionForward(src, batch, t, heads, merged, probs);
+  const f = tf.customGrad((a: Arg, save: Arg) => {
+    const [merged, probs] = onHeap(
+      [a as tf.Tensor],
+      [
+        [batch * t, d],
+        [batch * heads, t, t],
+      ],
+      ([src], [out, p]) =>
+        native.attentionForward(src as Float32Array, batch, t, heads, out as Float32Array, p as Float32Array),
+    ) as [tf.Tensor2D, tf.Tensor];
+    (save as GradSave)([a as tf.Tensor, merged, probs]);
     return {
-      value: tf.tensor2d(merged, [batch * t, d]),
-      gradFunc: (dy: tf.Tensor) => {
-        const out = new Float32Array(batch * t * 3 * d);
-        native.attentionBackward(src, probs, merged, dy.dataSync() as Float32Array, batch, t, heads, out);
-        return [tf.tensor2d(out, [batch * t, 3 * d])];
-      },
+      value: merged,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        onHeap([...saved, dy], [[batch * t, 3 * d]], ([src, out, p, g], [dqkv]) =>
+          native.attentionBackward(
+            src as Float32Array,
+            p as Float32Array,
+            out as Float32Array,
+            g as Float32Array,
+            batch,
+            t,
+            heads,
+            dqkv as Float32Array,
+          ),
+        ),
     };
   }) as (a: tf.Tensor) => tf.Tensor2D;
   return f(qkv);
@@ -461,20 +485,27 @@ export function targetLogprobs(logits: tf.Tensor2D, targets: Int32Array): tf.Ten
   return f(logits);
 }
 
-/** targetLogprobs on the native path: the softmax is computed in place of a copy of the logits. */
+/** targetLogprobs on the native path, on the wasm heap; the softmax is kept for the backward. */
 function nativeTargetLogprobs(native: NativeBlas, logits: tf.Tensor2D, targets: Int32Array): tf.Tensor1D {
   const [rows, vocab] = logits.shape;
-  const f = tf.customGrad((a: Arg) => {
-    // dataSync on wasm is a fresh copy of the heap: the softmax overwrites it in place
-    const probs = (a as tf.Tensor).dataSync() as Float32Array;
-    const logp = new Float32Array(rows);
-    native.targetLogprobs(probs, rows, vocab, targets, logp);
+  const f = tf.customGrad((a: Arg, save: Arg) => {
+    const [logp, probs] = onHeap([a as tf.Tensor], [[rows], [rows, vocab]], ([x], [lp, p]) =>
+      native.targetLogprobs(x as Float32Array, rows, vocab, targets, lp as Float32Array, p as Float32Array),
+    ) as [tf.Tensor1D, tf.Tensor2D];
+    (save as GradSave)([probs]);
     return {
-      value: tf.tensor1d(logp),
-      gradFunc: (dy: tf.Tensor) => {
-        native.targetLogprobsBackward(probs, rows, vocab, targets, dy.dataSync() as Float32Array, probs);
-        return [tf.tensor2d(probs, [rows, vocab])];
-      },
+      value: logp,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        onHeap([saved[0] as tf.Tensor, dy], [[rows, vocab]], ([p, g], [dx]) =>
+          native.targetLogprobsBackward(
+            p as Float32Array,
+            rows,
+            vocab,
+            targets,
+            g as Float32Array,
+            dx as Float32Array,
+          ),
+        ),
     };
   }) as (a: tf.Tensor) => tf.Tensor1D;
   return f(logits);
