@@ -166,6 +166,26 @@ typedef struct {
   int64_t batch, t, heads, d, hd, w;
 } Dims;
 
+/* Softmax over row[0..n-1] in place, zeros in row[n..t-1]. */
+static void causal_softmax_row(float *restrict row, int64_t n, int64_t t) {
+  float mx = row[0];
+#pragma omp simd reduction(max : mx)
+  for (int64_t j = 1; j < n; j++) mx = row[j] > mx ? row[j] : mx;
+  float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+  for (int64_t j = 0; j < n; j++) {
+    row[j] = fast_exp(row[j] - mx);
+    sum += row[j];
+  }
+  const float inv = 1.0f / sum;
+#pragma omp simd
+  for (int64_t j = 0; j < n; j++) row[j] *= inv;
+  memset(row + n, 0, sizeof(float) * (size_t)(t - n));
+}
+
+/* Rows per block of the causal attention (a block multiplies only the keys its rows can see). */
+#define ATTN_BLOCK 64
+
 static int attention_dims(napi_env env, napi_value *a, const F32 *qkv, Dims *dm) {
   if (!get_i64(env, a[0], &dm->batch) || !get_i64(env, a[1], &dm->t) || !get_i64(env, a[2], &dm->heads))
     return 0;
@@ -204,25 +224,16 @@ static napi_value attention_forward(napi_env env, napi_callback_info info) {
       const float *k = q + D;
       const float *v = q + 2 * D;
       float *p = probs.data + (b * H + h) * T * T;
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)T, (blasint)T, (blasint)HD, scale, q,
-                  (blasint)W, k, (blasint)W, 0.0f, p, (blasint)T);
-      for (int64_t i = 0; i < T; i++) {
-        float *row = p + i * T;
-        float mx = row[0];
-#pragma omp simd reduction(max : mx)
-        for (int64_t j = 1; j <= i; j++) mx = row[j] > mx ? row[j] : mx;
-        float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-        for (int64_t j = 0; j <= i; j++) {
-          row[j] = fast_exp(row[j] - mx);
-          sum += row[j];
-        }
-        const float inv = 1.0f / sum;
-        for (int64_t j = 0; j <= i; j++) row[j] *= inv;
-        for (int64_t j = i + 1; j < T; j++) row[j] = 0.0f;
+      float *o = out.data + b * T * D + h * HD;
+      /* causal: rows r0..r0+rn see keys 0..e-1 only, so each block of rows multiplies that much */
+      for (int64_t r0 = 0; r0 < T; r0 += ATTN_BLOCK) {
+        const int64_t rn = T - r0 < ATTN_BLOCK ? T - r0 : ATTN_BLOCK, e = r0 + rn;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)rn, (blasint)e, (blasint)HD, scale,
+                    q + r0 * W, (blasint)W, k, (blasint)W, 0.0f, p + r0 * T, (blasint)T);
+        for (int64_t i = r0; i < e; i++) causal_softmax_row(p + i * T, i + 1, T);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)rn, (blasint)HD, (blasint)e, 1.0f,
+                    p + r0 * T, (blasint)T, v, (blasint)W, 0.0f, o + r0 * D, (blasint)D);
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)T, (blasint)HD, (blasint)T, 1.0f, p,
-                  (blasint)T, v, (blasint)W, 0.0f, out.data + b * T * D + h * HD, (blasint)D);
     }
   return NULL;
 }
@@ -261,21 +272,31 @@ static napi_value attention_backward(napi_env env, napi_callback_info info) {
         for (int64_t j = 0; j < HD; j++) s += go[i * D + j] * o[i * D + j];
         rowdot[i] = s;
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)T, (blasint)T, (blasint)HD, 1.0f, go,
-                  (blasint)D, v, (blasint)W, 0.0f, ds, (blasint)T);
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (blasint)T, (blasint)HD, (blasint)T, 1.0f, p,
-                  (blasint)T, go, (blasint)D, 0.0f, dv, (blasint)W);
       for (int64_t i = 0; i < T; i++) {
-        const float r = rowdot[i];
-        float *row = ds + i * T;
-        const float *prow = p + i * T;
-        for (int64_t j = 0; j <= i; j++) row[j] = prow[j] * (row[j] - r);
-        for (int64_t j = i + 1; j < T; j++) row[j] = 0.0f;
+        memset(dk + i * W, 0, sizeof(float) * (size_t)HD);
+        memset(dv + i * W, 0, sizeof(float) * (size_t)HD);
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)T, (blasint)HD, (blasint)T, scale, ds,
-                  (blasint)T, k, (blasint)W, 0.0f, dq, (blasint)W);
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (blasint)T, (blasint)HD, (blasint)T, scale, ds,
-                  (blasint)T, q, (blasint)W, 0.0f, dk, (blasint)W);
+      /* by blocks of rows, over the keys they see (0..e-1): dK and dV accumulate */
+      for (int64_t r0 = 0; r0 < T; r0 += ATTN_BLOCK) {
+        const int64_t rn = T - r0 < ATTN_BLOCK ? T - r0 : ATTN_BLOCK, e = r0 + rn;
+        const float *pb = p + r0 * T;
+        float *sb = ds + r0 * T;
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (blasint)e, (blasint)HD, (blasint)rn, 1.0f, pb,
+                    (blasint)T, go + r0 * D, (blasint)D, 1.0f, dv, (blasint)W);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)rn, (blasint)e, (blasint)HD, 1.0f,
+                    go + r0 * D, (blasint)D, v, (blasint)W, 0.0f, sb, (blasint)T);
+        for (int64_t i = r0; i < e; i++) {
+          const float r = rowdot[i];
+          float *row = ds + i * T;
+          const float *prow = p + i * T;
+          for (int64_t j = 0; j <= i; j++) row[j] = prow[j] * (row[j] - r);
+          for (int64_t j = i + 1; j < e; j++) row[j] = 0.0f;
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)rn, (blasint)HD, (blasint)e, scale, sb,
+                    (blasint)T, k, (blasint)W, 0.0f, dq + r0 * W, (blasint)W);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (blasint)e, (blasint)HD, (blasint)rn, scale, sb,
+                    (blasint)T, q + r0 * W, (blasint)W, 1.0f, dk, (blasint)W);
+      }
     }
   free(ds);
   return NULL;
