@@ -152,6 +152,18 @@ function loadAddon(): { addon?: NativeBlas; status: NativeStatus } {
 let active: NativeBlas | undefined;
 let originals: tf.KernelConfig[] | undefined;
 
+/**
+ * OpenBLAS threads per BLAS call (process-wide; 1 unless TSP_BLAS_THREADS says otherwise):
+ * benchmarks compare BLAS threads with data-parallel workers. Returns the previous count.
+ */
+export function setBlasThreads(n: number): number | undefined {
+  const { addon } = loadAddon();
+  if (!addon) return undefined;
+  const before = addon.threads();
+  addon.setThreads(n);
+  return before;
+}
+
 /** The addon when this thread's wasm backend runs the native kernels, else undefined. */
 export function activeNative(): NativeBlas | undefined {
   return active;
