@@ -21,6 +21,9 @@
  *   layerNormForward(x, rows, d, gain, bias, eps, y, xhat, rstd)
  *   layerNormBackward(dy, xhat, rstd, gain, rows, d, dx, dgain, dbias)
  *   geluForward(x, y), geluBackward(x, dy, dx)  (tanh approximation, as x * sigmoid(2u))
+ *   decodeStep(x, rows, d, heads, layers, dff, vocab, eps, weights, kcache, vcache, positions,
+ *              capacities, logits)
+ *     One token per row through the whole model with a KV cache (see decode_step below).
  *   setThreads(n), threads(), config()
  */
 #define NAPI_VERSION 8
@@ -499,6 +502,161 @@ static napi_value gelu_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* LayerNorm of each row of x [rows, d] into y (no saved statistics: the decode step). */
+static void layer_norm_rows(const float *x, int64_t rows, int64_t d, const float *g, const float *b, float eps,
+                            float *y) {
+  for (int64_t i = 0; i < rows; i++) {
+    const float *xr = x + i * d;
+    float mean = 0.0f;
+#pragma omp simd reduction(+ : mean)
+    for (int64_t j = 0; j < d; j++) mean += xr[j];
+    mean /= (float)d;
+    float var = 0.0f;
+#pragma omp simd reduction(+ : var)
+    for (int64_t j = 0; j < d; j++) var += (xr[j] - mean) * (xr[j] - mean);
+    const float r = 1.0f / sqrtf(var / (float)d + eps);
+    float *yr = y + i * d;
+#pragma omp simd
+    for (int64_t j = 0; j < d; j++) yr[j] = (xr[j] - mean) * r * g[j] + b[j];
+  }
+}
+
+/* y [rows, n] = bias (broadcast) + (accumulate ? y : 0) + x [rows, k] @ w [k, n] */
+static void dense_rows(const float *x, int64_t rows, int64_t k, const float *w, const float *bias, int64_t n,
+                       float *y, int accumulate) {
+  for (int64_t i = 0; i < rows; i++) {
+    float *yr = y + i * n;
+    if (accumulate)
+      for (int64_t j = 0; j < n; j++) yr[j] += bias[j];
+    else
+      memcpy(yr, bias, sizeof(float) * (size_t)n);
+  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)rows, (blasint)n, (blasint)k, 1.0f, x,
+              (blasint)k, w, (blasint)n, 1.0f, y, (blasint)n);
+}
+
+#define DECODE_WEIGHTS_PER_LAYER 12
+
+static int get_f32_element(napi_env env, napi_value arr, uint32_t i, F32 *out) {
+  napi_value v;
+  if (napi_get_element(env, arr, i, &v) != napi_ok) {
+    napi_throw_type_error(env, NULL, "tsp-blas: expected an array of Float32Arrays");
+    return 0;
+  }
+  return get_f32(env, v, out);
+}
+
+/*
+ * One decode step for `rows` rows, each at its own position: x [rows, d] holds the token + position
+ * embeddings and is the residual stream. Per layer: LayerNorm, qkv, the row's key and value
+ * appended to its cache ([heads, capacity, hd] per row and layer) at positions[r], attention over
+ * the cache, output projection, LayerNorm, GELU MLP; then the final LayerNorm and the logits
+ * against the tied embedding: logits [rows, vocab].
+ */
+static napi_value decode_step(napi_env env, napi_callback_info info) {
+  size_t argc = 14;
+  napi_value a[14];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  REQUIRE(argc == 14, "decodeStep takes 14 arguments");
+  F32 x, logits;
+  int64_t rows, d, heads, layers, dff, vocab;
+  double eps;
+  int32_t *pos, *cap;
+  size_t npos, ncap;
+  if (!get_f32(env, a[0], &x) || !get_i64(env, a[1], &rows) || !get_i64(env, a[2], &d) ||
+      !get_i64(env, a[3], &heads) || !get_i64(env, a[4], &layers) || !get_i64(env, a[5], &dff) ||
+      !get_i64(env, a[6], &vocab) || !get_f64(env, a[7], &eps) || !get_i32a(env, a[11], &pos, &npos) ||
+      !get_i32a(env, a[12], &cap, &ncap) || !get_f32(env, a[13], &logits))
+    return NULL;
+  REQUIRE(rows >= 1 && d >= 1 && heads >= 1 && d % heads == 0 && layers >= 1 && dff >= 1 && vocab >= 1,
+          "decodeStep: sizes");
+  REQUIRE((int64_t)x.length == rows * d && (int64_t)npos == rows && (int64_t)ncap == rows &&
+              (int64_t)logits.length == rows * vocab,
+          "decodeStep: x, positions, capacities or logits");
+  const int64_t hd = d / heads;
+  const int64_t nw = layers * DECODE_WEIGHTS_PER_LAYER + 3;
+  /* expected sizes of each layer's weights, in order */
+  const int64_t sizes[DECODE_WEIGHTS_PER_LAYER] = {d, d, d * 3 * d, 3 * d, d * d, d, d, d, d * dff, dff, dff * d, d};
+  F32 *w = (F32 *)malloc(sizeof(F32) * (size_t)nw);
+  F32 *kc = (F32 *)malloc(sizeof(F32) * (size_t)(rows * layers));
+  F32 *vc = (F32 *)malloc(sizeof(F32) * (size_t)(rows * layers));
+  float *scratch = (float *)malloc(sizeof(float) * (size_t)(rows * (d + 3 * d + d + dff) + hd + 4096));
+  if (!w || !kc || !vc || !scratch) {
+    free(w), free(kc), free(vc), free(scratch);
+    napi_throw_error(env, NULL, "tsp-blas: decodeStep: out of memory");
+    return NULL;
+  }
+  int ok = 1;
+  for (int64_t i = 0; ok && i < nw; i++) {
+    ok = get_f32_element(env, a[8], (uint32_t)i, &w[i]);
+    const int64_t want = i < layers * DECODE_WEIGHTS_PER_LAYER ? sizes[i % DECODE_WEIGHTS_PER_LAYER]
+                         : i < nw - 1                        ? d
+                                                             : vocab * d;
+    if (ok && (int64_t)w[i].length != want) {
+      napi_throw_range_error(env, NULL, "tsp-blas: decodeStep: a weight has the wrong size");
+      ok = 0;
+    }
+  }
+  for (int64_t i = 0; ok && i < rows * layers; i++) {
+    const int64_t r = i / layers;
+    ok = get_f32_element(env, a[9], (uint32_t)i, &kc[i]) && get_f32_element(env, a[10], (uint32_t)i, &vc[i]);
+    if (ok && (pos[r] < 0 || pos[r] >= cap[r] || (int64_t)kc[i].length < heads * cap[r] * hd ||
+               (int64_t)vc[i].length < heads * cap[r] * hd)) {
+      napi_throw_range_error(env, NULL, "tsp-blas: decodeStep: a cache row is full or too short");
+      ok = 0;
+    }
+  }
+  int64_t maxlen = 0;
+  for (int64_t r = 0; r < rows; r++) maxlen = pos[r] + 1 > maxlen ? pos[r] + 1 : maxlen;
+  float *scores = ok ? (float *)malloc(sizeof(float) * (size_t)maxlen) : NULL;
+  if (ok && !scores) {
+    napi_throw_error(env, NULL, "tsp-blas: decodeStep: out of memory");
+    ok = 0;
+  }
+  if (ok) {
+    float *ln = scratch, *qkv = ln + rows * d, *y = qkv + rows * 3 * d, *fc = y + rows * d, *q = fc + rows * dff;
+    const float scale = 1.0f / sqrtf((float)hd);
+    for (int64_t l = 0; l < layers; l++) {
+      const F32 *lw = w + l * DECODE_WEIGHTS_PER_LAYER;
+      layer_norm_rows(x.data, rows, d, lw[0].data, lw[1].data, (float)eps, ln);
+      dense_rows(ln, rows, d, lw[2].data, lw[3].data, 3 * d, qkv, 0);
+      for (int64_t r = 0; r < rows; r++) {
+        const int64_t n = pos[r] + 1, c = cap[r];
+        float *kl = kc[r * layers + l].data, *vl = vc[r * layers + l].data;
+        const float *qr = qkv + r * 3 * d;
+        for (int64_t h = 0; h < heads; h++) {
+          float *kh = kl + h * c * hd, *vh = vl + h * c * hd;
+          memcpy(kh + pos[r] * hd, qr + d + h * hd, sizeof(float) * (size_t)hd);
+          memcpy(vh + pos[r] * hd, qr + 2 * d + h * hd, sizeof(float) * (size_t)hd);
+          for (int64_t j = 0; j < hd; j++) q[j] = qr[h * hd + j] * scale;
+          /* scores = K q over the n cached positions (gemv), softmax, y = V^T p */
+          cblas_sgemv(CblasRowMajor, CblasNoTrans, (blasint)n, (blasint)hd, 1.0f, kh, (blasint)hd, q, 1, 0.0f,
+                      scores, 1);
+          causal_softmax_row(scores, n, n);
+          cblas_sgemv(CblasRowMajor, CblasTrans, (blasint)n, (blasint)hd, 1.0f, vh, (blasint)hd, scores, 1, 0.0f,
+                      y + r * d + h * hd, 1);
+        }
+      }
+      dense_rows(y, rows, d, lw[4].data, lw[5].data, d, x.data, 1);
+      layer_norm_rows(x.data, rows, d, lw[6].data, lw[7].data, (float)eps, ln);
+      dense_rows(ln, rows, d, lw[8].data, lw[9].data, dff, fc, 0);
+#pragma omp simd
+      for (int64_t i = 0; i < rows * dff; i++) {
+        const float v = fc[i];
+        fc[i] = v / (1.0f + fast_exp(-2.0f * GELU_C * v * (1.0f + GELU_A * v * v)));
+      }
+      dense_rows(fc, rows, dff, lw[10].data, lw[11].data, d, x.data, 1);
+    }
+    const F32 *fw = w + layers * DECODE_WEIGHTS_PER_LAYER;
+    layer_norm_rows(x.data, rows, d, fw[0].data, fw[1].data, (float)eps, ln);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)rows, (blasint)vocab, (blasint)d, 1.0f, ln,
+                (blasint)d, fw[2].data, (blasint)d, 0.0f, logits.data, (blasint)vocab);
+  }
+  free(scores);
+  free(w), free(kc), free(vc), free(scratch);
+  return NULL;
+}
+
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value a[1];
@@ -538,6 +696,7 @@ NAPI_MODULE_INIT() {
       {"layerNormBackward", NULL, layer_norm_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"geluForward", NULL, gelu_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"geluBackward", NULL, gelu_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"decodeStep", NULL, decode_step, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -93,6 +93,22 @@ export interface NativeBlas {
   ): void;
   geluForward(x: Float32Array, y: Float32Array): void;
   geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  decodeStep(
+    x: Float32Array,
+    rows: number,
+    d: number,
+    heads: number,
+    layers: number,
+    dff: number,
+    vocab: number,
+    eps: number,
+    weights: Float32Array[],
+    kcache: Float32Array[],
+    vcache: Float32Array[],
+    positions: Int32Array,
+    capacities: Int32Array,
+    logits: Float32Array,
+  ): void;
   setThreads(n: number): void;
   threads(): number;
   config(): string;
@@ -227,6 +243,12 @@ interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
   incRef(dataId: tf.DataId): void;
+}
+
+/** Float32 views of wasm tensors' data: valid until the next allocation on the wasm heap. */
+export function heapViews(tensors: readonly tf.Tensor[]): Float32Array[] {
+  const backend = tf.backend() as unknown as WasmBackend;
+  return tensors.map((t) => backend.typedArrayFromHeap(t));
 }
 
 /**
