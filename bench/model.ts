@@ -310,26 +310,37 @@ export async function run(): Promise<{ table: string; json: unknown }> {
     const w = pick(wasm);
     return `| ${metric} | ${f(w)} | ${f(n)} | ${f(ref)} | ${ratio(w, ref)} | ${ratio(n, ref)} | ${target} |`;
   };
+  /** A rate's median, best and CPU-time rows. */
+  const rateRows = (
+    metric: string,
+    unit: string,
+    pick: (r: PathResult) => Rate,
+    ref: { median?: number | undefined; best?: number | undefined; cpu?: number | undefined },
+    target: string,
+  ) => [
+    row(metric, (r) => pick(r).tokensPerSecond, ref.median, target),
+    row(`${metric.split(',')[0]}, wall, best ${unit}`, (r) => pick(r).tokensPerSecondBest, ref.best),
+    row(
+      `${metric.split(' ')[0]} tokens per CPU-second (median ${unit})`,
+      (r) => pick(r).tokensPerCpuSecond,
+      ref.cpu,
+    ),
+  ];
   const speedup = (r: PathResult | undefined) =>
     r ? `${(r.trainerN.tokensPerSecond / r.trainer1.tokensPerSecond).toFixed(2)}x` : 'n/a';
   const rows = [
     '| metric | tfjs-wasm | native | PyTorch CPU | wasm / PyTorch | native / PyTorch | target (native) |',
     '|---|---|---|---|---|---|---|',
-    row(
+    ...rateRows(
       `training tokens/s, wall, median step (batch ${BATCH} x ${CONFIG.contextLength}, random tokens, 1 thread)`,
-      (r) => r.train.tokensPerSecond,
-      torch.trainTokensPerSecond,
+      'step',
+      (r) => r.train,
+      {
+        median: torch.trainTokensPerSecond,
+        best: torch.trainTokensPerSecondBest,
+        cpu: torch.trainTokensPerCpuSecond,
+      },
       '>= 1.0',
-    ),
-    row(
-      'training tokens/s, wall, best step',
-      (r) => r.train.tokensPerSecondBest,
-      torch.trainTokensPerSecondBest,
-    ),
-    row(
-      'training tokens per CPU-second (median step)',
-      (r) => r.train.tokensPerCpuSecond,
-      torch.trainTokensPerCpuSecond,
     ),
     row(
       'trainer (trainLanguageModel on source text), 1 thread: tokens/s, wall, median step',
@@ -348,21 +359,16 @@ export async function run(): Promise<{ table: string; json: unknown }> {
       torchN.trainTokensPerSecond,
     ),
     `| trainer, ${threads} threads: speed-up over 1 thread (median step) | ${speedup(wasm)} | ${speedup(native)} | ${torchN.trainTokensPerSecond && torch.trainTokensPerSecond ? `${(torchN.trainTokensPerSecond / torch.trainTokensPerSecond).toFixed(2)}x` : 'n/a'} | | | |`,
-    row(
+    ...rateRows(
       `sampling tokens/s, wall, median of ${SAMPLE_REPS} (batch ${BATCH}, KV cache, 1 thread)`,
-      (r) => r.sample.tokensPerSecond,
-      torch.sampleTokensPerSecond,
+      'run',
+      (r) => r.sample,
+      {
+        median: torch.sampleTokensPerSecond,
+        best: torch.sampleTokensPerSecondBest,
+        cpu: torch.sampleTokensPerCpuSecond,
+      },
       '>= 1.5',
-    ),
-    row(
-      'sampling tokens/s, wall, best run',
-      (r) => r.sample.tokensPerSecondBest,
-      torch.sampleTokensPerSecondBest,
-    ),
-    row(
-      'sampling tokens per CPU-second (median)',
-      (r) => r.sample.tokensPerCpuSecond,
-      torch.sampleTokensPerCpuSecond,
     ),
     row('peak RSS MiB (process maximum after the path ran)', (r) => r.peakRssMiB, torch.peakRssMiB),
   ];

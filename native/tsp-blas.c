@@ -56,6 +56,13 @@ typedef struct {
   size_t length;
 } F32;
 
+/* The n arguments of a call into a[] (a RangeError unless there are exactly n). */
+#define ARGS(n, name)                                                                              \
+  size_t argc = n;                                                                                 \
+  napi_value a[n];                                                                                 \
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));                                        \
+  REQUIRE(argc == n, name " takes " #n " arguments")
+
 /*
  * expf for the softmaxes and GELU, written so that GCC vectorizes the loops that call it
  * (libm's expf is a scalar call): Cody-Waite range reduction and Cephes' degree-6 polynomial,
@@ -79,44 +86,42 @@ static inline float fast_exp(float x) {
   return y * scale;
 }
 
-static int get_f32(napi_env env, napi_value v, F32 *out) {
+/* The data and length of a typed array of the given type, or a TypeError (returns 0). */
+static int get_typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *length) {
   napi_typedarray_type type;
-  size_t length, offset;
-  void *data;
+  size_t offset;
   napi_value ab;
-  if (napi_get_typedarray_info(env, v, &type, &length, &data, &ab, &offset) != napi_ok ||
-      type != napi_float32_array) {
-    napi_throw_type_error(env, NULL, "tsp-blas: expected a Float32Array");
-    return 0;
-  }
+  if (napi_get_typedarray_info(env, v, &type, length, data, &ab, &offset) == napi_ok && type == want) return 1;
+  napi_throw_type_error(env, NULL,
+                        want == napi_float32_array ? "tsp-blas: expected a Float32Array"
+                                                   : "tsp-blas: expected an Int32Array");
+  return 0;
+}
+
+static int get_f32(napi_env env, napi_value v, F32 *out) {
+  void *data;
+  if (!get_typed(env, v, napi_float32_array, &data, &out->length)) return 0;
   out->data = (float *)data;
-  out->length = length;
   return 1;
 }
 
-static int get_i64(napi_env env, napi_value v, int64_t *out) {
-  if (napi_get_value_int64(env, v, out) != napi_ok) {
-    napi_throw_type_error(env, NULL, "tsp-blas: expected an integer");
-    return 0;
-  }
+static int get_i32a(napi_env env, napi_value v, int32_t **out, size_t *length) {
+  void *data;
+  if (!get_typed(env, v, napi_int32_array, &data, length)) return 0;
+  *out = (int32_t *)data;
   return 1;
 }
 
-static int get_f64(napi_env env, napi_value v, double *out) {
-  if (napi_get_value_double(env, v, out) != napi_ok) {
-    napi_throw_type_error(env, NULL, "tsp-blas: expected a number");
-    return 0;
+/* get_i64, get_f64, get_bool: a JS number or boolean, or a TypeError (returns 0). */
+#define SCALAR_GETTER(name, type, napi_get, what)                                                  \
+  static int name(napi_env env, napi_value v, type *out) {                                         \
+    if (napi_get(env, v, out) == napi_ok) return 1;                                                \
+    napi_throw_type_error(env, NULL, "tsp-blas: expected " what);                                  \
+    return 0;                                                                                      \
   }
-  return 1;
-}
-
-static int get_bool(napi_env env, napi_value v, bool *out) {
-  if (napi_get_value_bool(env, v, out) != napi_ok) {
-    napi_throw_type_error(env, NULL, "tsp-blas: expected a boolean");
-    return 0;
-  }
-  return 1;
-}
+SCALAR_GETTER(get_i64, int64_t, napi_get_value_int64, "an integer")
+SCALAR_GETTER(get_f64, double, napi_get_value_double, "a number")
+SCALAR_GETTER(get_bool, bool, napi_get_value_bool, "a boolean")
 
 /* Number of floats a row-major rows x cols operand with leading dimension ld spans. */
 static int64_t span(int64_t rows, int64_t cols, int64_t ld) {
@@ -125,10 +130,7 @@ static int64_t span(int64_t rows, int64_t cols, int64_t ld) {
 }
 
 static napi_value gemm(napi_env env, napi_callback_info info) {
-  size_t argc = 17;
-  napi_value a[17];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  REQUIRE(argc == 17, "gemm takes 17 arguments");
+  ARGS(17, "gemm");
   bool ta, tb;
   int64_t m, n, k, lda, ldb, ldc, batch, sa, sb, sc;
   double alpha, beta;
@@ -169,21 +171,23 @@ typedef struct {
   int64_t batch, t, heads, d, hd, w;
 } Dims;
 
-/* Softmax over row[0..n-1] in place, zeros in row[n..t-1]. */
-static void causal_softmax_row(float *restrict row, int64_t n, int64_t t) {
-  float mx = row[0];
+/* out[0..n-1] = softmax(in[0..n-1]) (out may be in), zeros in out[n..t-1]; returns the log of
+ * the normaliser, log sum exp(in). */
+static float softmax_row(const float *in, float *out, int64_t n, int64_t t) {
+  float mx = in[0];
 #pragma omp simd reduction(max : mx)
-  for (int64_t j = 1; j < n; j++) mx = row[j] > mx ? row[j] : mx;
+  for (int64_t j = 1; j < n; j++) mx = in[j] > mx ? in[j] : mx;
   float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
   for (int64_t j = 0; j < n; j++) {
-    row[j] = fast_exp(row[j] - mx);
-    sum += row[j];
+    out[j] = fast_exp(in[j] - mx);
+    sum += out[j];
   }
   const float inv = 1.0f / sum;
 #pragma omp simd
-  for (int64_t j = 0; j < n; j++) row[j] *= inv;
-  memset(row + n, 0, sizeof(float) * (size_t)(t - n));
+  for (int64_t j = 0; j < n; j++) out[j] *= inv;
+  memset(out + n, 0, sizeof(float) * (size_t)(t - n));
+  return mx + logf(sum);
 }
 
 /* Rows per block of the causal attention (a block multiplies only the keys its rows can see). */
@@ -208,10 +212,7 @@ static int attention_dims(napi_env env, napi_value *a, const F32 *qkv, Dims *dm)
 }
 
 static napi_value attention_forward(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value a[6];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  REQUIRE(argc == 6, "attentionForward takes 6 arguments");
+  ARGS(6, "attentionForward");
   F32 qkv, out, probs;
   Dims dm;
   if (!get_f32(env, a[0], &qkv) || !attention_dims(env, a + 1, &qkv, &dm) || !get_f32(env, a[4], &out) ||
@@ -233,7 +234,7 @@ static napi_value attention_forward(napi_env env, napi_callback_info info) {
         const int64_t rn = T - r0 < ATTN_BLOCK ? T - r0 : ATTN_BLOCK, e = r0 + rn;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)rn, (blasint)e, (blasint)HD, scale,
                     q + r0 * W, (blasint)W, k, (blasint)W, 0.0f, p + r0 * T, (blasint)T);
-        for (int64_t i = r0; i < e; i++) causal_softmax_row(p + i * T, i + 1, T);
+        for (int64_t i = r0; i < e; i++) softmax_row(p + i * T, p + i * T, i + 1, T);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)rn, (blasint)HD, (blasint)e, 1.0f,
                     p + r0 * T, (blasint)T, v, (blasint)W, 0.0f, o + r0 * D, (blasint)D);
       }
@@ -242,10 +243,7 @@ static napi_value attention_forward(napi_env env, napi_callback_info info) {
 }
 
 static napi_value attention_backward(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value a[8];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  REQUIRE(argc == 8, "attentionBackward takes 8 arguments");
+  ARGS(8, "attentionBackward");
   F32 qkv, probs, out, dy, dqkv;
   Dims dm;
   if (!get_f32(env, a[0], &qkv) || !get_f32(env, a[1], &probs) || !get_f32(env, a[2], &out) ||
@@ -305,88 +303,91 @@ static napi_value attention_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static int get_i32a(napi_env env, napi_value v, int32_t **data, size_t *length) {
-  napi_typedarray_type type;
-  size_t offset;
-  void *p;
-  napi_value ab;
-  if (napi_get_typedarray_info(env, v, &type, length, &p, &ab, &offset) != napi_ok ||
-      type != napi_int32_array) {
-    napi_throw_type_error(env, NULL, "tsp-blas: expected an Int32Array");
+/* The arguments of targetLogprobs and its backward: (m [rows, vocab], rows, vocab, targets [rows],
+ * v [rows], out [rows, vocab]), checked, targets in range. */
+typedef struct {
+  F32 m, v, out;
+  int64_t rows, vocab;
+  const int32_t *targets;
+} Logprob;
+
+static int get_logprob_args(napi_env env, napi_callback_info info, Logprob *r) {
+  size_t argc = 6, ntg;
+  napi_value a[6];
+  int32_t *tg;
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 6) {
+    napi_throw_range_error(env, NULL, "tsp-blas: targetLogprobs takes 6 arguments");
     return 0;
   }
-  *data = (int32_t *)p;
+  if (!get_f32(env, a[0], &r->m) || !get_i64(env, a[1], &r->rows) || !get_i64(env, a[2], &r->vocab) ||
+      !get_i32a(env, a[3], &tg, &ntg) || !get_f32(env, a[4], &r->v) || !get_f32(env, a[5], &r->out))
+    return 0;
+  if (r->rows < 0 || r->vocab < 1 || (int64_t)r->m.length != r->rows * r->vocab || (int64_t)ntg != r->rows ||
+      (int64_t)r->v.length != r->rows || r->out.length != r->m.length) {
+    napi_throw_range_error(env, NULL, "tsp-blas: targetLogprobs: shapes");
+    return 0;
+  }
+  for (int64_t i = 0; i < r->rows; i++)
+    if (tg[i] < 0 || tg[i] >= r->vocab) {
+      napi_throw_range_error(env, NULL, "tsp-blas: targetLogprobs: target out of range");
+      return 0;
+    }
+  r->targets = tg;
   return 1;
 }
 
 static napi_value target_logprobs(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value a[6];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  REQUIRE(argc == 6, "targetLogprobs takes 6 arguments");
-  F32 x, logp, probs;
-  int64_t rows, vocab;
-  int32_t *tg;
-  size_t ntg;
-  if (!get_f32(env, a[0], &x) || !get_i64(env, a[1], &rows) || !get_i64(env, a[2], &vocab) ||
-      !get_i32a(env, a[3], &tg, &ntg) || !get_f32(env, a[4], &logp) || !get_f32(env, a[5], &probs))
-    return NULL;
-  REQUIRE(rows >= 0 && vocab >= 1 && (int64_t)x.length == rows * vocab && (int64_t)ntg == rows &&
-              (int64_t)logp.length == rows && probs.length == x.length,
-          "targetLogprobs: shapes");
-  for (int64_t i = 0; i < rows; i++) {
-    REQUIRE(tg[i] >= 0 && tg[i] < vocab, "targetLogprobs: target out of range");
-    const float *in = x.data + i * vocab;
-    float *row = probs.data + i * vocab;
-    float mx = in[0];
-#pragma omp simd reduction(max : mx)
-    for (int64_t j = 1; j < vocab; j++) mx = in[j] > mx ? in[j] : mx;
-    const float picked = in[tg[i]];
-    float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-    for (int64_t j = 0; j < vocab; j++) {
-      row[j] = fast_exp(in[j] - mx);
-      sum += row[j];
-    }
-    const float inv = 1.0f / sum;
-    for (int64_t j = 0; j < vocab; j++) row[j] *= inv;
-    logp.data[i] = picked - (mx + logf(sum));
+  Logprob r;
+  if (!get_logprob_args(env, info, &r)) return NULL;
+  for (int64_t i = 0; i < r.rows; i++) {
+    const float *in = r.m.data + i * r.vocab;
+    r.v.data[i] = in[r.targets[i]] - softmax_row(in, r.out.data + i * r.vocab, r.vocab, r.vocab);
   }
   return NULL;
 }
 
 static napi_value target_logprobs_backward(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value a[6];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  REQUIRE(argc == 6, "targetLogprobsBackward takes 6 arguments");
-  F32 p, dy, dx;
-  int64_t rows, vocab;
-  int32_t *tg;
-  size_t ntg;
-  if (!get_f32(env, a[0], &p) || !get_i64(env, a[1], &rows) || !get_i64(env, a[2], &vocab) ||
-      !get_i32a(env, a[3], &tg, &ntg) || !get_f32(env, a[4], &dy) || !get_f32(env, a[5], &dx))
-    return NULL;
-  REQUIRE(rows >= 0 && vocab >= 1 && (int64_t)p.length == rows * vocab && (int64_t)ntg == rows &&
-              (int64_t)dy.length == rows && dx.length == p.length,
-          "targetLogprobsBackward: shapes");
-  for (int64_t i = 0; i < rows; i++) {
-    REQUIRE(tg[i] >= 0 && tg[i] < vocab, "targetLogprobsBackward: target out of range");
-    const float g = dy.data[i];
-    const float *pr = p.data + i * vocab;
-    const float pt = pr[tg[i]]; /* read first: dx may be p */
-    float *out = dx.data + i * vocab;
-    for (int64_t j = 0; j < vocab; j++) out[j] = g * (0.0f - pr[j]);
-    out[tg[i]] = g * (1.0f - pt);
+  Logprob r; /* m: the softmax, v: dy, out: dlogits (may be m) */
+  if (!get_logprob_args(env, info, &r)) return NULL;
+  for (int64_t i = 0; i < r.rows; i++) {
+    const float g = r.v.data[i];
+    const float *pr = r.m.data + i * r.vocab;
+    const float pt = pr[r.targets[i]]; /* read first: out may be m */
+    float *out = r.out.data + i * r.vocab;
+    for (int64_t j = 0; j < r.vocab; j++) out[j] = g * (0.0f - pr[j]);
+    out[r.targets[i]] = g * (1.0f - pt);
   }
   return NULL;
 }
 
+/* y = LayerNorm(x) * g + b for each row of x [rows, d]; the normalised rows and 1/std into xhat and
+ * rstd when given (the training forward keeps them for the backward). */
+static void layer_norm(const float *x, int64_t rows, int64_t d, const float *g, const float *b, float eps, float *y,
+                       float *xhat, float *rstd) {
+  for (int64_t i = 0; i < rows; i++) {
+    const float *xr = x + i * d;
+    float mean = 0.0f;
+#pragma omp simd reduction(+ : mean)
+    for (int64_t j = 0; j < d; j++) mean += xr[j];
+    mean /= (float)d;
+    float var = 0.0f;
+#pragma omp simd reduction(+ : var)
+    for (int64_t j = 0; j < d; j++) var += (xr[j] - mean) * (xr[j] - mean);
+    var /= (float)d;
+    const float r = 1.0f / sqrtf(var + eps);
+    if (rstd) rstd[i] = r;
+    float *yr = y + i * d;
+#pragma omp simd
+    for (int64_t j = 0; j < d; j++) {
+      const float h = (xr[j] - mean) * r;
+      if (xhat) xhat[i * d + j] = h;
+      yr[j] = h * g[j] + b[j];
+    }
+  }
+}
+
 static napi_value layer_norm_forward(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value a[9];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  REQUIRE(argc == 9, "layerNormForward takes 9 arguments");
+  ARGS(9, "layerNormForward");
   F32 x, g, b, y, xhat, rstd;
   int64_t rows, d;
   double eps;
@@ -398,35 +399,12 @@ static napi_value layer_norm_forward(napi_env env, napi_callback_info info) {
               (int64_t)b.length == d && y.length == x.length && xhat.length == x.length &&
               (int64_t)rstd.length == rows,
           "layerNormForward: shapes");
-  for (int64_t i = 0; i < rows; i++) {
-    const float *xr = x.data + i * d;
-    float mean = 0.0f;
-#pragma omp simd reduction(+ : mean)
-    for (int64_t j = 0; j < d; j++) mean += xr[j];
-    mean /= (float)d;
-    float var = 0.0f;
-#pragma omp simd reduction(+ : var)
-    for (int64_t j = 0; j < d; j++) {
-      const float c = xr[j] - mean;
-      var += c * c;
-    }
-    var /= (float)d;
-    const float r = 1.0f / sqrtf(var + (float)eps);
-    rstd.data[i] = r;
-    float *hr = xhat.data + i * d, *yr = y.data + i * d;
-    for (int64_t j = 0; j < d; j++) {
-      hr[j] = (xr[j] - mean) * r;
-      yr[j] = hr[j] * g.data[j] + b.data[j];
-    }
-  }
+  layer_norm(x.data, rows, d, g.data, b.data, (float)eps, y.data, xhat.data, rstd.data);
   return NULL;
 }
 
 static napi_value layer_norm_backward(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value a[9];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  REQUIRE(argc == 9, "layerNormBackward takes 9 arguments");
+  ARGS(9, "layerNormBackward");
   F32 dy, xhat, rstd, g, dx, dg, db;
   int64_t rows, d;
   if (!get_f32(env, a[0], &dy) || !get_f32(env, a[1], &xhat) || !get_f32(env, a[2], &rstd) ||
@@ -463,10 +441,7 @@ static napi_value layer_norm_backward(napi_env env, napi_callback_info info) {
 #define GELU_A 0.044715f
 
 static napi_value gelu_forward(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value a[2];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  REQUIRE(argc == 2, "geluForward takes 2 arguments");
+  ARGS(2, "geluForward");
   F32 x, y;
   if (!get_f32(env, a[0], &x) || !get_f32(env, a[1], &y)) return NULL;
   REQUIRE(x.length == y.length, "geluForward: shapes");
@@ -482,10 +457,7 @@ static napi_value gelu_forward(napi_env env, napi_callback_info info) {
 }
 
 static napi_value gelu_backward(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value a[3];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  REQUIRE(argc == 3, "geluBackward takes 3 arguments");
+  ARGS(3, "geluBackward");
   F32 x, dy, dx;
   if (!get_f32(env, a[0], &x) || !get_f32(env, a[1], &dy) || !get_f32(env, a[2], &dx)) return NULL;
   REQUIRE(x.length == dy.length && dx.length == x.length, "geluBackward: shapes");
@@ -500,25 +472,6 @@ static napi_value gelu_backward(napi_env env, napi_callback_info info) {
     dxs[i] = dys[i] * (s + v * s * (1.0f - s) * du);
   }
   return NULL;
-}
-
-/* LayerNorm of each row of x [rows, d] into y (no saved statistics: the decode step). */
-static void layer_norm_rows(const float *x, int64_t rows, int64_t d, const float *g, const float *b, float eps,
-                            float *y) {
-  for (int64_t i = 0; i < rows; i++) {
-    const float *xr = x + i * d;
-    float mean = 0.0f;
-#pragma omp simd reduction(+ : mean)
-    for (int64_t j = 0; j < d; j++) mean += xr[j];
-    mean /= (float)d;
-    float var = 0.0f;
-#pragma omp simd reduction(+ : var)
-    for (int64_t j = 0; j < d; j++) var += (xr[j] - mean) * (xr[j] - mean);
-    const float r = 1.0f / sqrtf(var / (float)d + eps);
-    float *yr = y + i * d;
-#pragma omp simd
-    for (int64_t j = 0; j < d; j++) yr[j] = (xr[j] - mean) * r * g[j] + b[j];
-  }
 }
 
 /* y [rows, n] = bias (broadcast) + (accumulate ? y : 0) + x [rows, k] @ w [k, n] */
@@ -554,10 +507,7 @@ static int get_f32_element(napi_env env, napi_value arr, uint32_t i, F32 *out) {
  * against the tied embedding: logits [rows, vocab].
  */
 static napi_value decode_step(napi_env env, napi_callback_info info) {
-  size_t argc = 14;
-  napi_value a[14];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  REQUIRE(argc == 14, "decodeStep takes 14 arguments");
+  ARGS(14, "decodeStep");
   F32 x, logits;
   int64_t rows, d, heads, layers, dff, vocab;
   double eps;
@@ -618,7 +568,7 @@ static napi_value decode_step(napi_env env, napi_callback_info info) {
     const float scale = 1.0f / sqrtf((float)hd);
     for (int64_t l = 0; l < layers; l++) {
       const F32 *lw = w + l * DECODE_WEIGHTS_PER_LAYER;
-      layer_norm_rows(x.data, rows, d, lw[0].data, lw[1].data, (float)eps, ln);
+      layer_norm(x.data, rows, d, lw[0].data, lw[1].data, (float)eps, ln, NULL, NULL);
       dense_rows(ln, rows, d, lw[2].data, lw[3].data, 3 * d, qkv, 0);
       for (int64_t r = 0; r < rows; r++) {
         const int64_t n = pos[r] + 1, c = cap[r];
@@ -632,13 +582,13 @@ static napi_value decode_step(napi_env env, napi_callback_info info) {
           /* scores = K q over the n cached positions (gemv), softmax, y = V^T p */
           cblas_sgemv(CblasRowMajor, CblasNoTrans, (blasint)n, (blasint)hd, 1.0f, kh, (blasint)hd, q, 1, 0.0f,
                       scores, 1);
-          causal_softmax_row(scores, n, n);
+          softmax_row(scores, scores, n, n);
           cblas_sgemv(CblasRowMajor, CblasTrans, (blasint)n, (blasint)hd, 1.0f, vh, (blasint)hd, scores, 1, 0.0f,
                       y + r * d + h * hd, 1);
         }
       }
       dense_rows(y, rows, d, lw[4].data, lw[5].data, d, x.data, 1);
-      layer_norm_rows(x.data, rows, d, lw[6].data, lw[7].data, (float)eps, ln);
+      layer_norm(x.data, rows, d, lw[6].data, lw[7].data, (float)eps, ln, NULL, NULL);
       dense_rows(ln, rows, d, lw[8].data, lw[9].data, dff, fc, 0);
 #pragma omp simd
       for (int64_t i = 0; i < rows * dff; i++) {
@@ -648,7 +598,7 @@ static napi_value decode_step(napi_env env, napi_callback_info info) {
       dense_rows(fc, rows, dff, lw[10].data, lw[11].data, d, x.data, 1);
     }
     const F32 *fw = w + layers * DECODE_WEIGHTS_PER_LAYER;
-    layer_norm_rows(x.data, rows, d, fw[0].data, fw[1].data, (float)eps, ln);
+    layer_norm(x.data, rows, d, fw[0].data, fw[1].data, (float)eps, ln, NULL, NULL);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)rows, (blasint)vocab, (blasint)d, 1.0f, ln,
                 (blasint)d, fw[2].data, (blasint)d, 0.0f, logits.data, (blasint)vocab);
   }
@@ -685,21 +635,23 @@ static napi_value config(napi_env env, napi_callback_info info) {
   return r;
 }
 
+#define EXPORT(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
-      {"gemm", NULL, gemm, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"attentionForward", NULL, attention_forward, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"attentionBackward", NULL, attention_backward, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"targetLogprobs", NULL, target_logprobs, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"targetLogprobsBackward", NULL, target_logprobs_backward, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"layerNormForward", NULL, layer_norm_forward, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"layerNormBackward", NULL, layer_norm_backward, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"geluForward", NULL, gelu_forward, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"geluBackward", NULL, gelu_backward, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"decodeStep", NULL, decode_step, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"threads", NULL, threads, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
+      EXPORT("gemm", gemm),
+      EXPORT("attentionForward", attention_forward),
+      EXPORT("attentionBackward", attention_backward),
+      EXPORT("targetLogprobs", target_logprobs),
+      EXPORT("targetLogprobsBackward", target_logprobs_backward),
+      EXPORT("layerNormForward", layer_norm_forward),
+      EXPORT("layerNormBackward", layer_norm_backward),
+      EXPORT("geluForward", gelu_forward),
+      EXPORT("geluBackward", gelu_backward),
+      EXPORT("decodeStep", decode_step),
+      EXPORT("setThreads", set_threads),
+      EXPORT("threads", threads),
+      EXPORT("config", config),
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -9,17 +9,10 @@ import { useBackend } from '../models/embedded/backend.ts';
 import { createModel } from '../models/embedded/gpt.ts';
 import { nativeStatus, setNativePath } from '../models/embedded/native-blas.ts';
 import { trainTokenizer } from '../models/embedded/tokenizer.ts';
+import { TINY_CORPUS as CORPUS } from './test-corpus.ts';
 import { trainLanguageModel } from './trainer.ts';
 
 const status = nativeStatus();
-const CORPUS = [
-  'def add(a, b):\n    return a + b\n',
-  'def run(cmd):\n    return subprocess.run(cmd, shell=False, check=True)\n',
-  'def read(path):\n    with open(path) as f:\n        return f.read()\n',
-  'int sum(int *a, int n) {\n    int s = 0;\n    for (int i = 0; i < n; i++) s += a[i];\n    return s;\n}\n',
-  'func Add(a, b int) int {\n\treturn a + b\n}\n',
-  'function add(a, b) {\n  return a + b;\n}\n',
-];
 const tok = trainTokenizer([...CORPUS, ...CORPUS], 360);
 
 async function curve(native: boolean, threads: number) {
