@@ -579,12 +579,23 @@ static napi_value decode_step(napi_env env, napi_callback_info info) {
           memcpy(kh + pos[r] * hd, qr + d + h * hd, sizeof(float) * (size_t)hd);
           memcpy(vh + pos[r] * hd, qr + 2 * d + h * hd, sizeof(float) * (size_t)hd);
           for (int64_t j = 0; j < hd; j++) q[j] = qr[h * hd + j] * scale;
-          /* scores = K q over the n cached positions (gemv), softmax, y = V^T p */
-          cblas_sgemv(CblasRowMajor, CblasNoTrans, (blasint)n, (blasint)hd, 1.0f, kh, (blasint)hd, q, 1, 0.0f,
-                      scores, 1);
+          /* scores = K q over the n cached positions, softmax, y = V^T p (loops: BLAS calls on
+           * vectors of a few dozen floats cost more than the arithmetic) */
+          for (int64_t t = 0; t < n; t++) {
+            const float *kt = kh + t * hd;
+            float dot = 0.0f;
+#pragma omp simd reduction(+ : dot)
+            for (int64_t j = 0; j < hd; j++) dot += q[j] * kt[j];
+            scores[t] = dot;
+          }
           softmax_row(scores, scores, n, n);
-          cblas_sgemv(CblasRowMajor, CblasTrans, (blasint)n, (blasint)hd, 1.0f, vh, (blasint)hd, scores, 1, 0.0f,
-                      y + r * d + h * hd, 1);
+          float *yh = y + r * d + h * hd;
+          memset(yh, 0, sizeof(float) * (size_t)hd);
+          for (int64_t t = 0; t < n; t++) {
+            const float pt = scores[t], *vt = vh + t * hd;
+#pragma omp simd
+            for (int64_t j = 0; j < hd; j++) yh[j] += pt * vt[j];
+          }
         }
       }
       dense_rows(y, rows, d, lw[4].data, lw[5].data, d, x.data, 1);
