@@ -6,6 +6,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=native/build/tsp-blas.node
+# what -march=native compiles for: the CPU's first flags line (the loader computes the same)
+cpu_stamp() { grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | sed 's/^flags[[:space:]]*:[[:space:]]*//' || true; }
 node_inc="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")/include/node"
 if [ ! -f "$node_inc/node_api.h" ]; then
   echo "native: no N-API headers at $node_inc (Node installed without headers): the wasm path is used" >&2
@@ -25,6 +27,9 @@ if ! cc -O3 -march=native -fno-trapping-math -fopenmp-simd -std=c11 -Wall -Wextr
   exit 1
 fi
 mv "$out.tmp" "$out"
+# -march=native: the addon is only valid on this CPU; the loader compares this stamp with the CPU it
+# runs on and falls back to the wasm path (instead of an illegal instruction) when they differ
+cpu_stamp > native/build/cpu-stamp
 if ! node -e "const m=require('./$out'); m.config()" >/dev/null 2>>native/build/build.log; then
   echo "native: $out was built but does not load (native/build/build.log): the wasm path is used" >&2
   rm -f "$out"

@@ -56,8 +56,10 @@ else
 fi
 # The embedded model's native fast path (OpenBLAS through a small N-API addon); without it the
 # wasm path is used, so a failed build is reported, not fatal.
+cpu_now="$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | sed 's/^flags[[:space:]]*:[[:space:]]*//' || true)"
 if [ -f native/build/tsp-blas.node ] && [ native/build/tsp-blas.node -nt native/tsp-blas.c ] \
-  && [ native/build/tsp-blas.node -nt scripts/build-native.sh ]; then
+  && [ native/build/tsp-blas.node -nt scripts/build-native.sh ] \
+  && [ "$(cat native/build/cpu-stamp 2>/dev/null)" = "$cpu_now" ]; then
   echo "setup: native fast path present (native/build/tsp-blas.node)"
 else
   echo "setup: building the native fast path (scripts/build-native.sh)"

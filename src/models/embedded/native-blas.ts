@@ -8,7 +8,7 @@
  * replaced and the wasm path runs as before. `describeComputePath()` says which path is in use
  * (for `tsp doctor` and run manifests).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,15 +122,28 @@ export interface NativeStatus {
   detail: string;
 }
 
-const ADDON_PATH = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'native',
-  'build',
-  'tsp-blas.node',
-);
+const BUILD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'build');
+const ADDON_PATH = join(BUILD_DIR, 'tsp-blas.node');
+
+/**
+ * The CPU flags the addon was compiled for (-march=native; written by build-native.sh) against
+ * this machine's: true when they match or cannot be read (not Linux). A mismatch would mean an
+ * illegal instruction, not an error, so the wasm path is used instead.
+ */
+function builtForThisCpu(): boolean {
+  let now: string | undefined;
+  try {
+    now = /^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim();
+  } catch {
+    return true;
+  }
+  if (now === undefined) return true;
+  try {
+    return readFileSync(join(BUILD_DIR, 'cpu-stamp'), 'utf8').trim() === now;
+  } catch {
+    return false;
+  }
+}
 
 let loaded: { addon?: NativeBlas; status: NativeStatus } | undefined;
 
@@ -150,6 +163,14 @@ function loadAddon(): { addon?: NativeBlas; status: NativeStatus } {
         available: false,
         path,
         detail: 'not built (scripts/setup.sh builds it when libopenblas-pthread-dev is installed)',
+      },
+    };
+  else if (!builtForThisCpu())
+    loaded = {
+      status: {
+        available: false,
+        path,
+        detail: 'built for another CPU (native/build/cpu-stamp); scripts/setup.sh rebuilds it',
       },
     };
   else
