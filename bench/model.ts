@@ -1,11 +1,13 @@
 /**
  * Embedded model benchmark: training tokens/s (batch 8 x 256, forward + backward + AdamW) and
- * sampling tokens/s (8 rows, KV cache) of the ~1M-parameter GPT on tfjs-wasm, against the same
- * architecture in PyTorch on the CPU (bench/torch_reference.py, run in the same process tree),
- * plus peak memory; then the trainer itself on real text at 1 thread and data-parallel over the
- * cores, against PyTorch with as many threads. Rates are medians over steps / sampling runs, with
- * the best one beside them (the machine is shared); `TSP_BENCH_TRAIN_STEPS` sets the measured
- * steps (default 8).
+ * sampling tokens/s (8 rows, KV cache) of the ~1M-parameter GPT on both of its paths, tfjs-wasm
+ * and native (OpenBLAS under tfjs-wasm, src/models/embedded/native-blas.ts; when the addon is
+ * built), against the same architecture in PyTorch on the CPU (bench/torch_reference.py, run in
+ * the same process tree), plus peak memory; then the trainer itself on real text at 1 thread and
+ * data-parallel over the cores, against PyTorch with as many threads, and on the native path one
+ * thread with as many BLAS threads instead of workers. Rates are medians over steps / sampling
+ * runs, with the best one beside them (the machine is shared); `TSP_BENCH_TRAIN_STEPS` sets the
+ * measured steps (default 8).
  * `npm run bench -- model`.
  */
 import { spawn } from 'node:child_process';
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { createRng } from '../src/core/rng.ts';
 import { tf, useBackend } from '../src/models/embedded/backend.ts';
 import { createModel } from '../src/models/embedded/gpt.ts';
+import { nativeStatus, setBlasThreads } from '../src/models/embedded/native-blas.ts';
 import { EmbeddedPolicy } from '../src/models/embedded/policy.ts';
 import { type Tokenizer, trainTokenizer } from '../src/models/embedded/tokenizer.ts';
 import { defaultTrainThreads } from '../src/pipelines/embedded-backend.ts';
@@ -238,16 +241,53 @@ async function measureSampling(corpus: string[], tok: Tokenizer): Promise<Rate &
   };
 }
 
-export async function run(): Promise<{ table: string; json: unknown }> {
-  await useBackend('wasm');
+interface PathResult {
+  train: Rate & { stepMs: number; loss: number };
+  sample: Rate & { tokens: number };
+  trainer1: Rate;
+  trainerN: Rate;
+  /** Native only: one thread with `threads` BLAS threads instead of data-parallel workers. */
+  trainerBlasN?: Rate;
+  peakRssMiB: number;
+}
+
+async function measurePath(
+  native: boolean,
+  corpus: string[],
+  tok: Tokenizer,
+  threads: number,
+): Promise<PathResult> {
+  await useBackend('wasm', native);
   const train = measureTraining();
-  const corpus = await codeCorpus();
-  const tok = trainTokenizer(corpus, CONFIG.vocabSize);
   const sample = await measureSampling(corpus, tok);
-  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
-  const threads = Math.max(2, defaultTrainThreads());
   const trainer1 = await measureTrainer(corpus, tok, 1);
   const trainerN = await measureTrainer(corpus, tok, threads);
+  let trainerBlasN: Rate | undefined;
+  if (native) {
+    const before = setBlasThreads(threads) ?? 1;
+    trainerBlasN = await measureTrainer(corpus, tok, 1);
+    setBlasThreads(before);
+  }
+  return {
+    train,
+    sample,
+    trainer1,
+    trainerN,
+    ...(trainerBlasN ? { trainerBlasN } : {}),
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+export async function run(): Promise<{ table: string; json: unknown }> {
+  await useBackend('wasm');
+  const corpus = await codeCorpus();
+  const tok = trainTokenizer(corpus, CONFIG.vocabSize);
+  const threads = Math.max(2, defaultTrainThreads());
+  const status = nativeStatus();
+  // the native path first: peak RSS is the process's maximum so far
+  const native = status.available ? await measurePath(true, corpus, tok, threads) : undefined;
+  const wasm = await measurePath(false, corpus, tok, threads);
+  await useBackend('wasm');
   const torchArgs = [
     '--batch',
     String(BATCH),
@@ -258,44 +298,111 @@ export async function run(): Promise<{ table: string; json: unknown }> {
   ];
   const torch = await runTorch([...torchArgs, '--sample-reps', String(SAMPLE_REPS), '--threads', '1']);
   const torchN = await runTorch([...torchArgs, '--sample-reps', '1', '--threads', String(threads)]);
-  const ratio = (a: number, b: number | undefined) => (b ? (a / b).toFixed(2) : 'n/a');
+  const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (a / b).toFixed(2) : 'n/a');
   const f = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(0));
-  const rows = [
-    '| metric | tfjs-wasm | PyTorch CPU | ratio | target |',
-    '|---|---|---|---|---|',
-    `| training tokens/s, wall, median step (batch ${BATCH} x ${CONFIG.contextLength}) | ${f(train.tokensPerSecond)} | ${f(torch.trainTokensPerSecond)} | ${ratio(train.tokensPerSecond, torch.trainTokensPerSecond)} | >= 0.5 |`,
-    `| training tokens/s, wall, best step | ${f(train.tokensPerSecondBest)} | ${f(torch.trainTokensPerSecondBest)} | ${ratio(train.tokensPerSecondBest, torch.trainTokensPerSecondBest)} | |`,
-    `| training tokens per CPU-second (median) | ${f(train.tokensPerCpuSecond)} | ${f(torch.trainTokensPerCpuSecond)} | ${ratio(train.tokensPerCpuSecond, torch.trainTokensPerCpuSecond)} | |`,
-    `| trainer (trainLanguageModel on source text), 1 thread: tokens/s, wall, median step | ${f(trainer1.tokensPerSecond)} | ${f(torch.trainTokensPerSecond)} | ${ratio(trainer1.tokensPerSecond, torch.trainTokensPerSecond)} | |`,
-    `| trainer, ${threads} threads (data-parallel) vs PyTorch with ${threads} threads: tokens/s, wall, median step | ${f(trainerN.tokensPerSecond)} | ${f(torchN.trainTokensPerSecond)} | ${ratio(trainerN.tokensPerSecond, torchN.trainTokensPerSecond)} | >= 0.5 |`,
-    `| trainer, ${threads} threads: speed-up over 1 thread (median step) | ${(trainerN.tokensPerSecond / trainer1.tokensPerSecond).toFixed(2)}x | ${torchN.trainTokensPerSecond && torch.trainTokensPerSecond ? `${(torchN.trainTokensPerSecond / torch.trainTokensPerSecond).toFixed(2)}x` : 'n/a'} | | |`,
-    `| sampling tokens/s, wall, median of ${SAMPLE_REPS} (batch ${BATCH}, KV cache) | ${f(sample.tokensPerSecond)} | ${f(torch.sampleTokensPerSecond)} | ${ratio(sample.tokensPerSecond, torch.sampleTokensPerSecond)} | >= 1 |`,
-    `| sampling tokens/s, wall, best run | ${f(sample.tokensPerSecondBest)} | ${f(torch.sampleTokensPerSecondBest)} | ${ratio(sample.tokensPerSecondBest, torch.sampleTokensPerSecondBest)} | |`,
-    `| sampling tokens per CPU-second (median) | ${f(sample.tokensPerCpuSecond)} | ${f(torch.sampleTokensPerCpuSecond)} | ${ratio(sample.tokensPerCpuSecond, torch.sampleTokensPerCpuSecond)} | |`,
-    `| peak RSS MiB | ${f(peakRssMiB)} | ${f(torch.peakRssMiB)} | | |`,
+  const row = (
+    metric: string,
+    pick: (r: PathResult) => number | undefined,
+    ref: number | undefined,
+    target = '',
+  ) => {
+    const n = native ? pick(native) : undefined;
+    const w = pick(wasm);
+    return `| ${metric} | ${f(w)} | ${f(n)} | ${f(ref)} | ${ratio(w, ref)} | ${ratio(n, ref)} | ${target} |`;
+  };
+  /** A rate's median, best and CPU-time rows. */
+  const rateRows = (
+    metric: string,
+    unit: string,
+    pick: (r: PathResult) => Rate,
+    ref: { median?: number | undefined; best?: number | undefined; cpu?: number | undefined },
+    target: string,
+  ) => [
+    row(metric, (r) => pick(r).tokensPerSecond, ref.median, target),
+    row(`${metric.split(',')[0]}, wall, best ${unit}`, (r) => pick(r).tokensPerSecondBest, ref.best),
+    row(
+      `${metric.split(' ')[0]} tokens per CPU-second (median ${unit})`,
+      (r) => pick(r).tokensPerCpuSecond,
+      ref.cpu,
+    ),
   ];
-  const notes = torch.error
-    ? `PyTorch reference unavailable: ${torch.error}. Install: ${torch.install}`
-    : `PyTorch ${torch.torch}, ${torch.threads} thread(s), BLAS: ${torch.blas}; tfjs train step ${train.stepMs.toFixed(0)} ms, ${sample.tokens} tokens sampled.`;
+  const speedup = (r: PathResult | undefined) =>
+    r ? `${(r.trainerN.tokensPerSecond / r.trainer1.tokensPerSecond).toFixed(2)}x` : 'n/a';
+  const rows = [
+    '| metric | tfjs-wasm | native | PyTorch CPU | wasm / PyTorch | native / PyTorch | target (native) |',
+    '|---|---|---|---|---|---|---|',
+    ...rateRows(
+      `training tokens/s, wall, median step (batch ${BATCH} x ${CONFIG.contextLength}, random tokens, 1 thread)`,
+      'step',
+      (r) => r.train,
+      {
+        median: torch.trainTokensPerSecond,
+        best: torch.trainTokensPerSecondBest,
+        cpu: torch.trainTokensPerCpuSecond,
+      },
+      '>= 1.0',
+    ),
+    row(
+      'trainer (trainLanguageModel on source text), 1 thread: tokens/s, wall, median step',
+      (r) => r.trainer1.tokensPerSecond,
+      torch.trainTokensPerSecond,
+    ),
+    row(
+      `trainer, ${threads} threads (data-parallel) vs PyTorch with ${threads} threads: tokens/s, wall, median step`,
+      (r) => r.trainerN.tokensPerSecond,
+      torchN.trainTokensPerSecond,
+      '>= 1.0',
+    ),
+    row(
+      `trainer, 1 thread with ${threads} BLAS threads (native only) vs PyTorch with ${threads} threads`,
+      (r) => r.trainerBlasN?.tokensPerSecond,
+      torchN.trainTokensPerSecond,
+    ),
+    `| trainer, ${threads} threads: speed-up over 1 thread (median step) | ${speedup(wasm)} | ${speedup(native)} | ${torchN.trainTokensPerSecond && torch.trainTokensPerSecond ? `${(torchN.trainTokensPerSecond / torch.trainTokensPerSecond).toFixed(2)}x` : 'n/a'} | | | |`,
+    ...rateRows(
+      `sampling tokens/s, wall, median of ${SAMPLE_REPS} (batch ${BATCH}, KV cache, 1 thread)`,
+      'run',
+      (r) => r.sample,
+      {
+        median: torch.sampleTokensPerSecond,
+        best: torch.sampleTokensPerSecondBest,
+        cpu: torch.sampleTokensPerCpuSecond,
+      },
+      '>= 1.5',
+    ),
+    row('peak RSS MiB (process maximum after the path ran)', (r) => r.peakRssMiB, torch.peakRssMiB),
+  ];
+  const notes = [
+    status.available
+      ? `native path: ${status.detail}`
+      : `native path ABSENT (${status.detail}): its column is n/a; scripts/setup.sh builds it`,
+    torch.error
+      ? `PyTorch reference unavailable: ${torch.error}. Install: ${torch.install}`
+      : `PyTorch ${torch.torch}, ${torch.threads} thread(s), BLAS: ${torch.blas}; train step ${wasm.train.stepMs.toFixed(0)} ms (wasm)${native ? `, ${native.train.stepMs.toFixed(0)} ms (native)` : ''}.`,
+  ];
   return {
-    table: `${rows.join('\n')}\n${notes}`,
+    table: `${rows.join('\n')}\n${notes.join('\n')}`,
     json: {
       config: CONFIG,
       batch: BATCH,
       trainSteps: TRAIN_STEPS,
-      tfjs: { train, sample, peakRssMiB, trainer: { 1: trainer1, [threads]: trainerN } },
+      threads,
+      native: native ?? null,
+      nativeStatus: status,
+      tfjs: wasm,
       torch,
       torchThreads: { threads, result: torchN },
       ratios: {
-        train: torch.trainTokensPerSecond ? train.tokensPerSecond / torch.trainTokensPerSecond : null,
-        trainCpu: torch.trainTokensPerCpuSecond
-          ? train.tokensPerCpuSecond / torch.trainTokensPerCpuSecond
-          : null,
-        sample: torch.sampleTokensPerSecond ? sample.tokensPerSecond / torch.sampleTokensPerSecond : null,
-        sampleCpu: torch.sampleTokensPerCpuSecond
-          ? sample.tokensPerCpuSecond / torch.sampleTokensPerCpuSecond
-          : null,
+        train: ratioOf(wasm.train.tokensPerSecond, torch.trainTokensPerSecond),
+        trainNative: ratioOf(native?.train.tokensPerSecond, torch.trainTokensPerSecond),
+        trainerNNative: ratioOf(native?.trainerN.tokensPerSecond, torchN.trainTokensPerSecond),
+        sample: ratioOf(wasm.sample.tokensPerSecond, torch.sampleTokensPerSecond),
+        sampleNative: ratioOf(native?.sample.tokensPerSecond, torch.sampleTokensPerSecond),
       },
     },
   };
+}
+
+function ratioOf(a: number | undefined, b: number | undefined): number | null {
+  return a && b ? a / b : null;
 }

@@ -17,7 +17,7 @@ for a in "$@"; do
 done
 
 # Debian packages: sandbox, toolchains for the five languages, libraries the benchmarks link or
-# import, and the static analyzers TSP adapts.
+# import, the static analyzers TSP adapts, and OpenBLAS for the embedded model's native path.
 APT_PKGS=(
   bubblewrap util-linux procps
   gcc g++ libc6-dev golang-go
@@ -27,8 +27,9 @@ APT_PKGS=(
   golang-github-golang-jwt-jwt-dev golang-golang-x-crypto-dev golang-github-mattn-go-sqlite3-dev
   golang-github-christrenkamp-goxpath-dev
   cppcheck flawfinder bandit
+  libopenblas-pthread-dev
 )
-[ "$want_bench" = 1 ] && APT_PKGS+=(python3-torch libopenblas0-pthread)
+[ "$want_bench" = 1 ] && APT_PKGS+=(python3-torch)
 [ "$want_browser" = 1 ] && APT_PKGS+=(chromium)
 
 missing=()
@@ -52,5 +53,16 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund --loglevel=error
 else
   echo "setup: npm packages present"
+fi
+# The embedded model's native fast path (OpenBLAS through a small N-API addon); without it the
+# wasm path is used, so a failed build is reported, not fatal.
+cpu_now="$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | sed 's/^flags[[:space:]]*:[[:space:]]*//' || true)"
+if [ -f native/build/tsp-blas.node ] && [ native/build/tsp-blas.node -nt native/tsp-blas.c ] \
+  && [ native/build/tsp-blas.node -nt scripts/build-native.sh ] \
+  && [ "$(cat native/build/cpu-stamp 2>/dev/null)" = "$cpu_now" ]; then
+  echo "setup: native fast path present (native/build/tsp-blas.node)"
+else
+  echo "setup: building the native fast path (scripts/build-native.sh)"
+  bash scripts/build-native.sh || echo "setup: the native fast path was not built; the embedded model uses the wasm path"
 fi
 echo "setup: done"

@@ -12,7 +12,7 @@ import type { ShardGradients } from './gradient-workers.ts';
 import { batchGradients, nllOfSequences } from './trainer.ts';
 
 export type WorkerRequest =
-  | { kind: 'init'; config: GptConfig; backend: BackendName }
+  | { kind: 'init'; config: GptConfig; backend: BackendName; native: boolean }
   | { kind: 'step'; id: number; params: Map<string, Float32Array>; items: WeightedSequence[] };
 
 export type WorkerReply =
@@ -27,7 +27,8 @@ let model: GptModel | undefined;
 port.on('message', async (msg: WorkerRequest) => {
   try {
     if (msg.kind === 'init') {
-      await useBackend(msg.backend);
+      if ((await useBackend(msg.backend, msg.native)) !== msg.native)
+        throw new Error('the native path is active on the main thread but not in this worker');
       model = createModel(msg.config, 0);
       port.postMessage({ kind: 'ready' } satisfies WorkerReply);
       return;

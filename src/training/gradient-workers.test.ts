@@ -3,16 +3,9 @@ import { useBackend } from '../models/embedded/backend.ts';
 import { createModel, type GptModel } from '../models/embedded/gpt.ts';
 import { trainTokenizer } from '../models/embedded/tokenizer.ts';
 import { encodeDocument, encodeSupervised } from './batching.ts';
+import { TINY_CORPUS as CORPUS } from './test-corpus.ts';
 import { batchGradients, combineShards, nllOfSequences, splitBatch, trainLanguageModel } from './trainer.ts';
 
-const CORPUS = [
-  'def add(a, b):\n    return a + b\n',
-  'def run(cmd):\n    return subprocess.run(cmd, shell=False, check=True)\n',
-  'def read(path):\n    with open(path) as f:\n        return f.read()\n',
-  'int sum(int *a, int n) {\n    int s = 0;\n    for (int i = 0; i < n; i++) s += a[i];\n    return s;\n}\n',
-  'func Add(a, b int) int {\n\treturn a + b\n}\n',
-  'function add(a, b) {\n  return a + b;\n}\n',
-];
 const tok = trainTokenizer([...CORPUS, ...CORPUS], 360);
 const tiny = (seed: number): GptModel =>
   createModel({ vocabSize: tok.vocabSize, contextLength: 64, dModel: 32, nLayers: 2, nHeads: 2 }, seed);

@@ -51,8 +51,16 @@ export class GradientWorkers {
     }
   }
 
-  /** Start `count` workers, each with a model of `config` on `backend`; resolves once all are ready. */
-  static async start(count: number, config: GptConfig, backend: BackendName): Promise<GradientWorkers> {
+  /**
+   * Start `count` workers, each with a model of `config` on `backend` (on wasm, with the native
+   * kernels when `native`, as the main thread); resolves once all are ready.
+   */
+  static async start(
+    count: number,
+    config: GptConfig,
+    backend: BackendName,
+    native = false,
+  ): Promise<GradientWorkers> {
     const source = bootstrap();
     const workers = Array.from({ length: count }, () => new Worker(source, { eval: true }));
     try {
@@ -67,7 +75,7 @@ export class GradientWorkers {
               };
               w.once('message', onMessage);
               w.once('error', reject);
-              w.postMessage({ kind: 'init', config, backend } satisfies WorkerRequest);
+              w.postMessage({ kind: 'init', config, backend, native } satisfies WorkerRequest);
             }),
         ),
       );

@@ -19,6 +19,7 @@ import { createRng } from '../core/rng.ts';
 import type { BackendName } from '../models/embedded/backend.ts';
 import { LATEST_POINTER, readLatestPointer, saveCheckpoint } from '../models/embedded/checkpoint.ts';
 import type { GptModel } from '../models/embedded/gpt.ts';
+import { activeNative } from '../models/embedded/native-blas.ts';
 import { scatterToLength, selectRows, targetLogprobs } from '../models/embedded/ops.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../models/embedded/safetensors.ts';
 import type { Tokenizer } from '../models/embedded/tokenizer.ts';
@@ -363,7 +364,12 @@ async function runJob<Item>(
   }
   const workers =
     config.threads > 1 && job.shardable && startStep < totalSteps
-      ? await GradientWorkers.start(config.threads - 1, model.config, tf.getBackend() as BackendName)
+      ? await GradientWorkers.start(
+          config.threads - 1,
+          model.config,
+          tf.getBackend() as BackendName,
+          activeNative() !== undefined,
+        )
       : undefined;
   const losses: number[] = [];
   let tokens = 0;

@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { nativeStatus, plannedComputePath } from '../../models/embedded/native-blas.ts';
 import { checkSandbox } from '../../sandbox/self-check.ts';
 import { ANALYZER_TOOLS, detectTools, TOOLCHAINS } from '../../sandbox/toolchains.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -16,7 +17,8 @@ export default defineCommand({
   async run({ args }) {
     const tools = await detectTools([...TOOLCHAINS, ...ANALYZER_TOOLS]);
     const sandbox = args.sandbox === false ? [] : await checkSandbox();
-    if (args.json) return printJson({ tools, sandbox });
+    const embedded = { ...plannedComputePath(), addon: nativeStatus() };
+    if (args.json) return printJson({ tools, sandbox, embeddedModel: embedded });
     const rows = tools.map((t) => [
       t.name,
       t.found ? 'found' : t.optional ? 'absent' : 'MISSING',
@@ -35,6 +37,11 @@ export default defineCommand({
       console.log(
         `\n${absent.length} optional tool(s) absent (used when installed; setup does not install them): apt-get install ${packages(absent)}`,
       );
+    console.log(
+      `\nembedded model: ${embedded.path} path (${embedded.detail})${
+        embedded.path === 'wasm' ? '; scripts/setup.sh builds the native addon (libopenblas-pthread-dev)' : ''
+      }`,
+    );
     if (sandbox.length) {
       console.log('');
       console.log(

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
+import { plannedComputePath } from '../../models/embedded/native-blas.ts';
 import { runBuiltinExperiment } from '../../pipelines/builtin-experiment.ts';
 import { getPreset, PRESETS, setConfigValue } from '../../pipelines/presets.ts';
 import { renderMarkdownTable, writeReport } from '../../report/index.ts';
@@ -73,6 +74,7 @@ export function shippedModelsDir(): string {
 
 function versions(): Record<string, string> {
   const require = createRequire(import.meta.url);
+  const computePath = plannedComputePath();
   const v = (p: string) => {
     try {
       return (require(`${p}/package.json`) as { version: string }).version;
@@ -85,6 +87,9 @@ function versions(): Record<string, string> {
     tsp: v('../../..'),
     'tfjs-core': v('@tensorflow/tfjs-core'),
     'tfjs-backend-wasm': v('@tensorflow/tfjs-backend-wasm'),
+    // native (OpenBLAS) or wasm: results agree to float summation order, not bit for bit
+    'embedded-path': computePath.path,
+    'embedded-path-detail': computePath.detail,
   };
 }
 

@@ -7,6 +7,7 @@ import { tf, useBackend } from './backend.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { cloneModel, createModel, type GptConfigInput, type GptModel } from './gpt.ts';
 import { copyRow, createArena, decodeStep, prefill, readDecodeTables } from './kv-cache.ts';
+import { nativeStatus, setNativePath } from './native-blas.ts';
 import { targetLogprobs } from './ops.ts';
 import { trainTokenizer } from './tokenizer.ts';
 
@@ -115,46 +116,47 @@ describe('GPT on tfjs', () => {
     await useBackend('wasm');
   });
 
-  it.each([false, true])(
-    'gives the same logits with the KV cache as with the full forward (simd %s)',
-    (simd) => {
-      const m = createModel({ ...TINY, contextLength: 24 }, 13);
-      const seqA = Array.from(randomIds(20, 40, 7));
-      const seqB = Array.from(randomIds(9, 40, 8));
-      const full = (seq: number[]) =>
-        tf.tidy(() => m.logits(m.hidden(Int32Array.from(seq), 1, seq.length)).dataSync() as Float32Array);
-      const fullA = full(seqA);
-      const fullB = full(seqB);
-      const pre = prefill(m, [seqA.slice(0, 5), seqB.slice(0, 3)], 24);
-      const { logits } = pre;
-      // the SIMD-arena rows (used by the Policy) and plain JS rows must both match
-      const arena = simd ? createArena(m, 2, 24) : undefined;
-      if (simd) expect(arena).toBeDefined();
-      const rows = pre.rows.map((r) => copyRow(m, r, 24, arena));
-      const close = (a: Float32Array, b: Float32Array) => {
-        expect(a.length).toBe(b.length);
-        a.forEach((x, i) => {
-          expect(Math.abs(x - (b[i] as number))).toBeLessThan(1e-4);
-        });
-      };
-      close(logits[0] as Float32Array, fullA.slice(4 * 40, 5 * 40));
-      close(logits[1] as Float32Array, fullB.slice(2 * 40, 3 * 40));
-      const tables = readDecodeTables(m);
-      // decode both rows together while both have tokens, then A alone (rows of different lengths)
-      for (let step = 0; step < 15; step++) {
-        const feedB = 3 + step < seqB.length;
-        const rs = feedB ? [rows[0], rows[1]] : [rows[0]];
-        const toks = feedB
-          ? [seqA[5 + step] as number, seqB[3 + step] as number]
-          : [seqA[5 + step] as number];
-        const out = decodeStep(m, tables, rs as never, toks);
-        close(out.subarray(0, 40), fullA.slice((5 + step) * 40, (6 + step) * 40));
-        if (feedB) close(out.subarray(40, 80), fullB.slice((3 + step) * 40, (4 + step) * 40));
-      }
-      tables.dispose();
-      m.dispose();
-    },
-  );
+  it.each(
+    [false, true].flatMap((simd) =>
+      (nativeStatus().available ? ['wasm', 'native'] : ['wasm']).map((path) => [simd, path] as const),
+    ),
+  )('gives the same logits with the KV cache as with the full forward (simd %s, %s path)', (simd, path) => {
+    setNativePath(path === 'native');
+    const m = createModel({ ...TINY, contextLength: 24 }, 13);
+    const seqA = Array.from(randomIds(20, 40, 7));
+    const seqB = Array.from(randomIds(9, 40, 8));
+    const full = (seq: number[]) =>
+      tf.tidy(() => m.logits(m.hidden(Int32Array.from(seq), 1, seq.length)).dataSync() as Float32Array);
+    const fullA = full(seqA);
+    const fullB = full(seqB);
+    const pre = prefill(m, [seqA.slice(0, 5), seqB.slice(0, 3)], 24);
+    const { logits } = pre;
+    // the SIMD-arena rows (used by the Policy) and plain JS rows must both match
+    const arena = simd ? createArena(m, 2, 24) : undefined;
+    if (simd) expect(arena).toBeDefined();
+    const rows = pre.rows.map((r) => copyRow(m, r, 24, arena));
+    const close = (a: Float32Array, b: Float32Array) => {
+      expect(a.length).toBe(b.length);
+      a.forEach((x, i) => {
+        expect(Math.abs(x - (b[i] as number))).toBeLessThan(1e-4);
+      });
+    };
+    close(logits[0] as Float32Array, fullA.slice(4 * 40, 5 * 40));
+    close(logits[1] as Float32Array, fullB.slice(2 * 40, 3 * 40));
+    const tables = readDecodeTables(m);
+    // decode both rows together while both have tokens, then A alone (rows of different lengths)
+    for (let step = 0; step < 15; step++) {
+      const feedB = 3 + step < seqB.length;
+      const rs = feedB ? [rows[0], rows[1]] : [rows[0]];
+      const toks = feedB ? [seqA[5 + step] as number, seqB[3 + step] as number] : [seqA[5 + step] as number];
+      const out = decodeStep(m, tables, rs as never, toks);
+      close(out.subarray(0, 40), fullA.slice((5 + step) * 40, (6 + step) * 40));
+      if (feedB) close(out.subarray(40, 80), fullB.slice((3 + step) * 40, (4 + step) * 40));
+    }
+    tables.dispose();
+    m.dispose();
+    setNativePath(true);
+  });
 
   it('round-trips a checkpoint bit-exactly, tokenizer and config included', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tsp-ckpt-'));

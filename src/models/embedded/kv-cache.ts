@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GptModel } from './gpt.ts';
+import { activeNative, heapViews, type NativeBlas } from './native-blas.ts';
 import { type AttentionKernels, attentionKernels } from './simd-kernels.ts';
 
 export interface CacheRow {
@@ -410,6 +411,8 @@ export function decodeStep(
     for (let j = 0; j < d; j++)
       x[i * d + j] = (tables.wte[tok * d + j] as number) + (tables.wpe[pos * d + j] as number);
   });
+  const native = activeNative();
+  if (native) return nativeDecodeStep(native, model, rows, x);
   const maxLen = Math.max(...rows.map((row) => row.length + 1));
   const scores = new Float32Array(maxLen);
   for (let l = 0; l < c.nLayers; l++) {
@@ -449,6 +452,60 @@ export function decodeStep(
     for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) + (out[i] as number);
   }
   const logits = matmulRows(layerNormRows(x, r, d, tables.lnfG, tables.lnfB, c.layerNormEps), r, tables.wteT);
+  for (const row of rows) row.length++;
+  return logits;
+}
+
+const DECODE_WEIGHTS = [
+  'ln1.g',
+  'ln1.b',
+  'attn.wqkv',
+  'attn.bqkv',
+  'attn.wproj',
+  'attn.bproj',
+  'ln2.g',
+  'ln2.b',
+  'mlp.wfc',
+  'mlp.bfc',
+  'mlp.wproj',
+  'mlp.bproj',
+];
+
+/**
+ * decodeStep on the native path: the whole step (every layer, attention over each row's cache,
+ * the logits) in one addon call, on views of the weights in the wasm heap and of the rows' caches.
+ * `x` holds the rows' token + position embeddings.
+ */
+function nativeDecodeStep(
+  native: NativeBlas,
+  model: GptModel,
+  rows: readonly CacheRow[],
+  x: Float32Array,
+): Float32Array {
+  const c = model.config;
+  const names = [
+    ...Array.from({ length: c.nLayers }, (_, l) => DECODE_WEIGHTS.map((w) => `h.${l}.${w}`)).flat(),
+    'lnf.g',
+    'lnf.b',
+    'wte',
+  ];
+  const logits = new Float32Array(rows.length * c.vocabSize);
+  native.decodeStep(
+    x,
+    rows.length,
+    c.dModel,
+    c.nHeads,
+    c.nLayers,
+    c.mlpRatio * c.dModel,
+    c.vocabSize,
+    c.layerNormEps,
+    heapViews(names.map((n) => model.p(n))),
+    rows.flatMap((row) => row.k),
+    rows.flatMap((row) => row.v),
+    Int32Array.from(rows, (row) => row.length),
+    Int32Array.from(rows, (row) => row.capacity),
+    logits,
+  );
   for (const row of rows) row.length++;
   return logits;
 }

@@ -7,17 +7,26 @@
  * scatter-add. Blocks run as single kernels, so tfjs records no intermediate ops on the tape.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { activeNative, type NativeBlas, onHeap } from './native-blas.ts';
 
 type GradSave = (tensors: tf.Tensor[]) => void;
 type Arg = tf.Tensor | GradSave;
 
 /**
- * x^T @ g for x [m, k], g [m, n] with one explicit transpose of the narrower operand:
- * (x^T) @ g when k <= n, else (g^T @ x)^T (the final transpose is only [n, k]).
+ * x^T @ g for x [m, k], g [m, n]. On the native path BLAS reads x transposed in place; on wasm,
+ * one explicit transpose of the narrower operand: (x^T) @ g when k <= n, else (g^T @ x)^T (the
+ * final transpose is only [n, k]).
  */
 function weightGrad(x: tf.Tensor2D, g: tf.Tensor2D): tf.Tensor2D {
+  if (activeNative()) return tf.matMul(x, g, true, false);
   if (x.shape[1] <= g.shape[1]) return tf.matMul(tf.transpose(x), g);
   return tf.transpose(tf.matMul(tf.transpose(g), x)) as tf.Tensor2D;
+}
+
+/** a @ b^T: a transpose flag on the native path, an explicit transpose on wasm. */
+function matMulBT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  if (activeNative()) return tf.matMul(a, b, false, true);
+  return tf.matMul(a, tf.transpose(b));
 }
 
 /** x [m, k] @ w [k, n] (+ bias [n]); all gradients are plain 2-D matmuls. */
@@ -35,7 +44,7 @@ const linearNoBias = tf.customGrad((a: Arg, b: Arg, save: Arg) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
-      return [tf.matMul(g, tf.transpose(sw)), weightGrad(sx, g)];
+      return [matMulBT(g, sw), weightGrad(sx, g)];
     },
   };
 }) as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor2D;
@@ -49,7 +58,7 @@ const linearBias = tf.customGrad((a: Arg, b: Arg, c: Arg, save: Arg) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
-      return [tf.matMul(g, tf.transpose(sw)), weightGrad(sx, g), sumRows(g)];
+      return [matMulBT(g, sw), weightGrad(sx, g), sumRows(g)];
     },
   };
 }) as (x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor) => tf.Tensor2D;
@@ -60,11 +69,14 @@ export const tiedLogits = tf.customGrad((a: Arg, b: Arg, save: Arg) => {
   const wte = b as tf.Tensor2D;
   (save as GradSave)([h, wte]);
   return {
-    value: tf.matMul(h, tf.transpose(wte)),
+    value: matMulBT(h, wte),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sh, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
-      return [tf.matMul(g, sw), tf.transpose(tf.matMul(tf.transpose(sh), g))];
+      const dwte = activeNative()
+        ? tf.matMul(g, sh, true, false)
+        : tf.transpose(tf.matMul(tf.transpose(sh), g));
+      return [tf.matMul(g, sw), dwte];
     },
   };
 }) as (h: tf.Tensor, wte: tf.Tensor) => tf.Tensor2D;
@@ -112,6 +124,8 @@ export function embedTokens(
 
 /** LayerNorm over the last axis of x [m, d] with gain and bias [d]. */
 export function layerNorm(x: tf.Tensor2D, gain: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor2D {
+  const native = activeNative();
+  if (native) return nativeLayerNorm(native, x, gain, bias, eps);
   let op = layerNormOps.get(eps);
   if (!op) {
     op = makeLayerNorm(eps);
@@ -144,11 +158,83 @@ function makeLayerNorm(eps: number): LayerNormOp {
   }) as LayerNormOp;
 }
 
+/**
+ * layerNorm on the native path: one addon call per direction, on the wasm heap (native-blas.ts
+ * onHeap); the normalised input and 1/std are kept for the backward.
+ */
+function nativeLayerNorm(
+  native: NativeBlas,
+  x: tf.Tensor2D,
+  gain: tf.Tensor,
+  bias: tf.Tensor,
+  eps: number,
+): tf.Tensor2D {
+  const [rows, d] = x.shape;
+  const f = tf.customGrad((a: Arg, b: Arg, c: Arg, save: Arg) => {
+    const [y, xhat, rstd] = onHeap(
+      [a as tf.Tensor, b as tf.Tensor, c as tf.Tensor],
+      [[rows, d], [rows, d], [rows]],
+      ([xs, g, bs], [ys, hs, rs]) =>
+        native.layerNormForward(
+          xs as Float32Array,
+          rows,
+          d,
+          g as Float32Array,
+          bs as Float32Array,
+          eps,
+          ys as Float32Array,
+          hs as Float32Array,
+          rs as Float32Array,
+        ),
+    ) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    (save as GradSave)([xhat, rstd, b as tf.Tensor]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        onHeap([dy, ...saved], [[rows, d], [d], [d]], ([g, hs, rs, gn], [dx, dg, db]) =>
+          native.layerNormBackward(
+            g as Float32Array,
+            hs as Float32Array,
+            rs as Float32Array,
+            gn as Float32Array,
+            rows,
+            d,
+            dx as Float32Array,
+            dg as Float32Array,
+            db as Float32Array,
+          ),
+        ),
+    };
+  }) as LayerNormOp;
+  return f(x, gain, bias);
+}
+
 const GELU_C = Math.sqrt(2 / Math.PI);
 const GELU_A = 0.044715;
 
 /** GELU, tanh approximation (PyTorch's approximate='tanh'), as x * sigmoid(2u): wasm's tanh is slow. */
-export const gelu = tf.customGrad((a: Arg, save: Arg) => {
+export function gelu<T extends tf.Tensor>(x: T): T {
+  const native = activeNative();
+  return native ? (nativeGelu(native, x) as T) : wasmGelu(x);
+}
+
+function nativeGelu(native: NativeBlas, x: tf.Tensor): tf.Tensor {
+  const f = tf.customGrad((a: Arg, save: Arg) => {
+    (save as GradSave)([a as tf.Tensor]);
+    return {
+      value: onHeap([a as tf.Tensor], [x.shape], ([xs], [ys]) =>
+        native.geluForward(xs as Float32Array, ys as Float32Array),
+      )[0] as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        onHeap([saved[0] as tf.Tensor, dy], [x.shape], ([xs, g], [dx]) =>
+          native.geluBackward(xs as Float32Array, g as Float32Array, dx as Float32Array),
+        ),
+    };
+  }) as (a: tf.Tensor) => tf.Tensor;
+  return f(x);
+}
+
+const wasmGelu = tf.customGrad((a: Arg, save: Arg) => {
   const x = a as tf.Tensor;
   const x2 = tf.mul(x, x);
   // 2u = 2c(x + a x^3)
@@ -261,6 +347,8 @@ export function splitHeads(
  * (computed in JS) instead of a [t, t] reduction.
  */
 export function causalSelfAttention(qkv: tf.Tensor2D, batch: number, t: number, heads: number): tf.Tensor2D {
+  const native = activeNative();
+  if (native) return nativeSelfAttention(native, qkv, batch, t, heads);
   const d = qkv.shape[1] / 3;
   const hd = d / heads;
   const n = batch * heads;
@@ -326,10 +414,56 @@ export function causalSelfAttention(qkv: tf.Tensor2D, batch: number, t: number, 
 }
 
 /**
+ * causalSelfAttention on the native path: one addon call per direction for all (sequence, head)
+ * slices, on the wasm heap (BLAS reads the heads in place from qkv, strided); qkv, the output and
+ * the softmax are kept for the backward.
+ */
+function nativeSelfAttention(
+  native: NativeBlas,
+  qkv: tf.Tensor2D,
+  batch: number,
+  t: number,
+  heads: number,
+): tf.Tensor2D {
+  const d = qkv.shape[1] / 3;
+  const f = tf.customGrad((a: Arg, save: Arg) => {
+    const [merged, probs] = onHeap(
+      [a as tf.Tensor],
+      [
+        [batch * t, d],
+        [batch * heads, t, t],
+      ],
+      ([src], [out, p]) =>
+        native.attentionForward(src as Float32Array, batch, t, heads, out as Float32Array, p as Float32Array),
+    ) as [tf.Tensor2D, tf.Tensor];
+    (save as GradSave)([a as tf.Tensor, merged, probs]);
+    return {
+      value: merged,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        onHeap([...saved, dy], [[batch * t, 3 * d]], ([src, out, p, g], [dqkv]) =>
+          native.attentionBackward(
+            src as Float32Array,
+            p as Float32Array,
+            out as Float32Array,
+            g as Float32Array,
+            batch,
+            t,
+            heads,
+            dqkv as Float32Array,
+          ),
+        ),
+    };
+  }) as (a: tf.Tensor) => tf.Tensor2D;
+  return f(qkv);
+}
+
+/**
  * Log-probability of each target under logits [m, vocab] -> [m]. The forward keeps the softmax
  * and the one-hot targets, so the backward (dy * (onehot - softmax)) needs no second exp.
  */
 export function targetLogprobs(logits: tf.Tensor2D, targets: Int32Array): tf.Tensor1D {
+  const native = activeNative();
+  if (native) return nativeTargetLogprobs(native, logits, targets);
   const vocab = logits.shape[1];
   const f = tf.customGrad((a: Arg, save: Arg) => {
     const x = a as tf.Tensor2D;
@@ -346,6 +480,32 @@ export function targetLogprobs(logits: tf.Tensor2D, targets: Int32Array): tf.Ten
         const [oh, pr] = saved as [tf.Tensor2D, tf.Tensor2D];
         return [tf.mul(tf.expandDims(dy, -1), tf.sub(oh, pr))];
       },
+    };
+  }) as (a: tf.Tensor) => tf.Tensor1D;
+  return f(logits);
+}
+
+/** targetLogprobs on the native path, on the wasm heap; the softmax is kept for the backward. */
+function nativeTargetLogprobs(native: NativeBlas, logits: tf.Tensor2D, targets: Int32Array): tf.Tensor1D {
+  const [rows, vocab] = logits.shape;
+  const f = tf.customGrad((a: Arg, save: Arg) => {
+    const [logp, probs] = onHeap([a as tf.Tensor], [[rows], [rows, vocab]], ([x], [lp, p]) =>
+      native.targetLogprobs(x as Float32Array, rows, vocab, targets, lp as Float32Array, p as Float32Array),
+    ) as [tf.Tensor1D, tf.Tensor2D];
+    (save as GradSave)([probs]);
+    return {
+      value: logp,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        onHeap([saved[0] as tf.Tensor, dy], [[rows, vocab]], ([p, g], [dx]) =>
+          native.targetLogprobsBackward(
+            p as Float32Array,
+            rows,
+            vocab,
+            targets,
+            g as Float32Array,
+            dx as Float32Array,
+          ),
+        ),
     };
   }) as (a: tf.Tensor) => tf.Tensor1D;
   return f(logits);
