@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { compareMethods, relativeVulnReduction } from '../core/comparisons.ts';
 import { stat, vulnStat } from '../core/metrics.ts';
 import { createRng, hashString } from '../core/rng.ts';
 import type { Language } from '../spec/language.ts';
@@ -322,11 +323,14 @@ export function assembleResults(
       const sft = sftBySeed.get(e.seed);
       return sft !== undefined && sft > 0 && e.overall.pass1 > 0 ? [(sft - e.overall.vulnRate) / sft] : [];
     });
+    const interval =
+      method === 'sft' ? undefined : relativeVulnReduction(finals, method, 'sft', 'unseen-cwe', finalRound);
     return [
       {
         method,
         vulnRate: vulnStat(es.map((e) => e.overall)),
         reductionVsSft: reductions.length ? stat(reductions) : null,
+        ...(interval ? { reductionVsSftInterval: interval } : {}),
       },
     ];
   });
@@ -361,6 +365,7 @@ export function assembleResults(
     unseenCwe,
     crossLanguage,
     treeStats: treeStatsRows,
+    comparisons: compareMethods(finals, finalRound),
     notes: [],
   };
 }

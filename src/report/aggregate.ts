@@ -90,7 +90,7 @@ export function buildHeatmaps(evaluations: readonly Evaluation[], by: 'perCwe' |
   return out;
 }
 
-/** Mean vulnerability rate and total samples per column over the given evaluations (seeds). */
+/** Mean vulnerability rate (over seeds with a functional sample) and total samples per column over the given evaluations (seeds). */
 function cellsOf(
   evs: readonly Evaluation[],
   columns: readonly string[],
@@ -99,8 +99,10 @@ function cellsOf(
   const metricsOf = (c: string) =>
     evs.map((e) => (e[by] as Record<string, Evaluation['overall'] | undefined>)[c]).filter((m) => !!m);
   return {
+    // the rate among functional samples, over the seeds that had one: a seed with no functional
+    // sample of a CWE has no rate (its 0 is not "secure"), and a CWE no seed had one of is null (–)
     cells: columns.map((c) => {
-      const ms = metricsOf(c);
+      const ms = metricsOf(c).filter((m) => m.pass1 > 0);
       return ms.length ? ms.reduce((a, m) => a + m.vulnRate, 0) / ms.length : null;
     }),
     samples: columns.map((c) => {
