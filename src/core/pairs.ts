@@ -4,8 +4,12 @@ import type { Rng } from './rng.ts';
 import { commonLinePrefixLength, nextStatementLength, normalizeForDedup } from './text-boundary.ts';
 import type { Leaf } from './tree.ts';
 
-/** How much of each side the TSP contrast covers: the next statement after the divergence, or all of it. */
-export type SegmentMode = 'statement' | 'to-end';
+/**
+ * How much of each side the TSP contrast covers: the next statement after the divergence, all of
+ * it from the divergence, or (`whole`) the same two programs as whole completions of the prompt
+ * (whole-program DPO on the tree's pairs: the prefix is the prompt, the contrast covers everything).
+ */
+export type SegmentMode = 'statement' | 'to-end' | 'whole';
 
 export function pairId(prefix: string, chosen: string, rejected: string): string {
   return createHash('sha1')
@@ -19,7 +23,7 @@ export function pairId(prefix: string, chosen: string, rejected: string): string
 }
 
 function segmentChars(text: string, mode: SegmentMode): number {
-  return mode === 'to-end' ? text.length : nextStatementLength(text);
+  return mode === 'statement' ? nextStatementLength(text) : text.length;
 }
 
 /**
@@ -30,7 +34,7 @@ function segmentChars(text: string, mode: SegmentMode): number {
  * the analyzer says about its text. Functional ones are preferred by the callers.
  */
 export function isVerifiedInsecure(
-  l: Leaf,
+  l: Pick<Leaf, 'verdict'>,
   relevant: (f: { ruleId: string; cwe: string[] }) => boolean = () => true,
 ): boolean {
   const v = l.verdict;
@@ -62,6 +66,12 @@ export function pairsAtNode(input: {
   rng: Rng;
   /** Which findings verify a leaf as insecure (default: any; the engine passes the task's CWEs). */
   relevant?: (f: { ruleId: string; cwe: string[] }) => boolean;
+  /**
+   * false (an ablation): any other leaf below the node can be a rejected side, its verdict unread,
+   * secure or not, as when continuations are paired without judging them; such pairs are marked
+   * `rejectedVerified: false`. Default true.
+   */
+  verifyRejected?: boolean;
 }): Pair[] {
   const { nodePrefix, leaves } = input;
   const below = leaves.filter(
@@ -77,27 +87,36 @@ export function pairsAtNode(input: {
     });
   };
   const chosen = dedup(below.filter((l) => l.verdict.securePass));
+  const verify = input.verifyRejected ?? true;
   const rejected = dedup(
-    input.rng
-      .shuffle(below.filter((l) => isVerifiedInsecure(l, input.relevant)))
-      .sort((a, b) => Number(b.verdict.functional) - Number(a.verdict.functional)),
+    verify
+      ? input.rng
+          .shuffle(below.filter((l) => isVerifiedInsecure(l, input.relevant)))
+          .sort((a, b) => Number(b.verdict.functional) - Number(a.verdict.functional))
+      : // unverified: any leaf below the node, in a random order, its verdict unread (a secure
+        // leaf can be rejected against another secure one)
+        input.rng.shuffle(below),
   );
   if (chosen.length === 0 || rejected.length === 0) return [];
   const pairs: Pair[] = [];
   for (const r of rejected.slice(0, input.maxPairs)) {
     let best = chosen[0] as Leaf;
     let bestLen = -1;
+    const self = normalizeForDedup(r.program);
     for (const c of chosen) {
+      if (normalizeForDedup(c.program) === self) continue; // (unverified: r may be a chosen leaf)
       const len = commonLinePrefixLength(r.program, c.program, nodePrefix.length);
       if (len > bestLen) {
         best = c;
         bestLen = len;
       }
     }
-    if (normalizeForDedup(best.program) === normalizeForDedup(r.program)) continue;
-    const prefix = r.program.slice(0, bestLen);
-    const chosenText = best.program.slice(bestLen);
-    const rejectedText = r.program.slice(bestLen);
+    if (bestLen < 0 || normalizeForDedup(best.program) === self) continue;
+    // whole-program pairs start at the prompt; the others where the two sides actually diverge
+    const cut = input.segment === 'whole' ? input.prompt.length : bestLen;
+    const prefix = r.program.slice(0, cut);
+    const chosenText = best.program.slice(cut);
+    const rejectedText = r.program.slice(cut);
     // A side that only stops (nothing after the shared lines) gives the contrast no tokens to train on.
     if (!chosenText.trim() || !rejectedText.trim()) continue;
     pairs.push({
@@ -114,8 +133,9 @@ export function pairsAtNode(input: {
       chosenSegmentChars: segmentChars(chosenText, input.segment),
       rejectedSegmentChars: segmentChars(rejectedText, input.segment),
       chosenVerified: true,
-      rejectedVerified: true,
+      rejectedVerified: verify,
       chosenVerdict: best.verdict,
+      // kept for the statistics (was the unverified side insecure after all?), never for pairing
       rejectedVerdict: r.verdict,
     });
   }

@@ -64,6 +64,7 @@ const SELF_PLAY: Record<string, PreferenceLoss | undefined> = {
   spin: 'dpo',
   tsp: 'tsp',
   unlikelihood: 'unlikelihood',
+  'tsp-release': 'dpo',
 };
 
 /**
@@ -193,7 +194,7 @@ export async function runExperiment<M extends TrainableModel>(
                 judge,
                 genCache: runDir.genCache,
                 chunkSize,
-                rng: createRng(hashString(name)),
+                rng: createRng(hashString(roundSeedName(tag, method, seed, round))),
                 round,
                 ...(input.relevantFinding ? { relevantFinding: input.relevantFinding } : {}),
                 onProgress: (p, d, t) => progress(`${name}: ${p}`, d, t),
@@ -275,7 +276,19 @@ function treeStats(tasks: number, built: Omit<SelfPlayRound, 'pairs' | 'nodes'>,
     generatedTokens: tokens,
     verifiedPairsPer1kTokens: tokens ? (1000 * verified) / tokens : 0,
     judged: built.judged,
+    rejectedInsecure: built.rejectedInsecure,
   };
+}
+
+/**
+ * The name a round's sampling is seeded from. Round 1 of every method that builds the same kind of
+ * data (TSP trees: tsp and unlikelihood) starts from the same model, so it shares one seed: the
+ * same trees, sampled and judged once (the caches return them to the second method), and a paired
+ * comparison of the losses on the same round-1 data. Later rounds sample from each method's own model.
+ */
+export function roundSeedName(tag: string, method: string, seed: number, round: number): string {
+  const builder = method === 'spin' || method === 'tsp-release' ? method : 'tree';
+  return round === 1 && builder === 'tree' ? `${tag}tree-s${seed}-r1` : `${tag}${method}-s${seed}-r${round}`;
 }
 
 function evalKey(e: { method: string; seed: number; round: number; split: string }): string {

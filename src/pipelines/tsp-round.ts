@@ -29,6 +29,8 @@ export interface TreeSearchConfig {
   valueMaxProbes: number;
   maxPairsPerNode: number;
   segment: SegmentMode;
+  /** false (an ablation): rejected sides are taken without reading their verdict. Default true. */
+  verifyRejected?: boolean;
   temperature: number;
   topP: number;
   maxTokens: number;
@@ -221,6 +223,7 @@ export async function buildTrees(
         leaves: s.leaves,
         maxPairs: cfg.maxPairsPerNode,
         segment: cfg.segment,
+        ...(cfg.verifyRejected === false ? { verifyRejected: false } : {}),
         rng: pairRng,
         relevant: (f) => relevant(s.task, f),
       })) {

@@ -148,6 +148,21 @@ function meanOf(values: number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 }
 
+/** Mean over seeds of the pairs with a verified-insecure rejected side, and per 1k generated tokens. */
+function insecureRejected(g: readonly TreeStats[]): {
+  rejectedInsecure: number | null;
+  rejectedInsecurePer1kTokens: number | null;
+} {
+  const known = g.filter((s) => s.rejectedInsecure !== undefined);
+  if (known.length === 0) return { rejectedInsecure: null, rejectedInsecurePer1kTokens: null };
+  return {
+    rejectedInsecure: meanOf(known.map((s) => s.rejectedInsecure ?? 0)),
+    rejectedInsecurePer1kTokens: meanOf(
+      known.map((s) => (s.generatedTokens ? (1000 * (s.rejectedInsecure ?? 0)) / s.generatedTokens : 0)),
+    ),
+  };
+}
+
 /** Tree statistics averaged over seeds, per method and round. */
 export function aggregateTreeStats(stats: readonly TreeStats[]): {
   method: MethodName;
@@ -161,6 +176,9 @@ export function aggregateTreeStats(stats: readonly TreeStats[]): {
   generatedTokens: number;
   verifiedPairsPer1kTokens: number;
   judged: number;
+  /** Pairs whose rejected side is verified insecure (judged afterwards where the method does not judge); null in older runs. */
+  rejectedInsecure: number | null;
+  rejectedInsecurePer1kTokens: number | null;
 }[] {
   const groups = new Map<string, TreeStats[]>();
   for (const s of stats) {
@@ -186,6 +204,7 @@ export function aggregateTreeStats(stats: readonly TreeStats[]): {
       generatedTokens: meanOf(g.map((s) => s.generatedTokens)),
       verifiedPairsPer1kTokens: meanOf(g.map((s) => s.verifiedPairsPer1kTokens)),
       judged: meanOf(g.map((s) => s.judged)),
+      ...insecureRejected(g),
     };
   });
   return sortMethods(rows).sort((a, b) => (a.method === b.method ? a.round - b.round : 0));

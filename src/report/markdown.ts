@@ -288,7 +288,12 @@ export function renderMarkdownTable(results: RunResults, options: MarkdownOption
   if (results.treeStats.length) {
     const rows = aggregateTreeStats(results.treeStats);
     const sources = [...new Set(rows.flatMap((r) => Object.keys(r.criticalBy)))].sort();
-    out.push('### Decision trees', '', 'Per self-play round, mean over seeds.', '');
+    out.push(
+      '### Decision trees',
+      '',
+      "Per self-play round, mean over seeds. Verified pairs: both sides judged by the oracle before pairing. Insecure-rejected pairs: pairs whose rejected side the oracle found verified insecure, for the recipes that pair without judging (the release's) asked afterwards: the pairs verification would have kept.",
+      '',
+    );
     out.push(
       table(
         [
@@ -299,9 +304,10 @@ export function renderMarkdownTable(results: RunResults, options: MarkdownOption
           'Pairs',
           'Verified pairs',
           'Verified pairs / 1k tokens',
+          'Insecure-rejected pairs / 1k tokens',
           'Judged programs',
         ],
-        ['l', 'r', 'r', ...sources.map(() => 'r' as const), 'r', 'r', 'r', 'r'],
+        ['l', 'r', 'r', ...sources.map(() => 'r' as const), 'r', 'r', 'r', 'r', 'r'],
         rows.map((r) => [
           METHOD_LABEL[r.method],
           String(r.round),
@@ -310,6 +316,7 @@ export function renderMarkdownTable(results: RunResults, options: MarkdownOption
           num(r.pairs),
           num(r.verifiedPairs),
           r.verifiedPairsPer1kTokens.toFixed(2),
+          r.rejectedInsecurePer1kTokens === null ? '–' : r.rejectedInsecurePer1kTokens.toFixed(2),
           num(r.judged),
         ]),
       ),

@@ -75,6 +75,12 @@ export const TreeStats = z.object({
   generatedTokens: z.number().int().min(0),
   verifiedPairsPer1kTokens: z.number().min(0),
   judged: z.number().int().min(0),
+  /**
+   * Pairs whose rejected side is verified insecure: the verified pairs, and for recipes that pair
+   * without judging (tsp-release, unverified ablation) what the oracle said afterwards. Absent in
+   * older runs.
+   */
+  rejectedInsecure: z.number().int().min(0).optional(),
 });
 export type TreeStats = z.infer<typeof TreeStats>;
 

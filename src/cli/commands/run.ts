@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,21 @@ export function shippedModelsDir(): string {
   return fileURLToPath(new URL('../../../models', import.meta.url));
 }
 
+/**
+ * Every shipped base checkpoint, the preset's own first: presets that share the default's base
+ * settings (paper, the ablations) find it by its key, whatever their name.
+ */
+export function shippedBaseDirs(preset: string): string[] {
+  const root = shippedModelsDir();
+  const all = existsSync(root)
+    ? readdirSync(root)
+        .filter((d) => d.startsWith('base-'))
+        .sort()
+    : [];
+  const own = `base-${preset}`;
+  return [own, ...all.filter((d) => d !== own)].map((d) => join(root, d));
+}
+
 function versions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   const v = (p: string) => {
@@ -128,7 +144,7 @@ export default defineCommand({
       config,
       runDir,
       cacheDir: resolve(args['cache-dir']),
-      shippedDirs: [join(shippedModelsDir(), `base-${config.preset}`)],
+      shippedDirs: shippedBaseDirs(config.preset),
       versions: versions(),
       onProgress: (e) => progress.update(e),
       onLog: log,
