@@ -3,8 +3,11 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
+import { writeFile } from 'node:fs/promises';
+import { ABLATIONS, getAblation, runAblation } from '../../pipelines/ablations.ts';
 import { runBuiltinExperiment } from '../../pipelines/builtin-experiment.ts';
 import { getPreset, PRESETS, setConfigValue } from '../../pipelines/presets.ts';
+import { renderAblationMarkdown } from '../../report/ablation.ts';
 import { renderMarkdownTable, writeReport } from '../../report/index.ts';
 import { TspError } from '../../spec/errors.ts';
 import { MethodName } from '../../spec/results.ts';
@@ -126,12 +129,17 @@ export default defineCommand({
       description:
         'override any setting of the preset, repeatable: --set training.beta=0.5 --set tree.rootSamples=4 (JSON values)',
     },
+    ablation: {
+      type: 'string',
+      description: `run an ablation instead: ${Object.keys(ABLATIONS).join(', ')} or all (comma list); each variant is a resumable run of TSP under the run directory (default runs/ablations-<preset>), compared with the preset's TSP by the paired bootstrap (docs/ablations.md)`,
+    },
     report: { type: 'boolean', description: 'write report.html at the end', default: true },
     json: { type: 'boolean', description: 'print results.json instead of the table' },
     quiet: { type: 'boolean', description: 'no progress display' },
   },
   async run({ args, rawArgs }) {
     const config = applyOverrides(getPreset(args.preset), args, repeatedFlag(rawArgs, 'set'));
+    if (args.ablation) return runAblations(config, String(args.ablation), args);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const runDir = resolve(args['run-dir'] ?? join('runs', `${config.preset}-${stamp}`));
     const progress = createProgress({ enabled: !args.quiet });
@@ -159,3 +167,44 @@ export default defineCommand({
     if (reportPath) console.log(`report: ${reportPath}`);
   },
 });
+
+/** `tsp run --ablation NAME[,NAME|all]`: every variant of each named ablation, then its tables. */
+async function runAblations(
+  config: RunConfig,
+  names: string,
+  args: { 'run-dir'?: string; 'cache-dir': string; quiet?: boolean; json?: boolean },
+): Promise<void> {
+  const list = names === 'all' ? Object.keys(ABLATIONS) : parseList(names, 'ablation');
+  const ablations = list.map(getAblation);
+  const root = resolve(args['run-dir'] ?? join('runs', `ablations-${config.preset}`));
+  const progress = createProgress({ enabled: !args.quiet });
+  const log = (line: string) => progress.log(line);
+  const summaries = [];
+  for (const ablation of ablations) {
+    const started = Date.now();
+    const summary = await runAblation({
+      ablation,
+      config,
+      root,
+      onLog: log,
+      run: (c, dir) =>
+        runBuiltinExperiment({
+          config: c,
+          runDir: dir,
+          cacheDir: resolve(args['cache-dir']),
+          shippedDirs: shippedBaseDirs(c.preset),
+          versions: versions(),
+          onProgress: (e) => progress.update(e),
+          onLog: log,
+        }),
+    });
+    const md = renderAblationMarkdown(summary);
+    await writeFile(join(root, `ablation-${ablation.name}.md`), md);
+    log(`ablation ${ablation.name}: ${((Date.now() - started) / 60000).toFixed(1)} min in this call`);
+    summaries.push({ summary, md });
+  }
+  progress.done();
+  if (args.json) return printJson(summaries.map((s) => s.summary));
+  for (const { md } of summaries) console.log(`\n${md}`);
+  console.log(`ablation runs: ${root}`);
+}
