@@ -5,10 +5,10 @@
  * variants share the base model, the seeds and the evaluation tasks, so tasks and seeds pair).
  */
 
-import { pairedDifference } from '../core/bootstrap.ts';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '../core/atomic-file.ts';
+import { pairedDifference } from '../core/bootstrap.ts';
 import { countsOf } from '../core/comparisons.ts';
 import { hashString } from '../core/rng.ts';
 import type { AblationRow, AblationSummary } from '../spec/ablation.ts';

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
-import { writeFile } from 'node:fs/promises';
 import { ABLATIONS, getAblation, runAblation } from '../../pipelines/ablations.ts';
 import { runBuiltinExperiment } from '../../pipelines/builtin-experiment.ts';
 import { getPreset, PRESETS, setConfigValue } from '../../pipelines/presets.ts';
