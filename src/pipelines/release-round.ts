@@ -1,10 +1,9 @@
 import { releasePrefix } from '../benchmarks/safecoder/load-safecoder.ts';
 import { isVerifiedInsecure, pairId } from '../core/pairs.ts';
-import type { GenerateRequest, GenerateResult } from '../spec/policy.ts';
+import type { GenerateResult } from '../spec/policy.ts';
 import type { Task } from '../spec/task.ts';
 import type { Pair } from '../spec/tree.ts';
-import { generateCached } from './generation.ts';
-import { type RoundContext, requestSeed } from './tsp-round.ts';
+import { type RoundContext, sampleInRound } from './tsp-round.ts';
 
 export interface ReleaseConfig {
   /** Continuations sampled at the branch point. */
@@ -58,22 +57,12 @@ export async function buildReleasePairs(
     const prefix = releaseBranchPoint(task);
     return prefix === undefined ? [] : [{ task, prefix }];
   });
-  const requests: GenerateRequest[] = points.map(({ task, prefix }) => ({
-    prompt: prefix,
-    n: cfg.samples,
-    temperature: cfg.temperature,
-    topP: cfg.topP,
-    maxTokens: cfg.maxTokens,
-    seed: requestSeed(ctx.rng, task.id, prefix, 'release'),
-  }));
-  const results = await generateCached({
-    policy: ctx.policy,
-    modelKey: ctx.modelKey,
-    requests,
-    cache: ctx.genCache,
-    chunkSize: ctx.chunkSize,
-    onChunk: (d, n) => ctx.onProgress?.('release: generate', d, n),
-  });
+  const results = await sampleInRound(
+    ctx,
+    points.map(({ task, prefix }) => ({ taskId: task.id, prefix, n: cfg.samples, tag: 'release' })),
+    cfg,
+    'release',
+  );
   const pairs: Pair[] = [];
   let generatedTokens = 0;
   points.forEach(({ task, prefix }, i) => {

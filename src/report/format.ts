@@ -45,6 +45,14 @@ export function formatDifference(d: { diff: number | null; lo: number | null; hi
     : `${point} [${formatSignedPoints(d.lo)}, ${formatSignedPoints(d.hi)}]`;
 }
 
+/** A difference's text and whether its interval resolves it (the tables bold those). */
+export function describeDifference(d: { diff: number | null; lo: number | null; hi: number | null }): {
+  text: string;
+  resolved: boolean;
+} {
+  return { text: formatDifference(d), resolved: excludesZero(d) };
+}
+
 /** Whether an interval lies entirely on one side of 0 (the difference is resolved). */
 export function excludesZero(d: { lo: number | null; hi: number | null }): boolean {
   return d.lo !== null && d.hi !== null && (d.lo > 0 || d.hi < 0);

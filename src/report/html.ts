@@ -11,14 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { TspError } from '../spec/errors.ts';
 import type { MethodName, Stat } from '../spec/results.ts';
 import type { Heatmap, ReportData } from './data.ts';
-import {
-  bestIndexes,
-  excludesZero,
-  formatDifference,
-  formatPercent,
-  formatStat,
-  METHOD_LABEL,
-} from './format.ts';
+import { bestIndexes, describeDifference, formatPercent, formatStat, METHOD_LABEL } from './format.ts';
 
 export const METHOD_COLOR: Record<MethodName, string> = {
   base: '#7f7f7f',
@@ -182,7 +175,8 @@ function renderComparisons(data: ReportData, split: string): string {
         .map(([k]) => {
           const c = mine.find((x) => x.a === a && x.b === b && x.metric === k);
           if (!c || c.diff === null) return '<td class="num na">–</td>';
-          return `<td class="num${excludesZero(c) ? ' best' : ''}" data-metric="${k}" data-diff="${c.diff}" data-lo="${c.lo ?? ''}" data-hi="${c.hi ?? ''}">${escapeHtml(formatDifference(c))}</td>`;
+          const { text, resolved } = describeDifference(c);
+          return `<td class="num${resolved ? ' best' : ''}" data-metric="${k}" data-diff="${c.diff}" data-lo="${c.lo ?? ''}" data-hi="${c.hi ?? ''}">${escapeHtml(text)}</td>`;
         })
         .join('');
       return `<tr data-method="${a}" data-against="${b}"><th scope="row" class="method"><span class="swatch" style="background:${METHOD_COLOR[a]}"></span>${escapeHtml(METHOD_LABEL[a])} − ${escapeHtml(METHOD_LABEL[b])}</th>${cells}</tr>`;
@@ -278,7 +272,7 @@ function renderUnseen(data: ReportData): string {
         r.method === 'sft'
           ? ''
           : iv && iv.estimate !== null
-            ? `<span class="delta ${iv.estimate >= 0 ? 'good' : 'bad'}" title="relative reduction vs SFT, 95% interval">${escapeHtml(formatDifference({ diff: iv.estimate, lo: iv.lo, hi: iv.hi }))}% vs SFT</span>`
+            ? `<span class="delta ${iv.estimate >= 0 ? 'good' : 'bad'}" title="relative reduction vs SFT, 95% interval">${escapeHtml(describeDifference({ diff: iv.estimate, lo: iv.lo, hi: iv.hi }).text)}% vs SFT</span>`
             : r.reductionVsSft && r.reductionVsSft.n > 1
               ? `<span class="delta ${r.reductionVsSft.mean >= 0 ? 'good' : 'bad'}">${r.reductionVsSft.mean >= 0 ? '−' : '+'}${formatPercent(Math.abs(r.reductionVsSft.mean))}% vs SFT</span>`
               : '';

@@ -15,7 +15,7 @@ import { aggregateTreeStats, buildCurves, buildHeatmaps } from './aggregate.ts';
 import {
   type Better,
   bestIndexes,
-  excludesZero,
+  describeDifference,
   formatDifference,
   formatPercent,
   formatStat,
@@ -138,8 +138,8 @@ export function comparisonTable(
     ...COMPARED_COLUMNS.map(({ metric }) => {
       const c = mine.find((x) => x.a === a && x.b === b && x.metric === metric);
       if (!c) return '–';
-      const text = formatDifference(c);
-      return excludesZero(c) ? `**${text}**` : text;
+      const { text, resolved } = describeDifference(c);
+      return resolved ? `**${text}**` : text;
     }),
   ]);
   const first = mine[0] as Comparison;
