@@ -90,6 +90,8 @@ describe('pairedDifference', () => {
     expect(pass.hi).toBeCloseTo(0.25, 12);
     const spr = pairedDifference(a, b, 'spr1', opts);
     expect(spr.estimate).toBeCloseTo(3 / 8, 12);
+    expect(spr.perSeed).toHaveLength(2);
+    for (const d of spr.perSeed) expect(d).toBeCloseTo(3 / 8, 12);
     // vulnerability rate: a 1/5 insecure among functional, b 2/3
     const vuln = pairedDifference(a, b, 'vulnRate', opts);
     expect(vuln.estimate).toBeCloseTo(1 / 5 - 2 / 3, 12);
@@ -127,6 +129,15 @@ describe('pairedDifference', () => {
     expect(v.estimate).toBeNull();
     expect(v.lo).toBeNull();
   });
+  it('reports the difference seed by seed', () => {
+    // seed 1: a ahead by 2/8 on every task; seed 2: behind by 2/8
+    const a = counts([1, 2], 6, (s) => ({ n: 8, functional: s === 1 ? 6 : 2, secure: 8, securePass: 0 }));
+    const b = counts([1, 2], 6, () => ({ n: 8, functional: 4, secure: 8, securePass: 0 }));
+    const d = pairedDifference(a, b, 'pass1', opts);
+    expect(d.perSeed).toEqual([0.25, -0.25]);
+    expect(d.estimate).toBe(0);
+  });
+
   it('pairs by seed and task: only tasks every common seed has for both count', () => {
     const a = counts([1, 2], 4, () => ({ n: 4, functional: 4, secure: 4, securePass: 4 }));
     const b = counts([2, 3], 3, () => ({ n: 4, functional: 0, secure: 0, securePass: 0 }));

@@ -102,6 +102,11 @@ export type CountsBySeed = ReadonlyMap<number, ReadonlyMap<string, TaskCounts>>;
 export interface PairedDifference extends Interval {
   tasks: number;
   seeds: number;
+  /**
+   * The difference seed by seed, over all the common tasks (null where undefined): whether the
+   * seeds agree on the sign, which the task-level interval does not show.
+   */
+  perSeed: (number | null)[];
 }
 
 const rateOf: Record<Exclude<ComparedMetric, 'vulnRate'>, (c: TaskCounts) => number> = {
@@ -197,5 +202,18 @@ export function pairedDifference(
       return relative ? (rb === 0 ? null : (rb - ra) / rb) : ra - rb;
     };
   }
-  return { ...bootstrapInterval(T, statistic, options), tasks: T, seeds: seeds.length };
+  const perSeed = seeds.map((s) => {
+    const one = new Map([[s, a.get(s) as ReadonlyMap<string, TaskCounts>]]);
+    const other = new Map([[s, b.get(s) as ReadonlyMap<string, TaskCounts>]]);
+    return seeds.length === 1
+      ? null
+      : pairedDifference(one, other, metric, { ...options, resamples: 0 }, relative).estimate;
+  });
+  const interval = bootstrapInterval(T, statistic, options);
+  return {
+    ...interval,
+    tasks: T,
+    seeds: seeds.length,
+    perSeed: seeds.length === 1 ? [interval.estimate] : perSeed,
+  };
 }

@@ -91,6 +91,7 @@ function toComparison(
     tasks: d.tasks,
     seeds: d.seeds,
     resamples,
+    perSeed: d.perSeed,
   };
 }
 

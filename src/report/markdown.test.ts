@@ -129,7 +129,13 @@ describe('renderMarkdownTable', () => {
   it('prints paired differences with their intervals under each split, bold where 0 is outside', () => {
     const md = renderMarkdownTable(results);
     const rows = tableUnder(md, 'Paired differences, split `test`');
-    expect(rows[0]).toEqual(['Difference', 'Δ SPR@1 ↑', 'Δ pass@1 ↑', 'Δ vuln. rate ↓']);
+    expect(rows[0]).toEqual([
+      'Difference',
+      'Δ SPR@1 ↑',
+      'Δ pass@1 ↑',
+      'Δ vuln. rate ↓',
+      'Δ SPR@1 seed by seed',
+    ]);
     const tspSpin = rows.find((r) => r[0] === 'TSP − Self-play (unstructured)');
     const c = results.comparisons.find(
       (x) => x.split === 'test' && x.a === 'tsp' && x.b === 'spin' && x.metric === 'spr1',
@@ -139,6 +145,8 @@ describe('renderMarkdownTable', () => {
     expect(cell.replace(/\*\*/g, '')).toMatch(/^[+−]?\d+\.\d \[[+−]?\d+\.\d, [+−]?\d+\.\d\]$/);
     const excludes = (c?.lo as number) > 0 || (c?.hi as number) < 0;
     expect(cell.startsWith('**')).toBe(excludes);
+    // one difference per seed of the fixture (2 seeds)
+    expect(tspSpin?.[4]?.split(' / ')).toHaveLength(2);
     // the README variant keeps TSP against the others and self-play against SFT only
     const readme = renderMarkdownTable(results, { variant: 'readme' });
     const heads = tableUnder(readme, 'paired differences')

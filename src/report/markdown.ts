@@ -18,6 +18,7 @@ import {
   describeDifference,
   formatDifference,
   formatPercent,
+  formatSignedPoints,
   formatStat,
   METHOD_LABEL,
   sortMethods,
@@ -133,21 +134,37 @@ export function comparisonTable(
   if (mine.length === 0) return undefined;
   const pairs: { a: MethodName; b: MethodName }[] = [];
   for (const c of mine) if (!pairs.some((p) => p.a === c.a && p.b === c.b)) pairs.push({ a: c.a, b: c.b });
-  const rows = pairs.map(({ a, b }) => [
-    `${METHOD_LABEL[a]} − ${METHOD_LABEL[b]}`,
-    ...COMPARED_COLUMNS.map(({ metric }) => {
-      const c = mine.find((x) => x.a === a && x.b === b && x.metric === metric);
-      if (!c) return '–';
-      const { text, resolved } = describeDifference(c);
-      return resolved ? `**${text}**` : text;
-    }),
-  ]);
   const first = mine[0] as Comparison;
+  const bySeed = first.seeds > 1;
+  const rows = pairs.map(({ a, b }) => {
+    const find = (metric: Comparison['metric']) =>
+      mine.find((x) => x.a === a && x.b === b && x.metric === metric);
+    return [
+      `${METHOD_LABEL[a]} − ${METHOD_LABEL[b]}`,
+      ...COMPARED_COLUMNS.map(({ metric }) => {
+        const c = find(metric);
+        if (!c) return '–';
+        const { text, resolved } = describeDifference(c);
+        return resolved ? `**${text}**` : text;
+      }),
+      ...(bySeed
+        ? [
+            (find('spr1')?.perSeed ?? [])
+              .map((d) => (d === null ? '–' : formatSignedPoints(d)))
+              .join(' / ') || '–',
+          ]
+        : []),
+    ];
+  });
   const tasks = Math.max(...mine.map((c) => c.tasks));
-  const note = `Paired differences in percentage points (first method minus second, each at its last round) with a 95% interval from a bootstrap over the ${tasks} tasks (${first.resamples.toLocaleString('en-US')} resamples; each task keeps its ${first.seeds} seed${first.seeds === 1 ? '' : 's'} and both methods see the same tasks). **Bold**: the interval excludes 0; otherwise the run cannot tell the two apart on that metric.`;
+  const note = `Paired differences in percentage points (first method minus second, each at its last round) with a 95% interval from a bootstrap over the ${tasks} tasks (${first.resamples.toLocaleString('en-US')} resamples; each task keeps its ${first.seeds} seed${first.seeds === 1 ? '' : 's'} and both methods see the same tasks). **Bold**: the interval excludes 0; otherwise the run cannot tell the two apart on that metric.${bySeed ? " Seed by seed: the SPR@1 difference of each seed's models over all the tasks (the interval does not treat the training seed as random; this column shows whether the seeds agree)." : ''}`;
   return {
     note,
-    table: table(['Difference', ...COMPARED_COLUMNS.map((c) => c.label)], ['l', 'r', 'r', 'r'], rows),
+    table: table(
+      ['Difference', ...COMPARED_COLUMNS.map((c) => c.label), ...(bySeed ? ['Δ SPR@1 seed by seed'] : [])],
+      ['l', 'r', 'r', 'r', ...(bySeed ? (['r'] as const) : [])],
+      rows,
+    ),
   };
 }
 

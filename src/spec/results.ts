@@ -114,6 +114,8 @@ export const Comparison = z.object({
   tasks: z.number().int().min(0),
   seeds: z.number().int().min(0),
   resamples: z.number().int().min(0),
+  /** The difference seed by seed over all the tasks (do the seeds agree on the sign?). */
+  perSeed: z.array(z.number().nullable()).default([]),
 });
 export type Comparison = z.infer<typeof Comparison>;
 
