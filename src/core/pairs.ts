@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { CriticalSource, Pair } from '../spec/tree.ts';
 import type { Rng } from './rng.ts';
-import { commonLinePrefixLength, nextStatementLength, normalizeForDedup } from './text-boundary.ts';
+import {
+  commonLinePrefixLength,
+  commonPrefixLength,
+  nextStatementLength,
+  normalizeForDedup,
+} from './text-boundary.ts';
 import type { Leaf } from './tree.ts';
 
 /**
@@ -140,4 +145,39 @@ export function pairsAtNode(input: {
     });
   }
   return pairs;
+}
+
+/** The fields of a pair a trainer reads. */
+export interface PairSides {
+  prefix: string;
+  chosen: string;
+  rejected: string;
+  chosenSegmentChars: number;
+  rejectedSegmentChars: number;
+}
+
+/**
+ * SafeCoder masks the changed tokens only. A tree pair's sides diverge at a line boundary, so their
+ * segments start with text both share (indentation, the start of the same call): with a
+ * likelihood/unlikelihood loss that shared text would be pushed up on one side and down on the
+ * other. This moves it into the prefix, backing off to the start of the word where the sides
+ * differ (`hashlib.` + `sha1` / `sha256`), so the segments cover what changed. A pair whose sides
+ * differ from their first character, or where one side is a prefix of the other, is returned as is.
+ */
+export function narrowToChange<T extends PairSides>(p: T): T {
+  let k = commonPrefixLength(p.chosen, p.rejected);
+  if (k >= Math.min(p.chosen.length, p.rejected.length)) return p;
+  while (k > 0 && /\w/.test(p.chosen.charAt(k - 1))) k--;
+  if (k === 0) return p;
+  const chosen = p.chosen.slice(k);
+  const rejected = p.rejected.slice(k);
+  const seg = (chars: number, text: string) => (chars > k ? chars - k : nextStatementLength(text));
+  return {
+    ...p,
+    prefix: p.prefix + p.chosen.slice(0, k),
+    chosen,
+    rejected,
+    chosenSegmentChars: Math.min(chosen.length, seg(p.chosenSegmentChars, chosen)),
+    rejectedSegmentChars: Math.min(rejected.length, seg(p.rejectedSegmentChars, rejected)),
+  };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { compareMethods, relativeVulnReduction } from '../core/comparisons.ts';
 import { stat, vulnStat } from '../core/metrics.ts';
+import { narrowToChange } from '../core/pairs.ts';
 import { createRng, hashString } from '../core/rng.ts';
 import type { Language } from '../spec/language.ts';
 import type { Evaluation, MethodName, RunResults, SummaryRow, TreeStats } from '../spec/results.ts';
@@ -205,13 +206,17 @@ export async function runExperiment<M extends TrainableModel>(
               if (nodes.length) runDir.writeJsonl(`trees/${name}.jsonl`, nodes);
               record.pairs = pairs.length;
               if (tree) record.tree = tree;
-              const examples: PreferenceExample[] = pairs.map((p) => ({
-                prefix: p.prefix,
-                chosen: p.chosen,
-                rejected: p.rejected,
-                chosenSegmentChars: p.chosenSegmentChars,
-                rejectedSegmentChars: p.rejectedSegmentChars,
-              }));
+              const examples: PreferenceExample[] = pairs.map((p) => {
+                const sides = {
+                  prefix: p.prefix,
+                  chosen: p.chosen,
+                  rejected: p.rejected,
+                  chosenSegmentChars: p.chosenSegmentChars,
+                  rejectedSegmentChars: p.rejectedSegmentChars,
+                };
+                // SafeCoder's (un)likelihood covers the changed tokens only
+                return loss === 'unlikelihood' ? narrowToChange(sides) : sides;
+              });
               if (examples.length === 0) return null;
               // The opponent and the DPO reference of round t is the model of round t-1.
               const reference = await backend.clone(m);
