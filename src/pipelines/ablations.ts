@@ -73,6 +73,18 @@ export const ABLATIONS: Record<string, Ablation> = {
     ],
     reference: 'one level (maxDepth 2, preset)',
   },
+  'train-prompts': {
+    name: 'train-prompts',
+    question:
+      "Does self-play on more training prompts help: the preset's 24 (one variant of 24 families) against 48 (one variant of each of the 45 trainable families, then more)?",
+    variants: [
+      { ...REFERENCE, label: '24 prompts (preset)' },
+      // the larger eval limit keeps every evaluation task of the preset in the variant's eval
+      // split (it holds the trained families' variants), so the two pair on the preset's 48 tasks
+      { label: '48 prompts', sets: ['suite.maxTrainTasks=48', 'suite.maxEvalTasks=96'] },
+    ],
+    reference: '24 prompts (preset)',
+  },
   verification: {
     name: 'verification',
     question:

@@ -22,7 +22,7 @@ export function renderAblationMarkdown(summary: AblationSummary): string {
     '',
     summary.question,
     '',
-    `Preset \`${summary.preset}\`, seeds ${summary.seeds.join(', ')}; TSP alone in each variant, at its last round. Metrics in percent (mean over seeds); Δ: variant minus the reference variant in percentage points with a 95% paired bootstrap interval over tasks (each task with its seeds), **bold** where it excludes 0. Tree columns: mean over seeds and rounds.`,
+    `Preset \`${summary.preset}\`, seeds ${summary.seeds.join(', ')}; TSP alone in each variant, at its last round. Metrics in percent (mean over seeds); Δ: variant minus the reference variant in percentage points with a 95% paired bootstrap interval over tasks (each task with its seeds), **bold** where it excludes 0; it is taken over the tasks both variants evaluated (paired tasks), while each variant's own metrics are over all its tasks. Tree columns: mean over seeds and rounds.`,
     '',
   ];
   const splits = [...new Set(summary.rows.map((r) => r.split))];
@@ -37,6 +37,7 @@ export function renderAblationMarkdown(summary: AblationSummary): string {
       'Δ SPR@1',
       'Δ pass@1',
       'Δ vuln. rate',
+      'Paired tasks',
       'Critical nodes / task',
       ...sources.map((s) => `by ${s} / task`),
       'Verified pairs / round',
@@ -58,6 +59,7 @@ export function renderAblationMarkdown(summary: AblationSummary): string {
       diff(r, 'spr1'),
       diff(r, 'pass1'),
       diff(r, 'vulnRate'),
+      r.reference ? '–' : String(r.vsReference.spr1?.tasks ?? '–'),
       cell(r.criticalNodesPerTask, 2),
       ...sources.map((s) => (r.criticalBy[s] === undefined ? '–' : (r.criticalBy[s] as number).toFixed(2))),
       cell(r.verifiedPairs, 1),
