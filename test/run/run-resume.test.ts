@@ -34,7 +34,8 @@ describe('tsp run --preset smoke', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('| TSP |');
     const results = comparable(straight);
-    expect(results.methods).toEqual(['base', 'sft', 'spin', 'tsp']);
+    expect(results.methods).toEqual(['base', 'sft', 'spin', 'unlikelihood', 'tsp-release', 'tsp']);
+    expect(results.comparisons.some((c) => c.a === 'tsp' && c.b === 'tsp-release')).toBe(true);
     expect(results.summary.some((s) => s.method === 'tsp' && s.split === 'eval')).toBe(true);
     expect(results.treeStats.some((t) => t.method === 'tsp')).toBe(true);
     expect(existsSync(join(straight, 'report.html'))).toBe(true);

@@ -111,7 +111,7 @@ export default defineCommand({
   meta: {
     name: 'run',
     description:
-      'Run the whole experiment on the embedded default: pretrain (cached) a small GPT on the built-in corpus, then Base / SFT / unstructured self-play / TSP with matched compute, evaluated on the built-in splits over several seeds. Resumable: run again with the same --run-dir.',
+      'Run the whole experiment on the embedded default: pretrain (cached) a small GPT on the built-in corpus, then Base / SFT / unstructured self-play / SafeCoder-style / the TSP release recipe / TSP with matched compute, evaluated on the built-in splits over several seeds, with paired bootstrap intervals between methods. Resumable: run again with the same --run-dir. With --ablation, the ablations of docs/ablations.md instead.',
   },
   args: {
     preset: { type: 'string', description: `preset: ${Object.keys(PRESETS).join(', ')}`, default: 'default' },
