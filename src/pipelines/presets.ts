@@ -9,7 +9,8 @@ const sampling = { temperature: 0.7, topP: 0.95, maxTokens: 192 };
 
 /**
  * The default preset: the README's main job (Base / SFT / unstructured self-play / SafeCoder-style
- * unlikelihood / the TSP release's recipe / TSP, three seeds, < 20 minutes on this 2-core machine).
+ * unlikelihood / the TSP release's recipe / TSP, three seeds; meant for < 20 minutes on this 2-core
+ * machine, estimated at 21-26 (not measured end to end: docs/PERFORMANCE.md).
  */
 const defaultPreset: RunConfig = {
   preset: 'default',
@@ -100,7 +101,7 @@ const defaultPreset: RunConfig = {
   eval: {
     // pass@1-type estimates from 8 samples per task (3 before the paired bootstrap: a task's
     // estimate moved in steps of 33 points); the final round only and no training-prompt
-    // diagnostic, to stay under 20 minutes with six methods (the paper preset has both).
+    // diagnostic, to bring six methods towards 20 minutes (the paper preset has both).
     samplesPerTask: 8,
     everyRound: false,
     trainSplit: false,
