@@ -1,11 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { CriticalSource, Pair } from '../spec/tree.ts';
 import type { Rng } from './rng.ts';
-import { commonLinePrefixLength, nextStatementLength, normalizeForDedup } from './text-boundary.ts';
+import {
+  commonLinePrefixLength,
+  commonPrefixLength,
+  nextStatementLength,
+  normalizeForDedup,
+} from './text-boundary.ts';
 import type { Leaf } from './tree.ts';
 
-/** How much of each side the TSP contrast covers: the next statement after the divergence, or all of it. */
-export type SegmentMode = 'statement' | 'to-end';
+/**
+ * How much of each side the TSP contrast covers: the next statement after the divergence, all of
+ * it from the divergence, or (`whole`) the same two programs as whole completions of the prompt
+ * (whole-program DPO on the tree's pairs: the prefix is the prompt, the contrast covers everything).
+ */
+export type SegmentMode = 'statement' | 'to-end' | 'whole';
 
 export function pairId(prefix: string, chosen: string, rejected: string): string {
   return createHash('sha1')
@@ -19,7 +28,7 @@ export function pairId(prefix: string, chosen: string, rejected: string): string
 }
 
 function segmentChars(text: string, mode: SegmentMode): number {
-  return mode === 'to-end' ? text.length : nextStatementLength(text);
+  return mode === 'statement' ? nextStatementLength(text) : text.length;
 }
 
 /**
@@ -30,7 +39,7 @@ function segmentChars(text: string, mode: SegmentMode): number {
  * the analyzer says about its text. Functional ones are preferred by the callers.
  */
 export function isVerifiedInsecure(
-  l: Leaf,
+  l: Pick<Leaf, 'verdict'>,
   relevant: (f: { ruleId: string; cwe: string[] }) => boolean = () => true,
 ): boolean {
   const v = l.verdict;
@@ -62,6 +71,12 @@ export function pairsAtNode(input: {
   rng: Rng;
   /** Which findings verify a leaf as insecure (default: any; the engine passes the task's CWEs). */
   relevant?: (f: { ruleId: string; cwe: string[] }) => boolean;
+  /**
+   * false (an ablation): any other leaf below the node can be a rejected side, its verdict unread,
+   * secure or not, as when continuations are paired without judging them; such pairs are marked
+   * `rejectedVerified: false`. Default true.
+   */
+  verifyRejected?: boolean;
 }): Pair[] {
   const { nodePrefix, leaves } = input;
   const below = leaves.filter(
@@ -77,27 +92,36 @@ export function pairsAtNode(input: {
     });
   };
   const chosen = dedup(below.filter((l) => l.verdict.securePass));
+  const verify = input.verifyRejected ?? true;
   const rejected = dedup(
-    input.rng
-      .shuffle(below.filter((l) => isVerifiedInsecure(l, input.relevant)))
-      .sort((a, b) => Number(b.verdict.functional) - Number(a.verdict.functional)),
+    verify
+      ? input.rng
+          .shuffle(below.filter((l) => isVerifiedInsecure(l, input.relevant)))
+          .sort((a, b) => Number(b.verdict.functional) - Number(a.verdict.functional))
+      : // unverified: any leaf below the node, in a random order, its verdict unread (a secure
+        // leaf can be rejected against another secure one)
+        input.rng.shuffle(below),
   );
   if (chosen.length === 0 || rejected.length === 0) return [];
   const pairs: Pair[] = [];
   for (const r of rejected.slice(0, input.maxPairs)) {
     let best = chosen[0] as Leaf;
     let bestLen = -1;
+    const self = normalizeForDedup(r.program);
     for (const c of chosen) {
+      if (normalizeForDedup(c.program) === self) continue; // (unverified: r may be a chosen leaf)
       const len = commonLinePrefixLength(r.program, c.program, nodePrefix.length);
       if (len > bestLen) {
         best = c;
         bestLen = len;
       }
     }
-    if (normalizeForDedup(best.program) === normalizeForDedup(r.program)) continue;
-    const prefix = r.program.slice(0, bestLen);
-    const chosenText = best.program.slice(bestLen);
-    const rejectedText = r.program.slice(bestLen);
+    if (bestLen < 0 || normalizeForDedup(best.program) === self) continue;
+    // whole-program pairs start at the prompt; the others where the two sides actually diverge
+    const cut = input.segment === 'whole' ? input.prompt.length : bestLen;
+    const prefix = r.program.slice(0, cut);
+    const chosenText = best.program.slice(cut);
+    const rejectedText = r.program.slice(cut);
     // A side that only stops (nothing after the shared lines) gives the contrast no tokens to train on.
     if (!chosenText.trim() || !rejectedText.trim()) continue;
     pairs.push({
@@ -114,10 +138,46 @@ export function pairsAtNode(input: {
       chosenSegmentChars: segmentChars(chosenText, input.segment),
       rejectedSegmentChars: segmentChars(rejectedText, input.segment),
       chosenVerified: true,
-      rejectedVerified: true,
+      rejectedVerified: verify,
       chosenVerdict: best.verdict,
+      // kept for the statistics (was the unverified side insecure after all?), never for pairing
       rejectedVerdict: r.verdict,
     });
   }
   return pairs;
+}
+
+/** The fields of a pair a trainer reads. */
+export interface PairSides {
+  prefix: string;
+  chosen: string;
+  rejected: string;
+  chosenSegmentChars: number;
+  rejectedSegmentChars: number;
+}
+
+/**
+ * SafeCoder masks the changed tokens only. A tree pair's sides diverge at a line boundary, so their
+ * segments start with text both share (indentation, the start of the same call): with a
+ * likelihood/unlikelihood loss that shared text would be pushed up on one side and down on the
+ * other. This moves it into the prefix, backing off to the start of the word where the sides
+ * differ (`hashlib.` + `sha1` / `sha256`), so the segments cover what changed. A pair whose sides
+ * differ from their first character, or where one side is a prefix of the other, is returned as is.
+ */
+export function narrowToChange<T extends PairSides>(p: T): T {
+  let k = commonPrefixLength(p.chosen, p.rejected);
+  if (k >= Math.min(p.chosen.length, p.rejected.length)) return p;
+  while (k > 0 && /\w/.test(p.chosen.charAt(k - 1))) k--;
+  if (k === 0) return p;
+  const chosen = p.chosen.slice(k);
+  const rejected = p.rejected.slice(k);
+  const seg = (chars: number, text: string) => (chars > k ? chars - k : nextStatementLength(text));
+  return {
+    ...p,
+    prefix: p.prefix + p.chosen.slice(0, k),
+    chosen,
+    rejected,
+    chosenSegmentChars: Math.min(chosen.length, seg(p.chosenSegmentChars, chosen)),
+    rejectedSegmentChars: Math.min(rejected.length, seg(p.rejectedSegmentChars, rejected)),
+  };
 }

@@ -173,7 +173,8 @@ export function checkExpectations(exp: Expectation[], ev: Evidence, draw: TestDr
       if (e.eqObs !== undefined) {
         const other = ev.observations.values.get(e.eqObs);
         if (!ev.observations.values.has(e.eqObs)) return `${e.eqObs} was not reported`;
-        if (other !== v) return `${e.obs} = ${show}, expected ${e.eqObs} (${other === null || other === undefined ? 'null' : JSON.stringify(other.slice(0, 200))})`;
+        if (other !== v)
+          return `${e.obs} = ${show}, expected ${e.eqObs} (${other === null || other === undefined ? 'null' : JSON.stringify(other.slice(0, 200))})`;
       }
       if (e.acrossRuns !== undefined) {
         const second = ev.secondRun?.values;

@@ -2,7 +2,7 @@ import { computeMetrics, type Outcome } from '../core/metrics.ts';
 import { hashString } from '../core/rng.ts';
 import type { Language } from '../spec/language.ts';
 import type { GenerateRequest, GenerateResult, Policy } from '../spec/policy.ts';
-import type { Evaluation, Metrics } from '../spec/results.ts';
+import type { Evaluation, Metrics, TaskCounts } from '../spec/results.ts';
 import type { Task } from '../spec/task.ts';
 import type { VerdictSummary } from '../spec/verdict.ts';
 import type { KeyedCache } from '../store/keyed-cache.ts';
@@ -28,7 +28,7 @@ export interface EvalSample {
 /** Metrics of a set of judged samples: overall, per language and per CWE. */
 export function summarizeSamples(
   samples: readonly EvalSample[],
-): Pick<Evaluation, 'overall' | 'perLanguage' | 'perCwe'> {
+): Pick<Evaluation, 'overall' | 'perLanguage' | 'perCwe' | 'perTask'> {
   const outcome = (s: EvalSample): Outcome => ({ taskId: s.taskId, ...s.verdict });
   const group = <K extends string>(key: (s: EvalSample) => K[]) => {
     const m = new Map<K, Outcome[]>();
@@ -39,7 +39,22 @@ export function summarizeSamples(
     overall: computeMetrics(samples.map(outcome)),
     perLanguage: group((s) => [s.language]),
     perCwe: group((s) => s.cwe),
+    perTask: countsPerTask(samples),
   };
+}
+
+/** Per task: samples, functional, secure and secure-and-functional counts (for the paired bootstrap). */
+export function countsPerTask(samples: readonly EvalSample[]): Record<string, TaskCounts> {
+  const out: Record<string, TaskCounts> = {};
+  for (const s of samples) {
+    const c = out[s.taskId] ?? { n: 0, functional: 0, secure: 0, securePass: 0 };
+    out[s.taskId] = c;
+    c.n++;
+    if (s.verdict.functional) c.functional++;
+    if (s.verdict.secure) c.secure++;
+    if (s.verdict.securePass) c.securePass++;
+  }
+  return out;
 }
 
 /** Samples n programs per task from the policy, judges them, and returns the judged samples. */

@@ -26,7 +26,7 @@ function task(id: string, cwe: string, language: Task['language'] = 'python'): T
     insecureVariants: [
       `${prompt}    cur = db.cursor()\n    cur.execute("SELECT 1 WHERE n = '%s'" % name)\n    return cur.fetchone()\n`,
     ],
-    riskAnnotations: [],
+    riskAnnotations: [{ line: 'cur.execute("SELECT 1 WHERE n = ?", (name,))' }],
     provenance: { source: 'test' },
   };
 }
@@ -98,6 +98,28 @@ describe('runExperiment', () => {
     expect(pairs.every((p) => p.chosenVerified && p.rejectedVerified)).toBe(true);
     expect(results.treeStats.find((t) => t.method === 'tsp')?.verifiedPairsPer1kTokens).toBeGreaterThan(0);
     expect(results.unseenCwe.find((u) => u.method === 'tsp')?.reductionVsSft).toBeDefined();
+    // Round 1 of the tree-building methods is one tree, sampled and judged once, trained two ways.
+    expect(readJsonl(join(dir, 'pairs', 'unlikelihood-s1-r1.jsonl'))).toEqual(
+      readJsonl(join(dir, 'pairs', 'tsp-s1-r1.jsonl')),
+    );
+    expect(calls.some((c) => c.startsWith('unlikelihood:'))).toBe(true);
+    // The release's recipe: unjudged pairs at the annotated line, judged afterwards for the statistics.
+    const release = readJsonl<{ prefix: string; chosenVerified: boolean; rejectedVerified: boolean }>(
+      join(dir, 'pairs', 'tsp-release-s1-r1.jsonl'),
+    );
+    expect(release.length).toBeGreaterThan(0);
+    expect(release.every((p) => !p.chosenVerified && !p.rejectedVerified)).toBe(true);
+    expect(release.every((p) => p.prefix.endsWith('cur = db.cursor()\n'))).toBe(true);
+    const releaseStats = results.treeStats.find((t) => t.method === 'tsp-release');
+    expect(releaseStats?.verifiedPairs).toBe(0);
+    expect(releaseStats?.rejectedInsecure).toBeGreaterThanOrEqual(0);
+    // Paired differences of every pair of methods on every split, with intervals.
+    const c = results.comparisons.find((x) => x.split === 'eval' && x.a === 'tsp' && x.b === 'spin');
+    expect(c).toMatchObject({ metric: 'spr1', tasks: 2, seeds: 2 });
+    expect(c?.lo).not.toBeNull();
+    expect(
+      new Set(results.comparisons.filter((x) => x.split === 'eval').map((x) => `${x.a}-${x.b}`)).size,
+    ).toBe(15); // 6 methods
   });
 
   it('resumes after an interruption with nothing repeated and the same results', async () => {

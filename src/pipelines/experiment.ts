@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import { compareMethods, relativeVulnReduction } from '../core/comparisons.ts';
 import { stat, vulnStat } from '../core/metrics.ts';
+import { narrowToChange } from '../core/pairs.ts';
 import { createRng, hashString } from '../core/rng.ts';
 import type { Language } from '../spec/language.ts';
 import type { Evaluation, MethodName, RunResults, SummaryRow, TreeStats } from '../spec/results.ts';
@@ -63,6 +65,7 @@ const SELF_PLAY: Record<string, PreferenceLoss | undefined> = {
   spin: 'dpo',
   tsp: 'tsp',
   unlikelihood: 'unlikelihood',
+  'tsp-release': 'dpo',
 };
 
 /**
@@ -192,7 +195,7 @@ export async function runExperiment<M extends TrainableModel>(
                 judge,
                 genCache: runDir.genCache,
                 chunkSize,
-                rng: createRng(hashString(name)),
+                rng: createRng(hashString(roundSeedName(tag, method, seed, round))),
                 round,
                 ...(input.relevantFinding ? { relevantFinding: input.relevantFinding } : {}),
                 onProgress: (p, d, t) => progress(`${name}: ${p}`, d, t),
@@ -203,13 +206,17 @@ export async function runExperiment<M extends TrainableModel>(
               if (nodes.length) runDir.writeJsonl(`trees/${name}.jsonl`, nodes);
               record.pairs = pairs.length;
               if (tree) record.tree = tree;
-              const examples: PreferenceExample[] = pairs.map((p) => ({
-                prefix: p.prefix,
-                chosen: p.chosen,
-                rejected: p.rejected,
-                chosenSegmentChars: p.chosenSegmentChars,
-                rejectedSegmentChars: p.rejectedSegmentChars,
-              }));
+              const examples: PreferenceExample[] = pairs.map((p) => {
+                const sides = {
+                  prefix: p.prefix,
+                  chosen: p.chosen,
+                  rejected: p.rejected,
+                  chosenSegmentChars: p.chosenSegmentChars,
+                  rejectedSegmentChars: p.rejectedSegmentChars,
+                };
+                // SafeCoder's (un)likelihood covers the changed tokens only
+                return loss === 'unlikelihood' ? narrowToChange(sides) : sides;
+              });
               if (examples.length === 0) return null;
               // The opponent and the DPO reference of round t is the model of round t-1.
               const reference = await backend.clone(m);
@@ -274,7 +281,19 @@ function treeStats(tasks: number, built: Omit<SelfPlayRound, 'pairs' | 'nodes'>,
     generatedTokens: tokens,
     verifiedPairsPer1kTokens: tokens ? (1000 * verified) / tokens : 0,
     judged: built.judged,
+    rejectedInsecure: built.rejectedInsecure,
   };
+}
+
+/**
+ * The name a round's sampling is seeded from. Round 1 of every method that builds the same kind of
+ * data (TSP trees: tsp and unlikelihood) starts from the same model, so it shares one seed: the
+ * same trees, sampled and judged once (the caches return them to the second method), and a paired
+ * comparison of the losses on the same round-1 data. Later rounds sample from each method's own model.
+ */
+export function roundSeedName(tag: string, method: string, seed: number, round: number): string {
+  const builder = method === 'spin' || method === 'tsp-release' ? method : 'tree';
+  return round === 1 && builder === 'tree' ? `${tag}tree-s${seed}-r1` : `${tag}${method}-s${seed}-r${round}`;
 }
 
 function evalKey(e: { method: string; seed: number; round: number; split: string }): string {
@@ -322,11 +341,14 @@ export function assembleResults(
       const sft = sftBySeed.get(e.seed);
       return sft !== undefined && sft > 0 && e.overall.pass1 > 0 ? [(sft - e.overall.vulnRate) / sft] : [];
     });
+    const interval =
+      method === 'sft' ? undefined : relativeVulnReduction(finals, method, 'sft', 'unseen-cwe', finalRound);
     return [
       {
         method,
         vulnRate: vulnStat(es.map((e) => e.overall)),
         reductionVsSft: reductions.length ? stat(reductions) : null,
+        ...(interval ? { reductionVsSftInterval: interval } : {}),
       },
     ];
   });
@@ -361,6 +383,7 @@ export function assembleResults(
     unseenCwe,
     crossLanguage,
     treeStats: treeStatsRows,
+    comparisons: compareMethods(finals, finalRound),
     notes: [],
   };
 }

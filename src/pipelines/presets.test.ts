@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { applySamplingSettings, getPreset, REAL_MODEL_SAMPLING, setConfigValue } from './presets.ts';
 
+describe('presets', () => {
+  it('default compares all six methods with 8 samples per eval task; paper is the longer headline', () => {
+    const d = getPreset('default');
+    expect(d.methods).toEqual(['base', 'sft', 'spin', 'unlikelihood', 'tsp-release', 'tsp']);
+    expect(d.eval.samplesPerTask).toBeGreaterThanOrEqual(8);
+    expect(d.release).toEqual({ samples: 4, sampling: { temperature: 1, topP: 0.95, maxTokens: 192 } });
+    const p = getPreset('paper');
+    expect(p.seeds).toHaveLength(5);
+    expect(p.training.rounds).toBe(3);
+    expect(p.suite.maxEvalTasks).toBeGreaterThan(d.suite.maxEvalTasks);
+    // the same base model as the default (found by its key among the shipped checkpoints)
+    expect(p.base).toEqual(d.base);
+  });
+});
+
 describe('setConfigValue', () => {
   const base = getPreset('smoke');
 

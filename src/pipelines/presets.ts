@@ -7,11 +7,15 @@ import { RunConfig } from '../spec/run-config.ts';
 // (enough diversity to reach both secure and insecure leaves), evaluation at 0.2 (close to greedy).
 const sampling = { temperature: 0.7, topP: 0.95, maxTokens: 192 };
 
-/** The default preset: the README's main job (Base / SFT / SPIN / TSP, several seeds, < 30 minutes here). */
+/**
+ * The default preset: the README's main job (Base / SFT / unstructured self-play / SafeCoder-style
+ * unlikelihood / the TSP release's recipe / TSP, three seeds; meant for < 20 minutes on this 2-core
+ * machine, estimated at 21-26 (not measured end to end: docs/PERFORMANCE.md).
+ */
 const defaultPreset: RunConfig = {
   preset: 'default',
   seeds: [1, 2, 3],
-  methods: ['base', 'sft', 'spin', 'tsp'],
+  methods: ['base', 'sft', 'spin', 'unlikelihood', 'tsp-release', 'tsp'],
   suite: {
     seed: 7,
     trainVariants: 2,
@@ -87,14 +91,20 @@ const defaultPreset: RunConfig = {
     valueMaxProbes: 3,
     maxPairsPerNode: 2,
     segment: 'statement',
+    verifyRejected: true,
     maxGenerationsPerTask: 24,
     sampling,
   },
   spin: { samples: 4, maxPairsPerTask: 4, sampling },
+  // The release's recipe as its authors sampled it: 4 continuations at temperature 1.0, top-p 0.95.
+  release: { samples: 4, sampling: { temperature: 1, topP: 0.95, maxTokens: 192 } },
   eval: {
-    samplesPerTask: 3,
-    everyRound: true,
-    trainSplit: true,
+    // pass@1-type estimates from 8 samples per task (3 before the paired bootstrap: a task's
+    // estimate moved in steps of 33 points); the final round only and no training-prompt
+    // diagnostic, to bring six methods towards 20 minutes (the paper preset has both).
+    samplesPerTask: 8,
+    everyRound: false,
+    trainSplit: false,
     sampling: { temperature: 0.2, topP: 0.95, maxTokens: 192 },
   },
   slots: 0,
@@ -126,7 +136,25 @@ const smokePreset: RunConfig = {
   eval: { ...defaultPreset.eval, samplesPerTask: 2, everyRound: false, trainSplit: false },
 };
 
-export const PRESETS: Record<string, RunConfig> = { default: defaultPreset, smoke: smokePreset };
+/**
+ * The paper preset: the README's headline. Five seeds, three rounds, four held-out variants of each
+ * trained family (96 eval tasks, 44 unseen-CWE, 96 cross-language), 8 samples per eval task, every
+ * round evaluated. Several times the default's wall time (docs/PERFORMANCE.md).
+ */
+const paperPreset: RunConfig = {
+  ...defaultPreset,
+  preset: 'paper',
+  seeds: [1, 2, 3, 4, 5],
+  suite: { ...defaultPreset.suite, evalVariants: 4, maxEvalTasks: 96 },
+  training: { ...defaultPreset.training, rounds: 3 },
+  eval: { ...defaultPreset.eval, everyRound: true, trainSplit: true },
+};
+
+export const PRESETS: Record<string, RunConfig> = {
+  default: defaultPreset,
+  paper: paperPreset,
+  smoke: smokePreset,
+};
 
 export function getPreset(name: string): RunConfig {
   const p = PRESETS[name];

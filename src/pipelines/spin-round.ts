@@ -1,9 +1,8 @@
 import { pairId } from '../core/pairs.ts';
-import type { GenerateRequest, GenerateResult } from '../spec/policy.ts';
+import type { GenerateResult } from '../spec/policy.ts';
 import type { Task } from '../spec/task.ts';
 import type { Pair } from '../spec/tree.ts';
-import { generateCached } from './generation.ts';
-import { type RoundContext, requestSeed } from './tsp-round.ts';
+import { type RoundContext, sampleInRound } from './tsp-round.ts';
 
 export interface SpinConfig {
   /** Programs sampled from each prompt. */
@@ -33,23 +32,12 @@ export async function buildSpinPairs(
   ctx: RoundContext,
 ): Promise<SpinTaskResult[]> {
   const withRef = tasks.filter((t) => t.secureReference?.startsWith(t.prompt));
-  const requests: GenerateRequest[] = withRef.map((t) => ({
-    prompt: t.prompt,
-    n: cfg.samples,
-    temperature: cfg.temperature,
-    topP: cfg.topP,
-    maxTokens: cfg.maxTokens,
-    ...(cfg.stop?.length ? { stop: cfg.stop } : {}),
-    seed: requestSeed(ctx.rng, t.id, t.prompt, 'spin'),
-  }));
-  const results = await generateCached({
-    policy: ctx.policy,
-    modelKey: ctx.modelKey,
-    requests,
-    cache: ctx.genCache,
-    chunkSize: ctx.chunkSize,
-    onChunk: (d, n) => ctx.onProgress?.('spin: generate', d, n),
-  });
+  const results = await sampleInRound(
+    ctx,
+    withRef.map((t) => ({ taskId: t.id, prefix: t.prompt, n: cfg.samples, tag: 'spin' })),
+    cfg,
+    'spin',
+  );
   const items = withRef.flatMap((task, i) => [
     { task, code: task.secureReference as string },
     ...(results[i] as GenerateResult).generations.map((g) => ({ task, code: task.prompt + g.text })),

@@ -150,6 +150,64 @@ describe('buildTrees', () => {
   });
 });
 
+describe('pair variants (ablations)', () => {
+  it('segment whole: the same pairs as whole programs from the prompt, contrast over everything', async () => {
+    const [tree] = await buildTrees([task], { ...cfg, segment: 'whole' }, context().ctx);
+    expect(tree?.pairs.length).toBeGreaterThan(0);
+    for (const p of tree?.pairs ?? []) {
+      expect(p.prefix).toBe(prompt);
+      expect(p.chosen).toBe(line1 + secureExec + ret);
+      expect(p.chosenSegmentChars).toBe(p.chosen.length);
+      expect(p.rejectedSegmentChars).toBe(p.rejected.length);
+    }
+  });
+
+  it('verifyRejected false: rejected sides are any other branch, marked unverified, secure ones too', async () => {
+    // three distinct continuations at the node: secure, insecure, and secure but written differently
+    const alt = '    cur.execute("SELECT * FROM t WHERE n = ?", [name])\n';
+    const three = createMockPolicy((p, { sampleIndex }) => {
+      const pick = [secureExec, insecureExec, alt][sampleIndex % 3] as string;
+      if (p === prompt) return line1 + pick + ret;
+      if (p === prompt + line1) return pick + ret;
+      return undefined;
+    });
+    const c = { ...cfg, sources: ['annotated' as const], maxDepth: 1, rootSamples: 3, branchSamples: 3 };
+    const [verified] = await buildTrees([task], c, context(three).ctx);
+    const [unverified] = await buildTrees([task], { ...c, verifyRejected: false }, context(three).ctx);
+    expect(verified?.pairs.every((p) => p.rejected.startsWith(insecureExec) && p.rejectedVerified)).toBe(
+      true,
+    );
+    const rejected = unverified?.pairs.map((p) => p.rejected.split('\n')[0] ?? '') ?? [];
+    expect(unverified?.pairs.every((p) => !p.rejectedVerified)).toBe(true);
+    // a secure continuation ends up on the rejected side: what verification prevents
+    expect(rejected.some((r) => !r.includes('f"SELECT'))).toBe(true);
+  });
+});
+
+describe('buildReleasePairs', () => {
+  it('branches at the annotated risk line and pairs every unjudged continuation against the reference', async () => {
+    const { buildReleasePairs, releaseBranchPoint } = await import('./release-round.ts');
+    expect(releaseBranchPoint(task)).toBe(prompt + line1);
+    expect(releaseBranchPoint({ ...task, riskAnnotations: [] })).toBeUndefined();
+    expect(releaseBranchPoint({ ...task, riskAnnotations: [{ line: 'no such line' }] })).toBeUndefined();
+    const { ctx } = context();
+    const r = await buildReleasePairs([task], { samples: 4, temperature: 1, topP: 0.95, maxTokens: 64 }, ctx);
+    expect(r.branchPoints).toBe(1);
+    // 4 continuations: two repeat the reference (no pair), two identical insecure ones (one pair)
+    expect(r.pairs).toHaveLength(1);
+    const p = r.pairs[0];
+    expect(p?.prefix).toBe(prompt + line1);
+    expect(p?.chosen).toBe(secureExec + ret);
+    expect(p?.rejected).toBe(insecureExec + ret);
+    expect(p?.chosenSegmentChars).toBe(p?.chosen.length);
+    expect(p?.rejectedSegmentChars).toBe(p?.rejected.length);
+    expect([p?.chosenVerified, p?.rejectedVerified]).toEqual([false, false]);
+    // judged afterwards, for the statistics: that rejected side was insecure
+    expect(r.rejectedInsecure).toBe(1);
+    expect(r.generatedTokens).toBeGreaterThan(0);
+  });
+});
+
 describe('buildSpinPairs', () => {
   it('pairs the verified reference against verified failing samples from the prompt', async () => {
     const { buildSpinPairs } = await import('./spin-round.ts');
@@ -190,5 +248,6 @@ describe('evaluatePolicy', () => {
     expect(m.overall.vulnRate).toBeCloseTo(0.5);
     expect(m.perCwe['CWE-89']?.spr1).toBeCloseTo(0.5);
     expect(m.perLanguage.python?.tasks).toBe(1);
+    expect(m.perTask).toEqual({ 'py-sqli-1': { n: 4, functional: 4, secure: 2, securePass: 2 } });
   });
 });

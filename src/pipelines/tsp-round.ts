@@ -29,6 +29,8 @@ export interface TreeSearchConfig {
   valueMaxProbes: number;
   maxPairsPerNode: number;
   segment: SegmentMode;
+  /** false (an ablation): rejected sides are taken without reading their verdict. Default true. */
+  verifyRejected?: boolean;
   temperature: number;
   topP: number;
   maxTokens: number;
@@ -77,6 +79,36 @@ export function requestSeed(rng: Rng, ...parts: string[]): number {
   return (rng.seed ^ hashString(parts.join('\u0000'))) >>> 0;
 }
 
+/**
+ * Samples `n` continuations of each prefix from the round's policy, through the round's generation
+ * cache, each request seeded by the round's RNG, the task, the prefix and a tag (shared by the tree
+ * search, unstructured self-play and the release's recipe).
+ */
+export function sampleInRound(
+  ctx: RoundContext,
+  jobs: readonly { taskId: string; prefix: string; n: number; tag: string }[],
+  sampling: { temperature: number; topP: number; maxTokens: number; stop?: string[] | undefined },
+  phase: string,
+): Promise<GenerateResult[]> {
+  const requests: GenerateRequest[] = jobs.map((j) => ({
+    prompt: j.prefix,
+    n: j.n,
+    temperature: sampling.temperature,
+    topP: sampling.topP,
+    maxTokens: sampling.maxTokens,
+    ...(sampling.stop?.length ? { stop: sampling.stop } : {}),
+    seed: requestSeed(ctx.rng, j.taskId, j.prefix, j.tag),
+  }));
+  return generateCached({
+    policy: ctx.policy,
+    modelKey: ctx.modelKey,
+    requests,
+    cache: ctx.genCache,
+    chunkSize: ctx.chunkSize,
+    onChunk: (d, t) => ctx.onProgress?.(`${phase}: generate`, d, t),
+  });
+}
+
 const defaultRelevant = (task: Task, f: { cwe: string[] }) => f.cwe.some((c) => task.cwe.includes(c));
 
 /**
@@ -107,23 +139,12 @@ export async function buildTrees(
     jobs: { s: TaskState; prefix: string; n: number; tag: string }[],
     phase: string,
   ): Promise<Leaf[][]> => {
-    const requests: GenerateRequest[] = jobs.map((j) => ({
-      prompt: j.prefix,
-      n: j.n,
-      temperature: cfg.temperature,
-      topP: cfg.topP,
-      maxTokens: cfg.maxTokens,
-      ...(cfg.stop?.length ? { stop: cfg.stop } : {}),
-      seed: requestSeed(ctx.rng, j.s.task.id, j.prefix, j.tag),
-    }));
-    const results = await generateCached({
-      policy: ctx.policy,
-      modelKey: ctx.modelKey,
-      requests,
-      cache: ctx.genCache,
-      chunkSize: ctx.chunkSize,
-      onChunk: (d, t) => ctx.onProgress?.(`${phase}: generate`, d, t),
-    });
+    const results = await sampleInRound(
+      ctx,
+      jobs.map((j) => ({ taskId: j.s.task.id, prefix: j.prefix, n: j.n, tag: j.tag })),
+      cfg,
+      phase,
+    );
     const made: Leaf[][] = jobs.map((j, i) => {
       const gens = (results[i] as GenerateResult).generations;
       j.s.sampledAt.add(j.prefix);
@@ -223,6 +244,7 @@ export async function buildTrees(
         leaves: s.leaves,
         maxPairs: cfg.maxPairsPerNode,
         segment: cfg.segment,
+        ...(cfg.verifyRejected === false ? { verifyRejected: false } : {}),
         rng: pairRng,
         relevant: (f) => relevant(s.task, f),
       })) {

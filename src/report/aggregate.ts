@@ -90,7 +90,7 @@ export function buildHeatmaps(evaluations: readonly Evaluation[], by: 'perCwe' |
   return out;
 }
 
-/** Mean vulnerability rate and total samples per column over the given evaluations (seeds). */
+/** Mean vulnerability rate (over seeds with a functional sample) and total samples per column over the given evaluations (seeds). */
 function cellsOf(
   evs: readonly Evaluation[],
   columns: readonly string[],
@@ -99,8 +99,10 @@ function cellsOf(
   const metricsOf = (c: string) =>
     evs.map((e) => (e[by] as Record<string, Evaluation['overall'] | undefined>)[c]).filter((m) => !!m);
   return {
+    // the rate among functional samples, over the seeds that had one: a seed with no functional
+    // sample of a CWE has no rate (its 0 is not "secure"), and a CWE no seed had one of is null (–)
     cells: columns.map((c) => {
-      const ms = metricsOf(c);
+      const ms = metricsOf(c).filter((m) => m.pass1 > 0);
       return ms.length ? ms.reduce((a, m) => a + m.vulnRate, 0) / ms.length : null;
     }),
     samples: columns.map((c) => {
@@ -146,6 +148,21 @@ function meanOf(values: number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 }
 
+/** Mean over seeds of the pairs with a verified-insecure rejected side, and per 1k generated tokens. */
+function insecureRejected(g: readonly TreeStats[]): {
+  rejectedInsecure: number | null;
+  rejectedInsecurePer1kTokens: number | null;
+} {
+  const known = g.filter((s) => s.rejectedInsecure !== undefined);
+  if (known.length === 0) return { rejectedInsecure: null, rejectedInsecurePer1kTokens: null };
+  return {
+    rejectedInsecure: meanOf(known.map((s) => s.rejectedInsecure ?? 0)),
+    rejectedInsecurePer1kTokens: meanOf(
+      known.map((s) => (s.generatedTokens ? (1000 * (s.rejectedInsecure ?? 0)) / s.generatedTokens : 0)),
+    ),
+  };
+}
+
 /** Tree statistics averaged over seeds, per method and round. */
 export function aggregateTreeStats(stats: readonly TreeStats[]): {
   method: MethodName;
@@ -159,6 +176,9 @@ export function aggregateTreeStats(stats: readonly TreeStats[]): {
   generatedTokens: number;
   verifiedPairsPer1kTokens: number;
   judged: number;
+  /** Pairs whose rejected side is verified insecure (judged afterwards where the method does not judge); null in older runs. */
+  rejectedInsecure: number | null;
+  rejectedInsecurePer1kTokens: number | null;
 }[] {
   const groups = new Map<string, TreeStats[]>();
   for (const s of stats) {
@@ -184,6 +204,7 @@ export function aggregateTreeStats(stats: readonly TreeStats[]): {
       generatedTokens: meanOf(g.map((s) => s.generatedTokens)),
       verifiedPairsPer1kTokens: meanOf(g.map((s) => s.verifiedPairsPer1kTokens)),
       judged: meanOf(g.map((s) => s.judged)),
+      ...insecureRejected(g),
     };
   });
   return sortMethods(rows).sort((a, b) => (a.method === b.method ? a.round - b.round : 0));

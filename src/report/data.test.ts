@@ -134,6 +134,12 @@ describe('aggregation', () => {
       key: 'xl-spin-s1-r2',
     });
     expect(parseSetFileName('sft0-s1.jsonl')).toBeUndefined();
+    // a method name with a hyphen, with and without a configuration tag
+    expect(parseSetFileName('tsp-release-s2-r1.jsonl')).toMatchObject({ config: '', method: 'tsp-release' });
+    expect(parseSetFileName('xl-tsp-release-s2-r1.jsonl')).toMatchObject({
+      config: 'xl',
+      method: 'tsp-release',
+    });
     expect(parseSetFileName('tsp-s12-r3.jsonl')).toEqual({
       config: '',
       method: 'tsp',

@@ -108,6 +108,8 @@ export interface ReportData {
   /** Per-CWE rates round by round of each method evaluated after several rounds (main split). */
   perCweByRound: Heatmap[];
   unseenCwe: RunResults['unseenCwe'];
+  /** Paired differences between methods with bootstrap intervals (results.json `comparisons`). */
+  comparisons: RunResults['comparisons'];
   crossLanguage: RunResults['crossLanguage'];
   treeStats: ReturnType<typeof aggregateTreeStats>;
   trees: TreeData;
@@ -357,6 +359,7 @@ export async function buildReportData(runDir: string, options: BuildReportOption
     perLanguage: buildHeatmaps(results.evaluations, 'perLanguage'),
     perCweByRound: splits[0] ? buildRoundHeatmaps(results.evaluations, splits[0]) : [],
     unseenCwe: sortMethods(results.unseenCwe),
+    comparisons: results.comparisons,
     crossLanguage: sortMethods(results.crossLanguage),
     treeStats: aggregateTreeStats(results.treeStats),
     trees: {

@@ -10,6 +10,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { compareMethods } from '../core/comparisons.ts';
 import { stat, vulnStat } from '../core/metrics.ts';
 import { createRng, type Rng } from '../core/rng.ts';
 import type { CweId, Language } from '../spec/language.ts';
@@ -605,8 +606,16 @@ function levelOf(method: MethodName, round: number): { spr: number; pass: number
     spin: 0.31,
     tsp: 0.31,
     unlikelihood: 0.31,
+    'tsp-release': 0.31,
   };
-  const gain: Record<MethodName, number> = { base: 0, sft: 0, spin: 0.02, tsp: 0.08, unlikelihood: 0.03 };
+  const gain: Record<MethodName, number> = {
+    base: 0,
+    sft: 0,
+    spin: 0.02,
+    tsp: 0.08,
+    unlikelihood: 0.03,
+    'tsp-release': 0.03,
+  };
   return { spr: start[method] + gain[method] * round, pass: method === 'base' ? 0.5 : 0.58 + 0.005 * round };
 }
 
@@ -623,6 +632,29 @@ function metricsOf(spr: number, pass: number, tasks: number, rng: Rng): Metrics 
   };
 }
 
+/** Per-task counts of 8 samples near the given levels (for the paired bootstrap). */
+function taskCountsOf(
+  spr: number,
+  pass: number,
+  tasks: readonly FixtureTask[],
+  rng: Rng,
+): Evaluation['perTask'] {
+  const out: NonNullable<Evaluation['perTask']> = {};
+  for (const t of tasks) {
+    let functional = 0;
+    let securePass = 0;
+    let secure = 0;
+    for (let k = 0; k < 8; k++) {
+      const u = rng.next();
+      if (u < spr) securePass++;
+      if (u < pass) functional++;
+      if (u < spr || u >= pass) secure++;
+    }
+    out[t.id] = { n: 8, functional, secure, securePass };
+  }
+  return out;
+}
+
 function buildResults(
   runId: string,
   methods: MethodName[],
@@ -632,7 +664,7 @@ function buildResults(
   treeStats: TreeStats[],
   rng: Rng,
 ): RunResults {
-  const selfPlay = (m: MethodName) => m === 'spin' || m === 'tsp' || m === 'unlikelihood';
+  const selfPlay = (m: MethodName) => m !== 'base' && m !== 'sft';
   const languages = [...new Set(tasks.map((t) => t.scenario.language))];
   const cwes = [...new Set(tasks.flatMap((t) => t.scenario.cwe))];
   const evaluations: Evaluation[] = [];
@@ -658,6 +690,7 @@ function buildResults(
           overall: metricsOf(lvl.spr, lvl.pass, tasks.length * 10, r),
           perLanguage,
           perCwe,
+          perTask: taskCountsOf(lvl.spr, lvl.pass, tasks, r.fork('tasks')),
         });
         evaluations.push({
           method,
@@ -729,6 +762,7 @@ function buildResults(
     unseenCwe,
     crossLanguage,
     treeStats,
+    comparisons: compareMethods(evaluations, (m) => (selfPlay(m) ? rounds : 0)),
     notes: ['synthetic fixture: numbers are generated, not measured'],
   };
 }

@@ -47,6 +47,22 @@ describe('renderHtml', () => {
     }
   });
 
+  it('shows the paired differences with their intervals under each split table', () => {
+    const html = renderHtml(data);
+    const c = data.comparisons.find(
+      (x) => x.split === 'test' && x.a === 'tsp' && x.b === 'spin' && x.metric === 'spr1',
+    );
+    expect(c?.lo).not.toBeNull();
+    const table =
+      /<table class="results" data-testid="comparisons" data-split="test">[\s\S]*?<\/table>/.exec(
+        html,
+      )?.[0] ?? '';
+    expect(table).toContain('TSP − Self-play (unstructured)');
+    expect(table).toContain(`data-diff="${c?.diff}" data-lo="${c?.lo}" data-hi="${c?.hi}"`);
+    // every pair of the fixture's four methods, once
+    expect(table.match(/<tr data-method=/g)).toHaveLength(6);
+  });
+
   it('shows per-CWE rates with the change vs SFT', () => {
     const html = renderHtml(data);
     const h = data.perCwe[0];

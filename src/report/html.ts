@@ -11,13 +11,14 @@ import { gzipSync } from 'node:zlib';
 import { TspError } from '../spec/errors.ts';
 import type { MethodName, Stat } from '../spec/results.ts';
 import type { Heatmap, ReportData } from './data.ts';
-import { bestIndexes, formatPercent, formatStat, METHOD_LABEL } from './format.ts';
+import { bestIndexes, describeDifference, formatPercent, formatStat, METHOD_LABEL } from './format.ts';
 
 export const METHOD_COLOR: Record<MethodName, string> = {
   base: '#7f7f7f',
   sft: '#3b6fb6',
   spin: '#e0812b',
   unlikelihood: '#9c755f',
+  'tsp-release': '#2a9d8f',
   tsp: '#7b3fb0',
 };
 
@@ -151,9 +152,43 @@ function renderResultsTables(data: ReportData): string {
 <thead><tr><th scope="col">Method</th>${head}</tr></thead>
 <tbody>
 ${body}
-</tbody></table></div>`;
+</tbody></table></div>
+${renderComparisons(data, split)}`;
     })
     .join('\n');
+}
+
+/** The paired differences on a split: one row per pair of methods, `+1.1 [−0.8, +3.0]` per metric. */
+function renderComparisons(data: ReportData, split: string): string {
+  const mine = data.comparisons.filter((c) => c.split === split);
+  if (!mine.length) return '';
+  const metrics = [
+    ['spr1', 'Δ SPR@1 ↑'],
+    ['pass1', 'Δ pass@1 ↑'],
+    ['vulnRate', 'Δ vuln. rate ↓'],
+  ] as const;
+  const pairs: { a: MethodName; b: MethodName }[] = [];
+  for (const c of mine) if (!pairs.some((p) => p.a === c.a && p.b === c.b)) pairs.push({ a: c.a, b: c.b });
+  const body = pairs
+    .map(({ a, b }) => {
+      const cells = metrics
+        .map(([k]) => {
+          const c = mine.find((x) => x.a === a && x.b === b && x.metric === k);
+          if (!c || c.diff === null) return '<td class="num na">–</td>';
+          const { text, resolved } = describeDifference(c);
+          return `<td class="num${resolved ? ' best' : ''}" data-metric="${k}" data-diff="${c.diff}" data-lo="${c.lo ?? ''}" data-hi="${c.hi ?? ''}">${escapeHtml(text)}</td>`;
+        })
+        .join('');
+      return `<tr data-method="${a}" data-against="${b}"><th scope="row" class="method"><span class="swatch" style="background:${METHOD_COLOR[a]}"></span>${escapeHtml(METHOD_LABEL[a])} − ${escapeHtml(METHOD_LABEL[b])}</th>${cells}</tr>`;
+    })
+    .join('\n');
+  const first = mine[0] as (typeof mine)[number];
+  return `<div class="table-wrap"><table class="results" data-testid="comparisons" data-split="${escapeHtml(split)}">
+<caption>Paired differences on <code>${escapeHtml(split)}</code>, percentage points, with 95% bootstrap intervals over ${first.tasks} tasks (each with its ${first.seeds} seed(s)); <strong>bold</strong>: the interval excludes 0</caption>
+<thead><tr><th scope="col">Difference</th>${metrics.map(([, l]) => `<th scope="col" class="num">${l}</th>`).join('')}</tr></thead>
+<tbody>
+${body}
+</tbody></table></div>`;
 }
 
 /** White (0) to red (1): a sequential scale for vulnerability rates. */
@@ -231,10 +266,16 @@ function renderUnseen(data: ReportData): string {
       const w = (100 * v.mean) / max;
       const lo = (100 * Math.max(0, v.mean - v.std)) / max;
       const hi = (100 * (v.mean + v.std)) / max;
+      // the reduction vs SFT with its bootstrap interval; a mean over seeds only from two or more
+      const iv = r.reductionVsSftInterval;
       const red =
-        r.reductionVsSft && r.method !== 'sft'
-          ? `<span class="delta ${r.reductionVsSft.mean >= 0 ? 'good' : 'bad'}">${r.reductionVsSft.mean >= 0 ? '−' : '+'}${formatPercent(Math.abs(r.reductionVsSft.mean))}% vs SFT</span>`
-          : '';
+        r.method === 'sft'
+          ? ''
+          : iv && iv.estimate !== null
+            ? `<span class="delta ${iv.estimate >= 0 ? 'good' : 'bad'}" title="relative reduction vs SFT, 95% interval">${escapeHtml(describeDifference({ diff: iv.estimate, lo: iv.lo, hi: iv.hi }).text)}% vs SFT</span>`
+            : r.reductionVsSft && r.reductionVsSft.n > 1
+              ? `<span class="delta ${r.reductionVsSft.mean >= 0 ? 'good' : 'bad'}">${r.reductionVsSft.mean >= 0 ? '−' : '+'}${formatPercent(Math.abs(r.reductionVsSft.mean))}% vs SFT</span>`
+              : '';
       return `<div class="hbar-row" data-method="${r.method}">${label}
 <span class="hbar-track"><span class="hbar" style="width:${w.toFixed(1)}%;background:${METHOD_COLOR[r.method]}"></span>${v.n > 1 ? `<span class="whisker" style="left:${lo.toFixed(1)}%;width:${(hi - lo).toFixed(1)}%"></span>` : ''}</span>
 <span class="hbar-value">${escapeHtml(formatStat(v))}%</span>${red}</div>`;
@@ -367,7 +408,7 @@ ${renderRunMeta(data)}
 <section id="results">
 ${data.run.notes.length ? `<div class="run-notes" data-testid="run-notes">${data.run.notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}</div>` : ''}
 <h2>Results</h2>
-<p class="lede">Mean ± standard deviation over seeds, in percent, each method after its last round. SPR@1: secure <em>and</em> functional. <strong>Bold</strong>: best in the column.</p>
+<p class="lede">Mean ± standard deviation over seeds, in percent, each method after its last round. SPR@1: secure <em>and</em> functional. <strong>Bold</strong>: best in the column. Under each table, the paired differences between methods with 95% intervals from a bootstrap over tasks: a lead whose interval holds 0 is not resolved by this run.</p>
 ${renderResultsTables(data)}
 </section>
 <section id="curves">

@@ -47,7 +47,8 @@ describe('renderMarkdownTable', () => {
           sft: 'SFT',
           spin: 'Self-play (unstructured)',
           tsp: 'TSP',
-          unlikelihood: 'Unlikelihood',
+          unlikelihood: 'SafeCoder-style (unlikelihood)',
+          'tsp-release': 'TSP release recipe',
         }[r.method];
         const row = body.find((b) => b[0] === label);
         expect(row, label).toBeDefined();
@@ -87,8 +88,103 @@ describe('renderMarkdownTable', () => {
     const last = results.evaluations.filter((e) => e.method === 'tsp' && e.split === 'test' && e.round === 2);
     expect(tsp?.[1]).toBe('2');
     const i = cwes.indexOf('CWE-89');
-    const mean = last.reduce((a, e) => a + (e.perCwe['CWE-89']?.vulnRate ?? Number.NaN), 0) / last.length;
+    const withFunctional = last.filter((e) => (e.perCwe['CWE-89']?.pass1 ?? 0) > 0);
+    const mean =
+      withFunctional.reduce((a, e) => a + (e.perCwe['CWE-89']?.vulnRate ?? Number.NaN), 0) /
+      withFunctional.length;
     expect(tsp?.[2 + i]?.replace(/\*\*/g, '')).toBe((mean * 100).toFixed(1));
+  });
+
+  it('shows a per-CWE rate as – where no seed had a functional sample of that CWE, not 0.0', () => {
+    const none = { spr1: 0, pass1: 0, secure1: 0, vulnRate: 0, tasks: 2, samples: 6 };
+    const some = { spr1: 0.5, pass1: 1, secure1: 0.5, vulnRate: 0.5, tasks: 2, samples: 6 };
+    const ev = (seed: number, method: 'sft' | 'tsp', cwe89: typeof none) => ({
+      method,
+      seed,
+      round: 1,
+      split: 'eval',
+      overall: some,
+      perLanguage: {},
+      perCwe: { 'CWE-89': cwe89, 'CWE-79': some },
+    });
+    const md = renderMarkdownTable(
+      RunResults.parse({
+        runId: 'r',
+        preset: 'p',
+        createdAt: 'now',
+        seeds: [1, 2],
+        methods: ['sft', 'tsp'],
+        evaluations: [ev(1, 'sft', none), ev(2, 'sft', none), ev(1, 'tsp', none), ev(2, 'tsp', some)],
+        summary: [],
+      }),
+    );
+    const rows = tableUnder(md, 'Vulnerability rate per CWE').slice(2);
+    const cwes = tableUnder(md, 'Vulnerability rate per CWE')[0]?.slice(2) ?? [];
+    const at = 2 + cwes.indexOf('CWE-89');
+    expect(rows.find((r) => r[0] === 'SFT')?.[at]).toBe('–');
+    // TSP: one seed without a functional sample, one at 50%: the rate is 50.0, not the mean 25.0
+    expect(rows.find((r) => r[0] === 'TSP')?.[at]?.replace(/\*\*/g, '')).toBe('50.0');
+  });
+
+  it('prints paired differences with their intervals under each split, bold where 0 is outside', () => {
+    const md = renderMarkdownTable(results);
+    const rows = tableUnder(md, 'Paired differences, split `test`');
+    expect(rows[0]).toEqual([
+      'Difference',
+      'Δ SPR@1 ↑',
+      'Δ pass@1 ↑',
+      'Δ vuln. rate ↓',
+      'Δ SPR@1 seed by seed',
+    ]);
+    const tspSpin = rows.find((r) => r[0] === 'TSP − Self-play (unstructured)');
+    const c = results.comparisons.find(
+      (x) => x.split === 'test' && x.a === 'tsp' && x.b === 'spin' && x.metric === 'spr1',
+    );
+    expect(c?.lo).not.toBeNull();
+    const cell = tspSpin?.[1] ?? '';
+    expect(cell.replace(/\*\*/g, '')).toMatch(/^[+−]?\d+\.\d \[[+−]?\d+\.\d, [+−]?\d+\.\d\]$/);
+    const excludes = (c?.lo as number) > 0 || (c?.hi as number) < 0;
+    expect(cell.startsWith('**')).toBe(excludes);
+    // one difference per seed of the fixture (2 seeds)
+    expect(tspSpin?.[4]?.split(' / ')).toHaveLength(2);
+    // the README variant keeps TSP against the others and self-play against SFT only
+    const readme = renderMarkdownTable(results, { variant: 'readme' });
+    const heads = tableUnder(readme, 'paired differences')
+      .slice(2)
+      .map((r) => r[0]);
+    expect(heads).toContain('TSP − SFT');
+    expect(heads).toContain('Self-play (unstructured) − SFT');
+    expect(heads).not.toContain('SFT − Base');
+  });
+
+  it('never prints a reduction vs SFT from a single seed without an interval', () => {
+    const one: RunResults = RunResults.parse({
+      runId: 'r',
+      preset: 'p',
+      createdAt: 'now',
+      seeds: [1],
+      methods: ['sft', 'tsp'],
+      evaluations: [],
+      summary: [],
+      unseenCwe: [
+        { method: 'sft', vulnRate: { mean: 1, std: 0, n: 1 }, reductionVsSft: null },
+        { method: 'tsp', vulnRate: { mean: 1, std: 0, n: 1 }, reductionVsSft: { mean: 0, std: 0, n: 1 } },
+      ],
+    });
+    const rows = tableUnder(renderMarkdownTable(one), 'Unseen CWEs').slice(2);
+    expect(rows.find((r) => r[0] === 'TSP')?.[2]).toBe('–');
+    const withInterval = {
+      ...one,
+      unseenCwe: [
+        one.unseenCwe[0] as RunResults['unseenCwe'][number],
+        {
+          ...(one.unseenCwe[1] as RunResults['unseenCwe'][number]),
+          reductionVsSftInterval: { estimate: 0.1, lo: -0.05, hi: 0.3 },
+        },
+      ],
+    };
+    const rows2 = tableUnder(renderMarkdownTable(withInterval), 'Unseen CWEs').slice(2);
+    expect(rows2.find((r) => r[0] === 'TSP')?.[2]).toBe('+10.0 [−5.0, +30.0]');
   });
 
   it('drops the spread with one seed, keeps notes on one line, and says when there is nothing to show', () => {

@@ -2,9 +2,27 @@
  * The paper-style Markdown tables of a run (`results.md`): one table per evaluation split, the
  * unseen-CWE and cross-language panels, and the tree statistics. Pure: RunResults in, text out.
  */
-import type { Evaluation, MethodName, Metrics, RunResults, Stat, SummaryRow } from '../spec/results.ts';
+import type {
+  Comparison,
+  Evaluation,
+  MethodName,
+  Metrics,
+  RunResults,
+  Stat,
+  SummaryRow,
+} from '../spec/results.ts';
 import { aggregateTreeStats, buildCurves, buildHeatmaps } from './aggregate.ts';
-import { type Better, bestIndexes, formatPercent, formatStat, METHOD_LABEL, sortMethods } from './format.ts';
+import {
+  type Better,
+  bestIndexes,
+  describeDifference,
+  formatDifference,
+  formatPercent,
+  formatSignedPoints,
+  formatStat,
+  METHOD_LABEL,
+  sortMethods,
+} from './format.ts';
 
 export { aggregateTreeStats } from './aggregate.ts';
 
@@ -34,6 +52,19 @@ function statColumn(stats: readonly (Stat | null | undefined)[], better: Better)
   );
   const bestRows = new Set([...best].map((j) => present[j]?.i));
   return stats.map((s, i) => (s ? (bestRows.has(i) ? `**${formatStat(s)}**` : formatStat(s)) : '–'));
+}
+
+/**
+ * The unseen-CWE reduction against SFT: the bootstrap estimate and interval when the run has
+ * per-task counts, else the mean over seeds only when more than one seed defines it (one seed's
+ * ratio printed as `0.0 ± 0.0`-looking spread would claim what it cannot).
+ */
+function reductionCell(r: RunResults['unseenCwe'][number]): string {
+  if (r.method === 'sft') return '–';
+  const iv = r.reductionVsSftInterval;
+  if (iv) return formatDifference({ diff: iv.estimate, lo: iv.lo, hi: iv.hi });
+  const s = r.reductionVsSft;
+  return s && s.n > 1 ? formatStat(s) : '–';
 }
 
 function transpose(cols: string[][], first: string[]): string[][] {
@@ -81,6 +112,62 @@ function splitTable(summary: readonly SummaryRow[]): string {
   );
 }
 
+const COMPARED_COLUMNS: readonly { metric: Comparison['metric']; label: string }[] = [
+  { metric: 'spr1', label: 'Δ SPR@1 ↑' },
+  { metric: 'pass1', label: 'Δ pass@1 ↑' },
+  { metric: 'vulnRate', label: 'Δ vuln. rate ↓' },
+];
+
+/** The pairs the README shows: TSP against every other method, and self-play against SFT. */
+const isHeadlinePair = (c: Pick<Comparison, 'a' | 'b'>) => c.a === 'tsp' || (c.a === 'spin' && c.b === 'sft');
+
+/**
+ * The paired differences on a split: one row per pair of methods (later minus earlier), one
+ * column per metric, `+1.1 [−0.8, +3.0]` in percentage points; bold where the interval excludes 0.
+ */
+export function comparisonTable(
+  comparisons: readonly Comparison[],
+  split: string,
+  pick: (c: Comparison) => boolean = () => true,
+): { note: string; table: string } | undefined {
+  const mine = comparisons.filter((c) => c.split === split && pick(c));
+  if (mine.length === 0) return undefined;
+  const pairs: { a: MethodName; b: MethodName }[] = [];
+  for (const c of mine) if (!pairs.some((p) => p.a === c.a && p.b === c.b)) pairs.push({ a: c.a, b: c.b });
+  const first = mine[0] as Comparison;
+  const bySeed = first.seeds > 1;
+  const rows = pairs.map(({ a, b }) => {
+    const find = (metric: Comparison['metric']) =>
+      mine.find((x) => x.a === a && x.b === b && x.metric === metric);
+    return [
+      `${METHOD_LABEL[a]} − ${METHOD_LABEL[b]}`,
+      ...COMPARED_COLUMNS.map(({ metric }) => {
+        const c = find(metric);
+        if (!c) return '–';
+        const { text, resolved } = describeDifference(c);
+        return resolved ? `**${text}**` : text;
+      }),
+      ...(bySeed
+        ? [
+            (find('spr1')?.perSeed ?? [])
+              .map((d) => (d === null ? '–' : formatSignedPoints(d)))
+              .join(' / ') || '–',
+          ]
+        : []),
+    ];
+  });
+  const tasks = Math.max(...mine.map((c) => c.tasks));
+  const note = `Paired differences in percentage points (first method minus second, each at its last round) with a 95% interval from a bootstrap over the ${tasks} tasks (${first.resamples.toLocaleString('en-US')} resamples; each task keeps its ${first.seeds} seed${first.seeds === 1 ? '' : 's'} and both methods see the same tasks). **Bold**: the interval excludes 0; otherwise the run cannot tell the two apart on that metric.${bySeed ? " Seed by seed: the SPR@1 difference of each seed's models over all the tasks (the interval does not treat the training seed as random; this column shows whether the seeds agree)." : ''}`;
+  return {
+    note,
+    table: table(
+      ['Difference', ...COMPARED_COLUMNS.map((c) => c.label), ...(bySeed ? ['Δ SPR@1 seed by seed'] : [])],
+      ['l', 'r', 'r', 'r', ...(bySeed ? (['r'] as const) : [])],
+      rows,
+    ),
+  };
+}
+
 const METRICS_NOTE =
   "SPR@1: secure **and** functional (pass@1-type estimate); secure@1: no working exploit and no finding of the task's CWE; vuln. rate: insecure among functional samples, averaged over the seeds that had one (– when none had). ↑ higher is better, ↓ lower is better; **bold**: best in the column.";
 
@@ -105,6 +192,8 @@ export function renderMarkdownTable(results: RunResults, options: MarkdownOption
   const splits = [...new Set(results.summary.map((r) => r.split))];
   for (const split of splits) {
     out.push(`### Split \`${split}\``, '', splitTable(results.summary.filter((r) => r.split === split)), '');
+    const diffs = comparisonTable(results.comparisons, split);
+    if (diffs) out.push(`### Paired differences, split \`${split}\``, '', diffs.note, '', diffs.table, '');
   }
   if (splits.length === 0) out.push('_No summary rows in results.json._', '');
 
@@ -147,7 +236,7 @@ export function renderMarkdownTable(results: RunResults, options: MarkdownOption
     out.push(
       '### Unseen CWEs',
       '',
-      'Vulnerability rate on CWEs no training data covered; reduction relative to SFT.',
+      'Vulnerability rate on CWEs no training data covered; relative reduction against SFT, (SFT − method) / SFT of the rates over all seeds, with a 95% paired bootstrap interval over tasks. – where either rate is undefined (no functional sample); a reduction over seeds is never shown from a single seed.',
       '',
     );
     out.push(
@@ -160,10 +249,7 @@ export function renderMarkdownTable(results: RunResults, options: MarkdownOption
               rows.map((r) => r.vulnRate),
               'lower',
             ),
-            statColumn(
-              rows.map((r) => (r.method === 'sft' ? null : r.reductionVsSft)),
-              'higher',
-            ),
+            rows.map((r) => reductionCell(r)),
           ],
           rows.map((r) => METHOD_LABEL[r.method]),
         ),
@@ -219,7 +305,12 @@ export function renderMarkdownTable(results: RunResults, options: MarkdownOption
   if (results.treeStats.length) {
     const rows = aggregateTreeStats(results.treeStats);
     const sources = [...new Set(rows.flatMap((r) => Object.keys(r.criticalBy)))].sort();
-    out.push('### Decision trees', '', 'Per self-play round, mean over seeds.', '');
+    out.push(
+      '### Decision trees',
+      '',
+      "Per self-play round, mean over seeds. Verified pairs: both sides judged by the oracle before pairing. Insecure-rejected pairs: pairs whose rejected side the oracle found verified insecure, for the recipes that pair without judging (the release's) asked afterwards: the pairs verification would have kept.",
+      '',
+    );
     out.push(
       table(
         [
@@ -230,9 +321,10 @@ export function renderMarkdownTable(results: RunResults, options: MarkdownOption
           'Pairs',
           'Verified pairs',
           'Verified pairs / 1k tokens',
+          'Insecure-rejected pairs / 1k tokens',
           'Judged programs',
         ],
-        ['l', 'r', 'r', ...sources.map(() => 'r' as const), 'r', 'r', 'r', 'r'],
+        ['l', 'r', 'r', ...sources.map(() => 'r' as const), 'r', 'r', 'r', 'r', 'r'],
         rows.map((r) => [
           METHOD_LABEL[r.method],
           String(r.round),
@@ -241,6 +333,7 @@ export function renderMarkdownTable(results: RunResults, options: MarkdownOption
           num(r.pairs),
           num(r.verifiedPairs),
           r.verifiedPairsPer1kTokens.toFixed(2),
+          r.rejectedInsecurePer1kTokens === null ? '–' : r.rejectedInsecurePer1kTokens.toFixed(2),
           num(r.judged),
         ]),
       ),
@@ -282,6 +375,8 @@ function renderReadme(results: RunResults): string {
   ];
   for (const { split, title } of ordered) {
     out.push(`### ${title}`, '', splitTable(results.summary.filter((r) => r.split === split)), '');
+    const diffs = comparisonTable(results.comparisons, split, isHeadlinePair);
+    if (diffs) out.push(`### ${title}: paired differences`, '', diffs.note, '', diffs.table, '');
   }
   if (ordered.length === 0) out.push('_No summary rows in results.json._', '');
 

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { compareMethods } from '../core/comparisons.ts';
 import { stat, vulnStat } from '../core/metrics.ts';
 import { Evaluation, type MethodName, type RunResults, type SummaryRow, TreeStats } from '../spec/results.ts';
 import { groupBy } from './aggregate.ts';
@@ -71,6 +72,8 @@ export async function readPartialResults(
   }
   const config = (manifest?.config ?? {}) as { preset?: unknown };
   const methods = METHOD_ORDER.filter((m) => evaluations.some((e) => e.method === m)) as MethodName[];
+  const lastRound = new Map<string, number>();
+  for (const e of evaluations) lastRound.set(e.method, Math.max(lastRound.get(e.method) ?? 0, e.round));
   return {
     runId: manifest?.runId ?? dir.split('/').filter(Boolean).pop() ?? 'run',
     preset: manifest?.preset ?? (typeof config.preset === 'string' ? config.preset : 'unknown'),
@@ -82,6 +85,7 @@ export async function readPartialResults(
     unseenCwe: [],
     crossLanguage: [],
     treeStats,
+    comparisons: compareMethods(evaluations, (m) => lastRound.get(m) ?? 0),
     notes: [
       `Partial run: results.json is missing (the run has not finished, or was stopped). The tables are computed from the ${evaluations.length} evaluations in evaluations.jsonl so far, each method at the last round it reached; the unseen-CWE and cross-language panels appear when the run finishes.`,
     ],

@@ -45,7 +45,9 @@ export interface SetKey {
   key: string;
 }
 
-const SET_FILE = /^((?:[a-z0-9]+-)*?)([a-z]+)-s(-?\d+)-r(\d+)\.jsonl$/;
+// Method names may hold a hyphen (`tsp-release`): the longest name that fits wins.
+const METHOD_PATTERN = [...MethodName.options].sort((a, b) => b.length - a.length).join('|');
+const SET_FILE = new RegExp(`^((?:[a-z0-9]+-)*?)(${METHOD_PATTERN})-s(-?\\d+)-r(\\d+)\\.jsonl$`);
 
 export function parseSetFileName(file: string): SetKey | undefined {
   const m = SET_FILE.exec(file);

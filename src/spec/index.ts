@@ -1,3 +1,4 @@
+export * from './ablation.ts';
 export type * from './analyzer.ts';
 export * from './errors.ts';
 export * from './finding.ts';

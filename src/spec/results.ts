@@ -18,8 +18,30 @@ export const Metrics = z.object({
 });
 export type Metrics = z.infer<typeof Metrics>;
 
-export const MethodName = z.enum(['base', 'sft', 'spin', 'tsp', 'unlikelihood']);
+export const MethodName = z.enum(['base', 'sft', 'spin', 'tsp', 'unlikelihood', 'tsp-release']);
 export type MethodName = z.infer<typeof MethodName>;
+
+/**
+ * The methods in the order the tables list them: the base, then supervised and preference
+ * baselines, TSP last. A paired difference is always later minus earlier (TSP - the others).
+ */
+export const METHOD_ORDER: readonly MethodName[] = [
+  'base',
+  'sft',
+  'spin',
+  'unlikelihood',
+  'tsp-release',
+  'tsp',
+];
+
+/** Per-sample counts of one task in one evaluation: what the paired bootstrap resamples. */
+export const TaskCounts = z.object({
+  n: z.number().int().min(1),
+  functional: z.number().int().min(0),
+  secure: z.number().int().min(0),
+  securePass: z.number().int().min(0),
+});
+export type TaskCounts = z.infer<typeof TaskCounts>;
 
 /** Evaluation splits of the built-in suite (other benchmarks use their own name). */
 export const SplitName = z.string().min(1);
@@ -34,6 +56,8 @@ export const Evaluation = z.object({
   overall: Metrics,
   perLanguage: z.partialRecord(Language, Metrics).default({}),
   perCwe: z.record(CweId, Metrics).default({}),
+  /** Counts per task id (absent in runs made before the paired bootstrap). */
+  perTask: z.record(z.string(), TaskCounts).optional(),
 });
 export type Evaluation = z.infer<typeof Evaluation>;
 
@@ -51,6 +75,12 @@ export const TreeStats = z.object({
   generatedTokens: z.number().int().min(0),
   verifiedPairsPer1kTokens: z.number().min(0),
   judged: z.number().int().min(0),
+  /**
+   * Pairs whose rejected side is verified insecure: the verified pairs, and for recipes that pair
+   * without judging (tsp-release, unverified ablation) what the oracle said afterwards. Absent in
+   * older runs.
+   */
+  rejectedInsecure: z.number().int().min(0).optional(),
 });
 export type TreeStats = z.infer<typeof TreeStats>;
 
@@ -65,6 +95,29 @@ export const SummaryRow = z.object({
   vulnRate: Stat.nullable(),
 });
 export type SummaryRow = z.infer<typeof SummaryRow>;
+
+export const ComparedMetric = z.enum(['spr1', 'pass1', 'secure1', 'vulnRate']);
+
+/**
+ * `a - b` on a split (each method at its last round) with a 95% interval from a paired bootstrap
+ * that resamples tasks, the seeds of a task inside it (core/bootstrap.ts). null where undefined
+ * (a vulnerability rate with no functional sample) or with too few defined replicates.
+ */
+export const Comparison = z.object({
+  split: SplitName,
+  a: MethodName,
+  b: MethodName,
+  metric: ComparedMetric,
+  diff: z.number().nullable(),
+  lo: z.number().nullable(),
+  hi: z.number().nullable(),
+  tasks: z.number().int().min(0),
+  seeds: z.number().int().min(0),
+  resamples: z.number().int().min(0),
+  /** The difference seed by seed over all the tasks (do the seeds agree on the sign?). */
+  perSeed: z.array(z.number().nullable()).default([]),
+});
+export type Comparison = z.infer<typeof Comparison>;
 
 /** `results.json` of a run directory. */
 export const RunResults = z.object({
@@ -81,13 +134,28 @@ export const RunResults = z.object({
    * none), and its relative reduction vs SFT ((sft - m) / sft, over seeds where both are defined).
    */
   unseenCwe: z
-    .array(z.object({ method: MethodName, vulnRate: Stat.nullable(), reductionVsSft: Stat.nullable() }))
+    .array(
+      z.object({
+        method: MethodName,
+        vulnRate: Stat.nullable(),
+        reductionVsSft: Stat.nullable(),
+        /**
+         * The relative reduction (sft - m) / sft of the vulnerability rates over all seeds, with
+         * its paired task-level bootstrap interval (null where a rate is undefined).
+         */
+        reductionVsSftInterval: z
+          .object({ estimate: z.number().nullable(), lo: z.number().nullable(), hi: z.number().nullable() })
+          .optional(),
+      }),
+    )
     .default([]),
   /** C/C++-only training evaluated on Python/Go/JavaScript families of the same CWEs. */
   crossLanguage: z
     .array(z.object({ method: MethodName, language: Language, spr1: Stat, vulnRate: Stat.nullable() }))
     .default([]),
   treeStats: z.array(TreeStats).default([]),
+  /** Paired differences between methods with bootstrap intervals, per split and metric. */
+  comparisons: z.array(Comparison).default([]),
   notes: z.array(z.string()).default([]),
 });
 export type RunResults = z.infer<typeof RunResults>;

@@ -112,7 +112,10 @@ export const RunConfig = z.object({
     valueRollouts: z.number().int().min(1),
     valueMaxProbes: z.number().int().min(1),
     maxPairsPerNode: z.number().int().min(1),
-    segment: z.enum(['statement', 'to-end']),
+    /** statement / to-end: the contrast from the divergence; whole: whole-program pairs from the prompt. */
+    segment: z.enum(['statement', 'to-end', 'whole']),
+    /** false (an ablation): rejected sides are taken without reading their verdict. */
+    verifyRejected: z.boolean().default(true),
     maxGenerationsPerTask: z.number().int().min(1),
     sampling: Sampling,
   }),
@@ -121,6 +124,14 @@ export const RunConfig = z.object({
     maxPairsPerTask: z.number().int().min(1),
     sampling: Sampling,
   }),
+  /**
+   * The TSP release's recipe (`tsp-release`): branch at the annotated risk line (the release's
+   * prefix rule), sample `samples` continuations there, pair every one as rejected without judging
+   * it against the secure reference as chosen, DPO on the whole continuation.
+   */
+  release: z
+    .object({ samples: z.number().int().min(1), sampling: Sampling })
+    .default({ samples: 4, sampling: { temperature: 1, topP: 0.95, maxTokens: 192 } }),
   eval: z.object({
     samplesPerTask: z.number().int().min(1),
     everyRound: z.boolean(),

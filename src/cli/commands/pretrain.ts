@@ -6,7 +6,7 @@ import { getPreset, PRESETS } from '../../pipelines/presets.ts';
 import { wholeNumber } from '../args.ts';
 import { printJson } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { applyOverrides, repeatedFlag, shippedModelsDir } from './run.ts';
+import { applyOverrides, repeatedFlag, shippedBaseDirs, shippedModelsDir } from './run.ts';
 
 export default defineCommand({
   meta: {
@@ -39,7 +39,7 @@ export default defineCommand({
       config,
       cacheDir: resolve(args['cache-dir']),
       // earlier stages (or the whole base) may be the shipped checkpoint
-      shippedDirs: [shippedDir],
+      shippedDirs: [shippedDir, ...shippedBaseDirs(config.preset).filter((d) => d !== shippedDir)],
       ...(args.threads ? { pretrainThreads: wholeNumber(args.threads, 'threads', 1) as number } : {}),
       onProgress: (e) => progress.update(e),
       onLog: (l) => progress.log(l),

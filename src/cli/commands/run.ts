@@ -1,10 +1,14 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
 import { plannedComputePath } from '../../models/embedded/native-blas.ts';
+import { ABLATIONS, getAblation, runAblation } from '../../pipelines/ablations.ts';
 import { runBuiltinExperiment } from '../../pipelines/builtin-experiment.ts';
 import { getPreset, PRESETS, setConfigValue } from '../../pipelines/presets.ts';
+import { renderAblationMarkdown } from '../../report/ablation.ts';
 import { renderMarkdownTable, writeReport } from '../../report/index.ts';
 import { TspError } from '../../spec/errors.ts';
 import { MethodName } from '../../spec/results.ts';
@@ -72,6 +76,21 @@ export function shippedModelsDir(): string {
   return fileURLToPath(new URL('../../../models', import.meta.url));
 }
 
+/**
+ * Every shipped base checkpoint, the preset's own first: presets that share the default's base
+ * settings (paper, the ablations) find it by its key, whatever their name.
+ */
+export function shippedBaseDirs(preset: string): string[] {
+  const root = shippedModelsDir();
+  const all = existsSync(root)
+    ? readdirSync(root)
+        .filter((d) => d.startsWith('base-'))
+        .sort()
+    : [];
+  const own = `base-${preset}`;
+  return [own, ...all.filter((d) => d !== own)].map((d) => join(root, d));
+}
+
 function versions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   const computePath = plannedComputePath();
@@ -97,7 +116,7 @@ export default defineCommand({
   meta: {
     name: 'run',
     description:
-      'Run the whole experiment on the embedded default: pretrain (cached) a small GPT on the built-in corpus, then Base / SFT / unstructured self-play / TSP with matched compute, evaluated on the built-in splits over several seeds. Resumable: run again with the same --work-dir.',
+      'Run the whole experiment on the embedded default: pretrain (cached) a small GPT on the built-in corpus, then Base / SFT / unstructured self-play / SafeCoder-style / the TSP release recipe / TSP with matched compute, evaluated on the built-in splits over several seeds, with paired bootstrap intervals between methods. Resumable: run again with the same --work-dir. With --ablation, the ablations of docs/ablations.md instead.',
   },
   args: {
     preset: { type: 'string', description: `preset: ${Object.keys(PRESETS).join(', ')}`, default: 'default' },
@@ -115,12 +134,17 @@ export default defineCommand({
       description:
         'override any setting of the preset, repeatable: --set training.beta=0.5 --set tree.rootSamples=4 (JSON values)',
     },
+    ablation: {
+      type: 'string',
+      description: `run an ablation instead: ${Object.keys(ABLATIONS).join(', ')} or all (comma list); each variant is a resumable run of TSP under the run directory (default runs/ablations-<preset>), compared with the preset's TSP by the paired bootstrap (docs/ablations.md)`,
+    },
     report: { type: 'boolean', description: 'write report.html at the end', default: true },
     json: { type: 'boolean', description: 'print results.json instead of the table' },
     quiet: { type: 'boolean', description: 'no progress display' },
   },
   async run({ args, rawArgs }) {
     const config = applyOverrides(getPreset(args.preset), args, repeatedFlag(rawArgs, 'set'));
+    if (args.ablation) return runAblations(config, String(args.ablation), args);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const runDir = resolve(args['work-dir'] ?? join('runs', `${config.preset}-${stamp}`));
     const progress = createProgress({ enabled: !args.quiet });
@@ -133,7 +157,7 @@ export default defineCommand({
       config,
       runDir,
       cacheDir: resolve(args['cache-dir']),
-      shippedDirs: [join(shippedModelsDir(), `base-${config.preset}`)],
+      shippedDirs: shippedBaseDirs(config.preset),
       versions: versions(),
       onProgress: (e) => progress.update(e),
       onLog: log,
@@ -148,3 +172,44 @@ export default defineCommand({
     if (reportPath) console.log(`report: ${reportPath}`);
   },
 });
+
+/** `tsp run --ablation NAME[,NAME|all]`: every variant of each named ablation, then its tables. */
+async function runAblations(
+  config: RunConfig,
+  names: string,
+  args: { 'run-dir'?: string; 'cache-dir': string; quiet?: boolean; json?: boolean },
+): Promise<void> {
+  const list = names === 'all' ? Object.keys(ABLATIONS) : parseList(names, 'ablation');
+  const ablations = list.map(getAblation);
+  const root = resolve(args['run-dir'] ?? join('runs', `ablations-${config.preset}`));
+  const progress = createProgress({ enabled: !args.quiet });
+  const log = (line: string) => progress.log(line);
+  const summaries = [];
+  for (const ablation of ablations) {
+    const started = Date.now();
+    const summary = await runAblation({
+      ablation,
+      config,
+      root,
+      onLog: log,
+      run: (c, dir) =>
+        runBuiltinExperiment({
+          config: c,
+          runDir: dir,
+          cacheDir: resolve(args['cache-dir']),
+          shippedDirs: shippedBaseDirs(c.preset),
+          versions: versions(),
+          onProgress: (e) => progress.update(e),
+          onLog: log,
+        }),
+    });
+    const md = renderAblationMarkdown(summary);
+    await writeFile(join(root, `ablation-${ablation.name}.md`), md);
+    log(`ablation ${ablation.name}: ${((Date.now() - started) / 60000).toFixed(1)} min in this call`);
+    summaries.push({ summary, md });
+  }
+  progress.done();
+  if (args.json) return printJson(summaries.map((s) => s.summary));
+  for (const { md } of summaries) console.log(`\n${md}`);
+  console.log(`ablation runs: ${root}`);
+}
