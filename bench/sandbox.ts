@@ -286,5 +286,15 @@ export async function run(): Promise<{ table: string; json: unknown }> {
     `Python CPU per verdict (node + warm servers + samples): ${r1(pythonCpuMsPerVerdict)} ms -> at most ${r1((slots * 1000) / pythonCpuMsPerVerdict)} verdicts/s on ${slots} otherwise idle cores`,
     `(naive row's verdicts/s is 1000 / median: one at a time)`,
   ].join('\n');
-  return { table, json: { slots, quick, rows, pythonLatencyOverBareStart: ratio, pythonOverNaive: naiveRatio, pythonCpuMsPerVerdict } };
+  return {
+    table,
+    json: {
+      slots,
+      quick,
+      rows,
+      pythonLatencyOverBareStart: ratio,
+      pythonOverNaive: naiveRatio,
+      pythonCpuMsPerVerdict,
+    },
+  };
 }

@@ -17,7 +17,7 @@ const descriptorOf = Object.getOwnPropertyDescriptor;
 const apply = Reflect.apply;
 const initial = new Map(ownKeys(objectProto).map((k) => [k, descriptorOf(objectProto, k)]));
 const mapGet = Map.prototype.get;
-const toString = String;
+const asString = String;
 const pollution = () => {
   const out = [];
   const keys = apply(ownKeys, Reflect, [objectProto]);
@@ -26,7 +26,7 @@ const pollution = () => {
     const was = apply(mapGet, initial, [k]);
     const now = apply(descriptorOf, Object, [objectProto, k]);
     if (!was || now?.value !== was.value || now?.get !== was.get || now?.set !== was.set)
-      out[out.length] = typeof k === 'symbol' ? 'symbol' : toString(k);
+      out[out.length] = typeof k === 'symbol' ? 'symbol' : asString(k);
   }
   return out;
 };
