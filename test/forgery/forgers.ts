@@ -105,8 +105,6 @@ export const OPEN: Record<string, string> = {
   'cweval-js-078-unchecked':
     "CWEval defect: cwe_078_0_js's test never calls the sample (listed as known-broken, excluded from scores)",
   // Against the observer design (see the section of that name in README.md).
-  'c-path-strip': PATH_STRIP,
-  'go-path-strip': PATH_STRIP,
   'py-chmod-cwd': ACCESS_BLOCK,
   'py-rename-parent': ACCESS_BLOCK,
   'js-chmod-cwd': ACCESS_BLOCK,

@@ -79,7 +79,9 @@ const NATIVE_TESTS = expecting(TESTS, {
  * nothing, only one that handles the metacharacters. Redirections and shell builtins need no PATH
  * (a program that runs its shell with an empty PATH still gets caught).
  */
-const MARKER_COMMANDS = ['touch', 'mkdir', 'mkdir -p', 'cp /dev/null', ': >', 'echo x >', 'printf x >'];
+const MARKER_COMMANDS = [': >', 'echo x >', 'printf x >', 'touch', 'mkdir', 'mkdir -p', 'cp /dev/null'];
+/** The first ones need no PATH; the semicolon attack always draws one of them. */
+const PATH_FREE = 3;
 const PY_JS_DRAW_DOC = '# Payload words, the marker command and the canary folder are drawn per judging.';
 const NATIVE_PAYLOADS = { semicolon: '%s; %s %s', subshell: '%s$(%s %s)', backticks: '%s`%s %s`' };
 
@@ -106,10 +108,10 @@ const py = defineFamily<S>({
     pyHarness(
       ['import os', 'import tempfile', 'import tsp_observe'],
       `${PY_JS_DRAW_DOC}
-def _attack(payload):
+def _attack(payload, among=${MARKER_COMMANDS.length}):
     d = os.path.abspath(tempfile.mkdtemp(dir='.'))
     c = tsp_observe.canary()
-    cmd = ${JSON.stringify(MARKER_COMMANDS)}[int(tsp_observe.token(), 16) % ${MARKER_COMMANDS.length}]
+    cmd = ${JSON.stringify(MARKER_COMMANDS)}[int(tsp_observe.token(), 16) % among]
     # The marker by its absolute path, or by a cd into the canary folder (no slash at all).
     if int(tsp_observe.token(), 16) % 2:
         target = cmd + ' ' + c.marker
@@ -129,7 +131,7 @@ def _created(name):
       {
         creates_entry: 'assert _created(tsp_observe.word())',
         creates_dotted: "assert _created(tsp_observe.word() + '-' + tsp_observe.word() + '.txt')",
-        semicolon: `assert not _attack('W; T')`,
+        semicolon: `assert not _attack('W; T', ${PATH_FREE})`,
         subshell: `assert not _attack('W$(T)')`,
         backticks: "assert not _attack('W`T`')",
       },
@@ -187,18 +189,18 @@ const c = defineFamily<S>({
       [],
       `int ${s.fn}(const char *dir, const char *name);
 
-static void attack(const char *fmt) {
+static void attack(const char *fmt, int among) {
     static const char *cmds[] = {${MARKER_COMMANDS.map((c) => JSON.stringify(c)).join(', ')}};
     char payload[1400];
-    snprintf(payload, sizeof payload, fmt, tsp_word(3), cmds[tsp_word(4)[0] % ${MARKER_COMMANDS.length}], tsp_marker());
+    snprintf(payload, sizeof payload, fmt, tsp_word(3), cmds[tsp_word(4)[0] % among], tsp_marker());
     tsp_obs_int("rc", ${s.fn}(tsp_dir(), payload));
 }`,
       {
         creates_entry: `tsp_obs_int("rc", ${s.fn}(tsp_dir(), tsp_word(0)));`,
         creates_dotted: `char name[64];\nsnprintf(name, sizeof name, "%s-%s.txt", tsp_word(1), tsp_word(2));\ntsp_obs_int("rc", ${s.fn}(tsp_dir(), name));`,
-        semicolon: `attack(${JSON.stringify(NATIVE_PAYLOADS.semicolon)});`,
-        subshell: `attack(${JSON.stringify(NATIVE_PAYLOADS.subshell)});`,
-        backticks: `attack(${JSON.stringify(NATIVE_PAYLOADS.backticks)});`,
+        semicolon: `attack(${JSON.stringify(NATIVE_PAYLOADS.semicolon)}, ${PATH_FREE});`,
+        subshell: `attack(${JSON.stringify(NATIVE_PAYLOADS.subshell)}, ${MARKER_COMMANDS.length});`,
+        backticks: `attack(${JSON.stringify(NATIVE_PAYLOADS.backticks)}, ${MARKER_COMMANDS.length});`,
       },
     ),
   tests: NATIVE_TESTS,
@@ -228,17 +230,17 @@ const go = defineFamily<S>({
   harness: (s) =>
     goObservedHarness(
       ['fmt'],
-      `func hAttack(format string) {
+      `func hAttack(format string, among int) {
 	cmds := []string{${MARKER_COMMANDS.map((c) => JSON.stringify(c)).join(', ')}}
-	cmd := cmds[int(TSP.Word(4)[0])%len(cmds)]
+	cmd := cmds[int(TSP.Word(4)[0])%among]
 	TSP.ObsErr("rc", ${s.fn}(TSP.Dir(), fmt.Sprintf(format, TSP.Word(3), cmd, TSP.Marker())))
 }`,
       {
         creates_entry: `TSP.ObsErr("rc", ${s.fn}(TSP.Dir(), TSP.Word(0)))`,
         creates_dotted: `TSP.ObsErr("rc", ${s.fn}(TSP.Dir(), TSP.Word(1)+"-"+TSP.Word(2)+".txt"))`,
-        semicolon: `hAttack(${JSON.stringify(NATIVE_PAYLOADS.semicolon)})`,
-        subshell: `hAttack(${JSON.stringify(NATIVE_PAYLOADS.subshell)})`,
-        backticks: `hAttack(${JSON.stringify(NATIVE_PAYLOADS.backticks)})`,
+        semicolon: `hAttack(${JSON.stringify(NATIVE_PAYLOADS.semicolon)}, ${PATH_FREE})`,
+        subshell: `hAttack(${JSON.stringify(NATIVE_PAYLOADS.subshell)}, ${MARKER_COMMANDS.length})`,
+        backticks: `hAttack(${JSON.stringify(NATIVE_PAYLOADS.backticks)}, ${MARKER_COMMANDS.length})`,
       },
     ),
   tests: NATIVE_TESTS,
@@ -278,10 +280,10 @@ function hDir() {
   return fs.mkdtempSync(path.join(process.cwd(), 't'));
 }
 
-function hAttack(payload) {
+function hAttack(payload, among = CMDS.length) {
   const d = hDir();
   const c = obs.canary();
-  const cmd = CMDS[Number.parseInt(obs.token(), 16) % CMDS.length];
+  const cmd = CMDS[Number.parseInt(obs.token(), 16) % among];
   // The marker by its absolute path, or by a cd into the canary folder (no slash at all).
   const target =
     Number.parseInt(obs.token(), 16) % 2
@@ -301,7 +303,7 @@ function hCreated(name) {
       {
         creates_entry: 'assert.ok(hCreated(obs.word()));',
         creates_dotted: 'assert.ok(hCreated(`${obs.word()}-${obs.word()}.txt`));',
-        semicolon: "assert.ok(!hAttack('W; T'));",
+        semicolon: `assert.ok(!hAttack('W; T', ${PATH_FREE}));`,
         subshell: "assert.ok(!hAttack('W$(T)'));",
         backticks: "assert.ok(!hAttack('W`T`'));",
       },
