@@ -194,20 +194,31 @@ export function renameSampleMain(language: NativeLanguage, code: string): string
 /** Message of a test whose process ended before the harness returned (a forged pass, or a bug). */
 export const UNFINISHED_MESSAGE = 'test ended before the harness finished';
 
+/** A native test process that timed out, reported a sanitizer error or died by a signal. */
+function endedAbnormally(
+  ev: RunnerEvent,
+  reports: SanitizerReport[],
+): { status: TestStatus; message: string } | undefined {
+  if (ev.timedOut) return { status: 'timeout', message: 'test time limit reached' };
+  if (reports.length > 0 || ev.exit === SANITIZER_EXIT_CODE)
+    return { status: 'crash', message: reports[0]?.message ?? 'sanitizer error' };
+  if (ev.signal)
+    return {
+      status: ev.signal === 'SIGXCPU' ? 'timeout' : 'crash',
+      message: ev.signal === 'SIGXFSZ' ? 'file size limit exceeded (SIGXFSZ)' : `killed by ${ev.signal}`,
+    };
+  return undefined;
+}
+
 function nativeOutcome(ev: RunnerEvent, t: TestSpec, ownFiles: string[]): TestOutcome {
   const stderr = ev.stderr ?? '';
   const reports = parseSanitizerReports(stderr, ownFiles);
+  const ended = endedAbnormally(ev, reports);
   let status: TestStatus;
   let message: string | undefined;
-  if (ev.timedOut) {
-    status = 'timeout';
-    message = 'test time limit reached';
-  } else if (reports.length > 0 || ev.exit === SANITIZER_EXIT_CODE) {
-    status = 'crash';
-    message = reports[0]?.message ?? 'sanitizer error';
-  } else if (ev.signal) {
-    status = ev.signal === 'SIGXCPU' ? 'timeout' : 'crash';
-    message = ev.signal === 'SIGXFSZ' ? 'file size limit exceeded (SIGXFSZ)' : `killed by ${ev.signal}`;
+  if (ended) {
+    status = ended.status;
+    message = ended.message;
   } else if (ev.finished !== undefined && ev.finished !== null && ev.finished !== ev.exit) {
     // The harness finished with one code and the process ended with another (an exit handler of
     // the sample changed it): trust neither.
@@ -491,19 +502,13 @@ function observedOutcome(
   const stderr = ev.stderr ?? '';
   const reports = parseSanitizerReports(stderr, ownFiles);
   const base = { name: t.name, kind: t.kind, durationMs: ev.ms ?? 0 };
-  if (ev.timedOut) return { ...base, status: 'timeout', message: 'test time limit reached' };
-  if (reports.length > 0 || ev.exit === SANITIZER_EXIT_CODE)
+  const ended = endedAbnormally(ev, reports);
+  if (ended)
     return {
       ...base,
-      status: 'crash',
-      message: (reports[0]?.message ?? 'sanitizer error').slice(0, MESSAGE_LIMIT),
+      status: ended.status,
+      message: ended.message.slice(0, MESSAGE_LIMIT),
       ...(reports[0] ? { sanitizer: reports[0] } : {}),
-    };
-  if (ev.signal)
-    return {
-      ...base,
-      status: ev.signal === 'SIGXCPU' ? 'timeout' : 'crash',
-      message: ev.signal === 'SIGXFSZ' ? 'file size limit exceeded (SIGXFSZ)' : `killed by ${ev.signal}`,
     };
   if ((ev as { lingering?: boolean }).lingering)
     return { ...base, status: 'timeout', message: 'the test left a process running past its time limit' };
