@@ -185,7 +185,7 @@ export function hostileSamples(h: HostContext): HostileSample[] {
       'pass',
     ),
     // --- resources -------------------------------------------------------------------------
-    py('py-fork-bomb', 'fork bomb', `while True:\n    os.fork()`, 'timeout'),
+    py('py-fork-bomb', 'fork bomb', `while True:\n    os.fork()`, ['error', 'timeout']),
     c(
       'c-fork-bomb',
       'C: fork bomb',
