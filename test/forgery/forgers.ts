@@ -109,7 +109,6 @@ export const OPEN: Record<string, string> = {
   'py-rename-parent': ACCESS_BLOCK,
   'js-chmod-cwd': ACCESS_BLOCK,
   'c-chmod-root': ACCESS_BLOCK,
-  'go-chmod-root': ACCESS_BLOCK,
   'py-canary-spot': CANARY_SPOT,
   'js-canary-spot': CANARY_SPOT,
   'c-argv-marker-spot': CANARY_SPOT,
