@@ -284,47 +284,14 @@ async function runNative(
     };
     if (!compiled.ok) return notBuilt(ctx, build, performance.now() - start);
     const testStart = performance.now();
-    const go = language === 'go';
     const tests = await runTestsResumable(
       ctx.task.tests,
       ctx.limits.sampleTimeoutMs,
       async (batch, leftMs) => {
-        const request = {
-          argv: ['./prog'],
-          tests: batch.map((t) => t.name),
-          testTimeoutMs: ctx.limits.testTimeoutMs,
-          maxOutputBytes: ctx.limits.maxOutputBytes,
-          finishChannel: true,
-          ...(go ? { addressSpaceBytes: (ctx.limits.memoryMb + 1024) * 1024 * 1024 } : {}),
-          env: go ? { GOMAXPROCS: '2', GOTRACEBACK: 'single' } : sanitizerEnv(ctx.limits.memoryMb),
-        };
-        const r = await runSandboxed({
-          files: {},
-          argv: [SANDBOX_PYTHON, '-I', DRIVER_IN_SANDBOX],
-          stdin: JSON.stringify(request),
-          workDir: dir,
-          uid,
-          timeoutMs: Math.min(leftMs, ctx.limits.testTimeoutMs * batch.length + 2_000),
-          memoryMb: ctx.limits.memoryMb,
-          memoryMode: 'none',
-          cpuSeconds: ctx.limits.cpuSeconds,
-          maxOutputBytes: Math.max(ctx.limits.maxOutputBytes * 2 * batch.length + 65536, 1 << 20),
-          maxFileBytes: ctx.limits.maxFileBytes,
-          maxProcs: ctx.limits.maxProcs,
-          network: false,
-          readOnlyBinds: [`${NATIVE_DRIVER}:${DRIVER_IN_SANDBOX}`],
-        });
-        const own = [solution];
-        const { outcomes, current } = collectBatch(parseEvents(r.stdout), batch, (ev, t) =>
-          nativeOutcome(ev, t, own),
+        const request = { argv: ['./prog'], tests: batch.map((t) => t.name), finishChannel: true };
+        return runDriverBatch(ctx, language, dir, request, batch, leftMs, 65536, (ev, t) =>
+          nativeOutcome(ev, t, [solution]),
         );
-        const report: BatchReport = { outcomes, ...(current ? { current } : {}) };
-        if (outcomes.size < batch.length) {
-          report.died = diedOf(r);
-          if (r.exitCode !== null && r.exitCode !== 0 && r.stderr.includes('Traceback'))
-            report.died = { status: 'error', message: `test driver failed: ${r.stderr.slice(-500)}` };
-        }
-        return report;
       },
     );
     return { build, tests, testMs: performance.now() - testStart };
@@ -439,42 +406,11 @@ async function runObservedNative(
               repeat: runsNeeded(t.expect ?? []),
             };
           }),
-          testTimeoutMs: ctx.limits.testTimeoutMs,
-          maxOutputBytes: ctx.limits.maxOutputBytes,
-          ...(language === 'go' ? { addressSpaceBytes: (ctx.limits.memoryMb + 1024) * 1024 * 1024 } : {}),
-          env:
-            language === 'go'
-              ? { GOMAXPROCS: '2', GOTRACEBACK: 'single' }
-              : sanitizerEnv(ctx.limits.memoryMb),
         };
-        const r = await runSandboxed({
-          files: {},
-          argv: [SANDBOX_PYTHON, '-I', DRIVER_IN_SANDBOX],
-          stdin: JSON.stringify(request),
-          workDir: dir,
-          workDirReadOnly: true,
-          uid,
-          timeoutMs: Math.min(leftMs, ctx.limits.testTimeoutMs * batch.length + 2_000),
-          memoryMb: ctx.limits.memoryMb,
-          memoryMode: 'none',
-          cpuSeconds: ctx.limits.cpuSeconds,
-          maxOutputBytes: Math.max(ctx.limits.maxOutputBytes * 2 * batch.length + 8 * 1024 * 1024, 1 << 20),
-          maxFileBytes: ctx.limits.maxFileBytes,
-          maxProcs: ctx.limits.maxProcs,
-          network: false,
-          readOnlyBinds: [`${NATIVE_DRIVER}:${DRIVER_IN_SANDBOX}`],
-        });
-        const own = [solution];
-        const { outcomes, current } = collectBatch(parseEvents(r.stdout), batch, (ev, t) =>
-          observedOutcome(ev, t, byName.get(t.name) as TestDraw, own),
+        // The values a test reports can reach MiBs: room for them beside the outputs.
+        return runDriverBatch(ctx, language, dir, request, batch, leftMs, 8 * 1024 * 1024, (ev, t) =>
+          observedOutcome(ev, t, byName.get(t.name) as TestDraw, [solution]),
         );
-        const report: BatchReport = { outcomes, ...(current ? { current } : {}) };
-        if (outcomes.size < batch.length) {
-          report.died = diedOf(r);
-          if (r.exitCode !== null && r.exitCode !== 0 && r.stderr.includes('Traceback'))
-            report.died = { status: 'error', message: `test driver failed: ${r.stderr.slice(-500)}` };
-        }
-        return report;
       },
     );
     return { build, tests, testMs: performance.now() - testStart };
@@ -528,6 +464,55 @@ function observedOutcome(
     return { ...base, status: 'crash', message: stderr.slice(goFatal.index, goFatal.index + MESSAGE_LIMIT) };
   const tail = `${stderr}${ev.stdout ?? ''}`.trim();
   return { ...base, status: 'fail', message: `${why}${tail ? `\n${tail}` : ''}`.slice(0, MESSAGE_LIMIT) };
+}
+
+/**
+ * One batch of native tests through the driver (native-driver.py) in a fresh sandbox: the
+ * request's own fields plus the limits and environment every native test gets. Observed requests
+ * (with `observed`) see their build folder read-only: they write only to the size-limited /tmp.
+ */
+async function runDriverBatch(
+  ctx: HarnessContext,
+  language: NativeLanguage,
+  dir: string,
+  request: Record<string, unknown>,
+  batch: TestSpec[],
+  leftMs: number,
+  extraOutputBytes: number,
+  toOutcome: (ev: RunnerEvent, t: TestSpec) => TestOutcome,
+): Promise<BatchReport> {
+  const go = language === 'go';
+  const r = await runSandboxed({
+    files: {},
+    argv: [SANDBOX_PYTHON, '-I', DRIVER_IN_SANDBOX],
+    stdin: JSON.stringify({
+      ...request,
+      testTimeoutMs: ctx.limits.testTimeoutMs,
+      maxOutputBytes: ctx.limits.maxOutputBytes,
+      ...(go ? { addressSpaceBytes: (ctx.limits.memoryMb + 1024) * 1024 * 1024 } : {}),
+      env: go ? { GOMAXPROCS: '2', GOTRACEBACK: 'single' } : sanitizerEnv(ctx.limits.memoryMb),
+    }),
+    workDir: dir,
+    ...('observed' in request ? { workDirReadOnly: true } : {}),
+    uid: ctx.slot.uid,
+    timeoutMs: Math.min(leftMs, ctx.limits.testTimeoutMs * batch.length + 2_000),
+    memoryMb: ctx.limits.memoryMb,
+    memoryMode: 'none',
+    cpuSeconds: ctx.limits.cpuSeconds,
+    maxOutputBytes: Math.max(ctx.limits.maxOutputBytes * 2 * batch.length + extraOutputBytes, 1 << 20),
+    maxFileBytes: ctx.limits.maxFileBytes,
+    maxProcs: ctx.limits.maxProcs,
+    network: false,
+    readOnlyBinds: [`${NATIVE_DRIVER}:${DRIVER_IN_SANDBOX}`],
+  });
+  const { outcomes, current } = collectBatch(parseEvents(r.stdout), batch, toOutcome);
+  const report: BatchReport = { outcomes, ...(current ? { current } : {}) };
+  if (outcomes.size < batch.length) {
+    report.died = diedOf(r);
+    if (r.exitCode !== null && r.exitCode !== 0 && r.stderr.includes('Traceback'))
+      report.died = { status: 'error', message: `test driver failed: ${r.stderr.slice(-500)}` };
+  }
+  return report;
 }
 
 /** Sanitizer reports attached to test outcomes. */
