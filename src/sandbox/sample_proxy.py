@@ -373,22 +373,36 @@ def kill_and_wait(pids_fn, wait_s=2.0):
         time.sleep(0.002)
 
 
+def _limit_of(text, name):
+    """The soft limit on the /proc/<pid>/limits line `name` (as text), or None."""
+    for line in text.splitlines():
+        if line.startswith(name):
+            return line[len(name):].split()[0]
+    return None
+
+
 def limit_line(pid, name):
     """The soft limit of /proc/<pid>/limits line `name` (as text), or None."""
     try:
         with open('/proc/%s/limits' % pid) as f:
-            for line in f:
-                if line.startswith(name):
-                    return line[len(name):].split()[0]
+            return _limit_of(f.read(), name)
     except OSError:
         return None
-    return None
 
 
-def tampered(pid, expected):
-    """What of a sample process's limits or filters differs from what it was given, or None: a
-    sample that lowers its own RLIMIT_NPROC or installs a seccomp filter can make the vulnerable
-    line fail only in the judge."""
+FILTER_FIELDS = ('Seccomp', 'Seccomp_filters', 'NoNewPrivs')
+
+
+def own_filters():
+    """This process's seccomp and no_new_privs state: what a sample process must still have."""
+    return {key: status_field('self', key) for key in FILTER_FIELDS}
+
+
+def tampered(pid, limits, filters):
+    """What of a sample process's limits or filters differs from what it was given (`limits`:
+    /proc limits line -> soft value; `filters`: from `own_filters()`), or None: a sample that lowers
+    its own RLIMIT_NPROC or installs a seccomp filter can make the vulnerable line fail only in
+    the judge."""
     try:
         with open('/proc/%d/limits' % pid) as f:
             text = f.read()
@@ -396,16 +410,12 @@ def tampered(pid, expected):
             status = f.read()
     except OSError:
         return None
-    for name, want in expected.items():
-        if want is None:
-            continue
-        for line in text.splitlines():
-            if line.startswith(name):
-                got = line[len(name):].split()[0]
-                if got != want:
-                    return '%s %s, given %s' % (name, got, want)
-    for key in ('Seccomp', 'Seccomp_filters', 'NoNewPrivs'):
-        mine, theirs = status_field('self', key), _status_field_of(status, key)
+    for name, want in limits.items():
+        got = _limit_of(text, name)
+        if want is not None and got is not None and got != want:
+            return '%s %s, given %s' % (name, got, want)
+    for key, mine in filters.items():
+        theirs = _status_field_of(status, key)
         if mine != theirs:
             return '%s %s, given %s' % (key, theirs, mine)
     return None
