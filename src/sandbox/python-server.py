@@ -216,7 +216,8 @@ def observer_main(req, sample_dir, tests, wfd, key):
         os.environ.clear()
         os.environ.update({'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': sample_dir,
                            'TMPDIR': '/tmp', 'LANG': 'C.UTF-8', 'LC_ALL': 'C.UTF-8'})
-        sys.path.insert(0, sample_dir)
+        # The sample's folder is NOT on the observer's sys.path: a module the sample writes there
+        # must never be imported by the judge (a lazy import in a harness would run its code here).
         sys.dont_write_bytecode = True
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -316,9 +317,11 @@ def observer_main(req, sample_dir, tests, wfd, key):
         'Max open files': sample_proxy.limit_line('self', 'Max open files'),
     }
 
+    expected_filters = sample_proxy.own_filters()
+
     def check_sample(link):
         """After a call (the sample frozen): its limits and filters are still those it was given."""
-        problem = sample_proxy.tampered(link.pid, expected_limits)
+        problem = sample_proxy.tampered(link.pid, expected_limits, expected_filters)
         if problem and link.dead is None:
             link.dead = 'the sample changed its own process limits or filters (%s): what it ran cannot be judged' % problem
 

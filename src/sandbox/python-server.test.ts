@@ -189,6 +189,21 @@ describe('PythonServer: the observer decides, the sample runs in another process
     expect(value(a)).not.toBe(value(c));
   });
 
+  it('never imports a module the sample wrote into its folder', async () => {
+    const r = await run(
+      'import solution\n' +
+        'def test_plant():\n    solution.plant()\n' +
+        'def test_late_import():\n    try:\n        import tsp_planted_mod\n    except ImportError:\n        return\n' +
+        "    raise AssertionError('imported the sample module: ' + tsp_planted_mod.WHERE)\n",
+      ['plant', 'late_import'],
+      "def plant():\n    open('tsp_planted_mod.py', 'w').write('WHERE = \"sample file\"\\n')\n",
+    );
+    expect(statuses(r), JSON.stringify(r.tests)).toEqual([
+      ['plant', 'pass'],
+      ['late_import', 'pass'],
+    ]);
+  });
+
   it('never shows the harness to the sample: no harness file, nothing of it in the sample process', async () => {
     const r = await run(
       'import solution\nSECRET_EXPECTATION = "zq" + "xv" * 3\ndef test_look():\n    assert solution.look() == [], solution.look()\n',
