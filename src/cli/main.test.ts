@@ -1,7 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { CommandDef } from 'citty';
 import { describe, expect, it } from 'vitest';
-import { renameDeprecatedFlags } from './main.ts';
+import { rejectUnknownFlags, renameDeprecatedFlags, rootCommand } from './main.ts';
 
 const bin = new URL('../../bin/tsp.js', import.meta.url).pathname;
 
@@ -52,6 +53,23 @@ describe('help and flag names', () => {
     const optionLines = scan.stdout.split('\n').filter((l) => /^\s*(\x1b\[\d+m)?--no-external/.test(l));
     expect(optionLines).toHaveLength(1);
   }, 60_000);
+
+  it('refuses an option the command does not declare (a misspelt --work-dir would start a fresh run elsewhere)', async () => {
+    const suite = (await (
+      rootCommand.subCommands as Record<string, () => Promise<CommandDef>>
+    ).suite?.()) as CommandDef;
+    await expect(rejectUnknownFlags(suite, ['tsp', 'suite'], ['validate', '--famly', 'x'])).rejects.toThrow(
+      /unknown option --famly for `tsp suite validate`/,
+    );
+    // declared options, negated booleans, `=` values and anything after `--` pass
+    await expect(
+      rejectUnknownFlags(
+        suite,
+        ['tsp', 'suite'],
+        ['validate', '--family=x', '--no-static', '--', '--anything'],
+      ),
+    ).resolves.toBeUndefined();
+  });
 
   it('keeps the old spellings as deprecated aliases, with a warning', () => {
     const warned: string[] = [];

@@ -1,5 +1,5 @@
 import { type CommandDef, defineCommand, renderUsage, runCommand } from 'citty';
-import { isTspError } from '../spec/errors.ts';
+import { isTspError, TspError } from '../spec/errors.ts';
 import { commands } from './commands/index.ts';
 
 const VERSION = '0.1.0';
@@ -68,7 +68,9 @@ export async function runCli(argv: string[]): Promise<void> {
       console.log(`${trimLines(usage)}\n`);
       return;
     }
-    await runCommand(sub, { rawArgs: renameDeprecatedFlags(name, rawArgs.slice(1)) });
+    const args = renameDeprecatedFlags(name, rawArgs.slice(1));
+    await rejectUnknownFlags(sub, ['tsp', name], args);
+    await runCommand(sub, { rawArgs: args });
   } catch (e) {
     process.exitCode = reportError(e, verbose);
   }
@@ -134,6 +136,46 @@ export function renameDeprecatedFlags(
     warn(`tsp: --${m[1]} is deprecated; use --${next}`);
     return `--${next}${m[2] ?? ''}`;
   });
+}
+
+/**
+ * A flag the (innermost) command does not declare is an error, not silently ignored: a misspelt
+ * `--work-dir` would otherwise start a fresh run somewhere else. Flags after `--` are not checked.
+ */
+export async function rejectUnknownFlags(
+  root: CommandDef,
+  names: string[],
+  args: readonly string[],
+): Promise<void> {
+  let cmd = root;
+  const path = [...names];
+  for (const word of args) {
+    if (word.startsWith('-')) break;
+    const subs = typeof cmd.subCommands === 'function' ? await cmd.subCommands() : await cmd.subCommands;
+    const next = subs?.[word];
+    if (!next) break;
+    path.push(word);
+    cmd = (typeof next === 'function' ? await next() : await next) as CommandDef;
+  }
+  const defs = ((typeof cmd.args === 'function' ? await cmd.args() : await cmd.args) ?? {}) as Record<
+    string,
+    { type?: string; alias?: string | string[] }
+  >;
+  const known = new Set<string>(['help', 'verbose']);
+  for (const [key, def] of Object.entries(defs)) {
+    if (def.type === 'positional') continue;
+    known.add(key);
+    for (const a of [def.alias ?? []].flat()) known.add(a);
+    if (def.type === 'boolean') known.add(`no-${key}`);
+  }
+  for (const a of args) {
+    if (a === '--') break;
+    const m = /^--([^=]+)/.exec(a);
+    if (m && !known.has(m[1] as string))
+      throw new TspError('invalid-input', `unknown option --${m[1]} for \`${path.join(' ')}\``, {
+        hint: `see \`${path.join(' ')} --help\``,
+      });
+  }
 }
 
 async function resolveCommand(name: string): Promise<CommandDef> {

@@ -47,6 +47,7 @@ export function builtinData(config: RunConfig): ExperimentData {
   const suite = buildSuite({
     seed: s.seed,
     variantsPerFamily: { train: s.trainVariants, eval: s.evalVariants },
+    version: s.version,
   });
   const std = getSplits(suite, 'standard');
   const xl = getSplits(suite, 'cross-language');
@@ -77,6 +78,7 @@ export function builtinCorpus(config: RunConfig): string[] {
   return buildCorpus({
     seed: config.base.seed,
     suiteSeed: config.suite.seed,
+    version: config.suite.version,
     insecureRate: config.base.insecureRate,
     ...corpusSettingsOf(config.base),
     programs: config.base.corpusPrograms,

@@ -2,10 +2,11 @@ import { createPartition, createPicker, selectFamilies, toTask } from '../benchm
 import { withPseudoNames } from '../benchmarks/builtin/corpus.ts';
 import type { SlotPicker } from '../benchmarks/builtin/family.ts';
 import { DEFAULT_UNSEEN_CWES } from '../benchmarks/builtin/splits.ts';
-import { FIELDS, nameParts, RECORD_NAMES } from '../benchmarks/builtin/vocab.ts';
+import { FIELDS, nameParts, recordNames } from '../benchmarks/builtin/vocab.ts';
 import { createRng } from '../core/rng.ts';
 import type { Policy, ScoreRequest, ScoreResult } from '../spec/policy.ts';
 import type { Metrics } from '../spec/results.ts';
+import { DEFAULT_SUITE_VERSION } from '../spec/run-config.ts';
 import type { VerdictSummary } from '../spec/verdict.ts';
 import { KeyedCache } from '../store/keyed-cache.ts';
 import { evaluatePolicy, summarizeSamples } from './evaluate.ts';
@@ -33,6 +34,8 @@ export interface CalibrationOptions {
   maxTokens?: number;
   /** Families (default: every family whose CWE the standard splits train on). */
   families?: readonly string[];
+  /** Suite version (default DEFAULT_SUITE_VERSION). */
+  version?: number;
 }
 
 /**
@@ -45,9 +48,11 @@ export interface CalibrationOptions {
 export async function calibrateNamesAndPhrasing(options: CalibrationOptions): Promise<CalibrationRow[]> {
   const suiteSeed = options.suiteSeed ?? 7;
   const seed = options.seed ?? 1;
-  const families = selectFamilies(options.families ? { families: options.families } : {}).filter(
-    (f) => options.families || !DEFAULT_UNSEEN_CWES.includes(f.meta.cwe),
-  );
+  const version = options.version ?? DEFAULT_SUITE_VERSION;
+  const families = selectFamilies({
+    ...(options.families ? { families: options.families } : {}),
+    version,
+  }).filter((f) => options.families || !DEFAULT_UNSEEN_CWES.includes(f.meta.cwe));
   const rng = createRng(seed).fork('calibrate');
   const judge = createCachedJudge(options.judgeMany, new KeyedCache<VerdictSummary>());
   const rows: CalibrationRow[] = [];
@@ -57,7 +62,7 @@ export async function calibrateNamesAndPhrasing(options: CalibrationOptions): Pr
         // the picker draws names from one side; `side` picks the phrasing pool
         const picker = {
           ...createPicker(
-            createPartition(suiteSeed, f.meta.principle),
+            createPartition(suiteSeed, f.meta.principle, version),
             names,
             rng.fork(`${f.meta.id}/${names}`),
           ),
@@ -96,7 +101,10 @@ export type NameSource = 'train' | 'eval' | 'made-up';
  */
 export type NameKind = 'record word' | 'other word' | 'compound';
 
-const RECORD_WORDS = new Set([...RECORD_NAMES.flatMap((e) => [e.name, e.plural]), ...FIELDS]);
+const RECORD_WORDS = new Set([
+  ...[1, 2].flatMap((v) => recordNames(v).flatMap((e) => [e.name, e.plural])),
+  ...FIELDS,
+]);
 
 export function nameKind(name: string): NameKind {
   if (nameParts(name).length > 1) return 'compound';
@@ -133,17 +141,20 @@ export async function probeNameCopying(options: {
   /** Draws per family and name source (default 3). */
   draws?: number;
   families?: readonly string[];
+  /** Suite version (default DEFAULT_SUITE_VERSION). */
+  version?: number;
 }): Promise<CopyRow[]> {
   const suiteSeed = options.suiteSeed ?? 7;
   const draws = options.draws ?? 3;
-  const families = selectFamilies(options.families ? { families: options.families } : {});
+  const version = options.version ?? DEFAULT_SUITE_VERSION;
+  const families = selectFamilies({ ...(options.families ? { families: options.families } : {}), version });
   const rng = createRng(options.seed ?? 1).fork('copy-probe');
   const rows: CopyRow[] = [];
   for (const names of ['train', 'eval', 'made-up'] as const) {
     const requests: ScoreRequest[] = [];
     const kinds: NameKind[] = [];
     for (const f of families) {
-      const partition = createPartition(suiteSeed, f.meta.principle);
+      const partition = createPartition(suiteSeed, f.meta.principle, version);
       const pickerFor = (side: 'train' | 'eval', key: string): SlotPicker =>
         createPicker(partition, side, rng.fork(`${f.meta.id}/${names}/${key}`));
       // template words: identifiers every one of four train-side draws has

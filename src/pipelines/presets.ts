@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TspError } from '../spec/errors.ts';
 import { parseOrThrow } from '../spec/parse.ts';
-import { RunConfig } from '../spec/run-config.ts';
+import { DEFAULT_SUITE_VERSION, RunConfig } from '../spec/run-config.ts';
 
 // A small model trained for minutes derails easily at high temperature: branches are sampled at 0.7
 // (enough diversity to reach both secure and insecure leaves), evaluation at 0.2 (close to greedy).
@@ -26,6 +26,7 @@ const defaultPreset: RunConfig = {
     maxTrainTasks: 24,
     maxEvalTasks: 48,
     crossLanguage: true,
+    version: DEFAULT_SUITE_VERSION,
   },
   base: {
     vocabSize: 1024,

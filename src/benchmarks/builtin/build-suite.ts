@@ -1,9 +1,10 @@
 import { createRng, hashString, type Rng } from '../../core/rng.ts';
 import type { CweId, Language } from '../../spec/language.ts';
+import { DEFAULT_SUITE_VERSION } from '../../spec/run-config.ts';
 import { Task } from '../../spec/task.ts';
 import { FAMILIES } from './families/index.ts';
 import type { Family, FamilyMeta, Instance, Side, SlotPicker } from './family.ts';
-import { type Entity, FIELDS, RECORD_NAMES } from './vocab.ts';
+import { type Entity, FIELDS, pluralOf, RECORD_NAMES, recordNames } from './vocab.ts';
 
 export interface VariantCounts {
   /** Variants per family drawn from train-side slot values (SFT and self-play prompts). */
@@ -19,6 +20,11 @@ export interface SuiteOptions {
   /** Keep only these family ids. */
   families?: readonly string[];
   languages?: readonly Language[];
+  /**
+   * Suite version (default DEFAULT_SUITE_VERSION): the families introduced up to it (FamilyMeta.since)
+   * and its vocabulary. Version 2 adds issue 20's families and correct plurals.
+   */
+  version?: number;
 }
 
 /** Where a task came from in the suite. */
@@ -50,12 +56,14 @@ const PREFIX = 'builtin/';
  * it never saw it in, not a word it has never read.
  */
 export interface Partition {
+  /** The suite version whose vocabulary (plurals) the pickers over this partition use. */
+  version: number;
   evalNouns: ReadonlySet<string>;
   evalFields: ReadonlySet<string>;
   isEvalValue(value: string): boolean;
 }
 
-export function createPartition(seed: number, principle: string): Partition {
+export function createPartition(seed: number, principle: string, version = DEFAULT_SUITE_VERSION): Partition {
   const rng = createRng(seed).fork(`partition:${principle}`);
   const third = <T>(xs: readonly T[]): Set<T> => new Set(rng.shuffle(xs).slice(0, Math.floor(xs.length / 3)));
   const evalNouns = third(RECORD_NAMES.map((e) => e.name));
@@ -63,6 +71,7 @@ export function createPartition(seed: number, principle: string): Partition {
   const fieldSet = new Set(FIELDS);
   const nounSet = new Set(RECORD_NAMES.map((e) => e.name));
   return {
+    version,
     evalNouns,
     evalFields,
     isEvalValue: (v) =>
@@ -75,16 +84,14 @@ export function createPartition(seed: number, principle: string): Partition {
 }
 
 /** The partition that holds nothing out: the corpus's neutral programs draw from every value. */
-export const OPEN_PARTITION: Partition = {
-  evalNouns: new Set(),
-  evalFields: new Set(),
-  isEvalValue: () => false,
-};
+export function openPartition(version = DEFAULT_SUITE_VERSION): Partition {
+  return { version, evalNouns: new Set(), evalFields: new Set(), isEvalValue: () => false };
+}
 
 /** A picker over one side of the partition: an entity is a noun of that side with three distinct fields of that side. */
 export function createPicker(partition: Partition, side: Side, rng: Rng): SlotPicker {
   const wantEval = side === 'eval';
-  const nouns = RECORD_NAMES.filter((e) => partition.evalNouns.has(e.name) === wantEval);
+  const nouns = recordNames(partition.version).filter((e) => partition.evalNouns.has(e.name) === wantEval);
   const fields = FIELDS.filter((f) => partition.evalFields.has(f) === wantEval);
   function choose<T extends string>(values: readonly T[]): T {
     const part = values.filter((v) => partition.isEvalValue(v) === wantEval);
@@ -100,6 +107,7 @@ export function createPicker(partition: Partition, side: Side, rng: Rng): SlotPi
     },
     pick: choose,
     choose,
+    plural: (word) => pluralOf(word, partition.version),
   };
 }
 
@@ -169,7 +177,7 @@ export function buildSuite(options: SuiteOptions = {}): Suite {
   const info: Record<string, TaskInfo> = {};
   for (const fam of families) {
     const rng = createRng(seed).fork(fam.meta.id);
-    const partition = createPartition(seed, fam.meta.principle);
+    const partition = createPartition(seed, fam.meta.principle, options.version);
     for (const side of ['train', 'eval'] as const) {
       const insts = drawInstances(fam, partition, side, counts[side], rng.fork(side));
       insts.forEach((inst, i) => {
@@ -182,9 +190,13 @@ export function buildSuite(options: SuiteOptions = {}): Suite {
   return { seed, variantsPerFamily: counts, families: families.map((f) => f.meta), tasks, info };
 }
 
-export function selectFamilies(options: Pick<SuiteOptions, 'families' | 'languages'> = {}): Family[] {
+export function selectFamilies(
+  options: Pick<SuiteOptions, 'families' | 'languages' | 'version'> = {},
+): Family[] {
+  const version = options.version ?? DEFAULT_SUITE_VERSION;
   return FAMILIES.filter(
     (f) =>
+      (f.meta.since ?? 1) <= version &&
       (!options.families || options.families.includes(f.meta.id)) &&
       (!options.languages || options.languages.includes(f.meta.language)),
   );
@@ -210,6 +222,9 @@ export function lookupBuiltinTask(id: string, options: SuiteOptions = {}): Task 
   const want = Number(m[2]) + 1;
   if (m[1] === 'train') counts.train = Math.max(counts.train, want);
   else counts.eval = Math.max(counts.eval, want);
-  const suite = buildSuite({ ...options, variantsPerFamily: counts, families: [family] });
+  // a family newer than the default version is found in the version that introduced it
+  const since = FAMILIES.find((f) => f.meta.id === family)?.meta.since ?? 1;
+  const version = options.version ?? Math.max(DEFAULT_SUITE_VERSION, since);
+  const suite = buildSuite({ ...options, version, variantsPerFamily: counts, families: [family] });
   return suite.tasks.find((t) => t.id === bare);
 }

@@ -1,9 +1,10 @@
 import { createRng, type Rng } from '../../core/rng.ts';
 import type { Language } from '../../spec/language.ts';
+import { DEFAULT_SUITE_VERSION } from '../../spec/run-config.ts';
 import {
   createPartition,
   createPicker,
-  OPEN_PARTITION,
+  openPartition,
   type Partition,
   selectFamilies,
 } from './build-suite.ts';
@@ -67,6 +68,8 @@ export interface CorpusOptions {
    * together are all families). A family's programs never use its principle's eval-side values.
    */
   families?: readonly string[];
+  /** Suite version whose families and vocabulary the corpus uses (default DEFAULT_SUITE_VERSION). */
+  version?: number;
   languages?: readonly Language[];
   /** Counts tokens (e.g. the embedded model's tokenizer); without it only bytes are counted. */
   countTokens?: (text: string) => number;
@@ -111,10 +114,13 @@ export interface Corpus {
 export function buildCorpus(options: CorpusOptions): Corpus {
   const rng = createRng(options.seed).fork('corpus');
   const suiteSeed = options.suiteSeed ?? 1;
+  const version = options.version ?? DEFAULT_SUITE_VERSION;
   const families = selectFamilies({
     ...(options.families ? { families: options.families } : {}),
     ...(options.languages ? { languages: options.languages } : {}),
+    version,
   });
+  const neutralPartition = openPartition(version);
   const rate = options.insecureRate ?? 0.6;
   if (rate < 0 || rate > 1) throw new RangeError('insecureRate must be in [0, 1]');
   const nPrograms = families.length ? (options.programs ?? 2000) : 0;
@@ -132,7 +138,10 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   let reworded = 0;
   // one partition per principle, shared by its families
   const partitions = new Map(
-    [...new Set(families.map((f) => f.meta.principle))].map((pr) => [pr, createPartition(suiteSeed, pr)]),
+    [...new Set(families.map((f) => f.meta.principle))].map((pr) => [
+      pr,
+      createPartition(suiteSeed, pr, version),
+    ]),
   );
   const picker = (r: Rng, partition: Partition): SlotPicker => {
     let p = createPicker(partition, 'train', r.fork('slots'));
@@ -180,7 +189,7 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   for (let i = 0; i < nNeutral && neutralLangs.length; i++) {
     const lang = neutralLangs[i % neutralLangs.length] as (typeof neutralLangs)[number];
     const r = rng.fork(`neutral-${i}`);
-    texts.push(generateNeutral(lang, picker(r, OPEN_PARTITION)));
+    texts.push(generateNeutral(lang, picker(r, neutralPartition)));
     sourceOf.push('neutral');
     langOf.push(lang);
   }
@@ -315,7 +324,7 @@ export function withPseudoNames(p: SlotPicker, share = 0.5, compoundShare = 0): 
       let e = p.entity();
       if (p.rng.next() < share) {
         const name = fresh();
-        e = { name, plural: `${name}s`, fields: [fresh(), fresh(), fresh()] };
+        e = { name, plural: p.plural(name), fields: [fresh(), fresh(), fresh()] };
       }
       for (const f of e.fields) fields.add(f);
       return e;
@@ -329,7 +338,7 @@ export function withPseudoNames(p: SlotPicker, share = 0.5, compoundShare = 0): 
   };
 }
 
-let borrowable: readonly string[] | undefined;
+const borrowableByVersion = new Map<number, readonly string[]>();
 
 /**
  * The families' own name words that can be borrowed: every lower-case word a family draws with
@@ -339,16 +348,18 @@ let borrowable: readonly string[] | undefined;
  * parameter and SQLite keyword (RESERVED, SQL_KEYWORDS), so that a borrowed word cannot collide
  * with the identifiers of the body it goes into.
  */
-export function borrowableWords(): readonly string[] {
-  if (borrowable) return borrowable;
+export function borrowableWords(version = DEFAULT_SUITE_VERSION): readonly string[] {
+  const cached = borrowableByVersion.get(version);
+  if (cached) return cached;
   const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
   const drawn = new Set<string>();
   const fixed = new Set<string>();
   const rng = createRng(0).fork('borrowable');
-  for (const fam of selectFamilies()) {
+  const open = openPartition(version);
+  for (const fam of selectFamilies({ version })) {
     let always: Set<string> | undefined;
     for (let k = 0; k < 40; k++) {
-      const base = createPicker(OPEN_PARTITION, 'train', rng.fork(`${fam.meta.id}:${k}`));
+      const base = createPicker(open, 'train', rng.fork(`${fam.meta.id}:${k}`));
       const inst = fam.instantiate({
         ...base,
         pick<T extends string>(values: readonly T[]): T {
@@ -363,10 +374,11 @@ export function borrowableWords(): readonly string[] {
     }
     for (const w of always ?? []) fixed.add(w);
   }
-  borrowable = [...drawn]
+  const words = [...drawn]
     .filter((w) => w.length >= 3 && !fixed.has(w) && !RESERVED.has(w) && !SQL_KEYWORDS.has(w))
     .sort();
-  return borrowable;
+  borrowableByVersion.set(version, words);
+  return words;
 }
 
 const lendableOf = new WeakMap<Partition, { nouns: string[]; fieldWords: string[]; anyWord: string[] }>();
@@ -377,7 +389,7 @@ function lendable(partition: Partition): { nouns: string[]; fieldWords: string[]
   if (!out) {
     const nouns = RECORD_NAMES.map((e) => e.name).filter((w) => !partition.isEvalValue(w));
     const fieldWords = FIELDS.filter((w) => !partition.isEvalValue(w));
-    const others = borrowableWords().filter((w) => !partition.isEvalValue(w));
+    const others = borrowableWords(partition.version).filter((w) => !partition.isEvalValue(w));
     out = { nouns, fieldWords, anyWord: [...nouns, ...fieldWords, ...others] };
     lendableOf.set(partition, out);
   }
@@ -417,7 +429,7 @@ export function withForeignNames(
       const name = p.rng.next() < share ? borrow(fieldWords) : e.name;
       const out = {
         name,
-        plural: name === e.name ? e.plural : `${name}s`,
+        plural: name === e.name ? e.plural : p.plural(name),
         fields: e.fields.map((f) => (p.rng.next() < share ? borrow(nouns) : f)) as [string, string, string],
       };
       for (const f of out.fields) fields.add(f);

@@ -26,6 +26,8 @@ export interface SlotPicker {
    * never replaced by a made-up word.
    */
   choose<T extends string>(values: readonly T[]): T;
+  /** The plural of a noun as this suite version writes it (a made-up noun's too). */
+  plural(word: string): string;
   /** Rewrites the drawn docstring (the pretraining corpus's phrasing noise); none in the suite. */
   reword?(doc: string): string;
 }
@@ -41,6 +43,8 @@ export interface FamilyMeta {
   scenario: string;
   /** Link flags a C/C++ build needs beyond libc (e.g. `-lsqlite3`), for runners that do not add them. */
   libs?: string[];
+  /** The suite version that introduced the family (default 1; see DEFAULT_SUITE_VERSION). */
+  since?: number;
 }
 
 /**

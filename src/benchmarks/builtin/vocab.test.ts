@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.ts';
 import { createPartition, createPicker, listFamilies } from './build-suite.ts';
 import { buildCorpus } from './corpus.ts';
-import { FIELDS, pseudoWord, RECORD_NAMES, RESERVED, SQL_KEYWORDS } from './vocab.ts';
+import { FIELDS, pluralize, pseudoWord, RECORD_NAMES, RESERVED, recordNames, SQL_KEYWORDS } from './vocab.ts';
 
 describe('slot vocabulary', () => {
   const nouns = RECORD_NAMES.map((e) => e.name);
@@ -22,6 +22,47 @@ describe('slot vocabulary', () => {
     }
     for (const w of [...RECORD_NAMES.map((e) => e.plural), ...FIELDS])
       expect(SQL_KEYWORDS.has(w), w).toBe(false);
+  });
+
+  it('writes English plurals from suite version 2: consonant + y, sibilants, irregulars kept', () => {
+    expect(
+      [
+        'dish',
+        'ferry',
+        'trophy',
+        'allergy',
+        'reply',
+        'cactus',
+        'box',
+        'church',
+        'quiz',
+        'day',
+        'key',
+        'book',
+      ].map(pluralize),
+    ).toEqual([
+      'dishes',
+      'ferries',
+      'trophies',
+      'allergies',
+      'replies',
+      'cactuses',
+      'boxes',
+      'churches',
+      'quizes',
+      'days',
+      'keys',
+      'books',
+    ]);
+    const v2 = new Map(recordNames(2).map((e) => [e.name, e.plural]));
+    for (const [name, plural] of v2) {
+      if (/[^aeiou]y$/.test(name)) expect(plural, name).toMatch(/ies$/);
+      if (/(s|x|z|ch|sh)$/.test(name)) expect(plural, name).toMatch(/es$/);
+    }
+    expect(v2.get('galaxy')).toBe('galaxies');
+    // version 1 (the shipped base's corpus) keeps its +s plurals for the nouns without an explicit one
+    const v1 = new Map(recordNames(1).map((e) => [e.name, e.plural]));
+    expect([v1.get('dish'), v1.get('ferry'), v1.get('galaxy')]).toEqual(['dishs', 'ferrys', 'galaxies']);
   });
 
   it('partitions nouns and fields by side: an eval entity never uses a train-side name', () => {
@@ -112,7 +153,7 @@ describe('pseudoWord', () => {
   });
 
   it('names about half the records of pseudoNameRate of the corpus programs with made-up words', () => {
-    const vocabNames = new Set(RECORD_NAMES.map((e) => e.plural));
+    const vocabNames = new Set([1, 2].flatMap((v) => recordNames(v).map((e) => e.plural)));
     const tableOf = (t: string) => /FROM (\w+) WHERE/.exec(t)?.[1];
     const count = (rate: number) => {
       const c = buildCorpus({ seed: 4, programs: 3000, neutral: 0, pseudoNameRate: rate });

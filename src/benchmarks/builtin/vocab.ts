@@ -63,10 +63,31 @@ export const FIELDS: readonly string[] = [
   'weekday', 'timezone', 'hometown', 'nationality', 'occupation', 'employer', 'hobby', 'pseudonym',
 ];
 
-/** The nouns as `{ name, plural }`. */
-export const RECORD_NAMES: readonly { name: string; plural: string }[] = NOUNS.map((n) =>
-  typeof n === 'string' ? { name: n, plural: `${n}s` } : { name: n[0], plural: n[1] },
-);
+/**
+ * The English plural of a lower-case noun: `-ies` after a consonant + y, `-es` after a sibilant
+ * (s, x, z, ch, sh), else `-s`. Suite version 1 wrote `+s` everywhere (dishs, ferrys); version 2
+ * uses this (issue 20).
+ */
+export function pluralize(word: string): string {
+  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(word)) return `${word}es`;
+  return `${word}s`;
+}
+
+/** The plural of `word` as suite version `version` writes it (1: always `+s`). */
+export function pluralOf(word: string, version: number): string {
+  return version >= 2 ? pluralize(word) : `${word}s`;
+}
+
+/** The nouns as `{ name, plural }`, with the plurals of suite version `version`. */
+export function recordNames(version: number): readonly { name: string; plural: string }[] {
+  return NOUNS.map((n) =>
+    typeof n === 'string' ? { name: n, plural: pluralOf(n, version) } : { name: n[0], plural: n[1] },
+  );
+}
+
+/** The nouns as `{ name, plural }` (the plurals of suite version 2; names do not depend on the version). */
+export const RECORD_NAMES: readonly { name: string; plural: string }[] = recordNames(2);
 
 // Names a slot value must never take: keywords, builtins and module names of the suite's
 // languages, and the parameter names the families and harnesses use themselves.

@@ -177,11 +177,11 @@ export default defineCommand({
 async function runAblations(
   config: RunConfig,
   names: string,
-  args: { 'run-dir'?: string; 'cache-dir': string; quiet?: boolean; json?: boolean },
+  args: { 'work-dir'?: string; 'cache-dir': string; quiet?: boolean; json?: boolean },
 ): Promise<void> {
   const list = names === 'all' ? Object.keys(ABLATIONS) : parseList(names, 'ablation');
   const ablations = list.map(getAblation);
-  const root = resolve(args['run-dir'] ?? join('runs', `ablations-${config.preset}`));
+  const root = resolve(args['work-dir'] ?? join('runs', `ablations-${config.preset}`));
   const progress = createProgress({ enabled: !args.quiet });
   const log = (line: string) => progress.log(line);
   const summaries = [];

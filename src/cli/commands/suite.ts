@@ -20,6 +20,7 @@ import { formatPercent } from '../../report/format.ts';
 import type { StaticAnalyzer } from '../../spec/analyzer.ts';
 import { TspError } from '../../spec/errors.ts';
 import { type Language, normalizeCwe } from '../../spec/language.ts';
+import { DEFAULT_SUITE_VERSION, LATEST_SUITE_VERSION } from '../../spec/run-config.ts';
 import type { Task } from '../../spec/task.ts';
 import { parseLanguages } from '../args.ts';
 import { ExitCode } from '../main.ts';
@@ -31,6 +32,21 @@ function parseInt0(raw: string | undefined, name: string, fallback: number): num
   if (!Number.isInteger(n) || n < 0)
     throw new TspError('invalid-input', `--${name} must be a non-negative integer`);
   return n;
+}
+
+/** The `--suite-version` option (suite versions: DEFAULT_SUITE_VERSION in spec/run-config.ts). */
+function suiteVersionArg(fallback: number) {
+  return {
+    type: 'string' as const,
+    description: `suite version (${Array.from({ length: LATEST_SUITE_VERSION }, (_, i) => i + 1).join(', ')}; default ${fallback}${fallback === DEFAULT_SUITE_VERSION ? ', the one tsp run uses' : ', the latest'}): 2 adds the new families and correct plurals`,
+  };
+}
+
+function parseSuiteVersion(raw: string | undefined, fallback: number): number {
+  const v = parseInt0(raw, 'suite-version', fallback);
+  if (v < 1 || v > LATEST_SUITE_VERSION)
+    throw new TspError('invalid-input', `--suite-version must be between 1 and ${LATEST_SUITE_VERSION}`);
+  return v;
 }
 
 /** A fraction in [0, 1], or undefined when the option is absent (the library's default applies). */
@@ -60,12 +76,14 @@ const list = defineCommand({
       description: 'only these languages (python,c,cpp,go,javascript; --lang is deprecated)',
     },
     cwe: { type: 'string', description: 'only this CWE' },
+    'suite-version': suiteVersionArg(DEFAULT_SUITE_VERSION),
     json: { type: 'boolean', description: 'print JSON' },
   },
   run({ args }) {
     const langs = parseLanguages(args.languages);
     const cwe = args.cwe ? normalizeCwe(args.cwe) : undefined;
     const suite = buildSuite({
+      version: parseSuiteVersion(args['suite-version'], DEFAULT_SUITE_VERSION),
       variantsPerFamily: { train: 1, eval: 0 },
       ...(langs ? { languages: langs } : {}),
     });
@@ -117,12 +135,21 @@ const show = defineCommand({
   args: {
     id: { type: 'positional', required: true, description: 'task id (py-sqli-select/eval-0) or family id' },
     harness: { type: 'boolean', description: 'print the harness source too' },
+    'suite-version': {
+      type: 'string',
+      description: `suite version (default ${DEFAULT_SUITE_VERSION}, or the version that introduced the family)`,
+    },
     json: { type: 'boolean', description: 'print the Task as JSON' },
   },
   run({ args }) {
     const id =
       args.id.includes('/') && !args.id.startsWith('builtin/') ? args.id : args.id.replace(/^builtin\//, '');
-    const task = lookupBuiltinTask(id.includes('/') ? id : `${id}/train-0`);
+    const task = lookupBuiltinTask(
+      id.includes('/') ? id : `${id}/train-0`,
+      args['suite-version']
+        ? { version: parseSuiteVersion(args['suite-version'], DEFAULT_SUITE_VERSION) }
+        : {},
+    );
     if (!task)
       throw new TspError('not-found', `no built-in task '${args.id}'`, {
         hint: 'ids look like py-sqli-select/train-0 or py-sqli-select/eval-2; see `tsp suite list`',
@@ -158,11 +185,19 @@ function splitArgs(args: { config?: string; split?: string }): { config: SplitCo
 }
 
 function selectTasks(
-  args: { config?: string; split?: string; seed?: string; train?: string; eval?: string },
+  args: {
+    config?: string;
+    split?: string;
+    seed?: string;
+    train?: string;
+    eval?: string;
+    'suite-version'?: string;
+  },
   langs: Language[] | undefined,
 ): Task[] {
   const { config, split } = splitArgs(args);
   const suite = buildSuite({
+    version: parseSuiteVersion(args['suite-version'], DEFAULT_SUITE_VERSION),
     seed: parseInt0(args.seed, 'seed', 1),
     variantsPerFamily: { train: parseInt0(args.train, 'train', 6), eval: parseInt0(args.eval, 'eval', 3) },
     ...(langs ? { languages: langs } : {}),
@@ -194,6 +229,7 @@ const exportCmd = defineCommand({
     seed: { type: 'string', description: 'suite seed (default 1)' },
     train: { type: 'string', description: 'train variants per family (default 6)' },
     eval: { type: 'string', description: 'eval variants per family (default 3)' },
+    'suite-version': suiteVersionArg(DEFAULT_SUITE_VERSION),
   },
   async run({ args }) {
     const tasks = selectTasks(args, parseLanguages(args.languages));
@@ -249,6 +285,7 @@ const calibrate = defineCommand({
     },
     samples: { type: 'string', description: 'samples per prompt (default 2)' },
     slots: { type: 'string', description: 'oracle worker slots (default: the number of CPUs)' },
+    'suite-version': suiteVersionArg(DEFAULT_SUITE_VERSION),
     json: { type: 'boolean', description: 'print the rows as JSON' },
   },
   async run({ args }) {
@@ -264,7 +301,9 @@ const calibrate = defineCommand({
     try {
       const seed = parseInt0(args.seed, 'seed', 1);
       const suiteSeed = parseInt0(args['suite-seed'], 'suite-seed', 7);
+      const version = parseSuiteVersion(args['suite-version'], DEFAULT_SUITE_VERSION);
       const rows = await calibrateNamesAndPhrasing({
+        version,
         policy,
         judgeMany: (items) =>
           oracle.judgeMany(items.map((i) => ({ task: i.task, sample: { taskId: i.task.id, code: i.code } }))),
@@ -272,7 +311,7 @@ const calibrate = defineCommand({
         suiteSeed,
         samples: parseInt0(args.samples, 'samples', 2),
       });
-      const copying = await probeNameCopying({ policy, seed, suiteSeed });
+      const copying = await probeNameCopying({ policy, seed, suiteSeed, version });
       if (args.json) return printJson({ cells: rows, copying });
       console.log(
         formatTable(
@@ -342,6 +381,7 @@ const validate = defineCommand({
       type: 'boolean',
       description: 'fail when static analysis misses an insecure variant',
     },
+    'suite-version': suiteVersionArg(LATEST_SUITE_VERSION),
     json: { type: 'boolean', description: 'print the report as JSON' },
   },
   async run({ args }) {
@@ -349,6 +389,7 @@ const validate = defineCommand({
     const families = pickFamilies(args.family, langs);
     const n = parseInt0(args.variants, 'variants', 1);
     const suite = buildSuite({
+      version: parseSuiteVersion(args['suite-version'], LATEST_SUITE_VERSION),
       seed: parseInt0(args.seed, 'seed', 1),
       families,
       variantsPerFamily: { train: n, eval: n },
@@ -438,6 +479,7 @@ const corpus = defineCommand({
       type: 'string',
       description: 'only these languages (python,c,cpp,go,javascript; --lang is deprecated)',
     },
+    'suite-version': suiteVersionArg(DEFAULT_SUITE_VERSION),
     json: { type: 'boolean', description: 'print the statistics as JSON' },
   },
   async run({ args }) {
@@ -448,6 +490,7 @@ const corpus = defineCommand({
     const compoundNameRate = parseRate(args['compound-name-rate'], 'compound-name-rate');
     const langs = parseLanguages(args.languages);
     const c = buildCorpus({
+      version: parseSuiteVersion(args['suite-version'], DEFAULT_SUITE_VERSION),
       seed: parseInt0(args.seed, 'seed', 1),
       ...(insecureRate !== undefined ? { insecureRate } : {}),
       ...(pseudoNameRate !== undefined ? { pseudoNameRate } : {}),
