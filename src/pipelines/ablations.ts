@@ -85,6 +85,17 @@ export const ABLATIONS: Record<string, Ablation> = {
     ],
     reference: '24 prompts (preset)',
   },
+  efficiency: {
+    name: 'efficiency',
+    question:
+      'Can TSP make more verified pairs per generated token without losing SPR@1: half the root samples (4, as many as self-play draws per prompt), or up to 4 pairs per critical node instead of 2?',
+    variants: [
+      { ...REFERENCE, label: '8 root samples, 2 pairs per node (preset)' },
+      { label: '4 root samples', sets: ['tree.rootSamples=4'] },
+      { label: '4 pairs per node', sets: ['tree.maxPairsPerNode=4'] },
+    ],
+    reference: '8 root samples, 2 pairs per node (preset)',
+  },
   verification: {
     name: 'verification',
     question:
