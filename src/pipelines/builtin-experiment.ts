@@ -4,7 +4,7 @@ import { buildCorpus, buildSuite, getSplits } from '../benchmarks/builtin/index.
 import { createRng } from '../core/rng.ts';
 import { createOracle } from '../oracle/index.ts';
 import type { RunResults } from '../spec/results.ts';
-import { corpusSettingsOf, type RunConfig } from '../spec/run-config.ts';
+import { corpusSettingsOf, RunConfig } from '../spec/run-config.ts';
 import type { Task } from '../spec/task.ts';
 import { RunDir } from '../store/run-dir.ts';
 import { baseCheckpointDir, createEmbeddedBackend, shippedBaseKey } from './embedded-backend.ts';
@@ -105,7 +105,7 @@ export async function runBuiltinExperiment(input: {
 }): Promise<RunResults> {
   const { config } = input;
   const data = builtinData(config);
-  const runDir = new RunDir(input.runDir, config, input.versions);
+  const runDir = new RunDir(input.runDir, config, input.versions, undefined, (c) => RunConfig.parse(c));
   const tasks = new Map<string, Task>();
   for (const list of [
     data.standard.train,

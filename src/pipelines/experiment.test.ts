@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunResults } from '../spec/results.ts';
-import type { RunConfig } from '../spec/run-config.ts';
+import { RunConfig } from '../spec/run-config.ts';
 import type { Task } from '../spec/task.ts';
 import { readJsonl } from '../store/jsonl.ts';
 import { RunDir } from '../store/run-dir.ts';
@@ -180,5 +180,18 @@ describe('runExperiment', () => {
     expect(() => new RunDir(dir, { ...config(), seeds: [9] }, {})).toThrow(
       /different configuration: seeds: \[[^\]]*\] -> \[9\]/,
     );
+  });
+
+  it('resumes a run directory started before a setting existed, reading the setting as its default', () => {
+    const dir = tmp();
+    const { version: _added, ...oldSuite } = config().suite;
+    new RunDir(dir, { ...config(), suite: oldSuite }, {});
+    const normalize = (c: unknown) => RunConfig.parse(c);
+    expect(new RunDir(dir, config(), {}, undefined, normalize).resumed).toBe(true);
+    // another value than the default is still another configuration
+    expect(
+      () =>
+        new RunDir(dir, { ...config(), suite: { ...config().suite, version: 2 } }, {}, undefined, normalize),
+    ).toThrow(/different configuration: suite.version: 1 -> 2/);
   });
 });

@@ -18,6 +18,14 @@ export interface Manifest {
   gitCommit: string | null;
 }
 
+function normalizeOrKeep(normalize: (c: unknown) => unknown, config: unknown): unknown {
+  try {
+    return normalize(config);
+  } catch {
+    return config; // not readable as today's schema: the difference is reported as it is
+  }
+}
+
 function gitCommit(): string | null {
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
@@ -44,14 +52,20 @@ export class RunDir {
     config: unknown,
     versions: Record<string, string>,
     now: () => Date = () => new Date(),
+    /**
+     * Reads a saved configuration as today's schema does (e.g. fills settings added since with
+     * their defaults), so that a run started before a setting existed resumes with its default.
+     */
+    normalize: (saved: unknown) => unknown = (c) => c,
   ) {
     mkdirSync(path, { recursive: true });
     const configHash = contentKey(config);
     const manifestPath = join(path, 'manifest.json');
     if (existsSync(manifestPath)) {
       const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-      if (m.configHash !== configHash) {
-        const changed = diffSettings(m.config, config);
+      const saved = m.configHash === configHash ? m.config : normalizeOrKeep(normalize, m.config);
+      if (contentKey(saved) !== configHash) {
+        const changed = diffSettings(saved, config);
         throw new TspError(
           'invalid-input',
           `${path} was started with a different configuration: ${changed.slice(0, 8).join('; ') || '(the same settings, another hash)'}${changed.length > 8 ? `; and ${changed.length - 8} more` : ''}`,
