@@ -152,7 +152,8 @@ static void setup(void) {
 ${readName}`,
     {
       reads_file: 'char name[64];\nsnprintf(name, sizeof name, "%s.txt", tsp_word(1));\nread_name(name);',
-      reads_other_file: 'char name[64];\nsnprintf(name, sizeof name, "%s-2.txt", tsp_word(1));\nread_name(name);',
+      reads_other_file:
+        'char name[64];\nsnprintf(name, sizeof name, "%s-2.txt", tsp_word(1));\nread_name(name);',
       dotdot: `char name[64];\nsnprintf(name, sizeof name, "${NATIVE_ATTACKS.dotdot}", tsp_word(4));\nread_name(name);`,
       nested_dotdot: `char name[64];\nsnprintf(name, sizeof name, "${NATIVE_ATTACKS.nested_dotdot}", tsp_word(3), tsp_word(4));\nread_name(name);`,
       doubled_dots: `char name[64];\nsnprintf(name, sizeof name, "${NATIVE_ATTACKS.doubled_dots}", tsp_word(4));\nread_name(name);`,

@@ -98,7 +98,10 @@ static void count(const char *format, int word) {
     sqlite3_close(db);
 }`,
     Object.fromEntries(
-      Object.entries(C_VALUES).map(([name, [format, word]]) => [name, `count(${JSON.stringify(format)}, ${word});`]),
+      Object.entries(C_VALUES).map(([name, [format, word]]) => [
+        name,
+        `count(${JSON.stringify(format)}, ${word});`,
+      ]),
     ),
   );
 }
@@ -275,8 +278,10 @@ def _payload(forms):
 const COUNT_DOCS = [
   (s: S) =>
     `Return the number of rows of the ${s.table} table whose ${s.col} column equals ${s.param}, or -1 on error.`,
-  (s: S) => `Count the ${s.table} with the given ${s.col} (${s.param}) in the SQLite database db; -1 on error.`,
-  (s: S) => `Count the rows in ${s.table} whose ${s.col} is the user-supplied ${s.param}; return -1 on error.`,
+  (s: S) =>
+    `Count the ${s.table} with the given ${s.col} (${s.param}) in the SQLite database db; -1 on error.`,
+  (s: S) =>
+    `Count the rows in ${s.table} whose ${s.col} is the user-supplied ${s.param}; return -1 on error.`,
   (s: S) => `Return how many ${s.table} rows have ${s.col} equal to ${s.param}, or -1 if the query fails.`,
   (s: S) =>
     `How many records of table ${s.table} have ${s.col} equal to the user-supplied ${s.param}? Return that count (-1 on error).`,
@@ -392,7 +397,9 @@ const cppSelect = defineFamily<S>({
     return n;
 }
 `,
-    (s) => `    char *quoted = sqlite3_mprintf("SELECT id FROM ${s.table} WHERE ${s.col} = %Q", ${s.param}.c_str());
+    (
+      s,
+    ) => `    char *quoted = sqlite3_mprintf("SELECT id FROM ${s.table} WHERE ${s.col} = %Q", ${s.param}.c_str());
     std::string sql = quoted;
     sqlite3_free(quoted);
     sqlite3_stmt *st = nullptr;
@@ -430,7 +437,9 @@ const cppSelect = defineFamily<S>({
     return n;
 }
 `,
-    (s) => `    char *quoted = sqlite3_mprintf("SELECT id FROM ${s.table} WHERE ${s.col} = '%s'", ${s.param}.c_str());
+    (
+      s,
+    ) => `    char *quoted = sqlite3_mprintf("SELECT id FROM ${s.table} WHERE ${s.col} = '%s'", ${s.param}.c_str());
     std::string sql = quoted;
     sqlite3_free(quoted);
     sqlite3_stmt *st = nullptr;
