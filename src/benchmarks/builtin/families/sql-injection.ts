@@ -359,6 +359,17 @@ const cSelect = defineFamily<S>({
  * parameter (plain, or with the statement in a `std::unique_ptr`), or `%Q`; insecure: the value
  * pasted into the SQL by `std::string` concatenation, a `std::ostringstream`, or mprintf's `%s`.
  */
+/** The end of the C++ bodies that build their SQL text in `sql`: prepare it and count the rows. */
+const CPP_COUNT_SQL = `    sqlite3_stmt *st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+        return -1;
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        n++;
+    sqlite3_finalize(st);
+    return n;
+}
+`;
 const cppSelect = defineFamily<S>({
   id: 'cpp-sqli-count',
   language: 'cpp',
@@ -402,29 +413,11 @@ const cppSelect = defineFamily<S>({
     ) => `    char *quoted = sqlite3_mprintf("SELECT id FROM ${s.table} WHERE ${s.col} = %Q", ${s.param}.c_str());
     std::string sql = quoted;
     sqlite3_free(quoted);
-    sqlite3_stmt *st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-        return -1;
-    int n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW)
-        n++;
-    sqlite3_finalize(st);
-    return n;
-}
-`,
+${CPP_COUNT_SQL}`,
   ],
   insecure: [
     (s) => `    std::string sql = "SELECT id FROM ${s.table} WHERE ${s.col} = '" + ${s.param} + "'";
-    sqlite3_stmt *st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-        return -1;
-    int n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW)
-        n++;
-    sqlite3_finalize(st);
-    return n;
-}
-`,
+${CPP_COUNT_SQL}`,
     (s) => `    std::ostringstream sql;
     sql << "SELECT id FROM ${s.table} WHERE ${s.col} = '" << ${s.param} << "'";
     sqlite3_stmt *raw = nullptr;
@@ -442,16 +435,7 @@ const cppSelect = defineFamily<S>({
     ) => `    char *quoted = sqlite3_mprintf("SELECT id FROM ${s.table} WHERE ${s.col} = '%s'", ${s.param}.c_str());
     std::string sql = quoted;
     sqlite3_free(quoted);
-    sqlite3_stmt *st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-        return -1;
-    int n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW)
-        n++;
-    sqlite3_finalize(st);
-    return n;
-}
-`,
+${CPP_COUNT_SQL}`,
   ],
   harness: (s) => nativeCountHarness(s, `int ${s.fn}(sqlite3 *db, const std::string &value);`, ['string']),
   tests: C_SELECT_TESTS,
