@@ -1033,21 +1033,53 @@ export const C_RULES: Rule[] = [
     check: (c, ctx) => {
       let n: Node | null = c.node.parent;
       for (let i = 0; n && i < 6; i++, n = n.parent) {
-        if (n.type === 'init_declarator' || n.type === 'assignment_expression')
-          return SECRET_NAME.test(
-            (n.childForFieldName('declarator') ?? n.childForFieldName('left'))?.text ?? '',
-          );
+        if (n.type === 'init_declarator' || n.type === 'assignment_expression') {
+          const target = (n.childForFieldName('declarator') ?? n.childForFieldName('left'))?.text ?? '';
+          if (SECRET_NAME.test(target)) return true;
+          break;
+        }
         if (n.type === 'function_definition') break;
       }
-      const fn = ctx.model.functionAt(c.node.startIndex).node;
-      const name = fn.childForFieldName('declarator')?.text.split('(')[0] ?? '';
-      return SECRET_NAME.test(name);
+      // a value stored under another name (a buffer, the output) in a function that makes a secret
+      return SECRET_NAME.test(enclosingFunctionName(c.node, ctx));
     },
     examples: {
       bad: [
         '#include <stdlib.h>\nvoid f(unsigned char *out) {\n  int token = rand();\n  out[0] = token;\n}\n',
+        '#include <stdlib.h>\nvoid new_session_token(char *out) {\n  for (int i = 0; i < 8; i++)\n    out[i] = "0123456789abcdef"[rand() % 16];\n}\n',
       ],
       good: ['#include <stdlib.h>\nint f(void) {\n  int dice = rand() % 6;\n  return dice;\n}\n'],
+    },
+  }),
+  query({
+    id: 'cpp.weak-random-engine',
+    languages: ['cpp'],
+    cwe: ['CWE-338', 'CWE-330'],
+    severity: 'warning',
+    title: 'Predictable random engine for a secret',
+    message:
+      'The <random> engines (mt19937, default_random_engine, minstd_rand, ...) are predictable from their seed or output: draw secrets from getrandom, RAND_bytes or std::random_device.',
+    query: '(declaration type: (qualified_identifier) @type) @report',
+    check: (caps, ctx) =>
+      !!caps.type &&
+      !!caps.report &&
+      /^std::(?:mt19937(?:_64)?|default_random_engine|minstd_rand0?|ranlux(?:24|48)(?:_base)?|knuth_b)$/.test(
+        caps.type.text,
+      ) &&
+      SECRET_NAME.test(enclosingFunctionName(caps.report, ctx)),
+    examples: {
+      bad: [
+        {
+          code: '#include <random>\n#include <string>\nstd::string make_token() {\n  static std::mt19937 gen;\n  return std::to_string(gen());\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <random>\nint roll_dice() {\n  static std::mt19937 gen;\n  return static_cast<int>(gen() % 6);\n}\n',
+          language: 'cpp',
+        },
+      ],
     },
   }),
   query({
@@ -1304,6 +1336,12 @@ export const C_RULES: Rule[] = [
     },
   }),
 ];
+
+/** The name of the function a node is in (its declarator up to the parameter list). */
+function enclosingFunctionName(node: Node, ctx: RuleContext): string {
+  const fn = ctx.model.functionAt(node.startIndex).node;
+  return fn.childForFieldName('declarator')?.text.split('(')[0] ?? '';
+}
 
 function baseName(node: Node): string | undefined {
   let n: Node | null = node;
