@@ -8,6 +8,7 @@ import {
   CREDENTIAL_NAME,
   HTML_TAG,
   isLocalUrl,
+  isOutermostBuild,
   literalText,
   originOf,
   permissionProblem,
@@ -1332,6 +1333,65 @@ export const C_RULES: Rule[] = [
       ],
       good: [
         '#include <stdio.h>\nchar *html_escape(const char *);\nvoid f(char *out, const char *name) {\n  sprintf(out, "<h1>%s</h1>", html_escape(name));\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'cpp.xss',
+    languages: ['cpp'],
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'HTML built from untrusted data',
+    message: 'Untrusted data is placed into HTML without escaping: HTML-escape it (&, <, >, ", \') first.',
+    // a `+` concatenation or a `<<` chain into a stream, taken whole
+    query: '(binary_expression operator: ["+" "<<"]) @report',
+    check: (caps, ctx) => {
+      const n = caps.report;
+      if (!n || !isOutermostBuild(n) || !HTML_TAG.test(literalText(n, ctx))) return false;
+      const op = n.childForFieldName('operator')?.text;
+      const parts: Node[] = [];
+      for (let e: Node | null = n; e; ) {
+        const right = e.childForFieldName('right');
+        if (right) parts.unshift(right);
+        const left = e.childForFieldName('left');
+        if (left?.type === 'binary_expression' && left.childForFieldName('operator')?.text === op) e = left;
+        else {
+          // the stream a `<<` chain writes to is not a part of the text
+          if (left && op === '+') parts.unshift(left);
+          e = null;
+        }
+      }
+      // a variable counts by what it was set from; an accumulator that starts as markup is the
+      // output being built (from escaped characters, say), not the raw input
+      const body = ctx.model.functionAt(n.startIndex).node.text;
+      return parts.some((p) => {
+        if (!ctx.tainted(p, 'html')) return false;
+        if (!ctx.model.profile.identifierTypes.has(p.type)) return true;
+        if (new RegExp(`\\b${p.text}\\s*(?:=|\\(|\\{)\\s*"<`).test(body)) return false;
+        const r = ctx.resolve(p);
+        return r === p || r.equals(p) || ctx.tainted(r, 'html');
+      });
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <string>\nstd::string f(const std::string &name) {\n  return "<h1>" + name + "</h1>";\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <sstream>\n#include <string>\nstd::string f(const std::string &name) {\n  std::ostringstream out;\n  out << "<h1>" << name << "</h1>";\n  return out.str();\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <string>\nstd::string html_escape(const std::string &);\nstd::string f(const std::string &name) {\n  return "<h1>" + html_escape(name) + "</h1>";\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <string>\nstd::string f(const std::string &name) {\n  std::string out = "<h1>";\n  for (char ch : name) {\n    if (ch == \'<\')\n      out += "&lt;";\n    else if (ch == \'&\')\n      out += "&amp;";\n    else\n      out += ch;\n  }\n  return out + "</h1>";\n}\n',
+          language: 'cpp',
+        },
       ],
     },
   }),
