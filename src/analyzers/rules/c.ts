@@ -8,6 +8,7 @@ import {
   CREDENTIAL_NAME,
   HTML_TAG,
   isLocalUrl,
+  isOutermostBuild,
   literalText,
   originOf,
   permissionProblem,
@@ -1033,21 +1034,53 @@ export const C_RULES: Rule[] = [
     check: (c, ctx) => {
       let n: Node | null = c.node.parent;
       for (let i = 0; n && i < 6; i++, n = n.parent) {
-        if (n.type === 'init_declarator' || n.type === 'assignment_expression')
-          return SECRET_NAME.test(
-            (n.childForFieldName('declarator') ?? n.childForFieldName('left'))?.text ?? '',
-          );
+        if (n.type === 'init_declarator' || n.type === 'assignment_expression') {
+          const target = (n.childForFieldName('declarator') ?? n.childForFieldName('left'))?.text ?? '';
+          if (SECRET_NAME.test(target)) return true;
+          break;
+        }
         if (n.type === 'function_definition') break;
       }
-      const fn = ctx.model.functionAt(c.node.startIndex).node;
-      const name = fn.childForFieldName('declarator')?.text.split('(')[0] ?? '';
-      return SECRET_NAME.test(name);
+      // a value stored under another name (a buffer, the output) in a function that makes a secret
+      return SECRET_NAME.test(enclosingFunctionName(c.node, ctx));
     },
     examples: {
       bad: [
         '#include <stdlib.h>\nvoid f(unsigned char *out) {\n  int token = rand();\n  out[0] = token;\n}\n',
+        '#include <stdlib.h>\nvoid new_session_token(char *out) {\n  for (int i = 0; i < 8; i++)\n    out[i] = "0123456789abcdef"[rand() % 16];\n}\n',
       ],
       good: ['#include <stdlib.h>\nint f(void) {\n  int dice = rand() % 6;\n  return dice;\n}\n'],
+    },
+  }),
+  query({
+    id: 'cpp.weak-random-engine',
+    languages: ['cpp'],
+    cwe: ['CWE-338', 'CWE-330'],
+    severity: 'warning',
+    title: 'Predictable random engine for a secret',
+    message:
+      'The <random> engines (mt19937, default_random_engine, minstd_rand, ...) are predictable from their seed or output: draw secrets from getrandom, RAND_bytes or std::random_device.',
+    query: '(declaration type: (qualified_identifier) @type) @report',
+    check: (caps, ctx) =>
+      !!caps.type &&
+      !!caps.report &&
+      /^std::(?:mt19937(?:_64)?|default_random_engine|minstd_rand0?|ranlux(?:24|48)(?:_base)?|knuth_b)$/.test(
+        caps.type.text,
+      ) &&
+      SECRET_NAME.test(enclosingFunctionName(caps.report, ctx)),
+    examples: {
+      bad: [
+        {
+          code: '#include <random>\n#include <string>\nstd::string make_token() {\n  static std::mt19937 gen;\n  return std::to_string(gen());\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <random>\nint roll_dice() {\n  static std::mt19937 gen;\n  return static_cast<int>(gen() % 6);\n}\n',
+          language: 'cpp',
+        },
+      ],
     },
   }),
   query({
@@ -1303,7 +1336,72 @@ export const C_RULES: Rule[] = [
       ],
     },
   }),
+  query({
+    id: 'cpp.xss',
+    languages: ['cpp'],
+    cwe: ['CWE-79'],
+    severity: 'error',
+    title: 'HTML built from untrusted data',
+    message: 'Untrusted data is placed into HTML without escaping: HTML-escape it (&, <, >, ", \') first.',
+    // a `+` concatenation or a `<<` chain into a stream, taken whole
+    query: '(binary_expression operator: ["+" "<<"]) @report',
+    check: (caps, ctx) => {
+      const n = caps.report;
+      if (!n || !isOutermostBuild(n) || !HTML_TAG.test(literalText(n, ctx))) return false;
+      const op = n.childForFieldName('operator')?.text;
+      const parts: Node[] = [];
+      for (let e: Node | null = n; e; ) {
+        const right = e.childForFieldName('right');
+        if (right) parts.unshift(right);
+        const left = e.childForFieldName('left');
+        if (left?.type === 'binary_expression' && left.childForFieldName('operator')?.text === op) e = left;
+        else {
+          // the stream a `<<` chain writes to is not a part of the text
+          if (left && op === '+') parts.unshift(left);
+          e = null;
+        }
+      }
+      // a variable counts by what it was set from; an accumulator that starts as markup is the
+      // output being built (from escaped characters, say), not the raw input
+      const body = ctx.model.functionAt(n.startIndex).node.text;
+      return parts.some((p) => {
+        if (!ctx.tainted(p, 'html')) return false;
+        if (!ctx.model.profile.identifierTypes.has(p.type)) return true;
+        if (new RegExp(`\\b${p.text}\\s*(?:=|\\(|\\{)\\s*"<`).test(body)) return false;
+        const r = ctx.resolve(p);
+        return r === p || r.equals(p) || ctx.tainted(r, 'html');
+      });
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <string>\nstd::string f(const std::string &name) {\n  return "<h1>" + name + "</h1>";\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <sstream>\n#include <string>\nstd::string f(const std::string &name) {\n  std::ostringstream out;\n  out << "<h1>" << name << "</h1>";\n  return out.str();\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <string>\nstd::string html_escape(const std::string &);\nstd::string f(const std::string &name) {\n  return "<h1>" + html_escape(name) + "</h1>";\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <string>\nstd::string f(const std::string &name) {\n  std::string out = "<h1>";\n  for (char ch : name) {\n    if (ch == \'<\')\n      out += "&lt;";\n    else if (ch == \'&\')\n      out += "&amp;";\n    else\n      out += ch;\n  }\n  return out + "</h1>";\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
 ];
+
+/** The name of the function a node is in (its declarator up to the parameter list). */
+function enclosingFunctionName(node: Node, ctx: RuleContext): string {
+  const fn = ctx.model.functionAt(node.startIndex).node;
+  return fn.childForFieldName('declarator')?.text.split('(')[0] ?? '';
+}
 
 function baseName(node: Node): string | undefined {
   let n: Node | null = node;

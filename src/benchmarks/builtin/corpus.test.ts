@@ -53,6 +53,17 @@ describe('buildCorpus', () => {
     expect(neutral.length).toBeGreaterThan(0);
   });
 
+  it('has C++ programs (the families and neutral code) from suite version 2 on, none in version 1', () => {
+    const v1 = buildCorpus({ seed: 2, programs: 400, neutral: 200 });
+    expect(v1.stats.perLanguage.cpp).toBeUndefined();
+    const v2 = buildCorpus({ seed: 2, programs: 400, neutral: 200, version: 2 });
+    const cppFamilies = new Set(v2.sources.filter((s) => s.startsWith('cpp-')));
+    expect(cppFamilies.size).toBeGreaterThanOrEqual(6);
+    const cppNeutral = v2.texts.filter((t, i) => v2.sources[i] === 'neutral' && t.includes('std::'));
+    expect(cppNeutral.length).toBe(40); // every fifth of the 200
+    expect(cppNeutral.every((t) => /^#include <\w+>/.test(t) && t.includes('\n// '))).toBe(true);
+  });
+
   it('restricts languages', () => {
     const c = buildCorpus({ seed: 2, programs: 100, neutral: 50, languages: ['go'] });
     expect(Object.keys(c.stats.perLanguage)).toEqual(['go']);

@@ -9,7 +9,7 @@ import {
   selectFamilies,
 } from './build-suite.ts';
 import type { SlotPicker } from './family.ts';
-import { generateNeutral } from './neutral.ts';
+import { generateNeutral, neutralLanguages } from './neutral.ts';
 import {
   camel,
   FIELDS,
@@ -183,11 +183,11 @@ export function buildCorpus(options: CorpusOptions): Corpus {
       pf.insecure++;
     } else pf.secure++;
   }
-  const neutralLangs = (['python', 'c', 'go', 'javascript'] as const).filter(
+  const neutralLangs = neutralLanguages(version).filter(
     (l) => !options.languages || options.languages.includes(l),
   );
   for (let i = 0; i < nNeutral && neutralLangs.length; i++) {
-    const lang = neutralLangs[i % neutralLangs.length] as (typeof neutralLangs)[number];
+    const lang = neutralLangs[i % neutralLangs.length] as Language;
     const r = rng.fork(`neutral-${i}`);
     texts.push(generateNeutral(lang, picker(r, neutralPartition)));
     sourceOf.push('neutral');

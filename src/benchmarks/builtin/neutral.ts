@@ -1,6 +1,6 @@
 import type { Language } from '../../spec/language.ts';
 import type { SlotPicker } from './family.ts';
-import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from './vocab.ts';
+import { camel, cPrompt, cppPrompt, goPrompt, jsPrompt, pyPrompt, snake } from './vocab.ts';
 
 /**
  * Plain, security-neutral programs in the suite's house style (same prompt shapes, same names),
@@ -138,6 +138,77 @@ const c: Template[] = [
   },
 ];
 
+/** C++ (suite version 2 on): containers, std::string and <algorithm>, in the C++ families' style. */
+const cpp: Template[] = [
+  (p) => {
+    const e = p.entity();
+    return `${cppPrompt(['vector'], `int ${snake('sum', e.name, 'amounts')}(const std::vector<int> &vals)`, `Return the sum of the ${e.name} amounts in vals.`)}    int total = 0;
+    for (int v : vals)
+        total += v;
+    return total;
+}
+`;
+  },
+  (p) => {
+    const e = p.entity();
+    const f = p.pick(e.fields);
+    return `${cppPrompt(['string', 'vector'], `std::string ${snake('join', e.name, f)}s(const std::vector<std::string> &items, const std::string &sep)`, `Join the ${f} of every ${e.name} in items with sep.`)}    std::string out;
+    for (std::size_t i = 0; i < items.size(); i++) {
+        if (i > 0)
+            out += sep;
+        out += items[i];
+    }
+    return out;
+}
+`;
+  },
+  (p) => {
+    const e = p.entity();
+    return `${cppPrompt(['algorithm'], `int ${snake('clamp', e.name, 'count')}(int n, int low, int high)`, `Limit the ${e.name} count n to the range low..high.`)}    return std::min(high, std::max(low, n));
+}
+`;
+  },
+  (p) => {
+    const e = p.entity();
+    const f = p.pick(e.fields);
+    return `${cppPrompt(['algorithm', 'string', 'vector'], `std::size_t ${snake('count', e.plural, 'with', f)}(const std::vector<std::string> &items, const std::string &${f})`, `Return how many of the ${e.name} values in items equal ${f}.`)}    return static_cast<std::size_t>(std::count(items.begin(), items.end(), ${f}));
+}
+`;
+  },
+  (p) => {
+    const e = p.entity();
+    const f = p.pick(e.fields);
+    return `${cppPrompt(['algorithm', 'cctype', 'string'], `std::string ${snake('upper', e.name, f)}(std::string s)`, `Return the ${e.name} ${f} s in upper case.`)}    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return s;
+}
+`;
+  },
+  (p) => {
+    const e = p.entity();
+    const f = p.pick(e.fields);
+    return `${cppPrompt(['map', 'string', 'vector'], `std::map<std::string, int> ${snake('tally', e.plural, 'by', f)}(const std::vector<std::string> &items)`, `Count the ${e.plural} per ${f} value in items.`)}    std::map<std::string, int> counts;
+    for (const std::string &item : items)
+        counts[item]++;
+    return counts;
+}
+`;
+  },
+  (p) => {
+    const e = p.entity();
+    return `${cppPrompt(['algorithm', 'vector'], `std::vector<int> ${snake('sorted', e.name, 'scores')}(std::vector<int> vals)`, `Return the ${e.name} scores in vals sorted from high to low.`)}    std::sort(vals.begin(), vals.end(), [](int a, int b) { return a > b; });
+    return vals;
+}
+`;
+  },
+  (p) => {
+    const e = p.entity();
+    const f = p.pick(e.fields);
+    return `${cppPrompt(['string'], `bool ${snake('is', e.name, f, 'prefix')}(const std::string &s, const std::string &prefix)`, `Return whether the ${e.name} ${f} s starts with prefix.`)}    return s.compare(0, prefix.size(), prefix) == 0;
+}
+`;
+  },
+];
+
 const go: Template[] = [
   (p) => {
     const e = p.entity();
@@ -269,14 +340,23 @@ const js: Template[] = [
   },
 ];
 
-export const NEUTRAL_TEMPLATES: Record<Exclude<Language, 'cpp'>, Template[]> = {
+export const NEUTRAL_TEMPLATES: Record<Language, Template[]> = {
   python: py,
   c,
+  cpp,
   go,
   javascript: js,
 };
 
+/**
+ * The languages of the neutral programs in a suite version's corpus: C++ from version 2 on (the
+ * version that brought the C++ families; version 1's corpus stays as it was).
+ */
+export function neutralLanguages(version: number): readonly Language[] {
+  return version >= 2 ? ['python', 'c', 'go', 'javascript', 'cpp'] : ['python', 'c', 'go', 'javascript'];
+}
+
 /** One neutral program in `language` from train-side slot values. */
-export function generateNeutral(language: Exclude<Language, 'cpp'>, p: SlotPicker): string {
+export function generateNeutral(language: Language, p: SlotPicker): string {
   return p.rng.pick(NEUTRAL_TEMPLATES[language])(p);
 }

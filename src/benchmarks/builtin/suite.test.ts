@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SUITE_VERSION, LATEST_SUITE_VERSION } from '../../spec/run-config.ts';
 import { Task } from '../../spec/task.ts';
 import { buildSuite, cwesOf, listFamilies, lookupBuiltinTask } from './build-suite.ts';
+import { getSplits, SOURCE_LANGUAGES } from './splits.ts';
 
-const suite = buildSuite({ variantsPerFamily: { train: 3, eval: 2 } });
+// the latest version: every family (version 1's are a subset, see 'suite versions' below)
+const version = LATEST_SUITE_VERSION;
+const suite = buildSuite({ version, variantsPerFamily: { train: 3, eval: 2 } });
 
 describe('buildSuite', () => {
   it('has at least 40 families and 16 CWEs in Python, C, Go and JavaScript', () => {
@@ -102,9 +106,9 @@ describe('buildSuite', () => {
   });
 
   it('is deterministic from the seed', () => {
-    const again = buildSuite({ variantsPerFamily: { train: 3, eval: 2 } });
+    const again = buildSuite({ version, variantsPerFamily: { train: 3, eval: 2 } });
     expect(again.tasks).toEqual(suite.tasks);
-    const other = buildSuite({ seed: 2, variantsPerFamily: { train: 3, eval: 2 } });
+    const other = buildSuite({ version, seed: 2, variantsPerFamily: { train: 3, eval: 2 } });
     expect(other.tasks.map((t) => t.prompt)).not.toEqual(suite.tasks.map((t) => t.prompt));
   });
 
@@ -117,7 +121,11 @@ describe('buildSuite', () => {
 
   it('looks tasks up by id, also beyond the default variant count', () => {
     const t = suite.tasks[5] as Task;
-    expect(lookupBuiltinTask(`builtin/${t.id}`)).toEqual(t);
+    expect(lookupBuiltinTask(`builtin/${t.id}`, { version })).toEqual(t);
+    // a family of a later version is found in the version that introduced it
+    expect(lookupBuiltinTask('cpp-cmdi-create/train-0')).toEqual(
+      suite.tasks.find((x) => x.id === 'cpp-cmdi-create/train-0'),
+    );
     const far = lookupBuiltinTask('py-sqli-select/train-9');
     expect(far?.id).toBe('py-sqli-select/train-9');
     expect(lookupBuiltinTask('py-sqli-select/nope-1')).toBeUndefined();
@@ -133,5 +141,49 @@ describe('buildSuite', () => {
       'c-bof-field/eval-0',
     ]);
     expect(listFamilies().length).toBe(suite.families.length);
+  });
+});
+
+describe('suite versions', () => {
+  const v1 = buildSuite({ version: DEFAULT_SUITE_VERSION, variantsPerFamily: { train: 1, eval: 1 } });
+
+  it('version 1 has no C++ family; version 2 adds at least six, each with since 2', () => {
+    expect(v1.families.filter((f) => f.language === 'cpp')).toEqual([]);
+    const cpp = suite.families.filter((f) => f.language === 'cpp');
+    expect(cpp.length).toBeGreaterThanOrEqual(6);
+    for (const f of cpp) expect(f.since, f.id).toBe(2);
+    // version 1's families are all in version 2
+    const ids = new Set(suite.families.map((f) => f.id));
+    expect(v1.families.filter((f) => !ids.has(f.id))).toEqual([]);
+  });
+
+  it('every C++ family shares its principle and CWE with a C family and one in Python, Go or JavaScript', () => {
+    for (const f of suite.families.filter((x) => x.language === 'cpp')) {
+      const same = suite.families.filter((x) => x.principle === f.principle && x.id !== f.id);
+      expect(
+        same.every((x) => x.cwe === f.cwe),
+        f.id,
+      ).toBe(true);
+      expect(
+        same.some((x) => x.language === 'c'),
+        f.id,
+      ).toBe(true);
+      expect(
+        same.some((x) => ['python', 'go', 'javascript'].includes(x.language)),
+        f.id,
+      ).toBe(true);
+    }
+  });
+
+  it("the C++ families' train variants are on the cross-language source side", () => {
+    expect(SOURCE_LANGUAGES).toContain('cpp');
+    const split = getSplits(suite, 'cross-language');
+    const cppTrain = new Set(split.train.filter((t) => t.language === 'cpp').map((t) => t.family));
+    expect([...cppTrain].sort()).toEqual(
+      suite.families
+        .filter((f) => f.language === 'cpp')
+        .map((f) => f.id)
+        .sort(),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.ts';
+import { LATEST_SUITE_VERSION } from '../../spec/run-config.ts';
 import type { Task } from '../../spec/task.ts';
 import { buildSuite, createPartition, createPicker, selectFamilies, toTask } from './build-suite.ts';
 import { withPseudoNames } from './corpus.ts';
@@ -102,18 +103,19 @@ describe('validateTasks with the local runner (Python and JavaScript families)',
 /** Opt-in: every family in every language (C with ASan, Go builds), every secure style. */
 describe.skipIf(!process.env.TSP_SLOW)('every family and every secure style (slow)', () => {
   it('validates all families locally, one train and one eval variant', async () => {
-    const suite = buildSuite({ variantsPerFamily: { train: 1, eval: 1 } });
+    const suite = buildSuite({ version: LATEST_SUITE_VERSION, variantsPerFamily: { train: 1, eval: 1 } });
     const report = await validateTasks(suite.tasks, { judge: localJudge, concurrency: 2 });
     expect(report.families.filter((f) => !f.ok).flatMap((f) => f.problems)).toEqual([]);
   }, 900_000);
 
   it('every secure style of every family is functional and secure', async () => {
     const problems: string[] = [];
-    for (const fam of selectFamilies()) {
-      const base = buildSuite({ families: [fam.meta.id], variantsPerFamily: { train: 1, eval: 0 } })
+    const version = LATEST_SUITE_VERSION;
+    for (const fam of selectFamilies({ version })) {
+      const base = buildSuite({ version, families: [fam.meta.id], variantsPerFamily: { train: 1, eval: 0 } })
         .tasks[0] as Task;
       const inst = fam.instantiate(
-        createPicker(createPartition(1, fam.meta.principle), 'train', createRng(9)),
+        createPicker(createPartition(1, fam.meta.principle, version), 'train', createRng(9)),
       );
       for (const [i, style] of inst.secureStyles.entries()) {
         const task: Task = {

@@ -180,10 +180,19 @@ export function pyPrompt(imports: string[], signature: string, doc: string): str
   return `${head}def ${signature}:\n    """${doc}"""\n`;
 }
 
+function nativePrompt(includes: string[], signature: string, comment: string, decls: string): string {
+  const inc = includes.map((h) => `#include <${h}>`).join('\n');
+  return `${inc}\n\n${decls ? `${decls}\n\n` : ''}${comment}\n${signature} {\n`;
+}
+
 /** C: includes (and optional declarations), a block comment and the opening line; the body follows. */
 export function cPrompt(includes: string[], signature: string, doc: string, decls = ''): string {
-  const inc = includes.map((h) => `#include <${h}>`).join('\n');
-  return `${inc}\n\n${decls ? `${decls}\n\n` : ''}/* ${doc} */\n${signature} {\n`;
+  return nativePrompt(includes, signature, `/* ${doc} */`, decls);
+}
+
+/** C++: includes (and optional declarations), a `//` comment and the opening line; the body follows. */
+export function cppPrompt(includes: string[], signature: string, doc: string, decls = ''): string {
+  return nativePrompt(includes, signature, `// ${doc}`, decls);
 }
 
 /** Go: `package main`, imports, a doc comment and the opening line; the body follows (tabs). */

@@ -1,6 +1,6 @@
 import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
 import { cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
-import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
+import { camel, cPrompt, cppPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
  * CWE-129: an index from the request used to pick a list element. Secure: check both bounds.
@@ -159,6 +159,99 @@ static void report_addr(int i) {
       },
     ),
   tests: C_INDEX_TESTS,
+});
+
+/**
+ * C++ (suite version 2): a `std::vector<std::string>` of exactly the four drawn words (an element
+ * past them lies outside the heap block: AddressSanitizer reports the read) and an
+ * `std::optional` answer. The harness reports whether there was one (`found`) and its bytes
+ * (`name`); the indices past the end and below zero are drawn.
+ */
+const CPP_INDEX_TESTS = expecting(INDEX_TESTS, {
+  first: [
+    { obs: 'found', eq: 1 },
+    { obs: 'name', eq: '{w0}' },
+  ],
+  last: [
+    { obs: 'found', eq: 1 },
+    { obs: 'name', eq: '{w3}' },
+  ],
+  far_past_end: [{ obs: 'found', eq: 0 }],
+  minus_one: [{ obs: 'found', eq: 0 }],
+  at_length: [{ obs: 'found', eq: 0 }],
+});
+
+const cppIndex = defineFamily<I>({
+  id: 'cpp-index-lookup',
+  language: 'cpp',
+  ...INDEX_META,
+  since: 2,
+  slots: (p) => indexSlots(p, 'snake'),
+  entryPoint: (s) => s.fn,
+  docs: indexDocs('std::nullopt'),
+  prompt: (s, doc) =>
+    cppPrompt(
+      ['cstddef', 'optional', 'stdexcept', 'string', 'vector'],
+      `std::optional<std::string> ${s.fn}(const std::vector<std::string> &${s.items}, int ${s.i})`,
+      doc,
+    ),
+  secure: [
+    (s) => `    if (${s.i} < 0 || static_cast<std::size_t>(${s.i}) >= ${s.items}.size())
+        return std::nullopt;
+    return ${s.items}[${s.i}];
+}
+`,
+    (s) => `    try {
+        return ${s.items}.at(${s.i});
+    } catch (const std::out_of_range &) {
+        return std::nullopt;
+    }
+}
+`,
+    (s) => `    if (${s.i} >= 0 && static_cast<std::size_t>(${s.i}) < ${s.items}.size())
+        return ${s.items}[${s.i}];
+    return std::nullopt;
+}
+`,
+  ],
+  insecure: [
+    (s) => `    if (${s.i} >= static_cast<int>(${s.items}.size()))
+        return std::nullopt;
+    return ${s.items}[${s.i}];
+}
+`,
+    (s) => `    if (static_cast<std::size_t>(${s.i}) > ${s.items}.size())
+        return std::nullopt;
+    return ${s.items}[${s.i}];
+}
+`,
+    (s) => `    if (${s.i} < 0 || ${s.i} > static_cast<int>(${s.items}.size()))
+        return std::nullopt;
+    return ${s.items}[${s.i}];
+}
+`,
+  ],
+  harness: (s) =>
+    cObservedHarness(
+      ['optional', 'string', 'vector'],
+      `std::optional<std::string> ${s.fn}(const std::vector<std::string> &items, int i);
+
+static void at(int i) {
+    std::vector<std::string> names{tsp_word(0), tsp_word(1), tsp_word(2), tsp_word(3)};
+    std::optional<std::string> r = ${s.fn}(names, i);
+    tsp_obs_int("found", r.has_value());
+    if (r.has_value())
+        tsp_obs_mem("name", r->data(), r->size());
+}`,
+      {
+        first: 'at(0);',
+        last: 'at(3);',
+        far_past_end: 'at(5 + tsp_word(4)[0] % 20);',
+        minus_one: 'at(-1 - tsp_word(5)[0] % 2);',
+        at_length: 'at(4);',
+      },
+    ),
+  tests: CPP_INDEX_TESTS,
 });
 
 const goIndex = defineFamily<I>({
@@ -371,4 +464,4 @@ const goDiv = defineFamily<D>({
   tests: NATIVE_DIV_TESTS,
 });
 
-export const BOUNDS = [pyIndex, cIndex, goIndex, jsIndex, pyDiv, cDiv, goDiv];
+export const BOUNDS = [pyIndex, cIndex, cppIndex, goIndex, jsIndex, pyDiv, cDiv, goDiv];

@@ -1,11 +1,11 @@
 import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
 import { cObservedHarness, pyHarness } from '../harness-kit.ts';
-import { cPrompt, pyPrompt, snake } from '../vocab.ts';
+import { cPrompt, cppPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
  * CWE-89: a SQLite query with a user-supplied value. Secure: a bound parameter (or SQLite's own
  * quoting, `%Q`). Insecure: the value pasted into the SQL text (f-string, `%`, `%s` of mprintf).
- * Go and JavaScript have no SQLite driver offline, so this weakness is Python and C only.
+ * Go and JavaScript have no SQLite driver offline, so this weakness is Python, C and C++ only.
  */
 const META = {
   cwe: 'CWE-89',
@@ -78,6 +78,33 @@ const C_VALUES = {
   union_select: ["%s' UNION SELECT 1 --", 4],
   comment_out: ["%s@example.org' --", 1],
 } as const;
+
+/** The observed C / C++ harness (`decl` declares the entry point; a C string converts to `std::string`). */
+function nativeCountHarness(s: S, decl: string, includes: string[] = []): string {
+  return cObservedHarness(
+    ['sqlite3.h', ...includes],
+    `${decl}
+
+static void count(const char *format, int word) {
+    sqlite3 *db;
+    char sql[512], value[128];
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK) exit(3);
+    snprintf(sql, sizeof sql, "CREATE TABLE ${s.table} (id INTEGER PRIMARY KEY, ${s.col} TEXT);"
+        "INSERT INTO ${s.table} (${s.col}) VALUES ('%s@example.org'), ('%s@example.org'), ('%s@example.org');",
+        tsp_word(0), tsp_word(1), tsp_word(2));
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) exit(3);
+    snprintf(value, sizeof value, format, tsp_word(word));
+    tsp_obs_int("rc", ${s.fn}(db, value));
+    sqlite3_close(db);
+}`,
+    Object.fromEntries(
+      Object.entries(C_VALUES).map(([name, [format, word]]) => [
+        name,
+        `count(${JSON.stringify(format)}, ${word});`,
+      ]),
+    ),
+  );
+}
 
 const pySelect = defineFamily<S>({
   id: 'py-sqli-select',
@@ -247,6 +274,19 @@ def _payload(forms):
   tests: [fn('deletes_one'), fn('missing_id'), sec('or_true'), sec('subquery')],
 });
 
+/** The count families' phrasings (C and C++). */
+const COUNT_DOCS = [
+  (s: S) =>
+    `Return the number of rows of the ${s.table} table whose ${s.col} column equals ${s.param}, or -1 on error.`,
+  (s: S) =>
+    `Count the ${s.table} with the given ${s.col} (${s.param}) in the SQLite database db; -1 on error.`,
+  (s: S) =>
+    `Count the rows in ${s.table} whose ${s.col} is the user-supplied ${s.param}; return -1 on error.`,
+  (s: S) => `Return how many ${s.table} rows have ${s.col} equal to ${s.param}, or -1 if the query fails.`,
+  (s: S) =>
+    `How many records of table ${s.table} have ${s.col} equal to the user-supplied ${s.param}? Return that count (-1 on error).`,
+];
+
 const cSelect = defineFamily<S>({
   id: 'c-sqli-count',
   language: 'c',
@@ -254,16 +294,7 @@ const cSelect = defineFamily<S>({
   libs: ['-lsqlite3'],
   slots: (p) => slots(p, ['count', 'tally', 'num']),
   entryPoint: (s) => s.fn,
-  docs: [
-    (s) =>
-      `Return the number of rows of the ${s.table} table whose ${s.col} column equals ${s.param}, or -1 on error.`,
-    (s) =>
-      `Count the ${s.table} with the given ${s.col} (${s.param}) in the SQLite database db; -1 on error.`,
-    (s) => `Count the rows in ${s.table} whose ${s.col} is the user-supplied ${s.param}; return -1 on error.`,
-    (s) => `Return how many ${s.table} rows have ${s.col} equal to ${s.param}, or -1 if the query fails.`,
-    (s) =>
-      `How many records of table ${s.table} have ${s.col} equal to the user-supplied ${s.param}? Return that count (-1 on error).`,
-  ],
+  docs: COUNT_DOCS,
   prompt: (s, doc) =>
     cPrompt(['sqlite3.h', 'stdio.h'], `int ${s.fn}(sqlite3 *db, const char *${s.param})`, doc),
   secure: [
@@ -319,31 +350,95 @@ const cSelect = defineFamily<S>({
 }
 `,
   ],
-  harness: (s) =>
-    cObservedHarness(
-      ['sqlite3.h'],
-      `int ${s.fn}(sqlite3 *db, const char *value);
-
-static void count(const char *format, int word) {
-    sqlite3 *db;
-    char sql[512], value[128];
-    if (sqlite3_open(":memory:", &db) != SQLITE_OK) exit(3);
-    snprintf(sql, sizeof sql, "CREATE TABLE ${s.table} (id INTEGER PRIMARY KEY, ${s.col} TEXT);"
-        "INSERT INTO ${s.table} (${s.col}) VALUES ('%s@example.org'), ('%s@example.org'), ('%s@example.org');",
-        tsp_word(0), tsp_word(1), tsp_word(2));
-    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) exit(3);
-    snprintf(value, sizeof value, format, tsp_word(word));
-    tsp_obs_int("rc", ${s.fn}(db, value));
-    sqlite3_close(db);
-}`,
-      Object.fromEntries(
-        Object.entries(C_VALUES).map(([name, [format, word]]) => [
-          name,
-          `count(${JSON.stringify(format)}, ${word});`,
-        ]),
-      ),
-    ),
+  harness: (s) => nativeCountHarness(s, `int ${s.fn}(sqlite3 *db, const char *value);`),
   tests: C_SELECT_TESTS,
 });
 
-export const SQL_INJECTION = [pySelect, pyDelete, cSelect];
+/**
+ * C++ (suite version 2): the SQLite C API from C++ with a `std::string` value. Secure: a bound
+ * parameter (plain, or with the statement in a `std::unique_ptr`), or `%Q`; insecure: the value
+ * pasted into the SQL by `std::string` concatenation, a `std::ostringstream`, or mprintf's `%s`.
+ */
+/** The end of the C++ bodies that build their SQL text in `sql`: prepare it and count the rows. */
+const CPP_COUNT_SQL = `    sqlite3_stmt *st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+        return -1;
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        n++;
+    sqlite3_finalize(st);
+    return n;
+}
+`;
+const cppSelect = defineFamily<S>({
+  id: 'cpp-sqli-count',
+  language: 'cpp',
+  ...META,
+  since: 2,
+  libs: ['-lsqlite3'],
+  slots: (p) => slots(p, ['count', 'tally', 'num']),
+  entryPoint: (s) => s.fn,
+  docs: COUNT_DOCS,
+  prompt: (s, doc) =>
+    cppPrompt(
+      ['memory', 'sqlite3.h', 'sstream', 'string'],
+      `int ${s.fn}(sqlite3 *db, const std::string &${s.param})`,
+      doc,
+    ),
+  secure: [
+    (s) => `    sqlite3_stmt *st = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT id FROM ${s.table} WHERE ${s.col} = ?", -1, &st, nullptr) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, ${s.param}.c_str(), static_cast<int>(${s.param}.size()), SQLITE_TRANSIENT);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        n++;
+    sqlite3_finalize(st);
+    return n;
+}
+`,
+    (s) => `    sqlite3_stmt *raw = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT id FROM ${s.table} WHERE ${s.col} = ?1", -1, &raw, nullptr) != SQLITE_OK)
+        return -1;
+    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> st(raw, &sqlite3_finalize);
+    sqlite3_bind_text(st.get(), 1, ${s.param}.c_str(), -1, SQLITE_TRANSIENT);
+    int n = 0;
+    while (sqlite3_step(st.get()) == SQLITE_ROW)
+        n++;
+    return n;
+}
+`,
+    (
+      s,
+    ) => `    char *quoted = sqlite3_mprintf("SELECT id FROM ${s.table} WHERE ${s.col} = %Q", ${s.param}.c_str());
+    std::string sql = quoted;
+    sqlite3_free(quoted);
+${CPP_COUNT_SQL}`,
+  ],
+  insecure: [
+    (s) => `    std::string sql = "SELECT id FROM ${s.table} WHERE ${s.col} = '" + ${s.param} + "'";
+${CPP_COUNT_SQL}`,
+    (s) => `    std::ostringstream sql;
+    sql << "SELECT id FROM ${s.table} WHERE ${s.col} = '" << ${s.param} << "'";
+    sqlite3_stmt *raw = nullptr;
+    if (sqlite3_prepare_v2(db, sql.str().c_str(), -1, &raw, nullptr) != SQLITE_OK)
+        return -1;
+    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> st(raw, &sqlite3_finalize);
+    int n = 0;
+    while (sqlite3_step(st.get()) == SQLITE_ROW)
+        n++;
+    return n;
+}
+`,
+    (
+      s,
+    ) => `    char *quoted = sqlite3_mprintf("SELECT id FROM ${s.table} WHERE ${s.col} = '%s'", ${s.param}.c_str());
+    std::string sql = quoted;
+    sqlite3_free(quoted);
+${CPP_COUNT_SQL}`,
+  ],
+  harness: (s) => nativeCountHarness(s, `int ${s.fn}(sqlite3 *db, const std::string &value);`, ['string']),
+  tests: C_SELECT_TESTS,
+});
+
+export const SQL_INJECTION = [pySelect, pyDelete, cSelect, cppSelect];

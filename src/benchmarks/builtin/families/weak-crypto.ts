@@ -1,6 +1,6 @@
 import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
 import { cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
-import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
+import { camel, cPrompt, cppPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
  * CWE-328: an integrity fingerprint with a broken hash (MD5, SHA-1) instead of SHA-256.
@@ -368,6 +368,31 @@ const C_RAND_TESTS = expecting(RAND_TESTS, {
   unpredictable_other_seed: [{ obs: 'token', matches: '[0-9a-f]+', acrossRuns: 'differ' }],
 });
 
+/**
+ * The observed C / C++ token harness: `decl` declares the entry point (and any helper),
+ * `write` names the function that writes a token NUL-terminated into a zeroed buffer of 80.
+ */
+function nativeRandHarness(s: R, decl: string, write: string, includes: string[] = []): string {
+  return cObservedHarness(
+    includes,
+    `${decl}
+
+/* A seed from a drawn word (the same in both runs of a test). */
+static unsigned drawn_seed(void) {
+    unsigned seed = 0;
+    for (const char *p = tsp_word(0); *p; p++)
+        seed = seed * 31u + (unsigned char)*p;
+    return seed;
+}`,
+    {
+      length_and_hex: `char a[80] = "";\n${write}(a);\ntsp_obs_mem("token", a, ${s.n + 1});`,
+      differs_each_call: `char ab[160] = "";\n${write}(ab);\n${write}(ab + 80);\ntsp_obs_mem("pair", ab, sizeof ab);`,
+      unpredictable_after_seed: `char a[80] = "";\nsrand(drawn_seed());\n${write}(a);\ntsp_obs_str("token", a);`,
+      unpredictable_other_seed: `char a[80] = "";\n${write}(a);\ntsp_obs_str("token", a);`,
+    },
+  );
+}
+
 const pyRand = defineFamily<R>({
   id: 'py-random-token',
   language: 'python',
@@ -435,24 +460,106 @@ const cRand = defineFamily<R>({
 }
 `,
   ],
-  harness: (s) =>
-    cObservedHarness(
-      [],
-      `void ${s.fn}(char *out);
+  harness: (s) => nativeRandHarness(s, `void ${s.fn}(char *out);`, s.fn),
+  tests: C_RAND_TESTS,
+});
 
-/* A seed from a drawn word (the same in both runs of a test). */
-static unsigned drawn_seed(void) {
-    unsigned seed = 0;
-    for (const char *p = tsp_word(0); *p; p++)
-        seed = seed * 31u + (unsigned char)*p;
-    return seed;
+/**
+ * C++ (suite version 2): a `std::string` token. Secure: `std::random_device`, `getrandom`,
+ * `/dev/urandom` through a stream; insecure: a default-seeded `std::mt19937` or
+ * `std::default_random_engine`, or `std::rand`. The harness copies the token into a zeroed buffer
+ * (a token of the wrong length fails the C expectations as it does in C).
+ */
+const cppRand = defineFamily<R>({
+  id: 'cpp-random-token',
+  language: 'cpp',
+  ...RAND,
+  since: 2,
+  slots: (p) => randSlots(p, 'snake'),
+  entryPoint: (s) => s.fn,
+  docs: RAND_DOCS,
+  prompt: (s, doc) =>
+    cppPrompt(
+      ['cstdio', 'cstdlib', 'fstream', 'random', 'stdexcept', 'string', 'sys/random.h'],
+      `std::string ${s.fn}()`,
+      doc,
+    ),
+  secure: [
+    (s) => `    static const char digits[] = "0123456789abcdef";
+    std::random_device rd;
+    std::uniform_int_distribution<int> pick(0, 15);
+    std::string out;
+    for (int i = 0; i < ${s.n}; i++)
+        out += digits[pick(rd)];
+    return out;
+}
+`,
+    (s) => `    unsigned char buf[${s.n / 2}];
+    if (getrandom(buf, sizeof buf, 0) != static_cast<ssize_t>(sizeof buf))
+        throw std::runtime_error("getrandom failed");
+    std::string out;
+    char hex[3];
+    for (unsigned char b : buf) {
+        std::snprintf(hex, sizeof hex, "%02x", b);
+        out += hex;
+    }
+    return out;
+}
+`,
+    (s) => `    static const char digits[] = "0123456789abcdef";
+    std::ifstream urandom("/dev/urandom", std::ios::binary);
+    std::string out;
+    for (int i = 0; i < ${s.n / 2}; i++) {
+        int b = urandom.get();
+        if (b == EOF)
+            throw std::runtime_error("cannot read /dev/urandom");
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+`,
+  ],
+  insecure: [
+    (s) => `    static const char digits[] = "0123456789abcdef";
+    static std::mt19937 gen;
+    std::uniform_int_distribution<int> pick(0, 15);
+    std::string out;
+    for (int i = 0; i < ${s.n}; i++)
+        out += digits[pick(gen)];
+    return out;
+}
+`,
+    (s) => `    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < ${s.n}; i++)
+        out += digits[std::rand() % 16];
+    return out;
+}
+`,
+    (s) => `    static std::default_random_engine engine;
+    std::string out;
+    char hex[3];
+    for (int i = 0; i < ${s.n / 2}; i++) {
+        std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned>(engine() % 256));
+        out += hex;
+    }
+    return out;
+}
+`,
+  ],
+  harness: (s) =>
+    nativeRandHarness(
+      s,
+      `std::string ${s.fn}();
+
+/* The token copied into a zeroed buffer of 80 (NUL-terminated when shorter than 80). */
+static void token_into(char *buf) {
+    std::string t = ${s.fn}();
+    t.copy(buf, 79);
 }`,
-      {
-        length_and_hex: `char a[80] = "";\n${s.fn}(a);\ntsp_obs_mem("token", a, ${s.n + 1});`,
-        differs_each_call: `char ab[160] = "";\n${s.fn}(ab);\n${s.fn}(ab + 80);\ntsp_obs_mem("pair", ab, sizeof ab);`,
-        unpredictable_after_seed: `char a[80] = "";\nsrand(drawn_seed());\n${s.fn}(a);\ntsp_obs_str("token", a);`,
-        unpredictable_other_seed: `char a[80] = "";\n${s.fn}(a);\ntsp_obs_str("token", a);`,
-      },
+      'token_into',
+      ['string'],
     ),
   tests: C_RAND_TESTS,
 });
@@ -512,4 +619,4 @@ function hSameWhenPinned(seed) {
   tests: RAND_TESTS,
 });
 
-export const WEAK_CRYPTO = [pyHash, cHash, goHash, jsHash, pyRand, cRand, jsRand];
+export const WEAK_CRYPTO = [pyHash, cHash, goHash, jsHash, pyRand, cRand, cppRand, jsRand];

@@ -1,6 +1,6 @@
 import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
 import { cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
-import { camel, cPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
+import { camel, cPrompt, cppPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 
 /**
  * CWE-79: put a user-supplied value into an HTML fragment. Secure: escape `<`, `>`, `&` (and
@@ -82,6 +82,31 @@ const EVENT_VECTORS = [
   '<iframe name=%s onload=%s(1)>',
 ];
 const pyVectors = JSON.stringify(EVENT_VECTORS.map((v) => v.replace(/%s/g, '{}')));
+
+/**
+ * The observed C / C++ harness: `decl` declares the entry point, `locals` the buffers (`value`
+ * included), `report` renders `value` and reports the markup (`html`).
+ */
+function nativeHarness(includes: string[], decl: string, locals: string, report: string): string {
+  return cObservedHarness(
+    includes,
+    `${decl}
+
+static void render(const char *format) {
+    ${locals}
+    snprintf(value, sizeof value, format, tsp_word(0), tsp_word(1));
+    ${report}
+}`,
+    Object.fromEntries(
+      Object.entries(NATIVE_VALUES).map(([name, format]) => [
+        name,
+        name === 'img_onerror'
+          ? `static const char *vectors[] = {${EVENT_VECTORS.map((v) => JSON.stringify(v)).join(', ')}};\nrender(vectors[tsp_word(2)[0] % ${EVENT_VECTORS.length}]);`
+          : `render(${JSON.stringify(format)});`,
+      ]),
+    ),
+  );
+}
 
 const py = defineFamily<S>({
   id: 'py-xss-render',
@@ -165,24 +190,93 @@ const c = defineFamily<S>({
 `,
   ],
   harness: (s) =>
-    cObservedHarness(
+    nativeHarness(
       [],
-      `void ${s.fn}(const char *value, char *out, size_t outsz);
+      `void ${s.fn}(const char *value, char *out, size_t outsz);`,
+      'char value[128], out[512] = "";',
+      `${s.fn}(value, out, sizeof out);\n    tsp_obs_str("html", out);`,
+    ),
+  tests: NATIVE_TESTS,
+});
 
-static void render(const char *format) {
-    char value[128], out[512] = "";
-    snprintf(value, sizeof value, format, tsp_word(0), tsp_word(1));
-    ${s.fn}(value, out, sizeof out);
-    tsp_obs_str("html", out);
-}`,
-      Object.fromEntries(
-        Object.entries(NATIVE_VALUES).map(([name, format]) => [
-          name,
-          name === 'img_onerror'
-            ? `static const char *vectors[] = {${EVENT_VECTORS.map((v) => JSON.stringify(v)).join(', ')}};\nrender(vectors[tsp_word(2)[0] % ${EVENT_VECTORS.length}]);`
-            : `render(${JSON.stringify(format)});`,
-        ]),
-      ),
+/**
+ * C++ (suite version 2): `std::string` in and out; secure: escape character by character (into a
+ * string or a stream); insecure: concatenation, a stream without encoding, or removing `<script>`.
+ */
+const cpp = defineFamily<S>({
+  id: 'cpp-xss-render',
+  language: 'cpp',
+  cwe: CWE,
+  principle: PRINCIPLE,
+  scenario: SCENARIO,
+  since: 2,
+  slots: (p) => slots(p, 'snake'),
+  entryPoint: (s) => s.fn,
+  docs: DOCS,
+  prompt: (s, doc) =>
+    cppPrompt(['sstream', 'string'], `std::string ${s.fn}(const std::string &${s.param})`, doc),
+  secure: [
+    (s) => `    std::string out = "${cOpen(s)}";
+    for (char ch : ${s.param}) {
+        switch (ch) {
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            out += ch;
+        }
+    }
+    return out + "${close(s)}";
+}
+`,
+    (s) => `    std::ostringstream html;
+    html << "${cOpen(s)}";
+    for (char ch : ${s.param}) {
+        if (ch == '<')
+            html << "&lt;";
+        else if (ch == '>')
+            html << "&gt;";
+        else if (ch == '&')
+            html << "&amp;";
+        else
+            html << ch;
+    }
+    html << "${close(s)}";
+    return html.str();
+}
+`,
+  ],
+  insecure: [
+    (s) => `    return "${cOpen(s)}" + ${s.param} + "${close(s)}";
+}
+`,
+    (s) => `    std::ostringstream html;
+    html << "${cOpen(s)}" << ${s.param} << "${close(s)}";
+    return html.str();
+}
+`,
+    (s) => `    std::string safe = ${s.param};
+    for (std::size_t pos; (pos = safe.find("<script>")) != std::string::npos;)
+        safe.erase(pos, 8);
+    return "${cOpen(s)}" + safe + "${close(s)}";
+}
+`,
+  ],
+  harness: (s) =>
+    nativeHarness(
+      ['string'],
+      `std::string ${s.fn}(const std::string &value);`,
+      'char value[128];',
+      `std::string html = ${s.fn}(value);\n    tsp_obs_mem("html", html.data(), html.size());`,
     ),
   tests: NATIVE_TESTS,
 });
@@ -291,4 +385,4 @@ function hVector() {
   tests: TESTS,
 });
 
-export const XSS = [py, c, go, js];
+export const XSS = [py, c, cpp, go, js];
