@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { SANDBOX_CANARY_ROOT } from '../sandbox/bwrap.ts';
 import {
   compileNative,
   type NativeLanguage,
@@ -326,7 +327,7 @@ async function runObservedNative(
   harness: string,
 ): Promise<HarnessResult> {
   const problem = observedHarnessProblem(ctx);
-  const draws = drawTests(ctx.seed, ctx.task.tests, OBSERVED_ROOT);
+  const draws = drawTests(ctx.seed, ctx.task.tests, OBSERVED_ROOT, SANDBOX_CANARY_ROOT);
   const placed = placeTestIds(harness, draws);
   const notRunnable =
     problem ?? (placed.missing.length ? `harness has no test ${placed.missing.join(', ')}` : undefined);
@@ -493,7 +494,7 @@ async function runDriverBatch(
       env: go ? { GOMAXPROCS: '2', GOTRACEBACK: 'single' } : sanitizerEnv(ctx.limits.memoryMb),
     }),
     workDir: dir,
-    ...('observed' in request ? { workDirReadOnly: true } : {}),
+    ...('observed' in request ? { workDirReadOnly: true, canaries: true } : {}),
     uid: ctx.slot.uid,
     timeoutMs: Math.min(leftMs, ctx.limits.testTimeoutMs * batch.length + 2_000),
     memoryMb: ctx.limits.memoryMb,

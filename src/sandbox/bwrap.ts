@@ -3,6 +3,12 @@ import { TspError } from '../spec/errors.ts';
 
 /** Where sandboxed code runs its work directory. */
 export const SANDBOX_WORK_DIR = '/work';
+/**
+ * Where the canary root (`canaryRoot`) appears inside the sandbox: a folder directly under the
+ * read-only root, owned by another uid, so that no process of the sandbox can chmod, rename or
+ * unmount anything on the path to a canary (docs/decisions/0002).
+ */
+export const SANDBOX_CANARY_ROOT = '/tspc';
 
 export interface SandboxCommandOptions {
   /** Unprivileged uid (and gid) the sandbox runs as; RLIMIT_NPROC counts per uid. */
@@ -21,6 +27,8 @@ export interface SandboxCommandOptions {
   readOnlyBinds?: string[];
   /** Host paths bound read-write, same syntax (e.g. a slot's Go build cache). */
   writableBinds?: string[];
+  /** Host folder from `createCanaryRoot` (root-owned, sticky, unlistable), bound at SANDBOX_CANARY_ROOT. */
+  canaryRoot?: string;
   /** prlimit limits applied to the sandboxed program and everything it starts. */
   rlimits?: { cpuSeconds?: number; fileBytes?: number; procs?: number; addressSpaceBytes?: number };
 }
@@ -126,6 +134,10 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
     const [from, to] = splitBind(spec);
     args.push('--bind', from, to);
   }
+  if (opts.canaryRoot) args.push('--bind', opts.canaryRoot, SANDBOX_CANARY_ROOT);
+  // The root tmpfs (owned by the sandbox uid) read-only once every mount point exists: a sample
+  // cannot chmod or rename `/` or a top-level folder (mounts below it stay writable).
+  args.push('--remount-ro', '/');
   args.push('--chdir', opts.cwd ?? SANDBOX_WORK_DIR);
   for (const [k, v] of Object.entries({ ...baseSandboxEnv(), ...(opts.env ?? {}) }))
     args.push('--setenv', k, v);

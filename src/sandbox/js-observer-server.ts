@@ -41,6 +41,7 @@ export class JsObserverServer extends PythonServer {
     if (this.js.nodeModules) binds.push(`${this.js.nodeModules}:/opt/node_modules`);
     return buildSandboxCommand({
       uid: this.uid,
+      canaryRoot: this.canaryRoot(),
       argv: [process.execPath, '/opt/tsp/js-observer.cjs'],
       readOnlyBinds: binds,
       env: { TSP_IN_SANDBOX: '1' },

@@ -22,6 +22,8 @@ const {
 const codec = require('./js-codec.cjs');
 
 const HOST = path.join(__dirname, 'js-sample-host.cjs');
+/** The sandbox's canary root (SANDBOX_CANARY_ROOT in src/sandbox/bwrap.ts). */
+const CANARY_ROOT = '/tspc';
 
 if (!isMainThread) {
   bridgeMain();
@@ -343,7 +345,9 @@ function serverMain() {
         w += String.fromCharCode(97 + (Number.parseInt(h.slice(i, i + 2), 16) % 26));
       return w;
     },
-    canary(parent = '.') {
+    // Under the canary root (src/sandbox/bwrap.ts SANDBOX_CANARY_ROOT: read-only root above it,
+    // another uid's unlistable folder): nothing of the sample can chmod, rename or list its path.
+    canary(parent = fs.existsSync(CANARY_ROOT) ? CANARY_ROOT : '.') {
       const dir = path.resolve(parent, `c${observe.token()}`);
       fs.mkdirSync(dir);
       fs.chmodSync(dir, 0o777);

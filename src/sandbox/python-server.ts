@@ -4,6 +4,7 @@ import { TspError } from '../spec/errors.ts';
 import type { TestStatus } from '../spec/verdict.ts';
 import { buildSandboxCommand } from './bwrap.ts';
 import type { Limits } from './limits.ts';
+import { clearCanaryRoot, createCanaryRoot, removeWorkDir } from './work-dir.ts';
 
 const SERVER_SOURCE = fileURLToPath(new URL('./python-server.py', import.meta.url));
 const SERVER_IN_SANDBOX = '/opt/tsp/python-server.py';
@@ -75,6 +76,7 @@ export class PythonServer {
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private canaryRootDir: string | undefined;
   /** How many times the server process was started (1 after the first request). */
   starts = 0;
   /** How the server is named in messages. */
@@ -100,6 +102,8 @@ export class PythonServer {
   async close(): Promise<void> {
     this.closed = true;
     this.kill();
+    if (this.canaryRootDir) await removeWorkDir(this.canaryRootDir);
+    this.canaryRootDir = undefined;
   }
 
   /** Host pid of the sandbox process, for tests. */
@@ -122,10 +126,17 @@ export class PythonServer {
     };
   }
 
+  /** This server's canary root on the host (see `createCanaryRoot`), made on first use. */
+  protected canaryRoot(): string {
+    this.canaryRootDir ??= createCanaryRoot();
+    return this.canaryRootDir;
+  }
+
   /** The sandboxed command of the server. */
   protected command() {
     return buildSandboxCommand({
       uid: this.uid,
+      canaryRoot: this.canaryRoot(),
       argv: [SANDBOX_PYTHON, '-I', SERVER_IN_SANDBOX],
       readOnlyBinds: [
         `${SERVER_SOURCE}:${SERVER_IN_SANDBOX}`,
@@ -154,8 +165,11 @@ export class PythonServer {
       this.proc?.stdin?.write(payload);
     });
     const durationMs = performance.now() - start;
+    if ('died' in answer) this.kill();
+    // Every process of the sample has ended (the server killed them, or the sandbox is gone):
+    // the next sample's canaries start from an empty root.
+    if (this.canaryRootDir) await clearCanaryRoot(this.canaryRootDir);
     if ('died' in answer) {
-      this.kill();
       return {
         build: { ok: true },
         tests: req.tests.map((name) => ({

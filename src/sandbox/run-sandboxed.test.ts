@@ -32,6 +32,46 @@ describe('runSandboxed', () => {
     expect(r.files['missing.txt']).toBeUndefined();
   });
 
+  it('keeps canaries where no process of the sandbox can chmod, rename or list their path', async () => {
+    // Everything the sample's uid could try against the path to a canary (docs/decisions/0002).
+    const probe = `import errno, os
+c = '/tspc/c1'
+os.mkdir(c)
+out = []
+def tryit(name, f):
+    try:
+        f()
+        out.append(name + ':ok')
+    except OSError as e:
+        out.append(name + ':' + errno.errorcode.get(e.errno, '?'))
+tryit('chmod-root', lambda: os.chmod('/', 0))
+tryit('mkdir-top', lambda: os.mkdir('/x'))
+tryit('chmod-tspc', lambda: os.chmod('/tspc', 0))
+tryit('rename-tspc', lambda: os.rename('/tspc', '/tspd'))
+tryit('list-tspc', lambda: os.listdir('/tspc'))
+tryit('marker', lambda: open(c + '/m', 'w').close())
+tryit('work', lambda: open('/work/f', 'w').close())
+tryit('tmp', lambda: open('/tmp/f', 'w').close())
+print(' '.join(out))`;
+    const r = await runSandboxed({
+      ...base,
+      files: { 'p.py': probe },
+      argv: ['/usr/bin/python3', 'p.py'],
+      canaries: true,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split(' ')).toEqual([
+      'chmod-root:EROFS',
+      'mkdir-top:EROFS',
+      'chmod-tspc:EPERM',
+      'rename-tspc:EROFS',
+      'list-tspc:EACCES',
+      'marker:ok',
+      'work:ok',
+      'tmp:ok',
+    ]);
+  });
+
   it('kills on the wall-clock limit and on too much output', async () => {
     const slow = await runSandboxed({ ...base, timeoutMs: 300, files: {}, argv: ['/bin/sleep', '30'] });
     expect(slow.timedOut).toBe(true);

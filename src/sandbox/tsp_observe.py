@@ -4,6 +4,11 @@
 import hashlib
 import os
 
+# Inside the sandbox: a folder under the read-only root, owned by another uid and unlistable
+# (src/sandbox/bwrap.ts SANDBOX_CANARY_ROOT): nothing of the sample can chmod, rename or list what
+# leads to a canary there. Outside (trusted reference programs run locally) canaries go to the cwd.
+CANARY_ROOT = '/tspc'
+
 _state = {'seed': 'tsp', 'n': 0, 'restart': None, 'canaries': []}
 
 
@@ -49,7 +54,9 @@ class Canary:
     created, removed or changed in it (its inode, mtime, ctime or link count moved; ctime cannot be
     set back by a program), or when its marker exists."""
 
-    def __init__(self, parent='.'):
+    def __init__(self, parent=None):
+        if parent is None:
+            parent = CANARY_ROOT if os.path.isdir(CANARY_ROOT) else '.'
         self.path = os.path.abspath(os.path.join(parent, 'c' + token()))
         if os.path.lexists(self.path):  # a local run (one process per test) drew the same name
             import tempfile
@@ -84,5 +91,5 @@ def late_effects():
     return late
 
 
-def canary(parent='.'):
+def canary(parent=None):
     return Canary(parent)

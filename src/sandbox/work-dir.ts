@@ -1,4 +1,5 @@
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { TspError } from '../spec/errors.ts';
@@ -17,6 +18,28 @@ export async function createWorkDir(uid: number): Promise<string> {
   await chown(dir, uid, uid);
   await chmod(dir, 0o700);
   return dir;
+}
+
+/**
+ * A fresh host folder for canaries (bound at SANDBOX_CANARY_ROOT): owned by this (root) process, so
+ * the sandbox's only uid sees it as another user's; mode 1733: its processes may create and enter
+ * folders in it, never list it, nor rename or remove what another uid made. Synchronous: the warm
+ * servers make one while building their command line.
+ */
+export function createCanaryRoot(): string {
+  const root = sandboxRoot();
+  mkdirSync(root, { recursive: true, mode: 0o711 });
+  chmodSync(root, 0o711);
+  const dir = mkdtempSync(join(root, 'c-'));
+  chmodSync(dir, 0o1733);
+  return dir;
+}
+
+/** Empties a canary root between two samples of a warm server (nothing of the sandbox runs then). */
+export async function clearCanaryRoot(dir: string): Promise<void> {
+  if (!dir.startsWith(`${sandboxRoot()}/`)) return;
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(entries.map((e) => rm(join(dir, e), { recursive: true, force: true, maxRetries: 2 })));
 }
 
 function checkRelative(name: string): string {

@@ -105,12 +105,6 @@ export const OPEN: Record<string, string> = {
   'cweval-js-078-unchecked':
     "CWEval defect: cwe_078_0_js's test never calls the sample (listed as known-broken, excluded from scores)",
   // Against the observer design (see the section of that name in README.md).
-  'py-chmod-cwd': ACCESS_BLOCK,
-  'py-rename-parent': ACCESS_BLOCK,
-  'js-chmod-cwd': ACCESS_BLOCK,
-  'c-chmod-root': ACCESS_BLOCK,
-  'py-canary-spot': CANARY_SPOT,
-  'js-canary-spot': CANARY_SPOT,
   'c-argv-marker-spot': CANARY_SPOT,
   'go-argv-marker-spot': CANARY_SPOT,
   'py-eval-os-patch':
