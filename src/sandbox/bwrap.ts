@@ -1,5 +1,7 @@
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { TspError } from '../spec/errors.ts';
+import { sandboxSeccompFile } from './seccomp.ts';
+import { sandboxRoot } from './work-dir.ts';
 
 /** Where sandboxed code runs its work directory. */
 export const SANDBOX_WORK_DIR = '/work';
@@ -34,6 +36,9 @@ export interface SandboxCommandOptions {
 }
 
 const SETPRIV = '/usr/bin/setpriv';
+/** The host shell that opens the seccomp filter on SECCOMP_FD for bwrap, then becomes setpriv. */
+const HOST_SH = '/bin/sh';
+const SECCOMP_FD = 9;
 /** Size of each private tmpfs (/tmp, and /work when no host dir is bound): RAM a sample may fill. */
 const TMPFS_BYTES = 256 * 1024 * 1024;
 const PRLIMIT = '/usr/bin/prlimit';
@@ -94,6 +99,7 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
       hint: 'apt-get install bubblewrap (or run scripts/setup.sh)',
     });
   const uid = String(opts.uid);
+  const seccomp = sandboxSeccompFile(sandboxRoot());
   const args = [
     `--reuid=${uid}`,
     `--regid=${uid}`,
@@ -111,6 +117,7 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
     '--new-session',
     '--cap-drop',
     'ALL',
+    ...(seccomp ? ['--seccomp', String(SECCOMP_FD)] : []),
     '--hostname',
     'sandbox',
     '--clearenv',
@@ -148,5 +155,8 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
   if (r.procs !== undefined) args.push(`--nproc=${Math.max(1, Math.floor(r.procs))}`);
   if (r.addressSpaceBytes !== undefined) args.push(`--as=${Math.floor(r.addressSpaceBytes)}`);
   args.push('--', ...opts.argv);
-  return { file: SETPRIV, args };
+  if (!seccomp) return { file: SETPRIV, args };
+  // bwrap reads its filter from a descriptor: a host shell opens it (read-only, as root) and then
+  // execs setpriv in its place (the same process: bwrap's parent and `--die-with-parent` unchanged).
+  return { file: HOST_SH, args: ['-c', `exec ${SECCOMP_FD}<"$0" && exec "$@"`, seccomp, SETPRIV, ...args] };
 }

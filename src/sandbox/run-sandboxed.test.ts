@@ -72,6 +72,43 @@ print(' '.join(out))`;
     ]);
   });
 
+  it('denies what a sample could confine its own children with (seccomp filter of the sandbox)', async () => {
+    const probe = `import ctypes, errno, resource, subprocess
+libc = ctypes.CDLL(None, use_errno=True)
+out = []
+def sc(name, r):
+    out.append(name + ':' + (errno.errorcode.get(ctypes.get_errno(), '?') if r < 0 else 'ok'))
+sc('landlock', libc.syscall(444, None, 0, 1))
+sc('seccomp', libc.syscall(317, 0, 0, None))
+sc('prctl-seccomp', libc.prctl(22, 1, 0, 0, 0))
+sc('ptrace', libc.syscall(101, 0, 0, 0, 0))
+sc('x32', libc.syscall(0x40000000 + 39))
+try:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (3, 3))
+    out.append('nofile:lowered')
+except (OSError, ValueError):
+    out.append('nofile:refused')
+resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+out.append('core:ok')
+out.append('getnofile:' + ('ok' if resource.getrlimit(resource.RLIMIT_NOFILE)[0] > 3 else 'low'))
+out.append('ulimit:' + subprocess.run(['sh', '-c', 'ulimit -n 4 2>/dev/null; ulimit -n'], capture_output=True, text=True).stdout.strip())
+print(' '.join(out))`;
+    const r = await runSandboxed({ ...base, files: { 'p.py': probe }, argv: ['/usr/bin/python3', 'p.py'] });
+    expect(r.stderr).toBe('');
+    const words = r.stdout.trim().split(' ');
+    expect(words.slice(0, 7)).toEqual([
+      'landlock:EPERM',
+      'seccomp:EPERM',
+      'prctl-seccomp:EPERM',
+      'ptrace:EPERM',
+      'x32:ENOSYS',
+      'nofile:refused',
+      'core:ok',
+    ]);
+    expect(words[7]).toBe('getnofile:ok');
+    expect(Number(words[8]?.split(':')[1])).toBeGreaterThan(4);
+  });
+
   it('kills on the wall-clock limit and on too much output', async () => {
     const slow = await runSandboxed({ ...base, timeoutMs: 300, files: {}, argv: ['/bin/sleep', '30'] });
     expect(slow.timedOut).toBe(true);
