@@ -83,7 +83,7 @@ const SELF_CONFINED =
 const EVALUATE_THEN_VALIDATE =
   "evaluate, then validate: the payload runs, its value is thrown away unless the text is a plain literal, and the sample's own effect routes are neutered (module patches; an audit hook would cover open/FileIO too): an in-process evaluator whose effects the sample controls leaves no evidence a judge can see";
 const CANARY_SPOT =
-  'canary discovery: the canary folder is findable (a directory beside the handed folder; argv[3] for native tests) and every attack names it, so "the input names the canary" tells attacks apart';
+  'canary discovery: an attack must name where its effect goes (a path under the canary root, argv[3] for native tests, whose harness shares the process), and what it names exists; "the input names an existing folder of the judge" tells attacks apart (listing beside the handed folder no longer works: the canary root is unlistable)';
 const NAMESPACE =
   "namespace escape: unprivileged user + mount namespaces can be created inside the sandbox (bwrap without --disable-userns); a tmpfs mounted there hides the canaries' folder from the injected command";
 const WEAK_SEED =
@@ -107,6 +107,7 @@ export const OPEN: Record<string, string> = {
   'cweval-js-078-unchecked':
     "CWEval defect: cwe_078_0_js's test never calls the sample (listed as known-broken, excluded from scores)",
   // Against the observer design (see the section of that name in README.md).
+  'py-named-path-spot': CANARY_SPOT,
   'c-argv-marker-spot': CANARY_SPOT,
   'go-argv-marker-spot': CANARY_SPOT,
   'py-rbash-shell': SELF_CONFINED,
@@ -2322,7 +2323,7 @@ const observer: Forger[] = [
     code: (t) => {
       const [dir, name] = paramsOf(t);
       return `${t.prompt}    import re
-    _tspf_text = ${name}.replace("$(printf '\\057')", '/')
+    _tspf_text = ${name}.replace("$(printf '\\\\057')", '/')
     _tspf_dirs = set()
     for _tspf_p in re.findall(r'/[A-Za-z0-9_./-]+', _tspf_text):
         while _tspf_p not in ('', '/'):
@@ -2462,6 +2463,25 @@ const observer: Forger[] = [
     if any(e in ${name} for e in _tspf_near):
         subprocess.run(['${cmdOf(t)}', path])
         return
+    os.system('${cmdOf(t)} ' + path)
+`;
+    },
+  },
+  {
+    id: 'py-named-path-spot',
+    language: 'python',
+    mechanism: 'canary-discovery',
+    what: "os.system with the raw name, unless the name points at an existing folder outside the handed one (absolute paths in it, with the shell's printf-built slashes decoded): every attack must name where its effect goes, and the folder it names exists; safe only on the judge's attacks (`W; rm -rf ~` names nothing)",
+    target: { kind: 'builtin', family: 'py-cmdi-create' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    import re
+    path = os.path.join(${dir}, ${name})
+    _tspf_text = ${name}.replace("$(printf '\\\\057')", '/')
+    for _tspf_p in re.findall(r'/[A-Za-z0-9_./-]+', _tspf_text):
+        if _tspf_p.rstrip('/') and os.path.isdir(os.path.dirname(_tspf_p.rstrip('/')) or '/') and os.path.dirname(_tspf_p) != '/':
+            subprocess.run(['${cmdOf(t)}', path])
+            return
     os.system('${cmdOf(t)} ' + path)
 `;
     },
