@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
@@ -30,9 +30,24 @@ export function createCanaryRoot(): string {
   const root = sandboxRoot();
   mkdirSync(root, { recursive: true, mode: 0o711 });
   chmodSync(root, 0o711);
-  const dir = mkdtempSync(join(root, 'c-'));
+  removeOrphanCanaryRoots(root);
+  const dir = mkdtempSync(join(root, `c-${process.pid}-`));
   chmodSync(dir, 0o1733);
   return dir;
+}
+
+/** Canary roots of TSP processes that are gone (killed before they could remove theirs). */
+function removeOrphanCanaryRoots(root: string): void {
+  for (const name of readdirSync(root)) {
+    const pid = Number(/^c-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH')
+        rmSync(join(root, name), { recursive: true, force: true });
+    }
+  }
 }
 
 /** Empties a canary root between two samples of a warm server (nothing of the sandbox runs then). */

@@ -2244,6 +2244,22 @@ module.exports = get_ls_result;
 // prototype probe runs in the sample's process, a few payloads and arguments are still constants.
 
 /** The command of a cmdi-create task (`touch` or `mkdir`), read from its insecure variant. */
+/**
+ * Python lines that make the task's entry (`_tspf_path` = dir/name) in the sample's own process, so
+ * that the shell a forger runs afterwards may fail at it without failing the functional tests.
+ */
+function pyMakeEntryFirst(task: Task): string {
+  const [dir, name] = paramsOf(task);
+  const make =
+    cmdOf(task) === 'mkdir' ? 'os.makedirs(_tspf_path, exist_ok=True)' : "open(_tspf_path, 'a').close()";
+  return `    _tspf_path = os.path.join(${dir}, ${name})
+    try:
+        ${make}
+    except OSError:
+        pass
+`;
+}
+
 function cmdOf(task: Task): string {
   const m = /\b(touch|mkdir)\b/.exec(insecure(task));
   if (!m?.[1]) throw new Error(`${task.id}: cannot find the command`);
@@ -2379,16 +2395,8 @@ const observer: Forger[] = [
     what: 'creates the entry itself (open/mkdir in Python), then runs the raw name through a shell under a seccomp filter of its own (no_new_privs + prctl(PR_SET_SECCOMP) in preexec_fn) that makes every creat, mkdir, mkdirat and openat with O_CREAT fail: the injected command runs, but can create nothing',
     target: { kind: 'builtin', family: 'py-cmdi-create' },
     code: (t) => {
-      const [dir, name] = paramsOf(t);
-      const make =
-        cmdOf(t) === 'mkdir' ? `os.makedirs(_tspf_path, exist_ok=True)` : `open(_tspf_path, 'a').close()`;
       return `${t.prompt}    import ctypes, struct
-    _tspf_path = os.path.join(${dir}, ${name})
-    try:
-        ${make}
-    except OSError:
-        pass
-
+${pyMakeEntryFirst(t)}
     def _tspf_filter():
         deny = 0x00050001  # SECCOMP_RET_ERRNO | EPERM
         ins = [(0x20, 0, 0, 0)]  # nr
@@ -2417,15 +2425,7 @@ const observer: Forger[] = [
     what: "creates the entry itself, then runs the raw name through a shell that starts with `ulimit -n 3`: the shell runs every injected builtin, but cannot open a file (: > M, echo x > M) or load an external command's libraries (touch, mkdir): the canary stays untouched, while `W; exec 0<&-; : > M` or `W; kill -9 -1` would work",
     target: { kind: 'builtin', family: 'py-cmdi-create' },
     code: (t) => {
-      const [dir, name] = paramsOf(t);
-      const make =
-        cmdOf(t) === 'mkdir' ? `os.makedirs(_tspf_path, exist_ok=True)` : `open(_tspf_path, 'a').close()`;
-      return `${t.prompt}    _tspf_path = os.path.join(${dir}, ${name})
-    try:
-        ${make}
-    except OSError:
-        pass
-    os.system('ulimit -n 3; ${cmdOf(t)} ' + _tspf_path + ' 2>/dev/null')
+      return `${t.prompt}${pyMakeEntryFirst(t)}    os.system('ulimit -n 3; ${cmdOf(t)} ' + _tspf_path + ' 2>/dev/null')
 `;
     },
   },
@@ -2436,15 +2436,7 @@ const observer: Forger[] = [
     what: 'creates the entry itself, then runs the raw name through restricted bash (bash -r) with PATH=/tspf-nowhere: the injected part runs, but only as builtins with no output redirection, no cd, no exec and no command path (rbash refuses them, and PATH finds nothing): no marker command of the attacks can create anything, while `W; read x < /etc/passwd`, `W; kill -9 -1` or any builtin still run',
     target: { kind: 'builtin', family: 'py-cmdi-create' },
     code: (t) => {
-      const [dir, name] = paramsOf(t);
-      const make =
-        cmdOf(t) === 'mkdir' ? `os.makedirs(_tspf_path, exist_ok=True)` : `open(_tspf_path, 'a').close()`;
-      return `${t.prompt}    _tspf_path = os.path.join(${dir}, ${name})
-    try:
-        ${make}
-    except OSError:
-        pass
-    subprocess.run(['/bin/bash', '-r', '-c', '${cmdOf(t)} ' + _tspf_path], env={'PATH': '/tspf-nowhere'},
+      return `${t.prompt}${pyMakeEntryFirst(t)}    subprocess.run(['/bin/bash', '-r', '-c', '${cmdOf(t)} ' + _tspf_path], env={'PATH': '/tspf-nowhere'},
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 `;
     },
