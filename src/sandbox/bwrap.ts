@@ -6,9 +6,10 @@ import { sandboxRoot } from './work-dir.ts';
 /** Where sandboxed code runs its work directory. */
 export const SANDBOX_WORK_DIR = '/work';
 /**
- * Where the canary root (`canaryRoot`) appears inside the sandbox: a folder directly under the
- * read-only root, owned by another uid, so that no process of the sandbox can chmod, rename or
- * unmount anything on the path to a canary (docs/decisions/0002).
+ * Where canaries live inside the sandbox (`canaries`): a read-only folder owned by another uid,
+ * directly under the read-only root, holding one small tmpfs per canary. No process of the sandbox
+ * can chmod, rename, list or write anything on the path to a canary but the canary itself, and a
+ * canary costs no host disk (docs/decisions/0002).
  */
 export const SANDBOX_CANARY_ROOT = '/tspc';
 
@@ -29,8 +30,11 @@ export interface SandboxCommandOptions {
   readOnlyBinds?: string[];
   /** Host paths bound read-write, same syntax (e.g. a slot's Go build cache). */
   writableBinds?: string[];
-  /** Host folder from `createCanaryRoot` (root-owned, sticky, unlistable), bound at SANDBOX_CANARY_ROOT. */
-  canaryRoot?: string;
+  /**
+   * Canaries: `hostDir` from `createCanaryRoot(names)` bound read-only at SANDBOX_CANARY_ROOT, and a
+   * tmpfs of CANARY_BYTES (mode 0777, the sandbox uid's) mounted on each of its `names`.
+   */
+  canaries?: { hostDir: string; names: readonly string[] };
   /** prlimit limits applied to the sandboxed program and everything it starts. */
   rlimits?: { cpuSeconds?: number; fileBytes?: number; procs?: number; addressSpaceBytes?: number };
 }
@@ -41,6 +45,8 @@ const HOST_SH = '/bin/sh';
 const SECCOMP_FD = 9;
 /** Size of each private tmpfs (/tmp, and /work when no host dir is bound): RAM a sample may fill. */
 const TMPFS_BYTES = 256 * 1024 * 1024;
+/** Size of each canary's tmpfs (a marker is an empty file or folder; memory is used only if written). */
+const CANARY_BYTES = 1024 * 1024;
 const PRLIMIT = '/usr/bin/prlimit';
 
 function findBwrap(): string | undefined {
@@ -141,7 +147,18 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
     const [from, to] = splitBind(spec);
     args.push('--bind', from, to);
   }
-  if (opts.canaryRoot) args.push('--bind', opts.canaryRoot, SANDBOX_CANARY_ROOT);
+  if (opts.canaries) {
+    args.push('--ro-bind', opts.canaries.hostDir, SANDBOX_CANARY_ROOT);
+    for (const name of opts.canaries.names)
+      args.push(
+        '--perms',
+        '0777',
+        '--size',
+        String(CANARY_BYTES),
+        '--tmpfs',
+        `${SANDBOX_CANARY_ROOT}/${name}`,
+      );
+  }
   // The root tmpfs (owned by the sandbox uid) read-only once every mount point exists: a sample
   // cannot chmod or rename `/` or a top-level folder (mounts below it stay writable).
   args.push('--remount-ro', '/');

@@ -22,8 +22,11 @@ const {
 const codec = require('./js-codec.cjs');
 
 const HOST = path.join(__dirname, 'js-sample-host.cjs');
-/** The sandbox's canary root (SANDBOX_CANARY_ROOT in src/sandbox/bwrap.ts). */
-const CANARY_ROOT = '/tspc';
+/**
+ * The canary folders of this sandbox (src/sandbox/python-server.ts `canaries`): each a tmpfs of its
+ * own under the read-only, unlistable canary root, lent to each sample's harness in turn.
+ */
+const CANARY_POOL = (process.env.TSP_CANARY_POOL ?? '').split(',').filter(Boolean);
 
 if (!isMainThread) {
   bridgeMain();
@@ -345,11 +348,16 @@ function serverMain() {
         w += String.fromCharCode(97 + (Number.parseInt(h.slice(i, i + 2), 16) % 26));
       return w;
     },
-    // Under the canary root (src/sandbox/bwrap.ts SANDBOX_CANARY_ROOT: read-only root above it,
-    // another uid's unlistable folder): nothing of the sample can chmod, rename or list its path.
-    canary(parent = fs.existsSync(CANARY_ROOT) ? CANARY_ROOT : '.') {
-      const dir = path.resolve(parent, `c${observe.token()}`);
-      fs.mkdirSync(dir);
+    // One of the pool (nothing of the sample can chmod, rename or list its path), or a new folder
+    // in `parent` (the working directory outside the sandbox).
+    canary(parent) {
+      let dir = path.resolve(parent ?? '.', `c${observe.token()}`);
+      if (parent === undefined && CANARY_POOL.length) {
+        if (!state.pool.length) throw new Error('no canary folder left for this sample');
+        dir = state.pool.shift();
+      } else {
+        fs.mkdirSync(dir);
+      }
       fs.chmodSync(dir, 0o777);
       const marker = path.join(dir, observe.token());
       const snap = () => {
@@ -480,6 +488,7 @@ function serverMain() {
       failed: undefined,
       deadline: undefined,
       canaries: [],
+      pool: [...CANARY_POOL],
       test: undefined,
     };
     process.chdir(dir);
@@ -606,6 +615,7 @@ function serverMain() {
     cleanDir('/tmp', false);
     cleanDir('/dev/shm', false);
     cleanDir('/work', false);
+    for (const c of CANARY_POOL) cleanDir(c, false);
     return {
       id: req.id,
       build: { ok: build.ok, log: build.log },

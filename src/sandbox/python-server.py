@@ -36,6 +36,8 @@ PRELOAD = [
     'yaml', 'lxml', 'lxml.etree', 'jwt', 'argon2', 'natsort', 'Cryptodome', 'flask', 'markupsafe',
 ]
 WORK_ROOT = '/work'
+# The canary folders of this sandbox (src/sandbox/python-server.ts `canaries`), lent to each sample.
+CANARY_POOL = [p for p in os.environ.get('TSP_CANARY_POOL', '').split(',') if p]
 MESSAGE_LIMIT = 2000
 
 
@@ -222,7 +224,7 @@ def observer_main(req, sample_dir, tests, wfd, key):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        tsp_observe.configure(req.get('seed') or 'tsp')
+        tsp_observe.configure(req.get('seed') or 'tsp', CANARY_POOL)
     except BaseException as e:  # noqa: BLE001
         report({'event': 'setup-error', 'message': repr(e)})
         os._exit(70)
@@ -630,6 +632,8 @@ def handle(req):
     clean_dir('/tmp')
     clean_dir('/dev/shm')
     clean_dir(WORK_ROOT)
+    for path in CANARY_POOL:
+        clean_dir(path)
     return {'id': sid, 'build': build, 'tests': [results.get(t, {'name': t, 'status': 'error',
                                                                    'message': 'no result', 'ms': 0})
                                                   for t in tests],

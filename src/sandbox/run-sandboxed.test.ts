@@ -32,11 +32,10 @@ describe('runSandboxed', () => {
     expect(r.files['missing.txt']).toBeUndefined();
   });
 
-  it('keeps canaries where no process of the sandbox can chmod, rename or list their path', async () => {
+  it('keeps canaries where no process of the sandbox can chmod, rename or list their path, nor fill the disk', async () => {
     // Everything the sample's uid could try against the path to a canary (docs/decisions/0002).
     const probe = `import errno, os
 c = '/tspc/c1'
-os.mkdir(c)
 out = []
 def tryit(name, f):
     try:
@@ -49,7 +48,10 @@ tryit('mkdir-top', lambda: os.mkdir('/x'))
 tryit('chmod-tspc', lambda: os.chmod('/tspc', 0))
 tryit('rename-tspc', lambda: os.rename('/tspc', '/tspd'))
 tryit('list-tspc', lambda: os.listdir('/tspc'))
+tryit('mkdir-tspc', lambda: os.mkdir('/tspc/c3'))
+tryit('rename-canary', lambda: os.rename(c, '/tspc/c3'))
 tryit('marker', lambda: open(c + '/m', 'w').close())
+tryit('fill', lambda: [open('/tspc/c2/f%d' % i, 'wb').write(b'x' * (512 << 10)) for i in range(3)])
 tryit('work', lambda: open('/work/f', 'w').close())
 tryit('tmp', lambda: open('/tmp/f', 'w').close())
 print(' '.join(out))`;
@@ -57,16 +59,19 @@ print(' '.join(out))`;
       ...base,
       files: { 'p.py': probe },
       argv: ['/usr/bin/python3', 'p.py'],
-      canaries: true,
+      canaries: ['c1', 'c2'],
     });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim().split(' ')).toEqual([
       'chmod-root:EROFS',
       'mkdir-top:EROFS',
-      'chmod-tspc:EPERM',
+      'chmod-tspc:EROFS',
       'rename-tspc:EROFS',
       'list-tspc:EACCES',
+      'mkdir-tspc:EROFS',
+      'rename-canary:EROFS',
       'marker:ok',
+      'fill:ENOSPC',
       'work:ok',
       'tmp:ok',
     ]);

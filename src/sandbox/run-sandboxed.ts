@@ -42,8 +42,8 @@ export interface RunSandboxedOptions {
   workDirReadOnly?: boolean;
   /** Files (relative to /work) to read back after the run, up to maxFileBytes each. */
   collect?: string[];
-  /** Give the run a fresh canary root at SANDBOX_CANARY_ROOT (removed afterwards). */
-  canaries?: boolean;
+  /** Canaries of the run: one tmpfs each at SANDBOX_CANARY_ROOT/<name> (see bwrap.ts). */
+  canaries?: readonly string[];
 }
 
 export interface SandboxResult extends ProcessResult {
@@ -60,7 +60,7 @@ export async function runSandboxed(opts: RunSandboxedOptions): Promise<SandboxRe
   const ownUid = opts.uid === undefined;
   const uid = opts.uid ?? (await acquireUid());
   const dir = opts.workDir ?? (await createWorkDir(uid));
-  const canaryRoot = opts.canaries ? createCanaryRoot() : undefined;
+  const canaryRoot = opts.canaries ? createCanaryRoot(opts.canaries) : undefined;
   try {
     await writeWorkFiles(dir, uid, opts.files);
     const cmd = buildSandboxCommand({
@@ -72,7 +72,7 @@ export async function runSandboxed(opts: RunSandboxedOptions): Promise<SandboxRe
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.readOnlyBinds ? { readOnlyBinds: opts.readOnlyBinds } : {}),
       ...(opts.writableBinds ? { writableBinds: opts.writableBinds } : {}),
-      ...(canaryRoot ? { canaryRoot } : {}),
+      ...(canaryRoot && opts.canaries ? { canaries: { hostDir: canaryRoot, names: opts.canaries } } : {}),
       rlimits: {
         cpuSeconds: opts.cpuSeconds ?? Math.ceil(opts.timeoutMs / 1000) + 1,
         fileBytes: opts.maxFileBytes,

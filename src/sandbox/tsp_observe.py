@@ -4,17 +4,18 @@
 import hashlib
 import os
 
-# Inside the sandbox: a folder under the read-only root, owned by another uid and unlistable
-# (src/sandbox/bwrap.ts SANDBOX_CANARY_ROOT): nothing of the sample can chmod, rename or list what
-# leads to a canary there. Outside (trusted reference programs run locally) canaries go to the cwd.
-CANARY_ROOT = '/tspc'
-
-_state = {'seed': 'tsp', 'n': 0, 'restart': None, 'canaries': []}
+_state = {'seed': 'tsp', 'n': 0, 'restart': None, 'canaries': [], 'pool': []}
 
 
-def configure(seed):
+def configure(seed, canary_pool=()):
+    """A new sample: its seed, and (in the sandbox) the canary folders its harness may use: each a
+    tmpfs of its own under the read-only, unlistable canary root (src/sandbox/bwrap.ts `canaries`),
+    so that nothing of the sample can chmod, rename or list what leads to a canary. Without a pool
+    (trusted reference programs run locally) canaries are made in the working directory."""
     _state['seed'] = str(seed)
     _state['n'] = 0
+    _state['pool'] = list(canary_pool)
+    _state['pooled'] = bool(_state['pool'])
 
 
 def restart_sample(env=None):
@@ -55,14 +56,19 @@ class Canary:
     set back by a program), or when its marker exists."""
 
     def __init__(self, parent=None):
-        if parent is None:
-            parent = CANARY_ROOT if os.path.isdir(CANARY_ROOT) else '.'
-        self.path = os.path.abspath(os.path.join(parent, 'c' + token()))
-        if os.path.lexists(self.path):  # a local run (one process per test) drew the same name
-            import tempfile
-            self.path = tempfile.mkdtemp(prefix='c', dir=os.path.abspath(parent))
+        name = 'c' + token()
+        if parent is None and _state.get('pooled'):
+            if not _state['pool']:
+                raise RuntimeError('no canary folder left for this sample')
+            self.path = _state['pool'].pop(0)  # emptied by the server after every sample
         else:
-            os.mkdir(self.path)
+            parent = os.path.abspath('.' if parent is None else parent)
+            self.path = os.path.join(parent, name)
+            if os.path.lexists(self.path):  # a local run (one process per test) drew the same name
+                import tempfile
+                self.path = tempfile.mkdtemp(prefix='c', dir=parent)
+            else:
+                os.mkdir(self.path)
         os.chmod(self.path, 0o777)
         self.marker = os.path.join(self.path, token())
         self._before = self._state()

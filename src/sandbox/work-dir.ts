@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { TspError } from '../spec/errors.ts';
@@ -21,18 +21,20 @@ export async function createWorkDir(uid: number): Promise<string> {
 }
 
 /**
- * A fresh host folder for canaries (bound at SANDBOX_CANARY_ROOT): owned by this (root) process, so
- * the sandbox's only uid sees it as another user's; mode 1733: its processes may create and enter
- * folders in it, never list it, nor rename or remove what another uid made. Synchronous: the warm
- * servers make one while building their command line.
+ * A fresh host folder for canaries (bound read-only at SANDBOX_CANARY_ROOT, see bwrap.ts), holding
+ * an empty folder per name, on which the sandbox mounts the canaries' tmpfs. Owned by this (root)
+ * process, mode 0711: inside, where root is not mapped, it is another user's folder that cannot be
+ * listed; nothing is ever written to it. Synchronous: the warm servers make theirs while building
+ * their command line.
  */
-export function createCanaryRoot(): string {
+export function createCanaryRoot(names: readonly string[]): string {
   const root = sandboxRoot();
   mkdirSync(root, { recursive: true, mode: 0o711 });
   chmodSync(root, 0o711);
   removeOrphanCanaryRoots(root);
   const dir = mkdtempSync(join(root, `c-${process.pid}-`));
-  chmodSync(dir, 0o1733);
+  chmodSync(dir, 0o711);
+  for (const name of names) mkdirSync(join(dir, name), { mode: 0o755 });
   return dir;
 }
 
@@ -48,13 +50,6 @@ function removeOrphanCanaryRoots(root: string): void {
         rmSync(join(root, name), { recursive: true, force: true });
     }
   }
-}
-
-/** Empties a canary root between two samples of a warm server (nothing of the sandbox runs then). */
-export async function clearCanaryRoot(dir: string): Promise<void> {
-  if (!dir.startsWith(`${sandboxRoot()}/`)) return;
-  const entries = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(entries.map((e) => rm(join(dir, e), { recursive: true, force: true, maxRetries: 2 })));
 }
 
 function checkRelative(name: string): string {

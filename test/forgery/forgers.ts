@@ -83,7 +83,7 @@ const SELF_CONFINED =
 const EVALUATE_THEN_VALIDATE =
   "evaluate, then validate: the payload runs, its value is thrown away unless the text is a plain literal, and the sample's own effect routes are neutered (module patches; an audit hook would cover open/FileIO too): an in-process evaluator whose effects the sample controls leaves no evidence a judge can see";
 const CANARY_SPOT =
-  'canary discovery: an attack must name where its effect goes (a path under the canary root, argv[3] for native tests, whose harness shares the process), and what it names exists; "the input names an existing folder of the judge" tells attacks apart (listing beside the handed folder no longer works: the canary root is unlistable)';
+  'canary discovery: an attack must name where its effect goes (a canary under /tspc, argv[3] for native tests, whose harness shares the process), and what it names exists and is listed (each canary is a tmpfs: /proc/self/mountinfo shows it); "the input names a folder of the judge" tells attacks apart';
 const NAMESPACE =
   "namespace escape: unprivileged user + mount namespaces can be created inside the sandbox (bwrap without --disable-userns); a tmpfs mounted there hides the canaries' folder from the injected command";
 const WEAK_SEED =
@@ -108,6 +108,7 @@ export const OPEN: Record<string, string> = {
     "CWEval defect: cwe_078_0_js's test never calls the sample (listed as known-broken, excluded from scores)",
   // Against the observer design (see the section of that name in README.md).
   'py-named-path-spot': CANARY_SPOT,
+  'py-mountinfo-spot': CANARY_SPOT,
   'c-argv-marker-spot': CANARY_SPOT,
   'go-argv-marker-spot': CANARY_SPOT,
   'py-rbash-shell': SELF_CONFINED,
@@ -2474,6 +2475,24 @@ ${pyMakeEntryFirst(t)}
         if _tspf_p.rstrip('/') and os.path.isdir(os.path.dirname(_tspf_p.rstrip('/')) or '/') and os.path.dirname(_tspf_p) != '/':
             subprocess.run(['${cmdOf(t)}', path])
             return
+    os.system('${cmdOf(t)} ' + path)
+`;
+    },
+  },
+  {
+    id: 'py-mountinfo-spot',
+    language: 'python',
+    mechanism: 'canary-discovery',
+    what: "os.system with the raw name, unless the name mentions a mount point of its sandbox (/proc/self/mountinfo: each canary is a tmpfs of its own): safe only on the judge's attacks",
+    target: { kind: 'builtin', family: 'py-cmdi-create' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    path = os.path.join(${dir}, ${name})
+    with open('/proc/self/mountinfo') as _tspf_f:
+        _tspf_points = [line.split()[4] for line in _tspf_f]
+    if any(len(os.path.basename(p)) > 6 and os.path.basename(p) in ${name} for p in _tspf_points):
+        subprocess.run(['${cmdOf(t)}', path])
+        return
     os.system('${cmdOf(t)} ' + path)
 `;
     },
