@@ -355,6 +355,9 @@ function serverMain() {
       if (parent === undefined && CANARY_POOL.length) {
         if (!state.pool.length) throw new Error('no canary folder left for this sample');
         dir = state.pool.shift();
+        // The sample knows the pool (its mounts are listed) and may have filled this one (its
+        // space, its inodes) before it is armed: what is in it now is not the harness's.
+        cleanDir(dir, false);
       } else {
         fs.mkdirSync(dir);
       }
@@ -449,7 +452,21 @@ function serverMain() {
     }
   }
 
+  /** Empties `dir` (and removes it with `removeSelf`) whatever permissions the sample set inside. */
   function cleanDir(dir, removeSelf) {
+    const unlock = (d) => {
+      try {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          if (!e.isDirectory()) continue;
+          const p = path.join(d, e.name);
+          try {
+            fs.chmodSync(p, 0o700);
+          } catch {}
+          unlock(p);
+        }
+      } catch {}
+    };
+    unlock(dir);
     try {
       for (const e of fs.readdirSync(dir)) fs.rmSync(path.join(dir, e), { recursive: true, force: true });
       if (removeSelf) fs.rmSync(dir, { recursive: true, force: true });

@@ -65,27 +65,6 @@ def set_dumpable(flag):
         pass
 
 
-def clean_dir(path):
-    """Removes everything inside `path` whatever permissions the sample set."""
-    if not os.path.isdir(path):
-        return
-    for root, dirs, _files in os.walk(path):
-        for d in dirs:
-            try:
-                os.chmod(os.path.join(root, d), 0o700)
-            except OSError:
-                pass
-    for entry in os.listdir(path):
-        p = os.path.join(path, entry)
-        try:
-            if os.path.isdir(p) and not os.path.islink(p):
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                os.unlink(p)
-        except OSError:
-            pass
-
-
 def kill_strays():
     """Kills every process of this sandbox except pid 1 (bwrap), the server and the factory."""
     me = os.getpid()
@@ -627,13 +606,13 @@ def handle(req):
             output = f.read(int(req['limits'].get('maxOutputBytes', 65536))).decode('utf-8', 'replace')
     except OSError:
         pass
-    clean_dir(sample_dir)
+    tsp_observe.empty_folder(sample_dir)
     shutil.rmtree(sample_dir, ignore_errors=True)
-    clean_dir('/tmp')
-    clean_dir('/dev/shm')
-    clean_dir(WORK_ROOT)
+    tsp_observe.empty_folder('/tmp')
+    tsp_observe.empty_folder('/dev/shm')
+    tsp_observe.empty_folder(WORK_ROOT)
     for path in CANARY_POOL:
-        clean_dir(path)
+        tsp_observe.empty_folder(path)
     return {'id': sid, 'build': build, 'tests': [results.get(t, {'name': t, 'status': 'error',
                                                                    'message': 'no result', 'ms': 0})
                                                   for t in tests],

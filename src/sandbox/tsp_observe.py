@@ -3,6 +3,7 @@
 # effect even when the sample removes its marker afterwards.
 import hashlib
 import os
+import shutil
 
 _state = {'seed': 'tsp', 'n': 0, 'restart': None, 'canaries': [], 'pool': []}
 
@@ -50,6 +51,27 @@ def word(label=None):
     return ''.join(letters[int(h[i:i + 2], 16) % 26] for i in range(0, 12, 2))
 
 
+def empty_folder(path):
+    """Removes everything inside `path` whatever permissions the sample set (the folder stays)."""
+    if not os.path.isdir(path):
+        return
+    for root, dirs, _files in os.walk(path):
+        for d in dirs:
+            try:
+                os.chmod(os.path.join(root, d), 0o700)
+            except OSError:
+                pass
+    for entry in os.listdir(path):
+        p = os.path.join(path, entry)
+        try:
+            if os.path.isdir(p) and not os.path.islink(p):
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                os.unlink(p)
+        except OSError:
+            pass
+
+
 class Canary:
     """A fresh directory the code under test is never given. `touched()` is true when anything was
     created, removed or changed in it (its inode, mtime, ctime or link count moved; ctime cannot be
@@ -60,7 +82,10 @@ class Canary:
         if parent is None and _state.get('pooled'):
             if not _state['pool']:
                 raise RuntimeError('no canary folder left for this sample')
-            self.path = _state['pool'].pop(0)  # emptied by the server after every sample
+            self.path = _state['pool'].pop(0)
+            # The sample knows the pool (its mounts are listed) and may have filled this one (its
+            # space, its inodes) before it is armed: what is in it now is not the harness's.
+            empty_folder(self.path)
         else:
             parent = os.path.abspath('.' if parent is None else parent)
             self.path = os.path.join(parent, name)
