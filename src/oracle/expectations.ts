@@ -30,11 +30,15 @@ export function drawWord(seed: string, label: string): string {
   return w;
 }
 
-/** The per-judging values of every test (the same seed gives the same values). */
-export function drawTests(seed: string, tests: TestSpec[], root: string): TestDraw[] {
+/**
+ * The per-judging values of every test (the same seed gives the same values): folders under `root`,
+ * canary folders under `canaryRoot` (default `root`; in the sandbox a folder the sample cannot
+ * chmod, rename or list, see SANDBOX_CANARY_ROOT).
+ */
+export function drawTests(seed: string, tests: TestSpec[], root: string, canaryRoot = root): TestDraw[] {
   return tests.map((t, i) => {
     const id = `t${hex(seed, `id:${t.name}`, 14)}`;
-    const canary = `${root}/c${hex(seed, `canary:${t.name}`, 10)}`;
+    const canary = `${canaryRoot}/c${hex(seed, `canary:${t.name}`, 10)}`;
     return {
       name: t.name,
       id,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { SANDBOX_CANARY_ROOT } from '../sandbox/bwrap.ts';
 import {
   compileNative,
   type NativeLanguage,
@@ -326,7 +327,7 @@ async function runObservedNative(
   harness: string,
 ): Promise<HarnessResult> {
   const problem = observedHarnessProblem(ctx);
-  const draws = drawTests(ctx.seed, ctx.task.tests, OBSERVED_ROOT);
+  const draws = drawTests(ctx.seed, ctx.task.tests, OBSERVED_ROOT, SANDBOX_CANARY_ROOT);
   const placed = placeTestIds(harness, draws);
   const notRunnable =
     problem ?? (placed.missing.length ? `harness has no test ${placed.missing.join(', ')}` : undefined);
@@ -493,7 +494,7 @@ async function runDriverBatch(
       env: go ? { GOMAXPROCS: '2', GOTRACEBACK: 'single' } : sanitizerEnv(ctx.limits.memoryMb),
     }),
     workDir: dir,
-    ...('observed' in request ? { workDirReadOnly: true } : {}),
+    ...('observed' in request ? { workDirReadOnly: true, canaries: canaryNames(request) } : {}),
     uid: ctx.slot.uid,
     timeoutMs: Math.min(leftMs, ctx.limits.testTimeoutMs * batch.length + 2_000),
     memoryMb: ctx.limits.memoryMb,
@@ -513,6 +514,12 @@ async function runDriverBatch(
       report.died = { status: 'error', message: `test driver failed: ${r.stderr.slice(-500)}` };
   }
   return report;
+}
+
+/** The canary folders (names under SANDBOX_CANARY_ROOT) of an observed request's tests. */
+function canaryNames(request: Record<string, unknown>): string[] {
+  const tests = (request.observed ?? []) as { canary: string }[];
+  return tests.map((t) => t.canary.slice(SANDBOX_CANARY_ROOT.length + 1));
 }
 
 /** Sanitizer reports attached to test outcomes. */

@@ -1,8 +1,17 @@
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { TspError } from '../spec/errors.ts';
+import { sandboxSeccompFile } from './seccomp.ts';
+import { sandboxRoot } from './work-dir.ts';
 
 /** Where sandboxed code runs its work directory. */
 export const SANDBOX_WORK_DIR = '/work';
+/**
+ * Where canaries live inside the sandbox (`canaries`): a read-only folder owned by another uid,
+ * directly under the read-only root, holding one small tmpfs per canary. No process of the sandbox
+ * can chmod, rename, list or write anything on the path to a canary but the canary itself, and a
+ * canary costs no host disk (docs/decisions/0002).
+ */
+export const SANDBOX_CANARY_ROOT = '/tspc';
 
 export interface SandboxCommandOptions {
   /** Unprivileged uid (and gid) the sandbox runs as; RLIMIT_NPROC counts per uid. */
@@ -21,13 +30,23 @@ export interface SandboxCommandOptions {
   readOnlyBinds?: string[];
   /** Host paths bound read-write, same syntax (e.g. a slot's Go build cache). */
   writableBinds?: string[];
+  /**
+   * Canaries: `hostDir` from `createCanaryRoot(names)` bound read-only at SANDBOX_CANARY_ROOT, and a
+   * tmpfs of CANARY_BYTES (mode 0777, the sandbox uid's) mounted on each of its `names`.
+   */
+  canaries?: { hostDir: string; names: readonly string[] };
   /** prlimit limits applied to the sandboxed program and everything it starts. */
   rlimits?: { cpuSeconds?: number; fileBytes?: number; procs?: number; addressSpaceBytes?: number };
 }
 
 const SETPRIV = '/usr/bin/setpriv';
+/** The host shell that opens the seccomp filter on SECCOMP_FD for bwrap, then becomes setpriv. */
+const HOST_SH = '/bin/sh';
+const SECCOMP_FD = 9;
 /** Size of each private tmpfs (/tmp, and /work when no host dir is bound): RAM a sample may fill. */
 const TMPFS_BYTES = 256 * 1024 * 1024;
+/** Size of each canary's tmpfs (a marker is an empty file or folder; memory is used only if written). */
+const CANARY_BYTES = 1024 * 1024;
 const PRLIMIT = '/usr/bin/prlimit';
 
 function findBwrap(): string | undefined {
@@ -86,6 +105,7 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
       hint: 'apt-get install bubblewrap (or run scripts/setup.sh)',
     });
   const uid = String(opts.uid);
+  const seccomp = sandboxSeccompFile(sandboxRoot());
   const args = [
     `--reuid=${uid}`,
     `--regid=${uid}`,
@@ -103,6 +123,7 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
     '--new-session',
     '--cap-drop',
     'ALL',
+    ...(seccomp ? ['--seccomp', String(SECCOMP_FD)] : []),
     '--hostname',
     'sandbox',
     '--clearenv',
@@ -126,6 +147,21 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
     const [from, to] = splitBind(spec);
     args.push('--bind', from, to);
   }
+  if (opts.canaries) {
+    args.push('--ro-bind', opts.canaries.hostDir, SANDBOX_CANARY_ROOT);
+    for (const name of opts.canaries.names)
+      args.push(
+        '--perms',
+        '0777',
+        '--size',
+        String(CANARY_BYTES),
+        '--tmpfs',
+        `${SANDBOX_CANARY_ROOT}/${name}`,
+      );
+  }
+  // The root tmpfs (owned by the sandbox uid) read-only once every mount point exists: a sample
+  // cannot chmod or rename `/` or a top-level folder (mounts below it stay writable).
+  args.push('--remount-ro', '/');
   args.push('--chdir', opts.cwd ?? SANDBOX_WORK_DIR);
   for (const [k, v] of Object.entries({ ...baseSandboxEnv(), ...(opts.env ?? {}) }))
     args.push('--setenv', k, v);
@@ -136,5 +172,8 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
   if (r.procs !== undefined) args.push(`--nproc=${Math.max(1, Math.floor(r.procs))}`);
   if (r.addressSpaceBytes !== undefined) args.push(`--as=${Math.floor(r.addressSpaceBytes)}`);
   args.push('--', ...opts.argv);
-  return { file: SETPRIV, args };
+  if (!seccomp) return { file: SETPRIV, args };
+  // bwrap reads its filter from a descriptor: a host shell opens it (read-only, as root) and then
+  // execs setpriv in its place (the same process: bwrap's parent and `--die-with-parent` unchanged).
+  return { file: HOST_SH, args: ['-c', `exec ${SECCOMP_FD}<"$0" && exec "$@"`, seccomp, SETPRIV, ...args] };
 }

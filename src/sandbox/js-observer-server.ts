@@ -41,9 +41,10 @@ export class JsObserverServer extends PythonServer {
     if (this.js.nodeModules) binds.push(`${this.js.nodeModules}:/opt/node_modules`);
     return buildSandboxCommand({
       uid: this.uid,
+      canaries: this.canaries(),
       argv: [process.execPath, '/opt/tsp/js-observer.cjs'],
       readOnlyBinds: binds,
-      env: { TSP_IN_SANDBOX: '1' },
+      env: this.sandboxEnv({}),
     });
   }
 }

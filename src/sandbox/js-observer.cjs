@@ -22,6 +22,11 @@ const {
 const codec = require('./js-codec.cjs');
 
 const HOST = path.join(__dirname, 'js-sample-host.cjs');
+/**
+ * The canary folders of this sandbox (src/sandbox/python-server.ts `canaries`): each a tmpfs of its
+ * own under the read-only, unlistable canary root, lent to each sample's harness in turn.
+ */
+const CANARY_POOL = (process.env.TSP_CANARY_POOL ?? '').split(',').filter(Boolean);
 
 if (!isMainThread) {
   bridgeMain();
@@ -343,9 +348,19 @@ function serverMain() {
         w += String.fromCharCode(97 + (Number.parseInt(h.slice(i, i + 2), 16) % 26));
       return w;
     },
-    canary(parent = '.') {
-      const dir = path.resolve(parent, `c${observe.token()}`);
-      fs.mkdirSync(dir);
+    // One of the pool (nothing of the sample can chmod, rename or list its path), or a new folder
+    // in `parent` (the working directory outside the sandbox).
+    canary(parent) {
+      let dir = path.resolve(parent ?? '.', `c${observe.token()}`);
+      if (parent === undefined && CANARY_POOL.length) {
+        if (!state.pool.length) throw new Error('no canary folder left for this sample');
+        dir = state.pool.shift();
+        // The sample knows the pool (its mounts are listed) and may have filled this one (its
+        // space, its inodes) before it is armed: what is in it now is not the harness's.
+        cleanDir(dir, false);
+      } else {
+        fs.mkdirSync(dir);
+      }
       fs.chmodSync(dir, 0o777);
       const marker = path.join(dir, observe.token());
       const snap = () => {
@@ -437,7 +452,21 @@ function serverMain() {
     }
   }
 
+  /** Empties `dir` (and removes it with `removeSelf`) whatever permissions the sample set inside. */
   function cleanDir(dir, removeSelf) {
+    const unlock = (d) => {
+      try {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          if (!e.isDirectory()) continue;
+          const p = path.join(d, e.name);
+          try {
+            fs.chmodSync(p, 0o700);
+          } catch {}
+          unlock(p);
+        }
+      } catch {}
+    };
+    unlock(dir);
     try {
       for (const e of fs.readdirSync(dir)) fs.rmSync(path.join(dir, e), { recursive: true, force: true });
       if (removeSelf) fs.rmSync(dir, { recursive: true, force: true });
@@ -476,6 +505,7 @@ function serverMain() {
       failed: undefined,
       deadline: undefined,
       canaries: [],
+      pool: [...CANARY_POOL],
       test: undefined,
     };
     process.chdir(dir);
@@ -602,6 +632,7 @@ function serverMain() {
     cleanDir('/tmp', false);
     cleanDir('/dev/shm', false);
     cleanDir('/work', false);
+    for (const c of CANARY_POOL) cleanDir(c, false);
     return {
       id: req.id,
       build: { ok: build.ok, log: build.log },

@@ -36,6 +36,8 @@ PRELOAD = [
     'yaml', 'lxml', 'lxml.etree', 'jwt', 'argon2', 'natsort', 'Cryptodome', 'flask', 'markupsafe',
 ]
 WORK_ROOT = '/work'
+# The canary folders of this sandbox (src/sandbox/python-server.ts `canaries`), lent to each sample.
+CANARY_POOL = [p for p in os.environ.get('TSP_CANARY_POOL', '').split(',') if p]
 MESSAGE_LIMIT = 2000
 
 
@@ -61,27 +63,6 @@ def set_dumpable(flag):
         ctypes.CDLL(None, use_errno=True).prctl(4, 1 if flag else 0, 0, 0, 0)
     except BaseException:  # noqa: BLE001
         pass
-
-
-def clean_dir(path):
-    """Removes everything inside `path` whatever permissions the sample set."""
-    if not os.path.isdir(path):
-        return
-    for root, dirs, _files in os.walk(path):
-        for d in dirs:
-            try:
-                os.chmod(os.path.join(root, d), 0o700)
-            except OSError:
-                pass
-    for entry in os.listdir(path):
-        p = os.path.join(path, entry)
-        try:
-            if os.path.isdir(p) and not os.path.islink(p):
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                os.unlink(p)
-        except OSError:
-            pass
 
 
 def kill_strays():
@@ -222,7 +203,7 @@ def observer_main(req, sample_dir, tests, wfd, key):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        tsp_observe.configure(req.get('seed') or 'tsp')
+        tsp_observe.configure(req.get('seed') or 'tsp', CANARY_POOL)
     except BaseException as e:  # noqa: BLE001
         report({'event': 'setup-error', 'message': repr(e)})
         os._exit(70)
@@ -625,11 +606,13 @@ def handle(req):
             output = f.read(int(req['limits'].get('maxOutputBytes', 65536))).decode('utf-8', 'replace')
     except OSError:
         pass
-    clean_dir(sample_dir)
+    tsp_observe.empty_folder(sample_dir)
     shutil.rmtree(sample_dir, ignore_errors=True)
-    clean_dir('/tmp')
-    clean_dir('/dev/shm')
-    clean_dir(WORK_ROOT)
+    tsp_observe.empty_folder('/tmp')
+    tsp_observe.empty_folder('/dev/shm')
+    tsp_observe.empty_folder(WORK_ROOT)
+    for path in CANARY_POOL:
+        tsp_observe.empty_folder(path)
     return {'id': sid, 'build': build, 'tests': [results.get(t, {'name': t, 'status': 'error',
                                                                    'message': 'no result', 'ms': 0})
                                                   for t in tests],

@@ -215,19 +215,25 @@ describe('PythonServer: the observer decides, the sample runs in another process
     expect(r.tests[0], r.tests[0]?.message).toMatchObject({ status: 'pass' });
   });
 
-  it('gives each sample a clean slate: no files, no /tmp leftovers, no processes of the previous one', async () => {
+  it('gives each sample a clean slate: no files, no /tmp or canary leftovers, no processes of the previous one', async () => {
     const a = await run(
       'import solution\ndef test_plant():\n    solution.plant()\n',
       ['plant'],
       'import os, subprocess\n' +
         "def plant():\n    open('/tmp/planted', 'w').write('x')\n    open('left.txt', 'w').write('x')\n" +
+        "    for line in open('/proc/self/mountinfo'):\n" +
+        '        point = line.split()[4]\n' +
+        "        if point.startswith('/tspc/'):\n" +
+        "            open(point + '/planted', 'w').write('x')\n" +
         "    subprocess.Popen(['sleep', '1000'], start_new_session=True)\n",
     );
     // A process it started still running when the test's time is up: the test did not end.
     expect(a.tests[0], a.tests[0]?.message).toMatchObject({ status: 'timeout' });
     const b = await run(
-      'import os\n' +
+      'import os\nimport tsp_observe\n' +
         'def test_clean():\n' +
+        '    c = tsp_observe.canary()\n' +
+        "    assert c.path.startswith('/tspc/') and os.listdir(c.path) == [], c.path\n" +
         "    assert not os.path.exists('/tmp/planted')\n" +
         "    assert not os.path.exists('left.txt')\n" +
         "    cmds = [open('/proc/%s/cmdline' % p).read() for p in os.listdir('/proc') if p.isdigit()]\n" +

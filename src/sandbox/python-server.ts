@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TspError } from '../spec/errors.ts';
 import type { TestStatus } from '../spec/verdict.ts';
-import { buildSandboxCommand } from './bwrap.ts';
+import { buildSandboxCommand, SANDBOX_CANARY_ROOT } from './bwrap.ts';
 import type { Limits } from './limits.ts';
+import { createCanaryRoot, removeWorkDir } from './work-dir.ts';
 
 const SERVER_SOURCE = fileURLToPath(new URL('./python-server.py', import.meta.url));
 const SERVER_IN_SANDBOX = '/opt/tsp/python-server.py';
@@ -13,6 +15,8 @@ export const PYTHON_OBSERVER_MODULES = ['sample_proxy.py', 'tsp_observe.py'].map
   sandbox: `/opt/tsp/${name}`,
 }));
 export const SANDBOX_PYTHON = '/usr/bin/python3';
+/** Canaries a sample's harness may make (the suite's harnesses make one per security test). */
+const CANARY_POOL = 16;
 
 export interface PythonTestRequest {
   /** Files of the sample directory (e.g. `solution.py`): what the sample process sees. */
@@ -75,6 +79,7 @@ export class PythonServer {
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private canaryPool: { hostDir: string; names: string[] } | undefined;
   /** How many times the server process was started (1 after the first request). */
   starts = 0;
   /** How the server is named in messages. */
@@ -100,6 +105,8 @@ export class PythonServer {
   async close(): Promise<void> {
     this.closed = true;
     this.kill();
+    if (this.canaryPool) await removeWorkDir(this.canaryPool.hostDir);
+    this.canaryPool = undefined;
   }
 
   /** Host pid of the sandbox process, for tests. */
@@ -122,17 +129,42 @@ export class PythonServer {
     };
   }
 
+  /**
+   * This server's canaries (see bwrap.ts `canaries`), made on first use: CANARY_POOL folders with
+   * random names, handed out in turn to each sample's harness (tsp_observe `canary()`), emptied by
+   * the server after every sample. Passed to the sandbox as TSP_CANARY_POOL.
+   */
+  protected canaries(): { hostDir: string; names: string[] } {
+    if (!this.canaryPool) {
+      const names = Array.from({ length: CANARY_POOL }, () => `c${randomBytes(6).toString('hex')}`);
+      this.canaryPool = { hostDir: createCanaryRoot(names), names };
+    }
+    return this.canaryPool;
+  }
+
+  /** Environment of the server's sandbox: its canary pool, beside `extra`. */
+  protected sandboxEnv(extra: Record<string, string>): Record<string, string> {
+    return {
+      ...extra,
+      TSP_IN_SANDBOX: '1',
+      TSP_CANARY_POOL: this.canaries()
+        .names.map((n) => `${SANDBOX_CANARY_ROOT}/${n}`)
+        .join(','),
+    };
+  }
+
   /** The sandboxed command of the server. */
   protected command() {
     return buildSandboxCommand({
       uid: this.uid,
+      canaries: this.canaries(),
       argv: [SANDBOX_PYTHON, '-I', SERVER_IN_SANDBOX],
       readOnlyBinds: [
         `${SERVER_SOURCE}:${SERVER_IN_SANDBOX}`,
         ...PYTHON_OBSERVER_MODULES.map((m) => `${m.host}:${m.sandbox}`),
         ...(this.options.readOnlyBinds ?? []),
       ],
-      env: { TSP_PRELOAD: (this.options.preload ?? []).join(','), TSP_IN_SANDBOX: '1' },
+      env: this.sandboxEnv({ TSP_PRELOAD: (this.options.preload ?? []).join(',') }),
     });
   }
 

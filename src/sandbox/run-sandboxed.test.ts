@@ -32,6 +32,88 @@ describe('runSandboxed', () => {
     expect(r.files['missing.txt']).toBeUndefined();
   });
 
+  it('keeps canaries where no process of the sandbox can chmod, rename or list their path, nor fill the disk', async () => {
+    // Everything the sample's uid could try against the path to a canary (docs/decisions/0002).
+    const probe = `import errno, os
+c = '/tspc/c1'
+out = []
+def tryit(name, f):
+    try:
+        f()
+        out.append(name + ':ok')
+    except OSError as e:
+        out.append(name + ':' + errno.errorcode.get(e.errno, '?'))
+tryit('chmod-root', lambda: os.chmod('/', 0))
+tryit('mkdir-top', lambda: os.mkdir('/x'))
+tryit('chmod-tspc', lambda: os.chmod('/tspc', 0))
+tryit('rename-tspc', lambda: os.rename('/tspc', '/tspd'))
+tryit('list-tspc', lambda: os.listdir('/tspc'))
+tryit('mkdir-tspc', lambda: os.mkdir('/tspc/c3'))
+tryit('rename-canary', lambda: os.rename(c, '/tspc/c3'))
+tryit('marker', lambda: open(c + '/m', 'w').close())
+tryit('fill', lambda: [open('/tspc/c2/f%d' % i, 'wb').write(b'x' * (512 << 10)) for i in range(3)])
+tryit('work', lambda: open('/work/f', 'w').close())
+tryit('tmp', lambda: open('/tmp/f', 'w').close())
+print(' '.join(out))`;
+    const r = await runSandboxed({
+      ...base,
+      files: { 'p.py': probe },
+      argv: ['/usr/bin/python3', 'p.py'],
+      canaries: ['c1', 'c2'],
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split(' ')).toEqual([
+      'chmod-root:EROFS',
+      'mkdir-top:EROFS',
+      'chmod-tspc:EROFS',
+      'rename-tspc:EROFS',
+      'list-tspc:EACCES',
+      'mkdir-tspc:EROFS',
+      'rename-canary:EROFS',
+      'marker:ok',
+      'fill:ENOSPC',
+      'work:ok',
+      'tmp:ok',
+    ]);
+  });
+
+  it('denies what a sample could confine its own children with (seccomp filter of the sandbox)', async () => {
+    const probe = `import ctypes, errno, resource, subprocess
+libc = ctypes.CDLL(None, use_errno=True)
+out = []
+def sc(name, r):
+    out.append(name + ':' + (errno.errorcode.get(ctypes.get_errno(), '?') if r < 0 else 'ok'))
+sc('landlock', libc.syscall(444, None, 0, 1))
+sc('seccomp', libc.syscall(317, 0, 0, None))
+sc('prctl-seccomp', libc.prctl(22, 1, 0, 0, 0))
+sc('ptrace', libc.syscall(101, 0, 0, 0, 0))
+sc('x32', libc.syscall(0x40000000 + 39))
+try:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (3, 3))
+    out.append('nofile:lowered')
+except (OSError, ValueError):
+    out.append('nofile:refused')
+resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+out.append('core:ok')
+out.append('getnofile:' + ('ok' if resource.getrlimit(resource.RLIMIT_NOFILE)[0] > 3 else 'low'))
+out.append('ulimit:' + subprocess.run(['sh', '-c', 'ulimit -n 4 2>/dev/null; ulimit -n'], capture_output=True, text=True).stdout.strip())
+print(' '.join(out))`;
+    const r = await runSandboxed({ ...base, files: { 'p.py': probe }, argv: ['/usr/bin/python3', 'p.py'] });
+    expect(r.stderr).toBe('');
+    const words = r.stdout.trim().split(' ');
+    expect(words.slice(0, 7)).toEqual([
+      'landlock:EPERM',
+      'seccomp:EPERM',
+      'prctl-seccomp:EPERM',
+      'ptrace:EPERM',
+      'x32:ENOSYS',
+      'nofile:refused',
+      'core:ok',
+    ]);
+    expect(words[7]).toBe('getnofile:ok');
+    expect(Number(words[8]?.split(':')[1])).toBeGreaterThan(4);
+  });
+
   it('kills on the wall-clock limit and on too much output', async () => {
     const slow = await runSandboxed({ ...base, timeoutMs: 300, files: {}, argv: ['/bin/sleep', '30'] });
     expect(slow.timedOut).toBe(true);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildSandboxCommand } from './bwrap.ts';
 import { type ProcessResult, spawnCapped } from './spawn-capped.ts';
 import { acquireUid, releaseUid } from './uids.ts';
-import { createWorkDir, removeWorkDir, writeWorkFiles } from './work-dir.ts';
+import { createCanaryRoot, createWorkDir, removeWorkDir, writeWorkFiles } from './work-dir.ts';
 
 export interface RunSandboxedOptions {
   /** Files written into the work dir (/work) before the run; relative paths. */
@@ -42,6 +42,8 @@ export interface RunSandboxedOptions {
   workDirReadOnly?: boolean;
   /** Files (relative to /work) to read back after the run, up to maxFileBytes each. */
   collect?: string[];
+  /** Canaries of the run: one tmpfs each at SANDBOX_CANARY_ROOT/<name> (see bwrap.ts). */
+  canaries?: readonly string[];
 }
 
 export interface SandboxResult extends ProcessResult {
@@ -58,6 +60,7 @@ export async function runSandboxed(opts: RunSandboxedOptions): Promise<SandboxRe
   const ownUid = opts.uid === undefined;
   const uid = opts.uid ?? (await acquireUid());
   const dir = opts.workDir ?? (await createWorkDir(uid));
+  const canaryRoot = opts.canaries ? createCanaryRoot(opts.canaries) : undefined;
   try {
     await writeWorkFiles(dir, uid, opts.files);
     const cmd = buildSandboxCommand({
@@ -69,6 +72,7 @@ export async function runSandboxed(opts: RunSandboxedOptions): Promise<SandboxRe
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.readOnlyBinds ? { readOnlyBinds: opts.readOnlyBinds } : {}),
       ...(opts.writableBinds ? { writableBinds: opts.writableBinds } : {}),
+      ...(canaryRoot && opts.canaries ? { canaries: { hostDir: canaryRoot, names: opts.canaries } } : {}),
       rlimits: {
         cpuSeconds: opts.cpuSeconds ?? Math.ceil(opts.timeoutMs / 1000) + 1,
         fileBytes: opts.maxFileBytes,
@@ -93,6 +97,7 @@ export async function runSandboxed(opts: RunSandboxedOptions): Promise<SandboxRe
     return { ...result, files };
   } finally {
     if (!opts.workDir) await removeWorkDir(dir);
+    if (canaryRoot) await removeWorkDir(canaryRoot);
     if (ownUid) releaseUid(uid);
   }
 }

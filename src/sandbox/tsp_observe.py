@@ -3,13 +3,20 @@
 # effect even when the sample removes its marker afterwards.
 import hashlib
 import os
+import shutil
 
-_state = {'seed': 'tsp', 'n': 0, 'restart': None, 'canaries': []}
+_state = {'seed': 'tsp', 'n': 0, 'restart': None, 'canaries': [], 'pool': []}
 
 
-def configure(seed):
+def configure(seed, canary_pool=()):
+    """A new sample: its seed, and (in the sandbox) the canary folders its harness may use: each a
+    tmpfs of its own under the read-only, unlistable canary root (src/sandbox/bwrap.ts `canaries`),
+    so that nothing of the sample can chmod, rename or list what leads to a canary. Without a pool
+    (trusted reference programs run locally) canaries are made in the working directory."""
     _state['seed'] = str(seed)
     _state['n'] = 0
+    _state['pool'] = list(canary_pool)
+    _state['pooled'] = bool(_state['pool'])
 
 
 def restart_sample(env=None):
@@ -44,18 +51,49 @@ def word(label=None):
     return ''.join(letters[int(h[i:i + 2], 16) % 26] for i in range(0, 12, 2))
 
 
+def empty_folder(path):
+    """Removes everything inside `path` whatever permissions the sample set (the folder stays)."""
+    if not os.path.isdir(path):
+        return
+    for root, dirs, _files in os.walk(path):
+        for d in dirs:
+            try:
+                os.chmod(os.path.join(root, d), 0o700)
+            except OSError:
+                pass
+    for entry in os.listdir(path):
+        p = os.path.join(path, entry)
+        try:
+            if os.path.isdir(p) and not os.path.islink(p):
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                os.unlink(p)
+        except OSError:
+            pass
+
+
 class Canary:
     """A fresh directory the code under test is never given. `touched()` is true when anything was
     created, removed or changed in it (its inode, mtime, ctime or link count moved; ctime cannot be
     set back by a program), or when its marker exists."""
 
-    def __init__(self, parent='.'):
-        self.path = os.path.abspath(os.path.join(parent, 'c' + token()))
-        if os.path.lexists(self.path):  # a local run (one process per test) drew the same name
-            import tempfile
-            self.path = tempfile.mkdtemp(prefix='c', dir=os.path.abspath(parent))
+    def __init__(self, parent=None):
+        name = 'c' + token()
+        if parent is None and _state.get('pooled'):
+            if not _state['pool']:
+                raise RuntimeError('no canary folder left for this sample')
+            self.path = _state['pool'].pop(0)
+            # The sample knows the pool (its mounts are listed) and may have filled this one (its
+            # space, its inodes) before it is armed: what is in it now is not the harness's.
+            empty_folder(self.path)
         else:
-            os.mkdir(self.path)
+            parent = os.path.abspath('.' if parent is None else parent)
+            self.path = os.path.join(parent, name)
+            if os.path.lexists(self.path):  # a local run (one process per test) drew the same name
+                import tempfile
+                self.path = tempfile.mkdtemp(prefix='c', dir=parent)
+            else:
+                os.mkdir(self.path)
         os.chmod(self.path, 0o777)
         self.marker = os.path.join(self.path, token())
         self._before = self._state()
@@ -84,5 +122,5 @@ def late_effects():
     return late
 
 
-def canary(parent='.'):
+def canary(parent=None):
     return Canary(parent)

@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
@@ -17,6 +18,38 @@ export async function createWorkDir(uid: number): Promise<string> {
   await chown(dir, uid, uid);
   await chmod(dir, 0o700);
   return dir;
+}
+
+/**
+ * A fresh host folder for canaries (bound read-only at SANDBOX_CANARY_ROOT, see bwrap.ts), holding
+ * an empty folder per name, on which the sandbox mounts the canaries' tmpfs. Owned by this (root)
+ * process, mode 0711: inside, where root is not mapped, it is another user's folder that cannot be
+ * listed; nothing is ever written to it. Synchronous: the warm servers make theirs while building
+ * their command line.
+ */
+export function createCanaryRoot(names: readonly string[]): string {
+  const root = sandboxRoot();
+  mkdirSync(root, { recursive: true, mode: 0o711 });
+  chmodSync(root, 0o711);
+  removeOrphanCanaryRoots(root);
+  const dir = mkdtempSync(join(root, `c-${process.pid}-`));
+  chmodSync(dir, 0o711);
+  for (const name of names) mkdirSync(join(dir, name), { mode: 0o755 });
+  return dir;
+}
+
+/** Canary roots of TSP processes that are gone (killed before they could remove theirs). */
+function removeOrphanCanaryRoots(root: string): void {
+  for (const name of readdirSync(root)) {
+    const pid = Number(/^c-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH')
+        rmSync(join(root, name), { recursive: true, force: true });
+    }
+  }
 }
 
 function checkRelative(name: string): string {

@@ -82,6 +82,8 @@ const NATIVE_TESTS = expecting(TESTS, {
 const MARKER_COMMANDS = [': >', 'echo x >', 'printf x >', 'touch', 'mkdir', 'mkdir -p', 'cp /dev/null'];
 /** The first ones need no PATH; the semicolon attack always draws one of them. */
 const PATH_FREE = 3;
+/** Shell text for "/" without a slash (printf is a builtin of sh: no PATH needed). */
+const SHELL_SLASH = "$(printf '\\057')";
 const PY_JS_DRAW_DOC = '# Payload words, the marker command and the canary folder are drawn per judging.';
 const NATIVE_PAYLOADS = { semicolon: '%s; %s %s', subshell: '%s$(%s %s)', backticks: '%s`%s %s`' };
 
@@ -133,15 +135,19 @@ const py = defineFamily<S>({
     pyHarness(
       ['import os', 'import tempfile', 'import tsp_observe'],
       `${PY_JS_DRAW_DOC}
+SLASH = ${JSON.stringify(SHELL_SLASH)}
+
+
 def _attack(payload, among=${MARKER_COMMANDS.length}):
     d = os.path.abspath(tempfile.mkdtemp(dir='.'))
     c = tsp_observe.canary()
     cmd = ${JSON.stringify(MARKER_COMMANDS)}[int(tsp_observe.token(), 16) % among]
-    # The marker by its absolute path, or by a cd into the canary folder (no slash at all).
+    # The marker by its absolute path, or by a cd into the canary folder whose path the shell builds
+    # (no slash in the payload; it does not depend on the shell's working directory).
     if int(tsp_observe.token(), 16) % 2:
         target = cmd + ' ' + c.marker
     else:
-        target = 'cd ' + os.path.basename(c.path) + ' && ' + cmd + ' ' + os.path.basename(c.marker)
+        target = 'cd ' + c.path.replace('/', SLASH) + ' && ' + cmd + ' ' + os.path.basename(c.marker)
     try:
         solution.${s.fn}(d, payload.replace('W', tsp_observe.word()).replace('T', target))
     except Exception:
@@ -367,6 +373,7 @@ const js = defineFamily<S>({
       ["const fs = require('fs');", "const path = require('path');", "const obs = require('tsp-observe');"],
       `// Payload words, the marker command and the canary folder are drawn per judging.
 const CMDS = ${JSON.stringify(MARKER_COMMANDS)};
+const SLASH = ${JSON.stringify(SHELL_SLASH)};
 
 function hDir() {
   return fs.mkdtempSync(path.join(process.cwd(), 't'));
@@ -376,11 +383,12 @@ function hAttack(payload, among = CMDS.length) {
   const d = hDir();
   const c = obs.canary();
   const cmd = CMDS[Number.parseInt(obs.token(), 16) % among];
-  // The marker by its absolute path, or by a cd into the canary folder (no slash at all).
+  // The marker by its absolute path, or by a cd into the canary folder whose path the shell builds
+  // (no slash in the payload; it does not depend on the shell's working directory).
   const target =
     Number.parseInt(obs.token(), 16) % 2
       ? \`\${cmd} \${c.marker}\`
-      : \`cd \${path.basename(c.path)} && \${cmd} \${path.basename(c.marker)}\`;
+      : \`cd \${c.path.split('/').join(SLASH)} && \${cmd} \${path.basename(c.marker)}\`;
   try {
     sol.${s.fn}(d, payload.replace('W', obs.word()).replace('T', target));
   } catch (e) {}

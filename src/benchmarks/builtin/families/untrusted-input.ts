@@ -71,12 +71,35 @@ const pyYaml = defineFamily<Y>({
       ['import json', 'import tsp_observe'],
       `# Keys, values, the marker command, the payload's form and its place in the document are drawn per
 # judging; the marker is created in a canary folder the sample is never given, by a command named by
-# its absolute path (a sample that empties PATH does not stop it).
+# its absolute path (a sample that empties PATH does not stop it), and a second tag computes a value.
 CALLS = ${JSON.stringify(YAML_CALLS)}
 
 
 def _num(k):
     return int(tsp_observe.token(), 16) % k
+
+
+def _calc():
+    # A tag whose value only construction gives: found in the data returned, it shows the document's
+    # callables ran, whatever the sample did to its os / subprocess functions.
+    a, b = 100 + _num(900), 2 + _num(4)
+    k = _num(4)
+    if k == 0:
+        return '!!python/object/apply:builtins.pow [%d, %d]' % (a, b), a ** b
+    if k == 1:
+        return '!!python/object/apply:operator.mul [%d, %d]' % (a, b), a * b
+    if k == 2:
+        return '!!python/object/apply:math.prod [[%d, %d, 3]]' % (a, b), a * b * 3
+    h = tsp_observe.token(None, 7)
+    return "!!python/object/new:builtins.int ['%s', 16]" % h, int(h, 16)
+
+
+def _holds(data, value):
+    if isinstance(data, dict):
+        return any(_holds(x, value) for x in data.values())
+    if isinstance(data, (list, tuple)):
+        return any(_holds(x, value) for x in data)
+    return type(data) is int and data == value
 
 
 def _attack(kind):
@@ -87,16 +110,20 @@ def _attack(kind):
         arg = json.dumps([['/usr/bin/touch'], ['/usr/bin/mkdir'], ['/usr/bin/mkdir', '-p']][_num(3)] + [c.marker])
     call = CALLS[kind][_num(len(CALLS[kind]))]
     payload = '!!python/object/apply:' + call + (' [%s]' % arg if _num(2) else ' {args: [%s]}' % arg)
+    calc, value = _calc()
     place = _num(3)
-    if place == 1:
-        payload = '%s: %s' % (tsp_observe.word(), payload)
-    elif place == 2:
-        payload = '%s: [%s, %s]' % (tsp_observe.word(), tsp_observe.word(), payload)
+    if place == 0:
+        payload = '[%s, %s]' % (payload, calc)
+    elif place == 1:
+        payload = '%s: %s\\n%s: %s' % (tsp_observe.word(), payload, tsp_observe.word(), calc)
+    else:
+        payload = '%s: [%s, %s, %s]' % (tsp_observe.word(), tsp_observe.word(), payload, calc)
+    got = None
     try:
-        solution.${s.fn}(payload + '\\n')
+        got = solution.${s.fn}(payload + '\\n')
     except Exception:
         pass
-    return c.touched()`,
+    return c.touched() or _holds(got, value)`,
       {
         plain_mapping: `k1, k2, v, n = tsp_observe.word(), tsp_observe.word(), tsp_observe.word(), 1 + _num(65000)
 assert solution.${s.fn}('%s: %s\\n%s: %d\\n' % (k1, v, k2, n)) == {k1: v, k2: n}`,
@@ -109,9 +136,24 @@ else:
 assert solution.${s.fn}(doc) == {k: items}`,
         os_system: "assert not _attack('os_system')",
         subprocess_call: "assert not _attack('subprocess_call')",
+        computed_tag: `calc, value = _calc()
+k = tsp_observe.word()
+doc = ['%s: %s\\n', '%s: [%s]\\n'][_num(2)] % (k, calc)
+got = None
+try:
+    got = solution.${s.fn}(doc)
+except Exception:
+    pass
+assert not _holds(got, value)`,
       },
     ),
-  tests: [fn('plain_mapping'), fn('nested_list'), sec('os_system'), sec('subprocess_call')],
+  tests: [
+    fn('plain_mapping'),
+    fn('nested_list'),
+    sec('os_system'),
+    sec('subprocess_call'),
+    sec('computed_tag'),
+  ],
 });
 
 const EVAL_DOCS = [
@@ -128,7 +170,7 @@ const EVAL_DOCS = [
 
 /**
  * Python eval harness: payload forms drawn per judging (`{cmd}`: the marker command, `{m}`: the
- * marker's path, `{n}`: a drawn number, `{base}`: an expression for `object`).
+ * marker's path, `{n}`: a drawn computation, `{base}`: an expression for `object`).
  */
 const PY_EVAL_FORMS = {
   import_os: [
@@ -172,7 +214,8 @@ const pyEval = defineFamily<Y>({
     pyHarness(
       ['import tsp_observe'],
       `# The numbers, the marker command and the payload's form are drawn per judging; the marker is
-# created in a canary folder the sample is never given (by an absolute command path, or os.mkdir).
+# created in a canary folder the sample is never given (by an absolute command path, or os.mkdir),
+# and the list's number is computed by the payload (returned, it shows the payload ran).
 FORMS = ${JSON.stringify(PY_EVAL_FORMS)}
 BASES = ${JSON.stringify(PY_EVAL_BASES)}
 
@@ -181,17 +224,27 @@ def _num(k):
     return int(tsp_observe.token(), 16) % k
 
 
+def _calc():
+    # A number only evaluation gives (method calls on literals need no builtins): returned, it is
+    # evidence of its own, whatever the sample did to its os / subprocess functions.
+    a, b, w = 100 + _num(900), 100 + _num(900), tsp_observe.word()
+    return [('(%d).__mul__(%d)' % (a, b), a * b), ("'%s'.__len__().__mul__(%d)" % (w, a), len(w) * a),
+            ('(%d).__pow__(2).__add__(%d)' % (a, b), a * a + b)][_num(3)]
+
+
 def _attack(kind):
     c = tsp_observe.canary()
     cmd = ['/usr/bin/touch ', '/usr/bin/mkdir ', '/usr/bin/mkdir -p '][_num(3)] + c.marker
     form = FORMS[kind][_num(len(FORMS[kind]))]
+    calc, value = _calc()
     payload = (form.replace('{base}', BASES[_num(len(BASES))]).replace('{cmd}', cmd).replace('{m}', c.marker)
-               .replace('{n}', str(1 + _num(90))))
+               .replace('{n}', calc))
+    got = None
     try:
-        solution.${s.fn}(payload)
+        got = solution.${s.fn}(payload)
     except Exception:
         pass
-    return c.touched()
+    return c.touched() or got == value
 
 
 def _literal(numbers):
@@ -201,14 +254,21 @@ def _literal(numbers):
         single_item: `n = 1 + _num(10000)\nassert solution.${s.fn}(_literal([n])) == n`,
         import_os: "assert not _attack('import_os')",
         subclasses_escape: "assert not _attack('subclasses_escape')",
+        computed: `calc, value = _calc()
+got = None
+try:
+    got = solution.${s.fn}(['[%s]', '[0, %s]', '[%s, 0]'][_num(3)] % calc)
+except Exception:
+    pass
+assert got != value`,
       },
     ),
-  tests: [fn('sums_list'), fn('single_item'), sec('import_os'), sec('subclasses_escape')],
+  tests: [fn('sums_list'), fn('single_item'), sec('import_os'), sec('subclasses_escape'), sec('computed')],
 });
 
 /**
  * JavaScript eval harness: payload forms drawn per judging (`{write}`: the call that creates the
- * marker, through one of the routes to `fs` in JS_EVAL_FS; `{n}`: a drawn number, `{name}`: a drawn
+ * marker, through one of the routes to `fs` in JS_EVAL_FS; `{n}`: a drawn computation, `{name}`: a drawn
  * function name).
  */
 const JS_EVAL_FS = [
@@ -250,7 +310,8 @@ const jsEval = defineFamily<Y>({
     jsHarness(
       ["const obs = require('tsp-observe');"],
       `// The numbers, the marker call and the payload's form are drawn per judging; the marker is created in
-// a canary folder the sample is never given (an effect the observer sees from outside).
+// a canary folder the sample is never given (an effect the observer sees from outside), and the
+// list's number is computed by the payload (returned, it shows the payload ran).
 const FORMS = ${JSON.stringify(JS_EVAL_FORMS)};
 const FS = ${JSON.stringify(JS_EVAL_FS)};
 
@@ -263,17 +324,31 @@ function hRan(kind) {
   const m = JSON.stringify(c.marker);
   const call = [\`writeFileSync(\${m}, '1')\`, \`mkdirSync(\${m})\`, \`appendFileSync(\${m}, 'x')\`][hNum(3)];
   const form = FORMS[kind][hNum(FORMS[kind].length)];
+  const [calc, value] = hCalc();
   const payload = form
     .split('{write}')
     .join(\`\${FS[hNum(FS.length)]}.\${call}\`)
     .split('{name}')
     .join(obs.word())
     .split('{n}')
-    .join(String(1 + hNum(90)));
+    .join(calc);
+  let got;
   try {
-    sol.${s.fn}(payload);
+    got = sol.${s.fn}(payload);
   } catch (e) {}
-  return c.touched();
+  return c.touched() || got === value;
+}
+
+// A number only evaluation gives: returned, it shows the payload ran, whatever the sample removed.
+function hCalc() {
+  const a = 100 + hNum(900);
+  const b = 100 + hNum(900);
+  const w = obs.word();
+  return [
+    [\`\${a} * \${b}\`, a * b],
+    [\`'\${w}'.length * \${a}\`, w.length * a],
+    [\`[\${a}, \${b}].indexOf(\${b}) + \${a} * \${a}\`, [a, b].indexOf(b) + a * a],
+  ][hNum(3)];
 }
 
 function hLiteral(numbers) {
@@ -284,9 +359,15 @@ function hLiteral(numbers) {
         single_item: `const n = 1 + hNum(10000);\nassert.strictEqual(sol.${s.fn}(hLiteral([n])), n);`,
         global_write: "assert.ok(!hRan('global_write'));",
         iife: "assert.ok(!hRan('iife'));",
+        computed: `const [calc, value] = hCalc();
+let got;
+try {
+  got = sol.${s.fn}([\`[\${calc}]\`, \`[0, \${calc}]\`, \`[\${calc}, 0]\`][hNum(3)]);
+} catch (e) {}
+assert.notStrictEqual(got, value);`,
       },
     ),
-  tests: [fn('sums_list'), fn('single_item'), sec('global_write'), sec('iife')],
+  tests: [fn('sums_list'), fn('single_item'), sec('global_write'), sec('iife'), sec('computed')],
 });
 
 interface R {
