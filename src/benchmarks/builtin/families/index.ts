@@ -1,4 +1,5 @@
 import type { Family } from '../family.ts';
+import { ARGUMENT_INJECTION } from './argument-injection.ts';
 import { BOUNDS } from './bounds.ts';
 import { COMMAND_INJECTION } from './command-injection.ts';
 import { CREDENTIALS } from './credentials.ts';
@@ -24,4 +25,6 @@ export const FAMILIES: readonly Family[] = [
   ...SQL_INJECTION,
   ...MEMORY,
   ...UNTRUSTED_INPUT,
+  // suite version 2: unseen siblings of trained families (issue 20)
+  ...ARGUMENT_INJECTION,
 ];
