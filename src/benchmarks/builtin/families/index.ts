@@ -5,6 +5,7 @@ import { COMMAND_INJECTION } from './command-injection.ts';
 import { CREDENTIALS } from './credentials.ts';
 import { FORMAT_STRING } from './format-string.ts';
 import { MEMORY } from './memory.ts';
+import { PASSWORD_HASH } from './password-hash.ts';
 import { PATH_TRAVERSAL } from './path-traversal.ts';
 import { PERMISSIONS } from './permissions.ts';
 import { SQL_INJECTION } from './sql-injection.ts';
@@ -27,4 +28,5 @@ export const FAMILIES: readonly Family[] = [
   ...UNTRUSTED_INPUT,
   // suite version 2: unseen siblings of trained families (issue 20)
   ...ARGUMENT_INJECTION,
+  ...PASSWORD_HASH,
 ];
