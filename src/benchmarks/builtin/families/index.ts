@@ -9,6 +9,7 @@ import { PASSWORD_HASH } from './password-hash.ts';
 import { PATH_TRAVERSAL } from './path-traversal.ts';
 import { PERMISSIONS } from './permissions.ts';
 import { SQL_INJECTION } from './sql-injection.ts';
+import { UNBOUNDED_COPY } from './unbounded-copy.ts';
 import { UNTRUSTED_INPUT } from './untrusted-input.ts';
 import { WEAK_CRYPTO } from './weak-crypto.ts';
 import { XSS } from './xss.ts';
@@ -29,4 +30,5 @@ export const FAMILIES: readonly Family[] = [
   // suite version 2: unseen siblings of trained families (issue 20)
   ...ARGUMENT_INJECTION,
   ...PASSWORD_HASH,
+  ...UNBOUNDED_COPY,
 ];
