@@ -4,6 +4,7 @@ import { BOUNDS } from './bounds.ts';
 import { COMMAND_INJECTION } from './command-injection.ts';
 import { CREDENTIALS } from './credentials.ts';
 import { FORMAT_STRING } from './format-string.ts';
+import { LINK_FOLLOWING } from './link-following.ts';
 import { MEMORY } from './memory.ts';
 import { PASSWORD_HASH } from './password-hash.ts';
 import { PATH_TRAVERSAL } from './path-traversal.ts';
@@ -31,4 +32,5 @@ export const FAMILIES: readonly Family[] = [
   ...ARGUMENT_INJECTION,
   ...PASSWORD_HASH,
   ...UNBOUNDED_COPY,
+  ...LINK_FOLLOWING,
 ];
