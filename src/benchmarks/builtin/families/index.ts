@@ -10,10 +10,12 @@ import { PASSWORD_HASH } from './password-hash.ts';
 import { PATH_TRAVERSAL } from './path-traversal.ts';
 import { PERMISSIONS } from './permissions.ts';
 import { SQL_INJECTION } from './sql-injection.ts';
+import { TOKEN_ENTROPY } from './token-entropy.ts';
 import { UNBOUNDED_COPY } from './unbounded-copy.ts';
 import { UNTRUSTED_INPUT } from './untrusted-input.ts';
 import { WEAK_CRYPTO } from './weak-crypto.ts';
 import { XSS } from './xss.ts';
+import { XSS_ATTRIBUTE } from './xss-attribute.ts';
 
 /** Every family of the built-in suite, in a stable order. */
 export const FAMILIES: readonly Family[] = [
@@ -33,4 +35,6 @@ export const FAMILIES: readonly Family[] = [
   ...PASSWORD_HASH,
   ...UNBOUNDED_COPY,
   ...LINK_FOLLOWING,
+  ...XSS_ATTRIBUTE,
+  ...TOKEN_ENTROPY,
 ];
