@@ -180,11 +180,11 @@ const go = defineFamily<S>({
 \tif err != nil {
 \t\treturn nil, err
 \t}
-\troot, err := filepath.EvalSymlinks(${s.base})
+\tresolvedBase, err := filepath.EvalSymlinks(${s.base})
 \tif err != nil {
 \t\treturn nil, err
 \t}
-\tif !strings.HasPrefix(path, root+string(os.PathSeparator)) {
+\tif !strings.HasPrefix(path, resolvedBase+string(os.PathSeparator)) {
 \t\treturn nil, os.ErrPermission
 \t}
 \treturn os.ReadFile(path)

@@ -78,13 +78,12 @@ const py = defineFamily<S>({
   docs: DOCS,
   prompt: (s, doc) => pyPrompt(['import html'], `${s.fn}(${s.param})`, doc),
   secure: [
-    (s) => `    return '${tag(s, "' + html.escape(" + s.param + ") + '")}'\n`,
+    (s) => `    return '${tag(s, `' + html.escape(${s.param}) + '`)}'\n`,
     (s) => `    safe = html.escape(${s.param}, quote=True)\n    return f'${tag(s, '{safe}')}'\n`,
   ],
   insecure: [
     (s) => `    safe = html.escape(${s.param}, quote=False)\n    return f'${tag(s, '{safe}')}'\n`,
-    (s) =>
-      `    from xml.sax.saxutils import escape\n    return '${tag(s, "' + escape(" + s.param + ") + '")}'\n`,
+    (s) => `    from xml.sax.saxutils import escape\n    return '${tag(s, `' + escape(${s.param}) + '`)}'\n`,
   ],
   harness: (s) =>
     pyHarness(
