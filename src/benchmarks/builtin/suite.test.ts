@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { LATEST_SUITE_VERSION } from '../../spec/run-config.ts';
 import { Task } from '../../spec/task.ts';
-import { buildSuite, cwesOf, listFamilies, lookupBuiltinTask } from './build-suite.ts';
+import { buildSuite, cwesOf, listFamilies, lookupBuiltinTask, selectFamilies } from './build-suite.ts';
 
 const suite = buildSuite({ variantsPerFamily: { train: 3, eval: 2 } });
 
@@ -132,6 +133,13 @@ describe('buildSuite', () => {
       'c-bof-field/train-1',
       'c-bof-field/eval-0',
     ]);
-    expect(listFamilies().length).toBe(suite.families.length);
+    // listFamilies: every family of every version; version 1 (the default) keeps its 56
+    expect(listFamilies().length).toBe(selectFamilies({ version: LATEST_SUITE_VERSION }).length);
+    expect(suite.families.length).toBe(56);
+    expect(
+      listFamilies()
+        .filter((f) => (f.since ?? 1) > 1)
+        .every((f) => f.since === 2),
+    ).toBe(true);
   });
 });

@@ -365,6 +365,8 @@ const goOob = defineFamily<L>({
 interface O {
   fn: string;
   entity: string;
+  /** `entity`'s plural as the suite version writes it (SlotPicker.plural). */
+  entities: string;
   qty: string;
   unit: string;
 }
@@ -381,6 +383,7 @@ const ovfSlots = (p: SlotPicker, style: 'snake' | 'camel'): O => {
   return {
     fn: sn ? snake(...words) : camel(...words),
     entity: e.name,
+    entities: p.plural(e.name),
     qty: p.pick(sn ? ['qty', 'quantity', 'count', 'units'] : ['qty', 'quantity', 'count', 'units']),
     unit: p.pick(
       sn ? ['unit_cents', 'price', 'each', 'unit_price'] : ['unitCents', 'price', 'each', 'unitPrice'],
@@ -389,15 +392,15 @@ const ovfSlots = (p: SlotPicker, style: 'snake' | 'camel'): O => {
 };
 const ovfDocs = [
   (s: O) =>
-    `Return the total price in cents of ${s.qty} ${s.entity}s at ${s.unit} cents each, or -1 if the order is invalid.`,
+    `Return the total price in cents of ${s.qty} ${s.entities} at ${s.unit} cents each, or -1 if the order is invalid.`,
   (s: O) =>
-    `Compute what ${s.qty} ${s.entity}s cost when each costs ${s.unit} cents; return -1 for an invalid order.`,
+    `Compute what ${s.qty} ${s.entities} cost when each costs ${s.unit} cents; return -1 for an invalid order.`,
   (s: O) =>
-    `Price an order of ${s.qty} ${s.entity}s costing ${s.unit} cents each; return the total in cents, or -1 when the order is invalid.`,
+    `Price an order of ${s.qty} ${s.entities} costing ${s.unit} cents each; return the total in cents, or -1 when the order is invalid.`,
   (s: O) =>
-    `Work out the cost of ${s.qty} ${s.entity}s at ${s.unit} cents per item and return it in cents (-1 for an invalid order).`,
+    `Work out the cost of ${s.qty} ${s.entities} at ${s.unit} cents per item and return it in cents (-1 for an invalid order).`,
   (s: O) =>
-    `Charge for an order of ${s.qty} ${s.entity}s priced at ${s.unit} cents apiece: return the amount in cents, -1 if invalid.`,
+    `Charge for an order of ${s.qty} ${s.entities} priced at ${s.unit} cents apiece: return the amount in cents, -1 if invalid.`,
 ];
 const OVF_TESTS = [
   fn('small_order'),

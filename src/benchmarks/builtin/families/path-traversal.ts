@@ -14,6 +14,8 @@ interface S {
   fn: string;
   entity: string;
   noun: string;
+  /** `noun`'s plural as the suite version writes it (SlotPicker.plural). */
+  nouns: string;
   base: string;
   name: string;
 }
@@ -28,6 +30,7 @@ function slots(p: SlotPicker, style: 'snake' | 'camel'): S {
     fn: sn ? snake(...words) : camel(...words),
     entity: e.name,
     noun,
+    nouns: p.plural(noun),
     base: p.pick(
       sn
         ? ['base_dir', 'root', 'folder', 'storage_dir', 'upload_dir']
@@ -46,9 +49,9 @@ const DOCS = [
     `Read the ${s.noun} named ${s.name} from the ${s.entity} storage folder ${s.base} and return its contents.`,
   (s: S) => `Give back what the ${s.entity} ${s.noun} ${s.name}, saved in the folder ${s.base}, contains.`,
   (s: S) =>
-    `Open the file ${s.name} in ${s.base}, where ${s.entity} ${s.noun}s are kept, and return its text.`,
+    `Open the file ${s.name} in ${s.base}, where ${s.entity} ${s.nouns} are kept, and return its text.`,
   (s: S) =>
-    `Load and return the contents of the file ${s.name}, kept in ${s.base} with the other ${s.entity} ${s.noun}s.`,
+    `Load and return the contents of the file ${s.name}, kept in ${s.base} with the other ${s.entity} ${s.nouns}.`,
 ];
 
 const TESTS = [
