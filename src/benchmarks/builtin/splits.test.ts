@@ -77,7 +77,11 @@ describe('standard splits of suite version 2: siblings and distant CWEs apart', 
     expect(new Set(distant.flatMap((t) => t.cwe))).toEqual(new Set(DEFAULT_UNSEEN_CWES));
     expect(s.unseenCwe.length).toBe(sibling.length + distant.length);
     const held = new Set(heldOutCwes(2));
-    for (const t of [...s.train, ...s.eval]) expect(t.cwe.some((c) => held.has(c)), t.id).toBe(false);
+    for (const t of [...s.train, ...s.eval])
+      expect(
+        t.cwe.some((c) => held.has(c)),
+        t.id,
+      ).toBe(false);
     expect(sibling.every((t) => v2.info[t.id]?.side === 'eval')).toBe(true);
     expect(new Set(sibling.map((t) => t.language))).toEqual(new Set(['python', 'javascript', 'go', 'c']));
   });
@@ -93,7 +97,8 @@ describe('standard splits of suite version 2: siblings and distant CWEs apart', 
 
   it('keeps the sibling families out of version 1', () => {
     const v1Families = new Set(suite.families.map((f) => f.id));
-    for (const t of s.unseen['unseen-sibling'] ?? []) expect(v1Families.has(t.family ?? ''), t.id).toBe(false);
+    for (const t of s.unseen['unseen-sibling'] ?? [])
+      expect(v1Families.has(t.family ?? ''), t.id).toBe(false);
   });
 });
 
