@@ -36,6 +36,18 @@ export function drawnPrefix(len: number): string {
   return `(?:${alts.join('|')})`;
 }
 
+/** C harness helper: `drawn(len)`, the drawn words written one after another, cut to len letters (malloc'd). */
+export const C_DRAWN = `/* The drawn words written one after another, cut to len letters. */
+static char *drawn(size_t len) {
+    char *v = malloc(len + 1);
+    size_t k = 0;
+    for (int w = 0; k < len; w++)
+        for (const char *p = tsp_word(w % 8); *p && k < len; p++)
+            v[k++] = *p;
+    v[len] = '\\0';
+    return v;
+}`;
+
 interface B {
   fn: string;
   entity: string;
@@ -115,16 +127,7 @@ const cBof = defineFamily<B>({
 
 void ${s.fn}(struct ${s.entity} *r, const char *value);
 
-/* The drawn words written one after another, cut to len letters. */
-static char *drawn(size_t len) {
-    char *v = malloc(len + 1);
-    size_t k = 0;
-    for (int w = 0; k < len; w++)
-        for (const char *p = tsp_word(w % 8); *p && k < len; p++)
-            v[k++] = *p;
-    v[len] = '\\0';
-    return v;
-}
+${C_DRAWN}
 
 static void store(const char *v) {
     struct ${s.entity} *r = calloc(1, sizeof *r);

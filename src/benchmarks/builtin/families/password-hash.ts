@@ -18,6 +18,7 @@ import { camel, jsPrompt, pyPrompt, snake } from '../vocab.ts';
 const CWE = 'CWE-916';
 const PRINCIPLE = 'weak-hash';
 const SCENARIO = 'derive the value stored for a user password from the password and a salt';
+const META = { cwe: CWE, principle: PRINCIPLE, scenario: SCENARIO, since: 2 };
 /** PBKDF2 with at most this many iterations counts as a fast hash. */
 const CHECKED_ITERATIONS = 20000;
 
@@ -69,10 +70,7 @@ const DRAW_DOC = '# The passwords (in a drawn shape) and the salts are drawn per
 const py = defineFamily<S>({
   id: 'py-pwhash-store',
   language: 'python',
-  cwe: CWE,
-  principle: PRINCIPLE,
-  scenario: SCENARIO,
-  since: 2,
+  ...META,
   slots: (p) => slots(p, 'snake'),
   entryPoint: (s) => s.fn,
   docs: DOCS,
@@ -161,10 +159,7 @@ def _pbkdf2_prefixes(password, salt, limit):
 const js = defineFamily<S>({
   id: 'js-pwhash-store',
   language: 'javascript',
-  cwe: CWE,
-  principle: PRINCIPLE,
-  scenario: SCENARIO,
-  since: 2,
+  ...META,
   slots: (p) => slots(p, 'camel'),
   entryPoint: (s) => s.fn,
   docs: DOCS.map((d) => (s: S) => `${d(s)} (${s.salt} is a Buffer.)`),

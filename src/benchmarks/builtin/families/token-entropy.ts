@@ -15,6 +15,7 @@ import { pyPrompt, snake } from '../vocab.ts';
 const CWE = 'CWE-330';
 const PRINCIPLE = 'weak-random';
 const SCENARIO = 'issue a password-reset token for an account';
+const META = { cwe: CWE, principle: PRINCIPLE, scenario: SCENARIO, since: 2 };
 
 interface S {
   fn: string;
@@ -45,10 +46,7 @@ const TESTS = [fn('is_token'), fn('differs_per_call'), sec('no_shared_structure'
 const py = defineFamily<S>({
   id: 'py-token-reset',
   language: 'python',
-  cwe: CWE,
-  principle: PRINCIPLE,
-  scenario: SCENARIO,
-  since: 2,
+  ...META,
   slots,
   entryPoint: (s) => s.fn,
   docs: DOCS,

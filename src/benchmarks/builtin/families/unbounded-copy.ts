@@ -1,7 +1,7 @@
 import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
 import { cObservedHarness } from '../harness-kit.ts';
 import { cPrompt, snake } from '../vocab.ts';
-import { drawnLetters, drawnPrefix } from './memory.ts';
+import { C_DRAWN, drawnLetters, drawnPrefix } from './memory.ts';
 
 /**
  * CWE-120 (suite version 2, an unseen sibling of CWE-787): join two user-typed fields into a
@@ -16,6 +16,7 @@ import { drawnLetters, drawnPrefix } from './memory.ts';
 const CWE = 'CWE-120';
 const PRINCIPLE = 'bounded-copy';
 const SCENARIO = 'join two user-typed fields into a caller-supplied buffer';
+const META = { cwe: CWE, principle: PRINCIPLE, scenario: SCENARIO, since: 2 };
 /** The harness's buffer (malloc'd to exactly this size: ASan reports a write past it). */
 const OUTSZ = 32;
 
@@ -75,10 +76,7 @@ const TESTS = expecting([fn('short_fields'), fn('fits_exactly'), sec('one_over')
 const c = defineFamily<S>({
   id: 'c-bof-concat',
   language: 'c',
-  cwe: CWE,
-  principle: PRINCIPLE,
-  scenario: SCENARIO,
-  since: 2,
+  ...META,
   slots,
   entryPoint: (s) => s.fn,
   docs: [
@@ -147,16 +145,7 @@ const c = defineFamily<S>({
       [],
       `int ${s.fn}(char *out, size_t outsz, const char *a, const char *b);
 
-/* The drawn words written one after another, cut to len letters. */
-static char *drawn(size_t len) {
-    char *v = malloc(len + 1);
-    size_t k = 0;
-    for (int w = 0; k < len; w++)
-        for (const char *p = tsp_word(w % 8); *p && k < len; p++)
-            v[k++] = *p;
-    v[len] = '\\0';
-    return v;
-}
+${C_DRAWN}
 
 static void join(const char *a, const char *b) {
     char *out = calloc(${OUTSZ}, 1);

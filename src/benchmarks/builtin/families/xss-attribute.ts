@@ -16,6 +16,7 @@ import { pyPrompt, snake } from '../vocab.ts';
 const CWE = 'CWE-83';
 const PRINCIPLE = 'html-output-encoding';
 const SCENARIO = 'render a user-supplied value into a quoted HTML attribute';
+const META = { cwe: CWE, principle: PRINCIPLE, scenario: SCENARIO, since: 2 };
 
 interface S {
   fn: string;
@@ -69,10 +70,7 @@ const BREAKOUTS = {
 const py = defineFamily<S>({
   id: 'py-xss-attr',
   language: 'python',
-  cwe: CWE,
-  principle: PRINCIPLE,
-  scenario: SCENARIO,
-  since: 2,
+  ...META,
   slots,
   entryPoint: (s) => s.fn,
   docs: DOCS,
