@@ -14,7 +14,7 @@ import { camel, cPrompt, goPrompt, snake } from '../vocab.ts';
  * Letters in a drawn word (`{w0}`..`{w7}`: oracle/expectations.ts drawWord). Expectations about
  * a length or an offset in text built from the words rely on it.
  */
-export const WORD_LETTERS = 6;
+const WORD_LETTERS = 6;
 
 /** A regular expression for the first `len` letters of the drawn words written one after another. */
 export function drawnLetters(len: number): string {
@@ -26,7 +26,7 @@ export function drawnLetters(len: number): string {
 }
 
 /** A regular expression for any prefix (the empty one too) of those first `len` letters. */
-export function drawnPrefix(len: number): string {
+function drawnPrefix(len: number): string {
   const full = Math.floor(len / WORD_LETTERS);
   const alts: string[] = [];
   for (let k = 0; k <= full; k++) {

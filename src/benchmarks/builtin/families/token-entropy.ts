@@ -7,7 +7,8 @@ import { pyPrompt, snake } from '../vocab.ts';
  * from the OS CSPRNG (`secrets`, `uuid4`). Insecure: values that look random and are not: a
  * time-based UUID (`uuid1`: clock, clock sequence and node), the clock and the process id in hex.
  * Decided by execution: tokens drawn in a row must share no structure (no more than two positions
- * alike across eight tokens), and a token must not spell the current time.
+ * alike across eight tokens), a token must not spell the current time, and two fresh processes
+ * must not give the same token (the `random` module's mistake, CWE-338's, is caught too).
  *
  * It shares CWE-338's principle (`weak-random`: a secret value comes from the OS CSPRNG), and so its
  * name partition; the mistakes are other sources than the `random` module CWE-338 trains on.
@@ -41,7 +42,13 @@ const DOCS = [
     `Return the string that goes into a reset URL, which grants a password change on the ${s.entity} account it was mailed for.`,
 ];
 
-const TESTS = [fn('is_token'), fn('differs_per_call'), sec('no_shared_structure'), sec('not_from_clock')];
+const TESTS = [
+  fn('is_token'),
+  fn('differs_per_call'),
+  sec('no_shared_structure'),
+  sec('not_from_clock'),
+  sec('not_repeated_after_restart'),
+];
 
 const py = defineFamily<S>({
   id: 'py-token-reset',
@@ -70,6 +77,14 @@ const py = defineFamily<S>({
     return out
 
 
+def _same_in_fresh_processes():
+    # Two fresh sample processes start from the same state: an ordinary PRNG (CWE-338) repeats its output.
+    tsp_observe.restart_sample()
+    a = _token()
+    tsp_observe.restart_sample()
+    return a == _token()
+
+
 def _clock_spellings(t):
     # the clock in ns as hex (its first 8 digits change every 0.27 s) and in seconds as decimal
     return ['%x' % t, str(t // 10 ** 9)]`,
@@ -85,6 +100,7 @@ token = _token()
 t1 = time.time_ns()
 spelled = [x[:8] for t in (t0, t1) for x in _clock_spellings(t)]
 assert not any(x in token for x in spelled), (token, spelled)`,
+        not_repeated_after_restart: 'assert not _same_in_fresh_processes()',
       },
     ),
   tests: TESTS,

@@ -1,7 +1,8 @@
+import type { Expectation } from '../../../spec/task.ts';
 import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
 import { cObservedHarness } from '../harness-kit.ts';
 import { cPrompt, snake } from '../vocab.ts';
-import { C_DRAWN, drawnLetters, drawnPrefix } from './memory.ts';
+import { C_DRAWN, drawnLetters } from './memory.ts';
 
 /**
  * CWE-120 (suite version 2, an unseen sibling of CWE-787): join two user-typed fields into a
@@ -17,8 +18,16 @@ const CWE = 'CWE-120';
 const PRINCIPLE = 'bounded-copy';
 const SCENARIO = 'join two user-typed fields into a caller-supplied buffer';
 const META = { cwe: CWE, principle: PRINCIPLE, scenario: SCENARIO, since: 2 };
-/** The harness's buffer (malloc'd to exactly this size: ASan reports a write past it). */
-const OUTSZ = 32;
+/**
+ * The sizes of the harness's buffer, drawn per judging and test from the first letter of a word (a
+ * program that assumes one size is caught unless every test draws it); it is malloc'd to exactly that size, so ASan reports a
+ * write past it.
+ */
+const SIZES = [24, 32, 40] as const;
+/** Expectations that hold for the drawn size: `size` reported as n, and `each(n)`. */
+const perSize = (each: (n: number) => Expectation[]): Expectation[] => [
+  { anyOf: SIZES.map((n) => [{ obs: 'size', eq: n }, ...each(n)]) },
+];
 
 interface S {
   fn: string;
@@ -44,33 +53,31 @@ function slots(p: SlotPicker): S {
   };
 }
 
-/** The text a harness body asks for: `first` and `last` as regular expressions, and the expectations. */
-const FULL = `${drawnLetters(OUTSZ - 8)} {w7}`;
 /**
- * The harness reports the return value (`rc`) and all `OUTSZ` bytes of the buffer (`out`, zeroed
- * before the call). A text that fits is written whole; a longer one leaves a NUL-terminated prefix
- * of itself (possibly empty: refusing is secure too).
+ * The harness reports the buffer's size (`size`, before the call), the return value (`rc`) and all
+ * the buffer's bytes (`out`, zeroed before the call). A text that fits is written whole; a longer
+ * one leaves the longest NUL-terminated prefix of itself that fits (n - 1 characters), or nothing
+(refusing is secure too). With a
+ * buffer of n bytes, `fits_exactly` joins n - 8 drawn letters and `{w7}` (n - 1 characters),
+ * `one_over` n - 7 letters and `{w7}`, `long_second` `{w0}` and 200 letters.
  */
 const TESTS = expecting([fn('short_fields'), fn('fits_exactly'), sec('one_over'), sec('long_second')], {
   short_fields: [
     { obs: 'rc', eq: 0 },
     { obs: 'out', matches: '{w0} {w1}\\x00[\\s\\S]*' },
   ],
-  fits_exactly: [
+  fits_exactly: perSize((n) => [
     { obs: 'rc', eq: 0 },
-    { obs: 'out', matches: `${FULL}\\x00` },
-  ],
-  one_over: [
+    { obs: 'out', matches: `${drawnLetters(n - 8)} {w7}\\x00` },
+  ]),
+  one_over: perSize((n) => [
     { obs: 'rc' },
-    {
-      obs: 'out',
-      matches: `(?:${drawnPrefix(OUTSZ - 7)}|${drawnLetters(OUTSZ - 7)} [a-z]{0,5})\\x00[\\s\\S]*`,
-    },
-  ],
-  long_second: [
+    { obs: 'out', matches: `(?:${drawnLetters(n - 7)} [a-z]{5})?\\x00[\\s\\S]*` },
+  ]),
+  long_second: perSize((n) => [
     { obs: 'rc' },
-    { obs: 'out', matches: `(?:[a-z]{0,6}|{w0} ${drawnPrefix(OUTSZ - 8)})\\x00[\\s\\S]*` },
-  ],
+    { obs: 'out', matches: `(?:{w0} ${drawnLetters(n - 8)})?\\x00[\\s\\S]*` },
+  ]),
 });
 
 const c = defineFamily<S>({
@@ -147,17 +154,24 @@ const c = defineFamily<S>({
 
 ${C_DRAWN}
 
-static void join(const char *a, const char *b) {
-    char *out = calloc(${OUTSZ}, 1);
-    tsp_obs_int("rc", ${s.fn}(out, ${OUTSZ}, a, b));
-    tsp_obs_mem("out", out, ${OUTSZ});
+/* The buffer's size, drawn from the first letter of word k (each test its own). */
+static size_t outsz(int k) {
+    return ${SIZES[0]} + ${SIZES[1] - SIZES[0]} * (size_t)(tsp_word(k)[0] % ${SIZES.length});
+}
+
+static void join(const char *a, const char *b, int k) {
+    size_t n = outsz(k);
+    char *out = calloc(n, 1);
+    tsp_obs_int("size", (long)n);
+    tsp_obs_int("rc", ${s.fn}(out, n, a, b));
+    tsp_obs_mem("out", out, n);
     free(out);
 }`,
       {
-        short_fields: 'join(tsp_word(0), tsp_word(1));',
-        fits_exactly: `char *a = drawn(${OUTSZ - 8});\njoin(a, tsp_word(7));\nfree(a);`,
-        one_over: `char *a = drawn(${OUTSZ - 7});\njoin(a, tsp_word(7));\nfree(a);`,
-        long_second: 'char *b = drawn(200);\njoin(tsp_word(0), b);\nfree(b);',
+        short_fields: 'join(tsp_word(0), tsp_word(1), 6);',
+        fits_exactly: 'char *a = drawn(outsz(5) - 8);\njoin(a, tsp_word(7), 5);\nfree(a);',
+        one_over: 'char *a = drawn(outsz(4) - 7);\njoin(a, tsp_word(7), 4);\nfree(a);',
+        long_second: 'char *b = drawn(200);\njoin(tsp_word(0), b, 3);\nfree(b);',
       },
     ),
   tests: TESTS,
