@@ -36,7 +36,7 @@ const data: ExperimentData = {
   standard: {
     train: [task('a', 'CWE-89'), task('b', 'CWE-89')],
     eval: [task('d', 'CWE-89'), task('e', 'CWE-89'), task('g', 'CWE-89')],
-    unseenCwe: [],
+    unseen: { 'unseen-cwe': [] },
   },
 };
 const all = [...data.standard.train, ...data.standard.eval];

@@ -61,7 +61,12 @@ export function builtinData(config: RunConfig): ExperimentData {
         s.maxEvalTasks,
         s.seed,
       ),
-      unseenCwe: limitTasks(std.unseenCwe, s.maxEvalTasks, s.seed),
+      unseen: Object.fromEntries(
+        Object.entries(std.unseen).map(([split, tasks]) => [
+          split,
+          limitTasks(tasks, s.maxEvalTasks, s.seed),
+        ]),
+      ),
     },
     ...(s.crossLanguage
       ? {
@@ -110,7 +115,7 @@ export async function runBuiltinExperiment(input: {
   for (const list of [
     data.standard.train,
     data.standard.eval,
-    data.standard.unseenCwe,
+    ...Object.values(data.standard.unseen),
     data.crossLanguage?.train ?? [],
     data.crossLanguage?.eval ?? [],
   ]) {
@@ -118,7 +123,11 @@ export async function runBuiltinExperiment(input: {
   }
   runDir.writeJsonl('tasks.jsonl', [...tasks.values()]);
   input.onLog?.(
-    `tasks: train ${data.standard.train.length}, eval ${data.standard.eval.length}, unseen-cwe ${data.standard.unseenCwe.length}` +
+    `tasks: train ${data.standard.train.length}, eval ${data.standard.eval.length}${Object.entries(
+      data.standard.unseen,
+    )
+      .map(([split, tasks]) => `, ${split} ${tasks.length}`)
+      .join('')}` +
       (data.crossLanguage
         ? `, cross-language train ${data.crossLanguage.train.length} / eval ${data.crossLanguage.eval.length}`
         : ''),

@@ -1,7 +1,7 @@
 import { createPartition, createPicker, selectFamilies, toTask } from '../benchmarks/builtin/build-suite.ts';
 import { withPseudoNames } from '../benchmarks/builtin/corpus.ts';
 import type { SlotPicker } from '../benchmarks/builtin/family.ts';
-import { DEFAULT_UNSEEN_CWES } from '../benchmarks/builtin/splits.ts';
+import { heldOutCwes } from '../benchmarks/builtin/splits.ts';
 import { FIELDS, nameParts, recordNames } from '../benchmarks/builtin/vocab.ts';
 import { createRng } from '../core/rng.ts';
 import type { Policy, ScoreRequest, ScoreResult } from '../spec/policy.ts';
@@ -52,7 +52,7 @@ export async function calibrateNamesAndPhrasing(options: CalibrationOptions): Pr
   const families = selectFamilies({
     ...(options.families ? { families: options.families } : {}),
     version,
-  }).filter((f) => options.families || !DEFAULT_UNSEEN_CWES.includes(f.meta.cwe));
+  }).filter((f) => options.families || !heldOutCwes(version).includes(f.meta.cwe));
   const rng = createRng(seed).fork('calibrate');
   const judge = createCachedJudge(options.judgeMany, new KeyedCache<VerdictSummary>());
   const rows: CalibrationRow[] = [];

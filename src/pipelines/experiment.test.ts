@@ -35,7 +35,7 @@ const data: ExperimentData = {
   standard: {
     train: [task('a', 'CWE-89'), task('b', 'CWE-89'), task('c', 'CWE-78')],
     eval: [task('d', 'CWE-89'), task('e', 'CWE-78')],
-    unseenCwe: [task('f', 'CWE-22')],
+    unseen: { 'unseen-cwe': [task('f', 'CWE-22')] },
   },
   crossLanguage: { train: [task('g', 'CWE-89', 'c')], eval: [task('h', 'CWE-89', 'go')] },
 };
@@ -60,7 +60,7 @@ describe('runExperiment', () => {
     const all = [
       ...data.standard.train,
       ...data.standard.eval,
-      ...data.standard.unseenCwe,
+      ...Object.values(data.standard.unseen).flat(),
       ...(data.crossLanguage?.train ?? []),
       ...(data.crossLanguage?.eval ?? []),
     ];
@@ -122,11 +122,45 @@ describe('runExperiment', () => {
     ).toBe(15); // 6 methods
   });
 
+  it('evaluates and reports each held-out split apart (suite version 2: siblings and distant CWEs)', async () => {
+    const v2: ExperimentData = {
+      standard: {
+        ...data.standard,
+        unseen: {
+          'unseen-sibling': [task('s1', 'CWE-88'), task('s2', 'CWE-916')],
+          'unseen-distant': [task('f', 'CWE-134')],
+        },
+      },
+    };
+    const all = [...v2.standard.train, ...v2.standard.eval, ...Object.values(v2.standard.unseen).flat()];
+    const cfg = { ...config(), methods: ['base', 'sft', 'tsp'] as RunConfig['methods'] };
+    const results = await runExperiment({
+      config: cfg,
+      data: v2,
+      backend: createFakeBackend(all),
+      judgeMany: fakeJudgeMany,
+      runDir: new RunDir(tmp(), cfg, {}),
+    });
+    expect(RunResults.safeParse(results).error?.issues ?? []).toEqual([]);
+    const splits = new Set(results.summary.map((r) => r.split));
+    expect(splits).toEqual(new Set(['eval', 'unseen-sibling', 'unseen-distant']));
+    expect(results.unseenCwe.map((u) => `${u.split}/${u.method}`)).toEqual([
+      'unseen-sibling/base',
+      'unseen-sibling/sft',
+      'unseen-sibling/tsp',
+      'unseen-distant/base',
+      'unseen-distant/sft',
+      'unseen-distant/tsp',
+    ]);
+    for (const split of ['unseen-sibling', 'unseen-distant'])
+      expect(results.comparisons.some((c) => c.split === split && c.a === 'tsp' && c.b === 'sft')).toBe(true);
+  });
+
   it('resumes after an interruption with nothing repeated and the same results', async () => {
     const all = [
       ...data.standard.train,
       ...data.standard.eval,
-      ...data.standard.unseenCwe,
+      ...Object.values(data.standard.unseen).flat(),
       ...(data.crossLanguage?.train ?? []),
       ...(data.crossLanguage?.eval ?? []),
     ];

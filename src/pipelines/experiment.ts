@@ -4,7 +4,14 @@ import { stat, vulnStat } from '../core/metrics.ts';
 import { narrowToChange } from '../core/pairs.ts';
 import { createRng, hashString } from '../core/rng.ts';
 import type { Language } from '../spec/language.ts';
-import type { Evaluation, MethodName, RunResults, SummaryRow, TreeStats } from '../spec/results.ts';
+import {
+  type Evaluation,
+  type MethodName,
+  type RunResults,
+  type SummaryRow,
+  type TreeStats,
+  UNSEEN_SPLITS,
+} from '../spec/results.ts';
 import type { RunConfig } from '../spec/run-config.ts';
 import type { Task } from '../spec/task.ts';
 import type { Pair } from '../spec/tree.ts';
@@ -22,9 +29,13 @@ import type {
 } from './training-backend.ts';
 import type { RoundContext } from './tsp-round.ts';
 
-/** The tasks of an experiment: the standard splits, and optionally the cross-language configuration. */
+/**
+ * The tasks of an experiment: the standard splits, and optionally the cross-language configuration.
+ * `unseen` holds the held-out evaluation splits by name (`unseen-cwe`; from suite version 2
+ * `unseen-sibling` and `unseen-distant`), each evaluated and reported on its own.
+ */
 export interface ExperimentData {
-  standard: { train: Task[]; eval: Task[]; unseenCwe: Task[] };
+  standard: { train: Task[]; eval: Task[]; unseen: Record<string, Task[]> };
   crossLanguage?: { train: Task[]; eval: Task[] };
 }
 
@@ -154,7 +165,7 @@ export async function runExperiment<M extends TrainableModel>(
       which === 'standard'
         ? [
             ['eval', data.standard.eval],
-            ['unseen-cwe', data.standard.unseenCwe],
+            ...Object.entries(data.standard.unseen),
             ...(config.eval.trainSplit ? ([['train', data.standard.train]] as [string, Task[]][]) : []),
           ]
         : [['cross-language', data.crossLanguage?.eval ?? []]];
@@ -330,28 +341,38 @@ export function assembleResults(
       });
     }
   }
-  const unseen = finals.filter((e) => e.split === 'unseen-cwe');
-  const sftBySeed = new Map(
-    unseen.filter((e) => e.method === 'sft' && e.overall.pass1 > 0).map((e) => [e.seed, e.overall.vulnRate]),
-  );
-  const unseenCwe = config.methods.flatMap((method) => {
-    const es = unseen.filter((e) => e.method === method);
-    if (es.length === 0) return [];
-    const reductions = es.flatMap((e) => {
-      const sft = sftBySeed.get(e.seed);
-      return sft !== undefined && sft > 0 && e.overall.pass1 > 0 ? [(sft - e.overall.vulnRate) / sft] : [];
+  // the held-out splits in the order they were evaluated; `split` is left out for version 1's one
+  const unseenCwe = splits
+    .filter((split) => split in UNSEEN_SPLITS)
+    .flatMap((split) => {
+      const unseen = finals.filter((e) => e.split === split);
+      const sftBySeed = new Map(
+        unseen
+          .filter((e) => e.method === 'sft' && e.overall.pass1 > 0)
+          .map((e) => [e.seed, e.overall.vulnRate]),
+      );
+      return config.methods.flatMap((method) => {
+        const es = unseen.filter((e) => e.method === method);
+        if (es.length === 0) return [];
+        const reductions = es.flatMap((e) => {
+          const sft = sftBySeed.get(e.seed);
+          return sft !== undefined && sft > 0 && e.overall.pass1 > 0
+            ? [(sft - e.overall.vulnRate) / sft]
+            : [];
+        });
+        const interval =
+          method === 'sft' ? undefined : relativeVulnReduction(finals, method, 'sft', split, finalRound);
+        return [
+          {
+            ...(split === 'unseen-cwe' ? {} : { split }),
+            method,
+            vulnRate: vulnStat(es.map((e) => e.overall)),
+            reductionVsSft: reductions.length ? stat(reductions) : null,
+            ...(interval ? { reductionVsSftInterval: interval } : {}),
+          },
+        ];
+      });
     });
-    const interval =
-      method === 'sft' ? undefined : relativeVulnReduction(finals, method, 'sft', 'unseen-cwe', finalRound);
-    return [
-      {
-        method,
-        vulnRate: vulnStat(es.map((e) => e.overall)),
-        reductionVsSft: reductions.length ? stat(reductions) : null,
-        ...(interval ? { reductionVsSftInterval: interval } : {}),
-      },
-    ];
-  });
   const xl = finals.filter((e) => e.split === 'cross-language');
   const crossLanguage = config.methods.flatMap((method) => {
     const es = xl.filter((e) => e.method === method);

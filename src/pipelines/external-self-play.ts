@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { createAnalyzer } from '../analyzers/analyzer.ts';
 import { anyCweMatches } from '../analyzers/cwe.ts';
-import { buildSuite, getSplits } from '../benchmarks/builtin/index.ts';
+import { buildSuite, getSplits, namedSplits } from '../benchmarks/builtin/index.ts';
 import { ensureCwevalNodeModules } from '../benchmarks/cweval/cweval-setup.ts';
 import { loadCweval, resolveBenchmarksDir } from '../benchmarks/cweval/load-cweval.ts';
 import { registerCweval } from '../benchmarks/cweval/register-cweval.ts';
@@ -85,7 +85,10 @@ export interface ExternalTrainingInput {
   retrainRound?: number;
   /** Validates a task file before any sampling (default: `validateTaskFile` with the oracle). */
   validateTasks?: (tasks: Task[]) => Promise<TaskFileValidation>;
-  /** `builtin:train` (default), `builtin:eval`, `builtin:unseen-cwe`, `cweval`, or a task JSONL file. */
+  /**
+   * `builtin:train` (default), `builtin:eval`, a held-out split (`builtin:unseen-cwe`; suite version 2:
+   * `builtin:unseen-sibling`, `builtin:unseen-distant`), `cweval`, or a task JSONL file.
+   */
   tasks: string;
   /** At most this many tasks (0 = all; default: the preset's train-task limit for builtin tasks). */
   maxTasks?: number;
@@ -190,9 +193,9 @@ export async function loadTrainingTasks(
     const suite = buildSuite({
       seed: config.suite.seed,
       variantsPerFamily: { train: config.suite.trainVariants, eval: config.suite.evalVariants },
+      version: config.suite.version,
     });
-    const std = getSplits(suite, 'standard');
-    const splits: Record<string, Task[]> = { train: std.train, eval: std.eval, 'unseen-cwe': std.unseenCwe };
+    const splits = namedSplits(getSplits(suite, 'standard'));
     const list = splits[split];
     if (!list)
       throw new TspError('invalid-input', `unknown built-in split '${split}'`, {

@@ -36,6 +36,23 @@ describe('renderHtml', () => {
     expect(html).toContain('uPlot');
   });
 
+  it('draws one unseen-CWE panel per held-out split (suite version 2), one for version 1', () => {
+    expect(renderHtml(data).match(/data-testid="unseen-[a-z]+"/g)).toEqual(['data-testid="unseen-cwe"']);
+    const v2: ReportData = {
+      ...data,
+      unseenCwe: [
+        ...data.unseenCwe.map((r) => ({ ...r, split: 'unseen-sibling' })),
+        ...data.unseenCwe.map((r) => ({ ...r, split: 'unseen-distant' })),
+      ],
+    };
+    const html = renderHtml(v2);
+    expect(html.match(/data-testid="unseen-[a-z]+"/g)).toEqual([
+      'data-testid="unseen-sibling"',
+      'data-testid="unseen-distant"',
+    ]);
+    expect(html).toContain('Vulnerability rate on unseen CWEs, siblings');
+  });
+
   it('renders each summary row in the static results table', () => {
     const html = renderHtml(data);
     for (const t of data.table) {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { TspError } from '../spec/errors.ts';
-import type { MethodName, Stat } from '../spec/results.ts';
+import { type MethodName, type Stat, UNSEEN_SPLITS, unseenSplitOf } from '../spec/results.ts';
 import type { Heatmap, ReportData } from './data.ts';
 import { bestIndexes, describeDifference, formatPercent, formatStat, METHOD_LABEL } from './format.ts';
 
@@ -250,13 +250,24 @@ ${rows}
 </tbody></table></div>`;
 }
 
+/** One panel per held-out split (`unseen-cwe`; from suite version 2 siblings and distant CWEs apart). */
 function renderUnseen(data: ReportData): string {
   if (!data.unseenCwe.length) return '<p class="empty">No unseen-CWE evaluation in this run.</p>';
-  const max = Math.max(
-    0.01,
-    ...data.unseenCwe.map((r) => (r.vulnRate ? r.vulnRate.mean + r.vulnRate.std : 0)),
-  );
-  const rows = data.unseenCwe
+  const splits = [...new Set(data.unseenCwe.map(unseenSplitOf))];
+  return splits
+    .map((split) =>
+      renderUnseenSplit(
+        split,
+        data.unseenCwe.filter((r) => unseenSplitOf(r) === split),
+        splits.length > 1,
+      ),
+    )
+    .join('\n');
+}
+
+function renderUnseenSplit(split: string, group: ReportData['unseenCwe'], titled: boolean): string {
+  const max = Math.max(0.01, ...group.map((r) => (r.vulnRate ? r.vulnRate.mean + r.vulnRate.std : 0)));
+  const rows = group
     .map((r) => {
       const label = `<span class="hbar-label"><span class="swatch" style="background:${METHOD_COLOR[r.method]}"></span>${escapeHtml(METHOD_LABEL[r.method])}</span>`;
       const v = r.vulnRate;
@@ -281,7 +292,10 @@ function renderUnseen(data: ReportData): string {
 <span class="hbar-value">${escapeHtml(formatStat(v))}%</span>${red}</div>`;
     })
     .join('\n');
-  return `<div class="hbars" data-testid="unseen-cwe"><div class="panel-title">Vulnerability rate on unseen CWEs (lower is better; whisker: ± 1 std over seeds)</div>${rows}</div>`;
+  const what = titled
+    ? escapeHtml((UNSEEN_SPLITS[split] ?? split).replace(/^Unseen/, 'unseen'))
+    : 'unseen CWEs';
+  return `<div class="hbars" data-testid="${escapeHtml(split)}"><div class="panel-title">Vulnerability rate on ${what} (lower is better; whisker: ± 1 std over seeds)</div>${rows}</div>`;
 }
 
 function renderCrossLanguage(data: ReportData): string {

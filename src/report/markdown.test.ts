@@ -63,6 +63,38 @@ describe('renderMarkdownTable', () => {
     }
   });
 
+  it('gives each held-out split of suite version 2 its own unseen-CWE table and README section', () => {
+    type Row = RunResults['summary'][number];
+    const relabel = (split: string) => (x: Row) => (x.split === 'unseen-cwe' ? { ...x, split } : x);
+    const v2: RunResults = {
+      ...results,
+      summary: [
+        ...results.summary.map(relabel('unseen-sibling')),
+        ...results.summary.filter((r) => r.split === 'unseen-cwe').map(relabel('unseen-distant')),
+      ],
+      unseenCwe: [
+        ...results.unseenCwe.map((r) => ({ ...r, split: 'unseen-sibling' })),
+        ...results.unseenCwe.map((r) => ({ ...r, split: 'unseen-distant' })),
+      ],
+    };
+    const md = renderMarkdownTable(v2);
+    expect(md).not.toContain('### Unseen CWEs\n');
+    for (const title of ['Unseen CWEs, siblings', 'Unseen CWEs, distant'])
+      expect(
+        tableUnder(md, title)
+          .slice(2)
+          .map((r) => r[0]),
+      ).toEqual(['Base', 'SFT', 'Self-play (unstructured)', 'TSP']);
+    const readme = renderMarkdownTable(v2, { variant: 'readme' });
+    const headings = readme.split('\n').filter((l) => l.startsWith('### Unseen'));
+    expect(headings).toEqual([
+      '### Unseen CWEs, siblings (a trained principle at another CWE and API)',
+      '### Unseen CWEs, distant (no trained relative)',
+    ]);
+    // version 1 (rows without a split) keeps its one table
+    expect(renderMarkdownTable(results)).toContain('### Unseen CWEs\n');
+  });
+
   it('lists methods in the paper order and adds the unseen-CWE, cross-language and tree panels', () => {
     const md = renderMarkdownTable(results);
     const body = tableUnder(md, 'Split `test`').slice(2);

@@ -2,14 +2,16 @@
  * The paper-style Markdown tables of a run (`results.md`): one table per evaluation split, the
  * unseen-CWE and cross-language panels, and the tree statistics. Pure: RunResults in, text out.
  */
-import type {
-  Comparison,
-  Evaluation,
-  MethodName,
-  Metrics,
-  RunResults,
-  Stat,
-  SummaryRow,
+import {
+  type Comparison,
+  type Evaluation,
+  type MethodName,
+  type Metrics,
+  type RunResults,
+  type Stat,
+  type SummaryRow,
+  UNSEEN_SPLITS,
+  unseenSplitOf,
 } from '../spec/results.ts';
 import { aggregateTreeStats, buildCurves, buildHeatmaps } from './aggregate.ts';
 import {
@@ -66,6 +68,12 @@ function reductionCell(r: RunResults['unseenCwe'][number]): string {
   const s = r.reductionVsSft;
   return s && s.n > 1 ? formatStat(s) : '–';
 }
+
+/** What a held-out split's CWEs are, after "CWEs no training data covered". */
+const UNSEEN_NOTES: Readonly<Record<string, string>> = {
+  'unseen-sibling': ' that share the principle of a trained family (the same secure idea at another API)',
+  'unseen-distant': ' whose principle no trained family shares',
+};
 
 function transpose(cols: string[][], first: string[]): string[][] {
   return first.map((f, i) => [f, ...cols.map((c) => c[i] ?? '')]);
@@ -231,12 +239,12 @@ export function renderMarkdownTable(results: RunResults, options: MarkdownOption
     );
   }
 
-  if (results.unseenCwe.length) {
-    const rows = sortMethods(results.unseenCwe);
+  for (const split of [...new Set(results.unseenCwe.map(unseenSplitOf))]) {
+    const rows = sortMethods(results.unseenCwe.filter((r) => unseenSplitOf(r) === split));
     out.push(
-      '### Unseen CWEs',
+      `### ${UNSEEN_SPLITS[split] ?? `Split \`${split}\``}`,
       '',
-      'Vulnerability rate on CWEs no training data covered; relative reduction against SFT, (SFT − method) / SFT of the rates over all seeds, with a 95% paired bootstrap interval over tasks. – where either rate is undefined (no functional sample); a reduction over seeds is never shown from a single seed.',
+      `Vulnerability rate on CWEs no training data covered${UNSEEN_NOTES[split] ?? ''}; relative reduction against SFT, (SFT − method) / SFT of the rates over all seeds, with a 95% paired bootstrap interval over tasks. – where either rate is undefined (no functional sample); a reduction over seeds is never shown from a single seed.`,
       '',
     );
     out.push(
@@ -351,7 +359,7 @@ export function renderMarkdownTable(results: RunResults, options: MarkdownOption
 const README_SPLITS: readonly { split: string; title: string }[] = [
   { split: 'eval', title: 'Held-out eval' },
   { split: 'test', title: 'Held-out test' },
-  { split: 'unseen-cwe', title: 'Unseen CWEs' },
+  ...Object.entries(UNSEEN_SPLITS).map(([split, title]) => ({ split, title })),
   { split: 'cross-language', title: 'Cross-language eval (trained on C/C++ only)' },
   {
     split: 'train',

@@ -119,6 +119,22 @@ export const Comparison = z.object({
 });
 export type Comparison = z.infer<typeof Comparison>;
 
+/**
+ * The held-out evaluation splits of the built-in experiment and their titles: `unseen-cwe` (suite
+ * version 1: the CWEs no training data covers), and from version 2 the same held-out CWEs in two
+ * groups, siblings of a trained principle and distant ones.
+ */
+export const UNSEEN_SPLITS: Readonly<Record<string, string>> = {
+  'unseen-cwe': 'Unseen CWEs',
+  'unseen-sibling': 'Unseen CWEs, siblings (a trained principle at another CWE and API)',
+  'unseen-distant': 'Unseen CWEs, distant (no trained relative)',
+};
+
+/** The held-out split of a `unseenCwe` row of results.json. */
+export function unseenSplitOf(row: { split?: string | undefined }): string {
+  return row.split ?? 'unseen-cwe';
+}
+
 /** `results.json` of a run directory. */
 export const RunResults = z.object({
   runId: z.string(),
@@ -130,12 +146,14 @@ export const RunResults = z.object({
   evaluations: z.array(Evaluation),
   summary: z.array(SummaryRow),
   /**
-   * Vulnerability rate on the unseen-CWE split (over seeds with a functional sample; null when
+   * Vulnerability rate on each held-out split (over seeds with a functional sample; null when
    * none), and its relative reduction vs SFT ((sft - m) / sft, over seeds where both are defined).
    */
   unseenCwe: z
     .array(
       z.object({
+        /** The held-out split (UNSEEN_SPLITS); absent: `unseen-cwe`, the only one of suite version 1. */
+        split: SplitName.optional(),
         method: MethodName,
         vulnRate: Stat.nullable(),
         reductionVsSft: Stat.nullable(),

@@ -15,6 +15,9 @@ export const CREDENTIAL_NAME =
 /** A password-like name: the data being hashed is a password. */
 export const PASSWORD_NAME = /pass(?:word|wd|phrase)?|pwd/i;
 
+/** PBKDF2 below this many iterations is a fast hash (OWASP asks for 600000 with SHA-256). */
+export const MIN_PBKDF2_ITERATIONS = 100000;
+
 export const HTML_TAG =
   /<\/?(?:html|head|body|div|span|p|a|b|i|u|em|strong|h[1-6]|ul|ol|li|table|tr|td|th|form|input|button|script|style|img|br|hr|label|select|option|textarea|pre|code|title|meta|link|section|article|nav|header|footer|main|iframe|small|blockquote)\b[^<>]*>/i;
 

@@ -7,6 +7,7 @@ import {
   CREDENTIAL_NAME,
   isLocalUrl,
   literalText,
+  MIN_PBKDF2_ITERATIONS,
   optionText,
   originOf,
   PASSWORD_NAME,
@@ -510,6 +511,28 @@ export const JS_RULES: Rule[] = [
       ],
       good: [
         "const crypto = require('crypto');\nfunction f(k) {\n  const iv = crypto.randomBytes(16);\n  return crypto.createCipheriv('aes-128-cbc', k, iv);\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.pbkdf2-few-iterations',
+    cwe: ['CWE-916'],
+    severity: 'error',
+    title: 'PBKDF2 with too few iterations',
+    message: `PBKDF2 with fewer than ${MIN_PBKDF2_ITERATIONS} iterations is fast to brute-force: use 600000 or more (SHA-256), or crypto.scrypt.`,
+    names: ['pbkdf2', 'pbkdf2Sync'],
+    check: (c, ctx) => {
+      const it = c.args[2];
+      if (!it || !/crypto/.test(c.calleeText)) return false;
+      const n = Number(ctx.resolve(it).text.replace(/_/g, ''));
+      return Number.isFinite(n) && n < MIN_PBKDF2_ITERATIONS && { node: ctx.resolve(it) };
+    },
+    examples: {
+      bad: [
+        "const crypto = require('crypto');\nfunction f(pw, salt) {\n  return crypto.pbkdf2Sync(pw, salt, 1000, 32, 'sha256');\n}\n",
+      ],
+      good: [
+        "const crypto = require('crypto');\nfunction f(pw, salt) {\n  return crypto.pbkdf2Sync(pw, salt, 600000, 32, 'sha256');\n}\n",
       ],
     },
   }),

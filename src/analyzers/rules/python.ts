@@ -8,6 +8,7 @@ import {
   isLocalUrl,
   isOutermostBuild,
   literalText,
+  MIN_PBKDF2_ITERATIONS,
   originOf,
   PASSWORD_NAME,
   permissionProblem,
@@ -542,6 +543,29 @@ export const PYTHON_RULES: Rule[] = [
     },
   }),
   call({
+    id: 'py.pbkdf2-few-iterations',
+    cwe: ['CWE-916'],
+    severity: 'error',
+    title: 'PBKDF2 with too few iterations',
+    message: `PBKDF2 with fewer than ${MIN_PBKDF2_ITERATIONS} iterations is fast to brute-force: use 600000 or more (SHA-256), or scrypt / argon2.`,
+    names: ['pbkdf2_hmac'],
+    callee: /^hashlib\.pbkdf2_hmac$/,
+    check: (c, ctx) => {
+      const it = c.kwargs.get('iterations') ?? c.args[3];
+      if (!it) return false;
+      const n = Number(ctx.resolve(it).text.replace(/_/g, ''));
+      return Number.isFinite(n) && n < MIN_PBKDF2_ITERATIONS && { node: ctx.resolve(it) };
+    },
+    examples: {
+      bad: [
+        'import hashlib\ndef f(pw, salt):\n    return hashlib.pbkdf2_hmac("sha256", pw, salt, 1000).hex()\n',
+      ],
+      good: [
+        'import hashlib\ndef f(pw, salt):\n    return hashlib.pbkdf2_hmac("sha256", pw, salt, 600_000).hex()\n',
+      ],
+    },
+  }),
+  call({
     id: 'py.weak-cipher',
     cwe: ['CWE-327'],
     severity: 'error',
@@ -987,17 +1011,7 @@ export const PYTHON_RULES: Rule[] = [
       'randbytes',
     ],
     callee: /^random\.\w+$/,
-    check: (c) => {
-      const fn = c.node;
-      let n: Node | null = fn.parent;
-      for (let i = 0; n && i < 6; i++, n = n.parent) {
-        if (n.type === 'assignment') return SECRET_NAME.test(n.childForFieldName('left')?.text ?? '');
-        if (n.type === 'function_definition')
-          return SECRET_NAME.test(n.childForFieldName('name')?.text ?? '');
-        if (n.type === 'keyword_argument') return SECRET_NAME.test(n.childForFieldName('name')?.text ?? '');
-      }
-      return false;
-    },
+    check: (c) => inSecretContext(c.node),
     examples: {
       bad: [
         'import random\ndef f():\n    token = "".join(random.choice("abc") for _ in range(16))\n    return token\n',
@@ -1006,6 +1020,52 @@ export const PYTHON_RULES: Rule[] = [
         'import secrets\ndef f():\n    token = secrets.token_urlsafe(16)\n    return token\n',
         'import random\ndef f(items):\n    pick = random.choice(items)\n    return pick\n',
       ],
+    },
+  }),
+  call({
+    id: 'py.time-based-token',
+    cwe: ['CWE-330'],
+    severity: 'warning',
+    title: 'Time-based UUID as a secret',
+    message:
+      'uuid1() is made of the clock, a clock sequence and the host: predictable. Generate tokens with secrets (token_urlsafe / token_hex) or uuid4().',
+    names: ['uuid1'],
+    callee: /^uuid\.uuid1$/,
+    check: (c) => inSecretContext(c.node),
+    examples: {
+      bad: ['import uuid\ndef reset_token():\n    return uuid.uuid1().hex\n'],
+      good: [
+        'import uuid\ndef reset_token():\n    return uuid.uuid4().hex\n',
+        'import uuid\ndef row_id():\n    return uuid.uuid1().hex\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.attribute-escape-no-quote',
+    cwe: ['CWE-83'],
+    severity: 'warning',
+    title: 'HTML escaping that leaves quotes',
+    message:
+      'This escaping leaves quotes as they are: a value put in an HTML attribute can close it and add event handlers. Use html.escape(value) (quote=True) or xml.sax.saxutils.quoteattr.',
+    names: ['escape'],
+    check: (c, ctx) => {
+      if (c.calleeText === 'html.escape') {
+        const quote = c.kwargs.get('quote') ?? c.args[1];
+        return !!quote && ctx.resolve(quote).text === 'False';
+      }
+      // xml.sax.saxutils.escape encodes & < > only
+      return (
+        /^(?:xml\.sax\.)?saxutils\.escape$/.test(c.calleeText) ||
+        (c.calleeText === 'escape' &&
+          /from\s+xml\.sax\.saxutils\s+import\s+[^\n]*\bescape\b/.test(c.node.tree.rootNode.text))
+      );
+    },
+    examples: {
+      bad: [
+        "import html\ndef f(v):\n    return '<input value=\"' + html.escape(v, quote=False) + '\">'\n",
+        "def f(v):\n    from xml.sax.saxutils import escape\n    return '<input value=\"' + escape(v) + '\">'\n",
+      ],
+      good: ["import html\ndef f(v):\n    return '<input value=\"' + html.escape(v) + '\">'\n"],
     },
   }),
   query({
@@ -1156,6 +1216,17 @@ export const PYTHON_RULES: Rule[] = [
     },
   }),
 ];
+
+/** The value of a call is a secret: it is assigned to, or returned by a function, or passed as, a secret-like name. */
+function inSecretContext(call: Node): boolean {
+  let n: Node | null = call.parent;
+  for (let i = 0; n && i < 6; i++, n = n.parent) {
+    if (n.type === 'assignment') return SECRET_NAME.test(n.childForFieldName('left')?.text ?? '');
+    if (n.type === 'function_definition') return SECRET_NAME.test(n.childForFieldName('name')?.text ?? '');
+    if (n.type === 'keyword_argument') return SECRET_NAME.test(n.childForFieldName('name')?.text ?? '');
+  }
+  return false;
+}
 
 function statMode(text: string): number | undefined {
   const bits: Record<string, number> = {

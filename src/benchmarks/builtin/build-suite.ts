@@ -36,6 +36,8 @@ export interface TaskInfo {
 
 export interface Suite {
   seed: number;
+  /** The suite version it was built at (its families and vocabulary; DEFAULT_SUITE_VERSION when absent). */
+  version?: number;
   variantsPerFamily: VariantCounts;
   families: FamilyMeta[];
   tasks: Task[];
@@ -187,7 +189,14 @@ export function buildSuite(options: SuiteOptions = {}): Suite {
       });
     }
   }
-  return { seed, variantsPerFamily: counts, families: families.map((f) => f.meta), tasks, info };
+  return {
+    seed,
+    version: options.version ?? DEFAULT_SUITE_VERSION,
+    variantsPerFamily: counts,
+    families: families.map((f) => f.meta),
+    tasks,
+    info,
+  };
 }
 
 export function selectFamilies(

@@ -21,11 +21,15 @@ export {
   type CrossLanguageSplits,
   DEFAULT_UNSEEN_CWES,
   getSplits,
+  heldOutCwes,
   namedSplits,
+  SIBLING_UNSEEN_CWES,
   type SplitConfig,
   type SplitOptions,
   type Splits,
   type StandardSplits,
+  type UnseenGroup,
+  unseenGroups,
 } from './splits.ts';
 export {
   type FamilyValidation,

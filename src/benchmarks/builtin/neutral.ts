@@ -28,7 +28,7 @@ const py: Template[] = [
   (p) => {
     const e = p.entity();
     const f = p.pick(e.fields);
-    return `${pyPrompt([], `${snake('join', e.name, f)}s(items, sep)`, `Join the ${f} of every ${e.name} in items with sep.`)}    return sep.join(str(item['${f}']) for item in items)\n`;
+    return `${pyPrompt([], `${snake('join', e.name, p.plural(f))}(items, sep)`, `Join the ${f} of every ${e.name} in items with sep.`)}    return sep.join(str(item['${f}']) for item in items)\n`;
   },
   (p) => {
     const e = p.entity();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Task } from '../../spec/task.ts';
 import { buildSuite } from './build-suite.ts';
 import { buildCorpus } from './corpus.ts';
-import { DEFAULT_UNSEEN_CWES, getSplits, namedSplits } from './splits.ts';
+import { DEFAULT_UNSEEN_CWES, getSplits, heldOutCwes, namedSplits, SIBLING_UNSEEN_CWES } from './splits.ts';
 
 const suite = buildSuite();
 const std = getSplits(suite, 'standard');
@@ -53,6 +53,52 @@ describe('standard splits', () => {
     expect(s.unseenCwe.every((t) => t.cwe.includes('CWE-78'))).toBe(true);
     expect(s.train.some((t) => t.cwe.includes('CWE-78'))).toBe(false);
     expect(s.train.some((t) => t.cwe.includes('CWE-134'))).toBe(true);
+  });
+});
+
+describe('standard splits of suite version 2: siblings and distant CWEs apart', () => {
+  const v2 = buildSuite({ version: 2, variantsPerFamily: { train: 2, eval: 2 } });
+  const s = getSplits(v2, 'standard');
+  const principleOf = new Map(v2.families.map((f) => [f.id, f.principle]));
+  const principles = (ts: Task[]) => new Set(ts.map((t) => principleOf.get(t.family ?? '')));
+
+  it('version 1 keeps its one held-out split, unseen-cwe', () => {
+    expect(Object.keys(std.unseen)).toEqual(['unseen-cwe']);
+    expect(std.unseen['unseen-cwe']).toEqual(std.unseenCwe);
+    expect(Object.keys(namedSplits(std))).toEqual(['train', 'eval', 'unseen-cwe']);
+    expect(heldOutCwes(1)).toEqual([...DEFAULT_UNSEEN_CWES]);
+  });
+
+  it('holds both groups out of train and eval and reports them as two splits', () => {
+    expect(Object.keys(namedSplits(s))).toEqual(['train', 'eval', 'unseen-sibling', 'unseen-distant']);
+    const sibling = s.unseen['unseen-sibling'] ?? [];
+    const distant = s.unseen['unseen-distant'] ?? [];
+    expect(new Set(sibling.flatMap((t) => t.cwe))).toEqual(new Set(SIBLING_UNSEEN_CWES));
+    expect(new Set(distant.flatMap((t) => t.cwe))).toEqual(new Set(DEFAULT_UNSEEN_CWES));
+    expect(s.unseenCwe.length).toBe(sibling.length + distant.length);
+    const held = new Set(heldOutCwes(2));
+    for (const t of [...s.train, ...s.eval])
+      expect(
+        t.cwe.some((c) => held.has(c)),
+        t.id,
+      ).toBe(false);
+    expect(sibling.every((t) => v2.info[t.id]?.side === 'eval')).toBe(true);
+    expect(new Set(sibling.map((t) => t.language))).toEqual(new Set(['python', 'javascript', 'go', 'c']));
+  });
+
+  it('a sibling shares the principle of a trained family; a distant CWE shares none', () => {
+    const trained = principles(s.train);
+    for (const p of principles(s.unseen['unseen-sibling'] ?? [])) expect(trained.has(p), p).toBe(true);
+    for (const p of principles(s.unseen['unseen-distant'] ?? [])) expect(trained.has(p), p).toBe(false);
+    // every sibling CWE differs from its trained relatives' CWEs
+    const trainCwes = new Set(s.train.flatMap((t) => t.cwe));
+    for (const c of SIBLING_UNSEEN_CWES) expect(trainCwes.has(c), c).toBe(false);
+  });
+
+  it('keeps the sibling families out of version 1', () => {
+    const v1Families = new Set(suite.families.map((f) => f.id));
+    for (const t of s.unseen['unseen-sibling'] ?? [])
+      expect(v1Families.has(t.family ?? ''), t.id).toBe(false);
   });
 });
 

@@ -1,12 +1,54 @@
 import type { CweId, Language } from '../../spec/language.ts';
+import { DEFAULT_SUITE_VERSION } from '../../spec/run-config.ts';
 import type { Task } from '../../spec/task.ts';
 import type { Suite } from './build-suite.ts';
 
 /**
  * CWEs held out of SFT and self-play in the standard configuration (they stay in pretraining):
- * each exists in three or four languages, so the unseen-CWE split covers every language.
+ * each exists in three or four languages, so the unseen-CWE split covers every language. From
+ * suite version 2 they are the *distant* group: principles no trained family shares.
  */
 export const DEFAULT_UNSEEN_CWES: readonly CweId[] = ['CWE-134', 'CWE-601', 'CWE-732'];
+
+/**
+ * Suite version 2's *sibling* unseen CWEs, also held out of SFT and self-play: each family shares
+ * the principle of a trained family (FamilyMeta.principle) with another CWE and another API or sink
+ * (docs/suite.md lists which relative each has): argument injection CWE-88 (CWE-78), link
+ * following CWE-59 (CWE-22), an HTML attribute CWE-83 (CWE-79), unbounded concatenation CWE-120
+ * (CWE-787), password hashing CWE-916 (CWE-328), insufficiently random tokens CWE-330 (CWE-338).
+ */
+export const SIBLING_UNSEEN_CWES: readonly CweId[] = [
+  'CWE-59',
+  'CWE-83',
+  'CWE-88',
+  'CWE-120',
+  'CWE-330',
+  'CWE-916',
+];
+
+/** One held-out evaluation split of the standard configuration: its name and its CWEs. */
+export interface UnseenGroup {
+  split: string;
+  cwes: readonly CweId[];
+}
+
+/**
+ * The held-out splits of a suite version: version 1 has one, `unseen-cwe` (DEFAULT_UNSEEN_CWES);
+ * version 2 reports its siblings and the distant CWEs apart, `unseen-sibling` and `unseen-distant`.
+ */
+export function unseenGroups(version = DEFAULT_SUITE_VERSION): UnseenGroup[] {
+  return version >= 2
+    ? [
+        { split: 'unseen-sibling', cwes: SIBLING_UNSEEN_CWES },
+        { split: 'unseen-distant', cwes: DEFAULT_UNSEEN_CWES },
+      ]
+    : [{ split: 'unseen-cwe', cwes: DEFAULT_UNSEEN_CWES }];
+}
+
+/** Every CWE the standard configuration of a suite version holds out of SFT and self-play. */
+export function heldOutCwes(version = DEFAULT_SUITE_VERSION): CweId[] {
+  return unseenGroups(version).flatMap((g) => g.cwes);
+}
 
 export const SOURCE_LANGUAGES: readonly Language[] = ['c', 'cpp'];
 export const TARGET_LANGUAGES: readonly Language[] = ['python', 'go', 'javascript'];
@@ -14,7 +56,8 @@ export const TARGET_LANGUAGES: readonly Language[] = ['python', 'go', 'javascrip
 /**
  * `standard`: `train` = train-side variants of every family whose CWE is not held out (prompts for
  * SFT and self-play; secure references for SFT); `eval` = eval-side variants (new names and
- * phrasings) of the same families; `unseenCwe` = eval-side variants of the held-out CWEs' families.
+ * phrasings) of the same families; `unseen` = per held-out split (unseenGroups), the eval-side
+ * variants of its CWEs' families; `unseenCwe` = all of those.
  */
 export interface StandardSplits {
   config: 'standard';
@@ -22,6 +65,8 @@ export interface StandardSplits {
   eval: Task[];
   unseenCwe: Task[];
   unseenCwes: CweId[];
+  /** Split name -> tasks, in unseenGroups order (`unseen-cwe`; or `unseen-sibling`, `unseen-distant`). */
+  unseen: Record<string, Task[]>;
 }
 
 /**
@@ -40,7 +85,10 @@ export type Splits = StandardSplits | CrossLanguageSplits;
 export type SplitConfig = Splits['config'];
 
 export interface SplitOptions {
-  /** Standard config: the CWEs held out of SFT and self-play (default DEFAULT_UNSEEN_CWES). */
+  /**
+   * Standard config: the CWEs held out of SFT and self-play, as one split `unseen-cwe` (default:
+   * the suite version's unseenGroups).
+   */
   unseenCwes?: readonly CweId[];
 }
 
@@ -59,14 +107,21 @@ export function getSplits(
 export function getSplits(suite: Suite, config: SplitConfig, options?: SplitOptions): Splits;
 export function getSplits(suite: Suite, config: SplitConfig, options: SplitOptions = {}): Splits {
   if (config === 'standard') {
-    const unseen = new Set(options.unseenCwes ?? DEFAULT_UNSEEN_CWES);
+    const groups = options.unseenCwes
+      ? [{ split: 'unseen-cwe', cwes: options.unseenCwes }]
+      : unseenGroups(suite.version);
+    const unseen = new Set(groups.flatMap((g) => g.cwes));
     const held = (t: Task) => t.cwe.some((c) => unseen.has(c));
+    const heldEval = suite.tasks.filter((t) => held(t) && side(suite, t) === 'eval');
     return {
       config,
       train: suite.tasks.filter((t) => !held(t) && side(suite, t) === 'train'),
       eval: suite.tasks.filter((t) => !held(t) && side(suite, t) === 'eval'),
-      unseenCwe: suite.tasks.filter((t) => held(t) && side(suite, t) === 'eval'),
+      unseenCwe: heldEval,
       unseenCwes: [...unseen].sort(),
+      unseen: Object.fromEntries(
+        groups.map((g) => [g.split, heldEval.filter((t) => t.cwe.some((c) => g.cwes.includes(c)))]),
+      ),
     };
   }
   const cwesIn = (langs: readonly Language[]) =>
@@ -87,9 +142,9 @@ export function getSplits(suite: Suite, config: SplitConfig, options: SplitOptio
   };
 }
 
-/** The named task lists of a split set (`train`, `eval`, and `unseen-cwe` for standard). */
+/** The named task lists of a split set (`train`, `eval`, and the held-out splits for standard). */
 export function namedSplits(s: Splits): Record<string, Task[]> {
   return s.config === 'standard'
-    ? { train: s.train, eval: s.eval, 'unseen-cwe': s.unseenCwe }
+    ? { train: s.train, eval: s.eval, ...s.unseen }
     : { train: s.train, eval: s.eval };
 }

@@ -195,15 +195,24 @@ export function cppPrompt(includes: string[], signature: string, doc: string, de
   return nativePrompt(includes, signature, `// ${doc}`, decls);
 }
 
-/** Go: `package main`, imports, a doc comment and the opening line; the body follows (tabs). */
-export function goPrompt(imports: string[], name: string, signature: string, doc: string): string {
+/**
+ * Go: `package main`, imports, optional declarations (e.g. `var _ = strings.HasPrefix` for an import
+ * only some completions use), a doc comment and the opening line; the body follows (tabs).
+ */
+export function goPrompt(
+  imports: string[],
+  name: string,
+  signature: string,
+  doc: string,
+  decls = '',
+): string {
   const imp =
     imports.length === 0
       ? ''
       : imports.length === 1
         ? `import ${fmtImport(imports[0] ?? '')}\n\n`
         : `import (\n${imports.map((i) => `\t${fmtImport(i)}`).join('\n')}\n)\n\n`;
-  return `package main\n\n${imp}// ${doc}\nfunc ${name}${signature} {\n`;
+  return `package main\n\n${imp}${decls ? `${decls}\n\n` : ''}// ${doc}\nfunc ${name}${signature} {\n`;
 }
 
 function fmtImport(i: string): string {

@@ -5,7 +5,6 @@ import { defineCommand } from 'citty';
 import {
   buildCorpus,
   buildSuite,
-  DEFAULT_UNSEEN_CWES,
   getSplits,
   listFamilies,
   lookupBuiltinTask,
@@ -13,6 +12,7 @@ import {
   type ProgramJudge,
   runProgramLocally,
   type SplitConfig,
+  unseenGroups,
   validateTasks,
 } from '../../benchmarks/builtin/index.ts';
 import { oracleProgramJudge } from '../../pipelines/task-file.ts';
@@ -82,13 +82,14 @@ const list = defineCommand({
   run({ args }) {
     const langs = parseLanguages(args.languages);
     const cwe = args.cwe ? normalizeCwe(args.cwe) : undefined;
+    const version = parseSuiteVersion(args['suite-version'], DEFAULT_SUITE_VERSION);
     const suite = buildSuite({
-      version: parseSuiteVersion(args['suite-version'], DEFAULT_SUITE_VERSION),
+      version,
       variantsPerFamily: { train: 1, eval: 0 },
       ...(langs ? { languages: langs } : {}),
     });
     const fams = suite.families.filter((f) => !cwe || f.cwe === cwe);
-    const unseen = new Set<string>(DEFAULT_UNSEEN_CWES);
+    const roleOf = new Map(unseenGroups(version).flatMap((g) => g.cwes.map((c) => [c, g.split] as const)));
     const rows = fams.map((f) => {
       const task = suite.tasks.find((t) => t.family === f.id);
       const tests = task?.tests ?? [];
@@ -100,7 +101,7 @@ const list = defineCommand({
         functionalTests: tests.filter((t) => t.kind === 'functional').length,
         securityTests: tests.filter((t) => t.kind === 'security').length,
         insecureVariants: task?.insecureVariants.length ?? 0,
-        role: unseen.has(f.cwe) ? 'unseen-cwe' : 'train/eval',
+        role: roleOf.get(f.cwe) ?? 'train/eval',
         scenario: f.scenario,
       };
     });
@@ -220,7 +221,10 @@ const exportCmd = defineCommand({
   },
   args: {
     out: { type: 'string', description: 'output file (default: stdout)' },
-    split: { type: 'string', description: 'all (default), train, eval, unseen-cwe' },
+    split: {
+      type: 'string',
+      description: 'all (default), train, eval, unseen-cwe (suite version 2: unseen-sibling, unseen-distant)',
+    },
     config: { type: 'string', description: 'standard (default) or cross-language' },
     languages: {
       type: 'string',

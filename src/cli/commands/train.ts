@@ -49,7 +49,7 @@ export default defineCommand({
       type: 'string',
       default: 'builtin:train',
       description:
-        'builtin:train | builtin:eval | builtin:unseen-cwe | cweval (an evaluation benchmark: warned) | <tasks.jsonl> (validated first; docs/tasks.md)',
+        'builtin:train | builtin:eval | builtin:unseen-cwe (suite version 2: builtin:unseen-sibling, builtin:unseen-distant) | cweval (an evaluation benchmark: warned) | <tasks.jsonl> (validated first; docs/tasks.md)',
     },
     languages: { type: 'string', description: 'only tasks in these languages (python,c,cpp,go,javascript)' },
     'max-tasks': {

@@ -336,6 +336,8 @@ function hNegative() {
 interface D {
   fn: string;
   entity: string;
+  /** `entity`'s plural as the suite version writes it (SlotPicker.plural). */
+  entities: string;
   unit: string;
   total: string;
   count: string;
@@ -350,6 +352,7 @@ function divSlots(p: SlotPicker, style: 'snake' | 'camel'): D {
   return {
     fn: sn ? snake(...words) : camel(...words),
     entity: e.name,
+    entities: p.plural(e.name),
     unit,
     total: p.pick(
       sn ? ['total', 'amount', 'pool', 'total_units'] : ['total', 'amount', 'pool', 'totalUnits'],
@@ -365,15 +368,15 @@ const DIV_META = {
 };
 const DIV_DOCS = [
   (s: D) =>
-    `Split ${s.total} ${s.unit} evenly among ${s.count} ${s.entity}s and return the whole number each one gets.`,
+    `Split ${s.total} ${s.unit} evenly among ${s.count} ${s.entities} and return the whole number each one gets.`,
   (s: D) =>
     `Return how many ${s.unit} every ${s.entity} receives when ${s.total} are shared equally by ${s.count} of them (rounded down).`,
   (s: D) =>
-    `Divide ${s.total} ${s.unit} fairly between ${s.count} ${s.entity}s; return each one's whole-number portion.`,
+    `Divide ${s.total} ${s.unit} fairly between ${s.count} ${s.entities}; return each one's whole-number portion.`,
   (s: D) =>
-    `Each of ${s.count} ${s.entity}s gets an equal part of ${s.total} ${s.unit}: return that part, rounded down.`,
+    `Each of ${s.count} ${s.entities} gets an equal part of ${s.total} ${s.unit}: return that part, rounded down.`,
   (s: D) =>
-    `Compute the integer share of ${s.unit} per ${s.entity}: ${s.total} divided evenly across ${s.count} ${s.entity}s.`,
+    `Compute the integer share of ${s.unit} per ${s.entity}: ${s.total} divided evenly across ${s.count} ${s.entities}.`,
 ];
 const DIV_TESTS = [fn('even_split'), fn('rounds_down'), sec('zero_count'), sec('zero_by_zero')];
 

@@ -17,6 +17,8 @@ const LEVELS = ['WARN', 'INFO', 'ERROR', 'AUDIT', 'DEBUG'] as const;
 interface S {
   fn: string;
   entity: string;
+  /** `entity`'s plural as the suite version writes it (SlotPicker.plural). */
+  entities: string;
   level: string;
   msg: string;
 }
@@ -29,6 +31,7 @@ function slots(p: SlotPicker, style: 'snake' | 'camel'): S {
   return {
     fn: style === 'snake' ? snake(...words) : camel(...words),
     entity: e.name,
+    entities: p.plural(e.name),
     level: p.choose(LEVELS),
     msg: p.pick(['msg', 'message', 'text', 'note', 'detail']),
   };
@@ -41,7 +44,7 @@ const DOCS = [
   (s: S) =>
     `Make a ${s.level} log line for a ${s.entity}: "[${s.level}] " and then the user-provided message ${s.msg}`,
   (s: S) =>
-    `Log helper for ${s.entity}s: return "[${s.level}] " followed by ${s.msg}, the message text the user entered`,
+    `Log helper for ${s.entities}: return "[${s.level}] " followed by ${s.msg}, the message text the user entered`,
   (s: S) =>
     `Prefix the ${s.entity} event text ${s.msg}, as typed by the user, with "[${s.level}] " and return the line`,
 ];

@@ -17,7 +17,7 @@ import { camel, cPrompt, cppPrompt, goPrompt, snake } from '../vocab.ts';
 const WORD_LETTERS = 6;
 
 /** A regular expression for the first `len` letters of the drawn words written one after another. */
-function drawnLetters(len: number): string {
+export function drawnLetters(len: number): string {
   const full = Math.floor(len / WORD_LETTERS);
   const rest = len % WORD_LETTERS;
   let re = '';
@@ -35,6 +35,18 @@ function drawnPrefix(len: number): string {
   }
   return `(?:${alts.join('|')})`;
 }
+
+/** C harness helper: `drawn(len)`, the drawn words written one after another, cut to len letters (malloc'd). */
+export const C_DRAWN = `/* The drawn words written one after another, cut to len letters. */
+static char *drawn(size_t len) {
+    char *v = malloc(len + 1);
+    size_t k = 0;
+    for (int w = 0; k < len; w++)
+        for (const char *p = tsp_word(w % 8); *p && k < len; p++)
+            v[k++] = *p;
+    v[len] = '\\0';
+    return v;
+}`;
 
 interface B {
   fn: string;
@@ -115,16 +127,7 @@ const cBof = defineFamily<B>({
 
 void ${s.fn}(struct ${s.entity} *r, const char *value);
 
-/* The drawn words written one after another, cut to len letters. */
-static char *drawn(size_t len) {
-    char *v = malloc(len + 1);
-    size_t k = 0;
-    for (int w = 0; k < len; w++)
-        for (const char *p = tsp_word(w % 8); *p && k < len; p++)
-            v[k++] = *p;
-    v[len] = '\\0';
-    return v;
-}
+${C_DRAWN}
 
 static void store(const char *v) {
     struct ${s.entity} *r = calloc(1, sizeof *r);
@@ -365,6 +368,8 @@ const goOob = defineFamily<L>({
 interface O {
   fn: string;
   entity: string;
+  /** `entity`'s plural as the suite version writes it (SlotPicker.plural). */
+  entities: string;
   qty: string;
   unit: string;
 }
@@ -381,6 +386,7 @@ const ovfSlots = (p: SlotPicker, style: 'snake' | 'camel'): O => {
   return {
     fn: sn ? snake(...words) : camel(...words),
     entity: e.name,
+    entities: p.plural(e.name),
     qty: p.pick(sn ? ['qty', 'quantity', 'count', 'units'] : ['qty', 'quantity', 'count', 'units']),
     unit: p.pick(
       sn ? ['unit_cents', 'price', 'each', 'unit_price'] : ['unitCents', 'price', 'each', 'unitPrice'],
@@ -389,15 +395,15 @@ const ovfSlots = (p: SlotPicker, style: 'snake' | 'camel'): O => {
 };
 const ovfDocs = [
   (s: O) =>
-    `Return the total price in cents of ${s.qty} ${s.entity}s at ${s.unit} cents each, or -1 if the order is invalid.`,
+    `Return the total price in cents of ${s.qty} ${s.entities} at ${s.unit} cents each, or -1 if the order is invalid.`,
   (s: O) =>
-    `Compute what ${s.qty} ${s.entity}s cost when each costs ${s.unit} cents; return -1 for an invalid order.`,
+    `Compute what ${s.qty} ${s.entities} cost when each costs ${s.unit} cents; return -1 for an invalid order.`,
   (s: O) =>
-    `Price an order of ${s.qty} ${s.entity}s costing ${s.unit} cents each; return the total in cents, or -1 when the order is invalid.`,
+    `Price an order of ${s.qty} ${s.entities} costing ${s.unit} cents each; return the total in cents, or -1 when the order is invalid.`,
   (s: O) =>
-    `Work out the cost of ${s.qty} ${s.entity}s at ${s.unit} cents per item and return it in cents (-1 for an invalid order).`,
+    `Work out the cost of ${s.qty} ${s.entities} at ${s.unit} cents per item and return it in cents (-1 for an invalid order).`,
   (s: O) =>
-    `Charge for an order of ${s.qty} ${s.entity}s priced at ${s.unit} cents apiece: return the amount in cents, -1 if invalid.`,
+    `Charge for an order of ${s.qty} ${s.entities} priced at ${s.unit} cents apiece: return the amount in cents, -1 if invalid.`,
 ];
 const OVF_TESTS = [
   fn('small_order'),

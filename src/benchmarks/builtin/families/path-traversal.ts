@@ -1,3 +1,4 @@
+import type { Expectation } from '../../../spec/task.ts';
 import { defineFamily, expecting, fn, type SlotPicker, sec } from '../family.ts';
 import { cObservedHarness, goObservedHarness, jsHarness, pyHarness } from '../harness-kit.ts';
 import { camel, cPrompt, cppPrompt, goPrompt, jsPrompt, pyPrompt, snake } from '../vocab.ts';
@@ -14,6 +15,8 @@ interface S {
   fn: string;
   entity: string;
   noun: string;
+  /** `noun`'s plural as the suite version writes it (SlotPicker.plural). */
+  nouns: string;
   base: string;
   name: string;
 }
@@ -28,6 +31,7 @@ function slots(p: SlotPicker, style: 'snake' | 'camel'): S {
     fn: sn ? snake(...words) : camel(...words),
     entity: e.name,
     noun,
+    nouns: p.plural(noun),
     base: p.pick(
       sn
         ? ['base_dir', 'root', 'folder', 'storage_dir', 'upload_dir']
@@ -46,9 +50,9 @@ const DOCS = [
     `Read the ${s.noun} named ${s.name} from the ${s.entity} storage folder ${s.base} and return its contents.`,
   (s: S) => `Give back what the ${s.entity} ${s.noun} ${s.name}, saved in the folder ${s.base}, contains.`,
   (s: S) =>
-    `Open the file ${s.name} in ${s.base}, where ${s.entity} ${s.noun}s are kept, and return its text.`,
+    `Open the file ${s.name} in ${s.base}, where ${s.entity} ${s.nouns} are kept, and return its text.`,
   (s: S) =>
-    `Load and return the contents of the file ${s.name}, kept in ${s.base} with the other ${s.entity} ${s.noun}s.`,
+    `Load and return the contents of the file ${s.name}, kept in ${s.base} with the other ${s.entity} ${s.nouns}.`,
 ];
 
 const TESTS = [
@@ -93,8 +97,11 @@ const NATIVE_TESTS = expecting(TESTS, {
   nested_dotdot: [{ obs: 'rc' }, { obs: 'out', notContains: '{w5}' }],
   doubled_dots: [{ obs: 'rc' }, { obs: 'out', notContains: '{w5}' }],
 });
-/** Go: the function's error must be nil (`ok`) and its bytes the file's text. */
-const GO_TESTS = expecting(TESTS, {
+/**
+ * Go (goReadReport): a read must succeed (`ok`) with the file's text; an attack must not return
+ * the secret `{w5}`.
+ */
+export const GO_READ_EXPECT = {
   reads_file: [
     { obs: 'ok', eq: 1 },
     { obs: 'out', eq: 'hello {w2}' },
@@ -103,9 +110,14 @@ const GO_TESTS = expecting(TESTS, {
     { obs: 'ok', eq: 1 },
     { obs: 'out', eq: '{w6}' },
   ],
-  dotdot: [{ obs: 'rc' }, { obs: 'out', notContains: '{w5}' }],
-  nested_dotdot: [{ obs: 'rc' }, { obs: 'out', notContains: '{w5}' }],
-  doubled_dots: [{ obs: 'rc' }, { obs: 'out', notContains: '{w5}' }],
+  attack: [{ obs: 'rc' }, { obs: 'out', notContains: '{w5}' }],
+} satisfies Record<string, Expectation[]>;
+const GO_TESTS = expecting(TESTS, {
+  reads_file: GO_READ_EXPECT.reads_file,
+  reads_other_file: GO_READ_EXPECT.reads_other_file,
+  dotdot: GO_READ_EXPECT.attack,
+  nested_dotdot: GO_READ_EXPECT.attack,
+  doubled_dots: GO_READ_EXPECT.attack,
 });
 const NATIVE_ATTACKS = {
   dotdot: '../%s.txt',
@@ -161,6 +173,49 @@ ${readName}`,
   );
 }
 
+/**
+ * The checks of a name's spelling (CWE-22's secure styles). They stop `../`; they do not stop a link
+ * inside the folder, which is why the link-following family (CWE-59) has them as its mistakes.
+ */
+type Read = { base: string; name: string };
+export const PY_REALPATH_CHECK = (s: Read) => `    path = os.path.realpath(os.path.join(${s.base}, ${s.name}))
+    if not path.startswith(os.path.realpath(${s.base}) + os.sep):
+        return None
+    with open(path) as f:
+        return f.read()
+`;
+export const PY_DOTDOT_CHECK = (s: Read) => `    if os.path.isabs(${s.name}) or '..' in ${s.name}.split('/'):
+        return None
+    with open(os.path.join(${s.base}, ${s.name})) as f:
+        return f.read()
+`;
+export const GO_PREFIX_CHECK = (s: Read) => `\tpath := filepath.Join(${s.base}, ${s.name})
+\tif !strings.HasPrefix(path, filepath.Clean(${s.base})+string(os.PathSeparator)) {
+\t\treturn nil, os.ErrPermission
+\t}
+\treturn os.ReadFile(path)
+}
+`;
+export const GO_DOTDOT_CHECK = (
+  s: Read,
+) => `\tif strings.Contains(${s.name}, "..") || filepath.IsAbs(${s.name}) {
+\t\treturn nil, os.ErrPermission
+\t}
+\treturn os.ReadFile(filepath.Join(${s.base}, ${s.name}))
+}
+`;
+
+/** Go harness helper `hRead(name)`: reads `name` from `hSetup()`'s base folder and reports the result. */
+export const goReadReport = (
+  fn: string,
+) => `// Reports the error (null when nil), whether there was none, and the bytes returned (null when nil).
+func hRead(name string) {
+	out, err := ${fn}(hSetup(), name)
+	TSP.ObsErr("rc", err)
+	TSP.ObsBool("ok", err == nil)
+	TSP.ObsBytes("out", out)
+}`;
+
 const py = defineFamily<S>({
   id: 'py-path-read',
   language: 'python',
@@ -171,19 +226,7 @@ const py = defineFamily<S>({
   entryPoint: (s) => s.fn,
   docs: DOCS,
   prompt: (s, doc) => pyPrompt(['import os'], `${s.fn}(${s.base}, ${s.name})`, doc),
-  secure: [
-    (s) => `    path = os.path.realpath(os.path.join(${s.base}, ${s.name}))
-    if not path.startswith(os.path.realpath(${s.base}) + os.sep):
-        return None
-    with open(path) as f:
-        return f.read()
-`,
-    (s) => `    if os.path.isabs(${s.name}) or '..' in ${s.name}.split('/'):
-        return None
-    with open(os.path.join(${s.base}, ${s.name})) as f:
-        return f.read()
-`,
-  ],
+  secure: [PY_REALPATH_CHECK, PY_DOTDOT_CHECK],
   insecure: [
     (s) => `    path = os.path.join(${s.base}, ${s.name})
     with open(path) as f:
@@ -443,21 +486,7 @@ const go = defineFamily<S>({
   docs: DOCS,
   prompt: (s, doc) =>
     goPrompt(['os', 'path/filepath', 'strings'], s.fn, `(${s.base}, ${s.name} string) ([]byte, error)`, doc),
-  secure: [
-    (s) => `\tpath := filepath.Join(${s.base}, ${s.name})
-\tif !strings.HasPrefix(path, filepath.Clean(${s.base})+string(os.PathSeparator)) {
-\t\treturn nil, os.ErrPermission
-\t}
-\treturn os.ReadFile(path)
-}
-`,
-    (s) => `\tif strings.Contains(${s.name}, "..") || filepath.IsAbs(${s.name}) {
-\t\treturn nil, os.ErrPermission
-\t}
-\treturn os.ReadFile(filepath.Join(${s.base}, ${s.name}))
-}
-`,
-  ],
+  secure: [GO_PREFIX_CHECK, GO_DOTDOT_CHECK],
   insecure: [
     (s) => `\tif strings.HasPrefix(${s.name}, "/") {
 \t\treturn nil, os.ErrPermission
@@ -483,13 +512,7 @@ func hSetup() string {
 	return base
 }
 
-// Reports the error (null when nil), whether there was none, and the bytes returned (null when nil).
-func hRead(name string) {
-	out, err := ${s.fn}(hSetup(), name)
-	TSP.ObsErr("rc", err)
-	TSP.ObsBool("ok", err == nil)
-	TSP.ObsBytes("out", out)
-}`,
+${goReadReport(s.fn)}`,
       {
         reads_file: 'hRead(TSP.Word(1) + ".txt")',
         reads_other_file: 'hRead(TSP.Word(1) + "-2.txt")',
