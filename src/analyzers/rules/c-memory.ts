@@ -629,3 +629,101 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/** Bytes of a C string literal's body (an escape sequence is one byte). */
+function cLength(body: string): number {
+  return body.replace(/\\(?:x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, 'x').length;
+}
+
+/**
+ * The fewest bytes a printf format prints, without the NUL (gcc's -Wformat-overflow=1 reasoning):
+ * a number at least one digit or its width, a string given as a literal its length, other strings
+ * nothing.
+ */
+function minFormatLength(
+  fmt: string,
+  args: Node[],
+  literal: (n: Node | undefined) => string | undefined,
+): number {
+  let total = 0;
+  let k = 0;
+  let last = 0;
+  for (const m of fmt.matchAll(
+    /%([-+ #0]*)(\d+|\*)?(?:\.(\d+|\*))?(?:hh|h|ll|l|L|z|j|t|q)?([diouxXeEfFgGaAcspn%])/g,
+  )) {
+    total += cLength(fmt.slice(last, m.index));
+    last = (m.index ?? 0) + m[0].length;
+    const conv = m[4];
+    if (conv === '%') {
+      total += 1;
+      continue;
+    }
+    // A `*` width or precision takes an argument of its own.
+    if (m[2] === '*') k++;
+    if (m[3] === '*') k++;
+    const width = m[2] === '*' ? 0 : Number(m[2] ?? 0);
+    const precision = m[3] === undefined || m[3] === '*' ? undefined : Number(m[3]);
+    const arg = args[k++];
+    if (conv === 'n') continue;
+    if (conv === 's') {
+      const s = literal(arg);
+      const len = s === undefined ? 0 : Math.min(cLength(s), precision ?? Number.POSITIVE_INFINITY);
+      total += Math.max(width, len);
+    } else total += Math.max(width, 1);
+  }
+  return total + cLength(fmt.slice(last));
+}
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.format-overflow',
+    cwe: ['CWE-787', 'CWE-120'],
+    severity: 'error',
+    title: 'Formatted or copied text longer than the destination array',
+    message: '',
+    names: ['sprintf', 'strcpy', 'stpcpy'],
+    check: (c, ctx) => {
+      const dst = c.args[0];
+      if (dst?.type !== 'identifier') return false;
+      const size = intLiteral(ctx.model.arraySize(dst.text) ?? '');
+      if (size === undefined) return false;
+      let least: number | undefined;
+      if (c.name === 'sprintf') {
+        const fmt =
+          c.args[1]?.type === 'string_literal' || c.args[1]?.type === 'concatenated_string'
+            ? ctx.stringValue(c.args[1])
+            : undefined;
+        if (fmt === undefined) return false;
+        least = minFormatLength(fmt, c.args.slice(2), (n) =>
+          n && (n.type === 'string_literal' || n.type === 'concatenated_string')
+            ? ctx.stringValue(n)
+            : undefined,
+        );
+      } else {
+        const src = c.args[1];
+        const s =
+          src?.type === 'string_literal' || src?.type === 'concatenated_string'
+            ? ctx.stringValue(src)
+            : undefined;
+        if (s === undefined) return false;
+        least = cLength(s);
+      }
+      if (least + 1 <= size) return false;
+      return {
+        node: c.args[1] ?? c.node,
+        message: `${c.name}() writes at least ${least + 1} bytes (with the NUL) into ${dst.text}, which holds ${size}: make the array larger or use snprintf(${dst.text}, sizeof ${dst.text}, ...).`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nvoid hello(int fd, int major, int minor) {\n  char msg[12];\n  sprintf(msg, "VER %03d.%03d\\n", major, minor);\n  send_all(fd, msg);\n}\n',
+        '#include <string.h>\nvoid mark(void) {\n  static char tag[4];\n  strcpy(tag, "NONE");\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nvoid hello(int fd, int major, int minor) {\n  char msg[16];\n  sprintf(msg, "VER %03d.%03d\\n", major, minor);\n  send_all(fd, msg);\n}\n',
+        '#include <string.h>\nvoid mark(void) {\n  static char tag[5];\n  strcpy(tag, "NONE");\n}\n',
+        '#include <stdio.h>\nvoid name(const char *s) {\n  char b[8];\n  sprintf(b, "%s", s);\n}\n',
+      ],
+    },
+  }),
+);
