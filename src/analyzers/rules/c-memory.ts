@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import {
   assignedBetween,
+  cLength,
   dereferences,
   enclosingFunction,
   enclosingLoop,
@@ -10,6 +11,7 @@ import {
   mentionsLvalue,
   nodesIn,
   norm,
+  printfConversions,
 } from '../engine/c-flow.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
@@ -630,11 +632,6 @@ C_MEMORY_RULES.push(
   }),
 );
 
-/** Bytes of a C string literal's body (an escape sequence is one byte). */
-function cLength(body: string): number {
-  return body.replace(/\\(?:x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, 'x').length;
-}
-
 /**
  * The fewest bytes a printf format prints, without the NUL (gcc's -Wformat-overflow=1 reasoning):
  * a number at least one digit or its width, a string given as a literal its length, other strings
@@ -646,30 +643,16 @@ function minFormatLength(
   literal: (n: Node | undefined) => string | undefined,
 ): number {
   let total = 0;
-  let k = 0;
   let last = 0;
-  for (const m of fmt.matchAll(
-    /%([-+ #0]*)(\d+|\*)?(?:\.(\d+|\*))?(?:hh|h|ll|l|L|z|j|t|q)?([diouxXeEfFgGaAcspn%])/g,
-  )) {
-    total += cLength(fmt.slice(last, m.index));
-    last = (m.index ?? 0) + m[0].length;
-    const conv = m[4];
-    if (conv === '%') {
-      total += 1;
-      continue;
-    }
-    // A `*` width or precision takes an argument of its own.
-    if (m[2] === '*') k++;
-    if (m[3] === '*') k++;
-    const width = m[2] === '*' ? 0 : Number(m[2] ?? 0);
-    const precision = m[3] === undefined || m[3] === '*' ? undefined : Number(m[3]);
-    const arg = args[k++];
-    if (conv === 'n') continue;
-    if (conv === 's') {
-      const s = literal(arg);
-      const len = s === undefined ? 0 : Math.min(cLength(s), precision ?? Number.POSITIVE_INFINITY);
-      total += Math.max(width, len);
-    } else total += Math.max(width, 1);
+  for (const c of printfConversions(fmt)) {
+    total += cLength(fmt.slice(last, c.start));
+    last = c.end;
+    if (c.conv === '%') total += 1;
+    else if (c.conv === 's') {
+      const s = literal(c.arg === undefined ? undefined : args[c.arg]);
+      const len = s === undefined ? 0 : Math.min(cLength(s), c.precision ?? Number.POSITIVE_INFINITY);
+      total += Math.max(c.width, len);
+    } else if (c.conv !== 'n') total += Math.max(c.width, 1);
   }
   return total + cLength(fmt.slice(last));
 }
