@@ -710,3 +710,50 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/** Integer types narrower than size_t on 64-bit targets. */
+const NARROW_INT =
+  /^(?:const\s+)?(?:(?:signed|unsigned)\s+)?(?:int|short|char|short\s+int)$|^(?:const\s+)?(?:unsigned|signed|u?int(?:8|16|32)_t|u(?:8|16|32)|s(?:8|16|32)|__[us](?:8|16|32)|g?u?int(?:8|16|32)?|guint|gint|DWORD|WORD|UINT|INT|uInt)$/;
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.narrow-multiplication',
+    cwe: ['CWE-190', 'CWE-681'],
+    severity: 'warning',
+    title: 'Multiplication done in a narrow type, then widened',
+    message: '',
+    query: {
+      c: '[(init_declarator declarator: (identifier) @var value: (binary_expression operator: "*") @product) (assignment_expression left: (identifier) @var operator: "=" right: (binary_expression operator: "*") @product)] @report',
+      cpp: '[(init_declarator declarator: (identifier) @var value: (binary_expression operator: "*") @product) (assignment_expression left: (identifier) @var operator: "=" right: (binary_expression operator: "*") @product)] @report',
+    },
+    check: (caps, ctx) => {
+      const { var: v, product } = caps;
+      if (!v || !product) return false;
+      const target = ctx.model.declaredType(v.text, v.startIndex)?.trim() ?? '';
+      if (!WIDE_INT.test(target)) return false;
+      // A cast on a factor chooses the arithmetic's type on purpose.
+      if (product.descendantsOfType('cast_expression').length) return false;
+      const factors = productFactors(product);
+      if (factors.length < 2 || factors.some((f) => f.type !== 'identifier')) return false;
+      const types = factors.map((f) => ctx.model.declaredType(f.text, f.startIndex)?.trim() ?? '');
+      // Every factor is a known narrow integer, so the product is computed (and wraps) in 32 bits.
+      if (!types.every((t) => NARROW_INT.test(t))) return false;
+      const fn = enclosingFunction(product);
+      if (factors.some((f) => boundedBefore(fn, f.text, product.startIndex))) return false;
+      return {
+        node: product,
+        message: `${norm(product.text)} multiplies ${types.join(' and ')} values in ${types[0]} arithmetic and only then widens the result to ${target} ${v.text}: it wraps first. Widen a factor: (${target})${factors[0]?.text} * ${factors[1]?.text}.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stddef.h>\nsize_t frame_bytes(int width, int height) {\n  size_t n = width * height;\n  return n;\n}\n',
+      ],
+      good: [
+        '#include <stddef.h>\nsize_t frame_bytes(int width, int height) {\n  size_t n = (size_t)width * height;\n  return n;\n}\n',
+        '#include <stddef.h>\nsize_t frame_bytes(int width, int height) {\n  if (width > 4096 || height > 4096) return 0;\n  size_t n = width * height;\n  return n;\n}\n',
+        'int area(int width, int height) {\n  int n = width * height;\n  return n;\n}\n',
+      ],
+    },
+  }),
+);
