@@ -1,6 +1,6 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
-import type { CallRule, QueryRule, Rule } from '../engine/rule.ts';
+import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';
 import {
   builtBeyondBase,
@@ -29,6 +29,18 @@ const JS_BUILD = '[(template_string (template_substitution)) (binary_expression 
 const SQL_WORDS =
   /\b(?:select|insert|update|delete|create|drop|alter|replace)\b[\s\S]*\b(?:from|into|set|table|where|values)\b/i;
 
+/** A string built with `+` or a template from at least one part that is not a constant. */
+function builtFromVariables(node: Node, ctx: RuleContext): boolean {
+  const v = ctx.resolve(node);
+  if (v.type === 'template_string')
+    return v.namedChildren.some(
+      (c) => c?.type === 'template_substitution' && !ctx.isConstant(c.namedChildren[0] ?? null),
+    );
+  if (v.type === 'binary_expression' && v.childForFieldName('operator')?.text === '+')
+    return !ctx.isConstant(v);
+  return false;
+}
+
 export const JS_RULES: Rule[] = [
   call({
     id: 'js.command-injection',
@@ -42,8 +54,18 @@ export const JS_RULES: Rule[] = [
       if (c.receiver && !/child_process|cp|childProcess/.test(c.receiver.text)) return false;
       const cmd = c.args[0];
       if (!cmd) return false;
-      if (c.name === 'exec' || c.name === 'execSync')
-        return ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
+      if (c.name === 'exec' || c.name === 'execSync') {
+        if (ctx.tainted(cmd, 'cmd')) return { node: originOf(cmd, ctx, 'cmd') };
+        // A shell command pasted together from variables of unknown origin (a callback's free
+        // variables, a module's state): one quote or `;` in them runs another command.
+        return (
+          builtFromVariables(cmd, ctx) && {
+            severity: 'warning',
+            message:
+              'This shell command is pasted together from variables: a quote, space or ; in them changes the command. Use execFile/spawn with an argument array (no shell).',
+          }
+        );
+      }
       const shell = optionText(c, 'shell');
       if (shell && shell !== 'false') return c.args.some((a) => ctx.tainted(a, 'cmd'));
       const prog = ctx.stringValue(cmd);
@@ -54,9 +76,12 @@ export const JS_RULES: Rule[] = [
     examples: {
       bad: [
         "const { exec } = require('child_process');\nfunction f(d) {\n  exec(`ls -l ${d}`, () => {});\n}\n",
+        "const cp = require('child_process');\nmodule.exports = () => {\n  cp.exec('curl \"' + url + '\" -o ' + out, (e) => {});\n};\n",
       ],
       good: [
         "const { execFile } = require('child_process');\nfunction f(d) {\n  execFile('ls', ['-l', d], () => {});\n}\n",
+        "const cp = require('child_process');\nmodule.exports = () => {\n  cp.execFile('curl', [url, '-o', out], (e) => {});\n};\n",
+        "const cp = require('child_process');\nconst GIT = 'git';\nmodule.exports = () => {\n  cp.exec(GIT + ' status', (e) => {});\n};\n",
       ],
     },
   }),
