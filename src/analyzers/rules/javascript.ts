@@ -29,6 +29,18 @@ const JS_BUILD = '[(template_string (template_substitution)) (binary_expression 
 const SQL_WORDS =
   /\b(?:select|insert|update|delete|create|drop|alter|replace)\b[\s\S]*\b(?:from|into|set|table|where|values)\b/i;
 
+/** A jQuery object or DOM node: a call chain rooted at `$(...)`, `jQuery(...)` or `createElement(...)`. */
+function domObject(n: Node): boolean {
+  let v: Node | null = n;
+  while (v?.type === 'call_expression') {
+    const f: Node | null = v.childForFieldName('function');
+    if (!f) return false;
+    if (/^(?:\$|jQuery|(?:document\.)?createElement)$/.test(f.text)) return true;
+    v = f.type === 'member_expression' ? f.childForFieldName('object') : null;
+  }
+  return false;
+}
+
 /** A string built with `+` or a template from at least one part that is not a constant. */
 function builtFromVariables(node: Node, ctx: RuleContext): boolean {
   const v = ctx.resolve(node);
@@ -290,7 +302,8 @@ export const JS_RULES: Rule[] = [
       if (!a || c.args.length !== 1 || !c.receiver) return false;
       if (!ctx.tainted(a, 'html')) return false;
       if (c.name === 'html' || /trust/i.test(c.name)) return { node: originOf(a, ctx, 'html') };
-      // append/prepend/after/before also take DOM nodes: only markup strings count.
+      // append/prepend/after/before also take DOM nodes and jQuery objects: only markup strings count.
+      if (domObject(ctx.resolve(a))) return false;
       const built = ctx.built(a, 'html') && /</.test(literalText(ctx.resolve(a), ctx));
       return (built || readsInput(a, ctx)) && { node: originOf(a, ctx, 'html') };
     },
@@ -302,6 +315,8 @@ export const JS_RULES: Rule[] = [
       good: [
         "function show(message) {\n  jQuery('#fb-success').text(message);\n}\n",
         "function f(list) {\n  const row = document.createElement('li');\n  $('#out').append(row);\n}\n",
+        "function row(item) {\n  const tr = $('<tr/>').attr('data-name', item.name);\n  tr.append($('<td/>').addClass('name').text(item.name));\n  $('#list').append(tr);\n}\n",
+        "function badge(el, text, inline) {\n  $('<div class=\"badge-' + (inline ? 'inline' : 'overlay') + '\"></div>').appendTo(el).text(text);\n}\n",
       ],
     },
   }),
