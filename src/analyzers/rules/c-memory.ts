@@ -578,8 +578,18 @@ C_MEMORY_RULES.push(
       // Cheap text test: a NULL test at all.
       if (!/!|NULL|nullptr|==\s*0|!=\s*0/.test(cond.text) && !/^\(\s*[\w.>-]+\s*\)$/.test(norm(cond.text)))
         return false;
-      const fn = enclosingFunction(report);
-      if (fn.type !== 'function_definition') return false;
+      // Text tests before any walk: which tested pointers are dereferenced earlier in the function?
+      const info = ctx.model.functionAt(cond.startIndex);
+      if (info.node.type !== 'function_definition') return false;
+      const before = (needle: string) => {
+        const i = ctx.source.indexOf(needle, info.start);
+        return i >= 0 && i < cond.startIndex;
+      };
+      const tested = nullTested(cond).filter(
+        (lv) => before(`${lv}->`) || before(`*${lv}`) || before(`${lv}[`),
+      );
+      if (!tested.length) return false;
+      const fn = info.node;
       // Code under `#if 0` is not compiled.
       for (let p = report.parent; p && !p.equals(fn); p = p.parent)
         if (/^preproc_if/.test(p.type) && /^#\s*if\s+0\b/.test(p.text)) return false;
@@ -593,9 +603,7 @@ C_MEMORY_RULES.push(
         )
       )
         return false;
-      for (const lv of nullTested(cond)) {
-        const text = ctx.source.slice(fn.startIndex, cond.startIndex).replace(/\s+/g, '');
-        if (!text.includes(`${lv}->`) && !text.includes(`*${lv}`) && !text.includes(`${lv}[`)) continue;
+      for (const lv of tested) {
         for (const use of dereferences(fn, lv, fn.startIndex)) {
           if (use.startIndex >= report.startIndex) break;
           // `&p->f` and `sizeof(*p)` compute, they do not read; mem*/str* calls are in the list too.
