@@ -522,6 +522,33 @@ function nullTested(cond: Node): string[] {
   return out.filter((lv) => /^[A-Za-z_][\w.>-]*$/.test(lv) && !/^[A-Z][A-Z0-9_]*$/.test(lv));
 }
 
+/**
+ * `p->f`, `p[i]` and `*p` between two offsets, found from the text (`descendantForIndex` at each
+ * occurrence) rather than by walking the whole function.
+ */
+function textualDereferences(fn: Node, lv: string, source: string, from: number, to: number): Node[] {
+  const out: Node[] = [];
+  for (const needle of [`${lv}->`, `${lv}[`, `*${lv}`]) {
+    const skip = needle.startsWith('*') ? 1 : 0;
+    for (let i = source.indexOf(needle, from); i >= 0 && i < to; i = source.indexOf(needle, i + 1)) {
+      let n: Node | null = fn.descendantForIndex(i + skip, i + skip + lv.length);
+      // Climb to the expression whose operand is exactly the lvalue.
+      for (let k = 0; n && k < 4; k++, n = n.parent) {
+        const kind = n.type;
+        if (kind !== 'field_expression' && kind !== 'subscript_expression' && kind !== 'pointer_expression')
+          continue;
+        if (kind === 'field_expression' && n.childForFieldName('operator')?.text !== '->') continue;
+        if (kind === 'pointer_expression' && !n.text.startsWith('*')) continue;
+        if (norm(n.childForFieldName('argument')?.text ?? '') === lv) {
+          out.push(n);
+          break;
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex);
+}
+
 /** `&p->a.b` computes an address through p without reading it. */
 function addressOnly(use: Node): boolean {
   let n: Node = use;
@@ -604,11 +631,9 @@ C_MEMORY_RULES.push(
       )
         return false;
       for (const lv of tested) {
-        for (const use of dereferences(fn, lv, fn.startIndex)) {
-          if (use.startIndex >= report.startIndex) break;
-          // `&p->f` and `sizeof(*p)` compute, they do not read; mem*/str* calls are in the list too.
+        for (const use of textualDereferences(fn, lv, ctx.source, info.start, cond.startIndex)) {
+          // `&p->f` and `sizeof(*p)` compute, they do not read.
           if (addressOnly(use)) continue;
-          if (use.type === 'binary_expression' || use.type === 'call_expression') continue;
           const stmt = statementOf(use);
           if (inside(use, stmt, 'sizeof_expression')) continue;
           // A use on the right of `&&`, in a `?:` arm, or in a branch the check is not in, depends
@@ -629,6 +654,8 @@ C_MEMORY_RULES.push(
       bad: [
         'struct N { int v; struct N *next; };\nint first(struct N *n) {\n  int v = n->v;\n  if (!n)\n    return -1;\n  return v;\n}\n',
         'struct C { struct S *sock; };\nstruct S { int fd; };\nvoid stop(struct C *c) {\n  close_fd(c->sock->fd);\n  if (c->sock != NULL)\n    notify(c->sock);\n}\n',
+        'int head(const int *p, int *out) {\n  *out = p[0];\n  if (p == NULL)\n    return -1;\n  return 0;\n}\n',
+        'int get(const int *p) {\n  int v = *p;\n  if (!p)\n    return -1;\n  return v;\n}\n',
       ],
       good: [
         'struct N { int v; struct N *next; };\nint first(struct N *n) {\n  if (!n)\n    return -1;\n  return n->v;\n}\n',
