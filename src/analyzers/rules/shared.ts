@@ -74,11 +74,12 @@ const obsoleteTls: QueryRule = {
   message:
     'SSL 2/3 and TLS 1.0/1.1 are broken or deprecated (RFC 8996): use TLS 1.2 or later (a default context, or a minimum version of TLS 1.2).',
   query: {
-    python: '(attribute) @report',
+    python:
+      '(attribute attribute: (identifier) @name (#match? @name "^(?:PROTOCOL_(?:SSLv2|SSLv3|TLSv1|TLSv1_1)|(?:SSLv2|SSLv3|TLSv1|TLSv1_1)_METHOD|SSLv3|TLSv1|TLSv1_1)$")) @report',
     javascript: '(pair key: [(property_identifier) (string)] @key value: (string) @report)',
-    go: '(selector_expression operand: (identifier) @pkg) @report',
-    c: '[(call_expression function: (identifier) @report) (argument_list (identifier) @report)]',
-    cpp: '[(call_expression function: (identifier) @report) (argument_list (identifier) @report)]',
+    go: '(selector_expression operand: (identifier) @pkg (#eq? @pkg "tls")) @report',
+    c: '(call_expression function: (identifier) @report (#match? @report "_method$"))\n(argument_list (identifier) @report (#match? @report "_VERSION$"))',
+    cpp: '(call_expression function: (identifier) @report (#match? @report "_method$"))\n(argument_list (identifier) @report (#match? @report "_VERSION$"))',
   },
   check: (caps, ctx) => {
     const n = caps.report;
