@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Finding } from '../spec/finding.ts';
 import { type Analyzer, createAnalyzer } from './analyzer.ts';
 import { cweMatches } from './cwe.ts';
-import { parseCsv } from './external/index.ts';
+import { clangCwe, parseCsv } from './external/index.ts';
 import { dedupeFindings } from './findings.ts';
 import { judgeStaticSecurity } from './index.ts';
 import { redosRisk } from './rules/redos.ts';
@@ -174,6 +174,31 @@ describe('external adapters', () => {
     const rows = parseCsv('File,Line,CWEs\nc.c,3,"CWE-120, CWE-20"\nd.c,4,"say ""hi"""\n');
     expect(rows[1]).toEqual(['c.c', '3', 'CWE-120, CWE-20']);
     expect(rows[2]?.[2]).toBe('say "hi"');
+  });
+
+  it("maps clang's checkers (and Malloc's messages) to CWEs", () => {
+    expect(clangCwe('unix.Malloc', 'Use of memory after it is freed')).toEqual([416]);
+    expect(clangCwe('unix.Malloc', 'Attempt to free released memory')).toEqual([415]);
+    expect(clangCwe('core.NullDereference', 'Dereference of null pointer')).toEqual([476]);
+    expect(clangCwe('alpha.security.MallocOverflow', 'may overflow')).toEqual([190, 680]);
+    expect(clangCwe('optin.performance.Padding', 'x')).toEqual([710]);
+  });
+
+  it.skipIf(!process.env.TSP_SLOW)('runs clang --analyze on complete files only', async () => {
+    const a = await createAnalyzer({ external: ['clang'] });
+    if (!a.external.includes('clang')) return;
+    const uaf =
+      '#include <stdlib.h>\nint f(void) {\n  int *p = malloc(4);\n  if (!p) return 0;\n  *p = 1;\n  free(p);\n  return *p;\n}\n';
+    const ok = await a.analyzeExternal([
+      { path: '/nonexistent/a.c', code: uaf, language: 'c', display: 'a.c' },
+    ]);
+    expect(ok.findings.some((f) => f.ruleId === 'clang.unix.Malloc' && f.cwe.includes('CWE-416'))).toBe(true);
+    const snippet = 'int f(node_t *n) {\n  return n->x;\n}\n';
+    const bad = await a.analyzeExternal([
+      { path: '/nonexistent/b.c', code: snippet, language: 'c', display: 'b.c' },
+    ]);
+    expect(bad.findings).toEqual([]);
+    expect(bad.notes.join()).toMatch(/did not compile/);
   });
 
   it.skipIf(!process.env.TSP_SLOW)('runs the installed analyzers and normalizes their findings', async () => {

@@ -12,7 +12,7 @@ import { anyCweMatches } from './cwe.ts';
  * only) should get a finding with the task's CWE (or a CWE linked to it in cwe.ts), and the secure
  * reference (the task file) should not. Run:
  *
- *   node --import tsx src/analyzers/cweval-quality.ts [--json] [--verbose]
+ *   node --import tsx src/analyzers/cweval-quality.ts [--json] [--verbose] [--external [names]] [--sources tsp|external|all]
  */
 
 const DIR_LANGUAGE: Record<string, Language> = {
@@ -52,6 +52,28 @@ export interface QualityRow {
 export function defaultBenchmarksDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   return process.env.TSP_BENCHMARKS_DIR ?? resolve(here, '../../../shared/benchmarks');
+}
+
+/** `--external` (all installed) or `--external clang,cppcheck` (those): add external analyzers. */
+export function externalOption(argv: string[]): boolean | string[] {
+  const i = argv.indexOf('--external');
+  if (i < 0) return false;
+  const next = argv[i + 1];
+  return next && !next.startsWith('--') ? next.split(',') : true;
+}
+
+/** `--sources tsp|external|all`: score only TSP's findings, only the external analyzers', or both. */
+export type SourceFilter = 'all' | 'tsp' | 'external';
+export function sourceOption(argv: string[]): SourceFilter {
+  const v = argv[argv.indexOf('--sources') + 1];
+  return argv.includes('--sources') && (v === 'tsp' || v === 'external') ? v : 'all';
+}
+
+/** The findings of the chosen origin (a de-duplicated finding counts for every analyzer that reported it). */
+export function fromSources(findings: Finding[], filter: SourceFilter): Finding[] {
+  if (filter === 'all') return findings;
+  const external = (f: Finding) => f.source !== 'tsp' || (f.alsoReportedBy ?? []).some((s) => s !== 'tsp');
+  return findings.filter((f) => (filter === 'external' ? external(f) : f.source === 'tsp'));
 }
 
 export function cwevalRoot(benchmarksDir = defaultBenchmarksDir()): string | undefined {
@@ -130,6 +152,7 @@ export function judgedLines(file: string): [number, number] {
 export async function measureCwevalQuality(
   root: string,
   analyzer?: Analyzer,
+  sources: SourceFilter = 'all',
 ): Promise<{ samples: QualitySample[]; rows: QualityRow[] }> {
   const a = analyzer ?? (await createAnalyzer());
   const samples: QualitySample[] = [];
@@ -137,7 +160,10 @@ export async function measureCwevalQuality(
   for (const t of listTargets(root)) {
     let findings = cache.get(t.file);
     if (!findings) {
-      findings = await a.analyze(readFileSync(t.file, 'utf8'), t.language, { file: t.file });
+      findings = fromSources(
+        await a.analyze(readFileSync(t.file, 'utf8'), t.language, { file: t.file }),
+        sources,
+      );
       cache.set(t.file, findings);
     }
     const inRange = t.lines
@@ -191,7 +217,9 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { samples, rows } = await measureCwevalQuality(root);
+  const argv = process.argv.slice(2);
+  const analyzer = await createAnalyzer({ external: externalOption(argv) });
+  const { samples, rows } = await measureCwevalQuality(root, analyzer, sourceOption(argv));
   if (process.argv.includes('--json')) {
     process.stdout.write(`${JSON.stringify({ rows }, null, 2)}\n`);
     return;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../spec/finding.ts';
 import { createAnalyzer } from './analyzer.ts';
+import { externalOption, fromSources, sourceOption } from './cweval-quality.ts';
 import { dedent, type FixPair, measureSafeCoder, splitOf } from './safecoder-quality.ts';
 
 describe('SafeCoder scorer', () => {
@@ -36,5 +38,28 @@ describe('SafeCoder scorer', () => {
     );
     const py = rows.find((r) => r.language === 'python');
     expect(py).toMatchObject({ pairs: 2, detected: 1, fixedFlagged: 0, gone: 1 });
+  });
+
+  it('reads --external [names] and scores findings by their origin', () => {
+    expect(externalOption(['--split', 'dev'])).toBe(false);
+    expect(externalOption(['--external', '--verbose'])).toBe(true);
+    expect(externalOption(['--external', 'clang,cppcheck'])).toEqual(['clang', 'cppcheck']);
+    expect(sourceOption(['--sources', 'external'])).toBe('external');
+    expect(sourceOption(['--sources', 'nonsense'])).toBe('all');
+    const at = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2, startByte: 0, endByte: 1 };
+    const f = (source: string, also?: string[]): Finding => ({
+      cwe: ['CWE-416'],
+      ruleId: `${source}.x`,
+      source,
+      severity: 'error',
+      message: '',
+      span: at,
+      ...(also ? { alsoReportedBy: also } : {}),
+    });
+    const all = [f('tsp'), f('tsp', ['clang']), f('clang')];
+    expect(fromSources(all, 'all')).toHaveLength(3);
+    expect(fromSources(all, 'tsp')).toHaveLength(2);
+    // A TSP finding that clang also reported counts for clang.
+    expect(fromSources(all, 'external')).toEqual([all[1], all[2]]);
   });
 });

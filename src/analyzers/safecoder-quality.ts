@@ -6,7 +6,13 @@ import type { Finding } from '../spec/finding.ts';
 import type { Language } from '../spec/language.ts';
 import { type Analyzer, createAnalyzer } from './analyzer.ts';
 import { anyCweMatches } from './cwe.ts';
-import { defaultBenchmarksDir } from './cweval-quality.ts';
+import {
+  defaultBenchmarksDir,
+  externalOption,
+  fromSources,
+  type SourceFilter,
+  sourceOption,
+} from './cweval-quality.ts';
 
 /**
  * Measures the analyzer on SafeCoder's real vulnerability-fix pairs (functions before and after a
@@ -20,7 +26,8 @@ import { defaultBenchmarksDir } from './cweval-quality.ts';
  * writing rules) and a held-out part (scored only to report). Read at run time from
  * `${TSP_BENCHMARKS_DIR}/SafeCoder`; nothing is copied. Run:
  *
- *   node --import tsx src/analyzers/safecoder-quality.ts [--split dev|heldout|all] [--external] [--verbose] [--json]
+ *   node --import tsx src/analyzers/safecoder-quality.ts [--split dev|heldout|all] [--external [names]]
+ *     [--sources tsp|external|all] [--verbose] [--json]
  */
 
 const EXT_LANGUAGE: Record<string, Language> = {
@@ -118,16 +125,20 @@ export function loadPairs(root: string): FixPair[] {
 export async function measureSafeCoder(
   pairs: FixPair[],
   analyzer?: Analyzer,
-): Promise<{ results: PairResult[]; rows: SafeCoderRow[] }> {
+  sources: SourceFilter = 'all',
+): Promise<{ results: PairResult[]; rows: SafeCoderRow[]; notes: string[] }> {
   const a = analyzer ?? (await createAnalyzer());
   // External analyzers (when enabled) run once over all snippets, as in a scan.
   const ext = new Map<string, Finding[]>();
+  const notes: string[] = [];
   if (a.external.length) {
     const inputs = pairs.flatMap((p, i) => [
       { path: `/nonexistent/${i}-before`, code: p.before, language: p.language, display: `${i}:before` },
       { path: `/nonexistent/${i}-after`, code: p.after, language: p.language, display: `${i}:after` },
     ]);
-    for (const f of (await a.analyzeExternal(inputs)).findings) {
+    const batch = await a.analyzeExternal(inputs);
+    notes.push(...batch.notes);
+    for (const f of batch.findings) {
       const { file, ...rest } = f;
       const list = ext.get(file ?? '') ?? [];
       list.push(rest);
@@ -144,12 +155,13 @@ export async function measureSafeCoder(
       ...(await a.analyzeDetailed(pair.after, pair.language, { skipExternal: true })).findings,
       ...(ext.get(`${i}:after`) ?? []),
     ];
-    const related = (fs: Finding[]) => fs.filter((f) => anyCweMatches(f.cwe, [pair.cwe]));
+    const related = (fs: Finding[]) =>
+      fromSources(fs, sources).filter((f) => anyCweMatches(f.cwe, [pair.cwe]));
     results.push({
       pair,
       beforeRelated: related(before),
       afterRelated: related(after),
-      afterAny: after.length,
+      afterAny: fromSources(after, sources).length,
     });
   }
   const langs: Language[] = ['python', 'c', 'cpp', 'javascript', 'go'];
@@ -165,7 +177,7 @@ export async function measureSafeCoder(
       fixedAny: mine.filter((r) => r.afterAny > 0).length,
     };
   };
-  return { results, rows: [...langs.map(row), row('all')] };
+  return { results, rows: [...langs.map(row), row('all')], notes };
 }
 
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(0)}%` : '-');
@@ -195,11 +207,12 @@ async function main(): Promise<void> {
   const which = i >= 0 ? argv[i + 1] : 'dev';
   const splits: Split[] = which === 'all' ? ['dev', 'heldout'] : [which === 'heldout' ? 'heldout' : 'dev'];
   // --external: add the installed external analyzers (to measure what they gain).
-  const analyzer = await createAnalyzer({ external: argv.includes('--external') });
+  const analyzer = await createAnalyzer({ external: externalOption(argv) });
   const json: Record<string, SafeCoderRow[]> = {};
   for (const split of splits) {
     const pairs = loadPairs(root).filter((p) => p.split === split);
-    const { results, rows } = await measureSafeCoder(pairs, analyzer);
+    const { results, rows, notes } = await measureSafeCoder(pairs, analyzer, sourceOption(argv));
+    for (const n of notes) process.stderr.write(`${split}: ${n}\n`);
     json[split] = rows;
     if (argv.includes('--json')) continue;
     process.stdout.write(

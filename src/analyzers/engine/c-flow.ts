@@ -193,6 +193,51 @@ export function intLiteral(text: string): number | undefined {
   return undefined;
 }
 
+/** Bytes of a C string literal's body (an escape sequence is one byte). */
+export function cLength(body: string): number {
+  return body.replace(/\\(?:x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, 'x').length;
+}
+
+export interface PrintfConversion {
+  /** The conversion letter (`d`, `s`, `%`, ...). */
+  conv: string;
+  width: number;
+  precision?: number;
+  /** Index of its value among the arguments after the format (undefined for `%%`). */
+  arg?: number;
+  /** Offsets of the directive in the format text. */
+  start: number;
+  end: number;
+}
+
+/** The conversions of a printf format, with the argument each one reads (`*` widths take one too). */
+export function printfConversions(fmt: string): PrintfConversion[] {
+  const out: PrintfConversion[] = [];
+  let k = 0;
+  for (const m of fmt.matchAll(
+    /%([-+ #0]*)(\d+|\*)?(?:\.(\d+|\*))?(?:hh|h|ll|l|L|z|j|t|q)?([diouxXeEfFgGaAcspn%])/g,
+  )) {
+    const start = m.index ?? 0;
+    const end = start + m[0].length;
+    const conv = m[4] ?? '';
+    if (conv === '%') {
+      out.push({ conv, width: 0, start, end });
+      continue;
+    }
+    if (m[2] === '*') k++;
+    if (m[3] === '*') k++;
+    out.push({
+      conv,
+      width: m[2] === '*' ? 0 : Number(m[2] ?? 0),
+      ...(m[3] === undefined || m[3] === '*' ? {} : { precision: Number(m[3]) }),
+      arg: k++,
+      start,
+      end,
+    });
+  }
+  return out;
+}
+
 /** Node types the flow helpers read, collected once per function of a tree (one walk, not one per question). */
 const FLOW_TYPES = [
   'assignment_expression',

@@ -151,8 +151,13 @@ export class TaintEngine {
     if (p.functionTypes.has(type)) return CLEAN;
     let tainted = false;
     let built = false;
+    // `c ? a : b` is a or b: the condition picks one and does not flow into the value.
+    const condition =
+      type === 'ternary_expression' || type === 'conditional_expression'
+        ? node.childForFieldName('condition')
+        : null;
     for (const child of node.namedChildren) {
-      if (!child) continue;
+      if (!child || (condition && child.equals(condition))) continue;
       const v = this.evaluate(child, kind, depth + 1);
       if (v.tainted) tainted = true;
       if (v.built) built = true;

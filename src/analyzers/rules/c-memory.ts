@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import {
   assignedBetween,
+  cLength,
   dereferences,
   enclosingFunction,
   enclosingLoop,
@@ -10,6 +11,7 @@ import {
   mentionsLvalue,
   nodesIn,
   norm,
+  printfConversions,
 } from '../engine/c-flow.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
@@ -159,42 +161,74 @@ export const C_MEMORY_RULES: Rule[] = [
     id: 'c.alloc-overflow',
     cwe: ['CWE-190', 'CWE-680'],
     severity: 'warning',
-    title: 'Allocation size multiplication can overflow',
+    title: 'Allocation or copy size multiplication can overflow',
     message: '',
     names: '*',
-    callee: /^(?:\w+_)?(?:malloc|realloc|alloca|mallocz)$/,
+    callee: /^(?:(?:\w+_)?(?:malloc|realloc|alloca|mallocz)|mem(?:cpy|move|set))$/,
     check: (c, ctx) => {
-      const size = c.args[/realloc$/.test(c.name) ? 1 : 0];
-      if (!size) return false;
-      const product = findProduct(size);
+      const copy = /^mem/.test(c.name);
+      const arg = c.args[copy ? 2 : /realloc$/.test(c.name) ? 1 : 0];
+      if (!arg) return false;
+      // The size may be computed on an earlier line (`size_t n = w * h; p = malloc(n);`).
+      const v = unwrap(arg);
+      const resolved = v.type === 'identifier' ? ctx.resolve(v) : v;
+      const via = resolved === v || resolved.equals(v) ? undefined : v.text;
+      const product = findProduct(resolved);
       if (!product) return false;
       // A factor widened first (`(size_t)n * m`) makes the product 64-bit wide.
-      if (/\(\s*(?:size_t|u?int64_t|unsigned\s+long(?:\s+long)?|long\s+long|uint64)\s*\)/.test(product.text))
+      if (
+        /\(\s*(?:size_t|u?int64_t|unsigned\s+long(?:\s+long)?|long\s+long|uint64|(?!u?int(?:8|16|32)_t)\w+_t)\s*\)/.test(
+          product.text,
+        )
+      )
         return false;
-      const factors = productFactors(product).filter(
-        (f) => !/^(?:sizeof\b|\d|[A-Z][A-Z0-9_]*$)/.test(f.text.trim()),
+      const all = productFactors(product);
+      const factors = all.filter((f) => !/^(?:sizeof\b|\d|[A-Z][A-Z0-9_]*$)/.test(f.text.trim()));
+      // `n * sizeof(char)` multiplies by one.
+      const byOne = all.filter((f) =>
+        /^sizeof\s*\(\s*(?:(?:un)?signed\s+)?(?:char|u?int8_t|g?u?char|u8)\s*\)$/.test(f.text.trim()),
       );
-      if (!factors.length) return false;
+      if (!factors.length || (byOne.length && all.length - byOne.length < 2)) return false;
+      // A copy of n * sizeof(T) bytes is computed in size_t; only a product of two runtime values
+      // that are not already wide (size_t, 64-bit) can wrap there.
+      if (copy) {
+        if (/sizeof/.test(product.text) || factors.length < 2) return false;
+        const wide = (f: Node) =>
+          f.type === 'identifier' &&
+          WIDE_INT.test(ctx.model.declaredType(f.text, f.startIndex)?.trim() ?? '');
+        if (factors.some(wide)) return false;
+      }
       const fn = enclosingFunction(c.node);
-      // A bound on any factor before the allocation (or an explicit overflow test) counts as a check.
+      // A bound on any factor (or on the size variable) before the call, or an explicit overflow
+      // test, counts as a check.
       const before = ctx.source.slice(fn.startIndex, c.node.startIndex);
-      const bounded = factors.some(
-        (f) => before.includes(f.text) && boundedBefore(fn, norm(f.text), c.node.startIndex),
+      const bounded = [...factors.map((f) => norm(f.text)), ...(via ? [via] : [])].some(
+        (f) => before.includes(f) && boundedBefore(fn, f, c.node.startIndex),
       );
       if (bounded || /SIZE_MAX|INT_MAX|UINT_MAX|mul_overflow/.test(ctx.functionText(c.node))) return false;
+      const what = copy ? `The ${c.name}() size` : 'The allocation size';
+      const hint = copy
+        ? 'widen a factor first ((size_t)count * size) or check count <= SIZE_MAX / size'
+        : 'check count <= SIZE_MAX / size, or use calloc/reallocarray';
       return {
-        node: size,
-        message: `The allocation size ${norm(size.text)} multiplies ${factors.map((f) => norm(f.text)).join(', ')} with no bound checked first: it can wrap around and allocate too little (check count <= SIZE_MAX / size, or use calloc/reallocarray).`,
+        node: arg,
+        message: `${what} ${via ? `${via} = ` : ''}${norm(product.text)} multiplies ${factors.map((f) => norm(f.text)).join(', ')} with no bound checked first: it can wrap around and ${copy ? 'copy' : 'allocate'} too little (${hint}).`,
       };
     },
     examples: {
       bad: [
         '#include <stdlib.h>\nstruct T { int a, b; };\nstruct T *mk(size_t count) {\n  struct T *t = malloc(count * sizeof(struct T));\n  return t;\n}\n',
+        '#include <stdlib.h>\nunsigned char *img(int w, int h) {\n  int n = w * h * 4;\n  return malloc(n);\n}\n',
+        '#include <string.h>\nstruct Q { unsigned elem; char *data; };\nvoid pop(struct Q *q, void *out, unsigned count) {\n  memcpy(out, q->data, count * q->elem);\n}\n',
       ],
       good: [
         '#include <stdlib.h>\n#include <stdint.h>\nstruct T { int a, b; };\nstruct T *mk(size_t count) {\n  if (count > SIZE_MAX / sizeof(struct T)) return NULL;\n  struct T *t = malloc(count * sizeof(struct T));\n  return t;\n}\n',
         '#include <stdlib.h>\nstruct T { int a, b; };\nstruct T *mk(size_t count) {\n  if (count > 1024) return NULL;\n  return malloc(count * sizeof(struct T));\n}\n',
         '#include <stdlib.h>\n#include <stdint.h>\nvoid *mk(uint32_t size, uint32_t elem) {\n  return malloc((size_t)size * elem);\n}\n',
+        '#include <stdlib.h>\nunsigned char *img(int w, int h) {\n  if (w <= 0 || h <= 0 || w > 16384 || h > 16384) return NULL;\n  int n = w * h * 4;\n  return malloc(n);\n}\n',
+        '#include <string.h>\nstruct Q { unsigned elem; char *data; };\nvoid pop(struct Q *q, void *out, unsigned count) {\n  memcpy(out, q->data, (size_t)count * q->elem);\n}\n',
+        '#include <string.h>\nvoid cp(int *dst, const int *src, int n) {\n  memcpy(dst, src, n * sizeof(int));\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *s) {\n  return malloc(sizeof(char) * (strlen(s) + 1));\n}\n',
       ],
     },
   }),
@@ -346,6 +380,414 @@ C_MEMORY_RULES.push(
       good: [
         '#include <stdio.h>\nvoid f(const char *p) {\n  char match[68];\n  snprintf(match, 67, "path=%s", p);\n}\n',
         '#include <stdio.h>\nvoid f(const char *line) {\n  char unit[11];\n  sscanf(line, "%d %10s", &n, unit);\n}\n',
+      ],
+    },
+  }),
+);
+
+/** Integer types at least as wide as size_t on 64-bit targets. */
+const WIDE_INT =
+  /^(?:const\s+)?(?:size_t|ssize_t|off_t|loff_t|u?int64_t|uint64|u64|s64|__u64|guint64|gint64|gsize|gssize|(?:unsigned\s+)?long(?:\s+long)?(?:\s+int)?|uintptr_t|intptr_t|ptrdiff_t)$/;
+
+/** Signed integer types (an index of one can be negative); unsigned and size types cannot. */
+const SIGNED_INT =
+  /^(?:(?:const\s+)?(?:signed\s+)?(?:int|long|short|long\s+long|long\s+int|short\s+int|char)|(?:const\s+)?(?:ssize_t|off_t|ptrdiff_t|intptr_t|int(?:8|16|32|64)_t|gint|gint(?:8|16|32|64)|s(?:8|16|32|64)|__s(?:8|16|32|64)|Sint(?:8|16|32)|OPJ_INT32|jas_int))$/;
+
+/** A comparison of the index against something: which side it is on and the operator. */
+function comparisons(cond: Node, idx: string): { op: string; idxLeft: boolean; other: string }[] {
+  const out: { op: string; idxLeft: boolean; other: string }[] = [];
+  const nodes = [cond, ...cond.descendantsOfType('binary_expression')];
+  for (const b of nodes) {
+    if (b?.type !== 'binary_expression') continue;
+    const op = b.childForFieldName('operator')?.text ?? '';
+    if (!/^(?:<|<=|>|>=|==|!=)$/.test(op)) continue;
+    const l = norm(unwrap(b.childForFieldName('left') as Node).text);
+    const r = norm(unwrap(b.childForFieldName('right') as Node).text);
+    if (l === idx) out.push({ op, idxLeft: true, other: r });
+    else if (r === idx) out.push({ op, idxLeft: false, other: l });
+  }
+  return out;
+}
+
+/** Whether a comparison bounds the index from below (`i < 0`, `i >= 0`, `0 <= i`, `i > -1`, `i > 0`...). */
+function lowerBound(c: { op: string; idxLeft: boolean; other: string }): boolean {
+  const k = intLiteral(c.other.replace(/^-/, ''));
+  if (k === undefined) return false;
+  const v = c.other.startsWith('-') ? -k : k;
+  // Normalize to "idx OP v".
+  const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+  const op = c.idxLeft ? c.op : (flip[c.op] ?? c.op);
+  return ((op === '<' || op === '<=') && v <= 1) || ((op === '>' || op === '>=') && v >= -1);
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.index-lower-bound',
+    cwe: ['CWE-125', 'CWE-129'],
+    severity: 'warning',
+    title: 'Signed index checked only against the upper bound',
+    message: '',
+    query: {
+      c: '(subscript_expression argument: (_) @arr index: (identifier) @idx) @report',
+      cpp: '(subscript_expression argument: (_) @arr indices: (subscript_argument_list (identifier) @idx)) @report',
+    },
+    check: (caps, ctx) => {
+      const { idx, report } = caps;
+      if (!idx || !report) return false;
+      const name = idx.text;
+      const type = ctx.model.declaredType(name, idx.startIndex)?.trim();
+      if (!type || !SIGNED_INT.test(type)) return false;
+      const fn = enclosingFunction(report);
+      const info = ctx.model.functionAt(idx.startIndex);
+      // The value comes from outside: a parameter never reassigned, or a call's result / a field read.
+      if (info.params.includes(name)) {
+        if (assignedBetween(fn, name, fn.startIndex, report.startIndex)) return false;
+      } else {
+        const b = ctx.taint.latestBinding(name, idx.startIndex);
+        const v = b?.value ? unwrap(b.value) : undefined;
+        if (!v || (v.type !== 'call_expression' && v.type !== 'field_expression')) return false;
+        if (v.type === 'call_expression' && /^(?:strlen|sizeof|\w*count\w*)$/i.test(calleeName(v)))
+          return false;
+        if (assignedBetween(fn, name, v.endIndex, report.startIndex)) return false;
+      }
+      // An upper bound guards the use, and nothing in the function bounds it from below.
+      const before = nodesIn(fn, [
+        'if_statement',
+        'while_statement',
+        'conditional_expression',
+        'binary_expression',
+      ])
+        .filter((n) => n.startIndex < report.startIndex)
+        .flatMap((n) => {
+          const cond = n.type === 'binary_expression' ? n : n.childForFieldName('condition');
+          return cond ? comparisons(cond, name) : [];
+        });
+      const lower =
+        before.some(lowerBound) ||
+        new RegExp(
+          `\\(\\s*(?:unsigned|size_t|uint\\w*)[^)]*\\)\\s*${name}\\b|\\babs\\s*\\(\\s*${name}\\b`,
+        ).test(ctx.source.slice(fn.startIndex, report.startIndex));
+      const upper = before.some((c) => !lowerBound(c) && /^(?:<|<=|>|>=)$/.test(c.op));
+      if (lower || !upper || !guardedUse(report, name)) return false;
+      const write =
+        report.parent?.type === 'assignment_expression' &&
+        report.parent.childForFieldName('left')?.equals(report);
+      return {
+        cwe: write ? ['CWE-787', 'CWE-129'] : ['CWE-125', 'CWE-129'],
+        message: `${name} is a signed ${type} checked only against the upper bound: a negative value ${write ? 'writes' : 'reads'} before the start of the array (check ${name} < 0 too, or make it unsigned).`,
+      };
+    },
+    examples: {
+      bad: [
+        'int get(const int *a, int size, int i) {\n  if (i >= size) return -1;\n  return a[i];\n}\n',
+        'struct H { int slot; };\nvoid put(char *tab, int n, struct H *h, char v) {\n  int s = h->slot;\n  if (s < n)\n    tab[s] = v;\n}\n',
+      ],
+      good: [
+        'int get(const int *a, int size, int i) {\n  if (i < 0 || i >= size) return -1;\n  return a[i];\n}\n',
+        'struct H { int slot; };\nvoid put(char *tab, int n, struct H *h, char v) {\n  int s = h->slot;\n  if (s >= 0 && s < n)\n    tab[s] = v;\n}\n',
+        'int get(const int *a, unsigned size, unsigned i) {\n  if (i >= size) return -1;\n  return a[i];\n}\n',
+        'int sum(const int *a, int n) {\n  int t = 0;\n  for (int i = 0; i < n; i++) t += a[i];\n  return t;\n}\n',
+      ],
+    },
+  }),
+);
+
+/** The pointer lvalue a condition tests against NULL (`!p`, `p == NULL`, `p != 0`, `p`, `p && ...`). */
+function nullTested(cond: Node): string[] {
+  const out: string[] = [];
+  const visit = (e: Node): void => {
+    const v = unwrap(e);
+    if (v.type === 'binary_expression') {
+      const op = v.childForFieldName('operator')?.text;
+      const l = v.childForFieldName('left');
+      const r = v.childForFieldName('right');
+      if (!l || !r) return;
+      if (op === '&&' || op === '||') {
+        visit(l);
+        visit(r);
+      } else if (op === '==' || op === '!=') {
+        const isNull = (n: Node) =>
+          /^(?:NULL|nullptr|0|\(\w+\s*\*\s*\)\s*(?:NULL|0))$/.test(norm(unwrap(n).text));
+        if (isNull(r)) out.push(norm(unwrap(l).text));
+        else if (isNull(l)) out.push(norm(unwrap(r).text));
+      }
+    } else if (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '!') {
+      const a = v.childForFieldName('argument');
+      if (a) out.push(norm(unwrap(a).text));
+    } else if (v.type === 'identifier' || v.type === 'field_expression') {
+      out.push(norm(v.text));
+    }
+  };
+  visit(cond);
+  return out.filter((lv) => /^[A-Za-z_][\w.>-]*$/.test(lv) && !/^[A-Z][A-Z0-9_]*$/.test(lv));
+}
+
+/**
+ * `p->f`, `p[i]` and `*p` between two offsets, found from the text (`descendantForIndex` at each
+ * occurrence) rather than by walking the whole function.
+ */
+function textualDereferences(fn: Node, lv: string, source: string, from: number, to: number): Node[] {
+  const out: Node[] = [];
+  for (const needle of [`${lv}->`, `${lv}[`, `*${lv}`]) {
+    const skip = needle.startsWith('*') ? 1 : 0;
+    for (let i = source.indexOf(needle, from); i >= 0 && i < to; i = source.indexOf(needle, i + 1)) {
+      let n: Node | null = fn.descendantForIndex(i + skip, i + skip + lv.length);
+      // Climb to the expression whose operand is exactly the lvalue.
+      for (let k = 0; n && k < 4; k++, n = n.parent) {
+        const kind = n.type;
+        if (kind !== 'field_expression' && kind !== 'subscript_expression' && kind !== 'pointer_expression')
+          continue;
+        if (kind === 'field_expression' && n.childForFieldName('operator')?.text !== '->') continue;
+        if (kind === 'pointer_expression' && !n.text.startsWith('*')) continue;
+        if (norm(n.childForFieldName('argument')?.text ?? '') === lv) {
+          out.push(n);
+          break;
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/** `&p->a.b` computes an address through p without reading it. */
+function addressOnly(use: Node): boolean {
+  let n: Node = use;
+  while (n.parent && (n.parent.type === 'field_expression' || n.parent.type === 'parenthesized_expression'))
+    n = n.parent;
+  return n.parent?.type === 'pointer_expression' && n.parent.text.startsWith('&');
+}
+
+/** Whether the use is the right operand of `&&`/`||` or an arm of `?:` (below the statement). */
+function conditional(use: Node, top: Node): boolean {
+  let child = use;
+  for (let p = use.parent; p && !p.equals(top); child = p, p = p.parent) {
+    if (p.type === 'conditional_expression' && !p.childForFieldName('condition')?.equals(child)) return true;
+    if (p.type === 'binary_expression' && /^(?:&&|\|\|)$/.test(p.childForFieldName('operator')?.text ?? ''))
+      if (p.childForFieldName('right')?.equals(child)) return true;
+  }
+  return false;
+}
+
+/** Whether an `if`/`switch`/loop holds the use but not the later check. */
+function inOtherBranch(use: Node, check: Node, fn: Node): boolean {
+  for (let p = use.parent; p && !p.equals(fn); p = p.parent)
+    if (/^(?:if|switch|for|while|do)_statement$|^case_statement$/.test(p.type))
+      if (!(p.startIndex <= check.startIndex && check.endIndex <= p.endIndex)) return true;
+  return false;
+}
+
+/** Whether an ancestor of `n` below `top` has the type. */
+function inside(n: Node, top: Node, type: string): boolean {
+  for (let p = n.parent; p && !p.equals(top); p = p.parent) if (p.type === type) return true;
+  return false;
+}
+
+const EXIT_STATEMENT = /^(?:return|goto|break|continue)_statement$/;
+
+/** The innermost statement (or declaration) holding the node. */
+function statementOf(n: Node): Node {
+  let s = n;
+  while (s.parent && !/_statement$|^declaration$/.test(s.type)) s = s.parent;
+  return s;
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.null-check-after-dereference',
+    cwe: ['CWE-476'],
+    severity: 'warning',
+    title: 'Pointer dereferenced before its NULL check',
+    message: '',
+    query: '(if_statement condition: (_) @cond) @report',
+    check: (caps, ctx) => {
+      const { cond, report } = caps;
+      if (!cond || !report) return false;
+      // Cheap text test: a NULL test at all.
+      if (!/!|NULL|nullptr|==\s*0|!=\s*0/.test(cond.text) && !/^\(\s*[\w.>-]+\s*\)$/.test(norm(cond.text)))
+        return false;
+      // Text tests before any walk: which tested pointers are dereferenced earlier in the function?
+      const info = ctx.model.functionAt(cond.startIndex);
+      if (info.node.type !== 'function_definition') return false;
+      const before = (needle: string) => {
+        const i = ctx.source.indexOf(needle, info.start);
+        return i >= 0 && i < cond.startIndex;
+      };
+      const tested = nullTested(cond).filter(
+        (lv) => before(`${lv}->`) || before(`*${lv}`) || before(`${lv}[`),
+      );
+      if (!tested.length) return false;
+      const fn = info.node;
+      // Code under `#if 0` is not compiled.
+      for (let p = report.parent; p && !p.equals(fn); p = p.parent)
+        if (/^preproc_if/.test(p.type) && /^#\s*if\s+0\b/.test(p.text)) return false;
+      // `if (p) free(p);` is cleanup that works whether or not p was ever set: it says nothing.
+      const body = report.childForFieldName('consequence');
+      const only = body?.type === 'compound_statement' ? body.namedChildren : body ? [body] : [];
+      if (
+        only.length === 1 &&
+        /^(?:\w*(?:free|Free|release|Release|destroy|Destroy|close|Close|unref|Unref|delete|Delete)\w*)\s*\(/.test(
+          only[0]?.text ?? '',
+        )
+      )
+        return false;
+      for (const lv of tested) {
+        for (const use of textualDereferences(fn, lv, ctx.source, info.start, cond.startIndex)) {
+          // `&p->f` and `sizeof(*p)` compute, they do not read.
+          if (addressOnly(use)) continue;
+          const stmt = statementOf(use);
+          if (inside(use, stmt, 'sizeof_expression')) continue;
+          // A use on the right of `&&`, in a `?:` arm, or in a branch the check is not in, depends
+          // on another test (often one that implies the pointer is set).
+          if (conditional(use, stmt) || inOtherBranch(use, report, fn)) continue;
+          if (guardedUse(use, lv)) continue;
+          if (assignedBetween(fn, lv, stmt.startIndex, cond.startIndex)) continue;
+          if (EXIT_STATEMENT.test(stmt.type) || !fallsThrough(stmt, report.startIndex)) continue;
+          return {
+            node: use,
+            message: `${lv} is dereferenced here but tested for NULL on line ${report.startPosition.row + 1}: if it can be NULL, this use crashes first; test it before the first use.`,
+          };
+        }
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        'struct N { int v; struct N *next; };\nint first(struct N *n) {\n  int v = n->v;\n  if (!n)\n    return -1;\n  return v;\n}\n',
+        'struct C { struct S *sock; };\nstruct S { int fd; };\nvoid stop(struct C *c) {\n  close_fd(c->sock->fd);\n  if (c->sock != NULL)\n    notify(c->sock);\n}\n',
+        'int head(const int *p, int *out) {\n  *out = p[0];\n  if (p == NULL)\n    return -1;\n  return 0;\n}\n',
+        'int get(const int *p) {\n  int v = *p;\n  if (!p)\n    return -1;\n  return v;\n}\n',
+      ],
+      good: [
+        'struct N { int v; struct N *next; };\nint first(struct N *n) {\n  if (!n)\n    return -1;\n  return n->v;\n}\n',
+        'struct C { struct S *sock; };\nstruct S { int fd; };\nvoid stop(struct C *c) {\n  if (c->sock != NULL) {\n    close_fd(c->sock->fd);\n    notify(c->sock);\n  }\n}\n',
+        'struct N { int v; struct N *next; };\nint last(struct N *n) {\n  int v = n->v;\n  n = n->next;\n  if (!n)\n    return v;\n  return n->v;\n}\n',
+        'struct N { int v; };\nint g(struct N *n, int k) {\n  if (k)\n    return n->v;\n  if (!n)\n    return 0;\n  return 1;\n}\n',
+      ],
+    },
+  }),
+);
+
+/**
+ * The fewest bytes a printf format prints, without the NUL (gcc's -Wformat-overflow=1 reasoning):
+ * a number at least one digit or its width, a string given as a literal its length, other strings
+ * nothing.
+ */
+function minFormatLength(
+  fmt: string,
+  args: Node[],
+  literal: (n: Node | undefined) => string | undefined,
+): number {
+  let total = 0;
+  let last = 0;
+  for (const c of printfConversions(fmt)) {
+    total += cLength(fmt.slice(last, c.start));
+    last = c.end;
+    if (c.conv === '%') total += 1;
+    else if (c.conv === 's') {
+      const s = literal(c.arg === undefined ? undefined : args[c.arg]);
+      const len = s === undefined ? 0 : Math.min(cLength(s), c.precision ?? Number.POSITIVE_INFINITY);
+      total += Math.max(c.width, len);
+    } else if (c.conv !== 'n') total += Math.max(c.width, 1);
+  }
+  return total + cLength(fmt.slice(last));
+}
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.format-overflow',
+    cwe: ['CWE-787', 'CWE-120'],
+    severity: 'error',
+    title: 'Formatted or copied text longer than the destination array',
+    message: '',
+    names: ['sprintf', 'strcpy', 'stpcpy'],
+    check: (c, ctx) => {
+      const dst = c.args[0];
+      if (dst?.type !== 'identifier') return false;
+      const size = intLiteral(ctx.model.arraySize(dst.text) ?? '');
+      if (size === undefined) return false;
+      let least: number | undefined;
+      if (c.name === 'sprintf') {
+        const fmt =
+          c.args[1]?.type === 'string_literal' || c.args[1]?.type === 'concatenated_string'
+            ? ctx.stringValue(c.args[1])
+            : undefined;
+        if (fmt === undefined) return false;
+        least = minFormatLength(fmt, c.args.slice(2), (n) =>
+          n && (n.type === 'string_literal' || n.type === 'concatenated_string')
+            ? ctx.stringValue(n)
+            : undefined,
+        );
+      } else {
+        const src = c.args[1];
+        const s =
+          src?.type === 'string_literal' || src?.type === 'concatenated_string'
+            ? ctx.stringValue(src)
+            : undefined;
+        if (s === undefined) return false;
+        least = cLength(s);
+      }
+      if (least + 1 <= size) return false;
+      return {
+        node: c.args[1] ?? c.node,
+        message: `${c.name}() writes at least ${least + 1} bytes (with the NUL) into ${dst.text}, which holds ${size}: make the array larger or use snprintf(${dst.text}, sizeof ${dst.text}, ...).`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nvoid hello(int fd, int major, int minor) {\n  char msg[12];\n  sprintf(msg, "VER %03d.%03d\\n", major, minor);\n  send_all(fd, msg);\n}\n',
+        '#include <string.h>\nvoid mark(void) {\n  static char tag[4];\n  strcpy(tag, "NONE");\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nvoid hello(int fd, int major, int minor) {\n  char msg[16];\n  sprintf(msg, "VER %03d.%03d\\n", major, minor);\n  send_all(fd, msg);\n}\n',
+        '#include <string.h>\nvoid mark(void) {\n  static char tag[5];\n  strcpy(tag, "NONE");\n}\n',
+        '#include <stdio.h>\nvoid name(const char *s) {\n  char b[8];\n  sprintf(b, "%s", s);\n}\n',
+      ],
+    },
+  }),
+);
+
+/** Integer types narrower than size_t on 64-bit targets. */
+const NARROW_INT =
+  /^(?:const\s+)?(?:(?:signed|unsigned)\s+)?(?:int|short|char|short\s+int)$|^(?:const\s+)?(?:unsigned|signed|u?int(?:8|16|32)_t|u(?:8|16|32)|s(?:8|16|32)|__[us](?:8|16|32)|g?u?int(?:8|16|32)?|guint|gint|DWORD|WORD|UINT|INT|uInt)$/;
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.narrow-multiplication',
+    cwe: ['CWE-190', 'CWE-681'],
+    severity: 'warning',
+    title: 'Multiplication done in a narrow type, then widened',
+    message: '',
+    query: {
+      c: '[(init_declarator declarator: (identifier) @var value: (binary_expression operator: "*") @product) (assignment_expression left: (identifier) @var operator: "=" right: (binary_expression operator: "*") @product)] @report',
+      cpp: '[(init_declarator declarator: (identifier) @var value: (binary_expression operator: "*") @product) (assignment_expression left: (identifier) @var operator: "=" right: (binary_expression operator: "*") @product)] @report',
+    },
+    check: (caps, ctx) => {
+      const { var: v, product } = caps;
+      if (!v || !product) return false;
+      const target = ctx.model.declaredType(v.text, v.startIndex)?.trim() ?? '';
+      if (!WIDE_INT.test(target)) return false;
+      // A cast on a factor chooses the arithmetic's type on purpose.
+      if (product.descendantsOfType('cast_expression').length) return false;
+      const factors = productFactors(product);
+      if (factors.length < 2 || factors.some((f) => f.type !== 'identifier')) return false;
+      const types = factors.map((f) => ctx.model.declaredType(f.text, f.startIndex)?.trim() ?? '');
+      // Every factor is a known narrow integer, so the product is computed (and wraps) in 32 bits.
+      if (!types.every((t) => NARROW_INT.test(t))) return false;
+      const fn = enclosingFunction(product);
+      if (factors.some((f) => boundedBefore(fn, f.text, product.startIndex))) return false;
+      return {
+        node: product,
+        message: `${norm(product.text)} multiplies ${types.join(' and ')} values in ${types[0]} arithmetic and only then widens the result to ${target} ${v.text}: it wraps first. Widen a factor: (${target})${factors[0]?.text} * ${factors[1]?.text}.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stddef.h>\nsize_t frame_bytes(int width, int height) {\n  size_t n = width * height;\n  return n;\n}\n',
+      ],
+      good: [
+        '#include <stddef.h>\nsize_t frame_bytes(int width, int height) {\n  size_t n = (size_t)width * height;\n  return n;\n}\n',
+        '#include <stddef.h>\nsize_t frame_bytes(int width, int height) {\n  if (width > 4096 || height > 4096) return 0;\n  size_t n = width * height;\n  return n;\n}\n',
+        'int area(int width, int height) {\n  int n = width * height;\n  return n;\n}\n',
       ],
     },
   }),

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { printfConversions } from '../engine/c-flow.ts';
 import type { CallSite } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -99,6 +100,19 @@ function filledFrom(calls: CallSite[], key: string): boolean {
         (a) => bufferKey(a) === key || bufferKey(a).endsWith(`.${key}`) || key.endsWith(`.${bufferKey(a)}`),
       ),
   );
+}
+
+/** A string whose text is fixed in the program: a literal, an upper-case macro, or `?:` between them. */
+function constantString(n: Node | undefined, ctx: RuleContext): boolean {
+  if (!n) return false;
+  if (n.type === 'parenthesized_expression') return constantString(n.namedChildren[0] ?? undefined, ctx);
+  if (n.type === 'conditional_expression')
+    return (
+      constantString(n.childForFieldName('consequence') ?? undefined, ctx) &&
+      constantString(n.childForFieldName('alternative') ?? undefined, ctx)
+    );
+  if (ctx.stringValue(n) !== undefined) return true;
+  return n.type === 'identifier' && /^[A-Z][A-Z0-9_]*$/.test(n.text) && ctx.isConstant(n);
 }
 
 function isCharPointerType(t: string | undefined): boolean {
@@ -208,7 +222,16 @@ export const C_RULES: Rule[] = [
       if (c.name.includes('printf')) {
         const fmt = ctx.stringValue(c.args[1]);
         if (fmt !== undefined && !/%s/.test(fmt)) return false;
-      } else if (ctx.stringValue(src) !== undefined) return false;
+        // Every string printed is a constant (a literal, a macro, a choice between them): the
+        // length is fixed (c.format-overflow compares it with the destination when it can).
+        const strings =
+          fmt === undefined
+            ? []
+            : printfConversions(fmt)
+                .filter((v) => v.conv === 's')
+                .map((v) => (v.arg === undefined ? undefined : c.args[2 + v.arg]));
+        if (strings.length && strings.every((a) => constantString(a, ctx))) return false;
+      } else if (constantString(src, ctx)) return false;
       // Destination sized from the source (malloc(strlen(src) + 1)): fine.
       const dv = ctx.resolve(dst);
       if (
@@ -229,6 +252,7 @@ export const C_RULES: Rule[] = [
       bad: ['#include <string.h>\nvoid f(const char *name) {\n  char buf[16];\n  strcpy(buf, name);\n}\n'],
       good: [
         '#include <string.h>\nvoid f(const char *name) {\n  char buf[16];\n  snprintf(buf, sizeof(buf), "%s", name);\n}\n',
+        '#include <string.h>\n#define ELLIPSIS "..."\nvoid f(int deep, int verbose) {\n  char buf[16];\n  strcpy(buf, deep ? ELLIPSIS : "/");\n  sprintf(buf, "mode %s", verbose ? "long" : "short");\n}\n',
       ],
     },
   }),

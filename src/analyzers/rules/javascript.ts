@@ -1,6 +1,6 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
-import type { CallRule, QueryRule, Rule } from '../engine/rule.ts';
+import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';
 import {
   builtBeyondBase,
@@ -30,6 +30,30 @@ const JS_BUILD = '[(template_string (template_substitution)) (binary_expression 
 const SQL_WORDS =
   /\b(?:select|insert|update|delete|create|drop|alter|replace)\b[\s\S]*\b(?:from|into|set|table|where|values)\b/i;
 
+/** A jQuery object or DOM node: a call chain rooted at `$(...)`, `jQuery(...)` or `createElement(...)`. */
+function domObject(n: Node): boolean {
+  let v: Node | null = n;
+  while (v?.type === 'call_expression') {
+    const f: Node | null = v.childForFieldName('function');
+    if (!f) return false;
+    if (/^(?:\$|jQuery|(?:document\.)?createElement)$/.test(f.text)) return true;
+    v = f.type === 'member_expression' ? f.childForFieldName('object') : null;
+  }
+  return false;
+}
+
+/** A string built with `+` or a template from at least one part that is not a constant. */
+function builtFromVariables(node: Node, ctx: RuleContext): boolean {
+  const v = ctx.resolve(node);
+  if (v.type === 'template_string')
+    return v.namedChildren.some(
+      (c) => c?.type === 'template_substitution' && !ctx.isConstant(c.namedChildren[0] ?? null),
+    );
+  if (v.type === 'binary_expression' && v.childForFieldName('operator')?.text === '+')
+    return !ctx.isConstant(v);
+  return false;
+}
+
 export const JS_RULES: Rule[] = [
   call({
     id: 'js.command-injection',
@@ -43,8 +67,18 @@ export const JS_RULES: Rule[] = [
       if (c.receiver && !/child_process|cp|childProcess/.test(c.receiver.text)) return false;
       const cmd = c.args[0];
       if (!cmd) return false;
-      if (c.name === 'exec' || c.name === 'execSync')
-        return ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
+      if (c.name === 'exec' || c.name === 'execSync') {
+        if (ctx.tainted(cmd, 'cmd')) return { node: originOf(cmd, ctx, 'cmd') };
+        // A shell command pasted together from variables of unknown origin (a callback's free
+        // variables, a module's state): one quote or `;` in them runs another command.
+        return (
+          builtFromVariables(cmd, ctx) && {
+            severity: 'warning',
+            message:
+              'This shell command is pasted together from variables: a quote, space or ; in them changes the command. Use execFile/spawn with an argument array (no shell).',
+          }
+        );
+      }
       const shell = optionText(c, 'shell');
       if (shell && shell !== 'false') return c.args.some((a) => ctx.tainted(a, 'cmd'));
       const prog = ctx.stringValue(cmd);
@@ -55,9 +89,12 @@ export const JS_RULES: Rule[] = [
     examples: {
       bad: [
         "const { exec } = require('child_process');\nfunction f(d) {\n  exec(`ls -l ${d}`, () => {});\n}\n",
+        "const cp = require('child_process');\nmodule.exports = () => {\n  cp.exec('curl \"' + url + '\" -o ' + out, (e) => {});\n};\n",
       ],
       good: [
         "const { execFile } = require('child_process');\nfunction f(d) {\n  execFile('ls', ['-l', d], () => {});\n}\n",
+        "const cp = require('child_process');\nmodule.exports = () => {\n  cp.execFile('curl', [url, '-o', out], (e) => {});\n};\n",
+        "const cp = require('child_process');\nconst GIT = 'git';\nmodule.exports = () => {\n  cp.exec(GIT + ' status', (e) => {});\n};\n",
       ],
     },
   }),
@@ -266,7 +303,8 @@ export const JS_RULES: Rule[] = [
       if (!a || c.args.length !== 1 || !c.receiver) return false;
       if (!ctx.tainted(a, 'html')) return false;
       if (c.name === 'html' || /trust/i.test(c.name)) return { node: originOf(a, ctx, 'html') };
-      // append/prepend/after/before also take DOM nodes: only markup strings count.
+      // append/prepend/after/before also take DOM nodes and jQuery objects: only markup strings count.
+      if (domObject(ctx.resolve(a))) return false;
       const built = ctx.built(a, 'html') && /</.test(literalText(ctx.resolve(a), ctx));
       return (built || readsInput(a, ctx)) && { node: originOf(a, ctx, 'html') };
     },
@@ -278,6 +316,8 @@ export const JS_RULES: Rule[] = [
       good: [
         "function show(message) {\n  jQuery('#fb-success').text(message);\n}\n",
         "function f(list) {\n  const row = document.createElement('li');\n  $('#out').append(row);\n}\n",
+        "function row(item) {\n  const tr = $('<tr/>').attr('data-name', item.name);\n  tr.append($('<td/>').addClass('name').text(item.name));\n  $('#list').append(tr);\n}\n",
+        "function badge(el, text, inline) {\n  $('<div class=\"badge-' + (inline ? 'inline' : 'overlay') + '\"></div>').appendTo(el).text(text);\n}\n",
       ],
     },
   }),

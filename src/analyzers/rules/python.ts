@@ -940,6 +940,31 @@ export const PYTHON_RULES: Rule[] = [
       good: ['import requests\ndef f(u):\n    return requests.get(u, timeout=5)\n'],
     },
   }),
+  call({
+    id: 'py.ssl-wrap-socket',
+    cwe: ['CWE-327', 'CWE-295'],
+    severity: 'warning',
+    title: 'ssl.wrap_socket without a protocol version',
+    message:
+      'ssl.wrap_socket (deprecated, removed in Python 3.12) checks no host name and, without ssl_version, accepts what the runtime defaults to: use ssl.create_default_context() (or an SSLContext with minimum_version = TLSv1_2) and its wrap_socket.',
+    names: ['wrap_socket'],
+    callee: /^(?:ssl\.)?wrap_socket$/,
+    // A bare wrap_socket() is ssl's only when imported from it (projects have their own); `**kw`
+    // may carry ssl_version.
+    check: (c, ctx) =>
+      (c.calleeText.startsWith('ssl.') || /from\s+ssl\s+import[^\n]*\bwrap_socket\b/.test(ctx.source)) &&
+      !c.kwargs.has('ssl_version') &&
+      !/\*\*/.test(c.node.childForFieldName('arguments')?.text ?? '') &&
+      c.args.length < 9,
+    examples: {
+      bad: [
+        'import ssl, socket\ndef connect(host):\n    s = ssl.wrap_socket(socket.socket())\n    s.connect((host, 443))\n    return s\n',
+      ],
+      good: [
+        'import ssl, socket\ndef connect(host):\n    ctx = ssl.create_default_context()\n    s = ctx.wrap_socket(socket.socket(), server_hostname=host)\n    s.connect((host, 443))\n    return s\n',
+      ],
+    },
+  }),
   query({
     id: 'py.tls-no-verify-setting',
     cwe: ['CWE-295'],

@@ -1,3 +1,4 @@
+import type { Language } from '../../spec/language.ts';
 import type { QueryRule, Rule } from '../engine/rule.ts';
 import { ALL_LANGUAGES, isOutermostBuild, literalText } from './common.ts';
 
@@ -53,4 +54,92 @@ const weakKeyCommand: QueryRule = {
   },
 };
 
-export const SHARED_RULES: Rule[] = [weakKeyCommand];
+/** Protocol versions broken or deprecated by RFC 8996 (SSL 2/3, TLS 1.0/1.1), as each language names them. */
+const OBSOLETE_TLS: Partial<Record<Language, RegExp>> = {
+  python:
+    /^(?:ssl\.)?PROTOCOL_(?:SSLv2|SSLv3|TLSv1|TLSv1_1)$|^(?:OpenSSL\.)?SSL\.(?:SSLv2|SSLv3|TLSv1|TLSv1_1)_METHOD$|^(?:ssl\.)?TLSVersion\.(?:SSLv3|TLSv1|TLSv1_1)$/,
+  javascript: /^(?:SSLv2|SSLv3|TLSv1|TLSv1_1)_(?:client_|server_)?method$|^TLSv1(?:\.1)?$/,
+  go: /^tls\.Version(?:SSL30|TLS10|TLS11)$/,
+  c: /^(?:SSLv2|SSLv3|TLSv1|TLSv1_1|DTLSv1)_(?:client_|server_)?method$|^(?:SSL3|TLS1|TLS1_1|DTLS1)_VERSION$/,
+  cpp: /^(?:SSLv2|SSLv3|TLSv1|TLSv1_1|DTLSv1)_(?:client_|server_)?method$|^(?:SSL3|TLS1|TLS1_1|DTLS1)_VERSION$/,
+};
+
+const obsoleteTls: QueryRule = {
+  kind: 'query',
+  id: 'all.obsolete-tls',
+  languages: ['python', 'javascript', 'go', 'c', 'cpp'],
+  cwe: ['CWE-327', 'CWE-757'],
+  severity: 'error',
+  title: 'Obsolete SSL/TLS protocol version',
+  message:
+    'SSL 2/3 and TLS 1.0/1.1 are broken or deprecated (RFC 8996): use TLS 1.2 or later (a default context, or a minimum version of TLS 1.2).',
+  query: {
+    python:
+      '(attribute attribute: (identifier) @name (#match? @name "^(?:PROTOCOL_(?:SSLv2|SSLv3|TLSv1|TLSv1_1)|(?:SSLv2|SSLv3|TLSv1|TLSv1_1)_METHOD|SSLv3|TLSv1|TLSv1_1)$")) @report',
+    javascript: '(pair key: [(property_identifier) (string)] @key value: (string) @report)',
+    go: '(selector_expression operand: (identifier) @pkg (#eq? @pkg "tls")) @report',
+    c: '(call_expression function: (identifier) @report (#match? @report "_method$"))\n(argument_list (identifier) @report (#match? @report "_VERSION$"))',
+    cpp: '(call_expression function: (identifier) @report (#match? @report "_method$"))\n(argument_list (identifier) @report (#match? @report "_VERSION$"))',
+  },
+  check: (caps, ctx) => {
+    const n = caps.report;
+    const re = OBSOLETE_TLS[ctx.language];
+    if (!n || !re) return false;
+    if (caps.pkg && caps.pkg.text !== 'tls') return false;
+    if (caps.key && !/^['"]?(?:secureProtocol|minVersion|maxVersion)['"]?$/.test(caps.key.text)) return false;
+    const text = caps.key ? literalText(n, ctx) : n.text.replace(/\s+/g, '');
+    if (!re.test(text)) return false;
+    // Used: passed to a call (`SSLContext(PROTOCOL_TLSv1)`, `ssl_version=`), set as a minimum or
+    // maximum, or a config field. Comparisons, dict tables and hasattr() probes only name it.
+    let parent = n.parent;
+    if (parent?.type === 'expression_list') parent = parent.parent;
+    const use = parent?.type ?? '';
+    if (['argument_list', 'keyword_argument', 'keyed_element', 'literal_element'].includes(use)) {
+      const call = parent?.parent;
+      if (call && /^hasattr\b/.test(call.text)) return false;
+      return true;
+    }
+    // JavaScript's option object (`{ secureProtocol: 'TLSv1_method' }`), C's method call.
+    if (use === 'call_expression' || (use === 'pair' && caps.key)) return true;
+    if (/^assignment/.test(use)) {
+      const left = parent?.childForFieldName('left')?.text ?? '';
+      return /(?:minimum_version|maximum_version|MinVersion|MaxVersion)$/.test(left);
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      'import ssl\ndef serve(sock, cert):\n    return ssl.wrap_socket(sock, certfile=cert, ssl_version=ssl.PROTOCOL_TLSv1)\n',
+      {
+        code: "const tls = require('tls');\nconst ctx = tls.createSecureContext({ secureProtocol: 'TLSv1_method' });\n",
+        language: 'javascript',
+      },
+      {
+        code: 'package main\nimport "crypto/tls"\nvar cfg = &tls.Config{MinVersion: tls.VersionTLS10}\n',
+        language: 'go',
+      },
+      {
+        code: '#include <openssl/ssl.h>\nSSL_CTX *mk(void) {\n  return SSL_CTX_new(TLSv1_method());\n}\n',
+        language: 'c',
+      },
+    ],
+    good: [
+      'import ssl\nVERSIONS = {ssl.PROTOCOL_TLSv1: "tls1"}\nif hasattr(ssl, "PROTOCOL_SSLv3"):\n    VERSIONS[ssl.PROTOCOL_SSLv3] = "ssl3"\n',
+      'import ssl\ndef serve(sock, cert):\n    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n    ctx.minimum_version = ssl.TLSVersion.TLSv1_2\n    ctx.load_cert_chain(cert)\n    return ctx.wrap_socket(sock, server_side=True)\n',
+      {
+        code: "const tls = require('tls');\nconst ctx = tls.createSecureContext({ minVersion: 'TLSv1.2' });\n",
+        language: 'javascript',
+      },
+      {
+        code: 'package main\nimport "crypto/tls"\nvar cfg = &tls.Config{MinVersion: tls.VersionTLS12}\nfunc old(v uint16) bool { return v < tls.VersionTLS12 || v == tls.VersionTLS10 }\n',
+        language: 'go',
+      },
+      {
+        code: '#include <openssl/ssl.h>\nSSL_CTX *mk(void) {\n  SSL_CTX *c = SSL_CTX_new(TLS_method());\n  SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);\n  return c;\n}\n',
+        language: 'c',
+      },
+    ],
+  },
+};
+
+export const SHARED_RULES: Rule[] = [weakKeyCommand, obsoleteTls];
