@@ -74,7 +74,7 @@ def kill_strays():
             if not entry.isdigit():
                 continue
             pid = int(entry)
-            if pid in (1, me, FACTORY['pid']) or (SPARE['observer'] or {}).get('pid') == pid:
+            if pid in (1, me, FACTORY['pid']):
                 continue
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -164,43 +164,6 @@ def factory_alive():
         return False
 
 
-def observer_wait(conn, wfd):
-    """A forked observer before it has a sample: everything that does not depend on the request
-    (own session, stdio on /dev/null, no descriptor but its event pipe, its request socket and the
-    factory's), then it waits for the request (`{req, dir, tests, key}`; EOF ends it) and judges.
-    The server forks it ahead, once the previous sample is finished and its processes are gone, so
-    the fork and this set-up are not on the next sample's path; it is the same fork of the server a
-    per-request fork would be, minus the request."""
-    try:
-        os.setsid()
-        devnull = os.open('/dev/null', os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
-        keep_fds = sorted({wfd, conn.fileno(), FACTORY['sock'].fileno()})
-        low = 3
-        for fd in keep_fds:
-            os.closerange(low, fd)
-            low = fd + 1
-        os.closerange(low, 1 << 16)
-        sys.dont_write_bytecode = True
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        chunks = []
-        while True:
-            chunk = conn.recv(1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        conn.close()
-        if not chunks:
-            os._exit(0)  # never used: the server discarded this spare
-        job = json.loads(b''.join(chunks))
-    except BaseException:  # noqa: BLE001 - the server sees the exit and forks a fresh observer
-        os._exit(72)
-    observer_main(job['req'], job['dir'], job['tests'], wfd, job['key'])
-
-
 def observer_main(req, sample_dir, tests, wfd, key):
     """In the forked observer: runs the harness and decides each test; never runs the sample's code.
 
@@ -215,7 +178,17 @@ def observer_main(req, sample_dir, tests, wfd, key):
 
     server_pid = os.getppid()
     try:
+        os.setsid()
+        devnull = os.open('/dev/null', os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
         ctrl = FACTORY['sock']
+        keep_fds = sorted({wfd, ctrl.fileno()})
+        low = 3
+        for fd in keep_fds:
+            os.closerange(low, fd)
+            low = fd + 1
+        os.closerange(low, 1 << 16)
         lim = req['limits']
         cpu = max(1, int(lim['cpuSeconds'])) * 2
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -226,6 +199,10 @@ def observer_main(req, sample_dir, tests, wfd, key):
                            'TMPDIR': '/tmp', 'LANG': 'C.UTF-8', 'LC_ALL': 'C.UTF-8'})
         # The sample's folder is NOT on the observer's sys.path: a module the sample writes there
         # must never be imported by the judge (a lazy import in a harness would run its code here).
+        sys.dont_write_bytecode = True
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         tsp_observe.configure(req.get('seed') or 'tsp', CANARY_POOL)
     except BaseException as e:  # noqa: BLE001
         report({'event': 'setup-error', 'message': repr(e)})
@@ -238,62 +215,24 @@ def observer_main(req, sample_dir, tests, wfd, key):
 
     current = {'link': None, 'env': None, 'links': []}
 
-    def request_sample(extra_env):
-        env = dict(req.get('env') or {})
-        env.update(extra_env or {})
-        ctrl.send(json.dumps({'dir': sample_dir, 'module': req.get('sampleModule') or 'solution',
-                              'limits': lim, 'env': env}).encode())
-
-    def receive_sample():
-        try:
-            data, fds, _flags, _addr = socket.recv_fds(ctrl, 1 << 16, 1)
-        except OSError as e:
-            raise sample_proxy.SampleUnavailable('no sample process (%r)' % (e,)) from None
-        if not fds:
-            raise sample_proxy.SampleUnavailable('no sample process: %s' % data[:300])
-        return socket.socket(fileno=fds[0]), int(json.loads(data)['pid'])
-
-    # The first sample process is requested before the harness loads, so that the factory forks it
-    # meanwhile. It runs nothing of the sample until its first call (serve_sample imports the module
-    # then); until it is used it is no process of the sample's (`keep`): not stopped, not waited for.
-    spare = {'pending': False, 'got': None}
-
-    def hold_spare():
-        if spare['pending']:
-            spare['pending'] = False
-            try:
-                spare['got'] = receive_sample()
-                keep.add(spare['got'][1])
-            except sample_proxy.SampleUnavailable:
-                pass  # a sample process is requested again when one is needed
-
-    def drop_spare():
-        hold_spare()
-        got, spare['got'] = spare['got'], None
-        if got is not None:
-            got[0].close()
-            keep.discard(got[1])
-            try:
-                os.kill(got[1], signal.SIGKILL)
-            except OSError:
-                pass
-
     def get_link():
         link = current['link']
         if link is None:
-            if current['env'] is not None:
-                drop_spare()  # a fresh process with the test's own environment
-            hold_spare()
-            got, spare['got'] = spare['got'], None
-            if got is not None:
-                keep.discard(got[1])
-            else:
-                request_sample(current['env'])
-                got = receive_sample()
+            env = dict(req.get('env') or {})
+            env.update(current['env'] or {})
+            ctrl.send(json.dumps({'dir': sample_dir, 'module': req.get('sampleModule') or 'solution',
+                                  'limits': lim, 'env': env}).encode())
+            try:
+                data, fds, _flags, _addr = socket.recv_fds(ctrl, 1 << 16, 1)
+            except OSError as e:
+                raise sample_proxy.SampleUnavailable('no sample process (%r)' % (e,)) from None
+            if not fds:
+                raise sample_proxy.SampleUnavailable('no sample process: %s' % data[:300])
+            info = json.loads(data)
             # The sample process leads its own process group: it and what it started stay stopped
             # while the observer looks (a process that left the group is killed at the test's end).
             link = sample_proxy.SampleLink(
-                got[0], got[1],
+                socket.socket(fileno=fds[0]), int(info['pid']),
                 on_before_call=lambda lk: sample_proxy.signal_group(lk.pid, signal.SIGCONT),
                 on_after_call=lambda lk: (sample_proxy.signal_group(lk.pid, signal.SIGSTOP), check_sample(lk)))
             current['link'] = link
@@ -380,11 +319,6 @@ def observer_main(req, sample_dir, tests, wfd, key):
         raise TestTimeout()
 
     signal.signal(signal.SIGALRM, on_alarm)
-    try:
-        request_sample(None)
-        spare['pending'] = True
-    except OSError:
-        pass  # no factory: the first call says so (SampleUnavailable)
     module = None
     import_error = None
     try:
@@ -402,7 +336,6 @@ def observer_main(req, sample_dir, tests, wfd, key):
     except BaseException as e:  # noqa: BLE001
         signal.setitimer(signal.ITIMER_REAL, 0)
         import_error = ('error', 'harness failed to load: ' + format_exc(e))
-    hold_spare()
     end_sample()
     for name in tests:
         t0 = time.perf_counter()
@@ -453,7 +386,6 @@ def observer_main(req, sample_dir, tests, wfd, key):
             current['links'].append(current['link'])
         report({'event': 'end', 'test': name, 'status': status, 'message': message,
                 'ms': (time.perf_counter() - t0) * 1000, 't': time.monotonic()})
-    drop_spare()
     end_sample()
     os._exit(0)
 
@@ -495,78 +427,25 @@ def emit(fd, obj):
         data = data[n:]
 
 
-SPARE = {'observer': None}
-
-
-def fork_observer():
-    """Forks an observer that waits for its request (`observer_wait`): (pid, event pipe, socket)."""
-    r, w = os.pipe()
-    try:
-        fcntl.fcntl(w, 1031, 1 << 20)  # F_SETPIPE_SZ: room for every event without blocking the child
-    except OSError:
-        pass
-    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        mine.close()
-        observer_wait(theirs, w)
-        os._exit(71)
-    os.close(w)
-    theirs.close()
-    return {'pid': pid, 'r': r, 'conn': mine, 'factory': FACTORY['pid']}
-
-
-def discard_observer(obs):
-    for close in (obs['conn'].close, lambda: os.close(obs['r'])):
-        try:
-            close()
-        except OSError:
-            pass
-    try:
-        os.kill(obs['pid'], signal.SIGKILL)
-        os.waitpid(obs['pid'], 0)
-    except (OSError, ChildProcessError):
-        pass
-
-
-def fork_spare_observer():
-    """After a sample: the next sample's observer, forked ahead (nothing of the sample is left)."""
-    if SPARE['observer'] is None:
-        SPARE['observer'] = fork_observer()
-
-
-def start_observer(job):
-    """An observer with `job` (the spare if it is alive and knows the current factory, else a fresh
-    fork): (pid, event pipe)."""
-    obs, SPARE['observer'] = SPARE['observer'], None
-    data = json.dumps(job).encode()
-    for attempt in (0, 1):
-        if obs is None or obs['factory'] != FACTORY['pid']:
-            if obs is not None:
-                discard_observer(obs)
-            obs = fork_observer()
-        try:
-            obs['conn'].sendall(data, socket.MSG_NOSIGNAL)
-            obs['conn'].close()
-            return obs['pid'], obs['r']
-        except OSError:
-            discard_observer(obs)  # the spare died (a sample of the same uid may kill it)
-            obs = None
-            if attempt:
-                raise
-    raise RuntimeError('unreachable')
-
-
 def run_batch(req, sample_dir, tests, deadline):
-    """Starts one observer for `tests`; returns (results, current_test, died_how).
+    """Forks one child for `tests`; returns (results, current_test, died_how).
 
     The server sleeps on a pidfd of the child and wakes once when it exits (or when a time limit may
     have passed), rather than once per test event: on a loaded machine every wake-up costs.
     The child stamps its events with CLOCK_MONOTONIC, so limits are measured from the test's start.
     """
     key = os.urandom(12).hex()
-    pid, r = start_observer({'req': req, 'dir': sample_dir, 'tests': tests, 'key': key})
+    r, w = os.pipe()
+    try:
+        fcntl.fcntl(w, 1031, 1 << 20)  # F_SETPIPE_SZ: room for every event without blocking the child
+    except OSError:
+        pass
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        observer_main(req, sample_dir, tests, w, key)
+        os._exit(71)
+    os.close(w)
     os.set_blocking(r, False)
     pfd = os.pidfd_open(pid)
     test_s = int(req['limits']['testTimeoutMs']) / 1000.0
@@ -768,7 +647,6 @@ def main():
     os.dup2(devnull, 1)
     out.write(json.dumps({'ready': True, 'preloaded': len(loaded)}) + '\n')
     out.flush()
-    fork_spare_observer()
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -785,7 +663,6 @@ def main():
                 pass
         out.write(json.dumps(resp) + '\n')
         out.flush()
-        fork_spare_observer()
 
 
 if __name__ == '__main__':

@@ -525,13 +525,7 @@ def _sample_exception(rec):
 
 
 def serve_sample(sock, module_name):
-    """The sample process: import the sample's module, then answer calls until the link closes.
-    Nothing of the sample runs before the first call arrives: a sample process may be started ahead
-    (python-server.py), and the observer lets the sample run only during its calls."""
-    try:
-        first = recv_msg(sock)
-    except BaseException:  # noqa: BLE001 - never called
-        os._exit(0)
+    """The sample process: import the sample's module, then answer calls until the link closes."""
     try:
         module = __import__(module_name)
         failure = None
@@ -541,7 +535,7 @@ def serve_sample(sock, module_name):
         failure = 'the sample does not import: ' + ''.join(tb[-3:])[-MESSAGE_LIMIT:]
     while True:
         try:
-            msg, first = (first, None) if first is not None else (recv_msg(sock), None)
+            msg = recv_msg(sock)
         except BaseException:  # noqa: BLE001
             # The observer closed the link: the test is over once what the sample started in this
             # process (threads) is done too; the observer waits for that, up to the test's limit.
