@@ -54,6 +54,15 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 else
   echo "setup: npm packages present"
 fi
+# The sandbox's descriptor-closing launcher (every sandbox starts through it; without it a slower
+# python3 launcher closes the same descriptors, so a failed build is reported, not fatal).
+if [ -x native/build/tsp-closefds ] && [ native/build/tsp-closefds -nt native/tsp-closefds.c ] \
+  && [ native/build/tsp-closefds -nt scripts/build-closefds.sh ]; then
+  echo "setup: sandbox launcher present (native/build/tsp-closefds)"
+else
+  echo "setup: building the sandbox launcher (scripts/build-closefds.sh)"
+  bash scripts/build-closefds.sh || echo "setup: the sandbox launcher was not built; sandboxes start through python3 (slower)"
+fi
 # The embedded model's native fast path (OpenBLAS through a small N-API addon); without it the
 # wasm path is used, so a failed build is reported, not fatal.
 cpu_now="$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | sed 's/^flags[[:space:]]*:[[:space:]]*//' || true)"

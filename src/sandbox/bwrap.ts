@@ -1,4 +1,5 @@
-import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { TspError } from '../spec/errors.ts';
 import { sandboxSeccompFile } from './seccomp.ts';
 import { sandboxRoot } from './work-dir.ts';
@@ -48,6 +49,48 @@ const TMPFS_BYTES = 256 * 1024 * 1024;
 /** Size of each canary's tmpfs (a marker is an empty file or folder; memory is used only if written). */
 const CANARY_BYTES = 1024 * 1024;
 const PRLIMIT = '/usr/bin/prlimit';
+
+/** The descriptor-closing launcher scripts/build-closefds.sh builds (native/tsp-closefds.c). */
+export const CLOSEFDS = fileURLToPath(new URL('../../native/build/tsp-closefds', import.meta.url));
+const PYTHON = '/usr/bin/python3';
+/**
+ * The same in Python when the launcher is not built (a python3 start, ~20 ms more per sandbox):
+ * `-I -S` reads no environment, site or user file; every descriptor of the listing above 2 is
+ * closed (`closerange` skips the numbers that are not open), then the program replaces it.
+ */
+export const PYTHON_CLOSEFDS = [
+  PYTHON,
+  '-I',
+  '-S',
+  '-c',
+  'import os, sys\nos.closerange(3, max(int(f) for f in os.listdir("/proc/self/fd")) + 1)\nos.execv(sys.argv[1], sys.argv[1:])',
+];
+
+let cachedCloser: string[] | undefined;
+
+/**
+ * The launcher every sandbox starts through: it closes every descriptor above 2 before anything of
+ * the sandbox runs. node does not close the descriptors it inherited without close-on-exec (a job
+ * runner's pipe, a make jobserver's), and neither do bwrap, setpriv, prlimit or dash (which cannot
+ * even name fds above 9): without it they reach the judged program. The launcher runs first, as
+ * the host user, so the only descriptors after it are stdio and the seccomp filter that the host
+ * shell opens next for bwrap (which closes it before it runs the program). Never a silent leak:
+ * with neither the launcher nor python3 no sandbox starts.
+ */
+export function descriptorCloser(): string[] {
+  if (cachedCloser) return cachedCloser;
+  try {
+    accessSync(CLOSEFDS, constants.X_OK);
+    cachedCloser = [CLOSEFDS];
+  } catch {
+    if (!existsSync(PYTHON))
+      throw new TspError('missing-tool', 'neither native/build/tsp-closefds nor python3 is available', {
+        hint: 'run scripts/setup.sh (it builds native/build/tsp-closefds), or install python3',
+      });
+    cachedCloser = PYTHON_CLOSEFDS;
+  }
+  return cachedCloser;
+}
 
 function findBwrap(): string | undefined {
   for (const p of ['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap']) if (existsSync(p)) return p;
@@ -172,8 +215,15 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
   if (r.procs !== undefined) args.push(`--nproc=${Math.max(1, Math.floor(r.procs))}`);
   if (r.addressSpaceBytes !== undefined) args.push(`--as=${Math.floor(r.addressSpaceBytes)}`);
   args.push('--', ...opts.argv);
-  if (!seccomp) return { file: SETPRIV, args };
-  // bwrap reads its filter from a descriptor: a host shell opens it (read-only, as root) and then
-  // execs setpriv in its place (the same process: bwrap's parent and `--die-with-parent` unchanged).
-  return { file: HOST_SH, args: ['-c', `exec ${SECCOMP_FD}<"$0" && exec "$@"`, seccomp, SETPRIV, ...args] };
+  // Every step replaces the previous one in the same process (bwrap's parent and
+  // `--die-with-parent` unchanged): the descriptor closer, then (with a filter) the host shell,
+  // then setpriv, then bwrap.
+  const [closer, ...closerArgs] = descriptorCloser() as [string, ...string[]];
+  if (!seccomp) return { file: closer, args: [...closerArgs, SETPRIV, ...args] };
+  // bwrap reads its filter from a descriptor: a host shell opens it (read-only, as root) after the
+  // closer ran, and then execs setpriv in its place.
+  return {
+    file: closer,
+    args: [...closerArgs, HOST_SH, '-c', `exec ${SECCOMP_FD}<"$0" && exec "$@"`, seccomp, SETPRIV, ...args],
+  };
 }

@@ -1,3 +1,4 @@
+import { CLOSEFDS, descriptorCloser } from './bwrap.ts';
 import { runSandboxed } from './run-sandboxed.ts';
 
 export interface SandboxCheck {
@@ -57,6 +58,22 @@ export async function checkSandbox(): Promise<SandboxCheck[]> {
     });
   } catch (e) {
     checks.push({ name: 'node in the sandbox', ok: false, detail: (e as Error).message });
+  }
+  try {
+    const native = descriptorCloser()[0] === CLOSEFDS;
+    checks.push({
+      name: 'descriptor closer (first step of every sandbox)',
+      ok: true,
+      detail: native
+        ? 'native/build/tsp-closefds'
+        : 'python3 fallback (slower; scripts/setup.sh builds native/build/tsp-closefds)',
+    });
+  } catch (e) {
+    checks.push({
+      name: 'descriptor closer (first step of every sandbox)',
+      ok: false,
+      detail: (e as Error).message,
+    });
   }
   return checks;
 }
