@@ -7,20 +7,15 @@
  *
  *   npx tsx scripts/audit-locators.ts runs/default [trees/<set>.jsonl]
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { locateByAnnotation, locateByOracle } from '../src/core/critical-node.ts';
 import { isVerifiedInsecure } from '../src/core/pairs.ts';
 import { lineOfOffset } from '../src/core/text-boundary.ts';
 import type { Task } from '../src/spec/task.ts';
 import type { TreeNode } from '../src/spec/tree.ts';
+import { readJsonl } from '../src/store/jsonl.ts';
 
 const [dir = 'runs/default', set = 'trees/tsp-s1-r1.jsonl'] = process.argv.slice(2);
-const readJsonl = <T>(f: string) =>
-  readFileSync(f, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as T);
 const tasks = new Map(readJsonl<Task>(join(dir, 'tasks.jsonl')).map((t) => [t.id, t]));
 const nodes = readJsonl<TreeNode>(join(dir, set));
 

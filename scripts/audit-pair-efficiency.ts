@@ -6,18 +6,12 @@
  *
  *   npx tsx scripts/audit-pair-efficiency.ts <run dir> [method=tsp]
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pair, TreeNode } from '../src/spec/tree.ts';
+import { readJsonl } from '../src/store/jsonl.ts';
 
 const [dir = 'runs/default', method = 'tsp'] = process.argv.slice(2);
-const readJsonl = <T>(f: string): T[] =>
-  existsSync(f)
-    ? readFileSync(f, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as T)
-    : [];
 
 const sets = readdirSync(join(dir, 'trees'))
   .map((f) => new RegExp(`^${method}-s(\\d+)-r(\\d+)\\.jsonl$`).exec(f))

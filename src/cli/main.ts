@@ -51,15 +51,7 @@ export async function runCli(argv: string[]): Promise<void> {
     const sub = await resolveCommand(name);
     if (rawArgs.includes('--help') || rawArgs.includes('-h')) {
       // `tsp suite calibrate --help`: the usage of the innermost named subcommand
-      let cmd = sub;
-      const names = ['tsp', name];
-      for (const word of rawArgs.slice(1)) {
-        const subs = typeof cmd.subCommands === 'function' ? await cmd.subCommands() : await cmd.subCommands;
-        const next = subs?.[word];
-        if (!next) break;
-        names.push(word);
-        cmd = (typeof next === 'function' ? await next() : await next) as CommandDef;
-      }
+      const { cmd, names } = await innermostCommand(sub, ['tsp', name], rawArgs.slice(1));
       // the parent is named by every word but the last: "tsp suite" for `tsp suite calibrate`
       const usage = await renderUsage(cmd, {
         meta: { name: names.slice(0, -1).join(' '), version: VERSION },
@@ -147,16 +139,7 @@ export async function rejectUnknownFlags(
   names: string[],
   args: readonly string[],
 ): Promise<void> {
-  let cmd = root;
-  const path = [...names];
-  for (const word of args) {
-    if (word.startsWith('-')) break;
-    const subs = typeof cmd.subCommands === 'function' ? await cmd.subCommands() : await cmd.subCommands;
-    const next = subs?.[word];
-    if (!next) break;
-    path.push(word);
-    cmd = (typeof next === 'function' ? await next() : await next) as CommandDef;
-  }
+  const { cmd, names: path } = await innermostCommand(root, names, args);
   const defs = ((typeof cmd.args === 'function' ? await cmd.args() : await cmd.args) ?? {}) as Record<
     string,
     { type?: string; alias?: string | string[] }
@@ -176,6 +159,24 @@ export async function rejectUnknownFlags(
         hint: `see \`${path.join(' ')} --help\``,
       });
   }
+}
+
+/** The innermost subcommand the leading words of `args` name (`suite calibrate`), with its path. */
+async function innermostCommand(
+  root: CommandDef,
+  names: readonly string[],
+  args: readonly string[],
+): Promise<{ cmd: CommandDef; names: string[] }> {
+  let cmd = root;
+  const path = [...names];
+  for (const word of args) {
+    const subs = typeof cmd.subCommands === 'function' ? await cmd.subCommands() : await cmd.subCommands;
+    const next = subs?.[word];
+    if (!next) break;
+    path.push(word);
+    cmd = (typeof next === 'function' ? await next() : await next) as CommandDef;
+  }
+  return { cmd, names: path };
 }
 
 async function resolveCommand(name: string): Promise<CommandDef> {
