@@ -32,6 +32,15 @@ describe('setConfigValue', () => {
     expect(setConfigValue(base, 'tree.segment=to-end').tree.segment).toBe('to-end');
   });
 
+  it('removes an optional setting given null, and refuses null for a required one', () => {
+    const staged = getPreset('default');
+    expect(staged.base.stages?.length).toBeGreaterThan(0);
+    const c = setConfigValue(staged, 'base.stages=null');
+    expect(c.base.stages).toBeUndefined();
+    expect('stages' in c.base).toBe(false);
+    expect(() => setConfigValue(staged, 'training.beta=null')).toThrow(/training\.beta/);
+  });
+
   it('rejects unknown settings, groups given a value, and values the schema refuses', () => {
     expect(() => setConfigValue(base, 'training.beeta=0.5')).toThrow(/no setting 'training.beeta'.*/);
     expect(() => setConfigValue(base, 'training.beta.x=1')).toThrow(/not a group/);

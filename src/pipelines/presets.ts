@@ -176,7 +176,8 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
 /**
  * Applies one `path=value` assignment (e.g. `training.beta=0.5`, `tree.sources=["oracle"]`) to a
  * configuration: the path must name a field of the RunConfig schema, the value is read as JSON
- * (a bare word as a string), and the result is validated. Returns a new configuration.
+ * (a bare word as a string; `null` removes an optional setting), and the result is validated.
+ * Returns a new configuration.
  */
 export function setConfigValue(config: RunConfig, assignment: string): RunConfig {
   const eq = assignment.indexOf('=');
@@ -201,8 +202,11 @@ export function setConfigValue(config: RunConfig, assignment: string): RunConfig
       throw new TspError('invalid-input', `--set: no setting '${path.slice(0, i + 1).join('.')}'`, {
         hint: `settings here: ${Object.keys(schema ?? {}).join(', ')}`,
       });
-    if (i === path.length - 1) node[key] = value;
-    else {
+    if (i === path.length - 1) {
+      // `null` removes an optional setting (e.g. `base.stages=null`: a one-stage base)
+      if (value === null && field.safeParse(undefined).success) delete node[key];
+      else node[key] = value;
+    } else {
       schema = objectShape(field);
       if (!schema)
         throw new TspError('invalid-input', `--set: '${path.slice(0, i + 1).join('.')}' is not a group`);
