@@ -23,7 +23,14 @@ function runValidate(): Promise<{ code: number | null; stdout: string; stderr: s
   return new Promise((res, rej) => {
     const child = spawn(
       process.execPath,
-      [resolve(REPO, 'bin/tsp.js'), 'suite', 'validate', '--suite-version', String(LATEST_SUITE_VERSION), '--json'],
+      [
+        resolve(REPO, 'bin/tsp.js'),
+        'suite',
+        'validate',
+        '--suite-version',
+        String(LATEST_SUITE_VERSION),
+        '--json',
+      ],
       { cwd: REPO, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' } },
     );
     let stdout = '';
