@@ -30,6 +30,7 @@ import { type CweId, normalizeCwe } from '../spec/language.ts';
  *  601 <-> 20                                 : open redirect is input validation (child of 20 via 610)
  *  190 <-> 191, 680, 128                      : integer overflow family
  *  476 <-> 690                                : unchecked allocation result dereferenced
+ *  825 <-> 415, 416; 415 <-> 416              : a double free and a use after free both use an expired pointer (825)
  *  252 <-> 253, 690                           : unchecked return value
  *  676 <-> 242, 120                           : dangerous function (gets is also a classic overflow)
  *  113 <-> 93                                 : CRLF injection (93) is 113's parent
@@ -63,6 +64,8 @@ const RELATED: [number, number[]][] = [
   [611, [776, 827]],
   [190, [191, 680, 128]],
   [476, [690]],
+  [825, [415, 416]],
+  [415, [416]],
   [252, [253, 690]],
   [676, [242]],
   [93, [113, 117]],

@@ -110,7 +110,8 @@ export const C_MEMORY_RULES: Rule[] = [
     names: '*',
     callee: FREE_CALL,
     check: (c, ctx) => {
-      const arg = c.args[0];
+      // free(p), or a pool/context first and the pointer last (png_free(png, p), kmem_cache_free(c, p)).
+      const arg = c.args[c.args.length - 1];
       if (!arg || c.args.length > 2) return false;
       const lv = lvalueOf(unwrap(arg));
       if (!lv) return false;
@@ -128,13 +129,14 @@ export const C_MEMORY_RULES: Rule[] = [
         let reached: boolean;
         if (use.startIndex > c.node.endIndex) {
           reached =
-            !assignedBetween(fn, lv, c.node.endIndex, use.startIndex) && fallsThrough(stmt, use.startIndex);
+            !lvaluePartAssigned(fn, lv, c.node.endIndex, use.startIndex) &&
+            fallsThrough(stmt, use.startIndex);
         } else {
           // The next turn of a loop (a retry path) reaches uses earlier in its body.
           reached =
             !!loop &&
             use.startIndex > loop.startIndex &&
-            !assignedBetween(fn, lv, loop.startIndex, loop.endIndex) &&
+            !lvaluePartAssigned(fn, lv, loop.startIndex, loop.endIndex) &&
             fallsThrough(stmt, loop.endIndex - 1);
         }
         if (!reached) continue;
@@ -788,6 +790,151 @@ C_MEMORY_RULES.push(
         '#include <stddef.h>\nsize_t frame_bytes(int width, int height) {\n  size_t n = (size_t)width * height;\n  return n;\n}\n',
         '#include <stddef.h>\nsize_t frame_bytes(int width, int height) {\n  if (width > 4096 || height > 4096) return 0;\n  size_t n = width * height;\n  return n;\n}\n',
         'int area(int width, int height) {\n  int n = width * height;\n  return n;\n}\n',
+      ],
+    },
+  }),
+);
+
+/** The identifiers an lvalue is made of (`p->buf` -> p; `list[i]` -> list, i). */
+function lvalueNames(lv: string): string[] {
+  return [...new Set(lv.match(/[A-Za-z_]\w*/g) ?? [])];
+}
+
+/** Whether any identifier the lvalue is built from is assigned between two positions (`p = p->next`, `i++`). */
+function lvaluePartAssigned(fn: Node, lv: string, from: number, to: number): boolean {
+  return lvalueNames(lv).some((n) => assignedBetween(fn, n, from, to)) || assignedBetween(fn, lv, from, to);
+}
+
+/** The statement that holds a call (the expression statement, else the call). */
+function callStatement(call: Node): Node {
+  return call.parent?.type === 'expression_statement' ? call.parent : call;
+}
+
+/** The pointer a free-like call releases, as an lvalue text, when it takes one or two arguments. */
+function freedLvalue(call: Node): string | undefined {
+  if (!FREE_CALL.test(calleeName(call))) return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+  const last = args[args.length - 1];
+  if (!last || args.length > 2) return undefined;
+  return lvalueOf(unwrap(last));
+}
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.double-free',
+    cwe: ['CWE-415'],
+    severity: 'error',
+    title: 'Pointer freed twice',
+    message: '',
+    names: '*',
+    callee: FREE_CALL,
+    check: (c, ctx) => {
+      const first = c.node;
+      const lv = freedLvalue(first);
+      if (!lv) return false;
+      const fn = enclosingFunction(first);
+      const loop = enclosingLoop(first);
+      // Quick text test: the freed lvalue appears again after the free (or anywhere in its loop).
+      const from = loop ? loop.startIndex : first.endIndex;
+      const rest = norm(ctx.source.slice(from, fn.endIndex));
+      if (rest.split(lv).length < 2) return false;
+      const stmt = callStatement(first);
+      for (const second of nodesIn(fn, ['call_expression'])) {
+        // In a loop the same free runs again on the next turn.
+        if (!second || second.startIndex < from || (second.equals(first) && !loop)) continue;
+        if (freedLvalue(second) !== lv) continue;
+        let reached: boolean;
+        if (second.startIndex >= first.endIndex) {
+          reached =
+            !lvaluePartAssigned(fn, lv, first.endIndex, second.startIndex) &&
+            fallsThrough(stmt, second.startIndex);
+        } else {
+          // The next turn of the loop frees it again unless it (or its index) changes in the loop.
+          reached =
+            !!loop &&
+            second.startIndex > loop.startIndex &&
+            !lvaluePartAssigned(fn, lv, loop.startIndex, loop.endIndex) &&
+            fallsThrough(stmt, loop.endIndex - 1);
+        }
+        if (!reached) continue;
+        return {
+          node: second,
+          message: `${lv} was already freed by ${calleeName(first)}() on line ${first.startPosition.row + 1} and nothing set it again: freeing it twice corrupts the heap. Set it to NULL after the first free.`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n  }\n  use(buf);\n  free(buf);\n  return 0;\n}\n',
+        '#include <stdlib.h>\nstruct J { char *data; };\nint retry(struct J *j, int n) {\n  for (int i = 0; i < n; i++) {\n    if (send_job(j) == 0) break;\n    free(j->data);\n  }\n  return 0;\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n    return -1;\n  }\n  use(buf);\n  free(buf);\n  return 0;\n}\n',
+        '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n    buf = NULL;\n  }\n  free(buf);\n  return 0;\n}\n',
+        '#include <stdlib.h>\nvoid clear(char **list, int n) {\n  for (int i = 0; i < n; i++)\n    free(list[i]);\n}\n',
+        '#include <stdlib.h>\nstruct N { struct N *next; };\nvoid drop(struct N *p) {\n  while (p) {\n    struct N *n = p->next;\n    free(p);\n    p = n;\n  }\n}\n',
+      ],
+    },
+  }),
+);
+
+/** A return that reports failure: a negative number or `-ECODE`, NULL, false, or an error variable. */
+const ERROR_RETURN =
+  /^return\s*\(?\s*(?:-\s*\w+|NULL|nullptr|false|FALSE|(?:\w+_)?(?:err|error|ret|rc|res|result|status)\w*|[A-Z][A-Z0-9_]*(?:ERR|ERROR|FAIL|NOMEM|INVALID)[A-Z0-9_]*)\s*\)?\s*;$/;
+
+/** Free-like calls, also project destructors named `*_free_*`/`*_destroy_*` (`blk_free_flush_queue`). */
+const RELEASE_CALL = new RegExp(`${FREE_CALL.source}|^(?:[a-z]\\w*_)?(?:free|destroy)_\\w+$`);
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.dangling-field-after-free',
+    cwe: ['CWE-416', 'CWE-415'],
+    severity: 'warning',
+    title: 'Field freed on an error path and left pointing at freed memory',
+    message: '',
+    names: '*',
+    callee: RELEASE_CALL,
+    check: (c, ctx) => {
+      const lv = c.args.length === 1 && c.args[0] ? lvalueOf(unwrap(c.args[0])) : undefined;
+      // Only a field reached through a parameter (`q->fq`): the caller still holds the struct.
+      const m = lv ? /^([A-Za-z_]\w*)->\w+$/.exec(lv) : null;
+      if (!lv || !m?.[1]) return false;
+      const base = m[1];
+      const info = ctx.model.functionAt(c.node.startIndex);
+      if (info.node.type !== 'function_definition' || !info.params.includes(base)) return false;
+      const fn = info.node;
+      // The function set the field itself earlier (an init that fails half-way) ...
+      const setEarlier = nodesIn(fn, ['assignment_expression']).some(
+        (a) =>
+          a.startIndex < c.node.startIndex &&
+          norm(a.childForFieldName('left')?.text ?? '') === lv &&
+          unwrap(a.childForFieldName('right') ?? a).type === 'call_expression',
+      );
+      if (!setEarlier) return false;
+      // ... and, after the free, reports failure with no reset of the field and no free of the struct.
+      const stmt = callStatement(c.node);
+      for (const a of nodesIn(fn, ['assignment_expression']))
+        if (a.startIndex > c.node.endIndex && norm(a.childForFieldName('left')?.text ?? '') === lv)
+          return false;
+      for (const other of nodesIn(fn, ['call_expression']))
+        if (other.startIndex > c.node.endIndex && freedLvalue(other) === base) return false;
+      const ret = fn
+        .descendantsOfType('return_statement')
+        .find((r) => r && r.startIndex > c.node.endIndex && fallsThrough(stmt, r.startIndex));
+      if (!ret || !ERROR_RETURN.test(norm(ret.text).replace(/^return/, 'return '))) return false;
+      if (lvaluePartAssigned(fn, base, c.node.endIndex, ret.startIndex)) return false;
+      return {
+        message: `${lv} is freed here and ${base} goes back to the caller with a failure (line ${ret.startPosition.row + 1}) still pointing at the freed memory: the caller's cleanup frees or uses it again. Set ${lv} = NULL after the free.`,
+      };
+    },
+    examples: {
+      bad: [
+        'struct Q { struct F *fq; int (*init)(struct Q *); };\nint queue_init(struct Q *q) {\n  q->fq = alloc_flush_queue(q);\n  if (!q->fq)\n    return -ENOMEM;\n  if (q->init(q))\n    goto out_free;\n  return 0;\nout_free:\n  destroy_flush_queue(q->fq);\n  return -ENOMEM;\n}\n',
+      ],
+      good: [
+        'struct Q { struct F *fq; int (*init)(struct Q *); };\nint queue_init(struct Q *q) {\n  q->fq = alloc_flush_queue(q);\n  if (!q->fq)\n    return -ENOMEM;\n  if (q->init(q))\n    goto out_free;\n  return 0;\nout_free:\n  destroy_flush_queue(q->fq);\n  q->fq = NULL;\n  return -ENOMEM;\n}\n',
+        'struct B { char *data; };\nint reset(struct B *b) {\n  b->data = malloc(16);\n  free(b->data);\n  free(b);\n  return -1;\n}\n',
       ],
     },
   }),
