@@ -178,7 +178,9 @@ const javascript: LanguageProfile = {
     /^(?:(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|url|originalUrl|path|hostname|get\s*\()|process\.argv\b|process\.env\b|(?:window\.|document\.)?location\.(?:hash|search|href|pathname)|document\.(?:cookie|referrer|URL|location)|window\.name\b|(?:local|session)Storage\.getItem\s*\(|(?:\$|jQuery)\((?:[^()]|\([^()]*\))*\)(?:\.\w+\([^()]*\))*?\.(?:val|text|attr)\s*\(|\$?\w+\.val\s*\(\s*\))/,
   neutralCalls:
     /^(?:parseInt|parseFloat|Number|Boolean|isNaN|Math\.\w+|.*\.(?:length|indexOf|lastIndexOf|includes|startsWith|endsWith|test|digest|has)|crypto\.(?:randomBytes|randomUUID|randomInt)|Array\.isArray)$/,
-  nonValidatorCalls: /^(?:String|.*\.(?:trim|toLowerCase|toUpperCase|toString))$/,
+  // Type tests (`_.isObject(v)`, `Array.isArray(v)`) say nothing about the value's content.
+  nonValidatorCalls:
+    /^(?:String|(?:.*\.)?is(?:Plain)?(?:Object|Array|String|Number|Function|Boolean|Undefined|Null|Nil|Empty)|.*\.(?:trim|toLowerCase|toUpperCase|toString))$/,
   buildingCalls: /^(?:.*\.(?:join|concat)|util\.format|format|path\.resolve)$/,
   outParamCalls: /^$/,
 };

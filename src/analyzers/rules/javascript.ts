@@ -1,5 +1,6 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
+import type { FunctionInfo } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';
 import {
@@ -51,6 +52,106 @@ function builtFromVariables(node: Node, ctx: RuleContext): boolean {
     );
   if (v.type === 'binary_expression' && v.childForFieldName('operator')?.text === '+')
     return !ctx.isConstant(v);
+  return false;
+}
+
+const norm = (t: string): string => t.replace(/\s+/g, ' ');
+
+const LOOP_TYPES = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
+const FUNCTION_TYPES = new Set([
+  'function_declaration',
+  'function_expression',
+  'arrow_function',
+  'method_definition',
+  'generator_function_declaration',
+  'function',
+]);
+
+function inLoopOf(n: Node, fn: Node): boolean {
+  for (let p = n.parent; p && !p.equals(fn); p = p.parent) {
+    if (LOOP_TYPES.has(p.type)) return true;
+    if (FUNCTION_TYPES.has(p.type)) return false;
+  }
+  return false;
+}
+
+/** The name a function is called by (declaration, `const f = function`, `f: function`, a method). */
+function functionName(fn: Node): string | undefined {
+  const own = fn.childForFieldName('name')?.text;
+  if (own) return own;
+  const p = fn.parent;
+  if (p?.type === 'variable_declarator') return p.childForFieldName('name')?.text;
+  if (p?.type === 'pair') return p.childForFieldName('key')?.text;
+  if (p?.type === 'assignment_expression') return p.childForFieldName('left')?.text.split('.').pop();
+  return undefined;
+}
+
+/**
+ * Why a write `obj[key] = ...` can reach a shared prototype, or undefined: the object is itself
+ * indexed by a non-constant key (`a[k1][k2] = v`), is a variable walked down by keys in a loop
+ * (`cur = cur[part]`, or an alias of one), or is a parameter passed as `obj[k]` to a recursive call.
+ */
+function pollutionShape(obj: Node, info: FunctionInfo, ctx: RuleContext): string | undefined {
+  const fn = info.node;
+  const dynamicIndex = (n: Node) => {
+    const i = n.childForFieldName('index');
+    return !!i && i.type !== 'string' && i.type !== 'number';
+  };
+  if (obj.type === 'subscript_expression' && dynamicIndex(obj))
+    return 'the object is itself looked up by a key';
+  if (obj.type !== 'identifier') return undefined;
+  const walked = (name: string, depth: number): boolean => {
+    if (depth > 2) return false;
+    for (const b of ctx.taint.bindingsOf(name, obj.startIndex)) {
+      const v = b.value;
+      if (!v || b.kind !== 'assign') continue;
+      if (v.type === 'subscript_expression' && dynamicIndex(v) && inLoopOf(b.statement, fn)) return true;
+      if (v.type === 'identifier' && v.text !== name && walked(v.text, depth + 1)) return true;
+    }
+    return false;
+  };
+  if (walked(obj.text, 0)) return 'the object was reached by walking down untrusted keys';
+  const name = fn.type === 'program' ? undefined : functionName(fn);
+  if (name && info.params.includes(obj.text)) {
+    const esc = obj.text.replace(/[$]/g, '\\$&');
+    const recursive = new RegExp(`\\b${name.replace(/[$]/g, '\\$&')}\\s*\\([^;()]*\\b${esc}\\s*\\[`);
+    if (recursive.test(fn.childForFieldName('body')?.text ?? ''))
+      return 'a recursive merge walks down the same keys';
+  }
+  return undefined;
+}
+
+/** A test in the function on the key (or the key path) against the prototype keys, or an own-property check. */
+function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: RuleContext): boolean {
+  const text = ctx.functionText(report);
+  if (/Object\.create\(null\)|new Map\(|Object\.freeze\(Object\.prototype\)/.test(text)) return true;
+  // The key's names and the object's (an own-property test on the walked object guards the walk).
+  const names = new Set(
+    (`${key.text} ${obj.text}`.match(/[A-Za-z_$][\w$]*/g) ?? []).filter((n) => n !== 'length'),
+  );
+  // Names the key was derived from (`key = keys[j]`, `const p = parts.shift()`), one step back.
+  for (const n of [...names])
+    for (const b of ctx.taint.bindingsOf(n, key.startIndex))
+      for (const m of b.value?.text.match(/[A-Za-z_$][\w$]*/g) ?? []) names.add(m);
+  const GUARD =
+    /__proto__|\bconstructor\b|\bprototype\b|hasOwnProperty|hasOwn\b|forbidden|unsafe|dangerous|blacklist|denylist|blocked|isSafe|isValidKey|safeKey/i;
+  for (const cond of fn.descendantsOfType([
+    'if_statement',
+    'ternary_expression',
+    'while_statement',
+    'binary_expression',
+  ])) {
+    if (!cond) continue;
+    const c =
+      cond.type === 'binary_expression'
+        ? /^(?:&&|\|\|)$/.test(cond.childForFieldName('operator')?.text ?? '')
+          ? cond.childForFieldName('left')
+          : null
+        : cond.childForFieldName('condition');
+    if (!c || !GUARD.test(c.text)) continue;
+    const ids = new Set(c.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+    if ([...names].some((n) => ids.has(n))) return true;
+  }
   return false;
 }
 
@@ -366,31 +467,37 @@ export const JS_RULES: Rule[] = [
     id: 'js.prototype-pollution',
     cwe: ['CWE-915', 'CWE-1321'],
     severity: 'warning',
-    title: 'Object key and value both from untrusted data',
+    title: 'Untrusted key path written into an object (prototype pollution)',
     message:
-      'An untrusted key is written with an untrusted value (`obj[key] = value`): a key of "__proto__", "constructor" or "prototype" changes object prototypes. Reject those keys (or check hasOwnProperty), or use a Map / Object.create(null).',
+      'An untrusted key is written with an untrusted value into an object reached through other untrusted keys (`obj[a][b] = v`, a path walk, a recursive merge): a key of "__proto__", "constructor" or "prototype" reaches Object.prototype and changes every object. Reject those keys (or check hasOwnProperty), or use a Map / Object.create(null).',
     query:
       '(assignment_expression left: (subscript_expression object: (_) @obj index: (_) @key) right: (_) @val) @report',
     check: (caps, ctx) => {
       const { obj, key, val, report } = caps;
       if (!obj || !key || !val || !report || /header/i.test(obj.text)) return false;
       if (key.type === 'string' || key.type === 'number') return false;
-      // A guard on the key (or a prototype-free target) anywhere in the function settles it.
-      if (
-        /__proto__|\bconstructor\b|\bprototype\b|hasOwnProperty|hasOwn\(|Object\.create\(null\)|new Map\(/.test(
-          ctx.functionText(report),
-        )
-      )
-        return false;
-      return ctx.tainted(key, 'generic') && ctx.tainted(val, 'generic');
+      const info = ctx.model.functionAt(report.startIndex);
+      // Only writes that can land on a shared prototype: `obj[k1][k2] = v`, a target walked down by
+      // untrusted keys in a loop (`cur = cur[part]`), or a recursive merge (`merge(t[k], s[k])`).
+      const shape = pollutionShape(obj, info, ctx);
+      if (!shape) return false;
+      if (prototypeGuarded(info.node, key, obj, report, ctx)) return false;
+      if (!ctx.tainted(key, 'generic') || !ctx.tainted(val, 'generic')) return false;
+      return {
+        message: `${norm(report.text).slice(0, 60)}: ${shape}. A key of "__proto__", "constructor" or "prototype" reaches Object.prototype: reject those keys (or check hasOwnProperty first), or use a Map / Object.create(null).`,
+      };
     },
     examples: {
       bad: [
         'function merge(target, source) {\n  for (const key in source) {\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
+        'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj;\n  while (parts.length > 1) {\n    const p = parts.shift();\n    if (!cur[p]) cur[p] = {};\n    cur = cur[p];\n  }\n  cur[parts[0]] = value;\n}\n',
+        'app.post("/prefs", (req, res) => {\n  prefs[req.body.section][req.body.name] = req.body.value;\n  res.end();\n});\n',
       ],
       good: [
         'function merge(target, source) {\n  for (const key in source) {\n    if (key === "__proto__" || key === "constructor") continue;\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function count(counts, name) {\n  counts[name] = (counts[name] || 0) + 1;\n}\n',
+        'function parse(args) {\n  const kv = {};\n  for (const arg of args) {\n    const [key, val] = arg.split("=");\n    kv[key.trim()] = val.trim();\n  }\n  return kv;\n}\n',
+        'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj;\n  while (parts.length > 1) {\n    const p = parts.shift();\n    if (!Object.prototype.hasOwnProperty.call(cur, p)) cur[p] = {};\n    cur = cur[p];\n  }\n  cur[parts[0]] = value;\n}\n',
       ],
     },
   }),
