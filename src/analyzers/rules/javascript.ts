@@ -4,6 +4,7 @@ import type { FunctionInfo } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';
 import {
+  accumulatedValues,
   builtBeyondBase,
   CREDENTIAL_NAME,
   isLocalUrl,
@@ -155,6 +156,58 @@ function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: Rul
   return false;
 }
 
+/** The operands of a `+` chain or the parts of a template, in order (strings and values). */
+function concatParts(n: Node, out: Node[] = []): Node[] {
+  const v = n.type === 'parenthesized_expression' ? (n.namedChildren[0] ?? n) : n;
+  if (v.type === 'binary_expression' && v.childForFieldName('operator')?.text === '+') {
+    const l = v.childForFieldName('left');
+    const r = v.childForFieldName('right');
+    if (l) concatParts(l, out);
+    if (r) concatParts(r, out);
+  } else if (v.type === 'template_string') {
+    for (const c of v.namedChildren)
+      if (c) out.push(c.type === 'template_substitution' ? (c.namedChildren[0] ?? c) : c);
+  } else out.push(v);
+  return out;
+}
+
+/** Values that cannot carry a quote: numbers, lengths, escaped or explicitly converted values. */
+const SQL_SAFE_VALUE =
+  /^(?:\d|(?:parseInt|parseFloat|Number|Math\.\w+|Boolean)\s*\(|[A-Z][A-Z0-9_]*$)|\.(?:length|size|toFixed\([^)]*\))$|[Ee]scape|[Qq]uote|format\.literal|[Ss]ql[Ss]tring|[Pp]laceholder/;
+
+/**
+ * A non-constant part of a SQL statement placed where a value goes: right after a quote, `=`,
+ * a comparison, `LIKE` or `IN (` in the text before it (not a table or column name).
+ */
+function pastedSqlValue(pieces: Node[], ctx: RuleContext): Node | undefined {
+  let before = '';
+  for (const piece of pieces)
+    for (const part of concatParts(piece)) {
+      const lit =
+        part.type === 'string' || part.type === 'string_fragment' || part.type === 'template_string'
+          ? part.type === 'string_fragment'
+            ? part.text
+            : literalText(part, ctx)
+          : undefined;
+      if (
+        lit !== undefined &&
+        (part.type !== 'template_string' ||
+          !part.namedChildren.some((c) => c?.type === 'template_substitution'))
+      ) {
+        before += lit;
+        continue;
+      }
+      if (
+        !ctx.isConstant(part) &&
+        !SQL_SAFE_VALUE.test(part.text) &&
+        /(?:['"%]|(?:=|<|>|\blike|\bin\s*\()\s*)$/i.test(before)
+      )
+        return part;
+      before += '?';
+    }
+  return undefined;
+}
+
 export const JS_RULES: Rule[] = [
   call({
     id: 'js.command-injection',
@@ -251,19 +304,34 @@ export const JS_RULES: Rule[] = [
       )
         return false;
       // Text tests first: this runs on every argument of every call.
-      const q = c.args.find((a) => {
-        const r = ctx.resolve(a);
-        return SQL_WORDS.test(r.text) && SQL_WORDS.test(literalText(r, ctx)) && ctx.built(a, 'sql');
-      });
-      return !!q && { node: originOf(q, ctx, 'sql') };
+      for (const a of c.args) {
+        const pieces = accumulatedValues(a, ctx);
+        if (!SQL_WORDS.test(pieces.map((p) => p.text).join(' '))) continue;
+        if (!SQL_WORDS.test(pieces.map((p) => literalText(p, ctx)).join(''))) continue;
+        if (ctx.built(a, 'sql')) return { node: originOf(a, ctx, 'sql') };
+        // A value of unknown origin (a callback's free variable, module state) pasted between
+        // quotes or after `=`/`LIKE`/`IN (`: one quote in it rewrites the statement.
+        const pasted = pastedSqlValue(pieces, ctx);
+        if (pasted)
+          return {
+            node: pasted,
+            severity: 'warning',
+            message: `${pasted.text} is pasted into the SQL text as a value: a quote in it changes the statement. Use a placeholder (?, $1) and pass the value separately.`,
+          };
+      }
+      return false;
     },
     examples: {
       bad: [
         "function f(db, u) {\n  const q = `SELECT * FROM users WHERE name = '${u}'`;\n  db.get(q, () => {});\n}\n",
+        'module.exports.find = function (soc, done) {\n  let q = \'SELECT title \';\n  q += "FROM jobs WHERE soc = \'" + soc + "\'";\n  connection.query(q, done);\n};\n',
+        "router.get('/', () => {\n  connection.query('SELECT * FROM jobs WHERE soc = \"' + soc + '\";', (err, rows) => {});\n});\n",
       ],
       good: [
         "function f(db, u) {\n  db.get('SELECT * FROM users WHERE name = ?', [u], () => {});\n}\n",
         "function f(u) {\n  console.log(`SELECT * FROM users WHERE name = '${u}'`);\n}\n",
+        "module.exports.find = function (soc, done) {\n  let q = 'SELECT ' + FIELDS.join(', ');\n  q += ' FROM jobs WHERE soc = ?';\n  connection.query(q, [soc], done);\n};\n",
+        "router.get('/', () => {\n  connection.query('SELECT * FROM ' + table + ' WHERE id = ' + Number(id) + ' LIMIT ' + limit.length, (err, rows) => {});\n});\n",
       ],
     },
   }),
