@@ -147,6 +147,20 @@ export class TaintEngine {
       return this.variable(node.text, node.startIndex, kind, depth);
     }
     if (p.callTypes.has(type)) return this.call(node, kind, depth);
+    // JavaScript's `a || b` / `a ?? b` is one of its operands and `a && b` is b: values, not tests.
+    if (type === 'binary_expression' && this.model.language === 'javascript') {
+      const op = node.childForFieldName('operator')?.text;
+      if (op === '||' || op === '??' || op === '&&') {
+        const sides = [node.childForFieldName('right'), op === '&&' ? null : node.childForFieldName('left')];
+        let out = CLEAN;
+        for (const side of sides) {
+          if (!side) continue;
+          const v = this.evaluate(side, kind, depth + 1);
+          if (v.tainted) out = { tainted: true, built: out.built || v.built };
+        }
+        return out;
+      }
+    }
     if (isComparison(node)) return CLEAN;
     if (p.functionTypes.has(type)) return CLEAN;
     let tainted = false;

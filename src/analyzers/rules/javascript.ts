@@ -514,8 +514,15 @@ export const JS_RULES: Rule[] = [
       '(assignment_expression left: (member_expression property: (property_identifier) @p (#any-of? @p "innerHTML" "outerHTML")) right: (_) @v) @report',
     check: (caps, ctx) => ctx.tainted(caps.v, 'html'),
     examples: {
-      bad: ['function f(el, name) {\n  el.innerHTML = name;\n}\n'],
-      good: ['function f(el, name) {\n  el.textContent = name;\n}\n'],
+      bad: [
+        'function f(el, name) {\n  el.innerHTML = name;\n}\n',
+        // Text read from the page written back as HTML; `a || b` is a value.
+        'select.onchange = () => {\n  const option = select.options[select.selectedIndex];\n  const label = option.textContent || option.innerText;\n  row.innerHTML = label;\n};\n',
+      ],
+      good: [
+        'function f(el, name) {\n  el.textContent = name;\n}\n',
+        'select.onchange = () => {\n  const option = select.options[select.selectedIndex];\n  const label = option.textContent || option.innerText;\n  row.innerText = label;\n};\n',
+      ],
     },
   }),
   query({
