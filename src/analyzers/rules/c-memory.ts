@@ -191,6 +191,15 @@ export const C_MEMORY_RULES: Rule[] = [
         /^sizeof\s*\(\s*(?:(?:un)?signed\s+)?(?:char|u?int8_t|g?u?char|u8)\s*\)$/.test(f.text.trim()),
       );
       if (!factors.length || (byOne.length && all.length - byOne.length < 2)) return false;
+      // One runtime count declared unsigned and at most 32 bits, times sizeof: the product is
+      // computed in 64-bit size_t (LP64) and cannot wrap (`u32 n; malloc(n * sizeof(T))`).
+      if (
+        factors.length === 1 &&
+        all.some((f) => /^sizeof\b/.test(f.text.trim())) &&
+        factors[0]?.type === 'identifier' &&
+        UNSIGNED_NARROW.test(ctx.model.declaredType(factors[0].text, factors[0].startIndex)?.trim() ?? '')
+      )
+        return false;
       // A copy of n * sizeof(T) bytes is computed in size_t; only a product of two runtime values
       // that are not already wide (size_t, 64-bit) can wrap there.
       if (copy) {
@@ -231,6 +240,7 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <string.h>\nstruct Q { unsigned elem; char *data; };\nvoid pop(struct Q *q, void *out, unsigned count) {\n  memcpy(out, q->data, (size_t)count * q->elem);\n}\n',
         '#include <string.h>\nvoid cp(int *dst, const int *src, int n) {\n  memcpy(dst, src, n * sizeof(int));\n}\n',
         '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *s) {\n  return malloc(sizeof(char) * (strlen(s) + 1));\n}\n',
+        '#include <stdlib.h>\n#include <stdint.h>\nvoid **slots(uint32_t size) {\n  return malloc(size * sizeof(void *));\n}\n',
       ],
     },
   }),
@@ -386,6 +396,10 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/** Unsigned integer types of at most 32 bits (a product of one with a size_t cannot wrap on LP64). */
+const UNSIGNED_NARROW =
+  /^(?:const\s+)?(?:unsigned(?:\s+(?:int|short|char|short\s+int))?|uint(?:8|16|32)_t|u(?:8|16|32)|__u(?:8|16|32)|guint(?:8|16|32)?|uInt|UINT|DWORD|WORD|BYTE|Uint(?:8|16|32))$/;
 
 /** Integer types at least as wide as size_t on 64-bit targets. */
 const WIDE_INT =
@@ -935,6 +949,68 @@ C_MEMORY_RULES.push(
       good: [
         'struct Q { struct F *fq; int (*init)(struct Q *); };\nint queue_init(struct Q *q) {\n  q->fq = alloc_flush_queue(q);\n  if (!q->fq)\n    return -ENOMEM;\n  if (q->init(q))\n    goto out_free;\n  return 0;\nout_free:\n  destroy_flush_queue(q->fq);\n  q->fq = NULL;\n  return -ENOMEM;\n}\n',
         'struct B { char *data; };\nint reset(struct B *b) {\n  b->data = malloc(16);\n  free(b->data);\n  free(b);\n  return -1;\n}\n',
+      ],
+    },
+  }),
+);
+
+/** A length that cannot reach the type's maximum: strlen/sizeof results, counts of a known string. */
+const HARMLESS_LENGTH = /\b(?:strlen|wcslen|strnlen|sizeof|strspn|strcspn)\b/;
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.alloc-addition-overflow',
+    cwe: ['CWE-190', 'CWE-680'],
+    severity: 'warning',
+    title: 'Allocation size `len + k` can wrap in 32 bits',
+    message: '',
+    names: '*',
+    callee: /^(?:(?:\w+_)?(?:malloc|alloca|mallocz|zalloc)|(?:\w+_)?realloc)$/,
+    check: (c, ctx) => {
+      const arg = c.args[/realloc$/.test(c.name) ? 1 : 0];
+      if (!arg) return false;
+      const size = unwrap(arg);
+      if (size.type !== 'binary_expression' || size.childForFieldName('operator')?.text !== '+') return false;
+      if (size.descendantsOfType('cast_expression').length) return false;
+      const left = size.childForFieldName('left');
+      const right = size.childForFieldName('right');
+      if (!left || !right) return false;
+      // `len + k` (either order) with `len` a variable declared as a 32-bit-or-narrower integer.
+      const [len, k] = intLiteral(norm(right.text)) !== undefined ? [left, right] : [right, left];
+      if (len.type !== 'identifier' || intLiteral(norm(k.text)) === undefined) return false;
+      const type = ctx.model.declaredType(len.text, len.startIndex)?.trim() ?? '';
+      if (!NARROW_INT.test(type) || /char|short|8|16/.test(type)) return false;
+      // Only a length that comes from outside: a parameter or a value read from data (a field, a
+      // decoder call), not one measured from a string the program holds.
+      const info = ctx.model.functionAt(c.node.startIndex);
+      const fromParam = info.params.includes(len.text);
+      const bindings = ctx.taint
+        .bindingsOf(len.text, c.node.startIndex)
+        .filter((b) => b.at <= c.node.startIndex);
+      if (!fromParam && !bindings.length) return false;
+      if (
+        bindings.some(
+          (b) =>
+            !b.value || HARMLESS_LENGTH.test(b.value.text) || intLiteral(norm(b.value.text)) !== undefined,
+        )
+      )
+        return false;
+      const fn = enclosingFunction(c.node);
+      if (boundedBefore(fn, len.text, c.node.startIndex)) return false;
+      if (/SIZE_MAX|INT_MAX|UINT_MAX|UINT32_MAX|add_overflow/.test(ctx.functionText(c.node))) return false;
+      return {
+        node: arg,
+        message: `${len.text} is a ${type} taken from ${fromParam ? 'the caller' : 'the data'} with no bound checked, so ${norm(size.text)} wraps to a tiny size when ${len.text} is near its maximum and the copy that follows overflows the buffer: check ${len.text} against a limit first (or compute the size in size_t).`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\n#include <stdint.h>\nchar *read_name(const uint8_t *p, uint32_t len) {\n  char *s = malloc(len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len);\n  s[len] = 0;\n  return s;\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\n#include <stdint.h>\nchar *read_name(const uint8_t *p, uint32_t len) {\n  if (len > 4096) return NULL;\n  char *s = malloc(len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len);\n  s[len] = 0;\n  return s;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *p) {\n  int len = strlen(p);\n  char *s = malloc(len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len + 1);\n  return s;\n}\n',
+        '#include <stdlib.h>\n#include <stdint.h>\nchar *read_name(const uint8_t *p, uint32_t len) {\n  char *s = malloc((size_t)len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len);\n  return s;\n}\n',
       ],
     },
   }),
