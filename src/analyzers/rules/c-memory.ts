@@ -1015,3 +1015,80 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/** Copies into a destination of a given length: [destination index, length index]. */
+const LENGTH_WRITES: Record<string, [number, number]> = {
+  memcpy: [0, 2],
+  memmove: [0, 2],
+  strncpy: [0, 2],
+  CopyMemory: [0, 2],
+  RtlCopyMemory: [0, 2],
+  read: [1, 2],
+  recv: [1, 2],
+};
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.copy-length-unchecked',
+    cwe: ['CWE-787', 'CWE-120'],
+    severity: 'warning',
+    title: 'Copy into a fixed array with a length nothing bounds',
+    message: '',
+    names: Object.keys(LENGTH_WRITES),
+    check: (c, ctx) => {
+      const spec = LENGTH_WRITES[c.name];
+      const dstArg = spec ? c.args[spec[0]] : undefined;
+      const size = spec ? c.args[spec[1]] : undefined;
+      if (!dstArg || !size) return false;
+      const dst = unwrap(dstArg);
+      if (dst.type !== 'identifier') return false;
+      const declared = ctx.model.arraySize(dst.text);
+      if (!declared) return false;
+      const text = norm(size.text);
+      // A constant length is c.size-exceeds-buffer's business; one derived from the array is fine.
+      if (
+        intLiteral(text) !== undefined ||
+        /^[A-Z_][A-Z0-9_]*$/.test(text) ||
+        /sizeof|\bMIN\b|\bmin\b|_MIN\(/.test(text)
+      )
+        return false;
+      if (text.includes(dst.text) || text.includes(declared)) return false;
+      // The runtime values in the length: each must be unbounded for the copy to be reported.
+      const names = [...new Set(text.match(/[A-Za-z_]\w*(?:(?:->|\.)\w+)*/g) ?? [])].filter(
+        (n) => !/^[A-Z_][A-Z0-9_]*$/.test(n) && !/^(?:strlen|strnlen)$/.test(n),
+      );
+      if (!names.length) return false;
+      const fn = enclosingFunction(c.node);
+      if (names.some((n) => boundedBefore(fn, n, c.node.startIndex) || guardedUse(c.node, n))) return false;
+      // The length of a string the function already holds (`strlen(s)`) is c.unbounded-copy's case.
+      if (/strlen/.test(text)) return false;
+      // Only lengths from outside the function: a parameter, a field, a value read or decoded.
+      const info = ctx.model.functionAt(c.node.startIndex);
+      const outside = names.some((n) => {
+        if (n.includes('->') || n.includes('.')) return true;
+        if (info.params.includes(n)) return true;
+        const b = ctx.taint.latestBinding(n, c.node.startIndex);
+        return (
+          !!b?.value &&
+          /->|\.|\[|\b(?:ntoh[sl]|be\d+toh|le\d+toh|get_?u?\d+|read\w*|fgetc|getc|atoi|strtoul?)\b/.test(
+            b.value.text,
+          )
+        );
+      });
+      if (!outside) return false;
+      return {
+        node: size,
+        message: `${c.name}() copies ${text} bytes into ${dst.text}, which holds ${declared}, and nothing checks ${text} against that size first: test it (if (${text} > sizeof ${dst.text}) ...) before the copy.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\nstruct Pkt { unsigned len; const char *data; };\nvoid on_packet(const struct Pkt *p) {\n  char name[64];\n  memcpy(name, p->data, p->len);\n  use(name);\n}\n',
+      ],
+      good: [
+        '#include <string.h>\nstruct Pkt { unsigned len; const char *data; };\nvoid on_packet(const struct Pkt *p) {\n  char name[64];\n  if (p->len >= sizeof name) return;\n  memcpy(name, p->data, p->len);\n  use(name);\n}\n',
+        '#include <string.h>\nvoid copy_id(const char *src) {\n  char id[16];\n  memcpy(id, src, sizeof id);\n  use(id);\n}\n',
+      ],
+    },
+  }),
+);
