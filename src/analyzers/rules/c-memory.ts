@@ -27,7 +27,7 @@ import { call, query } from './c.ts';
 
 /** Allocators that return NULL on failure (not the aborting xmalloc/g_malloc/emalloc families). */
 const ALLOCATOR =
-  /^(?!(?:x|g_|e|pe|safe_)(?:m|c|re)alloc)(?:\w+_)?(?:malloc|calloc|realloc|zalloc|mallocz|reallocarray|strdup|strndup|memdup|alloc_array|aligned_alloc)$/i;
+  /^(?!(?:x|g_|e|pe|safe_)(?:m|c|re)alloc)(?:\w+_)?(?:malloc|calloc|realloc|zalloc|mallocz|reallocarray|strdup|strndup|memdup|alloc_array|aligned_alloc)$|^(?:devm_)?(?:k|kv|v)(?:malloc|zalloc|calloc|realloc|memdup|strdup|strndup)(?:_array|_node)?$|^kmem_cache_z?alloc$/i;
 
 /** Library calls documented to return NULL for "not found"/failure. */
 const NULLABLE_CALL =
@@ -94,10 +94,12 @@ export const C_MEMORY_RULES: Rule[] = [
       bad: [
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  memset(buf, 0, n);\n  return buf;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
+        'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  c->id = id;\n  return c;\n}\n',
       ],
       good: [
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  if (buf == NULL) return NULL;\n  memset(buf, 0, n);\n  return buf;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  if (!c->prev)\n    return -12;\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
+        'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  if (!c)\n    return NULL;\n  c->id = id;\n  return c;\n}\n',
       ],
     },
   }),
