@@ -142,6 +142,8 @@ export const CWE_NAMES: Record<number, string> = {
   347: 'Improper Verification of Cryptographic Signature',
   377: 'Insecure Temporary File',
   400: 'Uncontrolled Resource Consumption',
+  415: 'Double Free',
+  416: 'Use After Free',
   468: 'Incorrect Pointer Scaling',
   476: 'NULL Pointer Dereference',
   489: 'Active Debug Code',
@@ -157,6 +159,8 @@ export const CWE_NAMES: Record<number, string> = {
   916: 'Password Hash With Insufficient Computational Effort',
   918: 'Server-Side Request Forgery',
   943: 'Improper Neutralization in Data Query Logic',
+  1022: 'Use of Web Link to Untrusted Target with window.opener Access',
+  1321: "Improperly Controlled Modification of Object Prototype Attributes ('Prototype Pollution')",
   1333: 'Inefficient Regular Expression Complexity',
 };
 

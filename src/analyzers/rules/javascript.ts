@@ -576,6 +576,66 @@ export const JS_RULES: Rule[] = [
       ],
     },
   }),
+  query({
+    id: 'js.target-blank-opener',
+    cwe: ['CWE-1022', 'CWE-200'],
+    severity: 'warning',
+    title: 'Link opens a new window without rel="noopener noreferrer"',
+    message: '',
+    query:
+      '[(jsx_opening_element name: (identifier) @tag) (jsx_self_closing_element name: (identifier) @tag)] @report',
+    check: (caps) => {
+      const { tag, report } = caps;
+      if (!tag || !report || (tag.text !== 'a' && tag.text !== 'area' && tag.text !== 'form')) return false;
+      const attrs = new Map<string, Node | null>();
+      for (const a of report.namedChildren) {
+        if (a?.type !== 'jsx_attribute') continue;
+        const name = a.namedChildren[0]?.text;
+        if (name) attrs.set(name, a.namedChildren[1] ?? null);
+      }
+      const valueText = (n: Node | null | undefined): string | undefined => {
+        if (!n) return undefined;
+        const inner = n.type === 'jsx_expression' ? n.namedChildren[0] : n;
+        if (inner?.type === 'string') return inner.text.slice(1, -1);
+        if (
+          inner?.type === 'template_string' &&
+          !inner.namedChildren.some((c) => c?.type === 'template_substitution')
+        )
+          return inner.text.slice(1, -1);
+        return undefined;
+      };
+      // Any target but the current window's own (_self, _parent, _top) opens a new browsing
+      // context that gets window.opener.
+      const target = attrs.get('target');
+      if (target === undefined) return false;
+      const t = valueText(target);
+      if (t === undefined || /^_(?:self|parent|top)$/i.test(t) || !t) return false;
+      // Same-site relative links are the site's own pages.
+      const hrefAttr = tag.text === 'form' ? 'action' : 'href';
+      if (!attrs.has(hrefAttr)) return false;
+      const href = valueText(attrs.get(hrefAttr));
+      if (href !== undefined && !/^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(href)) return false;
+      const relNode = attrs.get('rel');
+      if (relNode !== undefined) {
+        const rel = valueText(relNode);
+        if (rel === undefined || /\bnoreferrer\b/i.test(rel)) return false;
+      }
+      return {
+        message: `This link opens ${href === undefined ? 'a computed URL' : href} in a new window (target="${t}") without rel="noopener noreferrer": the opened page gets window.opener (it can navigate this tab to a phishing page) and the Referer with this page's URL. Add rel="noopener noreferrer".`,
+      };
+    },
+    examples: {
+      bad: [
+        'const Link = ({ url, text }) => <a href={url} target="_blank">{text}</a>;\n',
+        'const Ext = () => <a href="https://example.com/docs" target="blank" rel="noopener">docs</a>;\n',
+      ],
+      good: [
+        'const Link = ({ url, text }) => <a href={url} target="_blank" rel="noopener noreferrer">{text}</a>;\n',
+        'const Home = () => <a href="/about" target="_blank">about</a>;\n',
+        'const Same = ({ url }) => <a href={url} target="_self">go</a>;\n',
+      ],
+    },
+  }),
   call({
     id: 'js.header-injection-call',
     cwe: ['CWE-113'],
