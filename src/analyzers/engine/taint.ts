@@ -190,6 +190,9 @@ export class TaintEngine {
     if (isSanitizerCall(this.model.language, call.name, text, call.args, kind)) return CLEAN;
     if (p.sourcePattern.test(node.text)) return RAW;
     if (!NUMERIC_KINDS.has(kind) && p.neutralCalls.test(text)) return CLEAN;
+    // Values bound to a statement's placeholders (`text(sql).bindparams(p0=v)`) are not SQL text.
+    if (kind === 'sql' && call.receiver && /^(?:bindparams|bind_params|params)$/.test(call.name))
+      return this.evaluate(call.receiver, kind, depth + 1);
     let tainted = false;
     let built = false;
     const parts = call.receiver ? [call.receiver, ...call.args, ...call.kwargs.values()] : [...call.args];
