@@ -1094,3 +1094,73 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/** String/memory calls that read through their first argument (NULL crashes them). */
+const READS_FIRST =
+  /^(?:str(?:len|cmp|ncmp|casecmp|ncasecmp|cpy|ncpy|cat|ncat|chr|rchr|str|dup|tol|toul|tod)|ato[ilf]|mem(?:cpy|cmp|move|set)|sscanf|fputs|puts)$/;
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.null-result-used-directly',
+    cwe: ['CWE-476', 'CWE-690'],
+    severity: 'warning',
+    title: 'Result that can be NULL used in the same expression',
+    message: '',
+    query: {
+      c: '(call_expression function: (identifier) @fn) @report',
+      cpp: '(call_expression function: (identifier) @fn) @report',
+    },
+    check: (caps) => {
+      const { fn, report } = caps;
+      if (!fn || !report) return false;
+      const name = fn.text;
+      if (!NULLABLE_CALL.test(name) && !ALLOCATOR.test(name)) return false;
+      // Skip casts and parentheses around the call.
+      let use: Node = report;
+      while (
+        use.parent &&
+        (use.parent.type === 'parenthesized_expression' || use.parent.type === 'cast_expression')
+      )
+        use = use.parent;
+      // `strchr(s, ':') + 1` is a wild pointer when strchr found nothing.
+      if (
+        use.parent?.type === 'binary_expression' &&
+        use.parent.childForFieldName('operator')?.text === '+' &&
+        use.parent.childForFieldName('left')?.equals(use)
+      )
+        use = use.parent;
+      const p = use.parent;
+      if (!p) return false;
+      let how: string | undefined;
+      if (
+        p.type === 'field_expression' &&
+        p.childForFieldName('operator')?.text === '->' &&
+        p.childForFieldName('argument')?.equals(use)
+      )
+        how = `${name}(...)->${p.childForFieldName('field')?.text ?? ''}`;
+      else if (p.type === 'subscript_expression' && p.childForFieldName('argument')?.equals(use))
+        how = `${name}(...)[...]`;
+      else if (p.type === 'pointer_expression' && p.text.startsWith('*')) how = `*${name}(...)`;
+      else if (p.type === 'argument_list' && p.namedChildren[0]?.equals(use)) {
+        const outer = p.parent;
+        const callee = outer?.childForFieldName('function')?.text ?? '';
+        if (READS_FIRST.test(callee)) how = `${callee}(${name}(...))`;
+      }
+      if (!how) return false;
+      return {
+        node: p.type === 'argument_list' ? (p.parent ?? p) : p,
+        message: `${how} uses the result of ${name}(), which returns NULL when it fails or finds nothing, without a check: store it, test it for NULL, then use it.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\n#include <string.h>\nsize_t home_len(void) {\n  return strlen(getenv("HOME"));\n}\n',
+        "#include <string.h>\nint port_of(const char *hostport) {\n  return atoi(strchr(hostport, ':') + 1);\n}\nint year(time_t t) {\n  return localtime(&t)->tm_year;\n}\n",
+      ],
+      good: [
+        '#include <stdlib.h>\n#include <string.h>\nsize_t home_len(void) {\n  const char *h = getenv("HOME");\n  return h ? strlen(h) : 0;\n}\n',
+        '#include <time.h>\nint year(time_t t) {\n  struct tm *tm = localtime(&t);\n  return tm ? tm->tm_year : -1;\n}\n',
+      ],
+    },
+  }),
+);
