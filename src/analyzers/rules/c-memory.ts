@@ -1164,3 +1164,81 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/** Types whose every value indexes an array of 256 or more elements safely. */
+const BYTE_TYPE = /^(?:const\s+)?(?:unsigned\s+char|uint8_t|u8|__u8|guint8|guchar|uchar|BYTE|Uint8)$/;
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.data-index-unchecked',
+    cwe: ['CWE-125', 'CWE-787', 'CWE-129'],
+    severity: 'warning',
+    title: 'Fixed array indexed by a value read from data, with no bound checked',
+    message: '',
+    query: {
+      c: '(subscript_expression argument: (identifier) @arr index: (_) @idx) @report',
+      cpp: '(subscript_expression argument: (identifier) @arr indices: (subscript_argument_list (_) @idx)) @report',
+    },
+    check: (caps, ctx) => {
+      const { arr, report } = caps;
+      let idx = caps.idx;
+      if (!arr || !idx || !report) return false;
+      const declared = ctx.model.arraySize(arr.text);
+      if (!declared) return false;
+      idx = unwrap(idx);
+      // The index is a value read from data: a field of a struct (`h->type`), a byte of a buffer
+      // (`buf[0]`), or a variable last set from one of those or from a decoding call.
+      let index = norm(idx.text);
+      let from: string | undefined;
+      const dataRead = (n: Node) =>
+        (n.type === 'field_expression' && n.childForFieldName('operator')?.text === '->') ||
+        (n.type === 'subscript_expression' &&
+          !ctx.model.arraySize(n.childForFieldName('argument')?.text ?? '')) ||
+        (n.type === 'call_expression' &&
+          /^(?:ntoh[sl]|be\d+toh|le\d+toh|(?:get|read)_?u?(?:8|16|32|le16|le32|be16|be32)|bytestream\w*_get_\w+|fgetc|getc|getchar)$/.test(
+            calleeName(n),
+          ));
+      if (dataRead(idx)) from = index;
+      else if (idx.type === 'identifier') {
+        const b = ctx.taint.latestBinding(idx.text, idx.startIndex);
+        const v = b?.value ? unwrap(b.value) : undefined;
+        if (!v || b?.kind !== 'assign' || !dataRead(v)) return false;
+        from = norm(v.text);
+        // A byte indexes a 256-entry table safely.
+        const type = ctx.model.declaredType(idx.text, idx.startIndex)?.trim() ?? '';
+        const size = intLiteral(declared);
+        if (BYTE_TYPE.test(type) && size !== undefined && size >= 256) return false;
+      } else return false;
+      if (!from) return false;
+      const fn = enclosingFunction(report);
+      if (report.startIndex < fn.startIndex || fn.type !== 'function_definition') return false;
+      // Any check of the index (or what it was read from) before the access, or around it.
+      for (const name of new Set([index, from]))
+        if (guardedUse(report, name) || boundedBefore(fn, name, report.startIndex)) return false;
+      const size = intLiteral(declared);
+      if (
+        /%|&/.test(index) ||
+        (size !== undefined && size >= 256 && /^(?:\w+->)?\w*(?:byte|char|u8)\w*$/i.test(index))
+      )
+        return false;
+      index = norm(idx.text);
+      const write =
+        report.parent?.type === 'assignment_expression' &&
+        report.parent.childForFieldName('left')?.equals(report);
+      return {
+        cwe: write ? ['CWE-787', 'CWE-129'] : ['CWE-125', 'CWE-129'],
+        message: `${arr.text} has ${declared} elements and is indexed by ${index}${from !== index ? ` (read from ${from})` : ''}, a value that comes from the data, with no check: test ${index} < ${declared} (and >= 0) first.`,
+      };
+    },
+    examples: {
+      bad: [
+        'static const int weights[4] = { 1, 2, 4, 8 };\nstruct Hdr { unsigned type; };\nint weight(const struct Hdr *h) {\n  return weights[h->type];\n}\n',
+        'static int counts[16];\nvoid tally(const unsigned char *pkt) {\n  int op = pkt[0];\n  counts[op]++;\n}\n',
+      ],
+      good: [
+        'static const int weights[4] = { 1, 2, 4, 8 };\nstruct Hdr { unsigned type; };\nint weight(const struct Hdr *h) {\n  if (h->type >= 4) return 0;\n  return weights[h->type];\n}\n',
+        'static int counts[256];\nvoid tally(const unsigned char *pkt) {\n  unsigned char op = pkt[0];\n  counts[op]++;\n}\n',
+      ],
+    },
+  }),
+);
