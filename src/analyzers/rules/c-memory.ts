@@ -8,6 +8,7 @@ import {
   fallsThrough,
   guardedUse,
   intLiteral,
+  leaves,
   mentionsLvalue,
   nodesIn,
   norm,
@@ -1238,6 +1239,152 @@ C_MEMORY_RULES.push(
       good: [
         'static const int weights[4] = { 1, 2, 4, 8 };\nstruct Hdr { unsigned type; };\nint weight(const struct Hdr *h) {\n  if (h->type >= 4) return 0;\n  return weights[h->type];\n}\n',
         'static int counts[256];\nvoid tally(const unsigned char *pkt) {\n  unsigned char op = pkt[0];\n  counts[op]++;\n}\n',
+      ],
+    },
+  }),
+);
+
+/** How many elements past `p` a bounds test on `p` vouches for (`p < end`: 1, `end - p < 4`: 4). */
+function coveredBy(test: Node, p: string): number | undefined {
+  const nodes = [test, ...test.descendantsOfType('binary_expression')];
+  let best: number | undefined;
+  for (const b of nodes) {
+    if (b?.type !== 'binary_expression') continue;
+    const op = b.childForFieldName('operator')?.text ?? '';
+    if (!/^(?:<|<=|>|>=)$/.test(op)) continue;
+    const left = b.childForFieldName('left');
+    const right = b.childForFieldName('right');
+    if (!left || !right) continue;
+    const sides = [left, right];
+    const withP = sides.find((s) => mentionsLvalue(s, p));
+    const other = sides.find((s) => s !== withP);
+    if (!withP || !other || mentionsLvalue(other, p)) continue;
+    // The bound must be another runtime value (an end pointer, a length), not a constant.
+    const ids = (`${other.text} ${withP.text}`.match(/[A-Za-z_]\w*/g) ?? []).filter(
+      (n) => n !== p && !/^[A-Z_][A-Z0-9_]*$/.test(n) && n !== 'sizeof',
+    );
+    if (!ids.length) continue;
+    const nums = `${left.text} ${right.text}`.match(/\b\d+\b/g)?.map(Number) ?? [];
+    const k = nums.length
+      ? Math.max(1, ...nums)
+      : /[-+]/.test(`${left.text}${right.text}`.replace(p, ''))
+        ? Number.POSITIVE_INFINITY
+        : 1;
+    best = Math.max(best ?? 0, k);
+  }
+  return best;
+}
+
+/** Elements a range of code moves `p` forward: `p++` 1, `p += k` k, any other assignment unknown (infinite). */
+function advancesOf(fn: Node, p: string, from: number, to: number, skip?: Node): number {
+  let total = 0;
+  for (const a of nodesIn(fn, ['update_expression', 'assignment_expression'])) {
+    if (a.startIndex < from || a.startIndex >= to) continue;
+    if (skip && a.startIndex >= skip.startIndex && a.endIndex <= skip.endIndex) continue;
+    if (a.type === 'update_expression') {
+      // Only `p++`: a pre-increment read (`*++p`) is a scanner idiom whose loop test covers it.
+      if (norm(a.childForFieldName('argument')?.text ?? '') === p && a.text.endsWith('++')) total += 1;
+      continue;
+    }
+    if (norm(a.childForFieldName('left')?.text ?? '') !== p) continue;
+    const op = a.childForFieldName('operator')?.text;
+    const k = intLiteral(norm(a.childForFieldName('right')?.text ?? ''));
+    total += op === '+=' && k !== undefined ? k : Number.POSITIVE_INFINITY;
+  }
+  return total;
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.read-past-checked-end',
+    cwe: ['CWE-125', 'CWE-787'],
+    severity: 'warning',
+    title: 'Pointer read past the bytes its end check vouched for',
+    message: '',
+    query: {
+      c: '[(pointer_expression argument: (_) @p) (subscript_expression argument: (identifier) @p index: (number_literal) @k)] @report',
+      cpp: '[(pointer_expression argument: (_) @p) (subscript_expression argument: (identifier) @p indices: (subscript_argument_list (number_literal) @k))] @report',
+    },
+    check: (caps, ctx) => {
+      const { report } = caps;
+      let pn = caps.p;
+      if (!pn || !report) return false;
+      if (report.type === 'pointer_expression' && !report.text.startsWith('*')) return false;
+      // `*p`, `*p++`, `*(p++)`, `p[k]`.
+      while (pn.type === 'parenthesized_expression' && pn.namedChildren[0]) pn = pn.namedChildren[0];
+      if (pn.type === 'update_expression' && pn.text.endsWith('++'))
+        pn = pn.childForFieldName('argument') ?? pn;
+      if (pn.type !== 'identifier') return false;
+      const p = pn.text;
+      const type = ctx.model.declaredType(p, pn.startIndex) ?? '';
+      if (!type.includes('*')) return false;
+      // A write through p (`*p = x`) is someone else's question.
+      if (
+        report.parent?.type === 'assignment_expression' &&
+        report.parent.childForFieldName('left')?.equals(report)
+      )
+        return false;
+      const info = ctx.model.functionAt(report.startIndex);
+      if (info.node.type !== 'function_definition') return false;
+      const fn = info.node;
+      // Only where the function checks p against an end somewhere: it knows the buffer ends.
+      const body = ctx.source.slice(info.start, info.end);
+      if (!new RegExp(`\\b${p}\\b[^;{}]*[<>]|[<>][^;{}]*\\b${p}\\b`).test(body)) return false;
+      // Offset of this read from the current position of p.
+      const k = caps.k ? (intLiteral(norm(caps.k.text)) ?? 0) + 1 : 1;
+      // The nearest dominating check: an enclosing condition, or an earlier `if` that leaves.
+      let check: { at: number; covers: number; skip?: Node } | undefined;
+      let child: Node = report;
+      for (let n: Node | null = report.parent; n && !n.equals(fn); child = n, n = n.parent) {
+        const cond =
+          n.type === 'if_statement' ||
+          n.type === 'while_statement' ||
+          n.type === 'for_statement' ||
+          n.type === 'do_statement' ||
+          n.type === 'conditional_expression'
+            ? n.childForFieldName('condition')
+            : n.type === 'binary_expression' &&
+                /^(?:&&|\|\|)$/.test(n.childForFieldName('operator')?.text ?? '') &&
+                !n.childForFieldName('left')?.equals(child)
+              ? n.childForFieldName('left')
+              : null;
+        if (cond && !cond.equals(child)) {
+          const covers = coveredBy(cond, p);
+          if (covers !== undefined && (!check || cond.startIndex > check.at))
+            check = {
+              at: cond.endIndex,
+              covers,
+              ...(n.type === 'for_statement' ? { skip: n.childForFieldName('update') ?? undefined } : {}),
+            };
+        }
+        if (n.type === 'compound_statement') {
+          for (const s of n.namedChildren) {
+            if (!s || s.startIndex >= child.startIndex) break;
+            if (s.type !== 'if_statement' || !leaves(s.childForFieldName('consequence'))) continue;
+            const c = s.childForFieldName('condition');
+            const covers = c ? coveredBy(c, p) : undefined;
+            if (covers !== undefined && (!check || s.endIndex > check.at)) check = { at: s.endIndex, covers };
+          }
+        }
+      }
+      if (!check) return false;
+      if (check.covers === Number.POSITIVE_INFINITY) return false;
+      const moved = advancesOf(fn, p, check.at, report.startIndex, check.skip);
+      if (moved === Number.POSITIVE_INFINITY) return false;
+      if (moved + k <= check.covers) return false;
+      return {
+        message: `${p} was checked against its end for ${check.covers} element${check.covers === 1 ? '' : 's'} on line ${ctx.source.slice(0, check.at).split('\n').length}, but this read is ${moved + k} past that point: check ${p} against the end again before reading.`,
+      };
+    },
+    examples: {
+      bad: [
+        'int rle(const unsigned char *src, const unsigned char *end, unsigned char *out) {\n  while (src < end) {\n    int run = *src++;\n    int value = *src++;\n    while (run--) *out++ = value;\n  }\n  return 0;\n}\n',
+        'int hdr(const unsigned char *p, const unsigned char *end) {\n  if (end - p < 2) return -1;\n  int type = p[0];\n  int len = p[2];\n  return type + len;\n}\n',
+      ],
+      good: [
+        'int rle(const unsigned char *src, const unsigned char *end, unsigned char *out) {\n  while (src < end) {\n    int run = *src++;\n    if (src >= end) return -1;\n    int value = *src++;\n    while (run--) *out++ = value;\n  }\n  return 0;\n}\n',
+        'int hdr(const unsigned char *p, const unsigned char *end) {\n  if (end - p < 3) return -1;\n  int type = p[0];\n  int len = p[2];\n  return type + len;\n}\n',
+        'int sum(const unsigned char *p, const unsigned char *end) {\n  int s = 0;\n  for (; p < end; p++) s += *p;\n  return s;\n}\n',
       ],
     },
   }),
