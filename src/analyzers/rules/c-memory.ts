@@ -34,6 +34,23 @@ const ALLOCATOR =
 const NULLABLE_CALL =
   /^(?:fopen|fdopen|tmpfile|getenv|strchr|strrchr|strstr|memchr|strpbrk|realpath|getpwnam|getpwuid|getgrnam|localtime|gmtime|opendir|dlopen|dlsym|xml\w*New\w*|xmlDocGetRootElement|xmlGetProp|json_object_get|cJSON_GetObjectItem\w*)$/;
 
+/** Calls that open a stream (NULL on failure). */
+const STREAM_OPEN = /^(?:fopen|fdopen|freopen|tmpfile|popen|opendir|fdopendir)$/;
+
+/** stdio/dirent calls that read their FILE or DIR argument (a NULL one crashes them). */
+const STREAM_CALL =
+  /^(?:f(?:gets|getc|read|write|printf|scanf|puts|putc|seek|tell|flush|close|eof|error|fileno)|getc|putc|getline|getdelim|rewind|setvbuf|readdir|closedir|pclose)$/;
+
+/** Calls that hand the stream `lv` to a stdio function, after `from`. */
+function streamUses(fn: Node, lv: string, from: number): Node[] {
+  return nodesIn(fn, ['call_expression']).filter(
+    (c) =>
+      c.startIndex >= from &&
+      STREAM_CALL.test(calleeName(c)) &&
+      !!c.childForFieldName('arguments')?.namedChildren.some((a) => a && norm(a.text) === lv),
+  );
+}
+
 const FREE_CALL =
   /^(?:free|kfree|kvfree|vfree|kzfree|g_free|av_free|xmlFree|OPENSSL_free|CRYPTO_free|[a-z]\w*_free|[a-z]\w*Free)$/;
 
@@ -82,8 +99,16 @@ export const C_MEMORY_RULES: Rule[] = [
       // Cheap text test first: is the result dereferenced or handed to a mem/str call at all?
       const after = ctx.source.slice(val.endIndex, fn.endIndex).replace(/\s+/g, '');
       const esc = lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      if (!new RegExp(`${esc}(?:->|\\[|\\+)|\\*${esc}|\\(${esc}[,)]`).test(after)) return false;
-      const use = dereferences(fn, lv, val.endIndex)[0];
+      const stream = STREAM_OPEN.test(callee);
+      if (
+        !new RegExp(`${esc}(?:->|\\[|\\+)|\\*${esc}|\\(${esc}[,)]${stream ? `|,${esc}[,)]` : ''}`).test(after)
+      )
+        return false;
+      // A stream from fopen() is used by the stdio call it is handed to (fgets(buf, n, f)).
+      const use = [
+        ...dereferences(fn, lv, val.endIndex),
+        ...(stream ? streamUses(fn, lv, val.endIndex) : []),
+      ].sort((a, b) => a.startIndex - b.startIndex)[0];
       if (!use || assignedBetween(fn, lv, val.endIndex, use.startIndex)) return false;
       if (guardedUse(use, lv, caps.val.startIndex)) return false;
       return {
@@ -94,11 +119,13 @@ export const C_MEMORY_RULES: Rule[] = [
     examples: {
       bad: [
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  memset(buf, 0, n);\n  return buf;\n}\n',
+        '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
         'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  c->id = id;\n  return c;\n}\n',
       ],
       good: [
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  if (buf == NULL) return NULL;\n  memset(buf, 0, n);\n  return buf;\n}\n',
+        '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  if (!c->prev)\n    return -12;\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
         'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  if (!c)\n    return NULL;\n  c->id = id;\n  return c;\n}\n',
       ],
