@@ -10,7 +10,7 @@ import type { Node } from 'web-tree-sitter';
 
 const EXIT_TYPES = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']);
 const EXIT_CALL =
-  /^(?:exit|_exit|abort|err|errx|panic|BUG|longjmp|__builtin_unreachable|assert_not_reached|usage|die|fatal|fatal_error|Py_FatalError|(?:[A-Z][A-Z0-9_]*)?(?:THROW|BAIL|DIE|ABORT|FATAL|GOTO|RETURN)[A-Z0-9_]*)$/;
+  /^(?:exit|_exit|abort|err|errx|panic|BUG|longjmp|__builtin_unreachable|assert_not_reached|usage|die|bail|fatal|fatal_error|Py_FatalError|(?:[A-Z][A-Z0-9_]*)?(?:THROW|BAIL|DIE|ABORT|FATAL|GOTO|RETURN)[A-Z0-9_]*)$/;
 const ASSERT_CALL =
   /^(?:assert|BUG_ON|WARN_ON(?:_ONCE)?|g_return_if_fail|g_return_val_if_fail|g_assert|CHECK|DCHECK|ENSURE|REQUIRE|av_assert[0-2]|return_if_fail|\w*_RETURN_IF\w*|\w*CHECK\w*)$/;
 const LOOP_TYPES = new Set(['for_statement', 'while_statement', 'do_statement', 'for_range_loop']);

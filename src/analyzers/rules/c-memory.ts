@@ -1416,3 +1416,100 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/** The pointers a condition holds to be NULL where it is true: `!p`, `p == NULL`, `NULL == p`, `a || !p`. */
+function nullWhenTrue(cond: Node): string[] {
+  const out: string[] = [];
+  const visit = (e: Node): void => {
+    const v = unwrap(e);
+    if (v.type === 'binary_expression') {
+      const op = v.childForFieldName('operator')?.text;
+      const l = v.childForFieldName('left');
+      const r = v.childForFieldName('right');
+      if (!l || !r) return;
+      // Only a test that alone decides the branch: `||` keeps both sides' meaning, `&&` does not.
+      if (op === '||') {
+        visit(l);
+        visit(r);
+      } else if (op === '==') {
+        const isNull = (n: Node) => /^(?:NULL|nullptr)$/.test(norm(unwrap(n).text));
+        if (isNull(r)) out.push(norm(unwrap(l).text));
+        else if (isNull(l)) out.push(norm(unwrap(r).text));
+      }
+    } else if (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '!') {
+      const a = v.childForFieldName('argument');
+      if (a && /^(?:identifier|field_expression)$/.test(unwrap(a).type)) out.push(norm(unwrap(a).text));
+    }
+  };
+  visit(cond);
+  return out.filter((lv) => /^[A-Za-z_][\w.>-]*$/.test(lv) && !/^[A-Z][A-Z0-9_]*$/.test(lv));
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.null-deref-after-check',
+    cwe: ['CWE-476'],
+    severity: 'warning',
+    title: 'Pointer found NULL, then dereferenced anyway',
+    message: '',
+    query: '(if_statement condition: (_) @cond consequence: (_) @then) @report',
+    check: (caps, ctx) => {
+      const { cond, then, report } = caps;
+      if (!cond || !then || !report) return false;
+      if (!/!|NULL|nullptr/.test(cond.text)) return false;
+      const tested = nullWhenTrue(cond);
+      if (!tested.length) return false;
+      const info = ctx.model.functionAt(report.startIndex);
+      if (info.node.type !== 'function_definition') return false;
+      const fn = info.node;
+      // A branch that leaves (return, goto, an error macro) or sets the pointer handles the NULL;
+      // one made only of project macros (`IGRAPH_ERROR(...)`) may leave too.
+      if (leaves(then)) return false;
+      const stmts = then.type === 'compound_statement' ? then.namedChildren : [then];
+      if (stmts.some((st) => st && /^[A-Z][A-Z0-9_]*\s*\(/.test(st.text))) return false;
+      for (const lv of tested) {
+        // Only pointers: a known pointer type, or a test against NULL.
+        const type = ctx.model.declaredType(lv, report.startIndex) ?? '';
+        const pointer = type.includes('*') || /(?:NULL|nullptr)/.test(cond.text);
+        if (!pointer && type) continue;
+        if (assignedBetween(fn, lv, then.startIndex, then.endIndex)) continue;
+        // Calls in the branch may set it through an out-parameter or a field (`init(&p)`, `load(s)`).
+        if (new RegExp(`&\\s*${lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(then.text)) continue;
+        const base = lv.split(/->|\./)[0] ?? lv;
+        if (lv !== base && new RegExp(`\\(\\s*${base}\\s*[,)]`).test(norm(then.text))) continue;
+        for (const use of dereferences(fn, lv, then.startIndex)) {
+          if (addressOnly(use)) continue;
+          // `p + n` is arithmetic unless p is known to be a pointer.
+          if (use.type === 'binary_expression' && !type.includes('*')) continue;
+          const stmt = statementOf(use);
+          if (inside(use, stmt, 'sizeof_expression')) continue;
+          const inThen = use.startIndex < then.endIndex;
+          // The `else` branch is the non-NULL path.
+          if (!inThen && use.startIndex < report.endIndex) continue;
+          if (!inThen) {
+            if (assignedBetween(fn, lv, then.endIndex, use.startIndex)) break;
+            if (!fallsThrough(report, use.startIndex)) break;
+            if (guardedUse(use, lv, report.endIndex)) break;
+            if (conditional(use, stmt)) break;
+          } else if (guardedUse(use, lv, then.startIndex) || conditional(use, stmt)) continue;
+          return {
+            node: use,
+            message: `${lv} is NULL when the test on line ${report.startPosition.row + 1} is true, and that branch neither leaves nor sets it, so this dereference runs with ${lv} NULL: return (or set ${lv}) in that branch.`,
+          };
+        }
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        'struct dev { int flags; };\nint start(struct dev *d) {\n  if (!d)\n    log_error("no device");\n  d->flags |= 1;\n  return 0;\n}\n',
+        'struct N { int v; };\nvoid show(struct N *n) {\n  if (n == NULL) {\n    printf("empty node %d\\n", n->v);\n  }\n}\n',
+      ],
+      good: [
+        'struct dev { int flags; };\nint start(struct dev *d) {\n  if (!d) {\n    log_error("no device");\n    return -1;\n  }\n  d->flags |= 1;\n  return 0;\n}\n',
+        'struct dev { int flags; };\nint start(struct dev *d, struct dev *spare) {\n  if (!d)\n    d = spare;\n  d->flags |= 1;\n  return 0;\n}\n',
+        'struct dev { int flags; };\nint start(struct dev *d) {\n  if (!d)\n    log_error("no device");\n  if (d)\n    d->flags |= 1;\n  return 0;\n}\n',
+      ],
+    },
+  }),
+);
