@@ -151,7 +151,23 @@ export const C_MEMORY_RULES: Rule[] = [
       // Uses after the free, or anywhere in an enclosing loop (its next turn); quick text test first.
       const from = loop ? loop.startIndex : c.node.endIndex;
       const rest = ctx.source.slice(from, fn.endIndex).replace(/\s+/g, '');
-      if (rest.split(lv).length < (loop ? 3 : 2)) return false;
+      const aliases = aliasesOf(fn, lv, c.node.startIndex).filter((a) => rest.includes(a));
+      if (rest.split(lv).length < (loop ? 3 : 2) && !aliases.length) return false;
+      // A copy of the pointer made before the free (`q = p; free(p); q->x`) points at the same memory.
+      for (const alias of aliases)
+        for (const use of dereferences(fn, alias, c.node.endIndex, true)) {
+          const owner = use.type === 'call_expression' ? use : use.parent?.parent;
+          if (owner?.type === 'call_expression' && FREE_CALL.test(calleeName(owner))) continue;
+          if (
+            assignedBetween(fn, alias, c.node.endIndex, use.startIndex) ||
+            !fallsThrough(stmt, use.startIndex)
+          )
+            break;
+          return {
+            node: use,
+            message: `${alias} is a copy of ${lv}, which was freed by ${c.calleeText}() on line ${c.node.startPosition.row + 1}, and is used here: the copy points at freed memory too.`,
+          };
+        }
       for (const use of dereferences(fn, lv, from, true)) {
         if (use.startIndex >= c.node.startIndex && use.endIndex <= c.node.endIndex) continue;
         const owner = use.type === 'call_expression' ? use : use.parent?.parent;
@@ -181,11 +197,13 @@ export const C_MEMORY_RULES: Rule[] = [
       bad: [
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  free(s);\n  return s->n;\n}\n',
         '#include <stdlib.h>\nstruct B { char *data; };\nint send_all(struct B *b, int tries) {\n  while (tries-- > 0) {\n    if (push(b->data) == 0) return 0;\n    free(b->data);\n  }\n  return -1;\n}\n',
+        '#include <stdlib.h>\nstruct S { int n; struct S *next; };\nint pop(struct S **head) {\n  struct S *old = *head;\n  struct S *first = old;\n  free(old);\n  return first->n;\n}\n',
       ],
       good: [
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  int n = s->n;\n  free(s);\n  return n;\n}\n',
         '#include <stdlib.h>\nstruct B { char *data; };\nint send_all(struct B *b, int tries) {\n  while (tries-- > 0) {\n    if (push(b->data) == 0) return 0;\n    free(b->data);\n    b->data = NULL;\n    return -1;\n  }\n  return -1;\n}\n',
         '#include <stdlib.h>\nint g(char *p, int bad) {\n  if (bad) {\n    free(p);\n    return -1;\n  }\n  return p[0];\n}\n',
+        '#include <stdlib.h>\nstruct S { int n; struct S *next; };\nint pop(struct S **head) {\n  struct S *old = *head;\n  int n = old->n;\n  *head = old->next;\n  free(old);\n  return n;\n}\n',
       ],
     },
   }),
@@ -838,6 +856,36 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/**
+ * Variables holding the same pointer as `lv` at `at`: copied from it (`q = lv`, `T *q = lv`) or the
+ * variable it was copied from (`lv = q`), with neither reassigned since.
+ */
+function aliasesOf(fn: Node, lv: string, at: number): string[] {
+  const out: string[] = [];
+  for (const a of nodesIn(fn, ['assignment_expression', 'init_declarator'])) {
+    if (a.startIndex >= at) continue;
+    let left: Node | null = null;
+    let right: Node | null = null;
+    if (a.type === 'assignment_expression') {
+      if (a.childForFieldName('operator')?.text !== '=') continue;
+      left = a.childForFieldName('left');
+      right = a.childForFieldName('right');
+    } else {
+      left = a.childForFieldName('declarator');
+      while (left && left.type !== 'identifier') left = left.childForFieldName('declarator');
+      right = a.childForFieldName('value');
+    }
+    if (left?.type !== 'identifier' || !right) continue;
+    const r = unwrap(right);
+    let name: string | undefined;
+    if (norm(r.text) === lv && left.text !== lv) name = left.text;
+    else if (left.text === lv && r.type === 'identifier' && r.text !== lv) name = r.text;
+    if (name && !assignedBetween(fn, name, a.endIndex, at) && !assignedBetween(fn, lv, a.endIndex, at))
+      out.push(name);
+  }
+  return [...new Set(out)];
+}
 
 /** The identifiers an lvalue is made of (`p->buf` -> p; `list[i]` -> list, i). */
 function lvalueNames(lv: string): string[] {
