@@ -881,7 +881,14 @@ function aliasesOf(fn: Node, lv: string, at: number): string[] {
     let name: string | undefined;
     if (norm(r.text) === lv && left.text !== lv) name = left.text;
     else if (left.text === lv && r.type === 'identifier' && r.text !== lv) name = r.text;
-    if (name && !assignedBetween(fn, name, a.endIndex, at) && !assignedBetween(fn, lv, a.endIndex, at))
+    // The copy must be on the way to the free (not in another branch of the same `if`).
+    const stmt = a.parent?.type === 'expression_statement' || a.parent?.type === 'declaration' ? a.parent : a;
+    if (
+      name &&
+      !assignedBetween(fn, name, a.endIndex, at) &&
+      !assignedBetween(fn, lv, a.endIndex, at) &&
+      fallsThrough(stmt, at)
+    )
       out.push(name);
   }
   return [...new Set(out)];
