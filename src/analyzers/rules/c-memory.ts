@@ -1568,3 +1568,69 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'cpp.use-after-delete',
+    languages: ['cpp'],
+    cwe: ['CWE-416', 'CWE-415'],
+    severity: 'error',
+    title: 'Object used or deleted again after delete',
+    message: '',
+    query: { cpp: '(expression_statement (delete_expression (_) @arg) @del) @report' },
+    check: (caps, ctx) => {
+      const { arg, del, report } = caps;
+      if (!arg || !del || !report) return false;
+      const lv = lvalueOf(unwrap(arg));
+      if (!lv) return false;
+      const fn = enclosingFunction(del);
+      if (fn.type !== 'function_definition') return false;
+      // Quick text test: the pointer appears after the delete at all.
+      if (!norm(ctx.source.slice(del.endIndex, fn.endIndex)).includes(lv)) return false;
+      const deletes = fn
+        .descendantsOfType('delete_expression')
+        .filter(
+          (d): d is Node =>
+            !!d && d.startIndex > del.endIndex && norm(unwrap(d.namedChildren[0] ?? d).text) === lv,
+        );
+      const uses = [...dereferences(fn, lv, del.endIndex, true), ...deletes].sort(
+        (a, b) => a.startIndex - b.startIndex,
+      );
+      for (const use of uses) {
+        if (lvaluePartAssigned(fn, lv, del.endIndex, use.startIndex)) return false;
+        if (!fallsThrough(report, use.startIndex)) continue;
+        const again = use.type === 'delete_expression';
+        return {
+          node: use,
+          cwe: again ? ['CWE-415'] : ['CWE-416'],
+          message: again
+            ? `${lv} was already deleted on line ${del.startPosition.row + 1} and nothing set it again: deleting it twice corrupts the heap. Set it to nullptr after the first delete (or use std::unique_ptr).`
+            : `${lv} was deleted on line ${del.startPosition.row + 1} and is used here: the object is gone. Use it before the delete, or set ${lv} = nullptr and test it (or use std::unique_ptr).`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        {
+          code: 'struct Conn { int fd; };\nint close_conn(Conn *c) {\n  delete c;\n  return c->fd;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: 'struct Buf { char *p; };\nvoid reset(Buf *b, bool err) {\n  if (err)\n    delete b;\n  delete b;\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: 'struct Conn { int fd; };\nint close_conn(Conn *c) {\n  int fd = c->fd;\n  delete c;\n  return fd;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: 'struct Buf { char *p; };\nvoid reset(Buf *b, bool err) {\n  if (err) {\n    delete b;\n    return;\n  }\n  delete b;\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
+);
