@@ -295,5 +295,12 @@ export function nodesIn(fn: Node, types: string[]): Node[] {
     perTree.set(fn.startIndex, byType);
   }
   if (types.length === 1) return byType.get(types[0] as string) ?? [];
-  return types.flatMap((t) => byType?.get(t) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+  // Several types: merged in source order once, then kept under the joined key.
+  const key = types.join('|');
+  let merged = byType.get(key);
+  if (!merged) {
+    merged = types.flatMap((t) => byType?.get(t) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+    byType.set(key, merged);
+  }
+  return merged;
 }

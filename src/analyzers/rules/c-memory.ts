@@ -1178,6 +1178,10 @@ C_MEMORY_RULES.push(
   }),
 );
 
+/** A cheap pre-filter for the query: names that end like a NULL-returning call. */
+const NULLABLE_OR_ALLOC =
+  '(alloc|malloc|mallocz|calloc|realloc|reallocarray|dup|memdup|open|getenv|chr|str|pbrk|realpath|getpw\\\\w+|getgr\\\\w+|time|dlopen|dlsym|opendir|tmpfile|New\\\\w*|Element|Prop|_get|GetObjectItem\\\\w*)(_array|_node)?$';
+
 /** String/memory calls that read through their first argument (NULL crashes them). */
 const READS_FIRST =
   /^(?:str(?:len|cmp|ncmp|casecmp|ncasecmp|cpy|ncpy|cat|ncat|chr|rchr|str|dup|tol|toul|tod)|ato[ilf]|mem(?:cpy|cmp|move|set)|sscanf|fputs|puts)$/;
@@ -1189,9 +1193,11 @@ C_MEMORY_RULES.push(
     severity: 'warning',
     title: 'Result that can be NULL used in the same expression',
     message: '',
+    // The names as a text pattern on the call: `@fn` captures only plain identifiers, and the
+    // #match? predicate keeps other calls out of the check.
     query: {
-      c: '(call_expression function: (identifier) @fn) @report',
-      cpp: '(call_expression function: (identifier) @fn) @report',
+      c: `((call_expression function: (identifier) @fn) @report (#match? @fn "${NULLABLE_OR_ALLOC}"))`,
+      cpp: `((call_expression function: (identifier) @fn) @report (#match? @fn "${NULLABLE_OR_ALLOC}"))`,
     },
     check: (caps) => {
       const { fn, report } = caps;
@@ -1326,6 +1332,9 @@ C_MEMORY_RULES.push(
   }),
 );
 
+/** Per file model: whether a function (by start) compares a pointer with anything. */
+const END_TESTED = new WeakMap<object, Map<string, boolean>>();
+
 /** How many elements past `p` a bounds test on `p` vouches for (`p < end`: 1, `end - p < 4`: 4). */
 function coveredBy(test: Node, p: string): number | undefined {
   const nodes = [test, ...test.descendantsOfType('binary_expression')];
@@ -1409,9 +1418,22 @@ C_MEMORY_RULES.push(
       const info = ctx.model.functionAt(report.startIndex);
       if (info.node.type !== 'function_definition') return false;
       const fn = info.node;
-      // Only where the function checks p against an end somewhere: it knows the buffer ends.
-      const body = ctx.source.slice(info.start, info.end);
-      if (!new RegExp(`\\b${p}\\b[^;{}]*[<>]|[<>][^;{}]*\\b${p}\\b`).test(body)) return false;
+      // Only where the function compares p with something (`<`, `>=`, not `->` or shifts): it knows
+      // the buffer ends. Once per function and pointer.
+      const key = `${info.start}:${p}`;
+      let cache = END_TESTED.get(ctx.model);
+      if (!cache) {
+        cache = new Map();
+        END_TESTED.set(ctx.model, cache);
+      }
+      let compared = cache.get(key);
+      if (compared === undefined) {
+        const body = ctx.source.slice(info.start, info.end);
+        const rel = '(?<![-<>])(?:<=?|>=?)(?![<>])';
+        compared = new RegExp(`\\b${p}\\b[^;{}]*${rel}|${rel}[^;{}]*\\b${p}\\b`).test(body);
+        cache.set(key, compared);
+      }
+      if (!compared) return false;
       // Offset of this read from the current position of p.
       const k = caps.k ? (intLiteral(norm(caps.k.text)) ?? 0) + 1 : 1;
       // The nearest dominating check: an enclosing condition, or an earlier `if` that leaves.
@@ -1522,7 +1544,16 @@ C_MEMORY_RULES.push(
       if (leaves(then)) return false;
       const stmts = then.type === 'compound_statement' ? then.namedChildren : [then];
       if (stmts.some((st) => st && /^[A-Z][A-Z0-9_]*\s*\(/.test(st.text))) return false;
+      const after = norm(ctx.source.slice(then.startIndex, fn.endIndex));
       for (const lv of tested) {
+        // Cheap text test: is it dereferenced at all from the branch on?
+        if (
+          !after.includes(`${lv}->`) &&
+          !after.includes(`*${lv}`) &&
+          !after.includes(`${lv}[`) &&
+          !after.includes(`(${lv}`)
+        )
+          continue;
         // Only pointers: a known pointer type, or a test against NULL.
         const type = ctx.model.declaredType(lv, report.startIndex) ?? '';
         const pointer = type.includes('*') || /(?:NULL|nullptr)/.test(cond.text);
