@@ -30,6 +30,7 @@ import { type CweId, normalizeCwe } from '../spec/language.ts';
  *  601 <-> 20                                 : open redirect is input validation (child of 20 via 610)
  *  190 <-> 191, 680, 128                      : integer overflow family
  *  476 <-> 690                                : unchecked allocation result dereferenced
+ *  825 <-> 415, 416; 415 <-> 416              : a double free and a use after free both use an expired pointer (825)
  *  252 <-> 253, 690                           : unchecked return value
  *  676 <-> 242, 120                           : dangerous function (gets is also a classic overflow)
  *  113 <-> 93                                 : CRLF injection (93) is 113's parent
@@ -63,6 +64,8 @@ const RELATED: [number, number[]][] = [
   [611, [776, 827]],
   [190, [191, 680, 128]],
   [476, [690]],
+  [825, [415, 416]],
+  [415, [416]],
   [252, [253, 690]],
   [676, [242]],
   [93, [113, 117]],
@@ -139,6 +142,8 @@ export const CWE_NAMES: Record<number, string> = {
   347: 'Improper Verification of Cryptographic Signature',
   377: 'Insecure Temporary File',
   400: 'Uncontrolled Resource Consumption',
+  415: 'Double Free',
+  416: 'Use After Free',
   468: 'Incorrect Pointer Scaling',
   476: 'NULL Pointer Dereference',
   489: 'Active Debug Code',
@@ -154,6 +159,8 @@ export const CWE_NAMES: Record<number, string> = {
   916: 'Password Hash With Insufficient Computational Effort',
   918: 'Server-Side Request Forgery',
   943: 'Improper Neutralization in Data Query Logic',
+  1022: 'Use of Web Link to Untrusted Target with window.opener Access',
+  1321: "Improperly Controlled Modification of Object Prototype Attributes ('Prototype Pollution')",
   1333: 'Inefficient Regular Expression Complexity',
 };
 

@@ -10,7 +10,7 @@ import type { Node } from 'web-tree-sitter';
 
 const EXIT_TYPES = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']);
 const EXIT_CALL =
-  /^(?:exit|_exit|abort|err|errx|panic|BUG|longjmp|__builtin_unreachable|assert_not_reached)$/;
+  /^(?:exit|_exit|abort|err|errx|panic|BUG|longjmp|__builtin_unreachable|assert_not_reached|usage|die|bail|fatal|fatal_error|Py_FatalError|(?:[A-Z][A-Z0-9_]*)?(?:THROW|BAIL|DIE|ABORT|FATAL|GOTO|RETURN)[A-Z0-9_]*)$/;
 const ASSERT_CALL =
   /^(?:assert|BUG_ON|WARN_ON(?:_ONCE)?|g_return_if_fail|g_return_val_if_fail|g_assert|CHECK|DCHECK|ENSURE|REQUIRE|av_assert[0-2]|return_if_fail|\w*_RETURN_IF\w*|\w*CHECK\w*)$/;
 const LOOP_TYPES = new Set(['for_statement', 'while_statement', 'do_statement', 'for_range_loop']);
@@ -96,11 +96,23 @@ export function guardedUse(use: Node, lvalue: string, from = 0): boolean {
   return false;
 }
 
-/** Assignments (`x = ...`, `x++`, out-parameters `&x`) to the lvalue between two positions. */
+/**
+ * Assignments (`x = ...`, `x++`, out-parameters `&x`, a declaration `T *x = ...` such as one in a
+ * loop body that runs again each turn) to the lvalue between two positions.
+ */
 export function assignedBetween(fn: Node, lvalue: string, from: number, to: number): boolean {
-  for (const a of nodesIn(fn, ['assignment_expression', 'update_expression', 'pointer_expression'])) {
+  for (const a of nodesIn(fn, [
+    'assignment_expression',
+    'update_expression',
+    'pointer_expression',
+    'init_declarator',
+  ])) {
     if (!a || a.startIndex < from || a.startIndex >= to) continue;
-    if (a.type === 'assignment_expression') {
+    if (a.type === 'init_declarator') {
+      let d: Node | null = a.childForFieldName('declarator');
+      while (d && d.type !== 'identifier') d = d.childForFieldName('declarator');
+      if (d && d.text === lvalue) return true;
+    } else if (a.type === 'assignment_expression') {
       const left = a.childForFieldName('left');
       if (left && norm(left.text) === lvalue) return true;
     } else if (a.type === 'update_expression') {
@@ -173,7 +185,17 @@ export function fallsThrough(stmt: Node, to: number): boolean {
     if (n.startIndex <= to && to < n.endIndex) {
       // The other branch of the same `if` is not reached from this one.
       const alt = n.type === 'if_statement' ? n.childForFieldName('alternative') : null;
-      return !(alt && !alt.equals(child) && alt.startIndex <= to && to < alt.endIndex);
+      if (alt && !alt.equals(child) && alt.startIndex <= to && to < alt.endIndex) return false;
+      // In the common block, a statement between the two that always leaves ends the path (code
+      // after it, such as a `fail:` label, is reached by a jump, not from here).
+      if (n.type === 'compound_statement' || n.type === 'case_statement' || n.type === 'translation_unit') {
+        for (const s of n.namedChildren) {
+          if (!s || s.startIndex < child.endIndex) continue;
+          if (s.endIndex > to) break;
+          if (EXIT_TYPES.has(s.type) || leaves(s)) return false;
+        }
+      }
+      return true;
     }
     if (n.type === 'compound_statement' || n.type === 'case_statement') {
       for (const s of n.namedChildren)
@@ -241,6 +263,7 @@ export function printfConversions(fmt: string): PrintfConversion[] {
 /** Node types the flow helpers read, collected once per function of a tree (one walk, not one per question). */
 const FLOW_TYPES = [
   'assignment_expression',
+  'init_declarator',
   'update_expression',
   'pointer_expression',
   'field_expression',
@@ -272,5 +295,12 @@ export function nodesIn(fn: Node, types: string[]): Node[] {
     perTree.set(fn.startIndex, byType);
   }
   if (types.length === 1) return byType.get(types[0] as string) ?? [];
-  return types.flatMap((t) => byType?.get(t) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+  // Several types: merged in source order once, then kept under the joined key.
+  const key = types.join('|');
+  let merged = byType.get(key);
+  if (!merged) {
+    merged = types.flatMap((t) => byType?.get(t) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+    byType.set(key, merged);
+  }
+  return merged;
 }

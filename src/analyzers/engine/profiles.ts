@@ -174,11 +174,15 @@ const javascript: LanguageProfile = {
   ),
   ifTypes: set('if_statement'),
   sourceNodeTypes: set('member_expression', 'call_expression', 'subscript_expression'),
+  // Text read back from the page (`el.textContent`, `$x.text()`, `$x.val()`) is attacker-shaped
+  // markup once written as HTML (CodeQL's "XSS through DOM").
   sourcePattern:
-    /^(?:(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|url|originalUrl|path|hostname|get\s*\()|process\.argv\b|process\.env\b|(?:window\.|document\.)?location\.(?:hash|search|href|pathname)|document\.(?:cookie|referrer|URL|location)|window\.name\b|(?:local|session)Storage\.getItem\s*\(|(?:\$|jQuery)\((?:[^()]|\([^()]*\))*\)(?:\.\w+\([^()]*\))*?\.(?:val|text|attr)\s*\(|\$?\w+\.val\s*\(\s*\))/,
+    /^(?:(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|url|originalUrl|path|hostname|get\s*\()|process\.argv\b|process\.env\b|(?:window\.|document\.)?location\.(?:hash|search|href|pathname)|document\.(?:cookie|referrer|URL|location)|window\.name\b|(?:local|session)Storage\.getItem\s*\(|(?:\$|jQuery)\((?:[^()]|\([^()]*\))*\)(?:\.\w+\([^()]*\))*?\.(?:val|text|attr)\s*\(|\$?\w+\.val\s*\(\s*\)|\$[\w$]*(?:\.\w+\((?:[^()]|\([^()]*\))*\))*\.(?:val|text)\s*\(\s*\)|[\w$]+(?:\.[\w$]+)*\.(?:textContent|innerText)\b)/,
   neutralCalls:
     /^(?:parseInt|parseFloat|Number|Boolean|isNaN|Math\.\w+|.*\.(?:length|indexOf|lastIndexOf|includes|startsWith|endsWith|test|digest|has)|crypto\.(?:randomBytes|randomUUID|randomInt)|Array\.isArray)$/,
-  nonValidatorCalls: /^(?:String|.*\.(?:trim|toLowerCase|toUpperCase|toString))$/,
+  // Type tests (`_.isObject(v)`, `Array.isArray(v)`) say nothing about the value's content.
+  nonValidatorCalls:
+    /^(?:String|(?:.*\.)?is(?:Plain)?(?:Object|Array|String|Number|Function|Boolean|Undefined|Null|Nil|Empty)|.*\.(?:trim|toLowerCase|toUpperCase|toString))$/,
   buildingCalls: /^(?:.*\.(?:join|concat)|util\.format|format|path\.resolve)$/,
   outParamCalls: /^$/,
 };

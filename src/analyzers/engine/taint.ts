@@ -147,6 +147,20 @@ export class TaintEngine {
       return this.variable(node.text, node.startIndex, kind, depth);
     }
     if (p.callTypes.has(type)) return this.call(node, kind, depth);
+    // JavaScript's `a || b` / `a ?? b` is one of its operands and `a && b` is b: values, not tests.
+    if (type === 'binary_expression' && this.model.language === 'javascript') {
+      const op = node.childForFieldName('operator')?.text;
+      if (op === '||' || op === '??' || op === '&&') {
+        const sides = [node.childForFieldName('right'), op === '&&' ? null : node.childForFieldName('left')];
+        let out = CLEAN;
+        for (const side of sides) {
+          if (!side) continue;
+          const v = this.evaluate(side, kind, depth + 1);
+          if (v.tainted) out = { tainted: true, built: out.built || v.built };
+        }
+        return out;
+      }
+    }
     if (isComparison(node)) return CLEAN;
     if (p.functionTypes.has(type)) return CLEAN;
     let tainted = false;
@@ -176,6 +190,9 @@ export class TaintEngine {
     if (isSanitizerCall(this.model.language, call.name, text, call.args, kind)) return CLEAN;
     if (p.sourcePattern.test(node.text)) return RAW;
     if (!NUMERIC_KINDS.has(kind) && p.neutralCalls.test(text)) return CLEAN;
+    // Values bound to a statement's placeholders (`text(sql).bindparams(p0=v)`) are not SQL text.
+    if (kind === 'sql' && call.receiver && /^(?:bindparams|bind_params|params)$/.test(call.name))
+      return this.evaluate(call.receiver, kind, depth + 1);
     let tainted = false;
     let built = false;
     const parts = call.receiver ? [call.receiver, ...call.args, ...call.kwargs.values()] : [...call.args];

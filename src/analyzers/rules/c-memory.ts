@@ -8,6 +8,7 @@ import {
   fallsThrough,
   guardedUse,
   intLiteral,
+  leaves,
   mentionsLvalue,
   nodesIn,
   norm,
@@ -27,11 +28,28 @@ import { call, query } from './c.ts';
 
 /** Allocators that return NULL on failure (not the aborting xmalloc/g_malloc/emalloc families). */
 const ALLOCATOR =
-  /^(?!(?:x|g_|e|pe|safe_)(?:m|c|re)alloc)(?:\w+_)?(?:malloc|calloc|realloc|zalloc|mallocz|reallocarray|strdup|strndup|memdup|alloc_array|aligned_alloc)$/i;
+  /^(?!(?:x|g_|e|pe|safe_)(?:m|c|re)alloc)(?:\w+_)?(?:malloc|calloc|realloc|zalloc|mallocz|reallocarray|strdup|strndup|memdup|alloc_array|aligned_alloc)$|^(?:devm_)?(?:k|kv|v)(?:malloc|zalloc|calloc|realloc|memdup|strdup|strndup)(?:_array|_node)?$|^kmem_cache_z?alloc$/i;
 
 /** Library calls documented to return NULL for "not found"/failure. */
 const NULLABLE_CALL =
   /^(?:fopen|fdopen|tmpfile|getenv|strchr|strrchr|strstr|memchr|strpbrk|realpath|getpwnam|getpwuid|getgrnam|localtime|gmtime|opendir|dlopen|dlsym|xml\w*New\w*|xmlDocGetRootElement|xmlGetProp|json_object_get|cJSON_GetObjectItem\w*)$/;
+
+/** Calls that open a stream (NULL on failure). */
+const STREAM_OPEN = /^(?:fopen|fdopen|freopen|tmpfile|popen|opendir|fdopendir)$/;
+
+/** stdio/dirent calls that read their FILE or DIR argument (a NULL one crashes them). */
+const STREAM_CALL =
+  /^(?:f(?:gets|getc|read|write|printf|scanf|puts|putc|seek|tell|flush|close|eof|error|fileno)|getc|putc|getline|getdelim|rewind|setvbuf|readdir|closedir|pclose)$/;
+
+/** Calls that hand the stream `lv` to a stdio function, after `from`. */
+function streamUses(fn: Node, lv: string, from: number): Node[] {
+  return nodesIn(fn, ['call_expression']).filter(
+    (c) =>
+      c.startIndex >= from &&
+      STREAM_CALL.test(calleeName(c)) &&
+      !!c.childForFieldName('arguments')?.namedChildren.some((a) => a && norm(a.text) === lv),
+  );
+}
 
 const FREE_CALL =
   /^(?:free|kfree|kvfree|vfree|kzfree|g_free|av_free|xmlFree|OPENSSL_free|CRYPTO_free|[a-z]\w*_free|[a-z]\w*Free)$/;
@@ -81,8 +99,16 @@ export const C_MEMORY_RULES: Rule[] = [
       // Cheap text test first: is the result dereferenced or handed to a mem/str call at all?
       const after = ctx.source.slice(val.endIndex, fn.endIndex).replace(/\s+/g, '');
       const esc = lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      if (!new RegExp(`${esc}(?:->|\\[|\\+)|\\*${esc}|\\(${esc}[,)]`).test(after)) return false;
-      const use = dereferences(fn, lv, val.endIndex)[0];
+      const stream = STREAM_OPEN.test(callee);
+      if (
+        !new RegExp(`${esc}(?:->|\\[|\\+)|\\*${esc}|\\(${esc}[,)]${stream ? `|,${esc}[,)]` : ''}`).test(after)
+      )
+        return false;
+      // A stream from fopen() is used by the stdio call it is handed to (fgets(buf, n, f)).
+      const use = [
+        ...dereferences(fn, lv, val.endIndex),
+        ...(stream ? streamUses(fn, lv, val.endIndex) : []),
+      ].sort((a, b) => a.startIndex - b.startIndex)[0];
       if (!use || assignedBetween(fn, lv, val.endIndex, use.startIndex)) return false;
       if (guardedUse(use, lv, caps.val.startIndex)) return false;
       return {
@@ -93,11 +119,15 @@ export const C_MEMORY_RULES: Rule[] = [
     examples: {
       bad: [
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  memset(buf, 0, n);\n  return buf;\n}\n',
+        '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
+        'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  c->id = id;\n  return c;\n}\n',
       ],
       good: [
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  if (buf == NULL) return NULL;\n  memset(buf, 0, n);\n  return buf;\n}\n',
+        '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  if (!c->prev)\n    return -12;\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
+        'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  if (!c)\n    return NULL;\n  c->id = id;\n  return c;\n}\n',
       ],
     },
   }),
@@ -110,7 +140,8 @@ export const C_MEMORY_RULES: Rule[] = [
     names: '*',
     callee: FREE_CALL,
     check: (c, ctx) => {
-      const arg = c.args[0];
+      // free(p), or a pool/context first and the pointer last (png_free(png, p), kmem_cache_free(c, p)).
+      const arg = c.args[c.args.length - 1];
       if (!arg || c.args.length > 2) return false;
       const lv = lvalueOf(unwrap(arg));
       if (!lv) return false;
@@ -120,7 +151,23 @@ export const C_MEMORY_RULES: Rule[] = [
       // Uses after the free, or anywhere in an enclosing loop (its next turn); quick text test first.
       const from = loop ? loop.startIndex : c.node.endIndex;
       const rest = ctx.source.slice(from, fn.endIndex).replace(/\s+/g, '');
-      if (rest.split(lv).length < (loop ? 3 : 2)) return false;
+      const aliases = aliasesOf(fn, lv, c.node.startIndex).filter((a) => rest.includes(a));
+      if (rest.split(lv).length < (loop ? 3 : 2) && !aliases.length) return false;
+      // A copy of the pointer made before the free (`q = p; free(p); q->x`) points at the same memory.
+      for (const alias of aliases)
+        for (const use of dereferences(fn, alias, c.node.endIndex, true)) {
+          const owner = use.type === 'call_expression' ? use : use.parent?.parent;
+          if (owner?.type === 'call_expression' && FREE_CALL.test(calleeName(owner))) continue;
+          if (
+            assignedBetween(fn, alias, c.node.endIndex, use.startIndex) ||
+            !fallsThrough(stmt, use.startIndex)
+          )
+            break;
+          return {
+            node: use,
+            message: `${alias} is a copy of ${lv}, which was freed by ${c.calleeText}() on line ${c.node.startPosition.row + 1}, and is used here: the copy points at freed memory too.`,
+          };
+        }
       for (const use of dereferences(fn, lv, from, true)) {
         if (use.startIndex >= c.node.startIndex && use.endIndex <= c.node.endIndex) continue;
         const owner = use.type === 'call_expression' ? use : use.parent?.parent;
@@ -128,13 +175,14 @@ export const C_MEMORY_RULES: Rule[] = [
         let reached: boolean;
         if (use.startIndex > c.node.endIndex) {
           reached =
-            !assignedBetween(fn, lv, c.node.endIndex, use.startIndex) && fallsThrough(stmt, use.startIndex);
+            !lvaluePartAssigned(fn, lv, c.node.endIndex, use.startIndex) &&
+            fallsThrough(stmt, use.startIndex);
         } else {
           // The next turn of a loop (a retry path) reaches uses earlier in its body.
           reached =
             !!loop &&
             use.startIndex > loop.startIndex &&
-            !assignedBetween(fn, lv, loop.startIndex, loop.endIndex) &&
+            !lvaluePartAssigned(fn, lv, loop.startIndex, loop.endIndex) &&
             fallsThrough(stmt, loop.endIndex - 1);
         }
         if (!reached) continue;
@@ -149,11 +197,13 @@ export const C_MEMORY_RULES: Rule[] = [
       bad: [
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  free(s);\n  return s->n;\n}\n',
         '#include <stdlib.h>\nstruct B { char *data; };\nint send_all(struct B *b, int tries) {\n  while (tries-- > 0) {\n    if (push(b->data) == 0) return 0;\n    free(b->data);\n  }\n  return -1;\n}\n',
+        '#include <stdlib.h>\nstruct S { int n; struct S *next; };\nint pop(struct S **head) {\n  struct S *old = *head;\n  struct S *first = old;\n  free(old);\n  return first->n;\n}\n',
       ],
       good: [
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  int n = s->n;\n  free(s);\n  return n;\n}\n',
         '#include <stdlib.h>\nstruct B { char *data; };\nint send_all(struct B *b, int tries) {\n  while (tries-- > 0) {\n    if (push(b->data) == 0) return 0;\n    free(b->data);\n    b->data = NULL;\n    return -1;\n  }\n  return -1;\n}\n',
         '#include <stdlib.h>\nint g(char *p, int bad) {\n  if (bad) {\n    free(p);\n    return -1;\n  }\n  return p[0];\n}\n',
+        '#include <stdlib.h>\nstruct S { int n; struct S *next; };\nint pop(struct S **head) {\n  struct S *old = *head;\n  int n = old->n;\n  *head = old->next;\n  free(old);\n  return n;\n}\n',
       ],
     },
   }),
@@ -189,6 +239,15 @@ export const C_MEMORY_RULES: Rule[] = [
         /^sizeof\s*\(\s*(?:(?:un)?signed\s+)?(?:char|u?int8_t|g?u?char|u8)\s*\)$/.test(f.text.trim()),
       );
       if (!factors.length || (byOne.length && all.length - byOne.length < 2)) return false;
+      // One runtime count declared unsigned and at most 32 bits, times sizeof: the product is
+      // computed in 64-bit size_t (LP64) and cannot wrap (`u32 n; malloc(n * sizeof(T))`).
+      if (
+        factors.length === 1 &&
+        all.some((f) => /^sizeof\b/.test(f.text.trim())) &&
+        factors[0]?.type === 'identifier' &&
+        UNSIGNED_NARROW.test(ctx.model.declaredType(factors[0].text, factors[0].startIndex)?.trim() ?? '')
+      )
+        return false;
       // A copy of n * sizeof(T) bytes is computed in size_t; only a product of two runtime values
       // that are not already wide (size_t, 64-bit) can wrap there.
       if (copy) {
@@ -229,6 +288,7 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <string.h>\nstruct Q { unsigned elem; char *data; };\nvoid pop(struct Q *q, void *out, unsigned count) {\n  memcpy(out, q->data, (size_t)count * q->elem);\n}\n',
         '#include <string.h>\nvoid cp(int *dst, const int *src, int n) {\n  memcpy(dst, src, n * sizeof(int));\n}\n',
         '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *s) {\n  return malloc(sizeof(char) * (strlen(s) + 1));\n}\n',
+        '#include <stdlib.h>\n#include <stdint.h>\nvoid **slots(uint32_t size) {\n  return malloc(size * sizeof(void *));\n}\n',
       ],
     },
   }),
@@ -384,6 +444,10 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/** Unsigned integer types of at most 32 bits (a product of one with a size_t cannot wrap on LP64). */
+const UNSIGNED_NARROW =
+  /^(?:const\s+)?(?:unsigned(?:\s+(?:int|short|char|short\s+int))?|uint(?:8|16|32)_t|u(?:8|16|32)|__u(?:8|16|32)|guint(?:8|16|32)?|uInt|UINT|DWORD|WORD|BYTE|Uint(?:8|16|32))$/;
 
 /** Integer types at least as wide as size_t on 64-bit targets. */
 const WIDE_INT =
@@ -788,6 +852,815 @@ C_MEMORY_RULES.push(
         '#include <stddef.h>\nsize_t frame_bytes(int width, int height) {\n  size_t n = (size_t)width * height;\n  return n;\n}\n',
         '#include <stddef.h>\nsize_t frame_bytes(int width, int height) {\n  if (width > 4096 || height > 4096) return 0;\n  size_t n = width * height;\n  return n;\n}\n',
         'int area(int width, int height) {\n  int n = width * height;\n  return n;\n}\n',
+      ],
+    },
+  }),
+);
+
+/**
+ * Variables holding the same pointer as `lv` at `at`: copied from it (`q = lv`, `T *q = lv`) or the
+ * variable it was copied from (`lv = q`), with neither reassigned since.
+ */
+function aliasesOf(fn: Node, lv: string, at: number): string[] {
+  const out: string[] = [];
+  for (const a of nodesIn(fn, ['assignment_expression', 'init_declarator'])) {
+    if (a.startIndex >= at) continue;
+    let left: Node | null = null;
+    let right: Node | null = null;
+    if (a.type === 'assignment_expression') {
+      if (a.childForFieldName('operator')?.text !== '=') continue;
+      left = a.childForFieldName('left');
+      right = a.childForFieldName('right');
+    } else {
+      left = a.childForFieldName('declarator');
+      while (left && left.type !== 'identifier') left = left.childForFieldName('declarator');
+      right = a.childForFieldName('value');
+    }
+    if (left?.type !== 'identifier' || !right) continue;
+    const r = unwrap(right);
+    let name: string | undefined;
+    if (norm(r.text) === lv && left.text !== lv) name = left.text;
+    else if (left.text === lv && r.type === 'identifier' && r.text !== lv) name = r.text;
+    // The copy must be on the way to the free (not in another branch of the same `if`).
+    const stmt = a.parent?.type === 'expression_statement' || a.parent?.type === 'declaration' ? a.parent : a;
+    if (
+      name &&
+      !assignedBetween(fn, name, a.endIndex, at) &&
+      !assignedBetween(fn, lv, a.endIndex, at) &&
+      fallsThrough(stmt, at)
+    )
+      out.push(name);
+  }
+  return [...new Set(out)];
+}
+
+/** The identifiers an lvalue is made of (`p->buf` -> p; `list[i]` -> list, i). */
+function lvalueNames(lv: string): string[] {
+  return [...new Set(lv.match(/[A-Za-z_]\w*/g) ?? [])];
+}
+
+/** Whether any identifier the lvalue is built from is assigned between two positions (`p = p->next`, `i++`). */
+function lvaluePartAssigned(fn: Node, lv: string, from: number, to: number): boolean {
+  return lvalueNames(lv).some((n) => assignedBetween(fn, n, from, to)) || assignedBetween(fn, lv, from, to);
+}
+
+/** The statement that holds a call (the expression statement, else the call). */
+function callStatement(call: Node): Node {
+  return call.parent?.type === 'expression_statement' ? call.parent : call;
+}
+
+/** The pointer a free-like call releases, as an lvalue text, when it takes one or two arguments. */
+function freedLvalue(call: Node): string | undefined {
+  if (!FREE_CALL.test(calleeName(call))) return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+  const last = args[args.length - 1];
+  if (!last || args.length > 2) return undefined;
+  return lvalueOf(unwrap(last));
+}
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.double-free',
+    cwe: ['CWE-415'],
+    severity: 'error',
+    title: 'Pointer freed twice',
+    message: '',
+    names: '*',
+    callee: FREE_CALL,
+    check: (c, ctx) => {
+      const first = c.node;
+      const lv = freedLvalue(first);
+      if (!lv) return false;
+      const fn = enclosingFunction(first);
+      const loop = enclosingLoop(first);
+      // Quick text test: the freed lvalue appears again after the free (or anywhere in its loop).
+      const from = loop ? loop.startIndex : first.endIndex;
+      const rest = norm(ctx.source.slice(from, fn.endIndex));
+      if (rest.split(lv).length < 2) return false;
+      const stmt = callStatement(first);
+      for (const second of nodesIn(fn, ['call_expression'])) {
+        // In a loop the same free runs again on the next turn.
+        if (!second || second.startIndex < from || (second.equals(first) && !loop)) continue;
+        if (freedLvalue(second) !== lv) continue;
+        let reached: boolean;
+        if (second.startIndex >= first.endIndex) {
+          reached =
+            !lvaluePartAssigned(fn, lv, first.endIndex, second.startIndex) &&
+            fallsThrough(stmt, second.startIndex);
+        } else {
+          // The next turn of the loop frees it again unless it (or its index) changes in the loop.
+          reached =
+            !!loop &&
+            second.startIndex > loop.startIndex &&
+            !lvaluePartAssigned(fn, lv, loop.startIndex, loop.endIndex) &&
+            fallsThrough(stmt, loop.endIndex - 1);
+        }
+        if (!reached) continue;
+        return {
+          node: second,
+          message: `${lv} was already freed by ${calleeName(first)}() on line ${first.startPosition.row + 1} and nothing set it again: freeing it twice corrupts the heap. Set it to NULL after the first free.`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n  }\n  use(buf);\n  free(buf);\n  return 0;\n}\n',
+        '#include <stdlib.h>\nstruct J { char *data; };\nint retry(struct J *j, int n) {\n  for (int i = 0; i < n; i++) {\n    if (send_job(j) == 0) break;\n    free(j->data);\n  }\n  return 0;\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n    return -1;\n  }\n  use(buf);\n  free(buf);\n  return 0;\n}\n',
+        '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n    buf = NULL;\n  }\n  free(buf);\n  return 0;\n}\n',
+        '#include <stdlib.h>\nvoid clear(char **list, int n) {\n  for (int i = 0; i < n; i++)\n    free(list[i]);\n}\n',
+        '#include <stdlib.h>\nstruct N { struct N *next; };\nvoid drop(struct N *p) {\n  while (p) {\n    struct N *n = p->next;\n    free(p);\n    p = n;\n  }\n}\n',
+      ],
+    },
+  }),
+);
+
+/** A return that reports failure: a negative number or `-ECODE`, NULL, false, or an error variable. */
+const ERROR_RETURN =
+  /^return\s*\(?\s*(?:-\s*\w+|NULL|nullptr|false|FALSE|(?:\w+_)?(?:err|error|ret|rc|res|result|status)\w*|[A-Z][A-Z0-9_]*(?:ERR|ERROR|FAIL|NOMEM|INVALID)[A-Z0-9_]*)\s*\)?\s*;$/;
+
+/** Free-like calls, also project destructors named `*_free_*`/`*_destroy_*` (`blk_free_flush_queue`). */
+const RELEASE_CALL = new RegExp(`${FREE_CALL.source}|^(?:[a-z]\\w*_)?(?:free|destroy)_\\w+$`);
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.dangling-field-after-free',
+    cwe: ['CWE-416', 'CWE-415'],
+    severity: 'warning',
+    title: 'Field freed on an error path and left pointing at freed memory',
+    message: '',
+    names: '*',
+    callee: RELEASE_CALL,
+    check: (c, ctx) => {
+      const lv = c.args.length === 1 && c.args[0] ? lvalueOf(unwrap(c.args[0])) : undefined;
+      // Only a field reached through a parameter (`q->fq`): the caller still holds the struct.
+      const m = lv ? /^([A-Za-z_]\w*)->\w+$/.exec(lv) : null;
+      if (!lv || !m?.[1]) return false;
+      const base = m[1];
+      const info = ctx.model.functionAt(c.node.startIndex);
+      if (info.node.type !== 'function_definition' || !info.params.includes(base)) return false;
+      const fn = info.node;
+      // The function set the field itself earlier (an init that fails half-way) ...
+      const setEarlier = nodesIn(fn, ['assignment_expression']).some(
+        (a) =>
+          a.startIndex < c.node.startIndex &&
+          norm(a.childForFieldName('left')?.text ?? '') === lv &&
+          unwrap(a.childForFieldName('right') ?? a).type === 'call_expression',
+      );
+      if (!setEarlier) return false;
+      // ... and, after the free, reports failure with no reset of the field and no free of the struct.
+      const stmt = callStatement(c.node);
+      for (const a of nodesIn(fn, ['assignment_expression']))
+        if (a.startIndex > c.node.endIndex && norm(a.childForFieldName('left')?.text ?? '') === lv)
+          return false;
+      for (const other of nodesIn(fn, ['call_expression']))
+        if (other.startIndex > c.node.endIndex && freedLvalue(other) === base) return false;
+      const ret = fn
+        .descendantsOfType('return_statement')
+        .find((r) => r && r.startIndex > c.node.endIndex && fallsThrough(stmt, r.startIndex));
+      if (!ret || !ERROR_RETURN.test(norm(ret.text).replace(/^return/, 'return '))) return false;
+      if (lvaluePartAssigned(fn, base, c.node.endIndex, ret.startIndex)) return false;
+      return {
+        message: `${lv} is freed here and ${base} goes back to the caller with a failure (line ${ret.startPosition.row + 1}) still pointing at the freed memory: the caller's cleanup frees or uses it again. Set ${lv} = NULL after the free.`,
+      };
+    },
+    examples: {
+      bad: [
+        'struct Q { struct F *fq; int (*init)(struct Q *); };\nint queue_init(struct Q *q) {\n  q->fq = alloc_flush_queue(q);\n  if (!q->fq)\n    return -ENOMEM;\n  if (q->init(q))\n    goto out_free;\n  return 0;\nout_free:\n  destroy_flush_queue(q->fq);\n  return -ENOMEM;\n}\n',
+      ],
+      good: [
+        'struct Q { struct F *fq; int (*init)(struct Q *); };\nint queue_init(struct Q *q) {\n  q->fq = alloc_flush_queue(q);\n  if (!q->fq)\n    return -ENOMEM;\n  if (q->init(q))\n    goto out_free;\n  return 0;\nout_free:\n  destroy_flush_queue(q->fq);\n  q->fq = NULL;\n  return -ENOMEM;\n}\n',
+        'struct B { char *data; };\nint reset(struct B *b) {\n  b->data = malloc(16);\n  free(b->data);\n  free(b);\n  return -1;\n}\n',
+      ],
+    },
+  }),
+);
+
+/** A length that cannot reach the type's maximum: strlen/sizeof results, counts of a known string. */
+const HARMLESS_LENGTH = /\b(?:strlen|wcslen|strnlen|sizeof|strspn|strcspn)\b/;
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.alloc-addition-overflow',
+    cwe: ['CWE-190', 'CWE-680'],
+    severity: 'warning',
+    title: 'Allocation size `len + k` can wrap in 32 bits',
+    message: '',
+    names: '*',
+    callee: /^(?:(?:\w+_)?(?:malloc|alloca|mallocz|zalloc)|(?:\w+_)?realloc)$/,
+    check: (c, ctx) => {
+      const arg = c.args[/realloc$/.test(c.name) ? 1 : 0];
+      if (!arg) return false;
+      const size = unwrap(arg);
+      if (size.type !== 'binary_expression' || size.childForFieldName('operator')?.text !== '+') return false;
+      if (size.descendantsOfType('cast_expression').length) return false;
+      const left = size.childForFieldName('left');
+      const right = size.childForFieldName('right');
+      if (!left || !right) return false;
+      // `len + k` (either order) with `len` a variable declared as a 32-bit-or-narrower integer.
+      const [len, k] = intLiteral(norm(right.text)) !== undefined ? [left, right] : [right, left];
+      if (len.type !== 'identifier' || intLiteral(norm(k.text)) === undefined) return false;
+      const type = ctx.model.declaredType(len.text, len.startIndex)?.trim() ?? '';
+      if (!NARROW_INT.test(type) || /char|short|8|16/.test(type)) return false;
+      // Only a length that comes from outside: a parameter or a value read from data (a field, a
+      // decoder call), not one measured from a string the program holds.
+      const info = ctx.model.functionAt(c.node.startIndex);
+      const fromParam = info.params.includes(len.text);
+      const bindings = ctx.taint
+        .bindingsOf(len.text, c.node.startIndex)
+        .filter((b) => b.at <= c.node.startIndex);
+      if (!fromParam && !bindings.length) return false;
+      if (
+        bindings.some(
+          (b) =>
+            !b.value || HARMLESS_LENGTH.test(b.value.text) || intLiteral(norm(b.value.text)) !== undefined,
+        )
+      )
+        return false;
+      const fn = enclosingFunction(c.node);
+      if (boundedBefore(fn, len.text, c.node.startIndex)) return false;
+      if (/SIZE_MAX|INT_MAX|UINT_MAX|UINT32_MAX|add_overflow/.test(ctx.functionText(c.node))) return false;
+      return {
+        node: arg,
+        message: `${len.text} is a ${type} taken from ${fromParam ? 'the caller' : 'the data'} with no bound checked, so ${norm(size.text)} wraps to a tiny size when ${len.text} is near its maximum and the copy that follows overflows the buffer: check ${len.text} against a limit first (or compute the size in size_t).`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\n#include <stdint.h>\nchar *read_name(const uint8_t *p, uint32_t len) {\n  char *s = malloc(len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len);\n  s[len] = 0;\n  return s;\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\n#include <stdint.h>\nchar *read_name(const uint8_t *p, uint32_t len) {\n  if (len > 4096) return NULL;\n  char *s = malloc(len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len);\n  s[len] = 0;\n  return s;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *p) {\n  int len = strlen(p);\n  char *s = malloc(len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len + 1);\n  return s;\n}\n',
+        '#include <stdlib.h>\n#include <stdint.h>\nchar *read_name(const uint8_t *p, uint32_t len) {\n  char *s = malloc((size_t)len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len);\n  return s;\n}\n',
+      ],
+    },
+  }),
+);
+
+/** Copies into a destination of a given length: [destination index, length index]. */
+const LENGTH_WRITES: Record<string, [number, number]> = {
+  memcpy: [0, 2],
+  memmove: [0, 2],
+  strncpy: [0, 2],
+  CopyMemory: [0, 2],
+  RtlCopyMemory: [0, 2],
+  read: [1, 2],
+  recv: [1, 2],
+};
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.copy-length-unchecked',
+    cwe: ['CWE-787', 'CWE-120'],
+    severity: 'warning',
+    title: 'Copy into a fixed array with a length nothing bounds',
+    message: '',
+    names: Object.keys(LENGTH_WRITES),
+    check: (c, ctx) => {
+      const spec = LENGTH_WRITES[c.name];
+      const dstArg = spec ? c.args[spec[0]] : undefined;
+      const size = spec ? c.args[spec[1]] : undefined;
+      if (!dstArg || !size) return false;
+      const dst = unwrap(dstArg);
+      if (dst.type !== 'identifier') return false;
+      const declared = ctx.model.arraySize(dst.text);
+      if (!declared) return false;
+      const text = norm(size.text);
+      // A constant length is c.size-exceeds-buffer's business; one derived from the array is fine.
+      if (
+        intLiteral(text) !== undefined ||
+        /^[A-Z_][A-Z0-9_]*$/.test(text) ||
+        /sizeof|\bMIN\b|\bmin\b|_MIN\(/.test(text)
+      )
+        return false;
+      if (text.includes(dst.text) || text.includes(declared)) return false;
+      // The runtime values in the length: each must be unbounded for the copy to be reported.
+      const names = [...new Set(text.match(/[A-Za-z_]\w*(?:(?:->|\.)\w+)*/g) ?? [])].filter(
+        (n) => !/^[A-Z_][A-Z0-9_]*$/.test(n) && !/^(?:strlen|strnlen)$/.test(n),
+      );
+      if (!names.length) return false;
+      const fn = enclosingFunction(c.node);
+      if (names.some((n) => boundedBefore(fn, n, c.node.startIndex) || guardedUse(c.node, n))) return false;
+      // The length of a string the function already holds (`strlen(s)`) is c.unbounded-copy's case.
+      if (/strlen/.test(text)) return false;
+      // Only lengths from outside the function: a parameter, a field, a value read or decoded.
+      const info = ctx.model.functionAt(c.node.startIndex);
+      const outside = names.some((n) => {
+        if (n.includes('->') || n.includes('.')) return true;
+        if (info.params.includes(n)) return true;
+        const b = ctx.taint.latestBinding(n, c.node.startIndex);
+        return (
+          !!b?.value &&
+          /->|\.|\[|\b(?:ntoh[sl]|be\d+toh|le\d+toh|get_?u?\d+|read\w*|fgetc|getc|atoi|strtoul?)\b/.test(
+            b.value.text,
+          )
+        );
+      });
+      if (!outside) return false;
+      return {
+        node: size,
+        message: `${c.name}() copies ${text} bytes into ${dst.text}, which holds ${declared}, and nothing checks ${text} against that size first: test it (if (${text} > sizeof ${dst.text}) ...) before the copy.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\nstruct Pkt { unsigned len; const char *data; };\nvoid on_packet(const struct Pkt *p) {\n  char name[64];\n  memcpy(name, p->data, p->len);\n  use(name);\n}\n',
+      ],
+      good: [
+        '#include <string.h>\nstruct Pkt { unsigned len; const char *data; };\nvoid on_packet(const struct Pkt *p) {\n  char name[64];\n  if (p->len >= sizeof name) return;\n  memcpy(name, p->data, p->len);\n  use(name);\n}\n',
+        '#include <string.h>\nvoid copy_id(const char *src) {\n  char id[16];\n  memcpy(id, src, sizeof id);\n  use(id);\n}\n',
+      ],
+    },
+  }),
+);
+
+/** A cheap pre-filter for the query: names that end like a NULL-returning call. */
+const NULLABLE_OR_ALLOC =
+  '(alloc|malloc|mallocz|calloc|realloc|reallocarray|dup|memdup|open|getenv|chr|str|pbrk|realpath|getpw\\\\w+|getgr\\\\w+|time|dlopen|dlsym|opendir|tmpfile|New\\\\w*|Element|Prop|_get|GetObjectItem\\\\w*)(_array|_node)?$';
+
+/** String/memory calls that read through their first argument (NULL crashes them). */
+const READS_FIRST =
+  /^(?:str(?:len|cmp|ncmp|casecmp|ncasecmp|cpy|ncpy|cat|ncat|chr|rchr|str|dup|tol|toul|tod)|ato[ilf]|mem(?:cpy|cmp|move|set)|sscanf|fputs|puts)$/;
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.null-result-used-directly',
+    cwe: ['CWE-476', 'CWE-690'],
+    severity: 'warning',
+    title: 'Result that can be NULL used in the same expression',
+    message: '',
+    // The names as a text pattern on the call: `@fn` captures only plain identifiers, and the
+    // #match? predicate keeps other calls out of the check.
+    query: {
+      c: `((call_expression function: (identifier) @fn) @report (#match? @fn "${NULLABLE_OR_ALLOC}"))`,
+      cpp: `((call_expression function: (identifier) @fn) @report (#match? @fn "${NULLABLE_OR_ALLOC}"))`,
+    },
+    check: (caps) => {
+      const { fn, report } = caps;
+      if (!fn || !report) return false;
+      const name = fn.text;
+      if (!NULLABLE_CALL.test(name) && !ALLOCATOR.test(name)) return false;
+      // Skip casts and parentheses around the call.
+      let use: Node = report;
+      while (
+        use.parent &&
+        (use.parent.type === 'parenthesized_expression' || use.parent.type === 'cast_expression')
+      )
+        use = use.parent;
+      // `strchr(s, ':') + 1` is a wild pointer when strchr found nothing.
+      if (
+        use.parent?.type === 'binary_expression' &&
+        use.parent.childForFieldName('operator')?.text === '+' &&
+        use.parent.childForFieldName('left')?.equals(use)
+      )
+        use = use.parent;
+      const p = use.parent;
+      if (!p) return false;
+      let how: string | undefined;
+      if (
+        p.type === 'field_expression' &&
+        p.childForFieldName('operator')?.text === '->' &&
+        p.childForFieldName('argument')?.equals(use)
+      )
+        how = `${name}(...)->${p.childForFieldName('field')?.text ?? ''}`;
+      else if (p.type === 'subscript_expression' && p.childForFieldName('argument')?.equals(use))
+        how = `${name}(...)[...]`;
+      else if (p.type === 'pointer_expression' && p.text.startsWith('*')) how = `*${name}(...)`;
+      else if (p.type === 'argument_list' && p.namedChildren[0]?.equals(use)) {
+        const outer = p.parent;
+        const callee = outer?.childForFieldName('function')?.text ?? '';
+        if (READS_FIRST.test(callee)) how = `${callee}(${name}(...))`;
+      }
+      if (!how) return false;
+      return {
+        node: p.type === 'argument_list' ? (p.parent ?? p) : p,
+        message: `${how} uses the result of ${name}(), which returns NULL when it fails or finds nothing, without a check: store it, test it for NULL, then use it.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\n#include <string.h>\nsize_t home_len(void) {\n  return strlen(getenv("HOME"));\n}\n',
+        "#include <string.h>\nint port_of(const char *hostport) {\n  return atoi(strchr(hostport, ':') + 1);\n}\nint year(time_t t) {\n  return localtime(&t)->tm_year;\n}\n",
+      ],
+      good: [
+        '#include <stdlib.h>\n#include <string.h>\nsize_t home_len(void) {\n  const char *h = getenv("HOME");\n  return h ? strlen(h) : 0;\n}\n',
+        '#include <time.h>\nint year(time_t t) {\n  struct tm *tm = localtime(&t);\n  return tm ? tm->tm_year : -1;\n}\n',
+      ],
+    },
+  }),
+);
+
+/** Types whose every value indexes an array of 256 or more elements safely. */
+const BYTE_TYPE = /^(?:const\s+)?(?:unsigned\s+char|uint8_t|u8|__u8|guint8|guchar|uchar|BYTE|Uint8)$/;
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.data-index-unchecked',
+    cwe: ['CWE-125', 'CWE-787', 'CWE-129'],
+    severity: 'warning',
+    title: 'Fixed array indexed by a value read from data, with no bound checked',
+    message: '',
+    query: {
+      c: '(subscript_expression argument: (identifier) @arr index: (_) @idx) @report',
+      cpp: '(subscript_expression argument: (identifier) @arr indices: (subscript_argument_list (_) @idx)) @report',
+    },
+    check: (caps, ctx) => {
+      const { arr, report } = caps;
+      let idx = caps.idx;
+      if (!arr || !idx || !report) return false;
+      const declared = ctx.model.arraySize(arr.text);
+      if (!declared) return false;
+      idx = unwrap(idx);
+      // The index is a value read from data: a field of a struct (`h->type`), a byte of a buffer
+      // (`buf[0]`), or a variable last set from one of those or from a decoding call.
+      let index = norm(idx.text);
+      let from: string | undefined;
+      const dataRead = (n: Node) =>
+        (n.type === 'field_expression' && n.childForFieldName('operator')?.text === '->') ||
+        (n.type === 'subscript_expression' &&
+          !ctx.model.arraySize(n.childForFieldName('argument')?.text ?? '')) ||
+        (n.type === 'call_expression' &&
+          /^(?:ntoh[sl]|be\d+toh|le\d+toh|(?:get|read)_?u?(?:8|16|32|le16|le32|be16|be32)|bytestream\w*_get_\w+|fgetc|getc|getchar)$/.test(
+            calleeName(n),
+          ));
+      if (dataRead(idx)) from = index;
+      else if (idx.type === 'identifier') {
+        const b = ctx.taint.latestBinding(idx.text, idx.startIndex);
+        const v = b?.value ? unwrap(b.value) : undefined;
+        if (!v || b?.kind !== 'assign' || !dataRead(v)) return false;
+        from = norm(v.text);
+        // A byte indexes a 256-entry table safely.
+        const type = ctx.model.declaredType(idx.text, idx.startIndex)?.trim() ?? '';
+        const size = intLiteral(declared);
+        if (BYTE_TYPE.test(type) && size !== undefined && size >= 256) return false;
+      } else return false;
+      if (!from) return false;
+      const fn = enclosingFunction(report);
+      if (report.startIndex < fn.startIndex || fn.type !== 'function_definition') return false;
+      // Any check of the index (or what it was read from) before the access, or around it.
+      for (const name of new Set([index, from]))
+        if (guardedUse(report, name) || boundedBefore(fn, name, report.startIndex)) return false;
+      const size = intLiteral(declared);
+      if (
+        /%|&/.test(index) ||
+        (size !== undefined && size >= 256 && /^(?:\w+->)?\w*(?:byte|char|u8)\w*$/i.test(index))
+      )
+        return false;
+      index = norm(idx.text);
+      const write =
+        report.parent?.type === 'assignment_expression' &&
+        report.parent.childForFieldName('left')?.equals(report);
+      return {
+        cwe: write ? ['CWE-787', 'CWE-129'] : ['CWE-125', 'CWE-129'],
+        message: `${arr.text} has ${declared} elements and is indexed by ${index}${from !== index ? ` (read from ${from})` : ''}, a value that comes from the data, with no check: test ${index} < ${declared} (and >= 0) first.`,
+      };
+    },
+    examples: {
+      bad: [
+        'static const int weights[4] = { 1, 2, 4, 8 };\nstruct Hdr { unsigned type; };\nint weight(const struct Hdr *h) {\n  return weights[h->type];\n}\n',
+        'static int counts[16];\nvoid tally(const unsigned char *pkt) {\n  int op = pkt[0];\n  counts[op]++;\n}\n',
+      ],
+      good: [
+        'static const int weights[4] = { 1, 2, 4, 8 };\nstruct Hdr { unsigned type; };\nint weight(const struct Hdr *h) {\n  if (h->type >= 4) return 0;\n  return weights[h->type];\n}\n',
+        'static int counts[256];\nvoid tally(const unsigned char *pkt) {\n  unsigned char op = pkt[0];\n  counts[op]++;\n}\n',
+      ],
+    },
+  }),
+);
+
+/** Per file model: whether a function (by start) compares a pointer with anything. */
+const END_TESTED = new WeakMap<object, Map<string, boolean>>();
+
+/** How many elements past `p` a bounds test on `p` vouches for (`p < end`: 1, `end - p < 4`: 4). */
+function coveredBy(test: Node, p: string): number | undefined {
+  const nodes = [test, ...test.descendantsOfType('binary_expression')];
+  let best: number | undefined;
+  for (const b of nodes) {
+    if (b?.type !== 'binary_expression') continue;
+    const op = b.childForFieldName('operator')?.text ?? '';
+    if (!/^(?:<|<=|>|>=)$/.test(op)) continue;
+    const left = b.childForFieldName('left');
+    const right = b.childForFieldName('right');
+    if (!left || !right) continue;
+    const sides = [left, right];
+    const withP = sides.find((s) => mentionsLvalue(s, p));
+    const other = sides.find((s) => s !== withP);
+    if (!withP || !other || mentionsLvalue(other, p)) continue;
+    // The bound must be another runtime value (an end pointer, a length), not a constant.
+    const ids = (`${other.text} ${withP.text}`.match(/[A-Za-z_]\w*/g) ?? []).filter(
+      (n) => n !== p && !/^[A-Z_][A-Z0-9_]*$/.test(n) && n !== 'sizeof',
+    );
+    if (!ids.length) continue;
+    const nums = `${left.text} ${right.text}`.match(/\b\d+\b/g)?.map(Number) ?? [];
+    const k = nums.length
+      ? Math.max(1, ...nums)
+      : /[-+]/.test(`${left.text}${right.text}`.replace(p, ''))
+        ? Number.POSITIVE_INFINITY
+        : 1;
+    best = Math.max(best ?? 0, k);
+  }
+  return best;
+}
+
+/** Elements a range of code moves `p` forward: `p++` 1, `p += k` k, any other assignment unknown (infinite). */
+function advancesOf(fn: Node, p: string, from: number, to: number, skip?: Node): number {
+  let total = 0;
+  for (const a of nodesIn(fn, ['update_expression', 'assignment_expression'])) {
+    if (a.startIndex < from || a.startIndex >= to) continue;
+    if (skip && a.startIndex >= skip.startIndex && a.endIndex <= skip.endIndex) continue;
+    if (a.type === 'update_expression') {
+      // Only `p++`: a pre-increment read (`*++p`) is a scanner idiom whose loop test covers it.
+      if (norm(a.childForFieldName('argument')?.text ?? '') === p && a.text.endsWith('++')) total += 1;
+      continue;
+    }
+    if (norm(a.childForFieldName('left')?.text ?? '') !== p) continue;
+    const op = a.childForFieldName('operator')?.text;
+    const k = intLiteral(norm(a.childForFieldName('right')?.text ?? ''));
+    total += op === '+=' && k !== undefined ? k : Number.POSITIVE_INFINITY;
+  }
+  return total;
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.read-past-checked-end',
+    cwe: ['CWE-125', 'CWE-787'],
+    severity: 'warning',
+    title: 'Pointer read past the bytes its end check vouched for',
+    message: '',
+    query: {
+      c: '[(pointer_expression argument: (_) @p) (subscript_expression argument: (identifier) @p index: (number_literal) @k)] @report',
+      cpp: '[(pointer_expression argument: (_) @p) (subscript_expression argument: (identifier) @p indices: (subscript_argument_list (number_literal) @k))] @report',
+    },
+    check: (caps, ctx) => {
+      const { report } = caps;
+      let pn = caps.p;
+      if (!pn || !report) return false;
+      if (report.type === 'pointer_expression' && !report.text.startsWith('*')) return false;
+      // `*p`, `*p++`, `*(p++)`, `p[k]`.
+      while (pn.type === 'parenthesized_expression' && pn.namedChildren[0]) pn = pn.namedChildren[0];
+      if (pn.type === 'update_expression' && pn.text.endsWith('++'))
+        pn = pn.childForFieldName('argument') ?? pn;
+      if (pn.type !== 'identifier') return false;
+      const p = pn.text;
+      const type = ctx.model.declaredType(p, pn.startIndex) ?? '';
+      if (!type.includes('*')) return false;
+      // A write through p (`*p = x`) is someone else's question.
+      if (
+        report.parent?.type === 'assignment_expression' &&
+        report.parent.childForFieldName('left')?.equals(report)
+      )
+        return false;
+      const info = ctx.model.functionAt(report.startIndex);
+      if (info.node.type !== 'function_definition') return false;
+      const fn = info.node;
+      // Only where the function compares p with something (`<`, `>=`, not `->` or shifts): it knows
+      // the buffer ends. Once per function and pointer.
+      const key = `${info.start}:${p}`;
+      let cache = END_TESTED.get(ctx.model);
+      if (!cache) {
+        cache = new Map();
+        END_TESTED.set(ctx.model, cache);
+      }
+      let compared = cache.get(key);
+      if (compared === undefined) {
+        const body = ctx.source.slice(info.start, info.end);
+        const rel = '(?<![-<>])(?:<=?|>=?)(?![<>])';
+        compared = new RegExp(`\\b${p}\\b[^;{}]*${rel}|${rel}[^;{}]*\\b${p}\\b`).test(body);
+        cache.set(key, compared);
+      }
+      if (!compared) return false;
+      // Offset of this read from the current position of p.
+      const k = caps.k ? (intLiteral(norm(caps.k.text)) ?? 0) + 1 : 1;
+      // The nearest dominating check: an enclosing condition, or an earlier `if` that leaves.
+      let check: { at: number; covers: number; skip?: Node } | undefined;
+      let child: Node = report;
+      for (let n: Node | null = report.parent; n && !n.equals(fn); child = n, n = n.parent) {
+        const cond =
+          n.type === 'if_statement' ||
+          n.type === 'while_statement' ||
+          n.type === 'for_statement' ||
+          n.type === 'do_statement' ||
+          n.type === 'conditional_expression'
+            ? n.childForFieldName('condition')
+            : n.type === 'binary_expression' &&
+                /^(?:&&|\|\|)$/.test(n.childForFieldName('operator')?.text ?? '') &&
+                !n.childForFieldName('left')?.equals(child)
+              ? n.childForFieldName('left')
+              : null;
+        if (cond && !cond.equals(child)) {
+          const covers = coveredBy(cond, p);
+          if (covers !== undefined && (!check || cond.startIndex > check.at))
+            check = {
+              at: cond.endIndex,
+              covers,
+              ...(n.type === 'for_statement' ? { skip: n.childForFieldName('update') ?? undefined } : {}),
+            };
+        }
+        if (n.type === 'compound_statement') {
+          for (const s of n.namedChildren) {
+            if (!s || s.startIndex >= child.startIndex) break;
+            if (s.type !== 'if_statement' || !leaves(s.childForFieldName('consequence'))) continue;
+            const c = s.childForFieldName('condition');
+            const covers = c ? coveredBy(c, p) : undefined;
+            if (covers !== undefined && (!check || s.endIndex > check.at)) check = { at: s.endIndex, covers };
+          }
+        }
+      }
+      if (!check) return false;
+      if (check.covers === Number.POSITIVE_INFINITY) return false;
+      const moved = advancesOf(fn, p, check.at, report.startIndex, check.skip);
+      if (moved === Number.POSITIVE_INFINITY) return false;
+      if (moved + k <= check.covers) return false;
+      return {
+        message: `${p} was checked against its end for ${check.covers} element${check.covers === 1 ? '' : 's'} on line ${ctx.source.slice(0, check.at).split('\n').length}, but this read is ${moved + k} past that point: check ${p} against the end again before reading.`,
+      };
+    },
+    examples: {
+      bad: [
+        'int rle(const unsigned char *src, const unsigned char *end, unsigned char *out) {\n  while (src < end) {\n    int run = *src++;\n    int value = *src++;\n    while (run--) *out++ = value;\n  }\n  return 0;\n}\n',
+        'int hdr(const unsigned char *p, const unsigned char *end) {\n  if (end - p < 2) return -1;\n  int type = p[0];\n  int len = p[2];\n  return type + len;\n}\n',
+      ],
+      good: [
+        'int rle(const unsigned char *src, const unsigned char *end, unsigned char *out) {\n  while (src < end) {\n    int run = *src++;\n    if (src >= end) return -1;\n    int value = *src++;\n    while (run--) *out++ = value;\n  }\n  return 0;\n}\n',
+        'int hdr(const unsigned char *p, const unsigned char *end) {\n  if (end - p < 3) return -1;\n  int type = p[0];\n  int len = p[2];\n  return type + len;\n}\n',
+        'int sum(const unsigned char *p, const unsigned char *end) {\n  int s = 0;\n  for (; p < end; p++) s += *p;\n  return s;\n}\n',
+      ],
+    },
+  }),
+);
+
+/** The pointers a condition holds to be NULL where it is true: `!p`, `p == NULL`, `NULL == p`, `a || !p`. */
+function nullWhenTrue(cond: Node): string[] {
+  const out: string[] = [];
+  const visit = (e: Node): void => {
+    const v = unwrap(e);
+    if (v.type === 'binary_expression') {
+      const op = v.childForFieldName('operator')?.text;
+      const l = v.childForFieldName('left');
+      const r = v.childForFieldName('right');
+      if (!l || !r) return;
+      // Only a test that alone decides the branch: `||` keeps both sides' meaning, `&&` does not.
+      if (op === '||') {
+        visit(l);
+        visit(r);
+      } else if (op === '==') {
+        const isNull = (n: Node) => /^(?:NULL|nullptr)$/.test(norm(unwrap(n).text));
+        if (isNull(r)) out.push(norm(unwrap(l).text));
+        else if (isNull(l)) out.push(norm(unwrap(r).text));
+      }
+    } else if (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '!') {
+      const a = v.childForFieldName('argument');
+      if (a && /^(?:identifier|field_expression)$/.test(unwrap(a).type)) out.push(norm(unwrap(a).text));
+    }
+  };
+  visit(cond);
+  return out.filter((lv) => /^[A-Za-z_][\w.>-]*$/.test(lv) && !/^[A-Z][A-Z0-9_]*$/.test(lv));
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.null-deref-after-check',
+    cwe: ['CWE-476'],
+    severity: 'warning',
+    title: 'Pointer found NULL, then dereferenced anyway',
+    message: '',
+    query: '(if_statement condition: (_) @cond consequence: (_) @then) @report',
+    check: (caps, ctx) => {
+      const { cond, then, report } = caps;
+      if (!cond || !then || !report) return false;
+      if (!/!|NULL|nullptr/.test(cond.text)) return false;
+      const tested = nullWhenTrue(cond);
+      if (!tested.length) return false;
+      const info = ctx.model.functionAt(report.startIndex);
+      if (info.node.type !== 'function_definition') return false;
+      const fn = info.node;
+      // A branch that leaves (return, goto, an error macro) or sets the pointer handles the NULL;
+      // one made only of project macros (`IGRAPH_ERROR(...)`) may leave too.
+      if (leaves(then)) return false;
+      const stmts = then.type === 'compound_statement' ? then.namedChildren : [then];
+      if (stmts.some((st) => st && /^[A-Z][A-Z0-9_]*\s*\(/.test(st.text))) return false;
+      const after = norm(ctx.source.slice(then.startIndex, fn.endIndex));
+      for (const lv of tested) {
+        // Cheap text test: is it dereferenced at all from the branch on?
+        if (
+          !after.includes(`${lv}->`) &&
+          !after.includes(`*${lv}`) &&
+          !after.includes(`${lv}[`) &&
+          !after.includes(`(${lv}`)
+        )
+          continue;
+        // Only pointers: a known pointer type, or a test against NULL.
+        const type = ctx.model.declaredType(lv, report.startIndex) ?? '';
+        const pointer = type.includes('*') || /(?:NULL|nullptr)/.test(cond.text);
+        if (!pointer && type) continue;
+        if (assignedBetween(fn, lv, then.startIndex, then.endIndex)) continue;
+        // Calls in the branch may set it through an out-parameter or a field (`init(&p)`, `load(s)`).
+        if (new RegExp(`&\\s*${lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(then.text)) continue;
+        const base = lv.split(/->|\./)[0] ?? lv;
+        if (lv !== base && new RegExp(`\\(\\s*${base}\\s*[,)]`).test(norm(then.text))) continue;
+        for (const use of dereferences(fn, lv, then.startIndex)) {
+          if (addressOnly(use)) continue;
+          // `p + n` is arithmetic unless p is known to be a pointer.
+          if (use.type === 'binary_expression' && !type.includes('*')) continue;
+          const stmt = statementOf(use);
+          if (inside(use, stmt, 'sizeof_expression')) continue;
+          const inThen = use.startIndex < then.endIndex;
+          // The `else` branch is the non-NULL path.
+          if (!inThen && use.startIndex < report.endIndex) continue;
+          if (!inThen) {
+            if (assignedBetween(fn, lv, then.endIndex, use.startIndex)) break;
+            if (!fallsThrough(report, use.startIndex)) break;
+            if (guardedUse(use, lv, report.endIndex)) break;
+            if (conditional(use, stmt)) break;
+          } else if (guardedUse(use, lv, then.startIndex) || conditional(use, stmt)) continue;
+          return {
+            node: use,
+            message: `${lv} is NULL when the test on line ${report.startPosition.row + 1} is true, and that branch neither leaves nor sets it, so this dereference runs with ${lv} NULL: return (or set ${lv}) in that branch.`,
+          };
+        }
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        'struct dev { int flags; };\nint start(struct dev *d) {\n  if (!d)\n    log_error("no device");\n  d->flags |= 1;\n  return 0;\n}\n',
+        'struct N { int v; };\nvoid show(struct N *n) {\n  if (n == NULL) {\n    printf("empty node %d\\n", n->v);\n  }\n}\n',
+      ],
+      good: [
+        'struct dev { int flags; };\nint start(struct dev *d) {\n  if (!d) {\n    log_error("no device");\n    return -1;\n  }\n  d->flags |= 1;\n  return 0;\n}\n',
+        'struct dev { int flags; };\nint start(struct dev *d, struct dev *spare) {\n  if (!d)\n    d = spare;\n  d->flags |= 1;\n  return 0;\n}\n',
+        'struct dev { int flags; };\nint start(struct dev *d) {\n  if (!d)\n    log_error("no device");\n  if (d)\n    d->flags |= 1;\n  return 0;\n}\n',
+      ],
+    },
+  }),
+);
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'cpp.use-after-delete',
+    languages: ['cpp'],
+    cwe: ['CWE-416', 'CWE-415'],
+    severity: 'error',
+    title: 'Object used or deleted again after delete',
+    message: '',
+    query: { cpp: '(expression_statement (delete_expression (_) @arg) @del) @report' },
+    check: (caps, ctx) => {
+      const { arg, del, report } = caps;
+      if (!arg || !del || !report) return false;
+      const lv = lvalueOf(unwrap(arg));
+      if (!lv) return false;
+      const fn = enclosingFunction(del);
+      if (fn.type !== 'function_definition') return false;
+      // Quick text test: the pointer appears after the delete at all.
+      if (!norm(ctx.source.slice(del.endIndex, fn.endIndex)).includes(lv)) return false;
+      const deletes = fn
+        .descendantsOfType('delete_expression')
+        .filter(
+          (d): d is Node =>
+            !!d && d.startIndex > del.endIndex && norm(unwrap(d.namedChildren[0] ?? d).text) === lv,
+        );
+      const uses = [...dereferences(fn, lv, del.endIndex, true), ...deletes].sort(
+        (a, b) => a.startIndex - b.startIndex,
+      );
+      for (const use of uses) {
+        if (lvaluePartAssigned(fn, lv, del.endIndex, use.startIndex)) return false;
+        if (!fallsThrough(report, use.startIndex)) continue;
+        const again = use.type === 'delete_expression';
+        return {
+          node: use,
+          cwe: again ? ['CWE-415'] : ['CWE-416'],
+          message: again
+            ? `${lv} was already deleted on line ${del.startPosition.row + 1} and nothing set it again: deleting it twice corrupts the heap. Set it to nullptr after the first delete (or use std::unique_ptr).`
+            : `${lv} was deleted on line ${del.startPosition.row + 1} and is used here: the object is gone. Use it before the delete, or set ${lv} = nullptr and test it (or use std::unique_ptr).`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        {
+          code: 'struct Conn { int fd; };\nint close_conn(Conn *c) {\n  delete c;\n  return c->fd;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: 'struct Buf { char *p; };\nvoid reset(Buf *b, bool err) {\n  if (err)\n    delete b;\n  delete b;\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: 'struct Conn { int fd; };\nint close_conn(Conn *c) {\n  int fd = c->fd;\n  delete c;\n  return fd;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: 'struct Buf { char *p; };\nvoid reset(Buf *b, bool err) {\n  if (err) {\n    delete b;\n    return;\n  }\n  delete b;\n}\n',
+          language: 'cpp',
+        },
       ],
     },
   }),

@@ -839,6 +839,51 @@ export const C_RULES: Rule[] = [
     },
   }),
   call({
+    id: 'c.zip-slip',
+    cwe: ['CWE-22'],
+    severity: 'error',
+    title: 'Archive entry name used as a file path without a check',
+    message: '',
+    // The calls that hand out an entry's stored name (minizip, libzip, miniz; libarchive's
+    // extraction is c.archive-extraction's).
+    names: [
+      'unzGetCurrentFileInfo',
+      'unzGetCurrentFileInfo64',
+      'zip_get_name',
+      'mz_zip_reader_get_filename',
+      'mz_zip_reader_file_stat',
+    ],
+    check: (c, ctx) => {
+      const text = ctx.functionText(c.node);
+      const rest = text.slice(Math.max(0, text.indexOf(c.node.text)));
+      // The name then reaches a file that is created or written.
+      if (
+        !/\b(?:fopen|open|creat|mkdir|QFile|QDir|ofstream|std::ofstream|CreateFile\w*|mkpath|rename|symlink|archive_write_header)\b/.test(
+          rest,
+        )
+      )
+        return false;
+      // A test for "..", a canonical path compared with the target, or libarchive's secure flags.
+      if (
+        /"\.\."|"\.\.\/"|canonical|realpath|startsWith|starts_with|SECURE_NODOTDOT|is_relative|isRelative|lexically_normal|\b\w*(?:[Ss]afe|[Vv]alid|[Ss]anitiz|[Ss]ecure)\w*\s*\(/.test(
+          text,
+        )
+      )
+        return false;
+      return {
+        message: `${c.name}() gives the entry's stored name, and this function writes files from it without rejecting "../" or absolute names: a crafted archive writes outside the target folder. Reject names containing ".." (or compare the canonical path with the target folder) first.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\n#include "unzip.h"\nint extract(unzFile z, const char *dir) {\n  char name[256], path[512];\n  unz_file_info info;\n  unzGetCurrentFileInfo(z, &info, name, sizeof name, NULL, 0, NULL, 0);\n  snprintf(path, sizeof path, "%s/%s", dir, name);\n  FILE *out = fopen(path, "wb");\n  return out ? 0 : -1;\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\n#include <string.h>\n#include "unzip.h"\nint extract(unzFile z, const char *dir) {\n  char name[256], path[512];\n  unz_file_info info;\n  unzGetCurrentFileInfo(z, &info, name, sizeof name, NULL, 0, NULL, 0);\n  if (name[0] == \'/\' || strstr(name, "..")) return -1;\n  snprintf(path, sizeof path, "%s/%s", dir, name);\n  FILE *out = fopen(path, "wb");\n  return out ? 0 : -1;\n}\n',
+      ],
+    },
+  }),
+  call({
     id: 'c.header-injection',
     cwe: ['CWE-113'],
     severity: 'error',

@@ -215,7 +215,30 @@ export function builtStatement(
 ): boolean {
   if (!node) return false;
   // Cheap text test first: this runs on every argument of every call.
-  const r = ctx.resolve(node);
-  if (!statement.test(r.text)) return false;
-  return statement.test(literalText(r, ctx)) && ctx.built(node, kind);
+  const pieces = accumulatedValues(node, ctx);
+  if (!statement.test(pieces.map((p) => p.text).join(' '))) return false;
+  return statement.test(pieces.map((p) => literalText(p, ctx)).join('')) && ctx.built(node, kind);
+}
+
+/**
+ * The values a variable was built from, in order: its last plain assignment and every `+=` after it
+ * (`sql = "SELECT a "; sql += "FROM t WHERE id = '" + id + "'"`), so a statement assembled over
+ * several lines is read whole. Anything else: the resolved value alone.
+ */
+export function accumulatedValues(node: Node, ctx: RuleContext): Node[] {
+  if (!ctx.model.profile.identifierTypes.has(node.type)) return [ctx.resolve(node)];
+  const list = ctx.taint
+    .bindingsOf(node.text, node.startIndex)
+    .filter((b) => b.at <= node.startIndex && b.value)
+    .sort((a, b) => a.at - b.at);
+  const out: Node[] = [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const b = list[i];
+    if (!b?.value) continue;
+    const augment = /augmented/.test(b.statement.type);
+    if (b.kind !== 'assign' && !augment) break;
+    out.unshift(augment ? b.value : ctx.resolve(b.value));
+    if (!augment) break;
+  }
+  return out.length ? out : [ctx.resolve(node)];
 }

@@ -1,8 +1,10 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
+import type { FunctionInfo } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';
 import {
+  accumulatedValues,
   builtBeyondBase,
   CREDENTIAL_NAME,
   isLocalUrl,
@@ -52,6 +54,158 @@ function builtFromVariables(node: Node, ctx: RuleContext): boolean {
   if (v.type === 'binary_expression' && v.childForFieldName('operator')?.text === '+')
     return !ctx.isConstant(v);
   return false;
+}
+
+const norm = (t: string): string => t.replace(/\s+/g, ' ');
+
+const LOOP_TYPES = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
+const FUNCTION_TYPES = new Set([
+  'function_declaration',
+  'function_expression',
+  'arrow_function',
+  'method_definition',
+  'generator_function_declaration',
+  'function',
+]);
+
+function inLoopOf(n: Node, fn: Node): boolean {
+  for (let p = n.parent; p && !p.equals(fn); p = p.parent) {
+    if (LOOP_TYPES.has(p.type)) return true;
+    if (FUNCTION_TYPES.has(p.type)) return false;
+  }
+  return false;
+}
+
+/** The name a function is called by (declaration, `const f = function`, `f: function`, a method). */
+function functionName(fn: Node): string | undefined {
+  const own = fn.childForFieldName('name')?.text;
+  if (own) return own;
+  const p = fn.parent;
+  if (p?.type === 'variable_declarator') return p.childForFieldName('name')?.text;
+  if (p?.type === 'pair') return p.childForFieldName('key')?.text;
+  if (p?.type === 'assignment_expression') return p.childForFieldName('left')?.text.split('.').pop();
+  return undefined;
+}
+
+/**
+ * Why a write `obj[key] = ...` can reach a shared prototype, or undefined: the object is itself
+ * indexed by a non-constant key (`a[k1][k2] = v`), is a variable walked down by keys in a loop
+ * (`cur = cur[part]`, or an alias of one), or is a parameter passed as `obj[k]` to a recursive call.
+ */
+function pollutionShape(obj: Node, info: FunctionInfo, ctx: RuleContext): string | undefined {
+  const fn = info.node;
+  const dynamicIndex = (n: Node) => {
+    const i = n.childForFieldName('index');
+    return !!i && i.type !== 'string' && i.type !== 'number';
+  };
+  if (obj.type === 'subscript_expression' && dynamicIndex(obj))
+    return 'the object is itself looked up by a key';
+  if (obj.type !== 'identifier') return undefined;
+  const walked = (name: string, depth: number): boolean => {
+    if (depth > 2) return false;
+    for (const b of ctx.taint.bindingsOf(name, obj.startIndex)) {
+      const v = b.value;
+      if (!v || b.kind !== 'assign') continue;
+      if (v.type === 'subscript_expression' && dynamicIndex(v) && inLoopOf(b.statement, fn)) return true;
+      if (v.type === 'identifier' && v.text !== name && walked(v.text, depth + 1)) return true;
+    }
+    return false;
+  };
+  if (walked(obj.text, 0)) return 'the object was reached by walking down untrusted keys';
+  const name = fn.type === 'program' ? undefined : functionName(fn);
+  if (name && info.params.includes(obj.text)) {
+    const esc = obj.text.replace(/[$]/g, '\\$&');
+    const recursive = new RegExp(`\\b${name.replace(/[$]/g, '\\$&')}\\s*\\([^;()]*\\b${esc}\\s*\\[`);
+    if (recursive.test(fn.childForFieldName('body')?.text ?? ''))
+      return 'a recursive merge walks down the same keys';
+  }
+  return undefined;
+}
+
+/** A test in the function on the key (or the key path) against the prototype keys, or an own-property check. */
+function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: RuleContext): boolean {
+  const text = ctx.functionText(report);
+  if (/Object\.create\(null\)|new Map\(|Object\.freeze\(Object\.prototype\)/.test(text)) return true;
+  // The key's names and the object's (an own-property test on the walked object guards the walk).
+  const names = new Set(
+    (`${key.text} ${obj.text}`.match(/[A-Za-z_$][\w$]*/g) ?? []).filter((n) => n !== 'length'),
+  );
+  // Names the key was derived from (`key = keys[j]`, `const p = parts.shift()`), one step back.
+  for (const n of [...names])
+    for (const b of ctx.taint.bindingsOf(n, key.startIndex))
+      for (const m of b.value?.text.match(/[A-Za-z_$][\w$]*/g) ?? []) names.add(m);
+  const GUARD =
+    /__proto__|\bconstructor\b|\bprototype\b|hasOwnProperty|hasOwn\b|forbidden|unsafe|dangerous|blacklist|denylist|blocked|isSafe|isValidKey|safeKey/i;
+  for (const cond of fn.descendantsOfType([
+    'if_statement',
+    'ternary_expression',
+    'while_statement',
+    'binary_expression',
+  ])) {
+    if (!cond) continue;
+    const c =
+      cond.type === 'binary_expression'
+        ? /^(?:&&|\|\|)$/.test(cond.childForFieldName('operator')?.text ?? '')
+          ? cond.childForFieldName('left')
+          : null
+        : cond.childForFieldName('condition');
+    if (!c || !GUARD.test(c.text)) continue;
+    const ids = new Set(c.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+    if ([...names].some((n) => ids.has(n))) return true;
+  }
+  return false;
+}
+
+/** The operands of a `+` chain or the parts of a template, in order (strings and values). */
+function concatParts(n: Node, out: Node[] = []): Node[] {
+  const v = n.type === 'parenthesized_expression' ? (n.namedChildren[0] ?? n) : n;
+  if (v.type === 'binary_expression' && v.childForFieldName('operator')?.text === '+') {
+    const l = v.childForFieldName('left');
+    const r = v.childForFieldName('right');
+    if (l) concatParts(l, out);
+    if (r) concatParts(r, out);
+  } else if (v.type === 'template_string') {
+    for (const c of v.namedChildren)
+      if (c) out.push(c.type === 'template_substitution' ? (c.namedChildren[0] ?? c) : c);
+  } else out.push(v);
+  return out;
+}
+
+/** Values that cannot carry a quote: numbers, lengths, escaped or explicitly converted values. */
+const SQL_SAFE_VALUE =
+  /^(?:\d|(?:parseInt|parseFloat|Number|Math\.\w+|Boolean)\s*\(|[A-Z][A-Z0-9_]*$)|\.(?:length|size|toFixed\([^)]*\))$|[Ee]scape|[Qq]uote|format\.literal|[Ss]ql[Ss]tring|[Pp]laceholder/;
+
+/**
+ * A non-constant part of a SQL statement placed where a value goes: right after a quote, `=`,
+ * a comparison, `LIKE` or `IN (` in the text before it (not a table or column name).
+ */
+function pastedSqlValue(pieces: Node[], ctx: RuleContext): Node | undefined {
+  let before = '';
+  for (const piece of pieces)
+    for (const part of concatParts(piece)) {
+      const lit =
+        part.type === 'string' || part.type === 'string_fragment' || part.type === 'template_string'
+          ? part.type === 'string_fragment'
+            ? part.text
+            : literalText(part, ctx)
+          : undefined;
+      if (
+        lit !== undefined &&
+        (part.type !== 'template_string' ||
+          !part.namedChildren.some((c) => c?.type === 'template_substitution'))
+      ) {
+        before += lit;
+        continue;
+      }
+      if (
+        !ctx.isConstant(part) &&
+        !SQL_SAFE_VALUE.test(part.text) &&
+        /(?:['"%]|(?:=|<|>|\blike|\bin\s*\()\s*)$/i.test(before)
+      )
+        return part;
+      before += '?';
+    }
+  return undefined;
 }
 
 export const JS_RULES: Rule[] = [
@@ -150,19 +304,34 @@ export const JS_RULES: Rule[] = [
       )
         return false;
       // Text tests first: this runs on every argument of every call.
-      const q = c.args.find((a) => {
-        const r = ctx.resolve(a);
-        return SQL_WORDS.test(r.text) && SQL_WORDS.test(literalText(r, ctx)) && ctx.built(a, 'sql');
-      });
-      return !!q && { node: originOf(q, ctx, 'sql') };
+      for (const a of c.args) {
+        const pieces = accumulatedValues(a, ctx);
+        if (!SQL_WORDS.test(pieces.map((p) => p.text).join(' '))) continue;
+        if (!SQL_WORDS.test(pieces.map((p) => literalText(p, ctx)).join(''))) continue;
+        if (ctx.built(a, 'sql')) return { node: originOf(a, ctx, 'sql') };
+        // A value of unknown origin (a callback's free variable, module state) pasted between
+        // quotes or after `=`/`LIKE`/`IN (`: one quote in it rewrites the statement.
+        const pasted = pastedSqlValue(pieces, ctx);
+        if (pasted)
+          return {
+            node: pasted,
+            severity: 'warning',
+            message: `${pasted.text} is pasted into the SQL text as a value: a quote in it changes the statement. Use a placeholder (?, $1) and pass the value separately.`,
+          };
+      }
+      return false;
     },
     examples: {
       bad: [
         "function f(db, u) {\n  const q = `SELECT * FROM users WHERE name = '${u}'`;\n  db.get(q, () => {});\n}\n",
+        'module.exports.find = function (soc, done) {\n  let q = \'SELECT title \';\n  q += "FROM jobs WHERE soc = \'" + soc + "\'";\n  connection.query(q, done);\n};\n',
+        "router.get('/', () => {\n  connection.query('SELECT * FROM jobs WHERE soc = \"' + soc + '\";', (err, rows) => {});\n});\n",
       ],
       good: [
         "function f(db, u) {\n  db.get('SELECT * FROM users WHERE name = ?', [u], () => {});\n}\n",
         "function f(u) {\n  console.log(`SELECT * FROM users WHERE name = '${u}'`);\n}\n",
+        "module.exports.find = function (soc, done) {\n  let q = 'SELECT ' + FIELDS.join(', ');\n  q += ' FROM jobs WHERE soc = ?';\n  connection.query(q, [soc], done);\n};\n",
+        "router.get('/', () => {\n  connection.query('SELECT * FROM ' + table + ' WHERE id = ' + Number(id) + ' LIMIT ' + limit.length, (err, rows) => {});\n});\n",
       ],
     },
   }),
@@ -345,8 +514,15 @@ export const JS_RULES: Rule[] = [
       '(assignment_expression left: (member_expression property: (property_identifier) @p (#any-of? @p "innerHTML" "outerHTML")) right: (_) @v) @report',
     check: (caps, ctx) => ctx.tainted(caps.v, 'html'),
     examples: {
-      bad: ['function f(el, name) {\n  el.innerHTML = name;\n}\n'],
-      good: ['function f(el, name) {\n  el.textContent = name;\n}\n'],
+      bad: [
+        'function f(el, name) {\n  el.innerHTML = name;\n}\n',
+        // Text read from the page written back as HTML; `a || b` is a value.
+        'select.onchange = () => {\n  const option = select.options[select.selectedIndex];\n  const label = option.textContent || option.innerText;\n  row.innerHTML = label;\n};\n',
+      ],
+      good: [
+        'function f(el, name) {\n  el.textContent = name;\n}\n',
+        'select.onchange = () => {\n  const option = select.options[select.selectedIndex];\n  const label = option.textContent || option.innerText;\n  row.innerText = label;\n};\n',
+      ],
     },
   }),
   query({
@@ -366,31 +542,97 @@ export const JS_RULES: Rule[] = [
     id: 'js.prototype-pollution',
     cwe: ['CWE-915', 'CWE-1321'],
     severity: 'warning',
-    title: 'Object key and value both from untrusted data',
+    title: 'Untrusted key path written into an object (prototype pollution)',
     message:
-      'An untrusted key is written with an untrusted value (`obj[key] = value`): a key of "__proto__", "constructor" or "prototype" changes object prototypes. Reject those keys (or check hasOwnProperty), or use a Map / Object.create(null).',
+      'An untrusted key is written with an untrusted value into an object reached through other untrusted keys (`obj[a][b] = v`, a path walk, a recursive merge): a key of "__proto__", "constructor" or "prototype" reaches Object.prototype and changes every object. Reject those keys (or check hasOwnProperty), or use a Map / Object.create(null).',
     query:
       '(assignment_expression left: (subscript_expression object: (_) @obj index: (_) @key) right: (_) @val) @report',
     check: (caps, ctx) => {
       const { obj, key, val, report } = caps;
       if (!obj || !key || !val || !report || /header/i.test(obj.text)) return false;
       if (key.type === 'string' || key.type === 'number') return false;
-      // A guard on the key (or a prototype-free target) anywhere in the function settles it.
-      if (
-        /__proto__|\bconstructor\b|\bprototype\b|hasOwnProperty|hasOwn\(|Object\.create\(null\)|new Map\(/.test(
-          ctx.functionText(report),
-        )
-      )
-        return false;
-      return ctx.tainted(key, 'generic') && ctx.tainted(val, 'generic');
+      const info = ctx.model.functionAt(report.startIndex);
+      // Only writes that can land on a shared prototype: `obj[k1][k2] = v`, a target walked down by
+      // untrusted keys in a loop (`cur = cur[part]`), or a recursive merge (`merge(t[k], s[k])`).
+      const shape = pollutionShape(obj, info, ctx);
+      if (!shape) return false;
+      if (prototypeGuarded(info.node, key, obj, report, ctx)) return false;
+      if (!ctx.tainted(key, 'generic') || !ctx.tainted(val, 'generic')) return false;
+      return {
+        message: `${norm(report.text).slice(0, 60)}: ${shape}. A key of "__proto__", "constructor" or "prototype" reaches Object.prototype: reject those keys (or check hasOwnProperty first), or use a Map / Object.create(null).`,
+      };
     },
     examples: {
       bad: [
         'function merge(target, source) {\n  for (const key in source) {\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
+        'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj;\n  while (parts.length > 1) {\n    const p = parts.shift();\n    if (!cur[p]) cur[p] = {};\n    cur = cur[p];\n  }\n  cur[parts[0]] = value;\n}\n',
+        'app.post("/prefs", (req, res) => {\n  prefs[req.body.section][req.body.name] = req.body.value;\n  res.end();\n});\n',
       ],
       good: [
         'function merge(target, source) {\n  for (const key in source) {\n    if (key === "__proto__" || key === "constructor") continue;\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function count(counts, name) {\n  counts[name] = (counts[name] || 0) + 1;\n}\n',
+        'function parse(args) {\n  const kv = {};\n  for (const arg of args) {\n    const [key, val] = arg.split("=");\n    kv[key.trim()] = val.trim();\n  }\n  return kv;\n}\n',
+        'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj;\n  while (parts.length > 1) {\n    const p = parts.shift();\n    if (!Object.prototype.hasOwnProperty.call(cur, p)) cur[p] = {};\n    cur = cur[p];\n  }\n  cur[parts[0]] = value;\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'js.target-blank-opener',
+    cwe: ['CWE-1022', 'CWE-200'],
+    severity: 'warning',
+    title: 'Link opens a new window without rel="noopener noreferrer"',
+    message: '',
+    query:
+      '[(jsx_opening_element name: (identifier) @tag) (jsx_self_closing_element name: (identifier) @tag)] @report',
+    check: (caps) => {
+      const { tag, report } = caps;
+      if (!tag || !report || (tag.text !== 'a' && tag.text !== 'area' && tag.text !== 'form')) return false;
+      const attrs = new Map<string, Node | null>();
+      for (const a of report.namedChildren) {
+        if (a?.type !== 'jsx_attribute') continue;
+        const name = a.namedChildren[0]?.text;
+        if (name) attrs.set(name, a.namedChildren[1] ?? null);
+      }
+      const valueText = (n: Node | null | undefined): string | undefined => {
+        if (!n) return undefined;
+        const inner = n.type === 'jsx_expression' ? n.namedChildren[0] : n;
+        if (inner?.type === 'string') return inner.text.slice(1, -1);
+        if (
+          inner?.type === 'template_string' &&
+          !inner.namedChildren.some((c) => c?.type === 'template_substitution')
+        )
+          return inner.text.slice(1, -1);
+        return undefined;
+      };
+      // Any target but the current window's own (_self, _parent, _top) opens a new browsing
+      // context that gets window.opener.
+      const target = attrs.get('target');
+      if (target === undefined) return false;
+      const t = valueText(target);
+      if (t === undefined || /^_(?:self|parent|top)$/i.test(t) || !t) return false;
+      // Same-site relative links are the site's own pages.
+      const hrefAttr = tag.text === 'form' ? 'action' : 'href';
+      if (!attrs.has(hrefAttr)) return false;
+      const href = valueText(attrs.get(hrefAttr));
+      if (href !== undefined && !/^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(href)) return false;
+      const relNode = attrs.get('rel');
+      if (relNode !== undefined) {
+        const rel = valueText(relNode);
+        if (rel === undefined || /\bnoreferrer\b/i.test(rel)) return false;
+      }
+      return {
+        message: `This link opens ${href === undefined ? 'a computed URL' : href} in a new window (target="${t}") without rel="noopener noreferrer": the opened page gets window.opener (it can navigate this tab to a phishing page) and the Referer with this page's URL. Add rel="noopener noreferrer".`,
+      };
+    },
+    examples: {
+      bad: [
+        'const Link = ({ url, text }) => <a href={url} target="_blank">{text}</a>;\n',
+        'const Ext = () => <a href="https://example.com/docs" target="blank" rel="noopener">docs</a>;\n',
+      ],
+      good: [
+        'const Link = ({ url, text }) => <a href={url} target="_blank" rel="noopener noreferrer">{text}</a>;\n',
+        'const Home = () => <a href="/about" target="_blank">about</a>;\n',
+        'const Same = ({ url }) => <a href={url} target="_self">go</a>;\n',
       ],
     },
   }),

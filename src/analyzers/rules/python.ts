@@ -308,8 +308,14 @@ export const PYTHON_RULES: Rule[] = [
       if (!hasRouteDecorator(ctx.model, ctx.source)) return false;
       let v = caps.val;
       if (v?.type === 'expression_list' || v?.type === 'tuple') v = v.namedChildren[0] ?? undefined;
-      if (!v || !isRouteHandler(v) || !ctx.built(v, 'html')) return false;
-      return !/^(?:json\.dumps|jsonify|redirect|url_for)\b/.test(ctx.resolve(v).text) && { node: v };
+      if (!v || !isRouteHandler(v)) return false;
+      // The view returns the string itself, not what a call made of it (`self.render('x/{}.html'
+      // .format(form))` builds a template name; the page comes from the template).
+      const r = ctx.resolve(v);
+      if (r.type === 'call' && !/\.(?:format|join)$/.test(r.childForFieldName('function')?.text ?? ''))
+        return false;
+      if (!ctx.built(v, 'html')) return false;
+      return !/^(?:json\.dumps|jsonify|redirect|url_for)\b/.test(r.text) && { node: v };
     },
     examples: {
       bad: [
@@ -318,6 +324,7 @@ export const PYTHON_RULES: Rule[] = [
       good: [
         'from flask import Flask\nfrom markupsafe import escape\napp = Flask(__name__)\n@app.route("/v/<form>")\ndef view(form):\n    return "Error: form {} not found".format(escape(form)), 404\n',
         'def helper(form):\n    return "Error: form {} not found".format(form)\n',
+        'from flask import Flask\napp = Flask(__name__)\n@app.route("/v/<form>")\ndef view(form):\n    return render_page("variables/{}.html".format(form))\n',
       ],
     },
   }),
