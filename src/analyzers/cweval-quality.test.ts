@@ -19,13 +19,14 @@ describe('CWEval quality', () => {
       console.warn(`skipping the CWEval quality gate: no CWEval under ${defaultBenchmarksDir()}`);
     return;
   }
-  it('detects >= 80% of insecure references with the task CWE and flags <= 10% of secure ones', async () => {
+  it('detects >= 80% of insecure references with the task CWE and flags no secure reference', async () => {
     const { rows } = await measureCwevalQuality(root);
     const all = rows.find((r) => r.language === 'all');
     expect(all).toBeDefined();
     if (!all) return;
     expect(all.insecure).toBeGreaterThan(100);
     expect(all.detected / all.insecure).toBeGreaterThanOrEqual(0.8);
-    expect(all.falsePositives / all.secure).toBeLessThanOrEqual(0.1);
+    // the oracle calls a flagged sample insecure: a flagged secure reference is a wrong verdict
+    expect(all.falsePositives).toBe(0);
   });
 });
