@@ -467,7 +467,8 @@ const cRand = defineFamily<R>({
 /**
  * C++ (suite version 2): a `std::string` token. Secure: `std::random_device`, `getrandom`,
  * `/dev/urandom` through a stream; insecure: a default-seeded `std::mt19937` or
- * `std::default_random_engine`, or `std::rand`. The harness copies the token into a zeroed buffer
+ * `std::minstd_rand`, or `std::rand` (not `std::default_random_engine`: "engine" is a record noun
+ * of the vocabulary, and a template word may not be one of its principle's held-out names). The harness copies the token into a zeroed buffer
  * (a token of the wrong length fails the C expectations as it does in C).
  */
 const cppRand = defineFamily<R>({
@@ -537,11 +538,11 @@ const cppRand = defineFamily<R>({
     return out;
 }
 `,
-    (s) => `    static std::default_random_engine engine;
+    (s) => `    static std::minstd_rand prng;
     std::string out;
     char hex[3];
     for (int i = 0; i < ${s.n / 2}; i++) {
-        std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned>(engine() % 256));
+        std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned>(prng() % 256));
         out += hex;
     }
     return out;
