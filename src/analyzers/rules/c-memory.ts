@@ -556,8 +556,14 @@ C_MEMORY_RULES.push(
   }),
 );
 
-/** The pointer lvalue a condition tests against NULL (`!p`, `p == NULL`, `p != 0`, `p`, `p && ...`). */
-function nullTested(cond: Node): string[] {
+/**
+ * The pointer lvalues a condition compares with NULL. `tested`: any test of one (`!p`, `p == NULL`,
+ * `p != 0`, `p`, `p && ...`); `null-when-true`: only those the condition holds to be NULL where it is
+ * true (`!p`, `p == NULL`, `NULL == p`, `a || !p`; `&&` does not decide the branch alone).
+ */
+function nullComparisons(cond: Node, mode: 'tested' | 'null-when-true'): string[] {
+  const tested = mode === 'tested';
+  const nullLiteral = tested ? /^(?:NULL|nullptr|0|\(\w+\s*\*\s*\)\s*(?:NULL|0))$/ : /^(?:NULL|nullptr)$/;
   const out: string[] = [];
   const visit = (e: Node): void => {
     const v = unwrap(e);
@@ -566,19 +572,19 @@ function nullTested(cond: Node): string[] {
       const l = v.childForFieldName('left');
       const r = v.childForFieldName('right');
       if (!l || !r) return;
-      if (op === '&&' || op === '||') {
+      if (op === '||' || (tested && op === '&&')) {
         visit(l);
         visit(r);
-      } else if (op === '==' || op === '!=') {
-        const isNull = (n: Node) =>
-          /^(?:NULL|nullptr|0|\(\w+\s*\*\s*\)\s*(?:NULL|0))$/.test(norm(unwrap(n).text));
+      } else if (op === '==' || (tested && op === '!=')) {
+        const isNull = (n: Node) => nullLiteral.test(norm(unwrap(n).text));
         if (isNull(r)) out.push(norm(unwrap(l).text));
         else if (isNull(l)) out.push(norm(unwrap(r).text));
       }
     } else if (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '!') {
       const a = v.childForFieldName('argument');
-      if (a) out.push(norm(unwrap(a).text));
-    } else if (v.type === 'identifier' || v.type === 'field_expression') {
+      if (a && (tested || /^(?:identifier|field_expression)$/.test(unwrap(a).type)))
+        out.push(norm(unwrap(a).text));
+    } else if (tested && (v.type === 'identifier' || v.type === 'field_expression')) {
       out.push(norm(v.text));
     }
   };
@@ -676,7 +682,7 @@ C_MEMORY_RULES.push(
         const i = ctx.source.indexOf(needle, info.start);
         return i >= 0 && i < cond.startIndex;
       };
-      const tested = nullTested(cond).filter(
+      const tested = nullComparisons(cond, 'tested').filter(
         (lv) => before(`${lv}->`) || before(`*${lv}`) || before(`${lv}[`),
       );
       if (!tested.length) return false;
@@ -1494,34 +1500,6 @@ C_MEMORY_RULES.push(
   }),
 );
 
-/** The pointers a condition holds to be NULL where it is true: `!p`, `p == NULL`, `NULL == p`, `a || !p`. */
-function nullWhenTrue(cond: Node): string[] {
-  const out: string[] = [];
-  const visit = (e: Node): void => {
-    const v = unwrap(e);
-    if (v.type === 'binary_expression') {
-      const op = v.childForFieldName('operator')?.text;
-      const l = v.childForFieldName('left');
-      const r = v.childForFieldName('right');
-      if (!l || !r) return;
-      // Only a test that alone decides the branch: `||` keeps both sides' meaning, `&&` does not.
-      if (op === '||') {
-        visit(l);
-        visit(r);
-      } else if (op === '==') {
-        const isNull = (n: Node) => /^(?:NULL|nullptr)$/.test(norm(unwrap(n).text));
-        if (isNull(r)) out.push(norm(unwrap(l).text));
-        else if (isNull(l)) out.push(norm(unwrap(r).text));
-      }
-    } else if (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '!') {
-      const a = v.childForFieldName('argument');
-      if (a && /^(?:identifier|field_expression)$/.test(unwrap(a).type)) out.push(norm(unwrap(a).text));
-    }
-  };
-  visit(cond);
-  return out.filter((lv) => /^[A-Za-z_][\w.>-]*$/.test(lv) && !/^[A-Z][A-Z0-9_]*$/.test(lv));
-}
-
 C_MEMORY_RULES.push(
   query({
     id: 'c.null-deref-after-check',
@@ -1534,7 +1512,7 @@ C_MEMORY_RULES.push(
       const { cond, then, report } = caps;
       if (!cond || !then || !report) return false;
       if (!/!|NULL|nullptr/.test(cond.text)) return false;
-      const tested = nullWhenTrue(cond);
+      const tested = nullComparisons(cond, 'null-when-true');
       if (!tested.length) return false;
       const info = ctx.model.functionAt(report.startIndex);
       if (info.node.type !== 'function_definition') return false;
