@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { selectFamilies } from '../src/benchmarks/builtin/build-suite.ts';
 import { LATEST_SUITE_VERSION } from '../src/spec/run-config.ts';
+import { runTsp } from './_tsp-cli.ts';
 
 /**
  * `tsp suite validate` over every family of the latest suite version, in the sandbox, as a user
@@ -11,45 +10,13 @@ import { LATEST_SUITE_VERSION } from '../src/spec/run-config.ts';
  * About four minutes on two cores; the local-runner checks in src/benchmarks/builtin cover only
  * Python and JavaScript.
  */
-const REPO = resolve(import.meta.dirname, '..');
-
-interface FamilyReport {
-  family: string;
-  ok: boolean;
-  problems: string[];
-}
-
-function runValidate(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((res, rej) => {
-    const child = spawn(
-      process.execPath,
-      [
-        resolve(REPO, 'bin/tsp.js'),
-        'suite',
-        'validate',
-        '--suite-version',
-        String(LATEST_SUITE_VERSION),
-        '--json',
-      ],
-      { cwd: REPO, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString();
-    });
-    child.on('error', rej);
-    child.on('close', (code) => res({ code, stdout, stderr }));
-  });
-}
-
 describe(`tsp suite validate (suite version ${LATEST_SUITE_VERSION}, every family, sandboxed)`, () => {
   it('passes for every family', async () => {
-    const r = await runValidate();
-    let report: { ok: boolean; families: FamilyReport[] };
+    const r = await runTsp(
+      ['suite', 'validate', '--suite-version', String(LATEST_SUITE_VERSION), '--json'],
+      1_200_000,
+    );
+    let report: { ok: boolean; families: { family: string; ok: boolean; problems: string[] }[] };
     try {
       report = JSON.parse(r.stdout) as typeof report;
     } catch {

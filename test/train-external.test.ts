@@ -1,9 +1,9 @@
-import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSuite, getSplits } from '../src/benchmarks/builtin/index.ts';
 import { useBackend } from '../src/models/embedded/backend.ts';
@@ -30,6 +30,7 @@ import {
   runTrainerCommand,
 } from '../src/training/export/external-trainer.ts';
 import { trainSupervised } from '../src/training/trainer.ts';
+import { runTsp, spawnTsp, TSP } from './_tsp-cli.ts';
 
 /**
  * `tsp train --external` end to end, every piece a real process: `tsp serve` serves a tiny
@@ -43,8 +44,6 @@ import { trainSupervised } from '../src/training/trainer.ts';
  * error, and the same command run again resumes: round 1 is not redone, and round 2's tree search
  * is replayed from the work directory's caches (no generation, no oracle run) before training.
  */
-const REPO = resolve(import.meta.dirname, '..');
-const TSP = join(REPO, 'bin', 'tsp.js');
 const FAMILIES = ['py-cmdi-create', 'py-hash-fingerprint', 'py-divide-share'];
 
 let work: string;
@@ -53,43 +52,6 @@ let tasksFile: string;
 let tasks: Task[];
 let server: ChildProcess | undefined;
 let baseUrl: string;
-
-/** A child's environment without what slows node down or leaks the test runner's settings. */
-function childEnv(): Record<string, string> {
-  const keep = ['PATH', 'HOME', 'LANG', 'TSP_BENCHMARKS_DIR'];
-  return Object.fromEntries(keep.flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
-}
-
-interface RunOutput {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `node bin/tsp.js <args>` in the repository, with the scrubbed environment. */
-function spawnTsp(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [TSP, ...args], { cwd: REPO, env: childEnv() });
-}
-
-function runTsp(args: string[], timeoutMs = 150_000): Promise<RunOutput> {
-  return new Promise((res, rej) => {
-    const child = spawnTsp(args);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', rej);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Starts `tsp serve --port 0` and waits for the line that gives its URL. */
 function startServer(model: string): Promise<{ child: ChildProcess; url: string }> {
