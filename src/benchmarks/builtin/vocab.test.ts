@@ -89,60 +89,61 @@ describe('slot vocabulary', () => {
     expect([...createPartition(7, 'sql-injection').evalNouns]).toEqual([...a.evalNouns]);
   });
 
-  describe.each(
-    Array.from({ length: LATEST_SUITE_VERSION }, (_, i) => i + 1),
-  )('the pretraining corpus of suite version %i', (version) => {
-    // borrowed names included: they must respect the partition too
-    const corpus = buildCorpus({
-      seed: 2,
-      suiteSeed: 7,
-      version,
-      programs: 3000,
-      neutral: 1000,
-      foreignNameRate: 0.5,
-    });
-    const plainCorpus = buildCorpus({ seed: 2, suiteSeed: 7, version, programs: 3000, neutral: 1000 });
-    const wordsOf = (texts: string[]) =>
-      new Set(
-        texts
-          .join('\n')
-          .toLowerCase()
-          .split(/[^a-z]+/),
-      );
-    const principleOf = new Map(listFamilies().map((f) => [f.id, f.principle]));
-
-    it("never uses a principle's eval-side noun or field in that principle's programs", () => {
-      const principles = [...new Set(principleOf.values())];
-      const leaks: Record<string, string[]> = {};
-      for (const principle of principles) {
-        const part = createPartition(7, principle, version);
-        const words = wordsOf(
-          corpus.texts.filter((_, i) => principleOf.get(corpus.sources[i] ?? '') === principle),
+  describe.each(Array.from({ length: LATEST_SUITE_VERSION }, (_, i) => i + 1))(
+    'the pretraining corpus of suite version %i',
+    (version) => {
+      // borrowed names included: they must respect the partition too
+      const corpus = buildCorpus({
+        seed: 2,
+        suiteSeed: 7,
+        version,
+        programs: 3000,
+        neutral: 1000,
+        foreignNameRate: 0.5,
+      });
+      const plainCorpus = buildCorpus({ seed: 2, suiteSeed: 7, version, programs: 3000, neutral: 1000 });
+      const wordsOf = (texts: string[]) =>
+        new Set(
+          texts
+            .join('\n')
+            .toLowerCase()
+            .split(/[^a-z]+/),
         );
-        // strict: not even as an ordinary English word of a template (so 'user' and 'number', which
-        // the templates use as words, are not slot values)
-        const leaked = [...part.evalNouns, ...part.evalFields].filter((w) => words.has(w));
-        if (leaked.length) leaks[principle] = leaked;
-        // and where its scenario names a record, its programs use many train-side nouns (a few
-        // hundred programs per principle here), so copying, not memorizing, fits them (measured
-        // without borrowed names, which put nouns where a scenario has no record)
-        const trainNouns = nouns.filter((n) => !part.evalNouns.has(n));
-        const plainWords = wordsOf(
-          plainCorpus.texts.filter((_, i) => principleOf.get(plainCorpus.sources[i] ?? '') === principle),
-        );
-        const used = trainNouns.filter((n) => plainWords.has(n)).length;
-        if (used > 0) expect(used / trainNouns.length, principle).toBeGreaterThan(0.2);
-      }
-      expect(leaks).toEqual({});
-    });
+      const principleOf = new Map(listFamilies().map((f) => [f.id, f.principle]));
 
-    it('uses every noun and field somewhere: held-out names are known words, new only to their scenario', () => {
-      const words = wordsOf(corpus.texts);
-      expect(nouns.filter((n) => !words.has(n))).toEqual([]);
-      expect(FIELDS.filter((f) => !words.has(f))).toEqual([]);
-      expect(corpus.sources.filter((s) => s === 'neutral').length).toBe(1000);
-    });
-  });
+      it("never uses a principle's eval-side noun or field in that principle's programs", () => {
+        const principles = [...new Set(principleOf.values())];
+        const leaks: Record<string, string[]> = {};
+        for (const principle of principles) {
+          const part = createPartition(7, principle, version);
+          const words = wordsOf(
+            corpus.texts.filter((_, i) => principleOf.get(corpus.sources[i] ?? '') === principle),
+          );
+          // strict: not even as an ordinary English word of a template (so 'user' and 'number', which
+          // the templates use as words, are not slot values)
+          const leaked = [...part.evalNouns, ...part.evalFields].filter((w) => words.has(w));
+          if (leaked.length) leaks[principle] = leaked;
+          // and where its scenario names a record, its programs use many train-side nouns (a few
+          // hundred programs per principle here), so copying, not memorizing, fits them (measured
+          // without borrowed names, which put nouns where a scenario has no record)
+          const trainNouns = nouns.filter((n) => !part.evalNouns.has(n));
+          const plainWords = wordsOf(
+            plainCorpus.texts.filter((_, i) => principleOf.get(plainCorpus.sources[i] ?? '') === principle),
+          );
+          const used = trainNouns.filter((n) => plainWords.has(n)).length;
+          if (used > 0) expect(used / trainNouns.length, principle).toBeGreaterThan(0.2);
+        }
+        expect(leaks).toEqual({});
+      });
+
+      it('uses every noun and field somewhere: held-out names are known words, new only to their scenario', () => {
+        const words = wordsOf(corpus.texts);
+        expect(nouns.filter((n) => !words.has(n))).toEqual([]);
+        expect(FIELDS.filter((f) => !words.has(f))).toEqual([]);
+        expect(corpus.sources.filter((s) => s === 'neutral').length).toBe(1000);
+      });
+    },
+  );
 });
 
 describe('pseudoWord', () => {
