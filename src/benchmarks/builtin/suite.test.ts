@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SUITE_VERSION, LATEST_SUITE_VERSION } from '../../spec/run-config.ts';
+import { LATEST_SUITE_VERSION } from '../../spec/run-config.ts';
 import { Task } from '../../spec/task.ts';
 import { buildSuite, cwesOf, listFamilies, lookupBuiltinTask, selectFamilies } from './build-suite.ts';
 import { getSplits, SOURCE_LANGUAGES } from './splits.ts';
@@ -152,7 +152,7 @@ describe('buildSuite', () => {
 });
 
 describe('suite versions', () => {
-  const v1 = buildSuite({ version: DEFAULT_SUITE_VERSION, variantsPerFamily: { train: 1, eval: 1 } });
+  const v1 = buildSuite({ version: 1, variantsPerFamily: { train: 1, eval: 1 } });
 
   it('version 1 has no C++ family; version 2 adds at least six, each with since 2', () => {
     expect(v1.families.filter((f) => f.language === 'cpp')).toEqual([]);
