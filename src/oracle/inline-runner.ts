@@ -251,6 +251,19 @@ function nativeOutcome(ev: RunnerEvent, t: TestSpec, ownFiles: string[]): TestOu
   };
 }
 
+/** C/C++ units: the sample is compiled first on its own when it is a unit of its own (see `compileFirst`). */
+function nativeSources(
+  language: NativeLanguage,
+  harnessFile: string,
+  solution: string,
+  includesSolution: boolean,
+): { sources?: string[]; compileFirst?: string } {
+  if (language === 'go') return {};
+  return includesSolution
+    ? { sources: [harnessFile] }
+    : { sources: [harnessFile, solution], compileFirst: solution };
+}
+
 async function runNative(
   ctx: HarnessContext,
   language: NativeLanguage,
@@ -272,7 +285,7 @@ async function runNative(
         [harnessFile]: guard.harness,
         ...guard.extraFiles,
       },
-      ...(language !== 'go' ? { sources: includesSolution ? [harnessFile] : [harnessFile, solution] } : {}),
+      ...nativeSources(language, harnessFile, solution, includesSolution),
       flags: guard.flags,
       workDir: dir,
       uid,
@@ -365,7 +378,7 @@ async function runObservedNative(
         [harnessFile]: harnessSource,
         ...kit,
       },
-      ...(language !== 'go' ? { sources: includesSolution ? [harnessFile] : [harnessFile, solution] } : {}),
+      ...nativeSources(language, harnessFile, solution, includesSolution),
       workDir: dir,
       uid,
       timeoutMs: ctx.limits.compileTimeoutMs,

@@ -13,6 +13,12 @@ export interface CompileNativeOptions {
   files: Record<string, string>;
   /** Translation units to compile (C/C++); default every `.c` / `.cpp` / `.cc` file. Go builds the folder. */
   sources?: string[];
+  /**
+   * C/C++: one of `sources` compiled on its own first (`-c`); when it does not compile, the build
+   * stops there with its errors, without spending the other units' compile time (a judge's sample,
+   * which fails far more often than its trusted harness). Same flags, same binary otherwise.
+   */
+  compileFirst?: string;
   /** Name of the binary in the work dir (default `prog`). */
   output?: string;
   /** ASan + UBSan for C/C++ (default true). */
@@ -80,27 +86,33 @@ export async function goCacheDir(uid: number): Promise<string> {
   return dir;
 }
 
-function compileCommand(opts: CompileNativeOptions, output: string): string[] {
+function compileCommand(opts: CompileNativeOptions, output: string): string[][] {
   const names = Object.keys(opts.files);
-  if (opts.language === 'go') return [GO, 'build', '-o', output, '.'];
+  if (opts.language === 'go') return [[GO, 'build', '-o', output, '.']];
   const exts = opts.language === 'c' ? ['.c'] : ['.cpp', '.cc', '.cxx'];
   const sources = opts.sources ?? names.filter((n) => exts.some((e) => n.endsWith(e)));
   const all = sources.map((s) => opts.files[s] ?? '').join('\n');
   const cc = opts.language === 'c' ? 'gcc' : 'g++';
   const std = opts.language === 'c' ? '-std=gnu17' : '-std=gnu++17';
-  return [
-    `/usr/bin/${cc}`,
-    std,
-    '-g',
-    '-O1',
-    ...(opts.sanitize === false ? [] : SANITIZER_FLAGS),
+  const compiler = [`/usr/bin/${cc}`, std, '-g', '-O1', ...(opts.sanitize === false ? [] : SANITIZER_FLAGS)];
+  const libs = detectNativeLibs(all);
+  const first = opts.compileFirst;
+  if (first !== undefined && !sources.includes(first))
+    throw new Error(`compileFirst ${first} is not one of the sources`);
+  const object = first === undefined ? undefined : `${first.replace(/\.[^./]*$/, '')}.tsp.o`;
+  const link = [
+    ...compiler,
     '-o',
     output,
-    ...sources,
+    ...sources.map((s) => (s === first && object ? object : s)),
     ...(opts.flags ?? []),
-    ...detectNativeLibs(all),
+    ...libs,
     '-lm',
   ];
+  if (first === undefined || !object) return [link];
+  // the -I of a detected library matters when compiling; linker flags are inert with -c
+  const includes = libs.filter((f) => f.startsWith('-I'));
+  return [[...compiler, '-c', first, '-o', object, ...includes], link];
 }
 
 /**
@@ -113,50 +125,60 @@ export async function compileNative(opts: CompileNativeOptions): Promise<Compile
   const uid = opts.uid ?? (await acquireUid());
   const dir = opts.workDir ?? (await createWorkDir(uid));
   const output = opts.output ?? 'prog';
-  const command = compileCommand(opts, output);
+  const steps = compileCommand(opts, output);
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   try {
     const go = opts.language === 'go';
     const goCache = go ? await goCacheDir(uid) : undefined;
-    const r = await runSandboxed({
-      files: opts.files,
-      argv: command,
-      workDir: dir,
-      uid,
-      timeoutMs: opts.timeoutMs ?? 60_000,
-      memoryMb: 0,
-      memoryMode: 'none',
-      maxOutputBytes: 64 * 1024,
-      maxFileBytes: 512 * 1024 * 1024,
-      maxProcs: 256,
-      network: false,
-      ...(go
-        ? {
-            writableBinds: [`${goCache}:/gocache`],
-            env: {
-              GOCACHE: '/gocache',
-              GOPATH: '/tmp/gopath',
-              GO111MODULE: 'off',
-              GOPROXY: 'off',
-              GOFLAGS: '',
-              CGO_ENABLED: '0',
-              GOTOOLCHAIN: 'local',
-              HOME: '/tmp',
-            },
-          }
-        : {}),
-      ...(opts.returnBinary ? { collect: [output] } : {}),
-    });
-    const log = `${r.stdout}${r.stderr}`.trim();
-    const ok = r.exitCode === 0 && !r.timedOut;
-    return {
-      ok,
-      log: r.timedOut ? `compilation timed out after ${opts.timeoutMs ?? 60_000} ms\n${log}` : log,
-      durationMs: r.durationMs,
-      timedOut: r.timedOut,
-      ...(ok ? { binaryPath: `${SANDBOX_WORK_DIR}/${output}` } : {}),
-      ...(ok && r.files[output] ? { binary: r.files[output] } : {}),
-      command,
-    };
+    let spentMs = 0;
+    let logs = '';
+    for (const [i, argv] of steps.entries()) {
+      const last = i === steps.length - 1;
+      const r = await runSandboxed({
+        files: i === 0 ? opts.files : {},
+        argv,
+        workDir: dir,
+        uid,
+        timeoutMs: Math.max(1, timeoutMs - spentMs),
+        memoryMb: 0,
+        memoryMode: 'none',
+        maxOutputBytes: 64 * 1024,
+        maxFileBytes: 512 * 1024 * 1024,
+        maxProcs: 256,
+        network: false,
+        ...(go
+          ? {
+              writableBinds: [`${goCache}:/gocache`],
+              env: {
+                GOCACHE: '/gocache',
+                GOPATH: '/tmp/gopath',
+                GO111MODULE: 'off',
+                GOPROXY: 'off',
+                GOFLAGS: '',
+                CGO_ENABLED: '0',
+                GOTOOLCHAIN: 'local',
+                HOME: '/tmp',
+              },
+            }
+          : {}),
+        ...(opts.returnBinary && last ? { collect: [output] } : {}),
+      });
+      spentMs += r.durationMs;
+      const log = `${r.stdout}${r.stderr}`.trim();
+      logs = logs && log ? `${logs}\n${log}` : logs || log;
+      const ok = r.exitCode === 0 && !r.timedOut;
+      if (ok && !last) continue;
+      return {
+        ok,
+        log: r.timedOut ? `compilation timed out after ${timeoutMs} ms\n${logs}` : logs,
+        durationMs: spentMs,
+        timedOut: r.timedOut,
+        ...(ok ? { binaryPath: `${SANDBOX_WORK_DIR}/${output}` } : {}),
+        ...(ok && r.files[output] ? { binary: r.files[output] } : {}),
+        command: argv,
+      };
+    }
+    throw new Error('unreachable: a build has at least one step');
   } finally {
     if (!opts.workDir) await removeWorkDir(dir);
     if (ownUid) releaseUid(uid);

@@ -171,6 +171,41 @@ describe('compileNative', () => {
     expect(bad.ok).toBe(false);
     expect(bad.log).toMatch(/undeclared/);
   });
+
+  it('compiles a compileFirst unit on its own: its errors stop the build before the other units', async () => {
+    const harness = 'int f(int);\nint main(void) { return f(2) == 3 ? 0 : 1; }\n';
+    const both = {
+      language: 'cpp' as const,
+      sources: ['harness.cpp', 'solution.cpp'],
+      compileFirst: 'solution.cpp',
+    };
+    const ok = await compileNative({
+      ...both,
+      files: { 'harness.cpp': harness, 'solution.cpp': 'int f(int x) { return x + 1; }\n' },
+      returnBinary: true,
+    });
+    expect(ok.ok, ok.log).toBe(true);
+    expect(ok.command).toContain('solution.tsp.o');
+    expect(ok.binary?.subarray(1, 4).toString()).toBe('ELF');
+    // both units are broken: only the solution's error is reported (the harness was never compiled)
+    const bad = await compileNative({
+      ...both,
+      files: {
+        'harness.cpp': `${harness}int broken_harness = undefined_in_harness;\n`,
+        'solution.cpp': 'int f(int x) { return y; }\n',
+      },
+    });
+    expect(bad.ok).toBe(false);
+    expect(bad.log).toMatch(/y. was not declared/);
+    expect(bad.log).not.toMatch(/undefined_in_harness/);
+    // the solution compiles, the link does not: the second step's errors are reported
+    const link = await compileNative({
+      ...both,
+      files: { 'harness.cpp': harness, 'solution.cpp': 'int g(int x) { return x; }\n' },
+    });
+    expect(link.ok).toBe(false);
+    expect(link.log).toMatch(/undefined reference/);
+  });
 });
 
 describe('checkSandbox', () => {
