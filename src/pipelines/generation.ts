@@ -17,6 +17,8 @@ export async function generateCached(input: {
 }): Promise<GenerateResult[]> {
   const { policy, requests, cache } = input;
   const out: GenerateResult[] = [];
+  // announced before the first chunk, so that a progress display times the whole phase
+  input.onChunk?.(0, requests.length);
   for (let i = 0; i < requests.length; i += input.chunkSize) {
     const chunk = requests.slice(i, i + input.chunkSize);
     const key = contentKey({ m: input.modelKey, r: chunk });
