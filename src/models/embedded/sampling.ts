@@ -33,7 +33,7 @@ export function sampleWithLogprob(
 ): { id: number; logprob: number } {
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < vocab; i++) if (logits[offset + i]! > max) max = logits[offset + i]!;
-  const exps = new Float64Array(vocab);
+  const exps = scratch(0, vocab);
   let sumAll = 0;
   for (let i = 0; i < vocab; i++) {
     const e = Math.exp(logits[offset + i]! - max);
@@ -43,6 +43,13 @@ export function sampleWithLogprob(
   const logZ = max + Math.log(sumAll);
   const id = chooseToken(logits, offset, n, params, rng, params.temperature === 1 ? exps : undefined);
   return { id, logprob: logits[offset + id]! - logZ };
+}
+
+/** Two reusable buffers (sampling is synchronous): 0 for the untempered exponentials, 1 for the tempered. */
+const buffers: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
+function scratch(which: 0 | 1, size: number): Float64Array {
+  if ((buffers[which] as Float64Array).length < size) buffers[which] = new Float64Array(size);
+  return (buffers[which] as Float64Array).subarray(0, size);
 }
 
 function chooseToken(
@@ -66,7 +73,7 @@ function chooseToken(
   } else {
     let max = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i++) if (logits[offset + i]! > max) max = logits[offset + i]!;
-    probs = new Float64Array(n);
+    probs = scratch(1, n);
     for (let i = 0; i < n; i++) {
       const p = Math.exp((logits[offset + i]! - max) / params.temperature);
       probs[i] = p;
@@ -74,14 +81,9 @@ function chooseToken(
     }
   }
   if (params.topP < 1) {
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => probs[b]! - probs[a]! || a - b);
-    const candidates: number[] = [];
+    const candidates = nucleus(probs, n, params.topP * sum);
     let acc = 0;
-    for (const i of order) {
-      candidates.push(i);
-      acc += probs[i]!;
-      if (acc >= params.topP * sum) break;
-    }
+    for (const i of candidates) acc += probs[i]!;
     const u = rng.next() * acc;
     let c = 0;
     for (const i of candidates) {
@@ -100,4 +102,35 @@ function chooseToken(
     if (u < acc) return i;
   }
   return last;
+}
+
+/** Ids ordered by probability, highest first, ties by the lower id. */
+const byProbability = (probs: Float64Array) => (a: number, b: number) => probs[b]! - probs[a]! || a - b;
+
+/**
+ * The nucleus: the shortest prefix of the ids ordered by probability (highest first, ties by the
+ * lower id) whose running sum reaches `target`. Only the ids at or above a threshold are sorted
+ * (their order is the full order's prefix, and the sum runs over the same values in the same
+ * order, so the result equals a full sort's); a full sort is the fallback when they do not reach
+ * the target.
+ */
+export function nucleus(probs: Float64Array, n: number, target: number): number[] {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += probs[i]!;
+  const threshold = sum / 4096;
+  const likely: number[] = [];
+  for (let i = 0; i < n; i++) if (probs[i]! >= threshold) likely.push(i);
+  const taken = takeUntil(likely.sort(byProbability(probs)), probs, target);
+  if (taken) return taken;
+  const all = Array.from({ length: n }, (_, i) => i).sort(byProbability(probs));
+  return takeUntil(all, probs, target) ?? all;
+}
+
+function takeUntil(order: number[], probs: Float64Array, target: number): number[] | undefined {
+  let acc = 0;
+  for (let k = 0; k < order.length; k++) {
+    acc += probs[order[k]!]!;
+    if (acc >= target) return order.slice(0, k + 1);
+  }
+  return undefined;
 }
