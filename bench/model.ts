@@ -213,12 +213,19 @@ async function measureTrainer(corpus: string[], tok: Tokenizer, threads: number)
   };
 }
 
-async function measureSampling(corpus: string[], tok: Tokenizer): Promise<Rate & { tokens: number }> {
+/** The main job's evaluation sampling (its `eval.sampling`): low temperature, nucleus 0.95. */
+const EVAL_SAMPLING = { temperature: 0.2, topP: 0.95 };
+
+async function measureSampling(
+  corpus: string[],
+  tok: Tokenizer,
+  params: { temperature: number; topP?: number } = { temperature: 1 },
+): Promise<Rate & { tokens: number }> {
   const model = createModel({ ...CONFIG, vocabSize: tok.vocabSize }, 2);
   const policy = new EmbeddedPolicy(model, tok, { maxBatchRows: BATCH });
   const ids = tok.encode(corpus[0] ?? 'x').ids.slice(0, PROMPT_TOKENS - 1);
   const prompt = tok.decode(ids);
-  const req = { prompt, n: BATCH, maxTokens: NEW_TOKENS, seed: 3, temperature: 1 };
+  const req = { prompt, n: BATCH, maxTokens: NEW_TOKENS, seed: 3, ...params };
   await policy.generate([{ ...req, maxTokens: 8 }]);
   const wall: number[] = [];
   const cpu: number[] = [];
@@ -244,6 +251,8 @@ async function measureSampling(corpus: string[], tok: Tokenizer): Promise<Rate &
 interface PathResult {
   train: Rate & { stepMs: number; loss: number };
   sample: Rate & { tokens: number };
+  /** Sampling with the main job's evaluation settings (nucleus). */
+  sampleEval: Rate & { tokens: number };
   trainer1: Rate;
   trainerN: Rate;
   /** Native only: one thread with `threads` BLAS threads instead of data-parallel workers. */
@@ -260,6 +269,7 @@ async function measurePath(
   await useBackend('wasm', native);
   const train = measureTraining();
   const sample = await measureSampling(corpus, tok);
+  const sampleEval = await measureSampling(corpus, tok, EVAL_SAMPLING);
   const trainer1 = await measureTrainer(corpus, tok, 1);
   const trainerN = await measureTrainer(corpus, tok, threads);
   let trainerBlasN: Rate | undefined;
@@ -271,6 +281,7 @@ async function measurePath(
   return {
     train,
     sample,
+    sampleEval,
     trainer1,
     trainerN,
     ...(trainerBlasN ? { trainerBlasN } : {}),
@@ -369,6 +380,11 @@ export async function run(): Promise<{ table: string; json: unknown }> {
         cpu: torch.sampleTokensPerCpuSecond,
       },
       '>= 1.5',
+    ),
+    row(
+      `sampling tokens/s as the main job evaluates (temperature ${EVAL_SAMPLING.temperature}, top-p ${EVAL_SAMPLING.topP}), wall, median of ${SAMPLE_REPS}`,
+      (r) => r.sampleEval.tokensPerSecond,
+      undefined,
     ),
     row('peak RSS MiB (process maximum after the path ran)', (r) => r.peakRssMiB, torch.peakRssMiB),
   ];
