@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { SANDBOX_CANARY_ROOT } from '../sandbox/bwrap.ts';
 import {
   compileNative,
+  compilerArgs,
   type NativeLanguage,
   SANITIZER_EXIT_CODE,
   sanitizerEnv,
 } from '../sandbox/compile-native.ts';
 import { drawGuardSuffix, guardNativeHarness, prepareNativeSample } from '../sandbox/finish-guard.ts';
+import { withPrecompiledPrelude } from '../sandbox/precompiled-prelude.ts';
 import { SANDBOX_PYTHON } from '../sandbox/python-server.ts';
 import { runSandboxed } from '../sandbox/run-sandboxed.ts';
 import { FORBIDDEN_SYMBOLS, parseSanitizerReports } from '../sandbox/sanitizer.ts';
@@ -264,6 +266,22 @@ function nativeSources(
     : { sources: [harnessFile, solution], compileFirst: solution };
 }
 
+/**
+ * A C++ sample compiled as a unit of its own gets its leading system includes precompiled when
+ * they are its task prompt's (src/sandbox/precompiled-prelude.ts: the same program, most of a
+ * failing compile's time saved).
+ */
+async function samplePrelude(
+  language: NativeLanguage,
+  code: string,
+  uid: number,
+  includesSolution: boolean,
+  prompt: string,
+): Promise<{ include: string; code: string; binds: string[] }> {
+  if (language !== 'cpp' || includesSolution) return { include: '', code, binds: [] };
+  return withPrecompiledPrelude(code, compilerArgs('cpp'), uid, prompt);
+}
+
 async function runNative(
   ctx: HarnessContext,
   language: NativeLanguage,
@@ -278,14 +296,16 @@ async function runNative(
   const start = performance.now();
   const guard = guardNativeHarness(language, harness, drawGuardSuffix());
   try {
+    const sample = await samplePrelude(language, ctx.sample.code, uid, includesSolution, ctx.task.prompt);
     const compiled = await compileNative({
       language,
       files: {
-        [solution]: prepareNativeSample(language, ctx.sample.code),
+        [solution]: sample.include + prepareNativeSample(language, sample.code),
         [harnessFile]: guard.harness,
         ...guard.extraFiles,
       },
       ...nativeSources(language, harnessFile, solution, includesSolution),
+      ...(sample.binds.length ? { readOnlyBinds: sample.binds } : {}),
       flags: guard.flags,
       workDir: dir,
       uid,
@@ -368,17 +388,19 @@ async function runObservedNative(
       : { 'tsp_observe.h': await readFile(OBSERVE_C, 'utf8') };
   const harnessSource = language === 'go' ? goRename(placed.source) : placed.source;
   try {
+    const sample = await samplePrelude(language, ctx.sample.code, uid, includesSolution, ctx.task.prompt);
     const compiled = await compileNative({
       language,
       files: {
         [solution]:
           language === 'go'
             ? prepareNativeSample(language, ctx.sample.code)
-            : prepareObservedC(ctx.sample.code, solution),
+            : sample.include + prepareObservedC(sample.code, solution),
         [harnessFile]: harnessSource,
         ...kit,
       },
       ...nativeSources(language, harnessFile, solution, includesSolution),
+      ...(sample.binds.length ? { readOnlyBinds: sample.binds } : {}),
       workDir: dir,
       uid,
       timeoutMs: ctx.limits.compileTimeoutMs,

@@ -26,6 +26,8 @@ export interface CompileNativeOptions {
   /** Extra compiler / linker flags. */
   flags?: string[];
   timeoutMs?: number;
+  /** Host folders bound read-only (`host:sandbox`), e.g. precompiled headers. */
+  readOnlyBinds?: string[];
   /** Host work dir (from `createWorkDir`) to build in and keep; default a fresh one, removed after. */
   workDir?: string;
   uid?: number;
@@ -86,15 +88,24 @@ export async function goCacheDir(uid: number): Promise<string> {
   return dir;
 }
 
+/** The C/C++ compiler and the flags every unit of a build is compiled with (before its inputs). */
+export function compilerArgs(language: 'c' | 'cpp', sanitize = true): string[] {
+  return [
+    language === 'c' ? '/usr/bin/gcc' : '/usr/bin/g++',
+    language === 'c' ? '-std=gnu17' : '-std=gnu++17',
+    '-g',
+    '-O1',
+    ...(sanitize ? SANITIZER_FLAGS : []),
+  ];
+}
+
 function compileCommand(opts: CompileNativeOptions, output: string): string[][] {
   const names = Object.keys(opts.files);
   if (opts.language === 'go') return [[GO, 'build', '-o', output, '.']];
   const exts = opts.language === 'c' ? ['.c'] : ['.cpp', '.cc', '.cxx'];
   const sources = opts.sources ?? names.filter((n) => exts.some((e) => n.endsWith(e)));
   const all = sources.map((s) => opts.files[s] ?? '').join('\n');
-  const cc = opts.language === 'c' ? 'gcc' : 'g++';
-  const std = opts.language === 'c' ? '-std=gnu17' : '-std=gnu++17';
-  const compiler = [`/usr/bin/${cc}`, std, '-g', '-O1', ...(opts.sanitize === false ? [] : SANITIZER_FLAGS)];
+  const compiler = compilerArgs(opts.language, opts.sanitize !== false);
   const libs = detectNativeLibs(all);
   const first = opts.compileFirst;
   if (first !== undefined && !sources.includes(first))
@@ -146,6 +157,7 @@ export async function compileNative(opts: CompileNativeOptions): Promise<Compile
         maxFileBytes: 512 * 1024 * 1024,
         maxProcs: 256,
         network: false,
+        ...(opts.readOnlyBinds?.length ? { readOnlyBinds: opts.readOnlyBinds } : {}),
         ...(go
           ? {
               writableBinds: [`${goCache}:/gocache`],

@@ -1,0 +1,176 @@
+/**
+ * Precompiled headers for a C++ sample's own system includes. Most judged C++ samples do not
+ * compile, and a failing compile spends nearly all its time parsing the standard headers its first
+ * lines include (`<filesystem>`, `<fstream>`, ... : ~350 ms of ~400). The leading `#include <...>`
+ * lines of a sample are replaced by one include of a header holding exactly those lines, whose
+ * GCC precompiled form (`.gch`) sits beside it; GCC uses the `.gch` when it is valid for the
+ * compile's flags and otherwise reads the header's text, so the program means the same either way.
+ *
+ * What the sample controls is only *which* system headers, in which order: nothing of its text
+ * enters a precompiled file except `<name>` of a header that already exists, and each `.gch` is
+ * built once, in the sandbox, from those lines alone, then kept in a host folder bound read-only at
+ * {@link PCH_MOUNT}. The sample's line numbers do not move (the lines are blanked, not removed).
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmod, copyFile, mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { runSandboxed } from './run-sandboxed.ts';
+import { createWorkDir, removeWorkDir, sandboxRoot } from './work-dir.ts';
+
+/** Where the precompiled headers are bound in the sandbox (read-only). */
+export const PCH_MOUNT = '/tsp-pch';
+
+/** A system header name as it may appear in `#include <...>` (no `..`, no spaces, no quotes). */
+const INCLUDE_LINE = /^[ \t]*#[ \t]*include[ \t]*<([A-Za-z0-9_+][A-Za-z0-9_+./-]*)>[ \t]*$/;
+
+export interface SystemPrelude {
+  /** The include lines, normalized (`#include <name>`), in order. */
+  headers: string[];
+  /** How many leading lines of the source they (and blank lines between them) take. */
+  lines: number;
+}
+
+/** The leading run of `#include <...>` lines of a source (blank lines allowed between), if any. */
+export function systemPrelude(code: string): SystemPrelude | undefined {
+  const lines = code.split('\n');
+  const headers: string[] = [];
+  let taken = 0;
+  for (const [i, line] of lines.entries()) {
+    const m = INCLUDE_LINE.exec(line.replace(/\r$/, ''));
+    if (m) {
+      const name = m[1] as string;
+      if (name.split('/').includes('..')) break;
+      headers.push(`#include <${name}>`);
+      taken = i + 1;
+    } else if (line.trim() !== '') break;
+  }
+  return headers.length ? { headers, lines: taken } : undefined;
+}
+
+/** The source with its prelude's lines blanked (every later line keeps its number). */
+export function blankPrelude(code: string, prelude: SystemPrelude): string {
+  const lines = code.split('\n');
+  return [...lines.slice(0, prelude.lines).map(() => ''), ...lines.slice(prelude.lines)].join('\n');
+}
+
+/**
+ * A C++ sample with its system prelude precompiled: `include` (a line to put first in the file,
+ * before any macro the caller defines: GCC ignores a `.gch` when a macro is defined before it),
+ * the sample with the prelude's lines blanked, and the read-only bind the compile needs. The
+ * sample as written (and no bind) when it has no prelude or the header cannot be built.
+ */
+export async function withPrecompiledPrelude(
+  code: string,
+  compiler: readonly string[],
+  uid: number,
+  /**
+   * Precompile only a prelude equal to this trusted source's (the task's prompt): the cache then
+   * holds one header per task, whatever includes the samples write.
+   */
+  trusted?: string,
+): Promise<{ include: string; code: string; binds: string[] }> {
+  const prelude = systemPrelude(code);
+  const allowed =
+    prelude !== undefined &&
+    (trusted === undefined || systemPrelude(trusted)?.headers.join('\n') === prelude.headers.join('\n'));
+  const header = prelude && allowed ? await precompiledPrelude(prelude, compiler, uid) : undefined;
+  if (!prelude || !header) return { include: '', code, binds: [] };
+  return {
+    include: `#include "${header}"\n`,
+    code: blankPrelude(code, prelude),
+    binds: [`${pchCacheDir()}:${PCH_MOUNT}`],
+  };
+}
+
+/** Host folder of the precompiled headers (created on first use). */
+export function pchCacheDir(): string {
+  return join(sandboxRoot(), 'pch');
+}
+
+let compilerVersion: Promise<string> | undefined;
+function gxxVersion(compiler: string): Promise<string> {
+  compilerVersion ??= promisify(execFile)(compiler, ['-dumpfullversion', '-dumpversion'], { env: {} }).then(
+    (r) => r.stdout.trim(),
+    () => 'unknown',
+  );
+  return compilerVersion;
+}
+
+const building = new Map<string, Promise<string | undefined>>();
+
+/**
+ * The sandbox path of a header holding `prelude`'s lines whose precompiled form for `compiler`
+ * (the compile's argv up to its inputs) is ready; builds it on first use. Undefined when it cannot
+ * be built (the caller compiles the sample as written).
+ */
+export async function precompiledPrelude(
+  prelude: SystemPrelude,
+  compiler: readonly string[],
+  uid: number,
+): Promise<string | undefined> {
+  const version = await gxxVersion(compiler[0] as string);
+  const text = `${prelude.headers.join('\n')}\n`;
+  const key = createHash('sha256')
+    .update(JSON.stringify({ version, compiler, text }))
+    .digest('hex')
+    .slice(0, 24);
+  let ready = building.get(key);
+  if (!ready) {
+    ready = buildOnce(key, text, compiler, uid);
+    building.set(key, ready);
+  }
+  return ready;
+}
+
+async function buildOnce(
+  key: string,
+  text: string,
+  compiler: readonly string[],
+  uid: number,
+): Promise<string | undefined> {
+  const dir = pchCacheDir();
+  const header = join(dir, `${key}.h`);
+  const gch = `${header}.gch`;
+  const inSandbox = `${PCH_MOUNT}/${key}.h`;
+  if (await exists(gch)) return inSandbox;
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const work = await createWorkDir(uid);
+  try {
+    const r = await runSandboxed({
+      files: { 'prelude.h': text },
+      argv: [...compiler, '-x', 'c++-header', 'prelude.h', '-o', 'prelude.h.gch'],
+      workDir: work,
+      uid,
+      timeoutMs: 60_000,
+      memoryMb: 0,
+      memoryMode: 'none',
+      maxOutputBytes: 64 * 1024,
+      maxFileBytes: 512 * 1024 * 1024,
+      maxProcs: 64,
+      network: false,
+    });
+    if (r.exitCode !== 0 || r.timedOut) return undefined;
+    // header first, then the .gch under a temporary name renamed into place: a reader sees either
+    // no .gch (and compiles the text) or a whole one
+    const tmp = `${gch}.${process.pid}.tmp`;
+    await writeFile(header, text, { mode: 0o644 });
+    await copyFile(join(work, 'prelude.h.gch'), tmp);
+    await chmod(tmp, 0o644);
+    await rename(tmp, gch);
+    return inSandbox;
+  } catch {
+    return undefined;
+  } finally {
+    await removeWorkDir(work);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
