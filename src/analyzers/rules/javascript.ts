@@ -402,9 +402,14 @@ export const JS_RULES: Rule[] = [
     examples: {
       bad: [
         "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  return fs.readFileSync(path.join(dir, name), 'utf8');\n}\n",
+        // Removing `../` once per match leaves `../` behind in `....//`.
+        "const fs = require('fs');\nhttp.createServer((req, res) => {\n  fs.createReadStream(__dirname + req.url.replace(/\\.\\.\\//g, '')).pipe(res);\n});\n",
       ],
       good: [
         "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  const p = path.resolve(dir, name);\n  if (!p.startsWith(path.resolve(dir) + path.sep)) return '';\n  return fs.readFileSync(p, 'utf8');\n}\n",
+        // Node's idiom: normalize, then strip the leading `../` segments.
+        "const fs = require('fs');\nconst path = require('path');\nhttp.createServer((req, res) => {\n  const p = path.normalize(req.url).replace(/^(\\.\\.(\\/|\\\\|$))+/, '');\n  fs.createReadStream(__dirname + p).pipe(res);\n});\n",
+        "const fs = require('fs');\nhttp.createServer((req, res) => {\n  fs.createReadStream(__dirname + '/' + req.url.replace(/\\./g, '')).pipe(res);\n});\n",
       ],
     },
   }),
@@ -487,6 +492,8 @@ export const JS_RULES: Rule[] = [
         "function f(list) {\n  const row = document.createElement('li');\n  $('#out').append(row);\n}\n",
         "function row(item) {\n  const tr = $('<tr/>').attr('data-name', item.name);\n  tr.append($('<td/>').addClass('name').text(item.name));\n  $('#list').append(tr);\n}\n",
         "function badge(el, text, inline) {\n  $('<div class=\"badge-' + (inline ? 'inline' : 'overlay') + '\"></div>').appendTo(el).text(text);\n}\n",
+        // Escaped by jQuery, then a method on the escaped text: the chain reads the page, but clean.
+        "function none() {\n  const q = $('#q').val();\n  $('#out').html('<code>' + $('<div/>').text(q).html().replace(/_/g, ' ') + '</code>');\n}\n",
       ],
     },
   }),
