@@ -746,13 +746,17 @@ export const JS_RULES: Rule[] = [
     message:
       'A password is hashed with a fast hash: use argon2, bcrypt or scrypt (crypto.scrypt) with a random salt.',
     names: ['update'],
-    check: (c) => /createHash\s*\(/.test(c.receiver?.text ?? '') && PASSWORD_NAME.test(c.args[0]?.text ?? ''),
+    // An HMAC keyed with the salt is as fast as the hash under it.
+    check: (c) =>
+      /create(?:Hash|Hmac)\s*\(/.test(c.receiver?.text ?? '') && PASSWORD_NAME.test(c.args[0]?.text ?? ''),
     examples: {
       bad: [
         "const crypto = require('crypto');\nfunction f(password) {\n  return crypto.createHash('sha256').update(password).digest('hex');\n}\n",
+        "const crypto = require('crypto');\nconst User = {\n  encryptPassword: function(password) {\n    return crypto.createHmac('sha1', this.salt).update(password).digest('hex');\n  },\n};\n",
       ],
       good: [
         "const crypto = require('crypto');\nfunction f(cert) {\n  return crypto.createHash('sha256').update(cert).digest('hex');\n}\n",
+        "const bcrypt = require('bcrypt');\nconst User = {\n  encryptPassword: function(password) {\n    return bcrypt.hashSync(password, 10);\n  },\n};\n",
       ],
     },
   }),
