@@ -249,9 +249,12 @@ export class TaintEngine {
       }
       if (scope.params.includes(name)) {
         // Parameters of a closure nested in another function get their values from the enclosing
-        // code (callbacks, helpers), not from the caller: they are not sources.
+        // code (callbacks, helpers), not from the caller: they are not sources. A JavaScript
+        // function the enclosing one returns (a factory's product: `return function (msg) {...}`)
+        // is called by the factory's callers, so its parameters are.
         if (
           scope !== this.model.topLevel &&
+          !(this.model.language === 'javascript' && isReturned(scope.node)) &&
           this.model
             .scopesAt(scope.start)
             .some((s) => s !== scope && s !== this.model.topLevel && s.start < scope.start)
@@ -397,6 +400,13 @@ export class TaintEngine {
     }
     return false;
   }
+}
+
+/** A function expression that is the value of a `return` statement. */
+function isReturned(fn: Node): boolean {
+  let p = fn.parent;
+  while (p?.type === 'parenthesized_expression') p = p.parent;
+  return p?.type === 'return_statement';
 }
 
 function isSanitizerCall(lang: Language, name: string, text: string, args: Node[], kind: TaintKind): boolean {
