@@ -216,6 +216,18 @@ export class FileModel {
           const target = baseIdentifier(call.args[0]);
           if (target)
             this.bind(scope, { name: target, at: node.endIndex, value: node, statement: node, kind: 'out' });
+        } else if (
+          // `parts.push(v)` / `unshift` / `splice(i, 0, v)` as a statement adds v to the array: the
+          // array carries v's data, as `obj.x = v` does.
+          this.language === 'javascript' &&
+          node.parent?.type === 'expression_statement' &&
+          /^(?:push|unshift|splice)$/.test(call.name) &&
+          call.receiver &&
+          call.args.length
+        ) {
+          const target = baseIdentifier(call.receiver);
+          if (target && target !== 'this')
+            this.bind(scope, { name: target, at: node.endIndex, value: node, statement: node, kind: 'augment' });
         }
       }
       return;

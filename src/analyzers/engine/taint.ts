@@ -376,8 +376,9 @@ export class TaintEngine {
           } else if (op === 'in' || op === 'not in') {
             return true;
           } else if (
-            // `typeof x === "object"` checks a type, not the value.
-            !operands.some((o) => /^typeof\b/.test(o.text)) &&
+            // `typeof x === "object"` checks a type, not the value; `x.charAt(0) !== "["` one
+            // character of it (a parser's branch), not the value.
+            !operands.some((o) => /^typeof\b/.test(o.text) || isPartOf(o)) &&
             operands.some((o) => p.stringTypes.has(o.type) && !/^[rRbBuU]*(["'`])\1$/.test(o.text)) &&
             ((op === '==' || op === '===') === inside ||
               // A CR/LF test (`ch == '\n'`) sorts line breaks out in either branch.
@@ -400,6 +401,13 @@ export class TaintEngine {
     }
     return false;
   }
+}
+
+/** One character or a slice of a string: `s.charAt(i)`, `s.charCodeAt(i)`, `s.slice(a, b)`, `s[0]`. */
+function isPartOf(operand: Node): boolean {
+  return /^[\w$.]+(?:\.(?:charAt|charCodeAt|codePointAt|slice|substr|substring)\([^()]*\)|\[\d+\])$/.test(
+    operand.text.replace(/\s+/g, ''),
+  );
 }
 
 /** A function expression that is the value of a `return` statement. */

@@ -136,6 +136,15 @@ function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: Rul
       for (const m of b.value?.text.match(/[A-Za-z_$][\w$]*/g) ?? []) names.add(m);
   const GUARD =
     /__proto__|\bconstructor\b|\bprototype\b|hasOwnProperty|hasOwn\b|forbidden|unsafe|dangerous|blacklist|denylist|blocked|isSafe|isValidKey|safeKey/i;
+  // `for (p in obj) if (obj.hasOwnProperty(p))` filters an enumeration: it says nothing of the key
+  // that is written later.
+  const enumerated = new Set(
+    fn
+      .descendantsOfType('for_in_statement')
+      .filter((f) => f && /^\s*in\s*$/.test(f.childForFieldName('operator')?.text ?? 'in'))
+      .map((f) => f?.childForFieldName('left')?.text ?? ''),
+  );
+  const OWN_TEST = /^!?\s*(?:[\w$.]+\.hasOwnProperty(?:\.call)?|Object\.hasOwn)\(\s*(?:[\w$.]+\s*,\s*)?([\w$]+)\s*\)$/;
   for (const cond of fn.descendantsOfType([
     'if_statement',
     'ternary_expression',
@@ -150,6 +159,9 @@ function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: Rul
           : null
         : cond.childForFieldName('condition');
     if (!c || !GUARD.test(c.text)) continue;
+    const inner = c.type === 'parenthesized_expression' ? (c.namedChildren[0] ?? c) : c;
+    const own = OWN_TEST.exec(inner.text.trim());
+    if (own?.[1] && enumerated.has(own[1])) continue;
     const ids = new Set(c.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
     if ([...names].some((n) => ids.has(n))) return true;
   }
@@ -244,11 +256,14 @@ export const JS_RULES: Rule[] = [
       bad: [
         "const { exec } = require('child_process');\nfunction f(d) {\n  exec(`ls -l ${d}`, () => {});\n}\n",
         "const cp = require('child_process');\nmodule.exports = () => {\n  cp.exec('curl \"' + url + '\" -o ' + out, (e) => {});\n};\n",
+        // An array carries what was pushed into it; a test of its first character validates nothing.
+        "const { exec } = require('child_process');\nfunction grep(pattern, file) {\n  if (file.charAt(0) === '-') return;\n  const args = ['grep'];\n  args.push(pattern, file);\n  exec(args.join(' '));\n}\n",
       ],
       good: [
         "const { execFile } = require('child_process');\nfunction f(d) {\n  execFile('ls', ['-l', d], () => {});\n}\n",
         "const cp = require('child_process');\nmodule.exports = () => {\n  cp.execFile('curl', [url, '-o', out], (e) => {});\n};\n",
         "const cp = require('child_process');\nconst GIT = 'git';\nmodule.exports = () => {\n  cp.exec(GIT + ' status', (e) => {});\n};\n",
+        "const { exec } = require('child_process');\nfunction grep(pattern, file) {\n  const args = ['grep'];\n  args.push('-r', '.');\n  exec(args.join(' '));\n}\n",
       ],
     },
   }),
@@ -579,6 +594,8 @@ export const JS_RULES: Rule[] = [
         'function merge(target, source) {\n  for (const key in source) {\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj;\n  while (parts.length > 1) {\n    const p = parts.shift();\n    if (!cur[p]) cur[p] = {};\n    cur = cur[p];\n  }\n  cur[parts[0]] = value;\n}\n',
         'app.post("/prefs", (req, res) => {\n  prefs[req.body.section][req.body.name] = req.body.value;\n  res.end();\n});\n',
+        // The own-property test filters a for-in enumeration; it does not look at the written key.
+        'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj, last = obj, n = 0;\n  for (let i = 0; i < parts.length; i++) {\n    for (const p in cur) if (cur.hasOwnProperty(p)) n++;\n    last = cur;\n    if (!cur[parts[i]]) cur[parts[i]] = {};\n    cur = cur[parts[i]];\n  }\n  last[parts[parts.length - 1]] = value;\n  return n;\n}\n',
       ],
       good: [
         'function merge(target, source) {\n  for (const key in source) {\n    if (key === "__proto__" || key === "constructor") continue;\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
