@@ -1028,11 +1028,21 @@ export const JS_RULES: Rule[] = [
         !/^(?:axios|http|https|got|superagent|needle|request)\.\w+$/.test(c.calleeText)
       )
         return false;
-      return !!c.args[0] && ctx.built(c.args[0], 'url');
+      const a = c.args[0];
+      if (!a || !ctx.built(a, 'url')) return false;
+      // A path on the same origin (`/api/items/${id}`): the literal start fixes the host.
+      const first = concatParts(ctx.resolve(a))[0];
+      return !(first && /^\/[^/\\]/.test(literalText(first, ctx)));
     },
     examples: {
-      bad: ['async function f(host) {\n  return fetch(`https://${host}/api`);\n}\n'],
-      good: ["async function f() {\n  return fetch('https://api.example.com/v1');\n}\n"],
+      bad: [
+        'async function f(host) {\n  return fetch(`https://${host}/api`);\n}\n',
+        'async function f(path) {\n  return fetch(`/${path}`);\n}\n',
+      ],
+      good: [
+        "async function f() {\n  return fetch('https://api.example.com/v1');\n}\n",
+        'async function rm(id) {\n  return fetch(`/-/v1/tokens/token/${id}`, { method: "DELETE" });\n}\n',
+      ],
     },
   }),
   call({
