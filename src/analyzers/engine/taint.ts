@@ -197,6 +197,17 @@ export class TaintEngine {
     // A method chained on a sanitized read (`req.url.replace(/\./g, '').split('?')`) is not the
     // read itself: its text matches the source pattern, but its receiver is clean.
     if (p.sourcePattern.test(node.text) && !this.sanitizedChain(call.receiver, kind)) return RAW;
+    // Text read back from a jQuery object held in a variable (`const el = $('<span>'); ...
+    // el.text()`), as `$('#x').text()` is: markup once written back as HTML.
+    if (
+      this.model.language === 'javascript' &&
+      (call.name === 'text' || call.name === 'val') &&
+      !call.args.length &&
+      call.receiver?.type === 'identifier'
+    ) {
+      const b = this.latestBinding(call.receiver.text, node.startIndex);
+      if (b?.kind === 'assign' && b.value && /^(?:\$|jQuery)\s*\(/.test(b.value.text)) return RAW;
+    }
     if (!NUMERIC_KINDS.has(kind) && p.neutralCalls.test(text)) return CLEAN;
     // Values bound to a statement's placeholders (`text(sql).bindparams(p0=v)`) are not SQL text.
     if (kind === 'sql' && call.receiver && /^(?:bindparams|bind_params|params)$/.test(call.name))

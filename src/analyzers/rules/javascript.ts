@@ -501,6 +501,8 @@ export const JS_RULES: Rule[] = [
       bad: [
         "function show(message) {\n  jQuery('#fb-success').html(message);\n}\n",
         "function f() {\n  const name = $('#name').val();\n  $('#out').append('<b>' + name + '</b>');\n}\n",
+        // Text read back from a jQuery object in a variable, written back as HTML.
+        "function linkify(msg) {\n  var el = $('<span>');\n  el.text(msg);\n  el.html(el.text().replace(URL_RE, '<a href=\"$1\">$1</a>'));\n}\n",
         // A factory's product is called by the factory's callers: its parameters are inputs.
         "angular.module('app').factory('Prompt', ['$sce', function ($sce) {\n  return function (params) {\n    scope.body = $sce.trustAsHtml(params.body);\n  };\n}]);\n",
       ],
@@ -510,6 +512,7 @@ export const JS_RULES: Rule[] = [
         "function row(item) {\n  const tr = $('<tr/>').attr('data-name', item.name);\n  tr.append($('<td/>').addClass('name').text(item.name));\n  $('#list').append(tr);\n}\n",
         "function badge(el, text, inline) {\n  $('<div class=\"badge-' + (inline ? 'inline' : 'overlay') + '\"></div>').appendTo(el).text(text);\n}\n",
         "angular.module('app').factory('Prompt', ['$filter', function ($filter) {\n  return function (params) {\n    scope.body = $filter('sanitize')(params.body);\n  };\n}]);\n",
+        "function label(msg) {\n  var el = $('<span>');\n  el.text(msg);\n  $('#out').append(el);\n}\n",
         // A callback's parameters come from the code that calls it, not from the factory's callers.
         "function bind(el) {\n  el.on('data', function (chunk) {\n    $('#log').html(chunk);\n  });\n}\n",
         // Escaped by jQuery, then a method on the escaped text: the chain reads the page, but clean.
