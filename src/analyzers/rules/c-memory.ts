@@ -1643,3 +1643,79 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/** Integer types of at most 16 bits, with their width (loop counters that wrap early). */
+const SHORT_INT: [RegExp, number][] = [
+  [/^(?:unsigned\s+char|signed\s+char|char|u?int8_t|u8|s8|__u8|__s8|BYTE|UCHAR|guint8|gint8|uint8|int8)$/, 8],
+  [/^(?:(?:unsigned\s+|signed\s+)?short(?:\s+int)?|u?int16_t|u16|s16|__u16|__s16|WORD|USHORT|guint16|gint16|uint16|int16)$/, 16],
+];
+const COUNTER_BOUND_INT =
+  /^(?:(?:unsigned|signed)(?:\s+(?:int|long(?:\s+long)?))?|int|long(?:\s+(?:int|long))?|long\s+long(?:\s+int)?|size_t|ssize_t|off_t|u?int(?:32|64)_t|u32|u64|s32|s64|__u32|__u64|uint|ulong|DWORD|guint|gint|gsize|gssize|guint32|guint64|uintptr_t|ptrdiff_t)$/;
+
+function narrowWidth(type: string): number | undefined {
+  const t = type.replace(/\b(?:const|volatile|register|static)\b/g, '').replace(/\s+/g, ' ').trim();
+  for (const [re, w] of SHORT_INT) if (re.test(t)) return w;
+  return undefined;
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.narrow-loop-counter',
+    cwe: ['CWE-190', 'CWE-197'],
+    severity: 'warning',
+    title: 'Loop counter narrower than its bound',
+    message: '',
+    query: '(for_statement condition: (binary_expression) @cond) @report',
+    check: (caps, ctx) => {
+      const { cond, report } = caps;
+      if (!cond || !report) return false;
+      const op = cond.childForFieldName('operator')?.text ?? '';
+      const left = cond.childForFieldName('left');
+      const right = cond.childForFieldName('right');
+      if (!left || !right) return false;
+      // `i < n`, `i <= n`, `n > i`, `n >= i`: the counter and its bound.
+      let counter: Node;
+      let bound: Node;
+      if ((op === '<' || op === '<=') && left.type === 'identifier') [counter, bound] = [left, right];
+      else if ((op === '>' || op === '>=') && right.type === 'identifier') [counter, bound] = [right, left];
+      else return false;
+      const init = report.childForFieldName('initializer');
+      // The counter's type: declared in the loop header, else where the function declares it.
+      let type: string | undefined;
+      if (init?.type === 'declaration') {
+        const names = init.descendantsOfType('identifier').map((n) => n?.text);
+        if (names.includes(counter.text)) type = init.childForFieldName('type')?.text;
+      }
+      type ??= ctx.model.declaredType(counter.text, counter.startIndex);
+      const width = type === undefined ? undefined : narrowWidth(type);
+      if (!width) return false;
+      // The bound: a runtime value of a wider (or unknown, for a struct field) type; constants and
+      // macros (`NUM_PORTS`) are the author's to size.
+      const b = bound.type === 'parenthesized_expression' ? (bound.namedChildren[0] ?? bound) : bound;
+      if (b.type === 'identifier') {
+        if (/^[A-Z_][A-Z0-9_]*$/.test(b.text)) return false;
+        const bt = ctx.model.declaredType(b.text, b.startIndex);
+        if (!bt || !COUNTER_BOUND_INT.test(bt.replace(/\b(?:const|volatile|register|static)\b/g, '').replace(/\s+/g, ' ').trim()))
+          return false;
+      } else if (b.type !== 'field_expression') return false;
+      const field = b.childForFieldName('field')?.text ?? '';
+      if (b.type === 'field_expression' && /^[A-Z_][A-Z0-9_]*$/.test(field)) return false;
+      const max = 2 ** width - 1;
+      return {
+        node: cond,
+        message: `${counter.text} is ${width === 8 ? "an" : "a"} ${width}-bit ${type?.trim()} compared with ${norm(b.text)}: once the bound exceeds ${max} the counter wraps and the loop never ends (or indexes past the data); give ${counter.text} the bound's type (size_t, uint32_t).`,
+      };
+    },
+    examples: {
+      bad: [
+        'struct state { uint64_t num_gates; };\nvoid dump(struct state st) {\n  for (uint8_t gate = 8; gate < st.num_gates; gate++)\n    print_gate(st, gate);\n}\n',
+        'void fill(unsigned char *buf, size_t len) {\n  unsigned short i;\n  for (i = 0; i < len; i++)\n    buf[i] = 0;\n}\n',
+      ],
+      good: [
+        'struct state { uint64_t num_gates; };\nvoid dump(struct state st) {\n  for (uint64_t gate = 8; gate < st.num_gates; gate++)\n    print_gate(st, gate);\n}\n',
+        'void fill(unsigned char *buf) {\n  for (uint8_t i = 0; i < NUM_CHANNELS; i++)\n    buf[i] = 0;\n}\n',
+        'void fill(unsigned char *buf, uint8_t n) {\n  for (uint8_t i = 0; i < n; i++)\n    buf[i] = 0;\n}\n',
+      ],
+    },
+  }),
+);
