@@ -14,6 +14,7 @@ import {
   norm,
   printfConversions,
 } from '../engine/c-flow.ts';
+import { cSummaries } from '../engine/c-summaries.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
 
@@ -91,7 +92,8 @@ export const C_MEMORY_RULES: Rule[] = [
       const val = unwrap(caps.val);
       if (val.type !== 'call_expression') return false;
       const callee = calleeName(val);
-      const alloc = ALLOCATOR.test(callee);
+      // A helper defined in this file that returns NULL on some path counts as an allocator.
+      const alloc = ALLOCATOR.test(callee) || cSummaries(ctx.model, FREE_CALL).nullReturning.has(callee);
       if (!alloc && !NULLABLE_CALL.test(callee)) return false;
       const lv = lvalueOf(caps.var);
       if (!lv) return false;
@@ -122,12 +124,17 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
         'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  c->id = id;\n  return c;\n}\n',
+        // A helper of the same file that returns NULL when nothing matches.
+        'struct node { int id; int value; struct node *next; };\nstatic struct node *find(struct node *n, int id) {\n  for (; n; n = n->next)\n    if (n->id == id) return n;\n  return NULL;\n}\nint value_of(struct node *head, int id) {\n  struct node *n = find(head, id);\n  return n->value;\n}\n',
       ],
       good: [
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  if (buf == NULL) return NULL;\n  memset(buf, 0, n);\n  return buf;\n}\n',
         '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  if (!c->prev)\n    return -12;\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
         'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  if (!c)\n    return NULL;\n  c->id = id;\n  return c;\n}\n',
+        'struct node { int id; int value; struct node *next; };\nstatic struct node *find(struct node *n, int id) {\n  for (; n; n = n->next)\n    if (n->id == id) return n;\n  return NULL;\n}\nint value_of(struct node *head, int id) {\n  struct node *n = find(head, id);\n  if (!n) return -1;\n  return n->value;\n}\n',
+        // A helper that always returns an object (or aborts) is not nullable.
+        'struct node { int id; };\nstatic struct node *head_of(struct node **l) {\n  return l[0];\n}\nint first_id(struct node **l) {\n  struct node *n = head_of(l);\n  return n->id;\n}\n',
       ],
     },
   }),
@@ -138,11 +145,14 @@ export const C_MEMORY_RULES: Rule[] = [
     title: 'Pointer used after it was freed',
     message: '',
     names: '*',
-    callee: FREE_CALL,
     check: (c, ctx) => {
-      // free(p), or a pool/context first and the pointer last (png_free(png, p), kmem_cache_free(c, p)).
-      const arg = c.args[c.args.length - 1];
-      if (!arg || c.args.length > 2) return false;
+      // free(p), or a pool/context first and the pointer last (png_free(png, p), kmem_cache_free(c, p)),
+      // or a helper of this file that frees one of its parameters on every path.
+      const library = FREE_CALL.test(c.calleeText);
+      const k = library ? undefined : cSummaries(ctx.model, FREE_CALL).frees.get(c.calleeText);
+      if (!library && k === undefined) return false;
+      const arg = k === undefined ? c.args[c.args.length - 1] : c.args[k];
+      if (!arg || (k === undefined && c.args.length > 2)) return false;
       const lv = lvalueOf(unwrap(arg));
       if (!lv) return false;
       const stmt = c.node.parent?.type === 'expression_statement' ? c.node.parent : c.node;
@@ -198,12 +208,15 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  free(s);\n  return s->n;\n}\n',
         '#include <stdlib.h>\nstruct B { char *data; };\nint send_all(struct B *b, int tries) {\n  while (tries-- > 0) {\n    if (push(b->data) == 0) return 0;\n    free(b->data);\n  }\n  return -1;\n}\n',
         '#include <stdlib.h>\nstruct S { int n; struct S *next; };\nint pop(struct S **head) {\n  struct S *old = *head;\n  struct S *first = old;\n  free(old);\n  return first->n;\n}\n',
+        // A helper of the same file that frees its argument.
+        '#include <stdlib.h>\nstruct conn { int fd; char *buf; };\nstatic void conn_free(struct conn *c) {\n  free(c->buf);\n  free(c);\n}\nint conn_close(struct conn *c) {\n  conn_free(c);\n  return c->fd;\n}\n',
       ],
       good: [
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  int n = s->n;\n  free(s);\n  return n;\n}\n',
         '#include <stdlib.h>\nstruct B { char *data; };\nint send_all(struct B *b, int tries) {\n  while (tries-- > 0) {\n    if (push(b->data) == 0) return 0;\n    free(b->data);\n    b->data = NULL;\n    return -1;\n  }\n  return -1;\n}\n',
         '#include <stdlib.h>\nint g(char *p, int bad) {\n  if (bad) {\n    free(p);\n    return -1;\n  }\n  return p[0];\n}\n',
         '#include <stdlib.h>\nstruct S { int n; struct S *next; };\nint pop(struct S **head) {\n  struct S *old = *head;\n  int n = old->n;\n  *head = old->next;\n  free(old);\n  return n;\n}\n',
+        '#include <stdlib.h>\nstruct conn { int fd; char *buf; };\nstatic void conn_free(struct conn *c) {\n  free(c->buf);\n  free(c);\n}\nint conn_close(struct conn *c) {\n  int fd = c->fd;\n  conn_free(c);\n  return fd;\n}\n',
       ],
     },
   }),
