@@ -77,6 +77,33 @@ function lvalueOf(target: Node): string | undefined {
   return norm(t.text);
 }
 
+/**
+ * The assigned value is tested where it is assigned: the assignment is (part of) a condition
+ * (`while ((p = next(f)))`, `if ((p = find(k)) == NULL)`), or an `if` on it that leaves follows it
+ * in its own block before the use (`p = add(p); if (p == NULL) goto fail;` inside a loop, the use
+ * after the loop).
+ */
+function testedWhereAssigned(assign: Node, lv: string, useAt: number): boolean {
+  let n: Node = assign;
+  while (n.parent && /^(?:parenthesized_expression|binary_expression|unary_expression)$/.test(n.parent.type))
+    n = n.parent;
+  const p = n.parent;
+  if (p && /^(?:if_statement|while_statement|for_statement|do_statement|conditional_expression)$/.test(p.type))
+    if (p.childForFieldName('condition')?.equals(n)) return true;
+  let stmt: Node | null = assign;
+  while (stmt?.parent && stmt.parent.type !== 'compound_statement') stmt = stmt.parent;
+  const block = stmt?.parent;
+  if (!stmt || !block) return false;
+  for (const s of block.namedChildren) {
+    if (!s || s.startIndex <= stmt.startIndex) continue;
+    if (s.startIndex >= useAt) break;
+    if (s.type !== 'if_statement') continue;
+    const cond = s.childForFieldName('condition');
+    if (cond && mentionsLvalue(cond, lv) && leaves(s.childForFieldName('consequence'))) return true;
+  }
+  return false;
+}
+
 export const C_MEMORY_RULES: Rule[] = [
   query({
     id: 'c.unchecked-allocation',
@@ -113,6 +140,7 @@ export const C_MEMORY_RULES: Rule[] = [
       ].sort((a, b) => a.startIndex - b.startIndex)[0];
       if (!use || assignedBetween(fn, lv, val.endIndex, use.startIndex)) return false;
       if (guardedUse(use, lv, caps.val.startIndex)) return false;
+      if (testedWhereAssigned(caps.report ?? val, lv, use.startIndex)) return false;
       return {
         node: use,
         message: `${lv} comes from ${callee}(), which can return NULL, and is dereferenced here without a check: test it first (if (!${lv}) ...).`,
@@ -133,6 +161,9 @@ export const C_MEMORY_RULES: Rule[] = [
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  if (!c->prev)\n    return -12;\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
         'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  if (!c)\n    return NULL;\n  c->id = id;\n  return c;\n}\n',
         'struct node { int id; int value; struct node *next; };\nstatic struct node *find(struct node *n, int id) {\n  for (; n; n = n->next)\n    if (n->id == id) return n;\n  return NULL;\n}\nint value_of(struct node *head, int id) {\n  struct node *n = find(head, id);\n  if (!n) return -1;\n  return n->value;\n}\n',
+        // Tested where it is assigned: in the loop condition, or right after, inside the loop.
+        'struct node { int id; struct node *next; };\nstatic struct node *next_node(struct node *n) {\n  if (!n->next) return NULL;\n  return n->next;\n}\nint last_id(struct node *n) {\n  struct node *p;\n  while ((p = next_node(n))) n = p;\n  return n->id;\n}\n',
+        '#include <stdlib.h>\nstruct idx { int have; int *list; };\nint build(struct idx *index, int n) {\n  for (int i = 0; i < n; i++) {\n    index = realloc(index, sizeof(*index) * (i + 1));\n    if (index == NULL) goto fail;\n  }\n  index->have = n;\n  return 0;\nfail:\n  return -1;\n}\n',
         // A helper that always returns an object (or aborts) is not nullable.
         'struct node { int id; };\nstatic struct node *head_of(struct node **l) {\n  return l[0];\n}\nint first_id(struct node **l) {\n  struct node *n = head_of(l);\n  return n->id;\n}\n',
       ],
