@@ -123,6 +123,10 @@ function argNameMentions(expr: Node, name: string): boolean {
   return new RegExp(`\\b${name.replace(/[^\w]/g, '')}\\w*`).test(expr.text);
 }
 
+/** Arithmetic types (after `const`): values that print as digits. */
+const NUMERIC_TYPE =
+  /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|long|short|long\s+long|float|double|bool|_Bool|size_t|ssize_t|u?int(?:8|16|32|64)_t|unsigned|signed)(?:\s+int)?$/;
+
 export const C_RULES: Rule[] = [
   call({
     id: 'c.command-injection',
@@ -1458,6 +1462,8 @@ export const C_RULES: Rule[] = [
       return parts.some((p) => {
         if (!ctx.tainted(p, 'html')) return false;
         if (!ctx.model.profile.identifierTypes.has(p.type)) return true;
+        // A number cannot carry markup (`<< "Error " << code`).
+        if (NUMERIC_TYPE.test(ctx.model.declaredType(p.text, p.startIndex)?.trim() ?? '')) return false;
         if (new RegExp(`\\b${p.text}\\s*(?:=|\\(|\\{)\\s*"<`).test(body)) return false;
         const r = ctx.resolve(p);
         return r === p || r.equals(p) || ctx.tainted(r, 'html');
@@ -1473,6 +1479,11 @@ export const C_RULES: Rule[] = [
           code: '#include <sstream>\n#include <string>\nstd::string f(const std::string &name) {\n  std::ostringstream out;\n  out << "<h1>" << name << "</h1>";\n  return out.str();\n}\n',
           language: 'cpp',
         },
+        // C++ in a file read as C is read as C++.
+        {
+          code: 'strbuf page::error_body (int n, const str &aux)\n{\n  strbuf b;\n  b << "<h1>Error " << n << "</h1>" << "The file <tt>" << aux << "</tt> was not found.";\n  return b;\n}\n',
+          language: 'c',
+        },
       ],
       good: [
         {
@@ -1482,6 +1493,11 @@ export const C_RULES: Rule[] = [
         {
           code: '#include <string>\nstd::string f(const std::string &name) {\n  std::string out = "<h1>";\n  for (char ch : name) {\n    if (ch == \'<\')\n      out += "&lt;";\n    else if (ch == \'&\')\n      out += "&amp;";\n    else\n      out += ch;\n  }\n  return out + "</h1>";\n}\n',
           language: 'cpp',
+        },
+        // Escaped text, and a number, which prints as digits.
+        {
+          code: 'strbuf page::error_body (int n, const str &aux)\n{\n  strbuf b;\n  b << "<h1>Error " << n << "</h1>" << "The file <tt>" << xss_escape (aux) << "</tt> was not found.";\n  return b;\n}\n',
+          language: 'c',
         },
       ],
     },
