@@ -1763,3 +1763,109 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/** Width in bytes of a fixed-width read macro or helper (`GST_READ_UINT32_LE(p)`, `AV_RB16(p)`). */
+function readWidth(callee: string): number | undefined {
+  const m =
+    /^(?:[A-Z][A-Z0-9]*_)*?(?:READ|GET|RD|LOAD)_?U?INT(16|24|32|64)(?:_?(?:LE|BE))?$/.exec(callee) ??
+    /^AV_R[BLN](16|24|32|48|64)$/.exec(callee) ??
+    /^get_unaligned_(?:le|be)(16|32|64)$/.exec(callee) ??
+    /^(?:le|be)(16|32|64)_to_cpup$/.exec(callee);
+  return m?.[1] ? Number(m[1]) / 8 : undefined;
+}
+
+/** Calls that read into `p` and return how much they read: [buffer index, size index]. */
+const COUNTED_READS: Record<string, [number, number]> = { fread: [0, 2], read: [1, 2], recv: [1, 2], pread: [1, 2] };
+
+/**
+ * The lengths that go with buffer `p` at `at`: a variable named after it (`value_len`, `buflen`,
+ * `data_size`), the length out-parameter set by the same call (`get_string(&value, &value_len)`),
+ * the count a read into it returned and the size it asked for (`n = fread(p, 1, size, f)`), or the
+ * integer parameter right after it (`parse(const u8 *buf, int buf_size)`).
+ */
+function lengthsOf(fn: Node, info: { params: string[]; paramTypes: Map<string, string> }, p: string, at: number): string[] {
+  const out = new Set<string>();
+  const body = fn.text;
+  const names = { has: (n: string) => new RegExp(`\\b${n}\\b`).test(body) };
+  for (const suffix of ['_len', 'len', '_size', 'size', '_length', 'length', '_sz', '_bytes', 'Len', 'Size', 'Length'])
+    if (names.has(`${p}${suffix}`)) out.add(`${p}${suffix}`);
+  for (const prefix of ['len_', 'size_', 'n_']) if (names.has(`${prefix}${p}`)) out.add(`${prefix}${p}`);
+  for (const c of nodesIn(fn, ['call_expression'])) {
+    if (c.startIndex >= at) break;
+    const args = c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+    const i = args.findIndex((a) => a.type === 'pointer_expression' && a.text.startsWith('&') && norm(a.text.slice(1)) === p);
+    const next = args[i + 1];
+    if (i >= 0 && next?.type === 'pointer_expression' && next.text.startsWith('&')) out.add(norm(next.text.slice(1)));
+    const counted = COUNTED_READS[calleeName(c)];
+    if (counted && norm(args[counted[0]]?.text ?? '') === p) {
+      const size = args[counted[1]];
+      if (size && /^(?:identifier|field_expression)$/.test(size.type)) out.add(norm(size.text));
+      else
+        for (const f of size?.descendantsOfType(['field_expression', 'identifier']) ?? [])
+          if (f && f.parent?.type !== 'field_expression') out.add(norm(f.text));
+      const parent = c.parent;
+      if (parent?.type === 'assignment_expression') out.add(norm(parent.childForFieldName('left')?.text ?? ''));
+      if (parent?.type === 'init_declarator') out.add(norm(parent.childForFieldName('declarator')?.text ?? ''));
+    }
+  }
+  const k = info.params.indexOf(p);
+  const next = k >= 0 ? info.params[k + 1] : undefined;
+  if (next && /^(?:(?:const\s+)?(?:unsigned\s+)?(?:int|long|size_t|ssize_t|u?int(?:16|32|64)_t|guint|gsize|uint)|unsigned)$/.test(info.paramTypes.get(next)?.trim() ?? ''))
+    out.add(next);
+  out.delete('');
+  return [...out];
+}
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.fixed-read-unchecked-length',
+    cwe: ['CWE-125', 'CWE-119'],
+    severity: 'warning',
+    title: 'Fixed-width read from a buffer whose length is never checked',
+    message: '',
+    names: '*',
+    check: (c, ctx) => {
+      const name = c.calleeText;
+      let width = readWidth(name);
+      if (width === undefined && (name === 'memcmp' || name === 'strncmp')) {
+        // memcmp(p, "magic", 8): reads 8 bytes of p.
+        const n = intLiteral(norm(c.args[2]?.text ?? ''));
+        if (n !== undefined && n >= 2 && c.args[1]?.type === 'string_literal') width = n;
+      }
+      if (width === undefined) return false;
+      const arg = c.args[0] ? unwrap(c.args[0]) : undefined;
+      if (arg?.type !== 'identifier') return false;
+      const p = arg.text;
+      // A fixed array is as long as it was declared (and another rule's question).
+      if (ctx.model.arraySize(p)) return false;
+      const info = ctx.model.functionAt(c.node.startIndex);
+      // A snippet whose header did not parse (a macro return type) is read as a whole.
+      const fn = enclosingFunction(c.node);
+      const lengths = lengthsOf(fn, info, p, c.node.startIndex);
+      if (!lengths.length) return false;
+      // Any comparison of a length (or of p with an end) before the read, or around it, is a check;
+      // a test of the call that produced them (`if (!get(&p, &len)) goto fail`) is not.
+      for (const len of [...lengths, p]) if (boundedBefore(fn, len, c.node.startIndex)) return false;
+      for (const len of lengths)
+        for (const cond of nodesIn(fn, ['if_statement', 'while_statement', 'for_statement', 'conditional_expression'])) {
+          if (cond.startIndex >= c.node.startIndex) break;
+          const t = cond.childForFieldName('condition');
+          if (t && /[<>]|[!=]=/.test(t.text) && mentionsLvalue(t, len)) return false;
+        }
+      return {
+        message: `${name}() reads ${width} bytes of ${p}, whose length (${lengths.join(', ')}) is never checked on the way: test ${lengths[0]} >= ${width} first.`,
+      };
+    },
+    examples: {
+      bad: [
+        'void tag(const char *name, guint8 *value, guint16 value_len, int type) {\n  if (type == 3) {\n    guint v = GST_READ_UINT32_LE (value);\n    set_uint(name, v);\n  }\n}\n',
+        '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint is_bplist(FILE *f, long size) {\n  char *data = malloc(size + 1);\n  if (!data) return -1;\n  size_t n = fread(data, 1, size, f);\n  int r = memcmp(data, "bplist00", 8) == 0;\n  free(data);\n  return r;\n}\n',
+      ],
+      good: [
+        'void tag(const char *name, guint8 *value, guint16 value_len, int type) {\n  if (type == 3) {\n    if (value_len < 4)\n      return;\n    guint v = GST_READ_UINT32_LE (value);\n    set_uint(name, v);\n  }\n}\n',
+        '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint is_bplist(FILE *f, long size) {\n  if (size < 8) return -1;\n  char *data = malloc(size + 1);\n  if (!data) return -1;\n  size_t n = fread(data, 1, size, f);\n  int r = memcmp(data, "bplist00", 8) == 0;\n  free(data);\n  return r;\n}\n',
+        '#include <string.h>\nint is_gif(const unsigned char *hdr) {\n  unsigned char sig[6];\n  memcpy(sig, hdr, 6);\n  return memcmp(sig, "GIF89a", 6) == 0;\n}\n',
+      ],
+    },
+  }),
+);
