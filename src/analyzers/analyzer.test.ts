@@ -51,19 +51,6 @@ describe('createAnalyzer', () => {
     expect(wrong.notes.join(' ')).toMatch(/does not parse as python|parse error/);
   });
 
-  it('reads C++ given as C as C++ when that parses better, and plain C as C', async () => {
-    const cpp = 'std::string page::title(const std::string &t) {\n  std::ostringstream o;\n  o << "<h1>" << t << "</h1>";\n  return o.str();\n}\n';
-    const r = await analyzer.analyzeDetailed(cpp, 'c');
-    expect(r.notes[0]).toMatch(/read as C\+\+/);
-    expect(r.parseErrors).toEqual([]);
-    expect(r.findings.map((f) => f.ruleId)).toContain('cpp.xss');
-    const c = await analyzer.analyzeDetailed('int f(int a) {\n  return a << 2;\n}\n', 'c');
-    expect(c.notes).toEqual([]);
-    // C with a parse error and no C++ syntax stays C.
-    const broken = await analyzer.analyzeDetailed('int f(int a) {\n  return a +;\n}\n', 'c');
-    expect(broken.notes.join(' ')).not.toMatch(/C\+\+/);
-  });
-
   it('keeps external analyzers off by default', () => {
     expect(analyzer.external).toEqual([]);
   });

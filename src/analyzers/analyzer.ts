@@ -66,10 +66,6 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
     return c;
   };
 
-  /** Syntax only C++ has: qualified names, `std::`, templates, namespaces, classes, `<<` of a string. */
-  const CPP_MARKERS =
-    /\b\w+::~?\w+\s*\(|\bstd::|\btemplate\s*<|\bnamespace\s+\w+\s*\{|\bclass\s+\w+\s*[:{]|<<\s*"/;
-
   const analyzeDetailed = async (
     code: string,
     language: Language,
@@ -84,13 +80,6 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
     try {
       const positions = new PositionIndex(code);
       const parseErrors = collectParseErrors(tree, positions);
-      // C++ in a file read as C (a `.c`/`.h` file of a C++ project: `A::f(const str &s)`, `std::`,
-      // `out << "..."`): read it as C++ when that parses with fewer errors.
-      if (language === 'c' && parseErrors.length && CPP_MARKERS.test(code)) {
-        const cpp = await analyzeDetailed(code, 'cpp', opts);
-        if (cpp.parseErrors.length < parseErrors.length)
-          return { ...cpp, notes: ['read as C++ (C++ syntax in C input)', ...cpp.notes] };
-      }
       if (parseErrors.length) {
         const share = errorShare(tree.rootNode, code.length);
         if (share > 0.4)
