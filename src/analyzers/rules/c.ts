@@ -1479,10 +1479,9 @@ export const C_RULES: Rule[] = [
           code: '#include <sstream>\n#include <string>\nstd::string f(const std::string &name) {\n  std::ostringstream out;\n  out << "<h1>" << name << "</h1>";\n  return out.str();\n}\n',
           language: 'cpp',
         },
-        // C++ in a file read as C is read as C++.
         {
           code: 'strbuf page::error_body (int n, const str &aux)\n{\n  strbuf b;\n  b << "<h1>Error " << n << "</h1>" << "The file <tt>" << aux << "</tt> was not found.";\n  return b;\n}\n',
-          language: 'c',
+          language: 'cpp',
         },
       ],
       good: [
@@ -1497,7 +1496,7 @@ export const C_RULES: Rule[] = [
         // Escaped text, and a number, which prints as digits.
         {
           code: 'strbuf page::error_body (int n, const str &aux)\n{\n  strbuf b;\n  b << "<h1>Error " << n << "</h1>" << "The file <tt>" << xss_escape (aux) << "</tt> was not found.";\n  return b;\n}\n',
-          language: 'c',
+          language: 'cpp',
         },
       ],
     },
