@@ -140,6 +140,7 @@ export const CWE_NAMES: Record<number, string> = {
   330: 'Insufficiently Random Values',
   338: 'Cryptographically Weak PRNG',
   347: 'Improper Verification of Cryptographic Signature',
+  352: 'Cross-Site Request Forgery (CSRF)',
   377: 'Insecure Temporary File',
   400: 'Uncontrolled Resource Consumption',
   415: 'Double Free',

@@ -1161,6 +1161,41 @@ export const JS_RULES: Rule[] = [
     },
   }),
   call({
+    id: 'js.csrf-unprotected-route',
+    cwe: ['CWE-352'],
+    severity: 'warning',
+    title: 'State-changing route on a session without CSRF protection',
+    message:
+      "A POST/PUT/PATCH/DELETE route works on the cookie session (req.session) and no CSRF middleware guards it: another site can make the user's browser send this request. Add a CSRF token check (csurf, lusca.csrf, csrf-csrf) to the route or the app.",
+    names: ['post', 'put', 'patch', 'delete'],
+    check: (c, ctx) => {
+      if (!c.receiver || !/^(?:app|router|server|api|\w*[Rr]outer)$/.test(c.receiver.text)) return false;
+      if (c.args.length < 2 || !ctx.model.profile.stringTypes.has(c.args[0]?.type ?? '')) return false;
+      const handlers = c.args.slice(1);
+      const fns = ctx.model.profile.functionTypes;
+      // A handler that works on the session the browser's cookie selects.
+      const session = handlers.some((h) => {
+        if (!fns.has(h.type)) return false;
+        const req =
+          h.childForFieldName('parameters')?.namedChildren[0]?.text ?? h.childForFieldName('parameter')?.text;
+        return !!req && new RegExp(`\\b${req.replace(/[$]/g, '\\$&')}\\.session\\b`).test(h.text);
+      });
+      if (!session) return false;
+      // A CSRF middleware on the route, or anywhere in the file (an app.use(csrf()) we can see).
+      if (handlers.some((h) => !fns.has(h.type) && /csrf|xsrf/i.test(h.text))) return false;
+      return !/csrf|xsrf|lusca/i.test(ctx.source);
+    },
+    examples: {
+      bad: [
+        "app.post('/settings', loadConfig, function (req, res, next) {\n  req.session.settings = req.body;\n  next();\n});\n",
+      ],
+      good: [
+        "app.post('/settings', loadConfig, csrfProtection, function (req, res, next) {\n  req.session.settings = req.body;\n  next();\n});\n",
+        "app.post('/api/items', function (req, res) {\n  res.json(save(req.body));\n});\n",
+      ],
+    },
+  }),
+  call({
     id: 'js.open-redirect',
     cwe: ['CWE-601'],
     severity: 'error',
