@@ -191,6 +191,17 @@ const SQL_SAFE_VALUE =
  * A non-constant part of a SQL statement placed where a value goes: right after a quote, `=`,
  * a comparison, `LIKE` or `IN (` in the text before it (not a table or column name).
  */
+/**
+ * A variable holding SQL literals quoted by hand (`list.map((x) => "'" + x + "'").join()`,
+ * `` `'${v}'` ``): the quotes are in the value, not around the placeholder, and a quote in the data
+ * closes them.
+ */
+function handQuoted(part: Node, ctx: RuleContext): boolean {
+  if (part.type !== 'identifier') return false;
+  const r = ctx.resolve(part);
+  return r !== part && /["'`]'["'`]\s*\+\s*[\w$]|[\w$)\]]\s*\+\s*["'`]'["'`]|`[^`]*'\$\{/.test(r.text);
+}
+
 function pastedSqlValue(pieces: Node[], ctx: RuleContext): Node | undefined {
   let before = '';
   for (const piece of pieces)
@@ -212,7 +223,7 @@ function pastedSqlValue(pieces: Node[], ctx: RuleContext): Node | undefined {
       if (
         !ctx.isConstant(part) &&
         !SQL_SAFE_VALUE.test(part.text) &&
-        /(?:['"%]|(?:=|<|>|\blike|\bin\s*\()\s*)$/i.test(before)
+        (/(?:['"%]|(?:=|<|>|\blike|\bin\s*\()\s*)$/i.test(before) || handQuoted(part, ctx))
       )
         return part;
       before += '?';
@@ -341,12 +352,15 @@ export const JS_RULES: Rule[] = [
         "function f(db, u) {\n  const q = `SELECT * FROM users WHERE name = '${u}'`;\n  db.get(q, () => {});\n}\n",
         'module.exports.find = function (soc, done) {\n  let q = \'SELECT title \';\n  q += "FROM jobs WHERE soc = \'" + soc + "\'";\n  connection.query(q, done);\n};\n',
         "router.get('/', () => {\n  connection.query('SELECT * FROM jobs WHERE soc = \"' + soc + '\";', (err, rows) => {});\n});\n",
+        // Literals quoted by hand in a variable, pasted into the statement.
+        "function consent(pool, emails) {\n  const list = emails.map((x) => \"'\" + x + \"'\").toString();\n  return pool.query(`INSERT INTO consented (email) SELECT x FROM unnest(ARRAY[${list}]) x;`);\n}\n",
       ],
       good: [
         "function f(db, u) {\n  db.get('SELECT * FROM users WHERE name = ?', [u], () => {});\n}\n",
         "function f(u) {\n  console.log(`SELECT * FROM users WHERE name = '${u}'`);\n}\n",
         "module.exports.find = function (soc, done) {\n  let q = 'SELECT ' + FIELDS.join(', ');\n  q += ' FROM jobs WHERE soc = ?';\n  connection.query(q, [soc], done);\n};\n",
         "router.get('/', () => {\n  connection.query('SELECT * FROM ' + table + ' WHERE id = ' + Number(id) + ' LIMIT ' + limit.length, (err, rows) => {});\n});\n",
+        "function consent(pool, emails) {\n  return pool.query('INSERT INTO consented (email) SELECT x FROM unnest($1::text[]) x;', [emails]);\n}\n",
       ],
     },
   }),
