@@ -239,12 +239,18 @@ export const JS_RULES: Rule[] = [
     title: 'OS command built from untrusted data',
     message:
       'Untrusted data reaches a shell command: use execFile/spawn with an argument array and no shell.',
-    names: ['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync'],
+    names: ['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'command', 'commandSync'],
     check: (c, ctx) => {
-      if (c.receiver && !/child_process|cp|childProcess/.test(c.receiver.text)) return false;
+      // child_process, and the wrappers that also run a shell line: shelljs `shell.exec(cmd)`,
+      // execa's `execa.command(cmd)` / `execaCommand(cmd)`.
+      const wrapper =
+        /^(?:shell|shelljs|sh)$/.test(c.receiver?.text ?? '') ||
+        (/^command(?:Sync)?$/.test(c.name) && /^execa$/.test(c.receiver?.text ?? ''));
+      if (c.receiver && !wrapper && !/child_process|cp|childProcess/.test(c.receiver.text)) return false;
+      if (/^command(?:Sync)?$/.test(c.name) && !wrapper) return false;
       const cmd = c.args[0];
       if (!cmd) return false;
-      if (c.name === 'exec' || c.name === 'execSync') {
+      if (c.name === 'exec' || c.name === 'execSync' || wrapper) {
         if (ctx.tainted(cmd, 'cmd')) return { node: originOf(cmd, ctx, 'cmd') };
         // A shell command pasted together from variables of unknown origin (a callback's free
         // variables, a module's state): one quote or `;` in them runs another command.
@@ -268,12 +274,16 @@ export const JS_RULES: Rule[] = [
         "const { exec } = require('child_process');\nfunction f(d) {\n  exec(`ls -l ${d}`, () => {});\n}\n",
         "const cp = require('child_process');\nmodule.exports = () => {\n  cp.exec('curl \"' + url + '\" -o ' + out, (e) => {});\n};\n",
         // An array carries what was pushed into it; a test of its first character validates nothing.
+        "const shell = require('shelljs');\napp.post('/clone', (req, res) => {\n  shell.exec('git clone ' + req.body.repo);\n  res.end();\n});\n",
+        "const execa = require('execa');\nasync function list(dir) {\n  return execa.command(`ls -l ${dir}`);\n}\n",
         "const { exec } = require('child_process');\nfunction grep(pattern, file) {\n  if (file.charAt(0) === '-') return;\n  const args = ['grep'];\n  args.push(pattern, file);\n  exec(args.join(' '));\n}\n",
       ],
       good: [
         "const { execFile } = require('child_process');\nfunction f(d) {\n  execFile('ls', ['-l', d], () => {});\n}\n",
         "const cp = require('child_process');\nmodule.exports = () => {\n  cp.execFile('curl', [url, '-o', out], (e) => {});\n};\n",
         "const cp = require('child_process');\nconst GIT = 'git';\nmodule.exports = () => {\n  cp.exec(GIT + ' status', (e) => {});\n};\n",
+        "const shell = require('shelljs');\nconst { execFileSync } = require('child_process');\napp.post('/clone', (req, res) => {\n  execFileSync('git', ['clone', '--', req.body.repo]);\n  shell.exec('git status');\n  res.end();\n});\n",
+        "const execa = require('execa');\nasync function list(dir) {\n  return execa('ls', ['-l', dir]);\n}\n",
         "const { exec } = require('child_process');\nfunction grep(pattern, file) {\n  const args = ['grep'];\n  args.push('-r', '.');\n  exec(args.join(' '));\n}\n",
       ],
     },
