@@ -525,6 +525,8 @@ export const JS_RULES: Rule[] = [
       bad: [
         "function show(message) {\n  jQuery('#fb-success').html(message);\n}\n",
         "function f() {\n  const name = $('#name').val();\n  $('#out').append('<b>' + name + '</b>');\n}\n",
+        // A callback adds page text to the enclosing function's variable.
+        "$('#go').on('click', function () {\n  var cols = '';\n  $('input:checked').each(function () {\n    cols += $(this).val() + ', ';\n  });\n  $('#footer').html('<b>' + cols + '</b>');\n});\n",
         // Text read back from a jQuery object in a variable, written back as HTML.
         "function linkify(msg) {\n  var el = $('<span>');\n  el.text(msg);\n  el.html(el.text().replace(URL_RE, '<a href=\"$1\">$1</a>'));\n}\n",
         // A factory's product is called by the factory's callers: its parameters are inputs.
@@ -536,6 +538,7 @@ export const JS_RULES: Rule[] = [
         "function row(item) {\n  const tr = $('<tr/>').attr('data-name', item.name);\n  tr.append($('<td/>').addClass('name').text(item.name));\n  $('#list').append(tr);\n}\n",
         "function badge(el, text, inline) {\n  $('<div class=\"badge-' + (inline ? 'inline' : 'overlay') + '\"></div>').appendTo(el).text(text);\n}\n",
         "angular.module('app').factory('Prompt', ['$filter', function ($filter) {\n  return function (params) {\n    scope.body = $filter('sanitize')(params.body);\n  };\n}]);\n",
+        "$('#go').on('click', function () {\n  var cols = '';\n  $('input:checked').each(function () {\n    cols += $(this).val() + ', ';\n  });\n  $('#footer').html('<b>' + escapeHtml(cols) + '</b>');\n});\n",
         "function label(msg) {\n  var el = $('<span>');\n  el.text(msg);\n  $('#out').append(el);\n}\n",
         // A callback's parameters come from the code that calls it, not from the factory's callers.
         "function bind(el) {\n  el.on('data', function (chunk) {\n    $('#log').html(chunk);\n  });\n}\n",
