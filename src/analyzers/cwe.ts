@@ -116,6 +116,7 @@ export const CWE_NAMES: Record<number, string> = {
   94: 'Code Injection',
   95: 'Eval Injection',
   113: 'HTTP Response Splitting',
+  116: 'Improper Encoding or Escaping of Output',
   117: 'Log Injection',
   119: 'Buffer Errors',
   120: 'Classic Buffer Overflow',

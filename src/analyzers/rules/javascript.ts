@@ -1223,6 +1223,41 @@ export const JS_RULES: Rule[] = [
     },
   }),
   call({
+    id: 'js.incomplete-replace',
+    cwe: ['CWE-116', 'CWE-20'],
+    severity: 'warning',
+    title: 'Escaping or stripping that replaces only the first occurrence',
+    message: '',
+    // CodeQL's js/incomplete-sanitization: `s.replace('"', '')` and `s.replace(/</, '&lt;')` change
+    // the first match only; the second quote or bracket goes through.
+    names: ['replace'],
+    check: (c, ctx) => {
+      if (!c.receiver || ctx.isConstant(c.receiver)) return false;
+      const [pattern, replacement] = c.args;
+      if (!pattern || !replacement) return false;
+      let ch: string | undefined;
+      if (pattern.type === 'string') ch = ctx.stringValue(pattern);
+      else if (pattern.type === 'regex' && !(pattern.childForFieldName('flags')?.text ?? '').includes('g')) {
+        const src = pattern.childForFieldName('pattern')?.text ?? '';
+        ch = /^(?:\\?["'<>&`]|\\\\)$/.test(src) ? src.replace(/^\\(?=.)/, '') : undefined;
+      }
+      if (ch === undefined || !/^(?:["'<>&`]|\\)$/.test(ch)) return false;
+      return {
+        message: `${c.receiver.text.slice(0, 40)}.replace(${pattern.text}, ...) replaces only the first ${ch}: a second one is left in place. Use a global regex (/${ch === '\\' ? '\\\\' : ch}/g) or replaceAll.`,
+      };
+    },
+    examples: {
+      bad: [
+        "async function gitMtime(path) {\n  const { stdout } = await execFile('git', ['log', '-1', '--format=\"%at\"', '--', path]);\n  return parseInt(stdout.trim().replace('\"', ''), 10);\n}\n",
+        "function attr(v) {\n  return '<a title=\"' + v.replace(/\"/, '&quot;') + '\">';\n}\n",
+      ],
+      good: [
+        "async function gitMtime(path) {\n  const { stdout } = await execFile('git', ['log', '-1', '--format=\"%at\"', '--', path]);\n  return parseInt(stdout.trim().replace(/\"/g, ''), 10);\n}\n",
+        "function version(v) {\n  return v.replace('v', '');\n}\n",
+      ],
+    },
+  }),
+  call({
     id: 'js.open-redirect',
     cwe: ['CWE-601'],
     severity: 'error',
