@@ -164,6 +164,11 @@ export const C_MEMORY_RULES: Rule[] = [
         // Tested where it is assigned: in the loop condition, or right after, inside the loop.
         'struct node { int id; struct node *next; };\nstatic struct node *next_node(struct node *n) {\n  if (!n->next) return NULL;\n  return n->next;\n}\nint last_id(struct node *n) {\n  struct node *p;\n  while ((p = next_node(n))) n = p;\n  return n->id;\n}\n',
         '#include <stdlib.h>\nstruct idx { int have; int *list; };\nint build(struct idx *index, int n) {\n  for (int i = 0; i < n; i++) {\n    index = realloc(index, sizeof(*index) * (i + 1));\n    if (index == NULL) goto fail;\n  }\n  index->have = n;\n  return 0;\nfail:\n  return -1;\n}\n',
+        // A checking macro that returns when the condition fails (TensorFlow's OP_REQUIRES).
+        {
+          code: 'void Compute(OpKernelContext *ctx) {\n  Buffer *buf = (Buffer *)malloc(sizeof(Buffer));\n  OP_REQUIRES(ctx, buf != nullptr, errors::ResourceExhausted("no memory"));\n  buf->size = 0;\n}\n',
+          language: 'cpp',
+        },
         // A helper that always returns an object (or aborts) is not nullable.
         'struct node { int id; };\nstatic struct node *head_of(struct node **l) {\n  return l[0];\n}\nint first_id(struct node **l) {\n  struct node *n = head_of(l);\n  return n->id;\n}\n',
       ],
