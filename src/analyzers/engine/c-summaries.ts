@@ -25,7 +25,10 @@ export function functionSignature(fn: Node): { name: string; pointer: boolean } 
   let pointer = false;
   while (d && d.type !== 'function_declarator') {
     if (d.type === 'pointer_declarator' || d.type === 'reference_declarator') pointer = true;
-    d = d.childForFieldName('declarator') ?? d.namedChildren.find((c) => c?.type.endsWith('declarator')) ?? null;
+    d =
+      d.childForFieldName('declarator') ??
+      d.namedChildren.find((c) => c?.type.endsWith('declarator')) ??
+      null;
   }
   const name = d?.childForFieldName('declarator');
   if (!name || !/^(?:identifier|field_identifier)$/.test(name.type)) return undefined;

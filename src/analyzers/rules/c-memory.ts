@@ -88,7 +88,10 @@ function testedWhereAssigned(assign: Node, lv: string, useAt: number): boolean {
   while (n.parent && /^(?:parenthesized_expression|binary_expression|unary_expression)$/.test(n.parent.type))
     n = n.parent;
   const p = n.parent;
-  if (p && /^(?:if_statement|while_statement|for_statement|do_statement|conditional_expression)$/.test(p.type))
+  if (
+    p &&
+    /^(?:if_statement|while_statement|for_statement|do_statement|conditional_expression)$/.test(p.type)
+  )
     if (p.childForFieldName('condition')?.equals(n)) return true;
   let stmt: Node | null = assign;
   while (stmt?.parent && stmt.parent.type !== 'compound_statement') stmt = stmt.parent;
@@ -1696,13 +1699,19 @@ C_MEMORY_RULES.push(
 /** Integer types of at most 16 bits, with their width (loop counters that wrap early). */
 const SHORT_INT: [RegExp, number][] = [
   [/^(?:unsigned\s+char|signed\s+char|char|u?int8_t|u8|s8|__u8|__s8|BYTE|UCHAR|guint8|gint8|uint8|int8)$/, 8],
-  [/^(?:(?:unsigned\s+|signed\s+)?short(?:\s+int)?|u?int16_t|u16|s16|__u16|__s16|WORD|USHORT|guint16|gint16|uint16|int16)$/, 16],
+  [
+    /^(?:(?:unsigned\s+|signed\s+)?short(?:\s+int)?|u?int16_t|u16|s16|__u16|__s16|WORD|USHORT|guint16|gint16|uint16|int16)$/,
+    16,
+  ],
 ];
 const COUNTER_BOUND_INT =
   /^(?:(?:unsigned|signed)(?:\s+(?:int|long(?:\s+long)?))?|int|long(?:\s+(?:int|long))?|long\s+long(?:\s+int)?|size_t|ssize_t|off_t|u?int(?:32|64)_t|u32|u64|s32|s64|__u32|__u64|uint|ulong|DWORD|guint|gint|gsize|gssize|guint32|guint64|uintptr_t|ptrdiff_t)$/;
 
 function narrowWidth(type: string): number | undefined {
-  const t = type.replace(/\b(?:const|volatile|register|static)\b/g, '').replace(/\s+/g, ' ').trim();
+  const t = type
+    .replace(/\b(?:const|volatile|register|static)\b/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   for (const [re, w] of SHORT_INT) if (re.test(t)) return w;
   return undefined;
 }
@@ -1744,7 +1753,15 @@ C_MEMORY_RULES.push(
       if (b.type === 'identifier') {
         if (/^[A-Z_][A-Z0-9_]*$/.test(b.text)) return false;
         const bt = ctx.model.declaredType(b.text, b.startIndex);
-        if (!bt || !COUNTER_BOUND_INT.test(bt.replace(/\b(?:const|volatile|register|static)\b/g, '').replace(/\s+/g, ' ').trim()))
+        if (
+          !bt ||
+          !COUNTER_BOUND_INT.test(
+            bt
+              .replace(/\b(?:const|volatile|register|static)\b/g, '')
+              .replace(/\s+/g, ' ')
+              .trim(),
+          )
+        )
           return false;
       } else if (b.type !== 'field_expression') return false;
       const field = b.childForFieldName('field')?.text ?? '';
@@ -1752,7 +1769,7 @@ C_MEMORY_RULES.push(
       const max = 2 ** width - 1;
       return {
         node: cond,
-        message: `${counter.text} is ${width === 8 ? "an" : "a"} ${width}-bit ${type?.trim()} compared with ${norm(b.text)}: once the bound exceeds ${max} the counter wraps and the loop never ends (or indexes past the data); give ${counter.text} the bound's type (size_t, uint32_t).`,
+        message: `${counter.text} is ${width === 8 ? 'an' : 'a'} ${width}-bit ${type?.trim()} compared with ${norm(b.text)}: once the bound exceeds ${max} the counter wraps and the loop never ends (or indexes past the data); give ${counter.text} the bound's type (size_t, uint32_t).`,
       };
     },
     examples: {
@@ -1780,7 +1797,12 @@ function readWidth(callee: string): number | undefined {
 }
 
 /** Calls that read into `p` and return how much they read: [buffer index, size index]. */
-const COUNTED_READS: Record<string, [number, number]> = { fread: [0, 2], read: [1, 2], recv: [1, 2], pread: [1, 2] };
+const COUNTED_READS: Record<string, [number, number]> = {
+  fread: [0, 2],
+  read: [1, 2],
+  recv: [1, 2],
+  pread: [1, 2],
+};
 
 /**
  * The lengths that go with buffer `p` at `at`: a variable named after it (`value_len`, `buflen`,
@@ -1788,19 +1810,39 @@ const COUNTED_READS: Record<string, [number, number]> = { fread: [0, 2], read: [
  * the count a read into it returned and the size it asked for (`n = fread(p, 1, size, f)`), or the
  * integer parameter right after it (`parse(const u8 *buf, int buf_size)`).
  */
-function lengthsOf(fn: Node, info: { params: string[]; paramTypes: Map<string, string> }, p: string, at: number): string[] {
+function lengthsOf(
+  fn: Node,
+  info: { params: string[]; paramTypes: Map<string, string> },
+  p: string,
+  at: number,
+): string[] {
   const out = new Set<string>();
   const body = fn.text;
   const names = { has: (n: string) => new RegExp(`\\b${n}\\b`).test(body) };
-  for (const suffix of ['_len', 'len', '_size', 'size', '_length', 'length', '_sz', '_bytes', 'Len', 'Size', 'Length'])
+  for (const suffix of [
+    '_len',
+    'len',
+    '_size',
+    'size',
+    '_length',
+    'length',
+    '_sz',
+    '_bytes',
+    'Len',
+    'Size',
+    'Length',
+  ])
     if (names.has(`${p}${suffix}`)) out.add(`${p}${suffix}`);
   for (const prefix of ['len_', 'size_', 'n_']) if (names.has(`${prefix}${p}`)) out.add(`${prefix}${p}`);
   for (const c of nodesIn(fn, ['call_expression'])) {
     if (c.startIndex >= at) break;
     const args = c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
-    const i = args.findIndex((a) => a.type === 'pointer_expression' && a.text.startsWith('&') && norm(a.text.slice(1)) === p);
+    const i = args.findIndex(
+      (a) => a.type === 'pointer_expression' && a.text.startsWith('&') && norm(a.text.slice(1)) === p,
+    );
     const next = args[i + 1];
-    if (i >= 0 && next?.type === 'pointer_expression' && next.text.startsWith('&')) out.add(norm(next.text.slice(1)));
+    if (i >= 0 && next?.type === 'pointer_expression' && next.text.startsWith('&'))
+      out.add(norm(next.text.slice(1)));
     const counted = COUNTED_READS[calleeName(c)];
     if (counted && norm(args[counted[0]]?.text ?? '') === p) {
       const size = args[counted[1]];
@@ -1809,13 +1851,20 @@ function lengthsOf(fn: Node, info: { params: string[]; paramTypes: Map<string, s
         for (const f of size?.descendantsOfType(['field_expression', 'identifier']) ?? [])
           if (f && f.parent?.type !== 'field_expression') out.add(norm(f.text));
       const parent = c.parent;
-      if (parent?.type === 'assignment_expression') out.add(norm(parent.childForFieldName('left')?.text ?? ''));
-      if (parent?.type === 'init_declarator') out.add(norm(parent.childForFieldName('declarator')?.text ?? ''));
+      if (parent?.type === 'assignment_expression')
+        out.add(norm(parent.childForFieldName('left')?.text ?? ''));
+      if (parent?.type === 'init_declarator')
+        out.add(norm(parent.childForFieldName('declarator')?.text ?? ''));
     }
   }
   const k = info.params.indexOf(p);
   const next = k >= 0 ? info.params[k + 1] : undefined;
-  if (next && /^(?:(?:const\s+)?(?:unsigned\s+)?(?:int|long|size_t|ssize_t|u?int(?:16|32|64)_t|guint|gsize|uint)|unsigned)$/.test(info.paramTypes.get(next)?.trim() ?? ''))
+  if (
+    next &&
+    /^(?:(?:const\s+)?(?:unsigned\s+)?(?:int|long|size_t|ssize_t|u?int(?:16|32|64)_t|guint|gsize|uint)|unsigned)$/.test(
+      info.paramTypes.get(next)?.trim() ?? '',
+    )
+  )
     out.add(next);
   out.delete('');
   return [...out];
@@ -1852,7 +1901,12 @@ C_MEMORY_RULES.push(
       // a test of the call that produced them (`if (!get(&p, &len)) goto fail`) is not.
       for (const len of [...lengths, p]) if (boundedBefore(fn, len, c.node.startIndex)) return false;
       for (const len of lengths)
-        for (const cond of nodesIn(fn, ['if_statement', 'while_statement', 'for_statement', 'conditional_expression'])) {
+        for (const cond of nodesIn(fn, [
+          'if_statement',
+          'while_statement',
+          'for_statement',
+          'conditional_expression',
+        ])) {
           if (cond.startIndex >= c.node.startIndex) break;
           const t = cond.childForFieldName('condition');
           if (t && /[<>]|[!=]=/.test(t.text) && mentionsLvalue(t, len)) return false;

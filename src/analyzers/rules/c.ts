@@ -1310,7 +1310,7 @@ export const C_RULES: Rule[] = [
     severity: 'warning',
     title: 'File created by open() without a mode',
     message:
-      "open() with O_CREAT (or O_TMPFILE) and no mode argument creates the file with whatever value is on the stack as its permissions: pass the mode (0600 for private data).",
+      'open() with O_CREAT (or O_TMPFILE) and no mode argument creates the file with whatever value is on the stack as its permissions: pass the mode (0600 for private data).',
     names: ['open', 'openat', 'open64'],
     check: (c) => {
       if (c.receiver) return false;
@@ -1319,7 +1319,9 @@ export const C_RULES: Rule[] = [
       return !!flags && c.args.length === wanted && /\bO_(?:CREAT|TMPFILE)\b/.test(flags.text);
     },
     examples: {
-      bad: ['#include <fcntl.h>\nint tmp(const char *fn) {\n  return open(fn, O_RDWR | O_TRUNC | O_CREAT);\n}\n'],
+      bad: [
+        '#include <fcntl.h>\nint tmp(const char *fn) {\n  return open(fn, O_RDWR | O_TRUNC | O_CREAT);\n}\n',
+      ],
       good: [
         '#include <fcntl.h>\nint tmp(const char *fn) {\n  return open(fn, O_RDWR | O_TRUNC | O_CREAT, 0600);\n}\n',
         '#include <fcntl.h>\nint rd(const char *fn) {\n  return open(fn, O_RDONLY);\n}\n',

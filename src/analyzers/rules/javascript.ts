@@ -144,7 +144,8 @@ function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: Rul
       .filter((f) => f && /^\s*in\s*$/.test(f.childForFieldName('operator')?.text ?? 'in'))
       .map((f) => f?.childForFieldName('left')?.text ?? ''),
   );
-  const OWN_TEST = /^!?\s*(?:[\w$.]+\.hasOwnProperty(?:\.call)?|Object\.hasOwn)\(\s*(?:[\w$.]+\s*,\s*)?([\w$]+)\s*\)$/;
+  const OWN_TEST =
+    /^!?\s*(?:[\w$.]+\.hasOwnProperty(?:\.call)?|Object\.hasOwn)\(\s*(?:[\w$.]+\s*,\s*)?([\w$]+)\s*\)$/;
   for (const cond of fn.descendantsOfType([
     'if_statement',
     'ternary_expression',
@@ -363,7 +364,7 @@ export const JS_RULES: Rule[] = [
         'module.exports.find = function (soc, done) {\n  let q = \'SELECT title \';\n  q += "FROM jobs WHERE soc = \'" + soc + "\'";\n  connection.query(q, done);\n};\n',
         "router.get('/', () => {\n  connection.query('SELECT * FROM jobs WHERE soc = \"' + soc + '\";', (err, rows) => {});\n});\n",
         // Literals quoted by hand in a variable, pasted into the statement.
-        "function consent(pool, emails) {\n  const list = emails.map((x) => \"'\" + x + \"'\").toString();\n  return pool.query(`INSERT INTO consented (email) SELECT x FROM unnest(ARRAY[${list}]) x;`);\n}\n",
+        'function consent(pool, emails) {\n  const list = emails.map((x) => "\'" + x + "\'").toString();\n  return pool.query(`INSERT INTO consented (email) SELECT x FROM unnest(ARRAY[${list}]) x;`);\n}\n',
       ],
       good: [
         "function f(db, u) {\n  db.get('SELECT * FROM users WHERE name = ?', [u], () => {});\n}\n",
