@@ -11,8 +11,10 @@ import type { Node } from 'web-tree-sitter';
 const EXIT_TYPES = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']);
 const EXIT_CALL =
   /^(?:exit|_exit|abort|err|errx|panic|BUG|longjmp|__builtin_unreachable|assert_not_reached|usage|die|bail|fatal|fatal_error|Py_FatalError|(?:[A-Z][A-Z0-9_]*)?(?:THROW|BAIL|DIE|ABORT|FATAL|GOTO|RETURN)[A-Z0-9_]*)$/;
+// Checking macros that return, throw or abort when the condition fails: assert-likes, GLib's
+// g_return_*_if_fail, TensorFlow's OP_REQUIRES, Godot's ERR_FAIL_*, *_OR_RETURN, VERIFY, ...
 const ASSERT_CALL =
-  /^(?:assert|BUG_ON|WARN_ON(?:_ONCE)?|g_return_if_fail|g_return_val_if_fail|g_assert|CHECK|DCHECK|ENSURE|REQUIRE|av_assert[0-2]|return_if_fail|\w*_RETURN_IF\w*|\w*CHECK\w*)$/;
+  /^(?:assert|BUG_ON|WARN_ON(?:_ONCE)?|g_return_if_fail|g_return_val_if_fail|g_assert|CHECK|DCHECK|ENSURE|REQUIRE|av_assert[0-2]|return_if_fail|\w*_RETURN_IF\w*|\w*CHECK\w*|OP_REQUIRES\w*|ERR_FAIL_\w+|[A-Z]\w*_OR_RETURN\w*|RETURN_(?:IF|UNLESS)\w*|[A-Z_]*ASSERT\w*|VERIFY\w*|[A-Z_]*ENSURE\w*|[A-Z_]*REQUIRE\w*)$/;
 const LOOP_TYPES = new Set(['for_statement', 'while_statement', 'do_statement', 'for_range_loop']);
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda_expression']);
 

@@ -76,6 +76,9 @@ export class FileModel {
   /** All nodes by type, for rules that need a kind of node (if statements, subscripts...). */
   private readonly byType = new Map<string, Node[]>();
   private readonly declaredTypes = new Map<string, string>();
+  /** JavaScript: each function's enclosing scope, and the names its own declarations introduce. */
+  private readonly enclosing = new Map<FunctionInfo, FunctionInfo>();
+  private readonly declaredIn = new Map<FunctionInfo, Set<string>>();
   private readonly arraySizes = new Map<string, string>();
 
   constructor(
@@ -165,6 +168,7 @@ export class FileModel {
         if (p.functionTypes.has(type)) {
           const fn = this.readFunction(node);
           this.functions.push(fn);
+          this.enclosing.set(fn, scope);
           fnStack.push(fn);
         } else {
           this.visit(node, type, scope);
@@ -216,6 +220,27 @@ export class FileModel {
           const target = baseIdentifier(call.args[0]);
           if (target)
             this.bind(scope, { name: target, at: node.endIndex, value: node, statement: node, kind: 'out' });
+        } else if (
+          // `parts.push(v)` / `unshift` / `splice(i, 0, v)` as a statement adds v to the array: the
+          // array carries v's data, as `obj.x = v` does.
+          this.language === 'javascript' &&
+          node.parent?.type === 'expression_statement' &&
+          /^(?:push|unshift|splice)$/.test(call.name) &&
+          call.receiver &&
+          call.args.length
+        ) {
+          const target = baseIdentifier(call.receiver);
+          if (target && target !== 'this') {
+            const b: Binding = {
+              name: target,
+              at: node.endIndex,
+              value: node,
+              statement: node,
+              kind: 'augment',
+            };
+            this.bind(scope, b);
+            this.bindCaptured(scope, b);
+          }
         }
       }
       return;
@@ -437,10 +462,32 @@ export class FileModel {
     }
   }
 
+  /**
+   * A callback that adds to a variable of the function it is written in (`list.each(function () {
+   * acc += $(this).val(); })`, `items.forEach((x) => { out.push(x); })`) changes that function's
+   * variable: the addition is also bound there (as an addition, so earlier values still count).
+   */
+  private bindCaptured(scope: FunctionInfo, b: Binding): void {
+    if (b.kind !== 'augment' || scope === this.topLevel || scope.params.includes(b.name)) return;
+    if (this.declaredIn.get(scope)?.has(b.name)) return;
+    if (scope.node.parent?.type !== 'arguments') return;
+    const outer = this.enclosing.get(scope);
+    if (!outer || outer === this.topLevel) return;
+    if (outer.params.includes(b.name) || this.declaredIn.get(outer)?.has(b.name)) this.bind(outer, b);
+  }
+
   private visitJs(node: Node, type: string, scope: FunctionInfo): void {
     if (type === 'variable_declarator') {
       const name = node.childForFieldName('name');
       const value = node.childForFieldName('value');
+      if (name) {
+        let declared = this.declaredIn.get(scope);
+        if (!declared) {
+          declared = new Set();
+          this.declaredIn.set(scope, declared);
+        }
+        for (const n of patternNames(name)) declared.add(n);
+      }
       if (!name || !value) return;
       for (const n of patternNames(name))
         this.bind(scope, {
@@ -456,13 +503,15 @@ export class FileModel {
       const name = left ? baseIdentifier(left) : undefined;
       if (!name || !right || !left) return;
       const whole = left.type === 'identifier' && type === 'assignment_expression';
-      this.bind(scope, {
+      const b: Binding = {
         name,
         at: node.endIndex,
         value: right,
         statement: node,
         kind: whole ? 'assign' : 'augment',
-      });
+      };
+      this.bind(scope, b);
+      this.bindCaptured(scope, b);
     } else if (type === 'for_in_statement') {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');

@@ -180,9 +180,10 @@ const javascript: LanguageProfile = {
     /^(?:(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|url|originalUrl|path|hostname|get\s*\()|process\.argv\b|process\.env\b|(?:window\.|document\.)?location\.(?:hash|search|href|pathname)|document\.(?:cookie|referrer|URL|location)|window\.name\b|(?:local|session)Storage\.getItem\s*\(|(?:\$|jQuery)\((?:[^()]|\([^()]*\))*\)(?:\.\w+\([^()]*\))*?\.(?:val|text|attr)\s*\(|\$?\w+\.val\s*\(\s*\)|\$[\w$]*(?:\.\w+\((?:[^()]|\([^()]*\))*\))*\.(?:val|text)\s*\(\s*\)|[\w$]+(?:\.[\w$]+)*\.(?:textContent|innerText)\b)/,
   neutralCalls:
     /^(?:parseInt|parseFloat|Number|Boolean|isNaN|Math\.\w+|.*\.(?:length|indexOf|lastIndexOf|includes|startsWith|endsWith|test|digest|has)|crypto\.(?:randomBytes|randomUUID|randomInt)|Array\.isArray)$/,
-  // Type tests (`_.isObject(v)`, `Array.isArray(v)`) say nothing about the value's content.
+  // Type tests (`_.isObject(v)`, `Array.isArray(v)`) say nothing about the value's content, nor
+  // does one character or a slice of it (`key.charAt(0) !== '['` picks a syntax branch).
   nonValidatorCalls:
-    /^(?:String|(?:.*\.)?is(?:Plain)?(?:Object|Array|String|Number|Function|Boolean|Undefined|Null|Nil|Empty)|.*\.(?:trim|toLowerCase|toUpperCase|toString))$/,
+    /^(?:String|(?:.*\.)?is(?:Plain)?(?:Object|Array|String|Number|Function|Boolean|Undefined|Null|Nil|Empty)|.*\.(?:trim|toLowerCase|toUpperCase|toString|charAt|charCodeAt|codePointAt|slice|substr|substring))$/,
   buildingCalls: /^(?:.*\.(?:join|concat)|util\.format|format|path\.resolve)$/,
   outParamCalls: /^$/,
 };

@@ -141,7 +141,13 @@ export class TaintEngine {
     const type = node.type;
     if (p.stringTypes.has(type) && !hasInterpolation(node)) return CLEAN;
     if (p.numberTypes.has(type)) return CLEAN;
-    if (p.sourceNodeTypes.has(type) && !p.callTypes.has(type) && p.sourcePattern.test(node.text)) return RAW;
+    if (
+      p.sourceNodeTypes.has(type) &&
+      !p.callTypes.has(type) &&
+      p.sourcePattern.test(node.text) &&
+      !this.sanitizedChain(node, kind)
+    )
+      return RAW;
     if (p.identifierTypes.has(type)) {
       if (isNameNotReference(node)) return CLEAN;
       return this.variable(node.text, node.startIndex, kind, depth);
@@ -188,7 +194,20 @@ export class TaintEngine {
     const text = call.calleeText;
     // A sanitizer applied to a request read (`request.args["u"].replace("\n", "")`) cleans it.
     if (isSanitizerCall(this.model.language, call.name, text, call.args, kind)) return CLEAN;
-    if (p.sourcePattern.test(node.text)) return RAW;
+    // A method chained on a sanitized read (`req.url.replace(/\./g, '').split('?')`) is not the
+    // read itself: its text matches the source pattern, but its receiver is clean.
+    if (p.sourcePattern.test(node.text) && !this.sanitizedChain(call.receiver, kind)) return RAW;
+    // Text read back from a jQuery object held in a variable (`const el = $('<span>'); ...
+    // el.text()`), as `$('#x').text()` is: markup once written back as HTML.
+    if (
+      this.model.language === 'javascript' &&
+      (call.name === 'text' || call.name === 'val') &&
+      !call.args.length &&
+      call.receiver?.type === 'identifier'
+    ) {
+      const b = this.latestBinding(call.receiver.text, node.startIndex);
+      if (b?.kind === 'assign' && b.value && /^(?:\$|jQuery)\s*\(/.test(b.value.text)) return RAW;
+    }
     if (!NUMERIC_KINDS.has(kind) && p.neutralCalls.test(text)) return CLEAN;
     // Values bound to a statement's placeholders (`text(sql).bindparams(p0=v)`) are not SQL text.
     if (kind === 'sql' && call.receiver && /^(?:bindparams|bind_params|params)$/.test(call.name))
@@ -204,6 +223,23 @@ export class TaintEngine {
     }
     if (tainted && p.buildingCalls.test(text)) built = true;
     return { tainted, built };
+  }
+
+  /** Whether a call in the chain below `node` (`a.b(...).c(...)[0]`) sanitizes for `kind`. */
+  private sanitizedChain(node: Node | null, kind: TaintKind): boolean {
+    const lang = this.model.language;
+    const p = this.model.profile;
+    for (let r = node, i = 0; r && i < 12; i++) {
+      if (p.callTypes.has(r.type)) {
+        const c = readCall(lang, r);
+        if (!c) return false;
+        if (isSanitizerCall(lang, c.name, c.calleeText, c.args, kind)) return true;
+        r = c.receiver;
+      } else if (/^(?:member_expression|subscript_expression|attribute|subscript)$/.test(r.type)) {
+        r = r.childForFieldName('object') ?? r.childForFieldName('value');
+      } else return false;
+    }
+    return false;
   }
 
   private variable(name: string, at: number, kind: TaintKind, depth: number): TaintValue {
@@ -224,9 +260,12 @@ export class TaintEngine {
       }
       if (scope.params.includes(name)) {
         // Parameters of a closure nested in another function get their values from the enclosing
-        // code (callbacks, helpers), not from the caller: they are not sources.
+        // code (callbacks, helpers), not from the caller: they are not sources. A JavaScript
+        // function the enclosing one returns (a factory's product: `return function (msg) {...}`)
+        // is called by the factory's callers, so its parameters are.
         if (
           scope !== this.model.topLevel &&
+          !(this.model.language === 'javascript' && isReturned(scope.node)) &&
           this.model
             .scopesAt(scope.start)
             .some((s) => s !== scope && s !== this.model.topLevel && s.start < scope.start)
@@ -348,8 +387,9 @@ export class TaintEngine {
           } else if (op === 'in' || op === 'not in') {
             return true;
           } else if (
-            // `typeof x === "object"` checks a type, not the value.
-            !operands.some((o) => /^typeof\b/.test(o.text)) &&
+            // `typeof x === "object"` checks a type, not the value; `x.charAt(0) !== "["` one
+            // character of it (a parser's branch), not the value.
+            !operands.some((o) => /^typeof\b/.test(o.text) || isPartOf(o)) &&
             operands.some((o) => p.stringTypes.has(o.type) && !/^[rRbBuU]*(["'`])\1$/.test(o.text)) &&
             ((op === '==' || op === '===') === inside ||
               // A CR/LF test (`ch == '\n'`) sorts line breaks out in either branch.
@@ -374,12 +414,27 @@ export class TaintEngine {
   }
 }
 
+/** One character or a slice of a string: `s.charAt(i)`, `s.charCodeAt(i)`, `s.slice(a, b)`, `s[0]`. */
+function isPartOf(operand: Node): boolean {
+  return /^[\w$.]+(?:\.(?:charAt|charCodeAt|codePointAt|slice|substr|substring)\([^()]*\)|\[\d+\])$/.test(
+    operand.text.replace(/\s+/g, ''),
+  );
+}
+
+/** A function expression that is the value of a `return` statement. */
+function isReturned(fn: Node): boolean {
+  let p = fn.parent;
+  while (p?.type === 'parenthesized_expression') p = p.parent;
+  return p?.type === 'return_statement';
+}
+
 function isSanitizerCall(lang: Language, name: string, text: string, args: Node[], kind: TaintKind): boolean {
   const table = SANITIZERS[lang][kind];
   if (table?.test(text)) return true;
   if (INJECTION_KINDS.has(kind) && name !== 'encode' && name !== 'decode' && NAMED_SANITIZER.test(name))
     return true;
   if (kind === 'html' && isEscapingReplace(lang, name, text, args)) return true;
+  if (kind === 'path' && lang === 'javascript' && isTraversalStrippingReplace(name, text, args)) return true;
   // jQuery's escape idiom: `$('<div/>').text(s).html()`.
   if (
     kind === 'html' &&
@@ -438,6 +493,35 @@ function isEscapingReplace(lang: Language, name: string, callee: string, args: N
     return false;
   }
   return matchesLt && replacementEscapes(replacement);
+}
+
+/**
+ * A replace that leaves no `..` segment in a path: removing every dot (`p.replace(/\./g, '')`), or,
+ * on a `path.normalize(...)` result (which has resolved inner `..`), stripping all leading `../`
+ * (`path.normalize(p).replace(/^(\.\.(\/|\\|$))+/, '')`, the idiom Node's docs suggest).
+ * Decided by running the pattern on traversal strings: removing only `../` once, or only `..`
+ * globally (`....//` becomes `../`), does not count.
+ */
+function isTraversalStrippingReplace(name: string, callee: string, args: Node[]): boolean {
+  if ((name !== 'replace' && name !== 'replaceAll') || !callee.includes('.')) return false;
+  const [pattern, replacement] = args;
+  if (pattern?.type !== 'regex' || !replacement) return false;
+  const to = literalText(replacement);
+  const source = pattern.childForFieldName('pattern')?.text;
+  if (to === undefined || source === undefined) return false;
+  let re: RegExp;
+  try {
+    re = new RegExp(source, regexFlags(pattern));
+  } catch {
+    return false;
+  }
+  const normalized = /(?:^|\.)normalize\s*\(/.test(callee);
+  // What a normalized path can still hold (leading `../`; a bare `..` is let through: request
+  // paths start with `/`), and for a raw one anything.
+  const attacks = ['../../etc/passwd', '..\\..\\boot.ini', '../'];
+  if (!normalized) attacks.push('..', '/../x', 'a/../../b', '....//....//etc', '.../...//x', 'a/..\\..\\b');
+  const traversal = /(?:^|[\\/])\.\.(?:[\\/]|$)/;
+  return attacks.every((a) => !traversal.test(a.replace(re, to)));
 }
 
 function regexFlags(regex: Node): string {

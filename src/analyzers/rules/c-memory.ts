@@ -14,6 +14,7 @@ import {
   norm,
   printfConversions,
 } from '../engine/c-flow.ts';
+import { cSummaries } from '../engine/c-summaries.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
 
@@ -76,6 +77,36 @@ function lvalueOf(target: Node): string | undefined {
   return norm(t.text);
 }
 
+/**
+ * The assigned value is tested where it is assigned: the assignment is (part of) a condition
+ * (`while ((p = next(f)))`, `if ((p = find(k)) == NULL)`), or an `if` on it that leaves follows it
+ * in its own block before the use (`p = add(p); if (p == NULL) goto fail;` inside a loop, the use
+ * after the loop).
+ */
+function testedWhereAssigned(assign: Node, lv: string, useAt: number): boolean {
+  let n: Node = assign;
+  while (n.parent && /^(?:parenthesized_expression|binary_expression|unary_expression)$/.test(n.parent.type))
+    n = n.parent;
+  const p = n.parent;
+  if (
+    p &&
+    /^(?:if_statement|while_statement|for_statement|do_statement|conditional_expression)$/.test(p.type)
+  )
+    if (p.childForFieldName('condition')?.equals(n)) return true;
+  let stmt: Node | null = assign;
+  while (stmt?.parent && stmt.parent.type !== 'compound_statement') stmt = stmt.parent;
+  const block = stmt?.parent;
+  if (!stmt || !block) return false;
+  for (const s of block.namedChildren) {
+    if (!s || s.startIndex <= stmt.startIndex) continue;
+    if (s.startIndex >= useAt) break;
+    if (s.type !== 'if_statement') continue;
+    const cond = s.childForFieldName('condition');
+    if (cond && mentionsLvalue(cond, lv) && leaves(s.childForFieldName('consequence'))) return true;
+  }
+  return false;
+}
+
 export const C_MEMORY_RULES: Rule[] = [
   query({
     id: 'c.unchecked-allocation',
@@ -91,7 +122,8 @@ export const C_MEMORY_RULES: Rule[] = [
       const val = unwrap(caps.val);
       if (val.type !== 'call_expression') return false;
       const callee = calleeName(val);
-      const alloc = ALLOCATOR.test(callee);
+      // A helper defined in this file that returns NULL on some path counts as an allocator.
+      const alloc = ALLOCATOR.test(callee) || cSummaries(ctx.model, FREE_CALL).nullReturning.has(callee);
       if (!alloc && !NULLABLE_CALL.test(callee)) return false;
       const lv = lvalueOf(caps.var);
       if (!lv) return false;
@@ -111,6 +143,7 @@ export const C_MEMORY_RULES: Rule[] = [
       ].sort((a, b) => a.startIndex - b.startIndex)[0];
       if (!use || assignedBetween(fn, lv, val.endIndex, use.startIndex)) return false;
       if (guardedUse(use, lv, caps.val.startIndex)) return false;
+      if (testedWhereAssigned(caps.report ?? val, lv, use.startIndex)) return false;
       return {
         node: use,
         message: `${lv} comes from ${callee}(), which can return NULL, and is dereferenced here without a check: test it first (if (!${lv}) ...).`,
@@ -122,12 +155,25 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
         'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  c->id = id;\n  return c;\n}\n',
+        // A helper of the same file that returns NULL when nothing matches.
+        'struct node { int id; int value; struct node *next; };\nstatic struct node *find(struct node *n, int id) {\n  for (; n; n = n->next)\n    if (n->id == id) return n;\n  return NULL;\n}\nint value_of(struct node *head, int id) {\n  struct node *n = find(head, id);\n  return n->value;\n}\n',
       ],
       good: [
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  if (buf == NULL) return NULL;\n  memset(buf, 0, n);\n  return buf;\n}\n',
         '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  if (!c->prev)\n    return -12;\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
         'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  if (!c)\n    return NULL;\n  c->id = id;\n  return c;\n}\n',
+        'struct node { int id; int value; struct node *next; };\nstatic struct node *find(struct node *n, int id) {\n  for (; n; n = n->next)\n    if (n->id == id) return n;\n  return NULL;\n}\nint value_of(struct node *head, int id) {\n  struct node *n = find(head, id);\n  if (!n) return -1;\n  return n->value;\n}\n',
+        // Tested where it is assigned: in the loop condition, or right after, inside the loop.
+        'struct node { int id; struct node *next; };\nstatic struct node *next_node(struct node *n) {\n  if (!n->next) return NULL;\n  return n->next;\n}\nint last_id(struct node *n) {\n  struct node *p;\n  while ((p = next_node(n))) n = p;\n  return n->id;\n}\n',
+        '#include <stdlib.h>\nstruct idx { int have; int *list; };\nint build(struct idx *index, int n) {\n  for (int i = 0; i < n; i++) {\n    index = realloc(index, sizeof(*index) * (i + 1));\n    if (index == NULL) goto fail;\n  }\n  index->have = n;\n  return 0;\nfail:\n  return -1;\n}\n',
+        // A checking macro that returns when the condition fails (TensorFlow's OP_REQUIRES).
+        {
+          code: 'void Compute(OpKernelContext *ctx) {\n  Buffer *buf = (Buffer *)malloc(sizeof(Buffer));\n  OP_REQUIRES(ctx, buf != nullptr, errors::ResourceExhausted("no memory"));\n  buf->size = 0;\n}\n',
+          language: 'cpp',
+        },
+        // A helper that always returns an object (or aborts) is not nullable.
+        'struct node { int id; };\nstatic struct node *head_of(struct node **l) {\n  return l[0];\n}\nint first_id(struct node **l) {\n  struct node *n = head_of(l);\n  return n->id;\n}\n',
       ],
     },
   }),
@@ -138,11 +184,14 @@ export const C_MEMORY_RULES: Rule[] = [
     title: 'Pointer used after it was freed',
     message: '',
     names: '*',
-    callee: FREE_CALL,
     check: (c, ctx) => {
-      // free(p), or a pool/context first and the pointer last (png_free(png, p), kmem_cache_free(c, p)).
-      const arg = c.args[c.args.length - 1];
-      if (!arg || c.args.length > 2) return false;
+      // free(p), or a pool/context first and the pointer last (png_free(png, p), kmem_cache_free(c, p)),
+      // or a helper of this file that frees one of its parameters on every path.
+      const library = FREE_CALL.test(c.calleeText);
+      const k = library ? undefined : cSummaries(ctx.model, FREE_CALL).frees.get(c.calleeText);
+      if (!library && k === undefined) return false;
+      const arg = k === undefined ? c.args[c.args.length - 1] : c.args[k];
+      if (!arg || (k === undefined && c.args.length > 2)) return false;
       const lv = lvalueOf(unwrap(arg));
       if (!lv) return false;
       const stmt = c.node.parent?.type === 'expression_statement' ? c.node.parent : c.node;
@@ -198,12 +247,15 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  free(s);\n  return s->n;\n}\n',
         '#include <stdlib.h>\nstruct B { char *data; };\nint send_all(struct B *b, int tries) {\n  while (tries-- > 0) {\n    if (push(b->data) == 0) return 0;\n    free(b->data);\n  }\n  return -1;\n}\n',
         '#include <stdlib.h>\nstruct S { int n; struct S *next; };\nint pop(struct S **head) {\n  struct S *old = *head;\n  struct S *first = old;\n  free(old);\n  return first->n;\n}\n',
+        // A helper of the same file that frees its argument.
+        '#include <stdlib.h>\nstruct conn { int fd; char *buf; };\nstatic void conn_free(struct conn *c) {\n  free(c->buf);\n  free(c);\n}\nint conn_close(struct conn *c) {\n  conn_free(c);\n  return c->fd;\n}\n',
       ],
       good: [
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  int n = s->n;\n  free(s);\n  return n;\n}\n',
         '#include <stdlib.h>\nstruct B { char *data; };\nint send_all(struct B *b, int tries) {\n  while (tries-- > 0) {\n    if (push(b->data) == 0) return 0;\n    free(b->data);\n    b->data = NULL;\n    return -1;\n  }\n  return -1;\n}\n',
         '#include <stdlib.h>\nint g(char *p, int bad) {\n  if (bad) {\n    free(p);\n    return -1;\n  }\n  return p[0];\n}\n',
         '#include <stdlib.h>\nstruct S { int n; struct S *next; };\nint pop(struct S **head) {\n  struct S *old = *head;\n  int n = old->n;\n  *head = old->next;\n  free(old);\n  return n;\n}\n',
+        '#include <stdlib.h>\nstruct conn { int fd; char *buf; };\nstatic void conn_free(struct conn *c) {\n  free(c->buf);\n  free(c);\n}\nint conn_close(struct conn *c) {\n  int fd = c->fd;\n  conn_free(c);\n  return fd;\n}\n',
       ],
     },
   }),
@@ -1639,6 +1691,241 @@ C_MEMORY_RULES.push(
           code: 'struct Buf { char *p; };\nvoid reset(Buf *b, bool err) {\n  if (err) {\n    delete b;\n    return;\n  }\n  delete b;\n}\n',
           language: 'cpp',
         },
+      ],
+    },
+  }),
+);
+
+/** Integer types of at most 16 bits, with their width (loop counters that wrap early). */
+const SHORT_INT: [RegExp, number][] = [
+  [/^(?:unsigned\s+char|signed\s+char|char|u?int8_t|u8|s8|__u8|__s8|BYTE|UCHAR|guint8|gint8|uint8|int8)$/, 8],
+  [
+    /^(?:(?:unsigned\s+|signed\s+)?short(?:\s+int)?|u?int16_t|u16|s16|__u16|__s16|WORD|USHORT|guint16|gint16|uint16|int16)$/,
+    16,
+  ],
+];
+const COUNTER_BOUND_INT =
+  /^(?:(?:unsigned|signed)(?:\s+(?:int|long(?:\s+long)?))?|int|long(?:\s+(?:int|long))?|long\s+long(?:\s+int)?|size_t|ssize_t|off_t|u?int(?:32|64)_t|u32|u64|s32|s64|__u32|__u64|uint|ulong|DWORD|guint|gint|gsize|gssize|guint32|guint64|uintptr_t|ptrdiff_t)$/;
+
+function narrowWidth(type: string): number | undefined {
+  const t = type
+    .replace(/\b(?:const|volatile|register|static)\b/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  for (const [re, w] of SHORT_INT) if (re.test(t)) return w;
+  return undefined;
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.narrow-loop-counter',
+    cwe: ['CWE-190', 'CWE-197'],
+    severity: 'warning',
+    title: 'Loop counter narrower than its bound',
+    message: '',
+    query: '(for_statement condition: (binary_expression) @cond) @report',
+    check: (caps, ctx) => {
+      const { cond, report } = caps;
+      if (!cond || !report) return false;
+      const op = cond.childForFieldName('operator')?.text ?? '';
+      const left = cond.childForFieldName('left');
+      const right = cond.childForFieldName('right');
+      if (!left || !right) return false;
+      // `i < n`, `i <= n`, `n > i`, `n >= i`: the counter and its bound.
+      let counter: Node;
+      let bound: Node;
+      if ((op === '<' || op === '<=') && left.type === 'identifier') [counter, bound] = [left, right];
+      else if ((op === '>' || op === '>=') && right.type === 'identifier') [counter, bound] = [right, left];
+      else return false;
+      const init = report.childForFieldName('initializer');
+      // The counter's type: declared in the loop header, else where the function declares it.
+      let type: string | undefined;
+      if (init?.type === 'declaration') {
+        const names = init.descendantsOfType('identifier').map((n) => n?.text);
+        if (names.includes(counter.text)) type = init.childForFieldName('type')?.text;
+      }
+      type ??= ctx.model.declaredType(counter.text, counter.startIndex);
+      const width = type === undefined ? undefined : narrowWidth(type);
+      if (!width) return false;
+      // The bound: a runtime value of a wider (or unknown, for a struct field) type; constants and
+      // macros (`NUM_PORTS`) are the author's to size.
+      const b = bound.type === 'parenthesized_expression' ? (bound.namedChildren[0] ?? bound) : bound;
+      if (b.type === 'identifier') {
+        if (/^[A-Z_][A-Z0-9_]*$/.test(b.text)) return false;
+        const bt = ctx.model.declaredType(b.text, b.startIndex);
+        if (
+          !bt ||
+          !COUNTER_BOUND_INT.test(
+            bt
+              .replace(/\b(?:const|volatile|register|static)\b/g, '')
+              .replace(/\s+/g, ' ')
+              .trim(),
+          )
+        )
+          return false;
+      } else if (b.type !== 'field_expression') return false;
+      const field = b.childForFieldName('field')?.text ?? '';
+      if (b.type === 'field_expression' && /^[A-Z_][A-Z0-9_]*$/.test(field)) return false;
+      const max = 2 ** width - 1;
+      return {
+        node: cond,
+        message: `${counter.text} is ${width === 8 ? 'an' : 'a'} ${width}-bit ${type?.trim()} compared with ${norm(b.text)}: once the bound exceeds ${max} the counter wraps and the loop never ends (or indexes past the data); give ${counter.text} the bound's type (size_t, uint32_t).`,
+      };
+    },
+    examples: {
+      bad: [
+        'struct state { uint64_t num_gates; };\nvoid dump(struct state st) {\n  for (uint8_t gate = 8; gate < st.num_gates; gate++)\n    print_gate(st, gate);\n}\n',
+        'void fill(unsigned char *buf, size_t len) {\n  unsigned short i;\n  for (i = 0; i < len; i++)\n    buf[i] = 0;\n}\n',
+      ],
+      good: [
+        'struct state { uint64_t num_gates; };\nvoid dump(struct state st) {\n  for (uint64_t gate = 8; gate < st.num_gates; gate++)\n    print_gate(st, gate);\n}\n',
+        'void fill(unsigned char *buf) {\n  for (uint8_t i = 0; i < NUM_CHANNELS; i++)\n    buf[i] = 0;\n}\n',
+        'void fill(unsigned char *buf, uint8_t n) {\n  for (uint8_t i = 0; i < n; i++)\n    buf[i] = 0;\n}\n',
+      ],
+    },
+  }),
+);
+
+/** Width in bytes of a fixed-width read macro or helper (`GST_READ_UINT32_LE(p)`, `AV_RB16(p)`). */
+function readWidth(callee: string): number | undefined {
+  const m =
+    /^(?:[A-Z][A-Z0-9]*_)*?(?:READ|GET|RD|LOAD)_?U?INT(16|24|32|64)(?:_?(?:LE|BE))?$/.exec(callee) ??
+    /^AV_R[BLN](16|24|32|48|64)$/.exec(callee) ??
+    /^get_unaligned_(?:le|be)(16|32|64)$/.exec(callee) ??
+    /^(?:le|be)(16|32|64)_to_cpup$/.exec(callee);
+  return m?.[1] ? Number(m[1]) / 8 : undefined;
+}
+
+/** Calls that read into `p` and return how much they read: [buffer index, size index]. */
+const COUNTED_READS: Record<string, [number, number]> = {
+  fread: [0, 2],
+  read: [1, 2],
+  recv: [1, 2],
+  pread: [1, 2],
+};
+
+/**
+ * The lengths that go with buffer `p` at `at`: a variable named after it (`value_len`, `buflen`,
+ * `data_size`), the length out-parameter set by the same call (`get_string(&value, &value_len)`),
+ * the count a read into it returned and the size it asked for (`n = fread(p, 1, size, f)`), or the
+ * integer parameter right after it (`parse(const u8 *buf, int buf_size)`).
+ */
+function lengthsOf(
+  fn: Node,
+  info: { params: string[]; paramTypes: Map<string, string> },
+  p: string,
+  at: number,
+): string[] {
+  const out = new Set<string>();
+  const body = fn.text;
+  const names = { has: (n: string) => new RegExp(`\\b${n}\\b`).test(body) };
+  for (const suffix of [
+    '_len',
+    'len',
+    '_size',
+    'size',
+    '_length',
+    'length',
+    '_sz',
+    '_bytes',
+    'Len',
+    'Size',
+    'Length',
+  ])
+    if (names.has(`${p}${suffix}`)) out.add(`${p}${suffix}`);
+  for (const prefix of ['len_', 'size_', 'n_']) if (names.has(`${prefix}${p}`)) out.add(`${prefix}${p}`);
+  for (const c of nodesIn(fn, ['call_expression'])) {
+    if (c.startIndex >= at) break;
+    const args = c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+    const i = args.findIndex(
+      (a) => a.type === 'pointer_expression' && a.text.startsWith('&') && norm(a.text.slice(1)) === p,
+    );
+    const next = args[i + 1];
+    if (i >= 0 && next?.type === 'pointer_expression' && next.text.startsWith('&'))
+      out.add(norm(next.text.slice(1)));
+    const counted = COUNTED_READS[calleeName(c)];
+    if (counted && norm(args[counted[0]]?.text ?? '') === p) {
+      const size = args[counted[1]];
+      if (size && /^(?:identifier|field_expression)$/.test(size.type)) out.add(norm(size.text));
+      else
+        for (const f of size?.descendantsOfType(['field_expression', 'identifier']) ?? [])
+          if (f && f.parent?.type !== 'field_expression') out.add(norm(f.text));
+      const parent = c.parent;
+      if (parent?.type === 'assignment_expression')
+        out.add(norm(parent.childForFieldName('left')?.text ?? ''));
+      if (parent?.type === 'init_declarator')
+        out.add(norm(parent.childForFieldName('declarator')?.text ?? ''));
+    }
+  }
+  const k = info.params.indexOf(p);
+  const next = k >= 0 ? info.params[k + 1] : undefined;
+  if (
+    next &&
+    /^(?:(?:const\s+)?(?:unsigned\s+)?(?:int|long|size_t|ssize_t|u?int(?:16|32|64)_t|guint|gsize|uint)|unsigned)$/.test(
+      info.paramTypes.get(next)?.trim() ?? '',
+    )
+  )
+    out.add(next);
+  out.delete('');
+  return [...out];
+}
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.fixed-read-unchecked-length',
+    cwe: ['CWE-125', 'CWE-119'],
+    severity: 'warning',
+    title: 'Fixed-width read from a buffer whose length is never checked',
+    message: '',
+    names: '*',
+    check: (c, ctx) => {
+      const name = c.calleeText;
+      // Cheap first: every call passes here, and the reads all have a width or end in `cmp`.
+      if (!/\d|cmp$/.test(name)) return false;
+      let width = readWidth(name);
+      if (width === undefined && (name === 'memcmp' || name === 'strncmp')) {
+        // memcmp(p, "magic", 8): reads 8 bytes of p.
+        const n = intLiteral(norm(c.args[2]?.text ?? ''));
+        if (n !== undefined && n >= 2 && c.args[1]?.type === 'string_literal') width = n;
+      }
+      if (width === undefined) return false;
+      const arg = c.args[0] ? unwrap(c.args[0]) : undefined;
+      if (arg?.type !== 'identifier') return false;
+      const p = arg.text;
+      // A fixed array is as long as it was declared (and another rule's question).
+      if (ctx.model.arraySize(p)) return false;
+      const info = ctx.model.functionAt(c.node.startIndex);
+      // A snippet whose header did not parse (a macro return type) is read as a whole.
+      const fn = enclosingFunction(c.node);
+      const lengths = lengthsOf(fn, info, p, c.node.startIndex);
+      if (!lengths.length) return false;
+      // Any comparison of a length (or of p with an end) before the read, or around it, is a check;
+      // a test of the call that produced them (`if (!get(&p, &len)) goto fail`) is not.
+      for (const len of [...lengths, p]) if (boundedBefore(fn, len, c.node.startIndex)) return false;
+      for (const len of lengths)
+        for (const cond of nodesIn(fn, [
+          'if_statement',
+          'while_statement',
+          'for_statement',
+          'conditional_expression',
+        ])) {
+          if (cond.startIndex >= c.node.startIndex) break;
+          const t = cond.childForFieldName('condition');
+          if (t && /[<>]|[!=]=/.test(t.text) && mentionsLvalue(t, len)) return false;
+        }
+      return {
+        message: `${name}() reads ${width} bytes of ${p}, whose length (${lengths.join(', ')}) is never checked on the way: test ${lengths[0]} >= ${width} first.`,
+      };
+    },
+    examples: {
+      bad: [
+        'void tag(const char *name, guint8 *value, guint16 value_len, int type) {\n  if (type == 3) {\n    guint v = GST_READ_UINT32_LE (value);\n    set_uint(name, v);\n  }\n}\n',
+        '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint is_bplist(FILE *f, long size) {\n  char *data = malloc(size + 1);\n  if (!data) return -1;\n  size_t n = fread(data, 1, size, f);\n  int r = memcmp(data, "bplist00", 8) == 0;\n  free(data);\n  return r;\n}\n',
+      ],
+      good: [
+        'void tag(const char *name, guint8 *value, guint16 value_len, int type) {\n  if (type == 3) {\n    if (value_len < 4)\n      return;\n    guint v = GST_READ_UINT32_LE (value);\n    set_uint(name, v);\n  }\n}\n',
+        '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint is_bplist(FILE *f, long size) {\n  if (size < 8) return -1;\n  char *data = malloc(size + 1);\n  if (!data) return -1;\n  size_t n = fread(data, 1, size, f);\n  int r = memcmp(data, "bplist00", 8) == 0;\n  free(data);\n  return r;\n}\n',
+        '#include <string.h>\nint is_gif(const unsigned char *hdr) {\n  unsigned char sig[6];\n  memcpy(sig, hdr, 6);\n  return memcmp(sig, "GIF89a", 6) == 0;\n}\n',
       ],
     },
   }),

@@ -123,6 +123,10 @@ function argNameMentions(expr: Node, name: string): boolean {
   return new RegExp(`\\b${name.replace(/[^\w]/g, '')}\\w*`).test(expr.text);
 }
 
+/** Arithmetic types (after `const`): values that print as digits. */
+const NUMERIC_TYPE =
+  /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|long|short|long\s+long|float|double|bool|_Bool|size_t|ssize_t|u?int(?:8|16|32|64)_t|unsigned|signed)(?:\s+int)?$/;
+
 export const C_RULES: Rule[] = [
   call({
     id: 'c.command-injection',
@@ -1300,6 +1304,30 @@ export const C_RULES: Rule[] = [
       ],
     },
   }),
+  call({
+    id: 'c.open-create-without-mode',
+    cwe: ['CWE-732'],
+    severity: 'warning',
+    title: 'File created by open() without a mode',
+    message:
+      'open() with O_CREAT (or O_TMPFILE) and no mode argument creates the file with whatever value is on the stack as its permissions: pass the mode (0600 for private data).',
+    names: ['open', 'openat', 'open64'],
+    check: (c) => {
+      if (c.receiver) return false;
+      const flags = c.name === 'openat' ? c.args[2] : c.args[1];
+      const wanted = c.name === 'openat' ? 3 : 2;
+      return !!flags && c.args.length === wanted && /\bO_(?:CREAT|TMPFILE)\b/.test(flags.text);
+    },
+    examples: {
+      bad: [
+        '#include <fcntl.h>\nint tmp(const char *fn) {\n  return open(fn, O_RDWR | O_TRUNC | O_CREAT);\n}\n',
+      ],
+      good: [
+        '#include <fcntl.h>\nint tmp(const char *fn) {\n  return open(fn, O_RDWR | O_TRUNC | O_CREAT, 0600);\n}\n',
+        '#include <fcntl.h>\nint rd(const char *fn) {\n  return open(fn, O_RDONLY);\n}\n',
+      ],
+    },
+  }),
   query({
     id: 'c.unchecked-return',
     cwe: ['CWE-252'],
@@ -1436,6 +1464,8 @@ export const C_RULES: Rule[] = [
       return parts.some((p) => {
         if (!ctx.tainted(p, 'html')) return false;
         if (!ctx.model.profile.identifierTypes.has(p.type)) return true;
+        // A number cannot carry markup (`<< "Error " << code`).
+        if (NUMERIC_TYPE.test(ctx.model.declaredType(p.text, p.startIndex)?.trim() ?? '')) return false;
         if (new RegExp(`\\b${p.text}\\s*(?:=|\\(|\\{)\\s*"<`).test(body)) return false;
         const r = ctx.resolve(p);
         return r === p || r.equals(p) || ctx.tainted(r, 'html');
@@ -1451,6 +1481,10 @@ export const C_RULES: Rule[] = [
           code: '#include <sstream>\n#include <string>\nstd::string f(const std::string &name) {\n  std::ostringstream out;\n  out << "<h1>" << name << "</h1>";\n  return out.str();\n}\n',
           language: 'cpp',
         },
+        {
+          code: 'strbuf page::error_body (int n, const str &aux)\n{\n  strbuf b;\n  b << "<h1>Error " << n << "</h1>" << "The file <tt>" << aux << "</tt> was not found.";\n  return b;\n}\n',
+          language: 'cpp',
+        },
       ],
       good: [
         {
@@ -1459,6 +1493,11 @@ export const C_RULES: Rule[] = [
         },
         {
           code: '#include <string>\nstd::string f(const std::string &name) {\n  std::string out = "<h1>";\n  for (char ch : name) {\n    if (ch == \'<\')\n      out += "&lt;";\n    else if (ch == \'&\')\n      out += "&amp;";\n    else\n      out += ch;\n  }\n  return out + "</h1>";\n}\n',
+          language: 'cpp',
+        },
+        // Escaped text, and a number, which prints as digits.
+        {
+          code: 'strbuf page::error_body (int n, const str &aux)\n{\n  strbuf b;\n  b << "<h1>Error " << n << "</h1>" << "The file <tt>" << xss_escape (aux) << "</tt> was not found.";\n  return b;\n}\n',
           language: 'cpp',
         },
       ],

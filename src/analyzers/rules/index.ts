@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/rule.ts';
 import { C_RULES } from './c.ts';
+import { C_BOUNDS_RULES } from './c-bounds.ts';
 import { C_MEMORY_RULES } from './c-memory.ts';
 import { GO_RULES } from './go.ts';
 import { JS_RULES } from './javascript.ts';
@@ -12,6 +13,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...PYTHON_RULES,
   ...C_RULES,
   ...C_MEMORY_RULES,
+  ...C_BOUNDS_RULES,
   ...GO_RULES,
   ...JS_RULES,
 ];

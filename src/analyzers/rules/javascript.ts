@@ -136,6 +136,16 @@ function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: Rul
       for (const m of b.value?.text.match(/[A-Za-z_$][\w$]*/g) ?? []) names.add(m);
   const GUARD =
     /__proto__|\bconstructor\b|\bprototype\b|hasOwnProperty|hasOwn\b|forbidden|unsafe|dangerous|blacklist|denylist|blocked|isSafe|isValidKey|safeKey/i;
+  // `for (p in obj) if (obj.hasOwnProperty(p))` filters an enumeration: it says nothing of the key
+  // that is written later.
+  const enumerated = new Set(
+    fn
+      .descendantsOfType('for_in_statement')
+      .filter((f) => f && /^\s*in\s*$/.test(f.childForFieldName('operator')?.text ?? 'in'))
+      .map((f) => f?.childForFieldName('left')?.text ?? ''),
+  );
+  const OWN_TEST =
+    /^!?\s*(?:[\w$.]+\.hasOwnProperty(?:\.call)?|Object\.hasOwn)\(\s*(?:[\w$.]+\s*,\s*)?([\w$]+)\s*\)$/;
   for (const cond of fn.descendantsOfType([
     'if_statement',
     'ternary_expression',
@@ -150,6 +160,9 @@ function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: Rul
           : null
         : cond.childForFieldName('condition');
     if (!c || !GUARD.test(c.text)) continue;
+    const inner = c.type === 'parenthesized_expression' ? (c.namedChildren[0] ?? c) : c;
+    const own = OWN_TEST.exec(inner.text.trim());
+    if (own?.[1] && enumerated.has(own[1])) continue;
     const ids = new Set(c.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
     if ([...names].some((n) => ids.has(n))) return true;
   }
@@ -179,6 +192,17 @@ const SQL_SAFE_VALUE =
  * A non-constant part of a SQL statement placed where a value goes: right after a quote, `=`,
  * a comparison, `LIKE` or `IN (` in the text before it (not a table or column name).
  */
+/**
+ * A variable holding SQL literals quoted by hand (`list.map((x) => "'" + x + "'").join()`,
+ * `` `'${v}'` ``): the quotes are in the value, not around the placeholder, and a quote in the data
+ * closes them.
+ */
+function handQuoted(part: Node, ctx: RuleContext): boolean {
+  if (part.type !== 'identifier') return false;
+  const r = ctx.resolve(part);
+  return r !== part && /["'`]'["'`]\s*\+\s*[\w$]|[\w$)\]]\s*\+\s*["'`]'["'`]|`[^`]*'\$\{/.test(r.text);
+}
+
 function pastedSqlValue(pieces: Node[], ctx: RuleContext): Node | undefined {
   let before = '';
   for (const piece of pieces)
@@ -200,7 +224,7 @@ function pastedSqlValue(pieces: Node[], ctx: RuleContext): Node | undefined {
       if (
         !ctx.isConstant(part) &&
         !SQL_SAFE_VALUE.test(part.text) &&
-        /(?:['"%]|(?:=|<|>|\blike|\bin\s*\()\s*)$/i.test(before)
+        (/(?:['"%]|(?:=|<|>|\blike|\bin\s*\()\s*)$/i.test(before) || handQuoted(part, ctx))
       )
         return part;
       before += '?';
@@ -216,12 +240,18 @@ export const JS_RULES: Rule[] = [
     title: 'OS command built from untrusted data',
     message:
       'Untrusted data reaches a shell command: use execFile/spawn with an argument array and no shell.',
-    names: ['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync'],
+    names: ['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'command', 'commandSync'],
     check: (c, ctx) => {
-      if (c.receiver && !/child_process|cp|childProcess/.test(c.receiver.text)) return false;
+      // child_process, and the wrappers that also run a shell line: shelljs `shell.exec(cmd)`,
+      // execa's `execa.command(cmd)` / `execaCommand(cmd)`.
+      const wrapper =
+        /^(?:shell|shelljs|sh)$/.test(c.receiver?.text ?? '') ||
+        (/^command(?:Sync)?$/.test(c.name) && /^execa$/.test(c.receiver?.text ?? ''));
+      if (c.receiver && !wrapper && !/child_process|cp|childProcess/.test(c.receiver.text)) return false;
+      if (/^command(?:Sync)?$/.test(c.name) && !wrapper) return false;
       const cmd = c.args[0];
       if (!cmd) return false;
-      if (c.name === 'exec' || c.name === 'execSync') {
+      if (c.name === 'exec' || c.name === 'execSync' || wrapper) {
         if (ctx.tainted(cmd, 'cmd')) return { node: originOf(cmd, ctx, 'cmd') };
         // A shell command pasted together from variables of unknown origin (a callback's free
         // variables, a module's state): one quote or `;` in them runs another command.
@@ -244,11 +274,18 @@ export const JS_RULES: Rule[] = [
       bad: [
         "const { exec } = require('child_process');\nfunction f(d) {\n  exec(`ls -l ${d}`, () => {});\n}\n",
         "const cp = require('child_process');\nmodule.exports = () => {\n  cp.exec('curl \"' + url + '\" -o ' + out, (e) => {});\n};\n",
+        // An array carries what was pushed into it; a test of its first character validates nothing.
+        "const shell = require('shelljs');\napp.post('/clone', (req, res) => {\n  shell.exec('git clone ' + req.body.repo);\n  res.end();\n});\n",
+        "const execa = require('execa');\nasync function list(dir) {\n  return execa.command(`ls -l ${dir}`);\n}\n",
+        "const { exec } = require('child_process');\nfunction grep(pattern, file) {\n  if (file.charAt(0) === '-') return;\n  const args = ['grep'];\n  args.push(pattern, file);\n  exec(args.join(' '));\n}\n",
       ],
       good: [
         "const { execFile } = require('child_process');\nfunction f(d) {\n  execFile('ls', ['-l', d], () => {});\n}\n",
         "const cp = require('child_process');\nmodule.exports = () => {\n  cp.execFile('curl', [url, '-o', out], (e) => {});\n};\n",
         "const cp = require('child_process');\nconst GIT = 'git';\nmodule.exports = () => {\n  cp.exec(GIT + ' status', (e) => {});\n};\n",
+        "const shell = require('shelljs');\nconst { execFileSync } = require('child_process');\napp.post('/clone', (req, res) => {\n  execFileSync('git', ['clone', '--', req.body.repo]);\n  shell.exec('git status');\n  res.end();\n});\n",
+        "const execa = require('execa');\nasync function list(dir) {\n  return execa('ls', ['-l', dir]);\n}\n",
+        "const { exec } = require('child_process');\nfunction grep(pattern, file) {\n  const args = ['grep'];\n  args.push('-r', '.');\n  exec(args.join(' '));\n}\n",
       ],
     },
   }),
@@ -326,12 +363,15 @@ export const JS_RULES: Rule[] = [
         "function f(db, u) {\n  const q = `SELECT * FROM users WHERE name = '${u}'`;\n  db.get(q, () => {});\n}\n",
         'module.exports.find = function (soc, done) {\n  let q = \'SELECT title \';\n  q += "FROM jobs WHERE soc = \'" + soc + "\'";\n  connection.query(q, done);\n};\n',
         "router.get('/', () => {\n  connection.query('SELECT * FROM jobs WHERE soc = \"' + soc + '\";', (err, rows) => {});\n});\n",
+        // Literals quoted by hand in a variable, pasted into the statement.
+        'function consent(pool, emails) {\n  const list = emails.map((x) => "\'" + x + "\'").toString();\n  return pool.query(`INSERT INTO consented (email) SELECT x FROM unnest(ARRAY[${list}]) x;`);\n}\n',
       ],
       good: [
         "function f(db, u) {\n  db.get('SELECT * FROM users WHERE name = ?', [u], () => {});\n}\n",
         "function f(u) {\n  console.log(`SELECT * FROM users WHERE name = '${u}'`);\n}\n",
         "module.exports.find = function (soc, done) {\n  let q = 'SELECT ' + FIELDS.join(', ');\n  q += ' FROM jobs WHERE soc = ?';\n  connection.query(q, [soc], done);\n};\n",
         "router.get('/', () => {\n  connection.query('SELECT * FROM ' + table + ' WHERE id = ' + Number(id) + ' LIMIT ' + limit.length, (err, rows) => {});\n});\n",
+        "function consent(pool, emails) {\n  return pool.query('INSERT INTO consented (email) SELECT x FROM unnest($1::text[]) x;', [emails]);\n}\n",
       ],
     },
   }),
@@ -402,9 +442,14 @@ export const JS_RULES: Rule[] = [
     examples: {
       bad: [
         "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  return fs.readFileSync(path.join(dir, name), 'utf8');\n}\n",
+        // Removing `../` once per match leaves `../` behind in `....//`.
+        "const fs = require('fs');\nhttp.createServer((req, res) => {\n  fs.createReadStream(__dirname + req.url.replace(/\\.\\.\\//g, '')).pipe(res);\n});\n",
       ],
       good: [
         "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  const p = path.resolve(dir, name);\n  if (!p.startsWith(path.resolve(dir) + path.sep)) return '';\n  return fs.readFileSync(p, 'utf8');\n}\n",
+        // Node's idiom: normalize, then strip the leading `../` segments.
+        "const fs = require('fs');\nconst path = require('path');\nhttp.createServer((req, res) => {\n  const p = path.normalize(req.url).replace(/^(\\.\\.(\\/|\\\\|$))+/, '');\n  fs.createReadStream(__dirname + p).pipe(res);\n});\n",
+        "const fs = require('fs');\nhttp.createServer((req, res) => {\n  fs.createReadStream(__dirname + '/' + req.url.replace(/\\./g, '')).pipe(res);\n});\n",
       ],
     },
   }),
@@ -481,12 +526,25 @@ export const JS_RULES: Rule[] = [
       bad: [
         "function show(message) {\n  jQuery('#fb-success').html(message);\n}\n",
         "function f() {\n  const name = $('#name').val();\n  $('#out').append('<b>' + name + '</b>');\n}\n",
+        // A callback adds page text to the enclosing function's variable.
+        "$('#go').on('click', function () {\n  var cols = '';\n  $('input:checked').each(function () {\n    cols += $(this).val() + ', ';\n  });\n  $('#footer').html('<b>' + cols + '</b>');\n});\n",
+        // Text read back from a jQuery object in a variable, written back as HTML.
+        "function linkify(msg) {\n  var el = $('<span>');\n  el.text(msg);\n  el.html(el.text().replace(URL_RE, '<a href=\"$1\">$1</a>'));\n}\n",
+        // A factory's product is called by the factory's callers: its parameters are inputs.
+        "angular.module('app').factory('Prompt', ['$sce', function ($sce) {\n  return function (params) {\n    scope.body = $sce.trustAsHtml(params.body);\n  };\n}]);\n",
       ],
       good: [
         "function show(message) {\n  jQuery('#fb-success').text(message);\n}\n",
         "function f(list) {\n  const row = document.createElement('li');\n  $('#out').append(row);\n}\n",
         "function row(item) {\n  const tr = $('<tr/>').attr('data-name', item.name);\n  tr.append($('<td/>').addClass('name').text(item.name));\n  $('#list').append(tr);\n}\n",
         "function badge(el, text, inline) {\n  $('<div class=\"badge-' + (inline ? 'inline' : 'overlay') + '\"></div>').appendTo(el).text(text);\n}\n",
+        "angular.module('app').factory('Prompt', ['$filter', function ($filter) {\n  return function (params) {\n    scope.body = $filter('sanitize')(params.body);\n  };\n}]);\n",
+        "$('#go').on('click', function () {\n  var cols = '';\n  $('input:checked').each(function () {\n    cols += $(this).val() + ', ';\n  });\n  $('#footer').html('<b>' + escapeHtml(cols) + '</b>');\n});\n",
+        "function label(msg) {\n  var el = $('<span>');\n  el.text(msg);\n  $('#out').append(el);\n}\n",
+        // A callback's parameters come from the code that calls it, not from the factory's callers.
+        "function bind(el) {\n  el.on('data', function (chunk) {\n    $('#log').html(chunk);\n  });\n}\n",
+        // Escaped by jQuery, then a method on the escaped text: the chain reads the page, but clean.
+        "function none() {\n  const q = $('#q').val();\n  $('#out').html('<code>' + $('<div/>').text(q).html().replace(/_/g, ' ') + '</code>');\n}\n",
       ],
     },
   }),
@@ -567,6 +625,8 @@ export const JS_RULES: Rule[] = [
         'function merge(target, source) {\n  for (const key in source) {\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj;\n  while (parts.length > 1) {\n    const p = parts.shift();\n    if (!cur[p]) cur[p] = {};\n    cur = cur[p];\n  }\n  cur[parts[0]] = value;\n}\n',
         'app.post("/prefs", (req, res) => {\n  prefs[req.body.section][req.body.name] = req.body.value;\n  res.end();\n});\n',
+        // The own-property test filters a for-in enumeration; it does not look at the written key.
+        'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj, last = obj, n = 0;\n  for (let i = 0; i < parts.length; i++) {\n    for (const p in cur) if (cur.hasOwnProperty(p)) n++;\n    last = cur;\n    if (!cur[parts[i]]) cur[parts[i]] = {};\n    cur = cur[parts[i]];\n  }\n  last[parts[parts.length - 1]] = value;\n  return n;\n}\n',
       ],
       good: [
         'function merge(target, source) {\n  for (const key in source) {\n    if (key === "__proto__" || key === "constructor") continue;\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
@@ -739,13 +799,17 @@ export const JS_RULES: Rule[] = [
     message:
       'A password is hashed with a fast hash: use argon2, bcrypt or scrypt (crypto.scrypt) with a random salt.',
     names: ['update'],
-    check: (c) => /createHash\s*\(/.test(c.receiver?.text ?? '') && PASSWORD_NAME.test(c.args[0]?.text ?? ''),
+    // An HMAC keyed with the salt is as fast as the hash under it.
+    check: (c) =>
+      /create(?:Hash|Hmac)\s*\(/.test(c.receiver?.text ?? '') && PASSWORD_NAME.test(c.args[0]?.text ?? ''),
     examples: {
       bad: [
         "const crypto = require('crypto');\nfunction f(password) {\n  return crypto.createHash('sha256').update(password).digest('hex');\n}\n",
+        "const crypto = require('crypto');\nconst User = {\n  encryptPassword: function(password) {\n    return crypto.createHmac('sha1', this.salt).update(password).digest('hex');\n  },\n};\n",
       ],
       good: [
         "const crypto = require('crypto');\nfunction f(cert) {\n  return crypto.createHash('sha256').update(cert).digest('hex');\n}\n",
+        "const bcrypt = require('bcrypt');\nconst User = {\n  encryptPassword: function(password) {\n    return bcrypt.hashSync(password, 10);\n  },\n};\n",
       ],
     },
   }),
@@ -995,11 +1059,21 @@ export const JS_RULES: Rule[] = [
         !/^(?:axios|http|https|got|superagent|needle|request)\.\w+$/.test(c.calleeText)
       )
         return false;
-      return !!c.args[0] && ctx.built(c.args[0], 'url');
+      const a = c.args[0];
+      if (!a || !ctx.built(a, 'url')) return false;
+      // A path on the same origin (`/api/items/${id}`): the literal start fixes the host.
+      const first = concatParts(ctx.resolve(a))[0];
+      return !(first && /^\/[^/\\]/.test(literalText(first, ctx)));
     },
     examples: {
-      bad: ['async function f(host) {\n  return fetch(`https://${host}/api`);\n}\n'],
-      good: ["async function f() {\n  return fetch('https://api.example.com/v1');\n}\n"],
+      bad: [
+        'async function f(host) {\n  return fetch(`https://${host}/api`);\n}\n',
+        'async function f(path) {\n  return fetch(`/${path}`);\n}\n',
+      ],
+      good: [
+        "async function f() {\n  return fetch('https://api.example.com/v1');\n}\n",
+        'async function rm(id) {\n  return fetch(`/-/v1/tokens/token/${id}`, { method: "DELETE" });\n}\n',
+      ],
     },
   }),
   call({
@@ -1112,6 +1186,76 @@ export const JS_RULES: Rule[] = [
     examples: {
       bad: ["const dbPassword = 'hunter22';\n"],
       good: ['const dbPassword = process.env.DB_PASSWORD;\n'],
+    },
+  }),
+  call({
+    id: 'js.csrf-unprotected-route',
+    cwe: ['CWE-352'],
+    severity: 'warning',
+    title: 'State-changing route on a session without CSRF protection',
+    message:
+      "A POST/PUT/PATCH/DELETE route works on the cookie session (req.session) and no CSRF middleware guards it: another site can make the user's browser send this request. Add a CSRF token check (csurf, lusca.csrf, csrf-csrf) to the route or the app.",
+    names: ['post', 'put', 'patch', 'delete'],
+    check: (c, ctx) => {
+      if (!c.receiver || !/^(?:app|router|server|api|\w*[Rr]outer)$/.test(c.receiver.text)) return false;
+      if (c.args.length < 2 || !ctx.model.profile.stringTypes.has(c.args[0]?.type ?? '')) return false;
+      const handlers = c.args.slice(1);
+      const fns = ctx.model.profile.functionTypes;
+      // A handler that works on the session the browser's cookie selects.
+      const session = handlers.some((h) => {
+        if (!fns.has(h.type)) return false;
+        const req =
+          h.childForFieldName('parameters')?.namedChildren[0]?.text ?? h.childForFieldName('parameter')?.text;
+        return !!req && new RegExp(`\\b${req.replace(/[$]/g, '\\$&')}\\.session\\b`).test(h.text);
+      });
+      if (!session) return false;
+      // A CSRF middleware on the route, or anywhere in the file (an app.use(csrf()) we can see).
+      if (handlers.some((h) => !fns.has(h.type) && /csrf|xsrf/i.test(h.text))) return false;
+      return !/csrf|xsrf|lusca/i.test(ctx.source);
+    },
+    examples: {
+      bad: [
+        "app.post('/settings', loadConfig, function (req, res, next) {\n  req.session.settings = req.body;\n  next();\n});\n",
+      ],
+      good: [
+        "app.post('/settings', loadConfig, csrfProtection, function (req, res, next) {\n  req.session.settings = req.body;\n  next();\n});\n",
+        "app.post('/api/items', function (req, res) {\n  res.json(save(req.body));\n});\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.incomplete-replace',
+    cwe: ['CWE-116', 'CWE-20'],
+    severity: 'warning',
+    title: 'Escaping or stripping that replaces only the first occurrence',
+    message: '',
+    // CodeQL's js/incomplete-sanitization: `s.replace('"', '')` and `s.replace(/</, '&lt;')` change
+    // the first match only; the second quote or bracket goes through.
+    names: ['replace'],
+    check: (c, ctx) => {
+      if (!c.receiver || ctx.isConstant(c.receiver)) return false;
+      const [pattern, replacement] = c.args;
+      if (!pattern || !replacement) return false;
+      let ch: string | undefined;
+      if (pattern.type === 'string') ch = ctx.stringValue(pattern);
+      else if (pattern.type === 'regex' && !(pattern.childForFieldName('flags')?.text ?? '').includes('g')) {
+        const src = pattern.childForFieldName('pattern')?.text ?? '';
+        ch = /^(?:\\?["'<>&`]|\\\\)$/.test(src) ? src.replace(/^\\(?=.)/, '') : undefined;
+      }
+      if (ch === undefined || !/^(?:["'<>&`]|\\)$/.test(ch)) return false;
+      return {
+        message: `${c.receiver.text.slice(0, 40)}.replace(${pattern.text}, ...) replaces only the first ${ch}: a second one is left in place. Use a global regex (/${ch === '\\' ? '\\\\' : ch}/g) or replaceAll.`,
+      };
+    },
+    examples: {
+      bad: [
+        "async function gitMtime(path) {\n  const { stdout } = await execFile('git', ['log', '-1', '--format=\"%at\"', '--', path]);\n  return parseInt(stdout.trim().replace('\"', ''), 10);\n}\n",
+        "function attr(v) {\n  return '<a title=\"' + v.replace(/\"/, '&quot;') + '\">';\n}\n",
+      ],
+      good: [
+        "async function gitMtime(path) {\n  const { stdout } = await execFile('git', ['log', '-1', '--format=\"%at\"', '--', path]);\n  return parseInt(stdout.trim().replace(/\"/g, ''), 10);\n}\n",
+        "function version(v) {\n  return v.replace('v', '');\n}\n",
+      ],
     },
   }),
   call({
