@@ -35,7 +35,8 @@ export function functionSignature(fn: Node): { name: string; pointer: boolean } 
   return { name: name.text, pointer };
 }
 
-function bare(n: Node): Node {
+/** An expression without its casts and parentheses. */
+export function unwrapCasts(n: Node): Node {
   let v = n;
   while (v.type === 'cast_expression' || v.type === 'parenthesized_expression') {
     const inner = v.childForFieldName('value') ?? v.namedChildren[v.namedChildren.length - 1];
@@ -63,13 +64,13 @@ export function cSummaries(model: FileModel, freeCall: RegExp): CSummaries {
       const args = e.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
       const last = args[args.length - 1];
       if (!freeCall.test(callee) || !last || args.length > 2) continue;
-      const k = info.params.indexOf(bare(last).text);
+      const k = info.params.indexOf(unwrapCasts(last).text);
       if (k >= 0) out.frees.set(sig.name, k);
     }
     if (sig.pointer)
       for (const r of body.descendantsOfType('return_statement')) {
         const v = r?.namedChildren[0];
-        if (v && /^(?:NULL|0|nullptr)$/.test(bare(v).text)) {
+        if (v && /^(?:NULL|0|nullptr)$/.test(unwrapCasts(v).text)) {
           out.nullReturning.add(sig.name);
           break;
         }

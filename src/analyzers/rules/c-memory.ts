@@ -14,7 +14,7 @@ import {
   norm,
   printfConversions,
 } from '../engine/c-flow.ts';
-import { cSummaries } from '../engine/c-summaries.ts';
+import { cSummaries, unwrapCasts } from '../engine/c-summaries.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
 
@@ -54,16 +54,6 @@ function streamUses(fn: Node, lv: string, from: number): Node[] {
 
 const FREE_CALL =
   /^(?:free|kfree|kvfree|vfree|kzfree|g_free|av_free|xmlFree|OPENSSL_free|CRYPTO_free|[a-z]\w*_free|[a-z]\w*Free)$/;
-
-function unwrap(n: Node): Node {
-  let v = n;
-  while (v.type === 'cast_expression' || v.type === 'parenthesized_expression') {
-    const inner = v.childForFieldName('value') ?? v.namedChildren[v.namedChildren.length - 1];
-    if (!inner) break;
-    v = inner;
-  }
-  return v;
-}
 
 function calleeName(call: Node): string {
   return (call.childForFieldName('function')?.text ?? '').replace(/\s+/g, '');
@@ -119,7 +109,7 @@ export const C_MEMORY_RULES: Rule[] = [
       '[(init_declarator declarator: (_) @var value: (_) @val) (assignment_expression left: (_) @var right: (_) @val)] @report',
     check: (caps, ctx) => {
       if (!caps.val || !caps.var) return false;
-      const val = unwrap(caps.val);
+      const val = unwrapCasts(caps.val);
       if (val.type !== 'call_expression') return false;
       const callee = calleeName(val);
       // A helper defined in this file that returns NULL on some path counts as an allocator.
@@ -192,7 +182,7 @@ export const C_MEMORY_RULES: Rule[] = [
       if (!library && k === undefined) return false;
       const arg = k === undefined ? c.args[c.args.length - 1] : c.args[k];
       if (!arg || (k === undefined && c.args.length > 2)) return false;
-      const lv = lvalueOf(unwrap(arg));
+      const lv = lvalueOf(unwrapCasts(arg));
       if (!lv) return false;
       const stmt = c.node.parent?.type === 'expression_statement' ? c.node.parent : c.node;
       const fn = enclosingFunction(c.node);
@@ -272,7 +262,7 @@ export const C_MEMORY_RULES: Rule[] = [
       const arg = c.args[copy ? 2 : /realloc$/.test(c.name) ? 1 : 0];
       if (!arg) return false;
       // The size may be computed on an earlier line (`size_t n = w * h; p = malloc(n);`).
-      const v = unwrap(arg);
+      const v = unwrapCasts(arg);
       const resolved = v.type === 'identifier' ? ctx.resolve(v) : v;
       const via = resolved === v || resolved.equals(v) ? undefined : v.text;
       const product = findProduct(resolved);
@@ -347,7 +337,7 @@ export const C_MEMORY_RULES: Rule[] = [
 ];
 
 function findProduct(n: Node): Node | undefined {
-  const v = unwrap(n);
+  const v = unwrapCasts(n);
   if (v.type !== 'binary_expression') return undefined;
   const op = v.childForFieldName('operator')?.text;
   if (op === '*') return v;
@@ -361,7 +351,7 @@ function findProduct(n: Node): Node | undefined {
 }
 
 function productFactors(n: Node): Node[] {
-  const v = unwrap(n);
+  const v = unwrapCasts(n);
   if (v.type === 'binary_expression' && v.childForFieldName('operator')?.text === '*') {
     const l = v.childForFieldName('left');
     const r = v.childForFieldName('right');
@@ -517,8 +507,8 @@ function comparisons(cond: Node, idx: string): { op: string; idxLeft: boolean; o
     if (b?.type !== 'binary_expression') continue;
     const op = b.childForFieldName('operator')?.text ?? '';
     if (!/^(?:<|<=|>|>=|==|!=)$/.test(op)) continue;
-    const l = norm(unwrap(b.childForFieldName('left') as Node).text);
-    const r = norm(unwrap(b.childForFieldName('right') as Node).text);
+    const l = norm(unwrapCasts(b.childForFieldName('left') as Node).text);
+    const r = norm(unwrapCasts(b.childForFieldName('right') as Node).text);
     if (l === idx) out.push({ op, idxLeft: true, other: r });
     else if (r === idx) out.push({ op, idxLeft: false, other: l });
   }
@@ -560,7 +550,7 @@ C_MEMORY_RULES.push(
         if (assignedBetween(fn, name, fn.startIndex, report.startIndex)) return false;
       } else {
         const b = ctx.taint.latestBinding(name, idx.startIndex);
-        const v = b?.value ? unwrap(b.value) : undefined;
+        const v = b?.value ? unwrapCasts(b.value) : undefined;
         if (!v || (v.type !== 'call_expression' && v.type !== 'field_expression')) return false;
         if (v.type === 'call_expression' && /^(?:strlen|sizeof|\w*count\w*)$/i.test(calleeName(v)))
           return false;
@@ -618,7 +608,7 @@ function nullComparisons(cond: Node, mode: 'tested' | 'null-when-true'): string[
   const nullLiteral = tested ? /^(?:NULL|nullptr|0|\(\w+\s*\*\s*\)\s*(?:NULL|0))$/ : /^(?:NULL|nullptr)$/;
   const out: string[] = [];
   const visit = (e: Node): void => {
-    const v = unwrap(e);
+    const v = unwrapCasts(e);
     if (v.type === 'binary_expression') {
       const op = v.childForFieldName('operator')?.text;
       const l = v.childForFieldName('left');
@@ -628,14 +618,14 @@ function nullComparisons(cond: Node, mode: 'tested' | 'null-when-true'): string[
         visit(l);
         visit(r);
       } else if (op === '==' || (tested && op === '!=')) {
-        const isNull = (n: Node) => nullLiteral.test(norm(unwrap(n).text));
-        if (isNull(r)) out.push(norm(unwrap(l).text));
-        else if (isNull(l)) out.push(norm(unwrap(r).text));
+        const isNull = (n: Node) => nullLiteral.test(norm(unwrapCasts(n).text));
+        if (isNull(r)) out.push(norm(unwrapCasts(l).text));
+        else if (isNull(l)) out.push(norm(unwrapCasts(r).text));
       }
     } else if (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '!') {
       const a = v.childForFieldName('argument');
-      if (a && (tested || /^(?:identifier|field_expression)$/.test(unwrap(a).type)))
-        out.push(norm(unwrap(a).text));
+      if (a && (tested || /^(?:identifier|field_expression)$/.test(unwrapCasts(a).type)))
+        out.push(norm(unwrapCasts(a).text));
     } else if (tested && (v.type === 'identifier' || v.type === 'field_expression')) {
       out.push(norm(v.text));
     }
@@ -935,7 +925,7 @@ function aliasesOf(fn: Node, lv: string, at: number): string[] {
       right = a.childForFieldName('value');
     }
     if (left?.type !== 'identifier' || !right) continue;
-    const r = unwrap(right);
+    const r = unwrapCasts(right);
     let name: string | undefined;
     if (norm(r.text) === lv && left.text !== lv) name = left.text;
     else if (left.text === lv && r.type === 'identifier' && r.text !== lv) name = r.text;
@@ -973,7 +963,7 @@ function freedLvalue(call: Node): string | undefined {
   const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
   const last = args[args.length - 1];
   if (!last || args.length > 2) return undefined;
-  return lvalueOf(unwrap(last));
+  return lvalueOf(unwrapCasts(last));
 }
 
 C_MEMORY_RULES.push(
@@ -1053,7 +1043,7 @@ C_MEMORY_RULES.push(
     names: '*',
     callee: RELEASE_CALL,
     check: (c, ctx) => {
-      const lv = c.args.length === 1 && c.args[0] ? lvalueOf(unwrap(c.args[0])) : undefined;
+      const lv = c.args.length === 1 && c.args[0] ? lvalueOf(unwrapCasts(c.args[0])) : undefined;
       // Only a field reached through a parameter (`q->fq`): the caller still holds the struct.
       const m = lv ? /^([A-Za-z_]\w*)->\w+$/.exec(lv) : null;
       if (!lv || !m?.[1]) return false;
@@ -1066,7 +1056,7 @@ C_MEMORY_RULES.push(
         (a) =>
           a.startIndex < c.node.startIndex &&
           norm(a.childForFieldName('left')?.text ?? '') === lv &&
-          unwrap(a.childForFieldName('right') ?? a).type === 'call_expression',
+          unwrapCasts(a.childForFieldName('right') ?? a).type === 'call_expression',
       );
       if (!setEarlier) return false;
       // ... and, after the free, reports failure with no reset of the field and no free of the struct.
@@ -1112,7 +1102,7 @@ C_MEMORY_RULES.push(
     check: (c, ctx) => {
       const arg = c.args[/realloc$/.test(c.name) ? 1 : 0];
       if (!arg) return false;
-      const size = unwrap(arg);
+      const size = unwrapCasts(arg);
       if (size.type !== 'binary_expression' || size.childForFieldName('operator')?.text !== '+') return false;
       if (size.descendantsOfType('cast_expression').length) return false;
       const left = size.childForFieldName('left');
@@ -1183,7 +1173,7 @@ C_MEMORY_RULES.push(
       const dstArg = spec ? c.args[spec[0]] : undefined;
       const size = spec ? c.args[spec[1]] : undefined;
       if (!dstArg || !size) return false;
-      const dst = unwrap(dstArg);
+      const dst = unwrapCasts(dstArg);
       if (dst.type !== 'identifier') return false;
       const declared = ctx.model.arraySize(dst.text);
       if (!declared) return false;
@@ -1332,7 +1322,7 @@ C_MEMORY_RULES.push(
       if (!arr || !idx || !report) return false;
       const declared = ctx.model.arraySize(arr.text);
       if (!declared) return false;
-      idx = unwrap(idx);
+      idx = unwrapCasts(idx);
       // The index is a value read from data: a field of a struct (`h->type`), a byte of a buffer
       // (`buf[0]`), or a variable last set from one of those or from a decoding call.
       let index = norm(idx.text);
@@ -1348,7 +1338,7 @@ C_MEMORY_RULES.push(
       if (dataRead(idx)) from = index;
       else if (idx.type === 'identifier') {
         const b = ctx.taint.latestBinding(idx.text, idx.startIndex);
-        const v = b?.value ? unwrap(b.value) : undefined;
+        const v = b?.value ? unwrapCasts(b.value) : undefined;
         if (!v || b?.kind !== 'assign' || !dataRead(v)) return false;
         from = norm(v.text);
         // A byte indexes a 256-entry table safely.
@@ -1642,7 +1632,7 @@ C_MEMORY_RULES.push(
     check: (caps, ctx) => {
       const { arg, del, report } = caps;
       if (!arg || !del || !report) return false;
-      const lv = lvalueOf(unwrap(arg));
+      const lv = lvalueOf(unwrapCasts(arg));
       if (!lv) return false;
       const fn = enclosingFunction(del);
       if (fn.type !== 'function_definition') return false;
@@ -1652,7 +1642,7 @@ C_MEMORY_RULES.push(
         .descendantsOfType('delete_expression')
         .filter(
           (d): d is Node =>
-            !!d && d.startIndex > del.endIndex && norm(unwrap(d.namedChildren[0] ?? d).text) === lv,
+            !!d && d.startIndex > del.endIndex && norm(unwrapCasts(d.namedChildren[0] ?? d).text) === lv,
         );
       const uses = [...dereferences(fn, lv, del.endIndex, true), ...deletes].sort(
         (a, b) => a.startIndex - b.startIndex,
@@ -1889,7 +1879,7 @@ C_MEMORY_RULES.push(
         if (n !== undefined && n >= 2 && c.args[1]?.type === 'string_literal') width = n;
       }
       if (width === undefined) return false;
-      const arg = c.args[0] ? unwrap(c.args[0]) : undefined;
+      const arg = c.args[0] ? unwrapCasts(c.args[0]) : undefined;
       if (arg?.type !== 'identifier') return false;
       const p = arg.text;
       // A fixed array is as long as it was declared (and another rule's question).
