@@ -382,7 +382,7 @@ export async function run(): Promise<{ table: string; json: unknown }> {
       '>= 1.5',
     ),
     row(
-      `sampling tokens/s as the main job evaluates (temperature ${EVAL_SAMPLING.temperature}, top-p ${EVAL_SAMPLING.topP}), wall, median of ${SAMPLE_REPS}`,
+      `sampling tokens/s with the main job's eval settings (temperature ${EVAL_SAMPLING.temperature}, top-p ${EVAL_SAMPLING.topP}; random weights: a near-flat distribution, the nucleus's worst case), wall, median of ${SAMPLE_REPS}`,
       (r) => r.sampleEval.tokensPerSecond,
       undefined,
     ),
