@@ -228,3 +228,41 @@ describe('external analyzers once per scan', () => {
     },
   );
 });
+
+describe('a rule that throws', () => {
+  const base = {
+    kind: 'call' as const,
+    languages: ['python' as const],
+    cwe: ['CWE-78'],
+    severity: 'error' as const,
+    title: 't',
+    message: 'm',
+    examples: { bad: [], good: [] },
+  };
+  const rules = [
+    {
+      ...base,
+      id: 'test.throws',
+      names: ['system'],
+      check: () => {
+        throw new Error('boom');
+      },
+    },
+    { ...base, id: 'test.finds', names: ['system'] },
+  ];
+  const code = 'import os\nos.system(x)\nos.system(y)\n';
+
+  it('aborts the analysis by default (the oracle fails closed)', async () => {
+    const analyzer = await createAnalyzer({ rules });
+    await expect(analyzer.analyze(code, 'python')).rejects.toThrow('boom');
+  });
+
+  it("with ruleErrors 'note', keeps the other rules' findings and says which rule is missing", async () => {
+    const analyzer = await createAnalyzer({ rules, ruleErrors: 'note' });
+    const r = await analyzer.analyzeDetailed(code, 'python');
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['test.finds', 'test.finds']);
+    expect(r.notes).toEqual([
+      'rule test.throws failed on this file (boom): its findings are missing; the other rules ran',
+    ]);
+  });
+});

@@ -46,6 +46,12 @@ export interface CreateAnalyzerOptions {
   external?: boolean | string[];
   /** Replace the rule set (tests). */
   rules?: readonly Rule[];
+  /**
+   * A rule that throws on a file: `throw` (default; the oracle's choice: an analysis missing a rule
+   * is an oracle error, never a clean verdict) or `note` (`tsp scan`: that rule's findings are
+   * missing from the file, a note says so, the other rules' findings stay).
+   */
+  ruleErrors?: 'throw' | 'note';
 }
 
 /** Largest input analyzed (bytes); larger files get a note instead of findings. */
@@ -92,7 +98,16 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
           );
       }
       const model = new FileModel(language, tree, code);
-      const hits = runRules(rulesFor, model);
+      const hits = runRules(
+        rulesFor,
+        model,
+        options.ruleErrors === 'note'
+          ? (rule, e) =>
+              notes.push(
+                `rule ${rule.id} failed on this file (${e instanceof Error ? e.message : String(e)}): its findings are missing; the other rules ran`,
+              )
+          : undefined,
+      );
       const findings: Finding[] = hits.map((h) => ({
         cwe: h.cwe,
         ruleId: h.rule.id,

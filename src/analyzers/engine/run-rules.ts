@@ -60,9 +60,30 @@ export function compileRules(rules: readonly Rule[], language: Language, grammar
   return { language, byName, everyCall, query, patternRule };
 }
 
-export function runRules(compiled: CompiledRules, model: FileModel): RawHit[] {
+/**
+ * Runs every rule of a language over a file. A rule whose check throws aborts the analysis (the
+ * oracle fails closed: an untrustworthy analysis is an oracle error), unless `onRuleError` is given:
+ * then that rule is reported there and skipped for the rest of the file, and the others still run
+ * (what `tsp scan` wants).
+ */
+export function runRules(
+  compiled: CompiledRules,
+  model: FileModel,
+  onRuleError?: (rule: Rule, error: unknown) => void,
+): RawHit[] {
   const ctx = createContext(model);
   const hits: RawHit[] = [];
+  const failed = new Set<Rule>();
+  const guarded = <T>(rule: Rule, run: () => T): T | false => {
+    if (!onRuleError || failed.has(rule)) return false;
+    try {
+      return run();
+    } catch (error) {
+      failed.add(rule);
+      onRuleError(rule, error);
+      return false;
+    }
+  };
   const emit = (rule: Rule, hit: RuleHit, fallback: Node) => {
     if (!hit) return;
     const d = hit === true ? {} : hit;
@@ -78,7 +99,12 @@ export function runRules(compiled: CompiledRules, model: FileModel): RawHit[] {
     const rules = compiled.byName.get(call.name);
     for (const rule of [...(rules ?? []), ...compiled.everyCall]) {
       if (rule.callee && !rule.callee.test(call.calleeText)) continue;
-      emit(rule, rule.check ? rule.check(call, ctx) : true, call.node);
+      const hit = !rule.check
+        ? true
+        : onRuleError
+          ? guarded(rule, () => rule.check?.(call, ctx) ?? false)
+          : rule.check(call, ctx);
+      emit(rule, hit, call.node);
     }
   }
   if (compiled.query) {
@@ -89,7 +115,12 @@ export function runRules(compiled: CompiledRules, model: FileModel): RawHit[] {
       for (const c of m.captures) caps[c.name] ??= c.node;
       const report = caps.report ?? m.captures[0]?.node;
       if (!report) continue;
-      emit(rule, rule.check ? rule.check(caps, ctx) : true, report);
+      const hit = !rule.check
+        ? true
+        : onRuleError
+          ? guarded(rule, () => rule.check?.(caps, ctx) ?? false)
+          : rule.check(caps, ctx);
+      emit(rule, hit, report);
     }
   }
   return hits;

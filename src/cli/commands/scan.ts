@@ -104,7 +104,7 @@ export default defineCommand({
     }
     const positional = (args._ as string[] | undefined)?.length ? (args._ as string[]) : [String(args.paths)];
     const useExternal = args.external === true && !args['no-external'];
-    const analyzer = await createAnalyzer({ external: useExternal });
+    const analyzer = await createAnalyzer({ external: useExternal, ruleErrors: 'note' });
     const files = await collectFiles(positional);
     const root = scanRoot(positional, (abs) => statSync(abs).isDirectory());
     const scans = await scanFiles(files, analyzer, lang as Language | undefined);
