@@ -154,11 +154,13 @@ async function buildOnce(
     if (r.exitCode !== 0 || r.timedOut) return undefined;
     // header first, then the .gch under a temporary name renamed into place: a reader sees either
     // no .gch (and compiles the text) or a whole one
-    const tmp = `${gch}.${process.pid}.tmp`;
-    await writeFile(header, text, { mode: 0o644 });
-    await copyFile(join(work, 'prelude.h.gch'), tmp);
-    await chmod(tmp, 0o644);
-    await rename(tmp, gch);
+    // (each written under a temporary name and renamed: another process may be building it too)
+    const tmp = `.${process.pid}.tmp`;
+    await writeFile(header + tmp, text, { mode: 0o644 });
+    await rename(header + tmp, header);
+    await copyFile(join(work, 'prelude.h.gch'), gch + tmp);
+    await chmod(gch + tmp, 0o644);
+    await rename(gch + tmp, gch);
     return inSandbox;
   } catch {
     return undefined;
