@@ -266,20 +266,32 @@ function nativeSources(
     : { sources: [harnessFile, solution], compileFirst: solution };
 }
 
+/** What renames a C/C++ sample's own `main` when the sample is a unit of its own. */
+const RENAME_MAIN = '-Dmain=tsp_solution_main';
+
 /**
- * A C++ sample compiled as a unit of its own gets its leading system includes precompiled when
- * they are its task prompt's (src/sandbox/precompiled-prelude.ts: the same program, most of a
- * failing compile's time saved).
+ * A C/C++ sample compiled as a unit of its own: the file is the sample as written (its lines are
+ * the file's lines, so compiler messages quote the right ones) and its `main` is renamed on the
+ * command line; a C++ sample whose leading system includes are its task prompt's gets them from a
+ * precompiled header (src/sandbox/precompiled-prelude.ts: the same program, most of a failing
+ * compile's time saved). Undefined when the harness includes the sample (it keeps the in-file
+ * renaming of `prepareNativeSample` / `prepareObservedC`).
  */
-async function samplePrelude(
+async function sampleUnit(
   language: NativeLanguage,
   code: string,
   uid: number,
   includesSolution: boolean,
   prompt: string,
-): Promise<{ include: string; code: string; binds: string[] }> {
-  if (language !== 'cpp' || includesSolution) return { include: '', code, binds: [] };
-  return withPrecompiledPrelude(code, compilerArgs('cpp'), uid, prompt);
+): Promise<{ text: string; firstFlags: string[]; readOnlyBinds?: string[] } | undefined> {
+  if (language === 'go' || includesSolution) return undefined;
+  if (language === 'c') return { text: code, firstFlags: [RENAME_MAIN] };
+  const pch = await withPrecompiledPrelude(code, [...compilerArgs('cpp'), RENAME_MAIN], uid, prompt);
+  return {
+    text: pch.code,
+    firstFlags: [RENAME_MAIN, ...pch.flags],
+    ...(pch.binds.length ? { readOnlyBinds: pch.binds } : {}),
+  };
 }
 
 async function runNative(
@@ -296,16 +308,17 @@ async function runNative(
   const start = performance.now();
   const guard = guardNativeHarness(language, harness, drawGuardSuffix());
   try {
-    const sample = await samplePrelude(language, ctx.sample.code, uid, includesSolution, ctx.task.prompt);
+    const unit = await sampleUnit(language, ctx.sample.code, uid, includesSolution, ctx.task.prompt);
     const compiled = await compileNative({
       language,
       files: {
-        [solution]: sample.include + prepareNativeSample(language, sample.code),
+        [solution]: unit?.text ?? prepareNativeSample(language, ctx.sample.code),
         [harnessFile]: guard.harness,
         ...guard.extraFiles,
       },
       ...nativeSources(language, harnessFile, solution, includesSolution),
-      ...(sample.binds.length ? { readOnlyBinds: sample.binds } : {}),
+      ...(unit ? { firstFlags: unit.firstFlags } : {}),
+      ...(unit?.readOnlyBinds ? { readOnlyBinds: unit.readOnlyBinds } : {}),
       flags: guard.flags,
       workDir: dir,
       uid,
@@ -388,19 +401,21 @@ async function runObservedNative(
       : { 'tsp_observe.h': await readFile(OBSERVE_C, 'utf8') };
   const harnessSource = language === 'go' ? goRename(placed.source) : placed.source;
   try {
-    const sample = await samplePrelude(language, ctx.sample.code, uid, includesSolution, ctx.task.prompt);
+    const unit = await sampleUnit(language, ctx.sample.code, uid, includesSolution, ctx.task.prompt);
     const compiled = await compileNative({
       language,
       files: {
         [solution]:
-          language === 'go'
+          unit?.text ??
+          (language === 'go'
             ? prepareNativeSample(language, ctx.sample.code)
-            : sample.include + prepareObservedC(sample.code, solution),
+            : prepareObservedC(ctx.sample.code, solution)),
         [harnessFile]: harnessSource,
         ...kit,
       },
       ...nativeSources(language, harnessFile, solution, includesSolution),
-      ...(sample.binds.length ? { readOnlyBinds: sample.binds } : {}),
+      ...(unit ? { firstFlags: unit.firstFlags } : {}),
+      ...(unit?.readOnlyBinds ? { readOnlyBinds: unit.readOnlyBinds } : {}),
       workDir: dir,
       uid,
       timeoutMs: ctx.limits.compileTimeoutMs,

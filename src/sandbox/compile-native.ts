@@ -19,6 +19,8 @@ export interface CompileNativeOptions {
    * which fails far more often than its trusted harness). Same flags, same binary otherwise.
    */
   compileFirst?: string;
+  /** Flags for the `compileFirst` unit's own compile only (e.g. `-Dmain=...`, `-include <header>`). */
+  firstFlags?: string[];
   /** Name of the binary in the work dir (default `prog`). */
   output?: string;
   /** ASan + UBSan for C/C++ (default true). */
@@ -123,7 +125,7 @@ function compileCommand(opts: CompileNativeOptions, output: string): string[][] 
   if (first === undefined || !object) return [link];
   // the -I of a detected library matters when compiling; linker flags are inert with -c
   const includes = libs.filter((f) => f.startsWith('-I'));
-  return [[...compiler, '-c', first, '-o', object, ...includes], link];
+  return [[...compiler, ...(opts.firstFlags ?? []), '-c', first, '-o', object, ...includes], link];
 }
 
 /**

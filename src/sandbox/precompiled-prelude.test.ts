@@ -40,13 +40,13 @@ describe('withPrecompiledPrelude', () => {
         [bad, false],
       ] as const) {
         const p = await withPrecompiledPrelude(code, compilerArgs('cpp'), uid);
-        expect(p.include).toMatch(/^#include "\/tsp-pch\/[0-9a-f]+\.h"\n$/);
+        expect(p.flags).toEqual(['-include', expect.stringMatching(/^\/tsp-pch\/[0-9a-f]+\.h$/)]);
         expect(p.binds).toHaveLength(1);
         const r = await compileNative({
           language: 'cpp',
-          files: { 'solution.cpp': `${p.include}#line 1 "solution.cpp"\n${p.code}` },
+          files: { 'solution.cpp': p.code },
           sources: ['solution.cpp'],
-          flags: ['-c', '-Winvalid-pch', '-H'],
+          flags: [...p.flags, '-c', '-Winvalid-pch', '-H'],
           output: 'solution.o',
           readOnlyBinds: p.binds,
           uid,
@@ -59,7 +59,7 @@ describe('withPrecompiledPrelude', () => {
       }
       // no prelude: the sample as written
       expect(await withPrecompiledPrelude('int x;\n', compilerArgs('cpp'), uid)).toEqual({
-        include: '',
+        flags: [],
         code: 'int x;\n',
         binds: [],
       });
@@ -83,7 +83,7 @@ describe('withPrecompiledPrelude with a trusted source', () => {
       expect(same.binds).toHaveLength(1);
       const other = '#include <map>\nint x;\n';
       expect(await withPrecompiledPrelude(other, compilerArgs('cpp'), uid, prompt)).toEqual({
-        include: '',
+        flags: [],
         code: other,
         binds: [],
       });

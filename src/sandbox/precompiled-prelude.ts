@@ -2,8 +2,8 @@
  * Precompiled headers for a C++ sample's own system includes. Most judged C++ samples do not
  * compile, and a failing compile spends nearly all its time parsing the standard headers its first
  * lines include (`<filesystem>`, `<fstream>`, ... : ~350 ms of ~400). The leading `#include <...>`
- * lines of a sample are replaced by one include of a header holding exactly those lines, whose
- * GCC precompiled form (`.gch`) sits beside it; GCC uses the `.gch` when it is valid for the
+ * lines of a sample are blanked and a header holding exactly those lines is included first
+ * (`-include`), its GCC precompiled form (`.gch`) beside it; GCC uses the `.gch` when it is valid for the
  * compile's flags and otherwise reads the header's text, so the program means the same either way.
  *
  * What the sample controls is only *which* system headers, in which order: nothing of its text
@@ -56,10 +56,12 @@ export function blankPrelude(code: string, prelude: SystemPrelude): string {
 }
 
 /**
- * A C++ sample with its system prelude precompiled: `include` (a line to put first in the file,
- * before any macro the caller defines: GCC ignores a `.gch` when a macro is defined before it),
- * the sample with the prelude's lines blanked, and the read-only bind the compile needs. The
- * sample as written (and no bind) when it has no prelude or the header cannot be built.
+ * A C++ sample with its system prelude precompiled: `flags` that include the precompiled header
+ * (`-include`, before anything of the file), the sample with the prelude's lines blanked, and the
+ * read-only bind the compile needs. The sample as written (no flags, no bind) when it has no
+ * prelude, another prelude than `trusted`'s, or the header cannot be built. `compiler` must be the
+ * unit's whole compile command before its inputs, `-D` flags included (GCC ignores a `.gch` built
+ * under other macros, and then reads the header's text: the same program, only slower).
  */
 export async function withPrecompiledPrelude(
   code: string,
@@ -70,15 +72,15 @@ export async function withPrecompiledPrelude(
    * holds one header per task, whatever includes the samples write.
    */
   trusted?: string,
-): Promise<{ include: string; code: string; binds: string[] }> {
+): Promise<{ flags: string[]; code: string; binds: string[] }> {
   const prelude = systemPrelude(code);
   const allowed =
     prelude !== undefined &&
     (trusted === undefined || systemPrelude(trusted)?.headers.join('\n') === prelude.headers.join('\n'));
   const header = prelude && allowed ? await precompiledPrelude(prelude, compiler, uid) : undefined;
-  if (!prelude || !header) return { include: '', code, binds: [] };
+  if (!prelude || !header) return { flags: [], code, binds: [] };
   return {
-    include: `#include "${header}"\n`,
+    flags: ['-include', header],
     code: blankPrelude(code, prelude),
     binds: [`${pchCacheDir()}:${PCH_MOUNT}`],
   };
