@@ -377,22 +377,26 @@ export const C_RULES: Rule[] = [
       if (idx.type !== 'identifier') return false;
       // Only integer indices parsed from input or passed in by the caller, never loop counters.
       const fn = ctx.model.functionAt(idx.startIndex);
-      if (!fn.params.includes(idx.text)) {
+      const parsed = (() => {
         const b = ctx.taint.latestBinding(idx.text, idx.startIndex);
-        if (!b?.value || !/\b(?:atoi|atol|strtol|strtoul|stoi|stol|sscanf)\b/.test(b.value.text))
-          return false;
-      }
+        return !!b?.value && /\b(?:atoi|atol|strtol|strtoul|stoi|stol|sscanf)\b/.test(b.value.text);
+      })();
+      if (!parsed && !fn.params.includes(idx.text)) return false;
       if (!ctx.tainted(idx, 'index')) return false;
+      // A parameter may be the caller's to check (a library's `get(arr, i)`): a warning, which
+      // counts only where the weakness is the task's; an index parsed from input is an error.
+      const severity = parsed ? ('error' as const) : ('warning' as const);
       const write =
         report.parent?.type === 'assignment_expression' &&
         report.parent.childForFieldName('left')?.equals(report);
       return write
         ? {
             cwe: ['CWE-787', 'CWE-129'],
+            severity,
             message:
               'An index from the caller or input is written through without a bounds check: check 0 <= i < size first.',
           }
-        : true;
+        : { severity };
     },
     examples: {
       bad: [
