@@ -1,6 +1,14 @@
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileNative, compilerArgs } from './compile-native.ts';
-import { blankPrelude, systemPrelude, withPrecompiledPrelude } from './precompiled-prelude.ts';
+import {
+  blankPrelude,
+  prunePrecompiled,
+  systemPrelude,
+  withPrecompiledPrelude,
+} from './precompiled-prelude.ts';
 import { acquireUid, releaseUid } from './uids.ts';
 
 describe('systemPrelude', () => {
@@ -89,6 +97,29 @@ describe('withPrecompiledPrelude with a trusted source', () => {
       });
     } finally {
       releaseUid(uid);
+    }
+  });
+});
+
+describe('prunePrecompiled', () => {
+  it('drops the oldest precompiled forms over the limit, never the headers nor the one kept', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tsp-pch-test-'));
+    try {
+      for (const [name, age] of [
+        ['a', 3],
+        ['b', 2],
+        ['c', 1],
+      ] as const) {
+        await writeFile(join(dir, `${name}.h`), '#include <string>\n');
+        await writeFile(join(dir, `${name}.h.gch`), Buffer.alloc(100));
+        const t = Date.now() / 1000 - age * 60;
+        await utimes(join(dir, `${name}.h.gch`), t, t);
+      }
+      const removed = await prunePrecompiled(dir, 200, join(dir, 'a.h.gch'));
+      expect(removed.map((p) => p.slice(dir.length + 1))).toEqual(['b.h.gch']);
+      expect((await readdir(dir)).sort()).toEqual(['a.h', 'a.h.gch', 'b.h', 'c.h', 'c.h.gch']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -13,7 +13,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runSandboxed } from './run-sandboxed.ts';
@@ -163,6 +163,7 @@ async function buildOnce(
     await copyFile(join(work, 'prelude.h.gch'), gch + tmp);
     await chmod(gch + tmp, 0o644);
     await rename(gch + tmp, gch);
+    await prunePrecompiled(dir, PCH_CACHE_BYTES, gch);
     return inSandbox;
   } catch {
     return undefined;
@@ -177,4 +178,35 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The precompiled headers kept at most (bytes of `.gch` files; one is 20-50 MB). */
+export const PCH_CACHE_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Deletes the least recently built `.gch` files of `dir` until they fit in `limit` bytes, never
+ * `keep`. Only the precompiled forms go: each header's text stays, so a compile that names one
+ * still reads the same lines (slower, the same program).
+ */
+export async function prunePrecompiled(dir: string, limit: number, keep?: string): Promise<string[]> {
+  const entries = await Promise.all(
+    (await readdir(dir))
+      .filter((n) => n.endsWith('.h.gch'))
+      .map(async (n) => {
+        const path = join(dir, n);
+        const st = await stat(path).catch(() => undefined);
+        return st ? { path, size: st.size, mtime: st.mtimeMs } : undefined;
+      }),
+  );
+  const files = entries.filter((e) => e !== undefined).sort((a, b) => a.mtime - b.mtime);
+  let total = files.reduce((n, f) => n + f.size, 0);
+  const removed: string[] = [];
+  for (const f of files) {
+    if (total <= limit) break;
+    if (f.path === keep) continue;
+    await unlink(f.path).catch(() => {});
+    total -= f.size;
+    removed.push(f.path);
+  }
+  return removed;
 }
