@@ -2,9 +2,9 @@ import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileNative, compilerArgs } from './compile-native.ts';
+import { compileNative, compilerArgs, detectNativeLibs } from './compile-native.ts';
 import {
-  blankPrelude,
+  commentPrelude,
   prunePrecompiled,
   systemPrelude,
   withPrecompiledPrelude,
@@ -27,11 +27,14 @@ describe('systemPrelude', () => {
     expect(systemPrelude('#include <sys/types.h>\n')?.headers).toEqual(['#include <sys/types.h>']);
   });
 
-  it('blanks the prelude without moving later lines', () => {
-    const code = '#include <string>\n#include <vector>\nint f();\n';
+  it('comments the prelude out without moving later lines; the libraries it names are still found', () => {
+    const code = '#include <string>\n#include <sqlite3.h>\nint f();\n';
     const p = systemPrelude(code);
     if (!p) throw new Error('no prelude');
-    expect(blankPrelude(code, p)).toBe('\n\nint f();\n');
+    expect(commentPrelude(code, p)).toBe(
+      '// precompiled: #include <string>\n// precompiled: #include <sqlite3.h>\nint f();\n',
+    );
+    expect(detectNativeLibs(commentPrelude(code, p))).toEqual(['-lsqlite3']);
   });
 });
 

@@ -2,14 +2,15 @@
  * Precompiled headers for a C++ sample's own system includes. Most judged C++ samples do not
  * compile, and a failing compile spends nearly all its time parsing the standard headers its first
  * lines include (`<filesystem>`, `<fstream>`, ... : ~350 ms of ~400). The leading `#include <...>`
- * lines of a sample are blanked and a header holding exactly those lines is included first
+ * lines of a sample are commented out and a header holding exactly those lines is included first
  * (`-include`), its GCC precompiled form (`.gch`) beside it; GCC uses the `.gch` when it is valid for the
  * compile's flags and otherwise reads the header's text, so the program means the same either way.
  *
  * What the sample controls is only *which* system headers, in which order: nothing of its text
  * enters a precompiled file except `<name>` of a header that already exists, and each `.gch` is
  * built once, in the sandbox, from those lines alone, then kept in a host folder bound read-only at
- * {@link PCH_MOUNT}. The sample's line numbers do not move (the lines are blanked, not removed).
+ * {@link PCH_MOUNT}. The sample's line numbers do not move (the lines are commented out, not
+ * removed), and what reads the text for its includes (the libraries a build links) still sees them.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -49,15 +50,22 @@ export function systemPrelude(code: string): SystemPrelude | undefined {
   return headers.length ? { headers, lines: taken } : undefined;
 }
 
-/** The source with its prelude's lines blanked (every later line keeps its number). */
-export function blankPrelude(code: string, prelude: SystemPrelude): string {
+/**
+ * The source with its prelude's lines commented out: every later line keeps its number, and the
+ * includes stay readable to what picks libraries from the text (`detectNativeLibs`). A prelude line
+ * never ends in a backslash (`INCLUDE_LINE`), so the comment cannot swallow the next line.
+ */
+export function commentPrelude(code: string, prelude: SystemPrelude): string {
   const lines = code.split('\n');
-  return [...lines.slice(0, prelude.lines).map(() => ''), ...lines.slice(prelude.lines)].join('\n');
+  return [
+    ...lines.slice(0, prelude.lines).map((l) => (l.trim() === '' ? l : `// precompiled: ${l}`)),
+    ...lines.slice(prelude.lines),
+  ].join('\n');
 }
 
 /**
  * A C++ sample with its system prelude precompiled: `flags` that include the precompiled header
- * (`-include`, before anything of the file), the sample with the prelude's lines blanked, and the
+ * (`-include`, before anything of the file), the sample with the prelude's lines commented out, and the
  * read-only bind the compile needs. The sample as written (no flags, no bind) when it has no
  * prelude, another prelude than `trusted`'s, or the header cannot be built. `compiler` must be the
  * unit's whole compile command before its inputs, `-D` flags included (GCC ignores a `.gch` built
@@ -81,7 +89,7 @@ export async function withPrecompiledPrelude(
   if (!prelude || !header) return { flags: [], code, binds: [] };
   return {
     flags: ['-include', header],
-    code: blankPrelude(code, prelude),
+    code: commentPrelude(code, prelude),
     binds: [`${pchCacheDir()}:${PCH_MOUNT}`],
   };
 }
