@@ -22,6 +22,7 @@ import { nativeStatus, setBlasThreads } from '../src/models/embedded/native-blas
 import { EmbeddedPolicy } from '../src/models/embedded/policy.ts';
 import { type Tokenizer, trainTokenizer } from '../src/models/embedded/tokenizer.ts';
 import { defaultTrainThreads } from '../src/pipelines/embedded-backend.ts';
+import { getPreset } from '../src/pipelines/presets.ts';
 import { packBatch } from '../src/training/batching.ts';
 import { adamWStep, createAdamWState } from '../src/training/optimizer.ts';
 import { batchLogprobs, trainLanguageModel } from '../src/training/trainer.ts';
@@ -213,8 +214,11 @@ async function measureTrainer(corpus: string[], tok: Tokenizer, threads: number)
   };
 }
 
-/** The main job's evaluation sampling (its `eval.sampling`): low temperature, nucleus 0.95. */
-const EVAL_SAMPLING = { temperature: 0.2, topP: 0.95 };
+/** The main job's evaluation sampling (the default preset's `eval.sampling`). */
+const EVAL_SAMPLING = {
+  temperature: getPreset('default').eval.sampling.temperature,
+  topP: getPreset('default').eval.sampling.topP,
+};
 
 async function measureSampling(
   corpus: string[],

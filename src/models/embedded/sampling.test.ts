@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.ts';
 import { nucleus } from './sampling.ts';
 
-/** The nucleus by a full sort of every id: the definition `nucleus` must equal. */
-function nucleusByFullSort(probs: Float64Array, n: number, target: number): number[] {
+/** The nucleus by a full sort of every id, and its mass: the definition `nucleus` must equal. */
+function nucleusByFullSort(probs: Float64Array, n: number, target: number): { ids: number[]; mass: number } {
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => probs[b]! - probs[a]! || a - b);
-  const out: number[] = [];
-  let acc = 0;
+  const ids: number[] = [];
+  let mass = 0;
   for (const i of order) {
-    out.push(i);
-    acc += probs[i]!;
-    if (acc >= target) break;
+    ids.push(i);
+    mass += probs[i]!;
+    if (mass >= target) break;
   }
-  return out;
+  return { ids, mass };
 }
 
 describe('nucleus', () => {
@@ -31,12 +31,13 @@ describe('nucleus', () => {
           const probs = new Float64Array(n + 3).map((_, i) => shape(i));
           let sum = 0;
           for (let i = 0; i < n; i++) sum += probs[i]!;
-          expect(nucleus(probs, n, topP * sum)).toEqual(nucleusByFullSort(probs, n, topP * sum));
+          const { ids, mass } = nucleus(probs, n, topP * sum);
+          expect({ ids, mass }).toEqual(nucleusByFullSort(probs, n, topP * sum));
         }
   });
 
   it('falls back to every id when rounding keeps the running sum below the target', () => {
     const probs = new Float64Array([0.1, 0.2, 0.3]);
-    expect(nucleus(probs, 3, 10)).toEqual([2, 1, 0]);
+    expect(nucleus(probs, 3, 10).ids).toEqual([2, 1, 0]);
   });
 });

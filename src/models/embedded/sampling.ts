@@ -81,10 +81,8 @@ function chooseToken(
     }
   }
   if (params.topP < 1) {
-    const candidates = nucleus(probs, n, params.topP * sum);
-    let acc = 0;
-    for (const i of candidates) acc += probs[i]!;
-    const u = rng.next() * acc;
+    const { ids: candidates, mass } = nucleus(probs, n, params.topP * sum);
+    const u = rng.next() * mass;
     let c = 0;
     for (const i of candidates) {
       c += probs[i]!;
@@ -109,28 +107,30 @@ const byProbability = (probs: Float64Array) => (a: number, b: number) => probs[b
 
 /**
  * The nucleus: the shortest prefix of the ids ordered by probability (highest first, ties by the
- * lower id) whose running sum reaches `target`. Only the ids at or above a threshold are sorted
- * (their order is the full order's prefix, and the sum runs over the same values in the same
- * order, so the result equals a full sort's); a full sort is the fallback when they do not reach
- * the target.
+ * lower id) whose running sum reaches `target` (every id when rounding keeps the sum below it),
+ * with that sum. Only the ids at or above a threshold are sorted first (their order is the full
+ * order's prefix, and the sum runs over the same values in the same order, so the result equals a
+ * full sort's, whatever the threshold); a full sort is the fallback when they do not reach the target.
  */
-export function nucleus(probs: Float64Array, n: number, target: number): number[] {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += probs[i]!;
-  const threshold = sum / 4096;
+export function nucleus(probs: Float64Array, n: number, target: number): { ids: number[]; mass: number } {
+  const threshold = target / 4096;
   const likely: number[] = [];
   for (let i = 0; i < n; i++) if (probs[i]! >= threshold) likely.push(i);
   const taken = takeUntil(likely.sort(byProbability(probs)), probs, target);
-  if (taken) return taken;
-  const all = Array.from({ length: n }, (_, i) => i).sort(byProbability(probs));
-  return takeUntil(all, probs, target) ?? all;
+  if (taken.reached) return taken;
+  return takeUntil(Array.from({ length: n }, (_, i) => i).sort(byProbability(probs)), probs, target);
 }
 
-function takeUntil(order: number[], probs: Float64Array, target: number): number[] | undefined {
-  let acc = 0;
+/** The shortest prefix of `order` whose running sum reaches `target` (all of it when none does), and that sum. */
+function takeUntil(
+  order: number[],
+  probs: Float64Array,
+  target: number,
+): { ids: number[]; mass: number; reached: boolean } {
+  let mass = 0;
   for (let k = 0; k < order.length; k++) {
-    acc += probs[order[k]!]!;
-    if (acc >= target) return order.slice(0, k + 1);
+    mass += probs[order[k]!]!;
+    if (mass >= target) return { ids: order.slice(0, k + 1), mass, reached: true };
   }
-  return undefined;
+  return { ids: order, mass, reached: false };
 }
