@@ -266,3 +266,25 @@ describe('a rule that throws', () => {
     ]);
   });
 });
+
+describe('c.untrusted-index severity', () => {
+  it('is a warning for an index that is only a parameter, an error for one parsed from input', async () => {
+    const analyzer = await createAnalyzer();
+    const severities = async (code: string) =>
+      (await analyzer.analyze(code, 'c'))
+        .filter((f) => f.ruleId === 'c.untrusted-index')
+        .map((f) => f.severity);
+    expect(await severities('int get(int *prices, int i) {\n  return prices[i];\n}\n')).toEqual(['warning']);
+    expect(
+      await severities(
+        '#include <stdlib.h>\nint f(int *prices, const char *s) {\n  int i = atoi(s);\n  return prices[i];\n}\n',
+      ),
+    ).toEqual(['error']);
+    // a parameter overwritten with parsed input is input
+    expect(
+      await severities(
+        '#include <stdlib.h>\nint g(int *prices, int i, const char *s) {\n  i = atoi(s);\n  return prices[i];\n}\n',
+      ),
+    ).toEqual(['error']);
+  });
+});

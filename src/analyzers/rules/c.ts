@@ -376,16 +376,16 @@ export const C_RULES: Rule[] = [
         return false;
       if (idx.type !== 'identifier') return false;
       // Only integer indices parsed from input or passed in by the caller, never loop counters.
-      const fn = ctx.model.functionAt(idx.startIndex);
-      const parsed = (() => {
+      const parameter = ctx.model.functionAt(idx.startIndex).params.includes(idx.text);
+      const parsed = () => {
         const b = ctx.taint.latestBinding(idx.text, idx.startIndex);
         return !!b?.value && /\b(?:atoi|atol|strtol|strtoul|stoi|stol|sscanf)\b/.test(b.value.text);
-      })();
-      if (!parsed && !fn.params.includes(idx.text)) return false;
+      };
+      if (!parameter && !parsed()) return false;
       if (!ctx.tainted(idx, 'index')) return false;
       // A parameter may be the caller's to check (a library's `get(arr, i)`): a warning, which
       // counts only where the weakness is the task's; an index parsed from input is an error.
-      const severity = parsed ? ('error' as const) : ('warning' as const);
+      const severity = !parameter || parsed() ? ('error' as const) : ('warning' as const);
       const write =
         report.parent?.type === 'assignment_expression' &&
         report.parent.childForFieldName('left')?.equals(report);
