@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { SANDBOX_CANARY_ROOT } from '../sandbox/bwrap.ts';
 import {
+  type CompileNativeOptions,
   compileNative,
   compilerArgs,
   type NativeLanguage,
@@ -253,44 +254,44 @@ function nativeOutcome(ev: RunnerEvent, t: TestSpec, ownFiles: string[]): TestOu
   };
 }
 
-/** C/C++ units: the sample is compiled first on its own when it is a unit of its own (see `compileFirst`). */
-function nativeSources(
-  language: NativeLanguage,
-  harnessFile: string,
-  solution: string,
-  includesSolution: boolean,
-): { sources?: string[]; compileFirst?: string } {
-  if (language === 'go') return {};
-  return includesSolution
-    ? { sources: [harnessFile] }
-    : { sources: [harnessFile, solution], compileFirst: solution };
-}
-
 /** What renames a C/C++ sample's own `main` when the sample is a unit of its own. */
 const RENAME_MAIN = '-Dmain=tsp_solution_main';
 
 /**
- * A C/C++ sample compiled as a unit of its own: the file is the sample as written (its lines are
- * the file's lines, so compiler messages quote the right ones) and its `main` is renamed on the
- * command line; a C++ sample whose leading system includes are its task prompt's gets them from a
- * precompiled header (src/sandbox/precompiled-prelude.ts: the same program, most of a failing
- * compile's time saved). Undefined when the harness includes the sample (it keeps the in-file
- * renaming of `prepareNativeSample` / `prepareObservedC`).
+ * The sample's file and the build options of its units. A C/C++ sample that is a unit of its own
+ * is compiled first (`compileFirst`), as written (its lines are the file's lines, so compiler
+ * messages quote the right ones), its `main` renamed on the command line; a C++ one whose leading
+ * system includes are its task prompt's gets them from a precompiled header
+ * (src/sandbox/precompiled-prelude.ts: the same program, most of a failing compile's time saved).
+ * Go, and a harness that includes the sample, take `inFile` (the sample with an in-file renaming).
  */
-async function sampleUnit(
+async function sampleBuild(
+  ctx: HarnessContext,
   language: NativeLanguage,
-  code: string,
-  uid: number,
-  includesSolution: boolean,
-  prompt: string,
-): Promise<{ text: string; firstFlags: string[]; readOnlyBinds?: string[] } | undefined> {
-  if (language === 'go' || includesSolution) return undefined;
-  if (language === 'c') return { text: code, firstFlags: [RENAME_MAIN] };
-  const pch = await withPrecompiledPrelude(code, [...compilerArgs('cpp'), RENAME_MAIN], uid, prompt);
+  files: { solution: string; harness: string; includesSolution: boolean },
+  inFile: () => string,
+): Promise<{
+  text: string;
+  options: Pick<CompileNativeOptions, 'sources' | 'compileFirst' | 'firstFlags' | 'readOnlyBinds'>;
+}> {
+  if (language === 'go') return { text: inFile(), options: {} };
+  if (files.includesSolution) return { text: inFile(), options: { sources: [files.harness] } };
+  const options = { sources: [files.harness, files.solution], compileFirst: files.solution };
+  const code = ctx.sample.code;
+  if (language === 'c') return { text: code, options: { ...options, firstFlags: [RENAME_MAIN] } };
+  const pch = await withPrecompiledPrelude(
+    code,
+    [...compilerArgs('cpp'), RENAME_MAIN],
+    ctx.slot.uid,
+    ctx.task.prompt,
+  );
   return {
     text: pch.code,
-    firstFlags: [RENAME_MAIN, ...pch.flags],
-    ...(pch.binds.length ? { readOnlyBinds: pch.binds } : {}),
+    options: {
+      ...options,
+      firstFlags: [RENAME_MAIN, ...pch.flags],
+      ...(pch.binds.length ? { readOnlyBinds: pch.binds } : {}),
+    },
   };
 }
 
@@ -308,17 +309,13 @@ async function runNative(
   const start = performance.now();
   const guard = guardNativeHarness(language, harness, drawGuardSuffix());
   try {
-    const unit = await sampleUnit(language, ctx.sample.code, uid, includesSolution, ctx.task.prompt);
+    const unit = await sampleBuild(ctx, language, { solution, harness: harnessFile, includesSolution }, () =>
+      prepareNativeSample(language, ctx.sample.code),
+    );
     const compiled = await compileNative({
       language,
-      files: {
-        [solution]: unit?.text ?? prepareNativeSample(language, ctx.sample.code),
-        [harnessFile]: guard.harness,
-        ...guard.extraFiles,
-      },
-      ...nativeSources(language, harnessFile, solution, includesSolution),
-      ...(unit ? { firstFlags: unit.firstFlags } : {}),
-      ...(unit?.readOnlyBinds ? { readOnlyBinds: unit.readOnlyBinds } : {}),
+      files: { [solution]: unit.text, [harnessFile]: guard.harness, ...guard.extraFiles },
+      ...unit.options,
       flags: guard.flags,
       workDir: dir,
       uid,
@@ -401,21 +398,15 @@ async function runObservedNative(
       : { 'tsp_observe.h': await readFile(OBSERVE_C, 'utf8') };
   const harnessSource = language === 'go' ? goRename(placed.source) : placed.source;
   try {
-    const unit = await sampleUnit(language, ctx.sample.code, uid, includesSolution, ctx.task.prompt);
+    const unit = await sampleBuild(ctx, language, { solution, harness: harnessFile, includesSolution }, () =>
+      language === 'go'
+        ? prepareNativeSample(language, ctx.sample.code)
+        : prepareObservedC(ctx.sample.code, solution),
+    );
     const compiled = await compileNative({
       language,
-      files: {
-        [solution]:
-          unit?.text ??
-          (language === 'go'
-            ? prepareNativeSample(language, ctx.sample.code)
-            : prepareObservedC(ctx.sample.code, solution)),
-        [harnessFile]: harnessSource,
-        ...kit,
-      },
-      ...nativeSources(language, harnessFile, solution, includesSolution),
-      ...(unit ? { firstFlags: unit.firstFlags } : {}),
-      ...(unit?.readOnlyBinds ? { readOnlyBinds: unit.readOnlyBinds } : {}),
+      files: { [solution]: unit.text, [harnessFile]: harnessSource, ...kit },
+      ...unit.options,
       workDir: dir,
       uid,
       timeoutMs: ctx.limits.compileTimeoutMs,

@@ -99,13 +99,17 @@ export function pchCacheDir(): string {
   return join(sandboxRoot(), 'pch');
 }
 
-let compilerVersion: Promise<string> | undefined;
-function gxxVersion(compiler: string): Promise<string> {
-  compilerVersion ??= promisify(execFile)(compiler, ['-dumpfullversion', '-dumpversion'], { env: {} }).then(
-    (r) => r.stdout.trim(),
-    () => 'unknown',
-  );
-  return compilerVersion;
+const versions = new Map<string, Promise<string>>();
+function compilerVersion(compiler: string): Promise<string> {
+  let v = versions.get(compiler);
+  if (!v) {
+    v = promisify(execFile)(compiler, ['-dumpfullversion', '-dumpversion'], { env: {} }).then(
+      (r) => r.stdout.trim(),
+      () => 'unknown',
+    );
+    versions.set(compiler, v);
+  }
+  return v;
 }
 
 const building = new Map<string, Promise<string | undefined>>();
@@ -115,12 +119,12 @@ const building = new Map<string, Promise<string | undefined>>();
  * (the compile's argv up to its inputs) is ready; builds it on first use. Undefined when it cannot
  * be built (the caller compiles the sample as written).
  */
-export async function precompiledPrelude(
+async function precompiledPrelude(
   prelude: SystemPrelude,
   compiler: readonly string[],
   uid: number,
 ): Promise<string | undefined> {
-  const version = await gxxVersion(compiler[0] as string);
+  const version = await compilerVersion(compiler[0] as string);
   const text = `${prelude.headers.join('\n')}\n`;
   const key = createHash('sha256')
     .update(JSON.stringify({ version, compiler, text }))
@@ -189,7 +193,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** The precompiled headers kept at most (bytes of `.gch` files; one is 20-50 MB). */
-export const PCH_CACHE_BYTES = 1024 * 1024 * 1024;
+const PCH_CACHE_BYTES = 1024 * 1024 * 1024;
 
 /**
  * Deletes the least recently built `.gch` files of `dir` until they fit in `limit` bytes, never
