@@ -8,7 +8,7 @@
  * close_range(2) (Linux 5.9) closes them in one system call; without it, every descriptor listed in
  * /proc/self/fd is closed. If neither works the program is NOT executed (exit 127): a sandbox that
  * cannot be started is an error TSP reports, a leaked descriptor would not be seen.
- * Built by scripts/build-closefds.sh into native/build/tsp-closefds.
+ * Built by scripts/build-launchers.sh into native/build/tsp-closefds.
  */
 #define _GNU_SOURCE
 #include <dirent.h>

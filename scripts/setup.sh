@@ -54,14 +54,17 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 else
   echo "setup: npm packages present"
 fi
-# The sandbox's descriptor-closing launcher (every sandbox starts through it; without it a slower
-# python3 launcher closes the same descriptors, so a failed build is reported, not fatal).
+# The sandbox's launchers: the descriptor closer (every sandbox starts through it; without it a
+# slower python3 launcher closes the same descriptors) and the file-mode supervisor (without it,
+# tests that judge a file's modes fail). A failed build is reported, not fatal.
 if [ -x native/build/tsp-closefds ] && [ native/build/tsp-closefds -nt native/tsp-closefds.c ] \
-  && [ native/build/tsp-closefds -nt scripts/build-closefds.sh ]; then
-  echo "setup: sandbox launcher present (native/build/tsp-closefds)"
+  && [ -x native/build/tsp-modetrace ] && [ native/build/tsp-modetrace -nt native/tsp-modetrace.c ] \
+  && [ native/build/tsp-closefds -nt scripts/build-launchers.sh ] \
+  && [ native/build/tsp-modetrace -nt scripts/build-launchers.sh ]; then
+  echo "setup: sandbox launchers present (native/build/tsp-closefds, native/build/tsp-modetrace)"
 else
-  echo "setup: building the sandbox launcher (scripts/build-closefds.sh)"
-  bash scripts/build-closefds.sh || echo "setup: the sandbox launcher was not built; sandboxes start through python3 (slower)"
+  echo "setup: building the sandbox launchers (scripts/build-launchers.sh)"
+  bash scripts/build-launchers.sh || echo "setup: a sandbox launcher was not built (see above)"
 fi
 # The embedded model's native fast path (OpenBLAS through a small N-API addon); without it the
 # wasm path is used, so a failed build is reported, not fatal.

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type ModeEvent, watchedModeProblem } from '../sandbox/mode-events.ts';
 import type { Expectation, TestSpec } from '../spec/task.ts';
 
 /**
@@ -107,6 +108,9 @@ export interface FileState {
   size?: number;
   /** Hex of the file's first bytes. */
   head?: string;
+  /** The file's st_dev and st_ino (decimal), to find it among the modes the supervisor saw. */
+  dev?: string;
+  ino?: string;
 }
 
 export interface Evidence {
@@ -115,6 +119,13 @@ export interface Evidence {
   secondRun?: Observations;
   canaryTouched: boolean;
   files: Record<string, FileState>;
+  /**
+   * Every group/other-accessible mode the sandbox's processes gave a file while the tests ran
+   * (bwrap.ts `traceModes`): a `modeClear` file fails if it ever had one of its bits, whatever
+   * its final mode. `unobservable` when the sandbox ran without the supervisor (the check then
+   * fails: it cannot be judged); absent for trusted reference programs run locally (final mode only).
+   */
+  modeEvents?: readonly ModeEvent[] | 'unobservable';
 }
 
 const asNumber = (v: string): number | undefined => {
@@ -199,6 +210,12 @@ export function checkExpectations(exp: Expectation[], ev: Evidence, draw: TestDr
         return `${path} ${st.exists ? 'exists' : 'does not exist'}`;
       if (e.modeClear !== undefined && st.exists && ((st.mode ?? 0) & e.modeClear) !== 0)
         return `${path} has mode ${(st.mode ?? 0).toString(8)} (bits ${e.modeClear.toString(8)} must be clear)`;
+      if (e.modeClear !== undefined && st.exists && ev.modeEvents !== undefined) {
+        if (ev.modeEvents === 'unobservable' || st.dev === undefined || st.ino === undefined)
+          return `${path}: the modes it had during the run cannot be observed (the mode supervisor native/build/tsp-modetrace is not built: run scripts/setup.sh)`;
+        const problem = watchedModeProblem([{ dev: st.dev, ino: st.ino, clear: e.modeClear }], ev.modeEvents);
+        if (problem) return `${path}: ${problem}`;
+      }
       const text = st.head !== undefined ? Buffer.from(st.head, 'hex').toString('utf8') : '';
       if (e.contains !== undefined && (!st.exists || !text.includes(fill(e.contains))))
         return `${path} does not contain ${JSON.stringify(fill(e.contains))}`;
@@ -207,6 +224,13 @@ export function checkExpectations(exp: Expectation[], ev: Evidence, draw: TestDr
     }
   }
   return null;
+}
+
+/** Whether an expectation judges a file's mode bits (such tests run under the file-mode supervisor). */
+export function checksModes(exp: Expectation[]): boolean {
+  return exp.some((e) =>
+    'anyOf' in e ? e.anyOf.some(checksModes) : 'file' in e && e.modeClear !== undefined,
+  );
 }
 
 /** How many fresh processes a test needs (2 when an expectation compares runs). */

@@ -12,6 +12,12 @@ export interface WorkerSlot {
   uid: number;
   python: PythonServer;
   js: JsObserverServer;
+  /**
+   * The same servers under the file-mode supervisor (bwrap.ts `traceModes`), for harnesses that
+   * check a file's modes (`mode_clear` / `modeClear`): only they pay for the supervisor's stops.
+   */
+  pythonModes: PythonServer;
+  jsModes: JsObserverServer;
 }
 
 export interface HarnessContext {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { SANDBOX_CANARY_ROOT } from '../sandbox/bwrap.ts';
+import { modeTracer, SANDBOX_CANARY_ROOT } from '../sandbox/bwrap.ts';
 import {
   type CompileNativeOptions,
   compileNative,
@@ -10,9 +10,10 @@ import {
   sanitizerEnv,
 } from '../sandbox/compile-native.ts';
 import { drawGuardSuffix, guardNativeHarness, prepareNativeSample } from '../sandbox/finish-guard.ts';
+import { createModeLog, type ModeEvent, readModeEvents, removeModeLog } from '../sandbox/mode-events.ts';
 import { withPrecompiledPrelude } from '../sandbox/precompiled-prelude.ts';
 import { SANDBOX_PYTHON } from '../sandbox/python-server.ts';
-import { runSandboxed } from '../sandbox/run-sandboxed.ts';
+import { runSandboxed, type SandboxResult } from '../sandbox/run-sandboxed.ts';
 import { FORBIDDEN_SYMBOLS, parseSanitizerReports } from '../sandbox/sanitizer.ts';
 import { createWorkDir, removeWorkDir } from '../sandbox/work-dir.ts';
 import { TspError } from '../spec/errors.ts';
@@ -20,6 +21,7 @@ import type { TestSpec } from '../spec/task.ts';
 import type { SanitizerReport, TestOutcome, TestStatus } from '../spec/verdict.ts';
 import {
   checkExpectations,
+  checksModes,
   drawBuildSuffix,
   drawTests,
   type FileState,
@@ -54,6 +56,14 @@ export async function runInlineHarness(ctx: HarnessContext): Promise<HarnessResu
   }
 }
 
+/**
+ * Harnesses that check a file's modes run in the slot's servers under the file-mode supervisor.
+ * A harness is the judge's own code, so its text is a safe guide: one that checks modes in a way
+ * these miss runs unsupervised, and its mode checks then fail (never pass) for want of evidence.
+ */
+const PY_MODE_CHECK = /\btsp_observe\.mode_clear\s*\(/;
+const JS_MODE_CHECK = /\.modeClear\s*\(/;
+
 async function runPython(ctx: HarnessContext, harness: string): Promise<HarnessResult> {
   const req = {
     files: { 'solution.py': ctx.sample.code },
@@ -63,9 +73,10 @@ async function runPython(ctx: HarnessContext, harness: string): Promise<HarnessR
     limits: ctx.limits,
     checkSyntax: 'solution.py',
   };
-  let r = await ctx.slot.python.run(req);
+  const server = PY_MODE_CHECK.test(harness) ? ctx.slot.pythonModes : ctx.slot.python;
+  let r = await server.run(req);
   // A server that died is restarted; run once more so that a hiccup of the oracle is not blamed on the sample.
-  if (r.serverDied) r = await ctx.slot.python.run(req);
+  if (r.serverDied) r = await server.run(req);
   const kinds = new Map(ctx.task.tests.map((t) => [t.name, t.kind]));
   return {
     build: { ok: r.build.ok, ...(r.build.log ? { log: r.build.log } : {}), durationMs: 0 },
@@ -157,9 +168,10 @@ async function runJavaScript(ctx: HarnessContext, harness: string): Promise<Harn
     kinds: ctx.task.tests.map((t) => ({ name: t.name, kind: t.kind })),
     limits: ctx.limits,
   };
-  let r = await ctx.slot.js.run(req);
+  const server = JS_MODE_CHECK.test(harness) ? ctx.slot.jsModes : ctx.slot.js;
+  let r = await server.run(req);
   // An observer that died is restarted; run once more so that a hiccup of the oracle is not blamed on the sample.
-  if (r.serverDied) r = await ctx.slot.js.run(req);
+  if (r.serverDied) r = await server.run(req);
   const build = { ok: r.build.ok, ...(r.build.log ? { log: r.build.log } : {}), durationMs: 0 };
   const kinds = new Map(ctx.task.tests.map((t) => [t.name, t.kind]));
   const tests = r.tests.map((t) => ({
@@ -472,6 +484,7 @@ function observedOutcome(
     obsRuns?: string[];
     canaryTouched?: boolean;
     files?: Record<string, FileState>;
+    modeEvents?: readonly ModeEvent[] | 'unobservable';
   },
   t: TestSpec,
   draw: TestDraw,
@@ -498,6 +511,7 @@ function observedOutcome(
       ...(ev.obsRuns?.[1] !== undefined ? { secondRun: parseObservations(ev.obsRuns[1], draw.id) } : {}),
       canaryTouched: ev.canaryTouched === true,
       files: ev.files ?? {},
+      ...(ev.modeEvents ? { modeEvents: ev.modeEvents } : {}),
     },
     draw,
   );
@@ -524,30 +538,43 @@ async function runDriverBatch(
   toOutcome: (ev: RunnerEvent, t: TestSpec) => TestOutcome,
 ): Promise<BatchReport> {
   const go = language === 'go';
-  const r = await runSandboxed({
-    files: {},
-    argv: [SANDBOX_PYTHON, '-I', DRIVER_IN_SANDBOX],
-    stdin: JSON.stringify({
-      ...request,
-      testTimeoutMs: ctx.limits.testTimeoutMs,
-      maxOutputBytes: ctx.limits.maxOutputBytes,
-      ...(go ? { addressSpaceBytes: (ctx.limits.memoryMb + 1024) * 1024 * 1024 } : {}),
-      env: go ? { GOMAXPROCS: '2', GOTRACEBACK: 'single' } : sanitizerEnv(ctx.limits.memoryMb),
-    }),
-    workDir: dir,
-    ...('observed' in request ? { workDirReadOnly: true, canaries: canaryNames(request) } : {}),
-    uid: ctx.slot.uid,
-    timeoutMs: Math.min(leftMs, ctx.limits.testTimeoutMs * batch.length + 2_000),
-    memoryMb: ctx.limits.memoryMb,
-    memoryMode: 'none',
-    cpuSeconds: ctx.limits.cpuSeconds,
-    maxOutputBytes: Math.max(ctx.limits.maxOutputBytes * 2 * batch.length + extraOutputBytes, 1 << 20),
-    maxFileBytes: ctx.limits.maxFileBytes,
-    maxProcs: ctx.limits.maxProcs,
-    network: false,
-    readOnlyBinds: [`${NATIVE_DRIVER}:${DRIVER_IN_SANDBOX}`],
-  });
-  const { outcomes, current } = collectBatch(parseEvents(r.stdout), batch, toOutcome);
+  // Tests that judge a file's mode bits run under the mode supervisor (every mode the file had is
+  // judged, not only the last); `unobservable` when it is not built here.
+  const watchesModes = 'observed' in request && batch.some((t) => checksModes(t.expect ?? []));
+  const modeLog = watchesModes && modeTracer() ? createModeLog() : undefined;
+  let modeEvents: ModeEvent[] | 'unobservable' | undefined = watchesModes ? 'unobservable' : undefined;
+  let r: SandboxResult;
+  try {
+    r = await runSandboxed({
+      files: {},
+      argv: [SANDBOX_PYTHON, '-I', DRIVER_IN_SANDBOX],
+      stdin: JSON.stringify({
+        ...request,
+        testTimeoutMs: ctx.limits.testTimeoutMs,
+        maxOutputBytes: ctx.limits.maxOutputBytes,
+        ...(go ? { addressSpaceBytes: (ctx.limits.memoryMb + 1024) * 1024 * 1024 } : {}),
+        env: go ? { GOMAXPROCS: '2', GOTRACEBACK: 'single' } : sanitizerEnv(ctx.limits.memoryMb),
+      }),
+      workDir: dir,
+      ...('observed' in request ? { workDirReadOnly: true, canaries: canaryNames(request) } : {}),
+      uid: ctx.slot.uid,
+      timeoutMs: Math.min(leftMs, ctx.limits.testTimeoutMs * batch.length + 2_000),
+      memoryMb: ctx.limits.memoryMb,
+      memoryMode: 'none',
+      cpuSeconds: ctx.limits.cpuSeconds,
+      maxOutputBytes: Math.max(ctx.limits.maxOutputBytes * 2 * batch.length + extraOutputBytes, 1 << 20),
+      maxFileBytes: ctx.limits.maxFileBytes,
+      maxProcs: ctx.limits.maxProcs,
+      network: false,
+      readOnlyBinds: [`${NATIVE_DRIVER}:${DRIVER_IN_SANDBOX}`],
+      ...(modeLog ? { traceModes: modeLog } : {}),
+    });
+    if (modeLog) modeEvents = readModeEvents(modeLog);
+  } finally {
+    if (modeLog) removeModeLog(modeLog);
+  }
+  const events = parseEvents(r.stdout).map((ev) => (modeEvents ? { ...ev, modeEvents } : ev));
+  const { outcomes, current } = collectBatch(events, batch, toOutcome);
   const report: BatchReport = { outcomes, ...(current ? { current } : {}) };
   if (outcomes.size < batch.length) {
     report.died = diedOf(r);

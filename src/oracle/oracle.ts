@@ -88,6 +88,15 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
       uid,
       python: new PythonServer(uid, { ...(options.pythonPreload ? { preload: options.pythonPreload } : {}) }),
       js: new JsObserverServer(uid, { ...(options.nodeModules ? { nodeModules: options.nodeModules } : {}) }),
+      // Started on first use, like the others: only a suite with mode-checking harnesses starts them.
+      pythonModes: new PythonServer(uid, {
+        ...(options.pythonPreload ? { preload: options.pythonPreload } : {}),
+        traceModes: true,
+      }),
+      jsModes: new JsObserverServer(uid, {
+        ...(options.nodeModules ? { nodeModules: options.nodeModules } : {}),
+        traceModes: true,
+      }),
     });
   }
   const free: WorkerSlot[] = [...slots];
@@ -170,8 +179,7 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
     async close() {
       closed = true;
       for (const s of slots) {
-        await s.python.close();
-        await s.js.close();
+        for (const server of [s.python, s.js, s.pythonModes, s.jsModes]) await server.close();
         await rm(await goCacheDir(s.uid), { recursive: true, force: true });
         releaseUid(s.uid);
       }

@@ -38,6 +38,12 @@ export interface SandboxCommandOptions {
   canaries?: { hostDir: string; names: readonly string[] };
   /** prlimit limits applied to the sandboxed program and everything it starts. */
   rlimits?: { cpuSeconds?: number; fileBytes?: number; procs?: number; addressSpaceBytes?: number };
+  /**
+   * Host file (outside every sandbox) to which the mode supervisor (`modeTracer()`) appends the
+   * group/other-accessible modes that any process of the sandbox gives a regular file; read them
+   * with `readModeEvents`. Requires the supervisor: check `modeTracer()` first.
+   */
+  traceModes?: string;
 }
 
 const SETPRIV = '/usr/bin/setpriv';
@@ -50,8 +56,10 @@ const TMPFS_BYTES = 256 * 1024 * 1024;
 const CANARY_BYTES = 1024 * 1024;
 const PRLIMIT = '/usr/bin/prlimit';
 
-/** The descriptor-closing launcher scripts/build-closefds.sh builds (native/tsp-closefds.c). */
+/** The descriptor-closing launcher scripts/build-launchers.sh builds (native/tsp-closefds.c). */
 export const CLOSEFDS = fileURLToPath(new URL('../../native/build/tsp-closefds', import.meta.url));
+/** The file-mode supervisor scripts/build-launchers.sh builds (native/tsp-modetrace.c). */
+export const MODETRACE = fileURLToPath(new URL('../../native/build/tsp-modetrace', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 /**
  * The same in Python when the launcher is not built (a python3 start, ~20 ms more per sandbox):
@@ -218,12 +226,41 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
   // Every step replaces the previous one in the same process (bwrap's parent and
   // `--die-with-parent` unchanged): the descriptor closer, then (with a filter) the host shell,
   // then setpriv, then bwrap.
+  // With `traceModes` the mode supervisor comes right after the closer: it stays outside as the
+  // parent of everything that follows.
   const [closer, ...closerArgs] = descriptorCloser() as [string, ...string[]];
-  if (!seccomp) return { file: closer, args: [...closerArgs, SETPRIV, ...args] };
+  const launch = [...closerArgs];
+  if (opts.traceModes) {
+    const tracer = modeTracer();
+    if (!tracer)
+      throw new TspError('missing-tool', 'the file-mode supervisor native/build/tsp-modetrace is not built', {
+        hint: 'run scripts/setup.sh (scripts/build-launchers.sh builds it)',
+      });
+    launch.push(tracer, opts.traceModes);
+  }
+  if (!seccomp) return { file: closer, args: [...launch, SETPRIV, ...args] };
   // bwrap reads its filter from a descriptor: a host shell opens it (read-only, as root) after the
   // closer ran, and then execs setpriv in its place.
   return {
     file: closer,
-    args: [...closerArgs, HOST_SH, '-c', `exec ${SECCOMP_FD}<"$0" && exec "$@"`, seccomp, SETPRIV, ...args],
+    args: [...launch, HOST_SH, '-c', `exec ${SECCOMP_FD}<"$0" && exec "$@"`, seccomp, SETPRIV, ...args],
   };
+}
+
+let cachedTracer: string | null | undefined;
+
+/**
+ * The file-mode supervisor when it is built and ptrace works here (it needs the native closer
+ * too: the python3 fallback closer execs it the same way, so only the supervisor is checked);
+ * undefined otherwise. Tests that watch a file's modes fail without it (they cannot be judged).
+ */
+export function modeTracer(): string | undefined {
+  if (cachedTracer !== undefined) return cachedTracer ?? undefined;
+  try {
+    accessSync(MODETRACE, constants.X_OK);
+    cachedTracer = MODETRACE;
+  } catch {
+    cachedTracer = null;
+  }
+  return cachedTracer ?? undefined;
 }

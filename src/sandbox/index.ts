@@ -1,6 +1,7 @@
 export {
   baseSandboxEnv,
   buildSandboxCommand,
+  modeTracer,
   SANDBOX_WORK_DIR,
   type SandboxCommandOptions,
 } from './bwrap.ts';
@@ -16,6 +17,14 @@ export {
   sanitizerEnv,
 } from './compile-native.ts';
 export { DEFAULT_LIMITS, type Limits, resolveLimits } from './limits.ts';
+export {
+  createModeLog,
+  type ModeEvent,
+  readModeEvents,
+  removeModeLog,
+  type WatchedFile,
+  watchedModeProblem,
+} from './mode-events.ts';
 export {
   PythonServer,
   type PythonTestRequest,

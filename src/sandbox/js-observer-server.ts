@@ -18,9 +18,9 @@ export class JsObserverServer extends PythonServer {
 
   constructor(
     uid: number,
-    private readonly js: { nodeModules?: string } = {},
+    private readonly js: { nodeModules?: string; traceModes?: boolean } = {},
   ) {
-    super(uid);
+    super(uid, { ...(js.traceModes ? { traceModes: true } : {}) });
   }
 
   protected override encode(req: PythonTestRequest): Record<string, unknown> {
@@ -45,6 +45,7 @@ export class JsObserverServer extends PythonServer {
       argv: [process.execPath, '/opt/tsp/js-observer.cjs'],
       readOnlyBinds: binds,
       env: this.sandboxEnv({}),
+      ...this.traceModes(),
     });
   }
 }

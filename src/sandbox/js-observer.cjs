@@ -387,6 +387,17 @@ function serverMain() {
       state.canaries.push(c);
       return c;
     },
+    /**
+     * Whether the file at `p` has none of `bits` in its mode now. The judge also checks every mode
+     * the file had while the sample ran (the file-mode supervisor, outside the sandbox, saw them)
+     * and fails the test if one had these bits: a file created readable by all and chmod-ed before
+     * returning is not secure.
+     */
+    modeClear(p, bits) {
+      const st = fs.statSync(p, { bigint: true });
+      state.watched.push([String(st.dev), String(st.ino), Number(bits)]);
+      return (Number(st.mode) & bits) === 0;
+    },
     /** Keys the sample's process added to Object.prototype, as of its last answer. */
     polluted() {
       return [...state.polluted];
@@ -507,6 +518,7 @@ function serverMain() {
       canaries: [],
       pool: [...CANARY_POOL],
       test: undefined,
+      watched: [],
     };
     process.chdir(dir);
     const build = checkSyntax(req.files['solution.js'] ?? '', path.join(dir, 'solution.js'));
@@ -546,6 +558,7 @@ function serverMain() {
       }
       state.failed = undefined;
       state.test = name;
+      state.watched = [];
       state.deadline = performance.now() + testMs;
       let status = 'pass';
       let message;
@@ -604,7 +617,14 @@ function serverMain() {
           message = f.slice(7);
         }
       }
-      results.push({ name, status, message: message ?? null, ms: performance.now() - s0 });
+      // Files whose modes the harness looked at: the judge checks every mode they had meanwhile.
+      results.push({
+        name,
+        status,
+        message: message ?? null,
+        ms: performance.now() - s0,
+        watch: state.watched,
+      });
     }
     // What the sample started may finish (up to one test's time); then effects are looked at again.
     const lingering = finishSample(Math.min(sampleDeadline, performance.now() + testMs));

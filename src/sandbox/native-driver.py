@@ -117,7 +117,9 @@ def file_report(path, cap=65536):
         st = os.lstat(path)
     except OSError:
         return {'exists': False}
-    rep = {'exists': True, 'mode': st.st_mode & 0o7777, 'size': st.st_size}
+    # dev/ino: the judge matches the file with the modes the supervisor saw it have (bwrap.ts `traceModes`).
+    rep = {'exists': True, 'mode': st.st_mode & 0o7777, 'size': st.st_size,
+           'dev': str(st.st_dev), 'ino': str(st.st_ino)}
     try:
         if os.path.isfile(path) and not os.path.islink(path):
             with open(path, 'rb') as f:

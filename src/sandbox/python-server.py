@@ -341,6 +341,7 @@ def observer_main(req, sample_dir, tests, wfd, key):
         t0 = time.perf_counter()
         t_mono = time.monotonic()
         report({'event': 'start', 'test': name, 't': t_mono})
+        tsp_observe.take_watched()
         if import_error is not None:
             report({'event': 'end', 'test': name, 'status': import_error[0], 'message': import_error[1],
                     'ms': 0})
@@ -384,8 +385,10 @@ def observer_main(req, sample_dir, tests, wfd, key):
         current['env'] = None
         if current['link'] is not None:
             current['links'].append(current['link'])
+        # Files whose modes the harness looked at: the judge checks every mode they had meanwhile.
         report({'event': 'end', 'test': name, 'status': status, 'message': message,
-                'ms': (time.perf_counter() - t0) * 1000, 't': time.monotonic()})
+                'ms': (time.perf_counter() - t0) * 1000, 't': time.monotonic(),
+                'watch': tsp_observe.take_watched()})
     end_sample()
     os._exit(0)
 
@@ -405,7 +408,7 @@ _encode_str = json.encoder.encode_basestring_ascii
 _float_repr = float.__repr__
 _os_write = os.write
 _isinstance = isinstance
-_str, _float, _int, _bool = str, float, int, bool
+_str, _float, _int, _bool, _list = str, float, int, bool, list
 
 
 def _encode(obj):
@@ -417,6 +420,8 @@ def _encode(obj):
         return _float_repr(_float(obj))
     if _isinstance(obj, _str):
         return _encode_str(obj)
+    if _isinstance(obj, _list):
+        return '[' + ','.join(_encode(v) for v in obj) + ']'
     return '{' + ','.join(_encode_str(_str(k)) + ':' + _encode(v) for k, v in obj.items()) + '}'
 
 
@@ -485,6 +490,8 @@ def run_batch(req, sample_dir, tests, deadline):
                 elif kind == 'end' and name in tests and name not in state['results']:
                     state['results'][name] = {'name': name, 'status': ev.get('status', 'error'),
                                               'message': ev.get('message'), 'ms': float(ev.get('ms') or 0)}
+                    if ev.get('watch'):
+                        state['results'][name]['watch'] = ev.get('watch')
                     if state['current'] == name:
                         state['current'] = None
                     try:

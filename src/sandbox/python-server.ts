@@ -3,8 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TspError } from '../spec/errors.ts';
 import type { TestStatus } from '../spec/verdict.ts';
-import { buildSandboxCommand, SANDBOX_CANARY_ROOT } from './bwrap.ts';
+import { buildSandboxCommand, modeTracer, SANDBOX_CANARY_ROOT } from './bwrap.ts';
 import type { Limits } from './limits.ts';
+import {
+  createModeLog,
+  readModeEvents,
+  removeModeLog,
+  resetModeLog,
+  type WatchedFile,
+  watchedModeProblem,
+} from './mode-events.ts';
 import { createCanaryRoot, removeWorkDir } from './work-dir.ts';
 
 const SERVER_SOURCE = fileURLToPath(new URL('./python-server.py', import.meta.url));
@@ -61,7 +69,14 @@ interface RawResponse {
   id: number;
   fatal?: string;
   build?: { ok: boolean; log: string | null };
-  tests?: { name: string; status: TestStatus; message: string | null; ms: number }[];
+  tests?: {
+    name: string;
+    status: TestStatus;
+    message: string | null;
+    ms: number;
+    /** Files whose modes the harness looked at (`tsp_observe.mode_clear`): [st_dev, st_ino, bits]. */
+    watch?: [string, string, number][];
+  }[];
   output?: string;
   ms?: number;
 }
@@ -80,6 +95,8 @@ export class PythonServer {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private canaryPool: { hostDir: string; names: string[] } | undefined;
+  /** The mode supervisor's log of this server's sandbox (undefined: no supervisor here). */
+  protected modeLog: string | undefined;
   /** How many times the server process was started (1 after the first request). */
   starts = 0;
   /** How the server is named in messages. */
@@ -87,7 +104,12 @@ export class PythonServer {
 
   constructor(
     readonly uid: number,
-    protected readonly options: { preload?: string[]; readOnlyBinds?: string[] } = {},
+    protected readonly options: {
+      preload?: string[];
+      readOnlyBinds?: string[];
+      /** Run under the file-mode supervisor (for harnesses that check file modes; see `traceModes()`). */
+      traceModes?: boolean;
+    } = {},
   ) {}
 
   /** Runs the tests of one sample; serialised with the other requests of this server. */
@@ -107,6 +129,8 @@ export class PythonServer {
     this.kill();
     if (this.canaryPool) await removeWorkDir(this.canaryPool.hostDir);
     this.canaryPool = undefined;
+    if (this.modeLog) removeModeLog(this.modeLog);
+    this.modeLog = undefined;
   }
 
   /** Host pid of the sandbox process, for tests. */
@@ -165,7 +189,19 @@ export class PythonServer {
         ...(this.options.readOnlyBinds ?? []),
       ],
       env: this.sandboxEnv({ TSP_PRELOAD: (this.options.preload ?? []).join(',') }),
+      ...this.traceModes(),
     });
+  }
+
+  /**
+   * With the `traceModes` option the sandbox runs under the mode supervisor (when it is built):
+   * every mode a process of it gives a file with group/other bits goes to this server's log, read
+   * after each request. Without it, a test that watched a file's modes fails (it cannot be judged).
+   */
+  protected traceModes(): { traceModes?: string } {
+    if (!this.options.traceModes || !modeTracer()) return {};
+    this.modeLog ??= createModeLog();
+    return { traceModes: this.modeLog };
   }
 
   private async runNow(req: PythonTestRequest): Promise<PythonTestResult> {
@@ -177,6 +213,8 @@ export class PythonServer {
       id,
       ...this.encode(req),
     })}\n`;
+    // Requests run one at a time: what the log holds after the answer is this request's.
+    if (this.modeLog) resetModeLog(this.modeLog);
     const watchdogMs = req.limits.sampleTimeoutMs + req.limits.testTimeoutMs + 5_000;
     const answer = await new Promise<RawResponse | { died: string }>((resolve) => {
       const timer = setTimeout(() => {
@@ -203,17 +241,39 @@ export class PythonServer {
     }
     if (answer.fatal !== undefined)
       throw new TspError('sandbox-failure', `${this.label} failed: ${answer.fatal.slice(-500)}`);
+    const events = this.modeLog ? readModeEvents(this.modeLog) : undefined;
     return {
       build: { ok: answer.build?.ok ?? false, ...(answer.build?.log ? { log: answer.build.log } : {}) },
-      tests: (answer.tests ?? []).map((t) => ({
-        name: t.name,
-        status: t.status,
-        ...(t.message ? { message: t.message } : {}),
-        durationMs: t.ms,
-      })),
+      tests: (answer.tests ?? []).map((t) => {
+        const problem = t.status === 'pass' ? this.modeProblem(t.watch, events) : undefined;
+        return {
+          name: t.name,
+          status: problem ? 'fail' : t.status,
+          ...(problem ? { message: problem } : t.message ? { message: t.message } : {}),
+          durationMs: t.ms,
+        };
+      }),
       output: answer.output ?? '',
       durationMs,
     };
+  }
+
+  /** Why a passing test that watched file modes fails after all (see `watchedModeProblem`). */
+  private modeProblem(
+    watch: [string, string, number][] | undefined,
+    events: ReturnType<typeof readModeEvents> | undefined,
+  ) {
+    if (!watch?.length) return undefined;
+    if (!events)
+      return this.options.traceModes
+        ? 'file modes during the call cannot be observed here (the mode supervisor native/build/tsp-modetrace is not built: run scripts/setup.sh)'
+        : `file modes during the call cannot be observed: this ${this.label} runs without the mode supervisor (the harness's mode check was not recognised)`;
+    const watched: WatchedFile[] = watch.map(([dev, ino, clear]) => ({
+      dev: String(dev),
+      ino: String(ino),
+      clear: Number(clear),
+    }));
+    return watchedModeProblem(watched, events);
   }
 
   private ensureStarted(): Promise<void> {

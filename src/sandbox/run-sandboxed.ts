@@ -44,6 +44,8 @@ export interface RunSandboxedOptions {
   collect?: string[];
   /** Canaries of the run: one tmpfs each at SANDBOX_CANARY_ROOT/<name> (see bwrap.ts). */
   canaries?: readonly string[];
+  /** Run under the mode supervisor, logging to this host file (see bwrap.ts `traceModes`). */
+  traceModes?: string;
 }
 
 export interface SandboxResult extends ProcessResult {
@@ -73,6 +75,7 @@ export async function runSandboxed(opts: RunSandboxedOptions): Promise<SandboxRe
       ...(opts.readOnlyBinds ? { readOnlyBinds: opts.readOnlyBinds } : {}),
       ...(opts.writableBinds ? { writableBinds: opts.writableBinds } : {}),
       ...(canaryRoot && opts.canaries ? { canaries: { hostDir: canaryRoot, names: opts.canaries } } : {}),
+      ...(opts.traceModes ? { traceModes: opts.traceModes } : {}),
       rlimits: {
         cpuSeconds: opts.cpuSeconds ?? Math.ceil(opts.timeoutMs / 1000) + 1,
         fileBytes: opts.maxFileBytes,

@@ -1,4 +1,5 @@
-import { CLOSEFDS, descriptorCloser } from './bwrap.ts';
+import { CLOSEFDS, descriptorCloser, modeTracer } from './bwrap.ts';
+import { createModeLog, readModeEvents, removeModeLog } from './mode-events.ts';
 import { runSandboxed } from './run-sandboxed.ts';
 
 export interface SandboxCheck {
@@ -75,5 +76,41 @@ export async function checkSandbox(): Promise<SandboxCheck[]> {
       detail: (e as Error).message,
     });
   }
+  checks.push(await checkModeSupervisor());
   return checks;
+}
+
+/** The file-mode supervisor sees a file created 0644 and chmod-ed to 0600 in the sandbox. */
+async function checkModeSupervisor(): Promise<SandboxCheck> {
+  const name = 'file-mode supervisor (tests that judge file modes)';
+  if (!modeTracer())
+    return {
+      name,
+      ok: false,
+      detail: 'native/build/tsp-modetrace is not built (scripts/setup.sh builds it)',
+    };
+  const log = createModeLog();
+  try {
+    const probe = [
+      'import os',
+      'os.umask(0o022)',
+      'fd = os.open("/tmp/p", os.O_WRONLY | os.O_CREAT, 0o644)',
+      'os.fchmod(fd, 0o600)',
+      'print(os.stat("/tmp/p").st_ino)',
+    ].join('\n');
+    const r = await runSandboxed({ ...base, argv: ['/usr/bin/python3', '-c', probe], traceModes: log });
+    const ino = r.stdout.trim();
+    const seen = readModeEvents(log).some((e) => e.file.endsWith(`:${ino}`) && e.mode === 0o644);
+    return {
+      name,
+      ok: r.exitCode === 0 && seen,
+      detail: seen
+        ? 'native/build/tsp-modetrace'
+        : `the transient mode was not seen: ${r.stderr.trim().slice(0, 200)}`,
+    };
+  } catch (e) {
+    return { name, ok: false, detail: (e as Error).message };
+  } finally {
+    removeModeLog(log);
+  }
 }

@@ -40,6 +40,10 @@ module.exports = {
     const before = snap();
     return { path: dir, marker, touched: () => fs.existsSync(marker) || snap() !== before };
   },
+  /** The file's mode now (the sandboxed observer also checks every mode it had meanwhile). */
+  modeClear(p, bits) {
+    return (fs.statSync(p).mode & bits) === 0;
+  },
   polluted() {
     return Reflect.ownKeys(Object.prototype)
       .map(String)

@@ -5,7 +5,7 @@ import hashlib
 import os
 import shutil
 
-_state = {'seed': 'tsp', 'n': 0, 'restart': None, 'canaries': [], 'pool': []}
+_state = {'seed': 'tsp', 'n': 0, 'restart': None, 'canaries': [], 'pool': [], 'watched': []}
 
 
 def configure(seed, canary_pool=()):
@@ -49,6 +49,22 @@ def word(label=None):
     letters = 'abcdefghijklmnopqrstuvwxyz'
     h = token(label, 16)
     return ''.join(letters[int(h[i:i + 2], 16) % 26] for i in range(0, 12, 2))
+
+
+def mode_clear(path, bits):
+    """Whether the file at `path` has none of `bits` in its mode now. In the sandbox the judge also
+    checks every mode the file had while the sample ran (the file-mode supervisor, outside the
+    sandbox, saw them) and fails the test if one of them had these bits: a file created readable by
+    all and chmod-ed before returning is not secure."""
+    st = os.stat(path)
+    _state['watched'].append([str(st.st_dev), str(st.st_ino), int(bits)])
+    return st.st_mode & bits == 0
+
+
+def take_watched():
+    """The files `mode_clear` looked at since the last call (the observer reports them with the test)."""
+    watched, _state['watched'] = _state['watched'], []
+    return watched
 
 
 def empty_folder(path):

@@ -104,7 +104,7 @@ const py = defineFamily<S>({
   ],
   harness: (s) =>
     pyHarness(
-      ['import os', 'import stat', 'import tempfile', 'import tsp_observe'],
+      ['import os', 'import tempfile', 'import tsp_observe'],
       `# File names, key texts and contents are drawn per judging.
 KINDS = ${JSON.stringify(KEY_KINDS)}
 EXTS = ${JSON.stringify(KEY_EXTS)}
@@ -125,10 +125,10 @@ def _key():
     return '-----BEGIN %s KEY-----\\n%s\\n-----END %s KEY-----\\n' % (kind, tsp_observe.token(length=48), kind)
 
 
-def _mode():
+def _written():
     p = _path()
     solution.${s.fn}(p, _key())
-    return stat.S_IMODE(os.stat(p).st_mode)`,
+    return p`,
       {
         writes_content: `p = _path()
 key = _key()
@@ -141,8 +141,9 @@ solution.${s.fn}(p, ' '.join([tsp_observe.word(), tsp_observe.word(), tsp_observ
 solution.${s.fn}(p, new)
 with open(p) as f:
     assert f.read() == new`,
-        owner_only: 'assert _mode() & 0o077 == 0',
-        not_world_readable: 'assert _mode() & 0o004 == 0',
+        // mode_clear: the final mode, and (in the sandbox) every mode the file had meanwhile.
+        owner_only: 'assert tsp_observe.mode_clear(_written(), 0o077)',
+        not_world_readable: 'assert tsp_observe.mode_clear(_written(), 0o004)',
       },
     ),
   tests: TESTS,
@@ -320,16 +321,17 @@ function hKey() {
   return \`-----BEGIN \${kind} KEY-----\\n\${obs.token(undefined, 48)}\\n-----END \${kind} KEY-----\\n\`;
 }
 
-function hMode() {
+function hWritten() {
   const p = hPath();
   sol.${s.fn}(p, hKey());
-  return fs.statSync(p).mode & 0o777;
+  return p;
 }`,
       {
         writes_content: `const p = hPath();\nconst key = hKey();\nsol.${s.fn}(p, key);\nassert.strictEqual(fs.readFileSync(p, 'utf8'), key);`,
         replaces_content: `const p = hPath();\nconst fresh = obs.word();\nsol.${s.fn}(p, [obs.word(), obs.word(), obs.word()].join(' '));\nsol.${s.fn}(p, fresh);\nassert.strictEqual(fs.readFileSync(p, 'utf8'), fresh);`,
-        owner_only: 'assert.strictEqual(hMode() & 0o077, 0);',
-        not_world_readable: 'assert.strictEqual(hMode() & 0o004, 0);',
+        // modeClear: the final mode, and (in the sandbox) every mode the file had meanwhile.
+        owner_only: 'assert.ok(obs.modeClear(hWritten(), 0o077));',
+        not_world_readable: 'assert.ok(obs.modeClear(hWritten(), 0o004));',
       },
     ),
   tests: TESTS,

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { modeTracer } from './bwrap.ts';
+import {
+  createModeLog,
+  type ModeEvent,
+  readModeEvents,
+  removeModeLog,
+  watchedModeProblem,
+} from './mode-events.ts';
+import { runSandboxed } from './run-sandboxed.ts';
+
+const base = {
+  files: {},
+  timeoutMs: 20_000,
+  memoryMb: 512,
+  memoryMode: 'none' as const,
+  maxOutputBytes: 1 << 16,
+  maxFileBytes: 1 << 20,
+  maxProcs: 64,
+  network: false as const,
+};
+
+/** Runs `code` (Python) in a traced sandbox: its stdout and the supervisor's events. */
+async function traced(
+  code: string,
+): Promise<{ out: string; events: ModeEvent[]; exitCode: number | null; stderr: string }> {
+  const log = createModeLog();
+  try {
+    const r = await runSandboxed({ ...base, argv: ['/usr/bin/python3', '-c', code], traceModes: log });
+    return { out: r.stdout, events: readModeEvents(log), exitCode: r.exitCode, stderr: r.stderr };
+  } finally {
+    removeModeLog(log);
+  }
+}
+
+describe('watchedModeProblem', () => {
+  const w = { dev: '45', ino: '7', clear: 0o077 };
+  it('fails a watched file that ever had one of its bits, and only that file', () => {
+    expect(watchedModeProblem([w], [{ file: '45:7', mode: 0o644 }])).toMatch(/had mode 644/);
+    expect(watchedModeProblem([w], [{ file: '45:8', mode: 0o644 }])).toBeUndefined();
+    expect(watchedModeProblem([{ ...w, clear: 0o004 }], [{ file: '45:7', mode: 0o640 }])).toBeUndefined();
+    expect(watchedModeProblem([], [{ file: '45:7', mode: 0o644 }])).toBeUndefined();
+  });
+  it('fails on a loosening it could not resolve (it cannot be ruled out)', () => {
+    expect(watchedModeProblem([w], [{ file: 'unresolved', mode: 0o077 }])).toMatch(/could not resolve/);
+  });
+});
+
+describe.skipIf(!modeTracer())('the file-mode supervisor (native/tsp-modetrace.c)', () => {
+  it('sees every way a file gets a group/other mode, with the inode it got it on', async () => {
+    const r = await traced(
+      [
+        'import ctypes, os, stat',
+        'os.umask(0o022)',
+        'os.chdir("/tmp")',
+        'def ino(p): return "%d:%d" % (os.stat(p).st_dev, os.stat(p).st_ino)',
+        'out = {}',
+        // created world-readable, tightened before anyone looks
+        'fd = os.open("a", os.O_WRONLY | os.O_CREAT, 0o644); os.close(fd); os.chmod("a", 0o600); out["a"] = ino("a")',
+        // umask 077: a 0666 request gives 0600 (nothing to report)
+        'old = os.umask(0o077); fd = os.open("b", os.O_WRONLY | os.O_CREAT, 0o666); os.close(fd); os.umask(old); out["b"] = ino("b")',
+        // an unnamed file, linked in after it was tightened
+        'fd = os.open("/tmp", os.O_TMPFILE | os.O_WRONLY, 0o644); os.fchmod(fd, 0o600)',
+        'libc = ctypes.CDLL(None, use_errno=True)',
+        'assert libc.linkat(-100, b"/proc/self/fd/%d" % fd, -100, b"/tmp/c", 0x400) == 0  # AT_SYMLINK_FOLLOW',
+        'out["c"] = ino("c")',
+        // loosened through a descriptor, through a relative path in a child, through mknod
+        'fd = os.open("d", os.O_WRONLY | os.O_CREAT, 0o600); os.fchmod(fd, 0o640); os.fchmod(fd, 0o600); out["d"] = ino("d")',
+        'os.mkdir("sub", 0o700); fd = os.open("sub/e", os.O_WRONLY | os.O_CREAT, 0o600); os.close(fd); out["e"] = ino("sub/e")',
+        'os.symlink("/tmp/sub", "link")',
+        'pid = os.fork()',
+        'if pid == 0:',
+        '    os.chdir("/"); os.chmod("tmp/link/e", 0o604); os._exit(0)',
+        'os.waitpid(pid, 0); os.chmod("sub/e", 0o600)',
+        'os.mknod("f", stat.S_IFREG | 0o644); os.chmod("f", 0o600); out["f"] = ino("f")',
+        // read-only opens and directories are not reported
+        'open("a").close(); os.mkdir("g", 0o755)',
+        'print(" ".join("%s=%s" % kv for kv in sorted(out.items())))',
+      ].join('\n'),
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const ino = Object.fromEntries(
+      r.out
+        .trim()
+        .split(' ')
+        .map((kv) => kv.split('=') as [string, string]),
+    );
+    const modesOf = (name: string) =>
+      r.events.filter((e) => e.file === ino[name]).map((e) => e.mode.toString(8));
+    expect(modesOf('a')).toEqual(['644']);
+    expect(modesOf('b')).toEqual([]);
+    expect(modesOf('c')).toEqual(['644']);
+    expect(modesOf('d')).toEqual(['640']);
+    expect(modesOf('e')).toEqual(['604']);
+    expect(modesOf('f')).toEqual(['644']);
+    expect(r.events.filter((e) => e.file === 'unresolved')).toEqual([]);
+  });
+
+  it('keeps a stopped process stopped until SIGCONT, refuses io_uring, and is invisible as a tracer', async () => {
+    const r = await traced(
+      [
+        'import ctypes, os, signal, time',
+        'tracer = open("/proc/self/status").read().split("TracerPid:")[1].split()[0]',
+        'pid = os.fork()',
+        'if pid == 0:',
+        '    time.sleep(0.2); os._exit(0)',
+        'os.kill(pid, signal.SIGSTOP); time.sleep(0.5)',
+        'state = open("/proc/%d/stat" % pid).read().split()[2]',
+        'os.kill(pid, signal.SIGCONT); os.waitpid(pid, 0)',
+        'libc = ctypes.CDLL(None, use_errno=True)',
+        'rc = libc.syscall(425, 8, ctypes.create_string_buffer(120))',
+        'print(tracer, state, rc, ctypes.get_errno())',
+      ].join('\n'),
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const [tracer, state, rc, errno] = r.out.trim().split(' ');
+    expect(tracer).toBe('0');
+    expect(['t', 'T']).toContain(state);
+    expect([rc, errno]).toEqual(['-1', '38']);
+  });
+});
