@@ -13,7 +13,10 @@ import { writeFileAtomicSync } from '../core/atomic-file.ts';
  * refuses the child's system calls), and lowering the open-file limit (RLIMIT_NOFILE: a shell that
  * cannot open anything runs an injection that creates nothing). Raising a limit or reading one still
  * works (`getrlimit` is `prlimit64` without a new value). System calls of another ABI (x32, i386)
- * are refused as a whole: their numbers differ and nothing the sandbox runs uses them.
+ * are refused as a whole: their numbers differ and nothing the sandbox runs uses them. io_uring is
+ * refused with ENOSYS (libuv then uses its thread pool): a large kernel attack surface that nothing
+ * here needs, and a ring performs file operations without the system calls the file-mode
+ * supervisor (native/tsp-modetrace.c) stops.
  *
  * x86-64 hosts only; elsewhere `sandboxSeccompFile()` returns undefined and no filter is loaded.
  */
@@ -22,6 +25,7 @@ const AUDIT_ARCH_X86_64 = 0xc000003e;
 const X32_SYSCALL_BIT = 0x40000000;
 const NR = { ptrace: 101, prctl: 157, setrlimit: 160, seccomp: 317, prlimit64: 302 } as const;
 const LANDLOCK = [444, 445, 446];
+const IO_URING = [425, 426, 427];
 const PR_SET_SECCOMP = 22;
 const RLIMIT_NOFILE = 7;
 const RET_ALLOW = 0x7fff0000;
@@ -54,6 +58,7 @@ function program(): Insn[] {
     ld(OFF_NR),
     { op: 'jge', k: X32_SYSCALL_BIT, yes: 'enosys' },
     ...[NR.ptrace, NR.seccomp, ...LANDLOCK].map((nr) => jeq(nr, 'eperm')),
+    ...IO_URING.map((nr) => jeq(nr, 'enosys')),
     jeq(NR.prctl, 'prctl'),
     jeq(NR.setrlimit, 'setrlimit'),
     jeq(NR.prlimit64, 'prlimit64'),
