@@ -10,10 +10,11 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { buildSuite } from '../src/benchmarks/builtin/index.ts';
 import { EXAMPLE_TASKS } from '../src/benchmarks/examples/index.ts';
 import { formatTable } from '../src/cli/output.ts';
 import { createOracle, type JudgeItem } from '../src/oracle/index.ts';
-import { ownUidBlock, runSandboxed } from '../src/sandbox/index.ts';
+import { createModeLog, modeTracer, ownUidBlock, removeModeLog, runSandboxed } from '../src/sandbox/index.ts';
 import type { Language } from '../src/spec/language.ts';
 import type { Task } from '../src/spec/task.ts';
 
@@ -63,11 +64,12 @@ function timeHost(cmd: string, args: string[], n: number): number[] {
   return out;
 }
 
-async function timeSandboxed(argv: string[], n: number): Promise<number[]> {
+async function timeSandboxed(argv: string[], n: number, traceModes?: string): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
     await runSandboxed({
+      ...(traceModes ? { traceModes } : {}),
       files: {},
       argv,
       timeoutMs: 10_000,
@@ -113,6 +115,70 @@ async function naivePython(task: Task, code: string): Promise<number> {
   });
   if (r.exitCode !== 0) throw new Error(`naive runner failed: ${r.stderr.slice(-300)}`);
   return performance.now() - t;
+}
+
+/**
+ * The permission family's task with its mode checks taken out (the final mode only, as before the
+ * file-mode supervisor): its harness no longer asks for the supervisor, so the two judge the same
+ * programs with the same tests, with and without it.
+ */
+function withoutModeWatch(task: Task): Task {
+  if (task.harness.kind !== 'inline') return task;
+  const source = task.harness.source
+    .replace(/tsp_observe\.mode_clear\((.+?), (0o\d+)\)/g, '(os.stat($1).st_mode & $2 == 0)')
+    .replace(/obs\.modeClear\((.+?), (0o\d+)\)/g, '(fs.statSync($1).mode & $2) === 0');
+  const tests = task.tests.map((t) => ({
+    ...t,
+    ...(t.expect ? { expect: t.expect.map((e) => ('file' in e ? { ...e, modeClear: undefined } : e)) } : {}),
+  }));
+  return { ...task, id: `${task.id}#unwatched`, harness: { ...task.harness, source }, tests };
+}
+
+/**
+ * What the file-mode supervisor costs a permission task: each language's program (secure
+ * reference, insecure variants) judged alternately with the suite's harness (supervised) and with
+ * the same harness checking only the final mode (unsupervised), on one slot.
+ */
+async function supervisorRows(n: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  if (!modeTracer()) return rows;
+  const suite = buildSuite({
+    families: ['py-perms-secret', 'js-perms-secret', 'c-perms-secret', 'go-perms-secret'],
+  });
+  const oracle = await createOracle({ slots: 1 });
+  try {
+    for (const lang of ['python', 'javascript', 'c', 'go'] as Language[]) {
+      const task = suite.tasks.find((t) => t.language === lang);
+      if (!task || !wanted([lang, 0])) continue;
+      const plain = withoutModeWatch(task);
+      const programs = [task.secureReference ?? '', ...task.insecureVariants];
+      const times = { on: [] as number[], off: [] as number[] };
+      for (let i = 0; i <= n; i++) {
+        for (const [key, t] of [
+          ['on', task],
+          ['off', plain],
+        ] as const) {
+          const code = programs[i % programs.length] ?? '';
+          const t0 = performance.now();
+          const v = await oracle.judge(t, { taskId: t.id, sampleId: String(i), code });
+          if (v.oracleErrors.length)
+            throw new Error(`oracle error in benchmark: ${v.oracleErrors.join('; ')}`);
+          if (i > 0) times[key].push(performance.now() - t0); // i = 0: warm-up (server start, builds)
+        }
+      }
+      for (const key of ['on', 'off'] as const)
+        rows.push({
+          language: lang,
+          what: `${task.id.split('/')[1]}: ${key === 'on' ? 'mode supervisor' : 'final mode only (same run)'}`,
+          n: times[key].length,
+          medianMs: median(times[key]),
+          p95Ms: quantile(times[key], 0.95),
+        });
+    }
+  } finally {
+    await oracle.close();
+  }
+  return rows;
 }
 
 function itemsFor(tasks: Task[], count: number): JudgeItem[] {
@@ -166,6 +232,18 @@ export async function run(): Promise<{ table: string; json: unknown }> {
     medianMs: median(sbxPy),
     p95Ms: quantile(sbxPy, 0.95),
   });
+  if (modeTracer()) {
+    const log = createModeLog();
+    const traced = await timeSandboxed(['/usr/bin/python3', '-c', 'pass'], refN, log);
+    removeModeLog(log);
+    rows.push({
+      language: 'reference',
+      what: 'the same under the file-mode supervisor',
+      n: refN,
+      medianMs: median(traced),
+      p95Ms: quantile(traced, 0.95),
+    });
+  }
 
   const byLang = (l: Language) => EXAMPLE_TASKS.filter((t) => t.language === l);
   const pyTasks = byLang('python');
@@ -240,6 +318,8 @@ export async function run(): Promise<{ table: string; json: unknown }> {
     await poolOracle.close();
   }
 
+  const supervised = await supervisorRows(quick ? 4 : 12);
+
   for (const [lang, acc] of Object.entries(perLanguage)) {
     const compiled = lang === 'c' || lang === 'cpp' || lang === 'go' || lang === 'javascript';
     rows.push({
@@ -254,6 +334,7 @@ export async function run(): Promise<{ table: string; json: unknown }> {
       ...(compiled ? { buildMedianMs: median(acc.build), testMedianMs: median(acc.test) } : {}),
     });
   }
+  rows.push(...supervised);
   const pyMedian = median(perLanguage.python?.latency ?? []);
   const naiveRatio = (throughput.python ?? Number.NaN) / (1000 / median(naive));
   const ratio = pyMedian / median(barePy);
