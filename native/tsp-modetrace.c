@@ -16,7 +16,8 @@
  * cannot be resolved after a loosening call is reported with inode 0 (TSP then fails the tests
  * that watch file modes). Group stops keep their meaning (PTRACE_SEIZE + PTRACE_LISTEN: a process
  * the sandbox stops stays stopped), signals are delivered as they came, and every traced process
- * is killed when the supervisor dies (PTRACE_O_EXITKILL). Exit status: PROGRAM's (128+signal when
+ * is killed when the supervisor dies (PTRACE_O_EXITKILL), which it does with its own parent
+ * (PR_SET_PDEATHSIG: bwrap's --die-with-parent now names the supervisor). Exit status: PROGRAM's (128+signal when
  * killed); 127 when it could not be started under the supervisor.
  * Built by scripts/build-launchers.sh into native/build/tsp-modetrace. x86-64 only.
  */
@@ -281,6 +282,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: tsp-modetrace EVENTS /absolute/program [args...]\n");
     return 127;
   }
+  /* Dies with whoever started it (bwrap's --die-with-parent now points here), and so does the whole
+     traced tree (PTRACE_O_EXITKILL). */
+  pid_t starter = getppid();
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != starter) return 127;
   events = open(argv[1], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (events < 0) {
     fprintf(stderr, "tsp-modetrace: cannot open %s: %s\n", argv[1], strerror(errno));

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { modeTracer } from './bwrap.ts';
 import {
@@ -94,6 +96,29 @@ describe.skipIf(!modeTracer())('the file-mode supervisor (native/tsp-modetrace.c
     expect(modesOf('e')).toEqual(['604']);
     expect(modesOf('f')).toEqual(['644']);
     expect(r.events.filter((e) => e.file === 'unresolved')).toEqual([]);
+  });
+
+  it('dies with the process that started it, and takes the traced tree along', async () => {
+    const log = createModeLog();
+    try {
+      // A shell starts the supervisor in the background and exits: the supervisor's parent is gone.
+      const r = spawnSync(
+        '/bin/sh',
+        ['-c', `"$0" "$1" /bin/sleep 30 </dev/null >/dev/null 2>&1 & sleep 0.3; cat /proc/$!/task/$!/children`, modeTracer() ?? '', log],
+        { encoding: 'utf8' },
+      );
+      const child = Number(r.stdout.trim());
+      expect(child).toBeGreaterThan(0);
+      await new Promise((done) => setTimeout(done, 300));
+      // Gone, or a zombie nobody has reaped yet (this machine's pid 1 may not reap promptly).
+      let state = 'gone';
+      try {
+        state = readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.[0] ?? 'gone';
+      } catch {}
+      expect(['gone', 'Z']).toContain(state);
+    } finally {
+      removeModeLog(log);
+    }
   });
 
   it('keeps a stopped process stopped until SIGCONT, refuses io_uring, and is invisible as a tracer', async () => {
