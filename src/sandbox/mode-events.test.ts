@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { modeTracer } from './bwrap.ts';
 import {
   createModeLog,
   type ModeEvent,
+  ModeHistory,
   readModeEvents,
   removeModeLog,
   watchedModeProblem,
@@ -45,6 +46,31 @@ describe('watchedModeProblem', () => {
   });
   it('fails on a loosening it could not resolve (it cannot be ruled out)', () => {
     expect(watchedModeProblem([w], [{ file: 'unresolved', mode: 0o077 }])).toMatch(/could not resolve/);
+  });
+});
+
+describe('ModeHistory (a warm server, request by request)', () => {
+  it("keeps every inode's modes across requests, but an unresolved event only in its own request", () => {
+    const log = createModeLog();
+    try {
+      const h = new ModeHistory(log);
+      appendFileSync(log, '7 45 644 257 100\n0 0 77 90 100\n');
+      h.advance(); // before request 2: request 1's events become history
+      appendFileSync(log, '8 45 640 91 101\n9 45 6'); // request 2; a line still being written
+      const during = h.advance();
+      expect(during).toEqual([
+        { file: '45:7', mode: 0o644 },
+        { file: '45:8', mode: 0o640 },
+      ]);
+      expect(watchedModeProblem([{ dev: '45', ino: '7', clear: 0o004 }], during)).toMatch(/mode 644/);
+      appendFileSync(log, '44 257 102\n0 0 77 90 102\n');
+      const next = h.advance();
+      expect(next).toContainEqual({ file: '45:9', mode: 0o644 });
+      expect(next).toContainEqual({ file: 'unresolved', mode: 0o77 });
+      expect(h.advance().filter((e) => e.file === 'unresolved')).toEqual([]);
+    } finally {
+      removeModeLog(log);
+    }
   });
 });
 
@@ -104,7 +130,12 @@ describe.skipIf(!modeTracer())('the file-mode supervisor (native/tsp-modetrace.c
       // A shell starts the supervisor in the background and exits: the supervisor's parent is gone.
       const r = spawnSync(
         '/bin/sh',
-        ['-c', `"$0" "$1" /bin/sleep 30 </dev/null >/dev/null 2>&1 & sleep 0.3; cat /proc/$!/task/$!/children`, modeTracer() ?? '', log],
+        [
+          '-c',
+          `"$0" "$1" /bin/sleep 30 </dev/null >/dev/null 2>&1 & sleep 0.3; cat /proc/$!/task/$!/children`,
+          modeTracer() ?? '',
+          log,
+        ],
         { encoding: 'utf8' },
       );
       const child = Number(r.stdout.trim());

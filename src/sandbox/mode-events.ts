@@ -1,14 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  rmSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sandboxRoot } from './work-dir.ts';
 
@@ -40,50 +31,81 @@ export function createModeLog(): string {
   return file;
 }
 
-/** Empties the log (the supervisor appends: it goes on writing at the new end). */
-export function resetModeLog(file: string): void {
-  truncateSync(file, 0);
-}
-
 export function removeModeLog(file: string): void {
   rmSync(file, { force: true });
 }
 
-/** The most of a log that is read (~700,000 events); a longer one also counts as unresolved. */
-const MAX_LOG_BYTES = 32 << 20;
+/** The most of a log read at once (~700,000 events); more also counts as unresolved. */
+const MAX_READ_BYTES = 32 << 20;
 
 /**
- * The events in the log, from the start (after `resetModeLog`). A log longer than MAX_LOG_BYTES
- * (a sample creating loose files by the hundred thousand) adds an unresolved event: what was not
- * read cannot be ruled out.
+ * The complete lines of the log from byte `from` on, as events, and where they end. More than
+ * MAX_READ_BYTES (a sample creating loose files by the hundred thousand) adds an unresolved
+ * event: what was not read cannot be ruled out.
  */
-export function readModeEvents(file: string): ModeEvent[] {
+function readFrom(file: string, from: number): { events: ModeEvent[]; end: number } {
   const fd = openSync(file, 'r');
-  let text: string;
+  let buf: Buffer;
   let overflow = false;
   try {
-    const full = fstatSync(fd).size;
-    overflow = full > MAX_LOG_BYTES;
-    const size = Math.min(full, MAX_LOG_BYTES);
-    const buf = Buffer.alloc(size);
+    const avail = fstatSync(fd).size - from;
+    overflow = avail > MAX_READ_BYTES;
+    const size = Math.max(0, Math.min(avail, MAX_READ_BYTES));
+    buf = Buffer.alloc(size);
     let got = 0;
     while (got < size) {
-      const n = readSync(fd, buf, got, size - got, got);
+      const n = readSync(fd, buf, got, size - got, from + got);
       if (n <= 0) break;
       got += n;
     }
-    text = buf.subarray(0, got).toString('latin1');
+    buf = buf.subarray(0, got);
   } finally {
     closeSync(fd);
   }
+  const whole = buf.lastIndexOf(0x0a) + 1;
   const events: ModeEvent[] = [];
-  for (const line of text.split('\n')) {
+  for (const line of buf.subarray(0, whole).toString('latin1').split('\n')) {
     const [ino, dev, mode] = line.split(' ');
     if (ino === undefined || dev === undefined || mode === undefined) continue;
     events.push({ file: ino === '0' ? 'unresolved' : `${dev}:${ino}`, mode: Number.parseInt(mode, 8) });
   }
   if (overflow) events.push({ file: 'unresolved', mode: 0o077 });
-  return events;
+  return { events, end: from + whole };
+}
+
+/** Every event of a log (a sandbox that ran one batch). */
+export function readModeEvents(file: string): ModeEvent[] {
+  return readFrom(file, 0).events;
+}
+
+/**
+ * A warm server's log, read request by request. A watched file is checked against every mode its
+ * inode had since the server's sandbox started, not only during the request: a file that was
+ * readable by others before the secret went into it is not secure either (a descriptor opened then
+ * reads the secret later), and inode numbers of a tmpfs are not reused. An unresolved loosening
+ * counts only in the request during which it happened: one sample cannot fail another's tests.
+ */
+export class ModeHistory {
+  private offset = 0;
+  private readonly loose = new Map<string, number>();
+
+  constructor(readonly file: string) {}
+
+  /**
+   * Reads what the supervisor appended since the last call: returns every inode's modes so far
+   * and the unresolved events among the new ones (call it before a request to close the
+   * previous one, and after it for that request's evidence).
+   */
+  advance(): ModeEvent[] {
+    const { events, end } = readFrom(this.file, this.offset);
+    this.offset = end;
+    const unresolved: ModeEvent[] = [];
+    for (const e of events) {
+      if (e.file === 'unresolved') unresolved.push(e);
+      else this.loose.set(e.file, (this.loose.get(e.file) ?? 0) | e.mode);
+    }
+    return [...[...this.loose].map(([file, mode]) => ({ file, mode })), ...unresolved];
+  }
 }
 
 /**
@@ -101,7 +123,7 @@ export function watchedModeProblem(
       if (e.file === 'unresolved')
         return `a file mode was loosened on a path the supervisor could not resolve (mode ${e.mode.toString(8)})`;
       if (e.file === id && (e.mode & w.clear) !== 0)
-        return `the file had mode ${e.mode.toString(8)} while the sample ran (bits ${w.clear.toString(8)} must never be set; its final mode hides it)`;
+        return `the file had mode ${e.mode.toString(8)} before the harness looked (bits ${w.clear.toString(8)} must never be set; its final mode hides it)`;
     }
   }
   return undefined;

@@ -7,9 +7,9 @@ import { buildSandboxCommand, modeTracer, SANDBOX_CANARY_ROOT } from './bwrap.ts
 import type { Limits } from './limits.ts';
 import {
   createModeLog,
-  readModeEvents,
+  type ModeEvent,
+  ModeHistory,
   removeModeLog,
-  resetModeLog,
   type WatchedFile,
   watchedModeProblem,
 } from './mode-events.ts';
@@ -96,7 +96,7 @@ export class PythonServer {
   private closed = false;
   private canaryPool: { hostDir: string; names: string[] } | undefined;
   /** The mode supervisor's log of this server's sandbox (undefined: no supervisor here). */
-  protected modeLog: string | undefined;
+  protected modeLog: ModeHistory | undefined;
   /** How many times the server process was started (1 after the first request). */
   starts = 0;
   /** How the server is named in messages. */
@@ -129,7 +129,7 @@ export class PythonServer {
     this.kill();
     if (this.canaryPool) await removeWorkDir(this.canaryPool.hostDir);
     this.canaryPool = undefined;
-    if (this.modeLog) removeModeLog(this.modeLog);
+    if (this.modeLog) removeModeLog(this.modeLog.file);
     this.modeLog = undefined;
   }
 
@@ -200,8 +200,8 @@ export class PythonServer {
    */
   protected traceModes(): { traceModes?: string } {
     if (!this.options.traceModes || !modeTracer()) return {};
-    this.modeLog ??= createModeLog();
-    return { traceModes: this.modeLog };
+    this.modeLog ??= new ModeHistory(createModeLog());
+    return { traceModes: this.modeLog.file };
   }
 
   private async runNow(req: PythonTestRequest): Promise<PythonTestResult> {
@@ -213,8 +213,8 @@ export class PythonServer {
       id,
       ...this.encode(req),
     })}\n`;
-    // Requests run one at a time: what the log holds after the answer is this request's.
-    if (this.modeLog) resetModeLog(this.modeLog);
+    // Requests run one at a time: what the log gains from here to the answer is this request's.
+    this.modeLog?.advance();
     const watchdogMs = req.limits.sampleTimeoutMs + req.limits.testTimeoutMs + 5_000;
     const answer = await new Promise<RawResponse | { died: string }>((resolve) => {
       const timer = setTimeout(() => {
@@ -241,7 +241,7 @@ export class PythonServer {
     }
     if (answer.fatal !== undefined)
       throw new TspError('sandbox-failure', `${this.label} failed: ${answer.fatal.slice(-500)}`);
-    const events = this.modeLog ? readModeEvents(this.modeLog) : undefined;
+    const events = this.modeLog?.advance();
     return {
       build: { ok: answer.build?.ok ?? false, ...(answer.build?.log ? { log: answer.build.log } : {}) },
       tests: (answer.tests ?? []).map((t) => {
@@ -259,10 +259,7 @@ export class PythonServer {
   }
 
   /** Why a passing test that watched file modes fails after all (see `watchedModeProblem`). */
-  private modeProblem(
-    watch: [string, string, number][] | undefined,
-    events: ReturnType<typeof readModeEvents> | undefined,
-  ) {
+  private modeProblem(watch: [string, string, number][] | undefined, events: ModeEvent[] | undefined) {
     if (!watch?.length) return undefined;
     if (!events)
       return this.options.traceModes
