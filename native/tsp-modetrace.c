@@ -11,7 +11,9 @@
  * namespace shows as TracerPid 0. Only the system calls that create a file or set its mode stop
  * (a seccomp filter returning SECCOMP_RET_TRACE, installed before PROGRAM and inherited by all):
  * open/openat/openat2/creat (the returned descriptor is stat-ed: no path to race), fchmod,
- * chmod/fchmodat/fchmodat2/mknod/mknodat and the xattr setters (ACLs change group bits). A mode
+ * chmod/fchmodat/fchmodat2/mknod/mknodat and the xattr setters (ACLs change group bits; a call that
+ * names its file by path runs with every other traced thread held stopped, so that nothing can
+ * rewrite the path between the kernel's reading of it and the supervisor's). A mode
  * change whose new mode has no group/other bit is skipped from its register argument. A path that
  * cannot be resolved after a loosening call is reported with inode 0 (TSP then fails the tests
  * that watch file modes). Group stops keep their meaning (PTRACE_SEIZE + PTRACE_LISTEN: a process
@@ -78,7 +80,7 @@ static const struct {
 #define JUMP(code, k, jt, jf) ((struct sock_filter)BPF_JUMP(code, k, jt, jf))
 
 static int install_filter(void) {
-  struct sock_filter f[16 + 5 * NTRACED];
+  struct sock_filter f[18 + 5 * NTRACED];
   size_t n = 0;
   f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
   /* Another ABI: refused (the sandbox's own filter refuses it too). */
@@ -100,6 +102,10 @@ static int install_filter(void) {
       f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
     }
   }
+  /* Linux AIO (io_setup): the kernel writes a process's memory while it runs on; refused (a frozen
+     tree must stay frozen, see `freeze`). */
+  f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_setup, 0, 1);
+  f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
   /* io_uring (425-427): files opened through a ring make no system call of their own; refused. */
   f[n++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, NR_IO_URING_SETUP, 0, 2);
   f[n++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, NR_IO_URING_SETUP + 3, 1, 0);
@@ -110,23 +116,29 @@ static int install_filter(void) {
   return (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-/* What a stopped call's entry left for its exit, per thread. */
-struct pending {
+/*
+ * Every thread the supervisor knows: what its stopped call's entry left for the exit, and whether
+ * it is held (its stop consumed, not resumed: the tree is frozen, see `supervise_path_call`).
+ */
+struct tracee {
   pid_t tid;
   long nr;
   unsigned long long args[6];
+  int held, awaiting, status;
 };
 #define SLOTS 8192
-static struct pending table[SLOTS];
+static struct tracee table[SLOTS];
 
-static struct pending *slot(pid_t tid, int create) {
+static struct tracee *slot(pid_t tid, int create) {
   unsigned h = (unsigned)tid * 2654435761u % SLOTS;
   for (unsigned i = 0; i < SLOTS; i++) {
-    struct pending *p = &table[(h + i) % SLOTS];
+    struct tracee *p = &table[(h + i) % SLOTS];
     if (p->tid == tid) return p;
     if (p->tid == 0) {
       if (!create) return NULL;
+      memset(p, 0, sizeof *p);
       p->tid = tid;
+      p->nr = -1;
       return p;
     }
   }
@@ -134,7 +146,7 @@ static struct pending *slot(pid_t tid, int create) {
 }
 
 static void release(pid_t tid) {
-  struct pending *p = slot(tid, 0);
+  struct tracee *p = slot(tid, 0);
   if (!p) return;
   /* Backward-shift deletion keeps the probe chains whole. */
   unsigned i = (unsigned)(p - table);
@@ -150,6 +162,21 @@ static void release(pid_t tid) {
     table[i] = table[j];
     i = j;
   }
+}
+
+/* Held stops, first in first out (each thread at most once: a held thread does not run). */
+static pid_t queue[SLOTS];
+static unsigned q_head, q_len;
+
+static void hold(pid_t tid, int status) {
+  struct tracee *p = slot(tid, 1);
+  if (!p || p->held || q_len == SLOTS) {
+    kill(tid, SIGKILL); /* cannot be held: must not run unseen */
+    return;
+  }
+  p->held = 1;
+  p->status = status;
+  queue[(q_head + q_len++) % SLOTS] = tid;
 }
 
 static int events = -1;
@@ -233,7 +260,7 @@ static void report_path(pid_t tid, long dirfd, unsigned long long addr, int foll
 }
 
 /* A traced call returned `ret`: report the mode it left. */
-static void after_call(pid_t tid, const struct pending *p, long long ret) {
+static void after_call(pid_t tid, const struct tracee *p, long long ret) {
   if (ret < 0) return;
   const unsigned long long *a = p->args;
   switch (p->nr) {
@@ -277,6 +304,140 @@ static void after_call(pid_t tid, const struct pending *p, long long ret) {
   }
 }
 
+static pid_t main_child;
+static int code = 127;
+
+static void dispatch(pid_t tid, int st);
+
+/* A traced thread ended. */
+static void gone(pid_t tid, int st) {
+  release(tid);
+  if (tid == main_child) code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Resumes the held threads, each as its stop asks (a held call that needs the tree frozen again freezes it). */
+static void thaw(void) {
+  while (q_len > 0) {
+    pid_t tid = queue[q_head];
+    q_head = (q_head + 1) % SLOTS;
+    q_len--;
+    struct tracee *p = slot(tid, 0);
+    if (!p || !p->held) continue;
+    p->held = 0;
+    dispatch(tid, p->status);
+  }
+}
+
+/*
+ * Stops every traced thread but `self` (PTRACE_INTERRUPT) and holds their stops: nothing but
+ * `self` runs until `thaw`, so no other thread or process can rewrite the path `self` passes
+ * between the kernel's reading of it and the supervisor's.
+ */
+static void freeze(pid_t self) {
+  int awaiting = 0;
+  for (unsigned i = 0; i < SLOTS; i++) {
+    struct tracee *p = &table[i];
+    if (p->tid == 0 || p->tid == self || p->held) continue;
+    if (ptrace(PTRACE_INTERRUPT, p->tid, 0, 0) == 0) {
+      p->awaiting = 1;
+      awaiting++;
+    }
+  }
+  while (awaiting > 0) {
+    int st;
+    pid_t tid = waitpid(-1, &st, __WALL);
+    if (tid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    struct tracee *p = slot(tid, 1);
+    int was = p && p->awaiting;
+    if (p) p->awaiting = 0;
+    if (was) awaiting--;
+    if (WIFEXITED(st) || WIFSIGNALED(st)) gone(tid, st);
+    else if (WIFSTOPPED(st)) hold(tid, st);
+  }
+}
+
+/* Whether a traced call names its file by a path that another thread could rewrite. */
+static int names_by_path(long nr) {
+  return nr == __NR_chmod || nr == __NR_fchmodat || nr == NR_FCHMODAT2 || nr == __NR_mknod ||
+         nr == __NR_mknodat || nr == __NR_setxattr || nr == __NR_lsetxattr;
+}
+
+/* `tid` stopped at the exit of its traced call: report, resume. */
+static void at_exit(pid_t tid) {
+  struct tracee *p = slot(tid, 0);
+  struct user_regs_struct r;
+  if (p && p->nr >= 0 && ptrace(PTRACE_GETREGS, tid, 0, &r) == 0) after_call(tid, p, (long long)r.rax);
+  if (p) p->nr = -1;
+  ptrace(PTRACE_CONT, tid, 0, 0);
+}
+
+/* A call that names its file by path runs with the tree frozen, up to its exit (see `freeze`). */
+static void supervise_path_call(pid_t tid) {
+  freeze(tid);
+  ptrace(PTRACE_SYSCALL, tid, 0, 0);
+  for (;;) {
+    int st;
+    pid_t w = waitpid(tid, &st, __WALL);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    if (WIFEXITED(st) || WIFSIGNALED(st)) {
+      gone(tid, st);
+      return;
+    }
+    if (WIFSTOPPED(st) && WSTOPSIG(st) == (SIGTRAP | 0x80)) {
+      at_exit(tid);
+      return;
+    }
+    if (WIFSTOPPED(st)) {
+      hold(tid, st); /* not the exit yet (an event of its own): handled with the others */
+      return;
+    }
+  }
+}
+
+static void dispatch(pid_t tid, int st) {
+  if (WIFEXITED(st) || WIFSIGNALED(st)) {
+    gone(tid, st);
+    return;
+  }
+  if (!WIFSTOPPED(st)) return;
+  int sig = WSTOPSIG(st), event = st >> 16;
+  if (event == PTRACE_EVENT_SECCOMP) {
+    struct user_regs_struct r;
+    struct tracee *p = slot(tid, 1);
+    if (!p || ptrace(PTRACE_GETREGS, tid, 0, &r) != 0) {
+      kill(tid, SIGKILL); /* no room to remember the call: it must not go unseen */
+      return;
+    }
+    p->nr = (long)r.orig_rax;
+    unsigned long long args[6] = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9};
+    memcpy(p->args, args, sizeof args);
+    if (names_by_path(p->nr)) supervise_path_call(tid);
+    else ptrace(PTRACE_SYSCALL, tid, 0, 0); /* on to the call's exit */
+  } else if (sig == (SIGTRAP | 0x80)) {
+    at_exit(tid);
+  } else if (event == PTRACE_EVENT_STOP) {
+    slot(tid, 1); /* known from now on (a new thread or process starts with this stop) */
+    if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+      ptrace(PTRACE_LISTEN, tid, 0, 0); /* a group stop: stays stopped until SIGCONT */
+    else
+      ptrace(PTRACE_CONT, tid, 0, 0);
+  } else if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
+    unsigned long child = 0;
+    if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &child) == 0 && child) slot((pid_t)child, 1);
+    ptrace(PTRACE_CONT, tid, 0, 0);
+  } else if (event != 0) {
+    ptrace(PTRACE_CONT, tid, 0, 0); /* exec */
+  } else {
+    ptrace(PTRACE_CONT, tid, 0, sig); /* a signal on its way: delivered */
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc < 3 || argv[2][0] != '/') {
     fprintf(stderr, "usage: tsp-modetrace EVENTS /absolute/program [args...]\n");
@@ -312,49 +473,17 @@ int main(int argc, char **argv) {
     kill(child, SIGKILL);
     return 127;
   }
+  main_child = child;
+  slot(child, 1);
   kill(child, SIGCONT);
-  int code = 127;
   for (;;) {
     pid_t tid = waitpid(-1, &st, __WALL);
     if (tid < 0) {
       if (errno == EINTR) continue;
       break; /* ECHILD: every traced process has ended */
     }
-    if (WIFEXITED(st) || WIFSIGNALED(st)) {
-      release(tid);
-      if (tid == child) code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-      continue;
-    }
-    if (!WIFSTOPPED(st)) continue;
-    int sig = WSTOPSIG(st), event = st >> 16;
-    if (event == PTRACE_EVENT_SECCOMP) {
-      struct user_regs_struct r;
-      struct pending *p = slot(tid, 1);
-      if (p && ptrace(PTRACE_GETREGS, tid, 0, &r) == 0) {
-        p->nr = (long)r.orig_rax;
-        unsigned long long args[6] = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9};
-        memcpy(p->args, args, sizeof args);
-        ptrace(PTRACE_SYSCALL, tid, 0, 0); /* on to the call's exit */
-      } else {
-        /* No room to remember the call: it must not go unseen. */
-        kill(tid, SIGKILL);
-      }
-    } else if (sig == (SIGTRAP | 0x80)) {
-      struct pending *p = slot(tid, 0);
-      struct user_regs_struct r;
-      if (p && p->nr >= 0 && ptrace(PTRACE_GETREGS, tid, 0, &r) == 0) after_call(tid, p, (long long)r.rax);
-      if (p) p->nr = -1;
-      ptrace(PTRACE_CONT, tid, 0, 0);
-    } else if (event == PTRACE_EVENT_STOP) {
-      if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
-        ptrace(PTRACE_LISTEN, tid, 0, 0); /* a group stop: stays stopped until SIGCONT */
-      else
-        ptrace(PTRACE_CONT, tid, 0, 0);
-    } else if (event != 0) {
-      ptrace(PTRACE_CONT, tid, 0, 0); /* fork, vfork, clone, exec */
-    } else {
-      ptrace(PTRACE_CONT, tid, 0, sig); /* a signal on its way: delivered */
-    }
+    dispatch(tid, st);
+    thaw();
   }
   return code;
 }

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modeTracer } from './bwrap.ts';
 import {
@@ -122,6 +124,71 @@ describe.skipIf(!modeTracer())('the file-mode supervisor (native/tsp-modetrace.c
     expect(modesOf('e')).toEqual(['604']);
     expect(modesOf('f')).toEqual(['644']);
     expect(r.events.filter((e) => e.file === 'unresolved')).toEqual([]);
+  });
+
+  it('sees the file a path-based chmod changed even while another thread rewrites the path', () => {
+    // One thread flips the path between two files while the other chmods "the path" to 0644 over
+    // and over: the supervisor must log exactly the file the kernel changed, every time (it
+    // freezes the tree for such calls; reading the path after the call without freezing missed up
+    // to 8% of them).
+    const dir = mkdtempSync(join(tmpdir(), 'tsp-race-'));
+    const log = createModeLog();
+    try {
+      const src = `#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+static char path[] = "${dir}/T";
+static volatile int stop;
+static void *flip(void *a) {
+  (void)a;
+  while (!stop) {
+    ((volatile char *)path)[sizeof path - 2] = 'D';
+    for (volatile int k = 0; k < 2000; k++) {}
+    ((volatile char *)path)[sizeof path - 2] = 'T';
+    for (volatile int k = 0; k < 2000; k++) {}
+  }
+  return 0;
+}
+int main(void) {
+  int t = open("${dir}/T", O_CREAT | O_WRONLY, 0600), d = open("${dir}/D", O_CREAT | O_WRONLY, 0600);
+  struct stat st;
+  fstat(t, &st); unsigned long ti = st.st_ino;
+  fstat(d, &st); unsigned long di = st.st_ino;
+  pthread_t th;
+  pthread_create(&th, 0, flip, 0);
+  usleep(1000);
+  int lt = 0, ld = 0;
+  for (int i = 0; i < 2000; i++) {
+    chmod(path, 0644);
+    fstat(t, &st); lt += (st.st_mode & 0777) == 0644;
+    fstat(d, &st); ld += (st.st_mode & 0777) == 0644;
+    fchmod(t, 0600); fchmod(d, 0600);
+  }
+  stop = 1;
+  pthread_join(th, 0);
+  printf("%lu %d %lu %d\\n", ti, lt, di, ld);
+  return 0;
+}
+`;
+      writeFileSync(join(dir, 'race.c'), src);
+      const cc = spawnSync('cc', ['-O2', '-pthread', '-o', join(dir, 'race'), join(dir, 'race.c')], {
+        encoding: 'utf8',
+      });
+      expect(cc.status, cc.stderr).toBe(0);
+      const r = spawnSync(modeTracer() ?? '', [log, join(dir, 'race')], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const [ti, lt, di, ld] = r.stdout.trim().split(' ').map(Number) as [number, number, number, number];
+      const events = readModeEvents(log);
+      const on = (ino: number) => events.filter((e) => e.file.endsWith(`:${ino}`)).length;
+      expect(lt + ld).toBe(2000);
+      expect([on(ti), on(di)]).toEqual([lt, ld]);
+      expect(events.filter((e) => e.file === 'unresolved')).toEqual([]);
+    } finally {
+      removeModeLog(log);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('dies with the process that started it, and takes the traced tree along', async () => {
