@@ -43,6 +43,7 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef __NR_openat2
@@ -328,11 +329,21 @@ static void thaw(void) {
   }
 }
 
+/* Monotonic milliseconds. */
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /*
  * Stops every traced thread but `self` (PTRACE_INTERRUPT) and holds their stops: nothing but
- * `self` runs until `thaw`, so no other thread or process can rewrite the path `self` passes
- * between the kernel's reading of it and the supervisor's.
+ * `self` runs user code until `thaw`, so no other thread or process can rewrite the path `self`
+ * passes between the kernel's reading of it and the supervisor's. A thread that does not stop
+ * within FREEZE_GRACE_MS is in an uninterruptible wait in the kernel (a vfork parent waiting for a
+ * held child): it runs no user code either, and traps as soon as it leaves the kernel.
  */
+#define FREEZE_GRACE_MS 100.0
 static void freeze(pid_t self) {
   int awaiting = 0;
   for (unsigned i = 0; i < SLOTS; i++) {
@@ -343,9 +354,16 @@ static void freeze(pid_t self) {
       awaiting++;
     }
   }
+  double start = now_ms();
   while (awaiting > 0) {
     int st;
-    pid_t tid = waitpid(-1, &st, __WALL);
+    pid_t tid = waitpid(-1, &st, __WALL | WNOHANG);
+    if (tid == 0) {
+      if (now_ms() - start > FREEZE_GRACE_MS) break;
+      struct timespec pause = {0, 200 * 1000};
+      nanosleep(&pause, NULL);
+      continue;
+    }
     if (tid < 0) {
       if (errno == EINTR) continue;
       break;
@@ -422,7 +440,8 @@ static void dispatch(pid_t tid, int st) {
   } else if (sig == (SIGTRAP | 0x80)) {
     at_exit(tid);
   } else if (event == PTRACE_EVENT_STOP) {
-    slot(tid, 1); /* known from now on (a new thread or process starts with this stop) */
+    struct tracee *p = slot(tid, 1); /* known from now on (a new thread or process starts with this stop) */
+    if (p) p->awaiting = 0;         /* a late stop of a `freeze` that went on without it */
     if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
       ptrace(PTRACE_LISTEN, tid, 0, 0); /* a group stop: stays stopped until SIGCONT */
     else

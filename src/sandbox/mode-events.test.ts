@@ -191,6 +191,55 @@ int main(void) {
     }
   });
 
+  it('does not hang when a thread spawns processes (vfork) while another chmods by path', () => {
+    // A vfork parent cannot stop while its child is held: the freeze goes on without it (it runs
+    // no user code until its child execs, and traps as soon as it leaves the kernel).
+    const dir = mkdtempSync(join(tmpdir(), 'tsp-vfork-'));
+    const log = createModeLog();
+    try {
+      const src = `#include <fcntl.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+extern char **environ;
+static volatile int stop;
+static void *spawner(void *a) {
+  (void)a;
+  while (!stop) {
+    pid_t p;
+    char *argv[] = {"/bin/true", 0};
+    if (posix_spawn(&p, "/bin/true", 0, 0, argv, environ) == 0) waitpid(p, 0, 0);
+  }
+  return 0;
+}
+int main(void) {
+  close(open("${dir}/x", O_CREAT | O_WRONLY, 0600));
+  pthread_t th;
+  pthread_create(&th, 0, spawner, 0);
+  for (int i = 0; i < 100; i++) { chmod("${dir}/x", 0644); chmod("${dir}/x", 0600); usleep(500); }
+  stop = 1;
+  pthread_join(th, 0);
+  puts("done");
+  return 0;
+}
+`;
+      writeFileSync(join(dir, 'vf.c'), src);
+      const cc = spawnSync('cc', ['-O2', '-pthread', '-o', join(dir, 'vf'), join(dir, 'vf.c')], {
+        encoding: 'utf8',
+      });
+      expect(cc.status, cc.stderr).toBe(0);
+      const r = spawnSync(modeTracer() ?? '', [log, join(dir, 'vf')], { encoding: 'utf8', timeout: 30_000 });
+      expect([r.status, r.stdout.trim()], r.stderr).toEqual([0, 'done']);
+      expect(readModeEvents(log).filter((e) => e.mode === 0o644)).toHaveLength(100);
+    } finally {
+      removeModeLog(log);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('dies with the process that started it, and takes the traced tree along', async () => {
     const log = createModeLog();
     try {
