@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Expectation } from '../spec/task.ts';
 import {
   checkExpectations,
+  checksModes,
   drawTests,
   drawWord,
   type Evidence,
@@ -121,6 +122,26 @@ describe('checkExpectations', () => {
     expect(check([{ file: '{dir}/{w0}', modeClear: 0o077 }], evidence(rc, { files }))).toMatch(/mode 644/);
     expect(check([{ file: '{dir}/{w0}', contains: 'secret' }], evidence(rc, { files }))).toBeNull();
     expect(check([{ file: '{dir}/{w1}', exists: true }], evidence(rc, { files }))).toMatch(/does not exist/);
+  });
+
+  it('judges modeClear on every mode the supervisor saw the file have, or fails when it could not see', () => {
+    const rc = line(draw.id, 'rc', '0');
+    const path = `${draw.dir}/${draw.words[0]}`;
+    const files = { [path]: { exists: true, mode: 0o600, dev: '45', ino: '7' } };
+    const exp: Expectation[] = [{ file: '{dir}/{w0}', modeClear: 0o077 }];
+    expect(checksModes(exp)).toBe(true);
+    expect(checksModes([{ anyOf: [[{ obs: 'rc', eq: 0 }], exp] }])).toBe(true);
+    expect(checksModes([{ file: '{dir}/{w0}', exists: true }])).toBe(false);
+    // A trusted reference run locally: the final mode only.
+    expect(check(exp, evidence(rc, { files }))).toBeNull();
+    // Sandboxed: 0644 when it was created, 0600 at the end.
+    expect(check(exp, evidence(rc, { files, modeEvents: [{ file: '45:7', mode: 0o644 }] }))).toMatch(
+      /had mode 644 before the harness looked/,
+    );
+    expect(check(exp, evidence(rc, { files, modeEvents: [{ file: '45:8', mode: 0o644 }] }))).toBeNull();
+    expect(check(exp, evidence(rc, { files, modeEvents: 'unobservable' }))).toMatch(/cannot be observed/);
+    const anonymous = { [path]: { exists: true, mode: 0o600 } };
+    expect(check(exp, evidence(rc, { files: anonymous, modeEvents: [] }))).toMatch(/cannot be observed/);
   });
 
   it('eqObs compares two reported values', () => {
