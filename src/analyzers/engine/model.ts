@@ -67,6 +67,19 @@ const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'for_in_statement',
 ]);
 
+const INDEXED_BY_LANGUAGE = new Map<Language, string[]>();
+
+/** The node types the model reads in a language: bindings, functions, calls and ifs. */
+function indexedTypes(language: Language): string[] {
+  let types = INDEXED_BY_LANGUAGE.get(language);
+  if (!types) {
+    const p = PROFILES[language];
+    types = [...new Set([...INDEXED_TYPES, ...p.functionTypes, ...p.callTypes, ...p.ifTypes])];
+    INDEXED_BY_LANGUAGE.set(language, types);
+  }
+  return types;
+}
+
 export class FileModel {
   readonly profile: LanguageProfile;
   readonly calls: CallSite[] = [];
@@ -139,50 +152,33 @@ export class FileModel {
   }
 
   private walk(root: Node): void {
-    const cursor = root.walk();
     const fnStack: FunctionInfo[] = [];
     const p = this.profile;
-    let done = false;
-    while (!done) {
-      // Read the type from the cursor first: materializing a Node for every syntax node is the
-      // costly part of a walk, so only the node types the engine indexes get one.
-      const type = cursor.nodeType;
-      const start = cursor.startIndex;
+    // tree-sitter walks the tree natively and hands over only the node types the engine indexes
+    // (a walk from JavaScript crosses into wasm several times for every syntax node).
+    for (const node of root.descendantsOfType(indexedTypes(this.language))) {
+      if (!node) continue;
+      const type = node.type;
+      const start = node.startIndex;
       while (fnStack.length && (fnStack[fnStack.length - 1]?.end ?? 0) <= start) fnStack.pop();
-      if (
-        INDEXED_TYPES.has(type) ||
-        p.functionTypes.has(type) ||
-        p.callTypes.has(type) ||
-        p.ifTypes.has(type)
-      ) {
-        const node = cursor.currentNode;
-        if (p.ifTypes.has(type)) {
-          let list = this.byType.get(type);
-          if (!list) {
-            list = [];
-            this.byType.set(type, list);
-          }
-          list.push(node);
+      if (p.ifTypes.has(type)) {
+        let list = this.byType.get(type);
+        if (!list) {
+          list = [];
+          this.byType.set(type, list);
         }
-        const scope = fnStack[fnStack.length - 1] ?? this.topLevel;
-        if (p.functionTypes.has(type)) {
-          const fn = this.readFunction(node);
-          this.functions.push(fn);
-          this.enclosing.set(fn, scope);
-          fnStack.push(fn);
-        } else {
-          this.visit(node, type, scope);
-        }
+        list.push(node);
       }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) {
-          done = true;
-          break;
-        }
+      const scope = fnStack[fnStack.length - 1] ?? this.topLevel;
+      if (p.functionTypes.has(type)) {
+        const fn = this.readFunction(node);
+        this.functions.push(fn);
+        this.enclosing.set(fn, scope);
+        fnStack.push(fn);
+      } else {
+        this.visit(node, type, scope);
       }
     }
-    cursor.delete();
   }
 
   private bind(scope: FunctionInfo, b: Binding): void {
