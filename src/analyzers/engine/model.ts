@@ -67,14 +67,30 @@ const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'for_in_statement',
 ]);
 
+/** C/C++: node types the flow helpers (c-flow.ts) look up per function with `nodesIn`. */
+const C_FLOW_TYPES = [
+  'assignment_expression',
+  'init_declarator',
+  'update_expression',
+  'pointer_expression',
+  'field_expression',
+  'subscript_expression',
+  'binary_expression',
+  'call_expression',
+  'if_statement',
+  'while_statement',
+  'conditional_expression',
+];
+
 const INDEXED_BY_LANGUAGE = new Map<Language, string[]>();
 
-/** The node types the model reads in a language: bindings, functions, calls and ifs. */
+/** The node types the model reads in a language: bindings, functions, calls, ifs (and C's flow types). */
 function indexedTypes(language: Language): string[] {
   let types = INDEXED_BY_LANGUAGE.get(language);
   if (!types) {
     const p = PROFILES[language];
-    types = [...new Set([...INDEXED_TYPES, ...p.functionTypes, ...p.callTypes, ...p.ifTypes])];
+    const flow = language === 'c' || language === 'cpp' ? C_FLOW_TYPES : [];
+    types = [...new Set([...INDEXED_TYPES, ...p.functionTypes, ...p.callTypes, ...p.ifTypes, ...flow])];
     INDEXED_BY_LANGUAGE.set(language, types);
   }
   return types;
@@ -86,8 +102,10 @@ export class FileModel {
   readonly functions: FunctionInfo[] = [];
   /** Bindings outside any function (module level). */
   readonly topLevel: FunctionInfo;
-  /** All nodes by type, for rules that need a kind of node (if statements, subscripts...). */
+  /** The indexed nodes by type, in source order (if statements; C's flow types...). */
   private readonly byType = new Map<string, Node[]>();
+  /** `nodesIn` answers by the node's start, then by the types asked. */
+  private readonly nodesInCache = new Map<number, Map<string, Node[]>>();
   private readonly declaredTypes = new Map<string, string>();
   /** JavaScript: each function's enclosing scope, and the names its own declarations introduce. */
   private readonly enclosing = new Map<FunctionInfo, FunctionInfo>();
@@ -117,6 +135,45 @@ export class FileModel {
 
   nodesOfType(type: string): Node[] {
     return this.byType.get(type) ?? [];
+  }
+
+  /**
+   * The nodes of indexed types inside `node` (a function, or the root), in source order; several
+   * types are merged by start. Answers are cached by the node's start (so the root and a function
+   * that starts the file share answers, as the per-function walk this replaces did).
+   */
+  nodesIn(node: Node, types: readonly string[]): Node[] {
+    let byTypes = this.nodesInCache.get(node.startIndex);
+    if (!byTypes) {
+      byTypes = new Map();
+      this.nodesInCache.set(node.startIndex, byTypes);
+    }
+    const key = types.join('|');
+    let found = byTypes.get(key);
+    if (!found) {
+      const start = node.startIndex;
+      const end = node.endIndex;
+      const inside = (type: string): Node[] => {
+        if (!indexedTypes(this.language).includes(type))
+          throw new Error(`nodesIn: ${type} is not indexed for ${this.language}`);
+        const all = this.nodesOfType(type);
+        const out: Node[] = [];
+        for (let i = firstStartingAt(all, start); i < all.length; i++) {
+          const n = all[i] as Node;
+          if (n.startIndex >= end) break;
+          // A node starting where `node` starts and ending after it encloses it (`[] { ... }()`).
+          if (n.startIndex === start && n.endIndex > end) continue;
+          out.push(n);
+        }
+        return out;
+      };
+      found =
+        types.length === 1
+          ? inside(types[0] as string)
+          : types.flatMap(inside).sort((a, b) => a.startIndex - b.startIndex);
+      byTypes.set(key, found);
+    }
+    return found;
   }
 
   /** Innermost function containing the index, or the top level. */
@@ -161,14 +218,12 @@ export class FileModel {
       const type = node.type;
       const start = node.startIndex;
       while (fnStack.length && (fnStack[fnStack.length - 1]?.end ?? 0) <= start) fnStack.pop();
-      if (p.ifTypes.has(type)) {
-        let list = this.byType.get(type);
-        if (!list) {
-          list = [];
-          this.byType.set(type, list);
-        }
-        list.push(node);
+      let list = this.byType.get(type);
+      if (!list) {
+        list = [];
+        this.byType.set(type, list);
       }
+      list.push(node);
       const scope = fnStack[fnStack.length - 1] ?? this.topLevel;
       if (p.functionTypes.has(type)) {
         const fn = this.readFunction(node);
@@ -598,6 +653,18 @@ export class FileModel {
     }
     return fn;
   }
+}
+
+/** Index of the first node (of a list in source order) starting at or after `index`. */
+function firstStartingAt(nodes: readonly Node[], index: number): number {
+  let lo = 0;
+  let hi = nodes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((nodes[mid] as Node).startIndex < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Names bound by an assignment target / parameter pattern (tuples, destructuring, defaults). */
