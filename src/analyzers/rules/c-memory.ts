@@ -115,7 +115,7 @@ export const C_MEMORY_RULES: Rule[] = [
       if (val.type !== 'call_expression') return false;
       const callee = calleeName(val);
       // A helper defined in this file that returns NULL on some path counts as an allocator.
-      const alloc = ALLOCATOR.test(callee) || cSummaries(ctx.model, FREE_CALL).nullReturning.has(callee);
+      const alloc = ALLOCATOR.test(callee) || cSummaries(ctx.model, FREE_CALL).returnsNull(callee);
       if (!alloc && !NULLABLE_CALL.test(callee)) return false;
       const lv = lvalueOf(caps.var);
       if (!lv) return false;
@@ -180,7 +180,7 @@ export const C_MEMORY_RULES: Rule[] = [
       // free(p), or a pool/context first and the pointer last (png_free(png, p), kmem_cache_free(c, p)),
       // or a helper of this file that frees one of its parameters on every path.
       const library = FREE_CALL.test(c.calleeText);
-      const k = library ? undefined : cSummaries(ctx.model, FREE_CALL).frees.get(c.calleeText);
+      const k = library ? undefined : cSummaries(ctx.model, FREE_CALL).freedParam(c.calleeText);
       if (!library && k === undefined) return false;
       const arg = k === undefined ? c.args[c.args.length - 1] : c.args[k];
       if (!arg || (k === undefined && c.args.length > 2)) return false;
