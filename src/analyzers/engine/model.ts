@@ -251,12 +251,13 @@ export class FileModel {
       if (call) {
         this.calls.push(call);
         // `sanitize_input(buf);` as a statement cleans `buf` in place.
+        // (The parent is asked last: tree-sitter finds it by descending from the root.)
         if (
-          node.parent?.type === 'expression_statement' &&
           /saniti[sz]|escape|strip_?(?:crlf|newlines?)|clean|^validate|^(?:ensure|check|assert)_?(?:safe|valid)/i.test(
             call.name,
           ) &&
-          call.args[0]
+          call.args[0] &&
+          node.parent?.type === 'expression_statement'
         ) {
           const target = baseIdentifier(call.args[0]);
           if (target)
@@ -275,10 +276,10 @@ export class FileModel {
           // `parts.push(v)` / `unshift` / `splice(i, 0, v)` as a statement adds v to the array: the
           // array carries v's data, as `obj.x = v` does.
           this.language === 'javascript' &&
-          node.parent?.type === 'expression_statement' &&
           /^(?:push|unshift|splice)$/.test(call.name) &&
           call.receiver &&
-          call.args.length
+          call.args.length &&
+          node.parent?.type === 'expression_statement'
         ) {
           const target = baseIdentifier(call.receiver);
           if (target && target !== 'this') {
@@ -457,7 +458,11 @@ export class FileModel {
           statement: node,
           kind: 'loop',
         });
-    } else if (type === 'binary_expression' && node.parent?.type === 'expression_statement') {
+    } else if (
+      type === 'binary_expression' &&
+      this.source.slice(node.startIndex, node.endIndex).includes('<<') &&
+      node.parent?.type === 'expression_statement'
+    ) {
       // `out << a << b;` : a stream insertion builds `out` (C++ logs, stringstreams).
       if (node.childForFieldName('operator')?.text !== '<<') return;
       let left = node.childForFieldName('left');
