@@ -19,8 +19,8 @@ export interface CompiledRules {
   byName: Map<string, CallRule[]>;
   everyCall: CallRule[];
   query: Query | undefined;
-  /** patternIndex -> rule of the combined query. */
-  patternRule: QueryRule[];
+  /** patternIndex -> the rules of the combined query that use that pattern (rules sharing a query text share its patterns). */
+  patternRules: QueryRule[][];
 }
 
 export function queryFor(rule: QueryRule, language: Language): string | undefined {
@@ -30,8 +30,10 @@ export function queryFor(rule: QueryRule, language: Language): string | undefine
 export function compileRules(rules: readonly Rule[], language: Language, grammar: Grammar): CompiledRules {
   const byName = new Map<string, CallRule[]>();
   const everyCall: CallRule[] = [];
-  const patternRule: QueryRule[] = [];
+  const patternRules: QueryRule[][] = [];
   const sources: string[] = [];
+  /** Query text -> the indices of its patterns in the combined query (each text is matched once). */
+  const patternsOf = new Map<string, number[]>();
   for (const rule of rules) {
     if (!rule.languages.includes(language)) continue;
     if (rule.kind === 'call') {
@@ -45,19 +47,26 @@ export function compileRules(rules: readonly Rule[], language: Language, grammar
     } else {
       const src = queryFor(rule, language);
       if (!src) continue;
+      const shared = patternsOf.get(src);
+      if (shared) {
+        for (const i of shared) patternRules[i]?.push(rule);
+        continue;
+      }
       let q: Query;
       try {
         q = new Query(grammar, src);
       } catch (e) {
         throw new Error(`rule ${rule.id}: invalid ${language} query: ${(e as Error).message}`);
       }
-      for (let i = 0; i < q.patternCount(); i++) patternRule.push(rule);
+      const indices: number[] = [];
+      for (let i = 0; i < q.patternCount(); i++) indices.push(patternRules.push([rule]) - 1);
+      patternsOf.set(src, indices);
       q.delete();
       sources.push(src);
     }
   }
   const query = sources.length ? new Query(grammar, sources.join('\n')) : undefined;
-  return { language, byName, everyCall, query, patternRule };
+  return { language, byName, everyCall, query, patternRules };
 }
 
 /**
@@ -109,18 +118,20 @@ export function runRules(
   }
   if (compiled.query) {
     for (const m of compiled.query.matches(model.tree.rootNode)) {
-      const rule = compiled.patternRule[m.patternIndex];
-      if (!rule) continue;
+      const rules = compiled.patternRules[m.patternIndex];
+      if (!rules) continue;
       const caps: Captures = {};
       for (const c of m.captures) caps[c.name] ??= c.node;
       const report = caps.report ?? m.captures[0]?.node;
       if (!report) continue;
-      const hit = !rule.check
-        ? true
-        : onRuleError
-          ? guarded(rule, () => rule.check?.(caps, ctx) ?? false)
-          : rule.check(caps, ctx);
-      emit(rule, hit, report);
+      for (const rule of rules) {
+        const hit = !rule.check
+          ? true
+          : onRuleError
+            ? guarded(rule, () => rule.check?.(caps, ctx) ?? false)
+            : rule.check(caps, ctx);
+        emit(rule, hit, report);
+      }
     }
   }
   return hits;
