@@ -28,13 +28,6 @@ export function mentionsLvalue(expr: Node, lvalue: string): boolean {
   return new RegExp(`(?:^|[^\\w.>])${esc}(?![\\w])`).test(text);
 }
 
-/** The enclosing function definition (or the root). */
-export function enclosingFunction(node: Node): Node {
-  let n: Node | null = node;
-  while (n?.parent && !FUNCTION_TYPES.has(n.type)) n = n.parent;
-  return n ?? node;
-}
-
 /** Whether the statement (block or single statement) always leaves: its last statement exits. */
 export function leaves(stmt: Node | null | undefined): boolean {
   if (!stmt) return false;

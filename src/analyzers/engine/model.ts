@@ -176,6 +176,25 @@ export class FileModel {
     return found;
   }
 
+  /**
+   * The innermost function whose node contains `node` (the node itself when it is a function), or
+   * the top level: read from the functions' ranges, not by climbing parents (tree-sitter finds each
+   * parent by descending from the root).
+   */
+  enclosingFunction(node: Node): FunctionInfo {
+    const start = node.startIndex;
+    const end = node.endIndex;
+    let best = this.topLevel;
+    for (const f of this.functions) {
+      if (f.start > start) break;
+      if (end > f.end || f.start < best.start) continue;
+      // A node spanning exactly a function's range but not a function is a wrapper around it.
+      if (f.start === start && f.end === end && !this.profile.functionTypes.has(node.type)) continue;
+      best = f;
+    }
+    return best;
+  }
+
   /** Innermost function containing the index, or the top level. */
   functionAt(index: number): FunctionInfo {
     let best = this.topLevel;

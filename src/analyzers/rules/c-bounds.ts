@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, intLiteral, mentionsLvalue, norm } from '../engine/c-flow.ts';
+import { intLiteral, mentionsLvalue, norm } from '../engine/c-flow.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
 
@@ -60,7 +60,7 @@ export const C_BOUNDS_RULES: Rule[] = [
     title: 'Loop runs one element past the array',
     message: '',
     query: '(for_statement condition: (binary_expression) @cond body: (_) @body) @report',
-    check: (caps) => {
+    check: (caps, ctx) => {
       const { cond, body } = caps;
       if (!cond || !body) return false;
       const op = cond.childForFieldName('operator')?.text;
@@ -78,7 +78,7 @@ export const C_BOUNDS_RULES: Rule[] = [
         const parts = subscriptParts(s);
         if (!parts) continue;
         if (parts.arr.type !== 'identifier' || norm(stripParens(parts.idx).text) !== i) continue;
-        const size = arraySizeIn(enclosingFunction(s), parts.arr.text);
+        const size = arraySizeIn(ctx.model.enclosingFunction(s).node, parts.arr.text);
         // The array's declared size is the loop's bound (`a[10]` with `i <= 10`, `a[N]` with `i <= N`).
         if (!size || size !== bound) continue;
         // A `char s[N + 1]`-style declaration would not match; `i <= N - 1` neither.
@@ -118,7 +118,7 @@ export const C_BOUNDS_RULES: Rule[] = [
       if (parts.arr.type !== 'identifier' || stripParens(parts.idx).type !== 'identifier') return false;
       const buf = parts.arr.text;
       const n = stripParens(parts.idx).text;
-      const fn = enclosingFunction(report);
+      const fn = ctx.model.enclosingFunction(report).node;
       const declared = arraySizeIn(fn, buf);
       if (!declared) return false;
       const count = intLiteral(declared);
@@ -199,7 +199,7 @@ export const C_BOUNDS_RULES: Rule[] = [
       const len = sizeArg.text;
       const type = ctx.model.declaredType(len, sizeArg.startIndex)?.trim();
       if (!type || !SIGNED_LEN.test(type)) return false;
-      const fn = enclosingFunction(c.node);
+      const fn = ctx.model.enclosingFunction(c.node).node;
       const info = ctx.model.functionAt(c.node.startIndex);
       // From the caller (a parameter) or the data (a field read, a decoded value).
       if (!info.params.includes(len)) {
@@ -273,7 +273,7 @@ export const C_BOUNDS_RULES: Rule[] = [
       const off = norm(p.childForFieldName('left')?.text ?? '');
       if (!off || !mentionsLvalue(c.args[0] ?? c.node, off) || !mentionsLvalue(c.args[1] ?? c.node, off))
         return false;
-      const fn = enclosingFunction(c.node);
+      const fn = ctx.model.enclosingFunction(c.node).node;
       // A test of the offset against the size anywhere after the call in the function (or the loop).
       for (const s of ctx.model.nodesIn(fn, [
         'if_statement',

@@ -3,7 +3,6 @@ import {
   assignedBetween,
   cLength,
   dereferences,
-  enclosingFunction,
   enclosingLoop,
   fallsThrough,
   guardedUse,
@@ -119,7 +118,7 @@ export const C_MEMORY_RULES: Rule[] = [
       if (!alloc && !NULLABLE_CALL.test(callee)) return false;
       const lv = lvalueOf(caps.var);
       if (!lv) return false;
-      const fn = enclosingFunction(val);
+      const fn = ctx.model.enclosingFunction(val).node;
       // Cheap text test first: is the result dereferenced or handed to a mem/str call at all?
       const after = ctx.source.slice(val.endIndex, fn.endIndex).replace(/\s+/g, '');
       const esc = lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -187,7 +186,7 @@ export const C_MEMORY_RULES: Rule[] = [
       const lv = lvalueOf(unwrapCasts(arg));
       if (!lv) return false;
       const stmt = c.node.parent?.type === 'expression_statement' ? c.node.parent : c.node;
-      const fn = enclosingFunction(c.node);
+      const fn = ctx.model.enclosingFunction(c.node).node;
       const loop = enclosingLoop(c.node);
       // Uses after the free, or anywhere in an enclosing loop (its next turn); quick text test first.
       const from = loop ? loop.startIndex : c.node.endIndex;
@@ -301,7 +300,7 @@ export const C_MEMORY_RULES: Rule[] = [
           WIDE_INT.test(ctx.model.declaredType(f.text, f.startIndex)?.trim() ?? '');
         if (factors.some(wide)) return false;
       }
-      const fn = enclosingFunction(c.node);
+      const fn = ctx.model.enclosingFunction(c.node).node;
       // A bound on any factor (or on the size variable) before the call, or an explicit overflow
       // test, counts as a check.
       const before = ctx.source.slice(fn.startIndex, c.node.startIndex);
@@ -545,7 +544,7 @@ C_MEMORY_RULES.push(
       const name = idx.text;
       const type = ctx.model.declaredType(name, idx.startIndex)?.trim();
       if (!type || !SIGNED_INT.test(type)) return false;
-      const fn = enclosingFunction(report);
+      const fn = ctx.model.enclosingFunction(report).node;
       const info = ctx.model.functionAt(idx.startIndex);
       // The value comes from outside: a parameter never reassigned, or a call's result / a field read.
       if (info.params.includes(name)) {
@@ -883,7 +882,7 @@ C_MEMORY_RULES.push(
       const types = factors.map((f) => ctx.model.declaredType(f.text, f.startIndex)?.trim() ?? '');
       // Every factor is a known narrow integer, so the product is computed (and wraps) in 32 bits.
       if (!types.every((t) => NARROW_INT.test(t))) return false;
-      const fn = enclosingFunction(product);
+      const fn = ctx.model.enclosingFunction(product).node;
       if (factors.some((f) => boundedBefore(ctx.model, fn, f.text, product.startIndex))) return false;
       return {
         node: product,
@@ -980,7 +979,7 @@ C_MEMORY_RULES.push(
       const first = c.node;
       const lv = freedLvalue(first);
       if (!lv) return false;
-      const fn = enclosingFunction(first);
+      const fn = ctx.model.enclosingFunction(first).node;
       const loop = enclosingLoop(first);
       // Quick text test: the freed lvalue appears again after the free (or anywhere in its loop).
       const from = loop ? loop.startIndex : first.endIndex;
@@ -1131,7 +1130,7 @@ C_MEMORY_RULES.push(
         )
       )
         return false;
-      const fn = enclosingFunction(c.node);
+      const fn = ctx.model.enclosingFunction(c.node).node;
       if (boundedBefore(ctx.model, fn, len.text, c.node.startIndex)) return false;
       if (/SIZE_MAX|INT_MAX|UINT_MAX|UINT32_MAX|add_overflow/.test(ctx.functionText(c.node))) return false;
       return {
@@ -1194,7 +1193,7 @@ C_MEMORY_RULES.push(
         (n) => !/^[A-Z_][A-Z0-9_]*$/.test(n) && !/^(?:strlen|strnlen)$/.test(n),
       );
       if (!names.length) return false;
-      const fn = enclosingFunction(c.node);
+      const fn = ctx.model.enclosingFunction(c.node).node;
       if (names.some((n) => boundedBefore(ctx.model, fn, n, c.node.startIndex) || guardedUse(c.node, n)))
         return false;
       // The length of a string the function already holds (`strlen(s)`) is c.unbounded-copy's case.
@@ -1351,7 +1350,7 @@ C_MEMORY_RULES.push(
         if (BYTE_TYPE.test(type) && size !== undefined && size >= 256) return false;
       } else return false;
       if (!from) return false;
-      const fn = enclosingFunction(report);
+      const fn = ctx.model.enclosingFunction(report).node;
       if (report.startIndex < fn.startIndex || fn.type !== 'function_definition') return false;
       // Any check of the index (or what it was read from) before the access, or around it.
       for (const name of new Set([index, from]))
@@ -1638,7 +1637,7 @@ C_MEMORY_RULES.push(
       if (!arg || !del || !report) return false;
       const lv = lvalueOf(unwrapCasts(arg));
       if (!lv) return false;
-      const fn = enclosingFunction(del);
+      const fn = ctx.model.enclosingFunction(del).node;
       if (fn.type !== 'function_definition') return false;
       // Quick text test: the pointer appears after the delete at all.
       if (!norm(ctx.source.slice(del.endIndex, fn.endIndex)).includes(lv)) return false;
@@ -1891,7 +1890,7 @@ C_MEMORY_RULES.push(
       if (ctx.model.arraySize(p)) return false;
       const info = ctx.model.functionAt(c.node.startIndex);
       // A snippet whose header did not parse (a macro return type) is read as a whole.
-      const fn = enclosingFunction(c.node);
+      const fn = ctx.model.enclosingFunction(c.node).node;
       const lengths = lengthsOf(ctx.model, fn, info, p, c.node.startIndex);
       if (!lengths.length) return false;
       // Any comparison of a length (or of p with an end) before the read, or around it, is a check;
