@@ -85,7 +85,7 @@ const C_FLOW_TYPES = [
 const INDEXED_BY_LANGUAGE = new Map<Language, string[]>();
 
 /** The node types the model reads in a language: bindings, functions, calls, ifs (and C's flow types). */
-function indexedTypes(language: Language): string[] {
+export function indexedTypes(language: Language): string[] {
   let types = INDEXED_BY_LANGUAGE.get(language);
   if (!types) {
     const p = PROFILES[language];
@@ -94,6 +94,12 @@ function indexedTypes(language: Language): string[] {
     INDEXED_BY_LANGUAGE.set(language, types);
   }
   return types;
+}
+
+/** A node of one of the indexed types, with its type (known from the query pattern that found it). */
+export interface IndexedNode {
+  node: Node;
+  type: string;
 }
 
 export class FileModel {
@@ -112,10 +118,16 @@ export class FileModel {
   private readonly declaredIn = new Map<FunctionInfo, Set<string>>();
   private readonly arraySizes = new Map<string, string>();
 
+  /**
+   * `indexed`: the file's nodes of the `indexedTypes` of its language, with their types, in the
+   * order of a walk (source order, an enclosing node before the nodes it contains); run-rules'
+   * `matchFile` collects them in the same pass as the rules' matches.
+   */
   constructor(
     readonly language: Language,
     readonly tree: Tree,
     readonly source: string,
+    indexed: readonly IndexedNode[],
   ) {
     this.profile = PROFILES[language];
     const root = tree.rootNode;
@@ -127,7 +139,7 @@ export class FileModel {
       start: root.startIndex,
       end: root.endIndex,
     };
-    this.walk(root);
+    this.index(indexed);
     this.functions.sort((a, b) => a.start - b.start);
     for (const f of [this.topLevel, ...this.functions])
       for (const list of f.bindings.values()) list.sort((a, b) => a.at - b.at);
@@ -227,14 +239,10 @@ export class FileModel {
     return this.declaredTypes.get(name);
   }
 
-  private walk(root: Node): void {
+  private index(indexed: readonly IndexedNode[]): void {
     const fnStack: FunctionInfo[] = [];
     const p = this.profile;
-    // tree-sitter walks the tree natively and hands over only the node types the engine indexes
-    // (a walk from JavaScript crosses into wasm several times for every syntax node).
-    for (const node of root.descendantsOfType(indexedTypes(this.language))) {
-      if (!node) continue;
-      const type = node.type;
+    for (const { node, type } of indexed) {
       const start = node.startIndex;
       while (fnStack.length && (fnStack[fnStack.length - 1]?.end ?? 0) <= start) fnStack.pop();
       let list = this.byType.get(type);
