@@ -398,17 +398,19 @@ export class FileModel {
       const value = node.childForFieldName('value');
       const name = decl ? declaratorName(decl) : undefined;
       if (!name) return;
-      const declType = node.parent?.childForFieldName('type')?.text;
+      const declaration = node.parent;
+      const typeNode = declaration?.childForFieldName('type');
+      const declType = typeNode?.text;
       if (declType)
         this.declaredTypes.set(name, declType + (decl?.type === 'pointer_declarator' ? ' *' : ''));
       if (value)
-        this.bind(scope, { name, at: node.endIndex, value, statement: node.parent ?? node, kind: 'assign' });
+        this.bind(scope, { name, at: node.endIndex, value, statement: declaration ?? node, kind: 'assign' });
       // C++ `std::regex re(pattern);` constructs through a declaration: index it as a call.
       if (value?.type === 'argument_list' && declType) {
         const typeText = compact(declType);
         this.calls.push({
           node,
-          callee: node.parent?.childForFieldName('type') ?? null,
+          callee: typeNode ?? null,
           calleeText: typeText,
           name: typeText.replace(/<.*$/, '').split('::').pop() ?? typeText,
           receiver: null,

@@ -1257,19 +1257,20 @@ C_MEMORY_RULES.push(
       if (!NULLABLE_CALL.test(name) && !ALLOCATOR.test(name)) return false;
       // Skip casts and parentheses around the call.
       let use: Node = report;
-      while (
-        use.parent &&
-        (use.parent.type === 'parenthesized_expression' || use.parent.type === 'cast_expression')
-      )
-        use = use.parent;
+      let p = use.parent;
+      while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) {
+        use = p;
+        p = use.parent;
+      }
       // `strchr(s, ':') + 1` is a wild pointer when strchr found nothing.
       if (
-        use.parent?.type === 'binary_expression' &&
-        use.parent.childForFieldName('operator')?.text === '+' &&
-        use.parent.childForFieldName('left')?.equals(use)
-      )
-        use = use.parent;
-      const p = use.parent;
+        p?.type === 'binary_expression' &&
+        p.childForFieldName('operator')?.text === '+' &&
+        p.childForFieldName('left')?.equals(use)
+      ) {
+        use = p;
+        p = use.parent;
+      }
       if (!p) return false;
       let how: string | undefined;
       if (
