@@ -38,7 +38,7 @@ export function functionSignature(fn: Node): { name: string; pointer: boolean } 
 /** An expression without its casts and parentheses. */
 export function unwrapCasts(n: Node): Node {
   let v = n;
-  while (v.type === 'cast_expression' || v.type === 'parenthesized_expression') {
+  for (let type = v.type; type === 'cast_expression' || type === 'parenthesized_expression'; type = v.type) {
     const inner = v.childForFieldName('value') ?? v.namedChildren[v.namedChildren.length - 1];
     if (!inner) break;
     v = inner;
@@ -72,8 +72,8 @@ export function cSummaries(model: FileModel, freeCall: RegExp): CSummaries {
     freedParam: (name) => {
       if (frees.has(name)) return frees.get(name);
       let freed: number | undefined;
+      // A free of a parameter as a statement of the body itself (not under an if or a loop).
       for (const { info, body } of byName.get(name) ?? [])
-        // A free of a parameter as a statement of the body itself (not under an if or a loop).
         for (const s of body.namedChildren) {
           const e = s?.type === 'expression_statement' ? s.namedChildren[0] : undefined;
           if (e?.type !== 'call_expression') continue;

@@ -648,19 +648,23 @@ export class FileModel {
       case 'c':
       case 'cpp': {
         let decl = node.childForFieldName('declarator');
-        if (node.type === 'lambda_expression') decl = node.childForFieldName('declarator');
-        while (decl && decl.type !== 'function_declarator' && decl.type !== 'abstract_function_declarator') {
+        for (
+          let type = decl?.type;
+          decl && type !== 'function_declarator' && type !== 'abstract_function_declarator';
+          type = decl?.type
+        )
           decl = decl.childForFieldName('declarator') ?? null;
-        }
         const params = decl?.childForFieldName('parameters');
         for (const p of params?.namedChildren ?? []) {
-          if (!p || (p.type !== 'parameter_declaration' && p.type !== 'optional_parameter_declaration'))
+          const paramType = p?.type;
+          if (!p || (paramType !== 'parameter_declaration' && paramType !== 'optional_parameter_declaration'))
             continue;
           const d = p.childForFieldName('declarator');
           const typeText = p.childForFieldName('type')?.text ?? '';
-          const ptr = d?.text.trim().startsWith('*') || d?.type === 'array_declarator' ? ' *' : '';
+          const array = d?.type === 'array_declarator';
+          const ptr = d?.text.trim().startsWith('*') || array ? ' *' : '';
           // `char buf[NAME_MAX]` as a parameter documents the caller's buffer size.
-          if (d?.type === 'array_declarator') this.recordArray(d);
+          if (d && array) this.recordArray(d);
           add(d ? declaratorName(d) : undefined, typeText + ptr);
         }
         break;
@@ -740,8 +744,8 @@ export function patternNames(node: Node): string[] {
 export function baseIdentifier(node: Node): string | undefined {
   let n: Node | null = node;
   for (let i = 0; n && i < 8; i++) {
-    if (n.type === 'identifier') return n.text;
-    if (n.type === 'this' || n.type === 'self') return n.text;
+    const type = n.type;
+    if (type === 'identifier' || type === 'this' || type === 'self') return n.text;
     n =
       n.childForFieldName('argument') ??
       n.childForFieldName('object') ??
@@ -751,7 +755,8 @@ export function baseIdentifier(node: Node): string | undefined {
       n.childForFieldName('field') ??
       n.namedChildren[0] ??
       null;
-    if (n?.type === 'field_identifier' || n?.type === 'property_identifier') return undefined;
+    const next = n?.type;
+    if (next === 'field_identifier' || next === 'property_identifier') return undefined;
   }
   return undefined;
 }
@@ -760,7 +765,8 @@ export function baseIdentifier(node: Node): string | undefined {
 export function declaratorName(node: Node): string | undefined {
   let n: Node | null = node;
   for (let i = 0; n && i < 8; i++) {
-    if (n.type === 'identifier' || n.type === 'field_identifier') return n.text;
+    const type = n.type;
+    if (type === 'identifier' || type === 'field_identifier') return n.text;
     n =
       n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c?.type !== 'type_qualifier') ?? null;
   }
@@ -778,13 +784,16 @@ export function readCall(language: Language, node: Node): CallSite | null {
   const argList = node.childForFieldName('arguments');
   if (!callee) return null;
   let calleeNode: Node = callee;
+  let calleeType = calleeNode.type;
   // Go generics / C++ templates: `f[T](x)`, `make_unique<T>(x)`.
-  if (calleeNode.type === 'template_function' || calleeNode.type === 'generic_type')
+  if (calleeType === 'template_function' || calleeType === 'generic_type') {
     calleeNode = calleeNode.childForFieldName('name') ?? calleeNode;
+    calleeType = calleeNode.type;
+  }
   const calleeText = compact(calleeNode.text);
   let receiver: Node | null = null;
   let name = calleeText;
-  switch (calleeNode.type) {
+  switch (calleeType) {
     case 'attribute':
       receiver = calleeNode.childForFieldName('object');
       name = calleeNode.childForFieldName('attribute')?.text ?? name;
@@ -808,8 +817,9 @@ export function readCall(language: Language, node: Node): CallSite | null {
   const args: Node[] = [];
   const kwargs = new Map<string, Node>();
   for (const a of argList?.namedChildren ?? []) {
-    if (!a || a.type === 'comment') continue;
-    if (language === 'python' && a.type === 'keyword_argument') {
+    const type = a?.type;
+    if (!a || type === 'comment') continue;
+    if (language === 'python' && type === 'keyword_argument') {
       const k = a.childForFieldName('name')?.text;
       const v = a.childForFieldName('value');
       if (k && v) kwargs.set(k, v);
