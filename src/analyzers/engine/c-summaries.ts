@@ -47,8 +47,8 @@ export function unwrapCasts(n: Node): Node {
 }
 
 /**
- * The summaries of a file's functions. Each helper is read when a rule first asks about its name (most
- * calls name library functions, so most bodies are never read).
+ * The summaries of a file's functions. A helper's body is read when a rule first asks about its name
+ * (most calls name library functions, so most bodies are never read).
  */
 export function cSummaries(model: FileModel, freeCall: RegExp): CSummaries {
   const cached = CACHE.get(model);

@@ -25,7 +25,7 @@ export interface CompiledRules {
   query: Query;
   /** The first `indexedPatterns` patterns of the query capture the model's nodes, each under its type. */
   indexedPatterns: number;
-  /** patternIndex -> the rules of the combined query that use that pattern (rules sharing a query text share its patterns). */
+  /** patternIndex -> the rules checking that pattern's matches (rules with the same query text share it). */
   patternRules: QueryRule[][];
 }
 
@@ -85,7 +85,10 @@ export function compileRules(rules: readonly Rule[], language: Language, grammar
   return { language, byName, everyCall, query, indexedPatterns, patternRules };
 }
 
-/** One pass of the combined query over a file: the model's indexed nodes (in walk order) and the rules' matches. */
+/**
+ * One pass of the combined query over a file: the model's indexed nodes, in walk order, and the
+ * rules' matches.
+ */
 export function matchFile(
   compiled: CompiledRules,
   tree: Tree,
