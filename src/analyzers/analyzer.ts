@@ -3,7 +3,7 @@ import type { Finding } from '../spec/finding.ts';
 import type { Language } from '../spec/language.ts';
 import { FileModel } from './engine/model.ts';
 import type { Rule } from './engine/rule.ts';
-import { type CompiledRules, compileRules, runRules } from './engine/run-rules.ts';
+import { type CompiledRules, compileRules, matchFile, runRules } from './engine/run-rules.ts';
 import {
   type ExternalInput,
   type ExternalResult,
@@ -97,10 +97,12 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
             `${parseErrors.length}${parseErrors.length >= 20 ? '+' : ''} parse error(s) (truncated or invalid code): findings cover what parsed`,
           );
       }
-      const model = new FileModel(language, tree, code);
+      const { indexed, matches } = matchFile(rulesFor, tree);
+      const model = new FileModel(language, tree, code, indexed);
       const hits = runRules(
         rulesFor,
         model,
+        matches,
         options.ruleErrors === 'note'
           ? (rule, e) =>
               notes.push(

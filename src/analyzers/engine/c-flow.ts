@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import type { FileModel } from './model.ts';
 
 /**
  * Intra-procedural facts for C/C++ memory-safety rules, read from the tree-sitter syntax tree (so
@@ -25,13 +26,6 @@ export function mentionsLvalue(expr: Node, lvalue: string): boolean {
   const text = norm(expr.text);
   const esc = lvalue.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&').replace(/\\-/g, '-');
   return new RegExp(`(?:^|[^\\w.>])${esc}(?![\\w])`).test(text);
-}
-
-/** The enclosing function definition (or the root). */
-export function enclosingFunction(node: Node): Node {
-  let n: Node | null = node;
-  while (n?.parent && !FUNCTION_TYPES.has(n.type)) n = n.parent;
-  return n ?? node;
 }
 
 /** Whether the statement (block or single statement) always leaves: its last statement exits. */
@@ -102,8 +96,14 @@ export function guardedUse(use: Node, lvalue: string, from = 0): boolean {
  * Assignments (`x = ...`, `x++`, out-parameters `&x`, a declaration `T *x = ...` such as one in a
  * loop body that runs again each turn) to the lvalue between two positions.
  */
-export function assignedBetween(fn: Node, lvalue: string, from: number, to: number): boolean {
-  for (const a of nodesIn(fn, [
+export function assignedBetween(
+  model: FileModel,
+  fn: Node,
+  lvalue: string,
+  from: number,
+  to: number,
+): boolean {
+  for (const a of model.nodesIn(fn, [
     'assignment_expression',
     'update_expression',
     'pointer_expression',
@@ -127,9 +127,15 @@ export function assignedBetween(fn: Node, lvalue: string, from: number, to: numb
 }
 
 /** Uses of the lvalue that read memory through it: `p->f`, `p[i]`, `*p`, `p + n`, `mem*(p, ...)`. */
-export function dereferences(fn: Node, lvalue: string, from: number, anyCallArgument = false): Node[] {
+export function dereferences(
+  model: FileModel,
+  fn: Node,
+  lvalue: string,
+  from: number,
+  anyCallArgument = false,
+): Node[] {
   const out: Node[] = [];
-  for (const n of nodesIn(fn, ['field_expression', 'subscript_expression', 'pointer_expression'])) {
+  for (const n of model.nodesIn(fn, ['field_expression', 'subscript_expression', 'pointer_expression'])) {
     if (!n || n.startIndex < from) continue;
     if (n.type === 'field_expression') {
       if (n.childForFieldName('operator')?.text !== '->') continue;
@@ -141,12 +147,12 @@ export function dereferences(fn: Node, lvalue: string, from: number, anyCallArgu
     }
   }
   // Pointer arithmetic on a NULL result (`p + n`) yields a wild pointer that is used next.
-  for (const b of nodesIn(fn, ['binary_expression'])) {
+  for (const b of model.nodesIn(fn, ['binary_expression'])) {
     if (!b || b.startIndex < from || b.childForFieldName('operator')?.text !== '+') continue;
     if (norm(b.childForFieldName('left')?.text ?? '') === lvalue && b.parent?.type !== 'binary_expression')
       out.push(b);
   }
-  for (const c of nodesIn(fn, ['call_expression'])) {
+  for (const c of model.nodesIn(fn, ['call_expression'])) {
     if (!c || c.startIndex < from) continue;
     const callee = c.childForFieldName('function')?.text ?? '';
     const first = c.childForFieldName('arguments')?.namedChildren[0];
@@ -260,49 +266,4 @@ export function printfConversions(fmt: string): PrintfConversion[] {
     });
   }
   return out;
-}
-
-/** Node types the flow helpers read, collected once per function of a tree (one walk, not one per question). */
-const FLOW_TYPES = [
-  'assignment_expression',
-  'init_declarator',
-  'update_expression',
-  'pointer_expression',
-  'field_expression',
-  'subscript_expression',
-  'binary_expression',
-  'call_expression',
-  'if_statement',
-  'while_statement',
-  'conditional_expression',
-];
-const FLOW_CACHE = new WeakMap<object, Map<number, Map<string, Node[]>>>();
-
-/** The function's nodes of the given types, in source order (cached per function). */
-export function nodesIn(fn: Node, types: string[]): Node[] {
-  let perTree = FLOW_CACHE.get(fn.tree);
-  if (!perTree) {
-    perTree = new Map();
-    FLOW_CACHE.set(fn.tree, perTree);
-  }
-  let byType = perTree.get(fn.startIndex);
-  if (!byType) {
-    byType = new Map();
-    for (const n of fn.descendantsOfType(FLOW_TYPES)) {
-      if (!n) continue;
-      const list = byType.get(n.type) ?? [];
-      list.push(n);
-      byType.set(n.type, list);
-    }
-    perTree.set(fn.startIndex, byType);
-  }
-  if (types.length === 1) return byType.get(types[0] as string) ?? [];
-  // Several types: merged in source order once, then kept under the joined key.
-  const key = types.join('|');
-  let merged = byType.get(key);
-  if (!merged) {
-    merged = types.flatMap((t) => byType?.get(t) ?? []).sort((a, b) => a.startIndex - b.startIndex);
-    byType.set(key, merged);
-  }
-  return merged;
 }

@@ -67,24 +67,67 @@ const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'for_in_statement',
 ]);
 
+/** C/C++: node types the flow helpers (c-flow.ts) look up per function with `nodesIn`. */
+const C_FLOW_TYPES = [
+  'assignment_expression',
+  'init_declarator',
+  'update_expression',
+  'pointer_expression',
+  'field_expression',
+  'subscript_expression',
+  'binary_expression',
+  'call_expression',
+  'if_statement',
+  'while_statement',
+  'conditional_expression',
+];
+
+const INDEXED_BY_LANGUAGE = new Map<Language, string[]>();
+
+/** The node types the model reads in a language: bindings, functions, calls, ifs (and C's flow types). */
+export function indexedTypes(language: Language): string[] {
+  let types = INDEXED_BY_LANGUAGE.get(language);
+  if (!types) {
+    const p = PROFILES[language];
+    const flow = language === 'c' || language === 'cpp' ? C_FLOW_TYPES : [];
+    types = [...new Set([...INDEXED_TYPES, ...p.functionTypes, ...p.callTypes, ...p.ifTypes, ...flow])];
+    INDEXED_BY_LANGUAGE.set(language, types);
+  }
+  return types;
+}
+
+/** A node of one of the indexed types, with its type (known from the query pattern that found it). */
+export interface IndexedNode {
+  node: Node;
+  type: string;
+}
+
 export class FileModel {
   readonly profile: LanguageProfile;
   readonly calls: CallSite[] = [];
   readonly functions: FunctionInfo[] = [];
   /** Bindings outside any function (module level). */
   readonly topLevel: FunctionInfo;
-  /** All nodes by type, for rules that need a kind of node (if statements, subscripts...). */
+  /** The indexed nodes by type, in source order (if statements; C's flow types...). */
   private readonly byType = new Map<string, Node[]>();
+  /** `nodesIn` answers by the node's start, then by the types asked. */
+  private readonly nodesInCache = new Map<number, Map<string, Node[]>>();
   private readonly declaredTypes = new Map<string, string>();
   /** JavaScript: each function's enclosing scope, and the names its own declarations introduce. */
   private readonly enclosing = new Map<FunctionInfo, FunctionInfo>();
   private readonly declaredIn = new Map<FunctionInfo, Set<string>>();
   private readonly arraySizes = new Map<string, string>();
 
+  /**
+   * `indexed`: the file's nodes of the `indexedTypes` of its language, with their types, in the
+   * order of a walk (source order, an enclosing node before the nodes it contains); run-rules'
+   * `matchFile` collects them in the same pass as the rules' matches.
+   */
   constructor(
     readonly language: Language,
     readonly tree: Tree,
     readonly source: string,
+    indexed: readonly IndexedNode[],
   ) {
     this.profile = PROFILES[language];
     const root = tree.rootNode;
@@ -96,7 +139,7 @@ export class FileModel {
       start: root.startIndex,
       end: root.endIndex,
     };
-    this.walk(root);
+    this.index(indexed);
     this.functions.sort((a, b) => a.start - b.start);
     for (const f of [this.topLevel, ...this.functions])
       for (const list of f.bindings.values()) list.sort((a, b) => a.at - b.at);
@@ -104,6 +147,64 @@ export class FileModel {
 
   nodesOfType(type: string): Node[] {
     return this.byType.get(type) ?? [];
+  }
+
+  /**
+   * The nodes of indexed types inside `node` (a function, or the root), in source order; several
+   * types are merged by start. Answers are cached by the node's start (so the root and a function
+   * that starts the file share answers, as the per-function walk this replaces did).
+   */
+  nodesIn(node: Node, types: readonly string[]): Node[] {
+    let byTypes = this.nodesInCache.get(node.startIndex);
+    if (!byTypes) {
+      byTypes = new Map();
+      this.nodesInCache.set(node.startIndex, byTypes);
+    }
+    const key = types.join('|');
+    let found = byTypes.get(key);
+    if (!found) {
+      const start = node.startIndex;
+      const end = node.endIndex;
+      const inside = (type: string): Node[] => {
+        if (!indexedTypes(this.language).includes(type))
+          throw new Error(`nodesIn: ${type} is not indexed for ${this.language}`);
+        const all = this.nodesOfType(type);
+        const out: Node[] = [];
+        for (let i = firstStartingAt(all, start); i < all.length; i++) {
+          const n = all[i] as Node;
+          if (n.startIndex >= end) break;
+          // A node starting where `node` starts and ending after it encloses it (`[] { ... }()`).
+          if (n.startIndex === start && n.endIndex > end) continue;
+          out.push(n);
+        }
+        return out;
+      };
+      found =
+        types.length === 1
+          ? inside(types[0] as string)
+          : types.flatMap(inside).sort((a, b) => a.startIndex - b.startIndex);
+      byTypes.set(key, found);
+    }
+    return found;
+  }
+
+  /**
+   * The innermost function whose node contains `node` (the node itself when it is a function), or
+   * the top level: read from the functions' ranges, not by climbing parents (tree-sitter finds each
+   * parent by descending from the root).
+   */
+  enclosingFunction(node: Node): FunctionInfo {
+    const start = node.startIndex;
+    const end = node.endIndex;
+    let best = this.topLevel;
+    for (const f of this.functions) {
+      if (f.start > start) break;
+      if (end > f.end || f.start < best.start) continue;
+      // A node spanning exactly a function's range but not a function is a wrapper around it.
+      if (f.start === start && f.end === end && !this.profile.functionTypes.has(node.type)) continue;
+      best = f;
+    }
+    return best;
   }
 
   /** Innermost function containing the index, or the top level. */
@@ -138,51 +239,28 @@ export class FileModel {
     return this.declaredTypes.get(name);
   }
 
-  private walk(root: Node): void {
-    const cursor = root.walk();
+  private index(indexed: readonly IndexedNode[]): void {
     const fnStack: FunctionInfo[] = [];
     const p = this.profile;
-    let done = false;
-    while (!done) {
-      // Read the type from the cursor first: materializing a Node for every syntax node is the
-      // costly part of a walk, so only the node types the engine indexes get one.
-      const type = cursor.nodeType;
-      const start = cursor.startIndex;
+    for (const { node, type } of indexed) {
+      const start = node.startIndex;
       while (fnStack.length && (fnStack[fnStack.length - 1]?.end ?? 0) <= start) fnStack.pop();
-      if (
-        INDEXED_TYPES.has(type) ||
-        p.functionTypes.has(type) ||
-        p.callTypes.has(type) ||
-        p.ifTypes.has(type)
-      ) {
-        const node = cursor.currentNode;
-        if (p.ifTypes.has(type)) {
-          let list = this.byType.get(type);
-          if (!list) {
-            list = [];
-            this.byType.set(type, list);
-          }
-          list.push(node);
-        }
-        const scope = fnStack[fnStack.length - 1] ?? this.topLevel;
-        if (p.functionTypes.has(type)) {
-          const fn = this.readFunction(node);
-          this.functions.push(fn);
-          this.enclosing.set(fn, scope);
-          fnStack.push(fn);
-        } else {
-          this.visit(node, type, scope);
-        }
+      let list = this.byType.get(type);
+      if (!list) {
+        list = [];
+        this.byType.set(type, list);
       }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) {
-          done = true;
-          break;
-        }
+      list.push(node);
+      const scope = fnStack[fnStack.length - 1] ?? this.topLevel;
+      if (p.functionTypes.has(type)) {
+        const fn = this.readFunction(node);
+        this.functions.push(fn);
+        this.enclosing.set(fn, scope);
+        fnStack.push(fn);
+      } else {
+        this.visit(node, type, scope);
       }
     }
-    cursor.delete();
   }
 
   private bind(scope: FunctionInfo, b: Binding): void {
@@ -200,12 +278,13 @@ export class FileModel {
       if (call) {
         this.calls.push(call);
         // `sanitize_input(buf);` as a statement cleans `buf` in place.
+        // (The parent is asked last: tree-sitter finds it by descending from the root.)
         if (
-          node.parent?.type === 'expression_statement' &&
           /saniti[sz]|escape|strip_?(?:crlf|newlines?)|clean|^validate|^(?:ensure|check|assert)_?(?:safe|valid)/i.test(
             call.name,
           ) &&
-          call.args[0]
+          call.args[0] &&
+          node.parent?.type === 'expression_statement'
         ) {
           const target = baseIdentifier(call.args[0]);
           if (target)
@@ -224,10 +303,10 @@ export class FileModel {
           // `parts.push(v)` / `unshift` / `splice(i, 0, v)` as a statement adds v to the array: the
           // array carries v's data, as `obj.x = v` does.
           this.language === 'javascript' &&
-          node.parent?.type === 'expression_statement' &&
           /^(?:push|unshift|splice)$/.test(call.name) &&
           call.receiver &&
-          call.args.length
+          call.args.length &&
+          node.parent?.type === 'expression_statement'
         ) {
           const target = baseIdentifier(call.receiver);
           if (target && target !== 'this') {
@@ -319,17 +398,19 @@ export class FileModel {
       const value = node.childForFieldName('value');
       const name = decl ? declaratorName(decl) : undefined;
       if (!name) return;
-      const declType = node.parent?.childForFieldName('type')?.text;
+      const declaration = node.parent;
+      const typeNode = declaration?.childForFieldName('type');
+      const declType = typeNode?.text;
       if (declType)
         this.declaredTypes.set(name, declType + (decl?.type === 'pointer_declarator' ? ' *' : ''));
       if (value)
-        this.bind(scope, { name, at: node.endIndex, value, statement: node.parent ?? node, kind: 'assign' });
+        this.bind(scope, { name, at: node.endIndex, value, statement: declaration ?? node, kind: 'assign' });
       // C++ `std::regex re(pattern);` constructs through a declaration: index it as a call.
       if (value?.type === 'argument_list' && declType) {
         const typeText = compact(declType);
         this.calls.push({
           node,
-          callee: node.parent?.childForFieldName('type') ?? null,
+          callee: typeNode ?? null,
           calleeText: typeText,
           name: typeText.replace(/<.*$/, '').split('::').pop() ?? typeText,
           receiver: null,
@@ -406,7 +487,11 @@ export class FileModel {
           statement: node,
           kind: 'loop',
         });
-    } else if (type === 'binary_expression' && node.parent?.type === 'expression_statement') {
+    } else if (
+      type === 'binary_expression' &&
+      this.source.slice(node.startIndex, node.endIndex).includes('<<') &&
+      node.parent?.type === 'expression_statement'
+    ) {
       // `out << a << b;` : a stream insertion builds `out` (C++ logs, stringstreams).
       if (node.childForFieldName('operator')?.text !== '<<') return;
       let left = node.childForFieldName('left');
@@ -563,19 +648,23 @@ export class FileModel {
       case 'c':
       case 'cpp': {
         let decl = node.childForFieldName('declarator');
-        if (node.type === 'lambda_expression') decl = node.childForFieldName('declarator');
-        while (decl && decl.type !== 'function_declarator' && decl.type !== 'abstract_function_declarator') {
+        for (
+          let type = decl?.type;
+          decl && type !== 'function_declarator' && type !== 'abstract_function_declarator';
+          type = decl?.type
+        )
           decl = decl.childForFieldName('declarator') ?? null;
-        }
         const params = decl?.childForFieldName('parameters');
         for (const p of params?.namedChildren ?? []) {
-          if (!p || (p.type !== 'parameter_declaration' && p.type !== 'optional_parameter_declaration'))
+          const paramType = p?.type;
+          if (!p || (paramType !== 'parameter_declaration' && paramType !== 'optional_parameter_declaration'))
             continue;
           const d = p.childForFieldName('declarator');
           const typeText = p.childForFieldName('type')?.text ?? '';
-          const ptr = d?.text.trim().startsWith('*') || d?.type === 'array_declarator' ? ' *' : '';
+          const array = d?.type === 'array_declarator';
+          const ptr = d?.text.trim().startsWith('*') || array ? ' *' : '';
           // `char buf[NAME_MAX]` as a parameter documents the caller's buffer size.
-          if (d?.type === 'array_declarator') this.recordArray(d);
+          if (d && array) this.recordArray(d);
           add(d ? declaratorName(d) : undefined, typeText + ptr);
         }
         break;
@@ -602,6 +691,18 @@ export class FileModel {
     }
     return fn;
   }
+}
+
+/** Index of the first node (of a list in source order) starting at or after `index`. */
+function firstStartingAt(nodes: readonly Node[], index: number): number {
+  let lo = 0;
+  let hi = nodes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((nodes[mid] as Node).startIndex < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Names bound by an assignment target / parameter pattern (tuples, destructuring, defaults). */
@@ -643,8 +744,8 @@ export function patternNames(node: Node): string[] {
 export function baseIdentifier(node: Node): string | undefined {
   let n: Node | null = node;
   for (let i = 0; n && i < 8; i++) {
-    if (n.type === 'identifier') return n.text;
-    if (n.type === 'this' || n.type === 'self') return n.text;
+    const type = n.type;
+    if (type === 'identifier' || type === 'this' || type === 'self') return n.text;
     n =
       n.childForFieldName('argument') ??
       n.childForFieldName('object') ??
@@ -654,7 +755,8 @@ export function baseIdentifier(node: Node): string | undefined {
       n.childForFieldName('field') ??
       n.namedChildren[0] ??
       null;
-    if (n?.type === 'field_identifier' || n?.type === 'property_identifier') return undefined;
+    const next = n?.type;
+    if (next === 'field_identifier' || next === 'property_identifier') return undefined;
   }
   return undefined;
 }
@@ -663,7 +765,8 @@ export function baseIdentifier(node: Node): string | undefined {
 export function declaratorName(node: Node): string | undefined {
   let n: Node | null = node;
   for (let i = 0; n && i < 8; i++) {
-    if (n.type === 'identifier' || n.type === 'field_identifier') return n.text;
+    const type = n.type;
+    if (type === 'identifier' || type === 'field_identifier') return n.text;
     n =
       n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c?.type !== 'type_qualifier') ?? null;
   }
@@ -681,13 +784,16 @@ export function readCall(language: Language, node: Node): CallSite | null {
   const argList = node.childForFieldName('arguments');
   if (!callee) return null;
   let calleeNode: Node = callee;
+  let calleeType = calleeNode.type;
   // Go generics / C++ templates: `f[T](x)`, `make_unique<T>(x)`.
-  if (calleeNode.type === 'template_function' || calleeNode.type === 'generic_type')
+  if (calleeType === 'template_function' || calleeType === 'generic_type') {
     calleeNode = calleeNode.childForFieldName('name') ?? calleeNode;
+    calleeType = calleeNode.type;
+  }
   const calleeText = compact(calleeNode.text);
   let receiver: Node | null = null;
   let name = calleeText;
-  switch (calleeNode.type) {
+  switch (calleeType) {
     case 'attribute':
       receiver = calleeNode.childForFieldName('object');
       name = calleeNode.childForFieldName('attribute')?.text ?? name;
@@ -711,8 +817,9 @@ export function readCall(language: Language, node: Node): CallSite | null {
   const args: Node[] = [];
   const kwargs = new Map<string, Node>();
   for (const a of argList?.namedChildren ?? []) {
-    if (!a || a.type === 'comment') continue;
-    if (language === 'python' && a.type === 'keyword_argument') {
+    const type = a?.type;
+    if (!a || type === 'comment') continue;
+    if (language === 'python' && type === 'keyword_argument') {
       const k = a.childForFieldName('name')?.text;
       const v = a.childForFieldName('value');
       if (k && v) kwargs.set(k, v);

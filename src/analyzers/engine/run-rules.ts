@@ -1,7 +1,7 @@
-import { type Language as Grammar, type Node, Query } from 'web-tree-sitter';
+import { type Language as Grammar, type Node, Query, type QueryMatch, type Tree } from 'web-tree-sitter';
 import type { Severity } from '../../spec/finding.ts';
 import type { CweId, Language } from '../../spec/language.ts';
-import type { CallSite, FileModel } from './model.ts';
+import { type CallSite, type FileModel, type IndexedNode, indexedTypes } from './model.ts';
 import type { CallRule, Captures, QueryRule, Rule, RuleContext, RuleHit } from './rule.ts';
 import { TaintEngine } from './taint.ts';
 
@@ -13,14 +13,20 @@ export interface RawHit {
   severity: Severity;
 }
 
-/** Rules compiled for one language: calls indexed by name, query rules as one combined query. */
+/**
+ * Rules compiled for one language: calls indexed by name, query rules as one combined query. The
+ * combined query starts with one pattern per node type the FileModel indexes, so one pass of
+ * tree-sitter over a file finds the model's nodes and the rules' matches.
+ */
 export interface CompiledRules {
   language: Language;
   byName: Map<string, CallRule[]>;
   everyCall: CallRule[];
-  query: Query | undefined;
-  /** patternIndex -> rule of the combined query. */
-  patternRule: QueryRule[];
+  query: Query;
+  /** The first `indexedPatterns` patterns of the query capture the model's nodes, each under its type. */
+  indexedPatterns: number;
+  /** patternIndex -> the rules checking that pattern's matches (rules with the same query text share it). */
+  patternRules: QueryRule[][];
 }
 
 export function queryFor(rule: QueryRule, language: Language): string | undefined {
@@ -30,8 +36,20 @@ export function queryFor(rule: QueryRule, language: Language): string | undefine
 export function compileRules(rules: readonly Rule[], language: Language, grammar: Grammar): CompiledRules {
   const byName = new Map<string, CallRule[]>();
   const everyCall: CallRule[] = [];
-  const patternRule: QueryRule[] = [];
+  // The model indexes nodes by type name, as descendantsOfType would: the named nodes of that name
+  // (not a supertype's, such as JavaScript's `declaration`, whose pattern would match its subtypes)
+  // and the anonymous tokens of that name (Python's `lambda` keyword).
+  const supertypes = new Set(grammar.supertypes);
   const sources: string[] = [];
+  for (const type of indexedTypes(language)) {
+    const named = grammar.idForNodeType(type, true);
+    if (named !== null && !supertypes.has(named)) sources.push(`(${type}) @${type}`);
+    if (grammar.idForNodeType(type, false) !== null) sources.push(`${JSON.stringify(type)} @${type}`);
+  }
+  const indexedPatterns = sources.length;
+  const patternRules: QueryRule[][] = sources.map(() => []);
+  /** Query text -> the indices of its patterns in the combined query (each text is matched once). */
+  const patternsOf = new Map<string, number[]>();
   for (const rule of rules) {
     if (!rule.languages.includes(language)) continue;
     if (rule.kind === 'call') {
@@ -45,19 +63,59 @@ export function compileRules(rules: readonly Rule[], language: Language, grammar
     } else {
       const src = queryFor(rule, language);
       if (!src) continue;
+      const shared = patternsOf.get(src);
+      if (shared) {
+        for (const i of shared) patternRules[i]?.push(rule);
+        continue;
+      }
       let q: Query;
       try {
         q = new Query(grammar, src);
       } catch (e) {
         throw new Error(`rule ${rule.id}: invalid ${language} query: ${(e as Error).message}`);
       }
-      for (let i = 0; i < q.patternCount(); i++) patternRule.push(rule);
+      const indices: number[] = [];
+      for (let i = 0; i < q.patternCount(); i++) indices.push(patternRules.push([rule]) - 1);
+      patternsOf.set(src, indices);
       q.delete();
       sources.push(src);
     }
   }
-  const query = sources.length ? new Query(grammar, sources.join('\n')) : undefined;
-  return { language, byName, everyCall, query, patternRule };
+  const query = new Query(grammar, sources.join('\n'));
+  return { language, byName, everyCall, query, indexedPatterns, patternRules };
+}
+
+/**
+ * One pass of the combined query over a file: the model's indexed nodes, in walk order, and the
+ * rules' matches.
+ */
+export function matchFile(
+  compiled: CompiledRules,
+  tree: Tree,
+): { indexed: IndexedNode[]; matches: QueryMatch[] } {
+  const indexed: (IndexedNode & { start: number; end: number })[] = [];
+  const matches: QueryMatch[] = [];
+  let sorted = true;
+  for (const m of compiled.query.matches(tree.rootNode)) {
+    const c = m.captures[0];
+    if (m.patternIndex >= compiled.indexedPatterns) matches.push(m);
+    else if (c) {
+      const start = c.node.startIndex;
+      const last = indexed[indexed.length - 1];
+      if (last && last.start >= start) sorted = false;
+      indexed.push({ node: c.node, type: c.name, start, end: -1 });
+    }
+  }
+  // tree-sitter reports a match as it enters the node, mostly in walk order already; where it did
+  // not (or two nodes start together), order by start, the enclosing (longer) node first.
+  if (!sorted)
+    indexed.sort((a, b) => {
+      if (a.start !== b.start) return a.start - b.start;
+      if (a.end < 0) a.end = a.node.endIndex;
+      if (b.end < 0) b.end = b.node.endIndex;
+      return b.end - a.end;
+    });
+  return { indexed, matches };
 }
 
 /**
@@ -69,6 +127,7 @@ export function compileRules(rules: readonly Rule[], language: Language, grammar
 export function runRules(
   compiled: CompiledRules,
   model: FileModel,
+  matches: readonly QueryMatch[],
   onRuleError?: (rule: Rule, error: unknown) => void,
 ): RawHit[] {
   const ctx = createContext(model);
@@ -107,14 +166,14 @@ export function runRules(
       emit(rule, hit, call.node);
     }
   }
-  if (compiled.query) {
-    for (const m of compiled.query.matches(model.tree.rootNode)) {
-      const rule = compiled.patternRule[m.patternIndex];
-      if (!rule) continue;
-      const caps: Captures = {};
-      for (const c of m.captures) caps[c.name] ??= c.node;
-      const report = caps.report ?? m.captures[0]?.node;
-      if (!report) continue;
+  for (const m of matches) {
+    const rules = compiled.patternRules[m.patternIndex];
+    if (!rules) continue;
+    const caps: Captures = {};
+    for (const c of m.captures) caps[c.name] ??= c.node;
+    const report = caps.report ?? m.captures[0]?.node;
+    if (!report) continue;
+    for (const rule of rules) {
       const hit = !rule.check
         ? true
         : onRuleError

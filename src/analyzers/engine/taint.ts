@@ -610,7 +610,8 @@ function isStringBuilding(node: Node): boolean {
 
 /** Whether the subtree reads a variable named `name`. */
 export function mentions(node: Node, name: string): boolean {
-  if (node.type === 'identifier' || node.type === 'shorthand_property_identifier') return node.text === name;
+  const type = node.type;
+  if (type === 'identifier' || type === 'shorthand_property_identifier') return node.text === name;
   if (!node.text.includes(name)) return false;
   for (const c of node.namedChildren) if (c && mentions(c, name)) return true;
   return false;

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, intLiteral, mentionsLvalue, nodesIn, norm } from '../engine/c-flow.ts';
+import { intLiteral, mentionsLvalue, norm } from '../engine/c-flow.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
 
@@ -60,7 +60,7 @@ export const C_BOUNDS_RULES: Rule[] = [
     title: 'Loop runs one element past the array',
     message: '',
     query: '(for_statement condition: (binary_expression) @cond body: (_) @body) @report',
-    check: (caps) => {
+    check: (caps, ctx) => {
       const { cond, body } = caps;
       if (!cond || !body) return false;
       const op = cond.childForFieldName('operator')?.text;
@@ -78,7 +78,7 @@ export const C_BOUNDS_RULES: Rule[] = [
         const parts = subscriptParts(s);
         if (!parts) continue;
         if (parts.arr.type !== 'identifier' || norm(stripParens(parts.idx).text) !== i) continue;
-        const size = arraySizeIn(enclosingFunction(s), parts.arr.text);
+        const size = arraySizeIn(ctx.model.enclosingFunction(s).node, parts.arr.text);
         // The array's declared size is the loop's bound (`a[10]` with `i <= 10`, `a[N]` with `i <= N`).
         if (!size || size !== bound) continue;
         // A `char s[N + 1]`-style declaration would not match; `i <= N - 1` neither.
@@ -118,12 +118,14 @@ export const C_BOUNDS_RULES: Rule[] = [
       if (parts.arr.type !== 'identifier' || stripParens(parts.idx).type !== 'identifier') return false;
       const buf = parts.arr.text;
       const n = stripParens(parts.idx).text;
-      const fn = enclosingFunction(report);
+      const fn = ctx.model.enclosingFunction(report).node;
       const declared = arraySizeIn(fn, buf);
       if (!declared) return false;
       const count = intLiteral(declared);
       // n = read(fd, buf, sizeof(buf)) / recv(s, buf, sizeof buf, 0) / fread(buf, 1, sizeof(buf), f)
-      const reads = nodesIn(fn, ['call_expression']).filter((c) => c.startIndex < report.startIndex);
+      const reads = ctx.model
+        .nodesIn(fn, ['call_expression'])
+        .filter((c) => c.startIndex < report.startIndex);
       let readCall: Node | undefined;
       for (const c of reads) {
         const callee = c.childForFieldName('function')?.text ?? '';
@@ -150,9 +152,9 @@ export const C_BOUNDS_RULES: Rule[] = [
       }
       if (!readCall) return false;
       // A test of n against the size between the read and the write (`if (n == sizeof buf) n--`).
-      const between = nodesIn(fn, ['if_statement', 'conditional_expression', 'while_statement']).filter(
-        (s) => s.startIndex > readCall.endIndex && s.startIndex < report.startIndex,
-      );
+      const between = ctx.model
+        .nodesIn(fn, ['if_statement', 'conditional_expression', 'while_statement'])
+        .filter((s) => s.startIndex > readCall.endIndex && s.startIndex < report.startIndex);
       for (const s of between) {
         const c = s.childForFieldName('condition');
         if (
@@ -197,7 +199,7 @@ export const C_BOUNDS_RULES: Rule[] = [
       const len = sizeArg.text;
       const type = ctx.model.declaredType(len, sizeArg.startIndex)?.trim();
       if (!type || !SIGNED_LEN.test(type)) return false;
-      const fn = enclosingFunction(c.node);
+      const fn = ctx.model.enclosingFunction(c.node).node;
       const info = ctx.model.functionAt(c.node.startIndex);
       // From the caller (a parameter) or the data (a field read, a decoded value).
       if (!info.params.includes(len)) {
@@ -214,7 +216,7 @@ export const C_BOUNDS_RULES: Rule[] = [
       }
       // Every comparison of len before the copy: an upper bound and no lower one.
       let upper = false;
-      for (const b of nodesIn(fn, ['binary_expression'])) {
+      for (const b of ctx.model.nodesIn(fn, ['binary_expression'])) {
         if (b.startIndex >= c.node.startIndex) break;
         const op = b.childForFieldName('operator')?.text ?? '';
         if (!/^(?:<|<=|>|>=|==|!=)$/.test(op)) continue;
@@ -263,7 +265,7 @@ export const C_BOUNDS_RULES: Rule[] = [
     title: "snprintf's return value used as an offset without a truncation test",
     message: '',
     names: ['snprintf', 'vsnprintf'],
-    check: (c) => {
+    check: (c, ctx) => {
       // off += snprintf(buf + off, size - off, ...): on truncation snprintf returns the length it
       // wanted, so off passes size and the next call writes past the buffer (size - off wraps).
       const p = c.node.parent;
@@ -271,9 +273,9 @@ export const C_BOUNDS_RULES: Rule[] = [
       const off = norm(p.childForFieldName('left')?.text ?? '');
       if (!off || !mentionsLvalue(c.args[0] ?? c.node, off) || !mentionsLvalue(c.args[1] ?? c.node, off))
         return false;
-      const fn = enclosingFunction(c.node);
+      const fn = ctx.model.enclosingFunction(c.node).node;
       // A test of the offset against the size anywhere after the call in the function (or the loop).
-      for (const s of nodesIn(fn, [
+      for (const s of ctx.model.nodesIn(fn, [
         'if_statement',
         'while_statement',
         'conditional_expression',
@@ -288,12 +290,14 @@ export const C_BOUNDS_RULES: Rule[] = [
         )
           return false;
       }
-      const loop = nodesIn(fn, ['binary_expression']).some(
-        (b) =>
-          b.startIndex < c.node.startIndex &&
-          /[<>]/.test(b.childForFieldName('operator')?.text ?? '') &&
-          mentionsLvalue(b, off),
-      );
+      const loop = ctx.model
+        .nodesIn(fn, ['binary_expression'])
+        .some(
+          (b) =>
+            b.startIndex < c.node.startIndex &&
+            /[<>]/.test(b.childForFieldName('operator')?.text ?? '') &&
+            mentionsLvalue(b, off),
+        );
       if (loop) return false;
       return {
         message: `${off} += ${c.calleeText}(...) adds the length ${c.calleeText} wanted to write, not what it wrote: once the output is truncated ${off} passes the buffer size and the next write goes past the end. Check the return value (r < 0 || r >= size - ${off}) before adding it.`,

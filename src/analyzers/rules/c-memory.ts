@@ -3,18 +3,17 @@ import {
   assignedBetween,
   cLength,
   dereferences,
-  enclosingFunction,
   enclosingLoop,
   fallsThrough,
   guardedUse,
   intLiteral,
   leaves,
   mentionsLvalue,
-  nodesIn,
   norm,
   printfConversions,
 } from '../engine/c-flow.ts';
 import { cSummaries, unwrapCasts } from '../engine/c-summaries.ts';
+import type { FileModel } from '../engine/model.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
 
@@ -43,13 +42,15 @@ const STREAM_CALL =
   /^(?:f(?:gets|getc|read|write|printf|scanf|puts|putc|seek|tell|flush|close|eof|error|fileno)|getc|putc|getline|getdelim|rewind|setvbuf|readdir|closedir|pclose)$/;
 
 /** Calls that hand the stream `lv` to a stdio function, after `from`. */
-function streamUses(fn: Node, lv: string, from: number): Node[] {
-  return nodesIn(fn, ['call_expression']).filter(
-    (c) =>
-      c.startIndex >= from &&
-      STREAM_CALL.test(calleeName(c)) &&
-      !!c.childForFieldName('arguments')?.namedChildren.some((a) => a && norm(a.text) === lv),
-  );
+function streamUses(model: FileModel, fn: Node, lv: string, from: number): Node[] {
+  return model
+    .nodesIn(fn, ['call_expression'])
+    .filter(
+      (c) =>
+        c.startIndex >= from &&
+        STREAM_CALL.test(calleeName(c)) &&
+        !!c.childForFieldName('arguments')?.namedChildren.some((a) => a && norm(a.text) === lv),
+    );
 }
 
 const FREE_CALL =
@@ -113,11 +114,11 @@ export const C_MEMORY_RULES: Rule[] = [
       if (val.type !== 'call_expression') return false;
       const callee = calleeName(val);
       // A helper defined in this file that returns NULL on some path counts as an allocator.
-      const alloc = ALLOCATOR.test(callee) || cSummaries(ctx.model, FREE_CALL).nullReturning.has(callee);
+      const alloc = ALLOCATOR.test(callee) || cSummaries(ctx.model, FREE_CALL).returnsNull(callee);
       if (!alloc && !NULLABLE_CALL.test(callee)) return false;
       const lv = lvalueOf(caps.var);
       if (!lv) return false;
-      const fn = enclosingFunction(val);
+      const fn = ctx.model.enclosingFunction(val).node;
       // Cheap text test first: is the result dereferenced or handed to a mem/str call at all?
       const after = ctx.source.slice(val.endIndex, fn.endIndex).replace(/\s+/g, '');
       const esc = lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -128,10 +129,10 @@ export const C_MEMORY_RULES: Rule[] = [
         return false;
       // A stream from fopen() is used by the stdio call it is handed to (fgets(buf, n, f)).
       const use = [
-        ...dereferences(fn, lv, val.endIndex),
-        ...(stream ? streamUses(fn, lv, val.endIndex) : []),
+        ...dereferences(ctx.model, fn, lv, val.endIndex),
+        ...(stream ? streamUses(ctx.model, fn, lv, val.endIndex) : []),
       ].sort((a, b) => a.startIndex - b.startIndex)[0];
-      if (!use || assignedBetween(fn, lv, val.endIndex, use.startIndex)) return false;
+      if (!use || assignedBetween(ctx.model, fn, lv, val.endIndex, use.startIndex)) return false;
       if (guardedUse(use, lv, caps.val.startIndex)) return false;
       if (testedWhereAssigned(caps.report ?? val, lv, use.startIndex)) return false;
       return {
@@ -178,27 +179,27 @@ export const C_MEMORY_RULES: Rule[] = [
       // free(p), or a pool/context first and the pointer last (png_free(png, p), kmem_cache_free(c, p)),
       // or a helper of this file that frees one of its parameters on every path.
       const library = FREE_CALL.test(c.calleeText);
-      const k = library ? undefined : cSummaries(ctx.model, FREE_CALL).frees.get(c.calleeText);
+      const k = library ? undefined : cSummaries(ctx.model, FREE_CALL).freedParam(c.calleeText);
       if (!library && k === undefined) return false;
       const arg = k === undefined ? c.args[c.args.length - 1] : c.args[k];
       if (!arg || (k === undefined && c.args.length > 2)) return false;
       const lv = lvalueOf(unwrapCasts(arg));
       if (!lv) return false;
       const stmt = c.node.parent?.type === 'expression_statement' ? c.node.parent : c.node;
-      const fn = enclosingFunction(c.node);
+      const fn = ctx.model.enclosingFunction(c.node).node;
       const loop = enclosingLoop(c.node);
       // Uses after the free, or anywhere in an enclosing loop (its next turn); quick text test first.
       const from = loop ? loop.startIndex : c.node.endIndex;
       const rest = ctx.source.slice(from, fn.endIndex).replace(/\s+/g, '');
-      const aliases = aliasesOf(fn, lv, c.node.startIndex).filter((a) => rest.includes(a));
+      const aliases = aliasesOf(ctx.model, fn, lv, c.node.startIndex).filter((a) => rest.includes(a));
       if (rest.split(lv).length < (loop ? 3 : 2) && !aliases.length) return false;
       // A copy of the pointer made before the free (`q = p; free(p); q->x`) points at the same memory.
       for (const alias of aliases)
-        for (const use of dereferences(fn, alias, c.node.endIndex, true)) {
+        for (const use of dereferences(ctx.model, fn, alias, c.node.endIndex, true)) {
           const owner = use.type === 'call_expression' ? use : use.parent?.parent;
           if (owner?.type === 'call_expression' && FREE_CALL.test(calleeName(owner))) continue;
           if (
-            assignedBetween(fn, alias, c.node.endIndex, use.startIndex) ||
+            assignedBetween(ctx.model, fn, alias, c.node.endIndex, use.startIndex) ||
             !fallsThrough(stmt, use.startIndex)
           )
             break;
@@ -207,21 +208,21 @@ export const C_MEMORY_RULES: Rule[] = [
             message: `${alias} is a copy of ${lv}, which was freed by ${c.calleeText}() on line ${c.node.startPosition.row + 1}, and is used here: the copy points at freed memory too.`,
           };
         }
-      for (const use of dereferences(fn, lv, from, true)) {
+      for (const use of dereferences(ctx.model, fn, lv, from, true)) {
         if (use.startIndex >= c.node.startIndex && use.endIndex <= c.node.endIndex) continue;
         const owner = use.type === 'call_expression' ? use : use.parent?.parent;
         if (owner?.type === 'call_expression' && FREE_CALL.test(calleeName(owner))) continue;
         let reached: boolean;
         if (use.startIndex > c.node.endIndex) {
           reached =
-            !lvaluePartAssigned(fn, lv, c.node.endIndex, use.startIndex) &&
+            !lvaluePartAssigned(ctx.model, fn, lv, c.node.endIndex, use.startIndex) &&
             fallsThrough(stmt, use.startIndex);
         } else {
           // The next turn of a loop (a retry path) reaches uses earlier in its body.
           reached =
             !!loop &&
             use.startIndex > loop.startIndex &&
-            !lvaluePartAssigned(fn, lv, loop.startIndex, loop.endIndex) &&
+            !lvaluePartAssigned(ctx.model, fn, lv, loop.startIndex, loop.endIndex) &&
             fallsThrough(stmt, loop.endIndex - 1);
         }
         if (!reached) continue;
@@ -299,12 +300,12 @@ export const C_MEMORY_RULES: Rule[] = [
           WIDE_INT.test(ctx.model.declaredType(f.text, f.startIndex)?.trim() ?? '');
         if (factors.some(wide)) return false;
       }
-      const fn = enclosingFunction(c.node);
+      const fn = ctx.model.enclosingFunction(c.node).node;
       // A bound on any factor (or on the size variable) before the call, or an explicit overflow
       // test, counts as a check.
       const before = ctx.source.slice(fn.startIndex, c.node.startIndex);
       const bounded = [...factors.map((f) => norm(f.text)), ...(via ? [via] : [])].some(
-        (f) => before.includes(f) && boundedBefore(fn, f, c.node.startIndex),
+        (f) => before.includes(f) && boundedBefore(ctx.model, fn, f, c.node.startIndex),
       );
       if (bounded || /SIZE_MAX|INT_MAX|UINT_MAX|mul_overflow/.test(ctx.functionText(c.node))) return false;
       const what = copy ? `The ${c.name}() size` : 'The allocation size';
@@ -361,13 +362,13 @@ function productFactors(n: Node): Node[] {
 }
 
 /** Whether a relational test mentioning the value appears in the function before `at`. */
-function boundedBefore(fn: Node, value: string, at: number): boolean {
-  for (const cond of nodesIn(fn, ['if_statement', 'while_statement', 'conditional_expression'])) {
+function boundedBefore(model: FileModel, fn: Node, value: string, at: number): boolean {
+  for (const cond of model.nodesIn(fn, ['if_statement', 'while_statement', 'conditional_expression'])) {
     if (!cond || cond.startIndex >= at) continue;
     const c = cond.childForFieldName('condition');
     if (c && /[<>]/.test(c.text) && mentionsLvalue(c, value)) return true;
   }
-  for (const a of nodesIn(fn, ['call_expression'])) {
+  for (const a of model.nodesIn(fn, ['call_expression'])) {
     if (!a || a.startIndex >= at) continue;
     if (/assert|CHECK|BUG_ON/.test(calleeName(a)) && /[<>]/.test(a.text) && mentionsLvalue(a, value))
       return true;
@@ -543,26 +544,22 @@ C_MEMORY_RULES.push(
       const name = idx.text;
       const type = ctx.model.declaredType(name, idx.startIndex)?.trim();
       if (!type || !SIGNED_INT.test(type)) return false;
-      const fn = enclosingFunction(report);
+      const fn = ctx.model.enclosingFunction(report).node;
       const info = ctx.model.functionAt(idx.startIndex);
       // The value comes from outside: a parameter never reassigned, or a call's result / a field read.
       if (info.params.includes(name)) {
-        if (assignedBetween(fn, name, fn.startIndex, report.startIndex)) return false;
+        if (assignedBetween(ctx.model, fn, name, fn.startIndex, report.startIndex)) return false;
       } else {
         const b = ctx.taint.latestBinding(name, idx.startIndex);
         const v = b?.value ? unwrapCasts(b.value) : undefined;
         if (!v || (v.type !== 'call_expression' && v.type !== 'field_expression')) return false;
         if (v.type === 'call_expression' && /^(?:strlen|sizeof|\w*count\w*)$/i.test(calleeName(v)))
           return false;
-        if (assignedBetween(fn, name, v.endIndex, report.startIndex)) return false;
+        if (assignedBetween(ctx.model, fn, name, v.endIndex, report.startIndex)) return false;
       }
       // An upper bound guards the use, and nothing in the function bounds it from below.
-      const before = nodesIn(fn, [
-        'if_statement',
-        'while_statement',
-        'conditional_expression',
-        'binary_expression',
-      ])
+      const before = ctx.model
+        .nodesIn(fn, ['if_statement', 'while_statement', 'conditional_expression', 'binary_expression'])
         .filter((n) => n.startIndex < report.startIndex)
         .flatMap((n) => {
           const cond = n.type === 'binary_expression' ? n : n.childForFieldName('condition');
@@ -752,7 +749,7 @@ C_MEMORY_RULES.push(
           // on another test (often one that implies the pointer is set).
           if (conditional(use, stmt) || inOtherBranch(use, report, fn)) continue;
           if (guardedUse(use, lv)) continue;
-          if (assignedBetween(fn, lv, stmt.startIndex, cond.startIndex)) continue;
+          if (assignedBetween(ctx.model, fn, lv, stmt.startIndex, cond.startIndex)) continue;
           if (EXIT_STATEMENT.test(stmt.type) || !fallsThrough(stmt, report.startIndex)) continue;
           return {
             node: use,
@@ -885,8 +882,8 @@ C_MEMORY_RULES.push(
       const types = factors.map((f) => ctx.model.declaredType(f.text, f.startIndex)?.trim() ?? '');
       // Every factor is a known narrow integer, so the product is computed (and wraps) in 32 bits.
       if (!types.every((t) => NARROW_INT.test(t))) return false;
-      const fn = enclosingFunction(product);
-      if (factors.some((f) => boundedBefore(fn, f.text, product.startIndex))) return false;
+      const fn = ctx.model.enclosingFunction(product).node;
+      if (factors.some((f) => boundedBefore(ctx.model, fn, f.text, product.startIndex))) return false;
       return {
         node: product,
         message: `${norm(product.text)} multiplies ${types.join(' and ')} values in ${types[0]} arithmetic and only then widens the result to ${target} ${v.text}: it wraps first. Widen a factor: (${target})${factors[0]?.text} * ${factors[1]?.text}.`,
@@ -909,9 +906,9 @@ C_MEMORY_RULES.push(
  * Variables holding the same pointer as `lv` at `at`: copied from it (`q = lv`, `T *q = lv`) or the
  * variable it was copied from (`lv = q`), with neither reassigned since.
  */
-function aliasesOf(fn: Node, lv: string, at: number): string[] {
+function aliasesOf(model: FileModel, fn: Node, lv: string, at: number): string[] {
   const out: string[] = [];
-  for (const a of nodesIn(fn, ['assignment_expression', 'init_declarator'])) {
+  for (const a of model.nodesIn(fn, ['assignment_expression', 'init_declarator'])) {
     if (a.startIndex >= at) continue;
     let left: Node | null = null;
     let right: Node | null = null;
@@ -933,8 +930,8 @@ function aliasesOf(fn: Node, lv: string, at: number): string[] {
     const stmt = a.parent?.type === 'expression_statement' || a.parent?.type === 'declaration' ? a.parent : a;
     if (
       name &&
-      !assignedBetween(fn, name, a.endIndex, at) &&
-      !assignedBetween(fn, lv, a.endIndex, at) &&
+      !assignedBetween(model, fn, name, a.endIndex, at) &&
+      !assignedBetween(model, fn, lv, a.endIndex, at) &&
       fallsThrough(stmt, at)
     )
       out.push(name);
@@ -948,8 +945,11 @@ function lvalueNames(lv: string): string[] {
 }
 
 /** Whether any identifier the lvalue is built from is assigned between two positions (`p = p->next`, `i++`). */
-function lvaluePartAssigned(fn: Node, lv: string, from: number, to: number): boolean {
-  return lvalueNames(lv).some((n) => assignedBetween(fn, n, from, to)) || assignedBetween(fn, lv, from, to);
+function lvaluePartAssigned(model: FileModel, fn: Node, lv: string, from: number, to: number): boolean {
+  return (
+    lvalueNames(lv).some((n) => assignedBetween(model, fn, n, from, to)) ||
+    assignedBetween(model, fn, lv, from, to)
+  );
 }
 
 /** The statement that holds a call (the expression statement, else the call). */
@@ -979,28 +979,28 @@ C_MEMORY_RULES.push(
       const first = c.node;
       const lv = freedLvalue(first);
       if (!lv) return false;
-      const fn = enclosingFunction(first);
+      const fn = ctx.model.enclosingFunction(first).node;
       const loop = enclosingLoop(first);
       // Quick text test: the freed lvalue appears again after the free (or anywhere in its loop).
       const from = loop ? loop.startIndex : first.endIndex;
       const rest = norm(ctx.source.slice(from, fn.endIndex));
       if (rest.split(lv).length < 2) return false;
       const stmt = callStatement(first);
-      for (const second of nodesIn(fn, ['call_expression'])) {
+      for (const second of ctx.model.nodesIn(fn, ['call_expression'])) {
         // In a loop the same free runs again on the next turn.
         if (!second || second.startIndex < from || (second.equals(first) && !loop)) continue;
         if (freedLvalue(second) !== lv) continue;
         let reached: boolean;
         if (second.startIndex >= first.endIndex) {
           reached =
-            !lvaluePartAssigned(fn, lv, first.endIndex, second.startIndex) &&
+            !lvaluePartAssigned(ctx.model, fn, lv, first.endIndex, second.startIndex) &&
             fallsThrough(stmt, second.startIndex);
         } else {
           // The next turn of the loop frees it again unless it (or its index) changes in the loop.
           reached =
             !!loop &&
             second.startIndex > loop.startIndex &&
-            !lvaluePartAssigned(fn, lv, loop.startIndex, loop.endIndex) &&
+            !lvaluePartAssigned(ctx.model, fn, lv, loop.startIndex, loop.endIndex) &&
             fallsThrough(stmt, loop.endIndex - 1);
         }
         if (!reached) continue;
@@ -1052,25 +1052,27 @@ C_MEMORY_RULES.push(
       if (info.node.type !== 'function_definition' || !info.params.includes(base)) return false;
       const fn = info.node;
       // The function set the field itself earlier (an init that fails half-way) ...
-      const setEarlier = nodesIn(fn, ['assignment_expression']).some(
-        (a) =>
-          a.startIndex < c.node.startIndex &&
-          norm(a.childForFieldName('left')?.text ?? '') === lv &&
-          unwrapCasts(a.childForFieldName('right') ?? a).type === 'call_expression',
-      );
+      const setEarlier = ctx.model
+        .nodesIn(fn, ['assignment_expression'])
+        .some(
+          (a) =>
+            a.startIndex < c.node.startIndex &&
+            norm(a.childForFieldName('left')?.text ?? '') === lv &&
+            unwrapCasts(a.childForFieldName('right') ?? a).type === 'call_expression',
+        );
       if (!setEarlier) return false;
       // ... and, after the free, reports failure with no reset of the field and no free of the struct.
       const stmt = callStatement(c.node);
-      for (const a of nodesIn(fn, ['assignment_expression']))
+      for (const a of ctx.model.nodesIn(fn, ['assignment_expression']))
         if (a.startIndex > c.node.endIndex && norm(a.childForFieldName('left')?.text ?? '') === lv)
           return false;
-      for (const other of nodesIn(fn, ['call_expression']))
+      for (const other of ctx.model.nodesIn(fn, ['call_expression']))
         if (other.startIndex > c.node.endIndex && freedLvalue(other) === base) return false;
       const ret = fn
         .descendantsOfType('return_statement')
         .find((r) => r && r.startIndex > c.node.endIndex && fallsThrough(stmt, r.startIndex));
       if (!ret || !ERROR_RETURN.test(norm(ret.text).replace(/^return/, 'return '))) return false;
-      if (lvaluePartAssigned(fn, base, c.node.endIndex, ret.startIndex)) return false;
+      if (lvaluePartAssigned(ctx.model, fn, base, c.node.endIndex, ret.startIndex)) return false;
       return {
         message: `${lv} is freed here and ${base} goes back to the caller with a failure (line ${ret.startPosition.row + 1}) still pointing at the freed memory: the caller's cleanup frees or uses it again. Set ${lv} = NULL after the free.`,
       };
@@ -1128,8 +1130,8 @@ C_MEMORY_RULES.push(
         )
       )
         return false;
-      const fn = enclosingFunction(c.node);
-      if (boundedBefore(fn, len.text, c.node.startIndex)) return false;
+      const fn = ctx.model.enclosingFunction(c.node).node;
+      if (boundedBefore(ctx.model, fn, len.text, c.node.startIndex)) return false;
       if (/SIZE_MAX|INT_MAX|UINT_MAX|UINT32_MAX|add_overflow/.test(ctx.functionText(c.node))) return false;
       return {
         node: arg,
@@ -1191,8 +1193,9 @@ C_MEMORY_RULES.push(
         (n) => !/^[A-Z_][A-Z0-9_]*$/.test(n) && !/^(?:strlen|strnlen)$/.test(n),
       );
       if (!names.length) return false;
-      const fn = enclosingFunction(c.node);
-      if (names.some((n) => boundedBefore(fn, n, c.node.startIndex) || guardedUse(c.node, n))) return false;
+      const fn = ctx.model.enclosingFunction(c.node).node;
+      if (names.some((n) => boundedBefore(ctx.model, fn, n, c.node.startIndex) || guardedUse(c.node, n)))
+        return false;
       // The length of a string the function already holds (`strlen(s)`) is c.unbounded-copy's case.
       if (/strlen/.test(text)) return false;
       // Only lengths from outside the function: a parameter, a field, a value read or decoded.
@@ -1254,19 +1257,20 @@ C_MEMORY_RULES.push(
       if (!NULLABLE_CALL.test(name) && !ALLOCATOR.test(name)) return false;
       // Skip casts and parentheses around the call.
       let use: Node = report;
-      while (
-        use.parent &&
-        (use.parent.type === 'parenthesized_expression' || use.parent.type === 'cast_expression')
-      )
-        use = use.parent;
+      let p = use.parent;
+      while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) {
+        use = p;
+        p = use.parent;
+      }
       // `strchr(s, ':') + 1` is a wild pointer when strchr found nothing.
       if (
-        use.parent?.type === 'binary_expression' &&
-        use.parent.childForFieldName('operator')?.text === '+' &&
-        use.parent.childForFieldName('left')?.equals(use)
-      )
-        use = use.parent;
-      const p = use.parent;
+        p?.type === 'binary_expression' &&
+        p.childForFieldName('operator')?.text === '+' &&
+        p.childForFieldName('left')?.equals(use)
+      ) {
+        use = p;
+        p = use.parent;
+      }
       if (!p) return false;
       let how: string | undefined;
       if (
@@ -1347,11 +1351,11 @@ C_MEMORY_RULES.push(
         if (BYTE_TYPE.test(type) && size !== undefined && size >= 256) return false;
       } else return false;
       if (!from) return false;
-      const fn = enclosingFunction(report);
+      const fn = ctx.model.enclosingFunction(report).node;
       if (report.startIndex < fn.startIndex || fn.type !== 'function_definition') return false;
       // Any check of the index (or what it was read from) before the access, or around it.
       for (const name of new Set([index, from]))
-        if (guardedUse(report, name) || boundedBefore(fn, name, report.startIndex)) return false;
+        if (guardedUse(report, name) || boundedBefore(ctx.model, fn, name, report.startIndex)) return false;
       const size = intLiteral(declared);
       if (
         /%|&/.test(index) ||
@@ -1415,9 +1419,9 @@ function coveredBy(test: Node, p: string): number | undefined {
 }
 
 /** Elements a range of code moves `p` forward: `p++` 1, `p += k` k, any other assignment unknown (infinite). */
-function advancesOf(fn: Node, p: string, from: number, to: number, skip?: Node): number {
+function advancesOf(model: FileModel, fn: Node, p: string, from: number, to: number, skip?: Node): number {
   let total = 0;
-  for (const a of nodesIn(fn, ['update_expression', 'assignment_expression'])) {
+  for (const a of model.nodesIn(fn, ['update_expression', 'assignment_expression'])) {
     if (a.startIndex < from || a.startIndex >= to) continue;
     if (skip && a.startIndex >= skip.startIndex && a.endIndex <= skip.endIndex) continue;
     if (a.type === 'update_expression') {
@@ -1521,7 +1525,7 @@ C_MEMORY_RULES.push(
       }
       if (!check) return false;
       if (check.covers === Number.POSITIVE_INFINITY) return false;
-      const moved = advancesOf(fn, p, check.at, report.startIndex, check.skip);
+      const moved = advancesOf(ctx.model, fn, p, check.at, report.startIndex, check.skip);
       if (moved === Number.POSITIVE_INFINITY) return false;
       if (moved + k <= check.covers) return false;
       return {
@@ -1578,12 +1582,12 @@ C_MEMORY_RULES.push(
         const type = ctx.model.declaredType(lv, report.startIndex) ?? '';
         const pointer = type.includes('*') || /(?:NULL|nullptr)/.test(cond.text);
         if (!pointer && type) continue;
-        if (assignedBetween(fn, lv, then.startIndex, then.endIndex)) continue;
+        if (assignedBetween(ctx.model, fn, lv, then.startIndex, then.endIndex)) continue;
         // Calls in the branch may set it through an out-parameter or a field (`init(&p)`, `load(s)`).
         if (new RegExp(`&\\s*${lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(then.text)) continue;
         const base = lv.split(/->|\./)[0] ?? lv;
         if (lv !== base && new RegExp(`\\(\\s*${base}\\s*[,)]`).test(norm(then.text))) continue;
-        for (const use of dereferences(fn, lv, then.startIndex)) {
+        for (const use of dereferences(ctx.model, fn, lv, then.startIndex)) {
           if (addressOnly(use)) continue;
           // `p + n` is arithmetic unless p is known to be a pointer.
           if (use.type === 'binary_expression' && !type.includes('*')) continue;
@@ -1593,7 +1597,7 @@ C_MEMORY_RULES.push(
           // The `else` branch is the non-NULL path.
           if (!inThen && use.startIndex < report.endIndex) continue;
           if (!inThen) {
-            if (assignedBetween(fn, lv, then.endIndex, use.startIndex)) break;
+            if (assignedBetween(ctx.model, fn, lv, then.endIndex, use.startIndex)) break;
             if (!fallsThrough(report, use.startIndex)) break;
             if (guardedUse(use, lv, report.endIndex)) break;
             if (conditional(use, stmt)) break;
@@ -1634,7 +1638,7 @@ C_MEMORY_RULES.push(
       if (!arg || !del || !report) return false;
       const lv = lvalueOf(unwrapCasts(arg));
       if (!lv) return false;
-      const fn = enclosingFunction(del);
+      const fn = ctx.model.enclosingFunction(del).node;
       if (fn.type !== 'function_definition') return false;
       // Quick text test: the pointer appears after the delete at all.
       if (!norm(ctx.source.slice(del.endIndex, fn.endIndex)).includes(lv)) return false;
@@ -1644,11 +1648,11 @@ C_MEMORY_RULES.push(
           (d): d is Node =>
             !!d && d.startIndex > del.endIndex && norm(unwrapCasts(d.namedChildren[0] ?? d).text) === lv,
         );
-      const uses = [...dereferences(fn, lv, del.endIndex, true), ...deletes].sort(
+      const uses = [...dereferences(ctx.model, fn, lv, del.endIndex, true), ...deletes].sort(
         (a, b) => a.startIndex - b.startIndex,
       );
       for (const use of uses) {
-        if (lvaluePartAssigned(fn, lv, del.endIndex, use.startIndex)) return false;
+        if (lvaluePartAssigned(ctx.model, fn, lv, del.endIndex, use.startIndex)) return false;
         if (!fallsThrough(report, use.startIndex)) continue;
         const again = use.type === 'delete_expression';
         return {
@@ -1801,6 +1805,7 @@ const COUNTED_READS: Record<string, [number, number]> = {
  * integer parameter right after it (`parse(const u8 *buf, int buf_size)`).
  */
 function lengthsOf(
+  model: FileModel,
   fn: Node,
   info: { params: string[]; paramTypes: Map<string, string> },
   p: string,
@@ -1824,7 +1829,7 @@ function lengthsOf(
   ])
     if (names.has(`${p}${suffix}`)) out.add(`${p}${suffix}`);
   for (const prefix of ['len_', 'size_', 'n_']) if (names.has(`${prefix}${p}`)) out.add(`${prefix}${p}`);
-  for (const c of nodesIn(fn, ['call_expression'])) {
+  for (const c of model.nodesIn(fn, ['call_expression'])) {
     if (c.startIndex >= at) break;
     const args = c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
     const i = args.findIndex(
@@ -1886,14 +1891,15 @@ C_MEMORY_RULES.push(
       if (ctx.model.arraySize(p)) return false;
       const info = ctx.model.functionAt(c.node.startIndex);
       // A snippet whose header did not parse (a macro return type) is read as a whole.
-      const fn = enclosingFunction(c.node);
-      const lengths = lengthsOf(fn, info, p, c.node.startIndex);
+      const fn = ctx.model.enclosingFunction(c.node).node;
+      const lengths = lengthsOf(ctx.model, fn, info, p, c.node.startIndex);
       if (!lengths.length) return false;
       // Any comparison of a length (or of p with an end) before the read, or around it, is a check;
       // a test of the call that produced them (`if (!get(&p, &len)) goto fail`) is not.
-      for (const len of [...lengths, p]) if (boundedBefore(fn, len, c.node.startIndex)) return false;
+      for (const len of [...lengths, p])
+        if (boundedBefore(ctx.model, fn, len, c.node.startIndex)) return false;
       for (const len of lengths)
-        for (const cond of nodesIn(fn, [
+        for (const cond of ctx.model.nodesIn(fn, [
           'if_statement',
           'while_statement',
           'for_statement',

@@ -102,12 +102,13 @@ export function literalText(node: Node, ctx: RuleContext): string {
   while (stack.length) {
     const n = stack.pop();
     if (!n) continue;
-    if (n.type === 'string_content' || n.type === 'string_fragment' || n.type === 'escape_sequence') {
+    const type = n.type;
+    if (type === 'string_content' || type === 'string_fragment' || type === 'escape_sequence') {
       out.push(n.text);
       continue;
     }
-    if (n.type === 'interpolation' || n.type === 'template_substitution') continue;
-    const s = ctx.model.profile.stringTypes.has(n.type) ? ctx.stringValue(n) : undefined;
+    if (type === 'interpolation' || type === 'template_substitution') continue;
+    const s = ctx.model.profile.stringTypes.has(type) ? ctx.stringValue(n) : undefined;
     if (s !== undefined) {
       out.push(s);
       continue;
