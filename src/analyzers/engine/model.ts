@@ -110,8 +110,8 @@ export class FileModel {
   readonly topLevel: FunctionInfo;
   /** The indexed nodes by type, in source order (if statements; C's flow types...). */
   private readonly byType = new Map<string, Node[]>();
-  /** `nodesIn` answers by the node's start, then by the types asked. */
-  private readonly nodesInCache = new Map<number, Map<string, Node[]>>();
+  /** `nodesIn` answers by the node's span (start and end: the root and a function at 0 differ), then by the types asked. */
+  private readonly nodesInCache = new Map<string, Map<string, Node[]>>();
   private readonly declaredTypes = new Map<string, string>();
   /** JavaScript: each function's enclosing scope, and the names its own declarations introduce. */
   private readonly enclosing = new Map<FunctionInfo, FunctionInfo>();
@@ -155,10 +155,11 @@ export class FileModel {
    * that starts the file share answers, as the per-function walk this replaces did).
    */
   nodesIn(node: Node, types: readonly string[]): Node[] {
-    let byTypes = this.nodesInCache.get(node.startIndex);
+    const span = `${node.startIndex}:${node.endIndex}`;
+    let byTypes = this.nodesInCache.get(span);
     if (!byTypes) {
       byTypes = new Map();
-      this.nodesInCache.set(node.startIndex, byTypes);
+      this.nodesInCache.set(span, byTypes);
     }
     const key = types.join('|');
     let found = byTypes.get(key);

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { loadGrammar, parseLoaded } from '../parser.ts';
+import { ALL_RULES } from '../rules/index.ts';
+import { FileModel } from './model.ts';
+import { compileRules, matchFile } from './run-rules.ts';
+
+describe('FileModel.nodesIn', () => {
+  it('answers the root and a function that starts at offset 0 apart (they share a start, not a span)', async () => {
+    const grammar = await loadGrammar('c');
+    const code = 'int f(int a) { return g(a); }\nint h(void) { return k(1) + m(2); }\n';
+    const tree = parseLoaded('c', grammar, code);
+    const { indexed } = matchFile(compileRules(ALL_RULES, 'c', grammar), tree);
+    const model = new FileModel('c', tree, code, indexed);
+    const first = tree.rootNode.namedChildren[0];
+    if (!first) throw new Error('no function');
+    expect(first.startIndex).toBe(0);
+    const callees = (node: typeof first) =>
+      model.nodesIn(node, ['call_expression']).map((c) => c.childForFieldName('function')?.text);
+    // Asked about the whole file first, then about the first function (the order that went wrong).
+    expect(callees(tree.rootNode)).toEqual(['g', 'k', 'm']);
+    expect(callees(first)).toEqual(['g']);
+  });
+});
