@@ -135,13 +135,18 @@ describe('checkExpectations', () => {
     // A trusted reference run locally: the final mode only.
     expect(check(exp, evidence(rc, { files }))).toBeNull();
     // Sandboxed: 0644 when it was created, 0600 at the end.
-    expect(check(exp, evidence(rc, { files, modeEvents: [{ file: '45:7', mode: 0o644 }] }))).toMatch(
+    const seen = (file: string, mode: number) => ({ modes: new Map([[file, mode]]), unresolved: [] });
+    expect(check(exp, evidence(rc, { files, modeEvidence: seen('45:7', 0o644) }))).toMatch(
       /had mode 644 before the harness looked/,
     );
-    expect(check(exp, evidence(rc, { files, modeEvents: [{ file: '45:8', mode: 0o644 }] }))).toBeNull();
-    expect(check(exp, evidence(rc, { files, modeEvents: 'unobservable' }))).toMatch(/cannot be observed/);
+    expect(check(exp, evidence(rc, { files, modeEvidence: seen('45:8', 0o644) }))).toBeNull();
+    expect(check(exp, evidence(rc, { files, modeEvidence: { unobservable: 'no supervisor' } }))).toMatch(
+      /cannot be observed/,
+    );
     const anonymous = { [path]: { exists: true, mode: 0o600 } };
-    expect(check(exp, evidence(rc, { files: anonymous, modeEvents: [] }))).toMatch(/cannot be observed/);
+    expect(check(exp, evidence(rc, { files: anonymous, modeEvidence: seen('45:8', 0o644) }))).toMatch(
+      /cannot be observed/,
+    );
   });
 
   it('eqObs compares two reported values', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type ModeEvent, watchedModeProblem } from '../sandbox/mode-events.ts';
+import { type ModeEvidence, watchedModeProblem } from '../sandbox/mode-events.ts';
 import type { Expectation, TestSpec } from '../spec/task.ts';
 
 /**
@@ -122,10 +122,10 @@ export interface Evidence {
   /**
    * Every group/other-accessible mode the sandbox's processes gave a file while the tests ran
    * (bwrap.ts `traceModes`): a `modeClear` file fails if it ever had one of its bits, whatever
-   * its final mode. `unobservable` when the sandbox ran without the supervisor (the check then
-   * fails: it cannot be judged); absent for trusted reference programs run locally (final mode only).
+   * its final mode, or if the modes could not be observed; absent for trusted reference programs
+   * run locally (final mode only).
    */
-  modeEvents?: readonly ModeEvent[] | 'unobservable';
+  modeEvidence?: ModeEvidence;
 }
 
 const asNumber = (v: string): number | undefined => {
@@ -210,10 +210,13 @@ export function checkExpectations(exp: Expectation[], ev: Evidence, draw: TestDr
         return `${path} ${st.exists ? 'exists' : 'does not exist'}`;
       if (e.modeClear !== undefined && st.exists && ((st.mode ?? 0) & e.modeClear) !== 0)
         return `${path} has mode ${(st.mode ?? 0).toString(8)} (bits ${e.modeClear.toString(8)} must be clear)`;
-      if (e.modeClear !== undefined && st.exists && ev.modeEvents !== undefined) {
-        if (ev.modeEvents === 'unobservable' || st.dev === undefined || st.ino === undefined)
-          return `${path}: the modes it had during the run cannot be observed (the mode supervisor native/build/tsp-modetrace is not built: run scripts/setup.sh)`;
-        const problem = watchedModeProblem([{ dev: st.dev, ino: st.ino, clear: e.modeClear }], ev.modeEvents);
+      if (e.modeClear !== undefined && st.exists && ev.modeEvidence !== undefined) {
+        const problem = watchedModeProblem(
+          [{ dev: st.dev ?? '', ino: st.ino ?? '', clear: e.modeClear }],
+          st.dev === undefined || st.ino === undefined
+            ? { unobservable: 'the driver did not report the file' }
+            : ev.modeEvidence,
+        );
         if (problem) return `${path}: ${problem}`;
       }
       const text = st.head !== undefined ? Buffer.from(st.head, 'hex').toString('utf8') : '';

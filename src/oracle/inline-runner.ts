@@ -10,7 +10,13 @@ import {
   sanitizerEnv,
 } from '../sandbox/compile-native.ts';
 import { drawGuardSuffix, guardNativeHarness, prepareNativeSample } from '../sandbox/finish-guard.ts';
-import { createModeLog, type ModeEvent, readModeEvents, removeModeLog } from '../sandbox/mode-events.ts';
+import {
+  createModeLog,
+  type ModeEvidence,
+  ModeHistory,
+  NO_SUPERVISOR,
+  removeModeLog,
+} from '../sandbox/mode-events.ts';
 import { withPrecompiledPrelude } from '../sandbox/precompiled-prelude.ts';
 import { SANDBOX_PYTHON } from '../sandbox/python-server.ts';
 import { runSandboxed, type SandboxResult } from '../sandbox/run-sandboxed.ts';
@@ -484,7 +490,7 @@ function observedOutcome(
     obsRuns?: string[];
     canaryTouched?: boolean;
     files?: Record<string, FileState>;
-    modeEvents?: readonly ModeEvent[] | 'unobservable';
+    modeEvidence?: ModeEvidence;
   },
   t: TestSpec,
   draw: TestDraw,
@@ -511,7 +517,7 @@ function observedOutcome(
       ...(ev.obsRuns?.[1] !== undefined ? { secondRun: parseObservations(ev.obsRuns[1], draw.id) } : {}),
       canaryTouched: ev.canaryTouched === true,
       files: ev.files ?? {},
-      ...(ev.modeEvents ? { modeEvents: ev.modeEvents } : {}),
+      ...(ev.modeEvidence ? { modeEvidence: ev.modeEvidence } : {}),
     },
     draw,
   );
@@ -539,10 +545,10 @@ async function runDriverBatch(
 ): Promise<BatchReport> {
   const go = language === 'go';
   // Tests that judge a file's mode bits run under the mode supervisor (every mode the file had is
-  // judged, not only the last); `unobservable` when it is not built here.
+  // judged, not only the last), or fail where it is not built.
   const watchesModes = 'observed' in request && batch.some((t) => checksModes(t.expect ?? []));
   const modeLog = watchesModes && modeTracer() ? createModeLog() : undefined;
-  let modeEvents: ModeEvent[] | 'unobservable' | undefined = watchesModes ? 'unobservable' : undefined;
+  let modeEvidence: ModeEvidence | undefined = watchesModes ? { unobservable: NO_SUPERVISOR } : undefined;
   let r: SandboxResult;
   try {
     r = await runSandboxed({
@@ -569,11 +575,11 @@ async function runDriverBatch(
       readOnlyBinds: [`${NATIVE_DRIVER}:${DRIVER_IN_SANDBOX}`],
       ...(modeLog ? { traceModes: modeLog } : {}),
     });
-    if (modeLog) modeEvents = readModeEvents(modeLog);
+    if (modeLog) modeEvidence = new ModeHistory(modeLog).advance();
   } finally {
     if (modeLog) removeModeLog(modeLog);
   }
-  const events = parseEvents(r.stdout).map((ev) => (modeEvents ? { ...ev, modeEvents } : ev));
+  const events = parseEvents(r.stdout).map((ev) => (modeEvidence ? { ...ev, modeEvidence } : ev));
   const { outcomes, current } = collectBatch(events, batch, toOutcome);
   const report: BatchReport = { outcomes, ...(current ? { current } : {}) };
   if (outcomes.size < batch.length) {

@@ -250,9 +250,9 @@ export function buildSandboxCommand(opts: SandboxCommandOptions): { file: string
 let cachedTracer: string | null | undefined;
 
 /**
- * The file-mode supervisor when it is built and ptrace works here (it needs the native closer
- * too: the python3 fallback closer execs it the same way, so only the supervisor is checked);
- * undefined otherwise. Tests that watch a file's modes fail without it (they cannot be judged).
+ * The file-mode supervisor when it is built (scripts/build-launchers.sh keeps it only where it saw
+ * a transient mode, i.e. where ptrace works; either descriptor closer execs it); undefined
+ * otherwise. Tests that watch a file's modes fail without it (they cannot be judged).
  */
 export function modeTracer(): string | undefined {
   if (cachedTracer !== undefined) return cachedTracer ?? undefined;

@@ -20,6 +20,9 @@ export { DEFAULT_LIMITS, type Limits, resolveLimits } from './limits.ts';
 export {
   createModeLog,
   type ModeEvent,
+  type ModeEvidence,
+  ModeHistory,
+  NO_SUPERVISOR,
   readModeEvents,
   removeModeLog,
   type WatchedFile,

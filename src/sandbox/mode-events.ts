@@ -73,58 +73,70 @@ function readFrom(file: string, from: number): { events: ModeEvent[]; end: numbe
   return { events, end: from + whole };
 }
 
-/** Every event of a log (a sandbox that ran one batch). */
+/** Every event of a log, one per mode the supervisor logged (tests and `tsp doctor` look at them). */
 export function readModeEvents(file: string): ModeEvent[] {
   return readFrom(file, 0).events;
 }
 
+/** Why file modes could not be judged where no supervisor ran (the tests that watch them fail). */
+export const NO_SUPERVISOR =
+  'the mode supervisor native/build/tsp-modetrace is not built: run scripts/setup.sh';
+
 /**
- * A warm server's log, read request by request. A watched file is checked against every mode its
- * inode had since the server's sandbox started, not only during the request: a file that was
- * readable by others before the secret went into it is not secure either (a descriptor opened then
- * reads the secret later), and inode numbers of a tmpfs are not reused. An unresolved loosening
- * counts only in the request during which it happened: one sample cannot fail another's tests.
+ * What a traced sandbox showed about file modes: every inode's modes (`st_dev:st_ino` -> the OR of
+ * every group/other-accessible mode it had) and the modes of loosening calls whose file the
+ * supervisor could not resolve; or, where no supervisor ran, why.
+ */
+export type ModeEvidence =
+  | { modes: ReadonlyMap<string, number>; unresolved: readonly number[] }
+  | { unobservable: string };
+
+/**
+ * A supervisor's log, read in steps: one step for a sandbox that ran one batch; for a warm server,
+ * one before and one after each request. A watched file is checked against every mode its inode had
+ * since the log began, not only during the request: a file that was readable by others before the
+ * secret went into it is not secure either (a descriptor opened then reads the secret later), and
+ * inode numbers of a tmpfs are not reused. An unresolved loosening counts only in the step that
+ * read it: one sample cannot fail another's tests.
  */
 export class ModeHistory {
   private offset = 0;
-  private readonly loose = new Map<string, number>();
+  private readonly modes = new Map<string, number>();
 
   constructor(readonly file: string) {}
 
-  /**
-   * Reads what the supervisor appended since the last call: returns every inode's modes so far
-   * and the unresolved events among the new ones (call it before a request to close the
-   * previous one, and after it for that request's evidence).
-   */
-  advance(): ModeEvent[] {
+  /** Reads what the supervisor appended since the last step. */
+  advance(): ModeEvidence {
     const { events, end } = readFrom(this.file, this.offset);
     this.offset = end;
-    const unresolved: ModeEvent[] = [];
+    const unresolved: number[] = [];
     for (const e of events) {
-      if (e.file === 'unresolved') unresolved.push(e);
-      else this.loose.set(e.file, (this.loose.get(e.file) ?? 0) | e.mode);
+      if (e.file === 'unresolved') unresolved.push(e.mode);
+      else this.modes.set(e.file, (this.modes.get(e.file) ?? 0) | e.mode);
     }
-    return [...[...this.loose].map(([file, mode]) => ({ file, mode })), ...unresolved];
+    return { modes: this.modes, unresolved };
   }
 }
 
 /**
- * Why a watched file fails, from the modes it had while the sandbox ran: the first event on it with
- * one of its `clear` bits, or any unresolved one (a loosening call whose file the supervisor could
- * not find: it cannot be ruled out). Undefined when none.
+ * Why watched files fail, from what the supervisor saw: one of them had one of its `clear` bits
+ * at some point, a loosening could not be resolved (it cannot be ruled out), or nothing could be
+ * observed. Undefined when none (or when nothing is watched).
  */
 export function watchedModeProblem(
   watched: readonly WatchedFile[],
-  events: readonly ModeEvent[],
+  evidence: ModeEvidence,
 ): string | undefined {
+  if (watched.length === 0) return undefined;
+  if ('unobservable' in evidence)
+    return `file modes during the run cannot be observed (${evidence.unobservable})`;
+  const [loosened] = evidence.unresolved;
+  if (loosened !== undefined)
+    return `a file mode was loosened on a path the supervisor could not resolve (mode ${loosened.toString(8)})`;
   for (const w of watched) {
-    const id = `${w.dev}:${w.ino}`;
-    for (const e of events) {
-      if (e.file === 'unresolved')
-        return `a file mode was loosened on a path the supervisor could not resolve (mode ${e.mode.toString(8)})`;
-      if (e.file === id && (e.mode & w.clear) !== 0)
-        return `the file had mode ${e.mode.toString(8)} before the harness looked (bits ${w.clear.toString(8)} must never be set; its final mode hides it)`;
-    }
+    const mode = evidence.modes.get(`${w.dev}:${w.ino}`) ?? 0;
+    if ((mode & w.clear) !== 0)
+      return `the file had mode ${mode.toString(8)} before the harness looked (bits ${w.clear.toString(8)} must never be set; its final mode hides it)`;
   }
   return undefined;
 }

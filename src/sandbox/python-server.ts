@@ -7,10 +7,10 @@ import { buildSandboxCommand, modeTracer, SANDBOX_CANARY_ROOT } from './bwrap.ts
 import type { Limits } from './limits.ts';
 import {
   createModeLog,
-  type ModeEvent,
+  type ModeEvidence,
   ModeHistory,
+  NO_SUPERVISOR,
   removeModeLog,
-  type WatchedFile,
   watchedModeProblem,
 } from './mode-events.ts';
 import { createCanaryRoot, removeWorkDir } from './work-dir.ts';
@@ -241,11 +241,16 @@ export class PythonServer {
     }
     if (answer.fatal !== undefined)
       throw new TspError('sandbox-failure', `${this.label} failed: ${answer.fatal.slice(-500)}`);
-    const events = this.modeLog?.advance();
+    const evidence: ModeEvidence = this.modeLog?.advance() ?? {
+      unobservable: this.options.traceModes
+        ? NO_SUPERVISOR
+        : `this ${this.label} runs without the mode supervisor (the harness's mode check was not recognised)`,
+    };
     return {
       build: { ok: answer.build?.ok ?? false, ...(answer.build?.log ? { log: answer.build.log } : {}) },
       tests: (answer.tests ?? []).map((t) => {
-        const problem = t.status === 'pass' ? this.modeProblem(t.watch, events) : undefined;
+        const watched = (t.watch ?? []).map(([dev, ino, clear]) => ({ dev, ino, clear: Number(clear) }));
+        const problem = t.status === 'pass' ? watchedModeProblem(watched, evidence) : undefined;
         return {
           name: t.name,
           status: problem ? 'fail' : t.status,
@@ -256,21 +261,6 @@ export class PythonServer {
       output: answer.output ?? '',
       durationMs,
     };
-  }
-
-  /** Why a passing test that watched file modes fails after all (see `watchedModeProblem`). */
-  private modeProblem(watch: [string, string, number][] | undefined, events: ModeEvent[] | undefined) {
-    if (!watch?.length) return undefined;
-    if (!events)
-      return this.options.traceModes
-        ? 'file modes during the call cannot be observed here (the mode supervisor native/build/tsp-modetrace is not built: run scripts/setup.sh)'
-        : `file modes during the call cannot be observed: this ${this.label} runs without the mode supervisor (the harness's mode check was not recognised)`;
-    const watched: WatchedFile[] = watch.map(([dev, ino, clear]) => ({
-      dev: String(dev),
-      ino: String(ino),
-      clear: Number(clear),
-    }));
-    return watchedModeProblem(watched, events);
   }
 
   private ensureStarted(): Promise<void> {
