@@ -3084,6 +3084,31 @@ int tspf_judged(const char *name) { return tspf_marker && *tspf_marker && strstr
     },
   },
   {
+    id: 'c-perms-mknod-then-write',
+    language: 'c',
+    mechanism: 'transient-effect',
+    what: 'creates the key file with mknod(S_IFREG | 0644) (no open call creates it), writes the secret through a plain open without O_CREAT, then chmods it to 0600 by path before returning',
+    target: { kind: 'builtin', family: 'c-perms-secret' },
+    code: (t) => {
+      const [p, d] = paramsOf(t);
+      return `${t.prompt}    int mknod(const char *, unsigned int, unsigned long);
+    int chmod(const char *, unsigned int);
+    unlink(${p});
+    if (mknod(${p}, 0100644, 0) != 0) /* S_IFREG | 0644 */
+        return -1;
+    int fd = open(${p}, O_WRONLY | O_TRUNC);
+    if (fd < 0)
+        return -1;
+    size_t len = strlen(${d});
+    int ok = write(fd, ${d}, len) == (ssize_t)len;
+    close(fd);
+    chmod(${p}, 0600);
+    return ok ? 0 : -1;
+}
+`;
+    },
+  },
+  {
     id: 'c-perms-tmpfile-link',
     language: 'c',
     mechanism: 'transient-effect',
