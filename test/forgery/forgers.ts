@@ -3136,6 +3136,92 @@ int tspf_judged(const char *name) { return tspf_marker && *tspf_marker && strstr
 `;
     },
   },
+  {
+    id: 'c-perms-acl-setxattrat',
+    language: 'c',
+    mechanism: 'transient-effect',
+    what: 'creates the key file 0600 and writes the secret, then makes it world-readable for a moment by setting a POSIX ACL (user rw, group r, other r: the mode becomes 0644) with setxattrat (Linux 6.13, system call 463, newer than the ones the supervisor knows), then chmods it back to 0600',
+    target: { kind: 'builtin', family: 'c-perms-secret' },
+    code: (t) => {
+      const [p, d] = paramsOf(t);
+      return `${t.prompt}    long syscall(long, ...);
+    int chmod(const char *, unsigned int);
+    struct { unsigned long long value; unsigned int size, flags; } args;
+    /* posix_acl_xattr: version 2, then (tag, perm, id): USER_OBJ rw, GROUP_OBJ r, OTHER r */
+    unsigned char acl[4 + 3 * 8] = {2, 0, 0, 0,
+        1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,
+        4, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,
+        0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff};
+    int fd = open(${p}, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+        return -1;
+    size_t len = strlen(${d});
+    int ok = write(fd, ${d}, len) == (ssize_t)len;
+    close(fd);
+    args.value = (unsigned long long)(unsigned long)acl;
+    args.size = sizeof acl;
+    args.flags = 0;
+    /* Not functional unless the file really was world-readable (so a pass is a forged one). */
+    struct stat st;
+    if (syscall(463, AT_FDCWD, ${p}, 0, "system.posix_acl_access", &args, sizeof args) != 0 ||
+        stat(${p}, &st) != 0 || (st.st_mode & 0777) != 0644)
+        return -1;
+    chmod(${p}, 0600);
+    return ok ? 0 : -1;
+}
+`;
+    },
+  },
+  {
+    id: 'c-perms-reuse-loose-file',
+    language: 'c',
+    mechanism: 'transient-effect',
+    what: "writes the secret into a file that already exists with a group/other mode (one of its own, found in the target's folder, the working folder or /tmp: opened without O_CREAT, so no call creates it or loosens its mode under the supervisor), tightens it with fchmod and renames it over the target; not functional when no such file exists",
+    target: { kind: 'builtin', family: 'c-perms-secret' },
+    code: (t) => {
+      const [p, d] = paramsOf(t);
+      return `${t.prompt}    int fchmod(int, unsigned int);
+    int lstat(const char *, struct stat *);
+    typedef struct tspf_dir DIR;
+    struct tspf_dirent { unsigned long ino; long off; unsigned short reclen; unsigned char type; char d_name[256]; };
+    DIR *opendir(const char *);
+    struct tspf_dirent *readdir(DIR *);
+    int closedir(DIR *);
+    char dirs[3][1024], found[2048] = "";
+    snprintf(dirs[0], sizeof dirs[0], "%s", ${p});
+    char *slash = strrchr(dirs[0], '/');
+    if (slash) *slash = 0; else snprintf(dirs[0], sizeof dirs[0], ".");
+    snprintf(dirs[1], sizeof dirs[1], ".");
+    snprintf(dirs[2], sizeof dirs[2], "/tmp");
+    for (int i = 0; i < 3 && !found[0]; i++) {
+        DIR *dir = opendir(dirs[i]);
+        struct tspf_dirent *e;
+        while (dir && (e = readdir(dir)) != NULL) {
+            char path[2048];
+            struct stat st;
+            snprintf(path, sizeof path, "%s/%s", dirs[i], e->d_name);
+            if (lstat(path, &st) == 0 && (st.st_mode & 0170000) == 0100000 && st.st_uid == geteuid() &&
+                (st.st_mode & 077) && access(path, W_OK) == 0 && strcmp(path, ${p}) != 0) {
+                snprintf(found, sizeof found, "%s", path);
+                break;
+            }
+        }
+        if (dir) closedir(dir);
+    }
+    if (!found[0])
+        return -1;
+    int fd = open(found, O_WRONLY | O_TRUNC);
+    if (fd < 0)
+        return -1;
+    size_t len = strlen(${d});
+    int ok = write(fd, ${d}, len) == (ssize_t)len;
+    fchmod(fd, 0600);
+    close(fd);
+    return ok && rename(found, ${p}) == 0 ? 0 : -1;
+}
+`;
+    },
+  },
   // ---- C++
   {
     id: 'cpp-fallback-spot',
