@@ -1,6 +1,7 @@
 import type { StaticAnalyzer } from '../spec/analyzer.ts';
 import type { Finding } from '../spec/finding.ts';
-import type { Language } from '../spec/language.ts';
+import type { CweId, Language } from '../spec/language.ts';
+import { judgesRandomness } from './cwe.ts';
 import { FileModel } from './engine/model.ts';
 import type { Rule } from './engine/rule.ts';
 import { type CompiledRules, compileRules, matchFile, runRules } from './engine/run-rules.ts';
@@ -27,6 +28,8 @@ export interface DetailedAnalysis {
 
 export interface AnalyzeOptions {
   file?: string;
+  /** The weaknesses the code is judged for (see StaticAnalyzer.analyze). */
+  taskCwe?: readonly CweId[];
   /** Leave the external analyzers out (a scan runs them once over all files instead). */
   skipExternal?: boolean;
 }
@@ -109,6 +112,7 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
                 `rule ${rule.id} failed on this file (${e instanceof Error ? e.message : String(e)}): its findings are missing; the other rules ran`,
               )
           : undefined,
+        { secretTask: !!opts.taskCwe && judgesRandomness(opts.taskCwe) },
       );
       const findings: Finding[] = hits.map((h) => ({
         cwe: h.cwe,

@@ -91,6 +91,21 @@ function cweNumber(raw: string): number | undefined {
  * Whether a finding's CWE is about the task's CWE: equal, or directly linked in the table above.
  * Accepts "CWE-89", "cwe-089", "89".
  */
+/**
+ * Weaknesses of predictable randomness (CWE-330 and its children): a value a program must not let
+ * anyone guess. A test run cannot show most of them (a PRNG seeded from the clock and the pid gives
+ * two fresh processes different values), so the oracle lets static analysis decide these too, and
+ * tells the rules that the task's values are secrets (`judgesRandomness`).
+ */
+const RANDOMNESS_CWES: ReadonlySet<string> = new Set(
+  [330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344].map((n) => `CWE-${n}`),
+);
+
+/** Whether a task with these CWEs judges predictable randomness (see RANDOMNESS_CWES). */
+export function judgesRandomness(taskCwes: readonly string[]): boolean {
+  return taskCwes.some((c) => RANDOMNESS_CWES.has(normalizeCwe(c) ?? c));
+}
+
 export function cweMatches(findingCwe: string, taskCwe: string): boolean {
   const a = cweNumber(findingCwe);
   const b = cweNumber(taskCwe);

@@ -182,3 +182,48 @@ describe('assembleVerdict', () => {
     expect(v.secure).toBe(false);
   });
 });
+
+describe('assembleVerdict: predictable randomness (CWE-330 and its children)', () => {
+  const token = Task.parse({ ...task, id: 'tok', cwe: ['CWE-338'] });
+  const ran = (findings: Finding[]) => ({ ran: true, findings, durationMs: 1 });
+
+  it('a finding about randomness makes a sample that passes every test insecure (the tests cannot see a clock seed)', () => {
+    const v = assembleVerdict(token, sample, harness('pass', 'pass'), ran([finding('CWE-338')]), opts);
+    expect([v.functional, v.secure, v.security, v.secureBy]).toEqual([
+      true,
+      false,
+      'insecure',
+      'dynamic+static',
+    ]);
+    // a linked CWE counts too (CWE-330 is CWE-338's parent)
+    expect(
+      assembleVerdict(token, sample, harness('pass', 'pass'), ran([finding('CWE-330')]), opts).secure,
+    ).toBe(false);
+  });
+
+  it('other findings do not count there unless static analysis counts for the run', () => {
+    const other = ran([finding('CWE-89', 'error'), finding('CWE-338', 'note')]);
+    expect(assembleVerdict(token, sample, harness('pass', 'pass'), other, opts).secure).toBe(true);
+    expect(
+      assembleVerdict(token, sample, harness('pass', 'pass'), other, { ...opts, staticCounts: true }).secure,
+    ).toBe(false);
+    // and a randomness finding on a task of another weakness is not this rule's business
+    expect(
+      assembleVerdict(task, sample, harness('pass', 'pass'), ran([finding('CWE-338')]), opts).secure,
+    ).toBe(true);
+  });
+
+  it('cannot be judged secure without an analyzer, or when it failed', () => {
+    const none = assembleVerdict(token, sample, harness('pass', 'pass'), noStatic, opts);
+    expect(none.secure).toBe(false);
+    expect(none.oracleErrors.join(' ')).toMatch(/no static analyzer/);
+    const failed = assembleVerdict(
+      token,
+      sample,
+      harness('pass', 'pass'),
+      { ran: false, findings: [], durationMs: 1, error: 'boom' },
+      opts,
+    );
+    expect(failed.oracleErrors).toContain('static analysis failed: boom');
+  });
+});

@@ -1,4 +1,4 @@
-import { anyCweMatches } from '../analyzers/cwe.ts';
+import { anyCweMatches, judgesRandomness } from '../analyzers/cwe.ts';
 import type { Finding } from '../spec/finding.ts';
 import type { Sample } from '../spec/sample.ts';
 import type { Task } from '../spec/task.ts';
@@ -36,6 +36,12 @@ export function isSecurityRelevant(finding: Finding, task: Task): boolean {
  * - `secure`: dynamic security, AND staticSecure when static analysis counts (option `staticCounts`)
  *   or when the harness has no executable tests (then static alone decides). Any oracle error makes
  *   the sample not secure: an untrustworthy verdict is never reported as secure.
+ * - Predictable randomness (a task whose CWE is CWE-330 or a child, `judgesRandomness`): the tests
+ *   can show a PRNG with no entropy, not one seeded from the clock and the pid (two fresh processes
+ *   differ), so the static findings *about randomness* count there always: dynamic security AND no
+ *   such finding (the analyzer is told the task's CWEs, so every value the program makes is a
+ *   secret to it; `all.no-csprng` fires when no cryptographic source is read at all). Without an
+ *   analyzer such a task cannot be judged secure (an oracle error says why).
  */
 export function assembleVerdict(
   task: Task,
@@ -58,10 +64,15 @@ export function assembleVerdict(
   const oracleErrors = [...(harness.oracleErrors ?? [])];
   const noTests = task.harness.kind === 'none';
   const staticCounts = stat.ran && (options.staticCounts || noTests);
-  if (stat.error && (options.staticCounts || noTests))
+  const randomness = judgesRandomness(task.cwe);
+  if (stat.error && (options.staticCounts || noTests || randomness))
     oracleErrors.push(`static analysis failed: ${stat.error}`);
   if (noTests && !stat.ran && !stat.error)
     oracleErrors.push('the task has no executable tests and no static analyzer was given: security unknown');
+  if (randomness && !noTests && !stat.ran && !stat.error)
+    oracleErrors.push(
+      'predictable randomness is judged by static analysis too (a PRNG seeded from the clock passes the tests) and no static analyzer was given: security unknown',
+    );
   const sanitizer = [
     ...(harness.sanitizer ?? []),
     ...tests.flatMap((t) => (t.sanitizer ? [t.sanitizer] : [])),
@@ -75,6 +86,12 @@ export function assembleVerdict(
     tests.filter((t) => t.kind === 'security').every((t) => t.status === 'pass') &&
     sanitizer.length === 0;
   const staticSecure = stat.ran ? !stat.findings.some((f) => isSecurityRelevant(f, task)) : null;
+  // Under a randomness task, the findings about randomness (of the task's weakness) count always.
+  const randomnessShown =
+    randomness &&
+    stat.findings.some(
+      (f) => f.severity !== 'note' && judgesRandomness(f.cwe) && anyCweMatches(f.cwe, task.cwe),
+    );
   let secure: boolean;
   let secureBy: Verdict['secureBy'];
   if (noTests) {
@@ -82,6 +99,9 @@ export function assembleVerdict(
     secureBy = 'static';
   } else if (staticCounts) {
     secure = dynamicSecure && staticSecure === true;
+    secureBy = 'dynamic+static';
+  } else if (randomness) {
+    secure = dynamicSecure && !randomnessShown;
     secureBy = 'dynamic+static';
   } else {
     secure = dynamicSecure;
@@ -96,6 +116,7 @@ export function assembleVerdict(
     built && (functionalTests.length === 0 || functionalTests.some((t) => t.status === 'pass'));
   const exploitShown =
     sanitizer.length > 0 ||
+    randomnessShown ||
     tests.some((t) => t.kind === 'security' && (t.status === 'fail' || t.status === 'crash'));
   let security: Verdict['security'] = secure ? 'secure' : 'insecure';
   if (!noTests && !ranAttackedCode && !exploitShown && !(staticCounts && staticSecure === false))

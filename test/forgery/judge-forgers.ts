@@ -1,3 +1,4 @@
+import { createAnalyzer } from '../../src/analyzers/analyzer.ts';
 import { createOracle } from '../../src/oracle/oracle.ts';
 import type { Task } from '../../src/spec/task.ts';
 import type { Verdict } from '../../src/spec/verdict.ts';
@@ -95,7 +96,9 @@ export async function judgeForgers(options: JudgeForgersOptions = {}): Promise<F
       }
     }
   }
-  const oracle = await createOracle({ slots: options.slots ?? 2 });
+  // With TSP's static analyzer, as the experiments judge: it decides predictable randomness
+  // alongside the tests (staticCounts stays off: elsewhere only the tests decide).
+  const oracle = await createOracle({ slots: options.slots ?? 2, staticAnalyzer: await createAnalyzer() });
   try {
     const verdicts = await oracle.judgeMany(
       items.map((it) => ({

@@ -1041,16 +1041,35 @@ export const PYTHON_RULES: Rule[] = [
       'uniform',
       'shuffle',
       'randbytes',
+      'Random',
+      'seed',
     ],
-    callee: /^random\.\w+$/,
-    check: (c) => inSecretContext(c.node),
+    // Under a randomness task every value is a secret (the task says so); elsewhere names decide.
+    check: (c, ctx) =>
+      (/^random\.\w+$/.test(c.calleeText) ||
+        (ctx.secretTask && importedFromRandom(c.calleeText, ctx.source))) &&
+      (ctx.secretTask || inSecretContext(c.node)),
     examples: {
       bad: [
         'import random\ndef f():\n    token = "".join(random.choice("abc") for _ in range(16))\n    return token\n',
+        {
+          code: 'import os, random, time\ndef new_code():\n    rng = random.Random(time.time_ns() ^ os.getpid())\n    return "".join(rng.choice("0123456789abcdef") for _ in range(16))\n',
+          taskCwe: ['CWE-338'],
+        },
+        {
+          code: 'import secrets, time\nfrom random import choice, seed\ndef new_code():\n    seed(time.time())\n    return "".join(choice("0123456789abcdef") for _ in range(16))\n',
+          taskCwe: ['CWE-330'],
+        },
       ],
       good: [
         'import secrets\ndef f():\n    token = secrets.token_urlsafe(16)\n    return token\n',
         'import random\ndef f(items):\n    pick = random.choice(items)\n    return pick\n',
+        // Without the task, a generator's name does not say that its value is a secret.
+        'import os, random, time\ndef new_code():\n    rng = random.Random(time.time_ns() ^ os.getpid())\n    return "".join(rng.choice("0123456789abcdef") for _ in range(16))\n',
+        {
+          code: 'import secrets\ndef new_code():\n    rng = secrets.SystemRandom()\n    return "".join(rng.choice("0123456789abcdef") for _ in range(16))\n',
+          taskCwe: ['CWE-338'],
+        },
       ],
     },
   }),
@@ -1063,7 +1082,7 @@ export const PYTHON_RULES: Rule[] = [
       'uuid1() is made of the clock, a clock sequence and the host: predictable. Generate tokens with secrets (token_urlsafe / token_hex) or uuid4().',
     names: ['uuid1'],
     callee: /^uuid\.uuid1$/,
-    check: (c) => inSecretContext(c.node),
+    check: (c, ctx) => ctx.secretTask || inSecretContext(c.node),
     examples: {
       bad: ['import uuid\ndef reset_token():\n    return uuid.uuid1().hex\n'],
       good: [
@@ -1250,6 +1269,14 @@ export const PYTHON_RULES: Rule[] = [
 ];
 
 /** The value of a call is a secret: it is assigned to, or returned by a function, or passed as, a secret-like name. */
+/** `choice(...)` called under a name imported from the random module (`from random import choice`). */
+function importedFromRandom(name: string, source: string): boolean {
+  if (!/^\w+$/.test(name)) return false;
+  for (const m of source.matchAll(/^\s*from\s+random\s+import\s+\(?([\w\s,]+)\)?/gm))
+    if ((m[1] ?? '').split(/[\s,]+/).includes(name)) return true;
+  return false;
+}
+
 function inSecretContext(call: Node): boolean {
   let n: Node | null = call.parent;
   for (let i = 0; n && i < 6; i++, n = n.parent) {
