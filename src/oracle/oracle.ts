@@ -118,7 +118,9 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
     if (!options.staticAnalyzer) return { ran: false, findings: [], durationMs: 0 };
     const t0 = performance.now();
     try {
-      const findings = await options.staticAnalyzer.analyze(sample.code, task.language, { taskCwe: task.cwe });
+      const findings = await options.staticAnalyzer.analyze(sample.code, task.language, {
+        taskCwe: task.cwe,
+      });
       return { ran: true, findings, durationMs: performance.now() - t0 };
     } catch (e) {
       return { ran: false, findings: [], durationMs: performance.now() - t0, error: errorText(e) };
