@@ -41,7 +41,8 @@ export function isSecurityRelevant(finding: Finding, task: Task): boolean {
  *   differ), so the static findings *about randomness* count there always: dynamic security AND no
  *   such finding (the analyzer is told the task's CWEs, so every value the program makes is a
  *   secret to it; `all.no-csprng` fires when no cryptographic source is read at all). Without an
- *   analyzer such a task cannot be judged secure (an oracle error says why).
+ *   analyzer such a task cannot be judged secure (an oracle error says why; `createOracle` gives
+ *   these tasks TSP's default analyzer when it was given none).
  */
 export function assembleVerdict(
   task: Task,

@@ -11,6 +11,7 @@ import { isTspError } from '../spec/errors.ts';
 import type { Sample } from '../spec/sample.ts';
 import type { Task } from '../spec/task.ts';
 import type { Verdict } from '../spec/verdict.ts';
+import { judgesRandomness } from '../analyzers/cwe.ts';
 import { assembleVerdict, type StaticPart } from './assemble-verdict.ts';
 import {
   getHarnessRunner,
@@ -28,6 +29,10 @@ if (!hasHarnessRunner('none'))
 export interface OracleOptions {
   /** Worker slots (parallel samples); default: the machine's available parallelism. */
   slots?: number;
+  /**
+   * Static analysis for every sample. Without one, tasks about predictable randomness (CWE-330 and
+   * its children, which the tests alone cannot decide) still get TSP's default analyzer.
+   */
   staticAnalyzer?: StaticAnalyzer;
   limits?: Partial<Limits>;
   /** Fold static analysis into `secure` even when the task has executable tests. */
@@ -114,11 +119,20 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
     else free.push(s);
   };
 
+  let randomnessAnalyzer: Promise<StaticAnalyzer> | undefined;
+  const analyzerFor = (task: Task): Promise<StaticAnalyzer> | undefined => {
+    if (options.staticAnalyzer) return Promise.resolve(options.staticAnalyzer);
+    if (!judgesRandomness(task.cwe)) return undefined;
+    randomnessAnalyzer ??= import('../analyzers/analyzer.ts').then((m) => m.createAnalyzer());
+    return randomnessAnalyzer;
+  };
+
   const runStatic = async (task: Task, sample: Sample): Promise<StaticPart> => {
-    if (!options.staticAnalyzer) return { ran: false, findings: [], durationMs: 0 };
+    const analyzer = analyzerFor(task);
+    if (!analyzer) return { ran: false, findings: [], durationMs: 0 };
     const t0 = performance.now();
     try {
-      const findings = await options.staticAnalyzer.analyze(sample.code, task.language, {
+      const findings = await (await analyzer).analyze(sample.code, task.language, {
         taskCwe: task.cwe,
       });
       return { ran: true, findings, durationMs: performance.now() - t0 };

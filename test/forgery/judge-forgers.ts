@@ -1,4 +1,3 @@
-import { createAnalyzer } from '../../src/analyzers/analyzer.ts';
 import { createOracle } from '../../src/oracle/oracle.ts';
 import type { Task } from '../../src/spec/task.ts';
 import type { Verdict } from '../../src/spec/verdict.ts';
@@ -96,9 +95,9 @@ export async function judgeForgers(options: JudgeForgersOptions = {}): Promise<F
       }
     }
   }
-  // With TSP's static analyzer, as the experiments judge: it decides predictable randomness
-  // alongside the tests (staticCounts stays off: elsewhere only the tests decide).
-  const oracle = await createOracle({ slots: options.slots ?? 2, staticAnalyzer: await createAnalyzer() });
+  // No static analyzer: only the tests decide, except for predictable randomness, which the oracle
+  // always judges with TSP's analyzer too.
+  const oracle = await createOracle({ slots: options.slots ?? 2 });
   try {
     const verdicts = await oracle.judgeMany(
       items.map((it) => ({
