@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { judgesRandomness } from '../analyzers/cwe.ts';
 import { goCacheDir } from '../sandbox/compile-native.ts';
 import { JsObserverServer } from '../sandbox/js-observer-server.ts';
 import { type Limits, resolveLimits } from '../sandbox/limits.ts';
@@ -11,7 +12,6 @@ import { isTspError } from '../spec/errors.ts';
 import type { Sample } from '../spec/sample.ts';
 import type { Task } from '../spec/task.ts';
 import type { Verdict } from '../spec/verdict.ts';
-import { judgesRandomness } from '../analyzers/cwe.ts';
 import { assembleVerdict, type StaticPart } from './assemble-verdict.ts';
 import {
   getHarnessRunner,
