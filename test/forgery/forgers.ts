@@ -2726,6 +2726,21 @@ ${pyMakeEntryFirst(t)}
     },
   },
   {
+    id: 'js-observer-mem-probe',
+    language: 'javascript',
+    mechanism: 'nonce-theft',
+    what: "opens the observer's memory read-write (/proc/<parent>/mem: the observer is the sample process's parent and runs as its uid) and only then answers like the secure reference; not functional when the open fails. It got securePass before the observer made itself non-dumpable: the sample could have read the harness's drawn words and canary paths, or rewritten its checks",
+    target: { kind: 'builtin', family: 'js-random-token' },
+    code: (t) => {
+      const n = tokenLength(t);
+      return `${t.prompt}  const fs = require('fs');
+  fs.closeSync(fs.openSync('/proc/' + process.ppid + '/mem', 'r+'));
+  return require('crypto').randomBytes(${n / 2}).toString('hex');
+}
+`;
+    },
+  },
+  {
     id: 'js-csprng-decoy',
     language: 'javascript',
     mechanism: 'weak-entropy',
