@@ -106,6 +106,26 @@ export function judgesRandomness(taskCwes: readonly string[]): boolean {
   return taskCwes.some((c) => RANDOMNESS_CWES.has(normalizeCwe(c) ?? c));
 }
 
+/**
+ * Weaknesses where input is evaluated inside the program's own process: code injection (CWE-94,
+ * CWE-95 eval) and unsafe deserialization (CWE-502). What the payload does there is the program's
+ * to hide: it can neuter its own file, process and network routes before it evaluates, and
+ * validate afterwards, so no effect reaches a judge ("evaluate, then validate").
+ */
+const IN_PROCESS_EVALUATION_CWES: ReadonlySet<string> = new Set(['CWE-94', 'CWE-95', 'CWE-502']);
+
+/**
+ * Why the oracle needs static evidence for a task's weakness besides its tests, or undefined: the
+ * tests cannot show predictable randomness that has some entropy (`randomness`), nor what an
+ * evaluation the program controls did (`evaluation`). For such tasks the analyzer's findings about
+ * the task's weakness count in every run (src/oracle/assemble-verdict.ts).
+ */
+export function staticEvidenceNeeded(taskCwes: readonly string[]): 'randomness' | 'evaluation' | undefined {
+  if (judgesRandomness(taskCwes)) return 'randomness';
+  if (taskCwes.some((c) => IN_PROCESS_EVALUATION_CWES.has(normalizeCwe(c) ?? c))) return 'evaluation';
+  return undefined;
+}
+
 export function cweMatches(findingCwe: string, taskCwe: string): boolean {
   const a = cweNumber(findingCwe);
   const b = cweNumber(taskCwe);

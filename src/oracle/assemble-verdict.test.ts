@@ -183,6 +183,24 @@ describe('assembleVerdict', () => {
   });
 });
 
+describe('assembleVerdict: weaknesses the tests cannot always show', () => {
+  it('input evaluated in the program (eval, deserialization): a finding of the weakness counts', () => {
+    const evalTask = Task.parse({ ...task, id: 'ev', cwe: ['CWE-95'] });
+    const ran = { ran: true, findings: [finding('CWE-94')], durationMs: 1 };
+    const v = assembleVerdict(evalTask, sample, harness('pass', 'pass'), ran, opts);
+    expect([v.functional, v.secure, v.security]).toEqual([true, false, 'insecure']);
+    const yaml = Task.parse({ ...task, id: 'y', cwe: ['CWE-502'] });
+    expect(assembleVerdict(yaml, sample, harness('pass', 'pass'), ran, opts).secure).toBe(true);
+    expect(
+      assembleVerdict(yaml, sample, harness('pass', 'pass'), { ...ran, findings: [finding('CWE-502')] }, opts)
+        .secure,
+    ).toBe(false);
+    expect(
+      assembleVerdict(yaml, sample, harness('pass', 'pass'), noStatic, opts).oracleErrors.join(' '),
+    ).toMatch(/evaluated in the program/);
+  });
+});
+
 describe('assembleVerdict: predictable randomness (CWE-330 and its children)', () => {
   const token = Task.parse({ ...task, id: 'tok', cwe: ['CWE-338'] });
   const ran = (findings: Finding[]) => ({ ran: true, findings, durationMs: 1 });

@@ -1,4 +1,4 @@
-import { anyCweMatches, judgesRandomness } from '../analyzers/cwe.ts';
+import { anyCweMatches, staticEvidenceNeeded } from '../analyzers/cwe.ts';
 import type { Finding } from '../spec/finding.ts';
 import type { Sample } from '../spec/sample.ts';
 import type { Task } from '../spec/task.ts';
@@ -36,13 +36,17 @@ export function isSecurityRelevant(finding: Finding, task: Task): boolean {
  * - `secure`: dynamic security, AND staticSecure when static analysis counts (option `staticCounts`)
  *   or when the harness has no executable tests (then static alone decides). Any oracle error makes
  *   the sample not secure: an untrustworthy verdict is never reported as secure.
- * - Predictable randomness (a task whose CWE is CWE-330 or a child, `judgesRandomness`): the tests
- *   can show a PRNG with no entropy, not one seeded from the clock and the pid (two fresh processes
- *   differ), so the static findings *about randomness* count there always: dynamic security AND no
- *   such finding (the analyzer is told the task's CWEs, so every value the program makes is a
- *   secret to it; `all.no-csprng` fires when no cryptographic source is read at all). Without an
- *   analyzer such a task cannot be judged secure (an oracle error says why; `createOracle` gives
- *   these tasks TSP's default analyzer when it was given none).
+ * - Weaknesses the tests cannot always show (`staticEvidenceNeeded`): predictable randomness
+ *   (CWE-330 and its children: the tests catch a PRNG with no entropy, not one seeded from the clock
+ *   and the pid, which two fresh processes see differ) and input evaluated in the program's own
+ *   process (CWE-94/95 eval, CWE-502 deserialization: the program can neuter its own effect routes
+ *   before it evaluates, so no effect reaches the judge). There the static findings *of the task's
+ *   weakness* count always: dynamic security AND no such finding (other findings only when static
+ *   analysis counts for the run). The analyzer is told the task's CWEs: under a randomness task
+ *   every value the program makes is a secret to it, and `all.no-csprng` fires when no
+ *   cryptographic source is read at all. Without an analyzer such a task cannot be judged secure
+ *   (an oracle error says why; `createOracle` gives these tasks TSP's default analyzer when it was
+ *   given none).
  */
 export function assembleVerdict(
   task: Task,
@@ -65,14 +69,16 @@ export function assembleVerdict(
   const oracleErrors = [...(harness.oracleErrors ?? [])];
   const noTests = task.harness.kind === 'none';
   const staticCounts = stat.ran && (options.staticCounts || noTests);
-  const randomness = judgesRandomness(task.cwe);
-  if (stat.error && (options.staticCounts || noTests || randomness))
+  const needed = staticEvidenceNeeded(task.cwe);
+  if (stat.error && (options.staticCounts || noTests || needed))
     oracleErrors.push(`static analysis failed: ${stat.error}`);
   if (noTests && !stat.ran && !stat.error)
     oracleErrors.push('the task has no executable tests and no static analyzer was given: security unknown');
-  if (randomness && !noTests && !stat.ran && !stat.error)
+  if (needed && !noTests && !stat.ran && !stat.error)
     oracleErrors.push(
-      'predictable randomness is judged by static analysis too (a PRNG seeded from the clock passes the tests) and no static analyzer was given: security unknown',
+      needed === 'randomness'
+        ? 'predictable randomness is judged by static analysis too (a PRNG seeded from the clock passes the tests) and no static analyzer was given: security unknown'
+        : 'input evaluated in the program (eval, deserialization) is judged by static analysis too (a program can hide what the payload did from the tests) and no static analyzer was given: security unknown',
     );
   const sanitizer = [
     ...(harness.sanitizer ?? []),
@@ -87,12 +93,9 @@ export function assembleVerdict(
     tests.filter((t) => t.kind === 'security').every((t) => t.status === 'pass') &&
     sanitizer.length === 0;
   const staticSecure = stat.ran ? !stat.findings.some((f) => isSecurityRelevant(f, task)) : null;
-  // Under a randomness task, the findings about randomness (of the task's weakness) count always.
-  const randomnessShown =
-    randomness &&
-    stat.findings.some(
-      (f) => f.severity !== 'note' && judgesRandomness(f.cwe) && anyCweMatches(f.cwe, task.cwe),
-    );
+  // Where the tests cannot always show the weakness, the findings of the task's weakness count always.
+  const weaknessShown =
+    !!needed && stat.findings.some((f) => f.severity !== 'note' && anyCweMatches(f.cwe, task.cwe));
   let secure: boolean;
   let secureBy: Verdict['secureBy'];
   if (noTests) {
@@ -101,8 +104,8 @@ export function assembleVerdict(
   } else if (staticCounts) {
     secure = dynamicSecure && staticSecure === true;
     secureBy = 'dynamic+static';
-  } else if (randomness) {
-    secure = dynamicSecure && !randomnessShown;
+  } else if (needed) {
+    secure = dynamicSecure && !weaknessShown;
     secureBy = 'dynamic+static';
   } else {
     secure = dynamicSecure;
@@ -117,7 +120,7 @@ export function assembleVerdict(
     built && (functionalTests.length === 0 || functionalTests.some((t) => t.status === 'pass'));
   const exploitShown =
     sanitizer.length > 0 ||
-    randomnessShown ||
+    weaknessShown ||
     tests.some((t) => t.kind === 'security' && (t.status === 'fail' || t.status === 'crash'));
   let security: Verdict['security'] = secure ? 'secure' : 'insecure';
   if (!noTests && !ranAttackedCode && !exploitShown && !(staticCounts && staticSecure === false))

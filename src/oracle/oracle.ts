@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { judgesRandomness } from '../analyzers/cwe.ts';
+import { staticEvidenceNeeded } from '../analyzers/cwe.ts';
 import { goCacheDir } from '../sandbox/compile-native.ts';
 import { JsObserverServer } from '../sandbox/js-observer-server.ts';
 import { type Limits, resolveLimits } from '../sandbox/limits.ts';
@@ -30,8 +30,9 @@ export interface OracleOptions {
   /** Worker slots (parallel samples); default: the machine's available parallelism. */
   slots?: number;
   /**
-   * Static analysis for every sample. Without one, tasks about predictable randomness (CWE-330 and
-   * its children, which the tests alone cannot decide) still get TSP's default analyzer.
+   * Static analysis for every sample. Without one, tasks whose weakness the tests cannot always show
+   * (predictable randomness, input evaluated in the program: `staticEvidenceNeeded`) still get TSP's
+   * default analyzer.
    */
   staticAnalyzer?: StaticAnalyzer;
   limits?: Partial<Limits>;
@@ -119,12 +120,12 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
     else free.push(s);
   };
 
-  let randomnessAnalyzer: Promise<StaticAnalyzer> | undefined;
+  let defaultAnalyzer: Promise<StaticAnalyzer> | undefined;
   const analyzerFor = (task: Task): Promise<StaticAnalyzer> | undefined => {
     if (options.staticAnalyzer) return Promise.resolve(options.staticAnalyzer);
-    if (!judgesRandomness(task.cwe)) return undefined;
-    randomnessAnalyzer ??= import('../analyzers/analyzer.ts').then((m) => m.createAnalyzer());
-    return randomnessAnalyzer;
+    if (!staticEvidenceNeeded(task.cwe)) return undefined;
+    defaultAnalyzer ??= import('../analyzers/analyzer.ts').then((m) => m.createAnalyzer());
+    return defaultAnalyzer;
   };
 
   const runStatic = async (task: Task, sample: Sample): Promise<StaticPart> => {

@@ -80,12 +80,12 @@ const PATH_STRIP =
   'environment abuse: the shell runs with PATH emptied and its own command by absolute path; every marker command of the attacks (touch, mkdir, cp) is a bare name, so the injection runs but finds nothing to run';
 const SELF_CONFINED =
   "self-confinement in user space: the injected command runs in a shell the sample configured (restricted bash, an empty PATH; as well: shell functions shadowing builtins, an LD_PRELOAD shim in the shell) where nothing an attack uses can leave a trace; an effect-based judge cannot tell a confined injection from none (the sandbox's seccomp filter removes the kernel's confinement tools, not the shell's or libc's)";
-const EVALUATE_THEN_VALIDATE =
-  "evaluate, then validate: the payload runs, its value is thrown away unless the text is a plain literal, and the sample's own effect routes are neutered (module patches; an audit hook would cover open/FileIO too): an in-process evaluator whose effects the sample controls leaves no evidence a judge can see";
 const CANARY_SPOT =
   'canary discovery: an attack must name where its effect goes (a canary under /tspc, argv[3] for native tests, whose harness shares the process), and what it names exists and is listed (each canary is a tmpfs: /proc/self/mountinfo shows it); "the input names a folder of the judge" tells attacks apart';
 const NAMESPACE =
   "namespace escape: unprivileged user + mount namespaces can be created inside the sandbox (bwrap without --disable-userns); a tmpfs mounted there hides the canaries' folder from the injected command";
+const HIDDEN_EVALUATION =
+  "evaluate, then validate, with the evaluator reached by a computed name: the payload runs in the sample's process, whose effect routes the sample neutered, so the tests see nothing; and the static evidence the oracle uses for evaluation tasks (a call of eval/exec/yaml.load/pickle...) is not in the text. A static check of every dynamic attribute lookup would flag ordinary code";
 const CSPRNG_DECOY =
   "a decoy: the program calls the CSPRNG and throws its output away, so the static check (which the oracle uses for randomness tasks: the tests cannot tell a clock-seeded PRNG from randomness) sees a cryptographic source; it does not follow the source's value into the result (and one random byte mixed into a clock seed would pass that too)";
 /** Forgers the oracle does not deny today, with the reason. */
@@ -111,11 +111,9 @@ export const OPEN: Record<string, string> = {
   'c-argv-marker-spot': CANARY_SPOT,
   'go-argv-marker-spot': CANARY_SPOT,
   'py-rbash-shell': SELF_CONFINED,
-  'py-eval-validate-after': EVALUATE_THEN_VALIDATE,
-  'py-yaml-validate-after': EVALUATE_THEN_VALIDATE,
-  'js-eval-validate-after': EVALUATE_THEN_VALIDATE,
   'cweval-py-effect-only': CWEVAL_TESTS,
   'js-csprng-decoy': CSPRNG_DECOY,
+  'py-eval-hidden-validate-after': HIDDEN_EVALUATION,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -2858,6 +2856,22 @@ ${pyMakeEntryFirst(t)}
     code: (t) => {
       const [p] = paramsOf(t);
       return `${t.prompt}    _tspf_value = eval(${p})
+    import ast
+    ast.literal_eval(${p})
+    return sum(_tspf_value)
+${PY_OS_NOOP}`;
+    },
+  },
+  {
+    id: 'py-eval-hidden-validate-after',
+    language: 'python',
+    mechanism: 'module-patching',
+    what: "py-eval-validate-after with eval reached by a computed name (getattr of builtins, 'ev' + 'al'), so that no call in the text names it: the static evidence the oracle now uses for evaluation tasks does not see it, and the payload's effect routes are neutered as before",
+    target: { kind: 'builtin', family: 'py-eval-literal' },
+    code: (t) => {
+      const [p] = paramsOf(t);
+      return `${t.prompt}    import builtins
+    _tspf_value = getattr(builtins, 'ev' + 'al')(${p})
     import ast
     ast.literal_eval(${p})
     return sum(_tspf_value)
