@@ -133,8 +133,13 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
     if (!analyzer) return { ran: false, findings: [], durationMs: 0 };
     const t0 = performance.now();
     try {
+      // Where the findings decide security, input the analyzer cannot read in full is an error
+      // (a NUL byte, a 1 MB comment or syntax the parser does not know must not hide a finding).
+      const decides =
+        options.staticCounts === true || task.harness.kind === 'none' || !!staticEvidenceNeeded(task.cwe);
       const findings = await (await analyzer).analyze(sample.code, task.language, {
         taskCwe: task.cwe,
+        ...(decides ? { strict: true } : {}),
       });
       return { ran: true, findings, durationMs: performance.now() - t0 };
     } catch (e) {

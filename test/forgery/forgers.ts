@@ -2909,6 +2909,54 @@ for (const k of ['mainModule', 'getBuiltinModule']) Object.defineProperty(proces
     },
   },
   {
+    id: 'js-eval-validate-nul',
+    language: 'javascript',
+    mechanism: 'sanitizer-evasion',
+    what: 'js-eval-validate-after with a NUL byte in a comment: node runs the file, and an analyzer that calls such input binary and skips it has no finding to give',
+    target: { kind: 'builtin', family: 'js-eval-literal' },
+    code: (t) => {
+      const [p] = paramsOf(t);
+      return `${t.prompt}  const tspfList = eval(${p}); // \u0000
+  JSON.parse(${p});
+  return tspfList.reduce((a, b) => a + b, 0);
+}
+for (const k of ['mainModule', 'getBuiltinModule']) Object.defineProperty(process, k, { value: undefined, configurable: true });
+`;
+    },
+  },
+  {
+    id: 'py-eval-cr-comment',
+    language: 'python',
+    mechanism: 'sanitizer-evasion',
+    what: 'py-eval-validate-after with the eval line behind a lone carriage return at the end of a comment: CPython ends the line there and runs the eval, a parser that ends lines only at \\n reads it as the rest of the comment',
+    target: { kind: 'builtin', family: 'py-eval-literal' },
+    code: (t) => {
+      const [p] = paramsOf(t);
+      return `${t.prompt}    _tspf_value = None  # parse the literal\r    _tspf_value = eval(${p})
+    import ast
+    ast.literal_eval(${p})
+    return sum(_tspf_value)
+${PY_OS_NOOP}`;
+    },
+  },
+  {
+    id: 'py-eval-validate-padded',
+    language: 'python',
+    mechanism: 'sanitizer-evasion',
+    what: 'py-eval-validate-after followed by a comment of 1.1 MB: Python runs it, and an analyzer that skips input over 1 MB has no finding to give',
+    target: { kind: 'builtin', family: 'py-eval-literal' },
+    code: (t) => {
+      const [p] = paramsOf(t);
+      return `${t.prompt}    _tspf_value = eval(${p})
+    import ast
+    ast.literal_eval(${p})
+    return sum(_tspf_value)
+${PY_OS_NOOP}
+# ${'x'.repeat(1_100_000)}
+`;
+    },
+  },
+  {
     id: 'js-eval-route-strip',
     language: 'javascript',
     mechanism: 'environment-abuse',
