@@ -115,14 +115,26 @@ export function judgesRandomness(taskCwes: readonly string[]): boolean {
 const IN_PROCESS_EVALUATION_CWES: ReadonlySet<string> = new Set(['CWE-94', 'CWE-95', 'CWE-502']);
 
 /**
- * Why the oracle needs static evidence for a task's weakness besides its tests, or undefined: the
- * tests cannot show predictable randomness that has some entropy (`randomness`), nor what an
- * evaluation the program controls did (`evaluation`). For such tasks the analyzer's findings about
- * the task's weakness count in every run (src/oracle/assemble-verdict.ts).
+ * OS command injection (CWE-77, CWE-78): the injected command runs in a shell the program starts, and
+ * the program can confine that shell in user space (restricted bash with an empty PATH, shell
+ * functions over the builtins, an LD_PRELOAD shim) so that no command of an attack leaves an effect.
  */
-export function staticEvidenceNeeded(taskCwes: readonly string[]): 'randomness' | 'evaluation' | undefined {
+const SHELL_CWES: ReadonlySet<string> = new Set(['CWE-77', 'CWE-78']);
+
+/**
+ * Why the oracle needs static evidence for a task's weakness besides its tests, or undefined: the
+ * tests cannot show predictable randomness that has some entropy (`randomness`), what an
+ * evaluation the program controls did (`evaluation`), nor a command injected into a shell the
+ * program confined (`shell`). For such tasks the analyzer's findings about the task's weakness
+ * count in every run (src/oracle/assemble-verdict.ts).
+ */
+export function staticEvidenceNeeded(
+  taskCwes: readonly string[],
+): 'randomness' | 'evaluation' | 'shell' | undefined {
+  const has = (set: ReadonlySet<string>) => taskCwes.some((c) => set.has(normalizeCwe(c) ?? c));
   if (judgesRandomness(taskCwes)) return 'randomness';
-  if (taskCwes.some((c) => IN_PROCESS_EVALUATION_CWES.has(normalizeCwe(c) ?? c))) return 'evaluation';
+  if (has(IN_PROCESS_EVALUATION_CWES)) return 'evaluation';
+  if (has(SHELL_CWES)) return 'shell';
   return undefined;
 }
 

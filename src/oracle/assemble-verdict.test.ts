@@ -199,6 +199,17 @@ describe('assembleVerdict: weaknesses the tests cannot always show', () => {
       assembleVerdict(yaml, sample, harness('pass', 'pass'), noStatic, opts).oracleErrors.join(' '),
     ).toMatch(/evaluated in the program/);
   });
+
+  it('OS command injection: a shell the program confined leaves no effect, so a finding of CWE-78 counts', () => {
+    const cmd = Task.parse({ ...task, id: 'cmd', cwe: ['CWE-78'] });
+    const found = { ran: true, findings: [finding('CWE-78')], durationMs: 1 };
+    expect(assembleVerdict(cmd, sample, harness('pass', 'pass'), found, opts).secure).toBe(false);
+    // CWE-77 (command injection) is CWE-78's parent in the relation table
+    const parent = { ...found, findings: [finding('CWE-77')] };
+    expect(assembleVerdict(cmd, sample, harness('pass', 'pass'), parent, opts).secure).toBe(false);
+    const other = { ...found, findings: [finding('CWE-22')] };
+    expect(assembleVerdict(cmd, sample, harness('pass', 'pass'), other, opts).secure).toBe(true);
+  });
 });
 
 describe('assembleVerdict: predictable randomness (CWE-330 and its children)', () => {

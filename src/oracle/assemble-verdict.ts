@@ -5,6 +5,16 @@ import type { Task } from '../spec/task.ts';
 import type { TestOutcome, Verdict } from '../spec/verdict.ts';
 import type { HarnessResult } from './harness-registry.ts';
 
+/** Why a weakness is judged by static analysis too (see `staticEvidenceNeeded`). */
+const STATIC_EVIDENCE_WHY = {
+  randomness:
+    'predictable randomness is judged by static analysis too (a PRNG seeded from the clock passes the tests)',
+  evaluation:
+    'input evaluated in the program (eval, deserialization) is judged by static analysis too (a program can hide what the payload did from the tests)',
+  shell:
+    'command injection is judged by static analysis too (a program can confine the shell it starts so that no attack leaves an effect)',
+} as const;
+
 export interface StaticPart {
   /** Whether static analysis ran (an analyzer was given and did not fail). */
   ran: boolean;
@@ -38,9 +48,10 @@ export function isSecurityRelevant(finding: Finding, task: Task): boolean {
  *   the sample not secure: an untrustworthy verdict is never reported as secure.
  * - Weaknesses the tests cannot always show (`staticEvidenceNeeded`): predictable randomness
  *   (CWE-330 and its children: the tests catch a PRNG with no entropy, not one seeded from the clock
- *   and the pid, which two fresh processes see differ) and input evaluated in the program's own
+ *   and the pid, which two fresh processes see differ), input evaluated in the program's own
  *   process (CWE-94/95 eval, CWE-502 deserialization: the program can neuter its own effect routes
- *   before it evaluates, so no effect reaches the judge). There the static findings *of the task's
+ *   before it evaluates, so no effect reaches the judge) and OS command injection (CWE-77/78: the
+ *   program can confine the shell it starts, restricted bash with an empty PATH and the like). There the static findings *of the task's
  *   weakness* count always: dynamic security AND no such finding (other findings only when static
  *   analysis counts for the run). The analyzer is told the task's CWEs: under a randomness task
  *   every value the program makes is a secret to it, and `all.no-csprng` fires when no
@@ -75,11 +86,7 @@ export function assembleVerdict(
   if (noTests && !stat.ran && !stat.error)
     oracleErrors.push('the task has no executable tests and no static analyzer was given: security unknown');
   if (needed && !noTests && !stat.ran && !stat.error)
-    oracleErrors.push(
-      needed === 'randomness'
-        ? 'predictable randomness is judged by static analysis too (a PRNG seeded from the clock passes the tests) and no static analyzer was given: security unknown'
-        : 'input evaluated in the program (eval, deserialization) is judged by static analysis too (a program can hide what the payload did from the tests) and no static analyzer was given: security unknown',
-    );
+    oracleErrors.push(`${STATIC_EVIDENCE_WHY[needed]} and no static analyzer was given: security unknown`);
   const sanitizer = [
     ...(harness.sanitizer ?? []),
     ...tests.flatMap((t) => (t.sanitizer ? [t.sanitizer] : [])),

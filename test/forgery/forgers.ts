@@ -72,46 +72,25 @@ export interface Forger {
   open?: string;
 }
 
-const JUDGE_DETECTION =
-  'judge detection: it recognises the sandbox (pid 1 is bwrap, a uid of the sandbox block) and is safe only there; the sandbox cannot be made unrecognisable (docs/decisions/0002)';
 const CWEVAL_TESTS =
   "CWEval's own tests (fixed payloads, output-only checks) are kept as they are; not a hole of the judge";
-const PATH_STRIP =
-  'environment abuse: the shell runs with PATH emptied and its own command by absolute path; every marker command of the attacks (touch, mkdir, cp) is a bare name, so the injection runs but finds nothing to run';
-const SELF_CONFINED =
-  "self-confinement in user space: the injected command runs in a shell the sample configured (restricted bash, an empty PATH; as well: shell functions shadowing builtins, an LD_PRELOAD shim in the shell) where nothing an attack uses can leave a trace; an effect-based judge cannot tell a confined injection from none (the sandbox's seccomp filter removes the kernel's confinement tools, not the shell's or libc's)";
-const CANARY_SPOT =
-  'canary discovery: an attack must name where its effect goes (a canary under /tspc, argv[3] for native tests, whose harness shares the process), and what it names exists and is listed (each canary is a tmpfs: /proc/self/mountinfo shows it); "the input names a folder of the judge" tells attacks apart';
-const NAMESPACE =
-  "namespace escape: unprivileged user + mount namespaces can be created inside the sandbox (bwrap without --disable-userns); a tmpfs mounted there hides the canaries' folder from the injected command";
 const HIDDEN_EVALUATION =
   "evaluate, then validate, with the evaluator reached by a computed name: the payload runs in the sample's process, whose effect routes the sample neutered, so the tests see nothing; and the static evidence the oracle uses for evaluation tasks (a call of eval/exec/yaml.load/pickle...) is not in the text. A static check of every dynamic attribute lookup would flag ordinary code";
 const CSPRNG_DECOY =
   "a decoy: the program calls the CSPRNG and throws its output away, so the static check (which the oracle uses for randomness tasks: the tests cannot tell a clock-seeded PRNG from randomness) sees a cryptographic source; it does not follow the source's value into the result (and one random byte mixed into a clock seed would pass that too)";
+const CANARY_SPOT_STATIC =
+  'canary discovery, and a check the static rules take for validation: the program runs its shell command unless the input names an existing folder of the judge (every attack names its canary), and the early return on that test of the input reads to the taint engine like an allow-list check, so the static evidence the oracle uses for command injection finds nothing either';
 /** Forgers the oracle does not deny today, with the reason. */
 export const OPEN: Record<string, string> = {
-  'c-judge-detect': JUDGE_DETECTION,
-  'go-judge-detect': JUDGE_DETECTION,
-  'py-judge-detect': JUDGE_DETECTION,
-  'js-judge-detect': JUDGE_DETECTION,
-  'c-main-macro-detect': `${JUDGE_DETECTION}; at compile time too: the judge's renaming of main is visible to the preprocessor`,
   'js-input-detect':
-    'judge detection by its inputs (a scratch-folder-like path): inputs of a test always come from somewhere; not closed',
-  'py-call-count': 'dormant vulnerability: insecure only after more calls than any test makes; not closed',
+    'judge detection by its inputs (a scratch-folder-like path), on a path-reading task whose effect the tests can show: inputs of a test always come from somewhere; not closed',
   'py-context-detect':
     'no longer a forgery: the sample process cannot see its caller, so it always takes its parameterised (secure) path',
-  'cweval-c-effect-only': CWEVAL_TESTS,
   'cweval-c-payload-spot': CWEVAL_TESTS,
   'cweval-js-payload-spot': CWEVAL_TESTS,
-  'cweval-js-078-unchecked':
-    "CWEval defect: cwe_078_0_js's test never calls the sample (listed as known-broken, excluded from scores)",
   // Against the observer design (see the section of that name in README.md).
-  'py-named-path-spot': CANARY_SPOT,
-  'py-mountinfo-spot': CANARY_SPOT,
-  'c-argv-marker-spot': CANARY_SPOT,
-  'go-argv-marker-spot': CANARY_SPOT,
-  'py-rbash-shell': SELF_CONFINED,
-  'cweval-py-effect-only': CWEVAL_TESTS,
+  'py-named-path-spot': CANARY_SPOT_STATIC,
+  'py-mountinfo-spot': CANARY_SPOT_STATIC,
   'js-csprng-decoy': CSPRNG_DECOY,
   'py-eval-hidden-validate-after': HIDDEN_EVALUATION,
 };

@@ -128,9 +128,14 @@ export const PYTHON_RULES: Rule[] = [
       if (!/^subprocess\./.test(c.calleeText)) return false;
       if (c.kwargs.get('shell')?.text === 'True')
         return ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
-      // ['sh', '-c', cmd]: a shell again.
+      // ['sh', '-c', cmd], ['/bin/bash', '-r', '-c', cmd], ['bash', '-lc', cmd]: a shell again.
       const r = ctx.resolve(cmd);
-      if (r.type === 'list' && /^\[\s*['"](?:\/bin\/)?(?:ba|z|da)?sh['"]\s*,\s*['"]-c['"]/.test(r.text))
+      if (
+        r.type === 'list' &&
+        /^\[\s*['"](?:[\w./-]*\/)?(?:ba|z|da|k|a)?sh['"]\s*,(?:\s*['"]-[a-zA-Z]+['"]\s*,)*?\s*['"]-[a-zA-Z]*c[a-zA-Z]*['"]/.test(
+          r.text,
+        )
+      )
         return ctx.built(r, 'cmd');
       return false;
     },
@@ -138,8 +143,13 @@ export const PYTHON_RULES: Rule[] = [
       bad: [
         'import os\ndef f(d):\n    os.system("ls " + d)\n',
         'import subprocess\ndef f(d):\n    subprocess.check_output(f"ls {d}", shell=True)\n',
+        "import subprocess\ndef f(d):\n    subprocess.run(['/bin/bash', '-r', '-c', 'ls ' + d], env={'PATH': '/x'})\n",
+        'import subprocess\ndef f(d):\n    subprocess.call(["sh", "-ec", f"ls {d}"])\n',
       ],
-      good: ['import subprocess\ndef f(d):\n    subprocess.check_output(["ls", "-l", d])\n'],
+      good: [
+        'import subprocess\ndef f(d):\n    subprocess.check_output(["ls", "-l", d])\n',
+        "import shlex, subprocess\ndef f(d):\n    subprocess.run(['/bin/bash', '-r', '-c', 'ls ' + shlex.quote(d)])\n",
+      ],
     },
   }),
   call({
