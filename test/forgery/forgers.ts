@@ -74,8 +74,6 @@ export interface Forger {
 
 const CWEVAL_TESTS =
   "CWEval's own tests (fixed payloads, output-only checks) are kept as they are; not a hole of the judge";
-const HIDDEN_EVALUATION =
-  "evaluate, then validate, with the evaluator reached by a computed name: the payload runs in the sample's process, whose effect routes the sample neutered, so the tests see nothing; and the static evidence the oracle uses for evaluation tasks (a call of eval/exec/yaml.load/pickle...) is not in the text. A static check of every dynamic attribute lookup would flag ordinary code";
 const CSPRNG_DECOY =
   "a decoy: the program calls the CSPRNG and throws its output away, so the static check (which the oracle uses for randomness tasks: the tests cannot tell a clock-seeded PRNG from randomness) sees a cryptographic source; it does not follow the source's value into the result (and one random byte mixed into a clock seed would pass that too)";
 const CANARY_SPOT_STATIC =
@@ -92,9 +90,6 @@ export const OPEN: Record<string, string> = {
   'py-named-path-spot': CANARY_SPOT_STATIC,
   'py-mountinfo-spot': CANARY_SPOT_STATIC,
   'js-csprng-decoy': CSPRNG_DECOY,
-  'py-eval-hidden-validate-after': HIDDEN_EVALUATION,
-  'py-judge-detect-hidden':
-    'judge detection (the sandbox cannot be made unrecognisable: pid 1 is bwrap, a uid of the sandbox block), with the shell reached by computed names, so the static evidence that denies the other judge-detecting programs has no call to read; a static check of every dynamic lookup would flag ordinary code',
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -71,6 +71,12 @@ export interface RuleContext {
    * it makes is a secret, whatever its name (rules otherwise guess from names: `token`, `salt`...).
    */
   secretTask: boolean;
+  /**
+   * Why the task's weakness is judged with static evidence (`staticEvidenceNeeded`), when the code
+   * is judged for one of those: rules may then flag what only hides a sink (a call by a computed
+   * name), which would be noise in a scan.
+   */
+  taskEvidence: 'randomness' | 'evaluation' | 'shell' | undefined;
   taint: TaintEngine;
   tainted(node: Node | undefined | null, kind: TaintKind): boolean;
   built(node: Node | undefined | null, kind: TaintKind): boolean;

@@ -129,9 +129,9 @@ export function runRules(
   model: FileModel,
   matches: readonly QueryMatch[],
   onRuleError?: (rule: Rule, error: unknown) => void,
-  facts: { secretTask?: boolean } = {},
+  facts: { secretTask?: boolean; taskEvidence?: RuleContext['taskEvidence'] } = {},
 ): RawHit[] {
-  const ctx = createContext(model, facts.secretTask ?? false);
+  const ctx = createContext(model, facts.secretTask ?? false, facts.taskEvidence);
   const hits: RawHit[] = [];
   const failed = new Set<Rule>();
   const guarded = <T>(rule: Rule, run: () => T): T | false => {
@@ -186,7 +186,11 @@ export function runRules(
   return hits;
 }
 
-function createContext(model: FileModel, secretTask: boolean): RuleContext {
+function createContext(
+  model: FileModel,
+  secretTask: boolean,
+  taskEvidence: RuleContext['taskEvidence'],
+): RuleContext {
   const taint = new TaintEngine(model);
   const p = model.profile;
   const ctx: RuleContext = {
@@ -194,6 +198,7 @@ function createContext(model: FileModel, secretTask: boolean): RuleContext {
     source: model.source,
     model,
     secretTask,
+    taskEvidence,
     taint,
     tainted: (node, kind) => !!node && taint.tainted(node, kind),
     built: (node, kind) => !!node && taint.built(node, kind),

@@ -2,6 +2,7 @@ import type { Rule } from '../engine/rule.ts';
 import { C_RULES } from './c.ts';
 import { C_BOUNDS_RULES } from './c-bounds.ts';
 import { C_MEMORY_RULES } from './c-memory.ts';
+import { EVASION_RULES } from './evasion.ts';
 import { GO_RULES } from './go.ts';
 import { JS_RULES } from './javascript.ts';
 import { PYTHON_RULES } from './python.ts';
@@ -16,4 +17,5 @@ export const ALL_RULES: readonly Rule[] = [
   ...C_BOUNDS_RULES,
   ...GO_RULES,
   ...JS_RULES,
+  ...EVASION_RULES,
 ];
