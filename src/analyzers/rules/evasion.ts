@@ -145,4 +145,99 @@ const jsComputedCall: CallRule = {
   },
 };
 
-export const EVASION_RULES: Rule[] = [pyComputedCall, jsComputedCall];
+/** A shell program with `-c` in an argument vector: `{"sh", "-c", cmd, NULL}`, `[]string{"sh", "-c", cmd}`. */
+const SHELL_ARGV =
+  /(?:^|[\s,{[(])["'`](?:[\w./-]*\/)?(?:ba|z|da|k|a)?sh["'`]\s*,(?:\s*["'`]-[a-zA-Z]+["'`]\s*,)*?\s*["'`]-[a-zA-Z]*c[a-zA-Z]*["'`]/;
+
+const cComputedCall: CallRule = {
+  kind: 'call',
+  id: 'c.computed-call',
+  languages: ['c', 'cpp'],
+  cwe: [...HIDING_CWE],
+  severity: 'error',
+  title: 'Shell or call reached indirectly where the sink must be visible',
+  message:
+    'This call reaches a shell or a function indirectly (a function pointer set to another function, exec*/posix_spawn of a shell with -c): what it runs cannot be read as a shell call. Run the program directly with an argument vector and no shell.',
+  names: '*',
+  check: (c, ctx) => {
+    if (!hidesSinks(ctx)) return false;
+    // run(cmd) where `int (*run)(const char *) = system;` (or a later `run = system;`)
+    if (c.callee?.type === 'identifier') {
+      const value = ctx.resolve(c.callee);
+      if (value !== c.callee && value.type === 'identifier' && value.text !== c.callee.text) return true;
+    }
+    // execve("/bin/sh", argv, env) / posix_spawn(&pid, "/bin/sh", ..., argv, env) with argv {"sh", "-c", cmd}
+    if (/^(?:exec[lv]p?e?|execvpe|posix_spawnp?|fexecve)$/.test(c.name))
+      return c.args.some((a) => SHELL_ARGV.test(ctx.resolve(a).text) || SHELL_ARGV.test(c.node.text));
+    return false;
+  },
+  examples: {
+    bad: [
+      {
+        code: '#include <stdlib.h>\nint touch(const char *cmd) {\n  int (*run)(const char *) = system;\n  return run(cmd);\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-78'],
+      },
+      {
+        code: '#include <unistd.h>\nextern char **environ;\nint touch(char *cmd) {\n  char *argv[] = {"sh", "-c", cmd, NULL};\n  return execve("/bin/sh", argv, environ);\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-78'],
+      },
+    ],
+    good: [
+      {
+        code: '#include <stdlib.h>\nint touch(const char *cmd) {\n  int (*run)(const char *) = system;\n  return run(cmd);\n}\n',
+        language: 'c',
+      },
+      {
+        code: '#include <unistd.h>\nextern char **environ;\nint touch(char *path) {\n  char *argv[] = {"touch", "--", path, NULL};\n  return execve("/usr/bin/touch", argv, environ);\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-78'],
+      },
+    ],
+  },
+};
+
+const goComputedCall: CallRule = {
+  kind: 'call',
+  id: 'go.computed-call',
+  languages: ['go'],
+  cwe: [...HIDING_CWE],
+  severity: 'error',
+  title: 'Shell or call reached indirectly where the sink must be visible',
+  message:
+    'This call reaches a function through reflection, or a shell through os.StartProcess / syscall.Exec with -c: what it runs cannot be read as a shell call. Call exec.Command with a fixed program and separate arguments.',
+  names: ['Call', 'CallSlice', 'StartProcess', 'Exec', 'ForkExec'],
+  check: (c, ctx) => {
+    if (!hidesSinks(ctx)) return false;
+    if (/^(?:os\.StartProcess|syscall\.(?:Exec|ForkExec))$/.test(c.calleeText))
+      return c.args.some((a) => SHELL_ARGV.test(ctx.resolve(a).text));
+    // reflect.ValueOf(f).Call(args), v.MethodByName(name).Call(args)
+    return c.name === 'Call' || c.name === 'CallSlice'
+      ? /\breflect\b|MethodByName/.test(c.calleeText)
+      : false;
+  },
+  examples: {
+    bad: [
+      {
+        code: 'package main\n\nimport (\n\t"os/exec"\n\t"reflect"\n)\n\nfunc Touch(name string) {\n\treflect.ValueOf(exec.Command).Call([]reflect.Value{reflect.ValueOf("sh"), reflect.ValueOf("-c"), reflect.ValueOf("touch " + name)})\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-78'],
+      },
+      {
+        code: 'package main\n\nimport "os"\n\nfunc Touch(name string) error {\n\t_, err := os.StartProcess("/bin/sh", []string{"sh", "-c", "touch " + name}, &os.ProcAttr{})\n\treturn err\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-78'],
+      },
+    ],
+    good: [
+      {
+        code: 'package main\n\nimport "os"\n\nfunc Touch(name string) error {\n\t_, err := os.StartProcess("/usr/bin/touch", []string{"touch", "--", name}, &os.ProcAttr{})\n\treturn err\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-78'],
+      },
+    ],
+  },
+};
+
+export const EVASION_RULES: Rule[] = [pyComputedCall, jsComputedCall, cComputedCall, goComputedCall];
