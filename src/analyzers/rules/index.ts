@@ -1,6 +1,7 @@
 import type { Rule } from '../engine/rule.ts';
 import { C_RULES } from './c.ts';
 import { C_BOUNDS_RULES } from './c-bounds.ts';
+import { C_CLASSIC_RULES } from './c-classic.ts';
 import { C_MEMORY_RULES } from './c-memory.ts';
 import { GO_RULES } from './go.ts';
 import { JS_RULES } from './javascript.ts';
@@ -14,6 +15,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...C_RULES,
   ...C_MEMORY_RULES,
   ...C_BOUNDS_RULES,
+  ...C_CLASSIC_RULES,
   ...GO_RULES,
   ...JS_RULES,
 ];

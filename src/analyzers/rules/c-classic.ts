@@ -1,0 +1,1337 @@
+import type { Node } from 'web-tree-sitter';
+import { leaves, mentionsLvalue, norm } from '../engine/c-flow.ts';
+import { unwrapCasts } from '../engine/c-summaries.ts';
+import type { CallSite, FileModel, FunctionInfo } from '../engine/model.ts';
+import type { Rule, RuleContext } from '../engine/rule.ts';
+import { call, query } from './c.ts';
+
+/**
+ * Classic C/C++ weaknesses (CERT C, CWE's memory-safety and API-misuse entries) that the other C
+ * packs do not cover: bounds given to the wrong API (strncat, sizeof of a pointer), addresses of
+ * stack objects that outlive their frame or reach free(), check-then-use races on file names,
+ * privilege-drop mistakes, zeroing a secret the compiler may drop, and C++ allocation/lifetime
+ * mismatches. Each rule reads declarations of the function it is in (not the whole file) and is
+ * dispatched by call name or a narrow query, so an ordinary file pays little for them.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Declarations of a name, read from the function's own declarations (cached per function).
+
+type DeclKind = 'array' | 'pointer' | 'reference' | 'value' | 'function';
+
+interface Decl {
+  kind: DeclKind;
+  isStatic: boolean;
+  /** The declaration's type text (`char`, `std::string`, `struct sockaddr`). */
+  type: string;
+  param: boolean;
+  at: number;
+}
+
+const DECLS = new WeakMap<FileModel, Map<FunctionInfo, Map<string, Decl[]>>>();
+
+/** What a declarator makes of its identifier: the declarator node right around the name decides. */
+function declaratorKind(d: Node): { name: string; kind: DeclKind } | undefined {
+  let n: Node | null = d;
+  let parentType = 'init_declarator';
+  for (let i = 0; n && i < 10; i++) {
+    const type = n.type;
+    if (type === 'identifier' || type === 'field_identifier')
+      return {
+        name: n.text,
+        kind:
+          parentType === 'array_declarator'
+            ? 'array'
+            : parentType === 'pointer_declarator'
+              ? 'pointer'
+              : parentType === 'reference_declarator'
+                ? 'reference'
+                : parentType === 'function_declarator'
+                  ? 'function'
+                  : 'value',
+      };
+    if (type !== 'parenthesized_declarator') parentType = type;
+    n =
+      n.childForFieldName('declarator') ??
+      n.namedChildren.find((c) => c?.type !== 'type_qualifier' && c?.type !== 'ms_pointer_modifier') ??
+      null;
+  }
+  return undefined;
+}
+
+function addDecl(map: Map<string, Decl[]>, name: string, d: Decl): void {
+  const list = map.get(name);
+  if (list) list.push(d);
+  else map.set(name, [d]);
+}
+
+function readDeclaration(decl: Node, map: Map<string, Decl[]>, param: boolean): void {
+  const type = decl.childForFieldName('type')?.text ?? '';
+  let isStatic = false;
+  for (const c of decl.namedChildren)
+    if (
+      c?.type === 'storage_class_specifier' &&
+      /^(?:static|extern|thread_local|_Thread_local)$/.test(c.text)
+    )
+      isStatic = true;
+  for (const d of decl.childrenForFieldName('declarator')) {
+    if (!d) continue;
+    const k = declaratorKind(d);
+    if (k) addDecl(map, k.name, { kind: k.kind, isStatic, type, param, at: decl.startIndex });
+  }
+}
+
+function declsOf(model: FileModel, fn: FunctionInfo): Map<string, Decl[]> {
+  let byFn = DECLS.get(model);
+  if (!byFn) {
+    byFn = new Map();
+    DECLS.set(model, byFn);
+  }
+  let map = byFn.get(fn);
+  if (map) return map;
+  map = new Map();
+  if (fn === model.topLevel) {
+    // File-scope declarations only (through extern "C" blocks and #if groups).
+    const walk = (n: Node, depth: number) => {
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'declaration') readDeclaration(c, map as Map<string, Decl[]>, false);
+        else if (depth < 6 && /^(?:linkage_specification|declaration_list|preproc_\w+)$/.test(c.type))
+          walk(c, depth + 1);
+      }
+    };
+    walk(model.tree.rootNode, 0);
+  } else {
+    let d: Node | null = fn.node.childForFieldName('declarator');
+    while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+    for (const p of d?.childForFieldName('parameters')?.namedChildren ?? [])
+      if (p && (p.type === 'parameter_declaration' || p.type === 'optional_parameter_declaration'))
+        readDeclaration(p, map, true);
+    for (const decl of model.nodesIn(fn.node, ['declaration'])) readDeclaration(decl, map, false);
+  }
+  byFn.set(fn, map);
+  return map;
+}
+
+/**
+ * The one declaration of `name` in the function (its parameters and locals), or undefined when
+ * there is none or several that disagree (shadowing in inner blocks: the rules then stay quiet).
+ */
+function localDecl(model: FileModel, fn: FunctionInfo, name: string): Decl | undefined {
+  const list = declsOf(model, fn).get(name);
+  if (!list?.length) return undefined;
+  const first = list[0] as Decl;
+  for (const d of list)
+    if (d.kind !== first.kind || d.isStatic !== first.isStatic || d.param !== first.param) return undefined;
+  return first;
+}
+
+/** A parameter declared as an array (`char buf[64]`) is a pointer; the type text says so. */
+function paramIsArray(fn: FunctionInfo, name: string): boolean {
+  let d: Node | null = fn.node.childForFieldName('declarator');
+  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+  for (const p of d?.childForFieldName('parameters')?.namedChildren ?? []) {
+    const pd = p?.childForFieldName('declarator');
+    if (pd && declaratorKind(pd)?.name === name) return pd.type === 'array_declarator';
+  }
+  return false;
+}
+
+/** The function a `return` belongs to returns a pointer / a reference (its declarator chain says). */
+function returnShape(fn: FunctionInfo): 'pointer' | 'reference' | 'other' {
+  if (fn.node.type !== 'function_definition') return 'other';
+  const d = fn.node.childForFieldName('declarator');
+  if (d?.type === 'pointer_declarator') return 'pointer';
+  if (d?.type === 'reference_declarator') return 'reference';
+  return 'other';
+}
+
+const line = (n: Node): number => n.startPosition.row + 1;
+
+/** The statement (child of a block) a node is part of. */
+function statementOf(n: Node): Node {
+  let s: Node = n;
+  while (s.parent && !/^(?:compound_statement|translation_unit|case_statement)$/.test(s.parent.type)) {
+    if (/^(?:function_definition|lambda_expression)$/.test(s.parent.type)) break;
+    s = s.parent;
+  }
+  return s;
+}
+
+/** The next statement after the one holding `n`, in the same block. */
+function nextStatement(n: Node): Node | null {
+  let s: Node | null = statementOf(n).nextNamedSibling;
+  while (s && s.type === 'comment') s = s.nextNamedSibling;
+  return s;
+}
+
+function callsIn(ctx: RuleContext, fn: FunctionInfo): CallSite[] {
+  return ctx.callsNear(fn.node);
+}
+
+/** The identifier an argument names, under casts and parentheses (`(void *)buf` -> buf). */
+function argName(n: Node | undefined): string | undefined {
+  if (!n) return undefined;
+  const u = unwrapCasts(n);
+  return u.type === 'identifier' ? u.text : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Calls that take a buffer and its size: [buffer argument indices, size argument index]. */
+const SIZED_BUFFER_CALLS: Record<string, [number[], number]> = {
+  memcpy: [[0, 1], 2],
+  memmove: [[0, 1], 2],
+  memset: [[0], 2],
+  memcmp: [[0, 1], 2],
+  bzero: [[0], 1],
+  explicit_bzero: [[0], 1],
+  strncpy: [[0], 2],
+  strncat: [[0], 2],
+  stpncpy: [[0], 2],
+  strlcpy: [[0], 2],
+  strlcat: [[0], 2],
+  snprintf: [[0], 1],
+  vsnprintf: [[0], 1],
+  fgets: [[0], 1],
+  read: [[1], 2],
+  recv: [[1], 2],
+  fread: [[0], 1],
+  getcwd: [[0], 1],
+  gethostname: [[0], 1],
+  readlink: [[1], 2],
+  strftime: [[0], 1],
+};
+
+/** `sizeof x` / `sizeof(x)` of a bare identifier: the identifier. */
+function sizeofOperand(n: Node | undefined): string | undefined {
+  if (n?.type !== 'sizeof_expression') return undefined;
+  const v = n.childForFieldName('value');
+  if (v) {
+    const u = unwrapCasts(v);
+    return u.type === 'identifier' ? u.text : undefined;
+  }
+  // `sizeof(x)` can parse as sizeof of a type named x.
+  const t = n.childForFieldName('type');
+  if (t?.type === 'type_descriptor' && /^\w+$/.test(t.text)) return t.text;
+  return undefined;
+}
+
+const SECRET_BUFFER =
+  /pass(?:word|wd|phrase)?|pwd|secret|(?:^|_|[a-z])(?:priv(?:ate)?_?)?key(?:$|_|s\b|buf|[A-Z0-9])|^key|token|credential|(?:^|_)pin(?:$|_)|session_?key|master_?key|seed/i;
+
+const SECURE_ZERO =
+  'explicit_bzero(), memset_s(), OPENSSL_cleanse(), sodium_memzero() or SecureZeroMemory(), which the compiler may not remove';
+
+/** Calls that take a file name as their first argument (or second for the *at forms). */
+const PATH_USE: Record<string, number> = {
+  open: 0,
+  open64: 0,
+  fopen: 0,
+  fopen64: 0,
+  freopen: 0,
+  creat: 0,
+  chmod: 0,
+  chown: 0,
+  lchown: 0,
+  unlink: 0,
+  remove: 0,
+  rename: 0,
+  truncate: 0,
+  opendir: 0,
+  execv: 0,
+  execve: 0,
+  execl: 0,
+  link: 0,
+  symlink: 1,
+  mkfifo: 0,
+  utime: 0,
+  utimes: 0,
+  openat: 1,
+};
+
+/** Functions a signal handler must not call (not async-signal-safe: CERT SIG30-C). */
+const SIGNAL_UNSAFE =
+  /^(?:printf|fprintf|sprintf|snprintf|vprintf|vfprintf|puts|fputs|fputc|putchar|fflush|perror|syslog|malloc|calloc|realloc|free|strdup|exit|fopen|fclose|fwrite|fread|fgets|localtime|gmtime|ctime|asctime|strtok|longjmp|setlocale|getenv|strerror)$/;
+
+const STRING_TEMP_CALL =
+  /^(?:str|substr|to_string|string|std::string|std::to_string|generic_string|u8string|toStdString|as_string|ToString|to_std_string|tostring)$/;
+
+const GETC_CALL = /^(?:getc|fgetc|getchar|getc_unlocked|fgetc_unlocked|getchar_unlocked)$/;
+
+const CONTAINER_MUTATOR =
+  /^(?:push_back|emplace_back|push_front|emplace_front|insert|emplace|erase|resize|clear|reserve|assign|pop_back|pop_front|shrink_to_fit|swap|append)$/;
+
+/** Containers whose iterators any insertion may invalidate (and erase of the current element). */
+const CONTIGUOUS = /^(?:const\s+)?(?:std::)?(?:vector|basic_string|string|wstring|deque|unordered_\w+)\b/;
+/** Node-based containers: only erase of the current element invalidates the loop's iterator. */
+const NODE_BASED = /^(?:const\s+)?(?:std::)?(?:map|multimap|set|multiset|list|forward_list)\b/;
+
+function allocationKind(v: Node | null | undefined): 'new' | 'new[]' | 'malloc' | undefined {
+  if (!v) return undefined;
+  const u = unwrapCasts(v);
+  if (u.type === 'new_expression')
+    // `new T[n]`, `new T *[n]`: an array declarator somewhere in the type part.
+    return u.descendantsOfType('new_declarator').length ? 'new[]' : 'new';
+  if (u.type === 'call_expression') {
+    const f = u.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '';
+    if (/^(?:std::|::)?(?:malloc|calloc|realloc|strdup|strndup|reallocarray|aligned_alloc)$/.test(f))
+      return 'malloc';
+  }
+  return undefined;
+}
+
+const RELEASE_NAME: Record<'new' | 'new[]' | 'malloc', string> = {
+  new: 'delete',
+  'new[]': 'delete[]',
+  malloc: 'free()',
+};
+
+/**
+ * How the object an lvalue points to was allocated: every `lv = ...` / `T *lv = ...` in `scope`
+ * (the function for a local, else the file: members set in a constructor, released in the
+ * destructor). Undefined when there is none, or they disagree, or any is something else.
+ */
+function allocationOf(model: FileModel, scope: Node, lv: string): 'new' | 'new[]' | 'malloc' | undefined {
+  let kind: 'new' | 'new[]' | 'malloc' | undefined;
+  const bare = lv.replace(/^this->/, '');
+  for (const n of model.nodesIn(scope, ['assignment_expression', 'init_declarator'])) {
+    let value: Node | null;
+    if (n.type === 'assignment_expression') {
+      const left = norm(n.childForFieldName('left')?.text ?? '');
+      if (left !== lv && left.replace(/^this->/, '') !== bare) continue;
+      value = n.childForFieldName('right');
+    } else {
+      const d = n.childForFieldName('declarator');
+      if (!d || declaratorKind(d)?.name !== lv) continue;
+      value = n.childForFieldName('value');
+    }
+    const k = allocationKind(value);
+    if (!k) {
+      // nullptr / NULL / 0 resets do not decide; anything else (another pointer) does: unknown.
+      if (value && /^(?:nullptr|NULL|0)$/.test(value.text)) continue;
+      return undefined;
+    }
+    if (kind && kind !== k) return undefined;
+    kind = k;
+  }
+  return kind;
+}
+
+export const C_CLASSIC_RULES: Rule[] = [
+  call({
+    id: 'c.strncat-size',
+    cwe: ['CWE-787', 'CWE-193'],
+    severity: 'error',
+    title: "strncat() bounded by the destination's whole size",
+    message: '',
+    names: ['strncat', 'wcsncat'],
+    check: (c, ctx) => {
+      const dst = argName(c.args[0]);
+      const size = c.args[2];
+      if (!dst || !size) return false;
+      const fn = ctx.model.enclosingFunction(c.node);
+      const decl = localDecl(ctx.model, fn, dst);
+      if (decl?.kind !== 'array' || decl.param) return false;
+      const t = norm(size.text);
+      const declared = ctx.model.arraySize(dst);
+      const whole = t === `sizeof(${dst})` || t === `sizeof${dst}` || (!!declared && t === declared);
+      const minusOne =
+        t === `sizeof(${dst})-1` || t === `sizeof${dst}-1` || (!!declared && t === `${declared}-1`);
+      if (!whole && !minusOne) return false;
+      if (minusOne) {
+        // `sizeof dst - 1` is right for an empty destination: report it when the destination
+        // already holds text (an earlier write into it, or the append runs in a loop).
+        let loop: Node | null = c.node.parent;
+        while (
+          loop &&
+          !/^(?:for_statement|while_statement|do_statement|for_range_loop|function_definition)$/.test(
+            loop.type,
+          )
+        )
+          loop = loop.parent;
+        const inLoop = !!loop && loop.type !== 'function_definition';
+        const written = callsIn(ctx, fn).some(
+          (o) =>
+            o.node.startIndex < c.node.startIndex &&
+            /^(?:strcpy|strncpy|strcat|strncat|sprintf|snprintf|memcpy|stpcpy|strlcpy|strlcat|wcscpy|wcscat|wcsncat)$/.test(
+              o.name,
+            ) &&
+            argName(o.args[0]) === dst,
+        );
+        if (!inLoop && !written) return false;
+      }
+      return {
+        message: `strncat()'s third argument is how many characters to append, not the size of ${dst}: with ${size.text} it writes past the end once ${dst} holds any text (and the NUL needs a byte too). Pass sizeof(${dst}) - strlen(${dst}) - 1, or build the string with snprintf.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\nvoid greet(const char *name) {\n  char msg[32] = "Hello, ";\n  strncat(msg, name, sizeof(msg));\n  puts(msg);\n}\n',
+        '#include <string.h>\n#define PATH_LEN 256\nvoid join(const char *dir, const char *file) {\n  char path[PATH_LEN];\n  strcpy(path, dir);\n  strncat(path, file, PATH_LEN - 1);\n  puts(path);\n}\n',
+        '#include <string.h>\nvoid list(char **items, int n) {\n  char line[128];\n  line[0] = 0;\n  for (int i = 0; i < n; i++)\n    strncat(line, items[i], sizeof line - 1);\n  puts(line);\n}\n',
+      ],
+      good: [
+        '#include <string.h>\nvoid greet(const char *name) {\n  char msg[32] = "Hello, ";\n  strncat(msg, name, sizeof(msg) - strlen(msg) - 1);\n  puts(msg);\n}\n',
+        '#include <string.h>\n#define PATH_LEN 256\nvoid join(const char *dir, const char *file) {\n  char path[PATH_LEN];\n  strcpy(path, dir);\n  strncat(path, file, PATH_LEN - strlen(path) - 1);\n  puts(path);\n}\n',
+        '#include <string.h>\nvoid copy(const char *src) {\n  char buf[64];\n  buf[0] = 0;\n  strncat(buf, src, sizeof(buf) - 1);\n  puts(buf);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.sizeof-pointer-size',
+    cwe: ['CWE-467'],
+    severity: 'warning',
+    title: 'Buffer size given as sizeof of a pointer',
+    message: '',
+    names: Object.keys(SIZED_BUFFER_CALLS),
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      const spec = SIZED_BUFFER_CALLS[c.name];
+      if (!spec) return false;
+      let size = c.args[spec[1]];
+      // `sizeof(p) - 1` as well as `sizeof(p)`.
+      if (size?.type === 'binary_expression' && /^[-+]$/.test(size.childForFieldName('operator')?.text ?? ''))
+        size = size.childForFieldName('left') ?? undefined;
+      const name = sizeofOperand(size);
+      if (!name || !spec[0].some((i) => argName(c.args[i]) === name)) return false;
+      const fn = ctx.model.enclosingFunction(c.node);
+      const decl = localDecl(ctx.model, fn, name);
+      if (decl?.kind !== 'pointer') {
+        // `char buf[64]` as a parameter is a pointer too.
+        if (!decl?.param || decl.kind !== 'array' || !paramIsArray(fn, name)) return false;
+        return {
+          message: `${name} is a parameter declared as an array, so it is a pointer and sizeof(${name}) is the size of a pointer (8 bytes), not of the caller's buffer: pass the buffer's size as a parameter and use it.`,
+        };
+      }
+      return {
+        message: `${name} is a pointer, so sizeof(${name}) is the size of the pointer (8 bytes), not of the buffer it points to: ${c.name}() ${c.name.startsWith('mem') || c.name.includes('zero') ? 'covers' : 'is bounded by'} the wrong length. Use the buffer's real size (a length variable, or sizeof(*${name}) times the count).`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\n#include <stdlib.h>\nchar *dup_name(const char *name) {\n  char *copy = malloc(64);\n  if (!copy) return NULL;\n  strncpy(copy, name, sizeof(copy) - 1);\n  copy[63] = 0;\n  return copy;\n}\n',
+        '#include <string.h>\nstruct session { char user[32]; int uid; };\nvoid reset(struct session *s) {\n  memset(s, 0, sizeof(s));\n}\n',
+        '#include <stdio.h>\nint read_line(FILE *f, char buf[256]) {\n  return fgets(buf, sizeof(buf), f) != NULL;\n}\n',
+      ],
+      good: [
+        '#include <string.h>\n#include <stdlib.h>\nchar *dup_name(const char *name) {\n  char *copy = malloc(64);\n  if (!copy) return NULL;\n  strncpy(copy, name, 64 - 1);\n  copy[63] = 0;\n  return copy;\n}\n',
+        '#include <string.h>\nstruct session { char user[32]; int uid; };\nvoid reset(struct session *s) {\n  memset(s, 0, sizeof(*s));\n}\n',
+        '#include <stdio.h>\nint read_line(FILE *f, char *buf, size_t size) {\n  return fgets(buf, size, f) != NULL;\n}\n',
+        '#include <string.h>\nvoid clear(void) {\n  char buf[256];\n  memset(buf, 0, sizeof(buf));\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.return-stack-address',
+    cwe: ['CWE-562'],
+    severity: 'error',
+    title: 'Address of a local variable returned',
+    message: '',
+    query:
+      '(return_statement [(identifier) (pointer_expression) (cast_expression) (call_expression)] @value) @report',
+    check: (caps, ctx) => {
+      const value = caps.value;
+      if (!value) return false;
+      const v = unwrapCasts(value);
+      const fn = ctx.model.enclosingFunction(value);
+      const shape = returnShape(fn);
+      if (shape === 'other') return false;
+      const stack = (name: string, what: string): { message: string } | false => {
+        const d = localDecl(ctx.model, fn, name);
+        if (!d || d.isStatic) return false;
+        if (what === 'array' && !(d.kind === 'array' && !d.param)) return false;
+        if (what === 'address' && !(d.kind === 'value' || d.kind === 'array' || d.kind === 'pointer'))
+          return false;
+        if (what === 'reference' && !(d.kind === 'value' || d.kind === 'array')) return false;
+        if (what === 'buffer' && (d.kind !== 'value' || d.param || !/string|vector|array/.test(d.type)))
+          return false;
+        const where = d.param ? 'a parameter (a copy on the stack)' : 'a local variable';
+        return {
+          message: `${name} is ${where}: its storage ends when the function returns, so the caller gets a dangling ${shape === 'reference' ? 'reference' : 'pointer'}. Return a heap copy (malloc/strdup, or a std::string by value), take the caller's buffer as a parameter, or make the object static.`,
+        };
+      };
+      if (v.type === 'identifier') return stack(v.text, shape === 'reference' ? 'reference' : 'array');
+      if (shape !== 'pointer') return false;
+      if (v.type === 'pointer_expression' && v.text.startsWith('&')) {
+        const arg = v.childForFieldName('argument');
+        return arg?.type === 'identifier' ? stack(arg.text, 'address') : false;
+      }
+      if (v.type === 'call_expression' && ctx.language === 'cpp') {
+        const f = v.childForFieldName('function');
+        const field = f?.type === 'field_expression' ? f.childForFieldName('field')?.text : undefined;
+        const obj = f?.childForFieldName('argument');
+        if (
+          f?.childForFieldName('operator')?.text === '.' &&
+          (field === 'c_str' || field === 'data') &&
+          obj?.type === 'identifier'
+        )
+          return stack(obj.text, 'buffer');
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nchar *format_id(int id) {\n  char buf[16];\n  snprintf(buf, sizeof buf, "id-%d", id);\n  return buf;\n}\n',
+        'struct point { int x, y; };\nstruct point *origin(void) {\n  struct point p = {0, 0};\n  return &p;\n}\n',
+        {
+          code: '#include <string>\nconst char *greeting(const std::string &name) {\n  std::string s = "Hello, " + name;\n  return s.c_str();\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <string>\nconst std::string &label(int n) {\n  std::string s = std::to_string(n);\n  return s;\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        '#include <stdio.h>\n#include <string.h>\nchar *format_id(int id) {\n  char buf[16];\n  snprintf(buf, sizeof buf, "id-%d", id);\n  return strdup(buf);\n}\n',
+        '#include <stdio.h>\nchar *format_id(int id) {\n  static char buf[16];\n  snprintf(buf, sizeof buf, "id-%d", id);\n  return buf;\n}\n',
+        'struct point { int x, y; };\nstruct point origin(void) {\n  struct point p = {0, 0};\n  return p;\n}\n',
+        {
+          code: '#include <string>\nstd::string greeting(const std::string &name) {\n  std::string s = "Hello, " + name;\n  return s;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <string>\nstd::string format_id(int id) {\n  char buf[16];\n  snprintf(buf, sizeof buf, "id-%d", id);\n  return buf;\n}\n',
+          language: 'cpp',
+        },
+        'char *skip_spaces(char *s) {\n  char *p = s;\n  while (*p == 32) p++;\n  return p;\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.free-non-heap',
+    cwe: ['CWE-590', 'CWE-762'],
+    severity: 'error',
+    title: 'free() of memory not from malloc',
+    message: '',
+    names: ['free'],
+    check: (c, ctx) => {
+      if (c.receiver || c.calleeText !== 'free' || c.args.length !== 1) return false;
+      const a = unwrapCasts(c.args[0] as Node);
+      const say = (what: string) => ({
+        message: `free() is given ${what}, which malloc() did not return: the allocator's state is corrupted (a crash, or a write primitive for an attacker). Free only pointers from malloc/calloc/realloc/strdup.`,
+      });
+      if (a.type === 'string_literal') return say('a string literal');
+      if (a.type === 'pointer_expression' && a.text.startsWith('&')) {
+        const arg = a.childForFieldName('argument');
+        return arg?.type === 'identifier' && say(`the address of the variable ${arg.text}`);
+      }
+      if (a.type !== 'identifier') return false;
+      const fn = ctx.model.enclosingFunction(c.node);
+      const d =
+        localDecl(ctx.model, fn, a.text) ??
+        (declsOf(ctx.model, fn).has(a.text) ? undefined : localDecl(ctx.model, ctx.model.topLevel, a.text));
+      if (d?.kind !== 'array' || d.param) return false;
+      return say(
+        `the array ${a.text} (${d.isStatic ? 'static storage' : fn === ctx.model.topLevel ? 'a global' : 'on the stack'})`,
+      );
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\n#include <string.h>\nvoid handle(const char *in) {\n  char buf[64];\n  strncpy(buf, in, sizeof buf - 1);\n  buf[63] = 0;\n  puts(buf);\n  free(buf);\n}\n',
+        '#include <stdlib.h>\nstruct conf { int port; };\nvoid done(void) {\n  struct conf c = {80};\n  use(&c);\n  free(&c);\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\n#include <string.h>\nvoid handle(const char *in) {\n  char *buf = strdup(in);\n  if (!buf) return;\n  puts(buf);\n  free(buf);\n}\n',
+        '#include <stdlib.h>\nstruct conf { int port; };\nvoid done(void) {\n  struct conf *c = calloc(1, sizeof *c);\n  if (!c) return;\n  use(c);\n  free(c);\n}\n',
+        '#include <stdlib.h>\nvoid drop(char buf[]) {\n  free(buf);\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'cpp.delete-non-heap',
+    languages: ['cpp'],
+    cwe: ['CWE-590'],
+    severity: 'error',
+    title: 'delete of an object not from new',
+    message: '',
+    query: '(delete_expression (_) @arg) @report',
+    check: (caps, ctx) => {
+      if (!caps.arg) return false;
+      const a = unwrapCasts(caps.arg);
+      let name: string | undefined;
+      let what = '';
+      if (a.type === 'pointer_expression' && a.text.startsWith('&')) {
+        const arg = a.childForFieldName('argument');
+        if (arg?.type !== 'identifier') return false;
+        name = arg.text;
+        what = `the address of ${name}`;
+        const d = localDecl(ctx.model, ctx.model.enclosingFunction(a), name);
+        if (!d || d.kind === 'reference') return false;
+      } else if (a.type === 'identifier') {
+        const d = localDecl(ctx.model, ctx.model.enclosingFunction(a), a.text);
+        if (d?.kind !== 'array' || d.param) return false;
+        what = `the array ${a.text}, which is ${d.isStatic ? 'static' : 'on the stack'}`;
+      } else return false;
+      return {
+        message: `delete is given ${what}, which new did not return: the heap is corrupted. Delete only what new/new[] returned (or let the object go out of scope).`,
+      };
+    },
+    examples: {
+      bad: [
+        {
+          code: 'struct Item { int id; };\nvoid process() {\n  Item it;\n  use(&it);\n  delete &it;\n}\n',
+          language: 'cpp',
+        },
+        { code: 'void run() {\n  char buf[32];\n  fill(buf);\n  delete[] buf;\n}\n', language: 'cpp' },
+      ],
+      good: [
+        {
+          code: 'struct Item { int id; };\nvoid process() {\n  Item *it = new Item();\n  use(it);\n  delete it;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: 'void run() {\n  char *buf = new char[32];\n  fill(buf);\n  delete[] buf;\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
+  call({
+    id: 'c.realloc-leak',
+    cwe: ['CWE-401'],
+    severity: 'note',
+    title: 'realloc() result assigned to the pointer it resizes',
+    message: '',
+    names: ['realloc', 'reallocarray'],
+    check: (c, ctx) => {
+      if (c.receiver || !c.args[0]) return false;
+      let p: Node | null = c.node.parent;
+      while (p && (p.type === 'cast_expression' || p.type === 'parenthesized_expression')) p = p.parent;
+      if (p?.type !== 'assignment_expression') return false;
+      const lv = norm(p.childForFieldName('left')?.text ?? '');
+      if (!lv || lv !== norm(unwrapCasts(c.args[0]).text)) return false;
+      // A failure that ends the program loses nothing.
+      const next = nextStatement(p);
+      if (
+        next?.type === 'expression_statement' &&
+        /^(?:assert|g_assert\w*|[A-Z_]*ASSERT\w*|CHECK\w*|BUG_ON)\s*\(/.test(next.text) &&
+        mentionsLvalue(next, lv)
+      )
+        return false;
+      if (
+        next?.type === 'if_statement' &&
+        mentionsLvalue(next.childForFieldName('condition') ?? next, lv) &&
+        /\b(?:exit|_exit|abort|err|errx|die|fatal|panic|oom|out_of_memory|xalloc_die)\w*\s*\(/i.test(
+          next.childForFieldName('consequence')?.text ?? '',
+        )
+      )
+        return false;
+      void ctx;
+      return {
+        message: `If realloc() fails it returns NULL and leaves the old block allocated: assigning the result straight to ${lv} loses the only pointer to it (a leak, and ${lv} is NULL afterwards). Assign to a temporary, check it, then replace ${lv}.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\nint grow(char **buf, size_t *cap) {\n  char *b = *buf;\n  b = realloc(b, *cap * 2);\n  if (!b) return -1;\n  *buf = b;\n  *cap *= 2;\n  return 0;\n}\n',
+        '#include <stdlib.h>\nstruct vec { int *items; size_t cap; };\nint vec_grow(struct vec *v) {\n  v->items = realloc(v->items, v->cap * 2 * sizeof *v->items);\n  if (v->items == NULL) return -1;\n  v->cap *= 2;\n  return 0;\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\nint grow(char **buf, size_t *cap) {\n  char *b = realloc(*buf, *cap * 2);\n  if (!b) return -1;\n  *buf = b;\n  *cap *= 2;\n  return 0;\n}\n',
+        '#include <stdlib.h>\nstruct vec { int *items; size_t cap; };\nint vec_grow(struct vec *v) {\n  int *n = realloc(v->items, v->cap * 2 * sizeof *v->items);\n  if (n == NULL) return -1;\n  v->items = n;\n  v->cap *= 2;\n  return 0;\n}\n',
+        '#include <stdlib.h>\n#include <stdio.h>\nvoid must_grow(char **p, size_t n) {\n  *p = realloc(*p, n);\n  if (*p == NULL) {\n    perror("realloc");\n    exit(1);\n  }\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.toctou-path',
+    cwe: ['CWE-367'],
+    severity: 'warning',
+    title: 'File checked by name, then opened by name',
+    message: '',
+    names: ['access', 'lstat', 'stat', 'faccessat', 'euidaccess', 'eaccess'],
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      const pathIdx = c.name === 'faccessat' ? 1 : 0;
+      const path = c.args[pathIdx];
+      if (!path) return false;
+      const key = norm(unwrapCasts(path).text);
+      if (!/^[\w.>-]+$/.test(key) && !/^"/.test(key)) return false;
+      const fn = ctx.model.enclosingFunction(c.node);
+      if (fn === ctx.model.topLevel) return false;
+      if (c.name === 'stat' || c.name === 'lstat') {
+        // stat() before open() is ordinary (sizes, existence); a symlink or owner test is a
+        // security decision the open() can no longer trust.
+        const buf = c.args[1] ? norm(c.args[1].text).replace(/^&/, '') : '';
+        if (!buf) return false;
+        const body = fn.node.text;
+        const esc = buf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        if (
+          !new RegExp(
+            `S_ISLNK\\s*\\(\\s*${esc}\\s*(?:\\.|->)\\s*st_mode|${esc}\\s*(?:\\.|->)\\s*st_uid`,
+          ).test(body)
+        )
+          return false;
+      }
+      for (const o of callsIn(ctx, fn)) {
+        if (o.node.startIndex <= c.node.endIndex || o.receiver) continue;
+        const i = PATH_USE[o.name];
+        if (i === undefined) continue;
+        const arg = o.args[i];
+        if (!arg || norm(unwrapCasts(arg).text) !== key) continue;
+        // open(..., O_NOFOLLOW) after a symlink check closes the race on the last component.
+        if (c.name !== 'access' && o.args.some((x) => /\bO_NOFOLLOW\b/.test(x.text))) continue;
+        return {
+          message: `${c.name}(${path.text}) checks the file by name and ${o.name}() on line ${line(o.node)} uses it by name again: between the two another process can replace it (for example with a symlink to a file the check would reject). Open the file first and check what was opened (fstat on the descriptor, O_NOFOLLOW), or drop privileges instead of checking with ${c.name}().`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <unistd.h>\n#include <stdio.h>\nFILE *open_report(const char *path) {\n  if (access(path, R_OK) != 0)\n    return NULL;\n  return fopen(path, "r");\n}\n',
+        '#include <sys/stat.h>\n#include <fcntl.h>\nint open_log(const char *path) {\n  struct stat st;\n  if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))\n    return -1;\n  return open(path, O_WRONLY | O_APPEND);\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nFILE *open_report(const char *path) {\n  return fopen(path, "r");\n}\n',
+        '#include <sys/stat.h>\n#include <fcntl.h>\nint open_log(const char *path) {\n  struct stat st;\n  int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW);\n  if (fd < 0) return -1;\n  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return -1;\n  return fd;\n}\n',
+        '#include <sys/stat.h>\n#include <stdio.h>\nlong size_then_read(const char *path) {\n  struct stat st;\n  if (stat(path, &st) != 0) return -1;\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  fclose(f);\n  return (long)st.st_size;\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.chroot-without-chdir',
+    cwe: ['CWE-243'],
+    severity: 'error',
+    title: 'chroot() without chdir("/")',
+    message:
+      'chroot() does not change the working directory: a process whose current directory is outside the new root can still reach the whole file system through relative paths. Call chdir("/") right after chroot() (or chdir(dir) before chroot(".")).',
+    names: ['chroot'],
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      const fn = ctx.model.enclosingFunction(c.node);
+      const dotRoot = c.args[0]?.text === '"."';
+      return !callsIn(ctx, fn).some(
+        (o) =>
+          (o.name === 'chdir' || o.name === 'fchdir') &&
+          (o.node.startIndex > c.node.endIndex || (dotRoot && o.node.startIndex < c.node.startIndex)),
+      );
+    },
+    examples: {
+      bad: [
+        '#include <unistd.h>\n#include <stdlib.h>\nvoid jail(const char *dir) {\n  if (chroot(dir) != 0) abort();\n  if (setuid(65534) != 0) abort();\n}\n',
+      ],
+      good: [
+        '#include <unistd.h>\n#include <stdlib.h>\nvoid jail(const char *dir) {\n  if (chroot(dir) != 0) abort();\n  if (chdir("/") != 0) abort();\n  if (setuid(65534) != 0) abort();\n}\n',
+        '#include <unistd.h>\n#include <stdlib.h>\nvoid jail(const char *dir) {\n  if (chdir(dir) != 0 || chroot(".") != 0) abort();\n  if (setuid(65534) != 0) abort();\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.privilege-drop-order',
+    cwe: ['CWE-696', 'CWE-273'],
+    severity: 'error',
+    title: 'Group privileges dropped after the user ID',
+    message: '',
+    names: ['setgid', 'setegid', 'setresgid', 'setregid', 'setgroups', 'initgroups'],
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      const fn = ctx.model.enclosingFunction(c.node);
+      if (fn === ctx.model.topLevel) return false;
+      const before = callsIn(ctx, fn).find(
+        (o) =>
+          /^(?:setuid|setresuid|setreuid)$/.test(o.name) &&
+          !o.receiver &&
+          o.node.endIndex <= c.node.startIndex,
+      );
+      return (
+        !!before && {
+          message: `${before.name}() on line ${line(before.node)} already gave up root, so this ${c.name}() fails (EPERM) and the process keeps its group privileges. Drop the groups first: setgroups/initgroups, then setgid, then setuid, checking each.`,
+        }
+      );
+    },
+    examples: {
+      bad: [
+        '#include <unistd.h>\n#include <grp.h>\n#include <stdlib.h>\nvoid drop(uid_t uid, gid_t gid) {\n  if (setuid(uid) != 0) abort();\n  if (setgid(gid) != 0) abort();\n}\n',
+      ],
+      good: [
+        '#include <unistd.h>\n#include <grp.h>\n#include <stdlib.h>\nvoid drop(uid_t uid, gid_t gid) {\n  if (setgroups(0, NULL) != 0) abort();\n  if (setgid(gid) != 0) abort();\n  if (setuid(uid) != 0) abort();\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.secret-zeroing-removed',
+    cwe: ['CWE-14'],
+    severity: 'warning',
+    title: 'Secret cleared with memset() right before it dies',
+    message: '',
+    names: ['memset', 'bzero'],
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      const name = argName(c.args[0]);
+      if (!name || !SECRET_BUFFER.test(name)) return false;
+      if (c.name === 'memset' && c.args[1]?.text !== '0' && c.args[1]?.text !== "'\\0'") return false;
+      const stmt = c.node.parent;
+      if (stmt?.type !== 'expression_statement') return false;
+      const fn = ctx.model.enclosingFunction(c.node);
+      const d = localDecl(ctx.model, fn, name);
+      const next = nextStatement(c.node);
+      const freed =
+        next?.type === 'expression_statement' &&
+        /^(?:free|g_free|OPENSSL_free)\s*\(\s*(?:\([^()]*\)\s*)?(\w+)\s*\)\s*;$/.exec(next.text)?.[1] ===
+          name;
+      // A local array cleared as the function's last act: nothing reads it again.
+      const lastAct =
+        !!d &&
+        d.kind === 'array' &&
+        !d.param &&
+        !d.isStatic &&
+        (!next || next.type === 'return_statement') &&
+        stmt.parent?.type === 'compound_statement' &&
+        stmt.parent.parent?.type === 'function_definition' &&
+        !(next && mentionsLvalue(next, name));
+      if (!freed && !lastAct) return false;
+      return {
+        message: `${name} holds a secret and is cleared with ${c.name}() just before it ${freed ? 'is freed' : 'goes out of scope'}: nothing reads it afterwards, so the compiler may remove the store and leave the secret in memory. Use ${SECURE_ZERO}.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\nint login(const char *user) {\n  char password[64];\n  if (!read_password(password, sizeof password)) return -1;\n  int ok = check(user, password);\n  memset(password, 0, sizeof password);\n  return ok;\n}\n',
+        '#include <string.h>\n#include <stdlib.h>\nvoid drop_key(unsigned char *key, size_t len) {\n  memset(key, 0, len);\n  free(key);\n}\n',
+      ],
+      good: [
+        '#include <string.h>\nint login(const char *user) {\n  char password[64];\n  if (!read_password(password, sizeof password)) return -1;\n  int ok = check(user, password);\n  explicit_bzero(password, sizeof password);\n  return ok;\n}\n',
+        '#include <openssl/crypto.h>\n#include <stdlib.h>\nvoid drop_key(unsigned char *key, size_t len) {\n  OPENSSL_cleanse(key, len);\n  free(key);\n}\n',
+        '#include <string.h>\nvoid reuse(void) {\n  char token[64];\n  memset(token, 0, sizeof token);\n  fill(token);\n  send_token(token);\n  explicit_bzero(token, sizeof token);\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'cpp.mismatched-delete',
+    languages: ['cpp'],
+    cwe: ['CWE-762'],
+    severity: 'error',
+    title: 'Memory released with the wrong operator',
+    message: '',
+    query:
+      '[(delete_expression (_) @arg) (call_expression function: (identifier) @free arguments: (argument_list . (_) @arg .) (#eq? @free "free"))] @report',
+    check: (caps, ctx) => {
+      const arg = caps.arg;
+      const report = caps.report;
+      if (!arg || !report) return false;
+      const a = unwrapCasts(arg);
+      if (!/^(?:identifier|field_expression)$/.test(a.type)) return false;
+      const lv = norm(a.text);
+      const released: 'new' | 'new[]' | 'malloc' =
+        report.type === 'call_expression' ? 'malloc' : /^delete\s*\[/.test(report.text) ? 'new[]' : 'new';
+      const fn = ctx.model.enclosingFunction(report);
+      const local = a.type === 'identifier' ? localDecl(ctx.model, fn, lv) : undefined;
+      // A local's allocations are in its function; a member's anywhere in the file.
+      const scope = local && !local.param ? fn.node : ctx.model.tree.rootNode;
+      if (local?.param) return false;
+      if (a.type === 'identifier' && !local && declsOf(ctx.model, fn).has(lv)) return false;
+      const allocated = allocationOf(ctx.model, scope, lv);
+      if (!allocated || allocated === released) return false;
+      const how = allocated === 'new[]' ? 'new[]' : allocated === 'new' ? 'new' : 'malloc()';
+      return {
+        message: `${lv} comes from ${how} and is released with ${released === 'malloc' ? 'free()' : released === 'new[]' ? 'delete[]' : 'delete'}: the mismatch is undefined behaviour (destructors skipped, the allocator's bookkeeping corrupted). Release it with ${RELEASE_NAME[allocated]}, or hold it in std::vector / std::unique_ptr<T[]>.`,
+      };
+    },
+    examples: {
+      bad: [
+        {
+          code: 'void copy_name(const char *s, int n) {\n  char *buf = new char[n + 1];\n  memcpy(buf, s, n);\n  buf[n] = 0;\n  print(buf);\n  delete buf;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: 'class Packet {\n  unsigned char *data_;\npublic:\n  Packet(int n) { data_ = new unsigned char[n]; }\n  ~Packet() { delete data_; }\n};\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <cstdlib>\nstruct Node { int v; };\nvoid drop() {\n  Node *n = (Node *)malloc(sizeof(Node));\n  use(n);\n  delete n;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <cstdlib>\nstruct Node { int v; };\nvoid drop() {\n  Node *n = new Node();\n  use(n);\n  free(n);\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: 'void copy_name(const char *s, int n) {\n  char *buf = new char[n + 1];\n  memcpy(buf, s, n);\n  buf[n] = 0;\n  print(buf);\n  delete[] buf;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: 'class Packet {\n  unsigned char *data_;\npublic:\n  Packet(int n) { data_ = new unsigned char[n]; }\n  ~Packet() { delete[] data_; }\n};\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <cstdlib>\nstruct Node { int v; };\nvoid drop() {\n  Node *n = (Node *)malloc(sizeof(Node));\n  use(n);\n  free(n);\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: 'void release(char *p) {\n  delete p;\n}\nvoid make() {\n  char *p = new char[8];\n  delete[] p;\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
+  query({
+    id: 'cpp.dangling-c-str',
+    languages: ['cpp'],
+    cwe: ['CWE-416', 'CWE-664'],
+    severity: 'error',
+    title: 'Pointer kept into a temporary string',
+    message: '',
+    query: {
+      cpp: '[(init_declarator declarator: (_) @var value: (call_expression function: (field_expression argument: (_) @obj field: (field_identifier) @f))) (assignment_expression left: (identifier) @var right: (call_expression function: (field_expression argument: (_) @obj field: (field_identifier) @f)))] @report',
+    },
+    check: (caps, ctx) => {
+      const { f, obj, report, var: target } = caps;
+      if (!f || !obj || !report || !target) return false;
+      if (f.text !== 'c_str' && f.text !== 'data') return false;
+      const o = unwrapCasts(obj);
+      let temp = false;
+      if (o.type === 'call_expression') {
+        const fnNode = o.childForFieldName('function');
+        const name =
+          fnNode?.type === 'field_expression'
+            ? (fnNode.childForFieldName('field')?.text ?? '')
+            : norm(fnNode?.text ?? '').replace(/<.*$/, '');
+        temp = STRING_TEMP_CALL.test(name) || STRING_TEMP_CALL.test(name.split('::').pop() ?? '');
+      } else if (o.type === 'binary_expression' && o.childForFieldName('operator')?.text === '+') temp = true;
+      if (!temp) return false;
+      // The pointer outlives the statement: the declared name or assigned variable is read later.
+      const name = report.type === 'init_declarator' ? declaratorKind(target)?.name : target.text;
+      if (!name) return false;
+      if (report.type === 'init_declarator') {
+        const k = declaratorKind(target)?.kind;
+        const declType = report.parent?.childForFieldName('type')?.text ?? '';
+        if (k !== 'pointer' && !/^auto$/.test(declType)) return false;
+      }
+      const fn = ctx.model.enclosingFunction(report);
+      const stmt = statementOf(report);
+      const rest = ctx.source.slice(stmt.endIndex, fn.end);
+      if (!new RegExp(`\\b${name}\\b`).test(rest)) return false;
+      return {
+        message: `${o.text.length > 40 ? 'The string' : o.text} is a temporary destroyed at the end of this statement, so ${name} points into freed memory when it is used later. Keep the std::string in a named variable (std::string s = ...; then s.${f.text}()) for as long as the pointer is used.`,
+      };
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <sstream>\nvoid log_count(int n) {\n  std::ostringstream ss;\n  ss << "count=" << n;\n  const char *msg = ss.str().c_str();\n  write_log(msg);\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <string>\nvoid open_user(const std::string &home, const std::string &name) {\n  const char *path = (home + "/" + name).c_str();\n  open_file(path);\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <string>\nvoid show(int id) {\n  const char *p;\n  p = std::to_string(id).c_str();\n  puts(p);\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <sstream>\nvoid log_count(int n) {\n  std::ostringstream ss;\n  ss << "count=" << n;\n  std::string msg = ss.str();\n  write_log(msg.c_str());\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <string>\nvoid open_user(const std::string &home, const std::string &name) {\n  const std::string path = home + "/" + name;\n  open_file(path.c_str());\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <string>\nvoid show(const std::string &s) {\n  const char *p = s.c_str();\n  puts(p);\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
+  query({
+    id: 'cpp.container-modified-while-iterating',
+    languages: ['cpp'],
+    cwe: ['CWE-416', 'CWE-664'],
+    severity: 'error',
+    title: 'Container changed while a loop iterates over it',
+    message: '',
+    query: {
+      cpp: '[(for_range_loop right: (identifier) @c body: (_) @body) (for_statement initializer: (_) @init condition: (_) @cond body: (_) @body)] @report',
+    },
+    check: (caps, ctx) => {
+      const { body, report } = caps;
+      if (!body || !report) return false;
+      let container: string | undefined;
+      let iterator: string | undefined;
+      if (report.type === 'for_range_loop') container = caps.c?.text;
+      else {
+        // for (auto it = v.begin(); it != v.end(); ...) / for (it = v.begin(); ...)
+        const m = /^(?:[\w:<>,\s]+\s+)?(\w+)\s*=\s*(\w+)\s*(?:\.|->)\s*c?begin\s*\(\s*\)\s*;?$/.exec(
+          caps.init?.text ?? '',
+        );
+        if (!m) return false;
+        iterator = m[1];
+        container = m[2];
+      }
+      if (!container) return false;
+      const fn = ctx.model.enclosingFunction(report);
+      const d = localDecl(ctx.model, fn, container);
+      if (!d || (d.kind !== 'value' && d.kind !== 'reference')) return false;
+      const type = d.type.replace(/^const\s+/, '');
+      const contiguous = CONTIGUOUS.test(type);
+      if (!contiguous && !NODE_BASED.test(type)) return false;
+      for (const n of ctx.model.nodesIn(body, ['call_expression'])) {
+        const f = n.childForFieldName('function');
+        if (f?.type !== 'field_expression' || norm(f.childForFieldName('argument')?.text ?? '') !== container)
+          continue;
+        const method = f.childForFieldName('field')?.text ?? '';
+        if (!CONTAINER_MUTATOR.test(method)) continue;
+        const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+        if (!contiguous) {
+          // map/set/list: only erasing the element the loop stands on breaks the loop.
+          if (method !== 'erase') continue;
+          if (report.type === 'for_statement' && !(args.length === 1 && args[0]?.text === iterator)) continue;
+        }
+        // `it = v.erase(it)` keeps a valid iterator.
+        const parent = n.parent;
+        if (parent?.type === 'assignment_expression' || parent?.type === 'init_declarator') continue;
+        if (parent?.type === 'return_statement') continue;
+        // Leaving the loop right after the change is fine.
+        const next = nextStatement(n);
+        const stmt = statementOf(n);
+        if (next && (next.type === 'break_statement' || next.type === 'return_statement' || leaves(next)))
+          continue;
+        if (
+          !next &&
+          stmt.parent?.type === 'compound_statement' &&
+          stmt.parent.parent?.type === 'if_statement'
+        ) {
+          // The change is the last statement of an if branch: look after the if.
+          const after = nextStatement(stmt.parent.parent);
+          if (after && (after.type === 'break_statement' || after.type === 'return_statement')) continue;
+        }
+        return {
+          node: n,
+          message: `${container}.${method}() runs while a loop iterates over ${container} (${type.split('<')[0]}): it can invalidate the iterator the loop uses next (use after free). ${
+            method === 'erase'
+              ? `Continue from the iterator erase() returns (it = ${container}.erase(it)), or use std::erase_if.`
+              : `Collect the changes and apply them after the loop, or iterate by index over a size taken each turn.`
+          }`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <vector>\nvoid expand(std::vector<int> &v) {\n  for (int x : v)\n    if (x > 10)\n      v.push_back(x / 2);\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <map>\n#include <string>\nvoid prune(std::map<std::string, int> &m) {\n  for (auto it = m.begin(); it != m.end(); ++it)\n    if (it->second == 0)\n      m.erase(it);\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <vector>\nvoid drop_neg(std::vector<int> &v) {\n  for (std::vector<int>::iterator it = v.begin(); it != v.end(); ++it) {\n    if (*it < 0) {\n      v.erase(it);\n    }\n  }\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <vector>\nvoid expand(std::vector<int> &v) {\n  std::vector<int> extra;\n  for (int x : v)\n    if (x > 10)\n      extra.push_back(x / 2);\n  v.insert(v.end(), extra.begin(), extra.end());\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <map>\n#include <string>\nvoid prune(std::map<std::string, int> &m) {\n  for (auto it = m.begin(); it != m.end();)\n    if (it->second == 0)\n      it = m.erase(it);\n    else\n      ++it;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <vector>\nbool remove_first(std::vector<int> &v, int k) {\n  for (auto it = v.begin(); it != v.end(); ++it) {\n    if (*it == k) {\n      v.erase(it);\n      return true;\n    }\n  }\n  return false;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <map>\nvoid add(std::map<int, int> &m) {\n  for (auto &kv : m)\n    if (kv.second > 1)\n      m.insert({kv.first * 1000, 0});\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
+  call({
+    id: 'c.memset-swapped-args',
+    cwe: ['CWE-687'],
+    severity: 'warning',
+    title: 'memset() with its value and length swapped',
+    message: '',
+    names: ['memset'],
+    check: (c) => {
+      if (c.receiver || c.args.length !== 3) return false;
+      const value = c.args[1] as Node;
+      const len = c.args[2] as Node;
+      if (len.text !== '0' || value.text === '0' || /^'.*'$/.test(value.text)) return false;
+      return {
+        message: `memset(${c.args[0]?.text}, ${value.text}, 0) sets zero bytes: the value and the length are swapped, so the buffer is never cleared. Write memset(${c.args[0]?.text}, 0, ${value.text}).`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\nstruct req { char user[32]; char pass[32]; };\nvoid clear_req(struct req *r) {\n  memset(r, sizeof(*r), 0);\n}\n',
+      ],
+      good: [
+        '#include <string.h>\nstruct req { char user[32]; char pass[32]; };\nvoid clear_req(struct req *r) {\n  memset(r, 0, sizeof(*r));\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.assignment-in-condition',
+    cwe: ['CWE-481'],
+    severity: 'warning',
+    title: 'Constant assigned in an if condition',
+    message: '',
+    query: {
+      c: '(if_statement condition: (parenthesized_expression (assignment_expression left: (_) @left operator: "=" right: [(number_literal) (null) (true) (false) (char_literal)] @right) @report))',
+      cpp: '(if_statement condition: (condition_clause value: (assignment_expression left: (_) @left operator: "=" right: [(number_literal) (null) (true) (false) (char_literal)] @right) @report))',
+    },
+    check: (caps) => {
+      const { left, right } = caps;
+      if (!left || !right) return false;
+      return {
+        message: `if (${left.text} = ${right.text}) assigns ${right.text} to ${left.text} and tests the constant, so the branch ${/^(?:0|NULL|nullptr|false|'\\0')$/.test(right.text) ? 'never runs' : 'always runs'} and ${left.text} is overwritten: write == to compare.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <unistd.h>\nint is_admin(void) {\n  uid_t uid = getuid();\n  if (uid = 0)\n    return 1;\n  return 0;\n}\n',
+        {
+          code: 'bool check(Session *s) {\n  if (s->role = 1)\n    return grant(s);\n  return false;\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        '#include <unistd.h>\nint is_admin(void) {\n  uid_t uid = getuid();\n  if (uid == 0)\n    return 1;\n  return 0;\n}\n',
+        '#include <stdio.h>\nint next(FILE *f) {\n  int c;\n  if ((c = fgetc(f)) == EOF)\n    return -1;\n  return c;\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.comparison-as-statement',
+    cwe: ['CWE-482'],
+    severity: 'warning',
+    title: 'Comparison written where an assignment was meant',
+    message: '',
+    query:
+      '(expression_statement (binary_expression left: (_) @left operator: "==" right: (_) @right) @report)',
+    check: (caps) => {
+      const { left, right, report } = caps;
+      const stmt = report?.parent;
+      if (!left || !right || !stmt) return false;
+      // Only a whole, well-parsed statement whose left side is a variable (macro bodies and
+      // `#if` fragments parse into stray expressions).
+      if (stmt.hasError || !stmt.text.endsWith(';') || stmt.parent?.type !== 'compound_statement')
+        return false;
+      if (!/^(?:identifier|field_expression|subscript_expression|pointer_expression)$/.test(left.type))
+        return false;
+      return {
+        message: `${left.text} == ${right.text}; compares and throws the result away, so ${left.text} keeps its old value: write = to assign.`,
+      };
+    },
+    examples: {
+      bad: [
+        'struct user { int authenticated; };\nvoid logout(struct user *u) {\n  u->authenticated == 0;\n}\n',
+      ],
+      good: [
+        'struct user { int authenticated; };\nvoid logout(struct user *u) {\n  u->authenticated = 0;\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.char-compared-with-eof',
+    cwe: ['CWE-197', 'CWE-704'],
+    severity: 'warning',
+    title: 'getc() result stored in a char and compared with EOF',
+    message: '',
+    names: ['getc', 'fgetc', 'getchar', 'getc_unlocked', 'fgetc_unlocked', 'getchar_unlocked'],
+    check: (c, ctx) => {
+      if (c.receiver || !GETC_CALL.test(c.name)) return false;
+      let p: Node | null = c.node.parent;
+      while (p && (p.type === 'cast_expression' || p.type === 'parenthesized_expression')) p = p.parent;
+      let name: string | undefined;
+      if (p?.type === 'assignment_expression' && p.childForFieldName('operator')?.text === '=') {
+        const left = p.childForFieldName('left');
+        name = left?.type === 'identifier' ? left.text : undefined;
+      } else if (p?.type === 'init_declarator') {
+        const d = p.childForFieldName('declarator');
+        name = d?.type === 'identifier' ? d.text : undefined;
+      }
+      if (!name) return false;
+      const fn = ctx.model.enclosingFunction(c.node);
+      const d = localDecl(ctx.model, fn, name);
+      if (d?.kind !== 'value') return false;
+      const type = d.type.replace(/\b(?:const|volatile|register)\b/g, '').trim();
+      if (!/^(?:(?:un)?signed\s+)?char$|^u?int8_t$/.test(type)) return false;
+      const body = fn.node.text;
+      if (
+        !new RegExp(
+          `\\b${name}\\s*[!=]=\\s*EOF\\b|\\bEOF\\s*[!=]=\\s*${name}\\b|\\(\\s*${name}\\s*=\\s*\\w+\\s*\\([^()]*\\)\\s*\\)\\s*[!=]=\\s*EOF\\b`,
+        ).test(body)
+      )
+        return false;
+      return {
+        message: `${c.name}() returns an int so that EOF (-1) differs from every byte; stored in ${type} ${name} it no longer does: ${/unsigned|uint8/.test(type) ? 'the EOF test is never true and the loop never ends' : 'a 0xFF byte in the input reads as EOF and ends the read early'}. Declare ${name} as int.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nsize_t read_all(FILE *f, char *out, size_t cap) {\n  size_t n = 0;\n  char c;\n  while ((c = fgetc(f)) != EOF && n + 1 < cap)\n    out[n++] = c;\n  out[n] = 0;\n  return n;\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nsize_t read_all(FILE *f, char *out, size_t cap) {\n  size_t n = 0;\n  int c;\n  while ((c = fgetc(f)) != EOF && n + 1 < cap)\n    out[n++] = (char)c;\n  out[n] = 0;\n  return n;\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.strlen-minus-one-index',
+    cwe: ['CWE-124', 'CWE-787'],
+    severity: 'error',
+    title: 'Index strlen(s) - 1 on input that can be empty',
+    message: '',
+    query: {
+      c: '(subscript_expression argument: (identifier) @buf index: (binary_expression left: (call_expression function: (identifier) @len arguments: (argument_list . (identifier) @arg .)) operator: "-" right: (number_literal) @k)) @report',
+      cpp: '(subscript_expression argument: (identifier) @buf indices: (subscript_argument_list (binary_expression left: (call_expression function: (identifier) @len arguments: (argument_list . (identifier) @arg .)) operator: "-" right: (number_literal) @k))) @report',
+    },
+    check: (caps, ctx) => {
+      const { buf, len, arg, report } = caps;
+      if (!buf || !len || !arg || !report || buf.text !== arg.text) return false;
+      if (len.text !== 'strlen' && len.text !== 'wcslen') return false;
+      const name = buf.text;
+      const fn = ctx.model.enclosingFunction(report);
+      // The string was read from input in this function: a line that starts with a NUL byte (or
+      // a read of zero bytes) makes strlen() 0.
+      const reader = callsIn(ctx, fn).find(
+        (o) =>
+          o.node.startIndex < report.startIndex &&
+          /^(?:fgets|fgetws|gets|read|recv|recvfrom|fread|getline|scanf|fscanf|sscanf)$/.test(o.name) &&
+          o.args.some((a) => argName(a) === name || norm(a.text) === `&${name}`),
+      );
+      if (!reader) return false;
+      // A test that the string is not empty, on the way or in an enclosing condition.
+      const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const nonEmpty = new RegExp(
+        `strlen\\s*\\(\\s*${esc}\\s*\\)\\s*(?:>|!=|>=)|(?:<|!=|<=)\\s*strlen\\s*\\(\\s*${esc}\\s*\\)|\\b${esc}\\s*\\[\\s*0\\s*\\]|\\*\\s*${esc}\\b|strlen\\s*\\(\\s*${esc}\\s*\\)\\s*&&|\\b${esc}\\s*\\[\\s*strlen\\s*\\(\\s*${esc}\\s*\\)\\s*-\\s*1\\s*\\]\\s*==`,
+      );
+      let p: Node | null = report.parent;
+      let child: Node = report;
+      while (p && p.startIndex >= fn.start && !/^(?:function_definition)$/.test(p.type)) {
+        const cond = p.childForFieldName('condition');
+        if (cond && !cond.equals(child) && nonEmpty.test(cond.text)) return false;
+        if (p.type === 'binary_expression') {
+          const left = p.childForFieldName('left');
+          if (left && !left.equals(child) && nonEmpty.test(left.text)) return false;
+        }
+        child = p;
+        p = p.parent;
+      }
+      const between = ctx.source.slice(reader.node.endIndex, report.startIndex);
+      if (nonEmpty.test(between) || /\blen\w*\s*(?:>|!=)\s*0/.test(between)) return false;
+      // A length variable: `n = strlen(buf); if (n > 0 ...)` tested before.
+      if (/=\s*strlen\s*\(/.test(between)) return false;
+      const write =
+        report.parent?.type === 'assignment_expression' &&
+        report.parent.childForFieldName('left')?.equals(report);
+      return {
+        severity: write ? 'error' : 'warning',
+        message: `${name} comes from ${reader.name}() on line ${line(reader.node)} and can be empty (input starting with a NUL byte): then strlen(${name}) - 1 wraps and ${name}[strlen(${name}) - 1] ${write ? 'writes' : 'reads'} outside the buffer. Test strlen(${name}) > 0 first, or strip with ${name}[strcspn(${name}, "\\n")] = 0.`,
+        cwe: write ? ['CWE-124', 'CWE-787'] : ['CWE-127', 'CWE-125'],
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\n#include <string.h>\nint ask(char *name, int size) {\n  if (!fgets(name, size, stdin)) return -1;\n  name[strlen(name) - 1] = 0;\n  return 0;\n}\n',
+        '#include <stdio.h>\n#include <string.h>\nvoid loop(FILE *f) {\n  char line[256];\n  while (fgets(line, sizeof line, f)) {\n    if (line[strlen(line) - 1] == 10)\n      handle(line);\n  }\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\n#include <string.h>\nint ask(char *name, int size) {\n  if (!fgets(name, size, stdin)) return -1;\n  name[strcspn(name, "\\n")] = 0;\n  return 0;\n}\n',
+        '#include <stdio.h>\n#include <string.h>\nint ask(char *name, int size) {\n  if (!fgets(name, size, stdin)) return -1;\n  if (strlen(name) > 0)\n    name[strlen(name) - 1] = 0;\n  return 0;\n}\n',
+        '#include <string.h>\nvoid chop(char *s) {\n  s[strlen(s) - 1] = 0;\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.signal-handler-unsafe-call',
+    cwe: ['CWE-479', 'CWE-828'],
+    severity: 'warning',
+    title: 'Signal handler calls a function that is not async-signal-safe',
+    message: '',
+    names: ['signal', 'sigaction', 'sigset', 'bsd_signal'],
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      let handler: string | undefined;
+      if (c.name === 'sigaction') {
+        // sa.sa_handler = h; ... sigaction(SIG, &sa, NULL): the assignment in the same function.
+        const sa = norm(c.args[1]?.text ?? '').replace(/^&/, '');
+        if (!/^\w+$/.test(sa)) return false;
+        const fn = ctx.model.enclosingFunction(c.node);
+        for (const a of ctx.model.nodesIn(fn.node, ['assignment_expression'])) {
+          const left = norm(a.childForFieldName('left')?.text ?? '');
+          if (left === `${sa}.sa_handler` || left === `${sa}.sa_sigaction`) {
+            const r = a.childForFieldName('right');
+            if (r?.type === 'identifier') handler = r.text;
+          }
+        }
+      } else {
+        const h = c.args[1] ? unwrapCasts(c.args[1]) : undefined;
+        if (h?.type === 'identifier') handler = h.text;
+      }
+      if (!handler || /^(?:SIG_IGN|SIG_DFL|SIG_ERR)$/.test(handler)) return false;
+      const def = ctx.model.functions.find((f) => {
+        if (f.node.type !== 'function_definition') return false;
+        let d: Node | null = f.node.childForFieldName('declarator');
+        while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+        return d?.childForFieldName('declarator')?.text === handler;
+      });
+      if (!def) return false;
+      const unsafe = ctx.model.calls.find(
+        (o) =>
+          o.node.startIndex >= def.start &&
+          o.node.endIndex <= def.end &&
+          !o.receiver &&
+          SIGNAL_UNSAFE.test(o.calleeText),
+      );
+      if (!unsafe) return false;
+      return {
+        node: unsafe.node,
+        message: `${handler}() is installed as a signal handler (line ${line(c.node)}) and calls ${unsafe.calleeText}(), which is not async-signal-safe: a signal that arrives while the program is inside the same library code (malloc, stdio) corrupts its state or deadlocks. In a handler only set a volatile sig_atomic_t flag (or use write() and _exit()).`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <signal.h>\n#include <stdio.h>\n#include <stdlib.h>\nstatic char *buffer;\nstatic void on_term(int sig) {\n  fprintf(stderr, "caught %d\\n", sig);\n  free(buffer);\n  exit(1);\n}\nint main(void) {\n  buffer = malloc(64);\n  signal(SIGTERM, on_term);\n  for (;;) work(buffer);\n}\n',
+        '#include <signal.h>\n#include <syslog.h>\nstatic void on_hup(int sig) {\n  syslog(LOG_INFO, "reload");\n}\nvoid install(void) {\n  struct sigaction sa = {0};\n  sa.sa_handler = on_hup;\n  sigaction(SIGHUP, &sa, NULL);\n}\n',
+      ],
+      good: [
+        '#include <signal.h>\n#include <unistd.h>\nstatic volatile sig_atomic_t stop;\nstatic void on_term(int sig) {\n  (void)sig;\n  stop = 1;\n}\nint main(void) {\n  signal(SIGTERM, on_term);\n  while (!stop) work();\n  return 0;\n}\n',
+        '#include <signal.h>\n#include <unistd.h>\nstatic void on_int(int sig) {\n  static const char msg[] = "interrupted\\n";\n  write(2, msg, sizeof msg - 1);\n  _exit(130);\n}\nvoid install(void) {\n  signal(SIGINT, on_int);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.putenv-stack-buffer',
+    cwe: ['CWE-562', 'CWE-686'],
+    severity: 'error',
+    title: 'putenv() given a local array',
+    message: '',
+    names: ['putenv'],
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      const name = argName(c.args[0]);
+      if (!name) return false;
+      const fn = ctx.model.enclosingFunction(c.node);
+      const d = localDecl(ctx.model, fn, name);
+      if (d?.kind !== 'array' || d.param || d.isStatic || fn === ctx.model.topLevel) return false;
+      return {
+        message: `putenv() keeps the pointer it is given as part of the environment, and ${name} is a local array: when the function returns the environment points into a dead stack frame. Use setenv(), or a static or heap-allocated string.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\n#include <stdlib.h>\nint set_tz(const char *zone) {\n  char env[64];\n  snprintf(env, sizeof env, "TZ=%s", zone);\n  return putenv(env);\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\nint set_tz(const char *zone) {\n  return setenv("TZ", zone, 1);\n}\n',
+        '#include <stdio.h>\n#include <stdlib.h>\nint set_tz(const char *zone) {\n  static char env[64];\n  snprintf(env, sizeof env, "TZ=%s", zone);\n  return putenv(env);\n}\n',
+      ],
+    },
+  }),
+];
