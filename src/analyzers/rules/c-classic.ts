@@ -217,8 +217,9 @@ function sizeofOperand(n: Node | undefined): string | undefined {
   return undefined;
 }
 
+/** Names of buffers holding secrets (not lookup keys, lexer tokens or working directories). */
 const SECRET_BUFFER =
-  /pass(?:word|wd|phrase)?|pwd|secret|(?:^|_|[a-z])(?:priv(?:ate)?_?)?key(?:$|_|s\b|buf|[A-Z0-9])|^key|token|credential|(?:^|_)pin(?:$|_)|session_?key|master_?key|seed/i;
+  /pass(?:word|wd|phrase)|passwd|secret|^(?:key|keybuf|key_?buf|key_?data|key_?material|keymat)$|(?:priv(?:ate)?|session|master|aes|des|hmac|enc|dec|mac|sym|shared|derived|cipher|crypt|signing|wrap)_?key|(?:auth|access|api|bearer|refresh)_?token|credential|(?:^|_)pin(?:$|_)/i;
 
 const SECURE_ZERO =
   'explicit_bzero(), memset_s(), OPENSSL_cleanse(), sodium_memzero() or SecureZeroMemory(), which the compiler may not remove';
@@ -254,8 +255,9 @@ const PATH_USE: Record<string, number> = {
 const SIGNAL_UNSAFE =
   /^(?:printf|fprintf|sprintf|snprintf|vprintf|vfprintf|puts|fputs|fputc|putchar|fflush|perror|syslog|malloc|calloc|realloc|free|strdup|exit|fopen|fclose|fwrite|fread|fgets|localtime|gmtime|ctime|asctime|strtok|longjmp|setlocale|getenv|strerror)$/;
 
+/** Calls that return a std::string by value (`str` only on a stringstream, checked below). */
 const STRING_TEMP_CALL =
-  /^(?:str|substr|to_string|string|std::string|std::to_string|generic_string|u8string|toStdString|as_string|ToString|to_std_string|tostring)$/;
+  /^(?:str|substr|to_string|string|std::string|std::to_string|std::wstring|std::to_wstring|generic_string|u8string|toStdString)$/;
 
 const GETC_CALL = /^(?:getc|fgetc|getchar|getc_unlocked|fgetc_unlocked|getchar_unlocked)$/;
 
@@ -281,6 +283,21 @@ function allocationKind(v: Node | null | undefined): 'new' | 'new[]' | 'malloc' 
   return undefined;
 }
 
+/** The class a node's code belongs to: the enclosing class body, or `A` of `A::f() { ... }`. */
+function ownerClass(node: Node): string {
+  for (let n: Node | null = node.parent; n; n = n.parent) {
+    if (n.type === 'class_specifier' || n.type === 'struct_specifier')
+      return n.childForFieldName('name')?.text ?? '';
+    if (n.type === 'function_definition') {
+      let d: Node | null = n.childForFieldName('declarator');
+      while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+      const name = d?.childForFieldName('declarator');
+      if (name?.type === 'qualified_identifier') return name.childForFieldName('scope')?.text ?? '';
+    }
+  }
+  return '';
+}
+
 const RELEASE_NAME: Record<'new' | 'new[]' | 'malloc', string> = {
   new: 'delete',
   'new[]': 'delete[]',
@@ -292,10 +309,17 @@ const RELEASE_NAME: Record<'new' | 'new[]' | 'malloc', string> = {
  * (the function for a local, else the file: members set in a constructor, released in the
  * destructor). Undefined when there is none, or they disagree, or any is something else.
  */
-function allocationOf(model: FileModel, scope: Node, lv: string): 'new' | 'new[]' | 'malloc' | undefined {
+function allocationOf(
+  model: FileModel,
+  scope: Node,
+  lv: string,
+  owner?: string,
+): 'new' | 'new[]' | 'malloc' | undefined {
   let kind: 'new' | 'new[]' | 'malloc' | undefined;
   const bare = lv.replace(/^this->/, '');
   for (const n of model.nodesIn(scope, ['assignment_expression', 'init_declarator'])) {
+    // A member: only the same class's code decides (another class may own a member of that name).
+    if (owner !== undefined && ownerClass(n) !== owner) continue;
     let value: Node | null;
     if (n.type === 'assignment_expression') {
       const left = norm(n.childForFieldName('left')?.text ?? '');
@@ -306,6 +330,8 @@ function allocationOf(model: FileModel, scope: Node, lv: string): 'new' | 'new[]
       if (!d || declaratorKind(d)?.name !== lv) continue;
       value = n.childForFieldName('value');
     }
+    // `new T *[n]` does not parse (tree-sitter-cpp): an allocation next to an error is unknown.
+    if (n.hasError || n.parent?.hasError) return undefined;
     const k = allocationKind(value);
     if (!k) {
       // nullptr / NULL / 0 resets do not decide; anything else (another pointer) does: unknown.
@@ -734,7 +760,9 @@ export const C_CLASSIC_RULES: Rule[] = [
         (o) =>
           /^(?:setuid|setresuid|setreuid)$/.test(o.name) &&
           !o.receiver &&
-          o.node.endIndex <= c.node.startIndex,
+          o.node.endIndex <= c.node.startIndex &&
+          // setuid(0) regains root (from a saved set-user-ID): the group change still works.
+          o.args[0]?.text !== '0',
       );
       return (
         !!before && {
@@ -795,6 +823,7 @@ export const C_CLASSIC_RULES: Rule[] = [
       good: [
         '#include <string.h>\nint login(const char *user) {\n  char password[64];\n  if (!read_password(password, sizeof password)) return -1;\n  int ok = check(user, password);\n  explicit_bzero(password, sizeof password);\n  return ok;\n}\n',
         '#include <openssl/crypto.h>\n#include <stdlib.h>\nvoid drop_key(unsigned char *key, size_t len) {\n  OPENSSL_cleanse(key, len);\n  free(key);\n}\n',
+        '#include <string.h>\nvoid lookup(struct table *t, const char *name) {\n  char cache_key[64];\n  make_key(cache_key, name);\n  find(t, cache_key);\n  memset(cache_key, 0, sizeof cache_key);\n}\n',
         '#include <string.h>\nvoid reuse(void) {\n  char token[64];\n  memset(token, 0, sizeof token);\n  fill(token);\n  send_token(token);\n  explicit_bzero(token, sizeof token);\n}\n',
       ],
     },
@@ -823,7 +852,12 @@ export const C_CLASSIC_RULES: Rule[] = [
       const scope = local && !local.param ? fn.node : ctx.model.tree.rootNode;
       if (local?.param) return false;
       if (a.type === 'identifier' && !local && declsOf(ctx.model, fn).has(lv)) return false;
-      const allocated = allocationOf(ctx.model, scope, lv);
+      const allocated = allocationOf(
+        ctx.model,
+        scope,
+        lv,
+        local && !local.param ? undefined : ownerClass(report),
+      );
       if (!allocated || allocated === released) return false;
       const how = allocated === 'new[]' ? 'new[]' : allocated === 'new' ? 'new' : 'malloc()';
       return {
@@ -866,6 +900,10 @@ export const C_CLASSIC_RULES: Rule[] = [
           code: 'void release(char *p) {\n  delete p;\n}\nvoid make() {\n  char *p = new char[8];\n  delete[] p;\n}\n',
           language: 'cpp',
         },
+        {
+          code: 'class A {\n  char *buf_;\npublic:\n  A(int n) { buf_ = new char[n]; }\n  ~A() { delete[] buf_; }\n};\nclass B {\n  Widget *buf_;\npublic:\n  B(Widget *w) { adopt(w); }\n  ~B() { delete buf_; }\n};\n',
+          language: 'cpp',
+        },
       ],
     },
   }),
@@ -892,6 +930,17 @@ export const C_CLASSIC_RULES: Rule[] = [
             ? (fnNode.childForFieldName('field')?.text ?? '')
             : norm(fnNode?.text ?? '').replace(/<.*$/, '');
         temp = STRING_TEMP_CALL.test(name) || STRING_TEMP_CALL.test(name.split('::').pop() ?? '');
+        // string_view::substr returns a view into the original (it has data(), not c_str()).
+        if (name === 'substr' && f.text !== 'c_str') temp = false;
+        // A str() of one's own may return a reference: only a stringstream's is known to copy.
+        if (name === 'str') {
+          const recv = fnNode?.childForFieldName('argument');
+          const d =
+            recv?.type === 'identifier'
+              ? localDecl(ctx.model, ctx.model.enclosingFunction(o), recv.text)
+              : undefined;
+          temp = !!d && /stringstream\b/.test(d.type);
+        }
       } else if (o.type === 'binary_expression' && o.childForFieldName('operator')?.text === '+') temp = true;
       if (!temp) return false;
       // The pointer outlives the statement: the declared name or assigned variable is read later.
@@ -936,6 +985,10 @@ export const C_CLASSIC_RULES: Rule[] = [
         },
         {
           code: '#include <string>\nvoid show(const std::string &s) {\n  const char *p = s.c_str();\n  puts(p);\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <string>\nstruct Name {\n  std::string s;\n  const std::string &str() const { return s; }\n};\nvoid show(const Name &n) {\n  const char *p = n.str().c_str();\n  puts(p);\n}\n',
           language: 'cpp',
         },
       ],
