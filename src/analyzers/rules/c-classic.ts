@@ -126,6 +126,26 @@ function localDecl(model: FileModel, fn: FunctionInfo, name: string): Decl | und
   return first;
 }
 
+const DECLARED_KINDS = new WeakMap<FileModel, Map<string, Set<DeclKind>>>();
+
+/** Every kind a name is declared with anywhere in the file: a cheap test before the per-function one. */
+function declaredAnywhereAs(model: FileModel, name: string, kind: DeclKind): boolean {
+  let kinds = DECLARED_KINDS.get(model);
+  if (!kinds) {
+    kinds = new Map();
+    for (const decl of model.nodesOfType('declaration'))
+      for (const d of decl.childrenForFieldName('declarator')) {
+        const k = d ? declaratorKind(d) : undefined;
+        if (!k) continue;
+        const set = kinds.get(k.name);
+        if (set) set.add(k.kind);
+        else kinds.set(k.name, new Set([k.kind]));
+      }
+    DECLARED_KINDS.set(model, kinds);
+  }
+  return !!kinds.get(name)?.has(kind);
+}
+
 /** A parameter declared as an array (`char buf[64]`) is a pointer; the type text says so. */
 function paramIsArray(fn: FunctionInfo, name: string): boolean {
   let d: Node | null = fn.node.childForFieldName('declarator');
@@ -460,6 +480,13 @@ export const C_CLASSIC_RULES: Rule[] = [
       const value = caps.value;
       if (!value) return false;
       const v = unwrapCasts(value);
+      // Most returns name a scalar: a local array (C) or a local array or object (C++) is needed.
+      if (
+        v.type === 'identifier' &&
+        !declaredAnywhereAs(ctx.model, v.text, 'array') &&
+        (ctx.language !== 'cpp' || !declaredAnywhereAs(ctx.model, v.text, 'value'))
+      )
+        return false;
       const fn = ctx.model.enclosingFunction(value);
       const shape = returnShape(fn);
       if (shape === 'other') return false;
@@ -543,7 +570,7 @@ export const C_CLASSIC_RULES: Rule[] = [
         const arg = a.childForFieldName('argument');
         return arg?.type === 'identifier' && say(`the address of the variable ${arg.text}`);
       }
-      if (a.type !== 'identifier') return false;
+      if (a.type !== 'identifier' || !declaredAnywhereAs(ctx.model, a.text, 'array')) return false;
       const fn = ctx.model.enclosingFunction(c.node);
       const d =
         localDecl(ctx.model, fn, a.text) ??
@@ -677,20 +704,6 @@ export const C_CLASSIC_RULES: Rule[] = [
       if (!/^[\w.>-]+$/.test(key) && !/^"/.test(key)) return false;
       const fn = ctx.model.enclosingFunction(c.node);
       if (fn === ctx.model.topLevel) return false;
-      if (c.name === 'stat' || c.name === 'lstat') {
-        // stat() before open() is ordinary (sizes, existence); a symlink or owner test is a
-        // security decision the open() can no longer trust.
-        const buf = c.args[1] ? norm(c.args[1].text).replace(/^&/, '') : '';
-        if (!buf) return false;
-        const body = fn.node.text;
-        const esc = buf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        if (
-          !new RegExp(
-            `S_ISLNK\\s*\\(\\s*${esc}\\s*(?:\\.|->)\\s*st_mode|${esc}\\s*(?:\\.|->)\\s*st_uid`,
-          ).test(body)
-        )
-          return false;
-      }
       for (const o of callsIn(ctx, fn)) {
         if (o.node.startIndex <= c.node.endIndex || o.receiver) continue;
         const i = PATH_USE[o.name];
@@ -699,6 +712,20 @@ export const C_CLASSIC_RULES: Rule[] = [
         if (!arg || norm(unwrapCasts(arg).text) !== key) continue;
         // open(..., O_NOFOLLOW) after a symlink check closes the race on the last component.
         if (c.name !== 'access' && o.args.some((x) => /\bO_NOFOLLOW\b/.test(x.text))) continue;
+        if (c.name === 'stat' || c.name === 'lstat') {
+          // stat() before open() is ordinary (sizes, existence); a symlink or owner test is a
+          // security decision the open() can no longer trust.
+          const buf = c.args[1] ? norm(c.args[1].text).replace(/^&/, '') : '';
+          if (!buf) return false;
+          const body = fn.node.text;
+          const esc = buf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          if (
+            !new RegExp(
+              `S_ISLNK\\s*\\(\\s*${esc}\\s*(?:\\.|->)\\s*st_mode|${esc}\\s*(?:\\.|->)\\s*st_uid`,
+            ).test(body)
+          )
+            return false;
+        }
         return {
           message: `${c.name}(${path.text}) checks the file by name and ${o.name}() on line ${line(o.node)} uses it by name again: between the two another process can replace it (for example with a symlink to a file the check would reject). Open the file first and check what was opened (fstat on the descriptor, O_NOFOLLOW), or drop privileges instead of checking with ${c.name}().`,
         };
