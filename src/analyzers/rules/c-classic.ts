@@ -26,19 +26,24 @@ interface Decl {
   type: string;
   param: boolean;
   at: number;
+  /** An array's declared element count (text), when given. */
+  size?: string;
 }
 
 const DECLS = new WeakMap<FileModel, Map<FunctionInfo, Map<string, Decl[]>>>();
 
 /** What a declarator makes of its identifier: the declarator node right around the name decides. */
-function declaratorKind(d: Node): { name: string; kind: DeclKind } | undefined {
+function declaratorKind(d: Node): { name: string; kind: DeclKind; size?: string } | undefined {
   let n: Node | null = d;
   let parentType = 'init_declarator';
+  let size: string | undefined;
   for (let i = 0; n && i < 10; i++) {
     const type = n.type;
+    if (type === 'array_declarator') size = n.childForFieldName('size')?.text;
     if (type === 'identifier' || type === 'field_identifier')
       return {
         name: n.text,
+        size,
         kind:
           parentType === 'array_declarator'
             ? 'array'
@@ -77,7 +82,7 @@ function readDeclaration(decl: Node, map: Map<string, Decl[]>, param: boolean): 
   for (const d of decl.childrenForFieldName('declarator')) {
     if (!d) continue;
     const k = declaratorKind(d);
-    if (k) addDecl(map, k.name, { kind: k.kind, isStatic, type, param, at: decl.startIndex });
+    if (k) addDecl(map, k.name, { kind: k.kind, isStatic, type, param, at: decl.startIndex, size: k.size });
   }
 }
 
@@ -363,6 +368,21 @@ function allocationOf(
   }
   return kind;
 }
+
+/** The array a name declares in the function, else at file scope (not a parameter: those are pointers). */
+function arrayDecl(model: FileModel, fn: FunctionInfo, name: string): Decl | undefined {
+  if (!declaredAnywhereAs(model, name, 'array')) return undefined;
+  const d = declsOf(model, fn).has(name)
+    ? localDecl(model, fn, name)
+    : localDecl(model, model.topLevel, name);
+  return d && d.kind === 'array' && !d.param ? d : undefined;
+}
+
+/** Element types wider than a byte (so sizeof(array) is more than its element count). */
+const WIDE_ELEMENT =
+  /^(?:(?:const|volatile|static)\s+)*(?:(?:unsigned|signed)\s+)?(?:int|long|short|float|double|long\s+long|size_t|ssize_t|off_t|ptrdiff_t|u?int(?:16|32|64)_t|wchar_t|char16_t|char32_t|unsigned|uint|ulong|u16|u32|u64|s16|s32|s64|DWORD|WORD|struct\s+\w+)(?:\s+int)?$/;
+
+const PATH_MAX_BYTES = 4096;
 
 export const C_CLASSIC_RULES: Rule[] = [
   call({
@@ -1411,6 +1431,201 @@ export const C_CLASSIC_RULES: Rule[] = [
       good: [
         '#include <stdlib.h>\nint set_tz(const char *zone) {\n  return setenv("TZ", zone, 1);\n}\n',
         '#include <stdio.h>\n#include <stdlib.h>\nint set_tz(const char *zone) {\n  static char env[64];\n  snprintf(env, sizeof env, "TZ=%s", zone);\n  return putenv(env);\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.sizeof-as-count',
+    cwe: ['CWE-787', 'CWE-125'],
+    severity: 'error',
+    title: 'Loop bounded by sizeof of an array of wider elements',
+    message: '',
+    query:
+      '(for_statement condition: (binary_expression left: (identifier) @i operator: ["<" "<="] right: (sizeof_expression) @size) body: (_) @body) @report',
+    check: (caps, ctx) => {
+      const { i, size, body, report } = caps;
+      if (!i || !size || !body || !report) return false;
+      const arr = sizeofOperand(size);
+      if (!arr) return false;
+      const d = arrayDecl(ctx.model, ctx.model.enclosingFunction(report), arr);
+      if (!d || !WIDE_ELEMENT.test(d.type.trim())) return false;
+      const esc = arr.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (!new RegExp(`\\b${esc}\\s*\\[\\s*${i.text}\\s*\\]`).test(body.text)) return false;
+      return {
+        message: `sizeof(${arr}) is its size in bytes, not its number of ${d.type} elements, so ${i.text} runs past the end and ${arr}[${i.text}] ${/=\s*[^=]/.test(body.text) ? 'writes' : 'reads'} outside the array. Bound the loop by sizeof(${arr}) / sizeof(${arr}[0]).`,
+      };
+    },
+    examples: {
+      bad: [
+        'void clear_scores(void) {\n  int scores[32];\n  for (int i = 0; i < sizeof(scores); i++)\n    scores[i] = 0;\n  use(scores);\n}\n',
+        'struct slot { int fd; int used; };\nstatic struct slot slots[16];\nint find_free(void) {\n  for (unsigned i = 0; i < sizeof slots; i++)\n    if (!slots[i].used) return (int)i;\n  return -1;\n}\n',
+      ],
+      good: [
+        'void clear_scores(void) {\n  int scores[32];\n  for (int i = 0; i < sizeof(scores) / sizeof(scores[0]); i++)\n    scores[i] = 0;\n  use(scores);\n}\n',
+        'void clear_name(void) {\n  char name[32];\n  for (int i = 0; i < sizeof(name); i++)\n    name[i] = 0;\n  use(name);\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.index-at-sizeof',
+    cwe: ['CWE-787', 'CWE-193'],
+    severity: 'error',
+    title: 'Array indexed at sizeof(array), one past its end',
+    message: '',
+    query: {
+      c: '(subscript_expression argument: (identifier) @arr index: (sizeof_expression) @size) @report',
+      cpp: '(subscript_expression argument: (identifier) @arr indices: (subscript_argument_list . (sizeof_expression) @size .)) @report',
+    },
+    check: (caps, ctx) => {
+      const { arr, size, report } = caps;
+      if (!arr || !size || !report || sizeofOperand(size) !== arr.text) return false;
+      // &buf[sizeof buf] is the end pointer: an address, not an access.
+      if (report.parent?.type === 'pointer_expression' && report.parent.text.startsWith('&')) return false;
+      const d = arrayDecl(ctx.model, ctx.model.enclosingFunction(report), arr.text);
+      if (!d) return false;
+      const write =
+        report.parent?.type === 'assignment_expression' &&
+        !!report.parent.childForFieldName('left')?.equals(report);
+      return {
+        cwe: write ? ['CWE-787', 'CWE-193'] : ['CWE-125', 'CWE-193'],
+        message: `${arr.text}[sizeof ${arr.text}] is one past the last element (indices run from 0 to sizeof - 1${WIDE_ELEMENT.test(d.type.trim()) ? ', and sizeof counts bytes, not elements' : ''}): the ${write ? 'write lands' : 'read comes from'} outside the array. Use ${arr.text}[sizeof ${arr.text} - 1] for the last byte.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\nvoid set_name(const char *s) {\n  char name[32];\n  strncpy(name, s, sizeof name);\n  name[sizeof(name)] = 0;\n  use(name);\n}\n',
+      ],
+      good: [
+        '#include <string.h>\nvoid set_name(const char *s) {\n  char name[32];\n  strncpy(name, s, sizeof name);\n  name[sizeof(name) - 1] = 0;\n  use(name);\n}\n',
+        'char *end_of(void) {\n  static char pool[64];\n  return &pool[sizeof pool];\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.path-buffer-too-small',
+    cwe: ['CWE-785', 'CWE-120'],
+    severity: 'error',
+    title: 'Path written into a buffer smaller than PATH_MAX',
+    message: '',
+    names: ['realpath', 'getwd'],
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      const bufArg = c.args[c.name === 'realpath' ? 1 : 0];
+      if (c.name === 'getwd')
+        return {
+          message:
+            'getwd() writes the working directory with no size limit (PATH_MAX is not a real bound on Linux): use getcwd(buf, sizeof buf) and check it for NULL.',
+          cwe: ['CWE-242', 'CWE-785'],
+        };
+      const name = argName(bufArg);
+      if (!name) return false;
+      const d = arrayDecl(ctx.model, ctx.model.enclosingFunction(c.node), name);
+      const n = d?.size && /^\d+$/.test(d.size) ? Number(d.size) : undefined;
+      if (n === undefined || n >= PATH_MAX_BYTES) return false;
+      return {
+        message: `realpath() writes up to PATH_MAX (${PATH_MAX_BYTES}) bytes into its second argument, and ${name} has ${n}: a long path overflows it. Declare it char ${name}[PATH_MAX], or pass NULL and free the result.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\n#include <string.h>\nint inside(const char *path, const char *root) {\n  char resolved[256];\n  if (!realpath(path, resolved)) return 0;\n  return strncmp(resolved, root, strlen(root)) == 0;\n}\n',
+        '#include <unistd.h>\nvoid show_cwd(void) {\n  char dir[1024];\n  getwd(dir);\n  puts(dir);\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\n#include <string.h>\n#include <limits.h>\nint inside(const char *path, const char *root) {\n  char resolved[PATH_MAX];\n  if (!realpath(path, resolved)) return 0;\n  return strncmp(resolved, root, strlen(root)) == 0;\n}\n',
+        '#include <unistd.h>\nvoid show_cwd(void) {\n  char dir[1024];\n  if (getcwd(dir, sizeof dir)) puts(dir);\n}\n',
+        '#include <stdlib.h>\nchar *resolve(const char *path) {\n  return realpath(path, NULL);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.sprintf-overlap',
+    cwe: ['CWE-628', 'CWE-475'],
+    severity: 'warning',
+    title: 'sprintf() reads the buffer it writes',
+    message: '',
+    names: ['sprintf', 'snprintf', 'vsprintf', 'swprintf'],
+    check: (c) => {
+      if (c.receiver) return false;
+      const dst = argName(c.args[0]);
+      if (!dst) return false;
+      const first = c.name === 'sprintf' || c.name === 'vsprintf' ? 2 : 3;
+      const same = c.args.slice(first).find((a) => argName(a) === dst);
+      return (
+        !!same && {
+          message: `${dst} is both the destination and an argument of ${c.name}(): source and destination overlap, which is undefined (glibc starts writing before it reads, so the text is lost or garbled, and a length check done on the old text no longer holds). Format into a separate buffer, or append at ${dst} + strlen(${dst}).`,
+        }
+      );
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nvoid add_suffix(char *name, size_t size, int n) {\n  snprintf(name, size, "%s-%d", name, n);\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\n#include <string.h>\nvoid add_suffix(char *name, size_t size, int n) {\n  size_t len = strlen(name);\n  snprintf(name + len, size - len, "-%d", n);\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'cpp.smart-pointer-array',
+    languages: ['cpp'],
+    cwe: ['CWE-762'],
+    severity: 'error',
+    title: 'Array from new[] owned by a smart pointer to a single object',
+    message: '',
+    query: { cpp: '(new_expression declarator: (new_declarator)) @report' },
+    check: (caps, ctx) => {
+      const report = caps.report;
+      if (!report) return false;
+      const args = report.parent;
+      if (args?.type !== 'argument_list' || args.namedChildren.length !== 1) return false;
+      const holder = args.parent;
+      let typeText: string | undefined;
+      if (holder?.type === 'init_declarator') typeText = holder.parent?.childForFieldName('type')?.text;
+      else if (holder?.type === 'call_expression') {
+        const f = holder.childForFieldName('function');
+        if (f?.type === 'field_expression' && f.childForFieldName('field')?.text === 'reset') {
+          const recv = f.childForFieldName('argument');
+          if (recv?.type !== 'identifier') return false;
+          typeText = localDecl(ctx.model, ctx.model.enclosingFunction(holder), recv.text)?.type;
+        } else typeText = f?.text;
+      }
+      const m = /\b(unique_ptr|shared_ptr|auto_ptr)\s*<([\s\S]*)>\s*$/.exec(typeText ?? '');
+      if (!m || m[2]?.includes('[')) return false;
+      const held = (m[2] ?? '').split(',')[0]?.trim();
+      // unique_ptr<T, Deleter>: a custom deleter may well use delete[].
+      if (m[2]?.includes(',')) return false;
+      // The held type is the array's element type (a template parameter may itself be T[]: the
+      // library's make_unique<T[]> holds new remove_extent_t<T>[n] in a unique_ptr<T>).
+      if (norm(held ?? '') !== norm(report.childForFieldName('type')?.text ?? '')) return false;
+      return {
+        message: `std::${m[1]}<${held}> releases its pointer with delete, but it is given an array from new[]: the mismatch is undefined behaviour. Use std::${m[1] === 'auto_ptr' ? 'unique_ptr' : m[1]}<${held}[]> (or std::vector<${held}>, or std::make_unique<${held}[]>(n)).`,
+      };
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <memory>\nvoid read_packet(int fd, size_t n) {\n  std::unique_ptr<char> buf(new char[n]);\n  read(fd, buf.get(), n);\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <memory>\nstd::shared_ptr<int> make_table(int n) {\n  return std::shared_ptr<int>(new int[n]);\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <memory>\nvoid read_packet(int fd, size_t n) {\n  std::unique_ptr<char[]> buf(new char[n]);\n  read(fd, buf.get(), n);\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <memory>\nstd::shared_ptr<int> make_table(int n) {\n  return std::shared_ptr<int>(new int[n], std::default_delete<int[]>());\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <memory>\n#include <type_traits>\ntemplate <typename T>\nstd::unique_ptr<T> make_array(size_t n) {\n  return std::unique_ptr<T>(new std::remove_extent_t<T>[n]());\n}\n',
+          language: 'cpp',
+        },
       ],
     },
   }),
