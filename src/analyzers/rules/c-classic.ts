@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { leaves, mentionsLvalue, norm } from '../engine/c-flow.ts';
+import { guardedUse, leaves, mentionsLvalue, norm } from '../engine/c-flow.ts';
 import { unwrapCasts } from '../engine/c-summaries.ts';
 import type { CallSite, FileModel, FunctionInfo } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
@@ -383,6 +383,32 @@ const WIDE_ELEMENT =
   /^(?:(?:const|volatile|static)\s+)*(?:(?:unsigned|signed)\s+)?(?:int|long|short|float|double|long\s+long|size_t|ssize_t|off_t|ptrdiff_t|u?int(?:16|32|64)_t|wchar_t|char16_t|char32_t|unsigned|uint|ulong|u16|u32|u64|s16|s32|s64|DWORD|WORD|struct\s+\w+)(?:\s+int)?$/;
 
 const PATH_MAX_BYTES = 4096;
+
+/** Reads of external data that yield a number or a length (a size an attacker picks). */
+const EXTERNAL_SIZE =
+  /\b(?:atoi|atol|atoll|strtol|strtoul|strtoll|strtoull|ntohs|ntohl|be16toh|be32toh|be64toh|le16toh|le32toh|getenv|secure_getenv|argv)\b/;
+
+/**
+ * The external read a stack-size expression comes from: the expression itself, or an identifier
+ * in it assigned (once or twice removed) from atoi(), ntohl(), strlen(argv[1])...; with the
+ * identifier, so its checks can be looked for.
+ */
+function externalSize(ctx: RuleContext, size: Node): { via?: string; source: string } | undefined {
+  if (EXTERNAL_SIZE.test(size.text)) return { source: size.text };
+  const names = size.type === 'identifier' ? [size] : size.descendantsOfType('identifier');
+  for (const id of names) {
+    if (!id) continue;
+    let v: Node = id;
+    for (let hop = 0; hop < 2; hop++) {
+      const r = ctx.resolve(v);
+      if (r === v || r.equals(v)) break;
+      if (EXTERNAL_SIZE.test(r.text)) return { via: id.text, source: r.text };
+      if (r.type !== 'identifier') break;
+      v = r;
+    }
+  }
+  return undefined;
+}
 
 export const C_CLASSIC_RULES: Rule[] = [
   call({
@@ -1626,6 +1652,54 @@ export const C_CLASSIC_RULES: Rule[] = [
           code: '#include <memory>\n#include <type_traits>\ntemplate <typename T>\nstd::unique_ptr<T> make_array(size_t n) {\n  return std::unique_ptr<T>(new std::remove_extent_t<T>[n]());\n}\n',
           language: 'cpp',
         },
+      ],
+    },
+  }),
+  query({
+    id: 'c.stack-size-from-input',
+    cwe: ['CWE-770', 'CWE-789'],
+    severity: 'error',
+    title: 'Stack allocation sized by input with no upper bound',
+    message: '',
+    // Two patterns (a predicate on a capture one branch of an alternation lacks fails the match).
+    query: [
+      '(declaration declarator: [(array_declarator size: (_) @size) (init_declarator declarator: (array_declarator size: (_) @size))]) @report',
+      '(call_expression function: (identifier) @f arguments: (argument_list . (_) @size .) (#match? @f "^(?:alloca|_alloca|__builtin_alloca)$")) @report',
+    ].join('\n'),
+    check: (caps, ctx) => {
+      const { size, report } = caps;
+      if (!size || !report) return false;
+      if (/^(?:number_literal|sizeof_expression)$/.test(size.type) || /^[A-Z][A-Z0-9_]*$/.test(size.text))
+        return false;
+      const ext = externalSize(ctx, size);
+      if (!ext) return false;
+      // Any check of the size variable before the allocation (or around it) bounds it.
+      if (ext.via && guardedUse(report, ext.via)) return false;
+      if (ext.via) {
+        const fn = ctx.model.enclosingFunction(report);
+        const esc = ext.via.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const before = ctx.source.slice(fn.start, report.startIndex);
+        if (
+          new RegExp(
+            `\\b${esc}\\s*(?:<|<=|>|>=)|(?:<|<=|>|>=)\\s*${esc}\\b|\\bMIN\\s*\\(|\\bmin\\s*\\(`,
+          ).test(before)
+        )
+          return false;
+      }
+      const what = report.type === 'call_expression' ? 'alloca()' : 'This variable-length array';
+      return {
+        message: `${what} takes its size from ${ext.source.length > 60 ? 'external input' : ext.source} with no upper bound: a large or negative value moves the stack pointer past the guard page (a crash, or writes into other memory). Check the size against a fixed limit first, or allocate with malloc and check the result.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\n#include <string.h>\nint main(int argc, char **argv) {\n  int n = atoi(argv[1]);\n  char buf[n];\n  memset(buf, 0, n);\n  return 0;\n}\n',
+        '#include <alloca.h>\n#include <arpa/inet.h>\n#include <string.h>\nvoid on_packet(const unsigned char *pkt) {\n  unsigned short len = ntohs(*(const unsigned short *)pkt);\n  char *copy = alloca(len);\n  memcpy(copy, pkt + 2, len);\n  handle(copy, len);\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\n#include <string.h>\nint main(int argc, char **argv) {\n  int n = atoi(argv[1]);\n  if (n <= 0 || n > 4096) return 1;\n  char buf[n];\n  memset(buf, 0, n);\n  return 0;\n}\n',
+        '#include <stdlib.h>\n#include <arpa/inet.h>\n#include <string.h>\nvoid on_packet(const unsigned char *pkt) {\n  unsigned short len = ntohs(*(const unsigned short *)pkt);\n  char *copy = malloc(len);\n  if (!copy) return;\n  memcpy(copy, pkt + 2, len);\n  handle(copy, len);\n  free(copy);\n}\n',
+        'void scale(double *v, int n) {\n  double tmp[n];\n  for (int i = 0; i < n; i++) tmp[i] = v[i] * 2;\n  store(v, tmp, n);\n}\n',
       ],
     },
   }),
