@@ -793,7 +793,7 @@ export const C_CLASSIC_RULES: Rule[] = [
   call({
     id: 'c.chroot-without-chdir',
     cwe: ['CWE-243'],
-    severity: 'error',
+    severity: 'warning',
     title: 'chroot() without chdir("/")',
     message:
       'chroot() does not change the working directory: a process whose current directory is outside the new root can still reach the whole file system through relative paths. Call chdir("/") right after chroot() (or chdir(dir) before chroot(".")).',
@@ -1310,7 +1310,7 @@ export const C_CLASSIC_RULES: Rule[] = [
   query({
     id: 'c.strlen-minus-one-index',
     cwe: ['CWE-124', 'CWE-787'],
-    severity: 'error',
+    severity: 'warning',
     title: 'Index strlen(s) - 1 on input that can be empty',
     message: '',
     query: {
@@ -1357,7 +1357,6 @@ export const C_CLASSIC_RULES: Rule[] = [
         report.parent?.type === 'assignment_expression' &&
         report.parent.childForFieldName('left')?.equals(report);
       return {
-        severity: write ? 'error' : 'warning',
         message: `${name} comes from ${reader.name}() on line ${line(reader.node)} and can be empty (input starting with a NUL byte): then strlen(${name}) - 1 wraps and ${name}[strlen(${name}) - 1] ${write ? 'writes' : 'reads'} outside the buffer. Test strlen(${name}) > 0 first, or strip with ${name}[strcspn(${name}, "\\n")] = 0.`,
         cwe: write ? ['CWE-124', 'CWE-787'] : ['CWE-127', 'CWE-125'],
       };
@@ -1530,7 +1529,7 @@ export const C_CLASSIC_RULES: Rule[] = [
   call({
     id: 'c.path-buffer-too-small',
     cwe: ['CWE-785', 'CWE-120'],
-    severity: 'error',
+    severity: 'warning',
     title: 'Path written into a buffer smaller than PATH_MAX',
     message: '',
     names: ['realpath', 'getwd'],
@@ -1658,7 +1657,7 @@ export const C_CLASSIC_RULES: Rule[] = [
   query({
     id: 'c.stack-size-from-input',
     cwe: ['CWE-770', 'CWE-789'],
-    severity: 'error',
+    severity: 'warning',
     title: 'Stack allocation sized by input with no upper bound',
     message: '',
     // Two patterns (a predicate on a capture one branch of an alternation lacks fails the match).
