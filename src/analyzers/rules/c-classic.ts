@@ -410,6 +410,13 @@ function externalSize(ctx: RuleContext, size: Node): { via?: string; source: str
   return undefined;
 }
 
+/** Shared, world-writable directories where another user can plant a file or symlink first. */
+const SHARED_TMP = /^"?\/(?:var\/)?tmp\/|^"?\/dev\/shm\//;
+
+/** Names of values whose comparison time must not depend on their content. */
+const SECRET_COMPARED =
+  /hmac|(?:^|_)mac_?(?:tag|value)|expected_?mac|received_?mac|digest|signature|(?:^|_)sig(?:_|$)|auth_?tag|(?:csrf|auth|session|api|access|reset)_?token|passw(?:or)?d|secret|(?:^|_)otp(?:_|$)/i;
+
 export const C_CLASSIC_RULES: Rule[] = [
   call({
     id: 'c.strncat-size',
@@ -1699,6 +1706,100 @@ export const C_CLASSIC_RULES: Rule[] = [
         '#include <stdlib.h>\n#include <string.h>\nint main(int argc, char **argv) {\n  int n = atoi(argv[1]);\n  if (n <= 0 || n > 4096) return 1;\n  char buf[n];\n  memset(buf, 0, n);\n  return 0;\n}\n',
         '#include <stdlib.h>\n#include <arpa/inet.h>\n#include <string.h>\nvoid on_packet(const unsigned char *pkt) {\n  unsigned short len = ntohs(*(const unsigned short *)pkt);\n  char *copy = malloc(len);\n  if (!copy) return;\n  memcpy(copy, pkt + 2, len);\n  handle(copy, len);\n  free(copy);\n}\n',
         'void scale(double *v, int n) {\n  double tmp[n];\n  for (int i = 0; i < n; i++) tmp[i] = v[i] * 2;\n  store(v, tmp, n);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.shared-tmp-no-excl',
+    cwe: ['CWE-377', 'CWE-59'],
+    severity: 'warning',
+    title: 'File in /tmp created without O_EXCL',
+    message: '',
+    names: ['open', 'open64', 'creat', 'fopen', 'fopen64'],
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      const path = c.args[0];
+      if (!path) return false;
+      const mode = c.args[1];
+      if (c.name.startsWith('open')) {
+        if (!mode || !/\bO_CREAT\b/.test(mode.text) || /\bO_(?:EXCL|TMPFILE)\b/.test(mode.text)) return false;
+      } else if (c.name.startsWith('fopen')) {
+        const m = ctx.stringValue(mode);
+        if (!m || !/^[wa]/.test(m) || m.includes('x')) return false;
+      }
+      // The name is fixed under /tmp: a literal, or a buffer formatted from one.
+      let named = ctx.stringValue(path);
+      if (named === undefined && path.type === 'identifier')
+        named = ctx.taint
+          .bindingsOf(path.text, c.node.startIndex)
+          .map((b) =>
+            b.value
+              ? ctx.stringValue(
+                  b.value.type === 'call_expression'
+                    ? (b.value
+                        .childForFieldName('arguments')
+                        ?.namedChildren.find((a) => a?.type === 'string_literal') ?? b.value)
+                    : b.value,
+                )
+              : undefined,
+          )
+          .find((v) => v !== undefined && SHARED_TMP.test(v));
+      if (named === undefined || !SHARED_TMP.test(named)) return false;
+      return {
+        message: `${c.name}() creates or truncates ${JSON.stringify(named)} in a shared directory without O_EXCL: another user can create that name first (or a symlink to a file of yours) and this program then writes into it. Use mkstemp()/tmpfile(), or O_CREAT | O_EXCL (fopen mode "wx") and fail if the file exists.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <fcntl.h>\n#include <unistd.h>\nint save_state(const char *data, size_t n) {\n  int fd = open("/tmp/app_state", O_WRONLY | O_CREAT | O_TRUNC, 0600);\n  if (fd < 0) return -1;\n  write(fd, data, n);\n  return close(fd);\n}\n',
+        '#include <stdio.h>\n#include <unistd.h>\nFILE *open_log(void) {\n  char path[64];\n  snprintf(path, sizeof path, "/tmp/app-%d.log", (int)getpid());\n  return fopen(path, "w");\n}\n',
+      ],
+      good: [
+        '#include <fcntl.h>\n#include <unistd.h>\nint save_state(const char *data, size_t n) {\n  int fd = open("/tmp/app_state", O_WRONLY | O_CREAT | O_EXCL, 0600);\n  if (fd < 0) return -1;\n  write(fd, data, n);\n  return close(fd);\n}\n',
+        '#include <stdio.h>\n#include <stdlib.h>\nFILE *open_log(void) {\n  char path[] = "/tmp/app-XXXXXX";\n  int fd = mkstemp(path);\n  return fd < 0 ? NULL : fdopen(fd, "w");\n}\n',
+        '#include <stdio.h>\nFILE *read_conf(void) {\n  return fopen("/tmp/app.conf", "r");\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.timing-unsafe-compare',
+    cwe: ['CWE-208'],
+    severity: 'warning',
+    title: 'Secret compared with memcmp/strcmp',
+    message: '',
+    names: ['memcmp', 'strcmp', 'strncmp', 'bcmp'],
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      const a = c.args[0];
+      const b = c.args[1];
+      if (!a || !b) return false;
+      // Comparing with a literal is a keyword or a hard-coded value (another rule's matter).
+      if (ctx.stringValue(a) !== undefined || ctx.stringValue(b) !== undefined) return false;
+      const secret = [a, b].find((x) => {
+        const t = unwrapCasts(x);
+        const name =
+          t.type === 'identifier'
+            ? t.text
+            : t.type === 'field_expression'
+              ? (t.childForFieldName('field')?.text ?? '')
+              : '';
+        return SECRET_COMPARED.test(name);
+      });
+      if (!secret) return false;
+      return {
+        message: `${c.name}() stops at the first differing byte, so the time it takes tells an attacker how much of ${secret.text} a guess got right (byte by byte recovery of a MAC, token or password). Compare with CRYPTO_memcmp(), timingsafe_bcmp() or sodium_memcmp() over the full length.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\n#include <openssl/hmac.h>\nint verify(const unsigned char *msg, size_t n, const unsigned char *key, const unsigned char *received_mac) {\n  unsigned char expected_mac[32];\n  unsigned int len = sizeof expected_mac;\n  HMAC(EVP_sha256(), key, 32, msg, n, expected_mac, &len);\n  return memcmp(expected_mac, received_mac, len) == 0;\n}\n',
+        '#include <string.h>\nstruct session { char csrf_token[33]; };\nint csrf_ok(const struct session *s, const char *sent) {\n  return strcmp(s->csrf_token, sent) == 0;\n}\n',
+      ],
+      good: [
+        '#include <openssl/crypto.h>\n#include <openssl/hmac.h>\nint verify(const unsigned char *msg, size_t n, const unsigned char *key, const unsigned char *received_mac) {\n  unsigned char expected_mac[32];\n  unsigned int len = sizeof expected_mac;\n  HMAC(EVP_sha256(), key, 32, msg, n, expected_mac, &len);\n  return CRYPTO_memcmp(expected_mac, received_mac, len) == 0;\n}\n',
+        '#include <string.h>\nint is_keyword(const char *token) {\n  return strcmp(token, "return") == 0;\n}\n',
+        '#include <string.h>\nint same_name(const char *a, const char *b) {\n  return strcmp(a, b) == 0;\n}\n',
+        '#include <string.h>\nint same_station(const unsigned char *mac, const unsigned char *peer) {\n  return memcmp(mac, peer, 6) == 0;\n}\n',
       ],
     },
   }),
