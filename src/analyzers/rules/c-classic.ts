@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { guardedUse, leaves, mentionsLvalue, norm } from '../engine/c-flow.ts';
+import { assignedBetween, fallsThrough, guardedUse, leaves, mentionsLvalue, norm } from '../engine/c-flow.ts';
 import { unwrapCasts } from '../engine/c-summaries.ts';
 import type { CallSite, FileModel, FunctionInfo } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
@@ -1800,6 +1800,89 @@ export const C_CLASSIC_RULES: Rule[] = [
         '#include <string.h>\nint is_keyword(const char *token) {\n  return strcmp(token, "return") == 0;\n}\n',
         '#include <string.h>\nint same_name(const char *a, const char *b) {\n  return strcmp(a, b) == 0;\n}\n',
         '#include <string.h>\nint same_station(const unsigned char *mac, const unsigned char *peer) {\n  return memcmp(mac, peer, 6) == 0;\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.size-past-sizeof',
+    cwe: ['CWE-787', 'CWE-193'],
+    severity: 'error',
+    title: 'Write sized sizeof(buffer) plus more',
+    message: '',
+    names: Object.keys(SIZED_BUFFER_CALLS).filter((n) => n !== 'memcmp'),
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      const spec = SIZED_BUFFER_CALLS[c.name];
+      const size = spec ? c.args[spec[1]] : undefined;
+      if (!spec || size?.type !== 'binary_expression' || size.childForFieldName('operator')?.text !== '+')
+        return false;
+      const extra = size.childForFieldName('right');
+      const k = extra?.type === 'number_literal' ? Number.parseInt(extra.text, 10) : Number.NaN;
+      if (!(k > 0)) return false;
+      const name = sizeofOperand(size.childForFieldName('left') ?? undefined);
+      const dst = argName(c.args[spec[0][0] as number]);
+      if (!name || name !== dst) return false;
+      if (!arrayDecl(ctx.model, ctx.model.enclosingFunction(c.node), name)) return false;
+      return {
+        message: `${c.name}() may write ${size.text} bytes into ${name}, which holds sizeof(${name}): ${k} byte${k > 1 ? 's' : ''} past its end. Pass sizeof(${name}) (the functions that add a NUL already count it within the size).`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nint ask(void) {\n  char answer[8];\n  if (!fgets(answer, sizeof(answer) + 1, stdin)) return -1;\n  return answer[0] == 121;\n}\n',
+        '#include <string.h>\nvoid keep(const char *src) {\n  char copy[32];\n  strncpy(copy, src, sizeof copy + 1);\n  use(copy);\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nint ask(void) {\n  char answer[8];\n  if (!fgets(answer, sizeof(answer), stdin)) return -1;\n  return answer[0] == 121;\n}\n',
+        '#include <string.h>\nvoid keep(const char *src) {\n  char copy[32];\n  strncpy(copy, src, sizeof copy - 1);\n  copy[sizeof copy - 1] = 0;\n  use(copy);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.double-close',
+    cwe: ['CWE-1341', 'CWE-416'],
+    severity: 'error',
+    title: 'Stream or descriptor closed twice',
+    message: '',
+    names: ['fclose', 'pclose', 'closedir', 'close'],
+    check: (c, ctx) => {
+      if (c.receiver || c.node.parent?.type !== 'expression_statement') return false;
+      const arg = c.args[0] ? unwrapCasts(c.args[0]) : undefined;
+      if (!arg || (arg.type !== 'identifier' && arg.type !== 'field_expression')) return false;
+      const lv = norm(arg.text);
+      const fn = ctx.model.enclosingFunction(c.node);
+      if (fn === ctx.model.topLevel) return false;
+      const stmt = c.node.parent;
+      for (const o of callsIn(ctx, fn)) {
+        if (o.node.startIndex <= c.node.endIndex || o.name !== c.name || o.receiver) continue;
+        const a = o.args[0] ? norm(unwrapCasts(o.args[0]).text) : '';
+        if (a !== lv) continue;
+        if (assignedBetween(ctx.model, fn.node, lv, c.node.endIndex, o.node.startIndex)) return false;
+        // A loop around the first close runs it again with a new value (assigned before it).
+        if (!fallsThrough(stmt, o.node.startIndex)) continue;
+        const file = c.name !== 'close';
+        return {
+          node: o.node,
+          severity: file ? 'error' : 'warning',
+          cwe: file ? ['CWE-1341', 'CWE-416'] : ['CWE-1341', 'CWE-675'],
+          message: `${lv} was already closed by ${c.name}() on line ${line(c.node)} and nothing assigned it since: ${
+            file
+              ? 'the second call uses a freed FILE/DIR object (undefined behaviour, heap corruption).'
+              : 'the descriptor number may already belong to a file another thread opened, which this close() shuts.'
+          } Close it once, and set ${lv} to ${file ? 'NULL' : '-1'} after closing.`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nint copy_header(const char *path, char *out, int n) {\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  if (!fgets(out, n, f)) {\n    fclose(f);\n  }\n  fclose(f);\n  return 0;\n}\n',
+        '#include <unistd.h>\nint send_all(int fd, const char *buf, size_t n) {\n  ssize_t w = write(fd, buf, n);\n  close(fd);\n  if (w < 0) {\n    close(fd);\n    return -1;\n  }\n  return 0;\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nint copy_header(const char *path, char *out, int n) {\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  if (!fgets(out, n, f)) {\n    fclose(f);\n    return -1;\n  }\n  fclose(f);\n  return 0;\n}\n',
+        '#include <unistd.h>\nint send_all(int fd, const char *buf, size_t n) {\n  ssize_t w = write(fd, buf, n);\n  close(fd);\n  fd = -1;\n  if (w < 0) return -1;\n  return 0;\n}\n',
+        '#include <stdio.h>\nvoid each(const char **paths, int k) {\n  FILE *f;\n  for (int i = 0; i < k; i++) {\n    f = fopen(paths[i], "r");\n    if (!f) continue;\n    fclose(f);\n  }\n}\n',
       ],
     },
   }),
