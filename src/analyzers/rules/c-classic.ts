@@ -1886,4 +1886,161 @@ export const C_CLASSIC_RULES: Rule[] = [
       ],
     },
   }),
+  query({
+    id: 'cpp.lambda-returns-local-reference',
+    languages: ['cpp'],
+    cwe: ['CWE-416', 'CWE-562'],
+    severity: 'error',
+    title: 'Returned lambda captures a local by reference',
+    message: '',
+    query: {
+      cpp: '(return_statement (lambda_expression captures: (lambda_capture_specifier) @cap body: (_) @body) @lam) @report',
+    },
+    check: (caps, ctx) => {
+      const { cap, body, lam, report } = caps;
+      if (!cap || !body || !lam || !report || !cap.text.includes('&')) return false;
+      const items = cap.text
+        .replace(/^\[|\]$/g, '')
+        .split(',')
+        .map((x) => x.trim());
+      const byDefault = items.includes('&');
+      const explicit = items.filter((x) => /^&\s*\w+$/.test(x)).map((x) => x.replace(/^&\s*/, ''));
+      const fn = ctx.model.enclosingFunction(report);
+      if (fn === ctx.model.topLevel) return false;
+      const own = new Set<string>();
+      for (const p of lam.childForFieldName('declarator')?.childForFieldName('parameters')?.namedChildren ??
+        []) {
+        const d = p?.childForFieldName('declarator');
+        const k = d ? declaratorKind(d) : undefined;
+        if (k) own.add(k.name);
+      }
+      const candidates = byDefault
+        ? [...new Set(body.descendantsOfType('identifier').map((n) => n?.text ?? ''))]
+        : explicit;
+      for (const name of candidates) {
+        if (!name || own.has(name)) continue;
+        const list = declsOf(ctx.model, fn).get(name);
+        // Declared (also) inside the lambda: its own variable.
+        if (!list?.length || list.some((d) => d.at >= lam.startIndex && d.at < lam.endIndex)) continue;
+        const d = localDecl(ctx.model, fn, name);
+        if (!d || d.isStatic || (d.kind !== 'value' && d.kind !== 'array')) continue;
+        return {
+          message: `The returned lambda captures ${name} by reference, and ${name} is ${d.param ? 'a by-value parameter' : 'a local variable'} of this function: it is destroyed on return, so calling the lambda later reads a dead stack slot. Capture it by value ([${name}] or [=]), or move it in ([${name} = std::move(${name})]).`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <functional>\nstd::function<int()> make_counter(int start) {\n  int count = start;\n  return [&]() { return ++count; };\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <functional>\n#include <string>\nstd::function<void()> greeter(const std::string &who) {\n  std::string msg = "hello " + who;\n  return [&msg]() { puts(msg.c_str()); };\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <functional>\nstd::function<int()> make_counter(int start) {\n  int count = start;\n  return [count]() mutable { return ++count; };\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <functional>\n#include <string>\nstd::function<void()> greeter(const std::string &who) {\n  std::string msg = "hello " + who;\n  return [msg = std::move(msg)]() { puts(msg.c_str()); };\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <functional>\nstd::function<int(int)> adder(int &total) {\n  return [&](int x) { int y = x * 2; return total += y; };\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
+  query({
+    id: 'cpp.reference-invalidated-by-growth',
+    languages: ['cpp'],
+    cwe: ['CWE-416', 'CWE-825'],
+    severity: 'error',
+    title: 'Reference into a vector used after the vector grew',
+    message: '',
+    query: {
+      cpp: '(init_declarator declarator: [(reference_declarator) (pointer_declarator)] @decl value: [(subscript_expression argument: (identifier) @v) (pointer_expression argument: (subscript_expression argument: (identifier) @v)) (call_expression function: (field_expression argument: (identifier) @v field: (field_identifier) @m))]) @report',
+    },
+    check: (caps, ctx) => {
+      const { decl, v, m, report } = caps;
+      if (!decl || !v || !report) return false;
+      if (m && !/^(?:front|back|data|at)$/.test(m.text)) return false;
+      if (
+        decl.type === 'pointer_declarator' &&
+        !m &&
+        report.childForFieldName('value')?.type !== 'pointer_expression'
+      )
+        return false;
+      const name = declaratorKind(decl)?.name;
+      if (!name) return false;
+      const fn = ctx.model.enclosingFunction(report);
+      const vd = localDecl(ctx.model, fn, v.text);
+      // Only vector and string move their elements when they grow (deque keeps references).
+      if (!vd || !/^(?:const\s+)?(?:std::)?(?:vector|basic_string|string|wstring)\b/.test(vd.type))
+        return false;
+      if (vd.kind !== 'value' && vd.kind !== 'reference') return false;
+      const stmt = statementOf(report);
+      for (const n of ctx.model.nodesIn(fn.node, ['call_expression'])) {
+        if (n.startIndex < stmt.endIndex) continue;
+        const f = n.childForFieldName('function');
+        if (f?.type !== 'field_expression' || f.childForFieldName('argument')?.text !== v.text) continue;
+        const method = f.childForFieldName('field')?.text ?? '';
+        if (
+          !/^(?:push_back|emplace_back|insert|emplace|resize|reserve|append|assign|clear|shrink_to_fit)$/.test(
+            method,
+          )
+        )
+          continue;
+        // The reference or pointer is read after the growth (and, for a pointer, not re-pointed).
+        const growth = statementOf(n);
+        const rest = ctx.source.slice(growth.endIndex, fn.end);
+        const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        if (!new RegExp(`\\b${esc}\\b`).test(rest)) return false;
+        if (
+          decl.type === 'pointer_declarator' &&
+          assignedBetween(ctx.model, fn.node, name, stmt.endIndex, fn.end)
+        )
+          return false;
+        // Leaving the loop or function right after the growth never reaches a later use on that path.
+        if (!fallsThrough(growth, fn.end - 1)) return false;
+        return {
+          node: n,
+          message: `${name} ${decl.type === 'reference_declarator' ? 'refers' : 'points'} into ${v.text} (line ${line(report)}), and ${v.text}.${method}() can reallocate its storage: ${name} then dangles and its later use reads freed memory. Take the reference after the change, or keep an index instead.`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <vector>\nstruct Item { int qty; };\nvoid restock(std::vector<Item> &items, Item extra) {\n  Item &first = items[0];\n  items.push_back(extra);\n  first.qty += 1;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <string>\nvoid tag(std::string &s) {\n  const char *head = s.data();\n  s.append(" [done]");\n  puts(head);\n}\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <vector>\nstruct Item { int qty; };\nvoid restock(std::vector<Item> &items, Item extra) {\n  items.push_back(extra);\n  Item &first = items[0];\n  first.qty += 1;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <vector>\nstruct Item { int qty; };\nvoid restock(std::vector<Item> &items, Item extra) {\n  size_t first = 0;\n  items.push_back(extra);\n  items[first].qty += 1;\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <deque>\nstruct Item { int qty; };\nvoid restock(std::deque<Item> &items, Item extra) {\n  Item &first = items[0];\n  items.push_back(extra);\n  first.qty += 1;\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
 ];
