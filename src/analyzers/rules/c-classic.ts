@@ -413,9 +413,13 @@ function externalSize(ctx: RuleContext, size: Node): { via?: string; source: str
 /** Shared, world-writable directories where another user can plant a file or symlink first. */
 const SHARED_TMP = /^"?\/(?:var\/)?tmp\/|^"?\/dev\/shm\//;
 
-/** Names of values whose comparison time must not depend on their content. */
+/**
+ * Names of values whose comparison time must not depend on their content: MACs, signatures and
+ * bearer tokens, which an attacker can forge byte by byte through the timing (not passwords: a
+ * plaintext password compared at all is a storage problem first, and ordinary login code does it).
+ */
 const SECRET_COMPARED =
-  /hmac|(?:^|_)mac_?(?:tag|value)|expected_?mac|received_?mac|digest|signature|(?:^|_)sig(?:_|$)|auth_?tag|(?:csrf|auth|session|api|access|reset)_?token|passw(?:or)?d|secret|(?:^|_)otp(?:_|$)/i;
+  /hmac|(?:^|_)mac_?(?:tag|value)|expected_?mac|received_?mac|digest|signature|(?:^|_)sig(?:_|$)|auth_?tag|(?:csrf|auth|session|api|access|reset)_?token|api_?key|secret|(?:^|_)otp(?:_|$)/i;
 
 export const C_CLASSIC_RULES: Rule[] = [
   call({
@@ -1765,7 +1769,7 @@ export const C_CLASSIC_RULES: Rule[] = [
     id: 'c.timing-unsafe-compare',
     cwe: ['CWE-208'],
     severity: 'warning',
-    title: 'Secret compared with memcmp/strcmp',
+    title: 'MAC, signature or token compared with memcmp/strcmp',
     message: '',
     names: ['memcmp', 'strcmp', 'strncmp', 'bcmp'],
     check: (c, ctx) => {
@@ -1787,7 +1791,7 @@ export const C_CLASSIC_RULES: Rule[] = [
       });
       if (!secret) return false;
       return {
-        message: `${c.name}() stops at the first differing byte, so the time it takes tells an attacker how much of ${secret.text} a guess got right (byte by byte recovery of a MAC, token or password). Compare with CRYPTO_memcmp(), timingsafe_bcmp() or sodium_memcmp() over the full length.`,
+        message: `${c.name}() stops at the first differing byte, so the time it takes tells an attacker how much of ${secret.text} a guess got right (byte by byte forgery of a MAC, signature or token). Compare with CRYPTO_memcmp(), timingsafe_bcmp() or sodium_memcmp() over the full length.`,
       };
     },
     examples: {
