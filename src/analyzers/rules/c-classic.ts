@@ -421,6 +421,23 @@ const SHARED_TMP = /^"?\/(?:var\/)?tmp\/|^"?\/dev\/shm\//;
 const SECRET_COMPARED =
   /hmac|(?:^|_)mac_?(?:tag|value)|expected_?mac|received_?mac|digest|signature|(?:^|_)sig(?:_|$)|auth_?tag|(?:csrf|auth|session|api|access|reset)_?token|api_?key|secret|(?:^|_)otp(?:_|$)/i;
 
+/**
+ * The /tmp name a path variable was given before `at`: a literal assigned to it, or the literal
+ * format or source of the call that filled it (snprintf(path, n, "/tmp/x-%d", ...), strcpy(path, "/tmp/x")).
+ */
+function sharedTmpName(ctx: RuleContext, path: Node, at: number): string | undefined {
+  for (const b of ctx.taint.bindingsOf(path.text, at)) {
+    if (!b.value || b.at > at) continue;
+    const literal =
+      b.value.type === 'call_expression'
+        ? b.value.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'string_literal')
+        : b.value;
+    const v = literal ? ctx.stringValue(literal) : undefined;
+    if (v !== undefined && SHARED_TMP.test(v)) return v;
+  }
+  return undefined;
+}
+
 export const C_CLASSIC_RULES: Rule[] = [
   call({
     id: 'c.strncat-size',
@@ -437,7 +454,7 @@ export const C_CLASSIC_RULES: Rule[] = [
       const decl = localDecl(ctx.model, fn, dst);
       if (decl?.kind !== 'array' || decl.param) return false;
       const t = norm(size.text);
-      const declared = ctx.model.arraySize(dst);
+      const declared = decl.size ? norm(decl.size) : undefined;
       const whole = t === `sizeof(${dst})` || t === `sizeof${dst}` || (!!declared && t === declared);
       const minusOne =
         t === `sizeof(${dst})-1` || t === `sizeof${dst}-1` || (!!declared && t === `${declared}-1`);
@@ -554,7 +571,11 @@ export const C_CLASSIC_RULES: Rule[] = [
         if (what === 'address' && !(d.kind === 'value' || d.kind === 'array' || d.kind === 'pointer'))
           return false;
         if (what === 'reference' && !(d.kind === 'value' || d.kind === 'array')) return false;
-        if (what === 'buffer' && (d.kind !== 'value' || d.param || !/string|vector|array/.test(d.type)))
+        // An owning container (std::string, std::vector, std::array); a view or span owns nothing.
+        if (
+          what === 'buffer' &&
+          (d.kind !== 'value' || d.param || !/string|vector|array/.test(d.type) || /_view|span/.test(d.type))
+        )
           return false;
         const where = d.param ? 'a parameter (a copy on the stack)' : 'a local variable';
         return {
@@ -625,7 +646,14 @@ export const C_CLASSIC_RULES: Rule[] = [
       if (a.type === 'string_literal') return say('a string literal');
       if (a.type === 'pointer_expression' && a.text.startsWith('&')) {
         const arg = a.childForFieldName('argument');
-        return arg?.type === 'identifier' && say(`the address of the variable ${arg.text}`);
+        if (arg?.type !== 'identifier') return false;
+        // C++: &r of a reference is the address of what it refers to (a heap object, maybe).
+        if (ctx.language === 'cpp') {
+          const fn = ctx.model.enclosingFunction(c.node);
+          const d = localDecl(ctx.model, fn, arg.text) ?? localDecl(ctx.model, ctx.model.topLevel, arg.text);
+          if (!d || d.kind === 'reference') return false;
+        }
+        return say(`the address of the variable ${arg.text}`);
       }
       if (a.type !== 'identifier' || !declaredAnywhereAs(ctx.model, a.text, 'array')) return false;
       const fn = ctx.model.enclosingFunction(c.node);
@@ -646,6 +674,10 @@ export const C_CLASSIC_RULES: Rule[] = [
         '#include <stdlib.h>\n#include <string.h>\nvoid handle(const char *in) {\n  char *buf = strdup(in);\n  if (!buf) return;\n  puts(buf);\n  free(buf);\n}\n',
         '#include <stdlib.h>\nstruct conf { int port; };\nvoid done(void) {\n  struct conf *c = calloc(1, sizeof *c);\n  if (!c) return;\n  use(c);\n  free(c);\n}\n',
         '#include <stdlib.h>\nvoid drop(char buf[]) {\n  free(buf);\n}\n',
+        {
+          code: '#include <cstdlib>\nstruct Conf { int port; };\nvoid done(Conf *p) {\n  Conf &c = *p;\n  use(c);\n  free(&c);\n}\n',
+          language: 'cpp',
+        },
       ],
     },
   }),
@@ -1734,20 +1766,7 @@ export const C_CLASSIC_RULES: Rule[] = [
       // The name is fixed under /tmp: a literal, or a buffer formatted from one.
       let named = ctx.stringValue(path);
       if (named === undefined && path.type === 'identifier')
-        named = ctx.taint
-          .bindingsOf(path.text, c.node.startIndex)
-          .map((b) =>
-            b.value
-              ? ctx.stringValue(
-                  b.value.type === 'call_expression'
-                    ? (b.value
-                        .childForFieldName('arguments')
-                        ?.namedChildren.find((a) => a?.type === 'string_literal') ?? b.value)
-                    : b.value,
-                )
-              : undefined,
-          )
-          .find((v) => v !== undefined && SHARED_TMP.test(v));
+        named = sharedTmpName(ctx, path, c.node.startIndex);
       if (named === undefined || !SHARED_TMP.test(named)) return false;
       return {
         message: `${c.name}() creates or truncates ${JSON.stringify(named)} in a shared directory without O_EXCL: another user can create that name first (or a symlink to a file of yours) and this program then writes into it. Use mkstemp()/tmpfile(), or O_CREAT | O_EXCL (fopen mode "wx") and fail if the file exists.`,
