@@ -1152,7 +1152,17 @@ export const C_CLASSIC_RULES: Rule[] = [
         if (!contiguous) {
           // map/set/list: only erasing the element the loop stands on breaks the loop.
           if (method !== 'erase') continue;
-          if (report.type === 'for_statement' && !(args.length === 1 && args[0]?.text === iterator)) continue;
+          if (report.type === 'for_statement') {
+            if (!(args.length === 1 && args[0]?.text === iterator)) continue;
+            // `for (...; it = next)`: the loop does not step from the erased iterator.
+            const update = norm(report.childForFieldName('update')?.text ?? '');
+            if (update !== `++${iterator}` && update !== `${iterator}++`) continue;
+          } else {
+            const names = (report.childForFieldName('declarator')?.text ?? '').match(/\w+/g) ?? [];
+            // Erasing the element itself (x, or kv.first), not another key computed from it.
+            const own = new Set(names.flatMap((nm) => [nm, `${nm}.first`]));
+            if (!(args.length === 1 && own.has(norm(args[0]?.text ?? '')))) continue;
+          }
         }
         // `it = v.erase(it)` keeps a valid iterator.
         const parent = n.parent;
@@ -1194,6 +1204,10 @@ export const C_CLASSIC_RULES: Rule[] = [
           language: 'cpp',
         },
         {
+          code: '#include <set>\nvoid drop_odd(std::set<int> &s) {\n  for (int x : s)\n    if (x % 2)\n      s.erase(x);\n}\n',
+          language: 'cpp',
+        },
+        {
           code: '#include <vector>\nvoid drop_neg(std::vector<int> &v) {\n  for (std::vector<int>::iterator it = v.begin(); it != v.end(); ++it) {\n    if (*it < 0) {\n      v.erase(it);\n    }\n  }\n}\n',
           language: 'cpp',
         },
@@ -1213,6 +1227,14 @@ export const C_CLASSIC_RULES: Rule[] = [
         },
         {
           code: '#include <map>\nvoid add(std::map<int, int> &m) {\n  for (auto &kv : m)\n    if (kv.second > 1)\n      m.insert({kv.first * 1000, 0});\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <map>\nvoid prune(std::map<int, int> &m) {\n  for (auto it = m.begin(), next = it; it != m.end(); it = next) {\n    ++next;\n    if (it->second == 0)\n      m.erase(it);\n  }\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <set>\nvoid drop_pairs(std::set<int> &s) {\n  for (int x : s)\n    if (x % 2)\n      s.erase(x * 1000);\n}\n',
           language: 'cpp',
         },
       ],
