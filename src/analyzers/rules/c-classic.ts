@@ -438,6 +438,21 @@ function sharedTmpName(ctx: RuleContext, path: Node, at: number): string | undef
   return undefined;
 }
 
+/** Lock/unlock pairs: a return between them leaves the lock held. */
+const UNLOCK_OF: Record<string, RegExp> = {
+  pthread_mutex_lock: /^pthread_mutex_unlock$/,
+  pthread_rwlock_rdlock: /^pthread_rwlock_unlock$/,
+  pthread_rwlock_wrlock: /^pthread_rwlock_unlock$/,
+  pthread_spin_lock: /^pthread_spin_unlock$/,
+  mtx_lock: /^mtx_unlock$/,
+  EnterCriticalSection: /^LeaveCriticalSection$/,
+};
+
+/** Whether `inner` lies within `outer`'s span. */
+function within(inner: Node, outer: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
 export const C_CLASSIC_RULES: Rule[] = [
   call({
     id: 'c.strncat-size',
@@ -2085,6 +2100,69 @@ export const C_CLASSIC_RULES: Rule[] = [
           code: '#include <deque>\nstruct Item { int qty; };\nvoid restock(std::deque<Item> &items, Item extra) {\n  Item &first = items[0];\n  items.push_back(extra);\n  first.qty += 1;\n}\n',
           language: 'cpp',
         },
+      ],
+    },
+  }),
+  call({
+    id: 'c.return-with-lock-held',
+    cwe: ['CWE-667', 'CWE-833'],
+    severity: 'warning',
+    title: 'Function returns with a mutex still locked',
+    message: '',
+    names: Object.keys(UNLOCK_OF),
+    check: (c, ctx) => {
+      if (c.receiver || c.node.parent?.type !== 'expression_statement') return false;
+      const unlockName = UNLOCK_OF[c.name];
+      const lock = c.args[0] ? norm(c.args[0].text) : '';
+      if (!unlockName || !lock) return false;
+      const fn = ctx.model.enclosingFunction(c.node);
+      if (fn.node.type !== 'function_definition') return false;
+      const stmt = c.node.parent;
+      const block = stmt.parent;
+      if (block?.type !== 'compound_statement') return false;
+      const unlocks = callsIn(ctx, fn).filter(
+        (o) =>
+          o.node.startIndex > c.node.endIndex &&
+          unlockName.test(o.name) &&
+          !o.receiver &&
+          norm(o.args[0]?.text ?? '') === lock,
+      );
+      // A function that never unlocks here hands the lock to its caller on purpose.
+      if (!unlocks.length) return false;
+      const lastUnlock = unlocks[unlocks.length - 1] as CallSite;
+      // The returns after the lock, in its block, before its last unlock.
+      const returns = fn.node
+        .descendantsOfType('return_statement')
+        .filter(
+          (r): r is Node =>
+            !!r &&
+            r.startIndex > stmt.endIndex &&
+            r.startIndex < lastUnlock.node.startIndex &&
+            within(r, block) &&
+            ctx.model.enclosingFunction(r) === fn,
+        );
+      for (const r of returns) {
+        // Unlocked on the way: an unlock between the lock and the return, in a block around the return.
+        const released = unlocks.some(
+          (u) => u.node.startIndex < r.startIndex && u.node.parent?.parent && within(r, u.node.parent.parent),
+        );
+        if (released) continue;
+        // A lock taken again on that path (lock; unlock; ... lock; return) is a different hold.
+        return {
+          node: r,
+          message: `This return leaves ${lock} locked (taken by ${c.name}() on line ${line(c.node)}; the function unlocks it on line ${line(lastUnlock.node)}, not on this path): the next ${c.name}() on it deadlocks. Unlock before returning, or jump to a single exit that unlocks.`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <pthread.h>\nstatic pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\nstatic int balance;\nint withdraw(int amount) {\n  pthread_mutex_lock(&lock);\n  if (amount > balance)\n    return -1;\n  balance -= amount;\n  pthread_mutex_unlock(&lock);\n  return 0;\n}\n',
+      ],
+      good: [
+        '#include <pthread.h>\nstatic pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\nstatic int balance;\nint withdraw(int amount) {\n  pthread_mutex_lock(&lock);\n  if (amount > balance) {\n    pthread_mutex_unlock(&lock);\n    return -1;\n  }\n  balance -= amount;\n  pthread_mutex_unlock(&lock);\n  return 0;\n}\n',
+        '#include <pthread.h>\nvoid acquire(pthread_mutex_t *m) {\n  pthread_mutex_lock(m);\n}\n',
+        '#include <pthread.h>\nstatic pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\nint get(int *out, int k) {\n  int rc = -1;\n  pthread_mutex_lock(&lock);\n  if (k >= 0) {\n    *out = k;\n    rc = 0;\n  }\n  pthread_mutex_unlock(&lock);\n  return rc;\n}\n',
       ],
     },
   }),
