@@ -453,6 +453,31 @@ function within(inner: Node, outer: Node): boolean {
   return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
 }
 
+const READ_COUNT_CALL = /^(?:read|recv|recvfrom|readlink|pread|pread64|recvmsg)$/;
+const READ_COUNTS = new WeakMap<FileModel, Set<string>>();
+
+/** Names the file assigns a read()/recv() result to (a cheap test before the per-use one). */
+function readCountNames(model: FileModel): Set<string> {
+  let names = READ_COUNTS.get(model);
+  if (!names) {
+    names = new Set();
+    for (const c of model.calls) {
+      if (!READ_COUNT_CALL.test(c.name) || c.receiver) continue;
+      let p: Node | null = c.node.parent;
+      while (p && (p.type === 'cast_expression' || p.type === 'parenthesized_expression')) p = p.parent;
+      const target =
+        p?.type === 'assignment_expression'
+          ? p.childForFieldName('left')
+          : p?.type === 'init_declarator'
+            ? p.childForFieldName('declarator')
+            : null;
+      if (target?.type === 'identifier') names.add(target.text);
+    }
+    READ_COUNTS.set(model, names);
+  }
+  return names;
+}
+
 export const C_CLASSIC_RULES: Rule[] = [
   call({
     id: 'c.strncat-size',
@@ -2163,6 +2188,83 @@ export const C_CLASSIC_RULES: Rule[] = [
         '#include <pthread.h>\nstatic pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\nstatic int balance;\nint withdraw(int amount) {\n  pthread_mutex_lock(&lock);\n  if (amount > balance) {\n    pthread_mutex_unlock(&lock);\n    return -1;\n  }\n  balance -= amount;\n  pthread_mutex_unlock(&lock);\n  return 0;\n}\n',
         '#include <pthread.h>\nvoid acquire(pthread_mutex_t *m) {\n  pthread_mutex_lock(m);\n}\n',
         '#include <pthread.h>\nstatic pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\nint get(int *out, int k) {\n  int rc = -1;\n  pthread_mutex_lock(&lock);\n  if (k >= 0) {\n    *out = k;\n    rc = 0;\n  }\n  pthread_mutex_unlock(&lock);\n  return rc;\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.read-result-as-index',
+    cwe: ['CWE-252', 'CWE-787', 'CWE-124'],
+    severity: 'warning',
+    title: 'read()/recv() result used as an index without a check for -1',
+    message: '',
+    query: {
+      c: '(subscript_expression argument: (identifier) @buf index: (identifier) @n) @report',
+      cpp: '(subscript_expression argument: (identifier) @buf indices: (subscript_argument_list . (identifier) @n .)) @report',
+    },
+    check: (caps, ctx) => {
+      const { buf, n, report } = caps;
+      if (!buf || !n || !report || !readCountNames(ctx.model).has(n.text)) return false;
+      const b = ctx.taint.latestBinding(n.text, n.startIndex);
+      const v = b?.value ? unwrapCasts(b.value) : undefined;
+      if (b?.kind !== 'assign' || v?.type !== 'call_expression') return false;
+      const callee = v.childForFieldName('function')?.text ?? '';
+      if (!READ_COUNT_CALL.test(callee)) return false;
+      // The same buffer the call filled.
+      const args = v.childForFieldName('arguments')?.namedChildren ?? [];
+      if (!args[1] || argName(args[1]) !== buf.text) return false;
+      // Any test of the count on the way (n < 0, n <= 0, n > 0, a loop condition) counts.
+      if (guardedUse(report, n.text)) return false;
+      const between = ctx.source.slice(b.at, report.startIndex);
+      const esc = n.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (new RegExp(`\\b${esc}\\s*(?:<|<=|>|>=|==|!=)|(?:<|<=|>|>=|==|!=)\\s*${esc}\\b`).test(between))
+        return false;
+      const write =
+        report.parent?.type === 'assignment_expression' &&
+        !!report.parent.childForFieldName('left')?.equals(report);
+      return {
+        message: `${callee}() returns -1 on failure (a reset connection, an interrupted call), and ${n.text} is used as an index into ${buf.text} without a check: ${buf.text}[-1] ${write ? 'is written' : 'is read'}, outside the buffer. Test ${n.text} < 0 (and handle 0) before using it.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <sys/socket.h>\n#include <stdio.h>\nvoid greet(int sock) {\n  char buf[128];\n  ssize_t n = recv(sock, buf, sizeof buf - 1, 0);\n  buf[n] = 0;\n  printf("got %s\\n", buf);\n}\n',
+        '#include <unistd.h>\nint link_target(const char *p, char *out) {\n  char buf[256];\n  int len = readlink(p, buf, sizeof buf - 1);\n  buf[len] = 0;\n  return copy_out(out, buf);\n}\n',
+      ],
+      good: [
+        '#include <sys/socket.h>\n#include <stdio.h>\nvoid greet(int sock) {\n  char buf[128];\n  ssize_t n = recv(sock, buf, sizeof buf - 1, 0);\n  if (n < 0) return;\n  buf[n] = 0;\n  printf("got %s\\n", buf);\n}\n',
+        '#include <unistd.h>\nvoid pump(int fd) {\n  char buf[128];\n  ssize_t n;\n  while ((n = read(fd, buf, sizeof buf - 1)) > 0) {\n    buf[n] = 0;\n    fputs(buf, stdout);\n  }\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.sizeof-pointer-count',
+    cwe: ['CWE-467'],
+    severity: 'warning',
+    title: 'Element count computed from sizeof of a pointer',
+    message: '',
+    query:
+      '(binary_expression left: (sizeof_expression) @num operator: "/" right: (sizeof_expression) @den) @report',
+    check: (caps, ctx) => {
+      const { num, den, report } = caps;
+      if (!num || !den || !report) return false;
+      const name = sizeofOperand(num);
+      if (!name || !new RegExp(`\\b${name}\\b`).test(den.text)) return false;
+      const fn = ctx.model.enclosingFunction(report);
+      const d = localDecl(ctx.model, fn, name);
+      const arrayParam = d?.param && d.kind === 'array' && paramIsArray(fn, name);
+      if (d?.kind !== 'pointer' && !arrayParam) return false;
+      return {
+        message: `${name} is ${arrayParam ? 'a parameter declared as an array, which is a pointer' : 'a pointer'}, so ${report.text} is the size of a pointer divided by the element size (8, 2 or 1), not the number of elements: pass the count as a parameter.`,
+      };
+    },
+    examples: {
+      bad: [
+        'void clear(int values[]) {\n  for (unsigned i = 0; i < sizeof(values) / sizeof(values[0]); i++)\n    values[i] = 0;\n}\n',
+        '#include <stdlib.h>\nvoid fill(void) {\n  double *w = malloc(16 * sizeof *w);\n  if (!w) return;\n  for (size_t i = 0; i < sizeof w / sizeof *w; i++) w[i] = 1.0;\n  use(w);\n}\n',
+      ],
+      good: [
+        'void clear(int *values, unsigned count) {\n  for (unsigned i = 0; i < count; i++)\n    values[i] = 0;\n}\n',
+        'void clear_all(void) {\n  int values[16];\n  for (unsigned i = 0; i < sizeof(values) / sizeof(values[0]); i++)\n    values[i] = 0;\n  use(values);\n}\n',
       ],
     },
   }),
