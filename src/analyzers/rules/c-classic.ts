@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { assignedBetween, fallsThrough, guardedUse, leaves, mentionsLvalue, norm } from '../engine/c-flow.ts';
 import { unwrapCasts } from '../engine/c-summaries.ts';
 import type { CallSite, FileModel, FunctionInfo } from '../engine/model.ts';
-import type { Rule, RuleContext } from '../engine/rule.ts';
+import type { Rule, RuleContext, RuleHit } from '../engine/rule.ts';
 import { call, query } from './c.ts';
 
 /**
@@ -397,7 +397,7 @@ function externalSize(ctx: RuleContext, size: Node): { via?: string; source: str
   if (EXTERNAL_SIZE.test(size.text)) return { source: size.text };
   const names = size.type === 'identifier' ? [size] : size.descendantsOfType('identifier');
   for (const id of names) {
-    if (!id) continue;
+    if (!id || /^[A-Z][A-Z0-9_]*$/.test(id.text)) continue;
     let v: Node = id;
     for (let hop = 0; hop < 2; hop++) {
       const r = ctx.resolve(v);
@@ -453,29 +453,66 @@ function within(inner: Node, outer: Node): boolean {
   return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
 }
 
-const READ_COUNT_CALL = /^(?:read|recv|recvfrom|readlink|pread|pread64|recvmsg)$/;
-const READ_COUNTS = new WeakMap<FileModel, Set<string>>();
+/** A delete or free() of `arg` whose pointer the file allocated with the other operator. */
+function mismatchedRelease(arg: Node, report: Node, ctx: RuleContext): RuleHit {
+  const a = unwrapCasts(arg);
+  if (!/^(?:identifier|field_expression)$/.test(a.type)) return false;
+  const lv = norm(a.text);
+  const released: 'new' | 'new[]' | 'malloc' =
+    report.type === 'call_expression' ? 'malloc' : /^delete\s*\[/.test(report.text) ? 'new[]' : 'new';
+  const fn = ctx.model.enclosingFunction(report);
+  const local = a.type === 'identifier' ? localDecl(ctx.model, fn, lv) : undefined;
+  // A local's allocations are in its function; a member's anywhere in the file.
+  const scope = local && !local.param ? fn.node : ctx.model.tree.rootNode;
+  if (local?.param) return false;
+  if (a.type === 'identifier' && !local && declsOf(ctx.model, fn).has(lv)) return false;
+  const allocated = allocationOf(
+    ctx.model,
+    scope,
+    lv,
+    local && !local.param ? undefined : ownerClass(report),
+  );
+  if (!allocated || allocated === released) return false;
+  const how = allocated === 'new[]' ? 'new[]' : allocated === 'new' ? 'new' : 'malloc()';
+  return {
+    message: `${lv} comes from ${how} and is released with ${released === 'malloc' ? 'free()' : released === 'new[]' ? 'delete[]' : 'delete'}: the mismatch is undefined behaviour (destructors skipped, the allocator's bookkeeping corrupted). Release it with ${RELEASE_NAME[allocated]}, or hold it in std::vector / std::unique_ptr<T[]>.`,
+  };
+}
 
-/** Names the file assigns a read()/recv() result to (a cheap test before the per-use one). */
-function readCountNames(model: FileModel): Set<string> {
-  let names = READ_COUNTS.get(model);
-  if (!names) {
-    names = new Set();
-    for (const c of model.calls) {
-      if (!READ_COUNT_CALL.test(c.name) || c.receiver) continue;
-      let p: Node | null = c.node.parent;
-      while (p && (p.type === 'cast_expression' || p.type === 'parenthesized_expression')) p = p.parent;
-      const target =
-        p?.type === 'assignment_expression'
-          ? p.childForFieldName('left')
-          : p?.type === 'init_declarator'
-            ? p.childForFieldName('declarator')
-            : null;
-      if (target?.type === 'identifier') names.add(target.text);
-    }
-    READ_COUNTS.set(model, names);
+/** A stack allocation (`what`) whose size comes from external input with no comparison first. */
+function unboundedStackSize(size: Node, report: Node, ctx: RuleContext, what: string): RuleHit {
+  if (/^(?:number_literal|sizeof_expression)$/.test(size.type) || /^[A-Z][A-Z0-9_]*$/.test(size.text))
+    return false;
+  const ext = externalSize(ctx, size);
+  if (!ext) return false;
+  // A string (getenv, argv): only a test of its length bounds it (a NULL test does not).
+  const text = /\b(?:getenv|secure_getenv|argv)\b/.test(ext.source) && !/\bato|\bstrto/.test(ext.source);
+  if (ext.via && text) {
+    const esc = ext.via.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const fn = ctx.model.enclosingFunction(report);
+    if (
+      new RegExp(`strn?len\\s*\\(\\s*${esc}\\b[^)]*\\)\\s*(?:<|<=|>|>=)`).test(
+        ctx.source.slice(fn.start, report.startIndex),
+      )
+    )
+      return false;
   }
-  return names;
+  // Any check of the size variable before the allocation (or around it) bounds it.
+  else if (ext.via && guardedUse(report, ext.via)) return false;
+  if (ext.via && !text) {
+    const fn = ctx.model.enclosingFunction(report);
+    const esc = ext.via.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const before = ctx.source.slice(fn.start, report.startIndex);
+    if (
+      new RegExp(`\\b${esc}\\s*(?:<|<=|>|>=)|(?:<|<=|>|>=)\\s*${esc}\\b|\\bMIN\\s*\\(|\\bmin\\s*\\(`).test(
+        before,
+      )
+    )
+      return false;
+  }
+  return {
+    message: `${what} takes its size from ${ext.source.length > 60 ? 'external input' : ext.source} with no upper bound: a large or negative value moves the stack pointer past the guard page (a crash, or writes into other memory). Check the size against a fixed limit first, or allocate with malloc and check the result.`,
+  };
 }
 
 export const C_CLASSIC_RULES: Rule[] = [
@@ -991,35 +1028,8 @@ export const C_CLASSIC_RULES: Rule[] = [
     severity: 'error',
     title: 'Memory released with the wrong operator',
     message: '',
-    query:
-      '[(delete_expression (_) @arg) (call_expression function: (identifier) @free arguments: (argument_list . (_) @arg .) (#eq? @free "free"))] @report',
-    check: (caps, ctx) => {
-      const arg = caps.arg;
-      const report = caps.report;
-      if (!arg || !report) return false;
-      const a = unwrapCasts(arg);
-      if (!/^(?:identifier|field_expression)$/.test(a.type)) return false;
-      const lv = norm(a.text);
-      const released: 'new' | 'new[]' | 'malloc' =
-        report.type === 'call_expression' ? 'malloc' : /^delete\s*\[/.test(report.text) ? 'new[]' : 'new';
-      const fn = ctx.model.enclosingFunction(report);
-      const local = a.type === 'identifier' ? localDecl(ctx.model, fn, lv) : undefined;
-      // A local's allocations are in its function; a member's anywhere in the file.
-      const scope = local && !local.param ? fn.node : ctx.model.tree.rootNode;
-      if (local?.param) return false;
-      if (a.type === 'identifier' && !local && declsOf(ctx.model, fn).has(lv)) return false;
-      const allocated = allocationOf(
-        ctx.model,
-        scope,
-        lv,
-        local && !local.param ? undefined : ownerClass(report),
-      );
-      if (!allocated || allocated === released) return false;
-      const how = allocated === 'new[]' ? 'new[]' : allocated === 'new' ? 'new' : 'malloc()';
-      return {
-        message: `${lv} comes from ${how} and is released with ${released === 'malloc' ? 'free()' : released === 'new[]' ? 'delete[]' : 'delete'}: the mismatch is undefined behaviour (destructors skipped, the allocator's bookkeeping corrupted). Release it with ${RELEASE_NAME[allocated]}, or hold it in std::vector / std::unique_ptr<T[]>.`,
-      };
-    },
+    query: '(delete_expression (_) @arg) @report',
+    check: (caps, ctx) => !!caps.arg && !!caps.report && mismatchedRelease(caps.arg, caps.report, ctx),
     examples: {
       bad: [
         {
@@ -1032,10 +1042,6 @@ export const C_CLASSIC_RULES: Rule[] = [
         },
         {
           code: '#include <cstdlib>\nstruct Node { int v; };\nvoid drop() {\n  Node *n = (Node *)malloc(sizeof(Node));\n  use(n);\n  delete n;\n}\n',
-          language: 'cpp',
-        },
-        {
-          code: '#include <cstdlib>\nstruct Node { int v; };\nvoid drop() {\n  Node *n = new Node();\n  use(n);\n  free(n);\n}\n',
           language: 'cpp',
         },
       ],
@@ -1763,47 +1769,40 @@ export const C_CLASSIC_RULES: Rule[] = [
     id: 'c.stack-size-from-input',
     cwe: ['CWE-770', 'CWE-789'],
     severity: 'warning',
-    title: 'Stack allocation sized by input with no upper bound',
+    title: 'Variable-length array sized by input with no upper bound',
     message: '',
-    // Two patterns (a predicate on a capture one branch of an alternation lacks fails the match).
-    query: [
+    query:
       '(declaration declarator: [(array_declarator size: (_) @size) (init_declarator declarator: (array_declarator size: (_) @size))]) @report',
-      '(call_expression function: (identifier) @f arguments: (argument_list . (_) @size .) (#match? @f "^(?:alloca|_alloca|__builtin_alloca)$")) @report',
-    ].join('\n'),
-    check: (caps, ctx) => {
-      const { size, report } = caps;
-      if (!size || !report) return false;
-      if (/^(?:number_literal|sizeof_expression)$/.test(size.type) || /^[A-Z][A-Z0-9_]*$/.test(size.text))
-        return false;
-      const ext = externalSize(ctx, size);
-      if (!ext) return false;
-      // Any check of the size variable before the allocation (or around it) bounds it.
-      if (ext.via && guardedUse(report, ext.via)) return false;
-      if (ext.via) {
-        const fn = ctx.model.enclosingFunction(report);
-        const esc = ext.via.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        const before = ctx.source.slice(fn.start, report.startIndex);
-        if (
-          new RegExp(
-            `\\b${esc}\\s*(?:<|<=|>|>=)|(?:<|<=|>|>=)\\s*${esc}\\b|\\bMIN\\s*\\(|\\bmin\\s*\\(`,
-          ).test(before)
-        )
-          return false;
-      }
-      const what = report.type === 'call_expression' ? 'alloca()' : 'This variable-length array';
-      return {
-        message: `${what} takes its size from ${ext.source.length > 60 ? 'external input' : ext.source} with no upper bound: a large or negative value moves the stack pointer past the guard page (a crash, or writes into other memory). Check the size against a fixed limit first, or allocate with malloc and check the result.`,
-      };
-    },
+    check: (caps, ctx) =>
+      !!caps.size &&
+      !!caps.report &&
+      unboundedStackSize(caps.size, caps.report, ctx, 'This variable-length array'),
     examples: {
       bad: [
         '#include <stdlib.h>\n#include <string.h>\nint main(int argc, char **argv) {\n  int n = atoi(argv[1]);\n  char buf[n];\n  memset(buf, 0, n);\n  return 0;\n}\n',
-        '#include <alloca.h>\n#include <arpa/inet.h>\n#include <string.h>\nvoid on_packet(const unsigned char *pkt) {\n  unsigned short len = ntohs(*(const unsigned short *)pkt);\n  char *copy = alloca(len);\n  memcpy(copy, pkt + 2, len);\n  handle(copy, len);\n}\n',
       ],
       good: [
         '#include <stdlib.h>\n#include <string.h>\nint main(int argc, char **argv) {\n  int n = atoi(argv[1]);\n  if (n <= 0 || n > 4096) return 1;\n  char buf[n];\n  memset(buf, 0, n);\n  return 0;\n}\n',
-        '#include <stdlib.h>\n#include <arpa/inet.h>\n#include <string.h>\nvoid on_packet(const unsigned char *pkt) {\n  unsigned short len = ntohs(*(const unsigned short *)pkt);\n  char *copy = malloc(len);\n  if (!copy) return;\n  memcpy(copy, pkt + 2, len);\n  handle(copy, len);\n  free(copy);\n}\n',
         'void scale(double *v, int n) {\n  double tmp[n];\n  for (int i = 0; i < n; i++) tmp[i] = v[i] * 2;\n  store(v, tmp, n);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.alloca-size-from-input',
+    cwe: ['CWE-770', 'CWE-789'],
+    severity: 'warning',
+    title: 'alloca() sized by input with no upper bound',
+    message: '',
+    names: ['alloca', '_alloca', '__builtin_alloca'],
+    check: (c, ctx) => !c.receiver && !!c.args[0] && unboundedStackSize(c.args[0], c.node, ctx, 'alloca()'),
+    examples: {
+      bad: [
+        '#include <alloca.h>\n#include <arpa/inet.h>\n#include <string.h>\nvoid on_packet(const unsigned char *pkt) {\n  unsigned short len = ntohs(*(const unsigned short *)pkt);\n  char *copy = alloca(len);\n  memcpy(copy, pkt + 2, len);\n  handle(copy, len);\n}\n',
+        '#include <alloca.h>\n#include <stdlib.h>\n#include <string.h>\nvoid show_env(void) {\n  const char *home = getenv("HOME");\n  if (!home) return;\n  char *copy = alloca(strlen(home) + 1);\n  strcpy(copy, home);\n  puts(copy);\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\n#include <arpa/inet.h>\n#include <string.h>\nvoid on_packet(const unsigned char *pkt) {\n  unsigned short len = ntohs(*(const unsigned short *)pkt);\n  char *copy = malloc(len);\n  if (!copy) return;\n  memcpy(copy, pkt + 2, len);\n  handle(copy, len);\n  free(copy);\n}\n',
+        '#include <alloca.h>\n#include <arpa/inet.h>\n#include <string.h>\nvoid on_packet(const unsigned char *pkt) {\n  unsigned short len = ntohs(*(const unsigned short *)pkt);\n  if (len > 512) return;\n  char *copy = alloca(len);\n  memcpy(copy, pkt + 2, len);\n  handle(copy, len);\n}\n',
       ],
     },
   }),
@@ -2191,39 +2190,47 @@ export const C_CLASSIC_RULES: Rule[] = [
       ],
     },
   }),
-  query({
+  call({
     id: 'c.read-result-as-index',
     cwe: ['CWE-252', 'CWE-787', 'CWE-124'],
     severity: 'warning',
     title: 'read()/recv() result used as an index without a check for -1',
     message: '',
-    query: {
-      c: '(subscript_expression argument: (identifier) @buf index: (identifier) @n) @report',
-      cpp: '(subscript_expression argument: (identifier) @buf indices: (subscript_argument_list . (identifier) @n .)) @report',
-    },
-    check: (caps, ctx) => {
-      const { buf, n, report } = caps;
-      if (!buf || !n || !report || !readCountNames(ctx.model).has(n.text)) return false;
-      const b = ctx.taint.latestBinding(n.text, n.startIndex);
-      const v = b?.value ? unwrapCasts(b.value) : undefined;
-      if (b?.kind !== 'assign' || v?.type !== 'call_expression') return false;
-      const callee = v.childForFieldName('function')?.text ?? '';
-      if (!READ_COUNT_CALL.test(callee)) return false;
-      // The same buffer the call filled.
-      const args = v.childForFieldName('arguments')?.namedChildren ?? [];
-      if (!args[1] || argName(args[1]) !== buf.text) return false;
-      // Any test of the count on the way (n < 0, n <= 0, n > 0, a loop condition) counts.
-      if (guardedUse(report, n.text)) return false;
-      const between = ctx.source.slice(b.at, report.startIndex);
-      const esc = n.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      if (new RegExp(`\\b${esc}\\s*(?:<|<=|>|>=|==|!=)|(?:<|<=|>|>=|==|!=)\\s*${esc}\\b`).test(between))
-        return false;
-      const write =
-        report.parent?.type === 'assignment_expression' &&
-        !!report.parent.childForFieldName('left')?.equals(report);
-      return {
-        message: `${callee}() returns -1 on failure (a reset connection, an interrupted call), and ${n.text} is used as an index into ${buf.text} without a check: ${buf.text}[-1] ${write ? 'is written' : 'is read'}, outside the buffer. Test ${n.text} < 0 (and handle 0) before using it.`,
-      };
+    names: ['read', 'recv', 'recvfrom', 'readlink', 'pread', 'pread64'],
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      const buf = argName(c.args[1]);
+      let p: Node | null = c.node.parent;
+      while (p && (p.type === 'cast_expression' || p.type === 'parenthesized_expression')) p = p.parent;
+      const target =
+        p?.type === 'assignment_expression'
+          ? p.childForFieldName('left')
+          : p?.type === 'init_declarator'
+            ? p.childForFieldName('declarator')
+            : null;
+      if (!buf || target?.type !== 'identifier' || !p) return false;
+      const n = target.text;
+      const fn = ctx.model.enclosingFunction(c.node);
+      const esc = n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      for (const sub of ctx.model.nodesIn(fn.node, ['subscript_expression'])) {
+        if (sub.startIndex < p.endIndex || sub.childForFieldName('argument')?.text !== buf) continue;
+        const index = sub.childForFieldName('index') ?? sub.childForFieldName('indices')?.namedChildren[0];
+        if (index?.type !== 'identifier' || index.text !== n) continue;
+        // Still the count from this call (not reassigned on the way).
+        if (assignedBetween(ctx.model, fn.node, n, p.endIndex, sub.startIndex)) return false;
+        // Any test of the count on the way (n < 0, n <= 0, n > 0, a loop condition) counts.
+        if (guardedUse(sub, n)) return false;
+        const between = ctx.source.slice(p.endIndex, sub.startIndex);
+        if (new RegExp(`\\b${esc}\\s*(?:<|<=|>|>=|==|!=)|(?:<|<=|>|>=|==|!=)\\s*${esc}\\b`).test(between))
+          return false;
+        const write =
+          sub.parent?.type === 'assignment_expression' && !!sub.parent.childForFieldName('left')?.equals(sub);
+        return {
+          node: sub,
+          message: `${c.name}() returns -1 on failure (a reset connection, an interrupted call), and ${n} is used as an index into ${buf} without a check: ${buf}[-1] ${write ? 'is written' : 'is read'}, outside the buffer. Test ${n} < 0 (and handle 0) before using it.`,
+        };
+      }
+      return false;
     },
     examples: {
       bad: [
@@ -2265,6 +2272,42 @@ export const C_CLASSIC_RULES: Rule[] = [
       good: [
         'void clear(int *values, unsigned count) {\n  for (unsigned i = 0; i < count; i++)\n    values[i] = 0;\n}\n',
         'void clear_all(void) {\n  int values[16];\n  for (unsigned i = 0; i < sizeof(values) / sizeof(values[0]); i++)\n    values[i] = 0;\n  use(values);\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'cpp.free-of-new',
+    languages: ['cpp'],
+    cwe: ['CWE-762'],
+    severity: 'error',
+    title: 'free() of memory from new',
+    message: '',
+    names: ['free'],
+    check: (c, ctx) =>
+      !c.receiver &&
+      c.calleeText === 'free' &&
+      c.args.length === 1 &&
+      mismatchedRelease(c.args[0] as Node, c.node, ctx),
+    examples: {
+      bad: [
+        {
+          code: '#include <cstdlib>\nstruct Node { int v; };\nvoid drop() {\n  Node *n = new Node();\n  use(n);\n  free(n);\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <cstdlib>\nclass Buf {\n  char *p_;\npublic:\n  Buf(int n) { p_ = new char[n]; }\n  ~Buf() { free(p_); }\n};\n',
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <cstdlib>\nstruct Node { int v; };\nvoid drop() {\n  Node *n = (Node *)malloc(sizeof(Node));\n  use(n);\n  free(n);\n}\n',
+          language: 'cpp',
+        },
+        {
+          code: '#include <cstdlib>\nclass Buf {\n  char *p_;\npublic:\n  Buf(int n) { p_ = new char[n]; }\n  ~Buf() { delete[] p_; }\n};\n',
+          language: 'cpp',
+        },
       ],
     },
   }),
