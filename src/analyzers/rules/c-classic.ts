@@ -515,6 +515,50 @@ function unboundedStackSize(size: Node, report: Node, ctx: RuleContext, what: st
   };
 }
 
+/** Stream openers and the call that releases what they return. */
+const CLOSE_OF: Record<string, RegExp> = {
+  fopen: /^fclose$/,
+  fopen64: /^fclose$/,
+  fdopen: /^fclose$/,
+  freopen: /^fclose$/,
+  tmpfile: /^fclose$/,
+  opendir: /^closedir$/,
+  fdopendir: /^closedir$/,
+  popen: /^pclose$/,
+};
+
+/** Whether `r` sits in the branch of an `if` (inside `top`) that runs when `v` is NULL. */
+function inNullBranch(r: Node, v: string, top: Node): boolean {
+  const esc = v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const nullTest = new RegExp(
+    `!\\s*\\(?\\s*${esc}\\b|\\b${esc}\\s*==\\s*(?:NULL|0|nullptr)\\b|\\b(?:NULL|nullptr)\\s*==\\s*${esc}\\b`,
+  );
+  let child: Node = r;
+  for (let n: Node | null = r.parent; n && !n.equals(top); n = n.parent) {
+    if (n.type === 'if_statement') {
+      const cons = n.childForFieldName('consequence');
+      const cond = n.childForFieldName('condition');
+      if (cons && cond && cons.equals(child) && nullTest.test(cond.text)) return true;
+    }
+    child = n;
+  }
+  return false;
+}
+
+/** The innermost block (`{ ... }`) around a node; a labelled statement's block is its label's. */
+function blockOf(n: Node): Node {
+  let b: Node | null = n.parent;
+  while (b && b.type !== 'compound_statement' && !/^(?:function_definition|translation_unit)$/.test(b.type))
+    b = b.parent;
+  return b ?? n;
+}
+
+function functionName(fn: FunctionInfo): string | undefined {
+  let d: Node | null = fn.node.childForFieldName('declarator');
+  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+  return d?.childForFieldName('declarator')?.text;
+}
+
 export const C_CLASSIC_RULES: Rule[] = [
   call({
     id: 'c.strncat-size',
@@ -2167,11 +2211,8 @@ export const C_CLASSIC_RULES: Rule[] = [
         );
       for (const r of returns) {
         // Unlocked on the way: an unlock between the lock and the return, in a block around the return.
-        const released = unlocks.some(
-          (u) => u.node.startIndex < r.startIndex && u.node.parent?.parent && within(r, u.node.parent.parent),
-        );
+        const released = unlocks.some((u) => u.node.startIndex < r.startIndex && within(r, blockOf(u.node)));
         if (released) continue;
-        // A lock taken again on that path (lock; unlock; ... lock; return) is a different hold.
         return {
           node: r,
           message: `This return leaves ${lock} locked (taken by ${c.name}() on line ${line(c.node)}; the function unlocks it on line ${line(lastUnlock.node)}, not on this path): the next ${c.name}() on it deadlocks. Unlock before returning, or jump to a single exit that unlocks.`,
@@ -2308,6 +2349,87 @@ export const C_CLASSIC_RULES: Rule[] = [
           code: '#include <cstdlib>\nclass Buf {\n  char *p_;\npublic:\n  Buf(int n) { p_ = new char[n]; }\n  ~Buf() { delete[] p_; }\n};\n',
           language: 'cpp',
         },
+      ],
+    },
+  }),
+  call({
+    id: 'c.stream-leak-on-return',
+    cwe: ['CWE-775', 'CWE-772'],
+    severity: 'warning',
+    title: 'Stream opened, then a return skips its close',
+    message: '',
+    names: Object.keys(CLOSE_OF),
+    check: (c, ctx) => {
+      if (c.receiver) return false;
+      const closeName = CLOSE_OF[c.name];
+      let p: Node | null = c.node.parent;
+      while (p && (p.type === 'cast_expression' || p.type === 'parenthesized_expression')) p = p.parent;
+      const target =
+        p?.type === 'assignment_expression'
+          ? p.childForFieldName('left')
+          : p?.type === 'init_declarator'
+            ? p.childForFieldName('declarator')
+            : null;
+      const fnName = functionName(ctx.model.enclosingFunction(c.node));
+      // Returning from main() ends the process, which closes everything.
+      if (fnName === 'main') return false;
+      const v =
+        target?.type === 'identifier'
+          ? target.text
+          : p?.type === 'init_declarator' && target
+            ? declaratorKind(target)?.name
+            : undefined;
+      if (!closeName || !v) return false;
+      const fn = ctx.model.enclosingFunction(c.node);
+      if (fn.node.type !== 'function_definition') return false;
+      const stmt = statementOf(c.node);
+      const block = stmt.parent;
+      if (block?.type !== 'compound_statement') return false;
+      const closes = callsIn(ctx, fn).filter(
+        (o) =>
+          o.node.startIndex > c.node.endIndex &&
+          closeName.test(o.name) &&
+          !o.receiver &&
+          norm(o.args[0]?.text ?? '') === v,
+      );
+      // Never closed here: the stream is handed on (returned, stored) on purpose.
+      if (!closes.length) return false;
+      const lastClose = closes[closes.length - 1] as CallSite;
+      for (const r of fn.node.descendantsOfType('return_statement')) {
+        if (
+          !r ||
+          r.startIndex <= stmt.endIndex ||
+          r.startIndex >= lastClose.node.startIndex ||
+          !within(r, block) ||
+          ctx.model.enclosingFunction(r) !== fn
+        )
+          continue;
+        // Returning the stream (or something made from it) hands it on.
+        if (mentionsLvalue(r, v)) continue;
+        // The open failed on that path: nothing to close.
+        if (inNullBranch(r, v, block)) continue;
+        if (assignedBetween(ctx.model, fn.node, v, p?.endIndex ?? c.node.endIndex, r.startIndex))
+          return false;
+        const closed = closes.some((u) => u.node.startIndex < r.startIndex && within(r, blockOf(u.node)));
+        if (closed) continue;
+        return {
+          node: r,
+          message: `${v} was opened by ${c.name}() on line ${line(c.node)} and this return leaves it open (the function closes it on line ${line(lastClose.node)}, not on this path): each failure leaks a descriptor, and an attacker who triggers the path repeatedly exhausts them. Close ${v} before returning, or jump to one exit that closes it.`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nint first_line(const char *path, char *out, int n) {\n  FILE *f = fopen(path, "r");\n  if (f == NULL)\n    return -1;\n  if (!fgets(out, n, f))\n    return -1;\n  fclose(f);\n  return 0;\n}\n',
+        '#include <dirent.h>\nint count(const char *dir) {\n  DIR *d = opendir(dir);\n  struct dirent *e;\n  int k = 0;\n  if (!d) return -1;\n  while ((e = readdir(d)) != NULL) {\n    if (e->d_name[0] == 0)\n      return -1;\n    k++;\n  }\n  closedir(d);\n  return k;\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nint first_line(const char *path, char *out, int n) {\n  FILE *f = fopen(path, "r");\n  if (f == NULL)\n    return -1;\n  if (!fgets(out, n, f)) {\n    fclose(f);\n    return -1;\n  }\n  fclose(f);\n  return 0;\n}\n',
+        '#include <stdio.h>\nFILE *open_log(const char *path, int append) {\n  FILE *f = fopen(path, append ? "a" : "w");\n  if (!f) return NULL;\n  if (setvbuf(f, NULL, _IOLBF, 0) != 0) {\n    fclose(f);\n    return NULL;\n  }\n  return f;\n}\n',
+        '#include <stdio.h>\n#include <stdlib.h>\nint slurp(const char *path, char **out) {\n  FILE *f = fopen(path, "rb");\n  char *buf = malloc(4096);\n  if (!f) return -1;\n  if (!buf) {\n  fail:\n    fclose(f);\n    free(buf);\n    return -1;\n  }\n  if (fread(buf, 1, 4096, f) == 0) goto fail;\n  fclose(f);\n  *out = buf;\n  return 0;\n}\n',
+        '#include <stdio.h>\nint main(int argc, char **argv) {\n  FILE *in = fopen(argv[1], "rb");\n  if (!in) return 1;\n  if (argc > 2) return 2;\n  fclose(in);\n  return 0;\n}\n',
+        '#include <stdio.h>\nint copy(const char *path) {\n  int rc = -1;\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  if (process(f) == 0) rc = 0;\n  fclose(f);\n  return rc;\n}\n',
       ],
     },
   }),
