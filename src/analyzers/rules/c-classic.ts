@@ -2404,8 +2404,12 @@ export const C_CLASSIC_RULES: Rule[] = [
           ctx.model.enclosingFunction(r) !== fn
         )
           continue;
-        // Returning the stream (or something made from it) hands it on.
+        // Returning the stream (or something made from it) hands it on; so does storing it
+        // (`ctx->f = f;` before a successful return).
         if (mentionsLvalue(r, v)) continue;
+        const escV = v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        if (new RegExp(`[^=!<>]=\\s*${escV}\\s*;`).test(ctx.source.slice(stmt.endIndex, r.startIndex)))
+          continue;
         // The open failed on that path: nothing to close.
         if (inNullBranch(r, v, block)) continue;
         if (assignedBetween(ctx.model, fn.node, v, p?.endIndex ?? c.node.endIndex, r.startIndex))
@@ -2428,6 +2432,7 @@ export const C_CLASSIC_RULES: Rule[] = [
         '#include <stdio.h>\nint first_line(const char *path, char *out, int n) {\n  FILE *f = fopen(path, "r");\n  if (f == NULL)\n    return -1;\n  if (!fgets(out, n, f)) {\n    fclose(f);\n    return -1;\n  }\n  fclose(f);\n  return 0;\n}\n',
         '#include <stdio.h>\nFILE *open_log(const char *path, int append) {\n  FILE *f = fopen(path, append ? "a" : "w");\n  if (!f) return NULL;\n  if (setvbuf(f, NULL, _IOLBF, 0) != 0) {\n    fclose(f);\n    return NULL;\n  }\n  return f;\n}\n',
         '#include <stdio.h>\n#include <stdlib.h>\nint slurp(const char *path, char **out) {\n  FILE *f = fopen(path, "rb");\n  char *buf = malloc(4096);\n  if (!f) return -1;\n  if (!buf) {\n  fail:\n    fclose(f);\n    free(buf);\n    return -1;\n  }\n  if (fread(buf, 1, 4096, f) == 0) goto fail;\n  fclose(f);\n  *out = buf;\n  return 0;\n}\n',
+        '#include <stdio.h>\nstruct log { FILE *f; };\nint log_open(struct log *lg, const char *path) {\n  FILE *f = fopen(path, "a");\n  if (!f) return -1;\n  if (setvbuf(f, NULL, _IOLBF, 0) != 0) goto fail;\n  lg->f = f;\n  return 0;\nfail:\n  fclose(f);\n  return -1;\n}\n',
         '#include <stdio.h>\nint main(int argc, char **argv) {\n  FILE *in = fopen(argv[1], "rb");\n  if (!in) return 1;\n  if (argc > 2) return 2;\n  fclose(in);\n  return 0;\n}\n',
         '#include <stdio.h>\nint copy(const char *path) {\n  int rc = -1;\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  if (process(f) == 0) rc = 0;\n  fclose(f);\n  return rc;\n}\n',
       ],
