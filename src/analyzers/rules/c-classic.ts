@@ -531,7 +531,7 @@ const CLOSE_OF: Record<string, RegExp> = {
 function inNullBranch(r: Node, v: string, top: Node): boolean {
   const esc = v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const nullTest = new RegExp(
-    `!\\s*\\(?\\s*${esc}\\b|\\b${esc}\\s*==\\s*(?:NULL|0|nullptr)\\b|\\b(?:NULL|nullptr)\\s*==\\s*${esc}\\b`,
+    `!\\s*\\(?\\s*${esc}\\b|\\b${esc}\\s*==\\s*(?:\\([^()]*\\)\\s*)?(?:NULL|0|nullptr)\\b|\\b(?:NULL|nullptr)\\s*==\\s*${esc}\\b`,
   );
   let child: Node = r;
   for (let n: Node | null = r.parent; n && !n.equals(top); n = n.parent) {
@@ -2433,6 +2433,7 @@ export const C_CLASSIC_RULES: Rule[] = [
         '#include <stdio.h>\nFILE *open_log(const char *path, int append) {\n  FILE *f = fopen(path, append ? "a" : "w");\n  if (!f) return NULL;\n  if (setvbuf(f, NULL, _IOLBF, 0) != 0) {\n    fclose(f);\n    return NULL;\n  }\n  return f;\n}\n',
         '#include <stdio.h>\n#include <stdlib.h>\nint slurp(const char *path, char **out) {\n  FILE *f = fopen(path, "rb");\n  char *buf = malloc(4096);\n  if (!f) return -1;\n  if (!buf) {\n  fail:\n    fclose(f);\n    free(buf);\n    return -1;\n  }\n  if (fread(buf, 1, 4096, f) == 0) goto fail;\n  fclose(f);\n  *out = buf;\n  return 0;\n}\n',
         '#include <stdio.h>\nstruct log { FILE *f; };\nint log_open(struct log *lg, const char *path) {\n  FILE *f = fopen(path, "a");\n  if (!f) return -1;\n  if (setvbuf(f, NULL, _IOLBF, 0) != 0) goto fail;\n  lg->f = f;\n  return 0;\nfail:\n  fclose(f);\n  return -1;\n}\n',
+        '#include <stdio.h>\nint dump(int fd, const char *data) {\n  FILE *file = (FILE *) NULL;\n  if (fd != -1)\n    file = fdopen(fd, "wb");\n  if ((fd == -1) || (file == (FILE *) NULL))\n    return -1;\n  fputs(data, file);\n  fclose(file);\n  return 0;\n}\n',
         '#include <stdio.h>\nint main(int argc, char **argv) {\n  FILE *in = fopen(argv[1], "rb");\n  if (!in) return 1;\n  if (argc > 2) return 2;\n  fclose(in);\n  return 0;\n}\n',
         '#include <stdio.h>\nint copy(const char *path) {\n  int rc = -1;\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  if (process(f) == 0) rc = 0;\n  fclose(f);\n  return rc;\n}\n',
       ],
