@@ -249,7 +249,11 @@ const SECRET_BUFFER =
 const SECURE_ZERO =
   'explicit_bzero(), memset_s(), OPENSSL_cleanse(), sodium_memzero() or SecureZeroMemory(), which the compiler may not remove';
 
-/** Calls that take a file name as their first argument (or second for the *at forms). */
+/**
+ * Calls that open, change or run a file by name, following a symlink in its place (the file name is
+ * their first argument, the second for openat). Not unlink/rename/remove (they act on the link
+ * itself), not mkfifo/link (they fail if the name exists), not opendir (a listing).
+ */
 const PATH_USE: Record<string, number> = {
   open: 0,
   open64: 0,
@@ -259,18 +263,10 @@ const PATH_USE: Record<string, number> = {
   creat: 0,
   chmod: 0,
   chown: 0,
-  lchown: 0,
-  unlink: 0,
-  remove: 0,
-  rename: 0,
   truncate: 0,
-  opendir: 0,
   execv: 0,
   execve: 0,
   execl: 0,
-  link: 0,
-  symlink: 1,
-  mkfifo: 0,
   utime: 0,
   utimes: 0,
   openat: 1,
@@ -414,12 +410,13 @@ function externalSize(ctx: RuleContext, size: Node): { via?: string; source: str
 const SHARED_TMP = /^"?\/(?:var\/)?tmp\/|^"?\/dev\/shm\//;
 
 /**
- * Names of values whose comparison time must not depend on their content: MACs, signatures and
- * bearer tokens, which an attacker can forge byte by byte through the timing (not passwords: a
- * plaintext password compared at all is a storage problem first, and ordinary login code does it).
+ * Names of values whose comparison time must not depend on their content: MACs, computed or
+ * received digests and signatures, bearer tokens, which an attacker can forge byte by byte through
+ * the timing. Not a bare `signature`/`digest` (file-format magic numbers, checksums of files), and
+ * not passwords (a plaintext password compared at all is a storage problem first).
  */
 const SECRET_COMPARED =
-  /hmac|(?:^|_)mac_?(?:tag|value)|expected_?mac|received_?mac|digest|signature|(?:^|_)sig(?:_|$)|auth_?tag|(?:csrf|auth|session|api|access|reset)_?token|api_?key|secret|(?:^|_)otp(?:_|$)/i;
+  /hmac|(?:^|_)mac_?(?:tag|value)|(?:expected|computed|calculated|calc|received|given|provided)_?(?:mac|digest|signature|sig|hash)|auth_?tag|(?:csrf|auth|session|api|access|reset)_?token|api_?key|secret|(?:^|_)otp(?:_|$)/i;
 
 /**
  * The /tmp name a path variable was given before `at`: a literal assigned to it, or the literal
@@ -1901,8 +1898,10 @@ export const C_CLASSIC_RULES: Rule[] = [
       const a = c.args[0];
       const b = c.args[1];
       if (!a || !b) return false;
-      // Comparing with a literal is a keyword or a hard-coded value (another rule's matter).
+      // Comparing with a literal or a macro is a keyword, a magic number or a hard-coded value.
       if (ctx.stringValue(a) !== undefined || ctx.stringValue(b) !== undefined) return false;
+      if (/^[A-Z][A-Z0-9_]*$/.test(unwrapCasts(a).text) || /^[A-Z][A-Z0-9_]*$/.test(unwrapCasts(b).text))
+        return false;
       const secret = [a, b].find((x) => {
         const t = unwrapCasts(x);
         const name =
@@ -1928,6 +1927,7 @@ export const C_CLASSIC_RULES: Rule[] = [
         '#include <string.h>\nint is_keyword(const char *token) {\n  return strcmp(token, "return") == 0;\n}\n',
         '#include <string.h>\nint same_name(const char *a, const char *b) {\n  return strcmp(a, b) == 0;\n}\n',
         '#include <string.h>\nint same_station(const unsigned char *mac, const unsigned char *peer) {\n  return memcmp(mac, peer, 6) == 0;\n}\n',
+        '#include <string.h>\nstatic const unsigned char png_signature[8] = {137, 80, 78, 71, 13, 10, 26, 10};\nint is_png(const unsigned char *signature) {\n  return memcmp(signature, png_signature, 8) == 0;\n}\n',
       ],
     },
   }),
