@@ -556,6 +556,48 @@ function functionName(fn: FunctionInfo): string | undefined {
   return d?.childForFieldName('declarator')?.text;
 }
 
+/** Scalar types C leaves uninitialized in an automatic variable (class types have constructors). */
+const SCALAR_TYPE =
+  /^(?:(?:const|volatile|register)\s+)*(?:(?:unsigned|signed)\s+)?(?:char|short|int|long|long\s+long|float|double|_Bool|bool|unsigned|signed|size_t|ssize_t|off_t|ptrdiff_t|u?intptr_t|u?int(?:8|16|32|64)_t|time_t|pid_t|uid_t|gid_t|mode_t|socklen_t)(?:\s+int)?$/;
+
+type FirstUse = 'read' | 'write' | 'unknown';
+
+/** How the first mention of `id` (an identifier node) uses the variable. */
+function firstUse(id: Node): FirstUse | 'skip' {
+  const p = id.parent;
+  if (!p) return 'unknown';
+  for (let a: Node | null = p, i = 0; a && i < 4; a = a.parent, i++)
+    if (a.type === 'sizeof_expression') return 'skip';
+  switch (p.type) {
+    case 'pointer_expression':
+      return p.text.startsWith('&') ? 'write' : 'read';
+    case 'assignment_expression':
+      if (p.childForFieldName('left')?.equals(id))
+        return p.childForFieldName('operator')?.text === '=' ? 'write' : 'read';
+      return 'read';
+    case 'binary_expression': {
+      const op = p.childForFieldName('operator')?.text;
+      // `in >> x` (C++ extraction) writes; `(TYPE)&x` with an unknown TYPE parses as `&`.
+      if (op === '>>' || (op === '&' && p.childForFieldName('left')?.type === 'parenthesized_expression'))
+        return 'unknown';
+      return 'read';
+    }
+    case 'update_expression':
+    case 'return_statement':
+    case 'conditional_expression':
+    case 'init_declarator':
+    case 'parenthesized_expression':
+    case 'condition_clause':
+    case 'unary_expression':
+      return 'read';
+    case 'subscript_expression':
+      return p.childForFieldName('argument')?.equals(id) ? 'unknown' : 'read';
+    default:
+      // A call argument may be a macro that assigns it (GET32(x, p)): not judged.
+      return 'unknown';
+  }
+}
+
 export const C_CLASSIC_RULES: Rule[] = [
   call({
     id: 'c.strncat-size',
@@ -2436,6 +2478,92 @@ export const C_CLASSIC_RULES: Rule[] = [
         '#include <stdio.h>\nint dump(int fd, const char *data) {\n  FILE *file = (FILE *) NULL;\n  if (fd != -1)\n    file = fdopen(fd, "wb");\n  if ((fd == -1) || (file == (FILE *) NULL))\n    return -1;\n  fputs(data, file);\n  fclose(file);\n  return 0;\n}\n',
         '#include <stdio.h>\nint main(int argc, char **argv) {\n  FILE *in = fopen(argv[1], "rb");\n  if (!in) return 1;\n  if (argc > 2) return 2;\n  fclose(in);\n  return 0;\n}\n',
         '#include <stdio.h>\nint copy(const char *path) {\n  int rc = -1;\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  if (process(f) == 0) rc = 0;\n  fclose(f);\n  return rc;\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.uninitialized-read',
+    cwe: ['CWE-457', 'CWE-908'],
+    severity: 'warning',
+    title: 'Local variable read before anything is assigned to it',
+    message: '',
+    query:
+      '(compound_statement (declaration type: [(primitive_type) (sized_type_specifier) (type_identifier) (struct_specifier)] @type) @report)',
+    check: (caps, ctx) => {
+      const { type, report } = caps;
+      const block = report?.parent;
+      if (!type || !report || !block) return false;
+      if (report.namedChildren.some((c) => c?.type === 'storage_class_specifier')) return false;
+      // Parse errors (macros, C++ read as C) and attributes before an `=` make the shape unreliable.
+      if (block.hasError || report.text.includes('=') || report.text.includes('__attribute__')) return false;
+      const pointerOnly = !SCALAR_TYPE.test(type.text.trim());
+      for (const d of report.childrenForFieldName('declarator')) {
+        // `T x;` / `T *p;` with no initializer (and not an array or function).
+        if (!d || (d.type !== 'identifier' && d.type !== 'pointer_declarator')) continue;
+        if (pointerOnly && d.type !== 'pointer_declarator') continue;
+        const k = declaratorKind(d);
+        if (!k || (k.kind !== 'value' && k.kind !== 'pointer')) continue;
+        const name = k.name;
+        const re = new RegExp(`\\b${name}\\b`, 'g');
+        const rest = ctx.source.slice(report.endIndex, block.endIndex);
+        for (let m = re.exec(rest); m; m = re.exec(rest)) {
+          const at = report.endIndex + m.index;
+          const id: Node | null = block.descendantForIndex(at, at + name.length);
+          if (id?.type !== 'identifier' || id.text !== name) {
+            // A comment, a string, a field name: not the variable.
+            if (id && /comment|string|char_literal|field_identifier|type_identifier/.test(id.type)) continue;
+            break;
+          }
+          const use = firstUse(id);
+          if (use === 'skip') continue;
+          if (use !== 'read') break;
+          // A read in a loop that assigns the variable later in the loop body is usually guarded
+          // by the loop's own state (`if (i > 0 && v < prev) ...; prev = v;`).
+          let loop: Node | null = id.parent;
+          while (
+            loop &&
+            !loop.equals(block) &&
+            !/^(?:for_statement|while_statement|do_statement)$/.test(loop.type)
+          )
+            loop = loop.parent;
+          if (
+            loop &&
+            !loop.equals(block) &&
+            new RegExp(`\\b${name}\\s*(?:=[^=]|\\+\\+|--)|&\\s*${name}\\b`).test(loop.text)
+          )
+            break;
+          // Jumps make the textual order unreliable, and a macro call (NEXT(), PULL(n)) may
+          // assign the variable out of sight.
+          if (/\bgoto\b|\bsetjmp\b|\b[A-Z][A-Z0-9_]*\s*\(/.test(ctx.source.slice(report.endIndex, at))) break;
+          // A state machine (a switch in a loop) sets it in an earlier case.
+          let sw: Node | null = id.parent;
+          while (sw && !sw.equals(block) && sw.type !== 'case_statement') sw = sw.parent;
+          if (sw && !sw.equals(block)) break;
+          return {
+            node: id,
+            message: `${name} is declared on line ${line(report)} without a value and this ${id.parent?.type === 'update_expression' || /assignment/.test(id.parent?.type ?? '') ? 'update' : 'use'} reads it before anything is assigned: its value is whatever was on the stack (undefined behaviour; data from an earlier call can leak). Initialize it where it is declared.`,
+          };
+        }
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        'int sum(const int *v, int n) {\n  int total;\n  for (int i = 0; i < n; i++)\n    total += v[i];\n  return total;\n}\n',
+        '#include <stddef.h>\nsize_t pick(const char *s) {\n  size_t len;\n  if (len > 16)\n    return 16;\n  return len;\n}\n',
+        'struct node { struct node *next; };\nint depth(struct node *n) {\n  struct node *p;\n  int d = 0;\n  while (p) {\n    d++;\n    n = n->next;\n  }\n  return d;\n}\n',
+      ],
+      good: [
+        'int sum(const int *v, int n) {\n  int total = 0;\n  for (int i = 0; i < n; i++)\n    total += v[i];\n  return total;\n}\n',
+        '#include <stdio.h>\nint read_int(void) {\n  int x;\n  if (scanf("%d", &x) != 1) return -1;\n  return x;\n}\n',
+        'int rising(const int *v, int n) {\n  int prev;\n  int count = 0;\n  for (int i = 0; i < n; i++) {\n    if (i > 0 && v[i] > prev) count++;\n    prev = v[i];\n  }\n  return count;\n}\n',
+        'unsigned load(const unsigned char *p) {\n  unsigned x;\n  GET_BE32(x, p);\n  return x;\n}\n',
+        'int f(int k) {\n  int r;\n  switch (k) {\n  case 1: r = 10; break;\n  default: r = 0; break;\n  }\n  return r;\n}\n',
+        {
+          code: '#include <istream>\nint read_count(std::istream &in) {\n  int n;\n  if (in >> n) return n;\n  return -1;\n}\n',
+          language: 'cpp',
+        },
+        'int run(const unsigned char *in, int len) {\n  int state = 0;\n  unsigned total;\n  for (int i = 0; i < len; i++) {\n    switch (state) {\n    case 1:\n      total += in[i];\n      break;\n    default:\n      total = 0;\n      state = 1;\n    }\n  }\n  return state;\n}\n',
       ],
     },
   }),
