@@ -714,13 +714,22 @@ export const C_CLASSIC_RULES: Rule[] = [
       const value = caps.value;
       if (!value) return false;
       const v = unwrapCasts(value);
-      // Most returns name a scalar: a local array (C) or a local array or object (C++) is needed.
-      if (
-        v.type === 'identifier' &&
-        !declaredAnywhereAs(ctx.model, v.text, 'array') &&
-        (ctx.language !== 'cpp' || !declaredAnywhereAs(ctx.model, v.text, 'value'))
-      )
-        return false;
+      // Cheap shape tests before the function is looked up: most returns name a scalar or call a
+      // function. Needed: a local array (C) or object (C++), &local, or (C++) local.c_str().
+      if (v.type === 'identifier') {
+        if (
+          !declaredAnywhereAs(ctx.model, v.text, 'array') &&
+          (ctx.language !== 'cpp' || !declaredAnywhereAs(ctx.model, v.text, 'value'))
+        )
+          return false;
+      } else if (v.type === 'pointer_expression') {
+        if (!v.text.startsWith('&') || v.childForFieldName('argument')?.type !== 'identifier') return false;
+      } else if (v.type === 'call_expression') {
+        const f = v.childForFieldName('function');
+        if (ctx.language !== 'cpp' || f?.type !== 'field_expression') return false;
+        const field = f.childForFieldName('field')?.text;
+        if (field !== 'c_str' && field !== 'data') return false;
+      } else return false;
       const fn = ctx.model.enclosingFunction(value);
       const shape = returnShape(fn);
       if (shape === 'other') return false;
@@ -1855,7 +1864,7 @@ export const C_CLASSIC_RULES: Rule[] = [
     title: 'Variable-length array sized by input with no upper bound',
     message: '',
     query:
-      '(declaration declarator: [(array_declarator size: (_) @size) (init_declarator declarator: (array_declarator size: (_) @size))]) @report',
+      '(declaration declarator: [(array_declarator size: [(identifier) (binary_expression) (call_expression) (cast_expression)] @size) (init_declarator declarator: (array_declarator size: [(identifier) (binary_expression) (call_expression) (cast_expression)] @size))]) @report',
     check: (caps, ctx) =>
       !!caps.size &&
       !!caps.report &&
@@ -2488,26 +2497,27 @@ export const C_CLASSIC_RULES: Rule[] = [
     title: 'Local variable read before anything is assigned to it',
     message: '',
     query:
-      '(compound_statement (declaration type: [(primitive_type) (sized_type_specifier) (type_identifier) (struct_specifier)] @type) @report)',
+      '(compound_statement (declaration type: [(primitive_type) (sized_type_specifier) (type_identifier) (struct_specifier)] @type declarator: [(identifier) (pointer_declarator)] @d) @report)',
     check: (caps, ctx) => {
-      const { type, report } = caps;
+      const { type, report, d: declarator } = caps;
       const block = report?.parent;
-      if (!type || !report || !block) return false;
+      if (!type || !report || !block || !declarator) return false;
       if (report.namedChildren.some((c) => c?.type === 'storage_class_specifier')) return false;
       // Parse errors (macros, C++ read as C) and attributes before an `=` make the shape unreliable.
       if (block.hasError || report.text.includes('=') || report.text.includes('__attribute__')) return false;
       const pointerOnly = !SCALAR_TYPE.test(type.text.trim());
-      for (const d of report.childrenForFieldName('declarator')) {
-        // `T x;` / `T *p;` with no initializer (and not an array or function).
-        if (!d || (d.type !== 'identifier' && d.type !== 'pointer_declarator')) continue;
+      // One match per declarator without an initializer (`T x;`, `T *p;`).
+      for (const d of [declarator]) {
         if (pointerOnly && d.type !== 'pointer_declarator') continue;
         const k = declaratorKind(d);
         if (!k || (k.kind !== 'value' && k.kind !== 'pointer')) continue;
         const name = k.name;
+        // Scan the source from the declaration (no copy of the rest of the block: the first
+        // mention is usually a few lines down).
         const re = new RegExp(`\\b${name}\\b`, 'g');
-        const rest = ctx.source.slice(report.endIndex, block.endIndex);
-        for (let m = re.exec(rest); m; m = re.exec(rest)) {
-          const at = report.endIndex + m.index;
+        re.lastIndex = report.endIndex;
+        for (let m = re.exec(ctx.source); m && m.index < block.endIndex; m = re.exec(ctx.source)) {
+          const at = m.index;
           const id: Node | null = block.descendantForIndex(at, at + name.length);
           if (id?.type !== 'identifier' || id.text !== name) {
             // A comment, a string, a field name: not the variable.
