@@ -556,6 +556,18 @@ function functionName(fn: FunctionInfo): string | undefined {
   return d?.childForFieldName('declarator')?.text;
 }
 
+const RETURNS_REFERENCE = new WeakMap<FileModel, boolean>();
+
+/** Whether any function of the file returns a reference (only those can return a local by reference). */
+function returnsReference(model: FileModel): boolean {
+  let r = RETURNS_REFERENCE.get(model);
+  if (r === undefined) {
+    r = model.functions.some((f) => returnShape(f) === 'reference');
+    RETURNS_REFERENCE.set(model, r);
+  }
+  return r;
+}
+
 export const C_CLASSIC_RULES: Rule[] = [
   call({
     id: 'c.strncat-size',
@@ -675,9 +687,12 @@ export const C_CLASSIC_RULES: Rule[] = [
       // Cheap shape tests before the function is looked up: most returns name a scalar or call a
       // function. Needed: a local array (C) or object (C++), &local, or (C++) local.c_str().
       if (v.type === 'identifier') {
+        // (The model's table of sized arrays first: building the table of all declarations costs.)
         if (
-          !declaredAnywhereAs(ctx.model, v.text, 'array') &&
-          (ctx.language !== 'cpp' || !declaredAnywhereAs(ctx.model, v.text, 'value'))
+          ctx.model.arraySize(v.text) === undefined &&
+          (ctx.language !== 'cpp' ||
+            !returnsReference(ctx.model) ||
+            !declaredAnywhereAs(ctx.model, v.text, 'value'))
         )
           return false;
       } else if (v.type === 'pointer_expression') {
@@ -782,7 +797,8 @@ export const C_CLASSIC_RULES: Rule[] = [
         }
         return say(`the address of the variable ${arg.text}`);
       }
-      if (a.type !== 'identifier' || !declaredAnywhereAs(ctx.model, a.text, 'array')) return false;
+      // A sized array somewhere in the file under that name (the model's table: cheap).
+      if (a.type !== 'identifier' || ctx.model.arraySize(a.text) === undefined) return false;
       const fn = ctx.model.enclosingFunction(c.node);
       const d =
         localDecl(ctx.model, fn, a.text) ??
