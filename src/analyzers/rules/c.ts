@@ -530,9 +530,9 @@ export const C_RULES: Rule[] = [
     title: 'Buffer used as a string without NUL termination',
     message:
       "read()/strncpy() do not NUL-terminate: write buf[n] = '\\0' (within bounds) before using the buffer as a string.",
-    names: ['read', 'recv', 'fread', 'strncpy'],
+    names: ['read', 'recv', 'fread', 'strncpy', 'readlink', 'readlinkat'],
     check: (c, ctx) => {
-      const buf = c.args[c.name === 'fread' ? 0 : c.name === 'strncpy' ? 0 : 1];
+      const buf = c.args[c.name === 'fread' || c.name === 'strncpy' ? 0 : c.name === 'readlinkat' ? 2 : 1];
       const name = buf ? baseName(buf) : undefined;
       if (!name) return false;
       const fn = ctx.model.functionAt(c.node.startIndex);
@@ -553,9 +553,11 @@ export const C_RULES: Rule[] = [
     examples: {
       bad: [
         '#include <string.h>\n#include <unistd.h>\nvoid f(int fd, char *out, char *buf, int n) {\n  read(fd, buf, n);\n  strcpy(out, buf);\n}\n',
+        '#include <stdio.h>\n#include <unistd.h>\nvoid show_target(const char *link) {\n  char target[256];\n  if (readlink(link, target, sizeof target) < 0) return;\n  printf("%s\\n", target);\n}\n',
       ],
       good: [
         "#include <string.h>\n#include <unistd.h>\nvoid f(int fd, char *out, char *buf, int n) {\n  int k = read(fd, buf, n - 1);\n  buf[k < 0 ? 0 : k] = '\\0';\n  strcpy(out, buf);\n}\n",
+        '#include <stdio.h>\n#include <unistd.h>\nvoid show_target(const char *link) {\n  char target[256];\n  ssize_t n = readlink(link, target, sizeof target - 1);\n  if (n < 0) return;\n  target[n] = \'\\0\';\n  printf("%s\\n", target);\n}\n',
       ],
     },
   }),

@@ -1,6 +1,7 @@
 import type { Rule } from '../engine/rule.ts';
 import { C_RULES } from './c.ts';
 import { C_BOUNDS_RULES } from './c-bounds.ts';
+import { C_CLASSIC_RULES } from './c-classic.ts';
 import { C_MEMORY_RULES } from './c-memory.ts';
 import { EVASION_RULES } from './evasion.ts';
 import { GO_RULES } from './go.ts';
@@ -15,6 +16,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...C_RULES,
   ...C_MEMORY_RULES,
   ...C_BOUNDS_RULES,
+  ...C_CLASSIC_RULES,
   ...GO_RULES,
   ...JS_RULES,
   ...EVASION_RULES,
