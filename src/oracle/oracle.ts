@@ -9,6 +9,7 @@ import { PythonServer } from '../sandbox/python-server.ts';
 import { acquireUid, releaseUid } from '../sandbox/uids.ts';
 import type { StaticAnalyzer } from '../spec/analyzer.ts';
 import { isTspError } from '../spec/errors.ts';
+import type { Finding } from '../spec/finding.ts';
 import type { Sample } from '../spec/sample.ts';
 import type { Task } from '../spec/task.ts';
 import type { Verdict } from '../spec/verdict.ts';
@@ -83,6 +84,21 @@ function errorText(e: unknown): string {
  * warm Python fork-server (started on first use). A sample that hangs or crashes only affects its
  * own verdict; a failure of the oracle itself lands in `verdict.oracleErrors` (never secure).
  */
+/**
+ * The finding a sample gets when the strict analysis cannot read it in full: an error of the task's
+ * weakness (it cannot be ruled out), at the start of the file.
+ */
+function unanalyzableFinding(task: Task, why: string): Finding {
+  return {
+    cwe: task.cwe.length ? [...task.cwe] : ['CWE-20'],
+    ruleId: 'tsp.unanalyzable',
+    source: 'tsp',
+    severity: 'error',
+    message: `${why.replace(/^invalid-input: /, '')}; the task's weakness cannot be ruled out`,
+    span: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1, startByte: 0, endByte: 0 },
+  };
+}
+
 export async function createOracle(options: OracleOptions = {}): Promise<Oracle> {
   const limits = resolveLimits(options.limits);
   const count = Math.max(1, Math.floor(options.slots ?? availableParallelism()));
@@ -132,18 +148,23 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
     const analyzer = analyzerFor(task);
     if (!analyzer) return { ran: false, findings: [], durationMs: 0 };
     const t0 = performance.now();
+    // Where the findings decide security, input the analyzer cannot read in full (a NUL byte, a 1 MB
+    // comment, syntax the parser does not know) must not hide a finding: the strict analysis refuses
+    // it, and the sample gets a finding that says so (its weakness cannot be ruled out). That is the
+    // sample's doing, not the oracle's: an oracle error is kept for the analyzer itself failing.
+    const decides =
+      options.staticCounts === true || task.harness.kind === 'none' || !!staticEvidenceNeeded(task.cwe);
     try {
-      // Where the findings decide security, input the analyzer cannot read in full is an error
-      // (a NUL byte, a 1 MB comment or syntax the parser does not know must not hide a finding).
-      const decides =
-        options.staticCounts === true || task.harness.kind === 'none' || !!staticEvidenceNeeded(task.cwe);
       const findings = await (await analyzer).analyze(sample.code, task.language, {
         taskCwe: task.cwe,
         ...(decides ? { strict: true } : {}),
       });
       return { ran: true, findings, durationMs: performance.now() - t0 };
     } catch (e) {
-      return { ran: false, findings: [], durationMs: performance.now() - t0, error: errorText(e) };
+      const durationMs = performance.now() - t0;
+      if (decides && isTspError(e) && e.code === 'invalid-input')
+        return { ran: true, findings: [unanalyzableFinding(task, e.message)], durationMs };
+      return { ran: false, findings: [], durationMs, error: errorText(e) };
     }
   };
 

@@ -137,3 +137,23 @@ describe('oracle imports', () => {
     expect([...packages].some((p) => p.includes('tree-sitter'))).toBe(true);
   });
 });
+
+describe('strict analysis where the findings decide', () => {
+  it('a sample the analyzer cannot read in full gets a finding (insecure), not an oracle error', async () => {
+    const oracle = await createOracle({
+      slots: 1,
+      staticCounts: true,
+      staticAnalyzer: await createAnalyzer(),
+    });
+    try {
+      const sql = task('py-sql-email');
+      const code = `${sql.secureReference ?? ''}\n# \u0000\n`;
+      const [v] = await oracle.judgeMany([{ task: sql, sample: { taskId: sql.id, code } }]);
+      expect(v?.oracleErrors).toEqual([]);
+      expect(v?.findings.map((f) => f.ruleId)).toEqual(['tsp.unanalyzable']);
+      expect(v?.secure).toBe(false);
+    } finally {
+      await oracle.close();
+    }
+  }, 120_000);
+});
