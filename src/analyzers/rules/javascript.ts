@@ -305,6 +305,8 @@ export const JS_RULES: Rule[] = [
       'runInThisContext',
       'runInContext',
       'compileFunction',
+      'Script',
+      'globalEval',
     ],
     check: (c, ctx) => {
       if (
@@ -315,12 +317,29 @@ export const JS_RULES: Rule[] = [
       )
         return false;
       if (/^(?:runIn|compileFunction)/.test(c.name) && !/^vm\./.test(c.calleeText)) return false;
+      // `new vm.Script(code)` (or a Script destructured from vm); jQuery's `$.globalEval(code)`.
+      if (
+        c.name === 'Script' &&
+        !(
+          c.isNew &&
+          (/^vm\./.test(c.calleeText) ||
+            /\{[^}]*\bScript\b[^}]*\}\s*=\s*require\(\s*['"](?:node:)?vm['"]/.test(ctx.source))
+        )
+      )
+        return false;
+      if (c.name === 'globalEval' && !/^(?:\$|jQuery)\.globalEval$/.test(c.calleeText)) return false;
       return c.args.some((a) => ctx.tainted(a, 'code'));
     },
     examples: {
-      bad: ['function calc(expr) {\n  return eval(expr);\n}\n'],
+      bad: [
+        'function calc(expr) {\n  return eval(expr);\n}\n',
+        "const vm = require('vm');\napp.post('/calc', (req, res) => {\n  const script = new vm.Script('result = ' + req.body.expr);\n  res.json(script.runInNewContext({ result: 0 }));\n});\n",
+        'function load(url) {\n  $.get(url, function (code) {\n    $.globalEval(code);\n  });\n  $.globalEval(location.hash.slice(1));\n}\n',
+      ],
       good: [
         "function calc(expr) {\n  for (const ch of expr) {\n    if (!'0123456789+-*/ '.includes(ch)) return '';\n  }\n  return eval(expr);\n}\n",
+        "const vm = require('vm');\nconst script = new vm.Script('result = a + b');\napp.post('/calc', (req, res) => {\n  res.json(script.runInNewContext({ a: Number(req.body.a), b: Number(req.body.b), result: 0 }));\n});\n",
+        "function load() {\n  $.globalEval('window.ready = true;');\n}\n",
       ],
     },
   }),
@@ -431,11 +450,20 @@ export const JS_RULES: Rule[] = [
       'copyFileSync',
       'rename',
       'renameSync',
+      'render',
     ],
     check: (c, ctx) => {
       if (c.receiver && !/^(?:fs|fsp|fs\.promises|promises|res|response|fse|fs-extra)$/.test(c.receiver.text))
         return false;
       const p = c.args[0];
+      // Express's res.render(view): a view name from the request picks any template file ("../").
+      if (c.name === 'render')
+        return (
+          !!p &&
+          /^(?:res|response)$/.test(c.receiver?.text ?? '') &&
+          readsInput(p, ctx) &&
+          ctx.tainted(p, 'path')
+        );
       // A path built beyond its base, or a request value used as the path itself.
       return !!p && (builtBeyondBase(p, ctx, 'path') || (readsInput(p, ctx) && ctx.tainted(p, 'path')));
     },
@@ -444,12 +472,15 @@ export const JS_RULES: Rule[] = [
         "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  return fs.readFileSync(path.join(dir, name), 'utf8');\n}\n",
         // Removing `../` once per match leaves `../` behind in `....//`.
         "const fs = require('fs');\nhttp.createServer((req, res) => {\n  fs.createReadStream(__dirname + req.url.replace(/\\.\\.\\//g, '')).pipe(res);\n});\n",
+        "app.get('/page', (req, res) => {\n  const name = req.query.name;\n  res.render('pages/' + name, { user: req.user });\n});\n",
       ],
       good: [
         "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  const p = path.resolve(dir, name);\n  if (!p.startsWith(path.resolve(dir) + path.sep)) return '';\n  return fs.readFileSync(p, 'utf8');\n}\n",
         // Node's idiom: normalize, then strip the leading `../` segments.
         "const fs = require('fs');\nconst path = require('path');\nhttp.createServer((req, res) => {\n  const p = path.normalize(req.url).replace(/^(\\.\\.(\\/|\\\\|$))+/, '');\n  fs.createReadStream(__dirname + p).pipe(res);\n});\n",
         "const fs = require('fs');\nhttp.createServer((req, res) => {\n  fs.createReadStream(__dirname + '/' + req.url.replace(/\\./g, '')).pipe(res);\n});\n",
+        "const PAGES = ['about', 'contact'];\napp.get('/page', (req, res) => {\n  const name = req.query.name;\n  if (!PAGES.includes(name)) return res.sendStatus(404);\n  res.render('pages/' + name, { user: req.user });\n});\n",
+        "app.get('/page', (req, res) => {\n  res.render('page', { name: req.query.name });\n});\n",
       ],
     },
   }),
@@ -567,19 +598,22 @@ export const JS_RULES: Rule[] = [
     cwe: ['CWE-79'],
     severity: 'error',
     title: 'Untrusted data assigned to innerHTML',
-    message: 'Untrusted data is assigned to innerHTML/outerHTML: use textContent or sanitize with DOMPurify.',
+    message:
+      'Untrusted data is assigned to innerHTML/outerHTML (or an iframe srcdoc): use textContent or sanitize with DOMPurify.',
     query:
-      '(assignment_expression left: (member_expression property: (property_identifier) @p (#any-of? @p "innerHTML" "outerHTML")) right: (_) @v) @report',
+      '(assignment_expression left: (member_expression property: (property_identifier) @p (#any-of? @p "innerHTML" "outerHTML" "srcdoc")) right: (_) @v) @report',
     check: (caps, ctx) => ctx.tainted(caps.v, 'html'),
     examples: {
       bad: [
         'function f(el, name) {\n  el.innerHTML = name;\n}\n',
         // Text read from the page written back as HTML; `a || b` is a value.
         'select.onchange = () => {\n  const option = select.options[select.selectedIndex];\n  const label = option.textContent || option.innerText;\n  row.innerHTML = label;\n};\n',
+        "function preview() {\n  const q = new URLSearchParams(location.search).get('html');\n  document.getElementById('frame').srcdoc = q;\n}\n",
       ],
       good: [
         'function f(el, name) {\n  el.textContent = name;\n}\n',
         'select.onchange = () => {\n  const option = select.options[select.selectedIndex];\n  const label = option.textContent || option.innerText;\n  row.innerText = label;\n};\n',
+        "function preview() {\n  const q = new URLSearchParams(location.search).get('html');\n  document.getElementById('frame').srcdoc = DOMPurify.sanitize(q);\n}\n",
       ],
     },
   }),

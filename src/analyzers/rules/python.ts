@@ -365,14 +365,23 @@ export const PYTHON_RULES: Rule[] = [
     message:
       "lxml's default parser expands entities in untrusted XML: pass etree.XMLParser(resolve_entities=False, no_network=True) or use defusedxml.",
     names: ['fromstring', 'XML', 'parse'],
-    callee: /^(?:lxml\.)?etree\.(?:fromstring|XML|parse)$/,
-    check: (c, ctx) => !c.args[1] && !c.kwargs.has('parser') && ctx.tainted(c.args[0], 'generic'),
+    callee: /^(?:(?:lxml\.)?etree\.)?(?:fromstring|XML|parse)$/,
+    check: (c, ctx) =>
+      // A bare name only when imported from lxml.etree (`from lxml.etree import fromstring`).
+      (c.receiver !== null ||
+        new RegExp(`from\\s+lxml\\.etree\\s+import\\s+[^\\n]*\\b${c.name}\\b`).test(ctx.source)) &&
+      !c.args[1] &&
+      !c.kwargs.has('parser') &&
+      ctx.tainted(c.args[0], 'generic'),
     examples: {
       bad: [
         'from lxml import etree\nfrom flask import request\ndef f():\n    return etree.fromstring(request.get_data())\n',
+        'from lxml.etree import fromstring\nfrom flask import request\ndef f():\n    return fromstring(request.get_data()).tag\n',
       ],
       good: [
         'from lxml import etree\nfrom flask import request\ndef f():\n    p = etree.XMLParser(resolve_entities=False, no_network=True)\n    return etree.fromstring(request.get_data(), p)\n',
+        'from lxml.etree import fromstring, XMLParser\nfrom flask import request\ndef f():\n    return fromstring(request.get_data(), XMLParser(resolve_entities=False, no_network=True)).tag\n',
+        'from defusedxml.ElementTree import fromstring\nfrom flask import request\ndef f():\n    return fromstring(request.get_data()).tag\n',
       ],
     },
   }),

@@ -1,0 +1,202 @@
+import type { Node } from 'web-tree-sitter';
+import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
+import { literalText, originOf } from './common.ts';
+
+/**
+ * Classic Python weaknesses the first pack did not cover: SSH clients that accept any host key,
+ * session cookies with their protections turned off, the logging configuration listener, and LDAP
+ * filters built from input.
+ */
+
+const PY = ['python'] as const;
+const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({ kind: 'call', languages: PY, ...r });
+const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
+  kind: 'query',
+  languages: PY,
+  ...r,
+});
+
+const sshAutoAdd = call({
+  id: 'py.ssh-any-host-key',
+  cwe: ['CWE-295'],
+  severity: 'error',
+  title: 'SSH client accepts any host key',
+  message:
+    "paramiko's AutoAddPolicy/WarningPolicy accept a server's key without checking it, so anyone on the path can impersonate the server (and read the password sent to it). Load the known hosts (client.load_system_host_keys() / load_host_keys(path)) and keep RejectPolicy.",
+  names: ['set_missing_host_key_policy'],
+  check: (c) => /(?:^|\.)(?:AutoAddPolicy|WarningPolicy)\b/.test(c.args[0]?.text ?? '') && { node: c.node },
+  examples: {
+    bad: [
+      'import paramiko\ndef run(host, cmd):\n    client = paramiko.SSHClient()\n    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())\n    client.connect(host, username="deploy")\n    return client.exec_command(cmd)\n',
+      'from paramiko import SSHClient, WarningPolicy\ndef connect(host):\n    c = SSHClient()\n    c.set_missing_host_key_policy(WarningPolicy)\n    c.connect(host)\n    return c\n',
+    ],
+    good: [
+      'import paramiko\ndef run(host, cmd):\n    client = paramiko.SSHClient()\n    client.load_system_host_keys()\n    client.set_missing_host_key_policy(paramiko.RejectPolicy())\n    client.connect(host, username="deploy")\n    return client.exec_command(cmd)\n',
+      'from paramiko import SSHClient\ndef connect(host):\n    c = SSHClient()\n    c.load_host_keys("/etc/app/known_hosts")\n    c.connect(host)\n    return c\n',
+    ],
+  },
+});
+
+/** Cookie names that carry a session or credentials (not a preference, not a JS-read CSRF token). */
+const AUTH_COOKIE = /sess|sid\b|token|auth|jwt|login|remember|credential/i;
+const CSRF_COOKIE = /csrf|xsrf/i;
+
+const cookieFlags = call({
+  id: 'py.insecure-cookie',
+  cwe: ['CWE-1004', 'CWE-614'],
+  severity: 'warning',
+  title: 'Session cookie with httponly or secure turned off',
+  message:
+    'A session or credential cookie is set with httponly=False (scripts, and so any XSS, can read it) or secure=False (sent over plain HTTP): pass httponly=True, secure=True.',
+  names: ['set_cookie', 'update'],
+  check: (c, ctx) => {
+    if (c.name === 'update') {
+      // app.config.update(SESSION_COOKIE_HTTPONLY=False, SESSION_COOKIE_SECURE=False)
+      if (!/config$/.test(c.receiver?.text ?? '')) return false;
+      for (const [k, v] of c.kwargs)
+        if (v.type === 'false' && SESSION_SETTING.test(k)) return settingHit(k, v);
+      return false;
+    }
+    const name = ctx.stringValue(c.args[0] ?? c.kwargs.get('key'));
+    if (!name || !AUTH_COOKIE.test(name) || CSRF_COOKIE.test(name)) return false;
+    for (const flag of ['httponly', 'secure']) {
+      const v = c.kwargs.get(flag);
+      if (v?.type === 'false')
+        return {
+          node: v.parent ?? c.node,
+          cwe: flag === 'httponly' ? ['CWE-1004'] : ['CWE-614'],
+          message:
+            flag === 'httponly'
+              ? `The cookie "${name}" is set with httponly=False: page scripts (and so any XSS) can read it. Pass httponly=True.`
+              : `The cookie "${name}" is set with secure=False: the browser also sends it over plain HTTP. Pass secure=True.`,
+        };
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      'from flask import make_response\ndef login_ok(token):\n    resp = make_response("ok")\n    resp.set_cookie("session_token", token, httponly=False)\n    return resp\n',
+      'def remember(response, key):\n    response.set_cookie("remember_me", key, max_age=2592000, secure=False, httponly=True)\n',
+      'from flask import Flask\napp = Flask(__name__)\napp.config.update(SESSION_COOKIE_HTTPONLY=False)\n',
+    ],
+    good: [
+      'from flask import make_response\ndef login_ok(token):\n    resp = make_response("ok")\n    resp.set_cookie("session_token", token, httponly=True, secure=True, samesite="Lax")\n    return resp\n',
+      'def remember(response, key):\n    response.set_cookie("remember_me", key, max_age=2592000, secure=True, httponly=True)\n',
+      // A preference, and a CSRF token the page's script must read.
+      'def prefs(response, csrf):\n    response.set_cookie("theme", "dark", httponly=False)\n    response.set_cookie("csrftoken", csrf, httponly=False, secure=True)\n',
+      'from flask import Flask\napp = Flask(__name__)\napp.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SECURE=True)\n',
+    ],
+  },
+});
+
+/** Framework settings that protect the session (Django, Flask) or CSRF cookie. */
+const SESSION_SETTING =
+  /^(?:SESSION_COOKIE_(?:HTTPONLY|SECURE)|CSRF_COOKIE_SECURE|REMEMBER_COOKIE_(?:HTTPONLY|SECURE))$/;
+
+function settingHit(name: string, v: Node) {
+  const httponly = /HTTPONLY/.test(name);
+  return {
+    node: v.parent ?? v,
+    cwe: httponly ? ['CWE-1004' as const] : ['CWE-614' as const],
+    message: httponly
+      ? `${name} = False lets page scripts (and so any XSS) read the session cookie: leave it True.`
+      : `${name} = False sends the cookie over plain HTTP too: set it to True for sites served over HTTPS.`,
+  };
+}
+
+const cookieSetting = query({
+  id: 'py.insecure-cookie-setting',
+  cwe: ['CWE-1004', 'CWE-614'],
+  severity: 'warning',
+  title: 'Session cookie protection turned off in the settings',
+  message:
+    "A Django/Flask setting turns off the session cookie's httponly or secure flag: leave SESSION_COOKIE_HTTPONLY on and set SESSION_COOKIE_SECURE / CSRF_COOKIE_SECURE to True.",
+  query: '(assignment left: [(identifier) (subscript)] @k right: (false) @v) @report',
+  check: (caps) => {
+    const k = caps.k;
+    if (!k || !caps.v) return false;
+    const name = k.type === 'identifier' ? k.text : (/\[\s*['"](\w+)['"]\s*\]$/.exec(k.text)?.[1] ?? '');
+    if (!SESSION_SETTING.test(name)) return false;
+    if (k.type === 'subscript' && !/config$/.test(k.childForFieldName('value')?.text ?? '')) return false;
+    return settingHit(name, caps.v);
+  },
+  examples: {
+    bad: [
+      '# settings.py\nDEBUG = False\nSESSION_COOKIE_HTTPONLY = False\n',
+      'from flask import Flask\napp = Flask(__name__)\napp.config["SESSION_COOKIE_SECURE"] = False\n',
+    ],
+    good: [
+      '# settings.py\nDEBUG = False\nSESSION_COOKIE_HTTPONLY = True\nSESSION_COOKIE_SECURE = True\n',
+      'from flask import Flask\napp = Flask(__name__)\napp.config["SESSION_COOKIE_SECURE"] = True\napp.config["TESTING"] = False\n',
+    ],
+  },
+});
+
+const loggingListen = call({
+  id: 'py.logging-config-listen',
+  cwe: ['CWE-94'],
+  severity: 'warning',
+  title: 'logging.config.listen() without verification',
+  message:
+    'logging.config.listen() accepts a logging configuration from any local process and applies it; a configuration can name classes and callables to construct, which runs code in this process. Pass verify= (a function that checks a signature) or do not start the listener.',
+  names: ['listen'],
+  check: (c, ctx) => {
+    const isLogging =
+      /^logging\.config\.listen$/.test(c.calleeText) ||
+      (/^config\.listen$/.test(c.calleeText) &&
+        /from\s+logging\s+import\s+[^\n]*\bconfig\b/.test(ctx.source)) ||
+      (c.calleeText === 'listen' && /from\s+logging\.config\s+import\s+[^\n]*\blisten\b/.test(ctx.source));
+    return isLogging && !c.kwargs.has('verify') && c.args.length < 2;
+  },
+  examples: {
+    bad: [
+      'import logging.config\ndef start():\n    t = logging.config.listen(9999)\n    t.start()\n    return t\n',
+    ],
+    good: [
+      'import hmac, logging.config\ndef start(key):\n    def verify(data):\n        sig, body = data[:32], data[32:]\n        return body if hmac.compare_digest(sig, hmac.new(key, body, "sha256").digest()) else None\n    t = logging.config.listen(9999, verify=verify)\n    t.start()\n    return t\n',
+      'def start(server):\n    server.listen(5)\n',
+    ],
+  },
+});
+
+/** The filter argument of python-ldap's search_* and ldap3's Connection.search. */
+function ldapFilter(c: import('../engine/model.ts').CallSite): Node | undefined {
+  if (c.name === 'search') return c.kwargs.get('search_filter') ?? c.args[1];
+  return c.kwargs.get('filterstr') ?? c.args[2];
+}
+
+const ldapInjection = call({
+  id: 'py.ldap-injection',
+  cwe: ['CWE-90'],
+  severity: 'error',
+  title: 'LDAP filter built from untrusted data',
+  message:
+    'Untrusted data is pasted into an LDAP search filter: "*", "(" or ")" in it changes the filter (log in as anyone, list the directory). Escape it with ldap.filter.escape_filter_chars (ldap3.utils.conv.escape_filter_chars).',
+  names: ['search', 'search_s', 'search_st', 'search_ext', 'search_ext_s'],
+  check: (c, ctx: RuleContext) => {
+    if (!c.receiver || /^(?:re|regex|pattern|self\.pattern)$/.test(c.receiver.text)) return false;
+    const f = ldapFilter(c);
+    if (!f) return false;
+    const text = literalText(ctx.resolve(f), ctx);
+    if (!/\(\s*[&|!]?\s*\(?[\w.-]+\s*[~<>]?=/.test(text)) return false;
+    return ctx.built(f, 'ldap') && { node: originOf(f, ctx, 'ldap') };
+  },
+  examples: {
+    bad: [
+      'import ldap\ndef find(conn, username):\n    flt = "(&(objectClass=person)(uid=" + username + "))"\n    return conn.search_s("ou=people,dc=example,dc=com", ldap.SCOPE_SUBTREE, flt)\n',
+      'from flask import request\ndef who(conn):\n    conn.search("dc=example,dc=com", f"(mail={request.args[\'email\']})", attributes=["cn"])\n    return conn.entries\n',
+    ],
+    good: [
+      'import ldap\nfrom ldap.filter import escape_filter_chars\ndef find(conn, username):\n    flt = "(&(objectClass=person)(uid=" + escape_filter_chars(username) + "))"\n    return conn.search_s("ou=people,dc=example,dc=com", ldap.SCOPE_SUBTREE, flt)\n',
+      'import re\ndef first_word(pattern, text):\n    return re.search(pattern, "(word=" + text + ")")\n',
+    ],
+  },
+});
+
+export const PY_CLASSIC_RULES: Rule[] = [
+  sshAutoAdd,
+  cookieFlags,
+  cookieSetting,
+  loggingListen,
+  ldapInjection,
+];
