@@ -571,7 +571,111 @@ const jwtHardcodedKey = call({
   },
 });
 
+// ---------------------------------------------------------------------------------------------
+// MAC compared with ===
+
+/** Whether the expression is an HMAC value (through up to three variables and a held Hmac object). */
+export function isMacValue(n: Node | undefined | null, ctx: RuleContext, mac: RegExp, depth = 0): boolean {
+  if (!n || depth > 3) return false;
+  const r = ctx.resolve(n);
+  if (mac.test(r.text)) return true;
+  // `h.digest('hex')` where `h = crypto.createHmac(...)`.
+  if (ctx.model.profile.callTypes.has(r.type)) {
+    const f = r.childForFieldName('function');
+    const recv = f?.childForFieldName('object');
+    if (
+      recv &&
+      recv.type === 'identifier' &&
+      /^(?:digest|hexdigest)$/.test(
+        f?.childForFieldName('property')?.text ?? f?.childForFieldName('attribute')?.text ?? '',
+      )
+    )
+      return isMacValue(recv, ctx, mac, depth + 1);
+  }
+  if (ctx.model.profile.identifierTypes.has(r.type) && !r.equals(n))
+    return isMacValue(r, ctx, mac, depth + 1);
+  return false;
+}
+
+const JS_MAC = /\bcreateHmac\s*\(/;
+
+const macCompare = query({
+  id: 'js.mac-timing-compare',
+  cwe: ['CWE-208'],
+  severity: 'warning',
+  title: 'HMAC compared with === (timing attack)',
+  message:
+    'An HMAC is compared with ===/!==, which stops at the first differing byte: by timing responses an attacker can forge a valid MAC byte by byte. Compare with crypto.timingSafeEqual on equal-length Buffers.',
+  query: '(binary_expression left: (_) @l operator: ["===" "==" "!==" "!="] right: (_) @r) @report',
+  check: (caps, ctx) => {
+    const { l, r } = caps;
+    if (!l || !r) return false;
+    for (const [mac, other] of [
+      [l, r],
+      [r, l],
+    ] as const) {
+      if (
+        ctx.isConstant(other) ||
+        /^(?:null|undefined|typeof\b)/.test(other.text) ||
+        /\.length$/.test(other.text)
+      )
+        continue;
+      if (isMacValue(mac, ctx, JS_MAC)) return true;
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      "const crypto = require('crypto');\napp.post('/hook', (req, res) => {\n  const expected = crypto.createHmac('sha256', SECRET).update(req.rawBody).digest('hex');\n  if (req.headers['x-signature'] !== expected) return res.sendStatus(401);\n  handle(req.body);\n});\n",
+      "const crypto = require('crypto');\nfunction verify(body, sig, key) {\n  const h = crypto.createHmac('sha1', key);\n  h.update(body);\n  return h.digest('hex') === sig;\n}\n",
+    ],
+    good: [
+      "const crypto = require('crypto');\napp.post('/hook', (req, res) => {\n  const expected = crypto.createHmac('sha256', SECRET).update(req.rawBody).digest();\n  const got = Buffer.from(String(req.headers['x-signature']), 'hex');\n  if (got.length !== expected.length || !crypto.timingSafeEqual(got, expected)) return res.sendStatus(401);\n  handle(req.body);\n});\n",
+      // A public checksum is not a secret.
+      "const crypto = require('crypto');\nfunction intact(buf, sum) {\n  return crypto.createHash('sha256').update(buf).digest('hex') === sum;\n}\n",
+    ],
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Buffer(number) from input
+
+const bufferFromInput = call({
+  id: 'js.buffer-from-input',
+  cwe: ['CWE-908', 'CWE-200'],
+  severity: 'warning',
+  title: 'Deprecated Buffer constructor called with request data',
+  message:
+    'new Buffer(value) / Buffer(value) allocates uninitialized memory when the value is a number: a JSON body with {"data": 1000} makes it return old process memory (secrets, other requests). Use Buffer.from(String(value)) or Buffer.alloc(n).',
+  names: ['Buffer'],
+  check: (c, ctx) => {
+    if (c.receiver || c.args.length !== 1) return false;
+    const v = c.args[0];
+    if (!v || !readsRemoteInput(v, ctx)) return false;
+    // A string for sure: built by concatenation/template, or converted.
+    const r = ctx.resolve(v);
+    if (
+      r.type === 'template_string' ||
+      r.type === 'binary_expression' ||
+      /^(?:String|JSON\.stringify)\s*\(|\.(?:toString|join)\s*\(/.test(r.text)
+    )
+      return false;
+    return ctx.tainted(v, 'generic');
+  },
+  examples: {
+    bad: [
+      "app.post('/echo', (req, res) => {\n  const buf = new Buffer(req.body.data);\n  res.send(buf.toString('base64'));\n});\n",
+    ],
+    good: [
+      "app.post('/echo', (req, res) => {\n  const buf = Buffer.from(String(req.body.data));\n  res.send(buf.toString('base64'));\n});\n",
+      'function pad(n) {\n  return new Buffer(16);\n}\n',
+    ],
+  },
+});
+
 export const JS_CLASSIC_RULES: Rule[] = [
+  bufferFromInput,
+  macCompare,
   zipSlip,
   cookieFlags,
   corsCredentials,

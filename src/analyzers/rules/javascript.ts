@@ -328,6 +328,12 @@ export const JS_RULES: Rule[] = [
       )
         return false;
       if (c.name === 'globalEval' && !/^(?:\$|jQuery)\.globalEval$/.test(c.calleeText)) return false;
+      // A module loader compiles the code it is handed (`new vm.Script(Module.wrap(code))`): a
+      // Script counts when its code is pasted together from, or read straight from, input.
+      if (c.name === 'Script') {
+        const code = c.args[0];
+        return !!code && (ctx.built(code, 'code') || (readsInput(code, ctx) && ctx.tainted(code, 'code')));
+      }
       return c.args.some((a) => ctx.tainted(a, 'code'));
     },
     examples: {
@@ -340,6 +346,7 @@ export const JS_RULES: Rule[] = [
         "function calc(expr) {\n  for (const ch of expr) {\n    if (!'0123456789+-*/ '.includes(ch)) return '';\n  }\n  return eval(expr);\n}\n",
         "const vm = require('vm');\nconst script = new vm.Script('result = a + b');\napp.post('/calc', (req, res) => {\n  res.json(script.runInNewContext({ a: Number(req.body.a), b: Number(req.body.b), result: 0 }));\n});\n",
         "function load() {\n  $.globalEval('window.ready = true;');\n}\n",
+        "const vm = require('vm');\nfunction compile(code, filename) {\n  return new vm.Script(Module.wrap(code), { filename });\n}\n",
       ],
     },
   }),
@@ -456,6 +463,9 @@ export const JS_RULES: Rule[] = [
       if (c.receiver && !/^(?:fs|fsp|fs\.promises|promises|res|response|fse|fs-extra)$/.test(c.receiver.text))
         return false;
       const p = c.args[0];
+      // Express's sendFile/download with a `root` option refuse paths that leave the root.
+      if (/^(?:sendFile|sendfile|download)$/.test(c.name) && optionText(c, 'root') !== undefined)
+        return false;
       // Express's res.render(view): a view name from the request picks any template file ("../").
       if (c.name === 'render')
         return (
@@ -481,6 +491,7 @@ export const JS_RULES: Rule[] = [
         "const fs = require('fs');\nhttp.createServer((req, res) => {\n  fs.createReadStream(__dirname + '/' + req.url.replace(/\\./g, '')).pipe(res);\n});\n",
         "const PAGES = ['about', 'contact'];\napp.get('/page', (req, res) => {\n  const name = req.query.name;\n  if (!PAGES.includes(name)) return res.sendStatus(404);\n  res.render('pages/' + name, { user: req.user });\n});\n",
         "app.get('/page', (req, res) => {\n  res.render('page', { name: req.query.name });\n});\n",
+        "app.get('/files/:name', (req, res) => {\n  res.sendFile(req.params.name, { root: path.join(__dirname, 'public') });\n});\n",
       ],
     },
   }),
@@ -1299,14 +1310,38 @@ export const JS_RULES: Rule[] = [
     title: 'Redirect to an untrusted URL',
     message:
       'The redirect target comes from untrusted data: allow only relative paths or allow-listed hosts.',
-    names: ['redirect'],
-    check: (c, ctx) =>
-      !!c.receiver &&
-      /^(?:res|response|reply|ctx)$/.test(c.receiver.text) &&
-      ctx.tainted(c.args[c.args.length - 1], 'redirect'),
+    names: ['redirect', 'location', 'setHeader', 'header', 'set', 'writeHead'],
+    check: (c, ctx) => {
+      if (!c.receiver || !/^(?:res|response|reply|ctx)$/.test(c.receiver.text)) return false;
+      if (c.name === 'redirect') return ctx.tainted(c.args[c.args.length - 1], 'redirect');
+      // The same redirect written by hand: res.location(url), a Location header.
+      let target: Node | undefined;
+      if (c.name === 'location') target = c.args[0];
+      else if (c.name === 'writeHead') {
+        for (const a of c.args)
+          if (a.type === 'object')
+            for (const p of a.namedChildren)
+              if (p?.type === 'pair' && /^['"]?location['"]?$/i.test(p.childForFieldName('key')?.text ?? ''))
+                target = p.childForFieldName('value') ?? undefined;
+      } else if (/^location$/i.test(ctx.stringValue(c.args[0]) ?? '')) target = c.args[1];
+      if (!target || !ctx.tainted(target, 'redirect')) return false;
+      // A fixed same-site start (`'/items/' + id`) keeps the redirect on this site.
+      const first = concatParts(ctx.resolve(target))[0];
+      return !(first && /^\/[^/\\]/.test(literalText(first, ctx))) && { node: target };
+    },
     examples: {
-      bad: ['function f(req, res) {\n  res.redirect(req.query.next);\n}\n'],
-      good: ["function f(req, res) {\n  res.redirect('/home');\n}\n"],
+      bad: [
+        'function f(req, res) {\n  res.redirect(req.query.next);\n}\n',
+        "http.createServer((req, res) => {\n  const next = new URL(req.url, 'http://x').searchParams.get('next');\n  res.writeHead(302, { Location: next });\n  res.end();\n});\n",
+        "app.get('/out', (req, res) => {\n  res.location(req.query.url).sendStatus(302);\n});\n",
+        "app.get('/out', (req, res) => {\n  res.statusCode = 302;\n  res.setHeader('Location', req.query.url);\n  res.end();\n});\n",
+      ],
+      good: [
+        "function f(req, res) {\n  res.redirect('/home');\n}\n",
+        "http.createServer((req, res) => {\n  const next = new URL(req.url, 'http://x').searchParams.get('next');\n  res.writeHead(302, { Location: '/items/' + encodeURIComponent(next) });\n  res.end();\n});\n",
+        "const ALLOWED = ['https://docs.example.com'];\napp.get('/out', (req, res) => {\n  const url = req.query.url;\n  if (!ALLOWED.includes(url)) return res.sendStatus(400);\n  res.location(url).sendStatus(302);\n});\n",
+        "app.get('/out', (req, res) => {\n  res.setHeader('Content-Type', req.query.type === 'json' ? 'application/json' : 'text/plain');\n  res.end();\n});\n",
+      ],
     },
   }),
   call({

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { literalText, originOf } from './common.ts';
+import { isMacValue } from './javascript-classic.ts';
 
 /**
  * Classic Python weaknesses the first pack did not cover: SSH clients that accept any host key,
@@ -193,7 +194,69 @@ const ldapInjection = call({
   },
 });
 
+const PY_MAC = /\bhmac\.(?:new|HMAC|digest)\s*\(|\bHMAC\.new\s*\(|\bHMAC\s*\(/;
+
+const macCompare = query({
+  id: 'py.mac-timing-compare',
+  cwe: ['CWE-208'],
+  severity: 'warning',
+  title: 'HMAC compared with == (timing attack)',
+  message:
+    'An HMAC is compared with ==/!=, which stops at the first differing byte: by timing responses an attacker can forge a valid MAC byte by byte. Use hmac.compare_digest.',
+  query: '(comparison_operator (_) @l ["==" "!="] (_) @r) @report',
+  check: (caps, ctx) => {
+    const { l, r } = caps;
+    if (!l || !r) return false;
+    for (const [mac, other] of [
+      [l, r],
+      [r, l],
+    ] as const) {
+      if (ctx.isConstant(other) || /^(?:None|True|False|len\()/.test(other.text)) continue;
+      if (isMacValue(mac, ctx, PY_MAC)) return true;
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      'import hmac, hashlib\nfrom flask import request, abort\ndef hook(secret):\n    expected = hmac.new(secret, request.get_data(), hashlib.sha256).hexdigest()\n    if expected != request.headers.get("X-Signature"):\n        abort(401)\n',
+      'import hmac\ndef check(key, msg, sig):\n    h = hmac.new(key, msg, "sha256")\n    return h.hexdigest() == sig\n',
+    ],
+    good: [
+      'import hmac, hashlib\nfrom flask import request, abort\ndef hook(secret):\n    expected = hmac.new(secret, request.get_data(), hashlib.sha256).hexdigest()\n    if not hmac.compare_digest(expected, request.headers.get("X-Signature", "")):\n        abort(401)\n',
+      'import hashlib\ndef intact(data, checksum):\n    return hashlib.sha256(data).hexdigest() == checksum\n',
+    ],
+  },
+});
+
+/** smtplib.SMTP (no TLS) used to log in, with no starttls() in the function. */
+const smtpCleartext = call({
+  id: 'py.smtp-cleartext-login',
+  cwe: ['CWE-319'],
+  severity: 'warning',
+  title: 'SMTP login over a clear-text connection',
+  message:
+    'The SMTP password is sent over a plain connection (smtplib.SMTP without starttls()): call starttls(context=ssl.create_default_context()) before login(), or use smtplib.SMTP_SSL.',
+  names: ['login'],
+  check: (c, ctx) => {
+    if (!c.receiver || c.receiver.type !== 'identifier' || c.args.length < 2) return false;
+    const r = ctx.resolve(c.receiver);
+    if (!/^(?:smtplib\.)?SMTP\s*\(/.test(r.text)) return false;
+    return !/\.starttls\s*\(/.test(ctx.functionText(c.node));
+  },
+  examples: {
+    bad: [
+      'import smtplib\ndef send(user, password, msg):\n    s = smtplib.SMTP("mail.example.com", 587)\n    s.login(user, password)\n    s.send_message(msg)\n    s.quit()\n',
+    ],
+    good: [
+      'import smtplib, ssl\ndef send(user, password, msg):\n    s = smtplib.SMTP("mail.example.com", 587)\n    s.starttls(context=ssl.create_default_context())\n    s.login(user, password)\n    s.send_message(msg)\n    s.quit()\n',
+      'import smtplib, ssl\ndef send(user, password, msg):\n    s = smtplib.SMTP_SSL("mail.example.com", 465, context=ssl.create_default_context())\n    s.login(user, password)\n    s.send_message(msg)\n',
+    ],
+  },
+});
+
 export const PY_CLASSIC_RULES: Rule[] = [
+  macCompare,
+  smtpCleartext,
   sshAutoAdd,
   cookieFlags,
   cookieSetting,
