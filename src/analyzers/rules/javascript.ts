@@ -58,6 +58,10 @@ function builtFromVariables(node: Node, ctx: RuleContext): boolean {
 
 const norm = (t: string): string => t.replace(/\s+/g, ' ');
 
+/** A handler that declares a non-HTML response type (`res.type('json')`, a text/plain Content-Type). */
+const NON_HTML_TYPE =
+  /\.(?:type|contentType)\s*\(\s*['"](?!text\/html|html)[^'"]*['"]|['"]content-type['"]\s*[,:]\s*['"](?!text\/html)/i;
+
 const LOOP_TYPES = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
 const FUNCTION_TYPES = new Set([
   'function_declaration',
@@ -412,12 +416,50 @@ export const JS_RULES: Rule[] = [
     check: (c, ctx) => {
       const f = c.args[0];
       if (!f) return false;
-      if (f.type === 'object') return /\$where/.test(f.text) && ctx.built(f, 'sql');
-      return f.type !== 'object' && /^(?:req|request)\.(?:body|query|params)\b/.test(ctx.resolve(f).text);
+      if (f.type === 'object') {
+        if (/\$where/.test(f.text) && ctx.built(f, 'sql')) return true;
+        // A filter field taken straight from a JSON body or a parsed query string: it can be an
+        // object (`{"password": {"$ne": null}}`), an operator instead of a value.
+        const fnText = ctx.functionText(c.node);
+        if (/mongo-?sanitize|sanitizeFilter|\$eq\b/i.test(ctx.source)) return false;
+        for (const p of f.namedChildren) {
+          const v =
+            p?.type === 'pair'
+              ? p.childForFieldName('value')
+              : p?.type === 'shorthand_property_identifier'
+                ? p
+                : null;
+          if (!v) continue;
+          const r = ctx.resolve(v);
+          if (!/^(?:req|request|ctx\.request)\.(?:body|query)(?:\.[\w$]+|\[[^\]]+\])*$/.test(r.text))
+            continue;
+          const names = [v.text, r.text.split('.').pop() ?? ''].filter(Boolean);
+          if (
+            names.some((n) =>
+              new RegExp(`typeof\\s+[\\w$.]*\\b${n.replace(/[$.[\]]/g, '\\$&')}\\b`).test(fnText),
+            )
+          )
+            continue;
+          return {
+            node: v,
+            message: `${norm(v.text)} comes from the request body/query and may be an object ({"$ne": null}, {"$gt": ""}): it becomes a query operator. Convert it to a string (String(x)) or check typeof x === 'string' first.`,
+          };
+        }
+        return false;
+      }
+      return /^(?:req|request)\.(?:body|query|params)\b/.test(ctx.resolve(f).text);
     },
     examples: {
-      bad: ['function f(users, req) {\n  return users.find(req.body);\n}\n'],
-      good: ['function f(users, req) {\n  return users.find({ name: String(req.body.name) });\n}\n'],
+      bad: [
+        'function f(users, req) {\n  return users.find(req.body);\n}\n',
+        "app.post('/login', (req, res) => {\n  User.findOne({ username: req.body.username, password: req.body.password }, (err, u) => res.json(!!u));\n});\n",
+        "app.post('/login', async (req, res) => {\n  const { email, token } = req.body;\n  const u = await users.findOne({ email, token });\n  res.json(!!u);\n});\n",
+      ],
+      good: [
+        'function f(users, req) {\n  return users.find({ name: String(req.body.name) });\n}\n',
+        "app.post('/login', (req, res) => {\n  User.findOne({ username: String(req.body.username), password: String(req.body.password) }, (err, u) => res.json(!!u));\n});\n",
+        "app.post('/login', async (req, res) => {\n  const { email, token } = req.body;\n  if (typeof email !== 'string' || typeof token !== 'string') return res.sendStatus(400);\n  const u = await users.findOne({ email, token });\n  res.json(!!u);\n});\n",
+      ],
     },
   }),
   call({
@@ -528,12 +570,31 @@ export const JS_RULES: Rule[] = [
       if (!ctx.tainted(a, 'html')) return false;
       if (c.name === 'insertAdjacentHTML') return true;
       // A response body: markup around untrusted data, or request data echoed into a string.
-      return /</.test(literalText(ctx.resolve(a), ctx)) || (ctx.built(a, 'html') && readsInput(a, ctx));
+      if (/</.test(literalText(ctx.resolve(a), ctx)) || (ctx.built(a, 'html') && readsInput(a, ctx)))
+        return true;
+      // A request field sent back as the whole body (Express sends strings as text/html), unless
+      // the handler declares another content type.
+      const r = ctx.resolve(a);
+      return (
+        c.name !== 'insertAdjacentHTML' &&
+        /^(?:member_expression|subscript_expression)$/.test(r.type) &&
+        /^(?:req|request|ctx\.request|ctx)\.(?:query|params|body|headers|cookies)\b[\w$.[\]'"]+$/.test(
+          r.text,
+        ) &&
+        !NON_HTML_TYPE.test(ctx.functionText(c.node))
+      );
     },
     examples: {
-      bad: ['function f(req, res) {\n  res.send(`<p>${req.query.q}</p>`);\n}\n'],
+      bad: [
+        'function f(req, res) {\n  res.send(`<p>${req.query.q}</p>`);\n}\n',
+        "app.get('/hello', (req, res) => {\n  res.send(req.query.name);\n});\n",
+        "app.get('/echo/:id', function (req, res) {\n  const id = req.params.id;\n  res.write(id);\n  res.end();\n});\n",
+      ],
       good: [
         "const escapeHtml = require('escape-html');\nfunction f(req, res) {\n  res.send(`<p>${escapeHtml(req.query.q)}</p>`);\n}\n",
+        "const escapeHtml = require('escape-html');\napp.get('/hello', (req, res) => {\n  res.send(escapeHtml(req.query.name));\n});\n",
+        "app.get('/echo/:id', function (req, res) {\n  res.type('text/plain');\n  res.send(req.params.id);\n});\n",
+        "app.post('/api/items', (req, res) => {\n  res.send(req.body);\n});\n",
       ],
     },
   }),
