@@ -517,7 +517,11 @@ export const JS_RULES: Rule[] = [
           ctx.tainted(p, 'path')
         );
       // A path built beyond its base, or a request value used as the path itself.
-      return !!p && (builtBeyondBase(p, ctx, 'path') || (readsInput(p, ctx) && ctx.tainted(p, 'path')));
+      if (p && (builtBeyondBase(p, ctx, 'path') || (readsInput(p, ctx) && ctx.tainted(p, 'path'))))
+        return true;
+      // rename and copy also write to their second argument: a destination named by the request.
+      const to = /^(?:rename|copyFile)(?:Sync)?$/.test(c.name) ? c.args[1] : undefined;
+      return !!to && readsInput(to, ctx) && ctx.tainted(to, 'path') && { node: to };
     },
     examples: {
       bad: [
@@ -525,6 +529,8 @@ export const JS_RULES: Rule[] = [
         // Removing `../` once per match leaves `../` behind in `....//`.
         "const fs = require('fs');\nhttp.createServer((req, res) => {\n  fs.createReadStream(__dirname + req.url.replace(/\\.\\.\\//g, '')).pipe(res);\n});\n",
         "app.get('/page', (req, res) => {\n  const name = req.query.name;\n  res.render('pages/' + name, { user: req.user });\n});\n",
+        // multer's upload: the client names the file.
+        "const fs = require('fs');\nconst path = require('path');\napp.post('/upload', upload.single('doc'), (req, res) => {\n  fs.renameSync(req.file.path, path.join(UPLOAD_DIR, req.file.originalname));\n  res.sendStatus(201);\n});\n",
       ],
       good: [
         "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  const p = path.resolve(dir, name);\n  if (!p.startsWith(path.resolve(dir) + path.sep)) return '';\n  return fs.readFileSync(p, 'utf8');\n}\n",
@@ -534,6 +540,7 @@ export const JS_RULES: Rule[] = [
         "const PAGES = ['about', 'contact'];\napp.get('/page', (req, res) => {\n  const name = req.query.name;\n  if (!PAGES.includes(name)) return res.sendStatus(404);\n  res.render('pages/' + name, { user: req.user });\n});\n",
         "app.get('/page', (req, res) => {\n  res.render('page', { name: req.query.name });\n});\n",
         "app.get('/files/:name', (req, res) => {\n  res.sendFile(req.params.name, { root: path.join(__dirname, 'public') });\n});\n",
+        "const fs = require('fs');\nconst path = require('path');\napp.post('/upload', upload.single('doc'), (req, res) => {\n  fs.renameSync(req.file.path, path.join(UPLOAD_DIR, path.basename(req.file.originalname)));\n  res.sendStatus(201);\n});\n",
       ],
     },
   }),

@@ -201,8 +201,12 @@ export const PYTHON_RULES: Rule[] = [
       bad: [
         'import os\nfrom flask import request\ndef rm():\n    os.remove(request.args.get("fileName"))\n',
         'import os\ndef read(name, base):\n    path = os.path.join(base, name)\n    with open(path) as f:\n        return f.read()\n',
+        // Tornado and Django REST framework request reads.
+        'import os\nimport tornado.web\nclass Delete(tornado.web.RequestHandler):\n    def post(self):\n        os.remove(self.get_argument("file"))\n',
+        'import os\nfrom rest_framework.decorators import api_view\n@api_view(["DELETE"])\ndef delete(request):\n    os.unlink(request.query_params.get("file"))\n',
       ],
       good: [
+        'import os\nimport tornado.web\nclass Delete(tornado.web.RequestHandler):\n    def post(self):\n        os.remove(os.path.join("/srv/up", os.path.basename(self.get_argument("file"))))\n',
         'import os\nfrom flask import request\ndef rm():\n    os.remove(os.path.join("/srv/up", os.path.basename(request.args.get("fileName"))))\n',
         'import os\ndef read(name, base):\n    path = os.path.abspath(os.path.join(base, name))\n    if not path.startswith(os.path.abspath(base) + os.sep):\n        return ""\n    with open(path) as f:\n        return f.read()\n',
         'import os\ndef read(name, base):\n    with open(os.path.join(base, os.path.basename(name))) as f:\n        return f.read()\n',
