@@ -1164,16 +1164,27 @@ export const JS_RULES: Rule[] = [
     title: 'Request to a URL built from untrusted data',
     message:
       'The request target is built from untrusted data: allow-list the host and validate path segments.',
-    names: ['fetch', 'get', 'post', 'put', 'delete', 'request', 'axios'],
+    names: ['fetch', 'get', 'post', 'put', 'delete', 'request', 'axios', 'got'],
     check: (c, ctx) => {
       if (
         c.name !== 'fetch' &&
         c.name !== 'axios' &&
+        c.calleeText !== 'got' &&
         !/^(?:axios|http|https|got|superagent|needle|request)\.\w+$/.test(c.calleeText)
       )
         return false;
       const a = c.args[0];
-      if (!a || !ctx.built(a, 'url')) return false;
+      if (!a) return false;
+      // The whole URL read from the request (`axios.get(req.query.url)`).
+      if (!ctx.built(a, 'url'))
+        return (
+          readsInput(a, ctx) &&
+          !/^process\./.test(ctx.resolve(a).text) &&
+          ctx.tainted(a, 'url') && {
+            message:
+              'The request goes to a URL taken from the request: an attacker makes the server fetch internal addresses (cloud metadata, admin ports). Allow-list the host (and scheme) before fetching.',
+          }
+        );
       // A path on the same origin (`/api/items/${id}`): the literal start fixes the host.
       const first = concatParts(ctx.resolve(a))[0];
       return !(first && /^\/[^/\\]/.test(literalText(first, ctx)));
@@ -1182,9 +1193,14 @@ export const JS_RULES: Rule[] = [
       bad: [
         'async function f(host) {\n  return fetch(`https://${host}/api`);\n}\n',
         'async function f(path) {\n  return fetch(`/${path}`);\n}\n',
+        "const axios = require('axios');\napp.get('/proxy', async (req, res) => {\n  const r = await axios.get(req.query.url);\n  res.json(r.data);\n});\n",
+        "app.post('/hook-test', async (req, res) => {\n  const target = req.body.target;\n  const r = await fetch(target, { method: 'POST' });\n  res.sendStatus(r.status);\n});\n",
       ],
       good: [
         "async function f() {\n  return fetch('https://api.example.com/v1');\n}\n",
+        "const axios = require('axios');\nconst HOSTS = ['api.example.com'];\napp.get('/proxy', async (req, res) => {\n  const url = req.query.url;\n  if (!HOSTS.includes(new URL(url).hostname)) return res.sendStatus(400);\n  const r = await axios.get(url);\n  res.json(r.data);\n});\n",
+        // A CLI fetches the URL its user gives it.
+        'async function main() {\n  const r = await fetch(process.argv[2]);\n  console.log(await r.text());\n}\n',
         'async function rm(id) {\n  return fetch(`/-/v1/tokens/token/${id}`, { method: "DELETE" });\n}\n',
       ],
     },

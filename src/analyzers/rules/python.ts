@@ -849,11 +849,29 @@ export const PYTHON_RULES: Rule[] = [
     callee: REQUESTS,
     check: (c, ctx) => {
       const u = c.calleeText.endsWith('.request') ? c.args[1] : c.args[0];
-      return !!u && ctx.built(u, 'url');
+      if (!u) return false;
+      if (ctx.built(u, 'url')) return true;
+      // The whole URL read from the request (`requests.get(request.args["url"])`); not argv/env.
+      return (
+        readsInput(u, ctx) &&
+        !/^(?:sys\.argv|os\.environ|os\.getenv|input\s*\()/.test(ctx.resolve(u).text) &&
+        ctx.tainted(u, 'url') && {
+          message:
+            'The request goes to a URL taken from the incoming request: an attacker makes the server fetch internal addresses (cloud metadata, admin ports). Allow-list the host (and scheme) before fetching.',
+        }
+      );
     },
     examples: {
-      bad: ['import requests\ndef f(host):\n    return requests.get(f"https://{host}/api")\n'],
-      good: ['import requests\ndef f():\n    return requests.get("https://api.example.com/v1")\n'],
+      bad: [
+        'import requests\ndef f(host):\n    return requests.get(f"https://{host}/api")\n',
+        'import requests\nfrom flask import request\ndef proxy():\n    return requests.get(request.args["url"], timeout=5).text\n',
+        'import requests\nfrom flask import request\ndef hook():\n    target = request.json.get("target")\n    return str(requests.post(target, timeout=5).status_code)\n',
+      ],
+      good: [
+        'import requests\ndef f():\n    return requests.get("https://api.example.com/v1")\n',
+        'import requests\nfrom urllib.parse import urlparse\nfrom flask import request, abort\nHOSTS = {"api.example.com"}\ndef proxy():\n    url = request.args["url"]\n    if urlparse(url).hostname not in HOSTS:\n        abort(400)\n    return requests.get(url, timeout=5).text\n',
+        'import sys, requests\ndef main():\n    print(requests.get(sys.argv[1], timeout=5).text)\n',
+      ],
     },
   }),
   query({
