@@ -58,6 +58,23 @@ function builtFromVariables(node: Node, ctx: RuleContext): boolean {
 
 const norm = (t: string): string => t.replace(/\s+/g, ' ');
 
+/** One field of an incoming request (`req.query.url`, `req.body['target']`, `req.get('x')`), not the whole object. */
+const REQUEST_FIELD =
+  /^(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers)(?:\.[\w$]+|\[[^\]]+\])+$|^(?:req|request)\.(?:get|header|param)\s*\(/;
+
+/** The value inside conversions that keep it (`new URL(x)`, `String(x)`, `decodeURIComponent(x)`), resolved. */
+function unwrapped(n: Node, ctx: RuleContext): Node {
+  let v = n;
+  for (let i = 0; i < 4; i++) {
+    if (v.type !== 'call_expression' && v.type !== 'new_expression') break;
+    const f = (v.childForFieldName('function') ?? v.childForFieldName('constructor'))?.text ?? '';
+    const arg = v.childForFieldName('arguments')?.namedChildren[0];
+    if (!arg || !/^(?:URL|String|decodeURIComponent|decodeURI|url\.parse)$/.test(f)) break;
+    v = ctx.resolve(arg);
+  }
+  return v;
+}
+
 /** A handler that declares a non-HTML response type (`res.type('json')`, a text/plain Content-Type). */
 const NON_HTML_TYPE =
   /\.(?:type|contentType)\s*\(\s*['"](?!text\/html|html)[^'"]*['"]|['"]content-type['"]\s*[,:]\s*['"](?!text\/html)/i;
@@ -1178,8 +1195,7 @@ export const JS_RULES: Rule[] = [
       // The whole URL read from the request (`axios.get(req.query.url)`).
       if (!ctx.built(a, 'url'))
         return (
-          readsInput(a, ctx) &&
-          !/^process\./.test(ctx.resolve(a).text) &&
+          REQUEST_FIELD.test(unwrapped(ctx.resolve(a), ctx).text) &&
           ctx.tainted(a, 'url') && {
             message:
               'The request goes to a URL taken from the request: an attacker makes the server fetch internal addresses (cloud metadata, admin ports). Allow-list the host (and scheme) before fetching.',

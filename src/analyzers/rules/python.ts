@@ -853,8 +853,9 @@ export const PYTHON_RULES: Rule[] = [
       if (ctx.built(u, 'url')) return true;
       // The whole URL read from the request (`requests.get(request.args["url"])`); not argv/env.
       return (
-        readsInput(u, ctx) &&
-        !/^(?:sys\.argv|os\.environ|os\.getenv|input\s*\()/.test(ctx.resolve(u).text) &&
+        /^(?:flask\.)?request\.(?:args|form|values|json|GET|POST|query_params|data|get_json\(\))\s*(?:\[|\.get\s*\()/.test(
+          ctx.resolve(u).text,
+        ) &&
         ctx.tainted(u, 'url') && {
           message:
             'The request goes to a URL taken from the incoming request: an attacker makes the server fetch internal addresses (cloud metadata, admin ports). Allow-list the host (and scheme) before fetching.',
