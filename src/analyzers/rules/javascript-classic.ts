@@ -673,7 +673,43 @@ const bufferFromInput = call({
   },
 });
 
+// ---------------------------------------------------------------------------------------------
+// Server-side template injection
+
+/** Template engines whose templates can run JavaScript (`<%= process.mainModule... %>`, `#{...}`). */
+const TEMPLATE_COMPILE =
+  /^(?:ejs\.(?:render|compile)|(?:pug|jade)\.(?:render|compile|compileClient)|(?:Handlebars|handlebars|hbs)\.compile|nunjucks\.(?:renderString|compile)|(?:_|lodash|underscore)\.template|(?:doT|dot)\.(?:template|compile)|(?:swig|Twig|twig)\.(?:render|compile|twig)|velocity\.render)$/;
+
+const templateInjection = call({
+  id: 'js.template-injection',
+  cwe: ['CWE-1336', 'CWE-94'],
+  severity: 'error',
+  title: 'Template compiled from request data (server-side template injection)',
+  message:
+    'A template is compiled from request data: template syntax in it runs JavaScript on the server (ejs <%= %>, pug #{}, lodash ${}). Keep templates fixed and pass the data as template variables.',
+  names: ['render', 'compile', 'compileClient', 'renderString', 'template', 'twig'],
+  callee: TEMPLATE_COMPILE,
+  check: (c, ctx) => {
+    const t = c.args[0];
+    return !!t && readsRemoteInput(t, ctx) && ctx.tainted(t, 'code') && { node: originOf(t, ctx, 'code') };
+  },
+  examples: {
+    bad: [
+      "const ejs = require('ejs');\napp.post('/preview', (req, res) => {\n  res.send(ejs.render(req.body.template, { user: req.user }));\n});\n",
+      "const pug = require('pug');\napp.get('/hello', (req, res) => {\n  const tpl = 'h1 Hello ' + req.query.name;\n  res.send(pug.render(tpl));\n});\n",
+      "const _ = require('lodash');\napp.get('/greet', (req, res) => {\n  res.send(_.template(req.query.msg)({ name: 'x' }));\n});\n",
+    ],
+    good: [
+      "const ejs = require('ejs');\nconst TEMPLATE = fs.readFileSync('views/preview.ejs', 'utf8');\napp.post('/preview', (req, res) => {\n  res.send(ejs.render(TEMPLATE, { user: req.user, body: req.body.text }));\n});\n",
+      "const pug = require('pug');\napp.get('/hello', (req, res) => {\n  res.send(pug.render('h1 Hello #{name}', { name: req.query.name }));\n});\n",
+      // A build tool compiles the templates its own files hold.
+      "const _ = require('lodash');\nfunction build(file) {\n  return _.template(fs.readFileSync(file, 'utf8'));\n}\n",
+    ],
+  },
+});
+
 export const JS_CLASSIC_RULES: Rule[] = [
+  templateInjection,
   bufferFromInput,
   macCompare,
   zipSlip,

@@ -517,8 +517,21 @@ export const JS_RULES: Rule[] = [
       'rename',
       'renameSync',
       'render',
+      'mv',
     ],
     check: (c, ctx) => {
+      // express-fileupload: `req.files.doc.mv(dir + req.files.doc.name)`.
+      if (c.name === 'mv') {
+        const to = c.args[0];
+        const file = c.receiver;
+        if (!file || !to || !/^(?:req|request)\.files\b/.test(ctx.resolve(file).text)) return false;
+        // The client's file name (`file.name`, `req.files.doc.name`) in the destination.
+        const named = new RegExp(`\\b${file.text.replace(/[$.[\]]/g, '\\$&')}\\.name\\b`);
+        return (
+          (named.test(ctx.resolve(to).text) || named.test(to.text) || readsInput(to, ctx)) &&
+          ctx.tainted(to, 'path') && { node: to }
+        );
+      }
       if (c.receiver && !/^(?:fs|fsp|fs\.promises|promises|res|response|fse|fs-extra)$/.test(c.receiver.text))
         return false;
       const p = c.args[0];
@@ -546,6 +559,7 @@ export const JS_RULES: Rule[] = [
         // Removing `../` once per match leaves `../` behind in `....//`.
         "const fs = require('fs');\nhttp.createServer((req, res) => {\n  fs.createReadStream(__dirname + req.url.replace(/\\.\\.\\//g, '')).pipe(res);\n});\n",
         "app.get('/page', (req, res) => {\n  const name = req.query.name;\n  res.render('pages/' + name, { user: req.user });\n});\n",
+        "app.post('/upload', (req, res) => {\n  const file = req.files.doc;\n  file.mv(__dirname + '/uploads/' + file.name, () => res.sendStatus(201));\n});\n",
         // multer's upload: the client names the file.
         "const fs = require('fs');\nconst path = require('path');\napp.post('/upload', upload.single('doc'), (req, res) => {\n  fs.renameSync(req.file.path, path.join(UPLOAD_DIR, req.file.originalname));\n  res.sendStatus(201);\n});\n",
       ],
@@ -557,6 +571,7 @@ export const JS_RULES: Rule[] = [
         "const PAGES = ['about', 'contact'];\napp.get('/page', (req, res) => {\n  const name = req.query.name;\n  if (!PAGES.includes(name)) return res.sendStatus(404);\n  res.render('pages/' + name, { user: req.user });\n});\n",
         "app.get('/page', (req, res) => {\n  res.render('page', { name: req.query.name });\n});\n",
         "app.get('/files/:name', (req, res) => {\n  res.sendFile(req.params.name, { root: path.join(__dirname, 'public') });\n});\n",
+        "app.post('/upload', (req, res) => {\n  const file = req.files.doc;\n  file.mv(__dirname + '/uploads/' + path.basename(file.name), () => res.sendStatus(201));\n});\n",
         "const fs = require('fs');\nconst path = require('path');\napp.post('/upload', upload.single('doc'), (req, res) => {\n  fs.renameSync(req.file.path, path.join(UPLOAD_DIR, path.basename(req.file.originalname)));\n  res.sendStatus(201);\n});\n",
       ],
     },
@@ -949,10 +964,10 @@ export const JS_RULES: Rule[] = [
     severity: 'error',
     title: 'Broken or risky cipher',
     message: 'DES/3DES/RC4/Blowfish/ECB are broken or risky: use aes-256-gcm with a random IV.',
-    names: ['createCipheriv', 'createCipher', 'createDecipheriv'],
+    names: ['createCipheriv', 'createCipher', 'createDecipheriv', 'createDecipher'],
     check: (c, ctx) => {
       const alg = ctx.stringValue(c.args[0]) ?? '';
-      if (c.name === 'createCipher')
+      if (c.name === 'createCipher' || c.name === 'createDecipher')
         return {
           cwe: ['CWE-327', 'CWE-329'],
           message:

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
-import { literalText, originOf } from './common.ts';
+import { literalText, originOf, readsInput } from './common.ts';
 import { isMacValue } from './javascript-classic.ts';
 
 /**
@@ -254,7 +254,39 @@ const smtpCleartext = call({
   },
 });
 
+const templateInjection = call({
+  id: 'py.template-injection',
+  cwe: ['CWE-1336', 'CWE-94'],
+  severity: 'error',
+  title: 'Template compiled from request data (server-side template injection)',
+  message:
+    'A template is compiled from request data: {{ }} / ${ } in it runs expressions on the server (Jinja2 sandbox escapes and Mako run Python). Keep templates fixed and pass the data as template variables.',
+  names: ['from_string', 'Template', 'render_template_string'],
+  check: (c, ctx) => {
+    const t = c.args[0] ?? c.kwargs.get('source') ?? c.kwargs.get('text');
+    if (!t) return false;
+    if (c.name === 'from_string' && !c.receiver) return false;
+    if (
+      c.name === 'Template' &&
+      !/^(?:(?:jinja2|mako\.template|django\.template)\.)?Template$/.test(c.calleeText)
+    )
+      return false;
+    return readsInput(t, ctx) && ctx.tainted(t, 'code') && { node: originOf(t, ctx, 'code') };
+  },
+  examples: {
+    bad: [
+      'from flask import request\nfrom jinja2 import Environment\nenv = Environment(autoescape=True)\ndef preview():\n    return env.from_string(request.form["template"]).render(user="x")\n',
+      'from flask import request\nfrom mako.template import Template\ndef hello():\n    src = "<h1>Hello " + request.args.get("name", "") + "</h1>"\n    return Template(src).render()\n',
+    ],
+    good: [
+      'from flask import request\nfrom jinja2 import Environment\nenv = Environment(autoescape=True)\ndef preview():\n    return env.from_string("<p>{{ body }}</p>").render(body=request.form["template"])\n',
+      'from flask import request\nfrom mako.template import Template\nHELLO = Template("<h1>Hello ${name | h}</h1>")\ndef hello():\n    return HELLO.render(name=request.args.get("name", ""))\n',
+    ],
+  },
+});
+
 export const PY_CLASSIC_RULES: Rule[] = [
+  templateInjection,
   macCompare,
   smtpCleartext,
   sshAutoAdd,
