@@ -21,6 +21,18 @@ const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
   ...r,
 });
 
+/** `re.test(source)`, computed once per file and pattern (rules ask it for every call they see). */
+const sourceTests = new WeakMap<RegExp, { source: string; hit: boolean }>();
+export function sourceHas(re: RegExp, source: string): boolean {
+  const last = sourceTests.get(re);
+  if (last && last.source === source) return last.hit;
+  const hit = re.test(source);
+  sourceTests.set(re, { source, hit });
+  return hit;
+}
+
+const LIBXMLJS = /libxmljs/;
+
 /** The value node of `key` in an object literal (`{ key: v }`, `{ 'key': v }`), or undefined. */
 function prop(obj: Node | undefined | null, key: string): Node | undefined {
   if (obj?.type !== 'object') return undefined;
@@ -124,7 +136,7 @@ const zipSlip = call({
       return false;
     if (!c.receiver && c.name !== 'mkdirp') return false;
     const p = c.name.startsWith('symlink') ? c.args[1] : c.args[0];
-    if (!p || !ARCHIVE_LIB.test(ctx.source) || !usesEntryName(p, ctx)) return false;
+    if (!p || !sourceHas(ARCHIVE_LIB, ctx.source) || !usesEntryName(p, ctx)) return false;
     return !CONTAINED.test(ctx.functionText(c.node)) && { node: p };
   },
   examples: {
@@ -300,8 +312,7 @@ const libxmlEntities = call({
     'SaxPushParser',
   ],
   check: (c, ctx) => {
-    if (c.receiver && !/libxml/i.test(c.receiver.text) && !/libxmljs/.test(ctx.source)) return false;
-    if (!c.receiver && !/libxmljs/.test(ctx.source)) return false;
+    if (!sourceHas(LIBXMLJS, ctx.source) && !/libxml/i.test(c.receiver?.text ?? '')) return false;
     for (const a of c.args) {
       const v = prop(objectArg(a, ctx), 'noent');
       if (v?.type === 'true') return { node: v.parent ?? c.node };
@@ -376,6 +387,13 @@ const messageOrigin = call({
 // ---------------------------------------------------------------------------------------------
 // Client-side redirect
 
+/**
+ * Assignments to the DOM properties rules watch: HTML sinks (js.xss-innerhtml) and the page's
+ * location. One query text, so the combined query matches it once for both rules.
+ */
+export const PROPERTY_ASSIGNMENT =
+  '(assignment_expression left: [(member_expression property: (property_identifier) @p) (identifier) @p] right: (_) @v (#any-of? @p "innerHTML" "outerHTML" "srcdoc" "location" "href")) @report';
+
 /** What a page can be made to load through its own address, referrer, name or a message. */
 const CLIENT_URL_SOURCE =
   /location\.(?:hash|search)\b|document\.(?:referrer|URL)\b|window\.name\b|\.searchParams\b|URLSearchParams\b|\b(?:req|request|ctx)\.(?:query|params|body)\b/;
@@ -432,9 +450,9 @@ const clientRedirectAssign = query({
   severity: 'error',
   title: 'Page redirected to a URL from its address (client-side open redirect)',
   message: CLIENT_REDIRECT_MESSAGE,
-  query:
-    '(assignment_expression left: [(member_expression property: (property_identifier) @p) (identifier) @p] right: (_) @v (#any-of? @p "location" "href")) @report',
+  query: PROPERTY_ASSIGNMENT,
   check: (caps, ctx) => {
+    if (caps.p?.text !== 'location' && caps.p?.text !== 'href') return false;
     const left = caps.p?.parent;
     // `x.href = ...` only on a location (`location.href`, `window.location.href`).
     if (caps.p?.text === 'href' && !/location$/.test(left?.childForFieldName('object')?.text ?? ''))
@@ -526,7 +544,8 @@ const dynamicRequire = call({
   check: (c, ctx) => {
     if (c.receiver || c.args.length !== 1) return false;
     const a = c.args[0];
-    return !!a && readsRemoteInput(a, ctx) && ctx.tainted(a, 'code') && { node: originOf(a, ctx, 'code') };
+    if (!a || a.type === 'string') return false;
+    return readsRemoteInput(a, ctx) && ctx.tainted(a, 'code') && { node: originOf(a, ctx, 'code') };
   },
   examples: {
     bad: [
@@ -599,31 +618,76 @@ export function isMacValue(n: Node | undefined | null, ctx: RuleContext, mac: Re
 
 const JS_MAC = /\bcreateHmac\s*\(/;
 
-const macCompare = query({
+const EQUALITY = new Set(['===', '==', '!==', '!=']);
+
+/** The equality operator of a comparison node (JS binary_expression, Python comparison_operator). */
+function equalityOperands(n: Node): [Node, Node] | undefined {
+  if (n.type === 'binary_expression') {
+    const op = n.childForFieldName('operator')?.text ?? '';
+    const l = n.childForFieldName('left');
+    const r = n.childForFieldName('right');
+    return EQUALITY.has(op) && l && r ? [l, r] : undefined;
+  }
+  if (n.type === 'comparison_operator') {
+    const ops = n.children.filter((x) => x && !x.isNamed).map((x) => x?.text);
+    const operands = n.namedChildren.filter((x): x is Node => !!x);
+    return ops.length === 1 && (ops[0] === '==' || ops[0] === '!=') && operands.length === 2
+      ? [operands[0] as Node, operands[1] as Node]
+      : undefined;
+  }
+  return undefined;
+}
+
+function comparable(other: Node, ctx: RuleContext): boolean {
+  return !(
+    ctx.isConstant(other) ||
+    /^(?:null|undefined|None|True|False|typeof\b|len\()/.test(other.text) ||
+    /\.length$/.test(other.text)
+  );
+}
+
+/**
+ * An HMAC digest call (`crypto.createHmac(...).digest('hex')`, `hmac.new(...).hexdigest()`) compared
+ * with == / ===: directly, or through the variable it is stored in (within the function).
+ */
+export function macComparison(c: CallSite, ctx: RuleContext, mac: RegExp) {
+  if (!sourceHas(mac, ctx.source) || !isMacValue(c.node, ctx, mac)) return false;
+  let n: Node = c.node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent;
+  if (!p) return false;
+  const direct = equalityOperands(p);
+  if (direct) {
+    const other = direct[0].equals(n) ? direct[1] : direct[0];
+    return comparable(other, ctx) && { node: p };
+  }
+  // `expected = <digest>` then `if (sig !== expected)`.
+  let name: string | undefined;
+  if (p.type === 'variable_declarator') name = p.childForFieldName('name')?.text;
+  else if (p.type === 'assignment_expression' || p.type === 'assignment')
+    name = p.childForFieldName('left')?.text;
+  if (!name || !/^[\w$]+$/.test(name)) return false;
+  const fn = ctx.model.functionAt(c.node.startIndex).node;
+  for (const cmp of fn.descendantsOfType(['binary_expression', 'comparison_operator'])) {
+    if (!cmp || cmp.startIndex < c.node.endIndex) continue;
+    const ops = equalityOperands(cmp);
+    if (!ops) continue;
+    const [a, b] = ops;
+    if (a.text === name && comparable(b, ctx)) return { node: cmp };
+    if (b.text === name && comparable(a, ctx)) return { node: cmp };
+  }
+  return false;
+}
+
+const macCompare = call({
   id: 'js.mac-timing-compare',
   cwe: ['CWE-208'],
   severity: 'warning',
   title: 'HMAC compared with === (timing attack)',
   message:
     'An HMAC is compared with ===/!==, which stops at the first differing byte: by timing responses an attacker can forge a valid MAC byte by byte. Compare with crypto.timingSafeEqual on equal-length Buffers.',
-  query: '(binary_expression left: (_) @l operator: ["===" "==" "!==" "!="] right: (_) @r) @report',
-  check: (caps, ctx) => {
-    const { l, r } = caps;
-    if (!l || !r) return false;
-    for (const [mac, other] of [
-      [l, r],
-      [r, l],
-    ] as const) {
-      if (
-        ctx.isConstant(other) ||
-        /^(?:null|undefined|typeof\b)/.test(other.text) ||
-        /\.length$/.test(other.text)
-      )
-        continue;
-      if (isMacValue(mac, ctx, JS_MAC)) return true;
-    }
-    return false;
-  },
+  names: ['digest'],
+  check: (c, ctx) => macComparison(c, ctx, JS_MAC),
   examples: {
     bad: [
       "const crypto = require('crypto');\napp.post('/hook', (req, res) => {\n  const expected = crypto.createHmac('sha256', SECRET).update(req.rawBody).digest('hex');\n  if (req.headers['x-signature'] !== expected) return res.sendStatus(401);\n  handle(req.body);\n});\n",

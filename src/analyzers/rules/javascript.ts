@@ -17,6 +17,7 @@ import {
   readsInput,
   SECRET_NAME,
 } from './common.ts';
+import { PROPERTY_ASSIGNMENT } from './javascript-classic.ts';
 import { redosRisk } from './redos.ts';
 
 const JS = ['javascript'] as const;
@@ -437,8 +438,6 @@ export const JS_RULES: Rule[] = [
         if (/\$where/.test(f.text) && ctx.built(f, 'sql')) return true;
         // A filter field taken straight from a JSON body or a parsed query string: it can be an
         // object (`{"password": {"$ne": null}}`), an operator instead of a value.
-        const fnText = ctx.functionText(c.node);
-        if (/mongo-?sanitize|sanitizeFilter|\$eq\b/i.test(ctx.source)) return false;
         for (const p of f.namedChildren) {
           const v =
             p?.type === 'pair'
@@ -450,6 +449,8 @@ export const JS_RULES: Rule[] = [
           const r = ctx.resolve(v);
           if (!/^(?:req|request|ctx\.request)\.(?:body|query)(?:\.[\w$]+|\[[^\]]+\])*$/.test(r.text))
             continue;
+          if (/mongo-?sanitize|sanitizeFilter|\$eq\b/i.test(ctx.source)) return false;
+          const fnText = ctx.functionText(c.node);
           const names = [v.text, r.text.split('.').pop() ?? ''].filter(Boolean);
           if (
             names.some((n) =>
@@ -711,9 +712,11 @@ export const JS_RULES: Rule[] = [
     title: 'Untrusted data assigned to innerHTML',
     message:
       'Untrusted data is assigned to innerHTML/outerHTML (or an iframe srcdoc): use textContent or sanitize with DOMPurify.',
-    query:
-      '(assignment_expression left: (member_expression property: (property_identifier) @p (#any-of? @p "innerHTML" "outerHTML" "srcdoc")) right: (_) @v) @report',
-    check: (caps, ctx) => ctx.tainted(caps.v, 'html'),
+    query: PROPERTY_ASSIGNMENT,
+    check: (caps, ctx) =>
+      caps.p?.parent?.type === 'member_expression' &&
+      /^(?:innerHTML|outerHTML|srcdoc)$/.test(caps.p.text) &&
+      ctx.tainted(caps.v, 'html'),
     examples: {
       bad: [
         'function f(el, name) {\n  el.innerHTML = name;\n}\n',

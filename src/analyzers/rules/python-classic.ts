@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { literalText, originOf, readsInput } from './common.ts';
-import { isMacValue } from './javascript-classic.ts';
+import { macComparison } from './javascript-classic.ts';
 
 /**
  * Classic Python weaknesses the first pack did not cover: SSH clients that accept any host key,
@@ -196,26 +196,15 @@ const ldapInjection = call({
 
 const PY_MAC = /\bhmac\.(?:new|HMAC|digest)\s*\(|\bHMAC\.new\s*\(|\bHMAC\s*\(/;
 
-const macCompare = query({
+const macCompare = call({
   id: 'py.mac-timing-compare',
   cwe: ['CWE-208'],
   severity: 'warning',
   title: 'HMAC compared with == (timing attack)',
   message:
     'An HMAC is compared with ==/!=, which stops at the first differing byte: by timing responses an attacker can forge a valid MAC byte by byte. Use hmac.compare_digest.',
-  query: '(comparison_operator (_) @l ["==" "!="] (_) @r) @report',
-  check: (caps, ctx) => {
-    const { l, r } = caps;
-    if (!l || !r) return false;
-    for (const [mac, other] of [
-      [l, r],
-      [r, l],
-    ] as const) {
-      if (ctx.isConstant(other) || /^(?:None|True|False|len\()/.test(other.text)) continue;
-      if (isMacValue(mac, ctx, PY_MAC)) return true;
-    }
-    return false;
-  },
+  names: ['digest', 'hexdigest'],
+  check: (c, ctx) => macComparison(c, ctx, PY_MAC),
   examples: {
     bad: [
       'import hmac, hashlib\nfrom flask import request, abort\ndef hook(secret):\n    expected = hmac.new(secret, request.get_data(), hashlib.sha256).hexdigest()\n    if expected != request.headers.get("X-Signature"):\n        abort(401)\n',

@@ -18,6 +18,7 @@ import {
   TIMESTAMP_CALL,
   taintedParts,
 } from './common.ts';
+import { sourceHas } from './javascript-classic.ts';
 import { redosRisk } from './redos.ts';
 
 const PY = ['python'] as const;
@@ -47,6 +48,8 @@ const NOT_A_QUERY =
 
 const REQUESTS =
   /^(?:requests|httpx|session|s|client|http)\.(?:get|post|put|patch|delete|head|options|request)$|^(?:urllib\.request\.)?urlopen$|^urllib\.request\.Request$|^urllib2\.urlopen$/;
+
+const LXML_ETREE_IMPORT = /from\s+lxml\.etree\s+import/;
 
 /** String-building node types in Python (f-strings, concatenation, %, .format). */
 const BUILD_QUERY = `
@@ -373,7 +376,8 @@ export const PYTHON_RULES: Rule[] = [
     check: (c, ctx) =>
       // A bare name only when imported from lxml.etree (`from lxml.etree import fromstring`).
       (c.receiver !== null ||
-        new RegExp(`from\\s+lxml\\.etree\\s+import\\s+[^\\n]*\\b${c.name}\\b`).test(ctx.source)) &&
+        (sourceHas(LXML_ETREE_IMPORT, ctx.source) &&
+          new RegExp(`from\\s+lxml\\.etree\\s+import\\s+[^\\n]*\\b${c.name}\\b`).test(ctx.source))) &&
       !c.args[1] &&
       !c.kwargs.has('parser') &&
       ctx.tainted(c.args[0], 'generic'),
