@@ -772,7 +772,31 @@ const templateInjection = call({
   },
 });
 
+const jwtUnsigned = call({
+  id: 'js.jwt-unsigned',
+  cwe: ['CWE-347'],
+  severity: 'error',
+  title: 'JWT issued without a signature (algorithm "none")',
+  message:
+    'The token is signed with algorithm "none": it carries no signature, so anyone can forge one the verifier accepts if it allows "none". Sign with HS256/RS256/ES256.',
+  names: ['sign'],
+  callee: /^(?:jwt|jsonwebtoken|JWT)\.sign$/,
+  check: (c, ctx) => {
+    const v = prop(objectArg(c.args[2], ctx), 'algorithm');
+    return !!v && /^none$/i.test(ctx.stringValue(v) ?? '') && { node: v.parent ?? v };
+  },
+  examples: {
+    bad: [
+      "const jwt = require('jsonwebtoken');\nfunction issue(user) {\n  return jwt.sign({ sub: user.id }, '', { algorithm: 'none' });\n}\n",
+    ],
+    good: [
+      "const jwt = require('jsonwebtoken');\nfunction issue(user) {\n  return jwt.sign({ sub: user.id }, process.env.JWT_SECRET, { algorithm: 'HS256' });\n}\n",
+    ],
+  },
+});
+
 export const JS_CLASSIC_RULES: Rule[] = [
+  jwtUnsigned,
   templateInjection,
   bufferFromInput,
   macCompare,

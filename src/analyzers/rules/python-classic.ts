@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { literalText, originOf, readsInput } from './common.ts';
-import { macComparison } from './javascript-classic.ts';
+import { macComparison, sourceHas } from './javascript-classic.ts';
 
 /**
  * Classic Python weaknesses the first pack did not cover: SSH clients that accept any host key,
@@ -274,7 +274,124 @@ const templateInjection = call({
   },
 });
 
+const jwtUnsigned = call({
+  id: 'py.jwt-unsigned',
+  cwe: ['CWE-347'],
+  severity: 'error',
+  title: 'JWT issued without a signature (algorithm "none")',
+  message:
+    'The token is encoded with algorithm "none": it carries no signature, so anyone can forge one a verifier that allows "none" accepts. Sign with HS256/RS256/ES256.',
+  names: ['encode'],
+  callee: /^(?:jwt|pyjwt|jose\.jwt)\.encode$/,
+  check: (c, ctx) => {
+    const v = c.kwargs.get('algorithm') ?? c.args[2];
+    return !!v && /^none$/i.test(ctx.stringValue(v) ?? '') && { node: v.parent ?? v };
+  },
+  examples: {
+    bad: ['import jwt\ndef issue(uid):\n    return jwt.encode({"sub": uid}, None, algorithm="none")\n'],
+    good: [
+      'import jwt, os\ndef issue(uid):\n    return jwt.encode({"sub": uid}, os.environ["JWT_KEY"], algorithm="HS256")\n',
+    ],
+  },
+});
+
+/** A containment test on extracted paths (prefix check, `..` test, basename, tarfile filters). */
+const CONTAINED_PY =
+  /\.startswith\s*\(|commonpath\s*\(|is_relative_to\s*\(|['"]\.\.['"]|os\.path\.basename\s*\(|os\.path\.isabs\s*\(|filter\s*=|data_filter|(?:is|ensure)_?(?:safe|within|inside)\w*\s*\(/i;
+
+/** Loop variables over an archive's members in the function text, and how their names are read. */
+function archiveNames(fnText: string): RegExp | undefined {
+  const alts: string[] = [];
+  for (const m of fnText.matchAll(
+    /\bfor\s+(\w+)\s+in\s+[\w.]+\.(namelist|getnames|infolist|getmembers)\s*\(/g,
+  )) {
+    const [, v, how] = m;
+    if (!v) continue;
+    alts.push(
+      how === 'namelist' || how === 'getnames' ? `\\b${v}\\b` : `\\b${v}\\.(?:filename|name|path)\\b`,
+    );
+  }
+  return alts.length ? new RegExp(alts.join('|')) : undefined;
+}
+
+/** Whether the expression (through up to three variables) uses one of the archive names. */
+function usesName(n: Node, names: RegExp, ctx: RuleContext, depth = 0): boolean {
+  if (depth > 3) return false;
+  const r = ctx.resolve(n);
+  if (names.test(r.text)) return true;
+  const stack: Node[] = [r];
+  while (stack.length) {
+    const x = stack.pop();
+    if (!x) continue;
+    if (x.type === 'identifier' && !x.equals(r)) {
+      if (usesName(x, names, ctx, depth + 1)) return true;
+    } else for (const c of x.namedChildren) if (c) stack.push(c);
+  }
+  return false;
+}
+
+const TARFILE_MODULE = /tarfile|TarFile/;
+const MEMBER_LISTS = /\.(?:namelist|getnames|infolist|getmembers)\s*\(/;
+
+const TARFILE_OBJECT = /tarfile\.open\s*\(|TarFile\s*\(/;
+
+const zipSlip = call({
+  id: 'py.zip-slip',
+  cwe: ['CWE-22'],
+  severity: 'error',
+  title: 'Archive member written outside the target folder (zip slip)',
+  message:
+    'Archive members are written to paths taken from their own names: a member named "../../x" (or an absolute path, or a link) lands outside the target folder. Resolve each path and check it stays under the folder (os.path.commonpath), or use tarfile\'s filter="data".',
+  names: ['open', 'extract'],
+  check: (c, ctx) => {
+    if (c.name === 'extract') {
+      // TarFile.extract(member, path) honours "../" and links (ZipFile.extract cleans names).
+      if (
+        !c.receiver ||
+        c.kwargs.has('filter') ||
+        c.args.length > 2 ||
+        !sourceHas(TARFILE_MODULE, ctx.source)
+      )
+        return false;
+      // A member named by a literal (`tar.extract("data.json", tmp)`) lands where that name says.
+      if (!c.args[0] || ctx.stringValue(c.args[0]) !== undefined) return false;
+      const recv = c.receiver.text;
+      if (!/^\w+$/.test(recv)) return false;
+      const fn = ctx.functionText(c.node);
+      const opened =
+        TARFILE_OBJECT.test(ctx.resolve(c.receiver).text) ||
+        new RegExp(`(?:tarfile\\.open|TarFile)\\s*\\([^\\n]*\\)\\s+as\\s+${recv}\\b`).test(fn);
+      return opened && !CONTAINED_PY.test(fn) && { node: c.node };
+    }
+    // open(path, "wb") where the path is built from a member name.
+    if (c.receiver && !/^(?:io|builtins|codecs)$/.test(c.receiver.text)) return false;
+    const mode = ctx.stringValue(c.args[1] ?? c.kwargs.get('mode'));
+    const p = c.args[0];
+    if (!p || !mode || !/[wax]/.test(mode) || !sourceHas(MEMBER_LISTS, ctx.source)) return false;
+    const fn = ctx.functionText(c.node);
+    const names = archiveNames(fn);
+    if (!names || !usesName(p, names, ctx)) return false;
+    return !CONTAINED_PY.test(fn) && { node: p };
+  },
+  examples: {
+    bad: [
+      'import os, zipfile\ndef unzip(p, dest):\n    with zipfile.ZipFile(p) as z:\n        for name in z.namelist():\n            with open(os.path.join(dest, name), "wb") as f:\n                f.write(z.read(name))\n',
+      'import tarfile\ndef untar(p, dest):\n    with tarfile.open(p) as t:\n        for m in t.getmembers():\n            t.extract(m, dest)\n',
+      'import os, zipfile\ndef unzip(p, dest):\n    z = zipfile.ZipFile(p)\n    for info in z.infolist():\n        target = os.path.join(dest, info.filename)\n        with open(target, "wb") as out:\n            out.write(z.read(info))\n',
+    ],
+    good: [
+      'import os, zipfile\ndef unzip(p, dest):\n    root = os.path.realpath(dest)\n    with zipfile.ZipFile(p) as z:\n        for name in z.namelist():\n            target = os.path.realpath(os.path.join(root, name))\n            if os.path.commonpath([root, target]) != root:\n                continue\n            with open(target, "wb") as f:\n                f.write(z.read(name))\n',
+      'import tarfile\ndef untar(p, dest):\n    with tarfile.open(p) as t:\n        for m in t.getmembers():\n            t.extract(m, dest, filter="data")\n',
+      'import zipfile\ndef unzip(p, dest):\n    with zipfile.ZipFile(p) as z:\n        for name in z.namelist():\n            z.extract(name, dest)\n',
+      'import tarfile\ndef load(f, tmp):\n    with tarfile.open(fileobj=f) as tar:\n        tar.extract("storages", path=tmp)\n',
+      'import os\ndef save_all(items, dest):\n    for name in items:\n        with open(os.path.join(dest, name), "w") as f:\n            f.write("x")\n',
+    ],
+  },
+});
+
 export const PY_CLASSIC_RULES: Rule[] = [
+  zipSlip,
+  jwtUnsigned,
   templateInjection,
   macCompare,
   smtpCleartext,

@@ -49,6 +49,10 @@ const NOT_A_QUERY =
 const REQUESTS =
   /^(?:requests|httpx|session|s|client|http)\.(?:get|post|put|patch|delete|head|options|request)$|^(?:urllib\.request\.)?urlopen$|^urllib\.request\.Request$|^urllib2\.urlopen$/;
 
+/** One field of the incoming request (`request.args.get("q")`, `request.GET["q"]`), not the request object. */
+const REQUEST_FIELD_PY =
+  /^(?:flask\.)?request\.(?:args|form|values|GET|POST|query_params|cookies|headers)\s*(?:\[[^\]]+\]|\.get\s*\([^()]*\))$/;
+
 const LXML_ETREE_IMPORT = /from\s+lxml\.etree\s+import/;
 
 /** String-building node types in Python (f-strings, concatenation, %, .format). */
@@ -291,15 +295,20 @@ export const PYTHON_RULES: Rule[] = [
         /^(?:mimetype|content_type|media_type)$/.test(k),
       )?.[1];
       if (type && !/html/i.test(type.text)) return false;
+      if (body && REQUEST_FIELD_PY.test(ctx.resolve(body).text) && ctx.tainted(body, 'html'))
+        return { node: body };
       return ctx.built(body, 'html') && { node: originOf(body as Node, ctx, 'html') };
     },
     examples: {
       bad: [
         'from flask import make_response, request\ndef hello():\n    name = request.args.get("name")\n    return make_response("Name: " + name)\n',
+        'from django.http import HttpResponse\ndef echo(request):\n    return HttpResponse(request.GET.get("q", ""))\n',
       ],
       good: [
         'import html\nfrom flask import make_response, request\ndef hello():\n    name = request.args.get("name")\n    return make_response("Name: " + html.escape(name))\n',
         'from flask import Response\ndef hello(name):\n    return Response("Name: " + name, mimetype="text/plain")\n',
+        'from django.http import HttpResponse\ndef echo(request):\n    return HttpResponse(request.GET.get("q", ""), content_type="text/plain")\n',
+        'from django.http import HttpResponse\nfrom django.utils.html import escape\ndef echo(request):\n    return HttpResponse(escape(request.GET.get("q", "")))\n',
       ],
     },
   }),
@@ -319,6 +328,8 @@ export const PYTHON_RULES: Rule[] = [
       // The view returns the string itself, not what a call made of it (`self.render('x/{}.html'
       // .format(form))` builds a template name; the page comes from the template).
       const r = ctx.resolve(v);
+      // A request field returned as the page itself (`return request.args.get("q")`).
+      if (REQUEST_FIELD_PY.test(r.text) && ctx.tainted(v, 'html')) return { node: v };
       if (r.type === 'call' && !/\.(?:format|join)$/.test(r.childForFieldName('function')?.text ?? ''))
         return false;
       if (!ctx.built(v, 'html')) return false;
@@ -327,11 +338,13 @@ export const PYTHON_RULES: Rule[] = [
     examples: {
       bad: [
         'from flask import Flask\napp = Flask(__name__)\n@app.route("/v/<form>")\ndef view(form):\n    return "Error: form {} not found".format(form), 404\n',
+        'from flask import Flask, request\napp = Flask(__name__)\n@app.route("/echo")\ndef echo():\n    q = request.args.get("q", "")\n    return q\n',
       ],
       good: [
         'from flask import Flask\nfrom markupsafe import escape\napp = Flask(__name__)\n@app.route("/v/<form>")\ndef view(form):\n    return "Error: form {} not found".format(escape(form)), 404\n',
         'def helper(form):\n    return "Error: form {} not found".format(form)\n',
         'from flask import Flask\napp = Flask(__name__)\n@app.route("/v/<form>")\ndef view(form):\n    return render_page("variables/{}.html".format(form))\n',
+        'from flask import Flask, request\nfrom markupsafe import escape\napp = Flask(__name__)\n@app.route("/echo")\ndef echo():\n    q = request.args.get("q", "")\n    return escape(q)\n',
       ],
     },
   }),
