@@ -389,7 +389,47 @@ const zipSlip = call({
   },
 });
 
+const CORS_ORIGINS_CONFIG = /CORS_ORIGINS/;
+const ANY_ORIGIN = /^(?:\*|\.\*)$/;
+
+const corsCredentials = call({
+  id: 'py.cors-any-origin-credentials',
+  cwe: ['CWE-942', 'CWE-346'],
+  severity: 'error',
+  title: 'CORS accepts any origin with credentials',
+  message:
+    "flask-cors with supports_credentials=True and the default (or '*') origins answers every origin with that origin and Access-Control-Allow-Credentials: true: any site can read this API's responses with the user's cookies. List the allowed origins.",
+  names: ['CORS', 'cross_origin'],
+  check: (c, ctx) => {
+    if (c.kwargs.get('supports_credentials')?.text !== 'True') return false;
+    const origins = c.kwargs.get('origins') ?? c.kwargs.get('origin');
+    if (origins) {
+      const v = ctx.stringValue(origins);
+      return v !== undefined && ANY_ORIGIN.test(v) && { node: c.node };
+    }
+    const resources = c.kwargs.get('resources');
+    if (resources && /origins/.test(ctx.resolve(resources).text))
+      return (
+        /["']origins["']\s*:\s*r?["'](?:\*|\.\*)["']/.test(ctx.resolve(resources).text) && { node: c.node }
+      );
+    // Origins may come from app.config["CORS_ORIGINS"].
+    return !sourceHas(CORS_ORIGINS_CONFIG, ctx.source) && { node: c.node };
+  },
+  examples: {
+    bad: [
+      'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app, supports_credentials=True)\n',
+      'from flask_cors import cross_origin\n@app.route("/api/me")\n@cross_origin(origins="*", supports_credentials=True)\ndef me():\n    return current_user()\n',
+    ],
+    good: [
+      'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app, origins=["https://app.example.com"], supports_credentials=True)\n',
+      'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app)\n',
+      'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app, resources={r"/api/*": {"origins": "https://app.example.com"}}, supports_credentials=True)\n',
+    ],
+  },
+});
+
 export const PY_CLASSIC_RULES: Rule[] = [
+  corsCredentials,
   zipSlip,
   jwtUnsigned,
   templateInjection,
