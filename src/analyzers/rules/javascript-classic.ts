@@ -795,7 +795,226 @@ const jwtUnsigned = call({
   },
 });
 
+// ---------------------------------------------------------------------------------------------
+// Private files served
+
+const staticRoot = call({
+  id: 'js.static-serves-private-files',
+  cwe: ['CWE-200', 'CWE-548'],
+  severity: 'warning',
+  title: 'Static file server rooted at the project folder',
+  message:
+    "express.static serves the project's own folder (or node_modules): its source, .env and configuration files are downloadable. Serve a dedicated public/ folder.",
+  names: ['static'],
+  callee: /^(?:express|serveStatic)\.static$|^serveStatic$/,
+  check: (c, ctx) => {
+    const a = c.args[0];
+    if (!a) return false;
+    const r = ctx.resolve(a);
+    const t = r.text.replace(/\s+/g, '');
+    // The folder itself: __dirname, '.', './', process.cwd(), path.join(__dirname) or ('..').
+    if (
+      /^(?:__dirname|process\.cwd\(\)|(?:path\.)?(?:join|resolve)\((?:__dirname|process\.cwd\(\))(?:,['"`]\.\.?\/?['"`])?\))$/.test(
+        t,
+      )
+    )
+      return true;
+    const v = ctx.stringValue(r);
+    if (v !== undefined && /^(?:\.{1,2}\/?|\.\/node_modules\/?|node_modules\/?)$/.test(v)) return true;
+    return /['"`](?:\.\/)?node_modules\/?['"`]\)?$/.test(t) && /^(?:path\.)?(?:join|resolve)\(/.test(t);
+  },
+  examples: {
+    bad: [
+      "const express = require('express');\nconst app = express();\napp.use(express.static(__dirname));\n",
+      "const express = require('express');\nconst path = require('path');\napp.use('/lib', express.static(path.join(__dirname, 'node_modules')));\n",
+      "const express = require('express');\napp.use(express.static('.'));\n",
+    ],
+    good: [
+      "const express = require('express');\nconst path = require('path');\napp.use(express.static(path.join(__dirname, 'public')));\n",
+      "const express = require('express');\napp.use('/lib/jquery', express.static(path.join(__dirname, 'node_modules', 'jquery', 'dist')));\n",
+    ],
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+// URL scheme checks
+
+const schemeCheck = call({
+  id: 'js.incomplete-url-scheme-check',
+  cwe: ['CWE-184', 'CWE-20'],
+  severity: 'warning',
+  title: 'URL scheme check that only rejects javascript:',
+  message:
+    'The code rejects "javascript:" URLs but not "data:" or "vbscript:", which also run script when used as a link or frame: allow-list the schemes instead (http:, https:, mailto:).',
+  names: ['startsWith', 'indexOf', 'includes', 'test', 'match', 'search', 'lastIndexOf'],
+  check: (c, ctx) => {
+    const a = c.args[0];
+    if (!a) return false;
+    const lit =
+      a.type === 'regex' ? (a.childForFieldName('pattern')?.text ?? '') : (ctx.stringValue(a) ?? '');
+    const recv =
+      c.name === 'test' && c.receiver?.type === 'regex'
+        ? c.receiver.childForFieldName('pattern')?.text
+        : undefined;
+    const pattern = recv ?? lit;
+    if (!/^\^?javascript:$/i.test(pattern)) return false;
+    return !/data:|vbscript|https?:|\bsanitizeUrl|isSafeUrl/i.test(ctx.functionText(c.node));
+  },
+  examples: {
+    bad: [
+      "function safeHref(url) {\n  if (url.toLowerCase().startsWith('javascript:')) return '#';\n  return url;\n}\n",
+      'function link(u) {\n  return /^javascript:/i.test(u.trim()) ? null : u;\n}\n',
+    ],
+    good: [
+      "function safeHref(url) {\n  const s = url.trim().toLowerCase();\n  if (s.startsWith('javascript:') || s.startsWith('data:') || s.startsWith('vbscript:')) return '#';\n  return url;\n}\n",
+      "function safeHref(url) {\n  return /^(?:https?:|mailto:)/i.test(url) ? url : '#';\n}\n",
+    ],
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Passwords in query strings and logs
+
+const PASSWORD_FIELD =
+  /^(?:password|passwd|passphrase|newPassword|new_password|oldPassword|old_password|plainPassword)$/i;
+
+const passwordInQuery = call({
+  id: 'js.password-in-query-string',
+  cwe: ['CWE-598'],
+  severity: 'warning',
+  title: 'Password read from the URL query string',
+  message:
+    'A password is read from the query string: URLs end up in browser history, proxy and server logs and Referer headers. Accept it in a POST body instead.',
+  names: ['get', 'all', 'use', 'post'],
+  check: (c, ctx) => {
+    if (!c.receiver || !/^(?:app|router|server|api|\w*[Rr]outer)$/.test(c.receiver.text)) return false;
+    const fns = ctx.model.profile.functionTypes;
+    for (const h of c.args) {
+      if (!fns.has(h.type)) continue;
+      const req =
+        h.childForFieldName('parameters')?.namedChildren[0]?.text ?? h.childForFieldName('parameter')?.text;
+      if (!req || !/^[\w$]+$/.test(req)) continue;
+      const m = new RegExp(`\\b${req.replace(/\$/g, '\\$')}\\.query\\.([\\w$]+)`, 'g');
+      for (const x of h.text.matchAll(m)) if (x[1] && PASSWORD_FIELD.test(x[1])) return { node: h };
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      "app.get('/login', (req, res) => {\n  const ok = check(req.query.username, req.query.password);\n  res.json({ ok });\n});\n",
+    ],
+    good: [
+      "app.post('/login', (req, res) => {\n  const ok = check(req.body.username, req.body.password);\n  res.json({ ok });\n});\n",
+      "app.get('/reset', (req, res) => {\n  res.render('reset', { token: req.query.token });\n});\n",
+    ],
+  },
+});
+
+/** A logged value that is a password itself: `password`, `user.password`, not `password.length`. */
+function loggedPassword(args: Node[]): Node | undefined {
+  for (const a of args) {
+    const stack: Node[] = [a];
+    while (stack.length) {
+      const n = stack.pop();
+      if (!n) continue;
+      if (n.type === 'identifier' || n.type === 'shorthand_property_identifier') {
+        if (PASSWORD_FIELD.test(n.text) && n.parent?.type !== 'member_expression') return n;
+        continue;
+      }
+      if (n.type === 'member_expression') {
+        const prop = n.childForFieldName('property')?.text ?? '';
+        const parent = n.parent;
+        // `x.password` read as a value (not `x.password.length`, not a test).
+        if (PASSWORD_FIELD.test(prop) && parent?.type !== 'member_expression') return n;
+        continue;
+      }
+      // A condition (`password ? 'set' : 'none'`) and type tests read nothing out.
+      if (n.type === 'ternary_expression') {
+        const cons = n.childForFieldName('consequence');
+        const alt = n.childForFieldName('alternative');
+        if (cons) stack.push(cons);
+        if (alt) stack.push(alt);
+        continue;
+      }
+      if (
+        n.type === 'unary_expression' ||
+        (n.type === 'binary_expression' &&
+          /^(?:===|!==|==|!=|&&|\|\||<|>)$/.test(n.childForFieldName('operator')?.text ?? ''))
+      )
+        continue;
+      if (n.type === 'call_expression') {
+        // A hash, mask or length of it is not the password.
+        if (
+          /hash|mask|redact|length|digest|bcrypt|argon|scrypt|crypt/i.test(
+            n.childForFieldName('function')?.text ?? '',
+          )
+        )
+          continue;
+      }
+      for (const ch of n.namedChildren) if (ch) stack.push(ch);
+    }
+  }
+  return undefined;
+}
+
+const passwordLogged = call({
+  id: 'js.password-logged',
+  cwe: ['CWE-532', 'CWE-312'],
+  severity: 'warning',
+  title: 'Password written to a log',
+  message:
+    'A password is written to the log in clear text: logs are kept, shipped and read by many people. Log the event without the password.',
+  names: ['log', 'info', 'debug', 'warn', 'error', 'trace'],
+  callee: /^(?:console|logger|log|winston|this\.logger|this\.log|bunyan|pino)\.\w+$/,
+  check: (c) => {
+    const n = loggedPassword(c.args);
+    return !!n && { node: n };
+  },
+  examples: {
+    bad: [
+      "app.post('/login', (req, res) => {\n  const { username, password } = req.body;\n  console.log('login attempt', username, password);\n  res.sendStatus(204);\n});\n",
+      'function connect(cfg) {\n  logger.debug(`connecting as ${cfg.user} with ${cfg.password}`);\n  return db.connect(cfg);\n}\n',
+    ],
+    good: [
+      "app.post('/login', (req, res) => {\n  const { username, password } = req.body;\n  console.log('login attempt', username);\n  res.sendStatus(204);\n});\n",
+      "function connect(cfg) {\n  logger.debug(`connecting as ${cfg.user} (password ${cfg.password ? 'set' : 'missing'}, ${cfg.password.length} chars)`);\n  return db.connect(cfg);\n}\n",
+    ],
+  },
+});
+
+const passwordStored = call({
+  id: 'js.password-in-web-storage',
+  cwe: ['CWE-312', 'CWE-922'],
+  severity: 'warning',
+  title: 'Password stored in localStorage/sessionStorage',
+  message:
+    'A password is kept in Web Storage in clear text: any script on the origin (one XSS) and anyone with the device can read it. Keep a session token instead (in an httpOnly cookie), never the password.',
+  names: ['setItem'],
+  check: (c, ctx) => {
+    if (!/^(?:window\.)?(?:localStorage|sessionStorage)$/.test(c.receiver?.text ?? '')) return false;
+    const key = ctx.stringValue(c.args[0]);
+    if (key !== undefined && /pass(?:word|wd|phrase)/i.test(key)) return { node: c.node };
+    const n = c.args[1] ? loggedPassword([c.args[1]]) : undefined;
+    return !!n && { node: n };
+  },
+  examples: {
+    bad: [
+      "function remember(user, password) {\n  localStorage.setItem('user', user);\n  localStorage.setItem('password', password);\n}\n",
+      "function save(form) {\n  sessionStorage.setItem('creds', JSON.stringify({ u: form.user, p: form.password }));\n}\n",
+    ],
+    good: [
+      "function remember(user, token) {\n  localStorage.setItem('user', user);\n  sessionStorage.setItem('session', token);\n}\n",
+      "function save(form) {\n  sessionStorage.setItem('creds', JSON.stringify({ u: form.user, remember: !!form.password }));\n}\n",
+    ],
+  },
+});
+
 export const JS_CLASSIC_RULES: Rule[] = [
+  passwordStored,
+  staticRoot,
+  schemeCheck,
+  passwordInQuery,
+  passwordLogged,
   jwtUnsigned,
   templateInjection,
   bufferFromInput,

@@ -428,7 +428,82 @@ const corsCredentials = call({
   },
 });
 
+const PASSWORD_VALUE = /^(?:password|passwd|passphrase|new_password|old_password|plain_password)$/i;
+
+/** A logged value that is a password itself (`password`, `user.password`), not a test or a length of it. */
+function loggedPassword(args: Node[]): Node | undefined {
+  const stack: Node[] = [...args];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n) continue;
+    if (n.type === 'identifier') {
+      if (
+        PASSWORD_VALUE.test(n.text) &&
+        n.parent?.type !== 'attribute' &&
+        n.parent?.type !== 'keyword_argument'
+      )
+        return n;
+      continue;
+    }
+    if (n.type === 'attribute') {
+      if (PASSWORD_VALUE.test(n.childForFieldName('attribute')?.text ?? '') && n.parent?.type !== 'attribute')
+        return n;
+      continue;
+    }
+    if (n.type === 'keyword_argument') {
+      const v = n.childForFieldName('value');
+      if (v) stack.push(v);
+      continue;
+    }
+    if (n.type === 'conditional_expression') {
+      // `"set" if password else "missing"`: the condition is not logged.
+      const parts = n.namedChildren.filter((x): x is Node => !!x);
+      if (parts[0]) stack.push(parts[0]);
+      if (parts[2]) stack.push(parts[2]);
+      continue;
+    }
+    if (n.type === 'comparison_operator' || n.type === 'not_operator' || n.type === 'boolean_operator')
+      continue;
+    if (
+      n.type === 'call' &&
+      /len|hash|mask|redact|digest|bcrypt|argon|scrypt|crypt|bool/i.test(
+        n.childForFieldName('function')?.text ?? '',
+      )
+    )
+      continue;
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return undefined;
+}
+
+const passwordLogged = call({
+  id: 'py.password-logged',
+  cwe: ['CWE-532', 'CWE-312'],
+  severity: 'warning',
+  title: 'Password written to a log',
+  message:
+    'A password is written to the log in clear text: logs are kept, shipped and read by many people. Log the event without the password.',
+  names: ['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'log'],
+  callee:
+    /^(?:logging|log|logger|_logger|LOGGER|LOG|self\.log(?:ger)?|app\.logger|current_app\.logger)\.\w+$/,
+  check: (c) => {
+    const n = loggedPassword([...c.args, ...c.kwargs.values()]);
+    return !!n && { node: n };
+  },
+  examples: {
+    bad: [
+      'import logging\nlog = logging.getLogger(__name__)\ndef login(username, password):\n    log.info("login %s with %s", username, password)\n    return check(username, password)\n',
+      'import logging\ndef connect(cfg):\n    logging.debug(f"connecting as {cfg.user}:{cfg.password}")\n',
+    ],
+    good: [
+      'import logging\nlog = logging.getLogger(__name__)\ndef login(username, password):\n    log.info("login %s", username)\n    return check(username, password)\n',
+      'import logging\ndef connect(cfg):\n    logging.debug("connecting as %s (password %s, %d chars)", cfg.user, "set" if cfg.password else "missing", len(cfg.password))\n',
+    ],
+  },
+});
+
 export const PY_CLASSIC_RULES: Rule[] = [
+  passwordLogged,
   corsCredentials,
   zipSlip,
   jwtUnsigned,
