@@ -1009,7 +1009,66 @@ const passwordStored = call({
   },
 });
 
+// ---------------------------------------------------------------------------------------------
+// Sizes and delays from the request
+
+/** One field of an incoming request, read directly. */
+const REQUEST_FIELD_JS =
+  /^(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers)(?:\.[\w$]+|\[[^\]]+\])+$/;
+
+/** The request field a number was parsed from (`Number(x)`, `parseInt(x, 10)`, `+x`), through variables. */
+function requestNumber(n: Node | undefined, ctx: RuleContext, depth = 0): boolean {
+  if (!n || depth > 4) return false;
+  const r = ctx.resolve(n);
+  if (REQUEST_FIELD_JS.test(r.text)) return true;
+  if (
+    r.type === 'call_expression' &&
+    /^(?:Number|parseInt|parseFloat|Math\.floor|Math\.round)$/.test(
+      r.childForFieldName('function')?.text ?? '',
+    )
+  )
+    return requestNumber(r.childForFieldName('arguments')?.namedChildren[0] ?? undefined, ctx, depth + 1);
+  if (r.type === 'unary_expression' && r.childForFieldName('operator')?.text === '+')
+    return requestNumber(r.childForFieldName('argument') ?? undefined, ctx, depth + 1);
+  if (r.type === 'binary_expression' && /^[*+]$/.test(r.childForFieldName('operator')?.text ?? ''))
+    return (
+      requestNumber(r.childForFieldName('left') ?? undefined, ctx, depth + 1) ||
+      requestNumber(r.childForFieldName('right') ?? undefined, ctx, depth + 1)
+    );
+  return false;
+}
+
+const resourceExhaustion = call({
+  id: 'js.resource-exhaustion',
+  cwe: ['CWE-770', 'CWE-400'],
+  severity: 'warning',
+  title: 'Allocation size or timer delay taken from the request',
+  message:
+    'A buffer/array size, repeat count or timer delay comes straight from the request: one request can ask for gigabytes or park the server for days. Clamp it to a maximum first.',
+  names: ['alloc', 'allocUnsafe', 'allocUnsafeSlow', 'Array', 'repeat', 'setTimeout', 'setInterval'],
+  check: (c, ctx) => {
+    let n: Node | undefined;
+    if (c.name.startsWith('alloc')) n = c.receiver?.text === 'Buffer' ? c.args[0] : undefined;
+    else if (c.name === 'Array') n = c.isNew && c.args.length === 1 ? c.args[0] : undefined;
+    else if (c.name === 'repeat') n = c.receiver ? c.args[0] : undefined;
+    else n = c.receiver ? undefined : c.args[1];
+    // A comparison with a bound (`if (n > MAX) return`) cuts the flow: kind 'index'.
+    return !!n && requestNumber(n, ctx) && ctx.tainted(n, 'index') && { node: n };
+  },
+  examples: {
+    bad: [
+      "app.get('/pad', (req, res) => {\n  const size = parseInt(req.query.size, 10);\n  res.send(Buffer.alloc(size, 'x'));\n});\n",
+      "app.get('/wait', (req, res) => {\n  setTimeout(() => res.end('done'), Number(req.query.delay));\n});\n",
+    ],
+    good: [
+      "const MAX = 1024 * 1024;\napp.get('/pad', (req, res) => {\n  const size = parseInt(req.query.size, 10);\n  if (!(size > 0 && size <= MAX)) return res.sendStatus(400);\n  res.send(Buffer.alloc(size, 'x'));\n});\n",
+      "app.get('/wait', (req, res) => {\n  const delay = Math.min(Number(req.query.delay) || 0, 5000);\n  setTimeout(() => res.end('done'), delay);\n});\n",
+    ],
+  },
+});
+
 export const JS_CLASSIC_RULES: Rule[] = [
+  resourceExhaustion,
   passwordStored,
   staticRoot,
   schemeCheck,
