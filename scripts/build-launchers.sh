@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Build the sandbox's two launchers:
+# Build the sandbox's two launchers and the JavaScript observer's guard:
 # - native/tsp-closefds.c -> native/build/tsp-closefds: closes inherited descriptors before anything of
 #   a sandbox runs (without it TSP falls back to a slower python3 launcher that closes the same ones);
 # - native/tsp-modetrace.c -> native/build/tsp-modetrace: the file-mode supervisor of the sandboxes that
-#   run tests (without it, tests that judge a file's modes fail: they cannot be judged).
-# Each is checked after it is built. Exit status 0 when both are built and checked, 1 with a one-line
-# reason per launcher that is not.
+#   run tests (without it, tests that judge a file's modes fail: they cannot be judged);
+# - native/tsp-nodump.c -> native/build/tsp-nodump.node: a Node addon the JavaScript observer loads to
+#   make itself non-dumpable (without it, JavaScript tests cannot be judged: the observer refuses).
+# Each is checked after it is built. Exit status 0 when all three are built and checked, 1 with a
+# one-line reason per piece that is not.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p native/build
@@ -44,4 +46,26 @@ else
   echo "launchers: built $out"
 fi
 rm -rf "$probe"
+
+# native/tsp-nodump.c -> native/build/tsp-nodump.node: the JavaScript observer makes itself
+# non-dumpable with it (its samples run as its uid and are its children).
+out=native/build/tsp-nodump.node
+log=native/build/nodump.log
+node_inc="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")/include/node"
+if [ ! -f "$node_inc/node_api.h" ]; then
+  echo "launchers: no N-API headers at $node_inc (Node installed without headers): JavaScript tests cannot be judged" >&2
+  status=1
+elif ! cc -O2 -std=c11 -Wall -Wextra -Werror -fPIC -shared -I"$node_inc" -o "$out.tmp" native/tsp-nodump.c 2>"$log"; then
+  echo "launchers: compiling native/tsp-nodump.c failed ($log): JavaScript tests cannot be judged" >&2
+  rm -f "$out.tmp"
+  status=1
+# Check that it works: the flag must read 0 afterwards.
+elif [ "$(node -e "const m = { exports: {} }; process.dlopen(m, process.argv[1]); process.stdout.write(String(m.exports.nodump()))" "$PWD/$out.tmp" 2>>"$log")" != 0 ]; then
+  echo "launchers: native/build/tsp-nodump.node was built but did not make node non-dumpable ($log): JavaScript tests cannot be judged" >&2
+  rm -f "$out.tmp"
+  status=1
+else
+  mv "$out.tmp" "$out"
+  echo "launchers: built $out"
+fi
 exit "$status"

@@ -51,6 +51,45 @@ describe('createAnalyzer', () => {
     expect(wrong.notes.join(' ')).toMatch(/does not parse as python|parse error/);
   });
 
+  it('strict: input it cannot read in full is an error, not fewer findings (the oracle decides with them)', async () => {
+    const evalPy = 'def f(x):\n    return eval(x)\n';
+    const cases: [string, string][] = [
+      [`${evalPy}# \u0000\n`, 'binary'],
+      [`${evalPy}# ${'x'.repeat(1_100_000)}\n`, 'larger than the 1 MB limit'],
+      [`${evalPy}def g(:\n`, 'does not parse in full'],
+      [`# coding: utf-7\n${evalPy}`, "source encoding 'utf-7'"],
+    ];
+    for (const [code, why] of cases) {
+      await expect(analyzer.analyze(code, 'python', { strict: true })).rejects.toThrow(why);
+      // without strict (a scan): a result, with a note where it says why it is partial
+      await expect(analyzer.analyze(code, 'python')).resolves.toBeInstanceOf(Array);
+    }
+    expect((await analyzer.analyze(evalPy, 'python', { strict: true })).map((f) => f.ruleId)).toContain(
+      'py.code-injection',
+    );
+    // declared encodings that leave ASCII alone are read as they are
+    expect(
+      await analyzer.analyze(`# -*- coding: latin-1 -*-\n${evalPy}`, 'python', { strict: true }),
+    ).toHaveLength(1);
+  });
+
+  it('reads lines as CPython and the C preprocessor do: a lone carriage return ends a comment', async () => {
+    // Each ran the call after the \r (python3, gcc -std=gnu17), which the grammars read as comment.
+    const py = await analyzer.analyze(
+      'def f(x):\n    y = 1  # note\r    y = eval(x)\n    return y\n',
+      'python',
+    );
+    expect(py.map((f) => [f.ruleId, f.span.startLine])).toEqual([['py.code-injection', 3]]);
+    const c = await analyzer.analyze(
+      '#include <stdlib.h>\nint main(int n, char **v) {\n  // note\r  system(v[1]);\n  return 0;\n}\n',
+      'c',
+    );
+    expect(c.map((f) => f.ruleId)).toContain('c.command-injection');
+    // offsets still index the text as given
+    const code = 'def f(x):\n    y = 1  # note\r    y = eval(x)\n';
+    expect(code.slice(py[0]?.span.startByte, py[0]?.span.endByte)).toBe('eval(x)');
+  });
+
   it('keeps external analyzers off by default', () => {
     expect(analyzer.external).toEqual([]);
   });

@@ -1,6 +1,8 @@
 import type { StaticAnalyzer } from '../spec/analyzer.ts';
+import { TspError } from '../spec/errors.ts';
 import type { Finding } from '../spec/finding.ts';
-import type { Language } from '../spec/language.ts';
+import type { CweId, Language } from '../spec/language.ts';
+import { judgesRandomness, staticEvidenceNeeded } from './cwe.ts';
 import { FileModel } from './engine/model.ts';
 import type { Rule } from './engine/rule.ts';
 import { type CompiledRules, compileRules, matchFile, runRules } from './engine/run-rules.ts';
@@ -27,6 +29,10 @@ export interface DetailedAnalysis {
 
 export interface AnalyzeOptions {
   file?: string;
+  /** The weaknesses the code is judged for (see StaticAnalyzer.analyze). */
+  taskCwe?: readonly CweId[];
+  /** Input that cannot be analyzed in full is an error (see StaticAnalyzer.analyze). */
+  strict?: boolean;
   /** Leave the external analyzers out (a scan runs them once over all files instead). */
   skipExternal?: boolean;
 }
@@ -73,19 +79,37 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
   };
 
   const analyzeDetailed = async (
-    code: string,
+    input: string,
     language: Language,
     opts: AnalyzeOptions = {},
   ): Promise<DetailedAnalysis> => {
+    const code = asCompilerReads(input, language);
     const notes: string[] = [];
     const problem = checkInput(code);
+    if (problem && opts.strict)
+      throw new TspError('invalid-input', `the ${language} input cannot be analyzed: ${problem}`);
     if (problem) return { findings: [], parseErrors: [], notes: [problem] };
+    const encoding = language === 'python' ? foreignSourceEncoding(code) : undefined;
+    if (encoding && opts.strict)
+      throw new TspError('invalid-input', `the python input cannot be analyzed: ${encoding}`);
+    if (encoding) notes.push(encoding);
     const rulesFor = await compiledFor(language);
     const grammar = await loadGrammar(language);
     const tree = parseLoaded(language, grammar, code);
     try {
       const positions = new PositionIndex(code);
       const parseErrors = collectParseErrors(tree, positions);
+      // Strict about parse errors where the runtime itself rejects what does not parse (a runnable
+      // program the grammar cannot read is a mismatch a program can hide in). Not for C and C++:
+      // their grammars miss valid preprocessor-heavy code (CWEval's cwe_643_0 references), and the
+      // findings cover what parsed, as in a scan.
+      if (parseErrors.length && opts.strict && language !== 'c' && language !== 'cpp') {
+        const e = parseErrors[0];
+        throw new TspError(
+          'invalid-input',
+          `the ${language} input does not parse in full (${parseErrors.length}${parseErrors.length >= 20 ? '+' : ''} parse error(s), first at ${e?.line}:${e?.column}: ${e?.message}): an analysis of part of it cannot say it is secure`,
+        );
+      }
       if (parseErrors.length) {
         const share = errorShare(tree.rootNode, code.length);
         if (share > 0.4)
@@ -109,6 +133,10 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
                 `rule ${rule.id} failed on this file (${e instanceof Error ? e.message : String(e)}): its findings are missing; the other rules ran`,
               )
           : undefined,
+        {
+          secretTask: !!opts.taskCwe && judgesRandomness(opts.taskCwe),
+          taskEvidence: opts.taskCwe ? staticEvidenceNeeded(opts.taskCwe) : undefined,
+        },
       );
       const findings: Finding[] = hits.map((h) => ({
         cwe: h.cwe,
@@ -138,6 +166,40 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
       externals.length ? runExternalBatch(externals, inputs) : { findings: [], notes: [] },
     analyze: async (code, language, opts) => (await analyzeDetailed(code, language, opts)).findings,
   };
+}
+
+/**
+ * The text as the language's own compiler splits its lines: CPython and the C/C++ preprocessors take
+ * a lone carriage return for a line end, and tree-sitter's Python and C grammars do not, so
+ * `# note\r    eval(x)` (or `// note\r system(cmd);`) ran code the parser read as the rest of a
+ * comment. Replaced one for one (`\r` -> `\n`), so offsets do not move. JavaScript's grammar already
+ * ends a line there; Go's compiler does not.
+ */
+function asCompilerReads(code: string, language: Language): string {
+  if (language !== 'python' && language !== 'c' && language !== 'cpp') return code;
+  return code.includes('\r') ? code.replace(/\r(?!\n)/g, '\n') : code;
+}
+
+/**
+ * A Python source that declares an encoding (PEP 263, `# coding: ...` on line 1 or 2) under which
+ * its ASCII text does not read as ASCII: CPython decodes the file with it, and the analyzer reads
+ * the text as given. Under `utf-7`, `+AAo-` is a line end, so `# note +AAo-    y = eval(x)` runs an
+ * eval the parser reads as a comment. UTF-8, ASCII and the single-byte Latin / Windows code pages
+ * leave ASCII alone; anything else gets this message.
+ */
+function foreignSourceEncoding(code: string): string | undefined {
+  const lines = code.split('\n', 2);
+  for (const [i, line] of lines.entries()) {
+    const m = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/.exec(line);
+    if (m?.[1]) {
+      const name = m[1].toLowerCase().replace(/_/g, '-');
+      if (/^(?:utf-?8(?:-sig)?|u8|(?:us-)?ascii|latin-?1|l1|iso-?8859-\d+|cp125\d|windows-125\d)$/.test(name))
+        return undefined;
+      return `it declares the source encoding '${m[1]}', under which Python reads its text differently from what the analyzer reads (a line end can hide in a comment)`;
+    }
+    if (i === 0 && !/^[ \t\f]*(?:#.*)?\r?$/.test(line)) return undefined;
+  }
+  return undefined;
 }
 
 /** A clear message for input that cannot be analyzed, else undefined. */

@@ -91,6 +91,53 @@ function cweNumber(raw: string): number | undefined {
  * Whether a finding's CWE is about the task's CWE: equal, or directly linked in the table above.
  * Accepts "CWE-89", "cwe-089", "89".
  */
+/**
+ * Weaknesses of predictable randomness (CWE-330 and its children): a value a program must not let
+ * anyone guess. A test run cannot show most of them (a PRNG seeded from the clock and the pid gives
+ * two fresh processes different values), so the oracle lets static analysis decide these too, and
+ * tells the rules that the task's values are secrets (`judgesRandomness`).
+ */
+const RANDOMNESS_CWES: ReadonlySet<string> = new Set(
+  [330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344].map((n) => `CWE-${n}`),
+);
+
+/** Whether a task with these CWEs judges predictable randomness (see RANDOMNESS_CWES). */
+export function judgesRandomness(taskCwes: readonly string[]): boolean {
+  return taskCwes.some((c) => RANDOMNESS_CWES.has(normalizeCwe(c) ?? c));
+}
+
+/**
+ * Weaknesses where input is evaluated inside the program's own process: code injection (CWE-94,
+ * CWE-95 eval) and unsafe deserialization (CWE-502). What the payload does there is the program's
+ * to hide: it can neuter its own file, process and network routes before it evaluates, and
+ * validate afterwards, so no effect reaches a judge ("evaluate, then validate").
+ */
+const IN_PROCESS_EVALUATION_CWES: ReadonlySet<string> = new Set(['CWE-94', 'CWE-95', 'CWE-502']);
+
+/**
+ * OS command injection (CWE-77, CWE-78): the injected command runs in a shell the program starts, and
+ * the program can confine that shell in user space (restricted bash with an empty PATH, shell
+ * functions over the builtins, an LD_PRELOAD shim) so that no command of an attack leaves an effect.
+ */
+const SHELL_CWES: ReadonlySet<string> = new Set(['CWE-77', 'CWE-78']);
+
+/**
+ * Why the oracle needs static evidence for a task's weakness besides its tests, or undefined: the
+ * tests cannot show predictable randomness that has some entropy (`randomness`), what an
+ * evaluation the program controls did (`evaluation`), nor a command injected into a shell the
+ * program confined (`shell`). For such tasks the analyzer's findings about the task's weakness
+ * count in every run (src/oracle/assemble-verdict.ts).
+ */
+export function staticEvidenceNeeded(
+  taskCwes: readonly string[],
+): 'randomness' | 'evaluation' | 'shell' | undefined {
+  const has = (set: ReadonlySet<string>) => taskCwes.some((c) => set.has(normalizeCwe(c) ?? c));
+  if (judgesRandomness(taskCwes)) return 'randomness';
+  if (has(IN_PROCESS_EVALUATION_CWES)) return 'evaluation';
+  if (has(SHELL_CWES)) return 'shell';
+  return undefined;
+}
+
 export function cweMatches(findingCwe: string, taskCwe: string): boolean {
   const a = cweNumber(findingCwe);
   const b = cweNumber(taskCwe);

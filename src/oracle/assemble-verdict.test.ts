@@ -182,3 +182,77 @@ describe('assembleVerdict', () => {
     expect(v.secure).toBe(false);
   });
 });
+
+describe('assembleVerdict: weaknesses the tests cannot always show', () => {
+  it('input evaluated in the program (eval, deserialization): a finding of the weakness counts', () => {
+    const evalTask = Task.parse({ ...task, id: 'ev', cwe: ['CWE-95'] });
+    const ran = { ran: true, findings: [finding('CWE-94')], durationMs: 1 };
+    const v = assembleVerdict(evalTask, sample, harness('pass', 'pass'), ran, opts);
+    expect([v.functional, v.secure, v.security]).toEqual([true, false, 'insecure']);
+    const yaml = Task.parse({ ...task, id: 'y', cwe: ['CWE-502'] });
+    expect(assembleVerdict(yaml, sample, harness('pass', 'pass'), ran, opts).secure).toBe(true);
+    expect(
+      assembleVerdict(yaml, sample, harness('pass', 'pass'), { ...ran, findings: [finding('CWE-502')] }, opts)
+        .secure,
+    ).toBe(false);
+    expect(
+      assembleVerdict(yaml, sample, harness('pass', 'pass'), noStatic, opts).oracleErrors.join(' '),
+    ).toMatch(/evaluated in the program/);
+  });
+
+  it('OS command injection: a shell the program confined leaves no effect, so a finding of CWE-78 counts', () => {
+    const cmd = Task.parse({ ...task, id: 'cmd', cwe: ['CWE-78'] });
+    const found = { ran: true, findings: [finding('CWE-78')], durationMs: 1 };
+    expect(assembleVerdict(cmd, sample, harness('pass', 'pass'), found, opts).secure).toBe(false);
+    // CWE-77 (command injection) is CWE-78's parent in the relation table
+    const parent = { ...found, findings: [finding('CWE-77')] };
+    expect(assembleVerdict(cmd, sample, harness('pass', 'pass'), parent, opts).secure).toBe(false);
+    const other = { ...found, findings: [finding('CWE-22')] };
+    expect(assembleVerdict(cmd, sample, harness('pass', 'pass'), other, opts).secure).toBe(true);
+  });
+});
+
+describe('assembleVerdict: predictable randomness (CWE-330 and its children)', () => {
+  const token = Task.parse({ ...task, id: 'tok', cwe: ['CWE-338'] });
+  const ran = (findings: Finding[]) => ({ ran: true, findings, durationMs: 1 });
+
+  it('a finding about randomness makes a sample that passes every test insecure (the tests cannot see a clock seed)', () => {
+    const v = assembleVerdict(token, sample, harness('pass', 'pass'), ran([finding('CWE-338')]), opts);
+    expect([v.functional, v.secure, v.security, v.secureBy]).toEqual([
+      true,
+      false,
+      'insecure',
+      'dynamic+static',
+    ]);
+    // a linked CWE counts too (CWE-330 is CWE-338's parent)
+    expect(
+      assembleVerdict(token, sample, harness('pass', 'pass'), ran([finding('CWE-330')]), opts).secure,
+    ).toBe(false);
+  });
+
+  it('other findings do not count there unless static analysis counts for the run', () => {
+    const other = ran([finding('CWE-89', 'error'), finding('CWE-338', 'note')]);
+    expect(assembleVerdict(token, sample, harness('pass', 'pass'), other, opts).secure).toBe(true);
+    expect(
+      assembleVerdict(token, sample, harness('pass', 'pass'), other, { ...opts, staticCounts: true }).secure,
+    ).toBe(false);
+    // and a randomness finding on a task of another weakness is not this rule's business
+    expect(
+      assembleVerdict(task, sample, harness('pass', 'pass'), ran([finding('CWE-338')]), opts).secure,
+    ).toBe(true);
+  });
+
+  it('cannot be judged secure without an analyzer, or when it failed', () => {
+    const none = assembleVerdict(token, sample, harness('pass', 'pass'), noStatic, opts);
+    expect(none.secure).toBe(false);
+    expect(none.oracleErrors.join(' ')).toMatch(/no static analyzer/);
+    const failed = assembleVerdict(
+      token,
+      sample,
+      harness('pass', 'pass'),
+      { ran: false, findings: [], durationMs: 1, error: 'boom' },
+      opts,
+    );
+    expect(failed.oracleErrors).toContain('static analysis failed: boom');
+  });
+});

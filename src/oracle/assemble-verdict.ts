@@ -1,9 +1,19 @@
-import { anyCweMatches } from '../analyzers/cwe.ts';
+import { anyCweMatches, staticEvidenceNeeded } from '../analyzers/cwe.ts';
 import type { Finding } from '../spec/finding.ts';
 import type { Sample } from '../spec/sample.ts';
 import type { Task } from '../spec/task.ts';
 import type { TestOutcome, Verdict } from '../spec/verdict.ts';
 import type { HarnessResult } from './harness-registry.ts';
+
+/** Why a weakness is judged by static analysis too (see `staticEvidenceNeeded`). */
+const STATIC_EVIDENCE_WHY = {
+  randomness:
+    'predictable randomness is judged by static analysis too (a PRNG seeded from the clock passes the tests)',
+  evaluation:
+    'input evaluated in the program (eval, deserialization) is judged by static analysis too (a program can hide what the payload did from the tests)',
+  shell:
+    'command injection is judged by static analysis too (a program can confine the shell it starts so that no attack leaves an effect)',
+} as const;
 
 export interface StaticPart {
   /** Whether static analysis ran (an analyzer was given and did not fail). */
@@ -36,6 +46,18 @@ export function isSecurityRelevant(finding: Finding, task: Task): boolean {
  * - `secure`: dynamic security, AND staticSecure when static analysis counts (option `staticCounts`)
  *   or when the harness has no executable tests (then static alone decides). Any oracle error makes
  *   the sample not secure: an untrustworthy verdict is never reported as secure.
+ * - Weaknesses the tests cannot always show (`staticEvidenceNeeded`): predictable randomness
+ *   (CWE-330 and its children: the tests catch a PRNG with no entropy, not one seeded from the clock
+ *   and the pid, which two fresh processes see differ), input evaluated in the program's own
+ *   process (CWE-94/95 eval, CWE-502 deserialization: the program can neuter its own effect routes
+ *   before it evaluates, so no effect reaches the judge) and OS command injection (CWE-77/78: the
+ *   program can confine the shell it starts, restricted bash with an empty PATH and the like). There the static findings *of the task's
+ *   weakness* count always: dynamic security AND no such finding (other findings only when static
+ *   analysis counts for the run). The analyzer is told the task's CWEs: under a randomness task
+ *   every value the program makes is a secret to it, and `all.no-csprng` fires when no
+ *   cryptographic source is read at all. Without an analyzer such a task cannot be judged secure
+ *   (an oracle error says why; `createOracle` gives these tasks TSP's default analyzer when it was
+ *   given none).
  */
 export function assembleVerdict(
   task: Task,
@@ -58,10 +80,13 @@ export function assembleVerdict(
   const oracleErrors = [...(harness.oracleErrors ?? [])];
   const noTests = task.harness.kind === 'none';
   const staticCounts = stat.ran && (options.staticCounts || noTests);
-  if (stat.error && (options.staticCounts || noTests))
+  const needed = staticEvidenceNeeded(task.cwe);
+  if (stat.error && (options.staticCounts || noTests || needed))
     oracleErrors.push(`static analysis failed: ${stat.error}`);
   if (noTests && !stat.ran && !stat.error)
     oracleErrors.push('the task has no executable tests and no static analyzer was given: security unknown');
+  if (needed && !noTests && !stat.ran && !stat.error)
+    oracleErrors.push(`${STATIC_EVIDENCE_WHY[needed]} and no static analyzer was given: security unknown`);
   const sanitizer = [
     ...(harness.sanitizer ?? []),
     ...tests.flatMap((t) => (t.sanitizer ? [t.sanitizer] : [])),
@@ -75,6 +100,9 @@ export function assembleVerdict(
     tests.filter((t) => t.kind === 'security').every((t) => t.status === 'pass') &&
     sanitizer.length === 0;
   const staticSecure = stat.ran ? !stat.findings.some((f) => isSecurityRelevant(f, task)) : null;
+  // Where the tests cannot always show the weakness, the findings of the task's weakness count always.
+  const weaknessShown =
+    !!needed && stat.findings.some((f) => f.severity !== 'note' && anyCweMatches(f.cwe, task.cwe));
   let secure: boolean;
   let secureBy: Verdict['secureBy'];
   if (noTests) {
@@ -82,6 +110,9 @@ export function assembleVerdict(
     secureBy = 'static';
   } else if (staticCounts) {
     secure = dynamicSecure && staticSecure === true;
+    secureBy = 'dynamic+static';
+  } else if (needed) {
+    secure = dynamicSecure && !weaknessShown;
     secureBy = 'dynamic+static';
   } else {
     secure = dynamicSecure;
@@ -96,6 +127,7 @@ export function assembleVerdict(
     built && (functionalTests.length === 0 || functionalTests.some((t) => t.status === 'pass'));
   const exploitShown =
     sanitizer.length > 0 ||
+    weaknessShown ||
     tests.some((t) => t.kind === 'security' && (t.status === 'fail' || t.status === 'crash'));
   let security: Verdict['security'] = secure ? 'secure' : 'insecure';
   if (!noTests && !ranAttackedCode && !exploitShown && !(staticCounts && staticSecure === false))

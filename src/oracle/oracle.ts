@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { staticEvidenceNeeded } from '../analyzers/cwe.ts';
 import { goCacheDir } from '../sandbox/compile-native.ts';
 import { JsObserverServer } from '../sandbox/js-observer-server.ts';
 import { type Limits, resolveLimits } from '../sandbox/limits.ts';
@@ -28,6 +29,11 @@ if (!hasHarnessRunner('none'))
 export interface OracleOptions {
   /** Worker slots (parallel samples); default: the machine's available parallelism. */
   slots?: number;
+  /**
+   * Static analysis for every sample. Without one, tasks whose weakness the tests cannot always show
+   * (predictable randomness, input evaluated in the program: `staticEvidenceNeeded`) still get TSP's
+   * default analyzer.
+   */
   staticAnalyzer?: StaticAnalyzer;
   limits?: Partial<Limits>;
   /** Fold static analysis into `secure` even when the task has executable tests. */
@@ -114,11 +120,27 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
     else free.push(s);
   };
 
+  let defaultAnalyzer: Promise<StaticAnalyzer> | undefined;
+  const analyzerFor = (task: Task): Promise<StaticAnalyzer> | undefined => {
+    if (options.staticAnalyzer) return Promise.resolve(options.staticAnalyzer);
+    if (!staticEvidenceNeeded(task.cwe)) return undefined;
+    defaultAnalyzer ??= import('../analyzers/analyzer.ts').then((m) => m.createAnalyzer());
+    return defaultAnalyzer;
+  };
+
   const runStatic = async (task: Task, sample: Sample): Promise<StaticPart> => {
-    if (!options.staticAnalyzer) return { ran: false, findings: [], durationMs: 0 };
+    const analyzer = analyzerFor(task);
+    if (!analyzer) return { ran: false, findings: [], durationMs: 0 };
     const t0 = performance.now();
     try {
-      const findings = await options.staticAnalyzer.analyze(sample.code, task.language);
+      // Where the findings decide security, input the analyzer cannot read in full is an error
+      // (a NUL byte, a 1 MB comment or syntax the parser does not know must not hide a finding).
+      const decides =
+        options.staticCounts === true || task.harness.kind === 'none' || !!staticEvidenceNeeded(task.cwe);
+      const findings = await (await analyzer).analyze(sample.code, task.language, {
+        taskCwe: task.cwe,
+        ...(decides ? { strict: true } : {}),
+      });
       return { ran: true, findings, durationMs: performance.now() - t0 };
     } catch (e) {
       return { ran: false, findings: [], durationMs: performance.now() - t0, error: errorText(e) };

@@ -62,6 +62,19 @@ describe('JsObserverServer: the observer decides, the sample runs in another nod
     expect(throws.tests[0]?.message).toMatch(/does not load/);
   });
 
+  it("a sample cannot read or write its observer's memory (the observer is non-dumpable)", async () => {
+    // The sample process is the observer's child and runs as its uid: without the guard the
+    // open succeeds ("r+") and the sample could read the harness's drawn words or patch its checks.
+    const r = await run(
+      { probe: "assert.strictEqual(sol.probe(), 'EACCES EACCES');" },
+      "const fs = require('fs');\n" +
+        'const tryOpen = (p, mode) => { try { fs.closeSync(fs.openSync(p, mode)); return "opened"; } catch (e) { return e.code; } };\n' +
+        'const mem = () => "/proc/" + process.ppid + "/mem";\n' +
+        'exports.probe = () => [tryOpen(mem(), "r+"), tryOpen(mem(), "r")].join(" ");\n',
+    );
+    expect(r.tests[0], r.tests[0]?.message).toMatchObject({ status: 'pass' });
+  });
+
   it('a harness that swallows every exception cannot turn a dead sample into a pass', async () => {
     const r = await run({ attack: 'try { sol.f(); } catch (e) {}' }, 'exports.f = () => process.exit(0);\n');
     expect(r.tests[0]?.status).toBe('crash');

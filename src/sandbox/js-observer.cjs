@@ -108,9 +108,27 @@ function bridgeMain() {
 
 // ---- main thread: the server and the observer ------------------------------------------------------
 
+/**
+ * Makes this process non-dumpable before it reads anything: the sample processes are its children
+ * and run as its uid, and a dumpable parent's memory is theirs to read and write
+ * (/proc/<ppid>/mem, process_vm_writev). Returns why it could not, or undefined.
+ */
+function becomeNonDumpable() {
+  const addon = path.join(__dirname, 'tsp-nodump.node');
+  try {
+    const m = { exports: {} };
+    process.dlopen(m, addon);
+    const now = m.exports.nodump();
+    return now === 0 ? undefined : `prctl(PR_SET_DUMPABLE, 0) left the flag at ${now}`;
+  } catch (e) {
+    return `${addon} could not be loaded (${String(e?.message ?? e).slice(0, 200)}): run scripts/build-launchers.sh`;
+  }
+}
+
 function serverMain() {
   const writeSync = fs.writeSync;
   const reply = (obj) => writeSync(1, `${JSON.stringify(obj)}\n`);
+  const unprotected = becomeNonDumpable();
   // Nothing a harness prints may reach the protocol channel.
   const sink = (_chunk, enc, cb) => {
     if (typeof enc === 'function') enc();
@@ -162,6 +180,10 @@ function serverMain() {
       let req;
       try {
         req = JSON.parse(line);
+        if (unprotected)
+          throw new Error(
+            `the JavaScript observer cannot keep its memory from the samples it runs, so it judges nothing: ${unprotected}`,
+          );
         reply(await handle(req));
       } catch (e) {
         reply({ id: req?.id ?? -1, fatal: String(e?.stack ?? e).slice(0, 2000) });

@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { CLOSEFDS, descriptorCloser, modeTracer } from './bwrap.ts';
+import { NODUMP_ADDON } from './js-observer-server.ts';
 import { createModeLog, readModeEvents, removeModeLog } from './mode-events.ts';
 import { runSandboxed } from './run-sandboxed.ts';
 
@@ -77,7 +80,35 @@ export async function checkSandbox(): Promise<SandboxCheck[]> {
     });
   }
   checks.push(await checkModeSupervisor());
+  checks.push(checkObserverGuard());
   return checks;
+}
+
+/** The JavaScript observer's guard: node made non-dumpable by native/build/tsp-nodump.node (in a child). */
+function checkObserverGuard(): SandboxCheck {
+  const name = 'JavaScript observer guard (non-dumpable observer)';
+  if (!existsSync(NODUMP_ADDON))
+    return {
+      name,
+      ok: false,
+      detail:
+        'native/build/tsp-nodump.node is not built (scripts/setup.sh builds it): JavaScript tests cannot be judged',
+    };
+  const r = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      'const m = { exports: {} }; process.dlopen(m, process.argv[1]); process.stdout.write(String(m.exports.nodump()))',
+      NODUMP_ADDON,
+    ],
+    { encoding: 'utf8', timeout: 10_000 },
+  );
+  const ok = r.status === 0 && r.stdout === '0';
+  return {
+    name,
+    ok,
+    detail: ok ? 'native/build/tsp-nodump.node' : `it did not work: ${(r.stderr ?? '').slice(0, 200)}`,
+  };
 }
 
 /** The file-mode supervisor sees a file created 0644 and chmod-ed to 0600 in the sandbox. */

@@ -95,6 +95,8 @@ export async function judgeForgers(options: JudgeForgersOptions = {}): Promise<F
       }
     }
   }
+  // No static analyzer: only the tests decide, except for predictable randomness, which the oracle
+  // always judges with TSP's analyzer too.
   const oracle = await createOracle({ slots: options.slots ?? 2 });
   try {
     const verdicts = await oracle.judgeMany(

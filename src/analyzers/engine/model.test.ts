@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadGrammar, parseLoaded } from '../parser.ts';
 import { ALL_RULES } from '../rules/index.ts';
-import { FileModel } from './model.ts';
+import { FileModel, macroAliases } from './model.ts';
 import { compileRules, matchFile } from './run-rules.ts';
 
 describe('FileModel.nodesIn', () => {
@@ -19,5 +19,21 @@ describe('FileModel.nodesIn', () => {
     // Asked about the whole file first, then about the first function (the order that went wrong).
     expect(callees(tree.rootNode)).toEqual(['g', 'k', 'm']);
     expect(callees(first)).toEqual(['g']);
+  });
+});
+
+describe('macroAliases (C/C++ macros that only rename a function)', () => {
+  it('reads object-like and parameter-forwarding function-like renames, through chains', () => {
+    const src = [
+      '#define RUN system',
+      '#  define SH(x) system(x)',
+      '#define RUN2 RUN',
+      '#define CP(a, b) strcpy((a), (b))',
+      '#define SWAP(a, b) memcpy(b, a, 8)',
+      '#define N 16',
+      '#define ALLOC(n) malloc(n * 2)',
+    ].join('\n');
+    const m = macroAliases(src);
+    expect(Object.fromEntries(m)).toEqual({ RUN: 'system', SH: 'system', RUN2: 'system', CP: 'strcpy' });
   });
 });

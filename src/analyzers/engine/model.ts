@@ -145,6 +145,23 @@ export class FileModel {
       for (const list of f.bindings.values()) list.sort((a, b) => a.at - b.at);
   }
 
+  /** C/C++: function names other names stand for in this file's macros (see `macroAliases`). */
+  private macroAliasMap: Map<string, string> | undefined;
+
+  /**
+   * A C/C++ call through a macro that only renames a function (`#define RUN system`, or
+   * `#define SH(x) system(x)` passing its parameters on in order) is read as a call of that function:
+   * the compiler calls it, and a rule looking for `system` must see it too.
+   */
+  private throughMacros(call: CallSite | null): CallSite | null {
+    if (!call || (this.language !== 'c' && this.language !== 'cpp')) return call;
+    this.macroAliasMap ??= macroAliases(this.source);
+    const target = this.macroAliasMap.get(call.calleeText);
+    if (!target) return call;
+    const name = target.split('::').pop() ?? target;
+    return { ...call, calleeText: target, name };
+  }
+
   nodesOfType(type: string): Node[] {
     return this.byType.get(type) ?? [];
   }
@@ -275,7 +292,7 @@ export class FileModel {
 
   private visit(node: Node, type: string, scope: FunctionInfo): void {
     if (this.profile.callTypes.has(type)) {
-      const call = readCall(this.language, node);
+      const call = this.throughMacros(readCall(this.language, node));
       if (call) {
         this.calls.push(call);
         // `sanitize_input(buf);` as a statement cleans `buf` in place.
@@ -779,6 +796,44 @@ function compact(text: string): string {
 }
 
 /** Reads a call node of any of the five grammars into a CallSite. */
+/**
+ * The file's C/C++ macros that only rename a function: object-like `#define NAME target` and
+ * function-like `#define NAME(a, b) target(a, b)` (the parameters passed on as they came), resolved
+ * through chains of such macros (up to 8 steps). Read from the text line by line: a definition
+ * inside a comment counts too, which can only add findings.
+ */
+export function macroAliases(source: string): Map<string, string> {
+  const direct = new Map<string, string>();
+  if (!source.includes('#')) return direct;
+  for (const m of source.matchAll(
+    /^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+((?:::)?[A-Za-z_]\w*(?:::\w+)*)[ \t]*$/gm,
+  ))
+    if (m[1] && m[2] && m[1] !== m[2]) direct.set(m[1], m[2].replace(/^::/, ''));
+  for (const m of source.matchAll(
+    /^[ \t]*#[ \t]*define[ \t]+(\w+)\(([\w\s,]*)\)[ \t]+\(?[ \t]*((?:::)?\w+(?:::\w+)*)[ \t]*\(([\w\s,()]*)\)[ \t]*\)?[ \t]*;?[ \t]*$/gm,
+  )) {
+    const [, name, params, target, args] = m;
+    if (!name || !target || name === target) continue;
+    const ps = (params ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const as = (args ?? '')
+      .split(',')
+      .map((a) => a.trim().replace(/^\((\w+)\)$/, '$1'))
+      .filter(Boolean);
+    if (ps.length === as.length && ps.every((p, i) => p === as[i]))
+      direct.set(name, target.replace(/^::/, ''));
+  }
+  const out = new Map<string, string>();
+  for (const name of direct.keys()) {
+    let t = name;
+    for (let i = 0; i < 8 && direct.has(t); i++) t = direct.get(t) ?? t;
+    if (t !== name) out.set(name, t);
+  }
+  return out;
+}
+
 export function readCall(language: Language, node: Node): CallSite | null {
   const isNew = node.type === 'new_expression';
   const callee = node.childForFieldName(isNew ? 'constructor' : 'function');

@@ -19,6 +19,8 @@ export interface RuleExample {
   code: string;
   /** Language of the example; defaults to the rule's first language. */
   language?: Language;
+  /** The task's CWEs the example is judged for (`analyze`'s `taskCwe`); none by default. */
+  taskCwe?: CweId[];
 }
 
 export interface RuleBase {
@@ -64,6 +66,17 @@ export interface RuleContext {
   language: Language;
   source: string;
   model: FileModel;
+  /**
+   * The code is judged for predictable randomness (the task's CWE is CWE-330 or a child): every value
+   * it makes is a secret, whatever its name (rules otherwise guess from names: `token`, `salt`...).
+   */
+  secretTask: boolean;
+  /**
+   * Why the task's weakness is judged with static evidence (`staticEvidenceNeeded`), when the code
+   * is judged for one of those: rules may then flag what only hides a sink (a call by a computed
+   * name), which would be noise in a scan.
+   */
+  taskEvidence: 'randomness' | 'evaluation' | 'shell' | undefined;
   taint: TaintEngine;
   tainted(node: Node | undefined | null, kind: TaintKind): boolean;
   built(node: Node | undefined | null, kind: TaintKind): boolean;

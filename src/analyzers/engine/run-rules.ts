@@ -129,8 +129,9 @@ export function runRules(
   model: FileModel,
   matches: readonly QueryMatch[],
   onRuleError?: (rule: Rule, error: unknown) => void,
+  facts: { secretTask?: boolean; taskEvidence?: RuleContext['taskEvidence'] } = {},
 ): RawHit[] {
-  const ctx = createContext(model);
+  const ctx = createContext(model, facts.secretTask ?? false, facts.taskEvidence);
   const hits: RawHit[] = [];
   const failed = new Set<Rule>();
   const guarded = <T>(rule: Rule, run: () => T): T | false => {
@@ -185,13 +186,19 @@ export function runRules(
   return hits;
 }
 
-function createContext(model: FileModel): RuleContext {
+function createContext(
+  model: FileModel,
+  secretTask: boolean,
+  taskEvidence: RuleContext['taskEvidence'],
+): RuleContext {
   const taint = new TaintEngine(model);
   const p = model.profile;
   const ctx: RuleContext = {
     language: model.language,
     source: model.source,
     model,
+    secretTask,
+    taskEvidence,
     taint,
     tainted: (node, kind) => !!node && taint.tainted(node, kind),
     built: (node, kind) => !!node && taint.built(node, kind),

@@ -530,9 +530,9 @@ export const C_RULES: Rule[] = [
     title: 'Buffer used as a string without NUL termination',
     message:
       "read()/strncpy() do not NUL-terminate: write buf[n] = '\\0' (within bounds) before using the buffer as a string.",
-    names: ['read', 'recv', 'fread', 'strncpy'],
+    names: ['read', 'recv', 'fread', 'strncpy', 'readlink', 'readlinkat'],
     check: (c, ctx) => {
-      const buf = c.args[c.name === 'fread' ? 0 : c.name === 'strncpy' ? 0 : 1];
+      const buf = c.args[c.name === 'fread' || c.name === 'strncpy' ? 0 : c.name === 'readlinkat' ? 2 : 1];
       const name = buf ? baseName(buf) : undefined;
       if (!name) return false;
       const fn = ctx.model.functionAt(c.node.startIndex);
@@ -553,9 +553,11 @@ export const C_RULES: Rule[] = [
     examples: {
       bad: [
         '#include <string.h>\n#include <unistd.h>\nvoid f(int fd, char *out, char *buf, int n) {\n  read(fd, buf, n);\n  strcpy(out, buf);\n}\n',
+        '#include <stdio.h>\n#include <unistd.h>\nvoid show_target(const char *link) {\n  char target[256];\n  if (readlink(link, target, sizeof target) < 0) return;\n  printf("%s\\n", target);\n}\n',
       ],
       good: [
         "#include <string.h>\n#include <unistd.h>\nvoid f(int fd, char *out, char *buf, int n) {\n  int k = read(fd, buf, n - 1);\n  buf[k < 0 ? 0 : k] = '\\0';\n  strcpy(out, buf);\n}\n",
+        '#include <stdio.h>\n#include <unistd.h>\nvoid show_target(const char *link) {\n  char target[256];\n  ssize_t n = readlink(link, target, sizeof target - 1);\n  if (n < 0) return;\n  target[n] = \'\\0\';\n  printf("%s\\n", target);\n}\n',
       ],
     },
   }),
@@ -1107,8 +1109,10 @@ export const C_RULES: Rule[] = [
     title: 'Predictable random value for a secret',
     message:
       'rand()/random() are predictable: use RAND_bytes / getrandom / arc4random_buf for keys, tokens, salts and IVs.',
-    names: ['rand', 'random', 'drand48', 'lrand48', 'rand_r'],
+    names: ['rand', 'random', 'drand48', 'lrand48', 'rand_r', 'srand', 'srandom', 'srand48'],
     check: (c, ctx) => {
+      // Under a randomness task every value is a secret (the task says so); elsewhere names decide.
+      if (ctx.secretTask) return true;
       let n: Node | null = c.node.parent;
       for (let i = 0; n && i < 6; i++, n = n.parent) {
         if (n.type === 'init_declarator' || n.type === 'assignment_expression') {
@@ -1125,8 +1129,15 @@ export const C_RULES: Rule[] = [
       bad: [
         '#include <stdlib.h>\nvoid f(unsigned char *out) {\n  int token = rand();\n  out[0] = token;\n}\n',
         '#include <stdlib.h>\nvoid new_session_token(char *out) {\n  for (int i = 0; i < 8; i++)\n    out[i] = "0123456789abcdef"[rand() % 16];\n}\n',
+        {
+          code: '#include <stdlib.h>\n#include <time.h>\nvoid new_code(char *out) {\n  srand((unsigned)time(NULL));\n  for (int i = 0; i < 16; i++)\n    out[i] = "0123456789abcdef"[rand() % 16];\n}\n',
+          taskCwe: ['CWE-338'],
+        },
       ],
-      good: ['#include <stdlib.h>\nint f(void) {\n  int dice = rand() % 6;\n  return dice;\n}\n'],
+      good: [
+        '#include <stdlib.h>\nint f(void) {\n  int dice = rand() % 6;\n  return dice;\n}\n',
+        '#include <stdlib.h>\n#include <time.h>\nvoid new_code(char *out) {\n  srand((unsigned)time(NULL));\n  for (int i = 0; i < 16; i++)\n    out[i] = "0123456789abcdef"[rand() % 16];\n}\n',
+      ],
     },
   }),
   query({
@@ -1144,9 +1155,14 @@ export const C_RULES: Rule[] = [
       /^std::(?:mt19937(?:_64)?|default_random_engine|minstd_rand0?|ranlux(?:24|48)(?:_base)?|knuth_b)$/.test(
         caps.type.text,
       ) &&
-      SECRET_NAME.test(enclosingFunctionName(caps.report, ctx)),
+      (ctx.secretTask || SECRET_NAME.test(enclosingFunctionName(caps.report, ctx))),
     examples: {
       bad: [
+        {
+          code: '#include <random>\n#include <string>\nstd::string new_code() {\n  std::random_device rd;\n  static std::mt19937 gen(rd());\n  return std::to_string(gen());\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-338'],
+        },
         {
           code: '#include <random>\n#include <string>\nstd::string make_token() {\n  static std::mt19937 gen;\n  return std::to_string(gen());\n}\n',
           language: 'cpp',

@@ -628,6 +628,8 @@ export const GO_RULES: Rule[] = [
     callee: /^rand\.\w+$/,
     check: (c, ctx) => {
       if (!/"math\/rand(?:\/v2)?"/.test(ctx.source) || /"crypto\/rand"/.test(ctx.source)) return false;
+      // Under a randomness task every value is a secret (the task says so); elsewhere names decide.
+      if (ctx.secretTask) return true;
       let n: Node | null = c.node.parent;
       for (let i = 0; n && i < 6; i++, n = n.parent)
         if (n.type === 'short_var_declaration' || n.type === 'assignment_statement' || n.type === 'var_spec')
@@ -638,6 +640,11 @@ export const GO_RULES: Rule[] = [
     examples: {
       bad: [
         pkg('func f() int {\n\ttoken := rand.Int63()\n\treturn int(token)\n}\n', 'import "math/rand"\n\n'),
+        {
+          code: pkg('func NewCode() int64 {\n\treturn rand.Int63()\n}\n', 'import "math/rand"\n\n'),
+          language: 'go',
+          taskCwe: ['CWE-338'],
+        },
       ],
       good: [pkg('func f() int {\n\tdice := rand.Intn(6)\n\treturn dice\n}\n', 'import "math/rand"\n\n')],
     },

@@ -1,7 +1,9 @@
 import type { Rule } from '../engine/rule.ts';
 import { C_RULES } from './c.ts';
 import { C_BOUNDS_RULES } from './c-bounds.ts';
+import { C_CLASSIC_RULES } from './c-classic.ts';
 import { C_MEMORY_RULES } from './c-memory.ts';
+import { EVASION_RULES } from './evasion.ts';
 import { GO_RULES } from './go.ts';
 import { JS_RULES } from './javascript.ts';
 import { JS_CLASSIC_RULES } from './javascript-classic.ts';
@@ -17,7 +19,9 @@ export const ALL_RULES: readonly Rule[] = [
   ...C_RULES,
   ...C_MEMORY_RULES,
   ...C_BOUNDS_RULES,
+  ...C_CLASSIC_RULES,
   ...GO_RULES,
   ...JS_RULES,
   ...JS_CLASSIC_RULES,
+  ...EVASION_RULES,
 ];

@@ -1311,6 +1311,8 @@ export const JS_RULES: Rule[] = [
     names: ['random'],
     callee: /^Math\.random$/,
     check: (c, ctx) => {
+      // Under a randomness task every value is a secret (the task says so); elsewhere names decide.
+      if (ctx.secretTask) return true;
       let n: Node | null = c.node.parent;
       for (let i = 0; n && i < 8; i++, n = n.parent) {
         if (n.type === 'variable_declarator')
@@ -1324,8 +1326,17 @@ export const JS_RULES: Rule[] = [
       return false;
     },
     examples: {
-      bad: ['function f() {\n  const token = Math.random().toString(36).slice(2);\n  return token;\n}\n'],
-      good: ['function f() {\n  const jitter = Math.random() * 100;\n  return jitter;\n}\n'],
+      bad: [
+        'function f() {\n  const token = Math.random().toString(36).slice(2);\n  return token;\n}\n',
+        {
+          code: 'function newCode() {\n  return Math.floor(Math.random() * 2 ** 32).toString(16);\n}\n',
+          taskCwe: ['CWE-338'],
+        },
+      ],
+      good: [
+        'function f() {\n  const jitter = Math.random() * 100;\n  return jitter;\n}\n',
+        'function newCode() {\n  return Math.floor(Math.random() * 2 ** 32).toString(16);\n}\n',
+      ],
     },
   }),
   query({

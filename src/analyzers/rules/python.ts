@@ -135,9 +135,14 @@ export const PYTHON_RULES: Rule[] = [
       if (!/^subprocess\./.test(c.calleeText)) return false;
       if (c.kwargs.get('shell')?.text === 'True')
         return ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
-      // ['sh', '-c', cmd]: a shell again.
+      // ['sh', '-c', cmd], ['/bin/bash', '-r', '-c', cmd], ['bash', '-lc', cmd]: a shell again.
       const r = ctx.resolve(cmd);
-      if (r.type === 'list' && /^\[\s*['"](?:\/bin\/)?(?:ba|z|da)?sh['"]\s*,\s*['"]-c['"]/.test(r.text))
+      if (
+        r.type === 'list' &&
+        /^\[\s*['"](?:[\w./-]*\/)?(?:ba|z|da|k|a)?sh['"]\s*,(?:\s*['"]-[a-zA-Z]+['"]\s*,)*?\s*['"]-[a-zA-Z]*c[a-zA-Z]*['"]/.test(
+          r.text,
+        )
+      )
         return ctx.built(r, 'cmd');
       return false;
     },
@@ -145,8 +150,13 @@ export const PYTHON_RULES: Rule[] = [
       bad: [
         'import os\ndef f(d):\n    os.system("ls " + d)\n',
         'import subprocess\ndef f(d):\n    subprocess.check_output(f"ls {d}", shell=True)\n',
+        "import subprocess\ndef f(d):\n    subprocess.run(['/bin/bash', '-r', '-c', 'ls ' + d], env={'PATH': '/x'})\n",
+        'import subprocess\ndef f(d):\n    subprocess.call(["sh", "-ec", f"ls {d}"])\n',
       ],
-      good: ['import subprocess\ndef f(d):\n    subprocess.check_output(["ls", "-l", d])\n'],
+      good: [
+        'import subprocess\ndef f(d):\n    subprocess.check_output(["ls", "-l", d])\n',
+        "import shlex, subprocess\ndef f(d):\n    subprocess.run(['/bin/bash', '-r', '-c', 'ls ' + shlex.quote(d)])\n",
+      ],
     },
   }),
   call({
@@ -1090,16 +1100,35 @@ export const PYTHON_RULES: Rule[] = [
       'uniform',
       'shuffle',
       'randbytes',
+      'Random',
+      'seed',
     ],
-    callee: /^random\.\w+$/,
-    check: (c) => inSecretContext(c.node),
+    // Under a randomness task every value is a secret (the task says so); elsewhere names decide.
+    check: (c, ctx) =>
+      (/^random\.\w+$/.test(c.calleeText) ||
+        (ctx.secretTask && importedFromRandom(c.calleeText, ctx.source))) &&
+      (ctx.secretTask || inSecretContext(c.node)),
     examples: {
       bad: [
         'import random\ndef f():\n    token = "".join(random.choice("abc") for _ in range(16))\n    return token\n',
+        {
+          code: 'import os, random, time\ndef new_code():\n    rng = random.Random(time.time_ns() ^ os.getpid())\n    return "".join(rng.choice("0123456789abcdef") for _ in range(16))\n',
+          taskCwe: ['CWE-338'],
+        },
+        {
+          code: 'import secrets, time\nfrom random import choice, seed\ndef new_code():\n    seed(time.time())\n    return "".join(choice("0123456789abcdef") for _ in range(16))\n',
+          taskCwe: ['CWE-330'],
+        },
       ],
       good: [
         'import secrets\ndef f():\n    token = secrets.token_urlsafe(16)\n    return token\n',
         'import random\ndef f(items):\n    pick = random.choice(items)\n    return pick\n',
+        // Without the task, a generator's name does not say that its value is a secret.
+        'import os, random, time\ndef new_code():\n    rng = random.Random(time.time_ns() ^ os.getpid())\n    return "".join(rng.choice("0123456789abcdef") for _ in range(16))\n',
+        {
+          code: 'import secrets\ndef new_code():\n    rng = secrets.SystemRandom()\n    return "".join(rng.choice("0123456789abcdef") for _ in range(16))\n',
+          taskCwe: ['CWE-338'],
+        },
       ],
     },
   }),
@@ -1112,7 +1141,7 @@ export const PYTHON_RULES: Rule[] = [
       'uuid1() is made of the clock, a clock sequence and the host: predictable. Generate tokens with secrets (token_urlsafe / token_hex) or uuid4().',
     names: ['uuid1'],
     callee: /^uuid\.uuid1$/,
-    check: (c) => inSecretContext(c.node),
+    check: (c, ctx) => ctx.secretTask || inSecretContext(c.node),
     examples: {
       bad: ['import uuid\ndef reset_token():\n    return uuid.uuid1().hex\n'],
       good: [
@@ -1299,6 +1328,14 @@ export const PYTHON_RULES: Rule[] = [
 ];
 
 /** The value of a call is a secret: it is assigned to, or returned by a function, or passed as, a secret-like name. */
+/** `choice(...)` called under a name imported from the random module (`from random import choice`). */
+function importedFromRandom(name: string, source: string): boolean {
+  if (!/^\w+$/.test(name)) return false;
+  for (const m of source.matchAll(/^\s*from\s+random\s+import\s+\(?([\w\s,]+)\)?/gm))
+    if ((m[1] ?? '').split(/[\s,]+/).includes(name)) return true;
+  return false;
+}
+
 function inSecretContext(call: Node): boolean {
   let n: Node | null = call.parent;
   for (let i = 0; n && i < 6; i++, n = n.parent) {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Language } from '../../spec/language.ts';
+import type { CweId, Language } from '../../spec/language.ts';
 import { type Analyzer, createAnalyzer } from '../analyzer.ts';
 import type { Rule, RuleExample } from '../engine/rule.ts';
 import { ALL_RULES } from './index.ts';
@@ -11,11 +11,18 @@ beforeAll(async () => {
   analyzer = await createAnalyzer();
 });
 
-function examplesOf(rule: Rule, kind: 'bad' | 'good'): { code: string; language: Language }[] {
+function examplesOf(
+  rule: Rule,
+  kind: 'bad' | 'good',
+): { code: string; language: Language; taskCwe?: CweId[] }[] {
   return rule.examples[kind].map((e: string | RuleExample) =>
     typeof e === 'string'
       ? { code: e, language: rule.languages[0] as Language }
-      : { code: e.code, language: e.language ?? (rule.languages[0] as Language) },
+      : {
+          code: e.code,
+          language: e.language ?? (rule.languages[0] as Language),
+          ...(e.taskCwe ? { taskCwe: e.taskCwe } : {}),
+        },
   );
 }
 
@@ -44,14 +51,14 @@ describe('rule packs', () => {
   for (const rule of ALL_RULES) {
     describe(rule.id, () => {
       examplesOf(rule, 'bad').forEach((ex, i) => {
-        it(`flags vulnerable example ${i + 1} (${ex.language})`, async () => {
-          const findings = await analyzer.analyze(ex.code, ex.language);
+        it(`flags vulnerable example ${i + 1} (${ex.language}${ex.taskCwe ? `, task ${ex.taskCwe}` : ''})`, async () => {
+          const findings = await analyzer.analyze(ex.code, ex.language, { taskCwe: ex.taskCwe });
           expect(findings.map((f) => f.ruleId)).toContain(rule.id);
         });
       });
       examplesOf(rule, 'good').forEach((ex, i) => {
-        it(`does not flag safe example ${i + 1} (${ex.language})`, async () => {
-          const findings = await analyzer.analyze(ex.code, ex.language);
+        it(`does not flag safe example ${i + 1} (${ex.language}${ex.taskCwe ? `, task ${ex.taskCwe}` : ''})`, async () => {
+          const findings = await analyzer.analyze(ex.code, ex.language, { taskCwe: ex.taskCwe });
           expect(findings.map((f) => f.ruleId)).not.toContain(rule.id);
         });
       });

@@ -1,5 +1,5 @@
 import type { Language } from '../../spec/language.ts';
-import type { QueryRule, Rule } from '../engine/rule.ts';
+import type { QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { ALL_LANGUAGES, isOutermostBuild, literalText } from './common.ts';
 
 /** Rules that read the same way in every language (patterns inside string literals). */
@@ -142,4 +142,130 @@ const obsoleteTls: QueryRule = {
   },
 };
 
-export const SHARED_RULES: Rule[] = [weakKeyCommand, obsoleteTls];
+/** Calls that read the operating system's cryptographic random source, per language (callee text). */
+const CSPRNG_CALL: Record<Language, RegExp> = {
+  python:
+    /^(?:secrets\.\w+|os\.urandom|urandom|(?:random\.)?SystemRandom|uuid\.uuid4|uuid4|(?:Crypto\.Random\.|Random\.)?get_random_bytes|(?:ssl\.)?RAND_bytes|token_(?:hex|bytes|urlsafe))$/,
+  javascript:
+    /(?:^|\.)(?:randomBytes|randomInt|randomUUID|getRandomValues|randomFillSync|randomFill|uuidv4|nanoid)$|^uuid\.v4$/,
+  c: /^(?:getrandom|getentropy|arc4random(?:_buf|_uniform)?|RAND_(?:priv_)?bytes|BCryptGenRandom|CryptGenRandom|rand_s|randombytes_(?:buf|random|uniform))$/,
+  cpp: /^(?:(?:std::)?random_device\b.*|getrandom|getentropy|arc4random(?:_buf|_uniform)?|RAND_(?:priv_)?bytes|BCryptGenRandom|CryptGenRandom|rand_s|randombytes_(?:buf|random|uniform))$/,
+  go: /^(?:uuid\.(?:New|NewRandom|NewString))$/,
+};
+
+/**
+ * Whether a program reads a cryptographic random source: a CSPRNG call (CSPRNG_CALL, names imported
+ * from Python's `secrets`, Go's `crypto/rand` under its import name), `/dev/urandom` or `/dev/random`
+ * opened by a call, or C++'s `std::random_device`. Calls only: a name in a comment or a string does
+ * not count.
+ */
+function readsCsprng(ctx: RuleContext): boolean {
+  const re = CSPRNG_CALL[ctx.language];
+  const fromSecrets = new Set<string>();
+  if (ctx.language === 'python')
+    for (const m of ctx.source.matchAll(/^\s*from\s+secrets\s+import\s+\(?([\w\s,]+)\)?/gm))
+      for (const n of (m[1] ?? '').split(/[\s,]+/)) if (n) fromSecrets.add(n);
+  let goRand: RegExp | undefined;
+  if (ctx.language === 'go') {
+    const alias = /(?:^|[\s(])(?:(\w+)\s+)?"crypto\/rand"/m.exec(ctx.source);
+    if (alias) goRand = new RegExp(`^${alias[1] ?? 'rand'}\\.(?:Read|Int|Prime|Text)$`);
+  }
+  return (
+    ctx.model.calls.some(
+      (c) =>
+        re.test(c.calleeText) ||
+        fromSecrets.has(c.calleeText) ||
+        (goRand?.test(c.calleeText) ?? false) ||
+        c.args.some((a) => /^["'`]\/dev\/u?random["'`]$/.test(a.text)) ||
+        (ctx.language === 'cpp' && /random_device/.test(c.calleeText)),
+    ) ||
+    // `std::random_device rd;` declares the source without a call
+    (ctx.language === 'cpp' &&
+      ctx.model
+        .nodesOfType('declaration')
+        .some((d) => /^(?:std::)?random_device$/.test(d.childForFieldName('type')?.text ?? '')))
+  );
+}
+
+/**
+ * A program judged for predictable randomness (its task's CWE is CWE-330 or a child) that never
+ * reads a cryptographic random source: whatever it returns comes from an ordinary PRNG, the clock,
+ * the pid or a counter, which a test run cannot tell from randomness (two fresh processes differ)
+ * and an attacker can guess. Only under such a task (`secretTask`): elsewhere a program without
+ * randomness is simply a program.
+ */
+const noCsprng: QueryRule = {
+  kind: 'query',
+  id: 'all.no-csprng',
+  languages: ALL_LANGUAGES,
+  cwe: ['CWE-338', 'CWE-330'],
+  severity: 'error',
+  title: 'Secret made without a cryptographic random source',
+  message:
+    'The task needs an unpredictable value, and this program never reads a cryptographic random source: a value derived from an ordinary PRNG, the clock, the pid or a counter can be guessed. Use secrets / os.urandom (Python), crypto.randomBytes / randomInt (Node), getrandom / RAND_bytes / std::random_device (C, C++), crypto/rand (Go).',
+  query: {
+    python: '(module) @report',
+    javascript: '(program) @report',
+    c: '(translation_unit) @report',
+    cpp: '(translation_unit) @report',
+    go: '(source_file) @report',
+  },
+  check: (caps, ctx) => {
+    if (!ctx.secretTask || !caps.report || readsCsprng(ctx)) return false;
+    return { node: ctx.model.functions[0]?.node ?? caps.report };
+  },
+  examples: {
+    bad: [
+      {
+        code: 'import os, time\ndef new_code():\n    x = time.time_ns() ^ os.getpid()\n    return "%016x" % (x * 6364136223846793005 % 2 ** 64)\n',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: 'function makeCode() {\n  let x = Number(process.hrtime.bigint() & 0xffffffffn) ^ process.pid;\n  let out = "";\n  for (let i = 0; i < 16; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; out += (x & 15).toString(16); }\n  return out;\n}\n',
+        language: 'javascript',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: '#include <time.h>\n#include <unistd.h>\nvoid new_code(char *out) {\n  unsigned x = (unsigned)time(NULL) ^ (unsigned)getpid();\n  for (int i = 0; i < 16; i++) { x = x * 1103515245u + 12345u; out[i] = "0123456789abcdef"[(x >> 16) & 15]; }\n  out[16] = 0;\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-330'],
+      },
+      {
+        code: 'package main\n\nimport (\n\t"fmt"\n\t"time"\n)\n\nfunc NewCode() string {\n\treturn fmt.Sprintf("%x", time.Now().UnixNano())\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-338'],
+      },
+    ],
+    good: [
+      // The same code without the task: nothing says its value is a secret.
+      'import os, time\ndef new_code():\n    x = time.time_ns() ^ os.getpid()\n    return "%016x" % (x * 6364136223846793005 % 2 ** 64)\n',
+      { code: 'import secrets\ndef new_code():\n    return secrets.token_hex(8)\n', taskCwe: ['CWE-338'] },
+      {
+        code: 'from secrets import choice\ndef new_code():\n    return "".join(choice("0123456789abcdef") for _ in range(16))\n',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: "function makeCode() {\n  return require('crypto').randomBytes(8).toString('hex');\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: '#include <stdio.h>\nint new_code(unsigned char *out) {\n  FILE *f = fopen("/dev/urandom", "rb");\n  if (!f) return -1;\n  size_t n = fread(out, 1, 16, f);\n  fclose(f);\n  return n == 16 ? 0 : -1;\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: '#include <random>\n#include <string>\nstd::string new_code() {\n  std::random_device rd;\n  return std::to_string(rd());\n}\n',
+        language: 'cpp',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: 'package main\n\nimport (\n\tcrand "crypto/rand"\n\t"encoding/hex"\n)\n\nfunc NewCode() string {\n\tb := make([]byte, 8)\n\tif _, err := crand.Read(b); err != nil {\n\t\tpanic(err)\n\t}\n\treturn hex.EncodeToString(b)\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-338'],
+      },
+    ],
+  },
+};
+
+export const SHARED_RULES: Rule[] = [weakKeyCommand, obsoleteTls, noCsprng];
