@@ -1,3 +1,4 @@
+/** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are Python/Mako source examples */
 import type { Node } from 'web-tree-sitter';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { literalText, originOf, readsInput } from './common.ts';
@@ -227,7 +228,7 @@ const smtpCleartext = call({
     'The SMTP password is sent over a plain connection (smtplib.SMTP without starttls()): call starttls(context=ssl.create_default_context()) before login(), or use smtplib.SMTP_SSL.',
   names: ['login'],
   check: (c, ctx) => {
-    if (!c.receiver || c.receiver.type !== 'identifier' || c.args.length < 2) return false;
+    if (c.receiver?.type !== 'identifier' || c.args.length < 2) return false;
     const r = ctx.resolve(c.receiver);
     if (!/^(?:smtplib\.)?SMTP\s*\(/.test(r.text)) return false;
     return !/\.starttls\s*\(/.test(ctx.functionText(c.node));
