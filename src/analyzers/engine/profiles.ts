@@ -56,7 +56,7 @@ const python: LanguageProfile = {
   ifTypes: set('if_statement', 'elif_clause'),
   sourceNodeTypes: set('attribute', 'call', 'subscript'),
   sourcePattern:
-    /^(?:(?:flask\.)?request\.(?:args|form|values|json|data|cookies|headers|files|get_json|get_data|query_string|path|url|full_path)\b|input\s*\(|raw_input\s*\(|sys\.argv\b|sys\.stdin\b|os\.environ\b|os\.getenv\s*\(|self\.request\.|request\.(?:GET|POST|COOKIES|META|body)\b)/,
+    /^(?:(?:flask\.)?request\.(?:args|form|values|json|data|cookies|headers|files|get_json|get_data|query_string|path|url|full_path)\b|input\s*\(|raw_input\s*\(|sys\.argv\b|sys\.stdin\b|os\.environ\b|os\.getenv\s*\(|self\.request\.|request\.(?:GET|POST|COOKIES|META|FILES|body|query_params|match_info|matchdict|query|forms|params|rel_url)\b|self\.get_(?:argument|arguments|query_argument|body_argument|cookie|secure_cookie)\s*\()/,
   neutralCalls:
     /^(?:len|int|float|bool|abs|round|ord|hash|id|isinstance|hasattr|callable|type|uuid\.uuid4|.*\.(?:hexdigest|digest|count|index|find|rfind|isdigit|isalnum|isalpha|startswith|endswith|bit_length|total_seconds|exists|isfile|isdir|getsize)|os\.path\.(?:exists|isfile|isdir|getsize|isabs)|hashlib\..*|hmac\..*)$/,
   nonValidatorCalls:
@@ -177,7 +177,7 @@ const javascript: LanguageProfile = {
   // Text read back from the page (`el.textContent`, `$x.text()`, `$x.val()`) is attacker-shaped
   // markup once written as HTML (CodeQL's "XSS through DOM").
   sourcePattern:
-    /^(?:(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|url|originalUrl|path|hostname|get\s*\()|process\.argv\b|process\.env\b|(?:window\.|document\.)?location\.(?:hash|search|href|pathname)|document\.(?:cookie|referrer|URL|location)|window\.name\b|(?:local|session)Storage\.getItem\s*\(|(?:\$|jQuery)\((?:[^()]|\([^()]*\))*\)(?:\.\w+\([^()]*\))*?\.(?:val|text|attr)\s*\(|\$?\w+\.val\s*\(\s*\)|\$[\w$]*(?:\.\w+\((?:[^()]|\([^()]*\))*\))*\.(?:val|text)\s*\(\s*\)|[\w$]+(?:\.[\w$]+)*\.(?:textContent|innerText)\b)/,
+    /^(?:(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers|cookies|url|originalUrl|path|hostname|files?(?:\.[\w$]+|\[[^\]]*\])?\.(?:originalname|name)\b|payload|signedCookies|get\s*\(|header\s*\(|param\s*\()|process\.argv\b|process\.env\b|(?:window\.|document\.)?location\.(?:hash|search|href|pathname)|document\.(?:cookie|referrer|URL|location)|window\.name\b|(?:local|session)Storage\.getItem\s*\(|(?:\$|jQuery)\((?:[^()]|\([^()]*\))*\)(?:\.\w+\([^()]*\))*?\.(?:val|text|attr)\s*\(|\$?\w+\.val\s*\(\s*\)|\$[\w$]*(?:\.\w+\((?:[^()]|\([^()]*\))*\))*\.(?:val|text)\s*\(\s*\)|[\w$]+(?:\.[\w$]+)*\.(?:textContent|innerText)\b)/,
   neutralCalls:
     /^(?:parseInt|parseFloat|Number|Boolean|isNaN|Math\.\w+|.*\.(?:length|indexOf|lastIndexOf|includes|startsWith|endsWith|test|digest|has)|crypto\.(?:randomBytes|randomUUID|randomInt)|Array\.isArray)$/,
   // Type tests (`_.isObject(v)`, `Array.isArray(v)`) say nothing about the value's content, nor

@@ -19,6 +19,7 @@ export type TaintKind =
   | 'log'
   | 'url'
   | 'xpath'
+  | 'ldap'
   | 'regex'
   | 'redirect'
   | 'index'
@@ -81,6 +82,7 @@ const INJECTION_KINDS: ReadonlySet<TaintKind> = new Set([
   'log',
   'url',
   'xpath',
+  'ldap',
   'regex',
   'redirect',
 ]);

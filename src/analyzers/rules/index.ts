@@ -6,18 +6,22 @@ import { C_MEMORY_RULES } from './c-memory.ts';
 import { EVASION_RULES } from './evasion.ts';
 import { GO_RULES } from './go.ts';
 import { JS_RULES } from './javascript.ts';
+import { JS_CLASSIC_RULES } from './javascript-classic.ts';
 import { PYTHON_RULES } from './python.ts';
+import { PY_CLASSIC_RULES } from './python-classic.ts';
 import { SHARED_RULES } from './shared.ts';
 
 /** Every TSP rule, all languages. */
 export const ALL_RULES: readonly Rule[] = [
   ...SHARED_RULES,
   ...PYTHON_RULES,
+  ...PY_CLASSIC_RULES,
   ...C_RULES,
   ...C_MEMORY_RULES,
   ...C_BOUNDS_RULES,
   ...C_CLASSIC_RULES,
   ...GO_RULES,
   ...JS_RULES,
+  ...JS_CLASSIC_RULES,
   ...EVASION_RULES,
 ];

@@ -17,6 +17,7 @@ import {
   readsInput,
   SECRET_NAME,
 } from './common.ts';
+import { PROPERTY_ASSIGNMENT } from './javascript-classic.ts';
 import { redosRisk } from './redos.ts';
 
 const JS = ['javascript'] as const;
@@ -57,6 +58,27 @@ function builtFromVariables(node: Node, ctx: RuleContext): boolean {
 }
 
 const norm = (t: string): string => t.replace(/\s+/g, ' ');
+
+/** One field of an incoming request (`req.query.url`, `req.body['target']`, `req.get('x')`), not the whole object. */
+const REQUEST_FIELD =
+  /^(?:req|request|ctx\.request|ctx)\.(?:query|body|params|headers)(?:\.[\w$]+|\[[^\]]+\])+$|^(?:req|request)\.(?:get|header|param)\s*\(/;
+
+/** The value inside conversions that keep it (`new URL(x)`, `String(x)`, `decodeURIComponent(x)`), resolved. */
+function unwrapped(n: Node, ctx: RuleContext): Node {
+  let v = n;
+  for (let i = 0; i < 4; i++) {
+    if (v.type !== 'call_expression' && v.type !== 'new_expression') break;
+    const f = (v.childForFieldName('function') ?? v.childForFieldName('constructor'))?.text ?? '';
+    const arg = v.childForFieldName('arguments')?.namedChildren[0];
+    if (!arg || !/^(?:URL|String|decodeURIComponent|decodeURI|url\.parse)$/.test(f)) break;
+    v = ctx.resolve(arg);
+  }
+  return v;
+}
+
+/** A handler that declares a non-HTML response type (`res.type('json')`, a text/plain Content-Type). */
+const NON_HTML_TYPE =
+  /\.(?:type|contentType)\s*\(\s*['"](?!text\/html|html)[^'"]*['"]|['"]content-type['"]\s*[,:]\s*['"](?!text\/html)/i;
 
 const LOOP_TYPES = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
 const FUNCTION_TYPES = new Set([
@@ -305,6 +327,8 @@ export const JS_RULES: Rule[] = [
       'runInThisContext',
       'runInContext',
       'compileFunction',
+      'Script',
+      'globalEval',
     ],
     check: (c, ctx) => {
       if (
@@ -315,12 +339,36 @@ export const JS_RULES: Rule[] = [
       )
         return false;
       if (/^(?:runIn|compileFunction)/.test(c.name) && !/^vm\./.test(c.calleeText)) return false;
+      // `new vm.Script(code)` (or a Script destructured from vm); jQuery's `$.globalEval(code)`.
+      if (
+        c.name === 'Script' &&
+        !(
+          c.isNew &&
+          (/^vm\./.test(c.calleeText) ||
+            /\{[^}]*\bScript\b[^}]*\}\s*=\s*require\(\s*['"](?:node:)?vm['"]/.test(ctx.source))
+        )
+      )
+        return false;
+      if (c.name === 'globalEval' && !/^(?:\$|jQuery)\.globalEval$/.test(c.calleeText)) return false;
+      // A module loader compiles the code it is handed (`new vm.Script(Module.wrap(code))`): a
+      // Script counts when its code is pasted together from, or read straight from, input.
+      if (c.name === 'Script') {
+        const code = c.args[0];
+        return !!code && (ctx.built(code, 'code') || (readsInput(code, ctx) && ctx.tainted(code, 'code')));
+      }
       return c.args.some((a) => ctx.tainted(a, 'code'));
     },
     examples: {
-      bad: ['function calc(expr) {\n  return eval(expr);\n}\n'],
+      bad: [
+        'function calc(expr) {\n  return eval(expr);\n}\n',
+        "const vm = require('vm');\napp.post('/calc', (req, res) => {\n  const script = new vm.Script('result = ' + req.body.expr);\n  res.json(script.runInNewContext({ result: 0 }));\n});\n",
+        'function load(url) {\n  $.get(url, function (code) {\n    $.globalEval(code);\n  });\n  $.globalEval(location.hash.slice(1));\n}\n',
+      ],
       good: [
         "function calc(expr) {\n  for (const ch of expr) {\n    if (!'0123456789+-*/ '.includes(ch)) return '';\n  }\n  return eval(expr);\n}\n",
+        "const vm = require('vm');\nconst script = new vm.Script('result = a + b');\napp.post('/calc', (req, res) => {\n  res.json(script.runInNewContext({ a: Number(req.body.a), b: Number(req.body.b), result: 0 }));\n});\n",
+        "function load() {\n  $.globalEval('window.ready = true;');\n}\n",
+        "const vm = require('vm');\nfunction compile(code, filename) {\n  return new vm.Script(Module.wrap(code), { filename });\n}\n",
       ],
     },
   }),
@@ -386,12 +434,50 @@ export const JS_RULES: Rule[] = [
     check: (c, ctx) => {
       const f = c.args[0];
       if (!f) return false;
-      if (f.type === 'object') return /\$where/.test(f.text) && ctx.built(f, 'sql');
-      return f.type !== 'object' && /^(?:req|request)\.(?:body|query|params)\b/.test(ctx.resolve(f).text);
+      if (f.type === 'object') {
+        if (/\$where/.test(f.text) && ctx.built(f, 'sql')) return true;
+        // A filter field taken straight from a JSON body or a parsed query string: it can be an
+        // object (`{"password": {"$ne": null}}`), an operator instead of a value.
+        for (const p of f.namedChildren) {
+          const v =
+            p?.type === 'pair'
+              ? p.childForFieldName('value')
+              : p?.type === 'shorthand_property_identifier'
+                ? p
+                : null;
+          if (!v) continue;
+          const r = ctx.resolve(v);
+          if (!/^(?:req|request|ctx\.request)\.(?:body|query)(?:\.[\w$]+|\[[^\]]+\])*$/.test(r.text))
+            continue;
+          if (/mongo-?sanitize|sanitizeFilter|\$eq\b/i.test(ctx.source)) return false;
+          const fnText = ctx.functionText(c.node);
+          const names = [v.text, r.text.split('.').pop() ?? ''].filter(Boolean);
+          if (
+            names.some((n) =>
+              new RegExp(`typeof\\s+[\\w$.]*\\b${n.replace(/[$.[\]]/g, '\\$&')}\\b`).test(fnText),
+            )
+          )
+            continue;
+          return {
+            node: v,
+            message: `${norm(v.text)} comes from the request body/query and may be an object ({"$ne": null}, {"$gt": ""}): it becomes a query operator. Convert it to a string (String(x)) or check typeof x === 'string' first.`,
+          };
+        }
+        return false;
+      }
+      return /^(?:req|request)\.(?:body|query|params)\b/.test(ctx.resolve(f).text);
     },
     examples: {
-      bad: ['function f(users, req) {\n  return users.find(req.body);\n}\n'],
-      good: ['function f(users, req) {\n  return users.find({ name: String(req.body.name) });\n}\n'],
+      bad: [
+        'function f(users, req) {\n  return users.find(req.body);\n}\n',
+        "app.post('/login', (req, res) => {\n  User.findOne({ username: req.body.username, password: req.body.password }, (err, u) => res.json(!!u));\n});\n",
+        "app.post('/login', async (req, res) => {\n  const { email, token } = req.body;\n  const u = await users.findOne({ email, token });\n  res.json(!!u);\n});\n",
+      ],
+      good: [
+        'function f(users, req) {\n  return users.find({ name: String(req.body.name) });\n}\n',
+        "app.post('/login', (req, res) => {\n  User.findOne({ username: String(req.body.username), password: String(req.body.password) }, (err, u) => res.json(!!u));\n});\n",
+        "app.post('/login', async (req, res) => {\n  const { email, token } = req.body;\n  if (typeof email !== 'string' || typeof token !== 'string') return res.sendStatus(400);\n  const u = await users.findOne({ email, token });\n  res.json(!!u);\n});\n",
+      ],
     },
   }),
   call({
@@ -431,25 +517,63 @@ export const JS_RULES: Rule[] = [
       'copyFileSync',
       'rename',
       'renameSync',
+      'render',
+      'mv',
     ],
     check: (c, ctx) => {
+      // express-fileupload: `req.files.doc.mv(dir + req.files.doc.name)`.
+      if (c.name === 'mv') {
+        const to = c.args[0];
+        const file = c.receiver;
+        if (!file || !to || !/^(?:req|request)\.files\b/.test(ctx.resolve(file).text)) return false;
+        // The client's file name (`file.name`, `req.files.doc.name`) in the destination.
+        const named = new RegExp(`\\b${file.text.replace(/[$.[\]]/g, '\\$&')}\\.name\\b`);
+        return (
+          (named.test(ctx.resolve(to).text) || named.test(to.text) || readsInput(to, ctx)) &&
+          ctx.tainted(to, 'path') && { node: to }
+        );
+      }
       if (c.receiver && !/^(?:fs|fsp|fs\.promises|promises|res|response|fse|fs-extra)$/.test(c.receiver.text))
         return false;
       const p = c.args[0];
+      // Express's sendFile/download with a `root` option refuse paths that leave the root.
+      if (/^(?:sendFile|sendfile|download)$/.test(c.name) && optionText(c, 'root') !== undefined)
+        return false;
+      // Express's res.render(view): a view name from the request picks any template file ("../").
+      if (c.name === 'render')
+        return (
+          !!p &&
+          /^(?:res|response)$/.test(c.receiver?.text ?? '') &&
+          readsInput(p, ctx) &&
+          ctx.tainted(p, 'path')
+        );
       // A path built beyond its base, or a request value used as the path itself.
-      return !!p && (builtBeyondBase(p, ctx, 'path') || (readsInput(p, ctx) && ctx.tainted(p, 'path')));
+      if (p && (builtBeyondBase(p, ctx, 'path') || (readsInput(p, ctx) && ctx.tainted(p, 'path'))))
+        return true;
+      // rename and copy also write to their second argument: a destination named by the request.
+      const to = /^(?:rename|copyFile)(?:Sync)?$/.test(c.name) ? c.args[1] : undefined;
+      return !!to && readsInput(to, ctx) && ctx.tainted(to, 'path') && { node: to };
     },
     examples: {
       bad: [
         "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  return fs.readFileSync(path.join(dir, name), 'utf8');\n}\n",
         // Removing `../` once per match leaves `../` behind in `....//`.
         "const fs = require('fs');\nhttp.createServer((req, res) => {\n  fs.createReadStream(__dirname + req.url.replace(/\\.\\.\\//g, '')).pipe(res);\n});\n",
+        "app.get('/page', (req, res) => {\n  const name = req.query.name;\n  res.render('pages/' + name, { user: req.user });\n});\n",
+        "app.post('/upload', (req, res) => {\n  const file = req.files.doc;\n  file.mv(__dirname + '/uploads/' + file.name, () => res.sendStatus(201));\n});\n",
+        // multer's upload: the client names the file.
+        "const fs = require('fs');\nconst path = require('path');\napp.post('/upload', upload.single('doc'), (req, res) => {\n  fs.renameSync(req.file.path, path.join(UPLOAD_DIR, req.file.originalname));\n  res.sendStatus(201);\n});\n",
       ],
       good: [
         "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  const p = path.resolve(dir, name);\n  if (!p.startsWith(path.resolve(dir) + path.sep)) return '';\n  return fs.readFileSync(p, 'utf8');\n}\n",
         // Node's idiom: normalize, then strip the leading `../` segments.
         "const fs = require('fs');\nconst path = require('path');\nhttp.createServer((req, res) => {\n  const p = path.normalize(req.url).replace(/^(\\.\\.(\\/|\\\\|$))+/, '');\n  fs.createReadStream(__dirname + p).pipe(res);\n});\n",
         "const fs = require('fs');\nhttp.createServer((req, res) => {\n  fs.createReadStream(__dirname + '/' + req.url.replace(/\\./g, '')).pipe(res);\n});\n",
+        "const PAGES = ['about', 'contact'];\napp.get('/page', (req, res) => {\n  const name = req.query.name;\n  if (!PAGES.includes(name)) return res.sendStatus(404);\n  res.render('pages/' + name, { user: req.user });\n});\n",
+        "app.get('/page', (req, res) => {\n  res.render('page', { name: req.query.name });\n});\n",
+        "app.get('/files/:name', (req, res) => {\n  res.sendFile(req.params.name, { root: path.join(__dirname, 'public') });\n});\n",
+        "app.post('/upload', (req, res) => {\n  const file = req.files.doc;\n  file.mv(__dirname + '/uploads/' + path.basename(file.name), () => res.sendStatus(201));\n});\n",
+        "const fs = require('fs');\nconst path = require('path');\napp.post('/upload', upload.single('doc'), (req, res) => {\n  fs.renameSync(req.file.path, path.join(UPLOAD_DIR, path.basename(req.file.originalname)));\n  res.sendStatus(201);\n});\n",
       ],
     },
   }),
@@ -486,12 +610,31 @@ export const JS_RULES: Rule[] = [
       if (!ctx.tainted(a, 'html')) return false;
       if (c.name === 'insertAdjacentHTML') return true;
       // A response body: markup around untrusted data, or request data echoed into a string.
-      return /</.test(literalText(ctx.resolve(a), ctx)) || (ctx.built(a, 'html') && readsInput(a, ctx));
+      if (/</.test(literalText(ctx.resolve(a), ctx)) || (ctx.built(a, 'html') && readsInput(a, ctx)))
+        return true;
+      // A request field sent back as the whole body (Express sends strings as text/html), unless
+      // the handler declares another content type.
+      const r = ctx.resolve(a);
+      return (
+        c.name !== 'insertAdjacentHTML' &&
+        /^(?:member_expression|subscript_expression)$/.test(r.type) &&
+        /^(?:req|request|ctx\.request|ctx)\.(?:query|params|body|headers|cookies)\b[\w$.[\]'"]+$/.test(
+          r.text,
+        ) &&
+        !NON_HTML_TYPE.test(ctx.functionText(c.node))
+      );
     },
     examples: {
-      bad: ['function f(req, res) {\n  res.send(`<p>${req.query.q}</p>`);\n}\n'],
+      bad: [
+        'function f(req, res) {\n  res.send(`<p>${req.query.q}</p>`);\n}\n',
+        "app.get('/hello', (req, res) => {\n  res.send(req.query.name);\n});\n",
+        "app.get('/echo/:id', function (req, res) {\n  const id = req.params.id;\n  res.write(id);\n  res.end();\n});\n",
+      ],
       good: [
         "const escapeHtml = require('escape-html');\nfunction f(req, res) {\n  res.send(`<p>${escapeHtml(req.query.q)}</p>`);\n}\n",
+        "const escapeHtml = require('escape-html');\napp.get('/hello', (req, res) => {\n  res.send(escapeHtml(req.query.name));\n});\n",
+        "app.get('/echo/:id', function (req, res) {\n  res.type('text/plain');\n  res.send(req.params.id);\n});\n",
+        "app.post('/api/items', (req, res) => {\n  res.send(req.body);\n});\n",
       ],
     },
   }),
@@ -567,19 +710,24 @@ export const JS_RULES: Rule[] = [
     cwe: ['CWE-79'],
     severity: 'error',
     title: 'Untrusted data assigned to innerHTML',
-    message: 'Untrusted data is assigned to innerHTML/outerHTML: use textContent or sanitize with DOMPurify.',
-    query:
-      '(assignment_expression left: (member_expression property: (property_identifier) @p (#any-of? @p "innerHTML" "outerHTML")) right: (_) @v) @report',
-    check: (caps, ctx) => ctx.tainted(caps.v, 'html'),
+    message:
+      'Untrusted data is assigned to innerHTML/outerHTML (or an iframe srcdoc): use textContent or sanitize with DOMPurify.',
+    query: PROPERTY_ASSIGNMENT,
+    check: (caps, ctx) =>
+      caps.p?.parent?.type === 'member_expression' &&
+      /^(?:innerHTML|outerHTML|srcdoc)$/.test(caps.p.text) &&
+      ctx.tainted(caps.v, 'html'),
     examples: {
       bad: [
         'function f(el, name) {\n  el.innerHTML = name;\n}\n',
         // Text read from the page written back as HTML; `a || b` is a value.
         'select.onchange = () => {\n  const option = select.options[select.selectedIndex];\n  const label = option.textContent || option.innerText;\n  row.innerHTML = label;\n};\n',
+        "function preview() {\n  const q = new URLSearchParams(location.search).get('html');\n  document.getElementById('frame').srcdoc = q;\n}\n",
       ],
       good: [
         'function f(el, name) {\n  el.textContent = name;\n}\n',
         'select.onchange = () => {\n  const option = select.options[select.selectedIndex];\n  const label = option.textContent || option.innerText;\n  row.innerText = label;\n};\n',
+        "function preview() {\n  const q = new URLSearchParams(location.search).get('html');\n  document.getElementById('frame').srcdoc = DOMPurify.sanitize(q);\n}\n",
       ],
     },
   }),
@@ -819,10 +967,10 @@ export const JS_RULES: Rule[] = [
     severity: 'error',
     title: 'Broken or risky cipher',
     message: 'DES/3DES/RC4/Blowfish/ECB are broken or risky: use aes-256-gcm with a random IV.',
-    names: ['createCipheriv', 'createCipher', 'createDecipheriv'],
+    names: ['createCipheriv', 'createCipher', 'createDecipheriv', 'createDecipher'],
     check: (c, ctx) => {
       const alg = ctx.stringValue(c.args[0]) ?? '';
-      if (c.name === 'createCipher')
+      if (c.name === 'createCipher' || c.name === 'createDecipher')
         return {
           cwe: ['CWE-327', 'CWE-329'],
           message:
@@ -1051,16 +1199,26 @@ export const JS_RULES: Rule[] = [
     title: 'Request to a URL built from untrusted data',
     message:
       'The request target is built from untrusted data: allow-list the host and validate path segments.',
-    names: ['fetch', 'get', 'post', 'put', 'delete', 'request', 'axios'],
+    names: ['fetch', 'get', 'post', 'put', 'delete', 'request', 'axios', 'got'],
     check: (c, ctx) => {
       if (
         c.name !== 'fetch' &&
         c.name !== 'axios' &&
+        c.calleeText !== 'got' &&
         !/^(?:axios|http|https|got|superagent|needle|request)\.\w+$/.test(c.calleeText)
       )
         return false;
       const a = c.args[0];
-      if (!a || !ctx.built(a, 'url')) return false;
+      if (!a) return false;
+      // The whole URL read from the request (`axios.get(req.query.url)`).
+      if (!ctx.built(a, 'url'))
+        return (
+          REQUEST_FIELD.test(unwrapped(ctx.resolve(a), ctx).text) &&
+          ctx.tainted(a, 'url') && {
+            message:
+              'The request goes to a URL taken from the request: an attacker makes the server fetch internal addresses (cloud metadata, admin ports). Allow-list the host (and scheme) before fetching.',
+          }
+        );
       // A path on the same origin (`/api/items/${id}`): the literal start fixes the host.
       const first = concatParts(ctx.resolve(a))[0];
       return !(first && /^\/[^/\\]/.test(literalText(first, ctx)));
@@ -1069,9 +1227,14 @@ export const JS_RULES: Rule[] = [
       bad: [
         'async function f(host) {\n  return fetch(`https://${host}/api`);\n}\n',
         'async function f(path) {\n  return fetch(`/${path}`);\n}\n',
+        "const axios = require('axios');\napp.get('/proxy', async (req, res) => {\n  const r = await axios.get(req.query.url);\n  res.json(r.data);\n});\n",
+        "app.post('/hook-test', async (req, res) => {\n  const target = req.body.target;\n  const r = await fetch(target, { method: 'POST' });\n  res.sendStatus(r.status);\n});\n",
       ],
       good: [
         "async function f() {\n  return fetch('https://api.example.com/v1');\n}\n",
+        "const axios = require('axios');\nconst HOSTS = ['api.example.com'];\napp.get('/proxy', async (req, res) => {\n  const url = req.query.url;\n  if (!HOSTS.includes(new URL(url).hostname)) return res.sendStatus(400);\n  const r = await axios.get(url);\n  res.json(r.data);\n});\n",
+        // A CLI fetches the URL its user gives it.
+        'async function main() {\n  const r = await fetch(process.argv[2]);\n  console.log(await r.text());\n}\n',
         'async function rm(id) {\n  return fetch(`/-/v1/tokens/token/${id}`, { method: "DELETE" });\n}\n',
       ],
     },
@@ -1276,14 +1439,38 @@ export const JS_RULES: Rule[] = [
     title: 'Redirect to an untrusted URL',
     message:
       'The redirect target comes from untrusted data: allow only relative paths or allow-listed hosts.',
-    names: ['redirect'],
-    check: (c, ctx) =>
-      !!c.receiver &&
-      /^(?:res|response|reply|ctx)$/.test(c.receiver.text) &&
-      ctx.tainted(c.args[c.args.length - 1], 'redirect'),
+    names: ['redirect', 'location', 'setHeader', 'header', 'set', 'writeHead'],
+    check: (c, ctx) => {
+      if (!c.receiver || !/^(?:res|response|reply|ctx)$/.test(c.receiver.text)) return false;
+      if (c.name === 'redirect') return ctx.tainted(c.args[c.args.length - 1], 'redirect');
+      // The same redirect written by hand: res.location(url), a Location header.
+      let target: Node | undefined;
+      if (c.name === 'location') target = c.args[0];
+      else if (c.name === 'writeHead') {
+        for (const a of c.args)
+          if (a.type === 'object')
+            for (const p of a.namedChildren)
+              if (p?.type === 'pair' && /^['"]?location['"]?$/i.test(p.childForFieldName('key')?.text ?? ''))
+                target = p.childForFieldName('value') ?? undefined;
+      } else if (/^location$/i.test(ctx.stringValue(c.args[0]) ?? '')) target = c.args[1];
+      if (!target || !ctx.tainted(target, 'redirect')) return false;
+      // A fixed same-site start (`'/items/' + id`) keeps the redirect on this site.
+      const first = concatParts(ctx.resolve(target))[0];
+      return !(first && /^\/[^/\\]/.test(literalText(first, ctx))) && { node: target };
+    },
     examples: {
-      bad: ['function f(req, res) {\n  res.redirect(req.query.next);\n}\n'],
-      good: ["function f(req, res) {\n  res.redirect('/home');\n}\n"],
+      bad: [
+        'function f(req, res) {\n  res.redirect(req.query.next);\n}\n',
+        "http.createServer((req, res) => {\n  const next = new URL(req.url, 'http://x').searchParams.get('next');\n  res.writeHead(302, { Location: next });\n  res.end();\n});\n",
+        "app.get('/out', (req, res) => {\n  res.location(req.query.url).sendStatus(302);\n});\n",
+        "app.get('/out', (req, res) => {\n  res.statusCode = 302;\n  res.setHeader('Location', req.query.url);\n  res.end();\n});\n",
+      ],
+      good: [
+        "function f(req, res) {\n  res.redirect('/home');\n}\n",
+        "http.createServer((req, res) => {\n  const next = new URL(req.url, 'http://x').searchParams.get('next');\n  res.writeHead(302, { Location: '/items/' + encodeURIComponent(next) });\n  res.end();\n});\n",
+        "const ALLOWED = ['https://docs.example.com'];\napp.get('/out', (req, res) => {\n  const url = req.query.url;\n  if (!ALLOWED.includes(url)) return res.sendStatus(400);\n  res.location(url).sendStatus(302);\n});\n",
+        "app.get('/out', (req, res) => {\n  res.setHeader('Content-Type', req.query.type === 'json' ? 'application/json' : 'text/plain');\n  res.end();\n});\n",
+      ],
     },
   }),
   call({

@@ -18,6 +18,7 @@ import {
   TIMESTAMP_CALL,
   taintedParts,
 } from './common.ts';
+import { sourceHas } from './javascript-classic.ts';
 import { redosRisk } from './redos.ts';
 
 const PY = ['python'] as const;
@@ -47,6 +48,12 @@ const NOT_A_QUERY =
 
 const REQUESTS =
   /^(?:requests|httpx|session|s|client|http)\.(?:get|post|put|patch|delete|head|options|request)$|^(?:urllib\.request\.)?urlopen$|^urllib\.request\.Request$|^urllib2\.urlopen$/;
+
+/** One field of the incoming request (`request.args.get("q")`, `request.GET["q"]`), not the request object. */
+const REQUEST_FIELD_PY =
+  /^(?:flask\.)?request\.(?:args|form|values|GET|POST|query_params|cookies|headers)\s*(?:\[[^\]]+\]|\.get\s*\([^()]*\))$/;
+
+const LXML_ETREE_IMPORT = /from\s+lxml\.etree\s+import/;
 
 /** String-building node types in Python (f-strings, concatenation, %, .format). */
 const BUILD_QUERY = `
@@ -211,8 +218,12 @@ export const PYTHON_RULES: Rule[] = [
       bad: [
         'import os\nfrom flask import request\ndef rm():\n    os.remove(request.args.get("fileName"))\n',
         'import os\ndef read(name, base):\n    path = os.path.join(base, name)\n    with open(path) as f:\n        return f.read()\n',
+        // Tornado and Django REST framework request reads.
+        'import os\nimport tornado.web\nclass Delete(tornado.web.RequestHandler):\n    def post(self):\n        os.remove(self.get_argument("file"))\n',
+        'import os\nfrom rest_framework.decorators import api_view\n@api_view(["DELETE"])\ndef delete(request):\n    os.unlink(request.query_params.get("file"))\n',
       ],
       good: [
+        'import os\nimport tornado.web\nclass Delete(tornado.web.RequestHandler):\n    def post(self):\n        os.remove(os.path.join("/srv/up", os.path.basename(self.get_argument("file"))))\n',
         'import os\nfrom flask import request\ndef rm():\n    os.remove(os.path.join("/srv/up", os.path.basename(request.args.get("fileName"))))\n',
         'import os\ndef read(name, base):\n    path = os.path.abspath(os.path.join(base, name))\n    if not path.startswith(os.path.abspath(base) + os.sep):\n        return ""\n    with open(path) as f:\n        return f.read()\n',
         'import os\ndef read(name, base):\n    with open(os.path.join(base, os.path.basename(name))) as f:\n        return f.read()\n',
@@ -294,15 +305,20 @@ export const PYTHON_RULES: Rule[] = [
         /^(?:mimetype|content_type|media_type)$/.test(k),
       )?.[1];
       if (type && !/html/i.test(type.text)) return false;
+      if (body && REQUEST_FIELD_PY.test(ctx.resolve(body).text) && ctx.tainted(body, 'html'))
+        return { node: body };
       return ctx.built(body, 'html') && { node: originOf(body as Node, ctx, 'html') };
     },
     examples: {
       bad: [
         'from flask import make_response, request\ndef hello():\n    name = request.args.get("name")\n    return make_response("Name: " + name)\n',
+        'from django.http import HttpResponse\ndef echo(request):\n    return HttpResponse(request.GET.get("q", ""))\n',
       ],
       good: [
         'import html\nfrom flask import make_response, request\ndef hello():\n    name = request.args.get("name")\n    return make_response("Name: " + html.escape(name))\n',
         'from flask import Response\ndef hello(name):\n    return Response("Name: " + name, mimetype="text/plain")\n',
+        'from django.http import HttpResponse\ndef echo(request):\n    return HttpResponse(request.GET.get("q", ""), content_type="text/plain")\n',
+        'from django.http import HttpResponse\nfrom django.utils.html import escape\ndef echo(request):\n    return HttpResponse(escape(request.GET.get("q", "")))\n',
       ],
     },
   }),
@@ -322,6 +338,8 @@ export const PYTHON_RULES: Rule[] = [
       // The view returns the string itself, not what a call made of it (`self.render('x/{}.html'
       // .format(form))` builds a template name; the page comes from the template).
       const r = ctx.resolve(v);
+      // A request field returned as the page itself (`return request.args.get("q")`).
+      if (REQUEST_FIELD_PY.test(r.text) && ctx.tainted(v, 'html')) return { node: v };
       if (r.type === 'call' && !/\.(?:format|join)$/.test(r.childForFieldName('function')?.text ?? ''))
         return false;
       if (!ctx.built(v, 'html')) return false;
@@ -330,11 +348,13 @@ export const PYTHON_RULES: Rule[] = [
     examples: {
       bad: [
         'from flask import Flask\napp = Flask(__name__)\n@app.route("/v/<form>")\ndef view(form):\n    return "Error: form {} not found".format(form), 404\n',
+        'from flask import Flask, request\napp = Flask(__name__)\n@app.route("/echo")\ndef echo():\n    q = request.args.get("q", "")\n    return q\n',
       ],
       good: [
         'from flask import Flask\nfrom markupsafe import escape\napp = Flask(__name__)\n@app.route("/v/<form>")\ndef view(form):\n    return "Error: form {} not found".format(escape(form)), 404\n',
         'def helper(form):\n    return "Error: form {} not found".format(form)\n',
         'from flask import Flask\napp = Flask(__name__)\n@app.route("/v/<form>")\ndef view(form):\n    return render_page("variables/{}.html".format(form))\n',
+        'from flask import Flask, request\nfrom markupsafe import escape\napp = Flask(__name__)\n@app.route("/echo")\ndef echo():\n    q = request.args.get("q", "")\n    return escape(q)\n',
       ],
     },
   }),
@@ -375,14 +395,24 @@ export const PYTHON_RULES: Rule[] = [
     message:
       "lxml's default parser expands entities in untrusted XML: pass etree.XMLParser(resolve_entities=False, no_network=True) or use defusedxml.",
     names: ['fromstring', 'XML', 'parse'],
-    callee: /^(?:lxml\.)?etree\.(?:fromstring|XML|parse)$/,
-    check: (c, ctx) => !c.args[1] && !c.kwargs.has('parser') && ctx.tainted(c.args[0], 'generic'),
+    callee: /^(?:(?:lxml\.)?etree\.)?(?:fromstring|XML|parse)$/,
+    check: (c, ctx) =>
+      // A bare name only when imported from lxml.etree (`from lxml.etree import fromstring`).
+      (c.receiver !== null ||
+        (sourceHas(LXML_ETREE_IMPORT, ctx.source) &&
+          new RegExp(`from\\s+lxml\\.etree\\s+import\\s+[^\\n]*\\b${c.name}\\b`).test(ctx.source))) &&
+      !c.args[1] &&
+      !c.kwargs.has('parser') &&
+      ctx.tainted(c.args[0], 'generic'),
     examples: {
       bad: [
         'from lxml import etree\nfrom flask import request\ndef f():\n    return etree.fromstring(request.get_data())\n',
+        'from lxml.etree import fromstring\nfrom flask import request\ndef f():\n    return fromstring(request.get_data()).tag\n',
       ],
       good: [
         'from lxml import etree\nfrom flask import request\ndef f():\n    p = etree.XMLParser(resolve_entities=False, no_network=True)\n    return etree.fromstring(request.get_data(), p)\n',
+        'from lxml.etree import fromstring, XMLParser\nfrom flask import request\ndef f():\n    return fromstring(request.get_data(), XMLParser(resolve_entities=False, no_network=True)).tag\n',
+        'from defusedxml.ElementTree import fromstring\nfrom flask import request\ndef f():\n    return fromstring(request.get_data()).tag\n',
       ],
     },
   }),
@@ -846,11 +876,30 @@ export const PYTHON_RULES: Rule[] = [
     callee: REQUESTS,
     check: (c, ctx) => {
       const u = c.calleeText.endsWith('.request') ? c.args[1] : c.args[0];
-      return !!u && ctx.built(u, 'url');
+      if (!u) return false;
+      if (ctx.built(u, 'url')) return true;
+      // The whole URL read from the request (`requests.get(request.args["url"])`); not argv/env.
+      return (
+        /^(?:flask\.)?request\.(?:args|form|values|json|GET|POST|query_params|data|get_json\(\))\s*(?:\[|\.get\s*\()/.test(
+          ctx.resolve(u).text,
+        ) &&
+        ctx.tainted(u, 'url') && {
+          message:
+            'The request goes to a URL taken from the incoming request: an attacker makes the server fetch internal addresses (cloud metadata, admin ports). Allow-list the host (and scheme) before fetching.',
+        }
+      );
     },
     examples: {
-      bad: ['import requests\ndef f(host):\n    return requests.get(f"https://{host}/api")\n'],
-      good: ['import requests\ndef f():\n    return requests.get("https://api.example.com/v1")\n'],
+      bad: [
+        'import requests\ndef f(host):\n    return requests.get(f"https://{host}/api")\n',
+        'import requests\nfrom flask import request\ndef proxy():\n    return requests.get(request.args["url"], timeout=5).text\n',
+        'import requests\nfrom flask import request\ndef hook():\n    target = request.json.get("target")\n    return str(requests.post(target, timeout=5).status_code)\n',
+      ],
+      good: [
+        'import requests\ndef f():\n    return requests.get("https://api.example.com/v1")\n',
+        'import requests\nfrom urllib.parse import urlparse\nfrom flask import request, abort\nHOSTS = {"api.example.com"}\ndef proxy():\n    url = request.args["url"]\n    if urlparse(url).hostname not in HOSTS:\n        abort(400)\n    return requests.get(url, timeout=5).text\n',
+        'import sys, requests\ndef main():\n    print(requests.get(sys.argv[1], timeout=5).text)\n',
+      ],
     },
   }),
   query({
