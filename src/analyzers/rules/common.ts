@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
 import type { CallSite } from '../engine/model.ts';
-import type { RuleContext } from '../engine/rule.ts';
+import type { CallRule, QueryRule, RuleContext } from '../engine/rule.ts';
 import type { TaintKind } from '../engine/taint.ts';
 
 /** Names that hold secrets or security decisions (for weak-randomness and hard-coded-credential rules). */
@@ -191,19 +191,25 @@ export const SQL_STATEMENT =
 /**
  * Whether the expression reads untrusted input itself (a request field, argv, the environment,
  * stdin), directly or through local variables: a parameter alone does not count. Rules whose sink
- * is common in ordinary code (logging, file removal) ask this instead of plain taint.
+ * is common in ordinary code (logging, file removal) ask this instead of plain taint. `skip`: sources
+ * whose text it matches do not count (`/^process\./`: only what a remote attacker controls).
  */
-export function readsInput(node: Node | undefined | null, ctx: RuleContext, depth = 0): boolean {
+export function readsInput(
+  node: Node | undefined | null,
+  ctx: RuleContext,
+  depth = 0,
+  skip?: RegExp,
+): boolean {
   if (!node || depth > 5) return false;
   const p = ctx.model.profile;
   const stack: Node[] = [node];
   while (stack.length) {
     const n = stack.pop();
     if (!n) continue;
-    if (p.sourceNodeTypes.has(n.type) && p.sourcePattern.test(n.text)) return true;
+    if (p.sourceNodeTypes.has(n.type) && p.sourcePattern.test(n.text) && !skip?.test(n.text)) return true;
     if (p.identifierTypes.has(n.type)) {
       const b = ctx.taint.latestBinding(n.text, n.startIndex);
-      if (b?.value && b.kind !== 'sanitize' && readsInput(b.value, ctx, depth + 1)) return true;
+      if (b?.value && b.kind !== 'sanitize' && readsInput(b.value, ctx, depth + 1, skip)) return true;
       continue;
     }
     if (p.functionTypes.has(n.type)) continue;
@@ -247,4 +253,15 @@ export function accumulatedValues(node: Node, ctx: RuleContext): Node[] {
     if (!augment) break;
   }
   return out.length ? out : [ctx.resolve(node)];
+}
+
+/** `call` and `query` rule builders that fill in `kind` and the languages (one pair per rule file). */
+export function ruleBuilders(languages: readonly Language[]): {
+  call: (r: Omit<CallRule, 'kind' | 'languages'>) => CallRule;
+  query: (r: Omit<QueryRule, 'kind' | 'languages'>) => QueryRule;
+} {
+  return {
+    call: (r) => ({ kind: 'call', languages, ...r }),
+    query: (r) => ({ kind: 'query', languages, ...r }),
+  };
 }

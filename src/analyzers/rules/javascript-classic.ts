@@ -1,8 +1,10 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
 import type { CallSite } from '../engine/model.ts';
-import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
-import { literalText, originOf } from './common.ts';
+import type { Rule, RuleContext } from '../engine/rule.ts';
+import { literalText, originOf, readsInput, ruleBuilders } from './common.ts';
+
+const { call, query } = ruleBuilders(['javascript']);
 
 /**
  * Classic Node/browser weaknesses the first JavaScript pack did not cover: archive entries written
@@ -12,14 +14,6 @@ import { literalText, originOf } from './common.ts';
  * LDAP filters built from input, modules loaded by a name from the request and JWTs signed with a
  * key written in the source.
  */
-
-const JS = ['javascript'] as const;
-const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({ kind: 'call', languages: JS, ...r });
-const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
-  kind: 'query',
-  languages: JS,
-  ...r,
-});
 
 /** `re.test(source)`, computed once per file and pattern (rules ask it for every call they see). */
 const sourceTests = new WeakMap<RegExp, { source: string; hit: boolean }>();
@@ -56,24 +50,8 @@ function objectArg(n: Node | undefined, ctx: RuleContext): Node | undefined {
  * the referrer, another window's message), directly or through local variables. Unlike the taint
  * sources, a CLI's argv and environment do not count: the user running the tool picks them.
  */
-function readsRemoteInput(node: Node | undefined | null, ctx: RuleContext, depth = 0): boolean {
-  if (!node || depth > 5) return false;
-  const p = ctx.model.profile;
-  const stack: Node[] = [node];
-  while (stack.length) {
-    const n = stack.pop();
-    if (!n) continue;
-    if (p.sourceNodeTypes.has(n.type) && p.sourcePattern.test(n.text) && !/^process\./.test(n.text))
-      return true;
-    if (p.identifierTypes.has(n.type)) {
-      const b = ctx.taint.latestBinding(n.text, n.startIndex);
-      if (b?.value && b.kind !== 'sanitize' && readsRemoteInput(b.value, ctx, depth + 1)) return true;
-      continue;
-    }
-    if (p.functionTypes.has(n.type)) continue;
-    for (const c of n.namedChildren) if (c) stack.push(c);
-  }
-  return false;
+function readsRemoteInput(node: Node | undefined | null, ctx: RuleContext): boolean {
+  return readsInput(node, ctx, 0, /^process\./);
 }
 
 // ---------------------------------------------------------------------------------------------

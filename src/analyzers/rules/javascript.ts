@@ -21,7 +21,11 @@ import { PROPERTY_ASSIGNMENT } from './javascript-classic.ts';
 import { redosRisk } from './redos.ts';
 
 const JS = ['javascript'] as const;
-const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({ kind: 'call', languages: JS, ...r });
+const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({
+  kind: 'call',
+  languages: JS,
+  ...r,
+});
 const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
   kind: 'query',
   languages: JS,

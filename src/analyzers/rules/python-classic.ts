@@ -1,22 +1,16 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are Python/Mako source examples */
 import type { Node } from 'web-tree-sitter';
-import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
-import { literalText, originOf, readsInput } from './common.ts';
+import type { Rule, RuleContext } from '../engine/rule.ts';
+import { literalText, originOf, readsInput, ruleBuilders } from './common.ts';
 import { macComparison, sourceHas } from './javascript-classic.ts';
+
+const { call, query } = ruleBuilders(['python']);
 
 /**
  * Classic Python weaknesses the first pack did not cover: SSH clients that accept any host key,
  * session cookies with their protections turned off, the logging configuration listener, and LDAP
  * filters built from input.
  */
-
-const PY = ['python'] as const;
-const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({ kind: 'call', languages: PY, ...r });
-const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
-  kind: 'query',
-  languages: PY,
-  ...r,
-});
 
 const sshAutoAdd = call({
   id: 'py.ssh-any-host-key',

@@ -23,7 +23,11 @@ import { redosRisk } from './redos.ts';
 
 const PY = ['python'] as const;
 
-const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({ kind: 'call', languages: PY, ...r });
+const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({
+  kind: 'call',
+  languages: PY,
+  ...r,
+});
 const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
   kind: 'query',
   languages: PY,
