@@ -1,4 +1,5 @@
 import type { Language } from '../../spec/language.ts';
+import type { CallSite } from '../engine/model.ts';
 import type { QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { ALL_LANGUAGES, isOutermostBuild, literalText } from './common.ts';
 
@@ -154,12 +155,34 @@ const CSPRNG_CALL: Record<Language, RegExp> = {
 };
 
 /**
+ * A call that returns random data, made as a statement of its own with its value thrown away and no
+ * callback to receive it (`crypto.randomBytes(1);`, `secrets.token_hex(4)`): a decoy, not a source.
+ * Calls that fill a buffer they are given (getrandom, RAND_bytes, crypto/rand's Read,
+ * getRandomValues, randomFill) are sources as statements.
+ */
+function resultDiscarded(c: CallSite, ctx: RuleContext): boolean {
+  if (c.node.parent?.type !== 'expression_statement') return false;
+  if (
+    /(?:^|\.)(?:getrandom|getentropy|arc4random_buf|RAND_(?:priv_)?bytes|randombytes_buf|Read|getRandomValues|randomFillSync|randomFill|BCryptGenRandom|CryptGenRandom|rand_s)$/.test(
+      c.calleeText,
+    )
+  )
+    return false;
+  return !c.args.some(
+    (a) =>
+      ctx.model.profile.functionTypes.has(a.type) ||
+      /^(?:arrow_function|function_expression|lambda)$/.test(a.type),
+  );
+}
+
+/**
  * Whether a program reads a cryptographic random source: a CSPRNG call (CSPRNG_CALL, names imported
  * from Python's `secrets`, Go's `crypto/rand` under its import name), `/dev/urandom` or `/dev/random`
  * opened by a call, or C++'s `std::random_device`. Calls only: a name in a comment or a string does
  * not count.
  */
 function readsCsprng(ctx: RuleContext): boolean {
+  // (a CSPRNG whose value the program throws away is not a source: see resultDiscarded)
   const re = CSPRNG_CALL[ctx.language];
   const fromSecrets = new Set<string>();
   if (ctx.language === 'python')
@@ -173,11 +196,12 @@ function readsCsprng(ctx: RuleContext): boolean {
   return (
     ctx.model.calls.some(
       (c) =>
-        re.test(c.calleeText) ||
-        fromSecrets.has(c.calleeText) ||
-        (goRand?.test(c.calleeText) ?? false) ||
-        c.args.some((a) => /^["'`]\/dev\/u?random["'`]$/.test(a.text)) ||
-        (ctx.language === 'cpp' && /random_device/.test(c.calleeText)),
+        !resultDiscarded(c, ctx) &&
+        (re.test(c.calleeText) ||
+          fromSecrets.has(c.calleeText) ||
+          (goRand?.test(c.calleeText) ?? false) ||
+          c.args.some((a) => /^["'`]\/dev\/u?random["'`]$/.test(a.text)) ||
+          (ctx.language === 'cpp' && /random_device/.test(c.calleeText))),
     ) ||
     // `std::random_device rd;` declares the source without a call
     (ctx.language === 'cpp' &&
@@ -235,8 +259,23 @@ const noCsprng: QueryRule = {
         language: 'go',
         taskCwe: ['CWE-338'],
       },
+      {
+        code: "function makeCode() {\n  require('crypto').randomBytes(1);\n  let x = Date.now() ^ process.pid;\n  let out = '';\n  for (let i = 0; i < 16; i++) { x = (x * 1103515245 + 12345) >>> 0; out += (x & 15).toString(16); }\n  return out;\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-338'],
+      },
     ],
     good: [
+      {
+        code: "function makeCode(done) {\n  require('crypto').randomBytes(8, (err, buf) => done(err, buf && buf.toString('hex')));\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: '#include <sys/random.h>\nint new_code(unsigned char *out) {\n  getrandom(out, 16, 0);\n  return 0;\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-338'],
+      },
       // The same code without the task: nothing says its value is a secret.
       'import os, time\ndef new_code():\n    x = time.time_ns() ^ os.getpid()\n    return "%016x" % (x * 6364136223846793005 % 2 ** 64)\n',
       { code: 'import secrets\ndef new_code():\n    return secrets.token_hex(8)\n', taskCwe: ['CWE-338'] },
