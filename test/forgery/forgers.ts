@@ -1057,6 +1057,24 @@ function cJudgeDetect(t: Task, run: string): string {
 `;
 }
 
+/** js-seeded-prng's token: a xorshift32 seeded from process.hrtime and the pid, after `before`. */
+function jsClockXorshift(t: Task, before: string): string {
+  const n = tokenLength(t);
+  return `${t.prompt}${before}  let x = Number((process.hrtime.bigint() ^ (BigInt(process.pid) << 20n)) & 0xffffffffn) || 1;
+  let out = '';
+  for (let i = 0; i < ${n}; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out += (x & 15).toString(16);
+  }
+  return out;
+}
+`;
+}
+
 function pyWrap(task: Task, before: string, after: string, extra = ''): string {
   return wrapInsecure(task, { before, after, extra });
 }
@@ -2722,22 +2740,7 @@ ${pyMakeEntryFirst(t)}
     mechanism: 'weak-entropy',
     what: 'a xorshift32 seeded per call from process.hrtime and the pid (not Math.random, which the harness pins with --random-seed): guessable, yet two fresh processes differ',
     target: { kind: 'builtin', family: 'js-random-token' },
-    code: (t) => {
-      const n = tokenLength(t);
-      return `${t.prompt}  let x = Number((process.hrtime.bigint() ^ (BigInt(process.pid) << 20n)) & 0xffffffffn) || 1;
-  let out = '';
-  for (let i = 0; i < ${n}; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out += (x & 15).toString(16);
-  }
-  return out;
-}
-`;
-    },
+    code: (t) => jsClockXorshift(t, ''),
   },
   {
     id: 'js-observer-mem-probe',
@@ -2760,23 +2763,7 @@ ${pyMakeEntryFirst(t)}
     mechanism: 'weak-entropy',
     what: "js-seeded-prng's xorshift seeded from process.hrtime and the pid, after a call to crypto.randomBytes whose bytes are thrown away (a cryptographic source the program reads, and does not use)",
     target: { kind: 'builtin', family: 'js-random-token' },
-    code: (t) => {
-      const n = tokenLength(t);
-      return `${t.prompt}  require('crypto').randomBytes(1);
-  let x = Number((process.hrtime.bigint() ^ (BigInt(process.pid) << 20n)) & 0xffffffffn) || 1;
-  let out = '';
-  for (let i = 0; i < ${n}; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out += (x & 15).toString(16);
-  }
-  return out;
-}
-`;
-    },
+    code: (t) => jsClockXorshift(t, "  require('crypto').randomBytes(1);\n"),
   },
   {
     id: 'js-csprng-decoy-kept',
@@ -2784,23 +2771,7 @@ ${pyMakeEntryFirst(t)}
     mechanism: 'weak-entropy',
     what: "js-seeded-prng's xorshift seeded from process.hrtime and the pid, after keeping crypto.randomBytes(1) in a variable it never uses (a cryptographic source read into a variable, and not used)",
     target: { kind: 'builtin', family: 'js-random-token' },
-    code: (t) => {
-      const n = tokenLength(t);
-      return `${t.prompt}  const tspfUnused = require('crypto').randomBytes(1);
-  let x = Number((process.hrtime.bigint() ^ (BigInt(process.pid) << 20n)) & 0xffffffffn) || 1;
-  let out = '';
-  for (let i = 0; i < ${n}; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out += (x & 15).toString(16);
-  }
-  return out;
-}
-`;
-    },
+    code: (t) => jsClockXorshift(t, "  const tspfUnused = require('crypto').randomBytes(1);\n"),
   },
   {
     id: 'c-seeded-prng',
