@@ -2,7 +2,7 @@ import type { StaticAnalyzer } from '../spec/analyzer.ts';
 import { TspError } from '../spec/errors.ts';
 import type { Finding } from '../spec/finding.ts';
 import type { CweId, Language } from '../spec/language.ts';
-import { judgesRandomness, staticEvidenceNeeded } from './cwe.ts';
+import { staticEvidenceNeeded } from './cwe.ts';
 import { FileModel } from './engine/model.ts';
 import type { Rule } from './engine/rule.ts';
 import { type CompiledRules, compileRules, matchFile, runRules } from './engine/run-rules.ts';
@@ -133,10 +133,7 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
                 `rule ${rule.id} failed on this file (${e instanceof Error ? e.message : String(e)}): its findings are missing; the other rules ran`,
               )
           : undefined,
-        {
-          secretTask: !!opts.taskCwe && judgesRandomness(opts.taskCwe),
-          taskEvidence: opts.taskCwe ? staticEvidenceNeeded(opts.taskCwe) : undefined,
-        },
+        { taskEvidence: opts.taskCwe ? staticEvidenceNeeded(opts.taskCwe) : undefined },
       );
       const findings: Finding[] = hits.map((h) => ({
         cwe: h.cwe,

@@ -67,8 +67,9 @@ export interface RuleContext {
   source: string;
   model: FileModel;
   /**
-   * The code is judged for predictable randomness (the task's CWE is CWE-330 or a child): every value
-   * it makes is a secret, whatever its name (rules otherwise guess from names: `token`, `salt`...).
+   * The code is judged for predictable randomness (`taskEvidence === 'randomness'`: the task's CWE is
+   * CWE-330 or a child): every value it makes is a secret, whatever its name (rules otherwise guess
+   * from names: `token`, `salt`...).
    */
   secretTask: boolean;
   /**

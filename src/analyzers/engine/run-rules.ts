@@ -129,9 +129,9 @@ export function runRules(
   model: FileModel,
   matches: readonly QueryMatch[],
   onRuleError?: (rule: Rule, error: unknown) => void,
-  facts: { secretTask?: boolean; taskEvidence?: RuleContext['taskEvidence'] } = {},
+  facts: { taskEvidence?: RuleContext['taskEvidence'] } = {},
 ): RawHit[] {
-  const ctx = createContext(model, facts.secretTask ?? false, facts.taskEvidence);
+  const ctx = createContext(model, facts.taskEvidence);
   const hits: RawHit[] = [];
   const failed = new Set<Rule>();
   const guarded = <T>(rule: Rule, run: () => T): T | false => {
@@ -186,18 +186,14 @@ export function runRules(
   return hits;
 }
 
-function createContext(
-  model: FileModel,
-  secretTask: boolean,
-  taskEvidence: RuleContext['taskEvidence'],
-): RuleContext {
+function createContext(model: FileModel, taskEvidence: RuleContext['taskEvidence']): RuleContext {
   const taint = new TaintEngine(model);
   const p = model.profile;
   const ctx: RuleContext = {
     language: model.language,
     source: model.source,
     model,
-    secretTask,
+    secretTask: taskEvidence === 'randomness',
     taskEvidence,
     taint,
     tainted: (node, kind) => !!node && taint.tainted(node, kind),
