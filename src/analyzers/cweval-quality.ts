@@ -81,7 +81,7 @@ export function cwevalRoot(benchmarksDir = defaultBenchmarksDir()): string | und
   return existsSync(root) ? root : undefined;
 }
 
-interface Target {
+export interface CwevalTarget {
   id: string;
   language: Language;
   taskCwe: string;
@@ -90,8 +90,8 @@ interface Target {
   lines?: [number, number];
 }
 
-export function listTargets(root: string): Target[] {
-  const out: Target[] = [];
+export function listTargets(root: string): CwevalTarget[] {
+  const out: CwevalTarget[] = [];
   const dirs = [...Object.keys(DIR_LANGUAGE).map((d) => join(root, 'core', d)), join(root, 'lang', 'c')];
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;

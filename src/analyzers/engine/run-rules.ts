@@ -187,7 +187,17 @@ export function runRules(
 }
 
 function createContext(model: FileModel, taskEvidence: RuleContext['taskEvidence']): RuleContext {
-  const taint = new TaintEngine(model);
+  // Where the oracle decides with static evidence, a guard counts only if it is verified validation.
+  const taint = new TaintEngine(
+    model,
+    new Set(
+      taskEvidence === 'shell'
+        ? (['cmd'] as const)
+        : taskEvidence === 'evaluation'
+          ? (['code'] as const)
+          : [],
+    ),
+  );
   const p = model.profile;
   const ctx: RuleContext = {
     language: model.language,

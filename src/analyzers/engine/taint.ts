@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
 import { type Binding, type FileModel, type FunctionInfo, readCall } from './model.ts';
+import { type VerifiedKind, verifiedValidation } from './verified-guards.ts';
 
 /**
  * A light intra-procedural taint step. Sources: the enclosing function's parameters (generated
@@ -93,8 +94,16 @@ const EQUALITY_OPS = new Set(['==', '===', '!=', '!==']);
 export class TaintEngine {
   private readonly memo = new Map<string, TaintValue>();
   private readonly inProgress = new Set<string>();
+  private readonly readOnly = new Map<string, boolean>();
 
-  constructor(private readonly model: FileModel) {}
+  /**
+   * @param verified kinds whose guards must be validation the analyzer can verify (the oracle's
+   * static evidence: `verified-guards.ts`); other kinds take any check of the value.
+   */
+  constructor(
+    private readonly model: FileModel,
+    private readonly verified: ReadonlySet<VerifiedKind> = new Set(),
+  ) {}
 
   /** Whether untrusted data reaches this expression (for a sink of `kind`). */
   tainted(node: Node, kind: TaintKind): boolean {
@@ -338,12 +347,174 @@ export class TaintEngine {
         const cond = stmt.childForFieldName('condition');
         if (!cond || cond.endIndex > at) continue;
         const inside = stmt.endIndex >= at;
-        if (!inside && !endsWithExit(stmt, p.exitStatementTypes, p.exitCalls, this.model.language)) continue;
+        if (!inside && !this.exitsBefore(stmt, at)) continue;
         // In the `else` branch the condition is false there, as after an early exit.
         const alt = stmt.childForFieldName('alternative');
         const holds = inside && !(alt && alt.startIndex <= at);
-        if (this.conditionValidates(cond, name, kind, at, holds)) return true;
+        if (this.verified.has(kind as VerifiedKind)) {
+          if (this.verifiedCondition(cond, name, at, holds, kind as VerifiedKind)) return true;
+        } else if (this.conditionValidates(cond, name, kind, at, holds)) return true;
       }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the `if` before the use at `at` ends by leaving: a return, raise or exit leaves the
+   * function; a break or continue only its loop, so it guards uses inside that loop alone.
+   */
+  private exitsBefore(stmt: Node, at: number): boolean {
+    const p = this.model.profile;
+    const lang = this.model.language;
+    if (!endsWithExit(stmt, p.exitStatementTypes, p.exitCalls, lang)) return false;
+    const loopExits = new Set(['break_statement', 'continue_statement']);
+    const leaving = new Set([...p.exitStatementTypes].filter((t) => !loopExits.has(t)));
+    if (endsWithExit(stmt, leaving, p.exitCalls, lang)) return true;
+    for (let n = stmt.parent; n && !p.functionTypes.has(n.type); n = n.parent)
+      if (/^(?:for|while|do|for_in|for_range)_(?:statement|loop)$|^for_statement$/.test(n.type))
+        return n.startIndex <= at && at < n.endIndex;
+    return false;
+  }
+
+  /** The oracle's reading of a guard for `kind` (see verified-guards.ts). */
+  private verifiedCondition(
+    cond: Node,
+    name: string,
+    at: number,
+    holds: boolean,
+    kind: VerifiedKind,
+  ): boolean {
+    const chars = new Set<string>();
+    for (const scope of this.model.scopesAt(at))
+      for (const [v, list] of scope.bindings)
+        if (list.some((b) => b.kind === 'loop' && b.value && eachCharacterOf(b.value, name))) chars.add(v);
+    return verifiedValidation(cond, holds, { whole: new Set([name]), chars }, kind, {
+      language: this.model.language,
+      stringTypes: this.model.profile.stringTypes,
+      callTypes: this.model.profile.callTypes,
+      literal: (n) => this.strictLiteral(n, at, 0),
+    });
+  }
+
+  /**
+   * The literal a node stands for, when the program cannot have changed it: a string, number or
+   * regex literal, a collection or set(...) / re.compile(...) of such, or a name bound once to one
+   * and otherwise only read (tested for membership, matched against). Undefined otherwise.
+   */
+  private strictLiteral(n: Node, at: number, depth: number): Node | undefined {
+    if (depth > 6) return undefined;
+    const p = this.model.profile;
+    if (n.type === 'identifier') {
+      const scope = this.model.scopesAt(at).find((s) => s.bindings.has(n.text) || s.params.includes(n.text));
+      const list = scope?.bindings.get(n.text) ?? [];
+      const b = list[0];
+      if (!scope || scope.params.includes(n.text) || list.length !== 1 || b?.kind !== 'assign' || !b.value)
+        return undefined;
+      if (!this.onlyRead(n.text, b)) return undefined;
+      return this.strictLiteral(b.value, at, depth + 1);
+    }
+    if (p.stringTypes.has(n.type)) return hasInterpolation(n) ? undefined : n;
+    if (p.numberTypes.has(n.type) || n.type === 'regex') return n;
+    if (/^(?:list|tuple|set|array|parenthesized_expression|expression_list)$/.test(n.type))
+      return n.namedChildren.every((c) => !c || c.type === 'comment' || this.strictLiteral(c, at, depth + 1))
+        ? n
+        : undefined;
+    if (n.type === 'dictionary' || n.type === 'object')
+      return n.namedChildren.every((c) => {
+        if (!c || c.type === 'comment') return true;
+        const key = c.childForFieldName('key');
+        return !!key && (key.type === 'property_identifier' || !!this.strictLiteral(key, at, depth + 1));
+      })
+        ? n
+        : undefined;
+    if (p.callTypes.has(n.type) || n.type === 'new_expression') {
+      const call = readCall(this.model.language, n);
+      if (
+        call &&
+        /^(?:set|frozenset|Set|list|tuple|re\.compile|regexp\.MustCompile|regexp\.Compile)$/.test(
+          call.calleeText,
+        ) &&
+        call.args.every((a) => /^re\.[A-Z]+$/.test(a.text) || this.strictLiteral(a, at, depth + 1))
+      )
+        return n;
+    }
+    return undefined;
+  }
+
+  /**
+   * Every use of `name` other than its binding reads it: a membership test, a match, an argument of
+   * issubset/strspn-like calls, the iterable of a comprehension. Anything else (another binding, a
+   * mutating method, an argument of an unknown call, an alias) may change what it holds.
+   */
+  private onlyRead(name: string, binding: Binding): boolean {
+    const key = `${name}@${binding.at}`;
+    const known = this.readOnly.get(key);
+    if (known !== undefined) return known;
+    const source = this.model.source;
+    const root = this.model.tree.rootNode;
+    const re = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+    let ok = true;
+    for (let m = re.exec(source); m && ok; m = re.exec(source)) {
+      const node = root.descendantForIndex(m.index, m.index + name.length);
+      if (node?.type !== 'identifier' || node.text !== name) continue;
+      // The binding's own target (`NAME = ...`, `const NAME = ...`).
+      const holder = node.parent;
+      if (
+        holder &&
+        binding.statement.startIndex <= holder.startIndex &&
+        holder.endIndex <= binding.statement.endIndex &&
+        (holder.childForFieldName('left')?.equals(node) || holder.childForFieldName('name')?.equals(node))
+      )
+        continue;
+      ok = readPosition(node, this.model.language);
+    }
+    this.readOnly.set(key, ok);
+    return ok;
+  }
+
+  /**
+   * A value the program does not compute from data: a literal (or a literal collection), a
+   * constant's name (ALL_CAPS), a variable bound only to such values, or a comprehension's
+   * variable drawn from one (`c` in `any(c in x for c in ';&|')`).
+   */
+  private constantValue(n: Node, at: number, depth: number): boolean {
+    if (depth > 4) return false;
+    const p = this.model.profile;
+    if (p.stringTypes.has(n.type))
+      return !n.namedChildren.some((c) => c && /interpolation|substitution/.test(c.type));
+    if (
+      /^(?:integer|float|number|number_literal|int_literal|char_literal|true|false|none|null)$/.test(n.type)
+    )
+      return true;
+    if (/^(?:list|tuple|set|array|parenthesized_expression|expression_list)$/.test(n.type))
+      return n.namedChildren.every((c) => !c || c.type === 'comment' || this.constantValue(c, at, depth + 1));
+    if (n.type !== 'identifier') return false;
+    if (/^[A-Z][A-Z0-9_]*$/.test(n.text)) return true;
+    for (let g = n.parent; g; g = g.parent) {
+      if (/comprehension|generator_expression/.test(g.type)) {
+        for (const c of g.namedChildren) {
+          if (c?.type !== 'for_in_clause') continue;
+          const right = c.childForFieldName('right');
+          if (c.childForFieldName('left')?.text === n.text && right)
+            return this.constantValue(right, at, depth + 1);
+        }
+      }
+      if (!p.functionTypes.has(g.type)) continue;
+      const params = g.childForFieldName('parameters') ?? g.childForFieldName('parameter');
+      if (!params || !mentions(params, n.text)) break;
+      // The callback's parameter of `[';', '&'].some((c) => x.includes(c))`.
+      const call = g.parent?.type === 'arguments' ? g.parent.parent : null;
+      const site = call && p.callTypes.has(call.type) ? readCall(this.model.language, call) : null;
+      return (
+        !!site?.receiver &&
+        /^(?:some|every|forEach|filter|find|map)$/.test(site.name) &&
+        this.constantValue(site.receiver, at, depth + 1)
+      );
+    }
+    for (const scope of this.model.scopesAt(at)) {
+      const list = (scope.bindings.get(n.text) ?? []).filter((b) => b.at <= at);
+      if (scope.params.includes(n.text)) return false;
+      if (list.length) return list.every((b) => !!b.value && this.constantValue(b.value, at, depth + 1));
     }
     return false;
   }
@@ -387,7 +558,17 @@ export class TaintEngine {
           if (COMPARISON_OPS.has(op)) {
             if (kind === 'index' || kind === 'format') return true;
           } else if (op === 'in' || op === 'not in') {
-            return true;
+            // `x in ALLOWED` (the value is the element) is an allow-list; `';' in x` or `c in x`
+            // for `c` drawn from a constant a deny-list. A value searched for in `x` that the
+            // program computed (`p in x` for `p` read from a file) says nothing of what else `x`
+            // holds, except as a path check (`base in full`), which the path kind keeps.
+            const [left] = operands;
+            if (
+              kind === 'path' ||
+              (left && [...names].some((nm) => mentions(left, nm))) ||
+              (left && this.constantValue(left, at, 0))
+            )
+              return true;
           } else if (
             // `typeof x === "object"` checks a type, not the value; `x.charAt(0) !== "["` one
             // character of it (a parser's branch), not the value.
@@ -405,16 +586,60 @@ export class TaintEngine {
       }
       if (p.callTypes.has(n.type)) {
         const call = readCall(lang, n);
-        if (call && !p.nonValidatorCalls.test(call.calleeText)) {
+        const mentioned = (s: Node | null | undefined) => !!s && [...names].some((nm) => mentions(s, nm));
+        const search = call && kind !== 'path' ? searchOperands(call) : undefined;
+        if (search) {
+          // `ALLOWED.includes(x)` is an allow-list, `x.includes(';')` a deny-list; `x.includes(p)`
+          // for a `p` the program computed is neither.
+          if (
+            mentioned(search.needle) ||
+            (mentioned(search.haystack) && this.constantValue(search.needle, at, 0))
+          )
+            return true;
+        } else if (
+          call &&
+          !p.nonValidatorCalls.test(call.calleeText) &&
+          !ITERATING_PREDICATE.test(call.calleeText) &&
+          !FILESYSTEM_QUERY.test(call.calleeText)
+        ) {
           const subjects = call.receiver ? [call.receiver, ...call.args] : call.args;
-          if (subjects.some((s) => [...names].some((nm) => mentions(s, nm)))) return true;
+          if (subjects.some(mentioned)) return true;
         }
+        // Whether a path computed from the value exists (`os.path.isdir(os.path.dirname(x))`)
+        // says nothing of its content: the calls that compute the path are not checks.
+        if (call && FILESYSTEM_QUERY.test(call.calleeText)) continue;
       }
       for (const c of n.namedChildren) if (c) stack.push(c);
     }
     return false;
   }
 }
+
+/** `any(...)`, `all(...)`, `xs.some(...)`, `xs.every(...)`: the predicate is in their argument. */
+const ITERATING_PREDICATE = /^(?:any|all)$|\.(?:some|every)$/;
+
+const SEARCH_METHOD =
+  /^(?:includes|indexOf|lastIndexOf|contains|find|rfind|index|rindex|count|startswith|endswith|startsWith|endsWith|has|search)$/;
+const SEARCH_FUNCTION =
+  /^(?:strings\.(?:Contains|ContainsAny|ContainsRune|Index|IndexAny|HasPrefix|HasSuffix|Count)|strstr|strchr|strrchr|strpbrk|strcasestr)$/;
+
+/** The searched value and what is searched for, in a substring or membership call. */
+function searchOperands(call: {
+  name: string;
+  calleeText: string;
+  receiver: Node | null;
+  args: Node[];
+}): { haystack: Node; needle: Node } | undefined {
+  const [a, b] = call.args;
+  if (SEARCH_FUNCTION.test(call.calleeText)) return a && b ? { haystack: a, needle: b } : undefined;
+  if (call.receiver && SEARCH_METHOD.test(call.name) && a && call.args.length === 1)
+    return { haystack: call.receiver, needle: a };
+  return undefined;
+}
+
+/** Calls that ask whether a path exists or what it is, in every language. */
+const FILESYSTEM_QUERY =
+  /(?:^|[.:>])(?:exists|isfile|isdir|islink|ismount|is_file|is_dir|is_symlink|existsSync|statSync|lstatSync|accessSync|stat|lstat|access|Stat|Lstat|IsNotExist|IsExist|filesystem::exists|filesystem::is_directory|filesystem::is_regular_file)$/;
 
 /** One character or a slice of a string: `s.charAt(i)`, `s.charCodeAt(i)`, `s.slice(a, b)`, `s[0]`. */
 function isPartOf(operand: Node): boolean {
@@ -615,6 +840,16 @@ export function mentions(node: Node, name: string): boolean {
   const type = node.type;
   if (type === 'identifier' || type === 'shorthand_property_identifier') return node.text === name;
   if (!node.text.includes(name)) return false;
+  // Python's `os.path` and `f(path=x)` hold identifiers that name an attribute or a parameter,
+  // not the variable `path`.
+  if (type === 'attribute') {
+    const object = node.childForFieldName('object');
+    return !!object && mentions(object, name);
+  }
+  if (type === 'keyword_argument') {
+    const value = node.childForFieldName('value');
+    return !!value && mentions(value, name);
+  }
   for (const c of node.namedChildren) if (c && mentions(c, name)) return true;
   return false;
 }
@@ -650,4 +885,50 @@ export function endsWithExit(
     return false;
   };
   return isExit(body);
+}
+
+/** `for c in x`, `for (const c of x)`, `for _, r := range x`, `for c in list(x)`: one character of `x` a time. */
+function eachCharacterOf(value: Node, name: string): boolean {
+  const text = value.text.replace(/\s+/g, '');
+  return (
+    text === name ||
+    text === `list(${name})` ||
+    text === `[...${name}]` ||
+    text === `Array.from(${name})` ||
+    text === `${name}.split('')` ||
+    text === `${name}.split("")` ||
+    text === `[]rune(${name})` ||
+    text === `[]byte(${name})`
+  );
+}
+
+const READ_METHODS =
+  /^(?:includes|has|contains|__contains__|issubset|issuperset|test|match|fullmatch|search|MatchString|some|every)$/;
+const READ_FUNCTIONS = /^(?:set|frozenset|strspn|strcspn|strpbrk|strings\.ContainsAny|strings\.IndexAny)$/;
+
+/** Whether this occurrence of a name only reads the value (see TaintEngine.onlyRead). */
+function readPosition(node: Node, lang: Language): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  if (parent.type === 'comparison_operator') return true;
+  if (parent.type === 'binary_expression') {
+    const op = parent.childForFieldName('operator')?.text;
+    return op === 'in' || op === '==' || op === '===' || op === '!=' || op === '!==';
+  }
+  if (parent.type === 'for_in_clause') return parent.childForFieldName('right')?.equals(node) ?? false;
+  if (/^(?:attribute|member_expression|selector_expression)$/.test(parent.type)) {
+    const object = parent.childForFieldName('object') ?? parent.childForFieldName('operand');
+    const call = parent.parent;
+    if (!object?.equals(node) || !call || !/^(?:call|call_expression)$/.test(call.type)) return false;
+    const c = readCall(lang, call);
+    return !!c && READ_METHODS.test(c.name);
+  }
+  if (parent.type === 'argument_list' || parent.type === 'arguments') {
+    const call = parent.parent;
+    const c = call ? readCall(lang, call) : null;
+    return (
+      !!c && (READ_FUNCTIONS.test(c.calleeText) || /^(?:issubset|issuperset|includes|has)$/.test(c.name))
+    );
+  }
+  return false;
 }

@@ -1,0 +1,276 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Language } from '../../spec/language.ts';
+import { type Analyzer, createAnalyzer } from '../analyzer.ts';
+
+/**
+ * Which `if` conditions cut a taint flow. A check of the value's content (an allow-list, a
+ * deny-list of constant characters, a regex, a named validator) does; tests that only look at
+ * something the program computed from the value (whether a path built from it exists, whether a
+ * string read elsewhere occurs in it) do not: a program can branch on them to run its injectable
+ * path only when the input is not one of the judge's attacks.
+ */
+let analyzer: Analyzer;
+beforeAll(async () => {
+  analyzer = await createAnalyzer();
+});
+
+async function commandInjection(code: string, language: Language): Promise<boolean> {
+  const { findings } = await analyzer.analyzeDetailed(code, language);
+  return findings.some((f) => /command-injection/.test(f.ruleId) && f.severity === 'error');
+}
+
+const py = (guard: string) =>
+  `import os, re\ndef touch(title, points):\n${guard}\n    os.system('touch /d/' + title)\n`;
+const js = (guard: string) =>
+  `const cp = require('child_process');\nconst fs = require('fs');\nconst ALLOWED = ['a'];\nfunction touch(x, points) {\n${guard}\n  cp.execSync('touch /d/' + x);\n}\nmodule.exports = touch;\n`;
+
+describe('validating conditions', () => {
+  const validating: [string, string, Language][] = [
+    ['allow-list membership', py('    if title not in ALLOWED:\n        return'), 'python'],
+    ['constant deny-list', py("    if ';' in title:\n        return"), 'python'],
+    [
+      'deny-list of constant characters',
+      py("    if any(c in title for c in ';&|$`'):\n        return"),
+      'python',
+    ],
+    ['regex match', py("    if not re.fullmatch(r'[a-z]+', title):\n        return"), 'python'],
+    ['named validator', py('    if not is_safe_name(title):\n        raise ValueError(title)'), 'python'],
+    ['JS regex test', js('  if (!/^[a-z]+$/.test(x)) { return; }'), 'javascript'],
+    ['JS allow-list includes', js('  if (!ALLOWED.includes(x)) { return; }'), 'javascript'],
+    ['JS constant deny-list', js("  if ([';', '&'].some((c) => x.includes(c))) { return; }"), 'javascript'],
+  ];
+  const notValidating: [string, string, Language][] = [
+    [
+      'existence of a path computed from the value',
+      py('    if os.path.isdir(os.path.dirname(title)):\n        return'),
+      'python',
+    ],
+    [
+      'a computed string found in the value',
+      py('    for p in points:\n        if p in title:\n            return'),
+      'python',
+    ],
+    [
+      'a computed string found in the value, under any()',
+      py('    if any(os.path.basename(p) in title for p in points):\n        return'),
+      'python',
+    ],
+    // `os.path` names an attribute, not the variable `path`.
+    [
+      'a test of os.path on another value',
+      "import os\ndef touch(parent, title):\n    path = '/d/' + title\n    if os.path.dirname(parent) != '/':\n        return\n    os.system('touch ' + path)\n",
+      'python',
+    ],
+    ['JS existsSync', js("  if (fs.existsSync('/d/' + x)) { return; }"), 'javascript'],
+    [
+      'JS computed strings found in the value',
+      js('  if (points.some((p) => x.includes(p))) { return; }'),
+      'javascript',
+    ],
+  ];
+  for (const [what, code, language] of validating)
+    it(`${what} validates`, async () => {
+      expect(await commandInjection(code, language)).toBe(false);
+    });
+  for (const [what, code, language] of notValidating)
+    it(`${what} does not validate`, async () => {
+      expect(await commandInjection(code, language)).toBe(true);
+    });
+});
+
+/**
+ * Under a task judged with static evidence (`taskCwe` of command injection or evaluation), a guard
+ * counts only when the analyzer can verify that it confines the value (verified-guards.ts): the
+ * judged program writes its own checks, and a named check can be true exactly for the judge's
+ * attacks.
+ */
+describe('verified validation (static evidence)', () => {
+  async function shown(code: string, language: Language, cwe: 'CWE-78' | 'CWE-95'): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, { taskCwe: [cwe], strict: true });
+    return findings.some((f) => f.severity === 'error' && /injection/.test(f.ruleId));
+  }
+  const shell = (guard: string, head = '') =>
+    `import os, re\n${head}def touch(title):\n${guard}\n    os.system('touch /d/' + title)\n`;
+  const confined: [string, string, Language, 'CWE-78' | 'CWE-95'][] = [
+    [
+      'a full match of safe characters',
+      shell("    if not re.fullmatch(r'[\\w.-]+', title):\n        return"),
+      'python',
+      'CWE-78',
+    ],
+    [
+      're.match anchored with \\Z',
+      shell("    if not re.match(r'^[a-z]+\\Z', title):\n        return"),
+      'python',
+      'CWE-78',
+    ],
+    [
+      'a search for any unsafe character fails',
+      shell("    if re.search(r'[^a-z0-9_.-]', title) is not None:\n        return"),
+      'python',
+      'CWE-78',
+    ],
+    [
+      'a deny-list covering every separator',
+      shell("    if re.search(r'[;&|$`<>\\n]', title):\n        return"),
+      'python',
+      'CWE-78',
+    ],
+    [
+      'a compiled pattern bound once',
+      shell(
+        '    if not NAME.fullmatch(title):\n        raise ValueError(title)',
+        "NAME = re.compile(r'[a-z]+')\n",
+      ),
+      'python',
+      'CWE-78',
+    ],
+    [
+      'an allow-list of constants',
+      "import os\nALLOWED = {'ls', 'pwd'}\ndef run(cmd):\n    if cmd not in ALLOWED:\n        return\n    os.system(cmd)\n",
+      'python',
+      'CWE-78',
+    ],
+    [
+      'every character in a safe set',
+      shell(
+        '    for c in title:\n        if c not in SAFE:\n            return',
+        "SAFE = set('abcdefghijklmnopqrstuvwxyz')\n",
+      ),
+      'python',
+      'CWE-78',
+    ],
+    [
+      'all() of character tests',
+      shell("    if not all(c.isalnum() or c in '._-' for c in title):\n        return"),
+      'python',
+      'CWE-78',
+    ],
+    ['str.isalnum', shell('    if not title.isalnum():\n        return'), 'python', 'CWE-78'],
+    [
+      'arithmetic characters only, then eval',
+      "def calc(expr):\n    ok = set('0123456789+-*/(). ')\n    if not set(expr).issubset(ok):\n        return ''\n    return str(eval(expr))\n",
+      'python',
+      'CWE-95',
+    ],
+    [
+      'JS: arithmetic characters only, then Function',
+      "function calc(expr) {\n  const ok = new Set('0123456789+-*/(). ');\n  for (const ch of expr) {\n    if (!ok.has(ch)) {\n      return '';\n    }\n  }\n  return String(Function('return (' + expr + ')')());\n}\nmodule.exports = calc;\n",
+      'javascript',
+      'CWE-95',
+    ],
+    [
+      'JS: a regex of arithmetic characters',
+      "function calc(expr) {\n  if (!/^[0-9+\\-*\\/(). ]+$/.test(expr)) return '';\n  return String(eval(expr));\n}\nmodule.exports = calc;\n",
+      'javascript',
+      'CWE-95',
+    ],
+    [
+      'C: strspn over safe characters',
+      '#include <stdlib.h>\n#include <string.h>\n#include <stdio.h>\nint touch(const char *name) {\n  char cmd[256];\n  if (strspn(name, "abcdefghijklmnopqrstuvwxyz") != strlen(name)) return -1;\n  snprintf(cmd, sizeof cmd, "touch /d/%s", name);\n  return system(cmd);\n}\n',
+      'c',
+      'CWE-78',
+    ],
+  ];
+  const open: [string, string, Language, 'CWE-78' | 'CWE-95'][] = [
+    [
+      'a named check (the program wrote it)',
+      shell('    if not is_safe_name(title):\n        raise ValueError(title)'),
+      'python',
+      'CWE-78',
+    ],
+    [
+      'a test that the value names an existing path',
+      shell('    if os.path.exists(title):\n        return'),
+      'python',
+      'CWE-78',
+    ],
+    [
+      "Python's $ before a final newline",
+      shell("    if not re.match(r'^[a-z]+$', title):\n        return"),
+      'python',
+      'CWE-78',
+    ],
+    [
+      'a pattern allowing separators',
+      shell("    if not re.fullmatch(r'[a-z;]+', title):\n        return"),
+      'python',
+      'CWE-78',
+    ],
+    [
+      'an alternation outside the anchors',
+      shell("    if not re.match(r'^[a-z]+|x\\Z', title):\n        return"),
+      'python',
+      'CWE-78',
+    ],
+    [
+      'a deny-list without newline',
+      shell("    if any(c in title for c in ';&|$`'):\n        return"),
+      'python',
+      'CWE-78',
+    ],
+    ['one denied character', shell("    if ';' in title:\n        return"), 'python', 'CWE-78'],
+    [
+      'a match where the sink does not run',
+      shell("    if re.fullmatch(r'[a-z]+', title):\n        return"),
+      'python',
+      'CWE-78',
+    ],
+    [
+      'or with a named check',
+      "import os\ndef touch(title):\n    if title.isalnum() or looks_ok(title):\n        os.system('touch /d/' + title)\n",
+      'python',
+      'CWE-78',
+    ],
+    [
+      'a pattern rebound locally',
+      shell(
+        "    NAME = re.compile('.*')\n    if not NAME.fullmatch(title):\n        return",
+        "NAME = re.compile(r'[a-z]+')\n",
+      ),
+      'python',
+      'CWE-78',
+    ],
+    [
+      'an allow-list the program extends',
+      "import os\nALLOWED = {'ls'}\ndef run(cmd):\n    ALLOWED.add(cmd)\n    if cmd not in ALLOWED:\n        return\n    os.system(cmd)\n",
+      'python',
+      'CWE-78',
+    ],
+    [
+      'a safe set the program extends',
+      "def calc(expr):\n    ok = set('0123456789+-*/(). ')\n    ok.update(expr)\n    if not set(expr).issubset(ok):\n        return ''\n    return str(eval(expr))\n",
+      'python',
+      'CWE-95',
+    ],
+    [
+      'a loop check left by break',
+      shell(
+        '    for c in title:\n        if c not in SAFE:\n            break',
+        "SAFE = set('abcdefghijklmnopqrstuvwxyz')\n",
+      ),
+      'python',
+      'CWE-78',
+    ],
+    [
+      'letters before eval',
+      "def calc(expr):\n    if not expr.isidentifier():\n        return ''\n    return str(eval(expr))\n",
+      'python',
+      'CWE-95',
+    ],
+    [
+      'JS: \\w before eval',
+      "function calc(expr) {\n  if (!/^[\\w+\\-*\\/(). ]+$/.test(expr)) return '';\n  return String(eval(expr));\n}\nmodule.exports = calc;\n",
+      'javascript',
+      'CWE-95',
+    ],
+  ];
+  for (const [what, code, language, cwe] of confined)
+    it(`${what} confines the value`, async () => {
+      expect(await shown(code, language, cwe)).toBe(false);
+    });
+  for (const [what, code, language, cwe] of open)
+    it(`${what} does not`, async () => {
+      expect(await shown(code, language, cwe)).toBe(true);
+    });
+});

@@ -1,0 +1,735 @@
+import type { Node } from 'web-tree-sitter';
+import type { Language } from '../../spec/language.ts';
+import { readCall } from './model.ts';
+
+/**
+ * Validation the analyzer can verify, for the oracle's static evidence on command injection and
+ * in-program evaluation (tasks whose tests cannot always show the weakness, `taskEvidence`).
+ *
+ * In a scan, any check that looks at the value cuts a taint flow (a named validator, a regex, a
+ * membership test): precision on real code comes first there. In the oracle that would let the
+ * judged program decide its own verdict: it writes the check, and a check that is true exactly for
+ * the judge's attacks (`if looks_like_an_attack(x): run safely; return`) is indistinguishable from
+ * validation by name. Here a condition validates a value only when what it says holds where the
+ * sink runs *and* it confines the value to text that cannot carry the weakness:
+ * - the whole value is one of the program's constants (`x in ("ls", "pwd")`, `x == "asc"`);
+ * - every character is in a constant set without the kind's dangerous characters (a regex matched
+ *   in full, `set(x).issubset(ALLOWED)`, `for c in x: if c not in ALLOWED: return`, `str.isalnum`,
+ *   `strspn(x, SAFE) == strlen(x)`);
+ * - for shell commands, no character of a constant deny-list that covers every shell separator
+ *   (`re.search(r'[;&|`$<>\n]', x)` false, `strpbrk`, `strings.ContainsAny`).
+ * The truth of the condition at the sink follows `not`, `and`, `or` and `is None` / `== null`.
+ */
+
+export type VerifiedKind = 'cmd' | 'code';
+
+/** Characters that start another command or a redirection in a POSIX shell line. */
+const SHELL_SEPARATORS = [';', '|', '&', '$', '`', '\n', '<', '>'];
+/** Characters an expression needs to name or call anything, or to build text (Python and JavaScript). */
+const CODE_CHARACTERS = [
+  ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$',
+  "'",
+  '"',
+  '`',
+  '[',
+  ']',
+  '{',
+  '}',
+  '\\',
+  '\n',
+  ';',
+  '=',
+  '@',
+];
+
+/** A set of characters: explicit ASCII members, plus everything outside ASCII when `other`. */
+interface CharSet {
+  chars: Set<string>;
+  other: boolean;
+}
+
+const ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
+const WORD = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'];
+const DIGITS = [...'0123456789'];
+const SPACE = [' ', '\t', '\n', '\r', '\f', '\v'];
+
+function safeFor(set: CharSet, kind: VerifiedKind): boolean {
+  const banned = kind === 'cmd' ? SHELL_SEPARATORS : CODE_CHARACTERS;
+  // Outside ASCII: letters that Python folds to ASCII names (NFKC) in code; nothing a shell splits on.
+  if (kind === 'code' && set.other) return false;
+  return !banned.some((c) => set.chars.has(c));
+}
+
+function covers(denied: CharSet, kind: VerifiedKind): boolean {
+  return kind === 'cmd' && SHELL_SEPARATORS.every((c) => denied.chars.has(c));
+}
+
+/** What the guard reads: the language, and how to see the program's constants. */
+export interface GuardContext {
+  language: Language;
+  stringTypes: ReadonlySet<string>;
+  callTypes: ReadonlySet<string>;
+  /**
+   * The literal node an expression stands for: itself, or the literal a name is bound to once and
+   * otherwise only read (TaintEngine.strictLiteral).
+   */
+  literal(n: Node): Node | undefined;
+}
+
+/** How the guarded value appears in a condition. */
+interface Subjects {
+  /** The value itself. */
+  whole: ReadonlySet<string>;
+  /** Names that hold one character of it (`for c in x`). */
+  chars: ReadonlySet<string>;
+}
+
+export function verifiedValidation(
+  cond: Node,
+  truth: boolean,
+  subjects: Subjects,
+  kind: VerifiedKind,
+  ctx: GuardContext,
+): boolean {
+  return new Verifier(subjects, kind, ctx).holds(cond, truth, 0);
+}
+
+class Verifier {
+  constructor(
+    private readonly subjects: Subjects,
+    private readonly kind: VerifiedKind,
+    private readonly ctx: GuardContext,
+  ) {}
+
+  /** Whether `n` being `truth` where the sink runs confines the value. */
+  holds(n: Node, truth: boolean, depth: number): boolean {
+    if (depth > 20) return false;
+    const type = n.type;
+    if (type === 'parenthesized_expression') {
+      const inner = n.namedChildren.find((c) => c && c.type !== 'comment');
+      return !!inner && this.holds(inner, truth, depth + 1);
+    }
+    if (type === 'not_operator') {
+      const arg = n.childForFieldName('argument');
+      return !!arg && this.holds(arg, !truth, depth + 1);
+    }
+    if (type === 'unary_expression' && (n.childForFieldName('operator')?.text ?? n.child(0)?.text) === '!') {
+      const arg = n.childForFieldName('argument') ?? n.childForFieldName('operand');
+      return !!arg && this.holds(arg, !truth, depth + 1);
+    }
+    const op = operator(n);
+    const left = n.childForFieldName('left') ?? n.namedChildren[0];
+    const right = n.childForFieldName('right') ?? n.namedChildren[n.namedChildren.length - 1];
+    if (op === 'and' || op === '&&' || op === 'or' || op === '||') {
+      if (!left || !right) return false;
+      const conj = op === 'and' || op === '&&';
+      // `a and b` true: both hold, one confining is enough; false: nothing is known of either.
+      // `a or b` false: both are false; true: both must confine.
+      if (conj === truth)
+        return conj
+          ? this.holds(left, true, depth + 1) || this.holds(right, true, depth + 1)
+          : this.holds(left, false, depth + 1) || this.holds(right, false, depth + 1);
+      return conj
+        ? this.holds(left, false, depth + 1) && this.holds(right, false, depth + 1)
+        : this.holds(left, true, depth + 1) && this.holds(right, true, depth + 1);
+    }
+    if (!op || !left || !right) return this.call(n, truth);
+    // `m is None`, `m == null`, `m !== null`, `p == NULL`: the truth of `m`.
+    const isNull = (x: Node) => /^(?:None|null|undefined|nil|NULL|nullptr)$/.test(x.text);
+    if (op === 'is' || op === 'is not' || op === '==' || op === '===' || op === '!=' || op === '!==') {
+      const positive = op === 'is not' || op === '!=' || op === '!==';
+      if (isNull(right)) return this.holds(left, positive ? truth : !truth, depth + 1);
+      if (isNull(left)) return this.holds(right, positive ? truth : !truth, depth + 1);
+    }
+    if ((op === '==' || op === '!=') && (this.ctx.language === 'c' || this.ctx.language === 'cpp')) {
+      const span = this.spanCheck(left, right) ?? this.spanCheck(right, left);
+      if (span) return (op === '==') === truth && span;
+    }
+    if (op === '==' || op === '===' || op === '!=' || op === '!==' || op === 'in' || op === 'not in')
+      return this.comparison(op, left, right, truth);
+    return false;
+  }
+
+  private isWhole(n: Node): boolean {
+    return n.type === 'identifier' && this.subjects.whole.has(n.text);
+  }
+
+  /** One character of the value: a loop variable over it, or `x[i]`. */
+  private isChar(n: Node): boolean {
+    if (n.type === 'identifier') return this.subjects.chars.has(n.text);
+    if (n.type === 'subscript' || n.type === 'subscript_expression' || n.type === 'index_expression') {
+      const object =
+        n.childForFieldName('value') ??
+        n.childForFieldName('object') ??
+        n.childForFieldName('operand') ??
+        n.namedChildren[0];
+      return !!object && this.isWhole(object);
+    }
+    return false;
+  }
+
+  /**
+   * C's `strspn(x, SAFE) == strlen(x)` (every character in SAFE) and `strcspn(x, DENY) == strlen(x)`
+   * (none in DENY): whether it confines the value when the equality holds.
+   */
+  private spanCheck(a: Node, b: Node): boolean | undefined {
+    const call = (n: Node) => (this.ctx.callTypes.has(n.type) ? readCall(this.ctx.language, n) : null);
+    const span = call(a);
+    const len = call(b);
+    if (!span || !len || !/^(?:strspn|strcspn)$/.test(span.calleeText) || len.calleeText !== 'strlen')
+      return undefined;
+    const [subject, set] = span.args;
+    const [measured] = len.args;
+    if (!subject || !set || !measured || !this.isWhole(subject) || !this.isWhole(measured)) return false;
+    const lit = this.ctx.literal(set);
+    const text = lit && this.ctx.stringTypes.has(lit.type) ? literalText(lit) : undefined;
+    if (text === undefined) return false;
+    return span.calleeText === 'strspn'
+      ? safeFor(charsOf(text), this.kind)
+      : covers(charsOf(text), this.kind);
+  }
+
+  private comparison(op: string, left: Node, right: Node, truth: boolean): boolean {
+    const equal = op === '==' || op === '===';
+    const member = op === 'in' || op === 'not in';
+    // Whether the test says "is / is in" where the sink runs.
+    const positive = (equal || op === 'in') === truth;
+    if (equal || op === '!=' || op === '!==') {
+      if (!positive) return false;
+      const [subject, other] = this.isWhole(left) || this.isChar(left) ? [left, right] : [right, left];
+      const lit = this.ctx.literal(other);
+      if (!lit || !this.ctx.stringTypes.has(lit.type)) return false;
+      const text = literalText(lit);
+      if (!text) return false;
+      if (this.isWhole(subject)) return true;
+      return this.isChar(subject) && safeFor(charsOf(text), this.kind);
+    }
+    if (!member) return false;
+    if (positive) {
+      // `x in ALLOWED`: a constant; `c in SAFE_CHARS`: a character from a safe set.
+      if (this.isWhole(left)) return !!this.ctx.literal(right);
+      if (this.isChar(left)) {
+        const set = this.constantChars(right);
+        return !!set && safeFor(set, this.kind);
+      }
+      return false;
+    }
+    // `';' not in x` where the sink runs: a deny-list of one string; covering needs all separators.
+    if (this.isWhole(right)) {
+      const lit = this.ctx.literal(left);
+      return !!lit && covers(charsOf(literalText(lit) ?? ''), this.kind);
+    }
+    return false;
+  }
+
+  private call(n: Node, truth: boolean): boolean {
+    if (!this.ctx.callTypes.has(n.type)) return false;
+    const call = readCall(this.ctx.language, n);
+    if (!call) return false;
+    const { name, calleeText: callee, receiver, args } = call;
+    const [a, b] = args;
+    // Python's any()/all() over a generator: `any(c in x for c in DENY)`, `all(c in SAFE for c in x)`.
+    const generator = n.childForFieldName('arguments');
+    if ((callee === 'any' || callee === 'all') && generator?.type === 'generator_expression')
+      return this.generator(callee, generator, truth);
+    // Regex matches.
+    const match = this.regexTest(call.name, callee, receiver, args);
+    if (match) {
+      if (!this.isWhole(match.subject)) return false;
+      const re = parseRegex(match.pattern, match.flags, this.ctx.language);
+      if (!re) return false;
+      if (truth && (match.full || re.anchoredEnd) && (match.start || re.anchoredStart) && !re.alternation) {
+        let allowed = re.chars;
+        // Python's `$` also matches before a final newline (re.match / re.search).
+        if (this.ctx.language === 'python' && !match.full && re.dollarEnd)
+          allowed = { chars: new Set([...allowed.chars, '\n']), other: allowed.other };
+        return safeFor(allowed, this.kind);
+      }
+      // A search that finds nothing where the sink runs: `re.search(r'[^a-z0-9]', x)` false.
+      if (!truth && re.singleClass)
+        // No character outside the listed ones (`[^a-z0-9]`), or none of the listed ones (`[;&|]`).
+        return re.singleClass.negated
+          ? safeFor(re.singleClass.set, this.kind)
+          : covers(re.singleClass.set, this.kind);
+      return false;
+    }
+    // Character predicates of the whole value.
+    if (receiver && (this.isWhole(receiver) || this.isChar(receiver)) && !args.length && truth) {
+      if (/^(?:isdigit|isdecimal|isnumeric)$/.test(name)) return true;
+      if (/^(?:isalnum|isalpha|isidentifier|isascii)$/.test(name))
+        return this.kind === 'cmd' && name !== 'isascii';
+    }
+    // set(x).issubset(SAFE), SAFE.issuperset(x)
+    if (truth && name === 'issubset' && receiver && a && this.setOfWhole(receiver)) {
+      const set = this.constantChars(a);
+      return !!set && safeFor(set, this.kind);
+    }
+    if (truth && name === 'issuperset' && receiver && a && (this.isWhole(a) || this.setOfWhole(a))) {
+      const set = this.constantChars(receiver);
+      return !!set && safeFor(set, this.kind);
+    }
+    // ALLOWED.includes(x), SAFE_CHARS.has(c), ALLOWED.contains(x)
+    if (
+      truth &&
+      receiver &&
+      a &&
+      args.length === 1 &&
+      /^(?:includes|has|contains|__contains__)$/.test(name)
+    ) {
+      if (this.isWhole(a)) return !!this.ctx.literal(receiver);
+      if (this.isChar(a)) {
+        const set = this.constantChars(receiver);
+        return !!set && safeFor(set, this.kind);
+      }
+    }
+    // Character classification of one character: isalnum(c), isdigit(x[i]), unicode.IsDigit(r).
+    if (
+      truth &&
+      a &&
+      this.isChar(a) &&
+      /^(?:isdigit|isxdigit|IsDigit|isalnum|isalpha|IsLetter|isupper|islower|IsUpper|IsLower)$/.test(name)
+    )
+      return /digit/i.test(name) || this.kind === 'cmd';
+    // C: strspn(x, SAFE) == strlen(x) is a comparison; here the deny-lists: strpbrk(x, DENY) is NULL.
+    if (
+      !truth &&
+      (callee === 'strpbrk' || callee === 'strings.ContainsAny' || callee === 'strings.IndexAny') &&
+      a &&
+      b &&
+      this.isWhole(a)
+    ) {
+      const lit = this.ctx.literal(b);
+      return !!lit && covers(charsOf(literalText(lit) ?? ''), this.kind);
+    }
+    return false;
+  }
+
+  private generator(callee: string, gen: Node, truth: boolean): boolean {
+    const body = gen.namedChildren[0];
+    const clause = gen.namedChildren.find((c) => c?.type === 'for_in_clause');
+    const variable = clause?.childForFieldName('left');
+    const iterable = clause?.childForFieldName('right');
+    if (!body || !variable || !iterable || variable.type !== 'identifier') return false;
+    if (gen.namedChildren.some((c) => c?.type === 'if_clause')) return false;
+    // all(...) true / any(...) false: the body holds / fails for every item.
+    const every = (callee === 'all') === truth;
+    if (!every) return false;
+    const bodyTruth = callee === 'all';
+    if (this.isWhole(iterable)) {
+      const inner = new Verifier(
+        { whole: this.subjects.whole, chars: new Set([...this.subjects.chars, variable.text]) },
+        this.kind,
+        this.ctx,
+      );
+      return inner.holds(body, bodyTruth, 1);
+    }
+    // any(d in x for d in DENY) false: no item of a constant deny-list occurs in the value.
+    const op = operator(body);
+    const [l, r] = [body.namedChildren[0], body.namedChildren[body.namedChildren.length - 1]];
+    if (
+      !bodyTruth &&
+      op === 'in' &&
+      l?.type === 'identifier' &&
+      l.text === variable.text &&
+      r &&
+      this.isWhole(r)
+    ) {
+      const set = this.constantChars(iterable);
+      return !!set && covers(set, this.kind);
+    }
+    return false;
+  }
+
+  /** `set(x)`, `new Set(x)`, `frozenset(x)`: the set of the value's characters. */
+  private setOfWhole(n: Node): boolean {
+    if (!this.ctx.callTypes.has(n.type) && n.type !== 'new_expression') return false;
+    const call = readCall(this.ctx.language, n);
+    return (
+      !!call &&
+      /^(?:set|frozenset|Set)$/.test(call.calleeText) &&
+      !!call.args[0] &&
+      this.isWhole(call.args[0])
+    );
+  }
+
+  /** The characters of a constant: a string, a collection of one-character strings, set('...'). */
+  private constantChars(n: Node, depth = 0): CharSet | undefined {
+    if (depth > 4) return undefined;
+    const lit = this.ctx.literal(n);
+    if (!lit) return undefined;
+    if (this.ctx.stringTypes.has(lit.type)) {
+      const text = literalText(lit);
+      return text === undefined ? undefined : charsOf(text);
+    }
+    if (/^(?:list|tuple|set|array)$/.test(lit.type)) {
+      const out = new Set<string>();
+      for (const c of lit.namedChildren) {
+        if (!c || c.type === 'comment') continue;
+        const inner = this.constantChars(c, depth + 1);
+        if (!inner || inner.other) return undefined;
+        for (const ch of inner.chars) out.add(ch);
+      }
+      return { chars: out, other: false };
+    }
+    if (this.ctx.callTypes.has(lit.type) || lit.type === 'new_expression') {
+      const call = readCall(this.ctx.language, lit);
+      if (
+        call &&
+        /^(?:set|frozenset|Set|list|tuple)$/.test(call.calleeText) &&
+        call.args.length === 1 &&
+        call.args[0]
+      )
+        return this.constantChars(call.args[0], depth + 1);
+    }
+    return undefined;
+  }
+
+  /** A regex test of a value: the pattern text, its flags, and whether it must match in full / at the start. */
+  private regexTest(
+    name: string,
+    callee: string,
+    receiver: Node | null,
+    args: Node[],
+  ): { subject: Node; pattern: string; flags: string; full: boolean; start: boolean } | undefined {
+    const lang = this.ctx.language;
+    const text = (n: Node | undefined) => {
+      const lit = n && this.ctx.literal(n);
+      return lit && this.ctx.stringTypes.has(lit.type) ? literalText(lit) : undefined;
+    };
+    if (lang === 'python') {
+      const fn = /^re\.(fullmatch|match|search)$/.exec(callee)?.[1];
+      if (fn && args[0] && args[1]) {
+        const pattern = text(args[0]);
+        return pattern === undefined
+          ? undefined
+          : { subject: args[1], pattern, flags: '', full: fn === 'fullmatch', start: fn !== 'search' };
+      }
+      // PATTERN.fullmatch(x) with PATTERN = re.compile('...')
+      if (receiver && /^(?:fullmatch|match|search)$/.test(name) && args[0]) {
+        const compiled = this.ctx.literal(receiver);
+        if (compiled && this.ctx.callTypes.has(compiled.type)) {
+          const c = readCall(lang, compiled);
+          const pattern = c && c.calleeText === 're.compile' ? text(c.args[0]) : undefined;
+          if (pattern !== undefined)
+            return {
+              subject: args[0],
+              pattern,
+              flags: '',
+              full: name === 'fullmatch',
+              start: name !== 'search',
+            };
+        }
+      }
+      return undefined;
+    }
+    if (lang === 'javascript') {
+      // /re/.test(x), RE.test(x), x.match(/re/), x.search(/re/) >= 0 is a comparison (not read).
+      const regexNode = (n: Node | null | undefined) => {
+        const lit = n && this.ctx.literal(n);
+        return lit?.type === 'regex' ? lit : undefined;
+      };
+      const tested = name === 'test' ? regexNode(receiver) : undefined;
+      const matched = name === 'match' && receiver ? regexNode(args[0]) : undefined;
+      const re = tested ?? matched;
+      const subject = tested ? args[0] : matched ? receiver : undefined;
+      if (!re || !subject) return undefined;
+      const pattern = re.childForFieldName('pattern')?.text ?? '';
+      const flags = re.childForFieldName('flags')?.text ?? '';
+      if (/[msy]/.test(flags)) return undefined;
+      return { subject, pattern, flags, full: false, start: false };
+    }
+    if (lang === 'go') {
+      // regexp.MustCompile("^...$").MatchString(x), regexp.MatchString("^...$", x)
+      if (callee === 'regexp.MatchString' && args[0] && args[1]) {
+        const pattern = text(args[0]);
+        return pattern === undefined
+          ? undefined
+          : { subject: args[1], pattern, flags: '', full: false, start: false };
+      }
+      if (name === 'MatchString' && receiver && args[0]) {
+        const compiled = this.ctx.literal(receiver);
+        const c = compiled && this.ctx.callTypes.has(compiled.type) ? readCall(lang, compiled) : null;
+        const pattern =
+          c && /^regexp\.(?:MustCompile|Compile)$/.test(c.calleeText) ? text(c.args[0]) : undefined;
+        if (pattern !== undefined) return { subject: args[0], pattern, flags: '', full: false, start: false };
+      }
+    }
+    return undefined;
+  }
+}
+
+function operator(n: Node): string | undefined {
+  if (n.type === 'boolean_operator') return n.childForFieldName('operator')?.text;
+  if (n.type === 'comparison_operator') {
+    const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c?.text ?? '');
+    return ops.join(' ').replace(/\s+/g, ' ') || undefined;
+  }
+  if (n.type === 'binary_expression') return n.childForFieldName('operator')?.text;
+  return undefined;
+}
+
+/** The text a plain string literal stands for (simple escapes decoded); undefined if interpolated. */
+export function literalText(lit: Node): string | undefined {
+  if (lit.namedChildren.some((c) => c && /interpolation|substitution/.test(c.type))) return undefined;
+  const raw = lit.text;
+  const m = /^([rRbBuU]{0,2})("""|'''|"|'|`)([\s\S]*)\2$/.exec(raw);
+  if (!m) return undefined;
+  const body = m[3] ?? '';
+  if (/r/i.test(m[1] ?? '')) return body;
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[0-7]{1,3}|.)/gs, (_, e: string) => {
+    if (e[0] === 'x' || e[0] === 'u') return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+    if (/^[0-7]+$/.test(e)) return String.fromCharCode(Number.parseInt(e, 8));
+    return { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', '0': '\0', a: '\x07', b: '\b' }[e] ?? e;
+  });
+}
+
+function charsOf(text: string): CharSet {
+  const chars = new Set<string>();
+  let other = false;
+  for (const c of text) {
+    if (c.charCodeAt(0) < 128) chars.add(c);
+    else other = true;
+  }
+  return { chars, other };
+}
+
+interface RegexShape {
+  /** Every character any match can contain. */
+  chars: CharSet;
+  anchoredStart: boolean;
+  anchoredEnd: boolean;
+  /** The pattern ends with `$` (not `\Z` / `\z`). */
+  dollarEnd: boolean;
+  /** A `|` outside every group: anchors then bind only one side. */
+  alternation: boolean;
+  /** The pattern is one character class, possibly repeated (`[^a-z0-9]`, `[;&|]+`). */
+  singleClass?: { negated: boolean; set: CharSet; complement: CharSet };
+}
+
+/**
+ * Reads the shape of a simple regex: the characters it can match, its anchors. Returns undefined
+ * for what it does not follow (lookarounds, back-references, unknown escapes), so those never
+ * validate.
+ */
+export function parseRegex(pattern: string, flags: string, language: Language): RegexShape | undefined {
+  const chars = new Set<string>();
+  let other = false;
+  let depth = 0;
+  let alternation = false;
+  let i = 0;
+  let anchoredStart = false;
+  let anchoredEnd = false;
+  let dollarEnd = false;
+  let classes = 0;
+  let atoms = 0;
+  let single: RegexShape['singleClass'];
+  const ignoreCase = /i/.test(flags);
+  const add = (c: string) => {
+    chars.add(c);
+    if (ignoreCase) {
+      chars.add(c.toLowerCase());
+      chars.add(c.toUpperCase());
+    }
+  };
+  const classEscape = (e: string): CharSet | undefined => {
+    switch (e) {
+      case 'w':
+        return { chars: new Set(WORD), other: language === 'python' || language === 'go' };
+      case 'd':
+        return { chars: new Set(DIGITS), other: language === 'python' };
+      case 's':
+        return { chars: new Set(SPACE), other: language !== 'go' };
+      case 'W':
+      case 'D':
+      case 'S':
+        return undefined;
+      case 'n':
+        return { chars: new Set(['\n']), other: false };
+      case 't':
+        return { chars: new Set(['\t']), other: false };
+      case 'r':
+        return { chars: new Set(['\r']), other: false };
+      default:
+        if (/[A-Za-z0-9]/.test(e)) return undefined;
+        return { chars: new Set([e]), other: false };
+    }
+  };
+  while (i < pattern.length) {
+    const c = pattern[i] as string;
+    if (c === '\\') {
+      const e = pattern[i + 1];
+      if (e === undefined) return undefined;
+      if (e === 'A' && i === 0) {
+        anchoredStart = true;
+        i += 2;
+        continue;
+      }
+      if ((e === 'Z' || e === 'z') && i + 2 === pattern.length) {
+        anchoredEnd = true;
+        i += 2;
+        continue;
+      }
+      if (e === 'b' || e === 'B') {
+        i += 2;
+        continue;
+      }
+      const set = classEscape(e);
+      if (!set) return undefined;
+      for (const ch of set.chars) add(ch);
+      other ||= set.other;
+      atoms++;
+      i += 2;
+      continue;
+    }
+    if (c === '[') {
+      const end = classEnd(pattern, i);
+      if (end < 0) return undefined;
+      const parsed = parseClass(pattern.slice(i + 1, end), classEscape);
+      if (!parsed) return undefined;
+      const set = parsed.negated ? parsed.complement : parsed.set;
+      for (const ch of set.chars) add(ch);
+      other ||= set.other;
+      classes++;
+      atoms++;
+      single = parsed;
+      i = end + 1;
+      continue;
+    }
+    if (c === '(') {
+      if (pattern[i + 1] === '?') {
+        // Only non-capturing groups and named groups; lookarounds and inline flags are not followed.
+        if (pattern[i + 2] === ':') i += 3;
+        else if (pattern[i + 2] === 'P' && pattern[i + 3] === '<') i = pattern.indexOf('>', i) + 1;
+        else if (pattern[i + 2] === '<' && /[A-Za-z]/.test(pattern[i + 3] ?? ''))
+          i = pattern.indexOf('>', i) + 1;
+        else return undefined;
+        if (i <= 0) return undefined;
+      } else i++;
+      depth++;
+      continue;
+    }
+    if (c === ')') {
+      depth--;
+      if (depth < 0) return undefined;
+      i++;
+      continue;
+    }
+    if (c === '|') {
+      if (depth === 0) alternation = true;
+      i++;
+      continue;
+    }
+    if (c === '^') {
+      if (i !== 0) return undefined;
+      anchoredStart = true;
+      i++;
+      continue;
+    }
+    if (c === '$') {
+      if (i !== pattern.length - 1) return undefined;
+      anchoredEnd = true;
+      dollarEnd = true;
+      i++;
+      continue;
+    }
+    if (c === '*' || c === '+' || c === '?') {
+      i++;
+      continue;
+    }
+    if (c === '{') {
+      const m = /^\{\d*(?:,\d*)?\}/.exec(pattern.slice(i));
+      if (m) {
+        i += m[0].length;
+        continue;
+      }
+    }
+    if (c === '.') {
+      for (const ch of ASCII) if (ch !== '\n') add(ch);
+      other = true;
+      atoms++;
+      i++;
+      continue;
+    }
+    add(c);
+    if (c.charCodeAt(0) >= 128) other = true;
+    atoms++;
+    i++;
+  }
+  if (depth !== 0) return undefined;
+  return {
+    chars: { chars, other },
+    anchoredStart,
+    anchoredEnd,
+    dollarEnd,
+    alternation,
+    ...(classes === 1 && atoms === 1 && !alternation && !anchoredStart && !anchoredEnd && single
+      ? { singleClass: single }
+      : {}),
+  };
+}
+
+function classEnd(pattern: string, open: number): number {
+  let i = open + 1;
+  if (pattern[i] === '^') i++;
+  if (pattern[i] === ']') i++;
+  while (i < pattern.length) {
+    if (pattern[i] === '\\') i += 2;
+    else if (pattern[i] === '[') return -1;
+    else if (pattern[i] === ']') return i;
+    else i++;
+  }
+  return -1;
+}
+
+function parseClass(
+  body: string,
+  classEscape: (e: string) => CharSet | undefined,
+): { negated: boolean; set: CharSet; complement: CharSet } | undefined {
+  const negated = body.startsWith('^');
+  const chars = new Set<string>();
+  let other = false;
+  let i = negated ? 1 : 0;
+  // Single characters (an escaped one is never a range's `-`), or null for a class escape (`\w`).
+  const items: ({ c: string; escaped: boolean } | null)[] = [];
+  while (i < body.length) {
+    const c = body[i] as string;
+    if (c === '\\') {
+      const e = body[i + 1];
+      if (e === undefined) return undefined;
+      const set = classEscape(e);
+      if (!set) return undefined;
+      if (set.chars.size === 1 && !set.other) items.push({ c: [...set.chars][0] as string, escaped: true });
+      else {
+        for (const ch of set.chars) chars.add(ch);
+        other ||= set.other;
+        items.push(null);
+      }
+      i += 2;
+      continue;
+    }
+    items.push({ c, escaped: false });
+    i++;
+  }
+  for (let k = 0; k < items.length; k++) {
+    const a = items[k];
+    if (!a) continue;
+    const dash = items[k + 1];
+    const b = items[k + 2];
+    if (dash && dash.c === '-' && !dash.escaped && b) {
+      const from = a.c.charCodeAt(0);
+      const to = b.c.charCodeAt(0);
+      if (to < from) return undefined;
+      for (let code = from; code <= to; code++) {
+        if (code < 128) chars.add(String.fromCharCode(code));
+        else other = true;
+      }
+      k += 2;
+      continue;
+    }
+    if (a.c.charCodeAt(0) < 128) chars.add(a.c);
+    else other = true;
+  }
+  const set = { chars, other };
+  const complement = { chars: new Set(ASCII.filter((c) => !chars.has(c))), other: !other };
+  return { negated, set, complement };
+}
