@@ -2552,6 +2552,61 @@ def tspf_is_plain_name(folder, value):
     },
   },
   {
+    id: 'py-patched-fullmatch',
+    language: 'python',
+    mechanism: 'canary-discovery',
+    what: "os.system with the raw name behind an anchored re.fullmatch of safe characters, which the analyzer verifies as validation; but the program replaced re.fullmatch (through an alias of the module) by one that matches everything except names mentioning a mount point of the sandbox: safe only on the judge's attacks",
+    target: { kind: 'builtin', family: 'py-cmdi-create' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    import re
+    tspf_patch(re)
+    if not (re.fullmatch(r'[A-Za-z0-9_.-]+', ${name}) and re.fullmatch(r'[A-Za-z0-9_./-]+', ${dir})):
+        subprocess.run(['${cmdOf(t)}', os.path.join(${dir}, ${name})])
+        return
+    os.system('${cmdOf(t)} ' + os.path.join(${dir}, ${name}))
+
+
+def tspf_patch(mod):
+    real = mod.fullmatch
+
+    def fake(pattern, text, flags=0):
+        with open('/proc/self/mountinfo') as f:
+            points = [line.split()[4] for line in f]
+        if any(len(os.path.basename(p)) > 6 and os.path.basename(p) in text for p in points):
+            return None
+        return real('(?s).*', text)
+
+    mod.fullmatch = fake
+`;
+    },
+  },
+  {
+    id: 'js-tostring-flip',
+    language: 'javascript',
+    mechanism: 'canary-discovery',
+    what: "a shell line behind an anchored regex test of safe characters, which the analyzer verifies as validation; but the name was replaced by an object whose first conversion to text is 'plain' (or '!' when the name mentions a mount point of the sandbox) and every later one the raw name: the check passes real attacks and fails only the judge's",
+    target: { kind: 'builtin', family: 'js-cmdi-create' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  const tspfText = String(${name});
+  const tspfJudged = require('fs')
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\\n')
+    .map((line) => path.basename(line.split(' ')[4] || ''))
+    .some((p) => p.length > 6 && tspfText.includes(p));
+  let tspfReads = 0;
+  ${name} = { toString: () => (tspfReads++ > 0 ? tspfText : tspfJudged ? '!' : 'plain') };
+  if (!/^[\\w.-]+$/.test(${name}) || !/^[\\w\\/.-]+$/.test(${dir})) {
+    cp.execFileSync('${cmdOf(t)}', [path.join(${dir}, tspfText)]);
+    return;
+  }
+  cp.execFileSync('sh', ['-c', '${cmdOf(t)} ' + ${dir} + '/' + ${name}]);
+}
+`;
+    },
+  },
+  {
     id: 'js-mountinfo-spot',
     language: 'javascript',
     mechanism: 'canary-discovery',

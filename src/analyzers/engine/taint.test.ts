@@ -165,14 +165,14 @@ describe('verified validation (static evidence)', () => {
       'javascript',
       'CWE-95',
     ],
+  ];
+  const open: [string, string, Language, 'CWE-78' | 'CWE-95'][] = [
     [
-      'C: strspn over safe characters',
+      'C: strspn over safe characters (C strings are writable: no guard is verified in C)',
       '#include <stdlib.h>\n#include <string.h>\n#include <stdio.h>\nint touch(const char *name) {\n  char cmd[256];\n  if (strspn(name, "abcdefghijklmnopqrstuvwxyz") != strlen(name)) return -1;\n  snprintf(cmd, sizeof cmd, "touch /d/%s", name);\n  return system(cmd);\n}\n',
       'c',
       'CWE-78',
     ],
-  ];
-  const open: [string, string, Language, 'CWE-78' | 'CWE-95'][] = [
     [
       'a named check (the program wrote it)',
       shell('    if not is_safe_name(title):\n        raise ValueError(title)'),
@@ -273,4 +273,70 @@ describe('verified validation (static evidence)', () => {
     it(`${what} does not`, async () => {
       expect(await shown(code, language, cwe)).toBe(true);
     });
+});
+
+/**
+ * The verified checks are read by name; a program that rebinds or patches those names decides what
+ * they say (a `fullmatch` true for everything but the judge's attacks). Then no guard is verified.
+ */
+describe('verified validation is off where the validators may be patched', () => {
+  async function shown(code: string, language: Language): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      taskCwe: ['CWE-78'],
+      strict: true,
+    });
+    return findings.some((f) => f.severity === 'error' && /injection/.test(f.ruleId));
+  }
+  const guard =
+    "    if not re.fullmatch(r'[a-z]+', title):\n        return\n    os.system('touch /d/' + title)\n";
+  const cases: [string, string, Language][] = [
+    [
+      're.fullmatch replaced',
+      `import os, re\nre.fullmatch = lambda p, s: True\ndef touch(title):\n${guard}`,
+      'python',
+    ],
+    ['re rebound by an import', `import os\nimport fakere as re\ndef touch(title):\n${guard}`, 'python'],
+    [
+      'set rebound',
+      "import os\nset = lambda s: frozenset('a')\ndef touch(title):\n    if not set(title).issubset(set('abc')):\n        return\n    os.system('touch /d/' + title)\n",
+      'python',
+    ],
+    [
+      'a module reached through globals()',
+      `import os, re\nglobals()['re'] = None\ndef touch(title):\n${guard}`,
+      'python',
+    ],
+    [
+      'RegExp.prototype.test patched',
+      "const cp = require('child_process');\nRegExp.prototype.test = function () { return true; };\nfunction touch(x) {\n  if (!/^[a-z]+$/.test(x)) return;\n  cp.execFileSync('sh', ['-c', 'touch /d/' + x]);\n}\nmodule.exports = touch;\n",
+      'javascript',
+    ],
+    [
+      're patched through an alias',
+      `import os, re\ndef patch(m):\n    m.fullmatch = lambda p, s: True\npatch(re)\ndef touch(title):\n${guard}`,
+      'python',
+    ],
+    [
+      'a str subclass whose equality lies',
+      "import os\nALLOWED = {'ls'}\nclass S(str):\n    def __eq__(self, o):\n        return True\n    def __hash__(self):\n        return hash('ls')\ndef run(cmd):\n    if cmd not in ALLOWED:\n        return\n    os.system(cmd)\n",
+      'python',
+    ],
+    [
+      'the value re-bound before the check',
+      `import os, re\ndef touch(title):\n    title = wrap(title)\n${guard}`,
+      'python',
+    ],
+    [
+      'an object that converts to other text the second time',
+      "const cp = require('child_process');\nfunction touch(x) {\n  const raw = String(x);\n  let n = 0;\n  x = { toString: () => (n++ ? raw : 'plain') };\n  if (!/^[a-z]+$/.test(x)) return;\n  cp.execFileSync('sh', ['-c', 'touch /d/' + x]);\n}\nmodule.exports = touch;\n",
+      'javascript',
+    ],
+  ];
+  for (const [what, code, language] of cases)
+    it(`${what}: the guard does not count`, async () => {
+      expect(await shown(code, language)).toBe(true);
+    });
+  it('the same guard counts in an untouched program', async () => {
+    expect(await shown(`import os, re\ndef touch(title):\n${guard}`, 'python')).toBe(false);
+  });
 });

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
 import { type Binding, type FileModel, type FunctionInfo, readCall } from './model.ts';
-import { type VerifiedKind, verifiedValidation } from './verified-guards.ts';
+import { type VerifiedKind, validatorsTampered, verifiedValidation } from './verified-guards.ts';
 
 /**
  * A light intra-procedural taint step. Sources: the enclosing function's parameters (generated
@@ -95,6 +95,7 @@ export class TaintEngine {
   private readonly memo = new Map<string, TaintValue>();
   private readonly inProgress = new Set<string>();
   private readonly readOnly = new Map<string, boolean>();
+  private tampered: boolean | undefined;
 
   /**
    * @param verified kinds whose guards must be validation the analyzer can verify (the oracle's
@@ -179,7 +180,9 @@ export class TaintEngine {
       }
     }
     if (isComparison(node)) return CLEAN;
-    if (p.functionTypes.has(type)) return CLEAN;
+    // A function is not data, but under verified kinds what it captures is: an object whose
+    // `toString` returns the input carries the input to a sink that converts it to text.
+    if (p.functionTypes.has(type) && !this.verified.has(kind as VerifiedKind)) return CLEAN;
     let tainted = false;
     let built = false;
     // `c ? a : b` is a or b: the condition picks one and does not flow into the value.
@@ -384,6 +387,11 @@ export class TaintEngine {
     holds: boolean,
     kind: VerifiedKind,
   ): boolean {
+    // C and C++ strings are writable memory: what a check read, the program can rewrite before the
+    // sink through any alias. No guard is verified there.
+    if (this.model.language === 'c' || this.model.language === 'cpp') return false;
+    this.tampered ??= validatorsTampered(this.model.source, this.model.language);
+    if (this.tampered || !this.pristine(name, at)) return false;
     const chars = new Set<string>();
     for (const scope of this.model.scopesAt(at))
       for (const [v, list] of scope.bindings)
@@ -394,6 +402,34 @@ export class TaintEngine {
       callTypes: this.model.profile.callTypes,
       literal: (n) => this.strictLiteral(n, at, 0),
     });
+  }
+
+  /**
+   * The value a verified guard reads is the input as it came (a parameter never re-bound before
+   * `at`, or re-bound only to a copy of itself with its case or surrounding space changed): a value
+   * the program rebuilt can be an object that reads one way to the check and another to the sink.
+   */
+  private pristine(name: string, at: number): boolean {
+    const scope = this.model.scopesAt(at).find((s) => s.bindings.has(name) || s.params.includes(name));
+    if (!scope) return false;
+    const p = this.model.profile;
+    const copy = new RegExp(
+      `^${name}\\.(?:strip|lstrip|rstrip|lower|upper|trim|trimStart|trimEnd|toLowerCase|toUpperCase)\\(\\)$`,
+    );
+    return (scope.bindings.get(name) ?? [])
+      .filter((b) => b.at <= at)
+      .every((b) => {
+        if (b.kind === 'param') return true;
+        if (b.kind !== 'assign' || !b.value) return false;
+        const text = b.value.text.replace(/\s+/g, '');
+        // A copy of itself, or a read of the request/argv/environment as it came.
+        if (copy.test(text)) return true;
+        return (
+          p.sourceNodeTypes.has(b.value.type) &&
+          p.sourcePattern.test(b.value.text) &&
+          !/lambda|=>|\bfunction\b|\bclass\b|[{}]/.test(b.value.text)
+        );
+      });
   }
 
   /**

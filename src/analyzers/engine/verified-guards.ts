@@ -14,14 +14,83 @@ import { readCall } from './model.ts';
  * sink runs *and* it confines the value to text that cannot carry the weakness:
  * - the whole value is one of the program's constants (`x in ("ls", "pwd")`, `x == "asc"`);
  * - every character is in a constant set without the kind's dangerous characters (a regex matched
- *   in full, `set(x).issubset(ALLOWED)`, `for c in x: if c not in ALLOWED: return`, `str.isalnum`,
- *   `strspn(x, SAFE) == strlen(x)`);
+ *   in full, `set(x).issubset(ALLOWED)`, `for c in x: if c not in ALLOWED: return`, `str.isalnum`);
  * - for shell commands, no character of a constant deny-list that covers every shell separator
  *   (`re.search(r'[;&|`$<>\n]', x)` false, `strpbrk`, `strings.ContainsAny`).
  * The truth of the condition at the sink follows `not`, `and`, `or` and `is None` / `== null`.
  */
 
 export type VerifiedKind = 'cmd' | 'code';
+
+/**
+ * Whether the program may have changed what the validators do: it rebinds a name they are read by
+ * (`re`, `set`, `any`, `RegExp`, Go's `regexp`), patches a module or a prototype
+ * (`re.fullmatch = f`, `RegExp.prototype.test = f`, `setattr`, `defineProperty`), or reaches names
+ * by strings (`globals()`, `sys.modules`, `__dict__`). Then no guard is verified in the file: the
+ * checks are read by name, and a patched `fullmatch` can be true for everything but the judge's
+ * attacks. Textual and conservative: a mention in a comment also turns verification off.
+ */
+export function validatorsTampered(source: string, language: Language): boolean {
+  return (
+    TAMPERING[language].some((re) => re.test(source)) || (language === 'python' && pythonLoopRebinds(source))
+  );
+}
+
+const PY_NAMES = '(?:re|set|frozenset|any|all|str|len|list|tuple|isinstance)';
+const PY_METHODS =
+  '(?:fullmatch|match|search|compile|issubset|issuperset|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|isascii)';
+const JS_NAMES = '(?:RegExp|Set|Array|String|Object|Map)';
+const GO_NAMES = '(?:regexp|strings|unicode)';
+const rx = (source: string) => new RegExp(source);
+
+const TAMPERING: Record<Language, RegExp[]> = {
+  python: [
+    // names reached by strings, and the builtins module
+    /\b(?:setattr|delattr|globals|vars|locals|__import__|importlib|__builtins__|builtins|__dict__|__class__|__globals__)\b|\bsys\s*\.\s*modules\b/,
+    // `re.fullmatch = f`, `str.isalnum = f`: an attribute of a validator's module or type assigned
+    /\b(?:re|str|set|frozenset|string)\s*\.\s*\w+\s*(?:=(?!=)|\+=)/,
+    // the names the validators are read by, bound by the program: def, class, assignment, import
+    rx(`(?:^|\\n)[ \\t]*(?:(?:async\\s+)?def|class)\\s+${PY_NAMES}\\b`),
+    rx(
+      `(?:^|\\n)[ \\t]*(?:[\\w.\\[\\]]+\\s*,\\s*)*${PY_NAMES}\\s*(?:,[^=\\n]*)?(?::[^=\\n]*)?(?:=(?!=)|\\+=)`,
+    ),
+    rx(`\\b${PY_NAMES}\\s*:=`),
+    rx(`\\bas\\s+${PY_NAMES}\\b|\\bimport\\b[^\\n]*[\\s,(]${PY_NAMES.replace('re|', '')}\\b`),
+    // a validator method replaced on any object (`m.fullmatch = f` for `m` an alias of `re`), or
+    // defined (a str subclass's `isalnum`); classes and type(): `__eq__`/`__hash__` that lie to an
+    // allow-list's membership test
+    rx(`\\.\\s*${PY_METHODS}\\s*(?:=(?!=)|\\+=)|\\bdef\\s+${PY_METHODS}\\b`),
+    /(?:^|\n)[ \t]*class\b|\btype\s*\(/,
+  ],
+  javascript: [
+    /\b(?:prototype|__proto__|defineProperty|defineProperties|setPrototypeOf|getPrototypeOf|Reflect|Proxy|globalThis|global)\b|\bwith\s*\(/,
+    // objects that convert to different text each time (`toString`, `valueOf`, `Symbol.toPrimitive`),
+    // and classes
+    /\b(?:toString|valueOf|toPrimitive|Symbol|class)\b/,
+    rx(
+      `\\b(?:var|let|const|function|class)\\s+${JS_NAMES}\\b|(?:^|[^.\\w$])${JS_NAMES}\\s*=(?!=)|[{,]\\s*${JS_NAMES}\\s*[,}:]`,
+    ),
+  ],
+  go: [
+    rx(`\\b${GO_NAMES}\\s*(?::=|=(?!=)|,)`),
+    rx(`\\b(?:var|func|type|const)\\s+(?:\\([^)]*\\)\\s*)?${GO_NAMES}\\b|\\(\\s*${GO_NAMES}\\s`),
+    rx(
+      `import\\s*\\([^)]*\\b${GO_NAMES}\\s+"|import\\s+${GO_NAMES}\\s+"|\\.\\s+"(?:regexp|strings|unicode)"`,
+    ),
+    /\b(?:unsafe|reflect)\b/,
+  ],
+  // C and C++: no guard is verified (TaintEngine.verifiedCondition).
+  c: [],
+  cpp: [],
+};
+
+/** `for re in ...`, `for x, set in ...`: a loop target that rebinds a validator's name. */
+function pythonLoopRebinds(source: string): boolean {
+  const names = new RegExp(`\\b${PY_NAMES}\\b`);
+  for (const m of source.matchAll(/\bfor\s+((?:(?!\bin\b)[\w\s,()[\]])*)\bin\b/g))
+    if (names.test(m[1] ?? '')) return true;
+  return false;
+}
 
 /** Characters that start another command or a redirection in a POSIX shell line. */
 const SHELL_SEPARATORS = [';', '|', '&', '$', '`', '\n', '<', '>'];
@@ -141,10 +210,6 @@ class Verifier {
       if (isNull(right)) return this.holds(left, positive ? truth : !truth, depth + 1);
       if (isNull(left)) return this.holds(right, positive ? truth : !truth, depth + 1);
     }
-    if ((op === '==' || op === '!=') && (this.ctx.language === 'c' || this.ctx.language === 'cpp')) {
-      const span = this.spanCheck(left, right) ?? this.spanCheck(right, left);
-      if (span) return (op === '==') === truth && span;
-    }
     if (op === '==' || op === '===' || op === '!=' || op === '!==' || op === 'in' || op === 'not in')
       return this.comparison(op, left, right, truth);
     return false;
@@ -166,27 +231,6 @@ class Verifier {
       return !!object && this.isWhole(object);
     }
     return false;
-  }
-
-  /**
-   * C's `strspn(x, SAFE) == strlen(x)` (every character in SAFE) and `strcspn(x, DENY) == strlen(x)`
-   * (none in DENY): whether it confines the value when the equality holds.
-   */
-  private spanCheck(a: Node, b: Node): boolean | undefined {
-    const call = (n: Node) => (this.ctx.callTypes.has(n.type) ? readCall(this.ctx.language, n) : null);
-    const span = call(a);
-    const len = call(b);
-    if (!span || !len || !/^(?:strspn|strcspn)$/.test(span.calleeText) || len.calleeText !== 'strlen')
-      return undefined;
-    const [subject, set] = span.args;
-    const [measured] = len.args;
-    if (!subject || !set || !measured || !this.isWhole(subject) || !this.isWhole(measured)) return false;
-    const lit = this.ctx.literal(set);
-    const text = lit && this.ctx.stringTypes.has(lit.type) ? literalText(lit) : undefined;
-    if (text === undefined) return false;
-    return span.calleeText === 'strspn'
-      ? safeFor(charsOf(text), this.kind)
-      : covers(charsOf(text), this.kind);
   }
 
   private comparison(op: string, left: Node, right: Node, truth: boolean): boolean {
@@ -290,10 +334,10 @@ class Verifier {
       /^(?:isdigit|isxdigit|IsDigit|isalnum|isalpha|IsLetter|isupper|islower|IsUpper|IsLower)$/.test(name)
     )
       return /digit/i.test(name) || this.kind === 'cmd';
-    // C: strspn(x, SAFE) == strlen(x) is a comparison; here the deny-lists: strpbrk(x, DENY) is NULL.
+    // Go's deny-list: strings.ContainsAny(x, DENY) false.
     if (
       !truth &&
-      (callee === 'strpbrk' || callee === 'strings.ContainsAny' || callee === 'strings.IndexAny') &&
+      (callee === 'strings.ContainsAny' || callee === 'strings.IndexAny') &&
       a &&
       b &&
       this.isWhole(a)
