@@ -253,6 +253,18 @@ describe('verified validation (static evidence)', () => {
       'CWE-78',
     ],
     [
+      'text decoded after the check',
+      "import os, re\ndef touch(title):\n    if not re.fullmatch(r'[0-9a-f]+', title):\n        return\n    os.system('touch /d/' + bytes.fromhex(title).decode())\n",
+      'python',
+      'CWE-78',
+    ],
+    [
+      '^ and \\Z under re.M',
+      shell("    if not re.search(r'^[a-z]+\\Z', title, re.M):\n        return"),
+      'python',
+      'CWE-78',
+    ],
+    [
       'letters before eval',
       "def calc(expr):\n    if not expr.isidentifier():\n        return ''\n    return str(eval(expr))\n",
       'python',

@@ -96,6 +96,8 @@ export class TaintEngine {
   private readonly inProgress = new Set<string>();
   private readonly readOnly = new Map<string, boolean>();
   private tampered: boolean | undefined;
+  /** Above 0 while reading the arguments of a call that may transform text (verified kinds). */
+  private guardsOff = 0;
 
   /**
    * @param verified kinds whose guards must be validation the analyzer can verify (the oracle's
@@ -230,10 +232,19 @@ export class TaintEngine {
     let built = false;
     const parts = call.receiver ? [call.receiver, ...call.args, ...call.kwargs.values()] : [...call.args];
     if (!call.receiver) for (const v of call.kwargs.values()) parts.push(v);
-    for (const a of parts) {
-      const v = this.evaluate(a, kind, depth + 1);
-      if (v.tainted) tainted = true;
-      if (v.built) built = true;
+    // Under verified kinds a guard confines the text it read, not what a call makes of it
+    // (`bytes.fromhex(x).decode()` of a validated hex string is any text): the arguments of a call
+    // that may transform text are read as if unguarded.
+    const transforms = this.verified.has(kind as VerifiedKind) && !PRESERVING_CALL.test(text);
+    if (transforms) this.guardsOff++;
+    try {
+      for (const a of parts) {
+        const v = this.evaluate(a, kind, depth + 1);
+        if (v.tainted) tainted = true;
+        if (v.built) built = true;
+      }
+    } finally {
+      if (transforms) this.guardsOff--;
     }
     if (tainted && p.buildingCalls.test(text)) built = true;
     return { tainted, built };
@@ -264,7 +275,7 @@ export class TaintEngine {
         const b = list[i];
         if (!b || b.at > at) continue;
         const v = this.binding(b, kind, depth);
-        if (v.tainted && !this.guarded(name, b.at, at, kind, scope)) {
+        if (v.tainted && (this.guardsOff > 0 || !this.guarded(name, b.at, at, kind, scope))) {
           return { tainted: true, built: v.built || acc.built };
         }
         const unconditional =
@@ -285,7 +296,7 @@ export class TaintEngine {
             .some((s) => s !== scope && s !== this.model.topLevel && s.start < scope.start)
         )
           return CLEAN;
-        if (this.guarded(name, scope.start, at, kind, scope)) return CLEAN;
+        if (this.guardsOff === 0 && this.guarded(name, scope.start, at, kind, scope)) return CLEAN;
         return RAW;
       }
       if (list.length) return acc;
@@ -294,7 +305,7 @@ export class TaintEngine {
   }
 
   private binding(b: Binding, kind: TaintKind, depth: number): TaintValue {
-    const key = `${b.name}@${b.at}:${b.kind}:${kind}`;
+    const key = `${b.name}@${b.at}:${b.kind}:${kind}:${this.guardsOff > 0}`;
     const memo = this.memo.get(key);
     if (memo) return memo;
     if (this.inProgress.has(key) || !b.value) return CLEAN;
@@ -650,6 +661,13 @@ export class TaintEngine {
     return false;
   }
 }
+
+/**
+ * Calls whose result holds no character their arguments do not (verified kinds): conversions to
+ * text, path joins, case and space changes, formatting and joining.
+ */
+const PRESERVING_CALL =
+  /^(?:str|String|os\.path\.join|path\.join|filepath\.Join|path\.Join|fmt\.Sprintf|.*\.(?:strip|lstrip|rstrip|lower|upper|trim|trimStart|trimEnd|toLowerCase|toUpperCase|format|join|concat|toString))$/;
 
 /** `any(...)`, `all(...)`, `xs.some(...)`, `xs.every(...)`: the predicate is in their argument. */
 const ITERATING_PREDICATE = /^(?:any|all)$|\.(?:some|every)$/;

@@ -277,7 +277,7 @@ class Verifier {
     if ((callee === 'any' || callee === 'all') && generator?.type === 'generator_expression')
       return this.generator(callee, generator, truth);
     // Regex matches.
-    const match = this.regexTest(call.name, callee, receiver, args);
+    const match = this.regexTest(call);
     if (match) {
       if (!this.isWhole(match.subject)) return false;
       const re = parseRegex(match.pattern, match.flags, this.ctx.language);
@@ -430,38 +430,38 @@ class Verifier {
 
   /** A regex test of a value: the pattern text, its flags, and whether it must match in full / at the start. */
   private regexTest(
-    name: string,
-    callee: string,
-    receiver: Node | null,
-    args: Node[],
+    call: NonNullable<ReturnType<typeof readCall>>,
   ): { subject: Node; pattern: string; flags: string; full: boolean; start: boolean } | undefined {
+    const { name, calleeText: callee, receiver, args } = call;
     const lang = this.ctx.language;
     const text = (n: Node | undefined) => {
       const lit = n && this.ctx.literal(n);
       return lit && this.ctx.stringTypes.has(lit.type) ? literalText(lit) : undefined;
     };
     if (lang === 'python') {
+      // Flags: case and ASCII only (re.M moves ^ and $ to line ends, re.X changes the pattern).
+      const flagsOf = (n: Node | undefined): string | undefined => {
+        if (!n) return '';
+        const names = n.text.split('|').map((f) => f.trim());
+        if (!names.every((f) => /^re\.(?:I|IGNORECASE|A|ASCII|U|UNICODE)$/.test(f))) return undefined;
+        return names.some((f) => /^re\.(?:I|IGNORECASE)$/.test(f)) ? 'i' : '';
+      };
       const fn = /^re\.(fullmatch|match|search)$/.exec(callee)?.[1];
       if (fn && args[0] && args[1]) {
         const pattern = text(args[0]);
-        return pattern === undefined
-          ? undefined
-          : { subject: args[1], pattern, flags: '', full: fn === 'fullmatch', start: fn !== 'search' };
+        const flags = flagsOf(args[2] ?? call.kwargs.get('flags'));
+        if (pattern === undefined || flags === undefined || args.length > 3) return undefined;
+        return { subject: args[1], pattern, flags, full: fn === 'fullmatch', start: fn !== 'search' };
       }
       // PATTERN.fullmatch(x) with PATTERN = re.compile('...')
-      if (receiver && /^(?:fullmatch|match|search)$/.test(name) && args[0]) {
+      if (receiver && /^(?:fullmatch|match|search)$/.test(name) && args[0] && args.length === 1) {
         const compiled = this.ctx.literal(receiver);
         if (compiled && this.ctx.callTypes.has(compiled.type)) {
           const c = readCall(lang, compiled);
           const pattern = c && c.calleeText === 're.compile' ? text(c.args[0]) : undefined;
-          if (pattern !== undefined)
-            return {
-              subject: args[0],
-              pattern,
-              flags: '',
-              full: name === 'fullmatch',
-              start: name !== 'search',
-            };
+          const flags = c ? flagsOf(c.args[1] ?? c.kwargs.get('flags')) : undefined;
+          if (pattern !== undefined && flags !== undefined)
+            return { subject: args[0], pattern, flags, full: name === 'fullmatch', start: name !== 'search' };
         }
       }
       return undefined;
