@@ -343,6 +343,26 @@ describe('verified validation is off where the validators may be patched', () =>
       "const cp = require('child_process');\nfunction touch(x) {\n  const raw = String(x);\n  let n = 0;\n  x = { toString: () => (n++ ? raw : 'plain') };\n  if (!/^[a-z]+$/.test(x)) return;\n  cp.execFileSync('sh', ['-c', 'touch /d/' + x]);\n}\nmodule.exports = touch;\n",
       'javascript',
     ],
+    [
+      'a sanitizer the program wrote',
+      "import os\ndef sanitize_input(s):\n    return s\ndef touch(title):\n    os.system('touch /d/' + sanitize_input(title))\n",
+      'python',
+    ],
+    [
+      'shlex.quote replaced',
+      "import os, shlex\nshlex.quote = lambda s: s\ndef touch(title):\n    os.system('touch /d/' + shlex.quote(title))\n",
+      'python',
+    ],
+    [
+      'a module named shlex that is not',
+      "import os\nimport fake as shlex\ndef touch(title):\n    os.system('touch /d/' + shlex.quote(title))\n",
+      'python',
+    ],
+    [
+      'a statement call that sanitizes by its name',
+      "import os\ndef touch(title):\n    check_safe(title)\n    os.system('touch /d/' + title)\n",
+      'python',
+    ],
   ];
   for (const [what, code, language] of cases)
     it(`${what}: the guard does not count`, async () => {
@@ -350,5 +370,19 @@ describe('verified validation is off where the validators may be patched', () =>
     });
   it('the same guard counts in an untouched program', async () => {
     expect(await shown(`import os, re\ndef touch(title):\n${guard}`, 'python')).toBe(false);
+  });
+  it("the standard library's shell quoting counts", async () => {
+    expect(
+      await shown(
+        "import os, shlex\ndef touch(title):\n    os.system('touch /d/' + shlex.quote(title))\n",
+        'python',
+      ),
+    ).toBe(false);
+    expect(
+      await shown(
+        "import os\nfrom shlex import quote\ndef touch(title):\n    os.system('touch /d/' + quote(title))\n",
+        'python',
+      ),
+    ).toBe(false);
   });
 });

@@ -1,7 +1,12 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
 import { type Binding, type FileModel, type FunctionInfo, readCall } from './model.ts';
-import { type VerifiedKind, validatorsTampered, verifiedValidation } from './verified-guards.ts';
+import {
+  trustedSanitizer,
+  type VerifiedKind,
+  validatorsTampered,
+  verifiedValidation,
+} from './verified-guards.ts';
 
 /**
  * A light intra-procedural taint step. Sources: the enclosing function's parameters (generated
@@ -209,7 +214,7 @@ export class TaintEngine {
     if (!call) return CLEAN;
     const text = call.calleeText;
     // A sanitizer applied to a request read (`request.args["u"].replace("\n", "")`) cleans it.
-    if (isSanitizerCall(this.model.language, call.name, text, call.args, kind)) return CLEAN;
+    if (this.sanitizes(call.name, text, call.args, kind)) return CLEAN;
     // A method chained on a sanitized read (`req.url.replace(/\./g, '').split('?')`) is not the
     // read itself: its text matches the source pattern, but its receiver is clean.
     if (p.sourcePattern.test(node.text) && !this.sanitizedChain(call.receiver, kind)) return RAW;
@@ -250,6 +255,17 @@ export class TaintEngine {
     return { tainted, built };
   }
 
+  /**
+   * Whether the call sanitizes for `kind`. Under verified kinds only a standard library's escaper
+   * counts, and only where the program has not rebound or patched it (verified-guards.ts): a
+   * function the program wrote is trusted by its name nowhere the oracle decides with it.
+   */
+  private sanitizes(name: string, text: string, args: Node[], kind: TaintKind): boolean {
+    if (!this.verified.has(kind as VerifiedKind))
+      return isSanitizerCall(this.model.language, name, text, args, kind);
+    return trustedSanitizer(text, this.model.language, kind as VerifiedKind, this.model.source);
+  }
+
   /** Whether a call in the chain below `node` (`a.b(...).c(...)[0]`) sanitizes for `kind`. */
   private sanitizedChain(node: Node | null, kind: TaintKind): boolean {
     const lang = this.model.language;
@@ -258,7 +274,7 @@ export class TaintEngine {
       if (p.callTypes.has(r.type)) {
         const c = readCall(lang, r);
         if (!c) return false;
-        if (isSanitizerCall(lang, c.name, c.calleeText, c.args, kind)) return true;
+        if (this.sanitizes(c.name, c.calleeText, c.args, kind)) return true;
         r = c.receiver;
       } else if (/^(?:member_expression|subscript_expression|attribute|subscript)$/.test(r.type)) {
         r = r.childForFieldName('object') ?? r.childForFieldName('value');
@@ -274,6 +290,8 @@ export class TaintEngine {
       for (let i = list.length - 1; i >= 0; i--) {
         const b = list[i];
         if (!b || b.at > at) continue;
+        // `check_safe(x)` as a statement "sanitizes" x only by its name: not under verified kinds.
+        if (b.kind === 'sanitize' && this.verified.has(kind as VerifiedKind)) continue;
         const v = this.binding(b, kind, depth);
         if (v.tainted && (this.guardsOff > 0 || !this.guarded(name, b.at, at, kind, scope))) {
           return { tainted: true, built: v.built || acc.built };
@@ -317,7 +335,7 @@ export class TaintEngine {
       // strcpy(dst, src) / snprintf(dst, n, fmt, args...): dst takes the other arguments' data.
       const call = readCall(this.model.language, b.value);
       v = CLEAN;
-      if (call && !isSanitizerCall(this.model.language, call.name, call.calleeText, call.args, kind)) {
+      if (call && !this.sanitizes(call.name, call.calleeText, call.args, kind)) {
         if (/^(?:fgets|gets|read|recv|recvfrom|fread|getline)$/.test(call.calleeText)) v = RAW;
         else {
           for (const a of call.args.slice(1)) {

@@ -36,6 +36,34 @@ export function validatorsTampered(source: string, language: Language): boolean 
   );
 }
 
+/**
+ * A standard library's escaper for the kind, called where the program has not rebound or patched
+ * it: Python's `shlex.quote` / `pipes.quote` (or `quote` imported from them) for shell commands.
+ * Nothing else: JavaScript and Go have no shell quoting in their standard libraries, and no escaping
+ * makes text safe to evaluate.
+ */
+export function trustedSanitizer(
+  callee: string,
+  language: Language,
+  kind: VerifiedKind,
+  source: string,
+): boolean {
+  if (language !== 'python' || kind !== 'cmd') return false;
+  if (validatorsTampered(source, language)) return false;
+  const rebinds = (name: string) =>
+    new RegExp(
+      `(?:^|\\n)[ \\t]*(?:(?:async\\s+)?def|class)\\s+${name}\\b|(?:^|\\n)[ \\t]*(?:[\\w.]+\\s*,\\s*)*${name}\\s*(?:,[^=\\n]*)?=(?!=)|\\bas\\s+${name}\\b|\\.\\s*${name}\\s*=(?!=)|\\bfor\\s+[\\w\\s,]*\\b${name}\\b[\\w\\s,]*\\bin\\b`,
+    ).test(source);
+  if (/^(?:shlex|pipes)\.quote$/.test(callee))
+    return !rebinds('shlex') && !rebinds('pipes') && !rebinds('quote');
+  if (callee === 'quote')
+    return (
+      /(?:^|\n)[ \t]*from\s+(?:shlex|pipes)\s+import\s+(?:[\w\s,]*,\s*)?quote\b/.test(source) &&
+      !rebinds('quote')
+    );
+  return false;
+}
+
 const PY_NAMES = '(?:re|set|frozenset|any|all|str|len|list|tuple|isinstance)';
 const PY_METHODS =
   '(?:fullmatch|match|search|compile|issubset|issuperset|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|isascii)';

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import type { CallRule, Rule, RuleContext } from '../engine/rule.ts';
+import type { Language } from '../../spec/language.ts';
+import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 
 /**
  * Calls that hide which function they call, flagged only where the oracle judges the task's weakness
@@ -240,4 +241,110 @@ const goComputedCall: CallRule = {
   },
 };
 
-export const EVASION_RULES: Rule[] = [pyComputedCall, jsComputedCall, cComputedCall, goComputedCall];
+/**
+ * A sink referred to as a value: `run = os.system`, `e = eval`, `map(os.system, cmds)`,
+ * `cp.execSync.call(cp, cmd)`, `{ exec: run } = require('child_process')`, `promisify(cp.exec)`.
+ * The rules read sinks by name at their calls; an alias leaves a call of another name.
+ */
+const SINK_REFERENCE: Partial<Record<Language, RegExp>> = {
+  python:
+    /(?<![\w.])(?:eval|exec|compile|__import__|(?:os\.)?(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|pty\.spawn|commands\.\w+)\b(?!\s*\()/g,
+  javascript:
+    /(?<![\w$])(?:eval|Function|(?:\w+\.)?(?:exec|execSync|spawn|spawnSync|execFile|execFileSync|fork))\b(?!\s*\()/g,
+};
+
+const SINK_REFERENCE_ALLOWED_PARENTS = new Set([
+  'import_statement',
+  'import_from_statement',
+  'aliased_import',
+  'dotted_name',
+  'shorthand_property_identifier_pattern',
+  'string',
+  'string_fragment',
+  'template_string',
+  'comment',
+]);
+
+const sinkReference: QueryRule = {
+  kind: 'query',
+  id: 'all.sink-reference',
+  languages: ['python', 'javascript'],
+  cwe: [...HIDING_CWE],
+  severity: 'error',
+  title: 'An interpreter or a shell passed around as a value where the sink must be visible',
+  message:
+    'This refers to eval/exec or a shell-running function without calling it (an alias, an argument, a method of the function): the call that runs it has another name, and what it runs cannot be read from the code. Call it by its name, or use an argument list with no shell.',
+  query: { python: '(module) @report', javascript: '(program) @report' },
+  check: (caps, ctx) => {
+    if (!hidesSinks(ctx) || !caps.report) return false;
+    const re = SINK_REFERENCE[ctx.language];
+    if (!re) return false;
+    const root = ctx.model.tree.rootNode;
+    for (const m of ctx.source.matchAll(re)) {
+      const at = m.index ?? 0;
+      const node = root.descendantForIndex(at, at + m[0].length);
+      if (!node || !/^(?:identifier|attribute|member_expression|property_identifier)$/.test(node.type))
+        continue;
+      let inert = false;
+      for (let n: Node | null = node; n && !inert; n = n.parent)
+        inert = SINK_REFERENCE_ALLOWED_PARENTS.has(n.type);
+      if (inert) continue;
+      // `{ exec } = require(...)` declares the name the rules read; `{ exec: run }` renames it.
+      if (node.parent?.type === 'pair_pattern' && node.parent.childForFieldName('key')?.equals(node)) {
+        const value = node.parent.childForFieldName('value');
+        if (value?.text === node.text) continue;
+      }
+      // `obj.exec` where exec is not the child_process function (a RegExp's exec is read as a call)
+      if (
+        ctx.language === 'javascript' &&
+        /^(?:exec)$/.test(m[0]) &&
+        node.parent?.type === 'member_expression'
+      ) {
+        const object = node.parent.childForFieldName('object')?.text ?? '';
+        if (!/^(?:cp|child_process|childProcess|require\(\s*['"]child_process['"]\s*\))$/.test(object))
+          continue;
+      }
+      return { node };
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      {
+        code: 'import os\ndef touch(path):\n    run = os.system\n    run("touch " + path)\n',
+        taskCwe: ['CWE-78'],
+      },
+      { code: 'def calc(expr):\n    e = eval\n    return e(expr)\n', taskCwe: ['CWE-95'] },
+      {
+        code: "const cp = require('child_process');\nfunction touch(p) {\n  cp.execSync.call(cp, 'touch ' + p);\n}\nmodule.exports = touch;\n",
+        language: 'javascript',
+        taskCwe: ['CWE-78'],
+      },
+      {
+        code: "const { execSync: run } = require('child_process');\nfunction touch(p) {\n  run('touch ' + p);\n}\nmodule.exports = touch;\n",
+        language: 'javascript',
+        taskCwe: ['CWE-78'],
+      },
+    ],
+    good: [
+      { code: 'import os\ndef touch(path):\n    run = os.system\n    run("touch " + path)\n' },
+      {
+        code: 'import subprocess\nfrom subprocess import run\ndef touch(path):\n    subprocess.run(["touch", path], check=True, stdout=subprocess.PIPE)\n',
+        taskCwe: ['CWE-78'],
+      },
+      {
+        code: "const { execFileSync } = require('child_process');\nconst re = /a/;\nfunction touch(p) {\n  if (re.exec(p)) return;\n  execFileSync('touch', [p]);\n}\nmodule.exports = touch;\n",
+        language: 'javascript',
+        taskCwe: ['CWE-78'],
+      },
+    ],
+  },
+};
+
+export const EVASION_RULES: Rule[] = [
+  pyComputedCall,
+  jsComputedCall,
+  cComputedCall,
+  goComputedCall,
+  sinkReference,
+];
