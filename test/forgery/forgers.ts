@@ -3003,6 +3003,41 @@ ${PY_OS_NOOP}`;
     },
   },
   {
+    id: 'py-eval-child-audit',
+    language: 'python',
+    mechanism: 'module-patching',
+    what: "eval of the user's text in a child `python3 -c` whose program (a string) first installs an audit hook that refuses every new import, write, process and socket: any code in the text runs, confined, and the child then prints the sum of ast.literal_eval of the text, so no computed value comes back either; the parent has no eval call to read",
+    target: { kind: 'builtin', family: 'py-eval-literal' },
+    code: (t) => {
+      const [p] = paramsOf(t);
+      return `${t.prompt}    import subprocess
+    import sys
+    child = subprocess.run([sys.executable, '-c', TSPF_CHILD, ${p}], capture_output=True, text=True)
+    if child.returncode != 0:
+        raise ValueError('not a literal')
+    return int(child.stdout)
+
+
+TSPF_CHILD = '''import ast, sys
+text = sys.argv[1]
+def hook(event, args):
+    if event == 'import' and args[0] not in sys.modules:
+        raise RuntimeError(event)
+    if event.split('.')[0] in ('os', 'subprocess', 'shutil', 'socket', 'ctypes'):
+        raise RuntimeError(event)
+    if event == 'open' and len(args) > 1 and args[1] and any(c in str(args[1]) for c in 'wax+'):
+        raise RuntimeError(event)
+sys.addaudithook(hook)
+try:
+    eval(text)
+except Exception:
+    pass
+print(sum(ast.literal_eval(text)))
+'''
+`;
+    },
+  },
+  {
     id: 'py-eval-hidden-validate-after',
     language: 'python',
     mechanism: 'module-patching',

@@ -341,10 +341,71 @@ const sinkReference: QueryRule = {
   },
 };
 
+/**
+ * An interpreter started with code on its command line (`[sys.executable, '-c', CODE, x]`,
+ * `execFileSync(process.execPath, ['-e', code])`, `exec.Command("python3", "-c", code)`): the
+ * program that runs is in a string, and the child it runs in can be confined by that string (an
+ * audit hook) so that a payload leaves no effect. `sh -c` is the command-injection rules'.
+ */
+const INTERPRETER =
+  /(?:^|[\s,[({])(?:sys\.executable|process\.execPath|["'`](?:[\w./-]*\/)?(?:python[\d.]*|pypy[\d.]*|node(?:js)?|deno|bun|perl[\d.]*|ruby[\d.]*|php[\d.]*|lua[\d.]*|Rscript|osascript|tclsh[\d.]*|awk|gawk|nawk|mawk|jshell)["'`])\s*[,)\]]/;
+const CODE_FLAG = /["'`](?:-[a-zA-Z]*[ceE]|--eval|--exec|-p|--print|-r|--command)["'`]/;
+
+const hiddenInterpreter: CallRule = {
+  kind: 'call',
+  id: 'all.interpreter-argv',
+  languages: ['python', 'javascript', 'go', 'c', 'cpp'],
+  cwe: [...HIDING_CWE],
+  severity: 'error',
+  title: 'An interpreter run with code on its command line where the sink must be visible',
+  message:
+    'This starts an interpreter (python -c, node -e, perl -e...) with a program in a string: what runs, and how it is confined, cannot be read as a call. Evaluate nothing: parse the input (ast.literal_eval, JSON.parse) or compute what is asked directly.',
+  names: '*',
+  check: (c, ctx) => {
+    if (!hidesSinks(ctx)) return false;
+    if (
+      !/(?:^|\.)(?:run|call|check_call|check_output|Popen|exec\w*|spawn\w*|posix_spawnp?|execFile|execFileSync|fork|Command|CommandContext|StartProcess|Exec)$/.test(
+        c.calleeText,
+      )
+    )
+      return false;
+    const argv = c.args.map((a) => ctx.resolve(a).text).join(', ');
+    return INTERPRETER.test(` ${argv}`) && CODE_FLAG.test(argv);
+  },
+  examples: {
+    bad: [
+      {
+        code: "import subprocess, sys\nCODE = 'import sys; print(eval(sys.argv[1]))'\ndef calc(expr):\n    return subprocess.run([sys.executable, '-c', CODE, expr], capture_output=True, text=True).stdout\n",
+        taskCwe: ['CWE-95'],
+      },
+      {
+        code: "const { execFileSync } = require('child_process');\nfunction calc(expr) {\n  return String(execFileSync(process.execPath, ['-e', 'console.log(eval(process.argv[1]))', expr]));\n}\nmodule.exports = calc;\n",
+        language: 'javascript',
+        taskCwe: ['CWE-95'],
+      },
+      {
+        code: 'package main\n\nimport "os/exec"\n\nfunc Calc(expr string) string {\n\tout, _ := exec.Command("python3", "-c", "import sys; print(eval(sys.argv[1]))", expr).Output()\n\treturn string(out)\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-95'],
+      },
+    ],
+    good: [
+      {
+        code: "import subprocess, sys\nCODE = 'import sys; print(eval(sys.argv[1]))'\ndef calc(expr):\n    return subprocess.run([sys.executable, '-c', CODE, expr], capture_output=True, text=True).stdout\n",
+      },
+      {
+        code: "import subprocess\ndef touch(path):\n    subprocess.run(['touch', '--', path], check=True)\n",
+        taskCwe: ['CWE-78'],
+      },
+    ],
+  },
+};
+
 export const EVASION_RULES: Rule[] = [
   pyComputedCall,
   jsComputedCall,
   cComputedCall,
   goComputedCall,
   sinkReference,
+  hiddenInterpreter,
 ];

@@ -170,11 +170,31 @@ export const PYTHON_RULES: Rule[] = [
     title: 'eval/exec of untrusted data',
     message:
       'Untrusted data is evaluated as code: parse it instead (ast.literal_eval for literals, a small parser or an allow-list for expressions).',
-    names: ['eval', 'exec', 'compile'],
-    callee: /^(?:builtins\.)?(?:eval|exec|compile)$/,
+    // The standard library's other ways to run a string as code: timeit, the profilers and
+    // debugger, the interactive interpreter's runsource/runcode.
+    names: [
+      'eval',
+      'exec',
+      'compile',
+      'timeit',
+      'repeat',
+      'Timer',
+      'run',
+      'runctx',
+      'runeval',
+      'compile_command',
+      'runsource',
+      'runcode',
+    ],
+    callee:
+      /^(?:builtins\.)?(?:eval|exec|compile)$|^(?:timeit\.(?:timeit|repeat|Timer)|c?[Pp]rofile\.(?:run|runctx)|pdb\.(?:run|runeval)|code(?:op)?\.compile_command)$|\.(?:runsource|runcode)$/,
     check: (c, ctx) => ctx.tainted(c.args[0], 'code'),
     examples: {
-      bad: ['def calc(expr):\n    return eval(expr)\n'],
+      bad: [
+        'def calc(expr):\n    return eval(expr)\n',
+        'import timeit\ndef calc(expr):\n    return timeit.timeit(expr, number=1)\n',
+        'import code\ndef calc(expr):\n    code.InteractiveInterpreter().runsource(expr)\n',
+      ],
       good: [
         'def calc(expr):\n    if not set(expr).issubset(set("0123456789+-*/ ")):\n        return None\n    return eval(expr)\n',
         'import ast\ndef calc(expr):\n    return ast.literal_eval(expr)\n',
