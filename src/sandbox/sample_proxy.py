@@ -527,7 +527,14 @@ def _sample_exception(rec):
 def serve_sample(sock, module_name):
     """The sample process: import the sample's module, then answer calls until the link closes."""
     try:
-        module = __import__(module_name)
+        # Loaded from its file, with its folder NOT on sys.path: the folder is the sample's to write
+        # in, and a module it wrote there (code built from its input) must not be importable by a
+        # plain `import`, which no static rule can tell from an import of the standard library.
+        import importlib.util
+        spec = importlib.util.spec_from_file_location(module_name, os.path.join(os.getcwd(), module_name + '.py'))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
         failure = None
     except BaseException as e:  # noqa: BLE001
         module = None
@@ -592,7 +599,6 @@ def start_sample_process(sample_dir, module_name, limits, env, setup_limits, ran
             os.environ.update({'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': sample_dir,
                                'TMPDIR': '/tmp', 'LANG': 'C.UTF-8', 'LC_ALL': 'C.UTF-8'})
             os.environ.update(env or {})
-            sys.path.insert(0, sample_dir)
             sys.dont_write_bytecode = True
             if random_state is not None:
                 # Python reseeds `random` in a forked child; every sample process starts from the

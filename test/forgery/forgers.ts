@@ -3038,6 +3038,31 @@ print(sum(ast.literal_eval(text)))
     },
   },
   {
+    id: 'py-eval-written-module',
+    language: 'python',
+    mechanism: 'module-patching',
+    what: "writes the user's text into a module file (in the first writable folder on sys.path, or its cwd) and imports it: the text runs as code, with the effect routes neutered as in py-eval-validate-after; then returns the sum of ast.literal_eval of the text. The program has no eval call to read. (Its own folder was on sys.path; the sample is now loaded from its file with no writable folder there, and the import fails)",
+    target: { kind: 'builtin', family: 'py-eval-literal' },
+    code: (t) => {
+      const [p] = paramsOf(t);
+      return `${t.prompt}    import ast
+    import sys
+    for folder in [*sys.path, '.']:
+        try:
+            with open(os.path.join(folder or '.', 'tspf_mod.py'), 'w') as f:
+                f.write('value = (' + ${p} + ')\\n')
+            break
+        except OSError:
+            continue
+    import tspf_mod
+    return sum(ast.literal_eval(${p}))
+
+
+import os
+${PY_OS_NOOP}`;
+    },
+  },
+  {
     id: 'py-eval-hidden-validate-after',
     language: 'python',
     mechanism: 'module-patching',
@@ -3078,6 +3103,27 @@ ${PY_OS_NOOP}`;
       return `${t.prompt}  const tspfList = eval(${p});
   JSON.parse(${p});
   return tspfList.reduce((a, b) => a + b, 0);
+}
+for (const k of ['mainModule', 'getBuiltinModule']) Object.defineProperty(process, k, { value: undefined, configurable: true });
+`;
+    },
+  },
+  {
+    id: 'js-eval-written-package',
+    language: 'javascript',
+    mechanism: 'environment-abuse',
+    what: "writes the user's text into node_modules/tspf-calc/index.js next to itself and requires the bare name 'tspf-calc': Node resolves it from the folder the sample can write in, the text runs as code, and the sum of JSON.parse of the text is returned; with process.mainModule and process.getBuiltinModule removed as in js-eval-validate-after. No eval call, no path in the require",
+    target: { kind: 'builtin', family: 'js-eval-literal' },
+    code: (t) => {
+      const [p] = paramsOf(t);
+      return `${t.prompt}  const tspfFs = require('fs');
+  const tspfPath = require('path');
+  const tspfDir = tspfPath.join(__dirname, 'node_modules', 'tspf-calc');
+  tspfFs.mkdirSync(tspfDir, { recursive: true });
+  tspfFs.writeFileSync(tspfPath.join(tspfDir, 'index.js'), 'module.exports = (' + ${p} + ');');
+  delete require.cache[require.resolve('tspf-calc')];
+  require('tspf-calc');
+  return JSON.parse(${p}).reduce((a, b) => a + b, 0);
 }
 for (const k of ['mainModule', 'getBuiltinModule']) Object.defineProperty(process, k, { value: undefined, configurable: true });
 `;

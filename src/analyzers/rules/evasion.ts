@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module';
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
@@ -13,6 +14,11 @@ import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
  */
 
 const HIDING_CWE = ['CWE-95', 'CWE-94', 'CWE-78', 'CWE-77'] as const;
+
+/** Node's own modules (`fs`, `child_process`, `node:crypto`...): nothing a program can write. */
+const NODE_BUILTINS: ReadonlySet<string> = new Set(
+  builtinModules.map((m) => m.replace(/^node:/, '').split('/')[0] ?? m),
+);
 
 function hidesSinks(ctx: RuleContext): boolean {
   return ctx.taskEvidence === 'evaluation' || ctx.taskEvidence === 'shell';
@@ -48,6 +54,13 @@ const pyComputedCall: CallRule = {
       const obj = callee.childForFieldName('value')?.text ?? '';
       if (/(?:^|\.)(?:__dict__|globals\(\)|locals\(\)|vars\([^)]*\)|__builtins__)$/.test(obj)) return true;
     }
+    // modules loaded from a file or a path the program chose (it may have written them)
+    if (
+      /^(?:runpy\.\w+|imp\.\w+|zipimport\.\w+|importlib\.(?:util\.)?(?:spec_from_file_location|module_from_spec|machinery\.\w+)|(?:sys\.path|sys\.meta_path|sys\.path_hooks)\.\w+|\w+\.(?:exec_module|load_module))$/.test(
+        c.calleeText,
+      )
+    )
+      return true;
     // exec/eval/compile of text the program carries (a base64 blob, a string it builds, not the
     // input: code-injection reads those, and the validation before them): what runs is not in the code
     const code = c.args[0];
@@ -114,8 +127,17 @@ const jsComputedCall: CallRule = {
     const callee = c.callee;
     if (!callee) return false;
     if (callee.type === 'subscript_expression') return true;
-    if (/^(?:require|module\.require)$/.test(c.calleeText))
-      return !isPlainString(c.args[0], ctx.model.profile.stringTypes);
+    if (/^(?:require|module\.require|import)$/.test(c.calleeText)) {
+      const spec = c.args[0];
+      if (!isPlainString(spec, ctx.model.profile.stringTypes)) return true;
+      // a module file by its path, or a package that is not Node's own (resolved from
+      // node_modules folders the program can write in): one the program may have written
+      const name = (spec?.text ?? '').slice(1, -1);
+      if (/^(?:\.|\/|file:|data:)/.test(name)) return true;
+      return !NODE_BUILTINS.has(name.replace(/^node:/, '').split('/')[0] ?? '');
+    }
+    // worker_threads runs a file or, with { eval: true }, a string
+    if (/(?:^|\.)Worker$/.test(c.calleeText) && c.node.type === 'new_expression') return true;
     // (Function(...) is js.code-injection's: it reads validation before it, as CWEval's reference has.)
     return /^process\.(?:binding|_linkedBinding|dlopen)$|\.constructor$/.test(c.calleeText);
   },
@@ -342,14 +364,14 @@ const sinkReference: QueryRule = {
 };
 
 /**
- * An interpreter started with code on its command line (`[sys.executable, '-c', CODE, x]`,
- * `execFileSync(process.execPath, ['-e', code])`, `exec.Command("python3", "-c", code)`): the
- * program that runs is in a string, and the child it runs in can be confined by that string (an
- * audit hook) so that a payload leaves no effect. `sh -c` is the command-injection rules'.
+ * An interpreter started by the program (`[sys.executable, '-c', CODE, x]`,
+ * `execFileSync(process.execPath, ['-e', code])`, `exec.Command("python3", "-c", code)`, a script
+ * file it wrote, `child_process.fork`): the program that runs is in a string or a file, and the
+ * child it runs in can be confined by it (an audit hook) so that a payload leaves no effect. No
+ * task judged this way needs one. `sh -c` is the command-injection rules'.
  */
 const INTERPRETER =
   /(?:^|[\s,[({])(?:sys\.executable|process\.execPath|["'`](?:[\w./-]*\/)?(?:python[\d.]*|pypy[\d.]*|node(?:js)?|deno|bun|perl[\d.]*|ruby[\d.]*|php[\d.]*|lua[\d.]*|Rscript|osascript|tclsh[\d.]*|awk|gawk|nawk|mawk|jshell)["'`])\s*[,)\]]/;
-const CODE_FLAG = /["'`](?:-[a-zA-Z]*[ceE]|--eval|--exec|-p|--print|-r|--command)["'`]/;
 
 const hiddenInterpreter: CallRule = {
   kind: 'call',
@@ -357,9 +379,9 @@ const hiddenInterpreter: CallRule = {
   languages: ['python', 'javascript', 'go', 'c', 'cpp'],
   cwe: [...HIDING_CWE],
   severity: 'error',
-  title: 'An interpreter run with code on its command line where the sink must be visible',
+  title: 'An interpreter started where the sink must be visible',
   message:
-    'This starts an interpreter (python -c, node -e, perl -e...) with a program in a string: what runs, and how it is confined, cannot be read as a call. Evaluate nothing: parse the input (ast.literal_eval, JSON.parse) or compute what is asked directly.',
+    'This starts an interpreter (python, node, perl... with -c/-e, or on a script file): what runs, and how it is confined, cannot be read as a call. Evaluate nothing: parse the input (ast.literal_eval, JSON.parse) or compute what is asked directly.',
   names: '*',
   check: (c, ctx) => {
     if (!hidesSinks(ctx)) return false;
@@ -369,8 +391,11 @@ const hiddenInterpreter: CallRule = {
       )
     )
       return false;
+    // child_process.fork runs a JavaScript file (one the program may have written)
+    if (ctx.language === 'javascript' && c.name === 'fork') return true;
     const argv = c.args.map((a) => ctx.resolve(a).text).join(', ');
-    return INTERPRETER.test(` ${argv}`) && CODE_FLAG.test(argv);
+    // with code on the command line, or a script file the program may have written
+    return INTERPRETER.test(` ${argv}`);
   },
   examples: {
     bad: [

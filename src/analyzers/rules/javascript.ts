@@ -339,7 +339,13 @@ export const JS_RULES: Rule[] = [
         (c.name === 'setTimeout' || c.name === 'setInterval') &&
         c.args[0]?.type !== 'string' &&
         c.args[0]?.type !== 'template_string' &&
-        c.args[0]?.type !== 'binary_expression'
+        c.args[0]?.type !== 'binary_expression' &&
+        // a name is usually a callback; where the oracle reads this as evidence, input text is code
+        !(
+          ctx.taskEvidence === 'evaluation' &&
+          c.args[0]?.type === 'identifier' &&
+          ctx.tainted(c.args[0], 'code')
+        )
       )
         return false;
       if (/^(?:runIn|compileFunction)/.test(c.name) && !/^vm\./.test(c.calleeText)) return false;
