@@ -54,6 +54,12 @@ const pyComputedCall: CallRule = {
       const obj = callee.childForFieldName('value')?.text ?? '';
       if (/(?:^|\.)(?:__dict__|globals\(\)|locals\(\)|vars\([^)]*\)|__builtins__)$/.test(obj)) return true;
     }
+    // foreign functions: libc's system, CPython's PyRun_* are reached through ctypes/cffi by name
+    if (
+      /^(?:ctypes|_ctypes|cffi)\b/.test(c.calleeText) ||
+      /\b(?:CDLL|PyDLL|pythonapi|LoadLibrary|cdll|pydll)\b/.test(c.calleeText)
+    )
+      return true;
     // modules loaded from a file or a path the program chose (it may have written them)
     if (
       /^(?:runpy\.\w+|imp\.\w+|zipimport\.\w+|importlib\.(?:util\.)?(?:spec_from_file_location|module_from_spec|machinery\.\w+)|(?:sys\.path|sys\.meta_path|sys\.path_hooks)\.\w+|\w+\.(?:exec_module|load_module))$/.test(
@@ -79,6 +85,10 @@ const pyComputedCall: CallRule = {
   },
   examples: {
     bad: [
+      {
+        code: "import ctypes\ndef touch(path):\n    ctypes.CDLL(None).system(('touch ' + path).encode())\n",
+        taskCwe: ['CWE-78'],
+      },
       {
         code: "import os\ndef touch(path):\n    getattr(__import__('o' + 's'), 'sys' + 'tem')('touch ' + path)\n",
         taskCwe: ['CWE-78'],
@@ -192,10 +202,21 @@ const cComputedCall: CallRule = {
     // execve("/bin/sh", argv, env) / posix_spawn(&pid, "/bin/sh", ..., argv, env) with argv {"sh", "-c", cmd}
     if (/^(?:exec[lv]p?e?|execvpe|posix_spawnp?|fexecve)$/.test(c.name))
       return c.args.some((a) => SHELL_ARGV.test(ctx.resolve(a).text) || SHELL_ARGV.test(c.node.text));
-    return false;
+    // a raw system call that starts a program or loads code (what it runs is in its arguments)
+    if (c.name === 'syscall')
+      return /^(?:SYS_|__NR_)(?:execve|execveat|memfd_create|init_module|finit_module|ptrace|process_vm_writev)$/.test(
+        c.args[0]?.text ?? '',
+      );
+    // loading a library or a symbol by name: dlopen/dlsym reach functions no call names
+    return /^(?:dlopen|dlsym|dlvsym|dlmopen)$/.test(c.name);
   },
   examples: {
     bad: [
+      {
+        code: '#include <unistd.h>\n#include <sys/syscall.h>\nlong touch(char *cmd) {\n  char *argv[] = {"/bin/sh", "-c", cmd, 0};\n  return syscall(SYS_execve, "/bin/sh", argv, 0);\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-78'],
+      },
       {
         code: '#include <stdlib.h>\nint touch(const char *cmd) {\n  int (*run)(const char *) = system;\n  return run(cmd);\n}\n',
         language: 'c',
