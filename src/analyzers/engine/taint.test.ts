@@ -265,6 +265,18 @@ describe('verified validation (static evidence)', () => {
       'CWE-78',
     ],
     [
+      'a finally that runs on the early exit',
+      "import os, re\ndef touch(title):\n    try:\n        if not re.fullmatch(r'[a-z]+', title):\n            return\n    finally:\n        os.system('touch /d/' + title)\n",
+      'python',
+      'CWE-78',
+    ],
+    [
+      'an except that the exit raises into',
+      "import os, re\ndef touch(title):\n    try:\n        if not re.fullmatch(r'[a-z]+', title):\n            raise ValueError(title)\n    except ValueError:\n        os.system('touch /d/' + title)\n",
+      'python',
+      'CWE-78',
+    ],
+    [
       'letters before eval',
       "def calc(expr):\n    if not expr.isidentifier():\n        return ''\n    return str(eval(expr))\n",
       'python',

@@ -384,6 +384,7 @@ export class TaintEngine {
         const alt = stmt.childForFieldName('alternative');
         const holds = inside && !(alt && alt.startIndex <= at);
         if (this.verified.has(kind as VerifiedKind)) {
+          if (!inside && this.runsAfterLeaving(stmt, at)) continue;
           if (this.verifiedCondition(cond, name, at, holds, kind as VerifiedKind)) return true;
         } else if (this.conditionValidates(cond, name, kind, at, holds)) return true;
       }
@@ -405,6 +406,20 @@ export class TaintEngine {
     for (let n = stmt.parent; n && !p.functionTypes.has(n.type); n = n.parent)
       if (/^(?:for|while|do|for_in|for_range)_(?:statement|loop)$|^for_statement$/.test(n.type))
         return n.startIndex <= at && at < n.endIndex;
+    return false;
+  }
+
+  /**
+   * Whether the use at `at` runs on the way out of the `if`'s early exit: in a `finally` of a `try`
+   * around it, or in an `except`/`catch` the exit's raise reaches.
+   */
+  private runsAfterLeaving(stmt: Node, at: number): boolean {
+    for (let n = stmt.parent; n && !this.model.profile.functionTypes.has(n.type); n = n.parent) {
+      if (n.type !== 'try_statement') continue;
+      for (const part of n.namedChildren)
+        if (part && /^(?:finally_clause|except_clause|except_group_clause|catch_clause)$/.test(part.type))
+          if (part.startIndex <= at && at < part.endIndex) return true;
+    }
     return false;
   }
 
