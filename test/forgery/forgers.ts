@@ -74,8 +74,8 @@ export interface Forger {
 
 const CWEVAL_TESTS =
   "CWEval's own tests (fixed payloads, output-only checks) are kept as they are; not a hole of the judge";
-const CSPRNG_DECOY =
-  "a decoy: the program keeps the CSPRNG's bytes in a variable it never uses, so the static check (which the oracle uses for randomness tasks: the tests cannot tell a clock-seeded PRNG from randomness) sees a cryptographic source read; it does not follow the source's value into the result (and one random byte mixed into a clock seed would pass such a flow check too). A call whose value is thrown away as a statement is no longer counted (js-csprng-decoy is denied)";
+const CSPRNG_BYTE_SEED =
+  'too little entropy: every byte of the token comes from a cryptographic source, but from one byte of it, through a hand-written PRNG (256 possible tokens). The tests see two fresh processes differ (255 times in 256), and the static evidence sees a cryptographic source, no weak PRNG by name and no clock; counting the entropy a program draws is not done';
 /** Forgers the oracle does not deny today, with the reason. */
 export const OPEN: Record<string, string> = {
   'js-input-detect':
@@ -84,7 +84,7 @@ export const OPEN: Record<string, string> = {
     'no longer a forgery: the sample process cannot see its caller, so it always takes its parameterised (secure) path',
   'cweval-c-payload-spot': CWEVAL_TESTS,
   'cweval-js-payload-spot': CWEVAL_TESTS,
-  'js-csprng-decoy-kept': CSPRNG_DECOY,
+  'js-csprng-byte-seed': CSPRNG_BYTE_SEED,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -2901,6 +2901,18 @@ def sanitize_input(value):
     what: "js-seeded-prng's xorshift seeded from process.hrtime and the pid, after keeping crypto.randomBytes(1) in a variable it never uses (a cryptographic source read into a variable, and not used)",
     target: { kind: 'builtin', family: 'js-random-token' },
     code: (t) => jsClockXorshift(t, "  const tspfUnused = require('crypto').randomBytes(1);\n"),
+  },
+  {
+    id: 'js-csprng-byte-seed',
+    language: 'javascript',
+    mechanism: 'weak-entropy',
+    what: "js-seeded-prng's xorshift seeded from one byte of crypto.randomBytes instead of the clock: no clock, no pid, a cryptographic source that reaches the token, and 256 possible tokens",
+    target: { kind: 'builtin', family: 'js-random-token' },
+    code: (t) =>
+      jsClockXorshift(t, '').replace(
+        /let x = .*\n/,
+        "let x = (require('crypto').randomBytes(1)[0] * 2654435761) >>> 0 || 1;\n",
+      ),
   },
   {
     id: 'c-seeded-prng',

@@ -307,4 +307,100 @@ const noCsprng: QueryRule = {
   },
 };
 
-export const SHARED_RULES: Rule[] = [weakKeyCommand, obsoleteTls, noCsprng];
+/** Reads of the clock, the process id or a counter of the machine: what a seed must not be made of. */
+const PREDICTABLE_READ: Record<Language, RegExp> = {
+  python:
+    /\b(?:time\.(?:time|time_ns|monotonic|monotonic_ns|perf_counter|perf_counter_ns|process_time|process_time_ns|thread_time|clock_gettime|clock_gettime_ns)|datetime(?:\.datetime)?\.(?:now|utcnow|today)|os\.(?:getpid|getppid|times)|uuid\.uuid1)\s*\(/,
+  javascript:
+    /\b(?:Date\.now\s*\(|new\s+Date\s*\(|performance\.now\s*\(|process\.(?:hrtime|uptime|cpuUsage)\b|process\.(?:pid|ppid)\b)/,
+  c: /\b(?:time|clock|gettimeofday|clock_gettime|getpid|getppid|__rdtsc|rdtsc|times)\s*\(/,
+  cpp: /\b(?:time|clock|gettimeofday|clock_gettime|getpid|getppid|__rdtsc|rdtsc|times)\s*\(|chrono::\w+::now\s*\(/,
+  go: /\b(?:time\.Now|time\.Since|os\.Getpid|os\.Getppid)\s*\(/,
+};
+
+/**
+ * A secret seeded from the clock or the process id: under a task about predictable randomness, a
+ * value computed from such a read (through any variable, a hand-written PRNG's state included)
+ * that the function returns or writes to what it was handed. Two fresh processes see different
+ * clocks, so the tests cannot tell it from randomness, and a cryptographic source read beside it
+ * (`crypto.randomBytes(1)` kept in a variable it never uses) does not change what is returned.
+ */
+const predictableSeed: QueryRule = {
+  kind: 'query',
+  id: 'all.predictable-seed',
+  languages: ALL_LANGUAGES,
+  cwe: ['CWE-337', 'CWE-330'],
+  severity: 'error',
+  title: 'Secret computed from the clock or the process id',
+  message:
+    'What this function returns (or writes out) is computed from the clock or the process id, which an attacker can guess within a small range. Take every byte of a secret from a cryptographic source: secrets / os.urandom (Python), crypto.randomBytes (Node), getrandom / RAND_bytes (C, C++), crypto/rand (Go).',
+  query: {
+    python: '(module) @report',
+    javascript: '(program) @report',
+    c: '(translation_unit) @report',
+    cpp: '(translation_unit) @report',
+    go: '(source_file) @report',
+  },
+  check: (caps, ctx) => {
+    if (!ctx.secretTask || !caps.report) return false;
+    const read = PREDICTABLE_READ[ctx.language];
+    if (!read.test(ctx.source)) return false;
+    for (const fn of ctx.model.functions) {
+      // names whose value comes from a predictable read, to a fixpoint over the bindings
+      const derived = new Set<string>();
+      const mentionsDerived = (text: string) =>
+        read.test(text) ||
+        [...derived].some((d) => new RegExp(`(?<![\\w$.])${d.replace(/\$/g, '\\$')}(?![\\w$])`).test(text));
+      for (let changed = true, rounds = 0; changed && rounds < 12; rounds++) {
+        changed = false;
+        for (const [name, list] of fn.bindings)
+          if (!derived.has(name) && list.some((b) => b.value && mentionsDerived(b.value.text))) {
+            derived.add(name);
+            changed = true;
+          }
+      }
+      for (const r of fn.node.descendantsOfType('return_statement'))
+        if (r && mentionsDerived(r.text.replace(/^return\b/, ''))) return { node: r };
+      // C/C++ out-parameters: `out[i] = ...`, `*out = ...`, `memcpy(out, ...)` of a derived value
+      if (ctx.language === 'c' || ctx.language === 'cpp')
+        for (const a of fn.node.descendantsOfType('assignment_expression')) {
+          const left = a?.childForFieldName('left');
+          const right = a?.childForFieldName('right');
+          if (!a || !left || !right) continue;
+          const target = /^[*(\s]*([A-Za-z_]\w*)/.exec(left.text)?.[1];
+          if (target && fn.params.includes(target) && mentionsDerived(right.text)) return { node: a };
+        }
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      {
+        code: "function makeCode() {\n  const unused = require('crypto').randomBytes(1);\n  let x = Date.now() ^ process.pid;\n  let out = '';\n  for (let i = 0; i < 16; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; out += (x & 15).toString(16); }\n  return out;\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: 'import os, secrets, time\ndef new_code():\n    salt = secrets.token_bytes(1)\n    x = time.time_ns() ^ os.getpid()\n    return "%016x" % (x * 6364136223846793005 % 2 ** 64)\n',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: '#include <time.h>\n#include <sys/random.h>\nvoid new_code(char *out) {\n  unsigned char b;\n  getrandom(&b, 1, 0);\n  unsigned x = (unsigned)time(NULL);\n  for (int i = 0; i < 16; i++) { x = x * 1103515245u + 12345u; out[i] = "0123456789abcdef"[(x >> 16) & 15]; }\n  out[16] = 0;\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-330'],
+      },
+    ],
+    good: [
+      {
+        code: "function makeCode() {\n  let x = Date.now() ^ process.pid;\n  let out = '';\n  for (let i = 0; i < 16; i++) { x ^= x << 13; out += (x & 15).toString(16); }\n  return out;\n}\n",
+        language: 'javascript',
+      },
+      {
+        code: 'import secrets, time\ndef new_code(store):\n    token = secrets.token_hex(16)\n    store[token] = time.time() + 3600\n    return token\n',
+        taskCwe: ['CWE-640'],
+      },
+    ],
+  },
+};
+
+export const SHARED_RULES: Rule[] = [weakKeyCommand, obsoleteTls, noCsprng, predictableSeed];
