@@ -277,6 +277,12 @@ describe('verified validation (static evidence)', () => {
       'CWE-78',
     ],
     [
+      'a closure called with the input',
+      "import os\ndef touch(title):\n    (lambda c: os.system(c))('touch /d/' + title)\n",
+      'python',
+      'CWE-78',
+    ],
+    [
       'letters before eval',
       "def calc(expr):\n    if not expr.isidentifier():\n        return ''\n    return str(eval(expr))\n",
       'python',

@@ -309,6 +309,8 @@ export class TaintEngine {
         if (
           scope !== this.model.topLevel &&
           !(this.model.language === 'javascript' && isReturned(scope.node)) &&
+          // under verified kinds a closure's parameters may carry the input (`(lambda c: os.system(c))(x)`)
+          !this.verified.has(kind as VerifiedKind) &&
           this.model
             .scopesAt(scope.start)
             .some((s) => s !== scope && s !== this.model.topLevel && s.start < scope.start)

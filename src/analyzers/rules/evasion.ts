@@ -323,6 +323,15 @@ const sinkReference: QueryRule = {
     const re = SINK_REFERENCE[ctx.language];
     if (!re) return false;
     const root = ctx.model.tree.rootNode;
+    // a sink named by a string key: `os.__dict__['system']`, `require('child_process')['execSync']`
+    const keyed =
+      /\[\s*(["'`])(?:eval|exec|compile|system|popen|execSync|spawn|spawnSync|execFile|execFileSync|fork|run|call|check_call|check_output|Popen|getoutput|getstatusoutput|__import__|Function)\1\s*\]/.exec(
+        ctx.source,
+      );
+    if (keyed) {
+      const node = root.descendantForIndex(keyed.index, keyed.index + keyed[0].length);
+      if (node && !/comment/.test(node.type)) return { node };
+    }
     for (const m of ctx.source.matchAll(re)) {
       const at = m.index ?? 0;
       const node = root.descendantForIndex(at, at + m[0].length);
@@ -358,6 +367,15 @@ const sinkReference: QueryRule = {
         taskCwe: ['CWE-78'],
       },
       { code: 'def calc(expr):\n    e = eval\n    return e(expr)\n', taskCwe: ['CWE-95'] },
+      {
+        code: "import os\ndef touch(path):\n    f = os.__dict__['system']\n    f('touch ' + path)\n",
+        taskCwe: ['CWE-78'],
+      },
+      {
+        code: "const run = require('child_process')['execSync'];\nfunction touch(p) {\n  run('touch ' + p);\n}\nmodule.exports = touch;\n",
+        language: 'javascript',
+        taskCwe: ['CWE-78'],
+      },
       {
         code: "const cp = require('child_process');\nfunction touch(p) {\n  cp.execSync.call(cp, 'touch ' + p);\n}\nmodule.exports = touch;\n",
         language: 'javascript',

@@ -35,6 +35,36 @@ const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
 });
 
 /** Call names py.sql-injection judges (its first argument is the statement). */
+/**
+ * The module-qualified name a call reaches through the file's imports: `run` after `from subprocess
+ * import run`, `s` after `from os import system as s`, `sp.run` after `import subprocess as sp`,
+ * `e` after `from builtins import eval as e`. Only for the modules whose functions run commands or
+ * code; other callees are returned as written.
+ */
+const qualifiedCache = new WeakMap<object, Map<string, string>>();
+function qualified(calleeText: string, model: object, source: string): string {
+  let map = qualifiedCache.get(model);
+  if (!map) {
+    map = new Map();
+    const mods = '(os|subprocess|commands|pty|builtins|posix)';
+    for (const m of source.matchAll(
+      new RegExp(`^[ \\t]*from[ \\t]+${mods}[ \\t]+import[ \\t]+(?:\\(([\\w\\s,]+)\\)|([\\w \\t,]+))`, 'gm'),
+    ))
+      for (const item of (m[2] ?? m[3] ?? '').split(',')) {
+        const [name, alias] = item.trim().split(/\s+as\s+/);
+        if (name) map.set(alias ?? name, `${m[1]}.${name}`);
+      }
+    for (const m of source.matchAll(new RegExp(`^[ \\t]*import\\s+[^\\n]*?\\b${mods}\\s+as\\s+(\\w+)`, 'gm')))
+      if (m[1] && m[2]) map.set(m[2], m[1]);
+    qualifiedCache.set(model, map);
+  }
+  const [head, ...rest] = calleeText.split('.');
+  const q = map.get(head ?? '');
+  if (!q) return calleeText;
+  const full = [q, ...rest].join('.');
+  return full.startsWith('builtins.') ? full.slice('builtins.'.length) : full;
+}
+
 const SQL_SINK_NAMES = new Set([
   'execute',
   'executemany',
@@ -114,30 +144,25 @@ export const PYTHON_RULES: Rule[] = [
     title: 'OS command built from untrusted data',
     message:
       'Untrusted data reaches a shell command: call subprocess.run([...]) with an argument list and shell=False (or shlex.quote each value).',
-    names: [
-      'system',
-      'popen',
-      'getoutput',
-      'getstatusoutput',
-      'call',
-      'run',
-      'Popen',
-      'check_output',
-      'check_call',
-      'spawnl',
-      'execl',
-    ],
+    // every call: imports can rename the functions (`from os import system as run`)
+    names: '*',
     check: (c, ctx) => {
       const cmd = c.args[0];
       if (!cmd) return false;
+      const callee = qualified(c.calleeText, ctx.model, ctx.source);
       if (
-        /^(?:os\.system|os\.popen|commands\.\w+|subprocess\.getoutput|subprocess\.getstatusoutput)$/.test(
-          c.calleeText,
+        /^(?:os\.system|os\.popen|posix\.system|commands\.\w+|subprocess\.getoutput|subprocess\.getstatusoutput)$/.test(
+          callee,
         )
       )
         return ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
-      if (!/^subprocess\./.test(c.calleeText)) return false;
-      if (c.kwargs.get('shell')?.text === 'True')
+      if (!/^subprocess\./.test(callee)) return false;
+      // shell=True, or any value that is not plainly false, or keywords from a `**` mapping
+      const shell = c.kwargs.get('shell')?.text;
+      const splat = c.node
+        .childForFieldName('arguments')
+        ?.namedChildren.some((a) => a?.type === 'dictionary_splat');
+      if ((shell !== undefined && !/^(?:False|None|0)$/.test(shell)) || splat)
         return ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
       // ['sh', '-c', cmd], ['/bin/bash', '-r', '-c', cmd], ['bash', '-lc', cmd]: a shell again.
       const r = ctx.resolve(cmd);
@@ -156,6 +181,9 @@ export const PYTHON_RULES: Rule[] = [
         'import subprocess\ndef f(d):\n    subprocess.check_output(f"ls {d}", shell=True)\n',
         "import subprocess\ndef f(d):\n    subprocess.run(['/bin/bash', '-r', '-c', 'ls ' + d], env={'PATH': '/x'})\n",
         'import subprocess\ndef f(d):\n    subprocess.call(["sh", "-ec", f"ls {d}"])\n',
+        'from os import system as run\ndef f(d):\n    run("ls " + d)\n',
+        "import subprocess as sp\ndef f(d):\n    sp.run('ls ' + d, **{'shell': True})\n",
+        'from subprocess import check_output\ndef f(d):\n    check_output("ls " + d, shell=1)\n',
       ],
       good: [
         'import subprocess\ndef f(d):\n    subprocess.check_output(["ls", "-l", d])\n',
@@ -172,23 +200,11 @@ export const PYTHON_RULES: Rule[] = [
       'Untrusted data is evaluated as code: parse it instead (ast.literal_eval for literals, a small parser or an allow-list for expressions).',
     // The standard library's other ways to run a string as code: timeit, the profilers and
     // debugger, the interactive interpreter's runsource/runcode.
-    names: [
-      'eval',
-      'exec',
-      'compile',
-      'timeit',
-      'repeat',
-      'Timer',
-      'run',
-      'runctx',
-      'runeval',
-      'compile_command',
-      'runsource',
-      'runcode',
-    ],
-    callee:
-      /^(?:builtins\.)?(?:eval|exec|compile)$|^(?:timeit\.(?:timeit|repeat|Timer)|c?[Pp]rofile\.(?:run|runctx)|pdb\.(?:run|runeval)|code(?:op)?\.compile_command)$|\.(?:runsource|runcode)$/,
-    check: (c, ctx) => ctx.tainted(c.args[0], 'code'),
+    names: '*',
+    check: (c, ctx) =>
+      /^(?:builtins\.)?(?:eval|exec|compile)$|^(?:timeit\.(?:timeit|repeat|Timer)|c?[Pp]rofile\.(?:run|runctx)|pdb\.(?:run|runeval)|code(?:op)?\.compile_command)$|\.(?:runsource|runcode)$/.test(
+        qualified(c.calleeText, ctx.model, ctx.source),
+      ) && ctx.tainted(c.args[0], 'code'),
     examples: {
       bad: [
         'def calc(expr):\n    return eval(expr)\n',
