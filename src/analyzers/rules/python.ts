@@ -151,18 +151,24 @@ export const PYTHON_RULES: Rule[] = [
       if (!cmd) return false;
       const callee = qualified(c.calleeText, ctx.model, ctx.source);
       if (
-        /^(?:os\.system|os\.popen|posix\.system|commands\.\w+|subprocess\.getoutput|subprocess\.getstatusoutput)$/.test(
+        /^(?:os\.system|os\.popen|posix\.system|commands\.(?:getoutput|getstatusoutput)|subprocess\.getoutput|subprocess\.getstatusoutput)$/.test(
           callee,
         )
       )
         return ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
       if (!/^subprocess\./.test(callee)) return false;
-      // shell=True, or any value that is not plainly false, or keywords from a `**` mapping
+      // shell=True (or 1); where findings decide, any value that is not plainly false, and keywords
+      // from a `**` mapping (`**{'shell': True}`), which a scan leaves alone (forwarded options)
       const shell = c.kwargs.get('shell')?.text;
+      const strict = ctx.taskEvidence === 'shell' || ctx.taskEvidence === 'evaluation';
       const splat = c.node
         .childForFieldName('arguments')
         ?.namedChildren.some((a) => a?.type === 'dictionary_splat');
-      if ((shell !== undefined && !/^(?:False|None|0)$/.test(shell)) || splat)
+      if (
+        (shell !== undefined &&
+          (/^(?:True|[1-9]\d*)$/.test(shell) || (strict && !/^(?:False|None|0)$/.test(shell)))) ||
+        (strict && splat)
+      )
         return ctx.tainted(cmd, 'cmd') && { node: originOf(cmd, ctx, 'cmd') };
       // ['sh', '-c', cmd], ['/bin/bash', '-r', '-c', cmd], ['bash', '-lc', cmd]: a shell again.
       const r = ctx.resolve(cmd);
@@ -182,7 +188,10 @@ export const PYTHON_RULES: Rule[] = [
         "import subprocess\ndef f(d):\n    subprocess.run(['/bin/bash', '-r', '-c', 'ls ' + d], env={'PATH': '/x'})\n",
         'import subprocess\ndef f(d):\n    subprocess.call(["sh", "-ec", f"ls {d}"])\n',
         'from os import system as run\ndef f(d):\n    run("ls " + d)\n',
-        "import subprocess as sp\ndef f(d):\n    sp.run('ls ' + d, **{'shell': True})\n",
+        {
+          code: "import subprocess as sp\ndef f(d):\n    sp.run('ls ' + d, **{'shell': True})\n",
+          taskCwe: ['CWE-78'],
+        },
         'from subprocess import check_output\ndef f(d):\n    check_output("ls " + d, shell=1)\n',
       ],
       good: [
