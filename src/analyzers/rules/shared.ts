@@ -211,6 +211,15 @@ function readsCsprng(ctx: RuleContext): boolean {
   );
 }
 
+/** One match per file (the rule reads the file's model, not a pattern). */
+const WHOLE_FILE = {
+  python: '(module) @report',
+  javascript: '(program) @report',
+  c: '(translation_unit) @report',
+  cpp: '(translation_unit) @report',
+  go: '(source_file) @report',
+};
+
 /**
  * A program judged for predictable randomness (its task's CWE is CWE-330 or a child) that never
  * reads a cryptographic random source: whatever it returns comes from an ordinary PRNG, the clock,
@@ -227,13 +236,7 @@ const noCsprng: QueryRule = {
   title: 'Secret made without a cryptographic random source',
   message:
     'The task needs an unpredictable value, and this program never reads a cryptographic random source: a value derived from an ordinary PRNG, the clock, the pid or a counter can be guessed. Use secrets / os.urandom (Python), crypto.randomBytes / randomInt (Node), getrandom / RAND_bytes / std::random_device (C, C++), crypto/rand (Go).',
-  query: {
-    python: '(module) @report',
-    javascript: '(program) @report',
-    c: '(translation_unit) @report',
-    cpp: '(translation_unit) @report',
-    go: '(source_file) @report',
-  },
+  query: WHOLE_FILE,
   check: (caps, ctx) => {
     if (!ctx.secretTask || !caps.report || readsCsprng(ctx)) return false;
     return { node: ctx.model.functions[0]?.node ?? caps.report };
@@ -334,13 +337,7 @@ const predictableSeed: QueryRule = {
   title: 'Secret computed from the clock or the process id',
   message:
     'What this function returns (or writes out) is computed from the clock or the process id, which an attacker can guess within a small range. Take every byte of a secret from a cryptographic source: secrets / os.urandom (Python), crypto.randomBytes (Node), getrandom / RAND_bytes (C, C++), crypto/rand (Go).',
-  query: {
-    python: '(module) @report',
-    javascript: '(program) @report',
-    c: '(translation_unit) @report',
-    cpp: '(translation_unit) @report',
-    go: '(source_file) @report',
-  },
+  query: WHOLE_FILE,
   check: (caps, ctx) => {
     if (!ctx.secretTask || !caps.report) return false;
     const read = PREDICTABLE_READ[ctx.language];
