@@ -58,10 +58,11 @@ function qualified(calleeText: string, model: object, source: string): string {
       if (m[1] && m[2]) map.set(m[2], m[1]);
     qualifiedCache.set(model, map);
   }
-  const [head, ...rest] = calleeText.split('.');
-  const q = map.get(head ?? '');
+  if (!map.size) return calleeText;
+  const dot = calleeText.indexOf('.');
+  const q = map.get(dot < 0 ? calleeText : calleeText.slice(0, dot));
   if (!q) return calleeText;
-  const full = [q, ...rest].join('.');
+  const full = dot < 0 ? q : q + calleeText.slice(dot);
   return full.startsWith('builtins.') ? full.slice('builtins.'.length) : full;
 }
 
