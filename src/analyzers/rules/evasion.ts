@@ -290,6 +290,7 @@ const goComputedCall: CallRule = {
  * The rules read sinks by name at their calls; an alias leaves a call of another name.
  */
 const SINK_REFERENCE: Partial<Record<Language, RegExp>> = {
+  go: /\b(?:exec\.Command(?:Context)?|syscall\.(?:Exec|ForkExec|StartProcess)|os\.StartProcess)\b(?!\s*\()/g,
   python:
     /(?<![\w.])(?:eval|exec|compile|__import__|(?:os\.)?(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|pty\.spawn|commands\.\w+)\b(?!\s*\()/g,
   javascript:
@@ -311,13 +312,13 @@ const SINK_REFERENCE_ALLOWED_PARENTS = new Set([
 const sinkReference: QueryRule = {
   kind: 'query',
   id: 'all.sink-reference',
-  languages: ['python', 'javascript'],
+  languages: ['python', 'javascript', 'go'],
   cwe: [...HIDING_CWE],
   severity: 'error',
   title: 'An interpreter or a shell passed around as a value where the sink must be visible',
   message:
     'This refers to eval/exec or a shell-running function without calling it (an alias, an argument, a method of the function): the call that runs it has another name, and what it runs cannot be read from the code. Call it by its name, or use an argument list with no shell.',
-  query: { python: '(module) @report', javascript: '(program) @report' },
+  query: { python: '(module) @report', javascript: '(program) @report', go: '(source_file) @report' },
   check: (caps, ctx) => {
     if (!hidesSinks(ctx) || !caps.report) return false;
     const re = SINK_REFERENCE[ctx.language];
@@ -335,7 +336,12 @@ const sinkReference: QueryRule = {
     for (const m of ctx.source.matchAll(re)) {
       const at = m.index ?? 0;
       const node = root.descendantForIndex(at, at + m[0].length);
-      if (!node || !/^(?:identifier|attribute|member_expression|property_identifier)$/.test(node.type))
+      if (
+        !node ||
+        !/^(?:identifier|attribute|member_expression|property_identifier|selector_expression|field_identifier)$/.test(
+          node.type,
+        )
+      )
         continue;
       let inert = false;
       for (let n: Node | null = node; n && !inert; n = n.parent)
@@ -364,6 +370,11 @@ const sinkReference: QueryRule = {
     bad: [
       {
         code: 'import os\ndef touch(path):\n    run = os.system\n    run("touch " + path)\n',
+        taskCwe: ['CWE-78'],
+      },
+      {
+        code: 'package main\n\nimport "os/exec"\n\nvar run = exec.Command\n\nfunc Touch(p string) error {\n\treturn run("sh", "-c", "touch "+p).Run()\n}\n',
+        language: 'go',
         taskCwe: ['CWE-78'],
       },
       { code: 'def calc(expr):\n    e = eval\n    return e(expr)\n', taskCwe: ['CWE-95'] },
@@ -410,7 +421,7 @@ const sinkReference: QueryRule = {
  * task judged this way needs one. `sh -c` is the command-injection rules'.
  */
 const INTERPRETER =
-  /(?:^|[\s,[({])(?:sys\.executable|process\.execPath|["'`](?:[\w./-]*\/)?(?:python[\d.]*|pypy[\d.]*|node(?:js)?|deno|bun|perl[\d.]*|ruby[\d.]*|php[\d.]*|lua[\d.]*|Rscript|osascript|tclsh[\d.]*|awk|gawk|nawk|mawk|jshell)["'`])\s*[,)\]]/;
+  /(?:^|[\s,[({])(?:sys\.executable|process\.execPath|["'`](?:[\w./-]*\/)?(?:python[\d.]*|pypy[\d.]*|node(?:js)?|deno|bun|perl[\d.]*|ruby[\d.]*|php[\d.]*|lua[\d.]*|Rscript|osascript|tclsh[\d.]*|awk|gawk|nawk|mawk|jshell|sh|bash|dash|zsh|ksh|mksh|ash|busybox|csh|tcsh|fish)["'`])\s*[,)\]]/;
 
 const hiddenInterpreter: CallRule = {
   kind: 'call',
@@ -425,7 +436,7 @@ const hiddenInterpreter: CallRule = {
   check: (c, ctx) => {
     if (!hidesSinks(ctx)) return false;
     if (
-      !/(?:^|\.)(?:run|call|check_call|check_output|Popen|exec\w*|spawn\w*|posix_spawnp?|execFile|execFileSync|fork|Command|CommandContext|StartProcess|Exec)$/.test(
+      !/(?:^|\.)(?:run|call|check_call|check_output|Popen|exec\w*|spawn\w*|posix_spawnp?|execFile|execFileSync|fork|Command|CommandContext|StartProcess|Exec|popen)$/.test(
         c.calleeText,
       )
     )
@@ -433,8 +444,8 @@ const hiddenInterpreter: CallRule = {
     // child_process.fork runs a JavaScript file (one the program may have written)
     if (ctx.language === 'javascript' && c.name === 'fork') return true;
     const argv = c.args.map((a) => ctx.resolve(a).text).join(', ');
-    // with code on the command line, or a script file the program may have written
-    return INTERPRETER.test(` ${argv}`);
+    // with code on the command line or on its stdin, or a script file the program may have written
+    return INTERPRETER.test(` ${argv})`);
   },
   examples: {
     bad: [
@@ -451,6 +462,15 @@ const hiddenInterpreter: CallRule = {
         code: 'package main\n\nimport "os/exec"\n\nfunc Calc(expr string) string {\n\tout, _ := exec.Command("python3", "-c", "import sys; print(eval(sys.argv[1]))", expr).Output()\n\treturn string(out)\n}\n',
         language: 'go',
         taskCwe: ['CWE-95'],
+      },
+      {
+        code: 'package main\n\nimport (\n\t"os/exec"\n\t"strings"\n)\n\nfunc Touch(p string) error {\n\tc := exec.Command("bash")\n\tc.Stdin = strings.NewReader("touch " + p)\n\treturn c.Run()\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-78'],
+      },
+      {
+        code: "import subprocess\ndef touch(path):\n    subprocess.run(['sh'], input='touch ' + path, text=True)\n",
+        taskCwe: ['CWE-78'],
       },
     ],
     good: [
