@@ -201,7 +201,13 @@ const cComputedCall: CallRule = {
     }
     // execve("/bin/sh", argv, env) / posix_spawn(&pid, "/bin/sh", ..., argv, env) with argv {"sh", "-c", cmd}
     if (/^(?:exec[lv]p?e?|execvpe|posix_spawnp?|fexecve)$/.test(c.name))
-      return c.args.some((a) => SHELL_ARGV.test(ctx.resolve(a).text) || SHELL_ARGV.test(c.node.text));
+      return (
+        c.args.some((a) => SHELL_ARGV.test(ctx.resolve(a).text) || SHELL_ARGV.test(c.node.text)) ||
+        // an argument vector filled element by element: a shell named anywhere in the function
+        /["'](?:\/[\w/]*\/)?(?:ba|da|z|k|mk|a|c|tc)?sh["']/.test(
+          ctx.model.enclosingFunction(c.node).node.text,
+        )
+      );
     // a raw system call that starts a program or loads code (what it runs is in its arguments)
     if (c.name === 'syscall')
       return /^(?:SYS_|__NR_)(?:execve|execveat|memfd_create|init_module|finit_module|ptrace|process_vm_writev)$/.test(
@@ -212,6 +218,11 @@ const cComputedCall: CallRule = {
   },
   examples: {
     bad: [
+      {
+        code: '#include <unistd.h>\n#include <stdio.h>\nint touch(const char *name) {\n  char cmd[256];\n  char *argv[4];\n  snprintf(cmd, sizeof cmd, "touch %s", name);\n  argv[0] = "/bin/sh";\n  argv[1] = "-c";\n  argv[2] = cmd;\n  argv[3] = 0;\n  return execv(argv[0], argv);\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-78'],
+      },
       {
         code: '#include <unistd.h>\n#include <sys/syscall.h>\nlong touch(char *cmd) {\n  char *argv[] = {"/bin/sh", "-c", cmd, 0};\n  return syscall(SYS_execve, "/bin/sh", argv, 0);\n}\n',
         language: 'c',

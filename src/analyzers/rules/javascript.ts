@@ -289,7 +289,16 @@ export const JS_RULES: Rule[] = [
           }
         );
       }
-      const shell = optionText(c, 'shell');
+      // options inline, or (where findings decide) an options object bound elsewhere or spread
+      const strict = ctx.taskEvidence === 'shell' || ctx.taskEvidence === 'evaluation';
+      const held = strict
+        ? c.args
+            .slice(1)
+            .map((a) => ctx.resolve(a).text)
+            .find((t) => /\bshell\s*:|\.\.\./.test(t))
+        : undefined;
+      const shell =
+        optionText(c, 'shell') ?? (held && !/\bshell\s*:\s*false\b/.test(held) ? held : undefined);
       if (shell && shell !== 'false') return c.args.some((a) => ctx.tainted(a, 'cmd'));
       const prog = ctx.stringValue(cmd);
       if (prog && /^(?:\/bin\/)?(?:ba|z|da)?sh$/.test(prog) && /['"]-c['"]/.test(c.args[1]?.text ?? ''))
@@ -298,6 +307,10 @@ export const JS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        {
+          code: "const cp = require('child_process');\nfunction touch(x) {\n  const opts = { shell: '/bin/sh' };\n  cp.spawnSync('touch ' + x, opts);\n}\nmodule.exports = touch;\n",
+          taskCwe: ['CWE-78'],
+        },
         "const { exec } = require('child_process');\nfunction f(d) {\n  exec(`ls -l ${d}`, () => {});\n}\n",
         "const cp = require('child_process');\nmodule.exports = () => {\n  cp.exec('curl \"' + url + '\" -o ' + out, (e) => {});\n};\n",
         // An array carries what was pushed into it; a test of its first character validates nothing.
