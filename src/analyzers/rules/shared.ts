@@ -1,3 +1,4 @@
+import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
 import type { CallSite } from '../engine/model.ts';
 import type { QueryRule, Rule, RuleContext } from '../engine/rule.ts';
@@ -400,4 +401,131 @@ const predictableSeed: QueryRule = {
   },
 };
 
-export const SHARED_RULES: Rule[] = [weakKeyCommand, obsoleteTls, noCsprng, predictableSeed];
+/**
+ * The bytes a call draws from a cryptographic source, when the program says how many in a
+ * constant: `randomBytes(2)`, `token_hex(1)`, `os.urandom(3)`, `getrandom(buf, 4, 0)`,
+ * `getrandom(&b, sizeof b, 0)` for a declared array. Undefined when it cannot tell (a variable
+ * size, `randomInt`, `secrets.choice`, `std::random_device`).
+ */
+function drawnBytes(c: CallSite, ctx: RuleContext): number | undefined {
+  const lit = (n: Node | undefined) => {
+    const t = n?.text.trim() ?? '';
+    if (/^\d+$/.test(t)) return Number(t);
+    const name = /^sizeof\s*\(?\s*&?\s*(\w+)\s*\)?$/.exec(t)?.[1];
+    if (!name) return undefined;
+    const size = ctx.model.arraySize(name);
+    if (size) return /^\d+$/.test(size) ? Number(size) : undefined;
+    return scalarBytes(ctx.model.declaredType(name, c.node.startIndex));
+  };
+  if (
+    /(?:^|\.)(?:randomBytes|token_bytes|token_hex|token_urlsafe|urandom|get_random_bytes)$/.test(c.calleeText)
+  )
+    return lit(c.args[0]);
+  if (/^(?:getrandom|getentropy|RAND_(?:priv_)?bytes|arc4random_buf|randombytes_buf)$/.test(c.calleeText))
+    return lit(c.args[1]);
+  // a draw from a constant range: randomInt(256), secrets.randbelow(65536), secrets.randbits(16)
+  const num = (n: Node | undefined) => (n && /^\d+$/.test(n.text.trim()) ? Number(n.text.trim()) : undefined);
+  if (/(?:^|\.)randomInt$/.test(c.calleeText)) {
+    const [a, b] = c.args.map(num);
+    const span = c.args.length >= 2 ? (a !== undefined && b !== undefined ? b - a : undefined) : a;
+    return span && span > 0 ? Math.log2(span) / 8 : undefined;
+  }
+  if (/(?:^|\.)randbelow$/.test(c.calleeText)) {
+    const span = num(c.args[0]);
+    return span && span > 0 ? Math.log2(span) / 8 : undefined;
+  }
+  if (/(?:^|\.)randbits$/.test(c.calleeText)) {
+    const bits = num(c.args[0]);
+    return bits !== undefined ? bits / 8 : undefined;
+  }
+  return undefined;
+}
+
+/** Bytes of a C scalar type (`unsigned char` 1, `uint32_t` 4, `uint64_t` 8); undefined otherwise. */
+function scalarBytes(type: string | undefined): number | undefined {
+  const t = (type ?? '')
+    .replace(/\b(?:const|volatile|unsigned|signed|static)\b/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (/^(?:char|u?int8_t)$/.test(t)) return 1;
+  if (/^(?:short|short int|u?int16_t)$/.test(t)) return 2;
+  if (/^(?:int|u?int32_t|float|)$/.test(t)) return 4;
+  if (/^(?:long|long int|long long|long long int|u?int64_t|size_t|double)$/.test(t)) return 8;
+  return undefined;
+}
+
+/**
+ * Too little entropy for a secret: under a task about predictable randomness, every cryptographic
+ * read of the program says how many bytes it draws, none is repeated in a loop, and together they
+ * draw fewer than 8 bytes (64 bits). Whatever the program makes of them (a hand-written generator
+ * seeded from one byte), an attacker can try every value. Reads whose size is not a constant, or
+ * made in a loop (one draw per character), are not counted, and then nothing is reported.
+ */
+const lowEntropy: QueryRule = {
+  kind: 'query',
+  id: 'all.low-entropy',
+  languages: ALL_LANGUAGES,
+  cwe: ['CWE-331', 'CWE-330'],
+  severity: 'error',
+  title: 'Secret drawn from fewer than 64 random bits',
+  message:
+    'All the cryptographic randomness this program draws is a few bytes: whatever it builds from them, an attacker can try every value. Draw every byte of the secret from the source (secrets.token_hex(16), crypto.randomBytes(16), getrandom(buf, 16, 0)).',
+  query: WHOLE_FILE,
+  check: (caps, ctx) => {
+    if (!ctx.secretTask || !caps.report) return false;
+    const re = CSPRNG_CALL[ctx.language];
+    const reads = ctx.model.calls.filter(
+      (c) =>
+        re.test(c.calleeText) ||
+        /(?:^|\.)(?:randomBytes|getRandomValues|randomFillSync|randomFill|randomInt|randbelow|randbits)$/.test(
+          c.calleeText,
+        ),
+    );
+    if (!reads.length) return false;
+    let total = 0;
+    for (const c of reads) {
+      const n = drawnBytes(c, ctx);
+      if (n === undefined) return false;
+      for (
+        let p: Node | null = c.node.parent;
+        p && !ctx.model.profile.functionTypes.has(p.type);
+        p = p.parent
+      )
+        if (
+          /^(?:for|while|do|for_in|for_range)_(?:statement|loop)$|^(?:list|set|dictionary|generator)_comprehension$|^generator_expression$/.test(
+            p.type,
+          )
+        )
+          return false;
+      total += n;
+    }
+    return total < 8 && { node: reads[0]?.node ?? caps.report };
+  },
+  examples: {
+    bad: [
+      {
+        code: "function makeCode() {\n  let x = (require('crypto').randomBytes(1)[0] * 2654435761) >>> 0 || 1;\n  let out = '';\n  for (let i = 0; i < 16; i++) { x ^= x << 13; x >>>= 0; out += (x & 15).toString(16); }\n  return out;\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: 'import random, secrets\ndef new_code():\n    seed = secrets.token_bytes(2)\n    return "%016x" % (int.from_bytes(seed, "big") * 6364136223846793005 % 2 ** 64)\n',
+        taskCwe: ['CWE-338'],
+      },
+    ],
+    good: [
+      { code: 'import secrets\ndef new_code():\n    return secrets.token_hex(16)\n', taskCwe: ['CWE-338'] },
+      {
+        code: "function makeCode() {\n  let out = '';\n  for (let i = 0; i < 32; i++) out += require('crypto').randomBytes(1)[0].toString(16).slice(-1);\n  return out;\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: "function makeCode() {\n  return require('crypto').randomBytes(1)[0];\n}\n",
+        language: 'javascript',
+      },
+    ],
+  },
+};
+
+export const SHARED_RULES: Rule[] = [weakKeyCommand, obsoleteTls, noCsprng, predictableSeed, lowEntropy];
