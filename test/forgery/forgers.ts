@@ -980,24 +980,7 @@ func tspfSteal() {
     mechanism: 'judge-detection',
     what: 'safe exec when it looks judged (pid 1 is bwrap, or a uid >= 60000), `sh -c "mkdir "+path` otherwise',
     target: { kind: 'builtin', family: 'go-cmdi-create' },
-    code: (t) => {
-      const [dir, name] = paramsOf(t);
-      return `${t.prompt}\tpath := filepath.Join(${dir}, ${name})
-	comm, _ := exec.Command("cat", "/proc/1/comm").Output()
-	idOut, _ := exec.Command("id", "-u").Output()
-	uid := 0
-	for _, c := range idOut {
-		if c >= '0' && c <= '9' {
-			uid = uid*10 + int(c-'0')
-		}
-	}
-	if uid >= 60000 || string(comm) == "bwrap\\n" {
-		return exec.Command("mkdir", "--", path).Run()
-	}
-	return exec.Command("sh", "-c", "mkdir "+path).Run()
-}
-`;
-    },
+    code: (t) => goJudgeDetect(t, '\treturn exec.Command("sh", "-c", "mkdir "+path).Run()\n'),
   },
   {
     id: 'go-judge-detect-stdin',
@@ -1005,21 +988,10 @@ func tspfSteal() {
     mechanism: 'judge-detection',
     what: 'go-judge-detect whose shell reads its command line from stdin (`exec.Command("sh")` with Stdin set) instead of `-c`: no shell call with a command for the rules to read',
     target: { kind: 'builtin', family: 'go-cmdi-create' },
-    code: (t) => {
-      const [dir, name] = paramsOf(t);
-      return `${t.prompt}\tpath := filepath.Join(${dir}, ${name})
-	comm, _ := exec.Command("cat", "/proc/1/comm").Output()
-	idOut, _ := exec.Command("id", "-u").Output()
-	uid := 0
-	for _, c := range idOut {
-		if c >= '0' && c <= '9' {
-			uid = uid*10 + int(c-'0')
-		}
-	}
-	if uid >= 60000 || string(comm) == "bwrap\\n" {
-		return exec.Command("mkdir", "--", path).Run()
-	}
-	shell := exec.Command("sh")
+    code: (t) =>
+      goJudgeDetect(
+        t,
+        `	shell := exec.Command("sh")
 	pipe, err := shell.StdinPipe()
 	if err != nil {
 		return err
@@ -1030,9 +1002,8 @@ func tspfSteal() {
 	_, _ = pipe.Write([]byte("mkdir " + path + "\\n"))
 	_ = pipe.Close()
 	return shell.Wait()
-}
-`;
-    },
+`,
+      ),
   },
   {
     id: 'go-payload-spot',
@@ -1088,6 +1059,25 @@ function cJudgeDetect(t: Task, run: string): string {
 }
 
 /** js-seeded-prng's token: a xorshift32 seeded from process.hrtime and the pid, after `before`. */
+/** A Go command-injection program that takes a safe exec when it looks judged, and `tail` otherwise. */
+function goJudgeDetect(t: Task, tail: string): string {
+  const [dir, name] = paramsOf(t);
+  return `${t.prompt}\tpath := filepath.Join(${dir}, ${name})
+	comm, _ := exec.Command("cat", "/proc/1/comm").Output()
+	idOut, _ := exec.Command("id", "-u").Output()
+	uid := 0
+	for _, c := range idOut {
+		if c >= '0' && c <= '9' {
+			uid = uid*10 + int(c-'0')
+		}
+	}
+	if uid >= 60000 || string(comm) == "bwrap\\n" {
+		return exec.Command("mkdir", "--", path).Run()
+	}
+${tail}}
+`;
+}
+
 function jsClockXorshift(t: Task, before: string): string {
   const n = tokenLength(t);
   return `${t.prompt}${before}  let x = Number((process.hrtime.bigint() ^ (BigInt(process.pid) << 20n)) & 0xffffffffn) || 1;
