@@ -423,6 +423,14 @@ function drawnBytes(c: CallSite, ctx: RuleContext): number | undefined {
     return lit(c.args[0]);
   if (/^(?:getrandom|getentropy|RAND_(?:priv_)?bytes|arc4random_buf|randombytes_buf)$/.test(c.calleeText))
     return lit(c.args[1]);
+  // a call of a std::random_device object (collected by the rule): 32 bits
+  if (
+    ctx.language === 'cpp' &&
+    /^\w+$/.test(c.calleeText) &&
+    !c.args.length &&
+    !CSPRNG_CALL.cpp.test(c.calleeText)
+  )
+    return 4;
   // a draw from a constant range: randomInt(256), secrets.randbelow(65536), secrets.randbits(16)
   const num = (n: Node | undefined) => (n && /^\d+$/.test(n.text.trim()) ? Number(n.text.trim()) : undefined);
   if (/(?:^|\.)randomInt$/.test(c.calleeText)) {
@@ -481,8 +489,23 @@ const lowEntropy: QueryRule = {
           c.calleeText,
         ),
     );
-    if (!reads.length) return false;
     let total = 0;
+    // C++: a std::random_device object draws 32 bits per call (`rd()`); passed to anything else
+    // (`pick(rd)`, a distribution), what it draws is not counted
+    if (ctx.language === 'cpp')
+      for (const d of ctx.model.nodesOfType('declaration')) {
+        if (!/^(?:std::)?random_device$/.test(d.childForFieldName('type')?.text ?? '')) continue;
+        const name = d
+          .childForFieldName('declarator')
+          ?.text.replace(/[({].*$/, '')
+          .trim();
+        if (!name || !/^\w+$/.test(name)) return false;
+        const uses = [...ctx.source.matchAll(new RegExp(`\\b${name}\\b(\\s*\\(\\s*\\))?`, 'g'))].slice(1);
+        if (uses.some((m) => !m[1])) return false;
+        const calls = ctx.model.calls.filter((c) => c.calleeText === name);
+        reads.push(...calls);
+      }
+    if (!reads.length) return false;
     for (const c of reads) {
       const n = drawnBytes(c, ctx);
       if (n === undefined) return false;
@@ -503,6 +526,11 @@ const lowEntropy: QueryRule = {
   },
   examples: {
     bad: [
+      {
+        code: '#include <random>\n#include <string>\nstd::string make_code() {\n  std::random_device rd;\n  unsigned long long x = rd();\n  std::string out;\n  for (int i = 0; i < 16; i++) { x = x * 6364136223846793005ull + 1; out += "0123456789abcdef"[x >> 60]; }\n  return out;\n}\n',
+        language: 'cpp',
+        taskCwe: ['CWE-338'],
+      },
       {
         code: "function makeCode() {\n  let x = (require('crypto').randomBytes(1)[0] * 2654435761) >>> 0 || 1;\n  let out = '';\n  for (let i = 0; i < 16; i++) { x ^= x << 13; x >>>= 0; out += (x & 15).toString(16); }\n  return out;\n}\n",
         language: 'javascript',
