@@ -1,3 +1,4 @@
+import type { Finding } from '../spec/finding.ts';
 import { type CweId, normalizeCwe } from '../spec/language.ts';
 
 /**
@@ -143,6 +144,17 @@ export function cweMatches(findingCwe: string, taskCwe: string): boolean {
   const b = cweNumber(taskCwe);
   if (a === undefined || b === undefined) return false;
   return a === b || (LINKS.get(a)?.has(b) ?? false);
+}
+
+/**
+ * Whether the findings show the task's weakness, as it counts where static evidence decides
+ * (`staticEvidenceNeeded`): a finding, not a note, whose CWE equals or is linked to the task's.
+ */
+export function showsWeakness(
+  findings: readonly Pick<Finding, 'severity' | 'cwe'>[],
+  taskCwe: readonly string[],
+): boolean {
+  return findings.some((f) => f.severity !== 'note' && anyCweMatches(f.cwe, taskCwe));
 }
 
 /** True when any of the finding's CWEs matches any of the task's. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSuite } from '../benchmarks/builtin/build-suite.ts';
 import type { Language } from '../spec/language.ts';
 import { type Analyzer, createAnalyzer } from './analyzer.ts';
-import { anyCweMatches, staticEvidenceNeeded } from './cwe.ts';
+import { showsWeakness, staticEvidenceNeeded } from './cwe.ts';
 import { cwevalRoot, listTargets } from './cweval-quality.ts';
 
 /**
@@ -38,12 +38,10 @@ async function shown(
       taskCwe: task.cwe as never,
       strict: true,
     });
-    return findings.some(
-      (f) =>
-        f.severity !== 'note' &&
-        anyCweMatches(f.cwe, task.cwe) &&
-        (!lines || (f.span.startLine >= lines[0] && f.span.startLine <= lines[1])),
-    );
+    const judged = lines
+      ? findings.filter((f) => f.span.startLine >= lines[0] && f.span.startLine <= lines[1])
+      : findings;
+    return showsWeakness(judged, task.cwe);
   } catch {
     // Input the strict analysis refuses is the sample's finding in the oracle.
     return true;

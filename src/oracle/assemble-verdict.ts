@@ -1,4 +1,4 @@
-import { anyCweMatches, staticEvidenceNeeded } from '../analyzers/cwe.ts';
+import { anyCweMatches, showsWeakness, staticEvidenceNeeded } from '../analyzers/cwe.ts';
 import type { Finding } from '../spec/finding.ts';
 import type { Sample } from '../spec/sample.ts';
 import type { Task } from '../spec/task.ts';
@@ -101,8 +101,7 @@ export function assembleVerdict(
     sanitizer.length === 0;
   const staticSecure = stat.ran ? !stat.findings.some((f) => isSecurityRelevant(f, task)) : null;
   // Where the tests cannot always show the weakness, the findings of the task's weakness count always.
-  const weaknessShown =
-    !!needed && stat.findings.some((f) => f.severity !== 'note' && anyCweMatches(f.cwe, task.cwe));
+  const weaknessShown = !!needed && showsWeakness(stat.findings, task.cwe);
   let secure: boolean;
   let secureBy: Verdict['secureBy'];
   if (noTests) {

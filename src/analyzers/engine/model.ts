@@ -884,3 +884,22 @@ export function readCall(language: Language, node: Node): CallSite | null {
   void language;
   return { node, callee: calleeNode, calleeText, name, receiver, args, kwargs, argList, isNew };
 }
+
+/**
+ * The operator of a binary node: Python's `and`/`or` (boolean_operator), `in`, `not in`, `<`
+ * (comparison_operator, whose operator tokens are unnamed children), and every grammar's
+ * binary_expression operator field.
+ */
+export function operatorOf(node: Node): string | undefined {
+  if (node.type === 'boolean_operator') return node.childForFieldName('operator')?.text;
+  if (node.type === 'comparison_operator') {
+    const ops = node.children.filter((c) => c && !c.isNamed).map((c) => c?.text ?? '');
+    return ops.join(' ').replace(/\s+/g, ' ') || undefined;
+  }
+  if (node.type === 'binary_expression') return node.childForFieldName('operator')?.text;
+  return undefined;
+}
+
+/** Loop statements of the five grammars, and Python's comprehensions (a loop in an expression). */
+export const LOOP_TYPE =
+  /^(?:for|while|do|for_in|for_range)_(?:statement|loop)$|^(?:list|set|dictionary)_comprehension$|^generator_expression$/;

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
-import { type Binding, type FileModel, type FunctionInfo, readCall } from './model.ts';
+import { type Binding, type FileModel, type FunctionInfo, LOOP_TYPE, operatorOf, readCall } from './model.ts';
 import {
   trustedSanitizer,
   type VerifiedKind,
@@ -108,10 +108,19 @@ export class TaintEngine {
    * @param verified kinds whose guards must be validation the analyzer can verify (the oracle's
    * static evidence: `verified-guards.ts`); other kinds take any check of the value.
    */
+  /** The profile's exit statements that leave the function (not `break`/`continue`). */
+  private readonly leavingExits: ReadonlySet<string>;
+
   constructor(
     private readonly model: FileModel,
     private readonly verified: ReadonlySet<VerifiedKind> = new Set(),
-  ) {}
+  ) {
+    this.leavingExits = new Set(
+      [...model.profile.exitStatementTypes].filter(
+        (t) => t !== 'break_statement' && t !== 'continue_statement',
+      ),
+    );
+  }
 
   /** Whether untrusted data reaches this expression (for a sink of `kind`). */
   tainted(node: Node, kind: TaintKind): boolean {
@@ -402,12 +411,9 @@ export class TaintEngine {
     const p = this.model.profile;
     const lang = this.model.language;
     if (!endsWithExit(stmt, p.exitStatementTypes, p.exitCalls, lang)) return false;
-    const loopExits = new Set(['break_statement', 'continue_statement']);
-    const leaving = new Set([...p.exitStatementTypes].filter((t) => !loopExits.has(t)));
-    if (endsWithExit(stmt, leaving, p.exitCalls, lang)) return true;
+    if (endsWithExit(stmt, this.leavingExits, p.exitCalls, lang)) return true;
     for (let n = stmt.parent; n && !p.functionTypes.has(n.type); n = n.parent)
-      if (/^(?:for|while|do|for_in|for_range)_(?:statement|loop)$|^for_statement$/.test(n.type))
-        return n.startIndex <= at && at < n.endIndex;
+      if (LOOP_TYPE.test(n.type)) return n.startIndex <= at && at < n.endIndex;
     return false;
   }
 
@@ -884,16 +890,6 @@ function isNameNotReference(node: Node): boolean {
 function hasInterpolation(node: Node): boolean {
   for (const c of node.namedChildren) if (c?.type === 'interpolation') return true;
   return false;
-}
-
-function operatorOf(node: Node): string | undefined {
-  if (node.type === 'comparison_operator') {
-    // Python: `a in b`, `a not in b`, `a < b`: the operator tokens are unnamed children.
-    const ops = node.children.filter((c) => c && !c.isNamed).map((c) => c?.text ?? '');
-    return ops.join(' ').replace(/\s+/g, ' ') || undefined;
-  }
-  if (node.type === 'binary_expression') return node.childForFieldName('operator')?.text;
-  return undefined;
 }
 
 function isComparison(node: Node): boolean {

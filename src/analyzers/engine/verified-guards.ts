@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
-import { readCall } from './model.ts';
+import { operatorOf, readCall } from './model.ts';
 
 /**
  * Validation the analyzer can verify, for the oracle's static evidence on command injection and
@@ -214,7 +214,7 @@ class Verifier {
       const arg = n.childForFieldName('argument') ?? n.childForFieldName('operand');
       return !!arg && this.holds(arg, !truth, depth + 1);
     }
-    const op = operator(n);
+    const op = operatorOf(n);
     const left = n.childForFieldName('left') ?? n.namedChildren[0];
     const right = n.childForFieldName('right') ?? n.namedChildren[n.namedChildren.length - 1];
     if (op === 'and' || op === '&&' || op === 'or' || op === '||') {
@@ -396,7 +396,7 @@ class Verifier {
       return inner.holds(body, bodyTruth, 1);
     }
     // any(d in x for d in DENY) false: no item of a constant deny-list occurs in the value.
-    const op = operator(body);
+    const op = operatorOf(body);
     const [l, r] = [body.namedChildren[0], body.namedChildren[body.namedChildren.length - 1]];
     if (
       !bodyTruth &&
@@ -528,16 +528,6 @@ class Verifier {
     }
     return undefined;
   }
-}
-
-function operator(n: Node): string | undefined {
-  if (n.type === 'boolean_operator') return n.childForFieldName('operator')?.text;
-  if (n.type === 'comparison_operator') {
-    const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c?.text ?? '');
-    return ops.join(' ').replace(/\s+/g, ' ') || undefined;
-  }
-  if (n.type === 'binary_expression') return n.childForFieldName('operator')?.text;
-  return undefined;
 }
 
 /** The text a plain string literal stands for (simple escapes decoded); undefined if interpolated. */

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
-import type { CallSite } from '../engine/model.ts';
+import { type CallSite, LOOP_TYPE } from '../engine/model.ts';
 import type { QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { ALL_LANGUAGES, isOutermostBuild, literalText } from './common.ts';
 
@@ -346,20 +346,22 @@ const predictableSeed: QueryRule = {
     for (const fn of ctx.model.functions) {
       // names whose value comes from a predictable read, to a fixpoint over the bindings
       const derived = new Set<string>();
-      const mentionsDerived = (text: string) =>
-        read.test(text) ||
-        [...derived].some((d) => new RegExp(`(?<![\\w$.])${d.replace(/\$/g, '\\$')}(?![\\w$])`).test(text));
+      let named: RegExp | undefined;
+      const mentionsDerived = (text: string) => read.test(text) || (named?.test(text) ?? false);
       for (let changed = true, rounds = 0; changed && rounds < 12; rounds++) {
         changed = false;
         for (const [name, list] of fn.bindings)
           if (!derived.has(name) && list.some((b) => b.value && mentionsDerived(b.value.text))) {
             derived.add(name);
+            named = new RegExp(
+              `(?<![\\w$.])(?:${[...derived].map((d) => d.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`,
+            );
             changed = true;
           }
       }
       for (const r of fn.node.descendantsOfType('return_statement'))
         if (r && mentionsDerived(r.text.replace(/^return\b/, ''))) return { node: r };
-      // C/C++ out-parameters: `out[i] = ...`, `*out = ...`, `memcpy(out, ...)` of a derived value
+      // C/C++ out-parameters: `out[i] = ...`, `*out = ...` of a derived value
       if (ctx.language === 'c' || ctx.language === 'cpp')
         for (const a of fn.node.descendantsOfType('assignment_expression')) {
           const left = a?.childForFieldName('left');
@@ -514,12 +516,7 @@ const lowEntropy: QueryRule = {
         p && !ctx.model.profile.functionTypes.has(p.type);
         p = p.parent
       )
-        if (
-          /^(?:for|while|do|for_in|for_range)_(?:statement|loop)$|^(?:list|set|dictionary|generator)_comprehension$|^generator_expression$/.test(
-            p.type,
-          )
-        )
-          return false;
+        if (LOOP_TYPE.test(p.type)) return false;
       total += n;
     }
     return total < 8 && { node: reads[0]?.node ?? caps.report };
