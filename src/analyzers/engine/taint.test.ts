@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../spec/language.ts';
 import { type Analyzer, createAnalyzer } from '../analyzer.ts';
+import { loadGrammar, parseLoaded } from '../parser.ts';
+import { decodedString } from './verified-guards.ts';
 
 /**
  * Which `if` conditions cut a taint flow. A check of the value's content (an allow-list, a
@@ -402,5 +404,22 @@ describe('verified validation is off where the validators may be patched', () =>
         'python',
       ),
     ).toBe(false);
+  });
+});
+
+describe('decodedString (what a deny-list or a pattern holds at run time)', () => {
+  async function firstString(code: string, language: Language, type: string) {
+    const grammar = await loadGrammar(language);
+    const node = parseLoaded(language, grammar, code).rootNode.descendantsOfType(type)[0];
+    if (!node) throw new Error(`no ${type} in ${code}`);
+    return decodedString(node);
+  }
+  it('decodes escapes of ordinary literals', async () => {
+    expect(await firstString("x = ';\\n'\n", 'python', 'string')).toBe(';\n');
+    expect(await firstString('package m\nvar x = ";\\n"\n', 'go', 'interpreted_string_literal')).toBe(';\n');
+  });
+  it('keeps the backslashes of raw literals', async () => {
+    expect(await firstString("x = r';\\n'\n", 'python', 'string')).toBe(';\\n');
+    expect(await firstString('package m\nvar x = `;\\n`\n', 'go', 'raw_string_literal')).toBe(';\\n');
   });
 });

@@ -466,7 +466,7 @@ export class TaintEngine {
     if (!scope) return false;
     const p = this.model.profile;
     const copy = new RegExp(
-      `^${name}\\.(?:strip|lstrip|rstrip|lower|upper|trim|trimStart|trimEnd|toLowerCase|toUpperCase)\\(\\)$`,
+      `^${name.replace(/\$/g, '\\$')}\\.(?:strip|lstrip|rstrip|lower|upper|trim|trimStart|trimEnd|toLowerCase|toUpperCase)\\(\\)$`,
     );
     return (scope.bindings.get(name) ?? [])
       .filter((b) => b.at <= at)

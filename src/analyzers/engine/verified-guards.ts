@@ -271,7 +271,7 @@ class Verifier {
       const [subject, other] = this.isWhole(left) || this.isChar(left) ? [left, right] : [right, left];
       const lit = this.ctx.literal(other);
       if (!lit || !this.ctx.stringTypes.has(lit.type)) return false;
-      const text = literalText(lit);
+      const text = decodedString(lit);
       if (!text) return false;
       if (this.isWhole(subject)) return true;
       return this.isChar(subject) && safeFor(charsOf(text), this.kind);
@@ -289,7 +289,7 @@ class Verifier {
     // `';' not in x` where the sink runs: a deny-list of one string; covering needs all separators.
     if (this.isWhole(right)) {
       const lit = this.ctx.literal(left);
-      return !!lit && covers(charsOf(literalText(lit) ?? ''), this.kind);
+      return !!lit && covers(charsOf(decodedString(lit) ?? ''), this.kind);
     }
     return false;
   }
@@ -371,7 +371,7 @@ class Verifier {
       this.isWhole(a)
     ) {
       const lit = this.ctx.literal(b);
-      return !!lit && covers(charsOf(literalText(lit) ?? ''), this.kind);
+      return !!lit && covers(charsOf(decodedString(lit) ?? ''), this.kind);
     }
     return false;
   }
@@ -430,7 +430,7 @@ class Verifier {
     const lit = this.ctx.literal(n);
     if (!lit) return undefined;
     if (this.ctx.stringTypes.has(lit.type)) {
-      const text = literalText(lit);
+      const text = decodedString(lit);
       return text === undefined ? undefined : charsOf(text);
     }
     if (/^(?:list|tuple|set|array)$/.test(lit.type)) {
@@ -464,7 +464,7 @@ class Verifier {
     const lang = this.ctx.language;
     const text = (n: Node | undefined) => {
       const lit = n && this.ctx.literal(n);
-      return lit && this.ctx.stringTypes.has(lit.type) ? literalText(lit) : undefined;
+      return lit && this.ctx.stringTypes.has(lit.type) ? decodedString(lit) : undefined;
     };
     if (lang === 'python') {
       // Flags: case and ASCII only (re.M moves ^ and $ to line ends, re.X changes the pattern).
@@ -530,18 +530,23 @@ class Verifier {
   }
 }
 
-/** The text a plain string literal stands for (simple escapes decoded); undefined if interpolated. */
-export function literalText(lit: Node): string | undefined {
+/**
+ * The text a plain string literal stands for, its escapes decoded (`'\n'` is a line break: a
+ * deny-list's characters and a regex's pattern are what the program holds at run time; the
+ * engine's `literalString` returns the literal's body as written). Raw literals (Python `r'...'`,
+ * Go back-quoted strings) keep their backslashes. Undefined if interpolated.
+ */
+export function decodedString(lit: Node): string | undefined {
   if (lit.namedChildren.some((c) => c && /interpolation|substitution/.test(c.type))) return undefined;
   const raw = lit.text;
   const m = /^([rRbBuU]{0,2})("""|'''|"|'|`)([\s\S]*)\2$/.exec(raw);
   if (!m) return undefined;
   const body = m[3] ?? '';
-  if (/r/i.test(m[1] ?? '')) return body;
+  if (/r/i.test(m[1] ?? '') || lit.type === 'raw_string_literal') return body;
   return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[0-7]{1,3}|.)/gs, (_, e: string) => {
     if (e[0] === 'x' || e[0] === 'u') return String.fromCharCode(Number.parseInt(e.slice(1), 16));
     if (/^[0-7]+$/.test(e)) return String.fromCharCode(Number.parseInt(e, 8));
-    return { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', '0': '\0', a: '\x07', b: '\b' }[e] ?? e;
+    return { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b' }[e] ?? e;
   });
 }
 
