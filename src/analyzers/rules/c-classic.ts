@@ -550,6 +550,45 @@ function blockOf(n: Node): Node {
   return b ?? n;
 }
 
+/**
+ * A resource taken at `acquire` (a lock, an open stream) and released by `release(resource)` calls
+ * later in `fn`: the last release, the returns after the acquiring statement, in its block and
+ * before that last release (in order), and whether an earlier release in a block around a return
+ * covers it. Undefined when `fn` never releases it (handed to the caller on purpose).
+ */
+function releasePaths(
+  ctx: RuleContext,
+  fn: FunctionInfo,
+  acquire: Node,
+  stmt: Node,
+  block: Node,
+  release: RegExp,
+  resource: string,
+): { last: CallSite; returns: Node[]; released: (r: Node) => boolean } | undefined {
+  const releases = callsIn(ctx, fn).filter(
+    (o) =>
+      o.node.startIndex > acquire.endIndex &&
+      release.test(o.name) &&
+      !o.receiver &&
+      norm(o.args[0]?.text ?? '') === resource,
+  );
+  const last = releases[releases.length - 1];
+  if (!last) return undefined;
+  const returns = fn.node
+    .descendantsOfType('return_statement')
+    .filter(
+      (r): r is Node =>
+        !!r &&
+        r.startIndex > stmt.endIndex &&
+        r.startIndex < last.node.startIndex &&
+        within(r, block) &&
+        ctx.model.enclosingFunction(r) === fn,
+    );
+  const released = (r: Node) =>
+    releases.some((u) => u.node.startIndex < r.startIndex && within(r, blockOf(u.node)));
+  return { last, returns, released };
+}
+
 function functionName(fn: FunctionInfo): string | undefined {
   let d: Node | null = fn.node.childForFieldName('declarator');
   while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
@@ -2213,31 +2252,13 @@ export const C_CLASSIC_RULES: Rule[] = [
       const stmt = c.node.parent;
       const block = stmt.parent;
       if (block?.type !== 'compound_statement') return false;
-      const unlocks = callsIn(ctx, fn).filter(
-        (o) =>
-          o.node.startIndex > c.node.endIndex &&
-          unlockName.test(o.name) &&
-          !o.receiver &&
-          norm(o.args[0]?.text ?? '') === lock,
-      );
+      const paths = releasePaths(ctx, fn, c.node, stmt, block, unlockName, lock);
       // A function that never unlocks here hands the lock to its caller on purpose.
-      if (!unlocks.length) return false;
-      const lastUnlock = unlocks[unlocks.length - 1] as CallSite;
-      // The returns after the lock, in its block, before its last unlock.
-      const returns = fn.node
-        .descendantsOfType('return_statement')
-        .filter(
-          (r): r is Node =>
-            !!r &&
-            r.startIndex > stmt.endIndex &&
-            r.startIndex < lastUnlock.node.startIndex &&
-            within(r, block) &&
-            ctx.model.enclosingFunction(r) === fn,
-        );
-      for (const r of returns) {
+      if (!paths) return false;
+      const lastUnlock = paths.last;
+      for (const r of paths.returns) {
         // Unlocked on the way: an unlock between the lock and the return, in a block around the return.
-        const released = unlocks.some((u) => u.node.startIndex < r.startIndex && within(r, blockOf(u.node)));
-        if (released) continue;
+        if (paths.released(r)) continue;
         return {
           node: r,
           message: `This return leaves ${lock} locked (taken by ${c.name}() on line ${line(c.node)}; the function unlocks it on line ${line(lastUnlock.node)}, not on this path): the next ${c.name}() on it deadlocks. Unlock before returning, or jump to a single exit that unlocks.`,
@@ -2410,25 +2431,11 @@ export const C_CLASSIC_RULES: Rule[] = [
       const stmt = statementOf(c.node);
       const block = stmt.parent;
       if (block?.type !== 'compound_statement') return false;
-      const closes = callsIn(ctx, fn).filter(
-        (o) =>
-          o.node.startIndex > c.node.endIndex &&
-          closeName.test(o.name) &&
-          !o.receiver &&
-          norm(o.args[0]?.text ?? '') === v,
-      );
+      const paths = releasePaths(ctx, fn, c.node, stmt, block, closeName, v);
       // Never closed here: the stream is handed on (returned, stored) on purpose.
-      if (!closes.length) return false;
-      const lastClose = closes[closes.length - 1] as CallSite;
-      for (const r of fn.node.descendantsOfType('return_statement')) {
-        if (
-          !r ||
-          r.startIndex <= stmt.endIndex ||
-          r.startIndex >= lastClose.node.startIndex ||
-          !within(r, block) ||
-          ctx.model.enclosingFunction(r) !== fn
-        )
-          continue;
+      if (!paths) return false;
+      const lastClose = paths.last;
+      for (const r of paths.returns) {
         // Returning the stream (or something made from it) hands it on; so does storing it
         // (`ctx->f = f;` before a successful return).
         if (mentionsLvalue(r, v)) continue;
@@ -2439,8 +2446,7 @@ export const C_CLASSIC_RULES: Rule[] = [
         if (inNullBranch(r, v, block)) continue;
         if (assignedBetween(ctx.model, fn.node, v, p?.endIndex ?? c.node.endIndex, r.startIndex))
           return false;
-        const closed = closes.some((u) => u.node.startIndex < r.startIndex && within(r, blockOf(u.node)));
-        if (closed) continue;
+        if (paths.released(r)) continue;
         return {
           node: r,
           message: `${v} was opened by ${c.name}() on line ${line(c.node)} and this return leaves it open (the function closes it on line ${line(lastClose.node)}, not on this path): each failure leaks a descriptor, and an attacker who triggers the path repeatedly exhausts them. Close ${v} before returning, or jump to one exit that closes it.`,
