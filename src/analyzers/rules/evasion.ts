@@ -308,6 +308,10 @@ const SINK_REFERENCE: Partial<Record<Language, RegExp>> = {
     /(?<![\w$])(?:eval|Function|(?:\w+\.)?(?:exec|execSync|spawn|spawnSync|execFile|execFileSync|fork))\b(?!\s*\()/g,
 };
 
+/** A sink named by a string key: `os.__dict__['system']`, `require('child_process')['execSync']`. */
+const KEYED_SINK =
+  /\[\s*(["'`])(?:eval|exec|compile|system|popen|execSync|spawn|spawnSync|execFile|execFileSync|fork|run|call|check_call|check_output|Popen|getoutput|getstatusoutput|__import__|Function)\1\s*\]/g;
+
 const SINK_REFERENCE_ALLOWED_PARENTS = new Set([
   'import_statement',
   'import_from_statement',
@@ -335,13 +339,9 @@ const sinkReference: QueryRule = {
     const re = SINK_REFERENCE[ctx.language];
     if (!re) return false;
     const root = ctx.model.tree.rootNode;
-    // a sink named by a string key: `os.__dict__['system']`, `require('child_process')['execSync']`
-    const keyed =
-      /\[\s*(["'`])(?:eval|exec|compile|system|popen|execSync|spawn|spawnSync|execFile|execFileSync|fork|run|call|check_call|check_output|Popen|getoutput|getstatusoutput|__import__|Function)\1\s*\]/.exec(
-        ctx.source,
-      );
-    if (keyed) {
-      const node = root.descendantForIndex(keyed.index, keyed.index + keyed[0].length);
+    for (const keyed of ctx.source.matchAll(KEYED_SINK)) {
+      const at = keyed.index ?? 0;
+      const node = root.descendantForIndex(at, at + keyed[0].length);
       if (node && !/comment/.test(node.type)) return { node };
     }
     for (const m of ctx.source.matchAll(re)) {
@@ -390,7 +390,7 @@ const sinkReference: QueryRule = {
       },
       { code: 'def calc(expr):\n    e = eval\n    return e(expr)\n', taskCwe: ['CWE-95'] },
       {
-        code: "import os\ndef touch(path):\n    f = os.__dict__['system']\n    f('touch ' + path)\n",
+        code: "import os\n# not os.__dict__['system'] here\ndef touch(path):\n    f = os.__dict__['system']\n    f('touch ' + path)\n",
         taskCwe: ['CWE-78'],
       },
       {
