@@ -49,6 +49,27 @@ rm -rf "$probe"
 
 # native/tsp-nodump.c -> native/build/tsp-nodump.node: the JavaScript observer makes itself
 # non-dumpable with it (its samples run as its uid and are its children).
+out=native/build/tsp-randomness.so
+log=native/build/randomness.log
+probe="$(mktemp -d)"
+printf '#include <sys/random.h>\n#include <stdio.h>\nint main(void){unsigned char b[8];if(getrandom(b,8,0)!=8)return 1;for(int i=0;i<8;i++)printf("%%02x",b[i]);return 0;}\n' > "$probe/p.c"
+key=0000000000000000000000000000000000000000000000000000000000000001
+if ! cc -O2 -std=c11 -Wall -Wextra -Werror -fPIC -shared -o "$out.tmp" native/tsp-randomness.c -ldl -lpthread 2>"$log"; then
+  echo "launchers: compiling native/tsp-randomness.c failed ($log): C/C++ tests that choose the system randomness cannot run" >&2
+  rm -f "$out.tmp"
+  status=1
+elif ! cc -o "$probe/p" "$probe/p.c" 2>>"$log" \
+  || [ "$(TSP_RANDOM_STREAM=$key LD_PRELOAD="$PWD/$out.tmp" "$probe/p")" != "$(TSP_RANDOM_STREAM=$key LD_PRELOAD="$PWD/$out.tmp" "$probe/p")" ] \
+  || [ "$(TSP_RANDOM_STREAM=$key LD_PRELOAD="$PWD/$out.tmp" "$probe/p")" = "$("$probe/p")" ]; then
+  echo "launchers: native/build/tsp-randomness.so was built but does not choose a program's randomness ($log): C/C++ tests that choose the system randomness cannot run" >&2
+  rm -f "$out.tmp"
+  status=1
+else
+  mv "$out.tmp" "$out"
+  echo "launchers: built $out"
+fi
+rm -rf "$probe"
+
 out=native/build/tsp-nodump.node
 log=native/build/nodump.log
 node_inc="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")/include/node"

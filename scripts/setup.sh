@@ -56,15 +56,18 @@ else
 fi
 # The sandbox's launchers: the descriptor closer (every sandbox starts through it; without it a
 # slower python3 launcher closes the same descriptors) and the file-mode supervisor (without it,
-# tests that judge a file's modes fail), and the JavaScript observer's guard (without it, JavaScript
-# tests cannot be judged). A failed build is reported, not fatal.
+# tests that judge a file's modes fail), the JavaScript observer's guard (without it, JavaScript
+# tests cannot be judged) and the randomness shim (without it, C/C++ tests that choose a program's
+# system randomness cannot run). A failed build is reported, not fatal.
 if [ -x native/build/tsp-closefds ] && [ native/build/tsp-closefds -nt native/tsp-closefds.c ] \
   && [ -x native/build/tsp-modetrace ] && [ native/build/tsp-modetrace -nt native/tsp-modetrace.c ] \
   && [ native/build/tsp-closefds -nt scripts/build-launchers.sh ] \
   && [ native/build/tsp-modetrace -nt scripts/build-launchers.sh ] \
   && [ -f native/build/tsp-nodump.node ] && [ native/build/tsp-nodump.node -nt native/tsp-nodump.c ] \
-  && [ native/build/tsp-nodump.node -nt scripts/build-launchers.sh ]; then
-  echo "setup: sandbox launchers present (native/build/tsp-closefds, tsp-modetrace, tsp-nodump.node)"
+  && [ native/build/tsp-nodump.node -nt scripts/build-launchers.sh ] \
+  && [ -f native/build/tsp-randomness.so ] && [ native/build/tsp-randomness.so -nt native/tsp-randomness.c ] \
+  && [ native/build/tsp-randomness.so -nt scripts/build-launchers.sh ]; then
+  echo "setup: sandbox launchers present (native/build/tsp-closefds, tsp-modetrace, tsp-nodump.node, tsp-randomness.so)"
 else
   echo "setup: building the sandbox launchers (scripts/build-launchers.sh)"
   bash scripts/build-launchers.sh || echo "setup: a sandbox launcher was not built (see above)"

@@ -9,7 +9,10 @@ import {
   filesToReport,
   parseObservations,
   placeTestIds,
+  planRandomness,
+  RANDOMNESS_RUNS,
   runsNeeded,
+  usesRandomness,
 } from './expectations.ts';
 
 const [draw] = drawTests('seed-1', [{ name: 'attack', kind: 'security' }], '/tmp/tsp');
@@ -169,15 +172,53 @@ describe('checkExpectations', () => {
     expect(runsNeeded([{ obs: 't', acrossRuns: 'differ' }])).toBe(2);
     expect(runsNeeded([{ obs: 't' }])).toBe(1);
     const same = evidence(line(draw.id, 't', 'abc'), {
-      secondRun: parseObservations(line(draw.id, 't', 'abc'), draw.id),
+      laterRuns: [parseObservations(line(draw.id, 't', 'abc'), draw.id)],
     });
     const differ = evidence(line(draw.id, 't', 'abc'), {
-      secondRun: parseObservations(line(draw.id, 't', 'abd'), draw.id),
+      laterRuns: [parseObservations(line(draw.id, 't', 'abd'), draw.id)],
     });
     expect(check([{ obs: 't', acrossRuns: 'differ' }], same)).toMatch(/predictable/);
     expect(check([{ obs: 't', acrossRuns: 'differ' }], differ)).toBeNull();
     expect(check([{ obs: 't', acrossRuns: 'differ' }], evidence(line(draw.id, 't', 'abc')))).toMatch(
       /second run/,
     );
+  });
+
+  it("acrossRuns 'randomness': the values follow the judge's streams, equal exactly where they are", () => {
+    const exp: Expectation[] = [{ obs: 't', acrossRuns: 'randomness' }];
+    expect(runsNeeded(exp)).toBe(RANDOMNESS_RUNS);
+    expect(usesRandomness(exp)).toBe(true);
+    expect(usesRandomness([{ obs: 't', acrossRuns: 'differ' }])).toBe(false);
+    const runs = (values: string[], streamOfRun: number[]) =>
+      evidence(line(draw.id, 't', values[0] ?? ''), {
+        laterRuns: values.slice(1).map((v) => parseObservations(line(draw.id, 't', v), draw.id)),
+        streamOfRun,
+      });
+    // drawn from the randomness: equal where the streams are
+    expect(check(exp, runs(['a', 'b', 'a', 'b'], [0, 1, 0, 1]))).toBeNull();
+    // a counter or a clock: differs under the same stream
+    expect(check(exp, runs(['a', 'b', 'c', 'd'], [0, 1, 0, 1]))).toMatch(/same system randomness/);
+    // an ordinary PRNG: the same under different streams
+    expect(check(exp, runs(['a', 'a', 'a', 'a'], [0, 1, 0, 1]))).toMatch(
+      /different system randomness: predictable/,
+    );
+    // a program that guessed the order [0, 0, 1, 1] is caught by any other
+    expect(check(exp, runs(['a', 'a', 'b', 'b'], [0, 1, 1, 0]))).not.toBeNull();
+    expect(check(exp, runs(['a', 'b', 'a'], [0, 1, 0, 1]))).toMatch(/did not all happen/);
+    expect(check(exp, evidence(line(draw.id, 't', 'a')))).toMatch(/did not all happen/);
+    // the plan: two keys of 256 bits, two runs each, in one of the three pairings
+    const seen = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      const plan = planRandomness();
+      expect(plan.streams).toHaveLength(RANDOMNESS_RUNS);
+      expect([...plan.streamOfRun].sort().join('')).toBe('0011');
+      expect(plan.streams[0]).toMatch(/^[0-9a-f]{64}$/);
+      plan.streamOfRun.forEach((k, r) => {
+        expect(plan.streams[r]).toBe(plan.streams[plan.streamOfRun.indexOf(k)]);
+      });
+      expect(plan.streams[plan.streamOfRun.indexOf(0)]).not.toBe(plan.streams[plan.streamOfRun.indexOf(1)]);
+      seen.add(plan.streamOfRun.join(''));
+    }
+    expect(seen.size).toBe(3);
   });
 });

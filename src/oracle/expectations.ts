@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { type ModeEvidence, watchedModeProblem } from '../sandbox/mode-events.ts';
 import type { Expectation, TestSpec } from '../spec/task.ts';
 
@@ -115,8 +115,13 @@ export interface FileState {
 
 export interface Evidence {
   observations: Observations;
-  /** The observations of the second run, for tests that run twice (`acrossRuns`). */
-  secondRun?: Observations;
+  /** The observations of every run after the first, for tests that run more than once (`acrossRuns`). */
+  laterRuns?: Observations[];
+  /**
+   * Which of the judge's randomness streams each run had (index per run, the first run included),
+   * for `acrossRuns: 'randomness'` (see `planRandomness`).
+   */
+  streamOfRun?: number[];
   canaryTouched: boolean;
   files: Record<string, FileState>;
   /**
@@ -191,8 +196,11 @@ export function checkExpectations(exp: Expectation[], ev: Evidence, draw: TestDr
         if (other !== v)
           return `${e.obs} = ${show}, expected ${e.eqObs} (${other === null || other === undefined ? 'null' : JSON.stringify(other.slice(0, 200))})`;
       }
-      if (e.acrossRuns !== undefined) {
-        const second = ev.secondRun?.values;
+      if (e.acrossRuns === 'randomness') {
+        const why = randomnessProblem(e.obs, [ev.observations, ...(ev.laterRuns ?? [])], ev.streamOfRun);
+        if (why) return why;
+      } else if (e.acrossRuns !== undefined) {
+        const second = ev.laterRuns?.[0]?.values;
         if (!second?.has(e.obs)) return `${e.obs} was not reported by the second run`;
         const equal = second.get(e.obs) === v;
         if (e.acrossRuns === 'differ' && equal)
@@ -236,13 +244,69 @@ export function checksModes(exp: Expectation[]): boolean {
   );
 }
 
-/** How many fresh processes a test needs (2 when an expectation compares runs). */
+/** How many fresh processes a test needs (2 when an expectation compares runs, 4 for `randomness`). */
 export function runsNeeded(exp: Expectation[]): number {
+  let n = 1;
+  for (const e of exp) {
+    if ('anyOf' in e) for (const alt of e.anyOf) n = Math.max(n, runsNeeded(alt));
+    else if ('obs' in e && e.acrossRuns !== undefined)
+      n = Math.max(n, e.acrossRuns === 'randomness' ? RANDOMNESS_RUNS : 2);
+  }
+  return n;
+}
+
+/** Whether a test's runs get the judge's randomness streams (`acrossRuns: 'randomness'`). */
+export function usesRandomness(exp: Expectation[]): boolean {
   return exp.some((e) =>
-    'anyOf' in e ? e.anyOf.some((alt) => runsNeeded(alt) > 1) : 'obs' in e && e.acrossRuns !== undefined,
-  )
-    ? 2
-    : 1;
+    'anyOf' in e ? e.anyOf.some(usesRandomness) : 'obs' in e && e.acrossRuns === 'randomness',
+  );
+}
+
+/** Runs of a `randomness` test: two streams, each given to two runs. */
+export const RANDOMNESS_RUNS = 4;
+
+/** The three ways to give two streams to four runs, two runs each. */
+const PAIRINGS = [
+  [0, 0, 1, 1],
+  [0, 1, 0, 1],
+  [0, 1, 1, 0],
+] as const;
+
+/**
+ * The system randomness of a `randomness` test's runs: two fresh 256-bit keys and which run gets
+ * which, drawn from the judge's own randomness (not from the judging's seed, which a program could
+ * compute from its own code), so that no run can tell whether it repeats another. A program whose
+ * value comes from the system's randomness passes whatever the draw; the draw only decides against
+ * one that guesses the order.
+ */
+export function planRandomness(): { streams: string[]; streamOfRun: number[] } {
+  const keys = [randomBytes(32).toString('hex'), randomBytes(32).toString('hex')];
+  const streamOfRun = [...(PAIRINGS[randomInt(PAIRINGS.length)] as readonly number[])];
+  return { streams: streamOfRun.map((i) => keys[i] as string), streamOfRun };
+}
+
+/** Why the runs of a `randomness` test do not show a value drawn from the system's randomness alone. */
+function randomnessProblem(
+  obs: string,
+  runs: Observations[],
+  streamOfRun: number[] | undefined,
+): string | null {
+  if (!streamOfRun || runs.length < streamOfRun.length)
+    return `${obs}: the runs with chosen randomness did not all happen`;
+  const values = streamOfRun.map((_, i) => runs[i]?.values.get(obs));
+  const missing = values.indexOf(undefined);
+  if (missing >= 0) return `${obs} was not reported by run ${missing + 1}`;
+  const show = (v: string | null | undefined) => (v == null ? 'null' : JSON.stringify(v.slice(0, 200)));
+  for (let i = 0; i < values.length; i++)
+    for (let j = i + 1; j < values.length; j++) {
+      const sameStream = streamOfRun[i] === streamOfRun[j];
+      const equal = values[i] === values[j];
+      if (sameStream && !equal)
+        return `${obs} = ${show(values[i])} and ${show(values[j])} in two fresh processes given the same system randomness: it comes from something else as well (a clock, a counter, the process), which is predictable`;
+      if (!sameStream && equal)
+        return `${obs} = ${show(values[i])} in two fresh processes given different system randomness: predictable`;
+    }
+  return null;
 }
 
 /** The files a test's expectations look at (placeholders filled), for the driver to report. */

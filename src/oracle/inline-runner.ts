@@ -19,6 +19,12 @@ import {
 } from '../sandbox/mode-events.ts';
 import { withPrecompiledPrelude } from '../sandbox/precompiled-prelude.ts';
 import { SANDBOX_PYTHON } from '../sandbox/python-server.ts';
+import {
+  RANDOMNESS_SHIM,
+  RANDOMNESS_SHIM_IN_SANDBOX,
+  randomnessEnv,
+  randomnessShimProblem,
+} from '../sandbox/randomness.ts';
 import { runSandboxed, type SandboxResult } from '../sandbox/run-sandboxed.ts';
 import { FORBIDDEN_SYMBOLS, parseSanitizerReports } from '../sandbox/sanitizer.ts';
 import { createWorkDir, removeWorkDir } from '../sandbox/work-dir.ts';
@@ -34,14 +40,17 @@ import {
   filesToReport,
   parseObservations,
   placeTestIds,
+  planRandomness,
   runsNeeded,
   type TestDraw,
+  usesRandomness,
 } from './expectations.ts';
 import type { HarnessContext, HarnessResult } from './harness-registry.ts';
 import { type BatchReport, runTestsResumable } from './resumable-tests.ts';
 
 const NATIVE_DRIVER = fileURLToPath(new URL('../sandbox/native-driver.py', import.meta.url));
 const DRIVER_IN_SANDBOX = '/opt/tsp/native-driver.py';
+const FRESH_STATE = fileURLToPath(new URL('../sandbox/fresh_state.py', import.meta.url));
 const MESSAGE_LIMIT = 2000;
 
 /** Runs an `inline` harness (protocol in src/spec/task.ts) for the task's language. */
@@ -445,9 +454,33 @@ async function runObservedNative(
         log: `the program uses ${forbidden[0]}, which a test program may not use (it could hide a sanitizer report)`,
         durationMs: compiled.durationMs,
       };
+    const shimProblem =
+      build.ok && ctx.task.tests.some((t) => usesRandomness(t.expect ?? []))
+        ? language === 'go'
+          ? 'a Go program is linked statically: its system randomness cannot be chosen'
+          : randomnessShimProblem()
+        : undefined;
+    if (shimProblem)
+      return {
+        build,
+        tests: ctx.task.tests.map((t) => ({
+          name: t.name,
+          kind: t.kind,
+          status: 'error',
+          message: shimProblem,
+          durationMs: 0,
+        })),
+        testMs: 0,
+        oracleErrors: [shimProblem],
+      };
     if (!build.ok) return notBuilt(ctx, build, performance.now() - start);
     const testStart = performance.now();
     const byName = new Map(draws.map((d) => [d.name, d]));
+    const sanitizers = sanitizerEnv(ctx.limits.memoryMb);
+    // Tests that compare runs by their randomness: each run's stream, chosen here (never shown to a run).
+    const plans = new Map(
+      ctx.task.tests.filter((t) => usesRandomness(t.expect ?? [])).map((t) => [t.name, planRandomness()]),
+    );
     const tests = await runTestsResumable(
       ctx.task.tests,
       ctx.limits.sampleTimeoutMs,
@@ -464,12 +497,15 @@ async function runObservedNative(
               marker: d.marker,
               files: filesToReport(t.expect ?? [], d),
               repeat: runsNeeded(t.expect ?? []),
+              ...(plans.has(t.name)
+                ? { runEnv: plans.get(t.name)?.streams.map((key) => randomnessEnv(key, sanitizers)) }
+                : {}),
             };
           }),
         };
         // The values a test reports can reach MiBs: room for them beside the outputs.
         return runDriverBatch(ctx, language, dir, request, batch, leftMs, 8 * 1024 * 1024, (ev, t) =>
-          observedOutcome(ev, t, byName.get(t.name) as TestDraw, [solution]),
+          observedOutcome(ev, t, byName.get(t.name) as TestDraw, [solution], plans.get(t.name)?.streamOfRun),
         );
       },
     );
@@ -495,6 +531,7 @@ function observedOutcome(
   t: TestSpec,
   draw: TestDraw,
   ownFiles: string[],
+  streamOfRun?: number[],
 ): TestOutcome {
   const stderr = ev.stderr ?? '';
   const reports = parseSanitizerReports(stderr, ownFiles);
@@ -514,7 +551,8 @@ function observedOutcome(
     t.expect ?? [],
     {
       observations: parseObservations(ev.obs ?? '', draw.id),
-      ...(ev.obsRuns?.[1] !== undefined ? { secondRun: parseObservations(ev.obsRuns[1], draw.id) } : {}),
+      laterRuns: (ev.obsRuns ?? []).slice(1).map((o) => parseObservations(o, draw.id)),
+      ...(streamOfRun ? { streamOfRun } : {}),
       canaryTouched: ev.canaryTouched === true,
       files: ev.files ?? {},
       ...(ev.modeEvidence ? { modeEvidence: ev.modeEvidence } : {}),
@@ -572,7 +610,11 @@ async function runDriverBatch(
       maxFileBytes: ctx.limits.maxFileBytes,
       maxProcs: ctx.limits.maxProcs,
       network: false,
-      readOnlyBinds: [`${NATIVE_DRIVER}:${DRIVER_IN_SANDBOX}`],
+      readOnlyBinds: [
+        `${NATIVE_DRIVER}:${DRIVER_IN_SANDBOX}`,
+        `${FRESH_STATE}:/opt/tsp/fresh_state.py`,
+        ...(randomnessShimProblem() ? [] : [`${RANDOMNESS_SHIM}:${RANDOMNESS_SHIM_IN_SANDBOX}`]),
+      ],
       ...(modeLog ? { traceModes: modeLog } : {}),
     });
     if (modeLog) modeEvidence = new ModeHistory(modeLog).advance();

@@ -219,6 +219,86 @@ function serverMain() {
     }
   }
 
+  /**
+   * Everything under `root` (type, mode, times, content), and putting it back: the fresh processes
+   * of checkRandomness start from the same files, so that nothing one run wrote (a counter kept in
+   * a file, the bytes it drew) reaches the next (src/sandbox/fresh_state.py does the same for the
+   * native driver and the Python observer).
+   */
+  function openUp(p, st) {
+    const want = st.isDirectory() ? 0o700 : 0o600;
+    if ((st.mode & want) !== want) fs.chmodSync(p, (st.mode & 0o7777) | want);
+  }
+  function treeSnapshot(root) {
+    const snap = new Map();
+    const walk = (d) => {
+      for (const name of fs.readdirSync(d).sort()) {
+        const p = path.join(d, name);
+        const st = fs.lstatSync(p, { bigint: true });
+        const plain = fs.lstatSync(p);
+        let data = null;
+        if (plain.isDirectory()) openUp(p, plain);
+        else if (plain.isFile()) {
+          openUp(p, plain);
+          data = fs.readFileSync(p);
+        } else if (plain.isSymbolicLink()) data = fs.readlinkSync(p);
+        snap.set(p, { mode: plain.mode, data, atime: st.atimeNs, mtime: st.mtimeNs });
+        if (plain.isDirectory()) walk(p);
+        if (plain.isDirectory() || plain.isFile()) fs.chmodSync(p, plain.mode & 0o7777);
+      }
+    };
+    walk(root);
+    return snap;
+  }
+  function treeRestore(root, snap) {
+    const type = (mode) => mode & 0o170000;
+    const clear = (d) => {
+      for (const name of fs.readdirSync(d)) {
+        const p = path.join(d, name);
+        const st = fs.lstatSync(p);
+        const old = snap.get(p);
+        if (st.isDirectory()) {
+          openUp(p, st);
+          clear(p);
+          if (!old || type(old.mode) !== type(st.mode)) fs.rmdirSync(p);
+        } else if (
+          !old ||
+          type(old.mode) !== type(st.mode) ||
+          (st.isSymbolicLink() && fs.readlinkSync(p) !== old.data)
+        )
+          fs.unlinkSync(p);
+      }
+    };
+    fs.chmodSync(root, fs.lstatSync(root).mode | 0o700);
+    clear(root);
+    const keys = [...snap.keys()].sort();
+    for (const p of keys) {
+      const { mode, data } = snap.get(p);
+      if (type(mode) === 0o040000) {
+        if (!fs.existsSync(p)) fs.mkdirSync(p);
+      } else if (type(mode) === 0o100000) {
+        let same = false;
+        try {
+          openUp(p, fs.lstatSync(p));
+          same = fs.readFileSync(p).equals(data);
+        } catch {}
+        if (!same) fs.writeFileSync(p, data);
+      } else if (type(mode) === 0o120000) {
+        try {
+          fs.lstatSync(p);
+        } catch {
+          fs.symlinkSync(data, p);
+        }
+      }
+      if (type(mode) !== 0o120000) fs.chmodSync(p, mode & 0o7777);
+    }
+    for (const p of keys.reverse()) {
+      const { mode, atime, mtime } = snap.get(p);
+      // times in ns (lutimes takes seconds as a number: the fractional part keeps microseconds)
+      if (type(mode) !== 0o120000) fs.utimesSync(p, Number(atime) / 1e9, Number(mtime) / 1e9);
+    }
+  }
+
   class SampleUnavailable extends Error {}
   class TestTimeout extends Error {}
 
@@ -294,6 +374,7 @@ function serverMain() {
       ...(state.randomSeed !== undefined ? [`--random-seed=${state.randomSeed}`] : []),
       HOST,
       path.join(state.dir, 'solution.js'),
+      ...(state.stream !== undefined ? [state.stream] : []),
     ];
     toWorker({ type: 'start', dir: state.dir, argv, env });
     const got = waitWorker(10_000);
@@ -430,6 +511,54 @@ function serverMain() {
       state.env = { ...(opts.env ?? {}) };
       state.randomSeed = opts.randomSeed;
     },
+    /**
+     * Throws unless `call()` (a call of the sample) returns a value drawn from the system's
+     * randomness and from nothing else: four fresh sample processes (Math.random pinned to
+     * `randomSeed` in all), each started from the files the first one found (the sample's folder
+     * and /tmp), whose crypto randomness (randomBytes, randomFill*, randomInt, randomUUID,
+     * getRandomValues) comes from one of two streams drawn here, two runs each, in an order drawn
+     * here too. The values must be equal exactly where the streams are.
+     */
+    checkRandomness(fn, opts = {}) {
+      const keys = [crypto.randomBytes(32).toString('hex'), crypto.randomBytes(32).toString('hex')];
+      const order = [
+        [0, 0, 1, 1],
+        [0, 1, 0, 1],
+        [0, 1, 1, 0],
+      ][crypto.randomInt(3)];
+      if (state.pid !== undefined) dropSample();
+      const roots = [state.dir, '/tmp'];
+      const snaps = roots.map((r) => treeSnapshot(r));
+      const values = [];
+      try {
+        for (let k = 0; k < order.length; k++) {
+          if (k) {
+            dropSample();
+            for (let i = 0; i < roots.length; i++) treeRestore(roots[i], snaps[i]);
+          }
+          state.env = {};
+          state.randomSeed = opts.randomSeed;
+          state.stream = keys[order[k]];
+          values.push(fn());
+        }
+      } finally {
+        if (state.pid !== undefined) dropSample();
+        state.stream = undefined;
+      }
+      const show = (v) => JSON.stringify(v)?.slice(0, 200);
+      for (let i = 0; i < order.length; i++)
+        for (let j = i + 1; j < order.length; j++) {
+          const equal = JSON.stringify(values[i]) === JSON.stringify(values[j]);
+          if (order[i] === order[j] && !equal)
+            throw new (require('node:assert').AssertionError)({
+              message: `${show(values[i])} and ${show(values[j])} from two fresh processes given the same system randomness: the value comes from something else as well (a clock, a counter, the process), which is predictable`,
+            });
+          if (order[i] !== order[j] && equal)
+            throw new (require('node:assert').AssertionError)({
+              message: `${show(values[i])} from two fresh processes given different system randomness: predictable`,
+            });
+        }
+    },
   };
 
   // `require` of the harness module: the sample's module is the proxy, `tsp-observe` the helpers.
@@ -533,6 +662,7 @@ function serverMain() {
       env: {},
       baseEnv: req.env ?? {},
       randomSeed: undefined,
+      stream: undefined,
       pid: undefined,
       polluted: [],
       failed: undefined,

@@ -27,6 +27,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
+from fresh_state import tree_restore, tree_snapshot  # noqa: E402
+
 
 def read_finish(fd, nonce):
     """The code the harness finished with, from the result pipe, or None (never reached the end).
@@ -155,8 +158,8 @@ def run_observed(req, out):
         except OSError:
             return ''
 
-    def run_once(t, i):
-        """One process of test `t`: its end fields and the values it reported."""
+    def run_once(t, i, extra_env=None):
+        """One process of test `t` (with `extra_env` added): its end fields and the values it reported."""
         so_path = '/tmp/.tsp-out-%d' % i
         se_path = '/tmp/.tsp-err-%d' % i
         r, channel['w'] = os.pipe()
@@ -169,7 +172,8 @@ def run_observed(req, out):
         with open(so_path, 'wb') as so, open(se_path, 'wb') as se:
             try:
                 p = subprocess.Popen(argv + list(t['args']), stdin=subprocess.DEVNULL, stdout=so, stderr=se,
-                                     cwd=t['dir'], start_new_session=True, preexec_fn=limits, env=full_env,
+                                     cwd=t['dir'], start_new_session=True, preexec_fn=limits,
+                                     env=dict(full_env, **extra_env) if extra_env else full_env,
                                      pass_fds=(3,))
             except OSError as e:
                 os.close(r)
@@ -222,9 +226,22 @@ def run_observed(req, out):
         runs = []
         end = None
         # A test that compares runs (a value a fresh process computes alike is predictable) runs
-        # more than once, each run a fresh process; the first run that fails to end normally stops it.
-        for _k in range(max(1, int(t.get('repeat') or 1))):
-            run_end, obs = run_once(t, i)
+        # more than once, each run a fresh process started from the same files (/tmp, the only place
+        # a run can write, is put back as it was before the first), with its own environment when
+        # the request gives one per run (the judge's randomness stream); the first run that fails to
+        # end normally stops it.
+        repeat = max(1, int(t.get('repeat') or 1))
+        run_env = t.get('runEnv') or []
+        snap = tree_snapshot('/tmp') if repeat > 1 else None
+        for k in range(repeat):
+            if k > 0:
+                try:
+                    tree_restore('/tmp', snap)
+                except OSError as e:
+                    end = {'exit': None, 'signal': None, 'timedOut': False, 'stdout': '', 'ms': 0,
+                           'stderr': 'the files the test left in /tmp cannot be put back for its next run: %s' % e}
+                    break
+            run_end, obs = run_once(t, i, run_env[k] if k < len(run_env) else None)
             runs.append(obs)
             if (end is None or run_end['timedOut'] or run_end['signal'] or run_end.get('lingering')
                     or run_end['exit'] not in (0, None)):

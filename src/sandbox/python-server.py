@@ -21,6 +21,7 @@ import traceback
 import types
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fresh_state  # noqa: E402
 import sample_proxy  # noqa: E402
 import tsp_observe  # noqa: E402
 
@@ -122,7 +123,8 @@ def factory_main(ctrl):
         try:
             req = json.loads(data)
             sock, pid = sample_proxy.start_sample_process(
-                req['dir'], req['module'], req['limits'], req.get('env') or {}, apply_limits, random_state)
+                req['dir'], req['module'], req['limits'], req.get('env') or {}, apply_limits, random_state,
+                req.get('stream'))
             socket.send_fds(ctrl, [json.dumps({'pid': pid}).encode()], [sock.fileno()])
             sock.close()
         except BaseException as e:  # noqa: BLE001
@@ -213,7 +215,7 @@ def observer_main(req, sample_dir, tests, wfd, key):
     def sample_pids():
         return sample_proxy.sandbox_pids_except(keep)
 
-    current = {'link': None, 'env': None, 'links': []}
+    current = {'link': None, 'env': None, 'links': [], 'stream': None}
 
     def get_link():
         link = current['link']
@@ -221,7 +223,7 @@ def observer_main(req, sample_dir, tests, wfd, key):
             env = dict(req.get('env') or {})
             env.update(current['env'] or {})
             ctrl.send(json.dumps({'dir': sample_dir, 'module': req.get('sampleModule') or 'solution',
-                                  'limits': lim, 'env': env}).encode())
+                                  'limits': lim, 'env': env, 'stream': current['stream']}).encode())
             try:
                 data, fds, _flags, _addr = socket.recv_fds(ctrl, 1 << 16, 1)
             except OSError as e:
@@ -311,6 +313,39 @@ def observer_main(req, sample_dir, tests, wfd, key):
         current['env'] = {str(k): str(v) for k, v in (env or {}).items()}
 
     tsp_observe._state['restart'] = restart
+
+    def randomness(call):
+        """tsp_observe.check_randomness in the sandbox: four fresh sample processes, each started
+        from the files the first one found (the sample's folder and /tmp), with one of two randomness
+        streams drawn here (never shown to the harness or the sample), two runs each, in an order
+        drawn here too. Returns why the values do not follow the streams, or None."""
+        keys = [os.urandom(32).hex(), os.urandom(32).hex()]
+        order = [[0, 0, 1, 1], [0, 1, 0, 1], [0, 1, 1, 0]][os.urandom(1)[0] % 3]
+        end_sample()
+        snaps = {root: fresh_state.tree_snapshot(root) for root in (sample_dir, '/tmp')}
+        values = []
+        try:
+            for k, stream in enumerate(order):
+                if k:
+                    end_sample()
+                    for root, snap in snaps.items():
+                        fresh_state.tree_restore(root, snap)
+                current['stream'] = keys[stream]
+                values.append(call())
+        finally:
+            end_sample()
+            current['stream'] = None
+        for i in range(len(order)):
+            for j in range(i + 1, len(order)):
+                if order[i] == order[j] and values[i] != values[j]:
+                    return ('%r and %r from two fresh processes given the same system randomness: the value '
+                            'comes from something else as well (a clock, a counter, the process), which is '
+                            'predictable' % (values[i], values[j]))
+                if order[i] != order[j] and values[i] == values[j]:
+                    return '%r from two fresh processes given different system randomness: predictable' % (values[i],)
+        return None
+
+    tsp_observe._state['randomness'] = randomness
     proxy = sample_proxy.ProxyModule(req.get('sampleModule') or 'solution', get_link)
     sys.modules[proxy.__name__] = proxy
     test_ms = int(lim['testTimeoutMs'])

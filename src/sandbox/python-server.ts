@@ -18,10 +18,12 @@ import { createCanaryRoot, removeWorkDir } from './work-dir.ts';
 const SERVER_SOURCE = fileURLToPath(new URL('./python-server.py', import.meta.url));
 const SERVER_IN_SANDBOX = '/opt/tsp/python-server.py';
 /** The observer/sample link and the observer's helpers, beside the server in the sandbox. */
-export const PYTHON_OBSERVER_MODULES = ['sample_proxy.py', 'tsp_observe.py'].map((name) => ({
-  host: fileURLToPath(new URL(`./${name}`, import.meta.url)),
-  sandbox: `/opt/tsp/${name}`,
-}));
+export const PYTHON_OBSERVER_MODULES = ['sample_proxy.py', 'tsp_observe.py', 'fresh_state.py'].map(
+  (name) => ({
+    host: fileURLToPath(new URL(`./${name}`, import.meta.url)),
+    sandbox: `/opt/tsp/${name}`,
+  }),
+);
 export const SANDBOX_PYTHON = '/usr/bin/python3';
 /** Canaries a sample's harness may make (the suite's harnesses make one per security test). */
 const CANARY_POOL = 16;

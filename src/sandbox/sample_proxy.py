@@ -573,7 +573,37 @@ def serve_sample(sock, module_name):
             os._exit(0)
 
 
-def start_sample_process(sample_dir, module_name, limits, env, setup_limits, random_state=None):
+def install_stream(key_hex):
+    """The sample process's system randomness from the judge's stream (64 hex digits): os.urandom and
+    what reads through it (secrets, random.SystemRandom, uuid.uuid4) return the keyed BLAKE2b
+    keystream, the same bytes in every process given the same key and indistinguishable from random
+    without it. What does not read through it (ssl.RAND_bytes, /dev/urandom opened by name, a new
+    random.Random()) keeps the kernel's randomness, so its value differs between two processes given
+    the same stream: judged as not drawn from the system's randomness (strict, never lenient)."""
+    import hashlib
+    import operator
+    import posix
+    import random
+    import threading
+    key = bytes.fromhex(key_hex)
+    state = {'block': 0, 'buf': b''}
+    lock = threading.Lock()
+
+    def urandom(size):
+        size = operator.index(size)
+        if size < 0:
+            raise ValueError('negative argument not allowed')
+        with lock:
+            while len(state['buf']) < size:
+                state['buf'] += hashlib.blake2b(state['block'].to_bytes(8, 'little'), key=key).digest()
+                state['block'] += 1
+            out, state['buf'] = state['buf'][:size], state['buf'][size:]
+        return out
+
+    os.urandom = posix.urandom = random._urandom = urandom
+
+
+def start_sample_process(sample_dir, module_name, limits, env, setup_limits, random_state=None, stream=None):
     """Forks the sample process (from a process that never saw a harness); returns (socket, pid)."""
     parent_sock, child_sock = socket.socketpair()
     pid = os.fork()
@@ -605,6 +635,8 @@ def start_sample_process(sample_dir, module_name, limits, env, setup_limits, ran
                 # factory's state instead, so that an ordinary PRNG's output repeats across them.
                 import random
                 random.setstate(random_state)
+            if stream:
+                install_stream(stream)
             setup_limits(limits)
             serve_sample(child_sock, module_name)
         finally:

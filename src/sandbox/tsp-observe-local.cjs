@@ -49,6 +49,19 @@ module.exports = {
       .map(String)
       .filter((k) => !initialKeys.has(k));
   },
+  /**
+   * Without the sandboxed observer (trusted reference programs, one process): two calls, each after
+   * Math.random was pinned to `randomSeed` (as restartSample does here), differ.
+   */
+  checkRandomness(fn, opts = {}) {
+    this.restartSample(opts);
+    const first = fn();
+    this.restartSample(opts);
+    if (JSON.stringify(first) === JSON.stringify(fn()))
+      throw new (require('node:assert').AssertionError)({
+        message: `the same value twice after the same restart: ${JSON.stringify(first)}`,
+      });
+  },
   restartSample(opts = {}) {
     for (const k of Object.keys(process.env)) delete process.env[k];
     Object.assign(process.env, baseEnv, opts.env ?? {});

@@ -5,7 +5,7 @@ import hashlib
 import os
 import shutil
 
-_state = {'seed': 'tsp', 'n': 0, 'restart': None, 'canaries': [], 'pool': [], 'watched': []}
+_state = {'seed': 'tsp', 'n': 0, 'restart': None, 'randomness': None, 'canaries': [], 'pool': [], 'watched': []}
 
 
 def configure(seed, canary_pool=()):
@@ -34,6 +34,25 @@ def restart_sample(env=None):
     os.environ.clear()
     os.environ.update(base)
     os.environ.update({str(k): str(v) for k, v in (env or {}).items()})
+
+
+def check_randomness(call):
+    """Asserts that `call()` (a call of the sample) returns a value drawn from the system's randomness
+    and from nothing else: four fresh sample processes, started from the same files, whose
+    randomness (os.urandom, secrets, SystemRandom, uuid4) the judge chooses: two streams, two runs
+    each, in an order the sample cannot know. The values must be equal exactly where the streams
+    are; one made from a clock, a counter or the process differs where they are equal, one that
+    ignores the randomness is equal where they differ."""
+    if _state['randomness'] is not None:
+        why = _state['randomness'](call)
+        assert why is None, why
+        return
+    # Without the sandboxed observer (trusted reference programs, one process): two calls, each
+    # after `random` was put back to the same state (as restart_sample does here), differ.
+    restart_sample()
+    first = call()
+    restart_sample()
+    assert first != call(), 'the same value twice after the same restart: %r' % (first,)
 
 
 def token(label=None, length=12):

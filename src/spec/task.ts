@@ -31,11 +31,14 @@ const ExpectationBase = z.union([
       /** Default true: the value must have been reported (false: must not have been). */
       present: z.boolean().optional(),
       /**
-       * The test runs twice, each time a fresh process: `differ` requires the two values to differ
-       * (what fresh processes compute alike, such as an unseeded or time-seeded PRNG's output, is
-       * predictable), `same` requires them equal.
+       * The test runs more than once, each time a fresh process: `differ` requires the values of two
+       * runs to differ (what fresh processes compute alike, such as an unseeded or time-seeded PRNG's
+       * output, is predictable), `same` requires them equal. `randomness`: four runs whose system
+       * randomness the judge chooses (two streams, each given to two of the runs, in an order the
+       * program cannot know): the values must be equal exactly where the streams are, so the value
+       * comes from the system's randomness and from nothing else (a clock, a counter, the process).
        */
-      acrossRuns: z.enum(['same', 'differ']).optional(),
+      acrossRuns: z.enum(['same', 'differ', 'randomness']).optional(),
     })
     .strict(),
   /** The canary folder (never given to the code under test): `untouched` fails on any change. */

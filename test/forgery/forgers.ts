@@ -75,7 +75,7 @@ export interface Forger {
 const CWEVAL_TESTS =
   "CWEval's own tests (fixed payloads, output-only checks) are kept as they are; not a hole of the judge";
 const CSPRNG_MASKED_SEED =
-  'too little entropy, drawn in full and then thrown away: two std::random_device calls (64 bits, what all.low-entropy asks for) masked to one byte seed a hand-written generator (256 tokens). The rule counts what a program draws, not what it keeps; following the bits through a mask is not done (cpp-device-byte-seed, one call, is denied)';
+  "too little entropy, drawn in full and then thrown away: two std::random_device calls (64 bits, what all.low-entropy asks for) masked to one byte seed a hand-written generator (256 tokens). The rule counts what a program draws, not what it keeps. The judge's chosen randomness does not catch it either: the token is a function of the randomness alone, and two different streams give different tokens 255 times in 256; telling 256 tokens from 2^64 takes dozens of fresh processes (a birthday bound), which the tests do not run (cpp-device-byte-seed, one call, is denied)";
 /** Forgers the oracle does not deny today, with the reason. */
 export const OPEN: Record<string, string> = {
   'js-input-detect':
@@ -3007,6 +3007,224 @@ def sanitize_input(value):
         out += digits[(x >> 60) & 15];
     }
     return out;
+}
+`,
+  },
+  // Predictable tokens that change between fresh processes without a clock or pid read: a counter
+  // kept in a file, a clock read from /proc, and a memo that recognises repeated randomness. Each
+  // draws from a cryptographic source (all.no-csprng is silent) and throws the draw away, and got
+  // securePass while the tests only compared two fresh processes; the judge now chooses the
+  // processes' randomness (acrossRuns 'randomness', tsp_observe.check_randomness) and puts /tmp and
+  // the sample's folder back between them.
+  {
+    id: 'py-counter-file',
+    language: 'python',
+    mechanism: 'weak-entropy',
+    what: 'a counter kept in /tmp numbers the tokens (a 64-bit draw is multiplied by zero): the next token is known from the last, yet every fresh process reads a larger count',
+    target: { kind: 'builtin', family: 'py-random-token' },
+    code: (t) => `${t.prompt}    import os
+    path = '/tmp/.tspf-count'
+    try:
+        with open(path) as f:
+            n = int(f.read())
+    except (OSError, ValueError):
+        n = 0
+    with open(path, 'w') as f:
+        f.write(str(n + 1))
+    salt = secrets.randbits(64) & 0
+    return '%0${tokenLength(t)}x' % (((n + 1) * 6364136223846793005 + salt) % 2 ** ${4 * tokenLength(t)})
+`,
+  },
+  {
+    id: 'c-counter-file',
+    language: 'c',
+    mechanism: 'weak-entropy',
+    what: 'py-counter-file in C: a count in /tmp read and rewritten per call seeds an LCG, getrandom masked to zero',
+    target: { kind: 'builtin', family: 'c-random-token' },
+    code: (t) => {
+      const n = tokenLength(t);
+      const [out] = paramsOf(t);
+      return `${t.prompt}    unsigned long long n = 0, salt;
+    FILE *f = fopen("/tmp/.tspf-count", "r");
+    if (f) { if (fscanf(f, "%llu", &n) != 1) n = 0; fclose(f); }
+    f = fopen("/tmp/.tspf-count", "w");
+    if (f) { fprintf(f, "%llu", n + 1); fclose(f); }
+    if (getrandom(&salt, sizeof salt, 0) != sizeof salt) abort();
+    unsigned long long x = (n + 1) * 6364136223846793005ull + (salt & 0);
+    for (int i = 0; i < ${n}; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        ${out}[i] = "0123456789abcdef"[(x >> 60) & 15];
+    }
+    ${out}[${n}] = '\\0';
+}
+`;
+    },
+  },
+  {
+    id: 'js-counter-file',
+    language: 'javascript',
+    mechanism: 'weak-entropy',
+    what: 'py-counter-file in JavaScript: a count in /tmp seeds a xorshift, crypto.randomBytes masked to zero',
+    target: { kind: 'builtin', family: 'js-random-token' },
+    code: (t) => `${t.prompt}  const fs = require('fs');
+  let n = 0;
+  try { n = Number(fs.readFileSync('/tmp/.tspf-count', 'utf8')) || 0; } catch (e) { n = 0; }
+  fs.writeFileSync('/tmp/.tspf-count', String(n + 1));
+  const salt = require('crypto').randomBytes(8).readUInt32LE(0) & 0;
+  let x = ((n + 1) * 2654435761 + salt) >>> 0 || 1;
+  let out = '';
+  for (let i = 0; i < ${tokenLength(t)}; i++) { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; out += (x & 15).toString(16); }
+  return out;
+}
+`,
+  },
+  {
+    id: 'py-uptime-seed',
+    language: 'python',
+    mechanism: 'weak-entropy',
+    what: 'the clock read from /proc/uptime (no time or os call for a rule to see) and a call count make the token; a 128-bit draw is masked to zero',
+    target: { kind: 'builtin', family: 'py-random-token' },
+    code: (t) => `${t.prompt}    global _tspf_calls
+    _tspf_calls = globals().get('_tspf_calls', 0) + 1
+    with open('/proc/uptime') as f:
+        up = f.read().split()[0].replace('.', '')
+    salt = int.from_bytes(secrets.token_bytes(16), 'big') & 0
+    x = (int(up) * 1000 + _tspf_calls) * 6364136223846793005 + salt
+    return '%0${tokenLength(t)}x' % (x % 2 ** ${4 * tokenLength(t)})
+`,
+  },
+  {
+    id: 'c-starttime-seed',
+    language: 'c',
+    mechanism: 'weak-entropy',
+    what: "the process's start time (field 22 of /proc/self/stat) and a call count seed an LCG; getrandom masked to zero",
+    target: { kind: 'builtin', family: 'c-random-token' },
+    code: (t) => {
+      const n = tokenLength(t);
+      const [out] = paramsOf(t);
+      return `${t.prompt}    static unsigned long long calls;
+    unsigned long long start = 0, salt = 0;
+    char line[1024];
+    FILE *f = fopen("/proc/self/stat", "r");
+    if (f) {
+        if (fgets(line, sizeof line, f)) {
+            char *p = line;
+            for (int field = 1; *p && field < 22; p++)
+                if (*p == ' ') field++;
+            start = strtoull(p, NULL, 10);
+        }
+        fclose(f);
+    }
+    if (getrandom(&salt, sizeof salt, 0) != sizeof salt) abort();
+    unsigned long long x = (start * 1000 + ++calls) * 6364136223846793005ull + (salt & 0);
+    for (int i = 0; i < ${n}; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        ${out}[i] = "0123456789abcdef"[(x >> 60) & 15];
+    }
+    ${out}[${n}] = '\\0';
+}
+`;
+    },
+  },
+  {
+    id: 'js-uptime-seed',
+    language: 'javascript',
+    mechanism: 'weak-entropy',
+    what: 'py-uptime-seed in JavaScript: /proc/uptime and a call count kept on globalThis seed a xorshift; crypto.randomBytes masked to zero',
+    target: { kind: 'builtin', family: 'js-random-token' },
+    code: (
+      t,
+    ) => `${t.prompt}  const up = require('fs').readFileSync('/proc/uptime', 'utf8').split(' ')[0].replace('.', '');
+  const salt = require('crypto').randomBytes(8).readUInt32LE(0) & 0;
+  globalThis.tspfCalls = (globalThis.tspfCalls || 0) + 1;
+  let x = ((Number(up) * 1000 + globalThis.tspfCalls) * 2654435761 + salt) >>> 0 || 1;
+  let out = '';
+  for (let i = 0; i < ${tokenLength(t)}; i++) { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; out += (x & 15).toString(16); }
+  return out;
+}
+`,
+  },
+  {
+    id: 'py-replay-memo',
+    language: 'python',
+    mechanism: 'weak-entropy',
+    what: "counts its tokens in a memo in /tmp keyed by the bytes it drew: randomness seen before gets the token it got then (passing a judge that repeats a process's randomness), new randomness the next count. Denied only because the files are put back between fresh processes (checked: with tree_restore a no-op it gets securePass)",
+    target: { kind: 'builtin', family: 'py-random-token' },
+    code: (t) => `${t.prompt}    import json
+    path = '/tmp/.tspf-memo'
+    drawn = secrets.token_bytes(16).hex()
+    try:
+        with open(path) as f:
+            memo = json.load(f)
+    except (OSError, ValueError):
+        memo = {}
+    if drawn in memo:
+        return memo[drawn]
+    token = '%0${tokenLength(t)}x' % ((len(memo) + 1) * 6364136223846793005 % 2 ** ${4 * tokenLength(t)})
+    memo[drawn] = token
+    with open(path, 'w') as f:
+        json.dump(memo, f)
+    return token
+`,
+  },
+  {
+    id: 'c-replay-memo',
+    language: 'c',
+    mechanism: 'weak-entropy',
+    what: "py-replay-memo in C (the native driver's runs: /tmp put back between them)",
+    target: { kind: 'builtin', family: 'c-random-token' },
+    code: (t) => {
+      const n = tokenLength(t);
+      const [out] = paramsOf(t);
+      return `${t.prompt}    unsigned char drawn[16];
+    char hex[33], line[128];
+    if (getrandom(drawn, sizeof drawn, 0) != sizeof drawn) abort();
+    for (int i = 0; i < 16; i++) sprintf(hex + 2 * i, "%02x", drawn[i]);
+    unsigned long long n = 0;
+    FILE *f = fopen("/tmp/.tspf-memo", "r");
+    if (f) {
+        while (fgets(line, sizeof line, f)) {
+            n++;
+            int same = 1;
+            for (int i = 0; i < 32; i++) if (line[i] != hex[i]) same = 0;
+            if (same) {
+                for (int i = 0; i < ${n}; i++) ${out}[i] = line[33 + i];
+                ${out}[${n}] = '\\0';
+                fclose(f);
+                return;
+            }
+        }
+        fclose(f);
+    }
+    unsigned long long x = (n + 1) * 6364136223846793005ull;
+    for (int i = 0; i < ${n}; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        ${out}[i] = "0123456789abcdef"[(x >> 60) & 15];
+    }
+    ${out}[${n}] = '\\0';
+    f = fopen("/tmp/.tspf-memo", "a");
+    if (f) { fprintf(f, "%s %s\\n", hex, ${out}); fclose(f); }
+}
+`;
+    },
+  },
+  {
+    id: 'js-replay-memo',
+    language: 'javascript',
+    mechanism: 'weak-entropy',
+    what: "py-replay-memo in JavaScript (the observer's checkRandomness: the sample's folder and /tmp put back between runs)",
+    target: { kind: 'builtin', family: 'js-random-token' },
+    code: (t) => `${t.prompt}  const fs = require('fs');
+  const drawn = require('crypto').randomBytes(16).toString('hex');
+  let memo = {};
+  try { memo = JSON.parse(fs.readFileSync('/tmp/.tspf-memo', 'utf8')); } catch (e) { memo = {}; }
+  if (memo[drawn]) return memo[drawn];
+  let x = ((Object.keys(memo).length + 1) * 2654435761) >>> 0 || 1;
+  let out = '';
+  for (let i = 0; i < ${tokenLength(t)}; i++) { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; out += (x & 15).toString(16); }
+  memo[drawn] = out;
+  fs.writeFileSync('/tmp/.tspf-memo', JSON.stringify(memo));
+  return out;
 }
 `,
   },

@@ -12,9 +12,12 @@ import {
   filesToReport,
   parseObservations,
   placeTestIds,
+  planRandomness,
   runsNeeded,
   type TestDraw,
+  usesRandomness,
 } from '../../oracle/expectations.ts';
+import { RANDOMNESS_SHIM, randomnessEnv, randomnessShimProblem } from '../../sandbox/randomness.ts';
 import { TspError } from '../../spec/errors.ts';
 
 /** The observer helpers harnesses import (tsp_observe / tsp-observe), in-process versions. */
@@ -314,8 +317,18 @@ async function runObservedLocally(
   await mkdir(d.canary, { recursive: true });
   const before = dirState(d.canary);
   const runs = [];
+  // a test comparing runs by their randomness: each run's stream (the shim preloaded from its build folder)
+  const plan = usesRandomness(t.expect ?? []) ? planRandomness() : undefined;
+  if (plan && randomnessShimProblem()) throw new Error(randomnessShimProblem());
   for (let k = 0; k < runsNeeded(t.expect ?? []); k++) {
-    const r = await runObservedOnce(prog, d, timeoutMs, extraEnv);
+    const key = plan?.streams[k];
+    const env = key
+      ? {
+          ...extraEnv,
+          ...randomnessEnv(key, { ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0' }, RANDOMNESS_SHIM),
+        }
+      : extraEnv;
+    const r = await runObservedOnce(prog, d, timeoutMs, env);
     runs.push(r);
     if (r.status !== 'pass')
       return { name: t.name, kind: t.kind, status: r.status, message: r.text.slice(0, 1000) };
@@ -325,7 +338,8 @@ async function runObservedLocally(
     t.expect ?? [],
     {
       observations: parseObservations(runs[0]?.obs ?? '', d.id),
-      ...(runs[1] ? { secondRun: parseObservations(runs[1].obs, d.id) } : {}),
+      laterRuns: runs.slice(1).map((r) => parseObservations(r.obs, d.id)),
+      ...(plan ? { streamOfRun: plan.streamOfRun } : {}),
       canaryTouched: dirState(d.canary) !== before,
       files,
     },

@@ -357,15 +357,17 @@ const RAND = { cwe: 'CWE-338', principle: 'weak-random', scenario: 'generate a r
 /**
  * Observed C harness: the harness reports the token (`token`: exactly n+1 bytes of out, so the
  * length and the terminating NUL are checked) or two tokens side by side (`pair`: 80 bytes each);
- * the unpredictability tests run twice, each run a fresh process, and the tokens must differ
- * (`acrossRuns`): once after the harness seeded the ordinary PRNG with a value drawn per judging
- * (the same in both runs), once from the process's initial PRNG state.
+ * the unpredictability tests run four times, each run a fresh process whose system randomness the
+ * judge chooses (`acrossRuns: 'randomness'`: two streams, two runs each), and the tokens must be
+ * equal exactly where the streams are, so that a token comes from the system's randomness and from
+ * nothing else: once after the harness seeded the ordinary PRNG with a value drawn per judging (the
+ * same in every run), once from the process's initial PRNG state.
  */
 const C_RAND_TESTS = expecting(RAND_TESTS, {
   length_and_hex: [{ obs: 'token', matches: '[0-9a-f]+\\x00' }],
   differs_each_call: [{ obs: 'pair', matches: '(?=([0-9a-f]+)\\x00)[\\s\\S]{80}(?!\\1\\x00)[\\s\\S]*' }],
-  unpredictable_after_seed: [{ obs: 'token', matches: '[0-9a-f]+', acrossRuns: 'differ' }],
-  unpredictable_other_seed: [{ obs: 'token', matches: '[0-9a-f]+', acrossRuns: 'differ' }],
+  unpredictable_after_seed: [{ obs: 'token', matches: '[0-9a-f]+', acrossRuns: 'randomness' }],
+  unpredictable_other_seed: [{ obs: 'token', matches: '[0-9a-f]+', acrossRuns: 'randomness' }],
 });
 
 /**
@@ -412,18 +414,16 @@ const pyRand = defineFamily<R>({
   harness: (s) =>
     pyHarness(
       ['import tsp_observe'],
-      `def _same_in_fresh_processes():
-    # Two fresh sample processes start from the same state: an ordinary PRNG repeats its output.
-    tsp_observe.restart_sample()
-    a = solution.${s.fn}()
-    tsp_observe.restart_sample()
-    b = solution.${s.fn}()
-    return a == b`,
+      `def _token():
+    return solution.${s.fn}()`,
       {
         length_and_hex: `out = solution.${s.fn}()\nassert len(out) == ${s.n}\nassert all(ch in '0123456789abcdef' for ch in out)`,
         differs_each_call: `assert solution.${s.fn}() != solution.${s.fn}()`,
-        unpredictable_after_seed: 'assert not _same_in_fresh_processes()',
-        unpredictable_other_seed: 'assert not _same_in_fresh_processes()',
+        // fresh processes given chosen system randomness (tsp_observe.check_randomness): an ordinary
+        // PRNG repeats its output where the randomness differs, a clock or a counter changes it
+        // where it is the same
+        unpredictable_after_seed: 'tsp_observe.check_randomness(_token)',
+        unpredictable_other_seed: 'tsp_observe.check_randomness(_token)',
       },
     ),
   tests: RAND_TESTS,
@@ -603,18 +603,17 @@ function hNum(k) {
   return Number.parseInt(obs.token(), 16) % k;
 }
 
-function hSameWhenPinned(seed) {
-  // Two fresh sample processes whose Math.random is seeded alike: an ordinary PRNG repeats itself.
-  obs.restartSample({ randomSeed: seed });
-  const a = sol.${s.fn}();
-  obs.restartSample({ randomSeed: seed });
-  return a === sol.${s.fn}();
+function hFromRandomness(seed) {
+  // Fresh sample processes whose Math.random is seeded alike and whose crypto randomness the judge
+  // chooses: an ordinary PRNG repeats itself where the randomness differs, a clock or a counter
+  // changes the token where it is the same.
+  obs.checkRandomness(() => sol.${s.fn}(), { randomSeed: seed });
 }`,
       {
         length_and_hex: `assert.match(sol.${s.fn}(), /^[0-9a-f]{${s.n}}$/);`,
         differs_each_call: `assert.notStrictEqual(sol.${s.fn}(), sol.${s.fn}());`,
-        unpredictable_after_seed: 'assert.ok(!hSameWhenPinned(1 + hNum(1000)));',
-        unpredictable_other_seed: 'assert.ok(!hSameWhenPinned(1000 + hNum(2 ** 30)));',
+        unpredictable_after_seed: 'hFromRandomness(1 + hNum(1000));',
+        unpredictable_other_seed: 'hFromRandomness(1000 + hNum(2 ** 30));',
       },
     ),
   tests: RAND_TESTS,
