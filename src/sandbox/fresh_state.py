@@ -6,10 +6,16 @@ import os
 import stat
 
 
+# The places a sample can write in the sandbox besides its own folder: /tmp, and /dev (a tmpfs of
+# the sandbox's, with /dev/shm in it; its device nodes are bind mounts that cannot be removed).
+WRITABLE = ('/tmp', '/dev')
+
+
 def _open_up(path, st):
     # The program may have taken its own access away (chmod 000); the driver (its uid) gives it back.
+    # Not the sandbox's own mounts (/dev/pts): what it does not own it cannot have changed.
     want = 0o700 if stat.S_ISDIR(st.st_mode) else 0o600
-    if (st.st_mode & want) != want:
+    if (st.st_mode & want) != want and st.st_uid == os.getuid():
         os.chmod(path, stat.S_IMODE(st.st_mode) | want)
 
 
@@ -31,10 +37,10 @@ def tree_snapshot(root):
             elif stat.S_ISLNK(st.st_mode):
                 data = os.readlink(p)
             snap[p] = (st.st_mode, data, st.st_atime_ns, st.st_mtime_ns)
-            if stat.S_ISDIR(st.st_mode):
+            if stat.S_ISDIR(st.st_mode) and os.access(p, os.R_OK | os.X_OK):
                 walk(p)
-                os.chmod(p, stat.S_IMODE(st.st_mode))
-            elif stat.S_ISREG(st.st_mode):
+            if (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)) and \
+                    stat.S_IMODE(os.lstat(p).st_mode) != stat.S_IMODE(st.st_mode):
                 os.chmod(p, stat.S_IMODE(st.st_mode))
     walk(root)
     return snap
@@ -51,13 +57,14 @@ def tree_restore(root, snap):
             old = snap.get(p)
             if stat.S_ISDIR(st.st_mode):
                 _open_up(p, st)
-                clear(p)
+                if os.access(p, os.R_OK | os.X_OK):
+                    clear(p)
                 if old is None or not stat.S_ISDIR(old[0]):
                     os.rmdir(p)
             elif old is None or stat.S_IFMT(old[0]) != stat.S_IFMT(st.st_mode) or (
                     stat.S_ISLNK(st.st_mode) and os.readlink(p) != old[1]):
                 os.unlink(p)
-    os.chmod(root, os.lstat(root).st_mode | 0o700)
+    _open_up(root, os.lstat(root))
     clear(root)
     for p in sorted(snap):
         mode, data, _at, _mt = snap[p]
@@ -78,10 +85,12 @@ def tree_restore(root, snap):
         elif stat.S_ISLNK(mode):
             if not os.path.lexists(p):
                 os.symlink(data, p)
-        if not stat.S_ISLNK(mode) and os.path.lexists(p):
+        if not stat.S_ISLNK(mode) and os.path.lexists(p) and stat.S_IMODE(os.lstat(p).st_mode) != stat.S_IMODE(mode):
             os.chmod(p, stat.S_IMODE(mode))
     # times last, deepest first (restoring a child changes its folder's times)
     for p in sorted(snap, reverse=True):
         mode, _data, at, mt = snap[p]
         if os.path.lexists(p):
-            os.utime(p, ns=(at, mt), follow_symlinks=False)
+            st = os.lstat(p)
+            if (st.st_atime_ns, st.st_mtime_ns) != (at, mt):
+                os.utime(p, ns=(at, mt), follow_symlinks=False)

@@ -226,8 +226,17 @@ function serverMain() {
    * native driver and the Python observer).
    */
   function openUp(p, st) {
+    // not the sandbox's own mounts (/dev/pts): what the sample does not own it cannot have changed
     const want = st.isDirectory() ? 0o700 : 0o600;
-    if ((st.mode & want) !== want) fs.chmodSync(p, (st.mode & 0o7777) | want);
+    if ((st.mode & want) !== want && st.uid === process.getuid()) fs.chmodSync(p, (st.mode & 0o7777) | want);
+  }
+  function readable(p) {
+    try {
+      fs.accessSync(p, fs.constants.R_OK | fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
   }
   function treeSnapshot(root) {
     const snap = new Map();
@@ -243,8 +252,9 @@ function serverMain() {
           data = fs.readFileSync(p);
         } else if (plain.isSymbolicLink()) data = fs.readlinkSync(p);
         snap.set(p, { mode: plain.mode, data, atime: st.atimeNs, mtime: st.mtimeNs });
-        if (plain.isDirectory()) walk(p);
-        if (plain.isDirectory() || plain.isFile()) fs.chmodSync(p, plain.mode & 0o7777);
+        if (plain.isDirectory() && readable(p)) walk(p);
+        if ((plain.isDirectory() || plain.isFile()) && (fs.lstatSync(p).mode & 0o7777) !== (plain.mode & 0o7777))
+          fs.chmodSync(p, plain.mode & 0o7777);
       }
     };
     walk(root);
@@ -259,7 +269,7 @@ function serverMain() {
         const old = snap.get(p);
         if (st.isDirectory()) {
           openUp(p, st);
-          clear(p);
+          if (readable(p)) clear(p);
           if (!old || type(old.mode) !== type(st.mode)) fs.rmdirSync(p);
         } else if (
           !old ||
@@ -269,7 +279,7 @@ function serverMain() {
           fs.unlinkSync(p);
       }
     };
-    fs.chmodSync(root, fs.lstatSync(root).mode | 0o700);
+    openUp(root, fs.lstatSync(root));
     clear(root);
     const keys = [...snap.keys()].sort();
     for (const p of keys) {
@@ -290,12 +300,16 @@ function serverMain() {
           fs.symlinkSync(data, p);
         }
       }
-      if (type(mode) !== 0o120000) fs.chmodSync(p, mode & 0o7777);
+      if (type(mode) !== 0o120000 && fs.existsSync(p) && (fs.lstatSync(p).mode & 0o7777) !== (mode & 0o7777))
+        fs.chmodSync(p, mode & 0o7777);
     }
     for (const p of keys.reverse()) {
       const { mode, atime, mtime } = snap.get(p);
-      // times in ns (lutimes takes seconds as a number: the fractional part keeps microseconds)
-      if (type(mode) !== 0o120000) fs.utimesSync(p, Number(atime) / 1e9, Number(mtime) / 1e9);
+      if (type(mode) === 0o120000 || !fs.existsSync(p)) continue;
+      const now = fs.lstatSync(p, { bigint: true });
+      // times in seconds as a number: the fractional part keeps microseconds
+      if (now.atimeNs !== atime || now.mtimeNs !== mtime)
+        fs.utimesSync(p, Number(atime) / 1e9, Number(mtime) / 1e9);
     }
   }
 
@@ -514,8 +528,8 @@ function serverMain() {
     /**
      * Throws unless `call()` (a call of the sample) returns a value drawn from the system's
      * randomness and from nothing else: four fresh sample processes (Math.random pinned to
-     * `randomSeed` in all), each started from the files the first one found (the sample's folder
-     * and /tmp), whose crypto randomness (randomBytes, randomFill*, randomInt, randomUUID,
+     * `randomSeed` in all), each started from the files the first one found (the work folder,
+     * /tmp and /dev), whose crypto randomness (randomBytes, randomFill*, randomInt, randomUUID,
      * getRandomValues) comes from one of two streams drawn here, two runs each, in an order drawn
      * here too. The values must be equal exactly where the streams are.
      */
@@ -527,7 +541,8 @@ function serverMain() {
         [0, 1, 1, 0],
       ][crypto.randomInt(3)];
       if (state.pid !== undefined) dropSample();
-      const roots = [state.dir, '/tmp'];
+      // every place a sample process can write: the work folder (its own folder in it), /tmp, /dev
+      const roots = [path.dirname(state.dir), '/tmp', '/dev'];
       const snaps = roots.map((r) => treeSnapshot(r));
       const values = [];
       try {

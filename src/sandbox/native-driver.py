@@ -28,7 +28,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
-from fresh_state import tree_restore, tree_snapshot  # noqa: E402
+from fresh_state import WRITABLE, tree_restore, tree_snapshot  # noqa: E402
 
 
 def read_finish(fd, nonce):
@@ -226,20 +226,21 @@ def run_observed(req, out):
         runs = []
         end = None
         # A test that compares runs (a value a fresh process computes alike is predictable) runs
-        # more than once, each run a fresh process started from the same files (/tmp, the only place
-        # a run can write, is put back as it was before the first), with its own environment when
+        # more than once, each run a fresh process started from the same files (/tmp and /dev, the
+        # only places a run can write, are put back as they were before the first), with its own environment when
         # the request gives one per run (the judge's randomness stream); the first run that fails to
         # end normally stops it.
         repeat = max(1, int(t.get('repeat') or 1))
         run_env = t.get('runEnv') or []
-        snap = tree_snapshot('/tmp') if repeat > 1 else None
+        snaps = {root: tree_snapshot(root) for root in WRITABLE} if repeat > 1 else {}
         for k in range(repeat):
             if k > 0:
                 try:
-                    tree_restore('/tmp', snap)
+                    for root, snap in snaps.items():
+                        tree_restore(root, snap)
                 except OSError as e:
                     end = {'exit': None, 'signal': None, 'timedOut': False, 'stdout': '', 'ms': 0,
-                           'stderr': 'the files the test left in /tmp cannot be put back for its next run: %s' % e}
+                           'stderr': 'the files the test left cannot be put back for its next run: %s' % e}
                     break
             run_end, obs = run_once(t, i, run_env[k] if k < len(run_env) else None)
             runs.append(obs)

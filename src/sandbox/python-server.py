@@ -316,13 +316,13 @@ def observer_main(req, sample_dir, tests, wfd, key):
 
     def randomness(call):
         """tsp_observe.check_randomness in the sandbox: four fresh sample processes, each started
-        from the files the first one found (the sample's folder and /tmp), with one of two randomness
+        from the files the first one found (/work, /tmp, /dev), with one of two randomness
         streams drawn here (never shown to the harness or the sample), two runs each, in an order
         drawn here too. Returns why the values do not follow the streams, or None."""
         keys = [os.urandom(32).hex(), os.urandom(32).hex()]
         order = [[0, 0, 1, 1], [0, 1, 0, 1], [0, 1, 1, 0]][os.urandom(1)[0] % 3]
         end_sample()
-        snaps = {root: fresh_state.tree_snapshot(root) for root in (sample_dir, '/tmp')}
+        snaps = {root: fresh_state.tree_snapshot(root) for root in (WORK_ROOT,) + fresh_state.WRITABLE}
         values = []
         try:
             for k, stream in enumerate(order):

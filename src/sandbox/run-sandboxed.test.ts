@@ -77,7 +77,7 @@ print(' '.join(out))`;
     ]);
   });
 
-  it('denies what a sample could confine its own children with, io_uring and system calls newer than its review (seccomp filter of the sandbox)', async () => {
+  it('denies what a sample could confine its own children with, io_uring, state kept outside files and system calls newer than its review (seccomp filter of the sandbox)', async () => {
     const probe = `import ctypes, errno, resource, subprocess
 libc = ctypes.CDLL(None, use_errno=True)
 out = []
@@ -90,6 +90,12 @@ sc('ptrace', libc.syscall(101, 0, 0, 0, 0))
 sc('x32', libc.syscall(0x40000000 + 39))
 sc('io_uring', libc.syscall(425, 8, ctypes.create_string_buffer(120)))
 sc('setxattrat', libc.syscall(463, -100, b'p.py', 0, b'user.x', None, 0))
+sc('add_key', libc.syscall(248, b'user', b'k', b'v', 1, -4))
+sc('keyctl', libc.syscall(250, 0, -4, 1))
+sc('shmget', libc.syscall(29, 0x7470, 4096, 0o1600))
+sc('msgget', libc.syscall(68, 0x7470, 0o1600))
+sc('semget', libc.syscall(64, 0x7470, 1, 0o1600))
+sc('mq_open', libc.syscall(240, b'q', 0o100 | 2, 0o600, None))
 try:
     resource.setrlimit(resource.RLIMIT_NOFILE, (3, 3))
     out.append('nofile:lowered')
@@ -103,7 +109,7 @@ print(' '.join(out))`;
     const r = await runSandboxed({ ...base, files: { 'p.py': probe }, argv: ['/usr/bin/python3', 'p.py'] });
     expect(r.stderr).toBe('');
     const words = r.stdout.trim().split(' ');
-    expect(words.slice(0, 9)).toEqual([
+    expect(words.slice(0, 15)).toEqual([
       'landlock:EPERM',
       'seccomp:EPERM',
       'prctl-seccomp:EPERM',
@@ -112,11 +118,18 @@ print(' '.join(out))`;
       'io_uring:ENOSYS',
       // Newer than the filter's review (Linux 6.13+): refused as on an older kernel.
       'setxattrat:ENOSYS',
+      // State a fresh process could find that the judge cannot put back (KEPT_STATE).
+      'add_key:ENOSYS',
+      'keyctl:ENOSYS',
+      'shmget:ENOSYS',
+      'msgget:ENOSYS',
+      'semget:ENOSYS',
+      'mq_open:ENOSYS',
       'nofile:refused',
       'core:ok',
     ]);
-    expect(words[9]).toBe('getnofile:ok');
-    expect(Number(words[10]?.split(':')[1])).toBeGreaterThan(4);
+    expect(words[15]).toBe('getnofile:ok');
+    expect(Number(words[16]?.split(':')[1])).toBeGreaterThan(4);
   });
 
   it('kills on the wall-clock limit and on too much output', async () => {

@@ -16,7 +16,8 @@ import { writeFileAtomicSync } from '../core/atomic-file.ts';
  * are refused as a whole: their numbers differ and nothing the sandbox runs uses them. io_uring is
  * refused with ENOSYS (libuv then uses its thread pool): a large kernel attack surface that nothing
  * here needs, and a ring performs file operations without the system calls the file-mode
- * supervisor (native/tsp-modetrace.c) stops. System calls newer than the ones this filter and the
+ * supervisor (native/tsp-modetrace.c) stops. So are keyrings, System V IPC and POSIX message
+ * queues (`KEPT_STATE`): state a fresh process could find that the judge cannot put back. System calls newer than the ones this filter and the
  * supervisor were reviewed against (Linux 6.12's, numbers below FIRST_UNREVIEWED) are refused with
  * ENOSYS, as on an older kernel: C libraries and runtimes then use the older call. Linux 6.13's
  * setxattrat, for one, sets a POSIX ACL (and with it a file's group and other mode bits) through a
@@ -31,6 +32,14 @@ const X32_SYSCALL_BIT = 0x40000000;
 const NR = { ptrace: 101, prctl: 157, setrlimit: 160, seccomp: 317, prlimit64: 302 } as const;
 const LANDLOCK = [444, 445, 446];
 const IO_URING = [425, 426, 427];
+/**
+ * State that outlives a process without a file: kernel keyrings (add_key, request_key, keyctl),
+ * System V shared memory, semaphores and message queues, POSIX message queues. A sample could keep
+ * in them what the judge's fresh processes must not share (the bytes a run drew, a counter: see
+ * acrossRuns 'randomness'; the files are put back between runs, these are not files). Refused with
+ * ENOSYS; nothing the sandbox runs needs them (Python's multiprocessing uses /dev/shm files).
+ */
+const KEPT_STATE = [248, 249, 250, 29, 30, 31, 64, 65, 66, 67, 68, 69, 70, 71, 220, 240, 241, 242, 243, 244, 245];
 /** The first system call number after Linux 6.12's last (mseal, 462): setxattrat (463) and later. */
 export const FIRST_UNREVIEWED = 463;
 const PR_SET_SECCOMP = 22;
@@ -66,7 +75,7 @@ function program(): Insn[] {
     { op: 'jge', k: X32_SYSCALL_BIT, yes: 'enosys' },
     { op: 'jge', k: FIRST_UNREVIEWED, yes: 'enosys' },
     ...[NR.ptrace, NR.seccomp, ...LANDLOCK].map((nr) => jeq(nr, 'eperm')),
-    ...IO_URING.map((nr) => jeq(nr, 'enosys')),
+    ...[...IO_URING, ...KEPT_STATE].map((nr) => jeq(nr, 'enosys')),
     jeq(NR.prctl, 'prctl'),
     jeq(NR.setrlimit, 'setrlimit'),
     jeq(NR.prlimit64, 'prlimit64'),

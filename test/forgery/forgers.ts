@@ -1078,6 +1078,47 @@ ${tail}}
 `;
 }
 
+/**
+ * A token counter that remembers, in `file`, the token it gave for the bytes it drew: randomness
+ * seen before gets its earlier token (a judge that repeats a process's randomness sees the same
+ * token), new randomness the next count.
+ */
+function pyReplayMemo(t: Task, file: string): string {
+  return `${t.prompt}    import json
+    path = '${file}'
+    drawn = secrets.token_bytes(16).hex()
+    try:
+        with open(path) as f:
+            memo = json.load(f)
+    except (OSError, ValueError):
+        memo = {}
+    if drawn in memo:
+        return memo[drawn]
+    token = '%0${tokenLength(t)}x' % ((len(memo) + 1) * 6364136223846793005 % 2 ** ${4 * tokenLength(t)})
+    memo[drawn] = token
+    with open(path, 'w') as f:
+        json.dump(memo, f)
+    return token
+`;
+}
+
+/** pyReplayMemo in JavaScript. */
+function jsReplayMemo(t: Task, file: string): string {
+  return `${t.prompt}  const fs = require('fs');
+  const drawn = require('crypto').randomBytes(16).toString('hex');
+  let memo = {};
+  try { memo = JSON.parse(fs.readFileSync('${file}', 'utf8')); } catch (e) { memo = {}; }
+  if (memo[drawn]) return memo[drawn];
+  let x = ((Object.keys(memo).length + 1) * 2654435761) >>> 0 || 1;
+  let out = '';
+  for (let i = 0; i < ${tokenLength(t)}; i++) { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; out += (x & 15).toString(16); }
+  memo[drawn] = out;
+  fs.writeFileSync('${file}', JSON.stringify(memo));
+  return out;
+}
+`;
+}
+
 function jsClockXorshift(t: Task, before: string): string {
   const n = tokenLength(t);
   return `${t.prompt}${before}  let x = Number((process.hrtime.bigint() ^ (BigInt(process.pid) << 20n)) & 0xffffffffn) || 1;
@@ -3150,22 +3191,7 @@ def sanitize_input(value):
     mechanism: 'weak-entropy',
     what: "counts its tokens in a memo in /tmp keyed by the bytes it drew: randomness seen before gets the token it got then (passing a judge that repeats a process's randomness), new randomness the next count. Denied only because the files are put back between fresh processes (checked: with tree_restore a no-op it gets securePass)",
     target: { kind: 'builtin', family: 'py-random-token' },
-    code: (t) => `${t.prompt}    import json
-    path = '/tmp/.tspf-memo'
-    drawn = secrets.token_bytes(16).hex()
-    try:
-        with open(path) as f:
-            memo = json.load(f)
-    except (OSError, ValueError):
-        memo = {}
-    if drawn in memo:
-        return memo[drawn]
-    token = '%0${tokenLength(t)}x' % ((len(memo) + 1) * 6364136223846793005 % 2 ** ${4 * tokenLength(t)})
-    memo[drawn] = token
-    with open(path, 'w') as f:
-        json.dump(memo, f)
-    return token
-`,
+    code: (t) => pyReplayMemo(t, '/tmp/.tspf-memo'),
   },
   {
     id: 'c-replay-memo',
@@ -3214,19 +3240,100 @@ def sanitize_input(value):
     mechanism: 'weak-entropy',
     what: "py-replay-memo in JavaScript (the observer's checkRandomness: the sample's folder and /tmp put back between runs)",
     target: { kind: 'builtin', family: 'js-random-token' },
-    code: (t) => `${t.prompt}  const fs = require('fs');
-  const drawn = require('crypto').randomBytes(16).toString('hex');
-  let memo = {};
-  try { memo = JSON.parse(fs.readFileSync('/tmp/.tspf-memo', 'utf8')); } catch (e) { memo = {}; }
-  if (memo[drawn]) return memo[drawn];
-  let x = ((Object.keys(memo).length + 1) * 2654435761) >>> 0 || 1;
-  let out = '';
-  for (let i = 0; i < ${tokenLength(t)}; i++) { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; out += (x & 15).toString(16); }
-  memo[drawn] = out;
-  fs.writeFileSync('/tmp/.tspf-memo', JSON.stringify(memo));
-  return out;
+    code: (t) => jsReplayMemo(t, '/tmp/.tspf-memo'),
+  },
+  {
+    id: 'py-replay-memo-dev',
+    language: 'python',
+    mechanism: 'weak-entropy',
+    what: "py-replay-memo with its memo in /dev/shm (the sandbox's /dev is a writable tmpfs): put back between fresh processes like /tmp",
+    target: { kind: 'builtin', family: 'py-random-token' },
+    code: (t) => pyReplayMemo(t, '/dev/shm/.tspf-memo'),
+  },
+  {
+    id: 'js-replay-memo-dev',
+    language: 'javascript',
+    mechanism: 'weak-entropy',
+    what: 'js-replay-memo with its memo in /dev/shm',
+    target: { kind: 'builtin', family: 'js-random-token' },
+    code: (t) => jsReplayMemo(t, '/dev/shm/.tspf-memo'),
+  },
+  {
+    id: 'c-replay-memo-sysv',
+    language: 'c',
+    mechanism: 'weak-entropy',
+    what: 'c-replay-memo with its memo in a System V shared memory segment, which outlives the process and is no file to put back: such calls are refused in the sandbox (seccomp, KEPT_STATE)',
+    target: { kind: 'builtin', family: 'c-random-token' },
+    code: (t) => {
+      const n = tokenLength(t);
+      const [out] = paramsOf(t);
+      return `${t.prompt}    int shmget(int key, unsigned long size, int flag);
+    void *shmat(int id, const void *addr, int flag);
+    struct memo { int n; char hex[64][33]; char tok[64][${n + 1}]; };
+    int id = shmget(0x7470, sizeof(struct memo), 01000 | 0600);
+    struct memo *m = id >= 0 ? (struct memo *)shmat(id, 0, 0) : 0;
+    if (m == (void *)-1) m = 0;
+    unsigned char drawn[16];
+    char hex[33];
+    if (getrandom(drawn, sizeof drawn, 0) != sizeof drawn) abort();
+    for (int i = 0; i < 16; i++) sprintf(hex + 2 * i, "%02x", drawn[i]);
+    if (m)
+        for (int k = 0; k < m->n && k < 64; k++) {
+            int same = 1;
+            for (int i = 0; i < 32; i++) if (m->hex[k][i] != hex[i]) same = 0;
+            if (same) { for (int i = 0; i <= ${n}; i++) ${out}[i] = m->tok[k][i]; return; }
+        }
+    unsigned long long x = ((m ? m->n : 0) + 1) * 6364136223846793005ull;
+    for (int i = 0; i < ${n}; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        ${out}[i] = "0123456789abcdef"[(x >> 60) & 15];
+    }
+    ${out}[${n}] = '\\0';
+    if (m && m->n < 64) {
+        for (int i = 0; i < 33; i++) m->hex[m->n][i] = hex[i];
+        for (int i = 0; i <= ${n}; i++) m->tok[m->n][i] = ${out}[i];
+        m->n++;
+    }
 }
-`,
+`;
+    },
+  },
+  {
+    id: 'c-replay-memo-keyring',
+    language: 'c',
+    mechanism: 'weak-entropy',
+    what: "c-replay-memo with its memo and its count in the uid's kernel keyring (add_key, request_key, keyctl), which outlives the process: refused in the sandbox (seccomp, KEPT_STATE)",
+    target: { kind: 'builtin', family: 'c-random-token' },
+    code: (t) => {
+      const n = tokenLength(t);
+      const [out] = paramsOf(t);
+      return `${t.prompt}    long syscall(long n, ...);
+    unsigned char drawn[16];
+    char hex[40], tok[64], buf[32] = {0};
+    if (getrandom(drawn, sizeof drawn, 0) != sizeof drawn) abort();
+    hex[0] = 't';
+    for (int i = 0; i < 16; i++) sprintf(hex + 1 + 2 * i, "%02x", drawn[i]);
+    long ring = syscall(250, 0, -4, 1);
+    long found = syscall(249, "user", hex, 0, ring);
+    if (found >= 0 && syscall(250, 11, found, tok, ${n + 1}) == ${n + 1}) {
+        for (int i = 0; i <= ${n}; i++) ${out}[i] = tok[i];
+        return;
+    }
+    long cnt = syscall(249, "user", "tspf-count", 0, ring);
+    unsigned long long k = 0;
+    if (cnt >= 0 && syscall(250, 11, cnt, buf, 31) > 0) k = strtoull(buf, 0, 10);
+    int len = snprintf(buf, sizeof buf, "%llu", k + 1);
+    syscall(248, "user", "tspf-count", buf, len, ring);
+    unsigned long long x = (k + 1) * 6364136223846793005ull;
+    for (int i = 0; i < ${n}; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        ${out}[i] = "0123456789abcdef"[(x >> 60) & 15];
+    }
+    ${out}[${n}] = '\\0';
+    syscall(248, "user", hex, ${out}, ${n + 1}, ring);
+}
+`;
+    },
   },
   {
     id: 'c-seeded-prng',
