@@ -124,7 +124,7 @@ def factory_main(ctrl):
             req = json.loads(data)
             sock, pid = sample_proxy.start_sample_process(
                 req['dir'], req['module'], req['limits'], req.get('env') or {}, apply_limits, random_state,
-                req.get('stream'))
+                bool(req.get('streamFollows')))
             socket.send_fds(ctrl, [json.dumps({'pid': pid}).encode()], [sock.fileno()])
             sock.close()
         except BaseException as e:  # noqa: BLE001
@@ -223,7 +223,7 @@ def observer_main(req, sample_dir, tests, wfd, key):
             env = dict(req.get('env') or {})
             env.update(current['env'] or {})
             ctrl.send(json.dumps({'dir': sample_dir, 'module': req.get('sampleModule') or 'solution',
-                                  'limits': lim, 'env': env, 'stream': current['stream']}).encode())
+                                  'limits': lim, 'env': env, 'streamFollows': current['stream'] is not None}).encode())
             try:
                 data, fds, _flags, _addr = socket.recv_fds(ctrl, 1 << 16, 1)
             except OSError as e:
@@ -237,6 +237,9 @@ def observer_main(req, sample_dir, tests, wfd, key):
                 socket.socket(fileno=fds[0]), int(info['pid']),
                 on_before_call=lambda lk: sample_proxy.signal_group(lk.pid, signal.SIGCONT),
                 on_after_call=lambda lk: (sample_proxy.signal_group(lk.pid, signal.SIGSTOP), check_sample(lk)))
+            if current['stream'] is not None:
+                # the key goes to the sample process only (see sample_proxy.serve_sample)
+                sample_proxy.send_msg(link.sock, {'stream': current['stream']})
             current['link'] = link
             current['links'].append(link)
         return link

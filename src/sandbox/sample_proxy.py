@@ -524,8 +524,16 @@ def _sample_exception(rec):
     return RuntimeError('%s: %s' % (name, rec.get('msg', '')))
 
 
-def serve_sample(sock, module_name):
-    """The sample process: import the sample's module, then answer calls until the link closes."""
+def serve_sample(sock, module_name, stream_follows=False):
+    """The sample process: import the sample's module, then answer calls until the link closes.
+    With `stream_follows`, the observer's first message on the link is the judge's randomness key,
+    installed before the module loads (it never passes through the factory, whose memory every
+    later sample process inherits)."""
+    if stream_follows:
+        try:
+            install_stream(str(recv_msg(sock)['stream']))
+        except BaseException:  # noqa: BLE001
+            os._exit(0)
     try:
         # Loaded from its file, with its folder NOT on sys.path: the folder is the sample's to write
         # in, and a module it wrote there (code built from its input) must not be importable by a
@@ -603,7 +611,8 @@ def install_stream(key_hex):
     os.urandom = posix.urandom = random._urandom = urandom
 
 
-def start_sample_process(sample_dir, module_name, limits, env, setup_limits, random_state=None, stream=None):
+def start_sample_process(sample_dir, module_name, limits, env, setup_limits, random_state=None,
+                         stream_follows=False):
     """Forks the sample process (from a process that never saw a harness); returns (socket, pid)."""
     parent_sock, child_sock = socket.socketpair()
     pid = os.fork()
@@ -635,10 +644,8 @@ def start_sample_process(sample_dir, module_name, limits, env, setup_limits, ran
                 # factory's state instead, so that an ordinary PRNG's output repeats across them.
                 import random
                 random.setstate(random_state)
-            if stream:
-                install_stream(stream)
             setup_limits(limits)
-            serve_sample(child_sock, module_name)
+            serve_sample(child_sock, module_name, stream_follows)
         finally:
             os._exit(0)
     child_sock.close()
