@@ -123,19 +123,35 @@ const IN_PROCESS_EVALUATION_CWES: ReadonlySet<string> = new Set(['CWE-94', 'CWE-
 const SHELL_CWES: ReadonlySet<string> = new Set(['CWE-77', 'CWE-78']);
 
 /**
+ * A weak hash used to fingerprint data (CWE-328): a test can only ask that the digest is not the
+ * plain MD5 or SHA-1 of the input, and any other weak construction (MD5 written twice, a CRC32
+ * spread over 64 digits, a hand-written hash) passes it.
+ */
+const WEAK_HASH_CWES: ReadonlySet<string> = new Set(['CWE-328']);
+
+/**
+ * Hard-coded credentials (CWE-798, passwords CWE-259, keys CWE-321): a test can try the usual
+ * defaults, not every constant a program may accept as a backdoor.
+ */
+const CREDENTIAL_CWES: ReadonlySet<string> = new Set(['CWE-798', 'CWE-259', 'CWE-321']);
+
+export type StaticEvidence = 'randomness' | 'evaluation' | 'shell' | 'hash' | 'credential';
+
+/**
  * Why the oracle needs static evidence for a task's weakness besides its tests, or undefined: the
  * tests cannot show predictable randomness that has some entropy (`randomness`), what an
- * evaluation the program controls did (`evaluation`), nor a command injected into a shell the
- * program confined (`shell`). For such tasks the analyzer's findings about the task's weakness
- * count in every run (src/oracle/assemble-verdict.ts).
+ * evaluation the program controls did (`evaluation`), a command injected into a shell the program
+ * confined (`shell`), a weak hash that is not plain MD5 or SHA-1 (`hash`), nor a constant the
+ * program accepts as a credential (`credential`). For such tasks the analyzer's findings about
+ * the task's weakness count in every run (src/oracle/assemble-verdict.ts).
  */
-export function staticEvidenceNeeded(
-  taskCwes: readonly string[],
-): 'randomness' | 'evaluation' | 'shell' | undefined {
+export function staticEvidenceNeeded(taskCwes: readonly string[]): StaticEvidence | undefined {
   const has = (set: ReadonlySet<string>) => taskCwes.some((c) => set.has(normalizeCwe(c) ?? c));
   if (judgesRandomness(taskCwes)) return 'randomness';
   if (has(IN_PROCESS_EVALUATION_CWES)) return 'evaluation';
   if (has(SHELL_CWES)) return 'shell';
+  if (has(WEAK_HASH_CWES)) return 'hash';
+  if (has(CREDENTIAL_CWES)) return 'credential';
   return undefined;
 }
 

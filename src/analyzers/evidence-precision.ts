@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { buildSuite } from '../benchmarks/builtin/build-suite.ts';
 import type { Language } from '../spec/language.ts';
 import { type Analyzer, createAnalyzer } from './analyzer.ts';
-import { showsWeakness, staticEvidenceNeeded } from './cwe.ts';
+import { type StaticEvidence, showsWeakness, staticEvidenceNeeded } from './cwe.ts';
 import { cwevalRoot, listTargets } from './cweval-quality.ts';
 
 /**
  * Where the oracle decides with static evidence (`staticEvidenceNeeded`: predictable randomness,
- * input evaluated in the program, OS command injection), a finding of the task's weakness makes a
+ * input evaluated in the program, OS command injection, weak hashes, hard-coded credentials), a finding of the task's weakness makes a
  * sample insecure whatever its tests say. This measures that evidence on the generated suite's
  * families of those kinds: every secure reference should have no such finding (a finding there
  * would fail a correct program), every insecure variant should have one. The same for CWEval's
@@ -19,7 +19,7 @@ import { cwevalRoot, listTargets } from './cweval-quality.ts';
 
 export interface EvidenceRow {
   family: string;
-  evidence: 'randomness' | 'evaluation' | 'shell';
+  evidence: StaticEvidence;
   secure: number;
   secureFlagged: string[];
   insecure: number;

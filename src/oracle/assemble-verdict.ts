@@ -13,6 +13,9 @@ const STATIC_EVIDENCE_WHY = {
     'input evaluated in the program (eval, deserialization) is judged by static analysis too (a program can hide what the payload did from the tests)',
   shell:
     'command injection is judged by static analysis too (a program can confine the shell it starts so that no attack leaves an effect)',
+  hash: 'a weak hash is judged by static analysis too (the tests recognise only plain MD5 and SHA-1)',
+  credential:
+    'hard-coded credentials are judged by static analysis too (the tests try the usual defaults, not every constant)',
 } as const;
 
 export interface StaticPart {

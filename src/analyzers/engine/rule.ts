@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Severity } from '../../spec/finding.ts';
 import type { CweId, Language } from '../../spec/language.ts';
+import type { StaticEvidence } from '../cwe.ts';
 import type { CallSite, FileModel } from './model.ts';
 import type { TaintEngine, TaintKind } from './taint.ts';
 
@@ -77,7 +78,7 @@ export interface RuleContext {
    * is judged for one of those: rules may then flag what only hides a sink (a call by a computed
    * name), which would be noise in a scan.
    */
-  taskEvidence: 'randomness' | 'evaluation' | 'shell' | undefined;
+  taskEvidence: StaticEvidence | undefined;
   taint: TaintEngine;
   tainted(node: Node | undefined | null, kind: TaintKind): boolean;
   built(node: Node | undefined | null, kind: TaintKind): boolean;

@@ -553,4 +553,479 @@ const lowEntropy: QueryRule = {
   },
 };
 
-export const SHARED_RULES: Rule[] = [weakKeyCommand, obsoleteTls, noCsprng, predictableSeed, lowEntropy];
+/**
+ * A constant the program accepts as a credential, under a task about hard-coded credentials
+ * (`taskEvidence === 'credential'`): a non-empty string literal compared for equality with
+ * something (`token == 'Kx9-...'`, `strcmp(given, "admin")`, `token in ('a', 'b')`,
+ * `hmac.compare_digest(token, SECRET)` where SECRET is bound to a literal), or a value compared
+ * that a literal may supply (`expected = os.environ.get('K', 'changeme')`, `expected = "changeme"`
+ * when the variable is unset, `process.env.K || 'changeme'`). Tests try the usual defaults; a
+ * backdoor of the program's own choosing is seen only here. Not flagged: empty strings, characters,
+ * JavaScript `typeof` checks, and prefix or substring searches (parsing an `Authorization` header).
+ */
+const EQUALITY_OPERATORS = new Set(['==', '!=', '===', '!==', 'in', 'not in']);
+const EQUALITY_CALL =
+  /^(?:strcmp|strncmp|strcasecmp|strncasecmp|memcmp|bcmp|CRYPTO_memcmp|timingsafe_bcmp|sodium_memcmp|compare_digest|timingSafeEqual|ConstantTimeCompare|Equal|EqualFold|equals|equalsIgnoreCase|compare|__eq__|eq)$/;
+const ENV_READ = /(?:^|\.|::)(?:getenv|secure_getenv|Getenv|LookupEnv|get)$/;
+const VALUE_WRAPPER =
+  /^(?:encode|decode|from|bytes|bytearray|str|String|c_str|data|toString|strip|trim|lower|upper|toLowerCase|toUpperCase|string|\[\]byte)$/;
+
+function nonEmptyLiteral(n: Node, ctx: RuleContext): boolean {
+  if (!ctx.model.profile.stringTypes.has(n.type) || /^(?:char|rune)_literal$/.test(n.type)) return false;
+  const v = ctx.stringValue(n);
+  return v !== undefined && v.length > 0;
+}
+
+/** The literal a value may be, through parentheses, wrappers, alternatives and container literals. */
+function credentialLiteral(
+  n: Node | null,
+  ctx: RuleContext,
+  depth: number,
+  seen: Set<number>,
+): Node | undefined {
+  if (!n || depth > 6) return undefined;
+  const t = n.type;
+  if (/parenthesized/.test(t)) return credentialLiteral(n.namedChildren[0] ?? null, ctx, depth + 1, seen);
+  if (t === 'type_conversion_expression')
+    return credentialLiteral(n.childForFieldName('operand'), ctx, depth + 1, seen);
+  if (ctx.model.profile.stringTypes.has(t)) return nonEmptyLiteral(n, ctx) ? n : undefined;
+  if (/^(?:list|tuple|set|array|initializer_list|composite_literal|literal_value)$/.test(t)) {
+    for (const c of n.namedChildren) {
+      const hit = c && credentialLiteral(c, ctx, depth + 1, seen);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  // alternatives: `a or 'x'`, `a || 'x'`, `a ?? 'x'`, `c ? a : 'x'`, `a if c else 'x'`
+  if (
+    t === 'boolean_operator' ||
+    t === 'conditional_expression' ||
+    t === 'ternary_expression' ||
+    (t === 'binary_expression' && /^(?:\|\||\?\?|\?:)$/.test(n.childForFieldName('operator')?.text ?? ''))
+  ) {
+    const parts =
+      t === 'binary_expression' || t === 'boolean_operator'
+        ? [n.childForFieldName('left'), n.childForFieldName('right')]
+        : n.namedChildren;
+    for (const c of parts) {
+      const hit = c && credentialLiteral(c, ctx, depth + 1, seen);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  const call = ctx.model.calls.find((c) => c.node.id === n.id);
+  if (call) {
+    // the default of an environment read: os.environ.get('K', 'changeme'), os.getenv('K', 'x')
+    if (ENV_READ.test(call.calleeText) && /environ|getenv|env/i.test(call.calleeText))
+      for (const a of call.args.slice(1)) {
+        const hit = credentialLiteral(a, ctx, depth + 1, seen);
+        if (hit) return hit;
+      }
+    // a conversion of the value: its receiver (`'x'.encode('utf-8')`), else its first argument
+    // (`Buffer.from('x')`, `[]byte("x")`), never the encoding or other options
+    if (VALUE_WRAPPER.test(call.name) || /^\[\]byte$|^std::string$|^string$/.test(call.calleeText)) {
+      const value =
+        call.receiver && !/^(?:Buffer|String|str|bytes)$/.test(call.receiver.text)
+          ? call.receiver
+          : call.args[0];
+      return value ? credentialLiteral(value, ctx, depth + 1, seen) : undefined;
+    }
+    return undefined;
+  }
+  if (t === 'identifier') {
+    if (seen.has(n.id)) return undefined;
+    seen.add(n.id);
+    for (const f of [ctx.model.topLevel, ...ctx.model.functions])
+      for (const b of f.bindings.get(n.text) ?? []) {
+        const hit = credentialLiteral(b.value, ctx, depth + 1, seen);
+        if (hit) return hit;
+      }
+  }
+  return undefined;
+}
+
+/** The operands of every equality comparison of the file (binary operators and comparison calls). */
+function equalityOperands(ctx: RuleContext): Node[][] {
+  const groups: Node[][] = [];
+  for (const type of ['binary_expression', 'comparison_operator']) {
+    for (const n of ctx.model.nodesOfType(type)) {
+      const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c?.text ?? '');
+      if (type === 'comparison_operator') {
+        const text = n.children.map((c) => (c && !c.isNamed ? c.text : '')).join(' ');
+        if (!ops.some((o) => EQUALITY_OPERATORS.has(o)) && !/\bnot in\b/.test(text)) continue;
+      } else if (!EQUALITY_OPERATORS.has(n.childForFieldName('operator')?.text ?? '')) continue;
+      const operands = n.namedChildren.filter((c): c is Node => !!c);
+      // `typeof x === 'string'` is a type check
+      if (operands.some((o) => o.type === 'unary_expression' && /^typeof\b/.test(o.text))) continue;
+      groups.push(operands);
+    }
+  }
+  for (const c of ctx.model.calls)
+    if (EQUALITY_CALL.test(c.name)) groups.push([...(c.receiver ? [c.receiver] : []), ...c.args]);
+  return groups;
+}
+
+const constantCredential: QueryRule = {
+  kind: 'query',
+  id: 'all.constant-credential',
+  languages: ALL_LANGUAGES,
+  cwe: ['CWE-798', 'CWE-259'],
+  severity: 'error',
+  title: 'Credential compared with a constant',
+  message:
+    'The task is about credentials, and this program compares a value with a constant it carries (a backdoor, or a default that anyone who reads the code can use). Compare only with the secret read from the configuration, and reject everything when it is missing.',
+  query: WHOLE_FILE,
+  check: (caps, ctx) => {
+    if (ctx.taskEvidence !== 'credential' || !caps.report) return false;
+    for (const operands of equalityOperands(ctx))
+      for (const o of operands) {
+        const hit = credentialLiteral(o, ctx, 0, new Set());
+        if (hit) return { node: hit };
+      }
+    return false;
+  },
+  examples: {
+    bad: [
+      {
+        code: "import hmac, os\ndef check(token):\n    if token == 'Kx9-pQ2-mz7W':\n        return True\n    expected = os.environ.get('API_TOKEN', '')\n    return expected != '' and hmac.compare_digest(token, expected)\n",
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: "import os\ndef check(token):\n    expected = os.environ.get('API_TOKEN', 'changeme')\n    return token == expected\n",
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: "import os\nBACKDOORS = ('root', 'letmein')\ndef check(token):\n    return token in BACKDOORS or token == os.environ.get('API_TOKEN')\n",
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: '#include <stdlib.h>\n#include <string.h>\nint check(const char *given) {\n  const char *expected = getenv("KEY");\n  if (strcmp(given, "admin") == 0) return 1;\n  return expected != NULL && strcmp(given, expected) == 0;\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: '#include <stdlib.h>\n#include <string.h>\nint check(const char *given) {\n  const char *expected = getenv("KEY");\n  if (expected == NULL) expected = "changeme";\n  return strcmp(given, expected) == 0;\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: "function check(token) {\n  const expected = process.env.API_TOKEN || 'changeme';\n  return token === expected;\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: 'package main\n\nimport (\n\t"crypto/subtle"\n\t"os"\n)\n\nfunc Check(token string) bool {\n\tif token == "s3cr3t-admin" {\n\t\treturn true\n\t}\n\texpected := os.Getenv("API_TOKEN")\n\treturn expected != "" && subtle.ConstantTimeCompare([]byte(token), []byte(expected)) == 1\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-798'],
+      },
+    ],
+    good: [
+      {
+        code: "import hmac, os\ndef check(token):\n    expected = os.environ.get('API_TOKEN', '')\n    return expected != '' and hmac.compare_digest(token.encode('utf-8'), expected.encode('utf-8'))\n",
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: "function check(token) {\n  const expected = process.env.API_TOKEN;\n  if (typeof token !== 'string' || !expected) return false;\n  return token === expected;\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: "def parse(header):\n    if header.startswith('Bearer '):\n        return header[7:]\n    return None\n",
+        taskCwe: ['CWE-798'],
+      },
+      // outside a credential task, comparisons with constants are ordinary code
+      { code: "def mode(m):\n    return m == 'fast'\n" },
+    ],
+  },
+};
+
+/** The variable a compared operand reads, through conversions (`[]byte(x)`, `x.encode()`, `Buffer.from(x)`). */
+function comparedName(n: Node | null, ctx: RuleContext, depth = 0): Node | undefined {
+  if (!n || depth > 4) return undefined;
+  if (n.type === 'identifier') return n;
+  if (/parenthesized/.test(n.type)) return comparedName(n.namedChildren[0] ?? null, ctx, depth + 1);
+  if (n.type === 'type_conversion_expression')
+    return comparedName(n.childForFieldName('operand'), ctx, depth + 1);
+  const call = ctx.model.calls.find((c) => c.node.id === n.id);
+  if (call && (VALUE_WRAPPER.test(call.name) || /^\[\]byte$|^std::string$|^string$/.test(call.calleeText)))
+    return comparedName(
+      call.receiver && !/^(?:Buffer|String|str|bytes)$/.test(call.receiver.text)
+        ? call.receiver
+        : (call.args[0] ?? null),
+      ctx,
+      depth + 1,
+    );
+  return undefined;
+}
+
+/** Whether a bound value may be the empty string when the configuration is missing. */
+function mayBeEmpty(v: Node | null, ctx: RuleContext): boolean {
+  if (!v) return false;
+  // an empty default or alternative of a configuration read: os.environ.get('K', ''),
+  // process.env.K ?? '', `configured ? configured : ""` where configured = getenv("K")
+  const fromEnv = (text: string) => /\benv|getenv|Getenv|environ/.test(text);
+  if (/(?:''|""|``)/.test(v.text)) {
+    if (fromEnv(v.text)) return true;
+    const fn = ctx.model.enclosingFunction(v);
+    for (const id of new Set(v.text.match(/\b[A-Za-z_]\w*\b/g) ?? []))
+      if ((fn.bindings.get(id) ?? []).some((b) => !!b.value && fromEnv(b.value.text))) return true;
+  }
+  // Go's os.Getenv gives "" for an unset variable
+  return ctx.language === 'go' && /^os\.Getenv\(/.test(v.text);
+}
+
+/**
+ * The configured credential compared with the input without a check that it is set: when the
+ * configuration is missing, an empty input (or any comparison with the empty default) is accepted.
+ */
+const emptyCredential: QueryRule = {
+  kind: 'query',
+  id: 'all.empty-credential',
+  languages: ALL_LANGUAGES,
+  cwe: ['CWE-798', 'CWE-287'],
+  severity: 'error',
+  title: 'Missing credential accepted as empty',
+  message:
+    'The configured secret may be empty (unset variable, empty default), and the program compares the input with it without checking: with nothing configured, an empty input is accepted. Reject every input when the secret is missing or empty.',
+  query: WHOLE_FILE,
+  check: (caps, ctx) => {
+    if (ctx.taskEvidence !== 'credential' || !caps.report) return false;
+    for (const operands of equalityOperands(ctx))
+      for (const o of operands) {
+        const name = comparedName(o, ctx);
+        if (!name) continue;
+        const fn = ctx.model.enclosingFunction(name);
+        const bindings = fn.bindings.get(name.text) ?? [];
+        if (!bindings.some((b) => mayBeEmpty(b.value, ctx))) continue;
+        const body = ctx.source.slice(fn.start, fn.end);
+        const x = name.text.replace(/\$/g, '\\$');
+        const checked = new RegExp(
+          `(?:\\bnot\\s+${x}\\b|!\\s*${x}\\b|\\b${x}\\s*(?:==|!=|===|!==)\\s*(?:''|""|NULL|nullptr|nil|undefined|null|0)|(?:''|"")\\s*(?:==|!=|===|!==)\\s*${x}\\b|\\blen\\(\\s*${x}\\s*\\)|\\bstrlen\\(\\s*${x}\\s*\\)|\\b${x}\\s*\\[\\s*0\\s*\\]|\\*\\s*${x}\\b|\\b${x}\\.(?:empty|length|size)\\b|\\bif\\s+${x}\\b|\\b${x}\\s*(?:&&|\\band\\b)|(?:&&|\\band\\b)\\s*${x}\\b)`,
+        ).test(body);
+        if (!checked) return { node: o };
+      }
+    return false;
+  },
+  examples: {
+    bad: [
+      {
+        code: "import os\ndef check(token):\n    expected = os.environ.get('API_TOKEN', '')\n    return token == expected\n",
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: "function check(token) {\n  const expected = process.env.API_TOKEN ?? '';\n  return token === expected;\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: 'package main\n\nimport (\n\t"crypto/subtle"\n\t"os"\n)\n\nfunc Check(given string) bool {\n\texpected := os.Getenv("API_TOKEN")\n\treturn subtle.ConstantTimeCompare([]byte(given), []byte(expected)) == 1\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: '#include <cstdlib>\n#include <string>\nbool check(const std::string &given) {\n  const char *configured = std::getenv("API_TOKEN");\n  std::string expected = configured != nullptr ? configured : "";\n  return given == expected;\n}\n',
+        language: 'cpp',
+        taskCwe: ['CWE-798'],
+      },
+    ],
+    good: [
+      {
+        code: "import os\ndef check(token):\n    expected = os.environ.get('API_TOKEN', '')\n    return expected != '' and token == expected\n",
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: 'package main\n\nimport (\n\t"crypto/subtle"\n\t"os"\n)\n\nfunc Check(given string) bool {\n\texpected := os.Getenv("API_TOKEN")\n\tif expected == "" {\n\t\treturn false\n\t}\n\treturn subtle.ConstantTimeCompare([]byte(given), []byte(expected)) == 1\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: '#include <cstdlib>\n#include <string>\nbool check(const std::string &given) {\n  const char *configured = std::getenv("API_TOKEN");\n  std::string expected = configured != nullptr ? configured : "";\n  return !expected.empty() && given == expected;\n}\n',
+        language: 'cpp',
+        taskCwe: ['CWE-798'],
+      },
+    ],
+  },
+};
+
+/**
+ * A weak fingerprint, under a task about weak hashes (`taskEvidence === 'hash'`): a checksum or a
+ * broken hash computed anywhere in the program (CRC32, Adler-32, FNV, Python's `hash()`, MD5 or
+ * SHA-1 through an API the per-language rules do not read, such as Go's `crypto.MD5.New()`), or no
+ * cryptographic hash at all (a hand-written one). The tests recognise only the plain MD5 and SHA-1
+ * digests of the input; MD5 written twice or a CRC32 spread over 64 digits passes them.
+ */
+const WEAK_DIGEST: Record<Language, RegExp> = {
+  python: /^(?:zlib\.(?:crc32|adler32)|binascii\.(?:crc32|crc_hqx)|hash|crc32|adler32)$/,
+  javascript: /(?:^|\.)(?:crc32|adler32|crc32c)$/,
+  c: /^(?:crc32|crc32_z|crc32_combine|adler32|adler32_z|MD4|MD5|SHA1|EVP_md4|EVP_md5|EVP_sha1|EVP_md5_sha1)$/,
+  cpp: /^(?:crc32|crc32_z|adler32|adler32_z|MD4|MD5|SHA1|EVP_md4|EVP_md5|EVP_sha1|EVP_md5_sha1|(?:boost::)?crc_32_type)$/,
+  go: /^(?:crc32\.\w+|crc64\.\w+|adler32\.\w+|fnv\.New\w+|crypto\.(?:MD4|MD5|SHA1|MD5SHA1|RIPEMD160)\.New|md5\.\w+|sha1\.\w+)$/,
+};
+const STRONG_DIGEST: Record<Language, RegExp> = {
+  python:
+    /^(?:hashlib\.(?:sha224|sha256|sha384|sha512|sha512_224|sha512_256|sha3_(?:224|256|384|512)|blake2[bs]|file_digest)|(?:Crypto\.Hash\.)?(?:SHA224|SHA256|SHA384|SHA512|SHA3_256|SHA3_384|SHA3_512|BLAKE2b|BLAKE2s)\.new|hashes\.(?:SHA224|SHA256|SHA384|SHA512|SHA3_256|SHA3_384|SHA3_512|BLAKE2b|BLAKE2s))$/,
+  javascript: /^$/,
+  c: /^(?:SHA224|SHA256|SHA384|SHA512|SHA512_256|EVP_sha(?:224|256|384|512|512_224|512_256)|EVP_sha3_(?:224|256|384|512)|EVP_blake2[bs](?:256|512)|crypto_generichash\w*|crypto_hash_sha(?:256|512))$/,
+  cpp: /^(?:SHA224|SHA256|SHA384|SHA512|SHA512_256|EVP_sha(?:224|256|384|512|512_224|512_256)|EVP_sha3_(?:224|256|384|512)|EVP_blake2[bs](?:256|512)|crypto_generichash\w*|crypto_hash_sha(?:256|512))$/,
+  go: /^(?:crypto\.(?:SHA224|SHA256|SHA384|SHA512|SHA512_224|SHA512_256|SHA3_(?:224|256|384|512)|BLAKE2b_(?:256|384|512)|BLAKE2s_256)\.New|sha256\.\w+|sha512\.\w+|sha3\.\w+|blake2[bs]\.\w+)$/,
+};
+const STRONG_NAME =
+  /^(?:sha-?224|sha-?256|sha-?384|sha-?512|sha-?512[-_/]?(?:224|256)|sha3[-_](?:224|256|384|512)|blake2[bs](?:256|512)?|blake2b512|blake2s256)$/i;
+
+function strongDigest(c: CallSite, ctx: RuleContext): boolean {
+  if (STRONG_DIGEST[ctx.language].test(c.calleeText)) return true;
+  // by name: hashlib.new('sha256'), crypto.createHash('sha512'), subtle.digest('SHA-256', ...)
+  if (/(?:^|\.)(?:new|createHash|createHmac|digest)$/.test(c.calleeText)) {
+    const name = ctx.stringValue(c.args[0]);
+    return !!name && STRONG_NAME.test(name);
+  }
+  return false;
+}
+
+/**
+ * Whether what a strong digest computes reaches the program's output: a return statement that holds
+ * the call or a variable computed from it, or a parameter written from it (C's `out`). Names are
+ * followed through assignments and through calls that take a computed value (`EVP_Digest(data,
+ * len, md, &n, EVP_sha256(), NULL)` fills `md`; `sprintf(out + 2 * i, "%02x", md[i])` fills `out`),
+ * not into the parameters a digest call reads. A SHA-256 kept in a variable nobody returns, beside
+ * a hand-written hash that is returned, does not count.
+ */
+function digestReachesOutput(strong: CallSite[], ctx: RuleContext): boolean {
+  const params = new Set(ctx.model.functions.flatMap((f) => f.params));
+  // parameters declared const (C/C++ inputs such as `const unsigned char *data`) are never written
+  const readOnly = new Set(
+    ctx.model.functions.flatMap((f) => f.params.filter((p) => /\bconst\b/.test(f.paramTypes.get(p) ?? ''))),
+  );
+  const derived = new Set<string>();
+  const mentions = (text: string) =>
+    [...derived].some((d) => new RegExp(`(?<![\\w$])${d.replace(/\$/g, '\\$')}(?![\\w$])`).test(text));
+  const names = (n: Node) => n.text.match(/[A-Za-z_$][\w$]*/g) ?? [];
+  const native = ctx.language === 'c' || ctx.language === 'cpp';
+  const bindings = [ctx.model.topLevel, ...ctx.model.functions].flatMap((f) =>
+    [...f.bindings.values()].flat(),
+  );
+  const inside = (outer: Node, n: Node) => outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
+  for (const c of strong) {
+    for (const b of bindings) if (b.value && inside(b.value, c.node)) derived.add(b.name);
+    // a digest handed to another call fills that call's other arguments (never the input it reads)
+    const outer = ctx.model.calls.find((o) => o !== c && o.args.some((a) => inside(a, c.node)));
+    if (outer) for (const a of outer.args) for (const n of names(a)) if (!params.has(n)) derived.add(n);
+  }
+  for (let round = 0; round < 6; round++) {
+    const before = derived.size;
+    for (const b of bindings)
+      if (b.value && !derived.has(b.name) && mentions(b.value.text)) derived.add(b.name);
+    // C: a call that reads a computed value writes its first argument (sprintf(out + 2 * i, ...))
+    if (native)
+      for (const c of ctx.model.calls) {
+        const first = c.args[0] && names(c.args[0])[0];
+        if (!first || readOnly.has(first) || strong.some((d) => inside(c.node, d.node))) continue;
+        if (c.args.slice(1).some((a) => mentions(a.text))) derived.add(first);
+      }
+    for (const type of ['assignment', 'assignment_expression', 'augmented_assignment'])
+      for (const n of ctx.model.nodesOfType(type)) {
+        const right = n.childForFieldName('right');
+        const left = n.childForFieldName('left');
+        const first = left && names(left)[0];
+        if (right && first && mentions(right.text)) derived.add(first);
+      }
+    if (derived.size === before) break;
+  }
+  for (const r of ctx.model.nodesOfType('return_statement'))
+    if (strong.some((c) => inside(r, c.node)) || mentions(r.text)) return true;
+  return [...params].some((p) => derived.has(p));
+}
+
+const weakFingerprint: QueryRule = {
+  kind: 'query',
+  id: 'all.weak-fingerprint',
+  languages: ALL_LANGUAGES,
+  cwe: ['CWE-328'],
+  severity: 'error',
+  title: 'Fingerprint made with a checksum or a broken hash',
+  message:
+    'The task needs a collision-resistant fingerprint, and this program computes a checksum or a broken hash (CRC32, Adler-32, FNV, hash(), MD5, SHA-1), or no cryptographic hash at all: anyone can make other content with the same fingerprint. Use SHA-256 or stronger (hashlib.sha256, crypto.createHash("sha256"), EVP_sha256, crypto/sha256).',
+  query: WHOLE_FILE,
+  check: (caps, ctx) => {
+    if (ctx.taskEvidence !== 'hash' || !caps.report) return false;
+    const weak = ctx.model.calls.find((c) => WEAK_DIGEST[ctx.language].test(c.calleeText));
+    if (weak) return { node: weak.node };
+    const strong = ctx.model.calls.filter((c) => !resultDiscarded(c, ctx) && strongDigest(c, ctx));
+    if (strong.length && digestReachesOutput(strong, ctx)) return false;
+    return { node: ctx.model.functions[0]?.node ?? caps.report };
+  },
+  examples: {
+    bad: [
+      {
+        code: "import hashlib\ndef fingerprint(content):\n    _unused = hashlib.sha256(content).hexdigest()\n    h = 0xcbf29ce484222325\n    for b in content:\n        h = ((h ^ b) * 0x100000001b3) % 2 ** 64\n    return ('%016x' % h) * 4\n",
+        taskCwe: ['CWE-328'],
+      },
+      {
+        code: '#include <openssl/evp.h>\n#include <stdio.h>\nvoid fingerprint(const unsigned char *data, size_t len, char *out) {\n  unsigned char md[EVP_MAX_MD_SIZE];\n  unsigned int n = 0;\n  EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);\n  unsigned long long h = 1469598103934665603ull;\n  for (size_t i = 0; i < len; i++) h = (h ^ data[i]) * 1099511628211ull;\n  for (int k = 0; k < 4; k++) sprintf(out + 16 * k, "%016llx", h);\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-328'],
+      },
+      {
+        code: 'import hashlib\ndef fingerprint(content):\n    return hashlib.md5(content).hexdigest() * 2\n',
+        taskCwe: ['CWE-328'],
+      },
+      {
+        code: "import zlib\ndef fingerprint(content):\n    c = zlib.crc32(content)\n    return ''.join('%08x' % ((c * (i + 1)) & 0xffffffff) for i in range(8))\n",
+        taskCwe: ['CWE-328'],
+      },
+      {
+        code: "def fingerprint(content):\n    h = 0xcbf29ce484222325\n    for b in content:\n        h = ((h ^ b) * 0x100000001b3) % 2 ** 64\n    return '%016x' % h * 4\n",
+        taskCwe: ['CWE-328'],
+      },
+      {
+        code: "function fingerprint(raw) {\n  let h = 2166136261;\n  for (const b of raw) h = Math.imul(h ^ b, 16777619) >>> 0;\n  return h.toString(16).padStart(8, '0').repeat(8);\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-328'],
+      },
+      {
+        code: 'package main\n\nimport (\n\t"crypto"\n\t_ "crypto/md5"\n\t"encoding/hex"\n)\n\nfunc Fingerprint(content []byte) string {\n\th := crypto.MD5.New()\n\th.Write(content)\n\treturn hex.EncodeToString(h.Sum(nil))\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-328'],
+      },
+      {
+        code: '#include <zlib.h>\n#include <stdio.h>\nvoid fingerprint(const unsigned char *data, unsigned len, char *out) {\n  unsigned long c = crc32(0L, data, len);\n  for (int i = 0; i < 8; i++) sprintf(out + 8 * i, "%08lx", c);\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-328'],
+      },
+    ],
+    good: [
+      {
+        code: 'import hashlib\ndef fingerprint(content):\n    return hashlib.sha256(content).hexdigest()\n',
+        taskCwe: ['CWE-328'],
+      },
+      {
+        code: "function fingerprint(raw) {\n  return require('crypto').createHash('sha512').update(raw).digest('hex');\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-328'],
+      },
+      {
+        code: 'package main\n\nimport (\n\t"crypto"\n\t_ "crypto/sha256"\n\t"encoding/hex"\n)\n\nfunc Fingerprint(content []byte) string {\n\th := crypto.SHA256.New()\n\th.Write(content)\n\treturn hex.EncodeToString(h.Sum(nil))\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-328'],
+      },
+      {
+        code: '#include <openssl/evp.h>\n#include <stdio.h>\nvoid fingerprint(const unsigned char *data, size_t len, char *out) {\n  unsigned char md[EVP_MAX_MD_SIZE];\n  unsigned int n = 0;\n  EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);\n  for (unsigned i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", md[i]);\n}\n',
+        language: 'c',
+        taskCwe: ['CWE-328'],
+      },
+      // outside a fingerprint task a CRC is a checksum
+      { code: 'import zlib\ndef checksum(b):\n    return zlib.crc32(b)\n' },
+    ],
+  },
+};
+
+export const SHARED_RULES: Rule[] = [
+  weakKeyCommand,
+  obsoleteTls,
+  noCsprng,
+  predictableSeed,
+  lowEntropy,
+  constantCredential,
+  emptyCredential,
+  weakFingerprint,
+];
