@@ -135,14 +135,21 @@ const WEAK_HASH_CWES: ReadonlySet<string> = new Set(['CWE-328']);
  */
 const CREDENTIAL_CWES: ReadonlySet<string> = new Set(['CWE-798', 'CWE-259', 'CWE-321']);
 
-export type StaticEvidence = 'randomness' | 'evaluation' | 'shell' | 'hash' | 'credential';
+/**
+ * A fast hash for passwords (CWE-916): the tests recompute the usual fast digests of password and
+ * salt and PBKDF2 at low counts, and SHA-256 applied twice, or a few SHA-512 rounds, pass them.
+ */
+const PASSWORD_HASH_CWES: ReadonlySet<string> = new Set(['CWE-916']);
+
+export type StaticEvidence = 'randomness' | 'evaluation' | 'shell' | 'hash' | 'credential' | 'password';
 
 /**
  * Why the oracle needs static evidence for a task's weakness besides its tests, or undefined: the
  * tests cannot show predictable randomness that has some entropy (`randomness`), what an
  * evaluation the program controls did (`evaluation`), a command injected into a shell the program
- * confined (`shell`), a weak hash that is not plain MD5 or SHA-1 (`hash`), nor a constant the
- * program accepts as a credential (`credential`). For such tasks the analyzer's findings about
+ * confined (`shell`), a weak hash that is not plain MD5 or SHA-1 (`hash`), a constant the
+ * program accepts as a credential (`credential`), nor a fast hash of a password that is not one of
+ * the digests the tests recompute (`password`). For such tasks the analyzer's findings about
  * the task's weakness count in every run (src/oracle/assemble-verdict.ts).
  */
 export function staticEvidenceNeeded(taskCwes: readonly string[]): StaticEvidence | undefined {
@@ -152,6 +159,7 @@ export function staticEvidenceNeeded(taskCwes: readonly string[]): StaticEvidenc
   if (has(SHELL_CWES)) return 'shell';
   if (has(WEAK_HASH_CWES)) return 'hash';
   if (has(CREDENTIAL_CWES)) return 'credential';
+  if (has(PASSWORD_HASH_CWES)) return 'password';
   return undefined;
 }
 

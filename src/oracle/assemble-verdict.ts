@@ -16,6 +16,8 @@ const STATIC_EVIDENCE_WHY = {
   hash: 'a weak hash is judged by static analysis too (the tests recognise only plain MD5 and SHA-1)',
   credential:
     'hard-coded credentials are judged by static analysis too (the tests try the usual defaults, not every constant)',
+  password:
+    'password hashing is judged by static analysis too (the tests recompute only the usual fast digests)',
 } as const;
 
 export interface StaticPart {

@@ -1019,6 +1019,75 @@ const weakFingerprint: QueryRule = {
   },
 };
 
+/**
+ * A password stored with a fast hash, under a task about password hashing (`taskEvidence ===
+ * 'password'`): the program has no slow key-derivation function (scrypt, PBKDF2, bcrypt, argon2,
+ * crypt) whose value reaches its output. The tests recompute the usual fast digests of password and
+ * salt; SHA-256 applied twice, or a few rounds of SHA-512, is as fast and passes them. (The iteration
+ * counts of a KDF are the `*.pbkdf2-few-iterations` rules' and the tests'.)
+ */
+const PASSWORD_KDF: Record<Language, RegExp> = {
+  python:
+    /^(?:hashlib\.(?:scrypt|pbkdf2_hmac)|bcrypt\.(?:hashpw|kdf)|argon2\.low_level\.hash_secret(?:_raw)?|(?:\w+\.)*(?:PasswordHasher\(\)|hasher|ph)\.hash|(?:Crypto\.Protocol\.KDF\.)?(?:scrypt|PBKDF2|bcrypt)|(?:\w+\.)?(?:argon2|bcrypt|bcrypt_sha256|pbkdf2_sha256|pbkdf2_sha512|sha512_crypt|scrypt)\.(?:hash|using)|\w+\.derive)$/,
+  javascript:
+    /(?:^|\.)(?:scryptSync|scrypt|pbkdf2Sync|pbkdf2|argon2\.hash|bcrypt\.hash|bcrypt\.hashSync|hashSync)$/,
+  c: /^(?:PKCS5_PBKDF2_HMAC(?:_SHA1)?|EVP_PBE_scrypt|crypt|crypt_r|crypt_rn|argon2(?:id|i|d)?_hash_(?:raw|encoded)|crypto_pwhash(?:_str)?)$/,
+  cpp: /^(?:PKCS5_PBKDF2_HMAC(?:_SHA1)?|EVP_PBE_scrypt|crypt|crypt_r|crypt_rn|argon2(?:id|i|d)?_hash_(?:raw|encoded)|crypto_pwhash(?:_str)?)$/,
+  go: /^(?:pbkdf2\.Key|scrypt\.Key|bcrypt\.GenerateFromPassword|argon2\.(?:IDKey|Key))$/,
+};
+
+const fastPasswordHash: QueryRule = {
+  kind: 'query',
+  id: 'all.fast-password-hash',
+  languages: ALL_LANGUAGES,
+  cwe: ['CWE-916', 'CWE-328'],
+  severity: 'error',
+  title: 'Password stored with a fast hash',
+  message:
+    'The task stores a password, and no slow key-derivation function (scrypt, PBKDF2, bcrypt, argon2) computes what this program returns: a fast hash, however many times applied, lets an attacker try billions of passwords a second. Use hashlib.scrypt / pbkdf2_hmac with a high count, bcrypt or argon2 (crypto.scryptSync / pbkdf2Sync in Node).',
+  query: WHOLE_FILE,
+  check: (caps, ctx) => {
+    if (ctx.taskEvidence !== 'password' || !caps.report) return false;
+    const kdf = ctx.model.calls.filter(
+      (c) => !resultDiscarded(c, ctx) && PASSWORD_KDF[ctx.language].test(c.calleeText),
+    );
+    if (kdf.length && digestReachesOutput(kdf, ctx)) return false;
+    return { node: ctx.model.functions[0]?.node ?? caps.report };
+  },
+  examples: {
+    bad: [
+      {
+        code: 'import hashlib\ndef store(pw, salt):\n    return hashlib.sha256(hashlib.sha256(salt + pw.encode()).digest()).hexdigest()\n',
+        taskCwe: ['CWE-916'],
+      },
+      {
+        code: 'import hashlib\ndef store(pw, salt):\n    hashlib.scrypt(pw.encode(), salt=salt, n=2 ** 14, r=8, p=1)\n    h = salt + pw.encode()\n    for _ in range(3):\n        h = hashlib.sha512(h).digest()\n    return h.hex()\n',
+        taskCwe: ['CWE-916'],
+      },
+      {
+        code: "const crypto = require('crypto');\nfunction store(pw, salt) {\n  const once = crypto.createHash('sha256').update(salt).update(pw).digest();\n  return crypto.createHash('sha256').update(once).digest('hex');\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-916'],
+      },
+    ],
+    good: [
+      {
+        code: 'import hashlib\ndef store(pw, salt):\n    key = hashlib.scrypt(pw.encode(), salt=salt, n=2 ** 14, r=8, p=1, dklen=32)\n    return key.hex()\n',
+        taskCwe: ['CWE-916'],
+      },
+      {
+        code: "const crypto = require('crypto');\nfunction store(pw, salt) {\n  return crypto.pbkdf2Sync(pw, salt, 210000, 32, 'sha256').toString('hex');\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-916'],
+      },
+      {
+        code: "import hashlib\ndef store(pw, salt):\n    return hashlib.pbkdf2_hmac('sha256', pw.encode(), salt, 600000).hex()\n",
+        taskCwe: ['CWE-916'],
+      },
+    ],
+  },
+};
+
 export const SHARED_RULES: Rule[] = [
   weakKeyCommand,
   obsoleteTls,
@@ -1028,4 +1097,5 @@ export const SHARED_RULES: Rule[] = [
   constantCredential,
   emptyCredential,
   weakFingerprint,
+  fastPasswordHash,
 ];
