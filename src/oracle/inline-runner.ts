@@ -200,14 +200,20 @@ async function runJavaScript(ctx: HarnessContext, harness: string): Promise<Harn
   return { build, tests, testMs: r.durationMs };
 }
 
-function notBuilt(ctx: HarnessContext, build: HarnessResult['build'], testMs: number): HarnessResult {
+/** Every test errored with `message` (by default: the sample does not build). */
+function notBuilt(
+  ctx: HarnessContext,
+  build: HarnessResult['build'],
+  testMs: number,
+  message = 'the sample does not build',
+): HarnessResult {
   return {
     build,
     tests: ctx.task.tests.map((t) => ({
       name: t.name,
       kind: t.kind,
       status: 'error',
-      message: 'the sample does not build',
+      message,
       durationMs: 0,
     })),
     testMs,
@@ -460,19 +466,7 @@ async function runObservedNative(
           ? 'a Go program is linked statically: its system randomness cannot be chosen'
           : randomnessShimProblem()
         : undefined;
-    if (shimProblem)
-      return {
-        build,
-        tests: ctx.task.tests.map((t) => ({
-          name: t.name,
-          kind: t.kind,
-          status: 'error',
-          message: shimProblem,
-          durationMs: 0,
-        })),
-        testMs: 0,
-        oracleErrors: [shimProblem],
-      };
+    if (shimProblem) return { ...notBuilt(ctx, build, 0, shimProblem), oracleErrors: [shimProblem] };
     if (!build.ok) return notBuilt(ctx, build, performance.now() - start);
     const testStart = performance.now();
     const byName = new Map(draws.map((d) => [d.name, d]));

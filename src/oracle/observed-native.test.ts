@@ -61,4 +61,38 @@ describe('observed native harnesses: the sample against the file system and its 
     const v2 = await oracle.judge(t, { taskId: t.id, code: daemon });
     expect(v2.tests[0]?.status).toBe('timeout');
   }, 120_000);
+
+  it("acrossRuns 'randomness': runs get the judge's randomness and start from the same /tmp and /dev", async () => {
+    const t = task(
+      [{ name: 'draw', kind: 'security', expect: [{ obs: 'v', acrossRuns: 'randomness' }] }],
+      '  if (tsp_select("{{test:draw}}")) tsp_obs_int("v", fill());',
+    );
+    const judge = async (body: string) => {
+      const v = await oracle.judge(t, { taskId: t.id, code: `#include <sys/random.h>\n${prompt}${body}}\n` });
+      return v.tests[0];
+    };
+    // drawn from the system's randomness (getrandom, and /dev/urandom opened by name): follows the streams
+    expect(
+      await judge('  long v;\n  if (getrandom(&v, sizeof v, 0) != sizeof v) abort();\n  return v;\n'),
+    ).toMatchObject({
+      status: 'pass',
+    });
+    expect(
+      await judge(
+        '  long v = 0;\n  FILE *f = fopen("/dev/urandom", "rb");\n  if (!f || fread(&v, sizeof v, 1, f) != 1) abort();\n  fclose(f);\n  return v;\n',
+      ),
+    ).toMatchObject({ status: 'pass' });
+    // a counter kept in a file (in /tmp, in /dev/shm) or the process id: not the randomness
+    for (const path of ['/tmp/n', '/dev/shm/n']) {
+      const counter = `  long n = 0, salt;\n  FILE *f = fopen("${path}", "r");\n  if (f) { if (fscanf(f, "%ld", &n) != 1) n = 0; fclose(f); }\n  f = fopen("${path}", "w");\n  if (f) { fprintf(f, "%ld", n + 1); fclose(f); }\n  if (getrandom(&salt, sizeof salt, 0) != sizeof salt) abort();\n  return n + 1 + (salt & 0);\n`;
+      const r = await judge(counter);
+      expect(r?.status, `${path}: ${r?.message}`).toBe('fail');
+      expect(r?.message).toMatch(/different system randomness: predictable/);
+    }
+    const pid = await judge(
+      '  long salt;\n  if (getrandom(&salt, sizeof salt, 0) != sizeof salt) abort();\n  return (long)getpid() * 1000003 + (salt & 0) + (long)&salt;\n',
+    );
+    expect(pid?.status).toBe('fail');
+    expect(pid?.message).toMatch(/same system randomness/);
+  }, 120_000);
 });
