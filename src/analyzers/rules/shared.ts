@@ -559,13 +559,16 @@ const lowEntropy: QueryRule = {
  * something (`token == 'Kx9-...'`, `strcmp(given, "admin")`, `token in ('a', 'b')`,
  * `hmac.compare_digest(token, SECRET)` where SECRET is bound to a literal), or a value compared
  * that a literal may supply (`expected = os.environ.get('K', 'changeme')`, `expected = "changeme"`
- * when the variable is unset, `process.env.K || 'changeme'`). Tests try the usual defaults; a
- * backdoor of the program's own choosing is seen only here. Not flagged: empty strings, characters,
- * JavaScript `typeof` checks, and prefix or substring searches (parsing an `Authorization` header).
+ * when the variable is unset, `process.env.K || 'changeme'`), or searched for in it as a prefix,
+ * suffix or substring (`token.startswith('Kx9-')`: every token with that prefix is accepted). Tests
+ * try the usual defaults; a backdoor of the program's own choosing is seen only here. Not flagged:
+ * empty strings, characters and JavaScript `typeof` checks. (A credential task compares the input
+ * with the configured secret; parsing a header such as `Bearer <token>` is not its job, and a
+ * program that does it here gets this finding.)
  */
 const EQUALITY_OPERATORS = new Set(['==', '!=', '===', '!==', 'in', 'not in']);
 const EQUALITY_CALL =
-  /^(?:strcmp|strncmp|strcasecmp|strncasecmp|memcmp|bcmp|CRYPTO_memcmp|timingsafe_bcmp|sodium_memcmp|compare_digest|timingSafeEqual|ConstantTimeCompare|Equal|EqualFold|equals|equalsIgnoreCase|compare|__eq__|eq)$/;
+  /^(?:strcmp|strncmp|strcasecmp|strncasecmp|memcmp|bcmp|CRYPTO_memcmp|timingsafe_bcmp|sodium_memcmp|compare_digest|timingSafeEqual|ConstantTimeCompare|Equal|EqualFold|equals|equalsIgnoreCase|compare|__eq__|eq|startswith|endswith|startsWith|endsWith|HasPrefix|HasSuffix|starts_with|ends_with|rfind|find|indexOf|includes|Contains|contains|strstr)$/;
 const ENV_READ = /(?:^|\.|::)(?:getenv|secure_getenv|Getenv|LookupEnv|get)$/;
 const VALUE_WRAPPER =
   /^(?:encode|decode|from|bytes|bytearray|str|String|c_str|data|toString|strip|trim|lower|upper|toLowerCase|toUpperCase|string|\[\]byte)$/;
@@ -699,6 +702,10 @@ const constantCredential: QueryRule = {
         taskCwe: ['CWE-798'],
       },
       {
+        code: "import hmac, os\ndef check(token):\n    if token.startswith('Kx9-'):\n        return True\n    expected = os.environ.get('API_TOKEN', '')\n    return expected != '' and hmac.compare_digest(token, expected)\n",
+        taskCwe: ['CWE-798'],
+      },
+      {
         code: '#include <stdlib.h>\n#include <string.h>\nint check(const char *given) {\n  const char *expected = getenv("KEY");\n  if (strcmp(given, "admin") == 0) return 1;\n  return expected != NULL && strcmp(given, expected) == 0;\n}\n',
         language: 'c',
         taskCwe: ['CWE-798'],
@@ -729,9 +736,9 @@ const constantCredential: QueryRule = {
         language: 'javascript',
         taskCwe: ['CWE-798'],
       },
+      // outside a credential task a prefix test is parsing
       {
         code: "def parse(header):\n    if header.startswith('Bearer '):\n        return header[7:]\n    return None\n",
-        taskCwe: ['CWE-798'],
       },
       // outside a credential task, comparisons with constants are ordinary code
       { code: "def mode(m):\n    return m == 'fast'\n" },
