@@ -219,40 +219,34 @@ static int stream_file(int flags) {
   return fd;
 }
 
-#define OPEN_LIKE(name)                                                              \
-  int name(const char *path, int flags, ...) {                                       \
-    mode_t mode = 0;                                                                 \
-    if (flags & (O_CREAT | O_TMPFILE)) {                                             \
-      va_list ap;                                                                    \
-      va_start(ap, flags);                                                           \
-      mode = va_arg(ap, mode_t);                                                     \
-      va_end(ap);                                                                    \
-    }                                                                                \
-    if (is_random_device(path)) {                                                    \
-      int fd = stream_file(flags);                                                   \
-      if (fd != -2) return fd;                                                       \
-    }                                                                                \
-    int (*next)(const char *, int, ...) = NEXT(#name, int (*)(const char *, int, ...)); \
-    return next(path, flags, mode);                                                  \
+/* The shared body of open-like wrappers: the mode argument (when the flags ask for one), then a
+ * memory file for a random device, else the next definition with the same arguments. */
+#define OPEN_BODY(name, flags, path, next_call)                    \
+  mode_t mode = 0;                                                 \
+  if ((flags) & (O_CREAT | O_TMPFILE)) {                           \
+    va_list ap;                                                    \
+    va_start(ap, flags);                                           \
+    mode = va_arg(ap, mode_t);                                     \
+    va_end(ap);                                                    \
+  }                                                                \
+  if (is_random_device(path)) {                                    \
+    int fd = stream_file(flags);                                   \
+    if (fd != -2) return fd;                                       \
+  }                                                                \
+  return next_call;
+
+#define OPEN_LIKE(name)                                                                     \
+  int name(const char *path, int flags, ...) {                                              \
+    int (*next)(const char *, int, ...) = NEXT(#name, int (*)(const char *, int, ...));     \
+    OPEN_BODY(name, flags, path, next(path, flags, mode))                                   \
   }
 OPEN_LIKE(open)
 OPEN_LIKE(open64)
 
-#define OPENAT_LIKE(name)                                                                    \
-  int name(int dirfd, const char *path, int flags, ...) {                                    \
-    mode_t mode = 0;                                                                         \
-    if (flags & (O_CREAT | O_TMPFILE)) {                                                     \
-      va_list ap;                                                                            \
-      va_start(ap, flags);                                                                   \
-      mode = va_arg(ap, mode_t);                                                             \
-      va_end(ap);                                                                            \
-    }                                                                                        \
-    if (is_random_device(path)) {                                                            \
-      int fd = stream_file(flags);                                                           \
-      if (fd != -2) return fd;                                                               \
-    }                                                                                        \
+#define OPENAT_LIKE(name)                                                                        \
+  int name(int dirfd, const char *path, int flags, ...) {                                        \
     int (*next)(int, const char *, int, ...) = NEXT(#name, int (*)(int, const char *, int, ...)); \
-    return next(dirfd, path, flags, mode);                                                   \
+    OPEN_BODY(name, flags, path, next(dirfd, path, flags, mode))                                 \
   }
 OPENAT_LIKE(openat)
 OPENAT_LIKE(openat64)

@@ -11,6 +11,7 @@ import fcntl
 import json
 import os
 import resource
+import secrets
 import select
 import shutil
 import signal
@@ -323,7 +324,7 @@ def observer_main(req, sample_dir, tests, wfd, key):
         streams drawn here (never shown to the harness or the sample), two runs each, in an order
         drawn here too. Returns why the values do not follow the streams, or None."""
         keys = [os.urandom(32).hex(), os.urandom(32).hex()]
-        order = [[0, 0, 1, 1], [0, 1, 0, 1], [0, 1, 1, 0]][os.urandom(1)[0] % 3]
+        order = [[0, 0, 1, 1], [0, 1, 0, 1], [0, 1, 1, 0]][secrets.randbelow(3)]
         end_sample()
         snaps = {root: fresh_state.tree_snapshot(root) for root in (WORK_ROOT,) + fresh_state.WRITABLE}
         values = []

@@ -58,8 +58,6 @@ const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'assignment_expression',
   'for_range_loop',
   'binary_expression',
-  'comparison_operator',
-  'return_statement',
   'short_var_declaration',
   'assignment_statement',
   'var_spec',

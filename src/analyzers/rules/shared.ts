@@ -569,9 +569,30 @@ const lowEntropy: QueryRule = {
 const EQUALITY_OPERATORS = new Set(['==', '!=', '===', '!==', 'in', 'not in']);
 const EQUALITY_CALL =
   /^(?:strcmp|strncmp|strcasecmp|strncasecmp|memcmp|bcmp|CRYPTO_memcmp|timingsafe_bcmp|sodium_memcmp|compare_digest|timingSafeEqual|ConstantTimeCompare|Equal|EqualFold|equals|equalsIgnoreCase|compare|__eq__|eq|startswith|endswith|startsWith|endsWith|HasPrefix|HasSuffix|starts_with|ends_with|rfind|find|indexOf|includes|Contains|contains|strstr)$/;
-const ENV_READ = /(?:^|\.|::)(?:getenv|secure_getenv|Getenv|LookupEnv|get)$/;
+/** An environment read: getenv and its kin, or a `.get` on something named after the environment. */
+function isEnvRead(calleeText: string): boolean {
+  return (
+    /(?:^|\.|::)(?:getenv|secure_getenv|Getenv|LookupEnv)$/.test(calleeText) ||
+    (/\.get$/.test(calleeText) && /env/i.test(calleeText))
+  );
+}
 const VALUE_WRAPPER =
   /^(?:encode|decode|from|bytes|bytearray|str|String|c_str|data|toString|strip|trim|lower|upper|toLowerCase|toUpperCase|string|\[\]byte)$/;
+
+/**
+ * What a conversion converts: its receiver (`'x'.encode('utf-8')`), else its first argument
+ * (`Buffer.from('x')`, `[]byte("x")`), never the encoding or other options; undefined when `call`
+ * is not a conversion.
+ */
+function convertedValue(call: CallSite): Node | undefined {
+  if (!VALUE_WRAPPER.test(call.name) && !/^\[\]byte$|^std::string$|^string$/.test(call.calleeText))
+    return undefined;
+  return (
+    (call.receiver && !/^(?:Buffer|String|str|bytes)$/.test(call.receiver.text)
+      ? call.receiver
+      : call.args[0]) ?? undefined
+  );
+}
 
 function nonEmptyLiteral(n: Node, ctx: RuleContext): boolean {
   if (!ctx.model.profile.stringTypes.has(n.type) || /^(?:char|rune)_literal$/.test(n.type)) return false;
@@ -619,21 +640,13 @@ function credentialLiteral(
   const call = ctx.model.calls.find((c) => c.node.id === n.id);
   if (call) {
     // the default of an environment read: os.environ.get('K', 'changeme'), os.getenv('K', 'x')
-    if (ENV_READ.test(call.calleeText) && /environ|getenv|env/i.test(call.calleeText))
+    if (isEnvRead(call.calleeText))
       for (const a of call.args.slice(1)) {
         const hit = credentialLiteral(a, ctx, depth + 1, seen);
         if (hit) return hit;
       }
-    // a conversion of the value: its receiver (`'x'.encode('utf-8')`), else its first argument
-    // (`Buffer.from('x')`, `[]byte("x")`), never the encoding or other options
-    if (VALUE_WRAPPER.test(call.name) || /^\[\]byte$|^std::string$|^string$/.test(call.calleeText)) {
-      const value =
-        call.receiver && !/^(?:Buffer|String|str|bytes)$/.test(call.receiver.text)
-          ? call.receiver
-          : call.args[0];
-      return value ? credentialLiteral(value, ctx, depth + 1, seen) : undefined;
-    }
-    return undefined;
+    const value = convertedValue(call);
+    return value ? credentialLiteral(value, ctx, depth + 1, seen) : undefined;
   }
   if (t === 'identifier') {
     if (seen.has(n.id)) return undefined;
@@ -651,7 +664,13 @@ function credentialLiteral(
 function equalityOperands(ctx: RuleContext): Node[][] {
   const groups: Node[][] = [];
   for (const type of ['binary_expression', 'comparison_operator']) {
-    for (const n of ctx.model.nodesOfType(type)) {
+    // comparison_operator is not indexed by the file model: these rules run only under credential
+    // tasks, so the file is walked for it here rather than in every scan
+    const nodes =
+      type === 'binary_expression'
+        ? ctx.model.nodesOfType(type)
+        : ctx.model.topLevel.node.descendantsOfType(type).filter((x): x is Node => !!x);
+    for (const n of nodes) {
       const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c?.text ?? '');
       if (type === 'comparison_operator') {
         const text = n.children.map((c) => (c && !c.isNamed ? c.text : '')).join(' ');
@@ -754,15 +773,8 @@ function comparedName(n: Node | null, ctx: RuleContext, depth = 0): Node | undef
   if (n.type === 'type_conversion_expression')
     return comparedName(n.childForFieldName('operand'), ctx, depth + 1);
   const call = ctx.model.calls.find((c) => c.node.id === n.id);
-  if (call && (VALUE_WRAPPER.test(call.name) || /^\[\]byte$|^std::string$|^string$/.test(call.calleeText)))
-    return comparedName(
-      call.receiver && !/^(?:Buffer|String|str|bytes)$/.test(call.receiver.text)
-        ? call.receiver
-        : (call.args[0] ?? null),
-      ctx,
-      depth + 1,
-    );
-  return undefined;
+  const value = call && convertedValue(call);
+  return value ? comparedName(value, ctx, depth + 1) : undefined;
 }
 
 /** Whether a bound value may be the empty string when the configuration is missing. */
@@ -938,7 +950,7 @@ function digestReachesOutput(strong: CallSite[], ctx: RuleContext): boolean {
       }
     if (derived.size === before) break;
   }
-  for (const r of ctx.model.nodesOfType('return_statement'))
+  for (const r of ctx.model.topLevel.node.descendantsOfType('return_statement').filter((x): x is Node => !!x))
     if (strong.some((c) => inside(r, c.node)) || mentions(r.text)) return true;
   return [...params].some((p) => derived.has(p));
 }
