@@ -253,7 +253,10 @@ function serverMain() {
         } else if (plain.isSymbolicLink()) data = fs.readlinkSync(p);
         snap.set(p, { mode: plain.mode, data, atime: st.atimeNs, mtime: st.mtimeNs });
         if (plain.isDirectory() && readable(p)) walk(p);
-        if ((plain.isDirectory() || plain.isFile()) && (fs.lstatSync(p).mode & 0o7777) !== (plain.mode & 0o7777))
+        if (
+          (plain.isDirectory() || plain.isFile()) &&
+          (fs.lstatSync(p).mode & 0o7777) !== (plain.mode & 0o7777)
+        )
           fs.chmodSync(p, plain.mode & 0o7777);
       }
     };

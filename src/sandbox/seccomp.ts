@@ -39,7 +39,9 @@ const IO_URING = [425, 426, 427];
  * acrossRuns 'randomness'; the files are put back between runs, these are not files). Refused with
  * ENOSYS; nothing the sandbox runs needs them (Python's multiprocessing uses /dev/shm files).
  */
-const KEPT_STATE = [248, 249, 250, 29, 30, 31, 64, 65, 66, 67, 68, 69, 70, 71, 220, 240, 241, 242, 243, 244, 245];
+const KEPT_STATE = [
+  248, 249, 250, 29, 30, 31, 64, 65, 66, 67, 68, 69, 70, 71, 220, 240, 241, 242, 243, 244, 245,
+];
 /** The first system call number after Linux 6.12's last (mseal, 462): setxattrat (463) and later. */
 export const FIRST_UNREVIEWED = 463;
 const PR_SET_SECCOMP = 22;
