@@ -141,7 +141,14 @@ const CREDENTIAL_CWES: ReadonlySet<string> = new Set(['CWE-798', 'CWE-259', 'CWE
  */
 const PASSWORD_HASH_CWES: ReadonlySet<string> = new Set(['CWE-916']);
 
-export type StaticEvidence = 'randomness' | 'evaluation' | 'shell' | 'hash' | 'credential' | 'password';
+export type StaticEvidence =
+  | 'randomness'
+  | 'evaluation'
+  | 'shell'
+  | 'hash'
+  | 'credential'
+  | 'password'
+  | 'dormant';
 
 /**
  * Why the oracle needs static evidence for a task's weakness besides its tests, or undefined: the
@@ -160,6 +167,7 @@ export function staticEvidenceNeeded(taskCwes: readonly string[]): StaticEvidenc
   if (has(WEAK_HASH_CWES)) return 'hash';
   if (has(CREDENTIAL_CWES)) return 'credential';
   if (has(PASSWORD_HASH_CWES)) return 'password';
+  if (taskCwes.some((c) => normalizeCwe(c) !== undefined)) return 'dormant';
   return undefined;
 }
 

@@ -18,6 +18,8 @@ const STATIC_EVIDENCE_WHY = {
     'hard-coded credentials are judged by static analysis too (the tests try the usual defaults, not every constant)',
   password:
     'password hashing is judged by static analysis too (the tests recompute only the usual fast digests)',
+  dormant:
+    'the weakness is judged by static analysis too (code taken only for an input no test draws is a backdoor the tests never reach)',
 } as const;
 
 export interface StaticPart {
