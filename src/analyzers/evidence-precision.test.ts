@@ -3,12 +3,14 @@ import { cwevalRoot } from './cweval-quality.ts';
 import { measureEvidencePrecision } from './evidence-precision.ts';
 
 /**
- * Where the oracle decides with static evidence (shell, in-program evaluation, predictable
- * randomness), a finding of the task's weakness fails the sample whatever its tests say: a secure
- * reference with such a finding would be a wrong verdict, an insecure variant without one a
- * forgery's way in. The generated suite's families of those kinds (and CWEval's references, when
- * the benchmarks are there) must have neither. The table: `node --import tsx
- * src/analyzers/evidence-precision.ts`.
+ * The oracle counts a finding of the task's weakness whatever the tests say: a secure reference
+ * with such a finding would be a wrong verdict, an insecure variant without one a forgery's way in
+ * where the tests cannot show the weakness (shell, in-program evaluation, predictable randomness,
+ * weak hashes, credentials, password hashing). No family of the generated suite (nor CWEval's
+ * references, when the benchmarks are there) may flag a secure reference; those kinds must show
+ * every insecure variant. Elsewhere (`dormant`: the tests show the weakness, and static evidence
+ * is there for backdoors they never reach) recall is measured, not required. The table: `node
+ * --import tsx src/analyzers/evidence-precision.ts`.
  */
 describe('static evidence on the references', () => {
   it('flags no secure reference and shows every insecure variant', async () => {
@@ -17,6 +19,7 @@ describe('static evidence on the references', () => {
     expect(rows.some((r) => r.evidence === 'evaluation')).toBe(true);
     expect(rows.some((r) => r.evidence === 'randomness')).toBe(true);
     expect(rows.flatMap((r) => r.secureFlagged)).toEqual([]);
-    expect(rows.flatMap((r) => r.insecureMissed)).toEqual([]);
+    expect(rows.filter((r) => r.evidence !== 'dormant').flatMap((r) => r.insecureMissed)).toEqual([]);
+    expect(rows.some((r) => r.evidence === 'dormant' && r.insecureMissed.length < r.insecure)).toBe(true);
   });
 });

@@ -195,7 +195,9 @@ function createContext(model: FileModel, taskEvidence: RuleContext['taskEvidence
         ? (['cmd'] as const)
         : taskEvidence === 'evaluation'
           ? (['code'] as const)
-          : [],
+          : taskEvidence === 'dormant'
+            ? (['sql', 'html'] as const)
+            : [],
     ),
   );
   const p = model.profile;

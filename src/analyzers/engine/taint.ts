@@ -101,6 +101,8 @@ export class TaintEngine {
   private readonly inProgress = new Set<string>();
   private readonly readOnly = new Map<string, boolean>();
   private tampered: boolean | undefined;
+  /** Functions of the file read as HTML escapers or not (`escapesHtml`). */
+  private readonly escapers = new Map<string, boolean>();
   /** Above 0 while reading the arguments of a call that may transform text (verified kinds). */
   private guardsOff = 0;
 
@@ -272,7 +274,50 @@ export class TaintEngine {
   private sanitizes(name: string, text: string, args: Node[], kind: TaintKind): boolean {
     if (!this.verified.has(kind as VerifiedKind))
       return isSanitizerCall(this.model.language, name, text, args, kind);
+    if (kind === 'html' && isEscapingReplace(this.model.language, name, text, args)) return true;
+    if (kind === 'html' && text === name && this.escapesHtml(name)) return true;
     return trustedSanitizer(text, this.model.language, kind as VerifiedKind, this.model.source);
+  }
+
+  /**
+   * A function of the file that escapes HTML, read from its body (verified kinds): defined once
+   * under `name`, never assigned, and every `return` in it gives a chain that escapes `<`
+   * (`s.replace(/&/g, '&amp;').replace(/</g, '&lt;')...`, `html.escape(s)`). A helper that returns
+   * its input raw on any path is no escaper, whatever it is called.
+   */
+  private escapesHtml(name: string): boolean {
+    const known = this.escapers.get(name);
+    if (known !== undefined) return known;
+    this.escapers.set(name, false);
+    // `function esc(s) {...}` / `def esc(s):`, or one `const esc = (s) => ...` binding.
+    const bound = this.model.topLevel.bindings.get(name) ?? [];
+    const named = this.model.functions.filter((f) => f.node.childForFieldName('name')?.text === name);
+    const assigned = bound.length === 1 && bound[0]?.kind === 'assign' ? bound[0].value : null;
+    const fnNode =
+      named.length === 1 && bound.length === 0
+        ? named[0]?.node
+        : named.length === 0 &&
+            assigned &&
+            /^(?:arrow_function|function_expression|function)$/.test(assigned.type)
+          ? assigned
+          : undefined;
+    const def = fnNode
+      ? this.model.functions.find((f) => f.node.startIndex === fnNode.startIndex)
+      : undefined;
+    let ok = false;
+    if (fnNode && def) {
+      const body = fnNode.childForFieldName('body');
+      const values =
+        body && body.type !== 'statement_block' && body.type !== 'block'
+          ? [body]
+          : fnNode
+              .descendantsOfType('return_statement')
+              .filter((r): r is Node => !!r && this.model.enclosingFunction(r) === def)
+              .map((r) => r.namedChildren.find((c) => c && c.type !== 'comment') ?? null);
+      ok = values.length > 0 && values.every((v) => !!v && this.sanitizedChain(v, 'html'));
+    }
+    this.escapers.set(name, ok);
+    return ok;
   }
 
   /** Whether a call in the chain below `node` (`a.b(...).c(...)[0]`) sanitizes for `kind`. */

@@ -20,7 +20,7 @@ import { operatorOf, readCall } from './model.ts';
  * The truth of the condition at the sink follows `not`, `and`, `or` and `is None` / `== null`.
  */
 
-export type VerifiedKind = 'cmd' | 'code';
+export type VerifiedKind = 'cmd' | 'code' | 'sql' | 'html';
 
 /**
  * Whether the program may have changed what the validators do: it rebinds a name they are read by
@@ -48,21 +48,39 @@ export function trustedSanitizer(
   kind: VerifiedKind,
   source: string,
 ): boolean {
-  if (language !== 'python' || kind !== 'cmd') return false;
+  if (kind !== 'cmd' && kind !== 'html') return false;
   if (validatorsTampered(source, language)) return false;
+  if (kind === 'html' && language !== 'python') return HTML_ESCAPERS[language].test(callee);
+  if (language !== 'python') return false;
   const rebinds = (name: string) =>
     new RegExp(
       `(?:^|\\n)[ \\t]*(?:(?:async\\s+)?def|class)\\s+${name}\\b|(?:^|\\n)[ \\t]*(?:[\\w.]+\\s*,\\s*)*${name}\\s*(?:,[^=\\n]*)?=(?!=)|\\bas\\s+${name}\\b|\\.\\s*${name}\\s*=(?!=)|\\bfor\\s+[\\w\\s,]*\\b${name}\\b[\\w\\s,]*\\bin\\b`,
     ).test(source);
-  if (/^(?:shlex|pipes)\.quote$/.test(callee))
-    return !rebinds('shlex') && !rebinds('pipes') && !rebinds('quote');
-  if (callee === 'quote')
+  // Python: shlex.quote / pipes.quote for shell lines; html.escape, markupsafe.escape and
+  // xml.sax.saxutils.escape for HTML. Called by the module's name, or by the name imported from it.
+  const [modules, name] =
+    kind === 'cmd' ? [['shlex', 'pipes'], 'quote'] : [['html', 'markupsafe', 'xml.sax.saxutils'], 'escape'];
+  const heads = modules.map((m) => m.split('.')[0] as string);
+  if (modules.some((m) => callee === `${m}.${name}`)) return !heads.some(rebinds) && !rebinds(name);
+  if (callee === name) {
+    const from = modules.map((m) => m.replace(/\./g, '\\.')).join('|');
     return (
-      /(?:^|\n)[ \t]*from\s+(?:shlex|pipes)\s+import\s+(?:[\w\s,]*,\s*)?quote\b/.test(source) &&
-      !rebinds('quote')
+      new RegExp(`(?:^|\\n)[ \\t]*from\\s+(?:${from})\\s+import\\s+(?:[\\w\\s,]*,\\s*)?${name}\\b`).test(
+        source,
+      ) && !rebinds(name)
     );
+  }
   return false;
 }
+
+/** Standard escapers of HTML text, called by their module's name. */
+const HTML_ESCAPERS: Record<Language, RegExp> = {
+  python: /^$/,
+  javascript: /^$/,
+  go: /^(?:html\.EscapeString|template\.HTMLEscapeString)$/,
+  c: /^$/,
+  cpp: /^$/,
+};
 
 const PY_NAMES = '(?:re|set|frozenset|any|all|str|len|list|tuple|isinstance)';
 const PY_METHODS =
@@ -122,6 +140,10 @@ function pythonLoopRebinds(source: string): boolean {
 
 /** Characters that start another command or a redirection in a POSIX shell line. */
 const SHELL_SEPARATORS = [';', '|', '&', '$', '`', '\n', '<', '>'];
+/** Characters that end an SQL string or identifier, or start a comment or another statement. */
+const SQL_CHARACTERS = ["'", '"', '`', '\\', ';', '-', '/', '#', '\n', '\r', '[', ']'];
+/** Characters that open a tag or an entity, or end an attribute value. */
+const HTML_CHARACTERS = ['<', '>', '&', '"', "'", '`'];
 /** Characters an expression needs to name or call anything, or to build text (Python and JavaScript). */
 const CODE_CHARACTERS = [
   ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$',
@@ -151,7 +173,14 @@ const DIGITS = [...'0123456789'];
 const SPACE = [' ', '\t', '\n', '\r', '\f', '\v'];
 
 function safeFor(set: CharSet, kind: VerifiedKind): boolean {
-  const banned = kind === 'cmd' ? SHELL_SEPARATORS : CODE_CHARACTERS;
+  const banned =
+    kind === 'cmd'
+      ? SHELL_SEPARATORS
+      : kind === 'sql'
+        ? SQL_CHARACTERS
+        : kind === 'html'
+          ? HTML_CHARACTERS
+          : CODE_CHARACTERS;
   // Outside ASCII: letters that Python folds to ASCII names (NFKC) in code; nothing a shell splits on.
   if (kind === 'code' && set.other) return false;
   return !banned.some((c) => set.chars.has(c));
