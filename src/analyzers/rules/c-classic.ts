@@ -621,14 +621,32 @@ export const C_CLASSIC_RULES: Rule[] = [
       if (!dst || !size) return false;
       const fn = ctx.model.enclosingFunction(c.node);
       const decl = localDecl(ctx.model, fn, dst);
-      if (decl?.kind !== 'array' || decl.param) return false;
       const t = norm(size.text);
-      const declared = decl.size ? norm(decl.size) : undefined;
-      const whole = t === `sizeof(${dst})` || t === `sizeof${dst}` || (!!declared && t === declared);
+      let declared: string | undefined;
+      if (decl?.kind === 'array' && !decl.param) declared = decl.size ? norm(decl.size) : undefined;
+      else {
+        // A buffer the caller passes with its size (`char *dst, size_t dstsz`): the size parameter,
+        // never reassigned, is the whole buffer's size, not the room left in it.
+        const sizeName = t.replace(/-1$/, '');
+        if (
+          !fn.params.includes(dst) ||
+          !fn.params.includes(sizeName) ||
+          !/\*/.test(fn.paramTypes.get(dst) ?? '') ||
+          /\*/.test(fn.paramTypes.get(sizeName) ?? '') ||
+          !/\b(?:size_t|int|unsigned|long|u?int\d+_t)\b/.test(fn.paramTypes.get(sizeName) ?? '') ||
+          assignedBetween(ctx.model, fn.node, sizeName, fn.node.startIndex, c.node.startIndex)
+        )
+          return false;
+        declared = sizeName;
+      }
+      const whole =
+        (!!decl && (t === `sizeof(${dst})` || t === `sizeof${dst}`)) || (!!declared && t === declared);
       const minusOne =
-        t === `sizeof(${dst})-1` || t === `sizeof${dst}-1` || (!!declared && t === `${declared}-1`);
+        (!!decl && (t === `sizeof(${dst})-1` || t === `sizeof${dst}-1`)) ||
+        (!!declared && t === `${declared}-1`);
       if (!whole && !minusOne) return false;
-      if (minusOne) {
+      // The caller's buffer may hold anything on entry: only an append after a write into it counts.
+      if (minusOne || decl?.kind !== 'array' || decl.param) {
         // `sizeof dst - 1` is right for an empty destination: report it when the destination
         // already holds text (an earlier write into it, or the append runs in a loop).
         let loop: Node | null = c.node.parent;
@@ -659,11 +677,13 @@ export const C_CLASSIC_RULES: Rule[] = [
         '#include <string.h>\nvoid greet(const char *name) {\n  char msg[32] = "Hello, ";\n  strncat(msg, name, sizeof(msg));\n  puts(msg);\n}\n',
         '#include <string.h>\n#define PATH_LEN 256\nvoid join(const char *dir, const char *file) {\n  char path[PATH_LEN];\n  strcpy(path, dir);\n  strncat(path, file, PATH_LEN - 1);\n  puts(path);\n}\n',
         '#include <string.h>\nvoid list(char **items, int n) {\n  char line[128];\n  line[0] = 0;\n  for (int i = 0; i < n; i++)\n    strncat(line, items[i], sizeof line - 1);\n  puts(line);\n}\n',
+        '#include <string.h>\nvoid full_name(char *out, size_t outsz, const char *first, const char *last) {\n  out[0] = 0;\n  strncat(out, first, outsz - 1);\n  strncat(out, last, outsz - 1);\n}\n',
       ],
       good: [
         '#include <string.h>\nvoid greet(const char *name) {\n  char msg[32] = "Hello, ";\n  strncat(msg, name, sizeof(msg) - strlen(msg) - 1);\n  puts(msg);\n}\n',
         '#include <string.h>\n#define PATH_LEN 256\nvoid join(const char *dir, const char *file) {\n  char path[PATH_LEN];\n  strcpy(path, dir);\n  strncat(path, file, PATH_LEN - strlen(path) - 1);\n  puts(path);\n}\n',
         '#include <string.h>\nvoid copy(const char *src) {\n  char buf[64];\n  buf[0] = 0;\n  strncat(buf, src, sizeof(buf) - 1);\n  puts(buf);\n}\n',
+        '#include <string.h>\nvoid full_name(char *out, size_t outsz, const char *first, const char *last) {\n  out[0] = 0;\n  strncat(out, first, outsz - 1);\n  strncat(out, last, outsz - strlen(out) - 1);\n}\n',
       ],
     },
   }),

@@ -494,7 +494,7 @@ const UNSIGNED_NARROW =
 
 /** Integer types at least as wide as size_t on 64-bit targets. */
 const WIDE_INT =
-  /^(?:const\s+)?(?:size_t|ssize_t|off_t|loff_t|u?int64_t|uint64|u64|s64|__u64|guint64|gint64|gsize|gssize|(?:unsigned\s+)?long(?:\s+long)?(?:\s+int)?|uintptr_t|intptr_t|ptrdiff_t)$/;
+  /^(?:const\s+)?(?:std::)?(?:size_t|ssize_t|off_t|loff_t|u?int64_t|uint64|u64|s64|__u64|guint64|gint64|gsize|gssize|(?:unsigned\s+)?long(?:\s+long)?(?:\s+int)?|uintptr_t|intptr_t|ptrdiff_t)$/;
 
 /** Signed integer types (an index of one can be negative); unsigned and size types cannot. */
 const SIGNED_INT =
@@ -1273,7 +1273,10 @@ C_MEMORY_RULES.push(
       }
       if (!p) return false;
       let how: string | undefined;
-      if (
+      // `return strchr(s, '@') + 1;` hands the caller NULL + 1, a pointer no NULL test catches.
+      if (use !== report && use.type === 'binary_expression' && p.type === 'return_statement')
+        how = `return ${name}(...) + ...`;
+      else if (
         p.type === 'field_expression' &&
         p.childForFieldName('operator')?.text === '->' &&
         p.childForFieldName('argument')?.equals(use)
@@ -1297,10 +1300,12 @@ C_MEMORY_RULES.push(
       bad: [
         '#include <stdlib.h>\n#include <string.h>\nsize_t home_len(void) {\n  return strlen(getenv("HOME"));\n}\n',
         "#include <string.h>\nint port_of(const char *hostport) {\n  return atoi(strchr(hostport, ':') + 1);\n}\nint year(time_t t) {\n  return localtime(&t)->tm_year;\n}\n",
+        "#include <string.h>\nconst char *after_colon(const char *s) {\n  return strchr(s, ':') + 1;\n}\n",
       ],
       good: [
         '#include <stdlib.h>\n#include <string.h>\nsize_t home_len(void) {\n  const char *h = getenv("HOME");\n  return h ? strlen(h) : 0;\n}\n',
         '#include <time.h>\nint year(time_t t) {\n  struct tm *tm = localtime(&t);\n  return tm ? tm->tm_year : -1;\n}\n',
+        "#include <string.h>\nconst char *after_colon(const char *s) {\n  const char *p = strchr(s, ':');\n  return p ? p + 1 : NULL;\n}\n",
       ],
     },
   }),

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { printfConversions } from '../engine/c-flow.ts';
+import { guardedUse, printfConversions } from '../engine/c-flow.ts';
 import type { CallSite } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -235,7 +235,13 @@ export const C_RULES: Rule[] = [
                 .filter((v) => v.conv === 's')
                 .map((v) => (v.arg === undefined ? undefined : c.args[2 + v.arg]));
         if (strings.length && strings.every((a) => constantString(a, ctx))) return false;
-      } else if (constantString(src, ctx)) return false;
+        // Every string printed is constant or its length was checked against a bound first.
+        if (
+          strings.length &&
+          strings.every((a) => constantString(a, ctx) || (!!a && sourceLengthChecked(c, a, ctx)))
+        )
+          return false;
+      } else if (constantString(src, ctx) || sourceLengthChecked(c, src, ctx)) return false;
       // Destination sized from the source (malloc(strlen(src) + 1)): fine.
       const dv = ctx.resolve(dst);
       if (
@@ -253,10 +259,17 @@ export const C_RULES: Rule[] = [
       return ctx.tainted(src, 'generic') ? true : { severity: 'note' };
     },
     examples: {
-      bad: ['#include <string.h>\nvoid f(const char *name) {\n  char buf[16];\n  strcpy(buf, name);\n}\n'],
+      bad: [
+        '#include <string.h>\nvoid f(const char *name) {\n  char buf[16];\n  strcpy(buf, name);\n}\n',
+        // Only the first source's length is checked.
+        '#include <string.h>\nint join(char *dst, size_t dstsz, const char *a, const char *b) {\n  if (strlen(a) + 2 > dstsz)\n    return -1;\n  strcpy(dst, a);\n  strcat(dst, "/");\n  strcat(dst, b);\n  return 0;\n}\n',
+      ],
       good: [
         '#include <string.h>\nvoid f(const char *name) {\n  char buf[16];\n  snprintf(buf, sizeof(buf), "%s", name);\n}\n',
         '#include <string.h>\n#define ELLIPSIS "..."\nvoid f(int deep, int verbose) {\n  char buf[16];\n  strcpy(buf, deep ? ELLIPSIS : "/");\n  sprintf(buf, "mode %s", verbose ? "long" : "short");\n}\n',
+        // The lengths are checked against the destination's size before the copies.
+        '#include <string.h>\nint join(char *dst, size_t dstsz, const char *a, const char *b) {\n  size_t need = strlen(a) + strlen(b) + 2;\n  if (need > dstsz)\n    return -1;\n  strcpy(dst, a);\n  strcat(dst, "/");\n  strcat(dst, b);\n  return 0;\n}\n',
+        '#include <stdio.h>\n#include <string.h>\nvoid greet(const char *name) {\n  char buf[64];\n  if (strlen(name) >= sizeof buf - 7)\n    return;\n  sprintf(buf, "hello %s", name);\n  puts(buf);\n}\n',
       ],
     },
   }),
@@ -284,7 +297,13 @@ export const C_RULES: Rule[] = [
       const size = c.args[isPrintf ? 1 : 2];
       if (!dst || !size) return false;
       const dstName = baseName(dst);
-      if (!dstName || size.text.includes(dstName) || /sizeof\s*\(?\s*\*?\s*\w*dst/i.test(size.text))
+      // The size names the destination (`sizeof dst`, `dst_len`): a word of it, not a letter of
+      // another name (`r` in `strlen(src)` for `r->name`).
+      if (
+        !dstName ||
+        new RegExp(`\\b${dstName}(?:\\b|_)`).test(size.text) ||
+        /sizeof\s*\(?\s*\*?\s*\w*dst/i.test(size.text)
+      )
         return false;
       const sources = isPrintf ? c.args.slice(3) : [c.args[1]];
       for (const s of sources) {
@@ -302,6 +321,7 @@ export const C_RULES: Rule[] = [
     examples: {
       bad: [
         '#include <string.h>\nvoid f(char *dest, int dest_size, char *src, int src_size) {\n  strncpy(dest, src, src_size);\n}\n',
+        '#include <string.h>\nstruct rec { char name[16]; };\nvoid set_name(struct rec *r, const char *src) {\n  memcpy(r->name, src, strlen(src) + 1);\n}\n',
       ],
       good: [
         '#include <string.h>\nvoid f(char *dest, int dest_size, char *src, int src_size) {\n  strncpy(dest, src, dest_size - 1);\n  dest[dest_size - 1] = 0;\n}\n',
@@ -783,14 +803,26 @@ export const C_RULES: Rule[] = [
     ],
     check: (c, ctx) => {
       const q = c.args[c.name === 'exec' || c.name === 'executeQuery' ? 0 : 1];
-      return !!q && ctx.built(q, 'sql') && { node: originOf(q, ctx, 'sql') };
+      if (!q) return false;
+      if (ctx.built(q, 'sql')) return { node: originOf(q, ctx, 'sql') };
+      // SQLite's own formatter quotes only with %q/%Q/%w: a %s (or %z) of untrusted text is raw SQL.
+      const built = sqliteFormatted(q, ctx);
+      return (
+        !!built && {
+          node: built,
+          message:
+            'Untrusted data is formatted into SQL with %s, which sqlite3_mprintf() copies unquoted: bind it to a ? placeholder (sqlite3_bind_text), or at least format it with %Q.',
+        }
+      );
     },
     examples: {
       bad: [
         '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char q[256];\n  snprintf(q, sizeof(q), "SELECT * FROM t WHERE u = \'%s\'", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n}\n',
+        '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char *q = sqlite3_mprintf("SELECT * FROM t WHERE u = \'%s\'", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n  sqlite3_free(q);\n}\n',
       ],
       good: [
         '#include <sqlite3.h>\nvoid f(sqlite3 *db, sqlite3_stmt **s) {\n  sqlite3_prepare_v2(db, "SELECT * FROM t WHERE u = ?", -1, s, 0);\n}\n',
+        '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char *q = sqlite3_mprintf("SELECT * FROM t WHERE u = %Q", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n  sqlite3_free(q);\n}\n',
       ],
     },
   }),
@@ -1524,6 +1556,94 @@ export const C_RULES: Rule[] = [
     },
   }),
 ];
+
+/**
+ * Whether the copy of `src` sits behind a check of its length against a bound: an enclosing
+ * condition, or an earlier `if` that leaves, compares (`<`, `>`, `<=`, `>=`) `strlen(src)` or a
+ * variable computed from it (`need = strlen(a) + strlen(b) + 2; if (need > size) return -1;`).
+ */
+function sourceLengthChecked(c: CallSite, src: Node, ctx: RuleContext): boolean {
+  let s = src;
+  while ((s.type === 'parenthesized_expression' || s.type === 'cast_expression') && s.namedChildren.length)
+    s = s.childForFieldName('value') ?? s.namedChildren[s.namedChildren.length - 1] ?? s;
+  const name = s.text.replace(/\s+/g, '');
+  if (!/^[A-Za-z_][\w.>-]*$/.test(name)) return false;
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const lenOf = new RegExp(`\\b(?:strlen|strnlen|wcslen)\\(${esc}[,)]`);
+  const fn = ctx.model.enclosingFunction(c.node).node;
+  const lvalues = [`strlen(${name})`];
+  // Variables computed from the length (two steps: `la = strlen(a); need = la + lb + 2;`).
+  const computed = [lenOf];
+  for (let round = 0; round < 2; round++)
+    for (const d of ctx.model.nodesIn(fn, ['init_declarator', 'assignment_expression'])) {
+      if (d.startIndex >= c.node.startIndex) continue;
+      const value = d.childForFieldName('value') ?? d.childForFieldName('right');
+      let target: Node | null = d.childForFieldName('declarator') ?? d.childForFieldName('left');
+      while (target && target.type !== 'identifier' && target.childForFieldName('declarator'))
+        target = target.childForFieldName('declarator');
+      if (!value || target?.type !== 'identifier' || lvalues.includes(target.text)) continue;
+      const v = value.text.replace(/\s+/g, '');
+      if (computed.some((re) => re.test(v))) {
+        lvalues.push(target.text);
+        computed.push(new RegExp(`\\b${target.text}\\b`));
+      }
+    }
+  const before = ctx.source.slice(fn.startIndex, c.node.startIndex).replace(/\s+/g, '');
+  return lvalues.some((lv) => {
+    const e = lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const compared = new RegExp(`${e}[^;{}]*?[<>]|[<>]=?[^;{}<>]*?${e}`).test(before);
+    return compared && guardedUse(c.node, lv);
+  });
+}
+
+/** SQLite's printf-likes: [format index]. */
+const SQLITE_FORMAT: Record<string, number> = {
+  sqlite3_mprintf: 0,
+  sqlite3_vmprintf: 0,
+  sqlite3_snprintf: 2,
+  sqlite3_vsnprintf: 2,
+  sqlite3_str_appendf: 1,
+};
+
+/**
+ * The sqlite3_mprintf-like call that made the SQL text `q` (through a few copies: `sql = quoted;
+ * sql.c_str()`), when it formats an untrusted value with %s/%z (copied as is; %q/%Q/%w quote).
+ */
+function sqliteFormatted(q: Node, ctx: RuleContext): Node | undefined {
+  let n: Node | undefined = q;
+  for (let i = 0; n && i < 4; i++) {
+    while (n && (n.type === 'cast_expression' || n.type === 'parenthesized_expression'))
+      n = n.childForFieldName('value') ?? n.namedChildren[n.namedChildren.length - 1] ?? undefined;
+    if (!n) return undefined;
+    if (n.type === 'call_expression') {
+      const fnNode = n.childForFieldName('function');
+      // `sql.c_str()`, `sql.data()`: the string itself.
+      if (
+        fnNode?.type === 'field_expression' &&
+        /^(?:c_str|data)$/.test(fnNode.childForFieldName('field')?.text ?? '')
+      )
+        n = fnNode.childForFieldName('argument') ?? undefined;
+      else {
+        const at = SQLITE_FORMAT[fnNode?.text ?? ''];
+        if (at === undefined) return undefined;
+        const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+        const fmt = ctx.stringValue(args[at]);
+        if (fmt === undefined) return undefined;
+        const raw = printfConversions(fmt).some((v) => {
+          if (v.conv !== 's' && v.conv !== 'z') return false;
+          const a = v.arg === undefined ? undefined : args[at + 1 + v.arg];
+          return !!a && !constantString(a, ctx) && ctx.tainted(a, 'sql');
+        });
+        return raw ? n : undefined;
+      }
+      continue;
+    }
+    if (n.type !== 'identifier') return undefined;
+    const b = ctx.taint.latestBinding(n.text, n.startIndex);
+    n = b?.value ?? undefined;
+  }
+  return undefined;
+}
 
 /** The name of the function a node is in (its declarator up to the parameter list). */
 function enclosingFunctionName(node: Node, ctx: RuleContext): string {

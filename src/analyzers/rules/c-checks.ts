@@ -1,0 +1,642 @@
+import type { Node } from 'web-tree-sitter';
+import { assignedBetween, intLiteral, leaves, mentionsLvalue, norm } from '../engine/c-flow.ts';
+import type { FunctionInfo } from '../engine/model.ts';
+import type { Rule, RuleContext } from '../engine/rule.ts';
+import { call, query } from './c.ts';
+import { HTML_TAG, literalText, permissionProblem } from './common.ts';
+import { statMode } from './python.ts';
+
+/**
+ * C/C++ rules about the check that must dominate an operation (intra-procedural): a divisor tested
+ * for zero, a length read from the data tested against the input's length, an index tested
+ * against the size with `>=` (not `>`), a file that receives data created without group/other
+ * permissions. Each reads the conditions that guard the operation (an enclosing `if`/`?:`/loop
+ * condition or `&&`/`||` operand, an earlier `if` whose branch leaves, an assert-like call) and
+ * asks whether one of them excludes the bad value: adding the missing check makes the finding go.
+ */
+
+interface Guard {
+  cond: Node;
+  /** The condition is true where the operation runs (else false: an earlier `if` that leaves, an `else`). */
+  holds: boolean;
+}
+
+const LOOPS = /^(?:for_statement|while_statement|do_statement)$/;
+const ASSERT_LIKE = /^(?:assert|g_assert|BUG_ON|CHECK|DCHECK|REQUIRE|ENSURE|[A-Z_]*ASSERT\w*)$/;
+
+/** The conditions that guard `use` inside its function, with what they say there. */
+function guardsOf(use: Node): Guard[] {
+  const out: Guard[] = [];
+  let child: Node = use;
+  let n: Node | null = use.parent;
+  while (n && n.type !== 'function_definition' && n.type !== 'lambda_expression') {
+    if (n.type === 'if_statement' || n.type === 'conditional_expression' || LOOPS.test(n.type)) {
+      const cond = n.childForFieldName('condition');
+      if (cond && !cond.equals(child) && n.type !== 'do_statement') {
+        const alt = n.childForFieldName('alternative');
+        const inAlt = !!alt && alt.startIndex <= use.startIndex && use.endIndex <= alt.endIndex;
+        out.push({ cond, holds: !inAlt });
+      }
+    }
+    if (n.type === 'binary_expression') {
+      const op = n.childForFieldName('operator')?.text;
+      const left = n.childForFieldName('left');
+      if ((op === '&&' || op === '||') && left && !left.equals(child))
+        out.push({ cond: left, holds: op === '&&' });
+    }
+    if (n.type === 'compound_statement') {
+      for (const s of n.namedChildren) {
+        if (!s || s.startIndex >= child.startIndex) break;
+        if (s.type === 'if_statement') {
+          const cond = s.childForFieldName('condition');
+          if (cond && leaves(s.childForFieldName('consequence'))) out.push({ cond, holds: false });
+        } else if (s.type === 'expression_statement') {
+          const e = s.namedChildren[0];
+          const callee = e?.type === 'call_expression' ? e.childForFieldName('function')?.text : undefined;
+          const args = e?.childForFieldName('arguments');
+          if (callee && args && ASSERT_LIKE.test(callee))
+            out.push({ cond: args, holds: !/^(?:BUG_ON)$/.test(callee) });
+        }
+      }
+    }
+    child = n;
+    n = n.parent;
+  }
+  return out;
+}
+
+/** Strips parentheses and casts (`(size_t)x`, `static_cast<int>(x)`). */
+function bare(n: Node): Node {
+  let x: Node = n;
+  for (let i = 0; i < 8; i++) {
+    if (x.type === 'parenthesized_expression' || x.type === 'condition_clause') {
+      const inner = x.namedChildren[x.namedChildren.length - 1];
+      if (!inner) return x;
+      x = inner;
+    } else if (x.type === 'cast_expression') {
+      const v = x.childForFieldName('value');
+      if (!v) return x;
+      x = v;
+    } else if (
+      x.type === 'call_expression' &&
+      /^(?:static_cast|reinterpret_cast)\s*</.test(x.childForFieldName('function')?.text ?? '')
+    ) {
+      const a = x.childForFieldName('arguments')?.namedChildren[0];
+      if (!a) return x;
+      x = a;
+    } else return x;
+  }
+  return x;
+}
+
+interface Comparison {
+  /** The operator with the subject on its left (`0 < n` reads `n > 0`). */
+  op: string;
+  other: Node;
+  /** The subject's side as written (`n + 1`). */
+  side: Node;
+  holds: boolean;
+}
+
+const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+
+/**
+ * The comparisons of a guard that bear on the operation, each with the value it must have there:
+ * through `||` of a condition that must be false (each disjunct is), `&&` of one that holds, `!`.
+ */
+function comparisonsIn(g: Guard, isSubject: (n: Node) => boolean): { cmps: Comparison[]; truthy: boolean[] } {
+  const cmps: Comparison[] = [];
+  const truthy: boolean[] = [];
+  const walk = (node: Node, holds: boolean) => {
+    const n = bare(node);
+    if (n.type === 'argument_list') {
+      for (const a of n.namedChildren) if (a) walk(a, holds);
+      return;
+    }
+    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
+      const a = n.childForFieldName('argument');
+      if (a) walk(a, !holds);
+      return;
+    }
+    if (n.type === 'binary_expression') {
+      const op = n.childForFieldName('operator')?.text ?? '';
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      if (!l || !r) return;
+      if ((op === '||' && !holds) || (op === '&&' && holds)) {
+        walk(l, holds);
+        walk(r, holds);
+        return;
+      }
+      if (op in FLIP) {
+        if (isSubject(bare(l)) || containsSubject(l, isSubject)) cmps.push({ op, other: r, side: l, holds });
+        else if (isSubject(bare(r)) || containsSubject(r, isSubject))
+          cmps.push({ op: FLIP[op] ?? op, other: l, side: r, holds });
+      }
+      return;
+    }
+    if (isSubject(n)) truthy.push(holds);
+  };
+  walk(g.cond, g.holds);
+  return { cmps, truthy };
+}
+
+function containsSubject(n: Node, isSubject: (n: Node) => boolean): boolean {
+  if (isSubject(bare(n))) return true;
+  if (n.type !== 'binary_expression' && n.type !== 'parenthesized_expression' && n.type !== 'cast_expression')
+    return false;
+  return n.namedChildren.some((c) => !!c && containsSubject(c, isSubject));
+}
+
+function evalCmp(a: number, op: string, b: number): boolean {
+  switch (op) {
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    case '==':
+      return a === b;
+    default:
+      return a !== b;
+  }
+}
+
+/** Whether the variable is a parameter never assigned before `at` (the caller's value as passed). */
+function unchangedParam(ctx: RuleContext, fn: FunctionInfo, name: string, at: number): boolean {
+  return fn.params.includes(name) && !assignedBetween(ctx.model, fn.node, name, fn.node.startIndex, at);
+}
+
+const PARSED =
+  /\b(?:atoi|atol|atoll|strtol|strtoul|strtoll|strtoull|stoi|stol|stoul|stoll|sscanf|fscanf|scanf)\b/;
+
+const INTEGER_TYPE =
+  /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|long|short|long\s+long|long\s+int|size_t|ssize_t|unsigned|(?:std::)?u?int(?:8|16|32|64)_t|off_t)$/;
+
+/** The integer parameter right after a pointer/array parameter: by convention its length. */
+function lengthParamOf(fn: FunctionInfo, buf: string): string | undefined {
+  const i = fn.params.indexOf(buf);
+  if (i < 0) return undefined;
+  const t = fn.paramTypes.get(buf) ?? '';
+  if (!/\*|\[|vector|span|string/.test(t) && !/\*/.test(t)) return undefined;
+  const next = fn.params[i + 1];
+  const nt = next ? (fn.paramTypes.get(next) ?? '') : '';
+  return next && INTEGER_TYPE.test(nt.trim()) ? next : undefined;
+}
+
+/** `x`, `x + 3`, `3 + x` -> [x text, 3]; `x - 2` -> [x, -2]; else undefined. */
+function offsetForm(n: Node): [string, number] | undefined {
+  const b = bare(n);
+  if (b.type === 'identifier' || b.type === 'field_expression' || b.type === 'call_expression')
+    return [norm(b.text), 0];
+  if (b.type !== 'binary_expression') return undefined;
+  const op = b.childForFieldName('operator')?.text;
+  const l = b.childForFieldName('left');
+  const r = b.childForFieldName('right');
+  if (!l || !r || (op !== '+' && op !== '-')) return undefined;
+  const rk = intLiteral(r.text);
+  const lk = intLiteral(l.text);
+  if (rk !== undefined) {
+    const inner = offsetForm(l);
+    return inner && [inner[0], inner[1] + (op === '+' ? rk : -rk)];
+  }
+  if (lk !== undefined && op === '+') {
+    const inner = offsetForm(r);
+    return inner && [inner[0], inner[1] + lk];
+  }
+  return undefined;
+}
+
+export const C_CHECK_RULES: Rule[] = [
+  query({
+    id: 'c.divide-unchecked',
+    cwe: ['CWE-369'],
+    severity: 'warning',
+    title: 'Division by a value not checked for zero',
+    message: '',
+    query: {
+      c: '[(binary_expression operator: ["/" "%"] right: (_) @d) (assignment_expression operator: ["/=" "%="] right: (_) @d)] @report',
+      cpp: '[(binary_expression operator: ["/" "%"] right: (_) @d) (assignment_expression operator: ["/=" "%="] right: (_) @d)] @report',
+    },
+    check: (caps, ctx) => {
+      const { report } = caps;
+      if (!caps.d || !report) return false;
+      const d = bare(caps.d);
+      if (d.type !== 'identifier' || ctx.intValue(d) !== undefined) return false;
+      const name = d.text;
+      const type = ctx.model.declaredType(name, d.startIndex)?.trim() ?? '';
+      if (!INTEGER_TYPE.test(type)) return false;
+      const fn = ctx.model.functionAt(d.startIndex);
+      // A divisor parsed from input is one anywhere; a parameter may be the caller's to check, so
+      // that counts only where the analyzer judges a task whose weakness this is (a scan would
+      // report every `a / n` of a library).
+      const b = ctx.taint.latestBinding(name, d.startIndex);
+      const parsed = !!b?.value && PARSED.test(b.value.text) && ctx.tainted(d, 'generic');
+      const param = unchangedParam(ctx, fn, name, d.startIndex);
+      if (!parsed && !(param && ctx.taskEvidence !== undefined)) return false;
+      const isSubject = (n: Node) => n.type === 'identifier' && n.text === name;
+      for (const g of guardsOf(report)) {
+        const { cmps, truthy } = comparisonsIn(g, isSubject);
+        if (truthy.some((h) => h)) return false;
+        for (const c of cmps) {
+          if (!isSubject(bare(c.side))) return false;
+          const v = intLiteral(c.other.text.replace(/^-/, ''));
+          // A comparison with another value (`n > max`) says nothing about zero: keep looking.
+          if (v === undefined) continue;
+          const k = c.other.text.trim().startsWith('-') ? -v : v;
+          // Zero is excluded when a zero divisor makes the guard's condition take the other value.
+          if (evalCmp(0, c.op, k) === !c.holds) return false;
+        }
+      }
+      return {
+        message: `${name} can be 0 here: nothing before the division tests it (a check such as ${name} < 0 lets 0 through). Test ${name} == 0 (or ${name} <= 0) and handle it first.`,
+      };
+    },
+    examples: {
+      bad: [
+        { code: 'int share(int total, int n) {\n  return total / n;\n}\n', taskCwe: ['CWE-369'] },
+        {
+          code: 'int share(int total, int n) {\n  if (n < 0)\n    return 0;\n  return total / n;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        '#include <stdlib.h>\nint per_item(int total, const char *arg) {\n  int n = atoi(arg);\n  return total % n;\n}\n',
+      ],
+      good: [
+        {
+          code: 'int share(int total, int n) {\n  if (n <= 0)\n    return 0;\n  return total / n;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'int share(int total, int n) {\n  return n != 0 ? total / n : 0;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        '#include <stdlib.h>\nint per_item(int total, const char *arg) {\n  int n = atoi(arg);\n  if (!n)\n    return -1;\n  return total % n;\n}\n',
+        // Outside a task, a parameter is the caller's to check.
+        'int share(int total, int n) {\n  return total / n;\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.length-field-past-input',
+    cwe: ['CWE-125', 'CWE-130'],
+    severity: 'warning',
+    title: 'Length read from the data not checked against the input length',
+    message: '',
+    names: ['memcpy', 'memmove', 'strncpy', 'memcmp'],
+    check: (c, ctx) => {
+      const [, srcArg, sizeArg] = c.args;
+      if (!srcArg || !sizeArg) return false;
+      const n = bare(sizeArg);
+      if (n.type !== 'identifier') return false;
+      // The source: `buf`, `buf + k`, `&buf[k]`.
+      let src = bare(srcArg);
+      let k: number | undefined = 0;
+      if (src.type === 'pointer_expression' && src.text.startsWith('&')) {
+        const a = src.childForFieldName('argument');
+        if (a?.type !== 'subscript_expression') return false;
+        const idx = a.childForFieldName('index') ?? a.childForFieldName('indices')?.namedChildren[0];
+        k = idx ? intLiteral(idx.text) : undefined;
+        src = a.childForFieldName('argument') ?? a;
+      } else if (src.type === 'binary_expression' && src.childForFieldName('operator')?.text === '+') {
+        k = intLiteral(src.childForFieldName('right')?.text ?? '');
+        src = bare(src.childForFieldName('left') ?? src);
+      }
+      if (src.type !== 'identifier') return false;
+      const buf = src.text;
+      const fn = ctx.model.functionAt(c.node.startIndex);
+      const len = lengthParamOf(fn, buf);
+      if (!len || !unchangedParam(ctx, fn, buf, c.node.startIndex)) return false;
+      // The length comes from the buffer's own bytes (`n = buf[0]`, `n = (buf[1] << 8) | buf[2]`,
+      // `n = read_u16(buf)`), never reassigned since.
+      const b = ctx.taint.latestBinding(n.text, n.startIndex);
+      if (!b?.value || !mentionsLvalue(b.value, buf) || b.value.text.includes('sizeof')) return false;
+      if (!/\[|\*|\(/.test(b.value.text) || /\b(?:strlen|strnlen|MIN|min)\b/.test(b.value.text)) return false;
+      // Names holding the input's length or what is left of it (`rest = len - 1`).
+      const lens = new Set([len]);
+      for (const [v, list] of fn.bindings)
+        if (list.some((x) => x.value && mentionsLvalue(x.value, len))) lens.add(v);
+      const isN = (x: Node) => x.type === 'identifier' && x.text === n.text;
+      let related = false;
+      for (const g of guardsOf(c.node)) {
+        const { cmps } = comparisonsIn(g, isN);
+        for (const cmp of cmps) {
+          if (![...lens].some((l) => mentionsLvalue(cmp.other, l))) continue;
+          related = true;
+          const a = offsetForm(cmp.side);
+          const o = offsetForm(cmp.other);
+          // A form this reading does not follow (a length computed otherwise): trust it.
+          if (k === undefined || !a || !o || a[0] !== n.text || !lens.has(o[0])) return false;
+          if (o[0] !== len) return false;
+          // Accepted where n + a <= len + o must give n + k <= len.
+          const slack = o[1] - a[1];
+          const ok = cmp.holds
+            ? (cmp.op === '<=' && slack <= -k) || (cmp.op === '<' && slack - 1 <= -k)
+            : (cmp.op === '>' && slack <= -k) || (cmp.op === '>=' && slack - 1 <= -k);
+          if (ok) return false;
+        }
+      }
+      const from = k ? `${buf} + ${k}` : buf;
+      return {
+        node: sizeArg,
+        message: related
+          ? `${n.text} comes from ${buf}'s own bytes and the check against ${len} lets ${n.text} + ${k} exceed it: ${c.name}() then reads past the input. Test ${n.text} > ${len} - ${k} (after checking ${len} >= ${k}).`
+          : `${n.text} comes from ${buf}'s own bytes and is never checked against ${len}, the input's length: ${c.name}() reads ${n.text} bytes from ${from} past the end of the input. Test ${n.text} > ${len} - ${k || 0} first.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <string.h>\nint name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n >= outsz) return -1;\n  memcpy(out, msg + 1, n);\n  out[n] = 0;\n  return 0;\n}\n',
+        '#include <string.h>\nint name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n > msglen || n >= outsz) return -1;\n  memcpy(out, msg + 1, n);\n  out[n] = 0;\n  return 0;\n}\n',
+      ],
+      good: [
+        '#include <string.h>\nint name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n > msglen - 1 || n >= outsz) return -1;\n  memcpy(out, msg + 1, n);\n  out[n] = 0;\n  return 0;\n}\n',
+        '#include <string.h>\nint name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 2) return -1;\n  size_t n = msg[0];\n  if (2 + n <= msglen && n < outsz) {\n    memcpy(out, &msg[2], n);\n    out[n] = 0;\n    return 0;\n  }\n  return -1;\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.index-upper-bound-off-by-one',
+    cwe: ['CWE-193', 'CWE-125', 'CWE-129'],
+    severity: 'warning',
+    title: 'Index checked with > size (or <= size) before use',
+    message: '',
+    query: {
+      c: '(subscript_expression argument: (_) @arr index: (_) @idx) @report',
+      cpp: '(subscript_expression argument: (_) @arr indices: (subscript_argument_list (_) @idx)) @report',
+    },
+    check: (caps, ctx) => {
+      const { report, arr: arrNode } = caps;
+      if (!caps.idx || !arrNode || !report) return false;
+      const idx = bare(caps.idx);
+      if (idx.type !== 'identifier') return false;
+      const arr = norm(bare(arrNode).text);
+      if (!/^[A-Za-z_][\w.>-]*$/.test(arr)) return false;
+      const fn = ctx.model.functionAt(report.startIndex);
+      const lenParam = lengthParamOf(fn, arr);
+      const esc = arr.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      // The size of the indexed array: arr.size(), arr.length(), std::size(arr), sizeof arr /
+      // sizeof arr[0], or the length parameter passed with it.
+      const sizeOf = new RegExp(
+        `^(?:${esc}(?:\\.|->)(?:size|length)\\(\\)|std::size\\(${esc}\\)|sizeof\\(?${esc}\\)?/sizeof.*${lenParam ? `|${lenParam}` : ''})$`,
+      );
+      const isIdx = (n: Node) => n.type === 'identifier' && n.text === idx.text;
+      let loose: string | undefined;
+      for (const g of guardsOf(report)) {
+        for (const c of comparisonsIn(g, isIdx).cmps) {
+          if (!isIdx(bare(c.side)) || !sizeOf.test(norm(bare(c.other).text))) continue;
+          // Right: leave on i >= size, or use where i < size (or i != size in a loop).
+          if ((!c.holds && (c.op === '>=' || c.op === '==')) || (c.holds && (c.op === '<' || c.op === '!=')))
+            return false;
+          if ((!c.holds && c.op === '>') || (c.holds && c.op === '<=')) loose = norm(bare(c.other).text);
+        }
+      }
+      if (!loose) return false;
+      const fnNode = ctx.model.enclosingFunction(report).node;
+      if (
+        assignedBetween(ctx.model, fnNode, idx.text, fnNode.startIndex, report.startIndex) &&
+        !fn.params.includes(idx.text)
+      )
+        return false;
+      const write =
+        report.parent?.type === 'assignment_expression' &&
+        report.parent.childForFieldName('left')?.equals(report);
+      return {
+        cwe: write ? ['CWE-193', 'CWE-787', 'CWE-129'] : ['CWE-193', 'CWE-125', 'CWE-129'],
+        message: `The check lets ${idx.text} == ${loose} through, one past the last element of ${arr}: test ${idx.text} >= ${loose} (and ${idx.text} < 0 for a signed index) before ${arr}[${idx.text}].`,
+      };
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <vector>\nint at(const std::vector<int> &v, int i) {\n  if (i < 0 || i > static_cast<int>(v.size()))\n    return -1;\n  return v[i];\n}\n',
+          language: 'cpp',
+        },
+        'int at(const int *v, unsigned n, unsigned i) {\n  if (i <= n)\n    return v[i];\n  return -1;\n}\n',
+      ],
+      good: [
+        {
+          code: '#include <vector>\nint at(const std::vector<int> &v, int i) {\n  if (i < 0 || i >= static_cast<int>(v.size()))\n    return -1;\n  return v[i];\n}\n',
+          language: 'cpp',
+        },
+        'int at(const int *v, unsigned n, unsigned i) {\n  if (i < n)\n    return v[i];\n  return -1;\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'c.written-file-readable-by-others',
+    cwe: ['CWE-732', 'CWE-276'],
+    severity: 'warning',
+    title: 'File created readable by group/other users, then written',
+    message: '',
+    names: ['open', 'openat', 'creat', 'fopen', 'ofstream', 'fstream'],
+    check: (c, ctx) => {
+      // Which data must stay private is the task's to say: in a scan, a file created 0644 is
+      // ordinary (c.insecure-permissions notes the explicit mode), so this counts only where the
+      // analyzer judges a task.
+      if (ctx.taskEvidence === undefined || c.receiver) return false;
+      let mode: number | undefined;
+      if (c.name === 'fopen') {
+        const m = ctx.stringValue(c.args[1]);
+        if (m === undefined || !/^[wa]/.test(m)) return false;
+        mode = 0o666;
+      } else if (c.name === 'ofstream' || c.name === 'fstream') {
+        if (c.name === 'fstream' && !/\b(?:out|app|trunc)\b/.test(c.args[1]?.text ?? '')) return false;
+        mode = 0o666;
+      } else {
+        const flags = c.name === 'creat' ? 'O_CREAT' : (c.args[c.name === 'openat' ? 2 : 1]?.text ?? '');
+        if (!/\bO_CREAT\b/.test(flags)) return false;
+        const m = c.args[c.name === 'openat' ? 3 : c.name === 'creat' ? 1 : 2];
+        if (!m) return false;
+        mode = ctx.intValue(m) ?? statMode(m.text);
+      }
+      if (mode === undefined) return false;
+      const fn = ctx.model.enclosingFunction(c.node).node;
+      const calls = ctx.callsNear(c.node);
+      // The process umask (022 unless the function sets it first) clears bits of the mode.
+      let mask = 0o022;
+      for (const u of calls)
+        if (u.name === 'umask' && u.node.startIndex < c.node.startIndex)
+          mask = ctx.intValue(u.args[0]) ?? mask;
+      const effective = mode & ~mask;
+      const problem = permissionProblem(effective);
+      if (!problem) return false;
+      // The descriptor or stream: what the call's result is stored in.
+      let holder: Node | null = c.node;
+      while (holder && !/^(?:init_declarator|assignment_expression|declaration)$/.test(holder.type))
+        holder = holder.parent;
+      let target: Node | null | undefined =
+        holder?.type === 'assignment_expression'
+          ? holder.childForFieldName('left')
+          : holder?.childForFieldName('declarator');
+      while (target && target.type !== 'identifier' && target.childForFieldName('declarator'))
+        target = target.childForFieldName('declarator');
+      if (holder?.type === 'declaration' && !target) target = c.node.childForFieldName('declarator');
+      const name = target?.type === 'identifier' ? target.text : undefined;
+      if (!name) return false;
+      const after = calls.filter((o) => o.node.startIndex > c.node.startIndex);
+      // Permissions narrowed after creation (fchmod(fd, 0600), chmod(path, 0600)).
+      for (const o of after)
+        if (/^(?:fchmod|chmod)$/.test(o.name)) {
+          const m = ctx.intValue(o.args[1]) ?? statMode(o.args[1]?.text ?? '');
+          if (m !== undefined && !permissionProblem(m)) return false;
+        }
+      const esc = name.replace(/[^\w]/g, '');
+      const text = ctx.source.slice(c.node.endIndex, fn.endIndex);
+      const written =
+        after.some(
+          (o) =>
+            /^(?:write|pwrite|dprintf|fputs|fprintf|fwrite|fputc|putc|vfprintf|fdopen)$/.test(o.name) &&
+            o.args.some((a) => a.text === esc || a.text.replace(/^\(.*?\)/, '') === esc),
+        ) || new RegExp(`\\b${esc}\\s*<<|\\b${esc}\\.write\\s*\\(`).test(text);
+      if (!written) return false;
+      return {
+        message: `The file is created with mode 0${effective.toString(8)} (after the umask) and then written: ${problem.text}. Create it with open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600) (or set umask(077) first).`,
+      };
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <stdio.h>\nint save(const char *path, const char *data) {\n  FILE *f = fopen(path, "w");\n  if (!f) return -1;\n  fputs(data, f);\n  fclose(f);\n  return 0;\n}\n',
+          taskCwe: ['CWE-732'],
+        },
+        {
+          code: '#include <fcntl.h>\n#include <string.h>\n#include <unistd.h>\nint save(const char *path, const char *data) {\n  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);\n  if (fd < 0) return -1;\n  write(fd, data, strlen(data));\n  close(fd);\n  return 0;\n}\n',
+          taskCwe: ['CWE-732'],
+        },
+      ],
+      good: [
+        {
+          code: '#include <fcntl.h>\n#include <string.h>\n#include <unistd.h>\nint save(const char *path, const char *data) {\n  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);\n  if (fd < 0) return -1;\n  write(fd, data, strlen(data));\n  close(fd);\n  return 0;\n}\n',
+          taskCwe: ['CWE-732'],
+        },
+        {
+          code: '#include <stdio.h>\n#include <sys/stat.h>\nint save(const char *path, const char *data) {\n  mode_t old = umask(077);\n  FILE *f = fopen(path, "w");\n  umask(old);\n  if (!f) return -1;\n  fputs(data, f);\n  fclose(f);\n  return 0;\n}\n',
+          taskCwe: ['CWE-732'],
+        },
+        // In a scan, writing a file with the default mode is ordinary.
+        '#include <stdio.h>\nint save(const char *path, const char *data) {\n  FILE *f = fopen(path, "w");\n  if (!f) return -1;\n  fputs(data, f);\n  fclose(f);\n  return 0;\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.markup-denylist',
+    cwe: ['CWE-79', 'CWE-184'],
+    severity: 'warning',
+    title: 'HTML built from input screened only for some substrings',
+    message: '',
+    query: '(call_expression function: (identifier) @f arguments: (argument_list)) @report',
+    check: (caps, ctx) => {
+      const n = caps.report;
+      const f = caps.f?.text ?? '';
+      const first: Record<string, number> = { sprintf: 2, snprintf: 3, strcat: 1, printf: 1, fprintf: 2 };
+      const from = first[f];
+      if (!n || from === undefined || !HTML_TAG.test(literalText(n, ctx))) return false;
+      const fn = ctx.model.functionAt(n.startIndex);
+      const args = (n.childForFieldName('arguments')?.namedChildren ?? []).slice(from);
+      for (const a of args) {
+        if (a?.type !== 'identifier' || !unchangedParam(ctx, fn, a.text, n.startIndex)) continue;
+        // The guards on the value that decide whether it reaches the markup.
+        const checks = guardsOf(n).filter((g) => mentionsLvalue(g.cond, a.text));
+        if (!checks.length) continue;
+        // Each is a search for a word or tag (`strstr(v, "<script")`): other markup passes.
+        const denylist = checks.every((g) => {
+          const calls = [bare(g.cond), ...g.cond.descendantsOfType('call_expression')].filter(
+            (c): c is Node => !!c && c.type === 'call_expression' && mentionsLvalue(c, a.text),
+          );
+          return (
+            calls.length > 0 &&
+            calls.every((c) => {
+              const callee = c.childForFieldName('function')?.text ?? '';
+              const needle = c.childForFieldName('arguments')?.namedChildren[1];
+              const text = ctx.stringValue(needle);
+              return (
+                /^(?:strstr|strcasestr|memmem)$/.test(callee) &&
+                text !== undefined &&
+                /[A-Za-z]{2}/.test(text)
+              );
+            })
+          );
+        });
+        if (denylist)
+          return {
+            message: `${a.text} reaches the HTML after a search for a few substrings only: any other markup (<img onerror=...>, <svg>, an attribute) still passes. HTML-escape it (&, <, >, ", ') instead.`,
+          };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\n#include <string.h>\nvoid show(char *out, size_t n, const char *name) {\n  if (strstr(name, "<script") != NULL)\n    return;\n  snprintf(out, n, "<b>%s</b>", name);\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\n#include <string.h>\nvoid show(char *out, size_t n, const char *name) {\n  if (strpbrk(name, "<>&\\"\'") != NULL)\n    return;\n  snprintf(out, n, "<b>%s</b>", name);\n}\n',
+        '#include <stdio.h>\nchar *html_escape(const char *);\nvoid show(char *out, size_t n, const char *name) {\n  snprintf(out, n, "<b>%s</b>", html_escape(name));\n}\n',
+      ],
+    },
+  }),
+  call({
+    id: 'cpp.path-join-unconfined',
+    languages: ['cpp'],
+    cwe: ['CWE-22', 'CWE-23'],
+    severity: 'warning',
+    title: 'File opened at a path joined from a caller-supplied name, never confined',
+    message: '',
+    names: ['ifstream', 'ofstream', 'fstream', 'fopen', 'open'],
+    check: (c, ctx) => {
+      const arg = c.args[0];
+      if (!arg || (c.name === 'open' && c.receiver)) return false;
+      // The path: `base / name`, directly or through one variable (`auto p = base / name;`).
+      let p: Node | undefined = bare(arg);
+      if (
+        p.type === 'call_expression' &&
+        /\.(?:c_str|string)$/.test(p.childForFieldName('function')?.text ?? '')
+      )
+        p = bare(p.childForFieldName('function')?.childForFieldName('argument') ?? p);
+      if (p.type === 'identifier') {
+        const b = ctx.taint.latestBinding(p.text, p.startIndex);
+        p = b?.value ? bare(b.value) : undefined;
+      }
+      if (p?.type !== 'binary_expression' || p.childForFieldName('operator')?.text !== '/') return false;
+      const right = bare(p.childForFieldName('right') ?? p);
+      const fn = ctx.model.functionAt(c.node.startIndex);
+      if (right.type !== 'identifier' || !unchangedParam(ctx, fn, right.text, c.node.startIndex))
+        return false;
+      if (
+        !/\bpath\b|filesystem/.test(
+          p.text +
+            (ctx.model.declaredType(norm(p.childForFieldName('left')?.text ?? ''), p.startIndex) ?? ''),
+        )
+      )
+        return false;
+      // Confinement: the joined path made canonical (or normalized) and compared with the base, or
+      // the name refused when it holds "..".
+      const body = fn.node.text;
+      if (
+        /\b(?:canonical|weakly_canonical|realpath|lexically_normal|lexically_relative|relative)\b|"\.\."|"\.\.\/"/.test(
+          body,
+        )
+      )
+        return false;
+      return {
+        message: `${right.text} is joined to the directory with / and opened as it is: "../" in it (or an absolute path) leaves the directory, and a check of its first character does not stop that. Make the joined path canonical (std::filesystem::weakly_canonical) and check it still starts with the canonical base directory.`,
+      };
+    },
+    examples: {
+      bad: [
+        {
+          code: "#include <filesystem>\n#include <fstream>\n#include <string>\nbool has(const std::string &dir, const std::string &name) {\n  if (!name.empty() && name[0] == '/')\n    return false;\n  std::ifstream in(std::filesystem::path(dir) / name);\n  return in.good();\n}\n",
+          language: 'cpp',
+        },
+      ],
+      good: [
+        {
+          code: '#include <filesystem>\n#include <fstream>\n#include <string>\nbool has(const std::string &dir, const std::string &name) {\n  auto base = std::filesystem::weakly_canonical(dir);\n  auto p = std::filesystem::weakly_canonical(base / name);\n  auto [end, _] = std::mismatch(base.begin(), base.end(), p.begin());\n  if (end != base.end())\n    return false;\n  std::ifstream in(p);\n  return in.good();\n}\n',
+          language: 'cpp',
+        },
+      ],
+    },
+  }),
+];
