@@ -186,6 +186,8 @@ function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: Rul
           : null
         : cond.childForFieldName('condition');
     if (!c || !GUARD.test(c.text)) continue;
+    // A deny-list of "__proto__" alone: "constructor.prototype" reaches the same prototype.
+    if (!GUARD.test(c.text.replace(/__proto__/g, ''))) continue;
     const inner = c.type === 'parenthesized_expression' ? (c.namedChildren[0] ?? c) : c;
     const own = OWN_TEST.exec(inner.text.trim());
     if (own?.[1] && enumerated.has(own[1])) continue;
@@ -796,6 +798,8 @@ export const JS_RULES: Rule[] = [
         'function merge(target, source) {\n  for (const key in source) {\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj;\n  while (parts.length > 1) {\n    const p = parts.shift();\n    if (!cur[p]) cur[p] = {};\n    cur = cur[p];\n  }\n  cur[parts[0]] = value;\n}\n',
         'app.post("/prefs", (req, res) => {\n  prefs[req.body.section][req.body.name] = req.body.value;\n  res.end();\n});\n',
+        // A deny-list of "__proto__" alone lets "constructor.prototype.x" through.
+        'function set(obj, path, value) {\n  const keys = path.split(".");\n  if (path.startsWith("__proto__")) return obj;\n  let cur = obj;\n  for (const k of keys.slice(0, -1)) {\n    if (!cur[k]) cur[k] = {};\n    cur = cur[k];\n  }\n  cur[keys[keys.length - 1]] = value;\n  return obj;\n}\n',
         // The own-property test filters a for-in enumeration; it does not look at the written key.
         'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj, last = obj, n = 0;\n  for (let i = 0; i < parts.length; i++) {\n    for (const p in cur) if (cur.hasOwnProperty(p)) n++;\n    last = cur;\n    if (!cur[parts[i]]) cur[parts[i]] = {};\n    cur = cur[parts[i]];\n  }\n  last[parts[parts.length - 1]] = value;\n  return n;\n}\n',
       ],

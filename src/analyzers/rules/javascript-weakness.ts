@@ -1,0 +1,269 @@
+/** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
+import type { Node } from 'web-tree-sitter';
+import type { Rule } from '../engine/rule.ts';
+import { ruleBuilders } from './common.ts';
+import {
+  argvElements,
+  assembledTemplate,
+  comparedWithLength,
+  functionOf,
+  injectableArgument,
+  judgingTask,
+  lowerBounded,
+  openRedirect,
+  rawParam,
+  unwrap,
+} from './python-weakness.ts';
+
+const { call, query } = ruleBuilders(['javascript']);
+
+/**
+ * The JavaScript side of python-weakness.ts: a format template assembled from data, an index
+ * bounded only from above (or read with `.at()`, which counts from the end), an argument list open
+ * to options, a redirect location not checked to be local, a file created readable by others.
+ * Rules that would be noise in a scan fire only where the analyzer judges a task
+ * (`ctx.taskEvidence !== undefined`), as their comments say.
+ */
+
+/** The value of `key` in an object literal argument. */
+function prop(obj: Node | undefined | null, key: string): Node | undefined {
+  if (obj?.type !== 'object') return undefined;
+  for (const p of obj.namedChildren) {
+    if (p?.type === 'shorthand_property_identifier' && p.text === key) return p;
+    if (p?.type !== 'pair') continue;
+    const k = p.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '');
+    if (k === key) return p.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+/** Conditions of the function's `if`s and ternaries that start before `at`. */
+function conditionsBefore(fn: Node, at: number): Node[] {
+  return fn
+    .descendantsOfType(['if_statement', 'ternary_expression', 'while_statement'])
+    .map((n) => n?.childForFieldName('condition'))
+    .filter((n): n is Node => !!n && n.startIndex < at);
+}
+
+export const JS_WEAKNESS_RULES: Rule[] = [
+  call({
+    id: 'js.format-string-from-data',
+    cwe: ['CWE-134'],
+    severity: 'warning',
+    title: 'Format template assembled from data',
+    message:
+      'The format template of util.format / sprintf is assembled from non-constant text: a "%s", "%d" or "%j" in that text is read as a directive and takes the next argument. Keep the template constant ("[x] %s (user=%s)") and pass every value as an argument.',
+    names: ['format', 'formatWithOptions', 'sprintf', 'vsprintf'],
+    check: (c, ctx) => {
+      if (c.name === 'format' || c.name === 'formatWithOptions') {
+        const util =
+          /^util\.format(?:WithOptions)?$/.test(c.calleeText) ||
+          (c.calleeText === c.name &&
+            /\bformat\b[^=;]*=\s*require\(\s*['"](?:node:)?util['"]\s*\)/.test(ctx.source));
+        if (!util) return false;
+      } else if (!/^(?:\w+\.)?v?sprintf$/.test(c.calleeText)) return false;
+      const i = c.name === 'formatWithOptions' ? 1 : 0;
+      const fmt = c.args[i];
+      if (!fmt) return false;
+      const r = unwrap(fmt).type === 'identifier' ? ctx.resolve(fmt) : fmt;
+      const t = assembledTemplate(r, ctx);
+      if (!t) return false;
+      // More arguments follow (util.format returns a lone string untouched) or the text has directives.
+      if (c.args.length <= i + 1 && !/%[-+ 0#]*\d*(?:\.\d+)?[sdifjoOcx%]/.test(t.literal)) return false;
+      return { node: t.values[0] ?? fmt };
+    },
+    examples: {
+      bad: [
+        "const util = require('util');\nfunction line(note, user) {\n  return util.format('[DEBUG] ' + note + ' (user=%s)', user);\n}\n",
+        "const util = require('util');\nfunction line(note, user) {\n  return util.format('[DEBUG] ' + note, '(user=' + user + ')');\n}\n",
+      ],
+      good: [
+        "const util = require('util');\nfunction line(note, user) {\n  return util.format('[DEBUG] %s (user=%s)', note, user);\n}\n",
+        'function line(note, user) {\n  return `[DEBUG] ${note} (user=${user})`;\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'js.index-upper-bound-only',
+    cwe: ['CWE-129'],
+    severity: 'warning',
+    title: 'Index bounded only from above',
+    message:
+      'An index from the caller is not checked to be at least 0: `.at(i)` counts a negative index from the end, and `xs[i]` after a test against the length alone reads or writes the property "-1". Check 0 <= i < xs.length (and Number.isInteger(i)).',
+    query: `
+(call_expression function: (member_expression property: (property_identifier) @m (#eq? @m "at")) arguments: (arguments . (identifier) @idx .)) @report
+(subscript_expression index: (identifier) @idx) @report`,
+    // Indexes read from parameters are ordinary code: only where a task is judged.
+    check: (caps, ctx) => {
+      const { idx, report, m } = caps;
+      if (!judgingTask(ctx) || !idx || !report || !rawParam(idx, ctx)) return false;
+      const fn = functionOf(report, ctx);
+      if (lowerBounded(fn, idx.text, 'javascript')) return false;
+      return m ? { node: report } : comparedWithLength(fn, idx.text, 'javascript') && { node: report };
+    },
+    examples: {
+      bad: [
+        { code: 'function pick(items, i) {\n  return items.at(i) ?? null;\n}\n', taskCwe: ['CWE-129'] },
+        {
+          code: 'function pick(items, i) {\n  if (i > items.length) {\n    return null;\n  }\n  return items[i];\n}\n',
+          taskCwe: ['CWE-129'],
+        },
+      ],
+      good: [
+        {
+          code: 'function pick(items, i) {\n  if (i < 0 || i >= items.length) {\n    return null;\n  }\n  return items[i];\n}\n',
+          taskCwe: ['CWE-129'],
+        },
+        { code: 'function last(items) {\n  return items.at(-1);\n}\n', taskCwe: ['CWE-129'] },
+      ],
+    },
+  }),
+  call({
+    id: 'js.argument-injection',
+    cwe: ['CWE-88'],
+    severity: 'warning',
+    title: 'User value can be read as a command option',
+    message:
+      'A value from the caller goes into a program\'s argument list where it can start with "-" and be read as an option (`--output=/etc/x`, `--files0-from=`): put "--" before user values (`[\'--\', ...names]`), or refuse values starting with "-".',
+    names: ['execFile', 'execFileSync', 'spawn', 'spawnSync'],
+    // Argument lists built from parameters are ordinary code: only where a task is judged.
+    check: (c, ctx) => {
+      if (!judgingTask(ctx)) return false;
+      const program = c.args[0];
+      const argvNode = c.args[1];
+      if (!program || !argvNode || !ctx.isConstant(program) || argvNode.type === 'object') return false;
+      if (/^(?:.*\/)?(?:ba|z|da|k)?sh$|^cmd(?:\.exe)?$/.test(ctx.stringValue(program) ?? '')) return false;
+      if (c.kwargs.get('shell') || /\bshell\s*:\s*true/.test(c.args[2]?.text ?? '')) return false;
+      const hit = injectableArgument(argvElements(argvNode, ctx), ctx, functionOf(c.node, ctx), 0);
+      return !!hit && { node: hit };
+    },
+    examples: {
+      bad: [
+        {
+          code: "const cp = require('child_process');\nfunction f(dir, names) {\n  return cp.execFileSync('sort', names, { cwd: dir, encoding: 'utf8' });\n}\n",
+          taskCwe: ['CWE-88'],
+        },
+        {
+          code: "const cp = require('child_process');\nfunction f(dir, names) {\n  if (names.some((n) => n.startsWith('--'))) throw new Error('bad');\n  return cp.execFileSync('sort', names, { cwd: dir });\n}\n",
+          taskCwe: ['CWE-88'],
+        },
+      ],
+      good: [
+        {
+          code: "const cp = require('child_process');\nfunction f(dir, names) {\n  return cp.execFileSync('sort', ['--', ...names], { cwd: dir, encoding: 'utf8' });\n}\n",
+          taskCwe: ['CWE-88'],
+        },
+        {
+          code: "const cp = require('child_process');\nfunction f(dir, names) {\n  if (names.some((n) => n.startsWith('-'))) throw new Error('bad');\n  return cp.execFileSync('sort', names, { cwd: dir });\n}\n",
+          taskCwe: ['CWE-88'],
+        },
+      ],
+    },
+  }),
+  query({
+    id: 'js.redirect-not-local',
+    cwe: ['CWE-601'],
+    severity: 'warning',
+    title: 'Redirect location not checked to be local',
+    message: '',
+    query: `
+(return_statement (_) @value) @report
+(call_expression function: (member_expression property: (property_identifier) @m (#eq? @m "redirect")) arguments: (arguments (_) @value .)) @report`,
+    // Returning a parameter is ordinary code: only where a task is judged.
+    check: (caps, ctx) => {
+      const { value, report } = caps;
+      if (!judgingTask(ctx) || !value || !report) return false;
+      const fn = functionOf(report, ctx);
+      return openRedirect(value, fn, conditionsBefore(fn, report.startIndex), ctx) ?? false;
+    },
+    examples: {
+      bad: [
+        { code: "function nextUrl(target) {\n  return target || '/';\n}\n", taskCwe: ['CWE-601'] },
+        {
+          code: "function nextUrl(target) {\n  if (!target.startsWith('/')) {\n    return '/';\n  }\n  return target;\n}\n",
+          taskCwe: ['CWE-601'],
+        },
+      ],
+      good: [
+        {
+          code: "function nextUrl(target) {\n  if (!target.startsWith('/') || target.startsWith('//') || target.includes('\\\\')) {\n    return '/';\n  }\n  return target;\n}\n",
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: 'function nextUrl(target, domain) {\n  const u = new URL(target);\n  if (u.hostname !== domain) return `https://${domain}`;\n  return target;\n}\n',
+          taskCwe: ['CWE-601'],
+        },
+      ],
+    },
+  }),
+  call({
+    id: 'js.file-created-readable',
+    cwe: ['CWE-732'],
+    severity: 'warning',
+    title: 'File created readable by other users',
+    message: '',
+    names: [
+      'writeFile',
+      'writeFileSync',
+      'appendFile',
+      'appendFileSync',
+      'open',
+      'openSync',
+      'createWriteStream',
+    ],
+    // Most files a program writes are not private: only where a task is judged.
+    check: (c, ctx) => {
+      if (!judgingTask(ctx)) return false;
+      if (
+        !/^(?:fs|fsp|fse|fsPromises|promises|fs\.promises|require\(['"](?:node:)?fs(?:\/promises)?['"]\)(?:\.promises)?)\.\w+$/.test(
+          c.calleeText,
+        )
+      )
+        return false;
+      let modeNode: Node | undefined;
+      if (c.name.startsWith('open')) {
+        const flags = ctx.stringValue(c.args[1]);
+        if (flags === undefined ? !/O_CREAT/.test(c.args[1]?.text ?? '') : !/[wax]/.test(flags)) return false;
+        modeNode = c.args[2];
+      } else {
+        const opts = c.name === 'createWriteStream' ? c.args[1] : c.args[2];
+        modeNode = prop(opts, 'mode');
+      }
+      const mode = modeNode ? ctx.intValue(modeNode) : 0o666;
+      if (mode === undefined || (mode & 0o077) === 0) return false;
+      // A chmod to a private mode, or a umask of 077, sets what creation leaves open.
+      const tightened = ctx.callsNear(c.node).some((k) => {
+        if (k.name === 'umask') return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077;
+        if (!/^f?chmod(?:Sync)?$/.test(k.name)) return false;
+        const m = ctx.intValue(k.args[1]);
+        return m !== undefined && (m & 0o077) === 0;
+      });
+      if (tightened) return false;
+      return {
+        message: `The file is created with mode 0${mode.toString(8)}${modeNode ? '' : ' (the default, less the umask: usually 0644)'}: other local users can read what is written. Pass { mode: 0o600 } (or open it with mode 0o600).`,
+      };
+    },
+    examples: {
+      bad: [
+        {
+          code: "const fs = require('fs');\nfunction save(p, secret) {\n  fs.writeFileSync(p, secret);\n}\n",
+          taskCwe: ['CWE-732'],
+        },
+        {
+          code: "const fs = require('fs');\nfunction save(p, secret) {\n  const fd = fs.openSync(p, 'w', 0o644);\n  fs.writeSync(fd, secret);\n  fs.closeSync(fd);\n}\n",
+          taskCwe: ['CWE-732'],
+        },
+      ],
+      good: [
+        {
+          code: "const fs = require('fs');\nfunction save(p, secret) {\n  fs.writeFileSync(p, secret, { mode: 0o600 });\n}\n",
+          taskCwe: ['CWE-732'],
+        },
+        {
+          code: "const fs = require('fs');\nfunction save(p, secret) {\n  fs.writeFileSync(p, secret);\n  fs.chmodSync(p, 0o600);\n}\n",
+          taskCwe: ['CWE-732'],
+        },
+      ],
+    },
+  }),
+];

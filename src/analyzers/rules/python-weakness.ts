@@ -1,0 +1,754 @@
+import type { Node } from 'web-tree-sitter';
+import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
+import { mentions } from '../engine/taint.ts';
+
+/**
+ * Weaknesses a test run rarely shows: a format template assembled from data, an index bounded only
+ * from above, an argument list open to options, a division by an unchecked divisor, a containment
+ * check that follows links, an incompletely checked redirect location, a file created readable by
+ * others. Several of them would be noisy in a scan of arbitrary code (dividing by a parameter is
+ * ordinary code); those fire only where the analyzer judges a task (`ctx.taskEvidence !==
+ * undefined`), as their comments say.
+ */
+
+const PY = ['python'] as const;
+
+const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({
+  kind: 'call',
+  languages: PY,
+  ...r,
+});
+const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
+  kind: 'query',
+  languages: PY,
+  ...r,
+});
+
+/** Whether the analyzer judges a task (the rule may then report what would be noise in a scan). */
+export const judgingTask = (ctx: RuleContext): boolean => ctx.taskEvidence !== undefined;
+
+/** The node without surrounding parentheses. */
+export function unwrap(n: Node): Node {
+  let v = n;
+  while (v.type === 'parenthesized_expression' && v.namedChildren[0]) v = v.namedChildren[0];
+  return v;
+}
+
+/** A parameter of the enclosing function that the function has not re-bound before `at`. */
+export function rawParam(node: Node | null | undefined, ctx: RuleContext): boolean {
+  if (node?.type !== 'identifier') return false;
+  if (!ctx.taint.isParam(node.text, node.startIndex)) return false;
+  const b = ctx.taint.latestBinding(node.text, node.startIndex);
+  return !b || b.kind === 'param';
+}
+
+/** The innermost function around a node (the module at top level). */
+export const functionOf = (n: Node, ctx: RuleContext): Node => ctx.model.functionAt(n.startIndex).node;
+
+/** Descendants of `root` of the given types that read `name`. */
+export function mentioning(root: Node, types: string[], name: string): Node[] {
+  return root.descendantsOfType(types).filter((n): n is Node => !!n && mentions(n, name));
+}
+
+/** Names read by an expression (identifiers, not attribute names). */
+export function namesIn(n: Node): string[] {
+  if (n.type === 'identifier') return [n.text];
+  if (n.type === 'attribute' || n.type === 'member_expression') {
+    const o = n.childForFieldName('object');
+    return o ? namesIn(o) : [];
+  }
+  return n.namedChildren.flatMap((c) => (c ? namesIn(c) : []));
+}
+
+/**
+ * Whether the value derives from a parameter of the enclosing function: the parameter itself, or a
+ * variable bound (a few steps back) from an expression that reads one.
+ */
+export function fromParam(n: Node, ctx: RuleContext, depth = 0): boolean {
+  if (depth > 4) return false;
+  for (const name of new Set(namesIn(n))) {
+    const b = ctx.taint.latestBinding(name, n.startIndex);
+    if (!b || b.kind === 'param') {
+      if (ctx.taint.isParam(name, n.startIndex)) return true;
+      continue;
+    }
+    if (b.value && fromParam(b.value, ctx, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** A `+` chain's operands in order (Python and JavaScript). */
+function plusParts(n: Node, out: Node[] = []): Node[] {
+  const v = unwrap(n);
+  if (
+    (v.type === 'binary_operator' || v.type === 'binary_expression') &&
+    v.childForFieldName('operator')?.text === '+'
+  ) {
+    const l = v.childForFieldName('left');
+    const r = v.childForFieldName('right');
+    if (l) plusParts(l, out);
+    if (r) plusParts(r, out);
+  } else out.push(v);
+  return out;
+}
+
+/**
+ * A template assembled from literal text and values: the literal text and the non-constant parts
+ * (operands of a `+` chain, the fields of an f-string or a JS template). Undefined for a plain
+ * literal or a single value.
+ */
+export function assembledTemplate(
+  n: Node,
+  ctx: RuleContext,
+): { literal: string; values: Node[] } | undefined {
+  const v = unwrap(n);
+  let literal = '';
+  const values: Node[] = [];
+  const interpolated = (s: Node) => {
+    for (const c of s.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'interpolation' || c.type === 'template_substitution') {
+        const inner = c.namedChildren.find(
+          (x) => x && x.type !== 'format_specifier' && x.type !== 'type_conversion',
+        );
+        if (inner && !ctx.isConstant(inner)) values.push(inner);
+      } else if (c.type === 'string_content' || c.type === 'string_fragment') literal += c.text;
+    }
+  };
+  const parts = plusParts(v);
+  if (parts.length < 2 && !(v.type === 'string' || v.type === 'template_string')) return undefined;
+  for (const p of parts) {
+    if (p.type === 'string' || p.type === 'template_string') {
+      const lit = ctx.stringValue(p);
+      if (lit !== undefined) literal += lit;
+      else interpolated(p);
+    } else if (ctx.isConstant(p)) literal += ctx.stringValue(p) ?? '';
+    else values.push(p);
+  }
+  // A value whose directives are escaped (`note.replace('%', '%%')`, `.replace('{', '{{')`) is text.
+  const escaped = values.filter(
+    (x) =>
+      !/\.replace(?:All)?\(\s*(?:(['"])%\1\s*,\s*(['"])%%\2|\/%\/g\s*,\s*(['"])%%\3|(['"])\{\4\s*,\s*(['"])\{\{\5)/.test(
+        x.text,
+      ),
+  );
+  return escaped.length ? { literal, values: escaped } : undefined;
+}
+
+/** Comparison nodes that bound `name` from below: with a number literal (`i < 0`, `0 <= i`, `i >= 0`). */
+export function lowerBounded(fn: Node, name: string, language: 'python' | 'javascript'): boolean {
+  const types = language === 'python' ? ['comparison_operator'] : ['binary_expression'];
+  for (const c of mentioning(fn, types, name)) {
+    if (language === 'javascript' && !/^(?:<|<=|>|>=)$/.test(c.childForFieldName('operator')?.text ?? ''))
+      continue;
+    // 0, 1 (a 1-based index) or a negative literal: a test of the lower end.
+    if (c.namedChildren.some((o) => o && /^(?:-\s*\d+|0|1)$/.test(o.text))) return true;
+  }
+  // `i in range(len(xs))`, `abs(i)`, `max(0, i)`: a range or a clamp bounds both ways.
+  const text = fn.text;
+  const id = name.replace(/\$/g, '\\$');
+  return new RegExp(
+    `\\b${id}\\s+(?:not\\s+)?in\\s+range\\(|\\b(?:abs|max|Math\\.abs|Math\\.max)\\([^)]*\\b${id}\\b|Number\\.isSafeInteger|>>>\\s*0`,
+  ).test(text);
+}
+
+/** A comparison of `name` with a length (`i < len(xs)`, `i >= xs.length`). */
+export function comparedWithLength(fn: Node, name: string, language: 'python' | 'javascript'): boolean {
+  const types = language === 'python' ? ['comparison_operator'] : ['binary_expression'];
+  return mentioning(fn, types, name).some(
+    (c) =>
+      (language === 'python' || /^(?:<|<=|>|>=)$/.test(c.childForFieldName('operator')?.text ?? '')) &&
+      /\blen\s*\(|\.length\b|\.size\b/.test(c.text),
+  );
+}
+
+/** The exception types an `except` clause catches (empty for a bare `except:`). */
+function caughtTypes(clause: Node): string[] {
+  const first = clause.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
+  if (!first) return [];
+  const t = first.type === 'as_pattern' ? (first.namedChildren[0] ?? first) : first;
+  return t.text
+    .replace(/[()\s]/g, '')
+    .split(',')
+    .map((s) => s.split('.').pop() ?? s);
+}
+
+/** The `except` clauses of the `try` statements whose body holds `n`, innermost first. */
+function handlersAround(n: Node, fn: Node): Node[][] {
+  const out: Node[][] = [];
+  for (let p = n.parent; p && !p.equals(fn); p = p.parent) {
+    if (p.type !== 'block' || p.parent?.type !== 'try_statement') continue;
+    const tryStmt = p.parent;
+    if (!tryStmt.childForFieldName('body')?.equals(p)) continue;
+    out.push(
+      tryStmt.namedChildren.filter(
+        (c): c is Node => !!c && (c.type === 'except_clause' || c.type === 'except_group_clause'),
+      ),
+    );
+  }
+  return out;
+}
+
+/** Whether an `except` around `n` catches one of `types` (or everything). */
+export function caughtAround(n: Node, fn: Node, types: RegExp): boolean {
+  return handlersAround(n, fn).some((clauses) =>
+    clauses.some((c) => {
+      const t = caughtTypes(c);
+      return !t.length || t.some((x) => types.test(x));
+    }),
+  );
+}
+
+/** Text of an if/elif/while/assert condition, a conditional expression's test or a boolean operand. */
+const CONDITION_TYPES = [
+  'if_statement',
+  'elif_clause',
+  'while_statement',
+  'assert_statement',
+  'conditional_expression',
+  'boolean_operator',
+  'comparison_operator',
+  'not_operator',
+];
+
+/** A check of `name` that precedes `at` in the function (any test that reads it). */
+function checkedBefore(fn: Node, name: string, at: number): boolean {
+  for (const n of fn.descendantsOfType(CONDITION_TYPES)) {
+    if (!n || n.startIndex > at) continue;
+    // `a / n if n else 0`: the test follows the division it guards.
+    if (n.type === 'conditional_expression' && n.endIndex > at) {
+      const test = n.namedChildren[1];
+      if (test && mentions(test, name)) return true;
+      continue;
+    }
+    let cond: Node | null = n;
+    if (n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'while_statement')
+      cond = n.childForFieldName('condition');
+    else if (n.type === 'boolean_operator') cond = n.childForFieldName('left');
+    if (cond && cond.startIndex <= at && mentions(cond, name)) return true;
+  }
+  return false;
+}
+
+/** Whether the argument-list element can start with a dash: a value, not a `./`-prefixed build. */
+function optionLike(el: Node, ctx: RuleContext): boolean {
+  if (ctx.isConstant(el)) return false;
+  const first = plusParts(el)[0];
+  const lit =
+    first && (first.type === 'string' || first.type === 'template_string')
+      ? ctx.stringValue(first)
+      : undefined;
+  if (lit !== undefined && lit.length > 0 && !lit.startsWith('-')) return false;
+  if (
+    first &&
+    /^(?:os\.path\.join|path\.join|path\.resolve|os\.path\.abspath|path\.posix\.join)\(/.test(first.text)
+  )
+    return false;
+  return true;
+}
+
+/**
+ * The elements of an argument vector in order, flattening `[...] + xs`, `list(xs)`, `*xs`, `...xs`;
+ * a collection that is not a literal stands as one element (`spread`).
+ */
+type ArgvElement = { node: Node; spread: boolean };
+
+export function argvElements(n: Node, ctx: RuleContext, depth = 0): ArgvElement[] {
+  const v = unwrap(n);
+  if (depth > 4) return [{ node: v, spread: true }];
+  if (v.type === 'list' || v.type === 'tuple' || v.type === 'array') {
+    return v.namedChildren.flatMap((c): ArgvElement[] => {
+      if (!c || c.type === 'comment') return [];
+      if (c.type === 'list_splat' || c.type === 'spread_element') {
+        const inner = c.namedChildren[0];
+        return inner ? argvElements(inner, ctx, depth + 1).map((e) => ({ ...e, spread: true })) : [];
+      }
+      return [{ node: c, spread: false }];
+    });
+  }
+  if (
+    (v.type === 'binary_operator' || v.type === 'binary_expression') &&
+    v.childForFieldName('operator')?.text === '+'
+  ) {
+    const l = v.childForFieldName('left');
+    const r = v.childForFieldName('right');
+    return [...(l ? argvElements(l, ctx, depth + 1) : []), ...(r ? argvElements(r, ctx, depth + 1) : [])];
+  }
+  if (v.type === 'call') {
+    const f = v.childForFieldName('function')?.text;
+    const a = v.childForFieldName('arguments')?.namedChildren[0];
+    if ((f === 'list' || f === 'tuple' || f === 'sorted') && a)
+      return argvElements(a, ctx, depth + 1).map((e) => ({ ...e, spread: true }));
+  }
+  // `['./' + n for n in names]`, `names.map((n) => './' + n)`: each element is the mapped body.
+  if (v.type === 'list_comprehension' || v.type === 'generator_expression') {
+    const body = v.childForFieldName('body');
+    if (body) return [{ node: body, spread: true }];
+  }
+  if (v.type === 'call_expression' && /\.map$/.test(v.childForFieldName('function')?.text ?? '')) {
+    const fn = v.childForFieldName('arguments')?.namedChildren[0];
+    const body = fn?.type === 'arrow_function' ? fn.childForFieldName('body') : null;
+    if (body && body.type !== 'statement_block') return [{ node: body, spread: true }];
+  }
+  if (v.type === 'call_expression' && /\.concat$/.test(v.childForFieldName('function')?.text ?? '')) {
+    const recv = v.childForFieldName('function')?.childForFieldName('object');
+    const args = v.childForFieldName('arguments')?.namedChildren ?? [];
+    return [
+      ...(recv ? argvElements(recv, ctx, depth + 1) : []),
+      ...args.flatMap((a) => (a ? argvElements(a, ctx, depth + 1).map((e) => ({ ...e, spread: true })) : [])),
+    ];
+  }
+  if (v.type === 'identifier') {
+    const b = ctx.taint.latestBinding(v.text, v.startIndex);
+    if (b?.kind === 'assign' && b.value) return argvElements(b.value, ctx, depth + 1);
+  }
+  return [{ node: v, spread: true }];
+}
+
+/** A test in the function that refuses values starting with a single dash. */
+export function dashChecked(fn: Node): boolean {
+  return /\.(?:startswith|startsWith)\(\s*(['"`])-\1|\[0\]\s*(?:==|===|!=|!==)\s*(['"`])-\2|(['"`])-\3\s*(?:==|===|!=|!==)\s*[\w$.]+\[0\]|charAt\(0\)\s*(?:==|===|!=|!==)\s*(['"`])-\4|(?:re\.(?:match|search|fullmatch)\(\s*r?|\/)(['"]?)\^-|\.(?:lstrip|trimStart)\(\s*(['"`])-\6|\[:1\]\s*(?:==|!=)\s*(['"])-\7|re\.match\(\s*r?(['"])-/.test(
+    fn.text,
+  );
+}
+
+/**
+ * The first option-like user value in an argument vector that no `--` precedes (the end of options),
+ * when the function has no test refusing a leading dash. `skip` elements are the program.
+ */
+export function injectableArgument(
+  argv: { node: Node; spread: boolean }[],
+  ctx: RuleContext,
+  fn: Node,
+  skip: number,
+): Node | undefined {
+  if (dashChecked(fn)) return undefined;
+  for (const [i, el] of argv.entries()) {
+    if (i < skip && !el.spread) continue;
+    const lit = ctx.stringValue(el.node);
+    if (lit === '--') return undefined;
+    if (optionLike(el.node, ctx) && fromParam(el.node, ctx)) return el.node;
+  }
+  return undefined;
+}
+
+/** The local-path test `x.startswith('/')` / `x.startsWith('/')` / `x[0] == '/'` on `name`. */
+const SLASH_TEST = (name: string) => {
+  const id = name.replace(/\$/g, '\\$');
+  return new RegExp(
+    `\\b${id}\\s*\\.\\s*(?:startswith|startsWith)\\(\\s*(['"\`])\\/\\1\\s*\\)|\\b${id}\\[0\\]\\s*(?:==|===|!=|!==)\\s*(['"\`])\\/\\2|\\/\\^\\\\\\/\\/\\.test\\(\\s*${id}\\s*\\)`,
+  );
+};
+
+/**
+ * How a redirect location read from a parameter is left open, or undefined: returned as it came
+ * (`return target or '/'`), or after a test that it starts with "/" alone, which `//evil.example`
+ * and `/\evil.example` pass. A check of the host, of a `//` or `\` prefix, an allow-list or URL
+ * parsing closes it. `conditions` are the tests of the function that read the value.
+ */
+export function openRedirect(
+  value: Node,
+  fn: Node,
+  conditions: Node[],
+  ctx: RuleContext,
+): { node: Node; message: string } | undefined {
+  const v = unwrap(value);
+  let target: Node | undefined;
+  let fallback = false;
+  if (rawParam(v, ctx)) target = v;
+  else if (
+    (v.type === 'boolean_operator' && /\bor\b/.test(v.text)) ||
+    (v.type === 'binary_expression' && /^(?:\|\||\?\?)$/.test(v.childForFieldName('operator')?.text ?? ''))
+  ) {
+    const l = v.childForFieldName('left');
+    const r = v.childForFieldName('right');
+    const def = r ? ctx.stringValue(r) : undefined;
+    // The default location is this site's root or a local path: the value is a location.
+    if (l && rawParam(unwrap(l), ctx) && def !== undefined && /^\/(?!\/)/.test(def)) {
+      target = unwrap(l);
+      fallback = true;
+    }
+  }
+  if (!target) return undefined;
+  const name = target.text;
+  const tests = conditions.filter((c) => mentions(c, name));
+  if (!tests.length) {
+    if (!fallback) return undefined;
+    return {
+      node: value,
+      message: `The location ${name} comes from the caller and is used unchecked (with "${'/'}" as the default): any absolute or protocol-relative URL sends the user to another site. Accept only local paths: starting with "/", not with "//" or "/\\", and without a backslash.`,
+    };
+  }
+  const slash = SLASH_TEST(name);
+  const body = fn.text;
+  if (!tests.some((t) => slash.test(t.text))) return undefined;
+  // Every test of the value is that leading-slash test: nothing else about it is checked.
+  const word = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
+  const global = new RegExp(slash.source, 'g');
+  if (tests.some((t) => word.test(t.text.replace(global, '')))) return undefined;
+  // Something beyond the leading slash is checked: a `//` or backslash prefix, the host, a parse.
+  if (
+    /(['"`])\/\/\1|\\\\|\/\^\\\/\(\?!|netloc|hostname|\bhost\b|urlparse|urlsplit|new URL\(|url\.parse\(/.test(
+      body,
+    )
+  )
+    return undefined;
+  return {
+    node: value,
+    message: `${name} is accepted as a redirect location once it starts with "/": "//evil.example" and "/\\evil.example" start with "/" and leave the site. Also refuse a "//" or "/\\" start and backslashes (or parse the URL and require no host).`,
+  };
+}
+
+export const PY_WEAKNESS_RULES: Rule[] = [
+  query({
+    id: 'py.format-string-from-data',
+    cwe: ['CWE-134'],
+    severity: 'warning',
+    title: 'Format template assembled from data',
+    message:
+      'A format template (`%` or str.format) is assembled from non-constant text: a "%" or "{" in that text is read as a directive (a crash, or "{0.__class__}" reads attributes). Keep the template constant and pass every value as an argument.',
+    query: `
+(binary_operator left: (_) @fmt operator: "%") @report
+(call function: (attribute object: (_) @fmt attribute: (identifier) @m (#eq? @m "format"))) @report`,
+    check: (caps, ctx) => {
+      const { fmt, report } = caps;
+      if (!fmt || !report) return false;
+      const r = unwrap(fmt).type === 'identifier' ? ctx.resolve(fmt) : fmt;
+      const t = assembledTemplate(r, ctx);
+      if (!t) return false;
+      // The literal text carries a directive of the operator it meets: the value is a template.
+      const directive =
+        report.type === 'call' ? /\{[\w.[\]!:]*\}/ : /%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sdirfgexXoc%]/;
+      if (!directive.test(t.literal)) return false;
+      return { node: t.values[0] ?? fmt };
+    },
+    examples: {
+      bad: [
+        'def line(note, user):\n    return ("[WARN] " + note + " (user=%s)") % user\n',
+        'def line(note, user):\n    return ("[WARN] " + note + " (user={})").format(user)\n',
+        'def line(msg, code):\n    tmpl = f"{msg}: %d"\n    return tmpl % code\n',
+      ],
+      good: [
+        'def line(note, user):\n    return "[WARN] %s (user=%s)" % (note, user)\n',
+        'def line(note, user):\n    return "[WARN] {} (user={})".format(note, user)\n',
+        'def rest(a, b, n):\n    return (a + b) % n\n',
+        'def line(note, user):\n    return f"[WARN] {note} (user={user})"\n',
+        'def line(note, user):\n    return ("[WARN] " + note.replace("%", "%%") + " (user=%s)") % user\n',
+      ],
+    },
+  }),
+  query({
+    id: 'py.index-upper-bound-only',
+    cwe: ['CWE-129'],
+    severity: 'warning',
+    title: 'Index bounded only from above',
+    message:
+      'An index from the caller is checked against the length only (or an IndexError caught): a negative index passes and Python reads from the end of the sequence. Check 0 <= i < len(seq).',
+    query: '(subscript value: (_) @seq subscript: (identifier) @idx) @report',
+    check: (caps, ctx) => {
+      const { idx, report } = caps;
+      if (!idx || !report || !rawParam(idx, ctx)) return false;
+      const fn = functionOf(report, ctx);
+      if (lowerBounded(fn, idx.text, 'python')) return false;
+      if (comparedWithLength(fn, idx.text, 'python')) return true;
+      // An IndexError caught around the read: the author bounds the index by the exception, which
+      // a negative index never raises. Ordinary code, hence only where a task is judged.
+      return judgingTask(ctx) && caughtAround(report, fn, /^(?:IndexError|LookupError)$/);
+    },
+    examples: {
+      bad: [
+        'def pick(items, i):\n    if i < len(items):\n        return items[i]\n    return None\n',
+        {
+          code: 'def pick(items, i):\n    try:\n        return items[i]\n    except IndexError:\n        return None\n',
+          taskCwe: ['CWE-129'],
+        },
+      ],
+      good: [
+        'def pick(items, i):\n    if i < 0 or i >= len(items):\n        return None\n    return items[i]\n',
+        'def pick(items, i):\n    if 0 <= i < len(items):\n        return items[i]\n    return None\n',
+        {
+          code: 'def pick(items, i):\n    if i < 0:\n        return None\n    try:\n        return items[i]\n    except IndexError:\n        return None\n',
+          taskCwe: ['CWE-129'],
+        },
+      ],
+    },
+  }),
+  call({
+    id: 'py.argument-injection',
+    cwe: ['CWE-88'],
+    severity: 'warning',
+    title: 'User value can be read as a command option',
+    message:
+      'A value from the caller goes into a program\'s argument list where it can start with "-" and be read as an option (`--output=/etc/x`, `-exec`): put "--" before user values, or refuse values starting with "-".',
+    names: [
+      'run',
+      'call',
+      'check_call',
+      'check_output',
+      'Popen',
+      'execv',
+      'execvp',
+      'execvpe',
+      'spawnv',
+      'spawnvp',
+    ],
+    // Argument lists built from parameters are ordinary code: only where a task is judged.
+    check: (c, ctx) => {
+      if (!judgingTask(ctx)) return false;
+      if (!/^(?:subprocess\.|sp\.|os\.)?\w+$/.test(c.calleeText)) return false;
+      if (!c.calleeText.includes('.') && !/from\s+(?:subprocess|os)\s+import/.test(ctx.source)) return false;
+      const shell = c.kwargs.get('shell');
+      if (shell && shell.text !== 'False') return false;
+      const argvNode = /^os\.(?:exec|spawn)/.test(c.calleeText)
+        ? c.args[c.calleeText.startsWith('os.spawn') ? 2 : 1]
+        : (c.kwargs.get('args') ?? c.args[0]);
+      if (!argvNode) return false;
+      const argv = argvElements(argvNode, ctx);
+      const program = argv[0];
+      if (!program || program.spread || !ctx.isConstant(program.node)) return false;
+      if (/^(?:.*\/)?(?:ba|z|da|k)?sh$|^cmd(?:\.exe)?$/.test(ctx.stringValue(program.node) ?? ''))
+        return false;
+      const hit = injectableArgument(argv, ctx, functionOf(c.node, ctx), 1);
+      return !!hit && { node: hit };
+    },
+    examples: {
+      bad: [
+        {
+          code: 'import subprocess\ndef f(d, names):\n    return subprocess.check_output(["sort", *names], cwd=d)\n',
+          taskCwe: ['CWE-88'],
+        },
+        {
+          code: 'import subprocess\ndef f(d, names):\n    for n in names:\n        if n.startswith("--"):\n            raise ValueError(n)\n    return subprocess.check_output(["sort"] + list(names), cwd=d)\n',
+          taskCwe: ['CWE-88'],
+        },
+      ],
+      good: [
+        {
+          code: 'import subprocess\ndef f(d, names):\n    return subprocess.check_output(["sort", "--", *names], cwd=d)\n',
+          taskCwe: ['CWE-88'],
+        },
+        {
+          code: 'import subprocess\ndef f(d, names):\n    for n in names:\n        if n.startswith("-"):\n            raise ValueError(n)\n    return subprocess.check_output(["sort"] + list(names), cwd=d)\n',
+          taskCwe: ['CWE-88'],
+        },
+        {
+          code: 'import subprocess\ndef f(d):\n    return subprocess.check_output(["ls", "-l"], cwd=d)\n',
+          taskCwe: ['CWE-88'],
+        },
+        {
+          code: 'import subprocess\ndef f(d, names):\n    args = ["./" + n for n in names]\n    return subprocess.check_output(["sort"] + args, cwd=d)\n',
+          taskCwe: ['CWE-88'],
+        },
+      ],
+    },
+  }),
+  query({
+    id: 'py.division-unchecked',
+    cwe: ['CWE-369'],
+    severity: 'warning',
+    title: 'Division by an unchecked divisor',
+    message:
+      'The divisor comes from the caller and is never checked: zero raises ZeroDivisionError (a crash the caller controls). Test it (`if n <= 0: ...`) before dividing, or catch ZeroDivisionError.',
+    query: '(binary_operator left: (_) @num operator: ["/" "//" "%"] right: (identifier) @d) @report',
+    // Dividing by a parameter is ordinary code: only where a task is judged.
+    check: (caps, ctx) => {
+      const { num, d, report } = caps;
+      if (!judgingTask(ctx) || !num || !d || !report || !rawParam(d, ctx)) return false;
+      // `"%s" % x` formats; a string on the left is not a division.
+      if (
+        report.childForFieldName('operator')?.text === '%' &&
+        (ctx.stringValue(num) !== undefined || /^[fbru]*['"]/i.test(num.text) || assembledTemplate(num, ctx))
+      )
+        return false;
+      const fn = functionOf(report, ctx);
+      if (checkedBefore(fn, d.text, report.startIndex)) return false;
+      if (caughtAround(report, fn, /^(?:ZeroDivisionError|ArithmeticError|Exception|BaseException)$/))
+        return false;
+      return { node: d };
+    },
+    examples: {
+      bad: [
+        { code: 'def share(total, n):\n    return total // n\n', taskCwe: ['CWE-369'] },
+        {
+          code: 'def share(total, n):\n    try:\n        return total // n\n    except ValueError:\n        return 0\n',
+          taskCwe: ['CWE-369'],
+        },
+      ],
+      good: [
+        {
+          code: 'def share(total, n):\n    if n <= 0:\n        return 0\n    return total // n\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'def share(total, n):\n    try:\n        return total / n\n    except ZeroDivisionError:\n        return 0\n',
+          taskCwe: ['CWE-369'],
+        },
+        { code: 'def share(total, n):\n    return total / n if n else 0\n', taskCwe: ['CWE-369'] },
+      ],
+    },
+  }),
+  call({
+    id: 'py.containment-follows-links',
+    cwe: ['CWE-59'],
+    severity: 'warning',
+    title: 'Path confined without resolving links',
+    message:
+      'The path is confined to a directory by its text (abspath/normpath and a prefix test, or refusing ".." and absolute names) but links are not resolved: a symbolic link inside the directory points anywhere. Resolve with os.path.realpath before the containment test and open the resolved path (or open with O_NOFOLLOW).',
+    names: ['open', 'read_text', 'read_bytes', 'listdir', 'send_file', 'FileResponse'],
+    // Prefix checks on abspath are also a traversal defence for trees without links: only where a
+    // task is judged.
+    check: (c, ctx) => {
+      if (!judgingTask(ctx)) return false;
+      const target = c.name === 'read_text' || c.name === 'read_bytes' ? c.receiver : c.args[0];
+      if (!target || ctx.isConstant(target) || !fromParam(target, ctx)) return false;
+      const fn = functionOf(c.node, ctx);
+      const body = fn.text;
+      // Links resolved (realpath, Path.resolve), refused (islink, O_NOFOLLOW, lstat), or the file
+      // opened relative to a directory descriptor.
+      if (/realpath|\.resolve\(|islink|is_symlink|O_NOFOLLOW|lstat|readlink|dir_fd/.test(body)) return false;
+      // The author confines the path: a prefix / commonpath test, or ".." and absolute names refused.
+      const confined =
+        /\.startswith\(|commonpath|commonprefix|is_relative_to|relative_to\(|relpath/.test(body) ||
+        (/(['"])\.\.\1/.test(body) && /isabs|(['"])\/\1|os\.sep/.test(body));
+      return confined && { node: target };
+    },
+    examples: {
+      bad: [
+        {
+          code: 'import os\ndef read(base, name):\n    p = os.path.abspath(os.path.join(base, name))\n    if not p.startswith(os.path.abspath(base) + os.sep):\n        return None\n    with open(p) as f:\n        return f.read()\n',
+          taskCwe: ['CWE-59'],
+        },
+        {
+          code: 'import os\ndef read(base, name):\n    if os.path.isabs(name) or ".." in name.split("/"):\n        return None\n    with open(os.path.join(base, name)) as f:\n        return f.read()\n',
+          taskCwe: ['CWE-59'],
+        },
+      ],
+      good: [
+        {
+          code: 'import os\ndef read(base, name):\n    p = os.path.realpath(os.path.join(base, name))\n    if not p.startswith(os.path.realpath(base) + os.sep):\n        return None\n    with open(p) as f:\n        return f.read()\n',
+          taskCwe: ['CWE-59'],
+        },
+      ],
+    },
+  }),
+  query({
+    id: 'py.redirect-not-local',
+    cwe: ['CWE-601'],
+    severity: 'warning',
+    title: 'Redirect location not checked to be local',
+    message: '',
+    query: `
+(return_statement (_) @value) @report
+(call function: [(identifier) (attribute)] @f (#match? @f "(^|\\\\.)(redirect|HttpResponseRedirect|RedirectResponse)$") arguments: (argument_list . (_) @value)) @report`,
+    // Returning a parameter is ordinary code: only where a task is judged.
+    check: (caps, ctx) => {
+      const { value, report } = caps;
+      if (!judgingTask(ctx) || !value || !report) return false;
+      const fn = functionOf(report, ctx);
+      const conditions = fn
+        .descendantsOfType(['if_statement', 'elif_clause', 'conditional_expression', 'assert_statement'])
+        .map(
+          (n) =>
+            n &&
+            (n.type === 'conditional_expression'
+              ? n.namedChildren[1]
+              : n.type === 'assert_statement'
+                ? n
+                : n.childForFieldName('condition')),
+        )
+        .filter((n): n is Node => !!n && n.startIndex < report.startIndex);
+      return openRedirect(value, fn, conditions, ctx) ?? false;
+    },
+    examples: {
+      bad: [
+        { code: 'def next_url(target):\n    return target or "/"\n', taskCwe: ['CWE-601'] },
+        {
+          code: 'def next_url(target):\n    if not target.startswith("/"):\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+      ],
+      good: [
+        {
+          code: 'def next_url(target):\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: 'def next_url(target):\n    if not target.startswith("/") or target[1:2] in ("/", "\\\\"):\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: 'from urllib.parse import urlparse\ndef next_url(target, domain):\n    if urlparse(target).netloc != domain:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+      ],
+    },
+  }),
+  call({
+    id: 'py.file-created-readable',
+    cwe: ['CWE-732'],
+    severity: 'warning',
+    title: 'File created readable by other users',
+    message: '',
+    names: ['open', 'write_text', 'write_bytes'],
+    // Most files a program writes are not private: only where a task is judged.
+    check: (c, ctx) => {
+      if (!judgingTask(ctx)) return false;
+      const fn = functionOf(c.node, ctx);
+      // A chmod/fchmod to a private mode, or a umask of 077, sets what creation leaves open.
+      const tightened = ctx.callsNear(c.node).some((k) => {
+        if (k.name === 'umask') return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077;
+        if (k.name !== 'chmod' && k.name !== 'fchmod') return false;
+        const m = ctx.intValue(k.kwargs.get('mode') ?? k.args[k.args.length - 1]);
+        return m !== undefined && (m & 0o077) === 0;
+      });
+      // A file made private before it is written (mkstemp, touch(mode=0o600), a private descriptor).
+      if (/mkstemp\(|\.touch\([^)]*mode\s*=\s*0o?[0-7]00\b/.test(fn.text)) return false;
+      if (c.calleeText === 'os.open') {
+        if (!/O_CREAT/.test(c.args[1]?.text ?? '')) return false;
+        const modeNode = c.kwargs.get('mode') ?? c.args[2];
+        const mode = modeNode ? ctx.intValue(modeNode) : 0o777;
+        if (mode === undefined || (mode & 0o077) === 0 || tightened) return false;
+        return {
+          message: `os.open creates the file with mode 0${mode.toString(8)}${modeNode ? '' : ' (the default, less the umask)'}: other users can read it. Create private files with 0o600.`,
+        };
+      }
+      if (c.name === 'open') {
+        if (c.calleeText !== 'open' && c.calleeText !== 'io.open') return false;
+        if (c.kwargs.has('opener')) return false;
+        const mode = ctx.stringValue(c.kwargs.get('mode') ?? c.args[1]);
+        if (!mode || !/[wax]/.test(mode)) return false;
+      } else if (!c.receiver) return false;
+      if (tightened) return false;
+      return {
+        message:
+          'The file is created with the default mode (0666 less the umask, usually 0644): every local user can read what is written. Create it with os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600) and os.fdopen, or chmod it to 0o600.',
+      };
+    },
+    examples: {
+      bad: [
+        {
+          code: 'def save(path, secret):\n    with open(path, "w") as f:\n        f.write(secret)\n',
+          taskCwe: ['CWE-732'],
+        },
+        {
+          code: 'import os\ndef save(path, secret):\n    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)\n    with os.fdopen(fd, "w") as f:\n        f.write(secret)\n',
+          taskCwe: ['CWE-732'],
+        },
+      ],
+      good: [
+        {
+          code: 'import os\ndef save(path, secret):\n    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)\n    with os.fdopen(fd, "w") as f:\n        f.write(secret)\n',
+          taskCwe: ['CWE-732'],
+        },
+        {
+          code: 'import os\ndef save(path, secret):\n    with open(path, "w") as f:\n        f.write(secret)\n    os.chmod(path, 0o600)\n',
+          taskCwe: ['CWE-732'],
+        },
+        {
+          code: 'def load(path):\n    with open(path) as f:\n        return f.read()\n',
+          taskCwe: ['CWE-732'],
+        },
+      ],
+    },
+  }),
+];
