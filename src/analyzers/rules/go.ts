@@ -49,6 +49,136 @@ function constantBytes(ctx: RuleContext, n: Node): boolean {
   return ctx.isConstant(n);
 }
 
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+/**
+ * A `strings.Replacer` that escapes HTML: `strings.NewReplacer` over constant pairs whose first pair
+ * for "<" replaces it with text without "<" (and, where the text goes into a quoted attribute, the
+ * same for the quote). Go's replacer replaces every occurrence, as html.EscapeString does.
+ */
+function escapingReplacer(ctx: RuleContext, n: Node | null | undefined, quote: string | undefined): boolean {
+  if (!n) return false;
+  const r = n.type === 'identifier' ? ctx.resolve(n) : n;
+  if (
+    r.type !== 'call_expression' ||
+    squash(r.childForFieldName('function')?.text ?? '') !== 'strings.NewReplacer'
+  )
+    return false;
+  const args = r.childForFieldName('arguments')?.namedChildren ?? [];
+  if (args.length % 2 !== 0) return false;
+  const pairs = args.map((a) => ctx.stringValue(a));
+  const replaces = (ch: string) => {
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      const from = pairs[i];
+      const to = pairs[i + 1];
+      if (from === undefined || to === undefined) return false;
+      if (from === ch) return !to.includes(ch);
+    }
+    return false;
+  };
+  return replaces('<') && (!quote || replaces(quote));
+}
+
+/** `r.Replace(x)` (or a variable holding it) for an escaping replacer `r`. */
+function replacerEscaped(ctx: RuleContext, n: Node, quote: string | undefined): boolean {
+  const v = n.type === 'identifier' ? ctx.resolve(n) : n;
+  if (v.type !== 'call_expression') return false;
+  const f = v.childForFieldName('function');
+  if (f?.type !== 'selector_expression' || f.childForFieldName('field')?.text !== 'Replace') return false;
+  if ((v.childForFieldName('arguments')?.namedChildren.length ?? 0) !== 1) return false;
+  return escapingReplacer(ctx, f.childForFieldName('operand'), quote);
+}
+
+/**
+ * Whether every part of an HTML string that carries untrusted data went through an escaping
+ * `strings.Replacer` (the taint engine knows html.EscapeString and strings.ReplaceAll, not replacers).
+ */
+function partsReplacerEscaped(build: Node, ctx: RuleContext): boolean {
+  const parts: Node[] = [];
+  const walk = (n: Node | null | undefined) => {
+    if (!n) return;
+    if (n.type === 'parenthesized_expression') return walk(n.namedChildren[0]);
+    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '+') {
+      walk(n.childForFieldName('left'));
+      walk(n.childForFieldName('right'));
+      return;
+    }
+    if (
+      n.type === 'call_expression' &&
+      /^fmt\.Sprintf$/.test(squash(n.childForFieldName('function')?.text ?? ''))
+    ) {
+      for (const a of n.childForFieldName('arguments')?.namedChildren.slice(1) ?? []) if (a) parts.push(a);
+      return;
+    }
+    parts.push(n);
+  };
+  walk(build);
+  let before = '';
+  let escaped = false;
+  for (const p of parts) {
+    const lit = ctx.model.profile.stringTypes.has(p.type) ? ctx.stringValue(p) : undefined;
+    if (lit !== undefined) {
+      before += lit;
+      continue;
+    }
+    const quote = /=\s*(["'])[^"']*$/.exec(before)?.[1];
+    if (ctx.tainted(p, 'html')) {
+      if (!replacerEscaped(ctx, p, quote)) return false;
+      escaped = true;
+    }
+    before += 'x';
+  }
+  return escaped;
+}
+
+/** The shared string-building rules, with Go's `strings.Replacer` escapes recognized by the xss rule. */
+function withReplacerEscapes(rules: QueryRule[]): QueryRule[] {
+  return rules.map((r) => {
+    if (r.id !== 'go.xss' || !r.check) return r;
+    const base = r.check;
+    return {
+      ...r,
+      check: (caps, ctx) => {
+        const hit = base(caps, ctx);
+        return hit && caps.report && partsReplacerEscaped(caps.report, ctx) ? false : hit;
+      },
+      examples: {
+        bad: [
+          ...r.examples.bad,
+          pkg(
+            'func f(name string) string {\n\tr := strings.NewReplacer("&", "&amp;")\n\treturn "<p>" + r.Replace(name) + "</p>"\n}\n',
+            'import "strings"\n\n',
+          ),
+        ],
+        good: [
+          ...r.examples.good,
+          pkg(
+            'func f(name string) string {\n\tr := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\\"", "&quot;")\n\treturn "<span class=\\"x\\">" + r.Replace(name) + "</span>"\n}\n',
+            'import "strings"\n\n',
+          ),
+          pkg(
+            'var esc = strings.NewReplacer("<", "&lt;", "&", "&amp;")\n\nfunc f(name string) string {\n\treturn fmt.Sprintf("<p>%s</p>", esc.Replace(name))\n}\n',
+            'import (\n\t"fmt"\n\t"strings"\n)\n\n',
+          ),
+        ],
+      },
+    };
+  });
+}
+
+/** The function sets a private umask before the call, or a private mode on the file after it. */
+function narrowsLater(c: CallSite, ctx: RuleContext): boolean {
+  return ctx.callsNear(c.node).some((o) => {
+    if (/^(?:syscall|unix)\.Umask$/.test(o.calleeText) && o.node.startIndex < c.node.startIndex) {
+      const m = ctx.intValue(o.args[0]);
+      return m !== undefined && (m & 0o077) === 0o077;
+    }
+    if (o.name !== 'Chmod' || o.node.startIndex < c.node.startIndex) return false;
+    const m = ctx.intValue(o.args[o.calleeText === 'os.Chmod' ? 1 : 0]);
+    return m !== undefined && (m & 0o077) === 0;
+  });
+}
+
 export const GO_RULES: Rule[] = [
   call({
     id: 'go.command-injection',
@@ -142,7 +272,16 @@ export const GO_RULES: Rule[] = [
     callee: /^(?:os|ioutil|http)\.\w+$/,
     check: (c, ctx) => {
       const p = c.calleeText === 'http.ServeFile' ? c.args[2] : c.args[0];
-      return !!p && builtBeyondBase(p, ctx, 'path');
+      if (!p || !builtBeyondBase(p, ctx, 'path')) return false;
+      // Confined with filepath.Rel: the path relative to the base is tested for "..".
+      const rel = ctx
+        .callsNear(c.node)
+        .find((o) => o.calleeText === 'filepath.Rel' && squash(o.args[1]?.text ?? '') === squash(p.text));
+      return !(
+        rel &&
+        rel.node.startIndex < c.node.startIndex &&
+        /"\.\.(?:\/|\\\\)?"|filepath\.IsLocal/.test(ctx.functionText(c.node))
+      );
     },
     examples: {
       bad: [
@@ -155,6 +294,10 @@ export const GO_RULES: Rule[] = [
         pkg(
           'func f(dir, name string) ([]byte, error) {\n\tp := filepath.Join(dir, filepath.Base(name))\n\treturn os.ReadFile(p)\n}\n',
           'import (\n\t"os"\n\t"path/filepath"\n)\n\n',
+        ),
+        pkg(
+          'func f(dir, name string) ([]byte, error) {\n\tfull := filepath.Join(dir, name)\n\trel, err := filepath.Rel(dir, full)\n\tif err != nil || rel == ".." || strings.HasPrefix(rel, "../") {\n\t\treturn nil, os.ErrPermission\n\t}\n\treturn os.ReadFile(full)\n}\n',
+          'import (\n\t"os"\n\t"path/filepath"\n\t"strings"\n)\n\n',
         ),
       ],
     },
@@ -187,35 +330,37 @@ export const GO_RULES: Rule[] = [
       ],
     },
   }),
-  ...buildingRules('go', GO_BUILD, 'go', {
-    xss: {
-      bad: pkg('func f(name string) string {\n\treturn "<h1>" + name + "</h1>"\n}\n'),
-      good: pkg(
-        'func f(name string) string {\n\treturn "<h1>" + html.EscapeString(name) + "</h1>"\n}\n',
-        'import "html"\n\n',
-      ),
-    },
-    log: {
-      bad: pkg(
-        'func f(msg string) string {\n\treturn fmt.Sprintf("[%s] Received: %s", time.Now().Format(time.RFC3339), msg)\n}\n',
-        'import (\n\t"fmt"\n\t"time"\n)\n\n',
-      ),
-      good: pkg(
-        'func f(msg string) string {\n\tmsg = strings.ReplaceAll(msg, "\\n", " ")\n\treturn fmt.Sprintf("[%s] Received: %s", time.Now().Format(time.RFC3339), msg)\n}\n',
-        'import (\n\t"fmt"\n\t"strings"\n\t"time"\n)\n\n',
-      ),
-    },
-    url: {
-      bad: pkg(
-        'func f(sub, domain string) string {\n\treturn fmt.Sprintf("https://%s.%s", sub, domain)\n}\n',
-        'import "fmt"\n\n',
-      ),
-      good: pkg(
-        'func f(sub, domain string) string {\n\tif !regexp.MustCompile(`^[a-z0-9-]+$`).MatchString(sub) {\n\t\treturn ""\n\t}\n\treturn fmt.Sprintf("https://%s.%s", sub, domain)\n}\n',
-        'import (\n\t"fmt"\n\t"regexp"\n)\n\n',
-      ),
-    },
-  }),
+  ...withReplacerEscapes(
+    buildingRules('go', GO_BUILD, 'go', {
+      xss: {
+        bad: pkg('func f(name string) string {\n\treturn "<h1>" + name + "</h1>"\n}\n'),
+        good: pkg(
+          'func f(name string) string {\n\treturn "<h1>" + html.EscapeString(name) + "</h1>"\n}\n',
+          'import "html"\n\n',
+        ),
+      },
+      log: {
+        bad: pkg(
+          'func f(msg string) string {\n\treturn fmt.Sprintf("[%s] Received: %s", time.Now().Format(time.RFC3339), msg)\n}\n',
+          'import (\n\t"fmt"\n\t"time"\n)\n\n',
+        ),
+        good: pkg(
+          'func f(msg string) string {\n\tmsg = strings.ReplaceAll(msg, "\\n", " ")\n\treturn fmt.Sprintf("[%s] Received: %s", time.Now().Format(time.RFC3339), msg)\n}\n',
+          'import (\n\t"fmt"\n\t"strings"\n\t"time"\n)\n\n',
+        ),
+      },
+      url: {
+        bad: pkg(
+          'func f(sub, domain string) string {\n\treturn fmt.Sprintf("https://%s.%s", sub, domain)\n}\n',
+          'import "fmt"\n\n',
+        ),
+        good: pkg(
+          'func f(sub, domain string) string {\n\tif !regexp.MustCompile(`^[a-z0-9-]+$`).MatchString(sub) {\n\t\treturn ""\n\t}\n\treturn fmt.Sprintf("https://%s.%s", sub, domain)\n}\n',
+          'import (\n\t"fmt"\n\t"regexp"\n)\n\n',
+        ),
+      },
+    }),
+  ),
   call({
     id: 'go.xss-writer',
     cwe: ['CWE-79'],
@@ -512,9 +657,21 @@ export const GO_RULES: Rule[] = [
     severity: 'warning',
     title: 'File permissions too broad',
     message: '',
-    names: ['OpenFile', 'WriteFile', 'Chmod', 'Mkdir', 'MkdirAll', 'Umask'],
+    names: ['OpenFile', 'WriteFile', 'Chmod', 'Mkdir', 'MkdirAll', 'Umask', 'Create'],
     callee: /^(?:os|ioutil|syscall|unix)\.\w+$/,
     check: (c, ctx) => {
+      // A file created readable by group/other is a note in a scan (most files are public), but
+      // where a task is judged, and the task's weakness is a permission (only then does a CWE-732
+      // finding count), the file holds what the task protects: a finding, unless the function
+      // narrows the umask or the file's mode afterwards.
+      const judged = ctx.taskEvidence !== undefined && !narrowsLater(c, ctx);
+      if (c.name === 'Create') {
+        if (!judged || c.calleeText !== 'os.Create') return false;
+        return {
+          message:
+            'os.Create makes the file with mode 0666 before the umask (0644 under the usual umask 022): other users can read it. Create it with os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600).',
+        };
+      }
       if (c.name === 'Umask') {
         const m = ctx.intValue(c.args[0]);
         if (m === undefined || (m & 0o077) === 0o077) return false;
@@ -526,11 +683,41 @@ export const GO_RULES: Rule[] = [
       const idx = c.name === 'OpenFile' || c.name === 'WriteFile' ? 2 : 1;
       const m = ctx.intValue(c.args[idx]);
       const p = m === undefined ? undefined : permissionProblem(m);
-      return !!p && { message: `${p.text}.`, severity: p.level };
+      if (!p) return false;
+      const file = c.name === 'OpenFile' || c.name === 'WriteFile';
+      return { message: `${p.text}.`, severity: p.level === 'note' && judged && file ? 'warning' : p.level };
     },
     examples: {
-      bad: [pkg('func f(p string) {\n\tos.WriteFile(p, nil, 0666)\n}\n', 'import "os"\n\n')],
-      good: [pkg('func f(p string) {\n\tos.WriteFile(p, nil, 0600)\n}\n', 'import "os"\n\n')],
+      bad: [
+        pkg('func f(p string) {\n\tos.WriteFile(p, nil, 0666)\n}\n', 'import "os"\n\n'),
+        {
+          code: pkg(
+            'func save(p, data string) error {\n\tf, err := os.Create(p)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer f.Close()\n\t_, err = f.WriteString(data)\n\treturn err\n}\n',
+            'import "os"\n\n',
+          ),
+          language: 'go',
+          taskCwe: ['CWE-732'],
+        },
+      ],
+      good: [
+        pkg('func f(p string) {\n\tos.WriteFile(p, nil, 0600)\n}\n', 'import "os"\n\n'),
+        {
+          code: pkg(
+            'func save(p, data string) error {\n\tf, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer f.Close()\n\t_, err = f.WriteString(data)\n\treturn err\n}\n',
+            'import "os"\n\n',
+          ),
+          language: 'go',
+          taskCwe: ['CWE-732'],
+        },
+        {
+          code: pkg(
+            'func save(p, data string) error {\n\tf, err := os.Create(p)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer f.Close()\n\tif err := f.Chmod(0o600); err != nil {\n\t\treturn err\n\t}\n\t_, err = f.WriteString(data)\n\treturn err\n}\n',
+            'import "os"\n\n',
+          ),
+          language: 'go',
+          taskCwe: ['CWE-732'],
+        },
+      ],
     },
   }),
   call({

@@ -6,6 +6,7 @@ import { C_CLASSIC_RULES } from './c-classic.ts';
 import { C_MEMORY_RULES } from './c-memory.ts';
 import { EVASION_RULES } from './evasion.ts';
 import { GO_RULES } from './go.ts';
+import { GO_CLASSIC_RULES } from './go-classic.ts';
 import { JS_RULES } from './javascript.ts';
 import { JS_CLASSIC_RULES } from './javascript-classic.ts';
 import { JS_WEAKNESS_RULES } from './javascript-weakness.ts';
@@ -26,6 +27,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...C_CLASSIC_RULES,
   ...C_CHECK_RULES,
   ...GO_RULES,
+  ...GO_CLASSIC_RULES,
   ...JS_RULES,
   ...JS_CLASSIC_RULES,
   ...JS_WEAKNESS_RULES,

@@ -1,0 +1,1194 @@
+import type { Node } from 'web-tree-sitter';
+import { type FunctionInfo, operatorOf } from '../engine/model.ts';
+import type { Rule, RuleContext } from '../engine/rule.ts';
+import { endsWithExit, mentions } from '../engine/taint.ts';
+import { ruleBuilders } from './common.ts';
+
+const { call, query } = ruleBuilders(['go']);
+const pkg = (body: string, imports = '') => `package main\n\n${imports}${body}`;
+
+/**
+ * Go weaknesses a test run rarely reaches: integer bounds and arithmetic (an index checked against
+ * one bound only, a length read from a message and not checked against the message, a product or
+ * a quotient of caller integers with no check), a printf format that is not a constant, program
+ * arguments that can be read as options, a location returned to a browser without a check that it
+ * is a local path, and a confined file read that follows links. The checks read what the function
+ * establishes before the use (conditions of the enclosing `if`s and `&&`s, and `if`s before it that
+ * leave the function) as linear integer facts.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// What holds at a use: the facts of the conditions around it and of the exits before it.
+
+interface Fact {
+  node: Node;
+  holds: boolean;
+}
+
+const strip = (n: Node | null | undefined): Node | undefined => {
+  let x = n ?? undefined;
+  while (x?.type === 'parenthesized_expression') x = x.namedChildren[0] ?? undefined;
+  return x;
+};
+
+const within = (n: Node, outer: Node): boolean =>
+  n.startIndex >= outer.startIndex && n.endIndex <= outer.endIndex;
+
+function addFact(out: Fact[], node: Node | null | undefined, holds: boolean): void {
+  const n = strip(node);
+  if (!n) return;
+  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
+    addFact(out, n.childForFieldName('operand'), !holds);
+    return;
+  }
+  const op = n.type === 'binary_expression' ? operatorOf(n) : undefined;
+  if ((op === '&&' && holds) || (op === '||' && !holds)) {
+    addFact(out, n.childForFieldName('left'), holds);
+    addFact(out, n.childForFieldName('right'), holds);
+    return;
+  }
+  out.push({ node: n, holds });
+}
+
+/** The if statements of the function that enclose `use` or leave it before `use` (memoized per file). */
+function factsAt(use: Node, ctx: RuleContext): Fact[] {
+  const facts: Fact[] = [];
+  const fn = ctx.model.functionAt(use.startIndex);
+  let child: Node = use;
+  for (let p = use.parent; p && p.startIndex >= fn.start; child = p, p = p.parent) {
+    if (p.type === 'if_statement') {
+      const cond = p.childForFieldName('condition');
+      const cons = p.childForFieldName('consequence');
+      const alt = p.childForFieldName('alternative');
+      if (cons && within(child, cons)) addFact(facts, cond, true);
+      else if (alt && within(child, alt)) addFact(facts, cond, false);
+    } else if (p.type === 'for_statement') {
+      const body = p.childForFieldName('body');
+      const head = p.namedChildren.find((c) => c?.type === 'for_clause');
+      const cond = head
+        ? head.childForFieldName('condition')
+        : p.namedChildren.find((c) => c && c !== body && c.type !== 'range_clause');
+      if (body && cond && within(child, body)) addFact(facts, cond, true);
+    } else if (p.type === 'binary_expression') {
+      const op = operatorOf(p);
+      const right = p.childForFieldName('right');
+      if (right && within(child, right)) {
+        if (op === '&&') addFact(facts, p.childForFieldName('left'), true);
+        else if (op === '||') addFact(facts, p.childForFieldName('left'), false);
+      }
+    }
+    if (p.equals(fn.node)) break;
+  }
+  const prof = ctx.model.profile;
+  // A tagless switch before the use whose case leaves: the case's conditions are false after it.
+  for (let p = use.parent; p && p.startIndex >= fn.start; p = p.parent) {
+    if (p.type !== 'statement_list' && p.type !== 'block') continue;
+    for (const s of p.namedChildren) {
+      if (!s || s.startIndex >= use.startIndex) break;
+      if (s.type !== 'expression_switch_statement' || s.childForFieldName('value')) continue;
+      for (const k of s.namedChildren) {
+        if (k?.type !== 'expression_case') continue;
+        const body = k.namedChildren.filter((x) => x && x.type !== 'comment' && x.type !== 'expression_list');
+        const last = body[body.length - 1];
+        const stmts = last?.type === 'statement_list' ? last.namedChildren : body;
+        const end = stmts[stmts.length - 1];
+        if (!end || !prof.exitStatementTypes.has(end.type)) continue;
+        for (const v of k.childForFieldName('value')?.namedChildren ?? []) addFact(facts, v, false);
+      }
+    }
+    if (p.equals(fn.node)) break;
+  }
+  for (const s of ctx.model.nodesIn(fn.node, ['if_statement'])) {
+    if (s.startIndex >= use.startIndex) break;
+    if (s.endIndex > use.startIndex || !s.parent || !within(use, s.parent)) continue;
+    if (ctx.model.functionAt(s.startIndex) !== fn) continue;
+    if (!endsWithExit(s, prof.exitStatementTypes, prof.exitCalls, 'go')) continue;
+    addFact(facts, s.childForFieldName('condition'), false);
+  }
+  return facts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linear integer forms: `n + 1 - len(data)` as { n: 1, len(data): -1 } + 1.
+
+interface Linear {
+  terms: Map<string, number>;
+  c: number;
+}
+
+const INT_TYPE = /^(?:u?int(?:8|16|32|64)?|uintptr|byte|rune)$/;
+const norm = (s: string) => s.replace(/\s+/g, '');
+
+/**
+ * The linear form of an integer expression. With `ctx`, a variable assigned once (alone) is read as
+ * its value (`n := int(data[0])`, `size := len(items)`), so a check written on either name counts.
+ */
+function linear(node: Node | null | undefined, ctx?: RuleContext, depth = 0): Linear | undefined {
+  const n = strip(node);
+  if (!n || depth > 12) return undefined;
+  if (ctx && n.type === 'identifier') {
+    const value = singleValue(ctx, n);
+    if (value) return linear(value, ctx, depth + 1);
+  }
+  if (n.type === 'int_literal') {
+    const v = Number(n.text.replace(/_/g, ''));
+    return Number.isFinite(v) ? { terms: new Map(), c: v } : undefined;
+  }
+  if (n.type === 'call_expression') {
+    const f = n.childForFieldName('function')?.text ?? '';
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+    // Conversions between integer types keep the value (what overflows is judged elsewhere).
+    if (INT_TYPE.test(f) && args.length === 1) return linear(args[0], ctx, depth + 1);
+    // len(x[k:]) is len(x) - k.
+    const a0 = strip(args[0]);
+    if (f === 'len' && args.length === 1 && a0?.type === 'slice_expression') {
+      const start = linear(a0.childForFieldName('start'), ctx, depth + 1);
+      const base = a0.childForFieldName('operand');
+      if (start && start.terms.size === 0 && base && !a0.childForFieldName('end'))
+        return { terms: new Map([[`len(${norm(base.text)})`, 1]]), c: -start.c };
+    }
+  }
+  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '-') {
+    const o = linear(n.childForFieldName('operand'), ctx, depth + 1);
+    return o && scale(o, -1);
+  }
+  if (n.type === 'binary_expression') {
+    const op = operatorOf(n);
+    if (op === '+' || op === '-') {
+      const l = linear(n.childForFieldName('left'), ctx, depth + 1);
+      const r = linear(n.childForFieldName('right'), ctx, depth + 1);
+      return l && r && add(l, op === '+' ? r : scale(r, -1));
+    }
+    if (op === '*') {
+      const l = linear(n.childForFieldName('left'), ctx, depth + 1);
+      const r = linear(n.childForFieldName('right'), ctx, depth + 1);
+      if (l && r && l.terms.size === 0) return scale(r, l.c);
+      if (l && r && r.terms.size === 0) return scale(l, r.c);
+    }
+  }
+  return { terms: new Map([[norm(n.text), 1]]), c: 0 };
+}
+
+/** The value of a variable bound once, by a declaration or assignment of that name alone. */
+function singleValue(ctx: RuleContext, id: Node): Node | undefined {
+  const all = ctx.taint.bindingsOf(id.text, id.startIndex);
+  const b = all[0];
+  if (all.length !== 1 || !b?.value || b.kind !== 'assign' || b.at > id.startIndex) return undefined;
+  const left = b.statement.childForFieldName('left') ?? b.statement.childForFieldName('name');
+  if (!left || (left.type === 'expression_list' && left.namedChildCount !== 1)) return undefined;
+  if (b.statement.type === 'var_spec' && b.statement.childrenForFieldName('name').length !== 1)
+    return undefined;
+  return b.value;
+}
+
+function scale(a: Linear, k: number): Linear {
+  const terms = new Map<string, number>();
+  for (const [t, v] of a.terms) if (v * k !== 0) terms.set(t, v * k);
+  return { terms, c: a.c * k };
+}
+
+function add(a: Linear, b: Linear): Linear {
+  const terms = new Map(a.terms);
+  for (const [t, v] of b.terms) {
+    const s = (terms.get(t) ?? 0) + v;
+    if (s === 0) terms.delete(t);
+    else terms.set(t, s);
+  }
+  return { terms, c: a.c + b.c };
+}
+
+interface Bound {
+  /** `form <= 0` (le) or `form != 0` (ne), over the integers. */
+  form: Linear;
+  kind: 'le' | 'ne';
+}
+
+const NEGATED: Record<string, string> = {
+  '<': '>=',
+  '<=': '>',
+  '>': '<=',
+  '>=': '<',
+  '==': '!=',
+  '!=': '==',
+};
+
+/** A comparison fact as integer bounds (`a < b` is `a - b + 1 <= 0`). */
+function bounds(f: Fact, ctx?: RuleContext): Bound[] {
+  const n = f.node;
+  if (n.type !== 'binary_expression') return [];
+  let op = operatorOf(n) ?? '';
+  if (!(op in NEGATED)) return [];
+  if (!f.holds) op = NEGATED[op] ?? op;
+  const l = linear(n.childForFieldName('left'), ctx);
+  const r = linear(n.childForFieldName('right'), ctx);
+  if (!l || !r) return [];
+  const d = add(l, scale(r, -1));
+  const one: Linear = { terms: new Map(), c: 1 };
+  switch (op) {
+    case '<=':
+      return [{ form: d, kind: 'le' }];
+    case '<':
+      return [{ form: add(d, one), kind: 'le' }];
+    case '>=':
+      return [{ form: scale(d, -1), kind: 'le' }];
+    case '>':
+      return [{ form: add(scale(d, -1), one), kind: 'le' }];
+    case '==':
+      return [
+        { form: d, kind: 'le' },
+        { form: scale(d, -1), kind: 'le' },
+      ];
+    default:
+      return [{ form: d, kind: 'ne' }];
+  }
+}
+
+/** Whether one of the facts proves `goal <= 0` (the goal minus a fact's form is a constant <= 0). */
+function proves(facts: readonly Fact[], goal: Linear, ctx?: RuleContext): boolean {
+  for (const f of facts)
+    for (const b of bounds(f, ctx)) {
+      if (b.kind !== 'le') continue;
+      const rest = add(goal, scale(b.form, -1));
+      if (rest.terms.size === 0 && rest.c <= 0) return true;
+    }
+  return false;
+}
+
+/** Whether the facts exclude 0 for the variable `name` (`d != 0`, `d > 0`, `d < 0 || ...` exits). */
+function excludesZero(facts: readonly Fact[], name: string): boolean {
+  for (const f of facts)
+    for (const b of bounds(f)) {
+      const { terms, c } = b.form;
+      if (terms.size !== 1) continue;
+      const k = terms.get(name);
+      if (k === undefined) continue;
+      if (b.kind === 'ne' && c === 0) return true;
+      // k*d + c <= 0: d <= -c/k (k > 0) or d >= -c/k (k < 0); zero is out when 0 + c > 0.
+      if (b.kind === 'le' && c > 0) return true;
+    }
+  return false;
+}
+
+const mentionsAtom = (facts: readonly Fact[], name: string) =>
+  facts.some((f) => bounds(f).some((b) => [...b.form.terms.keys()].some((t) => t === name)));
+
+// ---------------------------------------------------------------------------------------------
+
+const paramType = (fn: FunctionInfo, name: string) =>
+  fn.params.includes(name) ? fn.paramTypes.get(name) : undefined;
+
+/** A parameter never assigned before `at` (its value is the caller's). */
+function untouchedParam(ctx: RuleContext, name: string, at: number): FunctionInfo | undefined {
+  const fn = ctx.model.functionAt(at);
+  if (!fn.params.includes(name)) return undefined;
+  return ctx.taint.latestBinding(name, at) ? undefined : fn;
+}
+
+/** An integer variable parsed from text (`n, err := strconv.Atoi(s)`). */
+function parsedInteger(ctx: RuleContext, name: string, at: number): boolean {
+  const b = ctx.taint.latestBinding(name, at);
+  return !!b?.value && /^strconv\.(?:Atoi|ParseInt|ParseUint)\(/.test(norm(b.value.text));
+}
+
+/** Whether `value` reads the contents of the slice named `arr` (an element, a sub-slice, a decoder over it). */
+function readsContents(value: Node, arr: string, ctx: RuleContext, depth = 0): boolean {
+  if (depth > 3) return false;
+  const stack: Node[] = [value];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n) continue;
+    if (
+      (n.type === 'index_expression' || n.type === 'slice_expression') &&
+      norm(n.childForFieldName('operand')?.text ?? '') === arr
+    )
+      return true;
+    if (n.type === 'call_expression') {
+      const f = n.childForFieldName('function')?.text ?? '';
+      if (/^(?:len|cap)$/.test(f)) continue;
+      if (
+        !INT_TYPE.test(f) &&
+        n.childForFieldName('arguments')?.namedChildren.some((a) => a && norm(a.text) === arr)
+      )
+        return true;
+    }
+    if (n.type === 'identifier' && depth < 3) {
+      const b = ctx.taint.latestBinding(n.text, n.startIndex);
+      if (b?.value && b.kind !== 'loop' && readsContents(b.value, arr, ctx, depth + 1)) return true;
+      continue;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
+}
+
+/** Whether an integer expression holds a value read from the slice `arr` (directly or through variables). */
+function fromData(x: Node, arr: string, ctx: RuleContext): boolean {
+  const raw = linear(x);
+  return [...(raw?.terms.keys() ?? [])].some((t) => {
+    if (t.startsWith(`${arr}[`)) return true;
+    if (!/^\w+$/.test(t)) return false;
+    const b = ctx.taint.latestBinding(t, x.startIndex);
+    return !!b?.value && b.kind !== 'loop' && readsContents(b.value, arr, ctx);
+  });
+}
+
+const isSliceType = (t: string | undefined) => !!t && /^(?:\[\d*\]|\.\.\.)|^string$/.test(t);
+
+const indexUnchecked = query({
+  id: 'go.index-unchecked',
+  cwe: ['CWE-129', 'CWE-125'],
+  severity: 'warning',
+  title: 'Index not checked against both bounds',
+  message:
+    'The index comes from the caller or the data and is not proven to lie in 0 <= i < len(s) before this access (a check of one bound only, or `i > len(s)` instead of `i >= len(s)`): check both bounds first.',
+  query: '(index_expression operand: (_) @arr index: (_) @idx) @report',
+  check: (caps, ctx) => {
+    const { arr, idx, report } = caps;
+    const i = strip(idx);
+    if (!arr || !i || !report || arr.type !== 'identifier') return false;
+    // Reading the data at an offset read from the data: a length or an offset field.
+    if (i.type !== 'int_literal') {
+      const form = linear(i, ctx);
+      if (form && fromData(i, arr.text, ctx)) {
+        const facts = factsAt(report, ctx);
+        const goal = add(form, { terms: new Map([[`len(${arr.text})`, -1]]), c: 1 });
+        if (proves(facts, goal, ctx)) return false;
+        return {
+          cwe: ['CWE-125', 'CWE-129'],
+          message:
+            'The index is computed from a value read from the same data and is not checked against its length: check it is below len(data) first.',
+        };
+      }
+    }
+    if (i.type !== 'identifier') return false;
+    const fn = ctx.model.functionAt(i.startIndex);
+    if (
+      !isSliceType(paramType(fn, arr.text)) &&
+      !ctx.taint.latestBinding(arr.text, arr.startIndex)?.value?.text.startsWith('[]')
+    )
+      return false;
+    const param = untouchedParam(ctx, i.text, i.startIndex);
+    const signed = param
+      ? /^int(?:8|16|32|64)?$/.test(paramType(param, i.text) ?? '')
+      : parsedInteger(ctx, i.text, i.startIndex);
+    if (!signed) return false;
+    const facts = factsAt(report, ctx);
+    if (facts.some((f) => /\buint(?:8|16|32|64)?\(/.test(f.node.text) && mentions(f.node, i.text)))
+      return false;
+    const lower = proves(facts, { terms: new Map([[i.text, -1]]), c: 0 }, ctx);
+    const upper = proves(
+      facts,
+      {
+        terms: new Map([
+          [i.text, 1],
+          [`len(${arr.text})`, -1],
+        ]),
+        c: 1,
+      },
+      ctx,
+    );
+    if (lower && upper) return false;
+    // Checked against one bound only (or off by one): the author meant to check; always a finding.
+    if (mentionsAtom(facts, i.text)) return true;
+    // No check at all: a library's get(s, i) may leave it to the caller, so only when a task is judged.
+    return ctx.taskEvidence !== undefined;
+  },
+  examples: {
+    bad: [
+      pkg(
+        'func at(items []string, i int) (string, bool) {\n\tif i >= len(items) {\n\t\treturn "", false\n\t}\n\treturn items[i], true\n}\n',
+      ),
+      pkg(
+        'func at(items []string, i int) (string, bool) {\n\tif i < 0 || i > len(items) {\n\t\treturn "", false\n\t}\n\treturn items[i], true\n}\n',
+      ),
+      pkg(
+        'func typ(msg []byte) byte {\n\tif len(msg) < 2 {\n\t\treturn 0\n\t}\n\toff := int(msg[0])\n\treturn msg[off]\n}\n',
+      ),
+      {
+        code: pkg('func at(items []string, i int) string {\n\treturn items[i]\n}\n'),
+        language: 'go',
+        taskCwe: ['CWE-129'],
+      },
+    ],
+    good: [
+      pkg(
+        'func at(items []string, i int) (string, bool) {\n\tif i < 0 || i >= len(items) {\n\t\treturn "", false\n\t}\n\treturn items[i], true\n}\n',
+      ),
+      pkg(
+        'func at(items []string, i int) string {\n\tif i >= 0 && i < len(items) {\n\t\treturn items[i]\n\t}\n\treturn ""\n}\n',
+      ),
+      pkg(
+        'func at(items []string, i int) string {\n\tif uint(i) >= uint(len(items)) {\n\t\treturn ""\n\t}\n\treturn items[i]\n}\n',
+      ),
+      pkg(
+        'func typ(msg []byte) byte {\n\tif len(msg) < 1 {\n\t\treturn 0\n\t}\n\toff := int(msg[0])\n\tif off >= len(msg) {\n\t\treturn 0\n\t}\n\treturn msg[off]\n}\n',
+      ),
+      pkg('func at(items []string, i int) string {\n\treturn items[i]\n}\n'),
+    ],
+  },
+});
+
+const sliceBoundUnchecked = query({
+  id: 'go.slice-bound-unchecked',
+  cwe: ['CWE-125'],
+  severity: 'warning',
+  title: 'Slice bound read from the data and not checked against its length',
+  message:
+    'A slice bound is computed from a length or offset read from the same data and is not proven to be at most len(data) before slicing (a malformed message reads past its end, or panics): check the bound first (e.g. if n > len(data)-1 { return }).',
+  query: '(slice_expression operand: (identifier) @arr) @report',
+  check: (caps, ctx) => {
+    const { arr, report } = caps;
+    if (!arr || !report) return false;
+    const bound = report.childForFieldName('end') ?? report.childForFieldName('start');
+    const form = linear(bound, ctx);
+    if (!bound || !form || form.terms.size === 0 || !fromData(bound, arr.text, ctx)) return false;
+    const goal = add(form, { terms: new Map([[`len(${arr.text})`, -1]]), c: 0 });
+    return !proves(factsAt(report, ctx), goal, ctx);
+  },
+  examples: {
+    bad: [
+      pkg(
+        'func name(data []byte) string {\n\tif len(data) < 1 {\n\t\treturn ""\n\t}\n\tn := int(data[0])\n\treturn string(data[1 : 1+n])\n}\n',
+      ),
+      pkg(
+        'func name(data []byte) string {\n\tif len(data) < 1 {\n\t\treturn ""\n\t}\n\tn := int(data[0])\n\tif n > len(data) {\n\t\treturn ""\n\t}\n\treturn string(data[1 : 1+n])\n}\n',
+      ),
+    ],
+    good: [
+      pkg(
+        'func name(data []byte) string {\n\tif len(data) < 1 {\n\t\treturn ""\n\t}\n\tn := int(data[0])\n\tif n > len(data)-1 {\n\t\treturn ""\n\t}\n\treturn string(data[1 : 1+n])\n}\n',
+      ),
+      pkg(
+        'func name(data []byte) string {\n\tif len(data) < 2 {\n\t\treturn ""\n\t}\n\tn := int(binary.BigEndian.Uint16(data))\n\tif len(data[2:]) < n {\n\t\treturn ""\n\t}\n\treturn string(data[2 : 2+n])\n}\n',
+        'import "encoding/binary"\n\n',
+      ),
+      pkg(
+        'func head(data []byte, n int) []byte {\n\tif n > len(data) {\n\t\tn = len(data)\n\t}\n\treturn data[:n]\n}\n',
+      ),
+    ],
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const integerOverflow = query({
+  id: 'go.integer-overflow',
+  cwe: ['CWE-190'],
+  severity: 'warning',
+  title: 'Product of caller integers with no overflow check (judged tasks only)',
+  message:
+    'Two integers from the caller are multiplied with no check before that the product fits the type (a wrap-around gives a small or negative total): check a > MAX/b first (b != 0), or compute in a wider type and compare. Converting the product afterwards is too late.',
+  query: '(binary_expression left: (identifier) @a operator: "*" right: (identifier) @b) @report',
+  check: (caps, ctx) => {
+    // Products of parameters are everywhere in real code; judged only where a task asks.
+    if (ctx.taskEvidence === undefined) return false;
+    const { a, b, report } = caps;
+    if (!a || !b || !report) return false;
+    const fn = ctx.model.functionAt(report.startIndex);
+    const intParam = (n: Node) => {
+      const f = untouchedParam(ctx, n.text, n.startIndex);
+      return !!f && INT_TYPE.test(paramType(f, n.text) ?? '');
+    };
+    if (!intParam(a) || !intParam(b)) return false;
+    // A division by one of the factors in a condition (a pre-check `a > MAX/b`, or the post-check
+    // `p/a != b`), the math bounds, or math/bits: the author checks.
+    for (const s of ctx.model.nodesIn(fn.node, ['if_statement'])) {
+      const cond = s.childForFieldName('condition');
+      if (!cond) continue;
+      const t = norm(cond.text);
+      if (new RegExp(`/(?:${a.text}|${b.text})\\b|Max(?:Int|Uint)|Min(?:Int)`).test(t)) return false;
+    }
+    if (/\bbits\.(?:Mul|Add)\d*\(|\bmath\.Max/.test(fn.node.text)) return false;
+    // Both factors bounded above by constants before the product.
+    const facts = factsAt(report, ctx);
+    const boundedAbove = (name: string) =>
+      facts.some((f) => bounds(f).some((x) => x.kind === 'le' && (x.form.terms.get(name) ?? 0) > 0));
+    return !(boundedAbove(a.text) && boundedAbove(b.text));
+  },
+  examples: {
+    bad: [
+      {
+        code: pkg(
+          'func total(n, each int32) int32 {\n\tif n < 0 || each < 0 {\n\t\treturn -1\n\t}\n\treturn n * each\n}\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-190'],
+      },
+      {
+        code: pkg(
+          'func total(n, each int32) int32 {\n\tt := int64(n * each)\n\tif t > 2147483647 {\n\t\treturn -1\n\t}\n\treturn int32(t)\n}\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-190'],
+      },
+    ],
+    good: [
+      {
+        code: pkg(
+          'func total(n, each int32) int32 {\n\tif n < 0 || each < 0 {\n\t\treturn -1\n\t}\n\tif each != 0 && n > 2147483647/each {\n\t\treturn -1\n\t}\n\treturn n * each\n}\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-190'],
+      },
+      {
+        code: pkg('func total(n, each int32) int64 {\n\treturn int64(n) * int64(each)\n}\n'),
+        language: 'go',
+        taskCwe: ['CWE-190'],
+      },
+      pkg('func area(w, h int) int {\n\treturn w * h\n}\n'),
+    ],
+  },
+});
+
+const divisionByZero = query({
+  id: 'go.division-by-zero',
+  cwe: ['CWE-369'],
+  severity: 'warning',
+  title: 'Integer division by a value not checked for zero (judged tasks only)',
+  message:
+    'The divisor comes from the caller or the input and nothing before the division excludes 0 (a check for negative values lets 0 through): integer division by zero panics. Check d == 0 (or d <= 0) first.',
+  query:
+    '(binary_expression operator: ["/" "%"] right: (_) @d) @report\n(assignment_statement operator: ["/=" "%="] right: (expression_list (_) @d)) @report',
+  check: (caps, ctx) => {
+    // Division by a parameter is common in helpers that leave the check to the caller; judged only
+    // where a task asks (or when the divisor is parsed from input).
+    const d = strip(caps.d);
+    if (!d || !caps.report || d.type !== 'identifier') return false;
+    const param = untouchedParam(ctx, d.text, d.startIndex);
+    const fromCaller = param ? INT_TYPE.test(paramType(param, d.text) ?? '') : false;
+    const parsed = !param && parsedInteger(ctx, d.text, d.startIndex);
+    if (!(fromCaller && ctx.taskEvidence !== undefined) && !parsed) return false;
+    return !excludesZero(factsAt(caps.report, ctx), d.text);
+  },
+  examples: {
+    bad: [
+      {
+        code: pkg('func share(total, n int) int {\n\treturn total / n\n}\n'),
+        language: 'go',
+        taskCwe: ['CWE-369'],
+      },
+      {
+        code: pkg('func share(total, n int) int {\n\tif n < 0 {\n\t\treturn 0\n\t}\n\treturn total / n\n}\n'),
+        language: 'go',
+        taskCwe: ['CWE-369'],
+      },
+      pkg(
+        'func per(total int, s string) int {\n\tn, _ := strconv.Atoi(s)\n\treturn total % n\n}\n',
+        'import "strconv"\n\n',
+      ),
+    ],
+    good: [
+      {
+        code: pkg(
+          'func share(total, n int) int {\n\tif n <= 0 {\n\t\treturn 0\n\t}\n\treturn total / n\n}\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-369'],
+      },
+      {
+        code: pkg(
+          'func share(total, n int) int {\n\tif n != 0 {\n\t\treturn total / n\n\t}\n\treturn 0\n}\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-369'],
+      },
+      {
+        code: pkg('func fits(a, b int32) bool {\n\treturn b == 0 || a <= 2147483647/b\n}\n'),
+        language: 'go',
+        taskCwe: ['CWE-369'],
+      },
+      {
+        code: pkg('func ratio(a, b float64) float64 {\n\treturn a / b\n}\n'),
+        language: 'go',
+        taskCwe: ['CWE-369'],
+      },
+      pkg('func share(total, n int) int {\n\treturn total / n\n}\n'),
+    ],
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** Printf-style functions and the position of their format argument. */
+const FORMAT_FUNCS: Record<string, number> = {
+  Sprintf: 0,
+  Printf: 0,
+  Errorf: 0,
+  Fprintf: 1,
+  Fatalf: 0,
+  Panicf: 0,
+  Logf: 0,
+  Infof: 0,
+  Warnf: 0,
+  Warningf: 0,
+  Debugf: 0,
+  Tracef: 0,
+  Appendf: 1,
+};
+
+const formatString = call({
+  id: 'go.format-string',
+  cwe: ['CWE-134'],
+  severity: 'warning',
+  title: 'Format string that is not a constant',
+  message:
+    'The printf format is built from data, so verbs in the data ("%s", "%d", "%!") are interpreted and the arguments misread: pass a constant format and the data as an argument (fmt.Sprintf("[x] %s", msg)).',
+  names: Object.keys(FORMAT_FUNCS),
+  check: (c, ctx) => {
+    const i = FORMAT_FUNCS[c.name];
+    if (i === undefined) return false;
+    // Package printf functions, and printf-named methods of loggers.
+    if (
+      !/^(?:fmt|log)\./.test(c.calleeText) &&
+      (!c.receiver || /^(?:Sprintf|Errorf|Fprintf|Appendf)$/.test(c.name))
+    )
+      return false;
+    const f = c.args[i];
+    if (!f || ctx.isConstant(f) || ctx.stringValue(f) !== undefined) return false;
+    // A printf wrapper forwarding its own format and arguments (`log.Printf(format, args...)`).
+    if (c.argList?.namedChildren.some((a) => a?.type === 'variadic_argument')) return false;
+    // From the caller or the input (a check of the text, such as for emptiness, leaves it data).
+    if (
+      !ctx.tainted(f, 'format') &&
+      !ctx.built(f, 'format') &&
+      !callerData(f, ctx, ctx.taskEvidence !== undefined)
+    )
+      return false;
+    return ctx.built(f, 'format') || c.args.length === i + 1 ? { severity: 'error' } : true;
+  },
+  examples: {
+    bad: [
+      pkg('func entry(msg string) string {\n\treturn fmt.Sprintf("[INFO] " + msg)\n}\n', 'import "fmt"\n\n'),
+      pkg(
+        'func entry(msg string) string {\n\treturn fmt.Errorf("[INFO] " + msg).Error()\n}\n',
+        'import "fmt"\n\n',
+      ),
+      pkg(
+        'func show(w io.Writer, msg string) {\n\tfmt.Fprintf(w, msg)\n}\n',
+        'import (\n\t"fmt"\n\t"io"\n)\n\n',
+      ),
+    ],
+    good: [
+      pkg('func entry(msg string) string {\n\treturn fmt.Sprintf("[INFO] %s", msg)\n}\n', 'import "fmt"\n\n'),
+      pkg(
+        'const layout = "[%s] %s"\n\nfunc entry(lvl, msg string) string {\n\treturn fmt.Sprintf(layout, lvl, msg)\n}\n',
+        'import "fmt"\n\n',
+      ),
+      pkg('func logf(format string, args ...any) {\n\tlog.Printf(format, args...)\n}\n', 'import "log"\n\n'),
+    ],
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** Whether the expression carries the caller's data: a parameter, an input read, or text derived from them. */
+function callerData(n: Node | undefined, ctx: RuleContext, params: boolean, depth = 0): boolean {
+  const x = strip(n);
+  if (!x || depth > 4) return false;
+  if (ctx.model.profile.stringTypes.has(x.type) || ctx.model.profile.numberTypes.has(x.type)) return false;
+  if (ctx.model.profile.sourcePattern.test(x.text)) return true;
+  // A size or a new container says nothing of the contents.
+  if (
+    x.type === 'call_expression' &&
+    /^(?:len|cap|make|new)$/.test(x.childForFieldName('function')?.text ?? '')
+  )
+    return false;
+  if (x.type === 'identifier') {
+    const b = ctx.taint.latestBinding(x.text, x.startIndex);
+    if (!b) return params && ctx.model.functionAt(x.startIndex).params.includes(x.text);
+    return !!b.value && callerData(b.value, ctx, params, depth + 1);
+  }
+  return x.namedChildren.some(
+    (c) => !!c && c.type !== 'field_identifier' && callerData(c, ctx, params, depth + 1),
+  );
+}
+
+const SHELL = /^(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da|k)?sh$/;
+
+/** A check that the value (or each element, through a range loop) does not start with "-". */
+function dashChecked(ctx: RuleContext, data: Node, at: Node): boolean {
+  const fn = ctx.model.functionAt(at.startIndex);
+  const names = new Set([norm(data.text)]);
+  for (const [v, list] of fn.bindings)
+    if (list.some((b) => b.kind === 'loop' && b.value && norm(b.value.text) === norm(data.text)))
+      names.add(v);
+  const text = ctx.source.slice(fn.start, at.startIndex);
+  for (const v of names) {
+    const e = v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (
+      new RegExp(
+        `HasPrefix\\(\\s*${e}\\s*,\\s*"-"\\s*\\)|\\b${e}\\[0\\]\\s*==\\s*'-'|'-'\\s*==\\s*${e}\\[0\\]|\\bIndex(?:Byte|Rune)?\\(\\s*${e}\\s*,\\s*["']-["']\\s*\\)\\s*==\\s*0|MatchString\\(\\s*${e}\\s*\\)`,
+      ).test(text)
+    )
+      return true;
+  }
+  return false;
+}
+
+const argumentInjection = call({
+  id: 'go.argument-injection',
+  cwe: ['CWE-88'],
+  severity: 'warning',
+  title: 'Program arguments from the caller with no "--" before them',
+  message:
+    'Values from the caller are passed to the program as arguments with no "--" before them and no check that they do not start with "-": a value such as "--output=/etc/x" is read as an option. Put "--" before the operands (exec.Command(p, append([]string{"--"}, args...)...)) or reject a leading "-".',
+  names: ['Command', 'CommandContext'],
+  callee: /^exec\.(?:Command|CommandContext)$/,
+  check: (c, ctx) => {
+    const args = c.name === 'CommandContext' ? c.args.slice(1) : c.args;
+    const prog = ctx.stringValue(args[0]);
+    if (prog === undefined || SHELL.test(prog.split('/').pop() ?? '') || SHELL.test(prog)) return false;
+    // Parameters are the caller's data only where a task is judged (in a scan a library passes its
+    // own arguments); input reads (os.Args, a request) always.
+    const params = ctx.taskEvidence !== undefined;
+    for (const a of args.slice(1)) {
+      if (ctx.stringValue(a) === '--') return false;
+      let data: Node | undefined = a;
+      if (a.type === 'variadic_argument') {
+        data = strip(a.namedChildren[0]);
+        const r = data && data.type === 'identifier' ? ctx.resolve(data) : data;
+        // append([]string{"--", ...}, rest...)
+        if (r?.type === 'call_expression' && r.childForFieldName('function')?.text === 'append') {
+          const first = r.childForFieldName('arguments')?.namedChildren[0];
+          const head = first?.type === 'identifier' ? ctx.resolve(first) : first;
+          if ((first && /"--"/.test(first.text)) || (head && /"--"/.test(head.text))) return false;
+          const spread = r
+            .childForFieldName('arguments')
+            ?.namedChildren.find((x) => x?.type === 'variadic_argument');
+          data = strip(spread?.namedChildren[0]);
+        } else if (r?.type === 'composite_literal' && /"--"/.test(r.text)) return false;
+      }
+      if (!data) continue;
+      // Built with a constant first (`"--name=" + v`, `"./" + v`): the value cannot start an option.
+      if (
+        data.type === 'binary_expression' &&
+        ctx.model.profile.stringTypes.has(strip(data.childForFieldName('left'))?.type ?? '')
+      )
+        continue;
+      if (!callerData(data, ctx, params)) continue;
+      if (dashChecked(ctx, data, c.node)) continue;
+      return { node: a };
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      {
+        code: pkg(
+          'func sorted(dir string, files []string) ([]byte, error) {\n\tcmd := exec.Command("sort", files...)\n\tcmd.Dir = dir\n\treturn cmd.Output()\n}\n',
+          'import "os/exec"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-88'],
+      },
+      {
+        code: pkg(
+          'func sorted(files []string) ([]byte, error) {\n\tfor _, f := range files {\n\t\tif strings.HasPrefix(f, "--") {\n\t\t\treturn nil, errors.New("bad name")\n\t\t}\n\t}\n\treturn exec.Command("sort", files...).Output()\n}\n',
+          'import (\n\t"errors"\n\t"os/exec"\n\t"strings"\n)\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-88'],
+      },
+      pkg(
+        'func main() {\n\texec.Command("git", "log", os.Args[1]).Run()\n}\n',
+        'import (\n\t"os"\n\t"os/exec"\n)\n\n',
+      ),
+    ],
+    good: [
+      {
+        code: pkg(
+          'func sorted(files []string) ([]byte, error) {\n\treturn exec.Command("sort", append([]string{"--"}, files...)...).Output()\n}\n',
+          'import "os/exec"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-88'],
+      },
+      {
+        code: pkg(
+          'func sorted(files []string) ([]byte, error) {\n\tfor _, f := range files {\n\t\tif strings.HasPrefix(f, "-") {\n\t\t\treturn nil, errors.New("bad name")\n\t\t}\n\t}\n\treturn exec.Command("sort", files...).Output()\n}\n',
+          'import (\n\t"errors"\n\t"os/exec"\n\t"strings"\n)\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-88'],
+      },
+      {
+        code: pkg(
+          'func show(rev string) ([]byte, error) {\n\treturn exec.Command("git", "show", "--", rev).Output()\n}\n',
+          'import "os/exec"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-88'],
+      },
+      pkg(
+        'func sorted(files []string) ([]byte, error) {\n\treturn exec.Command("sort", files...).Output()\n}\n',
+        'import "os/exec"\n\n',
+      ),
+    ],
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const callFact = (f: Fact, fn: RegExp, arg: string, lit: RegExp): boolean => {
+  if (f.node.type !== 'call_expression') return false;
+  if (!fn.test(norm(f.node.childForFieldName('function')?.text ?? ''))) return false;
+  const args = f.node.childForFieldName('arguments')?.namedChildren ?? [];
+  return norm(args[0]?.text ?? '') === arg && lit.test(args[1]?.text ?? '');
+};
+
+/**
+ * Whether the facts make `name` a local path: it starts with "/" and neither with "//" nor with "/\"
+ * (nor holds a backslash), or it was compared with a constant (an allow-list).
+ */
+function localPathChecked(facts: readonly Fact[], name: string): boolean {
+  // Read from the checks' text (either polarity): a test of the leading "/", one of a second "/"
+  // (`HasPrefix(v, "//")`, `v[1] == '/'`) and one of a backslash.
+  const e = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const about = facts.map((f) => norm(f.node.text)).filter((t) => new RegExp(`\\b${e}\\b`).test(t));
+  const slash = about.some((t) => new RegExp(`HasPrefix\\(${e},"/"\\)|\\b${e}\\[0\\]`).test(t));
+  const noDouble = about.some((t) => t.includes('"//"') || new RegExp(`\\b${e}\\[1\\]`).test(t));
+  const noBackslash = about.some((t) => t.includes('\\\\'));
+  if (slash && noDouble && noBackslash) return true;
+  // Compared with a constant: an allow-list.
+  return facts.some(
+    (f) =>
+      f.holds &&
+      f.node.type === 'binary_expression' &&
+      operatorOf(f.node) === '==' &&
+      [f.node.childForFieldName('left'), f.node.childForFieldName('right')].some(
+        (s) => s && norm(s.text) === name,
+      ),
+  );
+}
+
+/** A URL's host or scheme checked after url.Parse, a switch over the value, or a map allow-list. */
+function otherwiseValidated(name: string, fnNode: Node): boolean {
+  const t = fnNode.text;
+  const e = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return (
+    (new RegExp(`url\\.(?:Parse|ParseRequestURI)\\(\\s*${e}\\s*\\)`).test(t) &&
+      /\.(?:Host|Scheme|IsAbs\(\)|Hostname\(\))/.test(t)) ||
+    new RegExp(
+      `switch\\s+${e}\\s*\\{|\\[\\s*${e}\\s*\\]\\s*;\\s*!?ok|,\\s*ok\\s*:?=\\s*\\w+\\[\\s*${e}\\s*\\]`,
+    ).test(t)
+  );
+}
+
+/** A string literal that is a local path (`"/"`, `"/home"`), not a scheme-relative `//host`. */
+const localPathLiteral = (ctx: RuleContext, n: Node | null | undefined): boolean => {
+  const s = n ? ctx.stringValue(n) : undefined;
+  return s !== undefined && /^\/(?!\/)/.test(s);
+};
+
+const redirectTarget = query({
+  id: 'go.redirect-not-local',
+  cwe: ['CWE-601'],
+  severity: 'warning',
+  title: 'Location from the caller returned without a check that it is a local path (judged tasks only)',
+  message:
+    'The function answers either a local path or the location it was given, and does not check that the given one is local: "//evil.example" and "/\\evil.example" start with "/" but leave the site. Accept it only if it starts with "/" and not with "//" or "/\\" (or parse it and require an empty host and scheme).',
+  query: '(return_statement (expression_list . (identifier) @ret)) @report',
+  check: (caps, ctx) => {
+    if (ctx.taskEvidence === undefined) return false;
+    const { ret, report } = caps;
+    if (!ret || !report) return false;
+    const fn = untouchedParam(ctx, ret.text, ret.startIndex);
+    if (!fn || !/^string$/.test(fn.paramTypes.get(ret.text) ?? '')) return false;
+    // The function's other answers are local paths: it chooses where a browser goes.
+    const returns = returnsOf(fn.node);
+    if (!returns.some((r) => localPathLiteral(ctx, r.namedChildren[0]?.namedChildren[0]))) return false;
+    if (otherwiseValidated(ret.text, fn.node)) return false;
+    return !localPathChecked(factsAt(report, ctx), ret.text);
+  },
+  examples: {
+    bad: [
+      {
+        code: pkg(
+          'func after(next string) string {\n\tif strings.TrimSpace(next) == "" {\n\t\treturn "/"\n\t}\n\treturn next\n}\n',
+          'import "strings"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-601'],
+      },
+      {
+        code: pkg(
+          'func after(next string) string {\n\tif !strings.HasPrefix(next, "/") {\n\t\treturn "/"\n\t}\n\treturn next\n}\n',
+          'import "strings"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-601'],
+      },
+    ],
+    good: [
+      {
+        code: pkg(
+          'func after(next string) string {\n\tif !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\\\") {\n\t\treturn "/"\n\t}\n\treturn next\n}\n',
+          'import "strings"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-601'],
+      },
+      {
+        code: pkg(
+          'func after(next string) string {\n\tu, err := url.Parse(next)\n\tif err != nil || u.IsAbs() || u.Host != "" {\n\t\treturn "/"\n\t}\n\treturn next\n}\n',
+          'import "net/url"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-601'],
+      },
+      pkg('func after(next string) string {\n\tif next == "" {\n\t\treturn "/"\n\t}\n\treturn next\n}\n'),
+    ],
+  },
+});
+
+function returnsOf(fnNode: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [fnNode];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n) continue;
+    if (n.type === 'return_statement') out.push(n);
+    else if (n !== fnNode && n.type === 'func_literal') continue;
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return out;
+}
+
+const redirectPrefixOnly = call({
+  id: 'go.redirect-prefix-check',
+  cwe: ['CWE-601'],
+  severity: 'error',
+  title: 'Redirect target checked by its leading "/" only',
+  message:
+    'The redirect target is accepted because it starts with "/", but "//evil.example" and "/\\evil.example" also do and browsers read them as other hosts: also reject a second "/" or "\\" (or parse it and require an empty host).',
+  names: ['Redirect'],
+  callee: /^http\.Redirect$/,
+  check: (c, ctx) => {
+    const t = strip(c.args[2]);
+    if (t?.type !== 'identifier' || !callerData(t, ctx, true)) return false;
+    const facts = factsAt(c.node, ctx);
+    const prefix = facts.some((f) => f.holds && callFact(f, /^strings\.HasPrefix$/, t.text, /^"\/"$/));
+    if (!prefix) return false;
+    const fn = ctx.model.functionAt(c.node.startIndex);
+    return !otherwiseValidated(t.text, fn.node) && !localPathChecked(facts, t.text);
+  },
+  examples: {
+    bad: [
+      pkg(
+        'func done(w http.ResponseWriter, r *http.Request) {\n\tnext := r.URL.Query().Get("next")\n\tif strings.HasPrefix(next, "/") {\n\t\thttp.Redirect(w, r, next, http.StatusFound)\n\t\treturn\n\t}\n\thttp.Redirect(w, r, "/", http.StatusFound)\n}\n',
+        'import (\n\t"net/http"\n\t"strings"\n)\n\n',
+      ),
+    ],
+    good: [
+      pkg(
+        'func done(w http.ResponseWriter, r *http.Request) {\n\tnext := r.URL.Query().Get("next")\n\tif !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\\\") {\n\t\treturn\n\t}\n\thttp.Redirect(w, r, next, http.StatusFound)\n}\n',
+        'import (\n\t"net/http"\n\t"strings"\n)\n\n',
+      ),
+    ],
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const OPENERS =
+  /^(?:os\.(?:Open|OpenFile|ReadFile|Create|WriteFile|Remove|RemoveAll|Stat|ReadDir|Chmod)|ioutil\.(?:ReadFile|WriteFile|ReadDir))$/;
+
+const linkFollowing = call({
+  id: 'go.link-following',
+  cwe: ['CWE-59'],
+  severity: 'warning',
+  title: 'Confined file path checked without resolving links (judged tasks only)',
+  message:
+    'The path is joined under a folder and checked to stay inside it, but links are not resolved first: a symbolic link inside the folder still leads outside. Resolve the path (and the folder) with filepath.EvalSymlinks before the containment check, or open it through os.Root (os.OpenInRoot).',
+  names: [
+    'Open',
+    'OpenFile',
+    'ReadFile',
+    'Create',
+    'WriteFile',
+    'Remove',
+    'RemoveAll',
+    'Stat',
+    'ReadDir',
+    'Chmod',
+  ],
+  callee: OPENERS,
+  check: (c, ctx) => {
+    // Whether links can be planted in the folder is the deployment's; judged only where a task asks.
+    if (ctx.taskEvidence === undefined) return false;
+    const p = c.args[0];
+    if (!p) return false;
+    const r = p.type === 'identifier' ? ctx.resolve(p) : p;
+    const joined =
+      r.type === 'call_expression' &&
+      /^(?:filepath|path)\.(?:Join|Clean)$/.test(norm(r.childForFieldName('function')?.text ?? ''));
+    if (!joined) return false;
+    const parts = r.childForFieldName('arguments')?.namedChildren.filter((x): x is Node => !!x) ?? [];
+    if (
+      !parts.slice(1).some((x) => callerData(x, ctx, true)) &&
+      !(parts.length === 1 && callerData(parts[0], ctx, true))
+    )
+      return false;
+    const fn = ctx.model.functionAt(c.node.startIndex);
+    const t = fn.node.text;
+    if (/EvalSymlinks|Lstat|ModeSymlink|O_NOFOLLOW|OpenInRoot|OpenRoot|\.Readlink/.test(t)) return false;
+    // The author confines the path (a prefix, a relative path, a `..` test): links are the gap left.
+    return /HasPrefix|filepath\.Rel\(|IsLocal\(|"\.\."|IsAbs\(/.test(t);
+  },
+  examples: {
+    bad: [
+      {
+        code: pkg(
+          'func read(dir, name string) ([]byte, error) {\n\tp := filepath.Join(dir, name)\n\tif !strings.HasPrefix(p, filepath.Clean(dir)+string(os.PathSeparator)) {\n\t\treturn nil, os.ErrPermission\n\t}\n\treturn os.ReadFile(p)\n}\n',
+          'import (\n\t"os"\n\t"path/filepath"\n\t"strings"\n)\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-59'],
+      },
+    ],
+    good: [
+      {
+        code: pkg(
+          'func read(dir, name string) ([]byte, error) {\n\tp, err := filepath.EvalSymlinks(filepath.Join(dir, name))\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tbase, err := filepath.EvalSymlinks(dir)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tif !strings.HasPrefix(p, base+string(os.PathSeparator)) {\n\t\treturn nil, os.ErrPermission\n\t}\n\treturn os.ReadFile(p)\n}\n',
+          'import (\n\t"os"\n\t"path/filepath"\n\t"strings"\n)\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-59'],
+      },
+      pkg(
+        'func read(dir, name string) ([]byte, error) {\n\tp := filepath.Join(dir, name)\n\tif !strings.HasPrefix(p, filepath.Clean(dir)+string(os.PathSeparator)) {\n\t\treturn nil, os.ErrPermission\n\t}\n\treturn os.ReadFile(p)\n}\n',
+        'import (\n\t"os"\n\t"path/filepath"\n\t"strings"\n)\n\n',
+      ),
+    ],
+  },
+});
+
+/** The name part went through filepath.Base (or path.Base): no folder left in it. */
+function baseOnly(ctx: RuleContext, n: Node): boolean {
+  const r = n.type === 'identifier' ? ctx.resolve(n) : n;
+  return (
+    r.type === 'call_expression' &&
+    /^(?:filepath|path)\.Base$/.test(norm(r.childForFieldName('function')?.text ?? ''))
+  );
+}
+
+/**
+ * Whether the facts at the open (or the function) exclude a traversal through `name`: no ".." in
+ * it, filepath.IsLocal, an allow-list (a regular expression, a constant), or a containment check of
+ * a path other than the name itself (HasPrefix(full, base), filepath.Rel, links resolved).
+ */
+function traversalExcluded(facts: readonly Fact[], name: string, fnText: string): boolean {
+  if (/filepath\.Rel\(|EvalSymlinks|OpenInRoot|OpenRoot|securejoin|SecureJoin/.test(fnText)) return true;
+  return facts.some((f) => {
+    const n = f.node;
+    if (n.type === 'call_expression') {
+      const fn = norm(n.childForFieldName('function')?.text ?? '');
+      const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+      const first = norm(args[0]?.text ?? '');
+      if (
+        !f.holds &&
+        /^strings\.(?:Contains|HasPrefix|HasSuffix)$/.test(fn) &&
+        first === name &&
+        /^"\.\.[/\\]*"$/.test(args[1]?.text ?? '')
+      )
+        return true;
+      if (!f.holds && /^strings\.ContainsAny$/.test(fn) && first === name && /\//.test(args[1]?.text ?? ''))
+        return true;
+      if (
+        f.holds &&
+        /^(?:filepath\.IsLocal|.*\.MatchString)$/.test(fn) &&
+        norm(args[args.length - 1]?.text ?? '') === name
+      )
+        return true;
+      // A containment check of the joined path (not of the name alone).
+      if (f.holds && /^strings\.HasPrefix$/.test(fn) && first !== name) return true;
+      return false;
+    }
+    return f.holds && n.type === 'binary_expression' && operatorOf(n) === '==' && norm(n.text).includes(name);
+  });
+}
+
+const PATH_OPENERS =
+  /^(?:os\.(?:Open|OpenFile|ReadFile|Create|WriteFile|Remove|RemoveAll|ReadDir)|ioutil\.(?:ReadFile|WriteFile|ReadDir)|http\.ServeFile)$/;
+
+const pathDenyList = call({
+  id: 'go.path-traversal-deny-list',
+  cwe: ['CWE-22'],
+  severity: 'warning',
+  title: 'File name checked, but not for ".."',
+  message:
+    'The file name from the caller is checked (an absolute path, a prefix) before it is joined under the folder, but nothing rejects "../" in it, so "../../etc/passwd" still leaves the folder: reject names that are not filepath.IsLocal (or contain ".."), or check the joined, cleaned path stays under the folder.',
+  names: [
+    'Open',
+    'OpenFile',
+    'ReadFile',
+    'Create',
+    'WriteFile',
+    'Remove',
+    'RemoveAll',
+    'ReadDir',
+    'ServeFile',
+  ],
+  callee: PATH_OPENERS,
+  check: (c, ctx) => {
+    const p = c.calleeText === 'http.ServeFile' ? c.args[2] : c.args[0];
+    if (!p) return false;
+    const r = p.type === 'identifier' ? ctx.resolve(p) : p;
+    if (
+      r.type !== 'call_expression' ||
+      !/^(?:filepath|path)\.Join$/.test(norm(r.childForFieldName('function')?.text ?? ''))
+    )
+      return false;
+    const parts = r.childForFieldName('arguments')?.namedChildren.filter((x): x is Node => !!x) ?? [];
+    const fn = ctx.model.functionAt(c.node.startIndex);
+    const facts = factsAt(c.node, ctx);
+    for (const part of parts.slice(1)) {
+      const x = strip(part);
+      if (x?.type !== 'identifier' || baseOnly(ctx, x) || !callerData(x, ctx, true)) continue;
+      // A check of the name that is not about "..": the author validated, and missed traversal.
+      const checked = facts.some((f) => mentions(f.node, x.text));
+      if (!checked || traversalExcluded(facts, x.text, fn.node.text)) continue;
+      return { node: x };
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      pkg(
+        'func read(dir, name string) ([]byte, error) {\n\tif strings.HasPrefix(name, "/") {\n\t\treturn nil, os.ErrPermission\n\t}\n\treturn os.ReadFile(filepath.Join(dir, name))\n}\n',
+        'import (\n\t"os"\n\t"path/filepath"\n\t"strings"\n)\n\n',
+      ),
+      pkg(
+        'func read(dir, name string) ([]byte, error) {\n\tif filepath.IsAbs(name) {\n\t\treturn nil, os.ErrPermission\n\t}\n\tp := filepath.Join(dir, name)\n\treturn os.ReadFile(p)\n}\n',
+        'import (\n\t"os"\n\t"path/filepath"\n)\n\n',
+      ),
+    ],
+    good: [
+      pkg(
+        'func read(dir, name string) ([]byte, error) {\n\tif strings.Contains(name, "..") || filepath.IsAbs(name) {\n\t\treturn nil, os.ErrPermission\n\t}\n\treturn os.ReadFile(filepath.Join(dir, name))\n}\n',
+        'import (\n\t"os"\n\t"path/filepath"\n\t"strings"\n)\n\n',
+      ),
+      pkg(
+        'func read(dir, name string) ([]byte, error) {\n\tp := filepath.Join(dir, name)\n\tif !strings.HasPrefix(p, filepath.Clean(dir)+string(os.PathSeparator)) {\n\t\treturn nil, os.ErrPermission\n\t}\n\treturn os.ReadFile(p)\n}\n',
+        'import (\n\t"os"\n\t"path/filepath"\n\t"strings"\n)\n\n',
+      ),
+      pkg(
+        'func read(dir, name string) ([]byte, error) {\n\tif !filepath.IsLocal(name) {\n\t\treturn nil, os.ErrPermission\n\t}\n\treturn os.ReadFile(filepath.Join(dir, name))\n}\n',
+        'import (\n\t"os"\n\t"path/filepath"\n)\n\n',
+      ),
+    ],
+  },
+});
+
+export const GO_CLASSIC_RULES: Rule[] = [
+  indexUnchecked,
+  sliceBoundUnchecked,
+  integerOverflow,
+  divisionByZero,
+  formatString,
+  argumentInjection,
+  redirectTarget,
+  redirectPrefixOnly,
+  linkFollowing,
+  pathDenyList,
+];
