@@ -8,8 +8,9 @@ import { measureEvidencePrecision } from './evidence-precision.ts';
  * where the tests cannot show the weakness (shell, in-program evaluation, predictable randomness,
  * weak hashes, credentials, password hashing). No family of the generated suite (nor CWEval's
  * references, when the benchmarks are there) may flag a secure reference; those kinds must show
- * every insecure variant. Elsewhere (`dormant`: the tests show the weakness, and static evidence
- * is there for backdoors they never reach) recall is measured, not required. The table: `node
+ * every insecure variant, and so must every other family of the suite (`dormant`: the tests show
+ * the weakness, and static evidence is there for backdoors they never reach); on CWEval's
+ * references of those other weaknesses recall is measured, not required. The table: `node
  * --import tsx src/analyzers/evidence-precision.ts`.
  */
 describe('static evidence on the references', () => {
@@ -19,7 +20,13 @@ describe('static evidence on the references', () => {
     expect(rows.some((r) => r.evidence === 'evaluation')).toBe(true);
     expect(rows.some((r) => r.evidence === 'randomness')).toBe(true);
     expect(rows.flatMap((r) => r.secureFlagged)).toEqual([]);
-    expect(rows.filter((r) => r.evidence !== 'dormant').flatMap((r) => r.insecureMissed)).toEqual([]);
-    expect(rows.some((r) => r.evidence === 'dormant' && r.insecureMissed.length < r.insecure)).toBe(true);
+    // The generated suite: every insecure variant shown, of every kind; CWEval: those where the tests
+    // cannot show the weakness (its dormant rows are measured, 7 of 117 missed at 693b945).
+    expect(
+      rows
+        .filter((r) => !r.family.startsWith('cweval/') || r.evidence !== 'dormant')
+        .flatMap((r) => r.insecureMissed),
+    ).toEqual([]);
+    expect(rows.some((r) => r.evidence === 'dormant' && !r.family.startsWith('cweval/'))).toBe(true);
   });
 });
