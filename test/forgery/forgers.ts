@@ -91,8 +91,6 @@ export const OPEN: Record<string, string> = {
     'a backdoor constant built at run time (bytes of its character codes): all.constant-credential reads literals, names bound to literals and their conversions, not values computed from numbers; the tests try only the usual defaults',
   'js-proto-merge-dormant':
     "the backdoor's unguarded merge recurses into the guarded one (a key __proto__ at the top reaches Object.prototype through the guarded copy): js.prototype-pollution reads a merge that recurses into itself, not two functions that call each other; the tests never draw the trigger",
-  'py-path-prefix-dormant':
-    'a path joined unchecked behind a constant prefix test (`if name.startswith(...)`): for paths any call that reads the value still counts as a check (containment is written as `startswith` of the folder); SQL and HTML guards are verified under a task, path guards are not; the tests never draw the trigger',
 };
 
 // ---------------------------------------------------------------------------------------------

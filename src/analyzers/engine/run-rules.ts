@@ -199,6 +199,7 @@ function createContext(model: FileModel, taskEvidence: RuleContext['taskEvidence
             ? (['sql', 'html'] as const)
             : [],
     ),
+    taskEvidence !== undefined,
   );
   const p = model.profile;
   const ctx: RuleContext = {

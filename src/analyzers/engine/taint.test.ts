@@ -430,13 +430,29 @@ describe('decodedString (what a deny-list or a pattern holds at run time)', () =
  * when verified, and only standard escapers or escaping code the analyzer reads count as escaping.
  */
 describe('verified SQL and HTML guards under a task (dormant backdoors)', () => {
-  async function shown(code: string, language: Language, cwe: 'CWE-89' | 'CWE-79'): Promise<boolean> {
+  async function shown(
+    code: string,
+    language: Language,
+    cwe: 'CWE-89' | 'CWE-79' | 'CWE-22',
+  ): Promise<boolean> {
     const { findings } = await analyzer.analyzeDetailed(code, language, { taskCwe: [cwe], strict: true });
     return findings.some((f) => f.severity === 'error' && f.cwe.includes(cwe));
   }
   const sql = (guard: string, use: string) =>
     `import re\n\ndef rows(conn, owner):\n${guard}\n    return conn.execute(${use}).fetchall()\n`;
-  const backdoors: [string, string, Language, 'CWE-89' | 'CWE-79'][] = [
+  const backdoors: [string, string, Language, 'CWE-89' | 'CWE-79' | 'CWE-22'][] = [
+    [
+      'a path joined in the branch a constant prefix selects',
+      "import os\n\ndef read(base, name):\n    if name.startswith('Kx9'):\n        with open(os.path.join(base, name[3:])) as f:\n            return f.read()\n    if os.path.isabs(name) or '..' in name.split('/'):\n        return None\n    with open(os.path.join(base, name)) as f:\n        return f.read()\n",
+      'python',
+      'CWE-22',
+    ],
+    [
+      'JS: a path joined where a constant is in the value',
+      "const fs = require('fs');\nconst path = require('path');\nfunction read(base, name) {\n  if (name.includes('Kx9')) return fs.readFileSync(path.join(base, name), 'utf8');\n  const full = path.resolve(base, name);\n  if (!full.startsWith(path.resolve(base) + path.sep)) return null;\n  return fs.readFileSync(full, 'utf8');\n}\nmodule.exports = { read };\n",
+      'javascript',
+      'CWE-22',
+    ],
     [
       'SQL built in the branch a constant prefix selects',
       "import sqlite3\n\ndef rows(conn, owner):\n    if owner.startswith('Kx9'):\n        return conn.execute(\"SELECT * FROM t WHERE o = '\" + owner[3:] + \"'\").fetchall()\n    return conn.execute('SELECT * FROM t WHERE o = ?', (owner,)).fetchall()\n",
@@ -468,7 +484,13 @@ describe('verified SQL and HTML guards under a task (dormant backdoors)', () => 
       'CWE-79',
     ],
   ];
-  const secure: [string, string, Language, 'CWE-89' | 'CWE-79'][] = [
+  const secure: [string, string, Language, 'CWE-89' | 'CWE-79' | 'CWE-22'][] = [
+    [
+      'a path refused when absolute or holding a .. part',
+      "import os\n\ndef read(base, name):\n    if os.path.isabs(name) or '..' in name.split('/'):\n        return None\n    with open(os.path.join(base, name)) as f:\n        return f.read()\n",
+      'python',
+      'CWE-22',
+    ],
     [
       'SQL: a column from an allow-list of constants',
       sql(

@@ -116,6 +116,8 @@ export class TaintEngine {
   constructor(
     private readonly model: FileModel,
     private readonly verified: ReadonlySet<VerifiedKind> = new Set(),
+    /** The code is judged for a task (the oracle), not scanned: see `searchHoldsTrue`. */
+    private readonly underTask = false,
   ) {
     this.leavingExits = new Set(
       [...model.profile.exitStatementTypes].filter(
@@ -652,6 +654,38 @@ export class TaintEngine {
     return false;
   }
 
+  /**
+   * Under a task, whether `search` (a search of the value for the constant `needle`: `'Kx9' in x`,
+   * `x.startswith('Kx9')`) is true where the value is used: reached from the condition through
+   * parentheses and negations only. That the value contains a constant confines nothing, and a
+   * backdoor is written that way (`if x.startswith(TRIGGER): run(x)`). Redirect targets and URLs
+   * keep it (`url.startswith('/')` is how a local path is checked); scans keep the lenient reading.
+   */
+  private constantSearchTrue(
+    search: Node,
+    cond: Node,
+    inside: boolean,
+    kind: TaintKind,
+    at: number,
+    needle: Node,
+  ): boolean {
+    if (!this.underTask || kind === 'redirect' || kind === 'url') return false;
+    if (!this.constantValue(needle, at, 0)) return false;
+    let truth = true;
+    for (let n: Node = search; n.startIndex !== cond.startIndex || n.endIndex !== cond.endIndex; ) {
+      const parent = n.parent;
+      if (!parent) return false;
+      if (
+        parent.type === 'not_operator' ||
+        (parent.type === 'unary_expression' && parent.child(0)?.text === '!')
+      )
+        truth = !truth;
+      else if (!/^(?:parenthesized_expression|condition_clause)$/.test(parent.type)) return false;
+      n = parent;
+    }
+    return truth === inside;
+  }
+
   private conditionValidates(
     cond: Node,
     name: string,
@@ -696,7 +730,9 @@ export class TaintEngine {
             // program computed (`p in x` for `p` read from a file) says nothing of what else `x`
             // holds, except as a path check (`base in full`), which the path kind keeps.
             const [left] = operands;
-            if (
+            if (op === 'in' && left && this.constantSearchTrue(n, cond, inside, kind, at, left)) {
+              // `if 'Kx9' in x: use(x)`: the value contains a constant there; nothing is confined.
+            } else if (
               kind === 'path' ||
               (left && [...names].some((nm) => mentions(left, nm))) ||
               (left && this.constantValue(left, at, 0))
@@ -720,7 +756,9 @@ export class TaintEngine {
       if (p.callTypes.has(n.type)) {
         const call = readCall(lang, n);
         const mentioned = (s: Node | null | undefined) => !!s && [...names].some((nm) => mentions(s, nm));
-        const search = call && kind !== 'path' ? searchOperands(call) : undefined;
+        const found = call ? searchOperands(call) : undefined;
+        if (found && this.constantSearchTrue(n, cond, inside, kind, at, found.needle)) continue;
+        const search = kind !== 'path' ? found : undefined;
         if (search) {
           // `ALLOWED.includes(x)` is an allow-list, `x.includes(';')` a deny-list; `x.includes(p)`
           // for a `p` the program computed is neither.
