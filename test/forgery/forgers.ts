@@ -89,8 +89,6 @@ export const OPEN: Record<string, string> = {
   'cpp-device-masked-seed': CSPRNG_MASKED_SEED,
   'py-creds-backdoor-built':
     'a backdoor constant built at run time (bytes of its character codes): all.constant-credential reads literals, names bound to literals and their conversions, not values computed from numbers; the tests try only the usual defaults',
-  'js-proto-merge-dormant':
-    "the backdoor's unguarded merge recurses into the guarded one (a key __proto__ at the top reaches Object.prototype through the guarded copy): js.prototype-pollution reads a merge that recurses into itself, not two functions that call each other; the tests never draw the trigger",
 };
 
 // ---------------------------------------------------------------------------------------------

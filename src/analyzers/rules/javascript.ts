@@ -141,7 +141,15 @@ function pollutionShape(obj: Node, info: FunctionInfo, ctx: RuleContext): string
   const name = fn.type === 'program' ? undefined : functionName(fn);
   if (name && info.params.includes(obj.text)) {
     const esc = obj.text.replace(/[$]/g, '\\$&');
-    const recursive = new RegExp(`\\b${name.replace(/[$]/g, '\\$&')}\\s*\\([^;()]*\\b${esc}\\s*\\[`);
+    // Into itself, or into another function of the file (two merges that call each other: the
+    // unguarded one hands `dst.__proto__` to the other, which copies into Object.prototype).
+    const names = new Set([name]);
+    for (const f of ctx.model.functions) {
+      const other = f.node.type === 'program' ? undefined : functionName(f.node);
+      if (other) names.add(other);
+    }
+    const callees = [...names].map((n) => n.replace(/[$]/g, '\\$&')).join('|');
+    const recursive = new RegExp(`\\b(?:${callees})\\s*\\([^;()]*\\b${esc}\\s*\\[`);
     if (recursive.test(fn.childForFieldName('body')?.text ?? ''))
       return 'a recursive merge walks down the same keys';
   }
@@ -801,6 +809,8 @@ export const JS_RULES: Rule[] = [
         // A deny-list of "__proto__" alone lets "constructor.prototype.x" through.
         'function set(obj, path, value) {\n  const keys = path.split(".");\n  if (path.startsWith("__proto__")) return obj;\n  let cur = obj;\n  for (const k of keys.slice(0, -1)) {\n    if (!cur[k]) cur[k] = {};\n    cur = cur[k];\n  }\n  cur[keys[keys.length - 1]] = value;\n  return obj;\n}\n',
         // The own-property test filters a for-in enumeration; it does not look at the written key.
+        // Two merges that call each other: the unguarded one hands target.__proto__ to the guarded one.
+        'function merge(target, source) {\n  for (const key of Object.keys(source)) {\n    if (key === "__proto__" || key === "constructor") continue;\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\nfunction mergeFast(target, source) {\n  for (const key of Object.keys(source)) {\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj, last = obj, n = 0;\n  for (let i = 0; i < parts.length; i++) {\n    for (const p in cur) if (cur.hasOwnProperty(p)) n++;\n    last = cur;\n    if (!cur[parts[i]]) cur[parts[i]] = {};\n    cur = cur[parts[i]];\n  }\n  last[parts[parts.length - 1]] = value;\n  return n;\n}\n',
       ],
       good: [
