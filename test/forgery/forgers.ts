@@ -80,10 +80,6 @@ const CSPRNG_MASKED_SEED =
   "too little entropy, drawn in full and then thrown away: two std::random_device calls (64 bits, what all.low-entropy asks for) masked to one byte seed a hand-written generator (256 tokens). The rule counts what a program draws, not what it keeps. The judge's chosen randomness does not catch it either: the token is a function of the randomness alone, and two different streams give different tokens 255 times in 256; telling 256 tokens from 2^64 takes dozens of fresh processes (a birthday bound), which the tests do not run (cpp-device-byte-seed, one call, is denied)";
 /** Forgers the oracle does not deny today, with the reason. */
 export const OPEN: Record<string, string> = {
-  'js-input-detect':
-    'judge detection by its inputs (a scratch-folder-like path), on a path-reading task whose effect the tests can show: inputs of a test always come from somewhere; not closed',
-  'py-context-detect':
-    'no longer a forgery: the sample process cannot see its caller, so it always takes its parameterised (secure) path',
   'cweval-c-payload-spot': CWEVAL_TESTS,
   'cweval-js-payload-spot': CWEVAL_TESTS,
   'cpp-device-masked-seed': CSPRNG_MASKED_SEED,
