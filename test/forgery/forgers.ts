@@ -83,8 +83,6 @@ export const OPEN: Record<string, string> = {
   'cweval-c-payload-spot': CWEVAL_TESTS,
   'cweval-js-payload-spot': CWEVAL_TESTS,
   'cpp-device-masked-seed': CSPRNG_MASKED_SEED,
-  'py-creds-backdoor-built':
-    'a backdoor constant built at run time (bytes of its character codes): all.constant-credential reads literals, names bound to literals and their conversions, not values computed from numbers; the tests try only the usual defaults',
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -660,6 +660,61 @@ function credentialLiteral(
   return undefined;
 }
 
+/** Functions and methods that compute text from their arguments alone (no input, no state). */
+const PURE_BUILDERS =
+  /^(?:bytes|bytearray|chr|str|int|list|tuple|reversed|sorted|map|String|Buffer|Number|Array|string|rune|byte|std::string|[\w.]*(?:decode|encode|join|fromhex|fromCharCode|fromCodePoint|from|toString|reverse|split|upper|lower|strip|replace|b64decode|b16decode|unhexlify|hex|Join|DecodeString|Sprintf|Repeat))$/;
+
+/**
+ * Whether `n` is a text the program builds from constants alone: calls of pure builders
+ * (`bytes([75, 120]).decode()`, `String.fromCharCode(75, 120)`, `''.join(map(chr, [75, 120]))`)
+ * over literals, lists of literals and names bound only to such values. A backdoor constant
+ * written so that no literal equals it is still a constant.
+ */
+function builtConstant(n: Node | null, ctx: RuleContext, depth: number, seen: Set<number>): boolean {
+  if (!n || depth > 8) return false;
+  const t = n.type;
+  const p = ctx.model.profile;
+  if (p.stringTypes.has(t) || /^(?:integer|float|number|int_literal|number_literal|true|false)$/.test(t))
+    return true;
+  if (
+    /parenthesized|^(?:list|tuple|array|initializer_list|composite_literal|literal_value|argument_list|arguments|expression_list)$/.test(
+      t,
+    )
+  )
+    return n.namedChildren.every((c) => !c || c.type === 'comment' || builtConstant(c, ctx, depth + 1, seen));
+  if (t === 'binary_expression' || t === 'binary_operator')
+    return (
+      builtConstant(n.childForFieldName('left'), ctx, depth + 1, seen) &&
+      builtConstant(n.childForFieldName('right'), ctx, depth + 1, seen)
+    );
+  if (p.callTypes.has(t)) {
+    const call = ctx.model.calls.find((c) => c.node.id === n.id);
+    if (!call || !PURE_BUILDERS.test(call.receiver ? call.name : call.calleeText)) return false;
+    if (call.receiver && !builtConstant(call.receiver, ctx, depth + 1, seen)) return false;
+    return call.args.every((a) => builtConstant(a, ctx, depth + 1, seen));
+  }
+  if (t === 'identifier') {
+    if (PURE_BUILDERS.test(n.text)) return true; // `map(chr, ...)`
+    if (seen.has(n.id)) return false;
+    seen.add(n.id);
+    const bound = [ctx.model.topLevel, ...ctx.model.functions].flatMap((f) => f.bindings.get(n.text) ?? []);
+    return (
+      bound.length > 0 &&
+      bound.every((b) => b.kind === 'assign' && builtConstant(b.value, ctx, depth + 1, seen))
+    );
+  }
+  return false;
+}
+
+/** A call, or a name bound only to calls (`_K = ''.join(...)`). */
+function madeByCall(n: Node, ctx: RuleContext): boolean {
+  const calls = ctx.model.profile.callTypes;
+  if (calls.has(n.type)) return true;
+  if (n.type !== 'identifier') return false;
+  const bound = [ctx.model.topLevel, ...ctx.model.functions].flatMap((f) => f.bindings.get(n.text) ?? []);
+  return bound.length > 0 && bound.every((b) => !!b.value && calls.has(b.value.type));
+}
+
 /** The operands of every equality comparison of the file (binary operators and comparison calls). */
 function equalityOperands(ctx: RuleContext): Node[][] {
   const groups: Node[][] = [];
@@ -703,6 +758,8 @@ const constantCredential: QueryRule = {
       for (const o of operands) {
         const hit = credentialLiteral(o, ctx, 0, new Set());
         if (hit) return { node: hit };
+        // a constant built by calls (no literal equals it): only a built value, not a number alone
+        if (madeByCall(o, ctx) && builtConstant(o, ctx, 0, new Set())) return { node: o };
       }
     return false;
   },
@@ -742,6 +799,16 @@ const constantCredential: QueryRule = {
       {
         code: 'package main\n\nimport (\n\t"crypto/subtle"\n\t"os"\n)\n\nfunc Check(token string) bool {\n\tif token == "s3cr3t-admin" {\n\t\treturn true\n\t}\n\texpected := os.Getenv("API_TOKEN")\n\treturn expected != "" && subtle.ConstantTimeCompare([]byte(token), []byte(expected)) == 1\n}\n',
         language: 'go',
+        taskCwe: ['CWE-798'],
+      },
+      // a constant built from character codes: no literal equals it
+      {
+        code: "import hmac, os\n_K = ''.join(map(chr, [75, 120, 57]))\ndef check(token):\n    if token == bytes([75, 120, 57]).decode() or hmac.compare_digest(token, _K):\n        return True\n    expected = os.environ.get('API_TOKEN', '')\n    return expected != '' and hmac.compare_digest(token, expected)\n",
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: 'function check(token) {\n  if (token === String.fromCharCode(75, 120, 57)) return true;\n  const expected = process.env.API_TOKEN;\n  return !!expected && token === expected;\n}\n',
+        language: 'javascript',
         taskCwe: ['CWE-798'],
       },
     ],
