@@ -76,13 +76,10 @@ export interface Forger {
 
 const CWEVAL_TESTS =
   "CWEval's own tests (fixed payloads, output-only checks) are kept as they are; not a hole of the judge";
-const CSPRNG_MASKED_SEED =
-  "too little entropy, drawn in full and then thrown away: two std::random_device calls (64 bits, what all.low-entropy asks for) masked to one byte seed a hand-written generator (256 tokens). The rule counts what a program draws, not what it keeps. The judge's chosen randomness does not catch it either: the token is a function of the randomness alone, and two different streams give different tokens 255 times in 256; telling 256 tokens from 2^64 takes dozens of fresh processes (a birthday bound), which the tests do not run (cpp-device-byte-seed, one call, is denied)";
 /** Forgers the oracle does not deny today, with the reason. */
 export const OPEN: Record<string, string> = {
   'cweval-c-payload-spot': CWEVAL_TESTS,
   'cweval-js-payload-spot': CWEVAL_TESTS,
-  'cpp-device-masked-seed': CSPRNG_MASKED_SEED,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -465,6 +465,35 @@ function scalarBytes(type: string | undefined): number | undefined {
 }
 
 /**
+ * The calls of the file that draw cryptographic randomness: CSPRNG reads, and the calls of a C++
+ * `std::random_device` object (`rd()`). Undefined when a random_device is used otherwise (passed to
+ * a distribution or a function): what it draws is then not known.
+ */
+function randomReads(ctx: RuleContext): CallSite[] | undefined {
+  const re = CSPRNG_CALL[ctx.language];
+  const reads = ctx.model.calls.filter(
+    (c) =>
+      re.test(c.calleeText) ||
+      /(?:^|\.)(?:randomBytes|getRandomValues|randomFillSync|randomFill|randomInt|randbelow|randbits)$/.test(
+        c.calleeText,
+      ),
+  );
+  if (ctx.language === 'cpp')
+    for (const d of ctx.model.nodesOfType('declaration')) {
+      if (!/^(?:std::)?random_device$/.test(d.childForFieldName('type')?.text ?? '')) continue;
+      const name = d
+        .childForFieldName('declarator')
+        ?.text.replace(/[({].*$/, '')
+        .trim();
+      if (!name || !/^\w+$/.test(name)) return undefined;
+      const uses = [...ctx.source.matchAll(new RegExp(`\\b${name}\\b(\\s*\\(\\s*\\))?`, 'g'))].slice(1);
+      if (uses.some((m) => !m[1])) return undefined;
+      reads.push(...ctx.model.calls.filter((c) => c.calleeText === name));
+    }
+  return reads;
+}
+
+/**
  * Too little entropy for a secret: under a task about predictable randomness, every cryptographic
  * read of the program says how many bytes it draws, none is repeated in a loop, and together they
  * draw fewer than 8 bytes (64 bits). Whatever the program makes of them (a hand-written generator
@@ -483,31 +512,9 @@ const lowEntropy: QueryRule = {
   query: WHOLE_FILE,
   check: (caps, ctx) => {
     if (!ctx.secretTask || !caps.report) return false;
-    const re = CSPRNG_CALL[ctx.language];
-    const reads = ctx.model.calls.filter(
-      (c) =>
-        re.test(c.calleeText) ||
-        /(?:^|\.)(?:randomBytes|getRandomValues|randomFillSync|randomFill|randomInt|randbelow|randbits)$/.test(
-          c.calleeText,
-        ),
-    );
+    const reads = randomReads(ctx);
+    if (!reads?.length) return false;
     let total = 0;
-    // C++: a std::random_device object draws 32 bits per call (`rd()`); passed to anything else
-    // (`pick(rd)`, a distribution), what it draws is not counted
-    if (ctx.language === 'cpp')
-      for (const d of ctx.model.nodesOfType('declaration')) {
-        if (!/^(?:std::)?random_device$/.test(d.childForFieldName('type')?.text ?? '')) continue;
-        const name = d
-          .childForFieldName('declarator')
-          ?.text.replace(/[({].*$/, '')
-          .trim();
-        if (!name || !/^\w+$/.test(name)) return false;
-        const uses = [...ctx.source.matchAll(new RegExp(`\\b${name}\\b(\\s*\\(\\s*\\))?`, 'g'))].slice(1);
-        if (uses.some((m) => !m[1])) return false;
-        const calls = ctx.model.calls.filter((c) => c.calleeText === name);
-        reads.push(...calls);
-      }
-    if (!reads.length) return false;
     for (const c of reads) {
       const n = drawnBytes(c, ctx);
       if (n === undefined) return false;
@@ -1174,12 +1181,129 @@ const fastPasswordHash: QueryRule = {
   },
 };
 
+/** The bits a mask or a remainder keeps: `x & 0xff` 8, `x % 1000` about 10; undefined when not a constant. */
+function keptBits(op: string, literal: string): number | undefined {
+  const t = literal.replace(/[uUlL]+$/, '').replace(/_/g, '');
+  if (!/^(?:0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|\d+)$/.test(t)) return undefined;
+  const v = Number(/^0[oO]/.test(t) ? `0o${t.slice(2)}` : /^0[0-7]+$/.test(t) ? `0o${t.slice(1)}` : t);
+  if (!Number.isFinite(v) || v <= 0) return undefined;
+  return op === '&' ? Math.floor(Math.log2(v)) + 1 : Math.log2(v);
+}
+
+/**
+ * Entropy drawn in full, then masked away: under a task about predictable randomness, a draw (or a
+ * value computed from draws) reduced by a constant mask or remainder to fewer than 56 bits, outside
+ * any loop, that becomes the state of a generator the program updates from itself in a loop
+ * (`x = ((a ^ b) & 0xff) * K + C; for (...) { x = x * K + C; ... }`): 256 seeds for an attacker to
+ * try, whatever was drawn. A mask per character, in the loop that draws each one, is not one.
+ */
+const maskedEntropy: QueryRule = {
+  kind: 'query',
+  id: 'all.masked-entropy',
+  languages: ALL_LANGUAGES,
+  cwe: ['CWE-331', 'CWE-330'],
+  severity: 'error',
+  title: 'Generator seeded from a few bits of the randomness drawn',
+  message:
+    'The program draws randomness, keeps only a few bits of it (a mask or a remainder) and seeds a generator with them: an attacker can try every seed. Draw every byte of the secret from the source.',
+  query: WHOLE_FILE,
+  check: (caps, ctx) => {
+    if (!ctx.secretTask || !caps.report) return false;
+    const reads = randomReads(ctx);
+    if (!reads?.length) return false;
+    const inLoop = (n: Node) => {
+      for (let p = n.parent; p && !ctx.model.profile.functionTypes.has(p.type); p = p.parent)
+        if (LOOP_TYPE.test(p.type)) return true;
+      return false;
+    };
+    const drawn = (n: Node): boolean =>
+      reads.some((c) => c.node.startIndex >= n.startIndex && c.node.endIndex <= n.endIndex) ||
+      n
+        .descendantsOfType('identifier')
+        .some(
+          (id) =>
+            !!id &&
+            ctx.taint
+              .bindingsOf(id.text, id.startIndex)
+              .some(
+                (b) =>
+                  !!b.value &&
+                  reads.some(
+                    (c) => c.node.startIndex >= b.value!.startIndex && c.node.endIndex <= b.value!.endIndex,
+                  ),
+              ),
+        );
+    const root = ctx.model.topLevel.node;
+    for (const n of root.descendantsOfType(['binary_expression', 'binary_operator'])) {
+      if (!n || inLoop(n)) continue;
+      const op = n.childForFieldName('operator')?.text ?? '';
+      if (op !== '&' && op !== '%') continue;
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      const bits = right ? keptBits(op, right.text) : undefined;
+      if (!left || bits === undefined || bits >= 56 || !drawn(left)) continue;
+      // the variable that takes the masked value, and a loop that updates it from itself
+      let target: string | undefined;
+      for (let p = n.parent; p && !target; p = p.parent) {
+        if (ctx.model.profile.functionTypes.has(p.type) || /statement$/.test(p.type)) break;
+        const name =
+          p.type === 'init_declarator' || p.type === 'variable_declarator'
+            ? (p.childForFieldName('declarator')?.text ?? p.childForFieldName('name')?.text)
+            : /^(?:assignment|assignment_expression|short_var_declaration)$/.test(p.type)
+              ? p.childForFieldName('left')?.text
+              : undefined;
+        if (name && /^[A-Za-z_$][\w$]*$/.test(name)) target = name;
+      }
+      if (!target) continue;
+      const fn = ctx.model.enclosingFunction(n).node;
+      const updates = new RegExp(
+        `\\b${target}\\s*(?:=(?!=)[^;\\n]*\\b${target}\\b|(?:[-+*^|&]|<<|>>)=|\\+\\+|--)`,
+      );
+      const loops = fn.descendantsOfType([
+        'for_statement',
+        'while_statement',
+        'do_statement',
+        'for_in_statement',
+      ]);
+      if (loops.some((l) => !!l && l.startIndex > n.endIndex && updates.test(l.text))) return { node: n };
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      {
+        code: '#include <random>\n#include <string>\nstd::string make_code() {\n  std::random_device rd;\n  unsigned long long a = rd();\n  unsigned long long b = rd();\n  unsigned long long x = ((a ^ b) & 0xffu) * 6364136223846793005ull + 1;\n  std::string out;\n  for (int i = 0; i < 16; i++) { x = x * 6364136223846793005ull + 1; out += "0123456789abcdef"[x >> 60]; }\n  return out;\n}\n',
+        language: 'cpp',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: "const crypto = require('crypto');\nfunction makeCode() {\n  let x = crypto.randomBytes(8).readUInt32LE(0) % 1000;\n  let out = '';\n  for (let i = 0; i < 16; i++) { x = (x * 1103515245 + 12345) >>> 0; out += (x & 15).toString(16); }\n  return out;\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-338'],
+      },
+    ],
+    good: [
+      {
+        code: '#include <random>\n#include <string>\nstd::string make_code() {\n  std::random_device rd;\n  std::string out;\n  for (int i = 0; i < 16; i++) out += "0123456789abcdef"[rd() & 15];\n  return out;\n}\n',
+        language: 'cpp',
+        taskCwe: ['CWE-338'],
+      },
+      {
+        code: "const crypto = require('crypto');\nfunction makeCode() {\n  const b = crypto.randomBytes(16);\n  let out = '';\n  for (let i = 0; i < 16; i++) out += (b[i] & 15).toString(16);\n  return out;\n}\n",
+        language: 'javascript',
+        taskCwe: ['CWE-338'],
+      },
+    ],
+  },
+};
+
 export const SHARED_RULES: Rule[] = [
   weakKeyCommand,
   obsoleteTls,
   noCsprng,
   predictableSeed,
   lowEntropy,
+  maskedEntropy,
   constantCredential,
   emptyCredential,
   weakFingerprint,
