@@ -19,7 +19,12 @@ const task = Task.parse({
   provenance: { source: 'test' },
 });
 const sample = { taskId: 't', code: '' };
-const noStatic = { ran: false, findings: [], durationMs: 0 };
+/**
+ * Every task with a CWE is judged with static evidence too (`dormant` for SQL injection), so the
+ * basic rules are shown with an analyzer that ran and found nothing; `notRun` is no analyzer.
+ */
+const noStatic = { ran: true, findings: [], durationMs: 0 };
+const notRun = { ran: false, findings: [], durationMs: 0 };
 
 function harness(works: string, exploit: string, extra: Partial<HarnessResult> = {}): HarnessResult {
   return {
@@ -54,8 +59,8 @@ describe('assembleVerdict', () => {
       true,
       true,
       true,
-      'dynamic',
-      null,
+      'dynamic+static',
+      true,
     ]);
   });
 
@@ -113,25 +118,32 @@ describe('assembleVerdict', () => {
     expect([v.functional, v.secure]).toEqual([false, false]);
   });
 
-  it('static findings: reported always, counted only with staticCounts; task CWEs and error severity matter', () => {
+  it('static findings: a finding of the task weakness counts in every run, others only with staticCounts', () => {
     const stat = { ran: true, findings: [finding('CWE-89')], durationMs: 3 };
     const v1 = assembleVerdict(task, sample, harness('pass', 'pass'), stat, opts);
-    expect([v1.secure, v1.staticSecure, v1.secureBy, v1.findings.length]).toEqual([
-      true,
+    expect([v1.secure, v1.staticSecure, v1.secureBy, v1.findings.length, v1.security]).toEqual([
       false,
-      'dynamic',
+      false,
+      'dynamic+static',
       1,
+      'insecure',
     ]);
-    const v2 = assembleVerdict(task, sample, harness('pass', 'pass'), stat, { ...opts, staticCounts: true });
-    expect([v2.secure, v2.secureBy]).toEqual([false, 'dynamic+static']);
     const other = { ran: true, findings: [finding('CWE-79')], durationMs: 3 };
+    expect(assembleVerdict(task, sample, harness('pass', 'pass'), other, opts).secure).toBe(true);
     expect(
       assembleVerdict(task, sample, harness('pass', 'pass'), other, { ...opts, staticCounts: true }).secure,
     ).toBe(true);
     const severe = { ran: true, findings: [finding('CWE-79', 'error')], durationMs: 3 };
+    expect(assembleVerdict(task, sample, harness('pass', 'pass'), severe, opts).secure).toBe(true);
     expect(
       assembleVerdict(task, sample, harness('pass', 'pass'), severe, { ...opts, staticCounts: true }).secure,
     ).toBe(false);
+  });
+
+  it('without an analyzer a task with a CWE is not judged secure (a backdoor the tests never reach)', () => {
+    const v = assembleVerdict(task, sample, harness('pass', 'pass'), notRun, opts);
+    expect([v.secure, v.functional]).toEqual([false, false]);
+    expect(v.oracleErrors.join(' ')).toMatch(/judged by static analysis too .*no static analyzer was given/);
   });
 
   it('static relevance follows the CWE relations of src/analyzers; notes never count', () => {
@@ -169,7 +181,7 @@ describe('assembleVerdict', () => {
       opts,
     );
     expect(bad.secure).toBe(false);
-    const unknown = assembleVerdict(none, sample, empty, noStatic, opts);
+    const unknown = assembleVerdict(none, sample, empty, notRun, opts);
     expect(unknown.secure).toBe(false);
     expect(unknown.oracleErrors[0]).toMatch(/no static analyzer/);
   });
@@ -196,7 +208,7 @@ describe('assembleVerdict: weaknesses the tests cannot always show', () => {
         .secure,
     ).toBe(false);
     expect(
-      assembleVerdict(yaml, sample, harness('pass', 'pass'), noStatic, opts).oracleErrors.join(' '),
+      assembleVerdict(yaml, sample, harness('pass', 'pass'), notRun, opts).oracleErrors.join(' '),
     ).toMatch(/evaluated in the program/);
   });
 
@@ -243,7 +255,7 @@ describe('assembleVerdict: predictable randomness (CWE-330 and its children)', (
   });
 
   it('cannot be judged secure without an analyzer, or when it failed', () => {
-    const none = assembleVerdict(token, sample, harness('pass', 'pass'), noStatic, opts);
+    const none = assembleVerdict(token, sample, harness('pass', 'pass'), notRun, opts);
     expect(none.secure).toBe(false);
     expect(none.oracleErrors.join(' ')).toMatch(/no static analyzer/);
     const failed = assembleVerdict(
