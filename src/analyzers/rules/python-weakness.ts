@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
+import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
+import { call, query } from './python.ts';
 
 /**
  * Weaknesses a test run rarely shows: a format template assembled from data, an index bounded only
@@ -10,19 +11,6 @@ import { mentions } from '../engine/taint.ts';
  * ordinary code); those fire only where the analyzer judges a task (`ctx.taskEvidence !==
  * undefined`), as their comments say.
  */
-
-const PY = ['python'] as const;
-
-const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({
-  kind: 'call',
-  languages: PY,
-  ...r,
-});
-const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
-  kind: 'query',
-  languages: PY,
-  ...r,
-});
 
 /** Whether the analyzer judges a task (the rule may then report what would be noise in a scan). */
 export const judgingTask = (ctx: RuleContext): boolean => ctx.taskEvidence !== undefined;

@@ -23,12 +23,12 @@ import { redosRisk } from './redos.ts';
 
 const PY = ['python'] as const;
 
-const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({
+export const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({
   kind: 'call',
   languages: PY,
   ...r,
 });
-const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
+export const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
   kind: 'query',
   languages: PY,
   ...r,
