@@ -464,6 +464,13 @@ function scalarBytes(type: string | undefined): number | undefined {
   return undefined;
 }
 
+/** Whether `n` runs in a loop of its function. */
+function inLoop(n: Node, ctx: RuleContext): boolean {
+  for (let p = n.parent; p && !ctx.model.profile.functionTypes.has(p.type); p = p.parent)
+    if (LOOP_TYPE.test(p.type)) return true;
+  return false;
+}
+
 /**
  * The calls of the file that draw cryptographic randomness: CSPRNG reads, and the calls of a C++
  * `std::random_device` object (`rd()`). Undefined when a random_device is used otherwise (passed to
@@ -517,13 +524,7 @@ const lowEntropy: QueryRule = {
     let total = 0;
     for (const c of reads) {
       const n = drawnBytes(c, ctx);
-      if (n === undefined) return false;
-      for (
-        let p: Node | null = c.node.parent;
-        p && !ctx.model.profile.functionTypes.has(p.type);
-        p = p.parent
-      )
-        if (LOOP_TYPE.test(p.type)) return false;
+      if (n === undefined || inLoop(c.node, ctx)) return false;
       total += n;
     }
     return total < 8 && { node: reads[0]?.node ?? caps.report };
@@ -1211,11 +1212,6 @@ const maskedEntropy: QueryRule = {
     if (!ctx.secretTask || !caps.report) return false;
     const reads = randomReads(ctx);
     if (!reads?.length) return false;
-    const inLoop = (n: Node) => {
-      for (let p = n.parent; p && !ctx.model.profile.functionTypes.has(p.type); p = p.parent)
-        if (LOOP_TYPE.test(p.type)) return true;
-      return false;
-    };
     const drawn = (n: Node): boolean =>
       reads.some((c) => c.node.startIndex >= n.startIndex && c.node.endIndex <= n.endIndex) ||
       n
@@ -1235,7 +1231,7 @@ const maskedEntropy: QueryRule = {
         );
     const root = ctx.model.topLevel.node;
     for (const n of root.descendantsOfType(['binary_expression', 'binary_operator'])) {
-      if (!n || inLoop(n)) continue;
+      if (!n || inLoop(n, ctx)) continue;
       const op = n.childForFieldName('operator')?.text ?? '';
       if (op !== '&' && op !== '%') continue;
       const left = n.childForFieldName('left');
