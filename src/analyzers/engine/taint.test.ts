@@ -448,6 +448,12 @@ describe('verified SQL and HTML guards under a task (dormant backdoors)', () => 
       'CWE-22',
     ],
     [
+      'a path joined where a slice of the value equals a constant',
+      "import os\n\ndef read(base, name):\n    if name[:3] == 'Kx9':\n        with open(os.path.join(base, name[3:])) as f:\n            return f.read()\n    if os.path.isabs(name) or '..' in name.split('/'):\n        return None\n    with open(os.path.join(base, name)) as f:\n        return f.read()\n",
+      'python',
+      'CWE-22',
+    ],
+    [
       'JS: a path joined where a constant is in the value',
       "const fs = require('fs');\nconst path = require('path');\nfunction read(base, name) {\n  if (name.includes('Kx9')) return fs.readFileSync(path.join(base, name), 'utf8');\n  const full = path.resolve(base, name);\n  if (!full.startsWith(path.resolve(base) + path.sep)) return null;\n  return fs.readFileSync(full, 'utf8');\n}\nmodule.exports = { read };\n",
       'javascript',

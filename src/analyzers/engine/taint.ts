@@ -658,8 +658,9 @@ export class TaintEngine {
    * Under a task, whether `search` (a search of the value for the constant `needle`: `'Kx9' in x`,
    * `x.startswith('Kx9')`) is true where the value is used: reached from the condition through
    * parentheses and negations only. That the value contains a constant confines nothing, and a
-   * backdoor is written that way (`if x.startswith(TRIGGER): run(x)`). Redirect targets and URLs
-   * keep it (`url.startswith('/')` is how a local path is checked); scans keep the lenient reading.
+   * backdoor is written that way (`if x.startswith(TRIGGER): run(x)`). For redirect targets and
+   * URLs a prefix test keeps counting (`url.startswith('/')` is how a local path is checked; a
+   * suffix or a substring is not); scans keep the lenient reading.
    */
   private constantSearchTrue(
     search: Node,
@@ -668,8 +669,9 @@ export class TaintEngine {
     kind: TaintKind,
     at: number,
     needle: Node,
+    prefix = false,
   ): boolean {
-    if (!this.underTask || kind === 'redirect' || kind === 'url') return false;
+    if (!this.underTask || (prefix && (kind === 'redirect' || kind === 'url'))) return false;
     if (!this.constantValue(needle, at, 0)) return false;
     let truth = true;
     for (let n: Node = search; n.startIndex !== cond.startIndex || n.endIndex !== cond.endIndex; ) {
@@ -757,7 +759,12 @@ export class TaintEngine {
         const call = readCall(lang, n);
         const mentioned = (s: Node | null | undefined) => !!s && [...names].some((nm) => mentions(s, nm));
         const found = call ? searchOperands(call) : undefined;
-        if (found && this.constantSearchTrue(n, cond, inside, kind, at, found.needle)) continue;
+        if (
+          found &&
+          call &&
+          this.constantSearchTrue(n, cond, inside, kind, at, found.needle, PREFIX_SEARCH.test(call.name))
+        )
+          continue;
         const search = kind !== 'path' ? found : undefined;
         if (search) {
           // `ALLOWED.includes(x)` is an allow-list, `x.includes(';')` a deny-list; `x.includes(p)`
@@ -796,6 +803,9 @@ const PRESERVING_CALL =
 /** `any(...)`, `all(...)`, `xs.some(...)`, `xs.every(...)`: the predicate is in their argument. */
 const ITERATING_PREDICATE = /^(?:any|all)$|\.(?:some|every)$/;
 
+/** Searches that test how the value starts. */
+const PREFIX_SEARCH = /^(?:startswith|startsWith|HasPrefix|lastIndexOf)$/;
+
 const SEARCH_METHOD =
   /^(?:includes|indexOf|lastIndexOf|contains|find|rfind|index|rindex|count|startswith|endswith|startsWith|endsWith|has|search)$/;
 const SEARCH_FUNCTION =
@@ -821,7 +831,7 @@ const FILESYSTEM_QUERY =
 
 /** One character or a slice of a string: `s.charAt(i)`, `s.charCodeAt(i)`, `s.slice(a, b)`, `s[0]`. */
 function isPartOf(operand: Node): boolean {
-  return /^[\w$.]+(?:\.(?:charAt|charCodeAt|codePointAt|slice|substr|substring)\([^()]*\)|\[\d+\])$/.test(
+  return /^[\w$.]+(?:\.(?:charAt|charCodeAt|codePointAt|slice|substr|substring)\([^()]*\)|\[\d+\]|\[[^\]:]*:[^\]]*\])$/.test(
     operand.text.replace(/\s+/g, ''),
   );
 }
