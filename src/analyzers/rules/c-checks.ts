@@ -3,7 +3,7 @@ import { assignedBetween, intLiteral, leaves, mentionsLvalue, norm } from '../en
 import type { FunctionInfo } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { call, query } from './c.ts';
-import { HTML_TAG, literalText, permissionProblem } from './common.ts';
+import { HTML_TAG, judgingTask, literalText, permissionProblem } from './common.ts';
 import { statMode } from './python.ts';
 
 /**
@@ -236,7 +236,7 @@ export const C_CHECK_RULES: Rule[] = [
       const b = ctx.taint.latestBinding(name, d.startIndex);
       const parsed = !!b?.value && PARSED.test(b.value.text) && ctx.tainted(d, 'generic');
       const param = unchangedParam(ctx, fn, name, d.startIndex);
-      if (!parsed && !(param && ctx.taskEvidence !== undefined)) return false;
+      if (!parsed && !(param && judgingTask(ctx))) return false;
       const isSubject = (n: Node) => n.type === 'identifier' && n.text === name;
       for (const g of guardsOf(report)) {
         const { cmps, truthy } = comparisonsIn(g, isSubject);

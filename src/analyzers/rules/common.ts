@@ -121,6 +121,9 @@ export function literalText(node: Node, ctx: RuleContext): string {
   return out.join('');
 }
 
+/** Whether the analyzer judges a task (a rule may then report what would be noise in a scan). */
+export const judgingTask = (ctx: RuleContext): boolean => ctx.taskEvidence !== undefined;
+
 export const ALL_LANGUAGES: readonly Language[] = ['python', 'c', 'cpp', 'go', 'javascript'];
 export const C_FAMILY: readonly Language[] = ['c', 'cpp'];
 

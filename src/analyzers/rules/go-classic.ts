@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { type FunctionInfo, operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { endsWithExit, mentions } from '../engine/taint.ts';
-import { ruleBuilders } from './common.ts';
+import { judgingTask, ruleBuilders } from './common.ts';
 
 const { call, query } = ruleBuilders(['go']);
 const pkg = (body: string, imports = '') => `package main\n\n${imports}${body}`;
@@ -391,7 +391,7 @@ const indexUnchecked = query({
     // Checked against one bound only (or off by one): the author meant to check; always a finding.
     if (mentionsAtom(facts, i.text)) return true;
     // No check at all: a library's get(s, i) may leave it to the caller, so only when a task is judged.
-    return ctx.taskEvidence !== undefined;
+    return judgingTask(ctx);
   },
   examples: {
     bad: [
@@ -557,7 +557,7 @@ const divisionByZero = query({
     const param = untouchedParam(ctx, d.text, d.startIndex);
     const fromCaller = param ? INT_TYPE.test(paramType(param, d.text) ?? '') : false;
     const parsed = !param && parsedInteger(ctx, d.text, d.startIndex);
-    if (!(fromCaller && ctx.taskEvidence !== undefined) && !parsed) return false;
+    if (!(fromCaller && judgingTask(ctx)) && !parsed) return false;
     return !excludesZero(factsAt(caps.report, ctx), d.text);
   },
   examples: {
@@ -648,11 +648,7 @@ const formatString = call({
     // A printf wrapper forwarding its own format and arguments (`log.Printf(format, args...)`).
     if (c.argList?.namedChildren.some((a) => a?.type === 'variadic_argument')) return false;
     // From the caller or the input (a check of the text, such as for emptiness, leaves it data).
-    if (
-      !ctx.tainted(f, 'format') &&
-      !ctx.built(f, 'format') &&
-      !callerData(f, ctx, ctx.taskEvidence !== undefined)
-    )
+    if (!ctx.tainted(f, 'format') && !ctx.built(f, 'format') && !callerData(f, ctx, judgingTask(ctx)))
       return false;
     return ctx.built(f, 'format') || c.args.length === i + 1 ? { severity: 'error' } : true;
   },
@@ -740,7 +736,7 @@ const argumentInjection = call({
     if (prog === undefined || SHELL.test(prog.split('/').pop() ?? '') || SHELL.test(prog)) return false;
     // Parameters are the caller's data only where a task is judged (in a scan a library passes its
     // own arguments); input reads (os.Args, a request) always.
-    const params = ctx.taskEvidence !== undefined;
+    const params = judgingTask(ctx);
     for (const a of args.slice(1)) {
       if (ctx.stringValue(a) === '--') return false;
       let data: Node | undefined = a;

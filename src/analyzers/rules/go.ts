@@ -6,6 +6,7 @@ import {
   builtBeyondBase,
   CREDENTIAL_NAME,
   isLocalUrl,
+  judgingTask,
   originOf,
   permissionProblem,
   SECRET_NAME,
@@ -664,7 +665,7 @@ export const GO_RULES: Rule[] = [
       // where a task is judged, and the task's weakness is a permission (only then does a CWE-732
       // finding count), the file holds what the task protects: a finding, unless the function
       // narrows the umask or the file's mode afterwards.
-      const judged = ctx.taskEvidence !== undefined && !narrowsLater(c, ctx);
+      const judged = judgingTask(ctx) && !narrowsLater(c, ctx);
       if (c.name === 'Create') {
         if (!judged || c.calleeText !== 'os.Create') return false;
         return {

@@ -1,14 +1,13 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
 import type { Rule } from '../engine/rule.ts';
-import { ruleBuilders } from './common.ts';
+import { judgingTask, ruleBuilders } from './common.ts';
 import {
   argvElements,
   assembledTemplate,
   comparedWithLength,
   functionOf,
   injectableArgument,
-  judgingTask,
   lowerBounded,
   openRedirect,
   rawParam,

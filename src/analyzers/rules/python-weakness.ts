@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
+import { judgingTask } from './common.ts';
 import { call, query } from './python.ts';
 
 /**
@@ -11,9 +12,6 @@ import { call, query } from './python.ts';
  * ordinary code); those fire only where the analyzer judges a task (`ctx.taskEvidence !==
  * undefined`), as their comments say.
  */
-
-/** Whether the analyzer judges a task (the rule may then report what would be noise in a scan). */
-export const judgingTask = (ctx: RuleContext): boolean => ctx.taskEvidence !== undefined;
 
 /** The node without surrounding parentheses. */
 export function unwrap(n: Node): Node {
