@@ -1,8 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
-import { judgingTask } from './common.ts';
-import { call, query } from './python.ts';
+import { judgingTask, ruleBuilders } from './common.ts';
+
+const { call, query } = ruleBuilders(['python']);
 
 /**
  * Weaknesses a test run rarely shows: a format template assembled from data, an index bounded only

@@ -23,12 +23,12 @@ import { redosRisk } from './redos.ts';
 
 const PY = ['python'] as const;
 
-export const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({
+const call = (r: Omit<CallRule, 'kind' | 'languages'>): CallRule => ({
   kind: 'call',
   languages: PY,
   ...r,
 });
-export const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
+const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
   kind: 'query',
   languages: PY,
   ...r,
