@@ -89,9 +89,11 @@ describe('task files', () => {
 
     const insecureRef = { ...good, secureReference: `${prompt}    return eval(str(x))\n` };
     const failing = await validateTaskFile(parseTaskText(JSON.stringify(insecureRef)), { judge });
-    expect(failing.tasks[0]?.problems).toContain(
-      'secure reference: secure reference fails security tests: no_injection',
-    );
+    expect(failing.tasks[0]?.problems).toEqual([
+      expect.stringMatching(
+        /^secure reference: secure reference fails security tests: no_injection \((?:fail|error)\b/,
+      ),
+    ]);
 
     const vacuous = await validateTaskFile(parseTaskText(JSON.stringify(good)), {
       judge: async (task) => ({

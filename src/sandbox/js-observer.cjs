@@ -7,7 +7,9 @@
 // frozen (SIGSTOP) whenever control is back here, and killed at the end of the sample.
 //
 // Calls are synchronous for the harness (`sol.fn(x)` returns the value): a worker thread owns the
-// sample's pipes, and this thread waits on an Atomics flag until the answer (or the time limit).
+// sample's pipes, and this thread waits on an Atomics counter until the answer (or the time limit).
+// Every request carries a number and every reply names it: a reply that comes after its request's
+// time ran out (a slow worker under load) is dropped, never taken for the answer to a later one.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -41,13 +43,18 @@ function bridgeMain() {
   const flag = new Int32Array(workerData.flag);
   const port = workerData.port;
   let child;
-  let pending = false;
+  /** The number of the call waiting for the sample's answer. */
+  let pending;
   let push;
-  const answer = (msg) => {
-    pending = false;
-    port.postMessage(msg);
-    Atomics.store(flag, 0, 1);
+  const reply = (seq, msg) => {
+    port.postMessage({ seq, ...msg });
+    Atomics.add(flag, 0, 1);
     Atomics.notify(flag, 0);
+  };
+  const answer = (msg) => {
+    const seq = pending;
+    pending = undefined;
+    reply(seq, msg);
   };
   port.on('message', (msg) => {
     if (msg.type === 'start') {
@@ -61,37 +68,37 @@ function bridgeMain() {
       fs.closeSync(out);
       const me = child;
       push = codec.frameReader((frame) => {
-        if (pending && me === child) answer({ frame });
+        if (pending !== undefined && me === child) answer({ frame });
       });
       me.stdio[4].on('data', (chunk) => {
         try {
           push(chunk);
         } catch (e) {
-          if (pending && me === child) answer({ dead: `protocol error: ${String(e).slice(0, 200)}` });
+          if (pending !== undefined && me === child)
+            answer({ dead: `protocol error: ${String(e).slice(0, 200)}` });
         }
       });
       me.stdio[3].on('error', () => {});
       me.on('error', (e) => {
-        if (pending && me === child) answer({ dead: `could not start: ${String(e).slice(0, 200)}` });
+        if (pending !== undefined && me === child)
+          answer({ dead: `could not start: ${String(e).slice(0, 200)}` });
       });
       me.on('exit', (code, sig) => {
-        if (pending && me === child) answer({ dead: `the sample process ended (${sig ?? `exit ${code}`})` });
+        if (pending !== undefined && me === child)
+          answer({ dead: `the sample process ended (${sig ?? `exit ${code}`})` });
         if (me === child) child = undefined;
       });
-      port.postMessage({ pid: child.pid });
-      Atomics.store(flag, 0, 1);
-      Atomics.notify(flag, 0);
+      reply(msg.seq, { pid: child.pid });
     } else if (msg.type === 'call') {
       if (!child) {
-        answer({ dead: 'the sample process is gone' });
+        reply(msg.seq, { dead: 'the sample process is gone' });
         return;
       }
-      pending = true;
+      pending = msg.seq;
       child.stdio[3].write(Buffer.from(msg.frame));
     } else if (msg.type === 'close') {
       if (child) child.stdio[3].end();
-      Atomics.store(flag, 0, 1);
-      Atomics.notify(flag, 0);
+      reply(msg.seq, {});
     } else if (msg.type === 'drop') {
       if (child) {
         try {
@@ -99,9 +106,8 @@ function bridgeMain() {
         } catch {}
         child = undefined;
       }
-      pending = false;
-      Atomics.store(flag, 0, 1);
-      Atomics.notify(flag, 0);
+      pending = undefined;
+      reply(msg.seq, {});
     }
   });
 }
@@ -147,14 +153,28 @@ function serverMain() {
   });
   worker.unref();
 
-  const waitWorker = (ms) => {
-    const r = Atomics.wait(flag, 0, 0, Math.max(1, ms));
-    const got = receiveMessageOnPort(port1);
-    return r === 'timed-out' && !got ? undefined : got?.message;
-  };
+  let sent = 0;
+  /** Sends a request to the worker; returns its number. */
   const toWorker = (msg) => {
-    Atomics.store(flag, 0, 0);
-    port1.postMessage(msg);
+    sent += 1;
+    port1.postMessage({ ...msg, seq: sent });
+    return sent;
+  };
+  /**
+   * The worker's reply to request `seq`, or undefined after `ms`. Replies to earlier requests are
+   * dropped. The counter is read before the port is emptied, so a reply posted after that wakes
+   * the wait.
+   */
+  const waitWorker = (seq, ms) => {
+    const end = performance.now() + Math.max(1, ms);
+    for (;;) {
+      const seen = Atomics.load(flag, 0);
+      for (let got = receiveMessageOnPort(port1); got; got = receiveMessageOnPort(port1))
+        if (got.message.seq === seq) return got.message;
+      const left = end - performance.now();
+      if (left <= 0) return undefined;
+      Atomics.wait(flag, 0, seen, left);
+    }
   };
 
   const lines = [];
@@ -320,8 +340,7 @@ function serverMain() {
   class TestTimeout extends Error {}
 
   function dropSample() {
-    toWorker({ type: 'drop' });
-    waitWorker(2000);
+    waitWorker(toWorker({ type: 'drop' }), 2000);
     killAndWait();
     state.pid = undefined;
   }
@@ -352,8 +371,7 @@ function serverMain() {
   function finishSample(deadline) {
     if (state.pid !== undefined) {
       signalAll('SIGCONT');
-      toWorker({ type: 'close' });
-      waitWorker(1000);
+      waitWorker(toWorker({ type: 'close' }), 1000);
     }
     let lingering = false;
     while (livePids().length) {
@@ -363,8 +381,7 @@ function serverMain() {
       }
       Atomics.wait(flag, 1, 0, 5);
     }
-    toWorker({ type: 'drop' });
-    waitWorker(2000);
+    waitWorker(toWorker({ type: 'drop' }), 2000);
     killAndWait();
     state.pid = undefined;
     return lingering;
@@ -393,8 +410,7 @@ function serverMain() {
       path.join(state.dir, 'solution.js'),
       ...(state.stream !== undefined ? [state.stream] : []),
     ];
-    toWorker({ type: 'start', dir: state.dir, argv, env });
-    const got = waitWorker(10_000);
+    const got = waitWorker(toWorker({ type: 'start', dir: state.dir, argv, env }), 10_000);
     if (!got?.pid) throw new SampleUnavailable('the sample process did not start');
     state.pid = got.pid;
   }
@@ -409,9 +425,8 @@ function serverMain() {
       throw new TypeError(`argument cannot be sent to the sample: ${e.message}`);
     }
     signalAll('SIGCONT');
-    toWorker({ type: 'call', frame });
     const left = state.deadline === undefined ? 10_000 : state.deadline - performance.now();
-    const got = waitWorker(left);
+    const got = waitWorker(toWorker({ type: 'call', frame }), left);
     signalAll('SIGSTOP');
     if (got === undefined) {
       state.failed = state.failed ?? 'timeout';

@@ -98,7 +98,8 @@ async function checkProgram(
   const functionalTests = out.tests.filter((t) => t.kind === 'functional');
   const functional =
     out.buildOk && functionalTests.length > 0 && functionalTests.every((t) => t.status === 'pass');
-  const exploited = out.tests.filter((t) => t.kind === 'security' && t.status !== 'pass').map((t) => t.name);
+  const failedSecurity = out.tests.filter((t) => t.kind === 'security' && t.status !== 'pass');
+  const exploited = failedSecurity.map((t) => t.name);
   if (!out.buildOk)
     problems.push(`build failed: ${(out.buildLog ?? '').split('\n').slice(0, 3).join(' | ')}`);
   else if (!functional) {
@@ -110,7 +111,9 @@ async function checkProgram(
   const ranAll = task.tests.every((t) => out.tests.some((o) => o.name === t.name));
   if (out.buildOk && !ranAll) problems.push('some tests did not run');
   if (role === 'secure' && exploited.length)
-    problems.push(`secure reference fails security tests: ${exploited.join(', ')}`);
+    problems.push(
+      `secure reference fails security tests: ${failedSecurity.map((t) => `${t.name} (${t.status}${t.message ? `: ${t.message.slice(0, 300)}` : ''})`).join(', ')}`,
+    );
   if (role === 'insecure' && out.buildOk && exploited.length === 0)
     problems.push('insecure variant passes every exploit test');
   const lines = role === 'insecure' ? changedLines(task.secureReference ?? '', code) : [];
