@@ -857,17 +857,30 @@ function localPathChecked(facts: readonly Fact[], name: string): boolean {
   );
 }
 
-/** A URL's host or scheme checked after url.Parse, a switch over the value, or a map allow-list. */
-function otherwiseValidated(name: string, fnNode: Node): boolean {
+/**
+ * Checked otherwise where it is returned: a URL's host or scheme tested after url.Parse, a map
+ * allow-list's lookup, or a switch over the value whose case holds the return. Each must decide
+ * whether this return is reached (`facts`): a check elsewhere in the function does not count.
+ */
+function otherwiseValidated(name: string, fnNode: Node, facts: readonly Fact[], use: Node): boolean {
   const t = fnNode.text;
   const e = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return (
-    (new RegExp(`url\\.(?:Parse|ParseRequestURI)\\(\\s*${e}\\s*\\)`).test(t) &&
-      /\.(?:Host|Scheme|IsAbs\(\)|Hostname\(\))/.test(t)) ||
-    new RegExp(
-      `switch\\s+${e}\\s*\\{|\\[\\s*${e}\\s*\\]\\s*;\\s*!?ok|,\\s*ok\\s*:?=\\s*\\w+\\[\\s*${e}\\s*\\]`,
-    ).test(t)
-  );
+  if (
+    new RegExp(`url\\.(?:Parse|ParseRequestURI)\\(\\s*${e}\\s*\\)`).test(t) &&
+    facts.some((f) => /\.(?:Host|Scheme|IsAbs\(\)|Hostname\(\))/.test(f.node.text))
+  )
+    return true;
+  const lookup = new RegExp(`\\[\\s*${e}\\s*\\]`);
+  if (
+    new RegExp(`,\\s*ok\\s*:?=\\s*\\w+\\[\\s*${e}\\s*\\]`).test(t) &&
+    facts.some((f) => f.holds && (f.node.text === 'ok' || lookup.test(f.node.text)))
+  )
+    return true;
+  if (facts.some((f) => f.holds && lookup.test(f.node.text))) return true;
+  for (let p = use.parent; p && !p.equals(fnNode); p = p.parent)
+    if (p.type === 'expression_switch_statement' && norm(p.childForFieldName('value')?.text ?? '') === name)
+      return true;
+  return false;
 }
 
 /** A string literal that is a local path (`"/"`, `"/home"`), not a scheme-relative `//host`. */
@@ -893,8 +906,9 @@ const redirectTarget = query({
     // The function's other answers are local paths: it chooses where a browser goes.
     const returns = returnsOf(fn.node);
     if (!returns.some((r) => localPathLiteral(ctx, r.namedChildren[0]?.namedChildren[0]))) return false;
-    if (otherwiseValidated(ret.text, fn.node)) return false;
-    return !localPathChecked(factsAt(report, ctx), ret.text);
+    const facts = factsAt(report, ctx);
+    if (otherwiseValidated(ret.text, fn.node, facts, report)) return false;
+    return !localPathChecked(facts, ret.text);
   },
   examples: {
     bad: [
@@ -910,6 +924,15 @@ const redirectTarget = query({
         code: pkg(
           'func after(next string) string {\n\tif !strings.HasPrefix(next, "/") {\n\t\treturn "/"\n\t}\n\treturn next\n}\n',
           'import "strings"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-601'],
+      },
+      {
+        // the parse decides nothing about the first return
+        code: pkg(
+          'func after(next string) string {\n\tif strings.HasSuffix(next, "#top") {\n\t\treturn next\n\t}\n\tu, err := url.Parse(next)\n\tif err != nil || u.IsAbs() || u.Host != "" {\n\t\treturn "/"\n\t}\n\treturn next\n}\n',
+          'import (\n\t"net/url"\n\t"strings"\n)\n\n',
         ),
         language: 'go',
         taskCwe: ['CWE-601'],
@@ -966,7 +989,7 @@ const redirectPrefixOnly = call({
     const prefix = facts.some((f) => f.holds && callFact(f, /^strings\.HasPrefix$/, t.text, /^"\/"$/));
     if (!prefix) return false;
     const fn = ctx.model.functionAt(c.node.startIndex);
-    return !otherwiseValidated(t.text, fn.node) && !localPathChecked(facts, t.text);
+    return !otherwiseValidated(t.text, fn.node, facts, c.node) && !localPathChecked(facts, t.text);
   },
   examples: {
     bad: [

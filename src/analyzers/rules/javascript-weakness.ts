@@ -1,5 +1,6 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
+import { guardsAt } from '../engine/dominance.ts';
 import type { Rule } from '../engine/rule.ts';
 import { judgingTask, ruleBuilders } from './common.ts';
 import {
@@ -34,14 +35,6 @@ function prop(obj: Node | undefined | null, key: string): Node | undefined {
     if (k === key) return p.childForFieldName('value') ?? undefined;
   }
   return undefined;
-}
-
-/** Conditions of the function's `if`s and ternaries that start before `at`. */
-function conditionsBefore(fn: Node, at: number): Node[] {
-  return fn
-    .descendantsOfType(['if_statement', 'ternary_expression', 'while_statement'])
-    .map((n) => n?.childForFieldName('condition'))
-    .filter((n): n is Node => !!n && n.startIndex < at);
 }
 
 export const JS_WEAKNESS_RULES: Rule[] = [
@@ -173,13 +166,17 @@ export const JS_WEAKNESS_RULES: Rule[] = [
       const { value, report } = caps;
       if (!judgingTask(ctx) || !value || !report) return false;
       const fn = functionOf(report, ctx);
-      return openRedirect(value, fn, conditionsBefore(fn, report.startIndex), ctx) ?? false;
+      return openRedirect(value, fn, guardsAt(report, fn, ctx.model.profile, 'javascript'), ctx) ?? false;
     },
     examples: {
       bad: [
         { code: "function nextUrl(target) {\n  return target || '/';\n}\n", taskCwe: ['CWE-601'] },
         {
           code: "function nextUrl(target) {\n  if (!target.startsWith('/')) {\n    return '/';\n  }\n  return target;\n}\n",
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: "function nextUrl(target) {\n  if (target.endsWith('#top')) return target;\n  if (!target.startsWith('/') || target.startsWith('//') || target.includes('\\\\')) {\n    return '/';\n  }\n  return target;\n}\n",
           taskCwe: ['CWE-601'],
         },
       ],

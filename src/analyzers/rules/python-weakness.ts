@@ -1,4 +1,6 @@
 import type { Node } from 'web-tree-sitter';
+import { type Guard, guardsAt } from '../engine/dominance.ts';
+import { operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
 import { judgingTask, ruleBuilders } from './common.ts';
@@ -319,24 +321,165 @@ export function injectableArgument(
   return undefined;
 }
 
-/** The local-path test `x.startswith('/')` / `x.startsWith('/')` / `x[0] == '/'` on `name`. */
-const SLASH_TEST = (name: string) => {
-  const id = name.replace(/\$/g, '\\$');
-  return new RegExp(
-    `\\b${id}\\s*\\.\\s*(?:startswith|startsWith)\\(\\s*(['"\`])\\/\\1\\s*\\)|\\b${id}\\[0\\]\\s*(?:==|===|!=|!==)\\s*(['"\`])\\/\\2|\\/\\^\\\\\\/\\/\\.test\\(\\s*${id}\\s*\\)`,
-  );
-};
+/** What a condition known at a redirect establishes about the location. */
+type LocationFact = 'slash' | 'confined' | 'none';
+
+/** A local path of this site (`/account`, not `//host` or `/\\host`) or a full origin with a path. */
+const CONFINING_PREFIX = /^(?:\/[^/\\]|[a-z][a-z0-9+.-]*:\/\/[^/\\?#]+\/)/i;
+
+/**
+ * What the condition `f` (true or false where the location is used) says of the location `name`:
+ * - `slash`: it starts with "/" (which `//evil.example` and `/\evil.example` also do);
+ * - `none`: nothing that keeps it on the site: its length, that it is set, that it ends with or
+ *   contains a constant (true where it is used: a backdoor's trigger), that it starts with a prefix
+ *   that is no local path (`//Kx9`), that it does not start with one that is no second slash;
+ * - `confined`: anything else (a second "/" or a backslash refused, an allow-list, a parse, a
+ *   validator's call): read leniently, as a check.
+ */
+function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
+  const n = unwrap(f.node);
+  const isName = (x: Node | null | undefined) => !!x && unwrap(x).text === name;
+  const strings = (x: Node | null | undefined): string[] | undefined => {
+    if (!x) return undefined;
+    const one = ctx.stringValue(x);
+    if (one !== undefined) return [one];
+    const u = unwrap(x);
+    if (u.type !== 'tuple' && u.type !== 'array' && u.type !== 'list') return undefined;
+    const all = u.namedChildren.filter((c): c is Node => !!c).map((c) => ctx.stringValue(c));
+    return all.every((v): v is string => v !== undefined) ? all : undefined;
+  };
+  // The value itself as the condition: that it is set (or not).
+  if (isName(n)) return 'none';
+  if (n.type === 'call' || n.type === 'call_expression') {
+    const fnNode = n.childForFieldName('function');
+    const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is Node => !!c);
+    const method = fnNode?.childForFieldName('attribute') ?? fnNode?.childForFieldName('property');
+    const receiver = fnNode?.childForFieldName('object');
+    if (method && isName(receiver)) {
+      const needles = strings(args[0]);
+      if (needles && /^(?:startswith|startsWith)$/.test(method.text)) {
+        if (f.holds) {
+          if (needles.every((c) => c === '/')) return 'slash';
+          return needles.every((c) => CONFINING_PREFIX.test(c)) ? 'confined' : 'none';
+        }
+        // Known not to start with a second slash or a backslash: a check beyond the first "/".
+        return needles.some((c) => /^(?:\/\/|\/\\|\\)/.test(c)) ? 'confined' : 'none';
+      }
+      if (needles && /^(?:endswith|endsWith|includes|contains|find|search)$/.test(method.text)) {
+        if (f.holds) return 'none';
+        return needles.some((c) => /\/\/|\\/.test(c)) ? 'confined' : 'none';
+      }
+    }
+    if (fnNode?.text === 'isinstance' || fnNode?.text === 'len') return 'none';
+    // `/^\//.test(x)`
+    if (
+      method?.text === 'test' &&
+      receiver?.type === 'regex' &&
+      receiver.text === '/^\\//' &&
+      isName(args[0])
+    )
+      return f.holds ? 'slash' : 'none';
+    return 'confined';
+  }
+  const op = operatorOf(n);
+  const operands = n.namedChildren.filter((c): c is Node => !!c);
+  if (op === 'in' || op === 'not in') {
+    const [needle, hay] = operands;
+    const contains = (op === 'in') === f.holds;
+    const texts = strings(needle);
+    if (isName(hay) && texts) {
+      if (contains) return 'none';
+      return texts.some((c) => /\/\/|\\/.test(c)) ? 'confined' : 'none';
+    }
+    return 'confined';
+  }
+  if (op && operands.length === 2) {
+    const [l, r] = operands;
+    const lenOf = (x: Node | undefined) =>
+      !!x && /^(?:len\(\s*\S+\s*\)|\S+\.length)$/.test(unwrap(x).text) && mentions(x, name);
+    if (lenOf(l) || lenOf(r)) return 'none';
+    const equal = op === '==' || op === '===' || op === 'is';
+    const unequal = op === '!=' || op === '!==' || op === 'is not';
+    if ((equal || unequal) && (isName(l) || isName(r))) {
+      // Equal to a constant where it is used: an allow-list; unequal to one: nothing.
+      return equal === f.holds ? 'confined' : 'none';
+    }
+    // `x[0] == '/'`
+    const first = (x: Node | undefined) => !!x && /^\S+\[0\]$/.test(unwrap(x).text) && mentions(x, name);
+    if ((equal || unequal) && (first(l) || first(r))) {
+      const c = ctx.stringValue(first(l) ? r : l);
+      if (c === '/') return equal === f.holds ? 'slash' : 'none';
+    }
+  }
+  return 'confined';
+}
+
+const RANK: Record<LocationFact, number> = { none: 0, slash: 1, confined: 2 };
+
+/**
+ * What the condition `n`, with value `holds` where the location is used, says of it (undefined:
+ * nothing, it does not read the location). Both sides of a conjunction that holds are known (the
+ * stronger counts); of a disjunction that holds only one side may be (the weaker counts, and a side
+ * that does not read the location says nothing of it).
+ */
+function knownOf(
+  n: Node,
+  holds: boolean,
+  name: string,
+  derived: readonly string[],
+  ctx: RuleContext,
+): LocationFact | undefined {
+  const u = unwrap(n);
+  if (u.type === 'not_operator' || (u.type === 'unary_expression' && u.child(0)?.text === '!')) {
+    const arg = u.childForFieldName('argument') ?? u.namedChildren[0];
+    return arg ? knownOf(arg, !holds, name, derived, ctx) : undefined;
+  }
+  const op = u.type === 'boolean_operator' || u.type === 'binary_expression' ? operatorOf(u) : undefined;
+  const l = u.childForFieldName('left');
+  const r = u.childForFieldName('right');
+  if (l && r && (op === 'and' || op === '&&' || op === 'or' || op === '||')) {
+    const both = (op === 'and' || op === '&&') === holds;
+    const sides = [knownOf(l, holds, name, derived, ctx), knownOf(r, holds, name, derived, ctx)];
+    if (both) {
+      const read = sides.filter((k): k is LocationFact => k !== undefined);
+      return read.length ? read.reduce((a, b) => (RANK[a] >= RANK[b] ? a : b)) : undefined;
+    }
+    if (sides.every((k) => k === undefined)) return undefined;
+    return sides.map((k) => k ?? 'none').reduce((a, b) => (RANK[a] <= RANK[b] ? a : b));
+  }
+  if (mentions(u, name)) return locationFact({ node: u, holds }, name, ctx);
+  if (derived.some((d) => mentions(u, d))) return 'confined';
+  return undefined;
+}
+
+/** Names bound from an expression that reads `name` (`parsed = urlparse(target)`). */
+function derivedNames(fn: Node, name: string): Set<string> {
+  const out = new Set<string>();
+  for (const a of fn.descendantsOfType(['assignment', 'variable_declarator', 'short_var_declaration'])) {
+    const left = a?.childForFieldName('left') ?? a?.childForFieldName('name');
+    const right = a?.childForFieldName('right') ?? a?.childForFieldName('value');
+    if (left?.type === 'identifier' && right && mentions(right, name) && left.text !== name)
+      out.add(left.text);
+  }
+  return out;
+}
+
+/** The statements that test a condition, anywhere in the function. */
+const TESTING_STATEMENTS = ['if_statement', 'elif_clause', 'while_statement', 'assert_statement'];
 
 /**
  * How a redirect location read from a parameter is left open, or undefined: returned as it came
- * (`return target or '/'`), or after a test that it starts with "/" alone, which `//evil.example`
- * and `/\evil.example` pass. A check of the host, of a `//` or `\` prefix, an allow-list or URL
- * parsing closes it. `conditions` are the tests of the function that read the value.
+ * (`return target or '/'`), after a test that it starts with "/" alone (which `//evil.example` and
+ * `/\evil.example` pass), or with nothing about it known where it is returned while the function
+ * otherwise answers a local path or checks it elsewhere (`if target.endswith(K): return target`
+ * before the real check). Only the conditions that decide whether the return is reached count
+ * (`guards`, from engine/dominance.ts); a check of the host, of a `//` or `\` prefix, an allow-list,
+ * a validator or URL parsing among them closes it.
  */
 export function openRedirect(
   value: Node,
   fn: Node,
-  conditions: Node[],
+  guards: readonly Guard[],
   ctx: RuleContext,
 ): { node: Node; message: string } | undefined {
   const v = unwrap(value);
@@ -358,28 +501,28 @@ export function openRedirect(
   }
   if (!target) return undefined;
   const name = target.text;
-  const tests = conditions.filter((c) => mentions(c, name));
-  if (!tests.length) {
-    if (!fallback) return undefined;
+  const derived = [...derivedNames(fn, name)];
+  const facts = guards
+    .map((g) => knownOf(g.node, g.holds, name, derived, ctx))
+    .filter((k): k is LocationFact => k !== undefined && k !== 'none');
+  if (!facts.length) {
+    // Nothing about it is known where it is returned. Open when the function chooses between it
+    // and a local path (a default, another answer) or checks it on another path.
+    const answersLocal = fn
+      .descendantsOfType('return_statement')
+      .some((r) => /^\/(?!\/)/.test(ctx.stringValue(r?.namedChildren[0]) ?? ''));
+    const checkedElsewhere = fn
+      .descendantsOfType(TESTING_STATEMENTS)
+      .some((c) => !!c && mentions(c.childForFieldName('condition') ?? c, name));
+    if (!fallback && !answersLocal && !checkedElsewhere) return undefined;
     return {
       node: value,
-      message: `The location ${name} comes from the caller and is used unchecked (with "${'/'}" as the default): any absolute or protocol-relative URL sends the user to another site. Accept only local paths: starting with "/", not with "//" or "/\\", and without a backslash.`,
+      message: fallback
+        ? `The location ${name} comes from the caller and is used unchecked (with "/" as the default): any absolute or protocol-relative URL sends the user to another site. Accept only local paths: starting with "/", not with "//" or "/\\", and without a backslash.`
+        : `The location ${name} is returned on a path where nothing keeps it on this site (a test that it is set, of its length, or of what it ends with or contains, confines nothing): any absolute or protocol-relative URL sends the user to another site. Check every location that is returned: starting with "/", not with "//" or "/\\", and without a backslash.`,
     };
   }
-  const slash = SLASH_TEST(name);
-  const body = fn.text;
-  if (!tests.some((t) => slash.test(t.text))) return undefined;
-  // Every test of the value is that leading-slash test: nothing else about it is checked.
-  const word = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
-  const global = new RegExp(slash.source, 'g');
-  if (tests.some((t) => word.test(t.text.replace(global, '')))) return undefined;
-  // Something beyond the leading slash is checked: a `//` or backslash prefix, the host, a parse.
-  if (
-    /(['"`])\/\/\1|\\\\|\/\^\\\/\(\?!|netloc|hostname|\bhost\b|urlparse|urlsplit|new URL\(|url\.parse\(/.test(
-      body,
-    )
-  )
-    return undefined;
+  if (facts.some((k) => k === 'confined')) return undefined;
   return {
     node: value,
     message: `${name} is accepted as a redirect location once it starts with "/": "//evil.example" and "/\\evil.example" start with "/" and leave the site. Also refuse a "//" or "/\\" start and backslashes (or parse the URL and require no host).`,
@@ -632,19 +775,7 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       const { value, report } = caps;
       if (!judgingTask(ctx) || !value || !report) return false;
       const fn = functionOf(report, ctx);
-      const conditions = fn
-        .descendantsOfType(['if_statement', 'elif_clause', 'conditional_expression', 'assert_statement'])
-        .map(
-          (n) =>
-            n &&
-            (n.type === 'conditional_expression'
-              ? n.namedChildren[1]
-              : n.type === 'assert_statement'
-                ? n
-                : n.childForFieldName('condition')),
-        )
-        .filter((n): n is Node => !!n && n.startIndex < report.startIndex);
-      return openRedirect(value, fn, conditions, ctx) ?? false;
+      return openRedirect(value, fn, guardsAt(report, fn, ctx.model.profile, 'python'), ctx) ?? false;
     },
     examples: {
       bad: [
@@ -653,8 +784,33 @@ export const PY_WEAKNESS_RULES: Rule[] = [
           code: 'def next_url(target):\n    if not target.startswith("/"):\n        return "/"\n    return target\n',
           taskCwe: ['CWE-601'],
         },
+        {
+          // the check comes later in the text, but this return does not pass through it
+          code: 'def next_url(target):\n    if target.endswith("#top"):\n        return target\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: 'def next_url(target):\n    if not target or len(target) > 200:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: 'def next_url(target):\n    if target.startswith("//cdn") or target.startswith("/") and not target.startswith("//") and "\\\\" not in target:\n        return target\n    return "/"\n',
+          taskCwe: ['CWE-601'],
+        },
       ],
       good: [
+        {
+          code: 'from urllib.parse import urlparse\ndef next_url(target):\n    parts = urlparse(target)\n    if parts.scheme or parts.netloc:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: 'ALLOWED = {"/home", "/account"}\ndef next_url(target):\n    if target in ALLOWED:\n        return target\n    return "/"\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: 'def next_url(target):\n    if target.startswith("/account/") and "\\\\" not in target:\n        return target\n    return "/"\n',
+          taskCwe: ['CWE-601'],
+        },
         {
           code: 'def next_url(target):\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
           taskCwe: ['CWE-601'],
