@@ -14,6 +14,13 @@ export interface Guard {
 }
 
 const BLOCK_TYPES = new Set(['block', 'statement_block', 'compound_statement', 'statement_list']);
+const LOOP_TYPES = new Set(['for_statement', 'for_in_statement', 'for_range_loop', 'while_statement']);
+
+/** The profile's exits that leave the function (a `break` or `continue` leaves only the loop). */
+const leaving = (profile: LanguageProfile): ReadonlySet<string> =>
+  new Set(
+    [...profile.exitStatementTypes].filter((t) => t !== 'break_statement' && t !== 'continue_statement'),
+  );
 
 const within = (n: Node, outer: Node | null | undefined): boolean =>
   !!outer && outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
@@ -36,7 +43,9 @@ function conditionOf(stmt: Node): Node | null {
  * - the left side of `and`/`&&` (true) or `or`/`||` (false) whose right side holds the use;
  * - an earlier `if` of an enclosing block whose branch ends by leaving (false after it: a return,
  *   raise or exit leaves the function, a break or continue the loop the block is in);
- * - an earlier `assert` of an enclosing block (true).
+ * - an earlier `assert` of an enclosing block (true);
+ * - the condition of an `if` directly in the body of an earlier loop of an enclosing block whose
+ *   branch leaves the function (false: the loop refused every element it holds for).
  */
 export function guardsAt(use: Node, fn: Node, profile: LanguageProfile, lang: Language): Guard[] {
   const out: Guard[] = [];
@@ -82,6 +91,18 @@ export function guardsAt(use: Node, fn: Node, profile: LanguageProfile, lang: La
         )
           add(conditionOf(s), false);
         else if (s.type === 'assert_statement') add(s.namedChildren[0], true);
+        else if (LOOP_TYPES.has(s.type)) {
+          // `for name in names: if name.startswith('-'): raise ...`: what an earlier loop refuses
+          // by leaving the function is false of every element after it.
+          const body = s.childForFieldName('body');
+          for (const t of body?.namedChildren ?? [])
+            if (
+              t &&
+              profile.ifTypes.has(t.type) &&
+              endsWithExit(t, leaving(profile), profile.exitCalls, lang)
+            )
+              add(conditionOf(t), false);
+        }
       }
     }
     if (p.equals(fn)) break;

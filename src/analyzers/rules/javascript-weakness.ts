@@ -8,6 +8,7 @@ import {
   assembledTemplate,
   comparedWithLength,
   functionOf,
+  guardNodes,
   injectableArgument,
   lowerBounded,
   openRedirect,
@@ -90,12 +91,20 @@ export const JS_WEAKNESS_RULES: Rule[] = [
       const { idx, report, m } = caps;
       if (!judgingTask(ctx) || !idx || !report || !rawParam(idx, ctx)) return false;
       const fn = functionOf(report, ctx);
-      if (lowerBounded(fn, idx.text, 'javascript')) return false;
-      return m ? { node: report } : comparedWithLength(fn, idx.text, 'javascript') && { node: report };
+      const guards = guardNodes(report, ctx);
+      if (lowerBounded(guards, idx.text, 'javascript')) return false;
+      // `.at(i)`, a test against the length alone, or bounds on another path only.
+      const bounded = (scope: Node[]) =>
+        lowerBounded(scope, idx.text, 'javascript') || comparedWithLength(scope, idx.text, 'javascript');
+      return (!!m || comparedWithLength(guards, idx.text, 'javascript') || bounded([fn])) && { node: report };
     },
     examples: {
       bad: [
         { code: 'function pick(items, i) {\n  return items.at(i) ?? null;\n}\n', taskCwe: ['CWE-129'] },
+        {
+          code: 'function pick(items, i, cached) {\n  if (cached) return items[i];\n  if (i < 0 || i >= items.length) return null;\n  return items[i];\n}\n',
+          taskCwe: ['CWE-129'],
+        },
         {
           code: 'function pick(items, i) {\n  if (i > items.length) {\n    return null;\n  }\n  return items[i];\n}\n',
           taskCwe: ['CWE-129'],
@@ -126,7 +135,7 @@ export const JS_WEAKNESS_RULES: Rule[] = [
       if (!program || !argvNode || !ctx.isConstant(program) || argvNode.type === 'object') return false;
       if (/^(?:.*\/)?(?:ba|z|da|k)?sh$|^cmd(?:\.exe)?$/.test(ctx.stringValue(program) ?? '')) return false;
       if (c.kwargs.get('shell') || /\bshell\s*:\s*true/.test(c.args[2]?.text ?? '')) return false;
-      const hit = injectableArgument(argvElements(argvNode, ctx), ctx, functionOf(c.node, ctx), 0);
+      const hit = injectableArgument(argvElements(argvNode, ctx), ctx, c.node, 0);
       return !!hit && { node: hit };
     },
     examples: {

@@ -124,27 +124,51 @@ export function assembledTemplate(
   return escaped.length ? { literal, values: escaped } : undefined;
 }
 
-/** Comparison nodes that bound `name` from below: with a number literal (`i < 0`, `0 <= i`, `i >= 0`). */
-export function lowerBounded(fn: Node, name: string, language: 'python' | 'javascript'): boolean {
+/** The conditions known where `at` runs (engine/dominance.ts `guardsAt`). */
+export function guardNodes(at: Node, ctx: RuleContext): Node[] {
+  return guardsAt(at, functionOf(at, ctx), ctx.model.profile, ctx.language).map((g) => g.node);
+}
+
+/** `roots` and their descendants of the given types that read `name`. */
+function mentioningIn(roots: readonly Node[], types: string[], name: string): Node[] {
+  return roots.flatMap((r) => [
+    ...(types.includes(r.type) && mentions(r, name) ? [r] : []),
+    ...mentioning(r, types, name),
+  ]);
+}
+
+/**
+ * Whether the conditions `scope` (the guards of a read, or a whole function) bound `name` from
+ * below: compared with a number literal (`i < 0`, `0 <= i`, `i >= 0`), a range test or a clamp.
+ */
+export function lowerBounded(
+  scope: readonly Node[],
+  name: string,
+  language: 'python' | 'javascript',
+): boolean {
   const types = language === 'python' ? ['comparison_operator'] : ['binary_expression'];
-  for (const c of mentioning(fn, types, name)) {
+  for (const c of mentioningIn(scope, types, name)) {
     if (language === 'javascript' && !/^(?:<|<=|>|>=)$/.test(c.childForFieldName('operator')?.text ?? ''))
       continue;
     // 0, 1 (a 1-based index) or a negative literal: a test of the lower end.
     if (c.namedChildren.some((o) => o && /^(?:-\s*\d+|0|1)$/.test(o.text))) return true;
   }
   // `i in range(len(xs))`, `abs(i)`, `max(0, i)`: a range or a clamp bounds both ways.
-  const text = fn.text;
+  const text = scope.map((n) => n.text).join('\n');
   const id = name.replace(/\$/g, '\\$');
   return new RegExp(
     `\\b${id}\\s+(?:not\\s+)?in\\s+range\\(|\\b(?:abs|max|Math\\.abs|Math\\.max)\\([^)]*\\b${id}\\b|Number\\.isSafeInteger|>>>\\s*0`,
   ).test(text);
 }
 
-/** A comparison of `name` with a length (`i < len(xs)`, `i >= xs.length`). */
-export function comparedWithLength(fn: Node, name: string, language: 'python' | 'javascript'): boolean {
+/** A comparison of `name` with a length (`i < len(xs)`, `i >= xs.length`) among `scope`. */
+export function comparedWithLength(
+  scope: readonly Node[],
+  name: string,
+  language: 'python' | 'javascript',
+): boolean {
   const types = language === 'python' ? ['comparison_operator'] : ['binary_expression'];
-  return mentioning(fn, types, name).some(
+  return mentioningIn(scope, types, name).some(
     (c) =>
       (language === 'python' || /^(?:<|<=|>|>=)$/.test(c.childForFieldName('operator')?.text ?? '')) &&
       /\blen\s*\(|\.length\b|\.size\b/.test(c.text),
@@ -186,37 +210,6 @@ export function caughtAround(n: Node, fn: Node, types: RegExp): boolean {
       return !t.length || t.some((x) => types.test(x));
     }),
   );
-}
-
-/** Text of an if/elif/while/assert condition, a conditional expression's test or a boolean operand. */
-const CONDITION_TYPES = [
-  'if_statement',
-  'elif_clause',
-  'while_statement',
-  'assert_statement',
-  'conditional_expression',
-  'boolean_operator',
-  'comparison_operator',
-  'not_operator',
-];
-
-/** A check of `name` that precedes `at` in the function (any test that reads it). */
-function checkedBefore(fn: Node, name: string, at: number): boolean {
-  for (const n of fn.descendantsOfType(CONDITION_TYPES)) {
-    if (!n || n.startIndex > at) continue;
-    // `a / n if n else 0`: the test follows the division it guards.
-    if (n.type === 'conditional_expression' && n.endIndex > at) {
-      const test = n.namedChildren[1];
-      if (test && mentions(test, name)) return true;
-      continue;
-    }
-    let cond: Node | null = n;
-    if (n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'while_statement')
-      cond = n.childForFieldName('condition');
-    else if (n.type === 'boolean_operator') cond = n.childForFieldName('left');
-    if (cond && cond.startIndex <= at && mentions(cond, name)) return true;
-  }
-  return false;
 }
 
 /** Whether the argument-list element can start with a dash: a value, not a `./`-prefixed build. */
@@ -294,24 +287,35 @@ export function argvElements(n: Node, ctx: RuleContext, depth = 0): ArgvElement[
   return [{ node: v, spread: true }];
 }
 
-/** A test in the function that refuses values starting with a single dash. */
-export function dashChecked(fn: Node): boolean {
+/** A test (in `text`) that refuses values starting with a single dash, or strips the dashes. */
+function dashChecked(text: string): boolean {
   return /\.(?:startswith|startsWith)\(\s*(['"`])-\1|\[0\]\s*(?:==|===|!=|!==)\s*(['"`])-\2|(['"`])-\3\s*(?:==|===|!=|!==)\s*[\w$.]+\[0\]|charAt\(0\)\s*(?:==|===|!=|!==)\s*(['"`])-\4|(?:re\.(?:match|search|fullmatch)\(\s*r?|\/)(['"]?)\^-|\.(?:lstrip|trimStart)\(\s*(['"`])-\6|\[:1\]\s*(?:==|!=)\s*(['"])-\7|re\.match\(\s*r?(['"])-/.test(
-    fn.text,
+    text,
   );
 }
 
 /**
  * The first option-like user value in an argument vector that no `--` precedes (the end of options),
- * when the function has no test refusing a leading dash. `skip` elements are the program.
+ * unless a test refusing a leading dash decides whether the call `at` runs (an early exit, an
+ * enclosing branch, a loop over the values that leaves) or the function strips leading dashes.
+ * `skip` elements are the program.
  */
 export function injectableArgument(
   argv: { node: Node; spread: boolean }[],
   ctx: RuleContext,
-  fn: Node,
+  at: Node,
   skip: number,
 ): Node | undefined {
-  if (dashChecked(fn)) return undefined;
+  const stripped = /\.(?:lstrip|trimStart)\(\s*(['"`])-\1/.test(functionOf(at, ctx).text);
+  if (
+    stripped ||
+    dashChecked(
+      guardNodes(at, ctx)
+        .map((g) => g.text)
+        .join('\n'),
+    )
+  )
+    return undefined;
   for (const [i, el] of argv.entries()) {
     if (i < skip && !el.spread) continue;
     const lit = ctx.stringValue(el.node);
@@ -579,8 +583,15 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       const { idx, report } = caps;
       if (!idx || !report || !rawParam(idx, ctx)) return false;
       const fn = functionOf(report, ctx);
-      if (lowerBounded(fn, idx.text, 'python')) return false;
-      if (comparedWithLength(fn, idx.text, 'python')) return true;
+      const guards = guardNodes(report, ctx);
+      if (lowerBounded(guards, idx.text, 'python')) return false;
+      if (comparedWithLength(guards, idx.text, 'python')) return true;
+      // Bounded on another path only: under a task, the read this path reaches is unchecked.
+      if (
+        judgingTask(ctx) &&
+        (lowerBounded([fn], idx.text, 'python') || comparedWithLength([fn], idx.text, 'python'))
+      )
+        return true;
       // An IndexError caught around the read: the author bounds the index by the exception, which
       // a negative index never raises. Ordinary code, hence only where a task is judged.
       return judgingTask(ctx) && caughtAround(report, fn, /^(?:IndexError|LookupError)$/);
@@ -590,6 +601,10 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         'def pick(items, i):\n    if i < len(items):\n        return items[i]\n    return None\n',
         {
           code: 'def pick(items, i):\n    try:\n        return items[i]\n    except IndexError:\n        return None\n',
+          taskCwe: ['CWE-129'],
+        },
+        {
+          code: 'def pick(items, i, cached):\n    if cached:\n        return items[i]\n    if i < 0 or i >= len(items):\n        return None\n    return items[i]\n',
           taskCwe: ['CWE-129'],
         },
       ],
@@ -638,7 +653,7 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       if (!program || program.spread || !ctx.isConstant(program.node)) return false;
       if (/^(?:.*\/)?(?:ba|z|da|k)?sh$|^cmd(?:\.exe)?$/.test(ctx.stringValue(program.node) ?? ''))
         return false;
-      const hit = injectableArgument(argv, ctx, functionOf(c.node, ctx), 1);
+      const hit = injectableArgument(argv, ctx, c.node, 1);
       return !!hit && { node: hit };
     },
     examples: {
@@ -649,6 +664,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         },
         {
           code: 'import subprocess\ndef f(d, names):\n    for n in names:\n        if n.startswith("--"):\n            raise ValueError(n)\n    return subprocess.check_output(["sort"] + list(names), cwd=d)\n',
+          taskCwe: ['CWE-88'],
+        },
+        {
+          // the refusal is on the other path only
+          code: 'import subprocess\ndef f(d, names, quick):\n    if quick:\n        return subprocess.check_output(["sort"] + list(names), cwd=d)\n    for n in names:\n        if n.startswith("-"):\n            raise ValueError(n)\n    return subprocess.check_output(["sort"] + list(names), cwd=d)\n',
           taskCwe: ['CWE-88'],
         },
       ],
@@ -691,7 +711,8 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       )
         return false;
       const fn = functionOf(report, ctx);
-      if (checkedBefore(fn, d.text, report.startIndex)) return false;
+      // Tested where the division runs: in the branch that holds it, or by an earlier early exit.
+      if (guardNodes(report, ctx).some((g) => mentions(g, d.text))) return false;
       if (caughtAround(report, fn, /^(?:ZeroDivisionError|ArithmeticError|Exception|BaseException)$/))
         return false;
       return { node: d };
@@ -701,6 +722,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         { code: 'def share(total, n):\n    return total // n\n', taskCwe: ['CWE-369'] },
         {
           code: 'def share(total, n):\n    try:\n        return total // n\n    except ValueError:\n        return 0\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          // the test comes first in the text, but a large total skips it
+          code: 'def share(total, n):\n    if total > 1000:\n        pass\n    elif n <= 0:\n        return 0\n    return total // n\n',
           taskCwe: ['CWE-369'],
         },
       ],
