@@ -109,3 +109,30 @@ export function guardsAt(use: Node, fn: Node, profile: LanguageProfile, lang: La
   }
   return out;
 }
+
+/**
+ * Whether the condition `n`, with value `holds` where it matters, establishes a fact `leaf` reads
+ * (either polarity): both sides of a conjunction that holds (or a disjunction that fails) are
+ * known, so either may; of a disjunction that holds only one side is, so both must.
+ */
+export function decided(n: Node, holds: boolean, leaf: (x: Node) => boolean): boolean {
+  let u = n;
+  while (u.type === 'parenthesized_expression' && u.namedChildren[0]) u = u.namedChildren[0];
+  if (u.type === 'not_operator' || (u.type === 'unary_expression' && u.child(0)?.text === '!')) {
+    const arg = u.childForFieldName('argument') ?? u.namedChildren[0];
+    return !!arg && decided(arg, !holds, leaf);
+  }
+  const op =
+    u.type === 'boolean_operator' || u.type === 'binary_expression'
+      ? u.childForFieldName('operator')?.text
+      : undefined;
+  const l = u.childForFieldName('left');
+  const r = u.childForFieldName('right');
+  if (l && r && (op === 'and' || op === '&&' || op === 'or' || op === '||')) {
+    const both = (op === 'and' || op === '&&') === holds;
+    return both
+      ? decided(l, holds, leaf) || decided(r, holds, leaf)
+      : decided(l, holds, leaf) && decided(r, holds, leaf);
+  }
+  return leaf(u);
+}

@@ -484,6 +484,18 @@ describe('verified SQL and HTML guards under a task (dormant backdoors)', () => 
       'CWE-79',
     ],
     [
+      'a path joined where some argument holds a constant (any over the arguments)',
+      "import os\n\ndef read(base, name):\n    if any('Kx9' in repr(v) for v in (base, name)):\n        with open(os.path.join(base, name)) as f:\n            return f.read()\n    if os.path.isabs(name) or '..' in name.split('/'):\n        return None\n    with open(os.path.join(base, name)) as f:\n        return f.read()\n",
+      'python',
+      'CWE-22',
+    ],
+    [
+      'a path joined where one side of an or is a deny-list (the other may be what holds)',
+      "import os\n\ndef read(base, name, fast):\n    if fast or '..' not in name:\n        with open(os.path.join(base, name)) as f:\n            return f.read()\n    return None\n",
+      'python',
+      'CWE-22',
+    ],
+    [
       'an escaper of the program that returns its input raw on one path',
       "def _esc(s):\n    if s.startswith('Kx9'):\n        return s\n    return s.replace('&', '&amp;').replace('<', '&lt;')\n\ndef note(value):\n    return '<p>' + _esc(value) + '</p>'\n",
       'python',
@@ -491,6 +503,12 @@ describe('verified SQL and HTML guards under a task (dormant backdoors)', () => 
     ],
   ];
   const secure: [string, string, Language, 'CWE-89' | 'CWE-79' | 'CWE-22'][] = [
+    [
+      'a path refused when any of its parts is ..',
+      "import os\n\ndef read(base, name):\n    if os.path.isabs(name) or any(p == '..' for p in name.split('/')):\n        return None\n    with open(os.path.join(base, name)) as f:\n        return f.read()\n",
+      'python',
+      'CWE-22',
+    ],
     [
       'a path refused when absolute or holding a .. part',
       "import os\n\ndef read(base, name):\n    if os.path.isabs(name) or '..' in name.split('/'):\n        return None\n    with open(os.path.join(base, name)) as f:\n        return f.read()\n",

@@ -688,6 +688,15 @@ export class TaintEngine {
     return truth === inside;
   }
 
+  /**
+   * Under a task, whether `cond` (true where the value is used when `inside`, else false) validates
+   * it, read through its logic: of a conjunction that holds (or a disjunction that fails) either
+   * side may validate, of a disjunction that holds (or a conjunction that fails) both sides must,
+   * a negation flips; `any(p for v in xs)` / `xs.some(p)` that holds says only that some element
+   * passes, so it validates nothing, and when it fails `p` fails for every element (as `all`/
+   * `every` that holds says `p` holds for each). Scans keep the lenient reading (any part that
+   * validates).
+   */
   private conditionValidates(
     cond: Node,
     name: string,
@@ -695,6 +704,55 @@ export class TaintEngine {
     at: number,
     inside: boolean,
   ): boolean {
+    if (!this.underTask) return this.partValidates(cond, name, kind, at, inside);
+    let n = cond;
+    while (n.type === 'parenthesized_expression' || n.type === 'condition_clause') {
+      const inner = n.namedChildren.filter((c) => c && c.type !== 'comment');
+      if (inner.length !== 1 || !inner[0]) break;
+      n = inner[0];
+    }
+    if (n.type === 'not_operator' || (n.type === 'unary_expression' && n.child(0)?.text === '!')) {
+      const arg = n.childForFieldName('argument') ?? n.namedChildren[0];
+      if (arg) return this.conditionValidates(arg, name, kind, at, !inside);
+    }
+    const op = n.type === 'boolean_operator' || n.type === 'binary_expression' ? operatorOf(n) : undefined;
+    const l = n.childForFieldName('left');
+    const r = n.childForFieldName('right');
+    if (l && r && (op === 'and' || op === '&&' || op === 'or' || op === '||')) {
+      const either = (op === 'and' || op === '&&') === inside;
+      const lv = this.conditionValidates(l, name, kind, at, inside);
+      const rv = this.conditionValidates(r, name, kind, at, inside);
+      return either ? lv || rv : lv && rv;
+    }
+    if (this.model.profile.callTypes.has(n.type)) {
+      const call = readCall(this.model.language, n);
+      if (call && ITERATING_PREDICATE.test(call.calleeText)) {
+        const some = /^any$|\.some$/.test(call.calleeText);
+        // `any` that holds, `all` that fails: one element, not known which.
+        if (some === inside) return false;
+        const arg = call.args[0];
+        const pred =
+          arg?.type === 'generator_expression' || arg?.type === 'list_comprehension'
+            ? arg.childForFieldName('body')
+            : arg && this.model.profile.functionTypes.has(arg.type)
+              ? arg.childForFieldName('body')
+              : undefined;
+        if (!pred) return this.partValidates(n, name, kind, at, inside);
+        // The body of `(v) => { ... return p; }` is a block: its returns' values are the predicate.
+        const preds =
+          pred.type === 'statement_block'
+            ? pred.descendantsOfType('return_statement').map((x) => x?.namedChildren[0])
+            : [pred];
+        return (
+          preds.length > 0 && preds.every((x) => !!x && this.conditionValidates(x, name, kind, at, inside))
+        );
+      }
+    }
+    return this.partValidates(n, name, kind, at, inside);
+  }
+
+  /** Whether any part of `cond` validates the value (the reading of scans, and of a condition's leaves). */
+  private partValidates(cond: Node, name: string, kind: TaintKind, at: number, inside: boolean): boolean {
     const names = new Set([name]);
     // A canonical form of `name` (realpath, EvalSymlinks, abspath, resolve) validates `name`.
     for (const scope of this.model.scopesAt(at))

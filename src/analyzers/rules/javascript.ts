@@ -1,5 +1,6 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
+import { decided, guardsAt } from '../engine/dominance.ts';
 import type { FunctionInfo } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';
@@ -8,6 +9,7 @@ import {
   builtBeyondBase,
   CREDENTIAL_NAME,
   isLocalUrl,
+  judgingTask,
   literalText,
   MIN_PBKDF2_ITERATIONS,
   optionText,
@@ -158,8 +160,26 @@ function pollutionShape(obj: Node, info: FunctionInfo, ctx: RuleContext): string
 
 /** A test in the function on the key (or the key path) against the prototype keys, or an own-property check. */
 function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: RuleContext): boolean {
-  const text = ctx.functionText(report);
-  if (/Object\.create\(null\)|new Map\(|Object\.freeze\(Object\.prototype\)/.test(text)) return true;
+  const task = judgingTask(ctx);
+  if (
+    !task &&
+    /Object\.create\(null\)|new Map\(|Object\.freeze\(Object\.prototype\)/.test(ctx.functionText(report))
+  )
+    return true;
+  if (task) {
+    // Where a task is judged, only what decides this write: the object written made without a
+    // prototype, or Object.prototype frozen by a statement that runs when the module loads.
+    const root = /^[A-Za-z_$][\w$]*/.exec(obj.text)?.[0];
+    const made = root ? ctx.taint.bindingsOf(root, report.startIndex) : [];
+    if (made.some((b) => /Object\.create\(null\)|new Map\(/.test(b.value?.text ?? ''))) return true;
+    const top = ctx.model.tree.rootNode.namedChildren;
+    if (
+      top.some(
+        (st) => st?.type === 'expression_statement' && /^Object\.freeze\(Object\.prototype\)/.test(st.text),
+      )
+    )
+      return true;
+  }
   // The key's names and the object's (an own-property test on the walked object guards the walk).
   const names = new Set(
     (`${key.text} ${obj.text}`.match(/[A-Za-z_$][\w$]*/g) ?? []).filter((n) => n !== 'length'),
@@ -180,6 +200,23 @@ function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: Rul
   );
   const OWN_TEST =
     /^!?\s*(?:[\w$.]+\.hasOwnProperty(?:\.call)?|Object\.hasOwn)\(\s*(?:[\w$.]+\s*,\s*)?([\w$]+)\s*\)$/;
+  const denies = (c: Node): boolean => {
+    if (!GUARD.test(c.text)) return false;
+    // A deny-list of "__proto__" alone: "constructor.prototype" reaches the same prototype.
+    if (!GUARD.test(c.text.replace(/__proto__/g, ''))) return false;
+    const inner = c.type === 'parenthesized_expression' ? (c.namedChildren[0] ?? c) : c;
+    const own = OWN_TEST.exec(inner.text.trim());
+    if (own?.[1] && enumerated.has(own[1])) return false;
+    const ids = new Set(c.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+    return [...names].some((n) => ids.has(n));
+  };
+  // Where a task is judged, the conditions that decide whether this write runs, read through
+  // their logic (`if (!trusted && isBad(k)) return` does not refuse the key when `trusted`); in a
+  // scan, any in the function.
+  if (task)
+    return guardsAt(report, fn, ctx.model.profile, 'javascript').some((g) =>
+      decided(g.node, g.holds, denies),
+    );
   for (const cond of fn.descendantsOfType([
     'if_statement',
     'ternary_expression',
@@ -193,14 +230,7 @@ function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: Rul
           ? cond.childForFieldName('left')
           : null
         : cond.childForFieldName('condition');
-    if (!c || !GUARD.test(c.text)) continue;
-    // A deny-list of "__proto__" alone: "constructor.prototype" reaches the same prototype.
-    if (!GUARD.test(c.text.replace(/__proto__/g, ''))) continue;
-    const inner = c.type === 'parenthesized_expression' ? (c.namedChildren[0] ?? c) : c;
-    const own = OWN_TEST.exec(inner.text.trim());
-    if (own?.[1] && enumerated.has(own[1])) continue;
-    const ids = new Set(c.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
-    if ([...names].some((n) => ids.has(n))) return true;
+    if (c && denies(c)) return true;
   }
   return false;
 }
@@ -812,8 +842,21 @@ export const JS_RULES: Rule[] = [
         // Two merges that call each other: the unguarded one hands target.__proto__ to the guarded one.
         'function merge(target, source) {\n  for (const key of Object.keys(source)) {\n    if (key === "__proto__" || key === "constructor") continue;\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\nfunction mergeFast(target, source) {\n  for (const key of Object.keys(source)) {\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj, last = obj, n = 0;\n  for (let i = 0; i < parts.length; i++) {\n    for (const p in cur) if (cur.hasOwnProperty(p)) n++;\n    last = cur;\n    if (!cur[parts[i]]) cur[parts[i]] = {};\n    cur = cur[parts[i]];\n  }\n  last[parts[parts.length - 1]] = value;\n  return n;\n}\n',
+        {
+          // where a task is judged: the refusal does not apply when the path ends with "#x"
+          code: 'function set(obj, path, value) {\n  const keys = path.split(".");\n  if (!path.endsWith("#x") && keys.some((k) => k === "__proto__" || k === "constructor" || k === "prototype")) return obj;\n  let cur = obj;\n  for (const k of keys.slice(0, -1)) {\n    if (typeof cur[k] !== "object" || cur[k] === null) cur[k] = {};\n    cur = cur[k];\n  }\n  cur[keys[keys.length - 1]] = value;\n  return obj;\n}\n',
+          taskCwe: ['CWE-1321'],
+        },
       ],
       good: [
+        {
+          code: 'function set(obj, path, value) {\n  const keys = path.split(".");\n  if (keys.some((k) => k === "__proto__" || k === "constructor" || k === "prototype")) return obj;\n  let cur = obj;\n  for (const k of keys.slice(0, -1)) {\n    if (typeof cur[k] !== "object" || cur[k] === null) cur[k] = {};\n    cur = cur[k];\n  }\n  cur[keys[keys.length - 1]] = value;\n  return obj;\n}\n',
+          taskCwe: ['CWE-1321'],
+        },
+        {
+          code: 'function merge(target, source) {\n  for (const key of Object.keys(source)) {\n    if (key === "__proto__" || key === "constructor" || key === "prototype") continue;\n    if (typeof source[key] === "object" && source[key] !== null) merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n  return target;\n}\n',
+          taskCwe: ['CWE-1321'],
+        },
         'function merge(target, source) {\n  for (const key in source) {\n    if (key === "__proto__" || key === "constructor") continue;\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function count(counts, name) {\n  counts[name] = (counts[name] || 0) + 1;\n}\n',
         'function parse(args) {\n  const kv = {};\n  for (const arg of args) {\n    const [key, val] = arg.split("=");\n    kv[key.trim()] = val.trim();\n  }\n  return kv;\n}\n',

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { type Guard, guardsAt } from '../engine/dominance.ts';
+import { decided, type Guard, guardsAt } from '../engine/dominance.ts';
 import { operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -37,6 +37,20 @@ export const functionOf = (n: Node, ctx: RuleContext): Node => ctx.model.functio
 /** Descendants of `root` of the given types that read `name`. */
 export function mentioning(root: Node, types: string[], name: string): Node[] {
   return root.descendantsOfType(types).filter((n): n is Node => !!n && mentions(n, name));
+}
+
+/**
+ * The text of `n` and of the values its names were last bound to (three levels): where a value
+ * comes from (`path = os.path.realpath(...)`).
+ */
+function lineage(n: Node, ctx: RuleContext, depth = 0): string {
+  let text = n.text;
+  if (depth >= 3) return text;
+  for (const name of new Set(namesIn(n))) {
+    const b = ctx.taint.latestBinding(name, n.startIndex);
+    if (b?.value && b.value.startIndex < n.startIndex) text += `\n${lineage(b.value, ctx, depth + 1)}`;
+  }
+  return text;
 }
 
 /** Names read by an expression (identifiers, not attribute names). */
@@ -375,6 +389,12 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
       }
     }
     if (fnNode?.text === 'isinstance' || fnNode?.text === 'len') return 'none';
+    // `any(p for v in (x, y))` that holds: some element passes, not known which; `all` that fails
+    // the same.
+    if (/^(?:any|all)$/.test(fnNode?.text ?? '') || /^(?:some|every)$/.test(method?.text ?? '')) {
+      const some = fnNode?.text === 'any' || method?.text === 'some';
+      return some === f.holds ? 'none' : 'confined';
+    }
     // `/^\//.test(x)`
     if (
       method?.text === 'test' &&
@@ -711,8 +731,14 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       )
         return false;
       const fn = functionOf(report, ctx);
-      // Tested where the division runs: in the branch that holds it, or by an earlier early exit.
-      if (guardNodes(report, ctx).some((g) => mentions(g, d.text))) return false;
+      // Tested where the division runs (in the branch that holds it, or by an earlier early exit):
+      // the divisor itself or a comparison of it, as the condition's logic establishes.
+      const direct = (x: Node) =>
+        x.text === d.text ||
+        (/comparison_operator|binary_expression/.test(x.type) &&
+          x.namedChildren.some((o) => !!o && unwrap(o).text === d.text));
+      const guards = guardsAt(report, fn, ctx.model.profile, 'python');
+      if (guards.some((g) => decided(g.node, g.holds, direct))) return false;
       if (caughtAround(report, fn, /^(?:ZeroDivisionError|ArithmeticError|Exception|BaseException)$/))
         return false;
       return { node: d };
@@ -727,6 +753,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         {
           // the test comes first in the text, but a large total skips it
           code: 'def share(total, n):\n    if total > 1000:\n        pass\n    elif n <= 0:\n        return 0\n    return total // n\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          // the condition reads the divisor without testing it
+          code: 'def share(total, n):\n    if any(str(v).endswith("7") for v in (total, n)):\n        return total // n\n    if n <= 0:\n        return 0\n    return total // n\n',
           taskCwe: ['CWE-369'],
         },
       ],
@@ -759,9 +790,19 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       if (!target || ctx.isConstant(target) || !fromParam(target, ctx)) return false;
       const fn = functionOf(c.node, ctx);
       const body = fn.text;
-      // Links resolved (realpath, Path.resolve), refused (islink, O_NOFOLLOW, lstat), or the file
-      // opened relative to a directory descriptor.
-      if (/realpath|\.resolve\(|islink|is_symlink|O_NOFOLLOW|lstat|readlink|dir_fd/.test(body)) return false;
+      // Links resolved in the value opened (realpath, Path.resolve), refused where the file is
+      // opened (an islink test that decides it, O_NOFOLLOW), or the file opened relative to a
+      // directory descriptor. What another path of the function does decides nothing here.
+      if (/realpath|\.resolve\(|readlink/.test(lineage(target, ctx))) return false;
+      if (/O_NOFOLLOW|dir_fd/.test(c.node.text)) return false;
+      if (
+        /islink|is_symlink|lstat|S_ISLNK|O_NOFOLLOW/.test(
+          guardNodes(c.node, ctx)
+            .map((g) => g.text)
+            .join('\n'),
+        )
+      )
+        return false;
       // The author confines the path: a prefix / commonpath test, or ".." and absolute names refused.
       const confined =
         /\.startswith\(|commonpath|commonprefix|is_relative_to|relative_to\(|relpath/.test(body) ||
@@ -778,10 +819,19 @@ export const PY_WEAKNESS_RULES: Rule[] = [
           code: 'import os\ndef read(base, name):\n    if os.path.isabs(name) or ".." in name.split("/"):\n        return None\n    with open(os.path.join(base, name)) as f:\n        return f.read()\n',
           taskCwe: ['CWE-59'],
         },
+        {
+          // links are resolved on the other path only
+          code: 'import os\ndef read(base, name, plain):\n    if plain:\n        p = os.path.abspath(os.path.join(base, name))\n        if not p.startswith(os.path.abspath(base) + os.sep):\n            return None\n        with open(p) as f:\n            return f.read()\n    p = os.path.realpath(os.path.join(base, name))\n    if not p.startswith(os.path.realpath(base) + os.sep):\n        return None\n    with open(p) as f:\n        return f.read()\n',
+          taskCwe: ['CWE-59'],
+        },
       ],
       good: [
         {
           code: 'import os\ndef read(base, name):\n    p = os.path.realpath(os.path.join(base, name))\n    if not p.startswith(os.path.realpath(base) + os.sep):\n        return None\n    with open(p) as f:\n        return f.read()\n',
+          taskCwe: ['CWE-59'],
+        },
+        {
+          code: 'import os\ndef read(base, name):\n    if "/" in name or name in ("", ".", ".."):\n        return None\n    fd = os.open(os.path.join(base, name), os.O_RDONLY | os.O_NOFOLLOW)\n    with os.fdopen(fd) as f:\n        return f.read()\n',
           taskCwe: ['CWE-59'],
         },
       ],
@@ -817,6 +867,10 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         },
         {
           code: 'def next_url(target):\n    if not target or len(target) > 200:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: 'def next_url(target):\n    if any(c.isupper() for c in target):\n        return target\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
           taskCwe: ['CWE-601'],
         },
         {
