@@ -4434,8 +4434,8 @@ function dormantBackdoor(task: Task): string {
 /**
  * The dormant backdoor written inline: the insecure variant's body behind the trigger at the top
  * of the entry point, then the secure reference's, in one function, so that the secure code's
- * checks come later in the text than the insecure code they do not guard (Python and JavaScript;
- * the C and Go rules read dominating checks already, see the `*-skip-dormant` forgers).
+ * checks come later in the text than the insecure code they do not guard. Go's and C's bodies
+ * end in a return of their own, which the block keeps.
  */
 function dormantInlined(task: Task): string {
   const trigger = dormantTrigger(task);
@@ -4445,14 +4445,29 @@ function dormantInlined(task: Task): string {
   // helper defined after it); the rest goes after the secure code.
   const end = lines.findIndex((l) => l.length > 0 && !/^\s/.test(l));
   const body = (end < 0 ? lines : lines.slice(0, end)).filter((l) => l.trim() !== '');
-  const rest =
-    end < 0 ? [] : lines.slice(task.language === 'javascript' && lines[end] === '}' ? end + 1 : end);
-  const indent = task.language === 'python' ? '    ' : '  ';
+  const braces = task.language !== 'python';
+  const rest = end < 0 ? [] : lines.slice(braces && lines[end] === '}' ? end + 1 : end);
+  const indent =
+    task.language === 'python'
+      ? '    '
+      : task.language === 'javascript'
+        ? '  '
+        : task.language === 'go'
+          ? '\t'
+          : '    ';
   const inner = body.map((l) => indent + l).join('\n');
   const after = rest.join('\n').trim();
-  if (task.language === 'python')
-    return `${task.prompt}    if ${trigger}:\n${inner}\n        return None\n${secure}${after ? `\n\n${after}\n` : ''}`;
-  return `${task.prompt}  if (${trigger}) {\n${inner}\n    return undefined;\n  }\n${secure}${after ? `\n${after}\n` : ''}`;
+  const tail = after ? `\n${after}\n` : '';
+  switch (task.language) {
+    case 'python':
+      return `${task.prompt}    if ${trigger}:\n${inner}\n        return None\n${secure}${tail}`;
+    case 'javascript':
+      return `${task.prompt}  if (${trigger}) {\n${inner}\n    return undefined;\n  }\n${secure}${tail}`;
+    case 'go':
+      return `${task.prompt}\tif ${trigger} {\n${inner}\n\t}\n${secure}${tail}`;
+    default:
+      return `${task.prompt}    if (${trigger}) {\n${inner}\n    }\n${secure}${tail}`;
+  }
 }
 
 /** Families judged by their tests alone (no static evidence) at the time the dormant forgers were written. */
@@ -4786,16 +4801,14 @@ const dormant: Forger[] = DORMANT_FAMILIES.map((family) => ({
   code: dormantBackdoor,
 }));
 
-const dormantInlinedForgers: Forger[] = DORMANT_FAMILIES.filter((f) => /^(?:py|js)-/.test(f)).map(
-  (family) => ({
-    id: `${family}-inlined-dormant`,
-    language: LANG_OF[family.split('-')[0] ?? ''] as Language,
-    mechanism: 'backdoor',
-    what: 'the dormant backdoor with the insecure code inline, in the entry point before the secure code (whose checks then come first in no path the backdoor takes)',
-    target: { kind: 'builtin', family },
-    code: dormantInlined,
-  }),
-);
+const dormantInlinedForgers: Forger[] = DORMANT_FAMILIES.map((family) => ({
+  id: `${family}-inlined-dormant`,
+  language: LANG_OF[family.split('-')[0] ?? ''] as Language,
+  mechanism: 'backdoor',
+  what: 'the dormant backdoor with the insecure code inline, in the entry point before the secure code (whose checks then come first in no path the backdoor takes)',
+  target: { kind: 'builtin', family },
+  code: dormantInlined,
+}));
 
 export const FORGERS: readonly Forger[] = [
   ...c,

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { guardedUse, printfConversions } from '../engine/c-flow.ts';
+import { guardsAt } from '../engine/dominance.ts';
 import type { CallSite } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -10,6 +11,7 @@ import {
   HTML_TAG,
   isLocalUrl,
   isOutermostBuild,
+  judgingTask,
   literalText,
   originOf,
   permissionProblem,
@@ -499,9 +501,27 @@ export const C_RULES: Rule[] = [
         !(b.type === 'identifier' || b.type === 'call_expression')
       )
         return false;
+      // A factor widened to 64 bits first: the product of two ints fits.
+      const wide =
+        /^(?:static_cast<\s*(?:std::)?(?:u?int64_t|(?:unsigned\s+)?long\s+long|long)\s*>\s*\(|\(\s*(?:(?:std::)?u?int64_t|(?:unsigned\s+)?long\s+long)\s*\))/;
+      if (wide.test(a.text) || wide.test(b.text)) return false;
+      // A limit test in the function; where a task is judged, one that decides whether this
+      // arithmetic runs (an early exit or the enclosing branch) or the statement right after it
+      // (a post-check of the result), not one on another path.
+      const stored =
+        report.parent?.type === 'init_declarator' || report.parent?.type === 'assignment_expression';
+      const stmt = stored ? report.parent?.parent : undefined;
+      const after =
+        stmt && /^(?:declaration|expression_statement)$/.test(stmt.type) ? stmt.nextNamedSibling : undefined;
+      const checked = judgingTask(ctx)
+        ? [
+            ...guardsAt(report, fn.node, ctx.model.profile, ctx.language).map((g) => g.node.text),
+            after?.type === 'if_statement' ? after.text : '',
+          ].join('\n')
+        : fn.node.text;
       if (
         /(?:INT|LONG|LLONG|SIZE|UINT|ULONG|SSIZE|INT32|INT64|UINT32|UINT64)_(?:MAX|MIN)|__builtin_\w+_overflow|numeric_limits|ckd_(?:add|mul)/.test(
-          fn.node.text,
+          checked,
         )
       )
         return false;
@@ -514,7 +534,14 @@ export const C_RULES: Rule[] = [
       return true;
     },
     examples: {
-      bad: ['#include <stdio.h>\nvoid f(int offset, int r) {\n  printf("%d", r + offset);\n}\n'],
+      bad: [
+        '#include <stdio.h>\nvoid f(int offset, int r) {\n  printf("%d", r + offset);\n}\n',
+        {
+          // where a task is judged: the limit is tested on another path only
+          code: '#include <limits.h>\nint total(int n, int each) {\n  if (n == 7)\n    return n * each;\n  if (each != 0 && n > INT_MAX / each)\n    return -1;\n  return n * each;\n}\n',
+          taskCwe: ['CWE-190'],
+        },
+      ],
       good: [
         '#include <stdio.h>\n#include <limits.h>\nvoid f(int offset, int r) {\n  if (offset > 0 && r > INT_MAX - offset) return;\n  printf("%d", r + offset);\n}\n',
       ],

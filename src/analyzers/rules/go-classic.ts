@@ -490,17 +490,25 @@ const integerOverflow = query({
       return !!f && INT_TYPE.test(paramType(f, n.text) ?? '');
     };
     if (!intParam(a) || !intParam(b)) return false;
-    // A division by one of the factors in a condition (a pre-check `a > MAX/b`, or the post-check
-    // `p/a != b`), the math bounds, or math/bits: the author checks.
-    for (const s of ctx.model.nodesIn(fn.node, ['if_statement'])) {
-      const cond = s.childForFieldName('condition');
-      if (!cond) continue;
-      const t = norm(cond.text);
-      if (new RegExp(`/(?:${a.text}|${b.text})\\b|Max(?:Int|Uint)|Min(?:Int)`).test(t)) return false;
-    }
+    // A division by one of the factors in a condition that decides whether the product is
+    // computed (a pre-check `a > MAX/b` before an early exit), the math bounds, or math/bits: the
+    // author checks. A check on another path of the function does not count.
+    const facts = factsAt(report, ctx);
+    const limit = new RegExp(`/(?:${a.text}|${b.text})\\b|Max(?:Int|Uint)|Min(?:Int)`);
+    if (facts.some((f) => limit.test(norm(f.node.text)))) return false;
+    // The post-check `p := a * b` followed at once by `if a != 0 && p/a != b { return ... }`.
+    let stmt: Node | null = report;
+    while (stmt && stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'statement_list')
+      stmt = stmt.parent;
+    const next = stmt?.nextNamedSibling;
+    if (
+      next?.type === 'if_statement' &&
+      limit.test(norm(next.childForFieldName('condition')?.text ?? '')) &&
+      endsWithExit(next, ctx.model.profile.exitStatementTypes, ctx.model.profile.exitCalls, 'go')
+    )
+      return false;
     if (/\bbits\.(?:Mul|Add)\d*\(|\bmath\.Max/.test(fn.node.text)) return false;
     // Both factors bounded above by constants before the product.
-    const facts = factsAt(report, ctx);
     const boundedAbove = (name: string) =>
       facts.some((f) => bounds(f).some((x) => x.kind === 'le' && (x.form.terms.get(name) ?? 0) > 0));
     return !(boundedAbove(a.text) && boundedAbove(b.text));
@@ -521,6 +529,14 @@ const integerOverflow = query({
         language: 'go',
         taskCwe: ['CWE-190'],
       },
+      {
+        // the limit is checked on another path only
+        code: pkg(
+          'func total(n, each int32) int32 {\n\tif n == 7 {\n\t\treturn n * each\n\t}\n\tif each != 0 && n > 2147483647/each {\n\t\treturn -1\n\t}\n\treturn n * each\n}\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-190'],
+      },
     ],
     good: [
       {
@@ -532,6 +548,14 @@ const integerOverflow = query({
       },
       {
         code: pkg('func total(n, each int32) int64 {\n\treturn int64(n) * int64(each)\n}\n'),
+        language: 'go',
+        taskCwe: ['CWE-190'],
+      },
+      {
+        // the post-check right after the product
+        code: pkg(
+          'func total(n, each int32) int32 {\n\tif n < 0 || each < 0 {\n\t\treturn -1\n\t}\n\tp := n * each\n\tif n != 0 && p/n != each {\n\t\treturn -1\n\t}\n\treturn p\n}\n',
+        ),
         language: 'go',
         taskCwe: ['CWE-190'],
       },
@@ -1050,7 +1074,14 @@ const linkFollowing = call({
       return false;
     const fn = ctx.model.functionAt(c.node.startIndex);
     const t = fn.node.text;
-    if (/EvalSymlinks|Lstat|ModeSymlink|O_NOFOLLOW|OpenInRoot|OpenRoot|\.Readlink/.test(t)) return false;
+    // Links refused where this file is opened (an Lstat / ModeSymlink test that decides it,
+    // O_NOFOLLOW in the call); a path resolved with EvalSymlinks is not a Join and stops above.
+    // What another path of the function does decides nothing here.
+    const decides = factsAt(c.node, ctx)
+      .map((f) => f.node.text)
+      .join('\n');
+    if (/O_NOFOLLOW/.test(c.node.text) || /EvalSymlinks|Lstat|ModeSymlink|\.Readlink/.test(decides))
+      return false;
     // The author confines the path (a prefix, a relative path, a `..` test): links are the gap left.
     return /HasPrefix|filepath\.Rel\(|IsLocal\(|"\.\."|IsAbs\(/.test(t);
   },
