@@ -498,7 +498,7 @@ const integerOverflow = query({
     if (facts.some((f) => limit.test(norm(f.node.text)))) return false;
     // The post-check `p := a * b` followed at once by `if a != 0 && p/a != b { return ... }`.
     let stmt: Node | null = report;
-    while (stmt && stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'statement_list')
+    while (stmt?.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'statement_list')
       stmt = stmt.parent;
     const next = stmt?.nextNamedSibling;
     if (
