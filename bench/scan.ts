@@ -9,9 +9,15 @@
  * compiler and the rules' JavaScript), what a short `tsp scan` sees; and the *steady state*, each
  * file's median over STEADY_PASSES more passes, what a long scan or the oracle sees.
  *
+ * A third figure compares trees: the generated files change whenever a rule gains an example, so
+ * the *real files* rows scan a fixed corpus this machine already has (Python's standard library,
+ * Go's, the zod package in node_modules, CWEval's C and C++ files when TSP_BENCHMARKS_DIR is
+ * set): CPU ms per 200 lines, each file's best of three passes, the median over files.
+ *
  *   npm run bench -- scan        (TSP_BENCH_SCAN_FILES=N files per language, default 40)
  */
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +87,68 @@ function quantile(xs: number[], q: number): number {
   if (!s.length) return Number.NaN;
   const idx = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
   return s[idx] ?? Number.NaN;
+}
+
+/** Files under `root` (sorted, depth-first) whose name matches `name`, at most `n`. */
+function corpus(
+  root: string,
+  name: RegExp,
+  n: number,
+  skip = /(?:^|\/)(?:test|tests|testdata)(?:\/|$)/,
+): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(d).sort();
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (out.length >= n) return;
+      const p = join(d, e);
+      if (skip.test(p.slice(root.length))) continue;
+      const st = statSync(p, { throwIfNoEntry: false });
+      if (st?.isDirectory()) walk(p);
+      else if (st?.isFile() && name.test(e) && st.size < 200_000) out.push(p);
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return out;
+}
+
+/** The fixed real-code corpora of this machine, per language (empty where absent). */
+function realCorpora(n: number): { language: Language; source: string; files: string[] }[] {
+  const bench = process.env.TSP_BENCHMARKS_DIR;
+  const cweval = bench ? join(bench, 'CWEval', 'benchmark', 'core') : '';
+  return [
+    {
+      language: 'python',
+      source: '/usr/lib/python3.11',
+      files: corpus(
+        '/usr/lib/python3.11',
+        /\.py$/,
+        n,
+        /\/(?:test|tests|idlelib|lib2to3|site-packages|dist-packages)\//,
+      ),
+    },
+    {
+      language: 'go',
+      source: '/usr/lib/go-1.19/src',
+      files: corpus('/usr/lib/go-1.19/src', /^[^_].*(?<!_test)\.go$/, n),
+    },
+    {
+      language: 'javascript',
+      source: 'node_modules/zod',
+      files: corpus('node_modules/zod', /\.(?:c?js)$/, n),
+    },
+    { language: 'c', source: 'CWEval core/c', files: cweval ? corpus(join(cweval, 'c'), /\.c$/, n) : [] },
+    {
+      language: 'cpp',
+      source: 'CWEval core/cpp',
+      files: cweval ? corpus(join(cweval, 'cpp'), /\.cpp$/, n) : [],
+    },
+  ];
 }
 
 function runBandit(file: string): Promise<number> {
@@ -190,6 +258,47 @@ export async function run(): Promise<{ table: string; json: unknown }> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  // Real files: CPU per 200 lines, best of three passes per file.
+  const real: {
+    language: Language;
+    source: string;
+    files: number;
+    lines: number;
+    cpuPer200: number;
+    wallPer200: number;
+  }[] = [];
+  for (const c of realCorpora(perLang * 3)) {
+    if (!c.files.length) continue;
+    const texts = c.files.map((f) => readFileSync(f, 'utf8'));
+    for (const t of texts.slice(0, 3)) await analyzer.analyze(t, c.language);
+    const cpu: number[] = [];
+    const wall: number[] = [];
+    let lines = 0;
+    for (const t of texts) {
+      const per = Math.max(1, t.split('\n').length) / TARGET_LINES;
+      lines += t.split('\n').length;
+      let bestCpu = Number.POSITIVE_INFINITY;
+      let bestWall = Number.POSITIVE_INFINITY;
+      for (let pass = 0; pass < 3; pass++) {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        await analyzer.analyze(t, c.language);
+        bestWall = Math.min(bestWall, performance.now() - t0);
+        const c1 = process.cpuUsage(c0);
+        bestCpu = Math.min(bestCpu, (c1.user + c1.system) / 1000);
+      }
+      cpu.push(bestCpu / per);
+      wall.push(bestWall / per);
+    }
+    real.push({
+      language: c.language,
+      source: c.source,
+      files: texts.length,
+      lines: Math.round(lines / texts.length),
+      cpuPer200: quantile(cpu, 0.5),
+      wallPer200: quantile(wall, 0.5),
+    });
+  }
   const tspPy = rows.find((r) => r.tool === 'tsp' && r.language === 'python');
   const bandit = rows.find((r) => r.tool.startsWith('bandit'));
   const speedup = tspPy && bandit ? bandit.medianMs / tspPy.medianMs : undefined;
@@ -202,6 +311,15 @@ export async function run(): Promise<{ table: string; json: unknown }> {
         `| ${r.tool} | ${r.language} | ${r.files} | ${r.lines} | ${fmt(r.medianMs)} | ${fmt(r.p95Ms)} | ${fmt(r.cpuMedianMs)} | ${fmt(r.steadyMedianMs)} | ${fmt(r.steadyCpuMedianMs)} | ${fmt(r.findingsPerFile)} |`,
     ),
     '',
+    'Real files (a fixed corpus, for comparing trees): median over files of the best of 3 passes, per 200 lines',
+    '',
+    '| language | corpus | files | lines/file | CPU ms per 200 lines | wall ms per 200 lines |',
+    '|---|---|---:|---:|---:|---:|',
+    ...real.map(
+      (r) =>
+        `| ${r.language} | ${r.source} | ${r.files} | ${r.lines} | ${fmt(r.cpuPer200)} | ${fmt(r.wallPer200)} |`,
+    ),
+    '',
     speedup
       ? `TSP vs bandit on the same Python files (median): ${speedup.toFixed(0)}x faster`
       : 'bandit not installed: no comparison',
@@ -209,5 +327,5 @@ export async function run(): Promise<{ table: string; json: unknown }> {
       .map((x) => x.toFixed(2))
       .join(' ')} (shared machine)`,
   ].join('\n');
-  return { table, json: { rows, speedupVsBandit: speedup, loadavg: loadavg() } };
+  return { table, json: { rows, real, speedupVsBandit: speedup, loadavg: loadavg() } };
 }
