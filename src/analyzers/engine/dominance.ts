@@ -4,8 +4,8 @@
 // unchecked).
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
+import { readCall } from './model.ts';
 import type { LanguageProfile } from './profiles.ts';
-import { endsWithExit } from './taint.ts';
 
 /** A condition and its value wherever the use runs. */
 export interface Guard {
@@ -111,17 +111,31 @@ export function guardsAt(use: Node, fn: Node, profile: LanguageProfile, lang: La
 }
 
 /**
- * Whether the condition `n`, with value `holds` where it matters, establishes a fact `leaf` reads
- * (either polarity): both sides of a conjunction that holds (or a disjunction that fails) are
- * known, so either may; of a disjunction that holds only one side is, so both must.
+ * Reads the condition `n`, whose value where it matters is `holds`, through its logic: parentheses
+ * and negations are looked through; `leaf(x, holds)` reads each simple condition; the values of
+ * both sides of a conjunction that holds (or a disjunction that fails) are known, and combine with
+ * `known`; of a disjunction that holds (or a conjunction that fails) only one side's is, and they
+ * combine with `oneOf`.
  */
-export function decided(n: Node, holds: boolean, leaf: (x: Node) => boolean): boolean {
+export function readCondition<T>(
+  n: Node,
+  holds: boolean,
+  leaf: (x: Node, holds: boolean) => T,
+  known: (a: T, b: T) => T,
+  oneOf: (a: T, b: T) => T,
+): T {
   let u = n;
-  while (u.type === 'parenthesized_expression' && u.namedChildren[0]) u = u.namedChildren[0];
-  if (u.type === 'not_operator' || (u.type === 'unary_expression' && u.child(0)?.text === '!')) {
-    const arg = u.childForFieldName('argument') ?? u.namedChildren[0];
-    return !!arg && decided(arg, !holds, leaf);
-  }
+  while (
+    (u.type === 'parenthesized_expression' || u.type === 'condition_clause') &&
+    u.namedChildren.length === 1 &&
+    u.namedChildren[0]
+  )
+    u = u.namedChildren[0];
+  const negation = u.type === 'not_operator' || (u.type === 'unary_expression' && u.child(0)?.text === '!');
+  const arg = negation
+    ? (u.childForFieldName('argument') ?? u.childForFieldName('operand') ?? u.namedChildren[0])
+    : null;
+  if (arg) return readCondition(arg, !holds, leaf, known, oneOf);
   const op =
     u.type === 'boolean_operator' || u.type === 'binary_expression'
       ? u.childForFieldName('operator')?.text
@@ -129,10 +143,53 @@ export function decided(n: Node, holds: boolean, leaf: (x: Node) => boolean): bo
   const l = u.childForFieldName('left');
   const r = u.childForFieldName('right');
   if (l && r && (op === 'and' || op === '&&' || op === 'or' || op === '||')) {
-    const both = (op === 'and' || op === '&&') === holds;
-    return both
-      ? decided(l, holds, leaf) || decided(r, holds, leaf)
-      : decided(l, holds, leaf) && decided(r, holds, leaf);
+    const a = readCondition(l, holds, leaf, known, oneOf);
+    const b = readCondition(r, holds, leaf, known, oneOf);
+    return (op === 'and' || op === '&&') === holds ? known(a, b) : oneOf(a, b);
   }
-  return leaf(u);
+  return leaf(u, holds);
+}
+
+/** Whether the condition (with value `holds`) establishes a fact `leaf` reads, in either polarity. */
+export function decided(n: Node, holds: boolean, leaf: (x: Node) => boolean): boolean {
+  return readCondition(
+    n,
+    holds,
+    (x) => leaf(x),
+    (a, b) => a || b,
+    (a, b) => a && b,
+  );
+}
+
+/** An `if` whose taken branch leaves the function or loop (return, raise, throw, exit()). */
+export function endsWithExit(
+  stmt: Node,
+  exits: ReadonlySet<string>,
+  exitCalls: RegExp,
+  lang: Language,
+): boolean {
+  const body = stmt.childForFieldName('consequence') ?? stmt.childForFieldName('body');
+  if (!body) return false;
+  const isExit = (n: Node | null | undefined): boolean => {
+    if (!n) return false;
+    if (exits.has(n.type)) return true;
+    if (n.type === 'expression_statement') {
+      const e = n.namedChildren[0];
+      if (e && (e.type === 'call' || e.type === 'call_expression')) {
+        const call = readCall(lang, e);
+        return !!call && exitCalls.test(call.calleeText);
+      }
+    }
+    if (
+      n.type === 'block' ||
+      n.type === 'compound_statement' ||
+      n.type === 'statement_block' ||
+      n.type === 'statement_list'
+    ) {
+      const stmts = n.namedChildren.filter((c) => c && c.type !== 'comment');
+      return isExit(stmts[stmts.length - 1]);
+    }
+    return false;
+  };
+  return isExit(body);
 }

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
+import { endsWithExit, readCondition } from './dominance.ts';
 import { type Binding, type FileModel, type FunctionInfo, LOOP_TYPE, operatorOf, readCall } from './model.ts';
 import {
   trustedSanitizer,
@@ -705,25 +706,17 @@ export class TaintEngine {
     inside: boolean,
   ): boolean {
     if (!this.underTask) return this.partValidates(cond, name, kind, at, inside);
-    let n = cond;
-    while (n.type === 'parenthesized_expression' || n.type === 'condition_clause') {
-      const inner = n.namedChildren.filter((c) => c && c.type !== 'comment');
-      if (inner.length !== 1 || !inner[0]) break;
-      n = inner[0];
-    }
-    if (n.type === 'not_operator' || (n.type === 'unary_expression' && n.child(0)?.text === '!')) {
-      const arg = n.childForFieldName('argument') ?? n.namedChildren[0];
-      if (arg) return this.conditionValidates(arg, name, kind, at, !inside);
-    }
-    const op = n.type === 'boolean_operator' || n.type === 'binary_expression' ? operatorOf(n) : undefined;
-    const l = n.childForFieldName('left');
-    const r = n.childForFieldName('right');
-    if (l && r && (op === 'and' || op === '&&' || op === 'or' || op === '||')) {
-      const either = (op === 'and' || op === '&&') === inside;
-      const lv = this.conditionValidates(l, name, kind, at, inside);
-      const rv = this.conditionValidates(r, name, kind, at, inside);
-      return either ? lv || rv : lv && rv;
-    }
+    return readCondition(
+      cond,
+      inside,
+      (n, holds) => this.leafValidates(n, name, kind, at, holds),
+      (a, b) => a || b,
+      (a, b) => a && b,
+    );
+  }
+
+  /** A simple condition under a task: an iterating predicate is read through; anything else by part. */
+  private leafValidates(n: Node, name: string, kind: TaintKind, at: number, inside: boolean): boolean {
     if (this.model.profile.callTypes.has(n.type)) {
       const call = readCall(this.model.language, n);
       if (call && ITERATING_PREDICATE.test(call.calleeText)) {
@@ -1088,39 +1081,6 @@ export function mentions(node: Node, name: string): boolean {
   }
   for (const c of node.namedChildren) if (c && mentions(c, name)) return true;
   return false;
-}
-
-/** An `if` whose taken branch leaves the function or loop (return, raise, throw, exit()). */
-export function endsWithExit(
-  stmt: Node,
-  exits: ReadonlySet<string>,
-  exitCalls: RegExp,
-  lang: Language,
-): boolean {
-  const body = stmt.childForFieldName('consequence') ?? stmt.childForFieldName('body');
-  if (!body) return false;
-  const isExit = (n: Node | null | undefined): boolean => {
-    if (!n) return false;
-    if (exits.has(n.type)) return true;
-    if (n.type === 'expression_statement') {
-      const e = n.namedChildren[0];
-      if (e && (e.type === 'call' || e.type === 'call_expression')) {
-        const call = readCall(lang, e);
-        return !!call && exitCalls.test(call.calleeText);
-      }
-    }
-    if (
-      n.type === 'block' ||
-      n.type === 'compound_statement' ||
-      n.type === 'statement_block' ||
-      n.type === 'statement_list'
-    ) {
-      const stmts = n.namedChildren.filter((c) => c && c.type !== 'comment');
-      return isExit(stmts[stmts.length - 1]);
-    }
-    return false;
-  };
-  return isExit(body);
 }
 
 /** `for c in x`, `for (const c of x)`, `for _, r := range x`, `for c in list(x)`: one character of `x` a time. */

@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
+import { endsWithExit } from '../engine/dominance.ts';
 import { type FunctionInfo, operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
-import { endsWithExit, mentions } from '../engine/taint.ts';
+import { mentions } from '../engine/taint.ts';
 import { judgingTask, ruleBuilders } from './common.ts';
 
 const { call, query } = ruleBuilders(['go']);

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { decided, type Guard, guardsAt } from '../engine/dominance.ts';
+import { decided, type Guard, guardsAt, readCondition } from '../engine/dominance.ts';
 import { operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -453,27 +453,19 @@ function knownOf(
   derived: readonly string[],
   ctx: RuleContext,
 ): LocationFact | undefined {
-  const u = unwrap(n);
-  if (u.type === 'not_operator' || (u.type === 'unary_expression' && u.child(0)?.text === '!')) {
-    const arg = u.childForFieldName('argument') ?? u.namedChildren[0];
-    return arg ? knownOf(arg, !holds, name, derived, ctx) : undefined;
-  }
-  const op = u.type === 'boolean_operator' || u.type === 'binary_expression' ? operatorOf(u) : undefined;
-  const l = u.childForFieldName('left');
-  const r = u.childForFieldName('right');
-  if (l && r && (op === 'and' || op === '&&' || op === 'or' || op === '||')) {
-    const both = (op === 'and' || op === '&&') === holds;
-    const sides = [knownOf(l, holds, name, derived, ctx), knownOf(r, holds, name, derived, ctx)];
-    if (both) {
-      const read = sides.filter((k): k is LocationFact => k !== undefined);
-      return read.length ? read.reduce((a, b) => (RANK[a] >= RANK[b] ? a : b)) : undefined;
-    }
-    if (sides.every((k) => k === undefined)) return undefined;
-    return sides.map((k) => k ?? 'none').reduce((a, b) => (RANK[a] <= RANK[b] ? a : b));
-  }
-  if (mentions(u, name)) return locationFact({ node: u, holds }, name, ctx);
-  if (derived.some((d) => mentions(u, d))) return 'confined';
-  return undefined;
+  const leaf = (u: Node, h: boolean): LocationFact | undefined => {
+    if (mentions(u, name)) return locationFact({ node: u, holds: h }, name, ctx);
+    return derived.some((d) => mentions(u, d)) ? 'confined' : undefined;
+  };
+  const stronger = (a: LocationFact | undefined, b: LocationFact | undefined) =>
+    a === undefined ? b : b === undefined || RANK[a] >= RANK[b] ? a : b;
+  const weaker = (a: LocationFact | undefined, b: LocationFact | undefined) =>
+    a === undefined && b === undefined
+      ? undefined
+      : RANK[a ?? 'none'] <= RANK[b ?? 'none']
+        ? (a ?? 'none')
+        : (b ?? 'none');
+  return readCondition(n, holds, leaf, stronger, weaker);
 }
 
 /** Names bound from an expression that reads `name` (`parsed = urlparse(target)`). */
