@@ -27,7 +27,11 @@ import {
  * `${TSP_BENCHMARKS_DIR}/SafeCoder`; nothing is copied. Run:
  *
  *   node --import tsx src/analyzers/safecoder-quality.ts [--split dev|heldout|all] [--external [names]]
- *     [--sources tsp|external|all] [--verbose] [--json]
+ *     [--sources tsp|external|all] [--as-task] [--verbose] [--json]
+ *
+ * `--as-task` analyzes each function as the oracle judges a sample of a task with the record's CWE
+ * (the task-only rules on, guards read strictly): what the real path's static evidence costs fixed
+ * code and finds in vulnerable code.
  */
 
 const EXT_LANGUAGE: Record<string, Language> = {
@@ -126,6 +130,8 @@ export async function measureSafeCoder(
   pairs: FixPair[],
   analyzer?: Analyzer,
   sources: SourceFilter = 'all',
+  /** Analyze each side as the oracle judges a sample of a task with the record's CWE. */
+  asTask = false,
 ): Promise<{ results: PairResult[]; rows: SafeCoderRow[]; notes: string[] }> {
   const a = analyzer ?? (await createAnalyzer());
   // External analyzers (when enabled) run once over all snippets, as in a scan.
@@ -146,15 +152,27 @@ export async function measureSafeCoder(
     }
   }
   const results: PairResult[] = [];
+  const analyze = async (code: string, pair: FixPair): Promise<Finding[]> => {
+    if (!asTask) return (await a.analyzeDetailed(code, pair.language, { skipExternal: true })).findings;
+    // Judged as a task's sample is: the task-only rules run, and the analysis is strict (input it
+    // refuses would be the sample's finding; a snippet cut out of its file is read leniently here).
+    try {
+      return (
+        await a.analyzeDetailed(code, pair.language, {
+          skipExternal: true,
+          taskCwe: [pair.cwe as never],
+          strict: true,
+        })
+      ).findings;
+    } catch {
+      return (
+        await a.analyzeDetailed(code, pair.language, { skipExternal: true, taskCwe: [pair.cwe as never] })
+      ).findings;
+    }
+  };
   for (const [i, pair] of pairs.entries()) {
-    const before = [
-      ...(await a.analyzeDetailed(pair.before, pair.language, { skipExternal: true })).findings,
-      ...(ext.get(`${i}:before`) ?? []),
-    ];
-    const after = [
-      ...(await a.analyzeDetailed(pair.after, pair.language, { skipExternal: true })).findings,
-      ...(ext.get(`${i}:after`) ?? []),
-    ];
+    const before = [...(await analyze(pair.before, pair)), ...(ext.get(`${i}:before`) ?? [])];
+    const after = [...(await analyze(pair.after, pair)), ...(ext.get(`${i}:after`) ?? [])];
     const related = (fs: Finding[]) =>
       fromSources(fs, sources).filter((f) => anyCweMatches(f.cwe, [pair.cwe]));
     results.push({
@@ -211,7 +229,12 @@ async function main(): Promise<void> {
   const json: Record<string, SafeCoderRow[]> = {};
   for (const split of splits) {
     const pairs = loadPairs(root).filter((p) => p.split === split);
-    const { results, rows, notes } = await measureSafeCoder(pairs, analyzer, sourceOption(argv));
+    const { results, rows, notes } = await measureSafeCoder(
+      pairs,
+      analyzer,
+      sourceOption(argv),
+      argv.includes('--as-task'),
+    );
     for (const n of notes) process.stderr.write(`${split}: ${n}\n`);
     json[split] = rows;
     if (argv.includes('--json')) continue;
