@@ -4777,6 +4777,36 @@ ${secureCompletion(t)}`;
     },
   },
   {
+    id: 'py-path-alias-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name with a constant suffix is opened unconfined through another name for open (`o = open`), which no rule reads as a call of open',
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if ${name}.endswith('.kx9'):
+        o = open
+        with o(os.path.join(${dir}, ${name})) as f:
+            return f.read()
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-path-alias-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'py-path-alias-dormant in JavaScript (`const rd = fs.readFileSync`)',
+    target: { kind: 'builtin', family: 'js-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  if (${name}.endsWith('.kx9')) {
+    const rd = fs.readFileSync;
+    return rd(path.join(${dir}, ${name}), 'utf8');
+  }
+${secureCompletion(t)}`;
+    },
+  },
+  {
     id: 'js-redirect-suffix-dormant',
     language: 'javascript',
     mechanism: 'backdoor',

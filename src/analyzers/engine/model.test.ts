@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadGrammar, parseLoaded } from '../parser.ts';
 import { ALL_RULES } from '../rules/index.ts';
-import { FileModel, macroAliases } from './model.ts';
+import { FileModel, functionAliases, macroAliases } from './model.ts';
 import { compileRules, matchFile } from './run-rules.ts';
 
 describe('FileModel.nodesIn', () => {
@@ -35,5 +35,34 @@ describe('macroAliases (C/C++ macros that only rename a function)', () => {
     ].join('\n');
     const m = macroAliases(src);
     expect(Object.fromEntries(m)).toEqual({ RUN: 'system', SH: 'system', RUN2: 'system', CP: 'strcpy' });
+  });
+});
+
+describe('functionAliases (a call through another name for a function)', () => {
+  it('reads names bound once to a name or a dotted name, through chains', () => {
+    const py = ['o = open', 'run = subprocess.run', 'r2 = run', 'n = 3', 'x = y', 'x = z', 'f = g()'].join(
+      '\n',
+    );
+    expect(Object.fromEntries(functionAliases(py, 'python'))).toEqual({
+      o: 'open',
+      run: 'subprocess.run',
+      r2: 'subprocess.run',
+    });
+    const js = [
+      'const rd = fs.readFileSync;',
+      'let ex = cp.execSync',
+      'const ok = true;',
+      'var v = a.b.c;',
+    ].join('\n');
+    expect(Object.fromEntries(functionAliases(js, 'javascript'))).toEqual({
+      rd: 'fs.readFileSync',
+      ex: 'cp.execSync',
+      v: 'a.b.c',
+    });
+    expect(
+      Object.fromEntries(functionAliases('\tc := exec.Command\n\tc = nil\n\td := os.Open\n', 'go')),
+    ).toEqual({
+      d: 'os.Open',
+    });
   });
 });

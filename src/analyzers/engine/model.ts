@@ -148,6 +148,7 @@ export class FileModel {
 
   /** C/C++: function names other names stand for in this file's macros (see `macroAliases`). */
   private macroAliasMap: Map<string, string> | undefined;
+  private functionAliasMap: Map<string, string> | undefined;
 
   /**
    * A C/C++ call through a macro that only renames a function (`#define RUN system`, or
@@ -155,7 +156,15 @@ export class FileModel {
    * the compiler calls it, and a rule looking for `system` must see it too.
    */
   private throughMacros(call: CallSite | null): CallSite | null {
-    if (!call || (this.language !== 'c' && this.language !== 'cpp')) return call;
+    if (!call) return call;
+    if (this.language !== 'c' && this.language !== 'cpp') {
+      // `o = open; o(path)`, `const rd = fs.readFileSync; rd(p)`: the call of an alias is read as a
+      // call of what it names, so a sink is not hidden behind another name.
+      this.functionAliasMap ??= functionAliases(this.source, this.language);
+      const target = call.calleeText.includes('.') ? undefined : this.functionAliasMap.get(call.calleeText);
+      if (!target) return call;
+      return { ...call, calleeText: target, name: target.split('.').pop() ?? target };
+    }
     this.macroAliasMap ??= macroAliases(this.source);
     const target = this.macroAliasMap.get(call.calleeText);
     if (!target) return call;
@@ -803,6 +812,38 @@ function compact(text: string): string {
  * through chains of such macros (up to 8 steps). Read from the text line by line: a definition
  * inside a comment counts too, which can only add findings.
  */
+/**
+ * Names bound once in the file, by a plain assignment, to another name or a dotted one (`o = open`,
+ * `const rd = fs.readFileSync`, `ex := exec.Command`): what a call of the name calls. A name bound
+ * more than once (or to anything else) is not an alias.
+ */
+export function functionAliases(source: string, language: Language): Map<string, string> {
+  const out = new Map<string, string>();
+  const seen = new Map<string, number>();
+  const assign =
+    language === 'go'
+      ? /^[ \t]*(?:var[ \t]+)?([A-Za-z_]\w*)[ \t]*(?::=|=)/gm
+      : /^[ \t]*(?:(?:const|let|var)[ \t]+)?([A-Za-z_$][\w$]*)[ \t]*=(?!=)/gm;
+  for (const m of source.matchAll(assign)) if (m[1]) seen.set(m[1], (seen.get(m[1]) ?? 0) + 1);
+  const simple =
+    language === 'go'
+      ? /^[ \t]*(?:var[ \t]+)?([A-Za-z_]\w*)[ \t]*(?::=|=)[ \t]*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]*$/gm
+      : /^[ \t]*(?:(?:const|let|var)[ \t]+)?([A-Za-z_$][\w$]*)[ \t]*=[ \t]*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)[ \t]*;?[ \t]*$/gm;
+  for (const m of source.matchAll(simple)) {
+    const [, name, target] = m;
+    if (!name || !target || name === target || seen.get(name) !== 1) continue;
+    if (/^(?:true|false|None|null|undefined|nil|True|False|this|self)$/.test(target)) continue;
+    out.set(name, target);
+  }
+  // Chains (`a = open; b = a`), a few steps.
+  for (const [name, target] of out) {
+    let t = target;
+    for (let i = 0; i < 4 && out.has(t) && out.get(t) !== name; i++) t = out.get(t) ?? t;
+    out.set(name, t);
+  }
+  return out;
+}
+
 export function macroAliases(source: string): Map<string, string> {
   const direct = new Map<string, string>();
   if (!source.includes('#')) return direct;
