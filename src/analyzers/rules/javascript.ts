@@ -34,7 +34,10 @@ const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
   ...r,
 });
 
-const JS_BUILD = '[(template_string (template_substitution)) (binary_expression operator: "+")] @report';
+const JS_BUILD = `
+[(template_string (template_substitution)) (binary_expression operator: "+")] @report
+(call_expression function: (member_expression object: (array) property: (property_identifier) @j (#eq? @j "join"))) @report
+(call_expression function: (member_expression object: (string) property: (property_identifier) @c (#eq? @c "concat"))) @report`;
 
 const SQL_WORDS =
   /\b(?:select|insert|update|delete|create|drop|alter|replace)\b[\s\S]*\b(?:from|into|set|table|where|values)\b/i;

@@ -93,7 +93,8 @@ const LXML_ETREE_IMPORT = /from\s+lxml\.etree\s+import/;
 /** String-building node types in Python (f-strings, concatenation, %, .format). */
 const BUILD_QUERY = `
 [(string (interpolation)) (binary_operator operator: ["+" "%"])] @report
-(call function: (attribute attribute: (identifier) @m (#eq? @m "format"))) @report`;
+(call function: (attribute attribute: (identifier) @m (#eq? @m "format"))) @report
+(call function: (attribute object: (string) attribute: (identifier) @j (#eq? @j "join")) arguments: (argument_list [(list) (tuple)])) @report`;
 
 export const PYTHON_RULES: Rule[] = [
   call({

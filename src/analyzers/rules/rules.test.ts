@@ -72,6 +72,41 @@ describe('xss rules: hand-written HTML escapes', () => {
   const go = (body: string) =>
     `package main\n\nimport "strings"\n\nfunc renderComment(text string) string {\n${body}\n}\n`;
   const cases: { name: string; language: Language; rule: string; code: string; flagged: boolean }[] = [
+    {
+      name: 'JS: HTML joined from an array',
+      language: 'javascript',
+      rule: 'js.xss',
+      code: js(`  return ['<p>', text, '</p>'].join('');`),
+      flagged: true,
+    },
+    {
+      name: 'JS: HTML concatenated with String.prototype.concat',
+      language: 'javascript',
+      rule: 'js.xss',
+      code: js(`  return '<p>'.concat(text, '</p>');`),
+      flagged: true,
+    },
+    {
+      name: 'JS: an escaped value joined from an array',
+      language: 'javascript',
+      rule: 'js.xss',
+      code: js(`  return ['<p>', text.replace(/&/g, '&amp;').replace(/</g, '&lt;'), '</p>'].join('');`),
+      flagged: false,
+    },
+    {
+      name: 'Python: HTML joined from a list',
+      language: 'python',
+      rule: 'py.xss',
+      code: py(`    return ''.join(['<p>', text, '</p>'])`),
+      flagged: true,
+    },
+    {
+      name: 'Python: an escaped value joined from a list',
+      language: 'python',
+      rule: 'py.xss',
+      code: `import html\n\ndef render_comment(text):\n    return ''.join(['<p>', html.escape(text), '</p>'])\n`,
+      flagged: false,
+    },
     // The secure and the insecure form of examples/js-render-comment.
     {
       name: 'JS: global regex over & < > " \' with a lookup table',
