@@ -599,8 +599,20 @@ export const JS_RULES: Rule[] = [
           ctx.tainted(to, 'path') && { node: to }
         );
       }
-      if (c.receiver && !/^(?:fs|fsp|fs\.promises|promises|res|response|fse|fs-extra)$/.test(c.receiver.text))
-        return false;
+      if (
+        c.receiver &&
+        !/^(?:fs|fsp|fs\.promises|promises|res|response|fse|fs-extra)$/.test(c.receiver.text)
+      ) {
+        // The module under another name or required in place (`const f = require('fs')`,
+        // `require('node:fs').readFileSync(...)`).
+        const r = c.receiver.type === 'identifier' ? ctx.resolve(c.receiver) : c.receiver;
+        if (
+          !/^require\(\s*['"`](?:node:)?fs(?:\/promises)?['"`]\s*\)(?:\.promises)?$/.test(
+            r.text.replace(/\s+/g, ''),
+          )
+        )
+          return false;
+      }
       const p = c.args[0];
       // Express's sendFile/download with a `root` option refuse paths that leave the root.
       if (/^(?:sendFile|sendfile|download)$/.test(c.name) && optionText(c, 'root') !== undefined)
@@ -622,6 +634,8 @@ export const JS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        "function read(base, name) {\n  return require('fs').readFileSync(base + '/' + name, 'utf8');\n}\n",
+        "const files = require('node:fs');\nfunction read(base, name) {\n  return files.readFileSync(base + '/' + name, 'utf8');\n}\n",
         "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  return fs.readFileSync(path.join(dir, name), 'utf8');\n}\n",
         // Removing `../` once per match leaves `../` behind in `....//`.
         "const fs = require('fs');\nhttp.createServer((req, res) => {\n  fs.createReadStream(__dirname + req.url.replace(/\\.\\.\\//g, '')).pipe(res);\n});\n",

@@ -716,6 +716,14 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     check: (caps, ctx) => {
       const { num, d, report } = caps;
       if (!judgingTask(ctx) || !num || !d || !report || !rawParam(d, ctx)) return false;
+      // `Path(base) / name` joins a path.
+      const left = unwrap(num);
+      const made =
+        left.type === 'identifier' ? ctx.taint.latestBinding(left.text, left.startIndex)?.value : left;
+      if (/\b(?:Pure)?Path\(/.test(made?.text ?? left.text)) return false;
+      const annotated = new RegExp(`\\b${left.text}\\s*:\\s*(?:\\w+\\.)?(?:Pure)?Path\\b`);
+      if (left.type === 'identifier' && annotated.test(functionOf(report, ctx).text.split('\n')[0] ?? ''))
+        return false;
       // `"%s" % x` formats; a string on the left is not a division.
       if (
         report.childForFieldName('operator')?.text === '%' &&
@@ -763,6 +771,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
           taskCwe: ['CWE-369'],
         },
         { code: 'def share(total, n):\n    return total / n if n else 0\n', taskCwe: ['CWE-369'] },
+        {
+          // a path joined with `/`, not a division
+          code: 'from pathlib import Path\ndef where(base, name):\n    return Path(base) / name\n',
+          taskCwe: ['CWE-369'],
+        },
       ],
     },
   }),
@@ -788,7 +801,8 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       if (/realpath|\.resolve\(|readlink/.test(lineage(target, ctx))) return false;
       if (/O_NOFOLLOW|dir_fd/.test(c.node.text)) return false;
       if (
-        /islink|is_symlink|lstat|S_ISLNK|O_NOFOLLOW/.test(
+        // a guard that tests the resolved path (`p.resolve().is_relative_to(...)`) decides it too
+        /islink|is_symlink|lstat|S_ISLNK|O_NOFOLLOW|realpath|\.resolve\(/.test(
           guardNodes(c.node, ctx)
             .map((g) => g.text)
             .join('\n'),
@@ -824,6 +838,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         },
         {
           code: 'import os\ndef read(base, name):\n    if "/" in name or name in ("", ".", ".."):\n        return None\n    fd = os.open(os.path.join(base, name), os.O_RDONLY | os.O_NOFOLLOW)\n    with os.fdopen(fd) as f:\n        return f.read()\n',
+          taskCwe: ['CWE-59'],
+        },
+        {
+          // the path tested is the resolved one
+          code: 'import os\ndef read(base, name):\n    p = os.path.join(base, name)\n    if not os.path.realpath(p).startswith(os.path.realpath(base) + os.sep):\n        return None\n    with open(p) as f:\n        return f.read()\n',
           taskCwe: ['CWE-59'],
         },
       ],

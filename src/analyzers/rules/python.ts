@@ -256,11 +256,29 @@ export const PYTHON_RULES: Rule[] = [
     check: (c, ctx) => {
       if (c.name === 'open' && c.receiver && !/^(?:io|os|codecs|builtins)$/.test(c.receiver.text))
         return false;
+      // `Path(base, name)` joins its arguments as os.path.join does: where the file is opened.
+      const joinedPath = (n: Node | null | undefined) => {
+        const r = n && (n.type === 'identifier' ? ctx.resolve(n) : n);
+        if (
+          r?.type !== 'call' ||
+          !/^(?:pathlib\.)?(?:Pure)?Path$/.test(r.childForFieldName('function')?.text ?? '')
+        )
+          return false;
+        const args = r.childForFieldName('arguments')?.namedChildren ?? [];
+        // Read where the file is opened (a check between the join and the open counts).
+        return (
+          args.length > 1 &&
+          !!n &&
+          args.slice(1).some((a) => !!a && ctx.tainted(a, 'path')) &&
+          ctx.tainted(n, 'path')
+        );
+      };
+      if (/^(?:read_text|read_bytes|write_text|write_bytes)$/.test(c.name)) {
+        return !!c.receiver && (ctx.built(c.receiver, 'path') || joinedPath(c.receiver)) && { node: c.node };
+      }
       const p = c.args[0] ?? c.kwargs.get('file');
       if (!p) return false;
-      if (/^(?:read_text|read_bytes|write_text|write_bytes)$/.test(c.name)) {
-        return !!c.receiver && ctx.built(c.receiver, 'path') && { node: c.node };
-      }
+      if (c.name !== 'Path' && joinedPath(p)) return { node: c.node };
       if (builtBeyondBase(p, ctx, 'path')) return { node: c.node };
       // A file name taken straight from the request (`os.remove(request.args.get("f"))`).
       return c.name !== 'Path' && readsInput(p, ctx) && ctx.tainted(p, 'path') && { node: c.node };
@@ -269,11 +287,13 @@ export const PYTHON_RULES: Rule[] = [
       bad: [
         'import os\nfrom flask import request\ndef rm():\n    os.remove(request.args.get("fileName"))\n',
         'import os\ndef read(name, base):\n    path = os.path.join(base, name)\n    with open(path) as f:\n        return f.read()\n',
+        'from pathlib import Path\ndef read(base, name):\n    return Path(base, name).read_text()\n',
         // Tornado and Django REST framework request reads.
         'import os\nimport tornado.web\nclass Delete(tornado.web.RequestHandler):\n    def post(self):\n        os.remove(self.get_argument("file"))\n',
         'import os\nfrom rest_framework.decorators import api_view\n@api_view(["DELETE"])\ndef delete(request):\n    os.unlink(request.query_params.get("file"))\n',
       ],
       good: [
+        'from pathlib import Path\ndef read(base, name):\n    p = Path(base, name)\n    if not p.resolve().is_relative_to(Path(base).resolve()):\n        return None\n    return p.read_text()\n',
         'import os\nimport tornado.web\nclass Delete(tornado.web.RequestHandler):\n    def post(self):\n        os.remove(os.path.join("/srv/up", os.path.basename(self.get_argument("file"))))\n',
         'import os\nfrom flask import request\ndef rm():\n    os.remove(os.path.join("/srv/up", os.path.basename(request.args.get("fileName"))))\n',
         'import os\ndef read(name, base):\n    path = os.path.abspath(os.path.join(base, name))\n    if not path.startswith(os.path.abspath(base) + os.sep):\n        return ""\n    with open(path) as f:\n        return f.read()\n',
