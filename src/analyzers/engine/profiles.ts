@@ -61,7 +61,7 @@ const python: LanguageProfile = {
     /^(?:len|int|float|bool|abs|round|ord|hash|id|isinstance|hasattr|callable|type|uuid\.uuid4|.*\.(?:hexdigest|digest|count|index|find|rfind|isdigit|isalnum|isalpha|startswith|endswith|bit_length|total_seconds|exists|isfile|isdir|getsize)|os\.path\.(?:exists|isfile|isdir|getsize|isabs)|hashlib\..*|hmac\..*)$/,
   nonValidatorCalls:
     /^(?:len|bool|str|type|isinstance|os\.path\.(?:exists|isfile|isdir|islink|getsize)|.*\.(?:strip|lower|upper|encode|decode|exists|is_file|is_dir))$/,
-  buildingCalls: /(?:^|\.)(?:format|join|format_map)$/,
+  buildingCalls: /(?:^|\.)(?:format|join|format_map|substitute|safe_substitute)$/,
   outParamCalls: /^$/,
 };
 
@@ -184,7 +184,8 @@ const javascript: LanguageProfile = {
   // does one character or a slice of it (`key.charAt(0) !== '['` picks a syntax branch).
   nonValidatorCalls:
     /^(?:String|(?:.*\.)?is(?:Plain)?(?:Object|Array|String|Number|Function|Boolean|Undefined|Null|Nil|Empty)|.*\.(?:trim|toLowerCase|toUpperCase|toString|charAt|charCodeAt|codePointAt|slice|substr|substring))$/,
-  buildingCalls: /^(?:.*\.(?:join|concat)|util\.format|format|path\.resolve)$/,
+  buildingCalls:
+    /^(?:.*\.(?:join|concat)|util\.format|require\(\s*['"`](?:node:)?util['"`]\s*\)\.format|format|path\.resolve)$/,
   outParamCalls: /^$/,
 };
 

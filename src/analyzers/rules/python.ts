@@ -94,7 +94,8 @@ const LXML_ETREE_IMPORT = /from\s+lxml\.etree\s+import/;
 const BUILD_QUERY = `
 [(string (interpolation)) (binary_operator operator: ["+" "%"])] @report
 (call function: (attribute attribute: (identifier) @m (#eq? @m "format"))) @report
-(call function: (attribute object: (string) attribute: (identifier) @j (#eq? @j "join")) arguments: (argument_list [(list) (tuple)])) @report`;
+(call function: (attribute object: (string) attribute: (identifier) @j (#eq? @j "join")) arguments: (argument_list [(list) (tuple)])) @report
+(call function: (attribute object: (call function: [(identifier) (attribute)] @t (#match? @t "(^|\\.)Template$")) attribute: (identifier) @s (#match? @s "^(safe_)?substitute$"))) @report`;
 
 export const PYTHON_RULES: Rule[] = [
   call({
