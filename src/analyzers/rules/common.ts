@@ -163,7 +163,17 @@ function pathParts(n: Node, ctx: RuleContext): Node[] {
       (c): c is Node => !!c && c.type !== 'keyword_argument',
     );
     const callee = (n.childForFieldName('function') ?? n.childForFieldName('constructor'))?.text ?? '';
-    if (/(?:^|\.)(?:join|Join|resolve)$/.test(callee)) return args;
+    // The elements of a literal list joined (`strings.Join([]string{base, name}, "/")`,
+    // `'/'.join([base, name])`) are the parts.
+    if (/(?:^|\.)(?:join|Join|resolve)$/.test(callee))
+      return args.flatMap((a) => {
+        if (/^(?:list|tuple|array)$/.test(a.type)) return a.namedChildren.filter((c): c is Node => !!c);
+        if (a.type === 'composite_literal')
+          return (a.childForFieldName('body')?.namedChildren ?? [])
+            .map((c) => (c?.type === 'literal_element' ? c.namedChildren[0] : c))
+            .filter((c): c is Node => !!c);
+        return [a];
+      });
     // The folder of a path keeps the path's parts (`filepath.Dir(filepath.Join(base, name))`).
     if (/(?:^|\.)(?:Dir|dirname)$/.test(callee) && args[0]) return pathParts(ctx.resolve(args[0]), ctx);
     if (/printf$|Sprintf$/.test(callee)) {

@@ -94,6 +94,13 @@ describe('xss rules: hand-written HTML escapes', () => {
       flagged: false,
     },
     {
+      name: 'Go: HTML joined with strings.Join',
+      language: 'go',
+      rule: 'go.xss',
+      code: go('\treturn strings.Join([]string{"<p>", text, "</p>"}, "")'),
+      flagged: true,
+    },
+    {
       name: 'Python: HTML from string.Template',
       language: 'python',
       rule: 'py.xss',
