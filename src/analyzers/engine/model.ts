@@ -330,8 +330,10 @@ export class FileModel {
         } else if (
           // `parts.push(v)` / `unshift` / `splice(i, 0, v)` as a statement adds v to the array: the
           // array carries v's data, as `obj.x = v` does.
-          this.language === 'javascript' &&
-          /^(?:push|unshift|splice)$/.test(call.name) &&
+          ((this.language === 'javascript' && /^(?:push|unshift|splice)$/.test(call.name)) ||
+            // Python's `parts.append(v)`, Go's `b.WriteString(v)` (a strings.Builder or a buffer)
+            (this.language === 'python' && /^(?:append|extend|insert)$/.test(call.name)) ||
+            (this.language === 'go' && /^(?:WriteString|WriteByte|WriteRune)$/.test(call.name))) &&
           call.receiver &&
           call.args.length &&
           node.parent?.type === 'expression_statement'

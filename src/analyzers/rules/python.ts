@@ -94,7 +94,7 @@ const LXML_ETREE_IMPORT = /from\s+lxml\.etree\s+import/;
 const BUILD_QUERY = `
 [(string (interpolation)) (binary_operator operator: ["+" "%"])] @report
 (call function: (attribute attribute: (identifier) @m (#eq? @m "format"))) @report
-(call function: (attribute object: (string) attribute: (identifier) @j (#eq? @j "join")) arguments: (argument_list [(list) (tuple)])) @report
+(call function: (attribute object: (string) attribute: (identifier) @j (#eq? @j "join")) arguments: (argument_list [(list) (tuple) (identifier)])) @report
 (call function: (attribute object: (call function: [(identifier) (attribute)] @t (#match? @t "(^|\\.)Template$")) attribute: (identifier) @s (#match? @s "^(safe_)?substitute$"))) @report`;
 
 export const PYTHON_RULES: Rule[] = [
@@ -329,7 +329,20 @@ export const PYTHON_RULES: Rule[] = [
     check: (caps, ctx) => {
       const n = caps.report;
       if (!n || !isOutermostBuild(n)) return false;
-      return HTML_TAG.test(literalText(n, ctx)) && ctx.built(n, 'html');
+      // `''.join(parts)`: the literal text is what `parts` was given (`parts = ['<p>']`,
+      // `parts.append('</p>')`).
+      const joined =
+        n.type === 'call' && n.childForFieldName('function')?.childForFieldName('attribute')?.text === 'join'
+          ? n.childForFieldName('arguments')?.namedChildren[0]
+          : undefined;
+      const text =
+        joined?.type === 'identifier'
+          ? ctx.taint
+              .bindingsOf(joined.text, joined.startIndex)
+              .map((b) => (b.value ? literalText(b.value, ctx) : ''))
+              .join('')
+          : literalText(n, ctx);
+      return HTML_TAG.test(text) && ctx.built(n, 'html');
     },
     examples: {
       bad: ['def page(name):\n    return f"<h1>Hello {name}</h1>"\n'],

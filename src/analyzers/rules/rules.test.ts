@@ -101,6 +101,22 @@ describe('xss rules: hand-written HTML escapes', () => {
       flagged: true,
     },
     {
+      name: 'Python: HTML appended to a list, then joined',
+      language: 'python',
+      rule: 'py.xss',
+      code: py(
+        `    parts = ['<p>']\n    parts.append(text)\n    parts.append('</p>')\n    return ''.join(parts)`,
+      ),
+      flagged: true,
+    },
+    {
+      name: 'Python: an escaped value appended to a list, then joined',
+      language: 'python',
+      rule: 'py.xss',
+      code: `import html\n\ndef render_comment(text):\n    parts = ['<p>']\n    parts.append(html.escape(text))\n    parts.append('</p>')\n    return ''.join(parts)\n`,
+      flagged: false,
+    },
+    {
       name: 'Python: HTML from string.Template',
       language: 'python',
       rule: 'py.xss',
