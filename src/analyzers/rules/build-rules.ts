@@ -1,6 +1,23 @@
+import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
-import type { QueryRule, RuleExample } from '../engine/rule.ts';
+import type { QueryRule, RuleContext, RuleExample } from '../engine/rule.ts';
 import { HTML_TAG, isOutermostBuild, literalText, TIMESTAMP_CALL, taintedParts } from './common.ts';
+
+/**
+ * The literal text of a string-building expression; for a builder read back (`b.String()` of a Go
+ * strings.Builder, `parts.join('')` of an array pushed to), the literal text the builder was given.
+ */
+function builtText(n: Node, ctx: RuleContext): string {
+  const f = n.childForFieldName('function');
+  const receiver = f?.childForFieldName('operand') ?? f?.childForFieldName('object');
+  const method = f?.childForFieldName('field') ?? f?.childForFieldName('property');
+  if (receiver?.type === 'identifier' && /^(?:String|join)$/.test(method?.text ?? ''))
+    return ctx.taint
+      .bindingsOf(receiver.text, receiver.startIndex)
+      .map((b) => (b.value ? literalText(b.value, ctx) : ''))
+      .join('');
+  return literalText(n, ctx);
+}
 
 /**
  * Rules about strings *assembled* from untrusted data (HTML, log entries, URLs), shared by Go and
@@ -30,7 +47,7 @@ export function buildingRules(
       query: buildQuery,
       check: (caps, ctx) => {
         const n = caps.report;
-        return !!n && isOutermostBuild(n) && HTML_TAG.test(literalText(n, ctx)) && ctx.built(n, 'html');
+        return !!n && isOutermostBuild(n) && HTML_TAG.test(builtText(n, ctx)) && ctx.built(n, 'html');
       },
       examples: ex('xss'),
     },

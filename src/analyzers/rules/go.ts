@@ -22,7 +22,8 @@ const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
 const pkg = (body: string, imports = '') => `package main\n\n${imports}${body}`;
 
 const GO_BUILD = `(binary_expression operator: "+") @report
-(call_expression function: (selector_expression) @fn (#match? @fn "^(fmt\\\\.Sprintf|strings\\\\.Join)$")) @report`;
+(call_expression function: (selector_expression) @fn (#match? @fn "^(fmt\\\\.Sprintf|strings\\\\.Join)$")) @report
+(call_expression function: (selector_expression operand: (identifier) field: (field_identifier) @s (#eq? @s "String")) arguments: (argument_list)) @report`;
 
 /** Whether a buffer (`iv`, `salt`) is filled from crypto/rand somewhere in the file. */
 function filledFromRand(ctx: RuleContext, buf: Node, at: Node): boolean {

@@ -36,7 +36,7 @@ const query = (r: Omit<QueryRule, 'kind' | 'languages'>): QueryRule => ({
 
 const JS_BUILD = `
 [(template_string (template_substitution)) (binary_expression operator: "+")] @report
-(call_expression function: (member_expression object: (array) property: (property_identifier) @j (#eq? @j "join"))) @report
+(call_expression function: (member_expression object: [(array) (identifier)] property: (property_identifier) @j (#eq? @j "join"))) @report
 (call_expression function: (member_expression object: (string) property: (property_identifier) @c (#eq? @c "concat"))) @report
 (call_expression function: (member_expression object: [(identifier) (call_expression)] @u (#match? @u "^(util|require\\\\(.(node:)?util.\\\\))$") property: (property_identifier) @f (#eq? @f "format"))) @report`;
 

@@ -117,6 +117,31 @@ describe('xss rules: hand-written HTML escapes', () => {
       flagged: false,
     },
     {
+      name: 'Go: HTML written to a strings.Builder',
+      language: 'go',
+      rule: 'go.xss',
+      code: go(
+        '\tvar b strings.Builder\n\tb.WriteString("<p>")\n\tb.WriteString(text)\n\tb.WriteString("</p>")\n\treturn b.String()',
+      ),
+      flagged: true,
+    },
+    {
+      name: 'Go: an escaped value written to a strings.Builder',
+      language: 'go',
+      rule: 'go.xss',
+      code: `package main\n\nimport (\n\t"html"\n\t"strings"\n)\n\nfunc renderComment(text string) string {\n\tvar b strings.Builder\n\tb.WriteString("<p>")\n\tb.WriteString(html.EscapeString(text))\n\tb.WriteString("</p>")\n\treturn b.String()\n}\n`,
+      flagged: false,
+    },
+    {
+      name: 'JS: HTML pushed to an array, then joined',
+      language: 'javascript',
+      rule: 'js.xss',
+      code: js(
+        "  const parts = ['<p>'];\n  parts.push(text);\n  parts.push('</p>');\n  return parts.join('');",
+      ),
+      flagged: true,
+    },
+    {
       name: 'Python: HTML from string.Template',
       language: 'python',
       rule: 'py.xss',
