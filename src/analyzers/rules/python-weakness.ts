@@ -425,8 +425,10 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
     const equal = op === '==' || op === '===' || op === 'is';
     const unequal = op === '!=' || op === '!==' || op === 'is not';
     if ((equal || unequal) && (isName(l) || isName(r))) {
-      // Equal to a constant where it is used: an allow-list; unequal to one: nothing.
-      return equal === f.holds ? 'confined' : 'none';
+      // Equal to a constant where it is used: an allow-list; unequal to one, or equal to anything
+      // else (`url == url.strip()`): nothing.
+      const other = isName(l) ? r : l;
+      return equal === f.holds && ctx.isConstant(other) ? 'confined' : 'none';
     }
     // `x[0] == '/'`
     const first = (x: Node | undefined) => !!x && /^\S+\[0\]$/.test(unwrap(x).text) && mentions(x, name);
@@ -878,6 +880,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         },
         {
           code: 'def next_url(target):\n    if not target or len(target) > 200:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          // equal to itself stripped: true of almost every location
+          code: 'def next_url(target):\n    if target.endswith("#top") and target == target.strip():\n        return target\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
           taskCwe: ['CWE-601'],
         },
         {
