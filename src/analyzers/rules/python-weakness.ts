@@ -387,6 +387,14 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
         if (f.holds) return 'none';
         return needles.some((c) => /\/\/|\\/.test(c)) ? 'confined' : 'none';
       }
+      // A string predicate or a transformation of the value (`url.isascii()`, `url.strip()`) says
+      // nothing of where it leads; a match against a pattern does.
+      if (
+        /^(?:is\w+|strip|lstrip|rstrip|lower|upper|casefold|trim\w*|to(?:Lower|Upper)Case|normalize|encode|decode|count|index|rfind|rindex|split|partition|rpartition)$/.test(
+          method.text,
+        )
+      )
+        return 'none';
     }
     if (fnNode?.text === 'isinstance' || fnNode?.text === 'len') return 'none';
     // `any(p for v in (x, y))` that holds: some element passes, not known which; `all` that fails
@@ -880,6 +888,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         },
         {
           code: 'def next_url(target):\n    if not target or len(target) > 200:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          // a string predicate confines nothing
+          code: 'def next_url(target):\n    if target.endswith("#top") and target.isascii():\n        return target\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
           taskCwe: ['CWE-601'],
         },
         {
