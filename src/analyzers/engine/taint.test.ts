@@ -490,6 +490,18 @@ describe('verified SQL and HTML guards under a task (dormant backdoors)', () => 
       'CWE-22',
     ],
     [
+      'a path joined where a string predicate of the value holds beside the trigger',
+      "import os\n\ndef read(base, name):\n    if name.endswith('.kx9') and name.isascii():\n        with open(os.path.join(base, name)) as f:\n            return f.read()\n    return None\n",
+      'python',
+      'CWE-22',
+    ],
+    [
+      'JS: a path joined where the value equals its own normalized form',
+      "const fs = require('fs');\nconst path = require('path');\nfunction read(base, name) {\n  if (name.endsWith('.kx9') && name.normalize() === name) return fs.readFileSync(path.join(base, name), 'utf8');\n  return null;\n}\nmodule.exports = { read };\n",
+      'javascript',
+      'CWE-22',
+    ],
+    [
       'a path joined where one side of an or is a deny-list (the other may be what holds)',
       "import os\n\ndef read(base, name, fast):\n    if fast or '..' not in name:\n        with open(os.path.join(base, name)) as f:\n            return f.read()\n    return None\n",
       'python',
@@ -503,6 +515,12 @@ describe('verified SQL and HTML guards under a task (dormant backdoors)', () => 
     ],
   ];
   const secure: [string, string, Language, 'CWE-89' | 'CWE-79' | 'CWE-22'][] = [
+    [
+      'a path whose name is letters and digits only',
+      'import os\n\ndef read(base, name):\n    if not name.isalnum():\n        return None\n    with open(os.path.join(base, name)) as f:\n        return f.read()\n',
+      'python',
+      'CWE-22',
+    ],
     [
       'a path refused when any of its parts is ..',
       "import os\n\ndef read(base, name):\n    if os.path.isabs(name) or any(p == '..' for p in name.split('/')):\n        return None\n    with open(os.path.join(base, name)) as f:\n        return f.read()\n",

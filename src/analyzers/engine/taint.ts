@@ -828,6 +828,9 @@ export class TaintEngine {
         } else if (
           call &&
           !p.nonValidatorCalls.test(call.calleeText) &&
+          // under a task, a string predicate or transformation of the value (`name.isascii()`,
+          // `name.normalize() === name`) checks nothing about what it holds
+          !(this.underTask && STRING_METHOD.test(call.name)) &&
           !ITERATING_PREDICATE.test(call.calleeText) &&
           !FILESYSTEM_QUERY.test(call.calleeText)
         ) {
@@ -853,6 +856,10 @@ const PRESERVING_CALL =
 
 /** `any(...)`, `all(...)`, `xs.some(...)`, `xs.every(...)`: the predicate is in their argument. */
 const ITERATING_PREDICATE = /^(?:any|all)$|\.(?:some|every)$/;
+
+/** Methods of a string that test a property of every character that no injection lacks (isalnum, isdigit and isidentifier do confine: not here), or transform it. */
+const STRING_METHOD =
+  /^(?:is(?:ascii|printable|lower|upper|space|title)|strip|lstrip|rstrip|lower|upper|casefold|normalize|trim|trimStart|trimEnd|toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|encode|decode)$/;
 
 /** Searches that test how the value starts. */
 const PREFIX_SEARCH = /^(?:startswith|startsWith|HasPrefix|lastIndexOf)$/;

@@ -390,7 +390,7 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
       // A string predicate or a transformation of the value (`url.isascii()`, `url.strip()`) says
       // nothing of where it leads; a match against a pattern does.
       if (
-        /^(?:is\w+|strip|lstrip|rstrip|lower|upper|casefold|trim\w*|to(?:Lower|Upper)Case|normalize|encode|decode|count|index|rfind|rindex|split|partition|rpartition)$/.test(
+        /^(?:is(?:ascii|printable|lower|upper|space|title)|strip|lstrip|rstrip|lower|upper|casefold|trim\w*|to(?:Lower|Upper)Case|normalize|encode|decode|count|index|rfind|rindex|split|partition|rpartition)$/.test(
           method.text,
         )
       )
