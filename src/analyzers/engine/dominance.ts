@@ -16,13 +16,22 @@ export interface Guard {
 const BLOCK_TYPES = new Set(['block', 'statement_block', 'compound_statement', 'statement_list']);
 const LOOP_TYPES = new Set(['for_statement', 'for_in_statement', 'for_range_loop', 'while_statement']);
 
-/** The profile's exits that leave the function (a `break` or `continue` leaves only the loop). */
-const leaving = (profile: LanguageProfile): ReadonlySet<string> =>
-  new Set(
-    [...profile.exitStatementTypes].filter((t) => t !== 'break_statement' && t !== 'continue_statement'),
-  );
+const LEAVING = new WeakMap<LanguageProfile, ReadonlySet<string>>();
 
-const within = (n: Node, outer: Node | null | undefined): boolean =>
+/** The profile's exits that leave the function (a `break` or `continue` leaves only the loop). */
+export function leavingExits(profile: LanguageProfile): ReadonlySet<string> {
+  let set = LEAVING.get(profile);
+  if (!set) {
+    set = new Set(
+      [...profile.exitStatementTypes].filter((t) => t !== 'break_statement' && t !== 'continue_statement'),
+    );
+    LEAVING.set(profile, set);
+  }
+  return set;
+}
+
+/** Whether `n` lies inside `outer`. */
+export const within = (n: Node, outer: Node | null | undefined): boolean =>
   !!outer && outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
 
 /** The condition of an `if`/`elif`/`while`, without the parentheses C-like grammars keep. */
@@ -99,7 +108,7 @@ export function guardsAt(use: Node, fn: Node, profile: LanguageProfile, lang: La
             if (
               t &&
               profile.ifTypes.has(t.type) &&
-              endsWithExit(t, leaving(profile), profile.exitCalls, lang)
+              endsWithExit(t, leavingExits(profile), profile.exitCalls, lang)
             )
               add(conditionOf(t), false);
         }

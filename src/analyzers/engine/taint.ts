@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
-import { endsWithExit, readCondition } from './dominance.ts';
+import { endsWithExit, leavingExits, readCondition } from './dominance.ts';
 import { type Binding, type FileModel, type FunctionInfo, LOOP_TYPE, operatorOf, readCall } from './model.ts';
 import {
   trustedSanitizer,
@@ -111,21 +111,12 @@ export class TaintEngine {
    * @param verified kinds whose guards must be validation the analyzer can verify (the oracle's
    * static evidence: `verified-guards.ts`); other kinds take any check of the value.
    */
-  /** The profile's exit statements that leave the function (not `break`/`continue`). */
-  private readonly leavingExits: ReadonlySet<string>;
-
   constructor(
     private readonly model: FileModel,
     private readonly verified: ReadonlySet<VerifiedKind> = new Set(),
     /** The code is judged for a task (the oracle), not scanned: see `searchHoldsTrue`. */
     private readonly underTask = false,
-  ) {
-    this.leavingExits = new Set(
-      [...model.profile.exitStatementTypes].filter(
-        (t) => t !== 'break_statement' && t !== 'continue_statement',
-      ),
-    );
-  }
+  ) {}
 
   /** Whether untrusted data reaches this expression (for a sink of `kind`). */
   tainted(node: Node, kind: TaintKind): boolean {
@@ -459,7 +450,7 @@ export class TaintEngine {
     const p = this.model.profile;
     const lang = this.model.language;
     if (!endsWithExit(stmt, p.exitStatementTypes, p.exitCalls, lang)) return false;
-    if (endsWithExit(stmt, this.leavingExits, p.exitCalls, lang)) return true;
+    if (endsWithExit(stmt, leavingExits(p), p.exitCalls, lang)) return true;
     for (let n = stmt.parent; n && !p.functionTypes.has(n.type); n = n.parent)
       if (LOOP_TYPE.test(n.type)) return n.startIndex <= at && at < n.endIndex;
     return false;

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { endsWithExit } from '../engine/dominance.ts';
+import { endsWithExit, within } from '../engine/dominance.ts';
 import { type FunctionInfo, operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -31,9 +31,6 @@ const strip = (n: Node | null | undefined): Node | undefined => {
   while (x?.type === 'parenthesized_expression') x = x.namedChildren[0] ?? undefined;
   return x;
 };
-
-const within = (n: Node, outer: Node): boolean =>
-  n.startIndex >= outer.startIndex && n.endIndex <= outer.endIndex;
 
 function addFact(out: Fact[], node: Node | null | undefined, holds: boolean): void {
   const n = strip(node);
