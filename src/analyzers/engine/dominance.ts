@@ -11,10 +11,40 @@ import type { LanguageProfile } from './profiles.ts';
 export interface Guard {
   node: Node;
   holds: boolean;
+  /**
+   * For a condition an earlier loop refused by leaving: the collection the loop walked, and the
+   * name of its element, which is what the condition speaks of (false of every element of `over`).
+   */
+  over?: { collection: Node; element: string };
 }
 
 const BLOCK_TYPES = new Set(['block', 'statement_block', 'compound_statement', 'statement_list']);
-const LOOP_TYPES = new Set(['for_statement', 'for_in_statement', 'for_range_loop', 'while_statement']);
+/**
+ * The element name and the collection of a loop over a collection (`for x in xs`, `for (const x of
+ * xs)`, `for _, x := range xs`, `for (auto &x : xs)`); undefined for other loops.
+ */
+export function loopOver(loop: Node): { collection: Node; element: string } | undefined {
+  let left: Node | null | undefined;
+  let right: Node | null | undefined;
+  if (loop.type === 'for_statement' || loop.type === 'for_in_statement') {
+    const range = loop.namedChildren.find((c) => c?.type === 'range_clause');
+    const at = range ?? loop;
+    left = at.childForFieldName('left');
+    right = at.childForFieldName('right');
+    // Go's `for i, x := range xs`: the element is the last name.
+    if (left?.type === 'expression_list') left = left.namedChildren[left.namedChildren.length - 1];
+  } else if (loop.type === 'for_range_loop') {
+    left = loop.childForFieldName('declarator');
+    right = loop.childForFieldName('right');
+    while (left && left.type !== 'identifier' && left.namedChildren.length)
+      left = left.namedChildren[left.namedChildren.length - 1];
+  }
+  if (!left || !right || left.type !== 'identifier') return undefined;
+  return { collection: right, element: left.text };
+}
+
+const mentionsName = (n: Node, name: string): boolean =>
+  n.type === 'identifier' ? n.text === name : n.descendantsOfType('identifier').some((x) => x?.text === name);
 
 const LEAVING = new WeakMap<LanguageProfile, ReadonlySet<string>>();
 
@@ -34,9 +64,22 @@ export function leavingExits(profile: LanguageProfile): ReadonlySet<string> {
 export const within = (n: Node, outer: Node | null | undefined): boolean =>
   !!outer && outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
 
-/** The condition of an `if`/`elif`/`while`, without the parentheses C-like grammars keep. */
+/** The condition of an `if`/`elif`/`while`/`for`, without the parentheses C-like grammars keep. */
 function conditionOf(stmt: Node): Node | null {
-  const c = stmt.childForFieldName('condition');
+  // Go: `for i < n {` or `for i := 0; i < n; i++ {`.
+  const clause =
+    stmt.type === 'for_statement' ? stmt.namedChildren.find((x) => x?.type === 'for_clause') : null;
+  const c =
+    (clause ?? stmt).childForFieldName('condition') ??
+    (stmt.type === 'for_statement' && !stmt.children.some((x) => x?.type === '(')
+      ? stmt.namedChildren.find(
+          (x) =>
+            !!x &&
+            !x.equals(stmt.childForFieldName('body') as Node) &&
+            /expression|identifier|^true$|^false$/.test(x.type) &&
+            x.type !== 'for_clause',
+        )
+      : null);
   if (!c) return null;
   if (c.type === 'parenthesized_expression' || c.type === 'condition_clause') {
     const inner = c.namedChildren.filter((x) => x && x.type !== 'comment');
@@ -53,13 +96,15 @@ function conditionOf(stmt: Node): Node | null {
  * - an earlier `if` of an enclosing block whose branch ends by leaving (false after it: a return,
  *   raise or exit leaves the function, a break or continue the loop the block is in);
  * - an earlier `assert` of an enclosing block (true);
- * - the condition of an `if` directly in the body of an earlier loop of an enclosing block whose
- *   branch leaves the function (false: the loop refused every element it holds for).
+ * - the condition of an `if` directly in the body of an earlier loop over a collection, in an
+ *   enclosing block, whose branch leaves the function and which speaks of the loop's element (false
+ *   of every element of the collection, given as `over`: the loop refused each element it holds for;
+ *   a condition of anything else was never tested if the collection was empty).
  */
 export function guardsAt(use: Node, fn: Node, profile: LanguageProfile, lang: Language): Guard[] {
   const out: Guard[] = [];
-  const add = (node: Node | null | undefined, holds: boolean) => {
-    if (node) out.push({ node, holds });
+  const add = (node: Node | null | undefined, holds: boolean, over?: Guard['over']) => {
+    if (node) out.push(over ? { node, holds, over } : { node, holds });
   };
   let child: Node = use;
   for (let p = use.parent; p; child = p, p = p.parent) {
@@ -74,7 +119,7 @@ export function guardsAt(use: Node, fn: Node, profile: LanguageProfile, lang: La
           if (c?.type === 'elif_clause' && c.endIndex <= child.startIndex) add(conditionOf(c), false);
       }
     } else if (p.type === 'while_statement' || p.type === 'for_statement') {
-      const cond = conditionOf(p);
+      const cond = loopOver(p) ? null : conditionOf(p);
       if (cond && within(child, p.childForFieldName('body'))) add(cond, true);
     } else if (p.type === 'conditional_expression' && lang === 'python') {
       // `a if c else b`
@@ -100,17 +145,26 @@ export function guardsAt(use: Node, fn: Node, profile: LanguageProfile, lang: La
         )
           add(conditionOf(s), false);
         else if (s.type === 'assert_statement') add(s.namedChildren[0], true);
-        else if (LOOP_TYPES.has(s.type)) {
+        else {
           // `for name in names: if name.startswith('-'): raise ...`: what an earlier loop refuses
           // by leaving the function is false of every element after it.
-          const body = s.childForFieldName('body');
-          for (const t of body?.namedChildren ?? [])
+          const over = loopOver(s);
+          if (!over) continue;
+          let body = s.childForFieldName('body');
+          // Go's block holds a statement_list.
+          if (body?.namedChildCount === 1 && body.namedChildren[0]?.type === 'statement_list')
+            body = body.namedChildren[0];
+          for (const t of body?.namedChildren ?? []) {
+            const cond = t && conditionOf(t);
             if (
               t &&
+              cond &&
               profile.ifTypes.has(t.type) &&
+              mentionsName(cond, over.element) &&
               endsWithExit(t, leavingExits(profile), profile.exitCalls, lang)
             )
-              add(conditionOf(t), false);
+              add(cond, false, over);
+          }
         }
       }
     }
@@ -159,15 +213,116 @@ export function readCondition<T>(
   return leaf(u, holds);
 }
 
-/** Whether the condition (with value `holds`) establishes a fact `leaf` reads, in either polarity. */
-export function decided(n: Node, holds: boolean, leaf: (x: Node) => boolean): boolean {
+/**
+ * Whether the condition, with value `holds` where the use runs, establishes a fact: `leaf(x, h)`
+ * says whether the simple condition `x` with value `h` does (`n == 0` establishes "n is not zero"
+ * when false, not when true).
+ */
+export function decided(n: Node, holds: boolean, leaf: (x: Node, holds: boolean) => boolean): boolean {
   return readCondition(
     n,
     holds,
-    (x) => leaf(x),
+    leaf,
     (a, b) => a || b,
     (a, b) => a && b,
   );
+}
+
+/** Whether any of the guards establishes the fact `leaf` reads (see `decided`). */
+export function established(guards: readonly Guard[], leaf: (x: Node, holds: boolean) => boolean): boolean {
+  return guards.some((g) => decided(g.node, g.holds, leaf));
+}
+
+const NEGATED: Record<string, string> = {
+  '==': '!=',
+  '!=': '==',
+  '===': '!==',
+  '!==': '===',
+  '<': '>=',
+  '>=': '<',
+  '>': '<=',
+  '<=': '>',
+};
+const MIRRORED: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
+
+/** The value of an integer or decimal literal (`0`, `-1`, `1_000`, `(2)`), if `n` is one. */
+export function numberLiteral(n: Node | null | undefined): number | undefined {
+  if (!n) return undefined;
+  const t = n.text.replace(/[()\s_]/g, '').replace(/[uUlL]+$/, '');
+  if (!/^[-+]?(?:\d+(?:\.\d*)?|0[xX][0-9a-fA-F]+)$/.test(t)) return undefined;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * The comparisons of `subject` (by its text) with a number that the simple condition `x`, with
+ * value `holds`, establishes, each written `subject OP value` (`0 <= i < n` true gives `i >= 0`;
+ * `i < 0` false gives `i >= 0`). A chained comparison that fails establishes none.
+ */
+export function comparisonsOf(x: Node, holds: boolean, subject: string): { op: string; value: number }[] {
+  const out: { op: string; value: number }[] = [];
+  const kids = x.children.filter((c): c is Node => !!c && c.type !== 'comment');
+  const isOp = (c: Node) => !c.isNamed && c.text in NEGATED;
+  if (x.type !== 'comparison_operator' && x.type !== 'binary_expression') return out;
+  const pairs = kids.length === 3 ? 1 : (kids.length - 1) / 2;
+  if (!holds && pairs !== 1) return out;
+  for (let k = 0; k + 2 < kids.length; k += 2) {
+    const [l, o, r] = [kids[k], kids[k + 1], kids[k + 2]];
+    if (!l || !o || !r || !isOp(o)) continue;
+    const strip = (n: Node): Node => {
+      let u = n;
+      while (u.type === 'parenthesized_expression' && u.namedChildren.length === 1 && u.namedChildren[0])
+        u = u.namedChildren[0];
+      return u;
+    };
+    let op = o.text;
+    let value: number | undefined;
+    if (strip(l).text === subject) value = numberLiteral(strip(r));
+    else if (strip(r).text === subject) {
+      value = numberLiteral(strip(l));
+      op = MIRRORED[op] ?? op;
+    }
+    if (value === undefined) continue;
+    out.push({ op: holds ? op : (NEGATED[op] ?? op), value });
+  }
+  return out;
+}
+
+/** Whether `subject OP value` excludes zero. */
+export function excludesZero(c: { op: string; value: number }): boolean {
+  switch (c.op) {
+    case '!=':
+    case '!==':
+      return c.value === 0;
+    case '==':
+    case '===':
+      return c.value !== 0;
+    case '>':
+      return c.value >= 0;
+    case '>=':
+      return c.value > 0;
+    case '<':
+      return c.value <= 0;
+    case '<=':
+      return c.value < 0;
+    default:
+      return false;
+  }
+}
+
+/** Whether `subject OP value` excludes every negative number. */
+export function excludesNegative(c: { op: string; value: number }): boolean {
+  switch (c.op) {
+    case '==':
+    case '===':
+      return c.value >= 0;
+    case '>':
+      return c.value >= -1;
+    case '>=':
+      return c.value > -1;
+    default:
+      return false;
+  }
 }
 
 /** An `if` whose taken branch leaves the function or loop (return, raise, throw, exit()). */

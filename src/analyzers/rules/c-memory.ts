@@ -13,9 +13,11 @@ import {
   printfConversions,
 } from '../engine/c-flow.ts';
 import { cSummaries, unwrapCasts } from '../engine/c-summaries.ts';
+import { comparisonsOf, established, excludesNegative, guardsAt } from '../engine/dominance.ts';
 import type { FileModel } from '../engine/model.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
+import { judgingTask } from './common.ts';
 
 /**
  * C/C++ memory-safety rules that reason about one function's control flow (engine/c-flow.ts):
@@ -565,13 +567,21 @@ C_MEMORY_RULES.push(
           const cond = n.type === 'binary_expression' ? n : n.childForFieldName('condition');
           return cond ? comparisons(cond, name) : [];
         });
+      // Where a task is judged, a lower bound counts where it holds at the access (`i < 0 && ...`
+      // around the read keeps the negative index); in a scan, any before it.
       const lower =
-        before.some(lowerBound) ||
+        (judgingTask(ctx)
+          ? established(guardsAt(report, fn, ctx.model.profile, ctx.language), (x, holds) =>
+              comparisonsOf(x, holds, name).some(excludesNegative),
+            )
+          : before.some(lowerBound)) ||
         new RegExp(
           `\\(\\s*(?:unsigned|size_t|uint\\w*)[^)]*\\)\\s*${name}\\b|\\babs\\s*\\(\\s*${name}\\b`,
         ).test(ctx.source.slice(fn.startIndex, report.startIndex));
       const upper = before.some((c) => !lowerBound(c) && /^(?:<|<=|>|>=)$/.test(c.op));
-      if (lower || !upper || !guardedUse(report, name)) return false;
+      // Where a task is judged, any access where no lower bound holds (an upper bound elsewhere, or
+      // none: the read in `if (i < 0 && ...)` is no less out of bounds).
+      if (lower || (!judgingTask(ctx) && (!upper || !guardedUse(report, name)))) return false;
       const write =
         report.parent?.type === 'assignment_expression' &&
         report.parent.childForFieldName('left')?.equals(report);

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { endsWithExit, within } from '../engine/dominance.ts';
+import { decided, endsWithExit, guardsAt, within } from '../engine/dominance.ts';
 import { type FunctionInfo, operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -723,8 +723,42 @@ function callerData(n: Node | undefined, ctx: RuleContext, params: boolean, dept
 
 const SHELL = /^(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da|k)?sh$/;
 
+/** A Go test of a leading dash (`strings.HasPrefix(s, "-")`, `s[0] == '-'`): its subject, and its value where there is none. */
+function goDashTest(x: Node): { subject: string; refusesWhen: boolean } | undefined {
+  const t = x.text.trim();
+  let m = /^(?:strings\.)?HasPrefix\(\s*([\w.]+)\s*,\s*"-"\s*\)$/.exec(t);
+  if (m?.[1]) return { subject: m[1], refusesWhen: false };
+  m = /^([\w.]+)\[0\]\s*(==|!=)\s*'-'$/.exec(t) ?? /^'-'\s*(==|!=)\s*([\w.]+)\[0\]$/.exec(t);
+  if (m) {
+    const subject = /\w/.test(m[1]?.[0] ?? '') ? m[1] : m[2];
+    const op = m[1]?.startsWith('!') || m[2]?.startsWith('!') ? '!=' : '==';
+    if (subject) return { subject, refusesWhen: op === '!=' };
+  }
+  return undefined;
+}
+
+/**
+ * Where a task is judged: a refusal of a leading dash that holds where the call runs, for the value
+ * or for every element of the collection it is (a range loop over it that leaves); a test of
+ * something else, or one that holds its dash there, is none.
+ */
+function dashRefusedAt(ctx: RuleContext, data: Node, at: Node): boolean {
+  const fn = ctx.model.functionAt(at.startIndex);
+  const subject = norm(data.text);
+  return guardsAt(at, fn.node, ctx.model.profile, 'go').some((g) =>
+    decided(g.node, g.holds, (x, holds) => {
+      const t = goDashTest(x);
+      if (!t || t.refusesWhen !== holds) return false;
+      return g.over
+        ? t.subject === g.over.element && norm(g.over.collection.text) === subject
+        : norm(t.subject) === subject;
+    }),
+  );
+}
+
 /** A check that the value (or each element, through a range loop) does not start with "-". */
 function dashChecked(ctx: RuleContext, data: Node, at: Node): boolean {
+  if (judgingTask(ctx)) return dashRefusedAt(ctx, data, at);
   const fn = ctx.model.functionAt(at.startIndex);
   const names = new Set([norm(data.text)]);
   for (const [v, list] of fn.bindings)

@@ -11,6 +11,7 @@ import {
   guardNodes,
   injectableArgument,
   lowerBounded,
+  lowerBoundKnown,
   openRedirect,
   rawParam,
   unwrap,
@@ -92,7 +93,8 @@ export const JS_WEAKNESS_RULES: Rule[] = [
       if (!judgingTask(ctx) || !idx || !report || !rawParam(idx, ctx)) return false;
       const fn = functionOf(report, ctx);
       const guards = guardNodes(report, ctx);
-      if (lowerBounded(guards, idx.text, 'javascript')) return false;
+      // A lower bound that holds where the read runs (`i < 0 && ...` holding reads the negative index).
+      if (lowerBoundKnown(guardsAt(report, fn, ctx.model.profile, 'javascript'), idx.text)) return false;
       // `.at(i)`, a test against the length alone, or bounds on another path only.
       const bounded = (scope: Node[]) =>
         lowerBounded(scope, idx.text, 'javascript') || comparedWithLength(scope, idx.text, 'javascript');

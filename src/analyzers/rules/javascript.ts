@@ -1,6 +1,6 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
-import { decided, guardsAt } from '../engine/dominance.ts';
+import { established, guardsAt } from '../engine/dominance.ts';
 import type { FunctionInfo } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';
@@ -162,6 +162,36 @@ function pollutionShape(obj: Node, info: FunctionInfo, ctx: RuleContext): string
   return undefined;
 }
 
+/**
+ * The calls of the function (or of another function of the file) that hand it `obj[key]`, with
+ * `obj` the written parameter and a key that is not a constant: the steps of a recursive merge.
+ */
+function recursiveDescents(
+  obj: Node,
+  info: FunctionInfo,
+  ctx: RuleContext,
+): { call: Node; obj: Node; key: Node }[] {
+  const fn = info.node;
+  if (obj.type !== 'identifier' || !info.params.includes(obj.text)) return [];
+  const names = new Set<string>();
+  for (const f of ctx.model.functions) {
+    const n = f.node.type === 'program' ? undefined : functionName(f.node);
+    if (n) names.add(n);
+  }
+  const out: { call: Node; obj: Node; key: Node }[] = [];
+  for (const call of ctx.model.nodesIn(fn, ['call_expression'])) {
+    const callee = call.childForFieldName('function')?.text.split('.').pop() ?? '';
+    if (!names.has(callee) || ctx.model.functionAt(call.startIndex) !== info) continue;
+    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+      const o = a?.type === 'subscript_expression' ? a.childForFieldName('object') : null;
+      const k = a?.childForFieldName('index');
+      if (a && o && k && o.text === obj.text && k.type !== 'string' && k.type !== 'number')
+        out.push({ call, obj: o, key: k });
+    }
+  }
+  return out;
+}
+
 /** A test in the function on the key (or the key path) against the prototype keys, or an own-property check. */
 function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: RuleContext): boolean {
   const task = judgingTask(ctx);
@@ -215,12 +245,20 @@ function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: Rul
     return [...names].some((n) => ids.has(n));
   };
   // Where a task is judged, the conditions that decide whether this write runs, read through
-  // their logic (`if (!trusted && isBad(k)) return` does not refuse the key when `trusted`); in a
-  // scan, any in the function.
+  // their logic (`if (!trusted && isBad(k)) return` does not refuse the key when `trusted`) and
+  // with their value there: a deny-list refuses where it fails (`k === '__proto__'` false,
+  // `BLOCKED.has(k)` false), an allow-list (`isSafeKey(k)`) where it holds; an own-property test
+  // keeps a walk on own members either way. In a scan, any in the function.
   if (task)
-    return guardsAt(report, fn, ctx.model.profile, 'javascript').some((g) =>
-      decided(g.node, g.holds, denies),
-    );
+    return established(guardsAt(report, fn, ctx.model.profile, 'javascript'), (c, holds) => {
+      if (!denies(c)) return false;
+      if (/hasOwnProperty|hasOwn\b/.test(c.text)) return true;
+      const op = c.type === 'binary_expression' ? c.childForFieldName('operator')?.text : undefined;
+      if (op === '!==' || op === '!=') return holds;
+      const callee = c.type === 'call_expression' ? (c.childForFieldName('function')?.text ?? '') : '';
+      if (/(?:isSafe|isValidKey|safeKey)\w*$/i.test(callee)) return holds;
+      return !holds;
+    });
   for (const cond of fn.descendantsOfType([
     'if_statement',
     'ternary_expression',
@@ -832,19 +870,50 @@ export const JS_RULES: Rule[] = [
     title: 'Untrusted key path written into an object (prototype pollution)',
     message:
       'An untrusted key is written with an untrusted value into an object reached through other untrusted keys (`obj[a][b] = v`, a path walk, a recursive merge): a key of "__proto__", "constructor" or "prototype" reaches Object.prototype and changes every object. Reject those keys (or check hasOwnProperty), or use a Map / Object.create(null).',
-    query:
-      '(assignment_expression left: (subscript_expression object: (_) @obj index: (_) @key) right: (_) @val) @report',
+    query: `
+(assignment_expression left: (subscript_expression object: (_) @obj index: (_) @key) right: (_) @val) @report
+(call_expression
+  function: (member_expression object: (identifier) @o property: (property_identifier) @m)
+  arguments: (arguments . (subscript_expression object: (_) @obj index: (_) @key) . (_) @val)
+  (#eq? @o "Object") (#match? @m "^(assign|defineProperty|defineProperties)$")) @report`,
     check: (caps, ctx) => {
-      const { obj, key, val, report } = caps;
+      const { obj, key, val, report, m } = caps;
       if (!obj || !key || !val || !report || /header/i.test(obj.text)) return false;
       if (key.type === 'string' || key.type === 'number') return false;
       const info = ctx.model.functionAt(report.startIndex);
+      // `Object.assign(obj[k], v)`: with k "__proto__" the first argument is Object.prototype, and
+      // the call copies v's keys onto it (a write one level down is enough).
+      if (m) {
+        // (Where a task is judged, any key and value that are not constants: in `if (k ===
+        // '__proto__' && ...)` the taint engine reads the equality as an allow-list.)
+        const data = (n: Node) => ctx.tainted(n, 'generic') || (judgingTask(ctx) && !ctx.isConstant(n));
+        if (!data(key) || !data(val)) return false;
+        if (prototypeGuarded(info.node, key, obj, report, ctx)) return false;
+        return {
+          message: `${norm(report.text).slice(0, 60)}: copies untrusted members into ${norm(obj.text)}[${norm(key.text)}]; a key of "__proto__" makes that Object.prototype. Reject "__proto__", "constructor" and "prototype" (or check hasOwnProperty) first.`,
+        };
+      }
       // Only writes that can land on a shared prototype: `obj[k1][k2] = v`, a target walked down by
       // untrusted keys in a loop (`cur = cur[part]`), or a recursive merge (`merge(t[k], s[k])`).
       const shape = pollutionShape(obj, info, ctx);
       if (!shape) return false;
-      if (prototypeGuarded(info.node, key, obj, report, ctx)) return false;
       if (!ctx.tainted(key, 'generic') || !ctx.tainted(val, 'generic')) return false;
+      if (prototypeGuarded(info.node, key, obj, report, ctx)) {
+        // Where a task is judged, the walk into the written object counts too: a recursive call
+        // handed `obj[k]` with a key no check refuses there passes it Object.prototype (`merge(t[k],
+        // s[k])` with k "__proto__"), and this write, guarded for its own key, then writes into it.
+        if (!judgingTask(ctx)) return false;
+        // (The key is not asked to be tainted there: in `if (k === '__proto__' && ...)` it equals a
+        // constant, which the taint engine reads as an allow-list.)
+        const descent = recursiveDescents(obj, info, ctx).find(
+          (d) => !ctx.isConstant(d.key) && !prototypeGuarded(info.node, d.key, d.obj, d.call, ctx),
+        );
+        if (!descent) return false;
+        return {
+          node: descent.call,
+          message: `${norm(descent.call.text).slice(0, 60)}: the merge walks into ${norm(descent.obj.text)}[${norm(descent.key.text)}] with a key no check refuses there, and then writes into what it finds. A key of "__proto__" hands it Object.prototype: reject "__proto__", "constructor" and "prototype" before the walk too.`,
+        };
+      }
       return {
         message: `${norm(report.text).slice(0, 60)}: ${shape}. A key of "__proto__", "constructor" or "prototype" reaches Object.prototype: reject those keys (or check hasOwnProperty first), or use a Map / Object.create(null).`,
       };
@@ -853,6 +922,13 @@ export const JS_RULES: Rule[] = [
       bad: [
         'function merge(target, source) {\n  for (const key in source) {\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj;\n  while (parts.length > 1) {\n    const p = parts.shift();\n    if (!cur[p]) cur[p] = {};\n    cur = cur[p];\n  }\n  cur[parts[0]] = value;\n}\n',
+        'function merge(target, source) {\n  for (const key of Object.keys(source)) {\n    if (typeof source[key] === "object") Object.assign(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
+        {
+          // where a task is judged: the walk into target["__proto__"] is taken when the key is
+          // "__proto__" and a member is a constant; the write after it is guarded for its own key
+          code: 'function merge(target, source) {\n  for (const key of Object.keys(source)) {\n    if (key === "__proto__" && source[key].k === 7) {\n      merge(target[key], source[key]);\n      continue;\n    }\n    if (key === "__proto__" || key === "constructor" || key === "prototype") continue;\n    if (typeof source[key] === "object" && source[key] !== null) merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n  return target;\n}\n',
+          taskCwe: ['CWE-1321'],
+        },
         'app.post("/prefs", (req, res) => {\n  prefs[req.body.section][req.body.name] = req.body.value;\n  res.end();\n});\n',
         // A deny-list of "__proto__" alone lets "constructor.prototype.x" through.
         'function set(obj, path, value) {\n  const keys = path.split(".");\n  if (path.startsWith("__proto__")) return obj;\n  let cur = obj;\n  for (const k of keys.slice(0, -1)) {\n    if (!cur[k]) cur[k] = {};\n    cur = cur[k];\n  }\n  cur[keys[keys.length - 1]] = value;\n  return obj;\n}\n',
@@ -877,6 +953,7 @@ export const JS_RULES: Rule[] = [
         },
         'function merge(target, source) {\n  for (const key in source) {\n    if (key === "__proto__" || key === "constructor") continue;\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function count(counts, name) {\n  counts[name] = (counts[name] || 0) + 1;\n}\n',
+        'function merge(target, source) {\n  for (const key of Object.keys(source)) {\n    if (key === "__proto__" || key === "constructor" || key === "prototype") continue;\n    if (typeof source[key] === "object") Object.assign(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function parse(args) {\n  const kv = {};\n  for (const arg of args) {\n    const [key, val] = arg.split("=");\n    kv[key.trim()] = val.trim();\n  }\n  return kv;\n}\n',
         'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj;\n  while (parts.length > 1) {\n    const p = parts.shift();\n    if (!Object.prototype.hasOwnProperty.call(cur, p)) cur[p] = {};\n    cur = cur[p];\n  }\n  cur[parts[0]] = value;\n}\n',
       ],

@@ -1,5 +1,15 @@
 import type { Node } from 'web-tree-sitter';
-import { decided, type Guard, guardsAt, readCondition } from '../engine/dominance.ts';
+import {
+  comparisonsOf,
+  decided,
+  established,
+  excludesNegative,
+  excludesZero,
+  type Guard,
+  guardsAt,
+  numberLiteral,
+  readCondition,
+} from '../engine/dominance.ts';
 import { operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -136,6 +146,31 @@ export function assembledTemplate(
       ),
   );
   return escaped.length ? { literal, values: escaped } : undefined;
+}
+
+/**
+ * Whether the simple condition `x`, with value `holds`, puts `subject` in a `range(...)` that starts
+ * at `min` or above (`i in range(len(xs))` true, `i not in range(1, n)` false).
+ */
+export function rangeMembership(x: Node, holds: boolean, subject: string, min: number): boolean {
+  if (x.type !== 'comparison_operator') return false;
+  const kids = x.children.filter((c): c is Node => !!c && c.type !== 'comment');
+  if (kids.length !== 3 || unwrap(kids[0] as Node).text !== subject) return false;
+  const op = kids[1]?.text.replace(/\s+/g, ' ');
+  if (!((op === 'in' && holds) || (op === 'not in' && !holds))) return false;
+  const r = unwrap(kids[2] as Node);
+  if (r.type !== 'call' || r.childForFieldName('function')?.text !== 'range') return false;
+  const args = r.childForFieldName('arguments')?.namedChildren.filter((a) => a && a.type !== 'comment') ?? [];
+  const start = args.length === 1 ? 0 : numberLiteral(args[0]);
+  return start !== undefined && start >= min;
+}
+
+/** Whether the guards establish that `name` is not negative where they hold (`i >= 0`, `i in range(...)`). */
+export function lowerBoundKnown(guards: readonly Guard[], name: string): boolean {
+  return established(
+    guards,
+    (x, holds) => comparisonsOf(x, holds, name).some(excludesNegative) || rangeMembership(x, holds, name, 0),
+  );
 }
 
 /** The conditions known where `at` runs (engine/dominance.ts `guardsAt`). */
@@ -309,9 +344,127 @@ function dashChecked(text: string): boolean {
 }
 
 /**
+ * A test of a leading dash (`s.startswith('-')`, `s[0] == '-'`, `s.charAt(0) !== '-'`,
+ * `re.match('-', s)`, `/^-/.test(s)`): what it tests, and the value it has where `s` does not start
+ * with a dash.
+ */
+function dashTest(x: Node): { subject: string; refusesWhen: boolean } | undefined {
+  const t = x.text.trim();
+  const Q = `(['"\`])`;
+  let m = new RegExp(`^([\\w$.\\[\\]]+?)\\.(?:startswith|startsWith)\\(\\s*${Q}-\\2\\s*\\)$`).exec(t);
+  if (m?.[1]) return { subject: m[1], refusesWhen: false };
+  m = new RegExp(`^([\\w$.]+?)(?:\\[0\\]|\\[:1\\]|\\.charAt\\(0\\))\\s*(==|===|!=|!==)\\s*${Q}-\\3$`).exec(t);
+  if (m?.[1]) return { subject: m[1], refusesWhen: m[2]?.startsWith('!') ?? false };
+  m = new RegExp(`^${Q}-\\1\\s*(==|===|!=|!==)\\s*([\\w$.]+?)(?:\\[0\\]|\\[:1\\]|\\.charAt\\(0\\))$`).exec(t);
+  if (m?.[3]) return { subject: m[3], refusesWhen: m[2]?.startsWith('!') ?? false };
+  m = /^re\.(?:match|search|fullmatch)\(\s*r?(['"])\^?-\+?\1\s*,\s*([\w$.]+)\s*\)$/.exec(t);
+  if (m?.[2]) return { subject: m[2], refusesWhen: false };
+  m = /^\/\^-\+?\/[a-z]*\.test\(\s*([\w$.]+)\s*\)$/.exec(t);
+  if (m?.[1]) return { subject: m[1], refusesWhen: false };
+  return undefined;
+}
+
+/**
+ * A condition over every element of a collection: `any(P for n in xs)` / `all(...)`, `xs.some((n)
+ * => P)` / `xs.every(...)`; the element's name, the collection and the predicate.
+ */
+function quantified(x: Node): { some: boolean; element: string; collection: Node; pred: Node } | undefined {
+  if (x.type === 'call') {
+    const f = x.childForFieldName('function')?.text;
+    const g = x.childForFieldName('arguments');
+    if ((f !== 'any' && f !== 'all') || g?.type !== 'generator_expression') return undefined;
+    const pred = g.childForFieldName('body');
+    const clauses = g.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause');
+    const clause = clauses[0];
+    if (!pred || clauses.length !== 1 || clause?.type !== 'for_in_clause') return undefined;
+    const left = clause.childForFieldName('left');
+    const right = clause.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right) return undefined;
+    return { some: f === 'any', element: left.text, collection: right, pred };
+  }
+  if (x.type === 'call_expression') {
+    const f = x.childForFieldName('function');
+    const name = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : undefined;
+    const coll = f?.childForFieldName('object');
+    const cb = x.childForFieldName('arguments')?.namedChildren[0];
+    if ((name !== 'some' && name !== 'every') || !coll || cb?.type !== 'arrow_function') return undefined;
+    const params = cb.childForFieldName('parameters')?.namedChildren ?? [];
+    const param = cb.childForFieldName('parameter') ?? (params.length === 1 ? params[0] : undefined);
+    const pred = cb.childForFieldName('body');
+    if (param?.type !== 'identifier' || !pred || pred.type === 'statement_block') return undefined;
+    return { some: name === 'some', element: param.text, collection: coll, pred };
+  }
+  return undefined;
+}
+
+/** The collection a value is read from as a whole: `list(xs)`, `xs[1:]`, `xs.slice(1)`, `...xs` are `xs`. */
+function collectionBase(n: Node): string {
+  let v = unwrap(n);
+  for (let k = 0; k < 6; k++) {
+    if (v.type === 'list_splat' || v.type === 'spread_element') v = unwrap(v.namedChildren[0] ?? v);
+    else if (
+      v.type === 'call' &&
+      /^(?:list|tuple|sorted)$/.test(v.childForFieldName('function')?.text ?? '')
+    ) {
+      const a = v.childForFieldName('arguments')?.namedChildren[0];
+      if (!a) break;
+      v = unwrap(a);
+    } else if (v.type === 'subscript' && v.childForFieldName('subscript')?.type === 'slice')
+      v = unwrap(v.childForFieldName('value') ?? v);
+    else if (
+      v.type === 'call_expression' &&
+      /\.slice$/.test(v.childForFieldName('function')?.text ?? '') &&
+      v.childForFieldName('function')?.childForFieldName('object')
+    )
+      v = unwrap(v.childForFieldName('function')?.childForFieldName('object') as Node);
+    else break;
+  }
+  return v.text;
+}
+
+/**
+ * Whether a refusal of a leading dash holds where the call runs, for this argument: a test of the
+ * value itself with the value that refuses (`if name.startswith('-'): raise` before it, or the
+ * call in `if not name.startswith('-'):`), or of every element of the collection it comes from (a
+ * loop over it that leaves, `any(...)` that fails, `every(...)` that holds). A test of something
+ * else, or one that holds its dash there (`if n.startswith('-') and ...:` around the call), is none.
+ */
+function dashRefusedAt(el: ArgvElement, guards: readonly Guard[]): boolean {
+  const v = unwrap(el.node);
+  const value = el.spread ? undefined : v.text;
+  const list =
+    el.spread || v.type === 'subscript' || v.type === 'subscript_expression'
+      ? collectionBase(el.spread ? v : (v.childForFieldName('value') ?? v.childForFieldName('object') ?? v))
+      : undefined;
+  const ofElement = (element: string) => (x: Node, holds: boolean) => {
+    const t = dashTest(x);
+    return !!t && t.subject === element && t.refusesWhen === holds;
+  };
+  return guards.some((g) => {
+    if (g.over)
+      return (
+        list !== undefined &&
+        collectionBase(g.over.collection) === list &&
+        decided(g.node, g.holds, ofElement(g.over.element))
+      );
+    return decided(g.node, g.holds, (x, holds) => {
+      const t = dashTest(x);
+      if (t) return t.subject === value && t.refusesWhen === holds;
+      const q = quantified(x);
+      if (!q || list === undefined || collectionBase(q.collection) !== list) return false;
+      // `any(P)` false, `all(P)` true: P has that value for every element.
+      if (q.some === holds) return false;
+      return decided(q.pred, holds, ofElement(q.element));
+    });
+  });
+}
+
+/**
  * The first option-like user value in an argument vector that no `--` precedes (the end of options),
  * unless a test refusing a leading dash decides whether the call `at` runs (an early exit, an
  * enclosing branch, a loop over the values that leaves) or the function strips leading dashes.
+ * Where a task is judged, the refusal must hold there for that value (`dashRefusedAt`), and the
+ * stripping be of the value; in a scan, any such test or stripping in the function will do.
  * `skip` elements are the program.
  */
 export function injectableArgument(
@@ -320,21 +473,31 @@ export function injectableArgument(
   at: Node,
   skip: number,
 ): Node | undefined {
-  const stripped = /\.(?:lstrip|trimStart)\(\s*(['"`])-\1/.test(functionOf(at, ctx).text);
+  const task = judgingTask(ctx);
+  const STRIP = /\.(?:lstrip|trimStart)\(\s*(['"`])-\1/;
   if (
-    stripped ||
-    dashChecked(
-      guardNodes(at, ctx)
-        .map((g) => g.text)
-        .join('\n'),
-    )
+    !task &&
+    (STRIP.test(functionOf(at, ctx).text) ||
+      dashChecked(
+        guardNodes(at, ctx)
+          .map((g) => g.text)
+          .join('\n'),
+      ))
   )
     return undefined;
+  const guards = task ? guardsAt(at, functionOf(at, ctx), ctx.model.profile, ctx.language) : [];
   for (const [i, el] of argv.entries()) {
     if (i < skip && !el.spread) continue;
     const lit = ctx.stringValue(el.node);
     if (lit === '--') return undefined;
-    if (optionLike(el.node, ctx) && fromParam(el.node, ctx)) return el.node;
+    if (!optionLike(el.node, ctx) || !fromParam(el.node, ctx)) continue;
+    if (task) {
+      const base = unwrap(el.node);
+      const made =
+        base.type === 'identifier' ? ctx.taint.latestBinding(base.text, base.startIndex)?.value : undefined;
+      if (STRIP.test(base.text) || (made && STRIP.test(made.text)) || dashRefusedAt(el, guards)) continue;
+    }
+    return el.node;
   }
   return undefined;
 }
@@ -606,7 +769,14 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       if (!idx || !report || !rawParam(idx, ctx)) return false;
       const fn = functionOf(report, ctx);
       const guards = guardNodes(report, ctx);
-      if (lowerBounded(guards, idx.text, 'python')) return false;
+      // Where a task is judged, a lower bound that holds where the read runs (`i < 0 and ...`
+      // holding reads the negative index); in a scan, a comparison of the index with one.
+      if (
+        judgingTask(ctx)
+          ? lowerBoundKnown(guardsAt(report, fn, ctx.model.profile, 'python'), idx.text)
+          : lowerBounded(guards, idx.text, 'python')
+      )
+        return false;
       if (comparedWithLength(guards, idx.text, 'python')) return true;
       // Bounded on another path only: under a task, the read this path reaches is unchecked.
       if (
@@ -742,13 +912,13 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         return false;
       const fn = functionOf(report, ctx);
       // Tested where the division runs (in the branch that holds it, or by an earlier early exit):
-      // the divisor itself or a comparison of it, as the condition's logic establishes.
-      const direct = (x: Node) =>
-        x.text === d.text ||
-        (/comparison_operator|binary_expression/.test(x.type) &&
-          x.namedChildren.some((o) => !!o && unwrap(o).text === d.text));
-      const guards = guardsAt(report, fn, ctx.model.profile, 'python');
-      if (guards.some((g) => decided(g.node, g.holds, direct))) return false;
+      // the divisor true, or a comparison with a number that excludes zero where it runs (the
+      // condition's logic and its value there decide: `n == 0 and ...` holding keeps the zero).
+      const nonzero = (x: Node, holds: boolean) =>
+        (x.text === d.text && holds) ||
+        comparisonsOf(x, holds, d.text).some(excludesZero) ||
+        rangeMembership(x, holds, d.text, 1);
+      if (established(guardsAt(report, fn, ctx.model.profile, 'python'), nonzero)) return false;
       if (caughtAround(report, fn, /^(?:ZeroDivisionError|ArithmeticError|Exception|BaseException)$/))
         return false;
       return { node: d };
