@@ -357,3 +357,30 @@ export function endsWithExit(
   };
   return isExit(body);
 }
+
+/**
+ * Whether the simple condition `x`, with value `holds`, bounds a value by a limit: a comparison one
+ * of whose sides `limit` reads as a maximum (`INT_MAX / b`, `math.MaxInt32`) or a minimum, which
+ * holds the other side at or below the maximum (or at or above the minimum) there. `a > INT_MAX / b`
+ * bounds `a` where it fails, not where it holds.
+ */
+export function limitBound(
+  x: Node,
+  holds: boolean,
+  limit: (side: Node) => 'max' | 'min' | undefined,
+): boolean {
+  if (x.type !== 'binary_expression' && x.type !== 'comparison_operator') return false;
+  const kids = x.children.filter((c): c is Node => !!c && c.type !== 'comment');
+  if (kids.length !== 3) return false;
+  const [l, o, r] = kids as [Node, Node, Node];
+  if (o.isNamed || !(o.text in NEGATED) || o.text.startsWith('=') || o.text.startsWith('!')) return false;
+  let op = o.text;
+  let kind = limit(r);
+  if (!kind) {
+    kind = limit(l);
+    if (!kind) return false;
+    op = MIRRORED[op] ?? op;
+  }
+  if (!holds) op = NEGATED[op] ?? op;
+  return kind === 'max' ? op === '<' || op === '<=' : op === '>' || op === '>=';
+}

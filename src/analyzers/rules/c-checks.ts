@@ -190,7 +190,12 @@ function lengthParamOf(fn: FunctionInfo, buf: string): string | undefined {
 /** `x`, `x + 3`, `3 + x` -> [x text, 3]; `x - 2` -> [x, -2]; else undefined. */
 function offsetForm(n: Node): [string, number] | undefined {
   const b = bare(n);
-  if (b.type === 'identifier' || b.type === 'field_expression' || b.type === 'call_expression')
+  if (
+    b.type === 'identifier' ||
+    b.type === 'field_expression' ||
+    b.type === 'call_expression' ||
+    b.type === 'subscript_expression'
+  )
     return [norm(b.text), 0];
   if (b.type !== 'binary_expression') return undefined;
   const op = b.childForFieldName('operator')?.text;
@@ -290,7 +295,8 @@ export const C_CHECK_RULES: Rule[] = [
       const [, srcArg, sizeArg] = c.args;
       if (!srcArg || !sizeArg) return false;
       const n = bare(sizeArg);
-      if (n.type !== 'identifier') return false;
+      // The size a variable (`n = buf[0]`), or the buffer's own bytes read in place (`buf[0]`).
+      if (n.type !== 'identifier' && n.type !== 'subscript_expression') return false;
       // The source: `buf`, `buf + k`, `&buf[k]`.
       let src = bare(srcArg);
       let k: number | undefined = 0;
@@ -311,14 +317,14 @@ export const C_CHECK_RULES: Rule[] = [
       if (!len || !unchangedParam(ctx, fn, buf, c.node.startIndex)) return false;
       // The length comes from the buffer's own bytes (`n = buf[0]`, `n = (buf[1] << 8) | buf[2]`,
       // `n = read_u16(buf)`), never reassigned since.
-      const b = ctx.taint.latestBinding(n.text, n.startIndex);
-      if (!b?.value || !mentionsLvalue(b.value, buf) || b.value.text.includes('sizeof')) return false;
-      if (!/\[|\*|\(/.test(b.value.text) || /\b(?:strlen|strnlen|MIN|min)\b/.test(b.value.text)) return false;
+      const value = n.type === 'identifier' ? ctx.taint.latestBinding(n.text, n.startIndex)?.value : n;
+      if (!value || !mentionsLvalue(value, buf) || value.text.includes('sizeof')) return false;
+      if (!/\[|\*|\(/.test(value.text) || /\b(?:strlen|strnlen|MIN|min)\b/.test(value.text)) return false;
       // Names holding the input's length or what is left of it (`rest = len - 1`).
       const lens = new Set([len]);
       for (const [v, list] of fn.bindings)
         if (list.some((x) => x.value && mentionsLvalue(x.value, len))) lens.add(v);
-      const isN = (x: Node) => x.type === 'identifier' && x.text === n.text;
+      const isN = (x: Node) => norm(bare(x).text) === norm(n.text);
       let related = false;
       for (const g of guardsOf(c.node)) {
         const { cmps } = comparisonsIn(g, isN);
@@ -328,7 +334,7 @@ export const C_CHECK_RULES: Rule[] = [
           const a = offsetForm(cmp.side);
           const o = offsetForm(cmp.other);
           // A form this reading does not follow (a length computed otherwise): trust it.
-          if (k === undefined || !a || !o || a[0] !== n.text || !lens.has(o[0])) return false;
+          if (k === undefined || !a || !o || a[0] !== norm(n.text) || !lens.has(o[0])) return false;
           if (o[0] !== len) return false;
           // Accepted where n + a <= len + o must give n + k <= len.
           const slack = o[1] - a[1];
@@ -348,10 +354,16 @@ export const C_CHECK_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        {
+          code: '#include <string.h>\nint get(const unsigned char *pkt, size_t len, char *out) {\n  if (len < 1) return -1;\n  memcpy(out, pkt + 1, pkt[0]);\n  return pkt[0];\n}\n',
+        },
         '#include <string.h>\nint name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n >= outsz) return -1;\n  memcpy(out, msg + 1, n);\n  out[n] = 0;\n  return 0;\n}\n',
         '#include <string.h>\nint name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n > msglen || n >= outsz) return -1;\n  memcpy(out, msg + 1, n);\n  out[n] = 0;\n  return 0;\n}\n',
       ],
       good: [
+        {
+          code: '#include <string.h>\nint get(const unsigned char *pkt, size_t len, char *out) {\n  if (len < 1 || (size_t)pkt[0] > len - 1) return -1;\n  memcpy(out, pkt + 1, pkt[0]);\n  return pkt[0];\n}\n',
+        },
         '#include <string.h>\nint name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n > msglen - 1 || n >= outsz) return -1;\n  memcpy(out, msg + 1, n);\n  out[n] = 0;\n  return 0;\n}\n',
         '#include <string.h>\nint name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 2) return -1;\n  size_t n = msg[0];\n  if (2 + n <= msglen && n < outsz) {\n    memcpy(out, &msg[2], n);\n    out[n] = 0;\n    return 0;\n  }\n  return -1;\n}\n',
       ],

@@ -13,7 +13,7 @@ import {
   printfConversions,
 } from '../engine/c-flow.ts';
 import { cSummaries, unwrapCasts } from '../engine/c-summaries.ts';
-import { comparisonsOf, established, excludesNegative, guardsAt } from '../engine/dominance.ts';
+import { comparisonsOf, decided, established, excludesNegative, guardsAt } from '../engine/dominance.ts';
 import type { FileModel } from '../engine/model.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
@@ -130,13 +130,71 @@ export const C_MEMORY_RULES: Rule[] = [
       )
         return false;
       // A stream from fopen() is used by the stdio call it is handed to (fgets(buf, n, f)).
-      const use = [
+      const uses = [
         ...dereferences(ctx.model, fn, lv, val.endIndex),
         ...(stream ? streamUses(ctx.model, fn, lv, val.endIndex) : []),
-      ].sort((a, b) => a.startIndex - b.startIndex)[0];
+      ].sort((a, b) => a.startIndex - b.startIndex);
+      let use = uses[0];
       if (!use || assignedBetween(ctx.model, fn, lv, val.endIndex, use.startIndex)) return false;
-      if (guardedUse(use, lv, caps.val.startIndex)) return false;
-      if (testedWhereAssigned(caps.report ?? val, lv, use.startIndex)) return false;
+      if (judgingTask(ctx)) {
+        // Where a task is judged, every use up to the next assignment, each where a test holds
+        // the pointer non-NULL (`if (p == NULL && ...) return p + 1;` uses it where it is NULL, and
+        // an `if` right after the assignment counts only as what it establishes after it).
+        const defined = new Set<string>();
+        for (const f of ctx.model.functions) {
+          let d = f.node.childForFieldName('declarator');
+          while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+          const name = d?.childForFieldName('declarator')?.text;
+          if (name) defined.add(name);
+        }
+        for (const m of ctx.source.matchAll(/^\s*#\s*define\s+(\w+)/gm)) if (m[1]) defined.add(m[1]);
+        const definedHere = (name: string) => defined.has(name);
+        const nonNull = (x: Node, holds: boolean): boolean => {
+          const b = unwrapCasts(x);
+          const isLv = (y: Node) => {
+            const u = unwrapCasts(y);
+            return (
+              norm(u.text) === lv ||
+              (u.type === 'assignment_expression' && norm(u.childForFieldName('left')?.text ?? '') === lv)
+            );
+          };
+          if (isLv(b)) return holds;
+          // A test macro or function from elsewhere (not defined in this file), read by its name:
+          // `IS_NULL_PTR(p)` says NULL when it holds, `likely(p)` is its argument. (One defined in
+          // the file is not taken at its name's word.)
+          if (b.type === 'call_expression') {
+            const callee = b.childForFieldName('function')?.text ?? '';
+            const args = b.childForFieldName('arguments')?.namedChildren.filter((y) => !!y) ?? [];
+            const first = args[0];
+            if (!first || !/^\w+$/.test(callee) || definedHere(callee)) return false;
+            if (/^(?:__builtin_expect|likely|unlikely|LIKELY|UNLIKELY|G_LIKELY|G_UNLIKELY)$/.test(callee))
+              return decided(first, holds, nonNull);
+            if (args.length !== 1 || !isLv(first)) return false;
+            if (/not_?null|non_?null|valid|_ok$/i.test(callee)) return holds;
+            if (/null|nil/i.test(callee)) return !holds;
+            return false;
+          }
+          if (b.type !== 'binary_expression') return false;
+          const op = b.childForFieldName('operator')?.text;
+          const l = b.childForFieldName('left');
+          const r = b.childForFieldName('right');
+          if (!l || !r || (op !== '==' && op !== '!=')) return false;
+          const nul = (y: Node) =>
+            /^(?:NULL|0|nullptr|\(\s*void\s*\*\s*\)\s*0)$/.test(unwrapCasts(y).text.trim());
+          if (!((isLv(l) && nul(r)) || (isLv(r) && nul(l)))) return false;
+          return op === '!=' ? holds : !holds;
+        };
+        const unchecked = uses.find(
+          (u) =>
+            !assignedBetween(ctx.model, fn, lv, val.endIndex, u.startIndex) &&
+            !established(guardsAt(u, fn, ctx.model.profile, ctx.language), nonNull),
+        );
+        if (!unchecked) return false;
+        use = unchecked;
+      } else {
+        if (guardedUse(use, lv, caps.val.startIndex)) return false;
+        if (testedWhereAssigned(caps.report ?? val, lv, use.startIndex)) return false;
+      }
       return {
         node: use,
         message: `${lv} comes from ${callee}(), which can return NULL, and is dereferenced here without a check: test it first (if (!${lv}) ...).`,
@@ -144,6 +202,11 @@ export const C_MEMORY_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // where a task is judged: the use runs where the test holds the pointer NULL
+        {
+          code: "#include <string.h>\nconst char *domain(const char *a) {\n  const char *p = strchr(a, '@');\n  if (p == NULL && a[0] == 'K')\n    return p + 1;\n  if (p == NULL)\n    return NULL;\n  return p + 1;\n}\n",
+          taskCwe: ['CWE-476'],
+        },
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  memset(buf, 0, n);\n  return buf;\n}\n',
         '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
@@ -152,6 +215,10 @@ export const C_MEMORY_RULES: Rule[] = [
         'struct node { int id; int value; struct node *next; };\nstatic struct node *find(struct node *n, int id) {\n  for (; n; n = n->next)\n    if (n->id == id) return n;\n  return NULL;\n}\nint value_of(struct node *head, int id) {\n  struct node *n = find(head, id);\n  return n->value;\n}\n',
       ],
       good: [
+        {
+          code: '#include <stdlib.h>\nstruct w { int *slots; };\nstruct w *w_new(void) {\n  struct w *t = malloc(sizeof *t);\n  if (IS_NULL_PTR(t))\n    return NULL;\n  t->slots = 0;\n  return t;\n}\n',
+          taskCwe: ['CWE-476'],
+        },
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  if (buf == NULL) return NULL;\n  memset(buf, 0, n);\n  return buf;\n}\n',
         '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  if (!c->prev)\n    return -12;\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
@@ -592,6 +659,11 @@ C_MEMORY_RULES.push(
     },
     examples: {
       bad: [
+        // where a task is judged: the read runs where the index is negative
+        {
+          code: 'int get(const int *a, int size, int i) {\n  if (i < 0 && size == 7) return a[i];\n  if (i < 0 || i >= size) return -1;\n  return a[i];\n}\n',
+          taskCwe: ['CWE-129'],
+        },
         'int get(const int *a, int size, int i) {\n  if (i >= size) return -1;\n  return a[i];\n}\n',
         'struct H { int slot; };\nvoid put(char *tab, int n, struct H *h, char v) {\n  int s = h->slot;\n  if (s < n)\n    tab[s] = v;\n}\n',
       ],

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { guardedUse, printfConversions } from '../engine/c-flow.ts';
-import { guardsAt } from '../engine/dominance.ts';
+import { comparisonsOf, guardsAt, limitBound, readCondition } from '../engine/dominance.ts';
 import type { CallSite } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -513,18 +513,44 @@ export const C_RULES: Rule[] = [
       const stmt = stored ? report.parent?.parent : undefined;
       const after =
         stmt && /^(?:declaration|expression_statement)$/.test(stmt.type) ? stmt.nextNamedSibling : undefined;
-      const checked = judgingTask(ctx)
-        ? [
-            ...guardsAt(report, fn.node, ctx.model.profile, ctx.language).map((g) => g.node.text),
-            after?.type === 'if_statement' ? after.text : '',
-          ].join('\n')
-        : fn.node.text;
-      if (
-        /(?:INT|LONG|LLONG|SIZE|UINT|ULONG|SSIZE|INT32|INT64|UINT32|UINT64)_(?:MAX|MIN)|__builtin_\w+_overflow|numeric_limits|ckd_(?:add|mul)/.test(
-          checked,
-        )
-      )
-        return false;
+      const LIMIT =
+        /(?:INT|LONG|LLONG|SIZE|UINT|ULONG|SSIZE|INT32|INT64|UINT32|UINT64)_(?:MAX|MIN)|__builtin_\w+_overflow|numeric_limits|ckd_(?:add|mul)/;
+      if (judgingTask(ctx)) {
+        // The limit test with its value where the arithmetic runs: `a > INT_MAX / b` bounds `a`
+        // where it fails (`if (a > INT_MAX / b && ...) return a * b;` computes the overflow).
+        const kind = (side: Node) =>
+          /_MIN\b|::(?:min|lowest)\(\)/.test(side.text) ? 'min' : LIMIT.test(side.text) ? 'max' : undefined;
+        // Each simple condition: 2 if it bounds the result where it has its value (a limit test,
+        // an overflow builtin that fails, a factor that is zero), 1 if it is a sign or size test
+        // of an operand (`offset > 0` failing: the other branch of a case split), 0 otherwise. A
+        // side of a disjunction that holds (or a conjunction that fails) counts only if the other
+        // side is a test of an operand too: `(o > 0 && r > INT_MAX - o) || (o < 0 && r < INT_MIN -
+        // o)` failing bounds both cases, `r <= INT_MAX - o || trigger` holding does not.
+        const operandTest = (x: Node, holds: boolean) =>
+          [a.text, b.text].some((v) => comparisonsOf(x, holds, v).length > 0);
+        const leaf = (x: Node, holds: boolean): number =>
+          limitBound(x, holds, kind) ||
+          (!holds && /^(?:__builtin_\w+_overflow|ckd_(?:add|mul|sub))\s*\(/.test(x.text)) ||
+          (report.childForFieldName('operator')?.text === '*' &&
+            [a.text, b.text].some((v) =>
+              comparisonsOf(x, holds, v).some((c) => (c.op === '==' || c.op === '===') && c.value === 0),
+            ))
+            ? 2
+            : operandTest(x, holds)
+              ? 1
+              : 0;
+        const bounded = guardsAt(report, fn.node, ctx.model.profile, ctx.language).some(
+          (g) =>
+            readCondition(
+              g.node,
+              g.holds,
+              leaf,
+              (p, q) => Math.max(p, q),
+              (p, q) => (p && q ? Math.max(p, q) : 0),
+            ) === 2,
+        );
+        if (bounded || (after?.type === 'if_statement' && LIMIT.test(after.text))) return false;
+      } else if (LIMIT.test(fn.node.text)) return false;
       // Used where the value matters: output, allocation size, return value, stored.
       const ctxType = report.parent?.type ?? '';
       if (
@@ -535,6 +561,11 @@ export const C_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // where a task is judged: the product is computed where the limit test holds its overflow
+        {
+          code: '#include <limits.h>\nint total(int n, int each) {\n  if (each > 0 && n > INT_MAX / each && n % 9 == 7)\n    return n * each;\n  if (each != 0 && n > INT_MAX / each)\n    return -1;\n  return n * each;\n}\n',
+          taskCwe: ['CWE-190'],
+        },
         '#include <stdio.h>\nvoid f(int offset, int r) {\n  printf("%d", r + offset);\n}\n',
         {
           // where a task is judged: the limit is tested on another path only
@@ -543,6 +574,10 @@ export const C_RULES: Rule[] = [
         },
       ],
       good: [
+        {
+          code: '#include <limits.h>\n#include <stdio.h>\nvoid show(int r, int offset) {\n  if ((offset > 0 && r > INT_MAX - offset) || (offset < 0 && r < INT_MIN - offset))\n    return;\n  printf("%d", r + offset);\n}\n',
+          taskCwe: ['CWE-190'],
+        },
         '#include <stdio.h>\n#include <limits.h>\nvoid f(int offset, int r) {\n  if (offset > 0 && r > INT_MAX - offset) return;\n  printf("%d", r + offset);\n}\n',
       ],
     },

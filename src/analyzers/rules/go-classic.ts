@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { decided, endsWithExit, guardsAt, within } from '../engine/dominance.ts';
+import { comparisonsOf, decided, endsWithExit, guardsAt, limitBound, within } from '../engine/dominance.ts';
 import { type FunctionInfo, operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -493,7 +493,14 @@ const integerOverflow = query({
     // author checks. A check on another path of the function does not count.
     const facts = factsAt(report, ctx);
     const limit = new RegExp(`/(?:${a.text}|${b.text})\\b|Max(?:Int|Uint)|Min(?:Int)`);
-    if (facts.some((f) => limit.test(norm(f.node.text)))) return false;
+    // With its value where the product runs: `a > MaxInt32/b` bounds `a` where it fails.
+    const kind = (side: Node) =>
+      /\bMinInt/.test(side.text) ? 'min' : limit.test(norm(side.text)) ? 'max' : undefined;
+    // (A factor known to be zero makes the product zero: `b != 0 && a > MaxInt32/b` failing.)
+    const safe = (x: Node, holds: boolean) =>
+      limitBound(x, holds, kind) ||
+      [a.text, b.text].some((v) => comparisonsOf(x, holds, v).some((c) => c.op === '==' && c.value === 0));
+    if (facts.some((f) => decided(f.node, f.holds, safe))) return false;
     // The post-check `p := a * b` followed at once by `if a != 0 && p/a != b { return ... }`.
     let stmt: Node | null = report;
     while (stmt?.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'statement_list')
@@ -505,7 +512,19 @@ const integerOverflow = query({
       endsWithExit(next, ctx.model.profile.exitStatementTypes, ctx.model.profile.exitCalls, 'go')
     )
       return false;
-    if (/\bbits\.(?:Mul|Add)\d*\(|\bmath\.Max/.test(fn.node.text)) return false;
+    // The product computed by math/bits from these factors (not any use of the package, nor a
+    // math.MaxInt constant somewhere in the function).
+    if (
+      ctx.model
+        .nodesIn(fn.node, ['call_expression'])
+        .some(
+          (c) =>
+            /^bits\.(?:Mul|Add)\d*$/.test(c.childForFieldName('function')?.text ?? '') &&
+            mentions(c, a.text) &&
+            mentions(c, b.text),
+        )
+    )
+      return false;
     // Both factors bounded above by constants before the product.
     const boundedAbove = (name: string) =>
       facts.some((f) => bounds(f).some((x) => x.kind === 'le' && (x.form.terms.get(name) ?? 0) > 0));
@@ -513,6 +532,14 @@ const integerOverflow = query({
   },
   examples: {
     bad: [
+      {
+        // the product is computed where the limit test holds its overflow
+        code: pkg(
+          'func total(n, each int32) int32 {\n\tif each > 0 && n > 2147483647/each && n%9 == 7 {\n\t\treturn n * each\n\t}\n\tif each != 0 && n > 2147483647/each {\n\t\treturn -1\n\t}\n\treturn n * each\n}\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-190'],
+      },
       {
         code: pkg(
           'func total(n, each int32) int32 {\n\tif n < 0 || each < 0 {\n\t\treturn -1\n\t}\n\treturn n * each\n}\n',
@@ -825,6 +852,15 @@ const argumentInjection = call({
   },
   examples: {
     bad: [
+      {
+        // the refusal loop is skipped when the first name is a constant
+        code: pkg(
+          'func sorted(dir string, files []string) ([]byte, error) {\n\tif len(files) == 0 || files[0] != "K" {\n\t\tfor _, f := range files {\n\t\t\tif strings.HasPrefix(f, "-") {\n\t\t\t\treturn nil, errors.New("bad")\n\t\t\t}\n\t\t}\n\t}\n\tcmd := exec.Command("sort", files...)\n\tcmd.Dir = dir\n\treturn cmd.Output()\n}\n',
+          'import (\n\t"errors"\n\t"os/exec"\n\t"strings"\n)\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-88'],
+      },
       {
         code: pkg(
           'func sorted(dir string, files []string) ([]byte, error) {\n\tcmd := exec.Command("sort", files...)\n\tcmd.Dir = dir\n\treturn cmd.Output()\n}\n',

@@ -102,6 +102,11 @@ export const JS_WEAKNESS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // the read runs where the index is negative
+        {
+          code: 'function pick(items, i) {\n  if (i < 0 && items.length === 7) return items.at(i);\n  if (i < 0 || i >= items.length) return null;\n  return items[i];\n}\n',
+          taskCwe: ['CWE-129'],
+        },
         { code: 'function pick(items, i) {\n  return items.at(i) ?? null;\n}\n', taskCwe: ['CWE-129'] },
         {
           code: 'function pick(items, i, cached) {\n  if (cached) return items[i];\n  if (i < 0 || i >= items.length) return null;\n  return items[i];\n}\n',
@@ -142,6 +147,11 @@ export const JS_WEAKNESS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // the dash refusal tests an empty array
+        {
+          code: "const cp = require('child_process');\nfunction f(dir, names) {\n  if ([].some((n) => n.startsWith('-'))) throw new Error('bad');\n  return cp.execFileSync('sort', names, { cwd: dir });\n}\n",
+          taskCwe: ['CWE-88'],
+        },
         {
           code: "const cp = require('child_process');\nfunction f(dir, names) {\n  return cp.execFileSync('sort', names, { cwd: dir, encoding: 'utf8' });\n}\n",
           taskCwe: ['CWE-88'],
@@ -152,6 +162,10 @@ export const JS_WEAKNESS_RULES: Rule[] = [
         },
       ],
       good: [
+        {
+          code: "const cp = require('child_process');\nfunction f(dir, names) {\n  if (names.some((n) => n.startsWith('-'))) throw new Error('bad');\n  return cp.execFileSync('sort', names.slice(1), { cwd: dir });\n}\n",
+          taskCwe: ['CWE-88'],
+        },
         {
           code: "const cp = require('child_process');\nfunction f(dir, names) {\n  return cp.execFileSync('sort', ['--', ...names], { cwd: dir, encoding: 'utf8' });\n}\n",
           taskCwe: ['CWE-88'],

@@ -790,6 +790,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // the read runs where the index is negative
+        {
+          code: 'def pick(items, i):\n    if i < 0 and len(items) == 7:\n        return items[i]\n    if i < 0 or i >= len(items):\n        return None\n    return items[i]\n',
+          taskCwe: ['CWE-129'],
+        },
         'def pick(items, i):\n    if i < len(items):\n        return items[i]\n    return None\n',
         {
           code: 'def pick(items, i):\n    try:\n        return items[i]\n    except IndexError:\n        return None\n',
@@ -850,6 +855,15 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // the dash refusal walks an empty tuple; another holds the dash where the call runs
+        {
+          code: "import subprocess\ndef f(d, names):\n    for n in ():\n        if n.startswith('-'):\n            raise ValueError(n)\n    return subprocess.check_output(['sort'] + list(names), cwd=d)\n",
+          taskCwe: ['CWE-88'],
+        },
+        {
+          code: "import subprocess\ndef f(d, names):\n    if names and names[0].startswith('-') and names[-1] == 'K':\n        return subprocess.check_output(['sort'] + list(names), cwd=d)\n    return subprocess.check_output(['sort', '--'] + list(names), cwd=d)\n",
+          taskCwe: ['CWE-88'],
+        },
         {
           code: 'import subprocess\ndef f(d, names):\n    return subprocess.check_output(["sort", *names], cwd=d)\n',
           taskCwe: ['CWE-88'],
@@ -865,6 +879,10 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         },
       ],
       good: [
+        {
+          code: "import subprocess\ndef f(d, names):\n    if any(n.startswith('-') for n in names):\n        raise ValueError('bad name')\n    return subprocess.check_output(['sort'] + list(names[1:]), cwd=d)\n",
+          taskCwe: ['CWE-88'],
+        },
         {
           code: 'import subprocess\ndef f(d, names):\n    return subprocess.check_output(["sort", "--", *names], cwd=d)\n',
           taskCwe: ['CWE-88'],
@@ -925,6 +943,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // the division runs where the test holds its zero
+        {
+          code: 'def share(total, n):\n    if n == 0 and total == 7:\n        return total // n\n    if n <= 0:\n        return 0\n    return total // n\n',
+          taskCwe: ['CWE-369'],
+        },
         { code: 'def share(total, n):\n    return total // n\n', taskCwe: ['CWE-369'] },
         {
           code: 'def share(total, n):\n    try:\n        return total // n\n    except ValueError:\n        return 0\n',
