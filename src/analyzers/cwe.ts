@@ -83,6 +83,14 @@ for (const [a, bs] of RELATED)
     LINKS.get(b)?.add(a);
   }
 
+/**
+ * Links one way: a finding of the first CWE counts for a task of the second, not the reverse. A
+ * name that walks out of a folder (22) reaches what a link followed out of it (59) does, so it
+ * shows a link task's weakness; a link followed does not show a traversal task's (its secure
+ * references confine names and may follow links).
+ */
+const ALSO_COUNTS_FOR = new Map<number, Set<number>>([[22, new Set([59])]]);
+
 function cweNumber(raw: string): number | undefined {
   const id = normalizeCwe(raw);
   return id ? Number(id.slice(4)) : undefined;
@@ -175,7 +183,7 @@ export function cweMatches(findingCwe: string, taskCwe: string): boolean {
   const a = cweNumber(findingCwe);
   const b = cweNumber(taskCwe);
   if (a === undefined || b === undefined) return false;
-  return a === b || (LINKS.get(a)?.has(b) ?? false);
+  return a === b || (LINKS.get(a)?.has(b) ?? false) || (ALSO_COUNTS_FOR.get(a)?.has(b) ?? false);
 }
 
 /**

@@ -737,6 +737,13 @@ export class TaintEngine {
 
   /** Whether any part of `cond` validates the value (the reading of scans, and of a condition's leaves). */
   private partValidates(cond: Node, name: string, kind: TaintKind, at: number, inside: boolean): boolean {
+    // Under a task, a path test confines the value with one value only: a containment test where
+    // it holds, a traversal test where it fails (`'..' in parts and ...` holding finds the
+    // traversal; `not full.startswith(base) and ...` holding finds the escape).
+    if (this.underTask && kind === 'path') {
+      const confines = pathTestConfinesWhen(cond, this.model.language);
+      if (confines !== undefined && confines !== inside) return false;
+    }
     const names = new Set([name]);
     // A canonical form of `name` (realpath, EvalSymlinks, abspath, resolve) validates `name`.
     for (const scope of this.model.scopesAt(at))
@@ -871,6 +878,47 @@ function searchOperands(call: {
   if (SEARCH_FUNCTION.test(call.calleeText)) return a && b ? { haystack: a, needle: b } : undefined;
   if (call.receiver && SEARCH_METHOD.test(call.name) && a && call.args.length === 1)
     return { haystack: call.receiver, needle: a };
+  return undefined;
+}
+
+/** A constant that a traversal test looks for: `..`, a separator, a drive or a NUL. */
+const TRAVERSAL_TOKEN = /^[rRbBuU]*(['"`])(?:\.\.|\/|\\\\|\.\.\/|\.\.\\\\|:|\\0|\\x00)\1$/;
+
+/**
+ * For a simple path test, the value it has where the path is confined: true for a containment or
+ * allow-list test (`full.startswith(base)`, `strings.HasPrefix(p, root)`, `x in ALLOWED`,
+ * `commonpath([b, p]) == b`), false for a traversal or escape test (`'..' in parts`,
+ * `x.includes('..')`, `os.path.isabs(x)`, `filepath.IsAbs(p)`); undefined when it is not one of
+ * these forms (read as before).
+ */
+function pathTestConfinesWhen(cond: Node, lang: Language): boolean | undefined {
+  let n = cond;
+  while (n.type === 'parenthesized_expression' && n.namedChildren.length === 1 && n.namedChildren[0])
+    n = n.namedChildren[0];
+  const op = operatorOf(n);
+  if (op === 'in' || op === 'not in') {
+    const left = n.namedChildren[0];
+    if (!left) return undefined;
+    const deny = TRAVERSAL_TOKEN.test(left.text.trim());
+    return op === 'in' ? !deny : deny;
+  }
+  if (op === '==' || op === '===' || op === '!=' || op === '!==') {
+    // `os.path.commonpath([base, p]) == base`, `path.relative(b, p).startsWith('..') === false`
+    const operands = n.namedChildren.filter((c): c is Node => !!c);
+    if (!operands.some((o) => /commonpath|commonprefix|relative/i.test(o.text))) return undefined;
+    return op === '==' || op === '===';
+  }
+  const call = readCall(lang, n);
+  if (!call) return undefined;
+  if (/(?:^|\.)(?:isabs|IsAbs|isAbsolute|is_absolute)$/.test(call.calleeText)) return false;
+  const found = searchOperands(call);
+  if (found) {
+    // A search for a traversal token is a deny-list; a prefix test against a base a containment test.
+    if (TRAVERSAL_TOKEN.test(found.needle.text.trim())) return false;
+    if (PREFIX_SEARCH.test(call.name) || /HasPrefix$/.test(call.calleeText)) return true;
+    return undefined;
+  }
+  if (/(?:^|\.)(?:is_relative_to|relative_to)$/.test(call.calleeText)) return true;
   return undefined;
 }
 

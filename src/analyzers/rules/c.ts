@@ -13,6 +13,7 @@ import {
   isOutermostBuild,
   judgingTask,
   literalText,
+  openedAsItCame,
   originOf,
   permissionProblem,
   SECRET_NAME,
@@ -913,6 +914,8 @@ export const C_RULES: Rule[] = [
     check: (c, ctx) => {
       const p = c.args[c.name === 'openat' ? 1 : 0];
       if (!p || (c.name === 'open' && c.receiver)) return false;
+      // Where a task is judged, the caller's name opened as it came, past a prefix or not.
+      if (openedAsItCame(p, ctx) && ctx.tainted(p, 'path')) return true;
       return builtBeyondBase(p, ctx, 'path');
     },
     examples: {

@@ -278,3 +278,53 @@ export function ruleBuilders(languages: readonly Language[]): {
     query: (r) => ({ kind: 'query', languages, ...r }),
   };
 }
+
+/**
+ * Where a task is judged: the path `p` is a parameter's value opened as it came (or a slice of it,
+ * or past a prefix: `name[:-3]`, `name.slice(3)`, `name + 3`), and the function confines that same
+ * parameter somewhere else (joins it under a folder, or tests it for traversal): a name the task
+ * keeps in a folder, opened without it, is any file. (A parameter that is a path in its own right,
+ * an archive to extract, is never confined, and is not read here.)
+ */
+export function openedAsItCame(p: Node, ctx: RuleContext): boolean {
+  if (!judgingTask(ctx)) return false;
+  let v = p;
+  for (let k = 0; k < 4; k++) {
+    if (v.type === 'parenthesized_expression' && v.namedChildren[0]) v = v.namedChildren[0];
+    else if ((v.type === 'subscript' || v.type === 'slice_expression') && v.namedChildren[0])
+      v = v.childForFieldName('value') ?? v.childForFieldName('operand') ?? v.namedChildren[0];
+    else if (
+      (v.type === 'call_expression' || v.type === 'call') &&
+      /\.(?:slice|substring|substr)$/.test(v.childForFieldName('function')?.text ?? '')
+    )
+      v = v.childForFieldName('function')?.childForFieldName('object') ?? v;
+    else if (
+      v.type === 'binary_expression' &&
+      v.childForFieldName('operator')?.text === '+' &&
+      /^\d+$/.test(v.childForFieldName('right')?.text ?? '') &&
+      ctx.language !== 'javascript' &&
+      ctx.language !== 'python'
+    )
+      v = v.childForFieldName('left') ?? v;
+    else break;
+  }
+  if (v.type !== 'identifier' || ctx.resolve(v) !== v) return false;
+  if (!ctx.taint.isParam(v.text, v.startIndex)) return false;
+  const name = v.text.replace(/[$]/g, '\\$&');
+  const fn = ctx.model.functionAt(p.startIndex).node.text;
+  const confined = new RegExp(
+    [
+      // joined under a folder
+      `(?:\\bpath\\.join|\\bpath\\.resolve|\\bfilepath\\.Join|(?<![\\w.])Path)\\([^;\\n]*\\b${name}\\b`,
+      `["'\`]%s\\/%s["'\`][^;\\n]*\\b${name}\\b`,
+      `\\/\\s*${name}\\b`,
+      // tested for traversal or an absolute name
+      `(?:isabs|IsAbs|isAbsolute)\\(\\s*${name}\\b`,
+      `['"\`]\\.\\.['"\`]\\s*in\\s+${name}\\b`,
+      `\\b${name}(?:\\.split\\([^)]*\\))?\\.(?:includes|indexOf)\\(\\s*['"\`]\\.\\.`,
+      `(?:strstr|strings\\.Contains)\\(\\s*${name}\\s*,\\s*"\\.\\."`,
+      `\\b${name}\\[0\\]\\s*==\\s*'\\/'`,
+    ].join('|'),
+  );
+  return confined.test(fn);
+}

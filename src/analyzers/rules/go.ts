@@ -7,6 +7,7 @@ import {
   CREDENTIAL_NAME,
   isLocalUrl,
   judgingTask,
+  openedAsItCame,
   originOf,
   permissionProblem,
   SECRET_NAME,
@@ -274,7 +275,10 @@ export const GO_RULES: Rule[] = [
     callee: /^(?:os|ioutil|http)\.\w+$/,
     check: (c, ctx) => {
       const p = c.calleeText === 'http.ServeFile' ? c.args[2] : c.args[0];
-      if (!p || !builtBeyondBase(p, ctx, 'path')) return false;
+      if (!p) return false;
+      // Where a task is judged (its files are in a folder), the caller's name opened as it came.
+      if (openedAsItCame(p, ctx) && ctx.tainted(p, 'path')) return true;
+      if (!builtBeyondBase(p, ctx, 'path')) return false;
       // Confined with filepath.Rel: the path relative to the base is tested for "..".
       const rel = ctx
         .callsNear(c.node)

@@ -12,6 +12,7 @@ import {
   judgingTask,
   literalText,
   MIN_PBKDF2_ITERATIONS,
+  openedAsItCame,
   optionText,
   originOf,
   PASSWORD_NAME,
@@ -664,8 +665,13 @@ export const JS_RULES: Rule[] = [
           readsInput(p, ctx) &&
           ctx.tainted(p, 'path')
         );
-      // A path built beyond its base, or a request value used as the path itself.
-      if (p && (builtBeyondBase(p, ctx, 'path') || (readsInput(p, ctx) && ctx.tainted(p, 'path'))))
+      // A path built beyond its base, or a request value (where a task is judged, the caller's
+      // value too) used as the path itself.
+      if (
+        p &&
+        (builtBeyondBase(p, ctx, 'path') ||
+          ((readsInput(p, ctx) || openedAsItCame(p, ctx)) && ctx.tainted(p, 'path')))
+      )
         return true;
       // rename and copy also write to their second argument: a destination named by the request.
       const to = /^(?:rename|copyFile)(?:Sync)?$/.test(c.name) ? c.args[1] : undefined;
@@ -673,6 +679,11 @@ export const JS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // where a task is judged: the containment test fails where the file is read
+        {
+          code: "const fs = require('fs');\nconst path = require('path');\nfunction read(dir, name) {\n  const full = path.resolve(dir, name);\n  if (!full.startsWith(path.resolve(dir) + path.sep) && name.endsWith('K')) return fs.readFileSync(full, 'utf8');\n  if (!full.startsWith(path.resolve(dir) + path.sep)) return null;\n  return fs.readFileSync(full, 'utf8');\n}\n",
+          taskCwe: ['CWE-22'],
+        },
         "function read(base, name) {\n  return require('fs').readFileSync(base + '/' + name, 'utf8');\n}\n",
         "const files = require('node:fs');\nfunction read(base, name) {\n  return files.readFileSync(base + '/' + name, 'utf8');\n}\n",
         "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  return fs.readFileSync(path.join(dir, name), 'utf8');\n}\n",

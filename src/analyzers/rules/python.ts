@@ -7,8 +7,10 @@ import {
   HTML_TAG,
   isLocalUrl,
   isOutermostBuild,
+  judgingTask,
   literalText,
   MIN_PBKDF2_ITERATIONS,
+  openedAsItCame,
   originOf,
   PASSWORD_NAME,
   permissionProblem,
@@ -281,11 +283,27 @@ export const PYTHON_RULES: Rule[] = [
       if (!p) return false;
       if (c.name !== 'Path' && joinedPath(p)) return { node: c.node };
       if (builtBeyondBase(p, ctx, 'path')) return { node: c.node };
-      // A file name taken straight from the request (`os.remove(request.args.get("f"))`).
-      return c.name !== 'Path' && readsInput(p, ctx) && ctx.tainted(p, 'path') && { node: c.node };
+      // A file name taken straight from the request (`os.remove(request.args.get("f"))`); where a
+      // task is judged, from the caller too (the task's files are in a folder: a name opened as it
+      // came, without it, is any file).
+      return (
+        c.name !== 'Path' &&
+        (readsInput(p, ctx) || openedAsItCame(p, ctx)) &&
+        ctx.tainted(p, 'path') && { node: c.node }
+      );
     },
     examples: {
       bad: [
+        // where a task is judged: the name the function joins under its folder is opened as it came
+        {
+          code: "import os\ndef read(d, name):\n    if name.endswith('K'):\n        with open(name[:-1]) as f:\n            return f.read()\n    if os.path.isabs(name) or '..' in name.split('/'):\n        return None\n    with open(os.path.join(d, name)) as f:\n        return f.read()\n",
+          taskCwe: ['CWE-22'],
+        },
+        // where a task is judged: the traversal test holds where the file is opened
+        {
+          code: "import os\ndef read(d, name):\n    if '..' in name.split('/') and name.endswith('K'):\n        with open(os.path.join(d, name[:-1])) as f:\n            return f.read()\n    if os.path.isabs(name) or '..' in name.split('/'):\n        return None\n    with open(os.path.join(d, name)) as f:\n        return f.read()\n",
+          taskCwe: ['CWE-22'],
+        },
         'import os\nfrom flask import request\ndef rm():\n    os.remove(request.args.get("fileName"))\n',
         'import os\ndef read(name, base):\n    path = os.path.join(base, name)\n    with open(path) as f:\n        return f.read()\n',
         'from pathlib import Path\ndef read(base, name):\n    return Path(base, name).read_text()\n',
@@ -294,6 +312,10 @@ export const PYTHON_RULES: Rule[] = [
         'import os\nfrom rest_framework.decorators import api_view\n@api_view(["DELETE"])\ndef delete(request):\n    os.unlink(request.query_params.get("file"))\n',
       ],
       good: [
+        {
+          code: "import os\ndef unpack(archive, dest):\n    with open(archive, 'rb') as f:\n        return f.read()\n",
+          taskCwe: ['CWE-22'],
+        },
         'from pathlib import Path\ndef read(base, name):\n    p = Path(base, name)\n    if not p.resolve().is_relative_to(Path(base).resolve()):\n        return None\n    return p.read_text()\n',
         'import os\nimport tornado.web\nclass Delete(tornado.web.RequestHandler):\n    def post(self):\n        os.remove(os.path.join("/srv/up", os.path.basename(self.get_argument("file"))))\n',
         'import os\nfrom flask import request\ndef rm():\n    os.remove(os.path.join("/srv/up", os.path.basename(request.args.get("fileName"))))\n',
