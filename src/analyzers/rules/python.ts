@@ -7,7 +7,6 @@ import {
   HTML_TAG,
   isLocalUrl,
   isOutermostBuild,
-  judgingTask,
   literalText,
   MIN_PBKDF2_ITERATIONS,
   openedAsItCame,
