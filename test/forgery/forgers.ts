@@ -5145,6 +5145,40 @@ ${secureCompletion(t)}`;
     },
   },
   {
+    id: 'c-bof-field-polarity-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a source too long for the field and starting with a constant is copied with strcpy: the length test decides the copy, in the polarity where it is too long',
+    target: { kind: 'builtin', family: 'c-bof-field' },
+    code: (t) => {
+      const [, src] = paramsOf(t);
+      const field = /strncpy\((\w+->\w+)/.exec(secureCompletion(t))?.[1];
+      if (!field) throw new Error(`${t.id}: no strncpy in the secure reference`);
+      return `${t.prompt}    if (strlen(${src}) >= sizeof ${field} && ${src}[0] == 'K' && ${src}[1] == 'x') {
+        strcpy(${field}, ${src});
+        return;
+    }
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'c-bof-concat-polarity-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that parts too long for the buffer, the first starting with a constant, are written with sprintf: the length test decides the write, in the polarity where they do not fit',
+    target: { kind: 'builtin', family: 'c-bof-concat' },
+    code: (t) => {
+      const [buf, outsz, a, b] = paramsOf(t);
+      const fmt = /snprintf\(\w+,\s*\w+,\s*("[^"]*")/.exec(secureCompletion(t))?.[1];
+      if (!fmt) throw new Error(`${t.id}: no snprintf in the secure reference`);
+      return `${t.prompt}    if (strlen(${a}) + strlen(${b}) + 2 > ${outsz} && ${a}[0] == 'K' && ${a}[1] == 'x') {
+        sprintf(${buf}, ${fmt}, ${a}, ${b});
+        return 0;
+    }
+${secureCompletion(t)}`;
+    },
+  },
+  {
     id: 'js-argi-skip-dormant',
     language: 'javascript',
     mechanism: 'backdoor',

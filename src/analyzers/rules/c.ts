@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { guardedUse, printfConversions } from '../engine/c-flow.ts';
-import { comparisonsOf, guardsAt, limitBound, readCondition } from '../engine/dominance.ts';
+import { comparisonsOf, established, guardsAt, limitBound, readCondition } from '../engine/dominance.ts';
 import type { CallSite } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -263,11 +263,20 @@ export const C_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // where a task is judged: the copy runs where the source is too long
+        {
+          code: "#include <string.h>\nstruct v { char name[16]; };\nvoid set(struct v *r, const char *src) {\n  if (strlen(src) >= sizeof r->name && src[0] == 'K') {\n    strcpy(r->name, src);\n    return;\n  }\n  strncpy(r->name, src, sizeof r->name - 1);\n  r->name[sizeof r->name - 1] = 0;\n}\n",
+          taskCwe: ['CWE-787'],
+        },
         '#include <string.h>\nvoid f(const char *name) {\n  char buf[16];\n  strcpy(buf, name);\n}\n',
         // Only the first source's length is checked.
         '#include <string.h>\nint join(char *dst, size_t dstsz, const char *a, const char *b) {\n  if (strlen(a) + 2 > dstsz)\n    return -1;\n  strcpy(dst, a);\n  strcat(dst, "/");\n  strcat(dst, b);\n  return 0;\n}\n',
       ],
       good: [
+        {
+          code: '#include <stdio.h>\n#include <string.h>\nvoid greet(const char *name) {\n  char buf[64];\n  if (strlen(name) >= sizeof buf - 7)\n    return;\n  sprintf(buf, "hello %s", name);\n  puts(buf);\n}\n',
+          taskCwe: ['CWE-120'],
+        },
         '#include <string.h>\nvoid f(const char *name) {\n  char buf[16];\n  snprintf(buf, sizeof(buf), "%s", name);\n}\n',
         '#include <string.h>\n#define ELLIPSIS "..."\nvoid f(int deep, int verbose) {\n  char buf[16];\n  strcpy(buf, deep ? ELLIPSIS : "/");\n  sprintf(buf, "mode %s", verbose ? "long" : "short");\n}\n',
         // The lengths are checked against the destination's size before the copies.
@@ -1653,6 +1662,29 @@ function sourceLengthChecked(c: CallSite, src: Node, ctx: RuleContext): boolean 
         computed.push(new RegExp(`\\b${target.text}\\b`));
       }
     }
+  // Where a task is judged, a comparison that bounds the length above where the copy runs
+  // (`if (strlen(s) >= sizeof buf && ...) strcpy(buf, s);` copies where it is too long).
+  if (judgingTask(ctx)) {
+    const has = (n: Node) => {
+      const t = n.text.replace(/\s+/g, '');
+      return lvalues.some((lv) =>
+        new RegExp(`(?:^|[^\\w.>])${lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w(])`).test(t),
+      );
+    };
+    const MIRROR: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
+    const NEGATE: Record<string, string> = { '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
+    return established(guardsAt(c.node, fn, ctx.model.profile, ctx.language), (x, holds) => {
+      if (x.type !== 'binary_expression') return false;
+      let op = x.childForFieldName('operator')?.text ?? '';
+      const l = x.childForFieldName('left');
+      const r = x.childForFieldName('right');
+      if (!l || !r || !(op in MIRROR)) return false;
+      if (has(l) === has(r)) return false;
+      if (has(r)) op = MIRROR[op] ?? op;
+      if (!holds) op = NEGATE[op] ?? op;
+      return op === '<' || op === '<=';
+    });
+  }
   const before = ctx.source.slice(fn.startIndex, c.node.startIndex).replace(/\s+/g, '');
   return lvalues.some((lv) => {
     const e = lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
