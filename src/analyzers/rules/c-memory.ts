@@ -13,6 +13,7 @@ import {
   printfConversions,
 } from '../engine/c-flow.ts';
 import { cSummaries, unwrapCasts } from '../engine/c-summaries.ts';
+import { guardsAt, readCondition } from '../engine/dominance.ts';
 import type { FileModel } from '../engine/model.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
@@ -500,31 +501,55 @@ const WIDE_INT =
 const SIGNED_INT =
   /^(?:(?:const\s+)?(?:signed\s+)?(?:int|long|short|long\s+long|long\s+int|short\s+int|char)|(?:const\s+)?(?:ssize_t|off_t|ptrdiff_t|intptr_t|int(?:8|16|32|64)_t|gint|gint(?:8|16|32|64)|s(?:8|16|32|64)|__s(?:8|16|32|64)|Sint(?:8|16|32)|OPJ_INT32|jas_int))$/;
 
-/** A comparison of the index against something: which side it is on and the operator. */
-function comparisons(cond: Node, idx: string): { op: string; idxLeft: boolean; other: string }[] {
-  const out: { op: string; idxLeft: boolean; other: string }[] = [];
-  const nodes = [cond, ...cond.descendantsOfType('binary_expression')];
-  for (const b of nodes) {
-    if (b?.type !== 'binary_expression') continue;
-    const op = b.childForFieldName('operator')?.text ?? '';
-    if (!/^(?:<|<=|>|>=|==|!=)$/.test(op)) continue;
-    const l = norm(unwrapCasts(b.childForFieldName('left') as Node).text);
-    const r = norm(unwrapCasts(b.childForFieldName('right') as Node).text);
-    if (l === idx) out.push({ op, idxLeft: true, other: r });
-    else if (r === idx) out.push({ op, idxLeft: false, other: l });
-  }
-  return out;
+interface Bounds {
+  lower: boolean;
+  upper: boolean;
 }
 
-/** Whether a comparison bounds the index from below (`i < 0`, `i >= 0`, `0 <= i`, `i > -1`, `i > 0`...). */
-function lowerBound(c: { op: string; idxLeft: boolean; other: string }): boolean {
-  const k = intLiteral(c.other.replace(/^-/, ''));
-  if (k === undefined) return false;
-  const v = c.other.startsWith('-') ? -k : k;
-  // Normalize to "idx OP v".
-  const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
-  const op = c.idxLeft ? c.op : (flip[c.op] ?? c.op);
-  return ((op === '<' || op === '<=') && v <= 1) || ((op === '>' || op === '>=') && v >= -1);
+const FLIP_OP: Record<string, string> = {
+  '<': '>',
+  '<=': '>=',
+  '>': '<',
+  '>=': '<=',
+  '==': '==',
+  '!=': '!=',
+};
+const NEGATE_OP: Record<string, string> = {
+  '<': '>=',
+  '<=': '>',
+  '>': '<=',
+  '>=': '<',
+  '==': '!=',
+  '!=': '==',
+};
+
+/**
+ * What a simple condition with value `holds` says about the index `idx` (`idx OP other` once the
+ * index is put on the left and the negation applied): `>`/`>=`/`==` bound it from below (unless
+ * by a negative constant under -1), `<`/`<=`/`==` from above.
+ */
+function indexBounds(x: Node, holds: boolean, idx: string): Bounds {
+  const none = { lower: false, upper: false };
+  const b = unwrapCasts(x);
+  if (b.type !== 'binary_expression') return none;
+  let op = b.childForFieldName('operator')?.text ?? '';
+  if (!(op in FLIP_OP)) return none;
+  const l = b.childForFieldName('left');
+  const r = b.childForFieldName('right');
+  if (!l || !r) return none;
+  let other: string;
+  if (norm(unwrapCasts(l).text) === idx) other = norm(unwrapCasts(r).text);
+  else if (norm(unwrapCasts(r).text) === idx) {
+    other = norm(unwrapCasts(l).text);
+    op = FLIP_OP[op] ?? op;
+  } else return none;
+  if (!holds) op = NEGATE_OP[op] ?? op;
+  const k = intLiteral(other.replace(/^-/, ''));
+  const belowMinusOne = k !== undefined && other.startsWith('-') && k > 1;
+  return {
+    lower: (op === '>' || op === '>=' || op === '==') && !belowMinusOne,
+    upper: op === '<' || op === '<=' || op === '==',
+  };
 }
 
 C_MEMORY_RULES.push(
@@ -557,21 +582,25 @@ C_MEMORY_RULES.push(
           return false;
         if (assignedBetween(ctx.model, fn, name, v.endIndex, report.startIndex)) return false;
       }
-      // An upper bound guards the use, and nothing in the function bounds it from below.
-      const before = ctx.model
-        .nodesIn(fn, ['if_statement', 'while_statement', 'conditional_expression', 'binary_expression'])
-        .filter((n) => n.startIndex < report.startIndex)
-        .flatMap((n) => {
-          const cond = n.type === 'binary_expression' ? n : n.childForFieldName('condition');
-          return cond ? comparisons(cond, name) : [];
-        });
+      // What the conditions that decide whether the access runs say about the index there
+      // (engine/dominance.ts): `if (i >= N) return;` leaves `i < N`, an upper bound only.
+      const facts = guardsAt(report, fn, ctx.model.profile, ctx.language).map((g) =>
+        readCondition<Bounds>(
+          g.node,
+          g.holds,
+          (x, holds) => indexBounds(x, holds, name),
+          (a, b) => ({ lower: a.lower || b.lower, upper: a.upper || b.upper }),
+          (a, b) => ({ lower: a.lower && b.lower, upper: a.upper && b.upper }),
+        ),
+      );
+      // An explicit test for a negative index anywhere before also counts (a clamp, a log).
       const lower =
-        before.some(lowerBound) ||
+        facts.some((f) => f.lower) ||
         new RegExp(
-          `\\(\\s*(?:unsigned|size_t|uint\\w*)[^)]*\\)\\s*${name}\\b|\\babs\\s*\\(\\s*${name}\\b`,
+          `\\b${name}\\s*(?:<|>=)\\s*0\\b|\\b0\\s*(?:>|<=)\\s*${name}\\b|\\(\\s*(?:unsigned|size_t|uint\\w*)[^)]*\\)\\s*${name}\\b|\\babs\\s*\\(\\s*${name}\\b`,
         ).test(ctx.source.slice(fn.startIndex, report.startIndex));
-      const upper = before.some((c) => !lowerBound(c) && /^(?:<|<=|>|>=)$/.test(c.op));
-      if (lower || !upper || !guardedUse(report, name)) return false;
+      const upper = facts.some((f) => f.upper);
+      if (lower || !upper) return false;
       const write =
         report.parent?.type === 'assignment_expression' &&
         report.parent.childForFieldName('left')?.equals(report);
@@ -584,8 +613,15 @@ C_MEMORY_RULES.push(
       bad: [
         'int get(const int *a, int size, int i) {\n  if (i >= size) return -1;\n  return a[i];\n}\n',
         'struct H { int slot; };\nvoid put(char *tab, int n, struct H *h, char v) {\n  int s = h->slot;\n  if (s < n)\n    tab[s] = v;\n}\n',
+        // An early exit against a constant leaves only the upper bound.
+        'int get(const int *a, int i) {\n  if (i >= 16) return -1;\n  return a[i];\n}\n',
+        // A lower-bound test that does not decide whether the access runs.
+        'int get(const int *a, int n, int i, int verbose) {\n  if (verbose && i > 0) log_index(i);\n  if (i >= n) return -1;\n  return a[i];\n}\n',
       ],
       good: [
+        'int get(const int *a, int i) {\n  if (i >= 16 || i < 0) return -1;\n  return a[i];\n}\n',
+        'int get(const int *a, int n, int i) {\n  if (i < 1) return -1;\n  if (i >= n) return -1;\n  return a[i];\n}\n',
+        'int get(const int *a, int n, int i) {\n  if (i > 0 && i < n) return a[i];\n  return -1;\n}\n',
         'int get(const int *a, int size, int i) {\n  if (i < 0 || i >= size) return -1;\n  return a[i];\n}\n',
         'struct H { int slot; };\nvoid put(char *tab, int n, struct H *h, char v) {\n  int s = h->slot;\n  if (s >= 0 && s < n)\n    tab[s] = v;\n}\n',
         'int get(const int *a, unsigned size, unsigned i) {\n  if (i >= size) return -1;\n  return a[i];\n}\n',
