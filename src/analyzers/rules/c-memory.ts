@@ -8,9 +8,11 @@ import {
   guardedUse,
   intLiteral,
   leaves,
+  loopCanEnd,
   mentionsLvalue,
   norm,
   printfConversions,
+  reachesNextTurn,
 } from '../engine/c-flow.ts';
 import { cSummaries, unwrapCasts } from '../engine/c-summaries.ts';
 import { guardsAt, readCondition } from '../engine/dominance.ts';
@@ -217,14 +219,14 @@ export const C_MEMORY_RULES: Rule[] = [
         if (use.startIndex > c.node.endIndex) {
           reached =
             !lvaluePartAssigned(ctx.model, fn, lv, c.node.endIndex, use.startIndex) &&
-            fallsThrough(stmt, use.startIndex);
+            (fallsThrough(stmt, use.startIndex) || afterRetries(ctx.model, fn, lv, stmt, loop, use));
         } else {
           // The next turn of a loop (a retry path) reaches uses earlier in its body.
           reached =
             !!loop &&
             use.startIndex > loop.startIndex &&
             !lvaluePartAssigned(ctx.model, fn, lv, loop.startIndex, loop.endIndex) &&
-            fallsThrough(stmt, loop.endIndex - 1);
+            (fallsThrough(stmt, loop.endIndex - 1) || reachesNextTurn(stmt, loop));
         }
         if (!reached) continue;
         return {
@@ -241,8 +243,15 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdlib.h>\nstruct S { int n; struct S *next; };\nint pop(struct S **head) {\n  struct S *old = *head;\n  struct S *first = old;\n  free(old);\n  return first->n;\n}\n',
         // A helper of the same file that frees its argument.
         '#include <stdlib.h>\nstruct conn { int fd; char *buf; };\nstatic void conn_free(struct conn *c) {\n  free(c->buf);\n  free(c);\n}\nint conn_close(struct conn *c) {\n  conn_free(c);\n  return c->fd;\n}\n',
+        // A retry path: the failed attempt frees the message and continues; the next turn sends it.
+        '#include <stdlib.h>\n#include <string.h>\nint send_msg(int fd, const char *msg) {\n  char *tmp = strdup(msg);\n  for (int tries = 0; tries < 3; tries++) {\n    if (write(fd, tmp, strlen(tmp)) < 0) {\n      free(tmp);\n      continue;\n    }\n    break;\n  }\n  return 0;\n}\n',
+        // ... and after the loop gives up.
+        '#include <stdlib.h>\nstruct job { char *data; int state; };\nint run(struct job *j) {\n  int tries = 0;\n  while (tries++ < 3) {\n    if (submit(j) < 0) {\n      free(j->data);\n      continue;\n    }\n    return 0;\n  }\n  log_failure(j->data);\n  return -1;\n}\n',
       ],
       good: [
+        '#include <stdlib.h>\n#include <string.h>\nint send_msg(int fd, const char *msg) {\n  char *tmp = strdup(msg);\n  for (int tries = 0; tries < 3; tries++) {\n    if (write(fd, tmp, strlen(tmp)) < 0) {\n      free(tmp);\n      tmp = strdup(msg);\n      continue;\n    }\n    break;\n  }\n  free(tmp);\n  return 0;\n}\n',
+        '#include <stdlib.h>\nstruct job { char *data; int state; };\nint run(struct job *j) {\n  int tries = 0;\n  while (tries++ < 3) {\n    if (submit(j) < 0) {\n      free(j->data);\n      return -1;\n    }\n    continue;\n  }\n  log_failure(j->data);\n  return -1;\n}\n',
+        '#include <stdlib.h>\nint drain(char **items, int n) {\n  for (;;) {\n    char *it = next_item(items, n);\n    if (!it) break;\n    if (skip(it)) {\n      free(it);\n      continue;\n    }\n    consume(it);\n  }\n  return 0;\n}\n',
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  int n = s->n;\n  free(s);\n  return n;\n}\n',
         '#include <stdlib.h>\nstruct B { char *data; };\nint send_all(struct B *b, int tries) {\n  while (tries-- > 0) {\n    if (push(b->data) == 0) return 0;\n    free(b->data);\n    b->data = NULL;\n    return -1;\n  }\n  return -1;\n}\n',
         '#include <stdlib.h>\nint g(char *p, int bad) {\n  if (bad) {\n    free(p);\n    return -1;\n  }\n  return p[0];\n}\n',
@@ -988,6 +997,29 @@ function lvaluePartAssigned(model: FileModel, fn: Node, lv: string, from: number
   );
 }
 
+/**
+ * Whether `use`, after the loop that holds the free, is reached through the loop's next turns: the
+ * free's path goes on to the next turn (a `continue` on a retry path), the loop can end by its own
+ * condition, nothing in the loop sets the pointer again, and control falls from the loop to the use.
+ */
+function afterRetries(
+  model: FileModel,
+  fn: Node,
+  lv: string,
+  stmt: Node,
+  loop: Node | undefined,
+  use: Node,
+): boolean {
+  return (
+    !!loop &&
+    use.startIndex >= loop.endIndex &&
+    loopCanEnd(loop) &&
+    reachesNextTurn(stmt, loop) &&
+    !lvaluePartAssigned(model, fn, lv, loop.startIndex, loop.endIndex) &&
+    fallsThrough(loop, use.startIndex)
+  );
+}
+
 /** The statement that holds a call (the expression statement, else the call). */
 function callStatement(call: Node): Node {
   return call.parent?.type === 'expression_statement' ? call.parent : call;
@@ -1030,14 +1062,14 @@ C_MEMORY_RULES.push(
         if (second.startIndex >= first.endIndex) {
           reached =
             !lvaluePartAssigned(ctx.model, fn, lv, first.endIndex, second.startIndex) &&
-            fallsThrough(stmt, second.startIndex);
+            (fallsThrough(stmt, second.startIndex) || afterRetries(ctx.model, fn, lv, stmt, loop, second));
         } else {
           // The next turn of the loop frees it again unless it (or its index) changes in the loop.
           reached =
             !!loop &&
             second.startIndex > loop.startIndex &&
             !lvaluePartAssigned(ctx.model, fn, lv, loop.startIndex, loop.endIndex) &&
-            fallsThrough(stmt, loop.endIndex - 1);
+            (fallsThrough(stmt, loop.endIndex - 1) || reachesNextTurn(stmt, loop));
         }
         if (!reached) continue;
         return {
@@ -1051,8 +1083,11 @@ C_MEMORY_RULES.push(
       bad: [
         '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n  }\n  use(buf);\n  free(buf);\n  return 0;\n}\n',
         '#include <stdlib.h>\nstruct J { char *data; };\nint retry(struct J *j, int n) {\n  for (int i = 0; i < n; i++) {\n    if (send_job(j) == 0) break;\n    free(j->data);\n  }\n  return 0;\n}\n',
+        // The error path frees and continues; when the retries run out the cleanup frees again.
+        '#include <stdlib.h>\nint post(char *body, int tries) {\n  while (tries-- > 0) {\n    if (try_post(body) < 0) {\n      free(body);\n      continue;\n    }\n    return 0;\n  }\n  free(body);\n  return -1;\n}\n',
       ],
       good: [
+        '#include <stdlib.h>\nint post(char *body, int tries) {\n  while (tries-- > 0) {\n    if (try_post(body) < 0) {\n      free(body);\n      body = NULL;\n      continue;\n    }\n    return 0;\n  }\n  free(body);\n  return -1;\n}\n',
         '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n    return -1;\n  }\n  use(buf);\n  free(buf);\n  return 0;\n}\n',
         '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n    buf = NULL;\n  }\n  free(buf);\n  return 0;\n}\n',
         '#include <stdlib.h>\nvoid clear(char **list, int n) {\n  for (int i = 0; i < n; i++)\n    free(list[i]);\n}\n',
