@@ -1222,6 +1222,17 @@ C_MEMORY_RULES.push(
   }),
 );
 
+/**
+ * Whether the text fills the variable from the input or a buffer through its address: `read(fd,
+ * &len, 4)`, `fread(&n, 2, 1, f)`, `recv(s, &len, ...)`, `memcpy(&len, p, 4)` (a decoded length).
+ */
+function filledFromData(text: string, name: string): boolean {
+  if (!/^[A-Za-z_]\w*$/.test(name) || !text.includes(name)) return false;
+  return new RegExp(
+    `\\b(?:read|pread|fread|recv|recvfrom|memcpy|memmove)\\s*\\([^;]*?&\\s*\\(?\\s*${name}\\b(?!\\s*(?:\\[|->|\\.))`,
+  ).test(text);
+}
+
 /** Copies into a destination of a given length: [destination index, length index]. */
 const LENGTH_WRITES: Record<string, [number, number]> = {
   memcpy: [0, 2],
@@ -1231,6 +1242,8 @@ const LENGTH_WRITES: Record<string, [number, number]> = {
   RtlCopyMemory: [0, 2],
   read: [1, 2],
   recv: [1, 2],
+  fread: [0, 2],
+  fgets: [0, 1],
 };
 
 C_MEMORY_RULES.push(
@@ -1246,6 +1259,12 @@ C_MEMORY_RULES.push(
       const dstArg = spec ? c.args[spec[0]] : undefined;
       const size = spec ? c.args[spec[1]] : undefined;
       if (!dstArg || !size) return false;
+      // fread(dst, 1, n, f) reads n bytes; other element sizes are c.size-exceeds-buffer's.
+      if (
+        c.name === 'fread' &&
+        !/^(?:1|sizeof\(?(?:char|\*?\w+\[0\]|\*\w+)\)?)$/.test(norm(c.args[1]?.text ?? ''))
+      )
+        return false;
       const dst = unwrapCasts(dstArg);
       if (dst.type !== 'identifier') return false;
       const declared = ctx.model.arraySize(dst.text);
@@ -1274,6 +1293,7 @@ C_MEMORY_RULES.push(
       const outside = names.some((n) => {
         if (n.includes('->') || n.includes('.')) return true;
         if (info.params.includes(n)) return true;
+        if (filledFromData(ctx.source.slice(fn.startIndex, c.node.startIndex), n)) return true;
         const b = ctx.taint.latestBinding(n, c.node.startIndex);
         return (
           !!b?.value &&
@@ -1291,10 +1311,14 @@ C_MEMORY_RULES.push(
     examples: {
       bad: [
         '#include <string.h>\nstruct Pkt { unsigned len; const char *data; };\nvoid on_packet(const struct Pkt *p) {\n  char name[64];\n  memcpy(name, p->data, p->len);\n  use(name);\n}\n',
+        // A length read from the input through its address.
+        '#include <unistd.h>\nint read_record(int fd) {\n  unsigned int len;\n  char body[128];\n  if (read(fd, &len, sizeof(len)) != sizeof(len)) return -1;\n  if (read(fd, body, len) < 0) return -1;\n  return body[0];\n}\n',
+        '#include <stdio.h>\nint read_name(FILE *f, char *out) {\n  unsigned short n;\n  char name[64];\n  fread(&n, sizeof n, 1, f);\n  fread(name, 1, n, f);\n  return name[0];\n}\n',
       ],
       good: [
         '#include <string.h>\nstruct Pkt { unsigned len; const char *data; };\nvoid on_packet(const struct Pkt *p) {\n  char name[64];\n  if (p->len >= sizeof name) return;\n  memcpy(name, p->data, p->len);\n  use(name);\n}\n',
         '#include <string.h>\nvoid copy_id(const char *src) {\n  char id[16];\n  memcpy(id, src, sizeof id);\n  use(id);\n}\n',
+        '#include <unistd.h>\nint read_record(int fd) {\n  unsigned int len;\n  char body[128];\n  if (read(fd, &len, sizeof(len)) != sizeof(len)) return -1;\n  if (len > sizeof(body)) return -1;\n  if (read(fd, body, len) < 0) return -1;\n  return body[0];\n}\n',
       ],
     },
   }),
