@@ -376,7 +376,10 @@ function boundedBefore(model: FileModel, fn: Node, value: string, at: number): b
   for (const cond of model.nodesIn(fn, ['if_statement', 'while_statement', 'conditional_expression'])) {
     if (!cond || cond.startIndex >= at) continue;
     const c = cond.childForFieldName('condition');
-    if (c && /[<>]/.test(c.text) && mentionsLvalue(c, value)) return true;
+    // Of a condition that holds the operation itself (`if (s < 0 || memcpy(d, p, s * k) == NULL)`),
+    // only what is evaluated before it; `if (read(fd, buf, n) < 0)` tests the result, not `n`.
+    const text = c && c.startIndex <= at && at < c.endIndex ? c.text.slice(0, at - c.startIndex) : c?.text;
+    if (text && /[<>]/.test(text) && mentionsLvalue(c as Node, value) && text.includes(value)) return true;
   }
   for (const a of model.nodesIn(fn, ['call_expression'])) {
     if (!a || a.startIndex >= at) continue;
@@ -1233,6 +1236,26 @@ function filledFromData(text: string, name: string): boolean {
   ).test(text);
 }
 
+/** Whether the condition compares the value itself (`n > 64`, `len != 4`), not its address or a call. */
+function compares(cond: Node, value: string): boolean {
+  for (const b of [cond, ...cond.descendantsOfType('binary_expression')]) {
+    if (b?.type !== 'binary_expression') continue;
+    if (!/^(?:<|<=|>|>=|==|!=)$/.test(b.childForFieldName('operator')?.text ?? '')) continue;
+    for (const side of [b.childForFieldName('left'), b.childForFieldName('right')]) {
+      const v = side ? unwrapCasts(side) : undefined;
+      if (
+        v &&
+        v.type !== 'call_expression' &&
+        v.type !== 'sizeof_expression' &&
+        mentionsLvalue(v, value) &&
+        !norm(v.text).includes(`&${value}`)
+      )
+        return true;
+    }
+  }
+  return false;
+}
+
 /** Copies into a destination of a given length: [destination index, length index]. */
 const LENGTH_WRITES: Record<string, [number, number]> = {
   memcpy: [0, 2],
@@ -1284,7 +1307,13 @@ C_MEMORY_RULES.push(
       );
       if (!names.length) return false;
       const fn = ctx.model.enclosingFunction(c.node).node;
-      if (names.some((n) => boundedBefore(ctx.model, fn, n, c.node.startIndex) || guardedUse(c.node, n)))
+      const guards = guardsAt(c.node, fn, ctx.model.profile, ctx.language);
+      if (
+        names.some(
+          (n) =>
+            boundedBefore(ctx.model, fn, n, c.node.startIndex) || guards.some((g) => compares(g.node, n)),
+        )
+      )
         return false;
       // The length of a string the function already holds (`strlen(s)`) is c.unbounded-copy's case.
       if (/strlen/.test(text)) return false;
