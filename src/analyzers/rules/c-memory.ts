@@ -56,8 +56,18 @@ function streamUses(model: FileModel, fn: Node, lv: string, from: number): Node[
     );
 }
 
+/** Frees and destructors named `Destroy*` (ImageMagick's `DestroyImage(p)` releases the object; `pthread_attr_destroy` only deinitializes, so `*_destroy` is not one). */
 const FREE_CALL =
-  /^(?:free|kfree|kvfree|vfree|kzfree|g_free|av_free|xmlFree|OPENSSL_free|CRYPTO_free|[a-z]\w*_free|[a-z]\w*Free)$/;
+  /^(?:free|kfree|kvfree|vfree|kzfree|g_free|av_free|xmlFree|OPENSSL_free|CRYPTO_free|[a-z]\w*_free|[a-z]\w*Free|Destroy[A-Z]\w*)$/;
+
+/** `p = DestroyImage(p)`: the pointer takes the call's result (NULL), so it no longer points at the freed memory. */
+function resultStoredIn(call: Node, lv: string): Node | undefined {
+  let p = call.parent;
+  while (p?.type === 'cast_expression' || p?.type === 'parenthesized_expression') p = p.parent;
+  return p?.type === 'assignment_expression' && norm(p.childForFieldName('left')?.text ?? '') === lv
+    ? p
+    : undefined;
+}
 
 function calleeName(call: Node): string {
   return (call.childForFieldName('function')?.text ?? '').replace(/\s+/g, '');
@@ -194,7 +204,10 @@ export const C_MEMORY_RULES: Rule[] = [
       // Uses after the free, or anywhere in an enclosing loop (its next turn); quick text test first.
       const from = loop ? loop.startIndex : c.node.endIndex;
       const rest = ctx.source.slice(from, fn.endIndex).replace(/\s+/g, '');
-      const aliases = aliasesOf(ctx.model, fn, lv, c.node.startIndex).filter((a) => rest.includes(a));
+      const stored = resultStoredIn(c.node, lv);
+      const aliases = aliasesOf(ctx.model, fn, lv, (stored ?? c.node).startIndex).filter((a) =>
+        rest.includes(a),
+      );
       if (rest.split(lv).length < (loop ? 3 : 2) && !aliases.length) return false;
       // A copy of the pointer made before the free (`q = p; free(p); q->x`) points at the same memory.
       for (const alias of aliases)
@@ -211,6 +224,7 @@ export const C_MEMORY_RULES: Rule[] = [
             message: `${alias} is a copy of ${lv}, which was freed by ${c.calleeText}() on line ${c.node.startPosition.row + 1}, and is used here: the copy points at freed memory too.`,
           };
         }
+      if (stored) return false;
       for (const use of dereferences(ctx.model, fn, lv, from, true)) {
         if (use.startIndex >= c.node.startIndex && use.endIndex <= c.node.endIndex) continue;
         const owner = use.type === 'call_expression' ? use : use.parent?.parent;
@@ -245,12 +259,16 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdlib.h>\nstruct conn { int fd; char *buf; };\nstatic void conn_free(struct conn *c) {\n  free(c->buf);\n  free(c);\n}\nint conn_close(struct conn *c) {\n  conn_free(c);\n  return c->fd;\n}\n',
         // A retry path: the failed attempt frees the message and continues; the next turn sends it.
         '#include <stdlib.h>\n#include <string.h>\nint send_msg(int fd, const char *msg) {\n  char *tmp = strdup(msg);\n  for (int tries = 0; tries < 3; tries++) {\n    if (write(fd, tmp, strlen(tmp)) < 0) {\n      free(tmp);\n      continue;\n    }\n    break;\n  }\n  return 0;\n}\n',
+        // A destructor named Destroy* releases the object; a copy taken before still points at it.
+        'Image *read_one(const ImageInfo *info) {\n  Image *image, *tmp;\n  tmp = AcquireImage(info);\n  image = tmp;\n  tmp = DestroyImage(tmp);\n  return image->next;\n}\n',
         // ... and after the loop gives up.
         '#include <stdlib.h>\nstruct job { char *data; int state; };\nint run(struct job *j) {\n  int tries = 0;\n  while (tries++ < 3) {\n    if (submit(j) < 0) {\n      free(j->data);\n      continue;\n    }\n    return 0;\n  }\n  log_failure(j->data);\n  return -1;\n}\n',
       ],
       good: [
         '#include <stdlib.h>\n#include <string.h>\nint send_msg(int fd, const char *msg) {\n  char *tmp = strdup(msg);\n  for (int tries = 0; tries < 3; tries++) {\n    if (write(fd, tmp, strlen(tmp)) < 0) {\n      free(tmp);\n      tmp = strdup(msg);\n      continue;\n    }\n    break;\n  }\n  free(tmp);\n  return 0;\n}\n',
         '#include <stdlib.h>\nstruct job { char *data; int state; };\nint run(struct job *j) {\n  int tries = 0;\n  while (tries++ < 3) {\n    if (submit(j) < 0) {\n      free(j->data);\n      return -1;\n    }\n    continue;\n  }\n  log_failure(j->data);\n  return -1;\n}\n',
+        'Image *read_one(const ImageInfo *info) {\n  Image *image = AcquireImage(info);\n  image = DestroyImage(image);\n  if (image == NULL) return NULL;\n  return image->next;\n}\n',
+        '#include <pthread.h>\n#include <stdlib.h>\nsize_t stack_size(void) {\n  size_t size;\n  pthread_attr_t *attr = malloc(sizeof *attr);\n  if (!attr) return 0;\n  pthread_attr_init(attr);\n  pthread_attr_getstacksize(attr, &size);\n  pthread_attr_destroy(attr);\n  free(attr);\n  return size;\n}\n',
         '#include <stdlib.h>\nint drain(char **items, int n) {\n  for (;;) {\n    char *it = next_item(items, n);\n    if (!it) break;\n    if (skip(it)) {\n      free(it);\n      continue;\n    }\n    consume(it);\n  }\n  return 0;\n}\n',
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  int n = s->n;\n  free(s);\n  return n;\n}\n',
         '#include <stdlib.h>\nstruct B { char *data; };\nint send_all(struct B *b, int tries) {\n  while (tries-- > 0) {\n    if (push(b->data) == 0) return 0;\n    free(b->data);\n    b->data = NULL;\n    return -1;\n  }\n  return -1;\n}\n',
@@ -1049,7 +1067,7 @@ C_MEMORY_RULES.push(
     check: (c, ctx) => {
       const first = c.node;
       const lv = freedLvalue(first);
-      if (!lv) return false;
+      if (!lv || resultStoredIn(first, lv)) return false;
       const fn = ctx.model.enclosingFunction(first).node;
       const loop = enclosingLoop(first);
       // Quick text test: the freed lvalue appears again after the free (or anywhere in its loop).
