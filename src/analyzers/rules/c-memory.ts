@@ -1199,32 +1199,57 @@ C_MEMORY_RULES.push(
       const size = unwrapCasts(arg);
       if (size.type !== 'binary_expression' || size.childForFieldName('operator')?.text !== '+') return false;
       if (size.descendantsOfType('cast_expression').length) return false;
-      const left = size.childForFieldName('left');
-      const right = size.childForFieldName('right');
-      if (!left || !right) return false;
-      // `len + k` (either order) with `len` a variable declared as a 32-bit-or-narrower integer.
-      const [len, k] = intLiteral(norm(right.text)) !== undefined ? [left, right] : [right, left];
-      if (len.type !== 'identifier' || intLiteral(norm(k.text)) === undefined) return false;
-      const type = ctx.model.declaredType(len.text, len.startIndex)?.trim() ?? '';
-      if (!NARROW_INT.test(type) || /char|short|8|16/.test(type)) return false;
-      // Only a length that comes from outside: a parameter or a value read from data (a field, a
+      // `len + k` (either order), or a sum of several such lengths (`hdr_len + body_len + 1`),
+      // each a variable declared as a 32-bit-or-narrower integer: the sum is computed in 32 bits.
+      const terms: Node[] = [];
+      const flatten = (n: Node): boolean => {
+        const v = unwrapCasts(n);
+        if (v.type === 'binary_expression' && v.childForFieldName('operator')?.text === '+') {
+          const l = v.childForFieldName('left');
+          const r = v.childForFieldName('right');
+          return !!l && !!r && flatten(l) && flatten(r);
+        }
+        if (v.type !== 'identifier' && intLiteral(norm(v.text)) === undefined) return false;
+        terms.push(v);
+        return true;
+      };
+      if (!flatten(size)) return false;
+      const lens = terms.filter((t) => t.type === 'identifier');
+      if (!lens.length || (lens.length === 1 && terms.length === 1)) return false;
+      // Only lengths that come from outside: a parameter or a value read from data (a field, a
       // decoder call), not one measured from a string the program holds.
       const info = ctx.model.functionAt(c.node.startIndex);
-      const fromParam = info.params.includes(len.text);
-      const bindings = ctx.taint
-        .bindingsOf(len.text, c.node.startIndex)
-        .filter((b) => b.at <= c.node.startIndex);
-      if (!fromParam && !bindings.length) return false;
-      if (
-        bindings.some(
-          (b) =>
-            !b.value || HARMLESS_LENGTH.test(b.value.text) || intLiteral(norm(b.value.text)) !== undefined,
-        )
-      )
-        return false;
       const fn = ctx.model.enclosingFunction(c.node).node;
-      if (boundedBefore(ctx.model, fn, len.text, c.node.startIndex)) return false;
+      const types: string[] = [];
+      const origins: boolean[] = [];
+      for (const len of lens) {
+        const type = ctx.model.declaredType(len.text, len.startIndex)?.trim() ?? '';
+        if (!NARROW_INT.test(type) || /char|short|8|16/.test(type)) return false;
+        const fromParam = info.params.includes(len.text);
+        const bindings = ctx.taint
+          .bindingsOf(len.text, c.node.startIndex)
+          .filter((b) => b.at <= c.node.startIndex);
+        if (!fromParam && !bindings.length) return false;
+        if (
+          bindings.some(
+            (b) =>
+              !b.value || HARMLESS_LENGTH.test(b.value.text) || intLiteral(norm(b.value.text)) !== undefined,
+          )
+        )
+          return false;
+        if (boundedBefore(ctx.model, fn, len.text, c.node.startIndex)) return false;
+        types.push(type);
+        origins.push(fromParam);
+      }
       if (/SIZE_MAX|INT_MAX|UINT_MAX|UINT32_MAX|add_overflow/.test(ctx.functionText(c.node))) return false;
+      const len = lens[0] as Node;
+      const type = types[0] as string;
+      const fromParam = origins.every((o) => o);
+      if (lens.length > 1)
+        return {
+          node: arg,
+          message: `${lens.map((l) => l.text).join(', ')} are ${[...new Set(types)].join('/')} values taken from ${fromParam ? 'the caller' : 'the caller or the data'} with no bound checked, so ${norm(size.text)} is computed in 32 bits and wraps to a small size when they are large: the copies that follow overflow the buffer. Check each against a limit first (or compute the size in size_t).`,
+        };
       return {
         node: arg,
         message: `${len.text} is a ${type} taken from ${fromParam ? 'the caller' : 'the data'} with no bound checked, so ${norm(size.text)} wraps to a tiny size when ${len.text} is near its maximum and the copy that follows overflows the buffer: check ${len.text} against a limit first (or compute the size in size_t).`,
@@ -1233,8 +1258,11 @@ C_MEMORY_RULES.push(
     examples: {
       bad: [
         '#include <stdlib.h>\n#include <stdint.h>\nchar *read_name(const uint8_t *p, uint32_t len) {\n  char *s = malloc(len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len);\n  s[len] = 0;\n  return s;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *join(const char *a, unsigned alen, const char *b, unsigned blen) {\n  char *r = malloc(alen + blen + 1);\n  if (!r) return NULL;\n  memcpy(r, a, alen);\n  memcpy(r + alen, b, blen);\n  r[alen + blen] = 0;\n  return r;\n}\n',
       ],
       good: [
+        '#include <stdlib.h>\n#include <string.h>\nchar *join(const char *a, unsigned alen, const char *b, unsigned blen) {\n  if (alen > 65536 || blen > 65536) return NULL;\n  char *r = malloc(alen + blen + 1);\n  if (!r) return NULL;\n  memcpy(r, a, alen);\n  memcpy(r + alen, b, blen);\n  r[alen + blen] = 0;\n  return r;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *join(const char *a, size_t alen, const char *b, unsigned blen) {\n  char *r = malloc(alen + blen + 1);\n  if (!r) return NULL;\n  memcpy(r, a, alen);\n  memcpy(r + alen, b, blen);\n  return r;\n}\n',
         '#include <stdlib.h>\n#include <stdint.h>\nchar *read_name(const uint8_t *p, uint32_t len) {\n  if (len > 4096) return NULL;\n  char *s = malloc(len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len);\n  s[len] = 0;\n  return s;\n}\n',
         '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *p) {\n  int len = strlen(p);\n  char *s = malloc(len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len + 1);\n  return s;\n}\n',
         '#include <stdlib.h>\n#include <stdint.h>\nchar *read_name(const uint8_t *p, uint32_t len) {\n  char *s = malloc((size_t)len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len);\n  return s;\n}\n',
