@@ -15,7 +15,7 @@ import {
   reachesNextTurn,
 } from '../engine/c-flow.ts';
 import { cSummaries, unwrapCasts } from '../engine/c-summaries.ts';
-import { guardsAt, readCondition } from '../engine/dominance.ts';
+import { guardsAt, readCondition, within } from '../engine/dominance.ts';
 import type { FileModel } from '../engine/model.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
@@ -743,6 +743,55 @@ function conditional(use: Node, top: Node): boolean {
   return false;
 }
 
+const BRANCHING =
+  /^(?:if_statement|for_statement|while_statement|do_statement|switch_statement|case_statement|conditional_expression|for_range_loop)$/;
+
+/**
+ * The statement below `top` that makes `n` conditional: the innermost `if`, loop, `switch` or `?:`
+ * between them whose condition does not hold `n` (an assignment in a `while`/`for` condition runs
+ * at least once), else undefined.
+ */
+function conditionalContainer(n: Node, top: Node): Node | undefined {
+  let child: Node = n;
+  for (let p = n.parent; p && !p.equals(top); child = p, p = p.parent) {
+    if (!BRANCHING.test(p.type)) continue;
+    const cond = p.childForFieldName('condition');
+    const init = p.childForFieldName('initializer');
+    if (cond?.equals(child) || init?.equals(child)) continue;
+    if (p.type === 'do_statement' && p.childForFieldName('body')?.equals(child)) continue;
+    return p;
+  }
+  return undefined;
+}
+
+/** Whether every path through the statement assigns `lv` or leaves (an `if` with both branches doing so). */
+function setsOnEveryPath(n: Node | null | undefined, lv: string): boolean {
+  if (!n) return false;
+  if (n.type === 'expression_statement') {
+    const e = unwrapCasts(n.namedChildren[0] ?? n);
+    return e.type === 'assignment_expression' && norm(e.childForFieldName('left')?.text ?? '') === lv;
+  }
+  if (n.type === 'else_clause') return setsOnEveryPath(n.namedChildren[0], lv);
+  if (n.type === 'compound_statement')
+    return n.namedChildren.some((c) => setsOnEveryPath(c, lv) || leaves(c));
+  if (n.type === 'if_statement') {
+    const branch = (b: Node | null | undefined) =>
+      !!b && (setsOnEveryPath(b, lv) || leaves(b.type === 'else_clause' ? b.namedChildren[0] : b));
+    return branch(n.childForFieldName('consequence')) && branch(n.childForFieldName('alternative'));
+  }
+  return leaves(n);
+}
+
+/** Identifiers of an expression (to tell whether two conditions test the same thing). */
+function identifiersOf(n: Node): Set<string> {
+  return new Set(
+    [n, ...n.descendantsOfType(['identifier', 'field_identifier'])]
+      .filter((x): x is Node => !!x && (x.type === 'identifier' || x.type === 'field_identifier'))
+      .map((x) => x.text)
+      .filter((t) => !/^[A-Z][A-Z0-9_]*$/.test(t)),
+  );
+}
+
 /** Whether an `if`/`switch`/loop holds the use but not the later check. */
 function inOtherBranch(use: Node, check: Node, fn: Node): boolean {
   for (let p = use.parent; p && !p.equals(fn); p = p.parent)
@@ -765,6 +814,106 @@ function statementOf(n: Node): Node {
   while (s.parent && !/_statement$|^declaration$/.test(s.type)) s = s.parent;
   return s;
 }
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.null-on-some-path',
+    cwe: ['CWE-476'],
+    severity: 'warning',
+    title: 'Pointer set to NULL and assigned only on some paths, then dereferenced',
+    message: '',
+    query: {
+      c: `[(init_declarator declarator: (pointer_declarator declarator: (identifier) @lv) value: (null))
+           (assignment_expression left: (identifier) @lv right: (null))] @report`,
+      cpp: `[(init_declarator declarator: (pointer_declarator declarator: (identifier) @lv) value: (null))
+             (assignment_expression left: (identifier) @lv right: (null))] @report`,
+    },
+    check: (caps, ctx) => {
+      const { lv: lvNode, report } = caps;
+      if (!lvNode || !report) return false;
+      const lv = lvNode.text;
+      const info = ctx.model.functionAt(report.startIndex);
+      // Outside a function only a statement (a snippet whose header did not parse), never a
+      // global's initializer: its uses are in other functions.
+      if (info.node.type !== 'function_definition' && report.type !== 'assignment_expression') return false;
+      const fn = info.node;
+      const rest = ctx.source.slice(report.endIndex, fn.endIndex);
+      if (!rest.includes(`${lv}->`) && !rest.includes(`${lv}[`) && !rest.includes(`*${lv}`)) return false;
+      const stmt = statementOf(report);
+      const top = stmt.parent ?? fn;
+      // Every assignment of the pointer after the NULL one, in order.
+      const sets = ctx.model
+        .nodesIn(fn, ['assignment_expression', 'pointer_expression', 'init_declarator'])
+        .filter((a) => a.startIndex > report.endIndex)
+        .filter((a) =>
+          a.type === 'assignment_expression'
+            ? norm(a.childForFieldName('left')?.text ?? '') === lv
+            : a.type === 'pointer_expression'
+              ? a.text.startsWith('&') && norm(a.childForFieldName('argument')?.text ?? '') === lv
+              : false,
+        );
+      for (const use of dereferences(ctx.model, fn, lv, report.endIndex)) {
+        if (use.type === 'binary_expression' || addressOnly(use)) continue;
+        const useStmt = statementOf(use);
+        if (inside(use, useStmt, 'sizeof_expression')) continue;
+        if (!fallsThrough(stmt, use.startIndex)) return false;
+        const before = sets.filter((a) => a.endIndex <= use.startIndex);
+        // Set on no path (left NULL on purpose, or by a helper we cannot see): not this rule's case.
+        if (!before.length) return false;
+        const containers: Node[] = [];
+        for (const a of before) {
+          // Its address handed to a call, or an assignment on every path to the use: it may be set.
+          if (a.type === 'pointer_expression') return false;
+          const c = conditionalContainer(a, top);
+          if (!c || within(use, c)) return false;
+          // Set in a loop the use is not in: how often it runs is the data's business (a list known
+          // to be non-empty, an index entry the loop always adds first); not reported.
+          for (let p = a.parent; p && !p.equals(top); p = p.parent)
+            if (/^(?:for|while|do)_statement$|^for_range_loop$/.test(p.type) && !within(use, p)) return false;
+          // `if (n) p = a; else p = b;` and `if (n) p = a; else return;` set it on every path left.
+          let chain: Node = c;
+          while (chain.parent?.type === 'else_clause' && chain.parent.parent?.type === 'if_statement')
+            chain = chain.parent.parent;
+          if (setsOnEveryPath(chain, lv)) return false;
+          containers.push(c);
+        }
+        // A test of the pointer where it is used, or of what the assignment was conditional on
+        // (`if (n > 0) p = calloc(n, k); ... if (n > 0) p[0] = x;`), decides it.
+        if (guardedUse(use, lv, report.endIndex) || conditional(use, useStmt)) return false;
+        const decided = new Set<string>();
+        for (const c of containers) {
+          const cond = c.childForFieldName('condition');
+          if (cond) for (const id of identifiersOf(cond)) decided.add(id);
+        }
+        for (const g of guardsAt(use, fn, ctx.model.profile, ctx.language))
+          for (const id of identifiersOf(g.node)) if (decided.has(id)) return false;
+        const where = containers[0] as Node;
+        return {
+          node: use,
+          message: `${lv} is set to NULL on line ${report.startPosition.row + 1} and assigned only inside the ${where.type.replace(/_statement$|_expression$/, '')} on line ${where.startPosition.row + 1}; on the path that skips it, this dereference reads through NULL: test ${lv} before using it, or leave when it is not set.`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\nstruct alias { int a, b; };\nint copy_aliases(struct alias *src, int n, int m) {\n  struct alias *out = NULL;\n  if (n > 0) {\n    out = calloc(n, sizeof(*out));\n    if (!out) return -1;\n  }\n  for (int i = 0; i < m; i++)\n    out[i] = src[i];\n  return 0;\n}\n',
+        'struct conf { const char *name; int port; };\nint port_of(struct conf *deflt, struct conf *user, int use_user) {\n  struct conf *c = NULL;\n  if (use_user && user->port)\n    c = user;\n  else if (deflt->port)\n    c = deflt;\n  return c->port;\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\nstruct alias { int a, b; };\nint copy_aliases(struct alias *src, int n, int m) {\n  struct alias *out = NULL;\n  if (n > 0) {\n    out = calloc(n, sizeof(*out));\n    if (!out) return -1;\n    for (int i = 0; i < m; i++)\n      out[i] = src[i];\n  }\n  return 0;\n}\n',
+        'struct conf { const char *name; int port; };\nint port_of(struct conf *deflt, struct conf *user, int use_user) {\n  struct conf *c = NULL;\n  if (use_user && user->port)\n    c = user;\n  else if (deflt->port)\n    c = deflt;\n  if (!c) return -1;\n  return c->port;\n}\n',
+        // A global's initializer: the functions that use it test or set it elsewhere.
+        '#include <stdlib.h>\nstatic char *cache = NULL;\nvoid init_cache(int n) {\n  if (n > 0)\n    cache = malloc(n);\n}\nchar first(void) {\n  return cache[0];\n}\n',
+        // Set in a loop: how often it runs depends on the data.
+        'struct node { int key; struct node *next; };\nint last_key(struct node *head) {\n  struct node *last = NULL;\n  for (struct node *n = head; n; n = n->next)\n    last = n;\n  return last->key;\n}\n',
+        'char *pick(int fast, char *a, char *b) {\n  char *p = NULL;\n  if (fast)\n    p = a;\n  else\n    p = b;\n  return p + (p[0] == 0);\n}\n',
+        '#include <stdlib.h>\nint fill(int n) {\n  int *v = NULL;\n  if (n > 0)\n    v = malloc(n * sizeof *v);\n  if (n > 0 && v)\n    v[0] = 1;\n  free(v);\n  return 0;\n}\n',
+        'int first(char **list) {\n  char *p = NULL;\n  while ((p = *list++) != NULL)\n    if (p[0] == 0x2d) break;\n  return p ? p[0] : 0;\n}\n',
+      ],
+    },
+  }),
+);
 
 C_MEMORY_RULES.push(
   query({
