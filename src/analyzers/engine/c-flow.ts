@@ -126,7 +126,10 @@ export function assignedBetween(
   return false;
 }
 
-/** Uses of the lvalue that read memory through it: `p->f`, `p[i]`, `*p`, `p + n`, `mem*(p, ...)`. */
+/**
+ * Uses of the lvalue that read memory through it: `p->f`, `p[i]`, `*p`, `p + n`, and string or
+ * memory calls that read their first argument (`mem*(p, ...)`, `strcmp(p, ...)`, `atoi(p)`, `strdup(p)`).
+ */
 export function dereferences(
   model: FileModel,
   fn: Node,
@@ -157,7 +160,9 @@ export function dereferences(
     const callee = c.childForFieldName('function')?.text ?? '';
     const first = c.childForFieldName('arguments')?.namedChildren[0];
     if (
-      /^(?:mem(?:cpy|move|set|cmp)|str(?:n?cpy|n?cat|len|cmp)|sprintf|snprintf|fgets|fread)$/.test(callee) &&
+      /^(?:mem(?:cpy|move|set|cmp)|str(?:n?cpy|n?cat|len|n?cmp|n?casecmp|n?dup|r?chr|str|c?spn|to(?:u?ll?|d|f))|ato(?:[ilf]|ll)|f?puts|sprintf|snprintf|fgets|fread)$/.test(
+        callee,
+      ) &&
       first
     ) {
       if (norm(first.text.replace(/^\([^()]*\)/, '')) === lvalue) out.push(c);

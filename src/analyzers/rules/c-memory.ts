@@ -30,8 +30,9 @@ import { call, query } from './c.ts';
  */
 
 /** Allocators that return NULL on failure (not the aborting xmalloc/g_malloc/emalloc families). */
+/** (xstrdup, g_strdup and friends abort on failure like their allocators.) */
 const ALLOCATOR =
-  /^(?!(?:x|g_|e|pe|safe_)(?:m|c|re)alloc)(?:\w+_)?(?:malloc|calloc|realloc|zalloc|mallocz|reallocarray|strdup|strndup|memdup|alloc_array|aligned_alloc)$|^(?:devm_)?(?:k|kv|v)(?:malloc|zalloc|calloc|realloc|memdup|strdup|strndup)(?:_array|_node)?$|^kmem_cache_z?alloc$/i;
+  /^(?!(?:x|g_|e|pe|safe_)(?:(?:m|c|re)alloc|strn?dup|memdup))(?:\w+_)?(?:malloc|calloc|realloc|zalloc|mallocz|reallocarray|strdup|strndup|memdup|alloc_array|aligned_alloc)$|^(?:devm_)?(?:k|kv|v)(?:malloc|zalloc|calloc|realloc|memdup|strdup|strndup)(?:_array|_node)?$|^kmem_cache_z?alloc$/i;
 
 /** Library calls documented to return NULL for "not found"/failure. */
 const NULLABLE_CALL =
@@ -155,6 +156,8 @@ export const C_MEMORY_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // atoi/strto*/strdup/strchr... read through their first argument.
+        '#include <stdlib.h>\nint workers(void) {\n  const char *v = getenv("WORKERS");\n  return atoi(v);\n}\n',
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  memset(buf, 0, n);\n  return buf;\n}\n',
         '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
@@ -163,6 +166,9 @@ export const C_MEMORY_RULES: Rule[] = [
         'struct node { int id; int value; struct node *next; };\nstatic struct node *find(struct node *n, int id) {\n  for (; n; n = n->next)\n    if (n->id == id) return n;\n  return NULL;\n}\nint value_of(struct node *head, int id) {\n  struct node *n = find(head, id);\n  return n->value;\n}\n',
       ],
       good: [
+        '#include <stdlib.h>\nint workers(void) {\n  const char *v = getenv("WORKERS");\n  return v ? atoi(v) : 4;\n}\n',
+        // GLib's g_strdup aborts on failure (NULL only for a NULL argument).
+        '#include <glib.h>\n#include <string.h>\nstruct cred { char *host; int port; };\nvoid set_host(struct cred *c, const char *value) {\n  c->host = g_strdup(value ? value : "");\n  char *colon = strrchr(c->host, 0x3a);\n  if (colon) *colon = 0;\n}\n',
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  if (buf == NULL) return NULL;\n  memset(buf, 0, n);\n  return buf;\n}\n',
         '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  if (!c->prev)\n    return -12;\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
