@@ -231,7 +231,12 @@ export const C_MEMORY_RULES: Rule[] = [
           };
         }
       if (stored) return false;
-      for (const use of dereferences(ctx.model, fn, lv, from, true)) {
+      // Returning the freed pointer hands the caller a dangling one (`if (err) free(p); return p;`).
+      const uses = [
+        ...dereferences(ctx.model, fn, lv, from, true),
+        ...returnsOf(fn, lv, ctx.source, from),
+      ].sort((a, b) => a.startIndex - b.startIndex);
+      for (const use of uses) {
         if (use.startIndex >= c.node.startIndex && use.endIndex <= c.node.endIndex) continue;
         const owner = use.type === 'call_expression' ? use : use.parent?.parent;
         if (owner?.type === 'call_expression' && FREE_CALL.test(calleeName(owner))) continue;
@@ -263,6 +268,8 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdlib.h>\nstruct S { int n; struct S *next; };\nint pop(struct S **head) {\n  struct S *old = *head;\n  struct S *first = old;\n  free(old);\n  return first->n;\n}\n',
         // A helper of the same file that frees its argument.
         '#include <stdlib.h>\nstruct conn { int fd; char *buf; };\nstatic void conn_free(struct conn *c) {\n  free(c->buf);\n  free(c);\n}\nint conn_close(struct conn *c) {\n  conn_free(c);\n  return c->fd;\n}\n',
+        // An error path that frees without leaving, then returns the pointer to the caller.
+        '#include <stdlib.h>\n#include <string.h>\nchar *load(const char *src, int strict) {\n  char *buf = strdup(src);\n  if (!buf) return NULL;\n  if (strict && !valid(buf))\n    free(buf);\n  return buf;\n}\n',
         // A retry path: the failed attempt frees the message and continues; the next turn sends it.
         '#include <stdlib.h>\n#include <string.h>\nint send_msg(int fd, const char *msg) {\n  char *tmp = strdup(msg);\n  for (int tries = 0; tries < 3; tries++) {\n    if (write(fd, tmp, strlen(tmp)) < 0) {\n      free(tmp);\n      continue;\n    }\n    break;\n  }\n  return 0;\n}\n',
         // A destructor named Destroy* releases the object; a copy taken before still points at it.
@@ -273,6 +280,7 @@ export const C_MEMORY_RULES: Rule[] = [
       good: [
         '#include <stdlib.h>\n#include <string.h>\nint send_msg(int fd, const char *msg) {\n  char *tmp = strdup(msg);\n  for (int tries = 0; tries < 3; tries++) {\n    if (write(fd, tmp, strlen(tmp)) < 0) {\n      free(tmp);\n      tmp = strdup(msg);\n      continue;\n    }\n    break;\n  }\n  free(tmp);\n  return 0;\n}\n',
         '#include <stdlib.h>\nstruct job { char *data; int state; };\nint run(struct job *j) {\n  int tries = 0;\n  while (tries++ < 3) {\n    if (submit(j) < 0) {\n      free(j->data);\n      return -1;\n    }\n    continue;\n  }\n  log_failure(j->data);\n  return -1;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *load(const char *src, int strict) {\n  char *buf = strdup(src);\n  if (!buf) return NULL;\n  if (strict && !valid(buf)) {\n    free(buf);\n    return NULL;\n  }\n  return buf;\n}\n',
         'Image *read_one(const ImageInfo *info) {\n  Image *image = AcquireImage(info);\n  image = DestroyImage(image);\n  if (image == NULL) return NULL;\n  return image->next;\n}\n',
         '#include <pthread.h>\n#include <stdlib.h>\nsize_t stack_size(void) {\n  size_t size;\n  pthread_attr_t *attr = malloc(sizeof *attr);\n  if (!attr) return 0;\n  pthread_attr_init(attr);\n  pthread_attr_getstacksize(attr, &size);\n  pthread_attr_destroy(attr);\n  free(attr);\n  return size;\n}\n',
         '#include <stdlib.h>\nint drain(char **items, int n) {\n  for (;;) {\n    char *it = next_item(items, n);\n    if (!it) break;\n    if (skip(it)) {\n      free(it);\n      continue;\n    }\n    consume(it);\n  }\n  return 0;\n}\n',
@@ -1171,6 +1179,20 @@ function lvaluePartAssigned(model: FileModel, fn: Node, lv: string, from: number
     lvalueNames(lv).some((n) => assignedBetween(model, fn, n, from, to)) ||
     assignedBetween(model, fn, lv, from, to)
   );
+}
+
+/** `return p;` / `return (p);` statements of the function after `from`. */
+function returnsOf(fn: Node, lv: string, source: string, from: number): Node[] {
+  const esc = lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`\\breturn\\s*\\(?\\s*${esc}\\s*\\)?\\s*;`, 'g');
+  const text = source.slice(from, fn.endIndex);
+  const out: Node[] = [];
+  for (const m of text.matchAll(re)) {
+    let n: Node | null = fn.descendantForIndex(from + (m.index ?? 0));
+    while (n && n.type !== 'return_statement' && !n.equals(fn)) n = n.parent;
+    if (n?.type === 'return_statement') out.push(n);
+  }
+  return out;
 }
 
 /**
