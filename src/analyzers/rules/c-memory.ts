@@ -2278,3 +2278,58 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/** Whether a relational comparison (`<`, `<=`, `>`, `>=`, `==`, `!=`) in the text range mentions the name. */
+function comparedIn(model: FileModel, scope: Node, name: string): boolean {
+  for (const b of model.nodesIn(scope, ['binary_expression'])) {
+    if (!/^(?:<|<=|>|>=|==|!=)$/.test(b.childForFieldName('operator')?.text ?? '')) continue;
+    if (mentionsLvalue(b, name)) return true;
+  }
+  return false;
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.copy-loop-unbounded',
+    cwe: ['CWE-787', 'CWE-120'],
+    severity: 'warning',
+    title: 'Loop copies into a fixed array until the source ends, with no bound on the index',
+    message: '',
+    query: {
+      c: '(assignment_expression left: (subscript_expression argument: (identifier) @arr index: (update_expression) @idx)) @report',
+      cpp: '(assignment_expression left: (subscript_expression argument: (identifier) @arr indices: (subscript_argument_list (update_expression) @idx))) @report',
+    },
+    check: (caps, ctx) => {
+      const { arr, idx, report } = caps;
+      if (!arr || !idx || !report) return false;
+      const declared = ctx.model.arraySize(arr.text);
+      if (!declared) return false;
+      const i = norm(idx.childForFieldName('argument')?.text ?? '');
+      if (!/^[A-Za-z_]\w*$/.test(i) || !/\+\+/.test(idx.text)) return false;
+      const loop = enclosingLoop(report);
+      if (!loop) return false;
+      // A loop that runs until the data says stop (`while (*in)`, `while ((c = getc(f)) != EOF)`):
+      // its condition orders nothing, so it bounds no count.
+      const cond = loop.childForFieldName('condition');
+      if (!cond || /<|>/.test(cond.text.replace(/->|<<|>>/g, ''))) return false;
+      const fn = ctx.model.enclosingFunction(report).node;
+      // Any comparison of the index in the function (a bound before the write or after it in the
+      // loop body, `if (i == sizeof out - 1) break;`) counts.
+      if (comparedIn(ctx.model, fn, i)) return false;
+      return {
+        message: `${arr.text}[${i}++] is written on each turn of a loop that ends only when the source does, and nothing compares ${i} with ${declared}: a longer input writes past the end of ${arr.text}. Stop the loop at ${i} < sizeof ${arr.text} - 1.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nvoid echo(const char *in) {\n  char out[64];\n  int i = 0;\n  while (*in)\n    out[i++] = *in++;\n  out[i] = 0;\n  puts(out);\n}\n',
+        '#include <stdio.h>\nint read_word(FILE *f, char *dst) {\n  char word[32];\n  int c, n = 0;\n  while ((c = fgetc(f)) != EOF && c != 0x20)\n    word[n++] = (char)c;\n  word[n] = 0;\n  return n;\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nvoid echo(const char *in) {\n  char out[64];\n  int i = 0;\n  while (*in && i < (int)sizeof(out) - 1)\n    out[i++] = *in++;\n  out[i] = 0;\n  puts(out);\n}\n',
+        '#include <stdio.h>\nint read_word(FILE *f, char *dst) {\n  char word[32];\n  int c, n = 0;\n  while ((c = fgetc(f)) != EOF && c != 0x20) {\n    word[n++] = (char)c;\n    if (n == 31) break;\n  }\n  word[n] = 0;\n  return n;\n}\n',
+        'void fill(const int *src, int n) {\n  int out[16];\n  int k = 0;\n  for (int j = 0; j < n && j < 16; j++)\n    out[k++] = src[j];\n}\n',
+      ],
+    },
+  }),
+);
