@@ -61,6 +61,24 @@ function streamUses(model: FileModel, fn: Node, lv: string, from: number): Node[
 const FREE_CALL =
   /^(?:free|kfree|kvfree|vfree|kzfree|g_free|av_free|xmlFree|OPENSSL_free|CRYPTO_free|[a-z]\w*_free|[a-z]\w*Free|Destroy[A-Z]\w*)$/;
 
+/**
+ * Whether the node is part of a `#define` (a macro's text that the parser read as code, as in
+ * OpenSSL's `#define sk_X_free(sk) OPENSSL_sk_free(...)` lists): not a statement that runs.
+ */
+function inMacroDefinition(n: Node, source: string): boolean {
+  for (let p = n.parent; p; p = p.parent)
+    if (
+      p.type.startsWith('preproc_') &&
+      p.type !== 'preproc_if' &&
+      p.type !== 'preproc_ifdef' &&
+      p.type !== 'preproc_else' &&
+      p.type !== 'preproc_elif'
+    )
+      return true;
+  const lineStart = source.lastIndexOf('\n', n.startIndex - 1) + 1;
+  return /^\s*#\s*define\b/.test(source.slice(lineStart, n.startIndex));
+}
+
 /** `p = DestroyImage(p)`: the pointer takes the call's result (NULL), so it no longer points at the freed memory. */
 function resultStoredIn(call: Node, lv: string): Node | undefined {
   let p = call.parent;
@@ -200,6 +218,7 @@ export const C_MEMORY_RULES: Rule[] = [
       const library = FREE_CALL.test(c.calleeText);
       const k = library ? undefined : cSummaries(ctx.model, FREE_CALL).freedParam(c.calleeText);
       if (!library && k === undefined) return false;
+      if (inMacroDefinition(c.node, ctx.source)) return false;
       const arg = k === undefined ? c.args[c.args.length - 1] : c.args[k];
       if (!arg || (k === undefined && c.args.length > 2)) return false;
       const lv = lvalueOf(unwrapCasts(arg));
@@ -1244,7 +1263,7 @@ C_MEMORY_RULES.push(
     check: (c, ctx) => {
       const first = c.node;
       const lv = freedLvalue(first);
-      if (!lv || resultStoredIn(first, lv)) return false;
+      if (!lv || resultStoredIn(first, lv) || inMacroDefinition(first, ctx.source)) return false;
       const fn = ctx.model.enclosingFunction(first).node;
       const loop = enclosingLoop(first);
       // Quick text test: the freed lvalue appears again after the free (or anywhere in its loop).
@@ -1285,6 +1304,9 @@ C_MEMORY_RULES.push(
         '#include <stdlib.h>\nint post(char *body, int tries) {\n  while (tries-- > 0) {\n    if (try_post(body) < 0) {\n      free(body);\n      continue;\n    }\n    return 0;\n  }\n  free(body);\n  return -1;\n}\n',
       ],
       good: [
+        // Macro definitions are text, not statements that run (OpenSSL's stack macros, which the
+        // parser's error recovery reads as declarators after an unterminated macro call).
+        'extern "C" {\nDECLARE_ASN1_FUNCTIONS(A)\nSKM_DEFINE_STACK_OF_INTERNAL(A, A, A)\n#define sk_A_free(sk) OPENSSL_sk_free(ossl_check_A_sk_type(sk))\n#define sk_A_zero(sk) OPENSSL_sk_zero(ossl_check_A_sk_type(sk))\nSKM_DEFINE_STACK_OF_INTERNAL(B, B, B)\n#define sk_B_free(sk) OPENSSL_sk_free(ossl_check_B_sk_type(sk))\n#define sk_B_zero(sk) OPENSSL_sk_zero(ossl_check_B_sk_type(sk))\n}\n',
         '#include <stdlib.h>\nint post(char *body, int tries) {\n  while (tries-- > 0) {\n    if (try_post(body) < 0) {\n      free(body);\n      body = NULL;\n      continue;\n    }\n    return 0;\n  }\n  free(body);\n  return -1;\n}\n',
         '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n    return -1;\n  }\n  use(buf);\n  free(buf);\n  return 0;\n}\n',
         '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n    buf = NULL;\n  }\n  free(buf);\n  return 0;\n}\n',
