@@ -126,7 +126,10 @@ export function assignedBetween(
   return false;
 }
 
-/** Uses of the lvalue that read memory through it: `p->f`, `p[i]`, `*p`, `p + n`, `mem*(p, ...)`. */
+/**
+ * Uses of the lvalue that read memory through it: `p->f`, `p[i]`, `*p`, `p + n`, and string or
+ * memory calls that read their first argument (`mem*(p, ...)`, `strcmp(p, ...)`, `atoi(p)`, `strdup(p)`).
+ */
 export function dereferences(
   model: FileModel,
   fn: Node,
@@ -157,7 +160,9 @@ export function dereferences(
     const callee = c.childForFieldName('function')?.text ?? '';
     const first = c.childForFieldName('arguments')?.namedChildren[0];
     if (
-      /^(?:mem(?:cpy|move|set|cmp)|str(?:n?cpy|n?cat|len|cmp)|sprintf|snprintf|fgets|fread)$/.test(callee) &&
+      /^(?:mem(?:cpy|move|set|cmp)|str(?:n?cpy|n?cat|len|n?cmp|n?casecmp|n?dup|r?chr|str|c?spn|to(?:u?ll?|d|f))|ato(?:[ilf]|ll)|f?puts|sprintf|snprintf|fgets|fread)$/.test(
+        callee,
+      ) &&
       first
     ) {
       if (norm(first.text.replace(/^\([^()]*\)/, '')) === lvalue) out.push(c);
@@ -213,6 +218,39 @@ export function fallsThrough(stmt: Node, to: number): boolean {
     n = n.parent;
   }
   return true;
+}
+
+/**
+ * Whether control from the end of `stmt` (inside `loop`'s body, with no loop between them) reaches
+ * the loop's next turn: it falls to the end of the body, or a `continue` on the way sends it there
+ * (a retry path: `free(p); continue;`). A `return`, `goto` or `break` first ends the path; a `break`
+ * that only leaves a `switch` does not.
+ */
+export function reachesNextTurn(stmt: Node, loop: Node): boolean {
+  let child: Node = stmt;
+  let n: Node | null = stmt.parent;
+  while (n && !n.equals(loop)) {
+    if (FUNCTION_TYPES.has(n.type) || LOOP_TYPES.has(n.type)) return false;
+    if (n.type === 'compound_statement' || n.type === 'case_statement') {
+      for (const s of n.namedChildren) {
+        if (!s || s.startIndex < child.endIndex) continue;
+        if (s.type === 'continue_statement') return true;
+        if (s.type === 'break_statement' && n.type === 'case_statement') break;
+        if (EXIT_TYPES.has(s.type) || leaves(s)) return false;
+      }
+    }
+    child = n;
+    n = n.parent;
+  }
+  return !!n;
+}
+
+/** Whether a loop can end by its own condition (not `for (;;)`, `while (1)`, `while (true)`). */
+export function loopCanEnd(loop: Node): boolean {
+  const cond = loop.childForFieldName('condition');
+  if (!cond) return loop.type === 'for_range_loop';
+  const t = norm(cond.text).replace(/^\((.*)\)$/, '$1');
+  return !/^(?:1|true|TRUE)$/.test(t);
 }
 
 /** Value of a decimal/hex integer literal text, else undefined. */

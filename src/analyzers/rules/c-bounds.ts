@@ -1,6 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { intLiteral, mentionsLvalue, norm } from '../engine/c-flow.ts';
-import type { Rule } from '../engine/rule.ts';
+import { guardsAt } from '../engine/dominance.ts';
+import type { CallSite } from '../engine/model.ts';
+import type { Rule, RuleContext } from '../engine/rule.ts';
 import { call, query } from './c.ts';
 
 /**
@@ -51,6 +53,84 @@ function arraySizeIn(fn: Node, name: string): string | undefined {
 
 const SIGNED_LEN =
   /^(?:const\s+)?(?:signed\s+)?(?:int|long|short|long\s+long|long\s+int|ssize_t|int(?:16|32|64)_t|gint|gint32|s32|__s32)$/;
+
+/** The signed offset of a pointer argument: `buf + off`, `off + buf`, `&buf[off]` (an identifier). */
+function pointerOffset(arg: Node): Node | undefined {
+  const a = stripParens(arg);
+  if (a.type === 'binary_expression' && a.childForFieldName('operator')?.text === '+') {
+    const l = stripParens(a.childForFieldName('left') as Node);
+    const r = stripParens(a.childForFieldName('right') as Node);
+    if (r.type === 'identifier' && l.type !== 'number_literal') return r;
+    return undefined;
+  }
+  if (a.type === 'pointer_expression' && a.text.startsWith('&')) {
+    const sub = a.childForFieldName('argument');
+    const idx = sub?.type === 'subscript_expression' ? sub.childForFieldName('index') : undefined;
+    return idx?.type === 'identifier' ? idx : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Whether the signed identifier (a parameter, or a value read from the data) is compared before the
+ * call only against an upper bound: its declared type and a text of it.
+ */
+function upperOnly(c: CallSite, ctx: RuleContext, node: Node): { len: string; type: string } | undefined {
+  const len = node.text;
+  const type = ctx.model.declaredType(len, node.startIndex)?.trim();
+  if (!type || !SIGNED_LEN.test(type)) return undefined;
+  const fn = ctx.model.enclosingFunction(c.node).node;
+  const info = ctx.model.functionAt(c.node.startIndex);
+  // From the caller (a parameter) or the data (a field read, a decoded value).
+  if (!info.params.includes(len)) {
+    const b = ctx.taint.latestBinding(len, node.startIndex);
+    const v = b?.value ? stripParens(b.value) : undefined;
+    if (!v || !/^(?:field_expression|call_expression|subscript_expression)$/.test(v.type)) return undefined;
+    if (
+      v.type === 'call_expression' &&
+      /^(?:strlen|strnlen|sizeof|\w*count\w*|read|recv|fread)$/i.test(
+        v.childForFieldName('function')?.text ?? '',
+      )
+    )
+      return undefined;
+  }
+  // Every comparison of len before the copy: an upper bound and no lower one.
+  let upper = false;
+  for (const b of ctx.model.nodesIn(fn, ['binary_expression'])) {
+    if (b.startIndex >= c.node.startIndex) break;
+    const op = b.childForFieldName('operator')?.text ?? '';
+    if (!/^(?:<|<=|>|>=|==|!=)$/.test(op)) continue;
+    const l = b.childForFieldName('left');
+    const r = b.childForFieldName('right');
+    if (!l || !r) continue;
+    // `len`, or `len + k` / `len - k` (`if (off + 4 > n)` bounds off from above too).
+    const sum = new RegExp(`^${len}[-+][\\w()]+$|^[\\w()]+\\+${len}$`);
+    const lt = norm(stripParens(l).text);
+    const rt = norm(stripParens(r).text);
+    const lenLeft = lt === len || sum.test(lt);
+    const lenRight = !lenLeft && (rt === len || sum.test(rt));
+    if (!lenLeft && !lenRight) continue;
+    const exact = (lenLeft ? lt : rt) === len;
+    const other = norm((lenLeft ? r : l).text);
+    const k = intLiteral(other.replace(/^-/, ''));
+    const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+    const o = lenLeft ? op : (flip[op] ?? op);
+    // `len < 0`, `len <= 0`, `len >= 0`, `len > 0`, `len == 0` are lower bounds.
+    if (exact && k !== undefined && k <= 1 && !other.startsWith('-')) {
+      if (o !== '==' && o !== '!=') return undefined;
+      continue;
+    }
+    if (o === '>' || o === '>=' || o === '<' || o === '<=') upper = true;
+  }
+  if (!upper) return undefined;
+  if (
+    new RegExp(`\\(\\s*(?:unsigned|size_t|uint\\w*)[^)]*\\)\\s*${len}\\b`).test(
+      ctx.source.slice(fn.startIndex, c.node.startIndex),
+    )
+  )
+    return undefined;
+  return { len, type };
+}
 
 export const C_BOUNDS_RULES: Rule[] = [
   query({
@@ -193,66 +273,50 @@ export const C_BOUNDS_RULES: Rule[] = [
     message: '',
     names: ['memcpy', 'memmove', 'memset', 'strncpy', 'strncat', 'read', 'recv', 'fread', 'fgets'],
     check: (c, ctx) => {
-      // The byte count: fgets(buf, n, f), fread(buf, size, n, f), the third argument otherwise.
+      // The byte count: fgets(buf, n, f), fread(buf, size, n, f), the third argument otherwise; and
+      // an offset into a pointer argument (`memcpy(dst, buf + off, n)`, `&buf[off]`).
       const sizeArg = c.args[c.name === 'fgets' ? 1 : 2];
-      if (sizeArg?.type !== 'identifier') return false;
-      const len = sizeArg.text;
-      const type = ctx.model.declaredType(len, sizeArg.startIndex)?.trim();
-      if (!type || !SIGNED_LEN.test(type)) return false;
-      const fn = ctx.model.enclosingFunction(c.node).node;
-      const info = ctx.model.functionAt(c.node.startIndex);
-      // From the caller (a parameter) or the data (a field read, a decoded value).
-      if (!info.params.includes(len)) {
-        const b = ctx.taint.latestBinding(len, sizeArg.startIndex);
-        const v = b?.value ? stripParens(b.value) : undefined;
-        if (!v || !/^(?:field_expression|call_expression|subscript_expression)$/.test(v.type)) return false;
+      const candidates: { node: Node; role: 'size' | 'offset' }[] = [];
+      if (sizeArg?.type === 'identifier') candidates.push({ node: sizeArg, role: 'size' });
+      for (const a of c.args.slice(0, 2)) {
+        const off = a ? pointerOffset(a) : undefined;
+        if (off) candidates.push({ node: off, role: 'offset' });
+      }
+      for (const { node, role } of candidates) {
+        const found = upperOnly(c, ctx, node);
+        if (!found) continue;
+        // An offset's upper bound must be one of the checks that decide the call (a comparison in a
+        // loop that picks another value, as in `if (all[i] > start)`, bounds nothing here).
         if (
-          v.type === 'call_expression' &&
-          /^(?:strlen|strnlen|sizeof|\w*count\w*|read|recv|fread)$/i.test(
-            v.childForFieldName('function')?.text ?? '',
+          role === 'offset' &&
+          !guardsAt(c.node, ctx.model.enclosingFunction(c.node).node, ctx.model.profile, ctx.language).some(
+            (g) => /[<>]/.test(g.node.text) && mentionsLvalue(g.node, found.len),
           )
         )
-          return false;
-      }
-      // Every comparison of len before the copy: an upper bound and no lower one.
-      let upper = false;
-      for (const b of ctx.model.nodesIn(fn, ['binary_expression'])) {
-        if (b.startIndex >= c.node.startIndex) break;
-        const op = b.childForFieldName('operator')?.text ?? '';
-        if (!/^(?:<|<=|>|>=|==|!=)$/.test(op)) continue;
-        const l = b.childForFieldName('left');
-        const r = b.childForFieldName('right');
-        if (!l || !r) continue;
-        const lenLeft = norm(stripParens(l).text) === len;
-        const lenRight = norm(stripParens(r).text) === len;
-        if (!lenLeft && !lenRight) continue;
-        const other = norm((lenLeft ? r : l).text);
-        const k = intLiteral(other.replace(/^-/, ''));
-        const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
-        const o = lenLeft ? op : (flip[op] ?? op);
-        // `len < 0`, `len <= 0`, `len >= 0`, `len > 0`, `len == 0` are lower bounds.
-        if (k !== undefined && k <= 1 && !other.startsWith('-')) {
-          if (o !== '==' && o !== '!=') return false;
           continue;
-        }
-        if (o === '>' || o === '>=' || o === '<' || o === '<=') upper = true;
+        const { len, type } = found;
+        return role === 'size'
+          ? {
+              message: `${len} is a signed ${type} checked only against its upper bound: a negative ${len} passes the check and becomes a huge size_t in ${c.calleeText}(). Test ${len} < 0 too, or make it size_t.`,
+            }
+          : {
+              node,
+              cwe: ['CWE-125', 'CWE-787', 'CWE-129'],
+              message: `${len} is a signed ${type} checked only against its upper bound: a negative ${len} moves the pointer before the start of the buffer and ${c.calleeText}() reads or writes there. Test ${len} < 0 too, or make it size_t.`,
+            };
       }
-      if (!upper) return false;
-      if (
-        new RegExp(`\\(\\s*(?:unsigned|size_t|uint\\w*)[^)]*\\)\\s*${len}\\b`).test(
-          ctx.source.slice(fn.startIndex, c.node.startIndex),
-        )
-      )
-        return false;
-      return {
-        message: `${len} is a signed ${type} checked only against its upper bound: a negative ${len} passes the check and becomes a huge size_t in ${c.calleeText}(). Test ${len} < 0 too, or make it size_t.`,
-      };
+      return false;
     },
     examples: {
       bad: [
         '#include <string.h>\nint put(const char *src, int len) {\n  char buf[64];\n  if (len > 64) return -1;\n  memcpy(buf, src, len);\n  return buf[0];\n}\n',
+        // A signed offset into the source, checked only against the end.
+        '#include <string.h>\nint field(const char *rec, size_t rec_len, int off, char *out) {\n  if (off + 4 > (int)rec_len) return -1;\n  memcpy(out, rec + off, 4);\n  return 0;\n}\n',
       ],
       good: [
+        '#include <string.h>\nint field(const char *rec, size_t rec_len, int off, char *out) {\n  if (off < 0 || off + 4 > (int)rec_len) return -1;\n  memcpy(out, rec + off, 4);\n  return 0;\n}\n',
+        // A comparison that does not decide the copy is no bound of the offset.
+        '#include <string.h>\n#include <stdlib.h>\nvoid *slice(const char *data, int start, const int *ends, size_t n) {\n  int end = 0;\n  for (size_t i = 0; i < n; i++)\n    if (ends[i] > start && (!end || ends[i] < end)) end = ends[i];\n  if (!end) return NULL;\n  void *r = malloc(end - start);\n  if (r) memcpy(r, &data[start], end - start);\n  return r;\n}\n',
         '#include <string.h>\nint put(const char *src, int len) {\n  char buf[64];\n  if (len < 0 || len > 64) return -1;\n  memcpy(buf, src, len);\n  return buf[0];\n}\n',
         '#include <string.h>\nint put(const char *src, size_t len) {\n  char buf[64];\n  if (len > 64) return -1;\n  memcpy(buf, src, len);\n  return buf[0];\n}\n',
       ],

@@ -370,6 +370,70 @@ export const C_CHECK_RULES: Rule[] = [
     },
   }),
   query({
+    id: 'c.data-offset-unchecked',
+    cwe: ['CWE-125', 'CWE-129'],
+    severity: 'warning',
+    title: 'Offset read from the input indexes the input with no check against its length',
+    message: '',
+    query: {
+      c: '(subscript_expression argument: (_) @arr index: (_) @idx) @report',
+      cpp: '(subscript_expression argument: (_) @arr indices: (subscript_argument_list (_) @idx)) @report',
+    },
+    check: (caps, ctx) => {
+      const { report, arr: arrNode, idx } = caps;
+      if (!idx || !arrNode || !report) return false;
+      const arr = bare(arrNode);
+      if (arr.type !== 'identifier') return false;
+      const buf = arr.text;
+      // `buf[n]`, `buf[n + 4]`, `buf[4 + n]`: n a variable other than the buffer.
+      const form = offsetForm(idx);
+      if (!form || !/^[A-Za-z_]\w*$/.test(form[0]) || form[0] === buf) return false;
+      const [name, k] = form;
+      const fn = ctx.model.functionAt(report.startIndex);
+      const len = lengthParamOf(fn, buf);
+      if (!len || !unchangedParam(ctx, fn, buf, report.startIndex)) return false;
+      // The offset is the buffer's own bytes (`n = buf[0]`, `n = buf[1] << 8 | buf[2]`,
+      // `n = read_u16(buf + 2)`), not a count measured on it (`strlen`) nor masked small.
+      const b = ctx.taint.latestBinding(name, report.startIndex);
+      if (!b?.value) return false;
+      const value = norm(b.value.text);
+      const esc = buf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const readsBuf = new RegExp(
+        `(?:^|[^\\w.>])${esc}\\[|\\*(?:\\([^()]*\\))?\\(?${esc}\\b|\\b(?:ntoh[sl]|be\\d+toh|le\\d+toh|\\w*(?:read|get|load|rd)_?(?:u|le|be)?(?:int)?(?:8|16|24|32|64)\\w*|[A-Z_]*R[BL](?:8|16|24|32)|[A-Z_]*READ_UINT\\d+\\w*)\\(\\*?(?:\\([^()]*\\))?\\(?${esc}\\b`,
+      ).test(value);
+      if (!readsBuf || /sizeof|\b(?:strlen|strnlen|MIN|min)\b|%|&(?:0x[0-9a-fA-F]+|\d+)\b/.test(value))
+        return false;
+      // Any comparison of the offset (or of the bytes it was read from) among the conditions
+      // that decide the access counts as a check.
+      const isN = (x: Node) => x.type === 'identifier' && x.text === name;
+      for (const g of guardsOf(report)) {
+        if (comparisonsIn(g, isN).cmps.length) return false;
+        const text = norm(g.cond.text);
+        if (text.includes(value) && /[<>]/.test(text)) return false;
+      }
+      const write =
+        report.parent?.type === 'assignment_expression' &&
+        report.parent.childForFieldName('left')?.equals(report);
+      const at = k ? `${name} + ${k}` : name;
+      return {
+        cwe: write ? ['CWE-787', 'CWE-129'] : ['CWE-125', 'CWE-129'],
+        message: `${name} is read from ${buf}'s own bytes and ${buf}[${at}] is ${write ? 'written' : 'read'} with no check of ${name} against ${len}, the input's length: a crafted value reaches past the end of the input. Test ${name} against ${len}${k ? ` - ${k}` : ''} first.`,
+      };
+    },
+    examples: {
+      bad: [
+        'int tag_at(const unsigned char *buf, size_t len) {\n  if (len < 2) return -1;\n  unsigned off = buf[1];\n  return buf[off + 2];\n}\n',
+        '#include <arpa/inet.h>\n#include <stdint.h>\nint record_type(const uint8_t *pkt, size_t pkt_len) {\n  uint16_t skip = ntohs(*(const uint16_t *)pkt);\n  return pkt[skip];\n}\n',
+      ],
+      good: [
+        'int tag_at(const unsigned char *buf, size_t len) {\n  if (len < 2) return -1;\n  unsigned off = buf[1];\n  if (off + 2 >= len) return -1;\n  return buf[off + 2];\n}\n',
+        '#include <arpa/inet.h>\n#include <stdint.h>\nint record_type(const uint8_t *pkt, size_t pkt_len) {\n  uint16_t skip = ntohs(*(const uint16_t *)pkt);\n  if (skip < pkt_len)\n    return pkt[skip];\n  return -1;\n}\n',
+        'int last_of(const char *s, size_t n) {\n  size_t k = strlen(s);\n  return s[k];\n}\n',
+        'int nibble(const unsigned char *buf, size_t len) {\n  unsigned i = buf[0] & 3;\n  return buf[i];\n}\n',
+      ],
+    },
+  }),
+  query({
     id: 'c.index-upper-bound-off-by-one',
     cwe: ['CWE-193', 'CWE-125', 'CWE-129'],
     severity: 'warning',

@@ -8,12 +8,14 @@ import {
   guardedUse,
   intLiteral,
   leaves,
+  loopCanEnd,
   mentionsLvalue,
   norm,
   printfConversions,
+  reachesNextTurn,
 } from '../engine/c-flow.ts';
 import { cSummaries, unwrapCasts } from '../engine/c-summaries.ts';
-import { comparisonsOf, decided, established, excludesNegative, guardsAt } from '../engine/dominance.ts';
+import { decided, established, guardsAt, readCondition, within } from '../engine/dominance.ts';
 import type { FileModel } from '../engine/model.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
@@ -29,8 +31,9 @@ import { judgingTask } from './common.ts';
  */
 
 /** Allocators that return NULL on failure (not the aborting xmalloc/g_malloc/emalloc families). */
+/** (xstrdup, g_strdup and friends abort on failure like their allocators.) */
 const ALLOCATOR =
-  /^(?!(?:x|g_|e|pe|safe_)(?:m|c|re)alloc)(?:\w+_)?(?:malloc|calloc|realloc|zalloc|mallocz|reallocarray|strdup|strndup|memdup|alloc_array|aligned_alloc)$|^(?:devm_)?(?:k|kv|v)(?:malloc|zalloc|calloc|realloc|memdup|strdup|strndup)(?:_array|_node)?$|^kmem_cache_z?alloc$/i;
+  /^(?!(?:x|g_|e|pe|safe_)(?:(?:m|c|re)alloc|strn?dup|memdup))(?:\w+_)?(?:malloc|calloc|realloc|zalloc|mallocz|reallocarray|strdup|strndup|memdup|alloc_array|aligned_alloc)$|^(?:devm_)?(?:k|kv|v)(?:malloc|zalloc|calloc|realloc|memdup|strdup|strndup)(?:_array|_node)?$|^kmem_cache_z?alloc$/i;
 
 /** Library calls documented to return NULL for "not found"/failure. */
 const NULLABLE_CALL =
@@ -55,8 +58,36 @@ function streamUses(model: FileModel, fn: Node, lv: string, from: number): Node[
     );
 }
 
+/** Frees and destructors named `Destroy*` (ImageMagick's `DestroyImage(p)` releases the object; `pthread_attr_destroy` only deinitializes, so `*_destroy` is not one). */
 const FREE_CALL =
-  /^(?:free|kfree|kvfree|vfree|kzfree|g_free|av_free|xmlFree|OPENSSL_free|CRYPTO_free|[a-z]\w*_free|[a-z]\w*Free)$/;
+  /^(?:free|kfree|kvfree|vfree|kzfree|g_free|av_free|xmlFree|OPENSSL_free|CRYPTO_free|[a-z]\w*_free|[a-z]\w*Free|Destroy[A-Z]\w*)$/;
+
+/**
+ * Whether the node is part of a `#define` (a macro's text that the parser read as code, as in
+ * OpenSSL's `#define sk_X_free(sk) OPENSSL_sk_free(...)` lists): not a statement that runs.
+ */
+function inMacroDefinition(n: Node, source: string): boolean {
+  for (let p = n.parent; p; p = p.parent)
+    if (
+      p.type.startsWith('preproc_') &&
+      p.type !== 'preproc_if' &&
+      p.type !== 'preproc_ifdef' &&
+      p.type !== 'preproc_else' &&
+      p.type !== 'preproc_elif'
+    )
+      return true;
+  const lineStart = source.lastIndexOf('\n', n.startIndex - 1) + 1;
+  return /^\s*#\s*define\b/.test(source.slice(lineStart, n.startIndex));
+}
+
+/** `p = DestroyImage(p)`: the pointer takes the call's result (NULL), so it no longer points at the freed memory. */
+function resultStoredIn(call: Node, lv: string): Node | undefined {
+  let p = call.parent;
+  while (p?.type === 'cast_expression' || p?.type === 'parenthesized_expression') p = p.parent;
+  return p?.type === 'assignment_expression' && norm(p.childForFieldName('left')?.text ?? '') === lv
+    ? p
+    : undefined;
+}
 
 function calleeName(call: Node): string {
   return (call.childForFieldName('function')?.text ?? '').replace(/\s+/g, '');
@@ -207,6 +238,8 @@ export const C_MEMORY_RULES: Rule[] = [
           code: "#include <string.h>\nconst char *domain(const char *a) {\n  const char *p = strchr(a, '@');\n  if (p == NULL && a[0] == 'K')\n    return p + 1;\n  if (p == NULL)\n    return NULL;\n  return p + 1;\n}\n",
           taskCwe: ['CWE-476'],
         },
+        // atoi/strto*/strdup/strchr... read through their first argument.
+        '#include <stdlib.h>\nint workers(void) {\n  const char *v = getenv("WORKERS");\n  return atoi(v);\n}\n',
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  memset(buf, 0, n);\n  return buf;\n}\n',
         '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
@@ -219,6 +252,9 @@ export const C_MEMORY_RULES: Rule[] = [
           code: '#include <stdlib.h>\nstruct w { int *slots; };\nstruct w *w_new(void) {\n  struct w *t = malloc(sizeof *t);\n  if (IS_NULL_PTR(t))\n    return NULL;\n  t->slots = 0;\n  return t;\n}\n',
           taskCwe: ['CWE-476'],
         },
+        '#include <stdlib.h>\nint workers(void) {\n  const char *v = getenv("WORKERS");\n  return v ? atoi(v) : 4;\n}\n',
+        // GLib's g_strdup aborts on failure (NULL only for a NULL argument).
+        '#include <glib.h>\n#include <string.h>\nstruct cred { char *host; int port; };\nvoid set_host(struct cred *c, const char *value) {\n  c->host = g_strdup(value ? value : "");\n  char *colon = strrchr(c->host, 0x3a);\n  if (colon) *colon = 0;\n}\n',
         '#include <stdlib.h>\n#include <string.h>\nchar *f(size_t n) {\n  char *buf = malloc(n);\n  if (buf == NULL) return NULL;\n  memset(buf, 0, n);\n  return buf;\n}\n',
         '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  if (!f) return -1;\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  if (!c->prev)\n    return -12;\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
@@ -250,6 +286,7 @@ export const C_MEMORY_RULES: Rule[] = [
       const library = FREE_CALL.test(c.calleeText);
       const k = library ? undefined : cSummaries(ctx.model, FREE_CALL).freedParam(c.calleeText);
       if (!library && k === undefined) return false;
+      if (inMacroDefinition(c.node, ctx.source)) return false;
       const arg = k === undefined ? c.args[c.args.length - 1] : c.args[k];
       if (!arg || (k === undefined && c.args.length > 2)) return false;
       const lv = lvalueOf(unwrapCasts(arg));
@@ -260,7 +297,10 @@ export const C_MEMORY_RULES: Rule[] = [
       // Uses after the free, or anywhere in an enclosing loop (its next turn); quick text test first.
       const from = loop ? loop.startIndex : c.node.endIndex;
       const rest = ctx.source.slice(from, fn.endIndex).replace(/\s+/g, '');
-      const aliases = aliasesOf(ctx.model, fn, lv, c.node.startIndex).filter((a) => rest.includes(a));
+      const stored = resultStoredIn(c.node, lv);
+      const aliases = aliasesOf(ctx.model, fn, lv, (stored ?? c.node).startIndex).filter((a) =>
+        rest.includes(a),
+      );
       if (rest.split(lv).length < (loop ? 3 : 2) && !aliases.length) return false;
       // A copy of the pointer made before the free (`q = p; free(p); q->x`) points at the same memory.
       for (const alias of aliases)
@@ -277,7 +317,13 @@ export const C_MEMORY_RULES: Rule[] = [
             message: `${alias} is a copy of ${lv}, which was freed by ${c.calleeText}() on line ${c.node.startPosition.row + 1}, and is used here: the copy points at freed memory too.`,
           };
         }
-      for (const use of dereferences(ctx.model, fn, lv, from, true)) {
+      if (stored) return false;
+      // Returning the freed pointer hands the caller a dangling one (`if (err) free(p); return p;`).
+      const uses = [
+        ...dereferences(ctx.model, fn, lv, from, true),
+        ...returnsOf(fn, lv, ctx.source, from),
+      ].sort((a, b) => a.startIndex - b.startIndex);
+      for (const use of uses) {
         if (use.startIndex >= c.node.startIndex && use.endIndex <= c.node.endIndex) continue;
         const owner = use.type === 'call_expression' ? use : use.parent?.parent;
         if (owner?.type === 'call_expression' && FREE_CALL.test(calleeName(owner))) continue;
@@ -285,14 +331,14 @@ export const C_MEMORY_RULES: Rule[] = [
         if (use.startIndex > c.node.endIndex) {
           reached =
             !lvaluePartAssigned(ctx.model, fn, lv, c.node.endIndex, use.startIndex) &&
-            fallsThrough(stmt, use.startIndex);
+            (fallsThrough(stmt, use.startIndex) || afterRetries(ctx.model, fn, lv, stmt, loop, use));
         } else {
           // The next turn of a loop (a retry path) reaches uses earlier in its body.
           reached =
             !!loop &&
             use.startIndex > loop.startIndex &&
             !lvaluePartAssigned(ctx.model, fn, lv, loop.startIndex, loop.endIndex) &&
-            fallsThrough(stmt, loop.endIndex - 1);
+            (fallsThrough(stmt, loop.endIndex - 1) || reachesNextTurn(stmt, loop));
         }
         if (!reached) continue;
         return {
@@ -309,8 +355,22 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdlib.h>\nstruct S { int n; struct S *next; };\nint pop(struct S **head) {\n  struct S *old = *head;\n  struct S *first = old;\n  free(old);\n  return first->n;\n}\n',
         // A helper of the same file that frees its argument.
         '#include <stdlib.h>\nstruct conn { int fd; char *buf; };\nstatic void conn_free(struct conn *c) {\n  free(c->buf);\n  free(c);\n}\nint conn_close(struct conn *c) {\n  conn_free(c);\n  return c->fd;\n}\n',
+        // An error path that frees without leaving, then returns the pointer to the caller.
+        '#include <stdlib.h>\n#include <string.h>\nchar *load(const char *src, int strict) {\n  char *buf = strdup(src);\n  if (!buf) return NULL;\n  if (strict && !valid(buf))\n    free(buf);\n  return buf;\n}\n',
+        // A retry path: the failed attempt frees the message and continues; the next turn sends it.
+        '#include <stdlib.h>\n#include <string.h>\nint send_msg(int fd, const char *msg) {\n  char *tmp = strdup(msg);\n  for (int tries = 0; tries < 3; tries++) {\n    if (write(fd, tmp, strlen(tmp)) < 0) {\n      free(tmp);\n      continue;\n    }\n    break;\n  }\n  return 0;\n}\n',
+        // A destructor named Destroy* releases the object; a copy taken before still points at it.
+        'Image *read_one(const ImageInfo *info) {\n  Image *image, *tmp;\n  tmp = AcquireImage(info);\n  image = tmp;\n  tmp = DestroyImage(tmp);\n  return image->next;\n}\n',
+        // ... and after the loop gives up.
+        '#include <stdlib.h>\nstruct job { char *data; int state; };\nint run(struct job *j) {\n  int tries = 0;\n  while (tries++ < 3) {\n    if (submit(j) < 0) {\n      free(j->data);\n      continue;\n    }\n    return 0;\n  }\n  log_failure(j->data);\n  return -1;\n}\n',
       ],
       good: [
+        '#include <stdlib.h>\n#include <string.h>\nint send_msg(int fd, const char *msg) {\n  char *tmp = strdup(msg);\n  for (int tries = 0; tries < 3; tries++) {\n    if (write(fd, tmp, strlen(tmp)) < 0) {\n      free(tmp);\n      tmp = strdup(msg);\n      continue;\n    }\n    break;\n  }\n  free(tmp);\n  return 0;\n}\n',
+        '#include <stdlib.h>\nstruct job { char *data; int state; };\nint run(struct job *j) {\n  int tries = 0;\n  while (tries++ < 3) {\n    if (submit(j) < 0) {\n      free(j->data);\n      return -1;\n    }\n    continue;\n  }\n  log_failure(j->data);\n  return -1;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *load(const char *src, int strict) {\n  char *buf = strdup(src);\n  if (!buf) return NULL;\n  if (strict && !valid(buf)) {\n    free(buf);\n    return NULL;\n  }\n  return buf;\n}\n',
+        'Image *read_one(const ImageInfo *info) {\n  Image *image = AcquireImage(info);\n  image = DestroyImage(image);\n  if (image == NULL) return NULL;\n  return image->next;\n}\n',
+        '#include <pthread.h>\n#include <stdlib.h>\nsize_t stack_size(void) {\n  size_t size;\n  pthread_attr_t *attr = malloc(sizeof *attr);\n  if (!attr) return 0;\n  pthread_attr_init(attr);\n  pthread_attr_getstacksize(attr, &size);\n  pthread_attr_destroy(attr);\n  free(attr);\n  return size;\n}\n',
+        '#include <stdlib.h>\nint drain(char **items, int n) {\n  for (;;) {\n    char *it = next_item(items, n);\n    if (!it) break;\n    if (skip(it)) {\n      free(it);\n      continue;\n    }\n    consume(it);\n  }\n  return 0;\n}\n',
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  int n = s->n;\n  free(s);\n  return n;\n}\n',
         '#include <stdlib.h>\nstruct B { char *data; };\nint send_all(struct B *b, int tries) {\n  while (tries-- > 0) {\n    if (push(b->data) == 0) return 0;\n    free(b->data);\n    b->data = NULL;\n    return -1;\n  }\n  return -1;\n}\n',
         '#include <stdlib.h>\nint g(char *p, int bad) {\n  if (bad) {\n    free(p);\n    return -1;\n  }\n  return p[0];\n}\n',
@@ -435,7 +495,10 @@ function boundedBefore(model: FileModel, fn: Node, value: string, at: number): b
   for (const cond of model.nodesIn(fn, ['if_statement', 'while_statement', 'conditional_expression'])) {
     if (!cond || cond.startIndex >= at) continue;
     const c = cond.childForFieldName('condition');
-    if (c && /[<>]/.test(c.text) && mentionsLvalue(c, value)) return true;
+    // Of a condition that holds the operation itself (`if (s < 0 || memcpy(d, p, s * k) == NULL)`),
+    // only what is evaluated before it; `if (read(fd, buf, n) < 0)` tests the result, not `n`.
+    const text = c && c.startIndex <= at && at < c.endIndex ? c.text.slice(0, at - c.startIndex) : c?.text;
+    if (text && /[<>]/.test(text) && mentionsLvalue(c as Node, value) && text.includes(value)) return true;
   }
   for (const a of model.nodesIn(fn, ['call_expression'])) {
     if (!a || a.startIndex >= at) continue;
@@ -569,31 +632,55 @@ const WIDE_INT =
 const SIGNED_INT =
   /^(?:(?:const\s+)?(?:signed\s+)?(?:int|long|short|long\s+long|long\s+int|short\s+int|char)|(?:const\s+)?(?:ssize_t|off_t|ptrdiff_t|intptr_t|int(?:8|16|32|64)_t|gint|gint(?:8|16|32|64)|s(?:8|16|32|64)|__s(?:8|16|32|64)|Sint(?:8|16|32)|OPJ_INT32|jas_int))$/;
 
-/** A comparison of the index against something: which side it is on and the operator. */
-function comparisons(cond: Node, idx: string): { op: string; idxLeft: boolean; other: string }[] {
-  const out: { op: string; idxLeft: boolean; other: string }[] = [];
-  const nodes = [cond, ...cond.descendantsOfType('binary_expression')];
-  for (const b of nodes) {
-    if (b?.type !== 'binary_expression') continue;
-    const op = b.childForFieldName('operator')?.text ?? '';
-    if (!/^(?:<|<=|>|>=|==|!=)$/.test(op)) continue;
-    const l = norm(unwrapCasts(b.childForFieldName('left') as Node).text);
-    const r = norm(unwrapCasts(b.childForFieldName('right') as Node).text);
-    if (l === idx) out.push({ op, idxLeft: true, other: r });
-    else if (r === idx) out.push({ op, idxLeft: false, other: l });
-  }
-  return out;
+interface Bounds {
+  lower: boolean;
+  upper: boolean;
 }
 
-/** Whether a comparison bounds the index from below (`i < 0`, `i >= 0`, `0 <= i`, `i > -1`, `i > 0`...). */
-function lowerBound(c: { op: string; idxLeft: boolean; other: string }): boolean {
-  const k = intLiteral(c.other.replace(/^-/, ''));
-  if (k === undefined) return false;
-  const v = c.other.startsWith('-') ? -k : k;
-  // Normalize to "idx OP v".
-  const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
-  const op = c.idxLeft ? c.op : (flip[c.op] ?? c.op);
-  return ((op === '<' || op === '<=') && v <= 1) || ((op === '>' || op === '>=') && v >= -1);
+const FLIP_OP: Record<string, string> = {
+  '<': '>',
+  '<=': '>=',
+  '>': '<',
+  '>=': '<=',
+  '==': '==',
+  '!=': '!=',
+};
+const NEGATE_OP: Record<string, string> = {
+  '<': '>=',
+  '<=': '>',
+  '>': '<=',
+  '>=': '<',
+  '==': '!=',
+  '!=': '==',
+};
+
+/**
+ * What a simple condition with value `holds` says about the index `idx` (`idx OP other` once the
+ * index is put on the left and the negation applied): `>`/`>=`/`==` bound it from below (unless
+ * by a negative constant under -1), `<`/`<=`/`==` from above.
+ */
+function indexBounds(x: Node, holds: boolean, idx: string): Bounds {
+  const none = { lower: false, upper: false };
+  const b = unwrapCasts(x);
+  if (b.type !== 'binary_expression') return none;
+  let op = b.childForFieldName('operator')?.text ?? '';
+  if (!(op in FLIP_OP)) return none;
+  const l = b.childForFieldName('left');
+  const r = b.childForFieldName('right');
+  if (!l || !r) return none;
+  let other: string;
+  if (norm(unwrapCasts(l).text) === idx) other = norm(unwrapCasts(r).text);
+  else if (norm(unwrapCasts(r).text) === idx) {
+    other = norm(unwrapCasts(l).text);
+    op = FLIP_OP[op] ?? op;
+  } else return none;
+  if (!holds) op = NEGATE_OP[op] ?? op;
+  const k = intLiteral(other.replace(/^-/, ''));
+  const belowMinusOne = k !== undefined && other.startsWith('-') && k > 1;
+  return {
+    lower: (op === '>' || op === '>=' || op === '==') && !belowMinusOne,
+    upper: op === '<' || op === '<=' || op === '==',
+  };
 }
 
 C_MEMORY_RULES.push(
@@ -626,29 +713,30 @@ C_MEMORY_RULES.push(
           return false;
         if (assignedBetween(ctx.model, fn, name, v.endIndex, report.startIndex)) return false;
       }
-      // An upper bound guards the use, and nothing in the function bounds it from below.
-      const before = ctx.model
-        .nodesIn(fn, ['if_statement', 'while_statement', 'conditional_expression', 'binary_expression'])
-        .filter((n) => n.startIndex < report.startIndex)
-        .flatMap((n) => {
-          const cond = n.type === 'binary_expression' ? n : n.childForFieldName('condition');
-          return cond ? comparisons(cond, name) : [];
-        });
-      // Where a task is judged, a lower bound counts where it holds at the access (`i < 0 && ...`
-      // around the read keeps the negative index); in a scan, any before it.
+      // What the conditions that decide whether the access runs say about the index there
+      // (engine/dominance.ts): `if (i >= N) return;` leaves `i < N`, an upper bound only.
+      const facts = guardsAt(report, fn, ctx.model.profile, ctx.language).map((g) =>
+        readCondition<Bounds>(
+          g.node,
+          g.holds,
+          (x, holds) => indexBounds(x, holds, name),
+          (a, b) => ({ lower: a.lower || b.lower, upper: a.upper || b.upper }),
+          (a, b) => ({ lower: a.lower && b.lower, upper: a.upper && b.upper }),
+        ),
+      );
+      // In a scan, an explicit test for a negative index anywhere before also counts (a clamp, a
+      // log); where a task is judged, only a lower bound that holds at the access (`if (i < 0 &&
+      // ...) return a[i];` reads the negative index), or a conversion to unsigned or abs().
+      const task = judgingTask(ctx);
       const lower =
-        (judgingTask(ctx)
-          ? established(guardsAt(report, fn, ctx.model.profile, ctx.language), (x, holds) =>
-              comparisonsOf(x, holds, name).some(excludesNegative),
-            )
-          : before.some(lowerBound)) ||
+        facts.some((f) => f.lower) ||
         new RegExp(
-          `\\(\\s*(?:unsigned|size_t|uint\\w*)[^)]*\\)\\s*${name}\\b|\\babs\\s*\\(\\s*${name}\\b`,
+          `${task ? '' : `\\b${name}\\s*(?:<|>=)\\s*0\\b|\\b0\\s*(?:>|<=)\\s*${name}\\b|`}\\(\\s*(?:unsigned|size_t|uint\\w*)[^)]*\\)\\s*${name}\\b|\\babs\\s*\\(\\s*${name}\\b`,
         ).test(ctx.source.slice(fn.startIndex, report.startIndex));
-      const upper = before.some((c) => !lowerBound(c) && /^(?:<|<=|>|>=)$/.test(c.op));
+      const upper = facts.some((f) => f.upper);
       // Where a task is judged, any access where no lower bound holds (an upper bound elsewhere, or
-      // none: the read in `if (i < 0 && ...)` is no less out of bounds).
-      if (lower || (!judgingTask(ctx) && (!upper || !guardedUse(report, name)))) return false;
+      // none).
+      if (lower || (!task && !upper)) return false;
       const write =
         report.parent?.type === 'assignment_expression' &&
         report.parent.childForFieldName('left')?.equals(report);
@@ -666,8 +754,15 @@ C_MEMORY_RULES.push(
         },
         'int get(const int *a, int size, int i) {\n  if (i >= size) return -1;\n  return a[i];\n}\n',
         'struct H { int slot; };\nvoid put(char *tab, int n, struct H *h, char v) {\n  int s = h->slot;\n  if (s < n)\n    tab[s] = v;\n}\n',
+        // An early exit against a constant leaves only the upper bound.
+        'int get(const int *a, int i) {\n  if (i >= 16) return -1;\n  return a[i];\n}\n',
+        // A lower-bound test that does not decide whether the access runs.
+        'int get(const int *a, int n, int i, int verbose) {\n  if (verbose && i > 0) log_index(i);\n  if (i >= n) return -1;\n  return a[i];\n}\n',
       ],
       good: [
+        'int get(const int *a, int i) {\n  if (i >= 16 || i < 0) return -1;\n  return a[i];\n}\n',
+        'int get(const int *a, int n, int i) {\n  if (i < 1) return -1;\n  if (i >= n) return -1;\n  return a[i];\n}\n',
+        'int get(const int *a, int n, int i) {\n  if (i > 0 && i < n) return a[i];\n  return -1;\n}\n',
         'int get(const int *a, int size, int i) {\n  if (i < 0 || i >= size) return -1;\n  return a[i];\n}\n',
         'struct H { int slot; };\nvoid put(char *tab, int n, struct H *h, char v) {\n  int s = h->slot;\n  if (s >= 0 && s < n)\n    tab[s] = v;\n}\n',
         'int get(const int *a, unsigned size, unsigned i) {\n  if (i >= size) return -1;\n  return a[i];\n}\n',
@@ -759,6 +854,55 @@ function conditional(use: Node, top: Node): boolean {
   return false;
 }
 
+const BRANCHING =
+  /^(?:if_statement|for_statement|while_statement|do_statement|switch_statement|case_statement|conditional_expression|for_range_loop)$/;
+
+/**
+ * The statement below `top` that makes `n` conditional: the innermost `if`, loop, `switch` or `?:`
+ * between them whose condition does not hold `n` (an assignment in a `while`/`for` condition runs
+ * at least once), else undefined.
+ */
+function conditionalContainer(n: Node, top: Node): Node | undefined {
+  let child: Node = n;
+  for (let p = n.parent; p && !p.equals(top); child = p, p = p.parent) {
+    if (!BRANCHING.test(p.type)) continue;
+    const cond = p.childForFieldName('condition');
+    const init = p.childForFieldName('initializer');
+    if (cond?.equals(child) || init?.equals(child)) continue;
+    if (p.type === 'do_statement' && p.childForFieldName('body')?.equals(child)) continue;
+    return p;
+  }
+  return undefined;
+}
+
+/** Whether every path through the statement assigns `lv` or leaves (an `if` with both branches doing so). */
+function setsOnEveryPath(n: Node | null | undefined, lv: string): boolean {
+  if (!n) return false;
+  if (n.type === 'expression_statement') {
+    const e = unwrapCasts(n.namedChildren[0] ?? n);
+    return e.type === 'assignment_expression' && norm(e.childForFieldName('left')?.text ?? '') === lv;
+  }
+  if (n.type === 'else_clause') return setsOnEveryPath(n.namedChildren[0], lv);
+  if (n.type === 'compound_statement')
+    return n.namedChildren.some((c) => setsOnEveryPath(c, lv) || leaves(c));
+  if (n.type === 'if_statement') {
+    const branch = (b: Node | null | undefined) =>
+      !!b && (setsOnEveryPath(b, lv) || leaves(b.type === 'else_clause' ? b.namedChildren[0] : b));
+    return branch(n.childForFieldName('consequence')) && branch(n.childForFieldName('alternative'));
+  }
+  return leaves(n);
+}
+
+/** Identifiers of an expression (to tell whether two conditions test the same thing). */
+function identifiersOf(n: Node): Set<string> {
+  return new Set(
+    [n, ...n.descendantsOfType(['identifier', 'field_identifier'])]
+      .filter((x): x is Node => !!x && (x.type === 'identifier' || x.type === 'field_identifier'))
+      .map((x) => x.text)
+      .filter((t) => !/^[A-Z][A-Z0-9_]*$/.test(t)),
+  );
+}
+
 /** Whether an `if`/`switch`/loop holds the use but not the later check. */
 function inOtherBranch(use: Node, check: Node, fn: Node): boolean {
   for (let p = use.parent; p && !p.equals(fn); p = p.parent)
@@ -781,6 +925,106 @@ function statementOf(n: Node): Node {
   while (s.parent && !/_statement$|^declaration$/.test(s.type)) s = s.parent;
   return s;
 }
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.null-on-some-path',
+    cwe: ['CWE-476'],
+    severity: 'warning',
+    title: 'Pointer set to NULL and assigned only on some paths, then dereferenced',
+    message: '',
+    query: {
+      c: `[(init_declarator declarator: (pointer_declarator declarator: (identifier) @lv) value: (null))
+           (assignment_expression left: (identifier) @lv right: (null))] @report`,
+      cpp: `[(init_declarator declarator: (pointer_declarator declarator: (identifier) @lv) value: (null))
+             (assignment_expression left: (identifier) @lv right: (null))] @report`,
+    },
+    check: (caps, ctx) => {
+      const { lv: lvNode, report } = caps;
+      if (!lvNode || !report) return false;
+      const lv = lvNode.text;
+      const info = ctx.model.functionAt(report.startIndex);
+      // Outside a function only a statement (a snippet whose header did not parse), never a
+      // global's initializer: its uses are in other functions.
+      if (info.node.type !== 'function_definition' && report.type !== 'assignment_expression') return false;
+      const fn = info.node;
+      const rest = ctx.source.slice(report.endIndex, fn.endIndex);
+      if (!rest.includes(`${lv}->`) && !rest.includes(`${lv}[`) && !rest.includes(`*${lv}`)) return false;
+      const stmt = statementOf(report);
+      const top = stmt.parent ?? fn;
+      // Every assignment of the pointer after the NULL one, in order.
+      const sets = ctx.model
+        .nodesIn(fn, ['assignment_expression', 'pointer_expression', 'init_declarator'])
+        .filter((a) => a.startIndex > report.endIndex)
+        .filter((a) =>
+          a.type === 'assignment_expression'
+            ? norm(a.childForFieldName('left')?.text ?? '') === lv
+            : a.type === 'pointer_expression'
+              ? a.text.startsWith('&') && norm(a.childForFieldName('argument')?.text ?? '') === lv
+              : false,
+        );
+      for (const use of dereferences(ctx.model, fn, lv, report.endIndex)) {
+        if (use.type === 'binary_expression' || addressOnly(use)) continue;
+        const useStmt = statementOf(use);
+        if (inside(use, useStmt, 'sizeof_expression')) continue;
+        if (!fallsThrough(stmt, use.startIndex)) return false;
+        const before = sets.filter((a) => a.endIndex <= use.startIndex);
+        // Set on no path (left NULL on purpose, or by a helper we cannot see): not this rule's case.
+        if (!before.length) return false;
+        const containers: Node[] = [];
+        for (const a of before) {
+          // Its address handed to a call, or an assignment on every path to the use: it may be set.
+          if (a.type === 'pointer_expression') return false;
+          const c = conditionalContainer(a, top);
+          if (!c || within(use, c)) return false;
+          // Set in a loop the use is not in: how often it runs is the data's business (a list known
+          // to be non-empty, an index entry the loop always adds first); not reported.
+          for (let p = a.parent; p && !p.equals(top); p = p.parent)
+            if (/^(?:for|while|do)_statement$|^for_range_loop$/.test(p.type) && !within(use, p)) return false;
+          // `if (n) p = a; else p = b;` and `if (n) p = a; else return;` set it on every path left.
+          let chain: Node = c;
+          while (chain.parent?.type === 'else_clause' && chain.parent.parent?.type === 'if_statement')
+            chain = chain.parent.parent;
+          if (setsOnEveryPath(chain, lv)) return false;
+          containers.push(c);
+        }
+        // A test of the pointer where it is used, or of what the assignment was conditional on
+        // (`if (n > 0) p = calloc(n, k); ... if (n > 0) p[0] = x;`), decides it.
+        if (guardedUse(use, lv, report.endIndex) || conditional(use, useStmt)) return false;
+        const decided = new Set<string>();
+        for (const c of containers) {
+          const cond = c.childForFieldName('condition');
+          if (cond) for (const id of identifiersOf(cond)) decided.add(id);
+        }
+        for (const g of guardsAt(use, fn, ctx.model.profile, ctx.language))
+          for (const id of identifiersOf(g.node)) if (decided.has(id)) return false;
+        const where = containers[0] as Node;
+        return {
+          node: use,
+          message: `${lv} is set to NULL on line ${report.startPosition.row + 1} and assigned only inside the ${where.type.replace(/_statement$|_expression$/, '')} on line ${where.startPosition.row + 1}; on the path that skips it, this dereference reads through NULL: test ${lv} before using it, or leave when it is not set.`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\nstruct alias { int a, b; };\nint copy_aliases(struct alias *src, int n, int m) {\n  struct alias *out = NULL;\n  if (n > 0) {\n    out = calloc(n, sizeof(*out));\n    if (!out) return -1;\n  }\n  for (int i = 0; i < m; i++)\n    out[i] = src[i];\n  return 0;\n}\n',
+        'struct conf { const char *name; int port; };\nint port_of(struct conf *deflt, struct conf *user, int use_user) {\n  struct conf *c = NULL;\n  if (use_user && user->port)\n    c = user;\n  else if (deflt->port)\n    c = deflt;\n  return c->port;\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\nstruct alias { int a, b; };\nint copy_aliases(struct alias *src, int n, int m) {\n  struct alias *out = NULL;\n  if (n > 0) {\n    out = calloc(n, sizeof(*out));\n    if (!out) return -1;\n    for (int i = 0; i < m; i++)\n      out[i] = src[i];\n  }\n  return 0;\n}\n',
+        'struct conf { const char *name; int port; };\nint port_of(struct conf *deflt, struct conf *user, int use_user) {\n  struct conf *c = NULL;\n  if (use_user && user->port)\n    c = user;\n  else if (deflt->port)\n    c = deflt;\n  if (!c) return -1;\n  return c->port;\n}\n',
+        // A global's initializer: the functions that use it test or set it elsewhere.
+        '#include <stdlib.h>\nstatic char *cache = NULL;\nvoid init_cache(int n) {\n  if (n > 0)\n    cache = malloc(n);\n}\nchar first(void) {\n  return cache[0];\n}\n',
+        // Set in a loop: how often it runs depends on the data.
+        'struct node { int key; struct node *next; };\nint last_key(struct node *head) {\n  struct node *last = NULL;\n  for (struct node *n = head; n; n = n->next)\n    last = n;\n  return last->key;\n}\n',
+        'char *pick(int fast, char *a, char *b) {\n  char *p = NULL;\n  if (fast)\n    p = a;\n  else\n    p = b;\n  return p + (p[0] == 0);\n}\n',
+        '#include <stdlib.h>\nint fill(int n) {\n  int *v = NULL;\n  if (n > 0)\n    v = malloc(n * sizeof *v);\n  if (n > 0 && v)\n    v[0] = 1;\n  free(v);\n  return 0;\n}\n',
+        'int first(char **list) {\n  char *p = NULL;\n  while ((p = *list++) != NULL)\n    if (p[0] == 0x2d) break;\n  return p ? p[0] : 0;\n}\n',
+      ],
+    },
+  }),
+);
 
 C_MEMORY_RULES.push(
   query({
@@ -1034,6 +1278,43 @@ function lvaluePartAssigned(model: FileModel, fn: Node, lv: string, from: number
   );
 }
 
+/** `return p;` / `return (p);` statements of the function after `from`. */
+function returnsOf(fn: Node, lv: string, source: string, from: number): Node[] {
+  const esc = lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`\\breturn\\s*\\(?\\s*${esc}\\s*\\)?\\s*;`, 'g');
+  const text = source.slice(from, fn.endIndex);
+  const out: Node[] = [];
+  for (const m of text.matchAll(re)) {
+    let n: Node | null = fn.descendantForIndex(from + (m.index ?? 0));
+    while (n && n.type !== 'return_statement' && !n.equals(fn)) n = n.parent;
+    if (n?.type === 'return_statement') out.push(n);
+  }
+  return out;
+}
+
+/**
+ * Whether `use`, after the loop that holds the free, is reached through the loop's next turns: the
+ * free's path goes on to the next turn (a `continue` on a retry path), the loop can end by its own
+ * condition, nothing in the loop sets the pointer again, and control falls from the loop to the use.
+ */
+function afterRetries(
+  model: FileModel,
+  fn: Node,
+  lv: string,
+  stmt: Node,
+  loop: Node | undefined,
+  use: Node,
+): boolean {
+  return (
+    !!loop &&
+    use.startIndex >= loop.endIndex &&
+    loopCanEnd(loop) &&
+    reachesNextTurn(stmt, loop) &&
+    !lvaluePartAssigned(model, fn, lv, loop.startIndex, loop.endIndex) &&
+    fallsThrough(loop, use.startIndex)
+  );
+}
+
 /** The statement that holds a call (the expression statement, else the call). */
 function callStatement(call: Node): Node {
   return call.parent?.type === 'expression_statement' ? call.parent : call;
@@ -1060,7 +1341,7 @@ C_MEMORY_RULES.push(
     check: (c, ctx) => {
       const first = c.node;
       const lv = freedLvalue(first);
-      if (!lv) return false;
+      if (!lv || resultStoredIn(first, lv) || inMacroDefinition(first, ctx.source)) return false;
       const fn = ctx.model.enclosingFunction(first).node;
       const loop = enclosingLoop(first);
       // Quick text test: the freed lvalue appears again after the free (or anywhere in its loop).
@@ -1076,14 +1357,14 @@ C_MEMORY_RULES.push(
         if (second.startIndex >= first.endIndex) {
           reached =
             !lvaluePartAssigned(ctx.model, fn, lv, first.endIndex, second.startIndex) &&
-            fallsThrough(stmt, second.startIndex);
+            (fallsThrough(stmt, second.startIndex) || afterRetries(ctx.model, fn, lv, stmt, loop, second));
         } else {
           // The next turn of the loop frees it again unless it (or its index) changes in the loop.
           reached =
             !!loop &&
             second.startIndex > loop.startIndex &&
             !lvaluePartAssigned(ctx.model, fn, lv, loop.startIndex, loop.endIndex) &&
-            fallsThrough(stmt, loop.endIndex - 1);
+            (fallsThrough(stmt, loop.endIndex - 1) || reachesNextTurn(stmt, loop));
         }
         if (!reached) continue;
         return {
@@ -1097,8 +1378,14 @@ C_MEMORY_RULES.push(
       bad: [
         '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n  }\n  use(buf);\n  free(buf);\n  return 0;\n}\n',
         '#include <stdlib.h>\nstruct J { char *data; };\nint retry(struct J *j, int n) {\n  for (int i = 0; i < n; i++) {\n    if (send_job(j) == 0) break;\n    free(j->data);\n  }\n  return 0;\n}\n',
+        // The error path frees and continues; when the retries run out the cleanup frees again.
+        '#include <stdlib.h>\nint post(char *body, int tries) {\n  while (tries-- > 0) {\n    if (try_post(body) < 0) {\n      free(body);\n      continue;\n    }\n    return 0;\n  }\n  free(body);\n  return -1;\n}\n',
       ],
       good: [
+        // Macro definitions are text, not statements that run (OpenSSL's stack macros, which the
+        // parser's error recovery reads as declarators after an unterminated macro call).
+        'extern "C" {\nDECLARE_ASN1_FUNCTIONS(A)\nSKM_DEFINE_STACK_OF_INTERNAL(A, A, A)\n#define sk_A_free(sk) OPENSSL_sk_free(ossl_check_A_sk_type(sk))\n#define sk_A_zero(sk) OPENSSL_sk_zero(ossl_check_A_sk_type(sk))\nSKM_DEFINE_STACK_OF_INTERNAL(B, B, B)\n#define sk_B_free(sk) OPENSSL_sk_free(ossl_check_B_sk_type(sk))\n#define sk_B_zero(sk) OPENSSL_sk_zero(ossl_check_B_sk_type(sk))\n}\n',
+        '#include <stdlib.h>\nint post(char *body, int tries) {\n  while (tries-- > 0) {\n    if (try_post(body) < 0) {\n      free(body);\n      body = NULL;\n      continue;\n    }\n    return 0;\n  }\n  free(body);\n  return -1;\n}\n',
         '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n    return -1;\n  }\n  use(buf);\n  free(buf);\n  return 0;\n}\n',
         '#include <stdlib.h>\nint load(char *buf, int bad) {\n  if (bad) {\n    free(buf);\n    buf = NULL;\n  }\n  free(buf);\n  return 0;\n}\n',
         '#include <stdlib.h>\nvoid clear(char **list, int n) {\n  for (int i = 0; i < n; i++)\n    free(list[i]);\n}\n',
@@ -1189,32 +1476,57 @@ C_MEMORY_RULES.push(
       const size = unwrapCasts(arg);
       if (size.type !== 'binary_expression' || size.childForFieldName('operator')?.text !== '+') return false;
       if (size.descendantsOfType('cast_expression').length) return false;
-      const left = size.childForFieldName('left');
-      const right = size.childForFieldName('right');
-      if (!left || !right) return false;
-      // `len + k` (either order) with `len` a variable declared as a 32-bit-or-narrower integer.
-      const [len, k] = intLiteral(norm(right.text)) !== undefined ? [left, right] : [right, left];
-      if (len.type !== 'identifier' || intLiteral(norm(k.text)) === undefined) return false;
-      const type = ctx.model.declaredType(len.text, len.startIndex)?.trim() ?? '';
-      if (!NARROW_INT.test(type) || /char|short|8|16/.test(type)) return false;
-      // Only a length that comes from outside: a parameter or a value read from data (a field, a
+      // `len + k` (either order), or a sum of several such lengths (`hdr_len + body_len + 1`),
+      // each a variable declared as a 32-bit-or-narrower integer: the sum is computed in 32 bits.
+      const terms: Node[] = [];
+      const flatten = (n: Node): boolean => {
+        const v = unwrapCasts(n);
+        if (v.type === 'binary_expression' && v.childForFieldName('operator')?.text === '+') {
+          const l = v.childForFieldName('left');
+          const r = v.childForFieldName('right');
+          return !!l && !!r && flatten(l) && flatten(r);
+        }
+        if (v.type !== 'identifier' && intLiteral(norm(v.text)) === undefined) return false;
+        terms.push(v);
+        return true;
+      };
+      if (!flatten(size)) return false;
+      const lens = terms.filter((t) => t.type === 'identifier');
+      if (!lens.length || (lens.length === 1 && terms.length === 1)) return false;
+      // Only lengths that come from outside: a parameter or a value read from data (a field, a
       // decoder call), not one measured from a string the program holds.
       const info = ctx.model.functionAt(c.node.startIndex);
-      const fromParam = info.params.includes(len.text);
-      const bindings = ctx.taint
-        .bindingsOf(len.text, c.node.startIndex)
-        .filter((b) => b.at <= c.node.startIndex);
-      if (!fromParam && !bindings.length) return false;
-      if (
-        bindings.some(
-          (b) =>
-            !b.value || HARMLESS_LENGTH.test(b.value.text) || intLiteral(norm(b.value.text)) !== undefined,
-        )
-      )
-        return false;
       const fn = ctx.model.enclosingFunction(c.node).node;
-      if (boundedBefore(ctx.model, fn, len.text, c.node.startIndex)) return false;
+      const types: string[] = [];
+      const origins: boolean[] = [];
+      for (const len of lens) {
+        const type = ctx.model.declaredType(len.text, len.startIndex)?.trim() ?? '';
+        if (!NARROW_INT.test(type) || /char|short|8|16/.test(type)) return false;
+        const fromParam = info.params.includes(len.text);
+        const bindings = ctx.taint
+          .bindingsOf(len.text, c.node.startIndex)
+          .filter((b) => b.at <= c.node.startIndex);
+        if (!fromParam && !bindings.length) return false;
+        if (
+          bindings.some(
+            (b) =>
+              !b.value || HARMLESS_LENGTH.test(b.value.text) || intLiteral(norm(b.value.text)) !== undefined,
+          )
+        )
+          return false;
+        if (boundedBefore(ctx.model, fn, len.text, c.node.startIndex)) return false;
+        types.push(type);
+        origins.push(fromParam);
+      }
       if (/SIZE_MAX|INT_MAX|UINT_MAX|UINT32_MAX|add_overflow/.test(ctx.functionText(c.node))) return false;
+      const len = lens[0] as Node;
+      const type = types[0] as string;
+      const fromParam = origins.every((o) => o);
+      if (lens.length > 1)
+        return {
+          node: arg,
+          message: `${lens.map((l) => l.text).join(', ')} are ${[...new Set(types)].join('/')} values taken from ${fromParam ? 'the caller' : 'the caller or the data'} with no bound checked, so ${norm(size.text)} is computed in 32 bits and wraps to a small size when they are large: the copies that follow overflow the buffer. Check each against a limit first (or compute the size in size_t).`,
+        };
       return {
         node: arg,
         message: `${len.text} is a ${type} taken from ${fromParam ? 'the caller' : 'the data'} with no bound checked, so ${norm(size.text)} wraps to a tiny size when ${len.text} is near its maximum and the copy that follows overflows the buffer: check ${len.text} against a limit first (or compute the size in size_t).`,
@@ -1223,8 +1535,11 @@ C_MEMORY_RULES.push(
     examples: {
       bad: [
         '#include <stdlib.h>\n#include <stdint.h>\nchar *read_name(const uint8_t *p, uint32_t len) {\n  char *s = malloc(len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len);\n  s[len] = 0;\n  return s;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *join(const char *a, unsigned alen, const char *b, unsigned blen) {\n  char *r = malloc(alen + blen + 1);\n  if (!r) return NULL;\n  memcpy(r, a, alen);\n  memcpy(r + alen, b, blen);\n  r[alen + blen] = 0;\n  return r;\n}\n',
       ],
       good: [
+        '#include <stdlib.h>\n#include <string.h>\nchar *join(const char *a, unsigned alen, const char *b, unsigned blen) {\n  if (alen > 65536 || blen > 65536) return NULL;\n  char *r = malloc(alen + blen + 1);\n  if (!r) return NULL;\n  memcpy(r, a, alen);\n  memcpy(r + alen, b, blen);\n  r[alen + blen] = 0;\n  return r;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *join(const char *a, size_t alen, const char *b, unsigned blen) {\n  char *r = malloc(alen + blen + 1);\n  if (!r) return NULL;\n  memcpy(r, a, alen);\n  memcpy(r + alen, b, blen);\n  return r;\n}\n',
         '#include <stdlib.h>\n#include <stdint.h>\nchar *read_name(const uint8_t *p, uint32_t len) {\n  if (len > 4096) return NULL;\n  char *s = malloc(len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len);\n  s[len] = 0;\n  return s;\n}\n',
         '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *p) {\n  int len = strlen(p);\n  char *s = malloc(len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len + 1);\n  return s;\n}\n',
         '#include <stdlib.h>\n#include <stdint.h>\nchar *read_name(const uint8_t *p, uint32_t len) {\n  char *s = malloc((size_t)len + 1);\n  if (!s) return NULL;\n  memcpy(s, p, len);\n  return s;\n}\n',
@@ -1232,6 +1547,37 @@ C_MEMORY_RULES.push(
     },
   }),
 );
+
+/**
+ * Whether the text fills the variable from the input or a buffer through its address: `read(fd,
+ * &len, 4)`, `fread(&n, 2, 1, f)`, `recv(s, &len, ...)`, `memcpy(&len, p, 4)` (a decoded length).
+ */
+function filledFromData(text: string, name: string): boolean {
+  if (!/^[A-Za-z_]\w*$/.test(name) || !text.includes(name)) return false;
+  return new RegExp(
+    `\\b(?:read|pread|fread|recv|recvfrom|memcpy|memmove)\\s*\\([^;]*?&\\s*\\(?\\s*${name}\\b(?!\\s*(?:\\[|->|\\.))`,
+  ).test(text);
+}
+
+/** Whether the condition compares the value itself (`n > 64`, `len != 4`), not its address or a call. */
+function compares(cond: Node, value: string): boolean {
+  for (const b of [cond, ...cond.descendantsOfType('binary_expression')]) {
+    if (b?.type !== 'binary_expression') continue;
+    if (!/^(?:<|<=|>|>=|==|!=)$/.test(b.childForFieldName('operator')?.text ?? '')) continue;
+    for (const side of [b.childForFieldName('left'), b.childForFieldName('right')]) {
+      const v = side ? unwrapCasts(side) : undefined;
+      if (
+        v &&
+        v.type !== 'call_expression' &&
+        v.type !== 'sizeof_expression' &&
+        mentionsLvalue(v, value) &&
+        !norm(v.text).includes(`&${value}`)
+      )
+        return true;
+    }
+  }
+  return false;
+}
 
 /** Copies into a destination of a given length: [destination index, length index]. */
 const LENGTH_WRITES: Record<string, [number, number]> = {
@@ -1242,6 +1588,8 @@ const LENGTH_WRITES: Record<string, [number, number]> = {
   RtlCopyMemory: [0, 2],
   read: [1, 2],
   recv: [1, 2],
+  fread: [0, 2],
+  fgets: [0, 1],
 };
 
 C_MEMORY_RULES.push(
@@ -1257,6 +1605,12 @@ C_MEMORY_RULES.push(
       const dstArg = spec ? c.args[spec[0]] : undefined;
       const size = spec ? c.args[spec[1]] : undefined;
       if (!dstArg || !size) return false;
+      // fread(dst, 1, n, f) reads n bytes; other element sizes are c.size-exceeds-buffer's.
+      if (
+        c.name === 'fread' &&
+        !/^(?:1|sizeof\(?(?:char|\*?\w+\[0\]|\*\w+)\)?)$/.test(norm(c.args[1]?.text ?? ''))
+      )
+        return false;
       const dst = unwrapCasts(dstArg);
       if (dst.type !== 'identifier') return false;
       const declared = ctx.model.arraySize(dst.text);
@@ -1276,7 +1630,13 @@ C_MEMORY_RULES.push(
       );
       if (!names.length) return false;
       const fn = ctx.model.enclosingFunction(c.node).node;
-      if (names.some((n) => boundedBefore(ctx.model, fn, n, c.node.startIndex) || guardedUse(c.node, n)))
+      const guards = guardsAt(c.node, fn, ctx.model.profile, ctx.language);
+      if (
+        names.some(
+          (n) =>
+            boundedBefore(ctx.model, fn, n, c.node.startIndex) || guards.some((g) => compares(g.node, n)),
+        )
+      )
         return false;
       // The length of a string the function already holds (`strlen(s)`) is c.unbounded-copy's case.
       if (/strlen/.test(text)) return false;
@@ -1285,6 +1645,7 @@ C_MEMORY_RULES.push(
       const outside = names.some((n) => {
         if (n.includes('->') || n.includes('.')) return true;
         if (info.params.includes(n)) return true;
+        if (filledFromData(ctx.source.slice(fn.startIndex, c.node.startIndex), n)) return true;
         const b = ctx.taint.latestBinding(n, c.node.startIndex);
         return (
           !!b?.value &&
@@ -1302,10 +1663,14 @@ C_MEMORY_RULES.push(
     examples: {
       bad: [
         '#include <string.h>\nstruct Pkt { unsigned len; const char *data; };\nvoid on_packet(const struct Pkt *p) {\n  char name[64];\n  memcpy(name, p->data, p->len);\n  use(name);\n}\n',
+        // A length read from the input through its address.
+        '#include <unistd.h>\nint read_record(int fd) {\n  unsigned int len;\n  char body[128];\n  if (read(fd, &len, sizeof(len)) != sizeof(len)) return -1;\n  if (read(fd, body, len) < 0) return -1;\n  return body[0];\n}\n',
+        '#include <stdio.h>\nint read_name(FILE *f, char *out) {\n  unsigned short n;\n  char name[64];\n  fread(&n, sizeof n, 1, f);\n  fread(name, 1, n, f);\n  return name[0];\n}\n',
       ],
       good: [
         '#include <string.h>\nstruct Pkt { unsigned len; const char *data; };\nvoid on_packet(const struct Pkt *p) {\n  char name[64];\n  if (p->len >= sizeof name) return;\n  memcpy(name, p->data, p->len);\n  use(name);\n}\n',
         '#include <string.h>\nvoid copy_id(const char *src) {\n  char id[16];\n  memcpy(id, src, sizeof id);\n  use(id);\n}\n',
+        '#include <unistd.h>\nint read_record(int fd) {\n  unsigned int len;\n  char body[128];\n  if (read(fd, &len, sizeof(len)) != sizeof(len)) return -1;\n  if (len > sizeof(body)) return -1;\n  if (read(fd, body, len) < 0) return -1;\n  return body[0];\n}\n',
       ],
     },
   }),
@@ -2009,6 +2374,61 @@ C_MEMORY_RULES.push(
         'void tag(const char *name, guint8 *value, guint16 value_len, int type) {\n  if (type == 3) {\n    if (value_len < 4)\n      return;\n    guint v = GST_READ_UINT32_LE (value);\n    set_uint(name, v);\n  }\n}\n',
         '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint is_bplist(FILE *f, long size) {\n  if (size < 8) return -1;\n  char *data = malloc(size + 1);\n  if (!data) return -1;\n  size_t n = fread(data, 1, size, f);\n  int r = memcmp(data, "bplist00", 8) == 0;\n  free(data);\n  return r;\n}\n',
         '#include <string.h>\nint is_gif(const unsigned char *hdr) {\n  unsigned char sig[6];\n  memcpy(sig, hdr, 6);\n  return memcmp(sig, "GIF89a", 6) == 0;\n}\n',
+      ],
+    },
+  }),
+);
+
+/** Whether a relational comparison (`<`, `<=`, `>`, `>=`, `==`, `!=`) in the text range mentions the name. */
+function comparedIn(model: FileModel, scope: Node, name: string): boolean {
+  for (const b of model.nodesIn(scope, ['binary_expression'])) {
+    if (!/^(?:<|<=|>|>=|==|!=)$/.test(b.childForFieldName('operator')?.text ?? '')) continue;
+    if (mentionsLvalue(b, name)) return true;
+  }
+  return false;
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.copy-loop-unbounded',
+    cwe: ['CWE-787', 'CWE-120'],
+    severity: 'warning',
+    title: 'Loop copies into a fixed array until the source ends, with no bound on the index',
+    message: '',
+    query: {
+      c: '(assignment_expression left: (subscript_expression argument: (identifier) @arr index: (update_expression) @idx)) @report',
+      cpp: '(assignment_expression left: (subscript_expression argument: (identifier) @arr indices: (subscript_argument_list (update_expression) @idx))) @report',
+    },
+    check: (caps, ctx) => {
+      const { arr, idx, report } = caps;
+      if (!arr || !idx || !report) return false;
+      const declared = ctx.model.arraySize(arr.text);
+      if (!declared) return false;
+      const i = norm(idx.childForFieldName('argument')?.text ?? '');
+      if (!/^[A-Za-z_]\w*$/.test(i) || !/\+\+/.test(idx.text)) return false;
+      const loop = enclosingLoop(report);
+      if (!loop) return false;
+      // A loop that runs until the data says stop (`while (*in)`, `while ((c = getc(f)) != EOF)`):
+      // its condition orders nothing, so it bounds no count.
+      const cond = loop.childForFieldName('condition');
+      if (!cond || /<|>/.test(cond.text.replace(/->|<<|>>/g, ''))) return false;
+      const fn = ctx.model.enclosingFunction(report).node;
+      // Any comparison of the index in the function (a bound before the write or after it in the
+      // loop body, `if (i == sizeof out - 1) break;`) counts.
+      if (comparedIn(ctx.model, fn, i)) return false;
+      return {
+        message: `${arr.text}[${i}++] is written on each turn of a loop that ends only when the source does, and nothing compares ${i} with ${declared}: a longer input writes past the end of ${arr.text}. Stop the loop at ${i} < sizeof ${arr.text} - 1.`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdio.h>\nvoid echo(const char *in) {\n  char out[64];\n  int i = 0;\n  while (*in)\n    out[i++] = *in++;\n  out[i] = 0;\n  puts(out);\n}\n',
+        '#include <stdio.h>\nint read_word(FILE *f, char *dst) {\n  char word[32];\n  int c, n = 0;\n  while ((c = fgetc(f)) != EOF && c != 0x20)\n    word[n++] = (char)c;\n  word[n] = 0;\n  return n;\n}\n',
+      ],
+      good: [
+        '#include <stdio.h>\nvoid echo(const char *in) {\n  char out[64];\n  int i = 0;\n  while (*in && i < (int)sizeof(out) - 1)\n    out[i++] = *in++;\n  out[i] = 0;\n  puts(out);\n}\n',
+        '#include <stdio.h>\nint read_word(FILE *f, char *dst) {\n  char word[32];\n  int c, n = 0;\n  while ((c = fgetc(f)) != EOF && c != 0x20) {\n    word[n++] = (char)c;\n    if (n == 31) break;\n  }\n  word[n] = 0;\n  return n;\n}\n',
+        'void fill(const int *src, int n) {\n  int out[16];\n  int k = 0;\n  for (int j = 0; j < n && j < 16; j++)\n    out[k++] = src[j];\n}\n',
       ],
     },
   }),
