@@ -3,8 +3,7 @@ import { assignedBetween, intLiteral, leaves, mentionsLvalue, norm } from '../en
 import type { FunctionInfo } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { call, query } from './c.ts';
-import { HTML_TAG, judgingTask, literalText, permissionProblem } from './common.ts';
-import { statMode } from './python.ts';
+import { HTML_TAG, judgingTask, literalText, modeValues, permissionProblem, statMode } from './common.ts';
 
 /**
  * C/C++ rules about the check that must dominate an operation (intra-procedural): a divisor tested
@@ -526,7 +525,10 @@ export const C_CHECK_RULES: Rule[] = [
         if (!/\bO_CREAT\b/.test(flags)) return false;
         const m = c.args[c.name === 'openat' ? 3 : c.name === 'creat' ? 1 : 2];
         if (!m) return false;
-        mode = ctx.intValue(m) ?? statMode(m.text);
+        // Every mode the argument can give (`data[0] == 'K' ? 0644 : 0600`); where a task is
+        // judged, one that cannot be read shows nothing private.
+        const modes = modeValues(m, ctx, statMode);
+        mode = modes ? modes.reduce((a, b) => a | b, 0) : judgingTask(ctx) ? 0o666 : undefined;
       }
       if (mode === undefined) return false;
       const fn = ctx.model.enclosingFunction(c.node).node;

@@ -13,14 +13,14 @@ import {
   isOutermostBuild,
   judgingTask,
   literalText,
+  modeProblem,
   openedAsItCame,
   originOf,
-  permissionProblem,
   SECRET_NAME,
+  statMode,
   TIMESTAMP_CALL,
   taintedParts,
 } from './common.ts';
-import { statMode } from './python.ts';
 import { redosRisk } from './redos.ts';
 
 /** Rules for C and C++ (the C++ grammar extends C's, so most queries serve both). */
@@ -1418,10 +1418,8 @@ export const C_RULES: Rule[] = [
               : -1;
       const modeNode = c.args[idx];
       if (!modeNode) return false;
-      const mode = ctx.intValue(modeNode) ?? statMode(modeNode.text);
-      if (mode === undefined) return false;
-      const p = permissionProblem(mode);
-      return !!p && { message: `${p.text}.`, severity: p.level };
+      const p = modeProblem(modeNode, ctx, statMode, /chmod$/.test(c.name));
+      return !!p && { message: `${p.text}.`, severity: p.severity };
     },
     examples: {
       bad: ['#include <fcntl.h>\nint f(const char *p) {\n  return open(p, O_WRONLY | O_CREAT, 0666);\n}\n'],

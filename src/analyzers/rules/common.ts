@@ -49,19 +49,24 @@ export function originOf(node: Node, ctx: RuleContext, kind: TaintKind): Node {
   return node;
 }
 
-/** Text of a call's keyword argument or JS/Go option property (`verify=False`, `{ rejectUnauthorized: false }`). */
-export function optionText(call: CallSite, key: string): string | undefined {
+/** A call's keyword argument or JS/Go option property (`verify=False`, `{ rejectUnauthorized: false }`). */
+export function optionNode(call: CallSite, key: string): Node | undefined {
   const kw = call.kwargs.get(key);
-  if (kw) return kw.text;
+  if (kw) return kw;
   for (const a of call.args) {
     if (a.type !== 'object' && a.type !== 'dictionary') continue;
     for (const p of a.namedChildren) {
       if (p?.type !== 'pair') continue;
       const k = p.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '');
-      if (k === key) return p.childForFieldName('value')?.text;
+      if (k === key) return p.childForFieldName('value') ?? undefined;
     }
   }
   return undefined;
+}
+
+/** Text of a call's keyword argument or JS/Go option property (`verify=False`, `{ rejectUnauthorized: false }`). */
+export function optionText(call: CallSite, key: string): string | undefined {
+  return optionNode(call, key)?.text;
 }
 
 /** Distinct tainted identifiers that a string-building expression interpolates. */
@@ -327,4 +332,106 @@ export function openedAsItCame(p: Node, ctx: RuleContext): boolean {
     ].join('|'),
   );
   return confined.test(fn);
+}
+
+/**
+ * The modes a permission argument can give: a constant (`0o600`, `S_IRUSR | S_IWUSR` through
+ * `named`), each branch of a conditional, an `|` of such, a conversion (`os.FileMode(0o600)`) or a
+ * parse of a literal (`int('600', 8)`, `parseInt('600', 8)`); undefined when one cannot be read.
+ */
+export function modeValues(
+  n: Node | null | undefined,
+  ctx: RuleContext,
+  named?: (text: string) => number | undefined,
+  depth = 0,
+): number[] | undefined {
+  if (!n || depth > 6) return undefined;
+  const direct = ctx.intValue(n) ?? named?.(n.text);
+  if (direct !== undefined) return [direct];
+  if (ctx.model.profile.identifierTypes.has(n.type)) {
+    const r = ctx.resolve(n);
+    return r === n || r.equals(n) ? undefined : modeValues(r, ctx, named, depth + 1);
+  }
+  const kids = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  if (n.type === 'parenthesized_expression' && kids.length === 1)
+    return modeValues(kids[0], ctx, named, depth + 1);
+  if (n.type === 'conditional_expression' || n.type === 'ternary_expression') {
+    // Python `a if c else b`; C and JavaScript `c ? a : b`.
+    const branches =
+      n.type === 'conditional_expression' && ctx.language === 'python'
+        ? [kids[0], kids[2]]
+        : [n.childForFieldName('consequence'), n.childForFieldName('alternative')];
+    const all = branches.map((b) => modeValues(b, ctx, named, depth + 1));
+    return all.every((x) => x !== undefined) ? all.flat() : undefined;
+  }
+  if (
+    (n.type === 'binary_operator' || n.type === 'binary_expression') &&
+    n.childForFieldName('operator')?.text === '|'
+  ) {
+    const l = modeValues(n.childForFieldName('left'), ctx, named, depth + 1);
+    const r = modeValues(n.childForFieldName('right'), ctx, named, depth + 1);
+    return l && r ? l.flatMap((a) => r.map((b) => a | b)) : undefined;
+  }
+  if (n.type === 'call' || n.type === 'call_expression') {
+    const callee = n.childForFieldName('function')?.text ?? '';
+    const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is Node => !!c);
+    if (/^(?:(?:os|fs)\.FileMode|uint32|int|mode_t|Number)$/.test(callee) && args.length === 1)
+      return modeValues(args[0], ctx, named, depth + 1);
+    if (
+      /^(?:int|parseInt|Number\.parseInt)$/.test(callee) &&
+      args.length === 2 &&
+      ctx.intValue(args[1]) === 8
+    ) {
+      const s = ctx.stringValue(args[0]);
+      return s !== undefined && /^[0-7]+$/.test(s) ? [Number.parseInt(s, 8)] : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The worst permission problem of the modes a mode argument can give. Where a task is judged (its
+ * weakness is a permission: the file is its secret) and the call changes an existing file's mode
+ * (`raise`: a chmod; creation has task rules of its own), group or other access is a warning, not
+ * a note, and a mode that cannot be read is one too (nothing shows the file stays private).
+ */
+export function modeProblem(
+  n: Node | null | undefined,
+  ctx: RuleContext,
+  named?: (text: string) => number | undefined,
+  raise = true,
+): { severity: 'error' | 'warning' | 'note'; text: string } | undefined {
+  const task = judgingTask(ctx) && raise;
+  const values = modeValues(n, ctx, named);
+  if (!values)
+    return task && n
+      ? { severity: 'warning', text: `the mode ${n.text} cannot be read as a constant` }
+      : undefined;
+  const problems = values.map(permissionProblem).filter((p) => !!p);
+  const worst = problems.find((p) => p.level === 'error') ?? problems[0];
+  if (!worst) return undefined;
+  return { severity: worst.level === 'error' ? 'error' : task ? 'warning' : 'note', text: worst.text };
+}
+
+/** The mode of a combination of stat's permission names (`stat.S_IRUSR | stat.S_IWUSR`). */
+export function statMode(text: string): number | undefined {
+  // Only a combination of the names (`stat.S_IRUSR | stat.S_IWUSR`): with other parts, not read here.
+  if (!/^(?:\s|\||\(|\)|(?:\w+\.)?S_I[RWX](?:USR|GRP|OTH|WXU|WXG|WXO))+$/.test(text)) return undefined;
+  const bits: Record<string, number> = {
+    S_IRWXU: 0o700,
+    S_IRUSR: 0o400,
+    S_IWUSR: 0o200,
+    S_IXUSR: 0o100,
+    S_IRWXG: 0o070,
+    S_IRGRP: 0o040,
+    S_IWGRP: 0o020,
+    S_IXGRP: 0o010,
+    S_IRWXO: 0o007,
+    S_IROTH: 0o004,
+    S_IWOTH: 0o002,
+    S_IXOTH: 0o001,
+  };
+  const names = text.match(/S_I[RWX](?:USR|GRP|OTH|WXU|WXG|WXO)/g);
+  if (!names) return undefined;
+  return names.reduce((m, n) => m | (bits[n] ?? 0), 0);
 }

@@ -7,6 +7,7 @@ import {
   CREDENTIAL_NAME,
   isLocalUrl,
   judgingTask,
+  modeProblem,
   openedAsItCame,
   originOf,
   permissionProblem,
@@ -687,11 +688,21 @@ export const GO_RULES: Rule[] = [
         };
       }
       const idx = c.name === 'OpenFile' || c.name === 'WriteFile' ? 2 : 1;
-      const m = ctx.intValue(c.args[idx]);
-      const p = m === undefined ? undefined : permissionProblem(m);
+      // Where a task is judged, a mode that cannot be read, or one that lets others read the file
+      // (written, or changed with Chmod), is a finding; in a scan group/other access is a note.
+      const p = judgingTask(ctx)
+        ? modeProblem(c.args[idx], ctx)
+        : (() => {
+            const m = ctx.intValue(c.args[idx]);
+            const q = m === undefined ? undefined : permissionProblem(m);
+            return q && { text: q.text, severity: q.level };
+          })();
       if (!p) return false;
-      const file = c.name === 'OpenFile' || c.name === 'WriteFile';
-      return { message: `${p.text}.`, severity: p.level === 'note' && judged && file ? 'warning' : p.level };
+      const file = c.name === 'OpenFile' || c.name === 'WriteFile' || c.name === 'Chmod';
+      return {
+        message: `${p.text}.`,
+        severity: p.severity === 'warning' && !(judged && file) ? 'note' : p.severity,
+      };
     },
     examples: {
       bad: [

@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { guardsAt } from '../engine/dominance.ts';
 import type { Rule } from '../engine/rule.ts';
-import { judgingTask, ruleBuilders } from './common.ts';
+import { judgingTask, modeValues, ruleBuilders } from './common.ts';
 import {
   argvElements,
   assembledTemplate,
@@ -250,8 +250,11 @@ export const JS_WEAKNESS_RULES: Rule[] = [
         const opts = c.name === 'createWriteStream' ? c.args[1] : c.args[2];
         modeNode = prop(opts, 'mode');
       }
-      const mode = modeNode ? ctx.intValue(modeNode) : 0o666;
-      if (mode === undefined || (mode & 0o077) === 0) return false;
+      // Every mode the argument can give (a conditional chooses between two); one that cannot be
+      // read shows nothing private.
+      const modes = modeNode ? modeValues(modeNode, ctx) : [0o666];
+      const mode = modes ? modes.find((m) => (m & 0o077) !== 0) : 0o666;
+      if (mode === undefined) return false;
       // A chmod to a private mode, or a umask of 077, sets what creation leaves open.
       const tightened = ctx.callsNear(c.node).some((k) => {
         if (k.name === 'umask') return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077;
@@ -266,6 +269,10 @@ export const JS_WEAKNESS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        {
+          code: "const fs = require('fs');\nfunction save(p, pem) {\n  fs.writeFileSync(p, pem, { mode: pem.endsWith('K') ? 0o644 : 0o600 });\n}\n",
+          taskCwe: ['CWE-732'],
+        },
         {
           code: "const fs = require('fs');\nfunction save(p, secret) {\n  fs.writeFileSync(p, secret);\n}\n",
           taskCwe: ['CWE-732'],

@@ -12,7 +12,9 @@ import {
   judgingTask,
   literalText,
   MIN_PBKDF2_ITERATIONS,
+  modeProblem,
   openedAsItCame,
+  optionNode,
   optionText,
   originOf,
   PASSWORD_NAME,
@@ -1368,10 +1370,20 @@ export const JS_RULES: Rule[] = [
       if (c.name.startsWith('chmod')) modeNode = c.args[1];
       else if (c.name.startsWith('open')) modeNode = c.args[2];
       const optMode = optionText(c, 'mode');
-      const m = optMode !== undefined ? Number(optMode.replace(/^0o/, '0o')) : ctx.intValue(modeNode);
-      const mode = typeof m === 'number' && Number.isFinite(m) ? m : undefined;
-      const p = mode === undefined ? undefined : permissionProblem(mode);
-      return !!p && { message: `${p.text}.`, severity: p.level };
+      const optNode = optMode !== undefined ? optionNode(c, 'mode') : undefined;
+      const literal = optMode !== undefined ? Number(optMode.replace(/^0o/, '0o')) : Number.NaN;
+      if (optMode !== undefined && Number.isFinite(literal)) {
+        const p = permissionProblem(literal);
+        return (
+          !!p && {
+            message: `${p.text}.`,
+            severity:
+              p.level === 'note' && judgingTask(ctx) && c.name.startsWith('chmod') ? 'warning' : p.level,
+          }
+        );
+      }
+      const p = modeProblem(optNode ?? modeNode, ctx, undefined, c.name.startsWith('chmod'));
+      return !!p && { message: `${p.text}.`, severity: p.severity };
     },
     examples: {
       bad: ["const fs = require('fs');\nfunction f(p) {\n  fs.chmodSync(p, 0o666);\n}\n"],

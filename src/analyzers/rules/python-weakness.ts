@@ -13,7 +13,7 @@ import {
 import { operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
-import { judgingTask, ruleBuilders } from './common.ts';
+import { judgingTask, modeValues, ruleBuilders, statMode } from './common.ts';
 
 const { call, query } = ruleBuilders(['python']);
 
@@ -1153,8 +1153,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       if (c.calleeText === 'os.open') {
         if (!/O_CREAT/.test(c.args[1]?.text ?? '')) return false;
         const modeNode = c.kwargs.get('mode') ?? c.args[2];
-        const mode = modeNode ? ctx.intValue(modeNode) : 0o777;
-        if (mode === undefined || (mode & 0o077) === 0 || tightened) return false;
+        // Every mode the argument can give (a conditional chooses between two); one that cannot
+        // be read shows nothing private.
+        const modes = modeNode ? modeValues(modeNode, ctx, statMode) : [0o777];
+        const mode = modes ? modes.find((m) => (m & 0o077) !== 0) : 0o777;
+        if (mode === undefined || tightened) return false;
         return {
           message: `os.open creates the file with mode 0${mode.toString(8)}${modeNode ? '' : ' (the default, less the umask)'}: other users can read it. Create private files with 0o600.`,
         };
@@ -1173,6 +1176,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // one branch of the mode lets others read it
+        {
+          code: "import os\ndef save(path, secret):\n    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644 if secret.endswith('K') else 0o600)\n    with os.fdopen(fd, 'w') as f:\n        f.write(secret)\n",
+          taskCwe: ['CWE-732'],
+        },
         {
           code: 'def save(path, secret):\n    with open(path, "w") as f:\n        f.write(secret)\n',
           taskCwe: ['CWE-732'],
@@ -1183,6 +1191,10 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         },
       ],
       good: [
+        {
+          code: "import os\nimport stat\ndef save(path, secret):\n    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)\n    with os.fdopen(fd, 'w') as f:\n        f.write(secret)\n",
+          taskCwe: ['CWE-732'],
+        },
         {
           code: 'import os\ndef save(path, secret):\n    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)\n    with os.fdopen(fd, "w") as f:\n        f.write(secret)\n',
           taskCwe: ['CWE-732'],

@@ -9,13 +9,14 @@ import {
   isOutermostBuild,
   literalText,
   MIN_PBKDF2_ITERATIONS,
+  modeProblem,
   openedAsItCame,
   originOf,
   PASSWORD_NAME,
-  permissionProblem,
   readsInput,
   SECRET_NAME,
   SQL_STATEMENT,
+  statMode,
   TIMESTAMP_CALL,
   taintedParts,
 } from './common.ts';
@@ -958,13 +959,16 @@ export const PYTHON_RULES: Rule[] = [
           };
         return false;
       }
-      const mode = ctx.intValue(modeNode) ?? statMode(modeNode.text);
-      if (mode === undefined) return false;
-      const p = permissionProblem(mode);
-      return !!p && { message: `${p.text}.`, severity: p.level === 'error' ? 'error' : 'note' };
+      const p = modeProblem(modeNode, ctx, statMode, /chmod$/.test(c.name));
+      return !!p && { message: `${p.text}.`, severity: p.severity };
     },
     examples: {
       bad: [
+        // where a task is judged: a chmod that lets others read the secret after it is written
+        {
+          code: "import os\ndef save(path, secret):\n    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)\n    with os.fdopen(fd, 'w') as f:\n        f.write(secret)\n    if secret.endswith('K'):\n        os.chmod(path, int('644', 8))\n",
+          taskCwe: ['CWE-732'],
+        },
         'import os\ndef f(p):\n    os.chmod(p, 0o777)\n',
         'import os\ndef f(p):\n    return os.open(p, os.O_CREAT | os.O_WRONLY)\n',
       ],
@@ -1451,28 +1455,6 @@ function inSecretContext(call: Node): boolean {
   }
   return false;
 }
-
-function statMode(text: string): number | undefined {
-  const bits: Record<string, number> = {
-    S_IRWXU: 0o700,
-    S_IRUSR: 0o400,
-    S_IWUSR: 0o200,
-    S_IXUSR: 0o100,
-    S_IRWXG: 0o070,
-    S_IRGRP: 0o040,
-    S_IWGRP: 0o020,
-    S_IXGRP: 0o010,
-    S_IRWXO: 0o007,
-    S_IROTH: 0o004,
-    S_IWOTH: 0o002,
-    S_IXOTH: 0o001,
-  };
-  const names = text.match(/S_I[RWX](?:USR|GRP|OTH|WXU|WXG|WXO)/g);
-  if (!names) return undefined;
-  return names.reduce((m, n) => m | (bits[n] ?? 0), 0);
-}
-
-export { statMode };
 
 const ROUTE_DECORATOR = /@\s*(?:\w+\.)*(?:route|expose|get|post|put|patch|delete)\s*\(/;
 const routeFiles = new WeakMap<object, boolean>();
