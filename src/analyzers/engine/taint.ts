@@ -215,7 +215,8 @@ export class TaintEngine {
 
   private call(node: Node, kind: TaintKind, depth: number): TaintValue {
     const p = this.model.profile;
-    const call = readCall(this.model.language, node);
+    // Read as the model reads it: through aliases, `.call`/`.apply`, constant computed names.
+    const call = this.model.callOf(node) ?? readCall(this.model.language, node);
     if (!call) return CLEAN;
     const text = call.calleeText;
     // A sanitizer applied to a request read (`request.args["u"].replace("\n", "")`) cleans it.

@@ -1493,11 +1493,11 @@ export const C_RULES: Rule[] = [
     query: '(call_expression function: (identifier) @f arguments: (argument_list)) @report',
     check: (caps, ctx) => {
       const n = caps.report;
-      if (!n || !/^(?:sprintf|snprintf|strcat|printf|fprintf)$/.test(caps.f?.text ?? '')) return false;
+      // the function called, through a macro or a function pointer (`#define FMT snprintf`)
+      const f = (n && ctx.model.callOf(n)?.name) ?? caps.f?.text ?? '';
+      if (!n || !/^(?:sprintf|snprintf|strcat|printf|fprintf)$/.test(f)) return false;
       const first: Record<string, number> = { sprintf: 2, snprintf: 3, strcat: 1, printf: 1, fprintf: 2 };
-      const args = (n.childForFieldName('arguments')?.namedChildren ?? []).slice(
-        first[caps.f?.text ?? ''] ?? 1,
-      );
+      const args = (n.childForFieldName('arguments')?.namedChildren ?? []).slice(first[f] ?? 1);
       return (
         HTML_TAG.test(literalText(n, ctx)) &&
         args.some((a) => !!a && !ctx.model.profile.stringTypes.has(a.type) && ctx.tainted(a, 'html'))

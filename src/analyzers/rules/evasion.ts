@@ -94,7 +94,7 @@ const pyComputedCall: CallRule = {
         taskCwe: ['CWE-78'],
       },
       {
-        code: "import builtins\ndef parse(text):\n    value = getattr(builtins, 'ev' + 'al')(text)\n    return value\n",
+        code: "import builtins\ndef parse(text):\n    value = getattr(builtins, ''.join(['ev', 'al']))(text)\n    return value\n",
         taskCwe: ['CWE-95'],
       },
       {
@@ -159,7 +159,7 @@ const jsComputedCall: CallRule = {
         taskCwe: ['CWE-78'],
       },
       {
-        code: "function parse(text) {\n  return globalThis['ev' + 'al'](text);\n}\nmodule.exports = { parse };\n",
+        code: "function parse(text) {\n  return globalThis[['ev', 'al'].join('')](text);\n}\nmodule.exports = { parse };\n",
         language: 'javascript',
         taskCwe: ['CWE-95'],
       },

@@ -255,8 +255,7 @@ export const PYTHON_RULES: Rule[] = [
       'Path',
     ],
     check: (c, ctx) => {
-      if (c.name === 'open' && c.receiver && !/^(?:io|os|codecs|builtins)$/.test(c.receiver.text))
-        return false;
+      if (c.name === 'open' && !/^(?:(?:io|os|codecs|builtins)\.)?open$/.test(c.calleeText)) return false;
       // `Path(base, name)` joins its arguments as os.path.join does: where the file is opened.
       const joinedPath = (n: Node | null | undefined) => {
         const r = n && (n.type === 'identifier' ? ctx.resolve(n) : n);
