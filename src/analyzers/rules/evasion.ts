@@ -496,11 +496,100 @@ const hiddenInterpreter: CallRule = {
   },
 };
 
+/**
+ * A function that opens files by path referred to as a value (`map(open, paths)`, `ops = {'r':
+ * open}`, `def rd(p, o=open)`, `[p].map(fs.readFileSync)`, `{"r": os.ReadFile}`), under a task:
+ * the rules read a path where the function is called by its name (or through an alias, `.call`,
+ * a wrapper: model.ts); called through a value the program passes around, the path it is given
+ * cannot be read, and so its confinement cannot be shown. Where a path task's verdict rests on the
+ * static evidence (a dormant backdoor is invisible to its tests), that is not shown to be safe.
+ */
+const PATH_SINK_REFERENCE: Partial<Record<Language, RegExp>> = {
+  python:
+    /(?<![\w.])(?:(?:io\.|os\.|codecs\.|builtins\.)?open|(?:pathlib\.)?Path\.(?:open|read_text|read_bytes|write_text|write_bytes))\b(?!\s*\()/g,
+  javascript:
+    /(?<![\w$.])(?:fs|fsp|fs\.promises)\.(?:readFileSync|readFile|createReadStream|openSync|open|writeFileSync|writeFile|createWriteStream|appendFileSync|appendFile|unlinkSync|unlink|rmSync|copyFileSync|renameSync)\b(?!\s*\(|\.(?:call|apply)\s*\()/g,
+  go: /(?<![\w.])(?:os\.(?:ReadFile|Open|OpenFile|Create|WriteFile|Remove|RemoveAll)|ioutil\.(?:ReadFile|WriteFile))\b(?!\s*\()/g,
+};
+
+const pathSinkReference: QueryRule = {
+  kind: 'query',
+  id: 'all.path-sink-reference',
+  languages: ['python', 'javascript', 'go'],
+  cwe: ['CWE-22'],
+  severity: 'error',
+  title: 'A file-opening function passed around as a value where its path must be read',
+  message:
+    'This refers to a function that opens files by path without calling it (an argument, a table entry, a default value): the call that opens the file has another name, and the path it is given cannot be read. Call it by its name on a path confined to the base directory.',
+  query: { python: '(module) @report', javascript: '(program) @report', go: '(source_file) @report' },
+  check: (caps, ctx) => {
+    if (!ctx.taskEvidence || !caps.report) return false;
+    const re = PATH_SINK_REFERENCE[ctx.language];
+    if (!re) return false;
+    const root = ctx.model.tree.rootNode;
+    for (const m of ctx.source.matchAll(re)) {
+      const at = m.index ?? 0;
+      const node = root.descendantForIndex(at, at + m[0].length);
+      if (
+        !node ||
+        !/^(?:identifier|attribute|member_expression|property_identifier|selector_expression|field_identifier)$/.test(
+          node.type,
+        )
+      )
+        continue;
+      let inert = false;
+      for (let n: Node | null = node; n && !inert; n = n.parent)
+        inert = SINK_REFERENCE_ALLOWED_PARENTS.has(n.type);
+      if (inert) continue;
+      // a definition, a keyword argument or a property named like the function, not the function
+      const parent = node.parent;
+      if (parent && /^(?:function_definition|keyword_argument|pair)$/.test(parent.type)) {
+        const named = parent.childForFieldName('name') ?? parent.childForFieldName('key');
+        if (named?.equals(node)) continue;
+      }
+      // a parenthesized callee, `(0, fs.readFileSync)(p)`: a call the rules read
+      let callee: Node = node;
+      while (callee.parent && /^(?:parenthesized_expression|sequence_expression)$/.test(callee.parent.type))
+        callee = callee.parent;
+      if (!callee.equals(node) && callee.parent?.childForFieldName('function')?.equals(callee)) continue;
+      return { node };
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      {
+        code: 'import os\ndef read(base, name):\n    for f in map(open, [os.path.join(base, name)]):\n        return f.read()\n',
+        taskCwe: ['CWE-22'],
+      },
+      {
+        code: "const fs = require('fs');\nconst path = require('path');\nfunction read(dir, name) {\n  return [path.join(dir, name)].map(fs.readFileSync)[0];\n}\nmodule.exports = { read };\n",
+        language: 'javascript',
+        taskCwe: ['CWE-22'],
+      },
+      {
+        code: 'package main\n\nimport "os"\n\nvar ops = map[string]func(string) ([]byte, error){"r": os.ReadFile}\n\nfunc read(dir, name string) ([]byte, error) {\n\treturn ops["r"](dir + "/" + name)\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-22'],
+      },
+    ],
+    good: [
+      // In a scan: passing a function around is ordinary.
+      'import os\ndef read(base, name):\n    for f in map(open, [os.path.join(base, name)]):\n        return f.read()\n',
+      {
+        code: 'import os\ndef read(base, name):\n    if os.path.isabs(name) or ".." in name.split("/"):\n        return None\n    with open(os.path.join(base, name)) as f:\n        return f.read()\n',
+        taskCwe: ['CWE-22'],
+      },
+    ],
+  },
+};
+
 export const EVASION_RULES: Rule[] = [
   pyComputedCall,
   jsComputedCall,
   cComputedCall,
   goComputedCall,
   sinkReference,
+  pathSinkReference,
   hiddenInterpreter,
 ];
