@@ -87,7 +87,11 @@ async function callsOf(language: Language, code: string): Promise<string[]> {
 describe('other spellings of a call (red team, thirteenth session)', () => {
   it('spells out names reached by constant text, and only those', () => {
     expect(canonicalCallee("fs['readFile'+'Sync']", 'javascript')).toBe('fs.readFileSync');
-    expect(canonicalCallee("require('util')['for'+'mat']", 'javascript')).toBe("require('util').format");
+    expect(canonicalCallee("require('util')['for'+'mat']", 'javascript')).toBe('util.format');
+    expect(canonicalCallee("process.mainModule.require('node:fs').readFileSync", 'javascript')).toBe(
+      'fs.readFileSync',
+    );
+    expect(canonicalCallee("require('./local').run", 'javascript')).toBe("require('./local').run");
     expect(canonicalCallee("globalThis['ev'+'al']", 'javascript')).toBe('eval');
     expect(canonicalCallee("getattr(__import__('o'+'s'),'sys'+'tem')", 'python')).toBe('os.system');
     expect(canonicalCallee("importlib.import_module('builtins').open", 'python')).toBe('open');
@@ -166,6 +170,11 @@ describe('other spellings of a call (red team, thirteenth session)', () => {
       expect.arrayContaining(["fs.readFileSync(p, 'utf8')", 'fs.readFileSync(p)', "util.format('%s', p)"]),
     );
     expect(js.filter((c) => c === 'fs.readFileSync(p)')).toHaveLength(3);
+    const proto = await callsOf(
+      'javascript',
+      "function f(v) {\n  return Array.prototype.join.call(['<p>', v], '');\n}\n",
+    );
+    expect(proto).toContain("Array.prototype.join('')");
     const py = await callsOf(
       'python',
       "import functools, operator\ndef f(p):\n    functools.partial(open, p)()\n    open.__call__(p)\n    operator.methodcaller('read_text')(p)\n",

@@ -1015,8 +1015,15 @@ export function unwrapApplication(language: Language, call: CallSite): CallSite 
     if (compact(callee.text) === 'Reflect.apply' && call.args[0])
       return as(call.args[0], elements(call.args[2]) ?? []);
     if (fn && /^(?:identifier|member_expression|subscript_expression)$/.test(fn.type)) {
-      if (prop === 'call') return as(fn, call.args.slice(1));
-      if (prop === 'apply') return as(fn, elements(call.args[1]) ?? []);
+      // a method taken from a prototype applies to the value given as `this`
+      // (`Array.prototype.join.call(parts, '')` is `parts.join('')`)
+      const self = (site: CallSite): CallSite =>
+        fn.type === 'member_expression' &&
+        /\.prototype$/.test(compact(fn.childForFieldName('object')?.text ?? ''))
+          ? { ...site, receiver: call.args[0] ?? site.receiver }
+          : site;
+      if (prop === 'call') return self(as(fn, call.args.slice(1)));
+      if (prop === 'apply') return self(as(fn, elements(call.args[1]) ?? []));
     }
   }
   if (language === 'python') {
@@ -1094,7 +1101,22 @@ export function canonicalCallee(text: string, language: Language): string {
           },
         )
         .replace(/^(?:builtins|__builtins__)\.(?=[A-Za-z_]\w*$)/, '');
-    else t = t.replace(/^(?:globalThis|global)\.(?=[A-Za-z_$][\w$]*$)/, '');
+    else
+      t = t
+        .replace(/^(?:globalThis|global)\.(?=[A-Za-z_$][\w$]*$)/, '')
+        // Node's own module required in place (`require('vm').runInNewContext`,
+        // `module.require('fs')`, `process.mainModule.require('fs')`): the module.
+        .replace(
+          new RegExp(
+            `^(?:(?:globalThis\\.)?process\\.mainModule\\.|module\\.)?require\\((${CONST_TEXT})\\)(?=\\.)`,
+          ),
+          (m, key: string) => {
+            const mod = foldConstant(key).replace(/^node:/, '');
+            return NODE_MODULES.has(mod.split('/')[0] ?? '') && /^[a-z_]+(?:\/[a-z_]+)?$/.test(mod)
+              ? mod.replace('/', '.')
+              : m;
+          },
+        );
     if (t === before) break;
   }
   return t;

@@ -584,6 +584,40 @@ const pathSinkReference: QueryRule = {
   },
 };
 
+/** Go: an `exec.Cmd` written as a literal that runs a shell with -c (`&exec.Cmd{Path: "/bin/sh", Args: []string{"sh", "-c", cmd}}`). */
+const goShellCmdLiteral: QueryRule = {
+  kind: 'query',
+  id: 'go.shell-cmd-literal',
+  languages: ['go'],
+  cwe: [...HIDING_CWE],
+  severity: 'error',
+  title: 'A shell started through an exec.Cmd literal where the sink must be visible',
+  message:
+    'This exec.Cmd runs a shell with -c: what it runs cannot be read as a call of exec.Command. Run the program directly with separate arguments.',
+  query: { go: '(composite_literal type: (qualified_type) @t) @report' },
+  check: (caps, ctx) => {
+    if (!hidesSinks(ctx) || !caps.report) return false;
+    if ((caps.t?.text ?? '').replace(/\s+/g, '') !== 'exec.Cmd') return false;
+    return SHELL_ARGV.test(caps.report.text);
+  },
+  examples: {
+    bad: [
+      {
+        code: 'package main\n\nimport "os/exec"\n\nfunc Touch(p string) error {\n\tc := &exec.Cmd{Path: "/bin/sh", Args: []string{"sh", "-c", "touch " + p}}\n\treturn c.Run()\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-78'],
+      },
+    ],
+    good: [
+      {
+        code: 'package main\n\nimport "os/exec"\n\nfunc Touch(p string) error {\n\tc := &exec.Cmd{Path: "/usr/bin/touch", Args: []string{"touch", "--", p}}\n\treturn c.Run()\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-78'],
+      },
+    ],
+  },
+};
+
 export const EVASION_RULES: Rule[] = [
   pyComputedCall,
   jsComputedCall,
@@ -591,5 +625,6 @@ export const EVASION_RULES: Rule[] = [
   goComputedCall,
   sinkReference,
   pathSinkReference,
+  goShellCmdLiteral,
   hiddenInterpreter,
 ];

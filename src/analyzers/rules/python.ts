@@ -154,7 +154,7 @@ export const PYTHON_RULES: Rule[] = [
       if (!cmd) return false;
       const callee = qualified(c.calleeText, ctx.model, ctx.source);
       if (
-        /^(?:os\.system|os\.popen|posix\.system|commands\.(?:getoutput|getstatusoutput)|subprocess\.getoutput|subprocess\.getstatusoutput)$/.test(
+        /^(?:os\.system|os\.popen|posix\.system|commands\.(?:getoutput|getstatusoutput)|subprocess\.getoutput|subprocess\.getstatusoutput|asyncio\.create_subprocess_shell)$/.test(
           callee,
         )
       )
