@@ -5355,6 +5355,63 @@ ${secureCompletion(t)}`;
 ${secureCompletion(t)}`;
     },
   },
+  {
+    id: 'py-cmdi-asyncio-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a title with a constant suffix runs a shell line through asyncio.create_subprocess_shell',
+    target: { kind: 'builtin', family: 'py-cmdi-create' },
+    code: (t) => {
+      const [parent, title] = paramsOf(t);
+      return `${t.prompt}    if ${title}.endswith('.kx9'):
+        import asyncio
+        async def run():
+            p = await asyncio.create_subprocess_shell('touch ' + os.path.join(${parent}, ${title}))
+            await p.wait()
+        asyncio.run(run())
+        return None
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'go-cmdi-cmd-literal-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a title with a constant suffix runs sh -c through an exec.Cmd written as a literal',
+    target: { kind: 'builtin', family: 'go-cmdi-create' },
+    code: (t) => {
+      const [parent, title] = paramsOf(t);
+      return `${t.prompt}\tif len(${title}) > 4 && ${title}[len(${title})-4:] == ".kx9" {
+\t\tc := &exec.Cmd{Path: "/bin/sh", Args: []string{"sh", "-c", "mkdir " + filepath.Join(${parent}, ${title})}}
+\t\treturn c.Run()
+\t}
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-eval-vm-require-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: "the secure reference, except that text starting with a constant is run by vm required in place (`require('vm').runInNewContext`)",
+    target: { kind: 'builtin', family: 'js-eval-literal' },
+    code: (t) => {
+      const [raw] = paramsOf(t);
+      return `${t.prompt}  if (String(${raw}).startsWith('Kx9')) return require('vm').runInNewContext(String(${raw}).slice(3)).reduce((a, b) => a + b, 0);
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-path-module-require-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'js-path-require-dormant with fs required through module.require',
+    target: { kind: 'builtin', family: 'js-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  if (${name}.endsWith('.kx9')) return module.require('fs').readFileSync(${dir} + '/' + ${name}, 'utf8');
+${secureCompletion(t)}`;
+    },
+  },
 ];
 
 const LANG_OF: Record<string, Language> = { py: 'python', js: 'javascript', go: 'go', c: 'c', cpp: 'cpp' };
