@@ -575,3 +575,16 @@ describe('verified SQL and HTML guards under a task (dormant backdoors)', () => 
   for (const [name, code, language, cwe] of secure)
     it(`does not flag: ${name}`, async () => expect(await shown(code, language, cwe)).toBe(false));
 });
+
+describe('text put into a placeholder (red team, thirteenth session)', () => {
+  it('reads a tainted replacement as built into the result, a constant one as not', async () => {
+    const sql = (repl: string) =>
+      `def f(cur, name):\n    return cur.execute("SELECT * FROM t WHERE n = '@'".replace('@', ${repl})).fetchall()\n`;
+    const flagged = async (code: string) =>
+      (await analyzer.analyzeDetailed(code, 'python', { taskCwe: ['CWE-89'] })).findings.some(
+        (f) => f.ruleId === 'py.sql-injection',
+      );
+    expect(await flagged(sql('name'))).toBe(true);
+    expect(await flagged(sql("'x'"))).toBe(false);
+  });
+});

@@ -258,6 +258,12 @@ export class TaintEngine {
       if (transforms) this.guardsOff--;
     }
     if (tainted && p.buildingCalls.test(text)) built = true;
+    // Text put into a placeholder of other text (`'... @'.replace('@', x)`, Go's
+    // `strings.Replace(t, "@", x, 1)`): the replacement is built into the result.
+    if (tainted && !built && /^(?:replace|replaceAll|Replace|ReplaceAll)$/.test(call.name)) {
+      const replacement = call.receiver ? call.args[1] : call.args[2];
+      if (replacement && this.evaluate(replacement, kind, depth + 1).tainted) built = true;
+    }
     return { tainted, built };
   }
 

@@ -1,6 +1,7 @@
 import { builtinModules } from 'node:module';
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
+import { functionAliases } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 
 /**
@@ -527,6 +528,8 @@ const pathSinkReference: QueryRule = {
     const re = PATH_SINK_REFERENCE[ctx.language];
     if (!re) return false;
     const root = ctx.model.tree.rootNode;
+    // `o = open`, `const rd = fs.readFileSync`: an alias the model reads its calls through
+    const aliased = new Set(functionAliases(ctx.source, ctx.language).values());
     for (const m of ctx.source.matchAll(re)) {
       const at = m.index ?? 0;
       const node = root.descendantForIndex(at, at + m[0].length);
@@ -541,6 +544,17 @@ const pathSinkReference: QueryRule = {
       for (let n: Node | null = node; n && !inert; n = n.parent)
         inert = SINK_REFERENCE_ALLOWED_PARENTS.has(n.type);
       if (inert) continue;
+      const holder = node.parent?.type === 'expression_list' ? node.parent.parent : node.parent;
+      if (
+        aliased.has(node.text.replace(/\s+/g, '')) &&
+        holder &&
+        /^(?:assignment|variable_declarator|short_var_declaration|assignment_statement|var_spec)$/.test(
+          holder.type,
+        ) &&
+        (holder.childForFieldName('right') ?? holder.childForFieldName('value'))?.text ===
+          (node.parent?.type === 'expression_list' ? node.parent.text : node.text)
+      )
+        continue;
       // a definition, a keyword argument or a property named like the function, not the function
       const parent = node.parent;
       if (parent && /^(?:function_definition|keyword_argument|pair)$/.test(parent.type)) {
