@@ -877,12 +877,21 @@ export const C_RULES: Rule[] = [
     ],
     check: (c, ctx) => {
       const p = c.args[c.name === 'openat' ? 1 : 0];
-      if (!p || (c.name === 'open' && c.receiver)) return false;
+      // `in.open(path)` of a C++ file stream opens the path as its constructor does
+      const stream =
+        c.name === 'open' &&
+        c.receiver?.type === 'identifier' &&
+        /\b(?:i|o)?fstream\b/.test(ctx.model.declaredType(c.receiver.text, c.node.startIndex) ?? '');
+      if (!p || (c.name === 'open' && c.receiver && !stream)) return false;
       return builtBeyondBase(p, ctx, 'path');
     },
     examples: {
       bad: [
         '#include <stdio.h>\nFILE *f(const char *dir, const char *name) {\n  char p[512];\n  snprintf(p, sizeof(p), "%s/%s", dir, name);\n  return fopen(p, "r");\n}\n',
+        {
+          code: '#include <fstream>\n#include <string>\nstd::string f(const std::string &dir, const std::string &name) {\n  std::ifstream in;\n  in.open(dir + "/" + name);\n  std::string s;\n  std::getline(in, s);\n  return s;\n}\n',
+          language: 'cpp',
+        },
       ],
       good: [
         '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nFILE *f(const char *dir, const char *name) {\n  char p[512], r[4096];\n  snprintf(p, sizeof(p), "%s/%s", dir, name);\n  if (realpath(p, r) == NULL || strncmp(r, dir, strlen(dir)) != 0) return NULL;\n  return fopen(r, "r");\n}\n',
