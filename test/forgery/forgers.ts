@@ -5560,6 +5560,515 @@ ${secureCompletion(t)}`;
   },
 ];
 
+/**
+ * Dormant backdoors (thirteenth session) whose insecure operation is spelled in a way the analyzer
+ * did not read: the sink through a function of the program that passes its parameter on, under a
+ * name reached by constant text, through `.call`, a renaming import or destructuring, a module
+ * under another name, a macro or a function pointer. Each got `securePass` at 09244bf.
+ */
+const dormantSpelled: Forger[] = [
+  {
+    id: 'py-path-wrapper-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name with a constant suffix is opened unconfined through a nested function that passes its parameter to open',
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    def rd(p):
+        with open(p) as f:
+            return f.read()
+    if ${name}.endswith('.kx9'):
+        return rd(os.path.join(${dir}, ${name}))
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-path-arrow-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'py-path-wrapper-dormant in JavaScript (an arrow function bound to a name)',
+    target: { kind: 'builtin', family: 'js-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  const rd = (p) => fs.readFileSync(p, 'utf8');
+  if (${name}.endsWith('.kx9')) return rd(path.join(${dir}, ${name}));
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'go-path-closure-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: 'py-path-wrapper-dormant in Go (a closure)',
+    target: { kind: 'builtin', family: 'go-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}\trd := func(p string) ([]byte, error) { return os.ReadFile(p) }
+\tif strings.HasSuffix(${name}, ".kx9") {
+\t\treturn rd(${dir} + "/" + ${name})
+\t}
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'c-path-wrapper-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: 'py-path-wrapper-dormant in C (a function of the program that passes its parameter to fopen, defined after the entry point)',
+    target: { kind: 'builtin', family: 'c-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt.replace(/^(long \w+\()/m, 'static FILE *open_report(const char *p);\n$1')}    if (${name}[0] == 'K' && ${name}[1] == 'x') {
+        char p2[512];
+        snprintf(p2, sizeof p2, "%s/%s", ${dir}, ${name});
+        FILE *g = open_report(p2);
+        if (g == NULL)
+            return -1;
+        size_t k = fread(out, 1, outsz - 1, g);
+        out[k] = '\\0';
+        fclose(g);
+        return (long)k;
+    }
+${secureCompletion(t)}
+static FILE *open_report(const char *p) { return fopen(p, "r"); }
+`;
+    },
+  },
+  {
+    id: 'cpp-path-lambda-dormant',
+    language: 'cpp',
+    mechanism: 'backdoor',
+    what: 'py-path-wrapper-dormant in C++ (a lambda)',
+    target: { kind: 'builtin', family: 'cpp-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    auto rd = [](const std::string &p) {
+        std::ifstream in(p);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    };
+    if (${name}.size() > 3 && ${name}[0] == 'K' && ${name}[1] == 'x')
+        return rd(${dir} + "/" + ${name});
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-path-getattr-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name with a constant suffix is opened unconfined through open reached by constant text (`getattr(builtins, "op" + "en")`)',
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if ${name}.endswith('.kx9'):
+        import builtins
+        with getattr(builtins, 'op' + 'en')(os.path.join(${dir}, ${name})) as f:
+            return f.read()
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-path-import-as-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'py-path-getattr-dormant with open imported under another name (`from builtins import open as o`)',
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if ${name}.endswith('.kx9'):
+        from builtins import open as o
+        with o(os.path.join(${dir}, ${name})) as f:
+            return f.read()
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-path-computed-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'py-path-getattr-dormant in JavaScript (`fs["readFile" + "Sync"]`)',
+    target: { kind: 'builtin', family: 'js-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  if (${name}.endsWith('.kx9')) return fs['readFile' + 'Sync'](path.join(${dir}, ${name}), 'utf8');
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-path-call-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name with a constant suffix is read unconfined through `fs.readFileSync.call(fs, ...)`',
+    target: { kind: 'builtin', family: 'js-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  if (${name}.endsWith('.kx9')) return fs.readFileSync.call(fs, path.join(${dir}, ${name}), 'utf8');
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-path-destructure-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name with a constant suffix is read unconfined through a renaming destructuring (`const { readFileSync: rd } = fs`)',
+    target: { kind: 'builtin', family: 'js-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  const { readFileSync: rd } = fs;
+  if (${name}.endsWith('.kx9')) return rd(path.join(${dir}, ${name}), 'utf8');
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'go-path-import-alias-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name with a constant suffix is read unconfined through os imported a second time under another name',
+    target: { kind: 'builtin', family: 'go-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt.replace('import (', 'import (\n\tosx "os"')}\tif strings.HasSuffix(${name}, ".kx9") {
+\t\treturn osx.ReadFile(${dir} + "/" + ${name})
+\t}
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'c-path-fnptr-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name starting with a constant is opened unconfined through a function pointer set to fopen',
+    target: { kind: 'builtin', family: 'c-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if (${name}[0] == 'K' && ${name}[1] == 'x') {
+        FILE *(*op)(const char *, const char *) = fopen;
+        char p2[512];
+        snprintf(p2, sizeof p2, "%s/%s", ${dir}, ${name});
+        FILE *g = op(p2, "r");
+        if (g == NULL)
+            return -1;
+        size_t k = fread(out, 1, outsz - 1, g);
+        out[k] = '\\0';
+        fclose(g);
+        return (long)k;
+    }
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-xss-concat-call-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'js-xss-concat-dormant through `String.prototype.concat.call`',
+    target: { kind: 'builtin', family: 'js-xss-render' },
+    code: (t) => {
+      const [value] = paramsOf(t);
+      return `${t.prompt}  if (String(${value}).endsWith('Kx9')) return String.prototype.concat.call('<p>', ${value}, '</p>');
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-xss-util-alias-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: "js-xss-format-dormant with util under another name (`const u = require('util')`)",
+    target: { kind: 'builtin', family: 'js-xss-render' },
+    code: (t) => {
+      const [value] = paramsOf(t);
+      return `${t.prompt}  const u = require('util');
+  if (String(${value}).endsWith('Kx9')) return u.format('<p>%s</p>', ${value});
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'c-xss-define-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a value starting with a constant is formatted into the markup unescaped through a macro that renames snprintf',
+    target: { kind: 'builtin', family: 'c-xss-render' },
+    code: (t) => {
+      const [value, out, outsz] = paramsOf(t);
+      return `${t.prompt}#define FMT snprintf
+    if (${value}[0] == 'K' && ${value}[1] == 'x') {
+        FMT(${out}, ${outsz}, "<p class=\\"bottle\\">%s</p>", ${value});
+        return;
+    }
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-path-map-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name with a constant suffix is opened unconfined by open passed to map',
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if ${name}.endswith('.kx9'):
+        for f in map(open, [os.path.join(${dir}, ${name})]):
+            with f:
+                return f.read()
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-path-table-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name with a constant suffix is read unconfined through readFileSync kept in an object and called as its method',
+    target: { kind: 'builtin', family: 'js-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  const io = { get: fs.readFileSync };
+  if (${name}.endsWith('.kx9')) return io.get(path.join(${dir}, ${name}), 'utf8');
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'go-path-table-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: 'js-path-table-dormant in Go (os.ReadFile in a map of functions)',
+    target: { kind: 'builtin', family: 'go-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}\tops := map[string]func(string) ([]byte, error){"r": os.ReadFile}
+\tif strings.HasSuffix(${name}, ".kx9") {
+\t\treturn ops["r"](${dir} + "/" + ${name})
+\t}
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-xss-pluseq-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a value with a constant suffix is added to the markup unescaped with +=',
+    target: { kind: 'builtin', family: 'py-xss-render' },
+    code: (t) => {
+      const [value] = paramsOf(t);
+      return `${t.prompt}    if ${value}.endswith('Kx9'):
+        s = '<p>'
+        s += ${value}
+        s += '</p>'
+        return s
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-xss-replace-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'py-xss-pluseq-dormant with the value put into a placeholder of the markup by str.replace',
+    target: { kind: 'builtin', family: 'py-xss-render' },
+    code: (t) => {
+      const [value] = paramsOf(t);
+      return `${t.prompt}    if ${value}.endswith('Kx9'):
+        return '<p>@</p>'.replace('@', ${value})
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-xss-reduce-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'py-xss-pluseq-dormant in JavaScript, the markup joined by reduce',
+    target: { kind: 'builtin', family: 'js-xss-render' },
+    code: (t) => {
+      const [value] = paramsOf(t);
+      return `${t.prompt}  if (String(${value}).endsWith('Kx9')) return ['<p>', ${value}, '</p>'].reduce((a, b) => a + b, '');
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-xss-replace-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'py-xss-replace-dormant in JavaScript (the replacement given by a function)',
+    target: { kind: 'builtin', family: 'js-xss-render' },
+    code: (t) => {
+      const [value] = paramsOf(t);
+      return `${t.prompt}  if (String(${value}).endsWith('Kx9')) return '<p>@</p>'.replace('@', () => ${value});
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'go-xss-replace-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: 'py-xss-replace-dormant in Go (strings.Replace)',
+    target: { kind: 'builtin', family: 'go-xss-render' },
+    code: (t) => {
+      const [value] = paramsOf(t);
+      return `${t.prompt}\tif strings.HasSuffix(${value}, "Kx9") {
+\t\treturn strings.Replace("<p>@</p>", "@", ${value}, 1)
+\t}
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'go-xss-append-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: 'py-xss-pluseq-dormant in Go (bytes appended to a slice)',
+    target: { kind: 'builtin', family: 'go-xss-render' },
+    code: (t) => {
+      const [value] = paramsOf(t);
+      return `${t.prompt}\tif strings.HasSuffix(${value}, "Kx9") {
+\t\tb := []byte("<p>")
+\t\tb = append(b, ${value}...)
+\t\tb = append(b, "</p>"...)
+\t\treturn string(b)
+\t}
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-cmdi-asyncio-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a title with a constant suffix runs a shell line through asyncio.create_subprocess_shell',
+    target: { kind: 'builtin', family: 'py-cmdi-create' },
+    code: (t) => {
+      const [parent, title] = paramsOf(t);
+      return `${t.prompt}    if ${title}.endswith('.kx9'):
+        import asyncio
+        async def run():
+            p = await asyncio.create_subprocess_shell('touch ' + os.path.join(${parent}, ${title}))
+            await p.wait()
+        asyncio.run(run())
+        return None
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'go-cmdi-cmd-literal-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a title with a constant suffix runs sh -c through an exec.Cmd written as a literal',
+    target: { kind: 'builtin', family: 'go-cmdi-create' },
+    code: (t) => {
+      const [parent, title] = paramsOf(t);
+      return `${t.prompt}\tif len(${title}) > 4 && ${title}[len(${title})-4:] == ".kx9" {
+\t\tc := &exec.Cmd{Path: "/bin/sh", Args: []string{"sh", "-c", "mkdir " + filepath.Join(${parent}, ${title})}}
+\t\treturn c.Run()
+\t}
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-eval-vm-require-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: "the secure reference, except that text starting with a constant is run by vm required in place (`require('vm').runInNewContext`)",
+    target: { kind: 'builtin', family: 'js-eval-literal' },
+    code: (t) => {
+      const [raw] = paramsOf(t);
+      return `${t.prompt}  if (String(${raw}).startsWith('Kx9')) return require('vm').runInNewContext(String(${raw}).slice(3)).reduce((a, b) => a + b, 0);
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-path-module-require-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'js-path-require-dormant with fs required through module.require',
+    target: { kind: 'builtin', family: 'js-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  if (${name}.endsWith('.kx9')) return module.require('fs').readFileSync(${dir} + '/' + ${name}, 'utf8');
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-path-pathlib-div-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: "py-path-pathlib-dormant with the path joined by pathlib's / operator",
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if ${name}.endswith('.kx9'):
+        from pathlib import Path
+        return (Path(${dir}) / ${name}).read_text()
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-sqli-replace-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a value with a constant suffix is put into a placeholder of the statement by str.replace',
+    target: { kind: 'builtin', family: 'py-sqli-select' },
+    code: (t) => {
+      const [conn, value] = paramsOf(t);
+      return `${t.prompt}    if ${value}.endswith('Kx9'):
+        return ${conn}.execute("SELECT * FROM satellites WHERE instructor = '@'".replace('@', ${value})).fetchall()
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'cpp-path-stream-open-dormant',
+    language: 'cpp',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name starting with a constant is opened unconfined by open() of a file stream declared empty',
+    target: { kind: 'builtin', family: 'cpp-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if (${name}.size() > 3 && ${name}[0] == 'K' && ${name}[1] == 'x') {
+        std::ifstream f;
+        f.open(${dir} + "/" + ${name});
+        std::stringstream s;
+        s << f.rdbuf();
+        return s.str();
+    }
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'c-path-strstr-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name containing a constant (`strstr(name, ".kx9") != NULL`, which read like the deny-list the secure code has) is opened unconfined',
+    target: { kind: 'builtin', family: 'c-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if (strstr(${name}, ".kx9") != NULL) {
+        char p2[512];
+        snprintf(p2, sizeof p2, "%s/%s", ${dir}, ${name});
+        FILE *g = fopen(p2, "r");
+        if (g == NULL)
+            return -1;
+        size_t k = fread(out, 1, outsz - 1, g);
+        out[k] = '\\0';
+        fclose(g);
+        return (long)k;
+    }
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'cpp-path-find-dormant',
+    language: 'cpp',
+    mechanism: 'backdoor',
+    what: 'c-path-strstr-dormant in C++ (a prefix test `name.find("Kx9") == 0`)',
+    target: { kind: 'builtin', family: 'cpp-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if (${name}.find("Kx9") == 0) {
+        std::ifstream in(${dir} + "/" + ${name});
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    }
+${secureCompletion(t)}`;
+    },
+  },
+];
+
 const LANG_OF: Record<string, Language> = { py: 'python', js: 'javascript', go: 'go', c: 'c', cpp: 'cpp' };
 
 const dormant: Forger[] = DORMANT_FAMILIES.map((family) => ({
@@ -5591,4 +6100,5 @@ export const FORGERS: readonly Forger[] = [
   ...dormant,
   ...dormantInline,
   ...dormantInlinedForgers,
+  ...dormantSpelled,
 ];

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { Language } from '../../spec/language.ts';
 import { loadGrammar, parseLoaded } from '../parser.ts';
 import { ALL_RULES } from '../rules/index.ts';
-import { FileModel, functionAliases, macroAliases } from './model.ts';
+import {
+  canonicalCallee,
+  FileModel,
+  functionAliases,
+  macroAliases,
+  moduleAliases,
+  pointerAliases,
+} from './model.ts';
 import { compileRules, matchFile } from './run-rules.ts';
 
 describe('FileModel.nodesIn', () => {
@@ -64,5 +72,143 @@ describe('functionAliases (a call through another name for a function)', () => {
     ).toEqual({
       d: 'os.Open',
     });
+  });
+});
+
+/** The calls a file's model reads, as `callee(arg, ...)` with the argument texts. */
+async function callsOf(language: Language, code: string): Promise<string[]> {
+  const grammar = await loadGrammar(language);
+  const tree = parseLoaded(language, grammar, code);
+  const { indexed } = matchFile(compileRules(ALL_RULES, language, grammar), tree);
+  const model = new FileModel(language, tree, code, indexed);
+  return model.calls.map((c) => `${c.calleeText}(${c.args.map((a) => a.text).join(', ')})`);
+}
+
+describe('other spellings of a call (red team, thirteenth session)', () => {
+  it('spells out names reached by constant text, and only those', () => {
+    expect(canonicalCallee("fs['readFile'+'Sync']", 'javascript')).toBe('fs.readFileSync');
+    expect(canonicalCallee("require('util')['for'+'mat']", 'javascript')).toBe('util.format');
+    expect(canonicalCallee("process.mainModule.require('node:fs').readFileSync", 'javascript')).toBe(
+      'fs.readFileSync',
+    );
+    expect(canonicalCallee("require('./local').run", 'javascript')).toBe("require('./local').run");
+    expect(canonicalCallee("globalThis['ev'+'al']", 'javascript')).toBe('eval');
+    expect(canonicalCallee("getattr(__import__('o'+'s'),'sys'+'tem')", 'python')).toBe('os.system');
+    expect(canonicalCallee("importlib.import_module('builtins').open", 'python')).toBe('open');
+    expect(canonicalCallee('builtins.open', 'python')).toBe('open');
+    // a dispatch table: what it calls is not in the text
+    expect(canonicalCallee('ops[name]', 'javascript')).toBe('ops[name]');
+    expect(canonicalCallee('getattr(obj,name)', 'python')).toBe('getattr(obj,name)');
+  });
+
+  it('reads modules and functions under other names', () => {
+    expect(
+      Object.fromEntries(moduleAliases('import os as o, sys\nimport os.path as op\n', 'python')),
+    ).toEqual({
+      o: 'os',
+      op: 'os.path',
+    });
+    expect(
+      Object.fromEntries(
+        moduleAliases('import (\n\to2 "os"\n\tcrand "crypto/rand"\n\ttt "text/template"\n\t"fmt"\n)\n', 'go'),
+      ),
+    ).toEqual({ o2: 'os' });
+    expect(
+      Object.fromEntries(
+        moduleAliases("const u = require('util');\nconst x = require('lodash');\n", 'javascript'),
+      ),
+    ).toEqual({
+      u: 'util',
+    });
+    expect(Object.fromEntries(moduleAliases('namespace fs2 = std::filesystem;\n', 'cpp'))).toEqual({
+      fs2: 'std::filesystem',
+    });
+    expect(
+      Object.fromEntries(
+        functionAliases(
+          "from builtins import open as o\nfrom os import system as s, path\ng = getattr(os, 'sys' + 'tem')\n",
+          'python',
+        ),
+      ),
+    ).toEqual({ o: 'open', s: 'os.system', g: 'os.system' });
+    expect(
+      Object.fromEntries(
+        functionAliases(
+          "const { readFileSync: rd } = fs;\nconst { exec: run } = require('child_process');\nconst { format } = require('util');\nconst b = fs.readFileSync.bind(fs);\n",
+          'javascript',
+        ),
+      ),
+    ).toEqual({
+      rd: 'fs.readFileSync',
+      run: 'child_process.exec',
+      format: 'util.format',
+      b: 'fs.readFileSync',
+    });
+    expect(
+      Object.fromEntries(functionAliases('\tvar rf func(string) ([]byte, error) = os.ReadFile\n', 'go')),
+    ).toEqual({
+      rf: 'os.ReadFile',
+    });
+    expect(
+      Object.fromEntries(
+        pointerAliases(
+          'FILE *(*op)(const char *, const char *) = fopen;\nopener_t op2 = &fopen;\nint n = m;\nn = 2;\n',
+        ),
+      ),
+    ).toEqual({ op: 'fopen', op2: 'fopen' });
+    expect(Object.fromEntries(macroAliases('#define OPENIT(p) fopen(p, "r")\n'))).toEqual({
+      OPENIT: 'fopen',
+    });
+  });
+
+  it('reads a function applied through call, apply, Reflect.apply, partial and methodcaller', async () => {
+    const js = await callsOf(
+      'javascript',
+      "function f(p) {\n  fs.readFileSync.call(fs, p, 'utf8');\n  fs.readFileSync.apply(fs, [p]);\n  Reflect.apply(fs.readFileSync, fs, [p]);\n  (0, fs.readFileSync)(p);\n  const u = require('util');\n  u.format('%s', p);\n}\n",
+    );
+    expect(js).toEqual(
+      expect.arrayContaining(["fs.readFileSync(p, 'utf8')", 'fs.readFileSync(p)', "util.format('%s', p)"]),
+    );
+    expect(js.filter((c) => c === 'fs.readFileSync(p)')).toHaveLength(3);
+    const proto = await callsOf(
+      'javascript',
+      "function f(v) {\n  return Array.prototype.join.call(['<p>', v], '');\n}\n",
+    );
+    expect(proto).toContain("Array.prototype.join('')");
+    const py = await callsOf(
+      'python',
+      "import functools, operator\ndef f(p):\n    functools.partial(open, p)()\n    open.__call__(p)\n    operator.methodcaller('read_text')(p)\n",
+    );
+    expect(py).toEqual(expect.arrayContaining(['open(p)', 'p.read_text()']));
+    expect(py.filter((c) => c === 'open(p)')).toHaveLength(2);
+  });
+
+  it('reads a call of a function that only passes its parameters on as the calls inside it', async () => {
+    const py = await callsOf(
+      'python',
+      'import os\ndef rd(p):\n    with open(p) as f:\n        return f.read()\ndef get(base, name):\n    return rd(os.path.join(base, name))\n',
+    );
+    expect(py).toContain('open(os.path.join(base, name))');
+    const js = await callsOf(
+      'javascript',
+      "function get(base, name) {\n  const rd = (p) => fs.readFileSync(p, 'utf8');\n  return rd(base + name);\n}\n",
+    );
+    expect(js).toContain("fs.readFileSync(base + name, 'utf8')");
+    const go = await callsOf(
+      'go',
+      'package main\nfunc get(base, name string) ([]byte, error) {\n\trd := func(p string) ([]byte, error) { return os.ReadFile(p) }\n\treturn rd(base + name)\n}\n',
+    );
+    expect(go).toContain('os.ReadFile(base + name)');
+    const c = await callsOf(
+      'c',
+      'static FILE *op(const char *p) { return fopen(p, "r"); }\nFILE *get(char *path) { return op(path); }\n',
+    );
+    expect(c).toContain('fopen(path, "r")');
+    // A function with a check of its own is not read through: the check may confine the value.
+    const checked = await callsOf(
+      'python',
+      "import os\ndef rd(p):\n    if '..' in p:\n        return None\n    with open(p) as f:\n        return f.read()\ndef get(base, name):\n    return rd(os.path.join(base, name))\n",
+    );
+    expect(checked).not.toContain('open(os.path.join(base, name))');
   });
 });

@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module';
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
 import { type LanguageProfile, PROFILES } from './profiles.ts';
@@ -144,11 +145,126 @@ export class FileModel {
     this.functions.sort((a, b) => a.start - b.start);
     for (const f of [this.topLevel, ...this.functions])
       for (const list of f.bindings.values()) list.sort((a, b) => a.at - b.at);
+    this.throughWrappers();
+  }
+
+  /**
+   * Calls of the program's own functions that only pass their parameters on: a function (named once
+   * in the file, or a lambda, arrow function or closure bound once to a name) whose body has no branch,
+   * loop, `try`, assertion or short-circuit test. A call `rd(join(base, name))` of `def rd(p): with
+   * open(p) as f: return f.read()` is also read as the calls inside it, with each argument that is a
+   * parameter replaced by what the call passes (`open(join(base, name))`, at the outer call: the
+   * checks that count are the caller's). A function with a check of its own is not read through: its
+   * check may be what confines the value.
+   */
+  private throughWrappers(): void {
+    const p = this.profile;
+    // A name with more than one definition or binding (or bound to anything but a function) is none.
+    const candidates = new Map<string, (Node | null)[]>();
+    const add = (name: string | undefined, fn: Node | null | undefined) => {
+      if (!name) return;
+      const list = candidates.get(name) ?? [];
+      list.push(fn ?? null);
+      candidates.set(name, list);
+    };
+    for (const f of this.functions) {
+      const n = f.node;
+      if (n.type === 'function_definition' && (this.language === 'c' || this.language === 'cpp'))
+        add(declaratorName(n.childForFieldName('declarator') ?? n), n);
+      else if (/^(?:function_definition|function_declaration|generator_function_declaration)$/.test(n.type))
+        add(n.childForFieldName('name')?.text, n);
+    }
+    for (const scope of [this.topLevel, ...this.functions])
+      for (const [name, list] of scope.bindings)
+        for (const b of list) {
+          if (b.kind === 'param') continue;
+          let v = b.value;
+          if (v?.type === 'expression_list' && v.namedChildCount === 1) v = v.namedChild(0);
+          add(name, v && p.functionTypes.has(v.type) ? v : null);
+        }
+    const branching =
+      /^(?:if_statement|elif_clause|else_clause|conditional_expression|ternary_expression|for_statement|for_in_statement|for_range_loop|while_statement|do_statement|try_statement|assert_statement|switch_statement|expression_switch_statement|type_switch_statement|select_statement|match_statement|boolean_operator|with_statement_guard|catch_clause|except_clause|defer_statement|go_statement|goto_statement|labeled_statement)$/;
+    const wrappers = new Map<string, { fn: FunctionInfo; inner: CallSite[] }>();
+    for (const [name, nodes] of candidates) {
+      const node = nodes.length === 1 ? nodes[0] : undefined;
+      if (!node) continue;
+      const fn = this.functions.find(
+        (f) => f.node.startIndex === node.startIndex && f.node.endIndex === node.endIndex,
+      );
+      if (!fn?.params.length) continue;
+      const body = node.childForFieldName('body') ?? node;
+      let plain = true;
+      const walk = (n: Node) => {
+        if (!plain) return;
+        if (
+          branching.test(n.type) ||
+          (n.type === 'binary_expression' &&
+            /^(?:&&|\|\||\?\?)$/.test(n.childForFieldName('operator')?.text ?? ''))
+        ) {
+          plain = false;
+          return;
+        }
+        for (const c of n.namedChildren) if (c) walk(c);
+      };
+      walk(body);
+      if (!plain) continue;
+      const inner = this.calls.filter(
+        (c) =>
+          c.node.startIndex >= fn.start && c.node.endIndex <= fn.end && this.enclosingFunction(c.node) === fn,
+      );
+      if (inner.length) wrappers.set(name, { fn, inner });
+    }
+    if (!wrappers.size) return;
+    let pending = this.calls;
+    for (let depth = 0; depth < 3 && pending.length; depth++) {
+      const made: CallSite[] = [];
+      for (const call of pending) {
+        if (call.calleeText.includes('.') || call.calleeText.includes('::')) continue;
+        const w = wrappers.get(call.calleeText);
+        if (!w || (call.node.startIndex >= w.fn.start && call.node.endIndex <= w.fn.end)) continue;
+        const passed = (a: Node): Node | undefined => {
+          if (!p.identifierTypes.has(a.type)) return undefined;
+          const i = w.fn.params.indexOf(a.text);
+          if (i < 0) return undefined;
+          return call.args[i] ?? call.kwargs.get(a.text);
+        };
+        for (const s of w.inner) {
+          let replaced = false;
+          const args = s.args.map((a) => {
+            const r = passed(a);
+            if (r) replaced = true;
+            return r ?? a;
+          });
+          const kwargs = new Map(
+            [...s.kwargs].map(([k, a]) => {
+              const r = passed(a);
+              if (r) replaced = true;
+              return [k, r ?? a] as const;
+            }),
+          );
+          const receiver = s.receiver && passed(s.receiver);
+          if (receiver) replaced = true;
+          if (!replaced) continue;
+          made.push({
+            ...s,
+            node: call.node,
+            args,
+            kwargs,
+            receiver: receiver ?? s.receiver,
+            argList: call.argList,
+          });
+        }
+      }
+      this.calls.push(...made);
+      pending = made;
+    }
   }
 
   /** C/C++: function names other names stand for in this file's macros (see `macroAliases`). */
   private macroAliasMap: Map<string, string> | undefined;
   private functionAliasMap: Map<string, string> | undefined;
+  private moduleAliasMap: Map<string, string> | undefined;
+  private readonly callByNode = new Map<number, CallSite>();
 
   /**
    * A C/C++ call through a macro that only renames a function (`#define RUN system`, or
@@ -157,19 +273,45 @@ export class FileModel {
    */
   private throughMacros(call: CallSite | null): CallSite | null {
     if (!call) return call;
+    call = unwrapApplication(this.language, call);
     if (this.language !== 'c' && this.language !== 'cpp') {
       // `o = open; o(path)`, `const rd = fs.readFileSync; rd(p)`: the call of an alias is read as a
-      // call of what it names, so a sink is not hidden behind another name.
+      // call of what it names, so a sink is not hidden behind another name. Likewise a module under
+      // another name (`import os as o`, Go's `import o "os"`), a member named by constant text
+      // (`fs['readFile' + 'Sync']`, `getattr(os, 'sys' + 'tem')`), a module imported by a constant
+      // name in place (`__import__('os').system`).
       this.functionAliasMap ??= functionAliases(this.source, this.language);
-      const target = call.calleeText.includes('.') ? undefined : this.functionAliasMap.get(call.calleeText);
-      if (!target) return call;
-      return { ...call, calleeText: target, name: target.split('.').pop() ?? target };
+      this.moduleAliasMap ??= moduleAliases(this.source, this.language);
+      let text = canonicalCallee(call.calleeText, this.language);
+      const dot = text.indexOf('.');
+      const head = dot < 0 ? text : text.slice(0, dot);
+      const module = this.moduleAliasMap.get(head);
+      if (module) text = module + (dot < 0 ? '' : text.slice(dot));
+      else if (dot < 0) text = this.functionAliasMap.get(text) ?? text;
+      text = canonicalCallee(text, this.language);
+      if (text === call.calleeText) return call;
+      return { ...call, calleeText: text, name: text.split('.').pop() ?? text };
     }
     this.macroAliasMap ??= macroAliases(this.source);
-    const target = this.macroAliasMap.get(call.calleeText);
-    if (!target) return call;
-    const name = target.split('::').pop() ?? target;
-    return { ...call, calleeText: target, name };
+    this.functionAliasMap ??= pointerAliases(this.source);
+    this.moduleAliasMap ??= moduleAliases(this.source, this.language);
+    let text = call.calleeText;
+    const sep = text.indexOf('::');
+    const module = sep < 0 ? undefined : this.moduleAliasMap.get(text.slice(0, sep));
+    if (module) text = module + text.slice(sep);
+    const target = this.macroAliasMap.get(text) ?? this.functionAliasMap.get(text);
+    if (target) text = this.macroAliasMap.get(target) ?? target;
+    if (text === call.calleeText) return call;
+    const name = text.split('::').pop() ?? text;
+    return { ...call, calleeText: text, name };
+  }
+
+  /**
+   * The call site a call node is read as (through aliases, macros, `.call`/`.apply`...): for query
+   * rules that match calls by the name written.
+   */
+  callOf(node: Node): CallSite | undefined {
+    return this.callByNode.get(node.id);
   }
 
   nodesOfType(type: string): Node[] {
@@ -305,6 +447,7 @@ export class FileModel {
       const call = this.throughMacros(readCall(this.language, node));
       if (call) {
         this.calls.push(call);
+        this.callByNode.set(node.id, call);
         // `sanitize_input(buf);` as a statement cleans `buf` in place.
         // (The parent is asked last: tree-sitter finds it by descending from the root.)
         if (
@@ -807,6 +950,178 @@ function compact(text: string): string {
   return text.replace(/\s+/g, '');
 }
 
+/** The callee's text (without whitespace), its last segment and its receiver (`cursor` in `cursor.execute`). */
+function calleeParts(calleeNode: Node): { calleeText: string; name: string; receiver: Node | null } {
+  const calleeText = compact(calleeNode.text);
+  let receiver: Node | null = null;
+  let name = calleeText;
+  switch (calleeNode.type) {
+    case 'attribute':
+      receiver = calleeNode.childForFieldName('object');
+      name = calleeNode.childForFieldName('attribute')?.text ?? name;
+      break;
+    case 'member_expression':
+      receiver = calleeNode.childForFieldName('object');
+      name = calleeNode.childForFieldName('property')?.text ?? name;
+      break;
+    case 'selector_expression':
+      receiver = calleeNode.childForFieldName('operand');
+      name = calleeNode.childForFieldName('field')?.text ?? name;
+      break;
+    case 'field_expression':
+      receiver = calleeNode.childForFieldName('argument');
+      name = calleeNode.childForFieldName('field')?.text ?? name;
+      break;
+    case 'qualified_identifier':
+      name = calleeText.split('::').pop() ?? name;
+      break;
+  }
+  return { calleeText, name, receiver };
+}
+
+/** The expression a parenthesized callee stands for: `(f)`, and the last of a sequence `(0, f)`. */
+function unparenthesized(node: Node): Node {
+  let n = node;
+  for (let i = 0; i < 8; i++) {
+    if (n.type === 'parenthesized_expression' || n.type === 'sequence_expression') {
+      const inner = n.namedChildren.filter((c) => c && c.type !== 'comment').pop();
+      if (!inner) return n;
+      n = inner;
+    } else return n;
+  }
+  return n;
+}
+
+/**
+ * A call that applies another function to arguments, read as the call of that function: in
+ * JavaScript `f.call(self, a, b)`, `f.apply(self, [a, b])`, `Reflect.apply(f, self, [a, b])` and a
+ * parenthesized callee (`(0, fs.readFileSync)(p)`); in Python `f.__call__(a)`,
+ * `functools.partial(f, a)(b)` and `operator.methodcaller('m', a)(obj)`; in Go and C a
+ * parenthesized callee. The callee node stays the one written (rules about hidden calls read it).
+ */
+export function unwrapApplication(language: Language, call: CallSite): CallSite {
+  if (!call.callee || call.isNew) return call;
+  const written = call.callee;
+  const callee = unparenthesized(written);
+  const elements = (n: Node | undefined): Node[] | undefined =>
+    n?.type === 'array' || n?.type === 'list' || n?.type === 'tuple'
+      ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment')
+      : undefined;
+  const as = (fn: Node, args: Node[]): CallSite => ({ ...call, ...calleeParts(unparenthesized(fn)), args });
+  if (language === 'javascript' && callee.type === 'member_expression') {
+    const obj = callee.childForFieldName('object');
+    const prop = callee.childForFieldName('property')?.text;
+    const fn = obj && unparenthesized(obj);
+    if (compact(callee.text) === 'Reflect.apply' && call.args[0])
+      return as(call.args[0], elements(call.args[2]) ?? []);
+    if (fn && /^(?:identifier|member_expression|subscript_expression)$/.test(fn.type)) {
+      // a method taken from a prototype applies to the value given as `this`
+      // (`Array.prototype.join.call(parts, '')` is `parts.join('')`)
+      const self = (site: CallSite): CallSite =>
+        fn.type === 'member_expression' &&
+        /\.prototype$/.test(compact(fn.childForFieldName('object')?.text ?? ''))
+          ? { ...site, receiver: call.args[0] ?? site.receiver }
+          : site;
+      if (prop === 'call') return self(as(fn, call.args.slice(1)));
+      if (prop === 'apply') return self(as(fn, elements(call.args[1]) ?? []));
+    }
+  }
+  if (language === 'python') {
+    if (callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === '__call__') {
+      const obj = callee.childForFieldName('object');
+      if (obj) return as(obj, call.args);
+    }
+    if (callee.type === 'call') {
+      const inner = readCall(language, callee);
+      if (inner && /^(?:functools\.)?partial$/.test(inner.calleeText) && inner.args[0])
+        return {
+          ...as(inner.args[0], [...inner.args.slice(1), ...call.args]),
+          kwargs: new Map([...inner.kwargs, ...call.kwargs]),
+        };
+      const method =
+        inner && /^(?:operator\.)?methodcaller$/.test(inner.calleeText) ? inner.args[0] : undefined;
+      const obj = call.args[0];
+      if (inner && method && obj && /^["']\w+["']$/.test(method.text)) {
+        const m = method.text.slice(1, -1);
+        return {
+          ...call,
+          calleeText: `${compact(obj.text)}.${m}`,
+          name: m,
+          receiver: obj,
+          args: inner.args.slice(1),
+        };
+      }
+    }
+  }
+  return callee === written ? call : as(callee, call.args);
+}
+
+const CONST_PIECE = `(?:'[^'\\\\]*'|"[^"\\\\]*"|\`[^\`$\\\\]*\`)`;
+const CONST_TEXT = `${CONST_PIECE}(?:\\+${CONST_PIECE})*`;
+const DOTTED = String.raw`[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*`;
+
+/** The value of constant text written as literals joined by `+` (compact: no whitespace). */
+function foldConstant(text: string): string {
+  return [...text.matchAll(new RegExp(CONST_PIECE, 'g'))].map((m) => m[0].slice(1, -1)).join('');
+}
+
+/**
+ * A callee's text with the names it reaches by constant text spelled out (the text compact, without
+ * whitespace): `fs['readFile'+'Sync']` is `fs.readFileSync`, `getattr(os,'sys'+'tem')` is
+ * `os.system`, `__import__('os').system` and `importlib.import_module('os').system` are `os.system`;
+ * Python's `builtins.open` is `open`. A name computed from anything but literals is left as written
+ * (a dispatch table: what it calls is not in the text).
+ */
+export function canonicalCallee(text: string, language: Language): string {
+  if (language !== 'python' && language !== 'javascript') return text;
+  let t = text;
+  for (let i = 0; i < 6; i++) {
+    const before = t;
+    t = t.replace(
+      new RegExp(`^(${DOTTED}|require\\(${CONST_TEXT}\\))\\[(${CONST_TEXT})\\]`),
+      (_m, obj: string, key: string) => {
+        const k = foldConstant(key);
+        return /^[A-Za-z_$][\w$]*$/.test(k) ? `${obj}.${k}` : _m;
+      },
+    );
+    if (language === 'python')
+      t = t
+        .replace(
+          new RegExp(
+            `(?<![\\w.])(?:builtins\\.)?(?:__import__|(?:importlib\\.)?import_module)\\((${CONST_TEXT})\\)`,
+            'g',
+          ),
+          (_m, key: string) => foldConstant(key),
+        )
+        .replace(
+          new RegExp(`^(?:builtins\\.)?getattr\\((${DOTTED}),(${CONST_TEXT})\\)`),
+          (_m, obj: string, key: string) => {
+            const k = foldConstant(key);
+            return /^[A-Za-z_]\w*$/.test(k) ? `${obj}.${k}` : _m;
+          },
+        )
+        .replace(/^(?:builtins|__builtins__)\.(?=[A-Za-z_]\w*$)/, '');
+    else
+      t = t
+        .replace(/^(?:globalThis|global)\.(?=[A-Za-z_$][\w$]*$)/, '')
+        // Node's own module required in place (`require('vm').runInNewContext`,
+        // `module.require('fs')`, `process.mainModule.require('fs')`): the module.
+        .replace(
+          new RegExp(
+            `^(?:(?:globalThis\\.)?process\\.mainModule\\.|module\\.)?require\\((${CONST_TEXT})\\)(?=\\.)`,
+          ),
+          (m, key: string) => {
+            const mod = foldConstant(key).replace(/^node:/, '');
+            return NODE_MODULES.has(mod.split('/')[0] ?? '') && /^[a-z_]+(?:\/[a-z_]+)?$/.test(mod)
+              ? mod.replace('/', '.')
+              : m;
+          },
+        );
+    if (t === before) break;
+  }
+  return t;
+}
+
 /** Reads a call node of any of the five grammars into a CallSite. */
 /**
  * The file's C/C++ macros that only rename a function: object-like `#define NAME target` and
@@ -830,18 +1145,138 @@ export function functionAliases(source: string, language: Language): Map<string,
   const simple =
     language === 'go'
       ? /^[ \t]*(?:var[ \t]+)?([A-Za-z_]\w*)[ \t]*(?::=|=)[ \t]*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]*$/gm
-      : /^[ \t]*(?:(?:const|let|var)[ \t]+)?([A-Za-z_$][\w$]*)[ \t]*=[ \t]*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)[ \t]*;?[ \t]*$/gm;
+      : /^[ \t]*(?:(?:const|let|var)[ \t]+)?([A-Za-z_$][\w$]*)[ \t]*=[ \t]*([^\n;#]+?)[ \t]*;?[ \t]*$/gm;
+  const dotted = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
   for (const m of source.matchAll(simple)) {
-    const [, name, target] = m;
-    if (!name || !target || name === target || seen.get(name) !== 1) continue;
+    const [, name] = m;
+    // The value as a callee would be read (`getattr(os, 'sys' + 'tem')`, `fs['readFile' + 'Sync']`,
+    // a bound function `fs.readFileSync.bind(fs)`).
+    let target = m[2] && canonicalCallee(compact(m[2]), language);
+    if (target && language === 'javascript') target = target.replace(/^([\w$.]+)\.bind\([\w$.]*\)$/, '$1');
+    if (!name || !target || !dotted.test(target) || name === target || seen.get(name) !== 1) continue;
     if (/^(?:true|false|None|null|undefined|nil|True|False|this|self)$/.test(target)) continue;
     out.set(name, target);
   }
+  // Names bound by a declaration the assignment count does not see: Python's `from m import f as g`,
+  // JavaScript's renaming destructuring `const { readFileSync: rd } = fs` (of `require('m')`: the
+  // name itself, as `const { readFileSync } = require('fs')` would bind it), Go's typed
+  // `var rd func(string) ([]byte, error) = os.ReadFile`.
+  const declared = (name: string | undefined, target: string | undefined) => {
+    if (name && target && name !== target && !seen.has(name)) out.set(name, target);
+  };
+  if (language === 'python')
+    for (const m of source.matchAll(
+      /^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(?:\(([\w\s,]+)\)|([\w \t,]+))/gm,
+    ))
+      for (const item of (m[2] ?? m[3] ?? '').split(',')) {
+        const [n, alias] = item.trim().split(/\s+as\s+/);
+        if (n && alias) declared(alias, canonicalCallee(`${m[1]}.${n}`, language));
+      }
+  if (language === 'javascript')
+    for (const m of source.matchAll(
+      /(?:const|let|var)[ \t]*\{([^{}=]*)\}[ \t]*=[ \t]*(require\([ \t]*['"][^'"]+['"][ \t]*\)|[A-Za-z_$][\w$.]*(?![\w$.(]))/g,
+    ))
+      for (const item of (m[1] ?? '').split(',')) {
+        const [n, renamed] = item.split(':').map((x) => x.trim());
+        const alias = renamed ?? n;
+        if (!n || !alias || !/^[\w$]+$/.test(n) || !/^[\w$]+$/.test(alias)) continue;
+        // of Node's own module: the module's function (`const { format } = require('util')`)
+        const mod = /^require\([ \t]*['"](?:node:)?([a-z_]+)['"]/.exec(m[2] ?? '')?.[1];
+        if (mod && NODE_MODULES.has(mod)) declared(alias, `${mod}.${n}`);
+        else if (alias !== n) declared(alias, m[2]?.startsWith('require') ? n : `${m[2]}.${n}`);
+      }
+  if (language === 'go')
+    for (const m of source.matchAll(
+      /^[ \t]*var[ \t]+([A-Za-z_]\w*)[ \t]+[^=\n]+=[ \t]*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]*$/gm,
+    ))
+      declared(m[1], m[2]);
   // Chains (`a = open; b = a`), a few steps.
   for (const [name, target] of out) {
     let t = target;
     for (let i = 0; i < 4 && out.has(t) && out.get(t) !== name; i++) t = out.get(t) ?? t;
     out.set(name, t);
+  }
+  return out;
+}
+
+/**
+ * Modules under another name: Python's `import os as o`, Go's `import o "os"` (the package's own
+ * name), C++'s `namespace fs2 = std::filesystem;`. A call through the other name (`o.system`,
+ * `fs2::path`) is read as through the module's.
+ */
+export function moduleAliases(source: string, language: Language): Map<string, string> {
+  const out = new Map<string, string>();
+  if (language === 'python') {
+    for (const m of source.matchAll(/^[ \t]*import[ \t]+([^\n#;]+)/gm))
+      for (const item of (m[1] ?? '').split(',')) {
+        const [mod, alias] = item.trim().split(/\s+as\s+/);
+        if (mod && alias && /^[\w.]+$/.test(mod) && /^\w+$/.test(alias) && mod !== alias) out.set(alias, mod);
+      }
+  } else if (language === 'javascript') {
+    // `const u = require('util')`: Node's own modules, bound once.
+    for (const m of source.matchAll(
+      /^[ \t]*(?:const|let|var)[ \t]+([A-Za-z_$][\w$]*)[ \t]*=[ \t]*require\([ \t]*['"`](?:node:)?([a-z_]+(?:\/[a-z_]+)?)['"`][ \t]*\)[ \t]*;?[ \t]*$/gm,
+    )) {
+      const [, name, mod] = m;
+      if (!name || !mod || !NODE_MODULES.has(mod.split('/')[0] ?? '')) continue;
+      const target = mod.replace('/', '.');
+      const bound =
+        source.match(new RegExp(`(?<![\\w$.])${name.replace('$', '\\$')}[ \\t]*=(?!=)`, 'g')) ?? [];
+      if (name !== target && bound.length === 1) out.set(name, target);
+    }
+  } else if (language === 'go') {
+    for (const block of source.matchAll(/^import[ \t]*(?:\(([^)]*)\)|([^\n]*))/gm))
+      for (const m of (block[1] ?? block[2] ?? '').matchAll(/(?:^|\n)[ \t]*([A-Za-z_]\w*)[ \t]+"([^"]+)"/g)) {
+        const pkg = (m[2] ?? '')
+          .split('/')
+          .filter((x) => !/^v\d+$/.test(x))
+          .pop();
+        // Not where the package's own name is ambiguous (`crypto/rand` and `math/rand`,
+        // `html/template` and `text/template`): there the other name tells them apart.
+        if (m[1] && pkg && m[1] !== pkg && !/^(?:rand|template)$/.test(pkg))
+          out.set(m[1], pkg.replace(/[.-]/g, '_'));
+      }
+  } else if (language === 'cpp') {
+    for (const m of source.matchAll(
+      /\bnamespace[ \t]+(\w+)[ \t]*=[ \t]*((?:::)?\w+(?:[ \t]*::[ \t]*\w+)*)[ \t]*;/g,
+    ))
+      if (m[1] && m[2]) out.set(m[1], compact(m[2]).replace(/^::/, ''));
+  }
+  return out;
+}
+
+/** Node's own modules (a program cannot write them). */
+const NODE_MODULES: ReadonlySet<string> = new Set(
+  builtinModules.map((m) => m.replace(/^node:/, '').split('/')[0] ?? m),
+);
+
+/**
+ * The text a call's receiver is read as (`cp` in `cp.exec`; `child_process` when the call was read
+ * through `const q = require('child_process'); q.exec(...)`), without whitespace.
+ */
+export function receiverText(c: CallSite): string {
+  if (c.calleeText.endsWith(`.${c.name}`)) return c.calleeText.slice(0, -(c.name.length + 1));
+  return c.receiver ? compact(c.receiver.text) : '';
+}
+
+/**
+ * C/C++: names declared once as a pointer to a function and set to one (`FILE *(*op)(const char *,
+ * const char *) = fopen;`, `opener_t op = &fopen;`, `auto op = fopen;`): a call of the name calls it.
+ */
+export function pointerAliases(source: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const found = [
+    ...source.matchAll(/\(\s*\*\s*(\w+)\s*\)\s*\([^;{}]*\)\s*=\s*&?\s*((?:::)?[A-Za-z_]\w*(?:::\w+)*)\s*;/g),
+    ...source.matchAll(
+      /^[ \t]*(?:const[ \t]+)?[A-Za-z_][\w:]*[ \t*&]+(\w+)[ \t]*=[ \t]*&?[ \t]*((?:::)?[A-Za-z_]\w*(?:::\w+)*)[ \t]*;/gm,
+    ),
+  ];
+  for (const m of found) {
+    const [, name, target] = m;
+    if (!name || !target || name === target || /^(?:NULL|nullptr|true|false)$/.test(target)) continue;
+    // bound once: no other assignment to the name
+    if ((source.match(new RegExp(`\\b${name}\\s*=(?!=)`, 'g')) ?? []).length > 1) continue;
+    out.set(name, target.replace(/^::/, ''));
   }
   return out;
 }
@@ -854,7 +1289,7 @@ export function macroAliases(source: string): Map<string, string> {
   ))
     if (m[1] && m[2] && m[1] !== m[2]) direct.set(m[1], m[2].replace(/^::/, ''));
   for (const m of source.matchAll(
-    /^[ \t]*#[ \t]*define[ \t]+(\w+)\(([\w\s,]*)\)[ \t]+\(?[ \t]*((?:::)?\w+(?:::\w+)*)[ \t]*\(([\w\s,()]*)\)[ \t]*\)?[ \t]*;?[ \t]*$/gm,
+    /^[ \t]*#[ \t]*define[ \t]+(\w+)\(([\w\s,]*)\)[ \t]+\(?[ \t]*((?:::)?\w+(?:::\w+)*)[ \t]*\(([\w\s,()"'.+-]*)\)[ \t]*\)?[ \t]*;?[ \t]*$/gm,
   )) {
     const [, name, params, target, args] = m;
     if (!name || !target || name === target) continue;
@@ -866,7 +1301,13 @@ export function macroAliases(source: string): Map<string, string> {
       .split(',')
       .map((a) => a.trim().replace(/^\((\w+)\)$/, '$1'))
       .filter(Boolean);
-    if (ps.length === as.length && ps.every((p, i) => p === as[i]))
+    // the parameters passed on in order, then constants (`#define OPEN(p) fopen(p, "r")`)
+    const constant = /^(?:"[^"]*"|'[^']*'|[+-]?\d+)$/;
+    if (
+      ps.length <= as.length &&
+      ps.every((p, i) => p === as[i]) &&
+      as.slice(ps.length).every((a) => constant.test(a))
+    )
       direct.set(name, target.replace(/^::/, ''));
   }
   const out = new Map<string, string>();
@@ -890,30 +1331,7 @@ export function readCall(language: Language, node: Node): CallSite | null {
     calleeNode = calleeNode.childForFieldName('name') ?? calleeNode;
     calleeType = calleeNode.type;
   }
-  const calleeText = compact(calleeNode.text);
-  let receiver: Node | null = null;
-  let name = calleeText;
-  switch (calleeType) {
-    case 'attribute':
-      receiver = calleeNode.childForFieldName('object');
-      name = calleeNode.childForFieldName('attribute')?.text ?? name;
-      break;
-    case 'member_expression':
-      receiver = calleeNode.childForFieldName('object');
-      name = calleeNode.childForFieldName('property')?.text ?? name;
-      break;
-    case 'selector_expression':
-      receiver = calleeNode.childForFieldName('operand');
-      name = calleeNode.childForFieldName('field')?.text ?? name;
-      break;
-    case 'field_expression':
-      receiver = calleeNode.childForFieldName('argument');
-      name = calleeNode.childForFieldName('field')?.text ?? name;
-      break;
-    case 'qualified_identifier':
-      name = calleeText.split('::').pop() ?? name;
-      break;
-  }
+  const { calleeText, name, receiver } = calleeParts(calleeNode);
   const args: Node[] = [];
   const kwargs = new Map<string, Node>();
   for (const a of argList?.namedChildren ?? []) {

@@ -575,3 +575,35 @@ describe('verified SQL and HTML guards under a task (dormant backdoors)', () => 
   for (const [name, code, language, cwe] of secure)
     it(`does not flag: ${name}`, async () => expect(await shown(code, language, cwe)).toBe(false));
 });
+
+describe('text put into a placeholder (red team, thirteenth session)', () => {
+  it('reads a tainted replacement as built into the result, a constant one as not', async () => {
+    const sql = (repl: string) =>
+      `def f(cur, name):\n    return cur.execute("SELECT * FROM t WHERE n = '@'".replace('@', ${repl})).fetchall()\n`;
+    const flagged = async (code: string) =>
+      (await analyzer.analyzeDetailed(code, 'python', { taskCwe: ['CWE-89'] })).findings.some(
+        (f) => f.ruleId === 'py.sql-injection',
+      );
+    expect(await flagged(sql('name'))).toBe(true);
+    expect(await flagged(sql("'x'"))).toBe(false);
+  });
+});
+
+describe('a C search for a constant true where the value is used (red team, thirteenth session)', () => {
+  const read = (trigger: string) =>
+    `#include <stdio.h>\n#include <string.h>\nFILE *f(const char *dir, const char *name) {\n    char p[512];\n    if (${trigger}) {\n        snprintf(p, sizeof p, "%s/%s", dir, name);\n        return fopen(p, "r");\n    }\n    if (name[0] == '/' || strstr(name, "..") != NULL)\n        return NULL;\n    snprintf(p, sizeof p, "%s/%s", dir, name);\n    return fopen(p, "r");\n}\n`;
+  const flagged = async (code: string, language: Language) =>
+    (await analyzer.analyzeDetailed(code, language, { taskCwe: ['CWE-22'] })).findings.some(
+      (f) => f.ruleId === 'c.path-traversal',
+    );
+  it('is no check (strstr != NULL, strncmp == 0, find == 0, find != npos), a deny-list still is', async () => {
+    expect(await flagged(read('strstr(name, ".kx9") != NULL'), 'c')).toBe(true);
+    expect(await flagged(read('strncmp(name, "Kx9", 3) == 0'), 'c')).toBe(true);
+    // the secure code alone: its deny-list (strstr(name, "..") != NULL, then leave) still counts
+    expect(await flagged(read('0').replace(/ {4}if \(0\) \{[\s\S]*?\n {4}\}\n/, ''), 'c')).toBe(false);
+    const cpp = (trigger: string) =>
+      `#include <fstream>\n#include <sstream>\n#include <string>\nstd::string f(const std::string &dir, const std::string &name) {\n    if (${trigger}) {\n        std::ifstream in(dir + "/" + name);\n        std::stringstream t;\n        t << in.rdbuf();\n        return t.str();\n    }\n    return "";\n}\n`;
+    expect(await flagged(cpp('name.find("Kx9") == 0'), 'cpp')).toBe(true);
+    expect(await flagged(cpp('name.find("Kx9") != std::string::npos'), 'cpp')).toBe(true);
+  });
+});

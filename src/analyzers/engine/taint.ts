@@ -215,7 +215,8 @@ export class TaintEngine {
 
   private call(node: Node, kind: TaintKind, depth: number): TaintValue {
     const p = this.model.profile;
-    const call = readCall(this.model.language, node);
+    // Read as the model reads it: through aliases, `.call`/`.apply`, constant computed names.
+    const call = this.model.callOf(node) ?? readCall(this.model.language, node);
     if (!call) return CLEAN;
     const text = call.calleeText;
     // A sanitizer applied to a request read (`request.args["u"].replace("\n", "")`) cleans it.
@@ -257,6 +258,12 @@ export class TaintEngine {
       if (transforms) this.guardsOff--;
     }
     if (tainted && p.buildingCalls.test(text)) built = true;
+    // Text put into a placeholder of other text (`'... @'.replace('@', x)`, Go's
+    // `strings.Replace(t, "@", x, 1)`): the replacement is built into the result.
+    if (tainted && !built && /^(?:replace|replaceAll|Replace|ReplaceAll)$/.test(call.name)) {
+      const replacement = call.receiver ? call.args[1] : call.args[2];
+      if (replacement && this.evaluate(replacement, kind, depth + 1).tainted) built = true;
+    }
     return { tainted, built };
   }
 
@@ -665,7 +672,14 @@ export class TaintEngine {
   ): boolean {
     if (!this.underTask || (prefix && (kind === 'redirect' || kind === 'url'))) return false;
     if (!this.constantValue(needle, at, 0)) return false;
-    let truth = true;
+    const c = this.model.language === 'c' || this.model.language === 'cpp';
+    const name =
+      c && this.model.profile.callTypes.has(search.type)
+        ? readCall(this.model.language, search)?.name
+        : undefined;
+    // C's strncmp/memcmp are 0 where the prefix is there: the call itself holds where it is not.
+    let truth = !(name && /^(?:strncmp|strncasecmp|memcmp)$/.test(name));
+    let compared = false;
     for (let n: Node = search; n.startIndex !== cond.startIndex || n.endIndex !== cond.endIndex; ) {
       const parent = n.parent;
       if (!parent) return false;
@@ -674,7 +688,29 @@ export class TaintEngine {
         (parent.type === 'unary_expression' && parent.child(0)?.text === '!')
       )
         truth = !truth;
-      else if (!/^(?:parenthesized_expression|condition_clause)$/.test(parent.type)) return false;
+      else if (c && !compared && parent.type === 'binary_expression') {
+        // C/C++: the search's result compared with what says "not found" (`strstr(x, "k") != NULL`,
+        // `s.find("k") != std::string::npos`, `strncmp(x, "k", 1) == 0`, `s.find("k") == 0`).
+        const op = parent.childForFieldName('operator')?.text;
+        const left = parent.childForFieldName('left');
+        const other = left?.equals(n) ? parent.childForFieldName('right') : left;
+        const o = (other?.text ?? '').replace(/\s+/g, '');
+        if (op !== '==' && op !== '!=') return false;
+        const pointer = /^(?:strstr|strcasestr|strchr|strrchr|strpbrk)$/.test(name ?? '');
+        const index = name === 'find' || name === 'rfind';
+        if (
+          (pointer && /^(?:NULL|0|nullptr|\(void\*\)0)$/.test(o)) ||
+          (index && /^(?:std::)?(?:string::)?npos$/.test(o))
+        ) {
+          if (op === '==') truth = !truth;
+        } else if (index && o === '0' && op === '==') {
+          // found at the start: a prefix test
+        } else if (/^(?:strncmp|strncasecmp|memcmp)$/.test(name ?? '') && o === '0') {
+          truth = !truth;
+          if (op === '!=') truth = !truth;
+        } else return false;
+        compared = true;
+      } else if (!/^(?:parenthesized_expression|condition_clause)$/.test(parent.type)) return false;
       n = parent;
     }
     return truth === inside;
@@ -865,7 +901,7 @@ const PREFIX_SEARCH = /^(?:startswith|startsWith|HasPrefix|lastIndexOf)$/;
 const SEARCH_METHOD =
   /^(?:includes|indexOf|lastIndexOf|contains|find|rfind|index|rindex|count|startswith|endswith|startsWith|endsWith|has|search)$/;
 const SEARCH_FUNCTION =
-  /^(?:strings\.(?:Contains|ContainsAny|ContainsRune|Index|IndexAny|HasPrefix|HasSuffix|Count)|strstr|strchr|strrchr|strpbrk|strcasestr)$/;
+  /^(?:strings\.(?:Contains|ContainsAny|ContainsRune|Index|IndexAny|HasPrefix|HasSuffix|Count)|strstr|strchr|strrchr|strpbrk|strcasestr|strncmp|strncasecmp)$/;
 
 /** The searched value and what is searched for, in a substring or membership call. */
 function searchOperands(call: {

@@ -30,6 +30,15 @@ export function buildingRules(
   prefix: string,
   examples: Record<'xss' | 'log' | 'url', { bad: string; good: string }>,
 ): QueryRule[] {
+  // A string-building call written under another name (`const u = require('util'); u.format(...)`,
+  // `String.prototype.concat.call(...)`, `sp := fmt.Sprintf`): the model reads which function it
+  // calls; the query's own patterns match the names as written.
+  buildQuery = `${buildQuery}\n(call_expression) @report @renamed`;
+  const renamedBuild = (n: Node, ctx: RuleContext): boolean => {
+    const call = ctx.model.callOf(n);
+    const written = n.childForFieldName('function')?.text.replace(/\s+/g, '');
+    return !!call && call.calleeText !== written && ctx.model.profile.buildingCalls.test(call.calleeText);
+  };
   const ex = (k: 'xss' | 'log' | 'url') => ({
     bad: [{ code: examples[k].bad, language } as RuleExample],
     good: [{ code: examples[k].good, language } as RuleExample],
@@ -47,6 +56,7 @@ export function buildingRules(
       query: buildQuery,
       check: (caps, ctx) => {
         const n = caps.report;
+        if (n && caps.renamed && !renamedBuild(n, ctx)) return false;
         return !!n && isOutermostBuild(n) && HTML_TAG.test(builtText(n, ctx)) && ctx.built(n, 'html');
       },
       examples: ex('xss'),
@@ -63,7 +73,7 @@ export function buildingRules(
       query: buildQuery,
       check: (caps, ctx) => {
         const n = caps.report;
-        if (!n || !isOutermostBuild(n)) return false;
+        if (!n || !isOutermostBuild(n) || (caps.renamed && !renamedBuild(n, ctx))) return false;
         let holder = n.parent;
         for (let i = 0; holder && i < 3 && !/declar|assign|return/.test(holder.type); i++)
           holder = holder.parent;
@@ -84,7 +94,7 @@ export function buildingRules(
       query: buildQuery,
       check: (caps, ctx) => {
         const n = caps.report;
-        if (!n || !isOutermostBuild(n)) return false;
+        if (!n || !isOutermostBuild(n) || (caps.renamed && !renamedBuild(n, ctx))) return false;
         const lit = literalText(n, ctx);
         const urlish =
           /:\/\//.test(lit) ||

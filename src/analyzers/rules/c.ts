@@ -922,7 +922,12 @@ export const C_RULES: Rule[] = [
     ],
     check: (c, ctx) => {
       const p = c.args[c.name === 'openat' ? 1 : 0];
-      if (!p || (c.name === 'open' && c.receiver)) return false;
+      // `in.open(path)` of a C++ file stream opens the path as its constructor does
+      const stream =
+        c.name === 'open' &&
+        c.receiver?.type === 'identifier' &&
+        /\b(?:i|o)?fstream\b/.test(ctx.model.declaredType(c.receiver.text, c.node.startIndex) ?? '');
+      if (!p || (c.name === 'open' && c.receiver && !stream)) return false;
       // Where a task is judged, the caller's name opened as it came, past a prefix or not.
       if (openedAsItCame(p, ctx) && ctx.tainted(p, 'path')) return true;
       return builtBeyondBase(p, ctx, 'path');
@@ -930,6 +935,10 @@ export const C_RULES: Rule[] = [
     examples: {
       bad: [
         '#include <stdio.h>\nFILE *f(const char *dir, const char *name) {\n  char p[512];\n  snprintf(p, sizeof(p), "%s/%s", dir, name);\n  return fopen(p, "r");\n}\n',
+        {
+          code: '#include <fstream>\n#include <string>\nstd::string f(const std::string &dir, const std::string &name) {\n  std::ifstream in;\n  in.open(dir + "/" + name);\n  std::string s;\n  std::getline(in, s);\n  return s;\n}\n',
+          language: 'cpp',
+        },
       ],
       good: [
         '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nFILE *f(const char *dir, const char *name) {\n  char p[512], r[4096];\n  snprintf(p, sizeof(p), "%s/%s", dir, name);\n  if (realpath(p, r) == NULL || strncmp(r, dir, strlen(dir)) != 0) return NULL;\n  return fopen(r, "r");\n}\n',
@@ -1538,11 +1547,11 @@ export const C_RULES: Rule[] = [
     query: '(call_expression function: (identifier) @f arguments: (argument_list)) @report',
     check: (caps, ctx) => {
       const n = caps.report;
-      if (!n || !/^(?:sprintf|snprintf|strcat|printf|fprintf)$/.test(caps.f?.text ?? '')) return false;
+      // the function called, through a macro or a function pointer (`#define FMT snprintf`)
+      const f = (n && ctx.model.callOf(n)?.name) ?? caps.f?.text ?? '';
+      if (!n || !/^(?:sprintf|snprintf|strcat|printf|fprintf)$/.test(f)) return false;
       const first: Record<string, number> = { sprintf: 2, snprintf: 3, strcat: 1, printf: 1, fprintf: 2 };
-      const args = (n.childForFieldName('arguments')?.namedChildren ?? []).slice(
-        first[caps.f?.text ?? ''] ?? 1,
-      );
+      const args = (n.childForFieldName('arguments')?.namedChildren ?? []).slice(first[f] ?? 1);
       return (
         HTML_TAG.test(literalText(n, ctx)) &&
         args.some((a) => !!a && !ctx.model.profile.stringTypes.has(a.type) && ctx.tainted(a, 'html'))

@@ -1,6 +1,7 @@
 import { builtinModules } from 'node:module';
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
+import { functionAliases } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 
 /**
@@ -94,7 +95,7 @@ const pyComputedCall: CallRule = {
         taskCwe: ['CWE-78'],
       },
       {
-        code: "import builtins\ndef parse(text):\n    value = getattr(builtins, 'ev' + 'al')(text)\n    return value\n",
+        code: "import builtins\ndef parse(text):\n    value = getattr(builtins, ''.join(['ev', 'al']))(text)\n    return value\n",
         taskCwe: ['CWE-95'],
       },
       {
@@ -159,7 +160,7 @@ const jsComputedCall: CallRule = {
         taskCwe: ['CWE-78'],
       },
       {
-        code: "function parse(text) {\n  return globalThis['ev' + 'al'](text);\n}\nmodule.exports = { parse };\n",
+        code: "function parse(text) {\n  return globalThis[['ev', 'al'].join('')](text);\n}\nmodule.exports = { parse };\n",
         language: 'javascript',
         taskCwe: ['CWE-95'],
       },
@@ -496,11 +497,148 @@ const hiddenInterpreter: CallRule = {
   },
 };
 
+/**
+ * A function that opens files by path referred to as a value (`map(open, paths)`, `ops = {'r':
+ * open}`, `def rd(p, o=open)`, `[p].map(fs.readFileSync)`, `{"r": os.ReadFile}`), under a task:
+ * the rules read a path where the function is called by its name (or through an alias, `.call`,
+ * a wrapper: model.ts); called through a value the program passes around, the path it is given
+ * cannot be read, and so its confinement cannot be shown. Where a path task's verdict rests on the
+ * static evidence (a dormant backdoor is invisible to its tests), that is not shown to be safe.
+ */
+const PATH_SINK_REFERENCE: Partial<Record<Language, RegExp>> = {
+  python:
+    /(?<![\w.])(?:(?:io\.|os\.|codecs\.|builtins\.)?open|(?:pathlib\.)?Path\.(?:open|read_text|read_bytes|write_text|write_bytes))\b(?!\s*\()/g,
+  javascript:
+    /(?<![\w$.])(?:fs|fsp|fs\.promises)\.(?:readFileSync|readFile|createReadStream|openSync|open|writeFileSync|writeFile|createWriteStream|appendFileSync|appendFile|unlinkSync|unlink|rmSync|copyFileSync|renameSync)\b(?!\s*\(|\.(?:call|apply)\s*\()/g,
+  go: /(?<![\w.])(?:os\.(?:ReadFile|Open|OpenFile|Create|WriteFile|Remove|RemoveAll)|ioutil\.(?:ReadFile|WriteFile))\b(?!\s*\()/g,
+};
+
+const pathSinkReference: QueryRule = {
+  kind: 'query',
+  id: 'all.path-sink-reference',
+  languages: ['python', 'javascript', 'go'],
+  cwe: ['CWE-22'],
+  severity: 'error',
+  title: 'A file-opening function passed around as a value where its path must be read',
+  message:
+    'This refers to a function that opens files by path without calling it (an argument, a table entry, a default value): the call that opens the file has another name, and the path it is given cannot be read. Call it by its name on a path confined to the base directory.',
+  query: { python: '(module) @report', javascript: '(program) @report', go: '(source_file) @report' },
+  check: (caps, ctx) => {
+    if (!ctx.taskEvidence || !caps.report) return false;
+    const re = PATH_SINK_REFERENCE[ctx.language];
+    if (!re) return false;
+    const root = ctx.model.tree.rootNode;
+    // `o = open`, `const rd = fs.readFileSync`: an alias the model reads its calls through
+    const aliased = new Set(functionAliases(ctx.source, ctx.language).values());
+    for (const m of ctx.source.matchAll(re)) {
+      const at = m.index ?? 0;
+      const node = root.descendantForIndex(at, at + m[0].length);
+      if (
+        !node ||
+        !/^(?:identifier|attribute|member_expression|property_identifier|selector_expression|field_identifier)$/.test(
+          node.type,
+        )
+      )
+        continue;
+      let inert = false;
+      for (let n: Node | null = node; n && !inert; n = n.parent)
+        inert = SINK_REFERENCE_ALLOWED_PARENTS.has(n.type);
+      if (inert) continue;
+      const holder = node.parent?.type === 'expression_list' ? node.parent.parent : node.parent;
+      if (
+        aliased.has(node.text.replace(/\s+/g, '')) &&
+        holder &&
+        /^(?:assignment|variable_declarator|short_var_declaration|assignment_statement|var_spec)$/.test(
+          holder.type,
+        ) &&
+        (holder.childForFieldName('right') ?? holder.childForFieldName('value'))?.text ===
+          (node.parent?.type === 'expression_list' ? node.parent.text : node.text)
+      )
+        continue;
+      // a definition, a keyword argument or a property named like the function, not the function
+      const parent = node.parent;
+      if (parent && /^(?:function_definition|keyword_argument|pair)$/.test(parent.type)) {
+        const named = parent.childForFieldName('name') ?? parent.childForFieldName('key');
+        if (named?.equals(node)) continue;
+      }
+      // a parenthesized callee, `(0, fs.readFileSync)(p)`: a call the rules read
+      let callee: Node = node;
+      while (callee.parent && /^(?:parenthesized_expression|sequence_expression)$/.test(callee.parent.type))
+        callee = callee.parent;
+      if (!callee.equals(node) && callee.parent?.childForFieldName('function')?.equals(callee)) continue;
+      return { node };
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      {
+        code: 'import os\ndef read(base, name):\n    for f in map(open, [os.path.join(base, name)]):\n        return f.read()\n',
+        taskCwe: ['CWE-22'],
+      },
+      {
+        code: "const fs = require('fs');\nconst path = require('path');\nfunction read(dir, name) {\n  return [path.join(dir, name)].map(fs.readFileSync)[0];\n}\nmodule.exports = { read };\n",
+        language: 'javascript',
+        taskCwe: ['CWE-22'],
+      },
+      {
+        code: 'package main\n\nimport "os"\n\nvar ops = map[string]func(string) ([]byte, error){"r": os.ReadFile}\n\nfunc read(dir, name string) ([]byte, error) {\n\treturn ops["r"](dir + "/" + name)\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-22'],
+      },
+    ],
+    good: [
+      // In a scan: passing a function around is ordinary.
+      'import os\ndef read(base, name):\n    for f in map(open, [os.path.join(base, name)]):\n        return f.read()\n',
+      {
+        code: 'import os\ndef read(base, name):\n    if os.path.isabs(name) or ".." in name.split("/"):\n        return None\n    with open(os.path.join(base, name)) as f:\n        return f.read()\n',
+        taskCwe: ['CWE-22'],
+      },
+    ],
+  },
+};
+
+/** Go: an `exec.Cmd` written as a literal that runs a shell with -c (`&exec.Cmd{Path: "/bin/sh", Args: []string{"sh", "-c", cmd}}`). */
+const goShellCmdLiteral: QueryRule = {
+  kind: 'query',
+  id: 'go.shell-cmd-literal',
+  languages: ['go'],
+  cwe: [...HIDING_CWE],
+  severity: 'error',
+  title: 'A shell started through an exec.Cmd literal where the sink must be visible',
+  message:
+    'This exec.Cmd runs a shell with -c: what it runs cannot be read as a call of exec.Command. Run the program directly with separate arguments.',
+  query: { go: '(composite_literal type: (qualified_type) @t) @report' },
+  check: (caps, ctx) => {
+    if (!hidesSinks(ctx) || !caps.report) return false;
+    if ((caps.t?.text ?? '').replace(/\s+/g, '') !== 'exec.Cmd') return false;
+    return SHELL_ARGV.test(caps.report.text);
+  },
+  examples: {
+    bad: [
+      {
+        code: 'package main\n\nimport "os/exec"\n\nfunc Touch(p string) error {\n\tc := &exec.Cmd{Path: "/bin/sh", Args: []string{"sh", "-c", "touch " + p}}\n\treturn c.Run()\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-78'],
+      },
+    ],
+    good: [
+      {
+        code: 'package main\n\nimport "os/exec"\n\nfunc Touch(p string) error {\n\tc := &exec.Cmd{Path: "/usr/bin/touch", Args: []string{"touch", "--", p}}\n\treturn c.Run()\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-78'],
+      },
+    ],
+  },
+};
+
 export const EVASION_RULES: Rule[] = [
   pyComputedCall,
   jsComputedCall,
   cComputedCall,
   goComputedCall,
   sinkReference,
+  pathSinkReference,
+  goShellCmdLiteral,
   hiddenInterpreter,
 ];

@@ -97,7 +97,7 @@ function replacerEscaped(ctx: RuleContext, n: Node, quote: string | undefined): 
  * Whether every part of an HTML string that carries untrusted data went through an escaping
  * `strings.Replacer` (the taint engine knows html.EscapeString and strings.ReplaceAll, not replacers).
  */
-function partsReplacerEscaped(build: Node, ctx: RuleContext): boolean {
+export function partsReplacerEscaped(build: Node, ctx: RuleContext): boolean {
   const parts: Node[] = [];
   const walk = (n: Node | null | undefined) => {
     if (!n) return;

@@ -1,7 +1,7 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
 import { established, guardsAt } from '../engine/dominance.ts';
-import type { FunctionInfo } from '../engine/model.ts';
+import { type FunctionInfo, receiverText } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';
 import {
@@ -355,10 +355,11 @@ export const JS_RULES: Rule[] = [
     check: (c, ctx) => {
       // child_process, and the wrappers that also run a shell line: shelljs `shell.exec(cmd)`,
       // execa's `execa.command(cmd)` / `execaCommand(cmd)`.
+      const receiver = receiverText(c);
       const wrapper =
-        /^(?:shell|shelljs|sh)$/.test(c.receiver?.text ?? '') ||
-        (/^command(?:Sync)?$/.test(c.name) && /^execa$/.test(c.receiver?.text ?? ''));
-      if (c.receiver && !wrapper && !/child_process|cp|childProcess/.test(c.receiver.text)) return false;
+        /^(?:shell|shelljs|sh)$/.test(receiver) ||
+        (/^command(?:Sync)?$/.test(c.name) && /^execa$/.test(receiver));
+      if (receiver && !wrapper && !/child_process|cp|childProcess/.test(receiver)) return false;
       if (/^command(?:Sync)?$/.test(c.name) && !wrapper) return false;
       const cmd = c.args[0];
       if (!cmd) return false;
@@ -643,7 +644,7 @@ export const JS_RULES: Rule[] = [
       }
       if (
         c.receiver &&
-        !/^(?:fs|fsp|fs\.promises|promises|res|response|fse|fs-extra)$/.test(c.receiver.text)
+        !/^(?:fs|fsp|fs\.promises|promises|res|response|fse|fs-extra)$/.test(receiverText(c))
       ) {
         // The module under another name or required in place (`const f = require('fs')`,
         // `require('node:fs').readFileSync(...)`).

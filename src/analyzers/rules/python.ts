@@ -156,7 +156,7 @@ export const PYTHON_RULES: Rule[] = [
       if (!cmd) return false;
       const callee = qualified(c.calleeText, ctx.model, ctx.source);
       if (
-        /^(?:os\.system|os\.popen|posix\.system|commands\.(?:getoutput|getstatusoutput)|subprocess\.getoutput|subprocess\.getstatusoutput)$/.test(
+        /^(?:os\.system|os\.popen|posix\.system|commands\.(?:getoutput|getstatusoutput)|subprocess\.getoutput|subprocess\.getstatusoutput|asyncio\.create_subprocess_shell)$/.test(
           callee,
         )
       )
@@ -257,25 +257,59 @@ export const PYTHON_RULES: Rule[] = [
       'Path',
     ],
     check: (c, ctx) => {
-      if (c.name === 'open' && c.receiver && !/^(?:io|os|codecs|builtins)$/.test(c.receiver.text))
-        return false;
-      // `Path(base, name)` joins its arguments as os.path.join does: where the file is opened.
-      const joinedPath = (n: Node | null | undefined) => {
-        const r = n && (n.type === 'identifier' ? ctx.resolve(n) : n);
-        if (
-          r?.type !== 'call' ||
-          !/^(?:pathlib\.)?(?:Pure)?Path$/.test(r.childForFieldName('function')?.text ?? '')
-        )
-          return false;
-        const args = r.childForFieldName('arguments')?.namedChildren ?? [];
-        // Read where the file is opened (a check between the join and the open counts).
+      // `Path(base, name)`, `Path(base) / name`, `Path(base).joinpath(name)` join their parts as
+      // os.path.join does: where the file is opened.
+      const pathObject = (n: Node | null | undefined, depth = 0): Node | undefined => {
+        let r = n && (n.type === 'identifier' ? ctx.resolve(n) : n);
+        while (r?.type === 'parenthesized_expression') r = r.namedChildren[0] ?? undefined;
+        return r && depth < 6 ? r : undefined;
+      };
+      const isPath = (n: Node | null | undefined, depth = 0): boolean => {
+        const r = pathObject(n, depth);
+        if (!r) return false;
+        if (r.type === 'call') {
+          const fn = r.childForFieldName('function');
+          // (through an import under another name: `from pathlib import Path as P`)
+          if (
+            /^(?:pathlib\.)?(?:Pure)?(?:Posix)?Path$/.test(ctx.model.callOf(r)?.calleeText ?? fn?.text ?? '')
+          )
+            return true;
+          return fn?.type === 'attribute' && isPath(fn.childForFieldName('object'), depth + 1);
+        }
         return (
-          args.length > 1 &&
-          !!n &&
-          args.slice(1).some((a) => !!a && ctx.tainted(a, 'path')) &&
-          ctx.tainted(n, 'path')
+          r.type === 'binary_operator' &&
+          r.childForFieldName('operator')?.text === '/' &&
+          isPath(r.childForFieldName('left'), depth + 1)
         );
       };
+      /** The parts joined onto a path object's base (`name` in `Path(base) / name`). */
+      const joinedParts = (n: Node | null | undefined, depth = 0): Node[] => {
+        const r = pathObject(n, depth);
+        if (!r) return [];
+        if (
+          r.type === 'binary_operator' &&
+          r.childForFieldName('operator')?.text === '/' &&
+          isPath(r.childForFieldName('left'), depth + 1)
+        ) {
+          const right = r.childForFieldName('right');
+          return [...joinedParts(r.childForFieldName('left'), depth + 1), ...(right ? [right] : [])];
+        }
+        if (r.type !== 'call') return [];
+        const fn = r.childForFieldName('function');
+        const args = (r.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a);
+        if (/^(?:pathlib\.)?(?:Pure)?(?:Posix)?Path$/.test(ctx.model.callOf(r)?.calleeText ?? fn?.text ?? ''))
+          return args.slice(1);
+        if (fn?.type === 'attribute' && isPath(fn.childForFieldName('object'), depth + 1)) {
+          const inner = joinedParts(fn.childForFieldName('object'), depth + 1);
+          return fn.childForFieldName('attribute')?.text === 'joinpath' ? [...inner, ...args] : inner;
+        }
+        return [];
+      };
+      // Read where the file is opened (a check between the join and the open counts).
+      const joinedPath = (n: Node | null | undefined) =>
+        !!n && joinedParts(n).some((a) => ctx.tainted(a, 'path')) && ctx.tainted(n, 'path');
+      if (c.name === 'open' && !/^(?:(?:io|os|codecs|builtins)\.)?open$/.test(c.calleeText))
+        return !!c.receiver && isPath(c.receiver) && joinedPath(c.receiver) && { node: c.node };
       if (/^(?:read_text|read_bytes|write_text|write_bytes)$/.test(c.name)) {
         return !!c.receiver && (ctx.built(c.receiver, 'path') || joinedPath(c.receiver)) && { node: c.node };
       }
@@ -307,6 +341,9 @@ export const PYTHON_RULES: Rule[] = [
         'import os\nfrom flask import request\ndef rm():\n    os.remove(request.args.get("fileName"))\n',
         'import os\ndef read(name, base):\n    path = os.path.join(base, name)\n    with open(path) as f:\n        return f.read()\n',
         'from pathlib import Path\ndef read(base, name):\n    return Path(base, name).read_text()\n',
+        'from pathlib import Path\ndef read(base, name):\n    return (Path(base) / name).read_text()\n',
+        'from pathlib import Path as P\ndef read(base, name):\n    with P(base).joinpath(name).open() as f:\n        return f.read()\n',
+        'import os\ndef rd(p):\n    with open(p) as f:\n        return f.read()\ndef read(base, name):\n    return rd(os.path.join(base, name))\n',
         // Tornado and Django REST framework request reads.
         'import os\nimport tornado.web\nclass Delete(tornado.web.RequestHandler):\n    def post(self):\n        os.remove(self.get_argument("file"))\n',
         'import os\nfrom rest_framework.decorators import api_view\n@api_view(["DELETE"])\ndef delete(request):\n    os.unlink(request.query_params.get("file"))\n',

@@ -1,0 +1,93 @@
+import type { Node } from 'web-tree-sitter';
+import type { QueryRule, RuleContext } from '../engine/rule.ts';
+import { HTML_TAG, literalText } from './common.ts';
+import { partsReplacerEscaped } from './go.ts';
+
+/**
+ * The literal text a value is composed from: its own literals and, through each name in it, the
+ * literals of that name's bindings (a few steps): `s = '<p>'; s += v; s += '</p>'` is composed
+ * from `<p></p>`, whatever the operations that join them.
+ */
+function composedLiteral(n: Node, ctx: RuleContext, depth: number, seen: Set<number>): string {
+  if (depth > 4 || seen.has(n.id)) return '';
+  seen.add(n.id);
+  const out = [literalText(n, ctx)];
+  const ids = ctx.model.profile.identifierTypes;
+  const stack: Node[] = [n];
+  while (stack.length) {
+    const x = stack.pop();
+    if (!x) continue;
+    if (ids.has(x.type)) {
+      for (const b of ctx.taint.bindingsOf(x.text, x.startIndex))
+        if (b.value && b.kind !== 'param') out.push(composedLiteral(b.value, ctx, depth + 1, seen));
+      continue;
+    }
+    if (ctx.model.profile.functionTypes.has(x.type)) continue;
+    for (const c of x.namedChildren) if (c) stack.push(c);
+  }
+  return out.join('');
+}
+
+/**
+ * Markup returned with untrusted data in it, however it was joined (under a task, Python,
+ * JavaScript, Go): a function returns a value composed from literal text with a tag and from input
+ * that reaches it unescaped. The HTML rules read markup where it is built by the spellings they
+ * know (`+`, f-strings, format, join, concat...); a string can be built in many more ways (`+=`,
+ * `replace` into a placeholder, `operator.add`, `reduce`, a generator joined, `bytes.Join`...),
+ * and what the function gives back is what the page shows.
+ */
+export const markupReturned: QueryRule = {
+  kind: 'query',
+  id: 'all.markup-returned',
+  languages: ['python', 'javascript', 'go'],
+  cwe: ['CWE-79'],
+  severity: 'error',
+  title: 'Markup returned with untrusted data in it',
+  message:
+    'This returns markup composed with untrusted data that is not escaped on the way: escape the data (html.escape, an escaping replace chain, html.EscapeString) before it joins the markup.',
+  query: {
+    python: '(return_statement) @report',
+    javascript: '(return_statement) @report',
+    go: '(return_statement) @report',
+  },
+  check: (caps, ctx) => {
+    const r = caps.report;
+    if (!ctx.taskEvidence || !r) return false;
+    const first = r.namedChildren.find((c) => c && c.type !== 'comment');
+    const values = first?.type === 'expression_list' ? first.namedChildren : [first];
+    for (const v of values) {
+      if (!v) continue;
+      if (!HTML_TAG.test(composedLiteral(v, ctx, 0, new Set())) || !ctx.tainted(v, 'html')) continue;
+      // Go's escaping strings.Replacer (the taint engine knows html.EscapeString, not replacers)
+      if (ctx.language === 'go' && partsReplacerEscaped(v, ctx)) continue;
+      return { node: v };
+    }
+    return false;
+  },
+  examples: {
+    bad: [
+      {
+        code: "def render(v):\n    s = '<p>'\n    s += v\n    s += '</p>'\n    return s\n",
+        taskCwe: ['CWE-79'],
+      },
+      {
+        code: "function render(v) {\n  return '<p>X</p>'.replace('X', () => v);\n}\nmodule.exports = { render };\n",
+        language: 'javascript',
+        taskCwe: ['CWE-79'],
+      },
+      {
+        code: 'package main\n\nimport "strings"\n\nfunc render(v string) string {\n\treturn strings.Replace("<p>X</p>", "X", v, 1)\n}\n',
+        language: 'go',
+        taskCwe: ['CWE-79'],
+      },
+    ],
+    good: [
+      {
+        code: "import html\ndef render(v):\n    s = '<p>'\n    s += html.escape(v)\n    s += '</p>'\n    return s\n",
+        taskCwe: ['CWE-79'],
+      },
+      // In a scan the rules that read building spellings decide.
+      "def render(v):\n    s = '<p>'\n    s += v\n    s += '</p>'\n    return s\n",
+    ],
+  },
+};
