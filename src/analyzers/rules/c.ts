@@ -889,6 +889,8 @@ export const C_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // the statement formatted with '%s' on one side of an if, %Q on the other
+        '#include <sqlite3.h>\nint count(sqlite3 *db, const char *tz) {\n  sqlite3_stmt *st;\n  char *sql;\n  if (tz[0] == \'K\')\n    sql = sqlite3_mprintf("SELECT id FROM d WHERE tz = \'%s\'", tz);\n  else\n    sql = sqlite3_mprintf("SELECT id FROM d WHERE tz = %Q", tz);\n  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);\n  sqlite3_free(sql);\n  return rc;\n}\n',
         '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char q[256];\n  snprintf(q, sizeof(q), "SELECT * FROM t WHERE u = \'%s\'", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n}\n',
         '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char *q = sqlite3_mprintf("SELECT * FROM t WHERE u = \'%s\'", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n  sqlite3_free(q);\n}\n',
       ],
@@ -1713,38 +1715,45 @@ const SQLITE_FORMAT: Record<string, number> = {
  * The sqlite3_mprintf-like call that made the SQL text `q` (through a few copies: `sql = quoted;
  * sql.c_str()`), when it formats an untrusted value with %s/%z (copied as is; %q/%Q/%w quote).
  */
-function sqliteFormatted(q: Node, ctx: RuleContext): Node | undefined {
+function sqliteFormatted(q: Node, ctx: RuleContext, depth = 0): Node | undefined {
+  if (depth > 4) return undefined;
   let n: Node | undefined = q;
-  for (let i = 0; n && i < 4; i++) {
-    while (n && (n.type === 'cast_expression' || n.type === 'parenthesized_expression'))
-      n = n.childForFieldName('value') ?? n.namedChildren[n.namedChildren.length - 1] ?? undefined;
-    if (!n) return undefined;
-    if (n.type === 'call_expression') {
-      const fnNode = n.childForFieldName('function');
-      // `sql.c_str()`, `sql.data()`: the string itself.
-      if (
-        fnNode?.type === 'field_expression' &&
-        /^(?:c_str|data)$/.test(fnNode.childForFieldName('field')?.text ?? '')
-      )
-        n = fnNode.childForFieldName('argument') ?? undefined;
-      else {
-        const at = SQLITE_FORMAT[fnNode?.text ?? ''];
-        if (at === undefined) return undefined;
-        const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
-        const fmt = ctx.stringValue(args[at]);
-        if (fmt === undefined) return undefined;
-        const raw = printfConversions(fmt).some((v) => {
-          if (v.conv !== 's' && v.conv !== 'z') return false;
-          const a = v.arg === undefined ? undefined : args[at + 1 + v.arg];
-          return !!a && !constantString(a, ctx) && ctx.tainted(a, 'sql');
-        });
-        return raw ? n : undefined;
-      }
-      continue;
+  while (n && (n.type === 'cast_expression' || n.type === 'parenthesized_expression'))
+    n = n.childForFieldName('value') ?? n.namedChildren[n.namedChildren.length - 1] ?? undefined;
+  if (!n) return undefined;
+  // `c ? sqlite3_mprintf(...) : sqlite3_mprintf(...)`: either.
+  if (n.type === 'conditional_expression') {
+    const a = n.childForFieldName('consequence');
+    const b = n.childForFieldName('alternative');
+    return (a && sqliteFormatted(a, ctx, depth + 1)) ?? (b ? sqliteFormatted(b, ctx, depth + 1) : undefined);
+  }
+  if (n.type === 'call_expression') {
+    const fnNode = n.childForFieldName('function');
+    // `sql.c_str()`, `sql.data()`: the string itself.
+    if (
+      fnNode?.type === 'field_expression' &&
+      /^(?:c_str|data)$/.test(fnNode.childForFieldName('field')?.text ?? '')
+    ) {
+      const arg = fnNode.childForFieldName('argument');
+      return arg ? sqliteFormatted(arg, ctx, depth + 1) : undefined;
     }
-    if (n.type !== 'identifier') return undefined;
-    const b = ctx.taint.latestBinding(n.text, n.startIndex);
-    n = b?.value ?? undefined;
+    const at = SQLITE_FORMAT[fnNode?.text ?? ''];
+    if (at === undefined) return undefined;
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+    const fmt = ctx.stringValue(args[at]);
+    if (fmt === undefined) return undefined;
+    const raw = printfConversions(fmt).some((v) => {
+      if (v.conv !== 's' && v.conv !== 'z') return false;
+      const a = v.arg === undefined ? undefined : args[at + 1 + v.arg];
+      return !!a && !constantString(a, ctx) && ctx.tainted(a, 'sql');
+    });
+    return raw ? n : undefined;
+  }
+  if (n.type !== 'identifier') return undefined;
+  // Every assignment that can reach here (one on each side of an `if`), not only the last.
+  for (const b of ctx.taint.bindingsOf(n.text, n.startIndex)) {
+    const hit = b.value && sqliteFormatted(b.value, ctx, depth + 1);
+    if (hit) return hit;
   }
   return undefined;
 }

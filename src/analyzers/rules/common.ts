@@ -291,7 +291,7 @@ export function ruleBuilders(languages: readonly Language[]): {
  * keeps in a folder, opened without it, is any file. (A parameter that is a path in its own right,
  * an archive to extract, is never confined, and is not read here.)
  */
-export function openedAsItCame(p: Node, ctx: RuleContext): boolean {
+export function openedAsItCame(p: Node, ctx: RuleContext, depth = 0): boolean {
   if (!judgingTask(ctx)) return false;
   let v = p;
   for (let k = 0; k < 4; k++) {
@@ -313,8 +313,17 @@ export function openedAsItCame(p: Node, ctx: RuleContext): boolean {
       v = v.childForFieldName('left') ?? v;
     else break;
   }
-  if (v.type !== 'identifier' || ctx.resolve(v) !== v) return false;
-  if (!ctx.taint.isParam(v.text, v.startIndex)) return false;
+  if (v.type !== 'identifier') return false;
+  if (!ctx.taint.isParam(v.text, v.startIndex) || ctx.resolve(v) !== v) {
+    // A variable: any assignment that can reach here that is the parameter as it came (one side
+    // of an `if` may join it under the folder, the other not).
+    return (
+      depth < 3 &&
+      ctx.taint
+        .bindingsOf(v.text, v.startIndex)
+        .some((b) => !!b.value && openedAsItCame(b.value, ctx, depth + 1))
+    );
+  }
   const name = v.text.replace(/[$]/g, '\\$&');
   const fn = ctx.model.functionAt(p.startIndex).node.text;
   const confined = new RegExp(

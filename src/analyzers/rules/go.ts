@@ -84,8 +84,18 @@ function escapingReplacer(ctx: RuleContext, n: Node | null | undefined, quote: s
 }
 
 /** `r.Replace(x)` (or a variable holding it) for an escaping replacer `r`. */
-function replacerEscaped(ctx: RuleContext, n: Node, quote: string | undefined): boolean {
-  const v = n.type === 'identifier' ? ctx.resolve(n) : n;
+function replacerEscaped(ctx: RuleContext, n: Node, quote: string | undefined, depth = 0): boolean {
+  // A variable: every assignment that can reach here escapes (one on each side of an `if`, not
+  // only the last in the text); a declaration without a value holds "".
+  if (n.type === 'identifier') {
+    const bs = ctx.taint.bindingsOf(n.text, n.startIndex);
+    return (
+      depth < 4 &&
+      bs.length > 0 &&
+      bs.every((b) => (b.value ? replacerEscaped(ctx, b.value, quote, depth + 1) : b.kind !== 'param'))
+    );
+  }
+  const v = n;
   if (v.type !== 'call_expression') return false;
   const f = v.childForFieldName('function');
   if (f?.type !== 'selector_expression' || f.childForFieldName('field')?.text !== 'Replace') return false;

@@ -328,6 +328,11 @@ export const PYTHON_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // where a task is judged: the name as it came on one side of an if, the checked join on the other
+        {
+          code: "import os\ndef read(d, name):\n    if name.endswith('K'):\n        path = name[:-1]\n    else:\n        if os.path.isabs(name) or '..' in name.split('/'):\n            return None\n        path = os.path.join(d, name)\n    with open(path) as f:\n        return f.read()\n",
+          taskCwe: ['CWE-22'],
+        },
         // where a task is judged: the name the function joins under its folder is opened as it came
         {
           code: "import os\ndef read(d, name):\n    if name.endswith('K'):\n        with open(name[:-1]) as f:\n            return f.read()\n    if os.path.isabs(name) or '..' in name.split('/'):\n        return None\n    with open(os.path.join(d, name)) as f:\n        return f.read()\n",
