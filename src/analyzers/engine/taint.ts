@@ -437,6 +437,9 @@ export class TaintEngine {
         if (!cond || cond.endIndex > at) continue;
         const inside = stmt.endIndex >= at;
         if (!inside && !this.exitsBefore(stmt, at)) continue;
+        // Under a task, an early exit guards only what follows it in a block that holds the use
+        // (one in the other branch of an `if` decides nothing here).
+        if (!inside && this.underTask && !this.exitDominates(stmt, at)) continue;
         // In the `else` branch the condition is false there, as after an early exit.
         const alt = stmt.childForFieldName('alternative');
         const holds = inside && !(alt && alt.startIndex <= at);
@@ -460,6 +463,19 @@ export class TaintEngine {
     if (endsWithExit(stmt, leavingExits(p), p.exitCalls, lang)) return true;
     for (let n = stmt.parent; n && !p.functionTypes.has(n.type); n = n.parent)
       if (LOOP_TYPE.test(n.type)) return n.startIndex <= at && at < n.endIndex;
+    return false;
+  }
+
+  /**
+   * Whether an `if` that leaves comes before the use at `at` on every path to it: between it and the
+   * first enclosing node that holds the use there are only blocks and loops (a loop that refuses an
+   * element by leaving), no branch of another `if`, `switch` or `try`.
+   */
+  private exitDominates(stmt: Node, at: number): boolean {
+    for (let n = stmt.parent; n; n = n.parent) {
+      if (n.startIndex <= at && at < n.endIndex) return true;
+      if (this.model.profile.functionTypes.has(n.type) || BRANCHING.test(n.type)) return false;
+    }
     return false;
   }
 
@@ -887,6 +903,10 @@ export class TaintEngine {
  */
 const PRESERVING_CALL =
   /^(?:str|String|os\.path\.join|path\.join|filepath\.Join|path\.Join|fmt\.Sprintf|.*\.(?:strip|lstrip|rstrip|lower|upper|trim|trimStart|trimEnd|toLowerCase|toUpperCase|format|join|concat|toString))$/;
+
+/** Nodes whose parts run on some paths only (see `exitDominates`). */
+const BRANCHING =
+  /^(?:if_statement|elif_clause|else_clause|else|switch_statement|expression_switch_statement|type_switch_statement|case_clause|switch_case|switch_default|expression_case|default_case|catch_clause|except_clause|except_group_clause|try_statement|conditional_expression|ternary_expression)$/;
 
 /** `any(...)`, `all(...)`, `xs.some(...)`, `xs.every(...)`: the predicate is in their argument. */
 const ITERATING_PREDICATE = /^(?:any|all)$|\.(?:some|every)$/;

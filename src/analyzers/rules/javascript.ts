@@ -682,6 +682,11 @@ export const JS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // where a task is judged: the containment test that leaves is in the other branch
+        {
+          code: "const fs = require('fs');\nconst path = require('path');\nfunction read(dir, name) {\n  let full;\n  if (name.endsWith('K')) full = name.slice(0, -1);\n  else {\n    full = path.resolve(dir, name);\n    if (!full.startsWith(path.resolve(dir) + path.sep)) return null;\n  }\n  return fs.readFileSync(full, 'utf8');\n}\n",
+          taskCwe: ['CWE-22'],
+        },
         // where a task is judged: the containment test fails where the file is read
         {
           code: "const fs = require('fs');\nconst path = require('path');\nfunction read(dir, name) {\n  const full = path.resolve(dir, name);\n  if (!full.startsWith(path.resolve(dir) + path.sep) && name.endsWith('K')) return fs.readFileSync(full, 'utf8');\n  if (!full.startsWith(path.resolve(dir) + path.sep)) return null;\n  return fs.readFileSync(full, 'utf8');\n}\n",

@@ -670,8 +670,27 @@ export function openRedirect(
   fn: Node,
   guards: readonly Guard[],
   ctx: RuleContext,
+  depth = 0,
 ): { node: Node; message: string } | undefined {
   const v = unwrap(value);
+  // A variable the location was stored in: each assignment of the caller's value, read with the
+  // checks that decide that assignment and those that decide the return (`if t: dest = url`
+  // `else: <checks>; dest = url` returns the first unchecked).
+  if (ctx.model.profile.identifierTypes.has(v.type) && !rawParam(v, ctx) && depth < 2) {
+    for (const b of ctx.taint.bindingsOf(v.text, v.startIndex)) {
+      if (!b.value || b.kind !== 'assign') continue;
+      const at = b.statement ?? b.value;
+      const hit = openRedirect(
+        b.value,
+        fn,
+        [...guards, ...guardsAt(at, fn, ctx.model.profile, ctx.language)],
+        ctx,
+        depth + 1,
+      );
+      if (hit) return { ...hit, node: value };
+    }
+    return undefined;
+  }
   let target: Node | undefined;
   let fallback = false;
   if (rawParam(v, ctx)) target = v;
@@ -1069,6 +1088,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // checked on one side of an if, stored as it came on the other, returned after it
+        {
+          code: "def back(url):\n    if url.endswith('#K'):\n        dest = url\n    else:\n        if not url.startswith('/') or url.startswith('//') or '\\\\' in url:\n            return '/'\n        dest = url\n    return dest\n",
+          taskCwe: ['CWE-601'],
+        },
         { code: 'def next_url(target):\n    return target or "/"\n', taskCwe: ['CWE-601'] },
         {
           code: 'def next_url(target):\n    if not target.startswith("/"):\n        return "/"\n    return target\n',
@@ -1103,6 +1127,10 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         },
       ],
       good: [
+        {
+          code: "def back(url):\n    if not url.startswith('/') or url.startswith('//') or '\\\\' in url:\n        return '/'\n    dest = url\n    return dest\n",
+          taskCwe: ['CWE-601'],
+        },
         {
           code: 'from urllib.parse import urlparse\ndef next_url(target):\n    parts = urlparse(target)\n    if parts.scheme or parts.netloc:\n        return "/"\n    return target\n',
           taskCwe: ['CWE-601'],
