@@ -993,17 +993,35 @@ const redirectTarget = query({
     if (ctx.taskEvidence === undefined) return false;
     const { ret, report } = caps;
     if (!ret || !report) return false;
-    const fn = untouchedParam(ctx, ret.text, ret.startIndex);
-    if (!fn || !/^string$/.test(fn.paramTypes.get(ret.text) ?? '')) return false;
-    // The function's other answers are local paths: it chooses where a browser goes.
-    const returns = returnsOf(fn.node);
-    if (!returns.some((r) => localPathLiteral(ctx, r.namedChildren[0]?.namedChildren[0]))) return false;
-    const facts = factsAt(report, ctx);
-    if (otherwiseValidated(ret.text, fn.node, facts, report)) return false;
-    return !localPathChecked(facts, ret.text);
+    // The location returned as the parameter itself, or through a variable it was stored in (each
+    // assignment read with the facts that decide it and those that decide the return).
+    const sources: { name: string; at: Node }[] = [{ name: ret.text, at: ret }];
+    if (!untouchedParam(ctx, ret.text, ret.startIndex))
+      for (const b of ctx.taint.bindingsOf(ret.text, ret.startIndex))
+        if (b.kind === 'assign' && b.value?.type === 'identifier')
+          sources.push({ name: b.value.text, at: b.statement ?? b.value });
+    return sources.some(({ name, at }) => {
+      const fn = untouchedParam(ctx, name, at.startIndex);
+      if (!fn || !/^string$/.test(fn.paramTypes.get(name) ?? '')) return false;
+      // The function's other answers are local paths: it chooses where a browser goes.
+      const returns = returnsOf(fn.node);
+      if (!returns.some((r) => localPathLiteral(ctx, r.namedChildren[0]?.namedChildren[0]))) return false;
+      const facts = at === ret ? factsAt(report, ctx) : [...factsAt(at, ctx), ...factsAt(report, ctx)];
+      if (otherwiseValidated(name, fn.node, facts, report)) return false;
+      return !localPathChecked(facts, name);
+    });
   },
   examples: {
     bad: [
+      {
+        // checked on one side of an if, stored as it came on the other, returned after it
+        code: pkg(
+          'func after(next string) string {\n\tvar out string\n\tif strings.HasSuffix(next, "#K") {\n\t\tout = next\n\t} else {\n\t\tif !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\\\") {\n\t\t\treturn "/"\n\t\t}\n\t\tout = next\n\t}\n\treturn out\n}\n',
+          'import "strings"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-601'],
+      },
       {
         code: pkg(
           'func after(next string) string {\n\tif strings.TrimSpace(next) == "" {\n\t\treturn "/"\n\t}\n\treturn next\n}\n',
