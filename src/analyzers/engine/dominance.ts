@@ -233,7 +233,8 @@ export function established(guards: readonly Guard[], leaf: (x: Node, holds: boo
   return guards.some((g) => decided(g.node, g.holds, leaf));
 }
 
-const NEGATED: Record<string, string> = {
+/** A comparison operator's negation (`a < b` false is `a >= b`). */
+export const NEGATED: Readonly<Record<string, string>> = {
   '==': '!=',
   '!=': '==',
   '===': '!==',
@@ -243,7 +244,8 @@ const NEGATED: Record<string, string> = {
   '>': '<=',
   '<=': '>',
 };
-const MIRRORED: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
+/** An ordering operator with its sides swapped (`a < b` is `b > a`). */
+export const MIRRORED: Readonly<Record<string, string>> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
 
 /** The value of an integer or decimal literal (`0`, `-1`, `1_000`, `(2)`), if `n` is one. */
 export function numberLiteral(n: Node | null | undefined): number | undefined {

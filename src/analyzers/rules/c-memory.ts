@@ -15,7 +15,15 @@ import {
   reachesNextTurn,
 } from '../engine/c-flow.ts';
 import { cSummaries, unwrapCasts } from '../engine/c-summaries.ts';
-import { decided, established, guardsAt, readCondition, within } from '../engine/dominance.ts';
+import {
+  decided,
+  established,
+  guardsAt,
+  MIRRORED,
+  NEGATED,
+  readCondition,
+  within,
+} from '../engine/dominance.ts';
 import type { FileModel } from '../engine/model.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
@@ -637,23 +645,6 @@ interface Bounds {
   upper: boolean;
 }
 
-const FLIP_OP: Record<string, string> = {
-  '<': '>',
-  '<=': '>=',
-  '>': '<',
-  '>=': '<=',
-  '==': '==',
-  '!=': '!=',
-};
-const NEGATE_OP: Record<string, string> = {
-  '<': '>=',
-  '<=': '>',
-  '>': '<=',
-  '>=': '<',
-  '==': '!=',
-  '!=': '==',
-};
-
 /**
  * What a simple condition with value `holds` says about the index `idx` (`idx OP other` once the
  * index is put on the left and the negation applied): `>`/`>=`/`==` bound it from below (unless
@@ -664,7 +655,7 @@ function indexBounds(x: Node, holds: boolean, idx: string): Bounds {
   const b = unwrapCasts(x);
   if (b.type !== 'binary_expression') return none;
   let op = b.childForFieldName('operator')?.text ?? '';
-  if (!(op in FLIP_OP)) return none;
+  if (!(op in NEGATED)) return none;
   const l = b.childForFieldName('left');
   const r = b.childForFieldName('right');
   if (!l || !r) return none;
@@ -672,9 +663,9 @@ function indexBounds(x: Node, holds: boolean, idx: string): Bounds {
   if (norm(unwrapCasts(l).text) === idx) other = norm(unwrapCasts(r).text);
   else if (norm(unwrapCasts(r).text) === idx) {
     other = norm(unwrapCasts(l).text);
-    op = FLIP_OP[op] ?? op;
+    op = MIRRORED[op] ?? op;
   } else return none;
-  if (!holds) op = NEGATE_OP[op] ?? op;
+  if (!holds) op = NEGATED[op] ?? op;
   const k = intLiteral(other.replace(/^-/, ''));
   const belowMinusOne = k !== undefined && other.startsWith('-') && k > 1;
   return {

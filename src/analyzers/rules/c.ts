@@ -1,6 +1,14 @@
 import type { Node } from 'web-tree-sitter';
 import { guardedUse, printfConversions } from '../engine/c-flow.ts';
-import { comparisonsOf, established, guardsAt, limitBound, readCondition } from '../engine/dominance.ts';
+import {
+  comparisonsOf,
+  established,
+  guardsAt,
+  limitBound,
+  MIRRORED,
+  NEGATED,
+  readCondition,
+} from '../engine/dominance.ts';
 import type { CallSite } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -1680,17 +1688,15 @@ function sourceLengthChecked(c: CallSite, src: Node, ctx: RuleContext): boolean 
         new RegExp(`(?:^|[^\\w.>])${lv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w(])`).test(t),
       );
     };
-    const MIRROR: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
-    const NEGATE: Record<string, string> = { '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
     return established(guardsAt(c.node, fn, ctx.model.profile, ctx.language), (x, holds) => {
       if (x.type !== 'binary_expression') return false;
       let op = x.childForFieldName('operator')?.text ?? '';
       const l = x.childForFieldName('left');
       const r = x.childForFieldName('right');
-      if (!l || !r || !(op in MIRROR)) return false;
+      if (!l || !r || !(op in MIRRORED)) return false;
       if (has(l) === has(r)) return false;
-      if (has(r)) op = MIRROR[op] ?? op;
-      if (!holds) op = NEGATE[op] ?? op;
+      if (has(r)) op = MIRRORED[op] ?? op;
+      if (!holds) op = NEGATED[op] ?? op;
       return op === '<' || op === '<=';
     });
   }

@@ -325,6 +325,29 @@ const SINK_REFERENCE_ALLOWED_PARENTS = new Set([
   'comment',
 ]);
 
+/**
+ * The places `re` matches that are a name, an attribute or a member in code that runs (not inside
+ * the parents `SINK_REFERENCE_ALLOWED_PARENTS` lists): the candidates of the sink-reference rules.
+ */
+function* nameReferences(re: RegExp, ctx: RuleContext): Generator<{ m: RegExpMatchArray; node: Node }> {
+  const root = ctx.model.tree.rootNode;
+  for (const m of ctx.source.matchAll(re)) {
+    const at = m.index ?? 0;
+    const node = root.descendantForIndex(at, at + m[0].length);
+    if (
+      !node ||
+      !/^(?:identifier|attribute|member_expression|property_identifier|selector_expression|field_identifier)$/.test(
+        node.type,
+      )
+    )
+      continue;
+    let inert = false;
+    for (let n: Node | null = node; n && !inert; n = n.parent)
+      inert = SINK_REFERENCE_ALLOWED_PARENTS.has(n.type);
+    if (!inert) yield { m, node };
+  }
+}
+
 const sinkReference: QueryRule = {
   kind: 'query',
   id: 'all.sink-reference',
@@ -345,20 +368,7 @@ const sinkReference: QueryRule = {
       const node = root.descendantForIndex(at, at + keyed[0].length);
       if (node && !/comment/.test(node.type)) return { node };
     }
-    for (const m of ctx.source.matchAll(re)) {
-      const at = m.index ?? 0;
-      const node = root.descendantForIndex(at, at + m[0].length);
-      if (
-        !node ||
-        !/^(?:identifier|attribute|member_expression|property_identifier|selector_expression|field_identifier)$/.test(
-          node.type,
-        )
-      )
-        continue;
-      let inert = false;
-      for (let n: Node | null = node; n && !inert; n = n.parent)
-        inert = SINK_REFERENCE_ALLOWED_PARENTS.has(n.type);
-      if (inert) continue;
+    for (const { m, node } of nameReferences(re, ctx)) {
       // `{ exec } = require(...)` declares the name the rules read; `{ exec: run }` renames it.
       if (node.parent?.type === 'pair_pattern' && node.parent.childForFieldName('key')?.equals(node)) {
         const value = node.parent.childForFieldName('value');
@@ -527,23 +537,9 @@ const pathSinkReference: QueryRule = {
     if (!ctx.taskEvidence || !caps.report) return false;
     const re = PATH_SINK_REFERENCE[ctx.language];
     if (!re) return false;
-    const root = ctx.model.tree.rootNode;
     // `o = open`, `const rd = fs.readFileSync`: an alias the model reads its calls through
     const aliased = new Set(functionAliases(ctx.source, ctx.language).values());
-    for (const m of ctx.source.matchAll(re)) {
-      const at = m.index ?? 0;
-      const node = root.descendantForIndex(at, at + m[0].length);
-      if (
-        !node ||
-        !/^(?:identifier|attribute|member_expression|property_identifier|selector_expression|field_identifier)$/.test(
-          node.type,
-        )
-      )
-        continue;
-      let inert = false;
-      for (let n: Node | null = node; n && !inert; n = n.parent)
-        inert = SINK_REFERENCE_ALLOWED_PARENTS.has(n.type);
-      if (inert) continue;
+    for (const { node } of nameReferences(re, ctx)) {
       const holder = node.parent?.type === 'expression_list' ? node.parent.parent : node.parent;
       if (
         aliased.has(node.text.replace(/\s+/g, '')) &&

@@ -1,5 +1,13 @@
 import type { Node } from 'web-tree-sitter';
-import { comparisonsOf, decided, endsWithExit, guardsAt, limitBound, within } from '../engine/dominance.ts';
+import {
+  comparisonsOf,
+  decided,
+  endsWithExit,
+  guardsAt,
+  limitBound,
+  NEGATED,
+  within,
+} from '../engine/dominance.ts';
 import { type FunctionInfo, operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
@@ -200,15 +208,6 @@ interface Bound {
   form: Linear;
   kind: 'le' | 'ne';
 }
-
-const NEGATED: Record<string, string> = {
-  '<': '>=',
-  '<=': '>',
-  '>': '<=',
-  '>=': '<',
-  '==': '!=',
-  '!=': '==',
-};
 
 /** A comparison fact as integer bounds (`a < b` is `a - b + 1 <= 0`). */
 function bounds(f: Fact, ctx?: RuleContext): Bound[] {
