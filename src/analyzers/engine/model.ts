@@ -1065,6 +1065,19 @@ function foldConstant(text: string): string {
   return [...text.matchAll(new RegExp(CONST_PIECE, 'g'))].map((m) => m[0].slice(1, -1)).join('');
 }
 
+// canonicalCallee's patterns, built once (it runs twice for every call of a file).
+const KEYED_MEMBER = new RegExp(`^(${DOTTED}|require\\(${CONST_TEXT}\\))\\[(${CONST_TEXT})\\]`);
+const PY_IMPORT_CALL = new RegExp(
+  `(?<![\\w.])(?:builtins\\.)?(?:__import__|(?:importlib\\.)?import_module)\\((${CONST_TEXT})\\)`,
+  'g',
+);
+const PY_GETATTR = new RegExp(`^(?:builtins\\.)?getattr\\((${DOTTED}),(${CONST_TEXT})\\)`);
+const JS_REQUIRE_IN_PLACE = new RegExp(
+  `^(?:(?:globalThis\\.)?process\\.mainModule\\.|module\\.)?require\\((${CONST_TEXT})\\)(?=\\.)`,
+);
+/** Texts canonicalCallee may change: a subscript, a call in the callee, or a global prefix. */
+const MAYBE_COMPUTED = /[[(]|^(?:globalThis|global|builtins|__builtins__)\./;
+
 /**
  * A callee's text with the names it reaches by constant text spelled out (the text compact, without
  * whitespace): `fs['readFile'+'Sync']` is `fs.readFileSync`, `getattr(os,'sys'+'tem')` is
@@ -1074,49 +1087,33 @@ function foldConstant(text: string): string {
  */
 export function canonicalCallee(text: string, language: Language): string {
   if (language !== 'python' && language !== 'javascript') return text;
+  if (!MAYBE_COMPUTED.test(text)) return text;
   let t = text;
   for (let i = 0; i < 6; i++) {
     const before = t;
-    t = t.replace(
-      new RegExp(`^(${DOTTED}|require\\(${CONST_TEXT}\\))\\[(${CONST_TEXT})\\]`),
-      (_m, obj: string, key: string) => {
-        const k = foldConstant(key);
-        return /^[A-Za-z_$][\w$]*$/.test(k) ? `${obj}.${k}` : _m;
-      },
-    );
+    t = t.replace(KEYED_MEMBER, (_m, obj: string, key: string) => {
+      const k = foldConstant(key);
+      return /^[A-Za-z_$][\w$]*$/.test(k) ? `${obj}.${k}` : _m;
+    });
     if (language === 'python')
       t = t
-        .replace(
-          new RegExp(
-            `(?<![\\w.])(?:builtins\\.)?(?:__import__|(?:importlib\\.)?import_module)\\((${CONST_TEXT})\\)`,
-            'g',
-          ),
-          (_m, key: string) => foldConstant(key),
-        )
-        .replace(
-          new RegExp(`^(?:builtins\\.)?getattr\\((${DOTTED}),(${CONST_TEXT})\\)`),
-          (_m, obj: string, key: string) => {
-            const k = foldConstant(key);
-            return /^[A-Za-z_]\w*$/.test(k) ? `${obj}.${k}` : _m;
-          },
-        )
+        .replace(PY_IMPORT_CALL, (_m, key: string) => foldConstant(key))
+        .replace(PY_GETATTR, (_m, obj: string, key: string) => {
+          const k = foldConstant(key);
+          return /^[A-Za-z_]\w*$/.test(k) ? `${obj}.${k}` : _m;
+        })
         .replace(/^(?:builtins|__builtins__)\.(?=[A-Za-z_]\w*$)/, '');
     else
       t = t
         .replace(/^(?:globalThis|global)\.(?=[A-Za-z_$][\w$]*$)/, '')
         // Node's own module required in place (`require('vm').runInNewContext`,
         // `module.require('fs')`, `process.mainModule.require('fs')`): the module.
-        .replace(
-          new RegExp(
-            `^(?:(?:globalThis\\.)?process\\.mainModule\\.|module\\.)?require\\((${CONST_TEXT})\\)(?=\\.)`,
-          ),
-          (m, key: string) => {
-            const mod = foldConstant(key).replace(/^node:/, '');
-            return NODE_MODULES.has(mod.split('/')[0] ?? '') && /^[a-z_]+(?:\/[a-z_]+)?$/.test(mod)
-              ? mod.replace('/', '.')
-              : m;
-          },
-        );
+        .replace(JS_REQUIRE_IN_PLACE, (m, key: string) => {
+          const mod = foldConstant(key).replace(/^node:/, '');
+          return NODE_MODULES.has(mod.split('/')[0] ?? '') && /^[a-z_]+(?:\/[a-z_]+)?$/.test(mod)
+            ? mod.replace('/', '.')
+            : m;
+        });
     if (t === before) break;
   }
   return t;
