@@ -32,7 +32,7 @@ const TARGET_LINES = 200;
 /** Passes over the same files after the first one; each file's median of them is its steady-state time. */
 const STEADY_PASSES = 3;
 
-function snippets(language: Language): string[] {
+export function snippets(language: Language): string[] {
   const out: string[] = [];
   for (const r of ALL_RULES)
     for (const e of [...r.examples.bad, ...r.examples.good] as (string | RuleExample)[]) {
@@ -46,7 +46,7 @@ function snippets(language: Language): string[] {
 }
 
 /** One ~200-line file: snippets in a seeded order, functions renamed apart, one Go package header. */
-function makeFile(language: Language, pool: string[], seed: number): string {
+export function makeFile(language: Language, pool: string[], seed: number): string {
   const rng = createRng(seed);
   const parts: string[] = [];
   const imports = new Set<string>();

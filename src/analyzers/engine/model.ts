@@ -184,10 +184,14 @@ export class FileModel {
         }
     const branching =
       /^(?:if_statement|elif_clause|else_clause|conditional_expression|ternary_expression|for_statement|for_in_statement|for_range_loop|while_statement|do_statement|try_statement|assert_statement|switch_statement|expression_switch_statement|type_switch_statement|select_statement|match_statement|boolean_operator|with_statement_guard|catch_clause|except_clause|defer_statement|go_statement|goto_statement|labeled_statement)$/;
+    // Only a name some call writes bare can be read through (the loop below asks no other).
+    const calledBare = new Set<string>();
+    for (const c of this.calls)
+      if (!c.calleeText.includes('.') && !c.calleeText.includes('::')) calledBare.add(c.calleeText);
     const wrappers = new Map<string, { fn: FunctionInfo; inner: CallSite[] }>();
     for (const [name, nodes] of candidates) {
       const node = nodes.length === 1 ? nodes[0] : undefined;
-      if (!node) continue;
+      if (!node || !calledBare.has(name)) continue;
       const fn = this.functions.find(
         (f) => f.node.startIndex === node.startIndex && f.node.endIndex === node.endIndex,
       );
@@ -1001,6 +1005,15 @@ function unparenthesized(node: Node): Node {
  */
 export function unwrapApplication(language: Language, call: CallSite): CallSite {
   if (!call.callee || call.isNew) return call;
+  // What the full reading below can change, told from the callee's text: a parenthesized callee,
+  // JavaScript's `.call`/`.apply`/`Reflect.apply`, Python's `__call__` or a call's result called.
+  const t = call.calleeText;
+  if (
+    t[0] !== '(' &&
+    !(language === 'javascript' && (t.endsWith('call') || t.endsWith('apply'))) &&
+    !(language === 'python' && (t.endsWith(')') || t.endsWith('__call__')))
+  )
+    return call;
   const written = call.callee;
   const callee = unparenthesized(written);
   const elements = (n: Node | undefined): Node[] | undefined =>
