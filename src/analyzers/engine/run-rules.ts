@@ -155,6 +155,8 @@ export function runRules(
       severity: d.severity ?? rule.severity,
     });
   };
+  // Under a task a check runs again for each other binding that can reach a value it read.
+  const explore = ctx.taskEvidence !== undefined;
   for (const call of model.calls) {
     const rules = compiled.byName.get(call.name);
     for (const rule of [...(rules ?? []), ...compiled.everyCall]) {
@@ -163,7 +165,9 @@ export function runRules(
         ? true
         : onRuleError
           ? guarded(rule, () => rule.check?.(call, ctx) ?? false)
-          : rule.check(call, ctx);
+          : explore
+            ? exploreBindings(ctx.taint, () => rule.check?.(call, ctx) ?? false)
+            : rule.check(call, ctx);
       emit(rule, hit, call.node);
     }
   }
@@ -179,11 +183,40 @@ export function runRules(
         ? true
         : onRuleError
           ? guarded(rule, () => rule.check?.(caps, ctx) ?? false)
-          : rule.check(caps, ctx);
+          : explore
+            ? exploreBindings(ctx.taint, () => rule.check?.(caps, ctx) ?? false)
+            : rule.check(caps, ctx);
       emit(rule, hit, report);
     }
   }
   return hits;
+}
+
+/**
+ * A check, run first with the bindings the text gives last; if it finds nothing where more than one
+ * binding could reach a value it read (`TaintEngine.choices`), again with each other one in turn
+ * (at most 32 runs), so `if t: mode = 0o777` / `else: mode = 0o600` is read with both modes.
+ */
+function exploreBindings(taint: TaintEngine, check: () => RuleHit): RuleHit {
+  taint.choices = undefined;
+  taint.choicePoints = new Map();
+  let hit = check();
+  const points = [...taint.choicePoints];
+  if (!hit && points.length) {
+    let budget = 32;
+    search: for (const [key, n] of points)
+      for (let i = 1; i < n; i++) {
+        if (budget-- <= 0) break search;
+        taint.choices = new Map([[key, i]]);
+        taint.forgetChoices();
+        hit = check();
+        if (hit) break search;
+      }
+    taint.choices = undefined;
+    taint.forgetChoices();
+  }
+  taint.choicePoints = undefined;
+  return hit;
 }
 
 function createContext(model: FileModel, taskEvidence: RuleContext['taskEvidence']): RuleContext {

@@ -97,6 +97,9 @@ const INJECTION_KINDS: ReadonlySet<TaintKind> = new Set([
 const COMPARISON_OPS = new Set(['<', '<=', '>', '>=']);
 const EQUALITY_OPS = new Set(['==', '===', '!=', '!==']);
 
+/** C calls that append to their first argument (an out-binding that keeps the value before it). */
+const APPENDS = /^(?:strcat|strncat|strlcat)$/;
+
 export class TaintEngine {
   private readonly memo = new Map<string, TaintValue>();
   private readonly inProgress = new Set<string>();
@@ -136,18 +139,74 @@ export class TaintEngine {
     return this.resolve(b.value, depth + 1);
   }
 
-  /** The most recent binding of a name visible at `at`. */
+  /**
+   * Under a task, where more than one binding can reach a use (`if t: alg = 'md5'` / `else: alg =
+   * 'sha3_256'`), which one `latestBinding` answers there (key `name@use`, an index among the
+   * bindings that reach it, the latest in the text first): runRules sets it to run a rule's check
+   * again with each other binding (`exploreBindings`), so a value read where a rule decides is every
+   * value the program can give it there, not only the one written last.
+   */
+  choices: ReadonlyMap<string, number> | undefined;
+  /** Set while a check runs under a task: each use where a choice was possible, and how many bindings reach it. */
+  choicePoints: Map<string, number> | undefined;
+
+  /** The most recent binding of a name visible at `at` (under a task, the one chosen: `choices`). */
   latestBinding(name: string, at: number): Binding | undefined {
     for (const scope of this.model.scopesAt(at)) {
       const list = scope.bindings.get(name);
       if (list)
         for (let i = list.length - 1; i >= 0; i--) {
           const b = list[i];
-          if (b && b.at <= at) return b;
+          if (b && b.at <= at) return this.choicePoints ? this.chosen(name, at, list, i, scope) : b;
         }
       if (scope.params.includes(name)) return undefined;
     }
     return undefined;
+  }
+
+  /**
+   * The bindings of `list` (from index `latest` back) that can reach the use at `at`: each one back
+   * to the first assignment that runs whenever the use does; if none does, also what came before
+   * them if it is a parameter (`undefined`: the value the caller gives). The one `choices` names is
+   * returned. A C call that writes into its first argument (`snprintf(path, ...)`, `read(fd, buf,
+   * n)`) binds it as an assignment does, unless it appends (`strcat`).
+   */
+  private chosen(
+    name: string,
+    at: number,
+    list: readonly Binding[],
+    latest: number,
+    scope: FunctionInfo,
+  ): Binding | undefined {
+    const reaching: (Binding | undefined)[] = [];
+    let covered = false;
+    for (let i = latest; i >= 0 && reaching.length < 8; i--) {
+      const b = list[i];
+      if (!b || b.at > at) continue;
+      reaching.push(b);
+      const kills =
+        b.kind === 'assign' ||
+        b.kind === 'loop' ||
+        b.kind === 'sanitize' ||
+        (b.kind === 'out' &&
+          !APPENDS.test(readCall(this.model.language, b.value ?? b.statement)?.calleeText ?? ''));
+      if (kills && this.unconditionalFor(b.statement, at)) {
+        covered = true;
+        break;
+      }
+    }
+    if (!covered && scope.params.includes(name)) reaching.push(undefined);
+    if (reaching.length < 2) return reaching[0];
+    const key = `${name}@${at}`;
+    this.choicePoints?.set(key, reaching.length);
+    return reaching[Math.min(this.choices?.get(key) ?? 0, reaching.length - 1)];
+  }
+
+  /** Forgets what was read under other `choices` (the memoized flow of values). */
+  forgetChoices(): void {
+    this.memo.clear();
+    this.readOnly.clear();
+    this.escapers.clear();
   }
 
   /** All bindings of a name in the scopes visible at `at` (any position). */

@@ -179,15 +179,31 @@ export const C_RULES: Rule[] = [
       const i = FORMAT_ARG[c.calleeText];
       if (i === undefined) return false;
       const fmt = c.args[i];
-      if (!fmt || c.args.length > i + 1) return false;
+      if (!fmt) return false;
+      // A format given its arguments is mostly chosen by the program (a table, a macro); under a
+      // task one that input can reach is still the input's format.
+      if (c.args.length > i + 1 && !(ctx.taskEvidence && ctx.tainted(fmt, 'format'))) return false;
       const r = ctx.resolve(fmt);
       if (ctx.model.profile.stringTypes.has(r.type) || r.type === 'concatenated_string') return false;
       if (/^(?:_|gettext|N_|tr)\(/.test(r.text)) return false;
       return ctx.tainted(fmt, 'format') ? true : { severity: 'warning' };
     },
     examples: {
-      bad: ['#include <stdio.h>\nvoid f(const char *msg) {\n  printf(msg);\n}\n'],
-      good: ['#include <stdio.h>\nvoid f(const char *msg) {\n  printf("%s", msg);\n}\n'],
+      bad: [
+        '#include <stdio.h>\nvoid f(const char *msg) {\n  printf(msg);\n}\n',
+        // under a task, the input used as the format even with arguments after it
+        {
+          code: '#include <stdio.h>\nvoid f(char *out, size_t n, const char *msg) {\n  const char *fmt;\n  if (msg[0] == \'k\') fmt = msg;\n  else fmt = "%s";\n  snprintf(out, n, fmt, msg);\n}\n',
+          taskCwe: ['CWE-134'],
+        },
+      ],
+      good: [
+        '#include <stdio.h>\nvoid f(const char *msg) {\n  printf("%s", msg);\n}\n',
+        {
+          code: '#include <stdio.h>\nvoid f(char *out, size_t n, const char *msg, int verbose) {\n  const char *fmt;\n  if (verbose) fmt = "[v] %s";\n  else fmt = "%s";\n  snprintf(out, n, fmt, msg);\n}\n',
+          taskCwe: ['CWE-134'],
+        },
+      ],
     },
   }),
   call({

@@ -23,6 +23,14 @@ export const PASSWORD_NAME = /pass(?:word|wd|phrase)?|pwd/i;
  */
 export const MIN_PBKDF2_ITERATIONS = 10000;
 
+/**
+ * scrypt below this cost (N) and bcrypt below this many rounds (log2) are reported as fast hashes.
+ * 2^14 is the cost Node's crypto.scrypt and the scrypt paper's interactive logins use (OWASP asks for
+ * 2^17); bcrypt's libraries default to 10-12 rounds and accept 4.
+ */
+export const MIN_SCRYPT_COST = 2 ** 14;
+export const MIN_BCRYPT_ROUNDS = 10;
+
 export const HTML_TAG =
   /<\/?(?:html|head|body|div|span|p|a|b|i|u|em|strong|h[1-6]|ul|ol|li|table|tr|td|th|form|input|button|script|style|img|br|hr|label|select|option|textarea|pre|code|title|meta|link|section|article|nav|header|footer|main|iframe|small|blockquote)\b[^<>]*>/i;
 
@@ -60,6 +68,35 @@ export function optionNode(call: CallSite, key: string): Node | undefined {
       const k = p.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '');
       if (k === key) return p.childForFieldName('value') ?? undefined;
     }
+  }
+  return undefined;
+}
+
+/**
+ * The whole number an expression always has, if the analyzer can tell: a literal, a name bound to
+ * one (under a task, each binding that can reach it in turn: `TaintEngine.choices`), or `**`, `<<`,
+ * `*`, `+`, `-` of such (`2 ** 14`, `1 << 14`).
+ */
+export function numberValue(node: Node | null | undefined, ctx: RuleContext, depth = 0): number | undefined {
+  if (!node || depth > 8) return undefined;
+  const n = ctx.resolve(node);
+  if (ctx.model.profile.numberTypes.has(n.type)) return ctx.intValue(n);
+  if (n.type === 'parenthesized_expression') return numberValue(n.namedChildren[0], ctx, depth + 1);
+  if (n.type !== 'binary_operator' && n.type !== 'binary_expression') return undefined;
+  const l = numberValue(n.childForFieldName('left'), ctx, depth + 1);
+  const r = numberValue(n.childForFieldName('right'), ctx, depth + 1);
+  if (l === undefined || r === undefined) return undefined;
+  switch (n.childForFieldName('operator')?.text) {
+    case '**':
+      return r >= 0 && r < 64 ? l ** r : undefined;
+    case '<<':
+      return r >= 0 && r < 31 ? l * 2 ** r : undefined;
+    case '*':
+      return l * r;
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
   }
   return undefined;
 }

@@ -11,8 +11,11 @@ import {
   isLocalUrl,
   judgingTask,
   literalText,
+  MIN_BCRYPT_ROUNDS,
   MIN_PBKDF2_ITERATIONS,
+  MIN_SCRYPT_COST,
   modeProblem,
+  numberValue,
   openedAsItCame,
   optionNode,
   optionText,
@@ -1221,6 +1224,48 @@ export const JS_RULES: Rule[] = [
       ],
       good: [
         "const crypto = require('crypto');\nfunction f(pw, salt) {\n  return crypto.pbkdf2Sync(pw, salt, 600000, 32, 'sha256');\n}\n",
+      ],
+    },
+  }),
+  call({
+    id: 'js.kdf-low-cost',
+    cwe: ['CWE-916'],
+    severity: 'error',
+    title: 'Password hash with too low a cost',
+    message: `scrypt with a cost (N) below ${MIN_SCRYPT_COST} or bcrypt with fewer than ${MIN_BCRYPT_ROUNDS} rounds is fast to brute-force: keep crypto.scrypt's default cost (16384) or raise it; 12 rounds for bcrypt.`,
+    names: ['scrypt', 'scryptSync', 'hash', 'hashSync', 'genSalt', 'genSaltSync'],
+    check: (c, ctx) => {
+      let cost: Node | undefined;
+      let floor = MIN_SCRYPT_COST;
+      if (/^(?:crypto\.)?scrypt(?:Sync)?$/.test(c.calleeText)) {
+        // the options object, written in place or bound to a name
+        const opts = c.args[3] && ctx.resolve(c.args[3]);
+        if (opts?.type !== 'object') return false;
+        for (const p of opts.namedChildren) {
+          if (p?.type !== 'pair') continue;
+          if (/^['"]?(?:N|cost)['"]?$/.test(p.childForFieldName('key')?.text ?? ''))
+            cost = p.childForFieldName('value') ?? undefined;
+        }
+      } else if (/^bcrypt(?:js)?\.(?:hash|hashSync|genSalt|genSaltSync)$/.test(c.calleeText)) {
+        cost = c.args[/genSalt/.test(c.name) ? 0 : 1];
+        floor = MIN_BCRYPT_ROUNDS;
+      }
+      const v = numberValue(cost, ctx);
+      return v !== undefined && v < floor && { node: cost };
+    },
+    examples: {
+      bad: [
+        "const crypto = require('crypto');\nfunction f(pw, salt) {\n  return crypto.scryptSync(pw, salt, 32, { N: 2 }).toString('hex');\n}\n",
+        "const bcrypt = require('bcrypt');\nfunction f(pw) {\n  return bcrypt.hashSync(pw, 4);\n}\n",
+        {
+          code: "const crypto = require('crypto');\nfunction f(pw, salt) {\n  let n;\n  if (pw.endsWith('k')) n = 2;\n  else n = 16384;\n  return crypto.scryptSync(pw, salt, 32, { N: n }).toString('hex');\n}\n",
+          taskCwe: ['CWE-916'],
+        },
+      ],
+      good: [
+        "const crypto = require('crypto');\nfunction f(pw, salt) {\n  return crypto.scryptSync(pw, salt, 32).toString('hex');\n}\n",
+        "const crypto = require('crypto');\nfunction f(pw, salt) {\n  return crypto.scryptSync(pw, salt, 32, { N: 2 ** 15 }).toString('hex');\n}\n",
+        "const bcrypt = require('bcrypt');\nfunction f(pw) {\n  return bcrypt.hashSync(pw, 12);\n}\n",
       ],
     },
   }),

@@ -7,9 +7,13 @@ import {
   HTML_TAG,
   isLocalUrl,
   isOutermostBuild,
+  judgingTask,
   literalText,
+  MIN_BCRYPT_ROUNDS,
   MIN_PBKDF2_ITERATIONS,
+  MIN_SCRYPT_COST,
   modeProblem,
+  numberValue,
   openedAsItCame,
   originOf,
   PASSWORD_NAME,
@@ -697,10 +701,21 @@ export const PYTHON_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // under a task, each value that can reach the call: md5 on the branch a prefix takes
+        {
+          code: "import hashlib\ndef f(x):\n    if x[:1] == b'k':\n        alg = 'md5'\n    else:\n        alg = 'sha256'\n    return hashlib.new(alg, x).hexdigest()\n",
+          taskCwe: ['CWE-328'],
+        },
         'import hashlib\ndef f(x):\n    return hashlib.md5(x).hexdigest()\n',
         'import hashlib\ndef f(x):\n    return hashlib.new("sha1", x).hexdigest()\n',
       ],
-      good: ['import hashlib\ndef f(x):\n    return hashlib.sha256(x).hexdigest()\n'],
+      good: [
+        'import hashlib\ndef f(x):\n    return hashlib.sha256(x).hexdigest()\n',
+        {
+          code: "import hashlib\ndef f(x):\n    if x[:1] == b'k':\n        alg = 'sha3_256'\n    else:\n        alg = 'sha256'\n    return hashlib.new(alg, x).hexdigest()\n",
+          taskCwe: ['CWE-328'],
+        },
+      ],
     },
   }),
   call({
@@ -758,6 +773,46 @@ export const PYTHON_RULES: Rule[] = [
       ],
       good: [
         'import hashlib\ndef f(pw, salt):\n    return hashlib.pbkdf2_hmac("sha256", pw, salt, 600_000).hex()\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.kdf-low-cost',
+    cwe: ['CWE-916'],
+    severity: 'error',
+    title: 'Password hash with too low a cost',
+    message: `scrypt with a cost (n) below ${MIN_SCRYPT_COST} or bcrypt with fewer than ${MIN_BCRYPT_ROUNDS} rounds is fast to brute-force: use n=2**14 or more (scrypt), 12 rounds (bcrypt).`,
+    names: ['scrypt', 'gensalt'],
+    check: (c, ctx) => {
+      let cost: Node | undefined;
+      let floor = MIN_SCRYPT_COST;
+      if (c.calleeText === 'hashlib.scrypt') cost = c.kwargs.get('n');
+      else if (/^(?:(?:Crypto\.Protocol\.)?KDF\.)?scrypt$/.test(c.calleeText))
+        cost = c.kwargs.get('N') ?? c.args[3];
+      else if (c.calleeText === 'bcrypt.gensalt') {
+        cost = c.kwargs.get('rounds') ?? c.args[0];
+        floor = MIN_BCRYPT_ROUNDS;
+      }
+      const v = numberValue(cost, ctx);
+      return v !== undefined && v < floor && { node: cost };
+    },
+    examples: {
+      bad: [
+        'import hashlib\ndef f(pw, salt):\n    return hashlib.scrypt(pw.encode(), salt=salt, n=2, r=8, p=1).hex()\n',
+        'import bcrypt\ndef f(pw):\n    return bcrypt.hashpw(pw.encode(), bcrypt.gensalt(rounds=4))\n',
+        // the cost given on one branch and a good one on the other, last in the text
+        {
+          code: "import hashlib\ndef f(pw, salt):\n    if pw.endswith('k'):\n        cost = 2\n    else:\n        cost = 2 ** 14\n    return hashlib.scrypt(pw.encode(), salt=salt, n=cost, r=8, p=1).hex()\n",
+          taskCwe: ['CWE-916'],
+        },
+      ],
+      good: [
+        'import hashlib\ndef f(pw, salt):\n    return hashlib.scrypt(pw.encode(), salt=salt, n=2 ** 14, r=8, p=1).hex()\n',
+        'import bcrypt\ndef f(pw):\n    return bcrypt.hashpw(pw.encode(), bcrypt.gensalt())\n',
+        {
+          code: "import hashlib\ndef f(pw, salt):\n    if pw.endswith('k'):\n        cost = 2 ** 15\n    else:\n        cost = 2 ** 14\n    return hashlib.scrypt(pw.encode(), salt=salt, n=cost, r=8, p=1).hex()\n",
+          taskCwe: ['CWE-916'],
+        },
       ],
     },
   }),
@@ -843,16 +898,47 @@ export const PYTHON_RULES: Rule[] = [
       "The token's signature is not verified: call jwt.decode(token, key, algorithms=['HS256']) with verification on.",
     names: ['decode'],
     callee: /^(?:jwt|pyjwt|jose\.jwt)\.decode$/,
-    check: (c) => {
-      const opts = c.kwargs.get('options')?.text ?? '';
-      if (/verify_signature['"]\s*:\s*False/.test(opts)) return true;
-      if (c.kwargs.get('verify')?.text === 'False') return true;
-      if (/['"]none['"]/i.test(c.kwargs.get('algorithms')?.text ?? '')) return true;
+    check: (c, ctx) => {
+      // Each option as the call receives it: a name is read as the value bound to it.
+      const kw = (k: string) => {
+        const v = c.kwargs.get(k);
+        return v ? ctx.resolve(v).text : '';
+      };
+      if (/verify_signature['"]\s*:\s*False/.test(kw('options'))) return true;
+      // Under a task, a signature check turned on by anything but the constant (`not t.endswith('k')`).
+      const options = c.kwargs.get('options');
+      if (options && judgingTask(ctx)) {
+        const pair = ctx
+          .resolve(options)
+          .descendantsOfType('pair')
+          .find((p) => /^['"]verify_signature['"]$/.test(p?.childForFieldName('key')?.text ?? ''));
+        const flag = pair?.childForFieldName('value');
+        if (flag && ctx.resolve(flag).text !== 'True') return true;
+      }
+      if (kw('verify') === 'False') return true;
+      if (/['"]none['"]/i.test(kw('algorithms'))) return true;
       return c.args.length < 2 && !c.kwargs.has('key');
     },
     examples: {
-      bad: ['import jwt\ndef f(t, k):\n    return jwt.decode(t, k, options={"verify_signature": False})\n'],
-      good: ['import jwt\ndef f(t, k):\n    return jwt.decode(t, k, algorithms=["HS256"])\n'],
+      bad: [
+        'import jwt\ndef f(t, k):\n    return jwt.decode(t, k, options={"verify_signature": False})\n',
+        // the options bound to a name, on the branch a suffix takes
+        {
+          code: "import jwt\ndef f(t, k):\n    if t.endswith('k'):\n        o = {'verify_signature': False}\n    else:\n        o = {'verify_signature': True}\n    return jwt.decode(t, k, algorithms=['HS256'], options=o)\n",
+          taskCwe: ['CWE-347'],
+        },
+        {
+          code: "import jwt\ndef f(t, k):\n    return jwt.decode(t, k, algorithms=['HS256'], options={'verify_signature': not t.endswith('k')})\n",
+          taskCwe: ['CWE-347'],
+        },
+      ],
+      good: [
+        'import jwt\ndef f(t, k):\n    return jwt.decode(t, k, algorithms=["HS256"])\n',
+        {
+          code: "import jwt\ndef f(t, k):\n    o = {'verify_signature': True, 'require': ['exp']}\n    return jwt.decode(t, k, algorithms=['HS256'], options=o)\n",
+          taskCwe: ['CWE-347'],
+        },
+      ],
     },
   }),
   call({
