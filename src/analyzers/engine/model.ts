@@ -269,6 +269,8 @@ export class FileModel {
   private functionAliasMap: Map<string, string> | undefined;
   private moduleAliasMap: Map<string, string> | undefined;
   private readonly callByNode = new Map<number, CallSite>();
+  /** Call expressions read as another function than the one written (through an alias, `.call`...). */
+  readonly renamedCalls: Node[] = [];
 
   /**
    * A C/C++ call through a macro that only renames a function (`#define RUN system`, or
@@ -448,10 +450,13 @@ export class FileModel {
 
   private visit(node: Node, type: string, scope: FunctionInfo): void {
     if (this.profile.callTypes.has(type)) {
-      const call = this.throughMacros(readCall(this.language, node));
+      const read = readCall(this.language, node);
+      const call = this.throughMacros(read);
       if (call) {
         this.calls.push(call);
         this.callByNode.set(node.id, call);
+        if (call !== read && call.calleeText !== read?.calleeText && type === 'call_expression')
+          this.renamedCalls.push(node);
         // `sanitize_input(buf);` as a statement cleans `buf` in place.
         // (The parent is asked last: tree-sitter finds it by descending from the root.)
         if (

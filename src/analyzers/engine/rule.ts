@@ -57,6 +57,11 @@ export interface QueryRule extends RuleBase {
   /** A tree-sitter query per language (or one for all the rule's languages); capture `@report`. */
   query: string | Partial<Record<Language, string>>;
   check?: (captures: Captures, ctx: RuleContext) => RuleHit;
+  /**
+   * Also checked at each call the model reads as another function than the one written (an alias, a
+   * module under another name, `.call`): `captures.report` and `captures.renamed` are the call.
+   */
+  renamedCalls?: boolean;
 }
 
 export type Rule = CallRule | QueryRule;

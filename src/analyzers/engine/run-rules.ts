@@ -27,6 +27,8 @@ export interface CompiledRules {
   indexedPatterns: number;
   /** patternIndex -> the rules checking that pattern's matches (rules with the same query text share it). */
   patternRules: QueryRule[][];
+  /** Query rules also checked at the calls read under another name (`QueryRule.renamedCalls`). */
+  renamedRules: QueryRule[];
 }
 
 export function queryFor(rule: QueryRule, language: Language): string | undefined {
@@ -50,8 +52,10 @@ export function compileRules(rules: readonly Rule[], language: Language, grammar
   const patternRules: QueryRule[][] = sources.map(() => []);
   /** Query text -> the indices of its patterns in the combined query (each text is matched once). */
   const patternsOf = new Map<string, number[]>();
+  const renamedRules: QueryRule[] = [];
   for (const rule of rules) {
     if (!rule.languages.includes(language)) continue;
+    if (rule.kind === 'query' && rule.renamedCalls) renamedRules.push(rule);
     if (rule.kind === 'call') {
       if (rule.names === '*') everyCall.push(rule);
       else
@@ -82,7 +86,7 @@ export function compileRules(rules: readonly Rule[], language: Language, grammar
     }
   }
   const query = new Query(grammar, sources.join('\n'));
-  return { language, byName, everyCall, query, indexedPatterns, patternRules };
+  return { language, byName, everyCall, query, indexedPatterns, patternRules, renamedRules };
 }
 
 /**
@@ -187,6 +191,19 @@ export function runRules(
             ? exploreBindings(ctx.taint, () => rule.check?.(caps, ctx) ?? false)
             : rule.check(caps, ctx);
       emit(rule, hit, report);
+    }
+  }
+  for (const node of compiled.renamedRules.length ? model.renamedCalls : []) {
+    const caps: Captures = { report: node, renamed: node };
+    for (const rule of compiled.renamedRules) {
+      const hit = !rule.check
+        ? true
+        : onRuleError
+          ? guarded(rule, () => rule.check?.(caps, ctx) ?? false)
+          : explore
+            ? exploreBindings(ctx.taint, () => rule.check?.(caps, ctx) ?? false)
+            : rule.check(caps, ctx);
+      emit(rule, hit, node);
     }
   }
   return hits;

@@ -32,10 +32,9 @@ export function buildingRules(
 ): QueryRule[] {
   // A string-building call written under another name (`const u = require('util'); u.format(...)`,
   // `String.prototype.concat.call(...)`, `sp := fmt.Sprintf`): the model reads which function it
-  // calls; the query's own patterns match the names as written.
-  buildQuery = `${buildQuery}\n(call_expression) @report @renamed`;
+  // calls; the query's own patterns match the names as written, and the rules are also checked at
+  // each call the model reads under another name (`renamedCalls`).
   const renamedBuild = (n: Node, ctx: RuleContext): boolean => {
-    // (Every call matches this pattern: the cheap test on the name read first.)
     const call = ctx.model.callOf(n);
     if (!call || !ctx.model.profile.buildingCalls.test(call.calleeText)) return false;
     return call.calleeText !== n.childForFieldName('function')?.text.replace(/\s+/g, '');
@@ -55,6 +54,7 @@ export function buildingRules(
       message:
         'Untrusted data is placed into HTML without escaping: escape it (or use an auto-escaping template).',
       query: buildQuery,
+      renamedCalls: true,
       check: (caps, ctx) => {
         const n = caps.report;
         if (n && caps.renamed && !renamedBuild(n, ctx)) return false;
@@ -72,6 +72,7 @@ export function buildingRules(
       message:
         'A log entry is assembled from untrusted text that may contain line breaks: replace "\\r"/"\\n" in it first.',
       query: buildQuery,
+      renamedCalls: true,
       check: (caps, ctx) => {
         const n = caps.report;
         if (!n || !isOutermostBuild(n) || (caps.renamed && !renamedBuild(n, ctx))) return false;
@@ -93,6 +94,7 @@ export function buildingRules(
       message:
         'A URL is assembled from several unvalidated inputs: allow-list the host and restrict path segments to safe characters.',
       query: buildQuery,
+      renamedCalls: true,
       check: (caps, ctx) => {
         const n = caps.report;
         if (!n || !isOutermostBuild(n) || (caps.renamed && !renamedBuild(n, ctx))) return false;
