@@ -196,10 +196,22 @@ export class TaintEngine {
       }
     }
     if (!covered && scope.params.includes(name)) reaching.push(undefined);
+    // In a loop, what the body binds after the use reaches it on the next pass.
+    for (let i = latest + 1; i < list.length && reaching.length < 8; i++) {
+      const b = list[i];
+      if (b && b.at > at && this.inLoopWith(b.statement, at)) reaching.push(b);
+    }
     if (reaching.length < 2) return reaching[0];
     const key = `${name}@${at}`;
     this.choicePoints?.set(key, reaching.length);
     return reaching[Math.min(this.choices?.get(key) ?? 0, reaching.length - 1)];
+  }
+
+  /** Whether a loop of the function holds both this statement and the position `at`. */
+  private inLoopWith(statement: Node, at: number): boolean {
+    for (let n = statement.parent; n && !this.model.profile.functionTypes.has(n.type); n = n.parent)
+      if (LOOP_TYPE.test(n.type) && n.startIndex <= at && at <= n.endIndex) return true;
+    return false;
   }
 
   /** Forgets what was read under other `choices` (the memoized flow of values). */

@@ -1220,6 +1220,11 @@ export const JS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // under a task, a count bound later in a loop's body reaches the call on the next pass
+        {
+          code: "const crypto = require('crypto');\nfunction f(pw, salt) {\n  let n = 600000;\n  let out;\n  for (let i = 0; i < 2; i++) {\n    out = crypto.pbkdf2Sync(pw, salt, n, 32, 'sha256');\n    if (!pw.endsWith('k')) break;\n    n = 1;\n  }\n  return out;\n}\n",
+          taskCwe: ['CWE-916'],
+        },
         "const crypto = require('crypto');\nfunction f(pw, salt) {\n  return crypto.pbkdf2Sync(pw, salt, 1000, 32, 'sha256');\n}\n",
       ],
       good: [
