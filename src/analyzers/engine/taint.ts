@@ -199,7 +199,7 @@ export class TaintEngine {
     // In a loop, what the body binds after the use reaches it on the next pass.
     for (let i = latest + 1; i < list.length && reaching.length < 8; i++) {
       const b = list[i];
-      if (b && b.at > at && this.inLoopWith(b.statement, at)) reaching.push(b);
+      if (b && b.at > at && this.loopWith(b.statement, at)) reaching.push(b);
     }
     if (reaching.length < 2) return reaching[0];
     const key = `${name}@${at}`;
@@ -207,11 +207,12 @@ export class TaintEngine {
     return reaching[Math.min(this.choices?.get(key) ?? 0, reaching.length - 1)];
   }
 
-  /** Whether a loop of the function holds both this statement and the position `at`. */
-  private inLoopWith(statement: Node, at: number): boolean {
+  /** The outermost loop of the function that holds both this statement and the position `at`. */
+  private loopWith(statement: Node, at: number): Node | undefined {
+    let found: Node | undefined;
     for (let n = statement.parent; n && !this.model.profile.functionTypes.has(n.type); n = n.parent)
-      if (LOOP_TYPE.test(n.type) && n.startIndex <= at && at <= n.endIndex) return true;
-    return false;
+      if (LOOP_TYPE.test(n.type) && n.startIndex <= at && at <= n.endIndex) found = n;
+    return found;
   }
 
   /** Forgets what was read under other `choices` (the memoized flow of values). */
@@ -413,6 +414,17 @@ export class TaintEngine {
     for (const scope of this.model.scopesAt(at)) {
       const list = scope.bindings.get(name) ?? [];
       const acc: TaintValue = CLEAN;
+      // Under a task, what a loop's body binds after the use reaches it on the next pass (unless a
+      // check in the loop before the use cuts it).
+      if (this.underTask)
+        for (const b of list) {
+          if (b.at <= at || (b.kind === 'sanitize' && this.verified.has(kind as VerifiedKind))) continue;
+          const loop = this.loopWith(b.statement, at);
+          if (!loop) continue;
+          const v = this.binding(b, kind, depth);
+          if (v.tainted && (this.guardsOff > 0 || !this.guarded(name, loop.startIndex, at, kind, scope)))
+            return v;
+        }
       for (let i = list.length - 1; i >= 0; i--) {
         const b = list[i];
         if (!b || b.at > at) continue;

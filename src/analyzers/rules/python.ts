@@ -192,6 +192,11 @@ export const PYTHON_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // under a task, a command bound later in a loop's body runs on the next pass
+        {
+          code: "import os\ndef f(name):\n    cmd = 'true'\n    for _ in range(2):\n        os.system(cmd)\n        cmd = 'touch ' + name\n",
+          taskCwe: ['CWE-78'],
+        },
         'import os\ndef f(d):\n    os.system("ls " + d)\n',
         'import subprocess\ndef f(d):\n    subprocess.check_output(f"ls {d}", shell=True)\n',
         "import subprocess\ndef f(d):\n    subprocess.run(['/bin/bash', '-r', '-c', 'ls ' + d], env={'PATH': '/x'})\n",
