@@ -90,6 +90,28 @@ describe('createAnalyzer', () => {
     expect(code.slice(py[0]?.span.startByte, py[0]?.span.endByte)).toBe('eval(x)');
   });
 
+  it('reads names as the runtime does: NFKC in Python, \\u escapes in JavaScript', async () => {
+    // python3.11 runs os.system here (PEP 3131 normalizes identifiers); node runs eval
+    const py = await analyzer.analyze(
+      'import os\ndef f(x):\n    os.\uff53\uff59\uff53\uff54\uff45\uff4d("echo " + x)\n',
+      'python',
+    );
+    expect(py.map((f) => f.ruleId)).toContain('py.command-injection');
+    const js = await analyzer.analyzeDetailed('function f(x) {\n  return \\u0065val(x);\n}\n', 'javascript');
+    expect(js.findings.map((f) => f.ruleId)).toContain('js.code-injection');
+    expect(js.notes.join(' ')).toMatch(/escapes/);
+    // a key with escapes is constant text too
+    const key = await analyzer.analyze(
+      "const fs = require('fs');\nconst path = require('path');\nfunction f(dir, name) {\n  return fs['readFile\\u0053ync'](path.join(dir, name));\n}\nmodule.exports = { f };\n",
+      'javascript',
+      { taskCwe: ['CWE-22'] },
+    );
+    expect(key.map((f) => f.ruleId)).toContain('js.path-traversal');
+    // names written plainly are left alone (no note, no second parse)
+    const plain = await analyzer.analyzeDetailed('# café\ndef f(x):\n    return x\n', 'python');
+    expect(plain.notes).toEqual([]);
+  });
+
   it('keeps external analyzers off by default', () => {
     expect(analyzer.external).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { type Language as Grammar, Query, type Tree } from 'web-tree-sitter';
 import type { StaticAnalyzer } from '../spec/analyzer.ts';
 import { TspError } from '../spec/errors.ts';
 import type { Finding } from '../spec/finding.ts';
@@ -83,7 +84,7 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
     language: Language,
     opts: AnalyzeOptions = {},
   ): Promise<DetailedAnalysis> => {
-    const code = asCompilerReads(input, language);
+    let code = asCompilerReads(input, language);
     const notes: string[] = [];
     const problem = checkInput(code);
     if (problem && opts.strict)
@@ -95,7 +96,16 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
     if (encoding) notes.push(encoding);
     const rulesFor = await compiledFor(language);
     const grammar = await loadGrammar(language);
-    const tree = parseLoaded(language, grammar, code);
+    let tree = parseLoaded(language, grammar, code);
+    // Names as the runtime reads them (`os.ｓｙｓｔｅｍ` is `os.system` to Python, `\u0065val` is
+    // `eval` to JavaScript): the text is rewritten and parsed again.
+    const spelled = namesAsRead(language, grammar, tree, code);
+    if (spelled) {
+      tree.delete();
+      code = spelled.code;
+      tree = parseLoaded(language, grammar, code);
+      notes.push(spelled.note);
+    }
     try {
       const positions = new PositionIndex(code);
       const parseErrors = collectParseErrors(tree, positions);
@@ -175,6 +185,62 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
 function asCompilerReads(code: string, language: Language): string {
   if (language !== 'python' && language !== 'c' && language !== 'cpp') return code;
   return code.includes('\r') ? code.replace(/\r(?!\n)/g, '\n') : code;
+}
+
+/** The identifier node types whose text the runtime reads otherwise than written, per language. */
+const NAME_QUERY: Partial<Record<Language, string>> = {
+  python: '(identifier) @name',
+  javascript:
+    '[(identifier) (property_identifier) (shorthand_property_identifier) (shorthand_property_identifier_pattern) (private_property_identifier) (statement_identifier)] @name',
+};
+const nameQueries = new Map<Language, Query>();
+
+/**
+ * The text with each identifier written as the runtime reads it, if one is written otherwise:
+ * Python reads identifiers in NFKC form (PEP 3131: fullwidth or mathematical letters, ligatures),
+ * JavaScript decodes `\uXXXX` and `\u{X}` escapes in them. Rules match names by their text, so
+ * `os.ｓｙｓｔｅｍ(cmd)` or `\u0065val(x)` hid the call. Only files that can hold such a name are
+ * read (non-ASCII text in Python, a `\u` in JavaScript). Columns after a rewritten name move.
+ */
+function namesAsRead(
+  language: Language,
+  grammar: Grammar,
+  tree: Tree,
+  code: string,
+): { code: string; note: string } | undefined {
+  const source = NAME_QUERY[language];
+  if (!source) return undefined;
+  if (language === 'python' ? !/[^\x00-\x7f]/.test(code) : !code.includes('\\u')) return undefined;
+  let q = nameQueries.get(language);
+  if (!q) {
+    q = new Query(grammar, source);
+    nameQueries.set(language, q);
+  }
+  const edits: { start: number; end: number; text: string }[] = [];
+  for (const c of q.captures(tree.rootNode)) {
+    const t = c.node.text;
+    const read =
+      language === 'python'
+        ? t.normalize('NFKC')
+        : t.replace(/\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})/g, (m, a?: string, b?: string) => {
+            const cp = Number.parseInt(a ?? b ?? '', 16);
+            return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+          });
+    if (read !== t) edits.push({ start: c.node.startIndex, end: c.node.endIndex, text: read });
+  }
+  if (!edits.length) return undefined;
+  edits.sort((a, b) => b.start - a.start);
+  let out = code;
+  let last = Number.POSITIVE_INFINITY;
+  for (const e of edits) {
+    if (e.end > last) continue;
+    out = out.slice(0, e.start) + e.text + out.slice(e.end);
+    last = e.start;
+  }
+  return {
+    code: out,
+    note: `${edits.length} name(s) are written with other characters than the ${language === 'python' ? 'NFKC form Python reads (PEP 3131)' : 'ones JavaScript reads (\\u escapes)'}: analyzed as read (columns after them move)`,
+  };
 }
 
 /**

@@ -1074,13 +1074,53 @@ export function unwrapApplication(language: Language, call: CallSite): CallSite 
   return callee === written ? call : as(callee, call.args);
 }
 
-const CONST_PIECE = `(?:'[^'\\\\]*'|"[^"\\\\]*"|\`[^\`$\\\\]*\`)`;
+// A literal piece, escapes allowed (Python's `r`/`u` prefix too): `'sys\\x74em'`, `r'open'`.
+const CONST_PIECE = `(?:[rRuU]?'(?:[^'\\\\]|\\\\.)*'|[rRuU]?"(?:[^"\\\\]|\\\\.)*"|\`(?:[^\`$\\\\]|\\\\.)*\`)`;
 const CONST_TEXT = `${CONST_PIECE}(?:\\+${CONST_PIECE})*`;
 const DOTTED = String.raw`[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*`;
 
 /** The value of constant text written as literals joined by `+` (compact: no whitespace). */
 function foldConstant(text: string): string {
-  return [...text.matchAll(new RegExp(CONST_PIECE, 'g'))].map((m) => m[0].slice(1, -1)).join('');
+  return [...text.matchAll(new RegExp(CONST_PIECE, 'g'))]
+    .map((m) => {
+      const raw = /^[rR]/.test(m[0]);
+      const body = m[0].replace(/^[rRuU]/, '').slice(1, -1);
+      return raw ? body : unescapeLiteral(body);
+    })
+    .join('');
+}
+
+/** ASCII characters by their Unicode name, as Python's `\N{...}` escape gives them (letters, digits, `_`). */
+function namedCharacter(name: string): string | undefined {
+  // (callee texts are read without whitespace: `LATIN SMALL LETTER E` may come as `LATINSMALLLETTERE`)
+  const n = name.toUpperCase().replace(/\s+/g, '');
+  const letter = /^LATIN(SMALL|CAPITAL)LETTER([A-Z])$/.exec(n);
+  if (letter?.[2]) return letter[1] === 'SMALL' ? letter[2].toLowerCase() : letter[2];
+  const digits = ['ZERO', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE', 'SIX', 'SEVEN', 'EIGHT', 'NINE'];
+  const digit = /^DIGIT([A-Z]+)$/.exec(n);
+  if (digit?.[1] && digits.includes(digit[1])) return String(digits.indexOf(digit[1]));
+  if (n === 'LOWLINE') return '_';
+  if (n === 'FULLSTOP') return '.';
+  return undefined;
+}
+
+/** A string literal's text with its escapes read (`\x74`, `\u0074`, `\u{74}`, `\164`, `\N{...}`, `\n`). */
+function unescapeLiteral(body: string): string {
+  if (!body.includes('\\')) return body;
+  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
+  return body.replace(
+    /\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3})|N\{([^}]+)\}|([\s\S]))/g,
+    (m, x?: string, ub?: string, u4?: string, u8?: string, oct?: string, named?: string, ch?: string) => {
+      const hex = x ?? ub ?? u4 ?? u8;
+      if (hex) {
+        const cp = Number.parseInt(hex, 16);
+        return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+      }
+      if (oct) return String.fromCharCode(Number.parseInt(oct, 8));
+      if (named) return namedCharacter(named) ?? m;
+      return ch === undefined ? m : (simple[ch] ?? ch);
+    },
+  );
 }
 
 // canonicalCallee's patterns, built once (it runs twice for every call of a file).
