@@ -6032,6 +6032,23 @@ ${secureCompletion(t)}`;
     },
   },
   {
+    id: 'c-cmdi-paste-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a title starting with a constant runs a shell command through system named by token pasting in a macro (J(sys, tem)(cmd)), which the rules did not expand',
+    target: { kind: 'builtin', family: 'c-cmdi-create' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}#define J(a, b) a##b
+    if (${name}[0] == 'K' && ${name}[1] == 'x' && ${name}[2] == '9') {
+        char cmd[1200];
+        snprintf(cmd, sizeof cmd, "touch %s/%s", ${dir}, ${name});
+        return J(sys, tem)(cmd) == 0 ? 0 : -1;
+    }
+${secureCompletion(t)}`;
+    },
+  },
+  {
     id: 'c-format-args-dormant',
     language: 'c',
     mechanism: 'backdoor',

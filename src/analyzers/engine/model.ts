@@ -268,6 +268,7 @@ export class FileModel {
   private macroAliasMap: Map<string, string> | undefined;
   private functionAliasMap: Map<string, string> | undefined;
   private moduleAliasMap: Map<string, string> | undefined;
+  private pasteMacroMap: Map<string, { params: string[]; parts: string[] }> | undefined;
   private readonly callByNode = new Map<number, CallSite>();
   /** Call expressions read as another function than the one written (through an alias, `.call`...). */
   readonly renamedCalls: Node[] = [];
@@ -301,7 +302,9 @@ export class FileModel {
     this.macroAliasMap ??= macroAliases(this.source);
     this.functionAliasMap ??= pointerAliases(this.source);
     this.moduleAliasMap ??= moduleAliases(this.source, this.language);
+    this.pasteMacroMap ??= pasteMacros(this.source);
     let text = call.calleeText;
+    if (this.pasteMacroMap.size) text = pasted(text, this.pasteMacroMap) ?? text;
     const sep = text.indexOf('::');
     const module = sep < 0 ? undefined : this.moduleAliasMap.get(text.slice(0, sep));
     if (module) text = module + text.slice(sep);
@@ -1336,6 +1339,37 @@ export function pointerAliases(source: string): Map<string, string> {
   return out;
 }
 
+/**
+ * The file's C/C++ function-like macros that paste their parameters into a name (`#define J(a, b)
+ * a ## b`, so `J(sys, tem)(cmd)` calls `system`): name -> parameters and the pieces pasted.
+ */
+export function pasteMacros(source: string): Map<string, { params: string[]; parts: string[] }> {
+  const out = new Map<string, { params: string[]; parts: string[] }>();
+  if (!source.includes('##')) return out;
+  for (const m of source.matchAll(
+    /^[ \t]*#[ \t]*define[ \t]+(\w+)\(([\w\s,]*)\)[ \t]+(\w+(?:[ \t]*##[ \t]*\w+)+)[ \t]*$/gm,
+  ))
+    if (m[1] && m[3])
+      out.set(m[1], {
+        params: (m[2] ?? '').split(',').map((p) => p.trim()),
+        parts: m[3].split('##').map((p) => p.trim()),
+      });
+  return out;
+}
+
+/** A callee written as a pasting macro's use (`J(sys,tem)`, compact), as the name it expands to. */
+function pasted(
+  text: string,
+  macros: Map<string, { params: string[]; parts: string[] }>,
+): string | undefined {
+  const m = /^(\w+)\(([\w,]*)\)$/.exec(text);
+  const macro = m?.[1] ? macros.get(m[1]) : undefined;
+  if (!macro) return undefined;
+  const args = (m?.[2] ?? '').split(',');
+  if (args.length !== macro.params.length) return undefined;
+  return macro.parts.map((p) => args[macro.params.indexOf(p)] ?? p).join('');
+}
+
 export function macroAliases(source: string): Map<string, string> {
   const direct = new Map<string, string>();
   if (!source.includes('#')) return direct;
@@ -1365,6 +1399,11 @@ export function macroAliases(source: string): Map<string, string> {
     )
       direct.set(name, target.replace(/^::/, ''));
   }
+  // `#define RUN sys ## tem`: the pasted name
+  for (const m of source.matchAll(
+    /^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+(\w+(?:[ \t]*##[ \t]*\w+)+)[ \t]*$/gm,
+  ))
+    if (m[1] && m[2]) direct.set(m[1], m[2].replace(/[ \t]*##[ \t]*/g, ''));
   const out = new Map<string, string>();
   for (const name of direct.keys()) {
     let t = name;

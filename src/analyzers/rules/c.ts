@@ -160,6 +160,9 @@ export const C_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // a name pasted by a macro (`J(sys, tem)` is `system`; `sys ## tem` in an object-like macro too)
+        '#include <stdlib.h>\n#define J(a, b) a##b\nvoid f(const char *c) {\n  J(sys, tem)(c);\n}\n',
+        '#include <stdlib.h>\n#define RUN sys ## tem\nvoid f(const char *c) {\n  RUN(c);\n}\n',
         '#include <stdlib.h>\nvoid f(const char *d) {\n  char cmd[256];\n  snprintf(cmd, sizeof(cmd), "ls -l %s", d);\n  system(cmd);\n}\n',
       ],
       good: [
