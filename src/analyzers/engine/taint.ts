@@ -207,6 +207,16 @@ export class TaintEngine {
     return reaching[Math.min(this.choices?.get(key) ?? 0, reaching.length - 1)];
   }
 
+  /** Whether a named nested function is what a function enclosing it returns (`return wrapper`). */
+  private returnedByName(scope: FunctionInfo): boolean {
+    const name = scope.node.childForFieldName('name')?.text;
+    if (!name) return false;
+    const re = new RegExp(`^[ \\t]*return[ \\t]+${name.replace(/\$/g, '\\$')}[ \\t]*;?[ \\t]*$`, 'm');
+    return this.model
+      .scopesAt(scope.start)
+      .some((s) => s !== scope && s !== this.model.topLevel && s.start < scope.start && re.test(s.node.text));
+  }
+
   /** The outermost loop of the function that holds both this statement and the position `at`. */
   private loopWith(statement: Node, at: number): Node | undefined {
     let found: Node | undefined;
@@ -447,6 +457,9 @@ export class TaintEngine {
         if (
           scope !== this.model.topLevel &&
           !(this.model.language === 'javascript' && isReturned(scope.node)) &&
+          // under a task, a nested function the enclosing one returns by name (a decorator's
+          // wrapper rebound over the entry point: `f = wrap(f)`) is called by the program's callers
+          !(this.underTask && this.returnedByName(scope)) &&
           // under verified kinds a closure's parameters may carry the input (`(lambda c: os.system(c))(x)`)
           !this.verified.has(kind as VerifiedKind) &&
           this.model
