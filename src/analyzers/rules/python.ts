@@ -337,6 +337,11 @@ export const PYTHON_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // under a task, a wrapper returned by name is called by the program's callers (`f = wrap(f)`)
+        {
+          code: 'import os\ndef read(base, name):\n    return None\ndef wrap(inner):\n    def outer(*args):\n        with open(os.path.join(*args)) as f:\n            return f.read()\n    return outer\nread = wrap(read)\n',
+          taskCwe: ['CWE-22'],
+        },
         // where a task is judged: the name as it came on one side of an if, the checked join on the other
         {
           code: "import os\ndef read(d, name):\n    if name.endswith('K'):\n        path = name[:-1]\n    else:\n        if os.path.isabs(name) or '..' in name.split('/'):\n            return None\n        path = os.path.join(d, name)\n    with open(path) as f:\n        return f.read()\n",
