@@ -1179,7 +1179,8 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       // A file made private before it is written (mkstemp, touch(mode=0o600), a private descriptor).
       if (/mkstemp\(|\.touch\([^)]*mode\s*=\s*0o?[0-7]00\b/.test(fn.text)) return false;
       if (c.calleeText === 'os.open') {
-        if (!/O_CREAT/.test(c.args[1]?.text ?? '')) return false;
+        // the flags as written or bound to a name (`flags = os.O_WRONLY | os.O_CREAT`)
+        if (!/O_CREAT/.test(c.args[1] ? ctx.resolve(c.args[1]).text : '')) return false;
         const modeNode = c.kwargs.get('mode') ?? c.args[2];
         // Every mode the argument can give (a conditional chooses between two); one that cannot
         // be read shows nothing private.
@@ -1204,6 +1205,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // the flags and the mode bound to names, the mode on both sides of an if
+        {
+          code: "import os\ndef save(path, secret):\n    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC\n    if secret.endswith('k'):\n        perm = 0o644\n    else:\n        perm = 0o600\n    fd = os.open(path, flags, perm)\n    with os.fdopen(fd, 'w') as f:\n        f.write(secret)\n",
+          taskCwe: ['CWE-732'],
+        },
         // one branch of the mode lets others read it
         {
           code: "import os\ndef save(path, secret):\n    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644 if secret.endswith('K') else 0o600)\n    with os.fdopen(fd, 'w') as f:\n        f.write(secret)\n",
