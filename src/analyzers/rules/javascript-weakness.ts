@@ -244,7 +244,9 @@ export const JS_WEAKNESS_RULES: Rule[] = [
       let modeNode: Node | undefined;
       if (c.name.startsWith('open')) {
         const flags = ctx.stringValue(c.args[1]);
-        if (flags === undefined ? !/O_CREAT/.test(c.args[1]?.text ?? '') : !/[wax]/.test(flags)) return false;
+        // numeric flags as written or bound to a name (`const f = fs.constants.O_CREAT | ...`)
+        const numeric = c.args[1] ? ctx.resolve(c.args[1]).text : '';
+        if (flags === undefined ? !/O_CREAT/.test(numeric) : !/[wax]/.test(flags)) return false;
         modeNode = c.args[2];
       } else {
         const opts = c.name === 'createWriteStream' ? c.args[1] : c.args[2];
@@ -269,6 +271,10 @@ export const JS_WEAKNESS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        {
+          code: "const fs = require('fs');\nfunction save(p, secret) {\n  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT;\n  const fd = fs.openSync(p, flags, 0o644);\n  fs.writeSync(fd, secret);\n}\nmodule.exports = { save };\n",
+          taskCwe: ['CWE-732'],
+        },
         {
           code: "const fs = require('fs');\nfunction save(p, pem) {\n  fs.writeFileSync(p, pem, { mode: pem.endsWith('K') ? 0o644 : 0o600 });\n}\n",
           taskCwe: ['CWE-732'],
