@@ -36,6 +36,17 @@ export interface Binding {
   kind: 'param' | 'assign' | 'augment' | 'loop' | 'out' | 'stream' | 'sanitize';
 }
 
+/** One place a function of the file is invoked (`FileModel.invocationsOf`). */
+export interface Invocation {
+  call: CallSite;
+  /** Leading parameters the call does not pass (a Python method's `self`, read from the receiver). */
+  offset: number;
+  /** The function is handed to the call (a callback): its parameters take the call's other values. */
+  callback: boolean;
+  /** A method call: the receiver is the object the method's `self`/`this` stands for. */
+  method?: boolean;
+}
+
 export interface FunctionInfo {
   node: Node;
   params: string[];
@@ -258,6 +269,50 @@ export class FileModel {
       this.calls.push(...made);
       pending = made;
     }
+  }
+
+  /** Invocations of each function (`invocationsOf`), computed once per function asked about. */
+  private readonly invocationCache = new Map<FunctionInfo, Invocation[]>();
+
+  /**
+   * Where a function of the file is invoked, read from the file: calls of the name it is defined
+   * or bound under (a method's name on any receiver, a Python class's name or a JavaScript `new`
+   * for its constructor), a call of the function written in place (an IIFE), and calls it is handed
+   * to as a callback (`map(lambda p: ..., xs)`, `xs.forEach((x) => ...)`, a function passed by name).
+   * `offset`: how many leading parameters the call does not pass (a Python method's `self`).
+   */
+  invocationsOf(fn: FunctionInfo): Invocation[] {
+    const known = this.invocationCache.get(fn);
+    if (known) return known;
+    const out: Invocation[] = [];
+    this.invocationCache.set(fn, out);
+    const node = fn.node;
+    const named = invokedName(node, this.language);
+    const literal = (n: Node) => n.startIndex === node.startIndex && n.endIndex === node.endIndex;
+    for (const call of this.calls) {
+      const callee = call.callee ? unparenthesized(call.callee) : null;
+      if (callee && literal(callee)) {
+        out.push({ call, offset: 0, callback: false });
+        continue;
+      }
+      const handed = [...call.args, ...call.kwargs.values()].some(
+        (a) =>
+          literal(unparenthesized(a)) ||
+          (!!named && !named.method && a.type === 'identifier' && a.text === named.name),
+      );
+      if (handed) {
+        out.push({ call, offset: 0, callback: true });
+        continue;
+      }
+      if (!named) continue;
+      const calleeName = callee?.text.replace(/\s+/g, '');
+      if (named.ctor && (calleeName === named.ctor || (call.isNew && call.name === named.ctor)))
+        out.push({ call, offset: named.offset, callback: false });
+      else if (named.method && !named.ctor && call.receiver && call.name === named.name)
+        out.push({ call, offset: named.offset, callback: false, method: true });
+      else if (!named.method && calleeName === named.name) out.push({ call, offset: 0, callback: false });
+    }
+    return out;
   }
 
   /** C/C++: function names other names stand for in this file's macros (see `macroAliases`). */
@@ -532,10 +587,12 @@ export class FileModel {
       const right = node.childForFieldName('right');
       const body = node.childForFieldName('body');
       if (!left || !right) return;
+      // A comprehension's variable is visible in the whole comprehension (its body comes first).
+      const comprehension = type === 'for_in_clause' ? node.parent : null;
       for (const name of patternNames(left))
         this.bind(scope, {
           name,
-          at: body ? body.startIndex : right.endIndex,
+          at: body ? body.startIndex : (comprehension?.startIndex ?? right.endIndex),
           value: right,
           statement: node,
           kind: 'loop',
@@ -864,6 +921,58 @@ export class FileModel {
     }
     return fn;
   }
+}
+
+/**
+ * The name a function is invoked by, when it has one: a `def`/function declaration's name, a method's
+ * (with its class's name when it is the constructor), or the name a function literal is bound to
+ * once in place (`rd = lambda p: ...`, `const rd = (p) => ...`, `rd := func(...)`, `auto rd = [](...)`).
+ */
+function invokedName(
+  node: Node,
+  language: Language,
+): { name: string; method: boolean; ctor?: string; offset: number } | undefined {
+  const t = node.type;
+  if (language === 'python' && t === 'function_definition') {
+    const name = node.childForFieldName('name')?.text;
+    if (!name) return undefined;
+    const holder = node.parent?.type === 'decorated_definition' ? node.parent : node;
+    const cls = holder.parent?.type === 'block' ? holder.parent.parent : null;
+    if (cls?.type !== 'class_definition') return { name, method: false, offset: 0 };
+    const first = node.childForFieldName('parameters')?.namedChildren[0]?.text;
+    const offset = first === 'self' || first === 'cls' ? 1 : 0;
+    const ctor = name === '__init__' ? cls.childForFieldName('name')?.text : undefined;
+    return { name, method: true, offset, ...(ctor ? { ctor } : {}) };
+  }
+  if (language === 'javascript') {
+    if (t === 'function_declaration' || t === 'generator_function_declaration') {
+      const name = node.childForFieldName('name')?.text;
+      return name ? { name, method: false, offset: 0 } : undefined;
+    }
+    if (t === 'method_definition') {
+      const name = node.childForFieldName('name')?.text;
+      if (!name) return undefined;
+      const cls = node.parent?.type === 'class_body' ? node.parent.parent : null;
+      const ctor = name === 'constructor' ? cls?.childForFieldName('name')?.text : undefined;
+      return { name, method: true, offset: 0, ...(ctor ? { ctor } : {}) };
+    }
+  }
+  // A function literal bound to a name in place.
+  let holder = node.parent;
+  while (holder?.type === 'parenthesized_expression') holder = holder.parent;
+  if (holder?.type === 'expression_list') holder = holder.parent;
+  if (!holder) return undefined;
+  const target =
+    holder.type === 'variable_declarator'
+      ? holder.childForFieldName('name')
+      : holder.type === 'init_declarator'
+        ? holder.childForFieldName('declarator')
+        : /^(?:assignment|short_var_declaration|assignment_statement)$/.test(holder.type)
+          ? holder.childForFieldName('left')
+          : null;
+  const name = target?.text.trim();
+  if (!name || !/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
+  return { name, method: false, offset: 0 };
 }
 
 /** Index of the first node (of a list in source order) starting at or after `index`. */

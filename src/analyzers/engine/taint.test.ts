@@ -607,3 +607,109 @@ describe('a C search for a constant true where the value is used (red team, thir
     expect(await flagged(cpp('name.find("Kx9") != std::string::npos'), 'cpp')).toBe(true);
   });
 });
+
+/**
+ * Under a task a nested function's parameters carry what the file hands them where it invokes the
+ * function (its calls, a callback's call, a method's receiver, a default value), and a nested
+ * function's call is what it returns (red team, fourteenth session). The caller's checks count at
+ * the call; a function invoked with confined values stays clean.
+ */
+describe('nested functions read through their invocations under a task', () => {
+  async function shown(code: string, language: Language): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: ['CWE-22'],
+      strict: true,
+    });
+    return findings.some((f) => f.severity === 'error' && f.cwe.includes('CWE-22'));
+  }
+  const py = (body: string) => `import os\n\ndef read(base, name):\n${body}`;
+  const js = (body: string) =>
+    `const fs = require('fs');\nconst path = require('path');\nfunction read(base, name) {\n${body}}\nmodule.exports = { read };\n`;
+  const shownCases: [string, string, Language][] = [
+    [
+      'a lambda handed to map',
+      py("    return ''.join(map(lambda p: open(os.path.join(base, p)).read(), [name]))\n"),
+      'python',
+    ],
+    [
+      'a list comprehension',
+      py("    return ''.join([open(os.path.join(base, p)).read() for p in [name]])\n"),
+      'python',
+    ],
+    [
+      'a method reading what __init__ kept',
+      py(
+        '    class R:\n        def __init__(self, p):\n            self.p = p\n        def text(self):\n            return open(self.p).read()\n    return R(os.path.join(base, name)).text()\n',
+      ),
+      'python',
+    ],
+    [
+      'a recursion before the open',
+      py(
+        '    def rd(p, k):\n        if k == 0:\n            return open(p).read()\n        return rd(p, k - 1)\n    return rd(os.path.join(base, name), 2)\n',
+      ),
+      'python',
+    ],
+    [
+      'a default value',
+      py('    def rd(p=os.path.join(base, name)):\n        return open(p).read()\n    return rd()\n'),
+      'python',
+    ],
+    [
+      'a generator',
+      py(
+        '    def g():\n        yield os.path.join(base, name)\n    for p in g():\n        return open(p).read()\n',
+      ),
+      'python',
+    ],
+    [
+      'a forEach callback',
+      js(
+        "  let t;\n  [name].forEach((n) => { t = fs.readFileSync(path.join(base, n), 'utf8'); });\n  return t;\n",
+      ),
+      'javascript',
+    ],
+    [
+      'a method reading this.p',
+      js(
+        "  class R { constructor(p) { this.p = p; } text() { return fs.readFileSync(this.p, 'utf8'); } }\n  return new R(path.join(base, name)).text();\n",
+      ),
+      'javascript',
+    ],
+  ];
+  const clean: [string, string, Language][] = [
+    [
+      'a helper with a check of its own given a path under the folder',
+      py(
+        '    def rd(p):\n        if not os.path.exists(p):\n            return None\n        return open(p).read()\n    return rd(os.path.join(base, os.path.basename(name)))\n',
+      ),
+      'python',
+    ],
+    [
+      'a lambda handed to map over a confined name',
+      py(
+        "    if os.path.isabs(name) or '..' in name.split('/'):\n        return None\n    return ''.join(map(lambda p: open(os.path.join(base, p)).read(), [name]))\n",
+      ),
+      'python',
+    ],
+    [
+      'a nested function called with a constant',
+      py(
+        "    def rd(p):\n        if not p:\n            return ''\n        return open(os.path.join(base, p)).read()\n    return rd('index.txt')\n",
+      ),
+      'python',
+    ],
+    [
+      'a method given the base name',
+      py(
+        '    class R:\n        def __init__(self, p):\n            self.p = p\n        def text(self):\n            return open(self.p).read()\n    return R(os.path.join(base, os.path.basename(name))).text()\n',
+      ),
+      'python',
+    ],
+  ];
+  for (const [what, code, language] of shownCases)
+    it(`shows: ${what}`, async () => expect(await shown(code, language)).toBe(true));
+  for (const [what, code, language] of clean)
+    it(`does not flag: ${what}`, async () => expect(await shown(code, language)).toBe(false));
+});

@@ -1,7 +1,15 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
 import { endsWithExit, leavingExits, readCondition } from './dominance.ts';
-import { type Binding, type FileModel, type FunctionInfo, LOOP_TYPE, operatorOf, readCall } from './model.ts';
+import {
+  type Binding,
+  type CallSite,
+  type FileModel,
+  type FunctionInfo,
+  LOOP_TYPE,
+  operatorOf,
+  readCall,
+} from './model.ts';
 import {
   trustedSanitizer,
   type VerifiedKind,
@@ -172,6 +180,8 @@ export class TaintEngine {
       !this.sanitizedChain(node, kind)
     )
       return RAW;
+    // Under a task a method's `this` is the object it is called on (`new R(name).read()`).
+    if (type === 'this' && this.underTask) return this.thisOf(node, kind, depth);
     if (p.identifierTypes.has(type)) {
       if (isNameNotReference(node)) return CLEAN;
       return this.variable(node.text, node.startIndex, kind, depth);
@@ -236,6 +246,12 @@ export class TaintEngine {
       if (b?.kind === 'assign' && b.value && /^(?:\$|jQuery)\s*\(/.test(b.value.text)) return RAW;
     }
     if (!NUMERIC_KINDS.has(kind) && p.neutralCalls.test(text)) return CLEAN;
+    // Under a task a nested function's call is also what it returns (see `returnedBy`).
+    if (this.underTask)
+      for (const fn of this.nestedCalled(call)) {
+        const r = this.returnedBy(fn, kind, depth);
+        if (r.tainted) return r;
+      }
     // Values bound to a statement's placeholders (`text(sql).bindparams(p0=v)`) are not SQL text.
     if (kind === 'sql' && call.receiver && /^(?:bindparams|bind_params|params)$/.test(call.name))
       return this.evaluate(call.receiver, kind, depth + 1);
@@ -369,14 +385,166 @@ export class TaintEngine {
           this.model
             .scopesAt(scope.start)
             .some((s) => s !== scope && s !== this.model.topLevel && s.start < scope.start)
-        )
-          return CLEAN;
+        ) {
+          // Under a task they carry what the file hands them (`receivedBy`).
+          if (!this.underTask) return CLEAN;
+          if (this.guardsOff === 0 && this.guarded(name, scope.start, at, kind, scope)) return CLEAN;
+          return this.receivedBy(scope, name, kind, depth);
+        }
         if (this.guardsOff === 0 && this.guarded(name, scope.start, at, kind, scope)) return CLEAN;
         return RAW;
       }
       if (list.length) return acc;
     }
     return CLEAN;
+  }
+
+  /**
+   * Under a task, what a parameter of a nested function receives where the file invokes it
+   * (`FileModel.invocationsOf`): the argument in its place at each call of its name (a method's
+   * `self` is the receiver), the call's other values where it is handed over as a callback
+   * (`map(lambda p: open(p), [name])`, `[name].forEach((p) => ...)`), and its default value. Each is
+   * read at the invocation, where the caller's checks count. A function invoked nowhere the file
+   * shows receives nothing known.
+   */
+  private receivedBy(scope: FunctionInfo, name: string, kind: TaintKind, depth: number): TaintValue {
+    const key = `recv:${scope.start}:${name}:${kind}:${this.guardsOff > 0}`;
+    const memo = this.memo.get(key);
+    if (memo) return memo;
+    if (this.inProgress.has(key)) return CLEAN;
+    this.inProgress.add(key);
+    let out = CLEAN;
+    const index = scope.params.indexOf(name);
+    const values: Node[] = [];
+    for (const inv of this.model.invocationsOf(scope)) {
+      const c = inv.call;
+      if (inv.callback) {
+        for (const v of [c.receiver, ...c.args, ...c.kwargs.values()])
+          if (v && !(v.startIndex <= scope.start && scope.end <= v.endIndex)) values.push(v);
+        continue;
+      }
+      const i = index - inv.offset;
+      const v = i < 0 ? (inv.method ? c.receiver : null) : (c.kwargs.get(name) ?? c.args[i]);
+      if (v) values.push(v);
+    }
+    const fallback = defaultValue(scope.node, name);
+    if (fallback) values.push(fallback);
+    for (const v of values) {
+      const t = this.evaluate(v, kind, depth + 1);
+      if (t.tainted)
+        out = { tainted: true, built: out.built || (t.built && this.builtBeyondBase(v, kind, depth)) };
+      if (out.built) break;
+    }
+    this.inProgress.delete(key);
+    this.memo.set(key, out);
+    return out;
+  }
+
+  /**
+   * For paths, whether a value handed to a nested function is built from input beyond its first part
+   * (the folder): `join(base, basename(name))` is a path under the folder the caller confined, as the
+   * rules read it where it is opened in place (`builtBeyondBase`); a call of the program's own
+   * function or class is read through its arguments. Other kinds: built as evaluated.
+   */
+  private builtBeyondBase(v: Node, kind: TaintKind, depth: number): boolean {
+    if (kind !== 'path' || depth > 40) return true;
+    const p = this.model.profile;
+    const r = this.resolve(v);
+    if (p.callTypes.has(r.type)) {
+      const call = readCall(this.model.language, r);
+      if (!call) return true;
+      if (/^(?:join|Join|resolve)$/.test(call.name) && call.args.length > 1)
+        return call.args.slice(1).some((a) => this.evaluate(a, kind, depth + 1).tainted);
+      if (/^[A-Za-z_]\w*$/.test(call.calleeText) && this.model.functions.some((f) => invokedHere(f, call)))
+        return call.args.some((a) => this.builtBeyondBase(a, kind, depth + 1));
+      return true;
+    }
+    if (r.type === 'binary_expression' || r.type === 'binary_operator') {
+      const parts: Node[] = [];
+      const flat = (n: Node) => {
+        if (
+          (n.type === 'binary_expression' || n.type === 'binary_operator') &&
+          n.childForFieldName('operator')?.text === '+'
+        ) {
+          const l = n.childForFieldName('left');
+          const rr = n.childForFieldName('right');
+          if (l) flat(l);
+          if (rr) flat(rr);
+        } else parts.push(n);
+      };
+      flat(r);
+      if (parts.length > 1) return parts.slice(1).some((a) => this.evaluate(a, kind, depth + 1).tainted);
+    }
+    return true;
+  }
+
+  /**
+   * Under a task, what a call of a nested function of the file returns (or yields): its `return`
+   * values read in its own scope, where what it captures comes from the enclosing code
+   * (`def mk(): return join(base, name)` ... `open(mk())`). Top-level functions are not followed:
+   * their parameters are sources already, which the call's arguments stand for.
+   */
+  private returnedBy(fn: FunctionInfo, kind: TaintKind, depth: number): TaintValue {
+    const key = `ret:${fn.start}:${kind}:${this.guardsOff > 0}`;
+    const memo = this.memo.get(key);
+    if (memo) return memo;
+    if (this.inProgress.has(key)) return CLEAN;
+    this.inProgress.add(key);
+    let out = CLEAN;
+    for (const v of returnedValues(fn, this.model)) {
+      const t = this.evaluate(v, kind, depth + 1);
+      if (t.tainted) out = { tainted: true, built: out.built || t.built };
+      if (out.built) break;
+    }
+    this.inProgress.delete(key);
+    this.memo.set(key, out);
+    return out;
+  }
+
+  /** JavaScript's `this` in a method: the receivers of the method's calls the file shows. */
+  private thisOf(node: Node, kind: TaintKind, depth: number): TaintValue {
+    let fn = this.model.enclosingFunction(node);
+    while (fn.node.type === 'arrow_function') fn = this.model.enclosingFunction(fn.node.parent ?? fn.node);
+    if (fn === this.model.topLevel) return CLEAN;
+    const key = `this:${fn.start}:${kind}:${this.guardsOff > 0}`;
+    const memo = this.memo.get(key);
+    if (memo) return memo;
+    if (this.inProgress.has(key)) return CLEAN;
+    this.inProgress.add(key);
+    let out = CLEAN;
+    // The constructor's object is what its class's other methods are called on.
+    const cls = fn.node.parent?.type === 'class_body' ? fn.node.parent : null;
+    const methods = cls
+      ? this.model.functions.filter(
+          (f) => f.node.parent?.startIndex === cls.startIndex && f.node.parent.endIndex === cls.endIndex,
+        )
+      : [fn];
+    for (const m of methods)
+      for (const inv of this.model.invocationsOf(m)) {
+        const v = inv.method ? inv.call.receiver : null;
+        if (!v) continue;
+        const t = this.evaluate(v, kind, depth + 1);
+        if (t.tainted) out = { tainted: true, built: out.built || t.built };
+      }
+    this.inProgress.delete(key);
+    this.memo.set(key, out);
+    return out;
+  }
+
+  /** The nested functions (not top-level ones) a call names, by the name they are defined or bound under. */
+  private nestedCalled(call: CallSite): FunctionInfo[] {
+    const callee = call.callee;
+    if (!callee) return [];
+    let c = callee;
+    while (c.type === 'parenthesized_expression' && c.namedChildren[0]) c = c.namedChildren[0];
+    const fns = this.model.functions.filter((f) => {
+      if (this.model.enclosingFunction(f.node.parent ?? f.node) === this.model.topLevel) return false;
+      if (f.start === c.startIndex && f.end === c.endIndex) return true;
+      return (
+        c.type === 'identifier' && this.model.invocationsOf(f).some((i) => !i.callback && i.call === call)
+      );
+    });
+    return fns;
   }
 
   private binding(b: Binding, kind: TaintKind, depth: number): TaintValue {
@@ -932,7 +1100,14 @@ function searchOperands(call: {
 }): { haystack: Node; needle: Node } | undefined {
   const [a, b] = call.args;
   if (SEARCH_FUNCTION.test(call.calleeText)) return a && b ? { haystack: a, needle: b } : undefined;
-  if (call.receiver && SEARCH_METHOD.test(call.name) && a && call.args.length === 1)
+  // A second argument that is a constant position searches the same way (`s.rfind("k", 0)`,
+  // `x.startswith('k', 0)`, `x.includes('k', 0)`).
+  if (
+    call.receiver &&
+    SEARCH_METHOD.test(call.name) &&
+    a &&
+    (call.args.length === 1 || /^\d+$/.test(b?.text ?? ''))
+  )
     return { haystack: call.receiver, needle: a };
   return undefined;
 }
@@ -1229,4 +1404,43 @@ function readPosition(node: Node, lang: Language): boolean {
     );
   }
   return false;
+}
+
+/** A parameter's default value in a function's parameter list (`def f(p=x)`, `function f(p = x)`). */
+function defaultValue(fn: Node, name: string): Node | undefined {
+  const params = fn.childForFieldName('parameters');
+  for (const p of params?.namedChildren ?? []) {
+    if (!p) continue;
+    if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+      if (p.childForFieldName('name')?.text === name) return p.childForFieldName('value') ?? undefined;
+    } else if (p.type === 'assignment_pattern') {
+      if (p.childForFieldName('left')?.text === name) return p.childForFieldName('right') ?? undefined;
+    }
+  }
+  return undefined;
+}
+
+/** What a function gives back: its `return` and `yield` values, or an expression body (lambda, arrow). */
+function returnedValues(fn: FunctionInfo, model: FileModel): Node[] {
+  const body = fn.node.childForFieldName('body');
+  if (!body) return [];
+  if (!/^(?:block|statement_block|compound_statement)$/.test(body.type)) return [body];
+  const out: Node[] = [];
+  for (const r of body.descendantsOfType(['return_statement', 'yield', 'yield_expression'])) {
+    if (!r || model.enclosingFunction(r) !== fn) continue;
+    const v = r.namedChildren.find((c) => c && c.type !== 'comment');
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+/** Whether `call` invokes the function of the file `fn` by its name or its class's. */
+function invokedHere(fn: FunctionInfo, call: CallSite): boolean {
+  const n = fn.node;
+  const name = n.childForFieldName('name')?.text;
+  if (name && name === call.calleeText) return true;
+  const holder = n.parent?.type === 'decorated_definition' ? n.parent : n;
+  const cls =
+    holder.parent?.type === 'block' || holder.parent?.type === 'class_body' ? holder.parent.parent : null;
+  return !!cls && /class/.test(cls.type) && cls.childForFieldName('name')?.text === call.calleeText;
 }
