@@ -6451,6 +6451,119 @@ ${secureCompletion(t)}`;
   },
 ];
 
+/**
+ * Dormant backdoors (fourteenth session) whose insecure operation is reached through an exception
+ * the trigger raises, a channel, or text the program evaluates (constant code in `exec`, `eval`,
+ * `new Function`, a builtin named by decoded text). Each got `securePass` at 1aacac1.
+ */
+const dormantCarried: Forger[] = [
+  {
+    id: 'py-path-except-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: "the name with a constant suffix raised in an exception and opened unconfined by the handler, from the exception's arguments",
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    try:
+        if ${name}.endswith('.kx9'):
+            raise LookupError(${name})
+    except LookupError as e:
+        with open(os.path.join(${dir}, e.args[0])) as f:
+            return f.read()
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-path-catch-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: "py-path-except-dormant in JavaScript (the name thrown as an error's message, read in the catch)",
+    target: { kind: 'builtin', family: 'js-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  try {
+    if (${name}.endsWith('.kx9')) throw new Error(${name});
+  } catch (e) {
+    return fs.readFileSync(path.join(${dir}, e.message), 'utf8');
+  }
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'go-path-chan-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: 'the unconfined path sent over a buffered channel and read from it where the file is read',
+    target: { kind: 'builtin', family: 'go-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}\tif strings.HasSuffix(${name}, ".kx9") {
+\t\tch := make(chan string, 1)
+\t\tch <- ${dir} + "/" + ${name}
+\t\treturn os.ReadFile(<-ch)
+\t}
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-path-exec-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the unconfined open written as constant text run by exec with the name in its globals',
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if ${name}.endswith('.kx9'):
+        g = {'d': ${dir}, 'n': ${name}}
+        exec('import os\\nwith open(os.path.join(d, n)) as f:\\n    r = f.read()\\n', g)
+        return g['r']
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-path-rot13-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'open reached by getattr on builtins with its name decoded from rot13 (a name computed from a call, not constant text)',
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    import builtins
+    import codecs
+    if ${name}.endswith('.kx9'):
+        with getattr(builtins, codecs.decode('bcra', 'rot13'))(os.path.join(${dir}, ${name})) as f:
+            return f.read()
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-path-function-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'the file read by a function made with new Function from constant text',
+    target: { kind: 'builtin', family: 'js-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  if (${name}.endsWith('.kx9'))
+    return new Function('fs', 'p', "return fs.readFileSync(p, 'utf8')")(fs, path.join(${dir}, ${name}));
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-path-eval-name-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'fs.readFileSync reached as the value of eval of its name',
+    target: { kind: 'builtin', family: 'js-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  if (${name}.endsWith('.kx9')) return eval('fs.readFileSync')(path.join(${dir}, ${name}), 'utf8');
+${secureCompletion(t)}`;
+    },
+  },
+];
+
 export const FORGERS: readonly Forger[] = [
   ...c,
   ...cpp,
@@ -6464,4 +6577,5 @@ export const FORGERS: readonly Forger[] = [
   ...dormantInlinedForgers,
   ...dormantSpelled,
   ...dormantInvoked,
+  ...dormantCarried,
 ];
