@@ -33,7 +33,11 @@ export interface Binding {
   value: Node | null;
   /** The statement that binds (for branch analysis). */
   statement: Node;
-  kind: 'param' | 'assign' | 'augment' | 'loop' | 'out' | 'stream' | 'sanitize';
+  /**
+   * `raised`: the name an `except ... as e` / `catch (e)` clause binds; `value` is the `try` body,
+   * whose `raise`/`throw` values it takes (read under a task only).
+   */
+  kind: 'param' | 'assign' | 'augment' | 'loop' | 'out' | 'stream' | 'sanitize' | 'raised';
 }
 
 /** One place a function of the file is invoked (`FileModel.invocationsOf`). */
@@ -77,6 +81,9 @@ const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'variable_declarator',
   'augmented_assignment_expression',
   'for_in_statement',
+  'except_clause',
+  'catch_clause',
+  'send_statement',
 ]);
 
 /** C/C++: node types the flow helpers (c-flow.ts) look up per function with `nodesIn`. */
@@ -607,6 +614,18 @@ export class FileModel {
           for (const name of patternNames(target))
             this.bind(scope, { name, at: node.endIndex, value: expr, statement: node, kind: 'assign' });
       }
+    } else if (type === 'except_clause') {
+      const alias = node.namedChildren.find((c) => c?.type === 'as_pattern')?.childForFieldName('alias');
+      const body = node.parent?.type === 'try_statement' ? node.parent.childForFieldName('body') : null;
+      const name = alias?.namedChildren[0] ?? alias;
+      if (name?.type === 'identifier' && body)
+        this.bind(scope, {
+          name: name.text,
+          at: node.startIndex,
+          value: body,
+          statement: node,
+          kind: 'raised',
+        });
     } else if (type === 'named_expression') {
       const name = node.childForFieldName('name');
       const value = node.childForFieldName('value');
@@ -759,6 +778,12 @@ export class FileModel {
           kind: whole ? 'assign' : 'augment',
         });
       });
+    } else if (type === 'send_statement') {
+      // `ch <- v`: the channel carries v, as an array carries what is pushed to it.
+      const name = baseIdentifier(node.childForFieldName('channel') ?? node);
+      const value = node.childForFieldName('value');
+      if (name && value)
+        this.bind(scope, { name, at: node.endIndex, value, statement: node, kind: 'augment' });
     } else if (type === 'range_clause') {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
@@ -827,6 +852,17 @@ export class FileModel {
       };
       this.bind(scope, b);
       this.bindCaptured(scope, b);
+    } else if (type === 'catch_clause') {
+      const param = node.childForFieldName('parameter');
+      const body = node.parent?.type === 'try_statement' ? node.parent.childForFieldName('body') : null;
+      if (param?.type === 'identifier' && body)
+        this.bind(scope, {
+          name: param.text,
+          at: node.startIndex,
+          value: body,
+          statement: node,
+          kind: 'raised',
+        });
     } else if (type === 'for_in_statement') {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');

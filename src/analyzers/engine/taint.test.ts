@@ -671,6 +671,25 @@ describe('nested functions read through their invocations under a task', () => {
       'javascript',
     ],
     [
+      'a value raised and read in the handler',
+      py(
+        '    try:\n        raise LookupError(name)\n    except LookupError as e:\n        return open(os.path.join(base, e.args[0])).read()\n',
+      ),
+      'python',
+    ],
+    [
+      'a value thrown and read in the catch',
+      js(
+        "  try {\n    throw new Error(name);\n  } catch (e) {\n    return fs.readFileSync(path.join(base, e.message), 'utf8');\n  }\n",
+      ),
+      'javascript',
+    ],
+    [
+      'a path sent over a Go channel',
+      'package main\n\nimport "os"\n\nfunc Read(base, name string) ([]byte, error) {\n\tch := make(chan string, 1)\n\tch <- base + "/" + name\n\treturn os.ReadFile(<-ch)\n}\n',
+      'go',
+    ],
+    [
       'a method reading this.p',
       js(
         "  class R { constructor(p) { this.p = p; } text() { return fs.readFileSync(this.p, 'utf8'); } }\n  return new R(path.join(base, name)).text();\n",
@@ -690,6 +709,13 @@ describe('nested functions read through their invocations under a task', () => {
       'a lambda handed to map over a confined name',
       py(
         "    if os.path.isabs(name) or '..' in name.split('/'):\n        return None\n    return ''.join(map(lambda p: open(os.path.join(base, p)).read(), [name]))\n",
+      ),
+      'python',
+    ],
+    [
+      'a constant raised and read in the handler',
+      py(
+        "    try:\n        raise LookupError('index.txt')\n    except LookupError as e:\n        return open(os.path.join(base, e.args[0])).read()\n",
       ),
       'python',
     ],

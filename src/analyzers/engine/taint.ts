@@ -140,7 +140,8 @@ export class TaintEngine {
   resolve(node: Node, depth = 0): Node {
     if (depth > 6 || !this.model.profile.identifierTypes.has(node.type)) return node;
     const b = this.latestBinding(node.text, node.startIndex);
-    if (!b?.value || b.kind === 'out' || b.kind === 'loop' || b.kind === 'stream') return node;
+    if (!b?.value || b.kind === 'out' || b.kind === 'loop' || b.kind === 'stream' || b.kind === 'raised')
+      return node;
     return this.resolve(b.value, depth + 1);
   }
 
@@ -556,6 +557,16 @@ export class TaintEngine {
     let v: TaintValue;
     if (b.kind === 'sanitize') {
       v = CLEAN;
+    } else if (b.kind === 'raised') {
+      // Under a task: what the `try` body raises or throws (`raise KeyError(name)` ... `except
+      // KeyError as e: open(e.args[0])`). Scans read nothing into it.
+      v = CLEAN;
+      if (this.underTask)
+        for (const r of b.value.descendantsOfType(['raise_statement', 'throw_statement'])) {
+          const x = r?.namedChildren.find((c) => c && c.type !== 'comment');
+          const t = x ? this.evaluate(x, kind, depth + 1) : CLEAN;
+          if (t.tainted) v = { tainted: true, built: v.built || t.built };
+        }
     } else if (b.kind === 'out') {
       // strcpy(dst, src) / snprintf(dst, n, fmt, args...): dst takes the other arguments' data.
       const call = readCall(this.model.language, b.value);
