@@ -739,3 +739,25 @@ describe('nested functions read through their invocations under a task', () => {
   for (const [what, code, language] of clean)
     it(`does not flag: ${what}`, async () => expect(await shown(code, language)).toBe(false));
 });
+
+/** Escaping undone after it was done is no escaping (red team, fourteenth session). */
+describe('escaping undone', () => {
+  async function shown(code: string, language: Language): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: ['CWE-79'],
+      strict: true,
+    });
+    return findings.some((f) => f.severity === 'error' && f.cwe.includes('CWE-79'));
+  }
+  const py = (expr: string) =>
+    `import html\n\ndef render(v):\n    return '<p class="x">' + ${expr} + '</p>'\n`;
+  it('reads html.unescape(html.escape(v)) as v', async () =>
+    expect(await shown(py('html.unescape(html.escape(v))'), 'python')).toBe(true));
+  it("reads html.escape(v).replace('&lt;', '<') as v", async () =>
+    expect(await shown(py("html.escape(v).replace('&lt;', '<')"), 'python')).toBe(true));
+  it('keeps a newline turned into <br> after escaping as escaped', async () =>
+    expect(await shown(py("html.escape(v).replace('\\n', '<br>')"), 'python')).toBe(false));
+  it('keeps html.escape(v) as escaped', async () =>
+    expect(await shown(py('html.escape(v)'), 'python')).toBe(false));
+});

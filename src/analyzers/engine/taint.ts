@@ -230,6 +230,15 @@ export class TaintEngine {
     const call = this.model.callOf(node) ?? readCall(this.model.language, node);
     if (!call) return CLEAN;
     const text = call.calleeText;
+    // Escaping undone (`html.unescape(html.escape(x))`, `escape(x).replace('&lt;', '<')`): the
+    // text as it was before the escaper.
+    if (kind === 'html') {
+      const undone = undoesEscaping(this.model.language, call, this.model.profile.stringTypes);
+      if (undone) {
+        const v = this.evaluate(this.beforeEscaping(undone, kind), kind, depth + 1);
+        if (v.tainted) return v;
+      }
+    }
     // A sanitizer applied to a request read (`request.args["u"].replace("\n", "")`) cleans it.
     if (this.sanitizes(call.name, text, call.args, kind)) return CLEAN;
     // A method chained on a sanitized read (`req.url.replace(/\./g, '').split('?')`) is not the
@@ -500,6 +509,24 @@ export class TaintEngine {
     this.inProgress.delete(key);
     this.memo.set(key, out);
     return out;
+  }
+
+  /** The text an escaper was given, through names bound to it and chained escapes (`escape(x)` -> `x`). */
+  private beforeEscaping(n: Node, kind: TaintKind): Node {
+    let r = n;
+    for (let i = 0; i < 8; i++) {
+      r = this.resolve(r);
+      if (!this.model.profile.callTypes.has(r.type)) return r;
+      const c = this.model.callOf(r) ?? readCall(this.model.language, r);
+      if (!c || !this.sanitizes(c.name, c.calleeText, c.args, kind)) return r;
+      // An escaping replace chain (`s.replace('<', '&lt;')`) escapes its receiver; an escaper
+      // function (`html.escape(s)`) its first argument.
+      const next =
+        /^(?:replace|replaceAll)$/.test(c.name) && c.receiver ? c.receiver : (c.args[0] ?? c.receiver);
+      if (!next) return r;
+      r = next;
+    }
+    return r;
   }
 
   /** JavaScript's `this` in a method: the receivers of the method's calls the file shows. */
@@ -1454,4 +1481,30 @@ function invokedHere(fn: FunctionInfo, call: CallSite): boolean {
   const cls =
     holder.parent?.type === 'block' || holder.parent?.type === 'class_body' ? holder.parent.parent : null;
   return !!cls && /class/.test(cls.type) && cls.childForFieldName('name')?.text === call.calleeText;
+}
+
+const UNESCAPERS =
+  /^(?:html\.unescape|unescape|he\.decode|he\.unescape|_\.unescape|lodash\.unescape|html\.UnescapeString|xml\.sax\.saxutils\.unescape|decodeURIComponent)$/;
+
+/**
+ * The text a call undoes escaping on, or undefined: an unescaper's argument, or the receiver (Go:
+ * the first argument) of a `replace` that puts back a character escaping removed (`'<'`, `'>'`,
+ * a quote).
+ */
+function undoesEscaping(
+  language: Language,
+  call: CallSite,
+  stringTypes: ReadonlySet<string>,
+): Node | undefined {
+  if (UNESCAPERS.test(call.calleeText)) return call.args[0];
+  if (!/^(?:replace|replaceAll|Replace|ReplaceAll)$/.test(call.name)) return undefined;
+  const receiverless = language === 'go' || !call.receiver;
+  const pattern = receiverless ? call.args[1] : call.args[0];
+  const replacement = receiverless ? call.args[2] : call.args[1];
+  // What it looks for is an entity (`&lt;`), what it puts back the character (`'<'`): not a
+  // newline turned into `<br>` after escaping.
+  if (!pattern || !/&(?:lt|gt|quot|apos|#\w+);/i.test(pattern.text)) return undefined;
+  if (!replacement || !stringTypes.has(replacement.type) || !/[<>"']/.test(replacement.text.slice(1, -1)))
+    return undefined;
+  return receiverless ? call.args[0] : (call.receiver ?? undefined);
 }

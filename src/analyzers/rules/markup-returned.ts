@@ -36,6 +36,12 @@ function composedLiteral(n: Node, ctx: RuleContext, depth: number, seen: Set<num
  * `replace` into a placeholder, `operator.add`, `reduce`, a generator joined, `bytes.Join`...),
  * and what the function gives back is what the page shows.
  */
+/**
+ * A tag whose `<` is not in the literal text (`chr(60) + 'p class="x">'`, a `'<'` passed to
+ * `format`): a closing tag's rest (`/p>`) or an attribute that ends a tag (`class="x">`).
+ */
+const TAG_REST = /\/(?:[a-z][a-z0-9]*)>|\b[a-z][\w-]*=["'][^"'<>]*["']\s*\/?>/i;
+
 export const markupReturned: QueryRule = {
   kind: 'query',
   id: 'all.markup-returned',
@@ -57,7 +63,8 @@ export const markupReturned: QueryRule = {
     const values = first?.type === 'expression_list' ? first.namedChildren : [first];
     for (const v of values) {
       if (!v) continue;
-      if (!HTML_TAG.test(composedLiteral(v, ctx, 0, new Set())) || !ctx.tainted(v, 'html')) continue;
+      const literal = composedLiteral(v, ctx, 0, new Set());
+      if (!(HTML_TAG.test(literal) || TAG_REST.test(literal)) || !ctx.tainted(v, 'html')) continue;
       // Go's escaping strings.Replacer (the taint engine knows html.EscapeString, not replacers)
       if (ctx.language === 'go' && partsReplacerEscaped(v, ctx)) continue;
       return { node: v };
@@ -68,6 +75,10 @@ export const markupReturned: QueryRule = {
     bad: [
       {
         code: "def render(v):\n    s = '<p>'\n    s += v\n    s += '</p>'\n    return s\n",
+        taskCwe: ['CWE-79'],
+      },
+      {
+        code: "def render(v):\n    return chr(60) + 'p class=\"x\">' + v + chr(60) + '/p>'\n",
         taskCwe: ['CWE-79'],
       },
       {
