@@ -761,3 +761,53 @@ describe('escaping undone', () => {
   it('keeps html.escape(v) as escaped', async () =>
     expect(await shown(py('html.escape(v)'), 'python')).toBe(false));
 });
+
+/** C buffers assembled in pieces, and a method's return (red team, fourteenth session). */
+describe('values assembled in pieces under a task', () => {
+  async function shown(code: string, language: Language, cwe: 'CWE-22' | 'CWE-89'): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: [cwe],
+      strict: true,
+    });
+    return findings.some((f) => f.severity === 'error' && f.cwe.includes(cwe));
+  }
+  const c = (body: string) =>
+    `#include <stdio.h>\n#include <string.h>\nFILE *f(const char *dir, const char *name) {\n  char p[512];\n${body}  return fopen(p, "r");\n}\n`;
+  it('reads a name copied character by character into a path', async () =>
+    expect(
+      await shown(
+        c("  size_t m = 0;\n  for (const char *q = name; *q; q++) p[m++] = *q;\n  p[m] = '\\0';\n"),
+        'c',
+        'CWE-22',
+      ),
+    ).toBe(true));
+  it('reads a name copied with memcpy past the folder', async () =>
+    expect(
+      await shown(
+        c(
+          "  size_t a = strlen(dir);\n  memcpy(p, dir, a);\n  p[a] = '/';\n  memcpy(p + a + 1, name, strlen(name) + 1);\n",
+        ),
+        'c',
+        'CWE-22',
+      ),
+    ).toBe(true));
+  it('keeps a constant name copied with memcpy past the folder clean', async () =>
+    expect(
+      await shown(
+        c(
+          '  size_t a = strlen(dir);\n  memcpy(p, dir, a);\n  p[a] = \'/\';\n  memcpy(p + a + 1, "x.txt", 6);\n',
+        ),
+        'c',
+        'CWE-22',
+      ),
+    ).toBe(false));
+  it("reads SQL text a nested class's method returns", async () =>
+    expect(
+      await shown(
+        'def rows(conn, v):\n    class Q:\n        def __init__(self, x):\n            self.x = x\n        def text(self):\n            return "SELECT * FROM t WHERE a = \'" + self.x + "\'"\n    return conn.execute(Q(v).text()).fetchall()\n',
+        'python',
+        'CWE-89',
+      ),
+    ).toBe(true));
+});

@@ -112,6 +112,8 @@ export class TaintEngine {
   private tampered: boolean | undefined;
   /** Functions of the file read as HTML escapers or not (`escapesHtml`). */
   private readonly escapers = new Map<string, boolean>();
+  /** Nested functions by the call nodes that invoke them (`nestedCalled`), built on first use. */
+  private nestedByCall: Map<number, FunctionInfo[]> | undefined;
   /** Above 0 while reading the arguments of a call that may transform text (verified kinds). */
   private guardsOff = 0;
 
@@ -140,7 +142,17 @@ export class TaintEngine {
   resolve(node: Node, depth = 0): Node {
     if (depth > 6 || !this.model.profile.identifierTypes.has(node.type)) return node;
     const b = this.latestBinding(node.text, node.startIndex);
-    if (!b?.value || b.kind === 'out' || b.kind === 'loop' || b.kind === 'stream' || b.kind === 'raised')
+    // In C and C++ a write into an element (`p[n] = 0`, `*q = c`) keeps the rest of the buffer: its
+    // value is not the byte written.
+    const c = this.model.language === 'c' || this.model.language === 'cpp';
+    if (
+      !b?.value ||
+      b.kind === 'out' ||
+      b.kind === 'loop' ||
+      b.kind === 'stream' ||
+      b.kind === 'raised' ||
+      (c && b.kind === 'augment')
+    )
       return node;
     return this.resolve(b.value, depth + 1);
   }
@@ -561,18 +573,22 @@ export class TaintEngine {
 
   /** The nested functions (not top-level ones) a call names, by the name they are defined or bound under. */
   private nestedCalled(call: CallSite): FunctionInfo[] {
-    const callee = call.callee;
-    if (!callee) return [];
-    let c = callee;
-    while (c.type === 'parenthesized_expression' && c.namedChildren[0]) c = c.namedChildren[0];
-    const fns = this.model.functions.filter((f) => {
-      if (this.model.enclosingFunction(f.node.parent ?? f.node) === this.model.topLevel) return false;
-      if (f.start === c.startIndex && f.end === c.endIndex) return true;
-      return (
-        c.type === 'identifier' && this.model.invocationsOf(f).some((i) => !i.callback && i.call === call)
-      );
-    });
-    return fns;
+    if (!this.nestedByCall) {
+      // Built once per file, on the first call read under a task: each nested function by the call
+      // nodes that invoke it (by its name, as a method, or written in place).
+      const byCall = new Map<number, FunctionInfo[]>();
+      for (const f of this.model.functions) {
+        if (this.model.enclosingFunction(f.node.parent ?? f.node) === this.model.topLevel) continue;
+        for (const inv of this.model.invocationsOf(f)) {
+          if (inv.callback) continue;
+          const list = byCall.get(inv.call.node.id) ?? [];
+          if (!list.includes(f)) list.push(f);
+          byCall.set(inv.call.node.id, list);
+        }
+      }
+      this.nestedByCall = byCall;
+    }
+    return this.nestedByCall.get(call.node.id) ?? [];
   }
 
   private binding(b: Binding, kind: TaintKind, depth: number): TaintValue {
@@ -606,6 +622,11 @@ export class TaintEngine {
             if (av.tainted) v = { tainted: true, built: v.built || av.built };
           }
           if (v.tainted && /printf|cat$/.test(call.calleeText)) v = { tainted: true, built: true };
+          // A copy to a place past the buffer's start (`memcpy(p + n, src, k)`, `strcpy(&p[n], s)`)
+          // appends to what is there.
+          const dst = call.args[0];
+          if (v.tainted && dst && !this.model.profile.identifierTypes.has(dst.type))
+            v = { tainted: true, built: true };
         }
       }
     } else if (b.kind === 'stream') {
