@@ -41,6 +41,66 @@ export function rawParam(node: Node | null | undefined, ctx: RuleContext): boole
   return !b || b.kind === 'param';
 }
 
+/**
+ * Under a task, where a nested function's parameter comes from: the raw parameters of the code
+ * around it that the file hands it (the argument in its place at a call of the function, or an
+ * element of a literal list handed with it as a callback: `map(lambda k: xs[k], [i])`), each with
+ * the call where it is handed over. A read by the nested parameter is read there, as the same read
+ * of that parameter; empty when the node is not a nested function's parameter.
+ */
+export function handedFrom(node: Node, ctx: RuleContext, depth = 0): { name: Node; at: Node }[] {
+  if (depth > 3 || node.type !== 'identifier') return [];
+  const fn = ctx.model.functionAt(node.startIndex);
+  const index = fn.params.indexOf(node.text);
+  if (index < 0 || ctx.model.scopesAt(fn.start).filter((s) => s !== fn).length < 2) return [];
+  const out: { name: Node; at: Node }[] = [];
+  const add = (v: Node, at: Node) => {
+    if (/^(?:list|tuple|array|expression_list)$/.test(v.type)) {
+      for (const e of v.namedChildren) if (e) add(e, at);
+      return;
+    }
+    if (v.type !== 'identifier' || !rawParam(v, ctx)) return;
+    const further = handedFrom(v, ctx, depth + 1);
+    if (further.length) out.push(...further);
+    else out.push({ name: v, at });
+  };
+  for (const inv of ctx.model.invocationsOf(fn)) {
+    const c = inv.call;
+    if (inv.callback) {
+      for (const v of [c.receiver, ...c.args, ...c.kwargs.values()])
+        if (v && !(v.startIndex <= fn.start && fn.end <= v.endIndex)) add(v, c.node);
+      continue;
+    }
+    const v = c.kwargs.get(node.text) ?? c.args[index - inv.offset];
+    if (v) add(v, c.node);
+  }
+  return out;
+}
+
+/** `py.index-upper-bound-only` for a read by `idx` at `report`. */
+function indexUpperOnly(idx: Node, report: Node, ctx: RuleContext): boolean {
+  const fn = functionOf(report, ctx);
+  const guards = guardNodes(report, ctx);
+  // Where a task is judged, a lower bound that holds where the read runs (`i < 0 and ...`
+  // holding reads the negative index); in a scan, a comparison of the index with one.
+  if (
+    judgingTask(ctx)
+      ? lowerBoundKnown(guardsAt(report, fn, ctx.model.profile, 'python'), idx.text)
+      : lowerBounded(guards, idx.text, 'python')
+  )
+    return false;
+  if (comparedWithLength(guards, idx.text, 'python')) return true;
+  // Bounded on another path only: under a task, the read this path reaches is unchecked.
+  if (
+    judgingTask(ctx) &&
+    (lowerBounded([fn], idx.text, 'python') || comparedWithLength([fn], idx.text, 'python'))
+  )
+    return true;
+  // An IndexError caught around the read: the author bounds the index by the exception, which
+  // a negative index never raises. Ordinary code, hence only where a task is judged.
+  return judgingTask(ctx) && caughtAround(report, fn, /^(?:IndexError|LookupError)$/);
+}
+
 /** The innermost function around a node (the module at top level). */
 export const functionOf = (n: Node, ctx: RuleContext): Node => ctx.model.functionAt(n.startIndex).node;
 
@@ -786,26 +846,10 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     check: (caps, ctx) => {
       const { idx, report } = caps;
       if (!idx || !report || !rawParam(idx, ctx)) return false;
-      const fn = functionOf(report, ctx);
-      const guards = guardNodes(report, ctx);
-      // Where a task is judged, a lower bound that holds where the read runs (`i < 0 and ...`
-      // holding reads the negative index); in a scan, a comparison of the index with one.
-      if (
-        judgingTask(ctx)
-          ? lowerBoundKnown(guardsAt(report, fn, ctx.model.profile, 'python'), idx.text)
-          : lowerBounded(guards, idx.text, 'python')
-      )
-        return false;
-      if (comparedWithLength(guards, idx.text, 'python')) return true;
-      // Bounded on another path only: under a task, the read this path reaches is unchecked.
-      if (
-        judgingTask(ctx) &&
-        (lowerBounded([fn], idx.text, 'python') || comparedWithLength([fn], idx.text, 'python'))
-      )
-        return true;
-      // An IndexError caught around the read: the author bounds the index by the exception, which
-      // a negative index never raises. Ordinary code, hence only where a task is judged.
-      return judgingTask(ctx) && caughtAround(report, fn, /^(?:IndexError|LookupError)$/);
+      // A nested function's parameter is read where the enclosing code hands it over.
+      const handed = judgingTask(ctx) ? handedFrom(idx, ctx) : [];
+      if (handed.length) return handed.some((h) => indexUpperOnly(h.name, h.at, ctx)) && { node: report };
+      return indexUpperOnly(idx, report, ctx);
     },
     examples: {
       bad: [
@@ -823,8 +867,17 @@ export const PY_WEAKNESS_RULES: Rule[] = [
           code: 'def pick(items, i, cached):\n    if cached:\n        return items[i]\n    if i < 0 or i >= len(items):\n        return None\n    return items[i]\n',
           taskCwe: ['CWE-129'],
         },
+        // read by a lambda's parameter, handed the index where it may be negative
+        {
+          code: 'def pick(items, i):\n    if i < 0 and len(items) == 7:\n        return list(map(lambda k: items[k], [i]))[0]\n    if i < 0 or i >= len(items):\n        return None\n    return items[i]\n',
+          taskCwe: ['CWE-129'],
+        },
       ],
       good: [
+        {
+          code: 'def pick(items, i):\n    if i < 0 or i >= len(items):\n        return None\n    return list(map(lambda k: items[k], [i]))[0]\n',
+          taskCwe: ['CWE-129'],
+        },
         'def pick(items, i):\n    if i < 0 or i >= len(items):\n        return None\n    return items[i]\n',
         'def pick(items, i):\n    if 0 <= i < len(items):\n        return items[i]\n    return None\n',
         {
