@@ -293,33 +293,74 @@ export class FileModel {
     if (known) return known;
     const out: Invocation[] = [];
     this.invocationCache.set(fn, out);
+    const index = this.invocationIndex();
     const node = fn.node;
     const named = invokedName(node, this.language);
-    const literal = (n: Node) => n.startIndex === node.startIndex && n.endIndex === node.endIndex;
+    const span = `${node.startIndex}:${node.endIndex}`;
+    const seen = new Set<CallSite>();
+    const push = (inv: Invocation) => {
+      if (seen.has(inv.call)) return;
+      seen.add(inv.call);
+      out.push(inv);
+    };
+    for (const call of index.byCallee.get(span) ?? []) push({ call, offset: 0, callback: false });
+    for (const call of index.byArgument.get(span) ?? []) push({ call, offset: 0, callback: true });
+    if (named) {
+      if (!named.method)
+        for (const call of index.byArgument.get(named.name) ?? []) push({ call, offset: 0, callback: true });
+      if (named.ctor) {
+        for (const call of index.byCallee.get(named.ctor) ?? [])
+          push({ call, offset: named.offset, callback: false });
+        for (const call of index.byName.get(named.ctor) ?? [])
+          if (call.isNew) push({ call, offset: named.offset, callback: false });
+      } else if (named.method) {
+        for (const call of index.byName.get(named.name) ?? [])
+          if (call.receiver) push({ call, offset: named.offset, callback: false, method: true });
+      } else
+        for (const call of index.byCallee.get(named.name) ?? []) push({ call, offset: 0, callback: false });
+    }
+    out.sort((a, b) => a.call.node.startIndex - b.call.node.startIndex);
+    return out;
+  }
+
+  private invocations:
+    | {
+        byCallee: Map<string, CallSite[]>;
+        byArgument: Map<string, CallSite[]>;
+        byName: Map<string, CallSite[]>;
+      }
+    | undefined;
+
+  /**
+   * The calls by what `invocationsOf` looks up, built once per file: by the callee's text and by its
+   * span (a function written in place), by each argument's span and by an argument's name (a
+   * function handed over), by the last segment of the callee (methods).
+   */
+  private invocationIndex(): NonNullable<FileModel['invocations']> {
+    if (this.invocations) return this.invocations;
+    const byCallee = new Map<string, CallSite[]>();
+    const byArgument = new Map<string, CallSite[]>();
+    const byName = new Map<string, CallSite[]>();
+    const add = (map: Map<string, CallSite[]>, key: string, call: CallSite) => {
+      const list = map.get(key);
+      if (!list) map.set(key, [call]);
+      else if (list[list.length - 1] !== call) list.push(call);
+    };
     for (const call of this.calls) {
       const callee = call.callee ? unparenthesized(call.callee) : null;
-      if (callee && literal(callee)) {
-        out.push({ call, offset: 0, callback: false });
-        continue;
+      if (callee) {
+        add(byCallee, `${callee.startIndex}:${callee.endIndex}`, call);
+        add(byCallee, callee.text.replace(/\s+/g, ''), call);
       }
-      const handed = [...call.args, ...call.kwargs.values()].some(
-        (a) =>
-          literal(unparenthesized(a)) ||
-          (!!named && !named.method && a.type === 'identifier' && a.text === named.name),
-      );
-      if (handed) {
-        out.push({ call, offset: 0, callback: true });
-        continue;
+      add(byName, call.name, call);
+      for (const a of [...call.args, ...call.kwargs.values()]) {
+        const u = unparenthesized(a);
+        add(byArgument, `${u.startIndex}:${u.endIndex}`, call);
+        if (a.type === 'identifier') add(byArgument, a.text, call);
       }
-      if (!named) continue;
-      const calleeName = callee?.text.replace(/\s+/g, '');
-      if (named.ctor && (calleeName === named.ctor || (call.isNew && call.name === named.ctor)))
-        out.push({ call, offset: named.offset, callback: false });
-      else if (named.method && !named.ctor && call.receiver && call.name === named.name)
-        out.push({ call, offset: named.offset, callback: false, method: true });
-      else if (!named.method && calleeName === named.name) out.push({ call, offset: 0, callback: false });
     }
-    return out;
+    this.invocations = { byCallee, byArgument, byName };
+    return this.invocations;
   }
 
   /** C/C++: function names other names stand for in this file's macros (see `macroAliases`). */
