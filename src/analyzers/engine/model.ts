@@ -84,6 +84,7 @@ const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'except_clause',
   'catch_clause',
   'send_statement',
+  'global_statement',
 ]);
 
 /** C/C++: node types the flow helpers (c-flow.ts) look up per function with `nodesIn`. */
@@ -617,13 +618,23 @@ export class FileModel {
     }
   }
 
+  /** Python: the names each function declares `global` (assignments to them bind the module's). */
+  private readonly globalNames = new Map<FunctionInfo, Set<string>>();
+
   private visitPython(node: Node, type: string, scope: FunctionInfo): void {
+    if (type === 'global_statement') {
+      const names = this.globalNames.get(scope) ?? new Set<string>();
+      for (const n of node.namedChildren) if (n?.type === 'identifier') names.add(n.text);
+      this.globalNames.set(scope, names);
+      return;
+    }
     if (type === 'assignment' || type === 'augmented_assignment') {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
       if (!left || !right) return;
+      const globals = this.globalNames.get(scope);
       for (const name of patternNames(left))
-        this.bind(scope, {
+        this.bind(globals?.has(name) ? this.topLevel : scope, {
           name,
           at: node.endIndex,
           value: right,

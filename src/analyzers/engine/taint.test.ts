@@ -802,6 +802,22 @@ describe('values assembled in pieces under a task', () => {
         'CWE-22',
       ),
     ).toBe(false));
+  it('reads a module variable a function set through global', async () =>
+    expect(
+      await shown(
+        'import os\n\ndef read(base, name):\n    global _p\n    _p = os.path.join(base, name)\n    return _rd()\n\n_p = None\n\ndef _rd():\n    with open(_p) as f:\n        return f.read()\n',
+        'python',
+        'CWE-22',
+      ),
+    ).toBe(true));
+  it('keeps a module constant read in a function clean', async () =>
+    expect(
+      await shown(
+        "import os\n\nNAME = 'index.txt'\n\ndef read(base):\n    with open(os.path.join(base, NAME)) as f:\n        return f.read()\n",
+        'python',
+        'CWE-22',
+      ),
+    ).toBe(false));
   it("reads SQL text a nested class's method returns", async () =>
     expect(
       await shown(

@@ -154,6 +154,15 @@ export class TaintEngine {
       (c && b.kind === 'augment')
     )
       return node;
+    // Under a task, a module's variable bound more than once and read in a function has no one
+    // value (see `variable`).
+    if (
+      this.underTask &&
+      (this.model.topLevel.bindings.get(node.text)?.length ?? 0) > 1 &&
+      this.model.topLevel.bindings.get(node.text)?.includes(b) &&
+      this.model.functionAt(node.startIndex) !== this.model.topLevel
+    )
+      return node;
     return this.resolve(b.value, depth + 1);
   }
 
@@ -379,6 +388,22 @@ export class TaintEngine {
   private variable(name: string, at: number, kind: TaintKind, depth: number): TaintValue {
     for (const scope of this.model.scopesAt(at)) {
       const list = scope.bindings.get(name) ?? [];
+      // Under a task, a module's variable read in a function holds whatever any of its bindings
+      // put there (a function sets it, `global`, before another reads it): order in the text says
+      // nothing of the order of the calls.
+      if (
+        this.underTask &&
+        scope === this.model.topLevel &&
+        list.length &&
+        this.model.functionAt(at) !== scope
+      ) {
+        let out = CLEAN;
+        for (const b of list) {
+          const v = this.binding(b, kind, depth);
+          if (v.tainted) out = { tainted: true, built: out.built || v.built };
+        }
+        return out;
+      }
       const acc: TaintValue = CLEAN;
       for (let i = list.length - 1; i >= 0; i--) {
         const b = list[i];
