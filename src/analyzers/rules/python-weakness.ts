@@ -725,6 +725,82 @@ const TESTING_STATEMENTS = ['if_statement', 'elif_clause', 'while_statement', 'a
  * (`guards`, from engine/dominance.ts); a check of the host, of a `//` or `\` prefix, an allow-list,
  * a validator or URL parsing among them closes it.
  */
+/**
+ * Under a task, the caller's parameter a returned value is a copy of, its text kept: the value
+ * stripped or with a prefix or suffix removed, a slice of it, an f-string of it alone, the one
+ * element of a literal tuple or list taken by a constant index or joined, or what a nested function
+ * that returns its parameter gives back for it (`pick(url)`). A location made that way is the
+ * caller's location.
+ */
+export function passedThrough(n: Node, ctx: RuleContext, depth = 0): Node | undefined {
+  if (depth > 4) return undefined;
+  const v = unwrap(n);
+  if (v.type === 'identifier') return rawParam(v, ctx) ? v : undefined;
+  if (v.type === 'subscript') {
+    const value = v.childForFieldName('value');
+    const sub = v.childForFieldName('subscript');
+    if (!value || !sub) return undefined;
+    if (sub.type === 'slice') return passedThrough(value, ctx, depth + 1);
+    const inner = unwrap(value);
+    if (/^(?:tuple|list)$/.test(inner.type) && /^\d+$/.test(sub.text)) {
+      const e = inner.namedChildren.filter((c) => c && c.type !== 'comment')[Number(sub.text)];
+      return e ? passedThrough(e, ctx, depth + 1) : undefined;
+    }
+    return undefined;
+  }
+  if (v.type === 'string') {
+    const parts = v.namedChildren.filter((c) => c && c.type !== 'string_start' && c.type !== 'string_end');
+    const only = parts.length === 1 && parts[0]?.type === 'interpolation' ? parts[0].namedChildren[0] : null;
+    return only ? passedThrough(only, ctx, depth + 1) : undefined;
+  }
+  if (v.type !== 'call') return undefined;
+  const fn = v.childForFieldName('function');
+  const args = (v.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (a): a is Node => !!a && a.type !== 'comment',
+  );
+  if (fn?.type === 'attribute') {
+    const m = fn.childForFieldName('attribute')?.text ?? '';
+    const obj = fn.childForFieldName('object');
+    if (obj && /^(?:strip|lstrip|rstrip|removeprefix|removesuffix)$/.test(m))
+      return passedThrough(obj, ctx, depth + 1);
+    // ''.join([x])
+    if (obj && m === 'join' && ctx.stringValue(obj) === '' && args.length === 1) {
+      const list = unwrap(args[0] as Node);
+      const items = list.namedChildren.filter((c) => c && c.type !== 'comment');
+      return /^(?:tuple|list)$/.test(list.type) && items.length === 1 && items[0]
+        ? passedThrough(items[0], ctx, depth + 1)
+        : undefined;
+    }
+    return undefined;
+  }
+  if (fn?.type === 'identifier' && fn.text === 'str' && args.length === 1)
+    return passedThrough(args[0] as Node, ctx, depth + 1);
+  // a nested function that returns its parameter
+  const site = ctx.model.callOf(v);
+  if (!site) return undefined;
+  for (const f of ctx.model.functions) {
+    const inv = ctx.model.invocationsOf(f).find((i) => !i.callback && i.call.node.id === v.id);
+    if (!inv) continue;
+    const body = f.node.childForFieldName('body');
+    const returns = (body?.descendantsOfType('return_statement') ?? []).filter(
+      (r): r is Node => !!r && ctx.model.enclosingFunction(r) === f,
+    );
+    const param = returns.length
+      ? returns.every(
+          (r) =>
+            r.namedChildren[0]?.type === 'identifier' &&
+            r.namedChildren[0]?.text === returns[0]?.namedChildren[0]?.text,
+        )
+        ? returns[0]?.namedChildren[0]?.text
+        : undefined
+      : undefined;
+    const i = param ? f.params.indexOf(param) - inv.offset : -1;
+    const arg = i >= 0 ? site.args[i] : undefined;
+    return arg ? passedThrough(arg, ctx, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
 export function openRedirect(
   value: Node,
   fn: Node,
@@ -754,6 +830,7 @@ export function openRedirect(
   let target: Node | undefined;
   let fallback = false;
   if (rawParam(v, ctx)) target = v;
+  else if (judgingTask(ctx) && passedThrough(v, ctx)) target = passedThrough(v, ctx);
   else if (
     (v.type === 'boolean_operator' && /\bor\b/.test(v.text)) ||
     (v.type === 'binary_expression' && /^(?:\|\||\?\?)$/.test(v.childForFieldName('operator')?.text ?? ''))
@@ -981,7 +1058,17 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     title: 'Division by an unchecked divisor',
     message:
       'The divisor comes from the caller and is never checked: zero raises ZeroDivisionError (a crash the caller controls). Test it (`if n <= 0: ...`) before dividing, or catch ZeroDivisionError.',
-    query: '(binary_operator left: (_) @num operator: ["/" "//" "%"] right: (identifier) @d) @report',
+    // `a // d`, `a //= d`, `divmod(a, d)`, `operator.floordiv(a, d)`, `a.__floordiv__(d)`, `math.fmod(a, d)`
+    query: `
+(binary_operator left: (_) @num operator: ["/" "//" "%"] right: (identifier) @d) @report
+(augmented_assignment left: (_) @num operator: ["/=" "//=" "%="] right: (identifier) @d) @report
+(call function: (identifier) @f (#eq? @f "divmod") arguments: (argument_list . (_) @num . (identifier) @d .)) @report
+(call function: (attribute object: (identifier) @mod attribute: (identifier) @f)
+  (#match? @mod "^(operator|math)$") (#match? @f "^(floordiv|truediv|mod|fmod|remainder)$")
+  arguments: (argument_list . (_) @num . (identifier) @d .)) @report
+(call function: (attribute object: (_) @num attribute: (identifier) @f)
+  (#match? @f "^__(floordiv|truediv|mod|divmod)__$")
+  arguments: (argument_list . (identifier) @d .)) @report`,
     // Dividing by a parameter is ordinary code: only where a task is judged.
     check: (caps, ctx) => {
       const { num, d, report } = caps;
@@ -996,7 +1083,7 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         return false;
       // `"%s" % x` formats; a string on the left is not a division.
       if (
-        report.childForFieldName('operator')?.text === '%' &&
+        /^%=?$/.test(report.childForFieldName('operator')?.text ?? '') &&
         (ctx.stringValue(num) !== undefined || /^[fbru]*['"]/i.test(num.text) || assembledTemplate(num, ctx))
       )
         return false;
@@ -1021,6 +1108,9 @@ export const PY_WEAKNESS_RULES: Rule[] = [
           taskCwe: ['CWE-369'],
         },
         { code: 'def share(total, n):\n    return total // n\n', taskCwe: ['CWE-369'] },
+        { code: 'def share(total, n):\n    return divmod(total, n)[0]\n', taskCwe: ['CWE-369'] },
+        { code: 'def share(total, n):\n    s = total\n    s //= n\n    return s\n', taskCwe: ['CWE-369'] },
+        { code: 'def share(total, n):\n    return total.__floordiv__(n)\n', taskCwe: ['CWE-369'] },
         {
           code: 'def share(total, n):\n    try:\n        return total // n\n    except ValueError:\n        return 0\n',
           taskCwe: ['CWE-369'],
@@ -1039,6 +1129,10 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       good: [
         {
           code: 'def share(total, n):\n    if n <= 0:\n        return 0\n    return total // n\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'def share(total, n):\n    if n <= 0:\n        return 0\n    return divmod(total, n)[0]\n',
           taskCwe: ['CWE-369'],
         },
         {
@@ -1147,6 +1241,15 @@ export const PY_WEAKNESS_RULES: Rule[] = [
           taskCwe: ['CWE-601'],
         },
         { code: 'def next_url(target):\n    return target or "/"\n', taskCwe: ['CWE-601'] },
+        // a copy of the location (stripped, sliced, through a nested function that returns it)
+        {
+          code: 'def next_url(target):\n    if target.endswith("#top"):\n        return target[:-4]\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: 'def next_url(target):\n    def pick(u):\n        return u\n    if target.endswith("#top"):\n        return pick(target.strip())\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
         {
           code: 'def next_url(target):\n    if not target.startswith("/"):\n        return "/"\n    return target\n',
           taskCwe: ['CWE-601'],
@@ -1198,6 +1301,10 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         },
         {
           code: 'def next_url(target):\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: 'def next_url(target):\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target.strip()\n',
           taskCwe: ['CWE-601'],
         },
         {
