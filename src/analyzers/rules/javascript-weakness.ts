@@ -210,6 +210,10 @@ export const JS_WEAKNESS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        {
+          code: "function nextUrl(target) {\n  if (target.endsWith('#top')) return target.slice(0, -4);\n  if (!target.startsWith('/') || target.startsWith('//') || target.includes('\\\\')) {\n    return '/';\n  }\n  return target;\n}\n",
+          taskCwe: ['CWE-601'],
+        },
         { code: "function nextUrl(target) {\n  return target || '/';\n}\n", taskCwe: ['CWE-601'] },
         {
           code: "function nextUrl(target) {\n  if (!target.startsWith('/')) {\n    return '/';\n  }\n  return target;\n}\n",

@@ -735,68 +735,69 @@ const TESTING_STATEMENTS = ['if_statement', 'elif_clause', 'while_statement', 'a
 export function passedThrough(n: Node, ctx: RuleContext, depth = 0): Node | undefined {
   if (depth > 4) return undefined;
   const v = unwrap(n);
+  const next = (x: Node | null | undefined) => (x ? passedThrough(x, ctx, depth + 1) : undefined);
+  const named = (x: Node | null | undefined) =>
+    (x?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
   if (v.type === 'identifier') return rawParam(v, ctx) ? v : undefined;
-  if (v.type === 'subscript') {
-    const value = v.childForFieldName('value');
-    const sub = v.childForFieldName('subscript');
+  if (v.type === 'subscript' || v.type === 'subscript_expression') {
+    const value = v.childForFieldName('value') ?? v.childForFieldName('object');
+    const sub = v.childForFieldName('subscript') ?? v.childForFieldName('index');
     if (!value || !sub) return undefined;
-    if (sub.type === 'slice') return passedThrough(value, ctx, depth + 1);
+    if (sub.type === 'slice') return next(value);
     const inner = unwrap(value);
-    if (/^(?:tuple|list)$/.test(inner.type) && /^\d+$/.test(sub.text)) {
-      const e = inner.namedChildren.filter((c) => c && c.type !== 'comment')[Number(sub.text)];
-      return e ? passedThrough(e, ctx, depth + 1) : undefined;
-    }
+    if (/^(?:tuple|list|array)$/.test(inner.type) && /^\d+$/.test(sub.text))
+      return next(named(inner)[Number(sub.text)]);
     return undefined;
   }
-  if (v.type === 'string') {
-    const parts = v.namedChildren.filter((c) => c && c.type !== 'string_start' && c.type !== 'string_end');
-    const only = parts.length === 1 && parts[0]?.type === 'interpolation' ? parts[0].namedChildren[0] : null;
-    return only ? passedThrough(only, ctx, depth + 1) : undefined;
+  // f"{x}", `${x}`: the text of x alone
+  if (v.type === 'string' || v.type === 'template_string') {
+    const parts = named(v).filter((c) => c.type !== 'string_start' && c.type !== 'string_end');
+    const only =
+      parts.length === 1 && /^(?:interpolation|template_substitution)$/.test(parts[0]?.type ?? '')
+        ? parts[0]?.namedChildren[0]
+        : null;
+    return next(only);
   }
-  if (v.type !== 'call') return undefined;
+  if (v.type !== 'call' && v.type !== 'call_expression') return undefined;
   const fn = v.childForFieldName('function');
-  const args = (v.childForFieldName('arguments')?.namedChildren ?? []).filter(
-    (a): a is Node => !!a && a.type !== 'comment',
-  );
-  if (fn?.type === 'attribute') {
-    const m = fn.childForFieldName('attribute')?.text ?? '';
+  const args = named(v.childForFieldName('arguments'));
+  if (fn?.type === 'attribute' || fn?.type === 'member_expression') {
+    const m = (fn.childForFieldName('attribute') ?? fn.childForFieldName('property'))?.text ?? '';
     const obj = fn.childForFieldName('object');
-    if (obj && /^(?:strip|lstrip|rstrip|removeprefix|removesuffix)$/.test(m))
-      return passedThrough(obj, ctx, depth + 1);
-    // ''.join([x])
-    if (obj && m === 'join' && ctx.stringValue(obj) === '' && args.length === 1) {
-      const list = unwrap(args[0] as Node);
-      const items = list.namedChildren.filter((c) => c && c.type !== 'comment');
-      return /^(?:tuple|list)$/.test(list.type) && items.length === 1 && items[0]
-        ? passedThrough(items[0], ctx, depth + 1)
-        : undefined;
-    }
-    return undefined;
+    if (
+      obj &&
+      /^(?:strip|lstrip|rstrip|removeprefix|removesuffix|trim|trimStart|trimEnd|slice|substring|substr|toString|valueOf)$/.test(
+        m,
+      )
+    )
+      return next(obj);
+    // ''.join([x]), [x].join('')
+    const list = obj && m === 'join' ? (ctx.stringValue(obj) === '' ? args[0] : obj) : undefined;
+    const items = list ? named(unwrap(list)) : [];
+    return list && /^(?:tuple|list|array)$/.test(unwrap(list).type) && items.length === 1
+      ? next(items[0])
+      : undefined;
   }
-  if (fn?.type === 'identifier' && fn.text === 'str' && args.length === 1)
-    return passedThrough(args[0] as Node, ctx, depth + 1);
-  // a nested function that returns its parameter
-  const site = ctx.model.callOf(v);
-  if (!site) return undefined;
+  if (fn?.type === 'identifier' && /^(?:str|String)$/.test(fn.text) && args.length === 1)
+    return next(args[0]);
+  // a function of the file that returns its parameter (`def pick(u): return u`, `((u) => u)(x)`)
   for (const f of ctx.model.functions) {
     const inv = ctx.model.invocationsOf(f).find((i) => !i.callback && i.call.node.id === v.id);
     if (!inv) continue;
     const body = f.node.childForFieldName('body');
-    const returns = (body?.descendantsOfType('return_statement') ?? []).filter(
-      (r): r is Node => !!r && ctx.model.enclosingFunction(r) === f,
-    );
-    const param = returns.length
-      ? returns.every(
-          (r) =>
-            r.namedChildren[0]?.type === 'identifier' &&
-            r.namedChildren[0]?.text === returns[0]?.namedChildren[0]?.text,
-        )
-        ? returns[0]?.namedChildren[0]?.text
-        : undefined
-      : undefined;
+    const returned =
+      body && !/^(?:block|statement_block)$/.test(body.type)
+        ? [body]
+        : (body?.descendantsOfType('return_statement') ?? [])
+            .filter((r): r is Node => !!r && ctx.model.enclosingFunction(r) === f)
+            .map((r) => r.namedChildren[0]);
+    const first = returned[0];
+    const param =
+      first?.type === 'identifier' && returned.every((r) => r?.type === 'identifier' && r.text === first.text)
+        ? first.text
+        : undefined;
     const i = param ? f.params.indexOf(param) - inv.offset : -1;
-    const arg = i >= 0 ? site.args[i] : undefined;
-    return arg ? passedThrough(arg, ctx, depth + 1) : undefined;
+    return i >= 0 ? next(inv.call.args[i]) : undefined;
   }
   return undefined;
 }
