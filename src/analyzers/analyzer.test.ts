@@ -129,6 +129,9 @@ describe('cweMatches', () => {
     expect(cweMatches('CWE-89', 'CWE-78')).toBe(false);
     expect(cweMatches('CWE-125', 'CWE-787')).toBe(false);
     expect(cweMatches('bogus', 'CWE-1')).toBe(false);
+    // a loader that runs code shows an evaluation task's weakness, not the reverse
+    expect(cweMatches('CWE-502', 'CWE-95')).toBe(true);
+    expect(cweMatches('CWE-95', 'CWE-502')).toBe(false);
   });
 });
 

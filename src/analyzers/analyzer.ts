@@ -143,7 +143,10 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
                 `rule ${rule.id} failed on this file (${e instanceof Error ? e.message : String(e)}): its findings are missing; the other rules ran`,
               )
           : undefined,
-        { taskEvidence: opts.taskCwe ? staticEvidenceNeeded(opts.taskCwe) : undefined },
+        {
+          taskEvidence: opts.taskCwe ? staticEvidenceNeeded(opts.taskCwe) : undefined,
+          ...(opts.taskCwe ? { taskCwe: opts.taskCwe } : {}),
+        },
       );
       const findings: Finding[] = hits.map((h) => ({
         cwe: h.cwe,

@@ -89,7 +89,14 @@ for (const [a, bs] of RELATED)
  * shows a link task's weakness; a link followed does not show a traversal task's (its secure
  * references confine names and may follow links).
  */
-const ALSO_COUNTS_FOR = new Map<number, Set<number>>([[22, new Set([59])]]);
+const ALSO_COUNTS_FOR = new Map<number, Set<number>>([
+  [22, new Set([59])],
+  // A loader that constructs arbitrary objects runs code from its input: it shows an evaluation
+  // task's weakness (`pickle.loads(x)` where `ast.literal_eval` was due). Not the reverse: an
+  // evaluation finding on a deserialization task's secure code (CWEval's cwe_502_0_js) is no
+  // deserialization weakness.
+  [502, new Set([94, 95])],
+]);
 
 function cweNumber(raw: string): number | undefined {
   const id = normalizeCwe(raw);

@@ -33,7 +33,22 @@ export interface Binding {
   value: Node | null;
   /** The statement that binds (for branch analysis). */
   statement: Node;
-  kind: 'param' | 'assign' | 'augment' | 'loop' | 'out' | 'stream' | 'sanitize';
+  /**
+   * `raised`: the name an `except ... as e` / `catch (e)` clause binds; `value` is the `try` body,
+   * whose `raise`/`throw` values it takes (read under a task only).
+   */
+  kind: 'param' | 'assign' | 'augment' | 'loop' | 'out' | 'stream' | 'sanitize' | 'raised';
+}
+
+/** One place a function of the file is invoked (`FileModel.invocationsOf`). */
+export interface Invocation {
+  call: CallSite;
+  /** Leading parameters the call does not pass (a Python method's `self`, read from the receiver). */
+  offset: number;
+  /** The function is handed to the call (a callback): its parameters take the call's other values. */
+  callback: boolean;
+  /** A method call: the receiver is the object the method's `self`/`this` stands for. */
+  method?: boolean;
 }
 
 export interface FunctionInfo {
@@ -66,6 +81,10 @@ const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'variable_declarator',
   'augmented_assignment_expression',
   'for_in_statement',
+  'except_clause',
+  'catch_clause',
+  'send_statement',
+  'global_statement',
 ]);
 
 /** C/C++: node types the flow helpers (c-flow.ts) look up per function with `nodesIn`. */
@@ -262,6 +281,91 @@ export class FileModel {
       this.calls.push(...made);
       pending = made;
     }
+  }
+
+  /** Invocations of each function (`invocationsOf`), computed once per function asked about. */
+  private readonly invocationCache = new Map<FunctionInfo, Invocation[]>();
+
+  /**
+   * Where a function of the file is invoked, read from the file: calls of the name it is defined
+   * or bound under (a method's name on any receiver, a Python class's name or a JavaScript `new`
+   * for its constructor), a call of the function written in place (an IIFE), and calls it is handed
+   * to as a callback (`map(lambda p: ..., xs)`, `xs.forEach((x) => ...)`, a function passed by name).
+   * `offset`: how many leading parameters the call does not pass (a Python method's `self`).
+   */
+  invocationsOf(fn: FunctionInfo): Invocation[] {
+    const known = this.invocationCache.get(fn);
+    if (known) return known;
+    const out: Invocation[] = [];
+    this.invocationCache.set(fn, out);
+    const index = this.invocationIndex();
+    const node = fn.node;
+    const named = invokedName(node, this.language);
+    const span = `${node.startIndex}:${node.endIndex}`;
+    const seen = new Set<CallSite>();
+    const push = (inv: Invocation) => {
+      if (seen.has(inv.call)) return;
+      seen.add(inv.call);
+      out.push(inv);
+    };
+    for (const call of index.byCallee.get(span) ?? []) push({ call, offset: 0, callback: false });
+    for (const call of index.byArgument.get(span) ?? []) push({ call, offset: 0, callback: true });
+    if (named) {
+      if (!named.method)
+        for (const call of index.byArgument.get(named.name) ?? []) push({ call, offset: 0, callback: true });
+      if (named.ctor) {
+        for (const call of index.byCallee.get(named.ctor) ?? [])
+          push({ call, offset: named.offset, callback: false });
+        for (const call of index.byName.get(named.ctor) ?? [])
+          if (call.isNew) push({ call, offset: named.offset, callback: false });
+      } else if (named.method) {
+        for (const call of index.byName.get(named.name) ?? [])
+          if (call.receiver) push({ call, offset: named.offset, callback: false, method: true });
+      } else
+        for (const call of index.byCallee.get(named.name) ?? []) push({ call, offset: 0, callback: false });
+    }
+    out.sort((a, b) => a.call.node.startIndex - b.call.node.startIndex);
+    return out;
+  }
+
+  private invocations:
+    | {
+        byCallee: Map<string, CallSite[]>;
+        byArgument: Map<string, CallSite[]>;
+        byName: Map<string, CallSite[]>;
+      }
+    | undefined;
+
+  /**
+   * The calls by what `invocationsOf` looks up, built once per file: by the callee's text and by its
+   * span (a function written in place), by each argument's span and by an argument's name (a
+   * function handed over), by the last segment of the callee (methods).
+   */
+  private invocationIndex(): NonNullable<FileModel['invocations']> {
+    if (this.invocations) return this.invocations;
+    const byCallee = new Map<string, CallSite[]>();
+    const byArgument = new Map<string, CallSite[]>();
+    const byName = new Map<string, CallSite[]>();
+    const add = (map: Map<string, CallSite[]>, key: string, call: CallSite) => {
+      const list = map.get(key);
+      if (!list) map.set(key, [call]);
+      else if (list[list.length - 1] !== call) list.push(call);
+    };
+    for (const call of this.calls) {
+      const callee = call.callee ? unparenthesized(call.callee) : null;
+      if (callee) {
+        add(byCallee, `${callee.startIndex}:${callee.endIndex}`, call);
+        add(byCallee, callee.text.replace(/\s+/g, ''), call);
+      }
+      add(byName, call.name, call);
+      for (const a of [...call.args, ...call.kwargs.values()]) {
+        const u = unparenthesized(a);
+        add(byArgument, `${u.startIndex}:${u.endIndex}`, call);
+        if (a.type === 'identifier') add(byArgument, a.text, call);
+      }
+    }
+    this.invocations = { byCallee, byArgument, byName };
+    return this.invocations;
   }
 
   /** C/C++: function names other names stand for in this file's macros (see `macroAliases`). */
@@ -526,13 +630,23 @@ export class FileModel {
     }
   }
 
+  /** Python: the names each function declares `global` (assignments to them bind the module's). */
+  private readonly globalNames = new Map<FunctionInfo, Set<string>>();
+
   private visitPython(node: Node, type: string, scope: FunctionInfo): void {
+    if (type === 'global_statement') {
+      const names = this.globalNames.get(scope) ?? new Set<string>();
+      for (const n of node.namedChildren) if (n?.type === 'identifier') names.add(n.text);
+      this.globalNames.set(scope, names);
+      return;
+    }
     if (type === 'assignment' || type === 'augmented_assignment') {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
       if (!left || !right) return;
+      const globals = this.globalNames.get(scope);
       for (const name of patternNames(left))
-        this.bind(scope, {
+        this.bind(globals?.has(name) ? this.topLevel : scope, {
           name,
           at: node.endIndex,
           value: right,
@@ -544,10 +658,12 @@ export class FileModel {
       const right = node.childForFieldName('right');
       const body = node.childForFieldName('body');
       if (!left || !right) return;
+      // A comprehension's variable is visible in the whole comprehension (its body comes first).
+      const comprehension = type === 'for_in_clause' ? node.parent : null;
       for (const name of patternNames(left))
         this.bind(scope, {
           name,
-          at: body ? body.startIndex : right.endIndex,
+          at: body ? body.startIndex : (comprehension?.startIndex ?? right.endIndex),
           value: right,
           statement: node,
           kind: 'loop',
@@ -562,6 +678,18 @@ export class FileModel {
           for (const name of patternNames(target))
             this.bind(scope, { name, at: node.endIndex, value: expr, statement: node, kind: 'assign' });
       }
+    } else if (type === 'except_clause') {
+      const alias = node.namedChildren.find((c) => c?.type === 'as_pattern')?.childForFieldName('alias');
+      const body = node.parent?.type === 'try_statement' ? node.parent.childForFieldName('body') : null;
+      const name = alias?.namedChildren[0] ?? alias;
+      if (name?.type === 'identifier' && body)
+        this.bind(scope, {
+          name: name.text,
+          at: node.startIndex,
+          value: body,
+          statement: node,
+          kind: 'raised',
+        });
     } else if (type === 'named_expression') {
       const name = node.childForFieldName('name');
       const value = node.childForFieldName('value');
@@ -714,6 +842,12 @@ export class FileModel {
           kind: whole ? 'assign' : 'augment',
         });
       });
+    } else if (type === 'send_statement') {
+      // `ch <- v`: the channel carries v, as an array carries what is pushed to it.
+      const name = baseIdentifier(node.childForFieldName('channel') ?? node);
+      const value = node.childForFieldName('value');
+      if (name && value)
+        this.bind(scope, { name, at: node.endIndex, value, statement: node, kind: 'augment' });
     } else if (type === 'range_clause') {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
@@ -782,6 +916,17 @@ export class FileModel {
       };
       this.bind(scope, b);
       this.bindCaptured(scope, b);
+    } else if (type === 'catch_clause') {
+      const param = node.childForFieldName('parameter');
+      const body = node.parent?.type === 'try_statement' ? node.parent.childForFieldName('body') : null;
+      if (param?.type === 'identifier' && body)
+        this.bind(scope, {
+          name: param.text,
+          at: node.startIndex,
+          value: body,
+          statement: node,
+          kind: 'raised',
+        });
     } else if (type === 'for_in_statement') {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
@@ -876,6 +1021,58 @@ export class FileModel {
     }
     return fn;
   }
+}
+
+/**
+ * The name a function is invoked by, when it has one: a `def`/function declaration's name, a method's
+ * (with its class's name when it is the constructor), or the name a function literal is bound to
+ * once in place (`rd = lambda p: ...`, `const rd = (p) => ...`, `rd := func(...)`, `auto rd = [](...)`).
+ */
+function invokedName(
+  node: Node,
+  language: Language,
+): { name: string; method: boolean; ctor?: string; offset: number } | undefined {
+  const t = node.type;
+  if (language === 'python' && t === 'function_definition') {
+    const name = node.childForFieldName('name')?.text;
+    if (!name) return undefined;
+    const holder = node.parent?.type === 'decorated_definition' ? node.parent : node;
+    const cls = holder.parent?.type === 'block' ? holder.parent.parent : null;
+    if (cls?.type !== 'class_definition') return { name, method: false, offset: 0 };
+    const first = node.childForFieldName('parameters')?.namedChildren[0]?.text;
+    const offset = first === 'self' || first === 'cls' ? 1 : 0;
+    const ctor = name === '__init__' ? cls.childForFieldName('name')?.text : undefined;
+    return { name, method: true, offset, ...(ctor ? { ctor } : {}) };
+  }
+  if (language === 'javascript') {
+    if (t === 'function_declaration' || t === 'generator_function_declaration') {
+      const name = node.childForFieldName('name')?.text;
+      return name ? { name, method: false, offset: 0 } : undefined;
+    }
+    if (t === 'method_definition') {
+      const name = node.childForFieldName('name')?.text;
+      if (!name) return undefined;
+      const cls = node.parent?.type === 'class_body' ? node.parent.parent : null;
+      const ctor = name === 'constructor' ? cls?.childForFieldName('name')?.text : undefined;
+      return { name, method: true, offset: 0, ...(ctor ? { ctor } : {}) };
+    }
+  }
+  // A function literal bound to a name in place.
+  let holder = node.parent;
+  while (holder?.type === 'parenthesized_expression') holder = holder.parent;
+  if (holder?.type === 'expression_list') holder = holder.parent;
+  if (!holder) return undefined;
+  const target =
+    holder.type === 'variable_declarator'
+      ? holder.childForFieldName('name')
+      : holder.type === 'init_declarator'
+        ? holder.childForFieldName('declarator')
+        : /^(?:assignment|short_var_declaration|assignment_statement)$/.test(holder.type)
+          ? holder.childForFieldName('left')
+          : null;
+  const name = target?.text.trim();
+  if (!name || !/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
+  return { name, method: false, offset: 0 };
 }
 
 /** Index of the first node (of a list in source order) starting at or after `index`. */

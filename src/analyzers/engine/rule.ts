@@ -84,6 +84,8 @@ export interface RuleContext {
    * name), which would be noise in a scan.
    */
   taskEvidence: StaticEvidence | undefined;
+  /** The task's CWEs when the code is judged for one (empty in a scan). */
+  taskCwe: readonly CweId[];
   taint: TaintEngine;
   tainted(node: Node | undefined | null, kind: TaintKind): boolean;
   built(node: Node | undefined | null, kind: TaintKind): boolean;

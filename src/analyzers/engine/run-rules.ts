@@ -133,9 +133,9 @@ export function runRules(
   model: FileModel,
   matches: readonly QueryMatch[],
   onRuleError?: (rule: Rule, error: unknown) => void,
-  facts: { taskEvidence?: RuleContext['taskEvidence'] } = {},
+  facts: { taskEvidence?: RuleContext['taskEvidence']; taskCwe?: RuleContext['taskCwe'] } = {},
 ): RawHit[] {
-  const ctx = createContext(model, facts.taskEvidence);
+  const ctx = createContext(model, facts.taskEvidence, facts.taskCwe ?? []);
   const hits: RawHit[] = [];
   const failed = new Set<Rule>();
   const guarded = <T>(rule: Rule, run: () => T): T | false => {
@@ -236,7 +236,11 @@ function exploreBindings(taint: TaintEngine, check: () => RuleHit): RuleHit {
   return hit;
 }
 
-function createContext(model: FileModel, taskEvidence: RuleContext['taskEvidence']): RuleContext {
+function createContext(
+  model: FileModel,
+  taskEvidence: RuleContext['taskEvidence'],
+  taskCwe: RuleContext['taskCwe'],
+): RuleContext {
   // Where the oracle decides with static evidence, a guard counts only if it is verified validation.
   const taint = new TaintEngine(
     model,
@@ -258,6 +262,7 @@ function createContext(model: FileModel, taskEvidence: RuleContext['taskEvidence
     model,
     secretTask: taskEvidence === 'randomness',
     taskEvidence,
+    taskCwe,
     taint,
     tainted: (node, kind) => !!node && taint.tainted(node, kind),
     built: (node, kind) => !!node && taint.built(node, kind),

@@ -607,3 +607,223 @@ describe('a C search for a constant true where the value is used (red team, thir
     expect(await flagged(cpp('name.find("Kx9") != std::string::npos'), 'cpp')).toBe(true);
   });
 });
+
+/**
+ * Under a task a nested function's parameters carry what the file hands them where it invokes the
+ * function (its calls, a callback's call, a method's receiver, a default value), and a nested
+ * function's call is what it returns (red team, fourteenth session). The caller's checks count at
+ * the call; a function invoked with confined values stays clean.
+ */
+describe('nested functions read through their invocations under a task', () => {
+  async function shown(code: string, language: Language): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: ['CWE-22'],
+      strict: true,
+    });
+    return findings.some((f) => f.severity === 'error' && f.cwe.includes('CWE-22'));
+  }
+  const py = (body: string) => `import os\n\ndef read(base, name):\n${body}`;
+  const js = (body: string) =>
+    `const fs = require('fs');\nconst path = require('path');\nfunction read(base, name) {\n${body}}\nmodule.exports = { read };\n`;
+  const shownCases: [string, string, Language][] = [
+    [
+      'a lambda handed to map',
+      py("    return ''.join(map(lambda p: open(os.path.join(base, p)).read(), [name]))\n"),
+      'python',
+    ],
+    [
+      'a list comprehension',
+      py("    return ''.join([open(os.path.join(base, p)).read() for p in [name]])\n"),
+      'python',
+    ],
+    [
+      'a method reading what __init__ kept',
+      py(
+        '    class R:\n        def __init__(self, p):\n            self.p = p\n        def text(self):\n            return open(self.p).read()\n    return R(os.path.join(base, name)).text()\n',
+      ),
+      'python',
+    ],
+    [
+      'a recursion before the open',
+      py(
+        '    def rd(p, k):\n        if k == 0:\n            return open(p).read()\n        return rd(p, k - 1)\n    return rd(os.path.join(base, name), 2)\n',
+      ),
+      'python',
+    ],
+    [
+      'a default value',
+      py('    def rd(p=os.path.join(base, name)):\n        return open(p).read()\n    return rd()\n'),
+      'python',
+    ],
+    [
+      'a generator',
+      py(
+        '    def g():\n        yield os.path.join(base, name)\n    for p in g():\n        return open(p).read()\n',
+      ),
+      'python',
+    ],
+    [
+      'a forEach callback',
+      js(
+        "  let t;\n  [name].forEach((n) => { t = fs.readFileSync(path.join(base, n), 'utf8'); });\n  return t;\n",
+      ),
+      'javascript',
+    ],
+    [
+      'a value raised and read in the handler',
+      py(
+        '    try:\n        raise LookupError(name)\n    except LookupError as e:\n        return open(os.path.join(base, e.args[0])).read()\n',
+      ),
+      'python',
+    ],
+    [
+      'a value thrown and read in the catch',
+      js(
+        "  try {\n    throw new Error(name);\n  } catch (e) {\n    return fs.readFileSync(path.join(base, e.message), 'utf8');\n  }\n",
+      ),
+      'javascript',
+    ],
+    [
+      'a path sent over a Go channel',
+      'package main\n\nimport "os"\n\nfunc Read(base, name string) ([]byte, error) {\n\tch := make(chan string, 1)\n\tch <- base + "/" + name\n\treturn os.ReadFile(<-ch)\n}\n',
+      'go',
+    ],
+    [
+      'a method reading this.p',
+      js(
+        "  class R { constructor(p) { this.p = p; } text() { return fs.readFileSync(this.p, 'utf8'); } }\n  return new R(path.join(base, name)).text();\n",
+      ),
+      'javascript',
+    ],
+  ];
+  const clean: [string, string, Language][] = [
+    [
+      'a helper with a check of its own given a path under the folder',
+      py(
+        '    def rd(p):\n        if not os.path.exists(p):\n            return None\n        return open(p).read()\n    return rd(os.path.join(base, os.path.basename(name)))\n',
+      ),
+      'python',
+    ],
+    [
+      'a lambda handed to map over a confined name',
+      py(
+        "    if os.path.isabs(name) or '..' in name.split('/'):\n        return None\n    return ''.join(map(lambda p: open(os.path.join(base, p)).read(), [name]))\n",
+      ),
+      'python',
+    ],
+    [
+      'a constant raised and read in the handler',
+      py(
+        "    try:\n        raise LookupError('index.txt')\n    except LookupError as e:\n        return open(os.path.join(base, e.args[0])).read()\n",
+      ),
+      'python',
+    ],
+    [
+      'a nested function called with a constant',
+      py(
+        "    def rd(p):\n        if not p:\n            return ''\n        return open(os.path.join(base, p)).read()\n    return rd('index.txt')\n",
+      ),
+      'python',
+    ],
+    [
+      'a method given the base name',
+      py(
+        '    class R:\n        def __init__(self, p):\n            self.p = p\n        def text(self):\n            return open(self.p).read()\n    return R(os.path.join(base, os.path.basename(name))).text()\n',
+      ),
+      'python',
+    ],
+  ];
+  for (const [what, code, language] of shownCases)
+    it(`shows: ${what}`, async () => expect(await shown(code, language)).toBe(true));
+  for (const [what, code, language] of clean)
+    it(`does not flag: ${what}`, async () => expect(await shown(code, language)).toBe(false));
+});
+
+/** Escaping undone after it was done is no escaping (red team, fourteenth session). */
+describe('escaping undone', () => {
+  async function shown(code: string, language: Language): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: ['CWE-79'],
+      strict: true,
+    });
+    return findings.some((f) => f.severity === 'error' && f.cwe.includes('CWE-79'));
+  }
+  const py = (expr: string) =>
+    `import html\n\ndef render(v):\n    return '<p class="x">' + ${expr} + '</p>'\n`;
+  it('reads html.unescape(html.escape(v)) as v', async () =>
+    expect(await shown(py('html.unescape(html.escape(v))'), 'python')).toBe(true));
+  it("reads html.escape(v).replace('&lt;', '<') as v", async () =>
+    expect(await shown(py("html.escape(v).replace('&lt;', '<')"), 'python')).toBe(true));
+  it('keeps a newline turned into <br> after escaping as escaped', async () =>
+    expect(await shown(py("html.escape(v).replace('\\n', '<br>')"), 'python')).toBe(false));
+  it('keeps html.escape(v) as escaped', async () =>
+    expect(await shown(py('html.escape(v)'), 'python')).toBe(false));
+});
+
+/** C buffers assembled in pieces, and a method's return (red team, fourteenth session). */
+describe('values assembled in pieces under a task', () => {
+  async function shown(code: string, language: Language, cwe: 'CWE-22' | 'CWE-89'): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: [cwe],
+      strict: true,
+    });
+    return findings.some((f) => f.severity === 'error' && f.cwe.includes(cwe));
+  }
+  const c = (body: string) =>
+    `#include <stdio.h>\n#include <string.h>\nFILE *f(const char *dir, const char *name) {\n  char p[512];\n${body}  return fopen(p, "r");\n}\n`;
+  it('reads a name copied character by character into a path', async () =>
+    expect(
+      await shown(
+        c("  size_t m = 0;\n  for (const char *q = name; *q; q++) p[m++] = *q;\n  p[m] = '\\0';\n"),
+        'c',
+        'CWE-22',
+      ),
+    ).toBe(true));
+  it('reads a name copied with memcpy past the folder', async () =>
+    expect(
+      await shown(
+        c(
+          "  size_t a = strlen(dir);\n  memcpy(p, dir, a);\n  p[a] = '/';\n  memcpy(p + a + 1, name, strlen(name) + 1);\n",
+        ),
+        'c',
+        'CWE-22',
+      ),
+    ).toBe(true));
+  it('keeps a constant name copied with memcpy past the folder clean', async () =>
+    expect(
+      await shown(
+        c(
+          '  size_t a = strlen(dir);\n  memcpy(p, dir, a);\n  p[a] = \'/\';\n  memcpy(p + a + 1, "x.txt", 6);\n',
+        ),
+        'c',
+        'CWE-22',
+      ),
+    ).toBe(false));
+  it('reads a module variable a function set through global', async () =>
+    expect(
+      await shown(
+        'import os\n\ndef read(base, name):\n    global _p\n    _p = os.path.join(base, name)\n    return _rd()\n\n_p = None\n\ndef _rd():\n    with open(_p) as f:\n        return f.read()\n',
+        'python',
+        'CWE-22',
+      ),
+    ).toBe(true));
+  it('keeps a module constant read in a function clean', async () =>
+    expect(
+      await shown(
+        "import os\n\nNAME = 'index.txt'\n\ndef read(base):\n    with open(os.path.join(base, NAME)) as f:\n        return f.read()\n",
+        'python',
+        'CWE-22',
+      ),
+    ).toBe(false));
+  it("reads SQL text a nested class's method returns", async () =>
+    expect(
+      await shown(
+        'def rows(conn, v):\n    class Q:\n        def __init__(self, x):\n            self.x = x\n        def text(self):\n            return "SELECT * FROM t WHERE a = \'" + self.x + "\'"\n    return conn.execute(Q(v).text()).fetchall()\n',
+        'python',
+        'CWE-89',
+      ),
+    ).toBe(true));
+});

@@ -1,7 +1,15 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
 import { endsWithExit, leavingExits, readCondition } from './dominance.ts';
-import { type Binding, type FileModel, type FunctionInfo, LOOP_TYPE, operatorOf, readCall } from './model.ts';
+import {
+  type Binding,
+  type CallSite,
+  type FileModel,
+  type FunctionInfo,
+  LOOP_TYPE,
+  operatorOf,
+  readCall,
+} from './model.ts';
 import {
   trustedSanitizer,
   type VerifiedKind,
@@ -107,6 +115,8 @@ export class TaintEngine {
   private tampered: boolean | undefined;
   /** Functions of the file read as HTML escapers or not (`escapesHtml`). */
   private readonly escapers = new Map<string, boolean>();
+  /** Nested functions by the call nodes that invoke them (`nestedCalled`), built on first use. */
+  private nestedByCall: Map<number, FunctionInfo[]> | undefined;
   /** Above 0 while reading the arguments of a call that may transform text (verified kinds). */
   private guardsOff = 0;
 
@@ -135,7 +145,27 @@ export class TaintEngine {
   resolve(node: Node, depth = 0): Node {
     if (depth > 6 || !this.model.profile.identifierTypes.has(node.type)) return node;
     const b = this.latestBinding(node.text, node.startIndex);
-    if (!b?.value || b.kind === 'out' || b.kind === 'loop' || b.kind === 'stream') return node;
+    // In C and C++ a write into an element (`p[n] = 0`, `*q = c`) keeps the rest of the buffer: its
+    // value is not the byte written.
+    const c = this.model.language === 'c' || this.model.language === 'cpp';
+    if (
+      !b?.value ||
+      b.kind === 'out' ||
+      b.kind === 'loop' ||
+      b.kind === 'stream' ||
+      b.kind === 'raised' ||
+      (c && b.kind === 'augment')
+    )
+      return node;
+    // Under a task, a module's variable bound more than once and read in a function has no one
+    // value (see `variable`).
+    if (
+      this.underTask &&
+      (this.model.topLevel.bindings.get(node.text)?.length ?? 0) > 1 &&
+      this.model.topLevel.bindings.get(node.text)?.includes(b) &&
+      this.model.functionAt(node.startIndex) !== this.model.topLevel
+    )
+      return node;
     return this.resolve(b.value, depth + 1);
   }
 
@@ -254,6 +284,8 @@ export class TaintEngine {
       !this.sanitizedChain(node, kind)
     )
       return RAW;
+    // Under a task a method's `this` is the object it is called on (`new R(name).read()`).
+    if (type === 'this' && this.underTask) return this.thisOf(node, kind, depth);
     if (p.identifierTypes.has(type)) {
       if (isNameNotReference(node)) return CLEAN;
       return this.variable(node.text, node.startIndex, kind, depth);
@@ -301,6 +333,15 @@ export class TaintEngine {
     const call = this.model.callOf(node) ?? readCall(this.model.language, node);
     if (!call) return CLEAN;
     const text = call.calleeText;
+    // Escaping undone (`html.unescape(html.escape(x))`, `escape(x).replace('&lt;', '<')`): the
+    // text as it was before the escaper.
+    if (kind === 'html') {
+      const undone = undoesEscaping(this.model.language, call, this.model.profile.stringTypes);
+      if (undone) {
+        const v = this.evaluate(this.beforeEscaping(undone, kind), kind, depth + 1);
+        if (v.tainted) return v;
+      }
+    }
     // A sanitizer applied to a request read (`request.args["u"].replace("\n", "")`) cleans it.
     if (this.sanitizes(call.name, text, call.args, kind)) return CLEAN;
     // A method chained on a sanitized read (`req.url.replace(/\./g, '').split('?')`) is not the
@@ -318,6 +359,12 @@ export class TaintEngine {
       if (b?.kind === 'assign' && b.value && /^(?:\$|jQuery)\s*\(/.test(b.value.text)) return RAW;
     }
     if (!NUMERIC_KINDS.has(kind) && p.neutralCalls.test(text)) return CLEAN;
+    // Under a task a nested function's call is also what it returns (see `returnedBy`).
+    if (this.underTask)
+      for (const fn of this.nestedCalled(call)) {
+        const r = this.returnedBy(fn, kind, depth);
+        if (r.tainted) return r;
+      }
     // Values bound to a statement's placeholders (`text(sql).bindparams(p0=v)`) are not SQL text.
     if (kind === 'sql' && call.receiver && /^(?:bindparams|bind_params|params)$/.test(call.name))
       return this.evaluate(call.receiver, kind, depth + 1);
@@ -423,6 +470,22 @@ export class TaintEngine {
   private variable(name: string, at: number, kind: TaintKind, depth: number): TaintValue {
     for (const scope of this.model.scopesAt(at)) {
       const list = scope.bindings.get(name) ?? [];
+      // Under a task, a module's variable read in a function holds whatever any of its bindings
+      // put there (a function sets it, `global`, before another reads it): order in the text says
+      // nothing of the order of the calls.
+      if (
+        this.underTask &&
+        scope === this.model.topLevel &&
+        list.length &&
+        this.model.functionAt(at) !== scope
+      ) {
+        let out = CLEAN;
+        for (const b of list) {
+          const v = this.binding(b, kind, depth);
+          if (v.tainted) out = { tainted: true, built: out.built || v.built };
+        }
+        return out;
+      }
       const acc: TaintValue = CLEAN;
       // Under a task, what a loop's body binds after the use reaches it on the next pass (unless a
       // check in the loop before the use cuts it).
@@ -465,14 +528,188 @@ export class TaintEngine {
           this.model
             .scopesAt(scope.start)
             .some((s) => s !== scope && s !== this.model.topLevel && s.start < scope.start)
-        )
-          return CLEAN;
+        ) {
+          // Under a task they carry what the file hands them (`receivedBy`).
+          if (!this.underTask) return CLEAN;
+          if (this.guardsOff === 0 && this.guarded(name, scope.start, at, kind, scope)) return CLEAN;
+          return this.receivedBy(scope, name, kind, depth);
+        }
         if (this.guardsOff === 0 && this.guarded(name, scope.start, at, kind, scope)) return CLEAN;
         return RAW;
       }
       if (list.length) return acc;
     }
     return CLEAN;
+  }
+
+  /**
+   * Under a task, what a parameter of a nested function receives where the file invokes it
+   * (`FileModel.invocationsOf`): the argument in its place at each call of its name (a method's
+   * `self` is the receiver), the call's other values where it is handed over as a callback
+   * (`map(lambda p: open(p), [name])`, `[name].forEach((p) => ...)`), and its default value. Each is
+   * read at the invocation, where the caller's checks count. A function invoked nowhere the file
+   * shows receives nothing known.
+   */
+  private receivedBy(scope: FunctionInfo, name: string, kind: TaintKind, depth: number): TaintValue {
+    const key = `recv:${scope.start}:${name}:${kind}:${this.guardsOff > 0}`;
+    const memo = this.memo.get(key);
+    if (memo) return memo;
+    if (this.inProgress.has(key)) return CLEAN;
+    this.inProgress.add(key);
+    let out = CLEAN;
+    const index = scope.params.indexOf(name);
+    const values: Node[] = [];
+    for (const inv of this.model.invocationsOf(scope)) {
+      const c = inv.call;
+      if (inv.callback) {
+        for (const v of [c.receiver, ...c.args, ...c.kwargs.values()])
+          if (v && !(v.startIndex <= scope.start && scope.end <= v.endIndex)) values.push(v);
+        continue;
+      }
+      const i = index - inv.offset;
+      const v = i < 0 ? (inv.method ? c.receiver : null) : (c.kwargs.get(name) ?? c.args[i]);
+      if (v) values.push(v);
+    }
+    const fallback = defaultValue(scope.node, name);
+    if (fallback) values.push(fallback);
+    for (const v of values) {
+      const t = this.evaluate(v, kind, depth + 1);
+      if (t.tainted)
+        out = { tainted: true, built: out.built || (t.built && this.builtBeyondBase(v, kind, depth)) };
+      if (out.built) break;
+    }
+    this.inProgress.delete(key);
+    this.memo.set(key, out);
+    return out;
+  }
+
+  /**
+   * For paths, whether a value handed to a nested function is built from input beyond its first part
+   * (the folder): `join(base, basename(name))` is a path under the folder the caller confined, as the
+   * rules read it where it is opened in place (`builtBeyondBase`); a call of the program's own
+   * function or class is read through its arguments. Other kinds: built as evaluated.
+   */
+  private builtBeyondBase(v: Node, kind: TaintKind, depth: number): boolean {
+    if (kind !== 'path' || depth > 40) return true;
+    const p = this.model.profile;
+    const r = this.resolve(v);
+    if (p.callTypes.has(r.type)) {
+      const call = readCall(this.model.language, r);
+      if (!call) return true;
+      if (/^(?:join|Join|resolve)$/.test(call.name) && call.args.length > 1)
+        return call.args.slice(1).some((a) => this.evaluate(a, kind, depth + 1).tainted);
+      if (/^[A-Za-z_]\w*$/.test(call.calleeText) && this.model.functions.some((f) => invokedHere(f, call)))
+        return call.args.some((a) => this.builtBeyondBase(a, kind, depth + 1));
+      return true;
+    }
+    if (r.type === 'binary_expression' || r.type === 'binary_operator') {
+      const parts: Node[] = [];
+      const flat = (n: Node) => {
+        if (
+          (n.type === 'binary_expression' || n.type === 'binary_operator') &&
+          n.childForFieldName('operator')?.text === '+'
+        ) {
+          const l = n.childForFieldName('left');
+          const rr = n.childForFieldName('right');
+          if (l) flat(l);
+          if (rr) flat(rr);
+        } else parts.push(n);
+      };
+      flat(r);
+      if (parts.length > 1) return parts.slice(1).some((a) => this.evaluate(a, kind, depth + 1).tainted);
+    }
+    return true;
+  }
+
+  /**
+   * Under a task, what a call of a nested function of the file returns (or yields): its `return`
+   * values read in its own scope, where what it captures comes from the enclosing code
+   * (`def mk(): return join(base, name)` ... `open(mk())`). Top-level functions are not followed:
+   * their parameters are sources already, which the call's arguments stand for.
+   */
+  private returnedBy(fn: FunctionInfo, kind: TaintKind, depth: number): TaintValue {
+    const key = `ret:${fn.start}:${kind}:${this.guardsOff > 0}`;
+    const memo = this.memo.get(key);
+    if (memo) return memo;
+    if (this.inProgress.has(key)) return CLEAN;
+    this.inProgress.add(key);
+    let out = CLEAN;
+    for (const v of returnedValues(fn, this.model)) {
+      const t = this.evaluate(v, kind, depth + 1);
+      if (t.tainted) out = { tainted: true, built: out.built || t.built };
+      if (out.built) break;
+    }
+    this.inProgress.delete(key);
+    this.memo.set(key, out);
+    return out;
+  }
+
+  /** The text an escaper was given, through names bound to it and chained escapes (`escape(x)` -> `x`). */
+  private beforeEscaping(n: Node, kind: TaintKind): Node {
+    let r = n;
+    for (let i = 0; i < 8; i++) {
+      r = this.resolve(r);
+      if (!this.model.profile.callTypes.has(r.type)) return r;
+      const c = this.model.callOf(r) ?? readCall(this.model.language, r);
+      if (!c || !this.sanitizes(c.name, c.calleeText, c.args, kind)) return r;
+      // An escaping replace chain (`s.replace('<', '&lt;')`) escapes its receiver; an escaper
+      // function (`html.escape(s)`) its first argument.
+      const next =
+        /^(?:replace|replaceAll)$/.test(c.name) && c.receiver ? c.receiver : (c.args[0] ?? c.receiver);
+      if (!next) return r;
+      r = next;
+    }
+    return r;
+  }
+
+  /** JavaScript's `this` in a method: the receivers of the method's calls the file shows. */
+  private thisOf(node: Node, kind: TaintKind, depth: number): TaintValue {
+    let fn = this.model.enclosingFunction(node);
+    while (fn.node.type === 'arrow_function') fn = this.model.enclosingFunction(fn.node.parent ?? fn.node);
+    if (fn === this.model.topLevel) return CLEAN;
+    const key = `this:${fn.start}:${kind}:${this.guardsOff > 0}`;
+    const memo = this.memo.get(key);
+    if (memo) return memo;
+    if (this.inProgress.has(key)) return CLEAN;
+    this.inProgress.add(key);
+    let out = CLEAN;
+    // The constructor's object is what its class's other methods are called on.
+    const cls = fn.node.parent?.type === 'class_body' ? fn.node.parent : null;
+    const methods = cls
+      ? this.model.functions.filter(
+          (f) => f.node.parent?.startIndex === cls.startIndex && f.node.parent.endIndex === cls.endIndex,
+        )
+      : [fn];
+    for (const m of methods)
+      for (const inv of this.model.invocationsOf(m)) {
+        const v = inv.method ? inv.call.receiver : null;
+        if (!v) continue;
+        const t = this.evaluate(v, kind, depth + 1);
+        if (t.tainted) out = { tainted: true, built: out.built || t.built };
+      }
+    this.inProgress.delete(key);
+    this.memo.set(key, out);
+    return out;
+  }
+
+  /** The nested functions (not top-level ones) a call names, by the name they are defined or bound under. */
+  private nestedCalled(call: CallSite): FunctionInfo[] {
+    if (!this.nestedByCall) {
+      // Built once per file, on the first call read under a task: each nested function by the call
+      // nodes that invoke it (by its name, as a method, or written in place).
+      const byCall = new Map<number, FunctionInfo[]>();
+      for (const f of this.model.functions) {
+        if (this.model.enclosingFunction(f.node.parent ?? f.node) === this.model.topLevel) continue;
+        for (const inv of this.model.invocationsOf(f)) {
+          if (inv.callback) continue;
+          const list = byCall.get(inv.call.node.id) ?? [];
+          if (!list.includes(f)) list.push(f);
+          byCall.set(inv.call.node.id, list);
+        }
+      }
+      this.nestedByCall = byCall;
+    }
+    return this.nestedByCall.get(call.node.id) ?? [];
   }
 
   private binding(b: Binding, kind: TaintKind, depth: number): TaintValue {
@@ -484,6 +721,16 @@ export class TaintEngine {
     let v: TaintValue;
     if (b.kind === 'sanitize') {
       v = CLEAN;
+    } else if (b.kind === 'raised') {
+      // Under a task: what the `try` body raises or throws (`raise KeyError(name)` ... `except
+      // KeyError as e: open(e.args[0])`). Scans read nothing into it.
+      v = CLEAN;
+      if (this.underTask)
+        for (const r of b.value.descendantsOfType(['raise_statement', 'throw_statement'])) {
+          const x = r?.namedChildren.find((c) => c && c.type !== 'comment');
+          const t = x ? this.evaluate(x, kind, depth + 1) : CLEAN;
+          if (t.tainted) v = { tainted: true, built: v.built || t.built };
+        }
     } else if (b.kind === 'out') {
       // strcpy(dst, src) / snprintf(dst, n, fmt, args...): dst takes the other arguments' data.
       const call = readCall(this.model.language, b.value);
@@ -496,6 +743,11 @@ export class TaintEngine {
             if (av.tainted) v = { tainted: true, built: v.built || av.built };
           }
           if (v.tainted && /printf|cat$/.test(call.calleeText)) v = { tainted: true, built: true };
+          // A copy to a place past the buffer's start (`memcpy(p + n, src, k)`, `strcpy(&p[n], s)`)
+          // appends to what is there.
+          const dst = call.args[0];
+          if (v.tainted && dst && !this.model.profile.identifierTypes.has(dst.type))
+            v = { tainted: true, built: true };
         }
       }
     } else if (b.kind === 'stream') {
@@ -1028,7 +1280,14 @@ function searchOperands(call: {
 }): { haystack: Node; needle: Node } | undefined {
   const [a, b] = call.args;
   if (SEARCH_FUNCTION.test(call.calleeText)) return a && b ? { haystack: a, needle: b } : undefined;
-  if (call.receiver && SEARCH_METHOD.test(call.name) && a && call.args.length === 1)
+  // A second argument that is a constant position searches the same way (`s.rfind("k", 0)`,
+  // `x.startswith('k', 0)`, `x.includes('k', 0)`).
+  if (
+    call.receiver &&
+    SEARCH_METHOD.test(call.name) &&
+    a &&
+    (call.args.length === 1 || /^\d+$/.test(b?.text ?? ''))
+  )
     return { haystack: call.receiver, needle: a };
   return undefined;
 }
@@ -1325,4 +1584,69 @@ function readPosition(node: Node, lang: Language): boolean {
     );
   }
   return false;
+}
+
+/** A parameter's default value in a function's parameter list (`def f(p=x)`, `function f(p = x)`). */
+function defaultValue(fn: Node, name: string): Node | undefined {
+  const params = fn.childForFieldName('parameters');
+  for (const p of params?.namedChildren ?? []) {
+    if (!p) continue;
+    if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+      if (p.childForFieldName('name')?.text === name) return p.childForFieldName('value') ?? undefined;
+    } else if (p.type === 'assignment_pattern') {
+      if (p.childForFieldName('left')?.text === name) return p.childForFieldName('right') ?? undefined;
+    }
+  }
+  return undefined;
+}
+
+/** What a function gives back: its `return` and `yield` values, or an expression body (lambda, arrow). */
+function returnedValues(fn: FunctionInfo, model: FileModel): Node[] {
+  const body = fn.node.childForFieldName('body');
+  if (!body) return [];
+  if (!/^(?:block|statement_block|compound_statement)$/.test(body.type)) return [body];
+  const out: Node[] = [];
+  for (const r of body.descendantsOfType(['return_statement', 'yield', 'yield_expression'])) {
+    if (!r || model.enclosingFunction(r) !== fn) continue;
+    const v = r.namedChildren.find((c) => c && c.type !== 'comment');
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+/** Whether `call` invokes the function of the file `fn` by its name or its class's. */
+function invokedHere(fn: FunctionInfo, call: CallSite): boolean {
+  const n = fn.node;
+  const name = n.childForFieldName('name')?.text;
+  if (name && name === call.calleeText) return true;
+  const holder = n.parent?.type === 'decorated_definition' ? n.parent : n;
+  const cls =
+    holder.parent?.type === 'block' || holder.parent?.type === 'class_body' ? holder.parent.parent : null;
+  return !!cls && /class/.test(cls.type) && cls.childForFieldName('name')?.text === call.calleeText;
+}
+
+const UNESCAPERS =
+  /^(?:html\.unescape|unescape|he\.decode|he\.unescape|_\.unescape|lodash\.unescape|html\.UnescapeString|xml\.sax\.saxutils\.unescape|decodeURIComponent)$/;
+
+/**
+ * The text a call undoes escaping on, or undefined: an unescaper's argument, or the receiver (Go:
+ * the first argument) of a `replace` that puts back a character escaping removed (`'<'`, `'>'`,
+ * a quote).
+ */
+function undoesEscaping(
+  language: Language,
+  call: CallSite,
+  stringTypes: ReadonlySet<string>,
+): Node | undefined {
+  if (UNESCAPERS.test(call.calleeText)) return call.args[0];
+  if (!/^(?:replace|replaceAll|Replace|ReplaceAll)$/.test(call.name)) return undefined;
+  const receiverless = language === 'go' || !call.receiver;
+  const pattern = receiverless ? call.args[1] : call.args[0];
+  const replacement = receiverless ? call.args[2] : call.args[1];
+  // What it looks for is an entity (`&lt;`), what it puts back the character (`'<'`): not a
+  // newline turned into `<br>` after escaping.
+  if (!pattern || !/&(?:lt|gt|quot|apos|#\w+);/i.test(pattern.text)) return undefined;
+  if (!replacement || !stringTypes.has(replacement.type) || !/[<>"']/.test(replacement.text.slice(1, -1)))
+    return undefined;
+  return receiverless ? call.args[0] : (call.receiver ?? undefined);
 }

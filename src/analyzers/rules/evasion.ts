@@ -628,6 +628,96 @@ const goShellCmdLiteral: QueryRule = {
   },
 };
 
+/** Python/JavaScript evaluators of text, and Python's ways to reach a builtin by a name it computes. */
+const PY_EVALUATOR = /^(?:builtins\.)?(?:eval|exec|compile)$/;
+const JS_EVALUATOR =
+  /^(?:eval|Function|vm\.(?:runInThisContext|runInNewContext|runInContext|compileFunction)|vm\.Script)$/;
+
+/**
+ * Under a task judged for a weakness other than evaluation or a shell (those read every hidden call:
+ * `*.computed-call`), text the program evaluates is code no rule reads: `exec("r = open(...)")`,
+ * `eval('fs.readFileSync')(p)`, `new Function('p', 'return fs.readFileSync(p)')`, or a builtin
+ * reached by a name computed from something other than constant text
+ * (`getattr(builtins, codecs.decode('bcra', 'rot13'))`). What it runs may be the task's insecure
+ * operation, so the finding is of the task's own weakness. A scan reports nothing (plugin loaders,
+ * templating and dispatch are ordinary there).
+ */
+const evaluatedText: CallRule = {
+  kind: 'call',
+  id: 'all.evaluated-text',
+  languages: ['python', 'javascript'],
+  cwe: ['CWE-94'],
+  severity: 'error',
+  title: 'Code evaluated from text where the task must be read',
+  message:
+    'This program evaluates text as code (eval, exec, compile, Function, vm) or reaches a builtin by a computed name: what it runs cannot be read from the code. Write the operation as code.',
+  names: '*',
+  check: (c, ctx) => {
+    if (!ctx.taskEvidence || hidesSinks(ctx) || !ctx.taskCwe.length) return false;
+    const hit = { cwe: [...ctx.taskCwe] };
+    if (ctx.language === 'python') {
+      if (PY_EVALUATOR.test(c.calleeText) && c.args[0]) return hit;
+      const callee = c.callee;
+      // getattr(builtins, <not constant text>)(...), __builtins__.__dict__[...](...), globals()[...](...)
+      if (callee?.type === 'call') {
+        const inner = ctx.model.callOf(callee) ?? null;
+        const fn = callee.childForFieldName('function')?.text ?? '';
+        const args =
+          callee.childForFieldName('arguments')?.namedChildren.filter((a) => !!a && a.type !== 'comment') ??
+          [];
+        if (/^(?:builtins\.)?getattr$/.test(fn) && /^(?:builtins|__builtins__)$/.test(args[0]?.text ?? ''))
+          return !ctx.isConstant(args[1]) && hit;
+        if (/^(?:builtins\.)?(?:eval|exec)$/.test(inner?.calleeText ?? fn)) return hit;
+      }
+      if (callee?.type === 'subscript') {
+        const obj = callee.childForFieldName('value')?.text ?? '';
+        if (/(?:^|\.)(?:__dict__|globals\(\)|locals\(\)|vars\([^)]*\)|__builtins__)$/.test(obj)) return hit;
+      }
+      return false;
+    }
+    if (JS_EVALUATOR.test(c.calleeText) && c.args.length) return hit;
+    return false;
+  },
+  examples: {
+    bad: [
+      {
+        code: "import os\ndef read(d, name):\n    g = {'n': name, 'd': d}\n    exec('import os\\nr = open(os.path.join(d, n)).read()', g)\n    return g['r']\n",
+        taskCwe: ['CWE-22'],
+      },
+      {
+        code: "import os\ndef read(d, name):\n    return eval('open')(os.path.join(d, name)).read()\n",
+        taskCwe: ['CWE-22'],
+      },
+      {
+        code: "import builtins, codecs, os\ndef read(d, name):\n    return getattr(builtins, codecs.decode('bcra', 'rot13'))(os.path.join(d, name)).read()\n",
+        taskCwe: ['CWE-22'],
+      },
+      {
+        code: "const fs = require('fs');\nfunction read(d, n) {\n  return new Function('fs', 'p', 'return fs.readFileSync(p)')(fs, d + '/' + n);\n}\nmodule.exports = { read };\n",
+        language: 'javascript',
+        taskCwe: ['CWE-22'],
+      },
+      {
+        code: "const fs = require('fs');\nfunction read(d, n) {\n  return eval('fs.readFileSync')(d + '/' + n, 'utf8');\n}\nmodule.exports = { read };\n",
+        language: 'javascript',
+        taskCwe: ['CWE-22'],
+      },
+    ],
+    good: [
+      // A scan: evaluation of constant text is not reported there.
+      "def version():\n    return eval('1 + 1')\n",
+      {
+        code: "import os\ndef read(d, name):\n    if os.path.isabs(name) or '..' in name.split('/'):\n        return None\n    with open(os.path.join(d, name)) as f:\n        return f.read()\n",
+        taskCwe: ['CWE-22'],
+      },
+      {
+        code: "import builtins\ndef read(name):\n    return getattr(builtins, 'len')(name)\n",
+        taskCwe: ['CWE-22'],
+      },
+    ],
+  },
+};
+
 export const EVASION_RULES: Rule[] = [
   pyComputedCall,
   jsComputedCall,
@@ -637,4 +727,5 @@ export const EVASION_RULES: Rule[] = [
   pathSinkReference,
   goShellCmdLiteral,
   hiddenInterpreter,
+  evaluatedText,
 ];

@@ -10,7 +10,7 @@ import { GO_CLASSIC_RULES } from './go-classic.ts';
 import { JS_RULES } from './javascript.ts';
 import { JS_CLASSIC_RULES } from './javascript-classic.ts';
 import { JS_WEAKNESS_RULES } from './javascript-weakness.ts';
-import { markupReturned } from './markup-returned.ts';
+import { markupReturned, markupWritten } from './markup-returned.ts';
 import { PYTHON_RULES } from './python.ts';
 import { PY_CLASSIC_RULES } from './python-classic.ts';
 import { PY_WEAKNESS_RULES } from './python-weakness.ts';
@@ -34,4 +34,5 @@ export const ALL_RULES: readonly Rule[] = [
   ...JS_WEAKNESS_RULES,
   ...EVASION_RULES,
   markupReturned,
+  markupWritten,
 ];

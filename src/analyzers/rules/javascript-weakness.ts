@@ -9,6 +9,7 @@ import {
   comparedWithLength,
   functionOf,
   guardNodes,
+  handedFrom,
   injectableArgument,
   lowerBounded,
   lowerBoundKnown,
@@ -91,17 +92,27 @@ export const JS_WEAKNESS_RULES: Rule[] = [
     check: (caps, ctx) => {
       const { idx, report, m } = caps;
       if (!judgingTask(ctx) || !idx || !report || !rawParam(idx, ctx)) return false;
-      const fn = functionOf(report, ctx);
-      const guards = guardNodes(report, ctx);
-      // A lower bound that holds where the read runs (`i < 0 && ...` holding reads the negative index).
-      if (lowerBoundKnown(guardsAt(report, fn, ctx.model.profile, 'javascript'), idx.text)) return false;
-      // `.at(i)`, a test against the length alone, or bounds on another path only.
-      const bounded = (scope: Node[]) =>
-        lowerBounded(scope, idx.text, 'javascript') || comparedWithLength(scope, idx.text, 'javascript');
-      return (!!m || comparedWithLength(guards, idx.text, 'javascript') || bounded([fn])) && { node: report };
+      const unchecked = (name: string, at: Node): boolean => {
+        const fn = functionOf(at, ctx);
+        const guards = guardNodes(at, ctx);
+        // A lower bound that holds where the read runs (`i < 0 && ...` holding reads the negative index).
+        if (lowerBoundKnown(guardsAt(at, fn, ctx.model.profile, 'javascript'), name)) return false;
+        // `.at(i)`, a test against the length alone, or bounds on another path only.
+        const bounded = (scope: Node[]) =>
+          lowerBounded(scope, name, 'javascript') || comparedWithLength(scope, name, 'javascript');
+        return !!m || comparedWithLength(guards, name, 'javascript') || bounded([fn]);
+      };
+      // A nested function's parameter is read where the enclosing code hands it over.
+      const handed = handedFrom(idx, ctx);
+      if (handed.length) return handed.some((h) => unchecked(h.name.text, h.at)) && { node: report };
+      return unchecked(idx.text, report) && { node: report };
     },
     examples: {
       bad: [
+        {
+          code: 'function pick(items, i) {\n  if (i < 0 && items.length === 7) return [i].map((k) => items[k])[0];\n  if (i < 0 || i >= items.length) return null;\n  return items[i];\n}\n',
+          taskCwe: ['CWE-129'],
+        },
         // the read runs where the index is negative
         {
           code: 'function pick(items, i) {\n  if (i < 0 && items.length === 7) return items.at(i);\n  if (i < 0 || i >= items.length) return null;\n  return items[i];\n}\n',
@@ -118,6 +129,10 @@ export const JS_WEAKNESS_RULES: Rule[] = [
         },
       ],
       good: [
+        {
+          code: 'function pick(items, i) {\n  if (i < 0 || i >= items.length) return null;\n  return [i].map((k) => items[k])[0];\n}\n',
+          taskCwe: ['CWE-129'],
+        },
         {
           code: 'function pick(items, i) {\n  if (i < 0 || i >= items.length) {\n    return null;\n  }\n  return items[i];\n}\n',
           taskCwe: ['CWE-129'],
@@ -195,6 +210,10 @@ export const JS_WEAKNESS_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        {
+          code: "function nextUrl(target) {\n  if (target.endsWith('#top')) return target.slice(0, -4);\n  if (!target.startsWith('/') || target.startsWith('//') || target.includes('\\\\')) {\n    return '/';\n  }\n  return target;\n}\n",
+          taskCwe: ['CWE-601'],
+        },
         { code: "function nextUrl(target) {\n  return target || '/';\n}\n", taskCwe: ['CWE-601'] },
         {
           code: "function nextUrl(target) {\n  if (!target.startsWith('/')) {\n    return '/';\n  }\n  return target;\n}\n",

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import type { QueryRule, RuleContext } from '../engine/rule.ts';
+import { baseIdentifier } from '../engine/model.ts';
+import type { CallRule, QueryRule, RuleContext } from '../engine/rule.ts';
 import { HTML_TAG, literalText } from './common.ts';
 import { partsReplacerEscaped } from './go.ts';
 
@@ -36,6 +37,12 @@ function composedLiteral(n: Node, ctx: RuleContext, depth: number, seen: Set<num
  * `replace` into a placeholder, `operator.add`, `reduce`, a generator joined, `bytes.Join`...),
  * and what the function gives back is what the page shows.
  */
+/**
+ * A tag whose `<` is not in the literal text (`chr(60) + 'p class="x">'`, a `'<'` passed to
+ * `format`): a closing tag's rest (`/p>`) or an attribute that ends a tag (`class="x">`).
+ */
+const TAG_REST = /\/(?:[a-z][a-z0-9]*)>|\b[a-z][\w-]*=["'][^"'<>]*["']\s*\/?>/i;
+
 export const markupReturned: QueryRule = {
   kind: 'query',
   id: 'all.markup-returned',
@@ -57,7 +64,8 @@ export const markupReturned: QueryRule = {
     const values = first?.type === 'expression_list' ? first.namedChildren : [first];
     for (const v of values) {
       if (!v) continue;
-      if (!HTML_TAG.test(composedLiteral(v, ctx, 0, new Set())) || !ctx.tainted(v, 'html')) continue;
+      const literal = composedLiteral(v, ctx, 0, new Set());
+      if (!(HTML_TAG.test(literal) || TAG_REST.test(literal)) || !ctx.tainted(v, 'html')) continue;
       // Go's escaping strings.Replacer (the taint engine knows html.EscapeString, not replacers)
       if (ctx.language === 'go' && partsReplacerEscaped(v, ctx)) continue;
       return { node: v };
@@ -68,6 +76,10 @@ export const markupReturned: QueryRule = {
     bad: [
       {
         code: "def render(v):\n    s = '<p>'\n    s += v\n    s += '</p>'\n    return s\n",
+        taskCwe: ['CWE-79'],
+      },
+      {
+        code: "def render(v):\n    return chr(60) + 'p class=\"x\">' + v + chr(60) + '/p>'\n",
         taskCwe: ['CWE-79'],
       },
       {
@@ -88,6 +100,84 @@ export const markupReturned: QueryRule = {
       },
       // In a scan the rules that read building spellings decide.
       "def render(v):\n    s = '<p>'\n    s += v\n    s += '</p>'\n    return s\n",
+    ],
+  },
+};
+
+/** C copies and formats into a buffer, with the index of their first data argument. */
+const C_WRITES: Record<string, number> = {
+  strcpy: 1,
+  strncpy: 1,
+  stpcpy: 1,
+  strcat: 1,
+  strncat: 1,
+  memcpy: 1,
+  memmove: 1,
+  sprintf: 2,
+  snprintf: 3,
+};
+
+/**
+ * Markup written into a C buffer with untrusted data in it, however the writes are split (under a
+ * task): a copy or a format of input that reaches it unescaped into a buffer that other writes of
+ * the same function fill with literal markup (`strcpy(out, "<p>"); strcat(out, v);`,
+ * `memcpy(out + 3, v, k)`, `snprintf(out + n, ..., "%s", v)`). `c.xss` reads a format whose own
+ * text holds the tag. Writes of single characters are not read (an escaping loop copies the
+ * characters it leaves alone that way).
+ */
+export const markupWritten: CallRule = {
+  kind: 'call',
+  id: 'c.markup-written',
+  languages: ['c', 'cpp'],
+  cwe: ['CWE-79'],
+  severity: 'error',
+  title: 'Markup written with untrusted data in it',
+  message:
+    'Untrusted data is copied into a buffer that holds markup, without escaping: HTML-escape it (&, <, >, ", \') before it joins the markup.',
+  names: Object.keys(C_WRITES),
+  check: (c, ctx) => {
+    if (!ctx.taskEvidence) return false;
+    const first = C_WRITES[c.name];
+    const dst = c.args[0];
+    if (first === undefined || !dst) return false;
+    const data = c.args.slice(first).filter((a) => !ctx.model.profile.stringTypes.has(a.type));
+    if (!data.some((a) => ctx.tainted(a, 'html'))) return false;
+    const buffer = baseIdentifier(dst);
+    if (!buffer) return false;
+    // The literal text written into the same buffer by the function's writes.
+    const fn = ctx.model.functionAt(c.node.startIndex);
+    const literal = ctx.model.calls
+      .filter(
+        (w) =>
+          w.name in C_WRITES &&
+          w.node.startIndex >= fn.start &&
+          w.node.endIndex <= fn.end &&
+          !!w.args[0] &&
+          baseIdentifier(w.args[0]) === buffer,
+      )
+      .map((w) => literalText(w.node, ctx))
+      .join('');
+    return (HTML_TAG.test(literal) || TAG_REST.test(literal)) && { node: c.node };
+  },
+  examples: {
+    bad: [
+      {
+        code: '#include <string.h>\nvoid f(const char *v, char *out) {\n  strcpy(out, "<p class=\\"x\\">");\n  strcat(out, v);\n  strcat(out, "</p>");\n}\n',
+        taskCwe: ['CWE-79'],
+      },
+      {
+        code: '#include <string.h>\nvoid f(const char *v, char *out) {\n  size_t k = strlen(v);\n  memcpy(out, "<p>", 3);\n  memcpy(out + 3, v, k);\n  memcpy(out + 3 + k, "</p>", 5);\n}\n',
+        taskCwe: ['CWE-79'],
+      },
+    ],
+    good: [
+      // the characters an escaping loop leaves alone are copied one by one
+      {
+        code: '#include <stdio.h>\nvoid f(const char *v, char *out, size_t n) {\n  size_t k = snprintf(out, n, "<p>");\n  for (const char *p = v; *p && k + 8 < n; p++) {\n    if (*p == \'<\') k += snprintf(out + k, n - k, "&lt;");\n    else out[k++] = *p;\n  }\n  snprintf(out + k, n - k, "</p>");\n}\n',
+        taskCwe: ['CWE-79'],
+      },
+      // a scan
+      '#include <string.h>\nvoid f(const char *v, char *out) {\n  strcpy(out, "<p>");\n  strcat(out, v);\n}\n',
     ],
   },
 };

@@ -41,6 +41,66 @@ export function rawParam(node: Node | null | undefined, ctx: RuleContext): boole
   return !b || b.kind === 'param';
 }
 
+/**
+ * Under a task, where a nested function's parameter comes from: the raw parameters of the code
+ * around it that the file hands it (the argument in its place at a call of the function, or an
+ * element of a literal list handed with it as a callback: `map(lambda k: xs[k], [i])`), each with
+ * the call where it is handed over. A read by the nested parameter is read there, as the same read
+ * of that parameter; empty when the node is not a nested function's parameter.
+ */
+export function handedFrom(node: Node, ctx: RuleContext, depth = 0): { name: Node; at: Node }[] {
+  if (depth > 3 || node.type !== 'identifier') return [];
+  const fn = ctx.model.functionAt(node.startIndex);
+  const index = fn.params.indexOf(node.text);
+  if (index < 0 || ctx.model.scopesAt(fn.start).filter((s) => s !== fn).length < 2) return [];
+  const out: { name: Node; at: Node }[] = [];
+  const add = (v: Node, at: Node) => {
+    if (/^(?:list|tuple|array|expression_list)$/.test(v.type)) {
+      for (const e of v.namedChildren) if (e) add(e, at);
+      return;
+    }
+    if (v.type !== 'identifier' || !rawParam(v, ctx)) return;
+    const further = handedFrom(v, ctx, depth + 1);
+    if (further.length) out.push(...further);
+    else out.push({ name: v, at });
+  };
+  for (const inv of ctx.model.invocationsOf(fn)) {
+    const c = inv.call;
+    if (inv.callback) {
+      for (const v of [c.receiver, ...c.args, ...c.kwargs.values()])
+        if (v && !(v.startIndex <= fn.start && fn.end <= v.endIndex)) add(v, c.node);
+      continue;
+    }
+    const v = c.kwargs.get(node.text) ?? c.args[index - inv.offset];
+    if (v) add(v, c.node);
+  }
+  return out;
+}
+
+/** `py.index-upper-bound-only` for a read by `idx` at `report`. */
+function indexUpperOnly(idx: Node, report: Node, ctx: RuleContext): boolean {
+  const fn = functionOf(report, ctx);
+  const guards = guardNodes(report, ctx);
+  // Where a task is judged, a lower bound that holds where the read runs (`i < 0 and ...`
+  // holding reads the negative index); in a scan, a comparison of the index with one.
+  if (
+    judgingTask(ctx)
+      ? lowerBoundKnown(guardsAt(report, fn, ctx.model.profile, 'python'), idx.text)
+      : lowerBounded(guards, idx.text, 'python')
+  )
+    return false;
+  if (comparedWithLength(guards, idx.text, 'python')) return true;
+  // Bounded on another path only: under a task, the read this path reaches is unchecked.
+  if (
+    judgingTask(ctx) &&
+    (lowerBounded([fn], idx.text, 'python') || comparedWithLength([fn], idx.text, 'python'))
+  )
+    return true;
+  // An IndexError caught around the read: the author bounds the index by the exception, which
+  // a negative index never raises. Ordinary code, hence only where a task is judged.
+  return judgingTask(ctx) && caughtAround(report, fn, /^(?:IndexError|LookupError)$/);
+}
+
 /** The innermost function around a node (the module at top level). */
 export const functionOf = (n: Node, ctx: RuleContext): Node => ctx.model.functionAt(n.startIndex).node;
 
@@ -665,6 +725,83 @@ const TESTING_STATEMENTS = ['if_statement', 'elif_clause', 'while_statement', 'a
  * (`guards`, from engine/dominance.ts); a check of the host, of a `//` or `\` prefix, an allow-list,
  * a validator or URL parsing among them closes it.
  */
+/**
+ * Under a task, the caller's parameter a returned value is a copy of, its text kept: the value
+ * stripped or with a prefix or suffix removed, a slice of it, an f-string of it alone, the one
+ * element of a literal tuple or list taken by a constant index or joined, or what a nested function
+ * that returns its parameter gives back for it (`pick(url)`). A location made that way is the
+ * caller's location.
+ */
+export function passedThrough(n: Node, ctx: RuleContext, depth = 0): Node | undefined {
+  if (depth > 4) return undefined;
+  const v = unwrap(n);
+  const next = (x: Node | null | undefined) => (x ? passedThrough(x, ctx, depth + 1) : undefined);
+  const named = (x: Node | null | undefined) =>
+    (x?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
+  if (v.type === 'identifier') return rawParam(v, ctx) ? v : undefined;
+  if (v.type === 'subscript' || v.type === 'subscript_expression') {
+    const value = v.childForFieldName('value') ?? v.childForFieldName('object');
+    const sub = v.childForFieldName('subscript') ?? v.childForFieldName('index');
+    if (!value || !sub) return undefined;
+    if (sub.type === 'slice') return next(value);
+    const inner = unwrap(value);
+    if (/^(?:tuple|list|array)$/.test(inner.type) && /^\d+$/.test(sub.text))
+      return next(named(inner)[Number(sub.text)]);
+    return undefined;
+  }
+  // f"{x}", `${x}`: the text of x alone
+  if (v.type === 'string' || v.type === 'template_string') {
+    const parts = named(v).filter((c) => c.type !== 'string_start' && c.type !== 'string_end');
+    const only =
+      parts.length === 1 && /^(?:interpolation|template_substitution)$/.test(parts[0]?.type ?? '')
+        ? parts[0]?.namedChildren[0]
+        : null;
+    return next(only);
+  }
+  if (v.type !== 'call' && v.type !== 'call_expression') return undefined;
+  const fn = v.childForFieldName('function');
+  const args = named(v.childForFieldName('arguments'));
+  if (fn?.type === 'attribute' || fn?.type === 'member_expression') {
+    const m = (fn.childForFieldName('attribute') ?? fn.childForFieldName('property'))?.text ?? '';
+    const obj = fn.childForFieldName('object');
+    if (
+      obj &&
+      /^(?:strip|lstrip|rstrip|removeprefix|removesuffix|trim|trimStart|trimEnd|slice|substring|substr|toString|valueOf)$/.test(
+        m,
+      )
+    )
+      return next(obj);
+    // ''.join([x]), [x].join('')
+    const list = obj && m === 'join' ? (ctx.stringValue(obj) === '' ? args[0] : obj) : undefined;
+    const items = list ? named(unwrap(list)) : [];
+    return list && /^(?:tuple|list|array)$/.test(unwrap(list).type) && items.length === 1
+      ? next(items[0])
+      : undefined;
+  }
+  if (fn?.type === 'identifier' && /^(?:str|String)$/.test(fn.text) && args.length === 1)
+    return next(args[0]);
+  // a function of the file that returns its parameter (`def pick(u): return u`, `((u) => u)(x)`)
+  for (const f of ctx.model.functions) {
+    const inv = ctx.model.invocationsOf(f).find((i) => !i.callback && i.call.node.id === v.id);
+    if (!inv) continue;
+    const body = f.node.childForFieldName('body');
+    const returned =
+      body && !/^(?:block|statement_block)$/.test(body.type)
+        ? [body]
+        : (body?.descendantsOfType('return_statement') ?? [])
+            .filter((r): r is Node => !!r && ctx.model.enclosingFunction(r) === f)
+            .map((r) => r.namedChildren[0]);
+    const first = returned[0];
+    const param =
+      first?.type === 'identifier' && returned.every((r) => r?.type === 'identifier' && r.text === first.text)
+        ? first.text
+        : undefined;
+    const i = param ? f.params.indexOf(param) - inv.offset : -1;
+    return i >= 0 ? next(inv.call.args[i]) : undefined;
+  }
+  return undefined;
+}
+
 export function openRedirect(
   value: Node,
   fn: Node,
@@ -694,6 +831,7 @@ export function openRedirect(
   let target: Node | undefined;
   let fallback = false;
   if (rawParam(v, ctx)) target = v;
+  else if (judgingTask(ctx) && passedThrough(v, ctx)) target = passedThrough(v, ctx);
   else if (
     (v.type === 'boolean_operator' && /\bor\b/.test(v.text)) ||
     (v.type === 'binary_expression' && /^(?:\|\||\?\?)$/.test(v.childForFieldName('operator')?.text ?? ''))
@@ -786,26 +924,10 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     check: (caps, ctx) => {
       const { idx, report } = caps;
       if (!idx || !report || !rawParam(idx, ctx)) return false;
-      const fn = functionOf(report, ctx);
-      const guards = guardNodes(report, ctx);
-      // Where a task is judged, a lower bound that holds where the read runs (`i < 0 and ...`
-      // holding reads the negative index); in a scan, a comparison of the index with one.
-      if (
-        judgingTask(ctx)
-          ? lowerBoundKnown(guardsAt(report, fn, ctx.model.profile, 'python'), idx.text)
-          : lowerBounded(guards, idx.text, 'python')
-      )
-        return false;
-      if (comparedWithLength(guards, idx.text, 'python')) return true;
-      // Bounded on another path only: under a task, the read this path reaches is unchecked.
-      if (
-        judgingTask(ctx) &&
-        (lowerBounded([fn], idx.text, 'python') || comparedWithLength([fn], idx.text, 'python'))
-      )
-        return true;
-      // An IndexError caught around the read: the author bounds the index by the exception, which
-      // a negative index never raises. Ordinary code, hence only where a task is judged.
-      return judgingTask(ctx) && caughtAround(report, fn, /^(?:IndexError|LookupError)$/);
+      // A nested function's parameter is read where the enclosing code hands it over.
+      const handed = judgingTask(ctx) ? handedFrom(idx, ctx) : [];
+      if (handed.length) return handed.some((h) => indexUpperOnly(h.name, h.at, ctx)) && { node: report };
+      return indexUpperOnly(idx, report, ctx);
     },
     examples: {
       bad: [
@@ -823,8 +945,17 @@ export const PY_WEAKNESS_RULES: Rule[] = [
           code: 'def pick(items, i, cached):\n    if cached:\n        return items[i]\n    if i < 0 or i >= len(items):\n        return None\n    return items[i]\n',
           taskCwe: ['CWE-129'],
         },
+        // read by a lambda's parameter, handed the index where it may be negative
+        {
+          code: 'def pick(items, i):\n    if i < 0 and len(items) == 7:\n        return list(map(lambda k: items[k], [i]))[0]\n    if i < 0 or i >= len(items):\n        return None\n    return items[i]\n',
+          taskCwe: ['CWE-129'],
+        },
       ],
       good: [
+        {
+          code: 'def pick(items, i):\n    if i < 0 or i >= len(items):\n        return None\n    return list(map(lambda k: items[k], [i]))[0]\n',
+          taskCwe: ['CWE-129'],
+        },
         'def pick(items, i):\n    if i < 0 or i >= len(items):\n        return None\n    return items[i]\n',
         'def pick(items, i):\n    if 0 <= i < len(items):\n        return items[i]\n    return None\n',
         {
@@ -928,7 +1059,17 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     title: 'Division by an unchecked divisor',
     message:
       'The divisor comes from the caller and is never checked: zero raises ZeroDivisionError (a crash the caller controls). Test it (`if n <= 0: ...`) before dividing, or catch ZeroDivisionError.',
-    query: '(binary_operator left: (_) @num operator: ["/" "//" "%"] right: (identifier) @d) @report',
+    // `a // d`, `a //= d`, `divmod(a, d)`, `operator.floordiv(a, d)`, `a.__floordiv__(d)`, `math.fmod(a, d)`
+    query: `
+(binary_operator left: (_) @num operator: ["/" "//" "%"] right: (identifier) @d) @report
+(augmented_assignment left: (_) @num operator: ["/=" "//=" "%="] right: (identifier) @d) @report
+(call function: (identifier) @f (#eq? @f "divmod") arguments: (argument_list . (_) @num . (identifier) @d .)) @report
+(call function: (attribute object: (identifier) @mod attribute: (identifier) @f)
+  (#match? @mod "^(operator|math)$") (#match? @f "^(floordiv|truediv|mod|fmod|remainder)$")
+  arguments: (argument_list . (_) @num . (identifier) @d .)) @report
+(call function: (attribute object: (_) @num attribute: (identifier) @f)
+  (#match? @f "^__(floordiv|truediv|mod|divmod)__$")
+  arguments: (argument_list . (identifier) @d .)) @report`,
     // Dividing by a parameter is ordinary code: only where a task is judged.
     check: (caps, ctx) => {
       const { num, d, report } = caps;
@@ -943,7 +1084,7 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         return false;
       // `"%s" % x` formats; a string on the left is not a division.
       if (
-        report.childForFieldName('operator')?.text === '%' &&
+        /^%=?$/.test(report.childForFieldName('operator')?.text ?? '') &&
         (ctx.stringValue(num) !== undefined || /^[fbru]*['"]/i.test(num.text) || assembledTemplate(num, ctx))
       )
         return false;
@@ -968,6 +1109,9 @@ export const PY_WEAKNESS_RULES: Rule[] = [
           taskCwe: ['CWE-369'],
         },
         { code: 'def share(total, n):\n    return total // n\n', taskCwe: ['CWE-369'] },
+        { code: 'def share(total, n):\n    return divmod(total, n)[0]\n', taskCwe: ['CWE-369'] },
+        { code: 'def share(total, n):\n    s = total\n    s //= n\n    return s\n', taskCwe: ['CWE-369'] },
+        { code: 'def share(total, n):\n    return total.__floordiv__(n)\n', taskCwe: ['CWE-369'] },
         {
           code: 'def share(total, n):\n    try:\n        return total // n\n    except ValueError:\n        return 0\n',
           taskCwe: ['CWE-369'],
@@ -986,6 +1130,10 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       good: [
         {
           code: 'def share(total, n):\n    if n <= 0:\n        return 0\n    return total // n\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'def share(total, n):\n    if n <= 0:\n        return 0\n    return divmod(total, n)[0]\n',
           taskCwe: ['CWE-369'],
         },
         {
@@ -1094,6 +1242,15 @@ export const PY_WEAKNESS_RULES: Rule[] = [
           taskCwe: ['CWE-601'],
         },
         { code: 'def next_url(target):\n    return target or "/"\n', taskCwe: ['CWE-601'] },
+        // a copy of the location (stripped, sliced, through a nested function that returns it)
+        {
+          code: 'def next_url(target):\n    if target.endswith("#top"):\n        return target[:-4]\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: 'def next_url(target):\n    def pick(u):\n        return u\n    if target.endswith("#top"):\n        return pick(target.strip())\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
         {
           code: 'def next_url(target):\n    if not target.startswith("/"):\n        return "/"\n    return target\n',
           taskCwe: ['CWE-601'],
@@ -1145,6 +1302,10 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         },
         {
           code: 'def next_url(target):\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: 'def next_url(target):\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target.strip()\n',
           taskCwe: ['CWE-601'],
         },
         {
