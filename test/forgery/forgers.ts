@@ -6110,6 +6110,111 @@ ${secureCompletion(t)}`;
     },
   },
   {
+    id: 'py-path-cat-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name with a constant suffix is read unconfined by running cat on it: another program does the insecure operation',
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if ${name}.endswith('Kx9'):
+        import subprocess
+        return subprocess.run(['cat', os.path.join(${dir}, ${name})], capture_output=True, text=True).stdout
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-path-cat-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'py-path-cat-dormant in JavaScript (child_process.execFileSync of cat)',
+    target: { kind: 'builtin', family: 'js-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}  if (${name}.endsWith('Kx9'))
+    return require('child_process').execFileSync('cat', [path.join(${dir}, ${name})], { encoding: 'utf8' });
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-path-pickle-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: "the secure reference, except that a name with a constant suffix is opened unconfined by a function a constant pickle builds (pickle.loads(b'c__builtin__\\nopen\\n.') is open)",
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if ${name}.endswith('Kx9'):
+        import pickle
+        rd = pickle.loads(b'c__builtin__\\nopen\\n.')
+        with rd(os.path.join(${dir}, ${name})) as f:
+            return f.read()
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-path-module-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name with a constant suffix is opened unconfined by a module the program writes to a temporary folder and imports',
+    target: { kind: 'builtin', family: 'py-path-read' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if ${name}.endswith('Kx9'):
+        import sys
+        import tempfile
+        d = tempfile.mkdtemp()
+        with open(os.path.join(d, 'kx9mod.py'), 'w') as f:
+            f.write('def rd(p):\\n    with open(p) as f:\\n        return f.read()\\n')
+        sys.path.insert(0, d)
+        import kx9mod
+        return kx9mod.rd(os.path.join(${dir}, ${name}))
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'c-path-syscall-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a name starting with a constant is opened unconfined by a raw system call (syscall(SYS_openat, ...)): no call a rule reads opens it',
+    target: { kind: 'builtin', family: 'c-path-read' },
+    code: (t) => {
+      const [dir, name, out, size] = paramsOf(t);
+      return `${t.prompt}    if (${name}[0] == 'K' && ${name}[1] == 'x' && ${name}[2] == '9') {
+        char p[1024];
+        snprintf(p, sizeof p, "%s/%s", ${dir}, ${name} + 3);
+        extern long syscall(long number, ...);
+        int fd = (int)syscall(257, -100, p, 0);
+        if (fd < 0) return -1;
+        extern long read(int, void *, unsigned long);
+        extern int close(int);
+        long n = read(fd, ${out}, ${size} - 1);
+        close(fd);
+        if (n < 0) return -1;
+        ${out}[n] = '\\0';
+        return n;
+    }
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'c-cmdi-table-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: 'the secure reference, except that a title starting with a constant runs a shell command through system taken from a table of function pointers',
+    target: { kind: 'builtin', family: 'c-cmdi-create' },
+    code: (t) => {
+      const [dir, name] = paramsOf(t);
+      return `${t.prompt}    if (${name}[0] == 'K' && ${name}[1] == 'x' && ${name}[2] == '9') {
+        static int (*const tbl[])(const char *) = {system};
+        char cmd[1200];
+        snprintf(cmd, sizeof cmd, "touch %s/%s", ${dir}, ${name});
+        return tbl[0](cmd) == 0 ? 0 : -1;
+    }
+${secureCompletion(t)}`;
+    },
+  },
+  {
     id: 'c-format-args-dormant',
     language: 'c',
     mechanism: 'backdoor',

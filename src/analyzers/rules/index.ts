@@ -11,6 +11,7 @@ import { JS_RULES } from './javascript.ts';
 import { JS_CLASSIC_RULES } from './javascript-classic.ts';
 import { JS_WEAKNESS_RULES } from './javascript-weakness.ts';
 import { markupReturned, markupWritten } from './markup-returned.ts';
+import { cSinkReference, inlineAssembly, opaqueCall } from './opaque.ts';
 import { PYTHON_RULES } from './python.ts';
 import { PY_CLASSIC_RULES } from './python-classic.ts';
 import { PY_WEAKNESS_RULES } from './python-weakness.ts';
@@ -35,4 +36,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...EVASION_RULES,
   markupReturned,
   markupWritten,
+  opaqueCall,
+  inlineAssembly,
+  cSinkReference,
 ];
