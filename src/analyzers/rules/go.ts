@@ -282,10 +282,12 @@ export const GO_RULES: Rule[] = [
       'ReadDir',
       'Mkdir',
       'MkdirAll',
+      'Openat',
     ],
-    callee: /^(?:os|ioutil|http)\.\w+$/,
+    // the system calls too (`syscall.Open`, `unix.Openat`): a file opened by another name
+    callee: /^(?:os|ioutil|http|syscall|unix)\.\w+$/,
     check: (c, ctx) => {
-      const p = c.calleeText === 'http.ServeFile' ? c.args[2] : c.args[0];
+      const p = c.calleeText === 'http.ServeFile' ? c.args[2] : c.name === 'Openat' ? c.args[1] : c.args[0];
       if (!p) return false;
       // Where a task is judged (its files are in a folder), the caller's name opened as it came.
       if (openedAsItCame(p, ctx) && ctx.tainted(p, 'path')) return true;
@@ -302,6 +304,11 @@ export const GO_RULES: Rule[] = [
     },
     examples: {
       bad: [
+        // a system call opens it too
+        pkg(
+          'func f(dir, name string) (int, error) {\n\treturn syscall.Open(filepath.Join(dir, name), syscall.O_RDONLY, 0)\n}\n',
+          'import (\n\t"path/filepath"\n\t"syscall"\n)\n\n',
+        ),
         pkg(
           'func f(dir, name string) ([]byte, error) {\n\treturn os.ReadFile(filepath.Join(dir, name))\n}\n',
           'import (\n\t"os"\n\t"path/filepath"\n)\n\n',
