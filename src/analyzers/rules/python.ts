@@ -272,12 +272,14 @@ export const PYTHON_RULES: Rule[] = [
       'updatecache',
     ],
     check: (c, ctx) => {
-      // other readers of a file by its name (`io.FileIO`, `fileinput.input`, `linecache.getlines`)
+      // other readers of a file by its name (`io.FileIO`, `fileinput.input`, `linecache.getlines`),
+      // where a task is judged (in real code linecache reads the files tracebacks name)
       if (
         /^(?:FileIO|input|FileInput|getline|getlines|updatecache)$/.test(c.name) &&
-        !/^(?:(?:io|_io)\.FileIO|FileIO|fileinput\.(?:input|FileInput)|linecache\.(?:getline|getlines|updatecache))$/.test(
-          c.calleeText,
-        )
+        (!ctx.taskEvidence ||
+          !/^(?:(?:io|_io)\.FileIO|FileIO|fileinput\.(?:input|FileInput)|linecache\.(?:getline|getlines|updatecache))$/.test(
+            c.calleeText,
+          ))
       )
         return false;
       // `Path(base, name)`, `Path(base) / name`, `Path(base).joinpath(name)` join their parts as
@@ -351,9 +353,15 @@ export const PYTHON_RULES: Rule[] = [
     },
     examples: {
       bad: [
-        // other readers of a file by its name
-        'import linecache, os\ndef read(d, name):\n    return "".join(linecache.getlines(os.path.join(d, name)))\n',
-        'import io, os\ndef read(d, name):\n    return io.FileIO(os.path.join(d, name)).read()\n',
+        // where a task is judged: other readers of a file by its name
+        {
+          code: 'import linecache, os\ndef read(d, name):\n    return "".join(linecache.getlines(os.path.join(d, name)))\n',
+          taskCwe: ['CWE-22'],
+        },
+        {
+          code: 'import io, os\ndef read(d, name):\n    return io.FileIO(os.path.join(d, name)).read()\n',
+          taskCwe: ['CWE-22'],
+        },
         // under a task, a wrapper returned by name is called by the program's callers (`f = wrap(f)`)
         {
           code: 'import os\ndef read(base, name):\n    return None\ndef wrap(inner):\n    def outer(*args):\n        with open(os.path.join(*args)) as f:\n            return f.read()\n    return outer\nread = wrap(read)\n',
