@@ -156,6 +156,9 @@ export const inlineAssembly: QueryRule = {
   },
 };
 
+const C_SINK_NAME =
+  /(?<![\w.>])(?:system|popen|execl|execlp|execle|execv|execvp|execve|execvpe|posix_spawnp?|fopen|freopen|open|openat|creat|opendir)\b/g;
+
 /**
  * A C/C++ function that runs a program or opens a file referred to as a value (`tbl[] = {system}`,
  * `p = &fopen`, an argument), where a task is judged: the call that runs it has another name. (Read
@@ -170,22 +173,28 @@ export const cSinkReference: QueryRule = {
   title: 'A shell or file-opening function passed around as a value where the task must be read',
   message:
     'Where a task is judged, this refers to a function that runs a program or opens a file without calling it: the call that runs it has another name, and what it is given cannot be read. Call it by its name.',
-  query:
-    '((identifier) @report (#match? @report "^(?:system|popen|execl|execlp|execle|execv|execvp|execve|execvpe|posix_spawn|posix_spawnp|fopen|freopen|open|openat|creat|opendir)$"))',
+  // (the file, and the names found in its text under a task: a query on every identifier would
+  // cost every scan)
+  query: '(translation_unit) @report',
   check: (caps, ctx) => {
-    const n = caps.report;
     const hit = taskHit(ctx);
-    if (!n || !hit) return false;
-    const parent = n.parent;
-    if (!parent) return false;
-    // the callee of a call, a declaration of the name, a field or a label are no reference
-    if (parent.type === 'call_expression' && parent.childForFieldName('function')?.equals(n)) return false;
-    if (/declarator|preproc|field_expression|qualified_identifier|labeled_statement|goto/.test(parent.type))
-      return false;
-    // a variable of the program that has the name
-    if (ctx.taint.latestBinding(n.text, n.startIndex) || ctx.taint.isParam(n.text, n.startIndex))
-      return false;
-    return hit;
+    if (!caps.report || !hit) return false;
+    const root = ctx.model.tree.rootNode;
+    for (const m of ctx.source.matchAll(C_SINK_NAME)) {
+      const at = m.index ?? 0;
+      const n = root.descendantForIndex(at, at + m[0].length);
+      if (n?.type !== 'identifier' || n.text !== m[0]) continue;
+      const parent = n.parent;
+      if (!parent) continue;
+      // the callee of a call, a declaration of the name, a field or a label are no reference
+      if (parent.type === 'call_expression' && parent.childForFieldName('function')?.equals(n)) continue;
+      if (/declarator|preproc|field_expression|qualified_identifier|labeled_statement|goto/.test(parent.type))
+        continue;
+      // a variable of the program that has the name
+      if (ctx.taint.latestBinding(n.text, n.startIndex) || ctx.taint.isParam(n.text, n.startIndex)) continue;
+      return { ...hit, node: n };
+    }
+    return false;
   },
   examples: {
     bad: [
