@@ -298,21 +298,30 @@ export class FileModel {
     if (known) return known;
     const out: Invocation[] = [];
     this.invocationCache.set(fn, out);
-    const index = this.invocationIndex();
     const node = fn.node;
-    const named = invokedName(node, this.language);
-    const span = `${node.startIndex}:${node.endIndex}`;
     const seen = new Set<CallSite>();
     const push = (inv: Invocation) => {
       if (seen.has(inv.call)) return;
       seen.add(inv.call);
       out.push(inv);
     };
-    for (const call of index.byCallee.get(span) ?? []) push({ call, offset: 0, callback: false });
-    for (const call of index.byArgument.get(span) ?? []) push({ call, offset: 0, callback: true });
+    // Written in place: called (`(lambda p: ...)(x)`, an IIFE) or handed to a call as an argument.
+    let holder = node.parent;
+    while (holder && (holder.type === 'parenthesized_expression' || holder.type === 'keyword_argument'))
+      holder = holder.parent;
+    if (holder && this.profile.callTypes.has(holder.type)) {
+      const call = this.callByNode.get(holder.id);
+      if (call) push({ call, offset: 0, callback: false });
+    } else if (holder && /^(?:argument_list|arguments)$/.test(holder.type) && holder.parent) {
+      const call = this.callByNode.get(holder.parent.id);
+      if (call) push({ call, offset: 0, callback: true });
+    }
+    const named = invokedName(node, this.language);
     if (named) {
+      const index = this.invocationIndex();
       if (!named.method)
-        for (const call of index.byArgument.get(named.name) ?? []) push({ call, offset: 0, callback: true });
+        for (const call of this.argumentIndex().get(named.name) ?? [])
+          push({ call, offset: 0, callback: true });
       if (named.ctor) {
         for (const call of index.byCallee.get(named.ctor) ?? [])
           push({ call, offset: named.offset, callback: false });
@@ -324,48 +333,70 @@ export class FileModel {
       } else
         for (const call of index.byCallee.get(named.name) ?? []) push({ call, offset: 0, callback: false });
     }
-    out.sort((a, b) => a.call.node.startIndex - b.call.node.startIndex);
+    out.sort((x, y) => x.call.node.startIndex - y.call.node.startIndex);
     return out;
   }
 
-  private invocations:
-    | {
-        byCallee: Map<string, CallSite[]>;
-        byArgument: Map<string, CallSite[]>;
-        byName: Map<string, CallSite[]>;
-      }
-    | undefined;
+  private functionsByName: Map<string, FunctionInfo[]> | undefined;
+  private functionsByStart: Map<number, FunctionInfo> | undefined;
 
   /**
-   * The calls by what `invocationsOf` looks up, built once per file: by the callee's text and by its
-   * span (a function written in place), by each argument's span and by an argument's name (a
-   * function handed over), by the last segment of the callee (methods).
+   * The functions of the file a call node invokes by name, as a method or written in place (not as
+   * a callback), with the invocation: candidates by the call's name, then `invocationsOf`.
    */
+  invokedAt(node: Node): { fn: FunctionInfo; inv: Invocation }[] {
+    const call = this.callByNode.get(node.id);
+    if (!call) return [];
+    if (!this.functionsByName) {
+      // Each function by the name a call may invoke it under (its own, or its class's).
+      const byName = new Map<string, FunctionInfo[]>();
+      for (const fn of this.functions) {
+        const named = invokedName(fn.node, this.language);
+        if (named) addTo(byName, named.ctor ?? named.name, fn);
+      }
+      this.functionsByName = byName;
+      this.functionsByStart = new Map(this.functions.map((f) => [f.start, f]));
+    }
+    const candidates = new Set([
+      ...(this.functionsByName.get(call.calleeText) ?? []),
+      ...(this.functionsByName.get(call.name) ?? []),
+    ]);
+    const literal = call.callee
+      ? this.functionsByStart?.get(unparenthesized(call.callee).startIndex)
+      : undefined;
+    if (literal) candidates.add(literal);
+    const out: { fn: FunctionInfo; inv: Invocation }[] = [];
+    for (const fn of candidates) {
+      const inv = this.invocationsOf(fn).find((i) => !i.callback && i.call.node.id === node.id);
+      if (inv) out.push({ fn, inv });
+    }
+    return out;
+  }
+
+  private invocations: { byCallee: Map<string, CallSite[]>; byName: Map<string, CallSite[]> } | undefined;
+  private argumentNames: Map<string, CallSite[]> | undefined;
+
+  /** The calls by callee text and by the callee's last segment, built once per file. */
   private invocationIndex(): NonNullable<FileModel['invocations']> {
     if (this.invocations) return this.invocations;
     const byCallee = new Map<string, CallSite[]>();
-    const byArgument = new Map<string, CallSite[]>();
     const byName = new Map<string, CallSite[]>();
-    const add = (map: Map<string, CallSite[]>, key: string, call: CallSite) => {
-      const list = map.get(key);
-      if (!list) map.set(key, [call]);
-      else if (list[list.length - 1] !== call) list.push(call);
-    };
     for (const call of this.calls) {
-      const callee = call.callee ? unparenthesized(call.callee) : null;
-      if (callee) {
-        add(byCallee, `${callee.startIndex}:${callee.endIndex}`, call);
-        add(byCallee, callee.text.replace(/\s+/g, ''), call);
-      }
-      add(byName, call.name, call);
-      for (const a of [...call.args, ...call.kwargs.values()]) {
-        const u = unparenthesized(a);
-        add(byArgument, `${u.startIndex}:${u.endIndex}`, call);
-        if (a.type === 'identifier') add(byArgument, a.text, call);
-      }
+      addTo(byCallee, call.calleeText, call);
+      addTo(byName, call.name, call);
     }
-    this.invocations = { byCallee, byArgument, byName };
+    this.invocations = { byCallee, byName };
     return this.invocations;
+  }
+
+  /** The calls by the names passed to them as arguments (a function handed over by name). */
+  private argumentIndex(): Map<string, CallSite[]> {
+    if (this.argumentNames) return this.argumentNames;
+    const map = new Map<string, CallSite[]>();
+    for (const call of this.calls)
+      for (const a of call.args) if (a.type === 'identifier') addTo(map, a.text, call);
+    this.argumentNames = map;
+    return map;
   }
 
   /** C/C++: function names other names stand for in this file's macros (see `macroAliases`). */
@@ -1656,3 +1687,9 @@ export function operatorOf(node: Node): string | undefined {
 /** Loop statements of the five grammars, and Python's comprehensions (a loop in an expression). */
 export const LOOP_TYPE =
   /^(?:for|while|do|for_in|for_range)_(?:statement|loop)$|^(?:list|set|dictionary)_comprehension$|^generator_expression$/;
+
+function addTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [value]);
+  else if (list[list.length - 1] !== value) list.push(value);
+}

@@ -115,8 +115,6 @@ export class TaintEngine {
   private tampered: boolean | undefined;
   /** Functions of the file read as HTML escapers or not (`escapesHtml`). */
   private readonly escapers = new Map<string, boolean>();
-  /** Nested functions by the call nodes that invoke them (`nestedCalled`), built on first use. */
-  private nestedByCall: Map<number, FunctionInfo[]> | undefined;
   /** Above 0 while reading the arguments of a call that may transform text (verified kinds). */
   private guardsOff = 0;
 
@@ -694,23 +692,18 @@ export class TaintEngine {
 
   /** The nested functions (not top-level ones) a call names, by the name they are defined or bound under. */
   private nestedCalled(call: CallSite): FunctionInfo[] {
-    if (!this.nestedByCall) {
-      // Built once per file, on the first call read under a task: each nested function by the call
-      // nodes that invoke it (by its name, as a method, or written in place).
-      const byCall = new Map<number, FunctionInfo[]>();
-      for (const f of this.model.functions) {
-        if (this.model.enclosingFunction(f.node.parent ?? f.node) === this.model.topLevel) continue;
-        for (const inv of this.model.invocationsOf(f)) {
-          if (inv.callback) continue;
-          const list = byCall.get(inv.call.node.id) ?? [];
-          if (!list.includes(f)) list.push(f);
-          byCall.set(inv.call.node.id, list);
-        }
-      }
-      this.nestedByCall = byCall;
-    }
-    return this.nestedByCall.get(call.node.id) ?? [];
+    this.nested ??= this.model.functions.filter(
+      (f) => this.model.enclosingFunction(f.node.parent ?? f.node) !== this.model.topLevel,
+    );
+    if (!this.nested.length) return [];
+    return this.model
+      .invokedAt(call.node)
+      .map((x) => x.fn)
+      .filter((f) => this.nested?.includes(f));
   }
+
+  /** The functions nested in another (built on first use). */
+  private nested: FunctionInfo[] | undefined;
 
   private binding(b: Binding, kind: TaintKind, depth: number): TaintValue {
     const key = `${b.name}@${b.at}:${b.kind}:${kind}:${this.guardsOff > 0}`;

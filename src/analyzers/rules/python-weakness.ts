@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { cweMatches } from '../cwe.ts';
 import {
   comparisonsOf,
   decided,
@@ -781,9 +782,7 @@ export function passedThrough(n: Node, ctx: RuleContext, depth = 0): Node | unde
   if (fn?.type === 'identifier' && /^(?:str|String)$/.test(fn.text) && args.length === 1)
     return next(args[0]);
   // a function of the file that returns its parameter (`def pick(u): return u`, `((u) => u)(x)`)
-  for (const f of ctx.model.functions) {
-    const inv = ctx.model.invocationsOf(f).find((i) => !i.callback && i.call.node.id === v.id);
-    if (!inv) continue;
+  for (const { fn: f, inv } of ctx.model.invokedAt(v)) {
     const body = f.node.childForFieldName('body');
     const returned =
       body && !/^(?:block|statement_block)$/.test(body.type)
@@ -830,8 +829,13 @@ export function openRedirect(
   }
   let target: Node | undefined;
   let fallback = false;
+  // (read for a redirect task only: the copies cost a lookup per returned call)
+  const copied =
+    rawParam(v, ctx) || !ctx.taskCwe.some((c) => cweMatches(c, 'CWE-601'))
+      ? undefined
+      : passedThrough(v, ctx);
   if (rawParam(v, ctx)) target = v;
-  else if (judgingTask(ctx) && passedThrough(v, ctx)) target = passedThrough(v, ctx);
+  else if (copied) target = copied;
   else if (
     (v.type === 'boolean_operator' && /\bor\b/.test(v.text)) ||
     (v.type === 'binary_expression' && /^(?:\|\||\?\?)$/.test(v.childForFieldName('operator')?.text ?? ''))
