@@ -622,7 +622,7 @@ export class FileModel {
           // array carries v's data, as `obj.x = v` does.
           ((this.language === 'javascript' && /^(?:push|unshift|splice)$/.test(call.name)) ||
             // Python's `parts.append(v)`, Go's `b.WriteString(v)` (a strings.Builder or a buffer)
-            (this.language === 'python' && /^(?:append|extend|insert)$/.test(call.name)) ||
+            (this.language === 'python' && /^(?:append|extend|insert|write|writelines)$/.test(call.name)) ||
             (this.language === 'go' && /^(?:WriteString|WriteByte|WriteRune)$/.test(call.name))) &&
           call.receiver &&
           call.args.length &&

@@ -948,6 +948,10 @@ export const C_RULES: Rule[] = [
       'creat',
       'stat',
       'access',
+      'freopen',
+      'lstat',
+      'readlink',
+      'truncate',
     ],
     check: (c, ctx) => {
       const p = c.args[c.name === 'openat' ? 1 : 0];
@@ -964,6 +968,8 @@ export const C_RULES: Rule[] = [
     examples: {
       bad: [
         '#include <stdio.h>\nFILE *f(const char *dir, const char *name) {\n  char p[512];\n  snprintf(p, sizeof(p), "%s/%s", dir, name);\n  return fopen(p, "r");\n}\n',
+        // freopen opens its path as fopen does
+        '#include <stdio.h>\nFILE *f(const char *dir, const char *name) {\n  char p[512];\n  snprintf(p, sizeof(p), "%s/%s", dir, name);\n  return freopen(p, "r", stdin);\n}\n',
         {
           code: '#include <fstream>\n#include <string>\nstd::string f(const std::string &dir, const std::string &name) {\n  std::ifstream in;\n  in.open(dir + "/" + name);\n  std::string s;\n  std::getline(in, s);\n  return s;\n}\n',
           language: 'cpp',
