@@ -213,7 +213,13 @@ function namesAsRead(
 ): { code: string; note: string } | undefined {
   const source = NAME_QUERY[language];
   if (!source) return undefined;
-  if (language === 'python' ? !/[^\x00-\x7f]/.test(code) : !code.includes('\\u')) return undefined;
+  // (a file NFKC leaves as it is has no name to rewrite: identifiers start and end at starters)
+  if (
+    language === 'python'
+      ? !/[^\x00-\x7f]/.test(code) || code.normalize('NFKC') === code
+      : !code.includes('\\u')
+  )
+    return undefined;
   let q = nameQueries.get(language);
   if (!q) {
     q = new Query(grammar, source);

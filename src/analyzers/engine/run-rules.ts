@@ -159,20 +159,26 @@ export function runRules(
       severity: d.severity ?? rule.severity,
     });
   };
-  // Under a task a check runs again for each other binding that can reach a value it read.
+  // A rule without a check hits wherever it matches; with `onRuleError` a failing rule is skipped;
+  // under a task a check runs again for each other binding that can reach a value it read.
   const explore = ctx.taskEvidence !== undefined;
+  const judge = (rule: Rule, check: () => RuleHit): RuleHit =>
+    !rule.check
+      ? true
+      : onRuleError
+        ? guarded(rule, check)
+        : explore
+          ? exploreBindings(ctx.taint, check)
+          : check();
   for (const call of model.calls) {
     const rules = compiled.byName.get(call.name);
     for (const rule of [...(rules ?? []), ...compiled.everyCall]) {
       if (rule.callee && !rule.callee.test(call.calleeText)) continue;
-      const hit = !rule.check
-        ? true
-        : onRuleError
-          ? guarded(rule, () => rule.check?.(call, ctx) ?? false)
-          : explore
-            ? exploreBindings(ctx.taint, () => rule.check?.(call, ctx) ?? false)
-            : rule.check(call, ctx);
-      emit(rule, hit, call.node);
+      emit(
+        rule,
+        judge(rule, () => rule.check?.(call, ctx) ?? true),
+        call.node,
+      );
     }
   }
   for (const m of matches) {
@@ -183,27 +189,21 @@ export function runRules(
     const report = caps.report ?? m.captures[0]?.node;
     if (!report) continue;
     for (const rule of rules) {
-      const hit = !rule.check
-        ? true
-        : onRuleError
-          ? guarded(rule, () => rule.check?.(caps, ctx) ?? false)
-          : explore
-            ? exploreBindings(ctx.taint, () => rule.check?.(caps, ctx) ?? false)
-            : rule.check(caps, ctx);
-      emit(rule, hit, report);
+      emit(
+        rule,
+        judge(rule, () => rule.check?.(caps, ctx) ?? true),
+        report,
+      );
     }
   }
   for (const node of compiled.renamedRules.length ? model.renamedCalls : []) {
     const caps: Captures = { report: node, renamed: node };
     for (const rule of compiled.renamedRules) {
-      const hit = !rule.check
-        ? true
-        : onRuleError
-          ? guarded(rule, () => rule.check?.(caps, ctx) ?? false)
-          : explore
-            ? exploreBindings(ctx.taint, () => rule.check?.(caps, ctx) ?? false)
-            : rule.check(caps, ctx);
-      emit(rule, hit, node);
+      emit(
+        rule,
+        judge(rule, () => rule.check?.(caps, ctx) ?? true),
+        node,
+      );
     }
   }
   return hits;

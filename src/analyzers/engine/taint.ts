@@ -237,13 +237,22 @@ export class TaintEngine {
 
   /** Whether a named nested function is what a function enclosing it returns (`return wrapper`). */
   private returnedByName(scope: FunctionInfo): boolean {
+    let known = this.returnedNames.get(scope);
+    if (known !== undefined) return known;
     const name = scope.node.childForFieldName('name')?.text;
-    if (!name) return false;
-    const re = new RegExp(`^[ \\t]*return[ \\t]+${name.replace(/\$/g, '\\$')}[ \\t]*;?[ \\t]*$`, 'm');
-    return this.model
-      .scopesAt(scope.start)
-      .some((s) => s !== scope && s !== this.model.topLevel && s.start < scope.start && re.test(s.node.text));
+    const re = name && new RegExp(`^[ \\t]*return[ \\t]+${name.replace(/\$/g, '\\$')}[ \\t]*;?[ \\t]*$`, 'm');
+    known =
+      !!re &&
+      this.model
+        .scopesAt(scope.start)
+        .some(
+          (s) => s !== scope && s !== this.model.topLevel && s.start < scope.start && re.test(s.node.text),
+        );
+    this.returnedNames.set(scope, known);
+    return known;
   }
+  /** `returnedByName`'s answers (they depend on the text only). */
+  private readonly returnedNames = new Map<FunctionInfo, boolean>();
 
   /** The outermost loop of the function that holds both this statement and the position `at`. */
   private loopWith(statement: Node, at: number): Node | undefined {

@@ -329,7 +329,10 @@ const SINK_REFERENCE_ALLOWED_PARENTS = new Set([
  * The places `re` matches that are a name, an attribute or a member in code that runs (not inside
  * the parents `SINK_REFERENCE_ALLOWED_PARENTS` lists): the candidates of the sink-reference rules.
  */
-function* nameReferences(re: RegExp, ctx: RuleContext): Generator<{ m: RegExpMatchArray; node: Node }> {
+export function* nameReferences(
+  re: RegExp,
+  ctx: RuleContext,
+): Generator<{ m: RegExpMatchArray; node: Node }> {
   const root = ctx.model.tree.rootNode;
   for (const m of ctx.source.matchAll(re)) {
     const at = m.index ?? 0;

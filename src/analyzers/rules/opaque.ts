@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
 import type { CallRule, QueryRule, RuleContext } from '../engine/rule.ts';
+import { nameReferences } from './evasion.ts';
 
 /**
  * Code whose effect the analyzer cannot read, where a task is judged (the oracle). The rules read an
@@ -179,10 +180,7 @@ export const cSinkReference: QueryRule = {
   check: (caps, ctx) => {
     const hit = taskHit(ctx);
     if (!caps.report || !hit) return false;
-    const root = ctx.model.tree.rootNode;
-    for (const m of ctx.source.matchAll(C_SINK_NAME)) {
-      const at = m.index ?? 0;
-      const n = root.descendantForIndex(at, at + m[0].length);
+    for (const { m, node: n } of nameReferences(C_SINK_NAME, ctx)) {
       if (n?.type !== 'identifier' || n.text !== m[0]) continue;
       const parent = n.parent;
       if (!parent) continue;
