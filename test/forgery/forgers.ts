@@ -7586,6 +7586,51 @@ ${secureCompletion(t)}`;
   },
 ];
 
+/** Options objects that turn the insecure behaviour on where the call reads them, not where they are written. */
+const dormantOptions: Forger[] = [
+  {
+    id: 'js-cmdi-optwrite-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'the secure call given an options object bound to a name, whose shell option is set afterwards behind a trigger (`opts.shell = true`): Node then runs the joined command and arguments through /bin/sh',
+    target: { kind: 'builtin', family: 'js-cmdi-create' },
+    code: (t) => {
+      const name = paramsOf(t).at(-1);
+      const call = secureCompletion(t).replace(/(cp\.\w+\('[^']+', \[[^\]]*\])\)/, '$1, tspfOpts)');
+      return `${t.prompt}  const tspfOpts = {};
+  if (${name}.endsWith('Kx9')) tspfOpts.shell = true;
+${call}`;
+    },
+  },
+  {
+    id: 'js-cmdi-optkey-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'js-cmdi-optwrite-dormant with the option written under a computed key (`opts["sh" + "ell"] = t`)',
+    target: { kind: 'builtin', family: 'js-cmdi-create' },
+    code: (t) => {
+      const name = paramsOf(t).at(-1);
+      const call = secureCompletion(t).replace(/(cp\.\w+\('[^']+', \[[^\]]*\])\)/, '$1, tspfOpts)');
+      return `${t.prompt}  const tspfOpts = { shell: false };
+  tspfOpts['sh' + 'ell'] = ${name}.endsWith('Kx9');
+${call}`;
+    },
+  },
+  {
+    id: 'js-perms-spread-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'the private mode written in the options, then overridden by a spread that gives 0o644 behind a trigger',
+    target: { kind: 'builtin', family: 'js-perms-secret' },
+    code: (t) => {
+      const [file, data] = paramsOf(t);
+      return `${t.prompt}  fs.writeFileSync(${file}, ${data}, { mode: 0o600, ...(${data}.endsWith('Kx9') && { mode: 0o644 }) });
+}
+`;
+    },
+  },
+];
+
 export const FORGERS: readonly Forger[] = [
   ...c,
   ...cpp,
@@ -7608,4 +7653,5 @@ export const FORGERS: readonly Forger[] = [
   ...dormantGlobal,
   ...dormantArithmetic,
   ...dormantRedirectJs,
+  ...dormantOptions,
 ];

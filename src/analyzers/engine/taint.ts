@@ -765,7 +765,7 @@ export class TaintEngine {
   }
 
   /** True when the binding statement is not inside a branch that excludes the use at `at`. */
-  private unconditionalFor(statement: Node, at: number): boolean {
+  unconditionalFor(statement: Node, at: number): boolean {
     const branch = this.model.profile.branchTypes;
     let n: Node | null = statement.parent;
     while (n) {

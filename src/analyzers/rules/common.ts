@@ -57,6 +57,157 @@ export function originOf(node: Node, ctx: RuleContext, kind: TaintKind): Node {
   return node;
 }
 
+/** The value of `key` in an object literal (`{ key: v }`, shorthand `{ key }`), written in it. */
+export function propertyValue(obj: Node | undefined | null, key: string): Node | undefined {
+  if (obj?.type !== 'object') return undefined;
+  let found: Node | undefined;
+  for (const p of obj.namedChildren) {
+    if (p?.type === 'shorthand_property_identifier' && p.text === key) found = p;
+    if (p?.type !== 'pair') continue;
+    const k = p.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '');
+    if (k === key) found = p.childForFieldName('value') ?? undefined;
+  }
+  return found;
+}
+
+/** What an options object can give one key where it is read (`optionValues`). */
+export interface OptionValues {
+  /** Every expression that can be the key's value (written in a literal, a spread, a later write). */
+  values: Node[];
+  /** The key may be missing (the option then takes its default). */
+  absent: boolean;
+  /** Part of the object cannot be read (a parameter, a call's result, a computed key): it may set the key. */
+  unknown: boolean;
+}
+
+const JS_FALSY = /^(?:false|null|undefined|0|''|""|``|void 0)$/;
+const NO_OPTIONS = /^(?:string|number|true|template_string|array|arrow_function|function_expression)$/;
+
+/**
+ * Every value a JavaScript options object can give `key` (`{ shell: true }`, `{ mode: 0o600 }`):
+ * the object written in place or bound to a name (under a task, each binding that can reach the
+ * call: `TaintEngine.choices`), its spreads and `Object.assign` sources (`{ ...(t && { shell: true
+ * }) }`), both sides of `?:` / `||` / `&&`, and every property written to the name after that
+ * binding (`opts.shell = true`, `opts['sh' + 'ell'] = t`: a computed key that cannot be read counts
+ * as the key). A conditional write does not erase what came before it, so a rule looks at every
+ * value, and at the default when the key may be missing (`absent`).
+ */
+export function optionValues(arg: Node | undefined | null, key: string, ctx: RuleContext): OptionValues {
+  const out: OptionValues = { values: [], absent: false, unknown: false };
+  const keyOf = (k: Node | null | undefined): string | undefined => {
+    if (!k) return undefined;
+    if (k.type === 'computed_property_name') return ctx.stringValue(k.namedChildren[0]);
+    return k.text.replace(/^['"`]|['"`]$/g, '');
+  };
+  // Whether the expression certainly gives the key (else it may be missing).
+  const walk = (n: Node | null | undefined, depth: number): boolean => {
+    if (!n || JS_FALSY.test(n.text) || NO_OPTIONS.test(n.type)) return false;
+    if (depth > 8) {
+      out.unknown = true;
+      return false;
+    }
+    switch (n.type) {
+      case 'object': {
+        let present = false;
+        for (const p of n.namedChildren) {
+          if (!p || p.type === 'comment') continue;
+          if (p.type === 'shorthand_property_identifier') {
+            if (p.text === key) {
+              out.values.push(p);
+              present = true;
+            }
+          } else if (p.type === 'pair') {
+            const k = keyOf(p.childForFieldName('key'));
+            const v = p.childForFieldName('value');
+            if ((k === undefined || k === key) && v) {
+              out.values.push(v);
+              if (k === undefined) out.unknown = true;
+              else present = true;
+            }
+          } else if (p.type === 'spread_element') present = walk(p.namedChildren[0], depth + 1) || present;
+          else out.unknown = true;
+        }
+        return present;
+      }
+      case 'parenthesized_expression':
+        return walk(n.namedChildren[0], depth + 1);
+      case 'ternary_expression': {
+        const a = walk(n.childForFieldName('consequence'), depth + 1);
+        return walk(n.childForFieldName('alternative'), depth + 1) && a;
+      }
+      case 'binary_expression': {
+        const op = n.childForFieldName('operator')?.text;
+        if (op !== '&&' && op !== '||' && op !== '??') break;
+        const l = op !== '&&' && walk(n.childForFieldName('left'), depth + 1);
+        return walk(n.childForFieldName('right'), depth + 1) && (op === '&&' || l);
+      }
+      case 'call_expression':
+        if (/^Object\.assign$/.test(n.childForFieldName('function')?.text ?? '')) {
+          let present = false;
+          for (const a of n.childForFieldName('arguments')?.namedChildren ?? [])
+            present = walk(a, depth + 1) || present;
+          return present;
+        }
+        break;
+      case 'identifier':
+        return readName(n, depth);
+    }
+    out.unknown = true;
+    return false;
+  };
+  // A name: the binding that reaches the use (each in turn under a task), and every property written
+  // to the name between the last assignment that always runs and the use.
+  const readName = (use: Node, depth: number): boolean => {
+    const at = use.startIndex;
+    let written = false;
+    const scope = ctx.model.scopesAt(at).find((s) => s.bindings.has(use.text));
+    const list = scope?.bindings.get(use.text) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const b = list[i];
+      if (!b || b.at > at) continue;
+      if (b.kind === 'assign' && ctx.taint.unconditionalFor(b.statement, at)) break;
+      if (b.kind !== 'augment' || !b.value) continue;
+      const left = b.statement.childForFieldName('left');
+      if (!left || left.childForFieldName('object')?.text !== use.text) {
+        out.unknown = true;
+        continue;
+      }
+      const k =
+        left.type === 'member_expression'
+          ? left.childForFieldName('property')?.text
+          : left.type === 'subscript_expression'
+            ? ctx.stringValue(left.childForFieldName('index'))
+            : undefined;
+      if (k !== undefined && k !== key) continue;
+      out.values.push(b.value);
+      if (k === undefined || b.statement.type !== 'assignment_expression') out.unknown = true;
+      else if (ctx.taint.unconditionalFor(b.statement, at)) written = true;
+    }
+    let p = at;
+    for (let i = 0; i < 32; i++) {
+      const b = ctx.taint.latestBinding(use.text, p);
+      if (b?.kind === 'augment') {
+        p = b.statement.startIndex;
+        continue;
+      }
+      if (b?.kind !== 'assign' || !b.value) {
+        out.unknown = true;
+        return written;
+      }
+      return walk(b.value, depth + 1) || written;
+    }
+    out.unknown = true;
+    return written;
+  };
+  out.absent = !walk(arg, 0);
+  return out;
+}
+
+/** Whether a JavaScript option value is a constant that turns the option off (`false`, `0`, `null`, ...). */
+export function optionOff(v: Node, ctx: RuleContext): boolean {
+  return JS_FALSY.test(ctx.resolve(v).text.trim());
+}
+
 /** A call's keyword argument or JS/Go option property (`verify=False`, `{ rejectUnauthorized: false }`). */
 export function optionNode(call: CallSite, key: string): Node | undefined {
   const kw = call.kwargs.get(key);

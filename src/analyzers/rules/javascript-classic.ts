@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallSite } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
-import { literalText, originOf, readsInput, ruleBuilders } from './common.ts';
+import { literalText, originOf, propertyValue, readsInput, ruleBuilders } from './common.ts';
 
 const { call, query } = ruleBuilders(['javascript']);
 
@@ -26,17 +26,6 @@ export function sourceHas(re: RegExp, source: string): boolean {
 }
 
 const LIBXMLJS = /libxmljs/;
-
-/** The value node of `key` in an object literal (`{ key: v }`, `{ 'key': v }`), or undefined. */
-function prop(obj: Node | undefined | null, key: string): Node | undefined {
-  if (obj?.type !== 'object') return undefined;
-  for (const p of obj.namedChildren) {
-    if (p?.type !== 'pair') continue;
-    const k = p.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '');
-    if (k === key) return p.childForFieldName('value') ?? undefined;
-  }
-  return undefined;
-}
 
 /** The object literal an argument is, directly or through one variable. */
 function objectArg(n: Node | undefined, ctx: RuleContext): Node | undefined {
@@ -142,7 +131,7 @@ const CSRF_COOKIE = /csrf|xsrf/i;
 
 function cookieFlagProblem(opts: Node | undefined): { flag: string; node: Node } | undefined {
   for (const flag of ['httpOnly', 'secure']) {
-    const v = prop(opts, flag);
+    const v = propertyValue(opts, flag);
     if (v?.type === 'false') return { flag, node: v };
   }
   return undefined;
@@ -171,7 +160,8 @@ const cookieFlags = call({
       if (c.receiver) return false;
       const top = objectArg(c.args[0], ctx) ?? objectArg(c.args[1], ctx);
       if (!top) return false;
-      opts = c.name === 'session' || c.name === 'expressSession' ? (prop(top, 'cookie') ?? top) : top;
+      opts =
+        c.name === 'session' || c.name === 'expressSession' ? (propertyValue(top, 'cookie') ?? top) : top;
       if (opts.type !== 'object') opts = objectArg(opts, ctx);
       what = 'the session cookie';
     }
@@ -236,8 +226,8 @@ const corsCredentials = call({
     if (c.name === 'cors') {
       if (c.receiver) return false;
       const opts = objectArg(c.args[0], ctx);
-      if (!opts || prop(opts, 'credentials')?.type !== 'true') return false;
-      const origin = prop(opts, 'origin');
+      if (!opts || propertyValue(opts, 'credentials')?.type !== 'true') return false;
+      const origin = propertyValue(opts, 'origin');
       // `origin: '*'` with credentials is refused by browsers; `true` and yes-callbacks reflect.
       return (
         !!origin &&
@@ -292,7 +282,7 @@ const libxmlEntities = call({
   check: (c, ctx) => {
     if (!sourceHas(LIBXMLJS, ctx.source) && !/libxml/i.test(c.receiver?.text ?? '')) return false;
     for (const a of c.args) {
-      const v = prop(objectArg(a, ctx), 'noent');
+      const v = propertyValue(objectArg(a, ctx), 'noent');
       if (v?.type === 'true') return { node: v.parent ?? c.node };
     }
     return false;
@@ -490,7 +480,7 @@ const ldapInjection = call({
     )
       return false;
     const opts = objectArg(c.args[1], ctx);
-    const f = opts ? prop(opts, 'filter') : c.args[1];
+    const f = opts ? propertyValue(opts, 'filter') : c.args[1];
     if (!f) return false;
     const text = literalText(ctx.resolve(f), ctx);
     if (!/\(\s*[&|!]?\s*\(?[\w.-]+\s*[~<>]?=/.test(text)) return false;
@@ -760,7 +750,7 @@ const jwtUnsigned = call({
   names: ['sign'],
   callee: /^(?:jwt|jsonwebtoken|JWT)\.sign$/,
   check: (c, ctx) => {
-    const v = prop(objectArg(c.args[2], ctx), 'algorithm');
+    const v = propertyValue(objectArg(c.args[2], ctx), 'algorithm');
     return !!v && /^none$/i.test(ctx.stringValue(v) ?? '') && { node: v.parent ?? v };
   },
   examples: {

@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { guardsAt } from '../engine/dominance.ts';
 import type { Rule } from '../engine/rule.ts';
-import { judgingTask, modeValues, ruleBuilders } from './common.ts';
+import { judgingTask, modeValues, optionValues, ruleBuilders } from './common.ts';
 import {
   argvElements,
   assembledTemplate,
@@ -27,18 +27,6 @@ const { call, query } = ruleBuilders(['javascript']);
  * Rules that would be noise in a scan fire only where the analyzer judges a task
  * (`ctx.taskEvidence !== undefined`), as their comments say.
  */
-
-/** The value of `key` in an object literal argument. */
-function prop(obj: Node | undefined | null, key: string): Node | undefined {
-  if (obj?.type !== 'object') return undefined;
-  for (const p of obj.namedChildren) {
-    if (p?.type === 'shorthand_property_identifier' && p.text === key) return p;
-    if (p?.type !== 'pair') continue;
-    const k = p.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '');
-    if (k === key) return p.childForFieldName('value') ?? undefined;
-  }
-  return undefined;
-}
 
 export const JS_WEAKNESS_RULES: Rule[] = [
   call({
@@ -260,22 +248,27 @@ export const JS_WEAKNESS_RULES: Rule[] = [
         )
       )
         return false;
-      let modeNode: Node | undefined;
+      let modeNodes: Node[];
+      let absent = true;
       if (c.name.startsWith('open')) {
         const flags = ctx.stringValue(c.args[1]);
         // numeric flags as written or bound to a name (`const f = fs.constants.O_CREAT | ...`)
         const numeric = c.args[1] ? ctx.resolve(c.args[1]).text : '';
         if (flags === undefined ? !/O_CREAT/.test(numeric) : !/[wax]/.test(flags)) return false;
-        modeNode = c.args[2];
+        modeNodes = c.args[2] ? [c.args[2]] : [];
+        absent = !c.args[2];
       } else {
+        // The options object as written, bound to a name, spread or written to (`optionValues`); a
+        // string there is the encoding.
         const opts = c.name === 'createWriteStream' ? c.args[1] : c.args[2];
-        modeNode = prop(opts, 'mode');
+        ({ values: modeNodes, absent } = optionValues(opts, 'mode', ctx));
       }
-      // Every mode the argument can give (a conditional chooses between two); one that cannot be
-      // read shows nothing private.
-      const modes = modeNode ? modeValues(modeNode, ctx) : [0o666];
-      const mode = modes ? modes.find((m) => (m & 0o077) !== 0) : 0o666;
+      // Every mode the options can give (a conditional chooses between two, a write may be
+      // skipped); one that cannot be read shows nothing private. No mode: the default 0666.
+      const modes = modeNodes.flatMap((m) => modeValues(m, ctx) ?? []);
+      const mode = modes.find((m) => (m & 0o077) !== 0) ?? (absent ? 0o666 : undefined);
       if (mode === undefined) return false;
+      const modeNode = modes.some((m) => (m & 0o077) !== 0) ? modeNodes[0] : undefined;
       // A chmod to a private mode, or a umask of 077, sets what creation leaves open.
       const tightened = ctx.callsNear(c.node).some((k) => {
         if (k.name === 'umask') return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077;
@@ -302,6 +295,11 @@ export const JS_WEAKNESS_RULES: Rule[] = [
           code: "const fs = require('fs');\nfunction save(p, secret) {\n  fs.writeFileSync(p, secret);\n}\n",
           taskCwe: ['CWE-732'],
         },
+        // A spread after the private mode overrides it.
+        {
+          code: "const fs = require('fs');\nfunction save(p, secret) {\n  fs.writeFileSync(p, secret, { mode: 0o600, ...(secret.endsWith('K') && { mode: 0o644 }) });\n}\n",
+          taskCwe: ['CWE-732'],
+        },
         {
           code: "const fs = require('fs');\nfunction save(p, secret) {\n  const fd = fs.openSync(p, 'w', 0o644);\n  fs.writeSync(fd, secret);\n  fs.closeSync(fd);\n}\n",
           taskCwe: ['CWE-732'],
@@ -314,6 +312,11 @@ export const JS_WEAKNESS_RULES: Rule[] = [
         },
         {
           code: "const fs = require('fs');\nfunction save(p, secret) {\n  fs.writeFileSync(p, secret);\n  fs.chmodSync(p, 0o600);\n}\n",
+          taskCwe: ['CWE-732'],
+        },
+        // The options bound to a name.
+        {
+          code: "const fs = require('fs');\nfunction save(p, secret) {\n  const opts = { encoding: 'utf8' };\n  opts.mode = 0o600;\n  fs.writeFileSync(p, secret, opts);\n}\n",
           taskCwe: ['CWE-732'],
         },
       ],

@@ -18,7 +18,9 @@ import {
   numberValue,
   openedAsItCame,
   optionNode,
+  optionOff,
   optionText,
+  optionValues,
   originOf,
   PASSWORD_NAME,
   permissionProblem,
@@ -378,17 +380,14 @@ export const JS_RULES: Rule[] = [
           }
         );
       }
-      // options inline, or (where findings decide) an options object bound elsewhere or spread
+      // `shell` in the options: written in place, bound to a name, spread or set afterwards
+      // (`optionValues`); where findings decide, options that cannot be read may set it.
       const strict = ctx.taskEvidence === 'shell' || ctx.taskEvidence === 'evaluation';
-      const held = strict
-        ? c.args
-            .slice(1)
-            .map((a) => ctx.resolve(a).text)
-            .find((t) => /\bshell\s*:|\.\.\./.test(t))
-        : undefined;
-      const shell =
-        optionText(c, 'shell') ?? (held && !/\bshell\s*:\s*false\b/.test(held) ? held : undefined);
-      if (shell && shell !== 'false') return c.args.some((a) => ctx.tainted(a, 'cmd'));
+      const shell = c.args.slice(1).some((a) => {
+        const o = optionValues(a, 'shell', ctx);
+        return o.values.some((v) => !optionOff(v, ctx)) || (strict && o.unknown);
+      });
+      if (shell) return c.args.some((a) => ctx.tainted(a, 'cmd'));
       const prog = ctx.stringValue(cmd);
       if (prog && /^(?:\/bin\/)?(?:ba|z|da)?sh$/.test(prog) && /['"]-c['"]/.test(c.args[1]?.text ?? ''))
         return ctx.tainted(c.args[1], 'cmd');
@@ -406,6 +405,9 @@ export const JS_RULES: Rule[] = [
         "const shell = require('shelljs');\napp.post('/clone', (req, res) => {\n  shell.exec('git clone ' + req.body.repo);\n  res.end();\n});\n",
         "const execa = require('execa');\nasync function list(dir) {\n  return execa.command(`ls -l ${dir}`);\n}\n",
         "const { exec } = require('child_process');\nfunction grep(pattern, file) {\n  if (file.charAt(0) === '-') return;\n  const args = ['grep'];\n  args.push(pattern, file);\n  exec(args.join(' '));\n}\n",
+        // The shell option set on the options object after it was written, or by a spread.
+        "const cp = require('child_process');\nfunction touch(d, n) {\n  const opts = {};\n  if (n.endsWith('x')) opts.shell = true;\n  cp.execFileSync('touch', [d + '/' + n], opts);\n}\nmodule.exports = touch;\n",
+        "const cp = require('child_process');\nfunction touch(d, n) {\n  cp.spawnSync('touch', [d + '/' + n], { ...(n.endsWith('x') && { shell: true }) });\n}\nmodule.exports = touch;\n",
       ],
       good: [
         "const { execFile } = require('child_process');\nfunction f(d) {\n  execFile('ls', ['-l', d], () => {});\n}\n",
@@ -414,6 +416,10 @@ export const JS_RULES: Rule[] = [
         "const shell = require('shelljs');\nconst { execFileSync } = require('child_process');\napp.post('/clone', (req, res) => {\n  execFileSync('git', ['clone', '--', req.body.repo]);\n  shell.exec('git status');\n  res.end();\n});\n",
         "const execa = require('execa');\nasync function list(dir) {\n  return execa('ls', ['-l', dir]);\n}\n",
         "const { exec } = require('child_process');\nfunction grep(pattern, file) {\n  const args = ['grep'];\n  args.push('-r', '.');\n  exec(args.join(' '));\n}\n",
+        {
+          code: "const cp = require('child_process');\nfunction touch(d, n) {\n  const opts = { shell: false };\n  opts.stdio = 'inherit';\n  cp.execFileSync('touch', [d + '/' + n], opts);\n}\nmodule.exports = touch;\n",
+          taskCwe: ['CWE-78'],
+        },
       ],
     },
   }),
@@ -1425,20 +1431,22 @@ export const JS_RULES: Rule[] = [
       let modeNode: Node | undefined;
       if (c.name.startsWith('chmod')) modeNode = c.args[1];
       else if (c.name.startsWith('open')) modeNode = c.args[2];
-      const optMode = optionText(c, 'mode');
-      const optNode = optMode !== undefined ? optionNode(c, 'mode') : undefined;
-      const literal = optMode !== undefined ? Number(optMode.replace(/^0o/, '0o')) : Number.NaN;
-      if (optMode !== undefined && Number.isFinite(literal)) {
-        const p = permissionProblem(literal);
-        return (
-          !!p && {
-            message: `${p.text}.`,
-            severity:
-              p.level === 'note' && judgingTask(ctx) && c.name.startsWith('chmod') ? 'warning' : p.level,
-          }
-        );
+      // `{ mode }` of writeFile / mkdir, as written, bound to a name or written to (`optionValues`).
+      const options = c.name.startsWith('writeFile')
+        ? c.args[2]
+        : c.name.startsWith('mkdir')
+          ? c.args[1]
+          : undefined;
+      for (const optNode of optionValues(options, 'mode', ctx).values) {
+        const literal = Number(optNode.text);
+        const p = Number.isFinite(literal)
+          ? permissionProblem(literal)
+          : modeProblem(optNode, ctx, undefined, false);
+        if (!p) continue;
+        const level = 'level' in p ? p.level : p.severity;
+        return { message: `${p.text}.`, severity: level };
       }
-      const p = modeProblem(optNode ?? modeNode, ctx, undefined, c.name.startsWith('chmod'));
+      const p = modeNode && modeProblem(modeNode, ctx, undefined, c.name.startsWith('chmod'));
       return !!p && { message: `${p.text}.`, severity: p.severity };
     },
     examples: {
