@@ -76,7 +76,7 @@ export interface OptionValues {
   values: Node[];
   /** The key may be missing (the option then takes its default). */
   absent: boolean;
-  /** Part of the object cannot be read (a parameter, a call's result, a computed key): it may set the key. */
+  /** Part of the object cannot be read (a call's result, a computed key): it may set the key. */
   unknown: boolean;
 }
 
@@ -99,11 +99,13 @@ export function optionValues(arg: Node | undefined | null, key: string, ctx: Rul
     if (k.type === 'computed_property_name') return ctx.stringValue(k.namedChildren[0]);
     return k.text.replace(/^['"`]|['"`]$/g, '');
   };
-  // Whether the expression certainly gives the key (else it may be missing).
-  const walk = (n: Node | null | undefined, depth: number): boolean => {
+  // Whether the expression certainly gives the key (else it may be missing). `spread`: it is
+  // spread into the options, where what cannot be read may set the key (an argument that cannot be
+  // read is more likely another parameter: `execFileSync('sort', names.slice(1), opts)`).
+  const walk = (n: Node | null | undefined, depth: number, spread: boolean): boolean => {
     if (!n || JS_FALSY.test(n.text) || NO_OPTIONS.test(n.type)) return false;
     if (depth > 8) {
-      out.unknown = true;
+      out.unknown ||= spread;
       return false;
     }
     switch (n.type) {
@@ -124,40 +126,41 @@ export function optionValues(arg: Node | undefined | null, key: string, ctx: Rul
               if (k === undefined) out.unknown = true;
               else present = true;
             }
-          } else if (p.type === 'spread_element') present = walk(p.namedChildren[0], depth + 1) || present;
+          } else if (p.type === 'spread_element')
+            present = walk(p.namedChildren[0], depth + 1, true) || present;
           else out.unknown = true;
         }
         return present;
       }
       case 'parenthesized_expression':
-        return walk(n.namedChildren[0], depth + 1);
+        return walk(n.namedChildren[0], depth + 1, spread);
       case 'ternary_expression': {
-        const a = walk(n.childForFieldName('consequence'), depth + 1);
-        return walk(n.childForFieldName('alternative'), depth + 1) && a;
+        const a = walk(n.childForFieldName('consequence'), depth + 1, spread);
+        return walk(n.childForFieldName('alternative'), depth + 1, spread) && a;
       }
       case 'binary_expression': {
         const op = n.childForFieldName('operator')?.text;
         if (op !== '&&' && op !== '||' && op !== '??') break;
-        const l = op !== '&&' && walk(n.childForFieldName('left'), depth + 1);
-        return walk(n.childForFieldName('right'), depth + 1) && (op === '&&' || l);
+        const l = op !== '&&' && walk(n.childForFieldName('left'), depth + 1, spread);
+        return walk(n.childForFieldName('right'), depth + 1, spread) && (op === '&&' || l);
       }
       case 'call_expression':
         if (/^Object\.assign$/.test(n.childForFieldName('function')?.text ?? '')) {
           let present = false;
           for (const a of n.childForFieldName('arguments')?.namedChildren ?? [])
-            present = walk(a, depth + 1) || present;
+            present = walk(a, depth + 1, true) || present;
           return present;
         }
         break;
       case 'identifier':
-        return readName(n, depth);
+        return readName(n, depth, spread);
     }
-    out.unknown = true;
+    out.unknown ||= spread;
     return false;
   };
   // A name: the binding that reaches the use (each in turn under a task), and every property written
   // to the name between the last assignment that always runs and the use.
-  const readName = (use: Node, depth: number): boolean => {
+  const readName = (use: Node, depth: number, spread: boolean): boolean => {
     const at = use.startIndex;
     let written = false;
     const scope = ctx.model.scopesAt(at).find((s) => s.bindings.has(use.text));
@@ -167,11 +170,9 @@ export function optionValues(arg: Node | undefined | null, key: string, ctx: Rul
       if (!b || b.at > at) continue;
       if (b.kind === 'assign' && ctx.taint.unconditionalFor(b.statement, at)) break;
       if (b.kind !== 'augment' || !b.value) continue;
+      // (other additions, `list.push(x)`, `s += t`, set no property)
       const left = b.statement.childForFieldName('left');
-      if (!left || left.childForFieldName('object')?.text !== use.text) {
-        out.unknown = true;
-        continue;
-      }
+      if (!left || left.childForFieldName('object')?.text !== use.text) continue;
       const k =
         left.type === 'member_expression'
           ? left.childForFieldName('property')?.text
@@ -190,16 +191,18 @@ export function optionValues(arg: Node | undefined | null, key: string, ctx: Rul
         p = b.statement.startIndex;
         continue;
       }
-      if (b?.kind !== 'assign' || !b.value) {
-        out.unknown = true;
+      // A parameter: the caller's options (a task's prompt fixes the parameters).
+      if (!b || b.kind === 'param') return written;
+      if (b.kind !== 'assign' || !b.value) {
+        out.unknown ||= spread;
         return written;
       }
-      return walk(b.value, depth + 1) || written;
+      return walk(b.value, depth + 1, spread) || written;
     }
-    out.unknown = true;
+    out.unknown ||= spread;
     return written;
   };
-  out.absent = !walk(arg, 0);
+  out.absent = !walk(arg, 0, false);
   return out;
 }
 
