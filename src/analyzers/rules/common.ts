@@ -206,24 +206,14 @@ export function optionValues(arg: Node | undefined | null, key: string, ctx: Rul
   return out;
 }
 
+/** `optionValues` of every argument of a call (the options object may be any of them). */
+export function callOptionValues(call: CallSite, key: string, ctx: RuleContext): Node[] {
+  return call.args.flatMap((a) => optionValues(a, key, ctx).values);
+}
+
 /** Whether a JavaScript option value is a constant that turns the option off (`false`, `0`, `null`, ...). */
 export function optionOff(v: Node, ctx: RuleContext): boolean {
   return JS_FALSY.test(ctx.resolve(v).text.trim());
-}
-
-/** A call's keyword argument or JS/Go option property (`verify=False`, `{ rejectUnauthorized: false }`). */
-export function optionNode(call: CallSite, key: string): Node | undefined {
-  const kw = call.kwargs.get(key);
-  if (kw) return kw;
-  for (const a of call.args) {
-    if (a.type !== 'object' && a.type !== 'dictionary') continue;
-    for (const p of a.namedChildren) {
-      if (p?.type !== 'pair') continue;
-      const k = p.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '');
-      if (k === key) return p.childForFieldName('value') ?? undefined;
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -253,11 +243,6 @@ export function numberValue(node: Node | null | undefined, ctx: RuleContext, dep
       return l - r;
   }
   return undefined;
-}
-
-/** Text of a call's keyword argument or JS/Go option property (`verify=False`, `{ rejectUnauthorized: false }`). */
-export function optionText(call: CallSite, key: string): string | undefined {
-  return optionNode(call, key)?.text;
 }
 
 /** Distinct tainted identifiers that a string-building expression interpolates. */

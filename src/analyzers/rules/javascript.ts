@@ -8,6 +8,7 @@ import {
   accumulatedValues,
   builtBeyondBase,
   CREDENTIAL_NAME,
+  callOptionValues,
   isLocalUrl,
   judgingTask,
   literalText,
@@ -17,9 +18,7 @@ import {
   modeProblem,
   numberValue,
   openedAsItCame,
-  optionNode,
   optionOff,
-  optionText,
   optionValues,
   originOf,
   PASSWORD_NAME,
@@ -667,7 +666,10 @@ export const JS_RULES: Rule[] = [
       }
       const p = c.args[0];
       // Express's sendFile/download with a `root` option refuse paths that leave the root.
-      if (/^(?:sendFile|sendfile|download)$/.test(c.name) && optionText(c, 'root') !== undefined)
+      if (
+        /^(?:sendFile|sendfile|download)$/.test(c.name) &&
+        c.args.slice(1).some((a) => !optionValues(a, 'root', ctx).absent)
+      )
         return false;
       // Express's res.render(view): a view name from the request picks any template file ("../").
       if (c.name === 'render')
@@ -1316,23 +1318,17 @@ export const JS_RULES: Rule[] = [
     message: 'RSA/DSA keys shorter than 2048 bits can be broken: use modulusLength >= 2048.',
     names: ['generateKeyPair', 'generateKeyPairSync', 'NodeRSA', 'generateKeyPairSync'],
     check: (c, ctx) => {
-      const text = c.name === 'NodeRSA' ? optionText(c, 'b') : optionText(c, 'modulusLength');
-      if (!text) {
-        if (
-          c.name !== 'NodeRSA' &&
-          /^['"](?:rsa|dsa)['"]$/.test(c.args[0]?.text ?? '') &&
-          c.args[1]?.type === 'object' &&
-          !/modulusLength/.test(c.args[1].text)
-        )
-          return false;
-        return false;
-      }
-      const n = Number(text);
-      void ctx;
-      return Number.isFinite(n) && n < 2048;
+      const sizes = callOptionValues(c, c.name === 'NodeRSA' ? 'b' : 'modulusLength', ctx);
+      return sizes.some((v) => {
+        const n = numberValue(v, ctx);
+        return n !== undefined && n < 2048;
+      });
     },
     examples: {
-      bad: ["const NodeRSA = require('node-rsa');\nfunction f() {\n  return new NodeRSA({ b: 1024 });\n}\n"],
+      bad: [
+        "const NodeRSA = require('node-rsa');\nfunction f() {\n  return new NodeRSA({ b: 1024 });\n}\n",
+        "const crypto = require('crypto');\nfunction f() {\n  const opts = { publicExponent: 65537 };\n  opts.modulusLength = 512;\n  return crypto.generateKeyPairSync('rsa', opts);\n}\n",
+      ],
       good: ["const NodeRSA = require('node-rsa');\nfunction f() {\n  return new NodeRSA({ b: 2048 });\n}\n"],
     },
   }),
@@ -1345,12 +1341,16 @@ export const JS_RULES: Rule[] = [
       "jwt.decode() does not verify the signature: use jwt.verify(token, key, { algorithms: ['HS256'] }).",
     names: ['decode', 'verify'],
     callee: /^(?:jwt|jsonwebtoken|JWT)\.(?:decode|verify)$/,
-    check: (c) => {
+    check: (c, ctx) => {
       if (c.name === 'decode') return true;
-      return /['"]none['"]/i.test(optionText(c, 'algorithms') ?? '') || c.args.length < 2;
+      const algorithms = callOptionValues(c, 'algorithms', ctx);
+      return algorithms.some((v) => /['"]none['"]/i.test(ctx.resolve(v).text)) || c.args.length < 2;
     },
     examples: {
-      bad: ["const jwt = require('jsonwebtoken');\nfunction f(t) {\n  return jwt.decode(t);\n}\n"],
+      bad: [
+        "const jwt = require('jsonwebtoken');\nfunction f(t) {\n  return jwt.decode(t);\n}\n",
+        "const jwt = require('jsonwebtoken');\nconst ALGS = ['none', 'HS256'];\nfunction f(t, k) {\n  const opts = { algorithms: ALGS };\n  return jwt.verify(t, k, opts);\n}\n",
+      ],
       good: [
         "const jwt = require('jsonwebtoken');\nfunction f(t, k) {\n  return jwt.verify(t, k, { algorithms: ['HS256'] });\n}\n",
       ],
@@ -1364,12 +1364,14 @@ export const JS_RULES: Rule[] = [
     message:
       'This loader can run code or build arbitrary objects from its input: use JSON.parse or yaml.load with yaml.JSON_SCHEMA / FAILSAFE_SCHEMA.',
     names: ['load', 'loadAll', 'unserialize', 'deserialize'],
-    check: (c) => {
+    check: (c, ctx) => {
       if (c.name === 'unserialize') return /serialize|serialijse|funcster/i.test(c.calleeText) || !c.receiver;
       if (c.name === 'deserialize') return /serialize|funcster|serialijse/i.test(c.calleeText);
       if (!/^(?:yaml|jsyaml|YAML)\./.test(c.calleeText)) return false;
-      const schema = optionText(c, 'schema') ?? '';
-      return /DEFAULT_FULL_SCHEMA|DEFAULT_SCHEMA|\bFULL_SCHEMA/.test(schema) || /unsafe/i.test(schema);
+      return callOptionValues(c, 'schema', ctx).some((v) => {
+        const schema = ctx.resolve(v).text;
+        return /DEFAULT_FULL_SCHEMA|DEFAULT_SCHEMA|\bFULL_SCHEMA/.test(schema) || /unsafe/i.test(schema);
+      });
     },
     examples: {
       bad: [
