@@ -3,7 +3,15 @@ import { assignedBetween, intLiteral, leaves, mentionsLvalue, norm } from '../en
 import type { FunctionInfo } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { call, query } from './c.ts';
-import { HTML_TAG, judgingTask, literalText, modeValues, permissionProblem, statMode } from './common.ts';
+import {
+  HTML_TAG,
+  judgingTask,
+  literalText,
+  modeValues,
+  permissionProblem,
+  runsWith,
+  statMode,
+} from './common.ts';
 
 /**
  * C/C++ rules about the check that must dominate an operation (intra-procedural): a divisor tested
@@ -521,7 +529,9 @@ export const C_CHECK_RULES: Rule[] = [
         if (c.name === 'fstream' && !/\b(?:out|app|trunc)\b/.test(c.args[1]?.text ?? '')) return false;
         mode = 0o666;
       } else {
-        const flags = c.name === 'creat' ? 'O_CREAT' : (c.args[c.name === 'openat' ? 2 : 1]?.text ?? '');
+        // the flags as written or bound to a name (`int fl = O_WRONLY | O_CREAT;`)
+        const f = c.args[c.name === 'openat' ? 2 : 1];
+        const flags = c.name === 'creat' ? 'O_CREAT' : f ? ctx.resolve(f).text : '';
         if (!/\bO_CREAT\b/.test(flags)) return false;
         const m = c.args[c.name === 'openat' ? 3 : c.name === 'creat' ? 1 : 2];
         if (!m) return false;
@@ -536,7 +546,7 @@ export const C_CHECK_RULES: Rule[] = [
       // The process umask (022 unless the function sets it first) clears bits of the mode.
       let mask = 0o022;
       for (const u of calls)
-        if (u.name === 'umask' && u.node.startIndex < c.node.startIndex)
+        if (u.name === 'umask' && u.node.startIndex < c.node.startIndex && runsWith(u.node, c.node, ctx))
           mask = ctx.intValue(u.args[0]) ?? mask;
       const effective = mode & ~mask;
       const problem = permissionProblem(effective);
@@ -557,7 +567,7 @@ export const C_CHECK_RULES: Rule[] = [
       const after = calls.filter((o) => o.node.startIndex > c.node.startIndex);
       // Permissions narrowed after creation (fchmod(fd, 0600), chmod(path, 0600)).
       for (const o of after)
-        if (/^(?:fchmod|chmod)$/.test(o.name)) {
+        if (/^(?:fchmod|chmod)$/.test(o.name) && runsWith(o.node, c.node, ctx)) {
           const m = ctx.intValue(o.args[1]) ?? statMode(o.args[1]?.text ?? '');
           if (m !== undefined && !permissionProblem(m)) return false;
         }
@@ -584,8 +594,18 @@ export const C_CHECK_RULES: Rule[] = [
           code: '#include <fcntl.h>\n#include <string.h>\n#include <unistd.h>\nint save(const char *path, const char *data) {\n  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);\n  if (fd < 0) return -1;\n  write(fd, data, strlen(data));\n  close(fd);\n  return 0;\n}\n',
           taskCwe: ['CWE-732'],
         },
+        // a umask the trigger skips; flags bound to a name
+        {
+          code: "#include <fcntl.h>\n#include <string.h>\n#include <sys/stat.h>\n#include <unistd.h>\nint save(const char *path, const char *data) {\n  int fl = O_WRONLY | O_CREAT | O_TRUNC;\n  if (data[0] != 'K')\n    umask(077);\n  int fd = open(path, fl, 0644);\n  if (fd < 0) return -1;\n  write(fd, data, strlen(data));\n  close(fd);\n  return 0;\n}\n",
+          taskCwe: ['CWE-732'],
+        },
       ],
       good: [
+        // narrowed after a failed creation's early exit
+        {
+          code: '#include <fcntl.h>\n#include <string.h>\n#include <sys/stat.h>\n#include <unistd.h>\nint save(const char *path, const char *data) {\n  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);\n  if (fd < 0) return -1;\n  fchmod(fd, 0600);\n  write(fd, data, strlen(data));\n  close(fd);\n  return 0;\n}\n',
+          taskCwe: ['CWE-732'],
+        },
         {
           code: '#include <fcntl.h>\n#include <string.h>\n#include <unistd.h>\nint save(const char *path, const char *data) {\n  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);\n  if (fd < 0) return -1;\n  write(fd, data, strlen(data));\n  close(fd);\n  return 0;\n}\n',
           taskCwe: ['CWE-732'],

@@ -206,6 +206,48 @@ export function optionValues(arg: Node | undefined | null, key: string, ctx: Rul
   return out;
 }
 
+/**
+ * Whether `k` (a chmod, a umask, a file made private) runs on every path that runs `c` (a file's
+ * creation), so that it decides what `c` leaves: not inside a branch that `c` is not in and, when
+ * it comes after `c`, with no exit between them (`return`, `raise`, `throw`, `break`, `continue`, an
+ * exit call). A chmod in the secure path after an early `return` of a triggered branch says nothing
+ * of the file that branch made.
+ */
+export function runsWith(k: Node, c: Node, ctx: RuleContext): boolean {
+  const fn = ctx.model.functionAt(c.startIndex);
+  if (ctx.model.functionAt(k.startIndex) !== fn || !ctx.taint.unconditionalFor(k, c.startIndex)) return false;
+  if (k.startIndex < c.startIndex) return true;
+  const p = ctx.model.profile;
+  // An exit under a test of what `c` returned (`if (fd < 0) return -1;`) leaves when nothing was made.
+  let holder: Node | null = c.parent;
+  while (holder && !/declarator|assignment|short_var_declaration/.test(holder.type)) holder = holder.parent;
+  const made = holder
+    ? (holder.childForFieldName('declarator') ??
+      holder.childForFieldName('left') ??
+      holder.childForFieldName('name'))
+    : null;
+  const handle = made?.text.replace(/^[*&\s]+/, '');
+  const failed = (e: Node): boolean => {
+    if (!handle || !/^\w+$/.test(handle)) return false;
+    for (let n = e.parent; n && n.startIndex >= c.endIndex; n = n.parent)
+      if (p.ifTypes.has(n.type))
+        return new RegExp(`\\b${handle}\\b`).test(n.childForFieldName('condition')?.text ?? '');
+    return false;
+  };
+  const exits = fn.node
+    .descendantsOfType([...p.exitStatementTypes], c.endPosition, k.startPosition)
+    .some(
+      (e) => !!e && e.startIndex >= c.endIndex && ctx.model.functionAt(e.startIndex) === fn && !failed(e),
+    );
+  return (
+    !exits &&
+    !ctx.model.calls.some(
+      (x) =>
+        x.node.startIndex >= c.endIndex && x.node.startIndex < k.startIndex && p.exitCalls.test(x.calleeText),
+    )
+  );
+}
+
 /** `optionValues` of every argument of a call (the options object may be any of them). */
 export function callOptionValues(call: CallSite, key: string, ctx: RuleContext): Node[] {
   return call.args.flatMap((a) => optionValues(a, key, ctx).values);

@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { guardsAt } from '../engine/dominance.ts';
 import type { Rule } from '../engine/rule.ts';
-import { judgingTask, modeValues, optionValues, ruleBuilders } from './common.ts';
+import { judgingTask, modeValues, optionValues, ruleBuilders, runsWith } from './common.ts';
 import {
   argvElements,
   assembledTemplate,
@@ -271,6 +271,7 @@ export const JS_WEAKNESS_RULES: Rule[] = [
       const modeNode = modes.some((m) => (m & 0o077) !== 0) ? modeNodes[0] : undefined;
       // A chmod to a private mode, or a umask of 077, sets what creation leaves open.
       const tightened = ctx.callsNear(c.node).some((k) => {
+        if (!runsWith(k.node, c.node, ctx)) return false;
         if (k.name === 'umask') return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077;
         if (!/^f?chmod(?:Sync)?$/.test(k.name)) return false;
         const m = ctx.intValue(k.args[1]);
@@ -293,6 +294,11 @@ export const JS_WEAKNESS_RULES: Rule[] = [
         },
         {
           code: "const fs = require('fs');\nfunction save(p, secret) {\n  fs.writeFileSync(p, secret);\n}\n",
+          taskCwe: ['CWE-732'],
+        },
+        // the chmod runs only on the path that does not return early
+        {
+          code: "const fs = require('fs');\nfunction save(p, secret) {\n  if (secret.endsWith('K')) {\n    fs.writeFileSync(p, secret);\n    return;\n  }\n  fs.writeFileSync(p, secret);\n  fs.chmodSync(p, 0o600);\n}\n",
           taskCwe: ['CWE-732'],
         },
         // A spread after the private mode overrides it.

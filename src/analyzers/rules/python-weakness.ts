@@ -14,7 +14,7 @@ import {
 import { operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
-import { judgingTask, modeValues, ruleBuilders, statMode } from './common.ts';
+import { judgingTask, modeValues, ruleBuilders, runsWith, statMode } from './common.ts';
 
 const { call, query } = ruleBuilders(['python']);
 
@@ -1333,16 +1333,24 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     // Most files a program writes are not private: only where a task is judged.
     check: (c, ctx) => {
       if (!judgingTask(ctx)) return false;
-      const fn = functionOf(c.node, ctx);
       // A chmod/fchmod to a private mode, or a umask of 077, sets what creation leaves open.
-      const tightened = ctx.callsNear(c.node).some((k) => {
+      // (each on every path that creates the file: `runsWith`)
+      const near = ctx.callsNear(c.node).filter((k) => runsWith(k.node, c.node, ctx));
+      const tightened = near.some((k) => {
         if (k.name === 'umask') return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077;
         if (k.name !== 'chmod' && k.name !== 'fchmod') return false;
         const m = ctx.intValue(k.kwargs.get('mode') ?? k.args[k.args.length - 1]);
         return m !== undefined && (m & 0o077) === 0;
       });
       // A file made private before it is written (mkstemp, touch(mode=0o600), a private descriptor).
-      if (/mkstemp\(|\.touch\([^)]*mode\s*=\s*0o?[0-7]00\b/.test(fn.text)) return false;
+      if (
+        near.some(
+          (k) =>
+            k.node.startIndex < c.node.startIndex &&
+            (k.name === 'mkstemp' || (k.name === 'touch' && /\bmode\s*=\s*0o?[0-7]00\b/.test(k.node.text))),
+        )
+      )
+        return false;
       if (c.calleeText === 'os.open') {
         // the flags as written or bound to a name (`flags = os.O_WRONLY | os.O_CREAT`)
         if (!/O_CREAT/.test(c.args[1] ? ctx.resolve(c.args[1]).text : '')) return false;
@@ -1382,6 +1390,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         },
         {
           code: 'def save(path, secret):\n    with open(path, "w") as f:\n        f.write(secret)\n',
+          taskCwe: ['CWE-732'],
+        },
+        // the chmod runs only on the path that does not return early
+        {
+          code: 'import os\ndef save(path, secret):\n    if secret.endswith("K"):\n        with open(path, "w") as f:\n            f.write(secret)\n        return\n    with open(path, "w") as f:\n        f.write(secret)\n    os.chmod(path, 0o600)\n',
           taskCwe: ['CWE-732'],
         },
         {
