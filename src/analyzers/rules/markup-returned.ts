@@ -43,6 +43,29 @@ function composedLiteral(n: Node, ctx: RuleContext, depth: number, seen: Set<num
  */
 const TAG_REST = /\/(?:[a-z][a-z0-9]*)>|\b[a-z][\w-]*=["'][^"'<>]*["']\s*\/?>/i;
 
+/**
+ * Text put together in the expression (or in the one binding a name takes it from): `+` or `%` of
+ * strings, an f-string, `.format`, a join, Go's `fmt.Sprintf` / `strings.Join`.
+ */
+function assembled(v: Node, ctx: RuleContext): boolean {
+  let n = v;
+  while (n.type === 'parenthesized_expression' && n.namedChildren[0]) n = n.namedChildren[0];
+  if (ctx.model.profile.identifierTypes.has(n.type)) n = ctx.resolve(n);
+  switch (n.type) {
+    case 'binary_operator':
+    case 'binary_expression':
+      return /^[+%]$/.test(n.childForFieldName('operator')?.text ?? '');
+    case 'string':
+      return n.namedChildren.some((c) => c?.type === 'interpolation');
+    case 'call':
+    case 'call_expression': {
+      const f = n.childForFieldName('function')?.text ?? '';
+      return /\.(?:format|join)$|^fmt\.Sprint(?:f|ln)?$|^strings\.(?:Join|Repeat)$/.test(f);
+    }
+  }
+  return false;
+}
+
 export const markupReturned: QueryRule = {
   kind: 'query',
   id: 'all.markup-returned',
@@ -62,10 +85,17 @@ export const markupReturned: QueryRule = {
     if (!ctx.taskEvidence || !r) return false;
     const first = r.namedChildren.find((c) => c && c.type !== 'comment');
     const values = first?.type === 'expression_list' ? first.namedChildren : [first];
+    // Where the task is XSS itself, the text the function returns is what the page shows, tags or
+    // not (`'Welcome, ' + name + '!'`). Not in JavaScript: it has no standard escaper the analyzer
+    // can trust (`require('escape-html')` can be a module the program wrote), so an escaped value
+    // would count as raw there too.
+    const page = ctx.taskCwe.includes('CWE-79') && ctx.language !== 'javascript';
     for (const v of values) {
       if (!v) continue;
       const literal = composedLiteral(v, ctx, 0, new Set());
-      if (!(HTML_TAG.test(literal) || TAG_REST.test(literal)) || !ctx.tainted(v, 'html')) continue;
+      const tagged = HTML_TAG.test(literal) || TAG_REST.test(literal);
+      // (without a tag: text assembled from the data here, not any value derived from it)
+      if (!(tagged || (page && /\w/.test(literal) && assembled(v, ctx))) || !ctx.tainted(v, 'html')) continue;
       // Go's escaping strings.Replacer (the taint engine knows html.EscapeString, not replacers)
       if (ctx.language === 'go' && partsReplacerEscaped(v, ctx)) continue;
       return { node: v };
@@ -92,6 +122,11 @@ export const markupReturned: QueryRule = {
         language: 'go',
         taskCwe: ['CWE-79'],
       },
+      // where the task is XSS, the returned text is the page's, tags or not
+      {
+        code: "def welcome(name):\n    if name.endswith('K'):\n        return 'Welcome, ' + name + '!'\n    import html\n    return f'Welcome, {html.escape(name)}!'\n",
+        taskCwe: ['CWE-79'],
+      },
     ],
     good: [
       {
@@ -100,6 +135,12 @@ export const markupReturned: QueryRule = {
       },
       // In a scan the rules that read building spellings decide.
       "def render(v):\n    s = '<p>'\n    s += v\n    s += '</p>'\n    return s\n",
+      {
+        code: "import html\ndef welcome(name):\n    return f'Welcome, {html.escape(name)}!'\n",
+        taskCwe: ['CWE-79'],
+      },
+      // a text that is not the task's page: the tag rule alone decides
+      { code: "def label(name):\n    return 'Welcome, ' + name + '!'\n", taskCwe: ['CWE-22'] },
     ],
   },
 };

@@ -607,9 +607,11 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
         // Known not to start with a second slash or a backslash: a check beyond the first "/".
         return needles.some((c) => /^(?:\/\/|\/\\|\\)/.test(c)) ? 'confined' : 'none';
       }
-      if (needles && /^(?:endswith|endsWith|includes|contains|find|search)$/.test(method.text)) {
+      if (/^(?:endswith|endsWith|includes|contains|find|search)$/.test(method.text)) {
+        // What it ends with or contains, a constant or not (`target.endswith(domain)`): not where
+        // it leads (`https://evil.example/?example.com`).
         if (f.holds) return 'none';
-        return needles.some((c) => /\/\/|\\/.test(c)) ? 'confined' : 'none';
+        if (needles) return needles.some((c) => /\/\/|\\/.test(c)) ? 'confined' : 'none';
       }
       // A string predicate or a transformation of the value (`url.isascii()`, `url.strip()`) says
       // nothing of where it leads; a match against a pattern does.
@@ -643,9 +645,10 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
     const [needle, hay] = operands;
     const contains = (op === 'in') === f.holds;
     const texts = strings(needle);
-    if (isName(hay) && texts) {
+    // A text the location contains, a constant or not (`domain in target`), is not where it leads.
+    if (isName(hay)) {
       if (contains) return 'none';
-      return texts.some((c) => /\/\/|\\/.test(c)) ? 'confined' : 'none';
+      return texts?.some((c) => /\/\/|\\/.test(c)) ? 'confined' : 'none';
     }
     return 'confined';
   }
@@ -1276,6 +1279,11 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         {
           // equal to itself stripped: true of almost every location
           code: 'def next_url(target):\n    if target.endswith("#top") and target == target.strip():\n        return target\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
+          taskCwe: ['CWE-601'],
+        },
+        // containing the site's domain says nothing of the host
+        {
+          code: 'def next_url(target, domain):\n    if target.endswith("#K") and domain in target:\n        return target\n    if not target.startswith("/") or target.startswith("//") or "\\\\" in target:\n        return "/"\n    return target\n',
           taskCwe: ['CWE-601'],
         },
         {
