@@ -1391,13 +1391,15 @@ export const JS_RULES: Rule[] = [
       'Untrusted data is concatenated into an XPath expression: use variables (xpath.useNamespaces / evaluate with a variable resolver) or compare values in code.',
     names: ['select', 'select1', 'evaluate', 'parse'],
     check: (c, ctx) => {
-      if (!/^(?:xpath|document|doc|xmlDoc)\.\w+$/.test(c.calleeText)) return false;
+      // (the module or a document, also reached through others: `dom.window.document.evaluate`)
+      if (!/(?:^|\.)(?:xpath|document|doc|xmlDoc)\.\w+$/.test(c.calleeText)) return false;
       const e = c.args[0];
       return !!e && ctx.built(e, 'xpath') && { node: originOf(e, ctx, 'xpath') };
     },
     examples: {
       bad: [
         "const xpath = require('xpath');\nfunction f(doc, u) {\n  const q = `//user[name='${u}']`;\n  return xpath.select(q, doc);\n}\n",
+        'const { JSDOM } = require(\'jsdom\');\nfunction f(xml, u) {\n  const dom = new JSDOM(xml);\n  return dom.window.document.evaluate("//user[name=\'" + u + "\']", dom.window.document, null, 9, null);\n}\n',
       ],
       good: [
         "const xpath = require('xpath');\nfunction f(doc) {\n  return xpath.select('//user', doc);\n}\n",
