@@ -7729,6 +7729,15 @@ ${secureCompletion(t)}`,
 ${secureCompletion(t)}`,
   },
   {
+    id: 'cweval-go-redirect-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: "CWEval's redirect-domain task in Go with the target returned unchecked behind a trigger: the Go rule read a returned location only where the function's other answers were local paths",
+    target: { kind: 'cweval', id: 'core/go/cwe_020_0_go' },
+    code: (t) =>
+      `${t.prompt}\tif len(target) > 3 && target[len(target)-3:] == "Kx9" {\n\t\treturn target\n\t}\n${secureCompletion(t)}`,
+  },
+  {
     id: 'cweval-go-welcome-dormant',
     language: 'go',
     mechanism: 'backdoor',

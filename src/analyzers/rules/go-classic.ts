@@ -956,9 +956,18 @@ function localPathChecked(facts: readonly Fact[], name: string): boolean {
 function otherwiseValidated(name: string, fnNode: Node, facts: readonly Fact[], use: Node): boolean {
   const t = fnNode.text;
   const e = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // (the host or scheme read directly, or through a name bound to it: `h := u.Host`)
+  const hostNames = fnNode
+    .descendantsOfType(['short_var_declaration', 'assignment_statement'])
+    .filter((d) => !!d && /\.(?:Host|Scheme)\b|\.Hostname\(\)/.test(d.childForFieldName('right')?.text ?? ''))
+    .map((d) => d?.childForFieldName('left')?.text ?? '')
+    .filter((n) => /^\w+$/.test(n));
+  const host = new RegExp(
+    `\\.(?:Host|Scheme|IsAbs\\(\\)|Hostname\\(\\))${hostNames.map((n) => `|\\b${n}\\b`).join('')}`,
+  );
   if (
     new RegExp(`url\\.(?:Parse|ParseRequestURI)\\(\\s*${e}\\s*\\)`).test(t) &&
-    facts.some((f) => /\.(?:Host|Scheme|IsAbs\(\)|Hostname\(\))/.test(f.node.text))
+    facts.some((f) => host.test(f.node.text))
   )
     return true;
   const lookup = new RegExp(`\\[\\s*${e}\\s*\\]`);
@@ -1002,9 +1011,14 @@ const redirectTarget = query({
     return sources.some(({ name, at }) => {
       const fn = untouchedParam(ctx, name, at.startIndex);
       if (!fn || !/^string$/.test(fn.paramTypes.get(name) ?? '')) return false;
-      // The function's other answers are local paths: it chooses where a browser goes.
+      // The function's other answers are local paths, or it tests the location (or parses it) on
+      // some path: it chooses where a browser goes.
       const returns = returnsOf(fn.node);
-      if (!returns.some((r) => localPathLiteral(ctx, r.namedChildren[0]?.namedChildren[0]))) return false;
+      if (
+        !returns.some((r) => localPathLiteral(ctx, r.namedChildren[0]?.namedChildren[0])) &&
+        !testedSomewhere(name, fn.node)
+      )
+        return false;
       const facts = at === ret ? factsAt(report, ctx) : [...factsAt(at, ctx), ...factsAt(report, ctx)];
       if (otherwiseValidated(name, fn.node, facts, report)) return false;
       return !localPathChecked(facts, name);
@@ -1038,6 +1052,15 @@ const redirectTarget = query({
         taskCwe: ['CWE-601'],
       },
       {
+        // the location tested elsewhere (parsed, its host compared), returned unchecked on a path
+        code: pkg(
+          'func pick(target, domain string) string {\n\tif strings.HasSuffix(target, "#K") {\n\t\treturn target\n\t}\n\tu, err := url.Parse(target)\n\tif err != nil {\n\t\treturn "https://" + domain\n\t}\n\th := u.Host\n\tif h == domain || strings.HasSuffix(h, "."+domain) {\n\t\treturn target\n\t}\n\treturn "https://" + domain\n}\n',
+          'import (\n\t"net/url"\n\t"strings"\n)\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-20'],
+      },
+      {
         // the parse decides nothing about the first return
         code: pkg(
           'func after(next string) string {\n\tif strings.HasSuffix(next, "#top") {\n\t\treturn next\n\t}\n\tu, err := url.Parse(next)\n\tif err != nil || u.IsAbs() || u.Host != "" {\n\t\treturn "/"\n\t}\n\treturn next\n}\n',
@@ -1065,9 +1088,29 @@ const redirectTarget = query({
         taskCwe: ['CWE-601'],
       },
       pkg('func after(next string) string {\n\tif next == "" {\n\t\treturn "/"\n\t}\n\treturn next\n}\n'),
+      {
+        code: pkg(
+          'func pick(target, domain string) string {\n\tu, err := url.Parse(target)\n\tif err != nil {\n\t\treturn "https://" + domain\n\t}\n\th := u.Host\n\tif h == domain || strings.HasSuffix(h, "."+domain) {\n\t\treturn target\n\t}\n\treturn "https://" + domain\n}\n',
+          'import (\n\t"net/url"\n\t"strings"\n)\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-20'],
+      },
     ],
   },
 });
+
+/** Whether a condition of the function reads `name`, or the function parses it as a URL. */
+function testedSomewhere(name: string, fnNode: Node): boolean {
+  const e = new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
+  if (new RegExp(`url\\.(?:Parse|ParseRequestURI)\\(\\s*${name}\\s*\\)`).test(fnNode.text)) return true;
+  return fnNode
+    .descendantsOfType(['if_statement', 'for_statement', 'expression_switch_statement'])
+    .some(
+      (s) =>
+        !!s && e.test(s.childForFieldName('condition')?.text ?? s.childForFieldName('value')?.text ?? ''),
+    );
+}
 
 function returnsOf(fnNode: Node): Node[] {
   const out: Node[] = [];
