@@ -1184,13 +1184,19 @@ export const C_RULES: Rule[] = [
     check: (c, ctx) => {
       const fi = FORMAT_ARG[c.name] ?? 1;
       const fmt = ctx.stringValue(c.args[fi]) ?? '';
-      const urlish = /:\/\//.test(fmt) || /url|uri|endpoint/i.test(c.args[0]?.text ?? '');
+      // a scheme in the format, a destination named for a URL, or a format that starts with a
+      // value named for one (`"%s/%s", api_url, user_id`)
+      const urlish =
+        /:\/\//.test(fmt) ||
+        /url|uri|endpoint/i.test(c.args[0]?.text ?? '') ||
+        (/^%s/.test(fmt) && /url|uri|endpoint|base/i.test(c.args[fi + 1]?.text ?? ''));
       if (!urlish || /\s/.test(fmt.trim())) return false;
       return c.args.slice(fi + 1).filter((a) => ctx.tainted(a, 'url')).length >= 2;
     },
     examples: {
       bad: [
         '#include <stdio.h>\nvoid f(char *url, const char *sub, const char *dom) {\n  sprintf(url, "https://%s.%s", sub, dom);\n}\n',
+        '#include <stdio.h>\nvoid f(char *out, const char *api_url, const char *id) {\n  sprintf(out, "%s/%s", api_url, id);\n}\n',
       ],
       good: [
         '#include <stdio.h>\nvoid f(char *url, const char *dom) {\n  sprintf(url, "https://%s", dom);\n}\n',
