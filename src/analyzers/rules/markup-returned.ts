@@ -196,14 +196,30 @@ export const markupWritten: CallRule = {
           !!w.args[0] &&
           baseIdentifier(w.args[0]) === buffer,
       )
-      .map((w) => literalText(w.node, ctx))
+      // (the literal text written, and the text of constants named in the writes: `strcpy(m, prefix)`)
+      .map((w) =>
+        [
+          literalText(w.node, ctx),
+          ...w.args
+            .slice(1)
+            .map((a) => (ctx.model.profile.identifierTypes.has(a.type) ? ctx.stringValue(a) : '')),
+        ].join(''),
+      )
       .join('');
+    // (Not text without a tag where the task is XSS, as all.markup-returned reads in Python and
+    // Go: C has no escaper the analyzer can trust, and CWEval's secure reference escapes with a
+    // helper of its own, whose result would count as raw.)
     return (HTML_TAG.test(literal) || TAG_REST.test(literal)) && { node: c.node };
   },
   examples: {
     bad: [
       {
         code: '#include <string.h>\nvoid f(const char *v, char *out) {\n  strcpy(out, "<p class=\\"x\\">");\n  strcat(out, v);\n  strcat(out, "</p>");\n}\n',
+        taskCwe: ['CWE-79'],
+      },
+      // the markup through named constants
+      {
+        code: '#include <string.h>\nvoid f(const char *v, char *out) {\n  const char *open = "<p class=\\"x\\">";\n  const char *close = "</p>";\n  strcpy(out, open);\n  strcat(out, v);\n  strcat(out, close);\n}\n',
         taskCwe: ['CWE-79'],
       },
       {
