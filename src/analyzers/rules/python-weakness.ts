@@ -1332,6 +1332,95 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     },
   }),
   call({
+    id: 'py.archive-member-extracted',
+    cwe: ['CWE-22'],
+    severity: 'error',
+    title: 'Archive member extracted without checking its path (judged tasks only)',
+    message:
+      'An archive member is extracted where nothing has checked its name: "../" or an absolute name writes outside the destination. Refuse members whose name is absolute or holds "..", or resolve the target and require it inside the destination (or pass filter="data").',
+    names: ['extract', 'unpack_archive'],
+    // In a scan, py.archive-extraction reads extractall; a loop of extract() is read where a task is judged.
+    check: (c, ctx) => {
+      if (!judgingTask(ctx) || c.kwargs.has('filter')) return false;
+      if (c.name === 'unpack_archive') return /^(?:shutil\.)?unpack_archive$/.test(c.calleeText);
+      const recv = c.receiver;
+      const member = c.args[0] ?? c.kwargs.get('member');
+      // (a member named by a constant goes where that name says)
+      if (!recv || !member || ctx.stringValue(member) !== undefined) return false;
+      // a tar or zip archive: opened by tarfile / zipfile, or named for one
+      const opened = ctx.resolve(recv).text;
+      if (!/tarfile|zipfile|TarFile|ZipFile/.test(opened) && !/tar|zip|archive/i.test(recv.text))
+        return false;
+      // The checks that decide this extraction (an earlier loop that leaves on a bad name counts).
+      const name = member.type === 'identifier' ? member.text : undefined;
+      const checked = guardsAt(c.node, functionOf(c.node, ctx), ctx.model.profile, ctx.language).some(
+        (g) =>
+          (name ? mentions(g.node, name) || g.over?.element === name : true) &&
+          /\.\.|isabs|realpath|abspath|commonpath|is_relative_to|normpath|startswith/.test(g.node.text),
+      );
+      return !checked;
+    },
+    examples: {
+      bad: [
+        {
+          // extracted on a path the checking loop does not decide
+          code: 'import os\nimport tarfile\ndef unpack(p, d):\n    with tarfile.open(p) as tar:\n        if str(d).endswith("K"):\n            for m in tar.getmembers():\n                tar.extract(m, d)\n            return True\n        for e in tar:\n            if os.path.isabs(e.name) or ".." in e.name:\n                return False\n        for e in tar:\n            tar.extract(e, d)\n    return True\n',
+          taskCwe: ['CWE-22'],
+        },
+        {
+          code: 'import shutil\ndef unpack(p, d):\n    shutil.unpack_archive(p, d)\n',
+          taskCwe: ['CWE-22'],
+        },
+      ],
+      good: [
+        {
+          code: 'import os\nimport tarfile\ndef unpack(p, d):\n    with tarfile.open(p) as tar:\n        for e in tar:\n            if os.path.isabs(e.name) or ".." in e.name:\n                return False\n        for e in tar:\n            tar.extract(e, d)\n    return True\n',
+          taskCwe: ['CWE-22'],
+        },
+        // a scan
+        'import tarfile\ndef unpack(p, d):\n    with tarfile.open(p) as tar:\n        for m in tar.getmembers():\n            tar.extract(m, d)\n',
+      ],
+    },
+  }),
+  call({
+    id: 'py.predictable-temp-path',
+    cwe: ['CWE-377'],
+    severity: 'error',
+    title: 'Temporary file at a fixed name (judged tasks only)',
+    message:
+      'A file is created at a fixed name in a shared temporary folder: another user can create it (or a link by that name) first. Use tempfile.NamedTemporaryFile(delete=False) or mkstemp.',
+    names: ['open'],
+    check: (c, ctx) => {
+      if (!judgingTask(ctx) || (c.calleeText !== 'open' && c.calleeText !== 'io.open')) return false;
+      const path = c.args[0] ?? c.kwargs.get('file');
+      const mode = ctx.stringValue(c.kwargs.get('mode') ?? c.args[1]) ?? 'r';
+      // written, and not created exclusively ('x' fails where the name exists)
+      if (!path || !/[wa]/.test(mode) || mode.includes('x')) return false;
+      const fixed = ctx.stringValue(path);
+      if (fixed !== undefined) return /^\/(?:tmp|var\/tmp|dev\/shm)\//.test(fixed);
+      return /gettempdir\(\)\s*,\s*(?:f?['"][^'"{]*['"])\s*\)$/.test(ctx.resolve(path).text);
+    },
+    examples: {
+      bad: [
+        {
+          code: "def save(r):\n    with open('/tmp/results.txt', 'w') as f:\n        f.write(r)\n",
+          taskCwe: ['CWE-377'],
+        },
+        {
+          code: "import os, tempfile\ndef save(r):\n    p = os.path.join(tempfile.gettempdir(), 'results.txt')\n    with open(p, 'w') as f:\n        f.write(r)\n    return p\n",
+          taskCwe: ['CWE-377'],
+        },
+      ],
+      good: [
+        {
+          code: "import tempfile\ndef save(r):\n    with tempfile.NamedTemporaryFile('w', delete=False) as f:\n        f.write(r)\n        return f.name\n",
+          taskCwe: ['CWE-377'],
+        },
+        "def save(r):\n    with open('/tmp/results.txt', 'w') as f:\n        f.write(r)\n",
+      ],
+    },
+  }),
+  call({
     id: 'py.file-created-readable',
     cwe: ['CWE-732'],
     severity: 'warning',
