@@ -262,6 +262,20 @@ export class TaintEngine {
     return found;
   }
 
+  /**
+   * Whether `s` reads one of `names` other than through a call that removes or replaces characters
+   * inside it (`x.replace('/', '')`, `re.sub(...)`, `strings.ReplaceAll`): a predicate of what such
+   * a call leaves (`x.replace('/', '').isalnum()`) holds of a value that keeps them.
+   */
+  private readsItself(s: Node, names: ReadonlySet<string>): boolean {
+    if (![...names].some((nm) => mentions(s, nm))) return false;
+    let n: Node | null = s;
+    while (n?.type === 'parenthesized_expression') n = n.namedChildren[0] ?? null;
+    if (!n || !this.model.profile.callTypes.has(n.type)) return true;
+    const call = readCall(this.model.language, n);
+    return !call || !CHARACTER_EDIT.test(call.name);
+  }
+
   /** Forgets what was read under other `choices` (the memoized flow of values). */
   forgetChoices(): void {
     this.memo.clear();
@@ -1230,12 +1244,15 @@ export class TaintEngine {
           !p.nonValidatorCalls.test(call.calleeText) &&
           // under a task, a string predicate or transformation of the value (`name.isascii()`,
           // `name.normalize() === name`) checks nothing about what it holds
-          !(this.underTask && STRING_METHOD.test(call.name)) &&
+          !(this.underTask && (STRING_METHOD.test(call.name) || CHARACTER_EDIT.test(call.name))) &&
           !ITERATING_PREDICATE.test(call.calleeText) &&
           !FILESYSTEM_QUERY.test(call.calleeText)
         ) {
           const subjects = call.receiver ? [call.receiver, ...call.args] : call.args;
-          if (subjects.some(mentioned)) return true;
+          // Under a task the predicate must read the value itself, or it with its case or outer
+          // spaces changed: `x.replace('/', '').isalnum()` holds of a value that keeps its '/'.
+          if (subjects.some(this.underTask ? (s: Node) => this.readsItself(s, names) : mentioned))
+            return true;
         }
         // Whether a path computed from the value exists (`os.path.isdir(os.path.dirname(x))`)
         // says nothing of its content: the calls that compute the path are not checks.
@@ -1264,6 +1281,10 @@ const ITERATING_PREDICATE = /^(?:any|all)$|\.(?:some|every)$/;
 /** Methods of a string that test a property of every character that no injection lacks (isalnum, isdigit and isidentifier do confine: not here), or transform it. */
 const STRING_METHOD =
   /^(?:is(?:ascii|printable|lower|upper|space|title)|strip|lstrip|rstrip|lower|upper|casefold|normalize|trim|trimStart|trimEnd|toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|encode|decode)$/;
+
+/** Calls that remove or replace characters inside a string (their result's characters are not the value's). */
+const CHARACTER_EDIT =
+  /^(?:replace|replaceAll|removeprefix|removesuffix|translate|sub|subn|Replace|ReplaceAll|TrimPrefix|TrimSuffix|TrimLeft|TrimRight|Trim|TrimFunc|Map|filter)$/;
 
 /** Searches that test how the value starts. */
 const PREFIX_SEARCH = /^(?:startswith|startsWith|HasPrefix|lastIndexOf)$/;

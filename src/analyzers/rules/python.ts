@@ -1192,7 +1192,14 @@ export const PYTHON_RULES: Rule[] = [
       return urlish && !/\s/.test(lit.trim()) && taintedParts(n, ctx, 'url').length >= 2;
     },
     examples: {
-      bad: ['def f(sub, domain):\n    return f"https://{sub}.{domain}"\n'],
+      bad: [
+        'def f(sub, domain):\n    return f"https://{sub}.{domain}"\n',
+        // a predicate of what a replace leaves holds of a value that keeps the replaced characters
+        {
+          code: 'def f(sub, domain):\n    if sub.replace("/", "").isalnum():\n        return f"https://{sub}.{domain}"\n    return f"https://{domain}"\n',
+          taskCwe: ['CWE-918'],
+        },
+      ],
       good: [
         'import re\ndef f(sub, domain):\n    if not re.match(r"^[a-z0-9-]+$", sub):\n        return f"https://{domain}"\n    return f"https://{sub}.{domain}"\n',
       ],
