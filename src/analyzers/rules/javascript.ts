@@ -886,10 +886,18 @@ export const JS_RULES: Rule[] = [
     severity: 'error',
     title: 'HTTP header value from untrusted data',
     message: 'Untrusted data is stored in a header without removing CR/LF: strip "\\r" and "\\n" first.',
-    query: '(assignment_expression left: (subscript_expression object: (_) @obj) right: (_) @val) @report',
+    query: `
+(assignment_expression left: (subscript_expression object: (_) @obj) right: (_) @val) @report
+(call_expression
+  function: (member_expression object: (identifier) @o property: (property_identifier) @m)
+  arguments: (arguments . (_) @obj (_) @val)
+  (#eq? @o "Object") (#eq? @m "assign")) @report`,
     check: (caps, ctx) => !!caps.obj && /header/i.test(caps.obj.text) && ctx.tainted(caps.val, 'header'),
     examples: {
-      bad: ['function f(header, v) {\n  header["X-Info"] = v;\n}\n'],
+      bad: [
+        'function f(header, v) {\n  header["X-Info"] = v;\n}\n',
+        "function f(header, v) {\n  return Object.assign(header, { 'X-Info': v });\n}\n",
+      ],
       good: ["function f(header, v) {\n  header['X-Info'] = v.replace(/[\\r\\n]/g, '');\n}\n"],
     },
   }),
@@ -1107,10 +1115,16 @@ export const JS_RULES: Rule[] = [
     title: 'Regular expression from untrusted data',
     message:
       'An untrusted string is compiled as a regular expression (ReDoS): escape it (_.escapeRegExp) or match it as plain text (includes).',
-    names: ['RegExp'],
+    // String's search, match and matchAll compile a string argument as a regular expression too.
+    names: ['RegExp', 'search', 'match', 'matchAll'],
     check: (c, ctx) => {
+      if (c.name !== 'RegExp') {
+        const a = c.args[0];
+        return !!c.receiver && !!a && a.type !== 'regex' && c.args.length === 1 && ctx.tainted(a, 'regex');
+      }
       if (ctx.tainted(c.args[0], 'regex')) return true;
-      const p = ctx.stringValue(c.args[0]);
+      // (the pattern as the string holds it: `'\\w'` is `\w`)
+      const p = ctx.stringValue(c.args[0])?.replace(/\\\\/g, '\\');
       const risk = p === undefined ? undefined : redosRisk(p);
       return (
         !!risk && {
@@ -1121,9 +1135,14 @@ export const JS_RULES: Rule[] = [
       );
     },
     examples: {
-      bad: ['function f(p, s) {\n  return new RegExp(p).test(s);\n}\n'],
+      bad: [
+        'function f(p, s) {\n  return new RegExp(p).test(s);\n}\n',
+        'function f(p, s) {\n  return s.search(p) >= 0;\n}\n',
+        "function f(s) {\n  return new RegExp('^(\\\\w+\\\\s?)*$').test(s);\n}\n",
+      ],
       good: [
         "const _ = require('lodash');\nfunction f(p, s) {\n  return new RegExp(_.escapeRegExp(p)).test(s);\n}\n",
+        'function f(p, s) {\n  return s.search(/^a+$/) >= 0 && s.includes(p);\n}\n',
       ],
     },
   }),
