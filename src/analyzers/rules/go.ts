@@ -11,6 +11,7 @@ import {
   openedAsItCame,
   originOf,
   permissionProblem,
+  runsWith,
   SECRET_NAME,
 } from './common.ts';
 
@@ -30,16 +31,42 @@ const GO_BUILD = `(binary_expression operator: "+") @report
 /** Whether a buffer (`iv`, `salt`) is filled from crypto/rand somewhere in the file. */
 function filledFromRand(ctx: RuleContext, buf: Node, at: Node): boolean {
   const key = buf.text.replace(/\[:?\]$/, '');
+  // The buffer the use reads: its last assignment before the use in the function, if any. A fill
+  // counts when it comes after that assignment and runs on every path to the use (a `salt` filled on
+  // the secure path says nothing of another `salt` made in a triggered branch).
+  const fn = ctx.model.functionAt(at.startIndex);
+  const made = ctx.taint
+    .bindingsOf(key, at.startIndex)
+    .filter((b) => b.kind === 'assign' && b.at <= at.startIndex && ctx.model.functionAt(b.at) === fn)
+    .sort((a, b) => b.at - a.at)[0];
   return ctx
     .callsNear(at, true)
     .some(
       (c: CallSite) =>
-        (/^(?:rand|crand|cryptorand)\.Read$/.test(c.calleeText) &&
+        ((/^(?:rand|crand|cryptorand)\.Read$/.test(c.calleeText) &&
           c.args[0]?.text.replace(/\[:?\]$/, '') === key) ||
-        (/^io\.ReadFull$/.test(c.calleeText) &&
-          /rand\.Reader/.test(c.args[0]?.text ?? '') &&
-          c.args[1]?.text.replace(/\[:?\]$/, '') === key),
+          (/^io\.ReadFull$/.test(c.calleeText) &&
+            /rand\.Reader/.test(c.args[0]?.text ?? '') &&
+            c.args[1]?.text.replace(/\[:?\]$/, '') === key)) &&
+        (!made ||
+          (c.node.startIndex >= made.at &&
+            c.node.startIndex < at.startIndex &&
+            runsWith(statementOf(c.node), at, ctx))),
     );
+}
+
+/** The statement a call runs in; a call in an `if`'s initializer or condition runs with the `if` itself. */
+function statementOf(n: Node): Node {
+  let k = n;
+  for (let p = n.parent; p && p.type !== 'block' && p.type !== 'statement_list'; p = p.parent) {
+    if (p.type === 'if_statement' || p.type === 'for_statement') {
+      const body = p.childForFieldName('consequence') ?? p.childForFieldName('body');
+      if (!body || k.startIndex < body.startIndex) k = p;
+      break;
+    }
+    k = p;
+  }
+  return k;
 }
 
 function constantBytes(ctx: RuleContext, n: Node): boolean {
@@ -584,10 +611,20 @@ export const GO_RULES: Rule[] = [
           'func f(pw string) []byte {\n\tsalt := []byte{1, 2, 3, 4}\n\treturn pbkdf2.Key([]byte(pw), salt, 10000, 32, sha256.New)\n}\n',
           'import (\n\t"crypto/sha256"\n\t"golang.org/x/crypto/pbkdf2"\n)\n\n',
         ),
+        // another `salt`, filled from crypto/rand only on the other path
+        pkg(
+          'func f(user, pw string) []byte {\n\tif len(pw) == 7 {\n\t\tsalt := []byte(user)\n\t\treturn pbkdf2.Key([]byte(pw), salt, 10000, 32, sha256.New)\n\t}\n\tsalt := make([]byte, 16)\n\trand.Read(salt)\n\treturn pbkdf2.Key([]byte(pw), salt, 10000, 32, sha256.New)\n}\n',
+          'import (\n\t"crypto/rand"\n\t"crypto/sha256"\n\t"golang.org/x/crypto/pbkdf2"\n)\n\n',
+        ),
       ],
       good: [
         pkg(
           'func f(pw string) []byte {\n\tsalt := make([]byte, 16)\n\trand.Read(salt)\n\treturn pbkdf2.Key([]byte(pw), salt, 10000, 32, sha256.New)\n}\n',
+          'import (\n\t"crypto/rand"\n\t"crypto/sha256"\n\t"golang.org/x/crypto/pbkdf2"\n)\n\n',
+        ),
+        // filled in an if's initializer
+        pkg(
+          'func f(pw string) []byte {\n\tsalt := make([]byte, 16)\n\tif _, err := rand.Read(salt); err != nil {\n\t\treturn nil\n\t}\n\treturn pbkdf2.Key([]byte(pw), salt, 10000, 32, sha256.New)\n}\n',
           'import (\n\t"crypto/rand"\n\t"crypto/sha256"\n\t"golang.org/x/crypto/pbkdf2"\n)\n\n',
         ),
       ],
@@ -629,13 +666,19 @@ export const GO_RULES: Rule[] = [
     message:
       'The token is parsed without signature verification: use jwt.Parse with a key function that checks token.Method.',
     names: ['ParseUnverified', 'Parse', 'ParseWithClaims'],
+    // (a key function that accepts the "none" algorithm verifies nothing either)
     check: (c) =>
       c.name === 'ParseUnverified' ||
-      (/^jwt\.Parse/.test(c.calleeText) && /^nil$/.test(c.args[c.name === 'Parse' ? 1 : 2]?.text ?? '')),
+      (/^jwt\.Parse/.test(c.calleeText) &&
+        /^nil$|\bUnsafeAllowNoneSignatureType\b/.test(c.args[c.name === 'Parse' ? 1 : 2]?.text ?? '')),
     examples: {
       bad: [
         pkg(
           'func f(t string) {\n\tjwt.NewParser().ParseUnverified(t, jwt.MapClaims{})\n}\n',
+          'import "github.com/golang-jwt/jwt/v5"\n\n',
+        ),
+        pkg(
+          'func f(t string) {\n\tjwt.Parse(t, func(tok *jwt.Token) (interface{}, error) { return jwt.UnsafeAllowNoneSignatureType, nil })\n}\n',
           'import "github.com/golang-jwt/jwt/v5"\n\n',
         ),
       ],
