@@ -16,6 +16,8 @@ import {
   builtBeyondBase,
   C_FAMILY,
   CREDENTIAL_NAME,
+  enclosingRun,
+  functionName,
   HTML_TAG,
   isLocalUrl,
   isOutermostBuild,
@@ -24,6 +26,7 @@ import {
   modeProblem,
   openedAsItCame,
   originOf,
+  runsWith,
   SECRET_NAME,
   statMode,
   TIMESTAMP_CALL,
@@ -98,19 +101,38 @@ function filledRandomly(ctx: RuleContext, key: string, at: Node): boolean {
       for (const b of ctx.taint.bindingsOf(k, at.startIndex))
         if (b.value && b.kind === 'assign' && /^[\w.]+$/.test(b.value.text)) keys.add(bufferKey(b.value));
   }
-  return [...keys].some((k) => filledFrom(calls, k));
+  return [...keys].some((k) => filledFrom(calls, k, ctx, at));
 }
 
-function filledFrom(calls: CallSite[], key: string): boolean {
-  return calls.some(
-    (c) =>
-      /^(?:RAND_bytes|RAND_priv_bytes|RAND_pseudo_bytes|getrandom|arc4random_buf|getentropy|randombytes_buf|BCryptGenRandom|fread|read|std::generate)$/.test(
+/**
+ * A fill of the buffer that runs before `at` on every path to it: in `at`'s function, before it and
+ * not in a branch `at` is not in (`runsWith`; a fill in an `if`'s condition runs with the `if`); in
+ * another function, where that function is called so. A fill on the secure path says nothing of an
+ * IV a triggered branch makes.
+ */
+function filledFrom(calls: CallSite[], key: string, ctx: RuleContext, at: Node): boolean {
+  const fn = ctx.model.functionAt(at.startIndex);
+  const runsBefore = (n: Node) => n.startIndex < at.startIndex && runsWith(enclosingRun(n), at, ctx);
+  return calls.some((c) => {
+    if (
+      !/^(?:RAND_bytes|RAND_priv_bytes|RAND_pseudo_bytes|getrandom|arc4random_buf|getentropy|randombytes_buf|BCryptGenRandom|fread|read|std::generate)$/.test(
         c.calleeText,
-      ) &&
-      c.args.some(
+      ) ||
+      !c.args.some(
         (a) => bufferKey(a) === key || bufferKey(a).endsWith(`.${key}`) || key.endsWith(`.${bufferKey(a)}`),
-      ),
-  );
+      )
+    )
+      return false;
+    const where = ctx.model.functionAt(c.node.startIndex);
+    if (where === fn) return runsBefore(c.node);
+    const name = functionName(where.node);
+    return (
+      !!name &&
+      ctx.model.calls.some(
+        (k) => k.calleeText === name && ctx.model.functionAt(k.node.startIndex) === fn && runsBefore(k.node),
+      )
+    );
+  });
 }
 
 /** A string whose text is fixed in the program: a literal, an upper-case macro, or `?:` between them. */

@@ -248,6 +248,36 @@ export function runsWith(k: Node, c: Node, ctx: RuleContext): boolean {
   );
 }
 
+/**
+ * The statement a node runs with: itself up to the statement that holds it, or the `if`/loop whose
+ * condition or header holds it (`if (RAND_bytes(iv, 16) != 1)`, Go's `if _, err := rand.Read(b); ...`
+ * run whenever the `if` does).
+ */
+export function enclosingRun(n: Node): Node {
+  let k = n;
+  for (
+    let p = n.parent;
+    p && !/^(?:block|compound_statement|statement_list|module)$/.test(p.type);
+    p = p.parent
+  ) {
+    if (/^(?:if_statement|for_statement|while_statement|for_range_loop)$/.test(p.type)) {
+      const body = p.childForFieldName('consequence') ?? p.childForFieldName('body');
+      if (!body || k.startIndex < body.startIndex) k = p;
+      break;
+    }
+    k = p;
+  }
+  return k;
+}
+
+/** The name a function definition declares (C/C++ declarators, Go, Python, JavaScript). */
+export function functionName(fn: Node): string | undefined {
+  let d: Node | null = fn.childForFieldName('declarator') ?? fn.childForFieldName('name');
+  while (d && d.type !== 'identifier' && d.type !== 'field_identifier' && d.type !== 'property_identifier')
+    d = d.childForFieldName('declarator') ?? d.namedChildren[0] ?? null;
+  return d?.text;
+}
+
 /** `optionValues` of every argument of a call (the options object may be any of them). */
 export function callOptionValues(call: CallSite, key: string, ctx: RuleContext): Node[] {
   return call.args.flatMap((a) => optionValues(a, key, ctx).values);

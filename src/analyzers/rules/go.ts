@@ -5,6 +5,7 @@ import { buildingRules } from './build-rules.ts';
 import {
   builtBeyondBase,
   CREDENTIAL_NAME,
+  enclosingRun,
   isLocalUrl,
   judgingTask,
   modeProblem,
@@ -28,7 +29,7 @@ const GO_BUILD = `(binary_expression operator: "+") @report
 (call_expression function: (selector_expression) @fn (#match? @fn "^(fmt\\\\.Sprintf|strings\\\\.Join)$")) @report
 (call_expression function: (selector_expression operand: (identifier) field: (field_identifier) @s (#eq? @s "String")) arguments: (argument_list)) @report`;
 
-/** Whether a buffer (`iv`, `salt`) is filled from crypto/rand somewhere in the file. */
+/** Whether a buffer (`iv`, `salt`) is filled from crypto/rand before its use (on every path to it). */
 function filledFromRand(ctx: RuleContext, buf: Node, at: Node): boolean {
   const key = buf.text.replace(/\[:?\]$/, '');
   // The buffer the use reads: its last assignment before the use in the function, if any. A fill
@@ -51,22 +52,8 @@ function filledFromRand(ctx: RuleContext, buf: Node, at: Node): boolean {
         (!made ||
           (c.node.startIndex >= made.at &&
             c.node.startIndex < at.startIndex &&
-            runsWith(statementOf(c.node), at, ctx))),
+            runsWith(enclosingRun(c.node), at, ctx))),
     );
-}
-
-/** The statement a call runs in; a call in an `if`'s initializer or condition runs with the `if` itself. */
-function statementOf(n: Node): Node {
-  let k = n;
-  for (let p = n.parent; p && p.type !== 'block' && p.type !== 'statement_list'; p = p.parent) {
-    if (p.type === 'if_statement' || p.type === 'for_statement') {
-      const body = p.childForFieldName('consequence') ?? p.childForFieldName('body');
-      if (!body || k.startIndex < body.startIndex) k = p;
-      break;
-    }
-    k = p;
-  }
-  return k;
 }
 
 function constantBytes(ctx: RuleContext, n: Node): boolean {
