@@ -1044,7 +1044,7 @@ export class TaintEngine {
         ? readCall(this.model.language, search)?.name
         : undefined;
     // C's strncmp/memcmp are 0 where the prefix is there: the call itself holds where it is not.
-    let truth = !(name && /^(?:strncmp|strncasecmp|memcmp)$/.test(name));
+    let truth = !(name && /^(?:strncmp|strncasecmp|memcmp|bcmp|compare)$/.test(name));
     let compared = false;
     for (let n: Node = search; n.startIndex !== cond.startIndex || n.endIndex !== cond.endIndex; ) {
       const parent = n.parent;
@@ -1071,7 +1071,7 @@ export class TaintEngine {
           if (op === '==') truth = !truth;
         } else if (index && o === '0' && op === '==') {
           // found at the start: a prefix test
-        } else if (/^(?:strncmp|strncasecmp|memcmp)$/.test(name ?? '') && o === '0') {
+        } else if (/^(?:strncmp|strncasecmp|memcmp|bcmp|compare)$/.test(name ?? '') && o === '0') {
           truth = !truth;
           if (op === '!=') truth = !truth;
         } else return false;
@@ -1137,6 +1137,114 @@ export class TaintEngine {
     return this.partValidates(n, name, kind, at, inside);
   }
 
+  /**
+   * Under a task, whether `node` reads the values `names` only in part: one element or character
+   * (`x[i]`, `*x`, `s.back()`, `s.at(i)`, `s.substr(a, n)`, `*s.rbegin()`), a C pointer past its
+   * start (`x + k`), or its length (`strlen(x)`, `s.size()`); and it reads at least one of them. A
+   * check of such a piece against a constant is a trigger's, not an allow-list: it says nothing of
+   * the rest of the value.
+   */
+  private partsOnly(node: Node, names: ReadonlySet<string>, at: number): boolean {
+    const lang = this.model.language;
+    const c = lang === 'c' || lang === 'cpp';
+    const p = this.model.profile;
+    let seen = false;
+    const stack: Node[] = [node];
+    while (stack.length) {
+      const n = stack.pop();
+      if (!n) continue;
+      if (p.identifierTypes.has(n.type) && names.has(n.text) && !isNameNotReference(n)) {
+        if (!this.partRead(n, node, c, at)) return false;
+        seen = true;
+        continue;
+      }
+      for (const ch of n.namedChildren) if (ch) stack.push(ch);
+    }
+    return seen;
+  }
+
+  /** Whether `n` is in a loop of its function. */
+  private inLoop(n: Node): boolean {
+    for (let x = n.parent; x && !this.model.profile.functionTypes.has(x.type); x = x.parent)
+      if (LOOP_TYPE.test(x.type)) return true;
+    return false;
+  }
+
+  /** Whether the mention `id` of a value is read in part within `top` (see `partsOnly`). */
+  private partRead(id: Node, top: Node, c: boolean, at: number): boolean {
+    // The value itself, or the same text in another form (`s.c_str()`, `s.data()`, `s.begin()`).
+    let v: Node = id;
+    for (let k = 0; k < 4 && v.id !== top.id; k++) {
+      const parent = v.parent;
+      if (!parent) break;
+      if (parent.type === 'parenthesized_expression' || parent.type === 'cast_expression') {
+        v = parent;
+        continue;
+      }
+      const call = parent.parent;
+      if (
+        parent.type === 'field_expression' &&
+        parent.childForFieldName('argument')?.id === v.id &&
+        call?.type === 'call_expression' &&
+        /^(?:c_str|data|begin|rbegin|cbegin|crbegin)$/.test(parent.childForFieldName('field')?.text ?? '') &&
+        !call.childForFieldName('arguments')?.namedChildren.length
+      ) {
+        v = call;
+        continue;
+      }
+      break;
+    }
+    if (v.id === top.id) return false;
+    const parent = v.parent;
+    if (!parent) return false;
+    // `x[k]` (the value subscripted, not the index), `*x`; in a loop, `x[i]` and `*x` are each
+    // element in turn (`for (i = 0; x[i]; i++) if (!isalnum(x[i])) ...`): the whole value.
+    if (parent.type === 'subscript_expression' || parent.type === 'subscript') {
+      if ((parent.childForFieldName('argument') ?? parent.childForFieldName('value'))?.id !== v.id)
+        return false;
+      const index =
+        parent.childForFieldName('index') ??
+        parent.childForFieldName('indices')?.namedChildren[0] ??
+        parent.childForFieldName('subscript');
+      return !(index && this.model.profile.identifierTypes.has(index.type) && this.inLoop(parent));
+    }
+    if (parent.type === 'pointer_expression') return parent.child(0)?.text === '*' && !this.inLoop(parent);
+    // `s.back()`, `s.at(i)`, `s.substr(a, n)`; `s.size()`, `s.length()`
+    if (
+      parent.type === 'field_expression' ||
+      parent.type === 'member_expression' ||
+      parent.type === 'attribute'
+    ) {
+      const field = (
+        parent.childForFieldName('field') ??
+        parent.childForFieldName('property') ??
+        parent.childForFieldName('attribute')
+      )?.text;
+      return (
+        (parent.childForFieldName('argument') ?? parent.childForFieldName('object'))?.id === v.id &&
+        parent.parent?.type === (c ? 'call_expression' : parent.parent?.type) &&
+        !!field &&
+        (PART_METHOD.test(field) || /^(?:size|length|empty)$/.test(field))
+      );
+    }
+    if (!c) return false;
+    // `strlen(x)`, `sizeof x`
+    if (parent.type === 'argument_list') {
+      const callee = parent.parent?.childForFieldName('function')?.text ?? '';
+      return /^(?:strlen|strnlen|wcslen)$/.test(callee);
+    }
+    if (parent.type === 'sizeof_expression') return true;
+    // `x + k`, `k + x`, `x - k` for a pointer `x`: the text past its start
+    if (
+      parent.type === 'binary_expression' &&
+      /^[+-]$/.test(parent.childForFieldName('operator')?.text ?? '')
+    ) {
+      const type = this.model.declaredType(id.text, at) ?? '';
+      return /\*|\[/.test(type) && !/\*\s*\*/.test(type);
+    }
+    return false;
+  }
+
   /** Whether any part of `cond` validates the value (the reading of scans, and of a condition's leaves). */
   private partValidates(cond: Node, name: string, kind: TaintKind, at: number, inside: boolean): boolean {
     // Under a task, a path test confines the value with one value only: a containment test where
@@ -1196,7 +1304,8 @@ export class TaintEngine {
             // character of it (a parser's branch), not the value.
             !operands.some((o) => /^typeof\b/.test(o.text) || isPartOf(o)) &&
             operands.some((o) => p.stringTypes.has(o.type) && !/^[rRbBuU]*(["'`])\1$/.test(o.text)) &&
-            ((op === '==' || op === '===') === inside ||
+            (((op === '==' || op === '===') === inside &&
+              !(this.underTask && operands.some((o) => this.partsOnly(o, names, at)))) ||
               // A CR/LF test (`ch == '\n'`) sorts line breaks out in either branch.
               operands.some((o) => p.stringTypes.has(o.type) && /\\[nr]/.test(o.text)))
           ) {
@@ -1209,11 +1318,23 @@ export class TaintEngine {
       if (p.callTypes.has(n.type)) {
         const call = readCall(lang, n);
         const mentioned = (s: Node | null | undefined) => !!s && [...names].some((nm) => mentions(s, nm));
-        const found = call ? searchOperands(call) : undefined;
+        const found = call ? searchOperands(call, this.underTask) : undefined;
         if (
           found &&
           call &&
           this.constantSearchTrue(n, cond, inside, kind, at, found.needle, PREFIX_SEARCH.test(call.name))
+        )
+          continue;
+        // Under a task, a call that reads only a part of the value (`toupper(x[0])`, `strcmp(x + k,
+        // "..")`, `s.back()`) or a number from it (`atoi(x)`) confines nothing of the rest.
+        if (
+          call &&
+          this.underTask &&
+          (call.receiver ? [call.receiver, ...call.args] : call.args).some(mentioned) &&
+          (NUMERIC_PARSE.test(call.calleeText) ||
+            this.partsOnly(n, names, at) ||
+            // an iterator of it (`*s.rbegin()`: the enclosing expression is what reads it)
+            (!call.args.length && /^(?:begin|end|rbegin|rend|cbegin|cend|crbegin|crend)$/.test(call.name)))
         )
           continue;
         const search = kind !== 'path' ? found : undefined;
@@ -1266,7 +1387,14 @@ const STRING_METHOD =
   /^(?:is(?:ascii|printable|lower|upper|space|title)|strip|lstrip|rstrip|lower|upper|casefold|normalize|trim|trimStart|trimEnd|toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|encode|decode)$/;
 
 /** Searches that test how the value starts. */
-const PREFIX_SEARCH = /^(?:startswith|startsWith|HasPrefix|lastIndexOf)$/;
+const PREFIX_SEARCH = /^(?:startswith|startsWith|HasPrefix|lastIndexOf|starts_with)$/;
+
+/** Calls that read a number from text (C, C++): what they return says nothing of the rest of it. */
+const NUMERIC_PARSE =
+  /^(?:atoi|atol|atoll|atof|strtol|strtoul|strtoll|strtoull|strtod|strtof|strtold|sscanf|(?:std::)?sto(?:i|l|ul|ll|ull|f|d|ld))$/;
+
+/** Methods that give one character or a piece of a string (C++, JavaScript, Java-like): `s.back()`, `s.at(i)`, `s.substr(a, n)`. */
+const PART_METHOD = /^(?:back|front|at|substr|substring|slice|charAt|charCodeAt|codePointAt)$/;
 
 const SEARCH_METHOD =
   /^(?:includes|indexOf|lastIndexOf|contains|find|rfind|index|rindex|count|startswith|endswith|startsWith|endsWith|has|search)$/;
@@ -1274,14 +1402,28 @@ const SEARCH_FUNCTION =
   /^(?:strings\.(?:Contains|ContainsAny|ContainsRune|Index|IndexAny|HasPrefix|HasSuffix|Count)|strstr|strchr|strrchr|strpbrk|strcasestr|strncmp|strncasecmp)$/;
 
 /** The searched value and what is searched for, in a substring or membership call. */
-function searchOperands(call: {
-  name: string;
-  calleeText: string;
-  receiver: Node | null;
-  args: Node[];
-}): { haystack: Node; needle: Node } | undefined {
+function searchOperands(
+  call: {
+    name: string;
+    calleeText: string;
+    receiver: Node | null;
+    args: Node[];
+  },
+  underTask = false,
+): { haystack: Node; needle: Node } | undefined {
   const [a, b] = call.args;
   if (SEARCH_FUNCTION.test(call.calleeText)) return a && b ? { haystack: a, needle: b } : undefined;
+  if (underTask) {
+    // Under a task, also C's `memcmp(x, "k", n)` (a prefix test, as strncmp), C++20's
+    // `s.starts_with("k")` / `s.ends_with("k")`, and `s.compare(pos, n, "k")` (a part of `s`
+    // compared: 0 where it matches, as strncmp).
+    if (/^(?:memcmp|bcmp)$/.test(call.calleeText)) return a && b ? { haystack: a, needle: b } : undefined;
+    if (call.receiver && /^(?:starts_with|ends_with)$/.test(call.name) && a && call.args.length === 1)
+      return { haystack: call.receiver, needle: a };
+    const last = call.args[call.args.length - 1];
+    if (call.receiver && call.name === 'compare' && call.args.length >= 3 && last)
+      return { haystack: call.receiver, needle: last };
+  }
   // A second argument that is a constant position searches the same way (`s.rfind("k", 0)`,
   // `x.startswith('k', 0)`, `x.includes('k', 0)`).
   if (
