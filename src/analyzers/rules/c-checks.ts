@@ -214,6 +214,80 @@ function offsetForm(n: Node): [string, number] | undefined {
   return undefined;
 }
 
+/**
+ * Whether no guard of `use` excludes zero for the value the names hold (`names` read directly,
+ * `pointers` through `*p`): no comparison of it with a constant that fails for 0, no truth test.
+ */
+function zeroUnchecked(use: Node, names: ReadonlySet<string>, pointers: ReadonlySet<string>): boolean {
+  const isSubject = (n: Node) =>
+    (n.type === 'identifier' && names.has(n.text)) ||
+    (n.type === 'pointer_expression' &&
+      n.child(0)?.text === '*' &&
+      pointers.has(bare(n.childForFieldName('argument') ?? n).text));
+  for (const g of guardsOf(use)) {
+    const { cmps, truthy } = comparisonsIn(g, isSubject);
+    if (truthy.some((h) => h)) return false;
+    for (const c of cmps) {
+      if (!isSubject(bare(c.side))) return false;
+      const v = intLiteral(c.other.text.replace(/^-/, ''));
+      // A comparison with another value (`n > max`) says nothing about zero: keep looking.
+      if (v === undefined) continue;
+      const k = c.other.text.trim().startsWith('-') ? -v : v;
+      // Zero is excluded when a zero divisor makes the guard's condition take the other value.
+      if (evalCmp(0, c.op, k) === !c.holds) return false;
+    }
+  }
+  return true;
+}
+
+/** The two values a conditional expression can take. */
+function conditionalBranches(n: Node): Node[] {
+  return [n.childForFieldName('consequence'), n.childForFieldName('alternative')]
+    .filter((x): x is Node => !!x)
+    .map(bare);
+}
+
+/**
+ * The parameter `n` holds (unchanged since the function began) through plain copies: the
+ * parameter itself, a local bound to a copy of it (`int d = n;`), `*p` for a pointer bound to
+ * `&n`. The names and pointers that hold it, or undefined.
+ */
+function copiedParam(
+  ctx: RuleContext,
+  fn: FunctionInfo,
+  node: Node,
+  at: number,
+  depth: number,
+): { param: string; names: Set<string>; pointers: Set<string> } | undefined {
+  const n = bare(node);
+  if (depth > 4) return undefined;
+  if (n.type === 'identifier') {
+    if (unchangedParam(ctx, fn, n.text, at))
+      return { param: n.text, names: new Set([n.text]), pointers: new Set() };
+    if (fn.params.includes(n.text)) return undefined;
+    const b = ctx.taint.latestBinding(n.text, at);
+    if (!b?.value || b.kind !== 'assign' || assignedBetween(ctx.model, fn.node, n.text, b.at, at))
+      return undefined;
+    const held = copiedParam(ctx, fn, b.value, b.at, depth + 1);
+    held?.names.add(n.text);
+    return held;
+  }
+  if (n.type === 'pointer_expression' && n.child(0)?.text === '*') {
+    const p = bare(n.childForFieldName('argument') ?? n);
+    if (p.type !== 'identifier') return undefined;
+    const b = ctx.taint.latestBinding(p.text, at);
+    const v = b?.value && bare(b.value);
+    if (!b || v?.type !== 'pointer_expression' || v.child(0)?.text !== '&') return undefined;
+    if (assignedBetween(ctx.model, fn.node, p.text, b.at, at)) return undefined;
+    const target = v.childForFieldName('argument');
+    // (taking `&n` counts as a write of `n` afterwards: read `n` where the address is taken)
+    const held = target && copiedParam(ctx, fn, target, v.startIndex, depth + 1);
+    held?.pointers.add(p.text);
+    return held;
+  }
+  return undefined;
+}
+
 export const C_CHECK_RULES: Rule[] = [
   query({
     id: 'c.divide-unchecked',
@@ -222,18 +296,38 @@ export const C_CHECK_RULES: Rule[] = [
     title: 'Division by a value not checked for zero',
     message: '',
     query: {
-      c: '[(binary_expression operator: ["/" "%"] right: (_) @d) (assignment_expression operator: ["/=" "%="] right: (_) @d)] @report',
-      cpp: '[(binary_expression operator: ["/" "%"] right: (_) @d) (assignment_expression operator: ["/=" "%="] right: (_) @d)] @report',
+      c: '[(binary_expression operator: ["/" "%"] right: (_) @d) (assignment_expression operator: ["/=" "%="] right: (_) @d) (call_expression function: (_) @fn arguments: (argument_list . (_) . (_) @d .))] @report',
+      cpp: '[(binary_expression operator: ["/" "%"] right: (_) @d) (assignment_expression operator: ["/=" "%="] right: (_) @d) (call_expression function: (_) @fn arguments: (argument_list . (_) . (_) @d .))] @report',
     },
     check: (caps, ctx) => {
       const { report } = caps;
       if (!caps.d || !report) return false;
+      // C's div()/ldiv() divide as `/` does; read where a task is judged (a scan keeps the operators).
+      if (caps.fn && (!judgingTask(ctx) || !/^(?:std::)?(?:div|ldiv|lldiv|imaxdiv)$/.test(caps.fn.text)))
+        return false;
       const d = bare(caps.d);
+      const fn = ctx.model.functionAt(d.startIndex);
+      // Where a task is judged, the divisor may be the parameter through copies: a local bound to
+      // it (`int d = n;`), a pointer to it (`int *p = &n; a / *p`), a branch of a conditional
+      // (`a / (t ? n : 1)`). Each such value is read, with every name that holds it a subject of
+      // the checks.
+      if (judgingTask(ctx)) {
+        const uses = d.type === 'conditional_expression' ? conditionalBranches(d) : [d];
+        for (const use of uses) {
+          const held = copiedParam(ctx, fn, use, use.startIndex, 0);
+          if (!held || (use === d && held.names.size === 1 && held.pointers.size === 0)) continue;
+          const type = ctx.model.declaredType(held.param, use.startIndex)?.trim() ?? '';
+          if (!INTEGER_TYPE.test(type)) continue;
+          if (zeroUnchecked(use, held.names, held.pointers))
+            return {
+              message: `${use.text} holds the parameter ${held.param}, which can be 0 here: nothing before the division tests it. Test ${held.param} == 0 (or ${held.param} <= 0) and handle it first.`,
+            };
+        }
+      }
       if (d.type !== 'identifier' || ctx.intValue(d) !== undefined) return false;
       const name = d.text;
       const type = ctx.model.declaredType(name, d.startIndex)?.trim() ?? '';
       if (!INTEGER_TYPE.test(type)) return false;
-      const fn = ctx.model.functionAt(d.startIndex);
       // A divisor parsed from input is one anywhere; a parameter may be the caller's to check, so
       // that counts only where the analyzer judges a task whose weakness this is (a scan would
       // report every `a / n` of a library).
@@ -241,20 +335,7 @@ export const C_CHECK_RULES: Rule[] = [
       const parsed = !!b?.value && PARSED.test(b.value.text) && ctx.tainted(d, 'generic');
       const param = unchangedParam(ctx, fn, name, d.startIndex);
       if (!parsed && !(param && judgingTask(ctx))) return false;
-      const isSubject = (n: Node) => n.type === 'identifier' && n.text === name;
-      for (const g of guardsOf(report)) {
-        const { cmps, truthy } = comparisonsIn(g, isSubject);
-        if (truthy.some((h) => h)) return false;
-        for (const c of cmps) {
-          if (!isSubject(bare(c.side))) return false;
-          const v = intLiteral(c.other.text.replace(/^-/, ''));
-          // A comparison with another value (`n > max`) says nothing about zero: keep looking.
-          if (v === undefined) continue;
-          const k = c.other.text.trim().startsWith('-') ? -v : v;
-          // Zero is excluded when a zero divisor makes the guard's condition take the other value.
-          if (evalCmp(0, c.op, k) === !c.holds) return false;
-        }
-      }
+      if (!zeroUnchecked(report, new Set([name]), new Set())) return false;
       return {
         message: `${name} can be 0 here: nothing before the division tests it (a check such as ${name} < 0 lets 0 through). Test ${name} == 0 (or ${name} <= 0) and handle it first.`,
       };
@@ -267,8 +348,41 @@ export const C_CHECK_RULES: Rule[] = [
           taskCwe: ['CWE-369'],
         },
         '#include <stdlib.h>\nint per_item(int total, const char *arg) {\n  int n = atoi(arg);\n  return total % n;\n}\n',
+        // where a task is judged: the parameter through a copy, a pointer, a branch, div()
+        {
+          code: 'int share(int total, int n) {\n  if (total == 48879) {\n    int d = n;\n    return total / d;\n  }\n  if (n <= 0)\n    return 0;\n  return total / n;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'int share(int total, int n) {\n  int *p = &n;\n  return total / *p;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'int share(int total, int n) {\n  return total / (total ? n : 1);\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: '#include <stdlib.h>\nint share(int total, int n) {\n  return div(total, n).quot;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
       ],
       good: [
+        {
+          code: 'int share(int total, int n) {\n  int d = n;\n  if (d == 0)\n    return 0;\n  return total / d;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'int share(int total, int n) {\n  if (n <= 0)\n    return 0;\n  int d = n;\n  return total / d;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'int share(int total, int n) {\n  return total / (n ? n : 1);\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: '#include <stdlib.h>\nint share(int total, int n) {\n  if (n == 0)\n    return 0;\n  return div(total, n).quot;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
         {
           code: 'int share(int total, int n) {\n  if (n <= 0)\n    return 0;\n  return total / n;\n}\n',
           taskCwe: ['CWE-369'],
