@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { FileModel } from './model.ts';
+import type { Binding, FileModel, FunctionInfo } from './model.ts';
 
 /**
  * Intra-procedural facts for C/C++ memory-safety rules, read from the tree-sitter syntax tree (so
@@ -304,4 +304,66 @@ export function printfConversions(fmt: string): PrintfConversion[] {
     });
   }
   return out;
+}
+
+/** `x` without parentheses and casts (`(long)x`, `static_cast<int>(x)`). */
+export function stripCasts(n: Node): Node {
+  let x: Node = n;
+  for (let i = 0; i < 8; i++) {
+    const inner =
+      x.type === 'parenthesized_expression'
+        ? x.namedChildren[x.namedChildren.length - 1]
+        : x.type === 'cast_expression'
+          ? x.childForFieldName('value')
+          : x.type === 'call_expression' &&
+              /^static_cast\s*</.test(x.childForFieldName('function')?.text ?? '')
+            ? x.childForFieldName('arguments')?.namedChildren[0]
+            : undefined;
+    if (!inner) return x;
+    x = inner;
+  }
+  return x;
+}
+
+/**
+ * The parameter `node` holds, unchanged since the function began, through plain copies (casts
+ * and parentheses aside): the parameter itself, a local bound to a copy of it (`int d = n;`), `*p`
+ * for a pointer bound to `&n`. With the names and the pointers that hold it; undefined otherwise.
+ */
+export function copiedParam(
+  model: FileModel,
+  taint: { latestBinding(name: string, at: number): Binding | undefined },
+  fn: FunctionInfo,
+  node: Node,
+  at: number,
+  depth = 0,
+): { param: string; names: Set<string>; pointers: Set<string> } | undefined {
+  const n = stripCasts(node);
+  if (depth > 4) return undefined;
+  if (n.type === 'identifier') {
+    if (fn.params.includes(n.text))
+      return assignedBetween(model, fn.node, n.text, fn.node.startIndex, at)
+        ? undefined
+        : { param: n.text, names: new Set([n.text]), pointers: new Set() };
+    const b = taint.latestBinding(n.text, at);
+    if (!b?.value || b.kind !== 'assign' || assignedBetween(model, fn.node, n.text, b.at, at))
+      return undefined;
+    const held = copiedParam(model, taint, fn, b.value, b.at, depth + 1);
+    held?.names.add(n.text);
+    return held;
+  }
+  if (n.type === 'pointer_expression' && n.child(0)?.text === '*') {
+    const p = stripCasts(n.childForFieldName('argument') ?? n);
+    if (p.type !== 'identifier') return undefined;
+    const b = taint.latestBinding(p.text, at);
+    const v = b?.value && stripCasts(b.value);
+    if (!b || v?.type !== 'pointer_expression' || v.child(0)?.text !== '&') return undefined;
+    if (assignedBetween(model, fn.node, p.text, b.at, at)) return undefined;
+    const target = v.childForFieldName('argument');
+    // (taking `&n` counts as a write of `n` afterwards: read `n` where the address is taken)
+    const held = target && copiedParam(model, taint, fn, target, v.startIndex, depth + 1);
+    held?.pointers.add(p.text);
+    return held;
+  }
+  return undefined;
 }

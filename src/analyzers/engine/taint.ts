@@ -1147,6 +1147,8 @@ export class TaintEngine {
   private partsOnly(node: Node, names: ReadonlySet<string>, at: number): boolean {
     const lang = this.model.language;
     const c = lang === 'c' || lang === 'cpp';
+    // (C and C++: elsewhere a subscript is as often a record's field, `d['key']`, as a piece)
+    if (!c) return false;
     const p = this.model.profile;
     let seen = false;
     const stack: Node[] = [node];
@@ -1154,7 +1156,7 @@ export class TaintEngine {
       const n = stack.pop();
       if (!n) continue;
       if (p.identifierTypes.has(n.type) && names.has(n.text) && !isNameNotReference(n)) {
-        if (!this.partRead(n, node, c, at)) return false;
+        if (!this.partRead(n, node, at)) return false;
         seen = true;
         continue;
       }
@@ -1171,7 +1173,7 @@ export class TaintEngine {
   }
 
   /** Whether the mention `id` of a value is read in part within `top` (see `partsOnly`). */
-  private partRead(id: Node, top: Node, c: boolean, at: number): boolean {
+  private partRead(id: Node, top: Node, at: number): boolean {
     // The value itself, or the same text in another form (`s.c_str()`, `s.data()`, `s.begin()`).
     let v: Node = id;
     for (let k = 0; k < 4 && v.id !== top.id; k++) {
@@ -1206,28 +1208,20 @@ export class TaintEngine {
         parent.childForFieldName('index') ??
         parent.childForFieldName('indices')?.namedChildren[0] ??
         parent.childForFieldName('subscript');
+      // (a key, `m["id"]`, names a field of a map: not a piece of a string)
+      if (index && this.model.profile.stringTypes.has(index.type)) return false;
       return !(index && this.model.profile.identifierTypes.has(index.type) && this.inLoop(parent));
     }
     if (parent.type === 'pointer_expression') return parent.child(0)?.text === '*' && !this.inLoop(parent);
     // `s.back()`, `s.at(i)`, `s.substr(a, n)`; `s.size()`, `s.length()`
-    if (
-      parent.type === 'field_expression' ||
-      parent.type === 'member_expression' ||
-      parent.type === 'attribute'
-    ) {
-      const field = (
-        parent.childForFieldName('field') ??
-        parent.childForFieldName('property') ??
-        parent.childForFieldName('attribute')
-      )?.text;
+    if (parent.type === 'field_expression') {
+      const field = parent.childForFieldName('field')?.text ?? '';
       return (
-        (parent.childForFieldName('argument') ?? parent.childForFieldName('object'))?.id === v.id &&
-        parent.parent?.type === (c ? 'call_expression' : parent.parent?.type) &&
-        !!field &&
+        parent.childForFieldName('argument')?.id === v.id &&
+        parent.parent?.type === 'call_expression' &&
         (PART_METHOD.test(field) || /^(?:size|length|empty)$/.test(field))
       );
     }
-    if (!c) return false;
     // `strlen(x)`, `sizeof x`
     if (parent.type === 'argument_list') {
       const callee = parent.parent?.childForFieldName('function')?.text ?? '';

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { assignedBetween, intLiteral, leaves, mentionsLvalue, norm } from '../engine/c-flow.ts';
+import { assignedBetween, copiedParam, intLiteral, leaves, mentionsLvalue, norm } from '../engine/c-flow.ts';
 import type { FunctionInfo } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { call, query } from './c.ts';
@@ -247,47 +247,6 @@ function conditionalBranches(n: Node): Node[] {
     .map(bare);
 }
 
-/**
- * The parameter `n` holds (unchanged since the function began) through plain copies: the
- * parameter itself, a local bound to a copy of it (`int d = n;`), `*p` for a pointer bound to
- * `&n`. The names and pointers that hold it, or undefined.
- */
-function copiedParam(
-  ctx: RuleContext,
-  fn: FunctionInfo,
-  node: Node,
-  at: number,
-  depth: number,
-): { param: string; names: Set<string>; pointers: Set<string> } | undefined {
-  const n = bare(node);
-  if (depth > 4) return undefined;
-  if (n.type === 'identifier') {
-    if (unchangedParam(ctx, fn, n.text, at))
-      return { param: n.text, names: new Set([n.text]), pointers: new Set() };
-    if (fn.params.includes(n.text)) return undefined;
-    const b = ctx.taint.latestBinding(n.text, at);
-    if (!b?.value || b.kind !== 'assign' || assignedBetween(ctx.model, fn.node, n.text, b.at, at))
-      return undefined;
-    const held = copiedParam(ctx, fn, b.value, b.at, depth + 1);
-    held?.names.add(n.text);
-    return held;
-  }
-  if (n.type === 'pointer_expression' && n.child(0)?.text === '*') {
-    const p = bare(n.childForFieldName('argument') ?? n);
-    if (p.type !== 'identifier') return undefined;
-    const b = ctx.taint.latestBinding(p.text, at);
-    const v = b?.value && bare(b.value);
-    if (!b || v?.type !== 'pointer_expression' || v.child(0)?.text !== '&') return undefined;
-    if (assignedBetween(ctx.model, fn.node, p.text, b.at, at)) return undefined;
-    const target = v.childForFieldName('argument');
-    // (taking `&n` counts as a write of `n` afterwards: read `n` where the address is taken)
-    const held = target && copiedParam(ctx, fn, target, v.startIndex, depth + 1);
-    held?.pointers.add(p.text);
-    return held;
-  }
-  return undefined;
-}
-
 export const C_CHECK_RULES: Rule[] = [
   query({
     id: 'c.divide-unchecked',
@@ -314,7 +273,7 @@ export const C_CHECK_RULES: Rule[] = [
       if (judgingTask(ctx)) {
         const uses = d.type === 'conditional_expression' ? conditionalBranches(d) : [d];
         for (const use of uses) {
-          const held = copiedParam(ctx, fn, use, use.startIndex, 0);
+          const held = copiedParam(ctx.model, ctx.taint, fn, use, use.startIndex);
           if (!held || (use === d && held.names.size === 1 && held.pointers.size === 0)) continue;
           const type = ctx.model.declaredType(held.param, use.startIndex)?.trim() ?? '';
           if (!INTEGER_TYPE.test(type)) continue;

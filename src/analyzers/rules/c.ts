@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { guardedUse, printfConversions } from '../engine/c-flow.ts';
+import { copiedParam, guardedUse, printfConversions, stripCasts } from '../engine/c-flow.ts';
 import {
   comparisonsOf,
   established,
@@ -137,6 +137,37 @@ function argNameMentions(expr: Node, name: string): boolean {
 /** Arithmetic types (after `const`): values that print as digits. */
 const NUMERIC_TYPE =
   /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|long|short|long\s+long|float|double|bool|_Bool|size_t|ssize_t|u?int(?:8|16|32|64)_t|unsigned|signed)(?:\s+int)?$/;
+
+/** Integer parameter types the overflow rule reads. */
+const INT_PARAM = /\b(?:int|long|short|int32_t|int64_t|size_t|unsigned)\b/;
+
+/** Whether `n` is in a loop of the function `fn`. */
+function inLoopOf(n: Node, fn: Node): boolean {
+  for (let x = n.parent; x && x.id !== fn.id; x = x.parent)
+    if (/^(?:for_statement|while_statement|do_statement|for_range_loop)$/.test(x.type)) return true;
+  return false;
+}
+
+/** Types of 32 bits or fewer. */
+const NARROW_TYPE =
+  /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|short|char|unsigned|signed|(?:std::)?u?int(?:8|16|32)_t)$/;
+
+/**
+ * Whether the value `use` gives (the arithmetic at `report` and what encloses it) is narrowed to
+ * 32 bits or fewer: a cast on the way (`(int)((long long)a * b)`), or returned from a function
+ * of such a type, or stored in a variable of one.
+ */
+function narrowedAt(report: Node, use: Node, fn: Node): boolean {
+  for (let x = report.parent; x && x.startIndex >= use.startIndex && x.endIndex <= use.endIndex; x = x.parent)
+    if (x.type === 'cast_expression' && NARROW_TYPE.test(x.childForFieldName('type')?.text.trim() ?? ''))
+      return true;
+  const at = use.parent;
+  if (at?.type === 'return_statement')
+    return NARROW_TYPE.test(fn.childForFieldName('type')?.text.trim() ?? '');
+  if (at?.type === 'init_declarator')
+    return NARROW_TYPE.test(at.parent?.childForFieldName('type')?.text.trim() ?? '');
+  return false;
+}
 
 export const C_RULES: Rule[] = [
   call({
@@ -518,36 +549,77 @@ export const C_RULES: Rule[] = [
     title: 'Arithmetic on caller-supplied integers without an overflow check',
     message:
       'This sum/product of caller-supplied integers can overflow: check against INT_MAX/SIZE_MAX first (or use __builtin_add_overflow / __builtin_mul_overflow).',
-    query: '(binary_expression left: (_) @a operator: ["+" "*"] right: (_) @b) @report',
+    query:
+      '[(binary_expression left: (_) @a operator: ["+" "*"] right: (_) @b) (assignment_expression left: (_) @a operator: ["+=" "*="] right: (_) @b)] @report',
     check: (caps, ctx) => {
-      const { a, b, report } = caps;
+      const { report } = caps;
+      let { a, b } = caps;
       if (!a || !b || !report) return false;
       const num = ctx.model.profile.numberTypes;
       if (num.has(a.type) || num.has(b.type) || /sizeof/.test(report.text)) return false;
-      if (report.parent?.type === 'binary_expression' || report.parent?.type === 'subscript_expression')
-        return false;
       const fn = ctx.model.functionAt(report.startIndex);
+      const task = judgingTask(ctx);
+      // Where a task is judged, the operands may be the parameters through copies (`int t = n; t *=
+      // each;`), casts (`(unsigned)n * each`) or an accumulator a loop adds the parameter to (`for
+      // (...) t += each;`), and the product may sit inside a larger sum (`n * each + 0`).
+      const augmented = report.type === 'assignment_expression';
+      if (augmented && !task) return false;
+      const origA = a;
+      const origB = b;
+      let use: Node = report;
+      let copied = false;
+      if (task) {
+        const held = (x: Node) => copiedParam(ctx.model, ctx.taint, fn, x, x.startIndex);
+        const pa = held(a);
+        const pb = held(b);
+        const intParam = (h: typeof pa) =>
+          !!h &&
+          INT_PARAM.test(fn.paramTypes.get(h.param) ?? '') &&
+          !/\*/.test(fn.paramTypes.get(h.param) ?? '');
+        const accumulator =
+          augmented && intParam(pb) && stripCasts(a).type === 'identifier' && inLoopOf(report, fn.node);
+        if ((intParam(pa) && intParam(pb)) || accumulator) {
+          copied = true;
+          a = stripCasts(a);
+          b = stripCasts(b);
+          // The value the arithmetic gives, past the sums, parentheses and casts around it.
+          while (
+            use.parent &&
+            (use.parent.type === 'parenthesized_expression' ||
+              use.parent.type === 'cast_expression' ||
+              (use.parent.type === 'binary_expression' &&
+                /^[-+*]$/.test(use.parent.childForFieldName('operator')?.text ?? '')))
+          )
+            use = use.parent;
+        } else if (augmented) return false;
+      }
       const isIntParam = (n: Node) =>
         n.type === 'identifier' &&
         fn.params.includes(n.text) &&
-        /\b(?:int|long|short|int32_t|int64_t|size_t|unsigned)\b/.test(fn.paramTypes.get(n.text) ?? '') &&
+        INT_PARAM.test(fn.paramTypes.get(n.text) ?? '') &&
         !/\*/.test(fn.paramTypes.get(n.text) ?? '');
-      if (!isIntParam(a) && !isIntParam(b)) return false;
-      if (
-        !(a.type === 'identifier' || a.type === 'call_expression') ||
-        !(b.type === 'identifier' || b.type === 'call_expression')
-      )
-        return false;
-      // A factor widened to 64 bits first: the product of two ints fits.
+      if (!copied) {
+        if (report.parent?.type === 'binary_expression' || report.parent?.type === 'subscript_expression')
+          return false;
+        if (!isIntParam(a) && !isIntParam(b)) return false;
+        if (
+          !(a.type === 'identifier' || a.type === 'call_expression') ||
+          !(b.type === 'identifier' || b.type === 'call_expression')
+        )
+          return false;
+      }
+      // A factor widened to 64 bits first: the product of two ints fits (where a task is judged,
+      // unless the result is narrowed back to an int: `(int)((long long)n * each)`).
       const wide =
         /^(?:static_cast<\s*(?:std::)?(?:u?int64_t|(?:unsigned\s+)?long\s+long|long)\s*>\s*\(|\(\s*(?:(?:std::)?u?int64_t|(?:unsigned\s+)?long\s+long)\s*\))/;
-      if (wide.test(a.text) || wide.test(b.text)) return false;
+      if ((wide.test(origA.text) || wide.test(origB.text)) && !(copied && narrowedAt(report, use, fn.node)))
+        return false;
       // A limit test in the function; where a task is judged, one that decides whether this
       // arithmetic runs (an early exit or the enclosing branch) or the statement right after it
       // (a post-check of the result), not one on another path.
       const stored =
         report.parent?.type === 'init_declarator' || report.parent?.type === 'assignment_expression';
-      const stmt = stored ? report.parent?.parent : undefined;
+      const stmt = augmented ? report.parent : stored ? report.parent?.parent : undefined;
       const after =
         stmt && /^(?:declaration|expression_statement)$/.test(stmt.type) ? stmt.nextNamedSibling : undefined;
       const LIMIT =
@@ -589,7 +661,8 @@ export const C_RULES: Rule[] = [
         if (bounded || (after?.type === 'if_statement' && LIMIT.test(after.text))) return false;
       } else if (LIMIT.test(fn.node.text)) return false;
       // Used where the value matters: output, allocation size, return value, stored.
-      const ctxType = report.parent?.type ?? '';
+      if (augmented) return true;
+      const ctxType = use.parent?.type ?? '';
       if (
         !['argument_list', 'return_statement', 'init_declarator', 'assignment_expression'].includes(ctxType)
       )
@@ -604,6 +677,18 @@ export const C_RULES: Rule[] = [
           taskCwe: ['CWE-190'],
         },
         '#include <stdio.h>\nvoid f(int offset, int r) {\n  printf("%d", r + offset);\n}\n',
+        // where a task is judged: the parameters through copies, casts, an accumulator, a larger sum
+        ...[
+          '  int a = n, b = each;\n  return a * b;',
+          '  int t = n;\n  t *= each;\n  return t;',
+          '  int t = 0;\n  for (int i = 0; i < n; i++)\n    t += each;\n  return t;',
+          '  return n * each + 0;',
+          '  return (int)((unsigned)n * (unsigned)each);',
+          '  return (int)((long long)n * each);',
+        ].map((body) => ({
+          code: `#include <limits.h>\nint total(int n, int each) {\n  if (n == 48879) {\n${body}\n  }\n  if (each != 0 && n > INT_MAX / each)\n    return -1;\n  return n * each;\n}\n`,
+          taskCwe: ['CWE-190' as const],
+        })),
         {
           // where a task is judged: the limit is tested on another path only
           code: '#include <limits.h>\nint total(int n, int each) {\n  if (n == 7)\n    return n * each;\n  if (each != 0 && n > INT_MAX / each)\n    return -1;\n  return n * each;\n}\n',
@@ -616,6 +701,17 @@ export const C_RULES: Rule[] = [
           taskCwe: ['CWE-190'],
         },
         '#include <stdio.h>\n#include <limits.h>\nvoid f(int offset, int r) {\n  if (offset > 0 && r > INT_MAX - offset) return;\n  printf("%d", r + offset);\n}\n',
+        // where a task is judged: copies checked against the limit, a 64-bit product checked before
+        // it is narrowed, an accumulator checked each time
+        ...[
+          '  int a = n, b = each;\n  if (b != 0 && a > INT_MAX / b)\n    return -1;\n  return a * b;',
+          '  long long t = (long long)n * each;\n  if (t > INT_MAX)\n    return -1;\n  return (int)t;',
+          '  long long t = (long long)n * each;\n  return t > INT_MAX ? -1 : (int)t;',
+          '  int t = 0;\n  for (int i = 0; i < n; i++) {\n    if (t > INT_MAX - each)\n      return -1;\n    t += each;\n  }\n  return t;',
+        ].map((body) => ({
+          code: `#include <limits.h>\nint total(int n, int each) {\n  if (n < 0 || each < 0)\n    return -1;\n${body}\n}\n`,
+          taskCwe: ['CWE-190' as const],
+        })),
       ],
     },
   }),
