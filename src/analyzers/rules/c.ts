@@ -1016,8 +1016,12 @@ export const C_RULES: Rule[] = [
         '#include <sqlite3.h>\nint count(sqlite3 *db, const char *tz) {\n  sqlite3_stmt *st;\n  char *sql;\n  if (tz[0] == \'K\')\n    sql = sqlite3_mprintf("SELECT id FROM d WHERE tz = \'%s\'", tz);\n  else\n    sql = sqlite3_mprintf("SELECT id FROM d WHERE tz = %Q", tz);\n  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);\n  sqlite3_free(sql);\n  return rc;\n}\n',
         '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char q[256];\n  snprintf(q, sizeof(q), "SELECT * FROM t WHERE u = \'%s\'", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n}\n',
         '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char *q = sqlite3_mprintf("SELECT * FROM t WHERE u = \'%s\'", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n  sqlite3_free(q);\n}\n',
+        // SQLite's formatter writing into a buffer or a builder
+        '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char q[256];\n  sqlite3_snprintf(sizeof q, q, "SELECT * FROM t WHERE u = \'%s\'", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n}\n',
+        '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  sqlite3_str *b = sqlite3_str_new(db);\n  sqlite3_str_appendf(b, "SELECT * FROM t WHERE u = \'%s\'", u);\n  char *q = sqlite3_str_finish(b);\n  sqlite3_exec(db, q, 0, 0, 0);\n  sqlite3_free(q);\n}\n',
       ],
       good: [
+        '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char q[256];\n  sqlite3_snprintf(sizeof q, q, "SELECT * FROM t WHERE u = %Q", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n}\n',
         '#include <sqlite3.h>\nvoid f(sqlite3 *db, sqlite3_stmt **s) {\n  sqlite3_prepare_v2(db, "SELECT * FROM t WHERE u = ?", -1, s, 0);\n}\n',
         '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char *q = sqlite3_mprintf("SELECT * FROM t WHERE u = %Q", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n  sqlite3_free(q);\n}\n',
       ],
@@ -1864,6 +1868,11 @@ function sqliteFormatted(q: Node, ctx: RuleContext, depth = 0): Node | undefined
       const arg = fnNode.childForFieldName('argument');
       return arg ? sqliteFormatted(arg, ctx, depth + 1) : undefined;
     }
+    // `sqlite3_str_finish(b)`: the text `sqlite3_str_appendf(b, ...)` wrote.
+    if (/^sqlite3_str_(?:finish|value)$/.test(fnNode?.text ?? '')) {
+      const arg = n.childForFieldName('arguments')?.namedChildren[0];
+      return arg ? sqliteFormatted(arg, ctx, depth + 1) : undefined;
+    }
     const at = SQLITE_FORMAT[fnNode?.text ?? ''];
     if (at === undefined) return undefined;
     const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
@@ -1880,6 +1889,20 @@ function sqliteFormatted(q: Node, ctx: RuleContext, depth = 0): Node | undefined
   // Every assignment that can reach here (one on each side of an `if`), not only the last.
   for (const b of ctx.taint.bindingsOf(n.text, n.startIndex)) {
     const hit = b.value && sqliteFormatted(b.value, ctx, depth + 1);
+    if (hit) return hit;
+  }
+  // Written by SQLite's formatter into a buffer (`sqlite3_snprintf(n, q, ...)`) or a builder
+  // (`sqlite3_str_appendf(b, ...)`) before here.
+  const fn = ctx.model.functionAt(n.startIndex);
+  for (const c of ctx.model.calls) {
+    const into = /^sqlite3_v?snprintf$/.test(c.calleeText)
+      ? c.args[1]
+      : /^sqlite3_str_v?appendf$/.test(c.calleeText)
+        ? c.args[0]
+        : undefined;
+    if (!into || into.text !== n.text || c.node.startIndex > n.startIndex) continue;
+    if (c.node.startIndex < fn.start || c.node.endIndex > fn.end) continue;
+    const hit = sqliteFormatted(c.node, ctx, depth + 1);
     if (hit) return hit;
   }
   return undefined;
