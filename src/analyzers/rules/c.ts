@@ -148,6 +148,10 @@ function inLoopOf(n: Node, fn: Node): boolean {
   return false;
 }
 
+/** Types of 64 bits. */
+const WIDE_TYPE =
+  /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:long(?:\s+long)?(?:\s+int)?|(?:std::)?(?:size_t|ssize_t|ptrdiff_t|u?int64_t|uintmax_t|intmax_t|off_t))$/;
+
 /** Types of 32 bits or fewer. */
 const NARROW_TYPE =
   /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|short|char|unsigned|signed|(?:std::)?u?int(?:8|16|32)_t)$/;
@@ -588,7 +592,7 @@ export const C_RULES: Rule[] = [
             (use.parent.type === 'parenthesized_expression' ||
               use.parent.type === 'cast_expression' ||
               (use.parent.type === 'binary_expression' &&
-                /^[-+*]$/.test(use.parent.childForFieldName('operator')?.text ?? '')))
+                /^[-+]$/.test(use.parent.childForFieldName('operator')?.text ?? '')))
           )
             use = use.parent;
         } else if (augmented) return false;
@@ -612,8 +616,13 @@ export const C_RULES: Rule[] = [
       // unless the result is narrowed back to an int: `(int)((long long)n * each)`).
       const wide =
         /^(?:static_cast<\s*(?:std::)?(?:u?int64_t|(?:unsigned\s+)?long\s+long|long)\s*>\s*\(|\(\s*(?:(?:std::)?u?int64_t|(?:unsigned\s+)?long\s+long)\s*\))/;
-      if ((wide.test(origA.text) || wide.test(origB.text)) && !(copied && narrowedAt(report, use, fn.node)))
-        return false;
+      // (where a task is judged, any cast to a 64-bit type: `(size_t)w * h`)
+      const wider = (x: Node) =>
+        wide.test(x.text) ||
+        (copied &&
+          x.type === 'cast_expression' &&
+          WIDE_TYPE.test(x.childForFieldName('type')?.text.trim() ?? ''));
+      if ((wider(origA) || wider(origB)) && !(copied && narrowedAt(report, use, fn.node))) return false;
       // A limit test in the function; where a task is judged, one that decides whether this
       // arithmetic runs (an early exit or the enclosing branch) or the statement right after it
       // (a post-check of the result), not one on another path.
@@ -659,6 +668,53 @@ export const C_RULES: Rule[] = [
             ) === 2,
         );
         if (bounded || (after?.type === 'if_statement' && LIMIT.test(after.text))) return false;
+        // Both operands held between constants whose sum or product fits (`if (a > 65536 || b >
+        // 65536) return NULL; malloc(a + b + 1)`; a signed one needs its lower bound too).
+        const range = (x: Node, holds: boolean): Map<string, [number, number]> => {
+          const m = new Map<string, [number, number]>();
+          for (const v of [a.text, b.text])
+            for (const c of comparisonsOf(x, holds, v)) {
+              const [lo, hi] = m.get(v) ?? [-Infinity, Infinity];
+              const nlo = c.op === '>' ? c.value + 1 : c.op === '>=' || c.op === '==' ? c.value : lo;
+              const nhi = c.op === '<' ? c.value - 1 : c.op === '<=' || c.op === '==' ? c.value : hi;
+              m.set(v, [Math.max(lo, nlo), Math.min(hi, nhi)]);
+            }
+          return m;
+        };
+        const both = (p: Map<string, [number, number]>, q: Map<string, [number, number]>) => {
+          const m = new Map(p);
+          for (const [v, [lo, hi]] of q) {
+            const [plo, phi] = m.get(v) ?? [-Infinity, Infinity];
+            m.set(v, [Math.max(lo, plo), Math.min(hi, phi)]);
+          }
+          return m;
+        };
+        const either = (p: Map<string, [number, number]>, q: Map<string, [number, number]>) => {
+          const m = new Map<string, [number, number]>();
+          for (const [v, [lo, hi]] of p) {
+            const r = q.get(v);
+            if (r) m.set(v, [Math.min(lo, r[0]), Math.max(hi, r[1])]);
+          }
+          return m;
+        };
+        let ranges = new Map<string, [number, number]>();
+        for (const g of guardsAt(report, fn.node, ctx.model.profile, ctx.language))
+          ranges = both(ranges, readCondition(g.node, g.holds, range, both, either));
+        const unsigned = (v: string) =>
+          /\bunsigned\b|size_t|\buint/.test(ctx.model.declaredType(v, report.startIndex) ?? '');
+        const rangeOf = (v: string): [number, number] => {
+          const [lo, hi] = ranges.get(v) ?? [-Infinity, Infinity];
+          return [unsigned(v) ? Math.max(0, lo) : lo, hi];
+        };
+        const [la, ha] = rangeOf(a.text);
+        const [lb, hb] = rangeOf(b.text);
+        const times = /\*/.test(report.childForFieldName('operator')?.text ?? '');
+        const extremes = times ? [la * lb, la * hb, ha * lb, ha * hb] : [la + lb, ha + hb];
+        if (
+          !inLoopOf(report, fn.node) &&
+          extremes.every((x) => Number.isFinite(x) && Math.abs(x) <= 2147483647)
+        )
+          return false;
       } else if (LIMIT.test(fn.node.text)) return false;
       // Used where the value matters: output, allocation size, return value, stored.
       if (augmented) return true;
@@ -689,6 +745,15 @@ export const C_RULES: Rule[] = [
           code: `#include <limits.h>\nint total(int n, int each) {\n  if (n == 48879) {\n${body}\n  }\n  if (each != 0 && n > INT_MAX / each)\n    return -1;\n  return n * each;\n}\n`,
           taskCwe: ['CWE-190' as const],
         })),
+        // held below constants, but a signed operand has no lower bound (INT_MIN * 2)
+        {
+          code: '#include <stddef.h>\nsize_t frame_bytes(int w, int h) {\n  if (w > 4096 || h > 4096) return 0;\n  size_t n = w * h;\n  return n;\n}\n',
+          taskCwe: ['CWE-190'],
+        },
+        {
+          code: '#include <stdlib.h>\nchar *join(size_t alen, unsigned blen) {\n  return malloc(alen + blen + 1);\n}\n',
+          taskCwe: ['CWE-190'],
+        },
         {
           // where a task is judged: the limit is tested on another path only
           code: '#include <limits.h>\nint total(int n, int each) {\n  if (n == 7)\n    return n * each;\n  if (each != 0 && n > INT_MAX / each)\n    return -1;\n  return n * each;\n}\n',
@@ -712,6 +777,15 @@ export const C_RULES: Rule[] = [
           code: `#include <limits.h>\nint total(int n, int each) {\n  if (n < 0 || each < 0)\n    return -1;\n${body}\n}\n`,
           taskCwe: ['CWE-190' as const],
         })),
+        // both operands held below constants whose sum fits
+        {
+          code: '#include <stdlib.h>\nchar *join(unsigned alen, unsigned blen) {\n  if (alen > 65536 || blen > 65536) return NULL;\n  return malloc(alen + blen + 1);\n}\n',
+          taskCwe: ['CWE-190'],
+        },
+        {
+          code: '#include <stddef.h>\nsize_t frame_bytes(int w, int h) {\n  if (w < 0 || h < 0 || w > 4096 || h > 4096) return 0;\n  size_t n = w * h;\n  return n;\n}\n',
+          taskCwe: ['CWE-190'],
+        },
       ],
     },
   }),
