@@ -173,6 +173,39 @@ function narrowedAt(report: Node, use: Node, fn: Node): boolean {
   return false;
 }
 
+/**
+ * Whether something appended to the markup accumulator `acc` (`acc += v`, `acc.append(v)`,
+ * `acc.insert(i, v)`, `acc.push_back(c)`) is the input unescaped: the input itself, or one of its
+ * characters in a loop that never tests it against '<' (an escaping loop does: `case '<':`).
+ */
+function rawAppended(acc: Node, ctx: RuleContext): boolean {
+  for (const b of ctx.taint.bindingsOf(acc.text, acc.startIndex)) {
+    if (b.kind !== 'augment' || !b.value || b.at > acc.startIndex) continue;
+    // the arguments of each call of a chain (`acc.append(v).append("</p>")`)
+    const args: (Node | null)[] = [];
+    for (let c: Node | null | undefined = b.value; c?.type === 'call_expression'; ) {
+      args.push(...(c.childForFieldName('arguments')?.namedChildren ?? []));
+      const f = c.childForFieldName('function');
+      c = f?.type === 'field_expression' ? f.childForFieldName('argument') : undefined;
+    }
+    for (const a of args.length ? args : [b.value]) {
+      if (!a || !ctx.tainted(a, 'html')) continue;
+      const loop = ctx.model.profile.identifierTypes.has(a.type)
+        ? ctx.taint.latestBinding(a.text, a.startIndex)
+        : undefined;
+      if (loop?.kind !== 'loop') return true;
+      const name = a.text.replace(/[^\w]/g, '');
+      if (
+        !new RegExp(`case\\s*'<'|\\b${name}\\s*[!=]=\\s*'<'|'<'\\s*[!=]=\\s*${name}\\b`).test(
+          loop.statement.text,
+        )
+      )
+        return true;
+    }
+  }
+  return false;
+}
+
 export const C_RULES: Rule[] = [
   call({
     id: 'c.command-injection',
@@ -1148,6 +1181,12 @@ export const C_RULES: Rule[] = [
           code: '#include <fstream>\n#include <string>\nstd::string f(const std::string &dir, const std::string &name) {\n  std::ifstream in;\n  in.open(dir + "/" + name);\n  std::string s;\n  std::getline(in, s);\n  return s;\n}\n',
           language: 'cpp',
         },
+        // a C++ string joined by append (chained), as by +=
+        {
+          code: '#include <fstream>\n#include <string>\nstd::string f(const std::string &dir, const std::string &name) {\n  std::string p = dir;\n  p.append("/").append(name);\n  std::ifstream in(p);\n  std::string s;\n  std::getline(in, s);\n  return s;\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-22'],
+        },
       ],
       good: [
         '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nFILE *f(const char *dir, const char *name) {\n  char p[512], r[4096];\n  snprintf(p, sizeof(p), "%s/%s", dir, name);\n  if (realpath(p, r) == NULL || strncmp(r, dir, strlen(dir)) != 0) return NULL;\n  return fopen(r, "r");\n}\n',
@@ -1783,9 +1822,21 @@ export const C_RULES: Rule[] = [
     title: 'HTML built from untrusted data',
     message: 'Untrusted data is placed into HTML without escaping: HTML-escape it (&, <, >, ", \') first.',
     // a `+` concatenation or a `<<` chain into a stream, taken whole
-    query: '(binary_expression operator: ["+" "<<"]) @report',
+    query: '[(binary_expression operator: ["+" "<<"]) (return_statement (identifier))] @report',
     check: (caps, ctx) => {
       const n = caps.report;
+      if (n?.type === 'return_statement') {
+        // where a task is judged, an accumulator of markup returned as it is (`out.append(v);
+        // return out;`)
+        const acc = n.namedChildren[0];
+        const body = ctx.model.functionAt(n.startIndex).node.text;
+        return (
+          judgingTask(ctx) &&
+          acc?.type === 'identifier' &&
+          new RegExp(`\\b${acc.text}\\s*(?:=|\\(|\\{)\\s*"<`).test(body) &&
+          rawAppended(acc, ctx)
+        );
+      }
       if (!n || !isOutermostBuild(n) || !HTML_TAG.test(literalText(n, ctx))) return false;
       const op = n.childForFieldName('operator')?.text;
       const parts: Node[] = [];
@@ -1808,7 +1859,10 @@ export const C_RULES: Rule[] = [
         if (!ctx.model.profile.identifierTypes.has(p.type)) return true;
         // A number cannot carry markup (`<< "Error " << code`).
         if (NUMERIC_TYPE.test(ctx.model.declaredType(p.text, p.startIndex)?.trim() ?? '')) return false;
-        if (new RegExp(`\\b${p.text}\\s*(?:=|\\(|\\{)\\s*"<`).test(body)) return false;
+        if (new RegExp(`\\b${p.text}\\s*(?:=|\\(|\\{)\\s*"<`).test(body))
+          // where a task is judged, unless something appended to it is the input as it came, or
+          // its characters one by one with no test for '<' in the loop (`for (char c : v) out += c;`)
+          return judgingTask(ctx) && rawAppended(p, ctx);
         const r = ctx.resolve(p);
         return r === p || r.equals(p) || ctx.tainted(r, 'html');
       });
@@ -1827,8 +1881,25 @@ export const C_RULES: Rule[] = [
           code: 'strbuf page::error_body (int n, const str &aux)\n{\n  strbuf b;\n  b << "<h1>Error " << n << "</h1>" << "The file <tt>" << aux << "</tt> was not found.";\n  return b;\n}\n',
           language: 'cpp',
         },
+        // where a task is judged: the input appended to an accumulator of markup, whole or
+        // character by character with no test for '<'
+        ...[
+          '  out.append(name).append("</h1>");\n  return out;',
+          '  out.insert(4, name);\n  return out;',
+          '  for (char ch : name)\n    out += ch;\n  return out + "</h1>";',
+          '  for (char ch : name)\n    out.push_back(ch);\n  out += "</h1>";\n  return out;',
+        ].map((body) => ({
+          code: `#include <string>\nstd::string f(const std::string &name) {\n  std::string out = "<h1>";\n${body}\n}\n`,
+          language: 'cpp' as const,
+          taskCwe: ['CWE-79' as const],
+        })),
       ],
       good: [
+        {
+          code: '#include <string>\nstd::string f(const std::string &name) {\n  std::string out = "<h1>";\n  for (char ch : name) {\n    switch (ch) {\n    case \'<\':\n      out += "&lt;";\n      break;\n    case \'&\':\n      out += "&amp;";\n      break;\n    default:\n      out.push_back(ch);\n    }\n  }\n  return out + "</h1>";\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-79'],
+        },
         {
           code: '#include <string>\nstd::string html_escape(const std::string &);\nstd::string f(const std::string &name) {\n  return "<h1>" + html_escape(name) + "</h1>";\n}\n',
           language: 'cpp',
