@@ -491,8 +491,8 @@ export const C_RULES: Rule[] = [
     message:
       'An index that comes from the caller or input is used without checking 0 <= i < size: check both bounds before indexing.',
     query: {
-      c: '(subscript_expression argument: (_) @arr index: (_) @idx) @report',
-      cpp: '(subscript_expression argument: (_) @arr indices: (subscript_argument_list (_) @idx)) @report',
+      c: '[(subscript_expression argument: (_) @arr index: (_) @idx) (pointer_expression argument: (parenthesized_expression (binary_expression left: (_) @arr operator: "+" right: (identifier) @idx)))] @report',
+      cpp: '[(subscript_expression argument: (_) @arr indices: (subscript_argument_list (_) @idx)) (pointer_expression argument: (parenthesized_expression (binary_expression left: (_) @arr operator: "+" right: (identifier) @idx)))] @report',
     },
     check: (caps, ctx) => {
       const idx = caps.idx;
@@ -502,8 +502,19 @@ export const C_RULES: Rule[] = [
       if (ctx.model.profile.numberTypes.has(idx.type) || ctx.model.profile.stringTypes.has(idx.type))
         return false;
       if (idx.type !== 'identifier') return false;
-      // Only integer indices parsed from input or passed in by the caller, never loop counters.
-      const parameter = ctx.model.functionAt(idx.startIndex).params.includes(idx.text);
+      const task = judgingTask(ctx);
+      // where a task is judged, `*(a + i)` (and `*(v.begin() + i)`) reads as `a[i]`
+      if (report.type === 'pointer_expression') {
+        if (!task || report.child(0)?.text !== '*') return false;
+        const at = ctx.model.declaredType(arr.type === 'identifier' ? arr.text : '', arr.startIndex) ?? '';
+        if (!/\*|\[/.test(at) && !/\.(?:begin|data)\(\)$/.test(arr.text)) return false;
+      }
+      // Only integer indices parsed from input or passed in by the caller (where a task is judged,
+      // or a local copy of one), never loop counters.
+      const fnInfo = ctx.model.functionAt(idx.startIndex);
+      const parameter =
+        fnInfo.params.includes(idx.text) ||
+        (task && !!copiedParam(ctx.model, ctx.taint, fnInfo, idx, idx.startIndex));
       const parsed = () => {
         const b = ctx.taint.latestBinding(idx.text, idx.startIndex);
         return !!b?.value && /\b(?:atoi|atol|strtol|strtoul|stoi|stol|sscanf)\b/.test(b.value.text);
@@ -528,9 +539,22 @@ export const C_RULES: Rule[] = [
     examples: {
       bad: [
         '#include <stdlib.h>\nint f(int *prices, int size, const char *s) {\n  int i = atoi(s);\n  return prices[i];\n}\n',
+        // where a task is judged: a local copy of the index, or the read spelled *(a + i)
+        {
+          code: 'const char *at(const char **a, int n, int i) {\n  if (i == 48879) {\n    int k = i;\n    return a[k];\n  }\n  if (i < 0 || i >= n) return 0;\n  return a[i];\n}\n',
+          taskCwe: ['CWE-129'],
+        },
+        {
+          code: 'const char *at(const char **a, int n, int i) {\n  if (i == 48879) return *(a + i);\n  if (i < 0 || i >= n) return 0;\n  return a[i];\n}\n',
+          taskCwe: ['CWE-129'],
+        },
       ],
       good: [
         '#include <stdlib.h>\nint f(int *prices, int size, const char *s) {\n  int i = atoi(s);\n  if (i < 0 || i >= size) return -1;\n  return prices[i];\n}\n',
+        {
+          code: 'const char *at(const char **a, int n, int i) {\n  int k = i;\n  if (k < 0 || k >= n) return 0;\n  return *(a + k);\n}\n',
+          taskCwe: ['CWE-129'],
+        },
       ],
     },
   }),
