@@ -345,10 +345,14 @@ export function copiedParam(
       return assignedBetween(model, fn.node, n.text, fn.node.startIndex, at)
         ? undefined
         : { param: n.text, names: new Set([n.text]), pointers: new Set() };
+    // (a copy bound before the use, of a parameter the function never writes: a loop's later
+    // `i = p;` reaching the use on the next pass is not read here)
     const b = taint.latestBinding(n.text, at);
-    if (!b?.value || b.kind !== 'assign' || assignedBetween(model, fn.node, n.text, b.at, at))
+    if (!b?.value || b.kind !== 'assign' || b.at > at || assignedBetween(model, fn.node, n.text, b.at, at))
       return undefined;
     const held = copiedParam(model, taint, fn, b.value, b.at, depth + 1);
+    if (held && assignedBetween(model, fn.node, held.param, fn.node.startIndex, fn.node.endIndex))
+      return undefined;
     held?.names.add(n.text);
     return held;
   }
