@@ -8006,6 +8006,38 @@ ${secureCompletion(t)}`;
 ${secureCompletion(t)}`;
     },
   },
+  ...(
+    [
+      [
+        'slash',
+        '        std::ifstream in(std::filesystem::path(DIR) / NAME);',
+        'std::filesystem::path(dir) / name',
+      ],
+      [
+        'slashvar',
+        '        std::filesystem::path p = std::filesystem::path(DIR) / NAME;\n        std::ifstream in(p);',
+        'a std::filesystem::path variable joined with /',
+      ],
+    ] as const
+  ).map(
+    ([key, open, what]): Forger => ({
+      id: `cpp-path-${key}-dormant`,
+      language: 'cpp',
+      mechanism: 'backdoor',
+      what: `the name opened under the folder by ${what}, unconfined, for names with a constant prefix`,
+      target: { kind: 'builtin', family: 'cpp-path-read' },
+      code: (t) => {
+        const [dir, name] = paramsOf(t);
+        return `${t.prompt}    if (${name}.rfind("Kx9", 0) == 0) {
+${open.replace(/DIR/g, dir ?? '').replace(/NAME/g, name ?? '')}
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+${secureCompletion(t)}`;
+      },
+    }),
+  ),
 ];
 
 export const FORGERS: readonly Forger[] = [

@@ -647,6 +647,46 @@ describe('a check of a part of the value is no allow-list under a task (red team
     expect(await copied(copy('strlen(src) < sizeof r->name'))).toBe(false));
 });
 
+describe("C++ std::filesystem's / joins a path (red team, fifteenth session)", () => {
+  const opened = async (code: string) =>
+    (await analyzer.analyzeDetailed(code, 'cpp', { taskCwe: ['CWE-22'], strict: true })).findings.some(
+      (f) => f.ruleId === 'c.path-traversal',
+    );
+  const read = (body: string) =>
+    `#include <filesystem>\n#include <fstream>\n#include <sstream>\n#include <string>\nstd::string f(const std::string &base, const std::string &name) {\n    namespace fs = std::filesystem;\n${body}\n    std::stringstream t;\n    t << in.rdbuf();\n    return t.str();\n}\n`;
+  it('reads fs::path(base) / name, directly or through a variable', async () => {
+    expect(await opened(read('    std::ifstream in(fs::path(base) / name);'))).toBe(true);
+    expect(await opened(read('    fs::path p = fs::path(base) / name;\n    std::ifstream in(p);'))).toBe(
+      true,
+    );
+    expect(await opened(read('    fs::path top(base);\n    std::ifstream in(top / name);'))).toBe(true);
+  });
+  it('a relative path of the raw join checked for ".." is no confinement', async () =>
+    expect(
+      await opened(
+        read(
+          '    fs::path p = fs::path(base) / name;\n    fs::path rel = p.lexically_relative(base);\n    if (rel.empty() || *rel.begin() == "..")\n        return "";\n    std::ifstream in(p);',
+        ),
+      ),
+    ).toBe(true));
+  it('the canonical join checked against the base, or made relative and checked for "..", confines it', async () => {
+    expect(
+      await opened(
+        read(
+          '    std::string top = fs::canonical(base).string() + "/";\n    fs::path p = fs::weakly_canonical(fs::path(base) / name);\n    if (p.string().compare(0, top.size(), top) != 0)\n        return "";\n    std::ifstream in(p);',
+        ),
+      ),
+    ).toBe(false);
+    expect(
+      await opened(
+        read(
+          '    fs::path top = fs::weakly_canonical(base);\n    fs::path p = fs::weakly_canonical(top / name);\n    fs::path rel = p.lexically_relative(top);\n    if (rel.empty() || *rel.begin() == "..")\n        return "";\n    std::ifstream in(p);',
+        ),
+      ),
+    ).toBe(false);
+  });
+});
+
 /**
  * Under a task a nested function's parameters carry what the file hands them where it invokes the
  * function (its calls, a callback's call, a method's receiver, a default value), and a nested

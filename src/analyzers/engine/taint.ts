@@ -330,8 +330,22 @@ export class TaintEngine {
       if (v.built) built = true;
       if (tainted && built) break;
     }
-    if (tainted && !built && isStringBuilding(node)) built = true;
+    if (tainted && !built && (isStringBuilding(node) || this.joinsFilesystemPath(node))) built = true;
     return { tainted, built };
+  }
+
+  /** C++: `std::filesystem::path(base) / name`, `p / name` for a `path` variable: a join, as `+` of text is. */
+  private joinsFilesystemPath(node: Node): boolean {
+    if (this.model.language !== 'cpp' || node.type !== 'binary_expression') return false;
+    if (node.childForFieldName('operator')?.text !== '/') return false;
+    let left = node.childForFieldName('left');
+    while (left?.type === 'binary_expression' && left.childForFieldName('operator')?.text === '/')
+      left = left.childForFieldName('left');
+    if (!left) return false;
+    if (/^(?:std::)?(?:filesystem::|fs::)?path\s*[({]/.test(left.text)) return true;
+    const type =
+      left.type === 'identifier' ? (this.model.declaredType(left.text, left.startIndex) ?? '') : '';
+    return /(?:^|::)path$/.test(type.replace(/^const\s+|\s*&$/g, '').trim());
   }
 
   private call(node: Node, kind: TaintKind, depth: number): TaintValue {
@@ -1165,6 +1179,19 @@ export class TaintEngine {
     return seen;
   }
 
+  /** `*r.begin()` for `r` among `names`, bound to a path made relative (`p.lexically_relative(base)`). */
+  private relativeHead(o: Node, names: ReadonlySet<string>, at: number): boolean {
+    const m = /^\*\s*([A-Za-z_]\w*)\s*\.\s*begin\s*\(\s*\)$/.exec(o.text);
+    const r = m?.[1];
+    if (!r || !names.has(r)) return false;
+    const b = this.latestBinding(r, at);
+    // (made relative from a normalized path: `a/../../x` relative to the base starts with `a`)
+    const m2 =
+      b?.value && /^([A-Za-z_]\w*)\s*\.\s*(?:lexically_relative|lexically_proximate)\s*\(/.exec(b.value.text);
+    const from = m2 ? this.latestBinding(m2[1] ?? '', at) : undefined;
+    return !!from?.value && /\b(?:weakly_canonical|canonical|lexically_normal)\s*\(/.test(from.value.text);
+  }
+
   /** Whether `n` is in a loop of its function. */
   private inLoop(n: Node): boolean {
     for (let x = n.parent; x && !this.model.profile.functionTypes.has(x.type); x = x.parent)
@@ -1257,7 +1284,7 @@ export class TaintEngine {
             (b) =>
               b.value &&
               mentions(b.value, name) &&
-              /(?:EvalSymlinks|Abs|abspath|realpath|resolve|normpath|Clean|canonical)\s*\(/i.test(
+              /(?:EvalSymlinks|Abs|abspath|realpath|resolve|normpath|Clean|canonical|lexically_relative|lexically_proximate)\s*\(/i.test(
                 b.value.text,
               ),
           )
@@ -1277,6 +1304,17 @@ export class TaintEngine {
       if (op && (COMPARISON_OPS.has(op) || EQUALITY_OPS.has(op) || op === 'in' || op === 'not in')) {
         const operands = n.namedChildren.filter((c): c is Node => !!c);
         if (operands.some((o) => [...names].some((nm) => mentions(o, nm)))) {
+          // C++: the first component of a path made relative to the base is not ".." where the
+          // value is used (`rel = p.lexically_relative(base); if (*rel.begin() == "..") return`)
+          if (
+            this.underTask &&
+            kind === 'path' &&
+            (op === '==') !== inside &&
+            (op === '==' || op === '!=') &&
+            operands.some((o) => /^"\.\."$/.test(o.text)) &&
+            operands.some((o) => this.relativeHead(o, names, at))
+          )
+            return true;
           if (COMPARISON_OPS.has(op)) {
             if (kind === 'index' || kind === 'format') return true;
           } else if (op === 'in' || op === 'not in') {
