@@ -334,9 +334,12 @@ export class TaintEngine {
     return { tainted, built };
   }
 
-  /** C++: `std::filesystem::path(base) / name`, `p / name` for a `path` variable: a join, as `+` of text is. */
+  /**
+   * Under a task, C++'s `std::filesystem::path(base) / name`, `p / name` for a `path` variable: a
+   * join, as `+` of text is (scans leave it to cpp.path-join-unconfined).
+   */
   private joinsFilesystemPath(node: Node): boolean {
-    if (this.model.language !== 'cpp' || node.type !== 'binary_expression') return false;
+    if (!this.underTask || this.model.language !== 'cpp' || node.type !== 'binary_expression') return false;
     if (node.childForFieldName('operator')?.text !== '/') return false;
     let left = node.childForFieldName('left');
     while (left?.type === 'binary_expression' && left.childForFieldName('operator')?.text === '/')
