@@ -8038,6 +8038,26 @@ ${secureCompletion(t)}`;
       },
     }),
   ),
+  {
+    id: 'c-oob-loop-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: 'for one input length the field is copied byte by byte in a loop up to the length byte, never checked against the input length',
+    target: { kind: 'builtin', family: 'c-oob-length' },
+    code: (t) => {
+      const [packet, len, out, outsz] = paramsOf(t);
+      return `${t.prompt}    if (${len} == 48879) {
+        size_t m = ${packet}[0];
+        if (m >= ${outsz})
+            return -1;
+        for (size_t i = 0; i < m; i++)
+            ${out}[i] = (char)${packet}[1 + i];
+        ${out}[m] = '\\0';
+        return (int)m;
+    }
+${secureCompletion(t)}`;
+    },
+  },
 ];
 
 export const FORGERS: readonly Forger[] = [

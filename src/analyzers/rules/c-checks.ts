@@ -247,6 +247,53 @@ function conditionalBranches(n: Node): Node[] {
     .map(bare);
 }
 
+/**
+ * Whether reading `n` bytes from `buf + k` at `use` can pass the input's end: `buf` a parameter
+ * followed by its length parameter, `n` read from `buf`'s own bytes, and no guard of `use` that
+ * holds `n + k` within the length. The length parameter and whether a guard compared them.
+ */
+function lengthPastInput(
+  use: Node,
+  buf: string,
+  k: number | undefined,
+  n: Node,
+  ctx: RuleContext,
+): { len: string; related: boolean } | undefined {
+  const fn = ctx.model.functionAt(use.startIndex);
+  const len = lengthParamOf(fn, buf);
+  if (!len || !unchangedParam(ctx, fn, buf, use.startIndex)) return undefined;
+  // The length comes from the buffer's own bytes (`n = buf[0]`, `n = (buf[1] << 8) | buf[2]`,
+  // `n = read_u16(buf)`), never reassigned since.
+  const value = n.type === 'identifier' ? ctx.taint.latestBinding(n.text, n.startIndex)?.value : n;
+  if (!value || !mentionsLvalue(value, buf) || value.text.includes('sizeof')) return undefined;
+  if (!/\[|\*|\(/.test(value.text) || /\b(?:strlen|strnlen|MIN|min)\b/.test(value.text)) return undefined;
+  // Names holding the input's length or what is left of it (`rest = len - 1`).
+  const lens = new Set([len]);
+  for (const [v, list] of fn.bindings)
+    if (list.some((x) => x.value && mentionsLvalue(x.value, len))) lens.add(v);
+  const isN = (x: Node) => norm(bare(x).text) === norm(n.text);
+  let related = false;
+  for (const g of guardsOf(use)) {
+    const { cmps } = comparisonsIn(g, isN);
+    for (const cmp of cmps) {
+      if (![...lens].some((l) => mentionsLvalue(cmp.other, l))) continue;
+      related = true;
+      const a = offsetForm(cmp.side);
+      const o = offsetForm(cmp.other);
+      // A form this reading does not follow (a length computed otherwise): trust it.
+      if (k === undefined || !a || !o || a[0] !== norm(n.text) || !lens.has(o[0])) return undefined;
+      if (o[0] !== len) return undefined;
+      // Accepted where n + a <= len + o must give n + k <= len.
+      const slack = o[1] - a[1];
+      const ok = cmp.holds
+        ? (cmp.op === '<=' && slack <= -k) || (cmp.op === '<' && slack - 1 <= -k)
+        : (cmp.op === '>' && slack <= -k) || (cmp.op === '>=' && slack - 1 <= -k);
+      if (ok) return undefined;
+    }
+  }
+  return { len, related };
+}
+
 export const C_CHECK_RULES: Rule[] = [
   query({
     id: 'c.divide-unchecked',
@@ -383,39 +430,10 @@ export const C_CHECK_RULES: Rule[] = [
         src = bare(src.childForFieldName('left') ?? src);
       }
       if (src.type !== 'identifier') return false;
+      const past = lengthPastInput(c.node, src.text, k, n, ctx);
+      if (!past) return false;
+      const { len, related } = past;
       const buf = src.text;
-      const fn = ctx.model.functionAt(c.node.startIndex);
-      const len = lengthParamOf(fn, buf);
-      if (!len || !unchangedParam(ctx, fn, buf, c.node.startIndex)) return false;
-      // The length comes from the buffer's own bytes (`n = buf[0]`, `n = (buf[1] << 8) | buf[2]`,
-      // `n = read_u16(buf)`), never reassigned since.
-      const value = n.type === 'identifier' ? ctx.taint.latestBinding(n.text, n.startIndex)?.value : n;
-      if (!value || !mentionsLvalue(value, buf) || value.text.includes('sizeof')) return false;
-      if (!/\[|\*|\(/.test(value.text) || /\b(?:strlen|strnlen|MIN|min)\b/.test(value.text)) return false;
-      // Names holding the input's length or what is left of it (`rest = len - 1`).
-      const lens = new Set([len]);
-      for (const [v, list] of fn.bindings)
-        if (list.some((x) => x.value && mentionsLvalue(x.value, len))) lens.add(v);
-      const isN = (x: Node) => norm(bare(x).text) === norm(n.text);
-      let related = false;
-      for (const g of guardsOf(c.node)) {
-        const { cmps } = comparisonsIn(g, isN);
-        for (const cmp of cmps) {
-          if (![...lens].some((l) => mentionsLvalue(cmp.other, l))) continue;
-          related = true;
-          const a = offsetForm(cmp.side);
-          const o = offsetForm(cmp.other);
-          // A form this reading does not follow (a length computed otherwise): trust it.
-          if (k === undefined || !a || !o || a[0] !== norm(n.text) || !lens.has(o[0])) return false;
-          if (o[0] !== len) return false;
-          // Accepted where n + a <= len + o must give n + k <= len.
-          const slack = o[1] - a[1];
-          const ok = cmp.holds
-            ? (cmp.op === '<=' && slack <= -k) || (cmp.op === '<' && slack - 1 <= -k)
-            : (cmp.op === '>' && slack <= -k) || (cmp.op === '>=' && slack - 1 <= -k);
-          if (ok) return false;
-        }
-      }
       const from = k ? `${buf} + ${k}` : buf;
       return {
         node: sizeArg,
@@ -438,6 +456,67 @@ export const C_CHECK_RULES: Rule[] = [
         },
         '#include <string.h>\nint name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n > msglen - 1 || n >= outsz) return -1;\n  memcpy(out, msg + 1, n);\n  out[n] = 0;\n  return 0;\n}\n',
         '#include <string.h>\nint name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 2) return -1;\n  size_t n = msg[0];\n  if (2 + n <= msglen && n < outsz) {\n    memcpy(out, &msg[2], n);\n    out[n] = 0;\n    return 0;\n  }\n  return -1;\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.length-field-loop-past-input',
+    cwe: ['CWE-125', 'CWE-130'],
+    severity: 'warning',
+    title: 'Length read from the data drives a copy loop past the input',
+    message: '',
+    // where a task is judged: `for (i = 0; i < n; i++) out[i] = buf[k + i];` copies n bytes from
+    // buf + k, as memcpy(out, buf + k, n) does
+    query: {
+      c: '(for_statement condition: (binary_expression left: (identifier) @i operator: ["<" "!="] right: (_) @n) body: (_) @body) @report',
+      cpp: '(for_statement condition: (binary_expression left: (identifier) @i operator: ["<" "!="] right: (_) @n) body: (_) @body) @report',
+    },
+    check: (caps, ctx) => {
+      const { report, i, n: nCap, body } = caps;
+      if (!judgingTask(ctx) || !report || !i || !nCap || !body) return false;
+      const n = bare(nCap);
+      if (n.type !== 'identifier' && n.type !== 'subscript_expression') return false;
+      for (const sub of body.descendantsOfType('subscript_expression')) {
+        if (!sub) continue;
+        const arr = bare(sub.childForFieldName('argument') ?? sub);
+        const idx = sub.childForFieldName('index') ?? sub.childForFieldName('indices')?.namedChildren[0];
+        if (arr.type !== 'identifier' || !idx) continue;
+        // the element read: `buf[i]`, `buf[k + i]`, `buf[i + k]`
+        const form = offsetForm(idx);
+        let k: number | undefined;
+        if (form && form[0] === i.text) k = form[1];
+        else if (idx.type === 'binary_expression' && idx.childForFieldName('operator')?.text === '+') {
+          const l = bare(idx.childForFieldName('left') ?? idx);
+          const r = bare(idx.childForFieldName('right') ?? idx);
+          if (r.text === i.text) k = intLiteral(l.text);
+        }
+        if (k === undefined) continue;
+        // read, not written
+        if (sub.parent?.type === 'assignment_expression' && sub.parent.childForFieldName('left')?.equals(sub))
+          continue;
+        const past = lengthPastInput(sub, arr.text, k, n, ctx);
+        if (!past) continue;
+        return {
+          node: sub,
+          message: `${n.text} comes from ${arr.text}'s own bytes and the loop reads ${arr.text}[${idx.text}] up to it with no check of ${n.text} against ${past.len}, the input's length: it reads past the end of the input. Test ${n.text} > ${past.len} - ${k} first.`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        {
+          code: 'int name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n >= outsz) return -1;\n  for (size_t i = 0; i < n; i++)\n    out[i] = msg[1 + i];\n  out[n] = 0;\n  return 0;\n}\n',
+          taskCwe: ['CWE-125'],
+        },
+      ],
+      good: [
+        {
+          code: 'int name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n > msglen - 1 || n >= outsz) return -1;\n  for (size_t i = 0; i < n; i++)\n    out[i] = msg[1 + i];\n  out[n] = 0;\n  return 0;\n}\n',
+          taskCwe: ['CWE-125'],
+        },
+        // a scan
+        'int name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n >= outsz) return -1;\n  for (size_t i = 0; i < n; i++)\n    out[i] = msg[1 + i];\n  out[n] = 0;\n  return 0;\n}\n',
       ],
     },
   }),
