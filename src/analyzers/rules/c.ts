@@ -512,9 +512,8 @@ export const C_RULES: Rule[] = [
       // Only integer indices parsed from input or passed in by the caller (where a task is judged,
       // or a local copy of one), never loop counters.
       const fnInfo = ctx.model.functionAt(idx.startIndex);
-      const parameter =
-        fnInfo.params.includes(idx.text) ||
-        (task && !!copiedParam(ctx.model, ctx.taint, fnInfo, idx, idx.startIndex));
+      const copied = () => !!copiedParam(ctx.model, ctx.taint, fnInfo, idx, idx.startIndex);
+      const parameter = fnInfo.params.includes(idx.text) || (task && copied());
       const parsed = () => {
         const b = ctx.taint.latestBinding(idx.text, idx.startIndex);
         return !!b?.value && /\b(?:atoi|atol|strtol|strtoul|stoi|stol|sscanf)\b/.test(b.value.text);
@@ -616,23 +615,29 @@ export const C_RULES: Rule[] = [
       const { report } = caps;
       let { a, b } = caps;
       if (!a || !b || !report) return false;
+      const task = judgingTask(ctx);
+      const augmented = report.type === 'assignment_expression';
+      if (augmented && !task) return false;
       const num = ctx.model.profile.numberTypes;
       if (num.has(a.type) || num.has(b.type) || /sizeof/.test(report.text)) return false;
       const fn = ctx.model.functionAt(report.startIndex);
-      const task = judgingTask(ctx);
       // Where a task is judged, the operands may be the parameters through copies (`int t = n; t *=
       // each;`), casts (`(unsigned)n * each`) or an accumulator a loop adds the parameter to (`for
       // (...) t += each;`), and the product may sit inside a larger sum (`n * each + 0`).
-      const augmented = report.type === 'assignment_expression';
-      if (augmented && !task) return false;
       const origA = a;
       const origB = b;
       let use: Node = report;
       let copied = false;
       if (task) {
-        const held = (x: Node) => copiedParam(ctx.model, ctx.taint, fn, x, x.startIndex);
-        const pa = held(a);
+        // (a cheap look first: a name or `*p`, not a call or a field)
+        const plain = (x: Node) => {
+          const y = stripCasts(x);
+          return y.type === 'identifier' || (y.type === 'pointer_expression' && y.child(0)?.text === '*');
+        };
+        const held = (x: Node) =>
+          plain(x) ? copiedParam(ctx.model, ctx.taint, fn, x, x.startIndex) : undefined;
         const pb = held(b);
+        const pa = pb || augmented ? held(a) : undefined;
         const intParam = (h: typeof pa) =>
           !!h &&
           INT_PARAM.test(fn.paramTypes.get(h.param) ?? '') &&
@@ -688,6 +693,14 @@ export const C_RULES: Rule[] = [
       const stmt = augmented ? report.parent : stored ? report.parent?.parent : undefined;
       const after =
         stmt && /^(?:declaration|expression_statement)$/.test(stmt.type) ? stmt.nextNamedSibling : undefined;
+      // Used where the value matters: output, allocation size, return value, stored.
+      if (
+        !augmented &&
+        !['argument_list', 'return_statement', 'init_declarator', 'assignment_expression'].includes(
+          use.parent?.type ?? '',
+        )
+      )
+        return false;
       const LIMIT =
         /(?:INT|LONG|LLONG|SIZE|UINT|ULONG|SSIZE|INT32|INT64|UINT32|UINT64)_(?:MAX|MIN)|__builtin_\w+_overflow|numeric_limits|ckd_(?:add|mul)/;
       if (judgingTask(ctx)) {
@@ -714,7 +727,8 @@ export const C_RULES: Rule[] = [
             : operandTest(x, holds)
               ? 1
               : 0;
-        const bounded = guardsAt(report, fn.node, ctx.model.profile, ctx.language).some(
+        const guards = guardsAt(report, fn.node, ctx.model.profile, ctx.language);
+        const bounded = guards.some(
           (g) =>
             readCondition(
               g.node,
@@ -755,8 +769,7 @@ export const C_RULES: Rule[] = [
           return m;
         };
         let ranges = new Map<string, [number, number]>();
-        for (const g of guardsAt(report, fn.node, ctx.model.profile, ctx.language))
-          ranges = both(ranges, readCondition(g.node, g.holds, range, both, either));
+        for (const g of guards) ranges = both(ranges, readCondition(g.node, g.holds, range, both, either));
         const unsigned = (v: string) =>
           /\bunsigned\b|size_t|\buint/.test(ctx.model.declaredType(v, report.startIndex) ?? '');
         const rangeOf = (v: string): [number, number] => {
@@ -773,13 +786,6 @@ export const C_RULES: Rule[] = [
         )
           return false;
       } else if (LIMIT.test(fn.node.text)) return false;
-      // Used where the value matters: output, allocation size, return value, stored.
-      if (augmented) return true;
-      const ctxType = use.parent?.type ?? '';
-      if (
-        !['argument_list', 'return_statement', 'init_declarator', 'assignment_expression'].includes(ctxType)
-      )
-        return false;
       return true;
     },
     examples: {
@@ -1852,14 +1858,11 @@ export const C_RULES: Rule[] = [
       if (n?.type === 'return_statement') {
         // where a task is judged, an accumulator of markup returned as it is (`out.append(v);
         // return out;`)
+        if (!judgingTask(ctx)) return false;
         const acc = n.namedChildren[0];
+        if (acc?.type !== 'identifier') return false;
         const body = ctx.model.functionAt(n.startIndex).node.text;
-        return (
-          judgingTask(ctx) &&
-          acc?.type === 'identifier' &&
-          new RegExp(`\\b${acc.text}\\s*(?:=|\\(|\\{)\\s*"<`).test(body) &&
-          rawAppended(acc, ctx)
-        );
+        return new RegExp(`\\b${acc.text}\\s*(?:=|\\(|\\{)\\s*"<`).test(body) && rawAppended(acc, ctx);
       }
       if (!n || !isOutermostBuild(n) || !HTML_TAG.test(literalText(n, ctx))) return false;
       const op = n.childForFieldName('operator')?.text;

@@ -232,7 +232,7 @@ export const markupCharsWritten: QueryRule = {
         /^(?:const\s+)?(?:unsigned\s+)?char$/.test(
           ctx.model.declaredType(v.text, v.startIndex)?.trim() ?? '',
         ));
-    if (!character || !ctx.tainted(v, 'html')) return false;
+    if (!character) return false;
     // in a loop that has no test against '<'
     let loop: Node | null = report.parent;
     while (
@@ -245,7 +245,7 @@ export const markupCharsWritten: QueryRule = {
     const buffer = baseIdentifier(dst);
     if (!buffer) return false;
     const literal = literalWritten(buffer, report, ctx);
-    return (HTML_TAG.test(literal) || TAG_REST.test(literal)) && { node: report };
+    return (HTML_TAG.test(literal) || TAG_REST.test(literal)) && ctx.tainted(v, 'html') && { node: report };
   },
   examples: {
     bad: [
