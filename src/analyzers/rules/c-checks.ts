@@ -320,6 +320,9 @@ export const C_CHECK_RULES: Rule[] = [
       if (judgingTask(ctx)) {
         const uses = d.type === 'conditional_expression' ? conditionalBranches(d) : [d];
         for (const use of uses) {
+          // (the divisor a parameter itself is read below)
+          if (use === d && use.type === 'identifier' && fn.params.includes(use.text)) continue;
+          if (use.type !== 'identifier' && use.type !== 'pointer_expression') continue;
           const held = copiedParam(ctx.model, ctx.taint, fn, use, use.startIndex);
           if (!held || (use === d && held.names.size === 1 && held.pointers.size === 0)) continue;
           const type = ctx.model.declaredType(held.param, use.startIndex)?.trim() ?? '';

@@ -185,7 +185,15 @@ export const markupWritten: CallRule = {
 /** The literal text the function's copies and formats write into `buffer`. */
 function literalWritten(buffer: string, at: Node, ctx: RuleContext): string {
   const fn = ctx.model.functionAt(at.startIndex);
-  return ctx.model.calls
+  let memo = WRITTEN.get(ctx.model);
+  if (!memo) {
+    memo = new Map();
+    WRITTEN.set(ctx.model, memo);
+  }
+  const key = `${fn.start}:${buffer}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const text = ctx.model.calls
     .filter(
       (w) =>
         w.name in C_WRITES &&
@@ -196,7 +204,10 @@ function literalWritten(buffer: string, at: Node, ctx: RuleContext): string {
     )
     .map((w) => literalText(w.node, ctx))
     .join('');
+  memo.set(key, text);
+  return text;
 }
+const WRITTEN = new WeakMap<object, Map<string, string>>();
 
 /**
  * The input's characters written one by one into a C buffer of markup (under a task), in a loop
@@ -233,6 +244,10 @@ export const markupCharsWritten: QueryRule = {
           ctx.model.declaredType(v.text, v.startIndex)?.trim() ?? '',
         ));
     if (!character) return false;
+    const buffer = baseIdentifier(dst);
+    if (!buffer) return false;
+    const literal = literalWritten(buffer, report, ctx);
+    if (!HTML_TAG.test(literal) && !TAG_REST.test(literal)) return false;
     // in a loop that has no test against '<'
     let loop: Node | null = report.parent;
     while (
@@ -242,10 +257,7 @@ export const markupCharsWritten: QueryRule = {
       loop = loop.parent;
     if (!loop || loop.type === 'function_definition' || /'<'|"<"|\b60\b|0x3[cC]\b/.test(loop.text))
       return false;
-    const buffer = baseIdentifier(dst);
-    if (!buffer) return false;
-    const literal = literalWritten(buffer, report, ctx);
-    return (HTML_TAG.test(literal) || TAG_REST.test(literal)) && ctx.tainted(v, 'html') && { node: report };
+    return ctx.tainted(v, 'html') && { node: report };
   },
   examples: {
     bad: [
