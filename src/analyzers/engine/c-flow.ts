@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { FileModel } from './model.ts';
+import type { Binding, FileModel, FunctionInfo } from './model.ts';
 
 /**
  * Intra-procedural facts for C/C++ memory-safety rules, read from the tree-sitter syntax tree (so
@@ -103,28 +103,44 @@ export function assignedBetween(
   from: number,
   to: number,
 ): boolean {
+  return writePositions(model, fn, lvalue).some((at) => at >= from && at < to);
+}
+
+/** Where in `fn` the lvalue is written (assigned, declared, updated, its address taken), by start index; memoized per file. */
+function writePositions(model: FileModel, fn: Node, lvalue: string): number[] {
+  let cache = WRITES.get(model);
+  if (!cache) {
+    cache = new Map();
+    WRITES.set(model, cache);
+  }
+  const key = `${fn.startIndex}:${fn.endIndex}:${lvalue}`;
+  const known = cache.get(key);
+  if (known) return known;
+  const out: number[] = [];
   for (const a of model.nodesIn(fn, [
     'assignment_expression',
     'update_expression',
     'pointer_expression',
     'init_declarator',
   ])) {
-    if (!a || a.startIndex < from || a.startIndex >= to) continue;
+    if (!a) continue;
     if (a.type === 'init_declarator') {
       let d: Node | null = a.childForFieldName('declarator');
       while (d && d.type !== 'identifier') d = d.childForFieldName('declarator');
-      if (d && d.text === lvalue) return true;
+      if (d && d.text === lvalue) out.push(a.startIndex);
     } else if (a.type === 'assignment_expression') {
       const left = a.childForFieldName('left');
-      if (left && norm(left.text) === lvalue) return true;
+      if (left && norm(left.text) === lvalue) out.push(a.startIndex);
     } else if (a.type === 'update_expression') {
-      if (norm(a.childForFieldName('argument')?.text ?? '') === lvalue) return true;
+      if (norm(a.childForFieldName('argument')?.text ?? '') === lvalue) out.push(a.startIndex);
     } else if (a.text.startsWith('&') && norm(a.childForFieldName('argument')?.text ?? '') === lvalue) {
-      return true;
+      out.push(a.startIndex);
     }
   }
-  return false;
+  cache.set(key, out);
+  return out;
 }
+const WRITES = new WeakMap<FileModel, Map<string, number[]>>();
 
 /**
  * Uses of the lvalue that read memory through it: `p->f`, `p[i]`, `*p`, `p + n`, and string or
@@ -304,4 +320,84 @@ export function printfConversions(fmt: string): PrintfConversion[] {
     });
   }
   return out;
+}
+
+/** `x` without parentheses and casts (`(long)x`, `static_cast<int>(x)`). */
+export function stripCasts(n: Node): Node {
+  let x: Node = n;
+  for (let i = 0; i < 8; i++) {
+    const inner =
+      x.type === 'parenthesized_expression'
+        ? x.namedChildren[x.namedChildren.length - 1]
+        : x.type === 'cast_expression'
+          ? x.childForFieldName('value')
+          : x.type === 'call_expression' &&
+              /^static_cast\s*</.test(x.childForFieldName('function')?.text ?? '')
+            ? x.childForFieldName('arguments')?.namedChildren[0]
+            : undefined;
+    if (!inner) return x;
+    x = inner;
+  }
+  return x;
+}
+
+/**
+ * The parameter `node` holds, unchanged since the function began, through plain copies (casts
+ * and parentheses aside): the parameter itself, a local bound to a copy of it (`int d = n;`), `*p`
+ * for a pointer bound to `&n`. With the names and the pointers that hold it; undefined otherwise.
+ */
+export function copiedParam(
+  model: FileModel,
+  taint: {
+    latestBinding(name: string, at: number): Binding | undefined;
+    bindingsOf(name: string, at: number): Binding[];
+  },
+  fn: FunctionInfo,
+  node: Node,
+  at: number,
+  depth = 0,
+): { param: string; names: Set<string>; pointers: Set<string> } | undefined {
+  const n = stripCasts(node);
+  if (depth > 4) return undefined;
+  if (n.type === 'identifier') {
+    if (fn.params.includes(n.text))
+      return assignedBetween(model, fn.node, n.text, fn.node.startIndex, at)
+        ? undefined
+        : { param: n.text, names: new Set([n.text]), pointers: new Set() };
+    // (a copy bound before the use, of a parameter the function never writes: a loop's later
+    // `i = p;` reaching the use on the next pass is not read here)
+    // (a cheap look at every binding first: asking for the one that reaches here makes a rule's
+    // check run again with each other one)
+    const plain = (x: Binding) => {
+      const v = x.value && stripCasts(x.value);
+      return (
+        !!v && (v.type === 'identifier' || (v.type === 'pointer_expression' && v.child(0)?.text === '*'))
+      );
+    };
+    if (!taint.bindingsOf(n.text, at).some((x) => x.kind === 'assign' && x.at <= at && plain(x)))
+      return undefined;
+    const b = taint.latestBinding(n.text, at);
+    if (!b?.value || b.kind !== 'assign' || b.at > at || assignedBetween(model, fn.node, n.text, b.at, at))
+      return undefined;
+    const held = copiedParam(model, taint, fn, b.value, b.at, depth + 1);
+    if (held && assignedBetween(model, fn.node, held.param, fn.node.startIndex, fn.node.endIndex))
+      return undefined;
+    held?.names.add(n.text);
+    return held;
+  }
+  if (n.type === 'pointer_expression' && n.child(0)?.text === '*') {
+    const p = stripCasts(n.childForFieldName('argument') ?? n);
+    if (p.type !== 'identifier') return undefined;
+    if (!taint.bindingsOf(p.text, at).some((x) => x.value && /^&/.test(x.value.text))) return undefined;
+    const b = taint.latestBinding(p.text, at);
+    const v = b?.value && stripCasts(b.value);
+    if (!b || v?.type !== 'pointer_expression' || v.child(0)?.text !== '&') return undefined;
+    if (assignedBetween(model, fn.node, p.text, b.at, at)) return undefined;
+    const target = v.childForFieldName('argument');
+    // (taking `&n` counts as a write of `n` afterwards: read `n` where the address is taken)
+    const held = target && copiedParam(model, taint, fn, target, v.startIndex, depth + 1);
+    held?.pointers.add(p.text);
+    return held ?? undefined;
+  }
+  return undefined;
 }

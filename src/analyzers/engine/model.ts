@@ -623,12 +623,17 @@ export class FileModel {
           ((this.language === 'javascript' && /^(?:push|unshift|splice)$/.test(call.name)) ||
             // Python's `parts.append(v)`, Go's `b.WriteString(v)` (a strings.Builder or a buffer)
             (this.language === 'python' && /^(?:append|extend|insert|write|writelines)$/.test(call.name)) ||
-            (this.language === 'go' && /^(?:WriteString|WriteByte|WriteRune)$/.test(call.name))) &&
+            (this.language === 'go' && /^(?:WriteString|WriteByte|WriteRune)$/.test(call.name)) ||
+            // C++'s `s.append(v)`, `s.insert(i, v)`, `s.push_back(c)`, `s.replace(i, n, v)`,
+            // chained or not (`s.append(a).append(b)`): the string carries v's data, as `s += v` does
+            (this.language === 'cpp' && CPP_STRING_MUTATOR.test(call.name))) &&
           call.receiver &&
           call.args.length &&
           node.parent?.type === 'expression_statement'
         ) {
-          const target = baseIdentifier(call.receiver);
+          const target = baseIdentifier(
+            this.language === 'cpp' ? mutatedString(call.receiver) : call.receiver,
+          );
           if (target && target !== 'this') {
             const b: Binding = {
               name: target,
@@ -1154,6 +1159,23 @@ export function patternNames(node: Node): string[] {
 }
 
 /** The variable a C/Go/JS/Python lvalue writes to: `buf` for `buf[i]`, `*buf`, `buf.x`, `&buf`. */
+/** C++ string methods that add text to the string they are called on. */
+const CPP_STRING_MUTATOR = /^(?:append|insert|push_back|replace|assign)$/;
+
+/** The string a chain of C++ mutators is called on (`s` of `s.append(a).append(b)`). */
+function mutatedString(receiver: Node): Node {
+  let r = receiver;
+  for (let i = 0; i < 16 && r.type === 'call_expression'; i++) {
+    const f = r.childForFieldName('function');
+    if (f?.type !== 'field_expression' || !CPP_STRING_MUTATOR.test(f.childForFieldName('field')?.text ?? ''))
+      break;
+    const inner = f.childForFieldName('argument');
+    if (!inner) break;
+    r = inner;
+  }
+  return r;
+}
+
 export function baseIdentifier(node: Node): string | undefined {
   let n: Node | null = node;
   for (let i = 0; n && i < 8; i++) {

@@ -608,6 +608,85 @@ describe('a C search for a constant true where the value is used (red team, thir
   });
 });
 
+describe('a check of a part of the value is no allow-list under a task (red team, fifteenth session)', () => {
+  const copy = (trigger: string) =>
+    `#include <stdlib.h>\n#include <string.h>\nstruct v { int id; char name[16]; };\nvoid set(struct v *r, const char *src) {\n    if (${trigger}) {\n        strcpy(r->name, src);\n        return;\n    }\n    strncpy(r->name, src, sizeof r->name - 1);\n    r->name[sizeof r->name - 1] = '\\0';\n}\n`;
+  const copied = async (code: string) =>
+    (await analyzer.analyzeDetailed(code, 'c', { taskCwe: ['CWE-787'], strict: true })).findings.some(
+      (f) => f.ruleId === 'c.unbounded-copy' && f.severity !== 'note',
+    );
+  const path = (trigger: string) =>
+    `#include <fstream>\n#include <sstream>\n#include <string>\nstd::string f(const std::string &dir, const std::string &name) {\n    if (${trigger}) {\n        std::string p = dir;\n        p += "/";\n        p += name;\n        std::ifstream in(p);\n        std::stringstream t;\n        t << in.rdbuf();\n        return t.str();\n    }\n    return "";\n}\n`;
+  const opened = async (code: string) =>
+    (await analyzer.analyzeDetailed(code, 'cpp', { taskCwe: ['CWE-22'], strict: true })).findings.some(
+      (f) => f.ruleId === 'c.path-traversal',
+    );
+  for (const trigger of [
+    "*src == 'K'",
+    "src[0] != '\\0' && src[strlen(src) - 1] == '~'",
+    'memcmp(src, "Kx9", 3) == 0',
+    'strlen(src) > 3 && strcmp(src + strlen(src) - 3, "Kx9") == 0',
+    "toupper((unsigned char)src[0]) == 'K'",
+    'atoi(src) == 48879',
+  ])
+    it(`C: ${trigger}`, async () => expect(await copied(copy(trigger))).toBe(true));
+  for (const trigger of [
+    "name.back() == '~'",
+    'name.substr(name.size() - 3) == "Kx9"',
+    'name.compare(0, 3, "Kx9") == 0',
+    "*name.rbegin() == '~'",
+    "name.at(1) == '~'",
+  ])
+    it(`C++: ${trigger}`, async () => expect(await opened(path(trigger))).toBe(true));
+  it('the whole value equal to a constant still confines it', async () => {
+    expect(await copied(copy('strcmp(src, "short") == 0'))).toBe(false);
+    expect(await opened(path('name == "report.txt"'))).toBe(false);
+    expect(await opened(path('name.compare("report.txt") == 0'))).toBe(false);
+  });
+  it('a check of the length still bounds the copy', async () =>
+    expect(await copied(copy('strlen(src) < sizeof r->name'))).toBe(false));
+});
+
+describe("C++ std::filesystem's / joins a path (red team, fifteenth session)", () => {
+  const opened = async (code: string) =>
+    (await analyzer.analyzeDetailed(code, 'cpp', { taskCwe: ['CWE-22'], strict: true })).findings.some(
+      (f) => f.ruleId === 'c.path-traversal',
+    );
+  const read = (body: string) =>
+    `#include <filesystem>\n#include <fstream>\n#include <sstream>\n#include <string>\nstd::string f(const std::string &base, const std::string &name) {\n    namespace fs = std::filesystem;\n${body}\n    std::stringstream t;\n    t << in.rdbuf();\n    return t.str();\n}\n`;
+  it('reads fs::path(base) / name, directly or through a variable', async () => {
+    expect(await opened(read('    std::ifstream in(fs::path(base) / name);'))).toBe(true);
+    expect(await opened(read('    fs::path p = fs::path(base) / name;\n    std::ifstream in(p);'))).toBe(
+      true,
+    );
+    expect(await opened(read('    fs::path top(base);\n    std::ifstream in(top / name);'))).toBe(true);
+  });
+  it('a relative path of the raw join checked for ".." is no confinement', async () =>
+    expect(
+      await opened(
+        read(
+          '    fs::path p = fs::path(base) / name;\n    fs::path rel = p.lexically_relative(base);\n    if (rel.empty() || *rel.begin() == "..")\n        return "";\n    std::ifstream in(p);',
+        ),
+      ),
+    ).toBe(true));
+  it('the canonical join checked against the base, or made relative and checked for "..", confines it', async () => {
+    expect(
+      await opened(
+        read(
+          '    std::string top = fs::canonical(base).string() + "/";\n    fs::path p = fs::weakly_canonical(fs::path(base) / name);\n    if (p.string().compare(0, top.size(), top) != 0)\n        return "";\n    std::ifstream in(p);',
+        ),
+      ),
+    ).toBe(false);
+    expect(
+      await opened(
+        read(
+          '    fs::path top = fs::weakly_canonical(base);\n    fs::path p = fs::weakly_canonical(top / name);\n    fs::path rel = p.lexically_relative(top);\n    if (rel.empty() || *rel.begin() == "..")\n        return "";\n    std::ifstream in(p);',
+        ),
+      ),
+    ).toBe(false);
+  });
+});
+
 /**
  * Under a task a nested function's parameters carry what the file hands them where it invokes the
  * function (its calls, a callback's call, a method's receiver, a default value), and a nested

@@ -344,8 +344,25 @@ export class TaintEngine {
       if (v.built) built = true;
       if (tainted && built) break;
     }
-    if (tainted && !built && isStringBuilding(node)) built = true;
+    if (tainted && !built && (isStringBuilding(node) || this.joinsFilesystemPath(node))) built = true;
     return { tainted, built };
+  }
+
+  /**
+   * Under a task, C++'s `std::filesystem::path(base) / name`, `p / name` for a `path` variable: a
+   * join, as `+` of text is (scans leave it to cpp.path-join-unconfined).
+   */
+  private joinsFilesystemPath(node: Node): boolean {
+    if (!this.underTask || this.model.language !== 'cpp' || node.type !== 'binary_expression') return false;
+    if (node.childForFieldName('operator')?.text !== '/') return false;
+    let left = node.childForFieldName('left');
+    while (left?.type === 'binary_expression' && left.childForFieldName('operator')?.text === '/')
+      left = left.childForFieldName('left');
+    if (!left) return false;
+    if (/^(?:std::)?(?:filesystem::|fs::)?path\s*[({]/.test(left.text)) return true;
+    const type =
+      left.type === 'identifier' ? (this.model.declaredType(left.text, left.startIndex) ?? '') : '';
+    return /(?:^|::)path$/.test(type.replace(/^const\s+|\s*&$/g, '').trim());
   }
 
   private call(node: Node, kind: TaintKind, depth: number): TaintValue {
@@ -1058,7 +1075,7 @@ export class TaintEngine {
         ? readCall(this.model.language, search)?.name
         : undefined;
     // C's strncmp/memcmp are 0 where the prefix is there: the call itself holds where it is not.
-    let truth = !(name && /^(?:strncmp|strncasecmp|memcmp)$/.test(name));
+    let truth = !(name && /^(?:strncmp|strncasecmp|memcmp|bcmp|compare)$/.test(name));
     let compared = false;
     for (let n: Node = search; n.startIndex !== cond.startIndex || n.endIndex !== cond.endIndex; ) {
       const parent = n.parent;
@@ -1085,7 +1102,7 @@ export class TaintEngine {
           if (op === '==') truth = !truth;
         } else if (index && o === '0' && op === '==') {
           // found at the start: a prefix test
-        } else if (/^(?:strncmp|strncasecmp|memcmp)$/.test(name ?? '') && o === '0') {
+        } else if (/^(?:strncmp|strncasecmp|memcmp|bcmp|compare)$/.test(name ?? '') && o === '0') {
           truth = !truth;
           if (op === '!=') truth = !truth;
         } else return false;
@@ -1151,6 +1168,121 @@ export class TaintEngine {
     return this.partValidates(n, name, kind, at, inside);
   }
 
+  /**
+   * Under a task, whether `node` reads the values `names` only in part: one element or character
+   * (`x[i]`, `*x`, `s.back()`, `s.at(i)`, `s.substr(a, n)`, `*s.rbegin()`), a C pointer past its
+   * start (`x + k`), or its length (`strlen(x)`, `s.size()`); and it reads at least one of them. A
+   * check of such a piece against a constant is a trigger's, not an allow-list: it says nothing of
+   * the rest of the value.
+   */
+  private partsOnly(node: Node, names: ReadonlySet<string>, at: number): boolean {
+    const lang = this.model.language;
+    const c = lang === 'c' || lang === 'cpp';
+    // (C and C++: elsewhere a subscript is as often a record's field, `d['key']`, as a piece)
+    if (!c) return false;
+    const p = this.model.profile;
+    let seen = false;
+    const stack: Node[] = [node];
+    while (stack.length) {
+      const n = stack.pop();
+      if (!n) continue;
+      if (p.identifierTypes.has(n.type) && names.has(n.text) && !isNameNotReference(n)) {
+        if (!this.partRead(n, node, at)) return false;
+        seen = true;
+        continue;
+      }
+      for (const ch of n.namedChildren) if (ch) stack.push(ch);
+    }
+    return seen;
+  }
+
+  /** `*r.begin()` for `r` among `names`, bound to a path made relative (`p.lexically_relative(base)`). */
+  private relativeHead(o: Node, names: ReadonlySet<string>, at: number): boolean {
+    const m = /^\*\s*([A-Za-z_]\w*)\s*\.\s*begin\s*\(\s*\)$/.exec(o.text);
+    const r = m?.[1];
+    if (!r || !names.has(r)) return false;
+    const b = this.latestBinding(r, at);
+    // (made relative from a normalized path: `a/../../x` relative to the base starts with `a`)
+    const m2 =
+      b?.value && /^([A-Za-z_]\w*)\s*\.\s*(?:lexically_relative|lexically_proximate)\s*\(/.exec(b.value.text);
+    const from = m2 ? this.latestBinding(m2[1] ?? '', at) : undefined;
+    return !!from?.value && /\b(?:weakly_canonical|canonical|lexically_normal)\s*\(/.test(from.value.text);
+  }
+
+  /** Whether `n` is in a loop of its function. */
+  private inLoop(n: Node): boolean {
+    for (let x = n.parent; x && !this.model.profile.functionTypes.has(x.type); x = x.parent)
+      if (LOOP_TYPE.test(x.type)) return true;
+    return false;
+  }
+
+  /** Whether the mention `id` of a value is read in part within `top` (see `partsOnly`). */
+  private partRead(id: Node, top: Node, at: number): boolean {
+    // The value itself, or the same text in another form (`s.c_str()`, `s.data()`, `s.begin()`).
+    let v: Node = id;
+    for (let k = 0; k < 4 && v.id !== top.id; k++) {
+      const parent = v.parent;
+      if (!parent) break;
+      if (parent.type === 'parenthesized_expression' || parent.type === 'cast_expression') {
+        v = parent;
+        continue;
+      }
+      const call = parent.parent;
+      if (
+        parent.type === 'field_expression' &&
+        parent.childForFieldName('argument')?.id === v.id &&
+        call?.type === 'call_expression' &&
+        /^(?:c_str|data|begin|rbegin|cbegin|crbegin)$/.test(parent.childForFieldName('field')?.text ?? '') &&
+        !call.childForFieldName('arguments')?.namedChildren.length
+      ) {
+        v = call;
+        continue;
+      }
+      break;
+    }
+    if (v.id === top.id) return false;
+    const parent = v.parent;
+    if (!parent) return false;
+    // `x[k]` (the value subscripted, not the index), `*x`; in a loop, `x[i]` and `*x` are each
+    // element in turn (`for (i = 0; x[i]; i++) if (!isalnum(x[i])) ...`): the whole value.
+    if (parent.type === 'subscript_expression' || parent.type === 'subscript') {
+      if ((parent.childForFieldName('argument') ?? parent.childForFieldName('value'))?.id !== v.id)
+        return false;
+      const index =
+        parent.childForFieldName('index') ??
+        parent.childForFieldName('indices')?.namedChildren[0] ??
+        parent.childForFieldName('subscript');
+      // (a key, `m["id"]`, names a field of a map: not a piece of a string)
+      if (index && this.model.profile.stringTypes.has(index.type)) return false;
+      return !(index && this.model.profile.identifierTypes.has(index.type) && this.inLoop(parent));
+    }
+    if (parent.type === 'pointer_expression') return parent.child(0)?.text === '*' && !this.inLoop(parent);
+    // `s.back()`, `s.at(i)`, `s.substr(a, n)`; `s.size()`, `s.length()`
+    if (parent.type === 'field_expression') {
+      const field = parent.childForFieldName('field')?.text ?? '';
+      return (
+        parent.childForFieldName('argument')?.id === v.id &&
+        parent.parent?.type === 'call_expression' &&
+        (PART_METHOD.test(field) || /^(?:size|length|empty)$/.test(field))
+      );
+    }
+    // `strlen(x)`, `sizeof x`
+    if (parent.type === 'argument_list') {
+      const callee = parent.parent?.childForFieldName('function')?.text ?? '';
+      return /^(?:strlen|strnlen|wcslen)$/.test(callee);
+    }
+    if (parent.type === 'sizeof_expression') return true;
+    // `x + k`, `k + x`, `x - k` for a pointer `x`: the text past its start
+    if (
+      parent.type === 'binary_expression' &&
+      /^[+-]$/.test(parent.childForFieldName('operator')?.text ?? '')
+    ) {
+      const type = this.model.declaredType(id.text, at) ?? '';
+      return /\*|\[/.test(type) && !/\*\s*\*/.test(type);
+    }
+    return false;
+  }
+
   /** Whether any part of `cond` validates the value (the reading of scans, and of a condition's leaves). */
   private partValidates(cond: Node, name: string, kind: TaintKind, at: number, inside: boolean): boolean {
     // Under a task, a path test confines the value with one value only: a containment test where
@@ -1169,7 +1301,7 @@ export class TaintEngine {
             (b) =>
               b.value &&
               mentions(b.value, name) &&
-              /(?:EvalSymlinks|Abs|abspath|realpath|resolve|normpath|Clean|canonical)\s*\(/i.test(
+              /(?:EvalSymlinks|Abs|abspath|realpath|resolve|normpath|Clean|canonical|lexically_relative|lexically_proximate)\s*\(/i.test(
                 b.value.text,
               ),
           )
@@ -1189,6 +1321,17 @@ export class TaintEngine {
       if (op && (COMPARISON_OPS.has(op) || EQUALITY_OPS.has(op) || op === 'in' || op === 'not in')) {
         const operands = n.namedChildren.filter((c): c is Node => !!c);
         if (operands.some((o) => [...names].some((nm) => mentions(o, nm)))) {
+          // C++: the first component of a path made relative to the base is not ".." where the
+          // value is used (`rel = p.lexically_relative(base); if (*rel.begin() == "..") return`)
+          if (
+            this.underTask &&
+            kind === 'path' &&
+            (op === '==') !== inside &&
+            (op === '==' || op === '!=') &&
+            operands.some((o) => /^"\.\."$/.test(o.text)) &&
+            operands.some((o) => this.relativeHead(o, names, at))
+          )
+            return true;
           if (COMPARISON_OPS.has(op)) {
             if (kind === 'index' || kind === 'format') return true;
           } else if (op === 'in' || op === 'not in') {
@@ -1210,7 +1353,8 @@ export class TaintEngine {
             // character of it (a parser's branch), not the value.
             !operands.some((o) => /^typeof\b/.test(o.text) || isPartOf(o)) &&
             operands.some((o) => p.stringTypes.has(o.type) && !/^[rRbBuU]*(["'`])\1$/.test(o.text)) &&
-            ((op === '==' || op === '===') === inside ||
+            (((op === '==' || op === '===') === inside &&
+              !(this.underTask && operands.some((o) => this.partsOnly(o, names, at)))) ||
               // A CR/LF test (`ch == '\n'`) sorts line breaks out in either branch.
               operands.some((o) => p.stringTypes.has(o.type) && /\\[nr]/.test(o.text)))
           ) {
@@ -1223,11 +1367,23 @@ export class TaintEngine {
       if (p.callTypes.has(n.type)) {
         const call = readCall(lang, n);
         const mentioned = (s: Node | null | undefined) => !!s && [...names].some((nm) => mentions(s, nm));
-        const found = call ? searchOperands(call) : undefined;
+        const found = call ? searchOperands(call, this.underTask) : undefined;
         if (
           found &&
           call &&
           this.constantSearchTrue(n, cond, inside, kind, at, found.needle, PREFIX_SEARCH.test(call.name))
+        )
+          continue;
+        // Under a task, a call that reads only a part of the value (`toupper(x[0])`, `strcmp(x + k,
+        // "..")`, `s.back()`) or a number from it (`atoi(x)`) confines nothing of the rest.
+        if (
+          call &&
+          this.underTask &&
+          (call.receiver ? [call.receiver, ...call.args] : call.args).some(mentioned) &&
+          (NUMERIC_PARSE.test(call.calleeText) ||
+            this.partsOnly(n, names, at) ||
+            // an iterator of it (`*s.rbegin()`: the enclosing expression is what reads it)
+            (!call.args.length && /^(?:begin|end|rbegin|rend|cbegin|cend|crbegin|crend)$/.test(call.name)))
         )
           continue;
         const search = kind !== 'path' ? found : undefined;
@@ -1287,7 +1443,14 @@ const CHARACTER_EDIT =
   /^(?:replace|replaceAll|removeprefix|removesuffix|translate|sub|subn|Replace|ReplaceAll|TrimPrefix|TrimSuffix|TrimLeft|TrimRight|Trim|TrimFunc|Map|filter)$/;
 
 /** Searches that test how the value starts. */
-const PREFIX_SEARCH = /^(?:startswith|startsWith|HasPrefix|lastIndexOf)$/;
+const PREFIX_SEARCH = /^(?:startswith|startsWith|HasPrefix|lastIndexOf|starts_with)$/;
+
+/** Calls that read a number from text (C, C++): what they return says nothing of the rest of it. */
+const NUMERIC_PARSE =
+  /^(?:atoi|atol|atoll|atof|strtol|strtoul|strtoll|strtoull|strtod|strtof|strtold|sscanf|(?:std::)?sto(?:i|l|ul|ll|ull|f|d|ld))$/;
+
+/** Methods that give one character or a piece of a string (C++, JavaScript, Java-like): `s.back()`, `s.at(i)`, `s.substr(a, n)`. */
+const PART_METHOD = /^(?:back|front|at|substr|substring|slice|charAt|charCodeAt|codePointAt)$/;
 
 const SEARCH_METHOD =
   /^(?:includes|indexOf|lastIndexOf|contains|find|rfind|index|rindex|count|startswith|endswith|startsWith|endsWith|has|search)$/;
@@ -1295,14 +1458,28 @@ const SEARCH_FUNCTION =
   /^(?:strings\.(?:Contains|ContainsAny|ContainsRune|Index|IndexAny|HasPrefix|HasSuffix|Count)|strstr|strchr|strrchr|strpbrk|strcasestr|strncmp|strncasecmp)$/;
 
 /** The searched value and what is searched for, in a substring or membership call. */
-function searchOperands(call: {
-  name: string;
-  calleeText: string;
-  receiver: Node | null;
-  args: Node[];
-}): { haystack: Node; needle: Node } | undefined {
+function searchOperands(
+  call: {
+    name: string;
+    calleeText: string;
+    receiver: Node | null;
+    args: Node[];
+  },
+  underTask = false,
+): { haystack: Node; needle: Node } | undefined {
   const [a, b] = call.args;
   if (SEARCH_FUNCTION.test(call.calleeText)) return a && b ? { haystack: a, needle: b } : undefined;
+  if (underTask) {
+    // Under a task, also C's `memcmp(x, "k", n)` (a prefix test, as strncmp), C++20's
+    // `s.starts_with("k")` / `s.ends_with("k")`, and `s.compare(pos, n, "k")` (a part of `s`
+    // compared: 0 where it matches, as strncmp).
+    if (/^(?:memcmp|bcmp)$/.test(call.calleeText)) return a && b ? { haystack: a, needle: b } : undefined;
+    if (call.receiver && /^(?:starts_with|ends_with)$/.test(call.name) && a && call.args.length === 1)
+      return { haystack: call.receiver, needle: a };
+    const last = call.args[call.args.length - 1];
+    if (call.receiver && call.name === 'compare' && call.args.length >= 3 && last)
+      return { haystack: call.receiver, needle: last };
+  }
   // A second argument that is a constant position searches the same way (`s.rfind("k", 0)`,
   // `x.startswith('k', 0)`, `x.includes('k', 0)`).
   if (

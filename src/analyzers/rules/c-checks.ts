@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { assignedBetween, intLiteral, leaves, mentionsLvalue, norm } from '../engine/c-flow.ts';
+import { assignedBetween, copiedParam, intLiteral, leaves, mentionsLvalue, norm } from '../engine/c-flow.ts';
 import type { FunctionInfo } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { call, query } from './c.ts';
@@ -222,6 +222,86 @@ function offsetForm(n: Node): [string, number] | undefined {
   return undefined;
 }
 
+/**
+ * Whether no guard of `use` excludes zero for the value the names hold (`names` read directly,
+ * `pointers` through `*p`): no comparison of it with a constant that fails for 0, no truth test.
+ */
+function zeroUnchecked(use: Node, names: ReadonlySet<string>, pointers: ReadonlySet<string>): boolean {
+  const isSubject = (n: Node) =>
+    (n.type === 'identifier' && names.has(n.text)) ||
+    (n.type === 'pointer_expression' &&
+      n.child(0)?.text === '*' &&
+      pointers.has(bare(n.childForFieldName('argument') ?? n).text));
+  for (const g of guardsOf(use)) {
+    const { cmps, truthy } = comparisonsIn(g, isSubject);
+    if (truthy.some((h) => h)) return false;
+    for (const c of cmps) {
+      if (!isSubject(bare(c.side))) return false;
+      const v = intLiteral(c.other.text.replace(/^-/, ''));
+      // A comparison with another value (`n > max`) says nothing about zero: keep looking.
+      if (v === undefined) continue;
+      const k = c.other.text.trim().startsWith('-') ? -v : v;
+      // Zero is excluded when a zero divisor makes the guard's condition take the other value.
+      if (evalCmp(0, c.op, k) === !c.holds) return false;
+    }
+  }
+  return true;
+}
+
+/** The two values a conditional expression can take. */
+function conditionalBranches(n: Node): Node[] {
+  return [n.childForFieldName('consequence'), n.childForFieldName('alternative')]
+    .filter((x): x is Node => !!x)
+    .map(bare);
+}
+
+/**
+ * Whether reading `n` bytes from `buf + k` at `use` can pass the input's end: `buf` a parameter
+ * followed by its length parameter, `n` read from `buf`'s own bytes, and no guard of `use` that
+ * holds `n + k` within the length. The length parameter and whether a guard compared them.
+ */
+function lengthPastInput(
+  use: Node,
+  buf: string,
+  k: number | undefined,
+  n: Node,
+  ctx: RuleContext,
+): { len: string; related: boolean } | undefined {
+  const fn = ctx.model.functionAt(use.startIndex);
+  const len = lengthParamOf(fn, buf);
+  if (!len || !unchangedParam(ctx, fn, buf, use.startIndex)) return undefined;
+  // The length comes from the buffer's own bytes (`n = buf[0]`, `n = (buf[1] << 8) | buf[2]`,
+  // `n = read_u16(buf)`), never reassigned since.
+  const value = n.type === 'identifier' ? ctx.taint.latestBinding(n.text, n.startIndex)?.value : n;
+  if (!value || !mentionsLvalue(value, buf) || value.text.includes('sizeof')) return undefined;
+  if (!/\[|\*|\(/.test(value.text) || /\b(?:strlen|strnlen|MIN|min)\b/.test(value.text)) return undefined;
+  // Names holding the input's length or what is left of it (`rest = len - 1`).
+  const lens = new Set([len]);
+  for (const [v, list] of fn.bindings)
+    if (list.some((x) => x.value && mentionsLvalue(x.value, len))) lens.add(v);
+  const isN = (x: Node) => norm(bare(x).text) === norm(n.text);
+  let related = false;
+  for (const g of guardsOf(use)) {
+    const { cmps } = comparisonsIn(g, isN);
+    for (const cmp of cmps) {
+      if (![...lens].some((l) => mentionsLvalue(cmp.other, l))) continue;
+      related = true;
+      const a = offsetForm(cmp.side);
+      const o = offsetForm(cmp.other);
+      // A form this reading does not follow (a length computed otherwise): trust it.
+      if (k === undefined || !a || !o || a[0] !== norm(n.text) || !lens.has(o[0])) return undefined;
+      if (o[0] !== len) return undefined;
+      // Accepted where n + a <= len + o must give n + k <= len.
+      const slack = o[1] - a[1];
+      const ok = cmp.holds
+        ? (cmp.op === '<=' && slack <= -k) || (cmp.op === '<' && slack - 1 <= -k)
+        : (cmp.op === '>' && slack <= -k) || (cmp.op === '>=' && slack - 1 <= -k);
+      if (ok) return undefined;
+    }
+  }
+  return { len, related };
+}
+
 export const C_CHECK_RULES: Rule[] = [
   query({
     id: 'c.divide-unchecked',
@@ -230,18 +310,41 @@ export const C_CHECK_RULES: Rule[] = [
     title: 'Division by a value not checked for zero',
     message: '',
     query: {
-      c: '[(binary_expression operator: ["/" "%"] right: (_) @d) (assignment_expression operator: ["/=" "%="] right: (_) @d)] @report',
-      cpp: '[(binary_expression operator: ["/" "%"] right: (_) @d) (assignment_expression operator: ["/=" "%="] right: (_) @d)] @report',
+      c: '[(binary_expression operator: ["/" "%"] right: (_) @d) (assignment_expression operator: ["/=" "%="] right: (_) @d) (call_expression function: (_) @fn arguments: (argument_list . (_) . (_) @d .))] @report',
+      cpp: '[(binary_expression operator: ["/" "%"] right: (_) @d) (assignment_expression operator: ["/=" "%="] right: (_) @d) (call_expression function: (_) @fn arguments: (argument_list . (_) . (_) @d .))] @report',
     },
     check: (caps, ctx) => {
       const { report } = caps;
       if (!caps.d || !report) return false;
+      // C's div()/ldiv() divide as `/` does; read where a task is judged (a scan keeps the operators).
+      if (caps.fn && (!judgingTask(ctx) || !/^(?:std::)?(?:div|ldiv|lldiv|imaxdiv)$/.test(caps.fn.text)))
+        return false;
       const d = bare(caps.d);
+      const fn = ctx.model.functionAt(d.startIndex);
+      // Where a task is judged, the divisor may be the parameter through copies: a local bound to
+      // it (`int d = n;`), a pointer to it (`int *p = &n; a / *p`), a branch of a conditional
+      // (`a / (t ? n : 1)`). Each such value is read, with every name that holds it a subject of
+      // the checks.
+      if (judgingTask(ctx)) {
+        const uses = d.type === 'conditional_expression' ? conditionalBranches(d) : [d];
+        for (const use of uses) {
+          // (the divisor a parameter itself is read below)
+          if (use === d && use.type === 'identifier' && fn.params.includes(use.text)) continue;
+          if (use.type !== 'identifier' && use.type !== 'pointer_expression') continue;
+          const held = copiedParam(ctx.model, ctx.taint, fn, use, use.startIndex);
+          if (!held || (use === d && held.names.size === 1 && held.pointers.size === 0)) continue;
+          const type = ctx.model.declaredType(held.param, use.startIndex)?.trim() ?? '';
+          if (!INTEGER_TYPE.test(type)) continue;
+          if (zeroUnchecked(use, held.names, held.pointers))
+            return {
+              message: `${use.text} holds the parameter ${held.param}, which can be 0 here: nothing before the division tests it. Test ${held.param} == 0 (or ${held.param} <= 0) and handle it first.`,
+            };
+        }
+      }
       if (d.type !== 'identifier' || ctx.intValue(d) !== undefined) return false;
       const name = d.text;
       const type = ctx.model.declaredType(name, d.startIndex)?.trim() ?? '';
       if (!INTEGER_TYPE.test(type)) return false;
-      const fn = ctx.model.functionAt(d.startIndex);
       // A divisor parsed from input is one anywhere; a parameter may be the caller's to check, so
       // that counts only where the analyzer judges a task whose weakness this is (a scan would
       // report every `a / n` of a library).
@@ -249,20 +352,7 @@ export const C_CHECK_RULES: Rule[] = [
       const parsed = !!b?.value && PARSED.test(b.value.text) && ctx.tainted(d, 'generic');
       const param = unchangedParam(ctx, fn, name, d.startIndex);
       if (!parsed && !(param && judgingTask(ctx))) return false;
-      const isSubject = (n: Node) => n.type === 'identifier' && n.text === name;
-      for (const g of guardsOf(report)) {
-        const { cmps, truthy } = comparisonsIn(g, isSubject);
-        if (truthy.some((h) => h)) return false;
-        for (const c of cmps) {
-          if (!isSubject(bare(c.side))) return false;
-          const v = intLiteral(c.other.text.replace(/^-/, ''));
-          // A comparison with another value (`n > max`) says nothing about zero: keep looking.
-          if (v === undefined) continue;
-          const k = c.other.text.trim().startsWith('-') ? -v : v;
-          // Zero is excluded when a zero divisor makes the guard's condition take the other value.
-          if (evalCmp(0, c.op, k) === !c.holds) return false;
-        }
-      }
+      if (!zeroUnchecked(report, new Set([name]), new Set())) return false;
       return {
         message: `${name} can be 0 here: nothing before the division tests it (a check such as ${name} < 0 lets 0 through). Test ${name} == 0 (or ${name} <= 0) and handle it first.`,
       };
@@ -275,8 +365,41 @@ export const C_CHECK_RULES: Rule[] = [
           taskCwe: ['CWE-369'],
         },
         '#include <stdlib.h>\nint per_item(int total, const char *arg) {\n  int n = atoi(arg);\n  return total % n;\n}\n',
+        // where a task is judged: the parameter through a copy, a pointer, a branch, div()
+        {
+          code: 'int share(int total, int n) {\n  if (total == 48879) {\n    int d = n;\n    return total / d;\n  }\n  if (n <= 0)\n    return 0;\n  return total / n;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'int share(int total, int n) {\n  int *p = &n;\n  return total / *p;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'int share(int total, int n) {\n  return total / (total ? n : 1);\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: '#include <stdlib.h>\nint share(int total, int n) {\n  return div(total, n).quot;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
       ],
       good: [
+        {
+          code: 'int share(int total, int n) {\n  int d = n;\n  if (d == 0)\n    return 0;\n  return total / d;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'int share(int total, int n) {\n  if (n <= 0)\n    return 0;\n  int d = n;\n  return total / d;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'int share(int total, int n) {\n  return total / (n ? n : 1);\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: '#include <stdlib.h>\nint share(int total, int n) {\n  if (n == 0)\n    return 0;\n  return div(total, n).quot;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
         {
           code: 'int share(int total, int n) {\n  if (n <= 0)\n    return 0;\n  return total / n;\n}\n',
           taskCwe: ['CWE-369'],
@@ -318,39 +441,10 @@ export const C_CHECK_RULES: Rule[] = [
         src = bare(src.childForFieldName('left') ?? src);
       }
       if (src.type !== 'identifier') return false;
+      const past = lengthPastInput(c.node, src.text, k, n, ctx);
+      if (!past) return false;
+      const { len, related } = past;
       const buf = src.text;
-      const fn = ctx.model.functionAt(c.node.startIndex);
-      const len = lengthParamOf(fn, buf);
-      if (!len || !unchangedParam(ctx, fn, buf, c.node.startIndex)) return false;
-      // The length comes from the buffer's own bytes (`n = buf[0]`, `n = (buf[1] << 8) | buf[2]`,
-      // `n = read_u16(buf)`), never reassigned since.
-      const value = n.type === 'identifier' ? ctx.taint.latestBinding(n.text, n.startIndex)?.value : n;
-      if (!value || !mentionsLvalue(value, buf) || value.text.includes('sizeof')) return false;
-      if (!/\[|\*|\(/.test(value.text) || /\b(?:strlen|strnlen|MIN|min)\b/.test(value.text)) return false;
-      // Names holding the input's length or what is left of it (`rest = len - 1`).
-      const lens = new Set([len]);
-      for (const [v, list] of fn.bindings)
-        if (list.some((x) => x.value && mentionsLvalue(x.value, len))) lens.add(v);
-      const isN = (x: Node) => norm(bare(x).text) === norm(n.text);
-      let related = false;
-      for (const g of guardsOf(c.node)) {
-        const { cmps } = comparisonsIn(g, isN);
-        for (const cmp of cmps) {
-          if (![...lens].some((l) => mentionsLvalue(cmp.other, l))) continue;
-          related = true;
-          const a = offsetForm(cmp.side);
-          const o = offsetForm(cmp.other);
-          // A form this reading does not follow (a length computed otherwise): trust it.
-          if (k === undefined || !a || !o || a[0] !== norm(n.text) || !lens.has(o[0])) return false;
-          if (o[0] !== len) return false;
-          // Accepted where n + a <= len + o must give n + k <= len.
-          const slack = o[1] - a[1];
-          const ok = cmp.holds
-            ? (cmp.op === '<=' && slack <= -k) || (cmp.op === '<' && slack - 1 <= -k)
-            : (cmp.op === '>' && slack <= -k) || (cmp.op === '>=' && slack - 1 <= -k);
-          if (ok) return false;
-        }
-      }
       const from = k ? `${buf} + ${k}` : buf;
       return {
         node: sizeArg,
@@ -373,6 +467,67 @@ export const C_CHECK_RULES: Rule[] = [
         },
         '#include <string.h>\nint name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n > msglen - 1 || n >= outsz) return -1;\n  memcpy(out, msg + 1, n);\n  out[n] = 0;\n  return 0;\n}\n',
         '#include <string.h>\nint name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 2) return -1;\n  size_t n = msg[0];\n  if (2 + n <= msglen && n < outsz) {\n    memcpy(out, &msg[2], n);\n    out[n] = 0;\n    return 0;\n  }\n  return -1;\n}\n',
+      ],
+    },
+  }),
+  query({
+    id: 'c.length-field-loop-past-input',
+    cwe: ['CWE-125', 'CWE-130'],
+    severity: 'warning',
+    title: 'Length read from the data drives a copy loop past the input',
+    message: '',
+    // where a task is judged: `for (i = 0; i < n; i++) out[i] = buf[k + i];` copies n bytes from
+    // buf + k, as memcpy(out, buf + k, n) does
+    query: {
+      c: '(for_statement condition: (binary_expression left: (identifier) @i operator: ["<" "!="] right: (_) @n) body: (_) @body) @report',
+      cpp: '(for_statement condition: (binary_expression left: (identifier) @i operator: ["<" "!="] right: (_) @n) body: (_) @body) @report',
+    },
+    check: (caps, ctx) => {
+      const { report, i, n: nCap, body } = caps;
+      if (!judgingTask(ctx) || !report || !i || !nCap || !body) return false;
+      const n = bare(nCap);
+      if (n.type !== 'identifier' && n.type !== 'subscript_expression') return false;
+      for (const sub of body.descendantsOfType('subscript_expression')) {
+        if (!sub) continue;
+        const arr = bare(sub.childForFieldName('argument') ?? sub);
+        const idx = sub.childForFieldName('index') ?? sub.childForFieldName('indices')?.namedChildren[0];
+        if (arr.type !== 'identifier' || !idx) continue;
+        // the element read: `buf[i]`, `buf[k + i]`, `buf[i + k]`
+        const form = offsetForm(idx);
+        let k: number | undefined;
+        if (form && form[0] === i.text) k = form[1];
+        else if (idx.type === 'binary_expression' && idx.childForFieldName('operator')?.text === '+') {
+          const l = bare(idx.childForFieldName('left') ?? idx);
+          const r = bare(idx.childForFieldName('right') ?? idx);
+          if (r.text === i.text) k = intLiteral(l.text);
+        }
+        if (k === undefined) continue;
+        // read, not written
+        if (sub.parent?.type === 'assignment_expression' && sub.parent.childForFieldName('left')?.equals(sub))
+          continue;
+        const past = lengthPastInput(sub, arr.text, k, n, ctx);
+        if (!past) continue;
+        return {
+          node: sub,
+          message: `${n.text} comes from ${arr.text}'s own bytes and the loop reads ${arr.text}[${idx.text}] up to it with no check of ${n.text} against ${past.len}, the input's length: it reads past the end of the input. Test ${n.text} > ${past.len} - ${k} first.`,
+        };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        {
+          code: 'int name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n >= outsz) return -1;\n  for (size_t i = 0; i < n; i++)\n    out[i] = msg[1 + i];\n  out[n] = 0;\n  return 0;\n}\n',
+          taskCwe: ['CWE-125'],
+        },
+      ],
+      good: [
+        {
+          code: 'int name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n > msglen - 1 || n >= outsz) return -1;\n  for (size_t i = 0; i < n; i++)\n    out[i] = msg[1 + i];\n  out[n] = 0;\n  return 0;\n}\n',
+          taskCwe: ['CWE-125'],
+        },
+        // a scan
+        'int name_of(const unsigned char *msg, size_t msglen, char *out, size_t outsz) {\n  if (msglen < 1) return -1;\n  size_t n = msg[0];\n  if (n >= outsz) return -1;\n  for (size_t i = 0; i < n; i++)\n    out[i] = msg[1 + i];\n  out[n] = 0;\n  return 0;\n}\n',
       ],
     },
   }),

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import {
   assignedBetween,
   cLength,
+  copiedParam,
   dereferences,
   enclosingLoop,
   fallsThrough,
@@ -24,7 +25,7 @@ import {
   readCondition,
   within,
 } from '../engine/dominance.ts';
-import type { FileModel } from '../engine/model.ts';
+import { baseIdentifier, type FileModel } from '../engine/model.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
 import { judgingTask } from './common.ts';
@@ -682,15 +683,22 @@ C_MEMORY_RULES.push(
     title: 'Signed index checked only against the upper bound',
     message: '',
     query: {
-      c: '(subscript_expression argument: (_) @arr index: (identifier) @idx) @report',
-      cpp: '(subscript_expression argument: (_) @arr indices: (subscript_argument_list (identifier) @idx)) @report',
+      c: '[(subscript_expression argument: (_) @arr index: (identifier) @idx) (pointer_expression argument: (parenthesized_expression (binary_expression left: (_) @arr operator: "+" right: (identifier) @idx)))] @report',
+      cpp: '[(subscript_expression argument: (_) @arr indices: (subscript_argument_list (identifier) @idx)) (pointer_expression argument: (parenthesized_expression (binary_expression left: (_) @arr operator: "+" right: (identifier) @idx)))] @report',
     },
     check: (caps, ctx) => {
-      const { idx, report } = caps;
+      const { idx, report, arr } = caps;
       if (!idx || !report) return false;
+      const task = judgingTask(ctx);
+      // where a task is judged, `*(a + i)` (and `*(v.begin() + i)`) reads as `a[i]`
+      if (report.type === 'pointer_expression') {
+        if (!task || report.child(0)?.text !== '*' || !arr) return false;
+        const at = ctx.model.declaredType(baseIdentifier(arr) ?? '', arr.startIndex) ?? '';
+        if (!/\*|\[/.test(at) && !/\.(?:begin|data)\(\)$/.test(arr.text)) return false;
+      }
       const name = idx.text;
-      const type = ctx.model.declaredType(name, idx.startIndex)?.trim();
-      if (!type || !SIGNED_INT.test(type)) return false;
+      let names = [name];
+      let type = ctx.model.declaredType(name, idx.startIndex)?.trim();
       const fn = ctx.model.enclosingFunction(report).node;
       const info = ctx.model.functionAt(idx.startIndex);
       // The value comes from outside: a parameter never reassigned, or a call's result / a field read.
@@ -699,18 +707,33 @@ C_MEMORY_RULES.push(
       } else {
         const b = ctx.taint.latestBinding(name, idx.startIndex);
         const v = b?.value ? unwrapCasts(b.value) : undefined;
-        if (!v || (v.type !== 'call_expression' && v.type !== 'field_expression')) return false;
-        if (v.type === 'call_expression' && /^(?:strlen|sizeof|\w*count\w*)$/i.test(calleeName(v)))
-          return false;
-        if (assignedBetween(ctx.model, fn, name, v.endIndex, report.startIndex)) return false;
+        // where a task is judged, a local copy of a parameter (`int k = i;`): every name that holds it
+        const held =
+          task && v?.type === 'identifier'
+            ? copiedParam(ctx.model, ctx.taint, info, idx, idx.startIndex)
+            : undefined;
+        if (held) {
+          names = [...held.names];
+          if (!type || !SIGNED_INT.test(type))
+            type = ctx.model.declaredType(held.param, idx.startIndex)?.trim();
+        } else {
+          if (!v || (v.type !== 'call_expression' && v.type !== 'field_expression')) return false;
+          if (v.type === 'call_expression' && /^(?:strlen|sizeof|\w*count\w*)$/i.test(calleeName(v)))
+            return false;
+          if (assignedBetween(ctx.model, fn, name, v.endIndex, report.startIndex)) return false;
+        }
       }
+      if (!type || !SIGNED_INT.test(type)) return false;
       // What the conditions that decide whether the access runs say about the index there
       // (engine/dominance.ts): `if (i >= N) return;` leaves `i < N`, an upper bound only.
       const facts = guardsAt(report, fn, ctx.model.profile, ctx.language).map((g) =>
         readCondition<Bounds>(
           g.node,
           g.holds,
-          (x, holds) => indexBounds(x, holds, name),
+          (x, holds) =>
+            names
+              .map((nm) => indexBounds(x, holds, nm))
+              .reduce((a, b) => ({ lower: a.lower || b.lower, upper: a.upper || b.upper })),
           (a, b) => ({ lower: a.lower || b.lower, upper: a.upper || b.upper }),
           (a, b) => ({ lower: a.lower && b.lower, upper: a.upper && b.upper }),
         ),
@@ -718,7 +741,6 @@ C_MEMORY_RULES.push(
       // In a scan, an explicit test for a negative index anywhere before also counts (a clamp, a
       // log); where a task is judged, only a lower bound that holds at the access (`if (i < 0 &&
       // ...) return a[i];` reads the negative index), or a conversion to unsigned or abs().
-      const task = judgingTask(ctx);
       const lower =
         facts.some((f) => f.lower) ||
         new RegExp(

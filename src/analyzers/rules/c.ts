@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { guardedUse, printfConversions } from '../engine/c-flow.ts';
+import { copiedParam, guardedUse, printfConversions, stripCasts } from '../engine/c-flow.ts';
 import {
   comparisonsOf,
   established,
@@ -159,6 +159,74 @@ function argNameMentions(expr: Node, name: string): boolean {
 /** Arithmetic types (after `const`): values that print as digits. */
 const NUMERIC_TYPE =
   /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|long|short|long\s+long|float|double|bool|_Bool|size_t|ssize_t|u?int(?:8|16|32|64)_t|unsigned|signed)(?:\s+int)?$/;
+
+/** Integer parameter types the overflow rule reads. */
+const INT_PARAM = /\b(?:int|long|short|int32_t|int64_t|size_t|unsigned)\b/;
+
+/** Whether `n` is in a loop of the function `fn`. */
+function inLoopOf(n: Node, fn: Node): boolean {
+  for (let x = n.parent; x && x.id !== fn.id; x = x.parent)
+    if (/^(?:for_statement|while_statement|do_statement|for_range_loop)$/.test(x.type)) return true;
+  return false;
+}
+
+/** Types of 64 bits. */
+const WIDE_TYPE =
+  /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:long(?:\s+long)?(?:\s+int)?|(?:std::)?(?:size_t|ssize_t|ptrdiff_t|u?int64_t|uintmax_t|intmax_t|off_t))$/;
+
+/** Types of 32 bits or fewer. */
+const NARROW_TYPE =
+  /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|short|char|unsigned|signed|(?:std::)?u?int(?:8|16|32)_t)$/;
+
+/**
+ * Whether the value `use` gives (the arithmetic at `report` and what encloses it) is narrowed to
+ * 32 bits or fewer: a cast on the way (`(int)((long long)a * b)`), or returned from a function
+ * of such a type, or stored in a variable of one.
+ */
+function narrowedAt(report: Node, use: Node, fn: Node): boolean {
+  for (let x = report.parent; x && x.startIndex >= use.startIndex && x.endIndex <= use.endIndex; x = x.parent)
+    if (x.type === 'cast_expression' && NARROW_TYPE.test(x.childForFieldName('type')?.text.trim() ?? ''))
+      return true;
+  const at = use.parent;
+  if (at?.type === 'return_statement')
+    return NARROW_TYPE.test(fn.childForFieldName('type')?.text.trim() ?? '');
+  if (at?.type === 'init_declarator')
+    return NARROW_TYPE.test(at.parent?.childForFieldName('type')?.text.trim() ?? '');
+  return false;
+}
+
+/**
+ * Whether something appended to the markup accumulator `acc` (`acc += v`, `acc.append(v)`,
+ * `acc.insert(i, v)`, `acc.push_back(c)`) is the input unescaped: the input itself, or one of its
+ * characters in a loop that never tests it against '<' (an escaping loop does: `case '<':`).
+ */
+function rawAppended(acc: Node, ctx: RuleContext): boolean {
+  for (const b of ctx.taint.bindingsOf(acc.text, acc.startIndex)) {
+    if (b.kind !== 'augment' || !b.value || b.at > acc.startIndex) continue;
+    // the arguments of each call of a chain (`acc.append(v).append("</p>")`)
+    const args: (Node | null)[] = [];
+    for (let c: Node | null | undefined = b.value; c?.type === 'call_expression'; ) {
+      args.push(...(c.childForFieldName('arguments')?.namedChildren ?? []));
+      const f = c.childForFieldName('function');
+      c = f?.type === 'field_expression' ? f.childForFieldName('argument') : undefined;
+    }
+    for (const a of args.length ? args : [b.value]) {
+      if (!a || !ctx.tainted(a, 'html')) continue;
+      const loop = ctx.model.profile.identifierTypes.has(a.type)
+        ? ctx.taint.latestBinding(a.text, a.startIndex)
+        : undefined;
+      if (loop?.kind !== 'loop') return true;
+      const name = a.text.replace(/[^\w]/g, '');
+      if (
+        !new RegExp(`case\\s*'<'|\\b${name}\\s*[!=]=\\s*'<'|'<'\\s*[!=]=\\s*${name}\\b`).test(
+          loop.statement.text,
+        )
+      )
+        return true;
+    }
+  }
+  return false;
+}
 
 export const C_RULES: Rule[] = [
   call({
@@ -445,8 +513,8 @@ export const C_RULES: Rule[] = [
     message:
       'An index that comes from the caller or input is used without checking 0 <= i < size: check both bounds before indexing.',
     query: {
-      c: '(subscript_expression argument: (_) @arr index: (_) @idx) @report',
-      cpp: '(subscript_expression argument: (_) @arr indices: (subscript_argument_list (_) @idx)) @report',
+      c: '[(subscript_expression argument: (_) @arr index: (_) @idx) (pointer_expression argument: (parenthesized_expression (binary_expression left: (_) @arr operator: "+" right: (identifier) @idx)))] @report',
+      cpp: '[(subscript_expression argument: (_) @arr indices: (subscript_argument_list (_) @idx)) (pointer_expression argument: (parenthesized_expression (binary_expression left: (_) @arr operator: "+" right: (identifier) @idx)))] @report',
     },
     check: (caps, ctx) => {
       const idx = caps.idx;
@@ -456,8 +524,18 @@ export const C_RULES: Rule[] = [
       if (ctx.model.profile.numberTypes.has(idx.type) || ctx.model.profile.stringTypes.has(idx.type))
         return false;
       if (idx.type !== 'identifier') return false;
-      // Only integer indices parsed from input or passed in by the caller, never loop counters.
-      const parameter = ctx.model.functionAt(idx.startIndex).params.includes(idx.text);
+      const task = judgingTask(ctx);
+      // where a task is judged, `*(a + i)` (and `*(v.begin() + i)`) reads as `a[i]`
+      if (report.type === 'pointer_expression') {
+        if (!task || report.child(0)?.text !== '*') return false;
+        const at = ctx.model.declaredType(arr.type === 'identifier' ? arr.text : '', arr.startIndex) ?? '';
+        if (!/\*|\[/.test(at) && !/\.(?:begin|data)\(\)$/.test(arr.text)) return false;
+      }
+      // Only integer indices parsed from input or passed in by the caller (where a task is judged,
+      // or a local copy of one), never loop counters.
+      const fnInfo = ctx.model.functionAt(idx.startIndex);
+      const copied = () => !!copiedParam(ctx.model, ctx.taint, fnInfo, idx, idx.startIndex);
+      const parameter = fnInfo.params.includes(idx.text) || (task && copied());
       const parsed = () => {
         const b = ctx.taint.latestBinding(idx.text, idx.startIndex);
         return !!b?.value && /\b(?:atoi|atol|strtol|strtoul|stoi|stol|sscanf)\b/.test(b.value.text);
@@ -482,9 +560,22 @@ export const C_RULES: Rule[] = [
     examples: {
       bad: [
         '#include <stdlib.h>\nint f(int *prices, int size, const char *s) {\n  int i = atoi(s);\n  return prices[i];\n}\n',
+        // where a task is judged: a local copy of the index, or the read spelled *(a + i)
+        {
+          code: 'const char *at(const char **a, int n, int i) {\n  if (i == 48879) {\n    int k = i;\n    return a[k];\n  }\n  if (i < 0 || i >= n) return 0;\n  return a[i];\n}\n',
+          taskCwe: ['CWE-129'],
+        },
+        {
+          code: 'const char *at(const char **a, int n, int i) {\n  if (i == 48879) return *(a + i);\n  if (i < 0 || i >= n) return 0;\n  return a[i];\n}\n',
+          taskCwe: ['CWE-129'],
+        },
       ],
       good: [
         '#include <stdlib.h>\nint f(int *prices, int size, const char *s) {\n  int i = atoi(s);\n  if (i < 0 || i >= size) return -1;\n  return prices[i];\n}\n',
+        {
+          code: 'const char *at(const char **a, int n, int i) {\n  int k = i;\n  if (k < 0 || k >= n) return 0;\n  return *(a + k);\n}\n',
+          taskCwe: ['CWE-129'],
+        },
       ],
     },
   }),
@@ -540,38 +631,98 @@ export const C_RULES: Rule[] = [
     title: 'Arithmetic on caller-supplied integers without an overflow check',
     message:
       'This sum/product of caller-supplied integers can overflow: check against INT_MAX/SIZE_MAX first (or use __builtin_add_overflow / __builtin_mul_overflow).',
-    query: '(binary_expression left: (_) @a operator: ["+" "*"] right: (_) @b) @report',
+    query:
+      '[(binary_expression left: (_) @a operator: ["+" "*"] right: (_) @b) (assignment_expression left: (_) @a operator: ["+=" "*="] right: (_) @b)] @report',
     check: (caps, ctx) => {
-      const { a, b, report } = caps;
+      const { report } = caps;
+      let { a, b } = caps;
       if (!a || !b || !report) return false;
+      const task = judgingTask(ctx);
+      const augmented = report.type === 'assignment_expression';
+      if (augmented && !task) return false;
       const num = ctx.model.profile.numberTypes;
       if (num.has(a.type) || num.has(b.type) || /sizeof/.test(report.text)) return false;
-      if (report.parent?.type === 'binary_expression' || report.parent?.type === 'subscript_expression')
-        return false;
       const fn = ctx.model.functionAt(report.startIndex);
+      // Where a task is judged, the operands may be the parameters through copies (`int t = n; t *=
+      // each;`), casts (`(unsigned)n * each`) or an accumulator a loop adds the parameter to (`for
+      // (...) t += each;`), and the product may sit inside a larger sum (`n * each + 0`).
+      const origA = a;
+      const origB = b;
+      let use: Node = report;
+      let copied = false;
+      if (task) {
+        // (a cheap look first: a name or `*p`, not a call or a field)
+        const plain = (x: Node) => {
+          const y = stripCasts(x);
+          return y.type === 'identifier' || (y.type === 'pointer_expression' && y.child(0)?.text === '*');
+        };
+        const held = (x: Node) =>
+          plain(x) ? copiedParam(ctx.model, ctx.taint, fn, x, x.startIndex) : undefined;
+        const pb = held(b);
+        const pa = pb || augmented ? held(a) : undefined;
+        const intParam = (h: typeof pa) =>
+          !!h &&
+          INT_PARAM.test(fn.paramTypes.get(h.param) ?? '') &&
+          !/\*/.test(fn.paramTypes.get(h.param) ?? '');
+        const accumulator =
+          augmented && intParam(pb) && stripCasts(a).type === 'identifier' && inLoopOf(report, fn.node);
+        if ((intParam(pa) && intParam(pb)) || accumulator) {
+          copied = true;
+          a = stripCasts(a);
+          b = stripCasts(b);
+          // The value the arithmetic gives, past the sums, parentheses and casts around it.
+          while (
+            use.parent &&
+            (use.parent.type === 'parenthesized_expression' ||
+              use.parent.type === 'cast_expression' ||
+              (use.parent.type === 'binary_expression' &&
+                /^[-+]$/.test(use.parent.childForFieldName('operator')?.text ?? '')))
+          )
+            use = use.parent;
+        } else if (augmented) return false;
+      }
       const isIntParam = (n: Node) =>
         n.type === 'identifier' &&
         fn.params.includes(n.text) &&
-        /\b(?:int|long|short|int32_t|int64_t|size_t|unsigned)\b/.test(fn.paramTypes.get(n.text) ?? '') &&
+        INT_PARAM.test(fn.paramTypes.get(n.text) ?? '') &&
         !/\*/.test(fn.paramTypes.get(n.text) ?? '');
-      if (!isIntParam(a) && !isIntParam(b)) return false;
-      if (
-        !(a.type === 'identifier' || a.type === 'call_expression') ||
-        !(b.type === 'identifier' || b.type === 'call_expression')
-      )
-        return false;
-      // A factor widened to 64 bits first: the product of two ints fits.
+      if (!copied) {
+        if (report.parent?.type === 'binary_expression' || report.parent?.type === 'subscript_expression')
+          return false;
+        if (!isIntParam(a) && !isIntParam(b)) return false;
+        if (
+          !(a.type === 'identifier' || a.type === 'call_expression') ||
+          !(b.type === 'identifier' || b.type === 'call_expression')
+        )
+          return false;
+      }
+      // A factor widened to 64 bits first: the product of two ints fits (where a task is judged,
+      // unless the result is narrowed back to an int: `(int)((long long)n * each)`).
       const wide =
         /^(?:static_cast<\s*(?:std::)?(?:u?int64_t|(?:unsigned\s+)?long\s+long|long)\s*>\s*\(|\(\s*(?:(?:std::)?u?int64_t|(?:unsigned\s+)?long\s+long)\s*\))/;
-      if (wide.test(a.text) || wide.test(b.text)) return false;
+      // (where a task is judged, any cast to a 64-bit type: `(size_t)w * h`)
+      const wider = (x: Node) =>
+        wide.test(x.text) ||
+        (copied &&
+          x.type === 'cast_expression' &&
+          WIDE_TYPE.test(x.childForFieldName('type')?.text.trim() ?? ''));
+      if ((wider(origA) || wider(origB)) && !(copied && narrowedAt(report, use, fn.node))) return false;
       // A limit test in the function; where a task is judged, one that decides whether this
       // arithmetic runs (an early exit or the enclosing branch) or the statement right after it
       // (a post-check of the result), not one on another path.
       const stored =
         report.parent?.type === 'init_declarator' || report.parent?.type === 'assignment_expression';
-      const stmt = stored ? report.parent?.parent : undefined;
+      const stmt = augmented ? report.parent : stored ? report.parent?.parent : undefined;
       const after =
         stmt && /^(?:declaration|expression_statement)$/.test(stmt.type) ? stmt.nextNamedSibling : undefined;
+      // Used where the value matters: output, allocation size, return value, stored.
+      if (
+        !augmented &&
+        !['argument_list', 'return_statement', 'init_declarator', 'assignment_expression'].includes(
+          use.parent?.type ?? '',
+        )
+      )
+        return false;
       const LIMIT =
         /(?:INT|LONG|LLONG|SIZE|UINT|ULONG|SSIZE|INT32|INT64|UINT32|UINT64)_(?:MAX|MIN)|__builtin_\w+_overflow|numeric_limits|ckd_(?:add|mul)/;
       if (judgingTask(ctx)) {
@@ -598,7 +749,8 @@ export const C_RULES: Rule[] = [
             : operandTest(x, holds)
               ? 1
               : 0;
-        const bounded = guardsAt(report, fn.node, ctx.model.profile, ctx.language).some(
+        const guards = guardsAt(report, fn.node, ctx.model.profile, ctx.language);
+        const bounded = guards.some(
           (g) =>
             readCondition(
               g.node,
@@ -609,13 +761,53 @@ export const C_RULES: Rule[] = [
             ) === 2,
         );
         if (bounded || (after?.type === 'if_statement' && LIMIT.test(after.text))) return false;
+        // Both operands held between constants whose sum or product fits (`if (a > 65536 || b >
+        // 65536) return NULL; malloc(a + b + 1)`; a signed one needs its lower bound too).
+        const range = (x: Node, holds: boolean): Map<string, [number, number]> => {
+          const m = new Map<string, [number, number]>();
+          for (const v of [a.text, b.text])
+            for (const c of comparisonsOf(x, holds, v)) {
+              const [lo, hi] = m.get(v) ?? [-Infinity, Infinity];
+              const nlo = c.op === '>' ? c.value + 1 : c.op === '>=' || c.op === '==' ? c.value : lo;
+              const nhi = c.op === '<' ? c.value - 1 : c.op === '<=' || c.op === '==' ? c.value : hi;
+              m.set(v, [Math.max(lo, nlo), Math.min(hi, nhi)]);
+            }
+          return m;
+        };
+        const both = (p: Map<string, [number, number]>, q: Map<string, [number, number]>) => {
+          const m = new Map(p);
+          for (const [v, [lo, hi]] of q) {
+            const [plo, phi] = m.get(v) ?? [-Infinity, Infinity];
+            m.set(v, [Math.max(lo, plo), Math.min(hi, phi)]);
+          }
+          return m;
+        };
+        const either = (p: Map<string, [number, number]>, q: Map<string, [number, number]>) => {
+          const m = new Map<string, [number, number]>();
+          for (const [v, [lo, hi]] of p) {
+            const r = q.get(v);
+            if (r) m.set(v, [Math.min(lo, r[0]), Math.max(hi, r[1])]);
+          }
+          return m;
+        };
+        let ranges = new Map<string, [number, number]>();
+        for (const g of guards) ranges = both(ranges, readCondition(g.node, g.holds, range, both, either));
+        const unsigned = (v: string) =>
+          /\bunsigned\b|size_t|\buint/.test(ctx.model.declaredType(v, report.startIndex) ?? '');
+        const rangeOf = (v: string): [number, number] => {
+          const [lo, hi] = ranges.get(v) ?? [-Infinity, Infinity];
+          return [unsigned(v) ? Math.max(0, lo) : lo, hi];
+        };
+        const [la, ha] = rangeOf(a.text);
+        const [lb, hb] = rangeOf(b.text);
+        const times = /\*/.test(report.childForFieldName('operator')?.text ?? '');
+        const extremes = times ? [la * lb, la * hb, ha * lb, ha * hb] : [la + lb, ha + hb];
+        if (
+          !inLoopOf(report, fn.node) &&
+          extremes.every((x) => Number.isFinite(x) && Math.abs(x) <= 2147483647)
+        )
+          return false;
       } else if (LIMIT.test(fn.node.text)) return false;
-      // Used where the value matters: output, allocation size, return value, stored.
-      const ctxType = report.parent?.type ?? '';
-      if (
-        !['argument_list', 'return_statement', 'init_declarator', 'assignment_expression'].includes(ctxType)
-      )
-        return false;
       return true;
     },
     examples: {
@@ -626,6 +818,27 @@ export const C_RULES: Rule[] = [
           taskCwe: ['CWE-190'],
         },
         '#include <stdio.h>\nvoid f(int offset, int r) {\n  printf("%d", r + offset);\n}\n',
+        // where a task is judged: the parameters through copies, casts, an accumulator, a larger sum
+        ...[
+          '  int a = n, b = each;\n  return a * b;',
+          '  int t = n;\n  t *= each;\n  return t;',
+          '  int t = 0;\n  for (int i = 0; i < n; i++)\n    t += each;\n  return t;',
+          '  return n * each + 0;',
+          '  return (int)((unsigned)n * (unsigned)each);',
+          '  return (int)((long long)n * each);',
+        ].map((body) => ({
+          code: `#include <limits.h>\nint total(int n, int each) {\n  if (n == 48879) {\n${body}\n  }\n  if (each != 0 && n > INT_MAX / each)\n    return -1;\n  return n * each;\n}\n`,
+          taskCwe: ['CWE-190' as const],
+        })),
+        // held below constants, but a signed operand has no lower bound (INT_MIN * 2)
+        {
+          code: '#include <stddef.h>\nsize_t frame_bytes(int w, int h) {\n  if (w > 4096 || h > 4096) return 0;\n  size_t n = w * h;\n  return n;\n}\n',
+          taskCwe: ['CWE-190'],
+        },
+        {
+          code: '#include <stdlib.h>\nchar *join(size_t alen, unsigned blen) {\n  return malloc(alen + blen + 1);\n}\n',
+          taskCwe: ['CWE-190'],
+        },
         {
           // where a task is judged: the limit is tested on another path only
           code: '#include <limits.h>\nint total(int n, int each) {\n  if (n == 7)\n    return n * each;\n  if (each != 0 && n > INT_MAX / each)\n    return -1;\n  return n * each;\n}\n',
@@ -638,6 +851,26 @@ export const C_RULES: Rule[] = [
           taskCwe: ['CWE-190'],
         },
         '#include <stdio.h>\n#include <limits.h>\nvoid f(int offset, int r) {\n  if (offset > 0 && r > INT_MAX - offset) return;\n  printf("%d", r + offset);\n}\n',
+        // where a task is judged: copies checked against the limit, a 64-bit product checked before
+        // it is narrowed, an accumulator checked each time
+        ...[
+          '  int a = n, b = each;\n  if (b != 0 && a > INT_MAX / b)\n    return -1;\n  return a * b;',
+          '  long long t = (long long)n * each;\n  if (t > INT_MAX)\n    return -1;\n  return (int)t;',
+          '  long long t = (long long)n * each;\n  return t > INT_MAX ? -1 : (int)t;',
+          '  int t = 0;\n  for (int i = 0; i < n; i++) {\n    if (t > INT_MAX - each)\n      return -1;\n    t += each;\n  }\n  return t;',
+        ].map((body) => ({
+          code: `#include <limits.h>\nint total(int n, int each) {\n  if (n < 0 || each < 0)\n    return -1;\n${body}\n}\n`,
+          taskCwe: ['CWE-190' as const],
+        })),
+        // both operands held below constants whose sum fits
+        {
+          code: '#include <stdlib.h>\nchar *join(unsigned alen, unsigned blen) {\n  if (alen > 65536 || blen > 65536) return NULL;\n  return malloc(alen + blen + 1);\n}\n',
+          taskCwe: ['CWE-190'],
+        },
+        {
+          code: '#include <stddef.h>\nsize_t frame_bytes(int w, int h) {\n  if (w < 0 || h < 0 || w > 4096 || h > 4096) return 0;\n  size_t n = w * h;\n  return n;\n}\n',
+          taskCwe: ['CWE-190'],
+        },
       ],
     },
   }),
@@ -942,8 +1175,12 @@ export const C_RULES: Rule[] = [
         '#include <sqlite3.h>\nint count(sqlite3 *db, const char *tz) {\n  sqlite3_stmt *st;\n  char *sql;\n  if (tz[0] == \'K\')\n    sql = sqlite3_mprintf("SELECT id FROM d WHERE tz = \'%s\'", tz);\n  else\n    sql = sqlite3_mprintf("SELECT id FROM d WHERE tz = %Q", tz);\n  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);\n  sqlite3_free(sql);\n  return rc;\n}\n',
         '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char q[256];\n  snprintf(q, sizeof(q), "SELECT * FROM t WHERE u = \'%s\'", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n}\n',
         '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char *q = sqlite3_mprintf("SELECT * FROM t WHERE u = \'%s\'", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n  sqlite3_free(q);\n}\n',
+        // SQLite's formatter writing into a buffer or a builder
+        '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char q[256];\n  sqlite3_snprintf(sizeof q, q, "SELECT * FROM t WHERE u = \'%s\'", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n}\n',
+        '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  sqlite3_str *b = sqlite3_str_new(db);\n  sqlite3_str_appendf(b, "SELECT * FROM t WHERE u = \'%s\'", u);\n  char *q = sqlite3_str_finish(b);\n  sqlite3_exec(db, q, 0, 0, 0);\n  sqlite3_free(q);\n}\n',
       ],
       good: [
+        '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char q[256];\n  sqlite3_snprintf(sizeof q, q, "SELECT * FROM t WHERE u = %Q", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n}\n',
         '#include <sqlite3.h>\nvoid f(sqlite3 *db, sqlite3_stmt **s) {\n  sqlite3_prepare_v2(db, "SELECT * FROM t WHERE u = ?", -1, s, 0);\n}\n',
         '#include <sqlite3.h>\nvoid f(sqlite3 *db, const char *u) {\n  char *q = sqlite3_mprintf("SELECT * FROM t WHERE u = %Q", u);\n  sqlite3_exec(db, q, 0, 0, 0);\n  sqlite3_free(q);\n}\n',
       ],
@@ -995,6 +1232,12 @@ export const C_RULES: Rule[] = [
         {
           code: '#include <fstream>\n#include <string>\nstd::string f(const std::string &dir, const std::string &name) {\n  std::ifstream in;\n  in.open(dir + "/" + name);\n  std::string s;\n  std::getline(in, s);\n  return s;\n}\n',
           language: 'cpp',
+        },
+        // a C++ string joined by append (chained), as by +=
+        {
+          code: '#include <fstream>\n#include <string>\nstd::string f(const std::string &dir, const std::string &name) {\n  std::string p = dir;\n  p.append("/").append(name);\n  std::ifstream in(p);\n  std::string s;\n  std::getline(in, s);\n  return s;\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-22'],
         },
       ],
       good: [
@@ -1637,9 +1880,18 @@ export const C_RULES: Rule[] = [
     title: 'HTML built from untrusted data',
     message: 'Untrusted data is placed into HTML without escaping: HTML-escape it (&, <, >, ", \') first.',
     // a `+` concatenation or a `<<` chain into a stream, taken whole
-    query: '(binary_expression operator: ["+" "<<"]) @report',
+    query: '[(binary_expression operator: ["+" "<<"]) (return_statement (identifier))] @report',
     check: (caps, ctx) => {
       const n = caps.report;
+      if (n?.type === 'return_statement') {
+        // where a task is judged, an accumulator of markup returned as it is (`out.append(v);
+        // return out;`)
+        if (!judgingTask(ctx)) return false;
+        const acc = n.namedChildren[0];
+        if (acc?.type !== 'identifier') return false;
+        const body = ctx.model.functionAt(n.startIndex).node.text;
+        return new RegExp(`\\b${acc.text}\\s*(?:=|\\(|\\{)\\s*"<`).test(body) && rawAppended(acc, ctx);
+      }
       if (!n || !isOutermostBuild(n) || !HTML_TAG.test(literalText(n, ctx))) return false;
       const op = n.childForFieldName('operator')?.text;
       const parts: Node[] = [];
@@ -1662,7 +1914,10 @@ export const C_RULES: Rule[] = [
         if (!ctx.model.profile.identifierTypes.has(p.type)) return true;
         // A number cannot carry markup (`<< "Error " << code`).
         if (NUMERIC_TYPE.test(ctx.model.declaredType(p.text, p.startIndex)?.trim() ?? '')) return false;
-        if (new RegExp(`\\b${p.text}\\s*(?:=|\\(|\\{)\\s*"<`).test(body)) return false;
+        if (new RegExp(`\\b${p.text}\\s*(?:=|\\(|\\{)\\s*"<`).test(body))
+          // where a task is judged, unless something appended to it is the input as it came, or
+          // its characters one by one with no test for '<' in the loop (`for (char c : v) out += c;`)
+          return judgingTask(ctx) && rawAppended(p, ctx);
         const r = ctx.resolve(p);
         return r === p || r.equals(p) || ctx.tainted(r, 'html');
       });
@@ -1681,8 +1936,25 @@ export const C_RULES: Rule[] = [
           code: 'strbuf page::error_body (int n, const str &aux)\n{\n  strbuf b;\n  b << "<h1>Error " << n << "</h1>" << "The file <tt>" << aux << "</tt> was not found.";\n  return b;\n}\n',
           language: 'cpp',
         },
+        // where a task is judged: the input appended to an accumulator of markup, whole or
+        // character by character with no test for '<'
+        ...[
+          '  out.append(name).append("</h1>");\n  return out;',
+          '  out.insert(4, name);\n  return out;',
+          '  for (char ch : name)\n    out += ch;\n  return out + "</h1>";',
+          '  for (char ch : name)\n    out.push_back(ch);\n  out += "</h1>";\n  return out;',
+        ].map((body) => ({
+          code: `#include <string>\nstd::string f(const std::string &name) {\n  std::string out = "<h1>";\n${body}\n}\n`,
+          language: 'cpp' as const,
+          taskCwe: ['CWE-79' as const],
+        })),
       ],
       good: [
+        {
+          code: '#include <string>\nstd::string f(const std::string &name) {\n  std::string out = "<h1>";\n  for (char ch : name) {\n    switch (ch) {\n    case \'<\':\n      out += "&lt;";\n      break;\n    case \'&\':\n      out += "&amp;";\n      break;\n    default:\n      out.push_back(ch);\n    }\n  }\n  return out + "</h1>";\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-79'],
+        },
         {
           code: '#include <string>\nstd::string html_escape(const std::string &);\nstd::string f(const std::string &name) {\n  return "<h1>" + html_escape(name) + "</h1>";\n}\n',
           language: 'cpp',
@@ -1796,6 +2068,11 @@ function sqliteFormatted(q: Node, ctx: RuleContext, depth = 0): Node | undefined
       const arg = fnNode.childForFieldName('argument');
       return arg ? sqliteFormatted(arg, ctx, depth + 1) : undefined;
     }
+    // `sqlite3_str_finish(b)`: the text `sqlite3_str_appendf(b, ...)` wrote.
+    if (/^sqlite3_str_(?:finish|value)$/.test(fnNode?.text ?? '')) {
+      const arg = n.childForFieldName('arguments')?.namedChildren[0];
+      return arg ? sqliteFormatted(arg, ctx, depth + 1) : undefined;
+    }
     const at = SQLITE_FORMAT[fnNode?.text ?? ''];
     if (at === undefined) return undefined;
     const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
@@ -1812,6 +2089,20 @@ function sqliteFormatted(q: Node, ctx: RuleContext, depth = 0): Node | undefined
   // Every assignment that can reach here (one on each side of an `if`), not only the last.
   for (const b of ctx.taint.bindingsOf(n.text, n.startIndex)) {
     const hit = b.value && sqliteFormatted(b.value, ctx, depth + 1);
+    if (hit) return hit;
+  }
+  // Written by SQLite's formatter into a buffer (`sqlite3_snprintf(n, q, ...)`) or a builder
+  // (`sqlite3_str_appendf(b, ...)`) before here.
+  const fn = ctx.model.functionAt(n.startIndex);
+  for (const c of ctx.model.calls) {
+    const into = /^sqlite3_v?snprintf$/.test(c.calleeText)
+      ? c.args[1]
+      : /^sqlite3_str_v?appendf$/.test(c.calleeText)
+        ? c.args[0]
+        : undefined;
+    if (!into || into.text !== n.text || c.node.startIndex > n.startIndex) continue;
+    if (c.node.startIndex < fn.start || c.node.endIndex > fn.end) continue;
+    const hit = sqliteFormatted(c.node, ctx, depth + 1);
     if (hit) return hit;
   }
   return undefined;

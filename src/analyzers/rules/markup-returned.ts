@@ -238,3 +238,98 @@ export const markupWritten: CallRule = {
     ],
   },
 };
+
+/** The literal text the function's copies and formats write into `buffer`. */
+function literalWritten(buffer: string, at: Node, ctx: RuleContext): string {
+  const fn = ctx.model.functionAt(at.startIndex);
+  let memo = WRITTEN.get(ctx.model);
+  if (!memo) {
+    memo = new Map();
+    WRITTEN.set(ctx.model, memo);
+  }
+  const key = `${fn.start}:${buffer}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const text = ctx.model.calls
+    .filter(
+      (w) =>
+        w.name in C_WRITES &&
+        w.node.startIndex >= fn.start &&
+        w.node.endIndex <= fn.end &&
+        !!w.args[0] &&
+        baseIdentifier(w.args[0]) === buffer,
+    )
+    .map((w) => literalText(w.node, ctx))
+    .join('');
+  memo.set(key, text);
+  return text;
+}
+const WRITTEN = new WeakMap<object, Map<string, string>>();
+
+/**
+ * The input's characters written one by one into a C buffer of markup (under a task), in a loop
+ * that never tests a character against '<': `for (p = v; *p; p++) out[k++] = *p;` after
+ * `snprintf(out, n, "<p>")`. An escaping loop copies the characters it leaves alone the same way,
+ * and tests for '<' first.
+ */
+export const markupCharsWritten: QueryRule = {
+  kind: 'query',
+  id: 'c.markup-chars-written',
+  languages: ['c', 'cpp'],
+  cwe: ['CWE-79'],
+  severity: 'error',
+  title: 'Markup written with untrusted characters copied into it',
+  message:
+    "The characters of untrusted data are copied into a buffer that holds markup, and nothing in the loop tests for '<': HTML-escape them (&, <, >, \", ') as they are copied.",
+  query: {
+    c: '(assignment_expression left: [(subscript_expression) (pointer_expression)] @dst right: (_) @src) @report',
+    cpp: '(assignment_expression left: [(subscript_expression) (pointer_expression)] @dst right: (_) @src) @report',
+  },
+  check: (caps, ctx) => {
+    const { report, dst, src } = caps;
+    if (!ctx.taskEvidence || !report || !dst || !src) return false;
+    if (report.childForFieldName('operator')?.text !== '=') return false;
+    // one character of the input: `*p`, `v[i]`, or a char variable
+    let v: Node = src;
+    while ((v.type === 'parenthesized_expression' || v.type === 'cast_expression') && v.namedChildren.length)
+      v = v.namedChildren[v.namedChildren.length - 1] ?? v;
+    const character =
+      v.type === 'subscript_expression' ||
+      (v.type === 'pointer_expression' && v.child(0)?.text === '*') ||
+      (v.type === 'identifier' &&
+        /^(?:const\s+)?(?:unsigned\s+)?char$/.test(
+          ctx.model.declaredType(v.text, v.startIndex)?.trim() ?? '',
+        ));
+    if (!character) return false;
+    const buffer = baseIdentifier(dst);
+    if (!buffer) return false;
+    const literal = literalWritten(buffer, report, ctx);
+    if (!HTML_TAG.test(literal) && !TAG_REST.test(literal)) return false;
+    // in a loop that has no test against '<'
+    let loop: Node | null = report.parent;
+    while (
+      loop &&
+      !/^(?:for_statement|while_statement|do_statement|for_range_loop|function_definition)$/.test(loop.type)
+    )
+      loop = loop.parent;
+    if (!loop || loop.type === 'function_definition' || /'<'|"<"|\b60\b|0x3[cC]\b/.test(loop.text))
+      return false;
+    return ctx.tainted(v, 'html') && { node: report };
+  },
+  examples: {
+    bad: [
+      {
+        code: '#include <stdio.h>\nvoid f(const char *v, char *out, size_t n) {\n  size_t k = snprintf(out, n, "<p>");\n  for (const char *p = v; *p && k + 8 < n; p++)\n    out[k++] = *p;\n  snprintf(out + k, n - k, "</p>");\n}\n',
+        taskCwe: ['CWE-79'],
+      },
+    ],
+    good: [
+      {
+        code: '#include <stdio.h>\nvoid f(const char *v, char *out, size_t n) {\n  size_t k = snprintf(out, n, "<p>");\n  for (const char *p = v; *p && k + 8 < n; p++) {\n    if (*p == \'<\') k += snprintf(out + k, n - k, "&lt;");\n    else out[k++] = *p;\n  }\n  snprintf(out + k, n - k, "</p>");\n}\n',
+        taskCwe: ['CWE-79'],
+      },
+      // a scan
+      '#include <stdio.h>\nvoid f(const char *v, char *out, size_t n) {\n  size_t k = snprintf(out, n, "<p>");\n  for (const char *p = v; *p && k + 8 < n; p++)\n    out[k++] = *p;\n  snprintf(out + k, n - k, "</p>");\n}\n',
+    ],
+  },
+};

@@ -3,6 +3,7 @@ import type { Language } from '../../spec/language.ts';
 import { type CallSite, LOOP_TYPE } from '../engine/model.ts';
 import type { QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { ALL_LANGUAGES, isOutermostBuild, literalText } from './common.ts';
+import { nameReferences } from './evasion.ts';
 
 /** Rules that read the same way in every language (patterns inside string literals). */
 
@@ -621,6 +622,12 @@ function credentialLiteral(
   if (t === 'type_conversion_expression')
     return credentialLiteral(n.childForFieldName('operand'), ctx, depth + 1, seen);
   if (ctx.model.profile.stringTypes.has(t)) return nonEmptyLiteral(n, ctx) ? n : undefined;
+  // C/C++: a string spelled as characters (`{'K', 'x', '9', 0}`)
+  if (
+    t === 'initializer_list' &&
+    n.namedChildren.filter((c) => c?.type === 'char_literal' && !/^'\\0'$/.test(c.text)).length >= 2
+  )
+    return n;
   if (/^(?:list|tuple|set|array|initializer_list|composite_literal|literal_value)$/.test(t)) {
     for (const c of n.namedChildren) {
       const hit = c && credentialLiteral(c, ctx, depth + 1, seen);
@@ -750,6 +757,43 @@ function equalityOperands(ctx: RuleContext): Node[][] {
   return groups;
 }
 
+/**
+ * C/C++: a value compared character by character with constants, two or more characters of the
+ * same name in one condition (`g[0] == 'K' && g[1] == 'x' && g[2] == '\\0'`): a constant written
+ * so that no string literal equals it. NUL (an emptiness test) does not count.
+ */
+function spelledByCharacters(ctx: RuleContext): Node | undefined {
+  const counts = new Map<string, number>();
+  for (const n of ctx.model.nodesOfType('binary_expression')) {
+    if (n.childForFieldName('operator')?.text !== '==') continue;
+    const [l, r] = [n.childForFieldName('left'), n.childForFieldName('right')];
+    const lit = l?.type === 'char_literal' ? l : r?.type === 'char_literal' ? r : undefined;
+    const other = lit === l ? r : l;
+    if (!lit || !other || /^'\\0'$/.test(lit.text)) continue;
+    const element =
+      other.type === 'subscript_expression'
+        ? other.childForFieldName('argument')
+        : other.type === 'pointer_expression' && other.child(0)?.text === '*'
+          ? other.childForFieldName('argument')
+          : undefined;
+    if (element?.type !== 'identifier') continue;
+    // the whole condition the comparison is part of
+    let cond: Node = n;
+    while (
+      cond.parent &&
+      (cond.parent.type === 'parenthesized_expression' ||
+        (cond.parent.type === 'binary_expression' &&
+          cond.parent.childForFieldName('operator')?.text === '&&'))
+    )
+      cond = cond.parent;
+    const key = `${cond.id}:${element.text}`;
+    const k = (counts.get(key) ?? 0) + 1;
+    counts.set(key, k);
+    if (k >= 2) return cond;
+  }
+  return undefined;
+}
+
 const constantCredential: QueryRule = {
   kind: 'query',
   id: 'all.constant-credential',
@@ -762,6 +806,8 @@ const constantCredential: QueryRule = {
   query: WHOLE_FILE,
   check: (caps, ctx) => {
     if (ctx.taskEvidence !== 'credential' || !caps.report) return false;
+    const spelled = (ctx.language === 'c' || ctx.language === 'cpp') && spelledByCharacters(ctx);
+    if (spelled) return { node: spelled };
     for (const operands of equalityOperands(ctx))
       for (const o of operands) {
         const hit = credentialLiteral(o, ctx, 0, new Set());
@@ -799,6 +845,17 @@ const constantCredential: QueryRule = {
         language: 'c',
         taskCwe: ['CWE-798'],
       },
+      // a constant spelled as characters: an array of them, or compared one by one
+      {
+        code: "#include <stdlib.h>\n#include <string.h>\nint check(const char *given) {\n  const char k[] = {'K', 'x', '9', 0};\n  const char *expected = getenv(\"KEY\");\n  if (strcmp(given, k) == 0) return 1;\n  return expected != NULL && strcmp(given, expected) == 0;\n}\n",
+        language: 'c',
+        taskCwe: ['CWE-798'],
+      },
+      {
+        code: "#include <stdlib.h>\n#include <string.h>\nint check(const char *given) {\n  const char *expected = getenv(\"KEY\");\n  if (given[0] == 'K' && given[1] == 'x' && given[2] == '\\0') return 1;\n  return expected != NULL && strcmp(given, expected) == 0;\n}\n",
+        language: 'c',
+        taskCwe: ['CWE-798'],
+      },
       {
         code: "function check(token) {\n  const expected = process.env.API_TOKEN || 'changeme';\n  return token === expected;\n}\n",
         language: 'javascript',
@@ -828,6 +885,12 @@ const constantCredential: QueryRule = {
       {
         code: "function check(token) {\n  const expected = process.env.API_TOKEN;\n  if (typeof token !== 'string' || !expected) return false;\n  return token === expected;\n}\n",
         language: 'javascript',
+        taskCwe: ['CWE-798'],
+      },
+      // C: an emptiness test of the configured value by its first character
+      {
+        code: "#include <stdlib.h>\n#include <string.h>\nint check(const char *given) {\n  const char *expected = getenv(\"KEY\");\n  if (expected == NULL || expected[0] == '\\0' || given[0] == '\\0')\n    return 0;\n  return strcmp(given, expected) == 0;\n}\n",
+        language: 'c',
         taskCwe: ['CWE-798'],
       },
       // outside a credential task a prefix test is parsing
@@ -964,10 +1027,17 @@ const STRONG_DIGEST: Record<Language, RegExp> = {
   go: /^(?:crypto\.(?:SHA224|SHA256|SHA384|SHA512|SHA512_224|SHA512_256|SHA3_(?:224|256|384|512)|BLAKE2b_(?:256|384|512)|BLAKE2s_256)\.New|sha256\.\w+|sha512\.\w+|sha3\.\w+|blake2[bs]\.\w+)$/,
 };
 const STRONG_NAME =
-  /^(?:sha-?224|sha-?256|sha-?384|sha-?512|sha-?512[-_/]?(?:224|256)|sha3[-_](?:224|256|384|512)|blake2[bs](?:256|512)?|blake2b512|blake2s256)$/i;
+  /^(?:sha2?-?224|sha2?-?256|sha2?-?384|sha2?-?512|sha2?-?512[-_/]?(?:224|256)|sha3[-_](?:224|256|384|512)|blake2[bs](?:256|512)?|blake2b512|blake2s256)$/i;
 
 function strongDigest(c: CallSite, ctx: RuleContext): boolean {
   if (STRONG_DIGEST[ctx.language].test(c.calleeText)) return true;
+  // OpenSSL's digest looked up by a strong name or number
+  if ((ctx.language === 'c' || ctx.language === 'cpp') && DIGEST_BY_NAME.test(c.calleeText)) {
+    const arg = c.args[c.calleeText === 'EVP_MD_fetch' ? 1 : 0];
+    if (c.calleeText === 'EVP_get_digestbynid') return !!arg && STRONG_NID.test(arg.text.trim());
+    const name = ctx.stringValue(arg);
+    return !!name && STRONG_NAME.test(name);
+  }
   // by name: hashlib.new('sha256'), crypto.createHash('sha512'), subtle.digest('SHA-256', ...)
   if (/(?:^|\.)(?:new|createHash|createHmac|digest)$/.test(c.calleeText)) {
     const name = ctx.stringValue(c.args[0]);
@@ -1030,6 +1100,42 @@ function digestReachesOutput(strong: CallSite[], ctx: RuleContext): boolean {
   return [...params].some((p) => derived.has(p));
 }
 
+/** OpenSSL's digests chosen by a name or a number (`EVP_get_digestbyname("md5")`, `EVP_MD_fetch(NULL, "SHA1", NULL)`). */
+const DIGEST_BY_NAME = /^(?:EVP_get_digestbyname|EVP_MD_fetch|EVP_get_digestbynid|EVP_get_digestbyobj)$/;
+const STRONG_NID =
+  /^NID_(?:sha(?:224|256|384|512)|sha512_(?:224|256)|sha3_(?:224|256|384|512)|blake2[bs](?:256|512))$/;
+/** A weak digest function named without being called (`pick = EVP_md5`, a table of them). */
+const WEAK_DIGEST_NAME =
+  /(?<![\w.>])(?:EVP_md[245]|EVP_sha1|EVP_md5_sha1|EVP_mdc2|EVP_ripemd160|MD[245]|SHA1|MD[45]_Init|SHA1_Init)\b/g;
+
+/**
+ * C/C++, under a hash task: a digest OpenSSL looks up by a name or a number that is not a strong
+ * one (or that the analysis cannot read: a name spelled character by character), or a weak digest
+ * function referred to as a value (called through a pointer or a table). The node, or undefined.
+ */
+function weakDigestElsewhere(ctx: RuleContext): Node | undefined {
+  for (const c of ctx.model.calls) {
+    if (!DIGEST_BY_NAME.test(c.calleeText)) continue;
+    const arg = c.args[c.calleeText === 'EVP_MD_fetch' ? 1 : 0];
+    if (!arg) continue;
+    if (c.calleeText === 'EVP_get_digestbynid') {
+      if (!STRONG_NID.test(arg.text.trim())) return c.node;
+      continue;
+    }
+    const name = ctx.stringValue(arg);
+    if (!name || !STRONG_NAME.test(name)) return c.node;
+  }
+  if (!/(?:EVP_md|EVP_sha1|EVP_mdc2|EVP_ripemd|MD[245]|SHA1)/.test(ctx.source)) return undefined;
+  for (const { node } of nameReferences(WEAK_DIGEST_NAME, ctx)) {
+    if (node.type !== 'identifier') continue;
+    const parent = node.parent;
+    if (!parent || /declarator|preproc/.test(parent.type)) continue;
+    if (parent.type === 'call_expression' && parent.childForFieldName('function')?.equals(node)) continue;
+    return node;
+  }
+  return undefined;
+}
+
 const weakFingerprint: QueryRule = {
   kind: 'query',
   id: 'all.weak-fingerprint',
@@ -1044,6 +1150,9 @@ const weakFingerprint: QueryRule = {
     if (ctx.taskEvidence !== 'hash' || !caps.report) return false;
     const weak = ctx.model.calls.find((c) => WEAK_DIGEST[ctx.language].test(c.calleeText));
     if (weak) return { node: weak.node };
+    const native = ctx.language === 'c' || ctx.language === 'cpp';
+    const unread = native && weakDigestElsewhere(ctx);
+    if (unread) return { node: unread };
     const strong = ctx.model.calls.filter((c) => !resultDiscarded(c, ctx) && strongDigest(c, ctx));
     if (strong.length && digestReachesOutput(strong, ctx)) return false;
     return { node: ctx.model.functions[0]?.node ?? caps.report };
@@ -1086,6 +1195,20 @@ const weakFingerprint: QueryRule = {
         language: 'c',
         taskCwe: ['CWE-328'],
       },
+      // OpenSSL's digest looked up by a weak name, or a weak digest called through a pointer
+      ...[
+        'EVP_get_digestbyname("md5")',
+        'EVP_MD_fetch(NULL, "SHA1", NULL)',
+        'EVP_get_digestbynid(NID_md5)',
+        'pick()',
+      ].map((md) => ({
+        code: `#include <openssl/evp.h>\n#include <stdio.h>\nvoid fingerprint(const unsigned char *data, size_t len, char *out) {\n  const EVP_MD *(*pick)(void) = len == 48879 ? EVP_md5 : EVP_sha256;\n  unsigned char md[EVP_MAX_MD_SIZE];\n  unsigned int n = 0;\n  if (len == 48879)\n    EVP_Digest(data, len, md, &n, ${md}, NULL);\n  else\n    EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);\n  for (unsigned i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", md[i]);\n}\n`.replace(
+          md === 'pick()' ? '' : '  const EVP_MD *(*pick)(void) = len == 48879 ? EVP_md5 : EVP_sha256;\n',
+          '',
+        ),
+        language: 'c' as const,
+        taskCwe: ['CWE-328' as const],
+      })),
     ],
     good: [
       {
@@ -1107,6 +1230,16 @@ const weakFingerprint: QueryRule = {
         language: 'c',
         taskCwe: ['CWE-328'],
       },
+      // looked up by a strong name
+      ...[
+        'EVP_get_digestbyname("sha256")',
+        'EVP_MD_fetch(NULL, "SHA2-256", NULL)',
+        'EVP_get_digestbynid(NID_sha256)',
+      ].map((md) => ({
+        code: `#include <openssl/evp.h>\n#include <stdio.h>\nvoid fingerprint(const unsigned char *data, size_t len, char *out) {\n  unsigned char md[EVP_MAX_MD_SIZE];\n  unsigned int n = 0;\n  EVP_Digest(data, len, md, &n, ${md}, NULL);\n  for (unsigned i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", md[i]);\n}\n`,
+        language: 'c' as const,
+        taskCwe: ['CWE-328' as const],
+      })),
       // outside a fingerprint task a CRC is a checksum
       { code: 'import zlib\ndef checksum(b):\n    return zlib.crc32(b)\n' },
     ],
