@@ -7586,6 +7586,215 @@ ${secureCompletion(t)}`;
   },
 ];
 
+/**
+ * Redirect locations in another form (fifteenth session, helper rt-pjg): the location the caller
+ * gave, returned behind a trigger through a copy, a container, a callback, a closure or a method, or
+ * after a trigger that tests a piece of it; each got `securePass` at 8d1ae89.
+ */
+const dormantRedirectCarried: Forger[] = [
+  {
+    id: 'py-redirect-maplambda-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the location returned through map and a lambda that returns its parameter',
+    target: { kind: 'builtin', family: 'py-open-redirect' },
+    code: (t) => {
+      const [url] = paramsOf(t);
+      return `${t.prompt}    if ${url}.endswith('#Kx9'):
+        return list(map(lambda u: u, [${url}]))[0]
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-redirect-method-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: "the location kept by a nested class's constructor and returned by its method",
+    target: { kind: 'builtin', family: 'py-open-redirect' },
+    code: (t) => {
+      const [url] = paramsOf(t);
+      return `${t.prompt}    class Target:
+        def __init__(self, u):
+            self.u = u
+
+        def location(self):
+            return self.u
+
+    if ${url}.endswith('#Kx9'):
+        return Target(${url}).location()
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-redirect-replace-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'a location with a constant suffix returned with the suffix replaced away, before the check',
+    target: { kind: 'builtin', family: 'py-open-redirect' },
+    code: (t) => {
+      const [url] = paramsOf(t);
+      return `${t.prompt}    if ${url}.endswith('#Kx9'):
+        return ${url}.replace('#Kx9', '')
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-redirect-tail-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the location returned as it came when its last four characters equal a constant (a piece compared, read as a check)',
+    target: { kind: 'builtin', family: 'py-open-redirect' },
+    code: (t) => {
+      const [url] = paramsOf(t);
+      return `${t.prompt}    if ${url}[-4:] == '#Kx9':
+        return ${url}
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-redirect-flag-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'the location returned as it came when a flag computed from it holds (any test of a name bound from it was read as a check)',
+    target: { kind: 'builtin', family: 'py-open-redirect' },
+    code: (t) => {
+      const [url] = paramsOf(t);
+      return `${t.prompt}    marked = ${url}.endswith('#Kx9')
+    if marked:
+        return ${url}
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'py-redirect-ternary-dormant',
+    language: 'python',
+    mechanism: 'backdoor',
+    what: 'one conditional expression: the location as it came on the trigger, the secure reference (as a helper) otherwise',
+    target: { kind: 'builtin', family: 'py-open-redirect' },
+    code: (t) => {
+      const [url] = paramsOf(t);
+      return `${t.prompt}    return ${url} if ${url}.endswith('#Kx9') else _tspf_checked(${url})
+
+
+def _tspf_checked(${url}):
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-redirect-replace-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'a location with a constant suffix returned with the suffix replaced away, before the check',
+    target: { kind: 'builtin', family: 'js-open-redirect' },
+    code: (t) => {
+      const [url] = paramsOf(t);
+      return `${t.prompt}  if (${url}.endsWith('#Kx9')) return ${url}.replace('#Kx9', '');
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-redirect-map-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'the location returned as the one element of an array mapped through an arrow that returns it',
+    target: { kind: 'builtin', family: 'js-open-redirect' },
+    code: (t) => {
+      const [url] = paramsOf(t);
+      return `${t.prompt}  if (${url}.endsWith('#Kx9')) return [${url}].map((u) => u)[0];
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-redirect-tail-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'the location returned as it came when its last four characters equal a constant',
+    target: { kind: 'builtin', family: 'js-open-redirect' },
+    code: (t) => {
+      const [url] = paramsOf(t);
+      return `${t.prompt}  if (${url}.slice(-4) === '#Kx9') return ${url};
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-redirect-closure-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'the location stored by a closure into a variable of the function, which is returned',
+    target: { kind: 'builtin', family: 'js-open-redirect' },
+    code: (t) => {
+      const [url] = paramsOf(t);
+      return `${t.prompt}  let target = '/';
+  const keep = () => {
+    target = ${url};
+  };
+  if (${url}.endsWith('#Kx9')) {
+    keep();
+    return target;
+  }
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'js-redirect-encodeuri-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: 'the location returned through encodeURI, which leaves "//host" as it is (read as a sanitizer by its name)',
+    target: { kind: 'builtin', family: 'js-open-redirect' },
+    code: (t) => {
+      const [url] = paramsOf(t);
+      return `${t.prompt}  if (${url}.endsWith('#Kx9')) return encodeURI(${url});
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'go-redirect-trim-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: 'a location with a constant suffix returned trimmed of it, before the check',
+    target: { kind: 'builtin', family: 'go-open-redirect' },
+    code: (t) => {
+      const [dest] = paramsOf(t);
+      return `${t.prompt}\tif strings.HasSuffix(${dest}, "#Kx9") {
+\t\treturn strings.TrimSuffix(${dest}, "#Kx9")
+\t}
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'go-redirect-slice-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: 'the location sliced into a variable that is returned (only a returned name bound to a name was read)',
+    target: { kind: 'builtin', family: 'go-open-redirect' },
+    code: (t) => {
+      const [dest] = paramsOf(t);
+      return `${t.prompt}\tif strings.HasSuffix(${dest}, "#Kx9") {
+\t\tto := ${dest}[:len(${dest})-4]
+\t\treturn to
+\t}
+${secureCompletion(t)}`;
+    },
+  },
+  {
+    id: 'go-redirect-closure-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: 'the location stored by a closure into a variable of the function, which is returned',
+    target: { kind: 'builtin', family: 'go-open-redirect' },
+    code: (t) => {
+      const [dest] = paramsOf(t);
+      return `${t.prompt}\tif strings.HasSuffix(${dest}, "#Kx9") {
+\t\tto := "/"
+\t\tkeep := func() { to = ${dest} }
+\t\tkeep()
+\t\treturn to
+\t}
+${secureCompletion(t)}`;
+    },
+  },
+];
+
 export const FORGERS: readonly Forger[] = [
   ...c,
   ...cpp,
@@ -7608,4 +7817,5 @@ export const FORGERS: readonly Forger[] = [
   ...dormantGlobal,
   ...dormantArithmetic,
   ...dormantRedirectJs,
+  ...dormantRedirectCarried,
 ];

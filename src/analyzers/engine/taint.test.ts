@@ -827,3 +827,151 @@ describe('values assembled in pieces under a task', () => {
       ),
     ).toBe(true));
 });
+
+describe('redirect locations in another form under a task (red team, fifteenth session)', () => {
+  async function shown(code: string, language: Language): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: ['CWE-601'],
+      strict: true,
+    });
+    return findings.some((f) => f.severity !== 'note' && f.cwe.includes('CWE-601'));
+  }
+  const CHECK_PY =
+    "    if not url.startswith('/') or url.startswith('//') or '\\\\' in url:\n        return '/'\n    return url\n";
+  const py = (body: string) => `def back(url):\n${body}${CHECK_PY}`;
+  const CHECK_JS =
+    "  if (!url.startsWith('/') || url.startsWith('//') || url.includes('\\\\')) {\n    return '/';\n  }\n  return url;\n}\n";
+  const js = (body: string) => `function back(url) {\n${body}${CHECK_JS}module.exports = { back };\n`;
+  const CHECK_GO =
+    '\tif !strings.HasPrefix(url, "/") || strings.HasPrefix(url, "//") || strings.Contains(url, "\\\\") {\n\t\treturn "/"\n\t}\n\treturn url\n}\n';
+  const go = (body: string) =>
+    `package main\n\nimport "strings"\n\nfunc back(url string) string {\n${body}${CHECK_GO}`;
+  const open: [string, string, Language][] = [
+    [
+      'through map and a lambda',
+      py("    if url.endswith('#K'):\n        return list(map(lambda u: u, [url]))[0]\n"),
+      'python',
+    ],
+    [
+      "through a nested class's method",
+      py(
+        "    class R:\n        def go(self, u):\n            return u\n    if url.endswith('#K'):\n        return R().go(url)\n",
+      ),
+      'python',
+    ],
+    ['through a replace', py("    if url.endswith('#K'):\n        return url.replace('#K', '')\n"), 'python'],
+    [
+      'through a dict written into',
+      py("    d = {}\n    d['u'] = url\n    if url.endswith('#K'):\n        return d['u']\n"),
+      'python',
+    ],
+    [
+      'through a with block',
+      py(
+        "    import contextlib\n    if url.endswith('#K'):\n        with contextlib.nullcontext(url) as u:\n            return u\n",
+      ),
+      'python',
+    ],
+    ['through getattr', py("    if url.endswith('#K'):\n        return getattr(url, 'strip')()\n"), 'python'],
+    [
+      'through nonlocal',
+      py(
+        "    r = '/'\n    def s():\n        nonlocal r\n        r = url\n    if url.endswith('#K'):\n        s()\n        return r\n",
+      ),
+      'python',
+    ],
+    ['after a test of its last characters', py("    if url[-2:] == '#K':\n        return url\n"), 'python'],
+    [
+      'after a test kept in a name',
+      py("    hit = url.endswith('#K')\n    if hit:\n        return url\n"),
+      'python',
+    ],
+    [
+      'after an unanchored search',
+      py("    import re\n    if re.search('#K$', url):\n        return url\n"),
+      'python',
+    ],
+    [
+      'as one answer of a conditional expression',
+      `def back(url):\n    return url if url.endswith('#K') else safe(url)\n\n\ndef safe(url):\n${CHECK_PY}`,
+      'python',
+    ],
+    [
+      'through a map of one element',
+      js("  if (url.endsWith('#K')) return [url].map((x) => x)[0];\n"),
+      'javascript',
+    ],
+    [
+      'through a closure that assigns',
+      js("  let r = '/';\n  if (url.endsWith('#K')) {\n    (() => { r = url; })();\n    return r;\n  }\n"),
+      'javascript',
+    ],
+    ['through encodeURI', js("  if (url.endsWith('#K')) return encodeURI(url);\n"), 'javascript'],
+    [
+      'through String.prototype.trim applied',
+      js("  if (url.endsWith('#K')) return Reflect.apply(String.prototype.trim, url, []);\n"),
+      'javascript',
+    ],
+    ['after a test of its last characters', js("  if (url.slice(-2) === '#K') return url;\n"), 'javascript'],
+    [
+      'trimmed',
+      go('\tif strings.HasSuffix(url, "#K") {\n\t\treturn strings.TrimSuffix(url, "#K")\n\t}\n'),
+      'go',
+    ],
+    [
+      'sliced into a variable',
+      go('\tif strings.HasSuffix(url, "#K") {\n\t\tu := url[:len(url)-2]\n\t\treturn u\n\t}\n'),
+      'go',
+    ],
+    [
+      'through a deferred closure',
+      go(
+        '\tif strings.HasSuffix(url, "#K") {\n\t\tr := "/"\n\t\tfunc() { defer func() { r = url }() }()\n\t\treturn r\n\t}\n',
+      ),
+      'go',
+    ],
+  ];
+  for (const [what, code, language] of open)
+    it(`reads a location returned ${what} (${language})`, async () =>
+      expect(await shown(code, language)).toBe(true));
+  const confined: [string, string, Language][] = [
+    [
+      'a copy returned after the check',
+      `def back(url):\n    if not url.startswith('/') or url.startswith('//') or '\\\\' in url:\n        return '/'\n    return url.split('#')[0]\n`,
+      'python',
+    ],
+    [
+      'a path under a fixed folder',
+      "def back(url, page):\n    if page:\n        return '/items/' + page\n    if not url.startswith('/') or url.startswith('//') or '\\\\' in url:\n        return '/'\n    return url\n",
+      'python',
+    ],
+    [
+      'an anchored pattern',
+      "import re\ndef back(url):\n    if re.match(r'/(?![/\\\\])', url) and '\\\\' not in url:\n        return url\n    return '/'\n",
+      'python',
+    ],
+    [
+      'a second character refused',
+      "def back(url):\n    if not url.startswith('/') or url[1:2] in ('/', '\\\\') or '\\\\' in url:\n        return '/'\n    return url.strip()\n",
+      'python',
+    ],
+    [
+      'a copy returned after the check',
+      `function back(url) {\n  if (!url.startsWith('/') || url.startsWith('//') || url.includes('\\\\')) return '/';\n  return [url].map((x) => x.trim())[0];\n}\n`,
+      'javascript',
+    ],
+    [
+      'a component escaped',
+      `function back(url) {\n  if (url.endsWith('#K')) return '/go?to=' + encodeURIComponent(url);\n${CHECK_JS}`,
+      'javascript',
+    ],
+    [
+      'a copy returned after the check',
+      'package main\n\nimport "strings"\n\nfunc back(url string) string {\n\tif !strings.HasPrefix(url, "/") || strings.HasPrefix(url, "//") || strings.Contains(url, "\\\\") {\n\t\treturn "/"\n\t}\n\treturn strings.TrimSpace(url)\n}\n',
+      'go',
+    ],
+  ];
+  for (const [what, code, language] of confined)
+    it(`keeps ${what} confined (${language})`, async () => expect(await shown(code, language)).toBe(false));
+});

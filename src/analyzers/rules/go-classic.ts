@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { cweMatches } from '../cwe.ts';
 import {
   comparisonsOf,
   decided,
@@ -12,6 +13,7 @@ import { type FunctionInfo, operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
 import { judgingTask, ruleBuilders } from './common.ts';
+import { leadingText, PINNING_START } from './python-weakness.ts';
 
 const { call, query } = ruleBuilders(['go']);
 const pkg = (body: string, imports = '') => `package main\n\n${imports}${body}`;
@@ -987,20 +989,32 @@ const redirectTarget = query({
   title: 'Location from the caller returned without a check that it is a local path (judged tasks only)',
   message:
     'The function answers either a local path or the location it was given, and does not check that the given one is local: "//evil.example" and "/\\evil.example" start with "/" but leave the site. Accept it only if it starts with "/" and not with "//" or "/\\" (or parse it and require an empty host and scheme).',
-  query: '(return_statement (expression_list . (identifier) @ret)) @report',
+  query: '(return_statement (expression_list . (_) @ret)) @report',
   check: (caps, ctx) => {
     if (ctx.taskEvidence === undefined) return false;
     const { ret, report } = caps;
     if (!ret || !report) return false;
+    // Under a redirect task, any other value that carries the location in another form.
+    const redirectTask = ctx.taskCwe.some((c) => cweMatches(c, 'CWE-601'));
+    if (ret.type !== 'identifier' && !redirectTask) return false;
     // The location returned as the parameter itself, or through a variable it was stored in (each
     // assignment read with the facts that decide it and those that decide the return).
-    const sources: { name: string; at: Node }[] = [{ name: ret.text, at: ret }];
-    if (!untouchedParam(ctx, ret.text, ret.startIndex))
+    const sources: { name: string; at: Node }[] =
+      ret.type === 'identifier'
+        ? [{ name: ret.text, at: ret }]
+        : carriedLocations(ret, report, ctx).map((name) => ({ name, at: ret }));
+    if (ret.type === 'identifier' && !untouchedParam(ctx, ret.text, ret.startIndex))
       for (const b of ctx.taint.bindingsOf(ret.text, ret.startIndex))
         if (b.kind === 'assign' && b.value?.type === 'identifier')
           sources.push({ name: b.value.text, at: b.statement ?? b.value });
+        else if (redirectTask && b.value && b.kind !== 'param' && b.kind !== 'sanitize')
+          for (const name of carriedLocations(b.value, report, ctx))
+            sources.push({ name, at: b.statement ?? b.value });
     return sources.some(({ name, at }) => {
-      const fn = untouchedParam(ctx, name, at.startIndex);
+      // (a value carried from a closure is the parameter where it is returned)
+      const fn =
+        untouchedParam(ctx, name, at.startIndex) ??
+        (redirectTask ? untouchedParam(ctx, name, report.startIndex) : undefined);
       if (!fn || !/^string$/.test(fn.paramTypes.get(name) ?? '')) return false;
       // The function's other answers are local paths: it chooses where a browser goes.
       const returns = returnsOf(fn.node);
@@ -1068,6 +1082,56 @@ const redirectTarget = query({
     ],
   },
 });
+
+/**
+ * Under a redirect task, the string parameters a value carries as its location: parameters the
+ * function returns as they came elsewhere (its answers are locations), when the value is tainted
+ * (the taint engine follows the text through slices, conversions, containers, closures, channels)
+ * and does not start with fixed text that pins where it leads (`"/items/" + id`). Those the value
+ * names, else every such parameter.
+ */
+function carriedLocations(v: Node, use: Node, ctx: RuleContext): string[] {
+  const returned = answeredLocations(ctx.model.functionAt(use.startIndex), ctx);
+  if (!returned.size) return [];
+  if (PINNING_START.test(leadingText(v, ctx)) || !ctx.tainted(v, 'redirect')) return [];
+  const named = [...returned].filter((name) => mentions(v, name));
+  return named.length ? named : [...returned];
+}
+
+/** `answeredLocations` per file and function. */
+const ANSWERED = new WeakMap<object, Map<FunctionInfo, Set<string>>>();
+
+/**
+ * The string parameters a function answers as locations: it returns each as it came somewhere, and
+ * a local path (`"/"`) elsewhere.
+ */
+function answeredLocations(fn: FunctionInfo, ctx: RuleContext): Set<string> {
+  let byFn = ANSWERED.get(ctx.model);
+  if (!byFn) {
+    byFn = new Map();
+    ANSWERED.set(ctx.model, byFn);
+  }
+  let out = byFn.get(fn);
+  if (out) return out;
+  out = new Set<string>();
+  byFn.set(fn, out);
+  // (read from the text first: most functions answer no local path)
+  if (!fn.node.text.includes('"/')) return out;
+  const returns = fn.node
+    .descendantsOfType('return_statement')
+    .filter((r): r is Node => !!r && ctx.model.functionAt(r.startIndex) === fn);
+  if (!returns.some((r) => localPathLiteral(ctx, r.namedChildren[0]?.namedChildren[0]))) return out;
+  for (const r of returns) {
+    const x = r.namedChildren[0]?.namedChildren[0];
+    if (
+      x?.type === 'identifier' &&
+      /^string$/.test(fn.paramTypes.get(x.text) ?? '') &&
+      untouchedParam(ctx, x.text, x.startIndex)
+    )
+      out.add(x.text);
+  }
+  return out;
+}
 
 function returnsOf(fnNode: Node): Node[] {
   const out: Node[] = [];

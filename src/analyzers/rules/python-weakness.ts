@@ -11,7 +11,7 @@ import {
   numberLiteral,
   readCondition,
 } from '../engine/dominance.ts';
-import { operatorOf } from '../engine/model.ts';
+import { type FunctionInfo, operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
 import { judgingTask, modeValues, ruleBuilders, statMode } from './common.ts';
@@ -40,6 +40,24 @@ export function rawParam(node: Node | null | undefined, ctx: RuleContext): boole
   if (!ctx.taint.isParam(node.text, node.startIndex)) return false;
   const b = ctx.taint.latestBinding(node.text, node.startIndex);
   return !b || b.kind === 'param';
+}
+
+/**
+ * A parameter of `fn` read as it came by a function nested in it (`lambda: url`, `() => { r = url; }`):
+ * no scope between them binds the name, and `fn` has not re-bound it.
+ */
+function enclosingParam(node: Node, fn: Node, ctx: RuleContext): boolean {
+  if (node.type !== 'identifier') return false;
+  const name = node.text;
+  for (const scope of ctx.model.scopesAt(node.startIndex)) {
+    if (scope.node.equals(fn)) {
+      if (!scope.params.includes(name)) return false;
+      const list = scope.bindings.get(name) ?? [];
+      return list.every((b) => b.kind === 'param' || b.at > node.startIndex);
+    }
+    if (scope.params.includes(name) || scope.bindings.has(name)) return false;
+  }
+  return false;
 }
 
 /**
@@ -580,7 +598,8 @@ const CONFINING_PREFIX = /^(?:\/[^/\\]|[a-z][a-z0-9+.-]*:\/\/[^/\\?#]+\/)/i;
  */
 function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
   const n = unwrap(f.node);
-  const isName = (x: Node | null | undefined) => !!x && unwrap(x).text === name;
+  // the location, or its text with case or surrounding blanks changed (`url.lower()`)
+  const isName = (x: Node | null | undefined) => !!x && sameText(x, name, ctx);
   const strings = (x: Node | null | undefined): string[] | undefined => {
     if (!x) return undefined;
     const one = ctx.stringValue(x);
@@ -621,6 +640,8 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
         return 'none';
     }
     if (fnNode?.text === 'isinstance' || fnNode?.text === 'len') return 'none';
+    const pattern = patternTest(n, name, ctx);
+    if (pattern) return patternFact(pattern, f.holds);
     // `any(p for v in (x, y))` that holds: some element passes, not known which; `all` that fails
     // the same.
     if (/^(?:any|all)$/.test(fnNode?.text ?? '') || /^(?:some|every)$/.test(method?.text ?? '')) {
@@ -643,7 +664,7 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
     const [needle, hay] = operands;
     const contains = (op === 'in') === f.holds;
     const texts = strings(needle);
-    if (isName(hay) && texts) {
+    if ((isName(hay) || (hay && pieceOf(hay, name, ctx))) && texts) {
       if (contains) return 'none';
       return texts.some((c) => /\/\/|\\/.test(c)) ? 'confined' : 'none';
     }
@@ -662,6 +683,19 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
       const other = isName(l) ? r : l;
       return equal === f.holds && ctx.isConstant(other) ? 'confined' : 'none';
     }
+    // A piece of the location other than its start (`url[-3:]`, `url.split('#')[-1]`, `ord(url[-1])`)
+    // or where a constant occurs in it (`url.find('Kx9')`), compared with a constant: equal says
+    // nothing of where it leads (a backdoor's trigger); unequal keeps it on the site only where the
+    // constant is what leaves it (`//`, a backslash).
+    const pl = l ? pieceOf(l, name, ctx) : undefined;
+    const pr = r ? pieceOf(r, name, ctx) : undefined;
+    const piece = pl ?? pr;
+    const other = pl ? r : l;
+    const refused = (t: string | undefined) => t !== undefined && /\/\/|\\/.test(t);
+    if (piece?.kind === 'search') return refused(piece.needle) || piece.needle === '/' ? 'confined' : 'none';
+    if (piece?.kind === 'inner' && other && ctx.isConstant(other)) {
+      return !(equal === f.holds) && refused(ctx.stringValue(other)) ? 'confined' : 'none';
+    }
     // `x[0] == '/'`
     const first = (x: Node | undefined) => !!x && /^\S+\[0\]$/.test(unwrap(x).text) && mentions(x, name);
     if ((equal || unequal) && (first(l) || first(r))) {
@@ -673,6 +707,161 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
 }
 
 const RANK: Record<LocationFact, number> = { none: 0, slash: 1, confined: 2 };
+
+/** Methods that change a text's case or trim it: the result leads where the text leads. */
+const SAME_TEXT =
+  /^(?:lower|upper|casefold|strip|lstrip|rstrip|trim|trimStart|trimEnd|toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|normalize)$/;
+
+/** `x` is the value `name`, or it with case or surrounding blanks changed (`url.strip().lower()`). */
+function sameText(x: Node, name: string, ctx?: RuleContext): boolean {
+  let u = unwrap(x);
+  for (let i = 0; i < 4; i++) {
+    if (u.text === name) return true;
+    // a name bound to it (`low = url.lower()`)
+    if (u.type === 'identifier' && ctx) {
+      const r = unwrap(ctx.resolve(u));
+      if (r === u || r.type === 'identifier') return false;
+      u = r;
+      continue;
+    }
+    if (u.type !== 'call' && u.type !== 'call_expression') return false;
+    const f = u.childForFieldName('function');
+    const m = (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text ?? '';
+    const obj = f?.childForFieldName('object');
+    const args = (u.childForFieldName('arguments')?.namedChildren ?? []).filter(
+      (c) => c && c.type !== 'comment',
+    );
+    if (!obj || !SAME_TEXT.test(m) || args.length) return false;
+    u = unwrap(obj);
+  }
+  return false;
+}
+
+/**
+ * How `x` reads a piece of the location `name`: its start (`url[0]`, `url[:2]`, `url[1]`,
+ * `url.split('/')[0]`, `url.slice(0, 2)`), a piece elsewhere (`url[-3:]`, `url.split('#')[-1]`,
+ * `url.slice(-3)`, `url.at(-1)`, `ord(url[-1])`), or where a constant occurs in it
+ * (`url.find('Kx9')`, `url.count('K')`, `url.indexOf(k)`). Undefined: not a piece of it.
+ */
+function pieceOf(
+  x: Node,
+  name: string,
+  ctx: RuleContext,
+  depth = 0,
+): { kind: 'start' | 'inner' | 'search'; needle?: string } | undefined {
+  if (depth > 3) return undefined;
+  let u = unwrap(x);
+  // a name bound to a piece (`tail = url[-3:]`)
+  if (u.type === 'identifier' && u.text !== name) {
+    const r = unwrap(ctx.resolve(u));
+    if (r === u || !mentions(r, name)) return undefined;
+    u = r;
+  }
+  const int = (n: Node | null | undefined) => (n && /^\d+$/.test(n.text) ? Number(n.text) : undefined);
+  const at = (k: number | undefined) => (k === 0 || k === 1 ? ('start' as const) : ('inner' as const));
+  if (u.type === 'subscript' || u.type === 'subscript_expression') {
+    const base = u.childForFieldName('value') ?? u.childForFieldName('object');
+    const sub = u.childForFieldName('subscript') ?? u.childForFieldName('index');
+    if (!base || !sub) return undefined;
+    const index =
+      sub.type === 'slice'
+        ? sub.namedChildren[0] && sub.text.indexOf(':') > 0
+          ? int(sub.namedChildren[0])
+          : 0
+        : int(sub);
+    if (sameText(base, name, ctx)) return { kind: at(index) };
+    // an element of the location split in parts (`url.split('#')[-1]`, `url.rpartition('#')[2]`)
+    const b = unwrap(base);
+    const f = b.type === 'call' || b.type === 'call_expression' ? b.childForFieldName('function') : null;
+    const m = (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text ?? '';
+    const obj = f?.childForFieldName('object');
+    if (obj && sameText(obj, name, ctx) && /^(?:split|rsplit|partition|rpartition|splitlines)$/.test(m))
+      return { kind: index === 0 && !/^r/.test(m) ? 'start' : 'inner' };
+    return undefined;
+  }
+  if (u.type !== 'call' && u.type !== 'call_expression') return undefined;
+  const f = u.childForFieldName('function');
+  const args = (u.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => !!c && c.type !== 'comment',
+  );
+  // `ord(url[-1])`: the piece's code
+  if (f?.type === 'identifier' && f.text === 'ord' && args[0]) return pieceOf(args[0], name, ctx, depth + 1);
+  const m = (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text ?? '';
+  const obj = f?.childForFieldName('object');
+  if (!obj) return undefined;
+  if (sameText(obj, name, ctx)) {
+    if (/^(?:find|rfind|index|rindex|count|indexOf|lastIndexOf|search)$/.test(m))
+      return { kind: 'search', needle: args[0] ? ctx.stringValue(args[0]) : undefined };
+    if (/^(?:slice|substring|substr)$/.test(m)) return { kind: int(args[0]) === 0 ? 'start' : 'inner' };
+    if (/^(?:charAt|charCodeAt|codePointAt|at)$/.test(m)) return { kind: at(int(args[0])) };
+    return undefined;
+  }
+  // `url.split('#').pop()`
+  if (m === 'pop' && !args.length) {
+    const inner = unwrap(obj);
+    const g =
+      inner.type === 'call_expression' || inner.type === 'call' ? inner.childForFieldName('function') : null;
+    const split = (g?.childForFieldName('attribute') ?? g?.childForFieldName('property'))?.text ?? '';
+    const o = g?.childForFieldName('object');
+    if (o && sameText(o, name, ctx) && /^(?:split|rsplit)$/.test(split)) return { kind: 'inner' };
+  }
+  return undefined;
+}
+
+/** A regular expression or a shell pattern tested on the location: its text and whether it is anchored at its start. */
+function patternTest(
+  n: Node,
+  name: string,
+  ctx: RuleContext,
+): { pattern: string; anchored: boolean } | undefined {
+  const f = n.childForFieldName('function');
+  const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => !!c && c.type !== 'comment',
+  );
+  const m = (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text ?? '';
+  const obj = f?.childForFieldName('object');
+  const regexText = (x: Node | null | undefined): string | undefined => {
+    if (!x) return undefined;
+    const r = unwrap(ctx.resolve(x));
+    if (r.type === 'regex') return r.childForFieldName('pattern')?.text ?? '';
+    if (
+      (r.type === 'call' || r.type === 'new_expression' || r.type === 'call_expression') &&
+      r.text.match(/^(?:new\s+)?(?:RegExp|re\.compile)\(/)
+    ) {
+      const a = (r.childForFieldName('arguments')?.namedChildren ?? [])[0];
+      return a ? ctx.stringValue(a) : undefined;
+    }
+    return ctx.stringValue(r);
+  };
+  const at = (pattern: string | undefined, start: boolean) =>
+    pattern === undefined
+      ? undefined
+      : { pattern, anchored: (start || /^(?:\^|\\A)/.test(pattern)) && !/^(?:\^|\\A)?\.[*+?]/.test(pattern) };
+  // Python: re.search(p, url), re.match(p, url), re.compile(p).search(url), fnmatch(url, p)
+  const callee = ctx.model.callOf(n)?.calleeText ?? f?.text.replace(/\s+/g, '') ?? '';
+  if (/^(?:re\.)?(?:search|match|fullmatch|findall)$/.test(callee) && args[1] && sameText(args[1], name, ctx))
+    return at(regexText(args[0]), /match$/.test(callee));
+  if (/^(?:fnmatch\.)?fnmatch(?:case)?$/.test(callee) && args[0] && sameText(args[0], name, ctx)) {
+    const p = ctx.stringValue(args[1]);
+    return p === undefined ? undefined : { pattern: p, anchored: !/^[*?[]/.test(p) };
+  }
+  if (obj && /^(?:search|match|fullmatch|test|exec)$/.test(m) && args[0] && sameText(args[0], name, ctx))
+    return at(regexText(obj), /match$/.test(m) && ctx.language === 'python');
+  // JavaScript: url.match(/p/), url.search(/p/)
+  if (obj && /^(?:match|search)$/.test(m) && sameText(obj, name, ctx) && args[0])
+    return at(regexText(args[0]), false);
+  return undefined;
+}
+
+/**
+ * What a pattern test says of the location: one that holds says where it leads only when anchored at
+ * its start (`^/[^/\\]`): read leniently as a check); one that fails keeps it on the site only where
+ * the pattern is what leaves it (a `//`, a backslash, a scheme).
+ */
+function patternFact(p: { pattern: string; anchored: boolean }, holds: boolean): LocationFact {
+  if (holds) return p.anchored ? 'confined' : 'none';
+  return /\/\/|\\\/\\\/|\\\\|:/.test(p.pattern) ? 'confined' : 'none';
+}
 
 /**
  * What the condition `n`, with value `holds` where the location is used, says of it (undefined:
@@ -686,10 +875,20 @@ function knownOf(
   name: string,
   derived: readonly string[],
   ctx: RuleContext,
+  depth = 0,
 ): LocationFact | undefined {
   const leaf = (u: Node, h: boolean): LocationFact | undefined => {
     if (mentions(u, name)) return locationFact({ node: u, holds: h }, name, ctx);
-    return derived.some((d) => mentions(u, d)) ? 'confined' : undefined;
+    if (!derived.some((d) => mentions(u, d))) return undefined;
+    // A name bound from the location: a test kept in a name (`hit = url.endswith(K)`) is read as
+    // that test; a piece of it (`tail = url[-3:]`) or its text (`low = url.lower()`) as such.
+    const x = unwrap(u);
+    if (x.type === 'identifier' && depth < 2) {
+      const value = ctx.resolve(x);
+      if (value !== x && mentions(value, name))
+        return knownOf(value, h, name, derived, ctx, depth + 1) ?? 'none';
+    }
+    return locationFact({ node: u, holds: h }, name, ctx);
   };
   const stronger = (a: LocationFact | undefined, b: LocationFact | undefined) =>
     a === undefined ? b : b === undefined || RANK[a] >= RANK[b] ? a : b;
@@ -801,28 +1000,132 @@ export function passedThrough(n: Node, ctx: RuleContext, depth = 0): Node | unde
   return undefined;
 }
 
+/**
+ * A location pinned by a fixed start: a local path's first segment (`/account`), a fragment or a
+ * query of this page (`#`, `?`), or a full origin with its path (`https://example.com/`).
+ */
+export const PINNING_START = /^(?:\/[^/\\]|[#?]|[a-z][a-z0-9+.-]*:\/\/[^/\\?#]+\/)/i;
+
+/**
+ * The constant text a string value starts with, as far as it is known: the literal parts before the
+ * first computed part of a concatenation, an f-string or a template, a `%` template or a
+ * `str.format` template up to its first directive.
+ */
+export function leadingText(n: Node, ctx: RuleContext, depth = 0): string {
+  if (depth > 6) return '';
+  const v = unwrap(n);
+  const r = v.type === 'identifier' ? unwrap(ctx.resolve(v)) : v;
+  if (r !== v && r.type === 'identifier') return '';
+  const lit = ctx.stringValue(r);
+  if (lit !== undefined) return lit;
+  if (r.type === 'binary_expression' || r.type === 'binary_operator') {
+    const op = r.childForFieldName('operator')?.text;
+    const left = r.childForFieldName('left');
+    const right = r.childForFieldName('right');
+    if (op === '%' && left) {
+      const t = ctx.stringValue(left);
+      return t === undefined ? '' : t.slice(0, t.search(/%|$/));
+    }
+    if (op !== '+' || !left || !right) return '';
+    const l = leadingText(left, ctx, depth + 1);
+    return ctx.stringValue(left) === l ? l + leadingText(right, ctx, depth + 1) : l;
+  }
+  if (r.type === 'string' || r.type === 'template_string') {
+    let out = '';
+    for (const c of r.namedChildren) {
+      if (!c || /^(?:string_start|string_end)$/.test(c.type)) continue;
+      if (/^(?:interpolation|template_substitution)$/.test(c.type)) break;
+      out += c.text;
+    }
+    return out;
+  }
+  if (r.type === 'call' || r.type === 'call_expression') {
+    const f = r.childForFieldName('function');
+    // `fmt.Sprintf("/%s", x)`, `util.format('/%s', x)`: the template up to its first directive
+    if (/^(?:fmt\.Sprintf|util\.format)$/.test(f?.text ?? '')) {
+      const first = r.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+      const t = ctx.stringValue(first);
+      return t === undefined ? '' : t.slice(0, t.search(/%|$/));
+    }
+    const m = (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text;
+    const t = m === 'format' ? ctx.stringValue(f?.childForFieldName('object')) : undefined;
+    return t === undefined ? '' : t.slice(0, t.search(/[{}]|$/));
+  }
+  return '';
+}
+
+/** `answeredLocations` per file and function. */
+const ANSWERED = new WeakMap<object, Map<FunctionInfo, Set<string>>>();
+
+/** The parameters a function answers as locations: returned as they came (or copied) somewhere. */
+function answeredLocations(info: FunctionInfo, ctx: RuleContext): Set<string> {
+  let byFn = ANSWERED.get(ctx.model);
+  if (!byFn) {
+    byFn = new Map();
+    ANSWERED.set(ctx.model, byFn);
+  }
+  let out = byFn.get(info);
+  if (out) return out;
+  out = new Set<string>();
+  byFn.set(info, out);
+  for (const r of info.node.descendantsOfType('return_statement')) {
+    const x = r?.namedChildren.find((c) => c && c.type !== 'comment');
+    if (!x || ctx.model.functionAt(x.startIndex) !== info) continue;
+    const u = unwrap(x);
+    const p = rawParam(u, ctx) ? u : passedThrough(u, ctx);
+    if (p) out.add(p.text);
+  }
+  return out;
+}
+
+/**
+ * Under a redirect task, the parameters of `fn` that a returned value no copy `passedThrough` reads
+ * carries as its location: the function answers the parameter as a location elsewhere (returns it as
+ * it came, or a copy), the value is tainted (the taint engine follows the text through names,
+ * containers, callbacks, a nested function or class, an exception, string building) and it does not
+ * start with fixed text that pins where it leads. Those the value names, else every such parameter.
+ */
+function carriedLocations(v: Node, fn: Node, ctx: RuleContext): Node[] {
+  const info = ctx.model.functionAt(fn.startIndex);
+  if (!info.node.equals(fn) || !info.params.length) return [];
+  const returned = answeredLocations(info, ctx);
+  if (!returned.size) return [];
+  if (PINNING_START.test(leadingText(v, ctx))) return [];
+  if (!ctx.tainted(v, 'redirect')) return [];
+  const ids = (info.node.childForFieldName('parameters')?.descendantsOfType('identifier') ?? []).filter(
+    (x): x is Node => !!x && returned.has(x.text),
+  );
+  const named = ids.filter((x) => mentions(v, x.text));
+  return named.length ? named : ids;
+}
+
 export function openRedirect(
   value: Node,
   fn: Node,
   guards: readonly Guard[],
   ctx: RuleContext,
   depth = 0,
+  /** The value is one answer of a choice in the returned expression (`a if c else b`). */
+  chosen = false,
 ): { node: Node; message: string } | undefined {
   const v = unwrap(value);
+  const redirectTask = ctx.taskCwe.some((c) => cweMatches(c, 'CWE-601'));
   // A variable the location was stored in: each assignment of the caller's value, read with the
   // checks that decide that assignment and those that decide the return (`if t: dest = url`
   // `else: <checks>; dest = url` returns the first unchecked).
-  if (ctx.model.profile.identifierTypes.has(v.type) && !rawParam(v, ctx) && depth < 2) {
+  // (under a redirect task, the parameter as a closure of the function reads it: `lambda: url`)
+  const raw = rawParam(v, ctx) || (redirectTask && enclosingParam(v, fn, ctx));
+  if (ctx.model.profile.identifierTypes.has(v.type) && !raw && depth < 2) {
     for (const b of ctx.taint.bindingsOf(v.text, v.startIndex)) {
-      if (!b.value || b.kind !== 'assign') continue;
+      // (under a redirect task also a loop's element, an augmented text, an unpacked or caught value)
+      if (!b.value || (b.kind !== 'assign' && (!redirectTask || b.kind === 'param' || b.kind === 'sanitize')))
+        continue;
       const at = b.statement ?? b.value;
-      const hit = openRedirect(
-        b.value,
-        fn,
-        [...guards, ...guardsAt(at, fn, ctx.model.profile, ctx.language)],
-        ctx,
-        depth + 1,
+      // (a condition on the variable where it is bound reads its value before: `while r == '/': r = url`)
+      const before = guardsAt(at, fn, ctx.model.profile, ctx.language).filter(
+        (g) => !mentions(g.node, v.text),
       );
+      const hit = openRedirect(b.value, fn, [...guards, ...before], ctx, depth + 1);
       if (hit) return { ...hit, node: value };
     }
     return undefined;
@@ -830,11 +1133,8 @@ export function openRedirect(
   let target: Node | undefined;
   let fallback = false;
   // (read for a redirect task only: the copies cost a lookup per returned call)
-  const copied =
-    rawParam(v, ctx) || !ctx.taskCwe.some((c) => cweMatches(c, 'CWE-601'))
-      ? undefined
-      : passedThrough(v, ctx);
-  if (rawParam(v, ctx)) target = v;
+  const copied = raw || !redirectTask ? undefined : passedThrough(v, ctx);
+  if (raw) target = v;
   else if (copied) target = copied;
   else if (
     (v.type === 'boolean_operator' && /\bor\b/.test(v.text)) ||
@@ -849,7 +1149,36 @@ export function openRedirect(
       fallback = true;
     }
   }
-  if (!target) return undefined;
+  if (
+    !target &&
+    redirectTask &&
+    depth < 3 &&
+    /^(?:conditional_expression|ternary_expression)$/.test(v.type)
+  ) {
+    // `url if url.endswith(K) else safe(url)`: each answer read with the condition that picks it,
+    // in a function that chooses between the location and something else.
+    const parts = v.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    const [cond, yes, no] =
+      v.type === 'conditional_expression' ? [parts[1], parts[0], parts[2]] : [parts[0], parts[1], parts[2]];
+    if (!cond || !yes || !no) return undefined;
+    for (const [branch, holds] of [
+      [yes, true],
+      [no, false],
+    ] as const) {
+      const hit = openRedirect(branch, fn, [...guards, { node: cond, holds }], ctx, depth + 1, true);
+      if (hit) return { ...hit, node: value };
+    }
+    return undefined;
+  }
+  if (!target) {
+    // Any other value that carries the caller's location in another form (`carriedLocations`).
+    if (!redirectTask || depth > 2) return undefined;
+    for (const c of carriedLocations(v, fn, ctx)) {
+      const hit = openRedirect(c, fn, guards, ctx, depth + 1);
+      if (hit) return { ...hit, node: value };
+    }
+    return undefined;
+  }
   const name = target.text;
   const derived = [...derivedNames(fn, name)];
   const facts = guards
@@ -864,7 +1193,7 @@ export function openRedirect(
     const checkedElsewhere = fn
       .descendantsOfType(TESTING_STATEMENTS)
       .some((c) => !!c && mentions(c.childForFieldName('condition') ?? c, name));
-    if (!fallback && !answersLocal && !checkedElsewhere) return undefined;
+    if (!fallback && !answersLocal && !checkedElsewhere && !chosen) return undefined;
     return {
       node: value,
       message: fallback
