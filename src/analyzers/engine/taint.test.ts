@@ -975,3 +975,96 @@ describe('redirect locations in another form under a task (red team, fifteenth s
   for (const [what, code, language] of confined)
     it(`keeps ${what} confined (${language})`, async () => expect(await shown(code, language)).toBe(false));
 });
+
+describe('argument lists built in steps under a task (red team, fifteenth session)', () => {
+  async function shown(code: string, language: Language): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: ['CWE-88'],
+      strict: true,
+    });
+    return findings.some((f) => f.severity !== 'note' && f.cwe.includes('CWE-88'));
+  }
+  const py = (body: string) => `import subprocess\n\ndef sort(d, names):\n${body}`;
+  const js = (body: string) =>
+    `const cp = require('child_process');\nfunction sort(d, names) {\n${body}}\nmodule.exports = { sort };\n`;
+  const open: [string, string, Language][] = [
+    [
+      'extended after it was made',
+      py("    args = ['sort']\n    args.extend(names)\n    return subprocess.check_output(args, cwd=d)\n"),
+      'python',
+    ],
+    [
+      'added to with +=',
+      py("    args = ['sort']\n    args += names\n    return subprocess.check_output(args, cwd=d)\n"),
+      'python',
+    ],
+    [
+      'with the program inserted in front',
+      py(
+        "    args = list(names)\n    args.insert(0, 'sort')\n    return subprocess.check_output(args, cwd=d)\n",
+      ),
+      'python',
+    ],
+    [
+      'with its "--" removed',
+      py(
+        "    args = ['sort', '--'] + list(names)\n    args.remove('--')\n    return subprocess.check_output(args, cwd=d)\n",
+      ),
+      'python',
+    ],
+    [
+      'with its "--" deleted by index',
+      py(
+        "    args = ['sort', '--'] + list(names)\n    del args[1]\n    return subprocess.check_output(args, cwd=d)\n",
+      ),
+      'python',
+    ],
+    [
+      'made by a nested function',
+      py(
+        "    def argv():\n        return ['sort'] + list(names)\n    return subprocess.check_output(argv(), cwd=d)\n",
+      ),
+      'python',
+    ],
+    [
+      'with its "--" shifted out',
+      js(
+        "  const args = ['--', ...names];\n  args.shift();\n  return cp.execFileSync('sort', args, { cwd: d });\n",
+      ),
+      'javascript',
+    ],
+    [
+      'made by an arrow function',
+      js("  const argv = () => [...names];\n  return cp.execFileSync('sort', argv(), { cwd: d });\n"),
+      'javascript',
+    ],
+  ];
+  for (const [what, code, language] of open)
+    it(`reads the names in a list ${what} (${language})`, async () =>
+      expect(await shown(code, language)).toBe(true));
+  const closed: [string, string, Language][] = [
+    [
+      'extended after a "--"',
+      py(
+        "    args = ['sort', '--']\n    args.extend(names)\n    return subprocess.check_output(args, cwd=d)\n",
+      ),
+      'python',
+    ],
+    [
+      'made by a nested function with "--"',
+      py(
+        "    def argv():\n        return ['sort', '--'] + list(names)\n    return subprocess.check_output(argv(), cwd=d)\n",
+      ),
+      'python',
+    ],
+    [
+      'with "--" kept',
+      js("  const args = ['--', ...names];\n  return cp.execFileSync('sort', args, { cwd: d });\n"),
+      'javascript',
+    ],
+  ];
+  for (const [what, code, language] of closed)
+    it(`keeps a list ${what} safe (${language})`, async () =>
+      expect(await shown(code, language)).toBe(false));
+});

@@ -162,6 +162,9 @@ export function fromParam(n: Node, ctx: RuleContext, depth = 0): boolean {
     const b = ctx.taint.latestBinding(name, n.startIndex);
     if (!b || b.kind === 'param') {
       if (ctx.taint.isParam(name, n.startIndex)) return true;
+      // under a task, a parameter of a function around a nested one (`def argv(): return names`)
+      if (!b && judgingTask(ctx) && ctx.model.scopesAt(n.startIndex).some((s) => s.params.includes(name)))
+        return true;
       continue;
     }
     if (b.value && fromParam(b.value, ctx, depth + 1)) return true;
@@ -410,9 +413,106 @@ export function argvElements(n: Node, ctx: RuleContext, depth = 0): ArgvElement[
   }
   if (v.type === 'identifier') {
     const b = ctx.taint.latestBinding(v.text, v.startIndex);
-    if (b?.kind === 'assign' && b.value) return argvElements(b.value, ctx, depth + 1);
+    if (b?.kind === 'assign' && b.value) {
+      const out = argvElements(b.value, ctx, depth + 1);
+      if (!judgingTask(ctx)) return out;
+      // Under a task, what the list takes after (`args.extend(names)`, `args += names`,
+      // `args.insert(0, 'sort')`, `args.push(...xs)`), and an end-of-options "--" it may lose
+      // (`args.remove('--')`, `del args[1]`, `args.shift()`): the "--" no longer counts.
+      const later = ctx.taint
+        .bindingsOf(v.text, v.startIndex)
+        .filter((x) => x.kind === 'augment' && x.at > b.at && x.at <= v.startIndex && x.value);
+      for (const x of later) {
+        const added = addedElements(x.value as Node, v.text, ctx, depth);
+        // `args.insert(0, 'sort')`, `args.unshift('sort')`: in front
+        if (/^\s*[\w$.]+\s*\.\s*(?:insert\s*\(\s*0\s*,|unshift\s*\()/.test(x.value?.text ?? '')) {
+          out.unshift(...added.map((e) => ({ ...e, spread: false })));
+        } else out.push(...added);
+      }
+      return removesFrom(v.text, functionOf(v, ctx), b.at, v.startIndex) ? withoutEnd(out) : out;
+    }
+  }
+  if (judgingTask(ctx)) {
+    // a slice of a list (`args[:1] + args[2:]`): its elements, without the "--" it may have cut
+    if ((v.type === 'subscript' || v.type === 'subscript_expression') && depth < 4) {
+      const base = v.childForFieldName('value') ?? v.childForFieldName('object');
+      const sub = v.childForFieldName('subscript') ?? v.childForFieldName('index');
+      if (base && sub?.type === 'slice') return withoutEnd(argvElements(base, ctx, depth + 1));
+      // a constant key of a dict literal (`a['argv']`)
+      const key = sub ? ctx.stringValue(sub) : undefined;
+      const dict = base ? unwrap(ctx.resolve(base)) : undefined;
+      if (key !== undefined && dict && (dict.type === 'dictionary' || dict.type === 'object'))
+        for (const pair of dict.namedChildren)
+          if (pair?.type === 'pair' && ctx.stringValue(pair.childForFieldName('key')) === key) {
+            const value = pair.childForFieldName('value');
+            if (value) return argvElements(value, ctx, depth + 1);
+          }
+    }
+    if (v.type === 'call_expression') {
+      const f = v.childForFieldName('function');
+      const m = f?.childForFieldName('property')?.text;
+      const recv = f?.childForFieldName('object');
+      // `[...].slice(1)`, `[...].filter(...)`: the array's elements, "--" maybe gone
+      if (recv && (m === 'slice' || m === 'filter')) return withoutEnd(argvElements(recv, ctx, depth + 1));
+    }
+    // `[a for a in [...] if ...]`: the elements iterated, "--" maybe filtered out
+    if (v.type === 'list_comprehension') {
+      const body = v.childForFieldName('body');
+      const clause = v.namedChildren.find((c) => c?.type === 'for_in_clause');
+      const left = clause?.childForFieldName('left');
+      const right = clause?.childForFieldName('right');
+      if (body && right && left?.type === 'identifier' && body.text === left.text)
+        return withoutEnd(argvElements(right, ctx, depth + 1));
+    }
+    // what a nested function returns (`def argv(): return ['sort'] + names`)
+    if (v.type === 'call' || v.type === 'call_expression') {
+      const returned = ctx.model.invokedAt(v).flatMap(({ fn }) => {
+        const body = fn.node.childForFieldName('body');
+        if (body && body.type !== 'block' && body.type !== 'statement_block') return [body];
+        return fn.node
+          .descendantsOfType('return_statement')
+          .map((r) => r?.namedChildren.find((c) => c && c.type !== 'comment'))
+          .filter((r): r is Node => !!r);
+      });
+      if (returned.length === 1 && returned[0]) return argvElements(returned[0], ctx, depth + 1);
+    }
   }
   return [{ node: v, spread: true }];
+}
+
+/** The elements a statement adds to the list `name` (an `augment` binding's value). */
+function addedElements(x: Node, name: string, ctx: RuleContext, depth: number): ArgvElement[] {
+  const u = unwrap(x);
+  if (u.type !== 'call' && u.type !== 'call_expression') return argvElements(u, ctx, depth + 1);
+  const f = u.childForFieldName('function');
+  const m = (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text ?? '';
+  const obj = f?.childForFieldName('object');
+  const args = (u.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => !!c && c.type !== 'comment',
+  );
+  if (obj?.text !== name) return [];
+  if (m === 'extend' && args[0])
+    return argvElements(args[0], ctx, depth + 1).map((e) => ({ ...e, spread: true }));
+  if (m === 'insert' && args[1]) return [{ node: args[1], spread: true }];
+  return args.flatMap((a) =>
+    a.type === 'spread_element' || a.type === 'list_splat'
+      ? argvElements(a.namedChildren[0] ?? a, ctx, depth + 1).map((e) => ({ ...e, spread: true }))
+      : [{ node: a, spread: m !== 'append' && m !== 'push' }],
+  );
+}
+
+/** The elements without an end-of-options "--" (a list that may have lost it). */
+function withoutEnd(els: ArgvElement[]): ArgvElement[] {
+  return els.filter((e) => e.node.text.replace(/^["'`]|["'`]$/g, '') !== '--');
+}
+
+/** Whether the function takes elements out of the list `name` between two positions. */
+function removesFrom(name: string, fn: Node, from: number, to: number): boolean {
+  const e = name.replace(/[$]/g, '\\$&');
+  const text = fn.text.slice(from - fn.startIndex, to - fn.startIndex);
+  return new RegExp(`\\b${e}\\s*\\.\\s*(?:remove|pop|shift|splice|clear)\\s*\\(|\\bdel\\s+${e}\\s*\\[`).test(
+    text,
+  );
 }
 
 /** A test (in `text`) that refuses values starting with a single dash, or strips the dashes. */
