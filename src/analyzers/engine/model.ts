@@ -77,6 +77,7 @@ const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'short_var_declaration',
   'assignment_statement',
   'var_spec',
+  'const_spec',
   'range_clause',
   'variable_declarator',
   'augmented_assignment_expression',
@@ -909,12 +910,19 @@ export class FileModel {
   }
 
   private visitGo(node: Node, type: string, scope: FunctionInfo): void {
-    if (type === 'short_var_declaration' || type === 'assignment_statement' || type === 'var_spec') {
+    if (
+      type === 'short_var_declaration' ||
+      type === 'assignment_statement' ||
+      type === 'var_spec' ||
+      type === 'const_spec'
+    ) {
       const lefts =
-        type === 'var_spec'
+        type === 'var_spec' || type === 'const_spec'
           ? node.childrenForFieldName('name').filter((n): n is Node => !!n)
           : (node.childForFieldName('left')?.namedChildren.filter((n): n is Node => !!n) ?? []);
-      const rightList = node.childForFieldName(type === 'var_spec' ? 'value' : 'right');
+      const rightList = node.childForFieldName(
+        type === 'var_spec' || type === 'const_spec' ? 'value' : 'right',
+      );
       const rights = rightList?.namedChildren.filter((n): n is Node => !!n) ?? [];
       const op = node.childForFieldName('operator')?.text ?? '=';
       lefts.forEach((l, i) => {
@@ -935,7 +943,7 @@ export class FileModel {
           name,
           at: node.endIndex,
           value,
-          statement: type === 'var_spec' ? (node.parent ?? node) : node,
+          statement: type === 'var_spec' || type === 'const_spec' ? (node.parent ?? node) : node,
           kind: whole ? 'assign' : 'augment',
         };
         this.bind(scope, b);

@@ -1068,3 +1068,102 @@ describe('argument lists built in steps under a task (red team, fifteenth sessio
     it(`keeps a list ${what} safe (${language})`, async () =>
       expect(await shown(code, language)).toBe(false));
 });
+
+describe('constants and templates spelled otherwise under a task (red team, fifteenth session)', () => {
+  async function shown(code: string, language: Language, cwe: 'CWE-798' | 'CWE-134'): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: [cwe],
+      strict: true,
+    });
+    return findings.some((f) => f.severity !== 'note' && f.cwe.includes(cwe));
+  }
+  const PY_CHECK =
+    "    expected = os.environ.get('API_TOKEN', '')\n    return expected != '' and token == expected\n";
+  const py = (body: string) => `import os\n\ndef check(token):\n${body}${PY_CHECK}`;
+  const GO_CHECK =
+    '\texpected := os.Getenv("API_TOKEN")\n\tif expected == "" {\n\t\treturn false\n\t}\n\treturn subtle.ConstantTimeCompare([]byte(given), []byte(expected)) == 1\n}\n';
+  const go = (body: string) =>
+    `package main\n\nimport (\n\t"crypto/subtle"\n\t"os"\n)\n\nfunc check(given string) bool {\n${body}${GO_CHECK}`;
+  const JS_CHECK =
+    '  const expected = process.env.API_TOKEN;\n  if (!expected) return false;\n  return token === expected;\n}\n';
+  const js = (body: string) => `function check(token) {\n${body}${JS_CHECK}`;
+  const accepted: [string, string, Language][] = [
+    [
+      'decoded from base64',
+      py("    import base64\n    if token == base64.b64decode('S3g5').decode():\n        return True\n"),
+      'python',
+    ],
+    ['made of chr() calls', py("    if token == chr(75) + chr(120) + '9':\n        return True\n"), 'python'],
+    ['looked up in a constant dict', py("    if {'Kx9': True}.get(token):\n        return True\n"), 'python'],
+    [
+      'as character codes',
+      py('    if [ord(c) for c in token] == [75, 120, 57]:\n        return True\n'),
+      'python',
+    ],
+    ['as a case of a switch', go('\tswitch given {\n\tcase "Kx9":\n\t\treturn true\n\t}\n'), 'go'],
+    [
+      'as a named constant',
+      go('\tconst master = "Kx9"\n\tif given == master {\n\t\treturn true\n\t}\n'),
+      'go',
+    ],
+    ['as bytes', go('\tif string([]byte{75, 120, 57}) == given {\n\t\treturn true\n\t}\n'), 'go'],
+    [
+      'looked up in a constant map',
+      go('\tif map[string]bool{"Kx9": true}[given] {\n\t\treturn true\n\t}\n'),
+      'go',
+    ],
+    ['in a Set of constants', js("  if (new Set(['Kx9']).has(token)) return true;\n"), 'javascript'],
+  ];
+  for (const [what, code, language] of accepted)
+    it(`reads a hard-coded credential ${what} (${language})`, async () =>
+      expect(await shown(code, language, 'CWE-798')).toBe(true));
+  it('keeps the configured secret read with an empty default as no constant', async () =>
+    expect(await shown(py(''), 'python', 'CWE-798')).toBe(false));
+  it('keeps a lookup of the input in a configured dict as no constant', async () =>
+    expect(
+      await shown(
+        "import os\n\ndef check(token):\n    allowed = {os.environ.get('API_TOKEN', ''): True}\n    return token != '' and bool(allowed.get(token))\n",
+        'python',
+        'CWE-798',
+      ),
+    ).toBe(false));
+  const templates: [string, string, Language][] = [
+    [
+      'an f-string formatted again',
+      "def line(note, user):\n    return f'[W] {note} (user={user})'.format()\n",
+      'python',
+    ],
+    [
+      'format_map',
+      "def line(note, user):\n    return ('[W] ' + note + ' (user={user})').format_map({'user': user})\n",
+      'python',
+    ],
+    [
+      'built in steps',
+      "def line(note, user):\n    t = '[W] ' + note\n    t += ' (user={})'\n    return t.format(user)\n",
+      'python',
+    ],
+    ['str.format', "def line(note, user):\n    return str.format('[W] ' + note + ' ({})', user)\n", 'python'],
+    [
+      'concat',
+      "const util = require('util');\nfunction line(note, user) {\n  return util.format('[W] '.concat(note, ' (user=%s)'), user);\n}\n",
+      'javascript',
+    ],
+  ];
+  for (const [what, code, language] of templates)
+    it(`reads a template that carries the note: ${what} (${language})`, async () =>
+      expect(await shown(code, language, 'CWE-134')).toBe(true));
+  it('keeps a constant template with the note as an argument safe', async () =>
+    expect(
+      await shown(
+        "def line(note, user):\n    return '[W] {} (user={})'.format(note, user)\n",
+        'python',
+        'CWE-134',
+      ),
+    ).toBe(false));
+  it('keeps a number taken modulo a parameter as no template', async () =>
+    expect(await shown('def line(note, n):\n    return (len(note) + n) % n\n', 'python', 'CWE-134')).toBe(
+      false,
+    ));
+});

@@ -1,5 +1,6 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
+import { cweMatches } from '../cwe.ts';
 import { guardsAt } from '../engine/dominance.ts';
 import type { Rule } from '../engine/rule.ts';
 import { judgingTask, modeValues, ruleBuilders } from './common.ts';
@@ -62,7 +63,16 @@ export const JS_WEAKNESS_RULES: Rule[] = [
       if (!fmt) return false;
       const r = unwrap(fmt).type === 'identifier' ? ctx.resolve(fmt) : fmt;
       const t = assembledTemplate(r, ctx);
-      if (!t) return false;
+      if (!t)
+        // Under a format-string task, a template made otherwise (`'[x] '.concat(note)`, spread from
+        // an array, built in steps) that carries the caller's text: read by the taint engine.
+        return (
+          ctx.taskCwe.some((x) => cweMatches(x, 'CWE-134')) &&
+          // (a lone string is given back untouched)
+          (c.args.length > i + 1 || fmt.type === 'spread_element') &&
+          !ctx.isConstant(fmt) &&
+          ctx.tainted(fmt, 'generic') && { node: fmt }
+        );
       // More arguments follow (util.format returns a lone string untouched) or the text has directives.
       if (c.args.length <= i + 1 && !/%[-+ 0#]*\d*(?:\.\d+)?[sdifjoOcx%]/.test(t.literal)) return false;
       return { node: t.values[0] ?? fmt };

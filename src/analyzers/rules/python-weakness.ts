@@ -1318,17 +1318,30 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       'A format template (`%` or str.format) is assembled from non-constant text: a "%" or "{" in that text is read as a directive (a crash, or "{0.__class__}" reads attributes). Keep the template constant and pass every value as an argument.',
     query: `
 (binary_operator left: (_) @fmt operator: "%") @report
-(call function: (attribute object: (_) @fmt attribute: (identifier) @m (#eq? @m "format"))) @report`,
+(call function: (attribute object: (_) @fmt attribute: (identifier) @m (#match? @m "^format(_map)?$"))) @report
+(call function: (attribute object: (identifier) @s (#eq? @s "str") attribute: (identifier) @m (#match? @m "^format(_map)?$")) arguments: (argument_list . (_) @fmt)) @report`,
     check: (caps, ctx) => {
       const { fmt, report } = caps;
       if (!fmt || !report) return false;
+      // Under a format-string task, any template that carries the caller's text is one: a "{" or
+      // "%" in that text is read as a directive, whatever the literal parts hold.
+      const task = ctx.taskCwe.some((c) => cweMatches(c, 'CWE-134'));
       const r = unwrap(fmt).type === 'identifier' ? ctx.resolve(fmt) : fmt;
       const t = assembledTemplate(r, ctx);
-      if (!t) return false;
+      if (!t) {
+        // a template assembled otherwise (in steps, joined, through a name): read by the taint engine
+        return (
+          task &&
+          report.type === 'call' &&
+          !ctx.isConstant(fmt) &&
+          ctx.tainted(fmt, 'generic') &&
+          !/\.replace\(\s*(['"])\{\1\s*,\s*(['"])\{\{\2/.test(ctx.resolve(fmt).text) && { node: fmt }
+        );
+      }
       // The literal text carries a directive of the operator it meets: the value is a template.
       const directive =
         report.type === 'call' ? /\{[\w.[\]!:]*\}/ : /%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sdirfgexXoc%]/;
-      if (!directive.test(t.literal)) return false;
+      if (!directive.test(t.literal) && !(task && (report.type === 'call' || t.literal !== ''))) return false;
       return { node: t.values[0] ?? fmt };
     },
     examples: {
