@@ -1167,3 +1167,69 @@ describe('constants and templates spelled otherwise under a task (red team, fift
       false,
     ));
 });
+
+describe('a private mode set on another path under a task (red team, fifteenth session)', () => {
+  async function shown(code: string, language: Language): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: ['CWE-732'],
+      strict: true,
+    });
+    return findings.some((f) => f.severity !== 'note' && f.cwe.includes('CWE-732'));
+  }
+  const open: [string, string, Language][] = [
+    [
+      'a chmod after the secure write only',
+      "import os\ndef save(p, s):\n    if p.endswith('K'):\n        with open(p, 'w') as f:\n            f.write(s)\n        return\n    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)\n    with os.fdopen(fd, 'w') as f:\n        f.write(s)\n    os.chmod(p, 0o600)\n",
+      'python',
+    ],
+    [
+      'a umask on the other path',
+      "import os\ndef save(p, s):\n    if p.endswith('K'):\n        with open(p, 'w') as f:\n            f.write(s)\n        return\n    os.umask(0o077)\n    with open(p, 'w') as f:\n        f.write(s)\n",
+      'python',
+    ],
+    [
+      'a chmod in a branch of its own',
+      "import os\ndef save(p, s):\n    with open(p, 'w') as f:\n        f.write(s)\n    if p.endswith('K'):\n        os.chmod(p, 0o600)\n",
+      'python',
+    ],
+    [
+      'a chmodSync after the secure write only',
+      "const fs = require('fs');\nfunction save(p, s) {\n  if (p.endsWith('K')) {\n    fs.writeFileSync(p, s, { mode: 0o644 });\n    return;\n  }\n  fs.writeFileSync(p, s, { mode: 0o600 });\n  fs.chmodSync(p, 0o600);\n}\n",
+      'javascript',
+    ],
+    [
+      'an os.Chmod after the secure write only',
+      'package main\n\nimport "os"\n\nfunc save(p, s string) error {\n\tif len(p) > 1 && p[0] == \'K\' {\n\t\treturn os.WriteFile(p, []byte(s), 0o644)\n\t}\n\tif err := os.WriteFile(p, []byte(s), 0o600); err != nil {\n\t\treturn err\n\t}\n\treturn os.Chmod(p, 0o600)\n}\n',
+      'go',
+    ],
+    [
+      "the file's own Chmod opening it up",
+      'package main\n\nimport "os"\n\nfunc save(p, s string) error {\n\tf, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer f.Close()\n\tf.Chmod(0o644)\n\t_, err = f.WriteString(s)\n\treturn err\n}\n',
+      'go',
+    ],
+  ];
+  for (const [what, code, language] of open)
+    it(`reads a readable file despite ${what} (${language})`, async () =>
+      expect(await shown(code, language)).toBe(true));
+  const closed: [string, string, Language][] = [
+    [
+      'a chmod after it on every path',
+      "import os\ndef save(p, s):\n    with open(p, 'w') as f:\n        f.write(s)\n    os.chmod(p, 0o600)\n",
+      'python',
+    ],
+    [
+      'a chmod in the with block',
+      "import os\ndef save(p, s):\n    with open(p, 'w') as f:\n        os.chmod(p, 0o600)\n        f.write(s)\n",
+      'python',
+    ],
+    [
+      "the file's Chmod after an error return",
+      'package main\n\nimport "os"\n\nfunc save(p, s string) error {\n\tf, err := os.Create(p)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer f.Close()\n\tif err := f.Chmod(0o600); err != nil {\n\t\treturn err\n\t}\n\t_, err = f.WriteString(s)\n\treturn err\n}\n',
+      'go',
+    ],
+  ];
+  for (const [what, code, language] of closed)
+    it(`keeps a file made private by ${what} (${language})`, async () =>
+      expect(await shown(code, language)).toBe(false));
+});

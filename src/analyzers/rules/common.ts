@@ -166,6 +166,65 @@ export function literalText(node: Node, ctx: RuleContext): string {
 /** Whether the analyzer judges a task (a rule may then report what would be noise in a scan). */
 export const judgingTask = (ctx: RuleContext): boolean => ctx.taskEvidence !== undefined;
 
+const FUNCTION_NODE = /function|lambda|arrow|func_literal|method_definition|method_declaration/;
+const BRANCHING =
+  /^(?:if_statement|elif_clause|else_clause|for_statement|for_in_statement|for_range_loop|while_statement|do_statement|switch_statement|expression_switch_statement|type_switch_statement|switch_case|switch_default|expression_case|default_case|case_clause|match_statement|except_clause|catch_clause|conditional_expression|ternary_expression|select_statement|communication_case)$/;
+const EXITS = [
+  'return_statement',
+  'raise_statement',
+  'throw_statement',
+  'break_statement',
+  'continue_statement',
+];
+
+/**
+ * Whether `x` runs whenever `call` does, as far as the text shows: from `x` up to the first node that
+ * holds `call`, no function boundary and no branch, loop or handler body (the condition of an `if`
+ * runs; a right operand of `and`/`&&`/`||` does not).
+ */
+function unconditionalWith(x: Node, call: Node): boolean {
+  let child = x;
+  for (let p = x.parent; p; child = p, p = p.parent) {
+    if (p.startIndex <= call.startIndex && call.endIndex <= p.endIndex) return true;
+    if (FUNCTION_NODE.test(p.type)) return false;
+    if (BRANCHING.test(p.type)) {
+      // the head of a branch runs (`if err := f.Chmod(0o600); err != nil`): its condition,
+      // initializer or switch value
+      const heads = ['condition', 'initializer', 'value'].map((f) => p.childForFieldName(f));
+      if (!heads.some((h) => h && h.startIndex <= child.startIndex && child.endIndex <= h.endIndex))
+        return false;
+    }
+    if (
+      (p.type === 'boolean_operator' || p.type === 'binary_expression') &&
+      /^(?:and|or|&&|\|\||\?\?)$/.test(p.childForFieldName('operator')?.text ?? '') &&
+      child.equals(p.childForFieldName('right') ?? child)
+    )
+      return false;
+  }
+  return false;
+}
+
+/**
+ * Whether the call `other` runs whenever `call` does, before it (`before`) or after it: it does not
+ * sit in a branch, a loop or a function of its own relative to `call`, and when it comes after, no
+ * exit (`return`, `raise`, `throw`, `break`) that runs whenever `call` does lies between them. A
+ * chmod or a umask that sets what a creation leaves open counts only so: one on another path (after
+ * the secure branch, past a trigger's early return) sets nothing for the creation it is read against.
+ */
+export function runsWhenever(other: Node, call: Node, before: boolean): boolean {
+  if (before ? other.endIndex > call.startIndex : other.startIndex < call.endIndex) return false;
+  if (!unconditionalWith(other, call)) return false;
+  if (before) return true;
+  let common: Node | null = other.parent;
+  while (common && !(common.startIndex <= call.startIndex && call.endIndex <= common.endIndex))
+    common = common.parent;
+  if (!common) return false;
+  for (const x of common.descendantsOfType(EXITS))
+    if (x && x.startIndex >= call.endIndex && x.startIndex < other.startIndex && unconditionalWith(x, call))
+      return false;
+  return true;
+}
+
 export const ALL_LANGUAGES: readonly Language[] = ['python', 'c', 'cpp', 'go', 'javascript'];
 export const C_FAMILY: readonly Language[] = ['c', 'cpp'];
 

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { cweMatches } from '../cwe.ts';
 import { guardsAt } from '../engine/dominance.ts';
 import type { Rule } from '../engine/rule.ts';
-import { judgingTask, modeValues, ruleBuilders } from './common.ts';
+import { judgingTask, modeValues, ruleBuilders, runsWhenever } from './common.ts';
 import {
   argvElements,
   assembledTemplate,
@@ -287,11 +287,13 @@ export const JS_WEAKNESS_RULES: Rule[] = [
       const mode = modes ? modes.find((m) => (m & 0o077) !== 0) : 0o666;
       if (mode === undefined) return false;
       // A chmod to a private mode, or a umask of 077, sets what creation leaves open.
+      // (only one that runs whenever the creation does: before it for a umask, after it for a chmod)
       const tightened = ctx.callsNear(c.node).some((k) => {
-        if (k.name === 'umask') return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077;
+        if (k.name === 'umask')
+          return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077 && runsWhenever(k.node, c.node, true);
         if (!/^f?chmod(?:Sync)?$/.test(k.name)) return false;
         const m = ctx.intValue(k.args[1]);
-        return m !== undefined && (m & 0o077) === 0;
+        return m !== undefined && (m & 0o077) === 0 && runsWhenever(k.node, c.node, false);
       });
       if (tightened) return false;
       return {

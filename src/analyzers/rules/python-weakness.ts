@@ -14,7 +14,7 @@ import {
 import { type FunctionInfo, operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
-import { judgingTask, modeValues, ruleBuilders, statMode } from './common.ts';
+import { judgingTask, modeValues, ruleBuilders, runsWhenever, statMode } from './common.ts';
 
 const { call, query } = ruleBuilders(['python']);
 
@@ -1777,17 +1777,20 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       if (!judgingTask(ctx)) return false;
       const fn = functionOf(c.node, ctx);
       // A chmod/fchmod to a private mode, or a umask of 077, sets what creation leaves open.
+      // (only one that runs whenever the creation does: before it for a umask, after it for a chmod)
       const tightened = ctx.callsNear(c.node).some((k) => {
-        if (k.name === 'umask') return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077;
+        if (k.name === 'umask')
+          return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077 && runsWhenever(k.node, c.node, true);
         if (k.name !== 'chmod' && k.name !== 'fchmod') return false;
         const m = ctx.intValue(k.kwargs.get('mode') ?? k.args[k.args.length - 1]);
-        return m !== undefined && (m & 0o077) === 0;
+        return m !== undefined && (m & 0o077) === 0 && runsWhenever(k.node, c.node, false);
       });
       // A file made private before it is written (mkstemp, touch(mode=0o600), a private descriptor).
       if (/mkstemp\(|\.touch\([^)]*mode\s*=\s*0o?[0-7]00\b/.test(fn.text)) return false;
       if (c.calleeText === 'os.open') {
         // the flags as written or bound to a name (`flags = os.O_WRONLY | os.O_CREAT`)
-        if (!/O_CREAT/.test(c.args[1] ? ctx.resolve(c.args[1]).text : '')) return false;
+        const flags = c.kwargs.get('flags') ?? c.args[1];
+        if (!/O_CREAT/.test(flags ? ctx.resolve(flags).text : '')) return false;
         const modeNode = c.kwargs.get('mode') ?? c.args[2];
         // Every mode the argument can give (a conditional chooses between two); one that cannot
         // be read shows nothing private.
