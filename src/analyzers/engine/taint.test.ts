@@ -1233,3 +1233,45 @@ describe('a private mode set on another path under a task (red team, fifteenth s
     it(`keeps a file made private by ${what} (${language})`, async () =>
       expect(await shown(code, language)).toBe(false));
 });
+
+describe('Go arithmetic through a copy or a conversion under a task (red team, fifteenth session)', () => {
+  async function shown(code: string, cwe: 'CWE-190' | 'CWE-369'): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, 'go', {
+      skipExternal: true,
+      taskCwe: [cwe],
+      strict: true,
+    });
+    return findings.some((f) => f.severity !== 'note' && f.cwe.includes(cwe));
+  }
+  const go = (sig: string, body: string) => `package main\n\nfunc ${sig} {\n${body}}\n`;
+  it('reads a product narrowed back at once', async () =>
+    expect(
+      await shown(go('total(n, each int32) int32', '\treturn int32(int64(n) * int64(each))\n'), 'CWE-190'),
+    ).toBe(true));
+  it('reads a product made by *= on a copy', async () =>
+    expect(
+      await shown(go('total(n, each int32) int32', '\tt := n\n\tt *= each\n\treturn t\n'), 'CWE-190'),
+    ).toBe(true));
+  it('keeps a product computed and returned in a wider type', async () =>
+    expect(
+      await shown(go('total(n, each int32) int64', '\treturn int64(n) * int64(each)\n'), 'CWE-190'),
+    ).toBe(false));
+  it('reads a division by a copy of the divisor', async () =>
+    expect(await shown(go('share(total, n int) int', '\td := n\n\treturn total / d\n'), 'CWE-369')).toBe(
+      true,
+    ));
+  it('keeps a division by a copy checked for zero', async () =>
+    expect(
+      await shown(
+        go('share(total, n int) int', '\td := n\n\tif d <= 0 {\n\t\treturn 0\n\t}\n\treturn total / d\n'),
+        'CWE-369',
+      ),
+    ).toBe(false));
+  it('keeps a division by a copy when the parameter was checked', async () =>
+    expect(
+      await shown(
+        go('share(total, n int) int', '\tif n <= 0 {\n\t\treturn 0\n\t}\n\td := n\n\treturn total / d\n'),
+        'CWE-369',
+      ),
+    ).toBe(false));
+});

@@ -470,6 +470,31 @@ const sliceBoundUnchecked = query({
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Under a task, the caller's integer parameter a factor stands for: the parameter as it came, a name
+ * bound to a copy of it, or it converted to another integer type (`widened`: that type).
+ */
+function factorParam(n: Node, ctx: RuleContext, depth = 0): { name: string; widened?: string } | undefined {
+  const x = strip(n);
+  if (!x || depth > 3) return undefined;
+  if (x.type === 'identifier') {
+    const f = untouchedParam(ctx, x.text, x.startIndex);
+    if (f) return INT_TYPE.test(paramType(f, x.text) ?? '') ? { name: x.text } : undefined;
+    const b = ctx.taint.latestBinding(x.text, x.startIndex);
+    return b?.kind === 'assign' && b.value?.type === 'identifier'
+      ? factorParam(b.value, ctx, depth + 1)
+      : undefined;
+  }
+  if (x.type === 'call_expression') {
+    const t = x.childForFieldName('function')?.text ?? '';
+    const args = x.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c) ?? [];
+    if (!INT_TYPE.test(t) || args.length !== 1 || !args[0]) return undefined;
+    const inner = factorParam(args[0], ctx, depth + 1);
+    return inner && { name: inner.name, widened: t };
+  }
+  return undefined;
+}
+
 const integerOverflow = query({
   id: 'go.integer-overflow',
   cwe: ['CWE-190'],
@@ -477,30 +502,45 @@ const integerOverflow = query({
   title: 'Product of caller integers with no overflow check (judged tasks only)',
   message:
     'Two integers from the caller are multiplied with no check before that the product fits the type (a wrap-around gives a small or negative total): check a > MAX/b first (b != 0), or compute in a wider type and compare. Converting the product afterwards is too late.',
-  query: '(binary_expression left: (identifier) @a operator: "*" right: (identifier) @b) @report',
+  query: `(binary_expression left: (_) @a operator: "*" right: (_) @b) @report
+(assignment_statement left: (expression_list . (identifier) @a) operator: "*=" right: (expression_list . (_) @b)) @report`,
   check: (caps, ctx) => {
     // Products of parameters are everywhere in real code; judged only where a task asks.
     if (ctx.taskEvidence === undefined) return false;
-    const { a, b, report } = caps;
-    if (!a || !b || !report) return false;
+    const { report } = caps;
+    if (!caps.a || !caps.b || !report) return false;
     const fn = ctx.model.functionAt(report.startIndex);
-    const intParam = (n: Node) => {
-      const f = untouchedParam(ctx, n.text, n.startIndex);
-      return !!f && INT_TYPE.test(paramType(f, n.text) ?? '');
-    };
-    if (!intParam(a) || !intParam(b)) return false;
+    // Each factor as the caller's integer it is: the parameter, a copy of it (`t := units; t *=
+    // each`), or it converted (`int64(units)`).
+    const fa = factorParam(caps.a, ctx);
+    const fb = factorParam(caps.b, ctx);
+    if (!fa || !fb) return false;
+    // A product computed in a wider type is safe unless it is narrowed back at once
+    // (`int32(int64(units) * int64(each))`).
+    if (fa.widened || fb.widened) {
+      const wide = [fa.widened, fb.widened].every((w) => !!w && /64$/.test(w));
+      let up: Node | null = report.parent;
+      while (up?.type === 'parenthesized_expression') up = up.parent;
+      const narrowTo =
+        up?.type === 'argument_list' && up.parent?.type === 'call_expression'
+          ? up.parent.childForFieldName('function')?.text
+          : undefined;
+      if (!wide || !narrowTo || !/^u?int(?:8|16|32)$/.test(narrowTo)) return false;
+    }
+    const a = fa.name;
+    const b = fb.name;
     // A division by one of the factors in a condition that decides whether the product is
     // computed (a pre-check `a > MAX/b` before an early exit), the math bounds, or math/bits: the
     // author checks. A check on another path of the function does not count.
     const facts = factsAt(report, ctx);
-    const limit = new RegExp(`/(?:${a.text}|${b.text})\\b|Max(?:Int|Uint)|Min(?:Int)`);
+    const limit = new RegExp(`/(?:${a}|${b})\\b|Max(?:Int|Uint)|Min(?:Int)`);
     // With its value where the product runs: `a > MaxInt32/b` bounds `a` where it fails.
     const kind = (side: Node) =>
       /\bMinInt/.test(side.text) ? 'min' : limit.test(norm(side.text)) ? 'max' : undefined;
     // (A factor known to be zero makes the product zero: `b != 0 && a > MaxInt32/b` failing.)
     const safe = (x: Node, holds: boolean) =>
       limitBound(x, holds, kind) ||
-      [a.text, b.text].some((v) => comparisonsOf(x, holds, v).some((c) => c.op === '==' && c.value === 0));
+      [a, b].some((v) => comparisonsOf(x, holds, v).some((c) => c.op === '==' && c.value === 0));
     if (facts.some((f) => decided(f.node, f.holds, safe))) return false;
     // The post-check `p := a * b` followed at once by `if a != 0 && p/a != b { return ... }`.
     let stmt: Node | null = report;
@@ -521,15 +561,15 @@ const integerOverflow = query({
         .some(
           (c) =>
             /^bits\.(?:Mul|Add)\d*$/.test(c.childForFieldName('function')?.text ?? '') &&
-            mentions(c, a.text) &&
-            mentions(c, b.text),
+            mentions(c, a) &&
+            mentions(c, b),
         )
     )
       return false;
     // Both factors bounded above by constants before the product.
     const boundedAbove = (name: string) =>
       facts.some((f) => bounds(f).some((x) => x.kind === 'le' && (x.form.terms.get(name) ?? 0) > 0));
-    return !(boundedAbove(a.text) && boundedAbove(b.text));
+    return !(boundedAbove(a) && boundedAbove(b));
   },
   examples: {
     bad: [
@@ -607,6 +647,13 @@ const divisionByZero = query({
     const param = untouchedParam(ctx, d.text, d.startIndex);
     const fromCaller = param ? INT_TYPE.test(paramType(param, d.text) ?? '') : false;
     const parsed = !param && parsedInteger(ctx, d.text, d.startIndex);
+    // Under a task, a copy of the caller's integer (`d := members; total / d`): a check of either
+    // name counts.
+    const copied = !param && !parsed && judgingTask(ctx) ? factorParam(d, ctx) : undefined;
+    if (copied && !copied.widened) {
+      const facts = factsAt(caps.report, ctx);
+      return !excludesZero(facts, d.text) && !excludesZero(facts, copied.name);
+    }
     if (!(fromCaller && judgingTask(ctx)) && !parsed) return false;
     return !excludesZero(factsAt(caps.report, ctx), d.text);
   },
