@@ -13,7 +13,7 @@ import { type FunctionInfo, operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
 import { judgingTask, ruleBuilders } from './common.ts';
-import { leadingText, PINNING_START } from './python-weakness.ts';
+import { leadingText, PINNING_START, perReading } from './python-weakness.ts';
 
 const { call, query } = ruleBuilders(['go']);
 const pkg = (body: string, imports = '') => `package main\n\n${imports}${body}`;
@@ -1145,19 +1145,15 @@ function carriedLocations(v: Node, use: Node, ctx: RuleContext): string[] {
   return named.length ? named : [...returned];
 }
 
-/** `answeredLocations` per file and function. */
-const ANSWERED = new WeakMap<object, Map<FunctionInfo, Set<string>>>();
+/** `answeredLocations` per file, reading of its bindings and function. */
+const ANSWERED = new WeakMap<object, WeakMap<object, Map<FunctionInfo, Set<string>>>>();
 
 /**
  * The string parameters a function answers as locations: it returns each as it came somewhere, and
  * a local path (`"/"`) elsewhere.
  */
 function answeredLocations(fn: FunctionInfo, ctx: RuleContext): Set<string> {
-  let byFn = ANSWERED.get(ctx.model);
-  if (!byFn) {
-    byFn = new Map();
-    ANSWERED.set(ctx.model, byFn);
-  }
+  const byFn = perReading(ANSWERED, ctx, () => new Map<FunctionInfo, Set<string>>());
   let out = byFn.get(fn);
   if (out) return out;
   out = new Set<string>();

@@ -1032,10 +1032,20 @@ const TESTING_STATEMENTS = ['if_statement', 'elif_clause', 'while_statement', 'a
  * that returns its parameter gives back for it (`pick(url)`). A location made that way is the
  * caller's location.
  */
-export function passedThrough(n: Node, ctx: RuleContext, depth = 0): Node | undefined {
+export function passedThrough(n: Node, ctx: RuleContext): Node | undefined {
+  // (asked twice of each returned value under a redirect task: for the value, and for the
+  // parameters its function answers; memoized per file)
+  const memo = perReading(PASSED, ctx, () => new Map<number, Node | undefined>());
+  if (memo.has(n.id)) return memo.get(n.id);
+  const r = passedThroughAt(n, ctx, 0);
+  memo.set(n.id, r);
+  return r;
+}
+
+function passedThroughAt(n: Node, ctx: RuleContext, depth: number): Node | undefined {
   if (depth > 4) return undefined;
   const v = unwrap(n);
-  const next = (x: Node | null | undefined) => (x ? passedThrough(x, ctx, depth + 1) : undefined);
+  const next = (x: Node | null | undefined) => (x ? passedThroughAt(x, ctx, depth + 1) : undefined);
   const named = (x: Node | null | undefined) =>
     (x?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
   if (v.type === 'identifier') return rawParam(v, ctx) ? v : undefined;
@@ -1154,16 +1164,39 @@ export function leadingText(n: Node, ctx: RuleContext, depth = 0): string {
   return '';
 }
 
+/**
+ * A cache per file and per reading of its bindings (`TaintEngine.choices`: under a task a rule's
+ * check runs again with other bindings chosen, and what is a raw parameter may change).
+ */
+export function perReading<V>(
+  store: WeakMap<object, WeakMap<object, V>>,
+  ctx: RuleContext,
+  make: () => V,
+): V {
+  let byChoice = store.get(ctx.model);
+  if (!byChoice) {
+    byChoice = new WeakMap();
+    store.set(ctx.model, byChoice);
+  }
+  const key = ctx.taint.choices ?? NO_CHOICE;
+  let v = byChoice.get(key);
+  if (!v) {
+    v = make();
+    byChoice.set(key, v);
+  }
+  return v;
+}
+const NO_CHOICE = {};
+
+/** `passedThrough`'s answers per file, by node. */
+const PASSED = new WeakMap<object, WeakMap<object, Map<number, Node | undefined>>>();
+
 /** `answeredLocations` per file and function. */
-const ANSWERED = new WeakMap<object, Map<FunctionInfo, Set<string>>>();
+const ANSWERED = new WeakMap<object, WeakMap<object, Map<FunctionInfo, Set<string>>>>();
 
 /** The parameters a function answers as locations: returned as they came (or copied) somewhere. */
 function answeredLocations(info: FunctionInfo, ctx: RuleContext): Set<string> {
-  let byFn = ANSWERED.get(ctx.model);
-  if (!byFn) {
-    byFn = new Map();
-    ANSWERED.set(ctx.model, byFn);
-  }
+  const byFn = perReading(ANSWERED, ctx, () => new Map<FunctionInfo, Set<string>>());
   let out = byFn.get(info);
   if (out) return out;
   out = new Set<string>();
