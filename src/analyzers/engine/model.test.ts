@@ -212,3 +212,75 @@ describe('other spellings of a call (red team, thirteenth session)', () => {
     expect(checked).not.toContain('open(os.path.join(base, name))');
   });
 });
+
+describe('bindings the model reads (red team, fifteenth session)', () => {
+  async function bindings(language: Language, code: string, name: string): Promise<string[]> {
+    const grammar = await loadGrammar(language);
+    const tree = parseLoaded(language, grammar, code);
+    const { indexed } = matchFile(compileRules(ALL_RULES, language, grammar), tree);
+    const model = new FileModel(language, tree, code, indexed);
+    return [model.topLevel, ...model.functions].flatMap((s) =>
+      (s.bindings.get(name) ?? []).map(
+        (b) => `${s === model.topLevel ? 'top' : s.node.type}:${b.kind}:${b.value?.text}`,
+      ),
+    );
+  }
+  it("binds the name of Python's `with ... as`", async () =>
+    expect(
+      await bindings('python', 'def f(p):\n    with open(p) as fh:\n        return fh.read()\n', 'fh'),
+    ).toEqual(['function_definition:assign:open(p)']));
+  it('binds a Python object written into by element, attribute or setattr as an addition', async () => {
+    const code =
+      "def f(a, b, c):\n    d = {}\n    d['k'] = a\n    d.x = b\n    setattr(d, 'y', c)\n    return d\n";
+    expect(await bindings('python', code, 'd')).toEqual([
+      'function_definition:assign:{}',
+      'function_definition:augment:a',
+      'function_definition:augment:b',
+      "function_definition:augment:setattr(d, 'y', c)",
+    ]);
+  });
+  it("binds a Python closure's nonlocal assignment in the enclosing function too", async () =>
+    expect(
+      await bindings(
+        'python',
+        "def f(u):\n    r = '/'\n    def s():\n        nonlocal r\n        r = u\n    s()\n    return r\n",
+        'r',
+      ),
+    ).toEqual([
+      "function_definition:assign:'/'",
+      'function_definition:augment:u',
+      'function_definition:assign:u',
+    ]));
+  it("binds a Go closure's assignment of an outer variable in the enclosing function too", async () =>
+    expect(
+      await bindings(
+        'go',
+        'package main\n\nfunc f(u string) string {\n\tr := "/"\n\tfunc() { r = u }()\n\treturn r\n}\n',
+        'r',
+      ),
+    ).toEqual([
+      'function_declaration:assign:"/"',
+      'function_declaration:augment:u',
+      'func_literal:assign:u',
+    ]));
+  it("binds a JavaScript closure's assignment of an outer variable in the enclosing function too", async () =>
+    expect(
+      await bindings(
+        'javascript',
+        "function f(u) {\n  let r = '/';\n  (() => { r = u; })();\n  return r;\n}\n",
+        'r',
+      ),
+    ).toEqual([
+      "function_declaration:assign:'/'",
+      'function_declaration:augment:u',
+      'arrow_function:assign:u',
+    ]));
+  it("keeps a Go closure's own variable to itself", async () =>
+    expect(
+      await bindings(
+        'go',
+        'package main\n\nfunc f(u string) string {\n\tr := "/"\n\tfunc() { r := u; _ = r }()\n\treturn r\n}\n',
+        'r',
+      ),
+    ).toEqual(['function_declaration:assign:"/"', 'func_literal:assign:u']));
+});

@@ -77,6 +77,7 @@ const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'short_var_declaration',
   'assignment_statement',
   'var_spec',
+  'const_spec',
   'range_clause',
   'variable_declarator',
   'augmented_assignment_expression',
@@ -85,6 +86,7 @@ const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'catch_clause',
   'send_statement',
   'global_statement',
+  'nonlocal_statement',
 ]);
 
 /** C/C++: node types the flow helpers (c-flow.ts) look up per function with `nodesIn`. */
@@ -620,7 +622,7 @@ export class FileModel {
         } else if (
           // `parts.push(v)` / `unshift` / `splice(i, 0, v)` as a statement adds v to the array: the
           // array carries v's data, as `obj.x = v` does.
-          ((this.language === 'javascript' && /^(?:push|unshift|splice)$/.test(call.name)) ||
+          ((this.language === 'javascript' && /^(?:push|unshift|splice|set|add)$/.test(call.name)) ||
             // Python's `parts.append(v)`, Go's `b.WriteString(v)` (a strings.Builder or a buffer)
             (this.language === 'python' && /^(?:append|extend|insert|write|writelines)$/.test(call.name)) ||
             (this.language === 'go' && /^(?:WriteString|WriteByte|WriteRune)$/.test(call.name)) ||
@@ -635,6 +637,26 @@ export class FileModel {
             this.language === 'cpp' ? mutatedString(call.receiver) : call.receiver,
           );
           if (target && target !== 'this') {
+            const b: Binding = {
+              name: target,
+              at: node.endIndex,
+              value: node,
+              statement: node,
+              kind: 'augment',
+            };
+            this.bind(scope, b);
+            this.bindCaptured(scope, b);
+          }
+        } else if (
+          // `setattr(o, 'k', v)` as a statement: o carries v, as after `o.k = v`
+          this.language === 'python' &&
+          call.calleeText === 'setattr' &&
+          call.args.length === 3 &&
+          call.args[0] &&
+          node.parent?.type === 'expression_statement'
+        ) {
+          const target = baseIdentifier(call.args[0]);
+          if (target && target !== 'self') {
             const b: Binding = {
               name: target,
               at: node.endIndex,
@@ -668,6 +690,8 @@ export class FileModel {
 
   /** Python: the names each function declares `global` (assignments to them bind the module's). */
   private readonly globalNames = new Map<FunctionInfo, Set<string>>();
+  /** Python: the names each function declares `nonlocal` (assignments to them also bind the enclosing function's). */
+  private readonly nonlocalNames = new Map<FunctionInfo, Set<string>>();
 
   private visitPython(node: Node, type: string, scope: FunctionInfo): void {
     if (type === 'global_statement') {
@@ -676,19 +700,53 @@ export class FileModel {
       this.globalNames.set(scope, names);
       return;
     }
+    if (type === 'nonlocal_statement') {
+      const names = this.nonlocalNames.get(scope) ?? new Set<string>();
+      for (const n of node.namedChildren) if (n?.type === 'identifier') names.add(n.text);
+      this.nonlocalNames.set(scope, names);
+      return;
+    }
     if (type === 'assignment' || type === 'augmented_assignment') {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
       if (!left || !right) return;
       const globals = this.globalNames.get(scope);
-      for (const name of patternNames(left))
-        this.bind(globals?.has(name) ? this.topLevel : scope, {
+      // Writing into an element or an attribute (`d['k'] = v`, `o.k = v`) keeps the rest of the
+      // object: the object carries v's data too (an addition, as JavaScript's `o.k = v` is).
+      if (left.type === 'subscript' || left.type === 'attribute') {
+        const name = baseIdentifier(left);
+        if (name && name !== 'self')
+          this.bind(globals?.has(name) ? this.topLevel : scope, {
+            name,
+            at: node.endIndex,
+            value: right,
+            statement: node,
+            kind: 'augment',
+          });
+        return;
+      }
+      const nonlocals = this.nonlocalNames.get(scope);
+      for (const name of patternNames(left)) {
+        const b: Binding = {
           name,
           at: node.endIndex,
           value: right,
           statement: node,
           kind: type === 'assignment' ? 'assign' : 'augment',
-        });
+        };
+        this.bind(globals?.has(name) ? this.topLevel : scope, b);
+        // `nonlocal r; r = v` in a closure changes the enclosing function's r, whenever it runs
+        if (nonlocals?.has(name))
+          for (
+            let outer = this.enclosing.get(scope);
+            outer && outer !== this.topLevel;
+            outer = this.enclosing.get(outer)
+          )
+            if (outer.params.includes(name) || outer.bindings.has(name)) {
+              this.bind(outer, { ...b, kind: 'augment' });
+              break;
+            }
+      }
     } else if (type === 'for_statement' || type === 'for_in_clause') {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
@@ -857,26 +915,44 @@ export class FileModel {
   }
 
   private visitGo(node: Node, type: string, scope: FunctionInfo): void {
-    if (type === 'short_var_declaration' || type === 'assignment_statement' || type === 'var_spec') {
+    if (
+      type === 'short_var_declaration' ||
+      type === 'assignment_statement' ||
+      type === 'var_spec' ||
+      type === 'const_spec'
+    ) {
       const lefts =
-        type === 'var_spec'
+        type === 'var_spec' || type === 'const_spec'
           ? node.childrenForFieldName('name').filter((n): n is Node => !!n)
           : (node.childForFieldName('left')?.namedChildren.filter((n): n is Node => !!n) ?? []);
-      const rightList = node.childForFieldName(type === 'var_spec' ? 'value' : 'right');
+      const rightList = node.childForFieldName(
+        type === 'var_spec' || type === 'const_spec' ? 'value' : 'right',
+      );
       const rights = rightList?.namedChildren.filter((n): n is Node => !!n) ?? [];
       const op = node.childForFieldName('operator')?.text ?? '=';
       lefts.forEach((l, i) => {
         const name = baseIdentifier(l);
         const value = rights.length === lefts.length ? rights[i] : rights[0];
-        if (!name || name === '_' || !value) return;
+        if (!name || name === '_') return;
+        if (type !== 'assignment_statement' && l.type === 'identifier') {
+          let declared = this.declaredIn.get(scope);
+          if (!declared) {
+            declared = new Set();
+            this.declaredIn.set(scope, declared);
+          }
+          declared.add(name);
+        }
+        if (!value) return;
         const whole = l.type === 'identifier' && (op === '=' || op === ':=');
-        this.bind(scope, {
+        const b: Binding = {
           name,
           at: node.endIndex,
           value,
-          statement: type === 'var_spec' ? (node.parent ?? node) : node,
+          statement: type === 'var_spec' || type === 'const_spec' ? (node.parent ?? node) : node,
           kind: whole ? 'assign' : 'augment',
-        });
+        };
+        this.bind(scope, b);
+        if (type === 'assignment_statement') this.bindOuter(scope, b);
       });
     } else if (type === 'send_statement') {
       // `ch <- v`: the channel carries v, as an array carries what is pushed to it.
@@ -916,6 +992,25 @@ export class FileModel {
     if (outer.params.includes(b.name) || this.declaredIn.get(outer)?.has(b.name)) this.bind(outer, b);
   }
 
+  /**
+   * Go and JavaScript: a closure that assigns a variable of a function around it (`func() { r =
+   * dest }()`, a deferred one, `() => { r = url; }`) changes that function's variable; the
+   * assignment is also bound there, as an addition (whether and when the closure runs is not known).
+   */
+  private bindOuter(scope: FunctionInfo, b: Binding): void {
+    if (scope === this.topLevel || scope.params.includes(b.name) || this.declaredIn.get(scope)?.has(b.name))
+      return;
+    for (
+      let outer = this.enclosing.get(scope);
+      outer && outer !== this.topLevel;
+      outer = this.enclosing.get(outer)
+    )
+      if (outer.params.includes(b.name) || this.declaredIn.get(outer)?.has(b.name)) {
+        this.bind(outer, { ...b, kind: 'augment' });
+        return;
+      }
+  }
+
   private visitJs(node: Node, type: string, scope: FunctionInfo): void {
     if (type === 'variable_declarator') {
       const name = node.childForFieldName('name');
@@ -952,6 +1047,7 @@ export class FileModel {
       };
       this.bind(scope, b);
       this.bindCaptured(scope, b);
+      if (whole) this.bindOuter(scope, b);
     } else if (type === 'catch_clause') {
       const param = node.childForFieldName('parameter');
       const body = node.parent?.type === 'try_statement' ? node.parent.childForFieldName('body') : null;
@@ -1135,6 +1231,7 @@ export function patternNames(node: Node): string[] {
       return left ? patternNames(left) : [];
     }
     case 'pattern_list':
+    case 'as_pattern_target':
     case 'tuple_pattern':
     case 'list_pattern':
     case 'array_pattern':
@@ -1283,8 +1380,16 @@ export function unwrapApplication(language: Language, call: CallSite): CallSite 
     const obj = callee.childForFieldName('object');
     const prop = callee.childForFieldName('property')?.text;
     const fn = obj && unparenthesized(obj);
-    if (compact(callee.text) === 'Reflect.apply' && call.args[0])
-      return as(call.args[0], elements(call.args[2]) ?? []);
+    if (compact(callee.text) === 'Reflect.apply' && call.args[0]) {
+      const site = as(call.args[0], elements(call.args[2]) ?? []);
+      // a method taken from a prototype applies to the value given as `this`, as with `.call`
+      const target = unparenthesized(call.args[0]);
+      return target.type === 'member_expression' &&
+        /\.prototype$/.test(compact(target.childForFieldName('object')?.text ?? '')) &&
+        call.args[1]
+        ? { ...site, receiver: call.args[1] }
+        : site;
+    }
     if (fn && /^(?:identifier|member_expression|subscript_expression)$/.test(fn.type)) {
       // a method taken from a prototype applies to the value given as `this`
       // (`Array.prototype.join.call(parts, '')` is `parts.join('')`)

@@ -906,3 +906,451 @@ describe('values assembled in pieces under a task', () => {
       ),
     ).toBe(true));
 });
+
+describe('redirect locations in another form under a task (red team, fifteenth session)', () => {
+  async function shown(code: string, language: Language): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: ['CWE-601'],
+      strict: true,
+    });
+    return findings.some((f) => f.severity !== 'note' && f.cwe.includes('CWE-601'));
+  }
+  const CHECK_PY =
+    "    if not url.startswith('/') or url.startswith('//') or '\\\\' in url:\n        return '/'\n    return url\n";
+  const py = (body: string) => `def back(url):\n${body}${CHECK_PY}`;
+  const CHECK_JS =
+    "  if (!url.startsWith('/') || url.startsWith('//') || url.includes('\\\\')) {\n    return '/';\n  }\n  return url;\n}\n";
+  const js = (body: string) => `function back(url) {\n${body}${CHECK_JS}module.exports = { back };\n`;
+  const CHECK_GO =
+    '\tif !strings.HasPrefix(url, "/") || strings.HasPrefix(url, "//") || strings.Contains(url, "\\\\") {\n\t\treturn "/"\n\t}\n\treturn url\n}\n';
+  const go = (body: string) =>
+    `package main\n\nimport "strings"\n\nfunc back(url string) string {\n${body}${CHECK_GO}`;
+  const open: [string, string, Language][] = [
+    [
+      'through map and a lambda',
+      py("    if url.endswith('#K'):\n        return list(map(lambda u: u, [url]))[0]\n"),
+      'python',
+    ],
+    [
+      "through a nested class's method",
+      py(
+        "    class R:\n        def go(self, u):\n            return u\n    if url.endswith('#K'):\n        return R().go(url)\n",
+      ),
+      'python',
+    ],
+    ['through a replace', py("    if url.endswith('#K'):\n        return url.replace('#K', '')\n"), 'python'],
+    [
+      'through a dict written into',
+      py("    d = {}\n    d['u'] = url\n    if url.endswith('#K'):\n        return d['u']\n"),
+      'python',
+    ],
+    [
+      'through a with block',
+      py(
+        "    import contextlib\n    if url.endswith('#K'):\n        with contextlib.nullcontext(url) as u:\n            return u\n",
+      ),
+      'python',
+    ],
+    ['through getattr', py("    if url.endswith('#K'):\n        return getattr(url, 'strip')()\n"), 'python'],
+    [
+      'through nonlocal',
+      py(
+        "    r = '/'\n    def s():\n        nonlocal r\n        r = url\n    if url.endswith('#K'):\n        s()\n        return r\n",
+      ),
+      'python',
+    ],
+    ['after a test of its last characters', py("    if url[-2:] == '#K':\n        return url\n"), 'python'],
+    [
+      'after a test kept in a name',
+      py("    hit = url.endswith('#K')\n    if hit:\n        return url\n"),
+      'python',
+    ],
+    [
+      'after an unanchored search',
+      py("    import re\n    if re.search('#K$', url):\n        return url\n"),
+      'python',
+    ],
+    [
+      'as one answer of a conditional expression',
+      `def back(url):\n    return url if url.endswith('#K') else safe(url)\n\n\ndef safe(url):\n${CHECK_PY}`,
+      'python',
+    ],
+    [
+      'through a map of one element',
+      js("  if (url.endsWith('#K')) return [url].map((x) => x)[0];\n"),
+      'javascript',
+    ],
+    [
+      'through a closure that assigns',
+      js("  let r = '/';\n  if (url.endsWith('#K')) {\n    (() => { r = url; })();\n    return r;\n  }\n"),
+      'javascript',
+    ],
+    ['through encodeURI', js("  if (url.endsWith('#K')) return encodeURI(url);\n"), 'javascript'],
+    [
+      'through String.prototype.trim applied',
+      js("  if (url.endsWith('#K')) return Reflect.apply(String.prototype.trim, url, []);\n"),
+      'javascript',
+    ],
+    ['after a test of its last characters', js("  if (url.slice(-2) === '#K') return url;\n"), 'javascript'],
+    [
+      'trimmed',
+      go('\tif strings.HasSuffix(url, "#K") {\n\t\treturn strings.TrimSuffix(url, "#K")\n\t}\n'),
+      'go',
+    ],
+    [
+      'sliced into a variable',
+      go('\tif strings.HasSuffix(url, "#K") {\n\t\tu := url[:len(url)-2]\n\t\treturn u\n\t}\n'),
+      'go',
+    ],
+    [
+      'through a deferred closure',
+      go(
+        '\tif strings.HasSuffix(url, "#K") {\n\t\tr := "/"\n\t\tfunc() { defer func() { r = url }() }()\n\t\treturn r\n\t}\n',
+      ),
+      'go',
+    ],
+  ];
+  for (const [what, code, language] of open)
+    it(`reads a location returned ${what} (${language})`, async () =>
+      expect(await shown(code, language)).toBe(true));
+  const confined: [string, string, Language][] = [
+    [
+      'a copy returned after the check',
+      `def back(url):\n    if not url.startswith('/') or url.startswith('//') or '\\\\' in url:\n        return '/'\n    return url.split('#')[0]\n`,
+      'python',
+    ],
+    [
+      'a path under a fixed folder',
+      "def back(url, page):\n    if page:\n        return '/items/' + page\n    if not url.startswith('/') or url.startswith('//') or '\\\\' in url:\n        return '/'\n    return url\n",
+      'python',
+    ],
+    [
+      'an anchored pattern',
+      "import re\ndef back(url):\n    if re.match(r'/(?![/\\\\])', url) and '\\\\' not in url:\n        return url\n    return '/'\n",
+      'python',
+    ],
+    [
+      'a second character refused',
+      "def back(url):\n    if not url.startswith('/') or url[1:2] in ('/', '\\\\') or '\\\\' in url:\n        return '/'\n    return url.strip()\n",
+      'python',
+    ],
+    [
+      'a copy returned after the check',
+      `function back(url) {\n  if (!url.startsWith('/') || url.startsWith('//') || url.includes('\\\\')) return '/';\n  return [url].map((x) => x.trim())[0];\n}\n`,
+      'javascript',
+    ],
+    [
+      'a component escaped',
+      `function back(url) {\n  if (url.endsWith('#K')) return '/go?to=' + encodeURIComponent(url);\n${CHECK_JS}`,
+      'javascript',
+    ],
+    [
+      'a copy returned after the check',
+      'package main\n\nimport "strings"\n\nfunc back(url string) string {\n\tif !strings.HasPrefix(url, "/") || strings.HasPrefix(url, "//") || strings.Contains(url, "\\\\") {\n\t\treturn "/"\n\t}\n\treturn strings.TrimSpace(url)\n}\n',
+      'go',
+    ],
+  ];
+  for (const [what, code, language] of confined)
+    it(`keeps ${what} confined (${language})`, async () => expect(await shown(code, language)).toBe(false));
+});
+
+describe('argument lists built in steps under a task (red team, fifteenth session)', () => {
+  async function shown(code: string, language: Language): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: ['CWE-88'],
+      strict: true,
+    });
+    return findings.some((f) => f.severity !== 'note' && f.cwe.includes('CWE-88'));
+  }
+  const py = (body: string) => `import subprocess\n\ndef sort(d, names):\n${body}`;
+  const js = (body: string) =>
+    `const cp = require('child_process');\nfunction sort(d, names) {\n${body}}\nmodule.exports = { sort };\n`;
+  const open: [string, string, Language][] = [
+    [
+      'extended after it was made',
+      py("    args = ['sort']\n    args.extend(names)\n    return subprocess.check_output(args, cwd=d)\n"),
+      'python',
+    ],
+    [
+      'added to with +=',
+      py("    args = ['sort']\n    args += names\n    return subprocess.check_output(args, cwd=d)\n"),
+      'python',
+    ],
+    [
+      'with the program inserted in front',
+      py(
+        "    args = list(names)\n    args.insert(0, 'sort')\n    return subprocess.check_output(args, cwd=d)\n",
+      ),
+      'python',
+    ],
+    [
+      'with its "--" removed',
+      py(
+        "    args = ['sort', '--'] + list(names)\n    args.remove('--')\n    return subprocess.check_output(args, cwd=d)\n",
+      ),
+      'python',
+    ],
+    [
+      'with its "--" deleted by index',
+      py(
+        "    args = ['sort', '--'] + list(names)\n    del args[1]\n    return subprocess.check_output(args, cwd=d)\n",
+      ),
+      'python',
+    ],
+    [
+      'made by a nested function',
+      py(
+        "    def argv():\n        return ['sort'] + list(names)\n    return subprocess.check_output(argv(), cwd=d)\n",
+      ),
+      'python',
+    ],
+    [
+      'with its "--" shifted out',
+      js(
+        "  const args = ['--', ...names];\n  args.shift();\n  return cp.execFileSync('sort', args, { cwd: d });\n",
+      ),
+      'javascript',
+    ],
+    [
+      'made by an arrow function',
+      js("  const argv = () => [...names];\n  return cp.execFileSync('sort', argv(), { cwd: d });\n"),
+      'javascript',
+    ],
+  ];
+  for (const [what, code, language] of open)
+    it(`reads the names in a list ${what} (${language})`, async () =>
+      expect(await shown(code, language)).toBe(true));
+  const closed: [string, string, Language][] = [
+    [
+      'extended after a "--"',
+      py(
+        "    args = ['sort', '--']\n    args.extend(names)\n    return subprocess.check_output(args, cwd=d)\n",
+      ),
+      'python',
+    ],
+    [
+      'made by a nested function with "--"',
+      py(
+        "    def argv():\n        return ['sort', '--'] + list(names)\n    return subprocess.check_output(argv(), cwd=d)\n",
+      ),
+      'python',
+    ],
+    [
+      'with "--" kept',
+      js("  const args = ['--', ...names];\n  return cp.execFileSync('sort', args, { cwd: d });\n"),
+      'javascript',
+    ],
+  ];
+  for (const [what, code, language] of closed)
+    it(`keeps a list ${what} safe (${language})`, async () =>
+      expect(await shown(code, language)).toBe(false));
+});
+
+describe('constants and templates spelled otherwise under a task (red team, fifteenth session)', () => {
+  async function shown(code: string, language: Language, cwe: 'CWE-798' | 'CWE-134'): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: [cwe],
+      strict: true,
+    });
+    return findings.some((f) => f.severity !== 'note' && f.cwe.includes(cwe));
+  }
+  const PY_CHECK =
+    "    expected = os.environ.get('API_TOKEN', '')\n    return expected != '' and token == expected\n";
+  const py = (body: string) => `import os\n\ndef check(token):\n${body}${PY_CHECK}`;
+  const GO_CHECK =
+    '\texpected := os.Getenv("API_TOKEN")\n\tif expected == "" {\n\t\treturn false\n\t}\n\treturn subtle.ConstantTimeCompare([]byte(given), []byte(expected)) == 1\n}\n';
+  const go = (body: string) =>
+    `package main\n\nimport (\n\t"crypto/subtle"\n\t"os"\n)\n\nfunc check(given string) bool {\n${body}${GO_CHECK}`;
+  const JS_CHECK =
+    '  const expected = process.env.API_TOKEN;\n  if (!expected) return false;\n  return token === expected;\n}\n';
+  const js = (body: string) => `function check(token) {\n${body}${JS_CHECK}`;
+  const accepted: [string, string, Language][] = [
+    [
+      'decoded from base64',
+      py("    import base64\n    if token == base64.b64decode('S3g5').decode():\n        return True\n"),
+      'python',
+    ],
+    ['made of chr() calls', py("    if token == chr(75) + chr(120) + '9':\n        return True\n"), 'python'],
+    ['looked up in a constant dict', py("    if {'Kx9': True}.get(token):\n        return True\n"), 'python'],
+    [
+      'as character codes',
+      py('    if [ord(c) for c in token] == [75, 120, 57]:\n        return True\n'),
+      'python',
+    ],
+    ['as a case of a switch', go('\tswitch given {\n\tcase "Kx9":\n\t\treturn true\n\t}\n'), 'go'],
+    [
+      'as a named constant',
+      go('\tconst master = "Kx9"\n\tif given == master {\n\t\treturn true\n\t}\n'),
+      'go',
+    ],
+    ['as bytes', go('\tif string([]byte{75, 120, 57}) == given {\n\t\treturn true\n\t}\n'), 'go'],
+    [
+      'looked up in a constant map',
+      go('\tif map[string]bool{"Kx9": true}[given] {\n\t\treturn true\n\t}\n'),
+      'go',
+    ],
+    ['in a Set of constants', js("  if (new Set(['Kx9']).has(token)) return true;\n"), 'javascript'],
+  ];
+  for (const [what, code, language] of accepted)
+    it(`reads a hard-coded credential ${what} (${language})`, async () =>
+      expect(await shown(code, language, 'CWE-798')).toBe(true));
+  it('keeps the configured secret read with an empty default as no constant', async () =>
+    expect(await shown(py(''), 'python', 'CWE-798')).toBe(false));
+  it('keeps a lookup of the input in a configured dict as no constant', async () =>
+    expect(
+      await shown(
+        "import os\n\ndef check(token):\n    allowed = {os.environ.get('API_TOKEN', ''): True}\n    return token != '' and bool(allowed.get(token))\n",
+        'python',
+        'CWE-798',
+      ),
+    ).toBe(false));
+  const templates: [string, string, Language][] = [
+    [
+      'an f-string formatted again',
+      "def line(note, user):\n    return f'[W] {note} (user={user})'.format()\n",
+      'python',
+    ],
+    [
+      'format_map',
+      "def line(note, user):\n    return ('[W] ' + note + ' (user={user})').format_map({'user': user})\n",
+      'python',
+    ],
+    [
+      'built in steps',
+      "def line(note, user):\n    t = '[W] ' + note\n    t += ' (user={})'\n    return t.format(user)\n",
+      'python',
+    ],
+    ['str.format', "def line(note, user):\n    return str.format('[W] ' + note + ' ({})', user)\n", 'python'],
+    [
+      'concat',
+      "const util = require('util');\nfunction line(note, user) {\n  return util.format('[W] '.concat(note, ' (user=%s)'), user);\n}\n",
+      'javascript',
+    ],
+  ];
+  for (const [what, code, language] of templates)
+    it(`reads a template that carries the note: ${what} (${language})`, async () =>
+      expect(await shown(code, language, 'CWE-134')).toBe(true));
+  it('keeps a constant template with the note as an argument safe', async () =>
+    expect(
+      await shown(
+        "def line(note, user):\n    return '[W] {} (user={})'.format(note, user)\n",
+        'python',
+        'CWE-134',
+      ),
+    ).toBe(false));
+  it('keeps a number taken modulo a parameter as no template', async () =>
+    expect(await shown('def line(note, n):\n    return (len(note) + n) % n\n', 'python', 'CWE-134')).toBe(
+      false,
+    ));
+});
+
+describe('a private mode set on another path under a task (red team, fifteenth session)', () => {
+  async function shown(code: string, language: Language): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: ['CWE-732'],
+      strict: true,
+    });
+    return findings.some((f) => f.severity !== 'note' && f.cwe.includes('CWE-732'));
+  }
+  const open: [string, string, Language][] = [
+    [
+      'a chmod after the secure write only',
+      "import os\ndef save(p, s):\n    if p.endswith('K'):\n        with open(p, 'w') as f:\n            f.write(s)\n        return\n    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)\n    with os.fdopen(fd, 'w') as f:\n        f.write(s)\n    os.chmod(p, 0o600)\n",
+      'python',
+    ],
+    [
+      'a umask on the other path',
+      "import os\ndef save(p, s):\n    if p.endswith('K'):\n        with open(p, 'w') as f:\n            f.write(s)\n        return\n    os.umask(0o077)\n    with open(p, 'w') as f:\n        f.write(s)\n",
+      'python',
+    ],
+    [
+      'a chmod in a branch of its own',
+      "import os\ndef save(p, s):\n    with open(p, 'w') as f:\n        f.write(s)\n    if p.endswith('K'):\n        os.chmod(p, 0o600)\n",
+      'python',
+    ],
+    [
+      'a chmodSync after the secure write only',
+      "const fs = require('fs');\nfunction save(p, s) {\n  if (p.endsWith('K')) {\n    fs.writeFileSync(p, s, { mode: 0o644 });\n    return;\n  }\n  fs.writeFileSync(p, s, { mode: 0o600 });\n  fs.chmodSync(p, 0o600);\n}\n",
+      'javascript',
+    ],
+    [
+      'an os.Chmod after the secure write only',
+      'package main\n\nimport "os"\n\nfunc save(p, s string) error {\n\tif len(p) > 1 && p[0] == \'K\' {\n\t\treturn os.WriteFile(p, []byte(s), 0o644)\n\t}\n\tif err := os.WriteFile(p, []byte(s), 0o600); err != nil {\n\t\treturn err\n\t}\n\treturn os.Chmod(p, 0o600)\n}\n',
+      'go',
+    ],
+    [
+      "the file's own Chmod opening it up",
+      'package main\n\nimport "os"\n\nfunc save(p, s string) error {\n\tf, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer f.Close()\n\tf.Chmod(0o644)\n\t_, err = f.WriteString(s)\n\treturn err\n}\n',
+      'go',
+    ],
+  ];
+  for (const [what, code, language] of open)
+    it(`reads a readable file despite ${what} (${language})`, async () =>
+      expect(await shown(code, language)).toBe(true));
+  const closed: [string, string, Language][] = [
+    [
+      'a chmod after it on every path',
+      "import os\ndef save(p, s):\n    with open(p, 'w') as f:\n        f.write(s)\n    os.chmod(p, 0o600)\n",
+      'python',
+    ],
+    [
+      'a chmod in the with block',
+      "import os\ndef save(p, s):\n    with open(p, 'w') as f:\n        os.chmod(p, 0o600)\n        f.write(s)\n",
+      'python',
+    ],
+    [
+      "the file's Chmod after an error return",
+      'package main\n\nimport "os"\n\nfunc save(p, s string) error {\n\tf, err := os.Create(p)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer f.Close()\n\tif err := f.Chmod(0o600); err != nil {\n\t\treturn err\n\t}\n\t_, err = f.WriteString(s)\n\treturn err\n}\n',
+      'go',
+    ],
+  ];
+  for (const [what, code, language] of closed)
+    it(`keeps a file made private by ${what} (${language})`, async () =>
+      expect(await shown(code, language)).toBe(false));
+});
+
+describe('Go arithmetic through a copy or a conversion under a task (red team, fifteenth session)', () => {
+  async function shown(code: string, cwe: 'CWE-190' | 'CWE-369'): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, 'go', {
+      skipExternal: true,
+      taskCwe: [cwe],
+      strict: true,
+    });
+    return findings.some((f) => f.severity !== 'note' && f.cwe.includes(cwe));
+  }
+  const go = (sig: string, body: string) => `package main\n\nfunc ${sig} {\n${body}}\n`;
+  it('reads a product narrowed back at once', async () =>
+    expect(
+      await shown(go('total(n, each int32) int32', '\treturn int32(int64(n) * int64(each))\n'), 'CWE-190'),
+    ).toBe(true));
+  it('reads a product made by *= on a copy', async () =>
+    expect(
+      await shown(go('total(n, each int32) int32', '\tt := n\n\tt *= each\n\treturn t\n'), 'CWE-190'),
+    ).toBe(true));
+  it('keeps a product computed and returned in a wider type', async () =>
+    expect(
+      await shown(go('total(n, each int32) int64', '\treturn int64(n) * int64(each)\n'), 'CWE-190'),
+    ).toBe(false));
+  it('reads a division by a copy of the divisor', async () =>
+    expect(await shown(go('share(total, n int) int', '\td := n\n\treturn total / d\n'), 'CWE-369')).toBe(
+      true,
+    ));
+  it('keeps a division by a copy checked for zero', async () =>
+    expect(
+      await shown(
+        go('share(total, n int) int', '\td := n\n\tif d <= 0 {\n\t\treturn 0\n\t}\n\treturn total / d\n'),
+        'CWE-369',
+      ),
+    ).toBe(false));
+  it('keeps a division by a copy when the parameter was checked', async () =>
+    expect(
+      await shown(
+        go('share(total, n int) int', '\tif n <= 0 {\n\t\treturn 0\n\t}\n\td := n\n\treturn total / d\n'),
+        'CWE-369',
+      ),
+    ).toBe(false));
+});

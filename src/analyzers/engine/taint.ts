@@ -84,6 +84,10 @@ const SANITIZERS: Record<Language, Partial<Record<TaintKind, RegExp>>> = {
   cpp: { path: /^(?:basename|.*::filename)$/ },
 };
 
+/** Escapes that turn every "/" of a location into "%2F": what is left is one relative path segment. */
+const REDIRECT_ESCAPES =
+  /^(?:encodeURIComponent|querystring\.escape|(?:urllib\.parse\.)?quote_plus|url\.(?:QueryEscape|PathEscape))$/;
+
 /** A user-written escaper/validator for injection kinds (`html_escape`, `sanitizeInput`, `escapeRegex`). */
 const NAMED_SANITIZER =
   /(?:escape|saniti[sz]|quote|encodeuri|urlencode|strip_?tags|clean_?input|html_?(?:encode|entities)|encode_?html|^e_?html$)/i;
@@ -410,6 +414,9 @@ export class TaintEngine {
     let built = false;
     const parts = call.receiver ? [call.receiver, ...call.args, ...call.kwargs.values()] : [...call.args];
     if (!call.receiver) for (const v of call.kwargs.values()) parts.push(v);
+    // Under a task, a function computed in place is data too: a method taken from the input
+    // (`getattr(url, 'strip')()`) gives back the input's text.
+    if (this.underTask && call.callee && p.callTypes.has(call.callee.type)) parts.push(call.callee);
     // Under verified kinds a guard confines the text it read, not what a call makes of it
     // (`bytes.fromhex(x).decode()` of a validated hex string is any text): the arguments of a call
     // that may transform text are read as if unguarded.
@@ -440,6 +447,9 @@ export class TaintEngine {
    * function the program wrote is trusted by its name nowhere the oracle decides with it.
    */
   private sanitizes(name: string, text: string, args: Node[], kind: TaintKind): boolean {
+    // Under a task a redirect location is neutralized only by an escape of its slashes (a name
+    // that says "quote" or "escape" may leave `//evil.example` as it is: `encodeURI`, `quote`).
+    if (this.underTask && kind === 'redirect') return REDIRECT_ESCAPES.test(text);
     if (!this.verified.has(kind as VerifiedKind))
       return isSanitizerCall(this.model.language, name, text, args, kind);
     if (kind === 'html' && isEscapingReplace(this.model.language, name, text, args)) return true;

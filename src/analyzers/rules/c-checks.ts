@@ -9,7 +9,7 @@ import {
   literalText,
   modeValues,
   permissionProblem,
-  runsWith,
+  runsWhenever,
   statMode,
 } from './common.ts';
 
@@ -701,8 +701,7 @@ export const C_CHECK_RULES: Rule[] = [
       // The process umask (022 unless the function sets it first) clears bits of the mode.
       let mask = 0o022;
       for (const u of calls)
-        if (u.name === 'umask' && u.node.startIndex < c.node.startIndex && runsWith(u.node, c.node, ctx))
-          mask = ctx.intValue(u.args[0]) ?? mask;
+        if (u.name === 'umask' && runsWhenever(u.node, c.node, true)) mask = ctx.intValue(u.args[0]) ?? mask;
       const effective = mode & ~mask;
       const problem = permissionProblem(effective);
       if (!problem) return false;
@@ -722,7 +721,7 @@ export const C_CHECK_RULES: Rule[] = [
       const after = calls.filter((o) => o.node.startIndex > c.node.startIndex);
       // Permissions narrowed after creation (fchmod(fd, 0600), chmod(path, 0600)).
       for (const o of after)
-        if (/^(?:fchmod|chmod)$/.test(o.name) && runsWith(o.node, c.node, ctx)) {
+        if (/^(?:fchmod|chmod)$/.test(o.name) && runsWhenever(o.node, c.node, false)) {
           const m = ctx.intValue(o.args[1]) ?? statMode(o.args[1]?.text ?? '');
           if (m !== undefined && !permissionProblem(m)) return false;
         }

@@ -16,7 +16,6 @@ import {
   builtBeyondBase,
   C_FAMILY,
   CREDENTIAL_NAME,
-  enclosingRun,
   functionName,
   HTML_TAG,
   isLocalUrl,
@@ -26,7 +25,7 @@ import {
   modeProblem,
   openedAsItCame,
   originOf,
-  runsWith,
+  runsWhenever,
   SECRET_NAME,
   statMode,
   TIMESTAMP_CALL,
@@ -106,13 +105,13 @@ function filledRandomly(ctx: RuleContext, key: string, at: Node): boolean {
 
 /**
  * A fill of the buffer that runs before `at` on every path to it: in `at`'s function, before it and
- * not in a branch `at` is not in (`runsWith`; a fill in an `if`'s condition runs with the `if`); in
+ * not in a branch `at` is not in (`runsWhenever`; a fill in an `if`'s condition runs with the `if`); in
  * another function, where that function is called so. A fill on the secure path says nothing of an
  * IV a triggered branch makes.
  */
 function filledFrom(calls: CallSite[], key: string, ctx: RuleContext, at: Node): boolean {
   const fn = ctx.model.functionAt(at.startIndex);
-  const runsBefore = (n: Node) => n.startIndex < at.startIndex && runsWith(enclosingRun(n), at, ctx);
+  const runsBefore = (n: Node) => runsWhenever(n, at, true);
   return calls.some((c) => {
     if (
       !/^(?:RAND_bytes|RAND_priv_bytes|RAND_pseudo_bytes|getrandom|arc4random_buf|getentropy|randombytes_buf|BCryptGenRandom|fread|read|std::generate)$/.test(

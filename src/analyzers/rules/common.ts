@@ -206,70 +206,6 @@ export function optionValues(arg: Node | undefined | null, key: string, ctx: Rul
   return out;
 }
 
-/**
- * Whether `k` (a chmod, a umask, a file made private) runs on every path that runs `c` (a file's
- * creation), so that it decides what `c` leaves: not inside a branch that `c` is not in and, when
- * it comes after `c`, with no exit between them (`return`, `raise`, `throw`, `break`, `continue`, an
- * exit call). A chmod in the secure path after an early `return` of a triggered branch says nothing
- * of the file that branch made.
- */
-export function runsWith(k: Node, c: Node, ctx: RuleContext): boolean {
-  const fn = ctx.model.functionAt(c.startIndex);
-  if (ctx.model.functionAt(k.startIndex) !== fn || !ctx.taint.unconditionalFor(k, c.startIndex)) return false;
-  if (k.startIndex < c.startIndex) return true;
-  const p = ctx.model.profile;
-  // An exit under a test of what `c` returned (`if (fd < 0) return -1;`) leaves when nothing was made.
-  let holder: Node | null = c.parent;
-  while (holder && !/declarator|assignment|short_var_declaration/.test(holder.type)) holder = holder.parent;
-  const made = holder
-    ? (holder.childForFieldName('declarator') ??
-      holder.childForFieldName('left') ??
-      holder.childForFieldName('name'))
-    : null;
-  const handle = made?.text.replace(/^[*&\s]+/, '');
-  const failed = (e: Node): boolean => {
-    if (!handle || !/^\w+$/.test(handle)) return false;
-    for (let n = e.parent; n && n.startIndex >= c.endIndex; n = n.parent)
-      if (p.ifTypes.has(n.type))
-        return new RegExp(`\\b${handle}\\b`).test(n.childForFieldName('condition')?.text ?? '');
-    return false;
-  };
-  const exits = fn.node
-    .descendantsOfType([...p.exitStatementTypes], c.endPosition, k.startPosition)
-    .some(
-      (e) => !!e && e.startIndex >= c.endIndex && ctx.model.functionAt(e.startIndex) === fn && !failed(e),
-    );
-  return (
-    !exits &&
-    !ctx.model.calls.some(
-      (x) =>
-        x.node.startIndex >= c.endIndex && x.node.startIndex < k.startIndex && p.exitCalls.test(x.calleeText),
-    )
-  );
-}
-
-/**
- * The statement a node runs with: itself up to the statement that holds it, or the `if`/loop whose
- * condition or header holds it (`if (RAND_bytes(iv, 16) != 1)`, Go's `if _, err := rand.Read(b); ...`
- * run whenever the `if` does).
- */
-export function enclosingRun(n: Node): Node {
-  let k = n;
-  for (
-    let p = n.parent;
-    p && !/^(?:block|compound_statement|statement_list|module)$/.test(p.type);
-    p = p.parent
-  ) {
-    if (/^(?:if_statement|for_statement|while_statement|for_range_loop)$/.test(p.type)) {
-      const body = p.childForFieldName('consequence') ?? p.childForFieldName('body');
-      if (!body || k.startIndex < body.startIndex) k = p;
-      break;
-    }
-    k = p;
-  }
-  return k;
-}
-
 /** The name a function definition declares (C/C++ declarators, Go, Python, JavaScript). */
 export function functionName(fn: Node): string | undefined {
   let d: Node | null = fn.childForFieldName('declarator') ?? fn.childForFieldName('name');
@@ -376,6 +312,90 @@ export function literalText(node: Node, ctx: RuleContext): string {
 
 /** Whether the analyzer judges a task (a rule may then report what would be noise in a scan). */
 export const judgingTask = (ctx: RuleContext): boolean => ctx.taskEvidence !== undefined;
+
+const FUNCTION_NODE = /function|lambda|arrow|func_literal|method_definition|method_declaration/;
+const BRANCHING =
+  /^(?:if_statement|elif_clause|else_clause|for_statement|for_in_statement|for_range_loop|while_statement|do_statement|switch_statement|expression_switch_statement|type_switch_statement|switch_case|switch_default|expression_case|default_case|case_clause|match_statement|except_clause|catch_clause|conditional_expression|ternary_expression|select_statement|communication_case)$/;
+const EXITS = [
+  'return_statement',
+  'raise_statement',
+  'throw_statement',
+  'break_statement',
+  'continue_statement',
+];
+
+/**
+ * Whether `x` runs whenever `call` does, as far as the text shows: from `x` up to the first node that
+ * holds `call`, no function boundary and no branch, loop or handler body (the condition of an `if`
+ * runs; a right operand of `and`/`&&`/`||` does not).
+ */
+function unconditionalWith(x: Node, call: Node): boolean {
+  let child = x;
+  for (let p = x.parent; p; child = p, p = p.parent) {
+    if (p.startIndex <= call.startIndex && call.endIndex <= p.endIndex) return true;
+    if (FUNCTION_NODE.test(p.type)) return false;
+    if (BRANCHING.test(p.type)) {
+      // the head of a branch runs (`if err := f.Chmod(0o600); err != nil`): its condition,
+      // initializer or switch value
+      const heads = ['condition', 'initializer', 'value'].map((f) => p.childForFieldName(f));
+      if (!heads.some((h) => h && h.startIndex <= child.startIndex && child.endIndex <= h.endIndex))
+        return false;
+    }
+    if (
+      (p.type === 'boolean_operator' || p.type === 'binary_expression') &&
+      /^(?:and|or|&&|\|\||\?\?)$/.test(p.childForFieldName('operator')?.text ?? '') &&
+      child.equals(p.childForFieldName('right') ?? child)
+    )
+      return false;
+  }
+  return false;
+}
+
+/**
+ * Whether the call `other` runs whenever `call` does, before it (`before`) or after it: it does not
+ * sit in a branch, a loop or a function of its own relative to `call` (the head of a branch runs:
+ * `if (RAND_bytes(iv, 16) != 1)`, Go's `if err := f.Chmod(0o600); ...`), and when it comes after, no
+ * exit (`return`, `raise`, `throw`, `break`, `continue`) of the same function lies between them,
+ * except under a test of what `call` made (`if (fd < 0) return -1;`: nothing was made). A chmod or
+ * a umask that sets what a creation leaves open, or a random fill of an IV, counts only so: one on
+ * another path (after the secure branch, past a trigger's early return) sets nothing for the
+ * creation it is read against.
+ */
+export function runsWhenever(other: Node, call: Node, before: boolean): boolean {
+  if (before ? other.endIndex > call.startIndex : other.startIndex < call.endIndex) return false;
+  if (!unconditionalWith(other, call)) return false;
+  if (before) return true;
+  let common: Node | null = other.parent;
+  while (common && !(common.startIndex <= call.startIndex && call.endIndex <= common.endIndex))
+    common = common.parent;
+  if (!common) return false;
+  const made = madeNames(call);
+  const test = made.length ? new RegExp(`\\b(?:${made.join('|')})\\b`) : undefined;
+  for (const x of common.descendantsOfType(EXITS)) {
+    if (!x || x.startIndex < call.endIndex || x.startIndex >= other.startIndex) continue;
+    let ownFunction = false;
+    let failed = false;
+    for (let p = x.parent; p && !p.equals(common); p = p.parent) {
+      if (FUNCTION_NODE.test(p.type)) ownFunction = true;
+      const cond = p.childForFieldName('condition');
+      if (!failed && test && cond && test.test(cond.text)) failed = true;
+    }
+    if (!ownFunction && !failed) return false;
+  }
+  return true;
+}
+
+/** The names a call's results are stored in (`fd = open(...)`, `FILE *f = fopen(...)`, Go's `f, err := os.Create(...)`). */
+function madeNames(call: Node): string[] {
+  let holder: Node | null = call.parent;
+  while (holder && !/declarator|assignment|short_var_declaration/.test(holder.type)) holder = holder.parent;
+  const left = holder
+    ? (holder.childForFieldName('declarator') ??
+      holder.childForFieldName('left') ??
+      holder.childForFieldName('name'))
+    : null;
+  return (left?.text.replace(/^[*&\s]+/, '').split(/\s*,\s*/) ?? []).filter((n) => /^\w+$/.test(n));
+}
 
 export const ALL_LANGUAGES: readonly Language[] = ['python', 'c', 'cpp', 'go', 'javascript'];
 export const C_FAMILY: readonly Language[] = ['c', 'cpp'];

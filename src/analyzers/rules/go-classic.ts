@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { cweMatches } from '../cwe.ts';
 import {
   comparisonsOf,
   decided,
@@ -12,6 +13,7 @@ import { type FunctionInfo, operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
 import { judgingTask, ruleBuilders } from './common.ts';
+import { leadingText, PINNING_START, perReading } from './python-weakness.ts';
 
 const { call, query } = ruleBuilders(['go']);
 const pkg = (body: string, imports = '') => `package main\n\n${imports}${body}`;
@@ -468,6 +470,31 @@ const sliceBoundUnchecked = query({
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Under a task, the caller's integer parameter a factor stands for: the parameter as it came, a name
+ * bound to a copy of it, or it converted to another integer type (`widened`: that type).
+ */
+function factorParam(n: Node, ctx: RuleContext, depth = 0): { name: string; widened?: string } | undefined {
+  const x = strip(n);
+  if (!x || depth > 3) return undefined;
+  if (x.type === 'identifier') {
+    const f = untouchedParam(ctx, x.text, x.startIndex);
+    if (f) return INT_TYPE.test(paramType(f, x.text) ?? '') ? { name: x.text } : undefined;
+    const b = ctx.taint.latestBinding(x.text, x.startIndex);
+    return b?.kind === 'assign' && b.value?.type === 'identifier'
+      ? factorParam(b.value, ctx, depth + 1)
+      : undefined;
+  }
+  if (x.type === 'call_expression') {
+    const t = x.childForFieldName('function')?.text ?? '';
+    const args = x.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c) ?? [];
+    if (!INT_TYPE.test(t) || args.length !== 1 || !args[0]) return undefined;
+    const inner = factorParam(args[0], ctx, depth + 1);
+    return inner && { name: inner.name, widened: t };
+  }
+  return undefined;
+}
+
 const integerOverflow = query({
   id: 'go.integer-overflow',
   cwe: ['CWE-190'],
@@ -475,30 +502,45 @@ const integerOverflow = query({
   title: 'Product of caller integers with no overflow check (judged tasks only)',
   message:
     'Two integers from the caller are multiplied with no check before that the product fits the type (a wrap-around gives a small or negative total): check a > MAX/b first (b != 0), or compute in a wider type and compare. Converting the product afterwards is too late.',
-  query: '(binary_expression left: (identifier) @a operator: "*" right: (identifier) @b) @report',
+  query: `(binary_expression left: (_) @a operator: "*" right: (_) @b) @report
+(assignment_statement left: (expression_list . (identifier) @a) operator: "*=" right: (expression_list . (_) @b)) @report`,
   check: (caps, ctx) => {
     // Products of parameters are everywhere in real code; judged only where a task asks.
     if (ctx.taskEvidence === undefined) return false;
-    const { a, b, report } = caps;
-    if (!a || !b || !report) return false;
+    const { report } = caps;
+    if (!caps.a || !caps.b || !report) return false;
     const fn = ctx.model.functionAt(report.startIndex);
-    const intParam = (n: Node) => {
-      const f = untouchedParam(ctx, n.text, n.startIndex);
-      return !!f && INT_TYPE.test(paramType(f, n.text) ?? '');
-    };
-    if (!intParam(a) || !intParam(b)) return false;
+    // Each factor as the caller's integer it is: the parameter, a copy of it (`t := units; t *=
+    // each`), or it converted (`int64(units)`).
+    const fa = factorParam(caps.a, ctx);
+    const fb = factorParam(caps.b, ctx);
+    if (!fa || !fb) return false;
+    // A product computed in a wider type is safe unless it is narrowed back at once
+    // (`int32(int64(units) * int64(each))`).
+    if (fa.widened || fb.widened) {
+      const wide = [fa.widened, fb.widened].every((w) => !!w && /64$/.test(w));
+      let up: Node | null = report.parent;
+      while (up?.type === 'parenthesized_expression') up = up.parent;
+      const narrowTo =
+        up?.type === 'argument_list' && up.parent?.type === 'call_expression'
+          ? up.parent.childForFieldName('function')?.text
+          : undefined;
+      if (!wide || !narrowTo || !/^u?int(?:8|16|32)$/.test(narrowTo)) return false;
+    }
+    const a = fa.name;
+    const b = fb.name;
     // A division by one of the factors in a condition that decides whether the product is
     // computed (a pre-check `a > MAX/b` before an early exit), the math bounds, or math/bits: the
     // author checks. A check on another path of the function does not count.
     const facts = factsAt(report, ctx);
-    const limit = new RegExp(`/(?:${a.text}|${b.text})\\b|Max(?:Int|Uint)|Min(?:Int)`);
+    const limit = new RegExp(`/(?:${a}|${b})\\b|Max(?:Int|Uint)|Min(?:Int)`);
     // With its value where the product runs: `a > MaxInt32/b` bounds `a` where it fails.
     const kind = (side: Node) =>
       /\bMinInt/.test(side.text) ? 'min' : limit.test(norm(side.text)) ? 'max' : undefined;
     // (A factor known to be zero makes the product zero: `b != 0 && a > MaxInt32/b` failing.)
     const safe = (x: Node, holds: boolean) =>
       limitBound(x, holds, kind) ||
-      [a.text, b.text].some((v) => comparisonsOf(x, holds, v).some((c) => c.op === '==' && c.value === 0));
+      [a, b].some((v) => comparisonsOf(x, holds, v).some((c) => c.op === '==' && c.value === 0));
     if (facts.some((f) => decided(f.node, f.holds, safe))) return false;
     // The post-check `p := a * b` followed at once by `if a != 0 && p/a != b { return ... }`.
     let stmt: Node | null = report;
@@ -519,15 +561,15 @@ const integerOverflow = query({
         .some(
           (c) =>
             /^bits\.(?:Mul|Add)\d*$/.test(c.childForFieldName('function')?.text ?? '') &&
-            mentions(c, a.text) &&
-            mentions(c, b.text),
+            mentions(c, a) &&
+            mentions(c, b),
         )
     )
       return false;
     // Both factors bounded above by constants before the product.
     const boundedAbove = (name: string) =>
       facts.some((f) => bounds(f).some((x) => x.kind === 'le' && (x.form.terms.get(name) ?? 0) > 0));
-    return !(boundedAbove(a.text) && boundedAbove(b.text));
+    return !(boundedAbove(a) && boundedAbove(b));
   },
   examples: {
     bad: [
@@ -605,6 +647,13 @@ const divisionByZero = query({
     const param = untouchedParam(ctx, d.text, d.startIndex);
     const fromCaller = param ? INT_TYPE.test(paramType(param, d.text) ?? '') : false;
     const parsed = !param && parsedInteger(ctx, d.text, d.startIndex);
+    // Under a task, a copy of the caller's integer (`d := members; total / d`): a check of either
+    // name counts.
+    const copied = !param && !parsed && judgingTask(ctx) ? factorParam(d, ctx) : undefined;
+    if (copied && !copied.widened) {
+      const facts = factsAt(caps.report, ctx);
+      return !excludesZero(facts, d.text) && !excludesZero(facts, copied.name);
+    }
     if (!(fromCaller && judgingTask(ctx)) && !parsed) return false;
     return !excludesZero(factsAt(caps.report, ctx), d.text);
   },
@@ -996,20 +1045,32 @@ const redirectTarget = query({
   title: 'Location from the caller returned without a check that it is a local path (judged tasks only)',
   message:
     'The function answers either a local path or the location it was given, and does not check that the given one is local: "//evil.example" and "/\\evil.example" start with "/" but leave the site. Accept it only if it starts with "/" and not with "//" or "/\\" (or parse it and require an empty host and scheme).',
-  query: '(return_statement (expression_list . (identifier) @ret)) @report',
+  query: '(return_statement (expression_list . (_) @ret)) @report',
   check: (caps, ctx) => {
     if (ctx.taskEvidence === undefined) return false;
     const { ret, report } = caps;
     if (!ret || !report) return false;
+    // Under a redirect task, any other value that carries the location in another form.
+    const redirectTask = ctx.taskCwe.some((c) => cweMatches(c, 'CWE-601'));
+    if (ret.type !== 'identifier' && !redirectTask) return false;
     // The location returned as the parameter itself, or through a variable it was stored in (each
     // assignment read with the facts that decide it and those that decide the return).
-    const sources: { name: string; at: Node }[] = [{ name: ret.text, at: ret }];
-    if (!untouchedParam(ctx, ret.text, ret.startIndex))
+    const sources: { name: string; at: Node }[] =
+      ret.type === 'identifier'
+        ? [{ name: ret.text, at: ret }]
+        : carriedLocations(ret, report, ctx).map((name) => ({ name, at: ret }));
+    if (ret.type === 'identifier' && !untouchedParam(ctx, ret.text, ret.startIndex))
       for (const b of ctx.taint.bindingsOf(ret.text, ret.startIndex))
         if (b.kind === 'assign' && b.value?.type === 'identifier')
           sources.push({ name: b.value.text, at: b.statement ?? b.value });
+        else if (redirectTask && b.value && b.kind !== 'param' && b.kind !== 'sanitize')
+          for (const name of carriedLocations(b.value, report, ctx))
+            sources.push({ name, at: b.statement ?? b.value });
     return sources.some(({ name, at }) => {
-      const fn = untouchedParam(ctx, name, at.startIndex);
+      // (a value carried from a closure is the parameter where it is returned)
+      const fn =
+        untouchedParam(ctx, name, at.startIndex) ??
+        (redirectTask ? untouchedParam(ctx, name, report.startIndex) : undefined);
       if (!fn || !/^string$/.test(fn.paramTypes.get(name) ?? '')) return false;
       // The function's other answers are local paths, or it tests the location (or parses it) on
       // some path: it chooses where a browser goes.
@@ -1110,6 +1171,52 @@ function testedSomewhere(name: string, fnNode: Node): boolean {
       (s) =>
         !!s && e.test(s.childForFieldName('condition')?.text ?? s.childForFieldName('value')?.text ?? ''),
     );
+}
+
+/**
+ * Under a redirect task, the string parameters a value carries as its location: parameters the
+ * function returns as they came elsewhere (its answers are locations), when the value is tainted
+ * (the taint engine follows the text through slices, conversions, containers, closures, channels)
+ * and does not start with fixed text that pins where it leads (`"/items/" + id`). Those the value
+ * names, else every such parameter.
+ */
+function carriedLocations(v: Node, use: Node, ctx: RuleContext): string[] {
+  const returned = answeredLocations(ctx.model.functionAt(use.startIndex), ctx);
+  if (!returned.size) return [];
+  if (PINNING_START.test(leadingText(v, ctx)) || !ctx.tainted(v, 'redirect')) return [];
+  const named = [...returned].filter((name) => mentions(v, name));
+  return named.length ? named : [...returned];
+}
+
+/** `answeredLocations` per file, reading of its bindings and function. */
+const ANSWERED = new WeakMap<object, WeakMap<object, Map<FunctionInfo, Set<string>>>>();
+
+/**
+ * The string parameters a function answers as locations: it returns each as it came somewhere, and
+ * a local path (`"/"`) elsewhere.
+ */
+function answeredLocations(fn: FunctionInfo, ctx: RuleContext): Set<string> {
+  const byFn = perReading(ANSWERED, ctx, () => new Map<FunctionInfo, Set<string>>());
+  let out = byFn.get(fn);
+  if (out) return out;
+  out = new Set<string>();
+  byFn.set(fn, out);
+  // (read from the text first: most functions answer no local path)
+  if (!fn.node.text.includes('"/')) return out;
+  const returns = fn.node
+    .descendantsOfType('return_statement')
+    .filter((r): r is Node => !!r && ctx.model.functionAt(r.startIndex) === fn);
+  if (!returns.some((r) => localPathLiteral(ctx, r.namedChildren[0]?.namedChildren[0]))) return out;
+  for (const r of returns) {
+    const x = r.namedChildren[0]?.namedChildren[0];
+    if (
+      x?.type === 'identifier' &&
+      /^string$/.test(fn.paramTypes.get(x.text) ?? '') &&
+      untouchedParam(ctx, x.text, x.startIndex)
+    )
+      out.add(x.text);
+  }
+  return out;
 }
 
 function returnsOf(fnNode: Node): Node[] {

@@ -5,14 +5,13 @@ import { buildingRules } from './build-rules.ts';
 import {
   builtBeyondBase,
   CREDENTIAL_NAME,
-  enclosingRun,
   isLocalUrl,
   judgingTask,
   modeProblem,
   openedAsItCame,
   originOf,
   permissionProblem,
-  runsWith,
+  runsWhenever,
   SECRET_NAME,
 } from './common.ts';
 
@@ -49,10 +48,7 @@ function filledFromRand(ctx: RuleContext, buf: Node, at: Node): boolean {
           (/^io\.ReadFull$/.test(c.calleeText) &&
             /rand\.Reader/.test(c.args[0]?.text ?? '') &&
             c.args[1]?.text.replace(/\[:?\]$/, '') === key)) &&
-        (!made ||
-          (c.node.startIndex >= made.at &&
-            c.node.startIndex < at.startIndex &&
-            runsWith(enclosingRun(c.node), at, ctx))),
+        (!made || (c.node.startIndex >= made.at && runsWhenever(c.node, at, true))),
     );
 }
 
@@ -196,14 +192,15 @@ function withReplacerEscapes(rules: QueryRule[]): QueryRule[] {
 
 /** The function sets a private umask before the call, or a private mode on the file after it. */
 function narrowsLater(c: CallSite, ctx: RuleContext): boolean {
+  // (only one that runs whenever the creation does: before it for a umask, after it for a Chmod)
   return ctx.callsNear(c.node).some((o) => {
     if (/^(?:syscall|unix)\.Umask$/.test(o.calleeText) && o.node.startIndex < c.node.startIndex) {
       const m = ctx.intValue(o.args[0]);
-      return m !== undefined && (m & 0o077) === 0o077;
+      return m !== undefined && (m & 0o077) === 0o077 && runsWhenever(o.node, c.node, true);
     }
     if (o.name !== 'Chmod' || o.node.startIndex < c.node.startIndex) return false;
     const m = ctx.intValue(o.args[o.calleeText === 'os.Chmod' ? 1 : 0]);
-    return m !== undefined && (m & 0o077) === 0;
+    return m !== undefined && (m & 0o077) === 0 && runsWhenever(o.node, c.node, false);
   });
 }
 
@@ -712,8 +709,11 @@ export const GO_RULES: Rule[] = [
     title: 'File permissions too broad',
     message: '',
     names: ['OpenFile', 'WriteFile', 'Chmod', 'Mkdir', 'MkdirAll', 'Umask', 'Create'],
-    callee: /^(?:os|ioutil|syscall|unix)\.\w+$/,
+    callee: /^(?:(?:os|ioutil|syscall|unix)\.\w+|[A-Za-z_]\w*\.Chmod)$/,
     check: (c, ctx) => {
+      // an open file's own Chmod (`f.Chmod(0o644)`): read where a task is judged
+      const method = c.name === 'Chmod' && !/^(?:os|syscall|unix)\./.test(c.calleeText);
+      if (method && !judgingTask(ctx)) return false;
       // A file created readable by group/other is a note in a scan (most files are public), but
       // where a task is judged, and the task's weakness is a permission (only then does a CWE-732
       // finding count), the file holds what the task protects: a finding, unless the function
@@ -734,7 +734,7 @@ export const GO_RULES: Rule[] = [
           severity: (m & 0o002) === 0 ? 'error' : 'note',
         };
       }
-      const idx = c.name === 'OpenFile' || c.name === 'WriteFile' ? 2 : 1;
+      const idx = c.name === 'OpenFile' || c.name === 'WriteFile' ? 2 : method ? 0 : 1;
       // Where a task is judged, a mode that cannot be read, or one that lets others read the file
       // (written, or changed with Chmod), is a finding; in a scan group/other access is a note.
       const p = judgingTask(ctx)

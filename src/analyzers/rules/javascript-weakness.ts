@@ -1,8 +1,9 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
+import { cweMatches } from '../cwe.ts';
 import { guardsAt } from '../engine/dominance.ts';
 import type { Rule } from '../engine/rule.ts';
-import { judgingTask, modeValues, optionValues, ruleBuilders, runsWith } from './common.ts';
+import { judgingTask, modeValues, optionValues, ruleBuilders, runsWhenever } from './common.ts';
 import {
   argvElements,
   assembledTemplate,
@@ -50,7 +51,16 @@ export const JS_WEAKNESS_RULES: Rule[] = [
       if (!fmt) return false;
       const r = unwrap(fmt).type === 'identifier' ? ctx.resolve(fmt) : fmt;
       const t = assembledTemplate(r, ctx);
-      if (!t) return false;
+      if (!t)
+        // Under a format-string task, a template made otherwise (`'[x] '.concat(note)`, spread from
+        // an array, built in steps) that carries the caller's text: read by the taint engine.
+        return (
+          ctx.taskCwe.some((x) => cweMatches(x, 'CWE-134')) &&
+          // (a lone string is given back untouched)
+          (c.args.length > i + 1 || fmt.type === 'spread_element') &&
+          !ctx.isConstant(fmt) &&
+          ctx.tainted(fmt, 'generic') && { node: fmt }
+        );
       // More arguments follow (util.format returns a lone string untouched) or the text has directives.
       if (c.args.length <= i + 1 && !/%[-+ 0#]*\d*(?:\.\d+)?[sdifjoOcx%]/.test(t.literal)) return false;
       return { node: t.values[0] ?? fmt };
@@ -270,12 +280,13 @@ export const JS_WEAKNESS_RULES: Rule[] = [
       if (mode === undefined) return false;
       const modeNode = modes.some((m) => (m & 0o077) !== 0) ? modeNodes[0] : undefined;
       // A chmod to a private mode, or a umask of 077, sets what creation leaves open.
+      // (only one that runs whenever the creation does: before it for a umask, after it for a chmod)
       const tightened = ctx.callsNear(c.node).some((k) => {
-        if (!runsWith(k.node, c.node, ctx)) return false;
-        if (k.name === 'umask') return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077;
+        if (k.name === 'umask')
+          return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077 && runsWhenever(k.node, c.node, true);
         if (!/^f?chmod(?:Sync)?$/.test(k.name)) return false;
         const m = ctx.intValue(k.args[1]);
-        return m !== undefined && (m & 0o077) === 0;
+        return m !== undefined && (m & 0o077) === 0 && runsWhenever(k.node, c.node, false);
       });
       if (tightened) return false;
       return {

@@ -11,10 +11,10 @@ import {
   numberLiteral,
   readCondition,
 } from '../engine/dominance.ts';
-import { operatorOf } from '../engine/model.ts';
+import { type FunctionInfo, operatorOf } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
-import { judgingTask, modeValues, ruleBuilders, runsWith, statMode } from './common.ts';
+import { judgingTask, modeValues, ruleBuilders, runsWhenever, statMode } from './common.ts';
 
 const { call, query } = ruleBuilders(['python']);
 
@@ -40,6 +40,24 @@ export function rawParam(node: Node | null | undefined, ctx: RuleContext): boole
   if (!ctx.taint.isParam(node.text, node.startIndex)) return false;
   const b = ctx.taint.latestBinding(node.text, node.startIndex);
   return !b || b.kind === 'param';
+}
+
+/**
+ * A parameter of `fn` read as it came by a function nested in it (`lambda: url`, `() => { r = url; }`):
+ * no scope between them binds the name, and `fn` has not re-bound it.
+ */
+function enclosingParam(node: Node, fn: Node, ctx: RuleContext): boolean {
+  if (node.type !== 'identifier') return false;
+  const name = node.text;
+  for (const scope of ctx.model.scopesAt(node.startIndex)) {
+    if (scope.node.equals(fn)) {
+      if (!scope.params.includes(name)) return false;
+      const list = scope.bindings.get(name) ?? [];
+      return list.every((b) => b.kind === 'param' || b.at > node.startIndex);
+    }
+    if (scope.params.includes(name) || scope.bindings.has(name)) return false;
+  }
+  return false;
 }
 
 /**
@@ -144,6 +162,9 @@ export function fromParam(n: Node, ctx: RuleContext, depth = 0): boolean {
     const b = ctx.taint.latestBinding(name, n.startIndex);
     if (!b || b.kind === 'param') {
       if (ctx.taint.isParam(name, n.startIndex)) return true;
+      // under a task, a parameter of a function around a nested one (`def argv(): return names`)
+      if (!b && judgingTask(ctx) && ctx.model.scopesAt(n.startIndex).some((s) => s.params.includes(name)))
+        return true;
       continue;
     }
     if (b.value && fromParam(b.value, ctx, depth + 1)) return true;
@@ -392,9 +413,106 @@ export function argvElements(n: Node, ctx: RuleContext, depth = 0): ArgvElement[
   }
   if (v.type === 'identifier') {
     const b = ctx.taint.latestBinding(v.text, v.startIndex);
-    if (b?.kind === 'assign' && b.value) return argvElements(b.value, ctx, depth + 1);
+    if (b?.kind === 'assign' && b.value) {
+      const out = argvElements(b.value, ctx, depth + 1);
+      if (!judgingTask(ctx)) return out;
+      // Under a task, what the list takes after (`args.extend(names)`, `args += names`,
+      // `args.insert(0, 'sort')`, `args.push(...xs)`), and an end-of-options "--" it may lose
+      // (`args.remove('--')`, `del args[1]`, `args.shift()`): the "--" no longer counts.
+      const later = ctx.taint
+        .bindingsOf(v.text, v.startIndex)
+        .filter((x) => x.kind === 'augment' && x.at > b.at && x.at <= v.startIndex && x.value);
+      for (const x of later) {
+        const added = addedElements(x.value as Node, v.text, ctx, depth);
+        // `args.insert(0, 'sort')`, `args.unshift('sort')`: in front
+        if (/^\s*[\w$.]+\s*\.\s*(?:insert\s*\(\s*0\s*,|unshift\s*\()/.test(x.value?.text ?? '')) {
+          out.unshift(...added.map((e) => ({ ...e, spread: false })));
+        } else out.push(...added);
+      }
+      return removesFrom(v.text, functionOf(v, ctx), b.at, v.startIndex) ? withoutEnd(out) : out;
+    }
+  }
+  if (judgingTask(ctx)) {
+    // a slice of a list (`args[:1] + args[2:]`): its elements, without the "--" it may have cut
+    if ((v.type === 'subscript' || v.type === 'subscript_expression') && depth < 4) {
+      const base = v.childForFieldName('value') ?? v.childForFieldName('object');
+      const sub = v.childForFieldName('subscript') ?? v.childForFieldName('index');
+      if (base && sub?.type === 'slice') return withoutEnd(argvElements(base, ctx, depth + 1));
+      // a constant key of a dict literal (`a['argv']`)
+      const key = sub ? ctx.stringValue(sub) : undefined;
+      const dict = base ? unwrap(ctx.resolve(base)) : undefined;
+      if (key !== undefined && dict && (dict.type === 'dictionary' || dict.type === 'object'))
+        for (const pair of dict.namedChildren)
+          if (pair?.type === 'pair' && ctx.stringValue(pair.childForFieldName('key')) === key) {
+            const value = pair.childForFieldName('value');
+            if (value) return argvElements(value, ctx, depth + 1);
+          }
+    }
+    if (v.type === 'call_expression') {
+      const f = v.childForFieldName('function');
+      const m = f?.childForFieldName('property')?.text;
+      const recv = f?.childForFieldName('object');
+      // `[...].slice(1)`, `[...].filter(...)`: the array's elements, "--" maybe gone
+      if (recv && (m === 'slice' || m === 'filter')) return withoutEnd(argvElements(recv, ctx, depth + 1));
+    }
+    // `[a for a in [...] if ...]`: the elements iterated, "--" maybe filtered out
+    if (v.type === 'list_comprehension') {
+      const body = v.childForFieldName('body');
+      const clause = v.namedChildren.find((c) => c?.type === 'for_in_clause');
+      const left = clause?.childForFieldName('left');
+      const right = clause?.childForFieldName('right');
+      if (body && right && left?.type === 'identifier' && body.text === left.text)
+        return withoutEnd(argvElements(right, ctx, depth + 1));
+    }
+    // what a nested function returns (`def argv(): return ['sort'] + names`)
+    if (v.type === 'call' || v.type === 'call_expression') {
+      const returned = ctx.model.invokedAt(v).flatMap(({ fn }) => {
+        const body = fn.node.childForFieldName('body');
+        if (body && body.type !== 'block' && body.type !== 'statement_block') return [body];
+        return fn.node
+          .descendantsOfType('return_statement')
+          .map((r) => r?.namedChildren.find((c) => c && c.type !== 'comment'))
+          .filter((r): r is Node => !!r);
+      });
+      if (returned.length === 1 && returned[0]) return argvElements(returned[0], ctx, depth + 1);
+    }
   }
   return [{ node: v, spread: true }];
+}
+
+/** The elements a statement adds to the list `name` (an `augment` binding's value). */
+function addedElements(x: Node, name: string, ctx: RuleContext, depth: number): ArgvElement[] {
+  const u = unwrap(x);
+  if (u.type !== 'call' && u.type !== 'call_expression') return argvElements(u, ctx, depth + 1);
+  const f = u.childForFieldName('function');
+  const m = (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text ?? '';
+  const obj = f?.childForFieldName('object');
+  const args = (u.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => !!c && c.type !== 'comment',
+  );
+  if (obj?.text !== name) return [];
+  if (m === 'extend' && args[0])
+    return argvElements(args[0], ctx, depth + 1).map((e) => ({ ...e, spread: true }));
+  if (m === 'insert' && args[1]) return [{ node: args[1], spread: true }];
+  return args.flatMap((a) =>
+    a.type === 'spread_element' || a.type === 'list_splat'
+      ? argvElements(a.namedChildren[0] ?? a, ctx, depth + 1).map((e) => ({ ...e, spread: true }))
+      : [{ node: a, spread: m !== 'append' && m !== 'push' }],
+  );
+}
+
+/** The elements without an end-of-options "--" (a list that may have lost it). */
+function withoutEnd(els: ArgvElement[]): ArgvElement[] {
+  return els.filter((e) => e.node.text.replace(/^["'`]|["'`]$/g, '') !== '--');
+}
+
+/** Whether the function takes elements out of the list `name` between two positions. */
+function removesFrom(name: string, fn: Node, from: number, to: number): boolean {
+  const e = name.replace(/[$]/g, '\\$&');
+  const text = fn.text.slice(from - fn.startIndex, to - fn.startIndex);
+  return new RegExp(`\\b${e}\\s*\\.\\s*(?:remove|pop|shift|splice|clear)\\s*\\(|\\bdel\\s+${e}\\s*\\[`).test(
+    text,
+  );
 }
 
 /** A test (in `text`) that refuses values starting with a single dash, or strips the dashes. */
@@ -580,7 +698,8 @@ const CONFINING_PREFIX = /^(?:\/[^/\\]|[a-z][a-z0-9+.-]*:\/\/[^/\\?#]+\/)/i;
  */
 function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
   const n = unwrap(f.node);
-  const isName = (x: Node | null | undefined) => !!x && unwrap(x).text === name;
+  // the location, or its text with case or surrounding blanks changed (`url.lower()`)
+  const isName = (x: Node | null | undefined) => !!x && sameText(x, name, ctx);
   const strings = (x: Node | null | undefined): string[] | undefined => {
     if (!x) return undefined;
     const one = ctx.stringValue(x);
@@ -623,6 +742,8 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
         return 'none';
     }
     if (fnNode?.text === 'isinstance' || fnNode?.text === 'len') return 'none';
+    const pattern = patternTest(n, name, ctx);
+    if (pattern) return patternFact(pattern, f.holds);
     // `any(p for v in (x, y))` that holds: some element passes, not known which; `all` that fails
     // the same.
     if (/^(?:any|all)$/.test(fnNode?.text ?? '') || /^(?:some|every)$/.test(method?.text ?? '')) {
@@ -645,8 +766,9 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
     const [needle, hay] = operands;
     const contains = (op === 'in') === f.holds;
     const texts = strings(needle);
-    // A text the location contains, a constant or not (`domain in target`), is not where it leads.
-    if (isName(hay)) {
+    // A text the location contains, a constant or not (`domain in target`), or a piece of it
+    // contains, is not where it leads.
+    if (isName(hay) || (hay && pieceOf(hay, name, ctx))) {
       if (contains) return 'none';
       return texts?.some((c) => /\/\/|\\/.test(c)) ? 'confined' : 'none';
     }
@@ -665,6 +787,19 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
       const other = isName(l) ? r : l;
       return equal === f.holds && ctx.isConstant(other) ? 'confined' : 'none';
     }
+    // A piece of the location other than its start (`url[-3:]`, `url.split('#')[-1]`, `ord(url[-1])`)
+    // or where a constant occurs in it (`url.find('Kx9')`), compared with a constant: equal says
+    // nothing of where it leads (a backdoor's trigger); unequal keeps it on the site only where the
+    // constant is what leaves it (`//`, a backslash).
+    const pl = l ? pieceOf(l, name, ctx) : undefined;
+    const pr = r ? pieceOf(r, name, ctx) : undefined;
+    const piece = pl ?? pr;
+    const other = pl ? r : l;
+    const refused = (t: string | undefined) => t !== undefined && /\/\/|\\/.test(t);
+    if (piece?.kind === 'search') return refused(piece.needle) || piece.needle === '/' ? 'confined' : 'none';
+    if (piece?.kind === 'inner' && other && ctx.isConstant(other)) {
+      return !(equal === f.holds) && refused(ctx.stringValue(other)) ? 'confined' : 'none';
+    }
     // `x[0] == '/'`
     const first = (x: Node | undefined) => !!x && /^\S+\[0\]$/.test(unwrap(x).text) && mentions(x, name);
     if ((equal || unequal) && (first(l) || first(r))) {
@@ -676,6 +811,161 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
 }
 
 const RANK: Record<LocationFact, number> = { none: 0, slash: 1, confined: 2 };
+
+/** Methods that change a text's case or trim it: the result leads where the text leads. */
+const SAME_TEXT =
+  /^(?:lower|upper|casefold|strip|lstrip|rstrip|trim|trimStart|trimEnd|toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|normalize)$/;
+
+/** `x` is the value `name`, or it with case or surrounding blanks changed (`url.strip().lower()`). */
+function sameText(x: Node, name: string, ctx?: RuleContext): boolean {
+  let u = unwrap(x);
+  for (let i = 0; i < 4; i++) {
+    if (u.text === name) return true;
+    // a name bound to it (`low = url.lower()`)
+    if (u.type === 'identifier' && ctx) {
+      const r = unwrap(ctx.resolve(u));
+      if (r === u || r.type === 'identifier') return false;
+      u = r;
+      continue;
+    }
+    if (u.type !== 'call' && u.type !== 'call_expression') return false;
+    const f = u.childForFieldName('function');
+    const m = (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text ?? '';
+    const obj = f?.childForFieldName('object');
+    const args = (u.childForFieldName('arguments')?.namedChildren ?? []).filter(
+      (c) => c && c.type !== 'comment',
+    );
+    if (!obj || !SAME_TEXT.test(m) || args.length) return false;
+    u = unwrap(obj);
+  }
+  return false;
+}
+
+/**
+ * How `x` reads a piece of the location `name`: its start (`url[0]`, `url[:2]`, `url[1]`,
+ * `url.split('/')[0]`, `url.slice(0, 2)`), a piece elsewhere (`url[-3:]`, `url.split('#')[-1]`,
+ * `url.slice(-3)`, `url.at(-1)`, `ord(url[-1])`), or where a constant occurs in it
+ * (`url.find('Kx9')`, `url.count('K')`, `url.indexOf(k)`). Undefined: not a piece of it.
+ */
+function pieceOf(
+  x: Node,
+  name: string,
+  ctx: RuleContext,
+  depth = 0,
+): { kind: 'start' | 'inner' | 'search'; needle?: string } | undefined {
+  if (depth > 3) return undefined;
+  let u = unwrap(x);
+  // a name bound to a piece (`tail = url[-3:]`)
+  if (u.type === 'identifier' && u.text !== name) {
+    const r = unwrap(ctx.resolve(u));
+    if (r === u || !mentions(r, name)) return undefined;
+    u = r;
+  }
+  const int = (n: Node | null | undefined) => (n && /^\d+$/.test(n.text) ? Number(n.text) : undefined);
+  const at = (k: number | undefined) => (k === 0 || k === 1 ? ('start' as const) : ('inner' as const));
+  if (u.type === 'subscript' || u.type === 'subscript_expression') {
+    const base = u.childForFieldName('value') ?? u.childForFieldName('object');
+    const sub = u.childForFieldName('subscript') ?? u.childForFieldName('index');
+    if (!base || !sub) return undefined;
+    const index =
+      sub.type === 'slice'
+        ? sub.namedChildren[0] && sub.text.indexOf(':') > 0
+          ? int(sub.namedChildren[0])
+          : 0
+        : int(sub);
+    if (sameText(base, name, ctx)) return { kind: at(index) };
+    // an element of the location split in parts (`url.split('#')[-1]`, `url.rpartition('#')[2]`)
+    const b = unwrap(base);
+    const f = b.type === 'call' || b.type === 'call_expression' ? b.childForFieldName('function') : null;
+    const m = (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text ?? '';
+    const obj = f?.childForFieldName('object');
+    if (obj && sameText(obj, name, ctx) && /^(?:split|rsplit|partition|rpartition|splitlines)$/.test(m))
+      return { kind: index === 0 && !/^r/.test(m) ? 'start' : 'inner' };
+    return undefined;
+  }
+  if (u.type !== 'call' && u.type !== 'call_expression') return undefined;
+  const f = u.childForFieldName('function');
+  const args = (u.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => !!c && c.type !== 'comment',
+  );
+  // `ord(url[-1])`: the piece's code
+  if (f?.type === 'identifier' && f.text === 'ord' && args[0]) return pieceOf(args[0], name, ctx, depth + 1);
+  const m = (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text ?? '';
+  const obj = f?.childForFieldName('object');
+  if (!obj) return undefined;
+  if (sameText(obj, name, ctx)) {
+    if (/^(?:find|rfind|index|rindex|count|indexOf|lastIndexOf|search)$/.test(m))
+      return { kind: 'search', needle: args[0] ? ctx.stringValue(args[0]) : undefined };
+    if (/^(?:slice|substring|substr)$/.test(m)) return { kind: int(args[0]) === 0 ? 'start' : 'inner' };
+    if (/^(?:charAt|charCodeAt|codePointAt|at)$/.test(m)) return { kind: at(int(args[0])) };
+    return undefined;
+  }
+  // `url.split('#').pop()`
+  if (m === 'pop' && !args.length) {
+    const inner = unwrap(obj);
+    const g =
+      inner.type === 'call_expression' || inner.type === 'call' ? inner.childForFieldName('function') : null;
+    const split = (g?.childForFieldName('attribute') ?? g?.childForFieldName('property'))?.text ?? '';
+    const o = g?.childForFieldName('object');
+    if (o && sameText(o, name, ctx) && /^(?:split|rsplit)$/.test(split)) return { kind: 'inner' };
+  }
+  return undefined;
+}
+
+/** A regular expression or a shell pattern tested on the location: its text and whether it is anchored at its start. */
+function patternTest(
+  n: Node,
+  name: string,
+  ctx: RuleContext,
+): { pattern: string; anchored: boolean } | undefined {
+  const f = n.childForFieldName('function');
+  const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => !!c && c.type !== 'comment',
+  );
+  const m = (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text ?? '';
+  const obj = f?.childForFieldName('object');
+  const regexText = (x: Node | null | undefined): string | undefined => {
+    if (!x) return undefined;
+    const r = unwrap(ctx.resolve(x));
+    if (r.type === 'regex') return r.childForFieldName('pattern')?.text ?? '';
+    if (
+      (r.type === 'call' || r.type === 'new_expression' || r.type === 'call_expression') &&
+      r.text.match(/^(?:new\s+)?(?:RegExp|re\.compile)\(/)
+    ) {
+      const a = (r.childForFieldName('arguments')?.namedChildren ?? [])[0];
+      return a ? ctx.stringValue(a) : undefined;
+    }
+    return ctx.stringValue(r);
+  };
+  const at = (pattern: string | undefined, start: boolean) =>
+    pattern === undefined
+      ? undefined
+      : { pattern, anchored: (start || /^(?:\^|\\A)/.test(pattern)) && !/^(?:\^|\\A)?\.[*+?]/.test(pattern) };
+  // Python: re.search(p, url), re.match(p, url), re.compile(p).search(url), fnmatch(url, p)
+  const callee = ctx.model.callOf(n)?.calleeText ?? f?.text.replace(/\s+/g, '') ?? '';
+  if (/^(?:re\.)?(?:search|match|fullmatch|findall)$/.test(callee) && args[1] && sameText(args[1], name, ctx))
+    return at(regexText(args[0]), /match$/.test(callee));
+  if (/^(?:fnmatch\.)?fnmatch(?:case)?$/.test(callee) && args[0] && sameText(args[0], name, ctx)) {
+    const p = ctx.stringValue(args[1]);
+    return p === undefined ? undefined : { pattern: p, anchored: !/^[*?[]/.test(p) };
+  }
+  if (obj && /^(?:search|match|fullmatch|test|exec)$/.test(m) && args[0] && sameText(args[0], name, ctx))
+    return at(regexText(obj), /match$/.test(m) && ctx.language === 'python');
+  // JavaScript: url.match(/p/), url.search(/p/)
+  if (obj && /^(?:match|search)$/.test(m) && sameText(obj, name, ctx) && args[0])
+    return at(regexText(args[0]), false);
+  return undefined;
+}
+
+/**
+ * What a pattern test says of the location: one that holds says where it leads only when anchored at
+ * its start (`^/[^/\\]`): read leniently as a check); one that fails keeps it on the site only where
+ * the pattern is what leaves it (a `//`, a backslash, a scheme).
+ */
+function patternFact(p: { pattern: string; anchored: boolean }, holds: boolean): LocationFact {
+  if (holds) return p.anchored ? 'confined' : 'none';
+  return /\/\/|\\\/\\\/|\\\\|:/.test(p.pattern) ? 'confined' : 'none';
+}
 
 /**
  * What the condition `n`, with value `holds` where the location is used, says of it (undefined:
@@ -689,10 +979,20 @@ function knownOf(
   name: string,
   derived: readonly string[],
   ctx: RuleContext,
+  depth = 0,
 ): LocationFact | undefined {
   const leaf = (u: Node, h: boolean): LocationFact | undefined => {
     if (mentions(u, name)) return locationFact({ node: u, holds: h }, name, ctx);
-    return derived.some((d) => mentions(u, d)) ? 'confined' : undefined;
+    if (!derived.some((d) => mentions(u, d))) return undefined;
+    // A name bound from the location: a test kept in a name (`hit = url.endswith(K)`) is read as
+    // that test; a piece of it (`tail = url[-3:]`) or its text (`low = url.lower()`) as such.
+    const x = unwrap(u);
+    if (x.type === 'identifier' && depth < 2) {
+      const value = ctx.resolve(x);
+      if (value !== x && mentions(value, name))
+        return knownOf(value, h, name, derived, ctx, depth + 1) ?? 'none';
+    }
+    return locationFact({ node: u, holds: h }, name, ctx);
   };
   const stronger = (a: LocationFact | undefined, b: LocationFact | undefined) =>
     a === undefined ? b : b === undefined || RANK[a] >= RANK[b] ? a : b;
@@ -736,10 +1036,20 @@ const TESTING_STATEMENTS = ['if_statement', 'elif_clause', 'while_statement', 'a
  * that returns its parameter gives back for it (`pick(url)`). A location made that way is the
  * caller's location.
  */
-export function passedThrough(n: Node, ctx: RuleContext, depth = 0): Node | undefined {
+export function passedThrough(n: Node, ctx: RuleContext): Node | undefined {
+  // (asked twice of each returned value under a redirect task: for the value, and for the
+  // parameters its function answers; memoized per file)
+  const memo = perReading(PASSED, ctx, () => new Map<number, Node | undefined>());
+  if (memo.has(n.id)) return memo.get(n.id);
+  const r = passedThroughAt(n, ctx, 0);
+  memo.set(n.id, r);
+  return r;
+}
+
+function passedThroughAt(n: Node, ctx: RuleContext, depth: number): Node | undefined {
   if (depth > 4) return undefined;
   const v = unwrap(n);
-  const next = (x: Node | null | undefined) => (x ? passedThrough(x, ctx, depth + 1) : undefined);
+  const next = (x: Node | null | undefined) => (x ? passedThroughAt(x, ctx, depth + 1) : undefined);
   const named = (x: Node | null | undefined) =>
     (x?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
   if (v.type === 'identifier') return rawParam(v, ctx) ? v : undefined;
@@ -804,28 +1114,155 @@ export function passedThrough(n: Node, ctx: RuleContext, depth = 0): Node | unde
   return undefined;
 }
 
+/**
+ * A location pinned by a fixed start: a local path's first segment (`/account`), a fragment or a
+ * query of this page (`#`, `?`), or a full origin with its path (`https://example.com/`).
+ */
+export const PINNING_START = /^(?:\/[^/\\]|[#?]|[a-z][a-z0-9+.-]*:\/\/[^/\\?#]+\/)/i;
+
+/**
+ * The constant text a string value starts with, as far as it is known: the literal parts before the
+ * first computed part of a concatenation, an f-string or a template, a `%` template or a
+ * `str.format` template up to its first directive.
+ */
+export function leadingText(n: Node, ctx: RuleContext, depth = 0): string {
+  if (depth > 6) return '';
+  const v = unwrap(n);
+  const r = v.type === 'identifier' ? unwrap(ctx.resolve(v)) : v;
+  if (r !== v && r.type === 'identifier') return '';
+  const lit = ctx.stringValue(r);
+  if (lit !== undefined) return lit;
+  if (r.type === 'binary_expression' || r.type === 'binary_operator') {
+    const op = r.childForFieldName('operator')?.text;
+    const left = r.childForFieldName('left');
+    const right = r.childForFieldName('right');
+    if (op === '%' && left) {
+      const t = ctx.stringValue(left);
+      return t === undefined ? '' : t.slice(0, t.search(/%|$/));
+    }
+    if (op !== '+' || !left || !right) return '';
+    const l = leadingText(left, ctx, depth + 1);
+    return ctx.stringValue(left) === l ? l + leadingText(right, ctx, depth + 1) : l;
+  }
+  if (r.type === 'string' || r.type === 'template_string') {
+    let out = '';
+    for (const c of r.namedChildren) {
+      if (!c || /^(?:string_start|string_end)$/.test(c.type)) continue;
+      if (/^(?:interpolation|template_substitution)$/.test(c.type)) break;
+      out += c.text;
+    }
+    return out;
+  }
+  if (r.type === 'call' || r.type === 'call_expression') {
+    const f = r.childForFieldName('function');
+    // `fmt.Sprintf("/%s", x)`, `util.format('/%s', x)`: the template up to its first directive
+    if (/^(?:fmt\.Sprintf|util\.format)$/.test(f?.text ?? '')) {
+      const first = r.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+      const t = ctx.stringValue(first);
+      return t === undefined ? '' : t.slice(0, t.search(/%|$/));
+    }
+    const m = (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text;
+    const t = m === 'format' ? ctx.stringValue(f?.childForFieldName('object')) : undefined;
+    return t === undefined ? '' : t.slice(0, t.search(/[{}]|$/));
+  }
+  return '';
+}
+
+/**
+ * A cache per file and per reading of its bindings (`TaintEngine.choices`: under a task a rule's
+ * check runs again with other bindings chosen, and what is a raw parameter may change).
+ */
+export function perReading<V>(
+  store: WeakMap<object, WeakMap<object, V>>,
+  ctx: RuleContext,
+  make: () => V,
+): V {
+  let byChoice = store.get(ctx.model);
+  if (!byChoice) {
+    byChoice = new WeakMap();
+    store.set(ctx.model, byChoice);
+  }
+  const key = ctx.taint.choices ?? NO_CHOICE;
+  let v = byChoice.get(key);
+  if (!v) {
+    v = make();
+    byChoice.set(key, v);
+  }
+  return v;
+}
+const NO_CHOICE = {};
+
+/** `passedThrough`'s answers per file, by node. */
+const PASSED = new WeakMap<object, WeakMap<object, Map<number, Node | undefined>>>();
+
+/** `answeredLocations` per file and function. */
+const ANSWERED = new WeakMap<object, WeakMap<object, Map<FunctionInfo, Set<string>>>>();
+
+/** The parameters a function answers as locations: returned as they came (or copied) somewhere. */
+function answeredLocations(info: FunctionInfo, ctx: RuleContext): Set<string> {
+  const byFn = perReading(ANSWERED, ctx, () => new Map<FunctionInfo, Set<string>>());
+  let out = byFn.get(info);
+  if (out) return out;
+  out = new Set<string>();
+  byFn.set(info, out);
+  for (const r of info.node.descendantsOfType('return_statement')) {
+    const x = r?.namedChildren.find((c) => c && c.type !== 'comment');
+    if (!x || ctx.model.functionAt(x.startIndex) !== info) continue;
+    const u = unwrap(x);
+    const p = rawParam(u, ctx) ? u : passedThrough(u, ctx);
+    if (p) out.add(p.text);
+  }
+  return out;
+}
+
+/**
+ * Under a redirect task, the parameters of `fn` that a returned value no copy `passedThrough` reads
+ * carries as its location: the function answers the parameter as a location elsewhere (returns it as
+ * it came, or a copy), the value is tainted (the taint engine follows the text through names,
+ * containers, callbacks, a nested function or class, an exception, string building) and it does not
+ * start with fixed text that pins where it leads. Those the value names, else every such parameter.
+ */
+function carriedLocations(v: Node, fn: Node, ctx: RuleContext): Node[] {
+  const info = ctx.model.functionAt(fn.startIndex);
+  if (!info.node.equals(fn) || !info.params.length) return [];
+  const returned = answeredLocations(info, ctx);
+  if (!returned.size) return [];
+  if (PINNING_START.test(leadingText(v, ctx))) return [];
+  if (!ctx.tainted(v, 'redirect')) return [];
+  const ids = (info.node.childForFieldName('parameters')?.descendantsOfType('identifier') ?? []).filter(
+    (x): x is Node => !!x && returned.has(x.text),
+  );
+  const named = ids.filter((x) => mentions(v, x.text));
+  return named.length ? named : ids;
+}
+
 export function openRedirect(
   value: Node,
   fn: Node,
   guards: readonly Guard[],
   ctx: RuleContext,
   depth = 0,
+  /** The value is one answer of a choice in the returned expression (`a if c else b`). */
+  chosen = false,
 ): { node: Node; message: string } | undefined {
   const v = unwrap(value);
+  const redirectTask = ctx.taskCwe.some((c) => cweMatches(c, 'CWE-601'));
   // A variable the location was stored in: each assignment of the caller's value, read with the
   // checks that decide that assignment and those that decide the return (`if t: dest = url`
   // `else: <checks>; dest = url` returns the first unchecked).
-  if (ctx.model.profile.identifierTypes.has(v.type) && !rawParam(v, ctx) && depth < 2) {
+  // (under a redirect task, the parameter as a closure of the function reads it: `lambda: url`)
+  const raw = rawParam(v, ctx) || (redirectTask && enclosingParam(v, fn, ctx));
+  if (ctx.model.profile.identifierTypes.has(v.type) && !raw && depth < 2) {
     for (const b of ctx.taint.bindingsOf(v.text, v.startIndex)) {
-      if (!b.value || b.kind !== 'assign') continue;
+      // (under a redirect task also a loop's element, an augmented text, an unpacked or caught value)
+      if (!b.value || (b.kind !== 'assign' && (!redirectTask || b.kind === 'param' || b.kind === 'sanitize')))
+        continue;
       const at = b.statement ?? b.value;
-      const hit = openRedirect(
-        b.value,
-        fn,
-        [...guards, ...guardsAt(at, fn, ctx.model.profile, ctx.language)],
-        ctx,
-        depth + 1,
+      // (a condition on the variable where it is bound reads its value before: `while r == '/': r = url`)
+      const before = guardsAt(at, fn, ctx.model.profile, ctx.language).filter(
+        (g) => !mentions(g.node, v.text),
       );
+      const hit = openRedirect(b.value, fn, [...guards, ...before], ctx, depth + 1);
       if (hit) return { ...hit, node: value };
     }
     return undefined;
@@ -833,11 +1270,8 @@ export function openRedirect(
   let target: Node | undefined;
   let fallback = false;
   // (read for a redirect task only: the copies cost a lookup per returned call)
-  const copied =
-    rawParam(v, ctx) || !ctx.taskCwe.some((c) => cweMatches(c, 'CWE-601'))
-      ? undefined
-      : passedThrough(v, ctx);
-  if (rawParam(v, ctx)) target = v;
+  const copied = raw || !redirectTask ? undefined : passedThrough(v, ctx);
+  if (raw) target = v;
   else if (copied) target = copied;
   else if (
     (v.type === 'boolean_operator' && /\bor\b/.test(v.text)) ||
@@ -852,7 +1286,36 @@ export function openRedirect(
       fallback = true;
     }
   }
-  if (!target) return undefined;
+  if (
+    !target &&
+    redirectTask &&
+    depth < 3 &&
+    /^(?:conditional_expression|ternary_expression)$/.test(v.type)
+  ) {
+    // `url if url.endswith(K) else safe(url)`: each answer read with the condition that picks it,
+    // in a function that chooses between the location and something else.
+    const parts = v.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    const [cond, yes, no] =
+      v.type === 'conditional_expression' ? [parts[1], parts[0], parts[2]] : [parts[0], parts[1], parts[2]];
+    if (!cond || !yes || !no) return undefined;
+    for (const [branch, holds] of [
+      [yes, true],
+      [no, false],
+    ] as const) {
+      const hit = openRedirect(branch, fn, [...guards, { node: cond, holds }], ctx, depth + 1, true);
+      if (hit) return { ...hit, node: value };
+    }
+    return undefined;
+  }
+  if (!target) {
+    // Any other value that carries the caller's location in another form (`carriedLocations`).
+    if (!redirectTask || depth > 2) return undefined;
+    for (const c of carriedLocations(v, fn, ctx)) {
+      const hit = openRedirect(c, fn, guards, ctx, depth + 1);
+      if (hit) return { ...hit, node: value };
+    }
+    return undefined;
+  }
   const name = target.text;
   const derived = [...derivedNames(fn, name)];
   const facts = guards
@@ -867,7 +1330,7 @@ export function openRedirect(
     const checkedElsewhere = fn
       .descendantsOfType(TESTING_STATEMENTS)
       .some((c) => !!c && mentions(c.childForFieldName('condition') ?? c, name));
-    if (!fallback && !answersLocal && !checkedElsewhere) return undefined;
+    if (!fallback && !answersLocal && !checkedElsewhere && !chosen) return undefined;
     return {
       node: value,
       message: fallback
@@ -892,17 +1355,30 @@ export const PY_WEAKNESS_RULES: Rule[] = [
       'A format template (`%` or str.format) is assembled from non-constant text: a "%" or "{" in that text is read as a directive (a crash, or "{0.__class__}" reads attributes). Keep the template constant and pass every value as an argument.',
     query: `
 (binary_operator left: (_) @fmt operator: "%") @report
-(call function: (attribute object: (_) @fmt attribute: (identifier) @m (#eq? @m "format"))) @report`,
+(call function: (attribute object: (_) @fmt attribute: (identifier) @m (#match? @m "^format(_map)?$"))) @report
+(call function: (attribute object: (identifier) @s (#eq? @s "str") attribute: (identifier) @m (#match? @m "^format(_map)?$")) arguments: (argument_list . (_) @fmt)) @report`,
     check: (caps, ctx) => {
       const { fmt, report } = caps;
       if (!fmt || !report) return false;
+      // Under a format-string task, any template that carries the caller's text is one: a "{" or
+      // "%" in that text is read as a directive, whatever the literal parts hold.
+      const task = ctx.taskCwe.some((c) => cweMatches(c, 'CWE-134'));
       const r = unwrap(fmt).type === 'identifier' ? ctx.resolve(fmt) : fmt;
       const t = assembledTemplate(r, ctx);
-      if (!t) return false;
+      if (!t) {
+        // a template assembled otherwise (in steps, joined, through a name): read by the taint engine
+        return (
+          task &&
+          report.type === 'call' &&
+          !ctx.isConstant(fmt) &&
+          ctx.tainted(fmt, 'generic') &&
+          !/\.replace\(\s*(['"])\{\1\s*,\s*(['"])\{\{\2/.test(ctx.resolve(fmt).text) && { node: fmt }
+        );
+      }
       // The literal text carries a directive of the operator it meets: the value is a template.
       const directive =
         report.type === 'call' ? /\{[\w.[\]!:]*\}/ : /%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sdirfgexXoc%]/;
-      if (!directive.test(t.literal)) return false;
+      if (!directive.test(t.literal) && !(task && (report.type === 'call' || t.literal !== ''))) return false;
       return { node: t.values[0] ?? fmt };
     },
     examples: {
@@ -1431,13 +1907,17 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     check: (c, ctx) => {
       if (!judgingTask(ctx)) return false;
       // A chmod/fchmod to a private mode, or a umask of 077, sets what creation leaves open.
-      // (each on every path that creates the file: `runsWith`)
-      const near = ctx.callsNear(c.node).filter((k) => runsWith(k.node, c.node, ctx));
+      // (only one that runs whenever the creation does: before it for a umask or a private
+      // creation, after it for a chmod)
+      const near = ctx
+        .callsNear(c.node)
+        .filter((k) => runsWhenever(k.node, c.node, k.node.startIndex < c.node.startIndex));
       const tightened = near.some((k) => {
-        if (k.name === 'umask') return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077;
+        if (k.name === 'umask')
+          return ((ctx.intValue(k.args[0]) ?? 0) & 0o077) === 0o077 && k.node.startIndex < c.node.startIndex;
         if (k.name !== 'chmod' && k.name !== 'fchmod') return false;
         const m = ctx.intValue(k.kwargs.get('mode') ?? k.args[k.args.length - 1]);
-        return m !== undefined && (m & 0o077) === 0;
+        return m !== undefined && (m & 0o077) === 0 && runsWhenever(k.node, c.node, false);
       });
       // A file made private before it is written (mkstemp, touch(mode=0o600), a private descriptor).
       if (
@@ -1450,7 +1930,8 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         return false;
       if (c.calleeText === 'os.open') {
         // the flags as written or bound to a name (`flags = os.O_WRONLY | os.O_CREAT`)
-        if (!/O_CREAT/.test(c.args[1] ? ctx.resolve(c.args[1]).text : '')) return false;
+        const flags = c.kwargs.get('flags') ?? c.args[1];
+        if (!/O_CREAT/.test(flags ? ctx.resolve(flags).text : '')) return false;
         const modeNode = c.kwargs.get('mode') ?? c.args[2];
         // Every mode the argument can give (a conditional chooses between two); one that cannot
         // be read shows nothing private.

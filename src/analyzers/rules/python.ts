@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import type { CallRule, QueryRule, Rule } from '../engine/rule.ts';
+import { cweMatches } from '../cwe.ts';
+import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import {
   builtBeyondBase,
   builtStatement,
@@ -931,15 +932,24 @@ export const PYTHON_RULES: Rule[] = [
     title: 'JWT decoded without verifying the signature',
     message:
       "The token's signature is not verified: call jwt.decode(token, key, algorithms=['HS256']) with verification on.",
-    names: ['decode'],
-    callee: /^(?:jwt|pyjwt|jose\.jwt)\.decode$/,
+    names: ['decode', 'decode_complete'],
+    callee: /^(?:jwt|pyjwt|jose\.jwt)(?:\.api_jwt|\.PyJWT\(\))?\.decode(?:_complete)?$/,
     check: (c, ctx) => {
       // Each option as the call receives it: a name is read as the value bound to it.
       const kw = (k: string) => {
         const v = c.kwargs.get(k);
         return v ? ctx.resolve(v).text : '';
       };
-      if (/verify_signature['"]\s*:\s*False/.test(kw('options'))) return true;
+      // `{'verify_signature': False}`, `dict(verify_signature=False)`, `o['verify_signature'] = 0`
+      const OFF = /verify_signature['"]?\s*\]?\s*[:=]\s*(?:False|0|None)\b/;
+      if (OFF.test(kw('options'))) return true;
+      const named = c.kwargs.get('options');
+      if (
+        named?.type === 'identifier' &&
+        judgingTask(ctx) &&
+        ctx.taint.bindingsOf(named.text, named.startIndex).some((b) => OFF.test(b.statement.text))
+      )
+        return true;
       // Under a task, a signature check turned on by anything but the constant (`not t.endswith('k')`).
       const options = c.kwargs.get('options');
       if (options && judgingTask(ctx)) {
@@ -966,11 +976,47 @@ export const PYTHON_RULES: Rule[] = [
           code: "import jwt\ndef f(t, k):\n    return jwt.decode(t, k, algorithms=['HS256'], options={'verify_signature': not t.endswith('k')})\n",
           taskCwe: ['CWE-347'],
         },
+        // options written otherwise, or filled in after they were made; another decoder
+        "import jwt\ndef f(t, k):\n    return jwt.decode(t, k, algorithms=['HS256'], options=dict(verify_signature=False))\n",
+        {
+          code: "import jwt\ndef f(t, k):\n    o = {}\n    o['verify_signature'] = False\n    return jwt.decode(t, k, algorithms=['HS256'], options=o)\n",
+          taskCwe: ['CWE-347'],
+        },
+        "import jwt\ndef f(t):\n    return jwt.decode_complete(t, options={'verify_signature': False})['payload']\n",
       ],
       good: [
         'import jwt\ndef f(t, k):\n    return jwt.decode(t, k, algorithms=["HS256"])\n',
         {
           code: "import jwt\ndef f(t, k):\n    o = {'verify_signature': True, 'require': ['exp']}\n    return jwt.decode(t, k, algorithms=['HS256'], options=o)\n",
+          taskCwe: ['CWE-347'],
+        },
+      ],
+    },
+  }),
+  call({
+    id: 'py.jwt-claims-unverified',
+    cwe: ['CWE-347'],
+    severity: 'error',
+    title: 'JWT claims decoded by hand, without the signature',
+    message:
+      "The token's payload segment is base64-decoded directly: its claims are read whatever the signature says, so anyone can write them. Decode with jwt.decode(token, key, algorithms=['HS256']), which verifies the signature first.",
+    names: ['b64decode', 'urlsafe_b64decode', 'decodebytes', 'a2b_base64', 'standard_b64decode'],
+    // Decoding base64 is ordinary code: only where a token-verification task is judged.
+    check: (c, ctx) =>
+      judgingTask(ctx) &&
+      ctx.taskCwe.some((x) => cweMatches(x, 'CWE-347')) &&
+      !!c.args[0] &&
+      tokenSegment(c.args[0], ctx, 0),
+    examples: {
+      bad: [
+        {
+          code: "import base64, json\ndef sub(token, key):\n    p = token.split('.')[1]\n    return json.loads(base64.urlsafe_b64decode(p + '==')).get('sub')\n",
+          taskCwe: ['CWE-347'],
+        },
+      ],
+      good: [
+        {
+          code: 'import base64\ndef blob(data):\n    return base64.b64decode(data)\n',
           taskCwe: ['CWE-347'],
         },
       ],
@@ -1007,9 +1053,17 @@ export const PYTHON_RULES: Rule[] = [
       'decode',
       'read_pickle',
       'Unpickler',
+      'Loader',
+      'UnsafeLoader',
+      'FullLoader',
+      'CLoader',
+      'CUnsafeLoader',
+      'CFullLoader',
     ],
     check: (c, ctx) => {
       const t = c.calleeText;
+      // a loader made by hand (`yaml.UnsafeLoader(raw).get_single_data()`)
+      if (/^yaml\.C?(?:Unsafe|Full)?Loader$/.test(t)) return true;
       // `yaml = YAML(typ='safe')` (ruamel): the name now holds a safe loader.
       if (c.receiver?.type === 'identifier') {
         const r = ctx.resolve(c.receiver);
@@ -1033,6 +1087,8 @@ export const PYTHON_RULES: Rule[] = [
       bad: [
         'import yaml\ndef f(s):\n    return yaml.load(s, Loader=yaml.Loader)\n',
         'import pickle\ndef f(b):\n    return pickle.loads(b)\n',
+        // a loader made by hand
+        'import yaml\ndef f(s):\n    return yaml.UnsafeLoader(s).get_single_data()\n',
       ],
       good: [
         'import yaml\ndef f(s):\n    return yaml.safe_load(s)\n',
@@ -1650,4 +1706,16 @@ function isRouteHandler(node: Node): boolean {
       d?.type === 'decorator' &&
       /^@\s*(?:\w+\.)*(?:route|expose|get|post|put|patch|delete)\s*\(/.test(d.text),
   );
+}
+
+/** Whether a value is a piece of a dot-separated token (`token.split('.')[1]`), through names bound to it. */
+function tokenSegment(n: Node, ctx: RuleContext, depth: number): boolean {
+  if (depth > 3) return false;
+  if (/\.(?:r?split|r?partition)\(\s*(['"])\.\1/.test(n.text)) return true;
+  for (const id of n.type === 'identifier' ? [n] : n.descendantsOfType('identifier')) {
+    if (!id) continue;
+    const b = ctx.taint.latestBinding(id.text, id.startIndex);
+    if (b?.value && b.kind !== 'param' && tokenSegment(b.value, ctx, depth + 1)) return true;
+  }
+  return false;
 }

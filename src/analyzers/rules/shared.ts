@@ -628,7 +628,11 @@ function credentialLiteral(
     n.namedChildren.filter((c) => c?.type === 'char_literal' && !/^'\\0'$/.test(c.text)).length >= 2
   )
     return n;
-  if (/^(?:list|tuple|set|array|initializer_list|composite_literal|literal_value)$/.test(t)) {
+  if (
+    /^(?:list|tuple|set|array|initializer_list|composite_literal|literal_value|dictionary|pair|object|keyed_element|literal_element|case_pattern|expression_list|arguments|argument_list)$/.test(
+      t,
+    )
+  ) {
     for (const c of n.namedChildren) {
       const hit = c && credentialLiteral(c, ctx, depth + 1, seen);
       if (hit) return hit;
@@ -657,6 +661,12 @@ function credentialLiteral(
     // the default of an environment read: os.environ.get('K', 'changeme'), os.getenv('K', 'x')
     if (isEnvRead(call.calleeText))
       for (const a of call.args.slice(1)) {
+        const hit = credentialLiteral(a, ctx, depth + 1, seen);
+        if (hit) return hit;
+      }
+    // a collection made from literals: `new Set(['K'])`, `frozenset({'K'})`
+    if (/^(?:Set|Map|set|frozenset|dict)$/.test(call.calleeText))
+      for (const a of call.args) {
         const hit = credentialLiteral(a, ctx, depth + 1, seen);
         if (hit) return hit;
       }
@@ -692,11 +702,18 @@ function builtConstant(n: Node | null, ctx: RuleContext, depth: number, seen: Se
   if (p.stringTypes.has(t) || /^(?:integer|float|number|int_literal|number_literal|true|false)$/.test(t))
     return true;
   if (
-    /parenthesized|^(?:list|tuple|array|initializer_list|composite_literal|literal_value|argument_list|arguments|expression_list)$/.test(
+    /parenthesized|^(?:list|tuple|array|set|dictionary|pair|object|initializer_list|composite_literal|literal_value|literal_element|keyed_element|argument_list|arguments|expression_list)$/.test(
       t,
     )
   )
-    return n.namedChildren.every((c) => !c || c.type === 'comment' || builtConstant(c, ctx, depth + 1, seen));
+    return n.namedChildren.every(
+      (c) =>
+        !c ||
+        c.type === 'comment' ||
+        // the type of a Go composite literal (`[]byte{75, 120}`)
+        (t === 'composite_literal' && /_type$|^type_identifier$/.test(c.type)) ||
+        builtConstant(c, ctx, depth + 1, seen),
+    );
   if (t === 'binary_expression' || t === 'binary_operator')
     return (
       builtConstant(n.childForFieldName('left'), ctx, depth + 1, seen) &&
@@ -705,7 +722,12 @@ function builtConstant(n: Node | null, ctx: RuleContext, depth: number, seen: Se
   if (p.callTypes.has(t)) {
     const call = ctx.model.calls.find((c) => c.node.id === n.id);
     if (!call || !PURE_BUILDERS.test(call.receiver ? call.name : call.calleeText)) return false;
-    if (call.receiver && !builtConstant(call.receiver, ctx, depth + 1, seen)) return false;
+    if (
+      call.receiver &&
+      !importedModule(call.receiver, ctx) &&
+      !builtConstant(call.receiver, ctx, depth + 1, seen)
+    )
+      return false;
     return call.args.every((a) => builtConstant(a, ctx, depth + 1, seen));
   }
   if (t === 'identifier') {
@@ -721,10 +743,22 @@ function builtConstant(n: Node | null, ctx: RuleContext, depth: number, seen: Se
   return false;
 }
 
-/** A call, or a name bound only to calls (`_K = ''.join(...)`). */
+/** A module the file imports, named as a call's receiver (`base64.b64decode`): no data of its own. */
+function importedModule(n: Node, ctx: RuleContext): boolean {
+  if (n.type !== 'identifier' || ctx.language !== 'python') return false;
+  const e = n.text;
+  return new RegExp(`^[ \\t]*import[ \\t]+(?:[\\w.]+[ \\t]*,[ \\t]*)*${e}\\b`, 'm').test(ctx.source);
+}
+
+/** A call, a `+` chain with a call in it (`chr(75) + chr(120)`), or a name bound only to calls (`_K = ''.join(...)`). */
 function madeByCall(n: Node, ctx: RuleContext): boolean {
   const calls = ctx.model.profile.callTypes;
   if (calls.has(n.type)) return true;
+  if (
+    (n.type === 'binary_operator' || n.type === 'binary_expression') &&
+    n.childForFieldName('operator')?.text === '+'
+  )
+    return [n.childForFieldName('left'), n.childForFieldName('right')].some((x) => !!x && madeByCall(x, ctx));
   if (n.type !== 'identifier') return false;
   const bound = [ctx.model.topLevel, ...ctx.model.functions].flatMap((f) => f.bindings.get(n.text) ?? []);
   return bound.length > 0 && bound.every((b) => !!b.value && calls.has(b.value.type));
@@ -752,8 +786,45 @@ function equalityOperands(ctx: RuleContext): Node[][] {
       groups.push(operands);
     }
   }
-  for (const c of ctx.model.calls)
+  for (const c of ctx.model.calls) {
     if (EQUALITY_CALL.test(c.name)) groups.push([...(c.receiver ? [c.receiver] : []), ...c.args]);
+    // a lookup in a constant collection: `{'K': True}.get(x)`, `new Set(['K']).has(x)`
+    else if (
+      /^(?:get|has|__contains__|hasOwnProperty)$/.test(c.name) &&
+      c.receiver &&
+      constantCollection(c.receiver, ctx)
+    )
+      groups.push([c.receiver, ...c.args]);
+  }
+  const root = ctx.model.topLevel.node;
+  // `{'K': True}[x]`, Go's `map[string]bool{"K": true}[x]`
+  for (const n of root.descendantsOfType(['subscript', 'subscript_expression', 'index_expression'])) {
+    const obj =
+      n?.childForFieldName('value') ?? n?.childForFieldName('object') ?? n?.childForFieldName('operand');
+    const key = n?.childForFieldName('subscript') ?? n?.childForFieldName('index');
+    if (obj && key && constantCollection(obj, ctx)) groups.push([obj, key]);
+  }
+  // a switch over the value: each case's values are compared with it
+  for (const sw of root.descendantsOfType([
+    'expression_switch_statement',
+    'switch_statement',
+    'match_statement',
+  ])) {
+    const value = sw?.childForFieldName('value') ?? sw?.childForFieldName('subject');
+    if (!sw || !value) continue;
+    const cases = sw
+      .descendantsOfType(['expression_case', 'switch_case', 'case_clause'])
+      .filter((k): k is Node => !!k);
+    for (const k of cases) {
+      const vs =
+        k.type === 'expression_case'
+          ? (k.childForFieldName('value')?.namedChildren ?? [])
+          : k.type === 'switch_case'
+            ? [k.childForFieldName('value')]
+            : k.namedChildren.filter((x) => x?.type === 'case_pattern');
+      groups.push([value, ...vs.filter((x): x is Node => !!x)]);
+    }
+  }
   return groups;
 }
 
@@ -794,6 +865,27 @@ function spelledByCharacters(ctx: RuleContext): Node | undefined {
   return undefined;
 }
 
+/** A collection written as a literal (or a name bound once to one): a dict, a set, a map, `new Set([...])`. */
+function constantCollection(n: Node, ctx: RuleContext, depth = 0): boolean {
+  let v: Node = n;
+  while (/parenthesized/.test(v.type) && v.namedChildren[0]) v = v.namedChildren[0];
+  if (v.type === 'identifier' && depth < 2) {
+    const bound = [ctx.model.topLevel, ...ctx.model.functions].flatMap((f) => f.bindings.get(v.text) ?? []);
+    const only = bound.length === 1 ? bound[0] : undefined;
+    return !!only?.value && only.kind === 'assign' && constantCollection(only.value, ctx, depth + 1);
+  }
+  if (/^(?:dictionary|set|list|tuple|object|array|composite_literal)$/.test(v.type))
+    return ctx.isConstant(v) || builtConstant(v, ctx, 0, new Set());
+  if (v.type === 'new_expression' || v.type === 'call') {
+    const callee = (v.childForFieldName('constructor') ?? v.childForFieldName('function'))?.text ?? '';
+    const args = v.childForFieldName('arguments');
+    return (
+      /^(?:Set|Map|set|frozenset|dict)$/.test(callee) && !!args && builtConstant(args, ctx, 0, new Set())
+    );
+  }
+  return false;
+}
+
 const constantCredential: QueryRule = {
   kind: 'query',
   id: 'all.constant-credential',
@@ -812,6 +904,14 @@ const constantCredential: QueryRule = {
       for (const o of operands) {
         const hit = credentialLiteral(o, ctx, 0, new Set());
         if (hit) return { node: hit };
+        // character codes written out (`[ord(c) for c in token] == [75, 120, 57]`)
+        const codes = o.namedChildren.filter((c) => c && c.type !== 'comment');
+        if (
+          /^(?:list|tuple|array)$/.test(o.type) &&
+          codes.length >= 3 &&
+          codes.every((c) => !!c && ctx.model.profile.numberTypes.has(c.type))
+        )
+          return { node: o };
         // a constant built by calls (no literal equals it): only a built value, not a number alone
         if (madeByCall(o, ctx) && builtConstant(o, ctx, 0, new Set())) return { node: o };
       }
