@@ -636,17 +636,7 @@ export class FileModel {
           const target = baseIdentifier(
             this.language === 'cpp' ? mutatedString(call.receiver) : call.receiver,
           );
-          if (target && target !== 'this') {
-            const b: Binding = {
-              name: target,
-              at: node.endIndex,
-              value: node,
-              statement: node,
-              kind: 'augment',
-            };
-            this.bind(scope, b);
-            this.bindCaptured(scope, b);
-          }
+          if (target && target !== 'this') this.addedBy(scope, target, node);
         } else if (
           // `setattr(o, 'k', v)` as a statement: o carries v, as after `o.k = v`
           this.language === 'python' &&
@@ -656,17 +646,7 @@ export class FileModel {
           node.parent?.type === 'expression_statement'
         ) {
           const target = baseIdentifier(call.args[0]);
-          if (target && target !== 'self') {
-            const b: Binding = {
-              name: target,
-              at: node.endIndex,
-              value: node,
-              statement: node,
-              kind: 'augment',
-            };
-            this.bind(scope, b);
-            this.bindCaptured(scope, b);
-          }
+          if (target && target !== 'self') this.addedBy(scope, target, node);
         }
       }
       return;
@@ -983,6 +963,13 @@ export class FileModel {
    * acc += $(this).val(); })`, `items.forEach((x) => { out.push(x); })`) changes that function's
    * variable: the addition is also bound there (as an addition, so earlier values still count).
    */
+  /** A call statement that adds to a variable (`list.append(x)`, `setattr(o, 'k', v)`): an addition, also where a callback captures it. */
+  private addedBy(scope: FunctionInfo, name: string, call: Node): void {
+    const b: Binding = { name, at: call.endIndex, value: call, statement: call, kind: 'augment' };
+    this.bind(scope, b);
+    this.bindCaptured(scope, b);
+  }
+
   private bindCaptured(scope: FunctionInfo, b: Binding): void {
     if (b.kind !== 'augment' || scope === this.topLevel || scope.params.includes(b.name)) return;
     if (this.declaredIn.get(scope)?.has(b.name)) return;

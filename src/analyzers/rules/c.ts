@@ -9,14 +9,13 @@ import {
   NEGATED,
   readCondition,
 } from '../engine/dominance.ts';
-import type { CallSite } from '../engine/model.ts';
+import { type CallSite, declaratorName } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
 import {
   builtBeyondBase,
   C_FAMILY,
   CREDENTIAL_NAME,
-  functionName,
   HTML_TAG,
   isLocalUrl,
   isOutermostBuild,
@@ -124,7 +123,8 @@ function filledFrom(calls: CallSite[], key: string, ctx: RuleContext, at: Node):
       return false;
     const where = ctx.model.functionAt(c.node.startIndex);
     if (where === fn) return runsBefore(c.node);
-    const name = functionName(where.node);
+    const d = where.node.childForFieldName('declarator');
+    const name = d ? declaratorName(d) : undefined;
     return (
       !!name &&
       ctx.model.calls.some(

@@ -206,14 +206,6 @@ export function optionValues(arg: Node | undefined | null, key: string, ctx: Rul
   return out;
 }
 
-/** The name a function definition declares (C/C++ declarators, Go, Python, JavaScript). */
-export function functionName(fn: Node): string | undefined {
-  let d: Node | null = fn.childForFieldName('declarator') ?? fn.childForFieldName('name');
-  while (d && d.type !== 'identifier' && d.type !== 'field_identifier' && d.type !== 'property_identifier')
-    d = d.childForFieldName('declarator') ?? d.namedChildren[0] ?? null;
-  return d?.text;
-}
-
 /** `optionValues` of every argument of a call (the options object may be any of them). */
 export function callOptionValues(call: CallSite, key: string, ctx: RuleContext): Node[] {
   return call.args.flatMap((a) => optionValues(a, key, ctx).values);

@@ -185,27 +185,7 @@ export const markupWritten: CallRule = {
     if (!data.some((a) => ctx.tainted(a, 'html'))) return false;
     const buffer = baseIdentifier(dst);
     if (!buffer) return false;
-    // The literal text written into the same buffer by the function's writes.
-    const fn = ctx.model.functionAt(c.node.startIndex);
-    const literal = ctx.model.calls
-      .filter(
-        (w) =>
-          w.name in C_WRITES &&
-          w.node.startIndex >= fn.start &&
-          w.node.endIndex <= fn.end &&
-          !!w.args[0] &&
-          baseIdentifier(w.args[0]) === buffer,
-      )
-      // (the literal text written, and the text of constants named in the writes: `strcpy(m, prefix)`)
-      .map((w) =>
-        [
-          literalText(w.node, ctx),
-          ...w.args
-            .slice(1)
-            .map((a) => (ctx.model.profile.identifierTypes.has(a.type) ? ctx.stringValue(a) : '')),
-        ].join(''),
-      )
-      .join('');
+    const literal = literalWritten(buffer, c.node, ctx);
     // (Not text without a tag where the task is XSS, as all.markup-returned reads in Python and
     // Go: C has no escaper the analyzer can trust, and CWEval's secure reference escapes with a
     // helper of its own, whose result would count as raw.)
@@ -239,7 +219,7 @@ export const markupWritten: CallRule = {
   },
 };
 
-/** The literal text the function's copies and formats write into `buffer`. */
+/** The literal text the function's copies and formats write into `buffer` (constants named in them too). */
 function literalWritten(buffer: string, at: Node, ctx: RuleContext): string {
   const fn = ctx.model.functionAt(at.startIndex);
   let memo = WRITTEN.get(ctx.model);
@@ -259,7 +239,15 @@ function literalWritten(buffer: string, at: Node, ctx: RuleContext): string {
         !!w.args[0] &&
         baseIdentifier(w.args[0]) === buffer,
     )
-    .map((w) => literalText(w.node, ctx))
+    // (the literal text written, and the text of constants named in the writes: `strcpy(m, prefix)`)
+    .map((w) =>
+      [
+        literalText(w.node, ctx),
+        ...w.args
+          .slice(1)
+          .map((a) => (ctx.model.profile.identifierTypes.has(a.type) ? ctx.stringValue(a) : '')),
+      ].join(''),
+    )
     .join('');
   memo.set(key, text);
   return text;
