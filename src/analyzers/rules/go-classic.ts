@@ -1465,6 +1465,195 @@ const pathDenyList = call({
   },
 });
 
+// ---------------------------------------------------------------------------------------------
+// Reflected XSS: request data written to an http.ResponseWriter, which Go serves as HTML when the
+// handler sets no Content-Type (net/http sniffs the first bytes: "<script>" reads as text/html).
+
+/** The response writers of the function: parameters declared `http.ResponseWriter`. */
+function responseWriters(fn: FunctionInfo): Set<string> {
+  const out = new Set<string>();
+  for (const [name, type] of fn.paramTypes) if (/^\*?http\.ResponseWriter$/.test(type.trim())) out.add(name);
+  return out;
+}
+
+/**
+ * The handler declares a Content-Type that is not HTML before `use` (`w.Header().Set("Content-Type",
+ * "application/json")`): the browser does not read the body as a page. Only a constant type counts.
+ */
+function declaresNonHtmlType(writer: string, fn: FunctionInfo, use: Node, ctx: RuleContext): boolean {
+  for (const c of ctx.model.calls) {
+    if (c.node.startIndex < fn.start || c.node.startIndex >= use.startIndex) continue;
+    if (!/^(?:Set|Add)$/.test(c.name)) continue;
+    if (c.receiver?.text.replace(/\s+/g, '') !== `${writer}.Header()`) continue;
+    const key = c.args[0] ? ctx.stringValue(c.args[0]) : undefined;
+    const value = c.args[1] ? ctx.stringValue(c.args[1]) : undefined;
+    if (key?.toLowerCase() === 'content-type' && value !== undefined && !/html|xml/i.test(value)) return true;
+  }
+  return false;
+}
+
+/** Router/framework calls whose answer is part of the request (`ps.ByName("id")`, `mux.Vars(r)`). */
+const ROUTER_SOURCES = /^(?:mux\.Vars|chi\.URLParam)$/;
+/** Parameters whose methods answer with parts of the request (httprouter, gin, echo). */
+const ROUTER_PARAM_TYPES = /^(?:\*?gin\.Context|echo\.Context|httprouter\.Params)$/;
+const ROUTER_METHODS =
+  /^\.(?:ByName|Query|DefaultQuery|PostForm|DefaultPostForm|Param|QueryParam|FormValue|GetHeader)$/;
+/** Methods and fields of an `*http.Request` that hold what the client sent. */
+const REQUEST_PARTS =
+  /^\.(?:FormValue|PostFormValue|Referer|UserAgent|RequestURI|Host|URL\.(?:Path|RawPath|RawQuery|Fragment|Query)|Form|PostForm|Header|Body|Cookie)\b/;
+/** Calls that pass text through unchanged for a browser (formatting, joining, case, trimming, conversions). */
+const TEXT_CARRIERS =
+  /^(?:fmt\.Sprint[fl]?|strings\.(?:Join|Repeat|Replace|ReplaceAll|ToLower|ToUpper|Title|TrimSpace|Trim|TrimLeft|TrimRight|TrimPrefix|TrimSuffix|Fields|Split|SplitN)|string|\[\]byte|bytes\.(?:Join|TrimSpace|ToUpper|ToLower)|io\.ReadAll|ioutil\.ReadAll|[A-Za-z_]\w*\.(?:Get|Values)|strconv\.Unquote)$/;
+
+/**
+ * What the client sent reaches `node` as text: a part of a request parameter (`r.URL.Query().Get`,
+ * `r.FormValue`, `r.URL.Path`, the body read with `io.ReadAll`), a router's parameter, or text built
+ * from them by concatenation, formatting and conversions, through local variables. Unlike the taint
+ * engine's reading (any call of tainted data is tainted), a call of anything else ends the path: the
+ * handler's own lookups (`StatusText(status)`, a cache keyed by the path) and encoders
+ * (`url.Values.Encode`, `json.Marshal`, `html.EscapeString`) do not echo the request.
+ */
+function requestText(
+  node: Node | null | undefined,
+  ctx: RuleContext,
+  requests: Set<string>,
+  depth = 0,
+): boolean {
+  if (!node || depth > 12) return false;
+  switch (node.type) {
+    case 'parenthesized_expression':
+      return requestText(node.namedChildren[0], ctx, requests, depth + 1);
+    case 'binary_expression':
+      return (
+        operatorOf(node) === '+' &&
+        (requestText(node.childForFieldName('left'), ctx, requests, depth + 1) ||
+          requestText(node.childForFieldName('right'), ctx, requests, depth + 1))
+      );
+    case 'type_conversion_expression':
+      return requestText(node.childForFieldName('operand'), ctx, requests, depth + 1);
+    case 'index_expression':
+    case 'slice_expression':
+      return requestText(node.childForFieldName('operand'), ctx, requests, depth + 1);
+    case 'selector_expression':
+    case 'call_expression': {
+      const text = node.text.replace(/\s+/g, '');
+      // Encoded for a URL: "<" leaves as "%3C" (`r.Form.Encode()`, `url.Values.Encode`).
+      if (/\.Encode\(\)$/.test(text)) return false;
+      const root = /^[A-Za-z_]\w*/.exec(text)?.[0];
+      if (root && requests.has(root) && REQUEST_PARTS.test(text.slice(root.length))) return true;
+      if (node.type !== 'call_expression') return false;
+      const callee = node.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '';
+      const fn = ctx.model.functionAt(node.startIndex);
+      if (
+        root &&
+        ROUTER_PARAM_TYPES.test(fn.paramTypes.get(root)?.trim() ?? '') &&
+        ROUTER_METHODS.test(callee.slice(root.length))
+      )
+        return true;
+      const args = node.childForFieldName('arguments')?.namedChildren ?? [];
+      if (ROUTER_SOURCES.test(callee)) return true;
+      if (TEXT_CARRIERS.test(callee)) {
+        const receiver = node.childForFieldName('function')?.childForFieldName('operand');
+        return (
+          args.some((a) => requestText(a, ctx, requests, depth + 1)) ||
+          (/\.(?:Get|Values)$/.test(callee) && requestText(receiver, ctx, requests, depth + 1))
+        );
+      }
+      return false;
+    }
+    case 'identifier': {
+      const fn = ctx.model.functionAt(node.startIndex);
+      if (fn.params.includes(node.text)) return false;
+      return ctx.taint
+        .bindingsOf(node.text, node.startIndex)
+        .some(
+          (b) =>
+            b.at <= node.startIndex &&
+            b.value !== null &&
+            b.kind !== 'sanitize' &&
+            requestText(b.value, ctx, requests, depth + 1),
+        );
+    }
+    default:
+      return false;
+  }
+}
+
+/** `fmt.Fprintf` arguments that a `%s`/`%v`/`%q`/`%x`-free constant format still prints as text. */
+function printedArgs(c: { name: string; args: Node[] }, ctx: RuleContext): Node[] {
+  if (c.name !== 'Fprintf') return c.args.slice(1);
+  const format = c.args[1] ? ctx.stringValue(c.args[1]) : undefined;
+  if (format === undefined) return c.args.slice(1);
+  const verbs = [...format.matchAll(/%[-+# 0-9.*[\]]*([a-zA-Z%])/g)]
+    .map((m) => m[1])
+    .filter((v) => v !== '%');
+  // Only text verbs print the data as it is (%d, %x, %f print numbers or hex digits).
+  return c.args.slice(2).filter((_, i) => /^[svq]$/.test(verbs[i] ?? 's'));
+}
+
+const reflectedXss = call({
+  id: 'go.reflected-xss',
+  cwe: ['CWE-79'],
+  severity: 'error',
+  title: 'Request data written to the HTTP response as HTML',
+  message:
+    'Data from the request is written to the response without escaping, and the handler sets no non-HTML Content-Type: net/http then sniffs the body, so "<script>..." runs in the browser. Escape it (html.EscapeString, html/template), or set Content-Type to text/plain with X-Content-Type-Options: nosniff (http.Error does both).',
+  names: ['Fprint', 'Fprintf', 'Fprintln', 'Write', 'WriteString'],
+  check: (c, ctx) => {
+    const fn = ctx.model.functionAt(c.node.startIndex);
+    const writers = responseWriters(fn);
+    if (!writers.size) return false;
+    let writer: string | undefined;
+    let data: Node[];
+    if (/^fmt\.Fprint(?:f|ln)?$/.test(c.calleeText) || c.calleeText === 'io.WriteString') {
+      writer = c.args[0]?.text;
+      data = c.calleeText === 'io.WriteString' ? c.args.slice(1, 2) : printedArgs(c, ctx);
+    } else if (c.name === 'Write' || c.name === 'WriteString') {
+      writer = c.receiver?.text;
+      data = c.args.slice(0, 1);
+    } else return false;
+    if (!writer || !writers.has(writer) || declaresNonHtmlType(writer, fn, c.node, ctx)) return false;
+    const requests = new Set(
+      [...fn.paramTypes].filter(([, t]) => /^\*?http\.Request$/.test(t.trim())).map(([n]) => n),
+    );
+    return data.some((d) => requestText(d, ctx, requests));
+  },
+  examples: {
+    bad: [
+      pkg(
+        'func echo(w http.ResponseWriter, r *http.Request) {\n\tname := r.URL.Query().Get("name")\n\tfmt.Fprintf(w, "Hello, %s!", name)\n}\n',
+        'import (\n\t"fmt"\n\t"net/http"\n)\n\n',
+      ),
+      pkg(
+        'func verify(w http.ResponseWriter, r *http.Request) {\n\tchallenge := r.URL.Query().Get("hub.challenge")\n\tw.WriteHeader(200)\n\tw.Write([]byte(challenge))\n}\n',
+        'import "net/http"\n\n',
+      ),
+      pkg(
+        'func show(w http.ResponseWriter, r *http.Request) {\n\tio.WriteString(w, "<p>"+r.FormValue("q")+"</p>")\n}\n',
+        'import (\n\t"io"\n\t"net/http"\n)\n\n',
+      ),
+    ],
+    good: [
+      pkg(
+        'func echo(w http.ResponseWriter, r *http.Request) {\n\tname := r.URL.Query().Get("name")\n\tfmt.Fprintf(w, "Hello, %s!", html.EscapeString(name))\n}\n',
+        'import (\n\t"fmt"\n\t"html"\n\t"net/http"\n)\n\n',
+      ),
+      pkg(
+        'func verify(w http.ResponseWriter, r *http.Request) {\n\tchallenge := r.URL.Query().Get("hub.challenge")\n\tw.Header().Set("Content-Type", "text/plain")\n\tw.Write([]byte(challenge))\n}\n',
+        'import "net/http"\n\n',
+      ),
+      pkg(
+        'func count(w http.ResponseWriter, r *http.Request) {\n\tfmt.Fprintf(w, "%d fields", len(r.Form))\n}\n',
+        'import (\n\t"fmt"\n\t"net/http"\n)\n\n',
+      ),
+      pkg(
+        'func bad(w http.ResponseWriter, r *http.Request) {\n\thttp.Error(w, "no such item: "+r.URL.Path, http.StatusNotFound)\n}\n',
+        'import "net/http"\n\n',
+      ),
+    ],
+  },
+});
+
 export const GO_CLASSIC_RULES: Rule[] = [
   indexUnchecked,
   sliceBoundUnchecked,
@@ -1476,4 +1665,5 @@ export const GO_CLASSIC_RULES: Rule[] = [
   redirectPrefixOnly,
   linkFollowing,
   pathDenyList,
+  reflectedXss,
 ];
