@@ -1654,6 +1654,93 @@ const reflectedXss = call({
   },
 });
 
+// ---------------------------------------------------------------------------------------------
+// A parsed integer converted to a narrower type with no check of its range (CWE-681/190).
+
+const ORDERING = new Set(['<', '<=', '>', '>=']);
+
+const NARROW_BITS: Record<string, number> = {
+  int8: 8,
+  uint8: 8,
+  byte: 8,
+  int16: 16,
+  uint16: 16,
+  int32: 32,
+  uint32: 32,
+  rune: 32,
+};
+
+/** The bit size a `strconv` parse guarantees for the value bound to `name` (64 for Atoi), if it is one. */
+function parsedBits(name: Node, ctx: RuleContext): number | undefined {
+  let bits: number | undefined;
+  for (const b of ctx.taint.bindingsOf(name.text, name.startIndex)) {
+    if (b.at > name.startIndex || !b.value || b.value.type !== 'call_expression') continue;
+    // Only a binding of a block the conversion is in (not another `case` of the same switch).
+    if (b.statement.parent && !within(name, b.statement.parent)) continue;
+    // The parsed value is the first name the statement binds (`n, err := strconv.Atoi(s)`).
+    const left = b.statement.childForFieldName('left');
+    if (left && left.namedChildren[0]?.text !== name.text) continue;
+    const callee = b.value.childForFieldName('function')?.text.replace(/\s+/g, '');
+    const args = b.value.childForFieldName('arguments')?.namedChildren ?? [];
+    if (callee === 'strconv.Atoi') bits = Math.max(bits ?? 0, 64);
+    else if (callee === 'strconv.ParseInt' || callee === 'strconv.ParseUint') {
+      const size = args[2] ? Number(ctx.stringValue(args[2]) ?? args[2].text) : Number.NaN;
+      bits = Math.max(bits ?? 0, Number.isInteger(size) && size > 0 ? size : 64);
+    } else return undefined;
+  }
+  return bits;
+}
+
+const narrowedParse = call({
+  id: 'go.parsed-integer-narrowed',
+  cwe: ['CWE-681', 'CWE-190'],
+  severity: 'warning',
+  title: 'Parsed integer converted to a smaller type without a range check',
+  message:
+    'The value parsed from text (strconv.Atoi / ParseInt / ParseUint with a larger bit size) is converted to a smaller integer type with no check of its range, so a large input wraps silently ("65537" becomes 1 as a uint16). Parse with the target bit size (strconv.ParseUint(s, 10, 16)) or compare with math.MaxUint16 first.',
+  names: Object.keys(NARROW_BITS),
+  check: (c, ctx) => {
+    const target = NARROW_BITS[c.calleeText];
+    const arg = c.args[0];
+    if (target === undefined || c.args.length !== 1 || arg?.type !== 'identifier') return false;
+    const bits = parsedBits(arg, ctx);
+    if (bits === undefined || bits <= target) return false;
+    // Any ordering comparison of the value before the conversion is read as its range check.
+    const fn = ctx.model.functionAt(c.node.startIndex);
+    const compared = ctx.model
+      .nodesIn(fn.node, ['binary_expression'])
+      .some(
+        (b) =>
+          b.startIndex < c.node.startIndex &&
+          ORDERING.has(operatorOf(b) ?? '') &&
+          [b.childForFieldName('left'), b.childForFieldName('right')].some((x) => x?.text === arg.text),
+      );
+    return !compared;
+  },
+  examples: {
+    bad: [
+      pkg(
+        'func port(s string) (uint16, error) {\n\tn, err := strconv.Atoi(s)\n\tif err != nil {\n\t\treturn 0, err\n\t}\n\treturn uint16(n), nil\n}\n',
+        'import "strconv"\n\n',
+      ),
+      pkg(
+        'func label(s string) uint32 {\n\tv, _ := strconv.ParseInt(s, 10, 64)\n\treturn uint32(v)\n}\n',
+        'import "strconv"\n\n',
+      ),
+    ],
+    good: [
+      pkg(
+        'func port(s string) (uint16, error) {\n\tn, err := strconv.Atoi(s)\n\tif err != nil {\n\t\treturn 0, err\n\t}\n\tif n < 0 || n > math.MaxUint16 {\n\t\treturn 0, errors.New("out of range")\n\t}\n\treturn uint16(n), nil\n}\n',
+        'import (\n\t"errors"\n\t"math"\n\t"strconv"\n)\n\n',
+      ),
+      pkg(
+        'func port(s string) (uint16, error) {\n\tn, err := strconv.ParseUint(s, 10, 16)\n\treturn uint16(n), err\n}\n',
+        'import "strconv"\n\n',
+      ),
+    ],
+  },
+});
+
 export const GO_CLASSIC_RULES: Rule[] = [
   indexUnchecked,
   sliceBoundUnchecked,
@@ -1666,4 +1753,5 @@ export const GO_CLASSIC_RULES: Rule[] = [
   linkFollowing,
   pathDenyList,
   reflectedXss,
+  narrowedParse,
 ];
