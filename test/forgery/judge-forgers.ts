@@ -36,7 +36,7 @@ export interface JudgeForgersOptions {
 /** Judges the forgers (and the controls) with one oracle; CWEval forgers are skipped when the data is missing. */
 export async function judgeForgers(options: JudgeForgersOptions = {}): Promise<ForgeryResult[]> {
   const cwevalDir = await findCwevalDir();
-  if (cwevalDir) useCweval(cwevalDir);
+  if (cwevalDir) await useCweval(cwevalDir);
   const forgers = FORGERS.filter((f) => !options.only || options.only.includes(f.id));
   const results: ForgeryResult[] = [];
   const items: { task: Task; code: string; result: ForgeryResult }[] = [];

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { buildSuite } from '../../src/benchmarks/builtin/build-suite.ts';
+import { cwevalNodeModulesReady, defaultCwevalNodeDir } from '../../src/benchmarks/cweval/cweval-setup.ts';
 import { loadCweval, pathExists, resolveBenchmarksDir } from '../../src/benchmarks/cweval/load-cweval.ts';
 import { registerCweval } from '../../src/benchmarks/cweval/register-cweval.ts';
 import { getExampleTask } from '../../src/benchmarks/examples/index.ts';
@@ -26,10 +27,15 @@ export async function findCwevalDir(): Promise<string | undefined> {
 }
 
 let registered: string | undefined;
-/** Registers the `pytest` harness kind with the oracle (once). */
-export function useCweval(cwevalDir: string): void {
+/**
+ * Registers the `pytest` harness kind with the oracle (once), with CWEval's node packages when they
+ * are installed (`tsp eval --benchmark cweval` installs them; without them the JavaScript tasks that
+ * `require` escape-html, lodash or jsdom fail their own tests, so no forger can target those).
+ */
+export async function useCweval(cwevalDir: string): Promise<void> {
   if (registered === cwevalDir) return;
-  registerCweval({ cwevalDir });
+  const nodeModules = join(defaultCwevalNodeDir(), 'node_modules');
+  registerCweval({ cwevalDir, ...((await cwevalNodeModulesReady()) ? { nodeModulesDir: nodeModules } : {}) });
   registered = cwevalDir;
 }
 
