@@ -83,4 +83,15 @@ else
   echo "setup: building the native fast path (scripts/build-native.sh)"
   bash scripts/build-native.sh || echo "setup: the native fast path was not built; the embedded model uses the wasm path"
 fi
+# The npm packages CWEval's JavaScript tasks require (escape-html, lodash, jsdom, sqlite3 built from
+# source...), into .tsp-cache/cweval-node, when the CWEval benchmark is present: `tsp eval` and the
+# forgery suite judge those tasks with them. A failed install is reported, not fatal.
+node --import tsx --input-type=module -e "
+const { existsSync } = await import('node:fs');
+const { resolveBenchmarksDir } = await import('./src/benchmarks/cweval/load-cweval.ts');
+const { cwevalNodeModulesReady, ensureCwevalNodeModules } = await import('./src/benchmarks/cweval/cweval-setup.ts');
+if (!existsSync(resolveBenchmarksDir() + '/CWEval/benchmark')) console.log('setup: CWEval benchmark not found (TSP_BENCHMARKS_DIR): its node packages are not installed');
+else if (await cwevalNodeModulesReady()) console.log(\"setup: CWEval's node packages present (.tsp-cache/cweval-node)\");
+else await ensureCwevalNodeModules(undefined, (m) => console.log('setup: ' + m));
+" || echo "setup: CWEval's node packages were not installed (see above); their JavaScript tasks cannot be judged"
 echo "setup: done"

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cwevalNodeModulesReady } from '../../src/benchmarks/cweval/cweval-setup.ts';
 import { FORGERS, OPEN } from './forgers.ts';
 import { type ForgeryResult, failingTests, judgeForgers } from './judge-forgers.ts';
 import { findCwevalDir, targetLabel } from './targets.ts';
@@ -20,6 +21,13 @@ const cwevalDir = await findCwevalDir();
 if (!cwevalDir && process.env.CI)
   throw new Error('CWEval benchmark missing (set TSP_BENCHMARKS_DIR): the forgery suite needs it in CI');
 const cwevalNote = cwevalDir ? '' : ' (skipped: CWEval benchmark missing, set TSP_BENCHMARKS_DIR)';
+// CWEval's JavaScript tasks that require escape-html, lodash, jsdom...: scripts/setup.sh installs the
+// packages; a user's clone without them skips those forgers, CI fails instead.
+if (cwevalDir && process.env.CI && !(await cwevalNodeModulesReady()))
+  throw new Error(
+    "CWEval's node packages are not installed (scripts/setup.sh installs them): the forgery suite needs them in CI",
+  );
+const needsPackages = (r: ForgeryResult | undefined) => !!r?.skipped?.startsWith("CWEval's node packages");
 
 /**
  * Targets whose insecure reference passes CWEval's own tests: cwe_078_0_js's test_get_ls_result
@@ -58,7 +66,10 @@ describe('forgery: samples that attack the judge instead of solving the task', (
 
   it('every forger was built for its task and keeps the prompt verbatim (a policy could write it)', () => {
     const forgers = results.filter(
-      (r) => r.role === 'forger' && !(r.skipped && !cwevalDir && r.target.startsWith('cweval/')),
+      (r) =>
+        r.role === 'forger' &&
+        !(r.skipped && !cwevalDir && r.target.startsWith('cweval/')) &&
+        !needsPackages(r),
     );
     expect(forgers.filter((r) => !r.verdict).map((r) => `${r.id}: ${r.skipped ?? 'not judged'}`)).toEqual([]);
     expect(forgers.filter((r) => r.promptFirst !== true).map((r) => r.id)).toEqual([]);
@@ -82,8 +93,9 @@ describe('forgery: samples that attack the judge instead of solving the task', (
     const label = `${f.id} [${f.language}, ${f.mechanism}, ${targetLabel(f.target)}] ${
       open ? 'still gets securePass (open, see README)' : 'is denied securePass'
     }${skip ? cwevalNote : ''}`;
-    it.skipIf(skip)(label, () => {
+    it.skipIf(skip)(label, (ctx) => {
       const r = byId(f.id);
+      if (needsPackages(r)) ctx.skip(r?.skipped);
       expect(r?.verdict, r?.skipped ?? 'not judged').toBeDefined();
       if (!r?.verdict) return;
       // An open class is checked too: closing it (or a change of the judge) shows here.

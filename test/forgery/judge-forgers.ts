@@ -2,7 +2,7 @@ import { createOracle } from '../../src/oracle/oracle.ts';
 import type { Task } from '../../src/spec/task.ts';
 import type { Verdict } from '../../src/spec/verdict.ts';
 import { FORGERS, type Forger } from './forgers.ts';
-import { findCwevalDir, resolveTarget, targetLabel, useCweval } from './targets.ts';
+import { findCwevalDir, missingNodePackages, resolveTarget, targetLabel, useCweval } from './targets.ts';
 
 /** One forger (or control) with the verdict the oracle gave it. */
 export interface ForgeryResult {
@@ -58,6 +58,11 @@ export async function judgeForgers(options: JudgeForgersOptions = {}): Promise<F
         f.target.kind === 'cweval' && !cwevalDir
           ? 'CWEval benchmark missing (TSP_BENCHMARKS_DIR)'
           : `target ${targetLabel(f.target)} not found`;
+      continue;
+    }
+    const missing = missingNodePackages(task);
+    if (missing) {
+      result.skipped = missing;
       continue;
     }
     let code: string;

@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import { buildSuite } from '../../src/benchmarks/builtin/build-suite.ts';
-import { cwevalNodeModulesReady, defaultCwevalNodeDir } from '../../src/benchmarks/cweval/cweval-setup.ts';
+import {
+  CWEVAL_NODE_PACKAGES,
+  cwevalNodeModulesReady,
+  defaultCwevalNodeDir,
+} from '../../src/benchmarks/cweval/cweval-setup.ts';
 import { loadCweval, pathExists, resolveBenchmarksDir } from '../../src/benchmarks/cweval/load-cweval.ts';
 import { registerCweval } from '../../src/benchmarks/cweval/register-cweval.ts';
 import { getExampleTask } from '../../src/benchmarks/examples/index.ts';
@@ -27,6 +31,7 @@ export async function findCwevalDir(): Promise<string | undefined> {
 }
 
 let registered: string | undefined;
+let nodePackagesReady = false;
 /**
  * Registers the `pytest` harness kind with the oracle (once), with CWEval's node packages when they
  * are installed (`tsp eval --benchmark cweval` installs them; without them the JavaScript tasks that
@@ -35,8 +40,25 @@ let registered: string | undefined;
 export async function useCweval(cwevalDir: string): Promise<void> {
   if (registered === cwevalDir) return;
   const nodeModules = join(defaultCwevalNodeDir(), 'node_modules');
-  registerCweval({ cwevalDir, ...((await cwevalNodeModulesReady()) ? { nodeModulesDir: nodeModules } : {}) });
+  nodePackagesReady = await cwevalNodeModulesReady();
+  registerCweval({ cwevalDir, ...(nodePackagesReady ? { nodeModulesDir: nodeModules } : {}) });
   registered = cwevalDir;
+}
+
+/**
+ * Why a task cannot be judged here: a CWEval JavaScript task whose reference `require`s one of the
+ * packages CWEval's tasks need (escape-html, lodash, jsdom...) while they are not installed.
+ */
+export function missingNodePackages(task: Task): string | undefined {
+  if (task.language !== 'javascript' || !task.id.startsWith('cweval/') || nodePackagesReady) return undefined;
+  const needed = Object.keys(CWEVAL_NODE_PACKAGES).filter((p) =>
+    new RegExp(`require\\(\\s*['"]${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`).test(
+      task.secureReference ?? '',
+    ),
+  );
+  return needed.length
+    ? `CWEval's node packages are not installed (${needed.join(', ')}): scripts/setup.sh installs them`
+    : undefined;
 }
 
 const cwevalCache = new Map<string, Promise<Task[]>>();

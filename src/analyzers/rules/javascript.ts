@@ -1411,7 +1411,9 @@ export const JS_RULES: Rule[] = [
     names: ['select', 'select1', 'evaluate', 'parse'],
     check: (c, ctx) => {
       // (the module or a document, also reached through others: `dom.window.document.evaluate`)
-      if (!/(?:^|\.)(?:xpath|document|doc|xmlDoc)\.\w+$/.test(c.calleeText)) return false;
+      // DOM's `evaluate(expression, contextNode, resolver, type, result)` on a document under any name.
+      const domEvaluate = c.name === 'evaluate' && c.args.length === 5;
+      if (!domEvaluate && !/(?:^|\.)(?:xpath|document|doc|xmlDoc)\.\w+$/.test(c.calleeText)) return false;
       const e = c.args[0];
       return !!e && ctx.built(e, 'xpath') && { node: originOf(e, ctx, 'xpath') };
     },
@@ -1419,6 +1421,7 @@ export const JS_RULES: Rule[] = [
       bad: [
         "const xpath = require('xpath');\nfunction f(doc, u) {\n  const q = `//user[name='${u}']`;\n  return xpath.select(q, doc);\n}\n",
         'const { JSDOM } = require(\'jsdom\');\nfunction f(xml, u) {\n  const dom = new JSDOM(xml);\n  return dom.window.document.evaluate("//user[name=\'" + u + "\']", dom.window.document, null, 9, null);\n}\n',
+        "const { JSDOM } = require('jsdom');\nfunction f(xml, u) {\n  const d = new JSDOM(xml, { contentType: 'application/xml' }).window.document;\n  return d.evaluate(\"//user[name='\" + u + \"']\", d, null, 9, null);\n}\n",
       ],
       good: [
         "const xpath = require('xpath');\nfunction f(doc) {\n  return xpath.select('//user', doc);\n}\n",
