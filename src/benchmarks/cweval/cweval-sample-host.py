@@ -86,6 +86,6 @@ def main(argv):
     if instrument is not None:
         instrument()
     try:
-        sample_proxy.serve_sample(sock, module)
+        sample_proxy.serve_sample(sock, module, coverage='--coverage' in argv[2:])
     finally:
         os._exit(0)
