@@ -71,6 +71,19 @@ describe('coverage gate: what of the program no test ran', () => {
     expect(c.untested[2]?.text).toBe('0o777');
   });
 
+  it('follows a hot loop line by line and still sees a branch it takes late', async () => {
+    const c = await coverageOf(
+      'def f(name):\n' +
+        '    t = 0\n' +
+        '    for i in range(60000):\n' +
+        '        if i == 59999:\n' +
+        '            t += 7\n' +
+        '        t += 1\n' +
+        "    return 'ok' if t == 60007 else 'bad'\n",
+    );
+    expect(c.untested).toEqual([{ line: 7, endLine: 7, text: "'bad'" }]);
+  });
+
   it('does not take a `return True` or an assignment as inert (the classic dormant bypass)', async () => {
     const c = await coverageOf(
       'def allowed(name):\n' +

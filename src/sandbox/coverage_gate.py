@@ -148,11 +148,9 @@ def _span(node):
     return (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
 
 
-def untested_code(source, filename, executed):
-    """The program's units with instructions none of which ran and that are not inert.
-
-    `executed`: code index -> set of instruction offsets that ran. Returns (units with code,
-    [{'line', 'endLine', 'text'}] of the untested ones, first line order)."""
+def attribute(source, filename):
+    """(units, spans, skips, unit_maps): the module's units and, per code object of
+    `sample_proxy.code_tree` (in its order), the unit of each instruction offset that has one."""
     tree = ast.parse(source, filename)
     code = compile(source, filename, 'exec', dont_inherit=True)
     units = units_of(tree)
@@ -163,11 +161,10 @@ def untested_code(source, filename, executed):
     for k, ((l0, _), (l1, _)) in enumerate(spans):
         for line in range(l0, l1 + 1):
             by_line.setdefault(line, []).append(k)
-    has_code = set()
-    ran = set()
-    for idx, c in enumerate(sample_proxy.code_tree(code)):
+    unit_maps = []
+    for c in sample_proxy.code_tree(code):
         positions = list(c.co_positions())
-        done = executed.get(idx, ())
+        umap = {}
         for ins in dis.get_instructions(c):
             if ins.opname in SKIP_OPS:
                 continue
@@ -180,11 +177,26 @@ def untested_code(source, filename, executed):
                 s, e = spans[k]
                 if s <= start and end <= e and (best is None or (spans[best][0] <= s and e <= spans[best][1])):
                     best = k
-            if best is None:
-                continue
-            has_code.add(best)
-            if ins.offset in done:
-                ran.add(best)
+            if best is not None:
+                umap[ins.offset] = best
+        unit_maps.append(umap)
+    return units, spans, skips, unit_maps
+
+
+def untested_code(source, filename, executed):
+    """The program's units with instructions none of which ran and that are not inert.
+
+    `executed`: code index -> set of instruction offsets that ran. Returns (units with code,
+    [{'line', 'endLine', 'text'}] of the untested ones, first line order)."""
+    units, spans, skips, unit_maps = attribute(source, filename)
+    has_code = set()
+    ran = set()
+    for idx, umap in enumerate(unit_maps):
+        done = executed.get(idx, ())
+        for off, k in umap.items():
+            has_code.add(k)
+            if off in done:
+                ran.add(k)
     lines = source.splitlines()
     gaps = []
     for k in sorted(has_code - ran, key=lambda k: spans[k]):

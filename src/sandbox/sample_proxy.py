@@ -578,6 +578,7 @@ def code_tree(code):
 # Audit events that hand out the collector or the frames it traces (see `start_coverage`).
 _ALWAYS_TAMPER = frozenset(('gc.get_referrers', 'gc.get_referents', 'gc.get_objects', 'sys._current_frames'))
 _FRAME_ATTRS = frozenset(('tb_frame', 'gi_frame', 'cr_frame', 'ag_frame'))
+HOT_RUN = 20000
 
 
 def coverage_mac(key, seq, cov):
@@ -586,7 +587,7 @@ def coverage_mac(key, seq, cov):
     return _blake2b(text.encode('utf-8'), key=key, digest_size=16).hexdigest()
 
 
-def start_coverage(code, sock, key):
+def start_coverage(code, source, sock, key):
     """Records which instructions of the program's own code objects (those compiled from its file at
     import, `code_tree(code)`: a code object made later by exec or compile is not the program's)
     run in this process; returns `take()`, which hands out (and forgets) what ran since the last
@@ -608,20 +609,62 @@ def start_coverage(code, sock, key):
     index_get = index.get
     fresh_append = fresh.append
 
+    # What the judge counts is units (coverage_gate): per code object, the unit of each offset. An
+    # instruction of a unit already seen need not be reported, and a code object all of whose
+    # units ran is traced no more. Without the map (coverage_gate not importable), every new
+    # instruction is reported and the tracing never stops early.
+    try:
+        import coverage_gate
+        unit_maps = coverage_gate.attribute(source, code.co_filename)[3]
+        if len(unit_maps) != len(codes):
+            raise ValueError('code trees differ')
+    except BaseException:  # noqa: BLE001
+        unit_maps = None
+    units_left = [len(set(m.values())) for m in unit_maps] if unit_maps is not None else None
+    seen_units = [set() for _ in codes]
+
     def global_trace(frame, event, _arg):
         i = index_get(id(frame.f_code))
         if i is None:
             return None
+        if units_left is not None and units_left[i] <= 0:
+            return None
         s = seen[i]
         s_add = s.add
+        umap = unit_maps[i] if unit_maps is not None else None
+        done_units = seen_units[i]
         frame.f_trace_opcodes = True
+        # A frame that has run HOT_RUN instructions in a row with nothing new (a hot loop) is
+        # followed line by line until a line starts at an instruction not seen before.
+        state = [0, True]
 
         def local_trace(frame, event, _arg):
-            if event == 'opcode':
+            if event == 'opcode' or (event == 'line' and not state[1]):
                 off = frame.f_lasti
-                if off not in s:
-                    s_add(off)
+                if off in s:
+                    if state[1]:
+                        state[0] += 1
+                        if state[0] > HOT_RUN:
+                            state[1] = False
+                            frame.f_trace_opcodes = False
+                    return local_trace
+                s_add(off)
+                state[0] = 0
+                if not state[1]:
+                    # a line not seen before: instruction by instruction again
+                    state[1] = True
+                    frame.f_trace_opcodes = True
+                if umap is None:
                     fresh_append((i, off))
+                    return local_trace
+                u = umap.get(off)
+                if u is not None and u not in done_units:
+                    done_units.add(u)
+                    fresh_append((i, off))
+                    units_left[i] -= 1
+                    if units_left[i] <= 0:
+                        frame.f_trace_opcodes = False
+                        return None
             return local_trace
         return local_trace
 
@@ -718,7 +761,8 @@ def serve_sample(sock, module_name, stream_follows=False, coverage=False):
         sys.modules[module_name] = module
         if coverage:
             code = spec.loader.get_code(module_name)
-            take_coverage = start_coverage(code, sock, cov_key)
+            source = spec.loader.get_source(module_name)
+            take_coverage = start_coverage(code, source, sock, cov_key)
             del cov_key
             exec(code, module.__dict__)  # noqa: S102 - what exec_module does, with the code traced
         else:
