@@ -181,6 +181,41 @@ async function supervisorRows(n: number): Promise<Row[]> {
   return rows;
 }
 
+/**
+ * The coverage gate's cost (docs/decisions/0018): the built-in suite's Python tasks (first variant of
+ * each family; secure reference and insecure variants) judged alternately by an oracle with the gate
+ * and one without, each on one slot, in the same run: the ratio is what the gate costs per verdict.
+ */
+async function coverageRows(n: number): Promise<Row[]> {
+  const tasks = buildSuite({ languages: ['python'], variantsPerFamily: { train: 1, eval: 0 } }).tasks;
+  const items = itemsFor(tasks, n + 2);
+  const on = await createOracle({ slots: 1, coverageGate: true });
+  const off = await createOracle({ slots: 1, coverageGate: false });
+  const times = { on: [] as number[], off: [] as number[] };
+  try {
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
+      const order = i % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+      for (const key of order) {
+        const t0 = performance.now();
+        const v = await (key === 'on' ? on : off).judge(it.task, it.sample);
+        if (v.oracleErrors.length) throw new Error(`oracle error in benchmark: ${v.oracleErrors.join('; ')}`);
+        if (i >= 2) times[key].push(performance.now() - t0); // the first two: warm-up (server start)
+      }
+    }
+  } finally {
+    await on.close();
+    await off.close();
+  }
+  return (['on', 'off'] as const).map((key) => ({
+    language: 'python' as const,
+    what: `builtin python tasks: ${key === 'on' ? 'coverage gate' : 'no coverage gate (same run)'}`,
+    n: times[key].length,
+    medianMs: median(times[key]),
+    p95Ms: quantile(times[key], 0.95),
+  }));
+}
+
 function itemsFor(tasks: Task[], count: number): JudgeItem[] {
   const programs = tasks.flatMap((task) =>
     [task.secureReference ?? '', ...task.insecureVariants].map((code) => ({ task, code })),
@@ -319,6 +354,7 @@ export async function run(): Promise<{ table: string; json: unknown }> {
   }
 
   const supervised = await supervisorRows(quick ? 4 : 12);
+  const covered = wanted(['python', 0]) ? await coverageRows(quick ? 40 : 160) : [];
 
   for (const [lang, acc] of Object.entries(perLanguage)) {
     const compiled = lang === 'c' || lang === 'cpp' || lang === 'go' || lang === 'javascript';
@@ -334,7 +370,7 @@ export async function run(): Promise<{ table: string; json: unknown }> {
       ...(compiled ? { buildMedianMs: median(acc.build), testMedianMs: median(acc.test) } : {}),
     });
   }
-  rows.push(...supervised);
+  rows.push(...supervised, ...covered);
   const pyMedian = median(perLanguage.python?.latency ?? []);
   const naiveRatio = (throughput.python ?? Number.NaN) / (1000 / median(naive));
   const ratio = pyMedian / median(barePy);
@@ -365,6 +401,11 @@ export async function run(): Promise<{ table: string; json: unknown }> {
     `Python median verdict latency / bare interpreter start: ${ratio.toFixed(2)}x (target <= 2x)`,
     `Python verdicts/s with ${slots} slots: ${r1(throughput.python ?? Number.NaN)}, ${r1(naiveRatio)}x the naive row's (target >= 4x, measured in the same run)`,
     `Python CPU per verdict (node + warm servers + samples): ${r1(pythonCpuMsPerVerdict)} ms -> at most ${r1((slots * 1000) / pythonCpuMsPerVerdict)} verdicts/s on ${slots} otherwise idle cores`,
+    ...(covered.length === 2
+      ? [
+          `Python coverage gate: median verdict ${r1(covered[0]!.medianMs)} ms with, ${r1(covered[1]!.medianMs)} ms without (same run): ${(covered[0]!.medianMs / covered[1]!.medianMs).toFixed(2)}x`,
+        ]
+      : []),
     `(naive row's verdicts/s is 1000 / median: one at a time)`,
   ].join('\n');
   return {
@@ -376,6 +417,7 @@ export async function run(): Promise<{ table: string; json: unknown }> {
       pythonLatencyOverBareStart: ratio,
       pythonOverNaive: naiveRatio,
       pythonCpuMsPerVerdict,
+      ...(covered.length === 2 ? { coverageGateRatio: covered[0]!.medianMs / covered[1]!.medianMs } : {}),
     },
   };
 }

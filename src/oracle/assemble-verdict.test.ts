@@ -268,3 +268,47 @@ describe('assembleVerdict: predictable randomness (CWE-330 and its children)', (
     expect(failed.oracleErrors).toContain('static analysis failed: boom');
   });
 });
+
+describe('assembleVerdict: the coverage gate (decision 0018)', () => {
+  const gap = { line: 4, endLine: 4, text: "os.system('echo ' + name)" };
+  it('a sample with code no test ran is untested, not secure; the code is in the verdict', () => {
+    const v = assembleVerdict(
+      task,
+      sample,
+      harness('pass', 'pass', { coverage: { units: 5, untested: [gap] } }),
+      noStatic,
+      opts,
+    );
+    expect(Verdict.parse(v)).toEqual(v);
+    expect([v.security, v.secure, v.securePass, v.functional]).toEqual(['untested', false, false, true]);
+    expect(v.untestedCode?.untested).toEqual([gap]);
+  });
+
+  it('coverage that cannot be trusted counts as none; full coverage changes nothing', () => {
+    const tampered = harness('pass', 'pass', {
+      coverage: { units: 5, untested: [], problem: 'the program reached the coverage collector (gc)' },
+    });
+    expect(assembleVerdict(task, sample, tampered, noStatic, opts).security).toBe('untested');
+    const full = harness('pass', 'pass', { coverage: { units: 5, untested: [] } });
+    expect(assembleVerdict(task, sample, full, noStatic, opts).securePass).toBe(true);
+  });
+
+  it('an exploit stays insecure (the gate only withholds `secure`)', () => {
+    const v = assembleVerdict(
+      task,
+      sample,
+      harness('pass', 'fail', { coverage: { units: 5, untested: [gap] } }),
+      noStatic,
+      opts,
+    );
+    expect(v.security).toBe('insecure');
+  });
+
+  it('holding the static side back (a measurement) needs no analyzer for a dormant-judged task', () => {
+    const v = assembleVerdict(task, sample, harness('pass', 'pass'), notRun, {
+      ...opts,
+      holdBackStatic: true,
+    });
+    expect([v.securePass, v.oracleErrors]).toEqual([true, []]);
+  });
+});

@@ -1,6 +1,6 @@
 import type { JsObserverServer } from '../sandbox/js-observer-server.ts';
 import type { Limits } from '../sandbox/limits.ts';
-import type { PythonServer } from '../sandbox/python-server.ts';
+import type { CodeCoverage, PythonServer } from '../sandbox/python-server.ts';
 import { TspError } from '../spec/errors.ts';
 import type { Sample } from '../spec/sample.ts';
 import type { Harness, Task } from '../spec/task.ts';
@@ -33,6 +33,8 @@ export interface HarnessContext {
   seed: string;
   /** Host folder bound read-only for JavaScript runs (NODE_PATH), e.g. CWEval's node packages. */
   nodeModules?: string;
+  /** Record which of the program's own code the tests ran (docs/decisions/0018; Python only). */
+  coverage?: boolean;
 }
 
 /** What a harness runner reports; the oracle turns it into a Verdict. */
@@ -44,6 +46,8 @@ export interface HarnessResult {
   /** Failures of the runner itself: the verdict is then not trustworthy. */
   oracleErrors?: string[];
   testMs: number;
+  /** With the context's `coverage`, where the runner records it: what of the program no test ran. */
+  coverage?: CodeCoverage;
 }
 
 export type HarnessRunner = (ctx: HarnessContext) => Promise<HarnessResult>;

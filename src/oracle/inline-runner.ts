@@ -87,6 +87,7 @@ async function runPython(ctx: HarnessContext, harness: string): Promise<HarnessR
     tests: ctx.task.tests.map((t) => t.name),
     limits: ctx.limits,
     checkSyntax: 'solution.py',
+    ...(ctx.coverage ? { coverage: true } : {}),
   };
   const server = PY_MODE_CHECK.test(harness) ? ctx.slot.pythonModes : ctx.slot.python;
   let r = await server.run(req);
@@ -103,6 +104,7 @@ async function runPython(ctx: HarnessContext, harness: string): Promise<HarnessR
       durationMs: t.durationMs,
     })),
     testMs: r.durationMs,
+    ...(r.coverage ? { coverage: r.coverage } : {}),
   };
 }
 

@@ -49,6 +49,18 @@ export interface OracleOptions {
    * same verdict. Default `tsp`.
    */
   seed?: string;
+  /**
+   * The coverage gate (docs/decisions/0018), on unless false: a Python sample whose own code has a
+   * non-inert part no test ran is not judged `secure` (it is `untested`, with the code in
+   * `verdict.untestedCode`).
+   */
+  coverageGate?: boolean;
+  /**
+   * Measurement only (decision 0018): no static analysis at all, and the weaknesses that need its
+   * evidence are judged by the tests alone, to see what the other defenses deny by themselves.
+   * Never for a verdict that trains or evaluates anything.
+   */
+  holdBackStatic?: boolean;
 }
 
 /** The seed of one judging: the oracle's seed, the task and the sample's code, hashed. */
@@ -145,6 +157,7 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
   };
 
   const runStatic = async (task: Task, sample: Sample): Promise<StaticPart> => {
+    if (options.holdBackStatic) return { ran: false, findings: [], durationMs: 0 };
     const analyzer = analyzerFor(task);
     if (!analyzer) return { ran: false, findings: [], durationMs: 0 };
     const t0 = performance.now();
@@ -190,6 +203,7 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
           slot,
           seed: judgingSeed(options.seed ?? 'tsp', task, sample),
           ...(options.nodeModules ? { nodeModules: options.nodeModules } : {}),
+          ...(options.coverageGate !== false ? { coverage: true } : {}),
         });
       } catch (e) {
         harness = { build: { ok: false, durationMs: 0 }, tests: [], testMs: 0, oracleErrors: [errorText(e)] };
@@ -201,6 +215,7 @@ export async function createOracle(options: OracleOptions = {}): Promise<Oracle>
     return assembleVerdict(task, sample, harness, stat, {
       staticCounts: options.staticCounts ?? false,
       totalMs: performance.now() - t0,
+      ...(options.holdBackStatic ? { holdBackStatic: true } : {}),
     });
   };
 

@@ -137,6 +137,7 @@ export async function runBuiltinExperiment(input: {
     ...(config.slots > 0 ? { slots: config.slots } : {}),
     staticAnalyzer: analyzer,
     staticCounts: config.staticCounts,
+    coverageGate: config.coverageGate,
   });
   try {
     const backend = createEmbeddedBackend({

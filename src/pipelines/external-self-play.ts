@@ -589,6 +589,7 @@ export async function runExternalTraining(input: ExternalTrainingInput): Promise
           ...(config.slots > 0 ? { slots: config.slots } : {}),
           staticAnalyzer: await createAnalyzer(),
           staticCounts: config.staticCounts,
+          coverageGate: config.coverageGate,
         });
     const judgeMany: JudgeMany =
       input.judgeMany ??

@@ -110,6 +110,7 @@ const defaultPreset: RunConfig = {
   },
   slots: 0,
   staticCounts: false,
+  coverageGate: true,
 };
 
 // The smoke preset pretrains one short stage.

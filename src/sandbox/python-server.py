@@ -22,6 +22,7 @@ import traceback
 import types
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import coverage_gate  # noqa: E402
 import fresh_state  # noqa: E402
 import sample_proxy  # noqa: E402
 import tsp_observe  # noqa: E402
@@ -125,7 +126,7 @@ def factory_main(ctrl):
             req = json.loads(data)
             sock, pid = sample_proxy.start_sample_process(
                 req['dir'], req['module'], req['limits'], req.get('env') or {}, apply_limits, random_state,
-                bool(req.get('streamFollows')))
+                bool(req.get('streamFollows')), bool(req.get('coverage')))
             socket.send_fds(ctrl, [json.dumps({'pid': pid}).encode()], [sock.fileno()])
             sock.close()
         except BaseException as e:  # noqa: BLE001
@@ -217,6 +218,17 @@ def observer_main(req, sample_dir, tests, wfd, key):
         return sample_proxy.sandbox_pids_except(keep)
 
     current = {'link': None, 'env': None, 'links': [], 'stream': None}
+    # Every sample process of this observer: what of the program ran in them (coverage_gate).
+    all_links = []
+
+    def coverage_so_far():
+        merged = {}
+        problem = None
+        for lk in all_links:
+            for idx, offs in lk.coverage.items():
+                merged.setdefault(idx, set()).update(offs)
+            problem = problem or lk.cov_problem
+        return [[idx, sorted(offs)] for idx, offs in merged.items()], problem
 
     def get_link():
         link = current['link']
@@ -224,7 +236,8 @@ def observer_main(req, sample_dir, tests, wfd, key):
             env = dict(req.get('env') or {})
             env.update(current['env'] or {})
             ctrl.send(json.dumps({'dir': sample_dir, 'module': req.get('sampleModule') or 'solution',
-                                  'limits': lim, 'env': env, 'streamFollows': current['stream'] is not None}).encode())
+                                  'limits': lim, 'env': env, 'streamFollows': current['stream'] is not None,
+                                  'coverage': bool(req.get('coverage'))}).encode())
             try:
                 data, fds, _flags, _addr = socket.recv_fds(ctrl, 1 << 16, 1)
             except OSError as e:
@@ -237,12 +250,14 @@ def observer_main(req, sample_dir, tests, wfd, key):
             link = sample_proxy.SampleLink(
                 socket.socket(fileno=fds[0]), int(info['pid']),
                 on_before_call=lambda lk: sample_proxy.signal_group(lk.pid, signal.SIGCONT),
-                on_after_call=lambda lk: (sample_proxy.signal_group(lk.pid, signal.SIGSTOP), check_sample(lk)))
+                on_after_call=lambda lk: (sample_proxy.signal_group(lk.pid, signal.SIGSTOP), check_sample(lk)),
+                coverage=bool(req.get('coverage')))
             if current['stream'] is not None:
                 # the key goes to the sample process only (see sample_proxy.serve_sample)
                 sample_proxy.send_msg(link.sock, {'stream': current['stream']})
             current['link'] = link
             current['links'].append(link)
+            all_links.append(link)
         return link
 
     def end_sample(deadline=None):
@@ -425,9 +440,12 @@ def observer_main(req, sample_dir, tests, wfd, key):
         if current['link'] is not None:
             current['links'].append(current['link'])
         # Files whose modes the harness looked at: the judge checks every mode they had meanwhile.
-        report({'event': 'end', 'test': name, 'status': status, 'message': message,
-                'ms': (time.perf_counter() - t0) * 1000, 't': time.monotonic(),
-                'watch': tsp_observe.take_watched()})
+        end = {'event': 'end', 'test': name, 'status': status, 'message': message,
+               'ms': (time.perf_counter() - t0) * 1000, 't': time.monotonic(),
+               'watch': tsp_observe.take_watched()}
+        if req.get('coverage'):
+            end['cov'], end['covProblem'] = coverage_so_far()
+        report(end)
     end_sample()
     os._exit(0)
 
@@ -531,6 +549,8 @@ def run_batch(req, sample_dir, tests, deadline):
                                               'message': ev.get('message'), 'ms': float(ev.get('ms') or 0)}
                     if ev.get('watch'):
                         state['results'][name]['watch'] = ev.get('watch')
+                    if 'cov' in ev:
+                        state['results'][name]['cov'] = (ev.get('cov'), ev.get('covProblem'))
                     if state['current'] == name:
                         state['current'] = None
                     try:
@@ -646,6 +666,7 @@ def handle(req):
             break
         kill_strays()
     kill_strays()
+    coverage = judge_coverage(req, results) if req.get('coverage') and build['ok'] else None
     output = ''
     try:
         with open(os.path.join(sample_dir, '.tsp-output'), 'rb') as f:
@@ -662,7 +683,35 @@ def handle(req):
     return {'id': sid, 'build': build, 'tests': [results.get(t, {'name': t, 'status': 'error',
                                                                    'message': 'no result', 'ms': 0})
                                                   for t in tests],
-            'output': output, 'ms': (time.perf_counter() - t0) * 1000}
+            'output': output, 'ms': (time.perf_counter() - t0) * 1000,
+            **({'coverage': coverage} if coverage is not None else {})}
+
+
+def judge_coverage(req, results):
+    """What of the program's own code no test ran (coverage_gate), from every test's report."""
+    executed = {}
+    problem = None
+    for res in results.values():
+        cov, prob = res.pop('cov', (None, None))
+        problem = problem or prob
+        for entry in cov or ():
+            try:
+                idx, offs = entry
+                executed.setdefault(int(idx), set()).update(int(o) for o in offs)
+            except (TypeError, ValueError):
+                problem = problem or 'malformed coverage report'
+    name = (req.get('sampleModule') or 'solution') + '.py'
+    source = req['files'].get(name)
+    if source is None:
+        return {'units': 0, 'untested': [], 'problem': 'no program file %s' % name}
+    try:
+        units, untested = coverage_gate.untested_code(source, os.path.join(WORK_ROOT, name), executed)
+    except BaseException as e:  # noqa: BLE001
+        return {'units': 0, 'untested': [], 'problem': 'coverage not computed: %s' % format_exc(e)}
+    out = {'units': units, 'untested': untested}
+    if problem:
+        out['problem'] = str(problem)[:MESSAGE_LIMIT]
+    return out
 
 
 def main():

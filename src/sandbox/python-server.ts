@@ -18,12 +18,15 @@ import { createCanaryRoot, removeWorkDir } from './work-dir.ts';
 const SERVER_SOURCE = fileURLToPath(new URL('./python-server.py', import.meta.url));
 const SERVER_IN_SANDBOX = '/opt/tsp/python-server.py';
 /** The observer/sample link and the observer's helpers, beside the server in the sandbox. */
-export const PYTHON_OBSERVER_MODULES = ['sample_proxy.py', 'tsp_observe.py', 'fresh_state.py'].map(
-  (name) => ({
-    host: fileURLToPath(new URL(`./${name}`, import.meta.url)),
-    sandbox: `/opt/tsp/${name}`,
-  }),
-);
+export const PYTHON_OBSERVER_MODULES = [
+  'sample_proxy.py',
+  'tsp_observe.py',
+  'fresh_state.py',
+  'coverage_gate.py',
+].map((name) => ({
+  host: fileURLToPath(new URL(`./${name}`, import.meta.url)),
+  sandbox: `/opt/tsp/${name}`,
+}));
 export const SANDBOX_PYTHON = '/usr/bin/python3';
 /** Canaries a sample's harness may make (the suite's harnesses make one per security test). */
 const CANARY_POOL = 16;
@@ -49,6 +52,21 @@ export interface PythonTestRequest {
   /** File whose syntax decides `build.ok`. */
   checkSyntax?: string;
   env?: Record<string, string>;
+  /**
+   * Record which of the program's own code the tests ran (docs/decisions/0018): the result's
+   * `coverage` lists what never ran and is not inert.
+   */
+  coverage?: boolean;
+}
+
+/** What of the program's own code no test ran (src/sandbox/coverage_gate.py). */
+export interface CodeCoverage {
+  /** Units (statements, conditional parts of expressions) with instructions of their own. */
+  units: number;
+  /** Units none of whose instructions ran and that are not inert. */
+  untested: { line: number; endLine: number; text: string }[];
+  /** Why the coverage cannot be trusted (the program reached the collector, a malformed report). */
+  problem?: string;
 }
 
 export interface PythonTestResult {
@@ -59,6 +77,8 @@ export interface PythonTestResult {
   durationMs: number;
   /** The server died or stopped answering during this request (it has been restarted). */
   serverDied?: string;
+  /** With the request's `coverage`, when the program built. */
+  coverage?: CodeCoverage;
 }
 
 interface Pending {
@@ -81,6 +101,7 @@ interface RawResponse {
   }[];
   output?: string;
   ms?: number;
+  coverage?: CodeCoverage;
 }
 
 /**
@@ -152,6 +173,7 @@ export class PythonServer {
       limits: req.limits,
       checkSyntax: req.checkSyntax ?? null,
       env: req.env ?? {},
+      ...(req.coverage ? { coverage: true } : {}),
     };
   }
 
@@ -262,6 +284,7 @@ export class PythonServer {
       }),
       output: answer.output ?? '',
       durationMs,
+      ...(answer.coverage ? { coverage: answer.coverage } : {}),
     };
   }
 

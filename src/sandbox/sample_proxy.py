@@ -26,6 +26,7 @@ MAX_MESSAGE = 32 * 1024 * 1024
 # Captured at import, before any sample code runs in this process (a sample that patches json or
 # struct for its own reasons should not break its own answers).
 _dumps, _loads, _pack, _unpack = json.dumps, json.loads, struct.pack, struct.unpack
+_blake2b, _urandom = __import__('hashlib').blake2b, os.urandom
 MESSAGE_LIMIT = 2000
 
 
@@ -230,7 +231,7 @@ def _handle_rules():
 class SampleLink:
     """The observer's end of one sample process."""
 
-    def __init__(self, sock, pid, on_before_call=None, on_after_call=None):
+    def __init__(self, sock, pid, on_before_call=None, on_after_call=None, coverage=False):
         self.sock = sock
         self.pid = pid
         self.objects = {}
@@ -239,6 +240,35 @@ class SampleLink:
         self.on_after_call = on_after_call
         self.dead = None
         self.calls = 0
+        # What of the program's own code ran in this process (code index -> instruction offsets),
+        # from the `cov` field of its answers (docs/decisions/0018); `cov_problem` once an answer's
+        # coverage was malformed or the process said its collector was tampered with.
+        self.coverage = {}
+        self.cov_problem = None
+        self.cov_key = None
+        self.cov_seq = 0
+        if coverage:
+            # The key of the coverage MACs: the first message the sample process reads, before its
+            # module loads (serve_sample); it lives only in the collector's closure there.
+            self.cov_key = _urandom(32)
+            send_msg(sock, {'covkey': self.cov_key.hex()})
+
+    def _take_coverage(self, msg):
+        cov = msg.get('cov')
+        if cov is None or self.cov_key is None:
+            return
+        want = coverage_mac(self.cov_key, self.cov_seq, cov)
+        if msg.get('covmac') != want:
+            self.cov_problem = self.cov_problem or 'coverage not authenticated (written by the program?)'
+            return
+        self.cov_seq += 1
+        try:
+            for idx, offsets in cov:
+                if type(idx) is not int or type(offsets) is not list or any(type(o) is not int for o in offsets):
+                    raise ValueError('coverage entry')
+                self.coverage.setdefault(idx, set()).update(offsets)
+        except (TypeError, ValueError):
+            self.cov_problem = self.cov_problem or 'malformed coverage from the sample process'
 
     def _handle_of(self, v):
         for cls, methods, attrs in self.rules:
@@ -296,6 +326,9 @@ class SampleLink:
                 if msg.get('op') in ('hcall', 'hget'):
                     self._serve_handle_op(msg)
                     continue
+                if 'covtamper' in msg:
+                    self.cov_problem = self.cov_problem or str(msg['covtamper'])[:MESSAGE_LIMIT]
+                    continue
                 break
         except (OSError, EOFError, ValueError, struct.error, RecursionError) as e:
             self.dead = 'the sample process stopped answering (%s)' % (e,)
@@ -303,6 +336,7 @@ class SampleLink:
         finally:
             if self.on_after_call:
                 self.on_after_call(self)
+        self._take_coverage(msg)
         if 'unavailable' in msg:
             self.dead = str(msg['unavailable'])[:MESSAGE_LIMIT]
             raise SampleUnavailable(self.dead)
@@ -524,11 +558,194 @@ def _sample_exception(rec):
     return RuntimeError('%s: %s' % (name, rec.get('msg', '')))
 
 
-def serve_sample(sock, module_name, stream_follows=False):
+# ---- coverage of the program's own code (docs/decisions/0018) ------------------------------------
+
+CodeType = type(compile('', '', 'exec'))
+
+
+def code_tree(code):
+    """The code objects of a compiled module in a fixed order (depth first through co_consts): the
+    sample process and the judge number them alike from the same source."""
+    out = []
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        out.append(c)
+        stack.extend(reversed([k for k in c.co_consts if isinstance(k, CodeType)]))
+    return out
+
+
+# Audit events that hand out the collector or the frames it traces (see `start_coverage`).
+_ALWAYS_TAMPER = frozenset(('gc.get_referrers', 'gc.get_referents', 'gc.get_objects', 'sys._current_frames'))
+_FRAME_ATTRS = frozenset(('tb_frame', 'gi_frame', 'cr_frame', 'ag_frame'))
+HOT_RUN = 20000
+
+
+def coverage_mac(key, seq, cov):
+    """The MAC of the `seq`-th coverage report of a sample process."""
+    text = '%d:%s' % (seq, _dumps(cov, separators=(',', ':')))
+    return _blake2b(text.encode('utf-8'), key=key, digest_size=16).hexdigest()
+
+
+def start_coverage(code, source, sock, key):
+    """Records which instructions of the program's own code objects (those compiled from its file at
+    import, `code_tree(code)`: a code object made later by exec or compile is not the program's)
+    run in this process; returns `take()`, which hands out (and forgets) what ran since the last
+    call as [[code index, [offsets]], ...].
+
+    Fail-safe by design: a program that stops the tracer (sys.settrace(None), its own tracer) only
+    makes its coverage smaller, which denies it `secure` (untested code). What could make coverage
+    larger is reaching the collector's state: through the garbage collector or the frames it traces.
+    An audit hook (which cannot be removed) reports those operations to the judge at once, on the
+    sample's socket, before the operation hands anything out: the judge then trusts none of this
+    process's coverage. Residual routes (frames reached through a library helper such as
+    traceback.walk_stack, or a signal handler's frame argument) are in the decision record."""
+    mac_of = coverage_mac
+    seq = [0]
+    codes = code_tree(code)
+    index = {id(c): i for i, c in enumerate(codes)}
+    seen = [set() for _ in codes]
+    fresh = []
+    index_get = index.get
+    fresh_append = fresh.append
+
+    # What the judge counts is units (coverage_gate): per code object, the unit of each offset. An
+    # instruction of a unit already seen need not be reported, and a code object all of whose
+    # units ran is traced no more. Without the map (coverage_gate not importable), every new
+    # instruction is reported and the tracing never stops early.
+    try:
+        import coverage_gate
+        unit_maps = coverage_gate.attribute(source, code.co_filename)[3]
+        if len(unit_maps) != len(codes):
+            raise ValueError('code trees differ')
+    except BaseException:  # noqa: BLE001
+        unit_maps = None
+    units_left = [len(set(m.values())) for m in unit_maps] if unit_maps is not None else None
+    seen_units = [set() for _ in codes]
+
+    def global_trace(frame, event, _arg):
+        i = index_get(id(frame.f_code))
+        if i is None:
+            return None
+        if units_left is not None and units_left[i] <= 0:
+            return None
+        s = seen[i]
+        s_add = s.add
+        umap = unit_maps[i] if unit_maps is not None else None
+        done_units = seen_units[i]
+        frame.f_trace_opcodes = True
+        # A frame that has run HOT_RUN instructions in a row with nothing new (a hot loop) is
+        # followed line by line until a line starts at an instruction not seen before.
+        state = [0, True]
+
+        def local_trace(frame, event, _arg):
+            if event == 'opcode' or (event == 'line' and not state[1]):
+                off = frame.f_lasti
+                if off in s:
+                    if state[1]:
+                        state[0] += 1
+                        if state[0] > HOT_RUN:
+                            state[1] = False
+                            frame.f_trace_opcodes = False
+                    return local_trace
+                s_add(off)
+                state[0] = 0
+                if not state[1]:
+                    # a line not seen before: instruction by instruction again
+                    state[1] = True
+                    frame.f_trace_opcodes = True
+                if umap is None:
+                    fresh_append((i, off))
+                    return local_trace
+                u = umap.get(off)
+                if u is not None and u not in done_units:
+                    done_units.add(u)
+                    fresh_append((i, off))
+                    units_left[i] -= 1
+                    if units_left[i] <= 0:
+                        frame.f_trace_opcodes = False
+                        return None
+            return local_trace
+        return local_trace
+
+    sendall = sock.sendall
+    notices = {}
+    for why in ('gc', 'frames', 'getframe'):
+        data = _dumps({'covtamper': 'the program reached the coverage collector (%s): its coverage is not '
+                                    'trusted' % why}, separators=(',', ':')).encode('utf-8')
+        notices[why] = _pack('>I', len(data)) + data
+    sent = []
+
+    def program_frame(frame):
+        return frame is not None and index_get(id(frame.f_code)) is not None
+
+    getframe = sys._getframe
+
+    looking = []
+
+    def guard(event, args):
+        if sent:
+            return
+        why = None
+        if event in _ALWAYS_TAMPER:
+            why = 'gc'
+        elif event == 'sys._getframe':
+            if args and not looking and program_frame(args[0]):
+                why = 'getframe'
+        elif event == 'object.__getattr__':
+            if len(args) > 1 and args[1] in _FRAME_ATTRS:
+                looking.append(1)  # the guard's own look at its caller is no program's
+                try:
+                    if program_frame(getframe(1)):
+                        why = 'frames'
+                finally:
+                    looking.pop()
+        if why is not None:
+            sent.append(why)
+            try:
+                sendall(notices[why])
+            except BaseException:  # noqa: BLE001 - a link that cannot carry the notice must die
+                os._exit(0)
+
+    sys.addaudithook(guard)
+    # Neither hands out the tracer by any spelling once removed (frames still do: see above).
+    import threading
+    for mod in (sys, threading):
+        for name in ('gettrace', 'getprofile'):
+            try:
+                delattr(mod, name)
+            except AttributeError:
+                pass
+    threading.settrace(global_trace)
+    sys.settrace(global_trace)
+
+    def take():
+        """(coverage since the last call, its MAC)."""
+        items = fresh[:]
+        del fresh[:]
+        grouped = {}
+        for i, off in items:
+            grouped.setdefault(i, []).append(off)
+        cov = [[i, offs] for i, offs in grouped.items()]
+        mac = mac_of(key, seq[0], cov)
+        seq[0] += 1
+        return cov, mac
+    return take
+
+
+def serve_sample(sock, module_name, stream_follows=False, coverage=False):
     """The sample process: import the sample's module, then answer calls until the link closes.
     With `stream_follows`, the observer's first message on the link is the judge's randomness key,
     installed before the module loads (it never passes through the factory, whose memory every
-    later sample process inherits)."""
+    later sample process inherits). With `coverage`, every answer carries what of the program's
+    own code ran since the previous one (`start_coverage`)."""
+    take_coverage = None
+    cov_key = None
+    if coverage:
+        try:
+            cov_key = bytes.fromhex(str(recv_msg(sock)['covkey']))
+        except BaseException:  # noqa: BLE001
+            os._exit(0)
     if stream_follows:
         try:
             install_stream(str(recv_msg(sock)['stream']))
@@ -542,7 +759,14 @@ def serve_sample(sock, module_name, stream_follows=False):
         spec = importlib.util.spec_from_file_location(module_name, os.path.join(os.getcwd(), module_name + '.py'))
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
-        spec.loader.exec_module(module)
+        if coverage:
+            code = spec.loader.get_code(module_name)
+            source = spec.loader.get_source(module_name)
+            take_coverage = start_coverage(code, source, sock, cov_key)
+            del cov_key
+            exec(code, module.__dict__)  # noqa: S102 - what exec_module does, with the code traced
+        else:
+            spec.loader.exec_module(module)
         failure = None
     except BaseException as e:  # noqa: BLE001
         module = None
@@ -573,10 +797,18 @@ def serve_sample(sock, module_name, stream_follows=False):
             reply = {'ok': encode(result, _sample_handle_of)}
         except BaseException as e:  # noqa: BLE001
             reply = {'exc': exception_record(e)}
+        if take_coverage is not None:
+            try:
+                reply['cov'], reply['covmac'] = take_coverage()
+            except BaseException:  # noqa: BLE001 - no coverage: the judge then finds the code unrun
+                pass
         try:
             send_msg(sock, reply)
         except (ValueError, TypeError, RecursionError) as e:
-            send_msg(sock, {'exc': exception_record(e)})
+            fallback = {'exc': exception_record(e)}
+            if 'covmac' in reply:
+                fallback['cov'], fallback['covmac'] = reply['cov'], reply['covmac']
+            send_msg(sock, fallback)
         except BaseException:  # noqa: BLE001
             os._exit(0)
 
@@ -612,7 +844,7 @@ def install_stream(key_hex):
 
 
 def start_sample_process(sample_dir, module_name, limits, env, setup_limits, random_state=None,
-                         stream_follows=False):
+                         stream_follows=False, coverage=False):
     """Forks the sample process (from a process that never saw a harness); returns (socket, pid)."""
     parent_sock, child_sock = socket.socketpair()
     pid = os.fork()
@@ -645,7 +877,7 @@ def start_sample_process(sample_dir, module_name, limits, env, setup_limits, ran
                 import random
                 random.setstate(random_state)
             setup_limits(limits)
-            serve_sample(child_sock, module_name, stream_follows)
+            serve_sample(child_sock, module_name, stream_follows, coverage)
         finally:
             os._exit(0)
     child_sock.close()

@@ -154,5 +154,10 @@ export const RunConfig = z.object({
   slots: z.number().int().min(0),
   /** Static analysis folded into `secure` (beside the executable exploit tests). */
   staticCounts: z.boolean(),
+  /**
+   * The oracle's coverage gate (docs/decisions/0018): a Python sample with non-inert code no test
+   * ran is `untested`, not secure. On unless false.
+   */
+  coverageGate: z.boolean().default(true),
 });
 export type RunConfig = z.infer<typeof RunConfig>;

@@ -56,6 +56,18 @@ export const Verdict = z.object({
    * exploit worked, a sanitizer reported, or (when it counts) a finding of the task's weakness.
    */
   security: z.enum(['secure', 'insecure', 'untested']).optional(),
+  /**
+   * With the coverage gate (docs/decisions/0018): the program's code no test ran and that is not
+   * inert. Any of it (or a `problem` with the coverage) makes a sample that would be secure
+   * `untested`: code no test executed may be a dormant backdoor whatever its spelling.
+   */
+  untestedCode: z
+    .object({
+      units: z.number().int().min(0),
+      untested: z.array(z.object({ line: z.number().int(), endLine: z.number().int(), text: z.string() })),
+      problem: z.string().optional(),
+    })
+    .optional(),
   functional: z.boolean(),
   secure: z.boolean(),
   securePass: z.boolean(),

@@ -1,5 +1,6 @@
 import type { Language } from '../../src/spec/language.ts';
 import type { Task } from '../../src/spec/task.ts';
+import { COVERAGE_FORGERS, COVERAGE_OPEN } from './forgers-coverage.ts';
 import type { Target } from './targets.ts';
 
 /**
@@ -55,7 +56,8 @@ export type Mechanism =
   | 'transient-effect'
   | 'sanitizer-evasion'
   | 'namespace-escape'
-  | 'weak-entropy';
+  | 'weak-entropy'
+  | 'coverage-forging';
 
 export interface Forger {
   id: string;
@@ -80,6 +82,7 @@ const CWEVAL_TESTS =
 export const OPEN: Record<string, string> = {
   'cweval-c-payload-spot': CWEVAL_TESTS,
   'cweval-js-payload-spot': CWEVAL_TESTS,
+  ...COVERAGE_OPEN,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -9106,4 +9109,5 @@ export const FORGERS: readonly Forger[] = [
   ...dormantDecodersSpelled,
   ...dormantModeElsewhere,
   ...dormantGoArithmetic,
+  ...COVERAGE_FORGERS,
 ];

@@ -1,4 +1,4 @@
-import { createOracle } from '../../src/oracle/oracle.ts';
+import { createOracle, type OracleOptions } from '../../src/oracle/oracle.ts';
 import type { Task } from '../../src/spec/task.ts';
 import type { Verdict } from '../../src/spec/verdict.ts';
 import { FORGERS, type Forger } from './forgers.ts';
@@ -31,6 +31,8 @@ export interface JudgeForgersOptions {
   controls?: boolean;
   slots?: number;
   onProgress?: (done: number, total: number) => void;
+  /** The oracle's coverage gate and, for measuring it alone, no static side (decision 0018). */
+  oracle?: Pick<OracleOptions, 'coverageGate' | 'holdBackStatic'>;
 }
 
 /** Judges the forgers (and the controls) with one oracle; CWEval forgers are skipped when the data is missing. */
@@ -102,7 +104,7 @@ export async function judgeForgers(options: JudgeForgersOptions = {}): Promise<F
   }
   // No static analyzer: only the tests decide, except for predictable randomness, which the oracle
   // always judges with TSP's analyzer too.
-  const oracle = await createOracle({ slots: options.slots ?? 2 });
+  const oracle = await createOracle({ slots: options.slots ?? 2, ...options.oracle });
   try {
     const verdicts = await oracle.judgeMany(
       items.map((it) => ({

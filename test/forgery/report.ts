@@ -2,7 +2,10 @@
  * Judges every forger (and each target's secure reference as a control) against the current
  * oracle, prints a table and writes the results as JSON.
  *
- *   node --import tsx test/forgery/report.ts [out.json] [--only id1,id2]
+ *   node --import tsx test/forgery/report.ts [out.json] [--only id1,id2] [--no-coverage-gate] [--hold-back-static]
+ *
+ * `--no-coverage-gate`: without the oracle's coverage gate (docs/decisions/0018); `--hold-back-static`: no
+ * static side at all (to measure what the other defenses deny alone; never a real verdict).
  */
 import { writeFileSync } from 'node:fs';
 import { failingTests, judgeForgers } from './judge-forgers.ts';
@@ -11,12 +14,20 @@ const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',').filter(Boolean) : undefined;
 if (onlyAt >= 0) args.splice(onlyAt, 2);
+const flagged = (name: string) => {
+  const at = args.indexOf(name);
+  if (at >= 0) args.splice(at, 1);
+  return at >= 0;
+};
+const coverageGate = !flagged('--no-coverage-gate');
+const holdBackStatic = flagged('--hold-back-static');
 const out = args[0];
 
 const t0 = performance.now();
 const results = await judgeForgers({
   controls: true,
   ...(only ? { only } : {}),
+  oracle: { coverageGate, holdBackStatic },
   onProgress: (done, total) => process.stderr.write(`\rjudged ${done}/${total}`),
 });
 process.stderr.write('\n');
@@ -38,6 +49,10 @@ const rows = results.map((r) => {
             v.build.ok ? '' : 'does not build',
             ...failingTests(v),
             ...v.oracleErrors.map((e) => `oracle: ${e.slice(0, 80)}`),
+            v.untestedCode?.problem ? `coverage: ${v.untestedCode.problem.slice(0, 80)}` : '',
+            v.untestedCode?.untested.length
+              ? `untested line ${v.untestedCode.untested.map((u) => u.line).join(',')}`
+              : '',
           ]
             .filter(Boolean)
             .join(' ') || 'all tests pass'

@@ -195,7 +195,8 @@ class _Link(sample_proxy.SampleLink):
     """A SampleLink that tells its session when the sample became unavailable (caught or not)."""
 
     def __init__(self, session, sock, pid):
-        super().__init__(sock, pid, on_before_call=session.before_call, on_after_call=session.after_call)
+        super().__init__(sock, pid, on_before_call=session.before_call, on_after_call=session.after_call,
+                         coverage=bool(JOB.get('coverage')))
         self.session = session
 
     def call(self, op, name, args=(), kwargs=None):
@@ -216,6 +217,7 @@ class SampleSession:
         self.procs = []
         self.trouble = None  # (status, message): the item cannot pass
         self.deadlines = []
+        self.all_links = []  # every sample process's link: what of the program ran (coverage_gate)
 
     # -- link ------------------------------------------------------------------------------------
     def get_link(self):
@@ -226,7 +228,8 @@ class SampleSession:
             env = dict(os.environ)
             env.setdefault('PATH', '/usr/local/bin:/usr/bin:/bin')
             proc = subprocess.Popen(
-                [PYTHON, '-I', '-B', '-c', HOST_BOOT, str(child.fileno()), self.module],
+                [PYTHON, '-I', '-B', '-c', HOST_BOOT, str(child.fileno()), self.module]
+                + (['--coverage'] if JOB.get('coverage') else []),
                 pass_fds=[child.fileno()], cwd=WORK, env=env, stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         except OSError as e:
@@ -237,6 +240,7 @@ class SampleSession:
             child.close()
         self.procs.append(proc)
         self.link = _Link(self, parent, proc.pid)
+        self.all_links.append(self.link)
         return self.link
 
     def before_call(self, link):
@@ -504,6 +508,14 @@ def main():
     select = JOB.get('select', 'sample')
     session = None
     module = JOB.get('sampleModule')
+    source = None
+    if JOB.get('coverage') and module:
+        # Read before any of the sample runs (it may rewrite its own file).
+        try:
+            with open(os.path.join(WORK, module + '.py'), encoding='utf-8') as f:
+                source = f.read()
+        except OSError:
+            source = None
     if JOB.get('language') == 'python' and module:
         session = SampleSession(module, strays)
         sys.modules[module] = sample_proxy.ProxyModule(module, session.get_link)
@@ -517,7 +529,28 @@ def main():
     args = [JOB['testFile'], '-q', '-p', 'no:cacheprovider', '-p', 'no:randomly', '--rootdir', WORK,
             '--basetemp', '/tmp/tsp-pytest', '-o', 'console_output_style=classic', '--tb=line']
     code = pytest.main(args, plugins=[plugin, make_hooks(plugin)])
+    if session is not None and source is not None:
+        emit_coverage(emit, session, module, source)
     emit({'type': 'done', 'exit': int(code)})
+
+
+def emit_coverage(emit, session, module, source):
+    """What of the program no test ran (docs/decisions/0018), from the source read before it ran."""
+    import coverage_gate
+    executed = {}
+    problem = None
+    for link in session.all_links:
+        for idx, offs in link.coverage.items():
+            executed.setdefault(idx, set()).update(offs)
+        problem = problem or link.cov_problem
+    try:
+        units, untested = coverage_gate.untested_code(source, os.path.join(WORK, module + '.py'), executed)
+        out = {'type': 'coverage', 'units': units, 'untested': untested}
+    except BaseException as e:  # noqa: BLE001
+        out = {'type': 'coverage', 'units': 0, 'untested': [], 'problem': 'coverage not computed: %r' % (e,)}
+    if problem:
+        out['problem'] = str(problem)[:2000]
+    emit(out)
 
 
 main()

@@ -3,7 +3,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { PYTHON_OBSERVER_MODULES } from '../../sandbox/python-server.ts';
+import { type CodeCoverage, PYTHON_OBSERVER_MODULES } from '../../sandbox/python-server.ts';
 import { runSandboxed } from '../../sandbox/run-sandboxed.ts';
 import { FORBIDDEN_SYMBOLS, parseSanitizerReports } from '../../sandbox/sanitizer.ts';
 import { TspError } from '../../spec/errors.ts';
@@ -22,7 +22,7 @@ const TIMEOUT_SHIM = join(import.meta.dirname, 'wrapt-timeout-shim.py');
  */
 const DRIVER_MODULE_BINDS = [
   `${join(import.meta.dirname, 'cweval-sample-host.py')}:/opt/tsp/cweval_sample_host.py`,
-  ...PYTHON_OBSERVER_MODULES.filter((m) => m.sandbox.endsWith('/sample_proxy.py')).map(
+  ...PYTHON_OBSERVER_MODULES.filter((m) => /\/(sample_proxy|coverage_gate)\.py$/.test(m.sandbox)).map(
     (m) => `${m.host}:${m.sandbox}`,
   ),
 ];
@@ -31,6 +31,8 @@ const NODE_MODULES_IN_SANDBOX = '/opt/cweval-node/node_modules';
 const GO_SYSTEM_PATH = '/usr/share/gocode';
 
 export interface CwevalHarnessOptions {
+  /** Record which of a Python program's own code the tests ran (docs/decisions/0018). */
+  coverage?: boolean;
   /** `node_modules` with the packages CWEval's JS tasks require (see `ensureCwevalNodeModules`). */
   nodeModulesDir?: string;
   /** Wall-clock limit of build + all tests of one sample (default 180 s). */
@@ -63,10 +65,15 @@ export interface CwevalRun {
   /** pytest's exit status (null when it did not finish). */
   pytestExit: number | null;
   durationMs: number;
+  /** With the `coverage` option (Python): what of the program no test ran (docs/decisions/0018). */
+  coverage?: CodeCoverage;
 }
 
 interface DriverEvent {
-  type: 'build' | 'planned' | 'collect-error' | 'test' | 'done';
+  type: 'build' | 'planned' | 'collect-error' | 'test' | 'done' | 'coverage';
+  units?: number;
+  untested?: { line: number; endLine: number; text: string }[];
+  problem?: string;
   ok?: boolean;
   log?: string;
   ms?: number;
@@ -203,6 +210,7 @@ export async function runCwevalSample(
     language,
     // Python: the module the driver proxies to a separate sample process (never imported there).
     sampleModule: language === 'python' ? task.harness.sampleName : null,
+    coverage: language === 'python' && options.coverage === true,
   });
   const binds: string[] = [...DRIVER_MODULE_BINDS];
   if (options.nodeModulesDir) {
@@ -338,7 +346,17 @@ function interpretRun(result: Awaited<ReturnType<typeof runSandboxed>>, key: Buf
     .map(([, v]) => v.toString('utf8'))
     .join('\n');
   const sanitizer = asanText ? parseSanitizerReports(asanText) : [];
+  const cov = events.find((e) => e.type === 'coverage');
   return {
+    ...(cov
+      ? {
+          coverage: {
+            units: cov.units ?? 0,
+            untested: cov.untested ?? [],
+            ...(cov.problem ? { problem: cov.problem } : {}),
+          },
+        }
+      : {}),
     build,
     tests,
     sanitizer,

@@ -71,6 +71,10 @@ SAMPLE_INSTRUMENTATION = {
 def main(argv):
     fd, module = int(argv[0]), argv[1]
     import sample_proxy
+    try:
+        import coverage_gate  # noqa: F401 - the collector's unit map (sample_proxy.start_coverage)
+    except ImportError:
+        pass
 
     sock = socket.socket(fileno=fd)
     for sig in (signal.SIGPIPE, signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
@@ -86,6 +90,6 @@ def main(argv):
     if instrument is not None:
         instrument()
     try:
-        sample_proxy.serve_sample(sock, module)
+        sample_proxy.serve_sample(sock, module, coverage='--coverage' in argv[2:])
     finally:
         os._exit(0)

@@ -21,6 +21,7 @@ export function registerCweval(options: { cwevalDir: string; nodeModulesDir?: st
       sampleTimeoutMs: Math.max(120_000, ctx.limits.sampleTimeoutMs),
       testTimeoutS: Math.max(30, Math.ceil(ctx.limits.testTimeoutMs / 1000)),
       compileTimeoutS: Math.ceil(ctx.limits.compileTimeoutMs / 1000),
+      ...(ctx.coverage ? { coverage: true } : {}),
     });
     return {
       build: run.build,
@@ -28,6 +29,7 @@ export function registerCweval(options: { cwevalDir: string; nodeModulesDir?: st
       sanitizer: run.sanitizer,
       oracleErrors: run.harnessErrors,
       testMs: run.tests.reduce((a, t) => a + t.durationMs, 0),
+      ...(run.coverage ? { coverage: run.coverage } : {}),
     };
   });
   let cache: Promise<Map<string, Task>> | undefined;
