@@ -128,6 +128,11 @@ export default defineCommand({
     k: { type: 'string', default: '1', description: 'comma-separated k values for func@k / func-sec@k' },
     slots: { type: 'string', description: 'samples judged in parallel (default: CPU count)' },
     static: { type: 'boolean', description: 'also require no static finding for secure (tested benchmarks)' },
+    'coverage-gate': {
+      type: 'boolean',
+      description:
+        "also require that every non-inert part of a Python sample ran in the tests (docs/decisions/0018; on in the self-play oracle and tsp judge, off here by default so scores stay comparable to the benchmark's own harness)",
+    },
     'include-broken': {
       type: 'boolean',
       description:
@@ -235,6 +240,7 @@ export default defineCommand({
       ...(slots ? { slots } : {}),
       ...(staticNeeded ? { staticAnalyzer: await createAnalyzer() } : {}),
       staticCounts: Boolean(args.static),
+      coverageGate: Boolean(args['coverage-gate']),
     });
     let last = 0;
     try {
