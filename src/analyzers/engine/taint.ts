@@ -1820,6 +1820,13 @@ function returnedValues(fn: FunctionInfo, model: FileModel): Node[] {
     if (!r || model.enclosingFunction(r) !== fn) continue;
     const v = r.namedChildren.find((c) => c && c.type !== 'comment');
     if (v) out.push(v);
+    // Go's bare `return` in a function with named results (`func() (to string) { to = x; return }`):
+    // what the function assigns to them
+    else if (model.language === 'go' && r.type === 'return_statement')
+      for (const d of fn.node.childForFieldName('result')?.descendantsOfType('parameter_declaration') ?? [])
+        for (const name of d?.childrenForFieldName('name') ?? [])
+          for (const b of (name && fn.bindings.get(name.text)) || [])
+            if (b.value && b.at <= r.startIndex) out.push(b.value);
   }
   return out;
 }
