@@ -621,6 +621,8 @@ export class FileModel {
     const fnStack: FunctionInfo[] = [];
     const p = this.profile;
     for (const { node, type } of indexed) {
+      // (Python's `lambda` keyword token has the type of the expression it starts: not a function)
+      if (type === 'lambda' && !node.isNamed) continue;
       const start = node.startIndex;
       while (fnStack.length && (fnStack[fnStack.length - 1]?.end ?? 0) <= start) fnStack.pop();
       let list = this.byType.get(type);
@@ -709,6 +711,17 @@ export class FileModel {
         ) {
           const target = baseIdentifier(call.args[0]);
           if (target && target !== 'self') this.addedBy(scope, target, node);
+        } else if (
+          // `Object.defineProperty(o, 'k', { value: v })` (or `defineProperties`, `Reflect.set`) as a
+          // statement: o carries v
+          this.language === 'javascript' &&
+          /^(?:Object\.definePropert(?:y|ies)|Reflect\.(?:set|defineProperty))$/.test(call.calleeText) &&
+          call.args.length >= 2 &&
+          call.args[0] &&
+          node.parent?.type === 'expression_statement'
+        ) {
+          const target = baseIdentifier(call.args[0]);
+          if (target && target !== 'this') this.addedBy(scope, target, node);
         }
       }
       return;

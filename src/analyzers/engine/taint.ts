@@ -331,6 +331,17 @@ export class TaintEngine {
       }
     }
     if (isComparison(node)) return CLEAN;
+    // Under a task a getter of an object literal (`{ get to() { return url; } }`) is the value it
+    // returns: reading the property runs it.
+    if (
+      this.underTask &&
+      type === 'method_definition' &&
+      node.children.some((c) => c?.type === 'get') &&
+      node.parent?.type === 'object'
+    ) {
+      const fn = this.model.functionAt(node.startIndex);
+      if (fn.node.equals(node)) return this.returnedBy(fn, kind, depth);
+    }
     // A function is not data, but under verified kinds what it captures is: an object whose
     // `toString` returns the input carries the input to a sink that converts it to text.
     if (p.functionTypes.has(type) && !this.verified.has(kind as VerifiedKind)) return CLEAN;
