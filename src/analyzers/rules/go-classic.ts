@@ -1114,15 +1114,22 @@ const argumentInjection = call({
     if (prog === undefined || SHELL.test(prog.split('/').pop() ?? '') || SHELL.test(prog)) return false;
     // Under a task the vector is read through what builds it (`goArgv`).
     if (judgingTask(ctx)) {
-      const els = args
+      const byArg = args
         .slice(1)
-        .flatMap((a): GoArg[] =>
+        .map((a): [Node, GoArg[]] => [
+          a,
           a.type === 'variadic_argument'
             ? goArgv(a.namedChildren[0], ctx, c.node).map((e) => ({ ...e, spread: true }))
             : [{ node: a, at: c.node, spread: false }],
-        );
-      const hit = goInjectable(els, ctx, c.node);
-      return !!hit && { node: hit };
+        ]);
+      const hit = goInjectable(
+        byArg.flatMap(([, els]) => els),
+        ctx,
+        c.node,
+      );
+      // (reported at the argument as written, `files...`)
+      const arg = hit && byArg.find(([, els]) => els.some((e) => e.node.equals(hit)))?.[0];
+      return !!hit && { node: arg ?? hit };
     }
     // Parameters are the caller's data only where a task is judged (in a scan a library passes its
     // own arguments); input reads (os.Args, a request) always.
