@@ -765,7 +765,19 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
     // the same.
     if (/^(?:any|all)$/.test(fnNode?.text ?? '') || /^(?:some|every)$/.test(method?.text ?? '')) {
       const some = fnNode?.text === 'any' || method?.text === 'some';
-      return some === f.holds ? 'none' : 'confined';
+      if (some === f.holds) return 'none';
+      // every element's test holds: what that test says of the location (`every((c) =>
+      // url.includes(c))` over constants says nothing of where it leads)
+      const arg = args[0];
+      const body =
+        arg?.type === 'generator_expression'
+          ? arg.childForFieldName('body')
+          : arg && /^(?:arrow_function|function_expression)$/.test(arg.type)
+            ? arg.childForFieldName('body')
+            : undefined;
+      if (body && body.type !== 'statement_block' && mentions(body, name))
+        return locationFact({ node: body, holds: f.holds }, name, ctx);
+      return 'confined';
     }
     // `/^\//.test(x)`
     if (
