@@ -1470,6 +1470,7 @@ describe('values handed over in other forms under a task (red team, sixteenth se
       "  if (url.endsWith('#K')) return { get to() { return url; } }.to;\n",
       "  if (url.endsWith('#K')) { const o = {}; Object.defineProperty(o, 'to', { value: url }); return o.to; }\n",
       '  if (new Set(url).size === 9) return url;\n',
+      "  if ([...'Kx9~'].every((c) => url.includes(c))) return url;\n",
     ])
       expect(await shown(`function f(url) {\n${head}${jsCheck}`, 'javascript', 'CWE-601'), head).toBe(true);
     expect(
