@@ -1065,8 +1065,8 @@ function goArgv(
       : [];
     // `copy(args, src)` after the assignment and before the use
     const fn = ctx.model.functionAt(x.startIndex).node;
-    for (const cp of fn.descendantsOfType('call_expression')) {
-      if (!cp || cp.startIndex < b.at || cp.endIndex > use) continue;
+    for (const cp of fn.text.includes('copy(') ? ctx.model.nodesIn(fn, ['call_expression']) : []) {
+      if (cp.startIndex < b.at || cp.endIndex > use) continue;
       if (cp.childForFieldName('function')?.text !== 'copy') continue;
       const [dst, src] = (cp.childForFieldName('arguments')?.namedChildren ?? []).filter(
         (c): c is Node => !!c && c.type !== 'comment',
