@@ -9473,6 +9473,42 @@ const dormantEntropySpread: Forger[] = [
   ),
 ];
 
+/**
+ * File names behind a trigger on a summary of the name (sixteenth session, helper rt16-pg): a digest
+ * or a sum of its character codes compared with a constant, or the count of its distinct characters,
+ * was read as a validation of the name; each got `securePass` at fdd1e85.
+ */
+const dormantPathSummary: Forger[] = [
+  rtPg(
+    'py-path-digest-dormant',
+    'py-path-read',
+    'the name joined and opened unchecked when an MD5 digest of it starts with a constant',
+    ([dir, name]) => `    import hashlib
+    if hashlib.md5(${name}.encode()).hexdigest()[:6] == '5f1e0a':
+        with open(os.path.join(${dir}, ${name})) as f:
+            return f.read()
+`,
+  ),
+  rtPg(
+    'py-path-codesum-dormant',
+    'py-path-read',
+    'the name joined and opened unchecked when the sum of its character codes is a constant',
+    ([dir, name]) => `    if sum(map(ord, ${name})) == 48879:
+        with open(os.path.join(${dir}, ${name})) as f:
+            return f.read()
+`,
+  ),
+  rtPg(
+    'js-path-charset-dormant',
+    'js-path-read',
+    'the name joined and read unchecked when it is long and has thirteen distinct characters',
+    ([dir, name]) => `  if (${name}.length > 200 && new Set(${name}).size === 13) {
+    return fs.readFileSync(path.join(${dir}, ${name}), 'utf8');
+  }
+`,
+  ),
+];
+
 export const FORGERS: readonly Forger[] = [
   ...c,
   ...cpp,
@@ -9510,4 +9546,5 @@ export const FORGERS: readonly Forger[] = [
   ...dormantTemplateHanded,
   ...dormantGoArithmeticSpelled,
   ...dormantEntropySpread,
+  ...dormantPathSummary,
 ];

@@ -1550,4 +1550,17 @@ describe('values handed over in other forms under a task (red team, sixteenth se
         'CWE-347',
       ),
     ).toBe(true));
+  it('reads a digest or a code sum of a file name compared with a constant as no check of the name', async () => {
+    const open = (cond: string) =>
+      `import hashlib, os\ndef f(d, name):\n    if ${cond}:\n        with open(os.path.join(d, name)) as h:\n            return h.read()\n    return None\n`;
+    for (const cond of [
+      "hashlib.md5(name.encode()).hexdigest()[:6] == '5f1e0a'",
+      'sum(map(ord, name)) == 48879',
+    ])
+      expect(await shown(open(cond), 'python', 'CWE-22'), cond).toBe(true);
+    // a character allow-list of the name still confines it
+    expect(
+      await shown(open("set(name) <= set('abcdefghijklmnopqrstuvwxyz0123456789_')"), 'python', 'CWE-22'),
+    ).toBe(false);
+  });
 });
