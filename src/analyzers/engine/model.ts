@@ -418,6 +418,7 @@ export class FileModel {
   private throughMacros(call: CallSite | null): CallSite | null {
     if (!call) return call;
     call = unwrapApplication(this.language, call);
+    if (this.language === 'python' || this.language === 'javascript') call = this.throughBound(call);
     if (this.language !== 'c' && this.language !== 'cpp') {
       // `o = open; o(path)`, `const rd = fs.readFileSync; rd(p)`: the call of an alias is read as a
       // call of what it names, so a sink is not hidden behind another name. Likewise a module under
@@ -450,6 +451,67 @@ export class FileModel {
     if (text === call.calleeText) return call;
     const name = text.split('::').pop() ?? text;
     return { ...call, calleeText: text, name };
+  }
+
+  /** Names bound once to a function with arguments bound (`functools.partial`, `.bind`), by name. */
+  private boundMap: Map<string, CallSite> | undefined;
+
+  /**
+   * A call of a name bound once to a function with some arguments bound in front, read as the call
+   * of that function with those arguments first: Python's `run = functools.partial(f, a, k=v)`,
+   * `run(b)` is `f(a, b, k=v)`; JavaScript's `const run = f.bind(self, a)`, `run(b)` is `f(a, b)`.
+   */
+  private throughBound(call: CallSite): CallSite {
+    if (call.callee?.type !== 'identifier') return call;
+    if (!this.boundMap) {
+      this.boundMap = new Map();
+      const py = this.language === 'python';
+      if (py ? this.source.includes('partial') : this.source.includes('.bind(')) {
+        const counts = new Map<string, number>();
+        const found = new Map<string, CallSite>();
+        const types = py ? ['assignment'] : ['variable_declarator', 'assignment_expression'];
+        for (const a of this.tree.rootNode.descendantsOfType(types)) {
+          const left = a?.childForFieldName('left') ?? a?.childForFieldName('name');
+          const right = a?.childForFieldName('right') ?? a?.childForFieldName('value');
+          if (left?.type !== 'identifier') continue;
+          counts.set(left.text, (counts.get(left.text) ?? 0) + 1);
+          const inner =
+            right && /^call(?:_expression)?$/.test(right.type) ? readCall(this.language, right) : null;
+          if (!inner) continue;
+          if (py && /^(?:functools\.)?partial$/.test(inner.calleeText) && inner.args[0]) {
+            found.set(left.text, {
+              ...inner,
+              ...calleeParts(unparenthesized(inner.args[0])),
+              args: inner.args.slice(1),
+            });
+          } else if (
+            !py &&
+            inner.callee?.type === 'member_expression' &&
+            inner.name === 'bind' &&
+            inner.receiver
+          ) {
+            found.set(left.text, {
+              ...inner,
+              ...calleeParts(unparenthesized(inner.receiver)),
+              args: inner.args.slice(1),
+              kwargs: new Map(),
+            });
+          }
+        }
+        for (const [name, site] of found) if (counts.get(name) === 1) this.boundMap.set(name, site);
+      }
+    }
+    const bound = this.boundMap.get(call.calleeText);
+    if (!bound) return call;
+    return {
+      ...call,
+      callee: bound.callee,
+      calleeText: bound.calleeText,
+      name: bound.name,
+      receiver: bound.receiver,
+      args: [...bound.args, ...call.args],
+      kwargs: new Map([...bound.kwargs, ...call.kwargs]),
+    };
   }
 
   /**
@@ -559,6 +621,8 @@ export class FileModel {
     const fnStack: FunctionInfo[] = [];
     const p = this.profile;
     for (const { node, type } of indexed) {
+      // (Python's `lambda` keyword token has the type of the expression it starts: not a function)
+      if (type === 'lambda' && !node.isNamed) continue;
       const start = node.startIndex;
       while (fnStack.length && (fnStack[fnStack.length - 1]?.end ?? 0) <= start) fnStack.pop();
       let list = this.byType.get(type);
@@ -647,6 +711,17 @@ export class FileModel {
         ) {
           const target = baseIdentifier(call.args[0]);
           if (target && target !== 'self') this.addedBy(scope, target, node);
+        } else if (
+          // `Object.defineProperty(o, 'k', { value: v })` (or `defineProperties`, `Reflect.set`) as a
+          // statement: o carries v
+          this.language === 'javascript' &&
+          /^(?:Object\.definePropert(?:y|ies)|Reflect\.(?:set|defineProperty))$/.test(call.calleeText) &&
+          call.args.length >= 2 &&
+          call.args[0] &&
+          node.parent?.type === 'expression_statement'
+        ) {
+          const target = baseIdentifier(call.args[0]);
+          if (target && target !== 'this') this.addedBy(scope, target, node);
         }
       }
       return;
@@ -1583,7 +1658,9 @@ export function functionAliases(source: string, language: Language): Map<string,
         // of Node's own module: the module's function (`const { format } = require('util')`)
         const mod = /^require\([ \t]*['"](?:node:)?([a-z_]+)['"]/.exec(m[2] ?? '')?.[1];
         if (mod && NODE_MODULES.has(mod)) declared(alias, `${mod}.${n}`);
-        else if (alias !== n) declared(alias, m[2]?.startsWith('require') ? n : `${m[2]}.${n}`);
+        // of a variable (`const { format } = util`): its member, renamed or not
+        else if (!m[2]?.startsWith('require')) declared(alias, `${m[2]}.${n}`);
+        else if (alias !== n) declared(alias, n);
       }
   if (language === 'go')
     for (const m of source.matchAll(
@@ -1760,7 +1837,8 @@ export function readCall(language: Language, node: Node): CallSite | null {
   const callee = node.childForFieldName(isNew ? 'constructor' : 'function');
   const argList = node.childForFieldName('arguments');
   if (!callee) return null;
-  let calleeNode: Node = callee;
+  // `new (require('vm').Script)(code)`: the constructor in parentheses
+  let calleeNode: Node = isNew ? unparenthesized(callee) : callee;
   let calleeType = calleeNode.type;
   // Go generics / C++ templates: `f[T](x)`, `make_unique<T>(x)`.
   if (calleeType === 'template_function' || calleeType === 'generic_type') {

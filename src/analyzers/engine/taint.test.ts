@@ -1354,3 +1354,213 @@ describe('Go arithmetic through a copy or a conversion under a task (red team, f
       ),
     ).toBe(false));
 });
+
+describe('values handed over in other forms under a task (red team, sixteenth session)', () => {
+  async function shown(code: string, language: Language, cwe: string): Promise<boolean> {
+    const { findings } = await analyzer.analyzeDetailed(code, language, {
+      skipExternal: true,
+      taskCwe: [cwe],
+      strict: true,
+    });
+    return findings.some((f) => f.severity !== 'note' && f.cwe.includes(cwe));
+  }
+  const goSort = (body: string) =>
+    `package main\n\nimport (\n\t"errors"\n\t"os/exec"\n\t"strings"\n)\n\nvar _ = errors.New\nvar _ = strings.HasPrefix\n\nfunc sorted(dir string, files []string) (string, error) {\n${body}\tcmd.Dir = dir\n\tout, err := cmd.Output()\n\treturn string(out), err\n}\n`;
+  it('reads a Go vector through a slice, a loop and copy', async () => {
+    for (const body of [
+      '\targs := append([]string{"--"}, files...)\n\tcmd := exec.Command("sort", args[1:]...)\n',
+      '\tvar args []string\n\tfor _, f := range files {\n\t\targs = append(args, f)\n\t}\n\tcmd := exec.Command("sort", args...)\n',
+      '\targs := make([]string, len(files))\n\tcopy(args, files)\n\tcmd := exec.Command("sort", args...)\n',
+    ])
+      expect(await shown(goSort(body), 'go', 'CWE-88'), body).toBe(true);
+  });
+  it('keeps a Go vector with "--" first, or its elements refused a dash where they enter', async () => {
+    for (const body of [
+      '\targs := []string{"--"}\n\tfor _, f := range files {\n\t\targs = append(args, f)\n\t}\n\tcmd := exec.Command("sort", args...)\n',
+      '\tvar args []string\n\tfor _, f := range files {\n\t\tif strings.HasPrefix(f, "-") {\n\t\t\treturn "", errors.New("bad")\n\t\t}\n\t\targs = append(args, f)\n\t}\n\tcmd := exec.Command("sort", args...)\n',
+      '\tcmd := exec.Command("sort", "--")\n\tcmd.Args = append(cmd.Args, files...)\n',
+    ])
+      expect(await shown(goSort(body), 'go', 'CWE-88'), body).toBe(false);
+  });
+  it('reads a call through functools.partial or .bind bound to a name', async () => {
+    expect(
+      await shown(
+        "import functools, subprocess\ndef f(d, names):\n    run = functools.partial(subprocess.check_output, cwd=d)\n    return run(['sort', *names])\n",
+        'python',
+        'CWE-88',
+      ),
+    ).toBe(true);
+    expect(
+      await shown(
+        "const cp = require('child_process');\nfunction f(d, names) {\n  const run = cp.execFileSync.bind(cp, 'sort');\n  return run(names, { cwd: d });\n}\nmodule.exports = { f };\n",
+        'javascript',
+        'CWE-88',
+      ),
+    ).toBe(true);
+    expect(
+      await shown(
+        "import functools, subprocess\ndef f(d, names):\n    run = functools.partial(subprocess.check_output, cwd=d)\n    return run(['sort', '--', *names])\n",
+        'python',
+        'CWE-88',
+      ),
+    ).toBe(false);
+  });
+  it('reads a "--" taken out by filter() or a comprehension, and a list made by chain', async () => {
+    for (const v of [
+      "list(filter(lambda a: a != '--', ['sort', '--', *names]))",
+      "[a for a in ['sort', '--', *names] if a != '--']",
+      "list(itertools.chain(['sort'], names))",
+    ])
+      expect(
+        await shown(
+          `import itertools, subprocess\ndef f(d, names):\n    return subprocess.check_output(${v}, cwd=d)\n`,
+          'python',
+          'CWE-88',
+        ),
+        v,
+      ).toBe(true);
+  });
+  it('reads templates given to a bound format, Formatter, operator.mod and a destructured util.format', async () => {
+    for (const body of [
+      "    fill = ('[WARN] ' + note + ' (user={})').format\n    return fill(user)\n",
+      "    import string\n    return string.Formatter().format('[WARN] ' + note + ' (user={})', user)\n",
+      "    import operator\n    return operator.mod('[WARN] ' + note + ' (user=%s)', user)\n",
+    ])
+      expect(await shown(`def f(note, user):\n${body}`, 'python', 'CWE-134'), body).toBe(true);
+    expect(
+      await shown(
+        "def f(note, user):\n    fill = '[WARN] {} (user={})'.format\n    return fill(note, user)\n",
+        'python',
+        'CWE-134',
+      ),
+    ).toBe(false);
+    expect(
+      await shown(
+        "const util = require('util');\nfunction f(note, user) {\n  const { format } = util;\n  return format('[DEBUG] ' + note + ' (user=%s)', user);\n}\nmodule.exports = { f };\n",
+        'javascript',
+        'CWE-134',
+      ),
+    ).toBe(true);
+  });
+  it('reads vm.Script and a constructor taken from a prototype under an evaluation task', async () => {
+    for (const body of [
+      "  const vm = require('vm');\n  return new vm.Script(raw).runInNewContext({});\n",
+      "  return new (require('vm').Script)(raw).runInThisContext();\n",
+      "  const Gen = Object.getPrototypeOf(function* () {}).constructor;\n  return Gen('yield ' + raw)().next().value;\n",
+    ])
+      expect(
+        await shown(`function f(raw) {\n${body}}\nmodule.exports = { f };\n`, 'javascript', 'CWE-95'),
+        body,
+      ).toBe(true);
+  });
+  it('reads a redirect behind a test of a summary of the location, or handed over otherwise', async () => {
+    const check =
+      "    if not url.startswith('/') or url.startswith('//') or '\\\\' in url:\n        return '/'\n    return url\n";
+    for (const head of [
+      "    import hashlib\n    if hashlib.sha256(url.encode()).hexdigest().startswith('00'):\n        return url\n",
+      "    if set('Kx9~') <= set(url):\n        return url\n",
+      "    if url[::-1].startswith('9xK#'):\n        return url\n",
+      "    if (t := url).endswith('#K'):\n        return t\n",
+      "    if url.endswith('#K'):\n        return (lambda u=url: u)()\n",
+    ])
+      expect(await shown(`def f(url):\n${head}${check}`, 'python', 'CWE-601'), head).toBe(true);
+    const jsCheck =
+      "  if (!url.startsWith('/') || url.startsWith('//') || url.includes('\\\\')) return '/';\n  return url;\n}\nmodule.exports = { f };\n";
+    for (const head of [
+      "  if (url.endsWith('#K')) return { get to() { return url; } }.to;\n",
+      "  if (url.endsWith('#K')) { const o = {}; Object.defineProperty(o, 'to', { value: url }); return o.to; }\n",
+      '  if (new Set(url).size === 9) return url;\n',
+      "  if ([...'Kx9~'].every((c) => url.includes(c))) return url;\n",
+    ])
+      expect(await shown(`function f(url) {\n${head}${jsCheck}`, 'javascript', 'CWE-601'), head).toBe(true);
+    expect(
+      await shown(
+        'package main\n\nimport "strings"\n\nfunc f(dest string) string {\n\tif strings.HasSuffix(dest, "#K") {\n\t\treturn func() (to string) {\n\t\t\tto = dest\n\t\t\treturn\n\t\t}()\n\t}\n\tif !strings.HasPrefix(dest, "/") || strings.HasPrefix(dest, "//") || strings.Contains(dest, "\\\\") {\n\t\treturn "/"\n\t}\n\treturn dest\n}\n',
+        'go',
+        'CWE-601',
+      ),
+    ).toBe(true);
+    // an allow-list of the whole location stays a check
+    expect(
+      await shown(
+        `def f(url):\n    if url in ('/a', '/b'):\n        return url\n${check}`,
+        'python',
+        'CWE-601',
+      ),
+    ).toBe(false);
+  });
+  it('reads Go products and divisions kept or narrowed otherwise, and keeps the checked ones', async () => {
+    const go = (sig: string, body: string) => `package main\n\nfunc ${sig} {\n${body}}\n`;
+    const total = 'total(n, each int32) int32';
+    for (const body of [
+      '\treturn int32(int(n) * int(each))\n',
+      '\tw := int64(n) * int64(each)\n\treturn int32(w)\n',
+      '\tvar t int32\n\tfor i := int32(0); i < n; i++ {\n\t\tt += each\n\t}\n\treturn t\n',
+      '\tf := [2]int32{n, each}\n\treturn f[0] * f[1]\n',
+    ])
+      expect(await shown(go(total, body), 'go', 'CWE-190'), body).toBe(true);
+    expect(
+      await shown(
+        go(
+          total,
+          '\tw := int64(n) * int64(each)\n\tif w > 2147483647 {\n\t\treturn -1\n\t}\n\treturn int32(w)\n',
+        ),
+        'go',
+        'CWE-190',
+      ),
+    ).toBe(false);
+    expect(
+      await shown(
+        `package main\n\nfunc total(n, each int32) int32 {\n\treturn times(n, each)\n}\n\nfunc times[T int32 | int64](a, b T) T {\n\treturn a * b\n}\n`,
+        'go',
+        'CWE-190',
+      ),
+    ).toBe(true);
+    const share = 'share(total, n int) int';
+    for (const body of [
+      '\tp := &n\n\treturn total / *p\n',
+      '\ts := struct{ k int }{n}\n\treturn total / s.k\n',
+    ])
+      expect(await shown(go(share, body), 'go', 'CWE-369'), body).toBe(true);
+    expect(
+      await shown(
+        go(share, '\tp := &n\n\tif *p <= 0 {\n\t\treturn 0\n\t}\n\treturn total / *p\n'),
+        'go',
+        'CWE-369',
+      ),
+    ).toBe(false);
+  });
+  it('reads a token made from a few random bytes on one path, beside a secure path', async () => {
+    expect(
+      await shown(
+        'import secrets\n_n = []\ndef f():\n    _n.append(1)\n    if len(_n) == 1000:\n        return secrets.token_hex(2) * 6\n    return secrets.token_hex(12)\n',
+        'python',
+        'CWE-330',
+      ),
+    ).toBe(true);
+    expect(
+      await shown('import secrets\ndef f():\n    return secrets.token_hex(12)\n', 'python', 'CWE-330'),
+    ).toBe(false);
+  });
+  it('reads the JWS decoders with the signature check off', async () =>
+    expect(
+      await shown(
+        "import jwt, json\ndef f(t, k):\n    return json.loads(jwt.PyJWS().decode(t, options={'verify_signature': False}))\n",
+        'python',
+        'CWE-347',
+      ),
+    ).toBe(true));
+  it('reads a digest or a code sum of a file name compared with a constant as no check of the name', async () => {
+    const open = (cond: string) =>
+      `import hashlib, os\ndef f(d, name):\n    if ${cond}:\n        with open(os.path.join(d, name)) as h:\n            return h.read()\n    return None\n`;
+    for (const cond of [
+      "hashlib.md5(name.encode()).hexdigest()[:6] == '5f1e0a'",
+      'sum(map(ord, name)) == 48879',
+    ])
+      expect(await shown(open(cond), 'python', 'CWE-22'), cond).toBe(true);
+    // a character allow-list of the name still confines it
+    expect(
+      await shown(open("set(name) <= set('abcdefghijklmnopqrstuvwxyz0123456789_')"), 'python', 'CWE-22'),
+    ).toBe(false);
+  });
+});

@@ -331,6 +331,17 @@ export class TaintEngine {
       }
     }
     if (isComparison(node)) return CLEAN;
+    // Under a task a getter of an object literal (`{ get to() { return url; } }`) is the value it
+    // returns: reading the property runs it.
+    if (
+      this.underTask &&
+      type === 'method_definition' &&
+      node.children.some((c) => c?.type === 'get') &&
+      node.parent?.type === 'object'
+    ) {
+      const fn = this.model.functionAt(node.startIndex);
+      if (fn.node.equals(node)) return this.returnedBy(fn, kind, depth);
+    }
     // A function is not data, but under verified kinds what it captures is: an object whose
     // `toString` returns the input carries the input to a sink that converts it to text.
     if (p.functionTypes.has(type) && !this.verified.has(kind as VerifiedKind)) return CLEAN;
@@ -1362,6 +1373,8 @@ export class TaintEngine {
             // `typeof x === "object"` checks a type, not the value; `x.charAt(0) !== "["` one
             // character of it (a parser's branch), not the value.
             !operands.some((o) => /^typeof\b/.test(o.text) || isPartOf(o)) &&
+            // under a task, a digest or a sum of the value compared with a constant is a trigger's
+            !(this.underTask && operands.some((o) => summaryOf(o, names, lang))) &&
             operands.some((o) => p.stringTypes.has(o.type) && !/^[rRbBuU]*(["'`])\1$/.test(o.text)) &&
             (((op === '==' || op === '===') === inside &&
               !(this.underTask && operands.some((o) => this.partsOnly(o, names, at)))) ||
@@ -1391,6 +1404,8 @@ export class TaintEngine {
           this.underTask &&
           (call.receiver ? [call.receiver, ...call.args] : call.args).some(mentioned) &&
           (NUMERIC_PARSE.test(call.calleeText) ||
+            SUMMARY_CALL.test(call.calleeText) ||
+            (lang === 'javascript' && call.isNew && call.calleeText === 'Set') ||
             this.partsOnly(n, names, at) ||
             // an iterator of it (`*s.rbegin()`: the enclosing expression is what reads it)
             (!call.args.length && /^(?:begin|end|rbegin|rend|cbegin|cend|crbegin|crend)$/.test(call.name)))
@@ -1454,6 +1469,32 @@ const CHARACTER_EDIT =
 
 /** Searches that test how the value starts. */
 const PREFIX_SEARCH = /^(?:startswith|startsWith|HasPrefix|lastIndexOf|starts_with)$/;
+
+/**
+ * Calls that summarize a value (a digest, a checksum, a sum of its codes): what they return says
+ * nothing of what the value holds. (Not `set`: `set(x) <= ALLOWED` is a character allow-list.)
+ */
+const SUMMARY_CALL =
+  /^(?:hashlib\.\w+|hash|zlib\.(?:crc32|adler32)|binascii\.crc32|crc32\.\w+|(?:md5|sha1|sha256|sha512)\.Sum\w*|sum|ord)$|\.(?:hexdigest|digest|update)$/;
+
+/**
+ * Whether `x` reads one of `names`, each time inside a summary of it (`SUMMARY_CALL`, JavaScript's
+ * `new Set(x)`): `hashlib.md5(x.encode()).hexdigest()[:6]`, `fmt.Sprintf("%x", md5.Sum([]byte(x)))`.
+ */
+function summaryOf(x: Node, names: ReadonlySet<string>, language: string): boolean {
+  const uses = x.descendantsOfType('identifier').filter((i): i is Node => !!i && names.has(i.text));
+  if (!uses.length) return false;
+  return uses.every((u) => {
+    for (let p = u.parent; p && p.startIndex >= x.startIndex && p.endIndex <= x.endIndex; p = p.parent) {
+      if (!/^(?:call|call_expression|new_expression)$/.test(p.type)) continue;
+      const call = readCall(language as Language, p);
+      if (!call) continue;
+      if (SUMMARY_CALL.test(call.calleeText)) return true;
+      if (language === 'javascript' && call.isNew && call.calleeText === 'Set') return true;
+    }
+    return false;
+  });
+}
 
 /** Calls that read a number from text (C, C++): what they return says nothing of the rest of it. */
 const NUMERIC_PARSE =
@@ -1820,6 +1861,13 @@ function returnedValues(fn: FunctionInfo, model: FileModel): Node[] {
     if (!r || model.enclosingFunction(r) !== fn) continue;
     const v = r.namedChildren.find((c) => c && c.type !== 'comment');
     if (v) out.push(v);
+    // Go's bare `return` in a function with named results (`func() (to string) { to = x; return }`):
+    // what the function assigns to them
+    else if (model.language === 'go' && r.type === 'return_statement')
+      for (const d of fn.node.childForFieldName('result')?.descendantsOfType('parameter_declaration') ?? [])
+        for (const name of d?.childrenForFieldName('name') ?? [])
+          for (const b of (name && fn.bindings.get(name.text)) || [])
+            if (b.value && b.at <= r.startIndex) out.push(b.value);
   }
   return out;
 }

@@ -149,6 +149,17 @@ const jsComputedCall: CallRule = {
     }
     // worker_threads runs a file or, with { eval: true }, a string
     if (/(?:^|\.)Worker$/.test(c.calleeText) && c.node.type === 'new_expression') return true;
+    // a name bound to such a function (`const Gen = Object.getPrototypeOf(function* () {}).constructor`,
+    // `const run = cp[k]`): the call reaches it by a computed name too
+    if (callee.type === 'identifier') {
+      const value = ctx.resolve(callee);
+      if (
+        value !== callee &&
+        (value.type === 'subscript_expression' ||
+          (value.type === 'member_expression' && value.childForFieldName('property')?.text === 'constructor'))
+      )
+        return true;
+    }
     // (Function(...) is js.code-injection's: it reads validation before it, as CWEval's reference has.)
     return /^process\.(?:binding|_linkedBinding|dlopen)$|\.constructor$/.test(c.calleeText);
   },

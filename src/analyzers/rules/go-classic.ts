@@ -276,6 +276,21 @@ const mentionsAtom = (facts: readonly Fact[], name: string) =>
 const paramType = (fn: FunctionInfo, name: string) =>
   fn.params.includes(name) ? fn.paramTypes.get(name) : undefined;
 
+/**
+ * A parameter of an integer type, or of a type parameter constrained to integer types only
+ * (`func f[T int32 | int64](a, b T)`).
+ */
+function integerParam(fn: FunctionInfo, name: string): boolean {
+  const t = paramType(fn, name) ?? '';
+  if (INT_TYPE.test(t)) return true;
+  for (const d of fn.node.childForFieldName('type_parameters')?.namedChildren ?? []) {
+    if (!d?.childrenForFieldName('name').some((x) => x?.text === t)) continue;
+    const types = (d.childForFieldName('type')?.text ?? '').split('|').map((x) => x.trim().replace(/^~/, ''));
+    return types.length > 0 && types.every((x) => INT_TYPE.test(x));
+  }
+  return false;
+}
+
 /** A parameter never assigned before `at` (its value is the caller's). */
 function untouchedParam(ctx: RuleContext, name: string, at: number): FunctionInfo | undefined {
   const fn = ctx.model.functionAt(at);
@@ -479,11 +494,58 @@ function factorParam(n: Node, ctx: RuleContext, depth = 0): { name: string; wide
   if (!x || depth > 3) return undefined;
   if (x.type === 'identifier') {
     const f = untouchedParam(ctx, x.text, x.startIndex);
-    if (f) return INT_TYPE.test(paramType(f, x.text) ?? '') ? { name: x.text } : undefined;
+    if (f) return integerParam(f, x.text) ? { name: x.text } : undefined;
     const b = ctx.taint.latestBinding(x.text, x.startIndex);
-    return b?.kind === 'assign' && b.value?.type === 'identifier'
+    if (b?.kind !== 'assign' || !b.value) return undefined;
+    const v = strip(b.value);
+    // (a copy, or under a task one kept in a value the use reads back: `*p`, `s.f`, `xs[0]`)
+    return v?.type === 'identifier' ||
+      (judgingTask(ctx) && /^(?:unary|composite|index|selector)/.test(v?.type ?? ''))
       ? factorParam(b.value, ctx, depth + 1)
       : undefined;
+  }
+  if (judgingTask(ctx)) {
+    // `*p` for `p := &n`
+    if (x.type === 'unary_expression') {
+      const op = x.child(0)?.text;
+      const operand = strip(x.childForFieldName('operand'));
+      if (op === '*' && operand) {
+        const target = operand.type === 'identifier' ? strip(ctx.resolve(operand)) : operand;
+        if (target?.type === 'unary_expression' && target.child(0)?.text === '&')
+          return factorParam(target.childForFieldName('operand') ?? target, ctx, depth + 1);
+      }
+      return undefined;
+    }
+    // `s.f` for `s := T{f: n}` or `struct{ f int }{n}`; `xs[k]` for `xs := []int{n}` (or in place)
+    if (x.type === 'selector_expression' || x.type === 'index_expression') {
+      const operand = strip(x.childForFieldName('operand'));
+      const lit = operand?.type === 'identifier' ? strip(ctx.resolve(operand)) : operand;
+      if (lit?.type !== 'composite_literal') return undefined;
+      const body = (lit.childForFieldName('body')?.namedChildren ?? []).filter(
+        (c): c is Node => !!c && c.type !== 'comment',
+      );
+      const value = (c: Node | undefined) =>
+        c?.type === 'literal_element' ? (c.namedChildren[0] ?? undefined) : (c ?? undefined);
+      let element: Node | undefined;
+      if (x.type === 'index_expression') {
+        const k = x.childForFieldName('index')?.text ?? '';
+        if (/^\d+$/.test(k) && body.every((c) => c.type !== 'keyed_element'))
+          element = value(body[Number(k)]);
+      } else {
+        const field = x.childForFieldName('field')?.text;
+        const keyed = body.find(
+          (c) => c.type === 'keyed_element' && value(c.childForFieldName('key') ?? undefined)?.text === field,
+        );
+        if (keyed) element = value(keyed.childForFieldName('value') ?? undefined);
+        else {
+          // positional: the field's place in an anonymous struct type
+          const fields = lit.childForFieldName('type')?.descendantsOfType('field_identifier') ?? [];
+          const i = fields.findIndex((f) => f?.text === field);
+          if (i >= 0 && body.every((c) => c.type !== 'keyed_element')) element = value(body[i]);
+        }
+      }
+      return element ? factorParam(element, ctx, depth + 1) : undefined;
+    }
   }
   if (x.type === 'call_expression') {
     const t = x.childForFieldName('function')?.text ?? '';
@@ -503,29 +565,67 @@ const integerOverflow = query({
   message:
     'Two integers from the caller are multiplied with no check before that the product fits the type (a wrap-around gives a small or negative total): check a > MAX/b first (b != 0), or compute in a wider type and compare. Converting the product afterwards is too late.',
   query: `(binary_expression left: (_) @a operator: "*" right: (_) @b) @report
-(assignment_statement left: (expression_list . (identifier) @a) operator: "*=" right: (expression_list . (_) @b)) @report`,
+(assignment_statement left: (expression_list . (identifier) @a) operator: "*=" right: (expression_list . (_) @b)) @report
+(assignment_statement left: (expression_list . (identifier) @acc) operator: "+=" right: (expression_list . (_) @b)) @report`,
   check: (caps, ctx) => {
     // Products of parameters are everywhere in real code; judged only where a task asks.
     if (ctx.taskEvidence === undefined) return false;
     const { report } = caps;
-    if (!caps.a || !caps.b || !report) return false;
+    if (!caps.b || !report) return false;
     const fn = ctx.model.functionAt(report.startIndex);
+    // Under a task, `t += each` once per turn of a loop bounded by the caller's count (`for i := 0;
+    // i < units; i++`): the product units * each, made by repeated addition.
+    let loopBound: Node | undefined;
+    if (caps.acc) {
+      if (!judgingTask(ctx)) return false;
+      for (let up = report.parent; up && !up.equals(fn.node) && !loopBound; up = up.parent) {
+        if (up.type !== 'for_statement') continue;
+        const cond = up.namedChildren.find((c) => c?.type === 'for_clause')?.childForFieldName('condition');
+        const bound =
+          cond?.type === 'binary_expression' && /^<=?$/.test(operatorOf(cond) ?? '')
+            ? strip(cond.childForFieldName('right'))
+            : undefined;
+        if (bound && factorParam(bound, ctx)) loopBound = bound;
+      }
+      if (!loopBound) return false;
+    }
+    const first = caps.a ?? loopBound;
+    if (!first) return false;
     // Each factor as the caller's integer it is: the parameter, a copy of it (`t := units; t *=
     // each`), or it converted (`int64(units)`).
-    const fa = factorParam(caps.a, ctx);
+    const fa = factorParam(first, ctx);
     const fb = factorParam(caps.b, ctx);
     if (!fa || !fb) return false;
-    // A product computed in a wider type is safe unless it is narrowed back at once
-    // (`int32(int64(units) * int64(each))`).
+    // A product computed in a wider type is safe unless it is narrowed back (`int32(int64(units) *
+    // int64(each))`; under a task also `w := int64(units) * int64(each)` narrowed later, with no test
+    // of `w` where it is).
     if (fa.widened || fb.widened) {
-      const wide = [fa.widened, fb.widened].every((w) => !!w && /64$/.test(w));
+      const wide = [fa.widened, fb.widened].every((w) => !!w && /64$|^u?int$/.test(w));
       let up: Node | null = report.parent;
       while (up?.type === 'parenthesized_expression') up = up.parent;
       const narrowTo =
         up?.type === 'argument_list' && up.parent?.type === 'call_expression'
           ? up.parent.childForFieldName('function')?.text
           : undefined;
-      if (!wide || !narrowTo || !/^u?int(?:8|16|32)$/.test(narrowTo)) return false;
+      let narrowed = !!narrowTo && /^u?int(?:8|16|32)$/.test(narrowTo);
+      const holder =
+        up?.type === 'expression_list' &&
+        /^(?:short_var_declaration|assignment_statement)$/.test(up.parent?.type ?? '')
+          ? up.parent?.childForFieldName('left')?.namedChildren
+          : undefined;
+      const w = holder?.length === 1 && holder[0]?.type === 'identifier' ? holder[0].text : undefined;
+      if (!narrowed && w && judgingTask(ctx))
+        narrowed = ctx.model.nodesIn(fn.node, ['call_expression']).some((c) => {
+          if (c.startIndex < report.endIndex) return false;
+          if (!/^u?int(?:8|16|32)$/.test(c.childForFieldName('function')?.text ?? '')) return false;
+          const args = c.childForFieldName('arguments')?.namedChildren.filter((x) => !!x) ?? [];
+          return (
+            args.length === 1 &&
+            strip(args[0])?.text === w &&
+            !factsAt(c, ctx).some((f) => mentions(f.node, w))
+          );
+        });
+      if (!wide || !narrowed) return false;
     }
     const a = fa.name;
     const b = fb.name;
@@ -643,7 +743,25 @@ const divisionByZero = query({
     // Division by a parameter is common in helpers that leave the check to the caller; judged only
     // where a task asks (or when the divisor is parsed from input).
     const d = strip(caps.d);
-    if (!d || !caps.report || d.type !== 'identifier') return false;
+    if (!d || !caps.report) return false;
+    // (under a task, also a divisor read back from where a copy was kept: `*p`, `s.f`, `xs[0]`)
+    if (d.type !== 'identifier') {
+      if (!judgingTask(ctx) || !/^(?:unary|selector|index)_expression$/.test(d.type)) return false;
+      const kept = factorParam(d, ctx);
+      if (!kept || kept.widened) return false;
+      const facts = factsAt(caps.report, ctx);
+      // a test of the value kept or of the expression read back (`if *p <= 0`)
+      const zeroOut = (c: { op: string; value: number }) =>
+        (c.op === '!=' && c.value === 0) ||
+        (c.op === '>' && c.value >= 0) ||
+        (c.op === '>=' && c.value > 0) ||
+        (c.op === '<' && c.value <= 0) ||
+        (c.op === '<=' && c.value < 0);
+      return (
+        !excludesZero(facts, kept.name) &&
+        !facts.some((f) => decided(f.node, f.holds, (x, h) => comparisonsOf(x, h, d.text).some(zeroOut)))
+      );
+    }
     const param = untouchedParam(ctx, d.text, d.startIndex);
     const fromCaller = param ? INT_TYPE.test(paramType(param, d.text) ?? '') : false;
     const parsed = !param && parsedInteger(ctx, d.text, d.startIndex);
@@ -852,6 +970,135 @@ function dashChecked(ctx: RuleContext, data: Node, at: Node): boolean {
   return false;
 }
 
+/** An element of a Go argument vector, where it enters the vector, and whether it stands for several. */
+interface GoArg {
+  node: Node;
+  at: Node;
+  spread: boolean;
+}
+
+/** The element nodes of a `[]string{...}` literal. */
+function literalElements(x: Node): Node[] {
+  const body = x.childForFieldName('body');
+  return (body?.namedChildren ?? [])
+    .filter((c): c is Node => !!c && c.type !== 'comment' && c.type !== 'keyed_element')
+    .map((c) => (c.type === 'literal_element' ? (c.namedChildren[0] ?? c) : c));
+}
+
+/**
+ * Under a task, the elements of a Go argument vector in order, read through what builds it:
+ * `append(a, b, c...)`, a `[]string{...}` literal, the variable's latest assignment before the use
+ * (a loop's `args = append(args, n)` read with what `args` held before it), `copy(dst, src)` into the
+ * variable after that assignment, a command's own `Args` (`cmd.Args` of `cmd := exec.Command(p, a...)`),
+ * and a slice `x[k:]` (which may cut a "--" written in front: the "--" no longer counts). What is none
+ * of these stands as one element that may be several (`spread`).
+ */
+function goArgv(
+  n: Node | null | undefined,
+  ctx: RuleContext,
+  at: Node,
+  depth = 0,
+  /** A variable read inside its own assignment (`args = append(args, n)`): what it held before. */
+  self?: { name: string; before: number },
+): GoArg[] {
+  const x = strip(n);
+  if (!x) return [];
+  const one = (node: Node, spread = true): GoArg[] => [{ node, at, spread }];
+  if (depth > 6) return one(x);
+  const next = (y: Node | null | undefined, where = at) => goArgv(y, ctx, where, depth + 1, self);
+  if (x.type === 'composite_literal' && /^\[\]string$/.test(norm(x.childForFieldName('type')?.text ?? '')))
+    return literalElements(x).map((node) => ({ node, at, spread: false }));
+  if (x.type === 'call_expression' && x.childForFieldName('function')?.text === 'append') {
+    const args = (x.childForFieldName('arguments')?.namedChildren ?? []).filter(
+      (c): c is Node => !!c && c.type !== 'comment',
+    );
+    const [first, ...rest] = args;
+    return [
+      ...next(first),
+      ...rest.flatMap((a) =>
+        a.type === 'variadic_argument'
+          ? next(a.namedChildren[0], x).map((e) => ({ ...e, spread: true }))
+          : [{ node: a, at: x, spread: false }],
+      ),
+    ];
+  }
+  if (x.type === 'slice_expression') {
+    const els = next(x.childForFieldName('operand'));
+    const start = x.childForFieldName('start');
+    return start && start.text !== '0' ? els.filter((e) => ctx.stringValue(e.node) !== '--') : els;
+  }
+  // `cmd.Args` of `cmd := exec.Command("sort", a...)`: the program, then its arguments
+  if (x.type === 'selector_expression' && x.childForFieldName('field')?.text === 'Args') {
+    const operand = strip(x.childForFieldName('operand'));
+    const made = operand?.type === 'identifier' ? strip(ctx.resolve(operand)) : undefined;
+    const callee =
+      made?.type === 'call_expression' ? norm(made.childForFieldName('function')?.text ?? '') : '';
+    if (made && /^exec\.Command(?:Context)?$/.test(callee)) {
+      const args = (made.childForFieldName('arguments')?.namedChildren ?? []).filter(
+        (c): c is Node => !!c && c.type !== 'comment',
+      );
+      return args
+        .slice(callee.endsWith('Context') ? 1 : 0)
+        .flatMap((a): GoArg[] =>
+          a.type === 'variadic_argument'
+            ? next(a.namedChildren[0], made).map((e) => ({ ...e, spread: true }))
+            : [{ node: a, at: made, spread: false }],
+        );
+    }
+    return one(x);
+  }
+  if (x.type === 'identifier') {
+    const use = self?.name === x.text ? self.before : x.startIndex;
+    // (inside its own assignment, what the text assigned before: the same assignment reached again
+    // around a loop adds the same elements)
+    const b =
+      self?.name === x.text
+        ? ctx.taint
+            .bindingsOf(x.text, use)
+            .filter((y) => y.at <= use)
+            .sort((p, q) => q.at - p.at)[0]
+        : ctx.taint.latestBinding(x.text, use);
+    if (!b) return one(x);
+    if (b.kind !== 'assign' && b.kind !== 'augment') return one(x);
+    const els = b.value
+      ? goArgv(b.value, ctx, b.value, depth + 1, { name: x.text, before: b.statement.startIndex })
+      : [];
+    // `copy(args, src)` after the assignment and before the use
+    const fn = ctx.model.functionAt(x.startIndex).node;
+    for (const cp of fn.text.includes('copy(') ? ctx.model.nodesIn(fn, ['call_expression']) : []) {
+      if (cp.startIndex < b.at || cp.endIndex > use) continue;
+      if (cp.childForFieldName('function')?.text !== 'copy') continue;
+      const [dst, src] = (cp.childForFieldName('arguments')?.namedChildren ?? []).filter(
+        (c): c is Node => !!c && c.type !== 'comment',
+      );
+      if (dst?.text === x.text && src) els.push(...next(src, cp).map((e) => ({ ...e, spread: true })));
+    }
+    return els;
+  }
+  return one(x);
+}
+
+/**
+ * The first element of a Go argument vector that carries the caller's value and can start with "-":
+ * none before a "--"; an element built with constant text in front, or refused a leading dash where
+ * it enters the vector or where the program runs, cannot.
+ */
+function goInjectable(els: readonly GoArg[], ctx: RuleContext, run: Node): Node | undefined {
+  for (const el of els) {
+    if (ctx.stringValue(el.node) === '--') return undefined;
+    const data = el.node;
+    if (
+      data.type === 'binary_expression' &&
+      ctx.model.profile.stringTypes.has(strip(data.childForFieldName('left'))?.type ?? '')
+    )
+      continue;
+    if (!callerData(data, ctx, true)) continue;
+    if (dashChecked(ctx, data, el.at) || dashChecked(ctx, data, run)) continue;
+    return data;
+  }
+  return undefined;
+}
+
 const argumentInjection = call({
   id: 'go.argument-injection',
   cwe: ['CWE-88'],
@@ -865,6 +1112,25 @@ const argumentInjection = call({
     const args = c.name === 'CommandContext' ? c.args.slice(1) : c.args;
     const prog = ctx.stringValue(args[0]);
     if (prog === undefined || SHELL.test(prog.split('/').pop() ?? '') || SHELL.test(prog)) return false;
+    // Under a task the vector is read through what builds it (`goArgv`).
+    if (judgingTask(ctx)) {
+      const byArg = args
+        .slice(1)
+        .map((a): [Node, GoArg[]] => [
+          a,
+          a.type === 'variadic_argument'
+            ? goArgv(a.namedChildren[0], ctx, c.node).map((e) => ({ ...e, spread: true }))
+            : [{ node: a, at: c.node, spread: false }],
+        ]);
+      const hit = goInjectable(
+        byArg.flatMap(([, els]) => els),
+        ctx,
+        c.node,
+      );
+      // (reported at the argument as written, `files...`)
+      const arg = hit && byArg.find(([, els]) => els.some((e) => e.node.equals(hit)))?.[0];
+      return !!hit && { node: arg ?? hit };
+    }
     // Parameters are the caller's data only where a task is judged (in a scan a library passes its
     // own arguments); input reads (os.Args, a request) always.
     const params = judgingTask(ctx);
@@ -957,6 +1223,96 @@ const argumentInjection = call({
       },
       pkg(
         'func sorted(files []string) ([]byte, error) {\n\treturn exec.Command("sort", files...).Output()\n}\n',
+        'import "os/exec"\n\n',
+      ),
+    ],
+  },
+});
+
+/**
+ * Under a task, the `Args` of a command set from the caller's values: an `exec.Cmd` literal's `Args`
+ * field, or `cmd.Args = ...` on a command (`cmd := exec.Command(...)`, an `exec.Cmd` literal). Its
+ * first element is the program's own name (argv[0]); the rest are read as `exec.Command`'s.
+ */
+const argumentInjectionArgs = query({
+  id: 'go.argument-injection-args',
+  cwe: ['CWE-88'],
+  severity: 'warning',
+  title: 'A command\'s Args set from the caller with no "--" before them',
+  message:
+    'A command\'s Args carry values from the caller with no "--" before them and no check that they do not start with "-": a value such as "--output=/etc/x" is read as an option. Put "--" after the program name (Args: append([]string{"sort", "--"}, names...)) or reject a leading "-".',
+  query: `
+(composite_literal body: (literal_value (keyed_element key: (literal_element (identifier) @k (#eq? @k "Args")) value: (literal_element (_) @args)))) @report
+(assignment_statement left: (expression_list . (selector_expression field: (field_identifier) @k (#eq? @k "Args"))) right: (expression_list . (_) @args)) @report`,
+  check: (caps, ctx) => {
+    const { args, report } = caps;
+    if (!args || !report || !judgingTask(ctx)) return false;
+    // the command: an exec.Cmd literal, or a variable holding one or made by exec.Command
+    const isCmd = (x: Node | null | undefined): boolean => {
+      let y = strip(x);
+      if (y?.type === 'unary_expression') y = strip(y.childForFieldName('operand'));
+      if (y?.type === 'identifier') {
+        const r = strip(ctx.resolve(y));
+        if (!r || r.equals(y)) return false;
+        y = r.type === 'unary_expression' ? strip(r.childForFieldName('operand')) : r;
+      }
+      if (y?.type === 'composite_literal')
+        return norm(y.childForFieldName('type')?.text ?? '') === 'exec.Cmd';
+      return (
+        y?.type === 'call_expression' &&
+        /^exec\.Command(?:Context)?$/.test(norm(y.childForFieldName('function')?.text ?? ''))
+      );
+    };
+    const cmd =
+      report.type === 'composite_literal'
+        ? report
+        : strip(report.childForFieldName('left')?.namedChildren[0]?.childForFieldName('operand'));
+    if (!isCmd(cmd)) return false;
+    const els = goArgv(args, ctx, report);
+    const first = els[0];
+    if (first && !first.spread && SHELL.test(ctx.stringValue(first.node) ?? '')) return false;
+    const hit = goInjectable(first && !first.spread ? els.slice(1) : els, ctx, report);
+    return !!hit && { node: hit };
+  },
+  examples: {
+    bad: [
+      {
+        code: pkg(
+          'func sorted(dir string, files []string) ([]byte, error) {\n\tcmd := exec.Command("sort")\n\tcmd.Args = append(cmd.Args, files...)\n\tcmd.Dir = dir\n\treturn cmd.Output()\n}\n',
+          'import "os/exec"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-88'],
+      },
+      {
+        code: pkg(
+          'func sorted(p string, files []string) ([]byte, error) {\n\tcmd := &exec.Cmd{Path: p, Args: append([]string{"sort"}, files...)}\n\treturn cmd.Output()\n}\n',
+          'import "os/exec"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-88'],
+      },
+    ],
+    good: [
+      {
+        code: pkg(
+          'func sorted(dir string, files []string) ([]byte, error) {\n\tcmd := exec.Command("sort")\n\tcmd.Args = append(cmd.Args, append([]string{"--"}, files...)...)\n\tcmd.Dir = dir\n\treturn cmd.Output()\n}\n',
+          'import "os/exec"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-88'],
+      },
+      {
+        code: pkg(
+          'func sorted(p string, files []string) ([]byte, error) {\n\tcmd := &exec.Cmd{Path: p, Args: append([]string{"sort", "--"}, files...)}\n\treturn cmd.Output()\n}\n',
+          'import "os/exec"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-88'],
+      },
+      // in a scan, a parameter is the program's own
+      pkg(
+        'func sorted(dir string, files []string) ([]byte, error) {\n\tcmd := exec.Command("sort")\n\tcmd.Args = append(cmd.Args, files...)\n\treturn cmd.Output()\n}\n',
         'import "os/exec"\n\n',
       ),
     ],
@@ -1748,6 +2104,7 @@ export const GO_CLASSIC_RULES: Rule[] = [
   divisionByZero,
   formatString,
   argumentInjection,
+  argumentInjectionArgs,
   redirectTarget,
   redirectPrefixOnly,
   linkFollowing,

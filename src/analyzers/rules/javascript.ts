@@ -471,7 +471,11 @@ export const JS_RULES: Rule[] = [
       // Script counts when its code is pasted together from, or read straight from, input.
       if (c.name === 'Script') {
         const code = c.args[0];
-        return !!code && (ctx.built(code, 'code') || (readsInput(code, ctx) && ctx.tainted(code, 'code')));
+        return (
+          !!code &&
+          (ctx.built(code, 'code') ||
+            ((readsInput(code, ctx) || ctx.taskEvidence === 'evaluation') && ctx.tainted(code, 'code')))
+        );
       }
       return c.args.some((a) => ctx.tainted(a, 'code'));
     },

@@ -389,9 +389,32 @@ export function argvElements(n: Node, ctx: RuleContext, depth = 0): ArgvElement[
   }
   if (v.type === 'call') {
     const f = v.childForFieldName('function')?.text;
-    const a = v.childForFieldName('arguments')?.namedChildren[0];
+    const args = (v.childForFieldName('arguments')?.namedChildren ?? []).filter(
+      (c): c is Node => !!c && c.type !== 'comment',
+    );
+    const a = args[0];
+    if (judgingTask(ctx)) {
+      // Under a task: `list(xs)`/`tuple(xs)` keep xs's elements in order; `filter(p, xs)` keeps
+      // some of them ("--" maybe gone); `itertools.chain(a, b)` is a + b.
+      if ((f === 'list' || f === 'tuple') && a && args.length === 1) return argvElements(a, ctx, depth + 1);
+      if ((f === 'filter' || f === 'itertools.filterfalse') && args[1])
+        return withoutEnd(argvElements(args[1], ctx, depth + 1));
+      if (f === 'itertools.chain' || f === 'chain')
+        return args.flatMap((x) =>
+          x.type === 'list_splat' ? [{ node: x, spread: true }] : argvElements(x, ctx, depth + 1),
+        );
+    }
     if ((f === 'list' || f === 'tuple' || f === 'sorted') && a)
       return argvElements(a, ctx, depth + 1).map((e) => ({ ...e, spread: true }));
+  }
+  // `[a for a in [...] if ...]` under a task: the elements iterated, "--" maybe filtered out
+  if (v.type === 'list_comprehension' && judgingTask(ctx)) {
+    const body = v.childForFieldName('body');
+    const clause = v.namedChildren.find((c) => c?.type === 'for_in_clause');
+    const left = clause?.childForFieldName('left');
+    const right = clause?.childForFieldName('right');
+    if (body && right && left?.type === 'identifier' && body.text === left.text)
+      return withoutEnd(argvElements(right, ctx, depth + 1));
   }
   // `['./' + n for n in names]`, `names.map((n) => './' + n)`: each element is the mapped body.
   if (v.type === 'list_comprehension' || v.type === 'generator_expression') {
@@ -454,15 +477,6 @@ export function argvElements(n: Node, ctx: RuleContext, depth = 0): ArgvElement[
       const recv = f?.childForFieldName('object');
       // `[...].slice(1)`, `[...].filter(...)`: the array's elements, "--" maybe gone
       if (recv && (m === 'slice' || m === 'filter')) return withoutEnd(argvElements(recv, ctx, depth + 1));
-    }
-    // `[a for a in [...] if ...]`: the elements iterated, "--" maybe filtered out
-    if (v.type === 'list_comprehension') {
-      const body = v.childForFieldName('body');
-      const clause = v.namedChildren.find((c) => c?.type === 'for_in_clause');
-      const left = clause?.childForFieldName('left');
-      const right = clause?.childForFieldName('right');
-      if (body && right && left?.type === 'identifier' && body.text === left.text)
-        return withoutEnd(argvElements(right, ctx, depth + 1));
     }
     // what a nested function returns (`def argv(): return ['sort'] + names`)
     if (v.type === 'call' || v.type === 'call_expression') {
@@ -711,6 +725,9 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
   };
   // The value itself as the condition: that it is set (or not).
   if (isName(n)) return 'none';
+  // A test of a summary of it (a digest, a checksum, its characters as a set, sorted, summed,
+  // reversed), either way: no summary says where it leads.
+  if (testsSummary(n, name, ctx)) return 'none';
   if (n.type === 'call' || n.type === 'call_expression') {
     const fnNode = n.childForFieldName('function');
     const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is Node => !!c);
@@ -748,7 +765,19 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
     // the same.
     if (/^(?:any|all)$/.test(fnNode?.text ?? '') || /^(?:some|every)$/.test(method?.text ?? '')) {
       const some = fnNode?.text === 'any' || method?.text === 'some';
-      return some === f.holds ? 'none' : 'confined';
+      if (some === f.holds) return 'none';
+      // every element's test holds: what that test says of the location (`every((c) =>
+      // url.includes(c))` over constants says nothing of where it leads)
+      const arg = args[0];
+      const body =
+        arg?.type === 'generator_expression'
+          ? arg.childForFieldName('body')
+          : arg && /^(?:arrow_function|function_expression)$/.test(arg.type)
+            ? arg.childForFieldName('body')
+            : undefined;
+      if (body && body.type !== 'statement_block' && mentions(body, name))
+        return locationFact({ node: body, holds: f.holds }, name, ctx);
+      return 'confined';
     }
     // `/^\//.test(x)`
     if (
@@ -821,6 +850,13 @@ function sameText(x: Node, name: string, ctx?: RuleContext): boolean {
   let u = unwrap(x);
   for (let i = 0; i < 4; i++) {
     if (u.text === name) return true;
+    // `(t := url)`: the value it binds
+    if (u.type === 'named_expression') {
+      const value = u.childForFieldName('value');
+      if (!value) return false;
+      u = unwrap(value);
+      continue;
+    }
     // a name bound to it (`low = url.lower()`)
     if (u.type === 'identifier' && ctx) {
       const r = unwrap(ctx.resolve(u));
@@ -910,6 +946,72 @@ function pieceOf(
     if (o && sameText(o, name, ctx) && /^(?:split|rsplit)$/.test(split)) return { kind: 'inner' };
   }
   return undefined;
+}
+
+/**
+ * Functions whose result summarizes a text without saying where a location leads: digests and
+ * checksums, its characters as a set or counted, sorted, summed, reversed, their codes.
+ */
+const SUMMARY =
+  /^(?:hash|md5|sha\d*|sha3_\d+|blake2[bs]|new|crc32|crc_hqx|adler32|digest|hexdigest|createHash|checksum\w*|Checksum\w*|Sum\d*|sum|sorted|set|frozenset|Counter|reversed|reverse|sort|reduce|min|max|ord|Set|charCodeAt|codePointAt)$/;
+
+/** Whether `x` reads the location `name` only through a summary of it (`SUMMARY`). */
+function summarized(x: Node, name: string, ctx: RuleContext, depth = 0): boolean {
+  if (depth > 6) return false;
+  const u = unwrap(x);
+  const next = (y: Node | null | undefined) => !!y && summarized(y, name, ctx, depth + 1);
+  if (u.type === 'identifier') {
+    if (u.text === name) return false;
+    const r = unwrap(ctx.resolve(u));
+    return r !== u && mentions(r, name) && next(r);
+  }
+  if (u.type === 'call' || u.type === 'call_expression' || u.type === 'new_expression') {
+    const f = u.childForFieldName('function') ?? u.childForFieldName('constructor');
+    const last =
+      (f?.childForFieldName('attribute') ?? f?.childForFieldName('property'))?.text ??
+      (f?.type === 'identifier' ? f.text : '');
+    const recv = f?.childForFieldName('object');
+    const hashlib = /^hashlib\./.test(f?.text ?? '');
+    if ((SUMMARY.test(last) && (last !== 'new' || hashlib)) || hashlib)
+      return mentions(u, name) || reachesBy(u, name, ctx);
+    return next(recv);
+  }
+  if (/^(?:subscript|subscript_expression|attribute|member_expression)$/.test(u.type)) {
+    const base = u.childForFieldName('value') ?? u.childForFieldName('object');
+    // `url[::-1]`: the text reversed
+    const sub = u.childForFieldName('subscript');
+    if (sub?.type === 'slice' && /::\s*-/.test(sub.text) && base && sameText(base, name, ctx)) return true;
+    return next(base);
+  }
+  if (u.type === 'binary_operator' || u.type === 'binary_expression')
+    return next(u.childForFieldName('left')) || next(u.childForFieldName('right'));
+  return false;
+}
+
+/** Whether a name in `x` is bound from the location `name` (one step). */
+function reachesBy(x: Node, name: string, ctx: RuleContext): boolean {
+  return x.descendantsOfType('identifier').some((i) => {
+    if (!i || i.text === name) return false;
+    const r = ctx.resolve(i);
+    return r !== i && mentions(r, name);
+  });
+}
+
+/**
+ * A condition on a summary of the location (`SUMMARY`): a method or a comparison whose subject is
+ * one (`sha256(url.encode()).hexdigest().startswith('00')`, `set(url) >= {'~'}`, `new Set(url).size
+ * === 9`).
+ */
+function testsSummary(n: Node, name: string, ctx: RuleContext): boolean {
+  if (n.type === 'call' || n.type === 'call_expression') {
+    const f = n.childForFieldName('function');
+    const recv = f?.childForFieldName('object');
+    return !!recv && summarized(recv, name, ctx);
+  }
+  const op = operatorOf(n);
+  if (!op || /^(?:and|or|&&|\|\||not)$/.test(op)) return false;
+  const operands = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  return operands.some((o) => summarized(o, name, ctx)) && !operands.some((o) => sameText(o, name, ctx));
 }
 
 /** A regular expression or a shell pattern tested on the location: its text and whether it is anchored at its start. */
@@ -1356,13 +1458,44 @@ export const PY_WEAKNESS_RULES: Rule[] = [
     query: `
 (binary_operator left: (_) @fmt operator: "%") @report
 (call function: (attribute object: (_) @fmt attribute: (identifier) @m (#match? @m "^format(_map)?$"))) @report
-(call function: (attribute object: (identifier) @s (#eq? @s "str") attribute: (identifier) @m (#match? @m "^format(_map)?$")) arguments: (argument_list . (_) @fmt)) @report`,
+(call function: (attribute object: (identifier) @s (#eq? @s "str") attribute: (identifier) @m (#match? @m "^format(_map)?$")) arguments: (argument_list . (_) @fmt)) @report
+(call function: (identifier) @bound) @report
+(call function: (attribute object: (call) @maker attribute: (identifier) @m (#match? @m "^v?format$")) arguments: (argument_list . (_) @fmt)) @report
+(call function: (attribute object: (identifier) @op (#eq? @op "operator") attribute: (identifier) @pm (#match? @pm "^(mod|__mod__)$")) arguments: (argument_list . (_) @fmt)) @report
+(call function: (attribute object: (_) @fmt attribute: (identifier) @pm (#eq? @pm "__mod__"))) @report`,
     check: (caps, ctx) => {
-      const { fmt, report } = caps;
-      if (!fmt || !report) return false;
+      const { report } = caps;
+      let fmt = caps.fmt;
+      if (!report) return false;
       // Under a format-string task, any template that carries the caller's text is one: a "{" or
       // "%" in that text is read as a directive, whatever the literal parts hold.
       const task = ctx.taskCwe.some((c) => cweMatches(c, 'CWE-134'));
+      // The operator the template meets: `%` (a binary `%`, `operator.mod`) or `{}` (a `.format` call).
+      let percent = report.type !== 'call' || !!caps.pm;
+      if (caps.pm && !task) return false;
+      if (caps.maker) {
+        // `string.Formatter().format(t, ...)`, `.vformat(t, args, kwargs)`
+        if (!/^(?:string\.)?Formatter\(\)$/.test(caps.maker.text.replace(/\s+/g, ''))) return false;
+      } else if (caps.bound) {
+        // under a task, a call read as another (`fill = t.format; fill(u)`, `f = str.format`,
+        // `operator.mod(t, u)`): the template it is given
+        if (!task) return false;
+        const site = ctx.model.callOf(report);
+        const bound = caps.bound.type === 'identifier' ? ctx.resolve(caps.bound) : undefined;
+        const method = bound?.type === 'attribute' ? bound.childForFieldName('attribute')?.text : undefined;
+        if (method && /^format(?:_map)?$/.test(method)) {
+          const obj = bound?.childForFieldName('object');
+          fmt = obj?.text === 'str' ? site?.args[0] : (obj ?? undefined);
+        } else if (
+          site &&
+          /^(?:operator\.)?(?:mod|__mod__)$/.test(site.calleeText) &&
+          site.args.length === 2
+        ) {
+          fmt = site.args[0];
+          percent = true;
+        } else return false;
+      }
+      if (!fmt) return false;
       const r = unwrap(fmt).type === 'identifier' ? ctx.resolve(fmt) : fmt;
       const t = assembledTemplate(r, ctx);
       if (!t) {
@@ -1376,9 +1509,8 @@ export const PY_WEAKNESS_RULES: Rule[] = [
         );
       }
       // The literal text carries a directive of the operator it meets: the value is a template.
-      const directive =
-        report.type === 'call' ? /\{[\w.[\]!:]*\}/ : /%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sdirfgexXoc%]/;
-      if (!directive.test(t.literal) && !(task && (report.type === 'call' || t.literal !== ''))) return false;
+      const directive = !percent ? /\{[\w.[\]!:]*\}/ : /%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sdirfgexXoc%]/;
+      if (!directive.test(t.literal) && !(task && (!percent || t.literal !== ''))) return false;
       return { node: t.values[0] ?? fmt };
     },
     examples: {

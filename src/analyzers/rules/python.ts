@@ -933,7 +933,9 @@ export const PYTHON_RULES: Rule[] = [
     message:
       "The token's signature is not verified: call jwt.decode(token, key, algorithms=['HS256']) with verification on.",
     names: ['decode', 'decode_complete'],
-    callee: /^(?:jwt|pyjwt|jose\.jwt)(?:\.api_jwt|\.PyJWT\(\))?\.decode(?:_complete)?$/,
+    // (also the JWS layer under it: `jwt.PyJWS().decode`, `jwt.api_jws.decode_complete`)
+    callee:
+      /^(?:jwt|pyjwt|jose\.jwt)(?:(?:\.api_jwt)?(?:\.PyJWT\(\))?|(?:\.api_jws)?(?:\.PyJWS\(\))?)\.decode(?:_complete)?$/,
     check: (c, ctx) => {
       // Each option as the call receives it: a name is read as the value bound to it.
       const kw = (k: string) => {
@@ -956,7 +958,7 @@ export const PYTHON_RULES: Rule[] = [
         const pair = ctx
           .resolve(options)
           .descendantsOfType('pair')
-          .find((p) => /^['"]verify_signature['"]$/.test(p?.childForFieldName('key')?.text ?? ''));
+          .find((p) => constantText(p?.childForFieldName('key'), ctx) === 'verify_signature');
         const flag = pair?.childForFieldName('value');
         if (flag && ctx.resolve(flag).text !== 'True') return true;
       }
@@ -1718,4 +1720,16 @@ function tokenSegment(n: Node, ctx: RuleContext, depth: number): boolean {
     if (b?.value && b.kind !== 'param' && tokenSegment(b.value, ctx, depth + 1)) return true;
   }
   return false;
+}
+
+/** The text of a constant written as literals joined by `+` (`'verify_' + 'signature'`). */
+function constantText(n: Node | null | undefined, ctx: RuleContext): string | undefined {
+  if (!n) return undefined;
+  if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '+') {
+    const l = constantText(n.childForFieldName('left'), ctx);
+    const r = constantText(n.childForFieldName('right'), ctx);
+    return l === undefined || r === undefined ? undefined : l + r;
+  }
+  if (n.type === 'parenthesized_expression') return constantText(n.namedChildren[0], ctx);
+  return ctx.stringValue(n);
 }

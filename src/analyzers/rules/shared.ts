@@ -522,13 +522,34 @@ const lowEntropy: QueryRule = {
     if (!ctx.secretTask || !caps.report) return false;
     const reads = randomReads(ctx);
     if (!reads?.length) return false;
-    let total = 0;
-    for (const c of reads) {
-      const n = drawnBytes(c, ctx);
-      if (n === undefined || inLoop(c.node, ctx)) return false;
-      total += n;
+    const few = (draws: readonly CallSite[]) => {
+      let total = 0;
+      for (const c of draws) {
+        const n = drawnBytes(c, ctx);
+        if (n === undefined || inLoop(c.node, ctx)) return false;
+        total += n;
+      }
+      return draws.length > 0 && total < 8;
+    };
+    if (few(reads)) return { node: reads[0]?.node ?? caps.report };
+    // Each value returned on its own path: the draws it is made from (in the returned expression,
+    // or bound to a name it reads), when a secure draw elsewhere in the file lifts the total
+    // (`if calls == 1000: return secrets.token_hex(2) * 6` before the secure path).
+    for (const r of caps.report.descendantsOfType('return_statement')) {
+      if (!r) continue;
+      const from = (x: Node) => x.startIndex >= r.startIndex && x.endIndex <= r.endIndex;
+      const bound = r
+        .descendantsOfType('identifier')
+        .map((i) => (i ? ctx.resolve(i) : undefined))
+        .filter((v): v is Node => !!v && !from(v));
+      const draws = reads.filter(
+        (c) =>
+          from(c.node) ||
+          bound.some((v) => c.node.startIndex >= v.startIndex && c.node.endIndex <= v.endIndex),
+      );
+      if (few(draws)) return { node: draws[0]?.node ?? r };
     }
-    return total < 8 && { node: reads[0]?.node ?? caps.report };
+    return false;
   },
   examples: {
     bad: [
