@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { type Language as Grammar, Node, Parser, type Tree } from 'web-tree-sitter';
+import { type Language as Grammar, type Node, Parser, type Tree } from 'web-tree-sitter';
 import { TspError } from '../spec/errors.ts';
 import type { Span } from '../spec/finding.ts';
 import type { Language } from '../spec/language.ts';
@@ -18,103 +18,6 @@ const GRAMMAR_PACKAGE: Record<Language, string> = {
 };
 
 const require = createRequire(import.meta.url);
-
-/**
- * web-tree-sitter's Node answers every question through WebAssembly (the node is written into a
- * transfer buffer, a C function runs, the answer is read back) and hands out a new object for each
- * parent or child asked for, so the rules' many questions about the same nodes (a 200-line file's
- * ~700 nodes are asked their type ~3,000 times) cost more than the query pass. A tree is never
- * edited here after it is parsed, so each node's type, end, text, parent, children and field
- * children are remembered on its tree, by node id (the address of the node's slot in the tree,
- * unique within a tree: what `Node.equals` compares). The children and field children handed out
- * are then the same objects each time (their own cached children with them).
- */
-class NodeMemo {
-  type: string | undefined = undefined;
-  end = -1;
-  text: string | undefined = undefined;
-  parent: Node | null | undefined = undefined;
-  children: (Node | null)[] | undefined = undefined;
-  namedChildren: (Node | null)[] | undefined = undefined;
-  fields: Map<string, Node | null> | undefined = undefined;
-}
-const MEMO = Symbol('tsp.nodeMemo');
-type MemoTree = Tree & { [MEMO]?: Map<number, NodeMemo> };
-
-function memoOf(node: Node): NodeMemo {
-  const tree = node.tree as MemoTree;
-  let byId = tree[MEMO];
-  if (!byId) {
-    byId = new Map();
-    tree[MEMO] = byId;
-  }
-  let m = byId.get(node.id);
-  if (!m) {
-    m = new NodeMemo();
-    byId.set(node.id, m);
-  }
-  return m;
-}
-
-function memoizeNodes(): void {
-  const proto = Node.prototype;
-  const getter = (name: string) => {
-    const get = Object.getOwnPropertyDescriptor(proto, name)?.get;
-    if (!get) throw new Error(`web-tree-sitter's Node has no ${name} getter`);
-    return get;
-  };
-  const define = (name: string, get: (this: Node) => unknown) =>
-    Object.defineProperty(proto, name, { get, configurable: true, enumerable: false });
-  const type = getter('type');
-  const end = getter('endIndex');
-  const text = getter('text');
-  const parent = getter('parent');
-  const children = getter('children');
-  const namedChildren = getter('namedChildren');
-  const childForFieldName = proto.childForFieldName;
-  define('type', function () {
-    const m = memoOf(this);
-    m.type ??= type.call(this) as string;
-    return m.type;
-  });
-  define('endIndex', function () {
-    const m = memoOf(this);
-    if (m.end < 0) m.end = end.call(this) as number;
-    return m.end;
-  });
-  define('text', function () {
-    const m = memoOf(this);
-    m.text ??= text.call(this) as string;
-    return m.text;
-  });
-  define('parent', function () {
-    const m = memoOf(this);
-    if (m.parent === undefined) m.parent = parent.call(this) as Node | null;
-    return m.parent;
-  });
-  define('children', function () {
-    const m = memoOf(this);
-    m.children ??= children.call(this) as (Node | null)[];
-    return m.children;
-  });
-  define('namedChildren', function () {
-    const m = memoOf(this);
-    m.namedChildren ??= namedChildren.call(this) as (Node | null)[];
-    return m.namedChildren;
-  });
-  proto.childForFieldName = function (this: Node, field: string) {
-    const m = memoOf(this);
-    m.fields ??= new Map();
-    let c = m.fields.get(field);
-    if (c === undefined) {
-      c = childForFieldName.call(this, field);
-      m.fields.set(field, c);
-    }
-    return c;
-  };
-}
-memoizeNodes();
-
 let runtime: Promise<void> | undefined;
 const grammars = new Map<Language, Promise<Grammar>>();
 const parsers = new Map<Language, Parser>();
