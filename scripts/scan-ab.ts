@@ -13,10 +13,13 @@
  * by tree A's generator, so both trees read the same text. `--task` analyzes as the oracle judges a
  * task's sample (`taskCwe`).
  *
- * Both trees share one V8 heap (a change in what is allocated shows partly in the other tree's times,
- * through the garbage collector) and, if their node_modules resolve to the same folder, one
- * web-tree-sitter: a change to its objects (parser.ts's node memo) needs tree A to have its own copy
- * (a node_modules folder of links with web-tree-sitter copied in).
+ * What it cannot see: allocation. Both trees share one V8 heap, so a collection one tree's garbage
+ * causes is charged to whichever analysis is running, and a file's minimum over passes drops the
+ * analyses a collection fell in. A change that keeps more objects alive (a memo) must also be
+ * measured in separate processes with `node --trace-gc` (session 16: a node memo measured 0.91-0.97
+ * here and tripled the garbage collector's time in a process of its own). If both trees' node_modules
+ * resolve to the same folder they also share one web-tree-sitter: a change to its objects needs
+ * tree A to have its own copy (a node_modules folder of links with web-tree-sitter copied in).
  */
 import { resolve } from 'node:path';
 import type { Language } from '../src/spec/language.ts';
