@@ -352,3 +352,14 @@ describe('c.untrusted-index severity', () => {
     ).toEqual(['error']);
   });
 });
+
+describe('js.prototype-pollution beside a function bound under a computed member name', () => {
+  it('still reads the recursive merge (the other name is matched as text, not as a pattern)', async () => {
+    // esbuild's lib/main.js binds `requestCallbacks["on-end"] = ...`: the name went into a RegExp
+    // unescaped, and the analysis of the whole file threw.
+    const code =
+      'const handlers = {};\nhandlers["on-end"] = function (x) {\n  return x;\n};\nfunction merge(dst, src) {\n  for (const k in src) {\n    if (typeof src[k] === "object") merge(dst[k], src[k]);\n    else dst[k] = src[k];\n  }\n}\n';
+    const ids = (await analyzer.analyze(code, 'javascript')).map((f) => f.ruleId);
+    expect(ids).toContain('js.prototype-pollution');
+  });
+});

@@ -161,7 +161,7 @@ function pollutionShape(obj: Node, info: FunctionInfo, ctx: RuleContext): string
       const other = f.node.type === 'program' ? undefined : functionName(f.node);
       if (other) names.add(other);
     }
-    const callees = [...names].map((n) => n.replace(/[$]/g, '\\$&')).join('|');
+    const callees = [...names].map((n) => n.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join('|');
     const recursive = new RegExp(`\\b(?:${callees})\\s*\\([^;()]*\\b${esc}\\s*\\[`);
     if (recursive.test(fn.childForFieldName('body')?.text ?? ''))
       return 'a recursive merge walks down the same keys';
