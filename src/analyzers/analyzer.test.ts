@@ -363,3 +363,14 @@ describe('js.prototype-pollution beside a function bound under a computed member
     expect(ids).toContain('js.prototype-pollution');
   });
 });
+
+describe('program text inside the rules’ patterns', () => {
+  it('a callback parameter whose default holds a lone "(" does not make the analysis throw', async () => {
+    // The CORS origin callback's parameter went into a RegExp with only `$` escaped:
+    // `cb = pick('(')` made the pattern invalid and the file's analysis threw.
+    const code =
+      "const cors = require('cors');\napp.use(cors({ origin: function (o, cb = pick('(')) { cb(null, true); }, credentials: true }));\n";
+    const ids = (await analyzer.analyze(code, 'javascript')).map((f) => f.ruleId);
+    expect(ids).toContain('js.cors-any-origin-credentials');
+  });
+});

@@ -102,3 +102,8 @@ export interface RuleContext {
   /** Text of the innermost function containing `node` (the file at top level). */
   functionText(node: Node): string;
 }
+
+/** `text` as a literal part of a RegExp (program text: names, parameters, member expressions). */
+export function regExpLiteral(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}

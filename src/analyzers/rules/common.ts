@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
 import type { CallSite } from '../engine/model.ts';
-import type { CallRule, QueryRule, RuleContext } from '../engine/rule.ts';
+import { type CallRule, type QueryRule, type RuleContext, regExpLiteral } from '../engine/rule.ts';
 import type { TaintKind } from '../engine/taint.ts';
 
 /** Names that hold secrets or security decisions (for weak-randomness and hard-coded-credential rules). */
@@ -584,7 +584,7 @@ export function openedAsItCame(p: Node, ctx: RuleContext, depth = 0): boolean {
         .some((b) => !!b.value && openedAsItCame(b.value, ctx, depth + 1))
     );
   }
-  const name = v.text.replace(/[$]/g, '\\$&');
+  const name = regExpLiteral(v.text);
   const fn = ctx.model.functionAt(p.startIndex).node.text;
   const confined = new RegExp(
     [

@@ -1,7 +1,7 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are JavaScript source examples */
 import type { Node } from 'web-tree-sitter';
 import type { CallSite } from '../engine/model.ts';
-import type { Rule, RuleContext } from '../engine/rule.ts';
+import { type Rule, type RuleContext, regExpLiteral } from '../engine/rule.ts';
 import { literalText, originOf, propertyValue, readsInput, ruleBuilders } from './common.ts';
 
 const { call, query } = ruleBuilders(['javascript']);
@@ -202,11 +202,13 @@ function acceptsAnyOrigin(v: Node | undefined, ctx: RuleContext): boolean {
   const fn = ctx.model.profile.functionTypes.has(v.type) ? v : ctx.resolve(v);
   if (!ctx.model.profile.functionTypes.has(fn.type)) return false;
   const params = fn.childForFieldName('parameters')?.namedChildren ?? [];
-  const cb = params[1]?.text;
+  // (a parameter with a default value is named by its left side)
+  const cb = (params[1]?.type === 'assignment_pattern' ? params[1].childForFieldName('left') : params[1])
+    ?.text;
   if (!cb) return false;
   const body = fn.childForFieldName('body')?.text ?? '';
   // Every call of the callback says yes, and nothing is tested first.
-  const calls = body.match(new RegExp(`\\b${cb.replace(/[$]/g, '\\$&')}\\s*\\(([^)]*)\\)`, 'g')) ?? [];
+  const calls = body.match(new RegExp(`\\b${regExpLiteral(cb)}\\s*\\(([^)]*)\\)`, 'g')) ?? [];
   return (
     calls.length > 0 &&
     calls.every((k) => /\(\s*null\s*,\s*true\s*\)/.test(k)) &&
@@ -332,7 +334,7 @@ const messageOrigin = call({
     const ev = params[0]?.type === 'identifier' ? params[0].text : fn.childForFieldName('parameter')?.text;
     if (!ev) return false;
     const body = fn.childForFieldName('body')?.text ?? '';
-    const esc = ev.replace(/[$]/g, '\\$&');
+    const esc = regExpLiteral(ev);
     if (!new RegExp(`\\b${esc}\\.data\\b|\\{[^}]*\\bdata\\b[^}]*\\}\\s*=\\s*${esc}\\b`).test(body))
       return false;
     // An origin (or source window) test anywhere in the handler.

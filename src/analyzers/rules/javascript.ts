@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { established, guardsAt } from '../engine/dominance.ts';
 import { type FunctionInfo, receiverText } from '../engine/model.ts';
-import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
+import { type CallRule, type QueryRule, type Rule, type RuleContext, regExpLiteral } from '../engine/rule.ts';
 import { buildingRules } from './build-rules.ts';
 import {
   accumulatedValues,
@@ -153,7 +153,7 @@ function pollutionShape(obj: Node, info: FunctionInfo, ctx: RuleContext): string
   if (walked(obj.text, 0)) return 'the object was reached by walking down untrusted keys';
   const name = fn.type === 'program' ? undefined : functionName(fn);
   if (name && info.params.includes(obj.text)) {
-    const esc = obj.text.replace(/[$]/g, '\\$&');
+    const esc = regExpLiteral(obj.text);
     // Into itself, or into another function of the file (two merges that call each other: the
     // unguarded one hands `dst.__proto__` to the other, which copies into Object.prototype).
     const names = new Set([name]);
@@ -161,7 +161,7 @@ function pollutionShape(obj: Node, info: FunctionInfo, ctx: RuleContext): string
       const other = f.node.type === 'program' ? undefined : functionName(f.node);
       if (other) names.add(other);
     }
-    const callees = [...names].map((n) => n.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join('|');
+    const callees = [...names].map((n) => regExpLiteral(n)).join('|');
     const recursive = new RegExp(`\\b(?:${callees})\\s*\\([^;()]*\\b${esc}\\s*\\[`);
     if (recursive.test(fn.childForFieldName('body')?.text ?? ''))
       return 'a recursive merge walks down the same keys';
@@ -1672,7 +1672,7 @@ export const JS_RULES: Rule[] = [
         if (!fns.has(h.type)) return false;
         const req =
           h.childForFieldName('parameters')?.namedChildren[0]?.text ?? h.childForFieldName('parameter')?.text;
-        return !!req && new RegExp(`\\b${req.replace(/[$]/g, '\\$&')}\\.session\\b`).test(h.text);
+        return !!req && new RegExp(`\\b${regExpLiteral(req)}\\.session\\b`).test(h.text);
       });
       if (!session) return false;
       // A CSRF middleware on the route, or anywhere in the file (an app.use(csrf()) we can see).

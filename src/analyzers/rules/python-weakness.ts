@@ -12,7 +12,7 @@ import {
   readCondition,
 } from '../engine/dominance.ts';
 import { type FunctionInfo, operatorOf } from '../engine/model.ts';
-import type { Rule, RuleContext } from '../engine/rule.ts';
+import { type Rule, type RuleContext, regExpLiteral } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
 import { judgingTask, modeValues, ruleBuilders, runsWhenever, statMode } from './common.ts';
 
@@ -522,7 +522,7 @@ function withoutEnd(els: ArgvElement[]): ArgvElement[] {
 
 /** Whether the function takes elements out of the list `name` between two positions. */
 function removesFrom(name: string, fn: Node, from: number, to: number): boolean {
-  const e = name.replace(/[$]/g, '\\$&');
+  const e = regExpLiteral(name);
   const text = fn.text.slice(from - fn.startIndex, to - fn.startIndex);
   return new RegExp(`\\b${e}\\s*\\.\\s*(?:remove|pop|shift|splice|clear)\\s*\\(|\\bdel\\s+${e}\\s*\\[`).test(
     text,
