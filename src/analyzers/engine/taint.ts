@@ -1,9 +1,11 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
+import { FILTERED, filtersCharacters, testedSafe } from './c-filter.ts';
 import { endsWithExit, leavingExits, readCondition } from './dominance.ts';
 import {
   type Binding,
   type CallSite,
+  declaratorName,
   type FileModel,
   type FunctionInfo,
   LOOP_TYPE,
@@ -11,6 +13,7 @@ import {
   readCall,
 } from './model.ts';
 import {
+  moduleFixed,
   trustedSanitizer,
   type VerifiedKind,
   validatorsTampered,
@@ -454,6 +457,13 @@ export class TaintEngine {
       return isSanitizerCall(this.model.language, name, text, args, kind);
     if (kind === 'html' && isEscapingReplace(this.model.language, name, text, args)) return true;
     if (kind === 'html' && text === name && this.escapesHtml(name)) return true;
+    if (
+      kind === 'html' &&
+      text === name &&
+      this.model.language === 'javascript' &&
+      this.requiredEscaper(name)
+    )
+      return true;
     return trustedSanitizer(text, this.model.language, kind as VerifiedKind, this.model.source);
   }
 
@@ -467,6 +477,19 @@ export class TaintEngine {
     const known = this.escapers.get(name);
     if (known !== undefined) return known;
     this.escapers.set(name, false);
+    const lang = this.model.language;
+    if (lang === 'c' || lang === 'cpp') {
+      // C/C++: one definition of that name whose body copies no '&', '<', '>', '"' or "'" but in
+      // an entity (c-filter.ts: CWEval's `html_escape`).
+      const defs = this.model.functions.filter(
+        (f) =>
+          f.node.type === 'function_definition' &&
+          declaratorName(f.node.childForFieldName('declarator') ?? f.node) === name,
+      );
+      const ok = defs.length === 1 && !!defs[0] && filtersCharacters(defs[0].node, FILTERED.html, lang);
+      this.escapers.set(name, ok);
+      return ok;
+    }
     // `function esc(s) {...}` / `def esc(s):`, or one `const esc = (s) => ...` binding.
     const bound = this.model.topLevel.bindings.get(name) ?? [];
     const named = this.model.functions.filter((f) => f.node.childForFieldName('name')?.text === name);
@@ -495,6 +518,33 @@ export class TaintEngine {
       ok = values.length > 0 && values.every((v) => !!v && this.sanitizedChain(v, 'html'));
     }
     this.escapers.set(name, ok);
+    return ok;
+  }
+
+  /**
+   * JavaScript: `name` is bound only to `require('escape-html')` (each binding of it in the file),
+   * in a file that cannot change what that require gives (`moduleFixed`: the sandbox binds the
+   * package read-only, and nothing in the file could write a module that shadows it or patch the
+   * loader).
+   */
+  private requiredEscaper(name: string): boolean {
+    const key = `require:${name}`;
+    const known = this.escapers.get(key);
+    if (known !== undefined) return known;
+    const bindings = [this.model.topLevel, ...this.model.functions].flatMap(
+      (f) => f.bindings.get(name) ?? [],
+    );
+    const ok =
+      bindings.length > 0 &&
+      bindings.every((b) => {
+        const v = b.kind === 'assign' ? b.value : null;
+        if (v?.type !== 'call_expression' || v.childForFieldName('function')?.text !== 'require')
+          return false;
+        const args = v.childForFieldName('arguments')?.namedChildren ?? [];
+        return args.length === 1 && /^(['"])escape-html\1$/.test(args[0]?.text ?? '');
+      }) &&
+      moduleFixed(this.model.source);
+    this.escapers.set(key, ok);
     return ok;
   }
 
@@ -820,6 +870,19 @@ export class TaintEngine {
   /** A validating `if` between `from` and the use at `at` cuts the flow of `name`. */
   private guarded(name: string, from: number, at: number, kind: TaintKind, scope: FunctionInfo): boolean {
     const p = this.model.profile;
+    // Under a task, a C/C++ loop's character written to a log line is guarded only by tests that
+    // rule out both line breaks where it is written (c-filter.ts): `if (ch == '\r') ... else out +=
+    // ch` still lets a '\n' through.
+    const lang = this.model.language;
+    // (HTML too where the oracle decides with verified guards: `&`, `<`, `>`, `"` and `'`)
+    const filtered =
+      kind === 'log' ? FILTERED.log : kind === 'html' && this.verified.has('html') ? FILTERED.html : null;
+    if (this.underTask && filtered && (lang === 'c' || lang === 'cpp')) {
+      if ((scope.bindings.get(name) ?? []).some((b) => b.kind === 'loop')) {
+        const node = this.model.tree.rootNode.descendantForIndex(at);
+        return !!node && testedSafe(name, node, filtered);
+      }
+    }
     for (const type of p.ifTypes) {
       for (const stmt of this.model.nodesOfType(type)) {
         if (stmt.startIndex < from || stmt.startIndex > at) continue;

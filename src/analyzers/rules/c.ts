@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { cweMatches } from '../cwe.ts';
 import { copiedParam, guardedUse, printfConversions, stripCasts } from '../engine/c-flow.ts';
 import {
   comparisonsOf,
@@ -1494,6 +1495,61 @@ export const C_RULES: Rule[] = [
         {
           code: '#include <string>\nstd::string f(const std::string &api_url) {\n  return api_url + "/health";\n}\n',
           language: 'cpp',
+        },
+      ],
+    },
+  }),
+  query({
+    id: 'cpp.url-built-returned',
+    languages: ['cpp'],
+    cwe: ['CWE-918'],
+    severity: 'warning',
+    title: 'URL built in steps from several unvalidated inputs',
+    message:
+      'A URL is built in steps (`+=`, `append`, a string stream) from several unvalidated inputs and returned: allow-list the host and restrict path segments to safe characters.',
+    query: '(return_statement) @report',
+    check: (caps, ctx) => {
+      // Under a task (where cpp.url-from-untrusted-parts reads a `+` expression): the returned
+      // string is the URL, whatever the steps that built it.
+      const r = caps.report;
+      if (!ctx.taskEvidence || !r || !ctx.taskCwe.some((c) => cweMatches(c, 'CWE-918'))) return false;
+      let v = r.namedChildren.find((c) => c && c.type !== 'comment');
+      // (a stream's text: `out.str()`)
+      const f = v?.type === 'call_expression' ? v.childForFieldName('function') : null;
+      if (f?.type === 'field_expression' && f.childForFieldName('field')?.text === 'str')
+        v = f.childForFieldName('argument') ?? undefined;
+      if (v?.type !== 'identifier') return false;
+      const name = v.text;
+      const binds = ctx.taint.bindingsOf(name, v.startIndex).filter((b) => b.kind !== 'param');
+      if (!binds.some((b) => b.kind === 'augment' || b.kind === 'stream')) return false;
+      const parts = binds.map((b) => b.value).filter((x): x is Node => !!x);
+      const lit = parts.map((x) => literalText(x, ctx)).join('');
+      // (what the text starts with: its first value, or the first value a stream takes)
+      const first = [...binds].sort((a, b) => a.at - b.at)[0];
+      const start = (first?.value?.text ?? '').replace(/^\s*\w+\s*<<\s*/, '');
+      const urlish = /:\/\//.test(lit) || /^\w*(?:url|uri|endpoint|base)/i.test(start);
+      if (!urlish || /\s/.test(lit.trim())) return false;
+      const names = new Set(parts.flatMap((x) => taintedParts(x, ctx, 'url')).filter((n) => n !== name));
+      return names.size >= 2 && { node: v };
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <string>\nstd::string f(const std::string &api_url, const std::string &id) {\n  std::string out = api_url;\n  out += "/";\n  out += id;\n  return out;\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-918'],
+        },
+        {
+          code: '#include <sstream>\n#include <string>\nstd::string f(const std::string &dom, const std::string &sub) {\n  std::ostringstream u;\n  u << "https://" << sub << "." << dom;\n  return u.str();\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-918'],
+        },
+      ],
+      good: [
+        {
+          code: '#include <string>\nstd::string f(const std::string &api_url) {\n  std::string out = api_url;\n  out += "/health";\n  return out;\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-918'],
         },
       ],
     },
