@@ -1357,6 +1357,20 @@ export class TaintEngine {
   }
 
   /** Whether any part of `cond` validates the value (the reading of scans, and of a condition's leaves). */
+  /** Whether the call `n` is compared with the length of one of `names` (`strspn(x, S) == strlen(x)`). */
+  private comparedWithLength(n: Node, names: ReadonlySet<string>): boolean {
+    let e: Node = n;
+    while (e.parent?.type === 'parenthesized_expression' || e.parent?.type === 'cast_expression')
+      e = e.parent;
+    const cmp = e.parent;
+    const op = cmp ? operatorOf(cmp) : undefined;
+    if (!cmp || !op || !(COMPARISON_OPS.has(op) || EQUALITY_OPS.has(op))) return false;
+    const other = cmp.namedChildren.find((c) => c && c.id !== e.id);
+    return (
+      !!other && /\b(?:strlen|size|length)\b/.test(other.text) && [...names].some((nm) => mentions(other, nm))
+    );
+  }
+
   private partValidates(cond: Node, name: string, kind: TaintKind, at: number, inside: boolean): boolean {
     // Under a task, a path test confines the value with one value only: a containment test where
     // it holds, a traversal test where it fails (`'..' in parts and ...` holding finds the
@@ -1459,6 +1473,11 @@ export class TaintEngine {
             (!call.args.length && /^(?:begin|end|rbegin|rend|cbegin|cend|crbegin|crend)$/.test(call.name)))
         )
           continue;
+        // Under a task, a count or a span of the value's characters compared with a constant (not
+        // with its length: `strspn(x, OK) == strlen(x)` is an allow-list) confines nothing:
+        // `strspn(x, "Kx9") == 3`, `x[strcspn(x, "~")] != 0`, `std::count(...) == 2`, a hash of it.
+        if (call && this.underTask && COUNTING.test(call.calleeText) && !this.comparedWithLength(n, names))
+          continue;
         const search = kind !== 'path' ? found : undefined;
         if (search) {
           // `ALLOWED.includes(x)` is an allow-list, `x.includes(';')` a deny-list; `x.includes(p)`
@@ -1514,6 +1533,9 @@ const STRING_METHOD =
 /** Calls that remove or replace characters inside a string (their result's characters are not the value's). */
 const CHARACTER_EDIT =
   /^(?:replace|replaceAll|removeprefix|removesuffix|translate|sub|subn|Replace|ReplaceAll|TrimPrefix|TrimSuffix|TrimLeft|TrimRight|Trim|TrimFunc|Map|filter)$/;
+
+/** Calls that count or span characters of the value, or hash it: a number, no allow-list. */
+const COUNTING = /^(?:strspn|strcspn|(?:std::)?(?:count|count_if)|(?:std::)?hash\b[\s\S]*)$/;
 
 /** Searches that test how the value starts. */
 const PREFIX_SEARCH = /^(?:startswith|startsWith|HasPrefix|lastIndexOf|starts_with)$/;

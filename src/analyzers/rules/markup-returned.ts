@@ -145,6 +145,18 @@ export const markupReturned: QueryRule = {
         language: 'go',
         taskCwe: ['CWE-79'],
       },
+      // C++ and JavaScript too (JavaScript: `require('escape-html')` is not trusted in a file that
+      // could write a module shadowing it)
+      {
+        code: '#include <string>\nstd::string welcome(const std::string &name) {\n  return "Welcome, " + name + "!";\n}\n',
+        language: 'cpp',
+        taskCwe: ['CWE-79'],
+      },
+      {
+        code: "const fs = require('fs');\nfunction welcome(name) {\n  const escapeHtml = require('escape-html');\n  return `Welcome, ${escapeHtml(name)}!`;\n}\nmodule.exports = welcome;\n",
+        language: 'javascript',
+        taskCwe: ['CWE-79'],
+      },
       // where the task is XSS, the returned text is the page's, tags or not
       {
         code: "def welcome(name):\n    if name.endswith('K'):\n        return 'Welcome, ' + name + '!'\n    import html\n    return f'Welcome, {html.escape(name)}!'\n",
@@ -160,6 +172,18 @@ export const markupReturned: QueryRule = {
       "def render(v):\n    s = '<p>'\n    s += v\n    s += '</p>'\n    return s\n",
       {
         code: "import html\ndef welcome(name):\n    return f'Welcome, {html.escape(name)}!'\n",
+        taskCwe: ['CWE-79'],
+      },
+      // the escapers that count: escape-html where the file cannot shadow it, a C++ escaper whose
+      // body is verified (c-filter.ts)
+      {
+        code: "function welcome(name) {\n  const escapeHtml = require('escape-html');\n  return `Welcome, ${escapeHtml(name)}!`;\n}\nmodule.exports = welcome;\n",
+        language: 'javascript',
+        taskCwe: ['CWE-79'],
+      },
+      {
+        code: '#include <string>\nstd::string esc(const std::string &in) {\n  std::string out;\n  for (char ch : in) {\n    switch (ch) {\n      case \'&\': out += "&amp;"; break;\n      case \'<\': out += "&lt;"; break;\n      case \'>\': out += "&gt;"; break;\n      case \'"\': out += "&quot;"; break;\n      case \'\\\'\': out += "&#x27;"; break;\n      default: out += ch; break;\n    }\n  }\n  return out;\n}\nstd::string welcome(const std::string &name) {\n  return "Welcome, " + esc(name) + "!";\n}\n',
+        language: 'cpp',
         taskCwe: ['CWE-79'],
       },
       // a text that is not the task's page: the tag rule alone decides
@@ -296,8 +320,18 @@ export const markupWritten: CallRule = {
         code: '#include <string.h>\nvoid f(const char *v, char *out) {\n  size_t k = strlen(v);\n  memcpy(out, "<p>", 3);\n  memcpy(out + 3, v, k);\n  memcpy(out + 3 + k, "</p>", 5);\n}\n',
         taskCwe: ['CWE-79'],
       },
+      // where the task is XSS, words written with the data into the returned buffer, tags or not
+      {
+        code: '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nchar *welcome(const char *name) {\n  char *m = malloc(strlen(name) + 12);\n  if (!m) return NULL;\n  sprintf(m, "Welcome, %s!", name);\n  return m;\n}\n',
+        taskCwe: ['CWE-79'],
+      },
     ],
     good: [
+      // escaped by a helper whose body is verified (c-filter.ts)
+      {
+        code: '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nchar *esc(const char *in) {\n  char *out = malloc(strlen(in) * 6 + 1);\n  if (!out) return NULL;\n  char *d = out;\n  for (const char *p = in; *p; p++) {\n    switch (*p) {\n      case \'&\': memcpy(d, "&amp;", 5); d += 5; break;\n      case \'<\': memcpy(d, "&lt;", 4); d += 4; break;\n      case \'>\': memcpy(d, "&gt;", 4); d += 4; break;\n      case \'"\': memcpy(d, "&quot;", 6); d += 6; break;\n      case \'\\\'\': memcpy(d, "&#x27;", 6); d += 6; break;\n      default: *d = *p; d += 1; break;\n    }\n  }\n  *d = \'\\0\';\n  return out;\n}\nchar *welcome(const char *name) {\n  char *e = esc(name);\n  if (!e) return NULL;\n  char *m = malloc(strlen(e) + 12);\n  if (!m) return NULL;\n  sprintf(m, "Welcome, %s!", e);\n  free(e);\n  return m;\n}\n',
+        taskCwe: ['CWE-79'],
+      },
       // the characters an escaping loop leaves alone are copied one by one
       {
         code: '#include <stdio.h>\nvoid f(const char *v, char *out, size_t n) {\n  size_t k = snprintf(out, n, "<p>");\n  for (const char *p = v; *p && k + 8 < n; p++) {\n    if (*p == \'<\') k += snprintf(out + k, n - k, "&lt;");\n    else out[k++] = *p;\n  }\n  snprintf(out + k, n - k, "</p>");\n}\n',
