@@ -105,7 +105,7 @@ describe('JavaScript packages the file cannot shadow (red team, sixteenth sessio
   it('trusts a file that only requires harmless packages', () => {
     expect(
       moduleFixed(
-        "function f(u) {\n  const escapeHtml = require('escape-html');\n  return `Hi, ${escapeHtml(u)}!`;\n}\nmodule.exports = f;\nif (require.main === module) console.log(f(process.argv[2]));\n",
+        "function f(u) {\n  const escapeHtml = require('escape-html');\n  return 'Hi, ' + escapeHtml(u) + '!';\n}\nmodule.exports = f;\nif (require.main === module) console.log(f(process.argv[2]));\n",
       ),
     ).toBe(true);
   });

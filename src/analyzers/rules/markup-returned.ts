@@ -153,7 +153,7 @@ export const markupReturned: QueryRule = {
         taskCwe: ['CWE-79'],
       },
       {
-        code: "const fs = require('fs');\nfunction welcome(name) {\n  const escapeHtml = require('escape-html');\n  return `Welcome, ${escapeHtml(name)}!`;\n}\nmodule.exports = welcome;\n",
+        code: "const fs = require('fs');\nfunction welcome(name) {\n  const escapeHtml = require('escape-html');\n  return 'Welcome, ' + escapeHtml(name) + '!';\n}\nmodule.exports = welcome;\n",
         language: 'javascript',
         taskCwe: ['CWE-79'],
       },
@@ -177,7 +177,7 @@ export const markupReturned: QueryRule = {
       // the escapers that count: escape-html where the file cannot shadow it, a C++ escaper whose
       // body is verified (c-filter.ts)
       {
-        code: "function welcome(name) {\n  const escapeHtml = require('escape-html');\n  return `Welcome, ${escapeHtml(name)}!`;\n}\nmodule.exports = welcome;\n",
+        code: "function welcome(name) {\n  const escapeHtml = require('escape-html');\n  return 'Welcome, ' + escapeHtml(name) + '!';\n}\nmodule.exports = welcome;\n",
         language: 'javascript',
         taskCwe: ['CWE-79'],
       },
