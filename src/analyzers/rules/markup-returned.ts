@@ -291,7 +291,9 @@ export const markupWritten: CallRule = {
     // all.markup-returned reads): words written with the data into a buffer it returns or was
     // handed (`sprintf(m, "Welcome, %s!", name); return m;`). An escaper the program wrote counts
     // where its body is verified (c-filter.ts), as CWEval's `html_escape` is.
-    if (!ctx.taskCwe.includes('CWE-79') || !/\w/.test(literal)) return false;
+    // (words: the literal text without its format directives, `%s` is none)
+    const words = literal.replace(/%[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlLqjzt]*[a-zA-Z%]/g, '');
+    if (!ctx.taskCwe.includes('CWE-79') || !/\w/.test(words)) return false;
     const fn = ctx.model.functionAt(c.node.startIndex);
     if (
       fn.node.type !== 'function_definition' ||
