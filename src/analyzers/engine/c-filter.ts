@@ -19,6 +19,21 @@ import type { Node } from 'web-tree-sitter';
  * declared empty or from a literal) leave it unverified.
  */
 export function filtersCharacters(fn: Node, banned: readonly string[], language: 'c' | 'cpp'): boolean {
+  let memo = MEMO.get(fn.tree);
+  if (!memo) {
+    memo = new Map();
+    MEMO.set(fn.tree, memo);
+  }
+  const key = `${fn.id}:${banned.join('')}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const ok = readFilter(fn, banned, language);
+  memo.set(key, ok);
+  return ok;
+}
+const MEMO = new WeakMap<object, Map<string, boolean>>();
+
+function readFilter(fn: Node, banned: readonly string[], language: 'c' | 'cpp'): boolean {
   const body = fn.childForFieldName('body');
   if (!body) return false;
   const types = declaredTypes(body);

@@ -282,9 +282,8 @@ function locationPoints(
     if (p) out.push({ param: p, at: b.statement });
   }
   // C: the location copied into the returned buffer (`strcpy(result, target)`, a "%s..." format)
-  for (const c of ctx.model.calls) {
-    if (c.node.startIndex < fn.startIndex || c.node.endIndex > fn.endIndex) continue;
-    if (!/^(?:strcpy|strncpy|stpcpy|strlcpy|memcpy|memmove|sprintf|snprintf)$/.test(c.name)) continue;
+  if (ctx.language !== 'c') return out;
+  for (const c of copiesIn(fn, ctx)) {
     if (!c.args[0] || baseIdentifier(c.args[0]) !== v.text) continue;
     const fi = c.name === 'sprintf' ? 1 : c.name === 'snprintf' ? 2 : -1;
     const data =
@@ -294,6 +293,27 @@ function locationPoints(
   }
   return out;
 }
+
+/** The C copies and formats of a function (memoized per model). */
+function copiesIn(fn: Node, ctx: RuleContext): CallSite[] {
+  let memo = COPIES.get(ctx.model);
+  if (!memo) {
+    memo = new Map();
+    COPIES.set(ctx.model, memo);
+  }
+  let list = memo.get(fn.id);
+  if (!list) {
+    list = ctx.model.calls.filter(
+      (c) =>
+        c.node.startIndex >= fn.startIndex &&
+        c.node.endIndex <= fn.endIndex &&
+        /^(?:strcpy|strncpy|stpcpy|strlcpy|memcpy|memmove|sprintf|snprintf)$/.test(c.name),
+    );
+    memo.set(fn.id, list);
+  }
+  return list;
+}
+const COPIES = new WeakMap<object, Map<number, CallSite[]>>();
 
 /** A comparison of the location (or its parsed host) with another parameter: `host == domain`, `strcmp(h, domain)`. */
 function comparesHost(cond: Node, derived: ReadonlySet<string>, others: readonly string[]): boolean {

@@ -105,12 +105,8 @@ export const markupReturned: QueryRule = {
     // wrote whose body the analyzer verifies, and in JavaScript `require('escape-html')` where the
     // file cannot shadow the package (verified-guards.ts `moduleFixed`).
     const page = ctx.taskCwe.includes('CWE-79');
-    // (the text a C++ escaper the analyzer verified returns is escaped: c-filter.ts)
-    if (ctx.language === 'cpp') {
-      const fn = ctx.model.functionAt(r.startIndex);
-      if (fn.node.type === 'function_definition' && filtersCharacters(fn.node, FILTERED.html, 'cpp'))
-        return false;
-    }
+    // (C++: only the page's tagless text, below; cpp.xss reads tagged markup)
+    if (ctx.language === 'cpp' && !page) return false;
     for (const v of values) {
       if (!v) continue;
       const literal = composedLiteral(v, ctx, 0, new Set());
@@ -121,6 +117,12 @@ export const markupReturned: QueryRule = {
       if (!(tagged || (page && /\w/.test(literal) && assembled(v, ctx))) || !ctx.tainted(v, 'html')) continue;
       // Go's escaping strings.Replacer (the taint engine knows html.EscapeString, not replacers)
       if (ctx.language === 'go' && partsReplacerEscaped(v, ctx)) continue;
+      // (the text a C++ escaper the analyzer verified returns is escaped: c-filter.ts)
+      if (ctx.language === 'cpp') {
+        const fn = ctx.model.functionAt(r.startIndex);
+        if (fn.node.type === 'function_definition' && filtersCharacters(fn.node, FILTERED.html, 'cpp'))
+          return false;
+      }
       return { node: v };
     }
     return false;
