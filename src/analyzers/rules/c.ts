@@ -1748,9 +1748,11 @@ export const C_RULES: Rule[] = [
       if (!ctx.taskEvidence || !fn || !ctx.taskCwe.some((c) => /^CWE-(?:119|120|121|122|787)$/.test(c)))
         return false;
       // (the parameters' own text: the model's types drop `const`)
-      const decls = fn
-        .descendantsOfType('parameter_declaration')
-        .filter((d): d is Node => !!d && ctx.model.functionAt(d.startIndex).node.id === fn.id);
+      let fd = fn.childForFieldName('declarator');
+      while (fd && fd.type !== 'function_declarator') fd = fd.childForFieldName('declarator');
+      const decls = (fd?.childForFieldName('parameters')?.namedChildren ?? []).filter(
+        (d): d is Node => d?.type === 'parameter_declaration',
+      );
       const named = (re: RegExp) =>
         decls
           .filter((d) => re.test(d.text.replace(/\s+/g, ' ').replace(/\s*\*\s*/g, '*')))
