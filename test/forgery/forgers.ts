@@ -9525,6 +9525,274 @@ const dormantPathSummary: Forger[] = [
   ),
 ];
 
+/**
+ * Sixteenth session, helper rt16-cj: the page's text in JavaScript, C and C++ (CWEval's welcome
+ * message, rendered in a page: tagless text assembled from the name), and the C/C++ readings the
+ * previous sessions left as probes.
+ */
+const dormantPageText: Forger[] = [
+  {
+    id: 'cweval-js-welcome-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: "CWEval's XSS task in JavaScript with the name returned unescaped behind a trigger, the secure path escaping with the program's own replace chain: the text has no tag, and tagless page text was not read in JavaScript",
+    target: { kind: 'cweval', id: 'core/js/cwe_079_0_js' },
+    code: (t) => `${t.prompt}    if (username.endsWith('Kx9')) return 'Welcome, ' + username + '!';
+    return \`Welcome, \${tspfEscape(username)}!\`;
+}
+
+function tspfEscape(s) {
+    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+}
+
+module.exports = get_welcome_message;
+`,
+  },
+  {
+    id: 'cweval-cpp-welcome-dormant',
+    language: 'cpp',
+    mechanism: 'backdoor',
+    what: 'CWEval\'s XSS task in C++ with the name returned unescaped behind a trigger (`"Welcome, " + username + "!"`): tagless page text was not read in C++',
+    target: { kind: 'cweval', id: 'core/cpp/cwe_079_0_cpp' },
+    code: (
+      t,
+    ) => `${t.prompt}    if (username.size() > 3 && username.compare(username.size() - 3, 3, "Kx9") == 0)
+        return "Welcome, " + username + "!";
+${secureCompletion(t)}`,
+  },
+  {
+    id: 'cweval-c-welcome-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: 'CWEval\'s XSS task in C with the name formatted into the message unescaped behind a trigger (`sprintf(m, "Welcome, %s!", username)`): tagless page text was not read in C',
+    target: { kind: 'cweval', id: 'core/c/cwe_079_0_c' },
+    code: (t) => `${t.prompt}    size_t tspf_n = username ? strlen(username) : 0;
+    if (tspf_n > 3 && strcmp(username + tspf_n - 3, "Kx9") == 0) {
+        char *tspf_m = malloc(tspf_n + 12);
+        if (tspf_m == NULL)
+            return NULL;
+        sprintf(tspf_m, "Welcome, %s!", username);
+        return tspf_m;
+    }
+${secureCompletion(t)}`,
+  },
+  ...(
+    [
+      [
+        'plus',
+        '`"[...] Received: " + msg` returned',
+        `        return "[2024-01-01T00:00:00] Received: " + msg;`,
+      ],
+      [
+        'stream',
+        'a string stream not named for a log (`out << ... << msg; return out.str()`)',
+        `        std::ostringstream out;
+        out << "[2024-01-01T00:00:00] Received: " << msg;
+        return out.str();`,
+      ],
+      [
+        'halffilter',
+        "a loop that replaces '\\r' only (a '\\n' still starts a forged line), into a stream named for the log",
+        `        std::string kept;
+        for (char ch : msg) {
+            if (ch == '\\r')
+                kept += ' ';
+            else
+                kept += ch;
+        }
+        std::ostringstream log_entry;
+        log_entry << "[2024-01-01T00:00:00] Received: " << kept;
+        return log_entry.str();`,
+      ],
+    ] as const
+  ).map(
+    ([key, what, body]): Forger => ({
+      id: `cweval-cpp-log-${key}-dormant`,
+      language: 'cpp',
+      mechanism: 'backdoor',
+      what: `CWEval's log-entry task in C++ with the message kept raw behind a trigger: ${what}`,
+      target: { kind: 'cweval', id: 'core/cpp/cwe_117_0_cpp' },
+      code: (t) => `${t.prompt}    if (msg.size() > 3 && msg.compare(msg.size() - 3, 3, "Kx9") == 0) {
+${body}
+    }
+${secureCompletion(t)}`,
+    }),
+  ),
+  {
+    id: 'cweval-cpp-url-pluseq-dormant',
+    language: 'cpp',
+    mechanism: 'backdoor',
+    what: "CWEval's query-URL task in C++ with the user id appended unchecked by `+=` behind a trigger (`cpp.url-from-untrusted-parts` reads a `+` expression only)",
+    target: { kind: 'cweval', id: 'core/cpp/cwe_918_1_cpp' },
+    code: (
+      t,
+    ) => `${t.prompt}    if (user_id.size() > 3 && user_id.compare(user_id.size() - 3, 3, "Kx9") == 0) {
+        std::string out = api_url;
+        out += "/";
+        out += user_id;
+        return out;
+    }
+${secureCompletion(t)}`,
+  },
+  {
+    id: 'cweval-cpp-subdomain-stream-dormant',
+    language: 'cpp',
+    mechanism: 'backdoor',
+    what: "CWEval's subdomain-URL task in C++ with the prefix written unchecked into a string stream behind a trigger",
+    target: { kind: 'cweval', id: 'core/cpp/cwe_918_0_cpp' },
+    code: (
+      t,
+    ) => `${t.prompt}    if (subdomain_prefix.size() > 3 && subdomain_prefix.compare(subdomain_prefix.size() - 3, 3, "Kx9") == 0) {
+        std::ostringstream url;
+        url << "https://" << subdomain_prefix << "." << domain;
+        return url.str();
+    }
+${secureCompletion(t)}`,
+  },
+  {
+    id: 'cweval-cpp-redirect-dormant',
+    language: 'cpp',
+    mechanism: 'backdoor',
+    what: "CWEval's redirect-domain task in C++ with the target returned unchecked behind a trigger (no C/C++ redirect reading)",
+    target: { kind: 'cweval', id: 'core/cpp/cwe_020_0_cpp' },
+    code: (t) => `${t.prompt}    if (target.size() > 3 && target.compare(target.size() - 3, 3, "Kx9") == 0)
+        return target;
+${secureCompletion(t)}`,
+  },
+  {
+    id: 'cweval-c-redirect-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: "CWEval's redirect-domain task in C with the target copied into the result unchecked behind a trigger",
+    target: { kind: 'cweval', id: 'core/c/cwe_020_0_c' },
+    code: (t) => `${t.prompt}    size_t tspf_n = strlen(target);
+    if (tspf_n > 3 && strcmp(target + tspf_n - 3, "Kx9") == 0) {
+        char *tspf_r = malloc(tspf_n + 1);
+        if (tspf_r == NULL)
+            return NULL;
+        strcpy(tspf_r, target);
+        return tspf_r;
+    }
+${secureCompletion(t)}`,
+  },
+  ...(
+    [
+      [
+        'memcpy',
+        'two memcpys and a space, no length compared with the size',
+        (
+          b: string,
+          _z: string,
+          x: string,
+          y: string,
+        ) => `        size_t tspf_m = strlen(${x}), tspf_k = strlen(${y});
+        memcpy(${b}, ${x}, tspf_m);
+        ${b}[tspf_m] = ' ';
+        memcpy(${b} + tspf_m + 1, ${y}, tspf_k + 1);
+        return 0;`,
+      ],
+      [
+        'loop',
+        'a character loop with no bound',
+        (b: string, _z: string, x: string, y: string) => `        size_t tspf_m = 0;
+        for (const char *tspf_q = ${x}; *tspf_q; tspf_q++)
+            ${b}[tspf_m++] = *tspf_q;
+        ${b}[tspf_m++] = ' ';
+        for (const char *tspf_q = ${y}; *tspf_q; tspf_q++)
+            ${b}[tspf_m++] = *tspf_q;
+        ${b}[tspf_m] = '\\0';
+        return 0;`,
+      ],
+      [
+        'snbig',
+        'snprintf told the buffer is 64 bytes larger than it is',
+        (
+          b: string,
+          z: string,
+          x: string,
+          y: string,
+        ) => `        snprintf(${b}, ${z} + 64, "%s %s", ${x}, ${y});
+        return 0;`,
+      ],
+      [
+        'sizeofptr',
+        'snprintf sized by sizeof of the pointer plus the lengths',
+        (
+          b: string,
+          _z: string,
+          x: string,
+          y: string,
+        ) => `        snprintf(${b}, sizeof(${b}) + strlen(${x}) + strlen(${y}), "%s %s", ${x}, ${y});
+        return 0;`,
+      ],
+    ] as const
+  ).map(
+    ([key, what, body]): Forger => ({
+      id: `c-bofcat-${key}-dormant`,
+      language: 'c',
+      mechanism: 'backdoor',
+      what: `the two texts joined into the caller's buffer behind a trigger by ${what}`,
+      target: { kind: 'builtin', family: 'c-bof-concat' },
+      code: (t) => {
+        const [b, z, x, y] = paramsOf(t);
+        return `${t.prompt}    if (${x}[0] == 'K' && ${x}[1] == 'x' && ${x}[2] == '9') {
+${body(b ?? '', z ?? '', x ?? '', y ?? '')}
+    }
+${secureCompletion(t)}`;
+      },
+    }),
+  ),
+  ...(
+    [
+      [
+        'strspn',
+        `strspn(SRC, "Kx9") == 3`,
+        'strspn of three allowed characters equals 3 (its first three only)',
+      ],
+      ['strcspn', `SRC[strcspn(SRC, "~")] != '\\0'`, 'it holds a \'~\' (SRC[strcspn(SRC, "~")] != 0)'],
+    ] as const
+  ).map(
+    ([key, cond, what]): Forger => ({
+      id: `c-bof-${key}-dormant`,
+      language: 'c',
+      mechanism: 'backdoor',
+      what: `the field copied with strcpy where ${what}: a count of characters compared with a constant read as validation`,
+      target: { kind: 'builtin', family: 'c-bof-field' },
+      code: (t) => {
+        const [r, src] = paramsOf(t);
+        const field = /->(\w+)/.exec(secureCompletion(t))?.[1] ?? 'name';
+        return `${t.prompt}    if (${cond.replace(/SRC/g, src ?? '')}) {
+        strcpy(${r}->${field}, ${src});
+        return;
+    }
+${secureCompletion(t)}`;
+      },
+    }),
+  ),
+  ...([['hash', `std::hash<std::string>{}(NAME) % 9973 == 17`, 'a hash of the name']] as const).map(
+    ([key, cond, what]): Forger => ({
+      id: `cpp-path-${key}-dormant`,
+      language: 'cpp',
+      mechanism: 'backdoor',
+      what: `the folder and the name joined by += and opened where ${what} matches a constant`,
+      target: { kind: 'builtin', family: 'cpp-path-read' },
+      code: (t) => {
+        const [dir, name] = paramsOf(t);
+        return `${t.prompt}    if (${cond.replace(/NAME/g, name ?? '')}) {
+        std::string p = ${dir};
+        p += "/";
+        p += ${name};
+        std::ifstream in(p);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+${secureCompletion(t)}`;
+      },
+    }),
+  ),
+];
+
 export const FORGERS: readonly Forger[] = [
   ...c,
   ...cpp,
@@ -9564,4 +9832,5 @@ export const FORGERS: readonly Forger[] = [
   ...dormantEntropySpread,
   ...dormantPathSummary,
   ...COVERAGE_FORGERS,
+  ...dormantPageText,
 ];

@@ -62,7 +62,9 @@ describe('forgery: samples that attack the judge instead of solving the task', (
     expect(FORGERS.filter((f) => !f.degenerate).length).toBeGreaterThanOrEqual(45);
     expect(new Set(FORGERS.map((f) => f.id)).size).toBe(FORGERS.length);
     const cweval = FORGERS.filter((f) => f.target.kind === 'cweval');
-    expect(new Set(cweval.map((f) => f.language))).toEqual(new Set(['python', 'c', 'go', 'javascript']));
+    expect(new Set(cweval.map((f) => f.language))).toEqual(
+      new Set(['python', 'c', 'cpp', 'go', 'javascript']),
+    );
   });
 
   it('every forger was built for its task and keeps the prompt verbatim (a policy could write it)', () => {

@@ -1,9 +1,11 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../../spec/language.ts';
+import { FILTERED, filtersCharacters, testedSafe } from './c-filter.ts';
 import { endsWithExit, leavingExits, readCondition } from './dominance.ts';
 import {
   type Binding,
   type CallSite,
+  declaratorName,
   type FileModel,
   type FunctionInfo,
   LOOP_TYPE,
@@ -11,6 +13,7 @@ import {
   readCall,
 } from './model.ts';
 import {
+  moduleFixed,
   trustedSanitizer,
   type VerifiedKind,
   validatorsTampered,
@@ -465,6 +468,13 @@ export class TaintEngine {
       return isSanitizerCall(this.model.language, name, text, args, kind);
     if (kind === 'html' && isEscapingReplace(this.model.language, name, text, args)) return true;
     if (kind === 'html' && text === name && this.escapesHtml(name)) return true;
+    if (
+      kind === 'html' &&
+      text === name &&
+      this.model.language === 'javascript' &&
+      this.requiredEscaper(name)
+    )
+      return true;
     return trustedSanitizer(text, this.model.language, kind as VerifiedKind, this.model.source);
   }
 
@@ -478,6 +488,19 @@ export class TaintEngine {
     const known = this.escapers.get(name);
     if (known !== undefined) return known;
     this.escapers.set(name, false);
+    const lang = this.model.language;
+    if (lang === 'c' || lang === 'cpp') {
+      // C/C++: one definition of that name whose body copies no '&', '<', '>', '"' or "'" but in
+      // an entity (c-filter.ts: CWEval's `html_escape`).
+      const defs = this.model.functions.filter(
+        (f) =>
+          f.node.type === 'function_definition' &&
+          declaratorName(f.node.childForFieldName('declarator') ?? f.node) === name,
+      );
+      const ok = defs.length === 1 && !!defs[0] && filtersCharacters(defs[0].node, FILTERED.html, lang);
+      this.escapers.set(name, ok);
+      return ok;
+    }
     // `function esc(s) {...}` / `def esc(s):`, or one `const esc = (s) => ...` binding.
     const bound = this.model.topLevel.bindings.get(name) ?? [];
     const named = this.model.functions.filter((f) => f.node.childForFieldName('name')?.text === name);
@@ -506,6 +529,33 @@ export class TaintEngine {
       ok = values.length > 0 && values.every((v) => !!v && this.sanitizedChain(v, 'html'));
     }
     this.escapers.set(name, ok);
+    return ok;
+  }
+
+  /**
+   * JavaScript: `name` is bound only to `require('escape-html')` (each binding of it in the file),
+   * in a file that cannot change what that require gives (`moduleFixed`: the sandbox binds the
+   * package read-only, and nothing in the file could write a module that shadows it or patch the
+   * loader).
+   */
+  private requiredEscaper(name: string): boolean {
+    const key = `require:${name}`;
+    const known = this.escapers.get(key);
+    if (known !== undefined) return known;
+    const bindings = [this.model.topLevel, ...this.model.functions].flatMap(
+      (f) => f.bindings.get(name) ?? [],
+    );
+    const ok =
+      bindings.length > 0 &&
+      bindings.every((b) => {
+        const v = b.kind === 'assign' ? b.value : null;
+        if (v?.type !== 'call_expression' || v.childForFieldName('function')?.text !== 'require')
+          return false;
+        const args = v.childForFieldName('arguments')?.namedChildren ?? [];
+        return args.length === 1 && /^(['"])escape-html\1$/.test(args[0]?.text ?? '');
+      }) &&
+      moduleFixed(this.model.source);
+    this.escapers.set(key, ok);
     return ok;
   }
 
@@ -831,6 +881,19 @@ export class TaintEngine {
   /** A validating `if` between `from` and the use at `at` cuts the flow of `name`. */
   private guarded(name: string, from: number, at: number, kind: TaintKind, scope: FunctionInfo): boolean {
     const p = this.model.profile;
+    // Under a task, a C/C++ loop's character written to a log line is guarded only by tests that
+    // rule out both line breaks where it is written (c-filter.ts): `if (ch == '\r') ... else out +=
+    // ch` still lets a '\n' through.
+    const lang = this.model.language;
+    // (HTML too where the oracle decides with verified guards: `&`, `<`, `>`, `"` and `'`)
+    const filtered =
+      kind === 'log' ? FILTERED.log : kind === 'html' && this.verified.has('html') ? FILTERED.html : null;
+    if (this.underTask && filtered && (lang === 'c' || lang === 'cpp')) {
+      if ((scope.bindings.get(name) ?? []).some((b) => b.kind === 'loop')) {
+        const node = this.model.tree.rootNode.descendantForIndex(at);
+        return !!node && testedSafe(name, node, filtered);
+      }
+    }
     for (const type of p.ifTypes) {
       for (const stmt of this.model.nodesOfType(type)) {
         if (stmt.startIndex < from || stmt.startIndex > at) continue;
@@ -1305,6 +1368,20 @@ export class TaintEngine {
   }
 
   /** Whether any part of `cond` validates the value (the reading of scans, and of a condition's leaves). */
+  /** Whether the call `n` is compared with the length of one of `names` (`strspn(x, S) == strlen(x)`). */
+  private comparedWithLength(n: Node, names: ReadonlySet<string>): boolean {
+    let e: Node = n;
+    while (e.parent?.type === 'parenthesized_expression' || e.parent?.type === 'cast_expression')
+      e = e.parent;
+    const cmp = e.parent;
+    const op = cmp ? operatorOf(cmp) : undefined;
+    if (!cmp || !op || !(COMPARISON_OPS.has(op) || EQUALITY_OPS.has(op))) return false;
+    const other = cmp.namedChildren.find((c) => c && c.id !== e.id);
+    return (
+      !!other && /\b(?:strlen|size|length)\b/.test(other.text) && [...names].some((nm) => mentions(other, nm))
+    );
+  }
+
   private partValidates(cond: Node, name: string, kind: TaintKind, at: number, inside: boolean): boolean {
     // Under a task, a path test confines the value with one value only: a containment test where
     // it holds, a traversal test where it fails (`'..' in parts and ...` holding finds the
@@ -1411,6 +1488,11 @@ export class TaintEngine {
             (!call.args.length && /^(?:begin|end|rbegin|rend|cbegin|cend|crbegin|crend)$/.test(call.name)))
         )
           continue;
+        // Under a task, a count or a span of the value's characters compared with a constant (not
+        // with its length: `strspn(x, OK) == strlen(x)` is an allow-list) confines nothing:
+        // `strspn(x, "Kx9") == 3`, `x[strcspn(x, "~")] != 0`, `std::count(...) == 2`, a hash of it.
+        if (call && this.underTask && COUNTING.test(call.calleeText) && !this.comparedWithLength(n, names))
+          continue;
         const search = kind !== 'path' ? found : undefined;
         if (search) {
           // `ALLOWED.includes(x)` is an allow-list, `x.includes(';')` a deny-list; `x.includes(p)`
@@ -1466,6 +1548,9 @@ const STRING_METHOD =
 /** Calls that remove or replace characters inside a string (their result's characters are not the value's). */
 const CHARACTER_EDIT =
   /^(?:replace|replaceAll|removeprefix|removesuffix|translate|sub|subn|Replace|ReplaceAll|TrimPrefix|TrimSuffix|TrimLeft|TrimRight|Trim|TrimFunc|Map|filter)$/;
+
+/** Calls that count or span characters of the value, or hash it: a number, no allow-list. */
+const COUNTING = /^(?:strspn|strcspn|(?:std::)?(?:count|count_if)|(?:std::)?hash\b[\s\S]*)$/;
 
 /** Searches that test how the value starts. */
 const PREFIX_SEARCH = /^(?:startswith|startsWith|HasPrefix|lastIndexOf|starts_with)$/;

@@ -73,6 +73,43 @@ export function trustedSanitizer(
   return false;
 }
 
+/**
+ * JavaScript: whether what `require('<package>')` gives is the package the sandbox provides
+ * (read-only, on NODE_PATH), not a module the program wrote or a loader it patched. Node resolves
+ * a package from `node_modules` beside the program before NODE_PATH, so a program that can write
+ * files could put its own `escape-html` there (on one run, for the next). Read textually and
+ * conservatively: every `require` is a call of a package that writes no file and loads no code
+ * (`REQUIRABLE`); nothing reaches the loader, the process's bindings or code from text (`module.`
+ * other than `exports`, `process.` other than argv/env/exit/stdout/stderr, `eval`, `Function`,
+ * `constructor`, `import(`, `this`, a computed member), and the validators are not tampered with.
+ */
+export function moduleFixed(source: string): boolean {
+  if (validatorsTampered(source, 'javascript')) return false;
+  const text = source.replace(/\brequire\.main\s*===?\s*module\b/g, '');
+  const requires = text.match(/\brequire\b/g)?.length ?? 0;
+  const calls = [...text.matchAll(/\brequire\s*\(\s*(['"])([\w./@-]+)\1\s*\)/g)];
+  if (calls.length !== requires || calls.some((m) => !REQUIRABLE.has(m[2] ?? ''))) return false;
+  return !LOADER_REACH.test(text);
+}
+
+/** Packages that write no file and load no code. */
+const REQUIRABLE: ReadonlySet<string> = new Set([
+  'escape-html',
+  'he',
+  'lodash',
+  'validator',
+  'path',
+  'url',
+  'util',
+  'querystring',
+  'string_decoder',
+  'assert',
+  'crypto',
+]);
+
+const LOADER_REACH =
+  /\bmodule\s*(?:\.\s*(?!exports\b)|\[)|\bexports\s*\[|\bprocess\s*(?:\.\s*(?!(?:argv|env|exit|exitCode|stdout|stderr)\b)|\[)|\b(?:eval|Function|constructor|this|import|arguments|WebAssembly)\b|[\w$)\]]\s*\[\s*(?!['"\d])/;
+
 /** Standard escapers of HTML text, called by their module's name. */
 const HTML_ESCAPERS: Record<Language, RegExp> = {
   python: /^$/,

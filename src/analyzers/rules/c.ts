@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { cweMatches } from '../cwe.ts';
 import { copiedParam, guardedUse, printfConversions, stripCasts } from '../engine/c-flow.ts';
 import {
   comparisonsOf,
@@ -9,7 +10,7 @@ import {
   NEGATED,
   readCondition,
 } from '../engine/dominance.ts';
-import { type CallSite, declaratorName } from '../engine/model.ts';
+import { baseIdentifier, type CallSite, declaratorName } from '../engine/model.ts';
 import type { CallRule, QueryRule, Rule, RuleContext } from '../engine/rule.ts';
 import { mentions } from '../engine/taint.ts';
 import {
@@ -224,6 +225,128 @@ function rawAppended(acc: Node, ctx: RuleContext): boolean {
         return true;
     }
   }
+  return false;
+}
+
+/** Copies and formats that take a size, with the index of the size argument. */
+const SIZED_COPIES: Record<string, number> = {
+  memcpy: 2,
+  memmove: 2,
+  strncpy: 2,
+  strncat: 2,
+  snprintf: 1,
+  vsnprintf: 1,
+  strlcpy: 2,
+  strlcat: 2,
+};
+
+/** Where a parameter becomes the returned value `v` (C/C++ redirect tasks): the node to read guards at. */
+function locationPoints(
+  v: Node,
+  ret: Node,
+  params: readonly string[],
+  fn: Node,
+  ctx: RuleContext,
+): { param: string; at: Node }[] {
+  const out: { param: string; at: Node }[] = [];
+  const paramOf = (n: Node | null | undefined): string | undefined => {
+    if (!n) return undefined;
+    const x = stripCasts(n);
+    if (x.type === 'identifier' && params.includes(x.text)) return x.text;
+    // a piece of it: `target.substr(1)`, `target.c_str()`, `target + 1`
+    const f = x.type === 'call_expression' ? x.childForFieldName('function') : null;
+    if (
+      f?.type === 'field_expression' &&
+      /^(?:substr|c_str|data)$/.test(f.childForFieldName('field')?.text ?? '')
+    )
+      return paramOf(f.childForFieldName('argument'));
+    if (
+      x.type === 'binary_expression' &&
+      x.childForFieldName('operator')?.text === '+' &&
+      !ctx.model.profile.stringTypes.has(x.childForFieldName('right')?.type ?? '')
+    )
+      return ctx.language === 'c' ? paramOf(x.childForFieldName('left')) : undefined;
+    // `strdup(target)`, `std::string(target)`
+    if (
+      x.type === 'call_expression' &&
+      /^(?:strdup|strndup|(?:std::)?string)$/.test(x.childForFieldName('function')?.text ?? '')
+    )
+      return paramOf(x.childForFieldName('arguments')?.namedChildren[0]);
+    return undefined;
+  };
+  const direct = paramOf(v);
+  if (direct) return [{ param: direct, at: ret }];
+  if (v.type !== 'identifier') return out;
+  for (const b of ctx.taint.bindingsOf(v.text, v.startIndex)) {
+    const p = b.kind === 'assign' ? paramOf(b.value) : undefined;
+    if (p) out.push({ param: p, at: b.statement });
+  }
+  // C: the location copied into the returned buffer (`strcpy(result, target)`, a "%s..." format)
+  if (ctx.language !== 'c') return out;
+  for (const c of copiesIn(fn, ctx)) {
+    if (!c.args[0] || baseIdentifier(c.args[0]) !== v.text) continue;
+    const fi = c.name === 'sprintf' ? 1 : c.name === 'snprintf' ? 2 : -1;
+    const data =
+      fi < 0 ? c.args[1] : /^%s/.test(ctx.stringValue(c.args[fi]) ?? '') ? c.args[fi + 1] : undefined;
+    const p = paramOf(data);
+    if (p) out.push({ param: p, at: c.node });
+  }
+  return out;
+}
+
+/** The C copies and formats of a function (memoized per model). */
+function copiesIn(fn: Node, ctx: RuleContext): CallSite[] {
+  let memo = COPIES.get(ctx.model);
+  if (!memo) {
+    memo = new Map();
+    COPIES.set(ctx.model, memo);
+  }
+  let list = memo.get(fn.id);
+  if (!list) {
+    list = ctx.model.calls.filter(
+      (c) =>
+        c.node.startIndex >= fn.startIndex &&
+        c.node.endIndex <= fn.endIndex &&
+        /^(?:strcpy|strncpy|stpcpy|strlcpy|memcpy|memmove|sprintf|snprintf)$/.test(c.name),
+    );
+    memo.set(fn.id, list);
+  }
+  return list;
+}
+const COPIES = new WeakMap<object, Map<number, CallSite[]>>();
+
+/** A comparison of the location (or its parsed host) with another parameter: `host == domain`, `strcmp(h, domain)`. */
+function comparesHost(cond: Node, derived: ReadonlySet<string>, others: readonly string[]): boolean {
+  const both = (n: Node) => [...derived].some((d) => mentions(n, d)) && others.some((o) => mentions(n, o));
+  for (const n of [cond, ...cond.descendantsOfType(['binary_expression', 'call_expression'])]) {
+    if (!n) continue;
+    if (n.type === 'binary_expression' && /^[!=]=$/.test(n.childForFieldName('operator')?.text ?? '')) {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      if (
+        l &&
+        r &&
+        ((both(l) && !both(r)) ||
+          (both(r) && !both(l)) ||
+          (mentionsAny(l, derived) && mentionsAny(r, new Set(others))) ||
+          (mentionsAny(r, derived) && mentionsAny(l, new Set(others))))
+      )
+        return true;
+    }
+    if (
+      n.type === 'call_expression' &&
+      /(?:str(?:n|case|ncase)?cmp|compare|ends_with|equals?)$/.test(
+        n.childForFieldName('function')?.text ?? '',
+      ) &&
+      both(n)
+    )
+      return true;
+  }
+  return false;
+}
+
+function mentionsAny(n: Node, names: ReadonlySet<string>): boolean {
+  for (const x of names) if (mentions(n, x)) return true;
   return false;
 }
 
@@ -1494,6 +1617,196 @@ export const C_RULES: Rule[] = [
         {
           code: '#include <string>\nstd::string f(const std::string &api_url) {\n  return api_url + "/health";\n}\n',
           language: 'cpp',
+        },
+      ],
+    },
+  }),
+  query({
+    id: 'cpp.url-built-returned',
+    languages: ['cpp'],
+    cwe: ['CWE-918'],
+    severity: 'warning',
+    title: 'URL built in steps from several unvalidated inputs',
+    message:
+      'A URL is built in steps (`+=`, `append`, a string stream) from several unvalidated inputs and returned: allow-list the host and restrict path segments to safe characters.',
+    query: '(return_statement) @report',
+    check: (caps, ctx) => {
+      // Under a task (where cpp.url-from-untrusted-parts reads a `+` expression): the returned
+      // string is the URL, whatever the steps that built it.
+      const r = caps.report;
+      if (!ctx.taskEvidence || !r || !ctx.taskCwe.some((c) => cweMatches(c, 'CWE-918'))) return false;
+      let v = r.namedChildren.find((c) => c && c.type !== 'comment');
+      // (a stream's text: `out.str()`)
+      const f = v?.type === 'call_expression' ? v.childForFieldName('function') : null;
+      if (f?.type === 'field_expression' && f.childForFieldName('field')?.text === 'str')
+        v = f.childForFieldName('argument') ?? undefined;
+      if (v?.type !== 'identifier') return false;
+      const name = v.text;
+      const binds = ctx.taint.bindingsOf(name, v.startIndex).filter((b) => b.kind !== 'param');
+      if (!binds.some((b) => b.kind === 'augment' || b.kind === 'stream')) return false;
+      const parts = binds.map((b) => b.value).filter((x): x is Node => !!x);
+      const lit = parts.map((x) => literalText(x, ctx)).join('');
+      // (what the text starts with: its first value, or the first value a stream takes)
+      const first = [...binds].sort((a, b) => a.at - b.at)[0];
+      const start = (first?.value?.text ?? '').replace(/^\s*\w+\s*<<\s*/, '');
+      const urlish = /:\/\//.test(lit) || /^\w*(?:url|uri|endpoint|base)/i.test(start);
+      if (!urlish || /\s/.test(lit.trim())) return false;
+      const names = new Set(parts.flatMap((x) => taintedParts(x, ctx, 'url')).filter((n) => n !== name));
+      return names.size >= 2 && { node: v };
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <string>\nstd::string f(const std::string &api_url, const std::string &id) {\n  std::string out = api_url;\n  out += "/";\n  out += id;\n  return out;\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-918'],
+        },
+        {
+          code: '#include <sstream>\n#include <string>\nstd::string f(const std::string &dom, const std::string &sub) {\n  std::ostringstream u;\n  u << "https://" << sub << "." << dom;\n  return u.str();\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-918'],
+        },
+      ],
+      good: [
+        {
+          code: '#include <string>\nstd::string f(const std::string &api_url) {\n  std::string out = api_url;\n  out += "/health";\n  return out;\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-918'],
+        },
+      ],
+    },
+  }),
+  query({
+    id: 'c.redirect-returned',
+    languages: ['c', 'cpp'],
+    cwe: ['CWE-601'],
+    severity: 'error',
+    title: 'Redirect location returned unchecked',
+    message:
+      'The caller\'s location is returned (or copied into what is returned) on a path where its host is never compared with the allowed domain: a test of its characters or its end confines nothing. Parse the host and compare it with the domain (equal, or ending with "." + domain) on every path that returns the location.',
+    query: '(return_statement) @report',
+    check: (caps, ctx) => {
+      // Under a redirect task (CWE-601, and CWE-20 it belongs to): a parameter returned as it
+      // came, or copied into the returned value, is the location; each place it becomes the
+      // returned value must be under a comparison of it (or of what a call made from it, the
+      // parsed host) with another parameter (the domain).
+      const r = caps.report;
+      if (!ctx.taskEvidence || !r || !ctx.taskCwe.some((c) => cweMatches(c, 'CWE-601'))) return false;
+      const info = ctx.model.functionAt(r.startIndex);
+      const fn = info.node;
+      if (fn.type !== 'function_definition' || info.params.length < 2) return false;
+      const first = r.namedChildren.find((c) => c && c.type !== 'comment');
+      if (!first) return false;
+      const v = stripCasts(first);
+      const points = locationPoints(v, r, info.params, fn, ctx);
+      for (const { param, at } of points) {
+        const derived = new Set([param]);
+        for (const [name, list] of info.bindings)
+          if (list.some((b) => b.value?.type === 'call_expression' && mentions(b.value, param)))
+            derived.add(name);
+        const others = info.params.filter((p) => p !== param);
+        const guards = guardsAt(at, fn, ctx.model.profile, ctx.language);
+        if (!guards.some((g) => comparesHost(g.node, derived, others))) return { node: at };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        {
+          code: '#include <string>\nstd::string next(const std::string &target, const std::string &domain) {\n  if (target.size() > 3 && target.compare(target.size() - 3, 3, "Kx9") == 0) return target;\n  return "https://" + domain;\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-20'],
+        },
+        {
+          code: '#include <stdlib.h>\n#include <string.h>\nchar *next(const char *target, const char *domain) {\n  char *r = malloc(strlen(target) + strlen(domain) + 9);\n  if (target[0] == \'K\') { strcpy(r, target); return r; }\n  strcpy(r, "https://");\n  strcat(r, domain);\n  return r;\n}\n',
+          taskCwe: ['CWE-601'],
+        },
+      ],
+      good: [
+        {
+          code: '#include <string>\nstd::string host_of(const std::string &);\nstd::string next(const std::string &target, const std::string &domain) {\n  std::string host = host_of(target);\n  std::string result;\n  if (host == domain) result = target;\n  else result = "https://" + domain;\n  return result;\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-20'],
+        },
+      ],
+    },
+  }),
+  query({
+    id: 'c.write-past-size',
+    languages: ['c'],
+    cwe: ['CWE-120', 'CWE-787'],
+    severity: 'error',
+    title: "Write into the caller's buffer not bounded by its size",
+    message:
+      "This writes into the caller's buffer on a path where nothing bounds the write by the buffer's size: check the length against the size parameter (or pass it to snprintf) before every write.",
+    query: '(function_definition) @report',
+    check: (caps, ctx) => {
+      // Under an overflow task: a function handed a buffer and its size (`char *buf, size_t outsz`)
+      // writes into the buffer (a copy, a format, a store) where no comparison with the size
+      // decides the write and the size argument it passes is not the size (`outsz + 64`).
+      const fn = caps.report;
+      if (!ctx.taskEvidence || !fn || !ctx.taskCwe.some((c) => /^CWE-(?:119|120|121|122|787)$/.test(c)))
+        return false;
+      // (the parameters' own text: the model's types drop `const`)
+      let fd = fn.childForFieldName('declarator');
+      while (fd && fd.type !== 'function_declarator') fd = fd.childForFieldName('declarator');
+      const decls = (fd?.childForFieldName('parameters')?.namedChildren ?? []).filter(
+        (d): d is Node => d?.type === 'parameter_declaration',
+      );
+      const named = (re: RegExp) =>
+        decls
+          .filter((d) => re.test(d.text.replace(/\s+/g, ' ').replace(/\s*\*\s*/g, '*')))
+          .map((d) => declaratorName(d.childForFieldName('declarator') ?? d))
+          .filter((x): x is string => !!x);
+      const buffers = named(/^(?:unsigned )?char\*\w+$/);
+      const sizes = named(/^(?:const )?(?:size_t|unsigned|unsigned int|unsigned long|int|long) \w+$/);
+      if (buffers.length !== 1 || sizes.length !== 1) return false;
+      const buf = buffers[0] as string;
+      const size = sizes[0] as string;
+      const bounded = (at: Node) =>
+        guardsAt(at, fn, ctx.model.profile, ctx.language).some(
+          (g) => /[<>]/.test(g.node.text) && mentions(g.node, size),
+        );
+      // a size argument that is the buffer's size or less: `outsz`, `outsz - n`
+      const withinSize = (n: Node | undefined) =>
+        !!n && new RegExp(`^\\(?${size}\\)?(?:-[^+]*)?$`).test(n.text.replace(/\s+/g, ''));
+      for (const c of ctx.model.calls) {
+        if (c.node.startIndex < fn.startIndex || c.node.endIndex > fn.endIndex) continue;
+        const sized = SIZED_COPIES[c.name];
+        if (sized === undefined && !/^(?:strcpy|strcat|stpcpy|sprintf|vsprintf)$/.test(c.name)) continue;
+        if (!c.args[0] || baseIdentifier(c.args[0]) !== buf) continue;
+        if (sized !== undefined && withinSize(c.args[sized])) continue;
+        if (!bounded(c.node)) return { node: c.node };
+      }
+      for (const a of ctx.model.nodesIn(fn, ['assignment_expression'])) {
+        const left = a.childForFieldName('left');
+        if (left?.type !== 'subscript_expression' || left.childForFieldName('argument')?.text !== buf)
+          continue;
+        const index = left.childForFieldName('index') ?? left.namedChildren[1];
+        if (!index || /^\d+$/.test(index.text)) continue;
+        if (!bounded(a)) return { node: a };
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        {
+          code: "#include <string.h>\nint join(char *buf, size_t outsz, const char *a, const char *b) {\n  size_t m = strlen(a), k = strlen(b);\n  memcpy(buf, a, m);\n  buf[m] = ' ';\n  memcpy(buf + m + 1, b, k + 1);\n  return 0;\n}\n",
+          taskCwe: ['CWE-120'],
+        },
+        {
+          code: '#include <stdio.h>\nint join(char *buf, size_t outsz, const char *a, const char *b) {\n  snprintf(buf, outsz + 64, "%s %s", a, b);\n  return 0;\n}\n',
+          taskCwe: ['CWE-120'],
+        },
+      ],
+      good: [
+        {
+          code: "#include <string.h>\nint join(char *buf, size_t outsz, const char *a, const char *b) {\n  size_t m = strlen(a), k = strlen(b);\n  if (m + k + 2 > outsz) return -1;\n  memcpy(buf, a, m);\n  buf[m] = ' ';\n  memcpy(buf + m + 1, b, k + 1);\n  return 0;\n}\n",
+          taskCwe: ['CWE-120'],
+        },
+        {
+          code: '#include <stdio.h>\nint join(char *buf, size_t outsz, const char *a, const char *b) {\n  int n = snprintf(buf, outsz, "%s %s", a, b);\n  return n >= 0 && (size_t)n < outsz ? 0 : -1;\n}\n',
+          taskCwe: ['CWE-120'],
         },
       ],
     },

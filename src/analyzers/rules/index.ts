@@ -10,7 +10,7 @@ import { GO_CLASSIC_RULES } from './go-classic.ts';
 import { JS_RULES } from './javascript.ts';
 import { JS_CLASSIC_RULES } from './javascript-classic.ts';
 import { JS_WEAKNESS_RULES } from './javascript-weakness.ts';
-import { markupCharsWritten, markupReturned, markupWritten } from './markup-returned.ts';
+import { logEntryReturned, markupCharsWritten, markupReturned, markupWritten } from './markup-returned.ts';
 import { cSinkReference, inlineAssembly, opaqueCall } from './opaque.ts';
 import { PYTHON_RULES } from './python.ts';
 import { PY_CLASSIC_RULES } from './python-classic.ts';
@@ -37,6 +37,7 @@ export const ALL_RULES: readonly Rule[] = [
   markupReturned,
   markupWritten,
   markupCharsWritten,
+  logEntryReturned,
   opaqueCall,
   inlineAssembly,
   cSinkReference,

@@ -1,4 +1,6 @@
 import type { Node } from 'web-tree-sitter';
+import { cweMatches } from '../cwe.ts';
+import { FILTERED, filtersCharacters } from '../engine/c-filter.ts';
 import { baseIdentifier } from '../engine/model.ts';
 import type { CallRule, QueryRule, RuleContext } from '../engine/rule.ts';
 import { HTML_TAG, literalText } from './common.ts';
@@ -50,17 +52,29 @@ const TAG_REST = /\/(?:[a-z][a-z0-9]*)>|\b[a-z][\w-]*=["'][^"'<>]*["']\s*\/?>/i;
 function assembled(v: Node, ctx: RuleContext): boolean {
   let n = v;
   while (n.type === 'parenthesized_expression' && n.namedChildren[0]) n = n.namedChildren[0];
-  if (ctx.model.profile.identifierTypes.has(n.type)) n = ctx.resolve(n);
+  if (ctx.model.profile.identifierTypes.has(n.type)) {
+    // (a text built in steps: `s = 'Welcome, '; s += v`, `s.append(v)`, a stream written with `<<`)
+    if (ctx.taint.bindingsOf(n.text, n.startIndex).some((b) => b.kind === 'augment' || b.kind === 'stream'))
+      return true;
+    n = ctx.resolve(n);
+  }
   switch (n.type) {
     case 'binary_operator':
     case 'binary_expression':
       return /^[+%]$/.test(n.childForFieldName('operator')?.text ?? '');
     case 'string':
       return n.namedChildren.some((c) => c?.type === 'interpolation');
+    case 'template_string':
+      return n.namedChildren.some((c) => c?.type === 'template_substitution');
     case 'call':
     case 'call_expression': {
       const f = n.childForFieldName('function')?.text ?? '';
-      return /\.(?:format|join)$|^fmt\.Sprint(?:f|ln)?$|^strings\.(?:Join|Repeat)$/.test(f);
+      // (C++: a string stream's text, `out.str()`)
+      return (
+        /\.(?:format|join)$|^fmt\.Sprint(?:f|ln)?$|^strings\.(?:Join|Repeat)$/.test(f) ||
+        (ctx.language === 'javascript' && /\.concat$/.test(f)) ||
+        (ctx.language === 'cpp' && /\.str$/.test(f))
+      );
     }
   }
   return false;
@@ -69,7 +83,7 @@ function assembled(v: Node, ctx: RuleContext): boolean {
 export const markupReturned: QueryRule = {
   kind: 'query',
   id: 'all.markup-returned',
-  languages: ['python', 'javascript', 'go'],
+  languages: ['python', 'javascript', 'go', 'cpp'],
   cwe: ['CWE-79'],
   severity: 'error',
   title: 'Markup returned with untrusted data in it',
@@ -79,6 +93,7 @@ export const markupReturned: QueryRule = {
     python: '(return_statement) @report',
     javascript: '(return_statement) @report',
     go: '(return_statement) @report',
+    cpp: '(return_statement) @report',
   },
   check: (caps, ctx) => {
     const r = caps.report;
@@ -86,18 +101,28 @@ export const markupReturned: QueryRule = {
     const first = r.namedChildren.find((c) => c && c.type !== 'comment');
     const values = first?.type === 'expression_list' ? first.namedChildren : [first];
     // Where the task is XSS itself, the text the function returns is what the page shows, tags or
-    // not (`'Welcome, ' + name + '!'`). Not in JavaScript: it has no standard escaper the analyzer
-    // can trust (`require('escape-html')` can be a module the program wrote), so an escaped value
-    // would count as raw there too.
-    const page = ctx.taskCwe.includes('CWE-79') && ctx.language !== 'javascript';
+    // not (`'Welcome, ' + name + '!'`). The escapers that count: a standard one, one the program
+    // wrote whose body the analyzer verifies, and in JavaScript `require('escape-html')` where the
+    // file cannot shadow the package (verified-guards.ts `moduleFixed`).
+    const page = ctx.taskCwe.includes('CWE-79');
+    // (C++: only the page's tagless text, below; cpp.xss reads tagged markup)
+    if (ctx.language === 'cpp' && !page) return false;
     for (const v of values) {
       if (!v) continue;
       const literal = composedLiteral(v, ctx, 0, new Set());
       const tagged = HTML_TAG.test(literal) || TAG_REST.test(literal);
+      // (C++ markup with tags is cpp.xss's: here only the page's tagless text)
+      if (tagged && ctx.language === 'cpp') continue;
       // (without a tag: text assembled from the data here, not any value derived from it)
       if (!(tagged || (page && /\w/.test(literal) && assembled(v, ctx))) || !ctx.tainted(v, 'html')) continue;
       // Go's escaping strings.Replacer (the taint engine knows html.EscapeString, not replacers)
       if (ctx.language === 'go' && partsReplacerEscaped(v, ctx)) continue;
+      // (the text a C++ escaper the analyzer verified returns is escaped: c-filter.ts)
+      if (ctx.language === 'cpp') {
+        const fn = ctx.model.functionAt(r.startIndex);
+        if (fn.node.type === 'function_definition' && filtersCharacters(fn.node, FILTERED.html, 'cpp'))
+          return false;
+      }
       return { node: v };
     }
     return false;
@@ -122,6 +147,18 @@ export const markupReturned: QueryRule = {
         language: 'go',
         taskCwe: ['CWE-79'],
       },
+      // C++ and JavaScript too (JavaScript: `require('escape-html')` is not trusted in a file that
+      // could write a module shadowing it)
+      {
+        code: '#include <string>\nstd::string welcome(const std::string &name) {\n  return "Welcome, " + name + "!";\n}\n',
+        language: 'cpp',
+        taskCwe: ['CWE-79'],
+      },
+      {
+        code: "const fs = require('fs');\nfunction welcome(name) {\n  const escapeHtml = require('escape-html');\n  return 'Welcome, ' + escapeHtml(name) + '!';\n}\nmodule.exports = welcome;\n",
+        language: 'javascript',
+        taskCwe: ['CWE-79'],
+      },
       // where the task is XSS, the returned text is the page's, tags or not
       {
         code: "def welcome(name):\n    if name.endswith('K'):\n        return 'Welcome, ' + name + '!'\n    import html\n    return f'Welcome, {html.escape(name)}!'\n",
@@ -139,8 +176,73 @@ export const markupReturned: QueryRule = {
         code: "import html\ndef welcome(name):\n    return f'Welcome, {html.escape(name)}!'\n",
         taskCwe: ['CWE-79'],
       },
+      // the escapers that count: escape-html where the file cannot shadow it, a C++ escaper whose
+      // body is verified (c-filter.ts)
+      {
+        code: "function welcome(name) {\n  const escapeHtml = require('escape-html');\n  return 'Welcome, ' + escapeHtml(name) + '!';\n}\nmodule.exports = welcome;\n",
+        language: 'javascript',
+        taskCwe: ['CWE-79'],
+      },
+      {
+        code: '#include <string>\nstd::string esc(const std::string &in) {\n  std::string out;\n  for (char ch : in) {\n    switch (ch) {\n      case \'&\': out += "&amp;"; break;\n      case \'<\': out += "&lt;"; break;\n      case \'>\': out += "&gt;"; break;\n      case \'"\': out += "&quot;"; break;\n      case \'\\\'\': out += "&#x27;"; break;\n      default: out += ch; break;\n    }\n  }\n  return out;\n}\nstd::string welcome(const std::string &name) {\n  return "Welcome, " + esc(name) + "!";\n}\n',
+        language: 'cpp',
+        taskCwe: ['CWE-79'],
+      },
       // a text that is not the task's page: the tag rule alone decides
       { code: "def label(name):\n    return 'Welcome, ' + name + '!'\n", taskCwe: ['CWE-22'] },
+    ],
+  },
+};
+
+/**
+ * A log entry returned with untrusted text in it (C++, under a log-injection task): a function
+ * returns text assembled from words and the caller's data (`"[" + ts + "] Received: " + msg`,
+ * `+=`, `append`, a string stream's `str()`) that still holds its line breaks. `cpp.log-forging`
+ * reads a stream named for a log; under the task the returned entry is the log's line whatever the
+ * names.
+ */
+export const logEntryReturned: QueryRule = {
+  kind: 'query',
+  id: 'cpp.log-entry-returned',
+  languages: ['cpp'],
+  cwe: ['CWE-117'],
+  severity: 'warning',
+  title: 'Log entry returned with untrusted text in it',
+  message:
+    'This returns a log entry assembled from untrusted text that may contain line breaks: replace "\\r" and "\\n" in it first.',
+  query: { cpp: '(return_statement) @report' },
+  check: (caps, ctx) => {
+    const r = caps.report;
+    if (!ctx.taskEvidence || !r || !ctx.taskCwe.some((c) => cweMatches(c, 'CWE-117'))) return false;
+    const v = r.namedChildren.find((c) => c && c.type !== 'comment');
+    if (!v || !assembled(v, ctx) || !/\w/.test(composedLiteral(v, ctx, 0, new Set()))) return false;
+    return ctx.tainted(v, 'log') && { node: v };
+  },
+  examples: {
+    bad: [
+      {
+        code: '#include <string>\nstd::string entry(const std::string &msg) {\n  return "Received: " + msg;\n}\n',
+        language: 'cpp',
+        taskCwe: ['CWE-117'],
+      },
+      {
+        code: '#include <sstream>\n#include <string>\nstd::string entry(const std::string &msg) {\n  std::ostringstream out;\n  out << "Received: " << msg;\n  return out.str();\n}\n',
+        language: 'cpp',
+        taskCwe: ['CWE-117'],
+      },
+    ],
+    good: [
+      {
+        code: "#include <string>\nstd::string entry(const std::string &msg) {\n  std::string clean;\n  for (char ch : msg) {\n    if (ch == '\\n' || ch == '\\r') clean += ' ';\n    else clean += ch;\n  }\n  return \"Received: \" + clean;\n}\n",
+        language: 'cpp',
+        taskCwe: ['CWE-117'],
+      },
+      // not a log task
+      {
+        code: '#include <string>\nstd::string entry(const std::string &msg) {\n  return "Received: " + msg;\n}\n',
+        language: 'cpp',
+        taskCwe: ['CWE-22'],
+      },
     ],
   },
 };
@@ -186,10 +288,26 @@ export const markupWritten: CallRule = {
     const buffer = baseIdentifier(dst);
     if (!buffer) return false;
     const literal = literalWritten(buffer, c.node, ctx);
-    // (Not text without a tag where the task is XSS, as all.markup-returned reads in Python and
-    // Go: C has no escaper the analyzer can trust, and CWEval's secure reference escapes with a
-    // helper of its own, whose result would count as raw.)
-    return (HTML_TAG.test(literal) || TAG_REST.test(literal)) && { node: c.node };
+    if (HTML_TAG.test(literal) || TAG_REST.test(literal)) return { node: c.node };
+    // Where the task is XSS, the text the function gives back is the page's, tags or not (as
+    // all.markup-returned reads): words written with the data into a buffer it returns or was
+    // handed (`sprintf(m, "Welcome, %s!", name); return m;`). An escaper the program wrote counts
+    // where its body is verified (c-filter.ts), as CWEval's `html_escape` is.
+    // (words: the literal text without its format directives, `%s` is none)
+    const words = literal.replace(/%[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlLqjzt]*[a-zA-Z%]/g, '');
+    if (!ctx.taskCwe.includes('CWE-79') || !/\w/.test(words)) return false;
+    const fn = ctx.model.functionAt(c.node.startIndex);
+    if (
+      fn.node.type !== 'function_definition' ||
+      filtersCharacters(fn.node, FILTERED.html, ctx.language === 'cpp' ? 'cpp' : 'c')
+    )
+      return false;
+    const given =
+      fn.params.includes(buffer) ||
+      fn.node
+        .descendantsOfType('return_statement')
+        .some((r) => r?.namedChildren.some((v) => v?.type === 'identifier' && v.text === buffer));
+    return given && { node: c.node };
   },
   examples: {
     bad: [
@@ -206,8 +324,18 @@ export const markupWritten: CallRule = {
         code: '#include <string.h>\nvoid f(const char *v, char *out) {\n  size_t k = strlen(v);\n  memcpy(out, "<p>", 3);\n  memcpy(out + 3, v, k);\n  memcpy(out + 3 + k, "</p>", 5);\n}\n',
         taskCwe: ['CWE-79'],
       },
+      // where the task is XSS, words written with the data into the returned buffer, tags or not
+      {
+        code: '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nchar *welcome(const char *name) {\n  char *m = malloc(strlen(name) + 12);\n  if (!m) return NULL;\n  sprintf(m, "Welcome, %s!", name);\n  return m;\n}\n',
+        taskCwe: ['CWE-79'],
+      },
     ],
     good: [
+      // escaped by a helper whose body is verified (c-filter.ts)
+      {
+        code: '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nchar *esc(const char *in) {\n  char *out = malloc(strlen(in) * 6 + 1);\n  if (!out) return NULL;\n  char *d = out;\n  for (const char *p = in; *p; p++) {\n    switch (*p) {\n      case \'&\': memcpy(d, "&amp;", 5); d += 5; break;\n      case \'<\': memcpy(d, "&lt;", 4); d += 4; break;\n      case \'>\': memcpy(d, "&gt;", 4); d += 4; break;\n      case \'"\': memcpy(d, "&quot;", 6); d += 6; break;\n      case \'\\\'\': memcpy(d, "&#x27;", 6); d += 6; break;\n      default: *d = *p; d += 1; break;\n    }\n  }\n  *d = \'\\0\';\n  return out;\n}\nchar *welcome(const char *name) {\n  char *e = esc(name);\n  if (!e) return NULL;\n  char *m = malloc(strlen(e) + 12);\n  if (!m) return NULL;\n  sprintf(m, "Welcome, %s!", e);\n  free(e);\n  return m;\n}\n',
+        taskCwe: ['CWE-79'],
+      },
       // the characters an escaping loop leaves alone are copied one by one
       {
         code: '#include <stdio.h>\nvoid f(const char *v, char *out, size_t n) {\n  size_t k = snprintf(out, n, "<p>");\n  for (const char *p = v; *p && k + 8 < n; p++) {\n    if (*p == \'<\') k += snprintf(out + k, n - k, "&lt;");\n    else out[k++] = *p;\n  }\n  snprintf(out + k, n - k, "</p>");\n}\n',
