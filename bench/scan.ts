@@ -89,8 +89,8 @@ function quantile(xs: number[], q: number): number {
   return s[idx] ?? Number.NaN;
 }
 
-/** Files under `root` (sorted, depth-first) whose name matches `name`, at most `n`. */
-function corpus(
+/** Files under `root` (sorted, depth-first) whose name matches `name`, at most `n`, skipping test folders. */
+export function corpus(
   root: string,
   name: RegExp,
   n: number,

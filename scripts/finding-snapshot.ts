@@ -24,9 +24,9 @@
  * and a sha256 of the output.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeFile, snippets } from '../bench/scan.ts';
+import { corpus, makeFile, snippets } from '../bench/scan.ts';
 import { createAnalyzer } from '../src/analyzers/analyzer.ts';
 import { cwevalRoot, listTargets } from '../src/analyzers/cweval-quality.ts';
 import { loadPairs, safecoderRoot } from '../src/analyzers/safecoder-quality.ts';
@@ -68,29 +68,6 @@ async function record(set: string, id: string, code: string, language: Language,
     );
   }
   for (const n of result.notes) lines.push(`${head}\tNOTE\t${n}`);
-}
-
-/** Files under `root` (sorted, depth-first) whose name matches, at most `n`, skipping test folders. */
-function walk(root: string, name: RegExp, n: number, skip = /(?:^|\/)(?:tests?|testdata)(?:\/|$)/): string[] {
-  const found: string[] = [];
-  const visit = (d: string) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(d).sort();
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (found.length >= n) return;
-      const p = join(d, e);
-      if (skip.test(p.slice(root.length))) continue;
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (st?.isDirectory()) visit(p);
-      else if (st?.isFile() && name.test(e) && st.size < 200_000) found.push(p);
-    }
-  };
-  if (existsSync(root)) visit(root);
-  return found;
 }
 
 // The CWEs tasks are judged for: the built-in suite's and CWEval's.
@@ -161,26 +138,26 @@ const perPackage = (root: string, name: RegExp, each: number, n: number): string
           .sort()
           .map((d) => join(root, pkg, d))
       : [join(root, pkg)];
-    for (const d of dirs) found.push(...walk(d, name, Math.min(each, n - found.length)));
+    for (const d of dirs) found.push(...corpus(d, name, Math.min(each, n - found.length)));
   }
   return found;
 };
 const real: [Language, string[]][] = [
   [
     'python',
-    walk('/usr/lib/python3.11', /\.py$/, 300, /\/(?:tests?|idlelib|lib2to3|site-packages|dist-packages)\//),
+    corpus('/usr/lib/python3.11', /\.py$/, 300, /\/(?:tests?|idlelib|lib2to3|site-packages|dist-packages)\//),
   ],
-  ['go', walk('/usr/lib/go-1.19/src', /^[^_].*(?<!_test)\.go$/, 300)],
+  ['go', corpus('/usr/lib/go-1.19/src', /^[^_].*(?<!_test)\.go$/, 300)],
   ['javascript', perPackage('node_modules', /^(?!.*\.min\.js$).*\.c?js$/, 8, 300)],
   [
     'c',
     [
-      ...walk('/usr/share/go-1.19', /\.c$/, 120),
-      ...walk('/usr/share/doc', /\.c$/, 100),
-      ...walk('/usr/include', /\.h$/, 120, /\/(?:c\+\+|X11|GL|GLES\d?|EGL|KHR)\//),
+      ...corpus('/usr/share/go-1.19', /\.c$/, 120),
+      ...corpus('/usr/share/doc', /\.c$/, 100),
+      ...corpus('/usr/include', /\.h$/, 120, /\/(?:c\+\+|X11|GL|GLES\d?|EGL|KHR)\//),
     ],
   ],
-  ['cpp', walk('/usr/include/c++/12', /\.(?:h|tcc)$/, 200)],
+  ['cpp', corpus('/usr/include/c++/12', /\.(?:h|tcc)$/, 200)],
 ];
 for (const [language, files] of real) {
   lines.push(`# real ${language}: ${files.length} files`);

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cwevalNodeModulesReady } from '../../src/benchmarks/cweval/cweval-setup.ts';
 import { FORGERS, OPEN } from './forgers.ts';
 import { type ForgeryResult, failingTests, judgeForgers } from './judge-forgers.ts';
-import { findCwevalDir, targetLabel } from './targets.ts';
+import { findCwevalDir, NODE_PACKAGES_MISSING, targetLabel } from './targets.ts';
 
 /**
  * Forgery suite: every forging program (test/forgery/forgers.ts) must be denied `securePass`,
@@ -27,7 +27,7 @@ if (cwevalDir && process.env.CI && !(await cwevalNodeModulesReady()))
   throw new Error(
     "CWEval's node packages are not installed (scripts/setup.sh installs them): the forgery suite needs them in CI",
   );
-const needsPackages = (r: ForgeryResult | undefined) => !!r?.skipped?.startsWith("CWEval's node packages");
+const needsPackages = (r: ForgeryResult | undefined) => !!r?.skipped?.startsWith(NODE_PACKAGES_MISSING);
 
 /**
  * Targets whose insecure reference passes CWEval's own tests: cwe_078_0_js's test_get_ls_result

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { regExpLiteral } from '../../src/analyzers/engine/rule.ts';
 import { buildSuite } from '../../src/benchmarks/builtin/build-suite.ts';
 import {
   CWEVAL_NODE_PACKAGES,
@@ -45,6 +46,9 @@ export async function useCweval(cwevalDir: string): Promise<void> {
   registered = cwevalDir;
 }
 
+/** The start of the reason a forger is skipped for want of CWEval's node packages. */
+export const NODE_PACKAGES_MISSING = "CWEval's node packages are not installed";
+
 /**
  * Why a task cannot be judged here: a CWEval JavaScript task whose reference `require`s one of the
  * packages CWEval's tasks need (escape-html, lodash, jsdom...) while they are not installed.
@@ -52,12 +56,10 @@ export async function useCweval(cwevalDir: string): Promise<void> {
 export function missingNodePackages(task: Task): string | undefined {
   if (task.language !== 'javascript' || !task.id.startsWith('cweval/') || nodePackagesReady) return undefined;
   const needed = Object.keys(CWEVAL_NODE_PACKAGES).filter((p) =>
-    new RegExp(`require\\(\\s*['"]${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`).test(
-      task.secureReference ?? '',
-    ),
+    new RegExp(`require\\(\\s*['"]${regExpLiteral(p)}['"]`).test(task.secureReference ?? ''),
   );
   return needed.length
-    ? `CWEval's node packages are not installed (${needed.join(', ')}): scripts/setup.sh installs them`
+    ? `${NODE_PACKAGES_MISSING} (${needed.join(', ')}): scripts/setup.sh installs them`
     : undefined;
 }
 

@@ -6,6 +6,7 @@ import {
   endsWithExit,
   guardsAt,
   limitBound,
+  MIRRORED,
   NEGATED,
   within,
 } from '../engine/dominance.ts';
@@ -1968,11 +1969,12 @@ const reflectedXss = call({
       writer = c.receiver?.text;
       data = c.args.slice(0, 1);
     } else return false;
-    if (!writer || !writers.has(writer) || declaresNonHtmlType(writer, fn, c.node, ctx)) return false;
+    if (!writer || !writers.has(writer)) return false;
     const requests = new Set(
       [...fn.paramTypes].filter(([, t]) => /^\*?http\.Request$/.test(t.trim())).map(([n]) => n),
     );
-    return data.some((d) => requestText(d, ctx, requests));
+    // (the Content-Type reading walks the file's calls: asked only of a write that echoes the request)
+    return data.some((d) => requestText(d, ctx, requests)) && !declaresNonHtmlType(writer, fn, c.node, ctx);
   },
   examples: {
     bad: [
@@ -2012,8 +2014,6 @@ const reflectedXss = call({
 
 // ---------------------------------------------------------------------------------------------
 // A parsed integer converted to a narrower type with no check of its range (CWE-681/190).
-
-const ORDERING = new Set(['<', '<=', '>', '>=']);
 
 const NARROW_BITS: Record<string, number> = {
   int8: 8,
@@ -2068,7 +2068,7 @@ const narrowedParse = call({
       .some(
         (b) =>
           b.startIndex < c.node.startIndex &&
-          ORDERING.has(operatorOf(b) ?? '') &&
+          (operatorOf(b) ?? '') in MIRRORED &&
           [b.childForFieldName('left'), b.childForFieldName('right')].some((x) => x?.text === arg.text),
       );
     return !compared;
