@@ -121,6 +121,8 @@ describe('cweMatches', () => {
   it('accepts equal and linked CWEs only', () => {
     expect(cweMatches('CWE-89', 'cwe-089')).toBe(true);
     expect(cweMatches('CWE-787', 'CWE-119')).toBe(true);
+    expect(cweMatches('CWE-787', 'CWE-121')).toBe(true);
+    expect(cweMatches('CWE-122', 'CWE-119')).toBe(true);
     expect(cweMatches('CWE-328', 'CWE-327')).toBe(true);
     expect(cweMatches('CWE-338', 'CWE-330')).toBe(true);
     expect(cweMatches('CWE-95', 'CWE-94')).toBe(true);

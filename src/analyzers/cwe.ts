@@ -8,6 +8,7 @@ import { type CweId, normalizeCwe } from '../spec/language.ts';
  *
  *  119 <-> 120, 787, 125, 131, 805, 806      : the specific buffer errors are children of 119
  *   120 <-> 787, 805 <-> 787                  : a classic overflow / size-of-source copy is an out-of-bounds write
+ *   787, 119 <-> 121, 122                     : stack- and heap-based overflows (children of 787)
  *  131 <-> 787, 193                           : a wrong allocation size leads to the write (child 193 off-by-one)
  *  327 <-> 328, 916                           : weak hash (328) and fast password hash (916) are risky crypto
  *  328 <-> 916, 916 <-> 759, 760              : salt-less / predictable-salt password hashes are children of 916
@@ -40,9 +41,10 @@ import { type CweId, normalizeCwe } from '../spec/language.ts';
  *  134 <-> 787                                : format string writes (%n) are out-of-bounds writes
  */
 const RELATED: [number, number[]][] = [
-  [119, [120, 787, 125, 131, 805, 806, 193, 786, 788, 823]],
+  [119, [120, 787, 125, 131, 805, 806, 193, 786, 788, 823, 121, 122]],
   [120, [787, 676, 242]],
   [805, [787, 806]],
+  [787, [121, 122]],
   [131, [787, 193, 122]],
   [327, [328, 916, 326]],
   [328, [916]],
