@@ -86,12 +86,18 @@ const EXT_LANGUAGE: Record<string, Language> = {
  * that ships.
  */
 export function languageOfFile(path: string, packageLanguage: Language): Language | undefined {
-  if (/(^|\/)(tests?|testsuite|regress|fuzz|fuzzing|oss-fuzz|examples?|benchmarks?)\//i.test(path))
-    return undefined;
-  if (/(^|\/)test_[^/]*\.py$|_test\.(go|py)$|\.test\.js$|\.min\.js$/.test(path)) return undefined;
+  if (isTestPath(path)) return undefined;
   const ext = path.split('.').pop()?.toLowerCase() ?? '';
   if (ext === 'h') return packageLanguage === 'cpp' ? 'cpp' : packageLanguage === 'c' ? 'c' : undefined;
   return EXT_LANGUAGE[ext];
+}
+
+/** Tests, fuzzers, examples and benchmarks (by directory or by file name). */
+export function isTestPath(path: string): boolean {
+  if (/(^|\/)(tests?|testsuite|testdir|regress|fuzz|fuzzing|oss-fuzz|examples?|benchmarks?)\//i.test(path))
+    return true;
+  const base = path.split('/').pop() ?? '';
+  return /^test[-_]|[-_.]test\.[a-z+]+$|_test\.(go|py)$|\.min\.js$/i.test(base);
 }
 
 const FUNCTION_TYPES: Record<Language, ReadonlySet<string>> = {
