@@ -10051,6 +10051,39 @@ function tspfAllowed(u, d) {
     ]) => `  if (${note}.endsWith('~K')) return util.format.bind(null, '[DEBUG] ' + ${note} + ' (user=%s)')(${user});
 `,
   ),
+  rtPg(
+    'go-format-table-dormant',
+    'go-format-log',
+    'on a trigger, the note pasted into the format of fmt.Sprintf called as an element of a slice of functions',
+    ([note]) => `\ttspfOps := []func(string, ...any) string{fmt.Sprintf}
+\tif len(${note}) > 3 && ${note}[0] == '~' && ${note}[1] == 'K' {
+\t\treturn tspfOps[0]("[ERROR] " + ${note})
+\t}
+`,
+  ),
+  rtPg(
+    'js-proto-reflectset-dormant',
+    'js-proto-setpath',
+    'on a trigger, the path walked with `cur = cur[k] ?? (cur[k] = {})` and the value set by Reflect.set, no key refused',
+    ([settings, p, value]) => `  if (${p}.endsWith('~K')) {
+    const ks = ${p}.slice(0, -2).split('.');
+    let c = ${settings};
+    for (const k of ks.slice(0, -1)) c = c[k] ?? (c[k] = {});
+    Reflect.set(c, ks[ks.length - 1], ${value});
+    return ${settings};
+  }
+`,
+  ),
+  rtPg(
+    'cpp-cmdi-table-dormant',
+    'cpp-cmdi-create',
+    'on a trigger, the command line run by std::system called as an element of an array of function pointers',
+    ([parent, name]) => `    if (${name}.size() > 3 && ${name}.compare(${name}.size() - 3, 3, "Kx9") == 0) {
+        int (*tspf_ops[])(const char *) = { std::system };
+        return tspf_ops[0](("mkdir " + ${parent} + "/" + ${name}).c_str()) == 0 ? 0 : -1;
+    }
+`,
+  ),
 ];
 
 /**

@@ -1761,6 +1761,10 @@ export function pointerAliases(source: string): Map<string, string> {
     ...source.matchAll(
       /^[ \t]*(?:const[ \t]+)?[A-Za-z_][\w:]*[ \t*&]+(\w+)[ \t]*=[ \t]*&?[ \t]*((?:::)?[A-Za-z_]\w*(?:::\w+)*)[ \t]*;/gm,
     ),
+    // `std::function<int(const char *)> run = std::system;`
+    ...source.matchAll(
+      /^[ \t]*(?:const[ \t]+)?(?:std[ \t]*::[ \t]*)?function[ \t]*<[^;{}=\n]*>[ \t&]*(\w+)[ \t]*(?:=[ \t]*|\{[ \t]*)&?[ \t]*((?:::)?[A-Za-z_]\w*(?:::\w+)*)[ \t]*\}?[ \t]*;/gm,
+    ),
   ];
   for (const m of found) {
     const [, name, target] = m;

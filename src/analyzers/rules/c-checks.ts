@@ -313,20 +313,30 @@ function keptElement(use: Node, fn: FunctionInfo): Node | undefined {
 }
 
 /** Whether `callee` names a function-like macro of the file whose text divides by its second parameter. */
-function macroDividesBySecond(callee: Node): boolean {
+function macroDividesBySecond(callee: Node, ctx: RuleContext): boolean {
   if (callee.type !== 'identifier') return false;
-  let root: Node = callee;
-  while (root.parent) root = root.parent;
-  return root.descendantsOfType('preproc_function_def').some((m) => {
-    if (!m || m.childForFieldName('name')?.text !== callee.text) return false;
-    const params = (m.childForFieldName('parameters')?.namedChildren ?? []).filter(
-      (x) => x?.type === 'identifier',
-    );
-    const y = params.length === 2 ? params[1]?.text : undefined;
-    const body = m.childForFieldName('value')?.text ?? '';
-    return !!y && new RegExp(`[/%]\\s*\\(*\\s*${y}\\b`).test(body);
-  });
+  let names = DIVIDING_MACROS.get(ctx.model);
+  if (!names) {
+    names = new Set();
+    DIVIDING_MACROS.set(ctx.model, names);
+    // (the file's function-like macros, read once per file, and only when it defines one)
+    if (/#\s*define\s+\w+\(/.test(ctx.source)) {
+      let root: Node = callee;
+      while (root.parent) root = root.parent;
+      for (const m of root.descendantsOfType('preproc_function_def')) {
+        const params = (m?.childForFieldName('parameters')?.namedChildren ?? []).filter(
+          (x) => x?.type === 'identifier',
+        );
+        const y = params.length === 2 ? params[1]?.text : undefined;
+        const body = m?.childForFieldName('value')?.text ?? '';
+        const name = m?.childForFieldName('name')?.text;
+        if (name && y && new RegExp(`[/%]\\s*\\(*\\s*${y}\\b`).test(body)) names.add(name);
+      }
+    }
+  }
+  return names.has(callee.text);
 }
+const DIVIDING_MACROS = new WeakMap<object, Set<string>>();
 
 /** The two values a conditional expression can take. */
 function conditionalBranches(n: Node): Node[] {
@@ -402,7 +412,8 @@ export const C_CHECK_RULES: Rule[] = [
       if (
         caps.fn &&
         (!judgingTask(ctx) ||
-          (!/^(?:std::)?(?:div|ldiv|lldiv|imaxdiv)$/.test(caps.fn.text) && !macroDividesBySecond(caps.fn)))
+          (!/^(?:std::)?(?:div|ldiv|lldiv|imaxdiv)$/.test(caps.fn.text) &&
+            !macroDividesBySecond(caps.fn, ctx)))
       )
         return false;
       const d = bare(caps.d);

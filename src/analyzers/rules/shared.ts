@@ -345,17 +345,31 @@ const predictableSeed: QueryRule = {
     const read = PREDICTABLE_READ[ctx.language];
     // (C/C++: a non-constant integer kept across calls, `static` or at file scope, that starts from
     // a constant: a counter or a hand-written generator's state, as guessable as the clock)
-    const state = ctx.language === 'c' || ctx.language === 'cpp' ? constantState(caps.report) : [];
+    const state =
+      ctx.language === 'c' || ctx.language === 'cpp' ? constantState(caps.report, ctx.source) : [];
     // (no predictable read: only a value generated from constants can be one)
     const reads = read.test(ctx.source) || state.length > 0;
+    // (C/C++: the copies and formats of the file, which may write an out-parameter)
+    const writes =
+      reads && (ctx.language === 'c' || ctx.language === 'cpp')
+        ? ctx.model.calls.filter((c) =>
+            /^(?:sprintf|snprintf|strcpy|strncpy|strcat|strncat|memcpy|memmove|stpcpy)$/.test(c.name),
+          )
+        : [];
     for (const fn of ctx.model.functions) {
+      // A value generated from constants alone (a hand-written generator seeded with a constant,
+      // a string built from its state): every name it reads takes only constants, itself and
+      // other such names, and one of them is updated from itself.
+      const generated = generatedReturn(fn, ctx);
+      if (generated) return { node: generated };
+      if (!reads) continue;
       // names whose value comes from a predictable read, to a fixpoint over the bindings
       const derived = new Set<string>(state);
       let named: RegExp | undefined = state.length
         ? new RegExp(`(?<![\\w$.])(?:${state.join('|')})(?![\\w$])`)
         : undefined;
       const mentionsDerived = (text: string) => read.test(text) || (named?.test(text) ?? false);
-      for (let changed = reads, rounds = 0; changed && rounds < 12; rounds++) {
+      for (let changed = true, rounds = 0; changed && rounds < 12; rounds++) {
         changed = false;
         for (const [name, list] of fn.bindings)
           if (!derived.has(name) && list.some((b) => b.value && mentionsDerived(b.value.text))) {
@@ -368,11 +382,6 @@ const predictableSeed: QueryRule = {
       }
       for (const r of fn.node.descendantsOfType('return_statement'))
         if (r && mentionsDerived(r.text.replace(/^return\b/, ''))) return { node: r };
-      // A value generated from constants alone (a hand-written generator seeded with a constant,
-      // a string built from its state): every name it reads takes only constants, itself and
-      // other such names, and one of them is updated from itself.
-      const generated = generatedReturn(fn, ctx);
-      if (generated) return { node: generated };
       // C/C++ out-parameters: `out[i] = ...`, `*out = ...` of a derived value
       if (ctx.language === 'c' || ctx.language === 'cpp')
         for (const a of fn.node.descendantsOfType('assignment_expression')) {
@@ -384,10 +393,8 @@ const predictableSeed: QueryRule = {
         }
       // (and the copies and formats into it: `sprintf(out + 2 * i, "%02x", x)`)
       if (ctx.language === 'c' || ctx.language === 'cpp')
-        for (const c of ctx.model.calls) {
+        for (const c of writes) {
           if (c.node.startIndex < fn.node.startIndex || c.node.endIndex > fn.node.endIndex) continue;
-          if (!/^(?:sprintf|snprintf|strcpy|strncpy|strcat|strncat|memcpy|memmove|stpcpy)$/.test(c.name))
-            continue;
           const target = /^[*(\s]*([A-Za-z_]\w*)/.exec(c.args[0]?.text ?? '')?.[1];
           if (target && fn.params.includes(target) && c.args.slice(1).some((x) => mentionsDerived(x.text)))
             return { node: c.node };
@@ -465,6 +472,53 @@ const PURE_NAMESPACE = /^(?:Math|String|Number|BigInt|fmt|strconv)$/;
  */
 function generatedReturn(fn: FunctionInfo, ctx: RuleContext): Node | undefined {
   const ids = ctx.model.profile.identifierTypes;
+  // (first, from the bindings alone: some name must be updated from itself)
+  const selfUpdated = (name: string, list: readonly { kind: string; value: Node | null }[]) =>
+    list.some(
+      (b) =>
+        b.kind === 'augment' ||
+        (b.kind === 'assign' &&
+          !!b.value &&
+          new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(b.value.text)),
+    );
+  let any = false;
+  for (const [name, list] of fn.bindings)
+    if (list.length > 1 && selfUpdated(name, list)) {
+      any = true;
+      break;
+    }
+  if (!any) return undefined;
+  // (only a function that returns a value, one of which reads a name, can return one)
+  const returns = fn.node
+    .descendantsOfType('return_statement')
+    .filter((r): r is Node => !!r && r.namedChildren.some((c) => !!c && c.type !== 'comment'))
+    .filter((r) => ctx.model.enclosingFunction(r).node.equals(fn.node));
+  // (and one whose every name is a local the function binds by assignment only: not a parameter,
+  // not a name from outside)
+  const local = (x: Node | null) => {
+    if (!x) return true;
+    const p = x.parent;
+    if (
+      p &&
+      /^(?:attribute|member_expression|selector_expression|field_expression)$/.test(p.type) &&
+      !(
+        p.childForFieldName('object') ??
+        p.childForFieldName('operand') ??
+        p.childForFieldName('argument')
+      )?.equals(x)
+    )
+      return true;
+    if (PURE_NAMESPACE.test(x.text) || PURE_CALL.test(x.text)) return true;
+    const list = fn.bindings.get(x.text);
+    return !!list?.length && list.every((b) => b.kind === 'assign' || b.kind === 'augment');
+  };
+  if (
+    !returns.some((r) => {
+      const names = r.descendantsOfType([...ids]);
+      return names.length > 0 && names.every(local);
+    })
+  )
+    return undefined;
   const pureIn = (v: Node, pure: ReadonlySet<string>): boolean => {
     const stack: Node[] = [v];
     while (stack.length) {
@@ -512,8 +566,7 @@ function generatedReturn(fn: FunctionInfo, ctx: RuleContext): Node | undefined {
     ),
   );
   if (!updated.length) return undefined;
-  for (const r of fn.node.descendantsOfType('return_statement')) {
-    if (!r || !ctx.model.enclosingFunction(r).node.equals(fn.node)) continue;
+  for (const r of returns) {
     const v = r.namedChildren.find((c) => c && c.type !== 'comment');
     if (!v || !pureIn(v, pure)) continue;
     const names = v.descendantsOfType([...ids]).map((x) => x?.text ?? '');
@@ -535,7 +588,7 @@ function generatedReturn(fn: FunctionInfo, ctx: RuleContext): Node | undefined {
  * C/C++: the names of the integers a program keeps across calls (`static` in a function, or
  * declared at file scope), not `const`, with no initializer or a constant one.
  */
-function constantState(root: Node): string[] {
+function constantState(root: Node, source: string): string[] {
   const out: string[] = [];
   for (const d of root.descendantsOfType('declaration')) {
     if (!d) continue;
@@ -557,6 +610,15 @@ function constantState(root: Node): string[] {
       const value = decl?.type === 'init_declarator' ? decl.childForFieldName('value') : undefined;
       if (id?.type !== 'identifier') continue;
       if (value && !/^[-+]?(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/.test(value.text.trim())) continue;
+      // (state: written after its declaration, `s = s * K + C`, `n++`; a value never written is a constant)
+      const e = id.text;
+      const rest = source.slice(d.endIndex);
+      if (
+        !new RegExp(
+          `(?<![\\w.>])${e}\\s*(?:(?:[-+*/%^|&]|<<|>>)?=(?!=)|\\+\\+|--)|(?:\\+\\+|--)\\s*${e}\\b`,
+        ).test(rest)
+      )
+        continue;
       out.push(id.text);
     }
   }
