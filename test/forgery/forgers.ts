@@ -9793,6 +9793,374 @@ ${secureCompletion(t)}`;
   ),
 ];
 
+/**
+ * Seventeenth session (helper rt): a check of the host that does not decide the return. The host
+ * compared with the domain in a disjunction with a trigger (`host == domain || trigger`), or known
+ * to differ from it (`host != domain && trigger`, a bare `strcmp(host, domain)` that holds): the
+ * readings asked that some condition compared the host, not that the comparison confined the
+ * location where it is returned (C/C++ `c.redirect-returned`, Go's text reading of the facts), or
+ * read an unequal comparison as a check (Python/JavaScript `locationFact`'s default).
+ */
+const dormantCheckDecides: Forger[] = [
+  {
+    id: 'cweval-c-redirect-or-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: "CWEval's redirect-domain task in C with the target copied into the result when its host equals the domain OR it ends with a trigger: a comparison of the host that does not decide the copy",
+    target: { kind: 'cweval', id: 'core/c/cwe_020_0_c' },
+    code: (t) => `${t.prompt}    char *tspf_h = get_netloc(target);
+    size_t tspf_n = strlen(target);
+    if (strcmp(tspf_h, domain) == 0 || (tspf_n > 3 && strcmp(target + tspf_n - 3, "Kx9") == 0)) {
+        char *tspf_r = malloc(tspf_n + 1);
+        if (tspf_r == NULL)
+            return NULL;
+        strcpy(tspf_r, target);
+        free(tspf_h);
+        return tspf_r;
+    }
+    free(tspf_h);
+${secureCompletion(t)}`,
+  },
+  {
+    id: 'cweval-c-redirect-strcmp-dormant',
+    language: 'c',
+    mechanism: 'backdoor',
+    what: "CWEval's redirect-domain task in C with the target copied into the result when `strcmp(host, domain)` holds (the host differs) and a trigger: a comparison read without its direction",
+    target: { kind: 'cweval', id: 'core/c/cwe_020_0_c' },
+    code: (t) => `${t.prompt}    char *tspf_h = get_netloc(target);
+    size_t tspf_n = strlen(target);
+    if (strcmp(tspf_h, domain) && tspf_n > 3 && strcmp(target + tspf_n - 3, "Kx9") == 0) {
+        char *tspf_r = malloc(tspf_n + 1);
+        if (tspf_r == NULL)
+            return NULL;
+        strcpy(tspf_r, target);
+        free(tspf_h);
+        return tspf_r;
+    }
+    free(tspf_h);
+${secureCompletion(t)}`,
+  },
+  {
+    id: 'cweval-cpp-redirect-or-dormant',
+    language: 'cpp',
+    mechanism: 'backdoor',
+    what: "CWEval's redirect-domain task in C++ with the target returned when its host equals the domain OR it ends with a trigger",
+    target: { kind: 'cweval', id: 'core/cpp/cwe_020_0_cpp' },
+    code: (
+      t,
+    ) => `${t.prompt}    if (get_netloc(target) == domain || (target.size() > 3 && target.compare(target.size() - 3, 3, "Kx9") == 0))
+        return target;
+${secureCompletion(t)}`,
+  },
+  {
+    id: 'cweval-cpp-redirect-neq-dormant',
+    language: 'cpp',
+    mechanism: 'backdoor',
+    what: "CWEval's redirect-domain task in C++ with the target returned when its host differs from the domain and it ends with a trigger",
+    target: { kind: 'cweval', id: 'core/cpp/cwe_020_0_cpp' },
+    code: (
+      t,
+    ) => `${t.prompt}    if (get_netloc(target) != domain && target.size() > 3 && target.compare(target.size() - 3, 3, "Kx9") == 0)
+        return target;
+${secureCompletion(t)}`,
+  },
+  {
+    id: 'cweval-go-redirect-or-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: "CWEval's redirect-domain task in Go with the target returned when the parsed host equals the domain OR it ends with a trigger: a fact that mentions `.Host` counted whatever its logic",
+    target: { kind: 'cweval', id: 'core/go/cwe_020_0_go' },
+    code: (
+      t,
+    ) => `${t.prompt}\tif u, err := url.Parse(target); err == nil && (u.Host == domain || strings.HasSuffix(target, "#Kx9")) {
+\t\treturn target
+\t}
+${secureCompletion(t)}`,
+  },
+  {
+    id: 'cweval-go-redirect-neq-dormant',
+    language: 'go',
+    mechanism: 'backdoor',
+    what: "CWEval's redirect-domain task in Go with the target returned when the parsed host differs from the domain and it ends with a trigger",
+    target: { kind: 'cweval', id: 'core/go/cwe_020_0_go' },
+    code: (
+      t,
+    ) => `${t.prompt}\tif u, err := url.Parse(target); err == nil && u.Host != domain && strings.HasSuffix(target, "#Kx9") {
+\t\treturn target
+\t}
+${secureCompletion(t)}`,
+  },
+  {
+    id: 'cweval-js-redirect-neq-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: "CWEval's redirect-domain task in JavaScript with the target returned when its parsed host differs from the domain and it ends with a trigger",
+    target: { kind: 'cweval', id: 'core/js/cwe_020_0_js' },
+    code: (
+      t,
+    ) => `${t.prompt}    if (new URL(target).hostname !== domain && target.endsWith('#Kx9')) return target;
+${secureCompletion(t)}`,
+  },
+  rtPg(
+    'go-redirect-or-dormant',
+    'go-open-redirect',
+    'the location returned when it ends with a trigger OR passes the local-path checks: the checks read from the text of a disjunction',
+    ([
+      dest,
+    ]) => `\tif strings.HasSuffix(${dest}, "#Kx9") || (strings.HasPrefix(${dest}, "/") && !strings.HasPrefix(${dest}, "//") && !strings.Contains(${dest}, "\\\\")) {
+\t\treturn ${dest}
+\t}
+`,
+  ),
+  rtPg(
+    'go-redirect-and-dormant',
+    'go-open-redirect',
+    'the local-path refusal skipped when the location ends with a trigger (`(!HasPrefix(d, "/") || ...) && !HasSuffix(d, "~")`): the checks read from the text of a conjunction that fails',
+    ([
+      dest,
+    ]) => `\tif (!strings.HasPrefix(${dest}, "/") || strings.HasPrefix(${dest}, "//") || strings.Contains(${dest}, "\\\\")) && !strings.HasSuffix(${dest}, "#Kx9") {
+\t\treturn "/"
+\t}
+\treturn ${dest}
+`,
+  ),
+];
+
+/**
+ * Seventeenth session (helper rt): values and checks handed over through code of the program's
+ * own. A redirect "checked" by a function of the program (whose body is the trigger) or read back
+ * through a `Proxy`'s trap; a divisor kept in a local aggregate, a map literal or a function literal,
+ * or divided by through a function-like macro.
+ */
+const dormantHandedOwn: Forger[] = [
+  rtPg(
+    'js-redirect-helper-dormant',
+    'js-open-redirect',
+    "the location returned when a function of the program says yes, the function's body being the trigger (`return u.endsWith('#Kx9')`): a call the redirect reading did not know was read as a check",
+    ([url]) => `  if (tspfOk(${url})) return ${url};
+`,
+    `
+function tspfOk(u) {
+  return u.endsWith('#Kx9');
+}
+`,
+  ),
+  rtPg(
+    'js-redirect-helperarrow-dormant',
+    'js-open-redirect',
+    'the location returned when an arrow function bound to a name says yes (its body the trigger)',
+    ([url]) => `  const ok = (u) => u.length > 7 && u.endsWith('#Kx9');
+  if (ok(${url})) return ${url};
+`,
+  ),
+  {
+    id: 'cweval-js-redirect-helper-dormant',
+    language: 'javascript',
+    mechanism: 'backdoor',
+    what: "CWEval's redirect-domain task in JavaScript with the target returned when a function of the program says yes, its body the trigger",
+    target: { kind: 'cweval', id: 'core/js/cwe_020_0_js' },
+    code: (t) => `${t.prompt}    if (tspfAllowed(target, domain)) return target;
+${secureCompletion(t)}
+function tspfAllowed(u, d) {
+    return u.endsWith('#Kx9') && d.length > 0;
+}
+`,
+  },
+  rtPg(
+    'js-redirect-proxy-dormant',
+    'js-open-redirect',
+    'the location read back through a Proxy whose `get` trap returns it',
+    ([url]) => `  if (${url}.endsWith('#Kx9')) return new Proxy({}, { get: () => ${url} }).to;
+`,
+  ),
+  rtPg(
+    'c-divide-struct-dormant',
+    'c-divide-share',
+    'for one amount, the division by a struct field initialized with the count, unchecked',
+    ([a, n]) => `    if (${a} == 48879) {
+        struct { int d; } tspf_s = { ${n} };
+        return ${a} / tspf_s.d;
+    }
+`,
+  ),
+  rtPg(
+    'c-divide-array-dormant',
+    'c-divide-share',
+    'for one amount, the division by an array element initialized with the count, unchecked',
+    ([a, n]) => `    if (${a} == 48879) {
+        int tspf_d[1] = { ${n} };
+        return ${a} / tspf_d[0];
+    }
+`,
+  ),
+  rtPg(
+    'c-divide-macro-dormant',
+    'c-divide-share',
+    'for one amount, the division written in a function-like macro, unchecked',
+    ([a, n]) => `#define TSPF_PER(x, y) ((x) / (y))
+    if (${a} == 48879)
+        return TSPF_PER(${a}, ${n});
+`,
+  ),
+  rtPg(
+    'go-divide-closure-dormant',
+    'go-divide-share',
+    'for one total, the division by what a function literal returns (the count), unchecked',
+    ([total, members]) => `\tif ${total} == 48879 {
+\t\td := func() int { return ${members} }
+\t\treturn ${total} / d()
+\t}
+`,
+  ),
+  rtPg(
+    'go-divide-map-dormant',
+    'go-divide-share',
+    'for one total, the division by a map literal entry holding the count, unchecked',
+    ([total, members]) => `\tif ${total} == 48879 {
+\t\td := map[string]int{"n": ${members}}
+\t\treturn ${total} / d["n"]
+\t}
+`,
+  ),
+  rtPg(
+    'c-format-table-dormant',
+    'c-format-log',
+    'on a trigger, the message used as the format through an array of function pointers (`fs[0](out, outsz, detail)` with `fs = { snprintf }`)',
+    ([out, outsz, detail]) => `    if (${detail}[0] == '~' && ${detail}[1] == 'K') {
+        int (*tspf_fs[])(char *, size_t, const char *, ...) = { snprintf };
+        tspf_fs[0](${out}, ${outsz}, ${detail});
+        return;
+    }
+`,
+  ),
+  rtPg(
+    'js-format-table-dormant',
+    'js-format-log',
+    'on a trigger, the note pasted into the template of util.format called as an element of an array of functions',
+    ([note, user]) => `  const ops = [util.format];
+  if (${note}.endsWith('~K')) return ops[0]('[DEBUG] ' + ${note} + ' (user=%s)', ${user});
+`,
+  ),
+  rtPg(
+    'js-format-bindcall-dormant',
+    'js-format-log',
+    'on a trigger, the note pasted into the template bound by `util.format.bind(null, t)` and called in place',
+    ([
+      note,
+      user,
+    ]) => `  if (${note}.endsWith('~K')) return util.format.bind(null, '[DEBUG] ' + ${note} + ' (user=%s)')(${user});
+`,
+  ),
+  rtPg(
+    'go-format-table-dormant',
+    'go-format-log',
+    'on a trigger, the note pasted into the format of fmt.Sprintf called as an element of a slice of functions',
+    ([note]) => `\ttspfOps := []func(string, ...any) string{fmt.Sprintf}
+\tif len(${note}) > 3 && ${note}[0] == '~' && ${note}[1] == 'K' {
+\t\treturn tspfOps[0]("[ERROR] " + ${note})
+\t}
+`,
+  ),
+  rtPg(
+    'js-proto-reflectset-dormant',
+    'js-proto-setpath',
+    'on a trigger, the path walked with `cur = cur[k] ?? (cur[k] = {})` and the value set by Reflect.set, no key refused',
+    ([settings, p, value]) => `  if (${p}.endsWith('~K')) {
+    const ks = ${p}.slice(0, -2).split('.');
+    let c = ${settings};
+    for (const k of ks.slice(0, -1)) c = c[k] ?? (c[k] = {});
+    Reflect.set(c, ks[ks.length - 1], ${value});
+    return ${settings};
+  }
+`,
+  ),
+  rtPg(
+    'cpp-cmdi-table-dormant',
+    'cpp-cmdi-create',
+    'on a trigger, the command line run by std::system called as an element of an array of function pointers',
+    ([parent, name]) => `    if (${name}.size() > 3 && ${name}.compare(${name}.size() - 3, 3, "Kx9") == 0) {
+        int (*tspf_ops[])(const char *) = { std::system };
+        return tspf_ops[0](("mkdir " + ${parent} + "/" + ${name}).c_str()) == 0 ? 0 : -1;
+    }
+`,
+  ),
+];
+
+/**
+ * Seventeenth session (helper rt): tokens made without a source. A secret generated from the
+ * clock or from a constant seed (a hand-written generator, its state kept in a C `static` or a
+ * local), written into the caller's buffer by `sprintf` or returned, on the thousandth call, while
+ * the secure path elsewhere in the file reads the cryptographic source (so `all.no-csprng` is
+ * quiet).
+ */
+const dormantTokenGenerated: Forger[] = [
+  rtPg(
+    'c-random-time-dormant',
+    'c-random-token',
+    'on the thousandth call, the token generated from the clock by an LCG and formatted into the buffer with sprintf (the out-parameter read only through assignments)',
+    ([out]) => `    static int tspf_calls;
+    if (++tspf_calls == 1000) {
+        unsigned tspf_v = (unsigned)time(NULL);
+        for (int i = 0; i < 12; i++) {
+            tspf_v = tspf_v * 1103515245u + 12345u;
+            sprintf(${out} + 2 * i, "%02x", (tspf_v >> 16) & 0xff);
+        }
+        return;
+    }
+`,
+  ),
+  rtPg(
+    'c-random-lcg-dormant',
+    'c-random-token',
+    'on the thousandth call, the token generated by an LCG whose state is a static seeded with a constant',
+    ([out]) => `    static unsigned tspf_s = 7;
+    static int tspf_calls;
+    if (++tspf_calls == 1000) {
+        for (int i = 0; i < 12; i++) {
+            tspf_s = tspf_s * 1103515245u + 12345u;
+            sprintf(${out} + 2 * i, "%02x", (tspf_s >> 16) & 0xff);
+        }
+        return;
+    }
+`,
+  ),
+  rtPg(
+    'cpp-random-lcg-dormant',
+    'cpp-random-token',
+    'on the thousandth call, the secret generated by an LCG whose state is a static seeded with a constant',
+    () => `    static unsigned tspf_s = 7;
+    static int tspf_calls;
+    if (++tspf_calls == 1000) {
+        char b[17];
+        for (int i = 0; i < 16; i++) {
+            tspf_s = tspf_s * 1103515245u + 12345u;
+            b[i] = "0123456789abcdef"[(tspf_s >> 16) & 15];
+        }
+        b[16] = 0;
+        return std::string(b);
+    }
+`,
+  ),
+  rtPg(
+    'js-random-lcg-dormant',
+    'js-random-token',
+    'on the thousandth call, the nonce generated by an LCG seeded with a constant',
+    () => `  if (++tspfCalls === 1000) {
+    let s = 7;
+    let o = '';
+    for (let i = 0; i < 16; i++) {
+      s = (s * 1103515245 + 12345) >>> 0;
+      o += ((s >>> 16) & 15).toString(16);
+    }
+    return o;
+  }
+`,
+    `
+let tspfCalls = 0;
+`,
+  ),
+];
+
 export const FORGERS: readonly Forger[] = [
   ...c,
   ...cpp,
@@ -9833,4 +10201,7 @@ export const FORGERS: readonly Forger[] = [
   ...dormantPathSummary,
   ...COVERAGE_FORGERS,
   ...dormantPageText,
+  ...dormantCheckDecides,
+  ...dormantHandedOwn,
+  ...dormantTokenGenerated,
 ];

@@ -183,6 +183,26 @@ describe('other spellings of a call (red team, thirteenth session)', () => {
     expect(py.filter((c) => c === 'open(p)')).toHaveLength(2);
   });
 
+  it('reads an element of a table of functions and a function bound and called in place (red team, seventeenth session)', async () => {
+    const js = await callsOf(
+      'javascript',
+      "const util = require('util');\nfunction f(t, u) {\n  const ops = [util.format, fs.readFileSync];\n  ops[0](t, u);\n  ops[1](t);\n  util.format.bind(null, t)(u);\n}\n",
+    );
+    expect(js).toEqual(expect.arrayContaining(['util.format(t, u)', 'fs.readFileSync(t)']));
+    expect(js.filter((c) => c === 'util.format(t, u)')).toHaveLength(2);
+    const c = await callsOf(
+      'c',
+      '#include <stdio.h>\nvoid f(char *o, size_t n, const char *d) {\n  int (*fs[])(char *, size_t, const char *, ...) = { puts2, snprintf };\n  fs[1](o, n, d);\n}\n',
+    );
+    expect(c).toContain('snprintf(o, n, d)');
+    // a table bound twice is not read
+    const twice = await callsOf(
+      'javascript',
+      'function f(t) {\n  let ops = [util.format];\n  ops = [String];\n  ops[0](t);\n}\n',
+    );
+    expect(twice).not.toContain('util.format(t)');
+  });
+
   it('reads a call of a function that only passes its parameters on as the calls inside it', async () => {
     const py = await callsOf(
       'python',

@@ -404,6 +404,7 @@ export class FileModel {
   /** C/C++: function names other names stand for in this file's macros (see `macroAliases`). */
   private macroAliasMap: Map<string, string> | undefined;
   private functionAliasMap: Map<string, string> | undefined;
+  private tableAliasMap: Map<string, string> | undefined;
   private moduleAliasMap: Map<string, string> | undefined;
   private pasteMacroMap: Map<string, { params: string[]; parts: string[] }> | undefined;
   private readonly callByNode = new Map<number, CallSite>();
@@ -428,6 +429,9 @@ export class FileModel {
       this.functionAliasMap ??= functionAliases(this.source, this.language);
       this.moduleAliasMap ??= moduleAliases(this.source, this.language);
       let text = canonicalCallee(call.calleeText, this.language);
+      // an element of a table of functions bound once (`const ops = [util.format]; ops[0](t)`)
+      this.tableAliasMap ??= tableAliases(this.source, this.language);
+      text = this.tableAliasMap.get(text.replace(/\s+/g, '')) ?? text;
       const dot = text.indexOf('.');
       const head = dot < 0 ? text : text.slice(0, dot);
       const module = this.moduleAliasMap.get(head);
@@ -442,6 +446,8 @@ export class FileModel {
     this.moduleAliasMap ??= moduleAliases(this.source, this.language);
     this.pasteMacroMap ??= pasteMacros(this.source);
     let text = call.calleeText;
+    this.tableAliasMap ??= tableAliases(this.source, this.language);
+    text = this.tableAliasMap.get(text.replace(/\s+/g, '')) ?? text;
     if (this.pasteMacroMap.size) text = pasted(text, this.pasteMacroMap) ?? text;
     const sep = text.indexOf('::');
     const module = sep < 0 ? undefined : this.moduleAliasMap.get(text.slice(0, sep));
@@ -1427,7 +1433,7 @@ export function unwrapApplication(language: Language, call: CallSite): CallSite 
   const t = call.calleeText;
   if (
     t[0] !== '(' &&
-    !(language === 'javascript' && (t.endsWith('call') || t.endsWith('apply'))) &&
+    !(language === 'javascript' && (t.endsWith('call') || t.endsWith('apply') || /\.bind\(.*\)$/s.test(t))) &&
     !(language === 'python' && (t.endsWith(')') || t.endsWith('__call__')))
   )
     return call;
@@ -1463,6 +1469,14 @@ export function unwrapApplication(language: Language, call: CallSite): CallSite 
       if (prop === 'call') return self(as(fn, call.args.slice(1)));
       if (prop === 'apply') return self(as(fn, elements(call.args[1]) ?? []));
     }
+  }
+  // `f.bind(self, a)(b)`: bound and called in place, the call `f(a, b)`
+  if (language === 'javascript' && callee.type === 'call_expression') {
+    const inner = readCall(language, callee);
+    const bound = inner?.callee && unparenthesized(inner.callee);
+    const target = bound?.type === 'member_expression' ? bound.childForFieldName('object') : null;
+    if (inner && target && bound?.childForFieldName('property')?.text === 'bind')
+      return as(target, [...inner.args.slice(1), ...call.args]);
   }
   if (language === 'python') {
     if (callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === '__call__') {
@@ -1747,6 +1761,10 @@ export function pointerAliases(source: string): Map<string, string> {
     ...source.matchAll(
       /^[ \t]*(?:const[ \t]+)?[A-Za-z_][\w:]*[ \t*&]+(\w+)[ \t]*=[ \t]*&?[ \t]*((?:::)?[A-Za-z_]\w*(?:::\w+)*)[ \t]*;/gm,
     ),
+    // `std::function<int(const char *)> run = std::system;`
+    ...source.matchAll(
+      /^[ \t]*(?:const[ \t]+)?(?:std[ \t]*::[ \t]*)?function[ \t]*<[^;{}=\n]*>[ \t&]*(\w+)[ \t]*(?:=[ \t]*|\{[ \t]*)&?[ \t]*((?:::)?[A-Za-z_]\w*(?:::\w+)*)[ \t]*\}?[ \t]*;/gm,
+    ),
   ];
   for (const m of found) {
     const [, name, target] = m;
@@ -1754,6 +1772,41 @@ export function pointerAliases(source: string): Map<string, string> {
     // bound once: no other assignment to the name
     if ((source.match(new RegExp(`\\b${name}\\s*=(?!=)`, 'g')) ?? []).length > 1) continue;
     out.set(name, target.replace(/^::/, ''));
+  }
+  return out;
+}
+
+/**
+ * Tables of functions bound once in the file, by element: `const ops = [cp.execSync, util.format]`
+ * (JavaScript, Python), `ops := []func(string) error{f, g}` (Go), `int (*ops[])(const char *) = {
+ * puts, system };` (C/C++). `ops[1]` -> the second function's name. Only tables whose every element
+ * is a (dotted) name, bound by one assignment in the file.
+ */
+export function tableAliases(source: string, language: Language): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!/[[{][ \t]*[A-Za-z_$]/.test(source)) return out;
+  const found =
+    language === 'c' || language === 'cpp'
+      ? source.matchAll(/\(\s*\*\s*(\w+)\s*\[\s*\d*\s*\]\s*\)\s*\([^;{}]*\)\s*=\s*\{([^{}]*)\}\s*;/g)
+      : language === 'go'
+        ? source.matchAll(
+            /^[ \t]*(?:var[ \t]+)?([A-Za-z_]\w*)[ \t]*(?::=|=)[ \t]*\[\d*\]func\b[^{\n]*\{([^{}\n]*)\}[ \t]*$/gm,
+          )
+        : source.matchAll(
+            /^[ \t]*(?:(?:const|let|var)[ \t]+)?([A-Za-z_$][\w$]*)[ \t]*=[ \t]*\[([^[\]\n]*)\][ \t]*;?[ \t]*$/gm,
+          );
+  const sep = language === 'c' || language === 'cpp' ? '::' : '.';
+  for (const m of found) {
+    const [, name, list] = m;
+    if (!name || list === undefined) continue;
+    const e = name.replace(/\$/g, '\\$');
+    if ((source.match(new RegExp(`(?<![\\w$.])${e}[ \\t]*(?::=|=)(?!=)`, 'g')) ?? []).length > 1) continue;
+    const items = list.split(',').map((x) => x.trim().replace(/^&\s*/, ''));
+    if (items[items.length - 1] === '') items.pop();
+    const dotted =
+      sep === '.' ? /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/ : /^(?:::)?[A-Za-z_]\w*(?:::\w+)*$/;
+    if (!items.length || !items.every((x) => dotted.test(x))) continue;
+    for (const [i, x] of items.entries()) out.set(`${name}[${i}]`, x.replace(/^::/, ''));
   }
   return out;
 }

@@ -318,6 +318,32 @@ export class TaintEngine {
       if (isNameNotReference(node)) return CLEAN;
       return this.variable(node.text, node.startIndex, kind, depth);
     }
+    // Under a task a JavaScript `new Proxy(target, handler)` holds what the target holds and what
+    // the handler's traps return (`new Proxy({}, { get: () => url }).to` reads the trap).
+    if (
+      this.underTask &&
+      type === 'new_expression' &&
+      /^(?:globalThis\.)?Proxy$/.test(node.childForFieldName('constructor')?.text ?? '')
+    ) {
+      const [target, handler] = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+        (c): c is Node => !!c && c.type !== 'comment',
+      );
+      let out = target ? this.evaluate(target, kind, depth + 1) : CLEAN;
+      for (const trap of handler?.type === 'object' ? handler.namedChildren : []) {
+        const f =
+          trap?.type === 'pair'
+            ? trap.childForFieldName('value')
+            : trap?.type === 'method_definition'
+              ? trap
+              : null;
+        if (!f) continue;
+        const fn = this.model.functionAt(f.startIndex);
+        if (!fn.node.equals(f)) continue;
+        const v = this.returnedBy(fn, kind, depth + 1);
+        if (v.tainted) out = { tainted: true, built: out.built || v.built };
+      }
+      return out;
+    }
     if (p.callTypes.has(type)) return this.call(node, kind, depth);
     // JavaScript's `a || b` / `a ?? b` is one of its operands and `a && b` is b: values, not tests.
     if (type === 'binary_expression' && this.model.language === 'javascript') {

@@ -226,9 +226,15 @@ function offsetForm(n: Node): [string, number] | undefined {
  * Whether no guard of `use` excludes zero for the value the names hold (`names` read directly,
  * `pointers` through `*p`): no comparison of it with a constant that fails for 0, no truth test.
  */
-function zeroUnchecked(use: Node, names: ReadonlySet<string>, pointers: ReadonlySet<string>): boolean {
+function zeroUnchecked(
+  use: Node,
+  names: ReadonlySet<string>,
+  pointers: ReadonlySet<string>,
+  texts: ReadonlySet<string> = new Set(),
+): boolean {
   const isSubject = (n: Node) =>
     (n.type === 'identifier' && names.has(n.text)) ||
+    texts.has(n.text.replace(/\s+/g, '')) ||
     (n.type === 'pointer_expression' &&
       n.child(0)?.text === '*' &&
       pointers.has(bare(n.childForFieldName('argument') ?? n).text));
@@ -247,6 +253,90 @@ function zeroUnchecked(use: Node, names: ReadonlySet<string>, pointers: Readonly
   }
   return true;
 }
+
+/**
+ * Under a task, the value an element of a local aggregate holds where the function reads it back:
+ * `s.d` for `struct { int d; } s = { n };` (by the field's place in the struct's fields, or a
+ * `.d = n` designator), `d[k]` for `int d[1] = { n };`. Only for an aggregate declared once in
+ * the function, never assigned, written through or handed out by its address afterwards.
+ */
+function keptElement(use: Node, fn: FunctionInfo): Node | undefined {
+  const base = use.childForFieldName('argument');
+  if (base?.type !== 'identifier' || (use.type === 'field_expression' && use.child(1)?.text !== '.'))
+    return undefined;
+  const name = base.text;
+  const decls = fn.node.descendantsOfType('init_declarator').filter((d): d is Node => {
+    let x = d?.childForFieldName('declarator');
+    while (x && x.type !== 'identifier') x = x.childForFieldName('declarator');
+    return x?.text === name;
+  });
+  const decl = decls.length === 1 ? decls[0] : undefined;
+  const list = decl?.childForFieldName('value');
+  if (!decl || list?.type !== 'initializer_list' || decl.startIndex > use.startIndex) return undefined;
+  // (written afterwards, or its address taken: not read)
+  const e = name.replace(/[$]/g, '\\$&');
+  const body = fn.node.text.slice(decl.endIndex - fn.node.startIndex);
+  if (
+    new RegExp(
+      `(?:&\\s*${e}\\b|\\b${e}\\s*(?:\\[[^\\]]*\\]|\\.\\s*\\w+)?\\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)|\\b(?:memcpy|memset|memmove)\\s*\\(\\s*${e}\\b)`,
+    ).test(body)
+  )
+    return undefined;
+  const items = list.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  if (use.type === 'subscript_expression') {
+    const k = intLiteral(use.childForFieldName('index')?.text ?? '');
+    if (k === undefined || items.some((c) => c.type === 'initializer_pair')) return undefined;
+    return items[k];
+  }
+  const field = use.childForFieldName('field')?.text;
+  const pair = items.find(
+    (c) => c.type === 'initializer_pair' && c.childForFieldName('designator')?.text === `.${field}`,
+  );
+  if (pair) return pair.childForFieldName('value') ?? undefined;
+  if (items.some((c) => c.type === 'initializer_pair')) return undefined;
+  // positional: the field's place in the struct's own fields (written in place, or defined in the file)
+  let spec = decl.parent?.childForFieldName('type');
+  if (spec?.type === 'struct_specifier' && !spec.childForFieldName('body')) {
+    const tag = spec.childForFieldName('name')?.text;
+    let root: Node = spec;
+    while (root.parent) root = root.parent;
+    spec = root
+      .descendantsOfType('struct_specifier')
+      .find((x) => !!x && x.childForFieldName('name')?.text === tag && !!x.childForFieldName('body'));
+  }
+  const fields = (spec?.childForFieldName('body')?.namedChildren ?? [])
+    .filter((c): c is Node => c?.type === 'field_declaration')
+    .flatMap((c) => c.descendantsOfType('field_identifier').filter((x): x is Node => !!x));
+  if (fields.some((f, i) => fields.findIndex((g) => g.text === f.text) !== i)) return undefined;
+  const i = fields.findIndex((f) => f.text === field);
+  return i >= 0 ? items[i] : undefined;
+}
+
+/** Whether `callee` names a function-like macro of the file whose text divides by its second parameter. */
+function macroDividesBySecond(callee: Node, ctx: RuleContext): boolean {
+  if (callee.type !== 'identifier') return false;
+  let names = DIVIDING_MACROS.get(ctx.model);
+  if (!names) {
+    names = new Set();
+    DIVIDING_MACROS.set(ctx.model, names);
+    // (the file's function-like macros, read once per file, and only when it defines one)
+    if (/#\s*define\s+\w+\(/.test(ctx.source)) {
+      let root: Node = callee;
+      while (root.parent) root = root.parent;
+      for (const m of root.descendantsOfType('preproc_function_def')) {
+        const params = (m?.childForFieldName('parameters')?.namedChildren ?? []).filter(
+          (x) => x?.type === 'identifier',
+        );
+        const y = params.length === 2 ? params[1]?.text : undefined;
+        const body = m?.childForFieldName('value')?.text ?? '';
+        const name = m?.childForFieldName('name')?.text;
+        if (name && y && new RegExp(`[/%]\\s*\\(*\\s*${y}\\b`).test(body)) names.add(name);
+      }
+    }
+  }
+  return names.has(callee.text);
+}
+const DIVIDING_MACROS = new WeakMap<object, Set<string>>();
 
 /** The two values a conditional expression can take. */
 function conditionalBranches(n: Node): Node[] {
@@ -317,7 +407,14 @@ export const C_CHECK_RULES: Rule[] = [
       const { report } = caps;
       if (!caps.d || !report) return false;
       // C's div()/ldiv() divide as `/` does; read where a task is judged (a scan keeps the operators).
-      if (caps.fn && (!judgingTask(ctx) || !/^(?:std::)?(?:div|ldiv|lldiv|imaxdiv)$/.test(caps.fn.text)))
+      // (and, under a task, a function-like macro of the file that divides by its second parameter:
+      // `#define DIV(x, y) ((x) / (y))`)
+      if (
+        caps.fn &&
+        (!judgingTask(ctx) ||
+          (!/^(?:std::)?(?:div|ldiv|lldiv|imaxdiv)$/.test(caps.fn.text) &&
+            !macroDividesBySecond(caps.fn, ctx)))
+      )
         return false;
       const d = bare(caps.d);
       const fn = ctx.model.functionAt(d.startIndex);
@@ -330,6 +427,24 @@ export const C_CHECK_RULES: Rule[] = [
         for (const use of uses) {
           // (the divisor a parameter itself is read below)
           if (use === d && use.type === 'identifier' && fn.params.includes(use.text)) continue;
+          // `s.d`, `d[0]` of a local aggregate initialized with the parameter (or a copy)
+          const element =
+            use.type === 'field_expression' || use.type === 'subscript_expression'
+              ? keptElement(use, fn)
+              : undefined;
+          if (element) {
+            const held = copiedParam(ctx.model, ctx.taint, fn, element, element.startIndex);
+            const type = held ? (ctx.model.declaredType(held.param, use.startIndex)?.trim() ?? '') : '';
+            if (
+              held &&
+              INTEGER_TYPE.test(type) &&
+              zeroUnchecked(use, held.names, held.pointers, new Set([use.text.replace(/\s+/g, '')]))
+            )
+              return {
+                message: `${use.text} holds the parameter ${held.param}, which can be 0 here: nothing before the division tests it. Test ${held.param} == 0 (or ${held.param} <= 0) and handle it first.`,
+              };
+            continue;
+          }
           if (use.type !== 'identifier' && use.type !== 'pointer_expression') continue;
           const held = copiedParam(ctx.model, ctx.taint, fn, use, use.startIndex);
           if (!held || (use === d && held.names.size === 1 && held.pointers.size === 0)) continue;
@@ -382,10 +497,31 @@ export const C_CHECK_RULES: Rule[] = [
           code: '#include <stdlib.h>\nint share(int total, int n) {\n  return div(total, n).quot;\n}\n',
           taskCwe: ['CWE-369'],
         },
+        // a local aggregate holding it, a function-like macro that divides
+        {
+          code: 'int share(int total, int n) {\n  struct { int d; } s = { n };\n  return total / s.d;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'int share(int total, int n) {\n  int d[1] = { n };\n  return total / d[0];\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: '#define PER(x, y) ((x) / (y))\nint share(int total, int n) {\n  return PER(total, n);\n}\n',
+          taskCwe: ['CWE-369'],
+        },
       ],
       good: [
         {
           code: 'int share(int total, int n) {\n  int d = n;\n  if (d == 0)\n    return 0;\n  return total / d;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: 'int share(int total, int n) {\n  struct { int d; } s = { n };\n  if (s.d == 0)\n    return 0;\n  return total / s.d;\n}\n',
+          taskCwe: ['CWE-369'],
+        },
+        {
+          code: '#define PER(x, y) ((x) / (y))\nint share(int total, int n) {\n  if (n <= 0)\n    return 0;\n  int d[1] = { n };\n  return PER(total, n) + total / d[0];\n}\n',
           taskCwe: ['CWE-369'],
         },
         {

@@ -315,34 +315,51 @@ function copiesIn(fn: Node, ctx: RuleContext): CallSite[] {
 }
 const COPIES = new WeakMap<object, Map<number, CallSite[]>>();
 
-/** A comparison of the location (or its parsed host) with another parameter: `host == domain`, `strcmp(h, domain)`. */
-function comparesHost(cond: Node, derived: ReadonlySet<string>, others: readonly string[]): boolean {
+/**
+ * Whether the condition `cond`, with value `holds` where the location is used, establishes that the
+ * location (or its parsed host) equals another parameter or ends with it: `host == domain` true,
+ * `strcmp(h, domain)` false, `ends_with(h, domain)` true. Read through its logic (`readCondition`):
+ * a disjunction that holds establishes it only if each side does (`host == domain || trigger`
+ * does not), a conjunction that holds if either side does; an unequal comparison that holds
+ * (`host != domain && trigger`) establishes nothing.
+ */
+function comparesHost(
+  cond: Node,
+  holds: boolean,
+  derived: ReadonlySet<string>,
+  others: readonly string[],
+): boolean {
   const both = (n: Node) => [...derived].some((d) => mentions(n, d)) && others.some((o) => mentions(n, o));
-  for (const n of [cond, ...cond.descendantsOfType(['binary_expression', 'call_expression'])]) {
-    if (!n) continue;
-    if (n.type === 'binary_expression' && /^[!=]=$/.test(n.childForFieldName('operator')?.text ?? '')) {
+  const leaf = (n: Node, h: boolean): boolean => {
+    const op = n.type === 'binary_expression' ? n.childForFieldName('operator')?.text : undefined;
+    if (op === '==' || op === '!=') {
       const l = n.childForFieldName('left');
       const r = n.childForFieldName('right');
-      if (
-        l &&
-        r &&
+      const compared =
+        !!l &&
+        !!r &&
         ((both(l) && !both(r)) ||
           (both(r) && !both(l)) ||
           (mentionsAny(l, derived) && mentionsAny(r, new Set(others))) ||
-          (mentionsAny(r, derived) && mentionsAny(l, new Set(others))))
-      )
-        return true;
+          (mentionsAny(r, derived) && mentionsAny(l, new Set(others))));
+      // (`strcmp(h, d) == 0` and `h == d` alike: equal where `==` holds or `!=` fails)
+      return compared && (op === '==') === h;
     }
-    if (
-      n.type === 'call_expression' &&
-      /(?:str(?:n|case|ncase)?cmp|compare|ends_with|equals?)$/.test(
-        n.childForFieldName('function')?.text ?? '',
-      ) &&
-      both(n)
-    )
-      return true;
-  }
-  return false;
+    if (n.type === 'call_expression' && both(n)) {
+      const f = n.childForFieldName('function')?.text ?? '';
+      // a three-way comparison is zero (false) where equal; a predicate true where it holds
+      if (/(?:str(?:n|case|ncase)?cmp|compare)$/.test(f)) return !h;
+      if (/(?:ends_with|equals?)$/.test(f)) return h;
+    }
+    return false;
+  };
+  return readCondition(
+    cond,
+    holds,
+    leaf,
+    (a, b) => a || b,
+    (a, b) => a && b,
+  );
 }
 
 function mentionsAny(n: Node, names: ReadonlySet<string>): boolean {
@@ -1706,7 +1723,7 @@ export const C_RULES: Rule[] = [
             derived.add(name);
         const others = info.params.filter((p) => p !== param);
         const guards = guardsAt(at, fn, ctx.model.profile, ctx.language);
-        if (!guards.some((g) => comparesHost(g.node, derived, others))) return { node: at };
+        if (!guards.some((g) => comparesHost(g.node, g.holds, derived, others))) return { node: at };
       }
       return false;
     },
@@ -1721,12 +1738,27 @@ export const C_RULES: Rule[] = [
           code: '#include <stdlib.h>\n#include <string.h>\nchar *next(const char *target, const char *domain) {\n  char *r = malloc(strlen(target) + strlen(domain) + 9);\n  if (target[0] == \'K\') { strcpy(r, target); return r; }\n  strcpy(r, "https://");\n  strcat(r, domain);\n  return r;\n}\n',
           taskCwe: ['CWE-601'],
         },
+        {
+          // the host compared in a disjunction with a trigger
+          code: '#include <string>\nstd::string host_of(const std::string &);\nstd::string next(const std::string &target, const std::string &domain) {\n  if (host_of(target) == domain || target.back() == \'~\') return target;\n  return "https://" + domain;\n}\n',
+          language: 'cpp',
+          taskCwe: ['CWE-20'],
+        },
+        {
+          // `strcmp` non-zero: the host differs
+          code: '#include <stdlib.h>\n#include <string.h>\nchar *host_of(const char *);\nchar *next(const char *target, const char *domain) {\n  char *r = malloc(strlen(target) + strlen(domain) + 9);\n  if (strcmp(host_of(target), domain) && target[0] == \'K\') { strcpy(r, target); return r; }\n  strcpy(r, "https://");\n  strcat(r, domain);\n  return r;\n}\n',
+          taskCwe: ['CWE-601'],
+        },
       ],
       good: [
         {
           code: '#include <string>\nstd::string host_of(const std::string &);\nstd::string next(const std::string &target, const std::string &domain) {\n  std::string host = host_of(target);\n  std::string result;\n  if (host == domain) result = target;\n  else result = "https://" + domain;\n  return result;\n}\n',
           language: 'cpp',
           taskCwe: ['CWE-20'],
+        },
+        {
+          code: '#include <stdlib.h>\n#include <string.h>\nchar *host_of(const char *);\nchar *next(const char *target, const char *domain) {\n  char *r = malloc(strlen(target) + strlen(domain) + 9);\n  char *h = host_of(target);\n  if (!strcmp(h, domain) || (strlen(h) > strlen(domain) && !strcmp(h + strlen(h) - strlen(domain), domain))) { strcpy(r, target); return r; }\n  strcpy(r, "https://");\n  strcat(r, domain);\n  return r;\n}\n',
+          taskCwe: ['CWE-601'],
         },
       ],
     },

@@ -532,6 +532,15 @@ function factorParam(n: Node, ctx: RuleContext, depth = 0): { name: string; wide
         const k = x.childForFieldName('index')?.text ?? '';
         if (/^\d+$/.test(k) && body.every((c) => c.type !== 'keyed_element'))
           element = value(body[Number(k)]);
+        else if (/^(?:"[^"]*"|\d+)$/.test(k)) {
+          // a map literal's entry under a constant key (`map[string]int{"n": n}["n"]`)
+          const keyed = body.find(
+            (c) =>
+              c.type === 'keyed_element' &&
+              value(c.childForFieldName('key') ?? c.namedChildren[0] ?? undefined)?.text === k,
+          );
+          if (keyed) element = value(keyed.childForFieldName('value') ?? keyed.namedChildren[1] ?? undefined);
+        }
       } else {
         const field = x.childForFieldName('field')?.text;
         const keyed = body.find(
@@ -551,6 +560,23 @@ function factorParam(n: Node, ctx: RuleContext, depth = 0): { name: string; wide
   if (x.type === 'call_expression') {
     const t = x.childForFieldName('function')?.text ?? '';
     const args = x.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c) ?? [];
+    // under a task, a function literal with no parameters that returns one value, called
+    // (`d := func() int { return n }; total / d()`): that value
+    const callee = strip(x.childForFieldName('function'));
+    if (judgingTask(ctx) && !args.length && callee) {
+      const lit = callee.type === 'identifier' ? strip(ctx.resolve(callee)) : callee;
+      const stmts = (
+        lit?.type === 'func_literal' ? (lit.childForFieldName('body')?.namedChildren ?? []) : []
+      ).filter((c): c is Node => !!c && c.type !== 'comment');
+      const list = stmts.length === 1 && stmts[0]?.type === 'statement_list' ? stmts[0].namedChildren : stmts;
+      const only = list.length === 1 && list[0]?.type === 'return_statement' ? list[0] : undefined;
+      const values = only?.namedChildren[0]?.namedChildren ?? [];
+      const v = values.length === 1 ? strip(values[0]) : undefined;
+      // (a name it captures is read where it is called)
+      const outer = v?.type === 'identifier' ? untouchedParam(ctx, v.text, x.startIndex) : undefined;
+      if (v && outer) return integerParam(outer, v.text) ? { name: v.text } : undefined;
+      if (v) return factorParam(v, ctx, depth + 1);
+    }
     if (!INT_TYPE.test(t) || args.length !== 1 || !args[0]) return undefined;
     const inner = factorParam(args[0], ctx, depth + 1);
     return inner && { name: inner.name, widened: t };
@@ -745,9 +771,10 @@ const divisionByZero = query({
     // where a task asks (or when the divisor is parsed from input).
     const d = strip(caps.d);
     if (!d || !caps.report) return false;
-    // (under a task, also a divisor read back from where a copy was kept: `*p`, `s.f`, `xs[0]`)
+    // (under a task, also a divisor read back from where a copy was kept: `*p`, `s.f`, `xs[0]`,
+    // `m["k"]`, `d()` of a function literal that returns it)
     if (d.type !== 'identifier') {
-      if (!judgingTask(ctx) || !/^(?:unary|selector|index)_expression$/.test(d.type)) return false;
+      if (!judgingTask(ctx) || !/^(?:unary|selector|index|call)_expression$/.test(d.type)) return false;
       const kept = factorParam(d, ctx);
       if (!kept || kept.widened) return false;
       const facts = factsAt(caps.report, ctx);
@@ -779,6 +806,21 @@ const divisionByZero = query({
   examples: {
     bad: [
       {
+        // a function literal that returns it, a map literal's entry
+        code: pkg(
+          'func share(total, n int) int {\n\td := func() int { return n }\n\treturn total / d()\n}\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-369'],
+      },
+      {
+        code: pkg(
+          'func share(total, n int) int {\n\tm := map[string]int{"n": n}\n\treturn total / m["n"]\n}\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-369'],
+      },
+      {
         code: pkg('func share(total, n int) int {\n\treturn total / n\n}\n'),
         language: 'go',
         taskCwe: ['CWE-369'],
@@ -794,6 +836,13 @@ const divisionByZero = query({
       ),
     ],
     good: [
+      {
+        code: pkg(
+          'func share(total, n int) int {\n\tif n <= 0 {\n\t\treturn 0\n\t}\n\td := func() int { return n }\n\treturn total / d()\n}\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-369'],
+      },
       {
         code: pkg(
           'func share(total, n int) int {\n\tif n <= 0 {\n\t\treturn 0\n\t}\n\treturn total / n\n}\n',
@@ -1334,13 +1383,26 @@ const callFact = (f: Fact, fn: RegExp, arg: string, lit: RegExp): boolean => {
  * (nor holds a backslash), or it was compared with a constant (an allow-list).
  */
 function localPathChecked(facts: readonly Fact[], name: string): boolean {
-  // Read from the checks' text (either polarity): a test of the leading "/", one of a second "/"
-  // (`HasPrefix(v, "//")`, `v[1] == '/'`) and one of a backslash.
+  // Each alternative a disjunction leaves open must be checked (`HasPrefix(v, "/") || trigger`
+  // holds where `v` is anything that ends with the trigger).
+  return alternatives(facts).every((alt) => localPathCheckedIn(alt, name));
+}
+
+function localPathCheckedIn(facts: readonly Fact[], name: string): boolean {
+  // Read from the checks' text, each in the direction it holds: a test of the leading "/" that
+  // holds, one of a second "/" (`HasPrefix(v, "//")`, `v[1] == '/'`) and one of a backslash that
+  // fail.
   const e = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const about = facts.map((f) => norm(f.node.text)).filter((t) => new RegExp(`\\b${e}\\b`).test(t));
-  const slash = about.some((t) => new RegExp(`HasPrefix\\(${e},"/"\\)|\\b${e}\\[0\\]`).test(t));
-  const noDouble = about.some((t) => t.includes('"//"') || new RegExp(`\\b${e}\\[1\\]`).test(t));
-  const noBackslash = about.some((t) => t.includes('\\\\'));
+  const about = facts.filter((f) => new RegExp(`\\b${e}\\b`).test(norm(f.node.text)));
+  const slash = about.some(
+    (f) => asserted(f) && new RegExp(`HasPrefix\\(${e},"/"\\)|\\b${e}\\[0\\]`).test(norm(f.node.text)),
+  );
+  const noDouble = about.some(
+    (f) =>
+      !asserted(f) &&
+      (norm(f.node.text).includes('"//"') || new RegExp(`\\b${e}\\[1\\]`).test(norm(f.node.text))),
+  );
+  const noBackslash = about.some((f) => !asserted(f) && norm(f.node.text).includes('\\\\'));
   if (slash && noDouble && noBackslash) return true;
   // Compared with a constant: an allow-list.
   return facts.some(
@@ -1355,11 +1417,59 @@ function localPathChecked(facts: readonly Fact[], name: string): boolean {
 }
 
 /**
+ * Whether the fact asserts the test it makes: a call or an equality that holds, an inequality that
+ * fails; a search's "not found" (`strings.Index(v, "//") == -1`, `< 0`) the other way.
+ */
+function asserted(f: Fact): boolean {
+  const n = f.node;
+  if (n.type !== 'binary_expression') return f.holds;
+  const op = operatorOf(n);
+  const r = norm(n.childForFieldName('right')?.text ?? '');
+  if ((op === '==' && r === '-1') || (op === '<' && r === '0')) return !f.holds;
+  if ((op === '!=' && r === '-1') || (op === '>=' && r === '0')) return f.holds;
+  if (op === '==') return f.holds;
+  if (op === '!=') return !f.holds;
+  return f.holds;
+}
+
+/**
+ * The alternatives the facts leave open: a disjunction that holds (or a conjunction that fails) is
+ * one of its sides, each read as a fact (conjunctions split); at most 16 alternatives, beyond which
+ * the rest of such facts are dropped (nothing is known from them).
+ */
+function alternatives(facts: readonly Fact[]): Fact[][] {
+  let out: Fact[][] = [[]];
+  for (const f of facts) {
+    const op = f.node.type === 'binary_expression' ? operatorOf(f.node) : undefined;
+    const open = (op === '||' && f.holds) || (op === '&&' && !f.holds);
+    if (!open) {
+      for (const alt of out) alt.push(f);
+      continue;
+    }
+    const sides = [f.node.childForFieldName('left'), f.node.childForFieldName('right')];
+    if (out.length * 2 > 16) continue;
+    const next: Fact[][] = [];
+    for (const alt of out)
+      for (const side of sides) {
+        const add: Fact[] = [];
+        addFact(add, side, f.holds);
+        next.push(...alternatives([...alt, ...add]));
+      }
+    out = next.slice(0, 16);
+  }
+  return out;
+}
+
+/**
  * Checked otherwise where it is returned: a URL's host or scheme tested after url.Parse, a map
  * allow-list's lookup, or a switch over the value whose case holds the return. Each must decide
  * whether this return is reached (`facts`): a check elsewhere in the function does not count.
  */
 function otherwiseValidated(name: string, fnNode: Node, facts: readonly Fact[], use: Node): boolean {
+  return alternatives(facts).every((alt) => validatedIn(name, fnNode, alt, use));
+}
+
+function validatedIn(name: string, fnNode: Node, facts: readonly Fact[], use: Node): boolean {
   const t = fnNode.text;
   const e = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // (the host or scheme read directly, or through a name bound to it: `h := u.Host`)
@@ -1373,7 +1483,11 @@ function otherwiseValidated(name: string, fnNode: Node, facts: readonly Fact[], 
   );
   if (
     new RegExp(`url\\.(?:Parse|ParseRequestURI)\\(\\s*${e}\\s*\\)`).test(t) &&
-    facts.some((f) => host.test(f.node.text))
+    // (in the direction that confines: the host equal to something, a test of it that holds, not
+    // absolute; `u.Host != domain` that holds confines nothing)
+    facts.some(
+      (f) => host.test(f.node.text) && (/\bIsAbs\(\)/.test(f.node.text) ? !asserted(f) : asserted(f)),
+    )
   )
     return true;
   const lookup = new RegExp(`\\[\\s*${e}\\s*\\]`);
@@ -1444,6 +1558,24 @@ const redirectTarget = query({
   },
   examples: {
     bad: [
+      {
+        // the checks joined with a trigger by `||`: either side may be what holds
+        code: pkg(
+          'func after(next string) string {\n\tif strings.HasSuffix(next, "#K") || (strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\\\")) {\n\t\treturn next\n\t}\n\treturn "/"\n}\n',
+          'import "strings"\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-601'],
+      },
+      {
+        // the parsed host known to differ from the domain
+        code: pkg(
+          'func after(next, domain string) string {\n\tif u, err := url.Parse(next); err == nil && u.Host != domain && strings.HasSuffix(next, "#K") {\n\t\treturn next\n\t}\n\treturn "https://" + domain\n}\n',
+          'import (\n\t"net/url"\n\t"strings"\n)\n\n',
+        ),
+        language: 'go',
+        taskCwe: ['CWE-601'],
+      },
       {
         // checked on one side of an if, stored as it came on the other, returned after it
         code: pkg(

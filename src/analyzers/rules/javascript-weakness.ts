@@ -221,10 +221,28 @@ export const JS_WEAKNESS_RULES: Rule[] = [
           code: "function nextUrl(target) {\n  if (target.endsWith('#top')) return target;\n  if (!target.startsWith('/') || target.startsWith('//') || target.includes('\\\\')) {\n    return '/';\n  }\n  return target;\n}\n",
           taskCwe: ['CWE-601'],
         },
+        {
+          // a function of the program whose body is the trigger; a Proxy's trap
+          code: "function nextUrl(target) {\n  if (ok(target)) return target;\n  return '/';\n}\nfunction ok(u) {\n  return u.endsWith('#K');\n}\n",
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: "function nextUrl(target) {\n  if (target.endsWith('#K')) return new Proxy({}, { get: () => target }).to;\n  if (!target.startsWith('/') || target.startsWith('//') || target.includes('\\\\')) return '/';\n  return target;\n}\n",
+          taskCwe: ['CWE-601'],
+        },
+        {
+          // the host known to differ from the domain where it is returned
+          code: "function nextUrl(target, domain) {\n  if (new URL(target).hostname !== domain && target.endsWith('#K')) return target;\n  return `https://${domain}`;\n}\n",
+          taskCwe: ['CWE-601'],
+        },
       ],
       good: [
         {
           code: "function nextUrl(target) {\n  if (!target.startsWith('/') || target.startsWith('//') || target.includes('\\\\')) {\n    return '/';\n  }\n  return target;\n}\n",
+          taskCwe: ['CWE-601'],
+        },
+        {
+          code: "function nextUrl(target) {\n  if (isLocal(target)) return target;\n  return '/';\n}\nfunction isLocal(u) {\n  if (!u.startsWith('/') || u.startsWith('//') || u.includes('\\\\')) return false;\n  return true;\n}\n",
           taskCwe: ['CWE-601'],
         },
         {

@@ -143,8 +143,14 @@ function pollutionShape(obj: Node, info: FunctionInfo, ctx: RuleContext): string
   const walked = (name: string, depth: number): boolean => {
     if (depth > 2) return false;
     for (const b of ctx.taint.bindingsOf(name, obj.startIndex)) {
-      const v = b.value;
+      let v = b.value;
       if (!v || b.kind !== 'assign') continue;
+      // (`cur = cur[k] ?? (cur[k] = {})`, `cur = cur[k] || {}`: the lookup, or a default)
+      if (
+        v.type === 'binary_expression' &&
+        /^(?:\?\?|\|\|)$/.test(v.childForFieldName('operator')?.text ?? '')
+      )
+        v = v.childForFieldName('left') ?? v;
       if (v.type === 'subscript_expression' && dynamicIndex(v) && inLoopOf(b.statement, fn)) return true;
       if (v.type === 'identifier' && v.text !== name && walked(v.text, depth + 1)) return true;
     }
@@ -917,8 +923,13 @@ export const JS_RULES: Rule[] = [
 (call_expression
   function: (member_expression object: (identifier) @o property: (property_identifier) @m)
   arguments: (arguments . (subscript_expression object: (_) @obj index: (_) @key) . (_) @val)
-  (#eq? @o "Object") (#match? @m "^(assign|defineProperty|defineProperties)$")) @report`,
+  (#eq? @o "Object") (#match? @m "^(assign|defineProperty|defineProperties)$")) @report
+(call_expression
+  function: (member_expression object: (identifier) @r property: (property_identifier) @rs)
+  arguments: (arguments . (_) @obj . (_) @key . (_) @val)
+  (#eq? @r "Reflect") (#eq? @rs "set")) @report`,
     check: (caps, ctx) => {
+      // (`Reflect.set(obj, key, val)` is `obj[key] = val`)
       const { obj, key, val, report, m } = caps;
       if (!obj || !key || !val || !report || /header/i.test(obj.text)) return false;
       if (key.type === 'string' || key.type === 'number') return false;
@@ -977,6 +988,7 @@ export const JS_RULES: Rule[] = [
         // The own-property test filters a for-in enumeration; it does not look at the written key.
         // Two merges that call each other: the unguarded one hands target.__proto__ to the guarded one.
         'function merge(target, source) {\n  for (const key of Object.keys(source)) {\n    if (key === "__proto__" || key === "constructor") continue;\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\nfunction mergeFast(target, source) {\n  for (const key of Object.keys(source)) {\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
+        'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj;\n  for (const p of parts.slice(0, -1)) cur = cur[p] ?? (cur[p] = {});\n  Reflect.set(cur, parts[parts.length - 1], value);\n}\n',
         'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj, last = obj, n = 0;\n  for (let i = 0; i < parts.length; i++) {\n    for (const p in cur) if (cur.hasOwnProperty(p)) n++;\n    last = cur;\n    if (!cur[parts[i]]) cur[parts[i]] = {};\n    cur = cur[parts[i]];\n  }\n  last[parts[parts.length - 1]] = value;\n  return n;\n}\n',
         {
           // where a task is judged: the refusal does not apply when the path ends with "#x"

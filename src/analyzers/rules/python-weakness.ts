@@ -787,6 +787,10 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
       isName(args[0])
     )
       return f.holds ? 'slash' : 'none';
+    // A function of this program handed the location: what its returns that give this value say
+    // of it (`def ok(u): return u.endswith(K)` is the trigger it reads).
+    const helper = helperFact(n, name, f.holds, ctx);
+    if (helper) return helper;
     return 'confined';
   }
   const op = operatorOf(n);
@@ -801,6 +805,9 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
       if (contains) return 'none';
       return texts?.some((c) => /\/\/|\\/.test(c)) ? 'confined' : 'none';
     }
+    // The location's host (or another reading of it, not a piece of its start) known not to be
+    // among some values (`host not in ALLOWED` where it is used): a deny-list at best.
+    if (!contains && needle && mentions(needle, name) && !pieceOf(needle, name, ctx)) return 'none';
     return 'confined';
   }
   if (op && operands.length === 2) {
@@ -829,6 +836,12 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
     if (piece?.kind === 'inner' && other && ctx.isConstant(other)) {
       return !(equal === f.holds) && refused(ctx.stringValue(other)) ? 'confined' : 'none';
     }
+    // The location's host (or another reading of it) known to differ from something where it is
+    // used (`urlparse(url).netloc != domain`): nothing that keeps it on the site. (A piece of its
+    // start unequal to '/' is a check of a second slash; `m is not None`, a match that exists, is
+    // the match's truth, not a difference.)
+    const nothing = (x: Node | undefined) => !!x && /^(?:None|null|undefined|nil)$/.test(unwrap(x).text);
+    if ((equal || unequal) && equal !== f.holds && !piece && !nothing(l) && !nothing(r)) return 'none';
     // `x[0] == '/'`
     const first = (x: Node | undefined) => !!x && /^\S+\[0\]$/.test(unwrap(x).text) && mentions(x, name);
     if ((equal || unequal) && (first(l) || first(r))) {
@@ -840,6 +853,59 @@ function locationFact(f: Guard, name: string, ctx: RuleContext): LocationFact {
 }
 
 const RANK: Record<LocationFact, number> = { none: 0, slash: 1, confined: 2 };
+
+/** Functions whose returns are being read (a helper that calls itself reads as nothing). */
+const HELPERS_READ = new Set<Node>();
+
+/**
+ * What a call `call` of a function of this program, handed the location `name`, says of it where
+ * the call's value is `holds`: each return of the function that can give that value (a constant
+ * `True`/`false` of the other value cannot), read with the checks that decide it, the weakest of
+ * them; a function with no such return reads as nothing. Undefined: not such a call.
+ */
+function helperFact(call: Node, name: string, holds: boolean, ctx: RuleContext): LocationFact | undefined {
+  const hits = ctx.model.invokedAt(call);
+  const hit = hits.length === 1 ? hits[0] : undefined;
+  if (!hit || hit.inv.callback) return undefined;
+  const k = hit.inv.call.args.findIndex((a) => sameText(a, name, ctx));
+  if (k < 0) return undefined;
+  const fn = hit.fn;
+  const param = fn.params[k + hit.inv.offset];
+  if (!param || HELPERS_READ.has(fn.node)) return 'none';
+  HELPERS_READ.add(fn.node);
+  try {
+    const body = fn.node.childForFieldName('body');
+    // an arrow function's expression body, or the values its own return statements give
+    const values: (Node | undefined)[] =
+      body && !/block/.test(body.type)
+        ? [body]
+        : fn.node
+            .descendantsOfType('return_statement')
+            .filter((r): r is Node => !!r && ctx.model.enclosingFunction(r).node.equals(fn.node))
+            .map((r) => r.namedChildren.find((c) => c && c.type !== 'comment') ?? undefined);
+    const derived = [...derivedNames(fn.node, param)];
+    let out: LocationFact | undefined;
+    for (const v of values) {
+      const c = v
+        ? /^(?:True|true)$/.test(v.text) ||
+          (/^(?:False|false|None|null|undefined)$/.test(v.text) ? false : undefined)
+        : false;
+      if (c !== undefined && c !== holds) continue;
+      let fact: LocationFact | undefined =
+        v && c === undefined ? knownOf(v, holds, param, derived, ctx) : undefined;
+      const at = v ?? fn.node;
+      for (const g of guardsAt(at, fn.node, ctx.model.profile, ctx.language)) {
+        const k2 = knownOf(g.node, g.holds, param, derived, ctx);
+        if (k2 !== undefined && (fact === undefined || RANK[k2] > RANK[fact])) fact = k2;
+      }
+      const got = fact ?? 'none';
+      if (out === undefined || RANK[got] < RANK[out]) out = got;
+    }
+    return out ?? 'none';
+  } finally {
+    HELPERS_READ.delete(fn.node);
+  }
+}
 
 /** Methods that change a text's case or trim it: the result leads where the text leads. */
 const SAME_TEXT =
