@@ -21,6 +21,12 @@ const FUNCTION_TYPES = new Set(['function_definition', 'lambda_expression']);
 
 export const norm = (s: string): string => s.replace(/\s+/g, '');
 
+/**
+ * An ordering comparison (`<`, `<=`, `>`, `>=`) in C text: not the `>` of `p->f`, nor a shift
+ * (`<<`, `>>`). `/[<>]/` alone reads every `t->n` as a bound.
+ */
+export const ORDERING = /(?<![-<>])(?:<=?|>=?)(?![<>])/;
+
 /** Whether `expr` mentions the lvalue (as a whole word: `p` in `p->x`, not in `pp`). */
 export function mentionsLvalue(expr: Node, lvalue: string): boolean {
   const text = norm(expr.text);
@@ -234,6 +240,43 @@ export function fallsThrough(stmt: Node, to: number): boolean {
     n = n.parent;
   }
   return true;
+}
+
+/**
+ * The `goto` that control from the end of `stmt` takes before anything else leaves (`free(p); goto
+ * fail;`, or the `goto` after the `if` that holds `stmt`), with the labeled statement it jumps to in
+ * the same function; undefined when the path ends otherwise (a return, the end of a loop's body) or
+ * the label is not in the function.
+ */
+export function gotoAfter(stmt: Node): { jump: Node; label: Node } | undefined {
+  let child: Node = stmt;
+  let n: Node | null = stmt.parent;
+  while (n && !FUNCTION_TYPES.has(n.type) && !LOOP_TYPES.has(n.type) && n.type !== 'switch_statement') {
+    if (n.type === 'compound_statement' || n.type === 'case_statement' || n.type === 'labeled_statement') {
+      for (const s of n.namedChildren) {
+        if (!s || s.startIndex < child.endIndex) continue;
+        if (s.type === 'goto_statement') {
+          const name = s.childForFieldName('label')?.text;
+          let fn: Node | null = n;
+          while (fn && !FUNCTION_TYPES.has(fn.type)) fn = fn.parent;
+          const label = fn
+            ?.descendantsOfType('labeled_statement')
+            .find((l) => l?.childForFieldName('label')?.text === name);
+          return label ? { jump: s, label } : undefined;
+        }
+        if (EXIT_TYPES.has(s.type) || leaves(s)) return undefined;
+      }
+    }
+    child = n;
+    n = n.parent;
+  }
+  return undefined;
+}
+
+/** Whether control that enters the labeled statement `label` reaches `at` (in it, or after it by falling through). */
+export function reachedFromLabel(label: Node, at: number): boolean {
+  if (label.startIndex <= at && at < label.endIndex) return true;
+  return at >= label.endIndex && fallsThrough(label, at);
 }
 
 /**

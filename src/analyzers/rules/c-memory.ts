@@ -6,13 +6,16 @@ import {
   dereferences,
   enclosingLoop,
   fallsThrough,
+  gotoAfter,
   guardedUse,
   intLiteral,
   leaves,
   loopCanEnd,
   mentionsLvalue,
   norm,
+  ORDERING,
   printfConversions,
+  reachedFromLabel,
   reachesNextTurn,
 } from '../engine/c-flow.ts';
 import { cSummaries, unwrapCasts } from '../engine/c-summaries.ts';
@@ -355,6 +358,26 @@ export const C_MEMORY_RULES: Rule[] = [
           message: `${lv} was freed by ${c.calleeText}() on line ${c.node.startPosition.row + 1} and is used here: set it to NULL after freeing (and test it), or do not use it after the free.`,
         };
       }
+      // An error path that frees and jumps to a cleanup label (`free(p); goto fail;`), where the
+      // pointer is used (or returned) again.
+      const jump = gotoAfter(stmt);
+      if (jump && !lvaluePartAssigned(ctx.model, fn, lv, c.node.endIndex, jump.jump.startIndex)) {
+        const { label } = jump;
+        const afterLabel = [
+          ...dereferences(ctx.model, fn, lv, label.startIndex, true),
+          ...returnsOf(fn, lv, ctx.source, label.startIndex),
+        ].sort((a, b) => a.startIndex - b.startIndex);
+        for (const use of afterLabel) {
+          const owner = use.type === 'call_expression' ? use : use.parent?.parent;
+          if (owner?.type === 'call_expression' && FREE_CALL.test(calleeName(owner))) continue;
+          if (lvaluePartAssigned(ctx.model, fn, lv, label.startIndex, use.startIndex)) break;
+          if (!reachedFromLabel(label, use.startIndex)) continue;
+          return {
+            node: use,
+            message: `${lv} was freed by ${c.calleeText}() on line ${c.node.startPosition.row + 1}, then the \`goto ${jump.label.childForFieldName('label')?.text}\` on line ${jump.jump.startPosition.row + 1} reaches this use of it: set it to NULL after freeing (and test it at the label).`,
+          };
+        }
+      }
       return false;
     },
     examples: {
@@ -507,11 +530,11 @@ function boundedBefore(model: FileModel, fn: Node, value: string, at: number): b
     // Of a condition that holds the operation itself (`if (s < 0 || memcpy(d, p, s * k) == NULL)`),
     // only what is evaluated before it; `if (read(fd, buf, n) < 0)` tests the result, not `n`.
     const text = c && c.startIndex <= at && at < c.endIndex ? c.text.slice(0, at - c.startIndex) : c?.text;
-    if (text && /[<>]/.test(text) && mentionsLvalue(c as Node, value) && text.includes(value)) return true;
+    if (text && ORDERING.test(text) && mentionsLvalue(c as Node, value) && text.includes(value)) return true;
   }
   for (const a of model.nodesIn(fn, ['call_expression'])) {
     if (!a || a.startIndex >= at) continue;
-    if (/assert|CHECK|BUG_ON/.test(calleeName(a)) && /[<>]/.test(a.text) && mentionsLvalue(a, value))
+    if (/assert|CHECK|BUG_ON/.test(calleeName(a)) && ORDERING.test(a.text) && mentionsLvalue(a, value))
       return true;
   }
   return false;
@@ -1385,6 +1408,19 @@ C_MEMORY_RULES.push(
           message: `${lv} was already freed by ${calleeName(first)}() on line ${first.startPosition.row + 1} and nothing set it again: freeing it twice corrupts the heap. Set it to NULL after the first free.`,
         };
       }
+      // `free(p); goto fail;` where the cleanup at `fail:` frees it again.
+      const jump = gotoAfter(stmt);
+      if (jump && !lvaluePartAssigned(ctx.model, fn, lv, first.endIndex, jump.jump.startIndex))
+        for (const second of ctx.model.nodesIn(fn, ['call_expression'])) {
+          if (second.startIndex < jump.label.startIndex || second.equals(first)) continue;
+          if (freedLvalue(second) !== lv) continue;
+          if (lvaluePartAssigned(ctx.model, fn, lv, jump.label.startIndex, second.startIndex)) break;
+          if (!reachedFromLabel(jump.label, second.startIndex)) continue;
+          return {
+            node: second,
+            message: `${lv} was already freed by ${calleeName(first)}() on line ${first.startPosition.row + 1}, and the \`goto ${jump.label.childForFieldName('label')?.text}\` on line ${jump.jump.startPosition.row + 1} reaches this second free: set it to NULL after the first free.`,
+          };
+        }
       return false;
     },
     examples: {
@@ -2084,6 +2120,112 @@ C_MEMORY_RULES.push(
         'struct dev { int flags; };\nint start(struct dev *d) {\n  if (!d) {\n    log_error("no device");\n    return -1;\n  }\n  d->flags |= 1;\n  return 0;\n}\n',
         'struct dev { int flags; };\nint start(struct dev *d, struct dev *spare) {\n  if (!d)\n    d = spare;\n  d->flags |= 1;\n  return 0;\n}\n',
         'struct dev { int flags; };\nint start(struct dev *d) {\n  if (!d)\n    log_error("no device");\n  if (d)\n    d->flags |= 1;\n  return 0;\n}\n',
+      ],
+    },
+  }),
+);
+
+/**
+ * The pointers a condition tests for non-NULL where it holds (`p`, `p != NULL`, either side of
+ * `&&`): where it fails, each may be NULL as far as the code's author knew.
+ */
+function nonNullWhenTrue(cond: Node): string[] {
+  const out: string[] = [];
+  const visit = (e: Node): void => {
+    const v = unwrapCasts(e);
+    if (v.type === 'identifier' || v.type === 'field_expression') out.push(norm(v.text));
+    else if (v.type === 'binary_expression') {
+      const op = v.childForFieldName('operator')?.text;
+      const l = v.childForFieldName('left');
+      const r = v.childForFieldName('right');
+      if (!l || !r) return;
+      if (op === '&&') {
+        visit(l);
+        visit(r);
+      } else if (op === '!=') {
+        const isNull = (n: Node) => /^(?:NULL|nullptr)$/.test(norm(unwrapCasts(n).text));
+        if (isNull(r)) out.push(norm(unwrapCasts(l).text));
+        else if (isNull(l)) out.push(norm(unwrapCasts(r).text));
+      }
+    }
+  };
+  visit(cond);
+  return out.filter((lv) => /^[A-Za-z_][\w.>-]*$/.test(lv) && !/^[A-Z][A-Z0-9_]*$/.test(lv));
+}
+
+/** Whether a branch or loop that does not hold `from` holds `use` (below their common block). */
+function branchesBetween(use: Node, from: Node): boolean {
+  let child: Node = use;
+  for (let p = use.parent; p; child = p, p = p.parent) {
+    if (within(from, p)) return false;
+    if (BRANCHING.test(p.type) && !p.childForFieldName('condition')?.equals(child)) return true;
+  }
+  return false;
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.null-deref-after-nonnull-test',
+    cwe: ['CWE-476'],
+    severity: 'warning',
+    title: 'Pointer tested for NULL, then dereferenced on the path where the test failed',
+    message: '',
+    query: '(if_statement condition: (_) @cond consequence: (_) @then) @report',
+    check: (caps, ctx) => {
+      const { cond, then, report } = caps;
+      if (!cond || !then || !report) return false;
+      // Only an `if` of its own: an `else if` arm's failure path is the next arm.
+      if (report.parent?.type === 'else_clause') return false;
+      // An `else` that leaves: the path where the test failed ends there.
+      const alt = report.childForFieldName('alternative');
+      if (alt && leaves(alt.type === 'else_clause' ? alt.namedChildren[0] : alt)) return false;
+      const tested = nonNullWhenTrue(cond);
+      if (!tested.length) return false;
+      const info = ctx.model.functionAt(report.startIndex);
+      if (info.node.type !== 'function_definition') return false;
+      const fn = info.node;
+      const after = norm(ctx.source.slice(report.endIndex, fn.endIndex));
+      for (const lv of tested) {
+        if (!after.includes(`${lv}->`) && !after.includes(`${lv}[`) && !after.includes(`*${lv}`)) continue;
+        const type = ctx.model.declaredType(lv, report.startIndex) ?? '';
+        // An array or a value (not a pointer) is never NULL.
+        if (type && !type.includes('*') && !/_t$|^[A-Z]/.test(type.trim())) continue;
+        // Written in the `if` (its condition, a branch) or through its address: its value after the
+        // `if` is not the one tested.
+        if (assignedBetween(ctx.model, fn, lv, report.startIndex, report.endIndex)) continue;
+        // A check that already decides the `if` (an earlier `if (!p) return`) makes its test redundant.
+        if (guardedUse(report, lv)) continue;
+        const base = lv.split(/->|\./)[0] ?? lv;
+        for (const use of dereferences(ctx.model, fn, lv, report.endIndex)) {
+          if (use.type === 'binary_expression' || use.type === 'call_expression' || addressOnly(use))
+            continue;
+          const stmt = statementOf(use);
+          if (inside(use, stmt, 'sizeof_expression')) continue;
+          if (lvaluePartAssigned(ctx.model, fn, lv, report.endIndex, use.startIndex)) break;
+          if (lv !== base && assignedBetween(ctx.model, fn, base, report.startIndex, report.endIndex)) break;
+          if (!fallsThrough(report, use.startIndex)) break;
+          if (guardedUse(use, lv, report.endIndex) || conditional(use, stmt)) break;
+          // Only a use that runs whenever the test's `if` does: one under another condition may
+          // depend on a flag that implies the pointer is set (`if (flags & HAS_DATA) data->n++`).
+          if (branchesBetween(use, report)) continue;
+          return {
+            node: use,
+            message: `${lv} is tested for NULL on line ${report.startPosition.row + 1} (so it can be NULL there), and the path where that test fails reaches this dereference with nothing checking it: test ${lv} here too, or leave when it is NULL.`,
+          };
+        }
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        'struct ctx { int count; int len; };\nint ctx_len(struct ctx *c, int flag) {\n  if (flag && c != NULL)\n    c->count++;\n  return c->len;\n}\n',
+        'struct node { struct node *next; int v; };\nint second(struct node *n) {\n  if (n)\n    log_node(n);\n  return n->next->v;\n}\n',
+      ],
+      good: [
+        'struct ctx { int count; int len; };\nint ctx_len(struct ctx *c, int flag) {\n  if (c == NULL) return 0;\n  if (flag && c != NULL)\n    c->count++;\n  return c->len;\n}\n',
+        'struct node { struct node *next; int v; };\nint second(struct node *n) {\n  if (n)\n    log_node(n);\n  if (!n) return -1;\n  return n->next->v;\n}\n',
+        'struct node { struct node *next; int v; };\nint second(struct node *n, struct node *spare) {\n  if (n)\n    log_node(n);\n  else\n    n = spare;\n  return n->next->v;\n}\n',
+        'int first(const char *s, int n) {\n  if (n)\n    n--;\n  return s[0] + n;\n}\n',
       ],
     },
   }),
