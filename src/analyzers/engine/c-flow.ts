@@ -78,9 +78,12 @@ export function guardedUse(use: Node, lvalue: string, from = 0): boolean {
         return true;
     }
     if (n.type === 'compound_statement' || n.type === 'translation_unit') {
-      for (const s of n.namedChildren) {
+      for (let s of n.namedChildren) {
         if (!s || s.startIndex >= child.startIndex) break;
         if (s.endIndex <= from) continue;
+        // `skip: if (!p) break;`: the labeled statement's own statement.
+        while (s.type === 'labeled_statement' && s.namedChildren.length > 1)
+          s = s.namedChildren[s.namedChildren.length - 1] as Node;
         if (s.type === 'if_statement') {
           const cond = conditionOf(s);
           if (cond && mentionsLvalue(cond, lvalue) && leaves(s.childForFieldName('consequence'))) return true;

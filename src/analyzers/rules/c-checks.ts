@@ -629,6 +629,10 @@ export const C_CHECK_RULES: Rule[] = [
         // Only the top of a `+` chain.
         const up = report.parent;
         if (up?.type === 'binary_expression' && up.childForFieldName('operator')?.text === '+') return false;
+        // A pointer computed to be compared (`if (p1 + len - p >= n)`) is the check, not an access.
+        for (let q = up; q && !/_statement$|^declaration$/.test(q.type); q = q.parent)
+          if (q.type === 'binary_expression' && ORDERING.test(q.childForFieldName('operator')?.text ?? ''))
+            return false;
         while (arr.type === 'binary_expression' && arr.childForFieldName('operator')?.text === '+') {
           const r = arr.childForFieldName('right');
           const l = arr.childForFieldName('left');

@@ -42,10 +42,15 @@ import { judgingTask } from './common.ts';
  * the count) makes each finding go away.
  */
 
-/** Allocators that return NULL on failure (not the aborting xmalloc/g_malloc/emalloc families). */
-/** (xstrdup, g_strdup and friends abort on failure like their allocators.) */
+/**
+ * Allocators that return NULL on failure (not the aborting xmalloc/g_malloc/emalloc families; xstrdup,
+ * g_strdup and friends abort on failure like their allocators). Besides the C library's and the
+ * `prefix_malloc` spellings: libtiff's `_TIFFmalloc`, libxml2's `xmlMalloc`/`xmlStrdup`, CPython's
+ * `PyMem_Malloc`, ImageMagick's `AcquireQuantumMemory`/`ResizeQuantumMemory` (each documented to
+ * return NULL when it fails).
+ */
 const ALLOCATOR =
-  /^(?!(?:x|g_|e|pe|safe_)(?:(?:m|c|re)alloc|strn?dup|memdup))(?:\w+_)?(?:malloc|calloc|realloc|zalloc|mallocz|reallocarray|strdup|strndup|memdup|alloc_array|aligned_alloc)$|^(?:devm_)?(?:k|kv|v)(?:malloc|zalloc|calloc|realloc|memdup|strdup|strndup)(?:_array|_node)?$|^kmem_cache_z?alloc$/i;
+  /^(?!(?:x|g_|e|pe|safe_)(?:(?:m|c|re)alloc|strn?dup|memdup))(?:\w+_)?(?:malloc|calloc|realloc|zalloc|mallocz|reallocarray|strdup|strndup|memdup|alloc_array|aligned_alloc)$|^(?:devm_)?(?:k|kv|v)(?:malloc|zalloc|calloc|realloc|memdup|strdup|strndup)(?:_array|_node)?$|^kmem_cache_z?alloc$|^(?:_TIFF(?:m|c|re)alloc|xml(?:Malloc|MallocAtomic|Realloc|Strn?dup)|Py(?:Mem|Object)_(?:Raw)?(?:Malloc|Calloc|Realloc)|(?:Acquire|Resize)(?:Quantum|Magick|Aligned)Memory)$/i;
 
 /** Library calls documented to return NULL for "not found"/failure. */
 const NULLABLE_CALL =
@@ -256,6 +261,8 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
         'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  c->id = id;\n  return c;\n}\n',
+        // A library allocator that returns NULL (libtiff's).
+        'int strip(unsigned n) {\n  unsigned char *buf = (unsigned char *)_TIFFmalloc(n);\n  buf[0] = 0;\n  _TIFFfree(buf);\n  return 0;\n}\n',
         // A helper of the same file that returns NULL when nothing matches.
         'struct node { int id; int value; struct node *next; };\nstatic struct node *find(struct node *n, int id) {\n  for (; n; n = n->next)\n    if (n->id == id) return n;\n  return NULL;\n}\nint value_of(struct node *head, int id) {\n  struct node *n = find(head, id);\n  return n->value;\n}\n',
       ],
@@ -418,10 +425,11 @@ export const C_MEMORY_RULES: Rule[] = [
     title: 'Allocation or copy size multiplication can overflow',
     message: '',
     names: '*',
-    callee: /^(?:(?:\w+_)?(?:malloc|realloc|alloca|mallocz)|mem(?:cpy|move|set))$/,
+    callee:
+      /^(?:(?:\w+_)?(?:malloc|realloc|alloca|mallocz)|_TIFF(?:malloc|realloc)|xml(?:Malloc|Realloc)|mem(?:cpy|move|set))$/,
     check: (c, ctx) => {
       const copy = /^mem/.test(c.name);
-      const arg = c.args[copy ? 2 : /realloc$/.test(c.name) ? 1 : 0];
+      const arg = c.args[copy ? 2 : /realloc$/i.test(c.name) ? 1 : 0];
       if (!arg) return false;
       // The size may be computed on an earlier line (`size_t n = w * h; p = malloc(n);`).
       const v = unwrapCasts(arg);
@@ -483,6 +491,7 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdlib.h>\nstruct T { int a, b; };\nstruct T *mk(size_t count) {\n  struct T *t = malloc(count * sizeof(struct T));\n  return t;\n}\n',
         '#include <stdlib.h>\nunsigned char *img(int w, int h) {\n  int n = w * h * 4;\n  return malloc(n);\n}\n',
         '#include <string.h>\nstruct Q { unsigned elem; char *data; };\nvoid pop(struct Q *q, void *out, unsigned count) {\n  memcpy(out, q->data, count * q->elem);\n}\n',
+        '#include <stdlib.h>\nint *table(const unsigned char *in) {\n  int n = in[0] | in[1] << 8 | in[2] << 16;\n  return malloc(n << 2);\n}\n',
       ],
       good: [
         '#include <stdlib.h>\n#include <stdint.h>\nstruct T { int a, b; };\nstruct T *mk(size_t count) {\n  if (count > SIZE_MAX / sizeof(struct T)) return NULL;\n  struct T *t = malloc(count * sizeof(struct T));\n  return t;\n}\n',
@@ -493,6 +502,8 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <string.h>\nvoid cp(int *dst, const int *src, int n) {\n  memcpy(dst, src, n * sizeof(int));\n}\n',
         '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *s) {\n  return malloc(sizeof(char) * (strlen(s) + 1));\n}\n',
         '#include <stdlib.h>\n#include <stdint.h>\nvoid **slots(uint32_t size) {\n  return malloc(size * sizeof(void *));\n}\n',
+        '#include <stdlib.h>\nint *table(const unsigned char *in) {\n  int n = in[0] | in[1] << 8 | in[2] << 16;\n  if (n > 4096) return NULL;\n  return malloc(n << 2);\n}\n',
+        '#include <stdlib.h>\nvoid *pages(unsigned order) {\n  return malloc(1 << order);\n}\n',
       ],
     },
   }),
@@ -503,6 +514,8 @@ function findProduct(n: Node): Node | undefined {
   if (v.type !== 'binary_expression') return undefined;
   const op = v.childForFieldName('operator')?.text;
   if (op === '*') return v;
+  // `n << 3` multiplies n by 8 (`1 << n` is a power of two, not a count's size).
+  if (op === '<<' && intLiteral(v.childForFieldName('left')?.text ?? '') === undefined) return v;
   if (op === '+' || op === '-') {
     for (const side of [v.childForFieldName('left'), v.childForFieldName('right')]) {
       const p = side ? findProduct(side) : undefined;
@@ -514,7 +527,7 @@ function findProduct(n: Node): Node | undefined {
 
 function productFactors(n: Node): Node[] {
   const v = unwrapCasts(n);
-  if (v.type === 'binary_expression' && v.childForFieldName('operator')?.text === '*') {
+  if (v.type === 'binary_expression' && /^(?:\*|<<)$/.test(v.childForFieldName('operator')?.text ?? '')) {
     const l = v.childForFieldName('left');
     const r = v.childForFieldName('right');
     return [...(l ? productFactors(l) : []), ...(r ? productFactors(r) : [])];
@@ -539,6 +552,53 @@ function boundedBefore(model: FileModel, fn: Node, value: string, at: number): b
   }
   return false;
 }
+
+/** Allocators whose size argument says how large the block is (aborting ones included). */
+const SIZED_ALLOC =
+  /^(?:\w+_)?(?:x|g_|e)?(?:malloc|zalloc|mallocz|calloc|realloc)$|^(?:devm_)?(?:k|kv|v)(?:malloc|zalloc|calloc|realloc)$/;
+
+/**
+ * The values an expression is made of, as a reader names them: variables and fields (`pk->len`, not
+ * `pk`), outside `sizeof`.
+ */
+function sizeTerms(n: Node): Set<string> {
+  const out = new Set<string>();
+  const visit = (x: Node) => {
+    if (x.type === 'sizeof_expression') return;
+    if (x.type === 'field_expression' || x.type === 'identifier') {
+      out.add(norm(x.text));
+      return;
+    }
+    if (x.type === 'call_expression') {
+      const args = x.childForFieldName('arguments');
+      if (args) visit(args);
+      return;
+    }
+    for (const c of x.namedChildren) if (c) visit(c);
+  };
+  visit(n);
+  return out;
+}
+
+/** Whether two term sets share a value, or one's variable was computed from the other's (`n = m - 1`). */
+function related(ctx: RuleContextLike, a: Set<string>, b: Set<string>, at: number): boolean {
+  const expand = (set: Set<string>) => {
+    const out = new Set(set);
+    for (const t of set) {
+      if (!/^[A-Za-z_]\w*$/.test(t)) continue;
+      const v = ctx.taint.latestBinding(t, at)?.value;
+      if (v) for (const u of sizeTerms(v)) out.add(u);
+    }
+    return out;
+  };
+  const ea = expand(a);
+  const eb = expand(b);
+  for (const t of ea) if (eb.has(t)) return true;
+  return false;
+}
+type RuleContextLike = {
+  taint: { latestBinding(name: string, at: number): { value: Node | null } | undefined };
+};
 
 /** Calls that write at most `size` bytes into `dst`: [dst index, size index]. */
 const SIZED_WRITES: Record<string, [number, number]> = {
@@ -2584,6 +2644,78 @@ C_MEMORY_RULES.push(
         '#include <stdio.h>\nvoid echo(const char *in) {\n  char out[64];\n  int i = 0;\n  while (*in && i < (int)sizeof(out) - 1)\n    out[i++] = *in++;\n  out[i] = 0;\n  puts(out);\n}\n',
         '#include <stdio.h>\nint read_word(FILE *f, char *dst) {\n  char word[32];\n  int c, n = 0;\n  while ((c = fgetc(f)) != EOF && c != 0x20) {\n    word[n++] = (char)c;\n    if (n == 31) break;\n  }\n  word[n] = 0;\n  return n;\n}\n',
         'void fill(const int *src, int n) {\n  int out[16];\n  int k = 0;\n  for (int j = 0; j < n && j < 16; j++)\n    out[k++] = src[j];\n}\n',
+      ],
+    },
+  }),
+);
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.copy-exceeds-allocation',
+    cwe: ['CWE-787', 'CWE-122'],
+    severity: 'warning',
+    title: 'Copy into a heap block whose size is another value, with no check between them',
+    message: '',
+    names: '*',
+    callee: /^(?:mem(?:cpy|move)|strncpy)$/,
+    check: (c, ctx) => {
+      const [dst, , n] = c.args;
+      if (!dst || !n) return false;
+      const d = unwrapCasts(dst);
+      if (d.type !== 'identifier') return false;
+      const b = ctx.taint.latestBinding(d.text, c.node.startIndex);
+      const alloc = b?.kind === 'assign' && b.value ? unwrapCasts(b.value) : undefined;
+      if (alloc?.type !== 'call_expression' || !SIZED_ALLOC.test(calleeName(alloc))) return false;
+      const aargs = alloc.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+      const sizeArgs = /calloc$/.test(calleeName(alloc))
+        ? aargs.slice(0, 2)
+        : [aargs[/realloc$/.test(calleeName(alloc)) ? 1 : 0]].filter((a): a is Node => !!a);
+      if (!sizeArgs.length) return false;
+      // The copy's length: a value of its own (not a constant, not one the size was computed from
+      // or computed from the size, not a minimum).
+      const nTerms = sizeTerms(n);
+      if (!nTerms.size || [...nTerms].every((t) => /^[A-Z][A-Z0-9_]*$/.test(t))) return false;
+      if (/\b(?:MIN|min|FFMIN|MIN2|g_min)\b|\?/.test(n.text)) return false;
+      // A length measured on a string (`strcspn(p, ":")`) or a remainder (`end - pos`) is tied to the
+      // block by the program's own bookkeeping; a length the data or the caller gives is not.
+      const nv = unwrapCasts(n);
+      const lenValue =
+        nv.type === 'identifier' ? (ctx.taint.latestBinding(nv.text, c.node.startIndex)?.value ?? nv) : nv;
+      const arithmetic = (x: Node) =>
+        x.type === 'call_expression' ||
+        (x.type === 'binary_expression' && x.childForFieldName('operator')?.text === '-') ||
+        x
+          .descendantsOfType(['call_expression', 'binary_expression'])
+          .some(
+            (y) => !!y && (y.type === 'call_expression' || y.childForFieldName('operator')?.text === '-'),
+          );
+      if (arithmetic(n) || arithmetic(lenValue)) return false;
+      const mTerms = new Set(sizeArgs.flatMap((a) => [...sizeTerms(a)]));
+      if (related(ctx, nTerms, mTerms, c.node.startIndex)) return false;
+      const fn = ctx.model.enclosingFunction(c.node).node;
+      // A block the function walks (`dst += n`) has its offsets kept by the program.
+      if (assignedBetween(ctx.model, fn, d.text, alloc.endIndex, fn.endIndex)) return false;
+      // Any ordering test of the length before the copy, or deciding it, counts as a check.
+      for (const t of nTerms) {
+        if (boundedBefore(ctx.model, fn, t, c.node.startIndex)) return false;
+        if (guardedUse(c.node, t)) return false;
+      }
+      const size = sizeArgs.map((a) => norm(a.text)).join(' * ');
+      const len = norm(n.text);
+      return {
+        node: n,
+        message: `${d.text} was allocated with ${size} bytes on line ${alloc.startPosition.row + 1}, and ${c.name}() copies ${len} bytes into it with nothing comparing ${len} with ${size}: a larger ${len} writes past the end of the block. Check ${len} <= ${size} first (or allocate ${len}).`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\n#include <string.h>\nstruct pkt { size_t cap, len; const char *data; };\nchar *dup_payload(const struct pkt *pk) {\n  char *out = malloc(pk->cap);\n  if (!out) return NULL;\n  memcpy(out, pk->data, pk->len);\n  return out;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *copy_name(const char *src, size_t srclen) {\n  char *name = malloc(64);\n  if (!name) return NULL;\n  memcpy(name, src, srclen);\n  return name;\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\n#include <string.h>\nstruct pkt { size_t cap, len; const char *data; };\nchar *dup_payload(const struct pkt *pk) {\n  if (pk->len > pk->cap) return NULL;\n  char *out = malloc(pk->cap);\n  if (!out) return NULL;\n  memcpy(out, pk->data, pk->len);\n  return out;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *copy_name(const char *src, size_t srclen) {\n  char *name = malloc(srclen + 1);\n  if (!name) return NULL;\n  memcpy(name, src, srclen);\n  name[srclen] = 0;\n  return name;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *copy_name(const char *src, size_t srclen) {\n  size_t cap = srclen + 1;\n  char *name = malloc(cap);\n  if (!name) return NULL;\n  memcpy(name, src, srclen);\n  return name;\n}\n',
       ],
     },
   }),
