@@ -28,7 +28,7 @@ import {
   readCondition,
   within,
 } from '../engine/dominance.ts';
-import { baseIdentifier, type FileModel } from '../engine/model.ts';
+import { baseIdentifier, type FileModel, type FunctionInfo } from '../engine/model.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
 import { judgingTask } from './common.ts';
@@ -2595,6 +2595,64 @@ C_MEMORY_RULES.push(
 );
 
 /** Whether a relational comparison (`<`, `<=`, `>`, `>=`, `==`, `!=`) in the text range mentions the name. */
+/** Whether the loop increments `name` (`i++`, `++i`, `i += k`, `i = i + 1`). */
+function incrementedIn(loop: Node, name: string): boolean {
+  for (const u of loop.descendantsOfType(['update_expression', 'assignment_expression'])) {
+    if (!u) continue;
+    if (u.type === 'update_expression') {
+      if (/\+\+/.test(u.text) && norm(u.childForFieldName('argument')?.text ?? '') === name) return true;
+    } else if (norm(u.childForFieldName('left')?.text ?? '') === name) {
+      if (u.childForFieldName('operator')?.text === '+=') return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * When every ordering comparison in a loop's condition sets the index against the length
+ * parameter of a pointer parameter (`f(const char *s, size_t n)`: `i < n`), that parameter.
+ */
+function sourceLength(fn: FunctionInfo, cond: Node, i: string): string | undefined {
+  let found: string | undefined;
+  const cmps = [cond, ...cond.descendantsOfType('binary_expression')].filter(
+    (b): b is Node =>
+      !!b && b.type === 'binary_expression' && ORDERING.test(b.childForFieldName('operator')?.text ?? ''),
+  );
+  if (!cmps.length) return undefined;
+  for (const b of cmps) {
+    const l = norm(unwrapCasts(b.childForFieldName('left') ?? b).text);
+    const r = norm(unwrapCasts(b.childForFieldName('right') ?? b).text);
+    const other = l === i ? r : r === i ? l : undefined;
+    if (!other) return undefined;
+    const k = fn.params.indexOf(other);
+    const prev = k > 0 ? fn.params[k - 1] : undefined;
+    if (!prev || !/\*|\[/.test(fn.paramTypes.get(prev) ?? '')) return undefined;
+    if (
+      !/^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|long|size_t|ssize_t|unsigned|u?int(?:16|32|64)_t)$/.test(
+        (fn.paramTypes.get(other) ?? '').trim(),
+      )
+    )
+      return undefined;
+    if (found && found !== other) return undefined;
+    found = other;
+  }
+  return found;
+}
+
+/** Whether every comparison of `name` in the scope sets it against `other` (and nothing else). */
+function comparedOnlyWith(model: FileModel, scope: Node, name: string, other: string): boolean {
+  for (const b of model.nodesIn(scope, ['binary_expression'])) {
+    if (!/^(?:<|<=|>|>=|==|!=)$/.test(b.childForFieldName('operator')?.text ?? '')) continue;
+    // A comparison of an element the name indexes (`s[i] != 0`) does not compare the name.
+    const outside = norm(b.text).replace(/\w+\[[^\]]*\]/g, 'x');
+    if (!new RegExp(`(?:^|[^\\w.>])${name}(?!\\w)`).test(outside)) continue;
+    const l = norm(unwrapCasts(b.childForFieldName('left') ?? b).text);
+    const r = norm(unwrapCasts(b.childForFieldName('right') ?? b).text);
+    if (!((l === name && r === other) || (r === name && l === other))) return false;
+  }
+  return true;
+}
+
 function comparedIn(model: FileModel, scope: Node, name: string): boolean {
   for (const b of model.nodesIn(scope, ['binary_expression'])) {
     if (!/^(?:<|<=|>|>=|==|!=)$/.test(b.childForFieldName('operator')?.text ?? '')) continue;
@@ -2611,39 +2669,71 @@ C_MEMORY_RULES.push(
     title: 'Loop copies into a fixed array until the source ends, with no bound on the index',
     message: '',
     query: {
-      c: '(assignment_expression left: (subscript_expression argument: (identifier) @arr index: (update_expression) @idx)) @report',
-      cpp: '(assignment_expression left: (subscript_expression argument: (identifier) @arr indices: (subscript_argument_list (update_expression) @idx))) @report',
+      c: '(assignment_expression left: (subscript_expression argument: (identifier) @arr index: [(update_expression) (identifier)] @idx)) @report',
+      cpp: '(assignment_expression left: (subscript_expression argument: (identifier) @arr indices: (subscript_argument_list [(update_expression) (identifier)] @idx))) @report',
     },
     check: (caps, ctx) => {
       const { arr, idx, report } = caps;
       if (!arr || !idx || !report) return false;
       const declared = ctx.model.arraySize(arr.text);
       if (!declared) return false;
-      const i = norm(idx.childForFieldName('argument')?.text ?? '');
-      if (!/^[A-Za-z_]\w*$/.test(i) || !/\+\+/.test(idx.text)) return false;
+      const counted = idx.type === 'identifier';
+      const i = counted ? idx.text : norm(idx.childForFieldName('argument')?.text ?? '');
+      if (!/^[A-Za-z_]\w*$/.test(i) || (!counted && !/\+\+/.test(idx.text))) return false;
       const loop = enclosingLoop(report);
       if (!loop) return false;
-      // A loop that runs until the data says stop (`while (*in)`, `while ((c = getc(f)) != EOF)`):
-      // its condition orders nothing, so it bounds no count.
       const cond = loop.childForFieldName('condition');
-      if (!cond || /<|>/.test(cond.text.replace(/->|<<|>>/g, ''))) return false;
+      if (!cond) return false;
       const fn = ctx.model.enclosingFunction(report).node;
-      // Any comparison of the index in the function (a bound before the write or after it in the
-      // loop body, `if (i == sizeof out - 1) break;`) counts.
-      if (comparedIn(ctx.model, fn, i)) return false;
+      // `out[i] = ...` with i the loop's own counter (incremented in the loop), into an array this
+      // function declares (array sizes are known by name across the file), that the loop does not
+      // walk itself (`for (i = 0; line[i]; i++) line[i] = ...`).
+      if (counted) {
+        if (!incrementedIn(loop, i)) return false;
+        if (
+          !fn
+            .descendantsOfType('array_declarator')
+            .some((d) => d?.childForFieldName('declarator')?.text === arr.text)
+        )
+          return false;
+        if (new RegExp(`\\b${arr.text}\\[`).test(norm(cond.text))) return false;
+      }
+      // A loop that runs until the data says stop (`while (*in)`, `while ((c = getc(f)) != EOF)`):
+      // its condition orders nothing, so it bounds no count. Any comparison of the index in the
+      // function (a bound before the write or after it in the loop body, `if (i == sizeof out - 1)
+      // break;`) counts.
+      if (!ORDERING.test(cond.text)) {
+        if (comparedIn(ctx.model, fn, i)) return false;
+        return {
+          message: `${arr.text}[${counted ? i : `${i}++`}] is written on each turn of a loop that ends only when the source does, and nothing compares ${i} with ${declared}: a longer input writes past the end of ${arr.text}. Stop the loop at ${i} < sizeof ${arr.text} - 1.`,
+        };
+      }
+      // A loop bounded only by the source's length (`f(const char *s, size_t n)`: `i < n`), with
+      // the index compared with nothing else: the destination's size bounds nothing.
+      const source = sourceLength(ctx.model.functionAt(report.startIndex), cond, i);
+      if (
+        !source ||
+        !comparedOnlyWith(ctx.model, fn, i, source) ||
+        !comparedOnlyWith(ctx.model, fn, source, i)
+      )
+        return false;
       return {
-        message: `${arr.text}[${i}++] is written on each turn of a loop that ends only when the source does, and nothing compares ${i} with ${declared}: a longer input writes past the end of ${arr.text}. Stop the loop at ${i} < sizeof ${arr.text} - 1.`,
+        message: `${arr.text}[${i}] is written on each turn of a loop bounded only by ${source}, the source's length, and nothing compares ${i} with ${declared}: a source longer than ${arr.text} writes past its end. Stop the loop at ${i} < sizeof ${arr.text} - 1 as well.`,
       };
     },
     examples: {
       bad: [
         '#include <stdio.h>\nvoid echo(const char *in) {\n  char out[64];\n  int i = 0;\n  while (*in)\n    out[i++] = *in++;\n  out[i] = 0;\n  puts(out);\n}\n',
         '#include <stdio.h>\nint read_word(FILE *f, char *dst) {\n  char word[32];\n  int c, n = 0;\n  while ((c = fgetc(f)) != EOF && c != 0x20)\n    word[n++] = (char)c;\n  word[n] = 0;\n  return n;\n}\n',
+        // Bounded by the source's length only.
+        'int parse(const char *s, size_t n) {\n  char word[16];\n  size_t i = 0;\n  while (i < n && s[i] != 0x20) {\n    word[i] = s[i];\n    i++;\n  }\n  word[i] = 0;\n  return lookup_word(word);\n}\n',
       ],
       good: [
         '#include <stdio.h>\nvoid echo(const char *in) {\n  char out[64];\n  int i = 0;\n  while (*in && i < (int)sizeof(out) - 1)\n    out[i++] = *in++;\n  out[i] = 0;\n  puts(out);\n}\n',
         '#include <stdio.h>\nint read_word(FILE *f, char *dst) {\n  char word[32];\n  int c, n = 0;\n  while ((c = fgetc(f)) != EOF && c != 0x20) {\n    word[n++] = (char)c;\n    if (n == 31) break;\n  }\n  word[n] = 0;\n  return n;\n}\n',
         'void fill(const int *src, int n) {\n  int out[16];\n  int k = 0;\n  for (int j = 0; j < n && j < 16; j++)\n    out[k++] = src[j];\n}\n',
+        'int parse(const char *s, size_t n) {\n  char word[16];\n  size_t i = 0;\n  while (i < n && i < sizeof(word) - 1 && s[i] != 0x20) {\n    word[i] = s[i];\n    i++;\n  }\n  word[i] = 0;\n  return lookup_word(word);\n}\n',
+        'int parse(const char *s, size_t n) {\n  char word[16];\n  if (n >= sizeof(word)) return -1;\n  for (size_t i = 0; i < n; i++)\n    word[i] = s[i];\n  word[n] = 0;\n  return lookup_word(word);\n}\n',
       ],
     },
   }),
