@@ -9,9 +9,11 @@ import type { Binding, FileModel, FunctionInfo } from './model.ts';
  * is assigned again. Lvalues are compared by their text without spaces (`c->prev`, `buf`, `s.len`).
  */
 
+// (ImageMagick's ThrowReaderException/ThrowWriterException/ThrowBinaryException/ThrowImageException
+// macros record the error and `return`; ThrowMagickException and ThrowFileException only record it.)
 const EXIT_TYPES = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']);
 const EXIT_CALL =
-  /^(?:exit|_exit|abort|err|errx|panic|BUG|longjmp|__builtin_unreachable|assert_not_reached|usage|die|bail|fatal|fatal_error|Py_FatalError|(?:[A-Z][A-Z0-9_]*)?(?:THROW|BAIL|DIE|ABORT|FATAL|GOTO|RETURN)[A-Z0-9_]*)$/;
+  /^(?:exit|_exit|abort|err|errx|panic|BUG|longjmp|__builtin_unreachable|assert_not_reached|usage|die|bail|fatal|fatal_error|Py_FatalError|Throw(?:Reader|Writer|Binary|Image)Exception|(?:[A-Z][A-Z0-9_]*)?(?:THROW|BAIL|DIE|ABORT|FATAL|GOTO|RETURN)[A-Z0-9_]*)$/;
 // Checking macros that return, throw or abort when the condition fails: assert-likes, GLib's
 // g_return_*_if_fail, TensorFlow's OP_REQUIRES, Godot's ERR_FAIL_*, *_OR_RETURN, VERIFY, ...
 const ASSERT_CALL =

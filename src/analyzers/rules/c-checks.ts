@@ -191,6 +191,18 @@ const PARSED =
 const INTEGER_TYPE =
   /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|long|short|long\s+long|long\s+int|size_t|ssize_t|unsigned|(?:std::)?u?int(?:8|16|32|64)_t|off_t)$/;
 
+const HAS_INPUT = new WeakMap<FunctionInfo, boolean>();
+
+/** Whether some pointer parameter of the function is followed by its length (see `lengthParamOf`). */
+function hasInputParam(fn: FunctionInfo): boolean {
+  let known = HAS_INPUT.get(fn);
+  if (known === undefined) {
+    known = fn.params.some((p) => !!lengthParamOf(fn, p));
+    HAS_INPUT.set(fn, known);
+  }
+  return known;
+}
+
 /**
  * The input a pointer walks and its length: a pointer parameter followed by its length
  * (`f(const uint8_t *buf, size_t len)`), unchanged before `at` when `unchanged`; or a local
@@ -620,7 +632,8 @@ export const C_CHECK_RULES: Rule[] = [
       const { report, arr: arrNode, idx } = caps;
       if (!idx || !arrNode || !report) return false;
       const fn = ctx.model.functionAt(report.startIndex);
-      if (!fn.params.length) return false;
+      // Only in a function handed an input and its length.
+      if (!hasInputParam(fn)) return false;
       // `buf[n]`, `buf + n` (also `buf + 4 + n`: the left-most term is the pointer, the terms
       // after it are the offset), `p += n`.
       let arr = bare(arrNode);
@@ -629,10 +642,6 @@ export const C_CHECK_RULES: Rule[] = [
         // Only the top of a `+` chain.
         const up = report.parent;
         if (up?.type === 'binary_expression' && up.childForFieldName('operator')?.text === '+') return false;
-        // A pointer computed to be compared (`if (p1 + len - p >= n)`) is the check, not an access.
-        for (let q = up; q && !/_statement$|^declaration$/.test(q.type); q = q.parent)
-          if (q.type === 'binary_expression' && ORDERING.test(q.childForFieldName('operator')?.text ?? ''))
-            return false;
         while (arr.type === 'binary_expression' && arr.childForFieldName('operator')?.text === '+') {
           const r = arr.childForFieldName('right');
           const l = arr.childForFieldName('left');
@@ -650,6 +659,11 @@ export const C_CHECK_RULES: Rule[] = [
         report.type !== 'assignment_expression',
       );
       if (!input) return false;
+      // A pointer computed to be compared (`if (p1 + len - p >= n)`) is the check, not an access.
+      if (report.type === 'binary_expression')
+        for (let q = report.parent; q && !/_statement$|^declaration$/.test(q.type); q = q.parent)
+          if (q.type === 'binary_expression' && ORDERING.test(q.childForFieldName('operator')?.text ?? ''))
+            return false;
       const { buf, len } = input;
       for (const term of terms) {
         // `buf[n]`, `buf[n + 4]`, `buf[4 + n]`: n a variable other than the buffer.

@@ -2213,6 +2213,32 @@ function nonNullWhenTrue(cond: Node): string[] {
   return out.filter((lv) => /^[A-Za-z_][\w.>-]*$/.test(lv) && !/^[A-Z][A-Z0-9_]*$/.test(lv));
 }
 
+const LAST_DEREF = new WeakMap<FileModel, Map<number, Map<string, number>>>();
+
+/**
+ * For each lvalue dereferenced in the function (`p->f`, `p[i]`, `*p`), where its last dereference
+ * starts: one pass over the function's indexed nodes, memoized per file and function.
+ */
+function lastDereferences(model: FileModel, fn: Node): Map<string, number> {
+  let perFile = LAST_DEREF.get(model);
+  if (!perFile) {
+    perFile = new Map();
+    LAST_DEREF.set(model, perFile);
+  }
+  let out = perFile.get(fn.startIndex);
+  if (out) return out;
+  out = new Map();
+  for (const n of model.nodesIn(fn, ['field_expression', 'subscript_expression', 'pointer_expression'])) {
+    if (!n) continue;
+    if (n.type === 'field_expression' && n.childForFieldName('operator')?.text !== '->') continue;
+    if (n.type === 'pointer_expression' && !n.text.startsWith('*')) continue;
+    const arg = n.childForFieldName('argument');
+    if (arg) out.set(norm(arg.text), n.startIndex);
+  }
+  perFile.set(fn.startIndex, out);
+  return out;
+}
+
 /** Whether a branch or loop that does not hold `from` holds `use` (below their common block). */
 function branchesBetween(use: Node, from: Node): boolean {
   let child: Node = use;
@@ -2244,9 +2270,10 @@ C_MEMORY_RULES.push(
       const info = ctx.model.functionAt(report.startIndex);
       if (info.node.type !== 'function_definition') return false;
       const fn = info.node;
-      const after = norm(ctx.source.slice(report.endIndex, fn.endIndex));
+      const derefs = lastDereferences(ctx.model, fn);
       for (const lv of tested) {
-        if (!after.includes(`${lv}->`) && !after.includes(`${lv}[`) && !after.includes(`*${lv}`)) continue;
+        // Cheap test first: is it dereferenced at all after the `if`?
+        if ((derefs.get(lv) ?? -1) < report.endIndex) continue;
         const type = ctx.model.declaredType(lv, report.startIndex) ?? '';
         // An array or a value (not a pointer) is never NULL.
         if (type && !type.includes('*') && !/_t$|^[A-Z]/.test(type.trim())) continue;
