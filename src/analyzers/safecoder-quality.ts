@@ -213,6 +213,42 @@ export function formatSafeCoderTable(rows: SafeCoderRow[]): string {
   return [header, sep, ...lines].join('\n');
 }
 
+/** A pair's state (GONE, STILL, FP-ONLY, MISS) and the rules on each side, one line. */
+export function verboseLine(r: PairResult): string {
+  const state = r.beforeRelated.length
+    ? r.afterRelated.length
+      ? 'STILL'
+      : 'GONE'
+    : r.afterRelated.length
+      ? 'FP-ONLY'
+      : 'MISS';
+  const rules = (fs: Finding[]) => [...new Set(fs.map((f) => f.ruleId))].join(',');
+  return `${state} ${r.pair.language} ${r.pair.cwe} ${r.pair.id} before=[${rules(r.beforeRelated)}] after=[${rules(r.afterRelated)}]`;
+}
+
+/** Rows per (language, labelled CWE): where recall and fixed-side flags come from. */
+export function formatCweBreakdown(results: PairResult[]): string {
+  const groups = new Map<string, PairResult[]>();
+  for (const r of results) {
+    const key = `${r.pair.language}\u0000${r.pair.cwe}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const lines = [...groups.entries()]
+    .sort(([a, ra], [b, rb]) => rb.length - ra.length || a.localeCompare(b))
+    .map(([key, rs]) => {
+      const [language, cwe] = key.split('\u0000');
+      const flagged = rs.filter((r) => r.beforeRelated.length > 0);
+      const fixed = rs.filter((r) => r.afterRelated.length > 0).length;
+      const gone = flagged.filter((r) => r.afterRelated.length === 0).length;
+      return `| ${language} | ${cwe} | ${rs.length} | ${flagged.length} (${pct(flagged.length, rs.length)}) | ${fixed} | ${gone}/${flagged.length} |`;
+    });
+  return [
+    '| language | CWE | pairs | vulnerable flagged | fixed flagged | gone after fix |',
+    '|---|---|---:|---:|---:|---:|',
+    ...lines,
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const root = safecoderRoot();
   if (!root) {
@@ -241,20 +277,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `SafeCoder ${split} split (${pairs.length} pairs)\n\n${formatSafeCoderTable(rows)}\n\n`,
     );
-    if (argv.includes('--verbose'))
-      for (const r of results) {
-        const state = r.beforeRelated.length
-          ? r.afterRelated.length
-            ? 'STILL'
-            : 'GONE'
-          : r.afterRelated.length
-            ? 'FP-ONLY'
-            : 'MISS';
-        const rules = (fs: Finding[]) => [...new Set(fs.map((f) => f.ruleId))].join(',');
-        process.stdout.write(
-          `${state} ${r.pair.language} ${r.pair.cwe} ${r.pair.id} before=[${rules(r.beforeRelated)}] after=[${rules(r.afterRelated)}]\n`,
-        );
-      }
+    if (argv.includes('--verbose')) for (const r of results) process.stdout.write(`${verboseLine(r)}\n`);
   }
   if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 }
