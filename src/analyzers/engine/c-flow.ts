@@ -33,7 +33,8 @@ export const ORDERING = /(?<![-<>])(?:<=?|>=?)(?![<>])/;
 export function mentionsLvalue(expr: Node, lvalue: string): boolean {
   const text = norm(expr.text);
   const esc = lvalue.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&').replace(/\\-/g, '-');
-  return new RegExp(`(?:^|[^\\w.>])${esc}(?![\\w])`).test(text);
+  // (Not a field named like it, `s.p` or `s->p`; but `n>p`, once spaces are gone, compares p.)
+  return new RegExp(`(?:^|[^\\w.>]|(?<!-)>)${esc}(?![\\w])`).test(text);
 }
 
 /** Whether the statement (block or single statement) always leaves: its last statement exits. */

@@ -191,6 +191,46 @@ const PARSED =
 const INTEGER_TYPE =
   /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|long|short|long\s+long|long\s+int|size_t|ssize_t|unsigned|(?:std::)?u?int(?:8|16|32|64)_t|off_t)$/;
 
+const LENGTH_CHECKED = new WeakMap<FunctionInfo, Map<string, boolean>>();
+/** A parameter name that says "length of the buffer before it". */
+const LENGTH_NAME = /^(?:n|sz|cb)$|len|size|count|bytes|avail|remain|left|max/i;
+
+/**
+ * Whether the function compares the length parameter, hands it to a call (which may check it),
+ * or assigns it: memoized per function and name.
+ */
+function lengthChecked(ctx: RuleContext, fn: FunctionInfo, len: string): boolean {
+  let m = LENGTH_CHECKED.get(fn);
+  if (!m) {
+    m = new Map();
+    LENGTH_CHECKED.set(fn, m);
+  }
+  let known = m.get(len);
+  if (known === undefined) {
+    known =
+      assignedBetween(ctx.model, fn.node, len, fn.node.startIndex, fn.node.endIndex) ||
+      // copied into a variable the function goes on with (`remaining = size`)
+      ctx.model.nodesIn(fn.node, ['assignment_expression', 'init_declarator']).some((a) => {
+        const v = a.childForFieldName(a.type === 'init_declarator' ? 'value' : 'right');
+        return !!v && mentionsLvalue(v, len);
+      }) ||
+      ctx.model
+        .nodesIn(fn.node, ['binary_expression'])
+        .some(
+          (b) =>
+            /^(?:<|<=|>|>=|==|!=)$/.test(b.childForFieldName('operator')?.text ?? '') &&
+            mentionsLvalue(b, len),
+        ) ||
+      ctx.model
+        .nodesIn(fn.node, ['call_expression'])
+        .some(
+          (c) => !!c.childForFieldName('arguments')?.namedChildren.some((a) => !!a && mentionsLvalue(a, len)),
+        );
+    m.set(len, known);
+  }
+  return known;
+}
+
 const HAS_INPUT = new WeakMap<FunctionInfo, boolean>();
 
 /** Whether some pointer parameter of the function is followed by its length (see `lengthParamOf`). */
@@ -270,6 +310,10 @@ function loopLimit(use: Node, counter: string): { limit: string; cond: Node } | 
   return undefined;
 }
 
+/** Integer typedefs of common C libraries (GLib's `guint32`/`gsize`, the kernel's `u32`, `uint32`). */
+const LIBRARY_INTEGER =
+  /^(?:const\s+)?(?:g?u?int(?:8|16|32|64)?|g?u?long|gsize|gssize|u(?:8|16|32|64)|__u(?:8|16|32|64)|uint(?:8|16|32|64)|png_size_t|tmsize_t)$/;
+
 /** The integer parameter right after a pointer/array parameter: by convention its length. */
 function lengthParamOf(fn: FunctionInfo, buf: string): string | undefined {
   const i = fn.params.indexOf(buf);
@@ -278,7 +322,7 @@ function lengthParamOf(fn: FunctionInfo, buf: string): string | undefined {
   if (!/\*|\[|vector|span|string/.test(t) && !/\*/.test(t)) return undefined;
   const next = fn.params[i + 1];
   const nt = next ? (fn.paramTypes.get(next) ?? '') : '';
-  return next && INTEGER_TYPE.test(nt.trim()) ? next : undefined;
+  return next && (INTEGER_TYPE.test(nt.trim()) || LIBRARY_INTEGER.test(nt.trim())) ? next : undefined;
 }
 
 /** `x`, `x + 3`, `3 + x` -> [x text, 3]; `x - 2` -> [x, -2]; else undefined. */
@@ -1030,6 +1074,59 @@ export const C_CHECK_RULES: Rule[] = [
           code: '#include <filesystem>\n#include <fstream>\n#include <string>\nbool has(const std::string &dir, const std::string &name) {\n  auto base = std::filesystem::weakly_canonical(dir);\n  auto p = std::filesystem::weakly_canonical(base / name);\n  auto [end, _] = std::mismatch(base.begin(), base.end(), p.begin());\n  if (end != base.end())\n    return false;\n  std::ifstream in(p);\n  return in.good();\n}\n',
           language: 'cpp',
         },
+      ],
+    },
+  }),
+  query({
+    id: 'c.fixed-offset-unchecked-length',
+    cwe: ['CWE-125', 'CWE-787'],
+    severity: 'warning',
+    title: 'Input read at a fixed offset with its length never checked',
+    message: '',
+    query: {
+      c: '[(subscript_expression argument: (identifier) @arr index: (number_literal) @idx) (binary_expression left: (identifier) @arr operator: "+" right: (number_literal) @idx)] @report',
+      cpp: '[(subscript_expression argument: (identifier) @arr indices: (subscript_argument_list (number_literal) @idx)) (binary_expression left: (identifier) @arr operator: "+" right: (number_literal) @idx)] @report',
+    },
+    check: (caps, ctx) => {
+      const { report, arr, idx } = caps;
+      if (!report || !arr || !idx) return false;
+      const k = intLiteral(norm(idx.text));
+      if (k === undefined || k < 2) return false;
+      const fn = ctx.model.functionAt(report.startIndex);
+      if (!hasInputParam(fn)) return false;
+      const len = lengthParamOf(fn, arr.text);
+      // A parameter named as a length (`len`, `size`, `n`, `nbytes`...; `f(uint8_t *addr, unsigned
+      // pixel)` passes a value, not the buffer's length).
+      if (!len || !LENGTH_NAME.test(len) || !unchangedParam(ctx, fn, arr.text, report.startIndex))
+        return false;
+      // `buf + k` read through: a call's argument (`GST_READ_UINT32_LE(data + 12)`, `memcpy(d, p + 4,
+      // n)`) or a dereference (`*(uint32_t *)(p + 4)`); not a pointer stored for later.
+      if (report.type === 'binary_expression') {
+        let up = report.parent;
+        while (up && (up.type === 'parenthesized_expression' || up.type === 'cast_expression'))
+          up = up.parent;
+        if (up?.type !== 'argument_list' && !(up?.type === 'pointer_expression' && up.text.startsWith('*')))
+          return false;
+      }
+      // The length is never compared, nor handed to a call that may check it, nor changed.
+      if (lengthChecked(ctx, fn, len)) return false;
+      const write =
+        report.parent?.type === 'assignment_expression' &&
+        report.parent.childForFieldName('left')?.equals(report);
+      return {
+        cwe: write ? ['CWE-787'] : ['CWE-125'],
+        message: `${norm(report.text)} ${write ? 'writes' : 'reads'} at offset ${k} of ${arr.text}, whose length ${len} this function never checks: a shorter input is ${write ? 'written' : 'read'} past its end. Return early when ${len} is smaller than ${k + 1} (plus the width read).`,
+      };
+    },
+    examples: {
+      bad: [
+        'static int smpl_chunk(struct wav *w, const unsigned char *data, unsigned size) {\n  unsigned note = READ_U32_LE(data + 12);\n  w->note = note;\n  return 1;\n}\n',
+        'int version_of(const unsigned char *hdr, size_t len) {\n  return hdr[4] << 8 | hdr[5];\n}\n',
+      ],
+      good: [
+        'static int smpl_chunk(struct wav *w, const unsigned char *data, unsigned size) {\n  if (size < 32) return 0;\n  unsigned note = READ_U32_LE(data + 12);\n  w->note = note;\n  return 1;\n}\n',
+        'int version_of(const unsigned char *hdr, size_t len) {\n  if (!check_header(hdr, len)) return -1;\n  return hdr[4] << 8 | hdr[5];\n}\n',
+        'int first_of(const unsigned char *p, size_t n) {\n  return p[0];\n}\n',
       ],
     },
   }),

@@ -336,7 +336,22 @@ export const C_MEMORY_RULES: Rule[] = [
             message: `${alias} is a copy of ${lv}, which was freed by ${c.calleeText}() on line ${c.node.startPosition.row + 1}, and is used here: the copy points at freed memory too.`,
           };
         }
-      if (stored) return false;
+      if (stored) {
+        // `p = DestroyImageInfo(p)` leaves p NULL: a dereference on the way, before p is set again,
+        // reads through NULL (the freed object's field was wanted: read it before the destroy).
+        for (const use of dereferences(ctx.model, fn, lv, stored.endIndex)) {
+          if (use.type === 'call_expression' || use.type === 'binary_expression' || addressOnly(use))
+            continue;
+          if (lvaluePartAssigned(ctx.model, fn, lv, stored.endIndex, use.startIndex)) break;
+          if (!fallsThrough(stmt, use.startIndex) || guardedUse(use, lv, stored.endIndex)) continue;
+          return {
+            cwe: ['CWE-476', 'CWE-416'],
+            node: use,
+            message: `${lv} was set to the result of ${c.calleeText}() on line ${c.node.startPosition.row + 1}, which destroys it and returns NULL, and is dereferenced here: read what you need from ${lv} before destroying it.`,
+          };
+        }
+        return false;
+      }
       // Returning the freed pointer hands the caller a dangling one (`if (err) free(p); return p;`).
       const uses = [
         ...dereferences(ctx.model, fn, lv, from, true),
@@ -398,6 +413,8 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdlib.h>\n#include <string.h>\nchar *load(const char *src, int strict) {\n  char *buf = strdup(src);\n  if (!buf) return NULL;\n  if (strict && !valid(buf))\n    free(buf);\n  return buf;\n}\n',
         // A retry path: the failed attempt frees the message and continues; the next turn sends it.
         '#include <stdlib.h>\n#include <string.h>\nint send_msg(int fd, const char *msg) {\n  char *tmp = strdup(msg);\n  for (int tries = 0; tries < 3; tries++) {\n    if (write(fd, tmp, strlen(tmp)) < 0) {\n      free(tmp);\n      continue;\n    }\n    break;\n  }\n  return 0;\n}\n',
+        // `p = Destroy*(p)` leaves p NULL, and a field of it is read after.
+        'Image *read_one(const ImageInfo *info) {\n  ImageInfo *read_info = CloneImageInfo(info);\n  if (open_temp(read_info) < 0) {\n    read_info = DestroyImageInfo(read_info);\n    report_error(read_info->filename);\n    return NULL;\n  }\n  return load(read_info);\n}\n',
         // A destructor named Destroy* releases the object; a copy taken before still points at it.
         'Image *read_one(const ImageInfo *info) {\n  Image *image, *tmp;\n  tmp = AcquireImage(info);\n  image = tmp;\n  tmp = DestroyImage(tmp);\n  return image->next;\n}\n',
         // ... and after the loop gives up.
@@ -408,6 +425,7 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdlib.h>\nstruct job { char *data; int state; };\nint run(struct job *j) {\n  int tries = 0;\n  while (tries++ < 3) {\n    if (submit(j) < 0) {\n      free(j->data);\n      return -1;\n    }\n    continue;\n  }\n  log_failure(j->data);\n  return -1;\n}\n',
         '#include <stdlib.h>\n#include <string.h>\nchar *load(const char *src, int strict) {\n  char *buf = strdup(src);\n  if (!buf) return NULL;\n  if (strict && !valid(buf)) {\n    free(buf);\n    return NULL;\n  }\n  return buf;\n}\n',
         'Image *read_one(const ImageInfo *info) {\n  Image *image = AcquireImage(info);\n  image = DestroyImage(image);\n  if (image == NULL) return NULL;\n  return image->next;\n}\n',
+        'Image *read_one(const ImageInfo *info) {\n  ImageInfo *read_info = CloneImageInfo(info);\n  if (open_temp(read_info) < 0) {\n    report_error(read_info->filename);\n    read_info = DestroyImageInfo(read_info);\n    return NULL;\n  }\n  return load(read_info);\n}\n',
         '#include <pthread.h>\n#include <stdlib.h>\nsize_t stack_size(void) {\n  size_t size;\n  pthread_attr_t *attr = malloc(sizeof *attr);\n  if (!attr) return 0;\n  pthread_attr_init(attr);\n  pthread_attr_getstacksize(attr, &size);\n  pthread_attr_destroy(attr);\n  free(attr);\n  return size;\n}\n',
         '#include <stdlib.h>\nint drain(char **items, int n) {\n  for (;;) {\n    char *it = next_item(items, n);\n    if (!it) break;\n    if (skip(it)) {\n      free(it);\n      continue;\n    }\n    consume(it);\n  }\n  return 0;\n}\n',
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  int n = s->n;\n  free(s);\n  return n;\n}\n',
