@@ -13,7 +13,7 @@ import type { Binding, FileModel, FunctionInfo } from './model.ts';
 // macros record the error and `return`; ThrowMagickException and ThrowFileException only record it.)
 const EXIT_TYPES = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']);
 const EXIT_CALL =
-  /^(?:exit|_exit|abort|err|errx|panic|BUG|longjmp|__builtin_unreachable|assert_not_reached|usage|die|bail|fatal|fatal_error|Py_FatalError|Throw(?:Reader|Writer|Binary|Image)Exception|(?:[A-Z][A-Z0-9_]*)?(?:THROW|BAIL|DIE|ABORT|FATAL|GOTO|RETURN)[A-Z0-9_]*)$/;
+  /^(?:exit|_exit|abort|err|errx|panic|BUG|longjmp|__builtin_unreachable|assert_not_reached|usage|die|bail|fatal|fatal_error|Py_FatalError|Throw(?!Magick|File)\w*Exception|(?:[A-Z][A-Z0-9_]*)?(?:THROW|BAIL|DIE|ABORT|FATAL|GOTO|RETURN)[A-Z0-9_]*)$/;
 // Checking macros that return, throw or abort when the condition fails: assert-likes, GLib's
 // g_return_*_if_fail, TensorFlow's OP_REQUIRES, Godot's ERR_FAIL_*, *_OR_RETURN, VERIFY, ...
 const ASSERT_CALL =
@@ -258,6 +258,8 @@ export function gotoAfter(stmt: Node): { jump: Node; label: Node } | undefined {
   let child: Node = stmt;
   let n: Node | null = stmt.parent;
   while (n && !FUNCTION_TYPES.has(n.type) && !LOOP_TYPES.has(n.type) && n.type !== 'switch_statement') {
+    // `return(cond ? DestroyImageList(image) : image);` leaves where it frees.
+    if (EXIT_TYPES.has(n.type)) return undefined;
     if (n.type === 'compound_statement' || n.type === 'case_statement' || n.type === 'labeled_statement') {
       for (const s of n.namedChildren) {
         if (!s || s.startIndex < child.endIndex) continue;
