@@ -9,9 +9,11 @@ import type { Binding, FileModel, FunctionInfo } from './model.ts';
  * is assigned again. Lvalues are compared by their text without spaces (`c->prev`, `buf`, `s.len`).
  */
 
+// (ImageMagick's ThrowReaderException/ThrowWriterException/ThrowBinaryException/ThrowImageException
+// macros record the error and `return`; ThrowMagickException and ThrowFileException only record it.)
 const EXIT_TYPES = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']);
 const EXIT_CALL =
-  /^(?:exit|_exit|abort|err|errx|panic|BUG|longjmp|__builtin_unreachable|assert_not_reached|usage|die|bail|fatal|fatal_error|Py_FatalError|(?:[A-Z][A-Z0-9_]*)?(?:THROW|BAIL|DIE|ABORT|FATAL|GOTO|RETURN)[A-Z0-9_]*)$/;
+  /^(?:exit|_exit|abort|err|errx|panic|BUG|longjmp|__builtin_unreachable|assert_not_reached|usage|die|bail|fatal|fatal_error|Py_FatalError|Throw(?!Magick|File)\w*Exception|(?:[A-Z][A-Z0-9_]*)?(?:THROW|BAIL|DIE|ABORT|FATAL|GOTO|RETURN)[A-Z0-9_]*)$/;
 // Checking macros that return, throw or abort when the condition fails: assert-likes, GLib's
 // g_return_*_if_fail, TensorFlow's OP_REQUIRES, Godot's ERR_FAIL_*, *_OR_RETURN, VERIFY, ...
 const ASSERT_CALL =
@@ -21,11 +23,18 @@ const FUNCTION_TYPES = new Set(['function_definition', 'lambda_expression']);
 
 export const norm = (s: string): string => s.replace(/\s+/g, '');
 
+/**
+ * An ordering comparison (`<`, `<=`, `>`, `>=`) in C text: not the `>` of `p->f`, nor a shift
+ * (`<<`, `>>`). `/[<>]/` alone reads every `t->n` as a bound.
+ */
+export const ORDERING = /(?<![-<>])(?:<=?|>=?)(?![<>])/;
+
 /** Whether `expr` mentions the lvalue (as a whole word: `p` in `p->x`, not in `pp`). */
 export function mentionsLvalue(expr: Node, lvalue: string): boolean {
   const text = norm(expr.text);
   const esc = lvalue.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&').replace(/\\-/g, '-');
-  return new RegExp(`(?:^|[^\\w.>])${esc}(?![\\w])`).test(text);
+  // (Not a field named like it, `s.p` or `s->p`; but `n>p`, once spaces are gone, compares p.)
+  return new RegExp(`(?:^|[^\\w.>]|(?<!-)>)${esc}(?![\\w])`).test(text);
 }
 
 /** Whether the statement (block or single statement) always leaves: its last statement exits. */
@@ -72,9 +81,12 @@ export function guardedUse(use: Node, lvalue: string, from = 0): boolean {
         return true;
     }
     if (n.type === 'compound_statement' || n.type === 'translation_unit') {
-      for (const s of n.namedChildren) {
+      for (let s of n.namedChildren) {
         if (!s || s.startIndex >= child.startIndex) break;
         if (s.endIndex <= from) continue;
+        // `skip: if (!p) break;`: the labeled statement's own statement.
+        while (s.type === 'labeled_statement' && s.namedChildren.length > 1)
+          s = s.namedChildren[s.namedChildren.length - 1] as Node;
         if (s.type === 'if_statement') {
           const cond = conditionOf(s);
           if (cond && mentionsLvalue(cond, lvalue) && leaves(s.childForFieldName('consequence'))) return true;
@@ -234,6 +246,45 @@ export function fallsThrough(stmt: Node, to: number): boolean {
     n = n.parent;
   }
   return true;
+}
+
+/**
+ * The `goto` that control from the end of `stmt` takes before anything else leaves (`free(p); goto
+ * fail;`, or the `goto` after the `if` that holds `stmt`), with the labeled statement it jumps to in
+ * the same function; undefined when the path ends otherwise (a return, the end of a loop's body) or
+ * the label is not in the function.
+ */
+export function gotoAfter(stmt: Node): { jump: Node; label: Node } | undefined {
+  let child: Node = stmt;
+  let n: Node | null = stmt.parent;
+  while (n && !FUNCTION_TYPES.has(n.type) && !LOOP_TYPES.has(n.type) && n.type !== 'switch_statement') {
+    // `return(cond ? DestroyImageList(image) : image);` leaves where it frees.
+    if (EXIT_TYPES.has(n.type)) return undefined;
+    if (n.type === 'compound_statement' || n.type === 'case_statement' || n.type === 'labeled_statement') {
+      for (const s of n.namedChildren) {
+        if (!s || s.startIndex < child.endIndex) continue;
+        if (s.type === 'goto_statement') {
+          const name = s.childForFieldName('label')?.text;
+          let fn: Node | null = n;
+          while (fn && !FUNCTION_TYPES.has(fn.type)) fn = fn.parent;
+          const label = fn
+            ?.descendantsOfType('labeled_statement')
+            .find((l) => l?.childForFieldName('label')?.text === name);
+          return label ? { jump: s, label } : undefined;
+        }
+        if (EXIT_TYPES.has(s.type) || leaves(s)) return undefined;
+      }
+    }
+    child = n;
+    n = n.parent;
+  }
+  return undefined;
+}
+
+/** Whether control that enters the labeled statement `label` reaches `at` (in it, or after it by falling through). */
+export function reachedFromLabel(label: Node, at: number): boolean {
+  if (label.startIndex <= at && at < label.endIndex) return true;
+  return at >= label.endIndex && fallsThrough(label, at);
 }
 
 /**

@@ -65,7 +65,9 @@ const python: LanguageProfile = {
   outParamCalls: /^$/,
 };
 
-const cFamilyExit = /^(?:exit|_exit|abort|std::exit|std::abort|longjmp|err|errx)$/;
+// ImageMagick's Throw{Reader,Writer,Binary,Image}Exception macros record the error and return.
+const cFamilyExit =
+  /^(?:exit|_exit|abort|std::exit|std::abort|longjmp|err|errx|Throw(?!Magick|File)\w*Exception)$/;
 
 const c: LanguageProfile = {
   functionTypes: set('function_definition'),

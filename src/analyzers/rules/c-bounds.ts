@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { intLiteral, mentionsLvalue, norm } from '../engine/c-flow.ts';
+import { intLiteral, mentionsLvalue, norm, ORDERING } from '../engine/c-flow.ts';
 import { guardsAt } from '../engine/dominance.ts';
 import type { CallSite } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
@@ -290,7 +290,7 @@ export const C_BOUNDS_RULES: Rule[] = [
         if (
           role === 'offset' &&
           !guardsAt(c.node, ctx.model.enclosingFunction(c.node).node, ctx.model.profile, ctx.language).some(
-            (g) => /[<>]/.test(g.node.text) && mentionsLvalue(g.node, found.len),
+            (g) => ORDERING.test(g.node.text) && mentionsLvalue(g.node, found.len),
           )
         )
           continue;

@@ -1,5 +1,13 @@
 import type { Node } from 'web-tree-sitter';
-import { assignedBetween, copiedParam, intLiteral, leaves, mentionsLvalue, norm } from '../engine/c-flow.ts';
+import {
+  assignedBetween,
+  copiedParam,
+  intLiteral,
+  leaves,
+  mentionsLvalue,
+  norm,
+  ORDERING,
+} from '../engine/c-flow.ts';
 import type { FunctionInfo } from '../engine/model.ts';
 import type { Rule, RuleContext } from '../engine/rule.ts';
 import { call, query } from './c.ts';
@@ -183,6 +191,129 @@ const PARSED =
 const INTEGER_TYPE =
   /^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|long|short|long\s+long|long\s+int|size_t|ssize_t|unsigned|(?:std::)?u?int(?:8|16|32|64)_t|off_t)$/;
 
+const LENGTH_CHECKED = new WeakMap<FunctionInfo, Map<string, boolean>>();
+/** A parameter name that says "length of the buffer before it". */
+const LENGTH_NAME = /^(?:n|sz|cb)$|len|size|count|bytes|avail|remain|left|max/i;
+
+/**
+ * Whether the function compares the length parameter, hands it to a call (which may check it),
+ * or assigns it: memoized per function and name.
+ */
+function lengthChecked(ctx: RuleContext, fn: FunctionInfo, len: string): boolean {
+  let m = LENGTH_CHECKED.get(fn);
+  if (!m) {
+    m = new Map();
+    LENGTH_CHECKED.set(fn, m);
+  }
+  let known = m.get(len);
+  if (known === undefined) {
+    known =
+      assignedBetween(ctx.model, fn.node, len, fn.node.startIndex, fn.node.endIndex) ||
+      // copied into a variable the function goes on with (`remaining = size`)
+      ctx.model.nodesIn(fn.node, ['assignment_expression', 'init_declarator']).some((a) => {
+        const v = a.childForFieldName(a.type === 'init_declarator' ? 'value' : 'right');
+        return !!v && mentionsLvalue(v, len);
+      }) ||
+      ctx.model
+        .nodesIn(fn.node, ['binary_expression'])
+        .some(
+          (b) =>
+            /^(?:<|<=|>|>=|==|!=)$/.test(b.childForFieldName('operator')?.text ?? '') &&
+            mentionsLvalue(b, len),
+        ) ||
+      ctx.model
+        .nodesIn(fn.node, ['call_expression'])
+        .some(
+          (c) => !!c.childForFieldName('arguments')?.namedChildren.some((a) => !!a && mentionsLvalue(a, len)),
+        );
+    m.set(len, known);
+  }
+  return known;
+}
+
+const HAS_INPUT = new WeakMap<FunctionInfo, boolean>();
+
+/** Whether some pointer parameter of the function is followed by its length (see `lengthParamOf`). */
+function hasInputParam(fn: FunctionInfo): boolean {
+  let known = HAS_INPUT.get(fn);
+  if (known === undefined) {
+    known = fn.params.some((p) => !!lengthParamOf(fn, p));
+    HAS_INPUT.set(fn, known);
+  }
+  return known;
+}
+
+/**
+ * The input a pointer walks and its length: a pointer parameter followed by its length
+ * (`f(const uint8_t *buf, size_t len)`), unchanged before `at` when `unchanged`; or a local
+ * pointer set from one (`const uint8_t *p = buf;`, `p = buf + 4`).
+ */
+function inputBuffer(
+  ctx: RuleContext,
+  fn: FunctionInfo,
+  name: string,
+  at: number,
+  unchanged: boolean,
+): { buf: string; len: string } | undefined {
+  const len = lengthParamOf(fn, name);
+  if (len) return !unchanged || unchangedParam(ctx, fn, name, at) ? { buf: name, len } : undefined;
+  if (fn.params.includes(name)) return undefined;
+  const b = ctx.taint.latestBinding(name, at);
+  if (!b?.value || b.kind !== 'assign') return undefined;
+  let v = bare(b.value);
+  if (v.type === 'binary_expression' && v.childForFieldName('operator')?.text === '+') {
+    const r = v.childForFieldName('right');
+    if (!r || intLiteral(r.text) === undefined) return undefined;
+    v = bare(v.childForFieldName('left') ?? v);
+  }
+  if (v.type !== 'identifier') return undefined;
+  const plen = lengthParamOf(fn, v.text);
+  return plen && unchangedParam(ctx, fn, v.text, at) ? { buf: v.text, len: plen } : undefined;
+}
+
+/**
+ * The value `name` was last set from, when that reads the bytes of one of `bufs` (`n = buf[0]`,
+ * `n = buf[1] << 8 | buf[2]`, `n = read_u16(buf + 2)`, `n = ntohs(*(uint16_t *)p)`), and is not a
+ * count measured on it (`strlen`) nor masked small.
+ */
+function dataValue(ctx: RuleContext, use: Node, name: string, bufs: string[]): string | undefined {
+  const b = ctx.taint.latestBinding(name, use.startIndex);
+  if (!b?.value) return undefined;
+  const value = norm(b.value.text);
+  for (const buf of new Set(bufs)) {
+    const esc = buf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const readsBuf = new RegExp(
+      `(?:^|[^\\w.>])${esc}\\[|\\*(?:\\([^()]*\\))?\\(?${esc}\\b|\\b(?:ntoh[sl]|be\\d+toh|le\\d+toh|\\w*(?:read|get|load|rd)_?(?:u|le|be)?(?:int)?(?:8|16|24|32|64)\\w*|[A-Z_]*R[BL](?:8|16|24|32)|[A-Z_]*READ_UINT\\d+\\w*)\\(\\*?(?:\\([^()]*\\))?\\(?${esc}\\b`,
+    ).test(value);
+    if (readsBuf && !/sizeof|\b(?:strlen|strnlen|MIN|min)\b|%|&(?:0x[0-9a-fA-F]+|\d+)\b/.test(value))
+      return value;
+  }
+  return undefined;
+}
+
+/**
+ * When `counter` is the counter of a `for` loop that holds `use` and counts up to a variable
+ * (`for (i = 0; i < n; i++)`, `i != n`, `i <= n`), that variable and the loop's condition.
+ */
+function loopLimit(use: Node, counter: string): { limit: string; cond: Node } | undefined {
+  for (let p = use.parent; p && p.type !== 'function_definition'; p = p.parent) {
+    if (p.type !== 'for_statement') continue;
+    const cond = p.childForFieldName('condition');
+    const c = cond ? bare(cond) : undefined;
+    if (c?.type !== 'binary_expression') continue;
+    const op = c.childForFieldName('operator')?.text ?? '';
+    const l = bare(c.childForFieldName('left') ?? c);
+    const r = bare(c.childForFieldName('right') ?? c);
+    if (l.text !== counter || r.type !== 'identifier') continue;
+    if (cond && (op === '<' || op === '<=' || op === '!=')) return { limit: r.text, cond };
+  }
+  return undefined;
+}
+
+/** Integer typedefs of common C libraries (GLib's `guint32`/`gsize`, the kernel's `u32`, `uint32`). */
+const LIBRARY_INTEGER =
+  /^(?:const\s+)?(?:g?u?int(?:8|16|32|64)?|g?u?long|gsize|gssize|u(?:8|16|32|64)|__u(?:8|16|32|64)|uint(?:8|16|32|64)|png_size_t|tmsize_t)$/;
+
 /** The integer parameter right after a pointer/array parameter: by convention its length. */
 function lengthParamOf(fn: FunctionInfo, buf: string): string | undefined {
   const i = fn.params.indexOf(buf);
@@ -191,7 +322,7 @@ function lengthParamOf(fn: FunctionInfo, buf: string): string | undefined {
   if (!/\*|\[|vector|span|string/.test(t) && !/\*/.test(t)) return undefined;
   const next = fn.params[i + 1];
   const nt = next ? (fn.paramTypes.get(next) ?? '') : '';
-  return next && INTEGER_TYPE.test(nt.trim()) ? next : undefined;
+  return next && (INTEGER_TYPE.test(nt.trim()) || LIBRARY_INTEGER.test(nt.trim())) ? next : undefined;
 }
 
 /** `x`, `x + 3`, `3 + x` -> [x text, 3]; `x - 2` -> [x, -2]; else undefined. */
@@ -674,60 +805,115 @@ export const C_CHECK_RULES: Rule[] = [
     title: 'Offset read from the input indexes the input with no check against its length',
     message: '',
     query: {
-      c: '(subscript_expression argument: (_) @arr index: (_) @idx) @report',
-      cpp: '(subscript_expression argument: (_) @arr indices: (subscript_argument_list (_) @idx)) @report',
+      c: '[(subscript_expression argument: (_) @arr index: (_) @idx) (binary_expression left: (_) @arr operator: "+" right: (_) @idx) (assignment_expression left: (identifier) @arr operator: "+=" right: (_) @idx)] @report',
+      cpp: '[(subscript_expression argument: (_) @arr indices: (subscript_argument_list (_) @idx)) (binary_expression left: (_) @arr operator: "+" right: (_) @idx) (assignment_expression left: (identifier) @arr operator: "+=" right: (_) @idx)] @report',
     },
     check: (caps, ctx) => {
       const { report, arr: arrNode, idx } = caps;
       if (!idx || !arrNode || !report) return false;
-      const arr = bare(arrNode);
-      if (arr.type !== 'identifier') return false;
-      const buf = arr.text;
-      // `buf[n]`, `buf[n + 4]`, `buf[4 + n]`: n a variable other than the buffer.
-      const form = offsetForm(idx);
-      if (!form || !/^[A-Za-z_]\w*$/.test(form[0]) || form[0] === buf) return false;
-      const [name, k] = form;
       const fn = ctx.model.functionAt(report.startIndex);
-      const len = lengthParamOf(fn, buf);
-      if (!len || !unchangedParam(ctx, fn, buf, report.startIndex)) return false;
-      // The offset is the buffer's own bytes (`n = buf[0]`, `n = buf[1] << 8 | buf[2]`,
-      // `n = read_u16(buf + 2)`), not a count measured on it (`strlen`) nor masked small.
-      const b = ctx.taint.latestBinding(name, report.startIndex);
-      if (!b?.value) return false;
-      const value = norm(b.value.text);
-      const esc = buf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const readsBuf = new RegExp(
-        `(?:^|[^\\w.>])${esc}\\[|\\*(?:\\([^()]*\\))?\\(?${esc}\\b|\\b(?:ntoh[sl]|be\\d+toh|le\\d+toh|\\w*(?:read|get|load|rd)_?(?:u|le|be)?(?:int)?(?:8|16|24|32|64)\\w*|[A-Z_]*R[BL](?:8|16|24|32)|[A-Z_]*READ_UINT\\d+\\w*)\\(\\*?(?:\\([^()]*\\))?\\(?${esc}\\b`,
-      ).test(value);
-      if (!readsBuf || /sizeof|\b(?:strlen|strnlen|MIN|min)\b|%|&(?:0x[0-9a-fA-F]+|\d+)\b/.test(value))
-        return false;
-      // Any comparison of the offset (or of the bytes it was read from) among the conditions
-      // that decide the access counts as a check.
-      const isN = (x: Node) => x.type === 'identifier' && x.text === name;
-      for (const g of guardsOf(report)) {
-        if (comparisonsIn(g, isN).cmps.length) return false;
-        const text = norm(g.cond.text);
-        if (text.includes(value) && /[<>]/.test(text)) return false;
+      // Only in a function handed an input and its length.
+      if (!hasInputParam(fn)) return false;
+      // `buf[n]`, `buf + n` (also `buf + 4 + n`: the left-most term is the pointer, the terms
+      // after it are the offset), `p += n`.
+      let arr = bare(arrNode);
+      const terms: Node[] = [idx];
+      if (report.type === 'binary_expression') {
+        // Only the top of a `+` chain.
+        const up = report.parent;
+        if (up?.type === 'binary_expression' && up.childForFieldName('operator')?.text === '+') return false;
+        while (arr.type === 'binary_expression' && arr.childForFieldName('operator')?.text === '+') {
+          const r = arr.childForFieldName('right');
+          const l = arr.childForFieldName('left');
+          if (!r || !l) return false;
+          terms.push(r);
+          arr = bare(l);
+        }
       }
-      const write =
-        report.parent?.type === 'assignment_expression' &&
-        report.parent.childForFieldName('left')?.equals(report);
-      const at = k ? `${name} + ${k}` : name;
-      return {
-        cwe: write ? ['CWE-787', 'CWE-129'] : ['CWE-125', 'CWE-129'],
-        message: `${name} is read from ${buf}'s own bytes and ${buf}[${at}] is ${write ? 'written' : 'read'} with no check of ${name} against ${len}, the input's length: a crafted value reaches past the end of the input. Test ${name} against ${len}${k ? ` - ${k}` : ''} first.`,
-      };
+      if (arr.type !== 'identifier') return false;
+      const input = inputBuffer(
+        ctx,
+        fn,
+        arr.text,
+        report.startIndex,
+        report.type !== 'assignment_expression',
+      );
+      if (!input) return false;
+      // A pointer computed to be compared (`if (p1 + len - p >= n)`) is the check, not an access.
+      if (report.type === 'binary_expression')
+        for (let q = report.parent; q && !/_statement$|^declaration$/.test(q.type); q = q.parent)
+          if (q.type === 'binary_expression' && ORDERING.test(q.childForFieldName('operator')?.text ?? ''))
+            return false;
+      const { buf, len } = input;
+      for (const term of terms) {
+        // `buf[n]`, `buf[n + 4]`, `buf[4 + n]`: n a variable other than the buffer.
+        const form = offsetForm(term);
+        if (!form || !/^[A-Za-z_]\w*$/.test(form[0]) || form[0] === buf || form[0] === arr.text) continue;
+        const [offset, k] = form;
+        // The offset is the buffer's own bytes, or a counter of a loop that runs up to them
+        // (`for (i = 0; i < n; i++) ... buf[1 + i]` with `n = buf[0]`).
+        let name = offset;
+        let loopCond: Node | undefined;
+        let value = dataValue(ctx, report, name, [buf, arr.text]);
+        if (!value) {
+          const counted = loopLimit(report, name);
+          if (!counted) continue;
+          name = counted.limit;
+          loopCond = counted.cond;
+          value = dataValue(ctx, report, name, [buf, arr.text]);
+          if (!value) continue;
+        }
+        // Any comparison of the value (or of the bytes it was read from) among the conditions
+        // that decide the access counts as a check (the loop's own condition does not: it compares
+        // the counter with the value, not the value with the input's length).
+        const isN = (x: Node) => x.type === 'identifier' && x.text === name;
+        const checked = guardsOf(report).some((g) => {
+          if (loopCond && g.cond.equals(loopCond)) return false;
+          if (comparisonsIn(g, isN).cmps.length) return true;
+          const text = norm(g.cond.text);
+          return text.includes(value as string) && ORDERING.test(text);
+        });
+        if (checked) continue;
+        const write =
+          (report.parent?.type === 'assignment_expression' &&
+            report.parent.childForFieldName('left')?.equals(report)) ||
+          (report.type === 'binary_expression' &&
+            report.parent?.type === 'argument_list' &&
+            /^(?:mem(?:cpy|move|set)|str(?:n?cpy|n?cat))$/.test(
+              report.parent.parent?.childForFieldName('function')?.text ?? '',
+            ) &&
+            report.parent.namedChildren[0]?.equals(report));
+        const at = k ? `${offset} + ${k}` : offset;
+        const how =
+          report.type === 'subscript_expression'
+            ? `${arr.text}[${at}] is ${write ? 'written' : 'read'}`
+            : `${norm(report.text)} moves the pointer by it`;
+        const via = name === offset ? '' : ` (${offset} counts up to ${name})`;
+        return {
+          cwe: write ? ['CWE-787', 'CWE-129'] : ['CWE-125', 'CWE-129'],
+          message: `${name} is read from ${buf}'s own bytes and ${how}${via} with no check of ${name} against ${len}, the input's length: a crafted value reaches past the end of the input. Test ${name} against ${len}${k ? ` - ${k}` : ''} first.`,
+        };
+      }
+      return false;
     },
     examples: {
       bad: [
         'int tag_at(const unsigned char *buf, size_t len) {\n  if (len < 2) return -1;\n  unsigned off = buf[1];\n  return buf[off + 2];\n}\n',
         '#include <arpa/inet.h>\n#include <stdint.h>\nint record_type(const uint8_t *pkt, size_t pkt_len) {\n  uint16_t skip = ntohs(*(const uint16_t *)pkt);\n  return pkt[skip];\n}\n',
+        // The pointer moved by a length the input holds.
+        'int skip_header(const unsigned char *buf, size_t len) {\n  const unsigned char *p = buf;\n  if (len < 3) return -1;\n  size_t hlen = p[2];\n  p += hlen;\n  return *p;\n}\n',
+        'int body_byte(const unsigned char *data, size_t size) {\n  unsigned n = data[0] | (data[1] << 8);\n  const unsigned char *q = data + 4 + n;\n  return q[0];\n}\n',
+        // A loop that runs up to a count the input holds.
+        'int sum_entries(const unsigned char *p, size_t len) {\n  int n = p[0];\n  int s = 0;\n  for (int i = 0; i < n; i++)\n    s += p[1 + i];\n  return s;\n}\n',
       ],
       good: [
         'int tag_at(const unsigned char *buf, size_t len) {\n  if (len < 2) return -1;\n  unsigned off = buf[1];\n  if (off + 2 >= len) return -1;\n  return buf[off + 2];\n}\n',
         '#include <arpa/inet.h>\n#include <stdint.h>\nint record_type(const uint8_t *pkt, size_t pkt_len) {\n  uint16_t skip = ntohs(*(const uint16_t *)pkt);\n  if (skip < pkt_len)\n    return pkt[skip];\n  return -1;\n}\n',
         'int last_of(const char *s, size_t n) {\n  size_t k = strlen(s);\n  return s[k];\n}\n',
         'int nibble(const unsigned char *buf, size_t len) {\n  unsigned i = buf[0] & 3;\n  return buf[i];\n}\n',
+        'int skip_header(const unsigned char *buf, size_t len) {\n  const unsigned char *p = buf;\n  if (len < 3) return -1;\n  size_t hlen = p[2];\n  if (hlen >= len) return -1;\n  p += hlen;\n  return *p;\n}\n',
+        'int body_byte(const unsigned char *data, size_t size) {\n  unsigned n = data[0] | (data[1] << 8);\n  if (n >= size - 4) return -1;\n  const unsigned char *q = data + 4 + n;\n  return q[0];\n}\n',
+        'int sum_entries(const unsigned char *p, size_t len) {\n  int n = p[0];\n  int s = 0;\n  if ((size_t)n + 1 > len) return -1;\n  for (int i = 0; i < n; i++)\n    s += p[1 + i];\n  return s;\n}\n',
       ],
     },
   }),
@@ -1024,6 +1210,59 @@ export const C_CHECK_RULES: Rule[] = [
           code: '#include <filesystem>\n#include <fstream>\n#include <string>\nbool has(const std::string &dir, const std::string &name) {\n  auto base = std::filesystem::weakly_canonical(dir);\n  auto p = std::filesystem::weakly_canonical(base / name);\n  auto [end, _] = std::mismatch(base.begin(), base.end(), p.begin());\n  if (end != base.end())\n    return false;\n  std::ifstream in(p);\n  return in.good();\n}\n',
           language: 'cpp',
         },
+      ],
+    },
+  }),
+  query({
+    id: 'c.fixed-offset-unchecked-length',
+    cwe: ['CWE-125', 'CWE-787'],
+    severity: 'warning',
+    title: 'Input read at a fixed offset with its length never checked',
+    message: '',
+    query: {
+      c: '[(subscript_expression argument: (identifier) @arr index: (number_literal) @idx) (binary_expression left: (identifier) @arr operator: "+" right: (number_literal) @idx)] @report',
+      cpp: '[(subscript_expression argument: (identifier) @arr indices: (subscript_argument_list (number_literal) @idx)) (binary_expression left: (identifier) @arr operator: "+" right: (number_literal) @idx)] @report',
+    },
+    check: (caps, ctx) => {
+      const { report, arr, idx } = caps;
+      if (!report || !arr || !idx) return false;
+      const k = intLiteral(norm(idx.text));
+      if (k === undefined || k < 2) return false;
+      const fn = ctx.model.functionAt(report.startIndex);
+      if (!hasInputParam(fn)) return false;
+      const len = lengthParamOf(fn, arr.text);
+      // A parameter named as a length (`len`, `size`, `n`, `nbytes`...; `f(uint8_t *addr, unsigned
+      // pixel)` passes a value, not the buffer's length).
+      if (!len || !LENGTH_NAME.test(len) || !unchangedParam(ctx, fn, arr.text, report.startIndex))
+        return false;
+      // `buf + k` read through: a call's argument (`GST_READ_UINT32_LE(data + 12)`, `memcpy(d, p + 4,
+      // n)`) or a dereference (`*(uint32_t *)(p + 4)`); not a pointer stored for later.
+      if (report.type === 'binary_expression') {
+        let up = report.parent;
+        while (up && (up.type === 'parenthesized_expression' || up.type === 'cast_expression'))
+          up = up.parent;
+        if (up?.type !== 'argument_list' && !(up?.type === 'pointer_expression' && up.text.startsWith('*')))
+          return false;
+      }
+      // The length is never compared, nor handed to a call that may check it, nor changed.
+      if (lengthChecked(ctx, fn, len)) return false;
+      const write =
+        report.parent?.type === 'assignment_expression' &&
+        report.parent.childForFieldName('left')?.equals(report);
+      return {
+        cwe: write ? ['CWE-787'] : ['CWE-125'],
+        message: `${norm(report.text)} ${write ? 'writes' : 'reads'} at offset ${k} of ${arr.text}, whose length ${len} this function never checks: a shorter input is ${write ? 'written' : 'read'} past its end. Return early when ${len} is smaller than ${k + 1} (plus the width read).`,
+      };
+    },
+    examples: {
+      bad: [
+        'static int smpl_chunk(struct wav *w, const unsigned char *data, unsigned size) {\n  unsigned note = READ_U32_LE(data + 12);\n  w->note = note;\n  return 1;\n}\n',
+        'int version_of(const unsigned char *hdr, size_t len) {\n  return hdr[4] << 8 | hdr[5];\n}\n',
+      ],
+      good: [
+        'static int smpl_chunk(struct wav *w, const unsigned char *data, unsigned size) {\n  if (size < 32) return 0;\n  unsigned note = READ_U32_LE(data + 12);\n  w->note = note;\n  return 1;\n}\n',
+        'int version_of(const unsigned char *hdr, size_t len) {\n  if (!check_header(hdr, len)) return -1;\n  return hdr[4] << 8 | hdr[5];\n}\n',
+        'int first_of(const unsigned char *p, size_t n) {\n  return p[0];\n}\n',
       ],
     },
   }),

@@ -6,13 +6,16 @@ import {
   dereferences,
   enclosingLoop,
   fallsThrough,
+  gotoAfter,
   guardedUse,
   intLiteral,
   leaves,
   loopCanEnd,
   mentionsLvalue,
   norm,
+  ORDERING,
   printfConversions,
+  reachedFromLabel,
   reachesNextTurn,
 } from '../engine/c-flow.ts';
 import { cSummaries, unwrapCasts } from '../engine/c-summaries.ts';
@@ -25,7 +28,7 @@ import {
   readCondition,
   within,
 } from '../engine/dominance.ts';
-import { baseIdentifier, type FileModel } from '../engine/model.ts';
+import { baseIdentifier, type FileModel, type FunctionInfo } from '../engine/model.ts';
 import type { Rule } from '../engine/rule.ts';
 import { call, query } from './c.ts';
 import { judgingTask } from './common.ts';
@@ -39,10 +42,15 @@ import { judgingTask } from './common.ts';
  * the count) makes each finding go away.
  */
 
-/** Allocators that return NULL on failure (not the aborting xmalloc/g_malloc/emalloc families). */
-/** (xstrdup, g_strdup and friends abort on failure like their allocators.) */
+/**
+ * Allocators that return NULL on failure (not the aborting xmalloc/g_malloc/emalloc families; xstrdup,
+ * g_strdup and friends abort on failure like their allocators). Besides the C library's and the
+ * `prefix_malloc` spellings: libtiff's `_TIFFmalloc`, libxml2's `xmlMalloc`/`xmlStrdup`, CPython's
+ * `PyMem_Malloc`, ImageMagick's `AcquireQuantumMemory`/`ResizeQuantumMemory` (each documented to
+ * return NULL when it fails).
+ */
 const ALLOCATOR =
-  /^(?!(?:x|g_|e|pe|safe_)(?:(?:m|c|re)alloc|strn?dup|memdup))(?:\w+_)?(?:malloc|calloc|realloc|zalloc|mallocz|reallocarray|strdup|strndup|memdup|alloc_array|aligned_alloc)$|^(?:devm_)?(?:k|kv|v)(?:malloc|zalloc|calloc|realloc|memdup|strdup|strndup)(?:_array|_node)?$|^kmem_cache_z?alloc$/i;
+  /^(?!(?:x|g_|e|pe|safe_)(?:(?:m|c|re)alloc|strn?dup|memdup))(?:\w+_)?(?:malloc|calloc|realloc|zalloc|mallocz|reallocarray|strdup|strndup|memdup|alloc_array|aligned_alloc)$|^(?:devm_)?(?:k|kv|v)(?:malloc|zalloc|calloc|realloc|memdup|strdup|strndup)(?:_array|_node)?$|^kmem_cache_z?alloc$|^(?:_TIFF(?:m|c|re)alloc|xml(?:Malloc|MallocAtomic|Realloc|Strn?dup)|Py(?:Mem|Object)_(?:Raw)?(?:Malloc|Calloc|Realloc)|(?:Acquire|Resize)(?:Quantum|Magick|Aligned)Memory)$/i;
 
 /** Library calls documented to return NULL for "not found"/failure. */
 const NULLABLE_CALL =
@@ -253,6 +261,8 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdio.h>\nint first_line(const char *path, char *buf, int n) {\n  FILE *f = fopen(path, "r");\n  fgets(buf, n, f);\n  fclose(f);\n  return 0;\n}\n',
         'struct C { unsigned char *prev; };\nint enc(struct C *c, int w, int h) {\n  unsigned char *p;\n  c->prev = av_malloc(w * 3 * (h + 3));\n  p = c->prev + w;\n  c->prev[0] = 1;\n  return 0;\n}\n',
         'struct ctx { int id; };\nstruct ctx *ctx_new(int id) {\n  struct ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);\n  c->id = id;\n  return c;\n}\n',
+        // A library allocator that returns NULL (libtiff's).
+        'int strip(unsigned n) {\n  unsigned char *buf = (unsigned char *)_TIFFmalloc(n);\n  buf[0] = 0;\n  _TIFFfree(buf);\n  return 0;\n}\n',
         // A helper of the same file that returns NULL when nothing matches.
         'struct node { int id; int value; struct node *next; };\nstatic struct node *find(struct node *n, int id) {\n  for (; n; n = n->next)\n    if (n->id == id) return n;\n  return NULL;\n}\nint value_of(struct node *head, int id) {\n  struct node *n = find(head, id);\n  return n->value;\n}\n',
       ],
@@ -326,7 +336,22 @@ export const C_MEMORY_RULES: Rule[] = [
             message: `${alias} is a copy of ${lv}, which was freed by ${c.calleeText}() on line ${c.node.startPosition.row + 1}, and is used here: the copy points at freed memory too.`,
           };
         }
-      if (stored) return false;
+      if (stored) {
+        // `p = DestroyImageInfo(p)` leaves p NULL: a dereference on the way, before p is set again,
+        // reads through NULL (the freed object's field was wanted: read it before the destroy).
+        for (const use of dereferences(ctx.model, fn, lv, stored.endIndex)) {
+          if (use.type === 'call_expression' || use.type === 'binary_expression' || addressOnly(use))
+            continue;
+          if (lvaluePartAssigned(ctx.model, fn, lv, stored.endIndex, use.startIndex)) break;
+          if (!fallsThrough(stmt, use.startIndex) || guardedUse(use, lv, stored.endIndex)) continue;
+          return {
+            cwe: ['CWE-476', 'CWE-416'],
+            node: use,
+            message: `${lv} was set to the result of ${c.calleeText}() on line ${c.node.startPosition.row + 1}, which destroys it and returns NULL, and is dereferenced here: read what you need from ${lv} before destroying it.`,
+          };
+        }
+        return false;
+      }
       // Returning the freed pointer hands the caller a dangling one (`if (err) free(p); return p;`).
       const uses = [
         ...dereferences(ctx.model, fn, lv, from, true),
@@ -355,6 +380,26 @@ export const C_MEMORY_RULES: Rule[] = [
           message: `${lv} was freed by ${c.calleeText}() on line ${c.node.startPosition.row + 1} and is used here: set it to NULL after freeing (and test it), or do not use it after the free.`,
         };
       }
+      // An error path that frees and jumps to a cleanup label (`free(p); goto fail;`), where the
+      // pointer is used (or returned) again.
+      const jump = gotoAfter(stmt);
+      if (jump && !lvaluePartAssigned(ctx.model, fn, lv, c.node.endIndex, jump.jump.startIndex)) {
+        const { label } = jump;
+        const afterLabel = [
+          ...dereferences(ctx.model, fn, lv, label.startIndex, true),
+          ...returnsOf(fn, lv, ctx.source, label.startIndex),
+        ].sort((a, b) => a.startIndex - b.startIndex);
+        for (const use of afterLabel) {
+          const owner = use.type === 'call_expression' ? use : use.parent?.parent;
+          if (owner?.type === 'call_expression' && FREE_CALL.test(calleeName(owner))) continue;
+          if (lvaluePartAssigned(ctx.model, fn, lv, label.startIndex, use.startIndex)) break;
+          if (!reachedFromLabel(label, use.startIndex)) continue;
+          return {
+            node: use,
+            message: `${lv} was freed by ${c.calleeText}() on line ${c.node.startPosition.row + 1}, then the \`goto ${jump.label.childForFieldName('label')?.text}\` on line ${jump.jump.startPosition.row + 1} reaches this use of it: set it to NULL after freeing (and test it at the label).`,
+          };
+        }
+      }
       return false;
     },
     examples: {
@@ -368,6 +413,8 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdlib.h>\n#include <string.h>\nchar *load(const char *src, int strict) {\n  char *buf = strdup(src);\n  if (!buf) return NULL;\n  if (strict && !valid(buf))\n    free(buf);\n  return buf;\n}\n',
         // A retry path: the failed attempt frees the message and continues; the next turn sends it.
         '#include <stdlib.h>\n#include <string.h>\nint send_msg(int fd, const char *msg) {\n  char *tmp = strdup(msg);\n  for (int tries = 0; tries < 3; tries++) {\n    if (write(fd, tmp, strlen(tmp)) < 0) {\n      free(tmp);\n      continue;\n    }\n    break;\n  }\n  return 0;\n}\n',
+        // `p = Destroy*(p)` leaves p NULL, and a field of it is read after.
+        'Image *read_one(const ImageInfo *info) {\n  ImageInfo *read_info = CloneImageInfo(info);\n  if (open_temp(read_info) < 0) {\n    read_info = DestroyImageInfo(read_info);\n    report_error(read_info->filename);\n    return NULL;\n  }\n  return load(read_info);\n}\n',
         // A destructor named Destroy* releases the object; a copy taken before still points at it.
         'Image *read_one(const ImageInfo *info) {\n  Image *image, *tmp;\n  tmp = AcquireImage(info);\n  image = tmp;\n  tmp = DestroyImage(tmp);\n  return image->next;\n}\n',
         // ... and after the loop gives up.
@@ -378,6 +425,7 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdlib.h>\nstruct job { char *data; int state; };\nint run(struct job *j) {\n  int tries = 0;\n  while (tries++ < 3) {\n    if (submit(j) < 0) {\n      free(j->data);\n      return -1;\n    }\n    continue;\n  }\n  log_failure(j->data);\n  return -1;\n}\n',
         '#include <stdlib.h>\n#include <string.h>\nchar *load(const char *src, int strict) {\n  char *buf = strdup(src);\n  if (!buf) return NULL;\n  if (strict && !valid(buf)) {\n    free(buf);\n    return NULL;\n  }\n  return buf;\n}\n',
         'Image *read_one(const ImageInfo *info) {\n  Image *image = AcquireImage(info);\n  image = DestroyImage(image);\n  if (image == NULL) return NULL;\n  return image->next;\n}\n',
+        'Image *read_one(const ImageInfo *info) {\n  ImageInfo *read_info = CloneImageInfo(info);\n  if (open_temp(read_info) < 0) {\n    report_error(read_info->filename);\n    read_info = DestroyImageInfo(read_info);\n    return NULL;\n  }\n  return load(read_info);\n}\n',
         '#include <pthread.h>\n#include <stdlib.h>\nsize_t stack_size(void) {\n  size_t size;\n  pthread_attr_t *attr = malloc(sizeof *attr);\n  if (!attr) return 0;\n  pthread_attr_init(attr);\n  pthread_attr_getstacksize(attr, &size);\n  pthread_attr_destroy(attr);\n  free(attr);\n  return size;\n}\n',
         '#include <stdlib.h>\nint drain(char **items, int n) {\n  for (;;) {\n    char *it = next_item(items, n);\n    if (!it) break;\n    if (skip(it)) {\n      free(it);\n      continue;\n    }\n    consume(it);\n  }\n  return 0;\n}\n',
         '#include <stdlib.h>\nstruct S { int n; };\nint f(struct S *s) {\n  int n = s->n;\n  free(s);\n  return n;\n}\n',
@@ -395,10 +443,11 @@ export const C_MEMORY_RULES: Rule[] = [
     title: 'Allocation or copy size multiplication can overflow',
     message: '',
     names: '*',
-    callee: /^(?:(?:\w+_)?(?:malloc|realloc|alloca|mallocz)|mem(?:cpy|move|set))$/,
+    callee:
+      /^(?:(?:\w+_)?(?:malloc|realloc|alloca|mallocz)|_TIFF(?:malloc|realloc)|xml(?:Malloc|Realloc)|mem(?:cpy|move|set))$/,
     check: (c, ctx) => {
       const copy = /^mem/.test(c.name);
-      const arg = c.args[copy ? 2 : /realloc$/.test(c.name) ? 1 : 0];
+      const arg = c.args[copy ? 2 : /realloc$/i.test(c.name) ? 1 : 0];
       if (!arg) return false;
       // The size may be computed on an earlier line (`size_t n = w * h; p = malloc(n);`).
       const v = unwrapCasts(arg);
@@ -460,6 +509,7 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <stdlib.h>\nstruct T { int a, b; };\nstruct T *mk(size_t count) {\n  struct T *t = malloc(count * sizeof(struct T));\n  return t;\n}\n',
         '#include <stdlib.h>\nunsigned char *img(int w, int h) {\n  int n = w * h * 4;\n  return malloc(n);\n}\n',
         '#include <string.h>\nstruct Q { unsigned elem; char *data; };\nvoid pop(struct Q *q, void *out, unsigned count) {\n  memcpy(out, q->data, count * q->elem);\n}\n',
+        '#include <stdlib.h>\nint *table(const unsigned char *in) {\n  int n = in[0] | in[1] << 8 | in[2] << 16;\n  return malloc(n << 2);\n}\n',
       ],
       good: [
         '#include <stdlib.h>\n#include <stdint.h>\nstruct T { int a, b; };\nstruct T *mk(size_t count) {\n  if (count > SIZE_MAX / sizeof(struct T)) return NULL;\n  struct T *t = malloc(count * sizeof(struct T));\n  return t;\n}\n',
@@ -470,6 +520,8 @@ export const C_MEMORY_RULES: Rule[] = [
         '#include <string.h>\nvoid cp(int *dst, const int *src, int n) {\n  memcpy(dst, src, n * sizeof(int));\n}\n',
         '#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *s) {\n  return malloc(sizeof(char) * (strlen(s) + 1));\n}\n',
         '#include <stdlib.h>\n#include <stdint.h>\nvoid **slots(uint32_t size) {\n  return malloc(size * sizeof(void *));\n}\n',
+        '#include <stdlib.h>\nint *table(const unsigned char *in) {\n  int n = in[0] | in[1] << 8 | in[2] << 16;\n  if (n > 4096) return NULL;\n  return malloc(n << 2);\n}\n',
+        '#include <stdlib.h>\nvoid *pages(unsigned order) {\n  return malloc(1 << order);\n}\n',
       ],
     },
   }),
@@ -480,6 +532,8 @@ function findProduct(n: Node): Node | undefined {
   if (v.type !== 'binary_expression') return undefined;
   const op = v.childForFieldName('operator')?.text;
   if (op === '*') return v;
+  // `n << 3` multiplies n by 8 (`1 << n` is a power of two, not a count's size).
+  if (op === '<<' && intLiteral(v.childForFieldName('left')?.text ?? '') === undefined) return v;
   if (op === '+' || op === '-') {
     for (const side of [v.childForFieldName('left'), v.childForFieldName('right')]) {
       const p = side ? findProduct(side) : undefined;
@@ -491,7 +545,7 @@ function findProduct(n: Node): Node | undefined {
 
 function productFactors(n: Node): Node[] {
   const v = unwrapCasts(n);
-  if (v.type === 'binary_expression' && v.childForFieldName('operator')?.text === '*') {
+  if (v.type === 'binary_expression' && /^(?:\*|<<)$/.test(v.childForFieldName('operator')?.text ?? '')) {
     const l = v.childForFieldName('left');
     const r = v.childForFieldName('right');
     return [...(l ? productFactors(l) : []), ...(r ? productFactors(r) : [])];
@@ -507,15 +561,62 @@ function boundedBefore(model: FileModel, fn: Node, value: string, at: number): b
     // Of a condition that holds the operation itself (`if (s < 0 || memcpy(d, p, s * k) == NULL)`),
     // only what is evaluated before it; `if (read(fd, buf, n) < 0)` tests the result, not `n`.
     const text = c && c.startIndex <= at && at < c.endIndex ? c.text.slice(0, at - c.startIndex) : c?.text;
-    if (text && /[<>]/.test(text) && mentionsLvalue(c as Node, value) && text.includes(value)) return true;
+    if (text && ORDERING.test(text) && mentionsLvalue(c as Node, value) && text.includes(value)) return true;
   }
   for (const a of model.nodesIn(fn, ['call_expression'])) {
     if (!a || a.startIndex >= at) continue;
-    if (/assert|CHECK|BUG_ON/.test(calleeName(a)) && /[<>]/.test(a.text) && mentionsLvalue(a, value))
+    if (/assert|CHECK|BUG_ON/.test(calleeName(a)) && ORDERING.test(a.text) && mentionsLvalue(a, value))
       return true;
   }
   return false;
 }
+
+/** Allocators whose size argument says how large the block is (aborting ones included). */
+const SIZED_ALLOC =
+  /^(?:\w+_)?(?:x|g_|e)?(?:malloc|zalloc|mallocz|calloc|realloc)$|^(?:devm_)?(?:k|kv|v)(?:malloc|zalloc|calloc|realloc)$/;
+
+/**
+ * The values an expression is made of, as a reader names them: variables and fields (`pk->len`, not
+ * `pk`), outside `sizeof`.
+ */
+function sizeTerms(n: Node): Set<string> {
+  const out = new Set<string>();
+  const visit = (x: Node) => {
+    if (x.type === 'sizeof_expression') return;
+    if (x.type === 'field_expression' || x.type === 'identifier') {
+      out.add(norm(x.text));
+      return;
+    }
+    if (x.type === 'call_expression') {
+      const args = x.childForFieldName('arguments');
+      if (args) visit(args);
+      return;
+    }
+    for (const c of x.namedChildren) if (c) visit(c);
+  };
+  visit(n);
+  return out;
+}
+
+/** Whether two term sets share a value, or one's variable was computed from the other's (`n = m - 1`). */
+function related(ctx: RuleContextLike, a: Set<string>, b: Set<string>, at: number): boolean {
+  const expand = (set: Set<string>) => {
+    const out = new Set(set);
+    for (const t of set) {
+      if (!/^[A-Za-z_]\w*$/.test(t)) continue;
+      const v = ctx.taint.latestBinding(t, at)?.value;
+      if (v) for (const u of sizeTerms(v)) out.add(u);
+    }
+    return out;
+  };
+  const ea = expand(a);
+  const eb = expand(b);
+  for (const t of ea) if (eb.has(t)) return true;
+  return false;
+}
+type RuleContextLike = {
+  taint: { latestBinding(name: string, at: number): { value: Node | null } | undefined };
+};
 
 /** Calls that write at most `size` bytes into `dst`: [dst index, size index]. */
 const SIZED_WRITES: Record<string, [number, number]> = {
@@ -1385,6 +1486,19 @@ C_MEMORY_RULES.push(
           message: `${lv} was already freed by ${calleeName(first)}() on line ${first.startPosition.row + 1} and nothing set it again: freeing it twice corrupts the heap. Set it to NULL after the first free.`,
         };
       }
+      // `free(p); goto fail;` where the cleanup at `fail:` frees it again.
+      const jump = gotoAfter(stmt);
+      if (jump && !lvaluePartAssigned(ctx.model, fn, lv, first.endIndex, jump.jump.startIndex))
+        for (const second of ctx.model.nodesIn(fn, ['call_expression'])) {
+          if (second.startIndex < jump.label.startIndex || second.equals(first)) continue;
+          if (freedLvalue(second) !== lv) continue;
+          if (lvaluePartAssigned(ctx.model, fn, lv, jump.label.startIndex, second.startIndex)) break;
+          if (!reachedFromLabel(jump.label, second.startIndex)) continue;
+          return {
+            node: second,
+            message: `${lv} was already freed by ${calleeName(first)}() on line ${first.startPosition.row + 1}, and the \`goto ${jump.label.childForFieldName('label')?.text}\` on line ${jump.jump.startPosition.row + 1} reaches this second free: set it to NULL after the first free.`,
+          };
+        }
       return false;
     },
     examples: {
@@ -2089,6 +2203,139 @@ C_MEMORY_RULES.push(
   }),
 );
 
+/**
+ * The pointers a condition tests for non-NULL where it holds (`p`, `p != NULL`, either side of
+ * `&&`): where it fails, each may be NULL as far as the code's author knew.
+ */
+function nonNullWhenTrue(cond: Node): string[] {
+  const out: string[] = [];
+  const visit = (e: Node): void => {
+    const v = unwrapCasts(e);
+    if (v.type === 'identifier' || v.type === 'field_expression') out.push(norm(v.text));
+    else if (v.type === 'binary_expression') {
+      const op = v.childForFieldName('operator')?.text;
+      const l = v.childForFieldName('left');
+      const r = v.childForFieldName('right');
+      if (!l || !r) return;
+      if (op === '&&') {
+        visit(l);
+        visit(r);
+      } else if (op === '!=') {
+        const isNull = (n: Node) => /^(?:NULL|nullptr)$/.test(norm(unwrapCasts(n).text));
+        if (isNull(r)) out.push(norm(unwrapCasts(l).text));
+        else if (isNull(l)) out.push(norm(unwrapCasts(r).text));
+      }
+    }
+  };
+  visit(cond);
+  return out.filter((lv) => /^[A-Za-z_][\w.>-]*$/.test(lv) && !/^[A-Z][A-Z0-9_]*$/.test(lv));
+}
+
+const LAST_DEREF = new WeakMap<FileModel, Map<number, Map<string, number>>>();
+
+/**
+ * For each lvalue dereferenced in the function (`p->f`, `p[i]`, `*p`), where its last dereference
+ * starts: one pass over the function's indexed nodes, memoized per file and function.
+ */
+function lastDereferences(model: FileModel, fn: Node): Map<string, number> {
+  let perFile = LAST_DEREF.get(model);
+  if (!perFile) {
+    perFile = new Map();
+    LAST_DEREF.set(model, perFile);
+  }
+  let out = perFile.get(fn.startIndex);
+  if (out) return out;
+  out = new Map();
+  for (const n of model.nodesIn(fn, ['field_expression', 'subscript_expression', 'pointer_expression'])) {
+    if (!n) continue;
+    if (n.type === 'field_expression' && n.childForFieldName('operator')?.text !== '->') continue;
+    if (n.type === 'pointer_expression' && !n.text.startsWith('*')) continue;
+    const arg = n.childForFieldName('argument');
+    if (arg) out.set(norm(arg.text), n.startIndex);
+  }
+  perFile.set(fn.startIndex, out);
+  return out;
+}
+
+/** Whether a branch or loop that does not hold `from` holds `use` (below their common block). */
+function branchesBetween(use: Node, from: Node): boolean {
+  let child: Node = use;
+  for (let p = use.parent; p; child = p, p = p.parent) {
+    if (within(from, p)) return false;
+    if (BRANCHING.test(p.type) && !p.childForFieldName('condition')?.equals(child)) return true;
+  }
+  return false;
+}
+
+C_MEMORY_RULES.push(
+  query({
+    id: 'c.null-deref-after-nonnull-test',
+    cwe: ['CWE-476'],
+    severity: 'warning',
+    title: 'Pointer tested for NULL, then dereferenced on the path where the test failed',
+    message: '',
+    query: '(if_statement condition: (_) @cond consequence: (_) @then) @report',
+    check: (caps, ctx) => {
+      const { cond, then, report } = caps;
+      if (!cond || !then || !report) return false;
+      // Only an `if` of its own: an `else if` arm's failure path is the next arm.
+      if (report.parent?.type === 'else_clause') return false;
+      // An `else` that leaves: the path where the test failed ends there.
+      const alt = report.childForFieldName('alternative');
+      if (alt && leaves(alt.type === 'else_clause' ? alt.namedChildren[0] : alt)) return false;
+      const tested = nonNullWhenTrue(cond);
+      if (!tested.length) return false;
+      const info = ctx.model.functionAt(report.startIndex);
+      if (info.node.type !== 'function_definition') return false;
+      const fn = info.node;
+      const derefs = lastDereferences(ctx.model, fn);
+      for (const lv of tested) {
+        // Cheap test first: is it dereferenced at all after the `if`?
+        if ((derefs.get(lv) ?? -1) < report.endIndex) continue;
+        const type = ctx.model.declaredType(lv, report.startIndex) ?? '';
+        // An array or a value (not a pointer) is never NULL.
+        if (type && !type.includes('*') && !/_t$|^[A-Z]/.test(type.trim())) continue;
+        // Written in the `if` (its condition, a branch) or through its address: its value after the
+        // `if` is not the one tested.
+        if (assignedBetween(ctx.model, fn, lv, report.startIndex, report.endIndex)) continue;
+        // A check that already decides the `if` (an earlier `if (!p) return`) makes its test redundant.
+        if (guardedUse(report, lv)) continue;
+        const base = lv.split(/->|\./)[0] ?? lv;
+        for (const use of dereferences(ctx.model, fn, lv, report.endIndex)) {
+          if (use.type === 'binary_expression' || use.type === 'call_expression' || addressOnly(use))
+            continue;
+          const stmt = statementOf(use);
+          if (inside(use, stmt, 'sizeof_expression')) continue;
+          if (lvaluePartAssigned(ctx.model, fn, lv, report.endIndex, use.startIndex)) break;
+          if (lv !== base && assignedBetween(ctx.model, fn, base, report.startIndex, report.endIndex)) break;
+          if (!fallsThrough(report, use.startIndex)) break;
+          if (guardedUse(use, lv, report.endIndex) || conditional(use, stmt)) break;
+          // Only a use that runs whenever the test's `if` does: one under another condition may
+          // depend on a flag that implies the pointer is set (`if (flags & HAS_DATA) data->n++`).
+          if (branchesBetween(use, report)) continue;
+          return {
+            node: use,
+            message: `${lv} is tested for NULL on line ${report.startPosition.row + 1} (so it can be NULL there), and the path where that test fails reaches this dereference with nothing checking it: test ${lv} here too, or leave when it is NULL.`,
+          };
+        }
+      }
+      return false;
+    },
+    examples: {
+      bad: [
+        'struct ctx { int count; int len; };\nint ctx_len(struct ctx *c, int flag) {\n  if (flag && c != NULL)\n    c->count++;\n  return c->len;\n}\n',
+        'struct node { struct node *next; int v; };\nint second(struct node *n) {\n  if (n)\n    log_node(n);\n  return n->next->v;\n}\n',
+      ],
+      good: [
+        'struct ctx { int count; int len; };\nint ctx_len(struct ctx *c, int flag) {\n  if (c == NULL) return 0;\n  if (flag && c != NULL)\n    c->count++;\n  return c->len;\n}\n',
+        'struct node { struct node *next; int v; };\nint second(struct node *n) {\n  if (n)\n    log_node(n);\n  if (!n) return -1;\n  return n->next->v;\n}\n',
+        'struct node { struct node *next; int v; };\nint second(struct node *n, struct node *spare) {\n  if (n)\n    log_node(n);\n  else\n    n = spare;\n  return n->next->v;\n}\n',
+        'int first(const char *s, int n) {\n  if (n)\n    n--;\n  return s[0] + n;\n}\n',
+      ],
+    },
+  }),
+);
+
 C_MEMORY_RULES.push(
   query({
     id: 'cpp.use-after-delete',
@@ -2393,6 +2640,64 @@ C_MEMORY_RULES.push(
 );
 
 /** Whether a relational comparison (`<`, `<=`, `>`, `>=`, `==`, `!=`) in the text range mentions the name. */
+/** Whether the loop increments `name` (`i++`, `++i`, `i += k`, `i = i + 1`). */
+function incrementedIn(loop: Node, name: string): boolean {
+  for (const u of loop.descendantsOfType(['update_expression', 'assignment_expression'])) {
+    if (!u) continue;
+    if (u.type === 'update_expression') {
+      if (/\+\+/.test(u.text) && norm(u.childForFieldName('argument')?.text ?? '') === name) return true;
+    } else if (norm(u.childForFieldName('left')?.text ?? '') === name) {
+      if (u.childForFieldName('operator')?.text === '+=') return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * When every ordering comparison in a loop's condition sets the index against the length
+ * parameter of a pointer parameter (`f(const char *s, size_t n)`: `i < n`), that parameter.
+ */
+function sourceLength(fn: FunctionInfo, cond: Node, i: string): string | undefined {
+  let found: string | undefined;
+  const cmps = [cond, ...cond.descendantsOfType('binary_expression')].filter(
+    (b): b is Node =>
+      !!b && b.type === 'binary_expression' && ORDERING.test(b.childForFieldName('operator')?.text ?? ''),
+  );
+  if (!cmps.length) return undefined;
+  for (const b of cmps) {
+    const l = norm(unwrapCasts(b.childForFieldName('left') ?? b).text);
+    const r = norm(unwrapCasts(b.childForFieldName('right') ?? b).text);
+    const other = l === i ? r : r === i ? l : undefined;
+    if (!other) return undefined;
+    const k = fn.params.indexOf(other);
+    const prev = k > 0 ? fn.params[k - 1] : undefined;
+    if (!prev || !/\*|\[/.test(fn.paramTypes.get(prev) ?? '')) return undefined;
+    if (
+      !/^(?:const\s+)?(?:(?:unsigned|signed)\s+)?(?:int|long|size_t|ssize_t|unsigned|u?int(?:16|32|64)_t)$/.test(
+        (fn.paramTypes.get(other) ?? '').trim(),
+      )
+    )
+      return undefined;
+    if (found && found !== other) return undefined;
+    found = other;
+  }
+  return found;
+}
+
+/** Whether every comparison of `name` in the scope sets it against `other` (and nothing else). */
+function comparedOnlyWith(model: FileModel, scope: Node, name: string, other: string): boolean {
+  for (const b of model.nodesIn(scope, ['binary_expression'])) {
+    if (!/^(?:<|<=|>|>=|==|!=)$/.test(b.childForFieldName('operator')?.text ?? '')) continue;
+    // A comparison of an element the name indexes (`s[i] != 0`) does not compare the name.
+    const outside = norm(b.text).replace(/\w+\[[^\]]*\]/g, 'x');
+    if (!new RegExp(`(?:^|[^\\w.>])${name}(?!\\w)`).test(outside)) continue;
+    const l = norm(unwrapCasts(b.childForFieldName('left') ?? b).text);
+    const r = norm(unwrapCasts(b.childForFieldName('right') ?? b).text);
+    if (!((l === name && r === other) || (r === name && l === other))) return false;
+  }
+  return true;
+}
+
 function comparedIn(model: FileModel, scope: Node, name: string): boolean {
   for (const b of model.nodesIn(scope, ['binary_expression'])) {
     if (!/^(?:<|<=|>|>=|==|!=)$/.test(b.childForFieldName('operator')?.text ?? '')) continue;
@@ -2409,39 +2714,143 @@ C_MEMORY_RULES.push(
     title: 'Loop copies into a fixed array until the source ends, with no bound on the index',
     message: '',
     query: {
-      c: '(assignment_expression left: (subscript_expression argument: (identifier) @arr index: (update_expression) @idx)) @report',
-      cpp: '(assignment_expression left: (subscript_expression argument: (identifier) @arr indices: (subscript_argument_list (update_expression) @idx))) @report',
+      c: '(assignment_expression left: (subscript_expression argument: (identifier) @arr index: [(update_expression) (identifier)] @idx)) @report',
+      cpp: '(assignment_expression left: (subscript_expression argument: (identifier) @arr indices: (subscript_argument_list [(update_expression) (identifier)] @idx))) @report',
     },
     check: (caps, ctx) => {
       const { arr, idx, report } = caps;
       if (!arr || !idx || !report) return false;
       const declared = ctx.model.arraySize(arr.text);
       if (!declared) return false;
-      const i = norm(idx.childForFieldName('argument')?.text ?? '');
-      if (!/^[A-Za-z_]\w*$/.test(i) || !/\+\+/.test(idx.text)) return false;
+      const counted = idx.type === 'identifier';
+      const i = counted ? idx.text : norm(idx.childForFieldName('argument')?.text ?? '');
+      if (!/^[A-Za-z_]\w*$/.test(i) || (!counted && !/\+\+/.test(idx.text))) return false;
       const loop = enclosingLoop(report);
       if (!loop) return false;
-      // A loop that runs until the data says stop (`while (*in)`, `while ((c = getc(f)) != EOF)`):
-      // its condition orders nothing, so it bounds no count.
       const cond = loop.childForFieldName('condition');
-      if (!cond || /<|>/.test(cond.text.replace(/->|<<|>>/g, ''))) return false;
+      if (!cond) return false;
       const fn = ctx.model.enclosingFunction(report).node;
-      // Any comparison of the index in the function (a bound before the write or after it in the
-      // loop body, `if (i == sizeof out - 1) break;`) counts.
-      if (comparedIn(ctx.model, fn, i)) return false;
+      // `out[i] = ...` with i the loop's own counter (incremented in the loop), into an array this
+      // function declares (array sizes are known by name across the file), that the loop does not
+      // walk itself (`for (i = 0; line[i]; i++) line[i] = ...`).
+      if (counted) {
+        if (!incrementedIn(loop, i)) return false;
+        if (
+          !fn
+            .descendantsOfType('array_declarator')
+            .some((d) => d?.childForFieldName('declarator')?.text === arr.text)
+        )
+          return false;
+        if (new RegExp(`\\b${arr.text}\\[`).test(norm(cond.text))) return false;
+      }
+      // A loop that runs until the data says stop (`while (*in)`, `while ((c = getc(f)) != EOF)`):
+      // its condition orders nothing, so it bounds no count. Any comparison of the index in the
+      // function (a bound before the write or after it in the loop body, `if (i == sizeof out - 1)
+      // break;`) counts.
+      if (!ORDERING.test(cond.text)) {
+        if (comparedIn(ctx.model, fn, i)) return false;
+        return {
+          message: `${arr.text}[${counted ? i : `${i}++`}] is written on each turn of a loop that ends only when the source does, and nothing compares ${i} with ${declared}: a longer input writes past the end of ${arr.text}. Stop the loop at ${i} < sizeof ${arr.text} - 1.`,
+        };
+      }
+      // A loop bounded only by the source's length (`f(const char *s, size_t n)`: `i < n`), with
+      // the index compared with nothing else: the destination's size bounds nothing.
+      const source = sourceLength(ctx.model.functionAt(report.startIndex), cond, i);
+      if (
+        !source ||
+        !comparedOnlyWith(ctx.model, fn, i, source) ||
+        !comparedOnlyWith(ctx.model, fn, source, i)
+      )
+        return false;
       return {
-        message: `${arr.text}[${i}++] is written on each turn of a loop that ends only when the source does, and nothing compares ${i} with ${declared}: a longer input writes past the end of ${arr.text}. Stop the loop at ${i} < sizeof ${arr.text} - 1.`,
+        message: `${arr.text}[${i}] is written on each turn of a loop bounded only by ${source}, the source's length, and nothing compares ${i} with ${declared}: a source longer than ${arr.text} writes past its end. Stop the loop at ${i} < sizeof ${arr.text} - 1 as well.`,
       };
     },
     examples: {
       bad: [
         '#include <stdio.h>\nvoid echo(const char *in) {\n  char out[64];\n  int i = 0;\n  while (*in)\n    out[i++] = *in++;\n  out[i] = 0;\n  puts(out);\n}\n',
         '#include <stdio.h>\nint read_word(FILE *f, char *dst) {\n  char word[32];\n  int c, n = 0;\n  while ((c = fgetc(f)) != EOF && c != 0x20)\n    word[n++] = (char)c;\n  word[n] = 0;\n  return n;\n}\n',
+        // Bounded by the source's length only.
+        'int parse(const char *s, size_t n) {\n  char word[16];\n  size_t i = 0;\n  while (i < n && s[i] != 0x20) {\n    word[i] = s[i];\n    i++;\n  }\n  word[i] = 0;\n  return lookup_word(word);\n}\n',
       ],
       good: [
         '#include <stdio.h>\nvoid echo(const char *in) {\n  char out[64];\n  int i = 0;\n  while (*in && i < (int)sizeof(out) - 1)\n    out[i++] = *in++;\n  out[i] = 0;\n  puts(out);\n}\n',
         '#include <stdio.h>\nint read_word(FILE *f, char *dst) {\n  char word[32];\n  int c, n = 0;\n  while ((c = fgetc(f)) != EOF && c != 0x20) {\n    word[n++] = (char)c;\n    if (n == 31) break;\n  }\n  word[n] = 0;\n  return n;\n}\n',
         'void fill(const int *src, int n) {\n  int out[16];\n  int k = 0;\n  for (int j = 0; j < n && j < 16; j++)\n    out[k++] = src[j];\n}\n',
+        'int parse(const char *s, size_t n) {\n  char word[16];\n  size_t i = 0;\n  while (i < n && i < sizeof(word) - 1 && s[i] != 0x20) {\n    word[i] = s[i];\n    i++;\n  }\n  word[i] = 0;\n  return lookup_word(word);\n}\n',
+        'int parse(const char *s, size_t n) {\n  char word[16];\n  if (n >= sizeof(word)) return -1;\n  for (size_t i = 0; i < n; i++)\n    word[i] = s[i];\n  word[n] = 0;\n  return lookup_word(word);\n}\n',
+      ],
+    },
+  }),
+);
+
+C_MEMORY_RULES.push(
+  call({
+    id: 'c.copy-exceeds-allocation',
+    cwe: ['CWE-787', 'CWE-122'],
+    severity: 'warning',
+    title: 'Copy into a heap block whose size is another value, with no check between them',
+    message: '',
+    names: '*',
+    callee: /^(?:mem(?:cpy|move)|strncpy)$/,
+    check: (c, ctx) => {
+      const [dst, , n] = c.args;
+      if (!dst || !n) return false;
+      const d = unwrapCasts(dst);
+      if (d.type !== 'identifier') return false;
+      const b = ctx.taint.latestBinding(d.text, c.node.startIndex);
+      const alloc = b?.kind === 'assign' && b.value ? unwrapCasts(b.value) : undefined;
+      if (alloc?.type !== 'call_expression' || !SIZED_ALLOC.test(calleeName(alloc))) return false;
+      const aargs = alloc.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+      const sizeArgs = /calloc$/.test(calleeName(alloc))
+        ? aargs.slice(0, 2)
+        : [aargs[/realloc$/.test(calleeName(alloc)) ? 1 : 0]].filter((a): a is Node => !!a);
+      if (!sizeArgs.length) return false;
+      // The copy's length: a value of its own (not a constant, not one the size was computed from
+      // or computed from the size, not a minimum).
+      const nTerms = sizeTerms(n);
+      if (!nTerms.size || [...nTerms].every((t) => /^[A-Z][A-Z0-9_]*$/.test(t))) return false;
+      if (/\b(?:MIN|min|FFMIN|MIN2|g_min)\b|\?/.test(n.text)) return false;
+      // A length measured on a string (`strcspn(p, ":")`) or a remainder (`end - pos`) is tied to the
+      // block by the program's own bookkeeping; a length the data or the caller gives is not.
+      const nv = unwrapCasts(n);
+      const lenValue =
+        nv.type === 'identifier' ? (ctx.taint.latestBinding(nv.text, c.node.startIndex)?.value ?? nv) : nv;
+      const arithmetic = (x: Node) =>
+        x.type === 'call_expression' ||
+        (x.type === 'binary_expression' && x.childForFieldName('operator')?.text === '-') ||
+        x
+          .descendantsOfType(['call_expression', 'binary_expression'])
+          .some(
+            (y) => !!y && (y.type === 'call_expression' || y.childForFieldName('operator')?.text === '-'),
+          );
+      if (arithmetic(n) || arithmetic(lenValue)) return false;
+      const mTerms = new Set(sizeArgs.flatMap((a) => [...sizeTerms(a)]));
+      if (related(ctx, nTerms, mTerms, c.node.startIndex)) return false;
+      const fn = ctx.model.enclosingFunction(c.node).node;
+      // A block the function walks (`dst += n`) has its offsets kept by the program.
+      if (assignedBetween(ctx.model, fn, d.text, alloc.endIndex, fn.endIndex)) return false;
+      // Any ordering test of the length before the copy, or deciding it, counts as a check.
+      for (const t of nTerms) {
+        if (boundedBefore(ctx.model, fn, t, c.node.startIndex)) return false;
+        if (guardedUse(c.node, t)) return false;
+      }
+      const size = sizeArgs.map((a) => norm(a.text)).join(' * ');
+      const len = norm(n.text);
+      return {
+        node: n,
+        message: `${d.text} was allocated with ${size} bytes on line ${alloc.startPosition.row + 1}, and ${c.name}() copies ${len} bytes into it with nothing comparing ${len} with ${size}: a larger ${len} writes past the end of the block. Check ${len} <= ${size} first (or allocate ${len}).`,
+      };
+    },
+    examples: {
+      bad: [
+        '#include <stdlib.h>\n#include <string.h>\nstruct pkt { size_t cap, len; const char *data; };\nchar *dup_payload(const struct pkt *pk) {\n  char *out = malloc(pk->cap);\n  if (!out) return NULL;\n  memcpy(out, pk->data, pk->len);\n  return out;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *copy_name(const char *src, size_t srclen) {\n  char *name = malloc(64);\n  if (!name) return NULL;\n  memcpy(name, src, srclen);\n  return name;\n}\n',
+      ],
+      good: [
+        '#include <stdlib.h>\n#include <string.h>\nstruct pkt { size_t cap, len; const char *data; };\nchar *dup_payload(const struct pkt *pk) {\n  if (pk->len > pk->cap) return NULL;\n  char *out = malloc(pk->cap);\n  if (!out) return NULL;\n  memcpy(out, pk->data, pk->len);\n  return out;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *copy_name(const char *src, size_t srclen) {\n  char *name = malloc(srclen + 1);\n  if (!name) return NULL;\n  memcpy(name, src, srclen);\n  name[srclen] = 0;\n  return name;\n}\n',
+        '#include <stdlib.h>\n#include <string.h>\nchar *copy_name(const char *src, size_t srclen) {\n  size_t cap = srclen + 1;\n  char *name = malloc(cap);\n  if (!name) return NULL;\n  memcpy(name, src, srclen);\n  return name;\n}\n',
       ],
     },
   }),

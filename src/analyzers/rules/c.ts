@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { cweMatches } from '../cwe.ts';
-import { copiedParam, guardedUse, printfConversions, stripCasts } from '../engine/c-flow.ts';
+import { copiedParam, guardedUse, ORDERING, printfConversions, stripCasts } from '../engine/c-flow.ts';
 import {
   comparisonsOf,
   established,
@@ -1797,7 +1797,7 @@ export const C_RULES: Rule[] = [
       const size = sizes[0] as string;
       const bounded = (at: Node) =>
         guardsAt(at, fn, ctx.model.profile, ctx.language).some(
-          (g) => /[<>]/.test(g.node.text) && mentions(g.node, size),
+          (g) => ORDERING.test(g.node.text) && mentions(g.node, size),
         );
       // a size argument that is the buffer's size or less: `outsz`, `outsz - n`
       const withinSize = (n: Node | undefined) =>
