@@ -237,6 +237,14 @@ const archiveEntryPath = call({
         )?.text ?? '',
       );
     if (!unpacking || confined(outer, ctx)) return false;
+    // Where the path goes straight to an fs write of an archive library's entry, js.zip-slip says it.
+    if (
+      sourceHas(ARCHIVE_LIB, ctx.source) &&
+      /\b(?:fs|fsp|fse|fsExtra|promises)\.(?:createWriteStream|writeFile|outputFile|ensureFile|mkdir|open|symlink)/.test(
+        outer.text,
+      )
+    )
+      return false;
     return { node: entry };
   },
   examples: {
