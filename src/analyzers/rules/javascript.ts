@@ -197,8 +197,6 @@ function enumeratedKey(key: Node): boolean {
   return false;
 }
 
-const FILE_FUNCTION_NAMES = new WeakMap<object, Set<string>>();
-
 /**
  * The object a key is enumerated from, where the code shows it (`for (k in src)`,
  * `Object.keys(src).forEach((k) => ...)`, `const k = keys[i]` with `keys = Object.keys(src)`). A
@@ -241,7 +239,7 @@ const MERGE_HELPER = /^(?:\w*(?:[Mm]erge|[Ee]xtend|[Mm]ixin|[Aa]ssign|[Dd]efault
 
 /**
  * Whether the merge the write sits in hands what it finds under a key of `obj` to a merge (itself,
- * another function of the file, or a helper named like one), directly or through variables and
+ * or a function named like one), directly or through variables and
  * fallbacks (`clone = src && isPlainObject(src) ? src : {}` with `src = target[name]`): the merge
  * walks down the keys it copies, so a key "__proto__" hands it Object.prototype to write into.
  */
@@ -253,15 +251,7 @@ function handsDownKey(obj: Node, fn: Node, ctx: RuleContext): boolean {
       outer = p;
       if (functionName(p)) break;
     }
-  let names = FILE_FUNCTION_NAMES.get(ctx.model);
-  if (!names) {
-    names = new Set<string>();
-    for (const f of ctx.model.functions) {
-      const n = f.node.type === 'program' ? undefined : functionName(f.node);
-      if (n) names.add(n);
-    }
-    FILE_FUNCTION_NAMES.set(ctx.model, names);
-  }
+  const ownName = functionName(outer)?.replace(/^.*\./, '');
   const dynamic = (i: Node | null) => !!i && i.type !== 'string' && i.type !== 'number';
   const reaches = (v: Node | null, at: number, depth: number): boolean => {
     if (!v || depth > 3) return false;
@@ -284,7 +274,9 @@ function handsDownKey(obj: Node, fn: Node, ctx: RuleContext): boolean {
   };
   for (const call of ctx.model.nodesIn(outer, ['call_expression'])) {
     const callee = call.childForFieldName('function')?.text.split('.').pop() ?? '';
-    if (!names.has(callee) && !MERGE_HELPER.test(callee)) continue;
+    // The merge itself (recursion), or a function named like a merge (of the file or a helper): a
+    // function of the file under another name (`createTween(hidden ? dataShow[prop] : 0)`) reads.
+    if (callee !== ownName && !MERGE_HELPER.test(callee)) continue;
     for (const a of call.childForFieldName('arguments')?.namedChildren ?? [])
       if (reaches(a, call.startIndex, 0)) return true;
   }
