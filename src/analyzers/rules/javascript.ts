@@ -252,6 +252,28 @@ function handsDownKey(obj: Node, fn: Node, ctx: RuleContext): boolean {
       if (functionName(p)) break;
     }
   const ownName = functionName(outer)?.replace(/^.*\./, '');
+  // Once per merge and written object (a merge writes the same object in several branches).
+  let memo = HANDS_DOWN.get(ctx.model);
+  if (!memo) {
+    memo = new Map();
+    HANDS_DOWN.set(ctx.model, memo);
+  }
+  const memoKey = `${outer.startIndex}:${obj.text}`;
+  const known = memo.get(memoKey);
+  if (known !== undefined) return known;
+  const answer = handsDownKeyIn(outer, ownName, obj, ctx);
+  memo.set(memoKey, answer);
+  return answer;
+}
+
+const HANDS_DOWN = new WeakMap<object, Map<string, boolean>>();
+
+function handsDownKeyIn(outer: Node, ownName: string | undefined, obj: Node, ctx: RuleContext): boolean {
+  // No call that could be a merge in the function: nothing to walk.
+  const callees = new RegExp(
+    `(?:\\b${ownName ? `${regExpLiteral(ownName)}|` : ''}[Mm]erge|[Ee]xtend|[Mm]ixin|[Aa]ssign|[Dd]efaults|\\bdeep)\\w*\\s*\\(`,
+  );
+  if (!callees.test(outer.text)) return false;
   const dynamic = (i: Node | null) => !!i && i.type !== 'string' && i.type !== 'number';
   const reaches = (v: Node | null, at: number, depth: number): boolean => {
     if (!v || depth > 3) return false;
