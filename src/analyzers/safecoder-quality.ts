@@ -183,45 +183,61 @@ export async function measureSafeCoder(
     });
   }
   const langs: Language[] = ['python', 'c', 'cpp', 'javascript', 'go'];
-  const row = (language: Language | 'all'): SafeCoderRow => {
-    const mine = results.filter((r) => language === 'all' || r.pair.language === language);
-    const flagged = mine.filter((r) => r.beforeRelated.length > 0);
-    return {
-      language,
-      pairs: mine.length,
-      detected: flagged.length,
-      fixedFlagged: mine.filter((r) => r.afterRelated.length > 0).length,
-      gone: flagged.filter((r) => r.afterRelated.length === 0).length,
-      fixedAny: mine.filter((r) => r.afterAny > 0).length,
-    };
-  };
+  const row = (language: Language | 'all'): SafeCoderRow => ({
+    language,
+    ...tallyResults(results.filter((r) => language === 'all' || r.pair.language === language)),
+  });
   return { results, rows: [...langs.map(row), row('all')], notes };
+}
+
+/** The counts of one group of pair results (a language, a CWE, a package). */
+export interface FixTally {
+  pairs: number;
+  detected: number;
+  fixedFlagged: number;
+  gone: number;
+  fixedAny: number;
+}
+
+export function tallyResults(results: PairResult[]): FixTally {
+  const flagged = results.filter((r) => r.beforeRelated.length > 0);
+  return {
+    pairs: results.length,
+    detected: flagged.length,
+    fixedFlagged: results.filter((r) => r.afterRelated.length > 0).length,
+    gone: flagged.filter((r) => r.afterRelated.length === 0).length,
+    fixedAny: results.filter((r) => r.afterAny > 0).length,
+  };
+}
+
+/** MISS, GONE (flagged, not after the fix), STILL (flagged on both sides) or FP-ONLY. */
+export function pairState(r: PairResult): string {
+  if (r.beforeRelated.length) return r.afterRelated.length ? 'STILL' : 'GONE';
+  return r.afterRelated.length ? 'FP-ONLY' : 'MISS';
 }
 
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(0)}%` : '-');
 
-export function formatSafeCoderTable(rows: SafeCoderRow[]): string {
-  const header =
-    '| language | pairs | vulnerable flagged (related CWE) | recall | fixed flagged (related) | fixed FP rate | gone after fix | fixed with any finding |';
+/** A Markdown table of tallies, one row per group; `column` names the first column. */
+export function formatFixTable(rows: (FixTally & { label: string })[], column = 'language'): string {
+  const header = `| ${column} | pairs | vulnerable flagged (related CWE) | recall | fixed flagged (related) | fixed FP rate | gone after fix | fixed with any finding |`;
   const sep = '|---|---:|---:|---:|---:|---:|---:|---:|';
   const lines = rows
     .filter((r) => r.pairs > 0)
     .map(
       (r) =>
-        `| ${r.language} | ${r.pairs} | ${r.detected} | ${pct(r.detected, r.pairs)} | ${r.fixedFlagged} | ${pct(r.fixedFlagged, r.pairs)} | ${r.gone}/${r.detected} (${pct(r.gone, r.detected)}) | ${r.fixedAny} (${pct(r.fixedAny, r.pairs)}) |`,
+        `| ${r.label} | ${r.pairs} | ${r.detected} | ${pct(r.detected, r.pairs)} | ${r.fixedFlagged} | ${pct(r.fixedFlagged, r.pairs)} | ${r.gone}/${r.detected} (${pct(r.gone, r.detected)}) | ${r.fixedAny} (${pct(r.fixedAny, r.pairs)}) |`,
     );
   return [header, sep, ...lines].join('\n');
 }
 
+export function formatSafeCoderTable(rows: SafeCoderRow[]): string {
+  return formatFixTable(rows.map((r) => ({ ...r, label: r.language })));
+}
+
 /** A pair's state (GONE, STILL, FP-ONLY, MISS) and the rules on each side, one line. */
 export function verboseLine(r: PairResult): string {
-  const state = r.beforeRelated.length
-    ? r.afterRelated.length
-      ? 'STILL'
-      : 'GONE'
-    : r.afterRelated.length
-      ? 'FP-ONLY'
-      : 'MISS';
+  const state = pairState(r);
   const rules = (fs: Finding[]) => [...new Set(fs.map((f) => f.ruleId))].join(',');
   return `${state} ${r.pair.language} ${r.pair.cwe} ${r.pair.id} before=[${rules(r.beforeRelated)}] after=[${rules(r.afterRelated)}]`;
 }

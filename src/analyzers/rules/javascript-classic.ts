@@ -122,6 +122,148 @@ const zipSlip = call({
   },
 });
 
+/** An archive entry's own name, wherever the archive code keeps it (`item.entryName`, `header.linkname`). */
+const ARCHIVE_NAME =
+  /\.(?:entryName|linkname|linkpath)\b|\b(?:entry|zipEntry|zipentry|tarEntry|header|fileHeader|zipFile)\.(?:path|entryName|fileName|name)\b/;
+/** Files that can hold archive code at all (asked once per file before anything else). */
+const ARCHIVE_HINT =
+  /entryName|linkname|linkpath|['"]entry['"]|extract|unzip|untar|unpack|decompress|inflate|archive|\btar\b|zip/i;
+/** Functions that unpack archives (`extractAllTo`, `Extract`, `untar`). */
+const UNPACKING = /extract|unzip|untar|unpack|decompress|inflate/i;
+
+/** Whether the expression (through up to three variables) uses an archive entry's name. */
+function usesArchiveName(n: Node, ctx: RuleContext, depth = 0): boolean {
+  if (depth > 3) return false;
+  const r = ctx.resolve(n);
+  if (ARCHIVE_NAME.test(r.text) || ARCHIVE_NAME.test(n.text)) return true;
+  const stack: Node[] = [r];
+  while (stack.length) {
+    const x = stack.pop();
+    if (!x) continue;
+    if (x.type === 'identifier') {
+      if (!x.equals(r) && usesArchiveName(x, ctx, depth + 1)) return true;
+    } else for (const c of x.namedChildren) if (c) stack.push(c);
+  }
+  return false;
+}
+
+/**
+ * A complete containment test in the function: a prefix test against the folder *plus a separator*
+ * (`startsWith(dir + path.sep)`; without it "/out" admits "/outside"), a `..` test, path.relative,
+ * or a helper that says it confines the path (`sanitize(dir, name)`, `isInside(...)`).
+ */
+function confined(fn: Node, ctx: RuleContext): boolean {
+  const text = fn.text;
+  // A test for ".." (`name.includes('..')`, `part === '..'`, `/\.\./.test(name)`), not a path.resolve(x, '..').
+  if (
+    /(?:includes|indexOf|startsWith|split)\s*\(\s*['"`]\.\.|(?:===?|!==?)\s*['"`]\.\.['"`]|['"`]\.\.['"`]\s*(?:===?|!==?)|\/[^/\n]*\\\.\\\.[^/\n]*\/\w*\.test\(/.test(
+      text,
+    ) ||
+    /(?:is|ensure)(?:Safe|Inside|Within|Contained|Subpath)\w*\s*\(|\bsanitize\w*\s*\(/i.test(text)
+  )
+    return true;
+  if (/path\.relative\s*\(/.test(text) && /isAbsolute|['"`]\.\./.test(text)) return true;
+  const withSep = (n: Node | undefined | null) =>
+    !!n && /\bsep\b|['"`][/\\]['"`]|[/\\]['"`]\s*\)?$/.test(`${n.text} ${ctx.resolve(n).text}`);
+  for (const c of fn.descendantsOfType('call_expression')) {
+    const f = c?.childForFieldName('function');
+    const m = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : undefined;
+    if (m !== 'startsWith' && m !== 'indexOf' && m !== 'lastIndexOf') continue;
+    if (withSep(c?.childForFieldName('arguments')?.namedChildren[0])) return true;
+  }
+  return false;
+}
+
+/**
+ * Zip slip where the archive code itself builds the destination: `path.join(dir, entry.path)` or
+ * `path.resolve(target, item.entryName)` handed on to a writer, in code that unpacks an archive,
+ * with no complete containment test in the function. A name first normalised against the root
+ * (`path.join('/', name)`) or reduced to its basename cannot climb out.
+ */
+const archiveEntryPath = call({
+  id: 'js.archive-entry-path',
+  cwe: ['CWE-22'],
+  severity: 'error',
+  title: 'Archive entry name joined onto the destination folder (zip slip)',
+  message:
+    'A destination path is joined from an archive entry\'s own name: an entry named "../../x" or "/x" leaves the folder. Resolve it and check it starts with the folder plus path.sep (or refuse names containing "..") before writing.',
+  names: ['join', 'resolve'],
+  check: (c, ctx) => {
+    if (
+      !sourceHas(ARCHIVE_HINT, ctx.source) ||
+      !/^(?:path|pth|Path|nodePath|_path)$/.test(c.receiver?.text ?? '')
+    )
+      return false;
+    const report = c.node;
+    const args = c.args;
+    if (args.length < 2) return false;
+    const entry = args.slice(1).find((a) => a && usesArchiveName(a, ctx));
+    if (!entry) return false;
+    // Reduced to a basename, or normalised against the root first.
+    if (
+      /^(?:(?:path|pth)\.)?basename\s*\(|^(?:path|pth)\.(?:join|resolve)\(\s*['"`][/\\]['"`]\s*,|^(?:path|pth)\.normalize\(\s*['"`][/\\]/.test(
+        entry.text,
+      ) ||
+      /^['"`][/\\]['"`]$/.test(args[0]?.text ?? '')
+    )
+      return false;
+    let fn: Node | null = ctx.model.functionAt(report.startIndex).node;
+    // The named function around it (entry handlers are anonymous callbacks).
+    let outer = fn;
+    for (; fn; fn = fn.parent)
+      if (/function|arrow_function|method_definition/.test(fn.type)) {
+        outer = fn;
+        const named =
+          fn.childForFieldName('name') ??
+          fn.parent?.childForFieldName('name') ??
+          fn.parent?.childForFieldName('left') ??
+          fn.parent?.childForFieldName('key');
+        if (named) break;
+      }
+    if (!outer) return false;
+    // The entries of a directory listing (`readdir(dir, { withFileTypes: true })`): names inside it.
+    if (/^[\w$]+\.name$/.test(entry.text) && /\b(?:readdir|opendir)(?:Sync)?\s*\(/.test(outer.text))
+      return false;
+    const unpacking =
+      sourceHas(ARCHIVE_LIB, ctx.source) ||
+      /\.on\(\s*['"]entry['"]/.test(outer.text) ||
+      /\.(?:entryName|linkname|linkpath)\b/.test(entry.text) ||
+      UNPACKING.test(
+        (
+          outer.childForFieldName('name') ??
+          outer.parent?.childForFieldName('name') ??
+          outer.parent?.childForFieldName('left') ??
+          outer.parent?.childForFieldName('key')
+        )?.text ?? '',
+      );
+    if (!unpacking || confined(outer, ctx)) return false;
+    // Where the path goes straight to an fs write of an archive library's entry, js.zip-slip says it.
+    if (
+      sourceHas(ARCHIVE_LIB, ctx.source) &&
+      /\b(?:fs|fsp|fse|fsExtra|promises)\.(?:createWriteStream|writeFile|outputFile|ensureFile|mkdir|open|symlink)/.test(
+        outer.text,
+      )
+    )
+      return false;
+    return { node: entry };
+  },
+  examples: {
+    bad: [
+      "function Extract(opts) {\n  var self = this;\n  self.on('entry', function (entry) {\n    if (entry.type == 'Directory') return;\n    entry.pipe(Writer({ path: path.join(opts.path, entry.path) }));\n  });\n}\n",
+      // A prefix test without the separator: "/out" admits "/outside/x".
+      "var extractAllTo = function (targetPath) {\n  _zip.entries.forEach(function (entry) {\n    var entryName = entry.entryName.toString();\n    if (!pth.resolve(targetPath, entryName).startsWith(pth.resolve(targetPath))) throw new Error('bad');\n    Utils.writeFileTo(pth.resolve(targetPath, entryName), entry.getData());\n  });\n};\n",
+      'var onlink = function () {\n  xfs.unlink(name, function () {\n    var srcpath = path.resolve(cwd, header.linkname);\n    xfs.link(srcpath, name, stat);\n  });\n};\n',
+    ],
+    good: [
+      "function Extract(opts) {\n  var self = this;\n  self.on('entry', function (entry) {\n    var out = path.resolve(opts.path, entry.path);\n    if (!out.startsWith(path.resolve(opts.path) + path.sep)) return entry.autodrain();\n    entry.pipe(Writer({ path: out }));\n  });\n}\n",
+      "var onlink = function () {\n  xfs.unlink(name, function () {\n    var srcpath = path.join(cwd, path.join('/', header.linkname));\n    xfs.link(srcpath, name, stat);\n  });\n};\n",
+      'var extractAllTo = function (targetPath) {\n  _zip.entries.forEach(function (entry) {\n    Utils.writeFileTo(sanitize(targetPath, entry.entryName.toString()), entry.getData());\n  });\n};\n',
+      // A directory walker's entries are paths inside the walked folder, not archive names.
+      'function list(root) {\n  return walk(root).map((entry) => path.join(root, entry.path));\n}\n',
+    ],
+  },
+});
+
 // ---------------------------------------------------------------------------------------------
 // Cookies and sessions
 
@@ -1049,6 +1191,7 @@ export const JS_CLASSIC_RULES: Rule[] = [
   bufferFromInput,
   macCompare,
   zipSlip,
+  archiveEntryPath,
   cookieFlags,
   corsCredentials,
   libxmlEntities,

@@ -175,6 +175,142 @@ function pollutionShape(obj: Node, info: FunctionInfo, ctx: RuleContext): string
   return undefined;
 }
 
+const MERGE_SHAPE = 'a recursive merge walks down the same keys';
+
+/**
+ * A key the code enumerates from an object: `for (k in src)`, `for (const k of Object.keys(src))`,
+ * `Object.keys(src).forEach((k) => ...)`.
+ */
+function enumeratedKey(key: Node): boolean {
+  if (key.type !== 'identifier') return false;
+  for (let p = key.parent; p; p = p.parent) {
+    if (p.type === 'for_in_statement') {
+      const left = p.childForFieldName('left');
+      const right = p.childForFieldName('right')?.text ?? '';
+      const of = /^\s*of\s*$/.test(p.childForFieldName('operator')?.text ?? '');
+      if (left?.text.replace(/^(?:var|let|const)\s+/, '') === key.text)
+        return !of || /^Object\.(?:keys|getOwnPropertyNames)\(/.test(right);
+    }
+    if (FUNCTION_TYPES.has(p.type)) {
+      const params = p.childForFieldName('parameters') ?? p.childForFieldName('parameter');
+      const first = params?.type === 'identifier' ? params : params?.namedChildren[0];
+      if (first?.text !== key.text) continue;
+      const call = p.parent?.parent;
+      const callee = call?.type === 'call_expression' ? (call.childForFieldName('function')?.text ?? '') : '';
+      return /^Object\.(?:keys|getOwnPropertyNames)\([^)]*\)\.forEach$/.test(callee.replace(/\s+/g, ''));
+    }
+  }
+  return false;
+}
+
+/**
+ * The object a key is enumerated from, where the code shows it (`for (k in src)`,
+ * `Object.keys(src).forEach((k) => ...)`, `const k = keys[i]` with `keys = Object.keys(src)`). A
+ * walk that writes back into the object it enumerates (`o[k] = walk(o[k])`) only meets its own
+ * members, never the prototype: it is not a merge.
+ */
+function keySource(key: Node, ctx: RuleContext): string | undefined {
+  const keysOf = (t: string) =>
+    /^Object\.(?:keys|getOwnPropertyNames|entries)\(\s*([^()]+?)\s*\)/.exec(t)?.[1];
+  for (let p = key.parent; p; p = p.parent) {
+    if (p.type === 'for_in_statement') {
+      const left = (p.childForFieldName('left')?.text ?? '').replace(/^(?:var|let|const)\s+/, '');
+      const right = p.childForFieldName('right')?.text ?? '';
+      if (left === key.text)
+        return /^\s*of\s*$/.test(p.childForFieldName('operator')?.text ?? '') ? keysOf(right) : right;
+    }
+    if (FUNCTION_TYPES.has(p.type)) {
+      const call = p.parent?.parent;
+      const callee = call?.type === 'call_expression' ? (call.childForFieldName('function')?.text ?? '') : '';
+      const src = keysOf(callee.replace(/\s+/g, ''));
+      if (src) return src;
+      break;
+    }
+  }
+  // `const k = keys[i]` with `const keys = Object.keys(o)`.
+  for (const b of ctx.taint.bindingsOf(key.text, key.startIndex)) {
+    const v = b.value;
+    const arr = v?.type === 'subscript_expression' ? v.childForFieldName('object') : null;
+    if (arr?.type !== 'identifier') continue;
+    for (const a of ctx.taint.bindingsOf(arr.text, arr.startIndex)) {
+      const src = keysOf(a.value?.text ?? '');
+      if (src) return src;
+    }
+  }
+  return undefined;
+}
+
+/** Helpers that copy one object's members into another: what a merge hands them is written into. */
+const MERGE_HELPER = /^(?:\w*(?:[Mm]erge|[Ee]xtend|[Mm]ixin|[Aa]ssign|[Dd]efaults)\w*|deep\w*)$/;
+
+/**
+ * Whether the merge the write sits in hands what it finds under a key of `obj` to a merge (itself,
+ * or a function named like one), directly or through variables and
+ * fallbacks (`clone = src && isPlainObject(src) ? src : {}` with `src = target[name]`): the merge
+ * walks down the keys it copies, so a key "__proto__" hands it Object.prototype to write into.
+ */
+function handsDownKey(obj: Node, fn: Node, ctx: RuleContext): boolean {
+  // The named function around the write (a merge's loop body is often an anonymous callback).
+  let outer: Node = fn;
+  for (let p: Node | null = fn; p; p = p.parent)
+    if (FUNCTION_TYPES.has(p.type)) {
+      outer = p;
+      if (functionName(p)) break;
+    }
+  const ownName = functionName(outer)?.replace(/^.*\./, '');
+  // Once per merge and written object (a merge writes the same object in several branches).
+  let memo = HANDS_DOWN.get(ctx.model);
+  if (!memo) {
+    memo = new Map();
+    HANDS_DOWN.set(ctx.model, memo);
+  }
+  const memoKey = `${outer.startIndex}:${obj.text}`;
+  const known = memo.get(memoKey);
+  if (known !== undefined) return known;
+  const answer = handsDownKeyIn(outer, ownName, obj, ctx);
+  memo.set(memoKey, answer);
+  return answer;
+}
+
+const HANDS_DOWN = new WeakMap<object, Map<string, boolean>>();
+
+function handsDownKeyIn(outer: Node, ownName: string | undefined, obj: Node, ctx: RuleContext): boolean {
+  // No call that could be a merge in the function: nothing to walk.
+  const callees = new RegExp(
+    `(?:\\b${ownName ? `${regExpLiteral(ownName)}|` : ''}[Mm]erge|[Ee]xtend|[Mm]ixin|[Aa]ssign|[Dd]efaults|\\bdeep)\\w*\\s*\\(`,
+  );
+  if (!callees.test(outer.text)) return false;
+  const dynamic = (i: Node | null) => !!i && i.type !== 'string' && i.type !== 'number';
+  const reaches = (v: Node | null, at: number, depth: number): boolean => {
+    if (!v || depth > 3) return false;
+    if (v.type === 'parenthesized_expression') return reaches(v.namedChildren[0] ?? null, at, depth);
+    if (v.type === 'subscript_expression')
+      return v.childForFieldName('object')?.text === obj.text && dynamic(v.childForFieldName('index'));
+    if (v.type === 'ternary_expression')
+      return (
+        reaches(v.childForFieldName('consequence'), at, depth) ||
+        reaches(v.childForFieldName('alternative'), at, depth)
+      );
+    if (v.type === 'binary_expression' && /^(?:&&|\|\|)$/.test(v.childForFieldName('operator')?.text ?? ''))
+      return (
+        reaches(v.childForFieldName('right'), at, depth) || reaches(v.childForFieldName('left'), at, depth)
+      );
+    if (v.type !== 'identifier') return false;
+    return ctx.taint
+      .bindingsOf(v.text, at)
+      .some((b) => b.kind === 'assign' && b.value && reaches(b.value, b.statement.startIndex, depth + 1));
+  };
+  for (const call of ctx.model.nodesIn(outer, ['call_expression'])) {
+    const callee = call.childForFieldName('function')?.text.split('.').pop() ?? '';
+    // The merge itself (recursion), or a function named like a merge (of the file or a helper): a
+    // function of the file under another name (`createTween(hidden ? dataShow[prop] : 0)`) reads.
+    if (callee !== ownName && !MERGE_HELPER.test(callee)) continue;
+    for (const a of call.childForFieldName('arguments')?.namedChildren ?? [])
+      if (reaches(a, call.startIndex, 0)) return true;
+  }
+  return false;
+}
+
 /**
  * The calls of the function (or of another function of the file) that hand it `obj[key]`, with
  * `obj` the written parameter and a key that is not a constant: the steps of a recursive merge.
@@ -239,21 +375,50 @@ function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: Rul
     /__proto__|\bconstructor\b|\bprototype\b|hasOwnProperty|hasOwn\b|forbidden|unsafe|dangerous|blacklist|denylist|blocked|isSafe|isValidKey|safeKey/i;
   // `for (p in obj) if (obj.hasOwnProperty(p))` filters an enumeration: it says nothing of the key
   // that is written later.
-  const enumerated = new Set(
-    fn
-      .descendantsOfType('for_in_statement')
-      .filter((f) => f && /^\s*in\s*$/.test(f.childForFieldName('operator')?.text ?? 'in'))
-      .map((f) => f?.childForFieldName('left')?.text ?? ''),
-  );
-  const OWN_TEST =
-    /^!?\s*(?:[\w$.]+\.hasOwnProperty(?:\.call)?|Object\.hasOwn)\(\s*(?:[\w$.]+\s*,\s*)?([\w$]+)\s*\)$/;
+  // Enumerated key -> the object it enumerates.
+  const enumerated = new Map<string, string>();
+  for (const f of fn.descendantsOfType('for_in_statement'))
+    if (f && /^\s*in\s*$/.test(f.childForFieldName('operator')?.text ?? 'in'))
+      enumerated.set(
+        (f.childForFieldName('left')?.text ?? '').replace(/^(?:var|let|const)\s+/, ''),
+        f.childForFieldName('right')?.text ?? '',
+      );
+  const OWN_TEST = /^(?:[\w$.]+\.hasOwnProperty(?:\.call)?|(?:[\w$.]+\.)?hasOwn(?:Property)?(?:\.call)?)$/;
+  /** `src.hasOwnProperty(k)` / `hasOwnProperty.call(src, k)` / `hasOwn(src, k)` with k enumerated from src. */
+  const ownTestOfEnumeration = (c: Node): boolean => {
+    let e = c.type === 'parenthesized_expression' ? (c.namedChildren[0] ?? c) : c;
+    if (e.type === 'unary_expression') e = e.namedChildren[0] ?? e;
+    if (e.type !== 'call_expression') return false;
+    const f = e.childForFieldName('function');
+    if (!f || !OWN_TEST.test(f.text.replace(/\s+/g, ''))) return false;
+    const args = e.childForFieldName('arguments')?.namedChildren ?? [];
+    const viaCall = /\.call$/.test(f.text) || !/\.hasOwnProperty$/.test(f.text);
+    const objText = viaCall ? args[0]?.text : f.childForFieldName('object')?.text;
+    const keyNode = viaCall ? args[1] : args[0];
+    if (!keyNode) return false;
+    const source = enumerated.get(keyNode.text) ?? keySource(keyNode, ctx);
+    if (source === undefined) return false;
+    // A test of the enumerated object itself (or where the object cannot be told): it filters the
+    // enumeration and says nothing of the target the key is written into.
+    return !objText || source === objText;
+  };
   const denies = (c: Node): boolean => {
     if (!GUARD.test(c.text)) return false;
+    // In a scan, each operand of `a || b` on its own: `k === '__proto__' || !hasOwn(src, k)` is a
+    // deny-list of "__proto__" alone and an own-property test of the enumeration.
+    const bare = c.type === 'parenthesized_expression' ? (c.namedChildren[0] ?? c) : c;
+    if (
+      !task &&
+      bare.type === 'binary_expression' &&
+      /^(?:&&|\|\|)$/.test(bare.childForFieldName('operator')?.text ?? '')
+    ) {
+      const l = bare.childForFieldName('left');
+      const r = bare.childForFieldName('right');
+      return (!!l && denies(l)) || (!!r && denies(r));
+    }
     // A deny-list of "__proto__" alone: "constructor.prototype" reaches the same prototype.
     if (!GUARD.test(c.text.replace(/__proto__/g, ''))) return false;
-    const inner = c.type === 'parenthesized_expression' ? (c.namedChildren[0] ?? c) : c;
-    const own = OWN_TEST.exec(inner.text.trim());
-    if (own?.[1] && enumerated.has(own[1])) return false;
+    if (ownTestOfEnumeration(c)) return false;
     const ids = new Set(c.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
     return [...names].some((n) => ids.has(n));
   };
@@ -288,6 +453,12 @@ function prototypeGuarded(fn: Node, key: Node, obj: Node, report: Node, ctx: Rul
     if (c && denies(c)) return true;
   }
   return false;
+}
+
+/** A value converted to a number (`pid = parseInt(pid)`): digits, a sign, a point, never a quote or `;`. */
+function numericValue(part: Node, ctx: RuleContext): boolean {
+  const NUMERIC = /^(?:parseInt|parseFloat|Number|Math\.\w+)\s*\(|\.length$/;
+  return NUMERIC.test(part.text) || NUMERIC.test(ctx.resolve(part).text);
 }
 
 /** The operands of a `+` chain or the parts of a template, in order (strings and values). */
@@ -378,7 +549,8 @@ export const JS_RULES: Rule[] = [
         // A shell command pasted together from variables of unknown origin (a callback's free
         // variables, a module's state): one quote or `;` in them runs another command.
         return (
-          builtFromVariables(cmd, ctx) && {
+          builtFromVariables(cmd, ctx) &&
+          !concatParts(ctx.resolve(cmd)).every((part) => ctx.isConstant(part) || numericValue(part, ctx)) && {
             severity: 'warning',
             message:
               'This shell command is pasted together from variables: a quote, space or ; in them changes the command. Use execFile/spawn with an argument array (no shell).',
@@ -418,6 +590,8 @@ export const JS_RULES: Rule[] = [
         "const { execFile } = require('child_process');\nfunction f(d) {\n  execFile('ls', ['-l', d], () => {});\n}\n",
         "const cp = require('child_process');\nmodule.exports = () => {\n  cp.execFile('curl', [url, '-o', out], (e) => {});\n};\n",
         "const cp = require('child_process');\nconst GIT = 'git';\nmodule.exports = () => {\n  cp.exec(GIT + ' status', (e) => {});\n};\n",
+        // A value converted to a number carries no quote or `;`.
+        "const { exec } = require('child_process');\nmodule.exports = function (pid, callback) {\n  pid = parseInt(pid);\n  if (Number.isNaN(pid)) return callback(new Error('pid must be a number'));\n  exec('taskkill /pid ' + pid + ' /T /F', callback);\n};\n",
         "const shell = require('shelljs');\nconst { execFileSync } = require('child_process');\napp.post('/clone', (req, res) => {\n  execFileSync('git', ['clone', '--', req.body.repo]);\n  shell.exec('git status');\n  res.end();\n});\n",
         "const execa = require('execa');\nasync function list(dir) {\n  return execa('ls', ['-l', dir]);\n}\n",
         "const { exec } = require('child_process');\nfunction grep(pattern, file) {\n  const args = ['grep'];\n  args.push('-r', '.');\n  exec(args.join(' '));\n}\n",
@@ -948,9 +1122,23 @@ export const JS_RULES: Rule[] = [
       }
       // Only writes that can land on a shared prototype: `obj[k1][k2] = v`, a target walked down by
       // untrusted keys in a loop (`cur = cur[part]`), or a recursive merge (`merge(t[k], s[k])`).
-      const shape = pollutionShape(obj, info, ctx);
+      let shape = pollutionShape(obj, info, ctx);
+      // A merge that walks down what it copies (asked last: it reads the whole function).
+      if (
+        !shape &&
+        key.type === 'identifier' &&
+        (obj.type === 'identifier' || obj.type === 'this') &&
+        (enumeratedKey(key) || info.params.includes(key.text)) &&
+        keySource(key, ctx) !== obj.text &&
+        handsDownKey(obj, info.node, ctx)
+      )
+        shape = MERGE_SHAPE;
       if (!shape) return false;
-      if (!ctx.tainted(key, 'generic') || !ctx.tainted(val, 'generic')) return false;
+      // A merge copies whatever it enumerates from its source: the key is the source's own (a
+      // "__proto__" key of parsed JSON), and any value written there, even a clone, lands on the
+      // prototype.
+      const merge = shape === MERGE_SHAPE && enumeratedKey(key) && !ctx.isConstant(val);
+      if (!merge && (!ctx.tainted(key, 'generic') || !ctx.tainted(val, 'generic'))) return false;
       if (prototypeGuarded(info.node, key, obj, report, ctx)) {
         // Where a task is judged, the walk into the written object counts too: a recursive call
         // handed `obj[k]` with a key no check refuses there passes it Object.prototype (`merge(t[k],
@@ -983,6 +1171,10 @@ export const JS_RULES: Rule[] = [
           taskCwe: ['CWE-1321'],
         },
         'app.post("/prefs", (req, res) => {\n  prefs[req.body.section][req.body.name] = req.body.value;\n  res.end();\n});\n',
+        // A merge that hands what it finds under the key on through variables (extend/jQuery.extend).
+        "function extend(deep, target, options) {\n  for (var name in options) {\n    var src = target[name];\n    var copy = options[name];\n    if (deep && copy && typeof copy === 'object') {\n      var clone = src && typeof src === 'object' ? src : {};\n      target[name] = extend(deep, clone, copy);\n    } else if (copy !== undefined) target[name] = copy;\n  }\n  return target;\n}\n",
+        // The write sits in an anonymous callback of the merge; a __proto__-only test with an own test of the source.
+        "function deepExtend(a, b) {\n  Object.keys(b).forEach(function (p) {\n    if (p === '__proto__' || !hasOwn(b, p)) return;\n    if (typeof b[p] === 'object' && typeof a[p] === 'object') deepExtend(a[p], b[p]);\n    else a[p] = clone(b[p]);\n  });\n  return a;\n}\n",
         // A deny-list of "__proto__" alone lets "constructor.prototype.x" through.
         'function set(obj, path, value) {\n  const keys = path.split(".");\n  if (path.startsWith("__proto__")) return obj;\n  let cur = obj;\n  for (const k of keys.slice(0, -1)) {\n    if (!cur[k]) cur[k] = {};\n    cur = cur[k];\n  }\n  cur[keys[keys.length - 1]] = value;\n  return obj;\n}\n',
         // The own-property test filters a for-in enumeration; it does not look at the written key.
@@ -1007,6 +1199,10 @@ export const JS_RULES: Rule[] = [
         },
         'function merge(target, source) {\n  for (const key in source) {\n    if (key === "__proto__" || key === "constructor") continue;\n    if (typeof source[key] === "object") merge(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function count(counts, name) {\n  counts[name] = (counts[name] || 0) + 1;\n}\n',
+        // A walk that writes back into the object it enumerates meets only its own members.
+        "async function walk(o) {\n  const keys = Object.keys(o);\n  for (let i = 0; i < keys.length; i++) {\n    const k = keys[i];\n    const v = o[k];\n    if (v && typeof v === 'object') o[k] = await walk(v);\n  }\n  return o;\n}\n",
+        // An own-property test on the target keeps the descent on the target's own members.
+        'function mergeConfig(from, to) {\n  for (var f in from) {\n    if (Object.prototype.hasOwnProperty.call(from, f)) {\n      if (Object.prototype.hasOwnProperty.call(to, f) && isObject(from[f])) mergeConfig(from[f], to[f]);\n      else to[f] = from[f];\n    }\n  }\n}\n',
         'function merge(target, source) {\n  for (const key of Object.keys(source)) {\n    if (key === "__proto__" || key === "constructor" || key === "prototype") continue;\n    if (typeof source[key] === "object") Object.assign(target[key], source[key]);\n    else target[key] = source[key];\n  }\n}\n',
         'function parse(args) {\n  const kv = {};\n  for (const arg of args) {\n    const [key, val] = arg.split("=");\n    kv[key.trim()] = val.trim();\n  }\n  return kv;\n}\n',
         'function set(obj, path, value) {\n  const parts = path.split(".");\n  let cur = obj;\n  while (parts.length > 1) {\n    const p = parts.shift();\n    if (!Object.prototype.hasOwnProperty.call(cur, p)) cur[p] = {};\n    cur = cur[p];\n  }\n  cur[parts[0]] = value;\n}\n',
