@@ -49,8 +49,8 @@ type TextTest = (captures: readonly QueryCapture[], text: (node: Node) => string
  * `#tsp-eq?`) so that it hands them over as general predicates (`predicatesForPattern`) and
  * `matchFile` tests them instead. Its own evaluation builds closures and redefines a function's
  * name for each match it tests, and reads the text through the tree's text callback: on the bench's
- * files most matches it tests fail (a Python file: 470 of 700 matches), and that was a quarter of
- * `matchFile`'s time. Strings and comments of the query are left as they are.
+ * files most matches it tests fail (a Python file: 465 of the 470 it tests), and that was up to a
+ * quarter of `matchFile`'s time. Strings and comments of the query are left as they are.
  */
 const TEXT_PREDICATE =
   /("(?:[^"\\]|\\.)*"|;[^\n]*)|\(\s*#((?:any-)?(?:not-)?eq|(?:any-)?(?:not-)?match|(?:not-)?any-of)\?/g;
@@ -167,9 +167,10 @@ export function compileRules(rules: readonly Rule[], language: Language, grammar
       else texts.set(src, [rule]);
     }
   }
-  // One compilation of the combined query (tree-sitter's query analysis is most of a language's
-  // start-up: C++ ~0.5 s); each pattern is its text's by where it starts in the combined source. A
-  // query text that does not compile is named by compiling the texts one by one.
+  // One compilation of the combined query (compiling each text alone as well, to count its
+  // patterns, doubled tree-sitter's query analysis: C++ ~1 s against ~0.2 s); each pattern is its
+  // text's by where it starts in the combined source. A query text that does not compile is named by
+  // compiling the texts one by one.
   const owners: QueryRule[][] = [];
   const starts: number[] = [];
   let offset = sources.reduce((n, t) => n + Buffer.byteLength(t) + 1, 0);
