@@ -131,7 +131,7 @@ export async function createAnalyzer(options: CreateAnalyzerOptions = {}): Promi
             `${parseErrors.length}${parseErrors.length >= 20 ? '+' : ''} parse error(s) (truncated or invalid code): findings cover what parsed`,
           );
       }
-      const { indexed, matches } = matchFile(rulesFor, tree);
+      const { indexed, matches } = matchFile(rulesFor, tree, code);
       const model = new FileModel(language, tree, code, indexed);
       const hits = runRules(
         rulesFor,

@@ -17,7 +17,7 @@ describe('FileModel.nodesIn', () => {
     const grammar = await loadGrammar('c');
     const code = 'int f(int a) { return g(a); }\nint h(void) { return k(1) + m(2); }\n';
     const tree = parseLoaded('c', grammar, code);
-    const { indexed } = matchFile(compileRules(ALL_RULES, 'c', grammar), tree);
+    const { indexed } = matchFile(compileRules(ALL_RULES, 'c', grammar), tree, code);
     const model = new FileModel('c', tree, code, indexed);
     const first = tree.rootNode.namedChildren[0];
     if (!first) throw new Error('no function');
@@ -79,7 +79,7 @@ describe('functionAliases (a call through another name for a function)', () => {
 async function callsOf(language: Language, code: string): Promise<string[]> {
   const grammar = await loadGrammar(language);
   const tree = parseLoaded(language, grammar, code);
-  const { indexed } = matchFile(compileRules(ALL_RULES, language, grammar), tree);
+  const { indexed } = matchFile(compileRules(ALL_RULES, language, grammar), tree, code);
   const model = new FileModel(language, tree, code, indexed);
   return model.calls.map((c) => `${c.calleeText}(${c.args.map((a) => a.text).join(', ')})`);
 }
@@ -237,7 +237,7 @@ describe('bindings the model reads (red team, fifteenth session)', () => {
   async function bindings(language: Language, code: string, name: string): Promise<string[]> {
     const grammar = await loadGrammar(language);
     const tree = parseLoaded(language, grammar, code);
-    const { indexed } = matchFile(compileRules(ALL_RULES, language, grammar), tree);
+    const { indexed } = matchFile(compileRules(ALL_RULES, language, grammar), tree, code);
     const model = new FileModel(language, tree, code, indexed);
     return [model.topLevel, ...model.functions].flatMap((s) =>
       (s.bindings.get(name) ?? []).map(

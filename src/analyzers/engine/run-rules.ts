@@ -1,4 +1,12 @@
-import { type Language as Grammar, type Node, Query, type QueryMatch, type Tree } from 'web-tree-sitter';
+import {
+  type Language as Grammar,
+  type Node,
+  Query,
+  type QueryCapture,
+  type QueryMatch,
+  type QueryPredicate,
+  type Tree,
+} from 'web-tree-sitter';
 import type { Severity } from '../../spec/finding.ts';
 import type { CweId, Language } from '../../spec/language.ts';
 import { type CallSite, type FileModel, type IndexedNode, indexedTypes } from './model.ts';
@@ -29,6 +37,94 @@ export interface CompiledRules {
   patternRules: QueryRule[][];
   /** Query rules also checked at the calls read under another name (`QueryRule.renamedCalls`). */
   renamedRules: QueryRule[];
+  /** patternIndex -> the pattern's text predicates (`#eq?`, `#match?`, `#any-of?`), tested in `matchFile`. */
+  textTests: (TextTest | undefined)[];
+}
+
+/** A pattern's text predicates as one test of a match's captures (`text` reads a node's text). */
+type TextTest = (captures: readonly QueryCapture[], text: (node: Node) => string) => boolean;
+
+/**
+ * The text predicates web-tree-sitter evaluates itself, renamed in the query source (`#eq?` ->
+ * `#tsp-eq?`) so that it hands them over as general predicates (`predicatesForPattern`) and
+ * `matchFile` tests them instead. Its own evaluation builds closures and redefines a function's
+ * name for each match it tests, and reads the text through the tree's text callback: on the bench's
+ * files most matches it tests fail (a Python file: 465 of the 470 it tests), and that was up to a
+ * quarter of `matchFile`'s time. Strings and comments of the query are left as they are.
+ */
+const TEXT_PREDICATE =
+  /("(?:[^"\\]|\\.)*"|;[^\n]*)|\(\s*#((?:any-)?(?:not-)?eq|(?:any-)?(?:not-)?match|(?:not-)?any-of)\?/g;
+
+function withOwnTextPredicates(source: string): string {
+  return source.replace(TEXT_PREDICATE, (m, skip: string | undefined, op: string) =>
+    skip !== undefined ? m : `(#tsp-${op}?`,
+  );
+}
+
+/**
+ * A pattern's renamed text predicates as one test, with web-tree-sitter's semantics (0.25,
+ * `parseAnyPredicate`, `parseMatchPredicate`, `parseAnyOfPredicate`): `eq?` and `match?` hold for
+ * every node of the capture (`any-` for one of them), `not-` negates each comparison; `match?` and
+ * `any-of?` fail on a capture with no node (their negations hold), `eq?` holds.
+ */
+function textTest(predicates: readonly QueryPredicate[], where: string): TextTest | undefined {
+  const tests: TextTest[] = [];
+  for (const { operator, operands } of predicates) {
+    if (!operator.startsWith('tsp-')) continue;
+    const op = operator.slice(4);
+    const first = operands[0];
+    if (first?.type !== 'capture')
+      throw new Error(`${where}: the first argument of #${op} must be a capture`);
+    const name = first.name;
+    const nodes = (caps: readonly QueryCapture[]) => caps.filter((c) => c.name === name).map((c) => c.node);
+    if (op.endsWith('any-of?')) {
+      const positive = op === 'any-of?';
+      const values = operands.slice(1).map((o) => {
+        if (o.type !== 'string') throw new Error(`${where}: the arguments of #${op} must be strings`);
+        return o.value;
+      });
+      tests.push((caps, text) => {
+        const ns = nodes(caps);
+        if (!ns.length) return !positive;
+        return ns.every((n) => values.includes(text(n))) === positive;
+      });
+      continue;
+    }
+    const second = operands[1];
+    if (operands.length !== 2 || !second)
+      throw new Error(`${where}: #${op} takes 2 arguments, got ${operands.length}`);
+    const all = !op.startsWith('any-');
+    const positive = !op.includes('not-');
+    if (op.endsWith('match?')) {
+      if (second.type !== 'string')
+        throw new Error(`${where}: the second argument of #${op} must be a string`);
+      const re = new RegExp(second.value);
+      const test = (n: Node, text: (node: Node) => string) => re.test(text(n)) === positive;
+      tests.push((caps, text) => {
+        const ns = nodes(caps);
+        if (!ns.length) return !positive;
+        return all ? ns.every((n) => test(n, text)) : ns.some((n) => test(n, text));
+      });
+    } else if (second.type === 'string') {
+      const value = second.value;
+      const test = (n: Node, text: (node: Node) => string) => (text(n) === value) === positive;
+      tests.push((caps, text) => {
+        const ns = nodes(caps);
+        return all ? ns.every((n) => test(n, text)) : ns.some((n) => test(n, text));
+      });
+    } else {
+      const other = second.name;
+      tests.push((caps, text) => {
+        const ns = nodes(caps);
+        const os = caps.filter((c) => c.name === other).map((c) => c.node);
+        const some = (n: Node) => os.some((o) => (text(n) === text(o)) === positive);
+        return all ? ns.every(some) : ns.some(some);
+      });
+    }
+  }
+  if (!tests.length) return undefined;
+  if (tests.length === 1) return tests[0];
+  return (caps, text) => tests.every((t) => t(caps, text));
 }
 
 export function queryFor(rule: QueryRule, language: Language): string | undefined {
@@ -49,9 +145,8 @@ export function compileRules(rules: readonly Rule[], language: Language, grammar
     if (grammar.idForNodeType(type, false) !== null) sources.push(`${JSON.stringify(type)} @${type}`);
   }
   const indexedPatterns = sources.length;
-  const patternRules: QueryRule[][] = sources.map(() => []);
-  /** Query text -> the indices of its patterns in the combined query (each text is matched once). */
-  const patternsOf = new Map<string, number[]>();
+  /** Each distinct query text (matched once, checked by each of its rules) and its rules. */
+  const texts = new Map<string, QueryRule[]>();
   const renamedRules: QueryRule[] = [];
   for (const rule of rules) {
     if (!rule.languages.includes(language)) continue;
@@ -67,43 +162,72 @@ export function compileRules(rules: readonly Rule[], language: Language, grammar
     } else {
       const src = queryFor(rule, language);
       if (!src) continue;
-      const shared = patternsOf.get(src);
-      if (shared) {
-        for (const i of shared) patternRules[i]?.push(rule);
-        continue;
-      }
-      let q: Query;
-      try {
-        q = new Query(grammar, src);
-      } catch (e) {
-        throw new Error(`rule ${rule.id}: invalid ${language} query: ${(e as Error).message}`);
-      }
-      const indices: number[] = [];
-      for (let i = 0; i < q.patternCount(); i++) indices.push(patternRules.push([rule]) - 1);
-      patternsOf.set(src, indices);
-      q.delete();
-      sources.push(src);
+      const list = texts.get(src);
+      if (list) list.push(rule);
+      else texts.set(src, [rule]);
     }
   }
-  const query = new Query(grammar, sources.join('\n'));
-  return { language, byName, everyCall, query, indexedPatterns, patternRules, renamedRules };
+  // One compilation of the combined query (compiling each text alone as well, to count its
+  // patterns, doubled tree-sitter's query analysis: C++ ~1 s against ~0.2 s); each pattern is its
+  // text's by where it starts in the combined source. A query text that does not compile is named by
+  // compiling the texts one by one.
+  const owners: QueryRule[][] = [];
+  const starts: number[] = [];
+  let offset = sources.reduce((n, t) => n + Buffer.byteLength(t) + 1, 0);
+  for (const [src, owner] of texts) {
+    sources.push(withOwnTextPredicates(src));
+    owners.push(owner);
+    starts.push(offset);
+    offset += Buffer.byteLength(sources[sources.length - 1] ?? '') + 1;
+  }
+  let query: Query;
+  try {
+    query = new Query(grammar, sources.join('\n'));
+  } catch (combined) {
+    for (const [src, owner] of texts) {
+      try {
+        new Query(grammar, src).delete();
+      } catch (e) {
+        throw new Error(`rule ${owner[0]?.id}: invalid ${language} query: ${(e as Error).message}`);
+      }
+    }
+    throw combined;
+  }
+  const patternRules: QueryRule[][] = [];
+  const textTests: (TextTest | undefined)[] = [];
+  for (let i = 0, t = -1; i < query.patternCount(); i++) {
+    if (i < indexedPatterns) {
+      patternRules.push([]);
+      continue;
+    }
+    const start = query.startIndexForPattern(i);
+    while (t + 1 < starts.length && (starts[t + 1] ?? 0) <= start) t++;
+    const owner = owners[t] ?? [];
+    patternRules.push(owner);
+    textTests[i] = textTest(query.predicatesForPattern(i), `rule ${owner[0]?.id}: ${language} query`);
+  }
+  return { language, byName, everyCall, query, indexedPatterns, patternRules, renamedRules, textTests };
 }
 
 /**
- * One pass of the combined query over a file: the model's indexed nodes, in walk order, and the
- * rules' matches.
+ * One pass of the combined query over a file (the tree of `source`): the model's indexed nodes, in
+ * walk order, and the rules' matches (those whose text predicates hold).
  */
 export function matchFile(
   compiled: CompiledRules,
   tree: Tree,
+  source: string,
 ): { indexed: IndexedNode[]; matches: QueryMatch[] } {
   const indexed: (IndexedNode & { start: number; end: number })[] = [];
   const matches: QueryMatch[] = [];
+  const text = (n: Node) => source.slice(n.startIndex, n.endIndex);
   let sorted = true;
   for (const m of compiled.query.matches(tree.rootNode)) {
     const c = m.captures[0];
-    if (m.patternIndex >= compiled.indexedPatterns) matches.push(m);
-    else if (c) {
+    if (m.patternIndex >= compiled.indexedPatterns) {
+      const test = compiled.textTests[m.patternIndex];
+      if (!test || test(m.captures, text)) matches.push(m);
+    } else if (c) {
       const start = c.node.startIndex;
       const last = indexed[indexed.length - 1];
       if (last && last.start >= start) sorted = false;
