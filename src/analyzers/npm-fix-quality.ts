@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node } from 'web-tree-sitter';
-import type { Finding } from '../spec/finding.ts';
+import { diffLines } from '../core/line-diff.ts';
 import { createAnalyzer } from './analyzer.ts';
 import { loadGrammar, parseLoaded } from './parser.ts';
 import {
@@ -13,10 +13,10 @@ import {
   formatFixTable,
   measureSafeCoder,
   type PairResult,
-  pairState,
   type Split,
   splitOf,
   tallyResults,
+  verboseLine,
 } from './safecoder-quality.ts';
 
 /**
@@ -90,48 +90,12 @@ export function fetchPackage(pkg: string, version: string, cache = npmFixCacheDi
  */
 export function changedLines(before: string, after: string): { before: Set<number>; after: Set<number> } {
   const norm = (s: string) => s.split('\n').map((l) => l.replace(/\s+/g, ''));
-  const a = norm(before);
-  const b = norm(after);
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
-  const n = endA - start;
-  const m = endB - start;
   const outA = new Set<number>();
   const outB = new Set<number>();
-  if (n * m > 25_000_000) {
-    for (let i = start; i < endA; i++) outA.add(i);
-    for (let j = start; j < endB; j++) outB.add(j);
-    return { before: outA, after: outB };
-  }
-  // LCS table over the differing middle.
-  const w = m + 1;
-  const dp = new Uint32Array((n + 1) * w);
-  for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--)
-      dp[i * w + j] =
-        a[start + i] === b[start + j]
-          ? (dp[(i + 1) * w + j + 1] ?? 0) + 1
-          : Math.max(dp[(i + 1) * w + j] ?? 0, dp[i * w + j + 1] ?? 0);
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[start + i] === b[start + j]) {
-      i++;
-      j++;
-    } else if (j < m && (i === n || (dp[i * w + j + 1] ?? 0) >= (dp[(i + 1) * w + j] ?? 0))) {
-      outB.add(start + j);
-      outA.add(start + i);
-      j++;
-    } else {
-      outA.add(start + i);
-      i++;
-    }
+  for (const h of diffLines(norm(before), norm(after))) {
+    for (let i = 0; i < h.oldCount; i++) outA.add(h.oldStart - 1 + i);
+    for (let j = 0; j < h.newCount; j++) outB.add(h.newStart - 1 + j);
+    if (h.oldCount === 0) outA.add(h.oldStart - 1);
   }
   return { before: outA, after: outB };
 }
@@ -360,13 +324,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `npm fix pairs, ${split} split (${mine.length} functions from ${advisories} advisories)\n\n${formatFixTable(rows, 'CWE')}\n\n`,
     );
-    if (verbose)
-      for (const r of results) {
-        const rules = (fs: Finding[]) => [...new Set(fs.map((f) => f.ruleId))].join(',');
-        process.stdout.write(
-          `${pairState(r)} ${r.pair.cwe} ${r.pair.id} before=[${rules(r.beforeRelated)}] after=[${rules(r.afterRelated)}]\n`,
-        );
-      }
+    if (verbose) for (const r of results) process.stdout.write(`${verboseLine(r)}\n`);
   }
   if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 }

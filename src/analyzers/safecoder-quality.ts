@@ -253,10 +253,8 @@ export function formatCweBreakdown(results: PairResult[]): string {
     .sort(([a, ra], [b, rb]) => rb.length - ra.length || a.localeCompare(b))
     .map(([key, rs]) => {
       const [language, cwe] = key.split('\u0000');
-      const flagged = rs.filter((r) => r.beforeRelated.length > 0);
-      const fixed = rs.filter((r) => r.afterRelated.length > 0).length;
-      const gone = flagged.filter((r) => r.afterRelated.length === 0).length;
-      return `| ${language} | ${cwe} | ${rs.length} | ${flagged.length} (${pct(flagged.length, rs.length)}) | ${fixed} | ${gone}/${flagged.length} |`;
+      const t = tallyResults(rs);
+      return `| ${language} | ${cwe} | ${t.pairs} | ${t.detected} (${pct(t.detected, t.pairs)}) | ${t.fixedFlagged} | ${t.gone}/${t.detected} |`;
     });
   return [
     '| language | CWE | pairs | vulnerable flagged | fixed flagged | gone after fix |',
